@@ -6,8 +6,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * Entry point. Without a command it starts the webhook server; with one of the {@link Commands} (for
- * example {@code certs}) it runs that command and exits without starting Spring.
+ * Entry point. Without a command it starts the webhook server; with one of the {@link Commands}
+ * (for example {@code certs}) it runs that command and exits without starting Spring.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

@@ -16,7 +16,9 @@ public final class Commands {
     return ALL;
   }
 
-  /** The command named by {@code args[0]}, bound to the remaining arguments and the process streams. */
+  /**
+   * The command named by {@code args[0]}, bound to the remaining arguments and the process streams.
+   */
   public static Optional<IntSupplier> find(String[] args) {
     if (args.length == 0) {
       return Optional.empty();
