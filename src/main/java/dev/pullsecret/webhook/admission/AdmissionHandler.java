@@ -1,0 +1,95 @@
+package dev.pullsecret.webhook.admission;
+
+import dev.pullsecret.webhook.mutation.Mutation;
+import dev.pullsecret.webhook.mutation.PodMutator;
+import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.NamespaceRule;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what to answer to one admission request: a ladder of guard clauses, each with a named
+ * reason, then the mutation. This is the one place that decides what an internal error means for
+ * the API server: the pod is admitted unchanged with a warning (fail open), so the chart's {@code
+ * failurePolicy} stays the single switch for calls that fail outright.
+ */
+public final class AdmissionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
+
+  /** Set by the kubelet on the API-server copy of a static pod; such pods cannot be changed. */
+  static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
+
+  private final Supplier<LoadedRules> rules;
+  private final Set<String> skippedNamespaces;
+  private final PodMutator mutator = new PodMutator();
+
+  public AdmissionHandler(Supplier<LoadedRules> rules, Set<String> skippedNamespaces) {
+    this.rules = rules;
+    this.skippedNamespaces = Set.copyOf(skippedNamespaces);
+  }
+
+  public AdmissionDecision decide(AdmissionRequest request) {
+    try {
+      return decideOrThrow(request);
+    } catch (RuntimeException e) {
+      log.error(
+          "Internal error on review uid={} ns={} pod={}; admitting it unchanged",
+          request.uid(),
+          request.podNamespace(),
+          request.podName(),
+          e);
+      return AdmissionDecision.allowed(
+          request.uid(),
+          Reason.ERROR_IGNORED,
+          "internal error, pod admitted without changes (see the webhook's log)");
+    }
+  }
+
+  private AdmissionDecision decideOrThrow(AdmissionRequest request) {
+    String uid = request.uid();
+    if (!request.isPod()) {
+      return AdmissionDecision.allowed(
+          uid,
+          Reason.KIND_IGNORED,
+          "ignored a "
+              + request.kind()
+              + " review: only v1 Pods are handled; check the registration");
+    }
+    if (request.hasSubResource()) {
+      return AdmissionDecision.allowed(uid, Reason.SUBRESOURCE_IGNORED);
+    }
+    if (!request.isCreate()) {
+      return AdmissionDecision.allowed(uid, Reason.OPERATION_IGNORED);
+    }
+    Pod pod = request.object();
+    if (pod == null || pod.getSpec() == null) {
+      return AdmissionDecision.allowed(uid, Reason.NO_OBJECT, "review without a pod; ignored");
+    }
+    String namespace = request.podNamespace();
+    if (namespace == null || skippedNamespaces.contains(namespace)) {
+      return AdmissionDecision.allowed(uid, Reason.NAMESPACE_SKIPPED);
+    }
+    if (isMirrorPod(pod)) {
+      return AdmissionDecision.allowed(uid, Reason.MIRROR_POD);
+    }
+    LoadedRules loaded = rules.get();
+    Optional<NamespaceRule> rule = loaded.rules().forNamespace(namespace);
+    if (rule.isEmpty()) {
+      return AdmissionDecision.allowed(uid, Reason.NO_RULE);
+    }
+    Mutation mutation = mutator.mutate(pod, rule.get());
+    return AdmissionDecision.mutated(uid, mutation, loaded.version());
+  }
+
+  private static boolean isMirrorPod(Pod pod) {
+    var metadata = pod.getMetadata();
+    return metadata != null
+        && metadata.getAnnotations() != null
+        && metadata.getAnnotations().containsKey(MIRROR_POD_ANNOTATION);
+  }
+}

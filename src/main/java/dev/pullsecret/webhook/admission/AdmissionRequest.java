@@ -1,0 +1,77 @@
+package dev.pullsecret.webhook.admission;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.fabric8.kubernetes.api.model.GroupVersionKind;
+import io.fabric8.kubernetes.api.model.GroupVersionResource;
+import io.fabric8.kubernetes.api.model.Pod;
+
+/**
+ * The parts of an admission.k8s.io/v1 request the webhook uses. {@code object} is decoded directly
+ * as a Pod (fabric8's polymorphic decoding buffers the object as a tree first), and fields the
+ * webhook never reads, such as {@code oldObject} and {@code userInfo}, are skipped unparsed.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record AdmissionRequest(
+    String uid,
+    GroupVersionKind kind,
+    GroupVersionResource resource,
+    String subResource,
+    String name,
+    String namespace,
+    String operation,
+    Boolean dryRun,
+    Pod object) {
+
+  public boolean isPod() {
+    return kind != null
+        && "".equals(nullToEmpty(kind.getGroup()))
+        && "v1".equals(kind.getVersion())
+        && "Pod".equals(kind.getKind());
+  }
+
+  public boolean isDryRun() {
+    return Boolean.TRUE.equals(dryRun);
+  }
+
+  public boolean isCreate() {
+    return "CREATE".equals(operation);
+  }
+
+  public boolean hasSubResource() {
+    return subResource != null && !subResource.isEmpty();
+  }
+
+  /**
+   * The namespace of the pod. Pods created by controllers often carry no {@code metadata.namespace}
+   * in the object, so the request's namespace comes first.
+   */
+  public String podNamespace() {
+    if (namespace != null && !namespace.isEmpty()) {
+      return namespace;
+    }
+    return object != null && object.getMetadata() != null
+        ? object.getMetadata().getNamespace()
+        : null;
+  }
+
+  /** The pod name for logs: {@code generateName} pods have none yet, so show the prefix. */
+  public String podName() {
+    if (name != null && !name.isEmpty()) {
+      return name;
+    }
+    if (object != null && object.getMetadata() != null) {
+      var metadata = object.getMetadata();
+      if (metadata.getName() != null) {
+        return metadata.getName();
+      }
+      if (metadata.getGenerateName() != null) {
+        return metadata.getGenerateName() + "*";
+      }
+    }
+    return "";
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.pullsecret.webhook.admission;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.pullsecret.webhook.patch.JsonPatch;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
+import java.util.Base64;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads admission.k8s.io/v1 AdmissionReview requests and writes the responses. One mapper, built
+ * once, with parser limits so a hostile body cannot exhaust the stack or the heap.
+ */
+public final class AdmissionReviewCodec {
+
+  static final String API_VERSION = "admission.k8s.io/v1";
+  static final String KIND = "AdmissionReview";
+
+  /** Real pods nest about 15 levels deep (managedFields included); 100 leaves room, not risk. */
+  private static final int MAX_NESTING_DEPTH = 100;
+
+  private final JsonMapper mapper;
+
+  public AdmissionReviewCodec(int maxBodyBytes) {
+    var constraints =
+        StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_NESTING_DEPTH)
+            .maxStringLength(maxBodyBytes)
+            .maxDocumentLength(maxBodyBytes)
+            .maxNumberLength(100)
+            .build();
+    this.mapper =
+        JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Envelope(String apiVersion, String kind, AdmissionRequest request) {}
+
+  /**
+   * @throws MalformedReviewException with a message fit to send back, if the body is not a v1
+   *     AdmissionReview request with a uid
+   */
+  public AdmissionRequest decode(byte[] body) {
+    Envelope envelope;
+    try {
+      envelope = mapper.readValue(body, Envelope.class);
+    } catch (JacksonException e) {
+      var location = e.getLocation();
+      var where =
+          location == null
+              ? ""
+              : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+      throw new MalformedReviewException(
+          "body is not a JSON AdmissionReview: " + e.getOriginalMessage() + where, e);
+    }
+    if (envelope == null) {
+      throw new MalformedReviewException("body is empty (JSON null)");
+    }
+    if (!KIND.equals(envelope.kind())) {
+      throw new MalformedReviewException(
+          "kind must be " + KIND + ", got " + quote(envelope.kind()));
+    }
+    if (!API_VERSION.equals(envelope.apiVersion())) {
+      throw new MalformedReviewException(
+          "apiVersion must be "
+              + API_VERSION
+              + " (register the webhook with admissionReviewVersions: [v1]), got "
+              + quote(envelope.apiVersion()));
+    }
+    AdmissionRequest request = envelope.request();
+    if (request == null) {
+      throw new MalformedReviewException("the review has no request");
+    }
+    if (request.uid() == null || request.uid().isBlank()) {
+      throw new MalformedReviewException("request.uid is missing: the response could not echo it");
+    }
+    return request;
+  }
+
+  public byte[] encode(AdmissionDecision decision) {
+    var response =
+        new AdmissionResponseBuilder()
+            .withUid(decision.uid())
+            .withAllowed(true)
+            .withWarnings(decision.warnings().isEmpty() ? null : decision.warnings())
+            .withAuditAnnotations(
+                decision.auditAnnotations().isEmpty() ? null : decision.auditAnnotations());
+    if (decision.isPatched()) {
+      response
+          .withPatchType("JSONPatch")
+          .withPatch(Base64.getEncoder().encodeToString(JsonPatch.toJson(decision.patch())));
+    }
+    return encode(response.build());
+  }
+
+  private byte[] encode(AdmissionResponse response) {
+    AdmissionReview review =
+        new AdmissionReviewBuilder()
+            .withApiVersion(API_VERSION)
+            .withKind(KIND)
+            .withResponse(response)
+            .build();
+    return mapper.writeValueAsBytes(review);
+  }
+
+  private static String quote(String value) {
+    return value == null ? "nothing" : "\"" + value + "\"";
+  }
+}

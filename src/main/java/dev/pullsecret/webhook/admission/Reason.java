@@ -1,0 +1,25 @@
+package dev.pullsecret.webhook.admission;
+
+/** Why an admission ended as it did; appears in the log line and the metrics of every review. */
+public enum Reason {
+  /** The pod was changed. */
+  PATCHED,
+  /** A rule applies but the pod already has everything it would add. */
+  NOT_PATCHED,
+  /** Only CREATE is mutated: on UPDATE the pod spec is immutable and a patch would be refused. */
+  OPERATION_IGNORED,
+  /** Not a Pod: the webhook registration sends more than it should. */
+  KIND_IGNORED,
+  /** A subresource such as {@code pods/status} or {@code pods/binding}. */
+  SUBRESOURCE_IGNORED,
+  /** The namespace is in the webhook's own skip list (its own namespace, kube-system). */
+  NAMESPACE_SKIPPED,
+  /** A static pod's mirror: the kubelet owns it and rejects changes. */
+  MIRROR_POD,
+  /** No rule covers the namespace. */
+  NO_RULE,
+  /** The review carries no pod object. */
+  NO_OBJECT,
+  /** Something failed inside the webhook: the pod is admitted unchanged (fail open). */
+  ERROR_IGNORED
+}

@@ -1,0 +1,41 @@
+package dev.pullsecret.webhook.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The webhook's settings ({@code webhook.*}); defaults are in {@code application.properties}.
+ *
+ * @param maxRequestSize reviews above this are refused with 413 before parsing. The API server
+ *     accepts objects up to 3 MiB and etcd stores at most 1.5 MiB per object; a review holds the
+ *     object (and on UPDATE the old object) plus a small envelope, so 4 MiB admits every real
+ *     review.
+ * @param skipNamespaces namespaces never mutated whatever the rules say: the webhook's own (so it
+ *     can always recover) and kube-system. The chart's namespaceSelector also excludes them; this
+ *     is the second line.
+ */
+@ConfigurationProperties("webhook")
+public record WebhookProperties(
+    RulesSettings rules, DataSize maxRequestSize, List<String> skipNamespaces, Tls tls) {
+
+  /**
+   * @param file the rules file, usually a ConfigMap key mounted as a volume
+   * @param pollInterval how often the file is checked for new content
+   */
+  public record RulesSettings(Path file, Duration pollInterval) {}
+
+  /**
+   * @param certFile serving certificate chain (PEM), {@code tls.crt} of a kubernetes.io/tls Secret
+   * @param keyFile its private key (PEM), {@code tls.key}
+   * @param selfSignedDir when set (local runs only), a CA and serving certificate for localhost are
+   *     generated there if absent, and {@code certFile}/{@code keyFile} are ignored
+   */
+  public record Tls(Path certFile, Path keyFile, Path selfSignedDir) {}
+
+  public int maxRequestBytes() {
+    return Math.toIntExact(maxRequestSize.toBytes());
+  }
+}

@@ -1,0 +1,74 @@
+package dev.pullsecret.webhook.http;
+
+import dev.pullsecret.webhook.admission.AdmissionDecision;
+import dev.pullsecret.webhook.admission.AdmissionRequest;
+import dev.pullsecret.webhook.rules.InvalidRulesException;
+import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.RulesReloader;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.stereotype.Component;
+
+/** Prometheus metrics of admissions and rule reloads (scraped from the management port). */
+@Component
+class AdmissionMetrics implements RulesReloader.Listener {
+
+  private final MeterRegistry registry;
+  private final Timer latency;
+  private final AtomicLong rulesGeneration = new AtomicLong();
+  private final AtomicLong lastReloadSucceeded = new AtomicLong(1);
+
+  AdmissionMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.latency =
+        Timer.builder("pullsecret.admission.duration")
+            .description("Time to answer an admission review, from body read to response bytes")
+            .publishPercentileHistogram()
+            .register(registry);
+    registry.gauge("pullsecret.rules.generation", rulesGeneration);
+    registry.gauge("pullsecret.rules.last.reload.success", lastReloadSucceeded);
+  }
+
+  void reviewed(AdmissionRequest request, AdmissionDecision decision, long nanos) {
+    latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    Counter.builder("pullsecret.admissions")
+        .description("Admission reviews answered, by reason")
+        .tag("reason", decision.reason().name())
+        .tag("namespace", String.valueOf(request.podNamespace()))
+        .tag("dry_run", String.valueOf(request.isDryRun()))
+        .register(registry)
+        .increment();
+  }
+
+  void refused(HttpStatusCode status) {
+    Counter.builder("pullsecret.requests.refused")
+        .description("Requests refused before admission (malformed, too large, wrong type)")
+        .tag("status", String.valueOf(status.value()))
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void loaded(LoadedRules rules) {
+    rulesGeneration.set(rules.generation());
+    lastReloadSucceeded.set(1);
+    reload("loaded");
+  }
+
+  @Override
+  public void refused(InvalidRulesException error) {
+    lastReloadSucceeded.set(0);
+    reload("refused");
+  }
+
+  private void reload(String result) {
+    Counter.builder("pullsecret.rules.reloads")
+        .description("Attempts to put new rules in force, by result")
+        .tag("result", result)
+        .register(registry)
+        .increment();
+  }
+}

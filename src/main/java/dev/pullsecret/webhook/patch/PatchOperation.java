@@ -1,0 +1,33 @@
+package dev.pullsecret.webhook.patch;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import tools.jackson.core.JsonPointer;
+
+/**
+ * One RFC 6902 JSON Patch operation. Mutators build explicit operations rather than diffing whole
+ * objects, which would yield spurious operations for fields they never touched.
+ *
+ * @param value a JSON-serialisable value: a String, a Map, a List of those, or null for removals
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PatchOperation(String op, String path, Object value) {
+
+  /** {@code add}: sets a member (replacing it if present) or inserts into an array ({@code /-}). */
+  public static PatchOperation add(JsonPointer path, Object value) {
+    return new PatchOperation("add", path.toString(), value);
+  }
+
+  /** {@code replace}: the member must exist, which is what we want when changing a known field. */
+  public static PatchOperation replace(JsonPointer path, Object value) {
+    return new PatchOperation("replace", path.toString(), value);
+  }
+
+  /** A pointer from unescaped segments; '/' and '~' in segments are escaped as RFC 6901 says. */
+  public static JsonPointer pointer(String... segments) {
+    JsonPointer pointer = JsonPointer.empty();
+    for (String segment : segments) {
+      pointer = pointer.appendProperty(segment);
+    }
+    return pointer;
+  }
+}

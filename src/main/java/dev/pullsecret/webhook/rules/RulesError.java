@@ -1,0 +1,14 @@
+package dev.pullsecret.webhook.rules;
+
+/**
+ * One problem found in a rules file, located by line and column (1-based, 0 when unknown) and by
+ * the path of the offending field, e.g. {@code rules[2].pullSecrets[0]}.
+ */
+public record RulesError(String path, int line, int column, String message) {
+
+  /** Formats the error as compilers do: {@code rules.yaml:12:7: rules[2].pullSecrets[0]: ...}. */
+  public String format(String source) {
+    var location = line > 0 ? source + ":" + line + ":" + column : source;
+    return path.isEmpty() ? location + ": " + message : location + ": " + path + ": " + message;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.pullsecret.webhook.rules;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/** The rules file on disk: read with a size guard, identified by a digest of its bytes. */
+public final class RulesFile {
+
+  private final Path path;
+
+  public RulesFile(Path path) {
+    this.path = path;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  /** The file content; follows symbolic links, as a mounted ConfigMap is a chain of them. */
+  public byte[] read() {
+    try {
+      if (Files.size(path) > RulesParser.MAX_CHARACTERS * 4L) {
+        throw refused("file too large: " + Files.size(path) + " bytes");
+      }
+      return Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      throw refused("file not found");
+    } catch (IOException e) {
+      throw refused("cannot read the file: " + e.getMessage());
+    }
+  }
+
+  /** Parses content previously returned by {@link #read()}. */
+  public Rules parse(byte[] content) {
+    try {
+      var text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(content))
+              .toString();
+      return RulesParser.parse(text, path.toString());
+    } catch (CharacterCodingException e) {
+      throw refused("not UTF-8 text");
+    }
+  }
+
+  public static String digest(byte[] content) {
+    try {
+      byte[] sha = MessageDigest.getInstance("SHA-256").digest(content);
+      return HexFormat.of().formatHex(sha, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  }
+
+  private InvalidRulesException refused(String message) {
+    return new InvalidRulesException(path.toString(), List.of(new RulesError("", 0, 0, message)));
+  }
+}

@@ -1,0 +1,192 @@
+package dev.pullsecret.webhook.rules;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * A YAML mapping of the rules file, read field by field. Every type mismatch, unknown or duplicate
+ * key and anchor is recorded in {@link RulesErrors} with its path and position, and the read goes
+ * on, so one pass reports every problem.
+ */
+final class YamlMapping {
+
+  private final String path;
+  private final Mark mark;
+  private final Map<String, Node> fields = new HashMap<>();
+  private final RulesErrors errors;
+
+  private YamlMapping(MappingNode node, String path, Set<String> allowedKeys, RulesErrors errors) {
+    this.path = path;
+    this.mark = node.getStartMark();
+    this.errors = errors;
+    for (NodeTuple tuple : node.getValue()) {
+      readField(tuple, allowedKeys);
+    }
+  }
+
+  /** Reads {@code node} as a mapping, or records an error and returns empty. */
+  static Optional<YamlMapping> of(
+      Node node, String path, Set<String> allowedKeys, RulesErrors errors) {
+    if (rejectAnchor(node, path, errors)) {
+      return Optional.empty();
+    }
+    if (node instanceof MappingNode mapping) {
+      return Optional.of(new YamlMapping(mapping, path, allowedKeys, errors));
+    }
+    errors.add(path, node.getStartMark(), "expected a mapping (key: value), found " + kind(node));
+    return Optional.empty();
+  }
+
+  String path() {
+    return path;
+  }
+
+  Mark mark() {
+    return mark;
+  }
+
+  boolean has(String key) {
+    return fields.containsKey(key);
+  }
+
+  /** True when {@code key} is present as an empty list or as nothing ({@code key:}). */
+  boolean isEmptyList(String key) {
+    Node node = fields.get(key);
+    return node != null
+        && (isNull(node) || node instanceof SequenceNode sequence && sequence.getValue().isEmpty());
+  }
+
+  Optional<YamlValue> string(String key) {
+    Node node = fields.get(key);
+    return node == null ? Optional.empty() : scalar(node, child(key));
+  }
+
+  Optional<YamlValue> requiredString(String key) {
+    if (!fields.containsKey(key)) {
+      errors.add(path, mark, "missing required field '" + key + "'");
+      return Optional.empty();
+    }
+    return string(key);
+  }
+
+  /** A list of strings; absent means empty. */
+  List<YamlValue> stringList(String key) {
+    List<YamlValue> values = new ArrayList<>();
+    sequence(key)
+        .ifPresent(
+            items -> {
+              for (int i = 0; i < items.size(); i++) {
+                scalar(items.get(i), child(key) + "[" + i + "]").ifPresent(values::add);
+              }
+            });
+    return values;
+  }
+
+  /** A list of mappings; absent means empty. */
+  List<YamlMapping> mappingList(String key, Set<String> allowedKeys) {
+    List<YamlMapping> values = new ArrayList<>();
+    sequence(key)
+        .ifPresent(
+            items -> {
+              for (int i = 0; i < items.size(); i++) {
+                of(items.get(i), child(key) + "[" + i + "]", allowedKeys, errors)
+                    .ifPresent(values::add);
+              }
+            });
+    return values;
+  }
+
+  Optional<YamlMapping> mapping(String key, Set<String> allowedKeys) {
+    Node node = fields.get(key);
+    return node == null ? Optional.empty() : of(node, child(key), allowedKeys, errors);
+  }
+
+  String child(String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  private void readField(NodeTuple tuple, Set<String> allowedKeys) {
+    Node keyNode = tuple.getKeyNode();
+    if (!(keyNode instanceof ScalarNode scalarKey)) {
+      errors.add(path, keyNode.getStartMark(), "keys must be plain strings");
+      return;
+    }
+    String key = scalarKey.getValue();
+    if (!allowedKeys.contains(key)) {
+      errors.add(
+          child(key),
+          keyNode.getStartMark(),
+          "unknown field '" + key + "' (allowed: " + String.join(", ", sorted(allowedKeys)) + ")");
+    } else if (fields.putIfAbsent(key, tuple.getValueNode()) != null) {
+      errors.add(child(key), keyNode.getStartMark(), "duplicate key '" + key + "'");
+    }
+  }
+
+  private Optional<List<Node>> sequence(String key) {
+    Node node = fields.get(key);
+    if (node == null || rejectAnchor(node, child(key), errors)) {
+      return Optional.empty();
+    }
+    if (node instanceof SequenceNode sequence) {
+      return Optional.of(sequence.getValue());
+    }
+    if (isNull(node)) {
+      return Optional.of(List.of());
+    }
+    errors.add(child(key), node.getStartMark(), "expected a list, found " + kind(node));
+    return Optional.empty();
+  }
+
+  private Optional<YamlValue> scalar(Node node, String at) {
+    if (rejectAnchor(node, at, errors)) {
+      return Optional.empty();
+    }
+    if (node instanceof ScalarNode scalar && !isNull(node)) {
+      return Optional.of(new YamlValue(scalar.getValue(), at, node.getStartMark()));
+    }
+    errors.add(at, node.getStartMark(), "expected a string, found " + kind(node));
+    return Optional.empty();
+  }
+
+  /**
+   * Anchors and aliases have no use in a rules file and are how "billion laughs" documents blow up,
+   * so they are refused outright rather than expanded.
+   */
+  private static boolean rejectAnchor(Node node, String at, RulesErrors errors) {
+    if (node.getAnchor() == null) {
+      return false;
+    }
+    errors.add(at, node.getStartMark(), "anchors and aliases (&, *) are not supported in rules");
+    return true;
+  }
+
+  private static boolean isNull(Node node) {
+    return node.getTag().equals(Tag.NULL);
+  }
+
+  private static String kind(Node node) {
+    if (isNull(node)) {
+      return "nothing (null)";
+    }
+    return switch (node) {
+      case MappingNode m -> "a mapping";
+      case SequenceNode s -> "a list";
+      default -> "a scalar";
+    };
+  }
+
+  private static List<String> sorted(Set<String> keys) {
+    return keys.stream().sorted().toList();
+  }
+}

@@ -1,0 +1,90 @@
+package dev.pullsecret.webhook.rules;
+
+import static dev.pullsecret.webhook.testing.Reviews.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RulesParserTest {
+
+  private static final String INVALID = "rules/invalid/";
+
+  @Test
+  void shippedExampleIsValid() throws IOException {
+    String text = Files.readString(Path.of("examples/rules.yaml"));
+
+    Rules rules = RulesParser.parse(text, "examples/rules.yaml");
+
+    assertThat(rules.pullSecrets()).extracting(PullSecret::name).contains("dockerhub-creds");
+    assertThat(rules.forNamespace("team-a-dev")).map(NamespaceRule::name).hasValue("team-a");
+    assertThat(rules.forNamespace("team-a-sandbox")).map(NamespaceRule::name).hasValue("everyone");
+    assertThat(rules.forNamespace("kube-system")).isEmpty();
+    assertThat(rules.forNamespace("airgapped").orElseThrow().pullSecrets()).isEmpty();
+  }
+
+  static Stream<String> invalidFiles() throws IOException, URISyntaxException {
+    Path dir = Path.of(RulesParserTest.class.getResource("/" + INVALID).toURI());
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList().stream();
+    }
+  }
+
+  /**
+   * Each file says what must be reported in {@code # expect: LINE:COLUMN: PATH: MESSAGE} lines;
+   * every expected error must be reported, and nothing else.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidFiles")
+  void refusesInvalidFileWithEveryErrorLocated(String file) {
+    String text = new String(resource(INVALID + file), StandardCharsets.UTF_8);
+    List<String> expected =
+        text.lines()
+            .filter(l -> l.startsWith("# expect: "))
+            .map(l -> l.substring("# expect: ".length()))
+            .toList();
+    if (text.isEmpty()) {
+      expected = List.of("the rules file is empty");
+    }
+
+    var error =
+        catchThrowableOfType(
+            InvalidRulesException.class, () -> RulesParser.parse(text, "rules.yaml"));
+
+    assertThat(error).as("refused").isNotNull();
+    List<String> reported = error.errors().stream().map(e -> e.format("rules.yaml")).toList();
+    assertThat(reported).hasSameSizeAs(expected);
+    for (String want : expected) {
+      String prefix = Character.isDigit(want.charAt(0)) ? "rules.yaml:" : "";
+      assertThat(reported).anySatisfy(r -> assertThat(r).contains(prefix + want));
+    }
+    assertThat(error.getMessage()).startsWith("rules refused (");
+  }
+
+  @Test
+  void refusesFileOverTheSizeLimit() {
+    String huge = "rules: []\n" + "#".repeat(RulesParser.MAX_CHARACTERS);
+
+    var error =
+        catchThrowableOfType(
+            InvalidRulesException.class, () -> RulesParser.parse(huge, "rules.yaml"));
+
+    assertThat(error.getMessage()).contains("file too large");
+  }
+
+  @Test
+  void acceptsRuleWithoutSecretsAsAnOptOut() {
+    Rules rules = RulesParser.parse("rules: [{namespaces: [quiet]}]", "rules.yaml");
+
+    assertThat(rules.forNamespace("quiet")).map(NamespaceRule::name).hasValue("rules[0]");
+  }
+}
