@@ -1,0 +1,108 @@
+package dev.pullsecret.webhook.tls;
+
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** Fixtures the production code deliberately cannot produce: legacy formats and bad certs. */
+final class TestCertificates {
+
+  private TestCertificates() {}
+
+  /**
+   * A serving certificate signed by {@code issuer}'s CA with the host name only in the CN, as older
+   * tools (and {@code openssl req -subj} without {@code -addext}) create them.
+   */
+  static X509Certificate cnOnly(CertificateSet issuer, String commonName, KeyPair keys)
+      throws Exception {
+    Instant now = Instant.now();
+    var builder =
+        new JcaX509v3CertificateBuilder(
+                issuer.caCertificate(),
+                BigInteger.valueOf(now.toEpochMilli()),
+                Date.from(now.minus(Duration.ofMinutes(5))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                new X500Name("CN=" + commonName),
+                keys.getPublic())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+            .addExtension(
+                Extension.extendedKeyUsage,
+                false,
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+    var signer =
+        new JcaContentSignerBuilder(KeyAlgorithm.ECDSA_P256.signatureAlgorithm())
+            .build(issuer.caKey());
+    return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+  }
+
+  /** {@code BEGIN RSA PRIVATE KEY}, as {@code openssl genrsa -traditional} writes it. */
+  static String pkcs1Pem(PrivateKey rsaKey) throws Exception {
+    byte[] der =
+        PrivateKeyInfo.getInstance(rsaKey.getEncoded())
+            .parsePrivateKey()
+            .toASN1Primitive()
+            .getEncoded();
+    return pem("RSA PRIVATE KEY", der);
+  }
+
+  /** {@code BEGIN EC PRIVATE KEY} with curve and public key, as {@code openssl ecparam -genkey}. */
+  static String sec1Pem(PrivateKey ecKey, PublicKey publicKey) throws Exception {
+    var sec1 =
+        new org.bouncycastle.asn1.sec.ECPrivateKey(
+            256,
+            ((ECPrivateKey) ecKey).getS(),
+            new DERBitString(
+                SubjectPublicKeyInfo.getInstance(publicKey.getEncoded())
+                    .getPublicKeyData()
+                    .getBytes()),
+            SECObjectIdentifiers.secp256r1);
+    return pem("EC PRIVATE KEY", sec1.getEncoded());
+  }
+
+  static String pem(String type, byte[] der) {
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
+  }
+
+  /** An in-memory key store for JDK TLS, holding one key entry. */
+  static KeyStore keyStore(PrivateKey key, X509Certificate... chain) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry("serving", key, new char[0], (Certificate[]) chain);
+    return store;
+  }
+
+  /** A key store trusting exactly one CA. */
+  static KeyStore trustStore(X509Certificate ca) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setCertificateEntry("ca", ca);
+    return store;
+  }
+}
