@@ -1,0 +1,370 @@
+package dev.pullsecret.webhook.http;
+
+import static dev.pullsecret.webhook.testing.Reviews.applyPatch;
+import static dev.pullsecret.webhook.testing.Reviews.json;
+import static dev.pullsecret.webhook.testing.Reviews.pod;
+import static dev.pullsecret.webhook.testing.Reviews.pullSecretNames;
+import static dev.pullsecret.webhook.testing.Reviews.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.pullsecret.webhook.testing.ConfigMapVolume;
+import dev.pullsecret.webhook.testing.TrustingClients;
+import dev.pullsecret.webhook.tls.CertificateGenerator;
+import dev.pullsecret.webhook.tls.CertificateSet;
+import dev.pullsecret.webhook.tls.CertificateSpec;
+import dev.pullsecret.webhook.tls.KeyAlgorithm;
+import dev.pullsecret.webhook.tls.PemFiles;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole webhook, started on random ports, spoken to over real TLS by a client that trusts only
+ * the CA made by the certificate tool and checks the host name, as the API server does.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class WebhookServerTest {
+
+  private static final Path DIR = tempDir();
+  private static final CertificateSet CERTS =
+      CertificateGenerator.generate(
+          new CertificateSpec(
+              "pullsecret-webhook",
+              "pullsecret-webhook",
+              List.of("localhost"),
+              List.of("127.0.0.1"),
+              Duration.ofDays(30),
+              KeyAlgorithm.ECDSA_P256),
+          Clock.systemUTC());
+  private static final ConfigMapVolume RULES = new ConfigMapVolume(DIR.resolve("rules"));
+  private static final byte[] TEST_RULES = resource("rules/test-rules.yaml");
+  private static final String RECORDED = "admission/cases/recorded-01-create-plain-pod.review.json";
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) throws IOException {
+    PemFiles.write(CERTS, DIR.resolve("tls"), true);
+    RULES.write("rules.yaml", TEST_RULES);
+    registry.add("webhook.tls.cert-file", () -> DIR.resolve("tls/tls.crt").toString());
+    registry.add("webhook.tls.key-file", () -> DIR.resolve("tls/tls.key").toString());
+    registry.add("webhook.rules.file", () -> RULES.path("rules.yaml").toString());
+    registry.add("webhook.rules.poll-interval", () -> "100ms");
+    registry.add("management.server.port", () -> "0");
+  }
+
+  @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
+  @Autowired AdmissionMetrics metrics;
+
+  private final HttpClient client = TrustingClients.httpClientTrusting(CERTS.caCertificate());
+
+  @Nested
+  class Admission {
+
+    @Test
+    void patchesRecordedReviewWithPullSecret() throws Exception {
+      byte[] review = resource(RECORDED);
+
+      HttpResponse<byte[]> response = post(review, "application/json");
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+      JsonNode answer = json(response.body());
+      assertThat(answer.at("/response/uid").asString())
+          .isEqualTo("250cb760-f3ec-4b35-bbb3-7c72e66cc42e");
+      assertThat(answer.at("/response/allowed").asBoolean()).isTrue();
+      assertThat(answer.at("/response/patchType").asString()).isEqualTo("JSONPatch");
+      JsonNode patched = applyPatch(json(review).at("/request/object"), answer);
+      assertThat(pullSecretNames(pod(patched))).containsExactly("injected-pull-secret");
+    }
+
+    @Test
+    void answersTheQueryStringTheApiServerAdds() throws Exception {
+      HttpResponse<byte[]> response =
+          send(request("/mutate?timeout=5s").POST(BodyPublishers.ofByteArray(resource(RECORDED))));
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(json(response.body()).at("/response/patch").isMissingNode()).isFalse();
+    }
+
+    @Test
+    void returnsThePatchOnDryRunToo() throws Exception {
+      HttpResponse<byte[]> response =
+          post(
+              resource("admission/cases/recorded-03-create-dry-run.review.json"),
+              "application/json");
+
+      assertThat(json(response.body()).at("/response/patchType").asString()).isEqualTo("JSONPatch");
+    }
+
+    @Test
+    void answersUpdateWithoutPatch() throws Exception {
+      HttpResponse<byte[]> response =
+          post(
+              resource("admission/cases/recorded-06-update-label.review.json"),
+              "application/json; charset=utf-8");
+
+      JsonNode answer = json(response.body());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(answer.at("/response/allowed").asBoolean()).isTrue();
+      assertThat(answer.at("/response/patch").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void answersOtherKindsWithAWarning() throws Exception {
+      HttpResponse<byte[]> response =
+          post(
+              resource("admission/cases/other-kind-is-ignored-with-a-warning.review.json"),
+              "application/json");
+
+      JsonNode answer = json(response.body());
+      assertThat(answer.at("/response/allowed").asBoolean()).isTrue();
+      assertThat(answer.at("/response/warnings/0").asString())
+          .startsWith("pullsecret-webhook: ignored a ");
+    }
+  }
+
+  @Nested
+  class BadInput {
+
+    @Test
+    void refusesMalformedJsonWith400AndAReason() throws Exception {
+      HttpResponse<byte[]> response = post("{\"kind\": ".getBytes(), "application/json");
+
+      assertThat(response.statusCode()).isEqualTo(400);
+      assertThat(new String(response.body(), StandardCharsets.UTF_8))
+          .contains("not a JSON AdmissionReview")
+          .doesNotContain("Exception");
+    }
+
+    @Test
+    void refusesReviewWithoutUid() throws Exception {
+      String body =
+          "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}}";
+
+      HttpResponse<byte[]> response = post(body.getBytes(), "application/json");
+
+      assertThat(response.statusCode()).isEqualTo(400);
+      assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("request.uid");
+    }
+
+    @Test
+    void refusesV1beta1Reviews() throws Exception {
+      String body =
+          "{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"x\"}}";
+
+      HttpResponse<byte[]> response = post(body.getBytes(), "application/json");
+
+      assertThat(response.statusCode()).isEqualTo(400);
+      assertThat(new String(response.body(), StandardCharsets.UTF_8))
+          .contains("admissionReviewVersions");
+    }
+
+    @Test
+    void refusesWrongContentTypeWith415() throws Exception {
+      HttpResponse<byte[]> response = post(resource(RECORDED), "text/plain");
+
+      assertThat(response.statusCode()).isEqualTo(415);
+    }
+
+    @Test
+    void refusesOversizedBodyWith413() throws Exception {
+      byte[] huge = new byte[4 * 1024 * 1024 + 1];
+
+      HttpResponse<byte[]> response = post(huge, "application/json");
+
+      assertThat(response.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void refusesEmptyBodyWith400() throws Exception {
+      HttpResponse<byte[]> response = post(new byte[0], "application/json");
+
+      assertThat(response.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void refusesGetWith405() throws Exception {
+      HttpResponse<byte[]> response = send(request("/mutate").GET());
+
+      assertThat(response.statusCode()).isEqualTo(405);
+    }
+  }
+
+  @Nested
+  class Transport {
+
+    @Test
+    void refusesClientsThatOnlySpeakTls11() throws Exception {
+      var context = TrustingClients.sslContextTrusting(CERTS.caCertificate());
+      try (var socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port)) {
+        socket.setEnabledProtocols(new String[] {"TLSv1.1"});
+
+        assertThatThrownBy(socket::startHandshake).isInstanceOf(IOException.class);
+      }
+    }
+
+    @Test
+    void negotiatesTls13() throws Exception {
+      var context = TrustingClients.sslContextTrusting(CERTS.caCertificate());
+      try (var socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port)) {
+        socket.startHandshake();
+
+        assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
+      }
+    }
+
+    @Test
+    void isNotTrustedByClientsWithoutTheCa() {
+      HttpClient stranger = HttpClient.newHttpClient();
+
+      assertThatThrownBy(
+              () ->
+                  stranger.send(
+                      request("/mutate")
+                          .POST(BodyPublishers.ofByteArray(resource(RECORDED)))
+                          .build(),
+                      BodyHandlers.ofByteArray()))
+          .isInstanceOf(SSLHandshakeException.class);
+    }
+  }
+
+  @Nested
+  class Management {
+
+    @Test
+    void reportsReadinessOverPlainHttpOnItsOwnPort() throws Exception {
+      HttpResponse<String> response = management("/actuator/health/readiness");
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).contains("\"UP\"");
+    }
+
+    @Test
+    void exportsAdmissionMetricsForPrometheus() throws Exception {
+      post(resource(RECORDED), "application/json");
+
+      HttpResponse<String> response = management("/actuator/prometheus");
+
+      assertThat(response.body())
+          .contains(
+              "pullsecret_admissions_total{dry_run=\"false\",namespace=\"default\",reason=\"PATCHED\"}")
+          .contains("pullsecret_admission_duration_seconds_bucket")
+          .contains("pullsecret_rules_generation");
+    }
+  }
+
+  @Nested
+  class RulesReload {
+
+    @AfterEach
+    void restoreTestRules() {
+      RULES.write("rules.yaml", TEST_RULES);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> injectedSecrets().equals(List.of("injected-pull-secret")));
+    }
+
+    @Test
+    void appliesNewRulesWithinSecondsOfASymlinkSwap() {
+      RULES.write("rules.yaml", rulesGivingDefault("hot-reloaded-secret"));
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> injectedSecrets().equals(List.of("hot-reloaded-secret")));
+    }
+
+    @Test
+    void keepsTheLastGoodRulesWhenNewOnesAreInvalid() throws Exception {
+      String before = metricsText();
+      RULES.write(
+          "rules.yaml",
+          "rules:\n  - namespaces: [default]\n    pullSecrets: [undeclared]\n".getBytes());
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> metricsText().contains("pullsecret_rules_last_reload_success 0.0"));
+
+      assertThat(before).contains("pullsecret_rules_last_reload_success 1.0");
+      assertThat(injectedSecrets()).containsExactly("injected-pull-secret");
+    }
+
+    private byte[] rulesGivingDefault(String secret) {
+      return ("pullSecrets: [{name: "
+              + secret
+              + "}]\nrules: [{namespaces: [default], pullSecrets: ["
+              + secret
+              + "]}]\n")
+          .getBytes();
+    }
+  }
+
+  private List<String> injectedSecrets() throws Exception {
+    byte[] review = resource(RECORDED);
+    JsonNode answer = json(post(review, "application/json").body());
+    if (answer.at("/response/patch").isMissingNode()) {
+      return List.of();
+    }
+    return pullSecretNames(pod(applyPatch(json(review).at("/request/object"), answer)));
+  }
+
+  private String metricsText() throws Exception {
+    return management("/actuator/prometheus").body();
+  }
+
+  private HttpResponse<byte[]> post(byte[] body, String contentType) throws Exception {
+    return send(
+        request("/mutate")
+            .setHeader("Content-Type", contentType)
+            .POST(BodyPublishers.ofByteArray(body)));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
+        .header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(10));
+  }
+
+  private HttpResponse<byte[]> send(HttpRequest.Builder request) throws Exception {
+    return client.send(request.build(), BodyHandlers.ofByteArray());
+  }
+
+  private HttpResponse<String> management(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + path)).build(),
+            BodyHandlers.ofString());
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("pullsecret-webhook-test");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
