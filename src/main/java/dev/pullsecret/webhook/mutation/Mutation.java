@@ -32,9 +32,10 @@ public record Mutation(
       this.rule = rule;
     }
 
-    void apply(PatchOperation operation, Change change) {
+    /** Records one patch operation and the changes it makes (one operation may make several). */
+    void apply(PatchOperation operation, List<Change> madeChanges) {
       operations.add(operation);
-      changes.add(change);
+      changes.addAll(madeChanges);
     }
 
     void warn(String warning) {

@@ -33,20 +33,26 @@ final class PullSecretInjector {
     if (present != null) {
       present.forEach(ref -> have.add(ref.getName()));
     }
-    // An absent list and an empty one look alike once decoded, and "add" of the whole member is
-    // right for both (it creates or replaces []); "/-" is only used when entries exist.
-    boolean appendToExisting = present != null && !present.isEmpty();
-    for (PullSecret secret : rule.pullSecrets()) {
-      if (have.contains(secret.name()) || !secret.servesAnyOf(images)) {
-        continue;
-      }
-      have.add(secret.name());
-      var change = new SecretInjected(secret.name());
-      if (appendToExisting) {
-        out.apply(PatchOperation.add(APPEND, entry(secret)), change);
-      } else {
-        out.apply(PatchOperation.add(PULL_SECRETS, List.of(entry(secret))), change);
-        appendToExisting = true;
+    List<PullSecret> missing =
+        rule.pullSecrets().stream()
+            .filter(secret -> !have.contains(secret.name()) && secret.servesAnyOf(images))
+            .toList();
+    if (missing.isEmpty()) {
+      return;
+    }
+    // An absent list and an empty one look alike once decoded; "add" of the whole member is right
+    // for both (it creates the member or replaces []). "/-" appends only where entries exist.
+    if (present == null || present.isEmpty()) {
+      List<Change> changes =
+          missing.stream().<Change>map(s -> new SecretInjected(s.name())).toList();
+      out.apply(
+          PatchOperation.add(
+              PULL_SECRETS, missing.stream().map(PullSecretInjector::entry).toList()),
+          changes);
+    } else {
+      for (PullSecret secret : missing) {
+        out.apply(
+            PatchOperation.add(APPEND, entry(secret)), List.of(new SecretInjected(secret.name())));
       }
     }
   }
