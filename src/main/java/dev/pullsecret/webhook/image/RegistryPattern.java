@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.image;
 
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Which images a pull secret serves: {@code host[:port][/path]}, e.g. {@code *.pkg.dev}, {@code
@@ -28,8 +27,9 @@ import java.util.Set;
  */
 public final class RegistryPattern {
 
-  private static final Set<String> DOCKER_HUB_HOSTS =
-      Set.of("docker.io", "index.docker.io", "registry-1.docker.io");
+  private static final String[] DOCKER_HUB_HOSTS = {
+    "docker.io", "index.docker.io", "registry-1.docker.io"
+  };
   private static final int NO_PORT = -1;
 
   private final String pattern;
@@ -46,7 +46,7 @@ public final class RegistryPattern {
 
   private RegistryPattern(String pattern, String host, int port, String path) {
     this.pattern = pattern;
-    this.dockerHub = port == NO_PORT && DOCKER_HUB_HOSTS.contains(host);
+    this.dockerHub = port == NO_PORT && isDockerHubHost(host, host.length());
     this.ipv6 = host.startsWith("[");
     this.labels = ipv6 ? new String[] {host} : host.split("\\.");
     this.port = port;
