@@ -2,64 +2,202 @@ package dev.pullsecret.webhook.image;
 
 import java.util.OptionalInt;
 
-/** TEMPORARY stand-in, replaced by the full grammar implementation from branch image. */
+/**
+ * A container image reference, as the kubelet and container runtimes read a Pod's {@code image}.
+ *
+ * <p>Parsing follows {@code ParseNormalizedNamed} of github.com/distribution/reference v0.6, the
+ * library the kubelet uses: its grammar, and its Docker Hub normalisation ({@code nginx} is {@code
+ * docker.io/library/nginx}, {@code index.docker.io} is {@code docker.io}). The first component of a
+ * name is a registry domain only if it contains a {@code .} or a {@code :}, is {@code localhost},
+ * or has an upper-case letter. As in v0.6, the 255-character limit applies to the path, not to the
+ * whole name. Choices of our own, where the library is looser: a sha256, sha384 or sha512 digest is
+ * checked as go-digest checks it (exact length, lower-case hex), other algorithms only by the
+ * grammar; a port must be at most 65535; and a first component that contains a {@code .} but is not
+ * a valid domain ({@code foo_bar.com/app}) is refused instead of yielding an empty domain.
+ *
+ * <p>Every instance is valid and canonical: the constructor checks and normalises its components,
+ * so {@code parse(ref.toString())} equals {@code ref}. No {@code :latest} is ever invented: an
+ * absent tag stays {@code null}.
+ *
+ * @param domain the registry host with an optional {@code :port}, e.g. {@code docker.io}, {@code
+ *     localhost:5000}, {@code [::1]:5000}; host letters keep their case
+ * @param path the repository path without the domain, e.g. {@code library/nginx}
+ * @param tag the tag, or {@code null}
+ * @param digest the digest as {@code algorithm:hex}, or {@code null}
+ */
 public record ImageReference(String domain, String path, String tag, String digest) {
 
+  private static final String DOCKER_HUB = "docker.io";
+  private static final String LEGACY_DOCKER_HUB = "index.docker.io";
+  private static final String OFFICIAL_NAMESPACE = "library/";
+  private static final String LATEST = "latest";
+
+  /**
+   * Checks and normalises the components.
+   *
+   * @throws InvalidImageReferenceException if a component is invalid, or if the domain would be
+   *     read back as part of the path (e.g. {@code registry} without a dot or a port)
+   */
+  public ImageReference {
+    if (LEGACY_DOCKER_HUB.equals(domain)) {
+      domain = DOCKER_HUB;
+    }
+    if (DOCKER_HUB.equals(domain) && path != null && !path.isEmpty() && path.indexOf('/') < 0) {
+      path = OFFICIAL_NAMESPACE + path;
+    }
+    String problem = ReferenceGrammar.domainProblem(domain);
+    if (problem == null) {
+      problem = ReferenceGrammar.pathProblem(path);
+    }
+    if (problem == null) {
+      problem = ReferenceGrammar.tagProblem(tag);
+    }
+    if (problem == null) {
+      problem = ReferenceGrammar.digestProblem(digest);
+    }
+    if (problem != null) {
+      throw new InvalidImageReferenceException(format(domain, path, tag, digest), problem);
+    }
+  }
+
+  /**
+   * Parses a reference as written in a Pod spec, e.g. {@code nginx}, {@code
+   * registry.corp:5000/team/app:1.0@sha256:...}.
+   *
+   * @throws InvalidImageReferenceException with a message that quotes the input and says what is
+   *     wrong; also for {@code null}, empty or blank input, and input with whitespace anywhere
+   */
   public static ImageReference parse(String reference) {
     if (reference == null || reference.isBlank()) {
-      throw new InvalidImageReferenceException("invalid image reference \"\": empty");
+      throw new InvalidImageReferenceException(reference, "reference is empty");
     }
-    String rest = reference;
-    String digest = null;
-    int at = rest.indexOf('@');
-    if (at >= 0) {
-      digest = rest.substring(at + 1);
-      rest = rest.substring(0, at);
+    if (ReferenceGrammar.hasWhitespace(reference)) {
+      throw new InvalidImageReferenceException(reference, "must not contain whitespace");
     }
-    String tag = null;
-    int colon = rest.lastIndexOf(':');
-    if (colon > rest.lastIndexOf('/')) {
-      tag = rest.substring(colon + 1);
-      rest = rest.substring(0, colon);
+    if (reference.contains("://")) {
+      throw new InvalidImageReferenceException(reference, "must not include a scheme");
     }
-    int slash = rest.indexOf('/');
-    String domain = "docker.io";
-    String path = rest;
-    if (slash >= 0) {
-      String first = rest.substring(0, slash);
-      if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
-        domain = first.equals("index.docker.io") ? "docker.io" : first;
-        path = rest.substring(slash + 1);
-      }
-    }
-    if (domain.equals("docker.io") && !path.contains("/")) {
-      path = "library/" + path;
-    }
-    if (!path.equals(path.toLowerCase())) {
+    if (reference.length() == 64 && reference.chars().allMatch(ImageReference::isLowerHex)) {
       throw new InvalidImageReferenceException(
-          "invalid image reference \"" + reference + "\": repository name must be lowercase");
+          reference, "a 64-character hexadecimal string is an image ID, not a repository name");
     }
-    return new ImageReference(domain, path, tag, digest);
+    String name = reference;
+    String digest = null;
+    String tag = null;
+    int at = name.indexOf('@');
+    if (at >= 0) {
+      digest = name.substring(at + 1);
+      name = name.substring(0, at);
+    }
+    int colon = name.indexOf(':', name.lastIndexOf('/') + 1);
+    if (colon >= 0) {
+      tag = name.substring(colon + 1);
+      name = name.substring(0, colon);
+    }
+    String domain = DOCKER_HUB;
+    int slash = name.indexOf('/');
+    if (slash >= 0 && ReferenceGrammar.looksLikeDomain(name.substring(0, slash))) {
+      domain = name.substring(0, slash);
+      name = name.substring(slash + 1);
+    }
+    try {
+      return new ImageReference(domain, name, tag, digest);
+    } catch (InvalidImageReferenceException e) {
+      throw new InvalidImageReferenceException(reference, e.reason());
+    }
   }
 
+  /** The domain without its port, e.g. {@code localhost}, {@code [::1]} (IPv6 keeps brackets). */
   public String host() {
-    int colon = domain.lastIndexOf(':');
-    return colon > domain.lastIndexOf(']') ? domain.substring(0, colon) : domain;
+    return domain.substring(0, ReferenceGrammar.hostEnd(domain));
   }
 
+  /** The port of the domain, if it has one. */
   public OptionalInt port() {
-    int colon = domain.lastIndexOf(':');
-    return colon > domain.lastIndexOf(']')
-        ? OptionalInt.of(Integer.parseInt(domain.substring(colon + 1)))
-        : OptionalInt.empty();
+    int hostEnd = ReferenceGrammar.hostEnd(domain);
+    return hostEnd == domain.length()
+        ? OptionalInt.empty()
+        : OptionalInt.of(Integer.parseInt(domain, hostEnd + 1, domain.length(), 10));
   }
 
+  /** The name without tag and digest: {@code domain/path}. */
+  public String repository() {
+    return domain + "/" + path;
+  }
+
+  /** Whether the image is on Docker Hub, i.e. the normalised domain is {@code docker.io}. */
+  public boolean isDockerHub() {
+    return DOCKER_HUB.equals(domain);
+  }
+
+  public boolean hasTag() {
+    return tag != null;
+  }
+
+  public boolean hasDigest() {
+    return digest != null;
+  }
+
+  /**
+   * Whether the runtime would resolve a moving tag: no digest, and no tag or the tag {@code latest}
+   * (tags are case-sensitive, so {@code Latest} is not {@code latest}).
+   */
+  public boolean isUntaggedOrLatest() {
+    return digest == null && (tag == null || tag.equals(LATEST));
+  }
+
+  /**
+   * The same repository, tag and digest on another registry.
+   *
+   * @throws InvalidImageReferenceException if the domain is invalid
+   */
+  public ImageReference withDomain(String newDomain) {
+    return new ImageReference(newDomain, path, tag, digest);
+  }
+
+  /**
+   * The same repository, tag and digest on another registry, under a path prefix: {@code
+   * docker.io/library/nginx:1} rebased to ({@code mirror.example.com}, {@code dockerhub}) is {@code
+   * mirror.example.com/dockerhub/library/nginx:1}.
+   *
+   * @param pathPrefix slash-separated path components without leading or trailing slash; {@code
+   *     null} or empty for none
+   * @throws InvalidImageReferenceException if the domain or the prefix is invalid, or the new path
+   *     is too long
+   */
+  public ImageReference rebase(String newDomain, String pathPrefix) {
+    String newPath = pathPrefix == null || pathPrefix.isEmpty() ? path : pathPrefix + "/" + path;
+    return new ImageReference(newDomain, newPath, tag, digest);
+  }
+
+  /**
+   * The same reference with another tag; the digest, if any, is kept.
+   *
+   * @param newTag the tag, or {@code null} to remove it
+   * @throws InvalidImageReferenceException if the tag is invalid
+   */
+  public ImageReference withTag(String newTag) {
+    return new ImageReference(domain, path, newTag, digest);
+  }
+
+  /** The canonical form {@code domain/path[:tag][@digest]}, which {@link #parse} reads back. */
   @Override
   public String toString() {
-    return domain
-        + "/"
-        + path
-        + (tag == null ? "" : ":" + tag)
-        + (digest == null ? "" : "@" + digest);
+    return format(domain, path, tag, digest);
+  }
+
+  private static String format(String domain, String path, String tag, String digest) {
+    StringBuilder s = new StringBuilder().append(domain).append('/').append(path);
+    if (tag != null) {
+      s.append(':').append(tag);
+    }
+    if (digest != null) {
+      s.append('@').append(digest);
+    }
+    return s.toString();
+  }
+
+  private static boolean isLowerHex(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   }
 }

@@ -1,28 +1,153 @@
 package dev.pullsecret.webhook.image;
 
-/** TEMPORARY stand-in, replaced by the kubelet-style matcher from branch image. */
-public final class RegistryPattern {
-  private final String pattern;
+import java.util.Locale;
 
-  private RegistryPattern(String pattern) {
+/**
+ * Which images a pull secret serves: {@code host[:port][/path]}, e.g. {@code *.pkg.dev}, {@code
+ * registry.corp:5000/team}, {@code docker.io/bitnami}.
+ *
+ * <p>The semantics are those of {@code matchImages} of the kubelet credential providers, which
+ * users know, made stricter. A {@code *} in a host label matches within that one label, and the
+ * pattern and the image must have as many labels: {@code *.pkg.dev} matches {@code
+ * europe-docker.pkg.dev} but neither {@code a.b.pkg.dev} nor {@code pkg.dev}; so a lone {@code *}
+ * matches only single-label hosts such as {@code localhost}, never every image. Hosts compare
+ * case-insensitively; IPv6 literals compare as written, without globs. As in the kubelet, the port
+ * must be the same: a pattern without a port matches only images without a port. A path is a prefix
+ * on segment boundaries ({@code team} matches {@code team} and {@code team/app}, not {@code
+ * teamfoo}) where the kubelet compares plain strings; it is not normalised, so {@code
+ * docker.io/nginx} is the namespace {@code nginx}, not {@code library/nginx}. The Docker Hub hosts
+ * {@code docker.io}, {@code index.docker.io} and {@code registry-1.docker.io} are one registry, in
+ * patterns and in images. Globs in ports and paths are refused, as are patterns that could never
+ * match an image: a single-label host without port or glob other than {@code localhost} is read by
+ * image references as a Docker Hub namespace ({@code bitnami/redis}), so {@code bitnami} is
+ * refused.
+ *
+ * <p>Everything is checked and pre-split when parsing; {@link #matches} uses no regular expression
+ * and allocates nothing, as it runs for every container of every Pod.
+ */
+public final class RegistryPattern {
+
+  private static final String[] DOCKER_HUB_HOSTS = {
+    "docker.io", "index.docker.io", "registry-1.docker.io"
+  };
+  private static final int NO_PORT = -1;
+
+  private final String pattern;
+  private final boolean dockerHub;
+
+  /** Lower-case host labels, possibly with {@code *}; a single bracketed label for IPv6. */
+  private final String[] labels;
+
+  private final boolean ipv6;
+  private final int port;
+
+  /** The path prefix, empty when the pattern has no path. */
+  private final String path;
+
+  private RegistryPattern(String pattern, String host, int port, String path) {
     this.pattern = pattern;
+    this.dockerHub = port == NO_PORT && isDockerHubHost(host, host.length());
+    this.ipv6 = host.startsWith("[");
+    this.labels = ipv6 ? new String[] {host} : host.split("\\.");
+    this.port = port;
+    this.path = path;
   }
 
+  /**
+   * Parses a pattern of the form {@code host[:port][/path]}.
+   *
+   * @throws InvalidRegistryPatternException with a message that quotes the input and says what is
+   *     wrong
+   */
   public static RegistryPattern parse(String pattern) {
     if (pattern == null || pattern.isBlank()) {
-      throw new InvalidRegistryPatternException("empty registry pattern");
+      throw new InvalidRegistryPatternException(pattern, "pattern is empty");
     }
-    return new RegistryPattern(pattern);
+    String problem = PatternSyntax.problem(pattern);
+    if (problem != null) {
+      throw new InvalidRegistryPatternException(pattern, problem);
+    }
+    int slash = pattern.indexOf('/');
+    String hostAndPort = slash < 0 ? pattern : pattern.substring(0, slash);
+    String path = slash < 0 ? "" : pattern.substring(slash + 1);
+    int hostEnd = ReferenceGrammar.hostEnd(hostAndPort);
+    String host = hostAndPort.substring(0, hostEnd).toLowerCase(Locale.ROOT);
+    int port =
+        hostEnd == hostAndPort.length()
+            ? NO_PORT
+            : Integer.parseInt(hostAndPort.substring(hostEnd + 1));
+    return new RegistryPattern(pattern, host, port, path);
   }
 
+  /** Whether the image is on a registry, and under a path, that this pattern names. */
   public boolean matches(ImageReference image) {
-    String p = pattern.equals("index.docker.io") ? "docker.io" : pattern;
-    String repo = image.domain() + "/" + image.path();
-    return repo.equals(p) || repo.startsWith(p + "/");
+    String domain = image.domain();
+    int hostEnd = ReferenceGrammar.hostEnd(domain);
+    return portMatches(domain, hostEnd)
+        && hostMatches(domain, hostEnd)
+        && pathMatches(image.path());
   }
 
+  private boolean portMatches(String domain, int hostEnd) {
+    if (hostEnd == domain.length()) {
+      return port == NO_PORT;
+    }
+    return port == Integer.parseInt(domain, hostEnd + 1, domain.length(), 10);
+  }
+
+  private boolean hostMatches(String domain, int hostEnd) {
+    if (dockerHub) {
+      return isDockerHubHost(domain, hostEnd);
+    }
+    if (ipv6 || domain.charAt(0) == '[') {
+      return ipv6
+          && hostEnd == labels[0].length()
+          && domain.regionMatches(true, 0, labels[0], 0, hostEnd);
+    }
+    int start = 0;
+    for (int i = 0; i < labels.length; i++) {
+      boolean last = i == labels.length - 1;
+      int dot = domain.indexOf('.', start, hostEnd);
+      if (last != (dot < 0)) {
+        return false; // the image host has fewer or more labels
+      }
+      int end = last ? hostEnd : dot;
+      if (!Glob.matches(labels[i], domain, start, end)) {
+        return false;
+      }
+      start = end + 1;
+    }
+    return true;
+  }
+
+  private static boolean isDockerHubHost(String domain, int hostEnd) {
+    for (String alias : DOCKER_HUB_HOSTS) {
+      if (alias.length() == hostEnd && domain.regionMatches(true, 0, alias, 0, hostEnd)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean pathMatches(String imagePath) {
+    return path.isEmpty()
+        || (imagePath.startsWith(path)
+            && (imagePath.length() == path.length() || imagePath.charAt(path.length()) == '/'));
+  }
+
+  /** The pattern as written. */
   @Override
   public String toString() {
     return pattern;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RegistryPattern other && pattern.equals(other.pattern);
+  }
+
+  @Override
+  public int hashCode() {
+    return pattern.hashCode();
   }
 }

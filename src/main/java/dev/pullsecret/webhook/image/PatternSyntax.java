@@ -1,0 +1,114 @@
+package dev.pullsecret.webhook.image;
+
+/** The checks of {@link RegistryPattern#parse}, each returning why a pattern is invalid or null. */
+final class PatternSyntax {
+
+  private PatternSyntax() {}
+
+  /** Why a non-blank pattern is invalid, or {@code null} when it is valid. */
+  static String problem(String pattern) {
+    if (ReferenceGrammar.hasWhitespace(pattern)) {
+      return "must not contain whitespace";
+    }
+    if (pattern.contains("://")) {
+      return "must not include a scheme";
+    }
+    if (pattern.indexOf('@') >= 0) {
+      return "must not include a digest";
+    }
+    if (pattern.endsWith("/")) {
+      return "must not end with '/'";
+    }
+    int slash = pattern.indexOf('/');
+    if (slash < 0) {
+      return hostAndPortProblem(pattern);
+    }
+    String problem = hostAndPortProblem(pattern.substring(0, slash));
+    return problem != null ? problem : pathProblem(pattern.substring(slash + 1));
+  }
+
+  private static String hostAndPortProblem(String hostAndPort) {
+    int hostEnd = ReferenceGrammar.hostEnd(hostAndPort);
+    String host = hostAndPort.substring(0, hostEnd);
+    if (host.isEmpty()) {
+      return hostAndPort.startsWith("[") ? "invalid IPv6 host" : "registry host is missing";
+    }
+    boolean hasPort = hostEnd < hostAndPort.length();
+    if (hasPort) {
+      String port = hostAndPort.substring(hostEnd + 1);
+      if (hostAndPort.charAt(hostEnd) != ':') {
+        return "invalid host " + Text.quote(hostAndPort);
+      }
+      if (port.indexOf('*') >= 0) {
+        return "globs are not allowed in the port";
+      }
+      if (!ReferenceGrammar.isPort(port, 1)) {
+        return "port must be a number from 1 to " + ReferenceGrammar.MAX_PORT;
+      }
+    }
+    if (host.startsWith("[")) {
+      return ReferenceGrammar.isIpv6Literal(host) ? null : "invalid IPv6 host " + Text.quote(host);
+    }
+    for (String label : host.split("\\.", -1)) {
+      String problem = labelProblem(host, label);
+      if (problem != null) {
+        return problem;
+      }
+    }
+    if (!hasPort && host.indexOf('*') < 0 && !ReferenceGrammar.looksLikeDomain(host)) {
+      return Text.quote(host)
+          + " is read as a Docker Hub namespace in image references, so it would never match;"
+          + " for Docker Hub write docker.io/"
+          + host;
+    }
+    return null;
+  }
+
+  private static String labelProblem(String host, String label) {
+    if (label.isEmpty()) {
+      return "host " + Text.quote(host) + " has an empty label";
+    }
+    for (int i = 0; i < label.length(); i++) {
+      char c = label.charAt(i);
+      boolean valid =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '*';
+      if (!valid) {
+        return "invalid character "
+            + Text.quote(String.valueOf(c))
+            + " in host "
+            + Text.quote(host);
+      }
+    }
+    if (label.startsWith("-") || label.endsWith("-")) {
+      return "host label " + Text.quote(label) + " must not start or end with '-'";
+    }
+    return null;
+  }
+
+  private static String pathProblem(String path) {
+    for (String segment : path.split("/", -1)) {
+      if (segment.isEmpty()) {
+        return "path " + Text.quote(path) + " has an empty segment";
+      }
+      if (segment.indexOf('*') >= 0) {
+        return "globs are not allowed in the path";
+      }
+      if (segment.indexOf(':') >= 0) {
+        return "must not include a tag";
+      }
+      if (!ReferenceGrammar.isPathComponent(segment)) {
+        return ReferenceGrammar.hasUpperCase(segment)
+            ? "path must be lowercase"
+            : "invalid path segment " + Text.quote(segment);
+      }
+    }
+    if (path.length() > ReferenceGrammar.MAX_PATH_LENGTH) {
+      return "path must not be more than " + ReferenceGrammar.MAX_PATH_LENGTH + " characters";
+    }
+    return null;
+  }
+}

@@ -1,0 +1,277 @@
+package dev.pullsecret.webhook.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvFileSource;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ImageReferenceTest {
+
+  private static final String DIGEST =
+      "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+  @ParameterizedTest(name = "{0}")
+  @CsvFileSource(resources = "/image/references.csv", quoteCharacter = '\'')
+  void validReferenceParsesIntoNormalisedComponents(
+      String input, String domain, String path, String tag, String digest) {
+    ImageReference reference = ImageReference.parse(input);
+
+    assertThat(reference)
+        .extracting(
+            ImageReference::domain,
+            ImageReference::path,
+            ImageReference::tag,
+            ImageReference::digest)
+        .containsExactly(domain, path, tag, digest);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvFileSource(resources = "/image/references.csv", quoteCharacter = '\'')
+  void canonicalFormParsesBackToAnEqualReference(
+      String input, String domain, String path, String tag, String digest) {
+    ImageReference reference = ImageReference.parse(input);
+
+    String canonical = reference.toString();
+
+    assertThat(canonical)
+        .isEqualTo(
+            domain
+                + "/"
+                + path
+                + (tag == null ? "" : ":" + tag)
+                + (digest == null ? "" : "@" + digest));
+    assertThat(ImageReference.parse(canonical)).isEqualTo(reference);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvFileSource(resources = "/image/invalid-references.csv", quoteCharacter = '\'')
+  void invalidReferenceIsRejectedWithAMessageSayingWhy(String input, String error) {
+    assertThatThrownBy(() -> ImageReference.parse(input))
+        .isInstanceOfSatisfying(
+            InvalidImageReferenceException.class, e -> assertThat(e.reference()).isEqualTo(input))
+        .hasMessageStartingWith("invalid image reference \"")
+        .hasMessageContaining(error);
+  }
+
+  @Test
+  void messageQuotesTheInputAndGivesTheReason() {
+    assertThatThrownBy(() -> ImageReference.parse("Nginx"))
+        .hasMessage("invalid image reference \"Nginx\": repository name must be lowercase");
+  }
+
+  @Test
+  void messageEscapesControlCharactersOfTheInput() {
+    assertThatThrownBy(() -> ImageReference.parse("nginx\n\"forged\"\u0007"))
+        .hasMessageStartingWith("invalid image reference \"nginx\\n\\\"forged\\\"\\u0007\": ");
+  }
+
+  @Test
+  void nullIsRejectedAsEmpty() {
+    assertThatThrownBy(() -> ImageReference.parse(null))
+        .isInstanceOf(InvalidImageReferenceException.class)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("invalid image reference null: reference is empty");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "nginx,                        docker.io,            ",
+    "localhost/app,                localhost,            ",
+    "localhost:5000/app,           localhost,            5000",
+    "registry.corp:5000/team/app,  registry.corp,        5000",
+    "Registry.Example.com/app,     Registry.Example.com, ",
+    "[::1]:5000/app,               [::1],                5000",
+    "[2001:db8::1]/app:1,          [2001:db8::1],        ",
+  })
+  void hostIsTheDomainWithoutItsPort(String input, String host, Integer port) {
+    ImageReference reference = ImageReference.parse(input);
+
+    assertThat(reference.host()).isEqualTo(host);
+    assertThat(reference.port())
+        .isEqualTo(port == null ? OptionalInt.empty() : OptionalInt.of(port));
+  }
+
+  @Test
+  void repositoryIsTheNameWithoutTagAndDigest() {
+    ImageReference reference = ImageReference.parse("registry.corp:5000/team/app:1@" + DIGEST);
+
+    assertThat(reference.repository()).isEqualTo("registry.corp:5000/team/app");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "nginx,                               true",
+    "index.docker.io/bitnami/redis,       true",
+    "docker.io/library/nginx,             true",
+    "gcr.io/project/app,                  false",
+    "registry-1.docker.io/library/nginx,  false",
+  })
+  void dockerHubIsTheNormalisedDomainDockerIo(String input, boolean dockerHub) {
+    assertThat(ImageReference.parse(input).isDockerHub()).isEqualTo(dockerHub);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "nginx,                 false, false, true",
+    "nginx:latest,          true,  false, true",
+    "nginx:Latest,          true,  false, false",
+    "nginx:1.27,            true,  false, false",
+    "nginx@" + DIGEST + ",        false, true,  false",
+    "nginx:latest@" + DIGEST + ", true,  true,  false",
+  })
+  void untaggedOrLatestMeansNoDigestAndNoTagOrTagLatest(
+      String input, boolean hasTag, boolean hasDigest, boolean untaggedOrLatest) {
+    ImageReference reference = ImageReference.parse(input);
+
+    assertThat(reference.hasTag()).isEqualTo(hasTag);
+    assertThat(reference.hasDigest()).isEqualTo(hasDigest);
+    assertThat(reference.isUntaggedOrLatest()).isEqualTo(untaggedOrLatest);
+  }
+
+  @Test
+  void absentTagIsNotTurnedIntoLatest() {
+    ImageReference reference = ImageReference.parse("nginx");
+
+    assertThat(reference.tag()).isNull();
+    assertThat(reference).hasToString("docker.io/library/nginx");
+  }
+
+  @Test
+  void rebaseMovesTheRepositoryUnderAPrefixOnAMirror() {
+    ImageReference reference = ImageReference.parse("nginx:1");
+
+    ImageReference mirrored = reference.rebase("mirror.example.com", "dockerhub");
+
+    assertThat(mirrored).hasToString("mirror.example.com/dockerhub/library/nginx:1");
+  }
+
+  @Test
+  void rebaseKeepsTagAndDigest() {
+    ImageReference reference = ImageReference.parse("gcr.io/p/app:v1@" + DIGEST);
+
+    ImageReference mirrored = reference.rebase("mirror.local:5000", "cache/gcr");
+
+    assertThat(mirrored).hasToString("mirror.local:5000/cache/gcr/p/app:v1@" + DIGEST);
+  }
+
+  @ParameterizedTest(name = "prefix [{0}]")
+  @CsvSource(
+      value = {"NULL", "''"},
+      nullValues = "NULL")
+  void rebaseWithoutPrefixOnlyChangesTheDomain(String prefix) {
+    ImageReference reference = ImageReference.parse("quay.io/org/app:2");
+
+    ImageReference mirrored = reference.rebase("mirror.example.com", prefix);
+
+    assertThat(mirrored).isEqualTo(reference.withDomain("mirror.example.com"));
+    assertThat(mirrored).hasToString("mirror.example.com/org/app:2");
+  }
+
+  @Test
+  void rebaseOntoDockerHubNormalisesLikeParse() {
+    ImageReference reference = ImageReference.parse("quay.io/app:1");
+
+    ImageReference onHub = reference.rebase("index.docker.io", null);
+
+    assertThat(onHub).isEqualTo(ImageReference.parse("app:1"));
+  }
+
+  @ParameterizedTest(name = "prefix [{0}]")
+  @CsvSource({
+    "/dockerhub,   has an empty component",
+    "dockerhub/,   has an empty component",
+    "DockerHub,    repository name must be lowercase",
+    "docker..hub,  invalid repository path component \"docker..hub\"",
+  })
+  void rebaseRejectsAnInvalidPrefix(String prefix, String error) {
+    ImageReference reference = ImageReference.parse("nginx:1");
+
+    assertThatThrownBy(() -> reference.rebase("mirror.example.com", prefix))
+        .isInstanceOf(InvalidImageReferenceException.class)
+        .hasMessageContaining(error);
+  }
+
+  @Test
+  void rebaseRejectsAPathThatBecomesTooLong() {
+    ImageReference reference = ImageReference.parse("example.com/" + "a".repeat(250));
+
+    assertThatThrownBy(() -> reference.rebase("mirror.example.com", "mirror"))
+        .isInstanceOf(InvalidImageReferenceException.class)
+        .hasMessageContaining("must not be more than 255 characters");
+  }
+
+  @Test
+  void withDomainRetargetsTheSameRepository() {
+    ImageReference reference = ImageReference.parse("gcr.io/p/app:1");
+
+    ImageReference mirrored = reference.withDomain("[::1]:5000");
+
+    assertThat(mirrored).isEqualTo(ImageReference.parse("[::1]:5000/p/app:1"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "registry,         would be read as a Docker Hub namespace",
+    "mirror_1.corp,    invalid registry domain \"mirror_1.corp\"",
+    "mirror.corp:,     invalid port",
+    "https://mirror,   registry domain must not include a scheme",
+  })
+  void withDomainRejectsADomainThatWouldNotParseBack(String domain, String error) {
+    ImageReference reference = ImageReference.parse("nginx");
+
+    assertThatThrownBy(() -> reference.withDomain(domain))
+        .isInstanceOf(InvalidImageReferenceException.class)
+        .hasMessageContaining(error);
+  }
+
+  @Test
+  void withDomainQuotesTheReferenceItWouldHaveBuilt() {
+    ImageReference reference = ImageReference.parse("nginx");
+
+    assertThatThrownBy(() -> reference.withDomain("registry"))
+        .hasMessageStartingWith("invalid image reference \"registry/library/nginx\": ");
+  }
+
+  @Test
+  void withTagReplacesTheTagAndKeepsTheDigest() {
+    ImageReference reference = ImageReference.parse("nginx:1@" + DIGEST);
+
+    ImageReference retagged = reference.withTag("2");
+
+    assertThat(retagged).hasToString("docker.io/library/nginx:2@" + DIGEST);
+  }
+
+  @Test
+  void withTagNullRemovesTheTag() {
+    ImageReference reference = ImageReference.parse("nginx:1");
+
+    assertThat(reference.withTag(null)).isEqualTo(ImageReference.parse("nginx"));
+  }
+
+  @Test
+  void withTagRejectsAnInvalidTag() {
+    ImageReference reference = ImageReference.parse("nginx");
+
+    assertThatThrownBy(() -> reference.withTag("-1"))
+        .isInstanceOf(InvalidImageReferenceException.class)
+        .hasMessage("invalid image reference \"docker.io/library/nginx:-1\": invalid tag \"-1\"");
+  }
+
+  @Test
+  void constructorNormalisesDockerHubLikeParse() {
+    ImageReference constructed = new ImageReference("index.docker.io", "nginx", "1", null);
+
+    assertThat(constructed).isEqualTo(ImageReference.parse("nginx:1"));
+  }
+
+  @Test
+  void constructorRejectsAMissingDomain() {
+    assertThatThrownBy(() -> new ImageReference(null, "app", null, null))
+        .isInstanceOf(InvalidImageReferenceException.class)
+        .hasMessageContaining("registry domain is missing");
+  }
+}
