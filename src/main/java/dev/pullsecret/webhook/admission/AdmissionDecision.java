@@ -1,9 +1,16 @@
 package dev.pullsecret.webhook.admission;
 
+import dev.pullsecret.webhook.mutation.Change;
+import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
+import dev.pullsecret.webhook.mutation.Change.PullPolicySet;
+import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.patch.PatchOperation;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * What the webhook answers to one review. Every decision admits the pod ({@code allowed: true}):
@@ -22,7 +29,7 @@ public record AdmissionDecision(
   public AdmissionDecision {
     patch = List.copyOf(patch);
     warnings = warnings.stream().map(w -> WARNING_PREFIX + w).toList();
-    auditAnnotations = Map.copyOf(auditAnnotations);
+    auditAnnotations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(auditAnnotations));
   }
 
   public static AdmissionDecision allowed(String uid, Reason reason) {
@@ -39,13 +46,45 @@ public record AdmissionDecision(
       return new AdmissionDecision(
           uid, Reason.NOT_PATCHED, List.of(), mutation.warnings(), Map.of());
     }
-    var audit =
-        Map.of(
-            "rule", mutation.rule(),
-            "rules-version", rulesVersion,
-            "changes", String.valueOf(mutation.changes().size()));
     return new AdmissionDecision(
-        uid, Reason.PATCHED, mutation.operations(), mutation.warnings(), audit);
+        uid,
+        Reason.PATCHED,
+        mutation.operations(),
+        mutation.warnings(),
+        auditAnnotations(mutation, rulesVersion));
+  }
+
+  /**
+   * Written to the API server's audit log with the webhook's name as prefix, so every change can be
+   * traced to the rule and rules version that made it.
+   */
+  private static Map<String, String> auditAnnotations(Mutation mutation, String rulesVersion) {
+    var audit = new LinkedHashMap<String, String>();
+    audit.put("rule", mutation.rule());
+    audit.put("rules-version", rulesVersion);
+    putJoined(
+        audit, "pull-secrets-added", mutation, SecretInjected.class, SecretInjected::secret, ",");
+    putJoined(audit, "images-rewritten", mutation, ImageRewritten.class, Change::describe, "; ");
+    putJoined(audit, "pull-policies-set", mutation, PullPolicySet.class, Change::describe, "; ");
+    return audit;
+  }
+
+  private static <T extends Change> void putJoined(
+      Map<String, String> audit,
+      String key,
+      Mutation mutation,
+      Class<T> type,
+      Function<T, String> text,
+      String separator) {
+    String joined =
+        mutation.changes().stream()
+            .filter(type::isInstance)
+            .map(type::cast)
+            .map(text)
+            .collect(Collectors.joining(separator));
+    if (!joined.isEmpty()) {
+      audit.put(key, joined);
+    }
   }
 
   public boolean isPatched() {

@@ -1,13 +1,16 @@
 package dev.pullsecret.webhook.admission;
 
 import dev.pullsecret.webhook.mutation.Mutation;
+import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceRule;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,10 +63,14 @@ public final class AdmissionHandler {
               + request.kind()
               + " review: only v1 Pods are handled; check the registration");
     }
-    if (request.hasSubResource()) {
+    MutationScope scope;
+    if (request.isEphemeralContainersUpdate()) {
+      scope = MutationScope.newEphemeralContainers(ephemeralContainerNames(request.oldObject()));
+    } else if (request.hasSubResource()) {
       return AdmissionDecision.allowed(uid, Reason.SUBRESOURCE_IGNORED);
-    }
-    if (!request.isCreate()) {
+    } else if (request.isCreate()) {
+      scope = MutationScope.wholePod();
+    } else {
       return AdmissionDecision.allowed(uid, Reason.OPERATION_IGNORED);
     }
     Pod pod = request.object();
@@ -82,8 +89,17 @@ public final class AdmissionHandler {
     if (rule.isEmpty()) {
       return AdmissionDecision.allowed(uid, Reason.NO_RULE);
     }
-    Mutation mutation = mutator.mutate(pod, rule.get());
+    Mutation mutation = mutator.mutate(pod, rule.get(), scope);
     return AdmissionDecision.mutated(uid, mutation, loaded.version());
+  }
+
+  private static Set<String> ephemeralContainerNames(Pod pod) {
+    if (pod == null || pod.getSpec() == null || pod.getSpec().getEphemeralContainers() == null) {
+      return Set.of();
+    }
+    return pod.getSpec().getEphemeralContainers().stream()
+        .map(EphemeralContainer::getName)
+        .collect(Collectors.toSet());
   }
 
   private static boolean isMirrorPod(Pod pod) {

@@ -20,7 +20,8 @@ public record AdmissionRequest(
     String namespace,
     String operation,
     Boolean dryRun,
-    Pod object) {
+    Pod object,
+    Pod oldObject) {
 
   public boolean isPod() {
     return kind != null
@@ -39,6 +40,11 @@ public record AdmissionRequest(
 
   public boolean hasSubResource() {
     return subResource != null && !subResource.isEmpty();
+  }
+
+  /** {@code kubectl debug}: an UPDATE of {@code pods/ephemeralcontainers} adding a container. */
+  public boolean isEphemeralContainersUpdate() {
+    return "ephemeralcontainers".equals(subResource) && "UPDATE".equals(operation);
   }
 
   /**

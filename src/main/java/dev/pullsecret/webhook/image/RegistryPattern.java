@@ -136,6 +136,14 @@ public final class RegistryPattern {
   }
 
   /** The pattern as written. */
+  /**
+   * The path prefix of the pattern, empty when it has none; a mirror rewrite replaces the matched
+   * registry and this prefix, and keeps the rest of the image path.
+   */
+  public String path() {
+    return path;
+  }
+
   @Override
   public String toString() {
     return pattern;

@@ -12,4 +12,24 @@ public sealed interface Change {
       return "added imagePullSecret " + secret;
     }
   }
+
+  /**
+   * A container's image was rewritten.
+   *
+   * @param why what the rule did, e.g. {@code pinned latest to 1.27.3, mirrored docker.io}
+   */
+  record ImageRewritten(String container, String from, String to, String why) implements Change {
+    @Override
+    public String describe() {
+      return container + ": image " + from + " -> " + to + " (" + why + ")";
+    }
+  }
+
+  /** A container's {@code imagePullPolicy} was set. */
+  record PullPolicySet(String container, String from, String to) implements Change {
+    @Override
+    public String describe() {
+      return container + ": imagePullPolicy " + (from == null ? "unset" : from) + " -> " + to;
+    }
+  }
 }

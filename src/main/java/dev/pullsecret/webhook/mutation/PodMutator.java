@@ -9,31 +9,45 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The mutation core: a pure function of (pod, rule) to patch operations. No I/O, no framework, no
- * shared state, so it is tested with plain tables and benchmarked in isolation.
+ * The mutation core: a pure function of (pod, rule, scope) to patch operations. No I/O, no
+ * framework, no shared state, so it is tested with plain tables and benchmarked in isolation.
+ *
+ * <p>One pass: rewrite images where the rule says so, then add the pull secrets the (rewritten)
+ * images need, so a secret bound to a mirror registry follows the images sent there.
  */
 public final class PodMutator {
 
   public Mutation mutate(Pod pod, NamespaceRule rule) {
+    return mutate(pod, rule, MutationScope.wholePod());
+  }
+
+  public Mutation mutate(Pod pod, NamespaceRule rule, MutationScope scope) {
     PodSpec spec = pod.getSpec();
     var out = new Mutation.Builder(rule.name());
-    List<PodContainer> containers = PodContainers.of(spec);
-    List<ImageReference> images = parseImages(containers, out);
-    PullSecretInjector.inject(spec.getImagePullSecrets(), rule, images, out);
+    List<ImageReference> images = new ArrayList<>();
+    for (PodContainer container : PodContainers.of(spec)) {
+      ImageReference image = parse(container, out);
+      if (image == null) {
+        continue;
+      }
+      if (scope.mayRewrite(container) && !rule.images().isNone()) {
+        image = ImageRewriter.rewrite(container, image, rule.images(), out);
+      }
+      images.add(image);
+    }
+    if (scope.injectPullSecrets()) {
+      PullSecretInjector.inject(spec.getImagePullSecrets(), rule, images, out);
+    }
     return out.build();
   }
 
   /** Images that cannot be parsed are left alone and reported, never guessed at. */
-  private static List<ImageReference> parseImages(
-      List<PodContainer> containers, Mutation.Builder out) {
-    List<ImageReference> images = new ArrayList<>(containers.size());
-    for (PodContainer container : containers) {
-      try {
-        images.add(ImageReference.parse(container.image()));
-      } catch (InvalidImageReferenceException e) {
-        out.warn(container.describe() + ": " + e.getMessage() + "; left unchanged");
-      }
+  private static ImageReference parse(PodContainer container, Mutation.Builder out) {
+    try {
+      return ImageReference.parse(container.image());
+    } catch (InvalidImageReferenceException e) {
+      out.warn(container.describe() + ": " + e.getMessage() + "; left unchanged");
+      return null;
     }
-    return images;
   }
 }

@@ -10,7 +10,8 @@ public record NamespaceRule(
     String name,
     List<NamespacePattern> namespaces,
     List<NamespacePattern> excludedNamespaces,
-    List<PullSecret> pullSecrets) {
+    List<PullSecret> pullSecrets,
+    ImageOptions images) {
 
   public NamespaceRule {
     namespaces = List.copyOf(namespaces);

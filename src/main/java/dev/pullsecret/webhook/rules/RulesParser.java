@@ -36,7 +36,7 @@ public final class RulesParser {
   private static final Set<String> TOP_LEVEL_KEYS = Set.of("pullSecrets", "rules");
   private static final Set<String> SECRET_KEYS = Set.of("name", "registries");
   private static final Set<String> RULE_KEYS =
-      Set.of("name", "namespaces", "excludeNamespaces", "pullSecrets");
+      Set.of("name", "namespaces", "excludeNamespaces", "pullSecrets", "images");
 
   private RulesParser() {}
 
@@ -181,7 +181,11 @@ public final class RulesParser {
           secrets.add(declared);
         }
       }
-      return new NamespaceRule(name, namespaces, excluded, secrets);
+      ImageOptions images =
+          node.mapping("images", ImageOptionsReader.KEYS)
+              .map(new ImageOptionsReader(errors)::read)
+              .orElse(ImageOptions.NONE);
+      return new NamespaceRule(name, namespaces, excluded, secrets, images);
     }
 
     private String ruleName(YamlValue name) {

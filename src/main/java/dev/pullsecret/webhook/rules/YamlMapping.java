@@ -80,6 +80,52 @@ final class YamlMapping {
     return string(key);
   }
 
+  /** A boolean written as {@code true} or {@code false}; absent gives {@code defaultValue}. */
+  boolean bool(String key, boolean defaultValue) {
+    Node node = fields.get(key);
+    if (node == null) {
+      return defaultValue;
+    }
+    if (node instanceof ScalarNode scalar && node.getTag().equals(Tag.BOOL)) {
+      return Boolean.parseBoolean(scalar.getValue().toLowerCase(java.util.Locale.ROOT));
+    }
+    errors.add(child(key), node.getStartMark(), "expected true or false, found " + kind(node));
+    return defaultValue;
+  }
+
+  /**
+   * A mapping of strings to strings (e.g. repository to tag), in file order; absent means empty.
+   */
+  List<YamlEntry> stringMap(String key) {
+    List<YamlEntry> entries = new ArrayList<>();
+    Node node = fields.get(key);
+    if (node == null || rejectAnchor(node, child(key), errors) || isNull(node)) {
+      return entries;
+    }
+    if (!(node instanceof MappingNode mapping)) {
+      errors.add(
+          child(key), node.getStartMark(), "expected a mapping (key: value), found " + kind(node));
+      return entries;
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      Optional<YamlValue> entryKey = scalar(tuple.getKeyNode(), child(key));
+      if (entryKey.isEmpty()) {
+        continue;
+      }
+      String at = child(key) + "[" + entryKey.get().text() + "]";
+      if (!seen.add(entryKey.get().text())) {
+        errors.add(
+            at, tuple.getKeyNode().getStartMark(), "duplicate key '" + entryKey.get().text() + "'");
+        continue;
+      }
+      var keyAtPath = new YamlValue(entryKey.get().text(), at, entryKey.get().mark());
+      scalar(tuple.getValueNode(), at)
+          .ifPresent(value -> entries.add(new YamlEntry(keyAtPath, value)));
+    }
+    return entries;
+  }
+
   /** A list of strings; absent means empty. */
   List<YamlValue> stringList(String key) {
     List<YamlValue> values = new ArrayList<>();

@@ -1,0 +1,78 @@
+package dev.pullsecret.webhook.rules;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.image.RegistryPattern;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a rule does to the images of its pods, beyond pull secrets; everything is off unless the
+ * rule says so. Applied in this order: pin untagged and {@code :latest} images, send them to a
+ * mirror, decide the pull policy; then pull secrets are matched against the rewritten images.
+ */
+public record ImageOptions(
+    Optional<LatestPinning> pinLatest,
+    List<RegistryMirror> mirrors,
+    Optional<PullPolicyOverride> imagePullPolicy) {
+
+  public static final ImageOptions NONE =
+      new ImageOptions(Optional.empty(), List.of(), Optional.empty());
+
+  public ImageOptions {
+    mirrors = List.copyOf(mirrors);
+  }
+
+  public boolean isNone() {
+    return pinLatest.isEmpty() && mirrors.isEmpty() && imagePullPolicy.isEmpty();
+  }
+
+  /**
+   * Tags for images without a tag or tagged {@code latest} (and without a digest).
+   *
+   * @param defaultTag the tag for repositories not listed; null leaves them alone
+   * @param repositories tag per repository, keyed by the normalised repository ({@code
+   *     docker.io/library/nginx} for {@code nginx})
+   */
+  public record LatestPinning(String defaultTag, Map<String, String> repositories) {
+
+    public LatestPinning {
+      repositories = Map.copyOf(repositories);
+    }
+
+    public Optional<String> tagFor(ImageReference image) {
+      return Optional.ofNullable(repositories.getOrDefault(image.repository(), defaultTag));
+    }
+  }
+
+  /**
+   * Sends images of a registry (and path prefix) to a mirror: {@code docker.io} to {@code
+   * mirror.example.com/dockerhub} turns {@code nginx:1.27} into {@code
+   * mirror.example.com/dockerhub/library/nginx:1.27}; tag and digest are kept.
+   */
+  public record RegistryMirror(RegistryPattern from, String toDomain, String toPath) {
+
+    public Optional<ImageReference> rewrite(ImageReference image) {
+      if (!from.matches(image)) {
+        return Optional.empty();
+      }
+      String rest =
+          from.path().isEmpty() ? image.path() : image.path().substring(from.path().length());
+      rest = rest.startsWith("/") ? rest.substring(1) : rest;
+      String path = toPath.isEmpty() ? rest : rest.isEmpty() ? toPath : toPath + "/" + rest;
+      return Optional.of(new ImageReference(toDomain, path, image.tag(), image.digest()));
+    }
+
+    public String target() {
+      return toPath.isEmpty() ? toDomain : toDomain + "/" + toPath;
+    }
+  }
+
+  /**
+   * Sets {@code imagePullPolicy}, e.g. {@code IfNotPresent} to stop needless pulls.
+   *
+   * @param includeDigestPinned also set it on images pinned by digest (left alone by default: their
+   *     content cannot change, and the user chose their policy)
+   */
+  public record PullPolicyOverride(String policy, boolean includeDigestPinned) {}
+}

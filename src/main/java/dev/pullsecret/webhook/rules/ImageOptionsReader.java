@@ -1,0 +1,177 @@
+package dev.pullsecret.webhook.rules;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.image.InvalidImageReferenceException;
+import dev.pullsecret.webhook.image.InvalidRegistryPatternException;
+import dev.pullsecret.webhook.image.RegistryPattern;
+import dev.pullsecret.webhook.rules.ImageOptions.LatestPinning;
+import dev.pullsecret.webhook.rules.ImageOptions.PullPolicyOverride;
+import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads and validates the {@code images:} block of a rule. */
+final class ImageOptionsReader {
+
+  static final Set<String> KEYS = Set.of("pinLatest", "mirrors", "imagePullPolicy");
+  private static final Set<String> PIN_KEYS = Set.of("defaultTag", "repositories");
+  private static final Set<String> MIRROR_KEYS = Set.of("from", "to");
+  private static final Set<String> POLICY_KEYS = Set.of("set", "includeDigestPinned");
+  private static final Set<String> POLICIES = Set.of("Always", "IfNotPresent", "Never");
+
+  /** Any valid repository: a tag is checked by grammar by appending it to this. */
+  private static final String PROBE_REPOSITORY = "example.com/probe";
+
+  private final RulesErrors errors;
+
+  ImageOptionsReader(RulesErrors errors) {
+    this.errors = errors;
+  }
+
+  ImageOptions read(YamlMapping images) {
+    Optional<LatestPinning> pin = images.mapping("pinLatest", PIN_KEYS).flatMap(this::pinning);
+    List<RegistryMirror> mirrors = new ArrayList<>();
+    for (YamlMapping mirror : images.mappingList("mirrors", MIRROR_KEYS)) {
+      mirror(mirror).ifPresent(mirrors::add);
+    }
+    refuseLoops(images, mirrors);
+    Optional<PullPolicyOverride> policy =
+        images.mapping("imagePullPolicy", POLICY_KEYS).flatMap(this::pullPolicy);
+    return new ImageOptions(pin, mirrors, policy);
+  }
+
+  private Optional<LatestPinning> pinning(YamlMapping pin) {
+    String defaultTag =
+        pin.string("defaultTag").filter(this::validTag).map(YamlValue::text).orElse(null);
+    Map<String, String> repositories = new LinkedHashMap<>();
+    for (YamlEntry entry : pin.stringMap("repositories")) {
+      Optional<String> repository = repository(entry.key());
+      if (repository.isPresent() && validTag(entry.value())) {
+        if (repositories.putIfAbsent(repository.get(), entry.value().text()) != null) {
+          errors.add(entry.key(), "repository " + repository.get() + " is listed twice");
+        }
+      }
+    }
+    if (!pin.has("defaultTag") && !pin.has("repositories")) {
+      errors.add(pin.path(), pin.mark(), "give a defaultTag, repositories, or both");
+      return Optional.empty();
+    }
+    return Optional.of(new LatestPinning(defaultTag, repositories));
+  }
+
+  private Optional<String> repository(YamlValue value) {
+    try {
+      ImageReference image = ImageReference.parse(value.text());
+      if (image.hasTag() || image.hasDigest()) {
+        errors.add(value, "'" + value.text() + "' must name a repository, without tag or digest");
+        return Optional.empty();
+      }
+      return Optional.of(image.repository());
+    } catch (InvalidImageReferenceException e) {
+      errors.add(value, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private boolean validTag(YamlValue tag) {
+    if (tag.text().equals("latest")) {
+      errors.add(tag, "pinning to 'latest' pins nothing; name a real tag");
+      return false;
+    }
+    try {
+      ImageReference.parse(PROBE_REPOSITORY + ":" + tag.text());
+      return !tag.text().isEmpty();
+    } catch (InvalidImageReferenceException e) {
+      errors.add(tag, "'" + tag.text() + "' is not a valid image tag");
+      return false;
+    }
+  }
+
+  private Optional<RegistryMirror> mirror(YamlMapping mirror) {
+    Optional<RegistryPattern> from = mirror.requiredString("from").flatMap(this::pattern);
+    Optional<String[]> to = mirror.requiredString("to").flatMap(this::target);
+    if (from.isEmpty() || to.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new RegistryMirror(from.get(), to.get()[0], to.get()[1]));
+  }
+
+  private Optional<RegistryPattern> pattern(YamlValue value) {
+    try {
+      return Optional.of(RegistryPattern.parse(value.text()));
+    } catch (InvalidRegistryPatternException e) {
+      errors.add(value, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** A mirror target {@code host[:port][/path]}: the part that replaces the matched registry. */
+  private Optional<String[]> target(YamlValue value) {
+    String text = value.text();
+    int slash = text.indexOf('/');
+    String domain = slash < 0 ? text : text.substring(0, slash);
+    String path = slash < 0 ? "" : text.substring(slash + 1);
+    try {
+      ImageReference probe = ImageReference.parse(text + "/probe");
+      if (!probe.domain().equalsIgnoreCase(domain)) {
+        errors.add(
+            value,
+            "'"
+                + text
+                + "' does not start with a registry host (it needs a '.', a ':port' or"
+                + " to be localhost)");
+        return Optional.empty();
+      }
+      return Optional.of(new String[] {probe.domain(), path});
+    } catch (InvalidImageReferenceException e) {
+      errors.add(value, "'" + text + "' is not a registry host with an optional path");
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A mirror whose target matches a mirror's source would rewrite its own output again when the API
+   * server re-invokes the webhook; such rules are refused.
+   */
+  private void refuseLoops(YamlMapping images, List<RegistryMirror> mirrors) {
+    for (RegistryMirror mirror : mirrors) {
+      var rewritten =
+          new ImageReference(
+              mirror.toDomain(),
+              mirror.toPath().isEmpty() ? "probe" : mirror.toPath() + "/probe",
+              null,
+              null);
+      for (RegistryMirror other : mirrors) {
+        if (other.from().matches(rewritten)) {
+          errors.add(
+              images.child("mirrors"),
+              images.mark(),
+              "mirror target "
+                  + mirror.target()
+                  + " is itself matched by mirror source "
+                  + other.from()
+                  + ": images would be rewritten again on every re-invocation");
+        }
+      }
+    }
+  }
+
+  private Optional<PullPolicyOverride> pullPolicy(YamlMapping policy) {
+    boolean digests = policy.bool("includeDigestPinned", false);
+    return policy
+        .requiredString("set")
+        .filter(
+            value -> {
+              if (POLICIES.contains(value.text())) {
+                return true;
+              }
+              errors.add(value, "'" + value.text() + "' is not one of Always, IfNotPresent, Never");
+              return false;
+            })
+        .map(value -> new PullPolicyOverride(value.text(), digests));
+  }
+}
