@@ -144,7 +144,7 @@ public final class CertsCommand implements Command {
     try {
       CertificateSet set = CertificateGenerator.generate(spec, clock);
       List<Path> written = PemFiles.write(set, options.out(), options.force());
-      // Reading the files back proves they are what the webhook will accept at startup.
+      // Read back through the loader: checks what was actually written, not what was meant.
       ServingIdentity identity =
           ServingIdentityLoader.load(
               options.out().resolve(PemFiles.TLS_CRT),

@@ -24,9 +24,9 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
- * Reads certificates and keys from PEM files with BouncyCastle's PEMParser, which understands every
- * format found in the wild (PKCS#8, PKCS#1, SEC1, openssl's extra blocks), and turns each parsing
- * failure into a message about the file.
+ * Reads certificates and keys from PEM files with BouncyCastle's PEMParser, which knows the formats
+ * openssl, cert-manager and Helm write (PKCS#8, PKCS#1, SEC1, EC PARAMETERS blocks), and turns each
+ * parsing failure into a message about the file.
  */
 final class PemFileReader {
 
