@@ -8,7 +8,7 @@ import java.util.function.IntSupplier;
 /** The command-line modes of the jar, chosen by the first argument. */
 public final class Commands {
 
-  private static final List<Command> ALL = List.of();
+  private static final List<Command> ALL = List.of(new CertsCommand());
 
   private Commands() {}
 

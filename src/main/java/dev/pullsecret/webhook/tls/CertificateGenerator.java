@@ -114,7 +114,10 @@ public final class CertificateGenerator {
                 false,
                 ext.createSubjectKeyIdentifier(keys.getPublic()))
             .addExtension(
-                Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+                Extension.authorityKeyIdentifier,
+                false,
+                // Key id only, as Go and cert-manager do: issuer name + serial would add nothing.
+                ext.createAuthorityKeyIdentifier(ca.getPublicKey()));
     return sign(builder, caKey, spec.keyAlgorithm());
   }
 

@@ -145,11 +145,13 @@ class CertificateGeneratorTest {
                 JcaX509ExtensionUtils.parseExtensionValue(
                     set.caCertificate().getExtensionValue("2.5.29.14")))
             .getKeyIdentifier();
-    byte[] authorityKeyId =
+    var authority =
         AuthorityKeyIdentifier.getInstance(
-                JcaX509ExtensionUtils.parseExtensionValue(
-                    set.servingCertificate().getExtensionValue("2.5.29.35")))
-            .getKeyIdentifierOctets();
+            JcaX509ExtensionUtils.parseExtensionValue(
+                set.servingCertificate().getExtensionValue("2.5.29.35")));
+    byte[] authorityKeyId = authority.getKeyIdentifierOctets();
+    assertThat(authority.getAuthorityCertIssuer()).isNull();
+    assertThat(authority.getAuthorityCertSerialNumber()).isNull();
 
     assertThat(caKeyId).isNotEmpty();
     assertThat(authorityKeyId).isEqualTo(caKeyId);

@@ -1,0 +1,242 @@
+package dev.pullsecret.webhook.cli;
+
+import dev.pullsecret.webhook.cli.CertsOptions.UsageException;
+import dev.pullsecret.webhook.tls.CertificateGenerator;
+import dev.pullsecret.webhook.tls.CertificateSet;
+import dev.pullsecret.webhook.tls.CertificateSpec;
+import dev.pullsecret.webhook.tls.PemFiles;
+import dev.pullsecret.webhook.tls.ServingIdentity;
+import dev.pullsecret.webhook.tls.ServingIdentityLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * {@code certs}: creates the CA and serving certificate a cluster needs to call the webhook, for
+ * installs without Helm-generated certificates or cert-manager. See {@link #HELP}.
+ */
+public final class CertsCommand implements Command {
+
+  static final String HELP =
+      """
+      NAME
+          certs - generate a CA and a TLS serving certificate for the webhook
+
+      SYNOPSIS
+          java -jar target/pullsecret-webhook-*.jar certs [OPTIONS]
+          certs/generate.sh [OPTIONS]
+
+      DESCRIPTION
+          The Kubernetes API server calls an admission webhook only over TLS. It
+          verifies the serving certificate against the caBundle of the
+          MutatingWebhookConfiguration and checks the Service host name
+          (NAME.NS.svc) against the certificate's subjectAltName; the legacy
+          Common Name is ignored.
+
+          This command creates a private CA and a serving certificate signed by
+          it, with subjectAltNames
+              NAME, NAME.NS, NAME.NS.svc, NAME.NS.svc.cluster.local
+          plus every --dns and --ip, and writes them in the layout of a
+          kubernetes.io/tls Secret. It works offline; no cluster access needed.
+
+          The CA private key is discarded after signing, so the files cannot be
+          used to mint further trusted certificates. To rotate, run the command
+          again with --force, then update both the Secret and the caBundle.
+
+      OPTIONS
+          --service NAME       Name of the webhook Service (a DNS-1035 label).
+                               Default: pullsecret-webhook
+          --namespace NS       Namespace of the Service. Default: pullsecret-webhook
+          --dns NAME           Extra DNS subjectAltName, e.g. for a webhook
+                               configured by URL. Repeatable; '*.domain' allowed.
+          --ip ADDR            Extra IP subjectAltName (IPv4 or IPv6), required
+                               when the webhook URL uses an IP. Repeatable.
+          --validity-days N    Days the CA and certificate stay valid. Default: 365
+                               (one year: rotation stays a known yearly routine).
+                               Validity starts 5 minutes early for clock skew.
+          --key-algorithm ALG  ecdsa-p256 (default), rsa-2048, rsa-3072, rsa-4096
+          --out DIR            Output directory, created if missing.
+                               Default: certs/out
+          --force              Replace existing files in DIR. Without it nothing
+                               is written if any of the files below exists.
+          -h, --help           Show this help.
+          Values follow the option or an '=' sign: --out DIR or --out=DIR.
+
+      FILES
+          DIR/tls.crt          serving certificate (PEM)
+          DIR/tls.key          serving private key (PKCS#8 PEM, mode 0600)
+          DIR/ca.crt           CA certificate (PEM)
+          DIR/caBundle.b64     base64 of ca.crt on one line: the caBundle value
+
+      EXIT STATUS
+          0  files written, or help shown
+          1  files not written, e.g. they exist and --force was not given
+          2  invalid command line
+
+      EXAMPLES
+          Generate with defaults, create the Secret, install the chart:
+              certs/generate.sh
+              kubectl -n pullsecret-webhook create secret generic \\
+                  pullsecret-webhook-tls --type=kubernetes.io/tls \\
+                  --from-file=certs/out/tls.crt --from-file=certs/out/tls.key \\
+                  --from-file=certs/out/ca.crt
+              helm upgrade --install pullsecret-webhook charts/pullsecret-webhook \\
+                  -n pullsecret-webhook \\
+                  --set webhook.caBundle="$(cat certs/out/caBundle.b64)"
+
+          Another namespace, RSA, an IP SAN for a URL webhook, 90 days:
+              certs/generate.sh --namespace platform --key-algorithm rsa-2048 \\
+                  --ip 10.0.0.15 --validity-days 90 --out /tmp/hook-certs
+
+          Rotate in place:
+              certs/generate.sh --force
+
+      SEE ALSO
+          certs/README.md: Helm-generated certificates and cert-manager.
+      """;
+
+  private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:@%+=,-]+");
+
+  private final Clock clock;
+
+  public CertsCommand() {
+    this(Clock.systemUTC());
+  }
+
+  CertsCommand(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return "certs";
+  }
+
+  @Override
+  public String summary() {
+    return "generate a CA and the webhook's TLS serving certificate (tls.crt, tls.key, ca.crt,"
+        + " caBundle.b64)";
+  }
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err) {
+    CertsOptions options;
+    CertificateSpec spec;
+    try {
+      options = CertsOptions.parse(args);
+      if (options.help()) {
+        out.print(HELP);
+        return 0;
+      }
+      spec = spec(options);
+    } catch (UsageException e) {
+      err.println("certs: " + e.getMessage() + " (see 'certs --help')");
+      return 2;
+    }
+    try {
+      CertificateSet set = CertificateGenerator.generate(spec, clock);
+      List<Path> written = PemFiles.write(set, options.out(), options.force());
+      // Read back through the loader: checks what was actually written, not what was meant.
+      ServingIdentity identity =
+          ServingIdentityLoader.load(
+              options.out().resolve(PemFiles.TLS_CRT),
+              options.out().resolve(PemFiles.TLS_KEY),
+              clock);
+      report(spec, identity, written, options.out(), out);
+      return 0;
+    } catch (FileAlreadyExistsException e) {
+      err.println(
+          "certs: "
+              + e.getFile()
+              + " already exists; pass --force to replace the files in "
+              + options.out());
+    } catch (IOException e) {
+      err.println("certs: cannot write to " + options.out() + ": " + describe(e));
+    } catch (RuntimeException e) {
+      err.println("certs: " + e.getMessage());
+    }
+    return 1;
+  }
+
+  private static CertificateSpec spec(CertsOptions options) throws UsageException {
+    try {
+      return new CertificateSpec(
+          options.service(),
+          options.namespace(),
+          options.dnsNames(),
+          options.ipAddresses(),
+          Duration.ofDays(options.validityDays()),
+          options.keyAlgorithm());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  private static void report(
+      CertificateSpec spec,
+      ServingIdentity identity,
+      List<Path> written,
+      Path dir,
+      PrintStream out) {
+    out.println("Wrote a new CA and serving certificate to " + dir + ":");
+    String[] what = {
+      "serving certificate",
+      "serving private key (" + spec.keyAlgorithm().cliName() + ", PKCS#8, owner-only)",
+      "CA certificate (its private key is not kept)",
+      "base64 of ca.crt: the webhook caBundle"
+    };
+    int width = written.stream().mapToInt(p -> p.toString().length()).max().orElse(0);
+    for (int i = 0; i < written.size(); i++) {
+      out.printf("  %-" + width + "s  %s%n", written.get(i), what[i]);
+    }
+    out.println("Subject alternative names:");
+    spec.dnsNames().forEach(name -> out.println("  DNS:" + name));
+    spec.ipAddresses().forEach(ip -> out.println("  IP:" + ip.getHostAddress()));
+    out.println("Valid until: " + identity.notAfter() + " (" + spec.validity().toDays() + " days)");
+    out.println("SHA-256 fingerprint: " + identity.fingerprintSha256());
+    out.println();
+    String ns = spec.namespace();
+    out.println("Next steps (see certs/README.md):");
+    out.println(
+        "  kubectl -n "
+            + ns
+            + " create secret generic "
+            + spec.serviceName()
+            + "-tls --type=kubernetes.io/tls \\");
+    out.println(
+        "    --from-file="
+            + quote(dir.resolve(PemFiles.TLS_CRT))
+            + " --from-file="
+            + quote(dir.resolve(PemFiles.TLS_KEY))
+            + " --from-file="
+            + quote(dir.resolve(PemFiles.CA_CRT)));
+    out.println(
+        "  helm upgrade --install pullsecret-webhook charts/pullsecret-webhook -n " + ns + " \\");
+    out.println(
+        "    --set webhook.caBundle=\"$(cat " + quote(dir.resolve(PemFiles.CA_BUNDLE)) + ")\"");
+  }
+
+  private static String describe(IOException e) {
+    return switch (e) {
+      case AccessDeniedException denied -> "permission denied: " + denied.getFile();
+      case NotDirectoryException notDir -> notDir.getFile() + " is not a directory";
+      case FileSystemException fs when fs.getReason() != null ->
+          fs.getFile() + ": " + fs.getReason();
+      default -> String.valueOf(e.getMessage());
+    };
+  }
+
+  /** Paths are printed as commands to copy; quote those the shell would split or expand. */
+  private static String quote(Path path) {
+    String text = path.toString();
+    return SHELL_SAFE.matcher(text).matches() ? text : "'" + text.replace("'", "'\\''") + "'";
+  }
+}
