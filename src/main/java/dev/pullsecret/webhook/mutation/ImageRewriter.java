@@ -32,11 +32,10 @@ final class ImageRewriter {
     result = mirror(result, options, why);
     if (!why.isEmpty()) {
       String to = result.toString();
-      out.apply(
-          PatchOperation.add(container.pointer("image"), to),
-          List.of(
-              new ImageRewritten(
-                  container.describe(), container.image(), to, String.join(", ", why))));
+      var change =
+          new ImageRewritten(container.describe(), container.image(), to, String.join(", ", why));
+      out.apply(PatchOperation.add(container.pointer("image"), to), List.of(change));
+      out.warn(change.describe());
     }
     decidePullPolicy(container, image, result, options, out);
     return result;

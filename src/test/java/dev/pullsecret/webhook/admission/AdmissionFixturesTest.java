@@ -10,13 +10,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.Reviews;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,18 +75,43 @@ class AdmissionFixturesTest {
     if (patched) {
       assertThat(response.path("response").path("patchType").asString()).isEqualTo("JSONPatch");
     }
+    JsonNode object = request.get("object");
+    Pod result = pod(patched ? applyPatch(object, response) : object);
     if (expected.has("imagePullSecrets")) {
-      JsonNode object = request.get("object");
-      JsonNode result = patched ? applyPatch(object, response) : object;
       List<String> want =
           expected.get("imagePullSecrets").valueStream().map(JsonNode::asString).toList();
-      assertThat(pullSecretNames(pod(result))).containsExactlyElementsOf(want);
-      if (patched) {
-        JsonNode again = answer(Reviews.withObject(review, result));
-        assertThat(again.path("response").has("patch"))
-            .as("re-invocation on the patched pod yields no patch")
-            .isFalse();
-      }
+      assertThat(pullSecretNames(result)).containsExactlyElementsOf(want);
+    }
+    if (expected.has("containers")) {
+      assertContainers(result, expected.get("containers"));
+    }
+    if (patched) {
+      JsonNode again = answer(Reviews.withObject(review, applyPatch(object, response)));
+      assertThat(again.path("response").has("patch"))
+          .as("re-invocation on the patched pod yields no patch")
+          .isFalse();
+    }
+  }
+
+  /**
+   * {@code "containers": {"<name>": {"image": ..., "imagePullPolicy": ...}}}, any container kind.
+   */
+  private static void assertContainers(Pod pod, JsonNode expected) {
+    Map<String, String[]> actual = new HashMap<>();
+    var spec = pod.getSpec();
+    Stream.concat(spec.getInitContainers().stream(), spec.getContainers().stream())
+        .forEach(c -> actual.put(c.getName(), new String[] {c.getImage(), c.getImagePullPolicy()}));
+    spec.getEphemeralContainers()
+        .forEach(c -> actual.put(c.getName(), new String[] {c.getImage(), c.getImagePullPolicy()}));
+    for (var entry : expected.properties()) {
+      String[] container = actual.get(entry.getKey());
+      assertThat(container).as("container " + entry.getKey()).isNotNull();
+      assertThat(container[0])
+          .as(entry.getKey() + " image")
+          .isEqualTo(entry.getValue().get("image").asString());
+      assertThat(container[1])
+          .as(entry.getKey() + " imagePullPolicy")
+          .isEqualTo(entry.getValue().get("imagePullPolicy").asString());
     }
   }
 

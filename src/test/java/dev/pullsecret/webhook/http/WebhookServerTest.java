@@ -16,6 +16,7 @@ import dev.pullsecret.webhook.tls.CertificateSet;
 import dev.pullsecret.webhook.tls.CertificateSpec;
 import dev.pullsecret.webhook.tls.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.PemFiles;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -99,6 +100,32 @@ class WebhookServerTest {
       assertThat(answer.at("/response/patchType").asString()).isEqualTo("JSONPatch");
       JsonNode patched = applyPatch(json(review).at("/request/object"), answer);
       assertThat(pullSecretNames(pod(patched))).containsExactly("injected-pull-secret");
+    }
+
+    @Test
+    void rewritesImagesAndReportsItInWarningsAndAuditAnnotations() throws Exception {
+      byte[] review =
+          resource(
+              "admission/cases/mirrored-namespace-pins-mirrors-and-redecides-pull-policy.review.json");
+
+      JsonNode answer = json(post(review, "application/json").body());
+
+      Pod patched = pod(applyPatch(json(review).at("/request/object"), answer));
+      assertThat(patched.getSpec().getContainers().getFirst().getImage())
+          .isEqualTo("mirror.example.com/dockerhub/library/nginx:1.27.3");
+      assertThat(patched.getSpec().getContainers().getFirst().getImagePullPolicy())
+          .isEqualTo("IfNotPresent");
+      assertThat(pullSecretNames(patched)).containsExactly("mirror-creds");
+      assertThat(answer.at("/response/warnings").valueStream().map(JsonNode::asString))
+          .contains(
+              "pullsecret-webhook: containers[0] (c0): image nginx ->"
+                  + " mirror.example.com/dockerhub/library/nginx:1.27.3 (pinned untagged image to"
+                  + " 1.27.3, mirror docker.io -> mirror.example.com/dockerhub)");
+      assertThat(answer.at("/response/auditAnnotations/rule").asString()).isEqualTo("mirrored");
+      assertThat(answer.at("/response/auditAnnotations/images-rewritten").asString())
+          .contains("containers[1] (c1): image bitnami/redis:latest");
+      assertThat(answer.at("/response/auditAnnotations/pull-secrets-added").asString())
+          .isEqualTo("mirror-creds");
     }
 
     @Test

@@ -1,0 +1,135 @@
+package dev.pullsecret.webhook.mutation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.Rules;
+import dev.pullsecret.webhook.rules.RulesParser;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Expected rewrites of single images under a few rules: the image and pull policy the pod ends up
+ * with, and that a second pass over that result changes nothing.
+ */
+class ImageRewriteTest {
+
+  private static final String DIGEST =
+      "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+  private static final Rules RULES =
+      RulesParser.parse(
+          """
+          rules:
+            - name: pin
+              namespaces: [pin]
+              images:
+                pinLatest:
+                  repositories: {nginx: "1.27.3", "quay.io/acme/app": "2.1"}
+            - name: pin-default
+              namespaces: [pin-default]
+              images:
+                pinLatest: {defaultTag: stable}
+            - name: mirror
+              namespaces: [mirror]
+              images:
+                mirrors:
+                  - {from: docker.io/library, to: mirror.example.com/official}
+                  - {from: docker.io, to: mirror.example.com/hub}
+                  - {from: "*.gcr.io", to: "registry.corp:5000/gcr"}
+                  - {from: "localhost:5000/team", to: mirror.example.com}
+            - name: policy
+              namespaces: [policy]
+              images:
+                imagePullPolicy: {set: IfNotPresent}
+            - name: policy-digests-too
+              namespaces: [policy-digests-too]
+              images:
+                imagePullPolicy: {set: Never, includeDigestPinned: true}
+            - name: everything
+              namespaces: [everything]
+              images:
+                pinLatest: {defaultTag: "1.0"}
+                mirrors: [{from: docker.io, to: mirror.example.com/hub}]
+                imagePullPolicy: {set: Always}
+          """,
+          "rewrite-rules.yaml");
+
+  private final PodMutator mutator = new PodMutator();
+
+  @ParameterizedTest(name = "{0}: {1} ({2}) -> {3} ({4})")
+  @CsvSource({
+    // rule, image, policy before, image after, policy after
+    "pin, nginx, Always, docker.io/library/nginx:1.27.3, IfNotPresent",
+    "pin, nginx:latest, Always, docker.io/library/nginx:1.27.3, IfNotPresent",
+    "pin, docker.io/library/nginx, Always, docker.io/library/nginx:1.27.3, IfNotPresent",
+    "pin, nginx:latest, IfNotPresent, docker.io/library/nginx:1.27.3, IfNotPresent",
+    "pin, nginx:1.25, IfNotPresent, nginx:1.25, IfNotPresent",
+    "pin, nginx@" + DIGEST + ", IfNotPresent, nginx@" + DIGEST + ", IfNotPresent",
+    "pin, nginx:latest@" + DIGEST + ", Always, nginx:latest@" + DIGEST + ", Always",
+    "pin, redis, Always, redis, Always",
+    "pin, quay.io/acme/app, Always, quay.io/acme/app:2.1, IfNotPresent",
+    "pin-default, redis, Always, docker.io/library/redis:stable, IfNotPresent",
+    "pin-default, ghcr.io/acme/tool:latest, Never, ghcr.io/acme/tool:stable, Never",
+    "mirror, nginx:1.27, IfNotPresent, mirror.example.com/official/nginx:1.27, IfNotPresent",
+    "mirror, bitnami/redis:7, IfNotPresent, mirror.example.com/hub/bitnami/redis:7, IfNotPresent",
+    "mirror, nginx, Always, mirror.example.com/official/nginx, Always",
+    "mirror, nginx@"
+        + DIGEST
+        + ", IfNotPresent, mirror.example.com/official/nginx@"
+        + DIGEST
+        + ", IfNotPresent",
+    "mirror, eu.gcr.io/proj/app:1, IfNotPresent, registry.corp:5000/gcr/proj/app:1, IfNotPresent",
+    "mirror, a.b.gcr.io/proj/app:1, IfNotPresent, a.b.gcr.io/proj/app:1, IfNotPresent",
+    "mirror, localhost:5000/team/app:3, IfNotPresent, mirror.example.com/app:3, IfNotPresent",
+    "mirror, localhost:5000/teamfoo/app:3, IfNotPresent, localhost:5000/teamfoo/app:3, IfNotPresent",
+    "mirror, quay.io/acme/app:1, IfNotPresent, quay.io/acme/app:1, IfNotPresent",
+    "policy, nginx:1.27, Always, nginx:1.27, IfNotPresent",
+    "policy, nginx, Always, nginx, IfNotPresent",
+    "policy, nginx@" + DIGEST + ", Always, nginx@" + DIGEST + ", Always",
+    "policy-digests-too, nginx@" + DIGEST + ", Always, nginx@" + DIGEST + ", Never",
+    "everything, nginx, Always, mirror.example.com/hub/library/nginx:1.0, Always",
+    "everything, nginx:1.27, IfNotPresent, mirror.example.com/hub/library/nginx:1.27, Always",
+  })
+  void rewritesImageAndPolicyAsTheRuleSays(
+      String rule, String image, String policy, String expectedImage, String expectedPolicy) {
+    NamespaceRule namespaceRule = RULES.forNamespace(rule).orElseThrow();
+    Pod pod = pod(image, policy);
+
+    Mutation mutation = mutator.mutate(pod, namespaceRule);
+    Pod result = apply(pod, mutation);
+
+    Container container = result.getSpec().getContainers().getFirst();
+    assertThat(container.getImage()).isEqualTo(expectedImage);
+    assertThat(container.getImagePullPolicy()).isEqualTo(expectedPolicy);
+    assertThat(mutator.mutate(result, namespaceRule).isEmpty())
+        .as("a second pass over the result changes nothing")
+        .isTrue();
+  }
+
+  private static Pod pod(String image, String policy) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("p")
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("app")
+        .withImage(image)
+        .withImagePullPolicy(policy)
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  /** Applies the mutation's patch with a real JSON Patch implementation. */
+  private static Pod apply(Pod pod, Mutation mutation) {
+    var json = dev.pullsecret.webhook.testing.Reviews.JSON;
+    var patch = json.readTree(dev.pullsecret.webhook.patch.JsonPatch.toJson(mutation.operations()));
+    return json.treeToValue(
+        io.fabric8.zjsonpatch.JsonPatch.apply(patch, json.valueToTree(pod)), Pod.class);
+  }
+}
