@@ -6,6 +6,9 @@ import dev.pullsecret.webhook.mutation.Change.PullPolicySet;
 import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.patch.PatchOperation;
+import dev.pullsecret.webhook.rules.RuleMode;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +18,18 @@ import java.util.stream.Collectors;
 /**
  * What the webhook answers to one review. Every decision admits the pod ({@code allowed: true}):
  * this webhook only ever adds what a pod lacks, and refusing pods is not its business.
+ *
+ * @param rule the rule that applied, or null when none did
+ * @param changes what the patch changes (in audit mode: what it would have changed)
  */
 public record AdmissionDecision(
     String uid,
     Reason reason,
     List<PatchOperation> patch,
     List<String> warnings,
-    Map<String, String> auditAnnotations) {
+    Map<String, String> auditAnnotations,
+    String rule,
+    List<Change> changes) {
 
   /** Prefix of every warning, so users know which webhook speaks when kubectl shows it. */
   public static final String WARNING_PREFIX = "pullsecret-webhook: ";
@@ -29,43 +37,87 @@ public record AdmissionDecision(
   public AdmissionDecision {
     patch = List.copyOf(patch);
     warnings = warnings.stream().map(w -> WARNING_PREFIX + w).toList();
-    auditAnnotations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(auditAnnotations));
+    auditAnnotations = Collections.unmodifiableMap(new LinkedHashMap<>(auditAnnotations));
+    changes = List.copyOf(changes);
   }
 
   public static AdmissionDecision allowed(String uid, Reason reason) {
-    return new AdmissionDecision(uid, reason, List.of(), List.of(), Map.of());
+    return new AdmissionDecision(uid, reason, List.of(), List.of(), Map.of(), null, List.of());
   }
 
   public static AdmissionDecision allowed(String uid, Reason reason, String warning) {
-    return new AdmissionDecision(uid, reason, List.of(), List.of(warning), Map.of());
+    return new AdmissionDecision(
+        uid, reason, List.of(), List.of(warning), Map.of(), null, List.of());
   }
 
-  /** A rule applied: patched if it changed anything, otherwise admitted as is with its warnings. */
+  /**
+   * A rule in enforce mode applied: patched if it changed anything. Image and pull-policy changes
+   * are told to the user as warnings (a pod that pulls another image than written deserves a word);
+   * injected secrets are not, as adding them is the webhook's ordinary job.
+   */
   public static AdmissionDecision mutated(String uid, Mutation mutation, String rulesVersion) {
     if (mutation.isEmpty()) {
       return new AdmissionDecision(
-          uid, Reason.NOT_PATCHED, List.of(), mutation.warnings(), Map.of());
+          uid,
+          Reason.NOT_PATCHED,
+          List.of(),
+          mutation.warnings(),
+          Map.of(),
+          mutation.rule(),
+          List.of());
     }
+    List<String> warnings = new ArrayList<>(mutation.warnings());
+    mutation.changes().stream()
+        .filter(c -> !(c instanceof SecretInjected))
+        .map(Change::describe)
+        .forEach(warnings::add);
     return new AdmissionDecision(
         uid,
         Reason.PATCHED,
         mutation.operations(),
-        mutation.warnings(),
-        auditAnnotations(mutation, rulesVersion));
+        warnings,
+        auditAnnotations(mutation, rulesVersion, RuleMode.ENFORCE),
+        mutation.rule(),
+        mutation.changes());
+  }
+
+  /**
+   * A rule in audit mode applied: nothing is changed, and every change the rule would have made is
+   * told to the user and the audit log, so a rule can be rolled out and watched before it acts.
+   */
+  public static AdmissionDecision audited(String uid, Mutation mutation, String rulesVersion) {
+    List<String> warnings = new ArrayList<>(mutation.warnings());
+    String prefix = "audit mode, rule " + mutation.rule() + " would have: ";
+    mutation.changes().forEach(c -> warnings.add(prefix + c.describe()));
+    return new AdmissionDecision(
+        uid,
+        mutation.isEmpty() ? Reason.NOT_PATCHED : Reason.AUDITED,
+        List.of(),
+        warnings,
+        mutation.isEmpty() ? Map.of() : auditAnnotations(mutation, rulesVersion, RuleMode.AUDIT),
+        mutation.rule(),
+        mutation.changes());
+  }
+
+  public boolean isPatched() {
+    return !patch.isEmpty();
   }
 
   /**
    * Written to the API server's audit log with the webhook's name as prefix, so every change can be
    * traced to the rule and rules version that made it.
    */
-  private static Map<String, String> auditAnnotations(Mutation mutation, String rulesVersion) {
+  private static Map<String, String> auditAnnotations(
+      Mutation mutation, String rulesVersion, RuleMode mode) {
     var audit = new LinkedHashMap<String, String>();
     audit.put("rule", mutation.rule());
     audit.put("rules-version", rulesVersion);
-    putJoined(
-        audit, "pull-secrets-added", mutation, SecretInjected.class, SecretInjected::secret, ",");
-    putJoined(audit, "images-rewritten", mutation, ImageRewritten.class, Change::describe, "; ");
-    putJoined(audit, "pull-policies-set", mutation, PullPolicySet.class, Change::describe, "; ");
+    if (mode == RuleMode.AUDIT) {
+      audit.put("mode", "audit");
+    }
+    putJoined(audit, "pull-secrets", mutation, SecretInjected.class, SecretInjected::secret, ",");
+    putJoined(audit, "images", mutation, ImageRewritten.class, Change::describe, "; ");
+    putJoined(audit, "pull-policies", mutation, PullPolicySet.class, Change::describe, "; ");
     return audit;
   }
 
@@ -85,9 +137,5 @@ public record AdmissionDecision(
     if (!joined.isEmpty()) {
       audit.put(key, joined);
     }
-  }
-
-  public boolean isPatched() {
-    return !patch.isEmpty();
   }
 }

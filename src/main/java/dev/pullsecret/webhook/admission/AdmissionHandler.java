@@ -5,6 +5,7 @@ import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.RuleMode;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Optional;
@@ -65,11 +66,11 @@ public final class AdmissionHandler {
     }
     MutationScope scope;
     if (request.isEphemeralContainersUpdate()) {
-      scope = MutationScope.newEphemeralContainers(ephemeralContainerNames(request.oldObject()));
+      scope = MutationScope.forNewEphemeralContainers(ephemeralContainerNames(request.oldObject()));
     } else if (request.hasSubResource()) {
       return AdmissionDecision.allowed(uid, Reason.SUBRESOURCE_IGNORED);
     } else if (request.isCreate()) {
-      scope = MutationScope.wholePod();
+      scope = MutationScope.forCreate();
     } else {
       return AdmissionDecision.allowed(uid, Reason.OPERATION_IGNORED);
     }
@@ -90,7 +91,9 @@ public final class AdmissionHandler {
       return AdmissionDecision.allowed(uid, Reason.NO_RULE);
     }
     Mutation mutation = mutator.mutate(pod, rule.get(), scope);
-    return AdmissionDecision.mutated(uid, mutation, loaded.version());
+    return rule.get().mode() == RuleMode.AUDIT
+        ? AdmissionDecision.audited(uid, mutation, loaded.version())
+        : AdmissionDecision.mutated(uid, mutation, loaded.version());
   }
 
   private static Set<String> ephemeralContainerNames(Pod pod) {

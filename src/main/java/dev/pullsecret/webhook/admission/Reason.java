@@ -4,6 +4,8 @@ package dev.pullsecret.webhook.admission;
 public enum Reason {
   /** The pod was changed. */
   PATCHED,
+  /** A rule in audit mode would have changed the pod; it was admitted unchanged, with warnings. */
+  AUDITED,
   /** A rule applies but the pod already has everything it would add. */
   NOT_PATCHED,
   /** Only CREATE is mutated: on UPDATE the pod spec is immutable and a patch would be refused. */

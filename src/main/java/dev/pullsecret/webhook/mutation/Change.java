@@ -18,18 +18,23 @@ public sealed interface Change {
    *
    * @param why what the rule did, e.g. {@code pinned latest to 1.27.3, mirrored docker.io}
    */
-  record ImageRewritten(String container, String from, String to, String why) implements Change {
+  record ImageRewritten(PodContainer container, String from, String to, String why)
+      implements Change {
     @Override
     public String describe() {
-      return container + ": image " + from + " -> " + to + " (" + why + ")";
+      return container.describe() + ": image " + from + " -> " + to + " (" + why + ")";
     }
   }
 
   /** A container's {@code imagePullPolicy} was set. */
-  record PullPolicySet(String container, String from, String to) implements Change {
+  record PullPolicySet(PodContainer container, String from, String to) implements Change {
     @Override
     public String describe() {
-      return container + ": imagePullPolicy " + (from == null ? "unset" : from) + " -> " + to;
+      return container.describe()
+          + ": imagePullPolicy "
+          + (from == null ? "unset" : from)
+          + " -> "
+          + to;
     }
   }
 }

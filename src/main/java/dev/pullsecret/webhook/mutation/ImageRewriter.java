@@ -32,10 +32,8 @@ final class ImageRewriter {
     result = mirror(result, options, why);
     if (!why.isEmpty()) {
       String to = result.toString();
-      var change =
-          new ImageRewritten(container.describe(), container.image(), to, String.join(", ", why));
+      var change = new ImageRewritten(container, container.image(), to, String.join(", ", why));
       out.apply(PatchOperation.add(container.pointer("image"), to), List.of(change));
-      out.warn(change.describe());
     }
     decidePullPolicy(container, image, result, options, out);
     return result;
@@ -90,9 +88,8 @@ final class ImageRewriter {
       wanted = IF_NOT_PRESENT;
     }
     if (wanted != null && !wanted.equals(current)) {
-      var change = new PullPolicySet(container.describe(), current, wanted);
+      var change = new PullPolicySet(container, current, wanted);
       out.apply(PatchOperation.add(container.pointer("imagePullPolicy"), wanted), List.of(change));
-      out.warn(change.describe());
     }
   }
 }

@@ -38,6 +38,19 @@ public record Mutation(
       changes.addAll(madeChanges);
     }
 
+    /** An operation that records the pass itself (the explanation), not a change of its own. */
+    void annotate(PatchOperation operation) {
+      operations.add(operation);
+    }
+
+    boolean hasChanges() {
+      return !changes.isEmpty();
+    }
+
+    List<Change> changes() {
+      return changes;
+    }
+
     void warn(String warning) {
       warnings.add(warning);
     }

@@ -5,25 +5,29 @@ import java.util.Set;
 /**
  * Which parts of a pod a pass may change. A new pod may be changed anywhere. On the {@code
  * pods/ephemeralcontainers} subresource ({@code kubectl debug}) the API server accepts changes to
- * newly added ephemeral containers only: the pod's other fields, {@code imagePullSecrets} included,
- * are immutable there, and existing ephemeral containers may not be altered.
+ * newly added ephemeral containers only: the pod's other fields, {@code imagePullSecrets} and
+ * metadata included, are immutable there, and existing ephemeral containers may not be altered.
+ *
+ * @param wholePod the pass may change any field (secrets, annotations, every container)
+ * @param existingEphemeral when not whole-pod: names of the ephemeral containers already present
  */
-public record MutationScope(boolean injectPullSecrets, Set<String> onlyNewEphemeralExcept) {
+public record MutationScope(boolean wholePod, Set<String> existingEphemeral) {
 
-  private static final MutationScope WHOLE_POD = new MutationScope(true, null);
+  private static final MutationScope CREATE = new MutationScope(true, Set.of());
 
-  public static MutationScope wholePod() {
-    return WHOLE_POD;
+  /** A pod being created. */
+  public static MutationScope forCreate() {
+    return CREATE;
   }
 
   /** Only ephemeral containers whose names are not in {@code existing} (from the old object). */
-  public static MutationScope newEphemeralContainers(Set<String> existing) {
+  public static MutationScope forNewEphemeralContainers(Set<String> existing) {
     return new MutationScope(false, Set.copyOf(existing));
   }
 
   boolean mayRewrite(PodContainer container) {
-    return onlyNewEphemeralExcept == null
+    return wholePod
         || container.kind() == ContainerKind.EPHEMERAL
-            && !onlyNewEphemeralExcept.contains(container.name());
+            && !existingEphemeral.contains(container.name());
   }
 }

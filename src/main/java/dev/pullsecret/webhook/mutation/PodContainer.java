@@ -12,8 +12,13 @@ public record PodContainer(
     return PatchOperation.pointer("spec", kind.field(), Integer.toString(index), field);
   }
 
-  /** How warnings and annotations name the container: {@code initContainers[0] (setup)}. */
+  /** How warnings name the container: {@code initContainers[0] (setup)}. */
   public String describe() {
-    return kind.field() + "[" + index + "] (" + name + ")";
+    return position() + " (" + name + ")";
+  }
+
+  /** Where the container is in the spec: {@code initContainers[0]}. */
+  public String position() {
+    return kind.field() + "[" + index + "]";
   }
 }

@@ -18,7 +18,7 @@ import java.util.List;
 public final class PodMutator {
 
   public Mutation mutate(Pod pod, NamespaceRule rule) {
-    return mutate(pod, rule, MutationScope.wholePod());
+    return mutate(pod, rule, MutationScope.forCreate());
   }
 
   public Mutation mutate(Pod pod, NamespaceRule rule, MutationScope scope) {
@@ -35,8 +35,13 @@ public final class PodMutator {
       }
       images.add(image);
     }
-    if (scope.injectPullSecrets()) {
+    if (scope.wholePod()) {
       PullSecretInjector.inject(spec.getImagePullSecrets(), rule, images, out);
+    }
+    // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
+    if (out.hasChanges() && scope.wholePod()) {
+      out.annotate(
+          Explanation.annotate(pod.getMetadata(), Explanation.of(rule.name(), out.changes())));
     }
     return out.build();
   }

@@ -11,7 +11,8 @@ public record NamespaceRule(
     List<NamespacePattern> namespaces,
     List<NamespacePattern> excludedNamespaces,
     List<PullSecret> pullSecrets,
-    ImageOptions images) {
+    ImageOptions images,
+    RuleMode mode) {
 
   public NamespaceRule {
     namespaces = List.copyOf(namespaces);

@@ -36,7 +36,7 @@ public final class RulesParser {
   private static final Set<String> TOP_LEVEL_KEYS = Set.of("pullSecrets", "rules");
   private static final Set<String> SECRET_KEYS = Set.of("name", "registries");
   private static final Set<String> RULE_KEYS =
-      Set.of("name", "namespaces", "excludeNamespaces", "pullSecrets", "images");
+      Set.of("name", "namespaces", "excludeNamespaces", "pullSecrets", "images", "mode");
 
   private RulesParser() {}
 
@@ -185,7 +185,19 @@ public final class RulesParser {
           node.mapping("images", ImageOptionsReader.KEYS)
               .map(new ImageOptionsReader(errors)::read)
               .orElse(ImageOptions.NONE);
-      return new NamespaceRule(name, namespaces, excluded, secrets, images);
+      RuleMode mode = node.string("mode").map(this::mode).orElse(RuleMode.ENFORCE);
+      return new NamespaceRule(name, namespaces, excluded, secrets, images, mode);
+    }
+
+    private RuleMode mode(YamlValue value) {
+      return switch (value.text()) {
+        case "enforce" -> RuleMode.ENFORCE;
+        case "audit" -> RuleMode.AUDIT;
+        default -> {
+          errors.add(value, "'" + value.text() + "' is not a mode: use enforce (default) or audit");
+          yield RuleMode.ENFORCE;
+        }
+      };
     }
 
     private String ruleName(YamlValue name) {

@@ -85,6 +85,22 @@ class AdmissionFixturesTest {
     if (expected.has("containers")) {
       assertContainers(result, expected.get("containers"));
     }
+    if (expected.has("annotations")) {
+      Map<String, String> annotations = result.getMetadata().getAnnotations();
+      Map<String, String> ours = new HashMap<>();
+      annotations.forEach(
+          (k, v) -> {
+            if (k.startsWith("pullsecret.dev/")) {
+              ours.put(k, v);
+            }
+          });
+      Map<String, String> want = new HashMap<>();
+      expected
+          .get("annotations")
+          .properties()
+          .forEach(e -> want.put(e.getKey(), e.getValue().asString()));
+      assertThat(ours).isEqualTo(want);
+    }
     if (patched) {
       JsonNode again = answer(Reviews.withObject(review, applyPatch(object, response)));
       assertThat(again.path("response").has("patch"))

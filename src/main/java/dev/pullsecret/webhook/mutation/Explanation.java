@@ -1,0 +1,63 @@
+package dev.pullsecret.webhook.mutation;
+
+import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
+import dev.pullsecret.webhook.mutation.Change.PullPolicySet;
+import dev.pullsecret.webhook.mutation.Change.SecretInjected;
+import dev.pullsecret.webhook.patch.PatchOperation;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.stream.Collectors;
+
+/**
+ * The annotation a mutated pod carries, saying which rule did what, so that "why does my pod have
+ * this secret / this image?" is answered by {@code kubectl get pod -o yaml}. Compact and stable:
+ * {@code rule=team-a; pullSecrets=a,b; images=containers[0]; pullPolicies=containers[0]}, with the
+ * parts in that order and only the parts that apply.
+ */
+public final class Explanation {
+
+  public static final String ANNOTATION = "pullsecret.dev/mutated";
+
+  private Explanation() {}
+
+  public static String of(String rule, List<Change> changes) {
+    var text = new StringJoiner("; ");
+    text.add("rule=" + rule);
+    part(text, "pullSecrets", changes, SecretInjected.class, SecretInjected::secret);
+    part(text, "images", changes, ImageRewritten.class, c -> c.container().position());
+    part(text, "pullPolicies", changes, PullPolicySet.class, c -> c.container().position());
+    return text.toString();
+  }
+
+  /** The operation that sets the annotation, creating the annotations map if the pod has none. */
+  static PatchOperation annotate(ObjectMeta metadata, String value) {
+    if (metadata == null) {
+      return PatchOperation.add(
+          PatchOperation.pointer("metadata"), Map.of("annotations", Map.of(ANNOTATION, value)));
+    }
+    if (metadata.getAnnotations() == null || metadata.getAnnotations().isEmpty()) {
+      return PatchOperation.add(
+          PatchOperation.pointer("metadata", "annotations"), Map.of(ANNOTATION, value));
+    }
+    return PatchOperation.add(PatchOperation.pointer("metadata", "annotations", ANNOTATION), value);
+  }
+
+  private static <T extends Change> void part(
+      StringJoiner text,
+      String name,
+      List<Change> changes,
+      Class<T> type,
+      java.util.function.Function<T, String> item) {
+    String items =
+        changes.stream()
+            .filter(type::isInstance)
+            .map(type::cast)
+            .map(item)
+            .collect(Collectors.joining(","));
+    if (!items.isEmpty()) {
+      text.add(name + "=" + items);
+    }
+  }
+}
