@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.http;
 
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
+import dev.pullsecret.webhook.mutation.Change;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesReloader;
@@ -41,6 +42,42 @@ class AdmissionMetrics implements RulesReloader.Listener {
         .tag("dry_run", String.valueOf(request.isDryRun()))
         .register(registry)
         .increment();
+    if (decision.rule() != null) {
+      countRule(decision, request.isDryRun());
+    }
+  }
+
+  /**
+   * Per rule: how often it matched and with what outcome, and what it changed (or would have, in
+   * audit mode), so a platform team sees what each rule does before and after enforcing it.
+   */
+  private void countRule(AdmissionDecision decision, boolean dryRun) {
+    Counter.builder("pullsecret.rule.admissions")
+        .description("Admissions a rule applied to, by outcome (PATCHED, AUDITED, NOT_PATCHED)")
+        .tag("rule", decision.rule())
+        .tag("outcome", decision.reason().name())
+        .register(registry)
+        .increment();
+    if (dryRun) {
+      return;
+    }
+    for (Change change : decision.changes()) {
+      Counter.builder("pullsecret.rule.changes")
+          .description("Changes made by a rule (or that it would make, for AUDITED)")
+          .tag("rule", decision.rule())
+          .tag("change", kind(change))
+          .tag("applied", String.valueOf(decision.isPatched()))
+          .register(registry)
+          .increment();
+    }
+  }
+
+  private static String kind(Change change) {
+    return switch (change) {
+      case Change.SecretInjected s -> "pull_secret";
+      case Change.ImageRewritten i -> "image";
+      case Change.PullPolicySet p -> "pull_policy";
+    };
   }
 
   void refused(HttpStatusCode status) {

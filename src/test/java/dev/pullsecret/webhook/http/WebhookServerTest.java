@@ -300,6 +300,10 @@ class WebhookServerTest {
           .contains(
               "pullsecret_admissions_total{dry_run=\"false\",namespace=\"default\",reason=\"PATCHED\"}")
           .contains("pullsecret_admission_duration_seconds_bucket")
+          .contains(
+              "pullsecret_rule_admissions_total{outcome=\"PATCHED\",rule=\"default-namespace\"}")
+          .contains(
+              "pullsecret_rule_changes_total{applied=\"true\",change=\"pull_secret\",rule=\"default-namespace\"}")
           .contains("pullsecret_rules_generation");
     }
   }
