@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.cli;
 
-import dev.pullsecret.webhook.cli.CertsOptions.UsageException;
 import dev.pullsecret.webhook.tls.CertificateGenerator;
 import dev.pullsecret.webhook.tls.CertificateSet;
 import dev.pullsecret.webhook.tls.CertificateSpec;

@@ -2,8 +2,6 @@ package dev.pullsecret.webhook.cli;
 
 import dev.pullsecret.webhook.tls.KeyAlgorithm;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -24,80 +22,40 @@ record CertsOptions(
   static final int DEFAULT_VALIDITY_DAYS = 365;
   static final Path DEFAULT_OUT = Path.of("certs", "out");
 
-  /** A command line that cannot be run; the message is shown as is. */
-  static final class UsageException extends Exception {
-    UsageException(String message) {
-      super(message);
-    }
-  }
+  private static final Set<String> VALUE_OPTIONS =
+      Set.of(
+          "--service",
+          "--namespace",
+          "--dns",
+          "--ip",
+          "--validity-days",
+          "--key-algorithm",
+          "--out");
 
   static CertsOptions parse(List<String> args) throws UsageException {
     if (args.contains("--help") || args.contains("-h")) {
       return new CertsOptions(
           true, null, null, List.of(), List.of(), 0, KeyAlgorithm.DEFAULT, DEFAULT_OUT, false);
     }
-    String service = DEFAULT_SERVICE;
-    String namespace = DEFAULT_NAMESPACE;
-    List<String> dns = new ArrayList<>();
-    List<String> ips = new ArrayList<>();
-    int validityDays = DEFAULT_VALIDITY_DAYS;
-    KeyAlgorithm algorithm = KeyAlgorithm.DEFAULT;
-    Path out = DEFAULT_OUT;
-    boolean force = false;
-    Set<String> seen = new HashSet<>();
-
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (!arg.startsWith("--")) {
-        throw new UsageException("unexpected argument '" + arg + "'");
-      }
-      int eq = arg.indexOf('=');
-      String option = eq < 0 ? arg : arg.substring(0, eq);
-      String inline = eq < 0 ? null : arg.substring(eq + 1);
-      boolean repeatable = option.equals("--dns") || option.equals("--ip");
-      if (!repeatable && !seen.add(option)) {
-        throw new UsageException(option + " given more than once");
-      }
-      if (option.equals("--force")) {
-        if (inline != null) {
-          throw new UsageException("--force takes no value");
-        }
-        force = true;
-        continue;
-      }
-      if (!List.of(
-              "--service",
-              "--namespace",
-              "--dns",
-              "--ip",
-              "--validity-days",
-              "--key-algorithm",
-              "--out")
-          .contains(option)) {
-        throw new UsageException("unknown option '" + option + "'");
-      }
-      String value = inline;
-      if (value == null) {
-        if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
-          throw new UsageException(option + " needs a value");
-        }
-        value = args.get(++i);
-      }
-      if (value.isEmpty()) {
-        throw new UsageException(option + " needs a non-empty value");
-      }
-      switch (option) {
-        case "--service" -> service = value;
-        case "--namespace" -> namespace = value;
-        case "--dns" -> dns.add(value);
-        case "--ip" -> ips.add(value);
-        case "--validity-days" -> validityDays = days(value);
-        case "--key-algorithm" -> algorithm = keyAlgorithm(value);
-        default -> out = Path.of(value); // --out
-      }
+    CommandLine line =
+        CommandLine.parse(args, VALUE_OPTIONS, Set.of("--dns", "--ip"), Set.of("--force"));
+    if (!line.positionals().isEmpty()) {
+      throw new UsageException("unexpected argument '" + line.positionals().getFirst() + "'");
     }
     return new CertsOptions(
-        false, service, namespace, dns, ips, validityDays, algorithm, out, force);
+        false,
+        line.value("--service").orElse(DEFAULT_SERVICE),
+        line.value("--namespace").orElse(DEFAULT_NAMESPACE),
+        line.values("--dns"),
+        line.values("--ip"),
+        line.value("--validity-days").isPresent()
+            ? days(line.value("--validity-days").get())
+            : DEFAULT_VALIDITY_DAYS,
+        line.value("--key-algorithm").isPresent()
+            ? keyAlgorithm(line.value("--key-algorithm").get())
+            : KeyAlgorithm.DEFAULT,
+        line.value("--out").map(Path::of).orElse(DEFAULT_OUT),
+        line.flag("--force"));
   }
 
   private static int days(String value) throws UsageException {

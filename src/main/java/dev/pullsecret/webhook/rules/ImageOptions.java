@@ -37,7 +37,8 @@ public record ImageOptions(
   public record LatestPinning(String defaultTag, Map<String, String> repositories) {
 
     public LatestPinning {
-      repositories = Map.copyOf(repositories);
+      repositories =
+          java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(repositories));
     }
 
     public Optional<String> tagFor(ImageReference image) {

@@ -174,7 +174,8 @@ public final class RulesParser {
                   + secret.text()
                   + "' (declared under pullSecrets: "
                   + (secretsByName.isEmpty() ? "none" : String.join(", ", secretsByName.keySet()))
-                  + ")");
+                  + ")"
+                  + Suggestions.hint(secret.text(), secretsByName.keySet()));
         } else if (secrets.contains(declared)) {
           errors.add(secret, "pull secret '" + secret.text() + "' is listed twice");
         } else {

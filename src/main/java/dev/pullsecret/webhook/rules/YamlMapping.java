@@ -173,7 +173,12 @@ final class YamlMapping {
       errors.add(
           child(key),
           keyNode.getStartMark(),
-          "unknown field '" + key + "' (allowed: " + String.join(", ", sorted(allowedKeys)) + ")");
+          "unknown field '"
+              + key
+              + "' (allowed: "
+              + String.join(", ", sorted(allowedKeys))
+              + ")"
+              + Suggestions.hint(key, allowedKeys));
     } else if (fields.putIfAbsent(key, tuple.getValueNode()) != null) {
       errors.add(child(key), keyNode.getStartMark(), "duplicate key '" + key + "'");
     }

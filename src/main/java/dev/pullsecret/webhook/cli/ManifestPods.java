@@ -1,0 +1,87 @@
+package dev.pullsecret.webhook.cli;
+
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.List;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The pods a set of manifests would create: a Pod as is, and the pod template of a Deployment,
+ * StatefulSet, DaemonSet, ReplicaSet, Job or CronJob; {@code kind: List} (what {@code kubectl get
+ * -o yaml} prints) is opened. Other kinds are reported as skipped.
+ */
+final class ManifestPods {
+
+  /**
+   * One pod to preview.
+   *
+   * @param source how to name it, e.g. {@code Deployment/web}
+   * @param namespace {@code metadata.namespace} of the manifest, or null
+   * @param pod the pod (for workloads: a pod made from the template), or null when skipped
+   * @param skipped why the document has no pod, or null
+   */
+  record Entry(String source, String namespace, ObjectNode pod, String skipped) {}
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private ManifestPods() {}
+
+  static List<Entry> read(Reader manifests) {
+    var options = new LoaderOptions();
+    options.setMaxAliasesForCollections(50);
+    options.setAllowDuplicateKeys(false);
+    var yaml = new Yaml(new SafeConstructor(options));
+    List<Entry> entries = new ArrayList<>();
+    for (Object document : yaml.loadAll(manifests)) {
+      if (document != null) {
+        collect(JSON.valueToTree(document), entries);
+      }
+    }
+    return entries;
+  }
+
+  private static void collect(JsonNode document, List<Entry> entries) {
+    String kind = document.path("kind").asString("");
+    String name = document.path("metadata").path("name").asString("");
+    String namespace = document.path("metadata").path("namespace").asString(null);
+    String source = (kind.isEmpty() ? "(no kind)" : kind) + "/" + name;
+    JsonNode template =
+        switch (kind) {
+          case "List" -> {
+            document.path("items").forEach(item -> collect(item, entries));
+            yield null;
+          }
+          case "Pod" -> document;
+          case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" ->
+              document.path("spec").path("template");
+          case "CronJob" -> document.path("spec").path("jobTemplate").path("spec").path("template");
+          default -> {
+            entries.add(
+                new Entry(source, namespace, null, "not a Pod or a workload with a pod template"));
+            yield null;
+          }
+        };
+    if (template == null) {
+      return;
+    }
+    if (!template.path("spec").isObject()) {
+      entries.add(new Entry(source, namespace, null, "no pod spec found"));
+      return;
+    }
+    ObjectNode pod = JSON.createObjectNode();
+    pod.put("apiVersion", "v1");
+    pod.put("kind", "Pod");
+    pod.set(
+        "metadata",
+        template.path("metadata").isObject()
+            ? template.get("metadata").deepCopy()
+            : JSON.createObjectNode());
+    pod.set("spec", template.get("spec").deepCopy());
+    entries.add(new Entry(source, namespace, pod, null));
+  }
+}

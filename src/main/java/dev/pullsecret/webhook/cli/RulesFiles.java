@@ -1,0 +1,22 @@
+package dev.pullsecret.webhook.cli;
+
+import dev.pullsecret.webhook.rules.InvalidRulesException;
+import dev.pullsecret.webhook.rules.RulesError;
+import java.io.PrintStream;
+
+/** How commands report refused rules: every error located, then one hint, on standard error. */
+final class RulesFiles {
+
+  private RulesFiles() {}
+
+  static void report(InvalidRulesException e, PrintStream err) {
+    int count = e.errors().size();
+    err.println(e.source() + ": invalid, " + count + (count == 1 ? " error:" : " errors:"));
+    for (RulesError error : e.errors()) {
+      err.println(error.format(e.source()));
+    }
+    err.println(
+        "hint: the webhook keeps serving its last good rules until this file is fixed;"
+            + " see examples/rules.yaml for a commented example.");
+  }
+}

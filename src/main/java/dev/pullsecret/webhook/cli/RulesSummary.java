@@ -1,0 +1,96 @@
+package dev.pullsecret.webhook.cli;
+
+import dev.pullsecret.webhook.image.RegistryPattern;
+import dev.pullsecret.webhook.rules.ImageOptions;
+import dev.pullsecret.webhook.rules.NamespacePattern;
+import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.PullSecret;
+import dev.pullsecret.webhook.rules.RuleMode;
+import dev.pullsecret.webhook.rules.Rules;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** What valid rules do, in a few lines a platform engineer can check against their intent. */
+final class RulesSummary {
+
+  private RulesSummary() {}
+
+  static String of(Rules rules) {
+    var text = new StringBuilder();
+    text.append("pull secrets (").append(rules.pullSecrets().size()).append("):\n");
+    for (PullSecret secret : rules.pullSecrets()) {
+      text.append(String.format("  %-20s %s%n", secret.name(), registries(secret)));
+    }
+    text.append("rules (")
+        .append(rules.rules().size())
+        .append("), the most specific namespace match wins:\n");
+    for (NamespaceRule rule : rules.rules()) {
+      text.append(String.format("  %-20s namespaces %s", rule.name(), join(rule.namespaces())));
+      if (!rule.excludedNamespaces().isEmpty()) {
+        text.append(" except ").append(join(rule.excludedNamespaces()));
+      }
+      text.append('\n');
+      if (rule.mode() == RuleMode.AUDIT) {
+        text.append(indent()).append("AUDIT MODE: changes nothing, reports what it would do\n");
+      }
+      text.append(indent())
+          .append("pull secrets ")
+          .append(
+              rule.pullSecrets().isEmpty()
+                  ? "none"
+                  : rule.pullSecrets().stream()
+                      .map(PullSecret::name)
+                      .collect(Collectors.joining(", ")))
+          .append('\n');
+      for (String option : images(rule.images())) {
+        text.append(indent()).append(option).append('\n');
+      }
+    }
+    return text.toString();
+  }
+
+  private static String registries(PullSecret secret) {
+    if (secret.registries().isEmpty()) {
+      return "every registry";
+    }
+    return secret.registries().stream()
+        .map(RegistryPattern::toString)
+        .collect(Collectors.joining(", "));
+  }
+
+  private static List<String> images(ImageOptions images) {
+    List<String> lines = new ArrayList<>();
+    images
+        .pinLatest()
+        .ifPresent(
+            pin -> {
+              List<String> pins = new ArrayList<>();
+              pin.repositories().forEach((repository, tag) -> pins.add(repository + ":" + tag));
+              if (pin.defaultTag() != null) {
+                pins.add("others :" + pin.defaultTag());
+              }
+              lines.add("pin untagged/latest images: " + String.join(", ", pins));
+            });
+    for (ImageOptions.RegistryMirror mirror : images.mirrors()) {
+      lines.add("mirror " + mirror.from() + " -> " + mirror.target());
+    }
+    images
+        .imagePullPolicy()
+        .ifPresent(
+            policy ->
+                lines.add(
+                    "imagePullPolicy "
+                        + policy.policy()
+                        + (policy.includeDigestPinned() ? " (digest-pinned images too)" : "")));
+    return lines;
+  }
+
+  private static String join(List<NamespacePattern> patterns) {
+    return patterns.stream().map(NamespacePattern::toString).collect(Collectors.joining(", "));
+  }
+
+  private static String indent() {
+    return " ".repeat(23);
+  }
+}

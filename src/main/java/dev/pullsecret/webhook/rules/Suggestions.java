@@ -1,0 +1,49 @@
+package dev.pullsecret.webhook.rules;
+
+import java.util.Collection;
+import java.util.Optional;
+
+/** "Did you mean" hints for misspelt field and secret names. */
+final class Suggestions {
+
+  private Suggestions() {}
+
+  /** The candidate closest to {@code word}, if it is close enough to be a likely typo. */
+  static Optional<String> closest(String word, Collection<String> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : candidates) {
+      int distance = distance(word.toLowerCase(), candidate.toLowerCase());
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    int allowed = Math.max(1, Math.min(3, word.length() / 3));
+    return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+  }
+
+  static String hint(String word, Collection<String> candidates) {
+    return closest(word, candidates).map(c -> "; did you mean '" + c + "'?").orElse("");
+  }
+
+  /** Levenshtein distance; inputs are short names, so the quadratic table is fine. */
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+}
