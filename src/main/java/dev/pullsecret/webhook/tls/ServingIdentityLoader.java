@@ -61,6 +61,16 @@ public final class ServingIdentityLoader {
     return new ServingIdentity(chain, key);
   }
 
+  /**
+   * Loads the certificates of a PEM bundle, e.g. the CA file that client certificates must chain
+   * to, with the same checks and messages as the serving chain.
+   *
+   * @throws InvalidCertificateException if the file is unreadable, malformed or has no certificate
+   */
+  public static List<X509Certificate> loadCertificates(Path file) {
+    return List.copyOf(readCertificates(file));
+  }
+
   private static List<X509Certificate> readCertificates(Path file) {
     List<Object> objects = readPem(file, "CERTIFICATE");
     var certificates = new ArrayList<X509Certificate>();
