@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -20,11 +21,14 @@ import javax.net.ssl.SSLSocket;
 /**
  * One HTTP/1.1 keep-alive connection over TLS, opened the way the API server calls a webhook
  * Service: it connects to an address (here 127.0.0.1), sends the Service's host name {@code
- * <svc>.<ns>.svc} as SNI and verifies that name against the certificate's subjectAltNames (the JDK,
- * like Go, verifies the SNI name when one is set, and never looks at the Common Name).
+ * <svc>.<ns>.svc} as SNI and verifies that name against the certificate's subjectAltNames.
  *
  * <p>Raw HTTP rather than {@code java.net.http.HttpClient}, which can neither connect to an address
  * other than the URL's host nor show which connection a request used: rotation tests need both.
+ *
+ * <p>One difference from Go remains: for a certificate without DNS subjectAltNames the JDK falls
+ * back to the Common Name, Go does not. The webhook never serves such a certificate (its loader
+ * refuses it), so tests show that refusal instead.
  */
 public final class TlsHttpConnection implements Closeable {
 
@@ -43,18 +47,27 @@ public final class TlsHttpConnection implements Closeable {
   /** Connects to 127.0.0.1:{@code port} and completes the handshake for {@code hostName}. */
   public static TlsHttpConnection open(SSLContext context, String hostName, int port)
       throws IOException {
-    var socket =
-        (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+    return open(context, context.getDefaultSSLParameters(), hostName, port);
+  }
+
+  /**
+   * As {@link #open(SSLContext, String, int)}, with protocols or suites set in {@code parameters}.
+   */
+  public static TlsHttpConnection open(
+      SSLContext context, SSLParameters parameters, String hostName, int port) throws IOException {
+    // TLS over an already connected socket: the JDK then takes hostName as the peer's name, so it
+    // verifies that name only (given an address, it would fall back to checking "localhost").
+    var tcp = new Socket(InetAddress.getLoopbackAddress(), port);
     try {
-      SSLParameters parameters = socket.getSSLParameters();
+      tcp.setSoTimeout(10_000);
+      var socket = (SSLSocket) context.getSocketFactory().createSocket(tcp, hostName, port, true);
       parameters.setServerNames(List.of(new SNIHostName(hostName)));
       parameters.setEndpointIdentificationAlgorithm("HTTPS");
       socket.setSSLParameters(parameters);
-      socket.setSoTimeout(10_000);
       socket.startHandshake();
       return new TlsHttpConnection(socket, hostName);
     } catch (IOException | RuntimeException e) {
-      socket.close();
+      tcp.close();
       throw e;
     }
   }
