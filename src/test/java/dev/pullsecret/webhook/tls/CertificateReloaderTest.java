@@ -131,6 +131,20 @@ class CertificateReloaderTest {
     }
 
     @Test
+    void putsANewClientCaInForce() throws Exception {
+      Path ca = dir.resolve("client-ca.crt");
+      Files.writeString(ca, PemFiles.toPem(B.caCertificate()));
+      reloader.close();
+      reloader = start(new CertificateFiles(volume.path("tls.crt"), volume.path("tls.key"), ca));
+
+      Files.writeString(ca, PemFiles.toPem(C.caCertificate()));
+      boolean changed = reloader.check();
+
+      assertThat(changed).isTrue();
+      assertThat(reloader.get().clientCas()).containsExactly(C.caCertificate());
+    }
+
+    @Test
     void waitsQuietlyForTheKeyWhenFilesAreWrittenOneAfterTheOther() throws Exception {
       Path plain = Files.createDirectories(dir.resolve("plain"));
       Files.write(plain.resolve("tls.crt"), pem(A));
