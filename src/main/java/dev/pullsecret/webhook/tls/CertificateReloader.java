@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
  * chain: {@code SslBundleRegistry.updateBundle} makes Tomcat build a new SSL context for new
  * handshakes while connections already open keep theirs.
  *
- * <p>New files are checked completely before they are served; refused files leave the pair in force
- * serving and are reported once per distinct content, after they were seen twice in a row (an
- * updater that writes {@code tls.crt} and {@code tls.key} one after the other is caught between the
- * two writes for a moment, and must not cause an error report).
+ * <p>New files are checked completely before they are served. Refused files leave the pair in force
+ * serving, and are reported once per distinct content, only after the same content failed on two
+ * polls in a row: an updater that writes {@code tls.crt} and {@code tls.key} one after the other
+ * can be caught between the two writes, which is no reason for an error report.
  */
 final class CertificateReloader implements Supplier<LoadedCertificates>, AutoCloseable {
 
