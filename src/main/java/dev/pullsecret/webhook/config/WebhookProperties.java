@@ -32,8 +32,23 @@ public record WebhookProperties(
    * @param keyFile its private key (PEM), {@code tls.key}
    * @param selfSignedDir when set (local runs only), a CA and serving certificate for localhost are
    *     generated there if absent, and {@code certFile}/{@code keyFile} are ignored
+   * @param reloadInterval how often the certificate files are checked for new content
+   * @param expiryWarningThreshold below this remaining validity the webhook warns, at start and
+   *     daily
+   * @param minVersion lowest TLS version accepted: {@code TLSv1.2} or {@code TLSv1.3}
+   * @param cipherSuites enabled suites (IANA names); empty means the built-in AEAD/ECDHE set
+   * @param clientCaFile when set, clients (the API server) must present a certificate signed by a
+   *     CA in this PEM file
    */
-  public record Tls(Path certFile, Path keyFile, Path selfSignedDir) {}
+  public record Tls(
+      Path certFile,
+      Path keyFile,
+      Path selfSignedDir,
+      Duration reloadInterval,
+      Duration expiryWarningThreshold,
+      String minVersion,
+      List<String> cipherSuites,
+      Path clientCaFile) {}
 
   public int maxRequestBytes() {
     return Math.toIntExact(maxRequestSize.toBytes());

@@ -45,6 +45,16 @@ public final class ServingIdentityLoader {
     return new ServingIdentity(chain, key);
   }
 
+  /**
+   * Loads the certificates of a PEM bundle, e.g. the CA file that client certificates must chain
+   * to, with the same checks and messages as the serving chain.
+   *
+   * @throws InvalidCertificateException if the file is unreadable, malformed or has no certificate
+   */
+  public static List<X509Certificate> loadCertificates(Path file) {
+    return List.copyOf(PemFileReader.certificates(file));
+  }
+
   private static void requireMatchingKey(
       Path certFile, Path keyFile, X509Certificate leaf, PrivateKey key) {
     PublicKey publicKey = leaf.getPublicKey();

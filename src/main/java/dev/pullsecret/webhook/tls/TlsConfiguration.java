@@ -1,10 +1,10 @@
 package dev.pullsecret.webhook.tls;
 
 import dev.pullsecret.webhook.config.WebhookProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleKey;
 import org.springframework.boot.ssl.pem.PemSslStore;
@@ -14,38 +14,75 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Registers the SSL bundle {@value #BUNDLE} that the admission port serves ({@code
- * server.ssl.bundle=webhook}). Certificates are validated by our own loader before Spring sees
- * them, so a broken or mismatched pair fails with a message that names the file and the problem.
+ * server.ssl.bundle=webhook}) and keeps it up to date as the certificate files change. Certificates
+ * are validated by our own loader before Spring sees them, so a broken or mismatched pair fails
+ * with a message that names the file and the problem, at start-up and on rotation alike.
  */
 @Configuration(proxyBeanMethods = false)
 class TlsConfiguration {
 
   static final String BUNDLE = "webhook";
 
-  private static final Logger log = LoggerFactory.getLogger(TlsConfiguration.class);
+  @Bean
+  TlsPolicy tlsPolicy(WebhookProperties properties) {
+    return TlsPolicy.of(properties.tls().minVersion(), properties.tls().cipherSuites());
+  }
 
   @Bean
-  SslBundleRegistrar webhookSslBundle(WebhookProperties properties, Clock clock) {
-    return registry -> registry.registerBundle(BUNDLE, bundle(load(properties.tls(), clock)));
+  CertificateMetrics certificateMetrics(MeterRegistry registry) {
+    return new CertificateMetrics(registry);
   }
 
-  private static ServingIdentity load(WebhookProperties.Tls tls, Clock clock) {
+  @Bean(destroyMethod = "close")
+  CertificateReloader certificateReloader(
+      WebhookProperties properties, CertificateReloader.Listener listener, Clock clock) {
+    WebhookProperties.Tls tls = properties.tls();
+    return CertificateReloader.load(
+        files(tls, clock),
+        listener,
+        new ExpiryWarnings(tls.expiryWarningThreshold(), clock),
+        clock);
+  }
+
+  @Bean
+  SslBundleRegistrar webhookSslBundle(
+      CertificateReloader reloader, TlsPolicy policy, WebhookProperties properties) {
+    return registry -> {
+      registry.registerBundle(BUNDLE, bundle(reloader.get(), policy));
+      reloader.watch(
+          properties.tls().reloadInterval(),
+          next -> registry.updateBundle(BUNDLE, bundle(next, policy)));
+    };
+  }
+
+  @Bean
+  HealthIndicator servingCertificateHealthIndicator(CertificateReloader reloader, Clock clock) {
+    return new ServingCertificateHealthIndicator(reloader, clock);
+  }
+
+  @Bean
+  RequireClientCertificate requireClientCertificate(WebhookProperties properties) {
+    return new RequireClientCertificate(properties.tls().clientCaFile() != null);
+  }
+
+  private static CertificateFiles files(WebhookProperties.Tls tls, Clock clock) {
     if (tls.selfSignedDir() != null) {
-      return LocalCertificates.ensure(tls.selfSignedDir(), clock);
+      // Local runs: the generated files are then served, and reloaded, like a mounted Secret.
+      LocalCertificates.ensure(tls.selfSignedDir(), clock);
+      return new CertificateFiles(
+          tls.selfSignedDir().resolve(PemFiles.TLS_CRT),
+          tls.selfSignedDir().resolve(PemFiles.TLS_KEY),
+          tls.clientCaFile());
     }
-    ServingIdentity identity = ServingIdentityLoader.load(tls.certFile(), tls.keyFile(), clock);
-    log.info(
-        "Serving certificate {} for {} (SHA-256 {}), valid until {}",
-        tls.certFile(),
-        identity.dnsNames(),
-        identity.fingerprintSha256(),
-        identity.notAfter());
-    return identity;
+    return new CertificateFiles(tls.certFile(), tls.keyFile(), tls.clientCaFile());
   }
 
-  static SslBundle bundle(ServingIdentity identity) {
+  static SslBundle bundle(LoadedCertificates certificates, TlsPolicy policy) {
+    ServingIdentity identity = certificates.identity();
     var keyStore = PemSslStore.of(identity.chain(), identity.privateKey());
+    var trustStore =
+        certificates.clientCas().isEmpty() ? null : PemSslStore.of(certificates.clientCas(), null);
     return SslBundle.of(
-        new PemSslStoreBundle(keyStore, null), SslBundleKey.NONE, TlsPolicy.options());
+        new PemSslStoreBundle(keyStore, trustStore), SslBundleKey.NONE, policy.options());
   }
 }

@@ -2,8 +2,11 @@ package dev.pullsecret.webhook.testing;
 
 import java.net.http.HttpClient;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -13,6 +16,25 @@ public final class TrustingClients {
   private TrustingClients() {}
 
   public static SSLContext sslContextTrusting(X509Certificate ca) {
+    return sslContext(ca, null);
+  }
+
+  /** Trusts {@code ca} and presents {@code chain} (first the client certificate) when asked. */
+  public static SSLContext sslContextWithClientCertificate(
+      X509Certificate ca, PrivateKey key, X509Certificate... chain) {
+    try {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      keys.setKeyEntry("client", key, new char[0], chain);
+      var factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      factory.init(keys, new char[0]);
+      return sslContext(ca, factory.getKeyManagers());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static SSLContext sslContext(X509Certificate ca, KeyManager[] keyManagers) {
     try {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
@@ -20,7 +42,7 @@ public final class TrustingClients {
       var factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
+      context.init(keyManagers, factory.getTrustManagers(), null);
       return context;
     } catch (Exception e) {
       throw new IllegalStateException(e);

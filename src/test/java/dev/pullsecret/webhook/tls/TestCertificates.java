@@ -56,6 +56,32 @@ final class TestCertificates {
     return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
   }
 
+  /**
+   * A client certificate signed by {@code issuer}'s CA, as an API server presents it to a webhook
+   * that requires mTLS: the JDK server refuses client certificates without the clientAuth usage.
+   */
+  static X509Certificate client(CertificateSet issuer, String commonName, KeyPair keys)
+      throws Exception {
+    Instant now = Instant.now();
+    var builder =
+        new JcaX509v3CertificateBuilder(
+                issuer.caCertificate(),
+                BigInteger.valueOf(now.toEpochMilli()),
+                Date.from(now.minus(Duration.ofMinutes(5))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                new X500Name("CN=" + commonName),
+                keys.getPublic())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+            .addExtension(
+                Extension.extendedKeyUsage,
+                false,
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+    var signer =
+        new JcaContentSignerBuilder(KeyAlgorithm.ECDSA_P256.signatureAlgorithm())
+            .build(issuer.caKey());
+    return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+  }
+
   /** {@code BEGIN RSA PRIVATE KEY}, as {@code openssl genrsa -traditional} writes it. */
   static String pkcs1Pem(PrivateKey rsaKey) throws Exception {
     byte[] der =
