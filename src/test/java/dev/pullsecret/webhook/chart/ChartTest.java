@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -686,6 +687,101 @@ class ChartTest {
       assertThat(endpoint.get("path")).isEqualTo("/actuator/prometheus");
       assertThat(everything.one(Service.class).getSpec().getPorts())
           .anySatisfy(p -> assertThat(p.getName()).isEqualTo("management"));
+    }
+  }
+
+  @Nested
+  class HelmTestHook {
+
+    @Test
+    void isAHookSoItRunsOnlyWithHelmTest() throws Exception {
+      String template =
+          Files.readString(HelmChart.DIR.resolve("templates/tests/test-admission-over-tls.yaml"));
+
+      assertThat(template).contains("helm.sh/hook: test");
+      assertThat(HelmChart.render(Values.of("tests.enabled", true)).all(Pod.class)).isEmpty();
+      assertThat(HelmChart.renderWithTestHooks(Map.of()).all(Pod.class)).isEmpty();
+    }
+
+    @Test
+    void callsTheWebhookServiceVerifyingItsCaFromTheTlsSecret() {
+      Rendering r = HelmChart.renderWithTestHooks(Values.of("tests.enabled", true));
+      Pod pod = r.one(Pod.class);
+      Container curl = pod.getSpec().getContainers().getFirst();
+      var service = r.one(Service.class);
+
+      assertThat(env(curl, "URL"))
+          .isEqualTo(
+              "https://"
+                  + service.getMetadata().getName()
+                  + "."
+                  + r.namespace()
+                  + ".svc:443/mutate?timeout=5s");
+      var ca =
+          pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("ca")).findFirst();
+      assertThat(ca)
+          .get()
+          .satisfies(
+              v -> assertThat(v.getSecret().getSecretName()).isEqualTo(expectedTlsSecret(r)));
+      assertThat(String.join("\n", curl.getArgs()))
+          .contains("--cacert \"$CA\"")
+          .contains("\"allowed\":true");
+      // The Service, PDB and NetworkPolicy select component=webhook; the test pod is another one.
+      assertThat(service.getSpec().getSelector())
+          .containsEntry("app.kubernetes.io/component", "webhook");
+      assertThat(pod.getMetadata().getLabels())
+          .containsEntry("app.kubernetes.io/component", "test");
+      assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+      assertThat(curl.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+      assertThat(curl.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    }
+
+    @Test
+    void takesTheCaFromTheCaBundleValueWithAnExistingSecret() {
+      String caBundle = caBundleOfCertsTool();
+      Pod pod =
+          HelmChart.renderWithTestHooks(
+                  Values.of(
+                      "tests.enabled",
+                      true,
+                      "certificates.mode",
+                      "existingSecret",
+                      "certificates.existingSecret",
+                      "webhook-tls",
+                      "certificates.caBundle",
+                      caBundle))
+              .one(Pod.class);
+
+      assertThat(env(pod.getSpec().getContainers().getFirst(), "CA_BUNDLE")).isEqualTo(caBundle);
+      assertThat(pod.getSpec().getVolumes()).noneMatch(v -> v.getName().equals("ca"));
+    }
+
+    private static String env(Container container, String name) {
+      return container.getEnv().stream()
+          .filter(e -> e.getName().equals(name))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no env " + name))
+          .getValue();
+    }
+  }
+
+  @Nested
+  class Notes {
+
+    @Test
+    void tellHowToCheckTheWebhookWorks() {
+      String notes = HelmChart.notes(Map.of());
+
+      assertThat(notes)
+          .contains("kubectl -n pullsecret-webhook rollout status deployment/pullsecret-webhook")
+          .contains("--dry-run=server -o jsonpath='{.spec.imagePullSecrets}'")
+          .contains("Never sent to the webhook: namespaces kube-system, pullsecret-webhook");
+    }
+
+    @Test
+    void pointAtTheCertificateInCertManagerMode() {
+      assertThat(HelmChart.notes(Values.of("certificates.mode", "certManager")))
+          .contains("get certificate pullsecret-webhook-tls");
     }
   }
 

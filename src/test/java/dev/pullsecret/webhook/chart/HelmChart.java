@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.chart;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -39,9 +41,13 @@ final class HelmChart {
   }
 
   static String template(String release, String namespace, Map<String, ?> values) {
+    return template(DIR, release, namespace, values);
+  }
+
+  static String template(Path chart, String release, String namespace, Map<String, ?> values) {
     Path valuesFile = writeValues(values);
     try {
-      return new Helm(DIR)
+      return new Helm(chart)
           .template()
           .withName(release)
           .withNamespace(namespace)
@@ -60,6 +66,73 @@ final class HelmChart {
 
   static Rendering render(Map<String, ?> values) {
     return render(RELEASE, NAMESPACE, values);
+  }
+
+  /**
+   * Renders {@code helm test} hooks as plain objects. helm-java's template leaves hooks out (unlike
+   * {@code helm template}), so a copy of the chart without the hook annotations is rendered.
+   */
+  static Rendering renderWithTestHooks(Map<String, ?> values) {
+    Path copy = null;
+    try {
+      copy = Files.createTempDirectory("chart-without-hooks");
+      Path target = copy.resolve(DIR.getFileName());
+      try (Stream<Path> files = Files.walk(DIR)) {
+        for (Path source : files.toList()) {
+          Path to = target.resolve(DIR.relativize(source).toString());
+          if (Files.isDirectory(source)) {
+            Files.createDirectories(to);
+          } else if (source.startsWith(DIR.resolve("templates/tests"))) {
+            Files.writeString(
+                to, Files.readString(source).replaceAll("(?m)^.*helm\\.sh/hook.*\\n", ""));
+          } else {
+            Files.copy(source, to);
+          }
+        }
+      }
+      String yaml = template(target, RELEASE, NAMESPACE, values);
+      return new Rendering(RELEASE, NAMESPACE, yaml, KubeObjects.read(yaml));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      if (copy != null) {
+        deleteTree(copy);
+      }
+    }
+  }
+
+  /** NOTES.txt as `helm install` prints it (a client-only dry run). */
+  static String notes(Map<String, ?> values) {
+    Path valuesFile = writeValues(values);
+    try {
+      String output =
+          new Helm(DIR)
+              .install()
+              .withName(RELEASE)
+              .withNamespace(NAMESPACE)
+              .withKubeVersion(KUBE_VERSION)
+              .withValuesFile(valuesFile)
+              .dryRun()
+              .withDryRunOption(DryRun.CLIENT)
+              .clientOnly()
+              .call()
+              .getOutput();
+      int notes = output.indexOf("NOTES:");
+      if (notes < 0) {
+        throw new AssertionError("no NOTES in:\n" + output);
+      }
+      return output.substring(notes);
+    } finally {
+      deleteQuietly(valuesFile);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(HelmChart::deleteQuietly);
+    } catch (IOException e) {
+      // a leftover temporary directory is harmless
+    }
   }
 
   /** The parsed objects of one rendering, with the names they were rendered for. */
