@@ -1,0 +1,172 @@
+# shellcheck shell=bash
+# Podman for the container image test (ContainerImageTest), and the image built from the
+# repository's Dockerfile. Sourced by .ci/run after `./mvnw package`; by hand:
+#
+#   ./mvnw -DskipTests package
+#   source .ci/container-engine.sh && container_engine_up    # exports DOCKER_HOST and friends
+#   ./mvnw verify -Dtest=ContainerImageTest
+#   container_engine_down                                     # stops the podman service it started
+#
+# Idempotent: installs, configures and builds only what is missing, and says what it does. It never
+# fails its caller: when podman cannot be had it prints why and leaves DOCKER_HOST unset, and the
+# test skips with that reason. There is no container registry here, so the base image is made
+# locally: Debian from debootstrap plus a JRE jlink'ed from the build's JDK 25 (about a minute, once
+# per machine); the webhook image on top of it takes seconds. See shared NOTES on podman.
+
+CE_BASE_IMAGE=localhost/jre25-base:local
+CE_IMAGE=localhost/pullsecret-webhook:ci
+CE_SOCKET=/run/podman/podman.sock
+CE_CONF=/etc/containers/containers.conf
+# `jdeps --print-module-deps` on the extracted jar and its libraries, plus java.logging and
+# java.management (used reflectively by Spring and Micrometer) and jdk.zipfs.
+CE_MODULES=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.prefs,java.scripting,java.security.jgss,java.sql,java.xml,jdk.jfr,jdk.management,jdk.unsupported,jdk.zipfs
+CE_SERVICE_PID=""
+
+ce_log() { echo "[container-engine] $*"; }
+
+ce_install() {
+  if command -v podman >/dev/null && command -v runc >/dev/null && command -v debootstrap >/dev/null; then
+    ce_log "podman, runc, debootstrap: installed"
+    return 0
+  fi
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    ce_log "podman is missing and cannot be installed here (needs root and apt-get)"
+    return 1
+  fi
+  ce_log "installing podman runc debootstrap with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq podman runc debootstrap >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq podman runc debootstrap >/dev/null 2>&1; } \
+    || { ce_log "apt-get could not install podman"; return 1; }
+}
+
+# Without these, containers fail with "setrlimit ... Operation not permitted" and then "cgroups in
+# hybrid mode not supported" (crun is podman's default runtime on Debian).
+ce_configure() {
+  if [ -f "$CE_CONF" ] && grep -q '^runtime = "runc"' "$CE_CONF"; then
+    ce_log "$CE_CONF: runc and ulimits already set"
+    return 0
+  fi
+  if [ -f "$CE_CONF" ]; then
+    ce_log "$CE_CONF exists without runc; keeping it as $CE_CONF.orig"
+    cp "$CE_CONF" "$CE_CONF.orig" || return 1
+  fi
+  ce_log "writing $CE_CONF (runtime runc, nofile/nproc ulimits)"
+  mkdir -p "$(dirname "$CE_CONF")" || return 1
+  cat >"$CE_CONF" <<'CONF' || return 1
+[containers]
+default_ulimits = ["nofile=16384:16384", "nproc=16384:16384"]
+[engine]
+runtime = "runc"
+CONF
+}
+
+ce_jdk() {
+  local jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+  if [ -x "$jdk/bin/jlink" ] && "$jdk/bin/java" -version 2>&1 | grep -q '"25'; then
+    echo "$jdk"
+  elif [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/jlink ]; then
+    echo /usr/lib/jvm/temurin-25-jdk-amd64
+  else
+    return 1
+  fi
+}
+
+# Stands in for the official JRE image: same java location and PATH, so the Dockerfile is unchanged.
+ce_base_image() {
+  if podman image exists "$CE_BASE_IMAGE"; then
+    ce_log "$CE_BASE_IMAGE: exists"
+    return 0
+  fi
+  local jdk tmp started
+  jdk="$(ce_jdk)" || { ce_log "no JDK 25 with jlink found"; return 1; }
+  tmp="$(mktemp -d /tmp/jre25-base.XXXXXX)" || return 1
+  started=$SECONDS
+  ce_log "making $CE_BASE_IMAGE: debootstrap bookworm (minbase) into $tmp"
+  if ! debootstrap --variant=minbase bookworm "$tmp/rootfs" http://deb.debian.org/debian >"$tmp/debootstrap.log" 2>&1; then
+    ce_log "debootstrap failed; last lines:"
+    tail -5 "$tmp/debootstrap.log"
+    rm -rf "$tmp"
+    return 1
+  fi
+  ce_log "jlink a JRE from $jdk into /opt/java/openjdk"
+  if ! "$jdk/bin/jlink" --add-modules "$CE_MODULES" --strip-debug --no-man-pages --no-header-files \
+      --compress=zip-6 --generate-cds-archive --output "$tmp/rootfs/opt/java/openjdk"; then
+    rm -rf "$tmp"
+    return 1
+  fi
+  rm -rf "$tmp/rootfs/var/cache/apt/"* "$tmp/rootfs/var/lib/apt/lists/"*
+  ce_log "importing the root file system as $CE_BASE_IMAGE"
+  if ! tar -C "$tmp/rootfs" -c . | podman import \
+      --change 'ENV PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      --change 'ENV JAVA_HOME=/opt/java/openjdk' \
+      - "$CE_BASE_IMAGE" >/dev/null; then
+    rm -rf "$tmp"
+    return 1
+  fi
+  rm -rf "$tmp"
+  ce_log "$CE_BASE_IMAGE made in $((SECONDS - started)) s"
+}
+
+# Always rebuilt (seconds): the image must hold the jar just built. No layer cache, and the image
+# it replaces is removed, so repeated runs do not pile up images.
+ce_build_image() {
+  if ! ls target/pullsecret-webhook-*.jar >/dev/null 2>&1; then
+    ce_log "no target/pullsecret-webhook-*.jar: run ./mvnw -DskipTests package first"
+    return 1
+  fi
+  local previous
+  previous="$(podman image inspect --format '{{.Id}}' "$CE_IMAGE" 2>/dev/null || true)"
+  ce_log "podman build --target runtime-from-jar --build-arg BASE_IMAGE=$CE_BASE_IMAGE -t $CE_IMAGE ."
+  podman build --quiet --layers=false --pull=never --target runtime-from-jar \
+    --build-arg BASE_IMAGE="$CE_BASE_IMAGE" -t "$CE_IMAGE" . >/dev/null || return 1
+  if [ -n "$previous" ] && [ "$previous" != "$(podman image inspect --format '{{.Id}}' "$CE_IMAGE")" ]; then
+    podman rmi "$previous" >/dev/null 2>&1 || true
+  fi
+}
+
+ce_ping() {
+  curl -sf --max-time 2 --unix-socket "$CE_SOCKET" http://d/_ping >/dev/null 2>&1
+}
+
+ce_start_service() {
+  if ce_ping; then
+    ce_log "podman service already answers on $CE_SOCKET; using it"
+    return 0
+  fi
+  mkdir -p "$(dirname "$CE_SOCKET")" || return 1
+  podman system service --time=0 "unix://$CE_SOCKET" >/tmp/podman-service.log 2>&1 &
+  CE_SERVICE_PID=$!
+  local i
+  for i in $(seq 1 50); do
+    if ce_ping; then
+      ce_log "podman service started on $CE_SOCKET (pid $CE_SERVICE_PID)"
+      return 0
+    fi
+    sleep 0.2
+  done
+  ce_log "podman service did not answer on $CE_SOCKET"
+  container_engine_down
+  return 1
+}
+
+container_engine_up() {
+  local started=$SECONDS
+  if ! { ce_install && ce_configure && ce_base_image && ce_build_image && ce_start_service; }; then
+    ce_log "container engine unavailable: ContainerImageTest will be skipped"
+    return 0
+  fi
+  export DOCKER_HOST="unix://$CE_SOCKET"
+  export TESTCONTAINERS_RYUK_DISABLED=true
+  export TESTCONTAINERS_HOST_OVERRIDE=localhost
+  ce_log "ready in $((SECONDS - started)) s: DOCKER_HOST=$DOCKER_HOST, image $CE_IMAGE"
+}
+
+container_engine_down() {
+  if [ -n "$CE_SERVICE_PID" ]; then
+    kill "$CE_SERVICE_PID" 2>/dev/null || true
+    wait "$CE_SERVICE_PID" 2>/dev/null || true
+    ce_log "podman service (pid $CE_SERVICE_PID) stopped"
+    CE_SERVICE_PID=""
+  fi
+}

@@ -1,0 +1,118 @@
+{{/* Chart name, overridable. */}}
+{{- define "pullsecret-webhook.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Full name of the release's objects. Also the Service name, so it must stay a DNS-1035 label: at
+most 63 characters (the cert-manager Secret "-ca"/"-tls" suffixes fit, as Secret names may be 253).
+*/}}
+{{- define "pullsecret-webhook.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "pullsecret-webhook.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels of every object. */}}
+{{- define "pullsecret-webhook.labels" -}}
+helm.sh/chart: {{ include "pullsecret-webhook.chart" . }}
+{{ include "pullsecret-webhook.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Labels that select the webhook pods (Deployment, Service, PDB, NetworkPolicy, anti-affinity). The
+component label keeps the `helm test` pod out of them.
+*/}}
+{{- define "pullsecret-webhook.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "pullsecret-webhook.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: webhook
+{{- end }}
+
+{{- define "pullsecret-webhook.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "pullsecret-webhook.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "pullsecret-webhook.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{- define "pullsecret-webhook.rulesConfigMapName" -}}
+{{- default (printf "%s-rules" (include "pullsecret-webhook.fullname" .)) .Values.existingRulesConfigMap }}
+{{- end }}
+
+{{/* The kubernetes.io/tls Secret the webhook serves from, whichever mode fills it. */}}
+{{- define "pullsecret-webhook.tlsSecretName" -}}
+{{- if eq .Values.certificates.mode "existingSecret" }}
+{{- required "certificates.existingSecret is required when certificates.mode is existingSecret" .Values.certificates.existingSecret }}
+{{- else }}
+{{- printf "%s-tls" (include "pullsecret-webhook.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/* The name the API server calls and checks against the certificate. */}}
+{{- define "pullsecret-webhook.serviceHost" -}}
+{{- printf "%s.%s.svc" (include "pullsecret-webhook.fullname" .) .Release.Namespace }}
+{{- end }}
+
+{{/* DNS names of the serving certificate: the Service's four in-cluster names, then the extras. */}}
+{{- define "pullsecret-webhook.dnsNames" -}}
+{{- $svc := include "pullsecret-webhook.fullname" . }}
+{{- $ns := .Release.Namespace }}
+{{- $names := list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns) }}
+{{- toYaml (concat $names .Values.certificates.extraDnsNames | uniq) }}
+{{- end }}
+
+{{- define "pullsecret-webhook.servingCertificateName" -}}
+{{- printf "%s-tls" (include "pullsecret-webhook.fullname" .) }}
+{{- end }}
+
+{{/*
+certificates.mode=helm: the CA and serving certificate, as base64 values for a Secret's data and
+the caBundle. An existing Secret is reused (so upgrades do not rotate certificates, and the
+caBundle keeps matching the CA that signed the served certificate); otherwise new ones are made.
+The result is cached on the root context: the Secret and the webhook configuration are rendered
+from different files, and must get the same (randomly generated) certificates.
+*/}}
+{{- define "pullsecret-webhook.helmCertificates" -}}
+{{- if not (hasKey $ "pullsecretWebhookCertificates") }}
+{{- $secret := lookup "v1" "Secret" .Release.Namespace (include "pullsecret-webhook.tlsSecretName" .) }}
+{{- $data := dig "data" dict ($secret | default dict) }}
+{{- $certs := dict }}
+{{- if and (get $data "ca.crt") (get $data "tls.crt") (get $data "tls.key") }}
+{{- $certs = dict "caCrt" (get $data "ca.crt") "tlsCrt" (get $data "tls.crt") "tlsKey" (get $data "tls.key") }}
+{{- else }}
+{{- $days := int .Values.certificates.helm.validityDays }}
+{{- $ca := genCAWithKey (printf "%s CA" (include "pullsecret-webhook.serviceHost" .)) $days (genPrivateKey "ecdsa") }}
+{{- $dnsNames := include "pullsecret-webhook.dnsNames" . | fromYamlArray }}
+{{- $cert := genSignedCertWithKey (include "pullsecret-webhook.serviceHost" .) nil $dnsNames $days $ca (genPrivateKey "ecdsa") }}
+{{- $certs = dict "caCrt" ($ca.Cert | b64enc) "tlsCrt" ($cert.Cert | b64enc) "tlsKey" ($cert.Key | b64enc) }}
+{{- end }}
+{{- $_ := set $ "pullsecretWebhookCertificates" $certs }}
+{{- end }}
+{{- toYaml (get $ "pullsecretWebhookCertificates") }}
+{{- end }}
