@@ -382,8 +382,10 @@ class ChartTest {
     }
 
     @Test
-    void registerOnlyPodCreate() {
-      assertThat(webhook(defaults).getRules()).hasSize(1);
+    void registerPodCreateAndKubectlDebugOnly() {
+      assertThat(webhook(defaults).getRules())
+          .extracting(rule -> rule.getOperations() + " " + rule.getResources())
+          .containsExactly("[CREATE] [pods]", "[UPDATE] [pods/ephemeralcontainers]");
     }
 
     @Test
@@ -635,13 +637,12 @@ class ChartTest {
     }
 
     @Test
-    void ephemeralContainersAddTheirUpdateSubresource() {
-      assertThat(webhook(everything).getRules())
-          .anySatisfy(
-              rule -> {
-                assertThat(rule.getOperations()).containsExactly("UPDATE");
-                assertThat(rule.getResources()).containsExactly("pods/ephemeralcontainers");
-              });
+    void kubectlDebugRegistrationCanBeSwitchedOff() {
+      var rendering = HelmChart.render(Values.of("webhook.ephemeralContainers", false));
+
+      assertThat(webhook(rendering).getRules())
+          .singleElement()
+          .satisfies(rule -> assertThat(rule.getResources()).containsExactly("pods"));
     }
 
     @Test
