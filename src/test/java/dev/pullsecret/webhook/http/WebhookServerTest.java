@@ -218,12 +218,17 @@ class WebhookServerTest {
     }
 
     @Test
-    void refusesOversizedBodyWith413() throws Exception {
+    void refusesOversizedBodyWith413BeforeReadingIt() throws Exception {
       byte[] huge = new byte[4 * 1024 * 1024 + 1];
 
-      HttpResponse<byte[]> response = post(huge, "application/json");
+      // With "Expect: 100-continue" the client waits for the server's verdict before uploading: a
+      // 413 that arrives first proves the body was refused on its announced length, unread.
+      HttpResponse<byte[]> response =
+          send(request("/mutate").expectContinue(true).POST(BodyPublishers.ofByteArray(huge)));
 
       assertThat(response.statusCode()).isEqualTo(413);
+      assertThat(new String(response.body(), StandardCharsets.UTF_8))
+          .contains("exceeds the limit of 4194304 bytes");
     }
 
     @Test
