@@ -1,0 +1,137 @@
+package dev.pullsecret.webhook.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PreviewCommandTest {
+
+  private final PreviewCommand preview = new PreviewCommand();
+
+  @Test
+  void showsChangesPatchAndWarningsForEveryWorkload() {
+    CommandRun run =
+        CommandRun.of(
+            preview,
+            "--rules",
+            "examples/rules.yaml",
+            "--namespace",
+            "ci-main",
+            "examples/deployment.yaml");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains("# Deployment/web in namespace ci-main: rule ci, PATCHED\n")
+        .contains(
+            "  spec.containers[0].image: nginx ->"
+                + " mirror.example.com/dockerhub/library/nginx:1.27.3\n")
+        .contains("  spec.containers[0].imagePullPolicy: Always -> IfNotPresent\n")
+        .contains("  spec.imagePullSecrets: (absent) -> [{\"name\":\"mirror-creds\"}]\n")
+        .contains("\"op\":\"add\",\"path\":\"/spec/imagePullSecrets\"")
+        .contains("  Warning: pullsecret-webhook: containers[0] (web): image nginx -> ")
+        .contains("# CronJob/nightly-report in namespace ci-main: rule ci, PATCHED\n")
+        .contains("busybox:latest -> mirror.example.com/dockerhub/library/busybox:1.36")
+        .contains("# Service/web: skipped, not a Pod or a workload with a pod template");
+  }
+
+  @Test
+  void readsAKubectlListFromStandardInput() {
+    String list =
+        """
+        apiVersion: v1
+        kind: List
+        items:
+          - apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db, namespace: team-a-prod}
+            spec:
+              template:
+                spec:
+                  containers: [{name: db, image: "registry.corp:5000/team/db:15"}]
+        """;
+
+    CommandRun run = CommandRun.preview(list, "--rules", "examples/rules.yaml", "-");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains("# StatefulSet/db in namespace team-a-prod: rule team-a, PATCHED")
+        .contains("spec.imagePullSecrets: (absent) -> [{\"name\":\"corp-creds\"}]");
+  }
+
+  @Test
+  void saysWhenNothingChanges() {
+    String pod =
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: ok}
+        spec:
+          imagePullSecrets: [{name: dockerhub-creds}]
+          containers: [{name: c, image: "nginx:1.27"}]
+        """;
+
+    CommandRun run =
+        CommandRun.preview(pod, "--rules", "examples/rules.yaml", "--namespace", "shop", "-");
+
+    assertThat(run.out()).isEqualTo("# Pod/ok in namespace shop: rule everyone, NOT_PATCHED\n");
+  }
+
+  @Test
+  void showsWhatAnAuditRuleWouldDo(@TempDir Path dir) throws Exception {
+    Path rules = dir.resolve("rules.yaml");
+    Files.writeString(
+        rules,
+        """
+        pullSecrets: [{name: hub, registries: [docker.io]}]
+        rules: [{name: trial, namespaces: ["*"], mode: audit, pullSecrets: [hub]}]
+        """);
+    String pod = "{kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: redis}]}}";
+
+    CommandRun run = CommandRun.preview(pod, "--rules", rules.toString(), "--namespace", "x", "-");
+
+    assertThat(run.out())
+        .contains("# Pod/p in namespace x: rule trial, AUDITED")
+        .contains(
+            "Warning: pullsecret-webhook: audit mode, rule trial would have: added imagePullSecret hub")
+        .doesNotContain("patch:");
+  }
+
+  @Test
+  void needsANamespaceFromTheManifestOrTheCommandLine() {
+    String pod = "{kind: Pod, metadata: {name: p}, spec: {containers: [{name: c, image: redis}]}}";
+
+    CommandRun run = CommandRun.preview(pod, "--rules", "examples/rules.yaml", "-");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).contains("# Pod/p: no namespace; give --namespace");
+  }
+
+  @Test
+  void refusesInvalidRulesWithTheirLocatedErrors() {
+    CommandRun run =
+        CommandRun.preview(
+            "", "--rules", "examples/rules-with-mistakes.yaml", "--namespace", "x", "-");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("examples/rules-with-mistakes.yaml:9:5: rules[0].namespace");
+  }
+
+  @Test
+  void reportsAManifestThatIsNotYaml() {
+    CommandRun run = CommandRun.preview("kind: [unclosed", "--rules", "examples/rules.yaml", "-");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).startsWith("preview: -: cannot be read as YAML").doesNotContain("\tat ");
+  }
+
+  @Test
+  void needsRules() {
+    CommandRun run = CommandRun.of(preview, "examples/deployment.yaml");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--rules FILE is required");
+  }
+}

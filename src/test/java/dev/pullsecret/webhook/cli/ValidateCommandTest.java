@@ -1,0 +1,80 @@
+package dev.pullsecret.webhook.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ValidateCommandTest {
+
+  private final ValidateCommand validate = new ValidateCommand();
+
+  @Test
+  void summarisesValidRulesAndExitsZero() {
+    CommandRun run = CommandRun.of(validate, "examples/rules.yaml");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out())
+        .startsWith("examples/rules.yaml: valid\n")
+        .contains("  gar-creds            *.pkg.dev, eu.gcr.io\n")
+        .contains("  team-a               namespaces team-a, team-a-* except team-a-sandbox\n")
+        .contains("mirror docker.io -> mirror.example.com/dockerhub");
+  }
+
+  @Test
+  void listsEveryErrorLocatedWithHintsAndExitsOne() {
+    CommandRun run = CommandRun.of(validate, "examples/rules-with-mistakes.yaml");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err())
+        .startsWith("examples/rules-with-mistakes.yaml: invalid, 6 errors:\n")
+        .contains("examples/rules-with-mistakes.yaml:9:5: rules[0].namespace: unknown field")
+        .contains("did you mean 'namespaces'?")
+        .contains("10:19: rules[0].pullSecrets[0]: unknown pull secret 'dockerhub-cred'")
+        .contains("did you mean 'dockerhub-creds'?")
+        .contains("14:11: rules[1].mode: 'dry-run' is not a mode")
+        .contains("hint: ")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void reportsAMissingFileWithoutAStackTrace() {
+    CommandRun run = CommandRun.of(validate, "no/such/rules.yaml");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("no/such/rules.yaml: file not found").doesNotContain("at dev.");
+  }
+
+  @Test
+  void validatesEveryFileAndFailsIfOneIsInvalid() {
+    CommandRun run =
+        CommandRun.of(validate, "examples/rules.yaml", "examples/rules-with-mistakes.yaml");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).contains("examples/rules.yaml: valid");
+    assertThat(run.err()).contains("examples/rules-with-mistakes.yaml: invalid");
+  }
+
+  @Test
+  void showsManPageHelp() {
+    CommandRun run = CommandRun.of(validate, "--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("NAME", "SYNOPSIS", "DESCRIPTION", "EXIT STATUS", "EXAMPLES");
+  }
+
+  @Test
+  void refusesAnUnknownOptionWithExitTwo() {
+    CommandRun run = CommandRun.of(validate, "--strict", "examples/rules.yaml");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo("validate: unknown option '--strict' (see 'validate --help')\n");
+  }
+
+  @Test
+  void needsAFile() {
+    assertThat(CommandRun.of(validate).exitCode()).isEqualTo(2);
+  }
+}
