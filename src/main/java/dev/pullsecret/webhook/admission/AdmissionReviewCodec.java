@@ -36,7 +36,9 @@ public final class AdmissionReviewCodec {
             .maxNumberLength(100)
             .build();
     this.mapper =
-        JsonMapper.builder(JsonFactory.builder().streamReadConstraints(constraints).build())
+        PodFields.bindOnlyReadFields(
+                JsonMapper.builder(
+                    JsonFactory.builder().streamReadConstraints(constraints).build()))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
   }
