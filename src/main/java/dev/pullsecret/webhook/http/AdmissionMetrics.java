@@ -2,12 +2,16 @@ package dev.pullsecret.webhook.http;
 
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
+import dev.pullsecret.webhook.admission.Reason;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesReloader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
@@ -33,14 +37,27 @@ class AdmissionMetrics implements RulesReloader.Listener {
   }
 
   void reviewed(AdmissionRequest request, AdmissionDecision decision, long nanos) {
-    latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-    Counter.builder("pullsecret.admissions")
+    latency.record(nanos, TimeUnit.NANOSECONDS);
+    var key = new AdmissionKey(decision.reason(), request.podNamespace(), request.isDryRun());
+    admissions.computeIfAbsent(key, this::admissionCounter).increment();
+  }
+
+  /**
+   * The counters of {@code pullsecret.admissions}, looked up once per combination of tags: building
+   * and registering a meter per request costs a tag sort and the registry's filters every time.
+   * Namespaces are few and long-lived, so the map stays small.
+   */
+  private record AdmissionKey(Reason reason, String namespace, boolean dryRun) {}
+
+  private final Map<AdmissionKey, Counter> admissions = new ConcurrentHashMap<>();
+
+  private Counter admissionCounter(AdmissionKey key) {
+    return Counter.builder("pullsecret.admissions")
         .description("Admission reviews answered, by reason")
-        .tag("reason", decision.reason().name())
-        .tag("namespace", String.valueOf(request.podNamespace()))
-        .tag("dry_run", String.valueOf(request.isDryRun()))
-        .register(registry)
-        .increment();
+        .tag("reason", key.reason().name())
+        .tag("namespace", String.valueOf(key.namespace()))
+        .tag("dry_run", String.valueOf(key.dryRun()))
+        .register(registry);
   }
 
   void refused(HttpStatusCode status) {
