@@ -59,7 +59,7 @@ exec {PAUSE}<> <(:)
 pause() { read -r -t 0.01 -u "$PAUSE" || true; }
 
 port_open() { # $1 = port
-  exec {probe}<>"/dev/tcp/127.0.0.1/$1" 2>/dev/null || return 1
+  { exec {probe}<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
   exec {probe}<&-
 }
 
@@ -83,7 +83,7 @@ first_mutate() { # waits for the admission port, then POSTs until a 200; prints 
 ready_ms() { # polls readiness until UP; prints ms since start
   local line
   while kill -0 "$PID" 2>/dev/null; do
-    if exec {http}<>"/dev/tcp/127.0.0.1/$MPORT" 2>/dev/null; then
+    if { exec {http}<>"/dev/tcp/127.0.0.1/$MPORT"; } 2>/dev/null; then
       printf 'GET /actuator/health/readiness HTTP/1.0\r\n\r\n' >&"$http"
       read -r line <&"$http" || line=
       exec {http}<&-

@@ -14,8 +14,10 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads admission.k8s.io/v1 AdmissionReview requests and writes the responses. One mapper, built
- * once, with parser limits so a hostile body cannot exhaust the stack or the heap.
+ * Reads admission.k8s.io/v1 AdmissionReview requests and writes the responses. Reviews are read by
+ * {@link ReviewReader}, which binds only the fields the webhook uses and steps over the rest, and
+ * otherwise by one Jackson mapper, built once, that binds the same fields ({@link PodFields}), with
+ * parser limits so a hostile body cannot exhaust the stack or the heap.
  */
 public final class AdmissionReviewCodec {
 
@@ -51,17 +53,9 @@ public final class AdmissionReviewCodec {
    *     AdmissionReview request with a uid
    */
   public AdmissionRequest decode(byte[] body) {
-    Envelope envelope;
-    try {
-      envelope = mapper.readValue(body, Envelope.class);
-    } catch (JacksonException e) {
-      var location = e.getLocation();
-      var where =
-          location == null
-              ? ""
-              : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
-      throw new MalformedReviewException(
-          "body is not a JSON AdmissionReview: " + e.getOriginalMessage() + where, e);
+    Envelope envelope = ReviewReader.read(body);
+    if (envelope == null) {
+      envelope = readWithJackson(body);
     }
     if (envelope == null) {
       throw new MalformedReviewException("body is empty (JSON null)");
@@ -85,6 +79,24 @@ public final class AdmissionReviewCodec {
       throw new MalformedReviewException("request.uid is missing: the response could not echo it");
     }
     return request;
+  }
+
+  /**
+   * The reference decoding, for whatever {@link ReviewReader} leaves: unusual but valid input, and
+   * invalid input, for which Jackson gives a precise message.
+   */
+  Envelope readWithJackson(byte[] body) {
+    try {
+      return mapper.readValue(body, Envelope.class);
+    } catch (JacksonException e) {
+      var location = e.getLocation();
+      var where =
+          location == null
+              ? ""
+              : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+      throw new MalformedReviewException(
+          "body is not a JSON AdmissionReview: " + e.getOriginalMessage() + where, e);
+    }
   }
 
   public byte[] encode(AdmissionDecision decision) {

@@ -29,6 +29,12 @@ class AdmissionEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(AdmissionEndpoint.class);
 
+  /**
+   * The uid of the reviews the webhook sends itself while starting ({@link HttpsWarmUp}); they are
+   * answered like any other but left out of the metrics. The API server's uids are UUIDs.
+   */
+  static final String WARM_UP_UID = "pullsecret-webhook-warm-up";
+
   private final AdmissionReviewCodec codec;
   private final AdmissionHandler handler;
   private final AdmissionMetrics metrics;
@@ -74,7 +80,9 @@ class AdmissionEndpoint {
     AdmissionDecision decision = handler.decide(request);
     byte[] response = codec.encode(decision);
     long nanos = System.nanoTime() - start;
-    metrics.reviewed(request, decision, nanos);
+    if (!WARM_UP_UID.equals(request.uid())) {
+      metrics.reviewed(request, decision, nanos);
+    }
     if (log.isDebugEnabled()) {
       log.debug(
           "uid={} ns={} pod={} op={} dryRun={} reason={} patched={} took={}us",

@@ -9,6 +9,7 @@ import dev.pullsecret.webhook.rules.RulesParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -57,7 +58,7 @@ class AdmissionWarmUp implements SmartInitializingSingleton {
   @Override
   public void afterSingletonsInstantiated() {
     long start = System.nanoTime();
-    byte[] review = sampleReview();
+    byte[] review = sampleReview(null);
     var rules =
         new LoadedRules(RulesParser.parse(RULES, "warm-up"), 0, "warm-up", Instant.EPOCH, "");
     var handler = new AdmissionHandler(() -> rules, Set.of());
@@ -80,14 +81,22 @@ class AdmissionWarmUp implements SmartInitializingSingleton {
         (System.nanoTime() - start) / 1_000_000);
   }
 
-  private static byte[] sampleReview() {
+  /** The sample review, with its uid replaced by {@code uid} unless that is null. */
+  static byte[] sampleReview(String uid) {
     try (InputStream in = AdmissionWarmUp.class.getResourceAsStream("/warmup/review.json")) {
       if (in == null) {
         throw new IllegalStateException("warm-up review missing from the jar");
       }
-      return in.readAllBytes();
+      byte[] review = in.readAllBytes();
+      if (uid == null) {
+        return review;
+      }
+      String text = new String(review, StandardCharsets.UTF_8);
+      return text.replace(SAMPLE_UID, uid).getBytes(StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
+
+  private static final String SAMPLE_UID = "6b1e1a4e-2a9c-4c8e-9d1f-000000000008";
 }
