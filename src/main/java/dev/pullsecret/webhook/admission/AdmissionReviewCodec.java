@@ -2,12 +2,11 @@ package dev.pullsecret.webhook.admission;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.pullsecret.webhook.patch.JsonPatch;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
-import java.util.Base64;
+import java.io.ByteArrayOutputStream;
+import java.util.TreeMap;
+import tools.jackson.core.Base64Variants;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
@@ -99,30 +98,47 @@ public final class AdmissionReviewCodec {
     }
   }
 
+  /**
+   * The response AdmissionReview, written field by field: no intermediate fabric8 objects and no
+   * bean serialisation on every review. {@code EncodeTest} checks it against fabric8's builders.
+   */
   public byte[] encode(AdmissionDecision decision) {
-    var response =
-        new AdmissionResponseBuilder()
-            .withUid(decision.uid())
-            .withAllowed(true)
-            .withWarnings(decision.warnings().isEmpty() ? null : decision.warnings())
-            .withAuditAnnotations(
-                decision.auditAnnotations().isEmpty() ? null : decision.auditAnnotations());
-    if (decision.isPatched()) {
-      response
-          .withPatchType("JSONPatch")
-          .withPatch(Base64.getEncoder().encodeToString(JsonPatch.toJson(decision.patch())));
+    var out = new ByteArrayOutputStream(decision.isPatched() ? 512 : 160);
+    try (JsonGenerator json = mapper.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringProperty("apiVersion", API_VERSION);
+      json.writeStringProperty("kind", KIND);
+      json.writeName("response");
+      json.writeStartObject();
+      json.writeStringProperty("uid", decision.uid());
+      json.writeBooleanProperty("allowed", true);
+      if (!decision.auditAnnotations().isEmpty()) {
+        json.writeName("auditAnnotations");
+        json.writeStartObject();
+        for (var entry : new TreeMap<>(decision.auditAnnotations()).entrySet()) {
+          json.writeStringProperty(entry.getKey(), entry.getValue());
+        }
+        json.writeEndObject();
+      }
+      if (!decision.warnings().isEmpty()) {
+        json.writeName("warnings");
+        json.writeStartArray();
+        for (String warning : decision.warnings()) {
+          json.writeString(warning);
+        }
+        json.writeEndArray();
+      }
+      if (decision.isPatched()) {
+        json.writeStringProperty("patchType", "JSONPatch");
+        json.writeName("patch");
+        // Standard base64 with padding and no line breaks, as the API server decodes it.
+        byte[] patch = JsonPatch.toJson(decision.patch());
+        json.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, patch, 0, patch.length);
+      }
+      json.writeEndObject();
+      json.writeEndObject();
     }
-    return encode(response.build());
-  }
-
-  private byte[] encode(AdmissionResponse response) {
-    AdmissionReview review =
-        new AdmissionReviewBuilder()
-            .withApiVersion(API_VERSION)
-            .withKind(KIND)
-            .withResponse(response)
-            .build();
-    return mapper.writeValueAsBytes(review);
+    return out.toByteArray();
   }
 
   private static String quote(String value) {
