@@ -8,6 +8,7 @@ import dev.pullsecret.webhook.admission.MalformedReviewException;
 import dev.pullsecret.webhook.config.WebhookProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -64,7 +65,7 @@ class AdmissionEndpoint {
     if (http.getContentLengthLong() > maxBodyBytes) {
       return tooLarge(http.getContentLengthLong());
     }
-    byte[] body = http.getInputStream().readNBytes(maxBodyBytes + 1);
+    byte[] body = readBody(http, maxBodyBytes);
     if (body.length > maxBodyBytes) {
       return tooLarge(body.length);
     }
@@ -96,6 +97,21 @@ class AdmissionEndpoint {
           nanos / 1000);
     }
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response);
+  }
+
+  /**
+   * Reads at most {@code limit + 1} bytes, so an over-long body is seen without being buffered
+   * whole. With a Content-Length (the API server always sends one) the body is read straight into
+   * an array of that size; without, the stream is read in chunks.
+   */
+  static byte[] readBody(HttpServletRequest http, int limit) throws IOException {
+    long declared = http.getContentLengthLong();
+    if (declared < 0 || declared > limit) {
+      return http.getInputStream().readNBytes(limit + 1);
+    }
+    byte[] body = new byte[(int) declared];
+    int read = http.getInputStream().readNBytes(body, 0, body.length);
+    return read == body.length ? body : Arrays.copyOf(body, read);
   }
 
   private ResponseEntity<ProblemDetail> tooLarge(long bytes) {

@@ -37,7 +37,7 @@ class NoopEndpoint {
 
   @PostMapping("/noop")
   ResponseEntity<byte[]> noop(HttpServletRequest http) throws IOException {
-    http.getInputStream().readNBytes(maxBodyBytes + 1);
+    AdmissionEndpoint.readBody(http, maxBodyBytes);
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(ANSWER);
   }
 }
