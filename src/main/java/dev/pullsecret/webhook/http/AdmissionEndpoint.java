@@ -8,6 +8,7 @@ import dev.pullsecret.webhook.admission.MalformedReviewException;
 import dev.pullsecret.webhook.config.WebhookProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -28,6 +29,12 @@ import org.springframework.web.bind.annotation.RestController;
 class AdmissionEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(AdmissionEndpoint.class);
+
+  /**
+   * The uid of the reviews the webhook sends itself while starting ({@link HttpsWarmUp}); they are
+   * answered like any other but left out of the metrics. The API server's uids are UUIDs.
+   */
+  static final String WARM_UP_UID = "pullsecret-webhook-warm-up";
 
   private final AdmissionReviewCodec codec;
   private final AdmissionHandler handler;
@@ -58,7 +65,7 @@ class AdmissionEndpoint {
     if (http.getContentLengthLong() > maxBodyBytes) {
       return tooLarge(http.getContentLengthLong());
     }
-    byte[] body = http.getInputStream().readNBytes(maxBodyBytes + 1);
+    byte[] body = readBody(http, maxBodyBytes);
     if (body.length > maxBodyBytes) {
       return tooLarge(body.length);
     }
@@ -74,7 +81,9 @@ class AdmissionEndpoint {
     AdmissionDecision decision = handler.decide(request);
     byte[] response = codec.encode(decision);
     long nanos = System.nanoTime() - start;
-    metrics.reviewed(request, decision, nanos);
+    if (!WARM_UP_UID.equals(request.uid())) {
+      metrics.reviewed(request, decision, nanos);
+    }
     if (log.isDebugEnabled()) {
       log.debug(
           "uid={} ns={} pod={} op={} dryRun={} reason={} patched={} took={}us",
@@ -88,6 +97,21 @@ class AdmissionEndpoint {
           nanos / 1000);
     }
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response);
+  }
+
+  /**
+   * Reads at most {@code limit + 1} bytes, so an over-long body is seen without being buffered
+   * whole. With a Content-Length (the API server always sends one) the body is read straight into
+   * an array of that size; without, the stream is read in chunks.
+   */
+  static byte[] readBody(HttpServletRequest http, int limit) throws IOException {
+    long declared = http.getContentLengthLong();
+    if (declared < 0 || declared > limit) {
+      return http.getInputStream().readNBytes(limit + 1);
+    }
+    byte[] body = new byte[(int) declared];
+    int read = http.getInputStream().readNBytes(body, 0, body.length);
+    return read == body.length ? body : Arrays.copyOf(body, read);
   }
 
   private ResponseEntity<ProblemDetail> tooLarge(long bytes) {
@@ -105,6 +129,10 @@ class AdmissionEndpoint {
   private static boolean isJson(String contentType) {
     if (contentType == null) {
       return false;
+    }
+    // What the API server sends, answered without parsing the media type on every review.
+    if (contentType.equalsIgnoreCase(MediaType.APPLICATION_JSON_VALUE)) {
+      return true;
     }
     try {
       return MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(contentType));

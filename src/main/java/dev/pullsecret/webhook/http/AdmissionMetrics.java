@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.http;
 
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
+import dev.pullsecret.webhook.admission.Reason;
 import dev.pullsecret.webhook.mutation.Change;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
@@ -9,18 +10,36 @@ import dev.pullsecret.webhook.rules.RulesReloader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
 
-/** Prometheus metrics of admissions and rule reloads (scraped from the management port). */
+/**
+ * Prometheus metrics of admissions, rules and rule reloads (scraped from the management port).
+ *
+ * <p>Counters are looked up once per combination of tags and cached: building and registering a
+ * meter per request costs a tag sort and the registry's filters every time. Namespaces and rules
+ * are few and long-lived, so the maps stay small.
+ */
 @Component
 class AdmissionMetrics implements RulesReloader.Listener {
+
+  private record AdmissionKey(Reason reason, String namespace, boolean dryRun) {}
+
+  private record RuleKey(String rule, Reason outcome) {}
+
+  private record ChangeKey(String rule, String change, boolean applied) {}
 
   private final MeterRegistry registry;
   private final Timer latency;
   private final AtomicLong rulesGeneration = new AtomicLong();
   private final AtomicLong lastReloadSucceeded = new AtomicLong(1);
+  private final Map<AdmissionKey, Counter> admissions = new ConcurrentHashMap<>();
+  private final Map<RuleKey, Counter> ruleAdmissions = new ConcurrentHashMap<>();
+  private final Map<ChangeKey, Counter> ruleChanges = new ConcurrentHashMap<>();
 
   AdmissionMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -34,14 +53,9 @@ class AdmissionMetrics implements RulesReloader.Listener {
   }
 
   void reviewed(AdmissionRequest request, AdmissionDecision decision, long nanos) {
-    latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-    Counter.builder("pullsecret.admissions")
-        .description("Admission reviews answered, by reason")
-        .tag("reason", decision.reason().name())
-        .tag("namespace", String.valueOf(request.podNamespace()))
-        .tag("dry_run", String.valueOf(request.isDryRun()))
-        .register(registry)
-        .increment();
+    latency.record(nanos, TimeUnit.NANOSECONDS);
+    var key = new AdmissionKey(decision.reason(), request.podNamespace(), request.isDryRun());
+    admissions.computeIfAbsent(key, this::admissionCounter).increment();
     if (decision.rule() != null) {
       countRule(decision, request.isDryRun());
     }
@@ -52,24 +66,42 @@ class AdmissionMetrics implements RulesReloader.Listener {
    * audit mode), so a platform team sees what each rule does before and after enforcing it.
    */
   private void countRule(AdmissionDecision decision, boolean dryRun) {
-    Counter.builder("pullsecret.rule.admissions")
-        .description("Admissions a rule applied to, by outcome (PATCHED, AUDITED, NOT_PATCHED)")
-        .tag("rule", decision.rule())
-        .tag("outcome", decision.reason().name())
-        .register(registry)
+    ruleAdmissions
+        .computeIfAbsent(new RuleKey(decision.rule(), decision.reason()), this::ruleCounter)
         .increment();
     if (dryRun) {
       return;
     }
     for (Change change : decision.changes()) {
-      Counter.builder("pullsecret.rule.changes")
-          .description("Changes made by a rule (or that it would make, for AUDITED)")
-          .tag("rule", decision.rule())
-          .tag("change", kind(change))
-          .tag("applied", String.valueOf(decision.isPatched()))
-          .register(registry)
-          .increment();
+      var key = new ChangeKey(decision.rule(), kind(change), decision.isPatched());
+      ruleChanges.computeIfAbsent(key, this::changeCounter).increment();
     }
+  }
+
+  private Counter admissionCounter(AdmissionKey key) {
+    return Counter.builder("pullsecret.admissions")
+        .description("Admission reviews answered, by reason")
+        .tag("reason", key.reason().name())
+        .tag("namespace", String.valueOf(key.namespace()))
+        .tag("dry_run", String.valueOf(key.dryRun()))
+        .register(registry);
+  }
+
+  private Counter ruleCounter(RuleKey key) {
+    return Counter.builder("pullsecret.rule.admissions")
+        .description("Admissions a rule applied to, by outcome (PATCHED, AUDITED, NOT_PATCHED)")
+        .tag("rule", key.rule())
+        .tag("outcome", key.outcome().name())
+        .register(registry);
+  }
+
+  private Counter changeCounter(ChangeKey key) {
+    return Counter.builder("pullsecret.rule.changes")
+        .description("Changes made by a rule (applied=false: would make, in audit mode)")
+        .tag("rule", key.rule())
+        .tag("change", key.change())
+        .tag("applied", String.valueOf(key.applied()))
+        .register(registry);
   }
 
   private static String kind(Change change) {

@@ -285,6 +285,18 @@ class WebhookServerTest {
   }
 
   @Nested
+  class BenchmarkOnly {
+
+    @Test
+    void servesNoNoopEndpointUnlessTheBenchmarkEnablesIt() throws Exception {
+      HttpResponse<byte[]> response =
+          send(request("/noop").POST(BodyPublishers.ofByteArray(resource(RECORDED))));
+
+      assertThat(response.statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Nested
   class Management {
 
     @Test

@@ -1,0 +1,73 @@
+package dev.pullsecret.webhook.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullsecret.webhook.patch.JsonPatch;
+import dev.pullsecret.webhook.patch.PatchOperation;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.core.JsonPointer;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The codec writes the same AdmissionReview as fabric8's builders and serialiser would. */
+class EncodeTest {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private final AdmissionReviewCodec codec = new AdmissionReviewCodec(4 * 1024 * 1024);
+
+  static Stream<AdmissionDecision> decisions() {
+    var add =
+        PatchOperation.add(
+            JsonPointer.compile("/spec/imagePullSecrets"),
+            List.of(Map.of("name", "a"), Map.of("name", "b")));
+    return Stream.of(
+        AdmissionDecision.allowed("u-1", Reason.OPERATION_IGNORED),
+        AdmissionDecision.allowed("u-2", Reason.KIND_IGNORED, "ignored a \"Service\" review"),
+        new AdmissionDecision(
+            "u-3",
+            Reason.PATCHED,
+            List.of(add),
+            List.of("one", "two ü"),
+            Map.of("rule", "team-a", "rules-version", "1/abc", "pull-secrets", "a,b"),
+            "team-a",
+            List.of()),
+        new AdmissionDecision(
+            "u-4", Reason.NOT_PATCHED, List.of(), List.of("w"), Map.of(), "team-a", List.of()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("decisions")
+  void writesWhatFabric8Writes(AdmissionDecision decision) {
+    byte[] ours = codec.encode(decision);
+
+    assertThat(JSON.readTree(ours)).isEqualTo(JSON.readTree(fabric8(decision)));
+  }
+
+  private static byte[] fabric8(AdmissionDecision decision) {
+    var response =
+        new AdmissionResponseBuilder()
+            .withUid(decision.uid())
+            .withAllowed(true)
+            .withWarnings(decision.warnings().isEmpty() ? null : decision.warnings())
+            .withAuditAnnotations(
+                decision.auditAnnotations().isEmpty() ? null : decision.auditAnnotations());
+    if (decision.isPatched()) {
+      response
+          .withPatchType("JSONPatch")
+          .withPatch(Base64.getEncoder().encodeToString(JsonPatch.toJson(decision.patch())));
+    }
+    return JSON.writeValueAsBytes(
+        new AdmissionReviewBuilder()
+            .withApiVersion("admission.k8s.io/v1")
+            .withKind("AdmissionReview")
+            .withResponse(response.build())
+            .build());
+  }
+}
