@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.image.ImageReference;
-import dev.pullsecret.webhook.image.InvalidImageReferenceException;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -16,6 +15,8 @@ import java.util.List;
  * images need, so a secret bound to a mirror registry follows the images sent there.
  */
 public final class PodMutator {
+
+  private final ParsedImages parsedImages = new ParsedImages();
 
   public Mutation mutate(Pod pod, NamespaceRule rule) {
     return mutate(pod, rule, MutationScope.forCreate());
@@ -47,12 +48,11 @@ public final class PodMutator {
   }
 
   /** Images that cannot be parsed are left alone and reported, never guessed at. */
-  private static ImageReference parse(PodContainer container, Mutation.Builder out) {
-    try {
-      return ImageReference.parse(container.image());
-    } catch (InvalidImageReferenceException e) {
-      out.warn(container.describe() + ": " + e.getMessage() + "; left unchanged");
-      return null;
+  private ImageReference parse(PodContainer container, Mutation.Builder out) {
+    ParsedImages.Parsed parsed = parsedImages.parse(container.image());
+    if (parsed.reference() == null) {
+      out.warn(container.describe() + ": " + parsed.problem() + "; left unchanged");
     }
+    return parsed.reference();
   }
 }

@@ -6,6 +6,7 @@ import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.PullSecret;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +34,12 @@ final class PullSecretInjector {
     if (present != null) {
       present.forEach(ref -> have.add(ref.getName()));
     }
-    List<PullSecret> missing =
-        rule.pullSecrets().stream()
-            .filter(secret -> !have.contains(secret.name()) && secret.servesAnyOf(images))
-            .toList();
+    List<PullSecret> missing = new ArrayList<>(rule.pullSecrets().size());
+    for (PullSecret secret : rule.pullSecrets()) {
+      if (!have.contains(secret.name()) && secret.servesAnyOf(images)) {
+        missing.add(secret);
+      }
+    }
     if (missing.isEmpty()) {
       return;
     }
