@@ -177,9 +177,25 @@ class ContainerImageTest {
     assertThat(config.getUser()).isEqualTo("65532:65532");
     assertThat(config.getEnv())
         .anySatisfy(
-            env -> assertThat(env).startsWith("JAVA_TOOL_OPTIONS=").contains("MaxRAMPercentage"));
+            env ->
+                assertThat(env)
+                    .startsWith("JAVA_TOOL_OPTIONS=")
+                    .contains("-Xmx96m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"));
     assertThat(config.getHealthcheck()).isNull();
     assertThat(container.getLogs()).contains("Picked up JAVA_TOOL_OPTIONS");
+  }
+
+  @Test
+  void startsFromTheAotCacheTrainedAtBuildTime() throws Exception {
+    var config = container.getDockerClient().inspectImageCmd(IMAGE).exec().getConfig();
+
+    Long cacheSize =
+        container.copyFileFromContainer(
+            "/app/app.aot", in -> in.transferTo(java.io.OutputStream.nullOutputStream()));
+
+    assertThat(config.getEntrypoint()).contains("-XX:AOTCache=/app/app.aot");
+    assertThat(cacheSize).isGreaterThan(1_000_000L);
+    assertThat(container.getLogs()).doesNotContain("][aot]");
   }
 
   private static HttpResponse<byte[]> admit(byte[] review) throws Exception {
