@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import tools.jackson.core.JsonPointer;
 
@@ -31,7 +32,12 @@ final class PullSecretInjector {
       Mutation.Builder out) {
     Set<String> have = new HashSet<>();
     if (present != null) {
-      present.forEach(ref -> have.add(ref.getName()));
+      // A null entry or one without a name (sent as {} or null) names no secret.
+      present.stream()
+          .filter(Objects::nonNull)
+          .map(LocalObjectReference::getName)
+          .filter(Objects::nonNull)
+          .forEach(have::add);
     }
     List<PullSecret> missing =
         rule.pullSecrets().stream()
