@@ -8,6 +8,7 @@ import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.RuleMode;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -56,6 +57,11 @@ public final class AdmissionHandler {
 
   private AdmissionDecision decideOrThrow(AdmissionRequest request) {
     String uid = request.uid();
+    // Before the kind: subresources other than Pod (PodExecOptions on a CONNECT of pods/exec,
+    // Binding, Eviction) are pod operations with nothing to mutate, not a registration mistake.
+    if (request.hasSubResource() && !request.isEphemeralContainersUpdate()) {
+      return AdmissionDecision.allowed(uid, Reason.SUBRESOURCE_IGNORED);
+    }
     if (!request.isPod()) {
       return AdmissionDecision.allowed(
           uid,
@@ -67,8 +73,6 @@ public final class AdmissionHandler {
     MutationScope scope;
     if (request.isEphemeralContainersUpdate()) {
       scope = MutationScope.forNewEphemeralContainers(ephemeralContainerNames(request.oldObject()));
-    } else if (request.hasSubResource()) {
-      return AdmissionDecision.allowed(uid, Reason.SUBRESOURCE_IGNORED);
     } else if (request.isCreate()) {
       scope = MutationScope.forCreate();
     } else {
@@ -101,7 +105,9 @@ public final class AdmissionHandler {
       return Set.of();
     }
     return pod.getSpec().getEphemeralContainers().stream()
+        .filter(Objects::nonNull)
         .map(EphemeralContainer::getName)
+        .filter(Objects::nonNull)
         .collect(Collectors.toSet());
   }
 

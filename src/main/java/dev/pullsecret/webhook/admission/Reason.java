@@ -12,7 +12,9 @@ public enum Reason {
   OPERATION_IGNORED,
   /** Not a Pod: the webhook registration sends more than it should. */
   KIND_IGNORED,
-  /** A subresource such as {@code pods/status} or {@code pods/binding}. */
+  /**
+   * A subresource such as {@code pods/status}, {@code pods/binding} or {@code pods/exec} (CONNECT).
+   */
   SUBRESOURCE_IGNORED,
   /** The namespace is in the webhook's own skip list (its own namespace, kube-system). */
   NAMESPACE_SKIPPED,

@@ -8,6 +8,7 @@ import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesReloader;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
@@ -40,6 +41,7 @@ class AdmissionMetrics implements RulesReloader.Listener {
   private final Map<AdmissionKey, Counter> admissions = new ConcurrentHashMap<>();
   private final Map<RuleKey, Counter> ruleAdmissions = new ConcurrentHashMap<>();
   private final Map<ChangeKey, Counter> ruleChanges = new ConcurrentHashMap<>();
+  private Gauge rulesInfo;
 
   AdmissionMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -121,7 +123,17 @@ class AdmissionMetrics implements RulesReloader.Listener {
   }
 
   @Override
-  public void loaded(LoadedRules rules) {
+  public synchronized void loaded(LoadedRules rules) {
+    // The version as a label, as in the audit annotation rules-version, so a dashboard can tell
+    // which rules answered; one series at a time, the previous one is removed.
+    if (rulesInfo != null) {
+      registry.remove(rulesInfo);
+    }
+    rulesInfo =
+        Gauge.builder("pullsecret.rules.info", () -> 1)
+            .description("The rules in force: 1, labelled with their version (generation/digest)")
+            .tag("version", rules.version())
+            .register(registry);
     rulesGeneration.set(rules.generation());
     lastReloadSucceeded.set(1);
     reload("loaded");

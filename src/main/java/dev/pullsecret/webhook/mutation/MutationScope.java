@@ -1,6 +1,8 @@
 package dev.pullsecret.webhook.mutation;
 
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Which parts of a pod a pass may change. A new pod may be changed anywhere. On the {@code
@@ -20,14 +22,18 @@ public record MutationScope(boolean wholePod, Set<String> existingEphemeral) {
     return CREATE;
   }
 
-  /** Only ephemeral containers whose names are not in {@code existing} (from the old object). */
+  /**
+   * Only ephemeral containers whose names are not in {@code existing} (from the old object; a null
+   * name, which the API server never sends, is ignored).
+   */
   public static MutationScope forNewEphemeralContainers(Set<String> existing) {
-    return new MutationScope(false, Set.copyOf(existing));
+    return new MutationScope(
+        false, existing.stream().filter(Objects::nonNull).collect(Collectors.toUnmodifiableSet()));
   }
 
   boolean mayRewrite(PodContainer container) {
     return wholePod
         || container.kind() == ContainerKind.EPHEMERAL
-            && !existingEphemeral.contains(container.name());
+            && (container.name() == null || !existingEphemeral.contains(container.name()));
   }
 }

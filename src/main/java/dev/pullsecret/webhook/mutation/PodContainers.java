@@ -6,7 +6,11 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Lists every container of a pod spec, in the order the kubelet pulls them. */
+/**
+ * Lists every container of a pod spec, in the order the kubelet pulls them. A {@code null} entry (a
+ * client may send one; the API server never does) is skipped but keeps its index, so patch paths
+ * still point at the right element.
+ */
 final class PodContainers {
 
   private PodContainers() {}
@@ -19,6 +23,9 @@ final class PodContainers {
     if (ephemeral != null) {
       for (int i = 0; i < ephemeral.size(); i++) {
         EphemeralContainer c = ephemeral.get(i);
+        if (c == null) {
+          continue;
+        }
         all.add(
             new PodContainer(
                 ContainerKind.EPHEMERAL, i, c.getName(), c.getImage(), c.getImagePullPolicy()));
@@ -33,6 +40,9 @@ final class PodContainers {
     }
     for (int i = 0; i < list.size(); i++) {
       Container c = list.get(i);
+      if (c == null) {
+        continue;
+      }
       all.add(new PodContainer(kind, i, c.getName(), c.getImage(), c.getImagePullPolicy()));
     }
   }

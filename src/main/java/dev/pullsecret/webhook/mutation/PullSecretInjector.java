@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import tools.jackson.core.JsonPointer;
 
@@ -32,7 +33,12 @@ final class PullSecretInjector {
       Mutation.Builder out) {
     Set<String> have = new HashSet<>();
     if (present != null) {
-      present.forEach(ref -> have.add(ref.getName()));
+      // A null entry or one without a name (sent as {} or null) names no secret.
+      present.stream()
+          .filter(Objects::nonNull)
+          .map(LocalObjectReference::getName)
+          .filter(Objects::nonNull)
+          .forEach(have::add);
     }
     List<PullSecret> missing = new ArrayList<>(rule.pullSecrets().size());
     for (PullSecret secret : rule.pullSecrets()) {

@@ -1,0 +1,224 @@
+package dev.pullsecret.webhook.http;
+
+import static dev.pullsecret.webhook.testing.Reviews.json;
+import static dev.pullsecret.webhook.testing.Reviews.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullsecret.webhook.rules.RulesFile;
+import dev.pullsecret.webhook.testing.Reviews;
+import dev.pullsecret.webhook.testing.TestServerFiles;
+import dev.pullsecret.webhook.testing.TlsHttpConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What operators see of the running webhook: the Prometheus metrics after real reviews, the answer
+ * and the metric of an internal error forced through the real handler, and logs at DEBUG that never
+ * carry the content of a pod spec.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "logging.level.dev.pullsecret.webhook=DEBUG",
+      "logging.level.org.springframework.web=DEBUG"
+    })
+@Import(FailableRulesHandler.class)
+@ExtendWith(OutputCaptureExtension.class)
+class ObservabilityTest {
+
+  private static final TestServerFiles FILES = TestServerFiles.create("pullsecret-observe");
+  private static final String CASES = "admission/cases/";
+  private static final String PLAIN = CASES + "recorded-01-create-plain-pod.review.json";
+  private static final String MIRRORED =
+      CASES + "mirrored-namespace-pins-mirrors-and-redecides-pull-policy.review.json";
+  private static final String NO_RULE = CASES + "namespace-without-rule-is-left-alone.review.json";
+
+  /** Planted in a review's pod spec and metadata; must never reach the log. */
+  private static final String MARKER = "MARKER-d41d8cd98f00";
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    FILES.properties((name, value) -> registry.add(name, () -> value));
+  }
+
+  @LocalServerPort int port;
+  @LocalManagementPort int managementPort;
+
+  @AfterEach
+  void rulesWork() {
+    FailableRulesHandler.RULES_FAIL.set(false);
+  }
+
+  @Nested
+  class Metrics {
+
+    @Test
+    void everySeriesAnOperatorAlertsOnIsExported() throws Exception {
+      post(resource(PLAIN));
+      post(resource(MIRRORED));
+      post(resource(NO_RULE));
+      assertThat(post("{}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(400);
+
+      String metrics = scrape();
+
+      // requests by outcome and namespace, and refusals by status
+      assertThat(value(metrics, admissions("default", "PATCHED"))).isPositive();
+      assertThat(value(metrics, admissions("mirrored-prod", "PATCHED"))).isPositive();
+      assertThat(value(metrics, admissions("other", "NO_RULE"))).isPositive();
+      assertThat(value(metrics, "pullsecret_requests_refused_total{status=\"400\"}")).isPositive();
+      // mutations by kind
+      for (String change : new String[] {"image", "pull_policy", "pull_secret"}) {
+        assertThat(
+                value(
+                    metrics,
+                    "pullsecret_rule_changes_total{applied=\"true\",change=\""
+                        + change
+                        + "\",rule=\"mirrored\"}"))
+            .as(change)
+            .isPositive();
+      }
+      // latency histogram
+      assertThat(metrics).containsPattern("pullsecret_admission_duration_seconds_bucket\\{le=\"");
+      assertThat(value(metrics, "pullsecret_admission_duration_seconds_count")).isGreaterThan(2);
+      // rules version and last reload result
+      String version = "1/" + RulesFile.digest(resource("rules/test-rules.yaml"));
+      assertThat(value(metrics, "pullsecret_rules_info{version=\"" + version + "\"}")).isEqualTo(1);
+      assertThat(value(metrics, "pullsecret_rules_generation")).isEqualTo(1);
+      assertThat(value(metrics, "pullsecret_rules_last_reload_success")).isEqualTo(1);
+      assertThat(value(metrics, "pullsecret_rules_reloads_total{result=\"loaded\"}")).isPositive();
+      // certificate expiry and last reload result
+      assertThat(value(metrics, "pullsecret_tls_certificate_expiry_seconds"))
+          .isEqualTo(
+              FILES.certificates().servingCertificate().getNotAfter().toInstant().getEpochSecond());
+      assertThat(value(metrics, "pullsecret_tls_last_reload_success")).isEqualTo(1);
+    }
+
+    @Test
+    void theRulesVersionInTheMetricsIsTheOneInTheAuditAnnotations() throws Exception {
+      JsonNode answer = json(post(resource(PLAIN)).body());
+
+      String version = answer.at("/response/auditAnnotations/rules-version").asString();
+
+      assertThat(value(scrape(), "pullsecret_rules_info{version=\"" + version + "\"}"))
+          .isEqualTo(1);
+    }
+  }
+
+  @Nested
+  class InternalErrors {
+
+    @Test
+    void areAnsweredAllowedWithoutPatchWithAWarningAndCounted(CapturedOutput output)
+        throws Exception {
+      double before = value(scrape(), admissions("default", "ERROR_IGNORED"));
+      FailableRulesHandler.RULES_FAIL.set(true);
+
+      var response = post(planted(resource(PLAIN)));
+
+      assertThat(response.status()).isEqualTo(200);
+      JsonNode answer = json(response.body()).path("response");
+      assertThat(answer.path("uid").asString()).isEqualTo("250cb760-f3ec-4b35-bbb3-7c72e66cc42e");
+      assertThat(answer.path("allowed").asBoolean()).isTrue();
+      assertThat(answer.has("patch")).isFalse();
+      assertThat(answer.path("warnings").get(0).asString())
+          .isEqualTo(
+              "pullsecret-webhook: internal error, pod admitted without changes (see the"
+                  + " webhook's log)");
+      assertThat(value(scrape(), admissions("default", "ERROR_IGNORED"))).isEqualTo(before + 1);
+      assertThat(output)
+          .contains("Internal error on review uid=250cb760-f3ec-4b35-bbb3-7c72e66cc42e")
+          .contains("rules unavailable (forced by the test)")
+          .doesNotContain(MARKER);
+    }
+  }
+
+  @Nested
+  class Logs {
+
+    @Test
+    void aMutationIsLoggedAtDebugWithoutThePodSpec(CapturedOutput output) throws Exception {
+      var response = post(planted(resource(PLAIN)));
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(output)
+          .containsPattern(
+              "uid=250cb760-f3ec-4b35-bbb3-7c72e66cc42e ns=default pod=plain op=CREATE"
+                  + " dryRun=false reason=PATCHED patched=2")
+          .doesNotContain(MARKER)
+          .doesNotContain("injected-pull-secret\"");
+    }
+
+    @Test
+    void aRefusedReviewIsLoggedAtWarnWithoutThePodSpec(CapturedOutput output) throws Exception {
+      ObjectNode review = (ObjectNode) json(planted(resource(PLAIN)));
+      review.put("apiVersion", "admission.k8s.io/v1beta1");
+
+      var response = post(Reviews.JSON.writeValueAsBytes(review));
+
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(output).contains("Refused a review with 400").doesNotContain(MARKER);
+    }
+  }
+
+  /** The review with {@link #MARKER} in an env value, an annotation and the container args. */
+  private static byte[] planted(byte[] review) {
+    ObjectNode tree = (ObjectNode) json(review);
+    ObjectNode pod = (ObjectNode) tree.at("/request/object");
+    ((ObjectNode) pod.at("/metadata/annotations")).put("note", "annotation " + MARKER);
+    ObjectNode container = (ObjectNode) pod.at("/spec/containers/0");
+    container.putArray("env").addObject().put("name", "TOKEN").put("value", "env " + MARKER);
+    container.putArray("args").add("--password=" + MARKER);
+    return Reviews.JSON.writeValueAsBytes(tree);
+  }
+
+  private static String admissions(String namespace, String reason) {
+    return "pullsecret_admissions_total{dry_run=\"false\",namespace=\""
+        + namespace
+        + "\",reason=\""
+        + reason
+        + "\"}";
+  }
+
+  private static double value(String metrics, String series) {
+    Matcher value = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
+    return value.find() ? Double.parseDouble(value.group(1)) : 0;
+  }
+
+  private TlsHttpConnection.Response post(byte[] body) throws Exception {
+    try (var connection =
+        TlsHttpConnection.open(FILES.sslContext(), TestServerFiles.SERVICE_HOST, port)) {
+      return connection.post("/mutate", body);
+    }
+  }
+
+  private String scrape() throws Exception {
+    try (var client = HttpClient.newHttpClient()) {
+      return client
+          .send(
+              HttpRequest.newBuilder(
+                      URI.create("http://localhost:" + managementPort + "/actuator/prometheus"))
+                  .build(),
+              BodyHandlers.ofString())
+          .body();
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.pullsecret.webhook.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Fuzz targets of the image-reference grammar and registry patterns, which read every image of
+ * every pod and every pattern of the rules. A normal build runs them on the committed seeds (under
+ * {@code ImageFuzzTestInputs/<method>/}); {@code JAZZER_FUZZ=1} fuzzes one of them (README,
+ * Fuzzing). Input is UTF-8 text, so the seeds are readable.
+ */
+class ImageFuzzTest {
+
+  /**
+   * Any text either parses into a canonical reference that reads back equal, or is refused with
+   * {@link InvalidImageReferenceException}; nothing else escapes.
+   */
+  @FuzzTest
+  void imageReferencesRoundTripOrAreRefused(byte[] input) {
+    String text = new String(input, StandardCharsets.UTF_8);
+    ImageReference reference;
+    try {
+      reference = ImageReference.parse(text);
+    } catch (InvalidImageReferenceException e) {
+      assertThat(e.getMessage()).isNotBlank();
+      return;
+    }
+
+    assertThat(ImageReference.parse(reference.toString())).isEqualTo(reference);
+    assertThat(reference.toString()).isEqualTo(ImageReference.parse(text).toString());
+    assertThat(reference.repository()).isEqualTo(reference.domain() + "/" + reference.path());
+    assertThat(reference.host()).isNotEmpty();
+    reference.port().ifPresent(port -> assertThat(port).isBetween(0, 65535));
+    assertThat(reference.withTag(null).hasTag()).isFalse();
+  }
+
+  /**
+   * {@code pattern\nimage}: a pattern either parses (keeping its text) or is refused with {@link
+   * InvalidRegistryPatternException}; a parsed pattern answers {@code matches} for any valid image
+   * without throwing, the same for equal images, and matches an image on its own registry and path
+   * (globs filled in) whenever that image is read with that registry.
+   */
+  @FuzzTest
+  void registryPatternsParseOrAreRefusedAndMatchWithoutThrowing(byte[] input) {
+    String text = new String(input, StandardCharsets.UTF_8);
+    int newline = text.indexOf('\n');
+    String patternText = newline < 0 ? text : text.substring(0, newline);
+    String imageText = newline < 0 ? "nginx" : text.substring(newline + 1);
+    RegistryPattern pattern;
+    try {
+      pattern = RegistryPattern.parse(patternText);
+    } catch (InvalidRegistryPatternException e) {
+      assertThat(e.getMessage()).isNotBlank();
+      return;
+    }
+    assertThat(pattern).hasToString(patternText);
+    assertOwnRegistryMatches(pattern, patternText);
+
+    ImageReference image;
+    try {
+      image = ImageReference.parse(imageText);
+    } catch (InvalidImageReferenceException e) {
+      return;
+    }
+    boolean matches = pattern.matches(image);
+    assertThat(pattern.matches(ImageReference.parse(image.toString()))).isEqualTo(matches);
+  }
+
+  private static void assertOwnRegistryMatches(RegistryPattern pattern, String patternText) {
+    int slash = patternText.indexOf('/');
+    String hostAndPort =
+        (slash < 0 ? patternText : patternText.substring(0, slash)).replace('*', 'a');
+    String path = slash < 0 ? "" : patternText.substring(slash);
+    ImageReference own;
+    try {
+      own = ImageReference.parse(hostAndPort + path + "/app");
+    } catch (InvalidImageReferenceException e) {
+      return; // e.g. an image path over the length limit
+    }
+    // index.docker.io is read as docker.io; any other host must be read as written, not as a path.
+    boolean readAsWritten =
+        own.domain().equalsIgnoreCase(hostAndPort)
+            || (own.isDockerHub() && hostAndPort.equalsIgnoreCase("index.docker.io"));
+    if (readAsWritten) {
+      assertThat(pattern.matches(own)).as("%s matches %s", pattern, own).isTrue();
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.pullsecret.webhook.testing;
+
+import static dev.pullsecret.webhook.testing.Reviews.applyPatch;
+import static dev.pullsecret.webhook.testing.Reviews.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullsecret.webhook.admission.AdmissionDecision;
+import dev.pullsecret.webhook.admission.AdmissionHandler;
+import dev.pullsecret.webhook.admission.AdmissionRequest;
+import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
+import dev.pullsecret.webhook.admission.MalformedReviewException;
+import dev.pullsecret.webhook.admission.Reason;
+import io.fabric8.kubernetes.api.model.Pod;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What must hold for any body the webhook is sent, checked by the fuzz targets: the body is either
+ * refused as malformed ({@link MalformedReviewException}, a 400) or answered with a well-formed
+ * response echoing the uid with {@code allowed: true}; no internal error occurs (the fail-open net
+ * must catch nothing); a patch applies cleanly to the pod with a real JSON Patch implementation and
+ * reads back as a Pod; and the webhook applied to its own output yields no patch.
+ */
+public final class AdmissionInvariants {
+
+  private final AdmissionReviewCodec codec;
+  private final AdmissionHandler handler;
+
+  public AdmissionInvariants(AdmissionReviewCodec codec, AdmissionHandler handler) {
+    this.codec = codec;
+    this.handler = handler;
+  }
+
+  /** Checks every invariant for {@code body}; returns the decision, or null if it was refused. */
+  public AdmissionDecision check(byte[] body) {
+    AdmissionRequest request;
+    try {
+      request = codec.decode(body);
+    } catch (MalformedReviewException e) {
+      assertThat(e.getMessage()).isNotBlank();
+      return null;
+    }
+    AdmissionDecision decision = handler.decide(request);
+    assertThat(decision.reason())
+        .as("no input may reach the fail-open net (it hides bugs)")
+        .isNotEqualTo(Reason.ERROR_IGNORED);
+    JsonNode answer = json(codec.encode(decision));
+    assertThat(answer.path("apiVersion").asString()).isEqualTo("admission.k8s.io/v1");
+    assertThat(answer.path("kind").asString()).isEqualTo("AdmissionReview");
+    JsonNode response = answer.path("response");
+    assertThat(response.path("uid").asString()).isEqualTo(request.uid());
+    assertThat(response.path("allowed").isBoolean()).isTrue();
+    assertThat(response.path("allowed").asBoolean()).isTrue();
+    assertThat(response.has("patch")).isEqualTo(decision.isPatched());
+    if (!decision.isPatched()) {
+      return decision;
+    }
+    assertThat(response.path("patchType").asString()).isEqualTo("JSONPatch");
+
+    JsonNode object = json(body).path("request").path("object");
+    JsonNode patched = applyPatch(object, answer);
+    Pod pod = Reviews.pod(patched);
+    assertThat(pod.getSpec()).isNotNull();
+
+    AdmissionDecision again = handler.decide(codec.decode(Reviews.withObject(body, patched)));
+    assertThat(again.reason()).isNotEqualTo(Reason.ERROR_IGNORED);
+    assertThat(again.patch()).as("re-invocation on the patched pod yields no patch").isEmpty();
+    return decision;
+  }
+}
