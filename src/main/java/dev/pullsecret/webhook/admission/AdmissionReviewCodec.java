@@ -84,13 +84,8 @@ public final class AdmissionReviewCodec {
     try {
       return mapper.readValue(body, Envelope.class);
     } catch (JacksonException e) {
-      var location = e.getLocation();
-      var where =
-          location == null
-              ? ""
-              : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
       throw new MalformedReviewException(
-          "body is not a JSON AdmissionReview: " + e.getOriginalMessage() + where, e);
+          "body is not a JSON AdmissionReview: " + ParseErrorMessage.of(e), e);
     }
   }
 

@@ -1,0 +1,76 @@
+package dev.pullsecret.webhook.admission;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
+
+/**
+ * Describes why a body could not be read, without quoting it. Jackson's own messages quote the
+ * offending value ({@code from String "hunter2"}), and a pod spec carries environment values and
+ * command lines: the refusal goes back to the caller and into the log, so it names where the problem
+ * is and what kind it is, never the content.
+ */
+final class ParseErrorMessage {
+
+  /** Map keys (labels, annotations) appear in paths; bounded so a huge key cannot flood the log. */
+  private static final int MAX_PATH_CHARS = 200;
+
+  private ParseErrorMessage() {}
+
+  static String of(JacksonException error) {
+    return problem(error) + at(error.getPath()) + where(error.getLocation());
+  }
+
+  private static String problem(JacksonException error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      // Limit messages hold only the sizes and the limit, which is what the caller needs to know.
+      if (t instanceof StreamConstraintsException limit) {
+        return limit.getOriginalMessage();
+      }
+    }
+    return switch (error) {
+      case MismatchedInputException mismatch when mismatch.getTargetType() != null ->
+          "a value of the wrong type (expected " + typeName(mismatch.getTargetType()) + ")";
+      case MismatchedInputException mismatch -> "a value of the wrong type";
+      case StreamReadException syntax -> "not well-formed JSON";
+      default -> "cannot be bound (" + error.getClass().getSimpleName() + ")";
+    };
+  }
+
+  private static String typeName(Class<?> type) {
+    return switch (type.getSimpleName()) {
+      case "Integer", "Long", "int", "long" -> "an integer";
+      case "Boolean", "boolean" -> "true or false";
+      case "String" -> "a string";
+      case "ArrayList", "List" -> "an array";
+      default -> "an object";
+    };
+  }
+
+  private static String at(java.util.List<JacksonException.Reference> path) {
+    if (path.isEmpty()) {
+      return "";
+    }
+    var pointer = new StringBuilder();
+    for (var reference : path) {
+      if (reference.getPropertyName() != null) {
+        pointer.append(pointer.isEmpty() ? "" : ".").append(reference.getPropertyName());
+      } else if (reference.getIndex() >= 0) {
+        pointer.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    String text =
+        pointer.length() > MAX_PATH_CHARS
+            ? pointer.substring(0, MAX_PATH_CHARS) + "..."
+            : pointer.toString();
+    return " at " + text;
+  }
+
+  private static String where(TokenStreamLocation location) {
+    return location == null || location.getLineNr() < 0
+        ? ""
+        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+  }
+}
