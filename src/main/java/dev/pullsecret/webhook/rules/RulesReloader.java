@@ -1,19 +1,15 @@
 package dev.pullsecret.webhook.rules;
 
+import dev.pullsecret.webhook.files.FilePoller;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@link RulesStore} in step with the rules file. It polls the file's bytes rather than
- * watching for events: the kubelet updates a mounted ConfigMap by swapping a {@code ..data}
- * symlink, editors replace files, and bind mounts may emit no event at all; comparing content every
- * couple of seconds covers every case at the cost of reading a few KiB.
+ * Keeps {@link RulesStore} in step with the rules file, comparing the file's bytes every poll
+ * ({@link FilePoller} says why polling).
  *
  * <p>New content is parsed and validated completely before the store is swapped; refused content
  * leaves the last good rules in force and is reported once per distinct content.
@@ -33,7 +29,7 @@ public final class RulesReloader implements AutoCloseable {
   private final RulesStore store;
   private final Listener listener;
   private final Clock clock;
-  private final ScheduledExecutorService scheduler;
+  private FilePoller poller;
   private byte[] lastSeen;
 
   private RulesReloader(RulesFile file, LoadedRules initial, Listener listener, Clock clock) {
@@ -41,9 +37,6 @@ public final class RulesReloader implements AutoCloseable {
     this.store = new RulesStore(initial);
     this.listener = listener;
     this.clock = clock;
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("rules-reloader").daemon().factory());
   }
 
   /**
@@ -61,8 +54,13 @@ public final class RulesReloader implements AutoCloseable {
     reloader.lastSeen = content;
     logLoaded(initial);
     listener.loaded(initial);
-    reloader.scheduler.scheduleWithFixedDelay(
-        reloader::checkQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    reloader.poller =
+        FilePoller.start(
+            "rules-reloader",
+            "webhook.rules.poll-interval",
+            interval,
+            () -> "the rules file " + file.path(),
+            reloader::check);
     return reloader;
   }
 
@@ -120,15 +118,6 @@ public final class RulesReloader implements AutoCloseable {
     return false;
   }
 
-  private void checkQuietly() {
-    try {
-      check();
-    } catch (RuntimeException e) {
-      // The poller must survive anything, or reloads would silently stop.
-      log.error("Unexpected error while checking the rules file {}", file.path(), e);
-    }
-  }
-
   private static void logLoaded(LoadedRules loaded) {
     log.info(
         "Rules {} in force from {}: {} pull secret(s), {} rule(s)",
@@ -140,6 +129,6 @@ public final class RulesReloader implements AutoCloseable {
 
   @Override
   public void close() {
-    scheduler.shutdownNow();
+    poller.close();
   }
 }

@@ -1,10 +1,8 @@
 package dev.pullsecret.webhook.tls;
 
+import dev.pullsecret.webhook.files.FilePoller;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -12,8 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the admission port's certificate in step with its files, without a restart. Like the rules,
- * it polls the files' bytes: a Secret volume is updated by swapping a {@code ..data} symlink, other
- * tools rewrite files in place, and some mounts emit no file events at all.
+ * the files' content is compared every poll ({@link FilePoller} says why polling).
  *
  * <p>Why not Spring Boot's own {@code reload-on-update} for PEM bundles? It only serves bundles
  * defined in {@code spring.ssl.bundle.*} properties, so our checks (key matches certificate, chain
@@ -47,7 +44,7 @@ final class CertificateReloader implements Supplier<LoadedCertificates>, AutoClo
   private final Listener listener;
   private final ExpiryWarnings warnings;
   private final Clock clock;
-  private final ScheduledExecutorService scheduler;
+  private volatile FilePoller poller;
   private volatile LoadedCertificates current;
   private volatile Consumer<LoadedCertificates> serve = certificates -> {};
 
@@ -63,9 +60,6 @@ final class CertificateReloader implements Supplier<LoadedCertificates>, AutoClo
     this.listener = listener;
     this.warnings = warnings;
     this.clock = clock;
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("certificate-reloader").daemon().factory());
   }
 
   /**
@@ -92,13 +86,17 @@ final class CertificateReloader implements Supplier<LoadedCertificates>, AutoClo
 
   /** Checks the files every {@code interval} and hands each new valid pair to {@code serve}. */
   void watch(Duration interval, Consumer<LoadedCertificates> serve) {
-    if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException(
-          "webhook.tls.reload-interval must be positive, got " + interval);
-    }
     this.serve = serve;
-    scheduler.scheduleWithFixedDelay(
-        this::checkQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    this.poller =
+        FilePoller.start(
+            "certificate-reloader",
+            "webhook.tls.reload-interval",
+            interval,
+            () -> "the certificate files " + files.describe(),
+            () -> {
+              check();
+              warnings.check(current);
+            });
   }
 
   /** The certificates in force. */
@@ -170,18 +168,10 @@ final class CertificateReloader implements Supplier<LoadedCertificates>, AutoClo
     return false;
   }
 
-  private void checkQuietly() {
-    try {
-      check();
-      warnings.check(current);
-    } catch (RuntimeException e) {
-      // The poller must survive anything, or rotation would silently stop.
-      log.error("Unexpected error while checking the certificate files {}", files.describe(), e);
-    }
-  }
-
   @Override
   public void close() {
-    scheduler.shutdownNow();
+    if (poller != null) {
+      poller.close();
+    }
   }
 }
