@@ -1,20 +1,30 @@
 package dev.pullsecret.webhook.http;
 
-import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.stereotype.Component;
 
 /**
- * Tomcat connector settings Spring Boot has no property for. {@code continueResponseTiming=onRead}:
- * Tomcat answers {@code Expect: 100-continue} only when the endpoint starts reading the body, so a
- * client announcing an oversized review gets its 413 without uploading it (Tomcat's default is to
- * say "continue" at once and then discard what was sent).
+ * Tomcat connector settings Spring Boot has no property for.
+ *
+ * <ul>
+ *   <li>{@code continueResponseTiming=onRead}: Tomcat answers {@code Expect: 100-continue} only
+ *       when the endpoint starts reading the body, so a client announcing an oversized review gets
+ *       its 413 without uploading it (Tomcat's default is to say "continue" at once and then
+ *       discard what was sent).
+ *   <li>The protocol is {@link DrainingHttp11NioProtocol}: on graceful shutdown idle keep-alive
+ *       connections are closed at once rather than when the last request in flight is answered.
+ * </ul>
+ *
+ * <p>Only the admission server's factory is customized: the management server (health, metrics)
+ * lives in a child context that does not see this bean.
  */
 @Component
-class ConnectorSettings implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> {
+class ConnectorSettings implements WebServerFactoryCustomizer<TomcatWebServerFactory> {
 
   @Override
-  public void customize(ConfigurableTomcatWebServerFactory factory) {
+  public void customize(TomcatWebServerFactory factory) {
+    factory.setProtocol(DrainingHttp11NioProtocol.class.getName());
     factory.addConnectorCustomizers(
         connector -> connector.setProperty("continueResponseTiming", "onRead"));
   }

@@ -32,6 +32,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -41,6 +42,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -48,6 +50,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.convert.DurationStyle;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -102,6 +105,12 @@ class ChartTest {
                 "system-cluster-critical",
                 "jvmOptions",
                 "-XX:MaxRAMPercentage=50",
+                "logFormat",
+                "ecs",
+                "preStopSleepSeconds",
+                10,
+                "terminationGracePeriodSeconds",
+                45,
                 "extraEnv",
                 List.of(Map.of("name", "LOGGING_LEVEL_ROOT", "value", "DEBUG")),
                 "existingRulesConfigMap",
@@ -336,6 +345,18 @@ class ChartTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.pullsecret.webhook.chart.ChartTest#scenarios")
+    void leavesTheServiceBeforeSigtermAndHasTimeToAnswerWhatIsInFlight(String name, Rendering r)
+        throws Exception {
+      long sleep = webhookContainer(r).getLifecycle().getPreStop().getSleep().getSeconds();
+      long grace = podSpec(r).getTerminationGracePeriodSeconds();
+
+      assertThat(sleep).isPositive();
+      // The grace period counts from the deletion: the preStop sleep, then the webhook's shutdown.
+      assertThat(grace).isGreaterThan(sleep + shutdownPhaseOfTheWebhook().toSeconds());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.pullsecret.webhook.chart.ChartTest#scenarios")
     void restartsForNothingThatIsReloadedLive(String name, Rendering r) {
       var annotations =
           r.one(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations();
@@ -422,6 +443,20 @@ class ChartTest {
       String rendered = defaults.one(ConfigMap.class).getData().get("rules.yaml");
 
       assertThat((Object) new Yaml().load(rendered)).isEqualTo(valuesYaml.get("rules"));
+    }
+
+    @Test
+    void sleepFiveSecondsBeforeSigtermWithinThirtySecondsOfGrace() {
+      assertThat(webhookContainer(defaults).getLifecycle().getPreStop().getSleep().getSeconds())
+          .isEqualTo(5);
+      assertThat(podSpec(defaults).getTerminationGracePeriodSeconds()).isEqualTo(30);
+    }
+
+    @Test
+    void logAsText() {
+      assertThat(webhookContainer(defaults).getEnv())
+          .extracting(EnvVar::getName)
+          .doesNotContain("LOGGING_STRUCTURED_FORMAT_CONSOLE");
     }
 
     @Test
@@ -667,6 +702,30 @@ class ChartTest {
     }
 
     @Test
+    void aJsonLogFormatIsSpringBootsStructuredConsoleFormat() {
+      var rendering = HelmChart.render(Values.of("logFormat", "ecs"));
+
+      assertThat(webhookContainer(rendering).getEnv())
+          .contains(new EnvVar("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs", null));
+    }
+
+    @Test
+    void thePreStopSleepCanBeLeftOut() {
+      var rendering = HelmChart.render(Values.of("preStopSleepSeconds", 0));
+
+      assertThat(webhookContainer(rendering).getLifecycle()).isNull();
+      assertThat(podSpec(rendering).getTerminationGracePeriodSeconds()).isEqualTo(30);
+    }
+
+    @Test
+    void refusesAGracePeriodThatEndsBeforeTheWebhooksShutdown() {
+      var values = Values.of("preStopSleepSeconds", 10, "terminationGracePeriodSeconds", 20);
+
+      assertThatThrownBy(() -> HelmChart.render(values))
+          .hasMessageContaining("terminationGracePeriodSeconds must exceed");
+    }
+
+    @Test
     void networkPolicyOpensTheWebhookPortsAndDeniesAllEgress() {
       NetworkPolicy policy = everything.one(NetworkPolicy.class);
 
@@ -813,6 +872,10 @@ class ChartTest {
           .hasMessageContaining("mode");
       assertThatThrownBy(() -> HelmChart.render(Values.of("replicaCount", "2")))
           .hasMessageContaining("replicaCount");
+      assertThatThrownBy(() -> HelmChart.render(Values.of("logFormat", "json")))
+          .hasMessageContaining("logFormat");
+      assertThatThrownBy(() -> HelmChart.render(Values.of("preStopSleepSeconds", -1)))
+          .hasMessageContaining("preStopSleepSeconds");
     }
   }
 
@@ -866,6 +929,16 @@ class ChartTest {
   // --- helpers -----------------------------------------------------------------------------
 
   static final String NAME_LABEL = "kubernetes.io/metadata.name";
+
+  /** spring.lifecycle.timeout-per-shutdown-phase of the webhook's application.properties. */
+  static Duration shutdownPhaseOfTheWebhook() throws Exception {
+    var properties = new Properties();
+    try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+      properties.load(in);
+    }
+    return DurationStyle.detectAndParse(
+        properties.getProperty("spring.lifecycle.timeout-per-shutdown-phase"));
+  }
 
   static MutatingWebhook webhook(Rendering r) {
     return r.one(MutatingWebhookConfiguration.class).getWebhooks().getFirst();

@@ -23,7 +23,7 @@ final class HelmChart {
 
   /**
    * helm-java reports Kubernetes 1.20 unless told otherwise (the official binary reports the
-   * version it was built against), and the chart requires 1.28 or later.
+   * version it was built against), and the chart requires 1.30 or later.
    */
   static final String KUBE_VERSION = "v1.33.0";
 

@@ -179,15 +179,9 @@ class ObservabilityTest {
     }
   }
 
-  /** The review with {@link #MARKER} in an env value, an annotation and the container args. */
+  /** The review with {@link #MARKER} planted in its pod. */
   private static byte[] planted(byte[] review) {
-    ObjectNode tree = (ObjectNode) json(review);
-    ObjectNode pod = (ObjectNode) tree.at("/request/object");
-    ((ObjectNode) pod.at("/metadata/annotations")).put("note", "annotation " + MARKER);
-    ObjectNode container = (ObjectNode) pod.at("/spec/containers/0");
-    container.putArray("env").addObject().put("name", "TOKEN").put("value", "env " + MARKER);
-    container.putArray("args").add("--password=" + MARKER);
-    return Reviews.JSON.writeValueAsBytes(tree);
+    return Reviews.withMarker(review, MARKER);
   }
 
   private static String admissions(String namespace, String reason) {

@@ -59,4 +59,18 @@ public final class Reviews {
     ((ObjectNode) copy.get("request")).set("object", object);
     return JSON.writeValueAsBytes(copy);
   }
+
+  /**
+   * The same review with {@code marker} in an annotation, an env value and the container args of
+   * its pod: text that must never reach a log.
+   */
+  public static byte[] withMarker(byte[] review, String marker) {
+    ObjectNode tree = (ObjectNode) json(review);
+    ObjectNode pod = (ObjectNode) tree.at("/request/object");
+    ((ObjectNode) pod.at("/metadata/annotations")).put("note", "annotation " + marker);
+    ObjectNode container = (ObjectNode) pod.at("/spec/containers/0");
+    container.putArray("env").addObject().put("name", "TOKEN").put("value", "env " + marker);
+    container.putArray("args").add("--password=" + marker);
+    return JSON.writeValueAsBytes(tree);
+  }
 }

@@ -7,8 +7,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,18 +90,50 @@ public final class TlsHttpConnection implements Closeable {
 
   /** Sends a POST with a JSON body on this connection and reads the whole response. */
   public Response post(String path, byte[] json) throws IOException {
-    String head =
-        "POST "
-            + path
-            + " HTTP/1.1\r\nHost: "
-            + hostName
-            + "\r\nContent-Type: application/json\r\nContent-Length: "
-            + json.length
-            + "\r\n\r\n";
-    out.write(head.getBytes(StandardCharsets.US_ASCII));
-    out.write(json);
-    out.flush();
+    send(postHead(path, json.length));
+    send(json);
     return readResponse();
+  }
+
+  /** The request line and headers of a JSON POST of {@code length} bytes, plus {@code extra}. */
+  public byte[] postHead(String path, int length, String... extra) {
+    var head =
+        new StringBuilder("POST ")
+            .append(path)
+            .append(" HTTP/1.1\r\nHost: ")
+            .append(hostName)
+            .append("\r\nContent-Type: application/json\r\nContent-Length: ")
+            .append(length)
+            .append("\r\n");
+    for (String header : extra) {
+      head.append(header).append("\r\n");
+    }
+    return head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Sends raw bytes: part of a request, for tests that hold one half-sent. */
+  public void send(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /**
+   * Waits up to {@code timeout} for the server to close this connection, sending nothing: true if
+   * it did (end of stream or reset), false if the connection was still open at the end.
+   */
+  public boolean closedByServerWithin(Duration timeout) throws IOException {
+    socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+    try {
+      int read = in.read();
+      if (read != -1) {
+        throw new IOException("the server sent data on an idle connection: " + (char) read);
+      }
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (SocketException e) {
+      return true; // reset
+    }
   }
 
   public record Response(int status, Map<String, String> headers, byte[] body) {
@@ -108,7 +143,8 @@ public final class TlsHttpConnection implements Closeable {
     }
   }
 
-  private Response readResponse() throws IOException {
+  /** Reads one response (an interim {@code 100 Continue} too, which has no body). */
+  public Response readResponse() throws IOException {
     String statusLine = readLine();
     if (statusLine == null) {
       throw new IOException("connection closed by the server before a response");

@@ -1,0 +1,163 @@
+package dev.pullsecret.webhook.testing;
+
+import dev.pullsecret.webhook.PullSecretWebhookApplication;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The webhook server as a real process: the application's main class on the test class path, in a
+ * JVM of its own, configured by command-line properties and environment variables as the image and
+ * the chart configure it. Stdout and stderr go to one log file. Both ports are random; they are
+ * read from Tomcat's start-up lines ({@code Tomcat started on port 41234 (https)}).
+ */
+public final class WebhookProcess implements AutoCloseable {
+
+  private static final Pattern STARTED =
+      Pattern.compile("Tomcat started on port (\\d+) \\((https?)\\)");
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private final Process process;
+  private final Path log;
+  private int port;
+  private int managementPort;
+
+  private WebhookProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /**
+   * Starts the webhook on {@code files} with random ports, {@code properties} on its command line
+   * and {@code env} added to its environment.
+   */
+  public static WebhookProcess start(
+      TestServerFiles files, Map<String, String> properties, Map<String, String> env) {
+    var all = new LinkedHashMap<String, String>();
+    files.properties(all::put);
+    all.put("server.port", "0");
+    // Warming up only makes the start slower here; nothing in these tests measures latency.
+    all.put("webhook.warm-up", "false");
+    all.putAll(properties);
+
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElseThrow());
+    // Small and quick to start, like the image's flags; these tests run beside other builds.
+    command.addAll(List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    command.add(PullSecretWebhookApplication.class.getName());
+    all.forEach((name, value) -> command.add("--" + name + "=" + value));
+
+    Path log = files.dir().resolve("webhook-" + System.nanoTime() + ".log");
+    var builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    try {
+      return new WebhookProcess(builder.start(), log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Waits until both ports are open and readiness answers 200, polling until {@code timeout}; the
+   * log is in the failure if the process dies or the time runs out.
+   */
+  public WebhookProcess awaitReady(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (readiness() != 200) {
+      if (!process.isAlive()) {
+        throw new AssertionError("the webhook exited with " + process.exitValue() + ":\n" + log());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the webhook was not ready within " + timeout + ":\n" + log());
+      }
+      Thread.sleep(POLL);
+    }
+    return this;
+  }
+
+  /**
+   * The status readiness answers now, or 0 if the management port is not known yet or refuses
+   * connections (during shutdown: the management server stops first).
+   */
+  public int readiness() {
+    if (managementPort == 0 && !readPorts()) {
+      return 0;
+    }
+    var request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    try (var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+      return client.send(request, BodyHandlers.discarding()).statusCode();
+    } catch (ConnectException e) {
+      return 0;
+    } catch (IOException e) {
+      return 0; // reset or timed out while the server stops
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
+  private boolean readPorts() {
+    Matcher started = STARTED.matcher(log());
+    while (started.find()) {
+      int number = Integer.parseInt(started.group(1));
+      if (started.group(2).equals("https")) {
+        port = number;
+      } else {
+        managementPort = number;
+      }
+    }
+    return port != 0 && managementPort != 0;
+  }
+
+  /** The admission port (HTTPS). */
+  public int port() {
+    return port;
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** Everything the process wrote so far. */
+  public String log() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The exit code if the process ended within {@code timeout}. */
+  public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        ? OptionalInt.of(process.exitValue())
+        : OptionalInt.empty();
+  }
+
+  /** Kills the process if a test left it running. */
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}
