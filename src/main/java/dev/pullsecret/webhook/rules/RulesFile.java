@@ -28,11 +28,14 @@ public final class RulesFile {
 
   /** The file content; follows symbolic links, as a mounted ConfigMap is a chain of them. */
   public byte[] read() {
-    try {
-      if (Files.size(path) > RulesParser.MAX_CHARACTERS * 4L) {
-        throw refused("file too large: " + Files.size(path) + " bytes");
+    // One bounded read rather than a size check then a read: the file may be swapped in between.
+    int limit = RulesParser.MAX_CHARACTERS * 4;
+    try (var in = Files.newInputStream(path)) {
+      byte[] content = in.readNBytes(limit + 1);
+      if (content.length > limit) {
+        throw refused("file too large: over " + limit + " bytes");
       }
-      return Files.readAllBytes(path);
+      return content;
     } catch (NoSuchFileException e) {
       throw refused("file not found");
     } catch (IOException e) {
