@@ -9,8 +9,8 @@ import tools.jackson.databind.exc.MismatchedInputException;
 /**
  * Describes why a body could not be read, without quoting it. Jackson's own messages quote the
  * offending value ({@code from String "hunter2"}), and a pod spec carries environment values and
- * command lines: the refusal goes back to the caller and into the log, so it names where the problem
- * is and what kind it is, never the content.
+ * command lines: the refusal goes back to the caller and into the log, so it names where the
+ * problem is and what kind it is, never the content.
  */
 final class ParseErrorMessage {
 

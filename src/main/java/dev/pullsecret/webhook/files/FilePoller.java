@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * some mounts emit no event at all; comparing content every couple of seconds covers every case at
  * the cost of reading a few KiB.
  *
- * <p>A check that throws is logged and polling goes on: a poller that died would silently stop every
- * later reload.
+ * <p>A check that throws is logged and polling goes on: a poller that died would silently stop
+ * every later reload.
  */
 public final class FilePoller implements AutoCloseable {
 

@@ -18,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  * refused as malformed ({@link MalformedReviewException}, a 400) or answered with a well-formed
  * response echoing the uid with {@code allowed: true}; no internal error occurs (the fail-open net
  * must catch nothing); a patch applies cleanly to the pod with a real JSON Patch implementation and
- * reads back as a Pod if the original did; and the webhook applied to its own output yields no patch.
+ * reads back as a Pod if the original did; and the webhook applied to its own output yields no
+ * patch.
  */
 public final class AdmissionInvariants {
 
