@@ -29,6 +29,8 @@ public final class AdmissionReviewCodec {
   /** Real pods nest about 15 levels deep (managedFields included); 100 leaves room, not risk. */
   private static final int MAX_NESTING_DEPTH = 100;
 
+  private static final int MAX_QUOTED_CHARS = 64;
+
   private final JsonMapper mapper;
 
   public AdmissionReviewCodec(int maxBodyBytes) {
@@ -132,7 +134,13 @@ public final class AdmissionReviewCodec {
     return out.toByteArray();
   }
 
+  /** Bounded: the value comes from the body and the refusal is logged. */
   private static String quote(String value) {
-    return value == null ? "nothing" : "\"" + value + "\"";
+    if (value == null) {
+      return "nothing";
+    }
+    return value.length() <= MAX_QUOTED_CHARS
+        ? "\"" + value + "\""
+        : "\"" + value.substring(0, MAX_QUOTED_CHARS) + "...\" (" + value.length() + " characters)";
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,5 +46,20 @@ class MalformedReviewMessageTest {
         .startsWith("body is not a JSON AdmissionReview: ")
         .contains(expected)
         .doesNotContain(MARKER);
+  }
+
+  @Test
+  void quotesAWrongKindOnlyInPart() {
+    String kind = "Admission" + "x".repeat(100_000);
+    byte[] body =
+        ("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"" + kind + "\",\"request\":{}}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    var error = catchThrowableOfType(MalformedReviewException.class, () -> codec.decode(body));
+
+    assertThat(error.getMessage())
+        .startsWith("kind must be AdmissionReview, got \"Admissionxxx")
+        .endsWith("...\" (100009 characters)")
+        .hasSizeLessThan(200);
   }
 }
