@@ -1,7 +1,13 @@
 package dev.pullsecret.webhook.image;
 
-/** Quoting of user input in error messages, so that control characters cannot forge log lines. */
+/**
+ * Quoting of user input in error messages, so that control characters cannot forge log lines, and
+ * bounded: the messages become warnings shown by kubectl (the API server truncates a warning over
+ * 256 characters) and log lines, while the input may be as long as the request allows.
+ */
 final class Text {
+
+  static final int MAX_QUOTED_CHARS = 128;
 
   private Text() {}
 
@@ -9,8 +15,9 @@ final class Text {
     if (s == null) {
       return "null";
     }
-    StringBuilder quoted = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
+    int shown = Math.min(s.length(), MAX_QUOTED_CHARS);
+    StringBuilder quoted = new StringBuilder(shown + 32).append('"');
+    for (int i = 0; i < shown; i++) {
       char c = s.charAt(i);
       switch (c) {
         case '"' -> quoted.append("\\\"");
@@ -26,6 +33,10 @@ final class Text {
           }
         }
       }
+    }
+    if (shown < s.length()) {
+      quoted.append("...\" (").append(s.length()).append(" characters)");
+      return quoted.toString();
     }
     return quoted.append('"').toString();
   }

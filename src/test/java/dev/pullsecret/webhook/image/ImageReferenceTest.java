@@ -274,4 +274,17 @@ class ImageReferenceTest {
         .isInstanceOf(InvalidImageReferenceException.class)
         .hasMessageContaining("registry domain is missing");
   }
+
+  @Test
+  void quotesALongInputOnlyInPartSoTheWarningStaysReadable() {
+    String input = "Upper/" + "a".repeat(10_000);
+
+    assertThatThrownBy(() -> ImageReference.parse(input))
+        .isInstanceOf(InvalidImageReferenceException.class)
+        .hasMessageStartingWith("invalid image reference \"Upper/aaa")
+        .hasMessageContaining("...\" (10006 characters): ")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(256))
+        .satisfies(
+            e -> assertThat(((InvalidImageReferenceException) e).reference()).isEqualTo(input));
+  }
 }
