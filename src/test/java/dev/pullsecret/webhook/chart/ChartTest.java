@@ -884,32 +884,14 @@ class ChartTest {
 
     @Test
     void anUnknownFieldIsAnError() {
-      Map<String, Object> deployment =
-          Map.of(
-              "apiVersion",
-              "apps/v1",
-              "kind",
-              "Deployment",
-              "metadata",
-              Map.of("name", "x"),
-              "spec",
-              Map.of("replicass", 2));
+      var deployment = deploymentWithSpec(Map.of("replicass", 2));
 
       assertThatThrownBy(() -> KubeObjects.read(deployment)).hasMessageContaining("replicass");
     }
 
     @Test
     void aValueOfTheWrongTypeIsAnError() {
-      Map<String, Object> deployment =
-          Map.of(
-              "apiVersion",
-              "apps/v1",
-              "kind",
-              "Deployment",
-              "metadata",
-              Map.of("name", "x"),
-              "spec",
-              Map.of("replicas", "2"));
+      var deployment = deploymentWithSpec(Map.of("replicas", "2"));
 
       assertThatThrownBy(() -> KubeObjects.read(deployment)).hasMessageContaining("replicas");
     }
@@ -923,6 +905,18 @@ class ChartTest {
               "metadata", Map.of("name", "x"));
 
       assertThatThrownBy(() -> KubeObjects.read(role)).hasMessageContaining("ClusterRole");
+    }
+
+    private static Map<String, Object> deploymentWithSpec(Map<String, Object> spec) {
+      return Map.of(
+          "apiVersion",
+          "apps/v1",
+          "kind",
+          "Deployment",
+          "metadata",
+          Map.of("name", "x"),
+          "spec",
+          spec);
     }
   }
 

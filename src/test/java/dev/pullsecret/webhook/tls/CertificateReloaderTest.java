@@ -1,6 +1,8 @@
 package dev.pullsecret.webhook.tls;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
+import static dev.pullsecret.webhook.tls.TestCertificates.keyPem;
+import static dev.pullsecret.webhook.tls.TestCertificates.pair;
+import static dev.pullsecret.webhook.tls.TestCertificates.pem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -239,17 +240,7 @@ class CertificateReloaderTest {
   }
 
   static Stream<Arguments> badPairs() {
-    byte[] cert = pem(B);
-    return Stream.of(
-        Arguments.of(
-            "truncated certificate",
-            Map.of("tls.crt", Arrays.copyOf(cert, cert.length / 2), "tls.key", keyPem(B)),
-            "malformed PEM"),
-        Arguments.of(
-            "key of another certificate",
-            Map.of("tls.crt", pem(B), "tls.key", keyPem(C)),
-            "private key does not match"),
-        Arguments.of("expired certificate", pair(EXPIRED), "expired: notAfter"));
+    return TestCertificates.badPairs(B, C, EXPIRED);
   }
 
   private CertificateReloader start(CertificateFiles files) {
@@ -269,18 +260,6 @@ class CertificateReloaderTest {
 
   private static CertificateFiles files(ConfigMapVolume volume) {
     return new CertificateFiles(volume.path("tls.crt"), volume.path("tls.key"), null);
-  }
-
-  static Map<String, byte[]> pair(CertificateSet set) {
-    return Map.of("tls.crt", pem(set), "tls.key", keyPem(set));
-  }
-
-  static byte[] pem(CertificateSet set) {
-    return PemFiles.toPem(set.servingCertificate()).getBytes(US_ASCII);
-  }
-
-  static byte[] keyPem(CertificateSet set) {
-    return PemFiles.toPem(set.servingKey()).getBytes(US_ASCII);
   }
 
   private static String fingerprint(LoadedCertificates loaded) {

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.tls;
 
+import static dev.pullsecret.webhook.tls.TestCertificates.pair;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -99,15 +99,8 @@ class CertificateRotationTest {
 
     @Test
     void newConnectionsGetACertificateFromAnotherCaWithinSeconds() throws Exception {
-      CertificateSet next = generate(SERVICE, NAMESPACE);
+      CertificateSet next = rotateTo(generate(SERVICE, NAMESPACE));
 
-      TLS.write(pair(next));
-
-      await()
-          .atMost(WITHIN)
-          .pollInterval(Duration.ofMillis(50))
-          .ignoreException(SSLHandshakeException.class)
-          .until(() -> served(next).equals(next.servingCertificate()));
       try (var connection = connect(next)) {
         assertThat(connection.post("/mutate", REVIEW).status()).isEqualTo(200);
       }
@@ -278,25 +271,17 @@ class CertificateRotationTest {
             Clock.fixed(Instant.now().minus(Duration.ofDays(40)), ZoneOffset.UTC));
     KeyPair keys = KeyAlgorithm.ECDSA_P256.generateKeyPair(new SecureRandom());
     X509Certificate cnOnly = TestCertificates.cnOnly(b, SERVICE_HOST, keys);
-    byte[] cert = pem(b);
-    return Stream.of(
-        Arguments.of(
-            "truncated certificate",
-            Map.of("tls.crt", Arrays.copyOf(cert, cert.length / 2), "tls.key", keyPem(b)),
-            "malformed PEM"),
-        Arguments.of(
-            "key of another certificate",
-            Map.of("tls.crt", pem(b), "tls.key", keyPem(c)),
-            "private key does not match"),
-        Arguments.of("expired certificate", pair(expired), "expired: notAfter"),
-        Arguments.of(
-            "host name only in the Common Name",
-            Map.of(
-                "tls.crt",
-                PemFiles.toPem(cnOnly).getBytes(US_ASCII),
-                "tls.key",
-                PemFiles.toPem(keys.getPrivate()).getBytes(US_ASCII)),
-            "has no subjectAltName"));
+    return Stream.concat(
+        TestCertificates.badPairs(b, c, expired),
+        Stream.of(
+            Arguments.of(
+                "host name only in the Common Name",
+                Map.of(
+                    "tls.crt",
+                    PemFiles.toPem(cnOnly).getBytes(US_ASCII),
+                    "tls.key",
+                    PemFiles.toPem(keys.getPrivate()).getBytes(US_ASCII)),
+                "has no subjectAltName")));
   }
 
   /** Writes the pair like a Secret update and waits until new handshakes get it. */
@@ -364,18 +349,6 @@ class CertificateRotationTest {
 
   static CertificateSet generate(String service, String namespace) {
     return CertificateGenerator.generate(CertificateSpec.of(service, namespace), Clock.systemUTC());
-  }
-
-  static Map<String, byte[]> pair(CertificateSet set) {
-    return Map.of("tls.crt", pem(set), "tls.key", keyPem(set));
-  }
-
-  static byte[] pem(CertificateSet set) {
-    return PemFiles.toPem(set.servingCertificate()).getBytes(US_ASCII);
-  }
-
-  static byte[] keyPem(CertificateSet set) {
-    return PemFiles.toPem(set.servingKey()).getBytes(US_ASCII);
   }
 
   static boolean onPath(String command) {

@@ -1,5 +1,7 @@
 package dev.pullsecret.webhook.tls;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyStore;
@@ -10,8 +12,11 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
@@ -24,11 +29,47 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.params.provider.Arguments;
 
-/** Fixtures the production code deliberately cannot produce: legacy formats and bad certs. */
+/**
+ * Certificate fixtures: the files of a generated set as a Secret holds them, pairs the webhook must
+ * refuse, and what the production code deliberately cannot produce (legacy formats, CN-only certs).
+ */
 final class TestCertificates {
 
   private TestCertificates() {}
+
+  /** {@code tls.crt} and {@code tls.key} of {@code set}, as in a kubernetes.io/tls Secret. */
+  static Map<String, byte[]> pair(CertificateSet set) {
+    return Map.of("tls.crt", pem(set), "tls.key", keyPem(set));
+  }
+
+  static byte[] pem(CertificateSet set) {
+    return PemFiles.toPem(set.servingCertificate()).getBytes(US_ASCII);
+  }
+
+  static byte[] keyPem(CertificateSet set) {
+    return PemFiles.toPem(set.servingKey()).getBytes(US_ASCII);
+  }
+
+  /**
+   * Secret contents that must be refused, with the message that says why: built from a valid set,
+   * another valid set and an expired one.
+   */
+  static Stream<Arguments> badPairs(
+      CertificateSet valid, CertificateSet other, CertificateSet expired) {
+    byte[] cert = pem(valid);
+    return Stream.of(
+        Arguments.of(
+            "truncated certificate",
+            Map.of("tls.crt", Arrays.copyOf(cert, cert.length / 2), "tls.key", keyPem(valid)),
+            "malformed PEM"),
+        Arguments.of(
+            "key of another certificate",
+            Map.of("tls.crt", pem(valid), "tls.key", keyPem(other)),
+            "private key does not match"),
+        Arguments.of("expired certificate", pair(expired), "expired: notAfter"));
+  }
 
   /**
    * A serving certificate signed by {@code issuer}'s CA with the host name only in the CN, as older
@@ -36,24 +77,7 @@ final class TestCertificates {
    */
   static X509Certificate cnOnly(CertificateSet issuer, String commonName, KeyPair keys)
       throws Exception {
-    Instant now = Instant.now();
-    var builder =
-        new JcaX509v3CertificateBuilder(
-                issuer.caCertificate(),
-                BigInteger.valueOf(now.toEpochMilli()),
-                Date.from(now.minus(Duration.ofMinutes(5))),
-                Date.from(now.plus(Duration.ofDays(1))),
-                new X500Name("CN=" + commonName),
-                keys.getPublic())
-            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-            .addExtension(
-                Extension.extendedKeyUsage,
-                false,
-                new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-    var signer =
-        new JcaContentSignerBuilder(KeyAlgorithm.ECDSA_P256.signatureAlgorithm())
-            .build(issuer.caKey());
-    return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+    return endEntity(issuer, commonName, keys, KeyPurposeId.id_kp_serverAuth);
   }
 
   /**
@@ -62,6 +86,12 @@ final class TestCertificates {
    */
   static X509Certificate client(CertificateSet issuer, String commonName, KeyPair keys)
       throws Exception {
+    return endEntity(issuer, commonName, keys, KeyPurposeId.id_kp_clientAuth);
+  }
+
+  /** Valid for a day, the name only in the CN, no subjectAltName, for the one {@code usage}. */
+  private static X509Certificate endEntity(
+      CertificateSet issuer, String commonName, KeyPair keys, KeyPurposeId usage) throws Exception {
     Instant now = Instant.now();
     var builder =
         new JcaX509v3CertificateBuilder(
@@ -72,10 +102,7 @@ final class TestCertificates {
                 new X500Name("CN=" + commonName),
                 keys.getPublic())
             .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-            .addExtension(
-                Extension.extendedKeyUsage,
-                false,
-                new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usage));
     var signer =
         new JcaContentSignerBuilder(KeyAlgorithm.ECDSA_P256.signatureAlgorithm())
             .build(issuer.caKey());
