@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.admission;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.pullsecret.webhook.patch.JsonPatch;
+import dev.pullsecret.webhook.text.Text;
 import java.io.ByteArrayOutputStream;
 import java.util.TreeMap;
 import tools.jackson.core.Base64Variants;
@@ -28,8 +29,6 @@ public final class AdmissionReviewCodec {
 
   /** Real pods nest about 15 levels deep (managedFields included); 100 leaves room, not risk. */
   private static final int MAX_NESTING_DEPTH = 100;
-
-  private static final int MAX_QUOTED_CHARS = 64;
 
   private final JsonMapper mapper;
 
@@ -134,13 +133,8 @@ public final class AdmissionReviewCodec {
     return out.toByteArray();
   }
 
-  /** Bounded: the value comes from the body and the refusal is logged. */
+  /** The value comes from the body and the refusal is logged: escaped and bounded. */
   private static String quote(String value) {
-    if (value == null) {
-      return "nothing";
-    }
-    return value.length() <= MAX_QUOTED_CHARS
-        ? "\"" + value + "\""
-        : "\"" + value.substring(0, MAX_QUOTED_CHARS) + "...\" (" + value.length() + " characters)";
+    return value == null ? "nothing" : Text.quote(value);
   }
 }

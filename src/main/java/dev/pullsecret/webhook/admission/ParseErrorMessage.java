@@ -1,5 +1,7 @@
 package dev.pullsecret.webhook.admission;
 
+import dev.pullsecret.webhook.text.Text;
+import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamConstraintsException;
@@ -13,9 +15,6 @@ import tools.jackson.databind.exc.MismatchedInputException;
  * problem is and what kind it is, never the content.
  */
 final class ParseErrorMessage {
-
-  /** Map keys (labels, annotations) appear in paths; bounded so a huge key cannot flood the log. */
-  private static final int MAX_PATH_CHARS = 200;
 
   private ParseErrorMessage() {}
 
@@ -49,7 +48,8 @@ final class ParseErrorMessage {
     };
   }
 
-  private static String at(java.util.List<JacksonException.Reference> path) {
+  /** Quoted: map keys (labels, annotations) are part of the path and come from the body. */
+  private static String at(List<JacksonException.Reference> path) {
     if (path.isEmpty()) {
       return "";
     }
@@ -61,11 +61,7 @@ final class ParseErrorMessage {
         pointer.append('[').append(reference.getIndex()).append(']');
       }
     }
-    String text =
-        pointer.length() > MAX_PATH_CHARS
-            ? pointer.substring(0, MAX_PATH_CHARS) + "..."
-            : pointer.toString();
-    return " at " + text;
+    return " at " + Text.quote(pointer.toString());
   }
 
   private static String where(TokenStreamLocation location) {

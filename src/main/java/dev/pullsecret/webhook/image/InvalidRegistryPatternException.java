@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.image;
 
+import dev.pullsecret.webhook.text.Text;
 import java.io.Serial;
 
 /**

@@ -1,5 +1,7 @@
 package dev.pullsecret.webhook.image;
 
+import dev.pullsecret.webhook.text.Text;
+
 /** The checks of {@link RegistryPattern#parse}, each returning why a pattern is invalid or null. */
 final class PatternSyntax {
 

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.image;
 
+import dev.pullsecret.webhook.text.Text;
 import java.util.Map;
 import java.util.regex.Pattern;
 

@@ -1,8 +1,6 @@
 package dev.pullsecret.webhook.mutation;
 
-import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Which parts of a pod a pass may change. A new pod may be changed anywhere. On the {@code
@@ -23,12 +21,11 @@ public record MutationScope(boolean wholePod, Set<String> existingEphemeral) {
   }
 
   /**
-   * Only ephemeral containers whose names are not in {@code existing} (from the old object; a null
-   * name, which the API server never sends, is ignored).
+   * Only ephemeral containers whose names are not in {@code existing} (from the old object). A
+   * container without a name, which the API server never sends, counts as new.
    */
   public static MutationScope forNewEphemeralContainers(Set<String> existing) {
-    return new MutationScope(
-        false, existing.stream().filter(Objects::nonNull).collect(Collectors.toUnmodifiableSet()));
+    return new MutationScope(false, Set.copyOf(existing));
   }
 
   boolean mayRewrite(PodContainer container) {

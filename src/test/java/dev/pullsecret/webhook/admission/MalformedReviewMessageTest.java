@@ -29,10 +29,10 @@ class MalformedReviewMessageTest {
       textBlock =
           """
           # pod spec after "spec": (only fields the webhook binds are checked) | expected in the message
-          {"containers":[{"name":"a","image":{"x":"MARKER-5ec7e7"}}]}}}}     | a value of the wrong type (expected a string) at request.object.spec.containers[0].image
-          {"containers":"MARKER-5ec7e7"}}}}                                   | a value of the wrong type (expected an array) at request.object.spec.containers
-          {"imagePullSecrets":[{"name":["MARKER-5ec7e7"]}]}}}}                | a value of the wrong type (expected a string) at request.object.spec.imagePullSecrets[0].name
-          {"containers":[{"name":"a","env":[{"name":"X","value":MARKER-5ec7e7}]}]}}}} | not well-formed JSON at request.object.spec.containers[0] (line 1, column
+          {"containers":[{"name":"a","image":{"x":"MARKER-5ec7e7"}}]}}}}     | a value of the wrong type (expected a string) at "request.object.spec.containers[0].image"
+          {"containers":"MARKER-5ec7e7"}}}}                                   | a value of the wrong type (expected an array) at "request.object.spec.containers"
+          {"imagePullSecrets":[{"name":["MARKER-5ec7e7"]}]}}}}                | a value of the wrong type (expected a string) at "request.object.spec.imagePullSecrets[0].name"
+          {"containers":[{"name":"a","env":[{"name":"X","value":MARKER-5ec7e7}]}]}}}} | not well-formed JSON at "request.object.spec.containers[0]" (line 1, column
           {"containers":[{"image":"MARKER-5ec7e7                                | not well-formed JSON
           {"containers":[{"image":"x"}]},"MARKER-5ec7e7"}}}                   | not well-formed JSON
           """)

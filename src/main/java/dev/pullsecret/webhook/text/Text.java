@@ -1,17 +1,17 @@
-package dev.pullsecret.webhook.image;
+package dev.pullsecret.webhook.text;
 
 /**
  * Quoting of user input in error messages, so that control characters cannot forge log lines, and
  * bounded: the messages become warnings shown by kubectl (the API server truncates a warning over
  * 256 characters) and log lines, while the input may be as long as the request allows.
  */
-final class Text {
+public final class Text {
 
-  static final int MAX_QUOTED_CHARS = 128;
+  public static final int MAX_QUOTED_CHARS = 128;
 
   private Text() {}
 
-  static String quote(String s) {
+  public static String quote(String s) {
     if (s == null) {
       return "null";
     }
