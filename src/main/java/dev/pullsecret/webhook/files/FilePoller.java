@@ -38,11 +38,11 @@ public final class FilePoller implements AutoCloseable {
    */
   public static FilePoller start(
       String threadName, String setting, Duration interval, Supplier<String> what, Runnable check) {
-    if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException(setting + " must be positive, got " + interval);
+    long millis = interval.toMillis();
+    if (millis < 1) {
+      throw new IllegalArgumentException(setting + " must be at least 1ms, got " + interval);
     }
     var poller = new FilePoller(threadName);
-    long millis = interval.toMillis();
     poller.scheduler.scheduleWithFixedDelay(
         () -> {
           try {
