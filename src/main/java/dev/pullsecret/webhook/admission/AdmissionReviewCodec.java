@@ -30,6 +30,12 @@ public final class AdmissionReviewCodec {
   /** Real pods nest about 15 levels deep (managedFields included); 100 leaves room, not risk. */
   private static final int MAX_NESTING_DEPTH = 100;
 
+  /**
+   * A bound on any one warning whatever went into it (the API server itself truncates a warning
+   * over 256 characters): the messages are built to stay under it, this is the net.
+   */
+  static final int MAX_WARNING_CHARS = 512;
+
   private final JsonMapper mapper;
 
   public AdmissionReviewCodec(int maxBodyBytes) {
@@ -116,7 +122,9 @@ public final class AdmissionReviewCodec {
         json.writeName("warnings");
         json.writeStartArray();
         for (String warning : decision.warnings()) {
-          json.writeString(warning);
+          // Input in a warning is quoted where the warning is made; this is the net under it, as
+          // kubectl prints warnings to a terminal.
+          json.writeString(Text.line(warning, MAX_WARNING_CHARS));
         }
         json.writeEndArray();
       }

@@ -6,6 +6,7 @@ import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.admission.MalformedReviewException;
 import dev.pullsecret.webhook.config.WebhookProperties;
+import dev.pullsecret.webhook.text.Text;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.Arrays;
@@ -15,7 +16,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -58,7 +58,7 @@ class AdmissionEndpoint {
     if (!isJson(http.getContentType())) {
       return refuse(
           HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-          "Content-Type must be application/json, got " + http.getContentType());
+          "Content-Type must be application/json, got " + Text.quote(http.getContentType()));
     }
     // Checked before reading so an oversized body is never buffered; checked again after a
     // bounded read because Content-Length may be absent (chunked) or wrong.
@@ -86,11 +86,8 @@ class AdmissionEndpoint {
     }
     if (log.isDebugEnabled()) {
       log.debug(
-          "uid={} ns={} pod={} op={} dryRun={} reason={} patched={} took={}us",
-          request.uid(),
-          request.podNamespace(),
-          request.podName(),
-          request.operation(),
+          "{} dryRun={} reason={} patched={} took={}us",
+          request.summary(),
           request.isDryRun(),
           decision.reason(),
           decision.patch().size(),
@@ -136,7 +133,10 @@ class AdmissionEndpoint {
     }
     try {
       return MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(contentType));
-    } catch (InvalidMimeTypeException e) {
+    } catch (IllegalArgumentException e) {
+      // Unparsable ("a", "application/json, text/plain", an unknown charset): Spring throws
+      // InvalidMediaTypeException, which is an IllegalArgumentException, not an
+      // InvalidMimeTypeException. It is the client's mistake: a 415, not a 500 with a trace.
       return false;
     }
   }
