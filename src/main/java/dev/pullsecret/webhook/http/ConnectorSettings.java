@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
  *       when the endpoint starts reading the body, so a client announcing an oversized review gets
  *       its 413 without uploading it (Tomcat's default is to say "continue" at once and then
  *       discard what was sent).
- *   <li>The protocol is {@link DrainingHttp11NioProtocol}: on graceful shutdown idle keep-alive
- *       connections are closed at once rather than when the last request in flight is answered.
+ *   <li>The protocol is {@link DrainingHttp11NioProtocol}: on graceful shutdown the connections
+ *       already open keep being answered, with {@code Connection: close}, rather than dropped.
  * </ul>
  *
  * <p>Only the admission server's factory is customized: the management server (health, metrics)
