@@ -3,9 +3,13 @@ package dev.pullsecret.webhook.admission;
 import com.fasterxml.jackson.annotation.JsonIncludeProperties;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,15 +31,31 @@ final class PodFields {
 
   /** {@code annotations} for the mirror-pod check; names for the log line and the namespace. */
   @JsonIncludeProperties({"name", "generateName", "namespace", "annotations"})
-  interface ObjectMetaMixIn {}
+  interface ObjectMetaMixIn {
+    @JsonDeserialize(as = BoundedBinding.ReadAnnotations.class)
+    void setAnnotations(Map<String, String> annotations);
+  }
 
+  /** Lists bounded by count ({@link BoundedBinding}): refused while read, before they are built. */
   @JsonIncludeProperties({
     "initContainers",
     "containers",
     "ephemeralContainers",
     "imagePullSecrets"
   })
-  interface PodSpecMixIn {}
+  interface PodSpecMixIn {
+    @JsonDeserialize(as = BoundedBinding.BoundedList.class)
+    void setInitContainers(List<Container> containers);
+
+    @JsonDeserialize(as = BoundedBinding.BoundedList.class)
+    void setContainers(List<Container> containers);
+
+    @JsonDeserialize(as = BoundedBinding.BoundedList.class)
+    void setEphemeralContainers(List<EphemeralContainer> containers);
+
+    @JsonDeserialize(as = BoundedBinding.BoundedList.class)
+    void setImagePullSecrets(List<LocalObjectReference> secrets);
+  }
 
   @JsonIncludeProperties({"name", "image", "imagePullPolicy"})
   interface ContainerMixIn {}

@@ -271,8 +271,8 @@ class RequestEdgeTest {
 
       assertThat(connector.getProperty("connectionTimeout")).isEqualTo(3000);
       assertThat(connector.getProperty("keepAliveTimeout")).isEqualTo(120_000);
-      assertThat(connector.getProperty("maxThreads")).isEqualTo(32);
-      assertThat(connector.getProperty("maxConnections")).isEqualTo(256);
+      assertThat(connector.getProperty("maxConnections")).isEqualTo(1024);
+      assertThat(connector.getProperty("maxSwallowSize")).isEqualTo(4 * 1024 * 1024);
       assertThat(connector.getProperty("acceptCount")).isEqualTo(64);
       assertThat(connector.getProperty("maxKeepAliveRequests")).isEqualTo(-1);
     }
