@@ -1,5 +1,7 @@
 package dev.pullsecret.webhook.http;
 
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
 import org.apache.coyote.http11.Http11NioProtocol;
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.SocketWrapperBase;
@@ -8,7 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tomcat's NIO HTTP/1.1 protocol that, on graceful shutdown, keeps answering reviews on the
- * connections already open, each with {@code Connection: close}, instead of refusing them.
+ * connections already open, each with {@code Connection: close}, instead of refusing them; and that
+ * closes connections which take longer than the read deadline to send a request's start ({@link
+ * ReadDeadline}).
  *
  * <p>Spring Boot's graceful shutdown first calls {@link #pause()}, then closes the listening
  * socket. Tomcat's own pause makes every keep-alive connection drop the next request it carries
@@ -27,6 +31,31 @@ public class DrainingHttp11NioProtocol extends Http11NioProtocol {
   private static final Logger log = LoggerFactory.getLogger(DrainingHttp11NioProtocol.class);
 
   private volatile boolean draining;
+  private Duration readDeadline = Duration.ofSeconds(5);
+  private ScheduledFuture<?> deadlineChecks;
+
+  /**
+   * Set from {@code webhook.read-deadline} by {@link ConnectorSettings}; see {@link ReadDeadline}.
+   */
+  public void setReadDeadlineMillis(long millis) {
+    this.readDeadline = Duration.ofMillis(millis);
+  }
+
+  @Override
+  public void start() throws Exception {
+    super.start();
+    deadlineChecks =
+        new ReadDeadline(readDeadline)
+            .schedule(getUtilityExecutor(), getEndpoint().getConnections());
+  }
+
+  @Override
+  public void stop() throws Exception {
+    if (deadlineChecks != null) {
+      deadlineChecks.cancel(false);
+    }
+    super.stop();
+  }
 
   /** Deliberately not Tomcat's pause: see the class comment. */
   @Override
