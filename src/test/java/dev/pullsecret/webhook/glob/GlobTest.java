@@ -65,6 +65,9 @@ class GlobTest {
     any |= worst.matches(long_);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
+    System.out.printf(
+        "Worst glob (%s) on a 63-character namespace: %d ns per match%n",
+        worst, took.toNanos() / 100_001);
     assertThat(any).isFalse();
     assertThat(took).isLessThan(Duration.ofSeconds(5));
   }

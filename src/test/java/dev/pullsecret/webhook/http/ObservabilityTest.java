@@ -113,6 +113,21 @@ class ObservabilityTest {
     }
 
     @Test
+    void namespacesSentInReviewsNeverBecomeLabelValues() throws Exception {
+      for (int i = 0; i < 20; i++) {
+        ObjectNode review = (ObjectNode) json(resource(PLAIN));
+        ((ObjectNode) review.path("request")).put("namespace", "made-up-" + i);
+        assertThat(post(Reviews.JSON.writeValueAsBytes(review)).status()).isEqualTo(200);
+      }
+
+      String metrics = scrape();
+
+      // Labels come from the configuration only, so made-up namespaces add no series.
+      assertThat(metrics).doesNotContain("made-up-").doesNotContain("namespace=");
+      assertThat(value(metrics, admissions("none", "NO_RULE"))).isGreaterThanOrEqualTo(20);
+    }
+
+    @Test
     void theRulesVersionInTheMetricsIsTheOneInTheAuditAnnotations() throws Exception {
       JsonNode answer = json(post(resource(PLAIN)).body());
 
