@@ -3,11 +3,12 @@ package dev.pullsecret.webhook.cli;
 import dev.pullsecret.webhook.tls.CertificateGenerator;
 import dev.pullsecret.webhook.tls.CertificateSet;
 import dev.pullsecret.webhook.tls.CertificateSpec;
+import dev.pullsecret.webhook.tls.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.PemFiles;
 import dev.pullsecret.webhook.tls.ServingIdentity;
 import dev.pullsecret.webhook.tls.ServingIdentityLoader;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -15,14 +16,29 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code certs}: creates the CA and serving certificate a cluster needs to call the webhook, for
  * installs without Helm-generated certificates or cert-manager. See {@link #HELP}.
  */
-public final class CertsCommand implements Command {
+@Command(
+    name = "certs",
+    header =
+        "generate a CA and the webhook's TLS serving certificate (tls.crt, tls.key, ca.crt,"
+            + " caBundle.b64)")
+public final class CertsCommand implements Callable<Integer>, ManPage {
 
   static final String HELP =
       """
@@ -104,6 +120,41 @@ public final class CertsCommand implements Command {
 
   private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:@%+=,-]+");
 
+  @Option(names = "--service", paramLabel = "NAME")
+  String service = "pullsecret-webhook";
+
+  @Option(names = "--namespace", paramLabel = "NS")
+  String namespace = "pullsecret-webhook";
+
+  @Option(names = "--dns", paramLabel = "NAME")
+  List<String> dnsNames = new ArrayList<>();
+
+  @Option(names = "--ip", paramLabel = "ADDR")
+  List<String> ipAddresses = new ArrayList<>();
+
+  @Option(names = "--validity-days", paramLabel = "N", converter = ValidityDays.class)
+  int validityDays = 365;
+
+  @Option(
+      names = "--key-algorithm",
+      paramLabel = "ALG",
+      converter = KeyAlgorithms.class,
+      completionCandidates = KeyAlgorithms.class)
+  KeyAlgorithm keyAlgorithm = KeyAlgorithm.DEFAULT;
+
+  @Option(names = "--out", paramLabel = "DIR")
+  Path out = Path.of("certs", "out");
+
+  @Option(names = "--force")
+  boolean force;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true)
+  boolean help;
+
+  @Spec CommandSpec spec;
+
   private final Clock clock;
 
   public CertsCommand() {
@@ -115,67 +166,75 @@ public final class CertsCommand implements Command {
   }
 
   @Override
-  public String name() {
-    return "certs";
+  public String manPage() {
+    return HELP;
   }
 
   @Override
-  public String summary() {
-    return "generate a CA and the webhook's TLS serving certificate (tls.crt, tls.key, ca.crt,"
-        + " caBundle.b64)";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    CertsOptions options;
-    CertificateSpec spec;
+  public Integer call() {
+    CertificateSpec certificate = certificateSpec();
+    PrintWriter err = spec.commandLine().getErr();
     try {
-      options = CertsOptions.parse(args);
-      if (options.help()) {
-        out.print(HELP);
-        return 0;
-      }
-      spec = spec(options);
-    } catch (UsageException e) {
-      err.println("certs: " + e.getMessage() + " (see 'certs --help')");
-      return 2;
-    }
-    try {
-      CertificateSet set = CertificateGenerator.generate(spec, clock);
-      List<Path> written = PemFiles.write(set, options.out(), options.force());
+      CertificateSet set = CertificateGenerator.generate(certificate, clock);
+      List<Path> written = PemFiles.write(set, out, force);
       // Read back through the loader: checks what was actually written, not what was meant.
       ServingIdentity identity =
           ServingIdentityLoader.load(
-              options.out().resolve(PemFiles.TLS_CRT),
-              options.out().resolve(PemFiles.TLS_KEY),
-              clock);
-      report(spec, identity, written, options.out(), out);
+              out.resolve(PemFiles.TLS_CRT), out.resolve(PemFiles.TLS_KEY), clock);
+      report(certificate, identity, written, out, spec.commandLine().getOut());
       return 0;
     } catch (FileAlreadyExistsException e) {
       err.println(
-          "certs: "
-              + e.getFile()
-              + " already exists; pass --force to replace the files in "
-              + options.out());
+          "certs: " + e.getFile() + " already exists; pass --force to replace the files in " + out);
     } catch (IOException e) {
-      err.println("certs: cannot write to " + options.out() + ": " + describe(e));
+      err.println("certs: cannot write to " + out + ": " + describe(e));
     } catch (RuntimeException e) {
       err.println("certs: " + e.getMessage());
     }
     return 1;
   }
 
-  private static CertificateSpec spec(CertsOptions options) throws UsageException {
+  /** Names and addresses are checked here: a bad one is a usage error, before anything is made. */
+  private CertificateSpec certificateSpec() {
     try {
       return new CertificateSpec(
-          options.service(),
-          options.namespace(),
-          options.dnsNames(),
-          options.ipAddresses(),
-          Duration.ofDays(options.validityDays()),
-          options.keyAlgorithm());
+          service, namespace, dnsNames, ipAddresses, Duration.ofDays(validityDays), keyAlgorithm);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+      throw UsageErrors.usage(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** {@code --validity-days}: a positive whole number. */
+  static final class ValidityDays implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      try {
+        int days = Integer.parseInt(value);
+        if (days > 0) {
+          return days;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new TypeConversionException(
+          "--validity-days must be a positive whole number of days, got '" + value + "'");
+    }
+  }
+
+  /** {@code --key-algorithm}: the accepted spellings, also offered by shell completion. */
+  static final class KeyAlgorithms implements ITypeConverter<KeyAlgorithm>, Iterable<String> {
+    @Override
+    public KeyAlgorithm convert(String value) {
+      try {
+        return KeyAlgorithm.fromCliName(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("--key-algorithm: " + e.getMessage());
+      }
+    }
+
+    @Override
+    public Iterator<String> iterator() {
+      return Arrays.stream(KeyAlgorithm.values()).map(KeyAlgorithm::cliName).iterator();
     }
   }
 
@@ -184,7 +243,7 @@ public final class CertsCommand implements Command {
       ServingIdentity identity,
       List<Path> written,
       Path dir,
-      PrintStream out) {
+      PrintWriter out) {
     out.println("Wrote a new CA and serving certificate to " + dir + ":");
     String[] what = {
       "serving certificate",

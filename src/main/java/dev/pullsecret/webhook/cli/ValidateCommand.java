@@ -3,16 +3,24 @@ package dev.pullsecret.webhook.cli;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesFile;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code validate}: checks rules files exactly as the server does when it loads or reloads them
  * (the same {@link RulesFile} code path), and says what valid rules do.
  */
-public final class ValidateCommand implements Command {
+@Command(
+    name = "validate",
+    header = "check rules files as the server does, and summarise what they do")
+public final class ValidateCommand implements Callable<Integer>, ManPage {
 
   static final String HELP =
       """
@@ -54,35 +62,34 @@ public final class ValidateCommand implements Command {
           preview: what the rules do to given manifests.
       """;
 
+  @Option(names = "--debug")
+  boolean debug;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true)
+  boolean help;
+
+  @Parameters(paramLabel = "FILE")
+  List<Path> files;
+
+  @Spec CommandSpec spec;
+
   @Override
-  public String name() {
-    return "validate";
+  public String manPage() {
+    return HELP;
   }
 
   @Override
-  public String summary() {
-    return "check rules files as the server does, and summarise what they do";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    CommandLine line;
-    try {
-      line = CommandLine.parse(args, Set.of(), Set.of(), Set.of("--debug"));
-      if (line.help()) {
-        out.print(HELP);
-        return 0;
-      }
-      if (line.positionals().isEmpty()) {
-        throw new UsageException("give at least one rules FILE");
-      }
-    } catch (UsageException e) {
-      err.println("validate: " + e.getMessage() + " (see 'validate --help')");
-      return 2;
+  public Integer call() {
+    if (files == null) {
+      throw UsageErrors.usage(spec.commandLine(), "give at least one rules FILE");
     }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     int status = 0;
-    for (String file : line.positionals()) {
-      var rulesFile = new RulesFile(Path.of(file));
+    for (Path file : files) {
+      var rulesFile = new RulesFile(file);
       try {
         Rules rules = rulesFile.parse(rulesFile.read());
         out.println(file + ": valid");
@@ -92,7 +99,7 @@ public final class ValidateCommand implements Command {
         status = 1;
       } catch (RuntimeException e) {
         err.println(file + ": cannot be checked: " + e);
-        if (line.flag("--debug")) {
+        if (debug) {
           e.printStackTrace(err);
         }
         status = 1;

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,11 +47,7 @@ class ReadmeCommandsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("examples")
   void readmeShowsWhatTheCommandPrints(Example example) {
-    String[] words = example.commandLine().split(" ");
-    Command command =
-        Commands.all().stream().filter(c -> c.name().equals(words[0])).findFirst().orElseThrow();
-
-    CommandRun run = CommandRun.of(command, Arrays.copyOfRange(words, 1, words.length));
+    CommandRun run = CommandRun.jar(example.commandLine().split(" "));
 
     assertThat(run.out() + run.err()).isEqualTo(example.expected());
   }
