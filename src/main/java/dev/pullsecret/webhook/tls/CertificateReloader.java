@@ -1,8 +1,9 @@
 package dev.pullsecret.webhook.tls;
 
-import dev.pullsecret.webhook.files.FilePoller;
+import dev.pullsecret.webhook.files.FileReloader;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -21,45 +22,32 @@ import org.slf4j.LoggerFactory;
  * chain: {@code SslBundleRegistry.updateBundle} makes Tomcat build a new SSL context for new
  * handshakes while connections already open keep theirs.
  *
- * <p>New files are checked completely before they are served. Refused files leave the pair in force
- * serving, and are reported once per distinct content, only after the same content failed on two
- * polls in a row: an updater that writes {@code tls.crt} and {@code tls.key} one after the other
- * can be caught between the two writes, which is no reason for an error report.
+ * <p>The polling, checking and refusing are {@link FileReloader}'s: new files are checked
+ * completely before they are served; refused files leave the pair in force serving, and are
+ * reported once per distinct content, only after the same content failed on two polls in a row (an
+ * updater that writes {@code tls.crt} and {@code tls.key} one after the other can be caught between
+ * the two).
  */
 final class CertificateReloader implements Supplier<LoadedCertificates>, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CertificateReloader.class);
 
-  /** At start-up, how often a read that raced with an update of the files is retried. */
-  private static final int START_ATTEMPTS = 3;
-
   /** Told about every pair put in force and every pair refused, e.g. to count them in metrics. */
-  interface Listener {
-    void loaded(LoadedCertificates certificates);
-
-    void refused(InvalidCertificateException error);
-  }
+  interface Listener
+      extends FileReloader.Listener<LoadedCertificates, InvalidCertificateException> {}
 
   private final CertificateFiles files;
-  private final Listener listener;
-  private final ExpiryWarnings warnings;
-  private final Clock clock;
-  private volatile FilePoller poller;
-  private volatile LoadedCertificates current;
-  private volatile Consumer<LoadedCertificates> serve = certificates -> {};
-
-  /** Digest of the content in force, or of the refused content last reported. */
-  private String lastSeen;
-
-  /** Digest of refused content seen once and not reported yet: it may be half-written. */
-  private String unsettled;
+  private final FileReloader<LoadedCertificates, InvalidCertificateException> reloader;
 
   private CertificateReloader(
       CertificateFiles files, Listener listener, ExpiryWarnings warnings, Clock clock) {
     this.files = files;
-    this.listener = listener;
-    this.warnings = warnings;
-    this.clock = clock;
+    this.reloader =
+        new FileReloader<>(
+            new Source(files, clock),
+            InvalidCertificateException.class,
+            FileReloader.Refusal.WHEN_SEEN_TWICE,
+            List.of(new Log(this, warnings), listener));
   }
 
   /**
@@ -68,110 +56,97 @@ final class CertificateReloader implements Supplier<LoadedCertificates>, AutoClo
    */
   static CertificateReloader load(
       CertificateFiles files, Listener listener, ExpiryWarnings warnings, Clock clock) {
-    var reloader = new CertificateReloader(files, listener, warnings, clock);
-    for (int attempt = 1; ; attempt++) {
-      String digest = files.digest();
-      try {
-        reloader.putInForce(files.load(clock), digest);
-        return reloader;
-      } catch (InvalidCertificateException e) {
-        // Retry only when the files changed while they were read; otherwise they are broken.
-        if (attempt == START_ATTEMPTS || files.digest().equals(digest)) {
-          reloader.close();
-          throw e;
-        }
-      }
-    }
+    var certificates = new CertificateReloader(files, listener, warnings, clock);
+    certificates.reloader.start();
+    return certificates;
   }
 
   /** Checks the files every {@code interval} and hands each new valid pair to {@code serve}. */
   void watch(Duration interval, Consumer<LoadedCertificates> serve) {
-    this.serve = serve;
-    this.poller =
-        FilePoller.start(
-            "certificate-reloader",
-            "webhook.tls.reload-interval",
-            interval,
-            () -> "the certificate files " + files.describe(),
-            () -> {
-              check();
-              warnings.check(current);
-            });
+    reloader.watch(
+        "certificate-reloader",
+        "webhook.tls.reload-interval",
+        interval,
+        "the certificate files " + files.describe(),
+        next -> {
+          try {
+            serve.accept(next);
+          } catch (RuntimeException e) {
+            // Not expected after our checks, but the old pair must keep serving whatever happens.
+            throw new InvalidCertificateException(
+                files.certFile(),
+                "the TLS server could not use the new pair: " + e.getMessage(),
+                e);
+          }
+        });
   }
 
   /** The certificates in force. */
   @Override
   public LoadedCertificates get() {
-    return current;
+    return reloader.get();
   }
 
   /** Checks the files now; returns true when a new pair was put in force. */
-  synchronized boolean check() {
-    String digest = files.digest();
-    if (digest.equals(lastSeen)) {
-      return false;
-    }
-    LoadedCertificates next;
-    try {
-      next = files.load(clock);
-      serve.accept(next);
-    } catch (InvalidCertificateException e) {
-      return refuse(digest, e);
-    } catch (RuntimeException e) {
-      // Not expected after our checks, but the old pair must keep serving whatever happens.
-      return refuse(
-          digest,
-          new InvalidCertificateException(
-              files.certFile(), "the TLS server could not use the new pair: " + e.getMessage(), e));
-    }
-    putInForce(next, digest);
-    return true;
-  }
-
-  private void putInForce(LoadedCertificates next, String digest) {
-    current = next;
-    lastSeen = digest;
-    unsettled = null;
-    ServingIdentity identity = next.identity();
-    log.info(
-        "Serving certificate {} for {} (SHA-256 {}), valid until {}{}",
-        next.source(),
-        identity.dnsNames(),
-        identity.fingerprintSha256(),
-        identity.notAfter(),
-        next.clientCas().isEmpty()
-            ? ""
-            : "; client certificates required, signed by one of "
-                + next.clientCas().size()
-                + " CA(s) from "
-                + files.clientCaFile());
-    listener.loaded(next);
-    warnings.check(next);
-  }
-
-  private boolean refuse(String digest, InvalidCertificateException error) {
-    if (!digest.equals(unsettled)) {
-      unsettled = digest;
-      log.debug("New certificate files refused once, checking again: {}", error.getMessage());
-      return false;
-    }
-    unsettled = null;
-    lastSeen = digest;
-    ServingIdentity serving = current.identity();
-    log.error(
-        "Refused new certificate files {}; still serving SHA-256 {} (valid until {}). {}",
-        files.describe(),
-        serving.fingerprintSha256(),
-        serving.notAfter(),
-        error.getMessage());
-    listener.refused(error);
-    return false;
+  boolean check() {
+    return reloader.check();
   }
 
   @Override
   public void close() {
-    if (poller != null) {
-      poller.close();
+    reloader.close();
+  }
+
+  private record Source(CertificateFiles files, Clock clock)
+      implements FileReloader.Source<LoadedCertificates> {
+
+    @Override
+    public String digest() {
+      return files.digest();
+    }
+
+    @Override
+    public LoadedCertificates load(LoadedCertificates previous) {
+      return files.load(clock);
+    }
+  }
+
+  /** The log lines of loads and refusals, and the expiry warnings. */
+  private record Log(CertificateReloader certificates, ExpiryWarnings warnings)
+      implements Listener {
+
+    @Override
+    public void loaded(LoadedCertificates next) {
+      ServingIdentity identity = next.identity();
+      log.info(
+          "Serving certificate {} for {} (SHA-256 {}), valid until {}{}",
+          next.source(),
+          identity.dnsNames(),
+          identity.fingerprintSha256(),
+          identity.notAfter(),
+          next.clientCas().isEmpty()
+              ? ""
+              : "; client certificates required, signed by one of "
+                  + next.clientCas().size()
+                  + " CA(s) from "
+                  + certificates.files.clientCaFile());
+      warnings.check(next);
+    }
+
+    @Override
+    public void refused(InvalidCertificateException error) {
+      ServingIdentity serving = certificates.get().identity();
+      log.error(
+          "Refused new certificate files {}; still serving SHA-256 {} (valid until {}). {}",
+          certificates.files.describe(),
+          serving.fingerprintSha256(),
+          serving.notAfter(),
+          error.getMessage());
+    }
+
+    @Override
+    public void polled(LoadedCertificates current) {
+      warnings.check(current);
     }
   }
 }
