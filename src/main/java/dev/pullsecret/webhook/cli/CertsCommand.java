@@ -20,13 +20,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -38,7 +35,7 @@ import picocli.CommandLine.TypeConversionException;
     header =
         "generate a CA and the webhook's TLS serving certificate (tls.crt, tls.key, ca.crt,"
             + " caBundle.b64)")
-public final class CertsCommand implements Callable<Integer>, ManPage {
+public final class CertsCommand extends CliCommand {
 
   static final String HELP =
       """
@@ -148,13 +145,6 @@ public final class CertsCommand implements Callable<Integer>, ManPage {
   @Option(names = "--force")
   boolean force;
 
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true)
-  boolean help;
-
-  @Spec CommandSpec spec;
-
   private final Clock clock;
 
   public CertsCommand() {
@@ -166,14 +156,14 @@ public final class CertsCommand implements Callable<Integer>, ManPage {
   }
 
   @Override
-  public String manPage() {
+  String manPage() {
     return HELP;
   }
 
   @Override
   public Integer call() {
     CertificateSpec certificate = certificateSpec();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = err();
     try {
       CertificateSet set = CertificateGenerator.generate(certificate, clock);
       List<Path> written = PemFiles.write(set, out, force);
@@ -181,7 +171,7 @@ public final class CertsCommand implements Callable<Integer>, ManPage {
       ServingIdentity identity =
           ServingIdentityLoader.load(
               out.resolve(PemFiles.TLS_CRT), out.resolve(PemFiles.TLS_KEY), clock);
-      report(certificate, identity, written, out, spec.commandLine().getOut());
+      report(certificate, identity, written, out, out());
       return 0;
     } catch (FileAlreadyExistsException e) {
       err.println(
@@ -200,7 +190,7 @@ public final class CertsCommand implements Callable<Integer>, ManPage {
       return new CertificateSpec(
           service, namespace, dnsNames, ipAddresses, Duration.ofDays(validityDays), keyAlgorithm);
     } catch (IllegalArgumentException e) {
-      throw UsageErrors.usage(spec.commandLine(), e.getMessage());
+      throw usage(e.getMessage());
     }
   }
 

@@ -22,13 +22,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import org.yaml.snakeyaml.error.YAMLException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(
     name = "preview",
     header = "show the patch, changed fields and warnings the webhook would give manifests' pods")
-public final class PreviewCommand implements Callable<Integer>, ManPage {
+public final class PreviewCommand extends CliCommand {
 
   static final String HELP =
       """
@@ -112,46 +110,33 @@ public final class PreviewCommand implements Callable<Integer>, ManPage {
   @Option(names = "--namespace", paramLabel = "NS")
   String namespace;
 
-  @Option(names = "--debug")
-  boolean debug;
-
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true)
-  boolean help;
+  @Mixin DebugOption debug;
 
   @Parameters(paramLabel = "MANIFEST")
   List<String> manifests;
 
-  @Spec CommandSpec spec;
-
   @Override
-  public String manPage() {
+  String manPage() {
     return HELP;
   }
 
   @Override
   public Integer call() {
     if (rules == null) {
-      throw UsageErrors.usage(spec.commandLine(), "--rules FILE is required");
+      throw usage("--rules FILE is required");
     }
     if (manifests == null) {
-      throw UsageErrors.usage(
-          spec.commandLine(), "give at least one MANIFEST file, or - for standard input");
+      throw usage("give at least one MANIFEST file, or - for standard input");
     }
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = out();
+    PrintWriter err = err();
     try {
       return preview(out, err);
     } catch (InvalidRulesException e) {
       RulesFiles.report(e, err);
       return 1;
     } catch (RuntimeException e) {
-      err.println("preview: failed: " + e);
-      if (debug) {
-        e.printStackTrace(err);
-      }
-      return 1;
+      return debug.failed(err, "preview: failed: ", e);
     }
   }
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /**
  * The jar's command line: {@code java -jar pullsecret-webhook.jar COMMAND [OPTIONS]}. A new command
  * is a picocli {@code @Command} class listed here (and its name in {@link Cli#COMMANDS}), with its
- * man page as its {@link ManPage}.
+ * man page: a {@link CliCommand}.
  */
 @Command(
     name = "pullsecret-webhook",
@@ -51,11 +51,11 @@ final class RootCommand {
     return line;
   }
 
-  /** {@code --help} and {@code help COMMAND} print a command's {@link ManPage} as it is. */
+  /** {@code --help} and {@code help COMMAND} print a command's manual page as it is. */
   private static void setPages(CommandLine line) {
     switch (line.getCommand()) {
       case RootCommand root -> setPage(line, RootCommand::commandList);
-      case ManPage page -> setPage(line, help -> page.manPage());
+      case CliCommand command -> setPage(line, help -> command.manPage());
       default -> {}
     }
     line.getSubcommands().values().forEach(RootCommand::setPages);

@@ -6,12 +6,9 @@ import dev.pullsecret.webhook.rules.RulesFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code validate}: checks rules files exactly as the server does when it loads or reloads them
@@ -20,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "validate",
     header = "check rules files as the server does, and summarise what they do")
-public final class ValidateCommand implements Callable<Integer>, ManPage {
+public final class ValidateCommand extends CliCommand {
 
   static final String HELP =
       """
@@ -62,31 +59,23 @@ public final class ValidateCommand implements Callable<Integer>, ManPage {
           preview: what the rules do to given manifests.
       """;
 
-  @Option(names = "--debug")
-  boolean debug;
-
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true)
-  boolean help;
+  @Mixin DebugOption debug;
 
   @Parameters(paramLabel = "FILE")
   List<Path> files;
 
-  @Spec CommandSpec spec;
-
   @Override
-  public String manPage() {
+  String manPage() {
     return HELP;
   }
 
   @Override
   public Integer call() {
     if (files == null) {
-      throw UsageErrors.usage(spec.commandLine(), "give at least one rules FILE");
+      throw usage("give at least one rules FILE");
     }
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = out();
+    PrintWriter err = err();
     int status = 0;
     for (Path file : files) {
       var rulesFile = new RulesFile(file);
@@ -98,11 +87,7 @@ public final class ValidateCommand implements Callable<Integer>, ManPage {
         RulesFiles.report(e, err);
         status = 1;
       } catch (RuntimeException e) {
-        err.println(file + ": cannot be checked: " + e);
-        if (debug) {
-          e.printStackTrace(err);
-        }
-        status = 1;
+        status = debug.failed(err, file + ": cannot be checked: ", e);
       }
     }
     return status;
