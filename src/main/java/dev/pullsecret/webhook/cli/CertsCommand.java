@@ -1,12 +1,12 @@
 package dev.pullsecret.webhook.cli;
 
-import dev.pullsecret.webhook.tls.CertificateGenerator;
-import dev.pullsecret.webhook.tls.CertificateSet;
-import dev.pullsecret.webhook.tls.CertificateSpec;
-import dev.pullsecret.webhook.tls.KeyAlgorithm;
-import dev.pullsecret.webhook.tls.PemFiles;
-import dev.pullsecret.webhook.tls.ServingIdentity;
-import dev.pullsecret.webhook.tls.ServingIdentityLoader;
+import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
+import dev.pullsecret.webhook.tls.issuing.CertificateSet;
+import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
+import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
+import dev.pullsecret.webhook.tls.issuing.PemFiles;
+import dev.pullsecret.webhook.tls.serving.ServingIdentity;
+import dev.pullsecret.webhook.tls.serving.ServingIdentityLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;

@@ -2,7 +2,7 @@ package dev.pullsecret.webhook.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pullsecret.webhook.tls.ServingIdentityLoader;
+import dev.pullsecret.webhook.tls.serving.ServingIdentityLoader;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
