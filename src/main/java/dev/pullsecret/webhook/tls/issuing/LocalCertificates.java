@@ -1,11 +1,7 @@
 package dev.pullsecret.webhook.tls.issuing;
 
-import dev.pullsecret.webhook.tls.serving.InvalidCertificateException;
-import dev.pullsecret.webhook.tls.serving.ServingIdentity;
-import dev.pullsecret.webhook.tls.serving.ServingIdentityLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Certificates for running the webhook on a workstation: a CA and a serving certificate for
- * localhost, made once and reused while valid, so {@code curl --cacert DIR/ca.crt} keeps working
- * across restarts.
+ * localhost, valid for 30 days. The serving side decides when they are needed (none yet, unusable,
+ * or expiring within a day) and otherwise reuses them, so {@code curl --cacert DIR/ca.crt} keeps
+ * working across restarts.
  */
 public final class LocalCertificates {
 
@@ -24,21 +21,8 @@ public final class LocalCertificates {
 
   private LocalCertificates() {}
 
-  public static ServingIdentity ensure(Path dir, Clock clock) {
-    Path cert = dir.resolve(PemFiles.TLS_CRT);
-    Path key = dir.resolve(PemFiles.TLS_KEY);
-    if (Files.exists(cert) && Files.exists(key)) {
-      try {
-        ServingIdentity existing = ServingIdentityLoader.load(cert, key, clock);
-        if (existing.notAfter().isAfter(clock.instant().plus(Duration.ofDays(1)))) {
-          log.info(
-              "Serving the local certificate in {} (CA: {})", dir, dir.resolve(PemFiles.CA_CRT));
-          return existing;
-        }
-      } catch (InvalidCertificateException e) {
-        log.warn("Replacing the local certificate in {}: {}", dir, e.getMessage());
-      }
-    }
+  /** Writes a new CA and localhost certificate into {@code dir}, replacing what is there. */
+  public static void generate(Path dir, Clock clock) {
     var spec =
         new CertificateSpec(
             "pullsecret-webhook",
@@ -56,6 +40,5 @@ public final class LocalCertificates {
         "Generated a local CA and a certificate for localhost in {}; trust it with: curl --cacert {}",
         dir,
         dir.resolve(PemFiles.CA_CRT));
-    return ServingIdentityLoader.load(cert, key, clock);
   }
 }

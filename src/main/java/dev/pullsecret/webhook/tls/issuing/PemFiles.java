@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.tls.issuing;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -10,13 +11,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.util.io.pem.PemGenerationException;
 
 /**
  * Writes a {@link CertificateSet} in the layout of a {@code kubernetes.io/tls} Secret, so the
@@ -80,11 +83,7 @@ public final class PemFiles {
 
   /** PEM {@code CERTIFICATE} block. */
   public static String toPem(X509Certificate certificate) {
-    try {
-      return pem("CERTIFICATE", certificate.getEncoded());
-    } catch (CertificateEncodingException e) {
-      throw new IllegalArgumentException("certificate cannot be encoded: " + e.getMessage(), e);
-    }
+    return pem(certificate);
   }
 
   /** PKCS#8 {@code PRIVATE KEY} block, the format every TLS stack reads. */
@@ -93,7 +92,12 @@ public final class PemFiles {
       throw new IllegalArgumentException(
           "private key is not PKCS#8-encodable (format " + key.getFormat() + ")");
     }
-    return pem("PRIVATE KEY", key.getEncoded());
+    try {
+      // Not the key itself: BouncyCastle would write RSA keys as PKCS#1 and EC keys as SEC 1.
+      return pem(new JcaPKCS8Generator(key, null));
+    } catch (PemGenerationException e) {
+      throw new IllegalArgumentException("private key cannot be encoded: " + e.getMessage(), e);
+    }
   }
 
   /** Base64 of the CA PEM, as the webhook configuration's {@code caBundle} expects. */
@@ -101,11 +105,16 @@ public final class PemFiles {
     return Base64.getEncoder().encodeToString(bytes(toPem(ca)));
   }
 
-  private static String pem(String type, byte[] der) {
-    // Fixed "\n" rather than the platform separator: files must be identical on every OS.
-    String body =
-        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-    return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
+  /** One PEM block written by BouncyCastle, with "\n" line ends on every OS. */
+  private static String pem(Object object) {
+    var text = new StringWriter();
+    try (var writer = new JcaPEMWriter(text)) {
+      writer.writeObject(object);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot be encoded as PEM: " + e.getMessage(), e);
+    }
+    // BouncyCastle ends lines with the platform separator; files must be identical on every OS.
+    return text.toString().replace(System.lineSeparator(), "\n");
   }
 
   private static void writeFile(Path target, byte[] content, boolean secret, boolean overwrite)

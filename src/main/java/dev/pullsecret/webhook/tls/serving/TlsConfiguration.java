@@ -4,7 +4,12 @@ import dev.pullsecret.webhook.config.WebhookProperties;
 import dev.pullsecret.webhook.tls.issuing.LocalCertificates;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.ssl.SslBundle;
@@ -22,6 +27,8 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 class TlsConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(TlsConfiguration.class);
 
   static final String BUNDLE = "webhook";
 
@@ -68,15 +75,36 @@ class TlsConfiguration {
   }
 
   private static CertificateFiles files(WebhookProperties.Tls tls, Clock clock) {
-    if (tls.selfSignedDir() != null) {
+    Path local = tls.selfSignedDir();
+    if (local != null) {
       // Local runs: the generated files are then served, and reloaded, like a mounted Secret.
-      LocalCertificates.ensure(tls.selfSignedDir(), clock);
-      return new CertificateFiles(
-          tls.selfSignedDir().resolve(PemFiles.TLS_CRT),
-          tls.selfSignedDir().resolve(PemFiles.TLS_KEY),
-          tls.clientCaFile());
+      Path cert = local.resolve(PemFiles.TLS_CRT);
+      Path key = local.resolve(PemFiles.TLS_KEY);
+      if (!reusable(local, clock)) {
+        LocalCertificates.generate(local, clock);
+      }
+      return new CertificateFiles(cert, key, tls.clientCaFile());
     }
     return new CertificateFiles(tls.certFile(), tls.keyFile(), tls.clientCaFile());
+  }
+
+  /** A local pair is reused while it loads and has more than a day left. */
+  private static boolean reusable(Path dir, Clock clock) {
+    Path cert = dir.resolve(PemFiles.TLS_CRT);
+    Path key = dir.resolve(PemFiles.TLS_KEY);
+    if (!Files.exists(cert) || !Files.exists(key)) {
+      return false;
+    }
+    try {
+      ServingIdentity existing = ServingIdentityLoader.load(cert, key, clock);
+      if (existing.notAfter().isAfter(clock.instant().plus(Duration.ofDays(1)))) {
+        log.info("Serving the local certificate in {} (CA: {})", dir, dir.resolve(PemFiles.CA_CRT));
+        return true;
+      }
+    } catch (InvalidCertificateException e) {
+      log.warn("Replacing the local certificate in {}: {}", dir, e.getMessage());
+    }
+    return false;
   }
 
   static SslBundle bundle(LoadedCertificates certificates, TlsPolicy policy) {
