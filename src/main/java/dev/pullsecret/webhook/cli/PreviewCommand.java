@@ -3,13 +3,14 @@ package dev.pullsecret.webhook.cli;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
-import dev.pullsecret.webhook.patch.JsonPatch;
+import dev.pullsecret.webhook.patch.JsonPatchWriter;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesFile;
 import io.fabric8.kubernetes.api.model.GroupVersionKindBuilder;
 import io.fabric8.kubernetes.api.model.GroupVersionResourceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -202,8 +203,8 @@ public final class PreviewCommand extends CliCommand {
             + ", "
             + decision.reason());
     if (decision.isPatched()) {
-      JsonNode patch = Json.MAPPER.readTree(JsonPatch.toJson(decision.patch()));
-      JsonNode after = io.fabric8.zjsonpatch.JsonPatch.apply(patch, entry.pod());
+      JsonNode patch = Json.MAPPER.readTree(JsonPatchWriter.toJson(decision.patch()));
+      JsonNode after = JsonPatch.apply(patch, entry.pod());
       out.println("changes:");
       PatchDiff.lines(decision.patch(), entry.pod(), after).forEach(out::println);
       out.println("patch:");
