@@ -11,10 +11,15 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /noop}, for the benchmark only ({@code webhook.bench.noop-endpoint=true}, never set
- * in production): reads the body as {@code /mutate} does and answers a fixed small AdmissionReview.
- * It measures the floor under the webhook (TLS, Tomcat, Spring MVC, reading the body), so that the
- * benchmark can say how much of each figure is the webhook's own work.
+ * {@code POST /noop}, for the benchmark only: reads the body as {@code /mutate} does and answers a
+ * fixed small AdmissionReview. It measures the floor under the webhook (TLS, Tomcat, Spring MVC,
+ * reading the body), so that the benchmark can say how much of each figure is the webhook's own
+ * work.
+ *
+ * <p>Not in the production jar: the build packs this class alone into {@code
+ * target/bench/pullsecret-webhook-*-bench.jar}, which {@code bench/run.sh} adds to the server's
+ * class path (Spring Boot's {@code PropertiesLauncher}, {@code -Dloader.path}) along with {@code
+ * webhook.bench.noop-endpoint=true}. In the tests it is on the class path but off by default.
  */
 @RestController
 @ConditionalOnBooleanProperty("webhook.bench.noop-endpoint")
