@@ -28,7 +28,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code certs}: creates the CA and serving certificate a cluster needs to call the webhook, for
- * installs without Helm-generated certificates or cert-manager. See {@link #HELP}.
+ * installs without Helm-generated certificates or cert-manager.
  */
 @Command(
     name = "certs",
@@ -36,84 +36,6 @@ import picocli.CommandLine.TypeConversionException;
         "generate a CA and the webhook's TLS serving certificate (tls.crt, tls.key, ca.crt,"
             + " caBundle.b64)")
 public final class CertsCommand extends CliCommand {
-
-  static final String HELP =
-      """
-      NAME
-          certs - generate a CA and a TLS serving certificate for the webhook
-
-      SYNOPSIS
-          java -jar target/pullsecret-webhook-*.jar certs [OPTIONS]
-          certs/generate.sh [OPTIONS]
-
-      DESCRIPTION
-          The Kubernetes API server calls an admission webhook only over TLS. It
-          verifies the serving certificate against the caBundle of the
-          MutatingWebhookConfiguration and checks the Service host name
-          (NAME.NS.svc) against the certificate's subjectAltName; the legacy
-          Common Name is ignored.
-
-          This command creates a private CA and a serving certificate signed by
-          it, with subjectAltNames
-              NAME, NAME.NS, NAME.NS.svc, NAME.NS.svc.cluster.local
-          plus every --dns and --ip, and writes them in the layout of a
-          kubernetes.io/tls Secret. It works offline; no cluster access needed.
-
-          The CA private key is discarded after signing, so the files cannot be
-          used to mint further trusted certificates. To rotate, run the command
-          again with --force, then update both the Secret and the caBundle.
-
-      OPTIONS
-          --service NAME       Name of the webhook Service (a DNS-1035 label).
-                               Default: pullsecret-webhook
-          --namespace NS       Namespace of the Service. Default: pullsecret-webhook
-          --dns NAME           Extra DNS subjectAltName, e.g. for a webhook
-                               configured by URL. Repeatable; '*.domain' allowed.
-          --ip ADDR            Extra IP subjectAltName (IPv4 or IPv6), required
-                               when the webhook URL uses an IP. Repeatable.
-          --validity-days N    Days the CA and certificate stay valid. Default: 365
-                               (one year: rotation stays a known yearly routine).
-                               Validity starts 5 minutes early for clock skew.
-          --key-algorithm ALG  ecdsa-p256 (default), rsa-2048, rsa-3072, rsa-4096
-          --out DIR            Output directory, created if missing.
-                               Default: certs/out
-          --force              Replace existing files in DIR. Without it nothing
-                               is written if any of the files below exists.
-          -h, --help           Show this help.
-          Values follow the option or an '=' sign: --out DIR or --out=DIR.
-
-      FILES
-          DIR/tls.crt          serving certificate (PEM)
-          DIR/tls.key          serving private key (PKCS#8 PEM, mode 0600)
-          DIR/ca.crt           CA certificate (PEM)
-          DIR/caBundle.b64     base64 of ca.crt on one line: the caBundle value
-
-      EXIT STATUS
-          0  files written, or help shown
-          1  files not written, e.g. they exist and --force was not given
-          2  invalid command line
-
-      EXAMPLES
-          Generate with defaults, create the Secret, install the chart:
-              certs/generate.sh
-              kubectl -n pullsecret-webhook create secret generic \\
-                  pullsecret-webhook-tls --type=kubernetes.io/tls \\
-                  --from-file=certs/out/tls.crt --from-file=certs/out/tls.key \\
-                  --from-file=certs/out/ca.crt
-              helm upgrade --install pullsecret-webhook charts/pullsecret-webhook \\
-                  -n pullsecret-webhook \\
-                  --set webhook.caBundle="$(cat certs/out/caBundle.b64)"
-
-          Another namespace, RSA, an IP SAN for a URL webhook, 90 days:
-              certs/generate.sh --namespace platform --key-algorithm rsa-2048 \\
-                  --ip 10.0.0.15 --validity-days 90 --out /tmp/hook-certs
-
-          Rotate in place:
-              certs/generate.sh --force
-
-      SEE ALSO
-          certs/README.md: Helm-generated certificates and cert-manager.
-      """;
 
   private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:@%+=,-]+");
 
@@ -153,11 +75,6 @@ public final class CertsCommand extends CliCommand {
 
   CertsCommand(Clock clock) {
     this.clock = clock;
-  }
-
-  @Override
-  String manPage() {
-    return HELP;
   }
 
   @Override

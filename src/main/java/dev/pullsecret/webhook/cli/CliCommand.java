@@ -1,6 +1,10 @@
 package dev.pullsecret.webhook.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,8 +26,21 @@ abstract class CliCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  /** NAME, SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS, EXAMPLES, SEE ALSO; lines under 80. */
-  abstract String manPage();
+  /**
+   * The manual page: NAME, SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS, EXAMPLES, SEE ALSO, lines
+   * under 80 columns, kept as text in {@code COMMAND.txt} beside this class.
+   */
+  String manPage() {
+    String file = spec.name() + ".txt";
+    try (InputStream in = CliCommand.class.getResourceAsStream(file)) {
+      if (in == null) {
+        throw new IllegalStateException("no manual page " + file + " in the jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   PrintWriter out() {
     return spec.commandLine().getOut();

@@ -12,36 +12,6 @@ import picocli.CommandLine.Command;
     header = "print a bash/zsh completion script (docs/cli.md says how to install it)")
 public final class CompletionCommand extends CliCommand {
 
-  static final String HELP =
-      """
-      NAME
-          completion - print a shell completion script for the commands
-
-      SYNOPSIS
-          java -jar target/pullsecret-webhook-*.jar completion
-
-      DESCRIPTION
-          Prints a bash script (zsh loads it too, through bashcompinit) that
-          completes the commands, their options and the values of
-          --key-algorithm for a command named pullsecret-webhook. Define that
-          name, then load the script, for example in ~/.bashrc:
-
-              alias pullsecret-webhook='java -jar /opt/pullsecret-webhook.jar'
-              source <(pullsecret-webhook completion)
-
-      OPTIONS
-          -h, --help   Show this help.
-
-      EXIT STATUS
-          0  script printed, or help shown
-          2  invalid command line
-      """;
-
-  @Override
-  String manPage() {
-    return HELP;
-  }
-
   @Override
   public Integer call() {
     var root = spec.root().commandLine();

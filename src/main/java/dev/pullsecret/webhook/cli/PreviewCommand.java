@@ -40,56 +40,6 @@ import tools.jackson.databind.json.JsonMapper;
     header = "show the patch, changed fields and warnings the webhook would give manifests' pods")
 public final class PreviewCommand extends CliCommand {
 
-  static final String HELP =
-      """
-      NAME
-          preview - show what the webhook would do to the pods of manifests
-
-      SYNOPSIS
-          java -jar target/pullsecret-webhook-*.jar preview --rules FILE
-              [--namespace NS] [--debug] MANIFEST... | -
-
-      DESCRIPTION
-          Reads YAML manifests (several documents per file; '-' reads standard
-          input) and, for every Pod and every pod template of a Deployment,
-          StatefulSet, DaemonSet, ReplicaSet, Job or CronJob (also inside a
-          'kind: List', as printed by 'kubectl get -o yaml'), runs exactly the
-          admission logic of the webhook for a CREATE of that pod under the rules
-          FILE. For each it prints the rule that applies and the outcome, the
-          fields that change (before -> after), the JSON Patch the webhook would
-          return (for a workload: for each pod created from its template), and
-          the warnings kubectl would show.
-
-          Like the server, it never mutates pods in kube-system. Before the
-          webhook sees a pod, the API server defaults imagePullPolicy (Always
-          for untagged and :latest images, IfNotPresent otherwise); preview
-          does the same, so the "before" side is what the server would see.
-
-      OPTIONS
-          --rules FILE     The rules, as in the webhook's ConfigMap. Required.
-          --namespace NS   The namespace the pods are created in. Default: each
-                           manifest's metadata.namespace; one of the two is
-                           required.
-          --debug          Show the stack trace of unexpected failures.
-          -h, --help       Show this help.
-
-      EXIT STATUS
-          0  every manifest was previewed (whether or not anything changes)
-          1  the rules are invalid, a manifest cannot be read, or a pod has no
-             namespace
-          2  invalid command line
-
-      EXAMPLES
-          java -jar target/pullsecret-webhook-*.jar preview \\
-              --rules examples/rules.yaml --namespace team-a-dev \\
-              examples/deployment.yaml
-          kubectl get deploy -n team-a -o yaml | \\
-              java -jar target/pullsecret-webhook-*.jar preview --rules rules.yaml -
-
-      SEE ALSO
-          validate: check a rules file.
-      """;
-
   /** Built on first use: building a mapper costs ~0.2 s, and help needs none. */
   private static final class Json {
     static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -115,11 +65,6 @@ public final class PreviewCommand extends CliCommand {
 
   @Parameters(paramLabel = "MANIFEST")
   List<String> manifests;
-
-  @Override
-  String manPage() {
-    return HELP;
-  }
 
   @Override
   public Integer call() {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /**
  * The jar's command line: {@code java -jar pullsecret-webhook.jar COMMAND [OPTIONS]}. A new command
  * is a picocli {@code @Command} class listed here (and its name in {@link Cli#COMMANDS}), with its
- * man page: a {@link CliCommand}.
+ * manual page in {@code src/main/resources/dev/pullsecret/webhook/cli/NAME.txt} (see {@link
+ * CliCommand}).
  */
 @Command(
     name = "pullsecret-webhook",

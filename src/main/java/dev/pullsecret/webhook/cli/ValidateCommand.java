@@ -19,55 +19,10 @@ import picocli.CommandLine.Parameters;
     header = "check rules files as the server does, and summarise what they do")
 public final class ValidateCommand extends CliCommand {
 
-  static final String HELP =
-      """
-      NAME
-          validate - check webhook rules files and summarise what they do
-
-      SYNOPSIS
-          java -jar target/pullsecret-webhook-*.jar validate [--debug] FILE...
-
-      DESCRIPTION
-          Reads each rules FILE (the YAML document kept in the webhook's
-          ConfigMap) and checks it exactly as the webhook does when it loads or
-          hot-reloads its rules: YAML syntax, unknown or duplicate fields, secret
-          and namespace names, registry patterns, image options, references to
-          undeclared pull secrets, rules that would tie.
-
-          A valid file is summarised: its pull secrets with the registries each
-          serves, and its rules in file order with their namespaces, secrets,
-          image options and mode. An invalid file gets every error, each located
-          as FILE:LINE:COLUMN: FIELD PATH: MESSAGE, the form editors and CI
-          annotations understand.
-
-      OPTIONS
-          --debug      Show the stack trace of unexpected failures.
-          -h, --help   Show this help.
-
-      EXIT STATUS
-          0  every FILE is valid
-          1  at least one FILE is invalid or unreadable
-          2  invalid command line
-
-      EXAMPLES
-          java -jar target/pullsecret-webhook-*.jar validate examples/rules.yaml
-          kubectl -n pullsecret-webhook get configmap pullsecret-webhook-rules \\
-              -o jsonpath='{.data.rules\\.yaml}' > /tmp/rules.yaml && \\
-              java -jar target/pullsecret-webhook-*.jar validate /tmp/rules.yaml
-
-      SEE ALSO
-          preview: what the rules do to given manifests.
-      """;
-
   @Mixin DebugOption debug;
 
   @Parameters(paramLabel = "FILE")
   List<Path> files;
-
-  @Override
-  String manPage() {
-    return HELP;
-  }
 
   @Override
   public Integer call() {

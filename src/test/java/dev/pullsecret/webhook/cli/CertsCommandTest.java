@@ -190,6 +190,6 @@ class CertsCommandTest {
   @Test
   void isRegisteredAsTheCertsCommandOfTheJar() {
     assertThat(Cli.selectsCommand(new String[] {"certs", "--help"})).isTrue();
-    assertThat(CommandRun.jar("certs", "--help").out()).isEqualTo(CertsCommand.HELP);
+    assertThat(CommandRun.jar("certs", "--help").out()).startsWith("NAME\n    certs - ");
   }
 }

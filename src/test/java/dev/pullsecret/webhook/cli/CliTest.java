@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** The jar's command line as a whole: which arguments select it, help, completion, typos. */
@@ -29,16 +31,18 @@ class CliTest {
     CommandRun run = CommandRun.jar("help", "validate");
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).isEqualTo(ValidateCommand.HELP);
+    assertThat(run.out())
+        .startsWith("NAME\n    validate - ")
+        .isEqualTo(CommandRun.jar("validate", "--help").out());
   }
 
-  @Test
-  void everyManPageFitsAnEightyColumnTerminal() {
-    for (String page :
-        Set.of(
-            ValidateCommand.HELP, PreviewCommand.HELP, CertsCommand.HELP, CompletionCommand.HELP)) {
-      assertThat(page.lines()).allSatisfy(line -> assertThat(line).hasSizeLessThan(80));
-    }
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"validate", "preview", "certs", "completion"})
+  void everyManPageFitsAnEightyColumnTerminal(String command) {
+    String page = CommandRun.jar(command, "--help").out();
+
+    assertThat(page).contains("NAME", "SYNOPSIS", "DESCRIPTION", "EXIT STATUS");
+    assertThat(page.lines()).allSatisfy(line -> assertThat(line).hasSizeLessThan(80));
   }
 
   @Test
