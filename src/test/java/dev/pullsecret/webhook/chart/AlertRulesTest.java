@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -137,19 +138,23 @@ class AlertRulesTest {
     return new Result(process.exitValue(), "promtool " + String.join(" ", args) + ":\n" + output);
   }
 
+  /** promtool on PATH, or the file named by the environment variable PROMTOOL. */
   private static Path promtoolOnPath() {
-    Optional<Path> found =
-        Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-            .filter(dir -> !dir.isBlank())
-            .map(dir -> Path.of(dir, "promtool"))
-            .filter(Files::isExecutable)
-            .findFirst();
+    String path = System.getenv().getOrDefault("PATH", "");
+    Stream<Path> candidates =
+        System.getenv("PROMTOOL") != null
+            ? Stream.of(Path.of(System.getenv("PROMTOOL")))
+            : Stream.of(path.split(File.pathSeparator))
+                .filter(dir -> !dir.isBlank())
+                .map(dir -> Path.of(dir, "promtool"));
+    Optional<Path> found = candidates.filter(Files::isExecutable).findFirst();
     if (found.isEmpty() && "true".equals(System.getenv("CI"))) {
       throw new AssertionError(
-          "promtool is not on PATH with CI=true: .ci/run installs it (apt-get install prometheus)");
+          "promtool is not on PATH (or PROMTOOL) with CI=true: .ci/run installs it (apt-get"
+              + " install prometheus)");
     }
     assumeThat(found)
-        .as("promtool is not on PATH: apt-get install prometheus to run the alert tests")
+        .as("promtool is not on PATH (or PROMTOOL): apt-get install prometheus to run these tests")
         .isPresent();
     return found.orElseThrow();
   }
