@@ -108,6 +108,12 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
     return display(written);
   }
 
+  /** The key as {@link #display()} shows it: a key may carry user info, which is a credential. */
+  @Override
+  public String toString() {
+    return "RegistryKey[" + display() + "]";
+  }
+
   private static String authorityProblem(String authority) {
     if (authority.isEmpty()) {
       return "has no registry host";
