@@ -45,7 +45,8 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
    * @param type the Secret's type; {@code null} is Opaque, as the API server defaults it
    * @param data the Secret's data, values in base64; may be {@code null}
    * @param registries the patterns the pull secret is bound to ({@code registries:} of the rules);
-   *     empty for a pull secret given to every pod, whose keys are then not checked for coverage
+   *     empty (or null) for a pull secret given to every pod, whose keys are then not checked for
+   *     coverage
    */
   public static PullSecretCheck of(
       String type, Map<String, String> data, Collection<RegistryPattern> registries) {
@@ -108,7 +109,8 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     boolean legacy = dataKey.equals(DOCKERCFG_KEY);
     DockerConfig config = DockerConfigParser.parse(content, dataKey, legacy, problems);
     if (!config.isEmpty()) {
-      for (RegistryPattern registry : registries) {
+      for (RegistryPattern registry :
+          registries == null ? List.<RegistryPattern>of() : registries) {
         if (!config.covers(registry)) {
           problems.add(notCovered(registry, config, dataKey));
         }
