@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Fuzz targets of the image-reference grammar and registry patterns, which read every image of
  * every pod and every pattern of the rules. A normal build runs them on the committed seeds (under
- * {@code ImageFuzzTestInputs/<method>/}); {@code JAZZER_FUZZ=1} fuzzes one of them (README,
- * Fuzzing). Input is UTF-8 text, so the seeds are readable.
+ * {@code ImageFuzzTestInputs/<method>/}); {@code JAZZER_FUZZ=1} fuzzes one of them
+ * (docs/development.md, Fuzzing). Input is UTF-8 text, so the seeds are readable.
  */
 class ImageFuzzTest {
 
