@@ -40,13 +40,7 @@ class CertificateReloaderTest {
 
   private static final Instant NOW = Instant.parse("2030-06-01T12:00:00Z");
   private static final CertificateSpec SPEC =
-      new CertificateSpec(
-          "pullsecret-webhook",
-          "pullsecret-webhook",
-          List.of(),
-          List.of(),
-          Duration.ofDays(30),
-          KeyAlgorithm.ECDSA_P256);
+      TestCertificates.serviceSpec(Duration.ofDays(30), KeyAlgorithm.ECDSA_P256);
   private static final CertificateSet A = generate(NOW);
   private static final CertificateSet B = generate(NOW);
   private static final CertificateSet C = generate(NOW);

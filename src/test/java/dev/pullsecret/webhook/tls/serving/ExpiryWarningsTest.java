@@ -23,13 +23,7 @@ class ExpiryWarningsTest {
 
   private static final Instant ISSUED = Instant.parse("2030-06-01T12:00:00Z");
   private static final CertificateSpec SPEC =
-      new CertificateSpec(
-          "pullsecret-webhook",
-          "pullsecret-webhook",
-          List.of(),
-          List.of(),
-          Duration.ofDays(90),
-          KeyAlgorithm.ECDSA_P256);
+      TestCertificates.serviceSpec(Duration.ofDays(90), KeyAlgorithm.ECDSA_P256);
   private static final LoadedCertificates CERT = loaded(ISSUED);
   private static final Instant NOT_AFTER = CERT.identity().notAfter();
 

@@ -46,14 +46,7 @@ class ServingIdentityLoaderTest {
   private static final CertificateSet OTHER_EC = CertificateGenerator.generate(EC_SPEC, CLOCK);
   private static final CertificateSet RSA =
       CertificateGenerator.generate(
-          new CertificateSpec(
-              "pullsecret-webhook",
-              "pullsecret-webhook",
-              List.of(),
-              List.of(),
-              Duration.ofDays(30),
-              KeyAlgorithm.RSA_2048),
-          CLOCK);
+          TestCertificates.serviceSpec(Duration.ofDays(30), KeyAlgorithm.RSA_2048), CLOCK);
   private static final CertificateSet EXPIRED =
       CertificateGenerator.generate(
           EC_SPEC, Clock.fixed(NOW.minus(Duration.ofDays(31)), ZoneOffset.UTC));

@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.tls.serving;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
+import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import java.math.BigInteger;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.DERBitString;
@@ -39,6 +41,12 @@ import org.junit.jupiter.params.provider.Arguments;
  * refuse, and what the production code deliberately cannot produce (legacy formats, CN-only certs).
  */
 final class TestCertificates {
+
+  /** The spec of the chart's default Service, {@code pullsecret-webhook} in its own namespace. */
+  static CertificateSpec serviceSpec(Duration validity, KeyAlgorithm algorithm) {
+    return new CertificateSpec(
+        "pullsecret-webhook", "pullsecret-webhook", List.of(), List.of(), validity, algorithm);
+  }
 
   private TestCertificates() {}
 
