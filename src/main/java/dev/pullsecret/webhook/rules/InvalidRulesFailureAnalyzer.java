@@ -1,6 +1,5 @@
-package dev.pullsecret.webhook.config;
+package dev.pullsecret.webhook.rules;
 
-import dev.pullsecret.webhook.rules.InvalidRulesException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
