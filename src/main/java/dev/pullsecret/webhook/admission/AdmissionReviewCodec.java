@@ -1,7 +1,7 @@
 package dev.pullsecret.webhook.admission;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.pullsecret.webhook.patch.JsonPatch;
+import dev.pullsecret.webhook.patch.JsonPatchWriter;
 import dev.pullsecret.webhook.text.Text;
 import java.io.ByteArrayOutputStream;
 import java.util.TreeMap;
@@ -29,12 +29,6 @@ public final class AdmissionReviewCodec {
 
   /** Real pods nest about 15 levels deep (managedFields included); 100 leaves room, not risk. */
   private static final int MAX_NESTING_DEPTH = 100;
-
-  /**
-   * A bound on any one warning whatever went into it (the API server itself truncates a warning
-   * over 256 characters): the messages are built to stay under it, this is the net.
-   */
-  static final int MAX_WARNING_CHARS = 512;
 
   private final JsonMapper mapper;
 
@@ -122,9 +116,10 @@ public final class AdmissionReviewCodec {
         json.writeName("warnings");
         json.writeStartArray();
         for (String warning : decision.warnings()) {
-          // Input in a warning is quoted where the warning is made; this is the net under it, as
-          // kubectl prints warnings to a terminal.
-          json.writeString(Text.line(warning, MAX_WARNING_CHARS));
+          // Input in a warning is quoted where the warning is made; this is the net under it (no
+          // control character, whatever a message forgot), as kubectl prints warnings to a
+          // terminal.
+          json.writeString(Text.line(warning, Warnings.MAX_WARNING_CHARS));
         }
         json.writeEndArray();
       }
@@ -132,7 +127,7 @@ public final class AdmissionReviewCodec {
         json.writeStringProperty("patchType", "JSONPatch");
         json.writeName("patch");
         // Standard base64 with padding and no line breaks, as the API server decodes it.
-        byte[] patch = JsonPatch.toJson(decision.patch());
+        byte[] patch = JsonPatchWriter.toJson(decision.patch());
         json.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, patch, 0, patch.length);
       }
       json.writeEndObject();

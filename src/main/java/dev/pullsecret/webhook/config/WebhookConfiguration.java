@@ -3,8 +3,10 @@ package dev.pullsecret.webhook.config;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.rules.RulesFile;
+import dev.pullsecret.webhook.rules.RulesMetrics;
 import dev.pullsecret.webhook.rules.RulesReloader;
 import dev.pullsecret.webhook.rules.RulesStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashSet;
 import org.springframework.context.annotation.Bean;
@@ -19,13 +21,17 @@ class WebhookConfiguration {
     return Clock.systemUTC();
   }
 
+  @Bean
+  RulesMetrics rulesMetrics(MeterRegistry registry) {
+    return new RulesMetrics(registry);
+  }
+
   @Bean(destroyMethod = "close")
-  RulesReloader rulesReloader(
-      WebhookProperties properties, RulesReloader.Listener listener, Clock clock) {
+  RulesReloader rulesReloader(WebhookProperties properties, RulesMetrics metrics, Clock clock) {
     return RulesReloader.start(
         new RulesFile(properties.rules().file()),
         properties.rules().pollInterval(),
-        listener,
+        metrics,
         clock);
   }
 

@@ -81,8 +81,8 @@ public final class AdmissionInvariants {
   /** Five quoted values, each at most 128 characters shown, each escaped to at most 6. */
   private static final int MAX_LOG_LINE = 5 * (6 * Text.MAX_QUOTED_CHARS + 32);
 
-  /** AdmissionReviewCodec's bound, and its "..." mark. */
-  private static final int MAX_WARNING = 512 + 3;
+  /** The API server's bound on one warning (Warnings), and Text.line's "..." mark. */
+  private static final int MAX_WARNING = 256 + 3;
 
   private static void assertPrintable(String what, String text, int bound) {
     assertThat(Text.hasControlCharacter(text))
