@@ -3,6 +3,8 @@ package dev.pullsecret.webhook.admission;
 import com.fasterxml.jackson.annotation.JsonIncludeProperties;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
+import io.fabric8.kubernetes.api.model.GroupVersionKind;
+import io.fabric8.kubernetes.api.model.GroupVersionResource;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -60,8 +62,25 @@ final class PodFields {
   @JsonIncludeProperties({"name", "image", "imagePullPolicy"})
   interface ContainerMixIn {}
 
+  /**
+   * fabric8's objects keep every property they do not know in a map ({@code @JsonAnySetter}): left
+   * open, a {@code kind} or a pull secret reference with a million made-up properties would fill
+   * the heap. So every object bound lists its properties.
+   */
+  @JsonIncludeProperties({"name"})
+  interface LocalObjectReferenceMixIn {}
+
+  @JsonIncludeProperties({"group", "version", "kind"})
+  interface GroupVersionKindMixIn {}
+
+  @JsonIncludeProperties({"group", "version", "resource"})
+  interface GroupVersionResourceMixIn {}
+
   static JsonMapper.Builder bindOnlyReadFields(JsonMapper.Builder builder) {
     return builder
+        .addMixIn(LocalObjectReference.class, LocalObjectReferenceMixIn.class)
+        .addMixIn(GroupVersionKind.class, GroupVersionKindMixIn.class)
+        .addMixIn(GroupVersionResource.class, GroupVersionResourceMixIn.class)
         .addMixIn(Pod.class, PodMixIn.class)
         .addMixIn(ObjectMeta.class, ObjectMetaMixIn.class)
         .addMixIn(PodSpec.class, PodSpecMixIn.class)

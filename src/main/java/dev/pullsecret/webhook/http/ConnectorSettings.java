@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  *   <li>The protocol is {@link DrainingHttp11NioProtocol}: on graceful shutdown the connections
  *       already open keep being answered, with {@code Connection: close}, rather than dropped; and
  *       a request's start (handshake, request line, headers) must arrive within {@code
- *       webhook.read-deadline} ({@link ReadDeadline}).
+ *       webhook.read-deadline} ({@link ConnectionSweep}), and idle connections are closed when
+ *       slots run short.
  * </ul>
  *
  * <p>Only the admission server's factory is customized: the management server (health, metrics)

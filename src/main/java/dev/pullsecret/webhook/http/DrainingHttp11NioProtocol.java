@@ -11,8 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Tomcat's NIO HTTP/1.1 protocol that, on graceful shutdown, keeps answering reviews on the
  * connections already open, each with {@code Connection: close}, instead of refusing them; and that
- * closes connections which take longer than the read deadline to send a request's start ({@link
- * ReadDeadline}).
+ * closes connections which hold a slot without sending ({@link ConnectionSweep}).
  *
  * <p>Spring Boot's graceful shutdown first calls {@link #pause()}, then closes the listening
  * socket. Tomcat's own pause makes every keep-alive connection drop the next request it carries
@@ -32,10 +31,11 @@ public class DrainingHttp11NioProtocol extends Http11NioProtocol {
 
   private volatile boolean draining;
   private Duration readDeadline = Duration.ofSeconds(5);
-  private ScheduledFuture<?> deadlineChecks;
+  private ScheduledFuture<?> sweep;
 
   /**
-   * Set from {@code webhook.read-deadline} by {@link ConnectorSettings}; see {@link ReadDeadline}.
+   * Set from {@code webhook.read-deadline} by {@link ConnectorSettings}; see {@link
+   * ConnectionSweep}.
    */
   public void setReadDeadlineMillis(long millis) {
     this.readDeadline = Duration.ofMillis(millis);
@@ -44,15 +44,15 @@ public class DrainingHttp11NioProtocol extends Http11NioProtocol {
   @Override
   public void start() throws Exception {
     super.start();
-    deadlineChecks =
-        new ReadDeadline(readDeadline)
-            .schedule(getUtilityExecutor(), getEndpoint().getConnections());
+    sweep =
+        new ConnectionSweep(readDeadline)
+            .schedule(getUtilityExecutor(), getEndpoint()::getConnections, this::getMaxConnections);
   }
 
   @Override
   public void stop() throws Exception {
-    if (deadlineChecks != null) {
-      deadlineChecks.cancel(false);
+    if (sweep != null) {
+      sweep.cancel(false);
     }
     super.stop();
   }

@@ -45,9 +45,12 @@ class MemoryBoundTest {
     files = TestServerFiles.create("pullsecret-memory");
     // Memory is the question here, not time: 32 uploads of 3.7 MB on two shared cores can take
     // longer than the 5 s read deadline, and a body refused 408 mid-upload is a clean refusal the
-    // sequential test client cannot read (Tomcat closes the connection while it is still writing).
+    // sequential test client cannot read (Tomcat closes the connection while it is still writing);
+    // the test JVM's own threads may also stall for more than Tomcat's 3 s per-read timeout.
     webhook =
-        WebhookProcess.startAsTheImage(files, Map.of("webhook.read-deadline", "60s"))
+        WebhookProcess.startAsTheImage(
+                files,
+                Map.of("webhook.read-deadline", "60s", "server.tomcat.connection-timeout", "30s"))
             .awaitReady(Duration.ofSeconds(90));
   }
 

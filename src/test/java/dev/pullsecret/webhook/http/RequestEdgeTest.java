@@ -55,6 +55,9 @@ class RequestEdgeTest {
   /** application.properties: server.tomcat.connection-timeout. */
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
 
+  /** application.properties: webhook.read-deadline. */
+  private static final Duration READ_DEADLINE = Duration.ofSeconds(5);
+
   /** How long a test waits for the server to act on a stalled client: the timeout and slack. */
   private static final Duration BOUND = READ_TIMEOUT.plusSeconds(4);
 
@@ -104,6 +107,36 @@ class RequestEdgeTest {
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BOUND);
         assertThat(answer).doesNotStartWith("HTTP/1.1 200").doesNotStartWith("HTTP/1.1 5");
+      }
+    }
+
+    /**
+     * A byte a second never trips the per-read timeout (3 s); the read deadline (5 s, for the whole
+     * request line and headers) cuts the connection off all the same.
+     */
+    @Test
+    void headersSentAByteASecondAreCutOffAtTheReadDeadline() throws Exception {
+      try (SSLSocket socket = tlsSocket()) {
+        OutputStream out = socket.getOutputStream();
+        out.write("POST /mutate HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(US_ASCII));
+        out.flush();
+        long start = System.nanoTime();
+        socket.setSoTimeout(1000);
+        boolean closed = false;
+        for (int i = 0; i < 12 && !closed; i++) { // bounded: 12 s at most
+          try {
+            closed = socket.getInputStream().read() == -1;
+          } catch (SocketTimeoutException e) {
+            out.write('a'); // still open: one more byte, a second after the last
+            out.flush();
+          } catch (SocketException e) {
+            closed = true;
+          }
+        }
+        Duration cutOff = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(closed).isTrue();
+        assertThat(cutOff).isBetween(READ_DEADLINE.minusMillis(500), READ_DEADLINE.plusSeconds(3));
       }
     }
 

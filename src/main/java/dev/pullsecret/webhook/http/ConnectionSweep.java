@@ -8,22 +8,35 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.apache.coyote.AbstractProcessor;
 import org.apache.tomcat.util.net.NioChannel;
+import org.apache.tomcat.util.net.NioEndpoint;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 
 /**
- * One deadline for receiving a request's start: the TLS handshake, the request line and the
- * headers, however the client paces its bytes. Tomcat's connection timeout is per read, so a client
- * sending a byte every two seconds would hold its connection for ever; these connections hold no
- * thread (Tomcat reads headers without blocking) but they hold a connection slot and buffers.
+ * Closes connections that hold a slot without sending, so slots stay free for the API server. Every
+ * {@link #PERIOD} the admission port's open connections are checked:
  *
- * <p>Every {@link #PERIOD} the open connections are checked: one that is still handshaking, or has
- * part of a request and no worker on it, for longer than the deadline is closed. Idle keep-alive
- * connections (between two requests) are left to the keep-alive timeout, and a connection a worker
- * holds is reading its body, which {@link BodyReader} bounds by the same deadline.
+ * <ul>
+ *   <li>One deadline for receiving a request's start: the TLS handshake, the request line and the
+ *       headers, however the client paces its bytes. Tomcat's connection timeout is per read, so a
+ *       client sending a byte every two seconds would hold its connection for ever; such
+ *       connections hold no thread (Tomcat reads headers without blocking) but a slot and buffers.
+ *       One still handshaking, or with part of a request and no worker on it, for longer than the
+ *       deadline is closed. A connection a worker holds is reading its body, which {@link
+ *       BodyReader} bounds by the same deadline.
+ *   <li>When more than three quarters of {@code max-connections} are open, idle keep-alive
+ *       connections (between two requests) that sent nothing for {@link #IDLE_UNDER_PRESSURE} are
+ *       closed; otherwise they are left to the keep-alive timeout (120 s), which the API server's
+ *       pool outlives. Clients that open connections and keep them idle cannot fill the slots.
+ * </ul>
  */
-final class ReadDeadline {
+final class ConnectionSweep {
+
+  /** Idle this long, a keep-alive connection is closed when slots run short. */
+  static final Duration IDLE_UNDER_PRESSURE = Duration.ofSeconds(1);
 
   static final Duration PERIOD = Duration.ofMillis(250);
 
@@ -33,17 +46,30 @@ final class ReadDeadline {
   private final Map<SocketWrapperBase<NioChannel>, Long> handshakingSince =
       new ConcurrentHashMap<>();
 
-  ReadDeadline(Duration deadline) {
+  ConnectionSweep(Duration deadline) {
     this.deadline = deadline;
   }
 
+  /**
+   * Sweeps every {@link #PERIOD}; {@code connections} gives a fresh snapshot of the open
+   * connections each time (Tomcat's {@code getConnections()} copies them).
+   */
   ScheduledFuture<?> schedule(
-      ScheduledExecutorService executor, Set<SocketWrapperBase<NioChannel>> connections) {
+      ScheduledExecutorService executor,
+      Supplier<Set<SocketWrapperBase<NioChannel>>> connections,
+      IntSupplier maxConnections) {
     return executor.scheduleWithFixedDelay(
-        () -> closeOverdue(connections),
+        () -> sweep(connections.get(), maxConnections.getAsInt()),
         PERIOD.toMillis(),
         PERIOD.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  void sweep(Set<SocketWrapperBase<NioChannel>> open, int maxConnections) {
+    closeOverdue(open);
+    if (open.size() > maxConnections / 4 * 3) {
+      closeIdle(open);
+    }
   }
 
   /** Closes the connections past the deadline; returns how many. */
@@ -55,6 +81,23 @@ final class ReadDeadline {
       long since = receivingSince(connection, now);
       if (since != NOT_RECEIVING
           && now - since > deadline.toNanos()
+          && closeIfNoWorker(connection)) {
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  /** Closes the idle keep-alive connections quiet for {@link #IDLE_UNDER_PRESSURE}. */
+  int closeIdle(Set<SocketWrapperBase<NioChannel>> connections) {
+    long quietSince = System.currentTimeMillis() - IDLE_UNDER_PRESSURE.toMillis();
+    int closed = 0;
+    for (SocketWrapperBase<NioChannel> connection : connections) {
+      if (!connection.isClosed()
+          && connection.getSocket().isHandshakeComplete()
+          && connection.getCurrentProcessor() == null
+          && connection instanceof NioEndpoint.NioSocketWrapper nio
+          && nio.getLastRead() < quietSince
           && closeIfNoWorker(connection)) {
         closed++;
       }
