@@ -34,7 +34,7 @@ public final class RulesParser {
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   private static final Set<String> TOP_LEVEL_KEYS = Set.of("pullSecrets", "rules");
-  private static final Set<String> SECRET_KEYS = Set.of("name", "registries");
+  private static final Set<String> SECRET_KEYS = Set.of("name", "registries", "source");
   private static final Set<String> RULE_KEYS =
       Set.of("name", "namespaces", "excludeNamespaces", "pullSecrets", "images", "mode");
 
@@ -131,15 +131,37 @@ public final class RulesParser {
           errors.add(registry, e.getMessage());
         }
       }
+      SecretSource source = node.string("source").map(this::source).orElse(null);
       name.filter(this::validSecretName)
           .ifPresent(
               value -> {
                 if (secretsByName.containsKey(value.text())) {
                   errors.add(value, "pull secret '" + value.text() + "' is declared twice");
                 } else {
-                  secretsByName.put(value.text(), new PullSecret(value.text(), registries));
+                  secretsByName.put(value.text(), new PullSecret(value.text(), registries, source));
                 }
               });
+    }
+
+    /** {@code NAMESPACE/NAME}, or {@code NAME} for a Secret in the webhook's own namespace. */
+    private SecretSource source(YamlValue value) {
+      String text = value.text();
+      int slash = text.indexOf('/');
+      String namespace = slash < 0 ? null : text.substring(0, slash);
+      String name = text.substring(slash + 1);
+      boolean validNamespace =
+          namespace == null || (namespace.length() <= 63 && DNS_LABEL.matcher(namespace).matches());
+      boolean validName = name.length() <= 253 && DNS_SUBDOMAIN.matcher(name).matches();
+      if (!validNamespace || !validName) {
+        errors.add(
+            value,
+            "'"
+                + text
+                + "' is not a source Secret: write NAMESPACE/NAME, or NAME for a Secret in the"
+                + " webhook's own namespace");
+        return null;
+      }
+      return new SecretSource(namespace, name);
     }
 
     private boolean validSecretName(YamlValue name) {
