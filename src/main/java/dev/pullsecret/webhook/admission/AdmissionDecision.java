@@ -99,6 +99,17 @@ public record AdmissionDecision(
         mutation.changes());
   }
 
+  /** This decision with more warnings (given without the prefix). */
+  AdmissionDecision withWarnings(List<String> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    List<String> all = new ArrayList<>();
+    warnings.forEach(w -> all.add(w.substring(WARNING_PREFIX.length())));
+    all.addAll(more);
+    return new AdmissionDecision(uid, reason, patch, all, auditAnnotations, rule, changes);
+  }
+
   public boolean isPatched() {
     return !patch.isEmpty();
   }
