@@ -2,11 +2,13 @@ package dev.pullsecret.webhook.config;
 
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
+import dev.pullsecret.webhook.admission.SecretPresence;
 import dev.pullsecret.webhook.rules.RulesFile;
 import dev.pullsecret.webhook.rules.RulesReloader;
 import dev.pullsecret.webhook.rules.RulesStore;
 import java.time.Clock;
 import java.util.HashSet;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -35,10 +37,12 @@ class WebhookConfiguration {
   }
 
   @Bean
-  AdmissionHandler admissionHandler(RulesStore rules, WebhookProperties properties) {
+  AdmissionHandler admissionHandler(
+      RulesStore rules, WebhookProperties properties, ObjectProvider<SecretPresence> presence) {
     var skipped = new HashSet<>(properties.skipNamespaces());
     skipped.removeIf(String::isBlank);
-    return new AdmissionHandler(rules, skipped);
+    return new AdmissionHandler(
+        rules, skipped, presence.getIfAvailable(() -> SecretPresence.UNKNOWN));
   }
 
   @Bean

@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.files.FilePoller;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +14,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>New content is parsed and validated completely before the store is swapped; refused content
  * leaves the last good rules in force and is reported once per distinct content.
+ *
+ * <p>Content may also be {@linkplain #offer offered} from the rules ConfigMap read through the API
+ * (about a second after an edit, instead of the kubelet's 60–90 s volume sync). While that watch
+ * works, the file is only the fallback: a file change is applied only when the API source is not
+ * live, so the file, which lags, never brings back older rules.
  */
 public final class RulesReloader implements AutoCloseable {
 
@@ -31,6 +37,8 @@ public final class RulesReloader implements AutoCloseable {
   private final Clock clock;
   private FilePoller poller;
   private byte[] lastSeen;
+  private byte[] lastOffered;
+  private volatile BooleanSupplier apiSourceLive = () -> false;
 
   private RulesReloader(RulesFile file, LoadedRules initial, Listener listener, Clock clock) {
     this.file = file;
@@ -80,16 +88,38 @@ public final class RulesReloader implements AutoCloseable {
       return false;
     }
     lastSeen = content;
+    if (apiSourceLive.getAsBoolean()) {
+      return false;
+    }
+    return apply(content, file.path().toString());
+  }
+
+  /**
+   * Offers content read elsewhere (the rules ConfigMap through the API), validated and applied
+   * exactly as the file's; returns true when new rules were put in force.
+   */
+  public synchronized boolean offer(byte[] content, String source) {
+    if (Arrays.equals(content, lastOffered)) {
+      return false;
+    }
+    lastOffered = content;
+    return apply(content, source);
+  }
+
+  /** Whether the API source is live; while it is, file changes are not applied. */
+  public void apiSourceLive(BooleanSupplier live) {
+    this.apiSourceLive = live;
+  }
+
+  private boolean apply(byte[] content, String source) {
+    LoadedRules current = store.get();
+    String digest = RulesFile.digest(content);
+    if (digest.equals(current.digest())) {
+      return false;
+    }
     try {
-      Rules rules = file.parse(content);
-      LoadedRules current = store.get();
-      var next =
-          new LoadedRules(
-              rules,
-              current.generation() + 1,
-              RulesFile.digest(content),
-              clock.instant(),
-              file.path().toString());
+      Rules rules = RulesFile.parse(content, source);
+      var next = new LoadedRules(rules, current.generation() + 1, digest, clock.instant(), source);
       store.replace(next);
       logLoaded(next);
       listener.loaded(next);
