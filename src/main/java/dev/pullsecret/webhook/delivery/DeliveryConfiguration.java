@@ -3,6 +3,8 @@ package dev.pullsecret.webhook.delivery;
 import dev.pullsecret.webhook.admission.SecretPresence;
 import dev.pullsecret.webhook.rules.RulesReloader;
 import dev.pullsecret.webhook.rules.RulesStore;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,7 +30,11 @@ class DeliveryConfiguration {
    */
   @Bean(destroyMethod = "close")
   KubernetesClient kubernetesClient() {
-    return new KubernetesClientBuilder().build();
+    // No retries inside the client: the work queue retries with its own back-off, and a client
+    // retrying for a minute against an unreachable API server would also hold up shutdown.
+    Config config =
+        new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(0).build();
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   @Bean
