@@ -8,6 +8,7 @@ import dev.pullsecret.webhook.mutation.Changes;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.RuleMode;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -65,7 +65,7 @@ final class CopyPlanner {
 
   private CopyState planCopy(
       String namespace, PullSecret secret, Secret source, Secret copy, List<CopyAction> actions) {
-    boolean valid = check.check(source, secret).isEmpty();
+    boolean valid = check.check(source, secret).stream().noneMatch(SourceProblem::error);
     if (!SourceCheck.isPullSecretType(source)) {
       return CopyState.INVALID_SOURCE;
     }

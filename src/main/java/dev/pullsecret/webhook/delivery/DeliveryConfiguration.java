@@ -49,7 +49,7 @@ class DeliveryConfiguration {
         rules,
         settings,
         identity(settings),
-        new BasicSourceCheck(),
+        SourceCheck.CREDENTIALS,
         SecretWrites.of(client),
         registry,
         clock);

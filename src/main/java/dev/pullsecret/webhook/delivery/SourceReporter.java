@@ -57,8 +57,9 @@ final class SourceReporter {
         }
       }
     }
-    metrics.sourceChecked(ref.toString(), problems.size());
-    if (problems.isEmpty()) {
+    metrics.sourceChecked(
+        ref.toString(), (int) problems.stream().filter(SourceProblem::error).count());
+    if (problems.stream().noneMatch(SourceProblem::error)) {
       events.forget(regarding, Reason.SourceInvalid);
       events.forget(regarding, Reason.SourceNotCopied);
       return;

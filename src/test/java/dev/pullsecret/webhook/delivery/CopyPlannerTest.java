@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.delivery;
 import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -21,7 +22,8 @@ import org.yaml.snakeyaml.Yaml;
 class CopyPlannerTest {
 
   static final SecretSource SOURCE = new SecretSource("platform", "dockerhub-creds");
-  static final PullSecret SECRET = new PullSecret("dockerhub-creds", List.of(), SOURCE);
+  static final PullSecret SECRET =
+      new PullSecret("dockerhub-creds", List.of(RegistryPattern.parse("docker.io")), SOURCE);
 
   record Case(
       String name,
@@ -67,7 +69,7 @@ class CopyPlannerTest {
     }
 
     NamespacePlan plan =
-        new CopyPlanner(new BasicSourceCheck())
+        new CopyPlanner(SourceCheck.CREDENTIALS)
             .plan(
                 new NamespaceFacts("team-a", c.terminating()),
                 c.wanted() ? List.of(SECRET) : List.of(),
@@ -93,7 +95,7 @@ class CopyPlannerTest {
       }
     }
     NamespacePlan again =
-        new CopyPlanner(new BasicSourceCheck())
+        new CopyPlanner(SourceCheck.CREDENTIALS)
             .plan(
                 new NamespaceFacts("team-a", c.terminating()),
                 c.wanted() ? List.of(SECRET) : List.of(),
@@ -113,9 +115,23 @@ class CopyPlannerTest {
   static Secret source(String kind) {
     return switch (kind) {
       case "absent" -> null;
-      case "valid" -> pullSecret("kubernetes.io/dockerconfigjson", ".dockerconfigjson", "v1");
-      case "valid-v2" -> pullSecret("kubernetes.io/dockerconfigjson", ".dockerconfigjson", "v2");
-      case "dockercfg" -> pullSecret("kubernetes.io/dockercfg", ".dockercfg", "v1");
+      case "valid" ->
+          pullSecret(
+              "kubernetes.io/dockerconfigjson",
+              ".dockerconfigjson",
+              DockerConfigs.json("v1", false));
+      case "valid-v2" ->
+          pullSecret(
+              "kubernetes.io/dockerconfigjson",
+              ".dockerconfigjson",
+              DockerConfigs.json("v2", false));
+      case "dockercfg" ->
+          pullSecret("kubernetes.io/dockercfg", ".dockercfg", DockerConfigs.json("v1", true));
+      case "other-registry" ->
+          pullSecret(
+              "kubernetes.io/dockerconfigjson",
+              ".dockerconfigjson",
+              "{\"auths\":{\"quay.io\":{\"auth\":\"" + encode("robot:v1") + "\"}}}");
       case "broken" -> pullSecret("kubernetes.io/dockerconfigjson", ".other", "v1");
       case "opaque" -> pullSecret("Opaque", "password", "v1");
       default -> throw new IllegalArgumentException(kind);
@@ -127,6 +143,7 @@ class CopyPlannerTest {
       case "none" -> null;
       case "current" -> made(source("valid"), SECRET);
       case "current-broken" -> made(source("broken"), SECRET);
+      case "current-other-registry" -> made(source("other-registry"), SECRET);
       case "edited" -> {
         Secret copy = made(source("valid"), SECRET);
         copy.getData().put(".dockerconfigjson", encode("by hand"));
@@ -135,7 +152,7 @@ class CopyPlannerTest {
       case "other-source" ->
           made(
               source("valid"),
-              new PullSecret(SECRET.name(), List.of(), new SecretSource("old", "creds")));
+              new PullSecret(SECRET.name(), SECRET.registries(), new SecretSource("old", "creds")));
       default -> throw new IllegalArgumentException(kind);
     };
   }

@@ -161,6 +161,28 @@ class SecretSyncTest {
   }
 
   @Test
+  void copiesAnInvalidPullSecretAnywayAndReportsItOnTheSource() {
+    cluster.admin.secrets().inNamespace(OWN).withName("dockerhub-creds").delete();
+    cluster.createSource(OWN, "dockerhub-creds", "kubernetes.io/dockercfg", "v1");
+    cluster.editSecret(
+        OWN,
+        "dockerhub-creds",
+        s -> {
+          s.getData().put(".dockercfg", DockerConfigs.encode("{\"quay.io\":{\"auth\":\"eDp5\"}}"));
+          return s;
+        });
+    cluster.createNamespace("team-a");
+    Replica replica = leader();
+
+    await().until(() -> replica.gauge("invalid_source") == 1);
+    assertThat(cluster.secret("team-a", "dockerhub-creds")).as("copied anyway").isNotNull();
+    await().until(() -> cluster.events(OWN, "SourceInvalid").size() == 1);
+    assertThat(cluster.events(OWN, "SourceInvalid").getFirst().getNote())
+        .contains("REGISTRY_NOT_COVERED")
+        .doesNotContain("eDp5");
+  }
+
+  @Test
   void skipsATerminatingNamespace() {
     cluster
         .admin

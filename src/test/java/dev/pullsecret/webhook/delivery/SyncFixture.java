@@ -14,13 +14,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -89,7 +87,7 @@ final class SyncFixture implements AutoCloseable {
             reloader.store(),
             settings(),
             identity,
-            new BasicSourceCheck(),
+            SourceCheck.CREDENTIALS,
             writes.apply(client),
             registry,
             Clock.systemUTC());
@@ -147,9 +145,9 @@ final class SyncFixture implements AutoCloseable {
         .toList();
   }
 
+  /** The version of a copy's content (see {@link DockerConfigs}). */
   static String content(Secret secret) {
-    String value = secret.getData().values().iterator().next();
-    return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+    return DockerConfigs.version(secret.getData().values().iterator().next());
   }
 
   static Secret source(String namespace, String name, String type, String content) {
@@ -165,14 +163,19 @@ final class SyncFixture implements AutoCloseable {
   }
 
   private static Secret withContent(Secret secret, String content) {
+    String value =
+        switch (String.valueOf(secret.getType())) {
+          case "kubernetes.io/dockerconfigjson" -> DockerConfigs.json(content, false);
+          case "kubernetes.io/dockercfg" -> DockerConfigs.json(content, true);
+          default -> content;
+        };
     String key =
         switch (String.valueOf(secret.getType())) {
           case "kubernetes.io/dockerconfigjson" -> ".dockerconfigjson";
           case "kubernetes.io/dockercfg" -> ".dockercfg";
           default -> "password";
         };
-    secret.setData(
-        Map.of(key, Base64.getEncoder().encodeToString(content.getBytes(StandardCharsets.UTF_8))));
+    secret.setData(new java.util.HashMap<>(Map.of(key, DockerConfigs.encode(value))));
     return secret;
   }
 
