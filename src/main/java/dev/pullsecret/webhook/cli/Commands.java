@@ -11,7 +11,7 @@ import java.util.function.IntSupplier;
 public final class Commands {
 
   private static final List<Command> ALL =
-      List.of(new ValidateCommand(), new PreviewCommand(), new CertsCommand());
+      List.of(new ValidateCommand(), new PreviewCommand(), new CertsCommand(), new DoctorCommand());
 
   private static final Set<String> HELP = Set.of("help", "--help", "-h");
 

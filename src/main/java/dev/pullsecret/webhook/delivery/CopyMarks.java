@@ -13,21 +13,21 @@ import java.util.TreeMap;
  * annotations naming the source and a hash of the content copied. A Secret without the label is
  * never ours, whatever its name.
  */
-final class CopyMarks {
+public final class CopyMarks {
 
-  static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
-  static final String MANAGED_BY = "pullsecret-webhook";
-  static final String SOURCE_ANNOTATION = "pullsecret.dev/source";
-  static final String HASH_ANNOTATION = "pullsecret.dev/content-hash";
+  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY = "pullsecret-webhook";
+  public static final String SOURCE_ANNOTATION = "pullsecret.dev/source";
+  public static final String HASH_ANNOTATION = "pullsecret.dev/content-hash";
 
   private CopyMarks() {}
 
-  static boolean isOurs(Secret secret) {
+  public static boolean isOurs(Secret secret) {
     var labels = secret.getMetadata().getLabels();
     return labels != null && MANAGED_BY.equals(labels.get(MANAGED_BY_LABEL));
   }
 
-  static String annotation(Secret secret, String key) {
+  public static String annotation(Secret secret, String key) {
     var annotations = secret.getMetadata().getAnnotations();
     return annotations == null ? null : annotations.get(key);
   }
@@ -36,7 +36,7 @@ final class CopyMarks {
    * A hash of what a copy must hold: type and data (keys sorted). Labels and annotations are not
    * content: a copy carries ours, not the source's.
    */
-  static String contentHash(Secret secret) {
+  public static String contentHash(Secret secret) {
     try {
       var sha = MessageDigest.getInstance("SHA-256");
       sha.update(String.valueOf(secret.getType()).getBytes(StandardCharsets.UTF_8));

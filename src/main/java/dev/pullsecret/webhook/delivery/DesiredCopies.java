@@ -7,7 +7,7 @@ import dev.pullsecret.webhook.rules.SecretSource;
 import java.util.List;
 
 /** Which copies a namespace should have under the rules: the delivered secrets of its rule. */
-final class DesiredCopies {
+public final class DesiredCopies {
 
   private DesiredCopies() {}
 
@@ -16,7 +16,7 @@ final class DesiredCopies {
    * webhook's namespace. A source is never its own copy: a rule covering the source's namespace
    * with the source's name wants nothing there.
    */
-  static List<PullSecret> of(Rules rules, String namespace, String ownNamespace) {
+  public static List<PullSecret> of(Rules rules, String namespace, String ownNamespace) {
     return rules.forNamespace(namespace).map(NamespaceRule::pullSecrets).orElse(List.of()).stream()
         .filter(PullSecret::isDelivered)
         .map(s -> new PullSecret(s.name(), s.registries(), s.source().in(ownNamespace)))
