@@ -68,7 +68,11 @@ final class FaultyApiServer implements AutoCloseable {
   }
 
   Fault inject(Predicate<RecordedRequest> matches, int status, int times) {
-    var fault = new Fault(matches, status, status(status), times);
+    return inject(matches, status, "injected fault " + status, times);
+  }
+
+  Fault inject(Predicate<RecordedRequest> matches, int status, String message, int times) {
+    var fault = new Fault(matches, status, status(status, message), times);
     faults.add(fault);
     return fault;
   }
@@ -90,11 +94,11 @@ final class FaultyApiServer implements AutoCloseable {
     return r -> true;
   }
 
-  private static String status(int code) {
+  private static String status(int code, String message) {
     return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":"
         + code
-        + ",\"reason\":\"Injected\",\"message\":\"injected fault "
-        + code
+        + ",\"reason\":\"Injected\",\"message\":\""
+        + message
         + "\"}";
   }
 

@@ -8,8 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.delivery.SyncFixture.Replica;
+import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +97,83 @@ class SyncFaultsTest {
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> cluster.secret("team-a", "dockerhub-creds") != null);
+  }
+
+  @Test
+  void aRulesReloadThatRemovesASecretDuringAReconcileEndsWithoutTheCopy() throws Exception {
+    var creating = new CountDownLatch(1);
+    var release = new CountDownLatch(1);
+    Replica replica =
+        cluster.start(
+            "replica-a",
+            client -> {
+              SecretWrites real = SecretWrites.of(client);
+              return new SecretWrites() {
+                @Override
+                public void create(Secret secret) {
+                  creating.countDown();
+                  awaitLatch(release);
+                  real.create(secret);
+                }
+
+                @Override
+                public void update(Secret secret) {
+                  real.update(secret);
+                }
+
+                @Override
+                public void delete(String namespace, String name) {
+                  real.delete(namespace, name);
+                }
+
+                @Override
+                public Optional<Secret> get(String namespace, String name) {
+                  return real.get(namespace, name);
+                }
+              };
+            });
+    assertThat(creating.await(5, TimeUnit.SECONDS)).as("reconcile under way").isTrue();
+
+    cluster.useRules("delivery/rules-without-dockerhub.yaml");
+    replica.reloader().check();
+    release.countDown();
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                cluster.secret("team-a", "dockerhub-creds") == null
+                    && replica.assembly().states().get("team-a", "dockerhub-creds").isEmpty());
+  }
+
+  private static void awaitLatch(CountDownLatch latch) {
+    try {
+      latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void aNamespaceBeingTerminatedIsNotRetriedInALoop() {
+    var posts = new java.util.concurrent.atomic.AtomicInteger();
+    cluster.server.inject(
+        r -> {
+          boolean create = method("POST", "/namespaces/team-a/secrets").test(r);
+          if (create) {
+            posts.incrementAndGet();
+          }
+          return create;
+        },
+        403,
+        "secrets \\\"dockerhub-creds\\\" is forbidden: unable to create new content in namespace"
+            + " team-a because it is being terminated",
+        -1);
+    Replica replica = cluster.start("replica-a");
+    await().until(() -> posts.get() == 1);
+
+    await().during(Duration.ofMillis(500)).until(() -> posts.get() == 1);
+    assertThat(replica.registry().get("pullsecret.secret.sync.errors").counter().count()).isZero();
   }
 
   @Test
