@@ -9,147 +9,95 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code doctor}: checks the cluster against the rules; non-zero exit when something is wrong. */
-public final class DoctorCommand implements Command {
+/**
+ * {@code doctor}: checks the cluster against the rules (the work is {@link Doctor}'s); exit status
+ * 1 when something is wrong, so that it can run in CI.
+ */
+@Command(
+    name = "doctor",
+    header = "check the cluster: secrets per namespace, caBundle of the registration")
+public final class DoctorCommand extends CliCommand {
 
-  static final String HELP =
-      """
-      NAME
-          doctor - check that every namespace has the pull secrets its rule names
+  @Mixin DebugOption debug;
 
-      SYNOPSIS
-          java -jar target/pullsecret-webhook-*.jar doctor [--context NAME]
-              [--namespace NS] [--rules FILE | --rules-configmap NAME]
-              [--webhook-configuration NAME | --skip-registration]
-              [--cert FILE | --tls-secret NAME]
-              [--skip-namespace NS]... [--debug]
+  @Option(names = "--context", paramLabel = "NAME")
+  String context;
 
-      DESCRIPTION
-          Connects with the usual kubeconfig resolution (KUBECONFIG, then
-          ~/.kube/config, then the pod's service account) and prints, per
-          namespace a rule covers: the rule, each secret it should have, and
-          present / missing / not ours / invalid source / stale / source missing.
-          Sources are checked as the kubelet reads them (type, decoding, auths
-          entries covering each registry the secret is bound to).
-          Then checks that the caBundle of the MutatingWebhookConfiguration
-          matches the serving certificate (from --cert or the TLS Secret).
-          Read-only. Meant for CI: the exit status says whether all is well.
+  @Option(names = "--namespace", paramLabel = "NS")
+  String namespace = "pullsecret-webhook";
 
-      OPTIONS
-          --context NAME                kubeconfig context (default: current)
-          --namespace NS                the webhook's namespace
-                                        (default: pullsecret-webhook)
-          --rules FILE                  rules file (default: the rules ConfigMap)
-          --rules-configmap NAME        (default: pullsecret-webhook-rules,
-                                        key rules.yaml)
-          --webhook-configuration NAME  (default: pullsecret-webhook)
-          --skip-registration           do not check the registration's caBundle
-          --cert FILE                   serving certificate (PEM)
-          --tls-secret NAME             (default: pullsecret-webhook-tls)
-          --skip-namespace NS           never checked (default: kube-system and
-                                        the webhook's namespace); repeatable
-          --debug                       Show the stack trace of failures.
-          -h, --help                    Show this help.
+  @Option(names = "--rules", paramLabel = "FILE")
+  Path rulesFile;
 
-      EXIT STATUS
-          0  every namespace has its secrets and the caBundle matches
-          1  something is missing, not ours, invalid or mismatched
-          2  invalid command line, or the cluster or rules cannot be read
-      """;
+  @Option(names = "--rules-configmap", paramLabel = "NAME")
+  String rulesConfigMap = "pullsecret-webhook-rules";
+
+  @Option(names = "--webhook-configuration", paramLabel = "NAME")
+  String registration = "pullsecret-webhook";
+
+  @Option(names = "--skip-registration")
+  boolean skipRegistration;
+
+  @Option(names = "--cert", paramLabel = "FILE")
+  Path certificate;
+
+  @Option(names = "--tls-secret", paramLabel = "NAME")
+  String tlsSecret = "pullsecret-webhook-tls";
+
+  @Option(names = "--skip-namespace", paramLabel = "NS")
+  List<String> skipped = new ArrayList<>();
 
   @Override
-  public String name() {
-    return "doctor";
-  }
-
-  @Override
-  public String summary() {
-    return "check the cluster: secrets per namespace, caBundle of the registration";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    CommandLine line;
-    try {
-      line =
-          CommandLine.parse(
-              args,
-              Set.of(
-                  "--context",
-                  "--namespace",
-                  "--rules",
-                  "--rules-configmap",
-                  "--webhook-configuration",
-                  "--cert",
-                  "--tls-secret",
-                  "--skip-namespace"),
-              Set.of("--skip-namespace"),
-              Set.of("--debug", "--skip-registration"));
-      if (line.help()) {
-        out.print(HELP);
-        return 0;
-      }
-      if (!line.positionals().isEmpty()) {
-        throw new UsageException("unexpected argument " + line.positionals().getFirst());
-      }
-    } catch (UsageException e) {
-      err.println("doctor: " + e.getMessage() + " (see 'doctor --help')");
-      return 2;
-    }
-    String namespace = line.value("--namespace").orElse("pullsecret-webhook");
-    Config config = Config.autoConfigure(line.value("--context").orElse(null));
+  public Integer call() {
+    PrintWriter out = out();
+    PrintWriter err = err();
+    Config config = Config.autoConfigure(context);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       Rules rules =
-          line.value("--rules").isPresent()
-              ? new RulesFile(Path.of(line.value("--rules").get()))
-                  .parse(new RulesFile(Path.of(line.value("--rules").get())).read())
-              : Doctor.rulesFromConfigMap(
-                  client,
-                  namespace,
-                  line.value("--rules-configmap").orElse("pullsecret-webhook-rules"),
-                  "rules.yaml");
-      Set<String> skipped = new HashSet<>(line.values("--skip-namespace"));
-      if (skipped.isEmpty()) {
-        skipped.addAll(Set.of("kube-system", namespace));
+          rulesFile != null
+              ? new RulesFile(rulesFile).parse(new RulesFile(rulesFile).read())
+              : Doctor.rulesFromConfigMap(client, namespace, rulesConfigMap, "rules.yaml");
+      Set<String> skip = new HashSet<>(skipped);
+      if (skip.isEmpty()) {
+        skip.addAll(Set.of("kube-system", namespace));
       }
-      String registration =
-          line.flag("--skip-registration")
-              ? null
-              : line.value("--webhook-configuration").orElse("pullsecret-webhook");
       var doctor =
           new Doctor(
               namespace,
-              registration,
-              line.value("--cert").map(DoctorCommand::read).orElse(null),
-              line.value("--tls-secret").orElse("pullsecret-webhook-tls"),
-              skipped);
+              skipRegistration ? null : registration,
+              certificate == null ? null : read(certificate),
+              tlsSecret,
+              skip);
       DoctorReport report = doctor.examine(client, rules);
       report.print(out);
+      out.flush();
       return report.isOk() ? 0 : 1;
     } catch (InvalidRulesException e) {
       RulesFiles.report(e, err);
       return 2;
     } catch (RuntimeException e) {
-      err.println("doctor: cannot check the cluster: " + e.getMessage());
-      if (line.flag("--debug")) {
-        e.printStackTrace(err);
-      }
+      debug.failed(err, "doctor: cannot check the cluster: ", e);
       return 2;
     }
   }
 
-  private static byte[] read(String file) {
+  private static byte[] read(Path file) {
     try {
-      return Files.readAllBytes(Path.of(file));
+      return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + file + ": " + e.getMessage());
+      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 }

@@ -4,8 +4,10 @@ import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.admission.SecretPresence;
 import dev.pullsecret.webhook.rules.RulesFile;
+import dev.pullsecret.webhook.rules.RulesMetrics;
 import dev.pullsecret.webhook.rules.RulesReloader;
 import dev.pullsecret.webhook.rules.RulesStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashSet;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,13 +23,17 @@ class WebhookConfiguration {
     return Clock.systemUTC();
   }
 
+  @Bean
+  RulesMetrics rulesMetrics(MeterRegistry registry) {
+    return new RulesMetrics(registry);
+  }
+
   @Bean(destroyMethod = "close")
-  RulesReloader rulesReloader(
-      WebhookProperties properties, RulesReloader.Listener listener, Clock clock) {
+  RulesReloader rulesReloader(WebhookProperties properties, RulesMetrics metrics, Clock clock) {
     return RulesReloader.start(
         new RulesFile(properties.rules().file()),
         properties.rules().pollInterval(),
-        listener,
+        metrics,
         clock);
   }
 

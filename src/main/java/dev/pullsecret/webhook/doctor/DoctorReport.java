@@ -2,7 +2,7 @@ package dev.pullsecret.webhook.doctor;
 
 import dev.pullsecret.webhook.doctor.ClusterCheck.NamespaceFinding;
 import dev.pullsecret.webhook.doctor.ClusterCheck.SecretFinding;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 
 /** Prints what the doctor found, one line per namespace and secret, and a verdict. */
@@ -13,7 +13,7 @@ public record DoctorReport(List<NamespaceFinding> namespaces, List<CaBundleCheck
         && caBundle.stream().allMatch(CaBundleCheck.Result::ok);
   }
 
-  public void print(PrintStream out) {
+  public void print(PrintWriter out) {
     for (NamespaceFinding namespace : namespaces) {
       out.printf("%s (rule %s)%n", namespace.namespace(), namespace.rule());
       for (SecretFinding secret : namespace.secrets()) {

@@ -63,10 +63,31 @@ public final class RulesFile {
     }
   }
 
+  /** Short digest of content, for versions: the first 12 hex digits of its SHA-256. */
   public static String digest(byte[] content) {
+    return HexFormat.of().formatHex(sha256(content), 0, 6);
+  }
+
+  /**
+   * Identifies the file's content now, for a reloader: its whole SHA-256, or why it cannot be read
+   * (reported once until that changes). Never fails.
+   */
+  public String fingerprint() {
     try {
-      byte[] sha = MessageDigest.getInstance("SHA-256").digest(content);
-      return HexFormat.of().formatHex(sha, 0, 6);
+      return fingerprint(read());
+    } catch (InvalidRulesException e) {
+      return "unreadable: " + e.getMessage();
+    }
+  }
+
+  /** Identifies content read elsewhere as {@link #fingerprint()} identifies the file's. */
+  public static String fingerprint(byte[] content) {
+    return HexFormat.of().formatHex(sha256(content));
+  }
+
+  private static byte[] sha256(byte[] content) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(content);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
     }

@@ -1,50 +1,54 @@
 package dev.pullsecret.webhook.rules;
 
-import dev.pullsecret.webhook.files.FilePoller;
+import dev.pullsecret.webhook.files.FileReloader;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@link RulesStore} in step with the rules file, comparing the file's bytes every poll
- * ({@link FilePoller} says why polling).
- *
- * <p>New content is parsed and validated completely before the store is swapped; refused content
- * leaves the last good rules in force and is reported once per distinct content.
+ * Keeps {@link RulesStore} in step with the rules file through a {@link FileReloader}: new content
+ * is parsed and validated completely before the store is swapped; refused content leaves the last
+ * good rules in force and is reported once per distinct content.
  *
  * <p>Content may also be {@linkplain #offer offered} from the rules ConfigMap read through the API
- * (about a second after an edit, instead of the kubelet's 60–90 s volume sync). While that watch
- * works, the file is only the fallback: a file change is applied only when the API source is not
- * live, so the file, which lags, never brings back older rules.
+ * (about a second after an edit, instead of the kubelet's 60-90 s volume sync), and goes through
+ * the same checks and last-good logic. While that watch is live the file is only the fallback: a
+ * file content first seen while the watch was live is never applied, so the file, which lags,
+ * cannot bring back older rules; a file change made while the API cannot be reached is applied as
+ * usual.
  */
 public final class RulesReloader implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RulesReloader.class);
 
   /** Told about every attempt to load new content, e.g. to count reloads in metrics. */
-  public interface Listener {
-    void loaded(LoadedRules rules);
+  public interface Listener extends FileReloader.Listener<LoadedRules, InvalidRulesException> {}
 
-    void refused(InvalidRulesException error);
-  }
-
-  private final RulesFile file;
+  private final FileReloader<LoadedRules, InvalidRulesException> reloader;
   private final RulesStore store;
-  private final Listener listener;
   private final Clock clock;
-  private FilePoller poller;
-  private byte[] lastSeen;
-  private byte[] lastOffered;
   private volatile BooleanSupplier apiSourceLive = () -> false;
 
-  private RulesReloader(RulesFile file, LoadedRules initial, Listener listener, Clock clock) {
-    this.file = file;
-    this.store = new RulesStore(initial);
-    this.listener = listener;
+  /**
+   * The digest last handed to the reloader, from the file or an offer; guarded by {@code reloader}.
+   */
+  private String handedOut;
+
+  /** The file's digest while the API source was live; guarded by {@code reloader}. */
+  private String fileWhileLive;
+
+  private RulesReloader(RulesFile file, Listener listener, Clock clock) {
     this.clock = clock;
+    this.reloader =
+        new FileReloader<>(
+            new Source(this, file, clock),
+            InvalidRulesException.class,
+            FileReloader.Refusal.AT_ONCE,
+            List.of(new Log(this), listener));
+    this.store = new RulesStore(reloader.start());
   }
 
   /**
@@ -53,23 +57,14 @@ public final class RulesReloader implements AutoCloseable {
    */
   public static RulesReloader start(
       RulesFile file, Duration interval, Listener listener, Clock clock) {
-    byte[] content = file.read();
-    Rules rules = file.parse(content);
-    var initial =
-        new LoadedRules(
-            rules, 1, RulesFile.digest(content), clock.instant(), file.path().toString());
-    var reloader = new RulesReloader(file, initial, listener, clock);
-    reloader.lastSeen = content;
-    logLoaded(initial);
-    listener.loaded(initial);
-    reloader.poller =
-        FilePoller.start(
-            "rules-reloader",
-            "webhook.rules.poll-interval",
-            interval,
-            () -> "the rules file " + file.path(),
-            reloader::check);
-    return reloader;
+    var rules = new RulesReloader(file, listener, clock);
+    rules.reloader.watch(
+        "rules-reloader",
+        "webhook.rules.poll-interval",
+        interval,
+        "the rules file " + file.path(),
+        rules.store::replace);
+    return rules;
   }
 
   public RulesStore store() {
@@ -77,33 +72,30 @@ public final class RulesReloader implements AutoCloseable {
   }
 
   /** Checks the file now; returns true when new rules were put in force. */
-  public synchronized boolean check() {
-    byte[] content;
-    try {
-      content = file.read();
-    } catch (InvalidRulesException e) {
-      return refuse(e, null);
-    }
-    if (Arrays.equals(content, lastSeen)) {
-      return false;
-    }
-    lastSeen = content;
-    if (apiSourceLive.getAsBoolean()) {
-      return false;
-    }
-    return apply(content, file.path().toString());
+  public boolean check() {
+    return reloader.check();
   }
 
   /**
-   * Offers content read elsewhere (the rules ConfigMap through the API), validated and applied
+   * Offers rules read elsewhere (the rules ConfigMap through the API), validated and applied
    * exactly as the file's; returns true when new rules were put in force.
+   *
+   * @param source names where the content comes from, in logs and error locations
    */
-  public synchronized boolean offer(byte[] content, String source) {
-    if (Arrays.equals(content, lastOffered)) {
-      return false;
+  public boolean offer(byte[] content, String source) {
+    String digest = RulesFile.fingerprint(content);
+    synchronized (reloader) {
+      handedOut = digest;
+      return reloader.offer(
+          digest,
+          previous ->
+              new LoadedRules(
+                  RulesFile.parse(content, source),
+                  previous.generation() + 1,
+                  RulesFile.digest(content),
+                  clock.instant(),
+                  source));
     }
-    lastOffered = content;
-    return apply(content, source);
   }
 
   /** Whether the API source is live; while it is, file changes are not applied. */
@@ -111,54 +103,72 @@ public final class RulesReloader implements AutoCloseable {
     this.apiSourceLive = live;
   }
 
-  private boolean apply(byte[] content, String source) {
-    LoadedRules current = store.get();
-    String digest = RulesFile.digest(content);
-    if (digest.equals(current.digest())) {
-      return false;
-    }
-    try {
-      Rules rules = RulesFile.parse(content, source);
-      var next = new LoadedRules(rules, current.generation() + 1, digest, clock.instant(), source);
-      store.replace(next);
-      logLoaded(next);
-      listener.loaded(next);
-      return true;
-    } catch (InvalidRulesException e) {
-      return refuse(e, content);
-    }
-  }
-
-  private boolean refuse(InvalidRulesException error, byte[] content) {
-    if (content == null) {
-      // An unreadable file is reported once until it becomes readable again.
-      if (lastSeen == null) {
-        return false;
+  /**
+   * The file's digest as the reloader should see it: unchanged while the API source is live, and
+   * afterwards until the file changes again.
+   */
+  private String fileDigest(String file) {
+    synchronized (reloader) {
+      if (apiSourceLive.getAsBoolean()) {
+        fileWhileLive = file;
       }
-      lastSeen = null;
+      if (handedOut != null && file.equals(fileWhileLive)) {
+        return handedOut;
+      }
+      fileWhileLive = null;
+      handedOut = file;
+      return file;
     }
-    LoadedRules current = store.get();
-    log.error(
-        "Refused new rules from {}; keeping rules {} loaded at {}. {}",
-        error.source(),
-        current.version(),
-        current.loadedAt(),
-        error.getMessage());
-    listener.refused(error);
-    return false;
   }
 
-  private static void logLoaded(LoadedRules loaded) {
-    log.info(
-        "Rules {} in force from {}: {} pull secret(s), {} rule(s)",
-        loaded.version(),
-        loaded.source(),
-        loaded.rules().pullSecrets().size(),
-        loaded.rules().rules().size());
+  /** The rules file, read and parsed; the generation counts the loads. */
+  private record Source(RulesReloader rules, RulesFile file, Clock clock)
+      implements FileReloader.Source<LoadedRules> {
+
+    @Override
+    public String digest() {
+      return rules.fileDigest(file.fingerprint());
+    }
+
+    @Override
+    public LoadedRules load(LoadedRules previous) {
+      byte[] content = file.read();
+      return new LoadedRules(
+          file.parse(content),
+          previous == null ? 1 : previous.generation() + 1,
+          RulesFile.digest(content),
+          clock.instant(),
+          file.path().toString());
+    }
   }
 
   @Override
   public void close() {
-    poller.close();
+    reloader.close();
+  }
+
+  /** The log lines of loads and refusals. */
+  private record Log(RulesReloader rules) implements Listener {
+
+    @Override
+    public void loaded(LoadedRules loaded) {
+      log.info(
+          "Rules {} in force from {}: {} pull secret(s), {} rule(s)",
+          loaded.version(),
+          loaded.source(),
+          loaded.rules().pullSecrets().size(),
+          loaded.rules().rules().size());
+    }
+
+    @Override
+    public void refused(InvalidRulesException error) {
+      LoadedRules current = rules.reloader.get();
+      log.error(
+          "Refused new rules from {}; keeping rules {} loaded at {}. {}",
+          error.source(),
+          current.version(),
+          current.loadedAt(),
+          error.getMessage());
+    }
   }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -83,6 +84,7 @@ final class KubeObjects {
           Map.entry("v1/Service", Service.class),
           Map.entry("v1/Pod", Pod.class),
           Map.entry("apps/v1/Deployment", Deployment.class),
+          Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
           Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
           Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
           Map.entry(
@@ -97,7 +99,8 @@ final class KubeObjects {
       List.of(
           "cert-manager.io/v1/Issuer",
           "cert-manager.io/v1/Certificate",
-          "monitoring.coreos.com/v1/ServiceMonitor");
+          "monitoring.coreos.com/v1/ServiceMonitor",
+          "monitoring.coreos.com/v1/PrometheusRule");
 
   private KubeObjects() {}
 

@@ -3,13 +3,13 @@ package dev.pullsecret.webhook.doctor;
 import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pullsecret.webhook.cli.Commands;
+import dev.pullsecret.webhook.cli.Cli;
 import dev.pullsecret.webhook.delivery.CopyMarks;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.TestServerFiles;
-import dev.pullsecret.webhook.tls.CertificateSet;
-import dev.pullsecret.webhook.tls.PemFiles;
+import dev.pullsecret.webhook.tls.issuing.CertificateSet;
+import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -19,8 +19,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -99,9 +97,9 @@ class DoctorTest {
     assertThat(report.namespaces()).extracting(n -> n.namespace()).doesNotContain("other", OWN);
     assertThat(report.caBundle()).allMatch(CaBundleCheck.Result::ok);
     assertThat(report.isOk()).isFalse();
-    var text = new ByteArrayOutputStream();
-    report.print(new PrintStream(text, true, StandardCharsets.UTF_8));
-    assertThat(text.toString(StandardCharsets.UTF_8))
+    var text = new java.io.StringWriter();
+    report.print(new java.io.PrintWriter(text, true));
+    assertThat(text.toString())
         .contains("team-theirs (rule teams)")
         .containsPattern("FAIL dockerhub-creds +not ours")
         .contains("corp-source: WRONG_TYPE")
@@ -128,7 +126,7 @@ class DoctorTest {
       String[] args = {
         "doctor", "--skip-registration", "--rules", "src/test/resources/delivery/doctor-rules.yaml"
       };
-      assertThat(Commands.find(args).orElseThrow().getAsInt()).isEqualTo(1);
+      assertThat(Cli.run(args)).isEqualTo(1);
 
       client.secrets().inNamespace("team-theirs").withName("dockerhub-creds").delete();
       Secret copy = pullSecret("team-missing", "dockerhub-creds", HUB_CONFIG);
@@ -144,7 +142,7 @@ class DoctorTest {
       corp.getMetadata().setLabels(Map.of(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY));
       create(corp);
 
-      assertThat(Commands.find(args).orElseThrow().getAsInt()).isEqualTo(0);
+      assertThat(Cli.run(args)).isEqualTo(0);
     } finally {
       System.clearProperty("kubernetes.master");
       System.clearProperty("kubernetes.auth.tryKubeConfig");
