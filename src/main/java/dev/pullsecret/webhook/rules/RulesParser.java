@@ -29,9 +29,9 @@ public final class RulesParser {
   /** A rules file is a few KiB; a much larger one is a mistake, not a configuration. */
   public static final int MAX_CHARACTERS = 1024 * 1024;
 
-  private static final Pattern DNS_SUBDOMAIN =
+  static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   private static final Set<String> TOP_LEVEL_KEYS = Set.of("pullSecrets", "rules");
   private static final Set<String> SECRET_KEYS = Set.of("name", "registries", "source");
@@ -131,7 +131,8 @@ public final class RulesParser {
           errors.add(registry, e.getMessage());
         }
       }
-      SecretSource source = node.string("source").map(this::source).orElse(null);
+      SecretSource source =
+          node.string("source").map(v -> SecretSource.read(v, errors)).orElse(null);
       name.filter(this::validSecretName)
           .ifPresent(
               value -> {
@@ -141,27 +142,6 @@ public final class RulesParser {
                   secretsByName.put(value.text(), new PullSecret(value.text(), registries, source));
                 }
               });
-    }
-
-    /** {@code NAMESPACE/NAME}, or {@code NAME} for a Secret in the webhook's own namespace. */
-    private SecretSource source(YamlValue value) {
-      String text = value.text();
-      int slash = text.indexOf('/');
-      String namespace = slash < 0 ? null : text.substring(0, slash);
-      String name = text.substring(slash + 1);
-      boolean validNamespace =
-          namespace == null || (namespace.length() <= 63 && DNS_LABEL.matcher(namespace).matches());
-      boolean validName = name.length() <= 253 && DNS_SUBDOMAIN.matcher(name).matches();
-      if (!validNamespace || !validName) {
-        errors.add(
-            value,
-            "'"
-                + text
-                + "' is not a source Secret: write NAMESPACE/NAME, or NAME for a Secret in the"
-                + " webhook's own namespace");
-        return null;
-      }
-      return new SecretSource(namespace, name);
     }
 
     private boolean validSecretName(YamlValue name) {
