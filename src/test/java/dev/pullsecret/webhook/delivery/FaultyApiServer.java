@@ -39,6 +39,7 @@ final class FaultyApiServer implements AutoCloseable {
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private final AtomicInteger calls = new AtomicInteger();
   private final KubernetesMockServer server;
+  private volatile long delayMillis;
 
   FaultyApiServer() {
     var crud = new KubernetesCrudDispatcher();
@@ -48,6 +49,14 @@ final class FaultyApiServer implements AutoCloseable {
           public MockResponse dispatch(RecordedRequest request) {
             if (!String.valueOf(request.getPath()).contains("watch=true")) {
               calls.incrementAndGet();
+            }
+            if (delayMillis > 0) {
+              // A slow API server: the server's thread answers late.
+              try {
+                Thread.sleep(delayMillis);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
             }
             for (Fault fault : faults) {
               if (fault.matches.test(request) && fault.remaining.getAndDecrement() != 0) {
@@ -75,6 +84,11 @@ final class FaultyApiServer implements AutoCloseable {
     var fault = new Fault(matches, status, status(status, message), times);
     faults.add(fault);
     return fault;
+  }
+
+  /** Every answer comes {@code delay} late (0: at once). */
+  void slow(java.time.Duration delay) {
+    delayMillis = delay.toMillis();
   }
 
   void remove(Fault fault) {

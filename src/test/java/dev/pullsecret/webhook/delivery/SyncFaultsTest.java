@@ -58,6 +58,21 @@ class SyncFaultsTest {
   }
 
   @Test
+  void aSlowApiServerDelaysCopiesButNeverTheAnswersFromTheCache() {
+    cluster.server.slow(Duration.ofMillis(300));
+    Replica replica = cluster.start("replica-a");
+
+    long asked = System.nanoTime();
+    replica.assembly().presence().isMissing("team-a", "dockerhub-creds");
+    assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofMillis(100));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> cluster.secret("team-a", "dockerhub-creds") != null);
+    cluster.server.slow(Duration.ZERO);
+  }
+
+  @Test
   void keepsSyncingAfterWatchesExpireWith410Gone() {
     Replica replica = cluster.start("replica-a");
     await().until(() -> replica.gauge("synced") == 1);
