@@ -8,6 +8,7 @@ import dev.pullsecret.webhook.mutation.Changes;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.RuleMode;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,6 +95,17 @@ public record AdmissionDecision(
         mutation.isEmpty() ? Map.of() : auditAnnotations(mutation, rulesVersion, RuleMode.AUDIT),
         mutation.rule(),
         mutation.changes());
+  }
+
+  /** This decision with more warnings (given without the prefix). */
+  AdmissionDecision withWarnings(List<String> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    List<String> all = new ArrayList<>();
+    warnings.forEach(w -> all.add(w.substring(WARNING_PREFIX.length())));
+    all.addAll(more);
+    return new AdmissionDecision(uid, reason, patch, all, auditAnnotations, rule, changes);
   }
 
   public boolean isPatched() {

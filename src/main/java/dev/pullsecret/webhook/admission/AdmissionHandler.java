@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.admission;
 
+import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.mutation.PodMutator;
@@ -8,6 +9,7 @@ import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.RuleMode;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -32,10 +34,17 @@ public final class AdmissionHandler {
   private final Supplier<LoadedRules> rules;
   private final Set<String> skippedNamespaces;
   private final PodMutator mutator = new PodMutator();
+  private final SecretPresence presence;
 
   public AdmissionHandler(Supplier<LoadedRules> rules, Set<String> skippedNamespaces) {
+    this(rules, skippedNamespaces, SecretPresence.UNKNOWN);
+  }
+
+  public AdmissionHandler(
+      Supplier<LoadedRules> rules, Set<String> skippedNamespaces, SecretPresence presence) {
     this.rules = rules;
     this.skippedNamespaces = Set.copyOf(skippedNamespaces);
+    this.presence = presence;
   }
 
   public AdmissionDecision decide(AdmissionRequest request) {
@@ -90,9 +99,17 @@ public final class AdmissionHandler {
       return AdmissionDecision.allowed(uid, Reason.NO_RULE);
     }
     Mutation mutation = mutator.mutate(pod, rule.get(), scope);
-    return rule.get().mode() == RuleMode.AUDIT
-        ? AdmissionDecision.audited(uid, mutation, loaded.version())
-        : AdmissionDecision.mutated(uid, mutation, loaded.version());
+    AdmissionDecision decision =
+        rule.get().mode() == RuleMode.AUDIT
+            ? AdmissionDecision.audited(uid, mutation, loaded.version())
+            : AdmissionDecision.mutated(uid, mutation, loaded.version());
+    List<String> injected =
+        mutation.changes().stream()
+            .filter(SecretInjected.class::isInstance)
+            .map(c -> ((SecretInjected) c).secret())
+            .toList();
+    return decision.withWarnings(
+        MissingSecretWarnings.of(presence, namespace, rule.get(), pod, injected));
   }
 
   private static Set<String> ephemeralContainerNames(Pod pod) {

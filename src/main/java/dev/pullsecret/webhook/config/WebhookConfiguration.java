@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.config;
 
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
+import dev.pullsecret.webhook.admission.SecretPresence;
 import dev.pullsecret.webhook.rules.RulesFile;
 import dev.pullsecret.webhook.rules.RulesMetrics;
 import dev.pullsecret.webhook.rules.RulesReloader;
@@ -9,6 +10,7 @@ import dev.pullsecret.webhook.rules.RulesStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashSet;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -41,10 +43,12 @@ class WebhookConfiguration {
   }
 
   @Bean
-  AdmissionHandler admissionHandler(RulesStore rules, WebhookProperties properties) {
+  AdmissionHandler admissionHandler(
+      RulesStore rules, WebhookProperties properties, ObjectProvider<SecretPresence> presence) {
     var skipped = new HashSet<>(properties.skipNamespaces());
     skipped.removeIf(String::isBlank);
-    return new AdmissionHandler(rules, skipped);
+    return new AdmissionHandler(
+        rules, skipped, presence.getIfAvailable(() -> SecretPresence.UNKNOWN));
   }
 
   @Bean
