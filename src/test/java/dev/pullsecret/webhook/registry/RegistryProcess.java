@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.pullsecret.webhook.tls.CertificateGenerator;
+import dev.pullsecret.webhook.tls.CertificateSet;
 import dev.pullsecret.webhook.tls.CertificateSpec;
 import dev.pullsecret.webhook.tls.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.PemFiles;
@@ -58,6 +59,11 @@ final class RegistryProcess implements AutoCloseable {
 
   /** A registry whose pulls and pushes need {@code user}'s basic credential. */
   static RegistryProcess withHtpasswd(Path dir, String user, String password) {
+    return withHtpasswd(dir, certificates(KeyAlgorithm.ECDSA_P256), user, password);
+  }
+
+  static RegistryProcess withHtpasswd(
+      Path dir, CertificateSet certificates, String user, String password) {
     byte[] salt = new byte[16];
     new SecureRandom().nextBytes(salt);
     // Cost 4, the lowest bcrypt allows: the tests authenticate often and prove nothing by waiting.
@@ -65,6 +71,7 @@ final class RegistryProcess implements AutoCloseable {
     write(dir.resolve("htpasswd"), user + ":" + hash + "\n");
     return start(
         dir,
+        certificates,
         """
         auth:
           htpasswd:
@@ -74,10 +81,15 @@ final class RegistryProcess implements AutoCloseable {
             .formatted(dir.resolve("htpasswd")));
   }
 
-  /** A registry that trusts tokens signed by the key of {@code signingCert} (PEM file). */
-  static RegistryProcess withTokenAuth(Path dir, String realm, String service, Path signingCert) {
+  /**
+   * A registry that sends clients to {@code realm} for tokens and trusts those signed by a key
+   * whose certificate chains to the CA of {@code certificates} (which also serve its TLS).
+   */
+  static RegistryProcess withTokenAuth(
+      Path dir, CertificateSet certificates, String realm, String service) {
     return start(
         dir,
+        certificates,
         """
         auth:
           token:
@@ -86,21 +98,26 @@ final class RegistryProcess implements AutoCloseable {
             issuer: test-issuer
             rootcertbundle: %s
         """
-            .formatted(realm, service, signingCert));
+            .formatted(realm, service, dir.resolve(PemFiles.CA_CRT)));
   }
 
-  private static RegistryProcess start(Path dir, String auth) {
+  /** A CA and a certificate for localhost and 127.0.0.1, from the project's own generator. */
+  static CertificateSet certificates(KeyAlgorithm algorithm) {
+    var spec =
+        new CertificateSpec(
+            "registry",
+            "test",
+            List.of("localhost"),
+            List.of("127.0.0.1"),
+            Duration.ofDays(1),
+            algorithm);
+    return CertificateGenerator.generate(spec, Clock.systemUTC());
+  }
+
+  private static RegistryProcess start(Path dir, CertificateSet certificates, String auth) {
     requireBinary();
     try {
-      var spec =
-          new CertificateSpec(
-              "registry",
-              "test",
-              List.of("localhost"),
-              List.of("127.0.0.1"),
-              Duration.ofDays(1),
-              KeyAlgorithm.ECDSA_P256);
-      PemFiles.write(CertificateGenerator.generate(spec, Clock.systemUTC()), dir, true);
+      PemFiles.write(certificates, dir, true);
       Files.createDirectories(dir.resolve("storage"));
       Path config = dir.resolve("config.yml");
       write(
