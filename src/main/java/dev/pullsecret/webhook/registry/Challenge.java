@@ -61,7 +61,7 @@ record Challenge(String scheme, Map<String, String> params) {
           break;
         }
         in.skip(" \t");
-        String value = in.peek() == '"' ? in.quoted() : in.token();
+        String value = in.peek() == '"' ? in.quoted() : in.bare();
         if (value == null) {
           challenges.add(new Challenge(scheme.toLowerCase(Locale.ROOT), params));
           return challenges;
@@ -111,6 +111,18 @@ record Challenge(String scheme, Map<String, String> params) {
     String token() {
       int start = at;
       while (at < text.length() && isTchar(text.charAt(at))) {
+        at++;
+      }
+      return text.substring(start, at);
+    }
+
+    /**
+     * An unquoted value. RFC 9110 allows only a token, but a URL is not one and some servers send
+     * {@code realm=https://...} unquoted: read up to the next comma or space instead.
+     */
+    String bare() {
+      int start = at;
+      while (at < text.length() && ", \t".indexOf(text.charAt(at)) < 0) {
         at++;
       }
       return text.substring(start, at);
