@@ -4,16 +4,15 @@ import dev.pullsecret.webhook.mutation.Change;
 import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
 import dev.pullsecret.webhook.mutation.Change.PullPolicySet;
 import dev.pullsecret.webhook.mutation.Change.SecretInjected;
+import dev.pullsecret.webhook.mutation.Changes;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.RuleMode;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * What the webhook answers to one review. Every decision admits the pod ({@code allowed: true}):
@@ -36,7 +35,7 @@ public record AdmissionDecision(
 
   public AdmissionDecision {
     patch = List.copyOf(patch);
-    warnings = warnings.stream().map(w -> WARNING_PREFIX + w).toList();
+    warnings = warnings.stream().map(w -> Warnings.cut(WARNING_PREFIX + w)).toList();
     auditAnnotations = Collections.unmodifiableMap(new LinkedHashMap<>(auditAnnotations));
     changes = List.copyOf(changes);
   }
@@ -61,16 +60,15 @@ public record AdmissionDecision(
           uid,
           Reason.NOT_PATCHED,
           List.of(),
-          mutation.warnings(),
+          Warnings.of(mutation.warnings(), List.of(), ""),
           Map.of(),
           mutation.rule(),
           List.of());
     }
-    List<String> warnings = new ArrayList<>(mutation.warnings());
-    mutation.changes().stream()
-        .filter(c -> !(c instanceof SecretInjected))
-        .map(Change::describe)
-        .forEach(warnings::add);
+    // Injected secrets are the webhook's ordinary job; only rewrites deserve a word.
+    List<Change> told =
+        mutation.changes().stream().filter(c -> !(c instanceof SecretInjected)).toList();
+    List<String> warnings = Warnings.of(mutation.warnings(), told, "");
     return new AdmissionDecision(
         uid,
         Reason.PATCHED,
@@ -86,9 +84,8 @@ public record AdmissionDecision(
    * told to the user and the audit log, so a rule can be rolled out and watched before it acts.
    */
   public static AdmissionDecision audited(String uid, Mutation mutation, String rulesVersion) {
-    List<String> warnings = new ArrayList<>(mutation.warnings());
     String prefix = "audit mode, rule " + mutation.rule() + " would have: ";
-    mutation.changes().forEach(c -> warnings.add(prefix + c.describe()));
+    List<String> warnings = Warnings.of(mutation.warnings(), mutation.changes(), prefix);
     return new AdmissionDecision(
         uid,
         mutation.isEmpty() ? Reason.NOT_PATCHED : Reason.AUDITED,
@@ -121,6 +118,9 @@ public record AdmissionDecision(
     return audit;
   }
 
+  /** Audit annotations are stored with every audit event: a few items and a count suffice. */
+  private static final int MAX_AUDIT_ITEMS = 10;
+
   private static <T extends Change> void putJoined(
       Map<String, String> audit,
       String key,
@@ -128,12 +128,7 @@ public record AdmissionDecision(
       Class<T> type,
       Function<T, String> text,
       String separator) {
-    String joined =
-        mutation.changes().stream()
-            .filter(type::isInstance)
-            .map(type::cast)
-            .map(text)
-            .collect(Collectors.joining(separator));
+    String joined = Changes.joined(mutation.changes(), type, text, separator, MAX_AUDIT_ITEMS);
     if (!joined.isEmpty()) {
       audit.put(key, joined);
     }

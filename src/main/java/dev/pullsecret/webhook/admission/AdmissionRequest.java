@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 /**
  * The parts of an admission.k8s.io/v1 request the webhook uses. {@code object} is decoded directly
  * as a Pod (fabric8's polymorphic decoding buffers the object as a tree first), and fields the
- * webhook never reads, such as {@code oldObject} and {@code userInfo}, are skipped unparsed.
+ * webhook never reads, such as {@code userInfo} and {@code options}, are skipped unparsed. {@code
+ * oldObject} is read (with the same pod fields only): on the ephemeralcontainers subresource it
+ * tells which ephemeral containers already existed and so may not be changed.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record AdmissionRequest(

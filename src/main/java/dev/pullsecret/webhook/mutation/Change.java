@@ -1,5 +1,7 @@
 package dev.pullsecret.webhook.mutation;
 
+import dev.pullsecret.webhook.image.ImageReference;
+
 /** What a mutation did, in words a platform engineer reads in warnings, logs and annotations. */
 public sealed interface Change {
 
@@ -16,9 +18,10 @@ public sealed interface Change {
   /**
    * A container's image was rewritten.
    *
+   * @param from the image as the pod was sent
    * @param why what the rule did, e.g. {@code pinned latest to 1.27.3, mirrored docker.io}
    */
-  record ImageRewritten(PodContainer container, String from, String to, String why)
+  record ImageRewritten(PodContainer container, String from, ImageReference to, String why)
       implements Change {
     @Override
     public String describe() {

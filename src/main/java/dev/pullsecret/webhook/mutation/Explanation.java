@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.stream.Collectors;
 
 /**
  * The annotation a mutated pod carries, saying which rule did what, so that "why does my pod have
@@ -44,18 +43,16 @@ public final class Explanation {
     return PatchOperation.add(PatchOperation.pointer("metadata", "annotations", ANNOTATION), value);
   }
 
+  /** Enough to say what happened; a pod with more changed containers gets a count of the rest. */
+  private static final int MAX_ITEMS = 20;
+
   private static <T extends Change> void part(
       StringJoiner text,
       String name,
       List<Change> changes,
       Class<T> type,
       java.util.function.Function<T, String> item) {
-    String items =
-        changes.stream()
-            .filter(type::isInstance)
-            .map(type::cast)
-            .map(item)
-            .collect(Collectors.joining(","));
+    String items = Changes.joined(changes, type, item, ",", MAX_ITEMS);
     if (!items.isEmpty()) {
       text.add(name + "=" + items);
     }

@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.patch.PatchOperation;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,44 +18,5 @@ public record Mutation(
 
   public boolean isEmpty() {
     return operations.isEmpty();
-  }
-
-  /** Collects the work of the mutators of one pass. */
-  static final class Builder {
-    private final String rule;
-    private final List<PatchOperation> operations = new ArrayList<>();
-    private final List<Change> changes = new ArrayList<>();
-    private final List<String> warnings = new ArrayList<>();
-
-    Builder(String rule) {
-      this.rule = rule;
-    }
-
-    /** Records one patch operation and the changes it makes (one operation may make several). */
-    void apply(PatchOperation operation, List<Change> madeChanges) {
-      operations.add(operation);
-      changes.addAll(madeChanges);
-    }
-
-    /** An operation that records the pass itself (the explanation), not a change of its own. */
-    void annotate(PatchOperation operation) {
-      operations.add(operation);
-    }
-
-    boolean hasChanges() {
-      return !changes.isEmpty();
-    }
-
-    List<Change> changes() {
-      return changes;
-    }
-
-    void warn(String warning) {
-      warnings.add(warning);
-    }
-
-    Mutation build() {
-      return new Mutation(rule, operations, changes, warnings);
-    }
   }
 }

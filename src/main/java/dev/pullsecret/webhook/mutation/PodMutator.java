@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.mutation;
 
-import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -8,13 +7,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The mutation core: a pure function of (pod, rule, scope) to patch operations. No I/O, no
- * framework, no shared state, so it is tested with plain tables and benchmarked in isolation.
+ * The mutation core: (pod, rule, scope) in, patch operations out. No I/O and no framework, so it is
+ * tested with plain tables and benchmarked in isolation. Its only state is a bounded memo of parsed
+ * image references, which changes no answer.
  *
- * <p>One pass: rewrite images where the rule says so, then add the pull secrets the (rewritten)
- * images need, so a secret bound to a mirror registry follows the images sent there.
+ * <p>One pass runs the {@link #STEPS} in order over the pod as the earlier steps left it, then
+ * writes every change once: each step sees rewritten images, so the pull policy is decided for the
+ * image the pod will really pull and a secret bound to a mirror follows the images sent there.
  */
 public final class PodMutator {
+
+  /** The steps of a pass, in order. A new step is one class and one line here. */
+  private static final List<MutationStep> STEPS =
+      List.of(new ImageRewriter(), new PullPolicyDecider(), new PullSecretInjector());
 
   private final ParsedImages parsedImages = new ParsedImages();
 
@@ -24,35 +29,35 @@ public final class PodMutator {
 
   public Mutation mutate(Pod pod, NamespaceRule rule, MutationScope scope) {
     PodSpec spec = pod.getSpec();
-    var out = new Mutation.Builder(rule.name());
-    List<ImageReference> images = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    List<PodView.ContainerImage> containers = new ArrayList<>();
     for (PodContainer container : PodContainers.of(spec)) {
-      ImageReference image = parse(container, out);
-      if (image == null) {
+      ParsedImages.Parsed parsed = parsedImages.parse(container.image());
+      if (parsed.reference() == null) {
+        // Images that cannot be parsed are left alone and reported, never guessed at.
+        warnings.add(container.describe() + ": " + parsed.problem() + "; left unchanged");
         continue;
       }
-      if (scope.mayRewrite(container) && !rule.images().isNone()) {
-        image = ImageRewriter.rewrite(container, image, rule.images(), out);
-      }
-      images.add(image);
+      containers.add(
+          new PodView.ContainerImage(
+              container,
+              parsed.reference(),
+              parsed.reference(),
+              container.imagePullPolicy(),
+              scope.mayRewrite(container)));
     }
-    if (scope.wholePod()) {
-      PullSecretInjector.inject(spec.getImagePullSecrets(), rule, images, out);
+    var pending = new PendingPatch(containers, spec.getImagePullSecrets(), scope.wholePod());
+    for (MutationStep step : STEPS) {
+      StepResult result = step.apply(pending, rule);
+      pending.record(result.changes());
+      warnings.addAll(result.warnings());
     }
+    List<Change> changes = pending.changes();
+    var operations = new ArrayList<>(pending.operations());
     // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
-    if (out.hasChanges() && scope.wholePod()) {
-      out.annotate(
-          Explanation.annotate(pod.getMetadata(), Explanation.of(rule.name(), out.changes())));
+    if (!changes.isEmpty() && scope.wholePod()) {
+      operations.add(Explanation.annotate(pod.getMetadata(), Explanation.of(rule.name(), changes)));
     }
-    return out.build();
-  }
-
-  /** Images that cannot be parsed are left alone and reported, never guessed at. */
-  private ImageReference parse(PodContainer container, Mutation.Builder out) {
-    ParsedImages.Parsed parsed = parsedImages.parse(container.image());
-    if (parsed.reference() == null) {
-      out.warn(container.describe() + ": " + parsed.problem() + "; left unchanged");
-    }
-    return parsed.reference();
+    return new Mutation(rule.name(), operations, changes, warnings);
   }
 }

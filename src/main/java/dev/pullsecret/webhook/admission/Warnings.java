@@ -1,0 +1,96 @@
+package dev.pullsecret.webhook.admission;
+
+import dev.pullsecret.webhook.mutation.Change;
+import dev.pullsecret.webhook.mutation.Explanation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The warnings of one answer, as {@code kubectl} shows them: the API server truncates a warning
+ * over 256 characters and drops warnings past 4,096 characters in all (Kubernetes' admission
+ * webhook documentation), and a pod may have thousands of containers. So each kind of warning shows
+ * its first few items and a count of the rest, each warning is cut at the API server's bound, and
+ * the whole list stays within its budget: an answer never grows with a hostile pod.
+ */
+final class Warnings {
+
+  static final int SHOWN_PER_KIND = 3;
+  static final int MAX_WARNING_CHARS = 256;
+  static final int MAX_TOTAL_CHARS = 4096;
+
+  private final List<String> warnings = new ArrayList<>();
+  private int totalChars;
+  private int dropped;
+
+  /**
+   * Problems found in the pod (free text, e.g. images that cannot be parsed), then one group per
+   * kind of change, each change described with {@code prefix}.
+   */
+  static List<String> of(List<String> problems, List<Change> changes, String prefix) {
+    var out = new Warnings();
+    out.addGroup(problems, "warnings like these");
+    Map<Class<?>, List<String>> byKind = new LinkedHashMap<>();
+    for (Change change : changes) {
+      byKind
+          .computeIfAbsent(change.getClass(), k -> new ArrayList<>())
+          .add(prefix + change.describe());
+    }
+    byKind.forEach((kind, described) -> out.addGroup(described, noun(kind)));
+    return out.build();
+  }
+
+  private void addGroup(List<String> items, String noun) {
+    for (int i = 0; i < Math.min(items.size(), SHOWN_PER_KIND); i++) {
+      add(items.get(i));
+    }
+    if (items.size() > SHOWN_PER_KIND) {
+      add("…and " + (items.size() - SHOWN_PER_KIND) + " more " + noun);
+    }
+  }
+
+  private void add(String warning) {
+    String bounded = cut(warning, MAX_WARNING_CHARS - AdmissionDecision.WARNING_PREFIX.length());
+    // Keep room for the closing count, so it is never the one dropped.
+    if (totalChars + bounded.length() > MAX_TOTAL_CHARS - 64) {
+      dropped++;
+      return;
+    }
+    warnings.add(bounded);
+    totalChars += bounded.length() + AdmissionDecision.WARNING_PREFIX.length();
+  }
+
+  private List<String> build() {
+    if (dropped > 0) {
+      warnings.add(dropped + " more warnings not shown (the API server keeps 4 KiB of them)");
+    }
+    return warnings;
+  }
+
+  /** {@code text} cut at the API server's bound for one warning. */
+  static String cut(String text) {
+    return cut(text, MAX_WARNING_CHARS);
+  }
+
+  private static String cut(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    int end = max - 1;
+    if (Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--; // never split a character in two
+    }
+    return text.substring(0, end) + "…";
+  }
+
+  private static String noun(Class<?> kind) {
+    if (kind == Change.ImageRewritten.class) {
+      return "image rewrites (see the pod's " + Explanation.ANNOTATION + " annotation)";
+    }
+    if (kind == Change.PullPolicySet.class) {
+      return "pull policy changes";
+    }
+    return "added pull secrets";
+  }
+}

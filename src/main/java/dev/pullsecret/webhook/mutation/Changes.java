@@ -1,0 +1,43 @@
+package dev.pullsecret.webhook.mutation;
+
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.function.Function;
+
+/**
+ * The changes of one kind, joined into one text (for annotations and summaries), bounded: a pod
+ * with thousands of containers gets the first {@code maxItems} and a count of the rest, so no
+ * annotation or answer grows with a hostile pod.
+ */
+public final class Changes {
+
+  private Changes() {}
+
+  /**
+   * The texts of the changes of {@code type}, joined by {@code separator}, at most {@code maxItems}
+   * of them followed by {@code …+N more}; empty when there is none.
+   */
+  public static <T extends Change> String joined(
+      List<Change> changes,
+      Class<T> type,
+      Function<T, String> text,
+      String separator,
+      int maxItems) {
+    var joined = new StringJoiner(separator);
+    int count = 0;
+    for (Change change : changes) {
+      if (type.isInstance(change) && count++ < maxItems) {
+        joined.add(text.apply(type.cast(change)));
+      }
+    }
+    if (count > maxItems) {
+      joined.add("…+" + (count - maxItems) + " more");
+    }
+    return joined.toString();
+  }
+
+  /** How many of {@code changes} are of {@code type}. */
+  public static long count(List<Change> changes, Class<? extends Change> type) {
+    return changes.stream().filter(type::isInstance).count();
+  }
+}

@@ -1,0 +1,35 @@
+package dev.pullsecret.webhook.mutation;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import java.util.List;
+import java.util.Set;
+
+/** The pod as the earlier steps of a pass left it: what a {@link MutationStep} reads. */
+interface PodView {
+
+  /**
+   * Containers whose image could be parsed, in pull order, with what earlier steps made of them.
+   */
+  List<ContainerImage> containers();
+
+  /** Names of the pull secrets the pod has, those added by earlier steps included. */
+  Set<String> pullSecretNames();
+
+  /** Whether the pass may change the whole pod (secrets, metadata), not just new containers. */
+  boolean wholePod();
+
+  /**
+   * One container as the pass sees it.
+   *
+   * @param original the image as the pod was sent
+   * @param image the image after the earlier steps
+   * @param pullPolicy the pull policy after the earlier steps (null when unset)
+   * @param rewritable whether the scope allows changing this container (see {@link MutationScope})
+   */
+  record ContainerImage(
+      PodContainer container,
+      ImageReference original,
+      ImageReference image,
+      String pullPolicy,
+      boolean rewritable) {}
+}
