@@ -1,16 +1,22 @@
 package dev.pullsecret.webhook.admission;
 
+import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.mutation.PodMutator;
+import dev.pullsecret.webhook.mutation.ResolvedDigests;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.RuleMode;
+import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Comparator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -32,10 +38,20 @@ public final class AdmissionHandler {
   private final Supplier<LoadedRules> rules;
   private final Set<String> skippedNamespaces;
   private final PodMutator mutator = new PodMutator();
+  private final DigestLookup digests;
 
   public AdmissionHandler(Supplier<LoadedRules> rules, Set<String> skippedNamespaces) {
+    this(rules, skippedNamespaces, DigestLookup.OFF);
+  }
+
+  /**
+   * @param digests looks up the digests of rules that resolve tags, before the pure pass
+   */
+  public AdmissionHandler(
+      Supplier<LoadedRules> rules, Set<String> skippedNamespaces, DigestLookup digests) {
     this.rules = rules;
     this.skippedNamespaces = Set.copyOf(skippedNamespaces);
+    this.digests = digests;
   }
 
   public AdmissionDecision decide(AdmissionRequest request) {
@@ -94,11 +110,50 @@ public final class AdmissionHandler {
     if (rule.isEmpty()) {
       return AdmissionDecision.allowed(uid, Reason.NO_RULE);
     }
-    Mutation mutation = mutator.mutate(pod, rule.get(), scope);
-    return rule.get().mode() == RuleMode.AUDIT
-        ? AdmissionDecision.audited(uid, mutation, loaded.version())
-        : AdmissionDecision.mutated(uid, mutation, loaded.version());
+    // The only I/O of a review, done before the pure pass and bounded by the lookup's budget.
+    Set<ImageReference> candidates = mutator.digestCandidates(pod, rule.get(), scope);
+    ResolvedDigests resolved =
+        candidates.isEmpty() ? ResolvedDigests.NONE : digests.resolve(candidates, rule.get());
+    Mutation mutation = mutator.mutate(pod, rule.get(), scope, resolved);
+    boolean audit = rule.get().mode() == RuleMode.AUDIT;
+    if (resolved.failures().isEmpty()) {
+      return audit
+          ? AdmissionDecision.audited(uid, mutation, loaded.version())
+          : AdmissionDecision.mutated(uid, mutation, loaded.version());
+    }
+    String unresolved = unresolved(resolved);
+    boolean deny = rule.get().images().resolveDigests().orElseThrow().denyOnFailure();
+    if (deny && !audit) {
+      return AdmissionDecision.denied(
+          uid,
+          rule.get().name(),
+          "rule "
+              + rule.get().name()
+              + " requires images pinned by digest and these tags could not be resolved: "
+              + unresolved);
+    }
+    AdmissionDecision decision =
+        audit
+            ? AdmissionDecision.audited(uid, mutation, loaded.version())
+            : AdmissionDecision.mutated(uid, mutation, loaded.version());
+    return decision.withAuditAnnotation("digests-unresolved", unresolved);
   }
+
+  /** A few images and why, for the audit log and a refusal: bounded like every annotation. */
+  private static String unresolved(ResolvedDigests resolved) {
+    var text = new StringJoiner("; ");
+    resolved.failures().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey(Comparator.comparing(ImageReference::toString)))
+        .limit(MAX_UNRESOLVED_SHOWN)
+        .forEach(e -> text.add(Text.quote(e.getKey().toString()) + " (" + e.getValue() + ")"));
+    int more = resolved.failures().size() - MAX_UNRESOLVED_SHOWN;
+    if (more > 0) {
+      text.add("…+" + more + " more");
+    }
+    return text.toString();
+  }
+
+  private static final int MAX_UNRESOLVED_SHOWN = 5;
 
   private static Set<String> ephemeralContainerNames(Pod pod) {
     if (pod == null || pod.getSpec() == null || pod.getSpec().getEphemeralContainers() == null) {

@@ -2,11 +2,20 @@ package dev.pullsecret.webhook.config;
 
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
+import dev.pullsecret.webhook.admission.DigestLookup;
+import dev.pullsecret.webhook.admission.RegistryDigestLookup;
+import dev.pullsecret.webhook.registry.DigestResolver;
+import dev.pullsecret.webhook.registry.LookupObserver;
+import dev.pullsecret.webhook.registry.RegistryClient;
+import dev.pullsecret.webhook.registry.RegistryCredentials;
+import dev.pullsecret.webhook.registry.TrustBundle;
 import dev.pullsecret.webhook.rules.RulesFile;
 import dev.pullsecret.webhook.rules.RulesReloader;
 import dev.pullsecret.webhook.rules.RulesStore;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.Optional;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -35,10 +44,43 @@ class WebhookConfiguration {
   }
 
   @Bean
-  AdmissionHandler admissionHandler(RulesStore rules, WebhookProperties properties) {
+  AdmissionHandler admissionHandler(
+      RulesStore rules, WebhookProperties properties, DigestLookup digestLookup) {
     var skipped = new HashSet<>(properties.skipNamespaces());
     skipped.removeIf(String::isBlank);
-    return new AdmissionHandler(rules, skipped);
+    return new AdmissionHandler(rules, skipped, digestLookup);
+  }
+
+  /**
+   * Anonymous until secret delivery holds the source Secrets' content: then a bean built on them
+   * (dockerconfigjson read kubelet-style) replaces this one, and lookups use the rule's pull
+   * secret.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  RegistryCredentials registryCredentials() {
+    return RegistryCredentials.ANONYMOUS;
+  }
+
+  @Bean(destroyMethod = "close")
+  DigestResolver digestResolver(WebhookProperties properties, LookupObserver observer) {
+    WebhookProperties.Digests digests = properties.digests();
+    var client =
+        new RegistryClient(
+            TrustBundle.sslContext(Optional.ofNullable(digests.caBundle())),
+            digests.connectTimeout(),
+            digests.requestTimeout());
+    return new DigestResolver(
+        client,
+        new DigestResolver.Settings(
+            digests.cacheTtl(), digests.failureTtl(), digests.cacheSize(), digests.maxConcurrent()),
+        observer);
+  }
+
+  @Bean
+  DigestLookup digestLookup(
+      DigestResolver resolver, RegistryCredentials credentials, WebhookProperties properties) {
+    return new RegistryDigestLookup(resolver, credentials, properties.digests().budget());
   }
 
   @Bean
