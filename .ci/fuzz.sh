@@ -24,6 +24,8 @@ if [ ${#targets[@]} -eq 0 ]; then
     'RulesFuzzTest#anyTextIsCompiledOrRefusedWithLocatedErrors'
     'ImageFuzzTest#imageReferencesRoundTripOrAreRefused'
     'ImageFuzzTest#registryPatternsParseOrAreRefusedAndMatchWithoutThrowing'
+    'DockerConfigFuzzTest#anySecretContentIsReadOrReported'
+    'DockerConfigFuzzTest#coveredPatternGivesACredentialForEveryImageItMatches'
   )
 fi
 

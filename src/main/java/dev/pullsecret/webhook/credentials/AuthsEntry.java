@@ -1,0 +1,174 @@
+package dev.pullsecret.webhook.credentials;
+
+import dev.pullsecret.webhook.text.Text;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One auths entry, {@code key: {username, password, auth, email, identitytoken}}, read as the
+ * kubelet's {@code DockerConfigEntry.UnmarshalJSON} reads it: the four fields it knows must be
+ * strings (or null), and a non-empty {@code auth} replaces username and password.
+ *
+ * @param credential the username and password the kubelet would use
+ * @param key the parsed key, or {@code null} when the kubelet ignores it
+ */
+record AuthsEntry(RegistryCredential credential, RegistryKey key) {
+
+  private static final Set<String> DOCKER_HUB_ALIASES =
+      Set.of("index.docker.io", "registry-1.docker.io");
+
+  /** Reads the entry; {@code null} when the kubelet would refuse the whole secret because of it. */
+  static AuthsEntry read(String key, JsonNode value, List<Problem> problems) {
+    String shown = RegistryKey.display(key);
+    if (!value.isNull() && !value.isObject()) {
+      problems.add(
+          malformed("auths entry " + shown + " is a JSON " + type(value) + ", not an object"));
+      return null;
+    }
+    String[] fields = new String[4]; // username, password, auth, email
+    List<String> names = List.of("username", "password", "auth", "email");
+    for (int i = 0; i < fields.length; i++) {
+      JsonNode field = value.isNull() ? null : field(value, names.get(i));
+      if (field != null && !field.isNull() && !field.isString()) {
+        problems.add(
+            malformed(
+                "field \""
+                    + names.get(i)
+                    + "\" of auths entry "
+                    + shown
+                    + " is a JSON "
+                    + type(field)
+                    + ", not a string"));
+        return null;
+      }
+      fields[i] = field == null || field.isNull() ? "" : field.asString();
+    }
+    String username = fields[0];
+    String password = fields[1];
+    if (!fields[2].isEmpty()) {
+      String pair = decodeAuth(fields[2]);
+      int colon = pair == null ? -1 : pair.indexOf(':');
+      if (colon < 0) {
+        problems.add(
+            Problem.of(
+                ProblemCode.AUTH_NOT_DECODABLE,
+                "field \"auth\" of auths entry "
+                    + shown
+                    + (pair == null ? " is not base64" : " does not decode to username:password")
+                    + "; the kubelet refuses the whole secret. Set it to base64 of"
+                    + " username:password (printf %s user:password | base64 -w0), or remove it"
+                    + " and keep username and password"));
+        return null;
+      }
+      username = pair.substring(0, colon);
+      password = pair.substring(colon + 1);
+    }
+    JsonNode token = value.isNull() ? null : field(value, "identitytoken");
+    checkCredentials(shown, username, password, token != null && !token.isNull(), problems);
+    return new AuthsEntry(RegistryCredential.of(key, username, password), parseKey(key, problems));
+  }
+
+  private static void checkCredentials(
+      String shown, String username, String password, boolean hasToken, List<Problem> problems) {
+    String missing = null;
+    if (username.isEmpty() && password.isEmpty()) {
+      missing =
+          hasToken
+              ? " has only an identitytoken, which the kubelet does not use"
+              : " has no username, password or auth";
+    } else if (password.isEmpty()) {
+      missing = " has a username but no password";
+    } else if (username.isEmpty()) {
+      missing = " has a password but no username";
+    }
+    Problem problem =
+        missing != null
+            ? Problem.of(
+                ProblemCode.ENTRY_WITHOUT_CREDENTIALS,
+                "auths entry "
+                    + shown
+                    + missing
+                    + "; the kubelet would pull without"
+                    + " credentials. Give username and password (or auth)")
+            : GcpKeys.check(shown, username, password);
+    if (problem != null) {
+      problems.add(problem);
+    }
+  }
+
+  private static RegistryKey parseKey(String key, List<Problem> problems) {
+    RegistryKey parsed;
+    try {
+      parsed = RegistryKey.parse(key);
+    } catch (IllegalArgumentException e) {
+      problems.add(
+          Problem.of(
+              ProblemCode.INVALID_REGISTRY_KEY,
+              "auths key "
+                  + RegistryKey.display(key)
+                  + " "
+                  + e.getMessage()
+                  + ", so the kubelet"
+                  + " never uses it; write the registry as in image names: host[:port][/path],"
+                  + " e.g. registry.example.com:5000"));
+      return null;
+    }
+    // Docker Hub images are looked up as docker.io/<path> (exactly: Go compares case-sensitively),
+    // then under index.docker.io; any other spelling of Docker Hub is dead weight
+    String host = String.join(".", parsed.hostPort().labels());
+    String lowerHost = host.toLowerCase(Locale.ROOT);
+    boolean hubHost = lowerHost.equals("docker.io") || DOCKER_HUB_ALIASES.contains(lowerHost);
+    boolean used = parsed.isDockerHubFallback() || host.equals("docker.io");
+    if (hubHost && parsed.hostPort().port().isEmpty() && !used) {
+      problems.add(
+          Problem.of(
+              ProblemCode.DOCKER_HUB_KEY_NOT_USED,
+              "auths key "
+                  + parsed.display()
+                  + " is never used for Docker Hub images: the"
+                  + " kubelet looks them up as docker.io/..., falling back only to"
+                  + " https://index.docker.io/v1/; write "
+                  + Text.quote("docker.io" + parsed.path())
+                  + (parsed.path().isEmpty() ? " or \"https://index.docker.io/v1/\"" : "")
+                  + " instead"));
+    }
+    return parsed;
+  }
+
+  /** Go's encoding/json: base64 with or without padding; it skips line breaks. */
+  private static String decodeAuth(String auth) {
+    try {
+      byte[] bytes = Base64.getDecoder().decode(auth.replace("\r", "").replace("\n", ""));
+      return new String(bytes, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** Go's encoding/json matches field names exactly first, then case-insensitively. */
+  static JsonNode field(JsonNode object, String name) {
+    JsonNode exact = object.get(name);
+    if (exact != null) {
+      return exact;
+    }
+    for (Map.Entry<String, JsonNode> property : object.properties()) {
+      if (property.getKey().equalsIgnoreCase(name)) {
+        return property.getValue();
+      }
+    }
+    return null;
+  }
+
+  static String type(JsonNode node) {
+    return node.getNodeType().name().toLowerCase(Locale.ROOT);
+  }
+
+  private static Problem malformed(String what) {
+    return Problem.of(ProblemCode.MALFORMED_ENTRY, what + "; the kubelet refuses the whole secret");
+  }
+}

@@ -1,0 +1,127 @@
+package dev.pullsecret.webhook.credentials;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.image.RegistryPattern;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The auths entries of a pull secret, looked up as the kubelet looks them up
+ * (pkg/credentialprovider/keyring.go). Obtain one from {@link PullSecretCheck#config()}.
+ *
+ * <p>Lookup, for the image normalised as the kubelet normalises it ({@code nginx} is {@code
+ * docker.io/library/nginx}, as {@link ImageReference} reads it): every key whose host matches the
+ * image's host label by label ({@code *} within one label, same number of labels), whose port is
+ * the image's (no port matches no port), and whose path is a plain string prefix of the image's
+ * path ({@code /team} matches {@code /teamfoo/app} too, as in the kubelet). The keys are tried in
+ * reverse lexical order, so {@code quay.io/coreos} before {@code quay.io}. When no key matches a
+ * Docker Hub image, the key {@code https://index.docker.io/v1/} (or any spelling whose index key is
+ * {@code index.docker.io}) is used. Hence the Docker Hub spellings: {@code docker.io} and {@code
+ * https://index.docker.io/v1/} work, {@code registry-1.docker.io} and {@code index.docker.io/team}
+ * are never used for Docker Hub images. Host names compare case-sensitively, as in Go.
+ *
+ * <p>Entries whose key is invalid are not looked up (the kubelet ignores them); entries without
+ * credentials are, as empty credentials, since the kubelet uses them too.
+ */
+public final class DockerConfig {
+
+  /** A config without entries. */
+  public static final DockerConfig EMPTY = new DockerConfig(List.of(), List.of());
+
+  private static final Set<String> DOCKER_HUB_HOSTS =
+      Set.of("docker.io", "index.docker.io", "registry-1.docker.io");
+
+  private final List<RegistryCredential> credentials;
+
+  /** Index key to entries, reverse-sorted as the kubelet sorts its index. */
+  private final SortedMap<String, List<Entry>> index = new TreeMap<>(Collections.reverseOrder());
+
+  /** An auths entry whose key the kubelet can use. */
+  record Entry(RegistryKey key, RegistryCredential credential) {}
+
+  DockerConfig(List<RegistryCredential> credentials, List<Entry> entries) {
+    this.credentials = List.copyOf(credentials);
+    for (Entry entry : entries) {
+      index.computeIfAbsent(entry.key().indexKey(), k -> new ArrayList<>()).add(entry);
+    }
+  }
+
+  /** Every entry, valid key or not, in the order of the secret. */
+  public List<RegistryCredential> credentials() {
+    return credentials;
+  }
+
+  /**
+   * The credentials the kubelet would try for the image, in its order (the most specific key
+   * first); several entries for one index key keep the secret's order, where the kubelet's is
+   * unpredictable. Empty when no key applies: the kubelet would pull anonymously.
+   */
+  public List<RegistryCredential> credentialsFor(ImageReference image) {
+    List<RegistryCredential> found = new ArrayList<>();
+    for (List<Entry> entries : index.values()) {
+      if (entries.getFirst().key().matches(image)) {
+        entries.forEach(entry -> found.add(entry.credential()));
+      }
+    }
+    if (found.isEmpty() && RegistryKey.isDefaultRegistryMatch(image.domain())) {
+      index
+          .getOrDefault(RegistryKey.DOCKER_HUB_FALLBACK, List.of())
+          .forEach(entry -> found.add(entry.credential()));
+    }
+    return found;
+  }
+
+  /** The credential the kubelet would try first for the image: the one a registry client needs. */
+  public Optional<RegistryCredential> credentialFor(ImageReference image) {
+    return credentialsFor(image).stream().findFirst();
+  }
+
+  /**
+   * Whether the kubelet would find a credential here for every image that the pattern (a {@code
+   * registries:} entry of a pull secret) matches. One key must do it on its own: with {@code *} as
+   * the only wildcard and prefixes for paths, several keys cannot share the work, except through
+   * the Docker Hub fallback, which is taken into account.
+   *
+   * <p>For a pattern with a glob host, a key must cover every host the glob matches: {@code
+   * *.pkg.dev} is covered by {@code *.pkg.dev} or {@code *.*.dev}, not by {@code
+   * europe-docker.pkg.dev}, because a pod on {@code us-docker.pkg.dev} would then pull without
+   * credentials. Docker Hub patterns ({@code docker.io}, {@code index.docker.io}, {@code
+   * registry-1.docker.io}) stand for images as normalised on {@code docker.io}; the rare image
+   * written with {@code registry-1.docker.io} is not considered. Pattern hosts are lower case, and
+   * so are taken to be the images' hosts.
+   */
+  public boolean covers(RegistryPattern pattern) {
+    String text = pattern.toString();
+    int slash = text.indexOf('/');
+    String authority = (slash < 0 ? text : text.substring(0, slash)).toLowerCase(Locale.ROOT);
+    if (DOCKER_HUB_HOSTS.contains(authority)) {
+      authority = "docker.io";
+    }
+    String path = slash < 0 ? "" : text.substring(slash);
+    HostPort target = HostPort.split(authority);
+    for (List<Entry> entries : index.values()) {
+      if (entries.getFirst().key().covers(target, path)) {
+        return true;
+      }
+    }
+    return index.containsKey(RegistryKey.DOCKER_HUB_FALLBACK)
+        && RegistryKey.isDefaultRegistryMatch(authority);
+  }
+
+  /** Whether no entry has a key that the kubelet can use. */
+  public boolean isEmpty() {
+    return index.isEmpty();
+  }
+
+  /** The auths keys, never a credential. */
+  @Override
+  public String toString() {
+    return "DockerConfig" + credentials.stream().map(c -> RegistryKey.display(c.key())).toList();
+  }
+}

@@ -1,0 +1,170 @@
+package dev.pullsecret.webhook.credentials;
+
+import static dev.pullsecret.webhook.credentials.AuthsEntry.field;
+import static dev.pullsecret.webhook.credentials.AuthsEntry.type;
+
+import dev.pullsecret.webhook.text.Text;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads the auths entries of a decoded {@code .dockerconfigjson} ({@code {"auths": {key: entry}}})
+ * or legacy {@code .dockercfg} ({@code {key: entry}}) the way the kubelet's Go code decodes them:
+ * field names match case-insensitively, a field of the wrong JSON type makes the kubelet refuse the
+ * whole secret, and {@code auth} ({@code base64(user:password)}) replaces username and password.
+ * Every problem is collected; parser messages are never passed on, as they may quote the content.
+ */
+final class DockerConfigParser {
+
+  /** Far more registries than any real secret names; bounds the work of every lookup. */
+  static final int MAX_ENTRIES = 1000;
+
+  /** A config nests 3 levels deep; extra fields (HttpHeaders, credHelpers) add one or two. */
+  private static final int MAX_NESTING_DEPTH = 32;
+
+  static final JsonMapper JSON =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_NESTING_DEPTH)
+                          .maxNumberLength(100)
+                          .build())
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  private final String dataKey;
+  private final List<Problem> problems = new ArrayList<>();
+  private final List<RegistryCredential> credentials = new ArrayList<>();
+  private final List<DockerConfig.Entry> entries = new ArrayList<>();
+
+  private DockerConfigParser(String dataKey) {
+    this.dataKey = Text.quote(dataKey);
+  }
+
+  /** Parses the content; the problems are appended to {@code problems}. */
+  static DockerConfig parse(
+      byte[] content, String dataKey, boolean legacy, List<Problem> problems) {
+    DockerConfigParser parser = new DockerConfigParser(dataKey);
+    parser.read(content, legacy);
+    parser.reportDuplicates();
+    problems.addAll(parser.problems);
+    return parser.credentials.isEmpty()
+        ? DockerConfig.EMPTY
+        : new DockerConfig(parser.credentials, parser.entries);
+  }
+
+  private void read(byte[] content, boolean legacy) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(content);
+    } catch (JacksonException e) {
+      TokenStreamLocation at = e.getLocation();
+      String where =
+          at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+      problem(ProblemCode.NOT_JSON, dataKey + " is not valid JSON" + where);
+      return;
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      problem(ProblemCode.NO_AUTHS, dataKey + " is JSON null: it has no registry credentials");
+      return;
+    }
+    if (!root.isObject()) {
+      problem(ProblemCode.NOT_JSON, dataKey + " is a JSON " + type(root) + ", not an object");
+      return;
+    }
+    JsonNode auths = legacy ? root : field(root, "auths");
+    if (legacy
+        && root.size() == 1
+        && field(root, "auths") != null
+        && field(root, "auths").isObject()) {
+      problem(
+          ProblemCode.NO_AUTHS,
+          dataKey
+              + " has the .dockerconfigjson format (an \"auths\" map), which the kubelet reads"
+              + " here as a registry named \"auths\"; use type kubernetes.io/dockerconfigjson with"
+              + " key .dockerconfigjson, or drop the \"auths\" wrapper");
+      return;
+    }
+    if (auths == null || auths.isNull() || (auths.isObject() && auths.isEmpty())) {
+      problem(ProblemCode.NO_AUTHS, dataKey + noAuthsReason(root, legacy));
+      return;
+    }
+    if (!auths.isObject()) {
+      problem(
+          ProblemCode.NO_AUTHS,
+          dataKey + ": \"auths\" is a JSON " + type(auths) + ", not an object");
+      return;
+    }
+    if (auths.size() > MAX_ENTRIES) {
+      problem(
+          ProblemCode.TOO_MANY_ENTRIES,
+          dataKey + " has " + auths.size() + " registries; at most " + MAX_ENTRIES + " are read");
+      return;
+    }
+    for (Map.Entry<String, JsonNode> property : auths.properties()) {
+      AuthsEntry entry = AuthsEntry.read(property.getKey(), property.getValue(), problems);
+      if (entry != null) {
+        credentials.add(entry.credential());
+        if (entry.key() != null) {
+          entries.add(new DockerConfig.Entry(entry.key(), entry.credential()));
+        }
+      }
+    }
+  }
+
+  private static String noAuthsReason(JsonNode root, boolean legacy) {
+    if (legacy) {
+      return " has no registries";
+    }
+    if (field(root, "credHelpers") != null || field(root, "credsStore") != null) {
+      return " has no \"auths\" entries, only credHelpers or credsStore, which the kubelet does not"
+          + " run; log in with the credentials themselves (docker login writes them to auths when"
+          + " no credential store is configured)";
+    }
+    for (Map.Entry<String, JsonNode> entry : root.properties()) {
+      JsonNode value = entry.getValue();
+      if (value.isObject() && (field(value, "auth") != null || field(value, "username") != null)) {
+        return " has no \"auths\" map: its entries are at the top level, as in the legacy"
+            + " .dockercfg format; wrap them in {\"auths\": {...}}";
+      }
+    }
+    return " has no \"auths\" map of registries";
+  }
+
+  private void reportDuplicates() {
+    Map<String, List<String>> byIndexKey = new LinkedHashMap<>();
+    for (DockerConfig.Entry entry : entries) {
+      byIndexKey
+          .computeIfAbsent(entry.key().indexKey(), k -> new ArrayList<>())
+          .add(entry.key().display());
+    }
+    byIndexKey.forEach(
+        (indexKey, keys) -> {
+          if (keys.size() > 1) {
+            problem(
+                ProblemCode.DUPLICATE_REGISTRY,
+                "auths keys "
+                    + String.join(", ", keys)
+                    + " are one registry for the kubelet ("
+                    + RegistryKey.display(indexKey)
+                    + "), which tries them in an unpredictable"
+                    + " order; keep one");
+          }
+        });
+  }
+
+  private void problem(ProblemCode code, String message) {
+    problems.add(Problem.of(code, message));
+  }
+}

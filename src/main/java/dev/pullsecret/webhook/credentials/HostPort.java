@@ -1,0 +1,52 @@
+package dev.pullsecret.webhook.credentials;
+
+import java.util.List;
+
+/**
+ * A registry host split as the kubelet splits it before matching ({@code splitURL} in
+ * pkg/credentialprovider/keyring.go): Go's {@code net.SplitHostPort}, and on its failure the whole
+ * text as host without port; then the host split on dots. So {@code [::1]:5000} is the one label
+ * {@code ::1} with port {@code 5000}, while {@code [::1]} stays {@code [::1]}.
+ *
+ * @param labels the host's labels, as written (the kubelet compares case-sensitively)
+ * @param port the port as written, empty when there is none
+ */
+record HostPort(List<String> labels, String port) {
+
+  static HostPort split(String authority) {
+    String host = authority;
+    String port = "";
+    if (authority.startsWith("[")) {
+      int close = authority.indexOf(']');
+      if (close > 0 && close + 1 < authority.length() && authority.charAt(close + 1) == ':') {
+        host = authority.substring(1, close);
+        port = authority.substring(close + 2);
+      }
+    } else {
+      int colon = authority.indexOf(':');
+      if (colon >= 0 && colon == authority.lastIndexOf(':')) {
+        host = authority.substring(0, colon);
+        port = authority.substring(colon + 1);
+      }
+    }
+    return new HostPort(List.of(host.split("\\.", -1)), port);
+  }
+
+  /**
+   * Whether every host that {@code target} stands for is matched by this one as a glob, label by
+   * label ({@code URLsMatch}): same number of labels, same port. A target without {@code *} is one
+   * host; a target label with {@code *} (a registry pattern's) must be covered by a key's {@code
+   * *}.
+   */
+  boolean covers(HostPort target) {
+    if (!port.equals(target.port) || labels.size() != target.labels.size()) {
+      return false;
+    }
+    for (int i = 0; i < labels.size(); i++) {
+      if (!LabelGlob.covers(labels.get(i), target.labels.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,77 @@
+package dev.pullsecret.webhook.credentials;
+
+import java.util.Locale;
+
+/**
+ * What is wrong with a pull secret, as a stable code: a metric label and, through {@link
+ * #eventReason()}, the reason of an Event on the source Secret. Constants are never renamed;
+ * docs/pull-secret-checks.md explains each one and its fix.
+ */
+public enum ProblemCode {
+  /** The type is not kubernetes.io/dockerconfigjson (or the legacy kubernetes.io/dockercfg). */
+  WRONG_TYPE(Severity.ERROR),
+  /** The data key that the type requires is absent or empty. */
+  MISSING_KEY(Severity.ERROR),
+  /** The content is over 1 MiB. */
+  TOO_LARGE(Severity.ERROR),
+  /** The data value is not base64. */
+  NOT_BASE64(Severity.ERROR),
+  /** The content is not a JSON object. */
+  NOT_JSON(Severity.ERROR),
+  /** There is no {@code auths} map, or it is empty. */
+  NO_AUTHS(Severity.ERROR),
+  /** More entries than anyone writes: refused without looking at them. */
+  TOO_MANY_ENTRIES(Severity.ERROR),
+  /**
+   * An entry or one of its fields has the wrong JSON type; the kubelet refuses the whole secret.
+   */
+  MALFORMED_ENTRY(Severity.ERROR),
+  /**
+   * An {@code auth} field is not base64 of {@code user:password}; the kubelet refuses the secret.
+   */
+  AUTH_NOT_DECODABLE(Severity.ERROR),
+  /** An entry gives no username and password, so the kubelet pulls anonymously. */
+  ENTRY_WITHOUT_CREDENTIALS(Severity.ERROR),
+  /** An auths key that the kubelet ignores or that can never match an image. */
+  INVALID_REGISTRY_KEY(Severity.ERROR),
+  /** A {@code _json_key} or {@code _json_key_base64} password is not a service-account key. */
+  MALFORMED_GCP_KEY(Severity.ERROR),
+  /** A registry the pull secret is bound to has no auths key that the kubelet would use for it. */
+  REGISTRY_NOT_COVERED(Severity.ERROR),
+  /** A Docker Hub key that the kubelet never uses for Docker Hub images. */
+  DOCKER_HUB_KEY_NOT_USED(Severity.WARNING),
+  /** Several keys for one registry: the kubelet tries them in an unpredictable order. */
+  DUPLICATE_REGISTRY(Severity.WARNING),
+  /** An {@code oauth2accesstoken} username: a token that expires within an hour. */
+  SHORT_LIVED_TOKEN(Severity.WARNING);
+
+  /** How bad a problem is. */
+  public enum Severity {
+    /** The kubelet refuses the secret, or pulls without the credentials meant for an image. */
+    ERROR,
+    /** Works today, but is likely a mistake or will stop working. */
+    WARNING
+  }
+
+  private final Severity severity;
+
+  ProblemCode(Severity severity) {
+    this.severity = severity;
+  }
+
+  public Severity severity() {
+    return severity;
+  }
+
+  /**
+   * The code in the UpperCamelCase of Event reasons: {@code REGISTRY_NOT_COVERED} is {@code
+   * RegistryNotCovered}.
+   */
+  public String eventReason() {
+    StringBuilder reason = new StringBuilder();
+    for (String word : name().split("_")) {
+      reason.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+    }
+    return reason.toString();
+  }
+}

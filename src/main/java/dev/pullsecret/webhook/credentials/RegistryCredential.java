@@ -1,0 +1,43 @@
+package dev.pullsecret.webhook.credentials;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The credentials of one auths entry, as the kubelet hands them to the container runtime: the
+ * username and password, taken from {@code auth} when it is present (as Docker and the kubelet do),
+ * else from {@code username} and {@code password}. For GCR and Artifact Registry, the username
+ * {@code _json_key} goes with a service-account key as password; registries accept that as basic
+ * auth.
+ *
+ * <p>{@link #toString()} shows only the auths key: a credential must never reach a log.
+ *
+ * @param key the auths key as written in the secret, e.g. {@code https://index.docker.io/v1/}
+ * @param username the username, empty when the entry has none
+ * @param password the password or token, empty when the entry has none
+ */
+public record RegistryCredential(String key, String username, String password) {
+
+  static RegistryCredential of(String key, String username, String password) {
+    return new RegistryCredential(
+        key, username == null ? "" : username, password == null ? "" : password);
+  }
+
+  /** The value of an HTTP {@code Authorization} header: {@code Basic base64(username:password)}. */
+  public String basicAuthorization() {
+    byte[] pair = (username + ":" + password).getBytes(StandardCharsets.UTF_8);
+    return "Basic " + Base64.getEncoder().encodeToString(pair);
+  }
+
+  /** Whether there is anything to authenticate with; an empty credential pulls anonymously. */
+  public boolean isEmpty() {
+    return username.isEmpty() && password.isEmpty();
+  }
+
+  @Override
+  public String toString() {
+    return "RegistryCredential[key="
+        + RegistryKey.display(key)
+        + ", username=<redacted>, password=<redacted>]";
+  }
+}

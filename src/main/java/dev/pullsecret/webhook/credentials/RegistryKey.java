@@ -1,0 +1,201 @@
+package dev.pullsecret.webhook.credentials;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.text.Text;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An auths key read as the kubelet reads it ({@code BasicDockerKeyring.Add} in
+ * pkg/credentialprovider/keyring.go): {@code https://} is prepended unless the key starts with
+ * {@code https://} or {@code http://}, the result is parsed as a URL, a leading {@code /v1} or
+ * {@code /v2} is dropped from the path, and what remains is the index key {@code
+ * host[:port][path]}. So {@code https://index.docker.io/v1/} is {@code index.docker.io}, {@code
+ * https://ghcr.io/v2/} is {@code ghcr.io}, and {@code registry.corp:5000/team} keeps its path.
+ *
+ * <p>Keys that Go's URL parser refuses are ignored by the kubelet; keys that it accepts but that no
+ * image can ever match (a host with characters no image domain has) are refused here too, so that
+ * both are reported rather than silently useless.
+ *
+ * @param written the key as written in the secret
+ * @param indexKey the kubelet's index key, e.g. {@code index.docker.io}, {@code gcr.io/project}
+ * @param hostPort the host labels and port that globs are matched against
+ * @param path the path prefix, {@code /team}; empty when the key has none
+ */
+record RegistryKey(String written, String indexKey, HostPort hostPort, String path) {
+
+  /** The index key of Docker Hub's classic key, the kubelet's fallback for Docker Hub images. */
+  static final String DOCKER_HUB_FALLBACK = "index.docker.io";
+
+  /**
+   * @throws IllegalArgumentException with a reason fit for a problem message
+   */
+  static RegistryKey parse(String written) {
+    for (int i = 0; i < written.length(); i++) {
+      char c = written.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        throw new IllegalArgumentException("contains a control character");
+      }
+    }
+    String value = written;
+    if (!value.startsWith("https://") && !value.startsWith("http://")) {
+      if (value.contains("://")) {
+        throw new IllegalArgumentException("has a scheme other than https:// or http://");
+      }
+      value = "https://" + value;
+    }
+    String rest = value.substring(value.indexOf("://") + 3);
+    int authorityEnd = indexOfAny(rest, "/?#");
+    String authority = rest.substring(0, authorityEnd);
+    String tail = rest.substring(authorityEnd);
+    String path = decodePath(tail.substring(0, indexOfAny(tail, "?#")));
+    authority = authority.substring(authority.lastIndexOf('@') + 1); // Go drops user info
+    String problem = authorityProblem(authority);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    // "The docker client allows exact matches [...] It also considers /v2/ and /v1/ equivalent to
+    // the hostname" (keyring.go)
+    if (path.startsWith("/v1/") || path.startsWith("/v2/")) {
+      path = path.substring(3);
+    }
+    if (path.equals("/")) {
+      path = "";
+    }
+    return new RegistryKey(written, authority + path, HostPort.split(authority), path);
+  }
+
+  /** Whether the kubelet would use this key for the image ({@code URLsMatch}). */
+  boolean matches(ImageReference image) {
+    return hostPort.covers(HostPort.split(image.domain())) && ("/" + image.path()).startsWith(path);
+  }
+
+  /**
+   * Whether the kubelet would use this key for every image on {@code target} under {@code
+   * targetPath} (empty: any path; else a prefix on segment boundaries, {@code /team}).
+   */
+  boolean covers(HostPort target, String targetPath) {
+    return hostPort.covers(target)
+        && (targetPath.isEmpty() ? path.isEmpty() : targetPath.startsWith(path));
+  }
+
+  boolean isDockerHubFallback() {
+    return indexKey.equals(DOCKER_HUB_FALLBACK);
+  }
+
+  /**
+   * The kubelet's {@code isDefaultRegistryMatch} for a normalised image domain: Docker Hub, and (a
+   * quirk kept for fidelity) any single-label host without port, such as {@code localhost}.
+   */
+  static boolean isDefaultRegistryMatch(String domain) {
+    return domain.equals("docker.io")
+        || domain.equals(DOCKER_HUB_FALLBACK)
+        || (domain.indexOf('.') < 0 && domain.indexOf(':') < 0);
+  }
+
+  /** The key quoted for a message, with any user info ({@code user:pass@}) hidden. */
+  static String display(String key) {
+    int at = key.lastIndexOf('@');
+    if (at < 0) {
+      return Text.quote(key);
+    }
+    int scheme = key.indexOf("://");
+    int start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+    return Text.quote(key.substring(0, start) + "***@" + key.substring(at + 1));
+  }
+
+  String display() {
+    return display(written);
+  }
+
+  /** The key as {@link #display()} shows it: a key may carry user info, which is a credential. */
+  @Override
+  public String toString() {
+    return "RegistryKey[" + display() + "]";
+  }
+
+  private static String authorityProblem(String authority) {
+    if (authority.isEmpty()) {
+      return "has no registry host";
+    }
+    String hostPart = authority;
+    String port = null;
+    if (authority.startsWith("[")) {
+      int close = authority.indexOf(']');
+      if (close < 0 || !authority.substring(1, close).matches("[0-9A-Fa-f:.]+")) {
+        return "has an invalid IPv6 host";
+      }
+      if (close + 1 < authority.length()) {
+        if (authority.charAt(close + 1) != ':') {
+          return "has an invalid IPv6 host";
+        }
+        port = authority.substring(close + 2);
+      }
+      hostPart = null;
+    } else {
+      int colon = authority.indexOf(':');
+      if (colon >= 0) {
+        if (colon != authority.lastIndexOf(':')) {
+          return "has more than one ':' in its host";
+        }
+        hostPart = authority.substring(0, colon);
+        port = authority.substring(colon + 1);
+      }
+    }
+    if (port != null && !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return "has a port that is not a number";
+    }
+    if (hostPart != null) {
+      if (hostPart.isEmpty()) {
+        return "has no registry host";
+      }
+      for (int i = 0; i < hostPart.length(); i++) {
+        char c = hostPart.charAt(i);
+        boolean valid =
+            (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '.'
+                || c == '_'
+                || c == '*';
+        if (!valid) {
+          return "has a character that no registry host has";
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Go's {@code url.Parse} unescapes the path; a malformed escape makes it refuse the key. */
+  private static String decodePath(String path) {
+    if (path.indexOf('%') < 0) {
+      return path;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c != '%') {
+        bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+        continue;
+      }
+      int high = i + 2 < path.length() ? Character.digit(path.charAt(i + 1), 16) : -1;
+      int low = high >= 0 ? Character.digit(path.charAt(i + 2), 16) : -1;
+      if (low < 0) {
+        throw new IllegalArgumentException("has an invalid %-escape in its path");
+      }
+      bytes.write(high * 16 + low);
+      i += 2;
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  private static int indexOfAny(String s, String chars) {
+    for (int i = 0; i < s.length(); i++) {
+      if (chars.indexOf(s.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return s.length();
+  }
+}
