@@ -8,6 +8,8 @@ import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.admission.Reason;
 import dev.pullsecret.webhook.admission.RegistryDigestLookup;
+import dev.pullsecret.webhook.credentials.DockerConfig;
+import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.patch.JsonPatch;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
@@ -28,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,9 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Through the webhook's admission logic: images pushed to a real registry (TLS, htpasswd) are
- * resolved with the credential of the rule's pull secret, written as {@code repo:tag@digest}, and a
- * second review of the pinned pod changes nothing; a registry that stalls costs a review its budget
- * and no more, leaving the image as it is (or refusing the pod, where the rule says deny).
+ * resolved with the credential of the rule's pull secret (its dockerconfigjson read by the
+ * credentials package, as the kubelet reads it), written as {@code repo:tag@digest}, and a second
+ * review of the pinned pod changes nothing; a registry that stalls costs a review its budget and no
+ * more, leaving the image as it is (or refusing the pod, where the rule says deny).
  */
 class RegistryAdmissionTest {
 
@@ -67,9 +71,22 @@ class RegistryAdmissionTest {
             new RegistryClient(tls, Duration.ofSeconds(1), Duration.ofSeconds(30)),
             new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofSeconds(10), 1000, 8),
             LookupObserver.NONE);
-    // The credentials seam: what secret delivery will provide from the source Secrets.
+    // The credentials seam: the content of the pull secret, as secret delivery will provide it.
+    String dockerConfig =
+        """
+        {"auths":{"%s":{"username":"%s","password":"%s"}}}"""
+            .formatted(registry.domain(), USER.username(), USER.password());
+    DockerConfig corpCreds =
+        PullSecretCheck.ofDecoded(
+                PullSecretCheck.DOCKER_CONFIG_JSON,
+                Map.of(
+                    PullSecretCheck.DOCKER_CONFIG_JSON_KEY,
+                    dockerConfig.getBytes(StandardCharsets.UTF_8)),
+                List.of())
+            .config();
     RegistryCredentials credentials =
-        (image, secrets) -> secrets.contains("corp-creds") ? Optional.of(USER) : Optional.empty();
+        new PullSecretCredentials(
+            name -> name.equals("corp-creds") ? Optional.of(corpCreds) : Optional.empty());
     String rules =
         """
         pullSecrets:
