@@ -31,7 +31,13 @@ public final class DigestResolver implements AutoCloseable {
   /** How one resolution is tuned; see {@code webhook.digests.*}. */
   public record Settings(Duration ttl, Duration failureTtl, int maxEntries, int maxConcurrent) {}
 
-  private final RegistryClient client;
+  /** The registry request itself: {@link RegistryClient#resolve}, or a stand-in in benchmarks. */
+  @FunctionalInterface
+  interface TagLookup {
+    String resolve(ImageReference image, Optional<Credential> credential) throws RegistryException;
+  }
+
+  private final TagLookup client;
   private final DigestCache cache;
   private final Semaphore concurrency;
   private final LookupObserver observer;
@@ -40,11 +46,11 @@ public final class DigestResolver implements AutoCloseable {
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("digest-lookup-", 0).factory());
 
   public DigestResolver(RegistryClient client, Settings settings, LookupObserver observer) {
-    this(client, settings, observer, System::nanoTime);
+    this(client::resolve, settings, observer, System::nanoTime);
   }
 
   DigestResolver(
-      RegistryClient client, Settings settings, LookupObserver observer, LongSupplier nanoTime) {
+      TagLookup client, Settings settings, LookupObserver observer, LongSupplier nanoTime) {
     this.client = client;
     this.cache =
         new DigestCache(
