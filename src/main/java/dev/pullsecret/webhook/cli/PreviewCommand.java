@@ -39,7 +39,8 @@ public final class PreviewCommand implements Command {
 
       SYNOPSIS
           java -jar target/pullsecret-webhook-*.jar preview --rules FILE
-              [--namespace NS] [--debug] MANIFEST... | -
+              [--namespace NS] [--resolve [--ca-bundle FILE] [--docker-config FILE]]
+              [--debug] MANIFEST... | -
 
       DESCRIPTION
           Reads YAML manifests (several documents per file; '-' reads standard
@@ -62,6 +63,16 @@ public final class PreviewCommand implements Command {
           --namespace NS   The namespace the pods are created in. Default: each
                            manifest's metadata.namespace; one of the two is
                            required.
+          --resolve        For rules with images.resolveDigests, ask the registries
+                           which digest each tag names now (HEAD of the manifest,
+                           as the webhook does) and show the images pinned by
+                           digest. Without it, such images are reported as not
+                           looked up and left as they are.
+          --ca-bundle FILE PEM CAs of private registries, besides the JDK's.
+          --docker-config FILE
+                           A dockerconfigjson (e.g. ~/.docker/config.json without
+                           credential helpers) whose credentials are used for
+                           the lookups; anonymous without it.
           --debug          Show the stack trace of unexpected failures.
           -h, --help       Show this help.
 
@@ -113,7 +124,12 @@ public final class PreviewCommand implements Command {
   public int run(List<String> args, PrintStream out, PrintStream err) {
     CommandLine line;
     try {
-      line = CommandLine.parse(args, Set.of("--rules", "--namespace"), Set.of(), Set.of("--debug"));
+      line =
+          CommandLine.parse(
+              args,
+              Set.of("--rules", "--namespace", "--ca-bundle", "--docker-config"),
+              Set.of(),
+              Set.of("--debug", "--resolve"));
       if (line.help()) {
         out.print(HELP);
         return 0;
@@ -123,6 +139,10 @@ public final class PreviewCommand implements Command {
       }
       if (line.positionals().isEmpty()) {
         throw new UsageException("give at least one MANIFEST file, or - for standard input");
+      }
+      if (!line.flag("--resolve")
+          && (line.value("--ca-bundle").isPresent() || line.value("--docker-config").isPresent())) {
+        throw new UsageException("--ca-bundle and --docker-config go with --resolve");
       }
     } catch (UsageException e) {
       err.println("preview: " + e.getMessage() + " (see 'preview --help')");
@@ -152,7 +172,16 @@ public final class PreviewCommand implements Command {
             RulesFile.digest(content),
             Instant.now(),
             rulesFile.path().toString());
-    var handler = new AdmissionHandler(() -> rules, Set.of("kube-system"));
+    int status = 0;
+    try (PreviewDigests digests = PreviewDigests.of(line)) {
+      var handler = new AdmissionHandler(() -> rules, Set.of("kube-system"), digests.lookup());
+      status = previewAll(line, handler, out, err);
+    }
+    return status;
+  }
+
+  private int previewAll(
+      CommandLine line, AdmissionHandler handler, PrintStream out, PrintStream err) {
     int status = 0;
     int count = 0;
     for (String manifest : line.positionals()) {

@@ -64,6 +64,7 @@ final class RegistryProcess implements AutoCloseable {
 
   static RegistryProcess withHtpasswd(
       Path dir, CertificateSet certificates, String user, String password) {
+    createDirectories(dir);
     byte[] salt = new byte[16];
     new SecureRandom().nextBytes(salt);
     // Cost 4, the lowest bcrypt allows: the tests authenticate often and prove nothing by waiting.
@@ -209,6 +210,14 @@ final class RegistryProcess implements AutoCloseable {
       return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
       return "";
+    }
+  }
+
+  private static void createDirectories(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
