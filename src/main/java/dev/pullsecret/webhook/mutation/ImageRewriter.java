@@ -28,10 +28,7 @@ final class ImageRewriter implements MutationStep {
     List<Change> changes = new ArrayList<>();
     // Replicas and sidecars repeat images: rewrite each distinct image once per pass.
     Map<ImageReference, Rewrite> rewrites = new HashMap<>();
-    for (PodView.ContainerImage c : pod.containers()) {
-      if (!c.rewritable()) {
-        continue;
-      }
+    for (PodView.ContainerImage c : pod.rewritableContainers()) {
       Rewrite rewrite = rewrites.computeIfAbsent(c.image(), image -> rewrite(image, options));
       if (!rewrite.why().isEmpty()) {
         changes.add(

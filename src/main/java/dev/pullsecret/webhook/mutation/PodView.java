@@ -12,6 +12,11 @@ interface PodView {
    */
   List<ContainerImage> containers();
 
+  /** The containers the scope allows a step to change (see {@link MutationScope}). */
+  default List<ContainerImage> rewritableContainers() {
+    return containers().stream().filter(ContainerImage::rewritable).toList();
+  }
+
   /** Names of the pull secrets the pod has, those added by earlier steps included. */
   Set<String> pullSecretNames();
 

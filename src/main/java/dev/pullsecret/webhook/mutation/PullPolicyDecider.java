@@ -27,10 +27,7 @@ final class PullPolicyDecider implements MutationStep {
       return StepResult.NONE;
     }
     List<Change> changes = new ArrayList<>();
-    for (PodView.ContainerImage c : pod.containers()) {
-      if (!c.rewritable()) {
-        continue;
-      }
+    for (PodView.ContainerImage c : pod.rewritableContainers()) {
       String current = c.pullPolicy();
       String wanted = wanted(c, options);
       if (wanted != null && !wanted.equals(current)) {

@@ -128,6 +128,16 @@ class ChartTest {
                 true,
                 "serviceMonitor.enabled",
                 true,
+                "prometheusRule.enabled",
+                true,
+                "prometheusRule.secretDelivery",
+                true,
+                "grafanaDashboard.enabled",
+                true,
+                "autoscaling.enabled",
+                true,
+                "autoscaling.minReplicas",
+                3,
                 "podDisruptionBudget.minAvailable",
                 2,
                 "nodeAffinity",
@@ -423,7 +433,13 @@ class ChartTest {
     @Test
     void renderNoOptionalObjects() {
       assertThat(defaults.kinds())
-          .doesNotContain("NetworkPolicy", "ServiceMonitor", "Issuer", "Certificate");
+          .doesNotContain(
+              "NetworkPolicy",
+              "ServiceMonitor",
+              "Issuer",
+              "Certificate",
+              "PrometheusRule",
+              "HorizontalPodAutoscaler");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.ArrayList;
@@ -79,6 +80,7 @@ final class KubeObjects {
           "v1/Service", Service.class,
           "v1/Pod", Pod.class,
           "apps/v1/Deployment", Deployment.class,
+          "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
           "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
           "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class,
           "admissionregistration.k8s.io/v1/MutatingWebhookConfiguration",
@@ -88,7 +90,8 @@ final class KubeObjects {
       List.of(
           "cert-manager.io/v1/Issuer",
           "cert-manager.io/v1/Certificate",
-          "monitoring.coreos.com/v1/ServiceMonitor");
+          "monitoring.coreos.com/v1/ServiceMonitor",
+          "monitoring.coreos.com/v1/PrometheusRule");
 
   private KubeObjects() {}
 
