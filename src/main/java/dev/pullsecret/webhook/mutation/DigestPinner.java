@@ -28,8 +28,8 @@ final class DigestPinner implements MutationStep {
     }
     List<Change> changes = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
-    for (PodView.ContainerImage c : pod.containers()) {
-      if (!c.rewritable() || !options.resolvesDigestOf(c.image())) {
+    for (PodView.ContainerImage c : pod.rewritableContainers()) {
+      if (!options.resolvesDigestOf(c.image())) {
         continue;
       }
       ImageReference image = c.image();

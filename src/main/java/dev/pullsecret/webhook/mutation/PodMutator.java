@@ -56,8 +56,8 @@ public final class PodMutator {
       pending.record(step.apply(pending, rule).changes());
     }
     Set<ImageReference> images = new LinkedHashSet<>();
-    for (PodView.ContainerImage c : pending.containers()) {
-      if (c.rewritable() && rule.images().resolvesDigestOf(c.image())) {
+    for (PodView.ContainerImage c : pending.rewritableContainers()) {
+      if (rule.images().resolvesDigestOf(c.image())) {
         images.add(c.image());
       }
     }
