@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.registry;
 
 import dev.pullsecret.webhook.registry.Lookup.Failure;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -115,16 +116,21 @@ final class Authorizations {
     var request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
     credential.ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
     long start = nanoTime.getAsLong();
-    HttpResponse<byte[]> response = send(request.build());
-    if (response.statusCode() == 401 || response.statusCode() == 403) {
-      throw new RegistryException(
-          Failure.REFUSED, "token service refused " + scope + ": " + response.statusCode());
+    HttpResponse<InputStream> response = send(request.build());
+    try (InputStream body = response.body()) {
+      if (response.statusCode() == 401 || response.statusCode() == 403) {
+        throw new RegistryException(
+            Failure.REFUSED, "token service refused " + scope + ": " + response.statusCode());
+      }
+      if (response.statusCode() != 200) {
+        throw new RegistryException(
+            Failure.ERROR, "token service answered " + response.statusCode() + " for " + scope);
+      }
+      // Bounded: a token service is trusted with a token, not with our memory.
+      return parseToken(body.readNBytes(MAX_TOKEN_RESPONSE_BYTES + 1), start);
+    } catch (IOException e) {
+      throw new RegistryException(Failure.ERROR, "token response unreadable: " + e.getMessage(), e);
     }
-    if (response.statusCode() != 200) {
-      throw new RegistryException(
-          Failure.ERROR, "token service answered " + response.statusCode() + " for " + scope);
-    }
-    return parseToken(response.body(), start);
   }
 
   private Remembered parseToken(byte[] body, long requestedAt) throws RegistryException {
@@ -148,9 +154,9 @@ final class Authorizations {
     }
   }
 
-  private HttpResponse<byte[]> send(HttpRequest request) throws RegistryException {
+  private HttpResponse<InputStream> send(HttpRequest request) throws RegistryException {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
       throw new RegistryException(Failure.TIMEOUT, "token service did not answer in time", e);
     } catch (IOException e) {
