@@ -7,8 +7,6 @@ import dev.pullsecret.webhook.patch.JsonPatch;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesFile;
-import io.fabric8.kubernetes.api.model.GroupVersionKindBuilder;
-import io.fabric8.kubernetes.api.model.GroupVersionResourceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +37,7 @@ public final class PreviewCommand implements Command {
 
       SYNOPSIS
           java -jar target/pullsecret-webhook-*.jar preview --rules FILE
-              [--namespace NS] [--resolve [--ca-bundle FILE] [--docker-config FILE]]
+              [--namespace NS] [--resolve [--ca-bundle F] [--docker-config F]]
               [--debug] MANIFEST... | -
 
       DESCRIPTION
@@ -63,16 +61,10 @@ public final class PreviewCommand implements Command {
           --namespace NS   The namespace the pods are created in. Default: each
                            manifest's metadata.namespace; one of the two is
                            required.
-          --resolve        For rules with images.resolveDigests, ask the registries
-                           which digest each tag names now (HEAD of the manifest,
-                           as the webhook does) and show the images pinned by
-                           digest. Without it, such images are reported as not
-                           looked up and left as they are.
-          --ca-bundle FILE PEM CAs of private registries, besides the JDK's.
-          --docker-config FILE
-                           A dockerconfigjson (e.g. ~/.docker/config.json without
-                           credential helpers) whose credentials are used for
-                           the lookups; anonymous without it.
+          --resolve        Resolve tags to digests where a rule says resolveDigests,
+                           asking the registries as the webhook does; with
+                           --ca-bundle FILE (PEM CAs of private registries) and
+                           --docker-config FILE (credentials; anonymous without).
           --debug          Show the stack trace of unexpected failures.
           -h, --help       Show this help.
 
@@ -140,10 +132,7 @@ public final class PreviewCommand implements Command {
       if (line.positionals().isEmpty()) {
         throw new UsageException("give at least one MANIFEST file, or - for standard input");
       }
-      if (!line.flag("--resolve")
-          && (line.value("--ca-bundle").isPresent() || line.value("--docker-config").isPresent())) {
-        throw new UsageException("--ca-bundle and --docker-config go with --resolve");
-      }
+      PreviewDigests.checkOptions(line);
     } catch (UsageException e) {
       err.println("preview: " + e.getMessage() + " (see 'preview --help')");
       return 2;
@@ -221,7 +210,8 @@ public final class PreviewCommand implements Command {
     }
     ApiServerDefaults.apply(entry.pod());
     Pod pod = Json.MAPPER.treeToValue(entry.pod(), Pod.class);
-    AdmissionDecision decision = handler.decide(createRequest(pod, namespace));
+    AdmissionDecision decision =
+        handler.decide(AdmissionRequest.podCreate("preview", pod, namespace, true));
     out.println(
         "# "
             + entry.source()
@@ -244,24 +234,6 @@ public final class PreviewCommand implements Command {
       decision.warnings().forEach(w -> out.println("  Warning: " + w));
     }
     return true;
-  }
-
-  private static AdmissionRequest createRequest(Pod pod, String namespace) {
-    return new AdmissionRequest(
-        "preview",
-        new GroupVersionKindBuilder().withGroup("").withVersion("v1").withKind("Pod").build(),
-        new GroupVersionResourceBuilder()
-            .withGroup("")
-            .withVersion("v1")
-            .withResource("pods")
-            .build(),
-        null,
-        pod.getMetadata() == null ? null : pod.getMetadata().getName(),
-        namespace,
-        "CREATE",
-        true,
-        pod,
-        null);
   }
 
   private Reader open(String manifest) throws IOException {

@@ -37,6 +37,13 @@ final class PreviewDigests implements AutoCloseable {
     this.resolver = resolver;
   }
 
+  static void checkOptions(CommandLine line) throws UsageException {
+    if (!line.flag("--resolve")
+        && (line.value("--ca-bundle").isPresent() || line.value("--docker-config").isPresent())) {
+      throw new UsageException("--ca-bundle and --docker-config go with --resolve");
+    }
+  }
+
   static PreviewDigests of(CommandLine line) {
     if (!line.flag("--resolve")) {
       return new PreviewDigests(NOT_ASKED, null);
