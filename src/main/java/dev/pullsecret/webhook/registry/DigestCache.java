@@ -30,7 +30,10 @@ final class DigestCache {
     LOADED
   }
 
-  record Served(CompletableFuture<Lookup> lookup, Source source) {}
+  /**
+   * @param startedAt when the lookup started ({@code nanoTime}), to tell a stalled one
+   */
+  record Served(CompletableFuture<Lookup> lookup, Source source, long startedAt) {}
 
   private static final class Entry {
     final CompletableFuture<Lookup> lookup = new CompletableFuture<>();
@@ -63,16 +66,21 @@ final class DigestCache {
    * per miss, outside any lock; its future must always complete).
    */
   Served get(ImageReference image, Function<ImageReference, CompletableFuture<Lookup>> load) {
-    long now = nanoTime.getAsLong();
+    return get(image, nanoTime.getAsLong(), load);
+  }
+
+  /** As {@link #get(ImageReference, Function)}, at {@code now} (the caller's clock reading). */
+  Served get(
+      ImageReference image, long now, Function<ImageReference, CompletableFuture<Lookup>> load) {
     Entry entry = entries.get(image);
     if (entry != null && now - entry.expiresAt < 0) {
-      return new Served(entry.lookup, entry.lookup.isDone() ? Source.HIT : Source.JOINED);
+      return served(entry);
     }
     Entry mine = new Entry(now);
     Entry winner =
         entries.compute(image, (k, old) -> old != null && now - old.expiresAt < 0 ? old : mine);
     if (winner != mine) {
-      return new Served(winner.lookup, winner.lookup.isDone() ? Source.HIT : Source.JOINED);
+      return served(winner);
     }
     evictIfFull();
     load.apply(image)
@@ -86,7 +94,12 @@ final class DigestCache {
               mine.expiresAt = nanoTime.getAsLong() + ttl;
               mine.lookup.complete(outcome);
             });
-    return new Served(mine.lookup, Source.LOADED);
+    return new Served(mine.lookup, Source.LOADED, now);
+  }
+
+  private static Served served(Entry entry) {
+    return new Served(
+        entry.lookup, entry.lookup.isDone() ? Source.HIT : Source.JOINED, entry.createdAt);
   }
 
   int size() {

@@ -69,12 +69,20 @@ public final class DigestResolver implements AutoCloseable {
    */
   public Map<ImageReference, Lookup> resolveAll(
       Map<ImageReference, Optional<Credential>> images, Duration budget) {
-    long deadline = nanoTime.getAsLong() + budget.toNanos();
+    long now = nanoTime.getAsLong();
+    long deadline = now + budget.toNanos();
     Map<ImageReference, DigestCache.Served> served = new LinkedHashMap<>();
     images.forEach(
-        (image, credential) -> served.put(image, cache.get(image, key -> lookUp(key, credential))));
+        (image, credential) ->
+            served.put(image, cache.get(image, now, key -> lookUp(key, credential))));
     Map<ImageReference, Lookup> results = new LinkedHashMap<>();
-    served.forEach((image, s) -> results.put(image, await(s, deadline)));
+    // A lookup in flight for a whole budget already is stalled: the reviews that joined it have
+    // waited their budget; later ones do not wait again until it ends (and its failure is cached),
+    // so a registry that stalls costs only the first reviews of an image their budget.
+    long stalledBefore = now - budget.toNanos();
+    served.forEach(
+        (image, s) ->
+            results.put(image, await(s, s.startedAt() - stalledBefore <= 0 ? now : deadline)));
     return results;
   }
 
@@ -82,6 +90,9 @@ public final class DigestResolver implements AutoCloseable {
     Lookup result;
     try {
       result = served.lookup().getNow(null);
+      if (result == null && deadline - nanoTime.getAsLong() <= 0) {
+        throw new TimeoutException();
+      }
       if (result == null) {
         result =
             served.lookup().get(Math.max(0, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);

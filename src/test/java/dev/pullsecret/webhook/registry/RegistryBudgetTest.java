@@ -95,6 +95,22 @@ class RegistryBudgetTest {
     assertThat(accepted).hasSize(connections);
   }
 
+  @Test
+  void onceALookupHasStalledForAWholeBudgetLaterReviewsDoNotWaitForIt() {
+    var images = Map.of(image("app-a:1"), Optional.<Credential>empty());
+    resolver.resolveAll(images, BUDGET);
+
+    long start = System.nanoTime();
+    Map<ImageReference, Lookup> second = resolver.resolveAll(images, BUDGET);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(took).isLessThan(Duration.ofMillis(100));
+    assertThat(second.values())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            Lookup.Failed.class, f -> assertThat(f.failure()).isEqualTo(Failure.TIMEOUT));
+  }
+
   private ImageReference image(String name) {
     return ImageReference.parse("127.0.0.1:" + stalled.getLocalPort() + "/" + name);
   }
