@@ -32,6 +32,13 @@ public final class AdmissionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
 
+  /**
+   * The uid of the reviews the webhook sends itself while starting: answered like any other, but
+   * they never reach a registry (their images are samples, and start-up must not wait on the
+   * network).
+   */
+  public static final String WARM_UP_UID = "pullsecret-webhook-warm-up";
+
   /** Set by the kubelet on the API-server copy of a static pod; such pods cannot be changed. */
   static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
 
@@ -112,8 +119,9 @@ public final class AdmissionHandler {
     }
     // The only I/O of a review, done before the pure pass and bounded by the lookup's budget.
     Set<ImageReference> candidates = mutator.digestCandidates(pod, rule.get(), scope);
+    DigestLookup lookup = WARM_UP_UID.equals(uid) ? DigestLookup.OFF : digests;
     ResolvedDigests resolved =
-        candidates.isEmpty() ? ResolvedDigests.NONE : digests.resolve(candidates, rule.get());
+        candidates.isEmpty() ? ResolvedDigests.NONE : lookup.resolve(candidates, rule.get());
     Mutation mutation = mutator.mutate(pod, rule.get(), scope, resolved);
     boolean audit = rule.get().mode() == RuleMode.AUDIT;
     if (resolved.failures().isEmpty()) {

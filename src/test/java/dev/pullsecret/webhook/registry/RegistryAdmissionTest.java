@@ -197,6 +197,19 @@ class RegistryAdmissionTest {
         .contains("team/absent:9");
   }
 
+  @Test
+  void theWebhooksOwnWarmUpReviewNeverReachesARegistry() {
+    Pod pod = pod("team", container(stalledDomain() + "/team/warm:1", "IfNotPresent"));
+    int connections = accepted.size();
+
+    long start = System.nanoTime();
+    AdmissionDecision decision = handler.decide(create(pod, AdmissionHandler.WARM_UP_UID));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(200));
+    assertThat(decision.warnings()).anySatisfy(w -> assertThat(w).contains("not resolved"));
+    assertThat(accepted).hasSize(connections);
+  }
+
   private static void acceptForever() {
     while (!stalled.isClosed()) {
       try {
@@ -234,8 +247,12 @@ class RegistryAdmissionTest {
   }
 
   private static AdmissionRequest create(Pod pod) {
+    return create(pod, "uid-" + System.nanoTime());
+  }
+
+  private static AdmissionRequest create(Pod pod, String uid) {
     return new AdmissionRequest(
-        "uid-" + System.nanoTime(),
+        uid,
         new GroupVersionKindBuilder().withGroup("").withVersion("v1").withKind("Pod").build(),
         new GroupVersionResourceBuilder()
             .withGroup("")
