@@ -58,7 +58,9 @@ public final class RegistryClient {
             .version(HttpClient.Version.HTTP_1_1)
             .sslContext(tls)
             .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            // Manifests and tokens are served where they are asked for (only blobs are redirected,
+            // to storage); following a redirect could carry a credential to another host.
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     this.requestTimeout = requestTimeout;
     this.authorizations = new Authorizations(http, requestTimeout, System::nanoTime);
@@ -104,6 +106,13 @@ public final class RegistryClient {
     if (status == 404) {
       throw new RegistryException(
           Failure.REFUSED, "no manifest " + url.reference() + " in " + url.repository());
+    }
+    if (status / 100 == 3) {
+      throw new RegistryException(
+          Failure.ERROR,
+          "registry redirected to "
+              + response.headers().firstValue("Location").orElse("?")
+              + "; redirects are not followed");
     }
     throw new RegistryException(Failure.ERROR, "registry answered " + status);
   }
