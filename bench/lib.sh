@@ -50,7 +50,8 @@ make_certs() {
       'subjectAltName=DNS:localhost,IP:127.0.0.1' 'extendedKeyUsage=serverAuth' 'keyUsage=digitalSignature') 2>/dev/null
 }
 
-# Starts the webhook in the background: start_server LOG JAR [JVM flags...] -- [app args...].
+# Starts the webhook in the background: start_server LOG JAR [JVM flags...] -- [app args...];
+# EXTRA_CLASSES=JAR adds a jar of classes to the server's (bench/run.sh: the no-op endpoint).
 # Sets PID and START_NS (the time just before the JVM was launched).
 start_server() {
   local log="$1" jar="$2"; shift 2
@@ -58,8 +59,13 @@ start_server() {
   while [ $# -gt 0 ] && [ "$1" != -- ]; do jvm+=("$1"); shift; done
   [ $# -gt 0 ] && shift
   app=("$@")
+  # With EXTRA_CLASSES (a jar), Spring Boot's PropertiesLauncher adds it to the jar's class path.
+  local launch=(-jar "$jar")
+  if [ -n "${EXTRA_CLASSES:-}" ]; then
+    launch=(-Dloader.path="$EXTRA_CLASSES" -cp "$jar" org.springframework.boot.loader.launch.PropertiesLauncher)
+  fi
   START_NS=$(date +%s%N)
-  "$JAVA" "${jvm[@]}" -jar "$jar" \
+  "$JAVA" "${jvm[@]}" "${launch[@]}" \
     --server.port="$PORT" --management.server.port="$MPORT" \
     --webhook.tls.cert-file="$CERTS/tls.crt" --webhook.tls.key-file="$CERTS/tls.key" \
     --webhook.rules.file="$BENCH/rules.yaml" "${app[@]}" >"$log" 2>&1 &

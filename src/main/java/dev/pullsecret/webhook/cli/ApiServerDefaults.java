@@ -1,7 +1,7 @@
 package dev.pullsecret.webhook.cli;
 
 import dev.pullsecret.webhook.image.ImageReference;
-import dev.pullsecret.webhook.image.InvalidImageReferenceException;
+import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -32,7 +32,7 @@ final class ApiServerDefaults {
     try {
       ImageReference image = ImageReference.parse(container.path("image").asString(""));
       container.put("imagePullPolicy", image.isUntaggedOrLatest() ? "Always" : "IfNotPresent");
-    } catch (InvalidImageReferenceException e) {
+    } catch (InvalidImageSyntaxException e) {
       // The API server would reject such a pod anyway; leave it for the webhook to report.
     }
   }

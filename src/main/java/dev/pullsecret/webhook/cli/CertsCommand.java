@@ -1,13 +1,14 @@
 package dev.pullsecret.webhook.cli;
 
-import dev.pullsecret.webhook.tls.CertificateGenerator;
-import dev.pullsecret.webhook.tls.CertificateSet;
-import dev.pullsecret.webhook.tls.CertificateSpec;
-import dev.pullsecret.webhook.tls.PemFiles;
-import dev.pullsecret.webhook.tls.ServingIdentity;
-import dev.pullsecret.webhook.tls.ServingIdentityLoader;
+import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
+import dev.pullsecret.webhook.tls.issuing.CertificateSet;
+import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
+import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
+import dev.pullsecret.webhook.tls.issuing.PemFiles;
+import dev.pullsecret.webhook.tls.serving.ServingIdentity;
+import dev.pullsecret.webhook.tls.serving.ServingIdentityLoader;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -15,94 +16,56 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code certs}: creates the CA and serving certificate a cluster needs to call the webhook, for
- * installs without Helm-generated certificates or cert-manager. See {@link #HELP}.
+ * installs without Helm-generated certificates or cert-manager.
  */
-public final class CertsCommand implements Command {
-
-  static final String HELP =
-      """
-      NAME
-          certs - generate a CA and a TLS serving certificate for the webhook
-
-      SYNOPSIS
-          java -jar target/pullsecret-webhook-*.jar certs [OPTIONS]
-          certs/generate.sh [OPTIONS]
-
-      DESCRIPTION
-          The Kubernetes API server calls an admission webhook only over TLS. It
-          verifies the serving certificate against the caBundle of the
-          MutatingWebhookConfiguration and checks the Service host name
-          (NAME.NS.svc) against the certificate's subjectAltName; the legacy
-          Common Name is ignored.
-
-          This command creates a private CA and a serving certificate signed by
-          it, with subjectAltNames
-              NAME, NAME.NS, NAME.NS.svc, NAME.NS.svc.cluster.local
-          plus every --dns and --ip, and writes them in the layout of a
-          kubernetes.io/tls Secret. It works offline; no cluster access needed.
-
-          The CA private key is discarded after signing, so the files cannot be
-          used to mint further trusted certificates. To rotate, run the command
-          again with --force, then update both the Secret and the caBundle.
-
-      OPTIONS
-          --service NAME       Name of the webhook Service (a DNS-1035 label).
-                               Default: pullsecret-webhook
-          --namespace NS       Namespace of the Service. Default: pullsecret-webhook
-          --dns NAME           Extra DNS subjectAltName, e.g. for a webhook
-                               configured by URL. Repeatable; '*.domain' allowed.
-          --ip ADDR            Extra IP subjectAltName (IPv4 or IPv6), required
-                               when the webhook URL uses an IP. Repeatable.
-          --validity-days N    Days the CA and certificate stay valid. Default: 365
-                               (one year: rotation stays a known yearly routine).
-                               Validity starts 5 minutes early for clock skew.
-          --key-algorithm ALG  ecdsa-p256 (default), rsa-2048, rsa-3072, rsa-4096
-          --out DIR            Output directory, created if missing.
-                               Default: certs/out
-          --force              Replace existing files in DIR. Without it nothing
-                               is written if any of the files below exists.
-          -h, --help           Show this help.
-          Values follow the option or an '=' sign: --out DIR or --out=DIR.
-
-      FILES
-          DIR/tls.crt          serving certificate (PEM)
-          DIR/tls.key          serving private key (PKCS#8 PEM, mode 0600)
-          DIR/ca.crt           CA certificate (PEM)
-          DIR/caBundle.b64     base64 of ca.crt on one line: the caBundle value
-
-      EXIT STATUS
-          0  files written, or help shown
-          1  files not written, e.g. they exist and --force was not given
-          2  invalid command line
-
-      EXAMPLES
-          Generate with defaults, create the Secret, install the chart:
-              certs/generate.sh
-              kubectl -n pullsecret-webhook create secret generic \\
-                  pullsecret-webhook-tls --type=kubernetes.io/tls \\
-                  --from-file=certs/out/tls.crt --from-file=certs/out/tls.key \\
-                  --from-file=certs/out/ca.crt
-              helm upgrade --install pullsecret-webhook charts/pullsecret-webhook \\
-                  -n pullsecret-webhook \\
-                  --set webhook.caBundle="$(cat certs/out/caBundle.b64)"
-
-          Another namespace, RSA, an IP SAN for a URL webhook, 90 days:
-              certs/generate.sh --namespace platform --key-algorithm rsa-2048 \\
-                  --ip 10.0.0.15 --validity-days 90 --out /tmp/hook-certs
-
-          Rotate in place:
-              certs/generate.sh --force
-
-      SEE ALSO
-          certs/README.md: Helm-generated certificates and cert-manager.
-      """;
+@Command(
+    name = "certs",
+    header =
+        "generate a CA and the webhook's TLS serving certificate (tls.crt, tls.key, ca.crt,"
+            + " caBundle.b64)")
+public final class CertsCommand extends CliCommand {
 
   private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:@%+=,-]+");
+
+  @Option(names = "--service", paramLabel = "NAME")
+  String service = "pullsecret-webhook";
+
+  @Option(names = "--namespace", paramLabel = "NS")
+  String namespace = "pullsecret-webhook";
+
+  @Option(names = "--dns", paramLabel = "NAME")
+  List<String> dnsNames = new ArrayList<>();
+
+  @Option(names = "--ip", paramLabel = "ADDR")
+  List<String> ipAddresses = new ArrayList<>();
+
+  @Option(names = "--validity-days", paramLabel = "N", converter = ValidityDays.class)
+  int validityDays = 365;
+
+  @Option(
+      names = "--key-algorithm",
+      paramLabel = "ALG",
+      converter = KeyAlgorithms.class,
+      completionCandidates = KeyAlgorithms.class)
+  KeyAlgorithm keyAlgorithm = KeyAlgorithm.DEFAULT;
+
+  @Option(names = "--out", paramLabel = "DIR")
+  Path out = Path.of("certs", "out");
+
+  @Option(names = "--force")
+  boolean force;
 
   private final Clock clock;
 
@@ -115,67 +78,70 @@ public final class CertsCommand implements Command {
   }
 
   @Override
-  public String name() {
-    return "certs";
-  }
-
-  @Override
-  public String summary() {
-    return "generate a CA and the webhook's TLS serving certificate (tls.crt, tls.key, ca.crt,"
-        + " caBundle.b64)";
-  }
-
-  @Override
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    CertsOptions options;
-    CertificateSpec spec;
+  public Integer call() {
+    CertificateSpec certificate = certificateSpec();
+    PrintWriter err = err();
     try {
-      options = CertsOptions.parse(args);
-      if (options.help()) {
-        out.print(HELP);
-        return 0;
-      }
-      spec = spec(options);
-    } catch (UsageException e) {
-      err.println("certs: " + e.getMessage() + " (see 'certs --help')");
-      return 2;
-    }
-    try {
-      CertificateSet set = CertificateGenerator.generate(spec, clock);
-      List<Path> written = PemFiles.write(set, options.out(), options.force());
+      CertificateSet set = CertificateGenerator.generate(certificate, clock);
+      List<Path> written = PemFiles.write(set, out, force);
       // Read back through the loader: checks what was actually written, not what was meant.
       ServingIdentity identity =
           ServingIdentityLoader.load(
-              options.out().resolve(PemFiles.TLS_CRT),
-              options.out().resolve(PemFiles.TLS_KEY),
-              clock);
-      report(spec, identity, written, options.out(), out);
+              out.resolve(PemFiles.TLS_CRT), out.resolve(PemFiles.TLS_KEY), clock);
+      report(certificate, identity, written, out, out());
       return 0;
     } catch (FileAlreadyExistsException e) {
       err.println(
-          "certs: "
-              + e.getFile()
-              + " already exists; pass --force to replace the files in "
-              + options.out());
+          "certs: " + e.getFile() + " already exists; pass --force to replace the files in " + out);
     } catch (IOException e) {
-      err.println("certs: cannot write to " + options.out() + ": " + describe(e));
+      err.println("certs: cannot write to " + out + ": " + describe(e));
     } catch (RuntimeException e) {
       err.println("certs: " + e.getMessage());
     }
     return 1;
   }
 
-  private static CertificateSpec spec(CertsOptions options) throws UsageException {
+  /** Names and addresses are checked here: a bad one is a usage error, before anything is made. */
+  private CertificateSpec certificateSpec() {
     try {
       return new CertificateSpec(
-          options.service(),
-          options.namespace(),
-          options.dnsNames(),
-          options.ipAddresses(),
-          Duration.ofDays(options.validityDays()),
-          options.keyAlgorithm());
+          service, namespace, dnsNames, ipAddresses, Duration.ofDays(validityDays), keyAlgorithm);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+      throw usage(e.getMessage());
+    }
+  }
+
+  /** {@code --validity-days}: a positive whole number. */
+  static final class ValidityDays implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      try {
+        int days = Integer.parseInt(value);
+        if (days > 0) {
+          return days;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new TypeConversionException(
+          "--validity-days must be a positive whole number of days, got '" + value + "'");
+    }
+  }
+
+  /** {@code --key-algorithm}: the accepted spellings, also offered by shell completion. */
+  static final class KeyAlgorithms implements ITypeConverter<KeyAlgorithm>, Iterable<String> {
+    @Override
+    public KeyAlgorithm convert(String value) {
+      try {
+        return KeyAlgorithm.fromCliName(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("--key-algorithm: " + e.getMessage());
+      }
+    }
+
+    @Override
+    public Iterator<String> iterator() {
+      return Arrays.stream(KeyAlgorithm.values()).map(KeyAlgorithm::cliName).iterator();
     }
   }
 
@@ -184,7 +150,7 @@ public final class CertsCommand implements Command {
       ServingIdentity identity,
       List<Path> written,
       Path dir,
-      PrintStream out) {
+      PrintWriter out) {
     out.println("Wrote a new CA and serving certificate to " + dir + ":");
     String[] what = {
       "serving certificate",

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The digest lookups of {@code preview}: none without {@code --resolve}; with it, the webhook's own
@@ -37,39 +38,32 @@ final class PreviewDigests implements AutoCloseable {
     this.resolver = resolver;
   }
 
-  static void checkOptions(CommandLine line) throws UsageException {
-    if (!line.flag("--resolve")
-        && (line.value("--ca-bundle").isPresent() || line.value("--docker-config").isPresent())) {
-      throw new UsageException("--ca-bundle and --docker-config go with --resolve");
-    }
-  }
-
-  static PreviewDigests of(CommandLine line) {
-    if (!line.flag("--resolve")) {
+  /**
+   * @param caBundle PEM CAs besides the JDK's, or null
+   * @param dockerConfig a dockerconfigjson whose credentials the lookups use, or null
+   */
+  static PreviewDigests of(boolean resolve, Path caBundle, Path dockerConfig) {
+    if (!resolve) {
       return new PreviewDigests(NOT_ASKED, null);
     }
     var client =
         new RegistryClient(
-            TrustBundle.sslContext(line.value("--ca-bundle").map(Path::of)),
-            Duration.ofSeconds(3),
-            BUDGET);
+            TrustBundle.sslContext(Optional.ofNullable(caBundle)), Duration.ofSeconds(3), BUDGET);
     var resolver =
         new DigestResolver(
             client,
             new DigestResolver.Settings(BUDGET, Duration.ZERO, 10_000, 8),
             LookupObserver.NONE);
     RegistryCredentials credentials =
-        line.value("--docker-config")
-            .map(PreviewDigests::credentials)
-            .orElse(RegistryCredentials.ANONYMOUS);
+        dockerConfig == null ? RegistryCredentials.ANONYMOUS : credentials(dockerConfig);
     return new PreviewDigests(new RegistryDigestLookup(resolver, credentials, BUDGET), resolver);
   }
 
   /** Every lookup uses the file's credential for the image, as a kubelet with it would. */
-  private static RegistryCredentials credentials(String file) {
+  private static RegistryCredentials credentials(Path file) {
     byte[] content;
     try {
-      content = Files.readAllBytes(Path.of(file));
+      content = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read --docker-config " + file, e);
     }

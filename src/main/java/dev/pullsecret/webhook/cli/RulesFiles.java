@@ -2,14 +2,14 @@ package dev.pullsecret.webhook.cli;
 
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.RulesError;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /** How commands report refused rules: every error located, then one hint, on standard error. */
 final class RulesFiles {
 
   private RulesFiles() {}
 
-  static void report(InvalidRulesException e, PrintStream err) {
+  static void report(InvalidRulesException e, PrintWriter err) {
     int count = e.errors().size();
     err.println(e.source() + ": invalid, " + count + (count == 1 ? " error:" : " errors:"));
     for (RulesError error : e.errors()) {

@@ -10,8 +10,10 @@ import dev.pullsecret.webhook.registry.RegistryClient;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.registry.TrustBundle;
 import dev.pullsecret.webhook.rules.RulesFile;
+import dev.pullsecret.webhook.rules.RulesMetrics;
 import dev.pullsecret.webhook.rules.RulesReloader;
 import dev.pullsecret.webhook.rules.RulesStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Optional;
@@ -28,13 +30,17 @@ class WebhookConfiguration {
     return Clock.systemUTC();
   }
 
+  @Bean
+  RulesMetrics rulesMetrics(MeterRegistry registry) {
+    return new RulesMetrics(registry);
+  }
+
   @Bean(destroyMethod = "close")
-  RulesReloader rulesReloader(
-      WebhookProperties properties, RulesReloader.Listener listener, Clock clock) {
+  RulesReloader rulesReloader(WebhookProperties properties, RulesMetrics metrics, Clock clock) {
     return RulesReloader.start(
         new RulesFile(properties.rules().file()),
         properties.rules().pollInterval(),
-        listener,
+        metrics,
         clock);
   }
 

@@ -4,29 +4,25 @@ import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.Reason;
 import dev.pullsecret.webhook.mutation.Change;
-import dev.pullsecret.webhook.rules.InvalidRulesException;
-import dev.pullsecret.webhook.rules.LoadedRules;
-import dev.pullsecret.webhook.rules.RulesReloader;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
 
 /**
- * Prometheus metrics of admissions, rules and rule reloads (scraped from the management port).
+ * Prometheus metrics of admissions and what each rule did (scraped from the management port); the
+ * rules' own metrics are {@code rules/RulesMetrics}.
  *
  * <p>Counters are looked up once per combination of tags and cached: building and registering a
  * meter per request costs a tag sort and the registry's filters every time. Namespaces and rules
  * are few and long-lived, so the maps stay small.
  */
 @Component
-class AdmissionMetrics implements RulesReloader.Listener {
+class AdmissionMetrics {
 
   private record AdmissionKey(Reason reason, String namespace, boolean dryRun) {}
 
@@ -36,12 +32,9 @@ class AdmissionMetrics implements RulesReloader.Listener {
 
   private final MeterRegistry registry;
   private final Timer latency;
-  private final AtomicLong rulesGeneration = new AtomicLong();
-  private final AtomicLong lastReloadSucceeded = new AtomicLong(1);
   private final Map<AdmissionKey, Counter> admissions = new ConcurrentHashMap<>();
   private final Map<RuleKey, Counter> ruleAdmissions = new ConcurrentHashMap<>();
   private final Map<ChangeKey, Counter> ruleChanges = new ConcurrentHashMap<>();
-  private Gauge rulesInfo;
 
   AdmissionMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -50,8 +43,6 @@ class AdmissionMetrics implements RulesReloader.Listener {
             .description("Time to answer an admission review, from body read to response bytes")
             .publishPercentileHistogram()
             .register(registry);
-    registry.gauge("pullsecret.rules.generation", rulesGeneration);
-    registry.gauge("pullsecret.rules.last.reload.success", lastReloadSucceeded);
   }
 
   void reviewed(AdmissionRequest request, AdmissionDecision decision, long nanos) {
@@ -118,37 +109,6 @@ class AdmissionMetrics implements RulesReloader.Listener {
     Counter.builder("pullsecret.requests.refused")
         .description("Requests refused before admission (malformed, too large, wrong type)")
         .tag("status", String.valueOf(status.value()))
-        .register(registry)
-        .increment();
-  }
-
-  @Override
-  public synchronized void loaded(LoadedRules rules) {
-    // The version as a label, as in the audit annotation rules-version, so a dashboard can tell
-    // which rules answered; one series at a time, the previous one is removed.
-    if (rulesInfo != null) {
-      registry.remove(rulesInfo);
-    }
-    rulesInfo =
-        Gauge.builder("pullsecret.rules.info", () -> 1)
-            .description("The rules in force: 1, labelled with their version (generation/digest)")
-            .tag("version", rules.version())
-            .register(registry);
-    rulesGeneration.set(rules.generation());
-    lastReloadSucceeded.set(1);
-    reload("loaded");
-  }
-
-  @Override
-  public void refused(InvalidRulesException error) {
-    lastReloadSucceeded.set(0);
-    reload("refused");
-  }
-
-  private void reload(String result) {
-    Counter.builder("pullsecret.rules.reloads")
-        .description("Attempts to put new rules in force, by result")
-        .tag("result", result)
         .register(registry)
         .increment();
   }

@@ -35,8 +35,8 @@ public record ImageReference(String domain, String path, String tag, String dige
   /**
    * Checks and normalises the components.
    *
-   * @throws InvalidImageReferenceException if a component is invalid, or if the domain would be
-   *     read back as part of the path (e.g. {@code registry} without a dot or a port)
+   * @throws InvalidImageSyntaxException if a component is invalid, or if the domain would be read
+   *     back as part of the path (e.g. {@code registry} without a dot or a port)
    */
   public ImageReference {
     if (LEGACY_DOCKER_HUB.equals(domain)) {
@@ -56,7 +56,7 @@ public record ImageReference(String domain, String path, String tag, String dige
       problem = ReferenceGrammar.digestProblem(digest);
     }
     if (problem != null) {
-      throw new InvalidImageReferenceException(format(domain, path, tag, digest), problem);
+      throw InvalidImageSyntaxException.reference(format(domain, path, tag, digest), problem);
     }
   }
 
@@ -64,21 +64,21 @@ public record ImageReference(String domain, String path, String tag, String dige
    * Parses a reference as written in a Pod spec, e.g. {@code nginx}, {@code
    * registry.corp:5000/team/app:1.0@sha256:...}.
    *
-   * @throws InvalidImageReferenceException with a message that quotes the input and says what is
+   * @throws InvalidImageSyntaxException with a message that quotes the input and says what is
    *     wrong; also for {@code null}, empty or blank input, and input with whitespace anywhere
    */
   public static ImageReference parse(String reference) {
     if (reference == null || reference.isBlank()) {
-      throw new InvalidImageReferenceException(reference, "reference is empty");
+      throw InvalidImageSyntaxException.reference(reference, "reference is empty");
     }
     if (ReferenceGrammar.hasWhitespace(reference)) {
-      throw new InvalidImageReferenceException(reference, "must not contain whitespace");
+      throw InvalidImageSyntaxException.reference(reference, "must not contain whitespace");
     }
     if (reference.contains("://")) {
-      throw new InvalidImageReferenceException(reference, "must not include a scheme");
+      throw InvalidImageSyntaxException.reference(reference, "must not include a scheme");
     }
     if (reference.length() == 64 && reference.chars().allMatch(ImageReference::isLowerHex)) {
-      throw new InvalidImageReferenceException(
+      throw InvalidImageSyntaxException.reference(
           reference, "a 64-character hexadecimal string is an image ID, not a repository name");
     }
     String name = reference;
@@ -102,8 +102,8 @@ public record ImageReference(String domain, String path, String tag, String dige
     }
     try {
       return new ImageReference(domain, name, tag, digest);
-    } catch (InvalidImageReferenceException e) {
-      throw new InvalidImageReferenceException(reference, e.reason());
+    } catch (InvalidImageSyntaxException e) {
+      throw InvalidImageSyntaxException.reference(reference, e.reason());
     }
   }
 
@@ -149,7 +149,7 @@ public record ImageReference(String domain, String path, String tag, String dige
   /**
    * The same repository, tag and digest on another registry.
    *
-   * @throws InvalidImageReferenceException if the domain is invalid
+   * @throws InvalidImageSyntaxException if the domain is invalid
    */
   public ImageReference withDomain(String newDomain) {
     return new ImageReference(newDomain, path, tag, digest);
@@ -162,8 +162,8 @@ public record ImageReference(String domain, String path, String tag, String dige
    *
    * @param pathPrefix slash-separated path components without leading or trailing slash; {@code
    *     null} or empty for none
-   * @throws InvalidImageReferenceException if the domain or the prefix is invalid, or the new path
-   *     is too long
+   * @throws InvalidImageSyntaxException if the domain or the prefix is invalid, or the new path is
+   *     too long
    */
   public ImageReference rebase(String newDomain, String pathPrefix) {
     String newPath = pathPrefix == null || pathPrefix.isEmpty() ? path : pathPrefix + "/" + path;
@@ -174,7 +174,7 @@ public record ImageReference(String domain, String path, String tag, String dige
    * The same reference with another tag; the digest, if any, is kept.
    *
    * @param newTag the tag, or {@code null} to remove it
-   * @throws InvalidImageReferenceException if the tag is invalid
+   * @throws InvalidImageSyntaxException if the tag is invalid
    */
   public ImageReference withTag(String newTag) {
     return new ImageReference(domain, path, newTag, digest);

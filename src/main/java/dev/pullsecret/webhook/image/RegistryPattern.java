@@ -56,16 +56,15 @@ public final class RegistryPattern {
   /**
    * Parses a pattern of the form {@code host[:port][/path]}.
    *
-   * @throws InvalidRegistryPatternException with a message that quotes the input and says what is
-   *     wrong
+   * @throws InvalidImageSyntaxException with a message that quotes the input and says what is wrong
    */
   public static RegistryPattern parse(String pattern) {
     if (pattern == null || pattern.isBlank()) {
-      throw new InvalidRegistryPatternException(pattern, "pattern is empty");
+      throw InvalidImageSyntaxException.registryPattern(pattern, "pattern is empty");
     }
     String problem = PatternSyntax.problem(pattern);
     if (problem != null) {
-      throw new InvalidRegistryPatternException(pattern, problem);
+      throw InvalidImageSyntaxException.registryPattern(pattern, problem);
     }
     int slash = pattern.indexOf('/');
     String hostAndPort = slash < 0 ? pattern : pattern.substring(0, slash);

@@ -1,7 +1,7 @@
 package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.image.ImageReference;
-import dev.pullsecret.webhook.image.InvalidImageReferenceException;
+import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,7 +36,7 @@ final class ParsedImages {
   private static Parsed parseNow(String image) {
     try {
       return new Parsed(ImageReference.parse(image), null);
-    } catch (InvalidImageReferenceException e) {
+    } catch (InvalidImageSyntaxException e) {
       return new Parsed(null, e.getMessage());
     }
   }

@@ -1,7 +1,7 @@
 package dev.pullsecret.webhook.registry;
 
 import dev.pullsecret.webhook.image.ImageReference;
-import dev.pullsecret.webhook.image.InvalidImageReferenceException;
+import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
 import java.io.IOException;
 import java.io.InputStream;
@@ -165,7 +165,7 @@ public final class RegistryClient {
       throws RegistryException {
     try {
       return new ImageReference(image.domain(), image.path(), image.tag(), digest.trim()).digest();
-    } catch (InvalidImageReferenceException e) {
+    } catch (InvalidImageSyntaxException e) {
       throw new RegistryException(
           Failure.ERROR, "registry sent a malformed digest for " + url.repository());
     }

@@ -1,8 +1,7 @@
 package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.image.ImageReference;
-import dev.pullsecret.webhook.image.InvalidImageReferenceException;
-import dev.pullsecret.webhook.image.InvalidRegistryPatternException;
+import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.rules.ImageOptions.DigestResolution;
 import dev.pullsecret.webhook.rules.ImageOptions.LatestPinning;
@@ -100,7 +99,7 @@ final class ImageOptionsReader {
         return Optional.empty();
       }
       return Optional.of(image.repository());
-    } catch (InvalidImageReferenceException e) {
+    } catch (InvalidImageSyntaxException e) {
       errors.add(value, e.getMessage());
       return Optional.empty();
     }
@@ -114,7 +113,7 @@ final class ImageOptionsReader {
     try {
       ImageReference.parse(PROBE_REPOSITORY + ":" + tag.text());
       return !tag.text().isEmpty();
-    } catch (InvalidImageReferenceException e) {
+    } catch (InvalidImageSyntaxException e) {
       errors.add(tag, "'" + tag.text() + "' is not a valid image tag");
       return false;
     }
@@ -132,7 +131,7 @@ final class ImageOptionsReader {
   private Optional<RegistryPattern> pattern(YamlValue value) {
     try {
       return Optional.of(RegistryPattern.parse(value.text()));
-    } catch (InvalidRegistryPatternException e) {
+    } catch (InvalidImageSyntaxException e) {
       errors.add(value, e.getMessage());
       return Optional.empty();
     }
@@ -156,7 +155,7 @@ final class ImageOptionsReader {
         return Optional.empty();
       }
       return Optional.of(new String[] {probe.domain(), path});
-    } catch (InvalidImageReferenceException e) {
+    } catch (InvalidImageSyntaxException e) {
       errors.add(value, "'" + text + "' is not a registry host with an optional path");
       return Optional.empty();
     }

@@ -58,10 +58,26 @@ public final class RulesFile {
     }
   }
 
+  /** Short digest of content, for versions: the first 12 hex digits of its SHA-256. */
   public static String digest(byte[] content) {
+    return HexFormat.of().formatHex(sha256(content), 0, 6);
+  }
+
+  /**
+   * Identifies the file's content now, for a reloader: its whole SHA-256, or why it cannot be read
+   * (reported once until that changes). Never fails.
+   */
+  public String fingerprint() {
     try {
-      byte[] sha = MessageDigest.getInstance("SHA-256").digest(content);
-      return HexFormat.of().formatHex(sha, 0, 6);
+      return HexFormat.of().formatHex(sha256(read()));
+    } catch (InvalidRulesException e) {
+      return "unreadable: " + e.getMessage();
+    }
+  }
+
+  private static byte[] sha256(byte[] content) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(content);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
     }

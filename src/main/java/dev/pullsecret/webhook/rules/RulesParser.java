@@ -1,6 +1,6 @@
 package dev.pullsecret.webhook.rules;
 
-import dev.pullsecret.webhook.image.InvalidRegistryPatternException;
+import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -127,7 +127,7 @@ public final class RulesParser {
       for (YamlValue registry : node.stringList("registries")) {
         try {
           registries.add(RegistryPattern.parse(registry.text()));
-        } catch (InvalidRegistryPatternException e) {
+        } catch (InvalidImageSyntaxException e) {
           errors.add(registry, e.getMessage());
         }
       }

@@ -28,7 +28,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Fuzz targets of the admission path (decode, decide, encode) with the test rules, which pin,
  * mirror, set pull policies, audit and bind secrets to registries. Every input must satisfy {@link
  * AdmissionInvariants}. A normal build runs them on the committed seeds under {@code
- * AdmissionFuzzTestInputs/<method>/}; {@code JAZZER_FUZZ=1} fuzzes one (README, Fuzzing).
+ * AdmissionFuzzTestInputs/<method>/}; {@code JAZZER_FUZZ=1} fuzzes one (docs/development.md,
+ * Fuzzing).
  */
 class AdmissionFuzzTest {
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pullsecret.webhook.chart.HelmChart.Rendering;
 import dev.pullsecret.webhook.rules.RulesParser;
-import dev.pullsecret.webhook.tls.CertificateGenerator;
-import dev.pullsecret.webhook.tls.CertificateSpec;
-import dev.pullsecret.webhook.tls.PemFiles;
+import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
+import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
+import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;

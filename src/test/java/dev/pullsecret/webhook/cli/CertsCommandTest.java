@@ -2,10 +2,8 @@ package dev.pullsecret.webhook.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pullsecret.webhook.tls.ServingIdentityLoader;
+import dev.pullsecret.webhook.tls.serving.ServingIdentityLoader;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,26 +28,15 @@ class CertsCommandTest {
   @TempDir Path temp;
 
   /** One in-process run: exit code and both streams. */
-  record Result(int exitCode, String out, String err) {}
-
-  private static Result run(String... args) {
-    var out = new ByteArrayOutputStream();
-    var err = new ByteArrayOutputStream();
-    int code =
-        new CertsCommand(CLOCK)
-            .run(
-                List.of(args),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CommandRun run(String... args) {
+    return CommandRun.of(new CertsCommand(CLOCK), args);
   }
 
   @Test
   void writesLoadableFilesAndPrintsWhatWasWritten() throws Exception {
     Path dir = temp.resolve("out");
 
-    Result result = run("--out", dir.toString(), "--ip", "10.0.0.1", "--dns=hook.example.com");
+    CommandRun result = run("--out", dir.toString(), "--ip", "10.0.0.1", "--dns=hook.example.com");
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.err()).isEmpty();
@@ -101,7 +88,7 @@ class CertsCommandTest {
     assertThat(run("--out", dir.toString()).exitCode()).isZero();
     byte[] before = Files.readAllBytes(dir.resolve("tls.key"));
 
-    Result again = run("--out", dir.toString());
+    CommandRun again = run("--out", dir.toString());
 
     assertThat(again.exitCode()).isEqualTo(1);
     assertThat(again.out()).isEmpty();
@@ -114,7 +101,7 @@ class CertsCommandTest {
                 + "\n");
     assertThat(Files.readAllBytes(dir.resolve("tls.key"))).isEqualTo(before);
 
-    Result forced = run("--out", dir.toString(), "--force");
+    CommandRun forced = run("--out", dir.toString(), "--force");
 
     assertThat(forced.exitCode()).isZero();
     assertThat(Files.readAllBytes(dir.resolve("tls.key"))).isNotEqualTo(before);
@@ -123,7 +110,7 @@ class CertsCommandTest {
   @Test
   void helpIsAManPageOnStdout() {
     for (String flag : List.of("--help", "-h")) {
-      Result result = run("--namespace", "x", flag);
+      CommandRun result = run("--namespace", "x", flag);
 
       assertThat(result.exitCode()).isZero();
       assertThat(result.err()).isEmpty();
@@ -166,7 +153,7 @@ class CertsCommandTest {
       argv.addFirst("--out=" + dir); // a run that wrongly succeeds stays out of the work tree
     }
 
-    Result result = run(argv.toArray(String[]::new));
+    CommandRun result = run(argv.toArray(String[]::new));
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.out()).isEmpty();
@@ -183,7 +170,7 @@ class CertsCommandTest {
   void unwritableOutputIsAFailureNotAUsageError() throws Exception {
     Path file = Files.writeString(temp.resolve("not-a-dir"), "");
 
-    Result result = run("--out", file.toString());
+    CommandRun result = run("--out", file.toString());
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err())
@@ -194,7 +181,7 @@ class CertsCommandTest {
   void printedCommandsQuotePathsWithSpaces() {
     Path dir = temp.resolve("my certs");
 
-    Result result = run("--out", dir.toString());
+    CommandRun result = run("--out", dir.toString());
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).contains("$(cat '" + dir.resolve("caBundle.b64") + "')");
@@ -202,7 +189,7 @@ class CertsCommandTest {
 
   @Test
   void isRegisteredAsTheCertsCommandOfTheJar() {
-    assertThat(Commands.all()).extracting(Command::name).contains("certs");
-    assertThat(Commands.find(new String[] {"certs", "--help"})).isPresent();
+    assertThat(Cli.selectsCommand(new String[] {"certs", "--help"})).isTrue();
+    assertThat(CommandRun.jar("certs", "--help").out()).startsWith("NAME\n    certs - ");
   }
 }

@@ -4,25 +4,41 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import picocli.CommandLine;
 
-/** One in-process run of a command, with what it printed. */
+/** One in-process run of a command, parsed as the jar parses it, with what it printed. */
 record CommandRun(int exitCode, String out, String err) {
 
-  static CommandRun of(Command command, String... args) {
-    var out = new ByteArrayOutputStream();
-    var err = new ByteArrayOutputStream();
-    int code =
-        command.run(
-            List.of(args),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new CommandRun(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  /** Runs one command object, e.g. {@code new ValidateCommand()}, on {@code args}. */
+  static CommandRun of(Object command, String... args) {
+    return capture((out, err) -> RootCommand.configure(new CommandLine(command), out, err), args);
+  }
+
+  /** Runs the jar's command line: {@code args[0]} names the command. */
+  static CommandRun jar(String... args) {
+    return capture(
+        (out, err) -> RootCommand.configure(new CommandLine(new RootCommand()), out, err), args);
   }
 
   static CommandRun preview(String stdin, String... args) {
     var input = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
     return of(new PreviewCommand(input), args);
+  }
+
+  private interface Setup {
+    CommandLine commandLine(PrintStream out, PrintStream err);
+  }
+
+  private static CommandRun capture(Setup setup, String... args) {
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    int code =
+        setup
+            .commandLine(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .execute(args);
+    return new CommandRun(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

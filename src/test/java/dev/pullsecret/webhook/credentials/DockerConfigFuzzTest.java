@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.pullsecret.webhook.image.ImageReference;
-import dev.pullsecret.webhook.image.InvalidImageReferenceException;
-import dev.pullsecret.webhook.image.InvalidRegistryPatternException;
+import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -81,7 +80,7 @@ class DockerConfigFuzzTest {
     try {
       pattern = RegistryPattern.parse(lines[1]);
       image = ImageReference.parse(lines[2]);
-    } catch (InvalidRegistryPatternException | InvalidImageReferenceException e) {
+    } catch (InvalidImageSyntaxException e) {
       return;
     }
     boolean covered = config.covers(pattern);

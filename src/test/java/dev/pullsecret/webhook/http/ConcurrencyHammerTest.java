@@ -13,7 +13,7 @@ import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
 import dev.pullsecret.webhook.testing.TrustingClients;
-import dev.pullsecret.webhook.tls.CertificateSet;
+import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

@@ -11,11 +11,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.testing.ConfigMapVolume;
 import dev.pullsecret.webhook.testing.TrustingClients;
-import dev.pullsecret.webhook.tls.CertificateGenerator;
-import dev.pullsecret.webhook.tls.CertificateSet;
-import dev.pullsecret.webhook.tls.CertificateSpec;
-import dev.pullsecret.webhook.tls.KeyAlgorithm;
-import dev.pullsecret.webhook.tls.PemFiles;
+import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
+import dev.pullsecret.webhook.tls.issuing.CertificateSet;
+import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
+import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
+import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.net.URI;

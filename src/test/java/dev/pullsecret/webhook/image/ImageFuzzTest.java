@@ -8,14 +8,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * Fuzz targets of the image-reference grammar and registry patterns, which read every image of
  * every pod and every pattern of the rules. A normal build runs them on the committed seeds (under
- * {@code ImageFuzzTestInputs/<method>/}); {@code JAZZER_FUZZ=1} fuzzes one of them (README,
- * Fuzzing). Input is UTF-8 text, so the seeds are readable.
+ * {@code ImageFuzzTestInputs/<method>/}); {@code JAZZER_FUZZ=1} fuzzes one of them
+ * (docs/development.md, Fuzzing). Input is UTF-8 text, so the seeds are readable.
  */
 class ImageFuzzTest {
 
   /**
    * Any text either parses into a canonical reference that reads back equal, or is refused with
-   * {@link InvalidImageReferenceException}; nothing else escapes.
+   * {@link InvalidImageSyntaxException}; nothing else escapes.
    */
   @FuzzTest
   void imageReferencesRoundTripOrAreRefused(byte[] input) {
@@ -23,7 +23,7 @@ class ImageFuzzTest {
     ImageReference reference;
     try {
       reference = ImageReference.parse(text);
-    } catch (InvalidImageReferenceException e) {
+    } catch (InvalidImageSyntaxException e) {
       assertThat(e.getMessage()).isNotBlank();
       return;
     }
@@ -38,7 +38,7 @@ class ImageFuzzTest {
 
   /**
    * {@code pattern\nimage}: a pattern either parses (keeping its text) or is refused with {@link
-   * InvalidRegistryPatternException}; a parsed pattern answers {@code matches} for any valid image
+   * InvalidImageSyntaxException}; a parsed pattern answers {@code matches} for any valid image
    * without throwing, the same for equal images, and matches an image on its own registry and path
    * (globs filled in) whenever that image is read with that registry.
    */
@@ -51,7 +51,7 @@ class ImageFuzzTest {
     RegistryPattern pattern;
     try {
       pattern = RegistryPattern.parse(patternText);
-    } catch (InvalidRegistryPatternException e) {
+    } catch (InvalidImageSyntaxException e) {
       assertThat(e.getMessage()).isNotBlank();
       return;
     }
@@ -61,7 +61,7 @@ class ImageFuzzTest {
     ImageReference image;
     try {
       image = ImageReference.parse(imageText);
-    } catch (InvalidImageReferenceException e) {
+    } catch (InvalidImageSyntaxException e) {
       return;
     }
     boolean matches = pattern.matches(image);
@@ -76,7 +76,7 @@ class ImageFuzzTest {
     ImageReference own;
     try {
       own = ImageReference.parse(hostAndPort + path + "/app");
-    } catch (InvalidImageReferenceException e) {
+    } catch (InvalidImageSyntaxException e) {
       return; // e.g. an image path over the length limit
     }
     // index.docker.io is read as docker.io; any other host must be read as written, not as a path.

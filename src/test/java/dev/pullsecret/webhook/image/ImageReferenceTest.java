@@ -52,7 +52,7 @@ class ImageReferenceTest {
   void invalidReferenceIsRejectedWithAMessageSayingWhy(String input, String error) {
     assertThatThrownBy(() -> ImageReference.parse(input))
         .isInstanceOfSatisfying(
-            InvalidImageReferenceException.class, e -> assertThat(e.reference()).isEqualTo(input))
+            InvalidImageSyntaxException.class, e -> assertThat(e.input()).isEqualTo(input))
         .hasMessageStartingWith("invalid image reference \"")
         .hasMessageContaining(error);
   }
@@ -72,7 +72,7 @@ class ImageReferenceTest {
   @Test
   void nullIsRejectedAsEmpty() {
     assertThatThrownBy(() -> ImageReference.parse(null))
-        .isInstanceOf(InvalidImageReferenceException.class)
+        .isInstanceOf(InvalidImageSyntaxException.class)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("invalid image reference null: reference is empty");
   }
@@ -191,7 +191,7 @@ class ImageReferenceTest {
     ImageReference reference = ImageReference.parse("nginx:1");
 
     assertThatThrownBy(() -> reference.rebase("mirror.example.com", prefix))
-        .isInstanceOf(InvalidImageReferenceException.class)
+        .isInstanceOf(InvalidImageSyntaxException.class)
         .hasMessageContaining(error);
   }
 
@@ -200,7 +200,7 @@ class ImageReferenceTest {
     ImageReference reference = ImageReference.parse("example.com/" + "a".repeat(250));
 
     assertThatThrownBy(() -> reference.rebase("mirror.example.com", "mirror"))
-        .isInstanceOf(InvalidImageReferenceException.class)
+        .isInstanceOf(InvalidImageSyntaxException.class)
         .hasMessageContaining("must not be more than 255 characters");
   }
 
@@ -224,7 +224,7 @@ class ImageReferenceTest {
     ImageReference reference = ImageReference.parse("nginx");
 
     assertThatThrownBy(() -> reference.withDomain(domain))
-        .isInstanceOf(InvalidImageReferenceException.class)
+        .isInstanceOf(InvalidImageSyntaxException.class)
         .hasMessageContaining(error);
   }
 
@@ -257,7 +257,7 @@ class ImageReferenceTest {
     ImageReference reference = ImageReference.parse("nginx");
 
     assertThatThrownBy(() -> reference.withTag("-1"))
-        .isInstanceOf(InvalidImageReferenceException.class)
+        .isInstanceOf(InvalidImageSyntaxException.class)
         .hasMessage("invalid image reference \"docker.io/library/nginx:-1\": invalid tag \"-1\"");
   }
 
@@ -271,7 +271,7 @@ class ImageReferenceTest {
   @Test
   void constructorRejectsAMissingDomain() {
     assertThatThrownBy(() -> new ImageReference(null, "app", null, null))
-        .isInstanceOf(InvalidImageReferenceException.class)
+        .isInstanceOf(InvalidImageSyntaxException.class)
         .hasMessageContaining("registry domain is missing");
   }
 
@@ -280,11 +280,10 @@ class ImageReferenceTest {
     String input = "Upper/" + "a".repeat(10_000);
 
     assertThatThrownBy(() -> ImageReference.parse(input))
-        .isInstanceOf(InvalidImageReferenceException.class)
+        .isInstanceOf(InvalidImageSyntaxException.class)
         .hasMessageStartingWith("invalid image reference \"Upper/aaa")
         .hasMessageContaining("...\" (10006 characters): ")
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(256))
-        .satisfies(
-            e -> assertThat(((InvalidImageReferenceException) e).reference()).isEqualTo(input));
+        .satisfies(e -> assertThat(((InvalidImageSyntaxException) e).input()).isEqualTo(input));
   }
 }

@@ -26,7 +26,7 @@ class RegistryPatternTest {
   void invalidPatternIsRejectedWithAMessageSayingWhy(String pattern, String error) {
     assertThatThrownBy(() -> RegistryPattern.parse(pattern))
         .isInstanceOfSatisfying(
-            InvalidRegistryPatternException.class, e -> assertThat(e.pattern()).isEqualTo(pattern))
+            InvalidImageSyntaxException.class, e -> assertThat(e.input()).isEqualTo(pattern))
         .hasMessageStartingWith("invalid registry pattern \"")
         .hasMessageContaining(error);
   }
@@ -40,7 +40,7 @@ class RegistryPatternTest {
   @Test
   void nullIsRejectedAsEmpty() {
     assertThatThrownBy(() -> RegistryPattern.parse(null))
-        .isInstanceOf(InvalidRegistryPatternException.class)
+        .isInstanceOf(InvalidImageSyntaxException.class)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("invalid registry pattern null: pattern is empty");
   }

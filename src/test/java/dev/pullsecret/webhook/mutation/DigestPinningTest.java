@@ -146,7 +146,8 @@ class DigestPinningTest {
 
   private static Pod apply(Pod pod, Mutation mutation) {
     var json = Reviews.JSON;
-    var patch = json.readTree(dev.pullsecret.webhook.patch.JsonPatch.toJson(mutation.operations()));
+    var patch =
+        json.readTree(dev.pullsecret.webhook.patch.JsonPatchWriter.toJson(mutation.operations()));
     return json.treeToValue(
         io.fabric8.zjsonpatch.JsonPatch.apply(patch, json.valueToTree(pod)), Pod.class);
   }

@@ -128,7 +128,8 @@ class ImageRewriteTest {
   /** Applies the mutation's patch with a real JSON Patch implementation. */
   private static Pod apply(Pod pod, Mutation mutation) {
     var json = dev.pullsecret.webhook.testing.Reviews.JSON;
-    var patch = json.readTree(dev.pullsecret.webhook.patch.JsonPatch.toJson(mutation.operations()));
+    var patch =
+        json.readTree(dev.pullsecret.webhook.patch.JsonPatchWriter.toJson(mutation.operations()));
     return json.treeToValue(
         io.fabric8.zjsonpatch.JsonPatch.apply(patch, json.valueToTree(pod)), Pod.class);
   }

@@ -11,7 +11,7 @@ import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.mutation.Explanation;
-import dev.pullsecret.webhook.patch.JsonPatch;
+import dev.pullsecret.webhook.patch.JsonPatchWriter;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
@@ -270,7 +270,7 @@ class RegistryAdmissionTest {
 
   private static Pod apply(Pod pod, AdmissionDecision decision) {
     var json = Reviews.JSON;
-    var patch = json.readTree(JsonPatch.toJson(decision.patch()));
+    var patch = json.readTree(JsonPatchWriter.toJson(decision.patch()));
     return json.treeToValue(
         io.fabric8.zjsonpatch.JsonPatch.apply(patch, json.valueToTree(pod)), Pod.class);
   }

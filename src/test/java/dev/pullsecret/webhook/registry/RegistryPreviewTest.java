@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.cli.PreviewCommand;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code preview --resolve} asks a real registry and shows the images pinned by digest. */
 class RegistryPreviewTest {
@@ -106,15 +106,14 @@ class RegistryPreviewTest {
         new ArrayList<>(List.of("--rules", rules.toString(), "--namespace", "team"));
     args.addAll(List.of(options));
     args.add(manifest.toString());
-    var out = new ByteArrayOutputStream();
-    var err = new ByteArrayOutputStream();
+    var out = new StringWriter();
+    var err = new StringWriter();
     int status =
-        new PreviewCommand()
-            .run(
-                args,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    return out.toString(StandardCharsets.UTF_8);
+        new CommandLine(new PreviewCommand())
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true))
+            .execute(args.toArray(String[]::new));
+    assertThat(status).as(err.toString()).isZero();
+    return out.toString();
   }
 }

@@ -3,11 +3,11 @@ package dev.pullsecret.webhook.registry;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.pullsecret.webhook.tls.CertificateGenerator;
-import dev.pullsecret.webhook.tls.CertificateSet;
-import dev.pullsecret.webhook.tls.CertificateSpec;
-import dev.pullsecret.webhook.tls.KeyAlgorithm;
-import dev.pullsecret.webhook.tls.PemFiles;
+import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
+import dev.pullsecret.webhook.tls.issuing.CertificateSet;
+import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
+import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
+import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.pullsecret.webhook.registry;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.pullsecret.webhook.tls.CertificateSet;
+import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.mutation.PodMutator;
-import dev.pullsecret.webhook.patch.JsonPatch;
+import dev.pullsecret.webhook.patch.JsonPatchWriter;
 import dev.pullsecret.webhook.testing.Reviews;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +77,7 @@ class RulesFuzzTest {
   }
 
   private static JsonNode apply(Mutation mutation, JsonNode pod) {
-    JsonNode patch = Reviews.json(JsonPatch.toJson(mutation.operations()));
+    JsonNode patch = Reviews.json(JsonPatchWriter.toJson(mutation.operations()));
     return io.fabric8.zjsonpatch.JsonPatch.apply(patch, pod);
   }
 }

@@ -1,0 +1,182 @@
+package dev.pullsecret.webhook.files;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a value loaded from files (the rules, the serving certificates) in step with them, without
+ * a restart. The files are identified by a digest every poll ({@link FilePoller} says why polling);
+ * new content is loaded and checked completely, then applied (a store swapped, a TLS context
+ * rebuilt), and only then is it in force. Content that is refused leaves the last good value in
+ * force and is reported once per distinct content.
+ *
+ * @param <T> the value loaded, e.g. the rules with their version
+ * @param <E> the exception that refuses content, e.g. invalid rules; other exceptions are bugs
+ */
+public final class FileReloader<T, E extends RuntimeException>
+    implements Supplier<T>, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(FileReloader.class);
+
+  /** At start-up, how often a load that raced with an update of the files is tried. */
+  private static final int START_ATTEMPTS = 3;
+
+  /** The files and how to load them. */
+  public interface Source<T> {
+
+    /** Identifies the files' content; never fails (unreadable files get a marker of their own). */
+    String digest();
+
+    /**
+     * Reads and checks the files.
+     *
+     * @param previous the value in force, null at start-up
+     */
+    T load(T previous);
+  }
+
+  /** Told about every value put in force and every content refused: logs, metrics. */
+  public interface Listener<T, E> {
+    void loaded(T value);
+
+    void refused(E error);
+
+    /** After every poll, with the value in force, e.g. to warn of a coming expiry. */
+    default void polled(T current) {}
+  }
+
+  /** When refused content is reported. */
+  public enum Refusal {
+    /** On the first poll that sees it. */
+    AT_ONCE,
+    /**
+     * When the same content failed on two polls in a row: an updater that writes two files one
+     * after the other can be caught between the writes, which is no reason for an error report.
+     */
+    WHEN_SEEN_TWICE
+  }
+
+  private final Source<T> source;
+  private final Class<E> refusalType;
+  private final Refusal refusal;
+  private final List<Listener<? super T, ? super E>> listeners;
+  private volatile Consumer<T> apply = value -> {};
+  private volatile FilePoller poller;
+  private volatile T current;
+
+  /** Digest of the content in force, or of the refused content last reported. */
+  private String lastSeen;
+
+  /** Digest of refused content seen once and not reported yet. */
+  private String unsettled;
+
+  public FileReloader(
+      Source<T> source,
+      Class<E> refusalType,
+      Refusal refusal,
+      List<Listener<? super T, ? super E>> listeners) {
+    this.source = source;
+    this.refusalType = refusalType;
+    this.refusal = refusal;
+    this.listeners = List.copyOf(listeners);
+  }
+
+  /**
+   * Loads the files and puts them in force, or throws the refusal: nothing may be served from files
+   * that cannot be. A load is tried again only when the files changed while they were read.
+   */
+  public T start() {
+    for (int attempt = 1; ; attempt++) {
+      String digest = source.digest();
+      try {
+        putInForce(source.load(null), digest);
+        return current;
+      } catch (RuntimeException e) {
+        if (!refusalType.isInstance(e)
+            || attempt == START_ATTEMPTS
+            || source.digest().equals(digest)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Checks the files every {@code interval} from now on, and hands each new valid value to {@code
+   * apply} before it is in force; a refusal {@code apply} throws refuses the content.
+   *
+   * @param setting the property that set the interval, named if it is not positive
+   * @param what what is checked, for the log line of an unexpected error
+   */
+  public void watch(
+      String threadName, String setting, Duration interval, String what, Consumer<T> apply) {
+    this.apply = apply;
+    this.poller =
+        FilePoller.start(
+            threadName,
+            setting,
+            interval,
+            () -> what,
+            () -> {
+              check();
+              listeners.forEach(listener -> listener.polled(current));
+            });
+  }
+
+  /** The value in force. */
+  @Override
+  public T get() {
+    return current;
+  }
+
+  /** Checks the files now; returns true when a new value was put in force. */
+  public synchronized boolean check() {
+    String digest = source.digest();
+    if (digest.equals(lastSeen)) {
+      return false;
+    }
+    T next;
+    try {
+      next = source.load(current);
+      apply.accept(next);
+    } catch (RuntimeException e) {
+      if (!refusalType.isInstance(e)) {
+        lastSeen = digest; // a bug, logged by the poller once, not on every poll
+        throw e;
+      }
+      return refuse(digest, refusalType.cast(e));
+    }
+    putInForce(next, digest);
+    return true;
+  }
+
+  private void putInForce(T next, String digest) {
+    current = next;
+    lastSeen = digest;
+    unsettled = null;
+    listeners.forEach(listener -> listener.loaded(next));
+  }
+
+  private boolean refuse(String digest, E error) {
+    if (refusal == Refusal.WHEN_SEEN_TWICE && !digest.equals(unsettled)) {
+      unsettled = digest;
+      log.debug("New content refused once, checking again: {}", error.getMessage());
+      return false;
+    }
+    unsettled = null;
+    lastSeen = digest;
+    listeners.forEach(listener -> listener.refused(error));
+    return false;
+  }
+
+  @Override
+  public void close() {
+    if (poller != null) {
+      poller.close();
+    }
+  }
+}

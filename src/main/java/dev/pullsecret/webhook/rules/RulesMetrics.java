@@ -1,0 +1,49 @@
+package dev.pullsecret.webhook.rules;
+
+import dev.pullsecret.webhook.files.ReloadMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Prometheus metrics of the rules in force: {@code pullsecret_rules_generation}, {@code
+ * pullsecret_rules_info{version}} and the reload metrics every reloaded file has ({@link
+ * ReloadMetrics}: {@code pullsecret_rules_reloads_total}, {@code
+ * pullsecret_rules_last_reload_success}).
+ */
+public final class RulesMetrics implements RulesReloader.Listener {
+
+  private final MeterRegistry registry;
+  private final ReloadMetrics<LoadedRules, InvalidRulesException> reloads;
+  private final AtomicLong generation = new AtomicLong();
+  private Gauge info;
+
+  public RulesMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.reloads = new ReloadMetrics<>(registry, "pullsecret.rules", "new rules");
+    Gauge.builder("pullsecret.rules.generation", generation, AtomicLong::get)
+        .description("Loads of the rules since start, the first included")
+        .register(registry);
+  }
+
+  @Override
+  public synchronized void loaded(LoadedRules rules) {
+    // The version as a label, as in the audit annotation rules-version, so a dashboard can tell
+    // which rules answered; one series at a time, the previous one is removed.
+    if (info != null) {
+      registry.remove(info);
+    }
+    info =
+        Gauge.builder("pullsecret.rules.info", () -> 1)
+            .description("The rules in force: 1, labelled with their version (generation/digest)")
+            .tag("version", rules.version())
+            .register(registry);
+    generation.set(rules.generation());
+    reloads.loaded(rules);
+  }
+
+  @Override
+  public void refused(InvalidRulesException error) {
+    reloads.refused(error);
+  }
+}

@@ -1,0 +1,162 @@
+package dev.pullsecret.webhook.tls.issuing;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * Creates a private CA and a serving certificate for the webhook Service. A dedicated CA (rather
+ * than one self-signed leaf) mirrors what Helm's {@code genCA} and cert-manager produce, so every
+ * path yields the same {@code tls.crt}/{@code ca.crt} shape.
+ *
+ * <p>Uses BouncyCastle only to build certificates; keys, signatures and parsing stay with the JDK
+ * providers, so BouncyCastle is never registered as a security provider.
+ */
+public final class CertificateGenerator {
+
+  /** Tolerates nodes whose clocks run a little behind the machine that generated the files. */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private CertificateGenerator() {}
+
+  public static CertificateSet generate(CertificateSpec spec, Clock clock) {
+    // X.509 times have second precision; truncating keeps notAfter == now + validity exact.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Date notBefore = Date.from(now.minus(CLOCK_SKEW));
+    // The CA expires with the serving certificate: both are replaced together on rotation.
+    Date notAfter = Date.from(now.plus(spec.validity()));
+    KeyAlgorithm algorithm = spec.keyAlgorithm();
+    try {
+      KeyPair caKeys = algorithm.generateKeyPair(RANDOM);
+      X509Certificate ca = caCertificate(spec, caKeys, notBefore, notAfter);
+      KeyPair servingKeys = algorithm.generateKeyPair(RANDOM);
+      X509Certificate serving =
+          servingCertificate(spec, servingKeys, ca, caKeys.getPrivate(), notBefore, notAfter);
+      return new CertificateSet(ca, caKeys.getPrivate(), serving, servingKeys.getPrivate());
+    } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+      throw new IllegalStateException("could not create certificates: " + e.getMessage(), e);
+    }
+  }
+
+  private static X509Certificate caCertificate(
+      CertificateSpec spec, KeyPair keys, Date notBefore, Date notAfter)
+      throws GeneralSecurityException, IOException, OperatorCreationException {
+    X500Name subject = name(spec.serviceHostName() + " CA");
+    var ext = new JcaX509ExtensionUtils();
+    X509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+                subject, serial(), notBefore, notAfter, subject, keys.getPublic())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+            .addExtension(
+                Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+            .addExtension(
+                Extension.subjectKeyIdentifier,
+                false,
+                ext.createSubjectKeyIdentifier(keys.getPublic()));
+    return sign(builder, keys.getPrivate(), spec.keyAlgorithm());
+  }
+
+  private static X509Certificate servingCertificate(
+      CertificateSpec spec,
+      KeyPair keys,
+      X509Certificate ca,
+      PrivateKey caKey,
+      Date notBefore,
+      Date notAfter)
+      throws GeneralSecurityException, IOException, OperatorCreationException {
+    var ext = new JcaX509ExtensionUtils();
+    int usage = KeyUsage.digitalSignature;
+    if (spec.keyAlgorithm().isRsa()) {
+      usage |= KeyUsage.keyEncipherment;
+    }
+    X509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+                ca, serial(), notBefore, notAfter, name(spec.serviceHostName()), keys.getPublic())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+            .addExtension(Extension.keyUsage, true, new KeyUsage(usage))
+            .addExtension(
+                Extension.extendedKeyUsage,
+                false,
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+            .addExtension(Extension.subjectAlternativeName, false, subjectAltNames(spec))
+            .addExtension(
+                Extension.subjectKeyIdentifier,
+                false,
+                ext.createSubjectKeyIdentifier(keys.getPublic()))
+            .addExtension(
+                Extension.authorityKeyIdentifier,
+                false,
+                // Key id only, as Go and cert-manager do: issuer name + serial would add nothing.
+                ext.createAuthorityKeyIdentifier(ca.getPublicKey()));
+    return sign(builder, caKey, spec.keyAlgorithm());
+  }
+
+  private static GeneralNames subjectAltNames(CertificateSpec spec) {
+    List<GeneralName> names = new ArrayList<>();
+    spec.dnsNames().forEach(dns -> names.add(new GeneralName(GeneralName.dNSName, dns)));
+    spec.ipAddresses()
+        .forEach(
+            ip ->
+                names.add(
+                    new GeneralName(GeneralName.iPAddress, new DEROctetString(ip.getAddress()))));
+    return new GeneralNames(names.toArray(GeneralName[]::new));
+  }
+
+  private static X500Name name(String commonName) {
+    return new X500NameBuilder(BCStyle.INSTANCE)
+        .addRDN(BCStyle.O, "pullsecret-webhook")
+        .addRDN(BCStyle.CN, commonName)
+        .build();
+  }
+
+  /** Random, positive and non-zero, as RFC 5280 requires; 128 bits make collisions moot. */
+  private static BigInteger serial() {
+    byte[] bytes = new byte[16];
+    BigInteger serial;
+    do {
+      RANDOM.nextBytes(bytes);
+      serial = new BigInteger(1, bytes);
+    } while (serial.signum() == 0);
+    return serial;
+  }
+
+  private static X509Certificate sign(
+      X509v3CertificateBuilder builder, PrivateKey signer, KeyAlgorithm algorithm)
+      throws GeneralSecurityException, OperatorCreationException {
+    var contentSigner =
+        new JcaContentSignerBuilder(algorithm.signatureAlgorithm())
+            .setSecureRandom(RANDOM)
+            .build(signer);
+    return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner));
+  }
+}

@@ -1,0 +1,153 @@
+package dev.pullsecret.webhook.tls.issuing;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * What a webhook serving certificate must cover. The API server calls a webhook Service at {@code
+ * <svc>.<ns>.svc} and verifies that name against the certificate's subjectAltName, so the names are
+ * derived from the Service rather than typed by hand.
+ *
+ * @param serviceName the webhook's Service name (a DNS-1035 label, as Kubernetes requires)
+ * @param namespace the Service's namespace (a DNS-1123 label)
+ * @param extraDnsNames further DNS SANs, e.g. for a URL-based webhook configuration
+ * @param extraIpAddresses IP SANs (IPv4 dotted quad or IPv6), needed when the webhook is called by
+ *     an IP URL
+ * @param validity how long the certificate is valid from now
+ * @param keyAlgorithm key type of both the CA and the serving certificate
+ */
+public record CertificateSpec(
+    String serviceName,
+    String namespace,
+    List<String> extraDnsNames,
+    List<String> extraIpAddresses,
+    Duration validity,
+    KeyAlgorithm keyAlgorithm) {
+
+  /** One year: long enough not to be a chore, short enough that rotation stays a known routine. */
+  public static final Duration DEFAULT_VALIDITY = Duration.ofDays(365);
+
+  private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern DNS_1123_SUBDOMAIN =
+      Pattern.compile("(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  // Leading zeros and short forms ("10", "1.2.3") are rejected, as Go's net.ParseIP does.
+  private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
+
+  public CertificateSpec {
+    requireLabel("service name", serviceName, DNS_1035_LABEL, "DNS-1035 label", "a letter");
+    requireLabel("namespace", namespace, DNS_1123_LABEL, "DNS-1123 label", "a letter or digit");
+    extraDnsNames = extraDnsNames == null ? List.of() : List.copyOf(nonNull(extraDnsNames, "DNS"));
+    extraDnsNames.forEach(CertificateSpec::requireDnsName);
+    extraIpAddresses =
+        extraIpAddresses == null ? List.of() : List.copyOf(nonNull(extraIpAddresses, "IP"));
+    extraIpAddresses.forEach(CertificateSpec::parseIp);
+    Objects.requireNonNull(validity, "validity must not be null");
+    if (validity.isNegative() || validity.isZero()) {
+      throw new IllegalArgumentException("validity must be positive, got " + validity);
+    }
+    Objects.requireNonNull(keyAlgorithm, "keyAlgorithm must not be null");
+  }
+
+  /** A spec with no extra names, the default validity and the default key algorithm. */
+  public static CertificateSpec of(String serviceName, String namespace) {
+    return new CertificateSpec(
+        serviceName, namespace, List.of(), List.of(), DEFAULT_VALIDITY, KeyAlgorithm.DEFAULT);
+  }
+
+  /**
+   * All DNS SANs: the four names the Service resolves as inside the cluster (short, namespaced,
+   * {@code .svc}, fully qualified), then the extras; duplicates removed, order kept.
+   */
+  public List<String> dnsNames() {
+    var names = new LinkedHashSet<String>();
+    names.add(serviceName);
+    names.add(serviceName + "." + namespace);
+    names.add(serviceName + "." + namespace + ".svc");
+    names.add(serviceName + "." + namespace + ".svc.cluster.local");
+    names.addAll(extraDnsNames);
+    return List.copyOf(names);
+  }
+
+  /** The IP SANs, parsed, duplicates (also differently spelled IPv6) removed, order kept. */
+  public List<InetAddress> ipAddresses() {
+    var addresses = new LinkedHashSet<InetAddress>();
+    extraIpAddresses.forEach(ip -> addresses.add(parseIp(ip)));
+    return List.copyOf(addresses);
+  }
+
+  /** The name the API server uses for a Service reference; also the serving certificate's CN. */
+  public String serviceHostName() {
+    return serviceName + "." + namespace + ".svc";
+  }
+
+  private static void requireLabel(
+      String what, String value, Pattern pattern, String kind, String start) {
+    Objects.requireNonNull(value, what + " must not be null");
+    if (value.length() > 63 || !pattern.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          what
+              + " '"
+              + value
+              + "' is not a valid "
+              + kind
+              + ": use at most 63 lowercase letters, digits and '-', starting with "
+              + start
+              + " and ending with a letter or digit");
+    }
+  }
+
+  private static void requireDnsName(String name) {
+    if (name.length() > 253 || !DNS_1123_SUBDOMAIN.matcher(name).matches() || tooLongLabel(name)) {
+      throw new IllegalArgumentException(
+          "DNS name '"
+              + name
+              + "' is not a valid DNS-1123 subdomain: use lowercase letters, digits, '-' and '.',"
+              + " labels of at most 63 characters starting and ending with a letter or digit,"
+              + " optionally a leading '*.'");
+    }
+  }
+
+  private static boolean tooLongLabel(String name) {
+    for (String label : name.split("\\.")) {
+      if (label.length() > 63) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static InetAddress parseIp(String ip) {
+    boolean ipv4 = IPV4.matcher(ip).matches();
+    boolean ipv6 = ip.contains(":") && !ip.contains("%") && !ip.contains("[");
+    if (ipv4 || ipv6) {
+      try {
+        return InetAddress.ofLiteral(ip);
+      } catch (IllegalArgumentException e) {
+        // fall through to the message below
+      }
+    }
+    throw new IllegalArgumentException(
+        "IP address '"
+            + ip
+            + "' is not a valid IP literal: use IPv4 dotted quad (10.0.0.1) or IPv6 (fd00::1),"
+            + " without brackets, zone or leading zeros");
+  }
+
+  private static List<String> nonNull(List<String> values, String kind) {
+    var copy = new ArrayList<String>(values.size());
+    for (String value : values) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException("extra " + kind + " entries must not be empty");
+      }
+      copy.add(value);
+    }
+    return copy;
+  }
+}

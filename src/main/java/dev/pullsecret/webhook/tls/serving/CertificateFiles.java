@@ -1,0 +1,88 @@
+package dev.pullsecret.webhook.tls.serving;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The files the admission port serves TLS from: certificate chain, key and, for mutual TLS, the CA
+ * that signs client certificates. Identified by a digest of their bytes, so a poller can tell new
+ * content from old without keeping key material around.
+ *
+ * @param clientCaFile null unless client certificates are required
+ */
+record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile) {
+
+  /** Stands for a missing file in the digest, distinct from an empty one. */
+  private static final long ABSENT = -1;
+
+  /** Stands for a file that exists but cannot be read (permissions, a directory). */
+  private static final long UNREADABLE = -2;
+
+  /**
+   * SHA-256 over every file's content (length-prefixed, so contents cannot run into each other).
+   * Never fails: missing and unreadable files have their own markers, and the loader says why.
+   */
+  String digest() {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (Path file : paths()) {
+        byte[] content = read(file);
+        long length = content == null ? lengthMarker(file) : content.length;
+        sha.update(ByteBuffer.allocate(Long.BYTES).putLong(length).array());
+        if (content != null) {
+          sha.update(content);
+        }
+      }
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  }
+
+  /**
+   * Reads and checks every file with {@link ServingIdentityLoader}.
+   *
+   * @throws InvalidCertificateException naming the file and what is wrong with it
+   */
+  LoadedCertificates load(Clock clock) {
+    ServingIdentity identity = ServingIdentityLoader.load(certFile, keyFile, clock);
+    List<X509Certificate> clientCas =
+        clientCaFile == null ? List.of() : ServingIdentityLoader.loadCertificates(clientCaFile);
+    return new LoadedCertificates(identity, clientCas, certFile, clock.instant());
+  }
+
+  /** The cert and key file, as shown in logs. */
+  String describe() {
+    return certFile.equals(keyFile) ? certFile.toString() : certFile + " and " + keyFile;
+  }
+
+  private List<Path> paths() {
+    var paths = new ArrayList<>(List.of(certFile, keyFile));
+    if (clientCaFile != null) {
+      paths.add(clientCaFile);
+    }
+    return paths;
+  }
+
+  /** The content, or null when the file cannot be read. */
+  private static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static long lengthMarker(Path file) {
+    return Files.exists(file) ? UNREADABLE : ABSENT;
+  }
+}

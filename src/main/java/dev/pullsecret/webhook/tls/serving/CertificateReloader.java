@@ -1,0 +1,152 @@
+package dev.pullsecret.webhook.tls.serving;
+
+import dev.pullsecret.webhook.files.FileReloader;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the admission port's certificate in step with its files, without a restart. Like the rules,
+ * the files' content is compared every poll ({@link FilePoller} says why polling).
+ *
+ * <p>Why not Spring Boot's own {@code reload-on-update} for PEM bundles? It only serves bundles
+ * defined in {@code spring.ssl.bundle.*} properties, so our checks (key matches certificate, chain
+ * order, subjectAltName, validity, each reported with the file and what to fix) would not run
+ * before a pair is served; it waits for a 10 s quiet period after the last file event; and a reload
+ * that fails is logged as an "Unexpected SSL reload error" stack trace and never retried until the
+ * next file event, with nothing a metric could count. Spring's part we do use is the end of the
+ * chain: {@code SslBundleRegistry.updateBundle} makes Tomcat build a new SSL context for new
+ * handshakes while connections already open keep theirs.
+ *
+ * <p>The polling, checking and refusing are {@link FileReloader}'s: new files are checked
+ * completely before they are served; refused files leave the pair in force serving, and are
+ * reported once per distinct content, only after the same content failed on two polls in a row (an
+ * updater that writes {@code tls.crt} and {@code tls.key} one after the other can be caught between
+ * the two).
+ */
+final class CertificateReloader implements Supplier<LoadedCertificates>, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(CertificateReloader.class);
+
+  /** Told about every pair put in force and every pair refused, e.g. to count them in metrics. */
+  interface Listener
+      extends FileReloader.Listener<LoadedCertificates, InvalidCertificateException> {}
+
+  private final CertificateFiles files;
+  private final FileReloader<LoadedCertificates, InvalidCertificateException> reloader;
+
+  private CertificateReloader(
+      CertificateFiles files, Listener listener, ExpiryWarnings warnings, Clock clock) {
+    this.files = files;
+    this.reloader =
+        new FileReloader<>(
+            new Source(files, clock),
+            InvalidCertificateException.class,
+            FileReloader.Refusal.WHEN_SEEN_TWICE,
+            List.of(new Log(this, warnings), listener));
+  }
+
+  /**
+   * Loads the files, failing with {@link InvalidCertificateException} if they cannot be served (the
+   * server must not start without a usable certificate). Polling starts with {@link #watch}.
+   */
+  static CertificateReloader load(
+      CertificateFiles files, Listener listener, ExpiryWarnings warnings, Clock clock) {
+    var certificates = new CertificateReloader(files, listener, warnings, clock);
+    certificates.reloader.start();
+    return certificates;
+  }
+
+  /** Checks the files every {@code interval} and hands each new valid pair to {@code serve}. */
+  void watch(Duration interval, Consumer<LoadedCertificates> serve) {
+    reloader.watch(
+        "certificate-reloader",
+        "webhook.tls.reload-interval",
+        interval,
+        "the certificate files " + files.describe(),
+        next -> {
+          try {
+            serve.accept(next);
+          } catch (RuntimeException e) {
+            // Not expected after our checks, but the old pair must keep serving whatever happens.
+            throw new InvalidCertificateException(
+                files.certFile(),
+                "the TLS server could not use the new pair: " + e.getMessage(),
+                e);
+          }
+        });
+  }
+
+  /** The certificates in force. */
+  @Override
+  public LoadedCertificates get() {
+    return reloader.get();
+  }
+
+  /** Checks the files now; returns true when a new pair was put in force. */
+  boolean check() {
+    return reloader.check();
+  }
+
+  @Override
+  public void close() {
+    reloader.close();
+  }
+
+  private record Source(CertificateFiles files, Clock clock)
+      implements FileReloader.Source<LoadedCertificates> {
+
+    @Override
+    public String digest() {
+      return files.digest();
+    }
+
+    @Override
+    public LoadedCertificates load(LoadedCertificates previous) {
+      return files.load(clock);
+    }
+  }
+
+  /** The log lines of loads and refusals, and the expiry warnings. */
+  private record Log(CertificateReloader certificates, ExpiryWarnings warnings)
+      implements Listener {
+
+    @Override
+    public void loaded(LoadedCertificates next) {
+      ServingIdentity identity = next.identity();
+      log.info(
+          "Serving certificate {} for {} (SHA-256 {}), valid until {}{}",
+          next.source(),
+          identity.dnsNames(),
+          identity.fingerprintSha256(),
+          identity.notAfter(),
+          next.clientCas().isEmpty()
+              ? ""
+              : "; client certificates required, signed by one of "
+                  + next.clientCas().size()
+                  + " CA(s) from "
+                  + certificates.files.clientCaFile());
+      warnings.check(next);
+    }
+
+    @Override
+    public void refused(InvalidCertificateException error) {
+      ServingIdentity serving = certificates.get().identity();
+      log.error(
+          "Refused new certificate files {}; still serving SHA-256 {} (valid until {}). {}",
+          certificates.files.describe(),
+          serving.fingerprintSha256(),
+          serving.notAfter(),
+          error.getMessage());
+    }
+
+    @Override
+    public void polled(LoadedCertificates current) {
+      warnings.check(current);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.pullsecret.webhook.tls.serving;
+
+import java.nio.file.Path;
+
+/**
+ * A certificate or key file that cannot be served. Unchecked because callers cannot repair files at
+ * run time; the message names the file and says what to fix, so it can be shown to an operator as
+ * is.
+ */
+public class InvalidCertificateException extends RuntimeException {
+
+  private final transient Path file;
+
+  public InvalidCertificateException(Path file, String problem) {
+    this(file, problem, null);
+  }
+
+  public InvalidCertificateException(Path file, String problem, Throwable cause) {
+    super(file + ": " + problem, cause);
+    this.file = file;
+  }
+
+  /** The file the problem was found in. */
+  public Path file() {
+    return file;
+  }
+}

@@ -1,0 +1,118 @@
+package dev.pullsecret.webhook.tls.serving;
+
+import dev.pullsecret.webhook.config.WebhookProperties;
+import dev.pullsecret.webhook.tls.issuing.LocalCertificates;
+import dev.pullsecret.webhook.tls.issuing.PemFiles;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundleKey;
+import org.springframework.boot.ssl.pem.PemSslStore;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Registers the SSL bundle {@value #BUNDLE} that the admission port serves ({@code
+ * server.ssl.bundle=webhook}) and keeps it up to date as the certificate files change. Certificates
+ * are validated by our own loader before Spring sees them, so a broken or mismatched pair fails
+ * with a message that names the file and the problem, at start-up and on rotation alike.
+ */
+@Configuration(proxyBeanMethods = false)
+class TlsConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(TlsConfiguration.class);
+
+  static final String BUNDLE = "webhook";
+
+  @Bean
+  TlsPolicy tlsPolicy(WebhookProperties properties) {
+    return TlsPolicy.of(properties.tls().minVersion(), properties.tls().cipherSuites());
+  }
+
+  @Bean
+  CertificateMetrics certificateMetrics(MeterRegistry registry) {
+    return new CertificateMetrics(registry);
+  }
+
+  @Bean(destroyMethod = "close")
+  CertificateReloader certificateReloader(
+      WebhookProperties properties, CertificateReloader.Listener listener, Clock clock) {
+    WebhookProperties.Tls tls = properties.tls();
+    return CertificateReloader.load(
+        files(tls, clock),
+        listener,
+        new ExpiryWarnings(tls.expiryWarningThreshold(), clock),
+        clock);
+  }
+
+  @Bean
+  SslBundleRegistrar webhookSslBundle(
+      CertificateReloader reloader, TlsPolicy policy, WebhookProperties properties) {
+    return registry -> {
+      registry.registerBundle(BUNDLE, bundle(reloader.get(), policy));
+      reloader.watch(
+          properties.tls().reloadInterval(),
+          next -> registry.updateBundle(BUNDLE, bundle(next, policy)));
+    };
+  }
+
+  @Bean
+  HealthIndicator servingCertificateHealthIndicator(CertificateReloader reloader, Clock clock) {
+    return new ServingCertificateHealthIndicator(reloader, clock);
+  }
+
+  @Bean
+  RequireClientCertificate requireClientCertificate(WebhookProperties properties) {
+    return new RequireClientCertificate(properties.tls().clientCaFile() != null);
+  }
+
+  private static CertificateFiles files(WebhookProperties.Tls tls, Clock clock) {
+    Path local = tls.selfSignedDir();
+    if (local != null) {
+      // Local runs: the generated files are then served, and reloaded, like a mounted Secret.
+      Path cert = local.resolve(PemFiles.TLS_CRT);
+      Path key = local.resolve(PemFiles.TLS_KEY);
+      if (!reusable(local, clock)) {
+        LocalCertificates.generate(local, clock);
+      }
+      return new CertificateFiles(cert, key, tls.clientCaFile());
+    }
+    return new CertificateFiles(tls.certFile(), tls.keyFile(), tls.clientCaFile());
+  }
+
+  /** A local pair is reused while it loads and has more than a day left. */
+  private static boolean reusable(Path dir, Clock clock) {
+    Path cert = dir.resolve(PemFiles.TLS_CRT);
+    Path key = dir.resolve(PemFiles.TLS_KEY);
+    if (!Files.exists(cert) || !Files.exists(key)) {
+      return false;
+    }
+    try {
+      ServingIdentity existing = ServingIdentityLoader.load(cert, key, clock);
+      if (existing.notAfter().isAfter(clock.instant().plus(Duration.ofDays(1)))) {
+        log.info("Serving the local certificate in {} (CA: {})", dir, dir.resolve(PemFiles.CA_CRT));
+        return true;
+      }
+    } catch (InvalidCertificateException e) {
+      log.warn("Replacing the local certificate in {}: {}", dir, e.getMessage());
+    }
+    return false;
+  }
+
+  static SslBundle bundle(LoadedCertificates certificates, TlsPolicy policy) {
+    ServingIdentity identity = certificates.identity();
+    var keyStore = PemSslStore.of(identity.chain(), identity.privateKey());
+    var trustStore =
+        certificates.clientCas().isEmpty() ? null : PemSslStore.of(certificates.clientCas(), null);
+    return SslBundle.of(
+        new PemSslStoreBundle(keyStore, trustStore), SslBundleKey.NONE, policy.options());
+  }
+}

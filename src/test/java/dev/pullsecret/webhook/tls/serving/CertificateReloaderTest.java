@@ -1,0 +1,292 @@
+package dev.pullsecret.webhook.tls.serving;
+
+import static dev.pullsecret.webhook.tls.serving.TestCertificates.keyPem;
+import static dev.pullsecret.webhook.tls.serving.TestCertificates.pair;
+import static dev.pullsecret.webhook.tls.serving.TestCertificates.pem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pullsecret.webhook.testing.ConfigMapVolume;
+import dev.pullsecret.webhook.testing.TestClock;
+import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
+import dev.pullsecret.webhook.tls.issuing.CertificateSet;
+import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
+import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
+import dev.pullsecret.webhook.tls.issuing.PemFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+@ExtendWith(OutputCaptureExtension.class)
+class CertificateReloaderTest {
+
+  private static final Instant NOW = Instant.parse("2030-06-01T12:00:00Z");
+  private static final CertificateSpec SPEC =
+      TestCertificates.serviceSpec(Duration.ofDays(30), KeyAlgorithm.ECDSA_P256);
+  private static final CertificateSet A = generate(NOW);
+  private static final CertificateSet B = generate(NOW);
+  private static final CertificateSet C = generate(NOW);
+  private static final CertificateSet EXPIRED = generate(NOW.minus(Duration.ofDays(40)));
+
+  @TempDir Path dir;
+
+  private final TestClock clock = new TestClock(NOW);
+  private final Recorder listener = new Recorder();
+  private final List<LoadedCertificates> served = new ArrayList<>();
+  private boolean tlsServerRejects;
+  private ConfigMapVolume volume;
+  private CertificateReloader reloader;
+
+  @BeforeEach
+  void serveA() {
+    volume = new ConfigMapVolume(dir.resolve("tls"));
+    volume.write(pair(A));
+    reloader = start(files(volume));
+  }
+
+  @AfterEach
+  void stop() {
+    reloader.close();
+  }
+
+  @Nested
+  class StartUp {
+
+    @Test
+    void putsThePairOfTheFilesInForce() {
+      assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(A));
+      assertThat(listener.loaded).hasSize(1);
+    }
+
+    @Test
+    void failsNamingTheMissingFile() {
+      Path missing = dir.resolve("absent/tls.crt");
+      var files = new CertificateFiles(missing, volume.path("tls.key"), null);
+
+      assertThatThrownBy(() -> start(files))
+          .isInstanceOf(InvalidCertificateException.class)
+          .hasMessage(missing + ": file does not exist");
+    }
+
+    @Test
+    void failsOnAKeyOfAnotherCertificate() {
+      volume.write(Map.of("tls.crt", pem(B), "tls.key", keyPem(C)));
+
+      assertThatThrownBy(() -> start(files(volume)))
+          .isInstanceOf(InvalidCertificateException.class)
+          .hasMessageContaining("does not match");
+    }
+
+    @Test
+    void readsTheClientCaWhenOneIsConfigured() throws Exception {
+      Path ca = dir.resolve("client-ca.crt");
+      Files.writeString(ca, PemFiles.toPem(C.caCertificate()));
+      var files = new CertificateFiles(volume.path("tls.crt"), volume.path("tls.key"), ca);
+
+      try (var withCa = start(files)) {
+        assertThat(withCa.get().clientCas()).containsExactly(C.caCertificate());
+      }
+    }
+  }
+
+  @Nested
+  class Rotation {
+
+    @Test
+    void putsANewPairInForceOnTheNextCheck() {
+      volume.write(pair(B));
+
+      boolean changed = reloader.check();
+
+      assertThat(changed).isTrue();
+      assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(B));
+      assertThat(served).extracting(loaded -> fingerprint(loaded)).containsExactly(fingerprint(B));
+      assertThat(listener.loaded).hasSize(2);
+    }
+
+    @Test
+    void leavesTheTlsServerAloneWhileTheFilesAreUnchanged() {
+      boolean changed = reloader.check();
+
+      assertThat(changed).isFalse();
+      assertThat(served).isEmpty();
+    }
+
+    @Test
+    void putsANewClientCaInForce() throws Exception {
+      Path ca = dir.resolve("client-ca.crt");
+      Files.writeString(ca, PemFiles.toPem(B.caCertificate()));
+      reloader.close();
+      reloader = start(new CertificateFiles(volume.path("tls.crt"), volume.path("tls.key"), ca));
+
+      Files.writeString(ca, PemFiles.toPem(C.caCertificate()));
+      boolean changed = reloader.check();
+
+      assertThat(changed).isTrue();
+      assertThat(reloader.get().clientCas()).containsExactly(C.caCertificate());
+    }
+
+    @Test
+    void waitsQuietlyForTheKeyWhenFilesAreWrittenOneAfterTheOther() throws Exception {
+      Path plain = Files.createDirectories(dir.resolve("plain"));
+      Files.write(plain.resolve("tls.crt"), pem(A));
+      Files.write(plain.resolve("tls.key"), keyPem(A));
+      reloader.close();
+      reloader =
+          start(new CertificateFiles(plain.resolve("tls.crt"), plain.resolve("tls.key"), null));
+
+      Files.write(plain.resolve("tls.crt"), pem(B));
+      boolean betweenWrites = reloader.check();
+      Files.write(plain.resolve("tls.key"), keyPem(B));
+      boolean afterBoth = reloader.check();
+
+      assertThat(betweenWrites).isFalse();
+      assertThat(afterBoth).isTrue();
+      assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(B));
+      assertThat(listener.refused).isEmpty();
+    }
+  }
+
+  @Nested
+  class Refusal {
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.pullsecret.webhook.tls.serving.CertificateReloaderTest#badPairs")
+    void keepsTheOldPairAndReportsOnceWhyTheNewOneIsRefused(
+        String name, Map<String, byte[]> bad, String reason, CapturedOutput output) {
+      volume.write(bad);
+
+      reloader.check();
+      reloader.check();
+      reloader.check();
+
+      assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(A));
+      assertThat(served).isEmpty();
+      assertThat(listener.refused).hasSize(1);
+      assertThat(listener.refused.getFirst().getMessage()).contains(reason);
+      assertThat(output.getAll().split("Refused new certificate files", -1)).hasSize(2);
+      assertThat(output)
+          .contains("Refused new certificate files " + volume.path("tls.crt"))
+          .contains("still serving SHA-256 " + fingerprint(A))
+          .contains(reason);
+    }
+
+    @Test
+    void doesNotReportABrokenPairSeenOnlyOnce() {
+      volume.write(Map.of("tls.crt", pem(B), "tls.key", keyPem(C)));
+
+      reloader.check();
+
+      assertThat(listener.refused).isEmpty();
+    }
+
+    @Test
+    void reportsEachDistinctBrokenContent() {
+      volume.write(Map.of("tls.crt", pem(B), "tls.key", keyPem(C)));
+      reloader.check();
+      reloader.check();
+      volume.write(Map.of("tls.crt", pem(C), "tls.key", keyPem(B)));
+      reloader.check();
+      reloader.check();
+
+      assertThat(listener.refused).hasSize(2);
+    }
+
+    @Test
+    void putsAGoodPairInForceAfterABadOne() {
+      volume.write(Map.of("tls.crt", pem(B), "tls.key", keyPem(C)));
+      reloader.check();
+      reloader.check();
+
+      volume.write(pair(C));
+      boolean changed = reloader.check();
+
+      assertThat(changed).isTrue();
+      assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(C));
+    }
+
+    @Test
+    void keepsTheOldPairWhenTheTlsServerCannotUseTheNewOne() {
+      tlsServerRejects = true;
+      volume.write(pair(B));
+
+      reloader.check();
+      reloader.check();
+
+      assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(A));
+      assertThat(listener.refused)
+          .singleElement()
+          .satisfies(e -> assertThat(e).hasMessageContaining("could not use the new pair"));
+    }
+  }
+
+  static Stream<Arguments> badPairs() {
+    return TestCertificates.badPairs(B, C, EXPIRED);
+  }
+
+  private CertificateReloader start(CertificateFiles files) {
+    var started =
+        CertificateReloader.load(files, listener, new ExpiryWarnings(Duration.ZERO, clock), clock);
+    // The background poll is a day away: each test checks when it wants to.
+    started.watch(
+        Duration.ofDays(1),
+        next -> {
+          if (tlsServerRejects) {
+            throw new IllegalArgumentException("keystore rejected");
+          }
+          served.add(next);
+        });
+    return started;
+  }
+
+  private static CertificateFiles files(ConfigMapVolume volume) {
+    return new CertificateFiles(volume.path("tls.crt"), volume.path("tls.key"), null);
+  }
+
+  private static String fingerprint(LoadedCertificates loaded) {
+    return loaded.identity().fingerprintSha256();
+  }
+
+  private static String fingerprint(CertificateSet set) {
+    return new ServingIdentity(List.of(set.servingCertificate()), set.servingKey())
+        .fingerprintSha256();
+  }
+
+  private static CertificateSet generate(Instant at) {
+    return CertificateGenerator.generate(SPEC, Clock.fixed(at, ZoneOffset.UTC));
+  }
+
+  /** Records what the reloader reports, as the metrics do. */
+  private static final class Recorder implements CertificateReloader.Listener {
+    final List<LoadedCertificates> loaded = new ArrayList<>();
+    final List<InvalidCertificateException> refused = new ArrayList<>();
+
+    @Override
+    public void loaded(LoadedCertificates certificates) {
+      loaded.add(certificates);
+    }
+
+    @Override
+    public void refused(InvalidCertificateException error) {
+      refused.add(error);
+    }
+  }
+}
