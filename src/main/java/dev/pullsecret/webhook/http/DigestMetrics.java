@@ -24,34 +24,40 @@ class DigestMetrics implements LookupObserver {
 
   DigestMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // Every series exists from the start, at 0: rate() and alerts see a registry that has never
+    // failed rather than no data.
+    for (String result : new String[] {"hit", "miss", "error", "timeout"}) {
+      lookups.computeIfAbsent(result, this::lookupCounter);
+    }
+    for (String result : new String[] {"found", "refused", "error", "timeout"}) {
+      requests.computeIfAbsent(result, this::requestTimer);
+    }
   }
 
   @Override
   public void resolved(String result) {
-    lookups
-        .computeIfAbsent(
-            result,
-            r ->
-                Counter.builder("pullsecret.digest.lookups")
-                    .description("Images whose tag a review resolved to a digest, by result")
-                    .tag("result", r)
-                    .register(registry))
-        .increment();
+    lookups.computeIfAbsent(result, this::lookupCounter).increment();
   }
 
   @Override
   public void requested(String result, long nanos) {
-    requests
-        .computeIfAbsent(
-            result,
-            r ->
-                Timer.builder("pullsecret.digest.lookup")
-                    .description("Digest lookups at registries (HEAD manifest, token included)")
-                    .tag("result", r)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(30))
-                    .register(registry))
-        .record(nanos, TimeUnit.NANOSECONDS);
+    requests.computeIfAbsent(result, this::requestTimer).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Counter lookupCounter(String result) {
+    return Counter.builder("pullsecret.digest.lookups")
+        .description("Images whose tag a review resolved to a digest, by result")
+        .tag("result", result)
+        .register(registry);
+  }
+
+  private Timer requestTimer(String result) {
+    return Timer.builder("pullsecret.digest.lookup")
+        .description("Digest lookups at registries (HEAD manifest, token included)")
+        .tag("result", result)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
   }
 }
