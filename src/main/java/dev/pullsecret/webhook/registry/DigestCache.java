@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.registry;
 
-import dev.pullsecret.webhook.image.ImageReference;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,17 +10,18 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Tag to digest, for a while. An entry is in flight from the first request for a reference until
- * the registry answers; every request for it meanwhile gets the same future, so concurrent reviews
- * of one image make one registry request. A digest is kept for {@code ttl} (how long a moved tag
- * may still resolve to its old digest), a failure for the shorter {@code failureTtl} (so a registry
- * that is down is not asked, and waited for, on every review).
+ * Tag to digest, for a while (keyed by {@code K}: the image, and who asks for it). An entry is in
+ * flight from the first request for a reference until the registry answers; every request for it
+ * meanwhile gets the same future, so concurrent reviews of one image make one registry request. A
+ * digest is kept for {@code ttl} (how long a moved tag may still resolve to its old digest), a
+ * failure for the shorter {@code failureTtl} (so a registry that is down is not asked, and waited
+ * for, on every review).
  *
  * <p>A hit is a map read, a clock read and a volatile read: no lock, no allocation. The bound is
  * enforced on insertion: expired entries go first, then the oldest tenth, so a full cache costs one
  * sort per tenth of its size, not one per miss.
  */
-final class DigestCache {
+final class DigestCache<K> {
 
   /** How a request was served: from a finished entry, by joining one in flight, or by a lookup. */
   enum Source {
@@ -45,7 +45,7 @@ final class DigestCache {
     }
   }
 
-  private final Map<ImageReference, Entry> entries = new ConcurrentHashMap<>();
+  private final Map<K, Entry> entries = new ConcurrentHashMap<>();
   private final long ttlNanos;
   private final long failureTtlNanos;
   private final int maxEntries;
@@ -65,13 +65,12 @@ final class DigestCache {
    * The lookup of {@code image}: cached, joined, or started with {@code load} (called at most once
    * per miss, outside any lock; its future must always complete).
    */
-  Served get(ImageReference image, Function<ImageReference, CompletableFuture<Lookup>> load) {
+  Served get(K image, Function<K, CompletableFuture<Lookup>> load) {
     return get(image, nanoTime.getAsLong(), load);
   }
 
-  /** As {@link #get(ImageReference, Function)}, at {@code now} (the caller's clock reading). */
-  Served get(
-      ImageReference image, long now, Function<ImageReference, CompletableFuture<Lookup>> load) {
+  /** As {@link #get(Object, Function)}, at {@code now} (the caller's clock reading). */
+  Served get(K image, long now, Function<K, CompletableFuture<Lookup>> load) {
     Entry entry = entries.get(image);
     if (entry != null && now - entry.expiresAt < 0) {
       return served(entry);
@@ -116,7 +115,7 @@ final class DigestCache {
     if (excess <= 0) {
       return;
     }
-    List<Map.Entry<ImageReference, Entry>> oldest = new ArrayList<>(entries.entrySet());
+    List<Map.Entry<K, Entry>> oldest = new ArrayList<>(entries.entrySet());
     oldest.sort(Comparator.comparingLong(e -> e.getValue().createdAt));
     int drop = Math.max(excess, maxEntries / 10);
     for (int i = 0; i < drop && i < oldest.size(); i++) {

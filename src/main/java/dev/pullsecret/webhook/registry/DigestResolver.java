@@ -37,8 +37,15 @@ public final class DigestResolver implements AutoCloseable {
     String resolve(ImageReference image, Optional<Credential> credential) throws RegistryException;
   }
 
+  /**
+   * Lookups are cached per image and credential: an anonymous lookup's failure must not answer a
+   * review that has a credential, nor a digest read with one namespace's credential a review
+   * without one.
+   */
+  private record Key(ImageReference image, Optional<Credential> credential) {}
+
   private final TagLookup client;
-  private final DigestCache cache;
+  private final DigestCache<Key> cache;
   private final Semaphore concurrency;
   private final LookupObserver observer;
   private final LongSupplier nanoTime;
@@ -53,7 +60,7 @@ public final class DigestResolver implements AutoCloseable {
       TagLookup client, Settings settings, LookupObserver observer, LongSupplier nanoTime) {
     this.client = client;
     this.cache =
-        new DigestCache(
+        new DigestCache<>(
             settings.ttl().toNanos(),
             settings.failureTtl().toNanos(),
             settings.maxEntries(),
@@ -74,7 +81,7 @@ public final class DigestResolver implements AutoCloseable {
     Map<ImageReference, DigestCache.Served> served = new LinkedHashMap<>();
     images.forEach(
         (image, credential) ->
-            served.put(image, cache.get(image, now, key -> lookUp(key, credential))));
+            served.put(image, cache.get(new Key(image, credential), now, this::lookUp)));
     Map<ImageReference, Lookup> results = new LinkedHashMap<>();
     // A lookup in flight for a whole budget already is stalled: the reviews that joined it have
     // waited their budget; later ones do not wait again until it ends (and its failure is cached),
@@ -116,8 +123,8 @@ public final class DigestResolver implements AutoCloseable {
     };
   }
 
-  private CompletableFuture<Lookup> lookUp(ImageReference image, Optional<Credential> credential) {
-    return CompletableFuture.supplyAsync(() -> lookUpNow(image, credential), executor);
+  private CompletableFuture<Lookup> lookUp(Key key) {
+    return CompletableFuture.supplyAsync(() -> lookUpNow(key.image(), key.credential()), executor);
   }
 
   private Lookup lookUpNow(ImageReference image, Optional<Credential> credential) {

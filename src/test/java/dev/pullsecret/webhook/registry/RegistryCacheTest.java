@@ -26,7 +26,8 @@ class RegistryCacheTest {
 
   private final AtomicLong now = new AtomicLong(1_000);
   private final AtomicInteger loads = new AtomicInteger();
-  private final DigestCache cache = new DigestCache(TTL, FAILURE_TTL, 10, now::get);
+  private final DigestCache<ImageReference> cache =
+      new DigestCache<>(TTL, FAILURE_TTL, 10, now::get);
 
   @Test
   void secondRequestWithinTheTtlIsAHitWithoutALookup() {

@@ -140,6 +140,24 @@ class RegistryClientTest {
     }
   }
 
+  @Test
+  void anonymousRefusalIsNotTheAnswerForAReviewWithACredential() {
+    String pushed = pusher.pushImage("team/shared", "1", Format.OCI, "amd64");
+    var settings =
+        new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofMinutes(1), 100, 4);
+    try (var resolver = new DigestResolver(client, settings, LookupObserver.NONE)) {
+      ImageReference shared = image("team/shared:1");
+      Lookup anonymous =
+          resolver.resolveAll(Map.of(shared, Optional.empty()), Duration.ofSeconds(5)).get(shared);
+
+      Lookup withCredential =
+          resolver.resolveAll(Map.of(shared, Optional.of(USER)), Duration.ofSeconds(5)).get(shared);
+
+      assertThat(anonymous).isInstanceOf(Lookup.Failed.class);
+      assertThat(withCredential).isEqualTo(new Lookup.Found(pushed));
+    }
+  }
+
   private static ImageReference image(String repositoryAndTag) {
     return ImageReference.parse(registry.domain() + "/" + repositoryAndTag);
   }
