@@ -62,6 +62,7 @@ for size in ${sizes//,/ }; do
 done
 loadgen report "$RESULTS"
 echo "bench: results in $RESULTS; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+[ "$mode" = smoke ] || "$BENCH/plot.sh" "$RESULTS" "$WORK/latency-$mode.png"
 if [ "$mode" = smoke ]; then
   # The smoke run only checks that the benchmark works: every request answered 200.
   if awk -F'\t' '{for (i = 1; i <= NF; i++) if ($i ~ /^errors=/ && $i != "errors=0") bad = 1} END {exit !bad}' "$RESULTS"; then
