@@ -25,8 +25,8 @@ registry_install() {
   fi
   export DEBIAN_FRONTEND=noninteractive
   local status=0
-  apt-get install -y -qq docker-registry >/dev/null 2>&1 \
-    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq docker-registry >/dev/null 2>&1; } \
+  apt-get install -y -qq --no-install-recommends docker-registry >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq --no-install-recommends docker-registry >/dev/null 2>&1; } \
     || status=1
   if [ -n "$made_policy" ]; then
     rm -f /usr/sbin/policy-rc.d
