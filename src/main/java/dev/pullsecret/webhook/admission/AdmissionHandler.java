@@ -123,27 +123,37 @@ public final class AdmissionHandler {
     ResolvedDigests resolved =
         candidates.isEmpty() ? ResolvedDigests.NONE : lookup.resolve(candidates, rule.get());
     Mutation mutation = mutator.mutate(pod, rule.get(), scope, resolved);
-    boolean audit = rule.get().mode() == RuleMode.AUDIT;
+    return answer(uid, rule.get(), mutation, resolved, loaded.version());
+  }
+
+  /**
+   * The decision for a pass: tags that could not be resolved leave their images as they are, with
+   * an audit annotation, or refuse the pod where the rule says so (never in audit mode).
+   */
+  private static AdmissionDecision answer(
+      String uid,
+      NamespaceRule rule,
+      Mutation mutation,
+      ResolvedDigests resolved,
+      String rulesVersion) {
+    boolean audit = rule.mode() == RuleMode.AUDIT;
+    AdmissionDecision decision =
+        audit
+            ? AdmissionDecision.audited(uid, mutation, rulesVersion)
+            : AdmissionDecision.mutated(uid, mutation, rulesVersion);
     if (resolved.failures().isEmpty()) {
-      return audit
-          ? AdmissionDecision.audited(uid, mutation, loaded.version())
-          : AdmissionDecision.mutated(uid, mutation, loaded.version());
+      return decision;
     }
     String unresolved = unresolved(resolved);
-    boolean deny = rule.get().images().resolveDigests().orElseThrow().denyOnFailure();
-    if (deny && !audit) {
+    if (!audit && rule.images().resolveDigests().orElseThrow().denyOnFailure()) {
       return AdmissionDecision.denied(
           uid,
-          rule.get().name(),
+          rule.name(),
           "rule "
-              + rule.get().name()
+              + rule.name()
               + " requires images pinned by digest and these tags could not be resolved: "
               + unresolved);
     }
-    AdmissionDecision decision =
-        audit
-            ? AdmissionDecision.audited(uid, mutation, loaded.version())
-            : AdmissionDecision.mutated(uid, mutation, loaded.version());
     return decision.withAuditAnnotation("digests-unresolved", unresolved);
   }
 
