@@ -103,6 +103,12 @@ class RegistryAdmissionTest {
             pullSecrets: [corp-creds]
             images:
               resolveDigests: {onFailure: deny}
+          - name: watched
+            namespaces: [watched]
+            mode: audit
+            pullSecrets: [corp-creds]
+            images:
+              resolveDigests: {onFailure: deny}
         """
             .formatted(registry.domain(), stalledDomain());
     var loaded =
@@ -195,6 +201,24 @@ class RegistryAdmissionTest {
     assertThat(decision.warnings().getFirst())
         .contains("rule strict requires images pinned by digest")
         .contains("team/absent:9");
+  }
+
+  @Test
+  void ruleInAuditModeRefusesNothingAndRecordsWhatItCouldNotResolve() {
+    String pushed = pusher.pushImage("team/audited", "1", Format.OCI, "amd64");
+    Pod pod =
+        pod(
+            "watched",
+            container(registry.domain() + "/team/audited:1", "IfNotPresent"),
+            container(registry.domain() + "/team/absent:1", "IfNotPresent"));
+
+    AdmissionDecision decision = handler.decide(create(pod));
+
+    assertThat(decision.reason()).isEqualTo(Reason.AUDITED);
+    assertThat(decision.patch()).isEmpty();
+    assertThat(decision.warnings())
+        .anySatisfy(w -> assertThat(w).contains("would have").contains("@" + pushed));
+    assertThat(decision.auditAnnotations().get("digests-unresolved")).contains("team/absent:1");
   }
 
   @Test
