@@ -116,3 +116,8 @@ from different files, and must get the same (randomly generated) certificates.
 {{- end }}
 {{- toYaml (get $ "pullsecretWebhookCertificates") }}
 {{- end }}
+
+{{/* The Lease that elects the replica that writes copies. */}}
+{{- define "pullsecret-webhook.leaseName" -}}
+{{- printf "%s-sync" (include "pullsecret-webhook.fullname" .) }}
+{{- end }}

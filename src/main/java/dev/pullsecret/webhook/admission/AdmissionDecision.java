@@ -8,6 +8,7 @@ import dev.pullsecret.webhook.mutation.Changes;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.RuleMode;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,6 +121,17 @@ public record AdmissionDecision(
     List<String> unprefixed =
         warnings.stream().map(w -> w.substring(WARNING_PREFIX.length())).toList();
     return new AdmissionDecision(uid, reason, patch, unprefixed, audit, rule, changes);
+  }
+
+  /** This decision with more warnings (given without the prefix). */
+  AdmissionDecision withWarnings(List<String> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    List<String> all = new ArrayList<>();
+    warnings.forEach(w -> all.add(w.substring(WARNING_PREFIX.length())));
+    all.addAll(more);
+    return new AdmissionDecision(uid, reason, patch, all, auditAnnotations, rule, changes);
   }
 
   public boolean isPatched() {

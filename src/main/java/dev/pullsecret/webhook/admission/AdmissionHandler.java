@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.admission;
 
 import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.mutation.PodMutator;
@@ -12,6 +13,7 @@ import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,19 +47,35 @@ public final class AdmissionHandler {
   private final Supplier<LoadedRules> rules;
   private final Set<String> skippedNamespaces;
   private final PodMutator mutator = new PodMutator();
+  private final SecretPresence presence;
   private final DigestLookup digests;
 
   public AdmissionHandler(Supplier<LoadedRules> rules, Set<String> skippedNamespaces) {
-    this(rules, skippedNamespaces, DigestLookup.OFF);
+    this(rules, skippedNamespaces, SecretPresence.UNKNOWN, DigestLookup.OFF);
+  }
+
+  public AdmissionHandler(
+      Supplier<LoadedRules> rules, Set<String> skippedNamespaces, SecretPresence presence) {
+    this(rules, skippedNamespaces, presence, DigestLookup.OFF);
+  }
+
+  public AdmissionHandler(
+      Supplier<LoadedRules> rules, Set<String> skippedNamespaces, DigestLookup digests) {
+    this(rules, skippedNamespaces, SecretPresence.UNKNOWN, digests);
   }
 
   /**
+   * @param presence which delivered secrets exist in which namespaces (from the sync loop's cache)
    * @param digests looks up the digests of rules that resolve tags, before the pure pass
    */
   public AdmissionHandler(
-      Supplier<LoadedRules> rules, Set<String> skippedNamespaces, DigestLookup digests) {
+      Supplier<LoadedRules> rules,
+      Set<String> skippedNamespaces,
+      SecretPresence presence,
+      DigestLookup digests) {
     this.rules = rules;
     this.skippedNamespaces = Set.copyOf(skippedNamespaces);
+    this.presence = presence;
     this.digests = digests;
   }
 
@@ -123,7 +141,14 @@ public final class AdmissionHandler {
     ResolvedDigests resolved =
         candidates.isEmpty() ? ResolvedDigests.NONE : lookup.resolve(candidates, rule.get());
     Mutation mutation = mutator.mutate(pod, rule.get(), scope, resolved);
-    return answer(uid, rule.get(), mutation, resolved, loaded.version());
+    AdmissionDecision decision = answer(uid, rule.get(), mutation, resolved, loaded.version());
+    List<String> injected =
+        mutation.changes().stream()
+            .filter(SecretInjected.class::isInstance)
+            .map(c -> ((SecretInjected) c).secret())
+            .toList();
+    return decision.withWarnings(
+        MissingSecretWarnings.of(presence, namespace, rule.get(), pod, injected));
   }
 
   /**

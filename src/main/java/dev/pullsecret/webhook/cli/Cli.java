@@ -15,7 +15,7 @@ public final class Cli {
    * subcommands by {@code CliTest}.
    */
   static final Set<String> COMMANDS =
-      Set.of("validate", "preview", "certs", "completion", "help", "--help", "-h");
+      Set.of("validate", "preview", "certs", "doctor", "completion", "help", "--help", "-h");
 
   private Cli() {}
 

@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
       ValidateCommand.class,
       PreviewCommand.class,
       CertsCommand.class,
+      DoctorCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     })

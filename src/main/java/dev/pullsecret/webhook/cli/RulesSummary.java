@@ -21,6 +21,12 @@ final class RulesSummary {
     text.append("pull secrets (").append(rules.pullSecrets().size()).append("):\n");
     for (PullSecret secret : rules.pullSecrets()) {
       text.append(String.format("  %-20s %s%n", secret.name(), registries(secret)));
+      if (secret.isDelivered()) {
+        text.append(indent())
+            .append("copied from ")
+            .append(secret.source().in("(webhook namespace)"))
+            .append(" by the sync loop\n");
+      }
     }
     text.append("rules (")
         .append(rules.rules().size())

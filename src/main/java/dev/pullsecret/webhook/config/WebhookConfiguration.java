@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.admission.RegistryDigestLookup;
+import dev.pullsecret.webhook.admission.SecretPresence;
 import dev.pullsecret.webhook.registry.DigestResolver;
 import dev.pullsecret.webhook.registry.LookupObserver;
 import dev.pullsecret.webhook.registry.RegistryClient;
@@ -17,7 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Optional;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -51,21 +52,14 @@ class WebhookConfiguration {
 
   @Bean
   AdmissionHandler admissionHandler(
-      RulesStore rules, WebhookProperties properties, DigestLookup digestLookup) {
+      RulesStore rules,
+      WebhookProperties properties,
+      ObjectProvider<SecretPresence> presence,
+      DigestLookup digestLookup) {
     var skipped = new HashSet<>(properties.skipNamespaces());
     skipped.removeIf(String::isBlank);
-    return new AdmissionHandler(rules, skipped, digestLookup);
-  }
-
-  /**
-   * Anonymous until secret delivery holds the source Secrets' content: then a bean built on them
-   * (dockerconfigjson read kubelet-style) replaces this one, and lookups use the rule's pull
-   * secret.
-   */
-  @Bean
-  @ConditionalOnMissingBean
-  RegistryCredentials registryCredentials() {
-    return RegistryCredentials.ANONYMOUS;
+    return new AdmissionHandler(
+        rules, skipped, presence.getIfAvailable(() -> SecretPresence.UNKNOWN), digestLookup);
   }
 
   @Bean(destroyMethod = "close")
@@ -83,10 +77,19 @@ class WebhookConfiguration {
         observer);
   }
 
+  /**
+   * Lookups use the delivered pull secrets' credentials when secret delivery runs (its bean), and
+   * are anonymous otherwise: the webhook reads no Secret on its own.
+   */
   @Bean
   DigestLookup digestLookup(
-      DigestResolver resolver, RegistryCredentials credentials, WebhookProperties properties) {
-    return new RegistryDigestLookup(resolver, credentials, properties.digests().budget());
+      DigestResolver resolver,
+      ObjectProvider<RegistryCredentials> credentials,
+      WebhookProperties properties) {
+    return new RegistryDigestLookup(
+        resolver,
+        credentials.getIfAvailable(() -> RegistryCredentials.ANONYMOUS),
+        properties.digests().budget());
   }
 
   @Bean

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,13 +136,28 @@ public final class FileReloader<T, E extends RuntimeException>
 
   /** Checks the files now; returns true when a new value was put in force. */
   public synchronized boolean check() {
-    String digest = source.digest();
+    return check(source.digest(), source::load);
+  }
+
+  /**
+   * Checks content that came from elsewhere (the rules ConfigMap read through the API) exactly as
+   * new file content: same checks, same last-good value and reports; returns true when it was put
+   * in force.
+   *
+   * @param digest identifies the content, as {@link Source#digest()} identifies the files'
+   * @param load reads and checks it, given the value in force
+   */
+  public synchronized boolean offer(String digest, UnaryOperator<T> load) {
+    return check(digest, load);
+  }
+
+  private boolean check(String digest, UnaryOperator<T> load) {
     if (digest.equals(lastSeen)) {
       return false;
     }
     T next;
     try {
-      next = source.load(current);
+      next = load.apply(current);
       apply.accept(next);
     } catch (RuntimeException e) {
       if (!refusalType.isInstance(e)) {

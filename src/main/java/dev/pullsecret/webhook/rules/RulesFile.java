@@ -45,6 +45,11 @@ public final class RulesFile {
 
   /** Parses content previously returned by {@link #read()}. */
   public Rules parse(byte[] content) {
+    return parse(content, path.toString());
+  }
+
+  /** Parses rules from elsewhere (the rules ConfigMap read through the API) the same way. */
+  public static Rules parse(byte[] content, String source) {
     try {
       var text =
           StandardCharsets.UTF_8
@@ -52,9 +57,9 @@ public final class RulesFile {
               .onMalformedInput(CodingErrorAction.REPORT)
               .decode(ByteBuffer.wrap(content))
               .toString();
-      return RulesParser.parse(text, path.toString());
+      return RulesParser.parse(text, source);
     } catch (CharacterCodingException e) {
-      throw refused("not UTF-8 text");
+      throw new InvalidRulesException(source, List.of(new RulesError("", 0, 0, "not UTF-8 text")));
     }
   }
 
@@ -69,10 +74,15 @@ public final class RulesFile {
    */
   public String fingerprint() {
     try {
-      return HexFormat.of().formatHex(sha256(read()));
+      return fingerprint(read());
     } catch (InvalidRulesException e) {
       return "unreadable: " + e.getMessage();
     }
+  }
+
+  /** Identifies content read elsewhere as {@link #fingerprint()} identifies the file's. */
+  public static String fingerprint(byte[] content) {
+    return HexFormat.of().formatHex(sha256(content));
   }
 
   private static byte[] sha256(byte[] content) {

@@ -29,12 +29,12 @@ public final class RulesParser {
   /** A rules file is a few KiB; a much larger one is a mistake, not a configuration. */
   public static final int MAX_CHARACTERS = 1024 * 1024;
 
-  private static final Pattern DNS_SUBDOMAIN =
+  static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   private static final Set<String> TOP_LEVEL_KEYS = Set.of("pullSecrets", "rules");
-  private static final Set<String> SECRET_KEYS = Set.of("name", "registries");
+  private static final Set<String> SECRET_KEYS = Set.of("name", "registries", "source");
   private static final Set<String> RULE_KEYS =
       Set.of("name", "namespaces", "excludeNamespaces", "pullSecrets", "images", "mode");
 
@@ -131,13 +131,15 @@ public final class RulesParser {
           errors.add(registry, e.getMessage());
         }
       }
+      SecretSource source =
+          node.string("source").map(v -> SecretSource.read(v, errors)).orElse(null);
       name.filter(this::validSecretName)
           .ifPresent(
               value -> {
                 if (secretsByName.containsKey(value.text())) {
                   errors.add(value, "pull secret '" + value.text() + "' is declared twice");
                 } else {
-                  secretsByName.put(value.text(), new PullSecret(value.text(), registries));
+                  secretsByName.put(value.text(), new PullSecret(value.text(), registries, source));
                 }
               });
     }

@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.files.FileReloader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,6 +12,13 @@ import org.slf4j.LoggerFactory;
  * Keeps {@link RulesStore} in step with the rules file through a {@link FileReloader}: new content
  * is parsed and validated completely before the store is swapped; refused content leaves the last
  * good rules in force and is reported once per distinct content.
+ *
+ * <p>Content may also be {@linkplain #offer offered} from the rules ConfigMap read through the API
+ * (about a second after an edit, instead of the kubelet's 60-90 s volume sync), and goes through
+ * the same checks and last-good logic. While that watch is live the file is only the fallback: a
+ * file content first seen while the watch was live is never applied, so the file, which lags,
+ * cannot bring back older rules; a file change made while the API cannot be reached is applied as
+ * usual.
  */
 public final class RulesReloader implements AutoCloseable {
 
@@ -21,11 +29,22 @@ public final class RulesReloader implements AutoCloseable {
 
   private final FileReloader<LoadedRules, InvalidRulesException> reloader;
   private final RulesStore store;
+  private final Clock clock;
+  private volatile BooleanSupplier apiSourceLive = () -> false;
+
+  /**
+   * The digest last handed to the reloader, from the file or an offer; guarded by {@code reloader}.
+   */
+  private String handedOut;
+
+  /** The file's digest while the API source was live; guarded by {@code reloader}. */
+  private String fileWhileLive;
 
   private RulesReloader(RulesFile file, Listener listener, Clock clock) {
+    this.clock = clock;
     this.reloader =
         new FileReloader<>(
-            new Source(file, clock),
+            new Source(this, file, clock),
             InvalidRulesException.class,
             FileReloader.Refusal.AT_ONCE,
             List.of(new Log(this), listener));
@@ -57,12 +76,58 @@ public final class RulesReloader implements AutoCloseable {
     return reloader.check();
   }
 
+  /**
+   * Offers rules read elsewhere (the rules ConfigMap through the API), validated and applied
+   * exactly as the file's; returns true when new rules were put in force.
+   *
+   * @param source names where the content comes from, in logs and error locations
+   */
+  public boolean offer(byte[] content, String source) {
+    String digest = RulesFile.fingerprint(content);
+    synchronized (reloader) {
+      handedOut = digest;
+      return reloader.offer(
+          digest,
+          previous ->
+              new LoadedRules(
+                  RulesFile.parse(content, source),
+                  previous.generation() + 1,
+                  RulesFile.digest(content),
+                  clock.instant(),
+                  source));
+    }
+  }
+
+  /** Whether the API source is live; while it is, file changes are not applied. */
+  public void apiSourceLive(BooleanSupplier live) {
+    this.apiSourceLive = live;
+  }
+
+  /**
+   * The file's digest as the reloader should see it: unchanged while the API source is live, and
+   * afterwards until the file changes again.
+   */
+  private String fileDigest(String file) {
+    synchronized (reloader) {
+      if (apiSourceLive.getAsBoolean()) {
+        fileWhileLive = file;
+      }
+      if (handedOut != null && file.equals(fileWhileLive)) {
+        return handedOut;
+      }
+      fileWhileLive = null;
+      handedOut = file;
+      return file;
+    }
+  }
+
   /** The rules file, read and parsed; the generation counts the loads. */
-  private record Source(RulesFile file, Clock clock) implements FileReloader.Source<LoadedRules> {
+  private record Source(RulesReloader rules, RulesFile file, Clock clock)
+      implements FileReloader.Source<LoadedRules> {
 
     @Override
     public String digest() {
-      return file.fingerprint();
+      return rules.fileDigest(file.fingerprint());
     }
 
     @Override

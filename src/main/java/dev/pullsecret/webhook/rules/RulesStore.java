@@ -1,6 +1,9 @@
 package dev.pullsecret.webhook.rules;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -10,6 +13,7 @@ import java.util.function.Supplier;
 public final class RulesStore implements Supplier<LoadedRules> {
 
   private final AtomicReference<LoadedRules> current;
+  private final List<Consumer<LoadedRules>> subscribers = new CopyOnWriteArrayList<>();
 
   public RulesStore(LoadedRules initial) {
     this.current = new AtomicReference<>(initial);
@@ -20,7 +24,13 @@ public final class RulesStore implements Supplier<LoadedRules> {
     return current.get();
   }
 
+  /** Told every new set of rules put in force (e.g. the sync loop, to reconcile everything). */
+  public void subscribe(Consumer<LoadedRules> subscriber) {
+    subscribers.add(subscriber);
+  }
+
   void replace(LoadedRules next) {
     current.set(next);
+    subscribers.forEach(s -> s.accept(next));
   }
 }

@@ -29,6 +29,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperatio
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,6 +79,7 @@ class ChartTest {
     return List.of(
         scenario("defaults (helm certificates)", Map.of()),
         scenario("cert-manager", Values.of("certificates.mode", "certManager")),
+        scenario("references only (sync off)", Values.of("sync.enabled", false)),
         scenario(
             "cert-manager with an existing ClusterIssuer",
             Values.of(
@@ -267,11 +269,12 @@ class ChartTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.pullsecret.webhook.chart.ChartTest#scenarios")
-    void runsHardenedWithoutServiceAccountToken(String name, Rendering r) {
+    void runsHardenedWithATokenOnlyForDelivery(String name, Rendering r) {
       PodSpec pod = podSpec(r);
       var container = webhookContainer(r).getSecurityContext();
+      boolean sync = !r.all(ClusterRole.class).isEmpty();
 
-      assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+      assertThat(pod.getAutomountServiceAccountToken()).isEqualTo(sync);
       assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
       assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
       assertThat(pod.getSecurityContext().getSeccompProfile().getType())
@@ -742,13 +745,21 @@ class ChartTest {
     }
 
     @Test
-    void networkPolicyOpensTheWebhookPortsAndDeniesAllEgress() {
+    void networkPolicyOpensTheWebhookPortsAndOnlyTheApiServerForDelivery() {
       NetworkPolicy policy = everything.one(NetworkPolicy.class);
 
       assertThat(policy.getSpec().getPodSelector().getMatchLabels())
           .isEqualTo(everything.one(Deployment.class).getSpec().getSelector().getMatchLabels());
       assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
-      assertThat(policy.getSpec().getEgress()).isEmpty();
+      assertThat(policy.getSpec().getEgress())
+          .singleElement()
+          .satisfies(
+              rule -> {
+                assertThat(rule.getPorts())
+                    .map(port -> port.getPort().getIntVal())
+                    .containsExactly(443, 6443);
+                assertThat(rule.getTo()).isNullOrEmpty();
+              });
       assertThat(policy.getSpec().getIngress())
           .flatMap(rule -> rule.getPorts())
           .map(port -> port.getPort().getStrVal())
@@ -914,13 +925,10 @@ class ChartTest {
 
     @Test
     void anUnexpectedKindIsAnError() {
-      Map<String, Object> role =
-          Map.of(
-              "apiVersion", "rbac.authorization.k8s.io/v1",
-              "kind", "ClusterRole",
-              "metadata", Map.of("name", "x"));
+      Map<String, Object> job =
+          Map.of("apiVersion", "batch/v1", "kind", "Job", "metadata", Map.of("name", "x"));
 
-      assertThatThrownBy(() -> KubeObjects.read(role)).hasMessageContaining("ClusterRole");
+      assertThatThrownBy(() -> KubeObjects.read(job)).hasMessageContaining("Job");
     }
 
     private static Map<String, Object> deploymentWithSpec(Map<String, Object> spec) {

@@ -12,6 +12,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,18 +77,23 @@ final class KubeObjects {
   static final JsonMapper LENIENT = JsonMapper.builder().build();
 
   private static final Map<String, Class<? extends HasMetadata>> TYPED =
-      Map.of(
-          "v1/ServiceAccount", ServiceAccount.class,
-          "v1/ConfigMap", ConfigMap.class,
-          "v1/Secret", Secret.class,
-          "v1/Service", Service.class,
-          "v1/Pod", Pod.class,
-          "apps/v1/Deployment", Deployment.class,
-          "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
-          "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-          "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class,
-          "admissionregistration.k8s.io/v1/MutatingWebhookConfiguration",
-              MutatingWebhookConfiguration.class);
+      Map.ofEntries(
+          Map.entry("v1/ServiceAccount", ServiceAccount.class),
+          Map.entry("v1/ConfigMap", ConfigMap.class),
+          Map.entry("v1/Secret", Secret.class),
+          Map.entry("v1/Service", Service.class),
+          Map.entry("v1/Pod", Pod.class),
+          Map.entry("apps/v1/Deployment", Deployment.class),
+          Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
+          Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
+          Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
+          Map.entry(
+              "admissionregistration.k8s.io/v1/MutatingWebhookConfiguration",
+              MutatingWebhookConfiguration.class),
+          Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", ClusterRole.class),
+          Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", ClusterRoleBinding.class),
+          Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
+          Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class));
 
   private static final List<String> CUSTOM =
       List.of(

@@ -17,6 +17,7 @@ class ValidateCommandTest {
     assertThat(run.out())
         .startsWith("examples/rules.yaml: valid\n")
         .contains("  gar-creds            *.pkg.dev, eu.gcr.io\n")
+        .contains("copied from (webhook namespace)/dockerhub-creds by the sync loop\n")
         .contains("  team-a               namespaces team-a, team-a-* except team-a-sandbox\n")
         .contains("mirror docker.io -> mirror.example.com/dockerhub");
   }

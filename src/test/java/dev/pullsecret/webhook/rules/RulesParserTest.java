@@ -32,6 +32,35 @@ class RulesParserTest {
     assertThat(rules.forNamespace("airgapped").orElseThrow().pullSecrets()).isEmpty();
   }
 
+  @Test
+  void readsSourcesWithTheWebhookNamespaceAsDefault() {
+    String text =
+        """
+        pullSecrets:
+          - name: hub
+            source: platform/dockerhub-creds
+          - name: own
+            source: own-creds
+          - name: by-hand
+        rules:
+          - name: all
+            namespaces: ["*"]
+            pullSecrets: [hub, own, by-hand]
+        """;
+
+    Rules rules = RulesParser.parse(text, "rules.yaml");
+
+    assertThat(rules.pullSecrets())
+        .extracting(PullSecret::source)
+        .containsExactly(
+            new SecretSource("platform", "dockerhub-creds"),
+            new SecretSource(null, "own-creds"),
+            null);
+    assertThat(rules.pullSecrets().get(1).source().in("webhook"))
+        .isEqualTo(new SecretSource("webhook", "own-creds"));
+    assertThat(rules.pullSecrets().get(2).isDelivered()).isFalse();
+  }
+
   static Stream<String> invalidFiles() throws IOException, URISyntaxException {
     Path dir = Path.of(RulesParserTest.class.getResource("/" + INVALID).toURI());
     try (Stream<Path> files = Files.list(dir)) {

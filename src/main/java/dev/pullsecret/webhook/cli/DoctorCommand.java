@@ -1,0 +1,103 @@
+package dev.pullsecret.webhook.cli;
+
+import dev.pullsecret.webhook.doctor.Doctor;
+import dev.pullsecret.webhook.doctor.DoctorReport;
+import dev.pullsecret.webhook.rules.InvalidRulesException;
+import dev.pullsecret.webhook.rules.Rules;
+import dev.pullsecret.webhook.rules.RulesFile;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code doctor}: checks the cluster against the rules (the work is {@link Doctor}'s); exit status
+ * 1 when something is wrong, so that it can run in CI.
+ */
+@Command(
+    name = "doctor",
+    header = "check the cluster: secrets per namespace, caBundle of the registration")
+public final class DoctorCommand extends CliCommand {
+
+  @Mixin DebugOption debug;
+
+  @Option(names = "--context", paramLabel = "NAME")
+  String context;
+
+  @Option(names = "--namespace", paramLabel = "NS")
+  String namespace = "pullsecret-webhook";
+
+  @Option(names = "--rules", paramLabel = "FILE")
+  Path rulesFile;
+
+  @Option(names = "--rules-configmap", paramLabel = "NAME")
+  String rulesConfigMap = "pullsecret-webhook-rules";
+
+  @Option(names = "--webhook-configuration", paramLabel = "NAME")
+  String registration = "pullsecret-webhook";
+
+  @Option(names = "--skip-registration")
+  boolean skipRegistration;
+
+  @Option(names = "--cert", paramLabel = "FILE")
+  Path certificate;
+
+  @Option(names = "--tls-secret", paramLabel = "NAME")
+  String tlsSecret = "pullsecret-webhook-tls";
+
+  @Option(names = "--skip-namespace", paramLabel = "NS")
+  List<String> skipped = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    PrintWriter out = out();
+    PrintWriter err = err();
+    Config config = Config.autoConfigure(context);
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+      Rules rules =
+          rulesFile != null
+              ? new RulesFile(rulesFile).parse(new RulesFile(rulesFile).read())
+              : Doctor.rulesFromConfigMap(client, namespace, rulesConfigMap, "rules.yaml");
+      Set<String> skip = new HashSet<>(skipped);
+      if (skip.isEmpty()) {
+        skip.addAll(Set.of("kube-system", namespace));
+      }
+      var doctor =
+          new Doctor(
+              namespace,
+              skipRegistration ? null : registration,
+              certificate == null ? null : read(certificate),
+              tlsSecret,
+              skip);
+      DoctorReport report = doctor.examine(client, rules);
+      report.print(out);
+      out.flush();
+      return report.isOk() ? 0 : 1;
+    } catch (InvalidRulesException e) {
+      RulesFiles.report(e, err);
+      return 2;
+    } catch (RuntimeException e) {
+      debug.failed(err, "doctor: cannot check the cluster: ", e);
+      return 2;
+    }
+  }
+
+  private static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.pullsecret.webhook.delivery;
+
+import dev.pullsecret.webhook.rules.PullSecret;
+import dev.pullsecret.webhook.rules.SecretSource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The pure part of a reconcile: from the copies a namespace should have, the sources, and our
+ * copies found there, computes the writes and the states. Running it on its own output plans
+ * nothing, so a duplicated or replayed event is harmless.
+ *
+ * <p>An invalid source of a pull-secret type is still copied (the kubelet may use part of it, and a
+ * namespace without the Secret certainly pulls anonymously) and reported; a source of any other
+ * type (Opaque, TLS...) is never copied, as it is certainly not what was meant.
+ */
+final class CopyPlanner {
+
+  private final SourceCheck check;
+
+  CopyPlanner(SourceCheck check) {
+    this.check = check;
+  }
+
+  /**
+   * @param wanted the delivered pull secrets of the namespace's rule, sources resolved
+   * @param sources a source Secret by its reference, empty when it does not exist
+   * @param ours our copies in the namespace, by name
+   */
+  NamespacePlan plan(
+      NamespaceFacts namespace,
+      List<PullSecret> wanted,
+      Function<SecretSource, Optional<Secret>> sources,
+      Map<String, Secret> ours) {
+    if (namespace.terminating()) {
+      // Creating into a terminating namespace fails, and its copies go with it.
+      return NamespacePlan.NOTHING;
+    }
+    List<CopyAction> actions = new ArrayList<>();
+    Map<String, CopyState> states = new HashMap<>();
+    for (PullSecret secret : wanted) {
+      Secret copy = ours.get(secret.name());
+      Optional<Secret> source = sources.apply(secret.source());
+      CopyState state =
+          source.isEmpty()
+              ? (copy == null ? CopyState.MISSING : CopyState.SOURCE_MISSING)
+              : planCopy(namespace.name(), secret, source.get(), copy, actions);
+      states.put(secret.name(), state);
+    }
+    for (String name : ours.keySet()) {
+      if (wanted.stream().noneMatch(s -> s.name().equals(name))) {
+        actions.add(new CopyAction.Delete(namespace.name(), name));
+      }
+    }
+    return new NamespacePlan(actions, states);
+  }
+
+  private CopyState planCopy(
+      String namespace, PullSecret secret, Secret source, Secret copy, List<CopyAction> actions) {
+    boolean valid = check.check(source, secret).stream().noneMatch(SourceProblem::error);
+    if (!SourceCheck.isPullSecretType(source)) {
+      return CopyState.INVALID_SOURCE;
+    }
+    String hash = CopyMarks.contentHash(source);
+    CopyState done = valid ? CopyState.SYNCED : CopyState.INVALID_SOURCE;
+    if (copy == null) {
+      actions.add(
+          new CopyAction.Create(namespace, secret.name(), copyOf(source, secret, namespace)));
+      return CopyState.PENDING;
+    }
+    if (isCurrent(copy, hash, secret.source())) {
+      return done;
+    }
+    if (!Objects.equals(copy.getType(), source.getType())) {
+      // A Secret's type is immutable: replace it.
+      actions.add(new CopyAction.Delete(namespace, secret.name()));
+      actions.add(
+          new CopyAction.Create(namespace, secret.name(), copyOf(source, secret, namespace)));
+      return CopyState.PENDING;
+    }
+    Secret update = copyOf(source, secret, namespace);
+    update.getMetadata().setResourceVersion(copy.getMetadata().getResourceVersion());
+    actions.add(new CopyAction.Update(namespace, secret.name(), update));
+    return CopyState.PENDING;
+  }
+
+  /** Current when it was made from this source's content and nobody has edited it since. */
+  private static boolean isCurrent(Secret copy, String sourceHash, SecretSource source) {
+    return sourceHash.equals(CopyMarks.annotation(copy, CopyMarks.HASH_ANNOTATION))
+        && source.toString().equals(CopyMarks.annotation(copy, CopyMarks.SOURCE_ANNOTATION))
+        && sourceHash.equals(CopyMarks.contentHash(copy));
+  }
+
+  static Secret copyOf(Secret source, PullSecret secret, String namespace) {
+    return new SecretBuilder()
+        .withMetadata(
+            new ObjectMetaBuilder()
+                .withName(secret.name())
+                .withNamespace(namespace)
+                .addToLabels(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
+                .addToAnnotations(CopyMarks.SOURCE_ANNOTATION, secret.source().toString())
+                .addToAnnotations(CopyMarks.HASH_ANNOTATION, CopyMarks.contentHash(source))
+                .build())
+        .withType(source.getType())
+        .withData(source.getData() == null ? Map.of() : Map.copyOf(source.getData()))
+        .build();
+  }
+}

@@ -1,0 +1,71 @@
+package dev.pullsecret.webhook.delivery;
+
+import dev.pullsecret.webhook.rules.PullSecret;
+import dev.pullsecret.webhook.rules.RulesStore;
+import io.fabric8.kubernetes.api.model.Namespace;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One reconcile of one namespace: facts from the caches, the plan from {@link CopyPlanner}, the
+ * writes by {@link CopyWriter}. Reads the rules once, so a reload during a reconcile cannot mix old
+ * and new rules; the reload enqueues every namespace again, which then converges.
+ */
+final class NamespaceReconciler {
+
+  /** Builds the reconciler once the caches it reads exist. */
+  @FunctionalInterface
+  interface Factory {
+    NamespaceReconciler create(SyncCaches caches);
+  }
+
+  private final SyncCaches caches;
+  private final RulesStore rules;
+  private final String ownNamespace;
+  private final CopyPlanner planner;
+  private final CopyWriter writer;
+  private final CopyStates states;
+  private final SyncMetrics metrics;
+
+  NamespaceReconciler(
+      SyncCaches caches,
+      RulesStore rules,
+      String ownNamespace,
+      CopyPlanner planner,
+      CopyWriter writer,
+      CopyStates states,
+      SyncMetrics metrics) {
+    this.caches = caches;
+    this.rules = rules;
+    this.ownNamespace = ownNamespace;
+    this.planner = planner;
+    this.writer = writer;
+    this.states = states;
+    this.metrics = metrics;
+  }
+
+  /** Returns true when the namespace converged, false to retry after a back-off. */
+  boolean reconcile(String namespace) {
+    long started = System.nanoTime();
+    Optional<Namespace> found = caches.namespace(namespace);
+    if (found.isEmpty()) {
+      // Deleted: its copies went with it.
+      states.forget(namespace);
+      return true;
+    }
+    NamespaceFacts facts = NamespaceFacts.of(found.get());
+    if (facts.terminating()) {
+      states.forget(namespace);
+      return true;
+    }
+    List<PullSecret> wanted = DesiredCopies.of(rules.get().rules(), namespace, ownNamespace);
+    NamespacePlan plan = planner.plan(facts, wanted, caches::source, caches.ours(namespace));
+    CopyWriter.Result result = writer.apply(plan);
+    states.put(namespace, result.states());
+    if (!plan.actions().isEmpty()) {
+      metrics.reconciled(Duration.ofNanos(System.nanoTime() - started));
+    }
+    return result.converged();
+  }
+}

@@ -1,0 +1,142 @@
+package dev.pullsecret.webhook.delivery;
+
+import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.PullSecret;
+import dev.pullsecret.webhook.rules.Rules;
+import dev.pullsecret.webhook.rules.RulesStore;
+import dev.pullsecret.webhook.rules.SecretSource;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sync loop's plumbing: informers say which namespace to look at, a work queue hands it to a
+ * worker, the leader reconciles it. Informer callbacks only enqueue keys; they never call the API
+ * server. Every replica watches (so that admission can answer from the cache); only the leader
+ * writes.
+ */
+final class SecretSync implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SecretSync.class);
+
+  private final SyncCaches caches;
+  private final RulesStore rules;
+  private final String ownNamespace;
+  private final Leadership leadership;
+  private final SourceReporter reporter;
+  private final WorkQueue<String> queue;
+  private final WorkQueue<SecretSource> sourceQueue;
+
+  SecretSync(
+      SyncCaches.Factory caches,
+      RulesStore rules,
+      SyncProperties settings,
+      Leadership leadership,
+      SourceReporter reporter,
+      NamespaceReconciler.Factory reconciler) {
+    this.rules = rules;
+    this.ownNamespace = settings.namespace();
+    this.leadership = leadership;
+    this.reporter = reporter;
+    this.caches = caches.create(this::namespaceChanged, this::sourceChanged);
+    NamespaceReconciler namespaces = reconciler.create(this.caches);
+    this.queue =
+        new WorkQueue<>(
+            "secret-sync",
+            settings.workers(),
+            settings.retryBaseDelay(),
+            settings.retryMaxDelay(),
+            ns -> !leadership.isLeader() || (this.caches.hasSynced() && namespaces.reconcile(ns)));
+    this.sourceQueue =
+        new WorkQueue<>(
+            "source-check",
+            1,
+            settings.retryBaseDelay(),
+            settings.retryMaxDelay(),
+            this::reportSource);
+  }
+
+  void start() {
+    caches.start(sources(rules.get()));
+    rules.subscribe(this::rulesChanged);
+    leadership.start(this::enqueueAll);
+    log.info(
+        "Secret sync started: watching namespaces, copies and {} source(s); Lease candidate {}",
+        sources(rules.get()).size(),
+        leadership.identity());
+  }
+
+  SyncCaches caches() {
+    return caches;
+  }
+
+  boolean isLeader() {
+    return leadership.isLeader();
+  }
+
+  private void namespaceChanged(String namespace) {
+    queue.add(namespace);
+  }
+
+  /** A source changed: every namespace that copies it, and a check of it. */
+  private void sourceChanged(SecretSource source) {
+    sourceQueue.add(source);
+    Rules current = rules.get().rules();
+    for (String namespace : caches.namespaceNames()) {
+      if (DesiredCopies.of(current, namespace, ownNamespace).stream()
+          .anyMatch(s -> s.source().equals(source))) {
+        queue.add(namespace);
+      }
+    }
+  }
+
+  private void rulesChanged(LoadedRules loaded) {
+    Set<SecretSource> sources = sources(loaded);
+    caches.watchSources(sources);
+    sources.forEach(sourceQueue::add);
+    enqueueAll();
+  }
+
+  /** On leading, on new rules, and (through the informers' resync) periodically. */
+  private void enqueueAll() {
+    caches.namespaceNames().forEach(queue::add);
+    sources(rules.get()).forEach(sourceQueue::add);
+  }
+
+  private boolean reportSource(SecretSource source) {
+    if (!leadership.isLeader()) {
+      return true;
+    }
+    if (!caches.hasSynced()) {
+      return false;
+    }
+    List<PullSecret> users =
+        rules.get().rules().pullSecrets().stream()
+            .filter(PullSecret::isDelivered)
+            .map(s -> new PullSecret(s.name(), s.registries(), s.source().in(ownNamespace)))
+            .filter(s -> s.source().equals(source))
+            .toList();
+    if (!users.isEmpty()) {
+      reporter.report(source, caches.source(source), users);
+    }
+    return true;
+  }
+
+  private Set<SecretSource> sources(LoadedRules loaded) {
+    return loaded.rules().pullSecrets().stream()
+        .filter(PullSecret::isDelivered)
+        .map(s -> s.source().in(ownNamespace))
+        .collect(Collectors.toCollection(HashSet::new));
+  }
+
+  @Override
+  public void close() {
+    leadership.close();
+    queue.close();
+    sourceQueue.close();
+    caches.close();
+  }
+}

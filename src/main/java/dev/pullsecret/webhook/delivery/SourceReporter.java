@@ -1,0 +1,77 @@
+package dev.pullsecret.webhook.delivery;
+
+import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
+import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
+import dev.pullsecret.webhook.rules.PullSecret;
+import dev.pullsecret.webhook.rules.SecretSource;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells people about a source once per change, not once per namespace: an Event on the source, a
+ * log line and a metric when it is invalid, not copyable or gone. Never throws on bad content.
+ */
+final class SourceReporter {
+
+  private static final Logger log = LoggerFactory.getLogger(SourceReporter.class);
+
+  private final SourceCheck check;
+  private final SyncEvents events;
+  private final SyncMetrics metrics;
+
+  SourceReporter(SourceCheck check, SyncEvents events, SyncMetrics metrics) {
+    this.check = check;
+    this.events = events;
+    this.metrics = metrics;
+  }
+
+  /**
+   * @param users the pull secrets (sources resolved) that copy from {@code ref}
+   */
+  void report(SecretSource ref, Optional<Secret> source, List<PullSecret> users) {
+    var regarding = new Regarding("Secret", ref.namespace(), ref.name());
+    String names = users.stream().map(PullSecret::name).collect(Collectors.joining(", "));
+    if (source.isEmpty()) {
+      metrics.sourceChecked(ref.toString(), 1);
+      events.warning(
+          regarding,
+          Reason.SourceMissing,
+          "source of pull secret(s) "
+              + names
+              + " does not exist: existing copies are kept with their last content, new"
+              + " namespaces get none until it is created");
+      log.warn("Source {} of {} does not exist; copies kept, none created", ref, names);
+      return;
+    }
+    events.forget(regarding, Reason.SourceMissing);
+    List<SourceProblem> problems = new ArrayList<>();
+    for (PullSecret user : users) {
+      for (SourceProblem problem : check.check(source.get(), user)) {
+        if (!problems.contains(problem)) {
+          problems.add(problem);
+        }
+      }
+    }
+    metrics.sourceChecked(
+        ref.toString(), (int) problems.stream().filter(SourceProblem::error).count());
+    if (problems.stream().noneMatch(SourceProblem::error)) {
+      events.forget(regarding, Reason.SourceInvalid);
+      events.forget(regarding, Reason.SourceNotCopied);
+      return;
+    }
+    String list = problems.stream().map(SourceProblem::toString).collect(Collectors.joining("; "));
+    if (SourceCheck.isPullSecretType(source.get())) {
+      events.warning(
+          regarding, Reason.SourceInvalid, "copied anyway, but pods may pull anonymously: " + list);
+      log.warn("Source {} of {} has problems (copied anyway): {}", ref, names, list);
+    } else {
+      events.warning(regarding, Reason.SourceNotCopied, "not a pull secret, never copied: " + list);
+      log.warn("Source {} of {} is not a pull secret; not copied: {}", ref, names, list);
+    }
+  }
+}

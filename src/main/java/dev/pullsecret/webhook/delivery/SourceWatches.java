@@ -1,0 +1,74 @@
+package dev.pullsecret.webhook.delivery;
+
+import dev.pullsecret.webhook.rules.SecretSource;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One informer per source Secret named by the rules, each on that one name (a field selector): no
+ * other Secret of the source namespace is listed or cached. Started and stopped as rules change.
+ */
+final class SourceWatches implements AutoCloseable {
+
+  private final KubernetesClient client;
+  private final Consumer<SecretSource> changed;
+  private final Map<SecretSource, SharedIndexInformer<Secret>> informers = new HashMap<>();
+
+  SourceWatches(KubernetesClient client, Consumer<SecretSource> changed) {
+    this.client = client;
+    this.changed = changed;
+  }
+
+  /** Watches exactly {@code sources}. */
+  synchronized void watch(Set<SecretSource> sources) {
+    informers
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (sources.contains(e.getKey())) {
+                return false;
+              }
+              e.getValue().close();
+              return true;
+            });
+    for (SecretSource source : sources) {
+      informers.computeIfAbsent(source, this::inform);
+    }
+  }
+
+  private SharedIndexInformer<Secret> inform(SecretSource source) {
+    var informer =
+        client
+            .secrets()
+            .inNamespace(source.namespace())
+            .withName(source.name())
+            .runnableInformer(0);
+    informer.addEventHandler(Informers.onAnyChange(secret -> changed.accept(source)));
+    return Informers.start(informer, "source Secret " + source);
+  }
+
+  /** The source as last seen; empty when it does not exist (or is not watched). */
+  synchronized Optional<Secret> get(SecretSource source) {
+    var informer = informers.get(source);
+    if (informer == null) {
+      return Optional.empty();
+    }
+    return informer.getStore().list().stream().findFirst();
+  }
+
+  synchronized boolean hasSynced() {
+    return informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  @Override
+  public synchronized void close() {
+    informers.values().forEach(SharedIndexInformer::close);
+    informers.clear();
+  }
+}

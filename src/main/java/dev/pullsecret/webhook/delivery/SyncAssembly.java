@@ -1,0 +1,47 @@
+package dev.pullsecret.webhook.delivery;
+
+import dev.pullsecret.webhook.admission.SecretPresence;
+import dev.pullsecret.webhook.rules.RulesStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+
+/**
+ * The sync loop assembled from its parts, for the Spring wiring and the tests alike.
+ *
+ * @param sync the loop (start it, close it)
+ * @param presence admission's view of the copies
+ */
+record SyncAssembly(SecretSync sync, SecretPresence presence, CopyStates states) {
+
+  static SyncAssembly build(
+      KubernetesClient client,
+      RulesStore rules,
+      SyncProperties settings,
+      String identity,
+      SourceCheck check,
+      SecretWrites writes,
+      MeterRegistry registry,
+      Clock clock) {
+    var states = new CopyStates();
+    var metrics = new SyncMetrics(registry, states);
+    var events = new SyncEvents(client, identity, clock);
+    var leadership = new Leadership(client, settings, identity);
+    var writer = new CopyWriter(writes, events, metrics);
+    var planner = new CopyPlanner(check);
+    var sync =
+        new SecretSync(
+            (namespaces, sources) ->
+                new SyncCaches(client, settings.resync().toMillis(), namespaces, sources),
+            rules,
+            settings,
+            leadership,
+            new SourceReporter(check, events, metrics),
+            caches ->
+                new NamespaceReconciler(
+                    caches, rules, settings.namespace(), planner, writer, states, metrics));
+    var presence =
+        new CachedSecretPresence(sync.caches(), rules, settings.namespace(), states, metrics);
+    return new SyncAssembly(sync, presence, states);
+  }
+}

@@ -1,0 +1,108 @@
+package dev.pullsecret.webhook.delivery;
+
+import io.fabric8.kubernetes.api.model.MicroTime;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kubernetes Events (events.k8s.io/v1) for what a person should know, on the object concerned, with
+ * a stable reason. The same note on the same object is told once, so a resync every few minutes
+ * does not repeat a conflict forever. Failing to record an Event is logged, never thrown.
+ */
+class SyncEvents {
+
+  /** Event reasons: stable, for alerts and {@code kubectl get events --field-selector reason=}. */
+  enum Reason {
+    CopyCreated,
+    CopyUpdated,
+    CopyDeleted,
+    CopyConflict,
+    SourceInvalid,
+    SourceNotCopied,
+    SourceMissing
+  }
+
+  /** Which object an Event is about. */
+  record Regarding(String kind, String namespace, String name) {}
+
+  private static final Logger log = LoggerFactory.getLogger(SyncEvents.class);
+  private static final int MAX_REMEMBERED = 10_000;
+  private static final int MAX_NOTE = 1024;
+  private static final DateTimeFormatter MICRO_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  private final KubernetesClient client;
+  private final String instance;
+  private final Clock clock;
+  private final Map<String, String> lastNotes = new ConcurrentHashMap<>();
+
+  SyncEvents(KubernetesClient client, String instance, Clock clock) {
+    this.client = client;
+    this.instance = instance;
+    this.clock = clock;
+  }
+
+  void normal(Regarding regarding, Reason reason, String note) {
+    record(regarding, reason, "Normal", note);
+  }
+
+  void warning(Regarding regarding, Reason reason, String note) {
+    record(regarding, reason, "Warning", note);
+  }
+
+  /** Forgets what was told about an object, so that the next note is told even if the same. */
+  void forget(Regarding regarding, Reason reason) {
+    lastNotes.remove(key(regarding, reason));
+  }
+
+  private void record(Regarding regarding, Reason reason, String type, String note) {
+    String text = note.length() > MAX_NOTE ? note.substring(0, MAX_NOTE - 3) + "..." : note;
+    if (text.equals(lastNotes.get(key(regarding, reason)))) {
+      return;
+    }
+    if (lastNotes.size() >= MAX_REMEMBERED) {
+      lastNotes.clear();
+    }
+    lastNotes.put(key(regarding, reason), text);
+    var event =
+        new EventBuilder()
+            .withNewMetadata()
+            .withNamespace(regarding.namespace())
+            .withName(
+                regarding.name() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()))
+            .endMetadata()
+            .withEventTime(new MicroTime(MICRO_TIME.format(clock.instant())))
+            .withReportingController("pullsecret.dev/pullsecret-webhook")
+            .withReportingInstance(instance)
+            .withAction(reason.name().startsWith("Copy") ? "Sync" : "Check")
+            .withReason(reason.name())
+            .withType(type)
+            .withNote(text)
+            .withRegarding(
+                new ObjectReferenceBuilder()
+                    .withApiVersion("v1")
+                    .withKind(regarding.kind())
+                    .withNamespace(regarding.namespace())
+                    .withName(regarding.name())
+                    .build())
+            .build();
+    try {
+      client.events().v1().events().inNamespace(regarding.namespace()).resource(event).create();
+    } catch (RuntimeException e) {
+      log.warn("Could not record Event {} on {}: {}", reason, regarding, e.toString());
+    }
+  }
+
+  private static String key(Regarding regarding, Reason reason) {
+    return regarding.kind() + "/" + regarding.namespace() + "/" + regarding.name() + "/" + reason;
+  }
+}

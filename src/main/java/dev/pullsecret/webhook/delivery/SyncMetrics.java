@@ -1,0 +1,73 @@
+package dev.pullsecret.webhook.delivery;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Metrics of delivery, named for the alerts that use them: {@code pullsecret_secret_copies{state}},
+ * {@code pullsecret_secret_sync_errors_total}, {@code pullsecret_secret_sync_seconds}, {@code
+ * pullsecret_secret_missing_at_admission_total} and {@code pullsecret_secret_source_problems}.
+ * States and codes are counted, never namespaces or messages.
+ */
+class SyncMetrics {
+
+  private final MeterRegistry registry;
+  private final Counter errors;
+  private final Timer reconcile;
+  private final Map<String, Counter> missing = new ConcurrentHashMap<>();
+  private final Map<String, Long> sourceProblems = new ConcurrentHashMap<>();
+
+  SyncMetrics(MeterRegistry registry, CopyStates states) {
+    this.registry = registry;
+    for (CopyState state : CopyState.values()) {
+      Gauge.builder("pullsecret.secret.copies", states, s -> s.count(state))
+          .description("Wanted copies of pull secrets by state, after the last reconcile")
+          .tag("state", state.label())
+          .register(registry);
+    }
+    this.errors =
+        Counter.builder("pullsecret.secret.sync.errors")
+            .description("Calls to the API server that failed while syncing copies")
+            .register(registry);
+    this.reconcile =
+        Timer.builder("pullsecret.secret.sync")
+            .description("Time to reconcile one namespace's copies, writes included")
+            .publishPercentileHistogram()
+            .register(registry);
+    Gauge.builder(
+            "pullsecret.secret.source.problems",
+            sourceProblems,
+            m -> m.values().stream().mapToLong(Long::longValue).sum())
+        .description("Problems found in source Secrets at their last check")
+        .register(registry);
+  }
+
+  void apiError() {
+    errors.increment();
+  }
+
+  void reconciled(Duration took) {
+    reconcile.record(took);
+  }
+
+  void missingAtAdmission(String secret) {
+    missing
+        .computeIfAbsent(
+            secret,
+            s ->
+                Counter.builder("pullsecret.secret.missing.at.admission")
+                    .description("Pods admitted with a delivered secret missing in their namespace")
+                    .tag("secret", s)
+                    .register(registry))
+        .increment();
+  }
+
+  void sourceChecked(String source, int problems) {
+    sourceProblems.put(source, (long) problems);
+  }
+}

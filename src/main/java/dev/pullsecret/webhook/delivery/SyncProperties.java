@@ -1,0 +1,43 @@
+package dev.pullsecret.webhook.delivery;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Secret delivery settings ({@code webhook.sync.*}). Off by default so that a local run needs no
+ * cluster; the chart turns it on. When off, no Kubernetes client is created at all and the webhook
+ * only adds references, as before delivery existed.
+ *
+ * @param enabled copy source Secrets into the namespaces the rules cover, and watch the rules
+ *     ConfigMap
+ * @param namespace the webhook's own namespace: default namespace of sources, home of the Lease and
+ *     the rules ConfigMap
+ * @param rulesConfigMap the ConfigMap holding the rules file, watched through the API so an edit
+ *     applies in about a second (the mounted file stays the fallback); empty to only read the file
+ * @param rulesConfigMapKey the key of the rules file in that ConfigMap
+ * @param workers how many namespaces are reconciled at once (bounds the write load)
+ * @param resync how often every namespace is reconciled again, whatever the events said
+ * @param retryBaseDelay first back-off after a failed reconcile; doubles on each failure
+ * @param retryMaxDelay cap of that back-off
+ * @param leaseName the Lease that elects the one replica that writes
+ * @param leaseDuration how long a leader's claim holds without renewal (fail-over time)
+ * @param renewDeadline how long the leader keeps trying to renew before it stops writing
+ * @param retryPeriod how often candidates try to acquire or renew
+ * @param identity this replica's name in the Lease (the pod name in the chart)
+ */
+@ConfigurationProperties("webhook.sync")
+public record SyncProperties(
+    @DefaultValue("false") boolean enabled,
+    @DefaultValue("default") String namespace,
+    @DefaultValue("") String rulesConfigMap,
+    @DefaultValue("rules.yaml") String rulesConfigMapKey,
+    @DefaultValue("4") int workers,
+    @DefaultValue("10m") Duration resync,
+    @DefaultValue("100ms") Duration retryBaseDelay,
+    @DefaultValue("60s") Duration retryMaxDelay,
+    @DefaultValue("pullsecret-webhook-sync") String leaseName,
+    @DefaultValue("15s") Duration leaseDuration,
+    @DefaultValue("10s") Duration renewDeadline,
+    @DefaultValue("2s") Duration retryPeriod,
+    @DefaultValue("") String identity) {}

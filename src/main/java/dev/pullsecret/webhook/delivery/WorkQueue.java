@@ -1,0 +1,147 @@
+package dev.pullsecret.webhook.delivery;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A work queue between informers and writes, shaped like client-go's: a key waits at most once
+ * (adding it again while it waits does nothing), a key is handled by one worker at a time (a key
+ * added while handled is handled again afterwards), failed keys come back after an exponential
+ * back-off with a cap, and a fixed number of workers bounds the load on the API server.
+ *
+ * <p>The handler returns true when the key converged and false (or throws) to retry it later.
+ */
+final class WorkQueue<K> implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkQueue.class);
+
+  private final ArrayDeque<K> waiting = new ArrayDeque<>();
+  private final Set<K> dirty = new HashSet<>();
+  private final Set<K> processing = new HashSet<>();
+  private final Map<K, Integer> failures = new HashMap<>();
+  private final Duration baseDelay;
+  private final Duration maxDelay;
+  private final ScheduledExecutorService delays;
+  private final List<Thread> workers = new ArrayList<>();
+  private boolean closed;
+
+  WorkQueue(String name, int workers, Duration baseDelay, Duration maxDelay, Predicate<K> handler) {
+    this.baseDelay = baseDelay;
+    this.maxDelay = maxDelay;
+    this.delays =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name(name + "-delays").unstarted(r));
+    for (int i = 0; i < workers; i++) {
+      this.workers.add(
+          Thread.ofPlatform().daemon().name(name + "-" + i).start(() -> work(handler)));
+    }
+  }
+
+  synchronized void add(K key) {
+    if (closed || !dirty.add(key)) {
+      return;
+    }
+    if (!processing.contains(key)) {
+      waiting.add(key);
+      notifyAll();
+    }
+  }
+
+  /** Adds the key after its back-off: twice as long after each failure in a row, up to the cap. */
+  void retry(K key) {
+    int failed;
+    synchronized (this) {
+      failed = failures.merge(key, 1, Integer::sum);
+    }
+    long base = baseDelay.toMillis();
+    long delay = Math.min(maxDelay.toMillis(), base << Math.min(failed - 1, 30));
+    addAfter(key, Duration.ofMillis(delay));
+  }
+
+  void addAfter(K key, Duration delay) {
+    if (!delays.isShutdown()) {
+      delays.schedule(() -> add(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  synchronized int failures(K key) {
+    return failures.getOrDefault(key, 0);
+  }
+
+  synchronized int size() {
+    return waiting.size();
+  }
+
+  private void work(Predicate<K> handler) {
+    while (true) {
+      K key;
+      try {
+        key = take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (key == null) {
+        return;
+      }
+      boolean converged = false;
+      try {
+        converged = handler.test(key);
+      } catch (RuntimeException e) {
+        log.warn("Reconcile of {} failed; retrying after a back-off", key, e);
+      } finally {
+        done(key, converged);
+      }
+    }
+  }
+
+  private synchronized K take() throws InterruptedException {
+    while (waiting.isEmpty() && !closed) {
+      wait();
+    }
+    if (closed) {
+      return null;
+    }
+    K key = waiting.poll();
+    dirty.remove(key);
+    processing.add(key);
+    return key;
+  }
+
+  private void done(K key, boolean converged) {
+    synchronized (this) {
+      processing.remove(key);
+      if (converged) {
+        failures.remove(key);
+      }
+      if (dirty.contains(key)) {
+        waiting.add(key);
+        notifyAll();
+      }
+    }
+    if (!converged) {
+      retry(key);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+      notifyAll();
+    }
+    delays.shutdownNow();
+    workers.forEach(Thread::interrupt);
+  }
+}

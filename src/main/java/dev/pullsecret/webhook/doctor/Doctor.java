@@ -1,0 +1,88 @@
+package dev.pullsecret.webhook.doctor;
+
+import dev.pullsecret.webhook.rules.InvalidRulesException;
+import dev.pullsecret.webhook.rules.Rules;
+import dev.pullsecret.webhook.rules.RulesFile;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The cluster check behind the {@code doctor} command, free of any command-line framework: reads
+ * the rules (a file, or the rules ConfigMap), checks every covered namespace and the registration's
+ * caBundle against the serving certificate.
+ *
+ * @param namespace the webhook's namespace (sources' default, rules ConfigMap, TLS Secret)
+ * @param registration the MutatingWebhookConfiguration's name; null to skip that check
+ * @param certificatePem the serving certificate (PEM); null to read it from {@code tlsSecret}
+ * @param tlsSecret the kubernetes.io/tls Secret in {@code namespace} to read tls.crt from
+ * @param skipped namespaces the webhook never mutates
+ */
+public record Doctor(
+    String namespace,
+    String registration,
+    byte[] certificatePem,
+    String tlsSecret,
+    Set<String> skipped) {
+
+  /** Rules from the ConfigMap that the webhook watches, validated as the webhook does. */
+  public static Rules rulesFromConfigMap(
+      KubernetesClient client, String namespace, String name, String key) {
+    String source = "configmap " + namespace + "/" + name + " key " + key;
+    ConfigMap configMap = client.configMaps().inNamespace(namespace).withName(name).get();
+    if (configMap == null || configMap.getData() == null || !configMap.getData().containsKey(key)) {
+      throw new IllegalStateException(source + " not found");
+    }
+    return RulesFile.parse(configMap.getData().get(key).getBytes(StandardCharsets.UTF_8), source);
+  }
+
+  /**
+   * @throws InvalidRulesException never here: rules are parsed by the caller
+   * @throws IllegalStateException when the registration or the certificate cannot be read
+   */
+  public DoctorReport examine(KubernetesClient client, Rules rules) {
+    var namespaces = new ClusterCheck(client, namespace, skipped).check(rules);
+    if (registration == null) {
+      return new DoctorReport(namespaces, List.of());
+    }
+    var config =
+        client
+            .admissionRegistration()
+            .v1()
+            .mutatingWebhookConfigurations()
+            .withName(registration)
+            .get();
+    if (config == null) {
+      return new DoctorReport(
+          namespaces,
+          List.of(new CaBundleCheck.Result(registration, false, "registration not found")));
+    }
+    return new DoctorReport(
+        namespaces, CaBundleCheck.check(config, servingChain(client), new Date()));
+  }
+
+  private List<X509Certificate> servingChain(KubernetesClient client) {
+    byte[] pem = certificatePem;
+    String from = "the certificate file";
+    if (pem == null) {
+      from = "Secret " + namespace + "/" + tlsSecret + " key tls.crt";
+      Secret secret = client.secrets().inNamespace(namespace).withName(tlsSecret).get();
+      if (secret == null || secret.getData() == null || !secret.getData().containsKey("tls.crt")) {
+        throw new IllegalStateException(from + " not found");
+      }
+      pem = Base64.getMimeDecoder().decode(secret.getData().get("tls.crt"));
+    }
+    try {
+      return CaBundleCheck.certificates(pem);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(from + " holds no PEM certificate");
+    }
+  }
+}

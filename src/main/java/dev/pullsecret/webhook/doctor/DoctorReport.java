@@ -1,0 +1,42 @@
+package dev.pullsecret.webhook.doctor;
+
+import dev.pullsecret.webhook.doctor.ClusterCheck.NamespaceFinding;
+import dev.pullsecret.webhook.doctor.ClusterCheck.SecretFinding;
+import java.io.PrintWriter;
+import java.util.List;
+
+/** Prints what the doctor found, one line per namespace and secret, and a verdict. */
+public record DoctorReport(List<NamespaceFinding> namespaces, List<CaBundleCheck.Result> caBundle) {
+
+  public boolean isOk() {
+    return namespaces.stream().allMatch(NamespaceFinding::isOk)
+        && caBundle.stream().allMatch(CaBundleCheck.Result::ok);
+  }
+
+  public void print(PrintWriter out) {
+    for (NamespaceFinding namespace : namespaces) {
+      out.printf("%s (rule %s)%n", namespace.namespace(), namespace.rule());
+      for (SecretFinding secret : namespace.secrets()) {
+        out.printf(
+            "  %-4s %-20s %-14s %s%n",
+            secret.status().isOk() ? "ok" : "FAIL",
+            secret.secret(),
+            secret.status().label(),
+            secret.detail());
+      }
+    }
+    for (CaBundleCheck.Result result : caBundle) {
+      out.printf(
+          "registration %s: %s %s%n",
+          result.webhook(), result.ok() ? "ok" : "FAIL", result.detail());
+    }
+    long failing = namespaces.stream().filter(n -> !n.isOk()).count();
+    out.printf(
+        "%d namespace(s) checked, %d with problems; caBundle %s%n",
+        namespaces.size(),
+        failing,
+        caBundle.isEmpty()
+            ? "not checked"
+            : caBundle.stream().allMatch(CaBundleCheck.Result::ok) ? "ok" : "WRONG");
+  }
+}

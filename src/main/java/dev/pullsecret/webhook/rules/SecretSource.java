@@ -1,0 +1,47 @@
+package dev.pullsecret.webhook.rules;
+
+/**
+ * Where the content of a delivered pull secret comes from: a Secret the webhook copies into every
+ * namespace whose rule names the pull secret.
+ *
+ * @param namespace the source's namespace, or null for the webhook's own namespace (the natural
+ *     home of a secret the platform team manages once)
+ * @param name the source Secret's name
+ */
+public record SecretSource(String namespace, String name) {
+
+  /**
+   * Reads {@code NAMESPACE/NAME}, or {@code NAME} for a Secret in the webhook's own namespace; null
+   * (with the error added) when it is neither.
+   */
+  static SecretSource read(YamlValue value, RulesErrors errors) {
+    String text = value.text();
+    int slash = text.indexOf('/');
+    String namespace = slash < 0 ? null : text.substring(0, slash);
+    String name = text.substring(slash + 1);
+    boolean validNamespace =
+        namespace == null
+            || (namespace.length() <= 63 && RulesParser.DNS_LABEL.matcher(namespace).matches());
+    boolean validName = name.length() <= 253 && RulesParser.DNS_SUBDOMAIN.matcher(name).matches();
+    if (!validNamespace || !validName) {
+      errors.add(
+          value,
+          "'"
+              + text
+              + "' is not a source Secret: write NAMESPACE/NAME, or NAME for a Secret in the"
+              + " webhook's own namespace");
+      return null;
+    }
+    return new SecretSource(namespace, name);
+  }
+
+  /** The source with its namespace resolved: {@code namespace} or else {@code ownNamespace}. */
+  public SecretSource in(String ownNamespace) {
+    return namespace != null ? this : new SecretSource(ownNamespace, name);
+  }
+
+  @Override
+  public String toString() {
+    return (namespace == null ? "" : namespace + "/") + name;
+  }
+}

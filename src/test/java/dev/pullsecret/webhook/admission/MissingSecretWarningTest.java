@@ -1,0 +1,55 @@
+package dev.pullsecret.webhook.admission;
+
+import static dev.pullsecret.webhook.testing.Reviews.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.RulesParser;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MissingSecretWarningTest {
+
+  private static final String CASE =
+      "admission/cases/team-pod-gets-secrets-of-every-registry-it-uses";
+
+  private final AdmissionReviewCodec codec = new AdmissionReviewCodec(4 * 1024 * 1024);
+
+  private AdmissionDecision decide(SecretPresence presence) {
+    var handler =
+        new AdmissionHandler(MissingSecretWarningTest::rules, Set.of("kube-system"), presence);
+    return handler.decide(codec.decode(resource(CASE + ".review.json")));
+  }
+
+  @Test
+  void warnsWhichSecretIsMissingAndWhichRegistryIsPulledAnonymously() {
+    AdmissionDecision decision = decide((namespace, secret) -> secret.equals("dockerhub-creds"));
+
+    assertThat(decision.isPatched()).as("still injects the reference").isTrue();
+    assertThat(decision.warnings())
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .startsWith("pullsecret-webhook: pull secret dockerhub-creds is missing in")
+                    .contains("images from docker.io will be pulled anonymously")
+                    .contains("run the doctor command")
+                    .hasSizeLessThan(256));
+  }
+
+  @Test
+  void saysNothingWhenEverySecretIsPresentOrUnknown() {
+    AdmissionDecision known = decide((namespace, secret) -> false);
+    AdmissionDecision unknown = decide(SecretPresence.UNKNOWN);
+
+    assertThat(known.warnings()).noneMatch(w -> w.contains("missing"));
+    assertThat(unknown).isEqualTo(known);
+  }
+
+  private static LoadedRules rules() {
+    String text = new String(resource("rules/test-rules.yaml"), StandardCharsets.UTF_8);
+    return new LoadedRules(
+        RulesParser.parse(text, "test-rules.yaml"), 1, "test", Instant.EPOCH, "");
+  }
+}

@@ -1,0 +1,155 @@
+package dev.pullsecret.webhook.delivery;
+
+import static dev.pullsecret.webhook.testing.Reviews.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pullsecret.webhook.rules.InvalidRulesException;
+import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.RulesFile;
+import dev.pullsecret.webhook.rules.RulesReloader;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rules straight from the API: one ConfigMap watched, validated as the file, file as fallback. */
+class RulesConfigMapWatchTest {
+
+  static final String NS = "pullsecret-webhook";
+  static final String RULES = text("delivery/rules.yaml");
+  static final String NEW_RULES = text("delivery/rules-without-dockerhub.yaml");
+
+  @TempDir Path dir;
+  FaultyApiServer server;
+  KubernetesClient client;
+  RulesReloader reloader;
+  Path file;
+  final List<InvalidRulesException> refused = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new FaultyApiServer();
+    client = server.newClient();
+    file = dir.resolve("rules.yaml");
+    Files.writeString(file, RULES);
+    reloader =
+        RulesReloader.start(
+            new RulesFile(file),
+            Duration.ofMillis(20),
+            new RulesReloader.Listener() {
+              @Override
+              public void loaded(LoadedRules rules) {}
+
+              @Override
+              public void refused(InvalidRulesException error) {
+                refused.add(error);
+              }
+            },
+            Clock.systemUTC());
+    client.configMaps().inNamespace(NS).resource(configMap(RULES)).create();
+  }
+
+  @AfterEach
+  void stop() {
+    reloader.close();
+    client.close();
+    server.close();
+  }
+
+  private RulesConfigMapWatch watch() {
+    var watch = new RulesConfigMapWatch(client, NS, "rules", "rules.yaml", reloader).start();
+    await().until(watch::isLive);
+    return watch;
+  }
+
+  @Test
+  void appliesAnEditOfTheConfigMapWithinASecond() {
+    try (var ignored = watch()) {
+      long generation = reloader.store().get().generation();
+
+      long edited = System.nanoTime();
+      client.configMaps().inNamespace(NS).resource(configMap(NEW_RULES)).update();
+
+      await()
+          .atMost(Duration.ofSeconds(1))
+          .pollInterval(Duration.ofMillis(5))
+          .until(() -> reloader.store().get().generation() > generation);
+      Duration took = Duration.ofNanos(System.nanoTime() - edited);
+      assertThat(reloader.store().get().source())
+          .isEqualTo("configmap " + NS + "/rules key rules.yaml");
+      System.out.printf("rules ConfigMap edit to rules in force: %d ms%n", took.toMillis());
+    }
+  }
+
+  @Test
+  void keepsTheLastGoodRulesWhenTheConfigMapIsInvalid() {
+    try (var ignored = watch()) {
+      String digest = reloader.store().get().digest();
+
+      client.configMaps().inNamespace(NS).resource(configMap("rules: [oops")).update();
+
+      await().until(() -> !refused.isEmpty());
+      assertThat(refused.getFirst().getMessage()).contains("configmap " + NS + "/rules");
+      assertThat(reloader.store().get().digest()).isEqualTo(digest);
+    }
+  }
+
+  @Test
+  void theLaggingFileNeverBringsBackOlderRulesWhileTheWatchIsLive() throws Exception {
+    try (var ignored = watch()) {
+      client.configMaps().inNamespace(NS).resource(configMap(NEW_RULES)).update();
+      await().until(() -> reloader.store().get().source().startsWith("configmap"));
+      String inForce = reloader.store().get().digest();
+
+      Files.writeString(file, RULES + "\n# the kubelet's older copy\n");
+
+      // The file is polled every 20 ms: ten polls see it and none applies it.
+      await()
+          .during(Duration.ofMillis(200))
+          .until(() -> reloader.store().get().digest().equals(inForce));
+    }
+  }
+
+  @Test
+  void fallsBackToTheFileWhenTheApiServerCannotBeReached() throws Exception {
+    server.inject(FaultyApiServer.any(), 503, -1);
+    try (var ignored =
+        new RulesConfigMapWatch(client, NS, "rules", "rules.yaml", reloader).start()) {
+      Files.writeString(file, NEW_RULES);
+
+      await()
+          .atMost(Duration.ofSeconds(2))
+          .until(
+              () ->
+                  reloader
+                      .store()
+                      .get()
+                      .digest()
+                      .equals(RulesFile.digest(NEW_RULES.getBytes(StandardCharsets.UTF_8))));
+    }
+  }
+
+  private static io.fabric8.kubernetes.api.model.ConfigMap configMap(String rules) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withNamespace(NS)
+        .withName("rules")
+        .endMetadata()
+        .addToData("rules.yaml", rules)
+        .build();
+  }
+
+  private static String text(String path) {
+    return new String(resource(path), StandardCharsets.UTF_8);
+  }
+}

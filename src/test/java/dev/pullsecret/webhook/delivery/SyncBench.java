@@ -1,0 +1,246 @@
+package dev.pullsecret.webhook.delivery;
+
+import static dev.pullsecret.webhook.delivery.SyncFixture.OWN;
+import static org.awaitility.Awaitility.await;
+
+import dev.pullsecret.webhook.delivery.SyncFixture.Replica;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Figures for bench/README.md, against fabric8's mock API server (in-process, CRUD mode): not a
+ * real API server, so they show the loop's own cost and its API calls, not a cluster's latency. Run
+ * with {@code bench/sync.sh}; skipped in the normal build.
+ */
+@EnabledIfSystemProperty(named = "bench.sync", matches = "true")
+class SyncBench {
+
+  static final String PULL = "kubernetes.io/dockerconfigjson";
+
+  @TempDir Path dir;
+
+  @Test
+  void namespaceCreationToCopyPresent() throws Exception {
+    try (var cluster = new SyncFixture(dir)) {
+      cluster.createSource(OWN, "dockerhub-creds", PULL, "v1");
+      Replica replica = cluster.start("bench");
+      await().until(replica::isLeader);
+      Map<String, Long> arrived = new ConcurrentHashMap<>();
+      try (Watch ignored = watchCopies(cluster, arrived, "v1")) {
+        List<Long> latencies = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+          String ns = "team-lat-" + i;
+          long created = System.nanoTime();
+          cluster.createNamespace(ns);
+          await()
+              .atMost(Duration.ofSeconds(5))
+              .pollInterval(Duration.ofMillis(1))
+              .until(() -> arrived.containsKey(ns));
+          latencies.add(arrived.get(ns) - created);
+        }
+        latencies.sort(Long::compare);
+        print(
+            "namespace created -> copy present (200 namespaces, one at a time): p50 %.1f ms, p95 %.1f"
+                + " ms, max %.1f ms",
+            ms(latencies.get(99)), ms(latencies.get(189)), ms(latencies.getLast()));
+      }
+    }
+  }
+
+  @Test
+  void fullSyncOfAThousandNamespaces() throws Exception {
+    try (var cluster = new SyncFixture(dir)) {
+      cluster.createSource(OWN, "dockerhub-creds", PULL, "v1");
+      for (int i = 0; i < 1_000; i++) {
+        cluster.createNamespace("team-" + i);
+      }
+      int before = cluster.server.calls();
+      long started = System.nanoTime();
+      Replica replica = cluster.start("bench");
+      await().atMost(Duration.ofMinutes(5)).until(() -> replica.gauge("synced") == 1_000);
+      print(
+          "full sync, 1,000 namespaces with no copy: %.2f s from start (leader election included),"
+              + " %d API calls",
+          ms(System.nanoTime() - started) / 1000, cluster.server.calls() - before);
+
+      Map<String, Long> rotated = new ConcurrentHashMap<>();
+      try (Watch ignored = watchCopies(cluster, rotated, "v2")) {
+        before = cluster.server.calls();
+        started = System.nanoTime();
+        cluster.updateSource(OWN, "dockerhub-creds", "v2");
+        await().atMost(Duration.ofMinutes(5)).until(() -> rotated.size() == 1_000);
+        print(
+            "rotation of the source reaching all 1,000 copies: %.2f s, %d API calls",
+            ms(System.nanoTime() - started) / 1000, cluster.server.calls() - before);
+      }
+    }
+  }
+
+  @Test
+  void heapWithTwoThousandNamespaces() throws Exception {
+    try (var cluster = new SyncFixture(dir)) {
+      cluster.createSource(OWN, "dockerhub-creds", PULL, "v1");
+      for (int i = 0; i < 2_000; i++) {
+        cluster.createNamespace("team-" + i);
+      }
+      long baseline = usedHeapAfterGc();
+      Replica replica = cluster.start("bench");
+      await().atMost(Duration.ofMinutes(5)).until(() -> replica.gauge("synced") == 2_000);
+      long after = usedHeapAfterGc();
+      print(
+          "heap after GC, 2,000 namespaces synced: +%.1f MiB (upper bound: includes the mock server's"
+              + " own store of the 2,000 copies)",
+          (after - baseline) / 1024.0 / 1024.0);
+    }
+  }
+
+  /** Records when each namespace's copy first holds {@code version}. */
+  private static Watch watchCopies(SyncFixture cluster, Map<String, Long> arrived, String version) {
+    return cluster
+        .admin
+        .secrets()
+        .inAnyNamespace()
+        .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
+        .watch(
+            new Watcher<>() {
+              @Override
+              public void eventReceived(Action action, Secret secret) {
+                if (action != Action.DELETED && SyncFixture.content(secret).equals(version)) {
+                  arrived.putIfAbsent(secret.getMetadata().getNamespace(), System.nanoTime());
+                }
+              }
+
+              @Override
+              public void onClose(WatcherException cause) {}
+            });
+  }
+
+  @Test
+  void rulesConfigMapEditToRulesInForce() throws Exception {
+    try (var server = new FaultyApiServer();
+        var client = server.newClient()) {
+      Path file = dir.resolve("rules.yaml");
+      String rules =
+          new String(
+              dev.pullsecret.webhook.testing.Reviews.resource("delivery/rules.yaml"),
+              java.nio.charset.StandardCharsets.UTF_8);
+      java.nio.file.Files.writeString(file, rules);
+      var reloader =
+          dev.pullsecret.webhook.rules.RulesReloader.start(
+              new dev.pullsecret.webhook.rules.RulesFile(file),
+              Duration.ofHours(1),
+              new dev.pullsecret.webhook.rules.RulesReloader.Listener() {
+                @Override
+                public void loaded(dev.pullsecret.webhook.rules.LoadedRules loaded) {}
+
+                @Override
+                public void refused(dev.pullsecret.webhook.rules.InvalidRulesException error) {}
+              },
+              java.time.Clock.systemUTC());
+      client.configMaps().inNamespace(OWN).resource(configMap(rules)).create();
+      try (reloader;
+          var watch =
+              new RulesConfigMapWatch(client, OWN, "rules", "rules.yaml", reloader).start()) {
+        await().until(watch::isLive);
+        List<Long> latencies = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+          long generation = reloader.store().get().generation();
+          long edited = System.nanoTime();
+          client
+              .configMaps()
+              .inNamespace(OWN)
+              .resource(configMap(rules + "\n# edit " + i + "\n"))
+              .update();
+          await()
+              .pollInterval(Duration.ofMillis(1))
+              .until(() -> reloader.store().get().generation() > generation);
+          latencies.add(System.nanoTime() - edited);
+        }
+        latencies.sort(Long::compare);
+        print(
+            "rules ConfigMap edit -> rules in force through the API (50 edits): p50 %.1f ms, p95 %.1f"
+                + " ms, max %.1f ms",
+            ms(latencies.get(24)), ms(latencies.get(47)), ms(latencies.getLast()));
+      }
+    }
+  }
+
+  /** The webhook's part of the file path; the kubelet's 60-90 s before it cannot be run here. */
+  @Test
+  void rulesFileEditToRulesInForce() throws Exception {
+    Path file = dir.resolve("rules.yaml");
+    String rules =
+        new String(
+            dev.pullsecret.webhook.testing.Reviews.resource("delivery/rules.yaml"),
+            java.nio.charset.StandardCharsets.UTF_8);
+    java.nio.file.Files.writeString(file, rules);
+    try (var reloader =
+        dev.pullsecret.webhook.rules.RulesReloader.start(
+            new dev.pullsecret.webhook.rules.RulesFile(file),
+            Duration.ofSeconds(2),
+            new dev.pullsecret.webhook.rules.RulesReloader.Listener() {
+              @Override
+              public void loaded(dev.pullsecret.webhook.rules.LoadedRules loaded) {}
+
+              @Override
+              public void refused(dev.pullsecret.webhook.rules.InvalidRulesException error) {}
+            },
+            java.time.Clock.systemUTC())) {
+      List<Long> latencies = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        long generation = reloader.store().get().generation();
+        long edited = System.nanoTime();
+        java.nio.file.Files.writeString(file, rules + "\n# edit " + i + "\n");
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(5))
+            .until(() -> reloader.store().get().generation() > generation);
+        latencies.add(System.nanoTime() - edited);
+        // Edits land at different points of the poll cycle.
+        await().pollDelay(Duration.ofMillis(137 * (i + 1) % 2000)).until(() -> true);
+      }
+      latencies.sort(Long::compare);
+      print(
+          "rules file changed on disk -> rules in force (poll every 2 s, 10 edits): p50 %.0f ms, max"
+              + " %.0f ms (plus the kubelet's ConfigMap volume sync before it: 60-90 s)",
+          ms(latencies.get(4)), ms(latencies.getLast()));
+    }
+  }
+
+  private static io.fabric8.kubernetes.api.model.ConfigMap configMap(String rules) {
+    return new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        .withNewMetadata()
+        .withNamespace(OWN)
+        .withName("rules")
+        .endMetadata()
+        .addToData("rules.yaml", rules)
+        .build();
+  }
+
+  private static long usedHeapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1_000_000.0;
+  }
+
+  private static void print(String format, Object... args) {
+    System.out.println("BENCH " + String.format(format, args));
+  }
+}

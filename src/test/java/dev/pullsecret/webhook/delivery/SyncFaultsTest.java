@@ -1,0 +1,215 @@
+package dev.pullsecret.webhook.delivery;
+
+import static dev.pullsecret.webhook.delivery.FaultyApiServer.any;
+import static dev.pullsecret.webhook.delivery.FaultyApiServer.method;
+import static dev.pullsecret.webhook.delivery.SyncFixture.OWN;
+import static dev.pullsecret.webhook.delivery.SyncFixture.content;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pullsecret.webhook.delivery.SyncFixture.Replica;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the CRUD mock cannot show by itself, injected in front of it: an API server that fails at
+ * start-up and later, 410 Gone on watches, 409 on update, 403 on create; and two replicas.
+ */
+class SyncFaultsTest {
+
+  static final String PULL = "kubernetes.io/dockerconfigjson";
+
+  @TempDir Path dir;
+  SyncFixture cluster;
+
+  @BeforeEach
+  void startCluster() {
+    cluster = new SyncFixture(dir);
+    cluster.createSource(OWN, "dockerhub-creds", PULL, "v1");
+    cluster.createNamespace("team-a");
+  }
+
+  @AfterEach
+  void stopCluster() throws Exception {
+    cluster.close();
+  }
+
+  @Test
+  void catchesUpWhenTheApiServerComesBackAfterFailingAtStartUp() {
+    var down = cluster.server.inject(any(), 503, -1);
+    Replica replica = cluster.start("replica-a");
+    assertThat(replica.assembly().presence().isMissing("team-a", "dockerhub-creds"))
+        .as("cache not synced: admission says nothing")
+        .isFalse();
+
+    cluster.server.remove(down);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.secret("team-a", "dockerhub-creds") != null);
+  }
+
+  @Test
+  void aSlowApiServerDelaysCopiesButNeverTheAnswersFromTheCache() {
+    cluster.server.slow(Duration.ofMillis(300));
+    Replica replica = cluster.start("replica-a");
+
+    long asked = System.nanoTime();
+    replica.assembly().presence().isMissing("team-a", "dockerhub-creds");
+    assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofMillis(100));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> cluster.secret("team-a", "dockerhub-creds") != null);
+    cluster.server.slow(Duration.ZERO);
+  }
+
+  @Test
+  void keepsSyncingAfterWatchesExpireWith410Gone() {
+    Replica replica = cluster.start("replica-a");
+    await().until(() -> replica.gauge("synced") == 1);
+
+    cluster.server.inject(method("GET", "watch=true"), 410, 3);
+    cluster.createNamespace("team-b");
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.secret("team-b", "dockerhub-creds") != null);
+  }
+
+  @Test
+  void reReadsAndRetriesWhenAnUpdateConflicts() {
+    Replica replica = cluster.start("replica-a");
+    await().until(() -> replica.gauge("synced") == 1);
+
+    cluster.server.inject(method("PUT", "/secrets/dockerhub-creds"), 409, 2);
+    cluster.updateSource(OWN, "dockerhub-creds", "v2");
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> content(cluster.secret("team-a", "dockerhub-creds")).equals("v2"));
+  }
+
+  @Test
+  void countsForbiddenWritesAndRetriesWithBackOff() {
+    var forbidden = cluster.server.inject(method("POST", "/namespaces/team-a/secrets"), 403, -1);
+    Replica replica = cluster.start("replica-a");
+
+    await()
+        .until(
+            () -> replica.registry().get("pullsecret.secret.sync.errors").counter().count() >= 2);
+    assertThat(replica.gauge("pending")).isEqualTo(1);
+
+    cluster.server.remove(forbidden);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> cluster.secret("team-a", "dockerhub-creds") != null);
+  }
+
+  @Test
+  void aRulesReloadThatRemovesASecretDuringAReconcileEndsWithoutTheCopy() throws Exception {
+    var creating = new CountDownLatch(1);
+    var release = new CountDownLatch(1);
+    Replica replica =
+        cluster.start(
+            "replica-a",
+            client -> {
+              SecretWrites real = SecretWrites.of(client);
+              return new SecretWrites() {
+                @Override
+                public void create(Secret secret) {
+                  creating.countDown();
+                  awaitLatch(release);
+                  real.create(secret);
+                }
+
+                @Override
+                public void update(Secret secret) {
+                  real.update(secret);
+                }
+
+                @Override
+                public void delete(String namespace, String name) {
+                  real.delete(namespace, name);
+                }
+
+                @Override
+                public Optional<Secret> get(String namespace, String name) {
+                  return real.get(namespace, name);
+                }
+              };
+            });
+    assertThat(creating.await(5, TimeUnit.SECONDS)).as("reconcile under way").isTrue();
+
+    cluster.useRules("delivery/rules-without-dockerhub.yaml");
+    replica.reloader().check();
+    release.countDown();
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                cluster.secret("team-a", "dockerhub-creds") == null
+                    && replica.assembly().states().get("team-a", "dockerhub-creds").isEmpty());
+  }
+
+  private static void awaitLatch(CountDownLatch latch) {
+    try {
+      latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void aNamespaceBeingTerminatedIsNotRetriedInALoop() {
+    var posts = new java.util.concurrent.atomic.AtomicInteger();
+    cluster.server.inject(
+        r -> {
+          boolean create = method("POST", "/namespaces/team-a/secrets").test(r);
+          if (create) {
+            posts.incrementAndGet();
+          }
+          return create;
+        },
+        403,
+        "secrets \\\"dockerhub-creds\\\" is forbidden: unable to create new content in namespace"
+            + " team-a because it is being terminated",
+        -1);
+    Replica replica = cluster.start("replica-a");
+    await().until(() -> posts.get() == 1);
+
+    await().during(Duration.ofMillis(500)).until(() -> posts.get() == 1);
+    assertThat(replica.registry().get("pullsecret.secret.sync.errors").counter().count()).isZero();
+  }
+
+  @Test
+  void onlyTheLeaderWritesAndAnotherTakesOverWhenItStops() throws Exception {
+    Replica a = cluster.start("replica-a");
+    Replica b = cluster.start("replica-b");
+    await().atMost(Duration.ofSeconds(5)).until(() -> a.isLeader() || b.isLeader());
+    await().during(Duration.ofMillis(600)).until(() -> a.isLeader() != b.isLeader());
+    await().until(() -> cluster.secret("team-a", "dockerhub-creds") != null);
+    Replica leader = a.isLeader() ? a : b;
+    Replica follower = leader == a ? b : a;
+    assertThat(follower.registry().get("pullsecret.secret.sync").timer().count())
+        .as("the follower wrote nothing")
+        .isZero();
+
+    leader.assembly().sync().close();
+
+    await().atMost(Duration.ofSeconds(5)).until(follower::isLeader);
+    cluster.createNamespace("team-b");
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> cluster.secret("team-b", "dockerhub-creds") != null);
+  }
+}

@@ -1,0 +1,194 @@
+package dev.pullsecret.webhook.delivery;
+
+import static dev.pullsecret.webhook.testing.Reviews.resource;
+
+import dev.pullsecret.webhook.rules.InvalidRulesException;
+import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.RulesFile;
+import dev.pullsecret.webhook.rules.RulesReloader;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * A fake cluster (the mock API server) and webhook replicas running the sync loop against it.
+ * Replicas share the rules file; each has its own client, metrics and Lease identity.
+ */
+final class SyncFixture implements AutoCloseable {
+
+  static final String OWN = "pullsecret-webhook";
+
+  final FaultyApiServer server = new FaultyApiServer();
+  final KubernetesClient admin = server.newClient();
+  private final Path rulesFile;
+  private final List<AutoCloseable> closing = new ArrayList<>();
+
+  /** A running replica. */
+  record Replica(SyncAssembly assembly, SimpleMeterRegistry registry, RulesReloader reloader) {
+    boolean isLeader() {
+      return assembly.sync().isLeader();
+    }
+
+    double gauge(String state) {
+      return registry.get("pullsecret.secret.copies").tag("state", state).gauge().value();
+    }
+  }
+
+  SyncFixture(Path dir) {
+    this.rulesFile = dir.resolve("rules.yaml");
+    useRules("delivery/rules.yaml");
+    admin.namespaces().resource(namespace(OWN)).create();
+  }
+
+  void useRules(String fixture) {
+    try {
+      Files.write(rulesFile, resource(fixture));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  Replica start(String identity) {
+    return start(identity, SecretWrites::of);
+  }
+
+  Replica start(
+      String identity, java.util.function.Function<KubernetesClient, SecretWrites> writes) {
+    KubernetesClient client = server.newClient();
+    var reloader =
+        RulesReloader.start(
+            new RulesFile(rulesFile),
+            Duration.ofHours(1),
+            new RulesReloader.Listener() {
+              @Override
+              public void loaded(LoadedRules rules) {}
+
+              @Override
+              public void refused(InvalidRulesException error) {}
+            },
+            Clock.systemUTC());
+    var registry = new SimpleMeterRegistry();
+    var assembly =
+        SyncAssembly.build(
+            client,
+            reloader.store(),
+            settings(),
+            identity,
+            SourceCheck.CREDENTIALS,
+            writes.apply(client),
+            registry,
+            Clock.systemUTC());
+    assembly.sync().start();
+    closing.add(client);
+    closing.add(reloader);
+    closing.add(assembly.sync());
+    return new Replica(assembly, registry, reloader);
+  }
+
+  static SyncProperties settings() {
+    return new SyncProperties(
+        true,
+        OWN,
+        "",
+        "rules.yaml",
+        4,
+        Duration.ofMinutes(10),
+        Duration.ofMillis(20),
+        Duration.ofMillis(500),
+        "pullsecret-webhook-sync",
+        Duration.ofMillis(1500),
+        Duration.ofMillis(1000),
+        Duration.ofMillis(200),
+        "");
+  }
+
+  void createNamespace(String name) {
+    admin.namespaces().resource(namespace(name)).create();
+  }
+
+  void createSource(String namespace, String name, String type, String content) {
+    admin
+        .secrets()
+        .inNamespace(namespace)
+        .resource(source(namespace, name, type, content))
+        .create();
+  }
+
+  void updateSource(String namespace, String name, String content) {
+    admin.secrets().inNamespace(namespace).withName(name).edit(s -> withContent(s, content));
+  }
+
+  Secret secret(String namespace, String name) {
+    return admin.secrets().inNamespace(namespace).withName(name).get();
+  }
+
+  void editSecret(String namespace, String name, UnaryOperator<Secret> edit) {
+    admin.secrets().inNamespace(namespace).withName(name).edit(edit);
+  }
+
+  List<Event> events(String namespace, String reason) {
+    return admin.events().v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+
+  /** The version of a copy's content (see {@link DockerConfigs}). */
+  static String content(Secret secret) {
+    return DockerConfigs.version(secret.getData().values().iterator().next());
+  }
+
+  static Secret source(String namespace, String name, String type, String content) {
+    return withContent(
+        new SecretBuilder()
+            .withNewMetadata()
+            .withNamespace(namespace)
+            .withName(name)
+            .endMetadata()
+            .withType(type)
+            .build(),
+        content);
+  }
+
+  private static Secret withContent(Secret secret, String content) {
+    String value =
+        switch (String.valueOf(secret.getType())) {
+          case "kubernetes.io/dockerconfigjson" -> DockerConfigs.json(content, false);
+          case "kubernetes.io/dockercfg" -> DockerConfigs.json(content, true);
+          default -> content;
+        };
+    String key =
+        switch (String.valueOf(secret.getType())) {
+          case "kubernetes.io/dockerconfigjson" -> ".dockerconfigjson";
+          case "kubernetes.io/dockercfg" -> ".dockercfg";
+          default -> "password";
+        };
+    secret.setData(new java.util.HashMap<>(Map.of(key, DockerConfigs.encode(value))));
+    return secret;
+  }
+
+  private static io.fabric8.kubernetes.api.model.Namespace namespace(String name) {
+    return new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (AutoCloseable c : closing.reversed()) {
+      c.close();
+    }
+    admin.close();
+    server.close();
+  }
+}

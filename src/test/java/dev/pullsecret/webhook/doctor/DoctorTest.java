@@ -1,0 +1,212 @@
+package dev.pullsecret.webhook.doctor;
+
+import static dev.pullsecret.webhook.testing.Reviews.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullsecret.webhook.cli.Cli;
+import dev.pullsecret.webhook.delivery.CopyMarks;
+import dev.pullsecret.webhook.rules.Rules;
+import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.testing.TestServerFiles;
+import dev.pullsecret.webhook.tls.issuing.CertificateSet;
+import dev.pullsecret.webhook.tls.issuing.PemFiles;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The cluster check against fabric8's mock API server (CRUD mode). */
+class DoctorTest {
+
+  static final String OWN = "pullsecret-webhook";
+  static final String HUB_CONFIG =
+      "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"cm9ib3Q6cGFzcw==\"}}}";
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+  final CertificateSet certificates = TestServerFiles.generateCertificates();
+  final Rules rules =
+      RulesParser.parse(
+          new String(resource("delivery/doctor-rules.yaml"), StandardCharsets.UTF_8), "rules");
+
+  @BeforeEach
+  void cluster() {
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    client = server.createClient();
+    for (String ns :
+        new String[] {OWN, "team-ok", "team-missing", "team-theirs", "corp-a", "other"}) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .create();
+    }
+    Secret source = pullSecret(OWN, "dockerhub-creds", HUB_CONFIG);
+    create(source);
+    Secret copy = pullSecret("team-ok", "dockerhub-creds", HUB_CONFIG);
+    copy.getMetadata().setLabels(Map.of(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY));
+    create(copy);
+    create(pullSecret("team-theirs", "dockerhub-creds", HUB_CONFIG));
+    create(
+        new SecretBuilder()
+            .withNewMetadata()
+            .withNamespace("platform")
+            .withName("corp-source")
+            .endMetadata()
+            .withType("Opaque")
+            .withData(Map.of("password", "cw=="))
+            .build());
+    create(pullSecret("corp-a", "by-hand", HUB_CONFIG));
+    registration(certificates.caCertificate());
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.destroy();
+  }
+
+  @Test
+  void reportsEachSecretOfEachCoveredNamespace() {
+    DoctorReport report = doctor().examine(client, rules);
+
+    assertThat(status(report, "team-ok", "dockerhub-creds")).isEqualTo(SecretStatus.PRESENT);
+    assertThat(status(report, "team-missing", "dockerhub-creds")).isEqualTo(SecretStatus.MISSING);
+    assertThat(status(report, "team-theirs", "dockerhub-creds")).isEqualTo(SecretStatus.NOT_OURS);
+    assertThat(status(report, "corp-a", "corp-creds")).isEqualTo(SecretStatus.INVALID_SOURCE);
+    assertThat(status(report, "corp-a", "by-hand")).isEqualTo(SecretStatus.PRESENT);
+    assertThat(report.namespaces()).extracting(n -> n.namespace()).doesNotContain("other", OWN);
+    assertThat(report.caBundle()).allMatch(CaBundleCheck.Result::ok);
+    assertThat(report.isOk()).isFalse();
+    var text = new java.io.StringWriter();
+    report.print(new java.io.PrintWriter(text, true));
+    assertThat(text.toString())
+        .contains("team-theirs (rule teams)")
+        .containsPattern("FAIL dockerhub-creds +not ours")
+        .contains("corp-source: WRONG_TYPE")
+        .contains("4 namespace(s) checked, 3 with problems; caBundle ok");
+  }
+
+  @Test
+  void saysWhenTheCaBundleDoesNotMatchTheServingCertificate() {
+    registration(TestServerFiles.generateCertificates().caCertificate());
+
+    DoctorReport report = doctor().examine(client, rules);
+
+    assertThat(report.caBundle())
+        .singleElement()
+        .satisfies(r -> assertThat(r.detail()).contains("does not match"));
+  }
+
+  @Test
+  void theCommandExitsNonZeroUntilAllIsWell() {
+    System.setProperty("kubernetes.master", client.getConfiguration().getMasterUrl());
+    System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+    System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+    try {
+      String[] args = {
+        "doctor", "--skip-registration", "--rules", "src/test/resources/delivery/doctor-rules.yaml"
+      };
+      assertThat(Cli.run(args)).isEqualTo(1);
+
+      client.secrets().inNamespace("team-theirs").withName("dockerhub-creds").delete();
+      Secret copy = pullSecret("team-missing", "dockerhub-creds", HUB_CONFIG);
+      copy.getMetadata().setLabels(Map.of(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY));
+      create(copy);
+      copy.getMetadata().setNamespace("team-theirs");
+      copy.getMetadata().setResourceVersion(null);
+      create(copy);
+      create(pullSecret("platform", "corp-source-fixed", HUB_CONFIG));
+      client.secrets().inNamespace("platform").withName("corp-source").delete();
+      create(pullSecret("platform", "corp-source", HUB_CONFIG));
+      Secret corp = pullSecret("corp-a", "corp-creds", HUB_CONFIG);
+      corp.getMetadata().setLabels(Map.of(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY));
+      create(corp);
+
+      assertThat(Cli.run(args)).isEqualTo(0);
+    } finally {
+      System.clearProperty("kubernetes.master");
+      System.clearProperty("kubernetes.auth.tryKubeConfig");
+      System.clearProperty("kubernetes.auth.tryServiceAccount");
+    }
+  }
+
+  private Doctor doctor() {
+    return new Doctor(
+        OWN,
+        "pullsecret-webhook",
+        PemFiles.toPem(certificates.servingCertificate()).getBytes(StandardCharsets.US_ASCII),
+        null,
+        Set.of("kube-system", OWN));
+  }
+
+  private static SecretStatus status(DoctorReport report, String namespace, String secret) {
+    return report.namespaces().stream()
+        .filter(n -> n.namespace().equals(namespace))
+        .flatMap(n -> n.secrets().stream())
+        .filter(s -> s.secret().equals(secret))
+        .findFirst()
+        .orElseThrow()
+        .status();
+  }
+
+  private void registration(java.security.cert.X509Certificate ca) {
+    String bundle =
+        Base64.getEncoder().encodeToString(PemFiles.toPem(ca).getBytes(StandardCharsets.US_ASCII));
+    client
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .resource(
+            new MutatingWebhookConfigurationBuilder()
+                .withNewMetadata()
+                .withName("pullsecret-webhook")
+                .endMetadata()
+                .addNewWebhook()
+                .withName("inject.pullsecret.dev")
+                .withNewClientConfig()
+                .withCaBundle(bundle)
+                .endClientConfig()
+                .endWebhook()
+                .build())
+        .createOr(r -> r.update());
+  }
+
+  private void create(Secret secret) {
+    client.secrets().inNamespace(secret.getMetadata().getNamespace()).resource(secret).create();
+  }
+
+  private static Secret pullSecret(String namespace, String name, String config) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(name)
+        .endMetadata()
+        .withType("kubernetes.io/dockerconfigjson")
+        .withData(
+            new HashMap<>(
+                Map.of(
+                    ".dockerconfigjson",
+                    Base64.getEncoder().encodeToString(config.getBytes(StandardCharsets.UTF_8)))))
+        .build();
+  }
+}
