@@ -46,7 +46,7 @@ WORKDIR /app
 # guess: heap + metaspace + code cache + 64 MiB of the rest (MemoryBudgetTest keeps them in step).
 # An OutOfMemoryError ends the process so the kubelet restarts it rather than leaving a
 # half-working webhook. The chart's `jvmOptions` replaces this variable.
-ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xms16m -Xmx96m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseCompactObjectHeaders -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:TrimNativeHeapInterval=2000 -XX:+ExitOnOutOfMemoryError" \
+ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xms16m -Xmx96m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:+UseCompactObjectHeaders -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:TrimNativeHeapInterval=2000 -XX:+ExitOnOutOfMemoryError" \
     MALLOC_ARENA_MAX=2
 # A numeric non-root user (the "nonroot" UID of distroless images), so Kubernetes can check
 # runAsNonRoot without reading /etc/passwd. The files below stay owned by root: read-only to it.
