@@ -17,7 +17,9 @@ import java.util.function.Function;
 
 /**
  * What the webhook answers to one review. Every decision admits the pod ({@code allowed: true}):
- * this webhook only ever adds what a pod lacks, and refusing pods is not its business.
+ * this webhook only ever adds what a pod lacks, and refusing pods is not its business; the one
+ * exception is a rule that asks for it ({@code resolveDigests.onFailure: deny}, see {@link
+ * #denied}).
  *
  * @param rule the rule that applied, or null when none did
  * @param changes what the patch changes (in audit mode: what it would have changed)
@@ -95,6 +97,30 @@ public record AdmissionDecision(
         mutation.isEmpty() ? Map.of() : auditAnnotations(mutation, rulesVersion, RuleMode.AUDIT),
         mutation.rule(),
         mutation.changes());
+  }
+
+  /**
+   * The pod is refused because a tag could not be resolved and its rule says deny: the message is
+   * the first warning, which the API server shows as the reason of the refusal.
+   */
+  public static AdmissionDecision denied(String uid, String rule, String message) {
+    return new AdmissionDecision(
+        uid,
+        Reason.DIGEST_UNRESOLVED,
+        List.of(),
+        List.of(message),
+        Map.of("rule", rule, "denied", message),
+        rule,
+        List.of());
+  }
+
+  /** The same decision with one more audit annotation (e.g. the digests not resolved). */
+  public AdmissionDecision withAuditAnnotation(String key, String value) {
+    var audit = new LinkedHashMap<>(auditAnnotations);
+    audit.put(key, value);
+    List<String> unprefixed =
+        warnings.stream().map(w -> w.substring(WARNING_PREFIX.length())).toList();
+    return new AdmissionDecision(uid, reason, patch, unprefixed, audit, rule, changes);
   }
 
   /** This decision with more warnings (given without the prefix). */

@@ -26,6 +26,21 @@ public record AdmissionRequest(
     Pod object,
     Pod oldObject) {
 
+  /** A CREATE of {@code pod} in {@code namespace}, as the API server sends it (preview, tools). */
+  public static AdmissionRequest podCreate(String uid, Pod pod, String namespace, boolean dryRun) {
+    return new AdmissionRequest(
+        uid,
+        new GroupVersionKind("", "Pod", "v1"),
+        new GroupVersionResource("", "pods", "v1"),
+        null,
+        pod.getMetadata() == null ? null : pod.getMetadata().getName(),
+        namespace,
+        "CREATE",
+        dryRun,
+        pod,
+        null);
+  }
+
   public boolean isPod() {
     return kind != null
         && "".equals(nullToEmpty(kind.getGroup()))

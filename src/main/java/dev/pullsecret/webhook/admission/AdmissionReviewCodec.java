@@ -103,7 +103,15 @@ public final class AdmissionReviewCodec {
       json.writeName("response");
       json.writeStartObject();
       json.writeStringProperty("uid", decision.uid());
-      json.writeBooleanProperty("allowed", true);
+      json.writeBooleanProperty("allowed", !decision.reason().denies());
+      if (decision.reason().denies()) {
+        json.writeName("status");
+        json.writeStartObject();
+        json.writeNumberProperty("code", 403);
+        json.writeStringProperty("reason", "Forbidden");
+        json.writeStringProperty("message", decision.warnings().getFirst());
+        json.writeEndObject();
+      }
       if (!decision.auditAnnotations().isEmpty()) {
         json.writeName("auditAnnotations");
         json.writeStartObject();

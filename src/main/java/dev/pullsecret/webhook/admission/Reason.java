@@ -25,5 +25,15 @@ public enum Reason {
   /** The review carries no pod object. */
   NO_OBJECT,
   /** Something failed inside the webhook: the pod is admitted unchanged (fail open). */
-  ERROR_IGNORED
+  ERROR_IGNORED,
+  /**
+   * The pod was refused: its rule resolves tags to digests with {@code onFailure: deny}, and a tag
+   * could not be resolved. The only decision that does not admit the pod.
+   */
+  DIGEST_UNRESOLVED;
+
+  /** Whether the answer refuses the pod ({@code allowed: false}). */
+  public boolean denies() {
+    return this == DIGEST_UNRESOLVED;
+  }
 }

@@ -7,8 +7,6 @@ import dev.pullsecret.webhook.patch.JsonPatchWriter;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesFile;
-import io.fabric8.kubernetes.api.model.GroupVersionKindBuilder;
-import io.fabric8.kubernetes.api.model.GroupVersionResourceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
@@ -61,6 +59,15 @@ public final class PreviewCommand extends CliCommand {
   @Option(names = "--namespace", paramLabel = "NS")
   String namespace;
 
+  @Option(names = "--resolve")
+  boolean resolve;
+
+  @Option(names = "--ca-bundle", paramLabel = "FILE")
+  Path caBundle;
+
+  @Option(names = "--docker-config", paramLabel = "FILE")
+  Path dockerConfig;
+
   @Mixin DebugOption debug;
 
   @Parameters(paramLabel = "MANIFEST")
@@ -73,6 +80,9 @@ public final class PreviewCommand extends CliCommand {
     }
     if (manifests == null) {
       throw usage("give at least one MANIFEST file, or - for standard input");
+    }
+    if (!resolve && (caBundle != null || dockerConfig != null)) {
+      throw usage("--ca-bundle and --docker-config go with --resolve");
     }
     PrintWriter out = out();
     PrintWriter err = err();
@@ -96,7 +106,13 @@ public final class PreviewCommand extends CliCommand {
             RulesFile.digest(content),
             Instant.now(),
             rulesFile.path().toString());
-    var handler = new AdmissionHandler(() -> loaded, Set.of("kube-system"));
+    try (PreviewDigests digests = PreviewDigests.of(resolve, caBundle, dockerConfig)) {
+      var handler = new AdmissionHandler(() -> loaded, Set.of("kube-system"), digests.lookup());
+      return previewAll(handler, out, err);
+    }
+  }
+
+  private int previewAll(AdmissionHandler handler, PrintWriter out, PrintWriter err) {
     int status = 0;
     int count = 0;
     for (String manifest : manifests) {
@@ -137,7 +153,8 @@ public final class PreviewCommand extends CliCommand {
     }
     ApiServerDefaults.apply(entry.pod());
     Pod pod = Json.MAPPER.treeToValue(entry.pod(), Pod.class);
-    AdmissionDecision decision = handler.decide(createRequest(pod, namespace));
+    AdmissionDecision decision =
+        handler.decide(AdmissionRequest.podCreate("preview", pod, namespace, true));
     out.println(
         "# "
             + entry.source()
@@ -160,24 +177,6 @@ public final class PreviewCommand extends CliCommand {
       decision.warnings().forEach(w -> out.println("  Warning: " + w));
     }
     return true;
-  }
-
-  private static AdmissionRequest createRequest(Pod pod, String namespace) {
-    return new AdmissionRequest(
-        "preview",
-        new GroupVersionKindBuilder().withGroup("").withVersion("v1").withKind("Pod").build(),
-        new GroupVersionResourceBuilder()
-            .withGroup("")
-            .withVersion("v1")
-            .withResource("pods")
-            .build(),
-        null,
-        pod.getMetadata() == null ? null : pod.getMetadata().getName(),
-        namespace,
-        "CREATE",
-        true,
-        pod,
-        null);
   }
 
   private Reader open(String manifest) throws IOException {

@@ -89,6 +89,19 @@ final class RulesSummary {
                     "imagePullPolicy "
                         + policy.policy()
                         + (policy.includeDigestPinned() ? " (digest-pinned images too)" : "")));
+    images
+        .resolveDigests()
+        .ifPresent(
+            digests ->
+                lines.add(
+                    "resolve tags to digests"
+                        + (digests.registries().isEmpty()
+                            ? ""
+                            : " on "
+                                + digests.registries().stream()
+                                    .map(Object::toString)
+                                    .collect(Collectors.joining(", ")))
+                        + (digests.denyOnFailure() ? ", deny pods on failure" : "")));
     return lines;
   }
 

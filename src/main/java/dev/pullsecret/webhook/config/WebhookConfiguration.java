@@ -2,7 +2,14 @@ package dev.pullsecret.webhook.config;
 
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
+import dev.pullsecret.webhook.admission.DigestLookup;
+import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.admission.SecretPresence;
+import dev.pullsecret.webhook.registry.DigestResolver;
+import dev.pullsecret.webhook.registry.LookupObserver;
+import dev.pullsecret.webhook.registry.RegistryClient;
+import dev.pullsecret.webhook.registry.RegistryCredentials;
+import dev.pullsecret.webhook.registry.TrustBundle;
 import dev.pullsecret.webhook.rules.RulesFile;
 import dev.pullsecret.webhook.rules.RulesMetrics;
 import dev.pullsecret.webhook.rules.RulesReloader;
@@ -10,6 +17,7 @@ import dev.pullsecret.webhook.rules.RulesStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,11 +52,44 @@ class WebhookConfiguration {
 
   @Bean
   AdmissionHandler admissionHandler(
-      RulesStore rules, WebhookProperties properties, ObjectProvider<SecretPresence> presence) {
+      RulesStore rules,
+      WebhookProperties properties,
+      ObjectProvider<SecretPresence> presence,
+      DigestLookup digestLookup) {
     var skipped = new HashSet<>(properties.skipNamespaces());
     skipped.removeIf(String::isBlank);
     return new AdmissionHandler(
-        rules, skipped, presence.getIfAvailable(() -> SecretPresence.UNKNOWN));
+        rules, skipped, presence.getIfAvailable(() -> SecretPresence.UNKNOWN), digestLookup);
+  }
+
+  @Bean(destroyMethod = "close")
+  DigestResolver digestResolver(WebhookProperties properties, LookupObserver observer) {
+    WebhookProperties.Digests digests = properties.digests();
+    var client =
+        new RegistryClient(
+            TrustBundle.sslContext(Optional.ofNullable(digests.caBundle())),
+            digests.connectTimeout(),
+            digests.requestTimeout());
+    return new DigestResolver(
+        client,
+        new DigestResolver.Settings(
+            digests.cacheTtl(), digests.failureTtl(), digests.cacheSize(), digests.maxConcurrent()),
+        observer);
+  }
+
+  /**
+   * Lookups use the delivered pull secrets' credentials when secret delivery runs (its bean), and
+   * are anonymous otherwise: the webhook reads no Secret on its own.
+   */
+  @Bean
+  DigestLookup digestLookup(
+      DigestResolver resolver,
+      ObjectProvider<RegistryCredentials> credentials,
+      WebhookProperties properties) {
+    return new RegistryDigestLookup(
+        resolver,
+        credentials.getIfAvailable(() -> RegistryCredentials.ANONYMOUS),
+        properties.digests().budget());
   }
 
   @Bean

@@ -30,7 +30,34 @@ public record WebhookProperties(
     DataSize inFlightBudget,
     Duration readDeadline,
     List<String> skipNamespaces,
-    Tls tls) {
+    Tls tls,
+    Digests digests) {
+
+  /**
+   * Digest lookups of rules with {@code images.resolveDigests} (docs/digests.md).
+   *
+   * @param budget the longest a review waits for its lookups, all images together; well inside the
+   *     registration's timeoutSeconds (the chart: 5s)
+   * @param cacheTtl how long a resolved digest is reused: a tag moved at the registry is seen after
+   *     at most this long
+   * @param failureTtl how long a failed lookup is remembered, so a registry that is down is not
+   *     waited for on every review
+   * @param cacheSize most tags kept
+   * @param maxConcurrent most lookups in flight at once, all reviews together
+   * @param connectTimeout for a new connection to a registry
+   * @param requestTimeout for one registry request; a lookup that outlives the budget still fills
+   *     the cache for the next review
+   * @param caBundle PEM file of extra CAs for private registries (the JDK's CAs are always trusted)
+   */
+  public record Digests(
+      Duration budget,
+      Duration cacheTtl,
+      Duration failureTtl,
+      int cacheSize,
+      int maxConcurrent,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      Path caBundle) {}
 
   /**
    * @param file the rules file, usually a ConfigMap key mounted as a volume

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.admission.SecretPresence;
+import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.rules.RulesReloader;
 import dev.pullsecret.webhook.rules.RulesStore;
 import io.fabric8.kubernetes.client.Config;
@@ -63,6 +64,18 @@ class DeliveryConfiguration {
   @Bean
   SecretPresence secretPresence(SyncAssembly assembly) {
     return assembly.presence();
+  }
+
+  /**
+   * Digest lookups (rules with resolveDigests) authenticate with the delivered pull secrets'
+   * content, read from the source watches (docs/digests.md).
+   */
+  @Bean
+  RegistryCredentials registryCredentials(
+      SyncAssembly assembly, RulesStore rules, SyncProperties settings) {
+    return new SourceCredentials(
+            () -> rules.get().rules(), settings.namespace(), assembly.sync().caches()::source)
+        .credentials();
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")

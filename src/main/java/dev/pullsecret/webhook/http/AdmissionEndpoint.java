@@ -35,7 +35,7 @@ class AdmissionEndpoint {
    * The uid of the reviews the webhook sends itself while starting ({@link HttpsWarmUp}); they are
    * answered like any other but left out of the metrics. The API server's uids are UUIDs.
    */
-  static final String WARM_UP_UID = "pullsecret-webhook-warm-up";
+  static final String WARM_UP_UID = AdmissionHandler.WARM_UP_UID;
 
   private final AdmissionReviewCodec codec;
   private final AdmissionHandler handler;

@@ -12,8 +12,8 @@ import java.util.StringJoiner;
 /**
  * The annotation a mutated pod carries, saying which rule did what, so that "why does my pod have
  * this secret / this image?" is answered by {@code kubectl get pod -o yaml}. Compact and stable:
- * {@code rule=team-a; pullSecrets=a,b; images=containers[0]; pullPolicies=containers[0]}, with the
- * parts in that order and only the parts that apply.
+ * {@code rule=team-a; pullSecrets=a,b; images=containers[0]; digests=containers[0];
+ * pullPolicies=containers[0]}, with the parts in that order and only the parts that apply.
  */
 public final class Explanation {
 
@@ -26,8 +26,15 @@ public final class Explanation {
     text.add("rule=" + rule);
     part(text, "pullSecrets", changes, SecretInjected.class, SecretInjected::secret);
     part(text, "images", changes, ImageRewritten.class, c -> c.container().position());
+    List<Change> digests = changes.stream().filter(Explanation::resolvedDigest).toList();
+    part(text, "digests", digests, ImageRewritten.class, c -> c.container().position());
     part(text, "pullPolicies", changes, PullPolicySet.class, c -> c.container().position());
     return text.toString();
+  }
+
+  /** A rewrite that added a digest the image did not have (a digest is the only '@' of one). */
+  private static boolean resolvedDigest(Change change) {
+    return change instanceof ImageRewritten r && r.to().hasDigest() && r.from().indexOf('@') < 0;
   }
 
   /** The operation that sets the annotation, creating the annotations map if the pod has none. */

@@ -30,6 +30,7 @@ final class PendingPatch implements PodView {
 
   private final List<LocalObjectReference> presentSecrets;
   private final boolean wholePod;
+  private final ResolvedDigests digests;
   private final ContainerImage[] containers;
   private final Map<PodContainer, Integer> positions;
   private final ImageRewritten[] rewrites;
@@ -41,6 +42,14 @@ final class PendingPatch implements PodView {
       List<ContainerImage> containers,
       List<LocalObjectReference> presentSecrets,
       boolean wholePod) {
+    this(containers, presentSecrets, wholePod, ResolvedDigests.NONE);
+  }
+
+  PendingPatch(
+      List<ContainerImage> containers,
+      List<LocalObjectReference> presentSecrets,
+      boolean wholePod,
+      ResolvedDigests digests) {
     this.containers = containers.toArray(ContainerImage[]::new);
     this.positions = HashMap.newHashMap(this.containers.length);
     for (int i = 0; i < this.containers.length; i++) {
@@ -50,6 +59,7 @@ final class PendingPatch implements PodView {
     this.policies = new PullPolicySet[this.containers.length];
     this.presentSecrets = presentSecrets;
     this.wholePod = wholePod;
+    this.digests = digests;
     if (presentSecrets != null) {
       // A null entry or one without a name (sent as {} or null) names no secret.
       presentSecrets.stream()
@@ -73,6 +83,11 @@ final class PendingPatch implements PodView {
   @Override
   public boolean wholePod() {
     return wholePod;
+  }
+
+  @Override
+  public ResolvedDigests digests() {
+    return digests;
   }
 
   void record(List<Change> changes) {

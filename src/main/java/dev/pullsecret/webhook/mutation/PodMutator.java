@@ -1,10 +1,13 @@
 package dev.pullsecret.webhook.mutation;
 
+import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The mutation core: (pod, rule, scope) in, patch operations out. No I/O and no framework, so it is
@@ -19,7 +22,11 @@ public final class PodMutator {
 
   /** The steps of a pass, in order. A new step is one class and one line here. */
   private static final List<MutationStep> STEPS =
-      List.of(new ImageRewriter(), new PullPolicyDecider(), new PullSecretInjector());
+      List.of(
+          new ImageRewriter(),
+          new DigestPinner(),
+          new PullPolicyDecider(),
+          new PullSecretInjector());
 
   private final ParsedImages parsedImages = new ParsedImages();
 
@@ -28,8 +35,56 @@ public final class PodMutator {
   }
 
   public Mutation mutate(Pod pod, NamespaceRule rule, MutationScope scope) {
-    PodSpec spec = pod.getSpec();
+    return mutate(pod, rule, scope, ResolvedDigests.NONE);
+  }
+
+  /**
+   * The images whose tags a pass under {@code rule} would resolve to digests: in scope, as pinned
+   * and mirrored, not pinned by digest already, on the rule's registries. The caller looks them up
+   * (I/O, within a time budget) and hands the result to {@link #mutate(Pod, NamespaceRule,
+   * MutationScope, ResolvedDigests)}, so the pass itself stays pure.
+   */
+  public Set<ImageReference> digestCandidates(Pod pod, NamespaceRule rule, MutationScope scope) {
+    if (rule.images().resolveDigests().isEmpty()) {
+      return Set.of();
+    }
+    PendingPatch pending = view(pod, scope, ResolvedDigests.NONE, new ArrayList<>());
+    for (MutationStep step : STEPS) {
+      if (step instanceof DigestPinner) {
+        break;
+      }
+      pending.record(step.apply(pending, rule).changes());
+    }
+    Set<ImageReference> images = new LinkedHashSet<>();
+    for (PodView.ContainerImage c : pending.rewritableContainers()) {
+      if (rule.images().resolvesDigestOf(c.image())) {
+        images.add(c.image());
+      }
+    }
+    return images;
+  }
+
+  public Mutation mutate(
+      Pod pod, NamespaceRule rule, MutationScope scope, ResolvedDigests digests) {
     List<String> warnings = new ArrayList<>();
+    PendingPatch pending = view(pod, scope, digests, warnings);
+    for (MutationStep step : STEPS) {
+      StepResult result = step.apply(pending, rule);
+      pending.record(result.changes());
+      warnings.addAll(result.warnings());
+    }
+    List<Change> changes = pending.changes();
+    var operations = new ArrayList<>(pending.operations());
+    // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
+    if (!changes.isEmpty() && scope.wholePod()) {
+      operations.add(Explanation.annotate(pod.getMetadata(), Explanation.of(rule.name(), changes)));
+    }
+    return new Mutation(rule.name(), operations, changes, warnings);
+  }
+
+  private PendingPatch view(
+      Pod pod, MutationScope scope, ResolvedDigests digests, List<String> warnings) {
+    PodSpec spec = pod.getSpec();
     List<PodView.ContainerImage> containers = new ArrayList<>();
     for (PodContainer container : PodContainers.of(spec)) {
       ParsedImages.Parsed parsed = parsedImages.parse(container.image());
@@ -46,18 +101,6 @@ public final class PodMutator {
               container.imagePullPolicy(),
               scope.mayRewrite(container)));
     }
-    var pending = new PendingPatch(containers, spec.getImagePullSecrets(), scope.wholePod());
-    for (MutationStep step : STEPS) {
-      StepResult result = step.apply(pending, rule);
-      pending.record(result.changes());
-      warnings.addAll(result.warnings());
-    }
-    List<Change> changes = pending.changes();
-    var operations = new ArrayList<>(pending.operations());
-    // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
-    if (!changes.isEmpty() && scope.wholePod()) {
-      operations.add(Explanation.annotate(pod.getMetadata(), Explanation.of(rule.name(), changes)));
-    }
-    return new Mutation(rule.name(), operations, changes, warnings);
+    return new PendingPatch(containers, spec.getImagePullSecrets(), scope.wholePod(), digests);
   }
 }

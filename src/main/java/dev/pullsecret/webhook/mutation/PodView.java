@@ -23,6 +23,9 @@ interface PodView {
   /** Whether the pass may change the whole pod (secrets, metadata), not just new containers. */
   boolean wholePod();
 
+  /** The digests looked up for this pass, before it (the pass itself does no I/O). */
+  ResolvedDigests digests();
+
   /**
    * One container as the pass sees it.
    *

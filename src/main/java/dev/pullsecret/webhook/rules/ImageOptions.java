@@ -9,22 +9,40 @@ import java.util.Optional;
 /**
  * What a rule does to the images of its pods, beyond pull secrets; everything is off unless the
  * rule says so. Applied in this order: pin untagged and {@code :latest} images, send them to a
- * mirror, decide the pull policy; then pull secrets are matched against the rewritten images.
+ * mirror, resolve their tags to digests, decide the pull policy; then pull secrets are matched
+ * against the rewritten images.
  */
 public record ImageOptions(
     Optional<LatestPinning> pinLatest,
     List<RegistryMirror> mirrors,
-    Optional<PullPolicyOverride> imagePullPolicy) {
+    Optional<PullPolicyOverride> imagePullPolicy,
+    Optional<DigestResolution> resolveDigests) {
 
   public static final ImageOptions NONE =
-      new ImageOptions(Optional.empty(), List.of(), Optional.empty());
+      new ImageOptions(Optional.empty(), List.of(), Optional.empty(), Optional.empty());
 
   public ImageOptions {
     mirrors = List.copyOf(mirrors);
   }
 
+  /** Options without digest resolution. */
+  public ImageOptions(
+      Optional<LatestPinning> pinLatest,
+      List<RegistryMirror> mirrors,
+      Optional<PullPolicyOverride> imagePullPolicy) {
+    this(pinLatest, mirrors, imagePullPolicy, Optional.empty());
+  }
+
   public boolean isNone() {
-    return pinLatest.isEmpty() && mirrors.isEmpty() && imagePullPolicy.isEmpty();
+    return pinLatest.isEmpty()
+        && mirrors.isEmpty()
+        && imagePullPolicy.isEmpty()
+        && resolveDigests.isEmpty();
+  }
+
+  /** Whether the tag of {@code image} (as the pod will pull it) is to be resolved to a digest. */
+  public boolean resolvesDigestOf(ImageReference image) {
+    return resolveDigests.isPresent() && resolveDigests.get().appliesTo(image);
   }
 
   /**
@@ -76,4 +94,35 @@ public record ImageOptions(
    *     content cannot change, and the user chose their policy)
    */
   public record PullPolicyOverride(String policy, boolean includeDigestPinned) {}
+
+  /**
+   * Resolves the tag of each image (after pin and mirror) to the digest the registry serves now,
+   * and writes {@code repo:tag@sha256:...}: the tag for humans, the digest for the kubelet.
+   *
+   * @param registries only images of these registries are looked up; empty for every registry
+   * @param denyOnFailure refuse the pod when a lookup fails (the default admits it unchanged, with
+   *     a warning): every pod of the rule then depends on the registry being up and fast
+   */
+  public record DigestResolution(List<RegistryPattern> registries, boolean denyOnFailure) {
+
+    public DigestResolution {
+      registries = List.copyOf(registries);
+    }
+
+    /** Images already pinned by digest are never looked up. */
+    public boolean appliesTo(ImageReference image) {
+      if (image.hasDigest()) {
+        return false;
+      }
+      if (registries.isEmpty()) {
+        return true;
+      }
+      for (RegistryPattern registry : registries) {
+        if (registry.matches(image)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 }

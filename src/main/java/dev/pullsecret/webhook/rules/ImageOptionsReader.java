@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.rules;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.image.RegistryPattern;
+import dev.pullsecret.webhook.rules.ImageOptions.DigestResolution;
 import dev.pullsecret.webhook.rules.ImageOptions.LatestPinning;
 import dev.pullsecret.webhook.rules.ImageOptions.PullPolicyOverride;
 import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
@@ -16,7 +17,10 @@ import java.util.Set;
 /** Reads and validates the {@code images:} block of a rule. */
 final class ImageOptionsReader {
 
-  static final Set<String> KEYS = Set.of("pinLatest", "mirrors", "imagePullPolicy");
+  static final Set<String> KEYS =
+      Set.of("pinLatest", "mirrors", "imagePullPolicy", "resolveDigests");
+  private static final Set<String> DIGEST_KEYS = Set.of("registries", "onFailure");
+  private static final Set<String> ON_FAILURE = Set.of("admit", "deny");
   private static final Set<String> PIN_KEYS = Set.of("defaultTag", "repositories");
   private static final Set<String> MIRROR_KEYS = Set.of("from", "to");
   private static final Set<String> POLICY_KEYS = Set.of("set", "includeDigestPinned");
@@ -40,7 +44,32 @@ final class ImageOptionsReader {
     refuseLoops(images, mirrors);
     Optional<PullPolicyOverride> policy =
         images.mapping("imagePullPolicy", POLICY_KEYS).flatMap(this::pullPolicy);
-    return new ImageOptions(pin, mirrors, policy);
+    Optional<DigestResolution> digests =
+        images.mapping("resolveDigests", DIGEST_KEYS).map(this::digestResolution);
+    return new ImageOptions(pin, mirrors, policy, digests);
+  }
+
+  private DigestResolution digestResolution(YamlMapping digests) {
+    if (digests.isEmptyList("registries") && digests.has("registries")) {
+      errors.add(
+          digests.child("registries"),
+          digests.mark(),
+          "an empty list would resolve no image; omit 'registries' to resolve every registry");
+    }
+    List<RegistryPattern> registries = new ArrayList<>();
+    for (YamlValue registry : digests.stringList("registries")) {
+      pattern(registry).ifPresent(registries::add);
+    }
+    boolean deny = false;
+    Optional<YamlValue> onFailure = digests.string("onFailure");
+    if (onFailure.isPresent()) {
+      if (ON_FAILURE.contains(onFailure.get().text())) {
+        deny = onFailure.get().text().equals("deny");
+      } else {
+        errors.add(onFailure.get(), "'" + onFailure.get().text() + "' is not one of admit, deny");
+      }
+    }
+    return new DigestResolution(registries, deny);
   }
 
   private Optional<LatestPinning> pinning(YamlMapping pin) {

@@ -116,4 +116,30 @@ class RulesParserTest {
 
     assertThat(rules.forNamespace("quiet")).map(NamespaceRule::name).hasValue("rules[0]");
   }
+
+  @Test
+  void readsDigestResolutionWithItsRegistriesAndFailureChoice() {
+    Rules rules =
+        RulesParser.parse(
+            """
+            rules:
+              - namespaces: [pinned]
+                images:
+                  resolveDigests:
+                    registries: ["registry.corp:5000", "*.pkg.dev"]
+                    onFailure: deny
+              - namespaces: [everything]
+                images:
+                  resolveDigests: {}
+            """,
+            "rules.yaml");
+
+    var pinned = rules.forNamespace("pinned").orElseThrow().images().resolveDigests().orElseThrow();
+    assertThat(pinned.registries()).hasToString("[registry.corp:5000, *.pkg.dev]");
+    assertThat(pinned.denyOnFailure()).isTrue();
+    var everything =
+        rules.forNamespace("everything").orElseThrow().images().resolveDigests().orElseThrow();
+    assertThat(everything.registries()).isEmpty();
+    assertThat(everything.denyOnFailure()).isFalse();
+  }
 }

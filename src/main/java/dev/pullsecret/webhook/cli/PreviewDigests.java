@@ -1,0 +1,93 @@
+package dev.pullsecret.webhook.cli;
+
+import dev.pullsecret.webhook.admission.DigestLookup;
+import dev.pullsecret.webhook.admission.RegistryDigestLookup;
+import dev.pullsecret.webhook.credentials.DockerConfig;
+import dev.pullsecret.webhook.credentials.PullSecretCheck;
+import dev.pullsecret.webhook.mutation.ResolvedDigests;
+import dev.pullsecret.webhook.registry.Credential;
+import dev.pullsecret.webhook.registry.DigestResolver;
+import dev.pullsecret.webhook.registry.LookupObserver;
+import dev.pullsecret.webhook.registry.RegistryClient;
+import dev.pullsecret.webhook.registry.RegistryCredentials;
+import dev.pullsecret.webhook.registry.TrustBundle;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The digest lookups of {@code preview}: none without {@code --resolve}; with it, the webhook's own
+ * client and resolver, with a longer budget than admission's (a person waits, not the API server).
+ */
+final class PreviewDigests implements AutoCloseable {
+
+  private static final Duration BUDGET = Duration.ofSeconds(10);
+  private static final DigestLookup NOT_ASKED =
+      (images, rule) ->
+          ResolvedDigests.notLookedUp("not looked up: preview --resolve asks the registries");
+
+  private final DigestLookup lookup;
+  private final DigestResolver resolver;
+
+  private PreviewDigests(DigestLookup lookup, DigestResolver resolver) {
+    this.lookup = lookup;
+    this.resolver = resolver;
+  }
+
+  /**
+   * @param caBundle PEM CAs besides the JDK's, or null
+   * @param dockerConfig a dockerconfigjson whose credentials the lookups use, or null
+   */
+  static PreviewDigests of(boolean resolve, Path caBundle, Path dockerConfig) {
+    if (!resolve) {
+      return new PreviewDigests(NOT_ASKED, null);
+    }
+    var client =
+        new RegistryClient(
+            TrustBundle.sslContext(Optional.ofNullable(caBundle)), Duration.ofSeconds(3), BUDGET);
+    var resolver =
+        new DigestResolver(
+            client,
+            new DigestResolver.Settings(BUDGET, Duration.ZERO, 10_000, 8),
+            LookupObserver.NONE);
+    RegistryCredentials credentials =
+        dockerConfig == null ? RegistryCredentials.ANONYMOUS : credentials(dockerConfig);
+    return new PreviewDigests(new RegistryDigestLookup(resolver, credentials, BUDGET), resolver);
+  }
+
+  /** Every lookup uses the file's credential for the image, as a kubelet with it would. */
+  private static RegistryCredentials credentials(Path file) {
+    byte[] content;
+    try {
+      content = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read --docker-config " + file, e);
+    }
+    DockerConfig config =
+        PullSecretCheck.ofDecoded(
+                PullSecretCheck.DOCKER_CONFIG_JSON,
+                Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, content),
+                java.util.List.of())
+            .config();
+    return (image, secrets) ->
+        config
+            .credentialFor(image)
+            .filter(c -> !c.isEmpty())
+            .map(c -> new Credential(c.username(), c.password()));
+  }
+
+  DigestLookup lookup() {
+    return lookup;
+  }
+
+  @Override
+  public void close() {
+    if (resolver != null) {
+      resolver.close();
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.pullsecret.webhook.mutation;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
+import dev.pullsecret.webhook.rules.ImageOptions;
+import dev.pullsecret.webhook.rules.NamespaceRule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Pins each image whose tag the rule resolves to the digest the registry served for it: {@code
+ * repo:tag@sha256:...}, the tag kept for humans, the digest for the kubelet (which pulls by digest
+ * when both are present). Runs after pin and mirror, so it pins the image the pod will pull, and
+ * before the pull policy is decided, which then treats the image as any digest-pinned one.
+ *
+ * <p>Pure: the digests were looked up before the pass ({@link ResolvedDigests}). An image without
+ * one is left as it is, with a warning. Images already pinned by digest are never looked up, so a
+ * second pass over the output changes nothing.
+ */
+final class DigestPinner implements MutationStep {
+
+  @Override
+  public StepResult apply(PodView pod, NamespaceRule rule) {
+    ImageOptions options = rule.images();
+    if (options.resolveDigests().isEmpty()) {
+      return StepResult.NONE;
+    }
+    List<Change> changes = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    for (PodView.ContainerImage c : pod.rewritableContainers()) {
+      if (!options.resolvesDigestOf(c.image())) {
+        continue;
+      }
+      ImageReference image = c.image();
+      Optional<String> digest = pod.digests().digest(image);
+      if (digest.isPresent()) {
+        var pinned = new ImageReference(image.domain(), image.path(), image.tag(), digest.get());
+        String tag = image.hasTag() ? image.tag() : "latest";
+        changes.add(
+            new ImageRewritten(
+                c.container(),
+                c.container().image(),
+                pinned,
+                "resolved " + tag + " to its digest"));
+      } else {
+        warnings.add(
+            c.container().describe()
+                + ": "
+                + image
+                + " not resolved to a digest ("
+                + pod.digests().failure(image)
+                + "); left as it is");
+      }
+    }
+    return new StepResult(changes, warnings);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.pullsecret.webhook.mutation;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The digests the registries served for a pod's tags, looked up before the pass: the mutation core
+ * stays pure, and a pass reads this immutable snapshot. Images not in it were not resolved.
+ *
+ * @param digests {@code algorithm:hex} per image (as pinned and mirrored, without digest)
+ * @param failures why an image has no digest, e.g. {@code timeout: no answer within 1.5s}
+ * @param notLookedUp why images in neither map have none (e.g. lookups are off)
+ */
+public record ResolvedDigests(
+    Map<ImageReference, String> digests, Map<ImageReference, String> failures, String notLookedUp) {
+
+  /** Nothing was looked up: what the pure tests, and preview without --resolve, pass. */
+  public static final ResolvedDigests NONE = notLookedUp("digests were not looked up");
+
+  public ResolvedDigests {
+    digests = Map.copyOf(digests);
+    failures = Map.copyOf(failures);
+  }
+
+  public static ResolvedDigests notLookedUp(String why) {
+    return new ResolvedDigests(Map.of(), Map.of(), why);
+  }
+
+  public Optional<String> digest(ImageReference image) {
+    return Optional.ofNullable(digests.get(image));
+  }
+
+  public String failure(ImageReference image) {
+    return failures.getOrDefault(image, notLookedUp);
+  }
+}

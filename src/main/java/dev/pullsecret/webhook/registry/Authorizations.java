@@ -1,0 +1,184 @@
+package dev.pullsecret.webhook.registry;
+
+import dev.pullsecret.webhook.registry.Lookup.Failure;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Answers a registry's {@code 401} challenge and remembers the answer, so the next lookup of the
+ * same repository sends it at once instead of paying a refused request and a token request.
+ *
+ * <p>{@code Bearer}: the token flow of distribution's "Token Authentication Specification": {@code
+ * GET <realm>?service=<service>&scope=<scope>}, with basic authentication when there is a
+ * credential and anonymously otherwise (how public images are pulled), answering {@code {"token":
+ * ...}} or {@code {"access_token": ...}} with an optional {@code expires_in} (60 s when absent).
+ * {@code Basic}: the credential itself, when there is one.
+ */
+final class Authorizations {
+
+  /** Tokens are renewed this long before they expire, so none expires in flight. */
+  private static final long MARGIN_NANOS = Duration.ofSeconds(5).toNanos();
+
+  private static final long DEFAULT_TOKEN_SECONDS = 60;
+  private static final int MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
+  private static final int MAX_REMEMBERED = 4096;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private record Remembered(String header, long expiresAt) {}
+
+  private final HttpClient http;
+  private final Duration requestTimeout;
+  private final LongSupplier nanoTime;
+  private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+
+  Authorizations(HttpClient http, Duration requestTimeout, LongSupplier nanoTime) {
+    this.http = http;
+    this.requestTimeout = requestTimeout;
+    this.nanoTime = nanoTime;
+  }
+
+  /** The header that last worked for this repository and credential, while it is valid. */
+  Optional<String> remembered(ManifestUrl url, Optional<Credential> credential) {
+    Remembered r = remembered.get(key(url, credential));
+    return r != null && nanoTime.getAsLong() < r.expiresAt()
+        ? Optional.of(r.header())
+        : Optional.empty();
+  }
+
+  void forget(ManifestUrl url, Optional<Credential> credential) {
+    remembered.remove(key(url, credential));
+  }
+
+  /** The {@code Authorization} header that answers one of the challenges of a 401. */
+  String answer(List<Challenge> challenges, ManifestUrl url, Optional<Credential> credential)
+      throws RegistryException {
+    for (Challenge challenge : challenges) {
+      if (challenge.isBearer() && challenge.param("realm") != null) {
+        return remember(url, credential, token(challenge, url, credential));
+      }
+    }
+    for (Challenge challenge : challenges) {
+      if (challenge.isBasic()) {
+        if (credential.isEmpty()) {
+          throw new RegistryException(
+              Failure.REFUSED, "registry asks for basic authentication and no credential is known");
+        }
+        return remember(
+            url, credential, new Remembered(credential.get().basicAuthorization(), Long.MAX_VALUE));
+      }
+    }
+    throw new RegistryException(Failure.ERROR, "401 without a Bearer or Basic challenge");
+  }
+
+  private String remember(ManifestUrl url, Optional<Credential> credential, Remembered answer) {
+    if (remembered.size() >= MAX_REMEMBERED) {
+      remembered.clear(); // a bound, not a policy: tokens are cheap to get again
+    }
+    remembered.put(key(url, credential), answer);
+    return answer.header();
+  }
+
+  private Remembered token(Challenge challenge, ManifestUrl url, Optional<Credential> credential)
+      throws RegistryException {
+    String scope = challenge.param("scope") != null ? challenge.param("scope") : url.pullScope();
+    var query = new StringBuilder();
+    if (challenge.param("service") != null) {
+      query.append("service=").append(encode(challenge.param("service"))).append('&');
+    }
+    query.append("scope=").append(encode(scope));
+    String realm = challenge.param("realm");
+    URI uri;
+    try {
+      uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(Failure.ERROR, "token realm is not a URL: " + realm);
+    }
+    if (!"https".equalsIgnoreCase(uri.getScheme()) && credential.isPresent()) {
+      // Never send a password in clear text, whatever the registry says.
+      throw new RegistryException(Failure.ERROR, "token realm is not https: " + realm);
+    }
+    var request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
+    credential.ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
+    long start = nanoTime.getAsLong();
+    HttpResponse<InputStream> response = send(request.build());
+    try (InputStream body = response.body()) {
+      if (response.statusCode() == 401 || response.statusCode() == 403) {
+        throw new RegistryException(
+            Failure.REFUSED, "token service refused " + scope + ": " + response.statusCode());
+      }
+      if (response.statusCode() != 200) {
+        throw new RegistryException(
+            Failure.ERROR, "token service answered " + response.statusCode() + " for " + scope);
+      }
+      // Bounded: a token service is trusted with a token, not with our memory.
+      return parseToken(body.readNBytes(MAX_TOKEN_RESPONSE_BYTES + 1), start);
+    } catch (IOException e) {
+      throw new RegistryException(Failure.ERROR, "token response unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  private Remembered parseToken(byte[] body, long requestedAt) throws RegistryException {
+    if (body.length > MAX_TOKEN_RESPONSE_BYTES) {
+      throw new RegistryException(Failure.ERROR, "token response too large");
+    }
+    try {
+      JsonNode json = JSON.readTree(body);
+      String token = json.path("token").asString("");
+      if (token.isEmpty()) {
+        token = json.path("access_token").asString("");
+      }
+      if (token.isEmpty()) {
+        throw new RegistryException(Failure.ERROR, "token response without a token");
+      }
+      long seconds = Math.max(json.path("expires_in").asLong(DEFAULT_TOKEN_SECONDS), 0);
+      long expiresAt = requestedAt + Duration.ofSeconds(seconds).toNanos() - MARGIN_NANOS;
+      return new Remembered("Bearer " + token, expiresAt);
+    } catch (JacksonException e) {
+      throw new RegistryException(Failure.ERROR, "token response is not JSON");
+    }
+  }
+
+  private HttpResponse<InputStream> send(HttpRequest request) throws RegistryException {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpTimeoutException e) {
+      throw new RegistryException(Failure.TIMEOUT, "token service did not answer in time", e);
+    } catch (IOException e) {
+      throw new RegistryException(Failure.ERROR, "token service unreachable: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException(Failure.TIMEOUT, "interrupted", e);
+    }
+  }
+
+  /** Per credential user: two pull secrets for one registry may see different repositories. */
+  private static String key(ManifestUrl url, Optional<Credential> credential) {
+    return url.registry()
+        + "/"
+        + url.repository()
+        + "|"
+        + credential
+            .map(c -> c.username() + ":" + Integer.toHexString(c.password().hashCode()))
+            .orElse("");
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}

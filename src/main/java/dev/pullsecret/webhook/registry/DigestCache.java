@@ -1,0 +1,125 @@
+package dev.pullsecret.webhook.registry;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * Tag to digest, for a while (keyed by {@code K}: the image, and who asks for it). An entry is in
+ * flight from the first request for a reference until the registry answers; every request for it
+ * meanwhile gets the same future, so concurrent reviews of one image make one registry request. A
+ * digest is kept for {@code ttl} (how long a moved tag may still resolve to its old digest), a
+ * failure for the shorter {@code failureTtl} (so a registry that is down is not asked, and waited
+ * for, on every review).
+ *
+ * <p>A hit is a map read, a clock read and a volatile read: no lock, no allocation. The bound is
+ * enforced on insertion: expired entries go first, then the oldest tenth, so a full cache costs one
+ * sort per tenth of its size, not one per miss.
+ */
+final class DigestCache<K> {
+
+  /** How a request was served: from a finished entry, by joining one in flight, or by a lookup. */
+  enum Source {
+    HIT,
+    JOINED,
+    LOADED
+  }
+
+  /**
+   * @param startedAt when the lookup started ({@code nanoTime}), to tell a stalled one
+   */
+  record Served(CompletableFuture<Lookup> lookup, Source source, long startedAt) {}
+
+  private static final class Entry {
+    final CompletableFuture<Lookup> lookup = new CompletableFuture<>();
+    final long createdAt;
+    volatile long expiresAt = Long.MAX_VALUE; // in flight until the lookup completes
+
+    Entry(long createdAt) {
+      this.createdAt = createdAt;
+    }
+  }
+
+  private final Map<K, Entry> entries = new ConcurrentHashMap<>();
+  private final long ttlNanos;
+  private final long failureTtlNanos;
+  private final int maxEntries;
+  private final LongSupplier nanoTime;
+
+  DigestCache(long ttlNanos, long failureTtlNanos, int maxEntries, LongSupplier nanoTime) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries must be positive, got " + maxEntries);
+    }
+    this.ttlNanos = ttlNanos;
+    this.failureTtlNanos = failureTtlNanos;
+    this.maxEntries = maxEntries;
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * The lookup of {@code image}: cached, joined, or started with {@code load} (called at most once
+   * per miss, outside any lock; its future must always complete).
+   */
+  Served get(K image, Function<K, CompletableFuture<Lookup>> load) {
+    return get(image, nanoTime.getAsLong(), load);
+  }
+
+  /** As {@link #get(Object, Function)}, at {@code now} (the caller's clock reading). */
+  Served get(K image, long now, Function<K, CompletableFuture<Lookup>> load) {
+    Entry entry = entries.get(image);
+    if (entry != null && now - entry.expiresAt < 0) {
+      return served(entry);
+    }
+    Entry mine = new Entry(now);
+    Entry winner =
+        entries.compute(image, (k, old) -> old != null && now - old.expiresAt < 0 ? old : mine);
+    if (winner != mine) {
+      return served(winner);
+    }
+    evictIfFull();
+    load.apply(image)
+        .whenComplete(
+            (result, error) -> {
+              Lookup outcome =
+                  error == null
+                      ? result
+                      : Lookup.failed(Lookup.Failure.ERROR, "lookup failed: " + error);
+              long ttl = outcome instanceof Lookup.Found ? ttlNanos : failureTtlNanos;
+              mine.expiresAt = nanoTime.getAsLong() + ttl;
+              mine.lookup.complete(outcome);
+            });
+    return new Served(mine.lookup, Source.LOADED, now);
+  }
+
+  private static Served served(Entry entry) {
+    return new Served(
+        entry.lookup, entry.lookup.isDone() ? Source.HIT : Source.JOINED, entry.createdAt);
+  }
+
+  int size() {
+    return entries.size();
+  }
+
+  private void evictIfFull() {
+    if (entries.size() <= maxEntries) {
+      return;
+    }
+    long now = nanoTime.getAsLong();
+    entries.values().removeIf(e -> now - e.expiresAt >= 0);
+    int excess = entries.size() - maxEntries;
+    if (excess <= 0) {
+      return;
+    }
+    List<Map.Entry<K, Entry>> oldest = new ArrayList<>(entries.entrySet());
+    oldest.sort(Comparator.comparingLong(e -> e.getValue().createdAt));
+    int drop = Math.max(excess, maxEntries / 10);
+    for (int i = 0; i < drop && i < oldest.size(); i++) {
+      entries.remove(oldest.get(i).getKey(), oldest.get(i).getValue());
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package dev.pullsecret.webhook.registry;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.registry.Lookup.Failed;
+import dev.pullsecret.webhook.registry.Lookup.Failure;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+
+/**
+ * Resolves the tags of one review's images to digests, in parallel and within a time budget: the
+ * review never waits longer than the budget, whatever the registries do. A lookup still running
+ * when the budget ends carries on and fills the cache, so the next review of the image is a hit.
+ *
+ * <p>Lookups run on virtual threads (a blocked registry call costs no platform thread), at most
+ * {@code maxConcurrent} at a time across all reviews, so a burst of cold images cannot open an
+ * unbounded number of connections.
+ */
+public final class DigestResolver implements AutoCloseable {
+
+  /** How one resolution is tuned; see {@code webhook.digests.*}. */
+  public record Settings(Duration ttl, Duration failureTtl, int maxEntries, int maxConcurrent) {}
+
+  /** The registry request itself: {@link RegistryClient#resolve}, or a stand-in in benchmarks. */
+  @FunctionalInterface
+  interface TagLookup {
+    String resolve(ImageReference image, Optional<Credential> credential) throws RegistryException;
+  }
+
+  /**
+   * Lookups are cached per image and credential: an anonymous lookup's failure must not answer a
+   * review that has a credential, nor a digest read with one namespace's credential a review
+   * without one.
+   */
+  private record Key(ImageReference image, Optional<Credential> credential) {}
+
+  private final TagLookup client;
+  private final DigestCache<Key> cache;
+  private final Semaphore concurrency;
+  private final LookupObserver observer;
+  private final LongSupplier nanoTime;
+  private final ExecutorService executor =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("digest-lookup-", 0).factory());
+
+  public DigestResolver(RegistryClient client, Settings settings, LookupObserver observer) {
+    this(client::resolve, settings, observer, System::nanoTime);
+  }
+
+  DigestResolver(
+      TagLookup client, Settings settings, LookupObserver observer, LongSupplier nanoTime) {
+    this.client = client;
+    this.cache =
+        new DigestCache<>(
+            settings.ttl().toNanos(),
+            settings.failureTtl().toNanos(),
+            settings.maxEntries(),
+            nanoTime);
+    this.concurrency = new Semaphore(settings.maxConcurrent());
+    this.observer = observer;
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * The lookup of every image, each with the credential to use; images not answered within {@code
+   * budget} are {@link Failure#TIMEOUT}.
+   */
+  public Map<ImageReference, Lookup> resolveAll(
+      Map<ImageReference, Optional<Credential>> images, Duration budget) {
+    long now = nanoTime.getAsLong();
+    long deadline = now + budget.toNanos();
+    Map<ImageReference, DigestCache.Served> served = new LinkedHashMap<>();
+    images.forEach(
+        (image, credential) ->
+            served.put(image, cache.get(new Key(image, credential), now, this::lookUp)));
+    Map<ImageReference, Lookup> results = new LinkedHashMap<>();
+    // A lookup in flight for a whole budget already is stalled: the reviews that joined it have
+    // waited their budget; later ones do not wait again until it ends (and its failure is cached),
+    // so a registry that stalls costs only the first reviews of an image their budget.
+    long stalledBefore = now - budget.toNanos();
+    served.forEach(
+        (image, s) ->
+            results.put(image, await(s, s.startedAt() - stalledBefore <= 0 ? now : deadline)));
+    return results;
+  }
+
+  private Lookup await(DigestCache.Served served, long deadline) {
+    Lookup result;
+    try {
+      result = served.lookup().getNow(null);
+      if (result == null && deadline - nanoTime.getAsLong() <= 0) {
+        throw new TimeoutException();
+      }
+      if (result == null) {
+        result =
+            served.lookup().get(Math.max(0, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
+      }
+    } catch (TimeoutException e) {
+      result = Lookup.failed(Failure.TIMEOUT, "no answer within the time budget of the review");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result = Lookup.failed(Failure.TIMEOUT, "interrupted");
+    } catch (ExecutionException e) {
+      result = Lookup.failed(Failure.ERROR, "lookup failed: " + e.getCause());
+    }
+    observer.resolved(resultOf(result, served.source()));
+    return result;
+  }
+
+  private static String resultOf(Lookup result, DigestCache.Source source) {
+    return switch (result) {
+      case Lookup.Found f -> source == DigestCache.Source.HIT ? "hit" : "miss";
+      case Failed f -> f.failure() == Failure.TIMEOUT ? "timeout" : "error";
+    };
+  }
+
+  private CompletableFuture<Lookup> lookUp(Key key) {
+    return CompletableFuture.supplyAsync(() -> lookUpNow(key.image(), key.credential()), executor);
+  }
+
+  private Lookup lookUpNow(ImageReference image, Optional<Credential> credential) {
+    long start = nanoTime.getAsLong();
+    Lookup result;
+    try {
+      concurrency.acquire();
+      try {
+        result = new Lookup.Found(client.resolve(image, credential));
+      } finally {
+        concurrency.release();
+      }
+    } catch (RegistryException e) {
+      result = Lookup.failed(e.failure(), e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result = Lookup.failed(Failure.TIMEOUT, "interrupted");
+    } catch (RuntimeException e) {
+      result = Lookup.failed(Failure.ERROR, "lookup failed: " + e);
+    }
+    String outcome =
+        result instanceof Failed f ? f.failure().name().toLowerCase(Locale.ROOT) : "found";
+    observer.requested(outcome, nanoTime.getAsLong() - start);
+    return result;
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

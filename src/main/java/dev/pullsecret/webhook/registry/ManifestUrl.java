@@ -1,0 +1,51 @@
+package dev.pullsecret.webhook.registry;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import java.net.URI;
+
+/**
+ * Where the manifest of an image is asked for: {@code https://<registry>/v2/<name>/manifests/<tag>}
+ * (OCI Distribution Spec, "Pulling manifests").
+ *
+ * <p>Docker Hub's conventions, as the container runtimes apply them: its API is served by {@code
+ * registry-1.docker.io}, not by {@code docker.io}, and its official images live under {@code
+ * library/} ({@code nginx} is {@code library/nginx}; {@link ImageReference} has already added it
+ * for {@code docker.io} and {@code index.docker.io}, and it is added here for an image written
+ * {@code registry-1.docker.io/nginx}, which is the same registry). An untagged image is looked up
+ * as {@code latest}, as the runtime would pull it.
+ *
+ * @param registry scheme, host and port, e.g. {@code https://registry-1.docker.io}
+ * @param repository the repository name on that registry, e.g. {@code library/nginx}
+ * @param reference the tag looked up
+ */
+record ManifestUrl(String registry, String repository, String reference) {
+
+  static final String DOCKER_HUB_API = "registry-1.docker.io";
+  private static final String DEFAULT_TAG = "latest";
+
+  static ManifestUrl of(ImageReference image) {
+    String host = image.domain();
+    String path = image.path();
+    if (image.isDockerHub()) {
+      host = DOCKER_HUB_API;
+    }
+    if (host.equalsIgnoreCase(DOCKER_HUB_API) && path.indexOf('/') < 0) {
+      path = "library/" + path;
+    }
+    return new ManifestUrl("https://" + host, path, image.hasTag() ? image.tag() : DEFAULT_TAG);
+  }
+
+  URI uri() {
+    return URI.create(registry + "/v2/" + repository + "/manifests/" + reference);
+  }
+
+  /** The token scope for pulling this repository (distribution's "Token Scope Documentation"). */
+  String pullScope() {
+    return "repository:" + repository + ":pull";
+  }
+
+  @Override
+  public String toString() {
+    return uri().toString();
+  }
+}

@@ -1,0 +1,206 @@
+package dev.pullsecret.webhook.registry;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
+import dev.pullsecret.webhook.registry.Lookup.Failure;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Asks a registry which digest a tag names now, with one {@code HEAD /v2/<name>/manifests/<tag>}
+ * (OCI Distribution Spec) on a kept-alive HTTP/1.1 connection, and its {@code
+ * Docker-Content-Digest} header; the manifest is downloaded (and its digest computed) only when a
+ * registry leaves the header out.
+ *
+ * <p>The Accept header lists the index types first: a multi-arch image is answered with its index,
+ * whose digest is what the kubelet must pull to choose its own platform; one platform's manifest
+ * would pin every node to that platform.
+ */
+public final class RegistryClient {
+
+  static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+  static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+  static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+  static final List<String> ACCEPTED =
+      List.of(OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST);
+  private static final String ACCEPT = String.join(", ", ACCEPTED);
+  private static final Set<String> ACCEPTED_TYPES = Set.copyOf(ACCEPTED);
+
+  /** containerd's limit for a manifest it reads; nothing legitimate comes near it. */
+  private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+  private final HttpClient http;
+  private final Duration requestTimeout;
+  private final Authorizations authorizations;
+
+  /**
+   * @param tls trusts the system's CAs and, for private registries, a configured bundle
+   * @param connectTimeout for a new connection (loopback and in-cluster: milliseconds)
+   * @param requestTimeout for one request; a review waits at most its own budget in any case
+   */
+  public RegistryClient(SSLContext tls, Duration connectTimeout, Duration requestTimeout) {
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(tls)
+            .connectTimeout(connectTimeout)
+            // Manifests and tokens are served where they are asked for (only blobs are redirected,
+            // to storage); following a redirect could carry a credential to another host.
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.requestTimeout = requestTimeout;
+    this.authorizations = new Authorizations(http, requestTimeout, System::nanoTime);
+  }
+
+  /** The digest the registry serves for the image's tag ({@code latest} when it has none). */
+  String resolve(ImageReference image, Optional<Credential> credential) throws RegistryException {
+    ManifestUrl url = ManifestUrl.of(image);
+    HttpResponse<InputStream> response = authorized(url, "HEAD", credential);
+    close(response); // a HEAD has no body; closing hands the connection back for reuse
+    String digest = response.headers().firstValue("Docker-Content-Digest").orElse(null);
+    checkType(response, url);
+    if (digest == null) {
+      return computed(url, credential);
+    }
+    return checked(digest, image, url);
+  }
+
+  /** A request, answering a 401 challenge once; the status is checked here. */
+  private HttpResponse<InputStream> authorized(
+      ManifestUrl url, String method, Optional<Credential> credential) throws RegistryException {
+    Optional<String> header = authorizations.remembered(url, credential);
+    HttpResponse<InputStream> response = send(url, method, header);
+    if (response.statusCode() == 401) {
+      close(response);
+      authorizations.forget(url, credential);
+      List<Challenge> challenges =
+          Challenge.parse(String.join(", ", response.headers().allValues("WWW-Authenticate")));
+      String answer = authorizations.answer(challenges, url, credential);
+      response = send(url, method, Optional.of(answer));
+    }
+    int status = response.statusCode();
+    if (status == 200) {
+      return response;
+    }
+    close(response);
+    if (status == 401 || status == 403) {
+      authorizations.forget(url, credential);
+      throw new RegistryException(
+          Failure.REFUSED,
+          status + " for " + url.repository() + (credential.isEmpty() ? " (anonymous)" : ""));
+    }
+    if (status == 404) {
+      throw new RegistryException(
+          Failure.REFUSED, "no manifest " + url.reference() + " in " + url.repository());
+    }
+    if (status / 100 == 3) {
+      throw new RegistryException(
+          Failure.ERROR,
+          "registry redirected to "
+              + response.headers().firstValue("Location").orElse("?")
+              + "; redirects are not followed");
+    }
+    throw new RegistryException(Failure.ERROR, "registry answered " + status);
+  }
+
+  private HttpResponse<InputStream> send(ManifestUrl url, String method, Optional<String> auth)
+      throws RegistryException {
+    var request =
+        HttpRequest.newBuilder(url.uri())
+            .timeout(requestTimeout)
+            .header("Accept", ACCEPT)
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    auth.ifPresent(value -> request.header("Authorization", value));
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpTimeoutException e) {
+      throw new RegistryException(Failure.TIMEOUT, "registry did not answer in time", e);
+    } catch (IOException e) {
+      throw new RegistryException(Failure.ERROR, "registry unreachable: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException(Failure.TIMEOUT, "interrupted", e);
+    }
+  }
+
+  /** For registries that omit the header: the sha256 of the manifest bytes, as the spec defines. */
+  private String computed(ManifestUrl url, Optional<Credential> credential)
+      throws RegistryException {
+    HttpResponse<InputStream> response = authorized(url, "GET", credential);
+    checkType(response, url);
+    byte[] manifest;
+    try (InputStream body = response.body()) {
+      manifest = body.readNBytes(MAX_MANIFEST_BYTES + 1);
+    } catch (IOException e) {
+      throw new RegistryException(Failure.ERROR, "manifest download failed: " + e.getMessage(), e);
+    }
+    if (manifest.length > MAX_MANIFEST_BYTES) {
+      throw new RegistryException(Failure.ERROR, "manifest larger than 4 MiB");
+    }
+    String computed = "sha256:" + HexFormat.of().formatHex(sha256(manifest));
+    String declared = response.headers().firstValue("Docker-Content-Digest").orElse(computed);
+    if (declared.startsWith("sha256:") && !declared.equals(computed)) {
+      throw new RegistryException(
+          Failure.ERROR, "manifest digest " + computed + " differs from the declared " + declared);
+    }
+    return computed;
+  }
+
+  /** Only a well-formed digest may end up in a pod spec: checked with the image grammar. */
+  private static String checked(String digest, ImageReference image, ManifestUrl url)
+      throws RegistryException {
+    try {
+      return new ImageReference(image.domain(), image.path(), image.tag(), digest.trim()).digest();
+    } catch (InvalidImageSyntaxException e) {
+      throw new RegistryException(
+          Failure.ERROR, "registry sent a malformed digest for " + url.repository());
+    }
+  }
+
+  private static void checkType(HttpResponse<?> response, ManifestUrl url)
+      throws RegistryException {
+    Optional<String> type = response.headers().firstValue("Content-Type");
+    if (type.isEmpty()) {
+      return;
+    }
+    String mediaType = type.get().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!ACCEPTED_TYPES.contains(mediaType)) {
+      close(response);
+      throw new RegistryException(
+          Failure.ERROR,
+          url.repository() + ":" + url.reference() + " is a " + mediaType + ", not an image");
+    }
+  }
+
+  private static void close(HttpResponse<?> response) {
+    if (response.body() instanceof InputStream in) {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // nothing to do: the connection is dropped rather than reused
+      }
+    }
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

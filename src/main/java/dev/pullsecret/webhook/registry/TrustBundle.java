@@ -1,0 +1,77 @@
+package dev.pullsecret.webhook.registry;
+
+import dev.pullsecret.webhook.files.BoundedFiles;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The CAs registries are checked against: the JDK's (public registries) plus, when configured, a
+ * PEM bundle for private registries with a CA of their own. Hostnames are always verified.
+ */
+public final class TrustBundle {
+
+  private TrustBundle() {}
+
+  /**
+   * @param caBundle PEM file of extra CA certificates, or empty for the JDK's CAs only
+   * @throws IllegalArgumentException if the bundle cannot be read or holds no certificate
+   */
+  public static SSLContext sslContext(Optional<Path> caBundle) {
+    try {
+      if (caBundle.isEmpty()) {
+        return SSLContext.getDefault();
+      }
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int n = 0;
+      for (X509Certificate ca : systemCas()) {
+        store.setCertificateEntry("system-" + n++, ca);
+      }
+      Collection<? extends Certificate> extra = read(caBundle.get());
+      if (extra.isEmpty()) {
+        throw new IllegalArgumentException(caBundle.get() + " holds no PEM certificate");
+      }
+      for (Certificate ca : extra) {
+        store.setCertificateEntry("bundle-" + n++, ca);
+      }
+      var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException(
+          "cannot use CA bundle " + caBundle.orElse(null) + ": " + e, e);
+    }
+  }
+
+  private static Collection<? extends Certificate> read(Path bundle)
+      throws IOException, GeneralSecurityException {
+    // Bounded like every PEM file the webhook reads (a CA bundle comes from a Secret or ConfigMap).
+    byte[] pem = BoundedFiles.read(bundle, BoundedFiles.PEM_LIMIT);
+    return CertificateFactory.getInstance("X.509")
+        .generateCertificates(new ByteArrayInputStream(pem));
+  }
+
+  private static X509Certificate[] systemCas() throws GeneralSecurityException {
+    var factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init((KeyStore) null);
+    for (var manager : factory.getTrustManagers()) {
+      if (manager instanceof X509TrustManager x509) {
+        return x509.getAcceptedIssuers();
+      }
+    }
+    return new X509Certificate[0];
+  }
+}

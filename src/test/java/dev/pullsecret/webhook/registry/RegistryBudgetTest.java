@@ -1,0 +1,117 @@
+package dev.pullsecret.webhook.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.registry.Lookup.Failure;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A registry that accepts connections and never answers cannot hold a review past its budget. */
+class RegistryBudgetTest {
+
+  private static final Duration BUDGET = Duration.ofMillis(300);
+
+  private ServerSocket stalled;
+  private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+  private DigestResolver resolver;
+
+  @BeforeEach
+  void openStalledRegistry() throws IOException {
+    stalled = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              while (!stalled.isClosed()) {
+                try {
+                  accepted.add(stalled.accept()); // kept open, never read from or written to
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            });
+    var client =
+        new RegistryClient(
+            TrustBundle.sslContext(Optional.empty()),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30));
+    resolver =
+        new DigestResolver(
+            client,
+            new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofSeconds(10), 100, 8),
+            LookupObserver.NONE);
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    resolver.close();
+    stalled.close();
+    for (Socket socket : accepted) {
+      socket.close();
+    }
+  }
+
+  @Test
+  void stalledRegistryCostsAReviewNoMoreThanItsBudget() {
+    var images =
+        Map.of(
+            image("app-a:1"), Optional.<Credential>empty(),
+            image("app-b:1"), Optional.<Credential>empty(),
+            image("app-c:1"), Optional.<Credential>empty());
+
+    long start = System.nanoTime();
+    Map<ImageReference, Lookup> results = resolver.resolveAll(images, BUDGET);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(took).isBetween(BUDGET, BUDGET.plusMillis(200));
+    assertThat(results.values())
+        .hasSize(3)
+        .allSatisfy(
+            r ->
+                assertThat(r)
+                    .isInstanceOfSatisfying(
+                        Lookup.Failed.class,
+                        f -> assertThat(f.failure()).isEqualTo(Failure.TIMEOUT)));
+  }
+
+  @Test
+  void nextReviewJoinsTheStalledLookupInsteadOfOpeningAnother() {
+    var images = Map.of(image("app-a:1"), Optional.<Credential>empty());
+    resolver.resolveAll(images, BUDGET);
+    int connections = accepted.size();
+
+    resolver.resolveAll(images, BUDGET);
+
+    assertThat(accepted).hasSize(connections);
+  }
+
+  @Test
+  void onceALookupHasStalledForAWholeBudgetLaterReviewsDoNotWaitForIt() {
+    var images = Map.of(image("app-a:1"), Optional.<Credential>empty());
+    resolver.resolveAll(images, BUDGET);
+
+    long start = System.nanoTime();
+    Map<ImageReference, Lookup> second = resolver.resolveAll(images, BUDGET);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(took).isLessThan(Duration.ofMillis(100));
+    assertThat(second.values())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            Lookup.Failed.class, f -> assertThat(f.failure()).isEqualTo(Failure.TIMEOUT));
+  }
+
+  private ImageReference image(String name) {
+    return ImageReference.parse("127.0.0.1:" + stalled.getLocalPort() + "/" + name);
+  }
+}

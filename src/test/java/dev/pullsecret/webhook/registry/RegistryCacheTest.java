@@ -1,0 +1,111 @@
+package dev.pullsecret.webhook.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.registry.DigestCache.Source;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class RegistryCacheTest {
+
+  private static final long TTL = Duration.ofMinutes(1).toNanos();
+  private static final long FAILURE_TTL = Duration.ofSeconds(5).toNanos();
+  private static final ImageReference NGINX = ImageReference.parse("nginx:1.27");
+  private static final Lookup FOUND = new Lookup.Found("sha256:" + "a".repeat(64));
+  private static final Lookup FAILED = Lookup.failed(Lookup.Failure.ERROR, "503");
+
+  private final AtomicLong now = new AtomicLong(1_000);
+  private final AtomicInteger loads = new AtomicInteger();
+  private final DigestCache<ImageReference> cache =
+      new DigestCache<>(TTL, FAILURE_TTL, 10, now::get);
+
+  @Test
+  void secondRequestWithinTheTtlIsAHitWithoutALookup() {
+    get(NGINX, FOUND);
+
+    DigestCache.Served second = get(NGINX, FOUND);
+
+    assertThat(second.source()).isEqualTo(Source.HIT);
+    assertThat(second.lookup().join()).isEqualTo(FOUND);
+    assertThat(loads).hasValue(1);
+  }
+
+  @Test
+  void digestIsLookedUpAgainOnceTheTtlHasPassed() {
+    get(NGINX, FOUND);
+    now.addAndGet(TTL);
+
+    assertThat(get(NGINX, FOUND).source()).isEqualTo(Source.LOADED);
+    assertThat(loads).hasValue(2);
+  }
+
+  @Test
+  void failureIsKeptOnlyForTheShorterFailureTtl() {
+    get(NGINX, FAILED);
+    now.addAndGet(FAILURE_TTL - 1);
+    assertThat(get(NGINX, FOUND).source()).isEqualTo(Source.HIT);
+
+    now.addAndGet(1);
+
+    assertThat(get(NGINX, FOUND).source()).isEqualTo(Source.LOADED);
+  }
+
+  @Test
+  void concurrentRequestsForOneImageMakeOneLookup() throws Exception {
+    var pending = new CompletableFuture<Lookup>();
+    var start = new CountDownLatch(1);
+    List<Future<DigestCache.Served>> served = new ArrayList<>();
+    try (ExecutorService threads = Executors.newFixedThreadPool(16)) {
+      for (int i = 0; i < 16; i++) {
+        served.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  return cache.get(
+                      NGINX,
+                      image -> {
+                        loads.incrementAndGet();
+                        return pending;
+                      });
+                }));
+      }
+      start.countDown();
+      pending.complete(FOUND);
+      for (Future<DigestCache.Served> s : served) {
+        assertThat(s.get().lookup().join()).isEqualTo(FOUND);
+      }
+    }
+    assertThat(loads).hasValue(1);
+  }
+
+  @Test
+  void sizeBoundDropsExpiredThenOldestEntries() {
+    for (int i = 0; i < 25; i++) {
+      now.incrementAndGet();
+      get(ImageReference.parse("registry.corp/app-" + i + ":1"), FOUND);
+    }
+
+    assertThat(cache.size()).isLessThanOrEqualTo(10);
+    assertThat(get(ImageReference.parse("registry.corp/app-24:1"), FOUND).source())
+        .isEqualTo(Source.HIT);
+  }
+
+  private DigestCache.Served get(ImageReference image, Lookup result) {
+    return cache.get(
+        image,
+        key -> {
+          loads.incrementAndGet();
+          return CompletableFuture.completedFuture(result);
+        });
+  }
+}

@@ -1,0 +1,178 @@
+package dev.pullsecret.webhook.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.registry.ImagePusher.Format;
+import dev.pullsecret.webhook.registry.Lookup.Failure;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Lookups against a real registry with TLS and htpasswd basic auth. */
+class RegistryClientTest {
+
+  private static final Credential USER = new Credential("puller", "s3cret-pass");
+
+  @TempDir static Path dir;
+  private static RegistryProcess registry;
+  private static ImagePusher pusher;
+  private static RegistryClient client;
+
+  @BeforeAll
+  static void startRegistry() {
+    registry = RegistryProcess.withHtpasswd(dir, USER.username(), USER.password());
+    SSLContext tls = TrustBundle.sslContext(Optional.of(registry.caBundle()));
+    pusher = new ImagePusher(tls, registry.domain(), repository -> USER.basicAuthorization());
+    client = new RegistryClient(tls, Duration.ofSeconds(2), Duration.ofSeconds(5));
+  }
+
+  @AfterAll
+  static void stopRegistry() {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Format.class)
+  void singlePlatformImageResolvesToItsManifestDigest(Format format) throws Exception {
+    String pushed =
+        pusher.pushImage("team/single-" + format.name().toLowerCase(), "1.0", format, "amd64");
+
+    assertThat(
+            client.resolve(
+                image("team/single-" + format.name().toLowerCase() + ":1.0"), Optional.of(USER)))
+        .isEqualTo(pushed);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Format.class)
+  void multiArchImageResolvesToItsIndexNeverAPlatformManifest(Format format) throws Exception {
+    String index =
+        pusher.pushIndex(
+            "team/multi-" + format.name().toLowerCase(), "2.0", format, List.of("amd64", "arm64"));
+
+    assertThat(
+            client.resolve(
+                image("team/multi-" + format.name().toLowerCase() + ":2.0"), Optional.of(USER)))
+        .isEqualTo(index);
+  }
+
+  @Test
+  void untaggedImageResolvesLatest() throws Exception {
+    String pushed = pusher.pushImage("team/untagged", "latest", Format.OCI, "amd64");
+
+    assertThat(client.resolve(image("team/untagged"), Optional.of(USER))).isEqualTo(pushed);
+  }
+
+  @Test
+  void movedTagResolvesToWhatTheRegistryServesNow() throws Exception {
+    pusher.pushImage("team/moving", "stable", Format.OCI, "amd64");
+    String moved = pusher.pushImage("team/moving", "stable", Format.OCI, "arm64");
+
+    assertThat(client.resolve(image("team/moving:stable"), Optional.of(USER))).isEqualTo(moved);
+  }
+
+  @Test
+  void anonymousLookupOfAProtectedRegistryIsRefused() {
+    pusher.pushImage("team/private", "1", Format.OCI, "amd64");
+
+    assertThat(failure(image("team/private:1"), Optional.empty())).isEqualTo(Failure.REFUSED);
+  }
+
+  @Test
+  void wrongPasswordIsRefused() {
+    pusher.pushImage("team/wrong-password", "1", Format.OCI, "amd64");
+
+    assertThat(failure(image("team/wrong-password:1"), Optional.of(new Credential("puller", "no"))))
+        .isEqualTo(Failure.REFUSED);
+  }
+
+  @Test
+  void unknownTagIsRefused() {
+    pusher.pushImage("team/known", "1", Format.OCI, "amd64");
+
+    assertThat(failure(image("team/known:does-not-exist"), Optional.of(USER)))
+        .isEqualTo(Failure.REFUSED);
+  }
+
+  @Test
+  void registryWithAnUntrustedCertificateIsAnError() {
+    var untrusting =
+        new RegistryClient(
+            TrustBundle.sslContext(Optional.empty()), Duration.ofSeconds(2), Duration.ofSeconds(5));
+
+    assertThat(failure(untrusting, image("team/known:1"), Optional.of(USER)))
+        .isEqualTo(Failure.ERROR);
+  }
+
+  @Test
+  void resolverGivesEveryImageOfAPodInOneCall() {
+    String a = pusher.pushImage("team/pod-a", "1", Format.OCI, "amd64");
+    String b = pusher.pushIndex("team/pod-b", "1", Format.DOCKER, List.of("amd64", "s390x"));
+    var settings =
+        new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofSeconds(5), 100, 4);
+    try (var resolver = new DigestResolver(client, settings, LookupObserver.NONE)) {
+      Map<ImageReference, Lookup> found =
+          resolver.resolveAll(
+              Map.of(
+                  image("team/pod-a:1"), Optional.of(USER),
+                  image("team/pod-b:1"), Optional.of(USER),
+                  image("team/pod-c:missing"), Optional.of(USER)),
+              Duration.ofSeconds(5));
+
+      assertThat(found)
+          .containsEntry(image("team/pod-a:1"), new Lookup.Found(a))
+          .containsEntry(image("team/pod-b:1"), new Lookup.Found(b));
+      assertThat(found.get(image("team/pod-c:missing")))
+          .isInstanceOfSatisfying(
+              Lookup.Failed.class, f -> assertThat(f.failure()).isEqualTo(Failure.REFUSED));
+    }
+  }
+
+  @Test
+  void anonymousRefusalIsNotTheAnswerForAReviewWithACredential() {
+    String pushed = pusher.pushImage("team/shared", "1", Format.OCI, "amd64");
+    var settings =
+        new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofMinutes(1), 100, 4);
+    try (var resolver = new DigestResolver(client, settings, LookupObserver.NONE)) {
+      ImageReference shared = image("team/shared:1");
+      Lookup anonymous =
+          resolver.resolveAll(Map.of(shared, Optional.empty()), Duration.ofSeconds(5)).get(shared);
+
+      Lookup withCredential =
+          resolver.resolveAll(Map.of(shared, Optional.of(USER)), Duration.ofSeconds(5)).get(shared);
+
+      assertThat(anonymous).isInstanceOf(Lookup.Failed.class);
+      assertThat(withCredential).isEqualTo(new Lookup.Found(pushed));
+    }
+  }
+
+  private static ImageReference image(String repositoryAndTag) {
+    return ImageReference.parse(registry.domain() + "/" + repositoryAndTag);
+  }
+
+  private static Failure failure(ImageReference image, Optional<Credential> credential) {
+    return failure(client, image, credential);
+  }
+
+  private static Failure failure(
+      RegistryClient with, ImageReference image, Optional<Credential> credential) {
+    try {
+      with.resolve(image, credential);
+      throw new AssertionError("resolved " + image);
+    } catch (RegistryException e) {
+      return e.failure();
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dev.pullsecret.webhook.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.registry.Lookup.Failure;
+import dev.pullsecret.webhook.tls.issuing.CertificateSet;
+import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
+import dev.pullsecret.webhook.tls.issuing.PemFiles;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Registries that leave {@code Docker-Content-Digest} out, or send a wrong one, or serve something
+ * that is not an image: a JDK HttpsServer stub, since docker-registry always sends the header.
+ */
+class RegistryDigestHeaderTest {
+
+  private static final byte[] MANIFEST =
+      """
+      {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}"""
+          .getBytes(StandardCharsets.UTF_8);
+
+  private final AtomicReference<String> declaredDigest = new AtomicReference<>();
+  private final AtomicReference<String> contentType =
+      new AtomicReference<>(RegistryClient.OCI_MANIFEST);
+  private HttpsServer server;
+  private RegistryClient client;
+
+  @BeforeEach
+  void start(@TempDir Path dir) throws Exception {
+    CertificateSet certificates = RegistryProcess.certificates(KeyAlgorithm.ECDSA_P256);
+    PemFiles.write(certificates, dir, true);
+    server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(serving(certificates)));
+    server.createContext("/v2/", this::manifest);
+    server.start();
+    client =
+        new RegistryClient(
+            TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT))),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5));
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  @Test
+  void missingHeaderIsComputedFromTheManifest() throws Exception {
+    assertThat(client.resolve(image(), Optional.empty())).isEqualTo(ImagePusher.digest(MANIFEST));
+  }
+
+  @Test
+  void headerThatDiffersFromTheManifestIsAnError() {
+    declaredDigest.set("sha256:" + "0".repeat(64));
+
+    assertThat(failure()).isEqualTo(Failure.ERROR);
+  }
+
+  @Test
+  void somethingOtherThanAnImageIsAnError() {
+    contentType.set("application/vnd.docker.distribution.manifest.v1+prettyjws");
+
+    assertThat(failure()).isEqualTo(Failure.ERROR);
+  }
+
+  /** HEAD without the header; GET with the manifest, and the header only if one was set. */
+  private void manifest(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      exchange.getResponseHeaders().set("Content-Type", contentType.get());
+      if (exchange.getRequestMethod().equals("HEAD")) {
+        exchange.sendResponseHeaders(200, -1);
+        return;
+      }
+      if (declaredDigest.get() != null) {
+        exchange.getResponseHeaders().set("Docker-Content-Digest", declaredDigest.get());
+      }
+      exchange.sendResponseHeaders(200, MANIFEST.length);
+      exchange.getResponseBody().write(MANIFEST);
+    }
+  }
+
+  private Failure failure() {
+    try {
+      client.resolve(image(), Optional.empty());
+      throw new AssertionError("resolved");
+    } catch (RegistryException e) {
+      return e.failure();
+    }
+  }
+
+  private ImageReference image() {
+    return ImageReference.parse("127.0.0.1:" + server.getAddress().getPort() + "/team/app:1");
+  }
+
+  private static SSLContext serving(CertificateSet certificates) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setKeyEntry(
+        "serving",
+        certificates.servingKey(),
+        new char[0],
+        new Certificate[] {certificates.servingCertificate()});
+    var keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store, new char[0]);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keys.getKeyManagers(), null, null);
+    return context;
+  }
+}

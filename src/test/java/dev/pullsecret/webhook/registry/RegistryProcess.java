@@ -1,0 +1,231 @@
+package dev.pullsecret.webhook.registry;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
+import dev.pullsecret.webhook.tls.issuing.CertificateSet;
+import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
+import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
+import dev.pullsecret.webhook.tls.issuing.PemFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real registry (Debian's {@code docker-registry}: CNCF Distribution 2.8) as a process of its
+ * own, on an ephemeral loopback port read from its log, with TLS from the project's certificate
+ * generator, a temporary storage directory, and either htpasswd basic auth or token auth. The
+ * package's systemd service plays no part: its config and port are not used.
+ */
+final class RegistryProcess implements AutoCloseable {
+
+  static final String BINARY = "/usr/bin/docker-registry";
+  private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+  private final Process process;
+  private final Path dir;
+  private final Path log;
+  private final int port;
+
+  private RegistryProcess(Process process, Path dir, Path log, int port) {
+    this.process = process;
+    this.dir = dir;
+    this.log = log;
+    this.port = port;
+  }
+
+  /** The binary, or the test is skipped (or fails on CI, where .ci/run installs it). */
+  static void requireBinary() {
+    if (Files.isExecutable(Path.of(BINARY))) {
+      return;
+    }
+    String message = BINARY + " not found: apt-get install docker-registry (.ci/run does)";
+    if ("true".equals(System.getenv("CI"))) {
+      fail(message);
+    }
+    Assumptions.abort(message);
+  }
+
+  /** A registry whose pulls and pushes need {@code user}'s basic credential. */
+  static RegistryProcess withHtpasswd(Path dir, String user, String password) {
+    return withHtpasswd(dir, certificates(KeyAlgorithm.ECDSA_P256), user, password);
+  }
+
+  static RegistryProcess withHtpasswd(
+      Path dir, CertificateSet certificates, String user, String password) {
+    createDirectories(dir);
+    byte[] salt = new byte[16];
+    new SecureRandom().nextBytes(salt);
+    // Cost 4, the lowest bcrypt allows: the tests authenticate often and prove nothing by waiting.
+    String hash = OpenBSDBCrypt.generate("2a", password.toCharArray(), salt, 4);
+    write(dir.resolve("htpasswd"), user + ":" + hash + "\n");
+    return start(
+        dir,
+        certificates,
+        """
+        auth:
+          htpasswd:
+            realm: test-registry
+            path: %s
+        """
+            .formatted(dir.resolve("htpasswd")));
+  }
+
+  /**
+   * A registry that sends clients to {@code realm} for tokens and trusts those signed by a key
+   * whose certificate chains to the CA of {@code certificates} (which also serve its TLS).
+   */
+  static RegistryProcess withTokenAuth(
+      Path dir, CertificateSet certificates, String realm, String service) {
+    return start(
+        dir,
+        certificates,
+        """
+        auth:
+          token:
+            realm: %s
+            service: %s
+            issuer: test-issuer
+            rootcertbundle: %s
+        """
+            .formatted(realm, service, dir.resolve(PemFiles.CA_CRT)));
+  }
+
+  /** A CA and a certificate for localhost and 127.0.0.1, from the project's own generator. */
+  static CertificateSet certificates(KeyAlgorithm algorithm) {
+    var spec =
+        new CertificateSpec(
+            "registry",
+            "test",
+            List.of("localhost"),
+            List.of("127.0.0.1"),
+            Duration.ofDays(1),
+            algorithm);
+    return CertificateGenerator.generate(spec, Clock.systemUTC());
+  }
+
+  private static RegistryProcess start(Path dir, CertificateSet certificates, String auth) {
+    requireBinary();
+    try {
+      PemFiles.write(certificates, dir, true);
+      Files.createDirectories(dir.resolve("storage"));
+      Path config = dir.resolve("config.yml");
+      write(
+          config,
+          """
+          version: 0.1
+          log:
+            level: info
+            accesslog:
+              disabled: true
+          storage:
+            filesystem:
+              rootdirectory: %s
+          http:
+            addr: 127.0.0.1:0
+            secret: test-secret
+            tls:
+              certificate: %s
+              key: %s
+          %s"""
+              .formatted(
+                  dir.resolve("storage"),
+                  dir.resolve(PemFiles.TLS_CRT),
+                  dir.resolve(PemFiles.TLS_KEY),
+                  auth));
+      Path log = dir.resolve("registry.log");
+      Process process =
+          new ProcessBuilder(BINARY, "serve", config.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      int port = awaitPort(process, log);
+      return new RegistryProcess(process, dir, log, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int awaitPort(Process process, Path log) {
+    int[] port = {0};
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
+        .failFast("registry exited: " + tail(log), () -> !process.isAlive())
+        .until(
+            () -> {
+              Matcher m = LISTENING.matcher(tail(log));
+              if (m.find()) {
+                port[0] = Integer.parseInt(m.group(1));
+              }
+              return port[0] > 0;
+            });
+    return port[0];
+  }
+
+  /** {@code 127.0.0.1:<port>}: an image domain and the authority of the registry's URLs. */
+  String domain() {
+    return "127.0.0.1:" + port;
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** The CA that signed the registry's certificate, for {@code webhook.digests.ca-bundle}. */
+  Path caBundle() {
+    return dir.resolve(PemFiles.CA_CRT);
+  }
+
+  String log() {
+    return tail(log);
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void createDirectories(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void write(Path file, String content) {
+    try {
+      Files.writeString(file, content, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
