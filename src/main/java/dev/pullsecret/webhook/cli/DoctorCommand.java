@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.cli;
 
 import dev.pullsecret.webhook.doctor.Doctor;
 import dev.pullsecret.webhook.doctor.DoctorReport;
+import dev.pullsecret.webhook.files.BoundedFiles;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesFile;
@@ -11,7 +12,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -95,7 +95,7 @@ public final class DoctorCommand extends CliCommand {
 
   private static byte[] read(Path file) {
     try {
-      return Files.readAllBytes(file);
+      return BoundedFiles.read(file, BoundedFiles.PEM_LIMIT);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }

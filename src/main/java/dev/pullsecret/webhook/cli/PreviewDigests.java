@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
+import dev.pullsecret.webhook.files.BoundedFiles;
 import dev.pullsecret.webhook.mutation.ResolvedDigests;
 import dev.pullsecret.webhook.registry.Credential;
 import dev.pullsecret.webhook.registry.DigestResolver;
@@ -13,7 +14,6 @@ import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.registry.TrustBundle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -63,7 +63,8 @@ final class PreviewDigests implements AutoCloseable {
   private static RegistryCredentials credentials(Path file) {
     byte[] content;
     try {
-      content = Files.readAllBytes(file);
+      // A docker config is a pull secret's content, which a Secret bounds at 1 MiB.
+      content = BoundedFiles.read(file, BoundedFiles.PEM_LIMIT);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read --docker-config " + file, e);
     }

@@ -9,7 +9,6 @@ import dev.pullsecret.webhook.config.WebhookProperties;
 import dev.pullsecret.webhook.text.Text;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -116,21 +115,6 @@ class AdmissionEndpoint {
           nanos / 1000);
     }
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response);
-  }
-
-  /**
-   * Reads at most {@code limit + 1} bytes, so an over-long body is seen without being buffered
-   * whole. With a Content-Length (the API server always sends one) the body is read straight into
-   * an array of that size; without, the stream is read in chunks.
-   */
-  static byte[] readBody(HttpServletRequest http, int limit) throws IOException {
-    long declared = http.getContentLengthLong();
-    if (declared < 0 || declared > limit) {
-      return http.getInputStream().readNBytes(limit + 1);
-    }
-    byte[] body = new byte[(int) declared];
-    int read = http.getInputStream().readNBytes(body, 0, body.length);
-    return read == body.length ? body : Arrays.copyOf(body, read);
   }
 
   private ResponseEntity<ProblemDetail> tooLarge(long bytes) {

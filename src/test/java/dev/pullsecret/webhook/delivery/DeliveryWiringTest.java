@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.admission.AdmissionHandler;
+import dev.pullsecret.webhook.testing.Management;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -102,8 +103,12 @@ class DeliveryWiringTest {
           .until(
               () ->
                   ADMIN.secrets().inNamespace("team-a").withName("dockerhub-creds").get() != null);
-      await().until(() -> scrape().contains("pullsecret_secret_copies{state=\"synced\"} 1.0"));
-      assertThat(scrape())
+      await()
+          .until(
+              () ->
+                  Management.scrape(managementPort)
+                      .contains("pullsecret_secret_copies{state=\"synced\"} 1.0"));
+      assertThat(Management.scrape(managementPort))
           .contains("pullsecret_secret_sync_errors_total")
           .contains("pullsecret_secret_sync_seconds_count")
           .contains("pullsecret_secret_copies{state=\"conflict\"} 0.0");
@@ -127,16 +132,6 @@ class DeliveryWiringTest {
       } finally {
         SERVER.remove(down);
       }
-    }
-
-    private String scrape() throws Exception {
-      return HttpClient.newHttpClient()
-          .send(
-              HttpRequest.newBuilder(
-                      URI.create("http://localhost:" + managementPort + "/actuator/prometheus"))
-                  .build(),
-              BodyHandlers.ofString())
-          .body();
     }
   }
 }

@@ -34,15 +34,24 @@ class NoopEndpoint {
               + "ZG9ja2VyaHViLWNyZWRzIn0seyJuYW1lIjoiY29ycC1jcmVkcyJ9LHsibmFtZSI6Imdhci1jcmVkcyJ9XX1d\"}}")
           .getBytes(StandardCharsets.US_ASCII);
 
+  private final BodyReader bodyReader;
+  private final InFlightBudget budget;
   private final int maxBodyBytes;
 
-  NoopEndpoint(WebhookProperties properties) {
+  NoopEndpoint(BodyReader bodyReader, InFlightBudget budget, WebhookProperties properties) {
+    this.bodyReader = bodyReader;
+    this.budget = budget;
     this.maxBodyBytes = properties.maxRequestBytes();
   }
 
+  /** Reads the body exactly as {@code /mutate} does (budget, deadline), so the floor is fair. */
   @PostMapping("/noop")
   ResponseEntity<byte[]> noop(HttpServletRequest http) throws IOException {
-    AdmissionEndpoint.readBody(http, maxBodyBytes);
-    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(ANSWER);
+    var read = bodyReader.read(http.getInputStream(), maxBodyBytes, System.nanoTime());
+    if (read instanceof BodyReader.Outcome.Body body) {
+      budget.give(body.reserved());
+      return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(ANSWER);
+    }
+    return ResponseEntity.status(503).build();
   }
 }

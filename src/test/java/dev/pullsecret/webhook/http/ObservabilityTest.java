@@ -5,16 +5,11 @@ import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.rules.RulesFile;
+import dev.pullsecret.webhook.testing.Management;
 import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -78,17 +73,19 @@ class ObservabilityTest {
       post(resource(NO_RULE));
       assertThat(post("{}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(400);
 
-      String metrics = scrape();
+      String metrics = Management.scrape(managementPort);
 
       // requests by outcome and rule (never by namespace: see AdmissionMetrics), refusals by status
-      assertThat(value(metrics, admissions("default-namespace", "PATCHED"))).isPositive();
-      assertThat(value(metrics, admissions("mirrored", "PATCHED"))).isPositive();
-      assertThat(value(metrics, admissions("none", "NO_RULE"))).isPositive();
-      assertThat(value(metrics, "pullsecret_requests_refused_total{status=\"400\"}")).isPositive();
+      assertThat(Management.value(metrics, admissions("default-namespace", "PATCHED")))
+          .isPositive();
+      assertThat(Management.value(metrics, admissions("mirrored", "PATCHED"))).isPositive();
+      assertThat(Management.value(metrics, admissions("none", "NO_RULE"))).isPositive();
+      assertThat(Management.value(metrics, "pullsecret_requests_refused_total{status=\"400\"}"))
+          .isPositive();
       // mutations by kind
       for (String change : new String[] {"image", "pull_policy", "pull_secret"}) {
         assertThat(
-                value(
+                Management.value(
                     metrics,
                     "pullsecret_rule_changes_total{applied=\"true\",change=\""
                         + change
@@ -98,18 +95,21 @@ class ObservabilityTest {
       }
       // latency histogram
       assertThat(metrics).containsPattern("pullsecret_admission_duration_seconds_bucket\\{le=\"");
-      assertThat(value(metrics, "pullsecret_admission_duration_seconds_count")).isGreaterThan(2);
+      assertThat(Management.value(metrics, "pullsecret_admission_duration_seconds_count"))
+          .isGreaterThan(2);
       // rules version and last reload result
       String version = "1/" + RulesFile.digest(resource("rules/test-rules.yaml"));
-      assertThat(value(metrics, "pullsecret_rules_info{version=\"" + version + "\"}")).isEqualTo(1);
-      assertThat(value(metrics, "pullsecret_rules_generation")).isEqualTo(1);
-      assertThat(value(metrics, "pullsecret_rules_last_reload_success")).isEqualTo(1);
-      assertThat(value(metrics, "pullsecret_rules_reloads_total{result=\"loaded\"}")).isPositive();
+      assertThat(Management.value(metrics, "pullsecret_rules_info{version=\"" + version + "\"}"))
+          .isEqualTo(1);
+      assertThat(Management.value(metrics, "pullsecret_rules_generation")).isEqualTo(1);
+      assertThat(Management.value(metrics, "pullsecret_rules_last_reload_success")).isEqualTo(1);
+      assertThat(Management.value(metrics, "pullsecret_rules_reloads_total{result=\"loaded\"}"))
+          .isPositive();
       // certificate expiry and last reload result
-      assertThat(value(metrics, "pullsecret_tls_certificate_expiry_seconds"))
+      assertThat(Management.value(metrics, "pullsecret_tls_certificate_expiry_seconds"))
           .isEqualTo(
               FILES.certificates().servingCertificate().getNotAfter().toInstant().getEpochSecond());
-      assertThat(value(metrics, "pullsecret_tls_last_reload_success")).isEqualTo(1);
+      assertThat(Management.value(metrics, "pullsecret_tls_last_reload_success")).isEqualTo(1);
     }
 
     @Test
@@ -120,11 +120,12 @@ class ObservabilityTest {
         assertThat(post(Reviews.JSON.writeValueAsBytes(review)).status()).isEqualTo(200);
       }
 
-      String metrics = scrape();
+      String metrics = Management.scrape(managementPort);
 
       // Labels come from the configuration only, so made-up namespaces add no series.
       assertThat(metrics).doesNotContain("made-up-").doesNotContain("namespace=");
-      assertThat(value(metrics, admissions("none", "NO_RULE"))).isGreaterThanOrEqualTo(20);
+      assertThat(Management.value(metrics, admissions("none", "NO_RULE")))
+          .isGreaterThanOrEqualTo(20);
     }
 
     @Test
@@ -133,7 +134,10 @@ class ObservabilityTest {
 
       String version = answer.at("/response/auditAnnotations/rules-version").asString();
 
-      assertThat(value(scrape(), "pullsecret_rules_info{version=\"" + version + "\"}"))
+      assertThat(
+              Management.value(
+                  Management.scrape(managementPort),
+                  "pullsecret_rules_info{version=\"" + version + "\"}"))
           .isEqualTo(1);
     }
   }
@@ -144,7 +148,8 @@ class ObservabilityTest {
     @Test
     void areAnsweredAllowedWithoutPatchWithAWarningAndCounted(CapturedOutput output)
         throws Exception {
-      double before = value(scrape(), admissions("none", "ERROR_IGNORED"));
+      double before =
+          Management.value(Management.scrape(managementPort), admissions("none", "ERROR_IGNORED"));
       FailableRulesHandler.RULES_FAIL.set(true);
 
       var response = post(planted(resource(PLAIN)));
@@ -158,7 +163,10 @@ class ObservabilityTest {
           .isEqualTo(
               "pullsecret-webhook: internal error, pod admitted without changes (see the"
                   + " webhook's log)");
-      assertThat(value(scrape(), admissions("none", "ERROR_IGNORED"))).isEqualTo(before + 1);
+      assertThat(
+              Management.value(
+                  Management.scrape(managementPort), admissions("none", "ERROR_IGNORED")))
+          .isEqualTo(before + 1);
       assertThat(output)
           .contains("Internal error on review uid=\"250cb760-f3ec-4b35-bbb3-7c72e66cc42e\"")
           .contains("rules unavailable (forced by the test)")
@@ -208,27 +216,10 @@ class ObservabilityTest {
         + "\"}";
   }
 
-  private static double value(String metrics, String series) {
-    Matcher value = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
-    return value.find() ? Double.parseDouble(value.group(1)) : 0;
-  }
-
   private TlsHttpConnection.Response post(byte[] body) throws Exception {
     try (var connection =
         TlsHttpConnection.open(FILES.sslContext(), TestServerFiles.SERVICE_HOST, port)) {
       return connection.post("/mutate", body);
-    }
-  }
-
-  private String scrape() throws Exception {
-    try (var client = HttpClient.newHttpClient()) {
-      return client
-          .send(
-              HttpRequest.newBuilder(
-                      URI.create("http://localhost:" + managementPort + "/actuator/prometheus"))
-                  .build(),
-              BodyHandlers.ofString())
-          .body();
     }
   }
 }

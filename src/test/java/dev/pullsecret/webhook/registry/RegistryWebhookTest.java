@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
+import dev.pullsecret.webhook.testing.Management;
 import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
@@ -10,10 +11,6 @@ import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,7 +105,7 @@ class RegistryWebhookTest {
     assertThat(answer.at("/response/warnings").toString()).contains("resolved 3.0 to its digest");
     assertThat(again.at("/response/patch").asString())
         .isEqualTo(answer.at("/response/patch").asString());
-    String metrics = scrape();
+    String metrics = Management.scrape(managementPort);
     assertThat(metrics)
         .contains("pullsecret_digest_lookups_total{result=\"miss\"} 1.0")
         .contains("pullsecret_digest_lookups_total{result=\"hit\"} 1.0")
@@ -138,17 +135,5 @@ class RegistryWebhookTest {
          "spec":{"containers":[{"name":"web","image":"%s","imagePullPolicy":"IfNotPresent"}]}}"""
             .formatted(image)
             .getBytes(StandardCharsets.UTF_8));
-  }
-
-  private String scrape() throws Exception {
-    try (var client = HttpClient.newHttpClient()) {
-      return client
-          .send(
-              HttpRequest.newBuilder(
-                      URI.create("http://localhost:" + managementPort + "/actuator/prometheus"))
-                  .build(),
-              BodyHandlers.ofString())
-          .body();
-    }
   }
 }

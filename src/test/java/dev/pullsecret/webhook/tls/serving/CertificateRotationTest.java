@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.testing.ConfigMapVolume;
+import dev.pullsecret.webhook.testing.Management;
 import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
 import dev.pullsecret.webhook.testing.TrustingClients;
@@ -17,10 +18,6 @@ import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +31,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
@@ -218,8 +213,8 @@ class CertificateRotationTest {
 
     @Test
     void readinessIncludesTheServingCertificateAndLivenessDoesNot() throws Exception {
-      String readiness = management("/actuator/health/readiness");
-      String liveness = management("/actuator/health/liveness");
+      String readiness = Management.get(managementPort, "/actuator/health/readiness").body();
+      String liveness = Management.get(managementPort, "/actuator/health/liveness").body();
 
       JsonNode ready = Reviews.json(readiness.getBytes(StandardCharsets.UTF_8));
       assertThat(ready.at("/status").asString()).isEqualTo("UP");
@@ -334,22 +329,8 @@ class CertificateRotationTest {
     }
   }
 
-  private double metric(String series) throws Exception {
-    Matcher value =
-        Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$")
-            .matcher(management("/actuator/prometheus"));
-    return value.find() ? Double.parseDouble(value.group(1)) : 0;
-  }
-
-  private String management(String path) throws Exception {
-    try (var client = HttpClient.newHttpClient()) {
-      return client
-          .send(
-              HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + path))
-                  .build(),
-              BodyHandlers.ofString())
-          .body();
-    }
+  private double metric(String series) {
+    return Management.value(Management.scrape(managementPort), series);
   }
 
   static CertificateSet generate(String service, String namespace) {
