@@ -231,7 +231,7 @@ class OperationsChartTest {
     }
 
     @Test
-    void panelsCoverAdmissionsLatencyRefusalsReloadsCertificateAndMemory() {
+    void panelsCoverAdmissionsLatencyRefusalsReloadsCertificateMemoryAndDelivery() {
       String queries = String.join("\n", Monitoring.dashboardQueries(Monitoring.dashboard()));
 
       assertThat(queries)
@@ -243,7 +243,12 @@ class OperationsChartTest {
               "pullsecret_rules_reloads_total",
               "pullsecret_tls_reloads_total",
               "pullsecret_tls_certificate_expiry_seconds",
-              "jvm_memory_used_bytes");
+              "jvm_memory_used_bytes",
+              "max by (state) (pullsecret_secret_copies",
+              "pullsecret_secret_sync_seconds_bucket",
+              "pullsecret_secret_sync_errors_total",
+              "pullsecret_secret_missing_at_admission_total",
+              "max(pullsecret_secret_source_problems");
     }
 
     @Test
