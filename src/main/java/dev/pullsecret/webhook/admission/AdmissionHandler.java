@@ -83,12 +83,7 @@ public final class AdmissionHandler {
     try {
       return decideOrThrow(request);
     } catch (RuntimeException e) {
-      log.error(
-          "Internal error on review uid={} ns={} pod={}; admitting it unchanged",
-          request.uid(),
-          request.podNamespace(),
-          request.podName(),
-          e);
+      log.error("Internal error on review {}; admitting it unchanged", request.summary(), e);
       return AdmissionDecision.allowed(
           request.uid(),
           Reason.ERROR_IGNORED,
@@ -108,7 +103,7 @@ public final class AdmissionHandler {
           uid,
           Reason.KIND_IGNORED,
           "ignored a "
-              + request.kind()
+              + request.kindText()
               + " review: only v1 Pods are handled; check the registration");
     }
     MutationScope scope;

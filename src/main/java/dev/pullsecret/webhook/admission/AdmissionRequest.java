@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.admission;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.GroupVersionResource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -92,6 +93,39 @@ public record AdmissionRequest(
       }
     }
     return "";
+  }
+
+  /**
+   * The request as a log line shows it: {@code uid="..." ns="..." pod="..." op="..."}, every value
+   * from the body quoted ({@link Text#quote}), so the line is one line and bounded whatever was
+   * sent.
+   */
+  public String summary() {
+    return "uid="
+        + Text.quote(uid)
+        + " ns="
+        + Text.quote(podNamespace())
+        + " pod="
+        + Text.quote(podName())
+        + " op="
+        + Text.quote(operation)
+        + (hasSubResource() ? " subResource=" + Text.quote(subResource) : "");
+  }
+
+  /**
+   * The kind as sent ({@code "apps/v1 Deployment"}), quoted: the object's own {@code toString}
+   * prints every field it was sent.
+   */
+  public String kindText() {
+    if (kind == null) {
+      return "null";
+    }
+    String group = nullToEmpty(kind.getGroup());
+    return Text.quote(
+        (group.isEmpty() ? "" : group + "/")
+            + nullToEmpty(kind.getVersion())
+            + " "
+            + nullToEmpty(kind.getKind()));
   }
 
   private static String nullToEmpty(String s) {

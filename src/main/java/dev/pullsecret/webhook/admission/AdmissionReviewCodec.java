@@ -124,7 +124,10 @@ public final class AdmissionReviewCodec {
         json.writeName("warnings");
         json.writeStartArray();
         for (String warning : decision.warnings()) {
-          json.writeString(warning);
+          // Input in a warning is quoted where the warning is made; this is the net under it (no
+          // control character, whatever a message forgot), as kubectl prints warnings to a
+          // terminal.
+          json.writeString(Text.line(warning, Warnings.MAX_WARNING_CHARS));
         }
         json.writeEndArray();
       }

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.admission;
 
 import dev.pullsecret.webhook.text.Text;
+import java.util.Collection;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
@@ -39,6 +40,9 @@ final class ParseErrorMessage {
   }
 
   private static String typeName(Class<?> type) {
+    if (Collection.class.isAssignableFrom(type)) {
+      return "an array"; // ArrayList, or the bounded lists of BoundedBinding
+    }
     return switch (type.getSimpleName()) {
       case "Integer", "Long", "int", "long" -> "an integer";
       case "Boolean", "boolean" -> "true or false";

@@ -3,9 +3,15 @@ package dev.pullsecret.webhook.admission;
 import com.fasterxml.jackson.annotation.JsonIncludeProperties;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
+import io.fabric8.kubernetes.api.model.GroupVersionKind;
+import io.fabric8.kubernetes.api.model.GroupVersionResource;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,21 +33,54 @@ final class PodFields {
 
   /** {@code annotations} for the mirror-pod check; names for the log line and the namespace. */
   @JsonIncludeProperties({"name", "generateName", "namespace", "annotations"})
-  interface ObjectMetaMixIn {}
+  interface ObjectMetaMixIn {
+    @JsonDeserialize(as = BoundedBinding.ReadAnnotations.class)
+    void setAnnotations(Map<String, String> annotations);
+  }
 
+  /** Lists bounded by count ({@link BoundedBinding}): refused while read, before they are built. */
   @JsonIncludeProperties({
     "initContainers",
     "containers",
     "ephemeralContainers",
     "imagePullSecrets"
   })
-  interface PodSpecMixIn {}
+  interface PodSpecMixIn {
+    @JsonDeserialize(as = BoundedBinding.BoundedList.class)
+    void setInitContainers(List<Container> containers);
+
+    @JsonDeserialize(as = BoundedBinding.BoundedList.class)
+    void setContainers(List<Container> containers);
+
+    @JsonDeserialize(as = BoundedBinding.BoundedList.class)
+    void setEphemeralContainers(List<EphemeralContainer> containers);
+
+    @JsonDeserialize(as = BoundedBinding.BoundedList.class)
+    void setImagePullSecrets(List<LocalObjectReference> secrets);
+  }
 
   @JsonIncludeProperties({"name", "image", "imagePullPolicy"})
   interface ContainerMixIn {}
 
+  /**
+   * fabric8's objects keep every property they do not know in a map ({@code @JsonAnySetter}): left
+   * open, a {@code kind} or a pull secret reference with a million made-up properties would fill
+   * the heap. So every object bound lists its properties.
+   */
+  @JsonIncludeProperties({"name"})
+  interface LocalObjectReferenceMixIn {}
+
+  @JsonIncludeProperties({"group", "version", "kind"})
+  interface GroupVersionKindMixIn {}
+
+  @JsonIncludeProperties({"group", "version", "resource"})
+  interface GroupVersionResourceMixIn {}
+
   static JsonMapper.Builder bindOnlyReadFields(JsonMapper.Builder builder) {
     return builder
+        .addMixIn(LocalObjectReference.class, LocalObjectReferenceMixIn.class)
+        .addMixIn(GroupVersionKind.class, GroupVersionKindMixIn.class)
+        .addMixIn(GroupVersionResource.class, GroupVersionResourceMixIn.class)
         .addMixIn(Pod.class, PodMixIn.class)
         .addMixIn(ObjectMeta.class, ObjectMetaMixIn.class)
         .addMixIn(PodSpec.class, PodSpecMixIn.class)

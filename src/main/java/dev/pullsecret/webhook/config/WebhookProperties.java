@@ -13,6 +13,12 @@ import org.springframework.util.unit.DataSize;
  *     accepts objects up to 3 MiB and etcd stores at most 1.5 MiB per object; a review holds the
  *     object (and on UPDATE the old object) plus a small envelope, so 4 MiB admits every real
  *     review.
+ * @param inFlightBudget heap set aside for reviews in flight: bodies being read and reviews being
+ *     answered ({@code InFlightBudget}); past it a review is refused 503 with Retry-After instead
+ *     of the process running out of memory. Sized against the image's heap.
+ * @param readDeadline the longest a client may take to send a whole request, headers and body,
+ *     however it paces the bytes (a per-read timeout alone lets a byte every few seconds hold a
+ *     connection for ever)
  * @param skipNamespaces namespaces never mutated whatever the rules say: the webhook's own (so it
  *     can always recover) and kube-system. The chart's namespaceSelector also excludes them; this
  *     is the second line.
@@ -21,6 +27,8 @@ import org.springframework.util.unit.DataSize;
 public record WebhookProperties(
     RulesSettings rules,
     DataSize maxRequestSize,
+    DataSize inFlightBudget,
+    Duration readDeadline,
     List<String> skipNamespaces,
     Tls tls,
     Digests digests) {

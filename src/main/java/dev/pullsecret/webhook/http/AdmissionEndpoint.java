@@ -6,16 +6,17 @@ import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.admission.MalformedReviewException;
 import dev.pullsecret.webhook.config.WebhookProperties;
+import dev.pullsecret.webhook.text.Text;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -39,16 +40,22 @@ class AdmissionEndpoint {
   private final AdmissionReviewCodec codec;
   private final AdmissionHandler handler;
   private final AdmissionMetrics metrics;
+  private final BodyReader bodyReader;
+  private final InFlightBudget budget;
   private final int maxBodyBytes;
 
   AdmissionEndpoint(
       AdmissionReviewCodec codec,
       AdmissionHandler handler,
       AdmissionMetrics metrics,
+      BodyReader bodyReader,
+      InFlightBudget budget,
       WebhookProperties properties) {
     this.codec = codec;
     this.handler = handler;
     this.metrics = metrics;
+    this.bodyReader = bodyReader;
+    this.budget = budget;
     this.maxBodyBytes = properties.maxRequestBytes();
   }
 
@@ -58,17 +65,32 @@ class AdmissionEndpoint {
     if (!isJson(http.getContentType())) {
       return refuse(
           HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-          "Content-Type must be application/json, got " + http.getContentType());
+          "Content-Type must be application/json, got " + Text.quote(http.getContentType()));
     }
-    // Checked before reading so an oversized body is never buffered; checked again after a
-    // bounded read because Content-Length may be absent (chunked) or wrong.
+    // Checked before reading so an oversized body is never buffered; checked again while reading
+    // because Content-Length may be absent (chunked) or wrong.
     if (http.getContentLengthLong() > maxBodyBytes) {
       return tooLarge(http.getContentLengthLong());
     }
-    byte[] body = readBody(http, maxBodyBytes);
-    if (body.length > maxBodyBytes) {
-      return tooLarge(body.length);
-    }
+    BodyReader.Outcome read = bodyReader.read(http.getInputStream(), maxBodyBytes, start);
+    return switch (read) {
+      case BodyReader.Outcome.Body body -> {
+        try {
+          yield answer(body.bytes(), start);
+        } finally {
+          budget.give(body.reserved());
+        }
+      }
+      case BodyReader.Outcome.TooLarge large -> tooLarge(large.atLeast());
+      case BodyReader.Outcome.Overloaded overloaded -> overloaded();
+      case BodyReader.Outcome.TooSlow slow ->
+          refuse(
+              HttpStatus.REQUEST_TIMEOUT,
+              "the body was not received within " + slow.deadline().toSeconds() + " s");
+    };
+  }
+
+  private ResponseEntity<?> answer(byte[] body, long start) {
     if (body.length == 0) {
       return refuse(HttpStatus.BAD_REQUEST, "empty body: expected an AdmissionReview");
     }
@@ -86,11 +108,8 @@ class AdmissionEndpoint {
     }
     if (log.isDebugEnabled()) {
       log.debug(
-          "uid={} ns={} pod={} op={} dryRun={} reason={} patched={} took={}us",
-          request.uid(),
-          request.podNamespace(),
-          request.podName(),
-          request.operation(),
+          "{} dryRun={} reason={} patched={} took={}us",
+          request.summary(),
           request.isDryRun(),
           decision.reason(),
           decision.patch().size(),
@@ -120,6 +139,22 @@ class AdmissionEndpoint {
         "body of " + bytes + " bytes exceeds the limit of " + maxBodyBytes + " bytes");
   }
 
+  /**
+   * The in-flight budget is spent: refused before any work, with a hint to retry (the API server
+   * does not, it applies the failurePolicy to this call; other clients may).
+   */
+  private ResponseEntity<ProblemDetail> overloaded() {
+    metrics.refused(HttpStatus.SERVICE_UNAVAILABLE);
+    log.warn(
+        "Refused a review with 503: the in-flight budget of {} bytes is spent", budget.total());
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .body(
+            ProblemDetail.forStatusAndDetail(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "overloaded: reviews in flight use the webhook's memory budget; retry"));
+  }
+
   private ResponseEntity<ProblemDetail> refuse(HttpStatus status, String detail) {
     log.warn("Refused a review with {}: {}", status.value(), detail);
     metrics.refused(status);
@@ -136,7 +171,10 @@ class AdmissionEndpoint {
     }
     try {
       return MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(contentType));
-    } catch (InvalidMimeTypeException e) {
+    } catch (IllegalArgumentException e) {
+      // Unparsable ("a", "application/json, text/plain", an unknown charset): Spring throws
+      // InvalidMediaTypeException, which is an IllegalArgumentException, not an
+      // InvalidMimeTypeException. It is the client's mistake: a 415, not a 500 with a trace.
       return false;
     }
   }

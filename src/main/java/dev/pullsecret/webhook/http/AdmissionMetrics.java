@@ -17,14 +17,21 @@ import org.springframework.stereotype.Component;
  * Prometheus metrics of admissions and what each rule did (scraped from the management port); the
  * rules' own metrics are {@code rules/RulesMetrics}.
  *
+ * <p>Label values come only from the configuration and the code (rule names, reasons, change
+ * kinds), never from the request: a label taken from the body (a namespace, say) lets any client
+ * that can reach the Service create series without end until the heap is full. The namespace of a
+ * review is in its log line instead. So the number of series is bounded by the rules in force.
+ *
  * <p>Counters are looked up once per combination of tags and cached: building and registering a
- * meter per request costs a tag sort and the registry's filters every time. Namespaces and rules
- * are few and long-lived, so the maps stay small.
+ * meter per request costs a tag sort and the registry's filters every time.
  */
 @Component
 class AdmissionMetrics {
 
-  private record AdmissionKey(Reason reason, String namespace, boolean dryRun) {}
+  private record AdmissionKey(Reason reason, String rule, boolean dryRun) {}
+
+  /** The rule label of a review no rule applied to. */
+  static final String NO_RULE = "none";
 
   private record RuleKey(String rule, Reason outcome) {}
 
@@ -47,7 +54,8 @@ class AdmissionMetrics {
 
   void reviewed(AdmissionRequest request, AdmissionDecision decision, long nanos) {
     latency.record(nanos, TimeUnit.NANOSECONDS);
-    var key = new AdmissionKey(decision.reason(), request.podNamespace(), request.isDryRun());
+    String rule = decision.rule() == null ? NO_RULE : decision.rule();
+    var key = new AdmissionKey(decision.reason(), rule, request.isDryRun());
     admissions.computeIfAbsent(key, this::admissionCounter).increment();
     if (decision.rule() != null) {
       countRule(decision, request.isDryRun());
@@ -73,9 +81,9 @@ class AdmissionMetrics {
 
   private Counter admissionCounter(AdmissionKey key) {
     return Counter.builder("pullsecret.admissions")
-        .description("Admission reviews answered, by reason")
+        .description("Admission reviews answered, by reason and rule applied (none: no rule)")
         .tag("reason", key.reason().name())
-        .tag("namespace", String.valueOf(key.namespace()))
+        .tag("rule", key.rule())
         .tag("dry_run", String.valueOf(key.dryRun()))
         .register(registry);
   }

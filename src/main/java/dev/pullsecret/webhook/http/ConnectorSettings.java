@@ -1,5 +1,7 @@
 package dev.pullsecret.webhook.http;
 
+import dev.pullsecret.webhook.config.WebhookProperties;
+import java.time.Duration;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.stereotype.Component;
@@ -12,8 +14,11 @@ import org.springframework.stereotype.Component;
  *       when the endpoint starts reading the body, so a client announcing an oversized review gets
  *       its 413 without uploading it (Tomcat's default is to say "continue" at once and then
  *       discard what was sent).
- *   <li>The protocol is {@link DrainingHttp11NioProtocol}: on graceful shutdown idle keep-alive
- *       connections are closed at once rather than when the last request in flight is answered.
+ *   <li>The protocol is {@link DrainingHttp11NioProtocol}: on graceful shutdown the connections
+ *       already open keep being answered, with {@code Connection: close}, rather than dropped; and
+ *       a request's start (handshake, request line, headers) must arrive within {@code
+ *       webhook.read-deadline} ({@link ConnectionSweep}), and idle connections are closed when
+ *       slots run short.
  * </ul>
  *
  * <p>Only the admission server's factory is customized: the management server (health, metrics)
@@ -22,10 +27,19 @@ import org.springframework.stereotype.Component;
 @Component
 class ConnectorSettings implements WebServerFactoryCustomizer<TomcatWebServerFactory> {
 
+  private final Duration readDeadline;
+
+  ConnectorSettings(WebhookProperties properties) {
+    this.readDeadline = properties.readDeadline();
+  }
+
   @Override
   public void customize(TomcatWebServerFactory factory) {
     factory.setProtocol(DrainingHttp11NioProtocol.class.getName());
     factory.addConnectorCustomizers(
-        connector -> connector.setProperty("continueResponseTiming", "onRead"));
+        connector -> {
+          connector.setProperty("continueResponseTiming", "onRead");
+          connector.setProperty("readDeadlineMillis", Long.toString(readDeadline.toMillis()));
+        });
   }
 }

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.http;
 
-import java.util.concurrent.locks.ReentrantLock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
 import org.apache.coyote.http11.Http11NioProtocol;
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.SocketWrapperBase;
@@ -8,54 +9,75 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tomcat's NIO HTTP/1.1 protocol, which on {@link #pause()} (the first step of Spring Boot's
- * graceful shutdown, see {@code server.shutdown}) also closes the keep-alive connections that sit
- * idle between two requests.
+ * Tomcat's NIO HTTP/1.1 protocol that, on graceful shutdown, keeps answering reviews on the
+ * connections already open, each with {@code Connection: close}, instead of refusing them; and that
+ * closes connections which hold a slot without sending ({@link ConnectionSweep}).
  *
- * <p>Tomcat alone leaves them open until the connector stops, that is until the last request in
- * flight is answered, and refuses any review sent on them meanwhile (503, or a close without an
- * answer). The API server does not retry a POST on a broken connection, so that review would fail
- * and the registration's failurePolicy would apply: with {@code Ignore}, a pod admitted without its
- * pull secrets. Closed at once, an idle connection is dropped by the client's pool and its next
- * review goes over a new connection, to a replica that is not stopping.
- *
- * <p>Connections in the middle of a request are left alone: Tomcat closes each after its answer,
- * since the connector is paused.
+ * <p>Spring Boot's graceful shutdown first calls {@link #pause()}, then closes the listening
+ * socket. Tomcat's own pause makes every keep-alive connection drop the next request it carries
+ * without an answer (or answer it 503), and closing idle connections at once races with a review
+ * already on its way over one: either way the API server, which does not retry a POST, sees a
+ * failed call and applies the registration's failurePolicy (with {@code Ignore}: a pod admitted
+ * without its pull secrets). So pausing is left out: once the listening socket is closed Tomcat
+ * sets keep-alive to "this request only" on its own, so each connection carries one more review,
+ * answered with {@code Connection: close}, and the client closes it and reconnects to a replica
+ * that is not stopping. No connection is closed under a client by the server; {@link
+ * ConnectionDrain} waits for the clients to close them all (or for the shutdown phase to end)
+ * before the connector stops.
  */
 public class DrainingHttp11NioProtocol extends Http11NioProtocol {
 
   private static final Logger log = LoggerFactory.getLogger(DrainingHttp11NioProtocol.class);
 
-  @Override
-  public void pause() throws Exception {
-    super.pause();
-    int closed = closeIdleConnections();
-    if (closed > 0) {
-      log.info("Closed {} idle keep-alive connection(s) on pause", closed);
-    }
+  private volatile boolean draining;
+  private Duration readDeadline = Duration.ofSeconds(5);
+  private ScheduledFuture<?> sweep;
+
+  /**
+   * Set from {@code webhook.read-deadline} by {@link ConnectorSettings}; see {@link
+   * ConnectionSweep}.
+   */
+  public void setReadDeadlineMillis(long millis) {
+    this.readDeadline = Duration.ofMillis(millis);
   }
 
-  private int closeIdleConnections() {
-    int closed = 0;
+  @Override
+  public void start() throws Exception {
+    super.start();
+    sweep =
+        new ConnectionSweep(readDeadline)
+            .schedule(getUtilityExecutor(), getEndpoint()::getConnections, this::getMaxConnections);
+  }
+
+  @Override
+  public void stop() throws Exception {
+    if (sweep != null) {
+      sweep.cancel(false);
+    }
+    super.stop();
+  }
+
+  /** Deliberately not Tomcat's pause: see the class comment. */
+  @Override
+  public void pause() {
+    draining = true;
+    log.info(
+        "Draining {} open connection(s): each is answered once more, with Connection: close",
+        openConnections());
+  }
+
+  boolean isDraining() {
+    return draining;
+  }
+
+  /** Connections accepted and not yet closed: busy, idle between two reviews, or handshaking. */
+  int openConnections() {
+    int open = 0;
     for (SocketWrapperBase<NioChannel> connection : getEndpoint().getConnections()) {
-      // A worker thread holds this lock for as long as it processes the connection (a TLS
-      // handshake, a request). Held elsewhere: the connection is busy. Taken here: no worker can
-      // start on it until it is closed.
-      ReentrantLock lock = connection.getLock();
-      if (!lock.tryLock()) {
-        continue;
-      }
-      try {
-        // Between two requests Tomcat releases the connection's processor; a request partly
-        // received (request line or headers) keeps one.
-        if (connection.getCurrentProcessor() == null && !connection.isClosed()) {
-          connection.close();
-          closed++;
-        }
-      } finally {
-        lock.unlock();
+      if (!connection.isClosed()) {
+        open++;
       }
     }
-    return closed;
+    return open;
   }
 }

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.image;
 
+import dev.pullsecret.webhook.glob.Glob;
 import dev.pullsecret.webhook.text.Text;
 
 /** The checks of {@link RegistryPattern#parse}, each returning why a pattern is invalid or null. */
@@ -84,6 +85,9 @@ final class PatternSyntax {
             + " in host "
             + Text.quote(host);
       }
+    }
+    if (label.length() > Glob.MAX_TOKENS) {
+      return "host label " + Text.quote(label) + " is longer than 63 characters";
     }
     if (label.startsWith("-") || label.endsWith("-")) {
       return "host label " + Text.quote(label) + " must not start or end with '-'";

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.image;
 
+import dev.pullsecret.webhook.glob.Glob;
 import java.util.Locale;
 
 /**
@@ -38,6 +39,9 @@ public final class RegistryPattern {
   /** Lower-case host labels, possibly with {@code *}; a single bracketed label for IPv6. */
   private final String[] labels;
 
+  /** The labels compiled, matched ignoring case; unused for IPv6. */
+  private final Glob[] globs;
+
   private final boolean ipv6;
   private final int port;
 
@@ -49,6 +53,10 @@ public final class RegistryPattern {
     this.dockerHub = port == NO_PORT && isDockerHubHost(host, host.length());
     this.ipv6 = host.startsWith("[");
     this.labels = ipv6 ? new String[] {host} : host.split("\\.");
+    this.globs = new Glob[ipv6 ? 0 : labels.length];
+    for (int i = 0; i < globs.length; i++) {
+      globs[i] = Glob.compileIgnoringCase(labels[i]);
+    }
     this.port = port;
     this.path = path;
   }
@@ -111,7 +119,7 @@ public final class RegistryPattern {
         return false; // the image host has fewer or more labels
       }
       int end = last ? hostEnd : dot;
-      if (!Glob.matches(labels[i], domain, start, end)) {
+      if (!globs[i].matches(domain, start, end)) {
         return false;
       }
       start = end + 1;

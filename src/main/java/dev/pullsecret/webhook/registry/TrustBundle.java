@@ -1,8 +1,8 @@
 package dev.pullsecret.webhook.registry;
 
+import dev.pullsecret.webhook.files.BoundedFiles;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -58,9 +58,10 @@ public final class TrustBundle {
 
   private static Collection<? extends Certificate> read(Path bundle)
       throws IOException, GeneralSecurityException {
-    try (InputStream in = Files.newInputStream(bundle)) {
-      return CertificateFactory.getInstance("X.509").generateCertificates(in);
-    }
+    // Bounded like every PEM file the webhook reads (a CA bundle comes from a Secret or ConfigMap).
+    byte[] pem = BoundedFiles.read(bundle, BoundedFiles.PEM_LIMIT);
+    return CertificateFactory.getInstance("X.509")
+        .generateCertificates(new ByteArrayInputStream(pem));
   }
 
   private static X509Certificate[] systemCas() throws GeneralSecurityException {

@@ -1,19 +1,23 @@
 package dev.pullsecret.webhook.rules;
 
+import dev.pullsecret.webhook.glob.Glob;
 import java.util.regex.Pattern;
 
 /**
  * A namespace name or a glob over namespace names ({@code *} any run of characters, {@code ?} one
- * character). Compiled once when the rules are loaded.
+ * character). Compiled once when the rules are loaded, into the linear-time {@link Glob}.
  */
 public final class NamespacePattern {
 
-  private static final Pattern VALID = Pattern.compile("[a-z0-9*?-]{1,63}");
+  /** A namespace is a DNS-1123 label: at most 63 characters, the most a {@link Glob} holds. */
+  static final int MAX_LENGTH = 63;
+
+  private static final Pattern VALID = Pattern.compile("[a-z0-9*?-]{1," + MAX_LENGTH + "}");
 
   private final String text;
-  private final Pattern glob;
+  private final Glob glob;
 
-  private NamespacePattern(String text, Pattern glob) {
+  private NamespacePattern(String text, Glob glob) {
     this.text = text;
     this.glob = glob;
   }
@@ -30,8 +34,8 @@ public final class NamespacePattern {
               + "' is not a namespace name or glob (lower-case letters, digits, '-', and the"
               + " wildcards '*' and '?'; at most 63 characters)");
     }
-    boolean wildcard = text.indexOf('*') >= 0 || text.indexOf('?') >= 0;
-    return new NamespacePattern(text, wildcard ? compile(text) : null);
+    Glob glob = Glob.compile(text);
+    return new NamespacePattern(text, glob.hasWildcard() ? glob : null);
   }
 
   public boolean isExact() {
@@ -39,7 +43,7 @@ public final class NamespacePattern {
   }
 
   public boolean matches(String namespace) {
-    return glob == null ? text.equals(namespace) : glob.matcher(namespace).matches();
+    return glob == null ? text.equals(namespace) : glob.matches(namespace);
   }
 
   /**
@@ -48,26 +52,11 @@ public final class NamespacePattern {
    * team-*} beats {@code *}).
    */
   public int specificity() {
-    if (glob == null) {
-      return Integer.MAX_VALUE;
-    }
-    return (int) text.chars().filter(c -> c != '*' && c != '?').count();
+    return glob == null ? Integer.MAX_VALUE : glob.literals();
   }
 
   @Override
   public String toString() {
     return text;
-  }
-
-  private static Pattern compile(String glob) {
-    var regex = new StringBuilder();
-    for (char c : glob.toCharArray()) {
-      switch (c) {
-        case '*' -> regex.append(".*");
-        case '?' -> regex.append('.');
-        default -> regex.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(regex.toString());
   }
 }

@@ -15,7 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Rules {
 
-  /** Namespaces are few and long-lived; the bound only guards against a flood of odd names. */
+  /**
+   * Namespaces are few and long-lived; the bound only guards against a flood of made-up names (each
+   * at most 63 characters, so the cache holds at most about 2 MiB). Past it, misses are resolved
+   * without being cached, at a cost bounded by {@link PatternLimits}.
+   */
   private static final int MAX_CACHED_NAMESPACES = 10_000;
 
   private final List<PullSecret> pullSecrets;
@@ -37,6 +41,11 @@ public final class Rules {
 
   /** The rule that applies to pods of {@code namespace}, if any. */
   public Optional<NamespaceRule> forNamespace(String namespace) {
+    if (!isNamespaceName(namespace)) {
+      // No such namespace can exist (the API server sends DNS-1123 labels), so the review was not
+      // sent by it: no rule, and neither matched nor cached, whatever its length.
+      return Optional.empty();
+    }
     Optional<NamespaceRule> cached = byNamespace.get(namespace);
     if (cached != null) {
       return cached;
@@ -46,6 +55,22 @@ public final class Rules {
       byNamespace.put(namespace, resolved);
     }
     return resolved;
+  }
+
+  /** A DNS-1123 label: 1 to 63 lower-case letters, digits and '-'. */
+  private static boolean isNamespaceName(String namespace) {
+    if (namespace == null
+        || namespace.isEmpty()
+        || namespace.length() > NamespacePattern.MAX_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < namespace.length(); i++) {
+      char c = namespace.charAt(i);
+      if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Optional<NamespaceRule> resolve(String namespace) {

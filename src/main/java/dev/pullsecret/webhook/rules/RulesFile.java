@@ -1,11 +1,11 @@
 package dev.pullsecret.webhook.rules;
 
+import dev.pullsecret.webhook.files.BoundedFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -28,14 +28,10 @@ public final class RulesFile {
 
   /** The file content; follows symbolic links, as a mounted ConfigMap is a chain of them. */
   public byte[] read() {
-    // One bounded read rather than a size check then a read: the file may be swapped in between.
-    int limit = RulesParser.MAX_CHARACTERS * 4;
-    try (var in = Files.newInputStream(path)) {
-      byte[] content = in.readNBytes(limit + 1);
-      if (content.length > limit) {
-        throw refused("file too large: over " + limit + " bytes");
-      }
-      return content;
+    try {
+      return BoundedFiles.read(path, RulesParser.MAX_CHARACTERS * 4);
+    } catch (BoundedFiles.TooLargeException e) {
+      throw refused(e.getMessage());
     } catch (NoSuchFileException e) {
       throw refused("file not found");
     } catch (IOException e) {

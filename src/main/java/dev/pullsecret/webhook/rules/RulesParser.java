@@ -92,6 +92,7 @@ public final class RulesParser {
     private final Map<String, PullSecret> secretsByName = new LinkedHashMap<>();
     private final Map<String, String> ruleNames = new HashMap<>();
     private final Map<String, String> claimedPatterns = new HashMap<>();
+    private final PatternLimits limits = new PatternLimits();
 
     Reader(RulesErrors errors) {
       this.errors = errors;
@@ -218,11 +219,17 @@ public final class RulesParser {
     private List<NamespacePattern> patterns(List<YamlValue> values, String rule) {
       List<NamespacePattern> patterns = new ArrayList<>();
       for (YamlValue value : values) {
+        NamespacePattern pattern;
         try {
-          patterns.add(NamespacePattern.parse(value.text()));
+          pattern = NamespacePattern.parse(value.text());
         } catch (IllegalArgumentException e) {
           errors.add(value, e.getMessage());
           continue;
+        }
+        patterns.add(pattern);
+        String overLimit = limits.count(pattern);
+        if (overLimit != null) {
+          errors.add(value, overLimit);
         }
         if (rule != null) {
           String owner = claimedPatterns.putIfAbsent(value.text(), rule);

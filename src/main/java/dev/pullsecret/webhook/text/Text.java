@@ -1,9 +1,11 @@
 package dev.pullsecret.webhook.text;
 
 /**
- * Quoting of user input in error messages, so that control characters cannot forge log lines, and
- * bounded: the messages become warnings shown by kubectl (the API server truncates a warning over
- * 256 characters) and log lines, while the input may be as long as the request allows.
+ * The one quoting of text that comes from a request (uids, names, namespaces, kinds, operations,
+ * content types, images) wherever it is printed: log lines, warnings, problem documents. Escaped,
+ * so control characters cannot forge log lines or terminal output, and bounded: the messages become
+ * warnings shown by kubectl (the API server truncates a warning over 256 characters) and log lines,
+ * while the input may be as long as the request allows.
  */
 public final class Text {
 
@@ -11,6 +13,7 @@ public final class Text {
 
   private Text() {}
 
+  /** {@code s} in double quotes, escaped, cut at {@link #MAX_QUOTED_CHARS} with its length. */
   public static String quote(String s) {
     if (s == null) {
       return "null";
@@ -22,16 +25,7 @@ public final class Text {
       switch (c) {
         case '"' -> quoted.append("\\\"");
         case '\\' -> quoted.append("\\\\");
-        case '\n' -> quoted.append("\\n");
-        case '\r' -> quoted.append("\\r");
-        case '\t' -> quoted.append("\\t");
-        default -> {
-          if (Character.isISOControl(c)) {
-            quoted.append(String.format("\\u%04x", (int) c));
-          } else {
-            quoted.append(c);
-          }
-        }
+        default -> escape(c, quoted);
       }
     }
     if (shown < s.length()) {
@@ -39,5 +33,51 @@ public final class Text {
       return quoted.toString();
     }
     return quoted.append('"').toString();
+  }
+
+  /**
+   * A whole message the webhook wrote, which may hold quoted input, made safe to print as one line
+   * whatever went into it: control characters escaped (quotes left as they are), cut at {@code max}
+   * characters. The net under {@link #quote}: a message that forgot to quote stays one line.
+   */
+  public static String line(String s, int max) {
+    int shown = Math.min(s.length(), max);
+    StringBuilder line = new StringBuilder(shown + 8);
+    for (int i = 0; i < shown; i++) {
+      escape(s.charAt(i), line);
+    }
+    return shown < s.length() ? line.append("...").toString() : line.toString();
+  }
+
+  /** Whether {@code s} holds a character that {@link #quote} and {@link #line} escape. */
+  public static boolean hasControlCharacter(String s) {
+    return s.chars().anyMatch(Text::isControl);
+  }
+
+  private static void escape(char c, StringBuilder out) {
+    switch (c) {
+      case '\n' -> out.append("\\n");
+      case '\r' -> out.append("\\r");
+      case '\t' -> out.append("\\t");
+      default -> {
+        if (isControl(c)) {
+          out.append(String.format("\\u%04x", (int) c));
+        } else {
+          out.append(c);
+        }
+      }
+    }
+  }
+
+  /**
+   * ISO controls (C0, DEL, C1: the escape sequences of terminals) and the Unicode line and
+   * paragraph separators and bidirectional controls, which some viewers also act on.
+   */
+  private static boolean isControl(int c) {
+    return Character.isISOControl(c)
+        || c == '\u2028'
+        || c == '\u2029'
+        || (c >= '\u202a' && c <= '\u202e')
+        || (c >= '\u2066' && c <= '\u2069');
   }
 }

@@ -91,6 +91,7 @@ class AdmissionFuzzTest {
     private static final String[] NAMESPACES = {
       "default", "team-a", "mirrored-x", "policy-x", "audit-1", "kube-system", "none", ""
     };
+    private static final String[] PRINTED_FIELDS = {"uid", "name", "operation", "namespace"};
     private static final String[] OPERATIONS = {"CREATE", "UPDATE", "DELETE", "CONNECT", ""};
     private static final String[] SUBRESOURCES = {"status", "ephemeralcontainers", "binding", ""};
     private static final String[] CONTAINER_LISTS = {
@@ -102,7 +103,7 @@ class AdmissionFuzzTest {
       ObjectNode request = objectAt(review, "request");
       ObjectNode pod = objectAt(request, "object");
       ObjectNode spec = objectAt(pod, "spec");
-      switch (data.consumeInt(0, 11)) {
+      switch (data.consumeInt(0, 13)) {
         case 0 -> request.put("operation", data.pickValue(OPERATIONS));
         case 1 -> request.put("namespace", namespace());
         case 2 -> request.put("subResource", data.pickValue(SUBRESOURCES));
@@ -114,6 +115,10 @@ class AdmissionFuzzTest {
         case 8 -> objectAt(objectAt(pod, "metadata"), "annotations").put(key(), text());
         case 9 -> request.set("oldObject", data.consumeBoolean() ? pod.deepCopy() : null);
         case 10 -> objectAt(pod, "metadata").put("namespace", namespace());
+        // Text printed in log lines and warnings: any characters, escape sequences included.
+        case 11 -> request.put(data.pickValue(PRINTED_FIELDS), text());
+        case 12 ->
+            objectAt(pod, "metadata").put(data.consumeBoolean() ? "name" : "generateName", text());
         default -> editAnyNode(review);
       }
     }

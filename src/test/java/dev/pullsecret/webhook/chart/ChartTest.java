@@ -738,7 +738,7 @@ class ChartTest {
 
     @Test
     void refusesAGracePeriodThatEndsBeforeTheWebhooksShutdown() {
-      var values = Values.of("preStopSleepSeconds", 10, "terminationGracePeriodSeconds", 20);
+      var values = Values.of("preStopSleepSeconds", 10, "terminationGracePeriodSeconds", 30);
 
       assertThatThrownBy(() -> HelmChart.render(values))
           .hasMessageContaining("terminationGracePeriodSeconds must exceed");

@@ -80,10 +80,10 @@ class ObservabilityTest {
 
       String metrics = scrape();
 
-      // requests by outcome and namespace, and refusals by status
-      assertThat(value(metrics, admissions("default", "PATCHED"))).isPositive();
-      assertThat(value(metrics, admissions("mirrored-prod", "PATCHED"))).isPositive();
-      assertThat(value(metrics, admissions("other", "NO_RULE"))).isPositive();
+      // requests by outcome and rule (never by namespace: see AdmissionMetrics), refusals by status
+      assertThat(value(metrics, admissions("default-namespace", "PATCHED"))).isPositive();
+      assertThat(value(metrics, admissions("mirrored", "PATCHED"))).isPositive();
+      assertThat(value(metrics, admissions("none", "NO_RULE"))).isPositive();
       assertThat(value(metrics, "pullsecret_requests_refused_total{status=\"400\"}")).isPositive();
       // mutations by kind
       for (String change : new String[] {"image", "pull_policy", "pull_secret"}) {
@@ -113,6 +113,21 @@ class ObservabilityTest {
     }
 
     @Test
+    void namespacesSentInReviewsNeverBecomeLabelValues() throws Exception {
+      for (int i = 0; i < 20; i++) {
+        ObjectNode review = (ObjectNode) json(resource(PLAIN));
+        ((ObjectNode) review.path("request")).put("namespace", "made-up-" + i);
+        assertThat(post(Reviews.JSON.writeValueAsBytes(review)).status()).isEqualTo(200);
+      }
+
+      String metrics = scrape();
+
+      // Labels come from the configuration only, so made-up namespaces add no series.
+      assertThat(metrics).doesNotContain("made-up-").doesNotContain("namespace=");
+      assertThat(value(metrics, admissions("none", "NO_RULE"))).isGreaterThanOrEqualTo(20);
+    }
+
+    @Test
     void theRulesVersionInTheMetricsIsTheOneInTheAuditAnnotations() throws Exception {
       JsonNode answer = json(post(resource(PLAIN)).body());
 
@@ -129,7 +144,7 @@ class ObservabilityTest {
     @Test
     void areAnsweredAllowedWithoutPatchWithAWarningAndCounted(CapturedOutput output)
         throws Exception {
-      double before = value(scrape(), admissions("default", "ERROR_IGNORED"));
+      double before = value(scrape(), admissions("none", "ERROR_IGNORED"));
       FailableRulesHandler.RULES_FAIL.set(true);
 
       var response = post(planted(resource(PLAIN)));
@@ -143,9 +158,9 @@ class ObservabilityTest {
           .isEqualTo(
               "pullsecret-webhook: internal error, pod admitted without changes (see the"
                   + " webhook's log)");
-      assertThat(value(scrape(), admissions("default", "ERROR_IGNORED"))).isEqualTo(before + 1);
+      assertThat(value(scrape(), admissions("none", "ERROR_IGNORED"))).isEqualTo(before + 1);
       assertThat(output)
-          .contains("Internal error on review uid=250cb760-f3ec-4b35-bbb3-7c72e66cc42e")
+          .contains("Internal error on review uid=\"250cb760-f3ec-4b35-bbb3-7c72e66cc42e\"")
           .contains("rules unavailable (forced by the test)")
           .doesNotContain(MARKER);
     }
@@ -161,7 +176,8 @@ class ObservabilityTest {
       assertThat(response.status()).isEqualTo(200);
       assertThat(output)
           .containsPattern(
-              "uid=250cb760-f3ec-4b35-bbb3-7c72e66cc42e ns=default pod=plain op=CREATE"
+              "uid=\"250cb760-f3ec-4b35-bbb3-7c72e66cc42e\" ns=\"default\" pod=\"plain\""
+                  + " op=\"CREATE\""
                   + " dryRun=false reason=PATCHED patched=2")
           .doesNotContain(MARKER)
           .doesNotContain("injected-pull-secret\"");
@@ -184,11 +200,11 @@ class ObservabilityTest {
     return Reviews.withMarker(review, MARKER);
   }
 
-  private static String admissions(String namespace, String reason) {
-    return "pullsecret_admissions_total{dry_run=\"false\",namespace=\""
-        + namespace
-        + "\",reason=\""
+  private static String admissions(String rule, String reason) {
+    return "pullsecret_admissions_total{dry_run=\"false\",reason=\""
         + reason
+        + "\",rule=\""
+        + rule
         + "\"}";
   }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
+import dev.pullsecret.webhook.text.Text;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,8 +22,13 @@ import javax.net.ssl.SSLSocket;
 import org.apache.catalina.connector.Connector;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.tomcat.TomcatWebServer;
@@ -30,13 +36,17 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The request edge of the real server over TLS: clients that stall, bodies built to exhaust the
  * parser, plain HTTP on the TLS port, and the connector limits in force. Whatever a client sends,
  * the answer comes within a bounded time and is never a 5xx.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "logging.level.dev.pullsecret.webhook.http.AdmissionEndpoint=debug")
+@ExtendWith(OutputCaptureExtension.class)
 class RequestEdgeTest {
 
   private static final TestServerFiles FILES = TestServerFiles.create("pullsecret-edge");
@@ -44,6 +54,9 @@ class RequestEdgeTest {
 
   /** application.properties: server.tomcat.connection-timeout. */
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
+
+  /** application.properties: webhook.read-deadline. */
+  private static final Duration READ_DEADLINE = Duration.ofSeconds(5);
 
   /** How long a test waits for the server to act on a stalled client: the timeout and slack. */
   private static final Duration BOUND = READ_TIMEOUT.plusSeconds(4);
@@ -94,6 +107,36 @@ class RequestEdgeTest {
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BOUND);
         assertThat(answer).doesNotStartWith("HTTP/1.1 200").doesNotStartWith("HTTP/1.1 5");
+      }
+    }
+
+    /**
+     * A byte a second never trips the per-read timeout (3 s); the read deadline (5 s, for the whole
+     * request line and headers) cuts the connection off all the same.
+     */
+    @Test
+    void headersSentAByteASecondAreCutOffAtTheReadDeadline() throws Exception {
+      try (SSLSocket socket = tlsSocket()) {
+        OutputStream out = socket.getOutputStream();
+        out.write("POST /mutate HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(US_ASCII));
+        out.flush();
+        long start = System.nanoTime();
+        socket.setSoTimeout(1000);
+        boolean closed = false;
+        for (int i = 0; i < 12 && !closed; i++) { // bounded: 12 s at most
+          try {
+            closed = socket.getInputStream().read() == -1;
+          } catch (SocketTimeoutException e) {
+            out.write('a'); // still open: one more byte, a second after the last
+            out.flush();
+          } catch (SocketException e) {
+            closed = true;
+          }
+        }
+        Duration cutOff = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(closed).isTrue();
+        assertThat(cutOff).isBetween(READ_DEADLINE.minusMillis(500), READ_DEADLINE.plusSeconds(3));
       }
     }
 
@@ -170,6 +213,52 @@ class RequestEdgeTest {
   }
 
   @Nested
+  class HostileText {
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+        strings = {
+          "a",
+          "application/json, text/plain",
+          "application/json; charset=bogus",
+          "application/json; charset=\"",
+          "text/plain",
+          ";"
+        })
+    void anUnparsableOrWrongContentTypeIsAnswered415WithAProblemAndNoTrace(
+        String contentType, CapturedOutput output) throws Exception {
+      var response = postAs(contentType, resource(REVIEW));
+
+      assertThat(response.status()).isEqualTo(415);
+      JsonNode problem = Reviews.json(response.body());
+      assertThat(problem.path("status").asInt()).isEqualTo(415);
+      assertThat(problem.path("detail").asString())
+          .startsWith("Content-Type must be application/json, got \"");
+      assertThat(Text.hasControlCharacter(problem.path("detail").asString())).isFalse();
+      assertThat(output).doesNotContain("Exception").doesNotContain("at org.");
+    }
+
+    @Test
+    void theWarningForAnotherKindQuotesItBoundedAndEscaped(CapturedOutput output) throws Exception {
+      JsonNode review = Reviews.json(resource(REVIEW));
+      var request = (ObjectNode) review.path("request");
+      request.put("uid", "u\nINFO forged line\u001b[2J" + "x".repeat(10_000));
+      var kind = (ObjectNode) request.path("kind");
+      kind.put("kind", "Service\n\u001b[31mred");
+      kind.put("padding", "y".repeat(10_000));
+
+      var response = post(Reviews.JSON.writeValueAsBytes(review));
+
+      assertThat(response.status()).isEqualTo(200);
+      String warning = Reviews.json(response.body()).at("/response/warnings/0").asString();
+      assertThat(warning).contains("\"v1 Service\\n\\u001b[31mred\"").doesNotContain("padding");
+      assertThat(warning.length()).isLessThan(256);
+      assertThat(Text.hasControlCharacter(warning)).isFalse();
+      assertThat(output).doesNotContain("forged line\u001b").doesNotContain("x".repeat(200));
+    }
+  }
+
+  @Nested
   class Transport {
 
     @Test
@@ -215,8 +304,8 @@ class RequestEdgeTest {
 
       assertThat(connector.getProperty("connectionTimeout")).isEqualTo(3000);
       assertThat(connector.getProperty("keepAliveTimeout")).isEqualTo(120_000);
-      assertThat(connector.getProperty("maxThreads")).isEqualTo(32);
-      assertThat(connector.getProperty("maxConnections")).isEqualTo(256);
+      assertThat(connector.getProperty("maxConnections")).isEqualTo(1024);
+      assertThat(connector.getProperty("maxSwallowSize")).isEqualTo(4 * 1024 * 1024);
       assertThat(connector.getProperty("acceptCount")).isEqualTo(64);
       assertThat(connector.getProperty("maxKeepAliveRequests")).isEqualTo(-1);
     }
@@ -226,6 +315,21 @@ class RequestEdgeTest {
     try (var connection =
         TlsHttpConnection.open(FILES.sslContext(), TestServerFiles.SERVICE_HOST, port)) {
       return connection.post("/mutate", body);
+    }
+  }
+
+  private TlsHttpConnection.Response postAs(String contentType, byte[] body) throws IOException {
+    try (var connection =
+        TlsHttpConnection.open(FILES.sslContext(), TestServerFiles.SERVICE_HOST, port)) {
+      connection.send(
+          ("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                  + contentType
+                  + "\r\nContent-Length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(UTF_8));
+      connection.send(body);
+      return connection.readResponse();
     }
   }
 

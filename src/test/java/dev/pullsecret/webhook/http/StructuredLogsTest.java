@@ -84,14 +84,15 @@ class StructuredLogsTest {
     JsonNode admission =
         lines.stream()
             .map(Reviews.JSON::readTree)
-            .filter(entry -> entry.path("message").asString().startsWith("uid=" + UID))
+            .filter(entry -> entry.path("message").asString().startsWith("uid=\"" + UID + "\""))
             .findFirst()
             .orElseThrow(() -> new AssertionError("no admission line in:\n" + webhook.log()));
 
     assertThat(admission.at("/log/level").asString()).isEqualTo("DEBUG");
     assertThat(admission.at("/log/logger").asString()).isEqualTo(AdmissionEndpoint.class.getName());
     assertThat(admission.path("message").asString())
-        .contains("ns=default pod=plain op=CREATE dryRun=false reason=PATCHED patched=2");
+        .contains(
+            "ns=\"default\" pod=\"plain\" op=\"CREATE\" dryRun=false reason=PATCHED patched=2");
   }
 
   @Test

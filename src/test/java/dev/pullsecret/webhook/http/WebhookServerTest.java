@@ -315,7 +315,7 @@ class WebhookServerTest {
 
       assertThat(response.body())
           .contains(
-              "pullsecret_admissions_total{dry_run=\"false\",namespace=\"default\",reason=\"PATCHED\"}")
+              "pullsecret_admissions_total{dry_run=\"false\",reason=\"PATCHED\",rule=\"default-namespace\"}")
           .contains("pullsecret_admission_duration_seconds_bucket")
           .contains(
               "pullsecret_rule_admissions_total{outcome=\"PATCHED\",rule=\"default-namespace\"}")

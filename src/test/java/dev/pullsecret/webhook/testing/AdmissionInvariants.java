@@ -10,6 +10,7 @@ import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.admission.MalformedReviewException;
 import dev.pullsecret.webhook.admission.Reason;
+import dev.pullsecret.webhook.text.Text;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -19,7 +20,8 @@ import tools.jackson.databind.JsonNode;
  * response echoing the uid with {@code allowed: true}; no internal error occurs (the fail-open net
  * must catch nothing); a patch applies cleanly to the pod with a real JSON Patch implementation and
  * reads back as a Pod if the original did; and the webhook applied to its own output yields no
- * patch.
+ * patch. Whatever the request holds, its log line and the answer's warnings are one line each, free
+ * of control characters, and bounded ({@link Text}).
  */
 public final class AdmissionInvariants {
 
@@ -40,6 +42,7 @@ public final class AdmissionInvariants {
       assertThat(e.getMessage()).isNotBlank();
       return null;
     }
+    assertPrintable("log line", request.summary(), MAX_LOG_LINE);
     AdmissionDecision decision = handler.decide(request);
     assertThat(decision.reason())
         .as("no input may reach the fail-open net (it hides bugs)")
@@ -52,6 +55,9 @@ public final class AdmissionInvariants {
     assertThat(response.path("allowed").isBoolean()).isTrue();
     assertThat(response.path("allowed").asBoolean()).isTrue();
     assertThat(response.has("patch")).isEqualTo(decision.isPatched());
+    for (JsonNode warning : response.path("warnings")) {
+      assertPrintable("warning", warning.asString(), MAX_WARNING);
+    }
     if (!decision.isPatched()) {
       return decision;
     }
@@ -70,6 +76,19 @@ public final class AdmissionInvariants {
     assertThat(again.reason()).isNotEqualTo(Reason.ERROR_IGNORED);
     assertThat(again.patch()).as("re-invocation on the patched pod yields no patch").isEmpty();
     return decision;
+  }
+
+  /** Five quoted values, each at most 128 characters shown, each escaped to at most 6. */
+  private static final int MAX_LOG_LINE = 5 * (6 * Text.MAX_QUOTED_CHARS + 32);
+
+  /** The API server's bound on one warning (Warnings), and Text.line's "..." mark. */
+  private static final int MAX_WARNING = 256 + 3;
+
+  private static void assertPrintable(String what, String text, int bound) {
+    assertThat(Text.hasControlCharacter(text))
+        .as(what + " with a control character: " + text)
+        .isFalse();
+    assertThat(text.length()).as(what + " length").isLessThanOrEqualTo(bound);
   }
 
   private static boolean isPod(JsonNode object) {

@@ -75,6 +75,12 @@ public final class TlsHttpConnection implements Closeable {
     }
   }
 
+  /** How long a read may wait for the server (10 s from {@link #open}). */
+  public TlsHttpConnection readTimeout(Duration timeout) throws IOException {
+    socket.setSoTimeout((int) timeout.toMillis());
+    return this;
+  }
+
   /** The certificate the server presented on this connection. */
   public X509Certificate serverCertificate() throws IOException {
     return (X509Certificate) socket.getSession().getPeerCertificates()[0];

@@ -48,6 +48,44 @@ public final class WebhookProcess implements AutoCloseable {
    */
   public static WebhookProcess start(
       TestServerFiles files, Map<String, String> properties, Map<String, String> env) {
+    // Small and quick to start, like the image's flags; these tests run beside other builds.
+    return start(
+        files, properties, env, List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"));
+  }
+
+  /**
+   * As {@link #start(TestServerFiles, Map, Map)} with the image's own JVM flags, as the Dockerfile
+   * sets them in {@code JAVA_TOOL_OPTIONS} (read from it, so the test follows the image), for tests
+   * where memory is the question.
+   */
+  public static WebhookProcess startAsTheImage(
+      TestServerFiles files, Map<String, String> properties) {
+    var env = new LinkedHashMap<String, String>();
+    env.put("JAVA_TOOL_OPTIONS", dockerfileEnv("JAVA_TOOL_OPTIONS"));
+    env.put("MALLOC_ARENA_MAX", dockerfileEnv("MALLOC_ARENA_MAX"));
+    return start(files, properties, env, List.of());
+  }
+
+  /** The value of {@code name} in the Dockerfile's ENV lines. */
+  static String dockerfileEnv(String name) {
+    try {
+      Matcher value =
+          Pattern.compile("\\b" + name + "=(\"([^\"]*)\"|(\\S+))")
+              .matcher(Files.readString(Path.of("Dockerfile")));
+      if (!value.find()) {
+        throw new IllegalStateException("no " + name + " in the Dockerfile");
+      }
+      return value.group(2) != null ? value.group(2) : value.group(3);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static WebhookProcess start(
+      TestServerFiles files,
+      Map<String, String> properties,
+      Map<String, String> env,
+      List<String> jvmOptions) {
     var all = new LinkedHashMap<String, String>();
     files.properties(all::put);
     all.put("server.port", "0");
@@ -57,8 +95,7 @@ public final class WebhookProcess implements AutoCloseable {
 
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElseThrow());
-    // Small and quick to start, like the image's flags; these tests run beside other builds.
-    command.addAll(List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1"));
+    command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path")));
     command.add(PullSecretWebhookApplication.class.getName());
     all.forEach((name, value) -> command.add("--" + name + "=" + value));

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.tls.serving;
 
+import dev.pullsecret.webhook.files.BoundedFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -73,10 +74,10 @@ record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile) {
     return paths;
   }
 
-  /** The content, or null when the file cannot be read. */
+  /** The content, or null when the file cannot be read or is too large to be a PEM file. */
   private static byte[] read(Path file) {
     try {
-      return Files.readAllBytes(file);
+      return BoundedFiles.read(file, BoundedFiles.PEM_LIMIT);
     } catch (IOException e) {
       return null;
     }

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.tls.serving;
 
+import dev.pullsecret.webhook.files.BoundedFiles;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -152,7 +153,11 @@ final class PemFileReader {
       throw new InvalidCertificateException(file, "is a directory, expected a PEM file");
     }
     try {
-      return Files.readAllBytes(file);
+      return BoundedFiles.read(file, BoundedFiles.PEM_LIMIT);
+    } catch (BoundedFiles.TooLargeException e) {
+      throw new InvalidCertificateException(
+          file,
+          e.getMessage() + " (a Secret holds at most 1 MiB); the files in force keep serving");
     } catch (NoSuchFileException e) {
       throw new InvalidCertificateException(file, "file does not exist", e);
     } catch (AccessDeniedException e) {

@@ -79,7 +79,19 @@ final class TestCertificates {
             "key of another certificate",
             Map.of("tls.crt", pem(valid), "tls.key", keyPem(other)),
             "private key does not match"),
-        Arguments.of("expired certificate", pair(expired), "expired: notAfter"));
+        Arguments.of("expired certificate", pair(expired), "expired: notAfter"),
+        // A Secret holds at most 1 MiB: the chain is refused unparsed, before it can fill the heap.
+        Arguments.of(
+            "certificate file of 12 MB",
+            Map.of("tls.crt", oversized(cert, 12 * 1024 * 1024), "tls.key", keyPem(valid)),
+            "file too large: over 1048576 bytes"));
+  }
+
+  /** {@code pem} followed by blank lines up to {@code size} bytes: valid PEM, too large a file. */
+  private static byte[] oversized(byte[] pem, int size) {
+    byte[] content = Arrays.copyOf(pem, size);
+    Arrays.fill(content, pem.length, size, (byte) '\n');
+    return content;
   }
 
   /**

@@ -1,0 +1,46 @@
+package dev.pullsecret.webhook.files;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The one way the webhook reads a file: at most a known number of bytes, so a file that grew by
+ * mistake or by malice (a 12 MB {@code tls.crt}) is refused with a message instead of filling the
+ * heap. One read of {@code limit + 1} bytes rather than a size check then a read: the kubelet may
+ * swap the file in between.
+ */
+public final class BoundedFiles {
+
+  /**
+   * Certificates, keys and CA bundles: they come from a Secret (or a ConfigMap), which holds at
+   * most 1 MiB in all, so no single valid file is larger.
+   */
+  public static final int PEM_LIMIT = 1024 * 1024;
+
+  private BoundedFiles() {}
+
+  /** Thrown when the file holds more than the limit; the message says so, with the limit. */
+  public static final class TooLargeException extends IOException {
+
+    TooLargeException(int limit) {
+      super("file too large: over " + limit + " bytes");
+    }
+  }
+
+  /**
+   * The whole content of {@code file}, following symbolic links.
+   *
+   * @throws TooLargeException if it has more than {@code limit} bytes; nothing past the limit is
+   *     read
+   */
+  public static byte[] read(Path file, int limit) throws IOException {
+    try (var in = Files.newInputStream(file)) {
+      byte[] content = in.readNBytes(limit + 1);
+      if (content.length > limit) {
+        throw new TooLargeException(limit);
+      }
+      return content;
+    }
+  }
+}

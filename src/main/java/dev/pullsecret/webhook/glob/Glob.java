@@ -1,0 +1,130 @@
+package dev.pullsecret.webhook.glob;
+
+/**
+ * The one glob matcher of the webhook, for namespace patterns and registry host labels: {@code *}
+ * matches any run of characters (none included), {@code ?} exactly one, anything else itself.
+ *
+ * <p>Matched in linear time, without backtracking: the pattern is a small nondeterministic
+ * automaton (state {@code i}: the first {@code i} tokens matched) whose set of live states fits in
+ * one {@code long}, and each character of the text advances every live state at once with a few
+ * bitwise operations (the Shift-And method). So matching costs O(n) word operations for a text of n
+ * characters, whatever the pattern ({@code *a*a*a*...*b} included), and allocates nothing. A
+ * backtracking matcher (java.util.regex, or a loop that retries from the last star) costs up to
+ * O(n·m) or, for regex, exponential time on such patterns. That is why the pattern is bounded at
+ * {@link #MAX_TOKENS} tokens once runs of stars are merged: both callers accept 63 characters at
+ * most (a DNS label).
+ */
+public final class Glob {
+
+  /** States 0..tokens must fit in the 64 bits of a long. */
+  public static final int MAX_TOKENS = 63;
+
+  private final String pattern;
+  private final boolean ignoreCase;
+
+  /** Bit i set: token i is {@code *}. */
+  private final long stars;
+
+  /** Bit i set: token i is {@code ?}. */
+  private final long anyChar;
+
+  /** Per ASCII character c: bit i set when token i is c (or ?). */
+  private final long[] accepts = new long[128];
+
+  /** The bit of the state in which every token is matched. */
+  private final long accepted;
+
+  /** The live states before the first character: state 0 and what stars let through. */
+  private final long initial;
+
+  private final int literals;
+
+  private Glob(String pattern, boolean ignoreCase) {
+    this.pattern = pattern;
+    this.ignoreCase = ignoreCase;
+    long starBits = 0;
+    long anyBits = 0;
+    int tokens = 0;
+    int literalCount = 0;
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '*' && tokens > 0 && (starBits & (1L << (tokens - 1))) != 0) {
+        continue; // "**" is "*": merged, so one step of the closure below is enough
+      }
+      if (tokens == MAX_TOKENS) {
+        throw new IllegalArgumentException(
+            "glob '" + pattern + "' is longer than " + MAX_TOKENS + " characters");
+      }
+      long bit = 1L << tokens++;
+      switch (c) {
+        case '*' -> starBits |= bit;
+        case '?' -> anyBits |= bit;
+        default -> {
+          if (c >= 128) {
+            throw new IllegalArgumentException("glob '" + pattern + "' is not ASCII");
+          }
+          accepts[ignoreCase ? lower(c) : c] |= bit;
+          literalCount++;
+        }
+      }
+    }
+    for (int c = 0; c < accepts.length; c++) {
+      accepts[c] |= anyBits;
+    }
+    this.stars = starBits;
+    this.anyChar = anyBits;
+    this.accepted = 1L << tokens;
+    this.literals = literalCount;
+    this.initial = closure(1L, starBits);
+  }
+
+  /** A case-sensitive glob. */
+  public static Glob compile(String pattern) {
+    return new Glob(pattern, false);
+  }
+
+  /** A glob that ignores ASCII case, in the pattern and in the text. */
+  public static Glob compileIgnoringCase(String pattern) {
+    return new Glob(pattern, true);
+  }
+
+  public boolean matches(CharSequence text) {
+    return matches(text, 0, text.length());
+  }
+
+  /** Whether the pattern matches {@code text[start, end)}: O(end - start), no allocation. */
+  public boolean matches(CharSequence text, int start, int end) {
+    long live = initial;
+    for (int i = start; i < end && live != 0; i++) {
+      char c = text.charAt(i);
+      long step = c < 128 ? accepts[ignoreCase ? lower(c) : c] : anyChar;
+      // Tokens that take c move on; stars also stay where they are, having taken it.
+      live = closure(((live & step) << 1) | (live & stars), stars);
+    }
+    return (live & accepted) != 0;
+  }
+
+  /** Whether the pattern has {@code *} or {@code ?}. */
+  public boolean hasWildcard() {
+    return stars != 0 || anyChar != 0;
+  }
+
+  /** How many characters of the pattern are literal (neither {@code *} nor {@code ?}). */
+  public int literals() {
+    return literals;
+  }
+
+  @Override
+  public String toString() {
+    return pattern;
+  }
+
+  /** A live star may also match nothing: the state after it is live too (stars are merged). */
+  private static long closure(long live, long stars) {
+    return live | ((live & stars) << 1);
+  }
+
+  private static char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+  }
+}

@@ -1,0 +1,115 @@
+package dev.pullsecret.webhook.http;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The step of shutdown between Spring Boot's graceful shutdown (no new connections, requests in
+ * flight answered) and the stop of the connector (which closes every connection left): waits until
+ * the clients have closed all the admission port's connections, each after the answer {@link
+ * DrainingHttp11NioProtocol} sent with {@code Connection: close}, or until the shutdown phase ends.
+ *
+ * <p>Only connections that carried no review for the whole phase are then closed by the server; the
+ * pod's preStop sleep has by then taken it out of the Service's endpoints.
+ */
+@Component
+class ConnectionDrain implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(ConnectionDrain.class);
+
+  /** After the graceful shutdown's phase, before the web server's stop (lower phases stop last). */
+  static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 512;
+
+  private static final Duration POLL = Duration.ofMillis(10);
+
+  /** The lifecycle processor stops waiting at the phase timeout; this ends the wait just before. */
+  private static final Duration MARGIN = Duration.ofMillis(250);
+
+  private final WebServerApplicationContext context;
+  private final Duration phaseTimeout;
+  private volatile boolean running;
+
+  ConnectionDrain(
+      WebServerApplicationContext context,
+      @Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration phaseTimeout) {
+    this.context = context;
+    this.phaseTimeout = phaseTimeout;
+  }
+
+  @Override
+  public void start() {
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    stop(() -> {});
+  }
+
+  @Override
+  public void stop(Runnable callback) {
+    running = false;
+    Optional<DrainingHttp11NioProtocol> protocol = protocol();
+    if (protocol.isEmpty() || !protocol.get().isDraining()) {
+      callback.run();
+      return;
+    }
+    Thread.ofPlatform()
+        .name("connection-drain")
+        .daemon()
+        .start(() -> awaitClosed(protocol.get(), callback));
+  }
+
+  private void awaitClosed(DrainingHttp11NioProtocol protocol, Runnable callback) {
+    long start = System.nanoTime();
+    long deadline = start + phaseTimeout.minus(MARGIN).toNanos();
+    try {
+      while (protocol.openConnections() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(POLL);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      int left = protocol.openConnections();
+      long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+      if (left == 0) {
+        log.info("All connections closed by their clients after {} ms", millis);
+      } else {
+        log.info("{} connection(s) carried no review for {} ms; closing them", left, millis);
+      }
+      callback.run();
+    }
+  }
+
+  /** Whether shutdown has begun: answers then say {@code Connection: close}. */
+  boolean isDraining() {
+    return protocol().map(DrainingHttp11NioProtocol::isDraining).orElse(false);
+  }
+
+  private Optional<DrainingHttp11NioProtocol> protocol() {
+    if (context.getWebServer() instanceof TomcatWebServer tomcat
+        && tomcat.getTomcat().getConnector().getProtocolHandler()
+            instanceof DrainingHttp11NioProtocol draining) {
+      return Optional.of(draining);
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    return PHASE;
+  }
+}

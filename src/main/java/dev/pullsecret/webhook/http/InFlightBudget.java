@@ -1,0 +1,69 @@
+package dev.pullsecret.webhook.http;
+
+import dev.pullsecret.webhook.config.WebhookProperties;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.springframework.stereotype.Component;
+
+/**
+ * The heap set aside for reviews in flight, in bytes: what a body takes while it is read, then what
+ * answering it can take ({@link #answerCost}). Each review reserves before it allocates and gives
+ * back when answered; past the budget it waits a little, then is refused 503 with Retry-After. So
+ * the heap holds every review in flight by construction, however many clients send at once, and an
+ * overload is a clean refusal (the API server's failurePolicy applies to that one call) rather than
+ * an OutOfMemoryError that drops every review in flight and restarts the pod.
+ */
+@Component
+class InFlightBudget {
+
+  /**
+   * Answering a review within the pod limits ({@code BoundedBinding}: at most 256 containers per
+   * list): the decoded pod, the mutation and the answer, measured at under 4 MiB allocated for the
+   * largest (docs/failure-semantics.md). Reserved on top of the body-proportional part.
+   */
+  static final long ANSWER_OVERHEAD = 2L * 1024 * 1024;
+
+  /** The body's bytes, its decoded strings and their copies into the patch and the answer. */
+  static final int ANSWER_BODY_FACTOR = 3;
+
+  /** How long a review waits for room once its body is in: well within the API server's 5 s. */
+  static final Duration WAIT = Duration.ofSeconds(1);
+
+  private final Semaphore bytes;
+  private final long total;
+
+  InFlightBudget(WebhookProperties properties) {
+    this.total = properties.inFlightBudget().toBytes();
+    this.bytes = new Semaphore(Math.toIntExact(total), true);
+  }
+
+  /** What answering a review with a body of {@code bodyBytes} may take at most. */
+  static long answerCost(long bodyBytes) {
+    return ANSWER_OVERHEAD + ANSWER_BODY_FACTOR * bodyBytes;
+  }
+
+  /** Takes {@code n} bytes if they are free now. */
+  boolean tryTake(long n) {
+    return n <= total && bytes.tryAcquire(Math.toIntExact(n));
+  }
+
+  /** Takes {@code n} bytes, waiting up to {@link #WAIT} for them. */
+  boolean take(long n) throws InterruptedException {
+    return n <= total && bytes.tryAcquire(Math.toIntExact(n), WAIT.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  void give(long n) {
+    if (n > 0) {
+      bytes.release(Math.toIntExact(n));
+    }
+  }
+
+  long total() {
+    return total;
+  }
+
+  long free() {
+    return bytes.availablePermits();
+  }
+}

@@ -1,0 +1,101 @@
+package dev.pullsecret.webhook.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What a review's pod is bound into grows with the number of things the webhook reads, never with
+ * what a client packs around them (see {@link BoundedBinding} and {@link PodFields}).
+ */
+class BoundedBindingTest {
+
+  private final AdmissionReviewCodec codec = new AdmissionReviewCodec(4 * 1024 * 1024);
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {"containers", "initContainers", "ephemeralContainers", "imagePullSecrets"})
+  void aPodListIsRefusedAtItsElementPastTheLimitWithThePath(String list) {
+    String over = elements(list, BoundedBinding.MAX_LIST_ELEMENTS + 1);
+
+    assertThatThrownBy(() -> codec.decode(review("\"spec\":{" + over + "}")))
+        .isInstanceOf(MalformedReviewException.class)
+        .hasMessageContaining("more than 256 elements in a pod list (the webhook's limit)")
+        .hasMessageContaining("request.object.spec." + list + "[256]");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {"containers", "initContainers", "ephemeralContainers", "imagePullSecrets"})
+  void aPodListAtTheLimitIsRead(String list) {
+    String full = elements(list, BoundedBinding.MAX_LIST_ELEMENTS);
+
+    var pod = codec.decode(review("\"spec\":{" + full + "}")).object();
+
+    assertThat(pod.getSpec()).isNotNull();
+  }
+
+  @Test
+  void onlyTheFirstAnnotationsAndTheMirrorMarkerAreKept() {
+    var annotations = new StringBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      annotations.append("\"a").append(i).append("\":\"v\",");
+    }
+    annotations.append("\"").append(AdmissionHandler.MIRROR_POD_ANNOTATION).append("\":\"x\"");
+
+    var metadata =
+        codec
+            .decode(review("\"metadata\":{\"annotations\":{" + annotations + "}},\"spec\":{}"))
+            .object()
+            .getMetadata();
+
+    assertThat(metadata.getAnnotations())
+        .hasSize(BoundedBinding.MAX_ANNOTATIONS_KEPT + 1)
+        .containsKey(AdmissionHandler.MIRROR_POD_ANNOTATION);
+  }
+
+  @Test
+  void propertiesTheWebhookDoesNotReadAreNotKeptAnywhere() {
+    String extra = "\"x1\":{\"deep\":[1,2,3]},\"x2\":\"y\"";
+    String body =
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"
+            + "\"uid\":\"u\",\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\","
+            + extra
+            + "},\"resource\":{\"group\":\"\",\"version\":\"v1\",\"resource\":\"pods\","
+            + extra
+            + "},\"operation\":\"CREATE\",\"object\":{\"spec\":{\"imagePullSecrets\":[{\"name\":\"s\","
+            + extra
+            + "}],\"containers\":[{\"name\":\"c\",\"image\":\"i\","
+            + extra
+            + "}]}}}}";
+
+    AdmissionRequest request = codec.decode(body.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(request.kind().getAdditionalProperties()).isEmpty();
+    assertThat(request.resource().getAdditionalProperties()).isEmpty();
+    var spec = request.object().getSpec();
+    assertThat(spec.getImagePullSecrets().getFirst().getAdditionalProperties()).isEmpty();
+    assertThat(spec.getContainers().getFirst().getAdditionalProperties()).isEmpty();
+  }
+
+  private static String elements(String list, int n) {
+    var json = new StringBuilder("\"").append(list).append("\":[");
+    for (int i = 0; i < n; i++) {
+      json.append(i == 0 ? "" : ",").append("{\"name\":\"n").append(i).append("\"}");
+    }
+    return json.append(']').toString();
+  }
+
+  private static byte[] review(String pod) {
+    return ("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"
+            + "\"uid\":\"u\",\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"},"
+            + "\"operation\":\"CREATE\",\"namespace\":\"default\",\"object\":{"
+            + pod
+            + "}}}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+}
