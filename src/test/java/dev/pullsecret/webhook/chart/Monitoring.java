@@ -29,14 +29,12 @@ final class Monitoring {
   private Monitoring() {}
 
   /**
-   * Every alert on, with the namespaces left out of PullSecretWebhookNotCalled that the promtool
-   * tests in src/test/resources/alerts/ expect.
+   * Every alert on (those of secret delivery by default, as sync is on), with the namespaces left
+   * out of PullSecretWebhookNotCalled that the promtool tests in src/test/resources/alerts/ expect.
    */
   static Map<String, Object> allAlerts() {
     return Values.of(
         "prometheusRule.enabled",
-        true,
-        "prometheusRule.secretDelivery",
         true,
         "prometheusRule.runbookBaseUrl",
         RUNBOOK_BASE,

@@ -3,16 +3,28 @@ package dev.pullsecret.webhook.chart;
 import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
+import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,24 +34,36 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The alerts, the dashboard and the metrics reference of docs/operations.md name only series the
- * running webhook really exports, with labels it really sets: the real server answers a few reviews
- * (patched, not covered by a rule, refused), then its /actuator/prometheus is scraped and every
- * query of the rendered PrometheusRule and of the dashboard is checked against it.
+ * running webhook really exports, with labels it really sets: the real server, with secret delivery
+ * on against fabric8's mock API server (CRUD mode), leads the sync loop, copies a pull secret into
+ * a namespace, finds another's source missing and answers a few reviews (patched, not covered by a
+ * rule, refused, a pod whose delivered secret is missing); then its /actuator/prometheus is scraped
+ * and every query of the rendered PrometheusRule and of the dashboard is checked against it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "webhook.sync.enabled=true",
+      "webhook.sync.namespace=" + MonitoringQueriesTest.OWN
+    })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DirtiesContext
 class MonitoringQueriesTest {
+
+  static final String OWN = TestServerFiles.NAMESPACE;
 
   /** Labels Prometheus adds to every series of a target (a ServiceMonitor's target labels). */
   static final Set<String> TARGET_LABELS =
@@ -53,22 +77,56 @@ class MonitoringQueriesTest {
   static final Map<String, Set<String>> EXTERNAL = Map.of("kube_pod_created", Set.of("namespace"));
 
   /**
-   * Series of secret delivery, which is being built: the alerts behind
-   * prometheusRule.secretDelivery read them, unchecked until the webhook exports them. Remove them
-   * from here once delivery lands (this test then fails, to say so) and add them to the metrics
-   * reference of docs/operations.md.
+   * The families of secret delivery: the test fails unless the webhook it scrapes exports every one
+   * (so the checks below never pass for a server that runs with delivery off).
    */
-  static final Map<String, Set<String>> PENDING =
-      Map.of(
-          "pullsecret_secret_copies", Set.of("state"),
-          "pullsecret_secret_sync_errors_total", Set.of());
+  static final Set<String> DELIVERY =
+      Set.of(
+          "pullsecret_secret_copies",
+          "pullsecret_secret_sync_errors_total",
+          "pullsecret_secret_sync_seconds_bucket",
+          "pullsecret_secret_missing_at_admission_total",
+          "pullsecret_secret_source_problems");
 
   private static final TestServerFiles FILES = TestServerFiles.create("pullsecret-monitoring");
   private static final String CASES = "admission/cases/";
 
+  /** The cluster: the webhook's namespace with the source of dockerhub-creds, and team-a. */
+  private static final KubernetesMockServer API =
+      new KubernetesMockServer(
+          new Context(),
+          new MockWebServer(),
+          new HashMap<>(),
+          new KubernetesCrudDispatcher(),
+          false);
+
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     FILES.properties((name, value) -> registry.add(name, () -> value));
+    FILES.writeRules(resource("monitoring/rules.yaml"));
+    API.init();
+    try (KubernetesClient admin = API.createClient()) {
+      for (String namespace : List.of(OWN, "team-a")) {
+        admin
+            .namespaces()
+            .resource(
+                new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+            .create();
+      }
+      admin.secrets().inNamespace(OWN).resource(dockerHubSource()).create();
+      // fabric8 reads its configuration from system properties first.
+      System.setProperty("kubernetes.master", admin.getConfiguration().getMasterUrl());
+    }
+    System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+    System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+  }
+
+  @AfterAll
+  static void forgetTheCluster() {
+    System.clearProperty("kubernetes.master");
+    System.clearProperty("kubernetes.auth.tryKubeConfig");
+    System.clearProperty("kubernetes.auth.tryServiceAccount");
+    // The mock server stays up until the JVM exits: the context closes after this method.
   }
 
   @LocalServerPort int port;
@@ -78,6 +136,14 @@ class MonitoringQueriesTest {
 
   @BeforeAll
   void answerReviewsAndScrape() throws Exception {
+    // Leading and reconciled: team-a has its copy of dockerhub-creds, none of gar-creds.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                scrapeText().contains("pullsecret_secret_copies{state=\"synced\"} 1.0")
+                    && scrapeText().contains("pullsecret_secret_copies{state=\"missing\"} 1.0"));
+    post(resource(CASES + "team-pod-gets-secrets-of-every-registry-it-uses.review.json"));
     post(resource(CASES + "recorded-01-create-plain-pod.review.json"));
     post(resource(CASES + "mirrored-namespace-pins-mirrors-and-redecides-pull-policy.review.json"));
     post(resource(CASES + "namespace-without-rule-is-left-alone.review.json"));
@@ -112,10 +178,8 @@ class MonitoringQueriesTest {
   }
 
   @Test
-  void pendingSeriesAreNotExportedYet() {
-    assertThat(PENDING.keySet())
-        .as("exported now: remove from PENDING and add to docs/operations.md")
-        .noneMatch(scrape::exports);
+  void theScrapedWebhookDeliversSecrets() {
+    assertThat(DELIVERY).allMatch(scrape::exports, "exported");
   }
 
   /**
@@ -188,10 +252,8 @@ class MonitoringQueriesTest {
         labels = scrape.labels(metric);
       } else if (EXTERNAL.containsKey(metric)) {
         labels = EXTERNAL.get(metric);
-      } else if (PENDING.containsKey(metric)) {
-        labels = PENDING.get(metric);
       } else {
-        problems.add(where + metric + " is not exported, external or pending, in: " + query);
+        problems.add(where + metric + " is not exported or external, in: " + query);
         continue;
       }
       known.addAll(labels);
@@ -252,6 +314,23 @@ class MonitoringQueriesTest {
         TlsHttpConnection.open(FILES.sslContext(), TestServerFiles.SERVICE_HOST, port)) {
       return connection.post("/mutate", body);
     }
+  }
+
+  private static Secret dockerHubSource() {
+    String auth = base64("robot:v1");
+    String config = "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"" + auth + "\"}}}";
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withNamespace(OWN)
+        .withName("dockerhub-creds")
+        .endMetadata()
+        .withType("kubernetes.io/dockerconfigjson")
+        .withData(Map.of(".dockerconfigjson", base64(config)))
+        .build();
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private String scrapeText() throws Exception {

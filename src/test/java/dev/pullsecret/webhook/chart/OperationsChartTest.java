@@ -112,21 +112,63 @@ class OperationsChartTest {
           .contains("< 15 * 60");
     }
 
-    @Test
-    void secretDeliveryAlertsComeOnlyWithTheirValue() {
-      var withoutDelivery =
-          Monitoring.rules(
-              Monitoring.ruleSpec(HelmChart.render(Values.of("prometheusRule.enabled", true))));
+    /** The alerts of secret delivery: rendered when sync is on, unless the value says otherwise. */
+    static final List<String> DELIVERY_ALERTS =
+        List.of(
+            "PullSecretWebhookSecretCopiesInConflict",
+            "PullSecretWebhookSecretSourcesInvalid",
+            "PullSecretWebhookSecretSourceMissing",
+            "PullSecretWebhookSecretSyncErrors",
+            "PullSecretWebhookPodsAdmittedWithMissingSecret");
 
-      assertThat(withoutDelivery)
-          .extracting(rule -> rule.get("alert"))
+    @Test
+    void secretDeliveryAlertsFollowSyncByDefault() {
+      assertThat(alertNames(Values.of("prometheusRule.enabled", true)))
           .contains("PullSecretWebhookNotCalled")
-          .doesNotContain(
-              "PullSecretWebhookSecretCopiesInConflict", "PullSecretWebhookSecretSourcesInvalid");
-      assertThat(rules)
-          .extracting(rule -> rule.get("alert"))
-          .contains(
-              "PullSecretWebhookSecretCopiesInConflict", "PullSecretWebhookSecretSourcesInvalid");
+          .containsAll(DELIVERY_ALERTS);
+      assertThat(alertNames(Values.of("prometheusRule.enabled", true, "sync.enabled", false)))
+          .contains("PullSecretWebhookNotCalled")
+          .doesNotContainAnyElementsOf(DELIVERY_ALERTS);
+    }
+
+    @Test
+    void secretDeliveryValueOverridesSync() {
+      var forcedOn =
+          Values.of(
+              "prometheusRule.enabled",
+              true,
+              "prometheusRule.secretDelivery",
+              true,
+              "sync.enabled",
+              false);
+      var forcedOff =
+          Values.of("prometheusRule.enabled", true, "prometheusRule.secretDelivery", false);
+
+      assertThat(alertNames(forcedOn)).containsAll(DELIVERY_ALERTS);
+      assertThat(alertNames(forcedOff))
+          .contains("PullSecretWebhookNotCalled")
+          .doesNotContainAnyElementsOf(DELIVERY_ALERTS);
+    }
+
+    /**
+     * Only the Lease holder counts copies and write errors (the others report 0 or stale counts),
+     * so those are read with max across replicas, never summed, and never by namespace.
+     */
+    @Test
+    void secretDeliveryAlertsReadTheLeadersCountsWithMax() {
+      for (String alert : DELIVERY_ALERTS) {
+        String expr = expr(rules, alert);
+        assertThat(expr).as(alert).doesNotContain("namespace");
+        if (!alert.equals("PullSecretWebhookPodsAdmittedWithMissingSecret")) {
+          assertThat(expr).as(alert).startsWith("max by (job) (").doesNotContain("sum(", "sum by");
+        }
+      }
+    }
+
+    private List<Object> alertNames(Map<String, Object> values) {
+      return Monitoring.rules(Monitoring.ruleSpec(HelmChart.render(values))).stream()
+          .map(rule -> rule.get("alert"))
+          .toList();
     }
 
     @Test
@@ -189,7 +231,7 @@ class OperationsChartTest {
     }
 
     @Test
-    void panelsCoverAdmissionsLatencyRefusalsReloadsCertificateAndMemory() {
+    void panelsCoverAdmissionsLatencyRefusalsReloadsCertificateMemoryAndDelivery() {
       String queries = String.join("\n", Monitoring.dashboardQueries(Monitoring.dashboard()));
 
       assertThat(queries)
@@ -201,7 +243,12 @@ class OperationsChartTest {
               "pullsecret_rules_reloads_total",
               "pullsecret_tls_reloads_total",
               "pullsecret_tls_certificate_expiry_seconds",
-              "jvm_memory_used_bytes");
+              "jvm_memory_used_bytes",
+              "max by (state) (pullsecret_secret_copies",
+              "pullsecret_secret_sync_seconds_bucket",
+              "pullsecret_secret_sync_errors_total",
+              "pullsecret_secret_missing_at_admission_total",
+              "max(pullsecret_secret_source_problems");
     }
 
     @Test
@@ -355,6 +402,8 @@ class OperationsChartTest {
       assertThatThrownBy(
               () -> HelmChart.render(Values.of("grafanaDashboard.namespace", "Monitoring")))
           .hasMessageContaining("namespace");
+      assertThatThrownBy(() -> HelmChart.render(Values.of("prometheusRule.secretDelivery", "auto")))
+          .hasMessageContaining("secretDelivery");
     }
   }
 
