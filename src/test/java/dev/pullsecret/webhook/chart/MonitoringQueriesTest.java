@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import static org.awaitility.Awaitility.await;
 
+import dev.pullsecret.webhook.testing.Management;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -15,10 +16,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -141,14 +138,16 @@ class MonitoringQueriesTest {
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                scrapeText().contains("pullsecret_secret_copies{state=\"synced\"} 1.0")
-                    && scrapeText().contains("pullsecret_secret_copies{state=\"missing\"} 1.0"));
+                Management.scrape(managementPort)
+                        .contains("pullsecret_secret_copies{state=\"synced\"} 1.0")
+                    && Management.scrape(managementPort)
+                        .contains("pullsecret_secret_copies{state=\"missing\"} 1.0"));
     post(resource(CASES + "team-pod-gets-secrets-of-every-registry-it-uses.review.json"));
     post(resource(CASES + "recorded-01-create-plain-pod.review.json"));
     post(resource(CASES + "mirrored-namespace-pins-mirrors-and-redecides-pull-policy.review.json"));
     post(resource(CASES + "namespace-without-rule-is-left-alone.review.json"));
     assertThat(post("{}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(400);
-    scrape = Scrape.read(scrapeText());
+    scrape = Scrape.read(Management.scrape(managementPort));
   }
 
   @Test
@@ -331,17 +330,5 @@ class MonitoringQueriesTest {
 
   private static String base64(String text) {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private String scrapeText() throws Exception {
-    try (var client = HttpClient.newHttpClient()) {
-      return client
-          .send(
-              HttpRequest.newBuilder(
-                      URI.create("http://localhost:" + managementPort + "/actuator/prometheus"))
-                  .build(),
-              BodyHandlers.ofString())
-          .body();
-    }
   }
 }
