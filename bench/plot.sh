@@ -22,10 +22,10 @@ for size in $sizes; do
 done
 n=$(echo "$sizes" | wc -w)
 {
-  echo "set terminal pngcairo size 900,$((360 * n)) font ',10'"
+  echo "set terminal pngcairo size 1100,$((360 * n)) font ',10'"
   echo "set output '$out'"
   echo "set multiplot layout $n,1"
-  echo "set logscale y; set grid; set key top left; set xlabel 'answered reviews/s'; set ylabel 'latency ms (log)'"
+  echo "set logscale xy; set grid; set key outside right top; set xlabel 'answered reviews/s'; set ylabel 'latency ms (log)'"
   for size in $sizes; do
     echo "set title '$size pod: latency percentiles against load (solid: /mutate, dashed: /noop floor)'"
     plot="plot"
