@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -179,10 +180,7 @@ class WebhookServerTest {
 
     @Test
     void refusesMalformedJsonWith400AndAReason() throws Exception {
-      HttpResponse<byte[]> response = post("{\"kind\": ".getBytes(), "application/json");
-
-      assertThat(response.statusCode()).isEqualTo(400);
-      assertThat(new String(response.body(), StandardCharsets.UTF_8))
+      assertRefusedWith400("{\"kind\": ")
           .contains("not a JSON AdmissionReview")
           .doesNotContain("Exception");
     }
@@ -192,10 +190,7 @@ class WebhookServerTest {
       String body =
           "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}}";
 
-      HttpResponse<byte[]> response = post(body.getBytes(), "application/json");
-
-      assertThat(response.statusCode()).isEqualTo(400);
-      assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("request.uid");
+      assertRefusedWith400(body).contains("request.uid");
     }
 
     @Test
@@ -203,11 +198,7 @@ class WebhookServerTest {
       String body =
           "{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"x\"}}";
 
-      HttpResponse<byte[]> response = post(body.getBytes(), "application/json");
-
-      assertThat(response.statusCode()).isEqualTo(400);
-      assertThat(new String(response.body(), StandardCharsets.UTF_8))
-          .contains("admissionReviewVersions");
+      assertRefusedWith400(body).contains("admissionReviewVersions");
     }
 
     @Test
@@ -382,6 +373,13 @@ class WebhookServerTest {
 
   private String metricsText() throws Exception {
     return management("/actuator/prometheus").body();
+  }
+
+  /** Posts {@code body} as JSON, asserts a 400 and returns the assertion on its reason. */
+  private AbstractStringAssert<?> assertRefusedWith400(String body) throws Exception {
+    HttpResponse<byte[]> response = post(body.getBytes(), "application/json");
+    assertThat(response.statusCode()).isEqualTo(400);
+    return assertThat(new String(response.body(), StandardCharsets.UTF_8));
   }
 
   private HttpResponse<byte[]> post(byte[] body, String contentType) throws Exception {
