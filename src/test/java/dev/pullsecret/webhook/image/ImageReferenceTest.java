@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.image;
 
 import static dev.pullsecret.webhook.image.SyntaxAssertions.assertInvalid;
 import static dev.pullsecret.webhook.image.SyntaxAssertions.assertRejected;
+import static dev.pullsecret.webhook.image.SyntaxAssertions.assertRejectsNullAsEmpty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -69,9 +70,8 @@ class ImageReferenceTest {
 
   @Test
   void nullIsRejectedAsEmpty() {
-    assertInvalid(() -> ImageReference.parse(null))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("invalid image reference null: reference is empty");
+    assertRejectsNullAsEmpty(
+        () -> ImageReference.parse(null), "invalid image reference null: reference is empty");
   }
 
   @ParameterizedTest(name = "{0}")

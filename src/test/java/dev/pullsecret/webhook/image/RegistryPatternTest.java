@@ -1,7 +1,7 @@
 package dev.pullsecret.webhook.image;
 
-import static dev.pullsecret.webhook.image.SyntaxAssertions.assertInvalid;
 import static dev.pullsecret.webhook.image.SyntaxAssertions.assertRejected;
+import static dev.pullsecret.webhook.image.SyntaxAssertions.assertRejectsNullAsEmpty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,9 +39,8 @@ class RegistryPatternTest {
 
   @Test
   void nullIsRejectedAsEmpty() {
-    assertInvalid(() -> RegistryPattern.parse(null))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("invalid registry pattern null: pattern is empty");
+    assertRejectsNullAsEmpty(
+        () -> RegistryPattern.parse(null), "invalid registry pattern null: pattern is empty");
   }
 
   @ParameterizedTest(name = "{0}")

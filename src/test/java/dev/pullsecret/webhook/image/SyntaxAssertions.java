@@ -30,4 +30,9 @@ final class SyntaxAssertions {
         .hasMessageStartingWith("invalid " + what + " \"")
         .hasMessageContaining(error);
   }
+
+  /** Asserts that {@code parse} refuses null as empty, an IllegalArgumentException too. */
+  static void assertRejectsNullAsEmpty(ThrowingCallable parse, String message) {
+    assertInvalid(parse).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+  }
 }
