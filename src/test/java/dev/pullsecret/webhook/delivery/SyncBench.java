@@ -51,11 +51,8 @@ class SyncBench {
               .until(() -> arrived.containsKey(ns));
           latencies.add(arrived.get(ns) - created);
         }
-        latencies.sort(Long::compare);
-        print(
-            "namespace created -> copy present (200 namespaces, one at a time): p50 %.1f ms, p95 %.1f"
-                + " ms, max %.1f ms",
-            ms(latencies.get(99)), ms(latencies.get(189)), ms(latencies.getLast()));
+        printPercentiles(
+            "namespace created -> copy present (200 namespaces, one at a time)", latencies);
       }
     }
   }
@@ -152,11 +149,8 @@ class SyncBench {
               .until(() -> reloader.store().get().generation() > generation);
           latencies.add(System.nanoTime() - edited);
         }
-        latencies.sort(Long::compare);
-        print(
-            "rules ConfigMap edit -> rules in force through the API (50 edits): p50 %.1f ms, p95 %.1f"
-                + " ms, max %.1f ms",
-            ms(latencies.get(24)), ms(latencies.get(47)), ms(latencies.getLast()));
+        printPercentiles(
+            "rules ConfigMap edit -> rules in force through the API (50 edits)", latencies);
       }
     }
   }
@@ -210,6 +204,19 @@ class SyncBench {
       System.gc();
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** Prints {@code what: p50 …, p95 …, max …} (nearest rank, in ms) of {@code latencies}. */
+  private static void printPercentiles(String what, List<Long> latencies) {
+    List<Long> sorted = latencies.stream().sorted().toList();
+    print(
+        "%s: p50 %.1f ms, p95 %.1f ms, max %.1f ms",
+        what, ms(percentile(sorted, 50)), ms(percentile(sorted, 95)), ms(sorted.getLast()));
+  }
+
+  /** The nearest-rank {@code p}th percentile of {@code sorted}. */
+  private static long percentile(List<Long> sorted, int p) {
+    return sorted.get((int) Math.ceil(sorted.size() * p / 100.0) - 1);
   }
 
   private static double ms(long nanos) {
