@@ -141,9 +141,7 @@ class WebhookServerTest {
     @Test
     void returnsThePatchOnDryRunToo() throws Exception {
       HttpResponse<byte[]> response =
-          post(
-              resource("admission/cases/recorded-03-create-dry-run.review.json"),
-              "application/json");
+          postCase("admission/cases/recorded-03-create-dry-run.review.json");
 
       assertThat(json(response.body()).at("/response/patchType").asString()).isEqualTo("JSONPatch");
     }
@@ -164,9 +162,7 @@ class WebhookServerTest {
     @Test
     void answersOtherKindsWithAWarning() throws Exception {
       HttpResponse<byte[]> response =
-          post(
-              resource("admission/cases/other-kind-is-ignored-with-a-warning.review.json"),
-              "application/json");
+          postCase("admission/cases/other-kind-is-ignored-with-a-warning.review.json");
 
       JsonNode answer = json(response.body());
       assertThat(answer.at("/response/allowed").asBoolean()).isTrue();
@@ -300,7 +296,7 @@ class WebhookServerTest {
 
     @Test
     void exportsAdmissionMetricsForPrometheus() throws Exception {
-      post(resource(RECORDED), "application/json");
+      postCase(RECORDED);
 
       HttpResponse<String> response = management("/actuator/prometheus");
 
@@ -380,6 +376,11 @@ class WebhookServerTest {
     HttpResponse<byte[]> response = post(body.getBytes(), "application/json");
     assertThat(response.statusCode()).isEqualTo(400);
     return assertThat(new String(response.body(), StandardCharsets.UTF_8));
+  }
+
+  /** Posts the review of {@code resource} (a test resource) as JSON. */
+  private HttpResponse<byte[]> postCase(String resource) throws Exception {
+    return post(resource(resource), "application/json");
   }
 
   private HttpResponse<byte[]> post(byte[] body, String contentType) throws Exception {
