@@ -18,19 +18,45 @@ public final class CpuTimeProbe {
   private CpuTimeProbe() {}
 
   public static void main(String[] args) throws Exception {
-    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-    System.out.printf("%-26s %-8s %12s %12s%n", "benchmark", "pod", "cpu us/op", "B/op");
+    forEachPod(
+        args,
+        3,
+        26,
+        (pod, probe) -> {
+          var b = new AdmissionBenchmark();
+          b.pod = pod;
+          b.setUp();
+          probe.probe("core", b::core);
+          probe.probe("decode", b::decode);
+          probe.probe("decide", b::decide);
+          probe.probe("encode", b::encode);
+          probe.probe("decodeWholePod", b::decodeWholePod);
+          probe.probe("fabric8PolymorphicDecode", b::fabric8PolymorphicDecode);
+          probe.probe("floorTokenize", b::floorTokenize);
+        });
+  }
+
+  /** What a probe runs for one pod size: sets its benchmark up and probes its operations. */
+  public interface PodProbes {
+    void run(String pod, Probe probe) throws Exception;
+  }
+
+  /** Probes one operation for the current pod size (see {@link #probe}). */
+  public interface Probe {
+    void probe(String name, Supplier<?> op);
+  }
+
+  /**
+   * Prints the table header, then runs {@code probes} for each pod size (small, typical, large);
+   * {@code args[0]} is the seconds per round, else {@code defaultSeconds}.
+   */
+  public static void forEachPod(String[] args, int defaultSeconds, int nameWidth, PodProbes probes)
+      throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : defaultSeconds;
+    System.out.printf(
+        "%-" + nameWidth + "s %-8s %12s %12s%n", "benchmark", "pod", "cpu us/op", "B/op");
     for (String pod : new String[] {"small", "typical", "large"}) {
-      var b = new AdmissionBenchmark();
-      b.pod = pod;
-      b.setUp();
-      probe(26, "core", pod, b::core, seconds);
-      probe(26, "decode", pod, b::decode, seconds);
-      probe(26, "decide", pod, b::decide, seconds);
-      probe(26, "encode", pod, b::encode, seconds);
-      probe(26, "decodeWholePod", pod, b::decodeWholePod, seconds);
-      probe(26, "fabric8PolymorphicDecode", pod, b::fabric8PolymorphicDecode, seconds);
-      probe(26, "floorTokenize", pod, b::floorTokenize, seconds);
+      probes.run(pod, (name, op) -> probe(nameWidth, name, pod, op, seconds));
     }
   }
 
@@ -39,9 +65,9 @@ public final class CpuTimeProbe {
   /**
    * Warms {@code op} up, then times it for five rounds in this thread's CPU time and prints the
    * best round (the least disturbed by neighbours) with the bytes it allocates per call; the
-   * harness of every CPU-time probe (see also DigestCpuProbe).
+   * harness of every CPU-time probe (see {@link #forEachPod}).
    */
-  public static void probe(int nameWidth, String name, String pod, Supplier<?> op, int seconds) {
+  private static void probe(int nameWidth, String name, String pod, Supplier<?> op, int seconds) {
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().threadId();
     // Warm-up: long enough for C2 to compile the path.
