@@ -25,17 +25,17 @@ final class ImageRewriter implements MutationStep {
     if (options.isNone()) {
       return StepResult.NONE;
     }
-    List<Change> changes = new ArrayList<>();
     // Replicas and sidecars repeat images: rewrite each distinct image once per pass.
     Map<ImageReference, Rewrite> rewrites = new HashMap<>();
-    for (PodView.ContainerImage c : pod.rewritableContainers()) {
-      Rewrite rewrite = rewrites.computeIfAbsent(c.image(), image -> rewrite(image, options));
-      if (!rewrite.why().isEmpty()) {
-        changes.add(
-            new ImageRewritten(c.container(), c.container().image(), rewrite.to(), rewrite.why()));
-      }
-    }
-    return StepResult.of(changes);
+    return pod.changeEachRewritable(
+        c -> {
+          Rewrite rewrite = rewrites.computeIfAbsent(c.image(), image -> rewrite(image, options));
+          return rewrite.why().isEmpty()
+              ? Optional.empty()
+              : Optional.of(
+                  new ImageRewritten(
+                      c.container(), c.container().image(), rewrite.to(), rewrite.why()));
+        });
   }
 
   /** What the options make of one image: {@code why} is empty when they leave it as it is. */

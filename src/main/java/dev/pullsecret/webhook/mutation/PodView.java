@@ -1,8 +1,11 @@
 package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.image.ImageReference;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** The pod as the earlier steps of a pass left it: what a {@link MutationStep} reads. */
 interface PodView {
@@ -15,6 +18,18 @@ interface PodView {
   /** The containers the scope allows a step to change (see {@link MutationScope}). */
   default List<ContainerImage> rewritableContainers() {
     return containers().stream().filter(ContainerImage::rewritable).toList();
+  }
+
+  /**
+   * A step's result when it makes at most one change to each {@link #rewritableContainers()
+   * rewritable container}: what {@code change} makes of each, in container order, no warnings.
+   */
+  default StepResult changeEachRewritable(Function<ContainerImage, Optional<Change>> change) {
+    List<Change> changes = new ArrayList<>();
+    for (ContainerImage c : rewritableContainers()) {
+      change.apply(c).ifPresent(changes::add);
+    }
+    return StepResult.of(changes);
   }
 
   /** Names of the pull secrets the pod has, those added by earlier steps included. */

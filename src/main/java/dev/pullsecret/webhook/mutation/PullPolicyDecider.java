@@ -4,8 +4,7 @@ import dev.pullsecret.webhook.mutation.Change.PullPolicySet;
 import dev.pullsecret.webhook.rules.ImageOptions;
 import dev.pullsecret.webhook.rules.ImageOptions.PullPolicyOverride;
 import dev.pullsecret.webhook.rules.NamespaceRule;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 
 /**
  * Decides each container's {@code imagePullPolicy} for the image the earlier steps left it with.
@@ -26,15 +25,14 @@ final class PullPolicyDecider implements MutationStep {
     if (options.isNone()) {
       return StepResult.NONE;
     }
-    List<Change> changes = new ArrayList<>();
-    for (PodView.ContainerImage c : pod.rewritableContainers()) {
-      String current = c.pullPolicy();
-      String wanted = wanted(c, options);
-      if (wanted != null && !wanted.equals(current)) {
-        changes.add(new PullPolicySet(c.container(), current, wanted));
-      }
-    }
-    return StepResult.of(changes);
+    return pod.changeEachRewritable(
+        c -> {
+          String current = c.pullPolicy();
+          String wanted = wanted(c, options);
+          return wanted != null && !wanted.equals(current)
+              ? Optional.of(new PullPolicySet(c.container(), current, wanted))
+              : Optional.empty();
+        });
   }
 
   private static String wanted(PodView.ContainerImage c, ImageOptions options) {

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -26,6 +27,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.cfg.MapperConfig;
+import tools.jackson.databind.cfg.MutableCoercionConfig;
 import tools.jackson.databind.introspect.Annotated;
 import tools.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,21 +58,14 @@ final class KubeObjects {
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .withCoercionConfig(
               LogicalType.Integer,
-              c ->
-                  c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                      .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+              refuse(
+                  CoercionInputShape.String, CoercionInputShape.Float, CoercionInputShape.Boolean))
           .withCoercionConfig(
-              LogicalType.Boolean,
-              c ->
-                  c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-                      .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
+              LogicalType.Boolean, refuse(CoercionInputShape.String, CoercionInputShape.Integer))
           .withCoercionConfig(
               LogicalType.Textual,
-              c ->
-                  c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                      .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+              refuse(
+                  CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean))
           .build();
 
   /** Custom resources have no fabric8 model here; they are read as generic resources. */
@@ -126,5 +121,14 @@ final class KubeObjects {
       return LENIENT.convertValue(document, GenericKubernetesResource.class);
     }
     throw new IllegalArgumentException("the chart renders an unexpected kind " + type);
+  }
+
+  /** A coercion config that fails on input of any of {@code shapes} instead of converting it. */
+  private static Consumer<MutableCoercionConfig> refuse(CoercionInputShape... shapes) {
+    return config -> {
+      for (CoercionInputShape shape : shapes) {
+        config.setCoercion(shape, CoercionAction.Fail);
+      }
+    };
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 import static org.awaitility.Awaitility.await;
 
+import dev.pullsecret.webhook.testing.CrudApiServers;
 import dev.pullsecret.webhook.testing.Management;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
@@ -12,16 +13,12 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,13 +86,7 @@ class MonitoringQueriesTest {
   private static final String CASES = "admission/cases/";
 
   /** The cluster: the webhook's namespace with the source of dockerhub-creds, and team-a. */
-  private static final KubernetesMockServer API =
-      new KubernetesMockServer(
-          new Context(),
-          new MockWebServer(),
-          new HashMap<>(),
-          new KubernetesCrudDispatcher(),
-          false);
+  private static final KubernetesMockServer API = CrudApiServers.create();
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
@@ -222,22 +213,21 @@ class MonitoringQueriesTest {
   /** The check itself: a misspelt series or label, or a grouping by namespace, is reported. */
   @Test
   void aQueryNamingWhatIsNotExportedIsReported() {
-    assertThat(problems("", "sum(rate(pullsecret_admisions_total[5m]))"))
-        .singleElement(STRING)
-        .contains("pullsecret_admisions_total is not exported");
-    assertThat(problems("", "max(pullsecret_rules_info{versoin=\"1\"})"))
-        .singleElement(STRING)
-        .contains("has no label versoin");
-    assertThat(problems("", "sum by (rule) (pullsecret_rules_generation)"))
-        .singleElement(STRING)
-        .contains("grouped by rule");
-    assertThat(problems("", "sum by (namespace) (rate(pullsecret_admissions_total[5m]))"))
-        .singleElement(STRING)
-        .contains("grouped by namespace");
+    assertSingleProblem(
+        "sum(rate(pullsecret_admisions_total[5m]))", "pullsecret_admisions_total is not exported");
+    assertSingleProblem("max(pullsecret_rules_info{versoin=\"1\"})", "has no label versoin");
+    assertSingleProblem("sum by (rule) (pullsecret_rules_generation)", "grouped by rule");
+    assertSingleProblem(
+        "sum by (namespace) (rate(pullsecret_admissions_total[5m]))", "grouped by namespace");
     // Also "has no label namespace": the webhook's series have none (label values come from the
     // configuration only).
     assertThat(problems("", "pullsecret_admissions_total{namespace=\"x\"}"))
         .anySatisfy(problem -> assertThat(problem).contains("read by namespace"));
+  }
+
+  /** Asserts that {@code query} has one problem, which says {@code saying}. */
+  private void assertSingleProblem(String query, String saying) {
+    assertThat(problems("", query)).singleElement(STRING).contains(saying);
   }
 
   private List<String> problems(String where, String query) {

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.delivery;
 
 import static dev.pullsecret.webhook.delivery.SyncFixture.OWN;
+import static dev.pullsecret.webhook.delivery.SyncFixture.PULL;
 import static dev.pullsecret.webhook.delivery.SyncFixture.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 import dev.pullsecret.webhook.delivery.SyncFixture.Replica;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,20 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The sync loop against fabric8's mock API server in CRUD mode (stateful, with watches). */
 class SecretSyncTest {
 
-  static final String PULL = "kubernetes.io/dockerconfigjson";
-
   @TempDir Path dir;
-  SyncFixture cluster;
+  @AutoClose SyncFixture cluster;
 
   @BeforeEach
   void startCluster() {
-    cluster = new SyncFixture(dir);
-    cluster.createSource(OWN, "dockerhub-creds", PULL, "v1");
-  }
-
-  @AfterEach
-  void stopCluster() throws Exception {
-    cluster.close();
+    cluster = SyncFixture.withSource(dir);
   }
 
   private Replica leader() {

@@ -4,11 +4,15 @@ import static dev.pullsecret.webhook.delivery.SyncFixture.OWN;
 import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.delivery.SyncFixture.Replica;
+import dev.pullsecret.webhook.testing.Reviews;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,14 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledIfSystemProperty(named = "bench.sync", matches = "true")
 class SyncBench {
 
-  static final String PULL = "kubernetes.io/dockerconfigjson";
-
   @TempDir Path dir;
 
   @Test
   void namespaceCreationToCopyPresent() throws Exception {
-    try (var cluster = new SyncFixture(dir)) {
-      cluster.createSource(OWN, "dockerhub-creds", PULL, "v1");
+    try (var cluster = SyncFixture.withSource(dir)) {
       Replica replica = cluster.start("bench");
       await().until(replica::isLeader);
       Map<String, Long> arrived = new ConcurrentHashMap<>();
@@ -50,19 +51,15 @@ class SyncBench {
               .until(() -> arrived.containsKey(ns));
           latencies.add(arrived.get(ns) - created);
         }
-        latencies.sort(Long::compare);
-        print(
-            "namespace created -> copy present (200 namespaces, one at a time): p50 %.1f ms, p95 %.1f"
-                + " ms, max %.1f ms",
-            ms(latencies.get(99)), ms(latencies.get(189)), ms(latencies.getLast()));
+        printPercentiles(
+            "namespace created -> copy present (200 namespaces, one at a time)", latencies);
       }
     }
   }
 
   @Test
   void fullSyncOfAThousandNamespaces() throws Exception {
-    try (var cluster = new SyncFixture(dir)) {
-      cluster.createSource(OWN, "dockerhub-creds", PULL, "v1");
+    try (var cluster = SyncFixture.withSource(dir)) {
       for (int i = 0; i < 1_000; i++) {
         cluster.createNamespace("team-" + i);
       }
@@ -90,8 +87,7 @@ class SyncBench {
 
   @Test
   void heapWithTwoThousandNamespaces() throws Exception {
-    try (var cluster = new SyncFixture(dir)) {
-      cluster.createSource(OWN, "dockerhub-creds", PULL, "v1");
+    try (var cluster = SyncFixture.withSource(dir)) {
       for (int i = 0; i < 2_000; i++) {
         cluster.createNamespace("team-" + i);
       }
@@ -132,23 +128,8 @@ class SyncBench {
     try (var server = new FaultyApiServer();
         var client = server.newClient()) {
       Path file = dir.resolve("rules.yaml");
-      String rules =
-          new String(
-              dev.pullsecret.webhook.testing.Reviews.resource("delivery/rules.yaml"),
-              java.nio.charset.StandardCharsets.UTF_8);
-      java.nio.file.Files.writeString(file, rules);
-      var reloader =
-          dev.pullsecret.webhook.rules.RulesReloader.start(
-              new dev.pullsecret.webhook.rules.RulesFile(file),
-              Duration.ofHours(1),
-              new dev.pullsecret.webhook.rules.RulesReloader.Listener() {
-                @Override
-                public void loaded(dev.pullsecret.webhook.rules.LoadedRules loaded) {}
-
-                @Override
-                public void refused(dev.pullsecret.webhook.rules.InvalidRulesException error) {}
-              },
-              java.time.Clock.systemUTC());
+      String rules = writeRules(file);
+      var reloader = SyncFixture.reloader(file, Duration.ofHours(1));
       client.configMaps().inNamespace(OWN).resource(configMap(rules)).create();
       try (reloader;
           var watch =
@@ -168,11 +149,8 @@ class SyncBench {
               .until(() -> reloader.store().get().generation() > generation);
           latencies.add(System.nanoTime() - edited);
         }
-        latencies.sort(Long::compare);
-        print(
-            "rules ConfigMap edit -> rules in force through the API (50 edits): p50 %.1f ms, p95 %.1f"
-                + " ms, max %.1f ms",
-            ms(latencies.get(24)), ms(latencies.get(47)), ms(latencies.getLast()));
+        printPercentiles(
+            "rules ConfigMap edit -> rules in force through the API (50 edits)", latencies);
       }
     }
   }
@@ -181,28 +159,13 @@ class SyncBench {
   @Test
   void rulesFileEditToRulesInForce() throws Exception {
     Path file = dir.resolve("rules.yaml");
-    String rules =
-        new String(
-            dev.pullsecret.webhook.testing.Reviews.resource("delivery/rules.yaml"),
-            java.nio.charset.StandardCharsets.UTF_8);
-    java.nio.file.Files.writeString(file, rules);
-    try (var reloader =
-        dev.pullsecret.webhook.rules.RulesReloader.start(
-            new dev.pullsecret.webhook.rules.RulesFile(file),
-            Duration.ofSeconds(2),
-            new dev.pullsecret.webhook.rules.RulesReloader.Listener() {
-              @Override
-              public void loaded(dev.pullsecret.webhook.rules.LoadedRules loaded) {}
-
-              @Override
-              public void refused(dev.pullsecret.webhook.rules.InvalidRulesException error) {}
-            },
-            java.time.Clock.systemUTC())) {
+    String rules = writeRules(file);
+    try (var reloader = SyncFixture.reloader(file, Duration.ofSeconds(2))) {
       List<Long> latencies = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         long generation = reloader.store().get().generation();
         long edited = System.nanoTime();
-        java.nio.file.Files.writeString(file, rules + "\n# edit " + i + "\n");
+        Files.writeString(file, rules + "\n# edit " + i + "\n");
         await()
             .atMost(Duration.ofSeconds(5))
             .pollInterval(Duration.ofMillis(5))
@@ -217,6 +180,13 @@ class SyncBench {
               + " %.0f ms (plus the kubelet's ConfigMap volume sync before it: 60-90 s)",
           ms(latencies.get(4)), ms(latencies.getLast()));
     }
+  }
+
+  /** Writes the delivery test rules to {@code file}; returns them. */
+  private static String writeRules(Path file) throws IOException {
+    String rules = new String(Reviews.resource("delivery/rules.yaml"), StandardCharsets.UTF_8);
+    Files.writeString(file, rules);
+    return rules;
   }
 
   private static io.fabric8.kubernetes.api.model.ConfigMap configMap(String rules) {
@@ -234,6 +204,19 @@ class SyncBench {
       System.gc();
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** Prints {@code what: p50 …, p95 …, max …} (nearest rank, in ms) of {@code latencies}. */
+  private static void printPercentiles(String what, List<Long> latencies) {
+    List<Long> sorted = latencies.stream().sorted().toList();
+    print(
+        "%s: p50 %.1f ms, p95 %.1f ms, max %.1f ms",
+        what, ms(percentile(sorted, 50)), ms(percentile(sorted, 95)), ms(sorted.getLast()));
+  }
+
+  /** The nearest-rank {@code p}th percentile of {@code sorted}. */
+  private static long percentile(List<Long> sorted, int p) {
+    return sorted.get((int) Math.ceil(sorted.size() * p / 100.0) - 1);
   }
 
   private static double ms(long nanos) {

@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,21 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SyncFaultsTest {
 
-  static final String PULL = "kubernetes.io/dockerconfigjson";
-
   @TempDir Path dir;
-  SyncFixture cluster;
+  @AutoClose SyncFixture cluster;
 
   @BeforeEach
   void startCluster() {
-    cluster = new SyncFixture(dir);
-    cluster.createSource(OWN, "dockerhub-creds", PULL, "v1");
+    cluster = SyncFixture.withSource(dir);
     cluster.createNamespace("team-a");
-  }
-
-  @AfterEach
-  void stopCluster() throws Exception {
-    cluster.close();
   }
 
   @Test

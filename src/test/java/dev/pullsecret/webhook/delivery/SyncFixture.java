@@ -30,6 +30,7 @@ import java.util.function.UnaryOperator;
 final class SyncFixture implements AutoCloseable {
 
   static final String OWN = "pullsecret-webhook";
+  static final String PULL = "kubernetes.io/dockerconfigjson";
 
   final FaultyApiServer server = new FaultyApiServer();
   final KubernetesClient admin = server.newClient();
@@ -53,6 +54,13 @@ final class SyncFixture implements AutoCloseable {
     admin.namespaces().resource(namespace(OWN)).create();
   }
 
+  /** A fake cluster whose own namespace holds the source {@code dockerhub-creds} ("v1"). */
+  static SyncFixture withSource(Path dir) {
+    var cluster = new SyncFixture(dir);
+    cluster.createSource(OWN, "dockerhub-creds", PULL, "v1");
+    return cluster;
+  }
+
   void useRules(String fixture) {
     try {
       Files.write(rulesFile, resource(fixture));
@@ -68,18 +76,7 @@ final class SyncFixture implements AutoCloseable {
   Replica start(
       String identity, java.util.function.Function<KubernetesClient, SecretWrites> writes) {
     KubernetesClient client = server.newClient();
-    var reloader =
-        RulesReloader.start(
-            new RulesFile(rulesFile),
-            Duration.ofHours(1),
-            new RulesReloader.Listener() {
-              @Override
-              public void loaded(LoadedRules rules) {}
-
-              @Override
-              public void refused(InvalidRulesException error) {}
-            },
-            Clock.systemUTC());
+    var reloader = reloader(rulesFile, Duration.ofHours(1));
     var registry = new SimpleMeterRegistry();
     var assembly =
         SyncAssembly.build(
@@ -96,6 +93,21 @@ final class SyncFixture implements AutoCloseable {
     closing.add(reloader);
     closing.add(assembly.sync());
     return new Replica(assembly, registry, reloader);
+  }
+
+  /** A reloader of {@code file} that polls every {@code poll} and listens to nothing. */
+  static RulesReloader reloader(Path file, Duration poll) {
+    return RulesReloader.start(
+        new RulesFile(file),
+        poll,
+        new RulesReloader.Listener() {
+          @Override
+          public void loaded(LoadedRules rules) {}
+
+          @Override
+          public void refused(InvalidRulesException error) {}
+        },
+        Clock.systemUTC());
   }
 
   static SyncProperties settings() {

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 class WorkQueueTest {
@@ -20,11 +21,10 @@ class WorkQueueTest {
     var gate = new CountDownLatch(1);
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     try (var queue =
-        new WorkQueue<String>(
-            "test",
+        queue(
             1,
-            Duration.ofMillis(1),
-            Duration.ofMillis(10),
+            1,
+            10,
             key -> {
               pass(gate);
               runs.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
@@ -48,11 +48,10 @@ class WorkQueueTest {
     var overlaps = new AtomicInteger();
     var runs = new AtomicInteger();
     try (var queue =
-        new WorkQueue<String>(
-            "test",
+        queue(
             4,
-            Duration.ofMillis(1),
-            Duration.ofMillis(10),
+            1,
+            10,
             key -> {
               if (inside.incrementAndGet() > 1) {
                 overlaps.incrementAndGet();
@@ -74,11 +73,10 @@ class WorkQueueTest {
   void retriesAFailingKeyWithGrowingDelaysUpToTheCap() {
     List<Long> times = new CopyOnWriteArrayList<>();
     try (var queue =
-        new WorkQueue<String>(
-            "test",
+        queue(
             1,
-            Duration.ofMillis(10),
-            Duration.ofMillis(40),
+            10,
+            40,
             key -> {
               times.add(System.nanoTime());
               return times.size() >= 6;
@@ -102,11 +100,10 @@ class WorkQueueTest {
   void retriesAKeyWhoseHandlerThrows() {
     var runs = new AtomicInteger();
     try (var queue =
-        new WorkQueue<String>(
-            "test",
+        queue(
             1,
-            Duration.ofMillis(1),
-            Duration.ofMillis(5),
+            1,
+            5,
             key -> {
               if (runs.incrementAndGet() < 3) {
                 throw new IllegalStateException("API server down");
@@ -116,6 +113,13 @@ class WorkQueueTest {
       queue.add("ns");
       await().until(() -> runs.get() == 3);
     }
+  }
+
+  /** A queue named "test" whose retries wait {@code baseMs}, doubling up to {@code maxMs}. */
+  private static WorkQueue<String> queue(
+      int workers, long baseMs, long maxMs, Predicate<String> handler) {
+    return new WorkQueue<>(
+        "test", workers, Duration.ofMillis(baseMs), Duration.ofMillis(maxMs), handler);
   }
 
   private static void pass(CountDownLatch latch) {

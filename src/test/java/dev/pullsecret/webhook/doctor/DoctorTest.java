@@ -7,6 +7,7 @@ import dev.pullsecret.webhook.cli.Cli;
 import dev.pullsecret.webhook.delivery.CopyMarks;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.testing.CrudApiServers;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
@@ -15,10 +16,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -44,13 +42,7 @@ class DoctorTest {
 
   @BeforeEach
   void cluster() {
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+    server = CrudApiServers.create();
     server.init();
     client = server.createClient();
     for (String ns :

@@ -98,9 +98,7 @@ class RequestEdgeTest {
     @Test
     void headersThatNeverEndAreCutOffAfterTheReadTimeout() throws Exception {
       try (SSLSocket socket = tlsSocket()) {
-        OutputStream out = socket.getOutputStream();
-        out.write("POST /mutate HTTP/1.1\r\nHost: localhost\r\n".getBytes(US_ASCII));
-        out.flush();
+        OutputStream out = sendHead(socket, "POST /mutate HTTP/1.1\r\nHost: localhost\r\n");
         long start = System.nanoTime();
 
         String answer = readUntilClosed(socket);
@@ -117,9 +115,7 @@ class RequestEdgeTest {
     @Test
     void headersSentAByteASecondAreCutOffAtTheReadDeadline() throws Exception {
       try (SSLSocket socket = tlsSocket()) {
-        OutputStream out = socket.getOutputStream();
-        out.write("POST /mutate HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(US_ASCII));
-        out.flush();
+        OutputStream out = sendHead(socket, "POST /mutate HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
         long start = System.nanoTime();
         socket.setSoTimeout(1000);
         boolean closed = false;
@@ -338,6 +334,14 @@ class RequestEdgeTest {
     socket.setSoTimeout((int) BOUND.plusSeconds(5).toMillis());
     socket.startHandshake();
     return socket;
+  }
+
+  /** Sends {@code text} (a request head, maybe unfinished) on {@code socket}; its stream. */
+  private static OutputStream sendHead(SSLSocket socket, String text) throws IOException {
+    OutputStream out = socket.getOutputStream();
+    out.write(text.getBytes(US_ASCII));
+    out.flush();
+    return out;
   }
 
   private static byte[] head(int contentLength) {

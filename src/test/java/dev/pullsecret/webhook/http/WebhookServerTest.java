@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -140,9 +141,7 @@ class WebhookServerTest {
     @Test
     void returnsThePatchOnDryRunToo() throws Exception {
       HttpResponse<byte[]> response =
-          post(
-              resource("admission/cases/recorded-03-create-dry-run.review.json"),
-              "application/json");
+          postCase("admission/cases/recorded-03-create-dry-run.review.json");
 
       assertThat(json(response.body()).at("/response/patchType").asString()).isEqualTo("JSONPatch");
     }
@@ -163,9 +162,7 @@ class WebhookServerTest {
     @Test
     void answersOtherKindsWithAWarning() throws Exception {
       HttpResponse<byte[]> response =
-          post(
-              resource("admission/cases/other-kind-is-ignored-with-a-warning.review.json"),
-              "application/json");
+          postCase("admission/cases/other-kind-is-ignored-with-a-warning.review.json");
 
       JsonNode answer = json(response.body());
       assertThat(answer.at("/response/allowed").asBoolean()).isTrue();
@@ -179,10 +176,7 @@ class WebhookServerTest {
 
     @Test
     void refusesMalformedJsonWith400AndAReason() throws Exception {
-      HttpResponse<byte[]> response = post("{\"kind\": ".getBytes(), "application/json");
-
-      assertThat(response.statusCode()).isEqualTo(400);
-      assertThat(new String(response.body(), StandardCharsets.UTF_8))
+      assertRefusedWith400("{\"kind\": ")
           .contains("not a JSON AdmissionReview")
           .doesNotContain("Exception");
     }
@@ -192,10 +186,7 @@ class WebhookServerTest {
       String body =
           "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}}";
 
-      HttpResponse<byte[]> response = post(body.getBytes(), "application/json");
-
-      assertThat(response.statusCode()).isEqualTo(400);
-      assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("request.uid");
+      assertRefusedWith400(body).contains("request.uid");
     }
 
     @Test
@@ -203,11 +194,7 @@ class WebhookServerTest {
       String body =
           "{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"x\"}}";
 
-      HttpResponse<byte[]> response = post(body.getBytes(), "application/json");
-
-      assertThat(response.statusCode()).isEqualTo(400);
-      assertThat(new String(response.body(), StandardCharsets.UTF_8))
-          .contains("admissionReviewVersions");
+      assertRefusedWith400(body).contains("admissionReviewVersions");
     }
 
     @Test
@@ -309,7 +296,7 @@ class WebhookServerTest {
 
     @Test
     void exportsAdmissionMetricsForPrometheus() throws Exception {
-      post(resource(RECORDED), "application/json");
+      postCase(RECORDED);
 
       HttpResponse<String> response = management("/actuator/prometheus");
 
@@ -382,6 +369,18 @@ class WebhookServerTest {
 
   private String metricsText() throws Exception {
     return management("/actuator/prometheus").body();
+  }
+
+  /** Posts {@code body} as JSON, asserts a 400 and returns the assertion on its reason. */
+  private AbstractStringAssert<?> assertRefusedWith400(String body) throws Exception {
+    HttpResponse<byte[]> response = post(body.getBytes(), "application/json");
+    assertThat(response.statusCode()).isEqualTo(400);
+    return assertThat(new String(response.body(), StandardCharsets.UTF_8));
+  }
+
+  /** Posts the review of {@code resource} (a test resource) as JSON. */
+  private HttpResponse<byte[]> postCase(String resource) throws Exception {
+    return post(resource(resource), "application/json");
   }
 
   private HttpResponse<byte[]> post(byte[] body, String contentType) throws Exception {

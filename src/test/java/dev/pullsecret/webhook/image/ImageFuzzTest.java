@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * Fuzz targets of the image-reference grammar and registry patterns, which read every image of
@@ -20,11 +21,8 @@ class ImageFuzzTest {
   @FuzzTest
   void imageReferencesRoundTripOrAreRefused(byte[] input) {
     String text = new String(input, StandardCharsets.UTF_8);
-    ImageReference reference;
-    try {
-      reference = ImageReference.parse(text);
-    } catch (InvalidImageSyntaxException e) {
-      assertThat(e.getMessage()).isNotBlank();
+    ImageReference reference = parsedOrRefused(ImageReference::parse, text);
+    if (reference == null) {
       return;
     }
 
@@ -48,11 +46,8 @@ class ImageFuzzTest {
     int newline = text.indexOf('\n');
     String patternText = newline < 0 ? text : text.substring(0, newline);
     String imageText = newline < 0 ? "nginx" : text.substring(newline + 1);
-    RegistryPattern pattern;
-    try {
-      pattern = RegistryPattern.parse(patternText);
-    } catch (InvalidImageSyntaxException e) {
-      assertThat(e.getMessage()).isNotBlank();
+    RegistryPattern pattern = parsedOrRefused(RegistryPattern::parse, patternText);
+    if (pattern == null) {
       return;
     }
     assertThat(pattern).hasToString(patternText);
@@ -85,6 +80,19 @@ class ImageFuzzTest {
             || (own.isDockerHub() && hostAndPort.equalsIgnoreCase("index.docker.io"));
     if (readAsWritten) {
       assertThat(pattern.matches(own)).as("%s matches %s", pattern, own).isTrue();
+    }
+  }
+
+  /**
+   * What {@code parse} makes of {@code text}, or null when it refuses it with {@link
+   * InvalidImageSyntaxException}, which must say why.
+   */
+  private static <T> T parsedOrRefused(Function<String, T> parse, String text) {
+    try {
+      return parse.apply(text);
+    } catch (InvalidImageSyntaxException e) {
+      assertThat(e.getMessage()).isNotBlank();
+      return null;
     }
   }
 }

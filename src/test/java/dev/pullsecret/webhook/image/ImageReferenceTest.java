@@ -1,5 +1,8 @@
 package dev.pullsecret.webhook.image;
 
+import static dev.pullsecret.webhook.image.SyntaxAssertions.assertInvalid;
+import static dev.pullsecret.webhook.image.SyntaxAssertions.assertRejected;
+import static dev.pullsecret.webhook.image.SyntaxAssertions.assertRejectsNullAsEmpty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,11 +53,7 @@ class ImageReferenceTest {
   @ParameterizedTest(name = "{0}")
   @CsvFileSource(resources = "/image/invalid-references.csv", quoteCharacter = '\'')
   void invalidReferenceIsRejectedWithAMessageSayingWhy(String input, String error) {
-    assertThatThrownBy(() -> ImageReference.parse(input))
-        .isInstanceOfSatisfying(
-            InvalidImageSyntaxException.class, e -> assertThat(e.input()).isEqualTo(input))
-        .hasMessageStartingWith("invalid image reference \"")
-        .hasMessageContaining(error);
+    assertRejected("image reference", input, () -> ImageReference.parse(input), error);
   }
 
   @Test
@@ -71,10 +70,8 @@ class ImageReferenceTest {
 
   @Test
   void nullIsRejectedAsEmpty() {
-    assertThatThrownBy(() -> ImageReference.parse(null))
-        .isInstanceOf(InvalidImageSyntaxException.class)
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("invalid image reference null: reference is empty");
+    assertRejectsNullAsEmpty(
+        () -> ImageReference.parse(null), "invalid image reference null: reference is empty");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -190,17 +187,14 @@ class ImageReferenceTest {
   void rebaseRejectsAnInvalidPrefix(String prefix, String error) {
     ImageReference reference = ImageReference.parse("nginx:1");
 
-    assertThatThrownBy(() -> reference.rebase("mirror.example.com", prefix))
-        .isInstanceOf(InvalidImageSyntaxException.class)
-        .hasMessageContaining(error);
+    assertInvalid(() -> reference.rebase("mirror.example.com", prefix)).hasMessageContaining(error);
   }
 
   @Test
   void rebaseRejectsAPathThatBecomesTooLong() {
     ImageReference reference = ImageReference.parse("example.com/" + "a".repeat(250));
 
-    assertThatThrownBy(() -> reference.rebase("mirror.example.com", "mirror"))
-        .isInstanceOf(InvalidImageSyntaxException.class)
+    assertInvalid(() -> reference.rebase("mirror.example.com", "mirror"))
         .hasMessageContaining("must not be more than 255 characters");
   }
 
@@ -223,9 +217,7 @@ class ImageReferenceTest {
   void withDomainRejectsADomainThatWouldNotParseBack(String domain, String error) {
     ImageReference reference = ImageReference.parse("nginx");
 
-    assertThatThrownBy(() -> reference.withDomain(domain))
-        .isInstanceOf(InvalidImageSyntaxException.class)
-        .hasMessageContaining(error);
+    assertInvalid(() -> reference.withDomain(domain)).hasMessageContaining(error);
   }
 
   @Test
@@ -256,8 +248,7 @@ class ImageReferenceTest {
   void withTagRejectsAnInvalidTag() {
     ImageReference reference = ImageReference.parse("nginx");
 
-    assertThatThrownBy(() -> reference.withTag("-1"))
-        .isInstanceOf(InvalidImageSyntaxException.class)
+    assertInvalid(() -> reference.withTag("-1"))
         .hasMessage("invalid image reference \"docker.io/library/nginx:-1\": invalid tag \"-1\"");
   }
 
@@ -270,8 +261,7 @@ class ImageReferenceTest {
 
   @Test
   void constructorRejectsAMissingDomain() {
-    assertThatThrownBy(() -> new ImageReference(null, "app", null, null))
-        .isInstanceOf(InvalidImageSyntaxException.class)
+    assertInvalid(() -> new ImageReference(null, "app", null, null))
         .hasMessageContaining("registry domain is missing");
   }
 
@@ -279,8 +269,7 @@ class ImageReferenceTest {
   void quotesALongInputOnlyInPartSoTheWarningStaysReadable() {
     String input = "Upper/" + "a".repeat(10_000);
 
-    assertThatThrownBy(() -> ImageReference.parse(input))
-        .isInstanceOf(InvalidImageSyntaxException.class)
+    assertInvalid(() -> ImageReference.parse(input))
         .hasMessageStartingWith("invalid image reference \"Upper/aaa")
         .hasMessageContaining("...\" (10006 characters): ")
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(256))

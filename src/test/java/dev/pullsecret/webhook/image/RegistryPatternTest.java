@@ -1,8 +1,12 @@
 package dev.pullsecret.webhook.image;
 
+import static dev.pullsecret.webhook.image.SyntaxAssertions.assertRejected;
+import static dev.pullsecret.webhook.image.SyntaxAssertions.assertRejectsNullAsEmpty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvFileSource;
@@ -24,11 +28,7 @@ class RegistryPatternTest {
   @ParameterizedTest(name = "{0}")
   @CsvFileSource(resources = "/image/invalid-patterns.csv", quoteCharacter = '\'')
   void invalidPatternIsRejectedWithAMessageSayingWhy(String pattern, String error) {
-    assertThatThrownBy(() -> RegistryPattern.parse(pattern))
-        .isInstanceOfSatisfying(
-            InvalidImageSyntaxException.class, e -> assertThat(e.input()).isEqualTo(pattern))
-        .hasMessageStartingWith("invalid registry pattern \"")
-        .hasMessageContaining(error);
+    assertRejected("registry pattern", pattern, () -> RegistryPattern.parse(pattern), error);
   }
 
   @Test
@@ -39,10 +39,8 @@ class RegistryPatternTest {
 
   @Test
   void nullIsRejectedAsEmpty() {
-    assertThatThrownBy(() -> RegistryPattern.parse(null))
-        .isInstanceOf(InvalidImageSyntaxException.class)
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("invalid registry pattern null: pattern is empty");
+    assertRejectsNullAsEmpty(
+        () -> RegistryPattern.parse(null), "invalid registry pattern null: pattern is empty");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -61,21 +59,25 @@ class RegistryPatternTest {
 
   @Test
   void loneGlobDoesNotMatchEveryImage() {
-    RegistryPattern any = RegistryPattern.parse("*");
-
-    assertThat(any.matches(ImageReference.parse("localhost/app"))).isTrue();
-    assertThat(any.matches(ImageReference.parse("nginx"))).isFalse();
-    assertThat(any.matches(ImageReference.parse("gcr.io/project/app"))).isFalse();
-    assertThat(any.matches(ImageReference.parse("localhost:5000/app"))).isFalse();
+    assertThat(matching("*", "localhost/app", "nginx", "gcr.io/project/app", "localhost:5000/app"))
+        .containsExactly("localhost/app");
   }
 
   @Test
   void globIsTriedAtEveryPositionWithinTheLabel() {
-    RegistryPattern pattern = RegistryPattern.parse("a*b*c.example.com");
+    assertThat(
+            matching(
+                "a*b*c.example.com",
+                "abxbxc.example.com/app",
+                "abc.example.com/app",
+                "abxbxcx.example.com/app",
+                "acb.example.com/app"))
+        .containsExactly("abxbxc.example.com/app", "abc.example.com/app");
+  }
 
-    assertThat(pattern.matches(ImageReference.parse("abxbxc.example.com/app"))).isTrue();
-    assertThat(pattern.matches(ImageReference.parse("abc.example.com/app"))).isTrue();
-    assertThat(pattern.matches(ImageReference.parse("abxbxcx.example.com/app"))).isFalse();
-    assertThat(pattern.matches(ImageReference.parse("acb.example.com/app"))).isFalse();
+  /** Those of {@code images} that {@code pattern} matches, in order. */
+  private static List<String> matching(String pattern, String... images) {
+    RegistryPattern parsed = RegistryPattern.parse(pattern);
+    return Stream.of(images).filter(image -> parsed.matches(ImageReference.parse(image))).toList();
   }
 }

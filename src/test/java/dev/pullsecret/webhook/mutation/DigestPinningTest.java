@@ -1,15 +1,15 @@
 package dev.pullsecret.webhook.mutation;
 
+import static dev.pullsecret.webhook.mutation.OneContainerPods.apply;
+import static dev.pullsecret.webhook.mutation.OneContainerPods.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesParser;
-import dev.pullsecret.webhook.testing.Reviews;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -127,28 +127,5 @@ class DigestPinningTest {
       }
     }
     return new ResolvedDigests(digests, failures, "not looked up");
-  }
-
-  private static Pod pod(String image, String policy) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName("p")
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("app")
-        .withImage(image)
-        .withImagePullPolicy(policy)
-        .endContainer()
-        .endSpec()
-        .build();
-  }
-
-  private static Pod apply(Pod pod, Mutation mutation) {
-    var json = Reviews.JSON;
-    var patch =
-        json.readTree(dev.pullsecret.webhook.patch.JsonPatchWriter.toJson(mutation.operations()));
-    return json.treeToValue(
-        io.fabric8.zjsonpatch.JsonPatch.apply(patch, json.valueToTree(pod)), Pod.class);
   }
 }

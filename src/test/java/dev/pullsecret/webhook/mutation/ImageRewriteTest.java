@@ -1,5 +1,7 @@
 package dev.pullsecret.webhook.mutation;
 
+import static dev.pullsecret.webhook.mutation.OneContainerPods.apply;
+import static dev.pullsecret.webhook.mutation.OneContainerPods.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.rules.NamespaceRule;
@@ -7,7 +9,6 @@ import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -108,29 +109,5 @@ class ImageRewriteTest {
     assertThat(mutator.mutate(result, namespaceRule).isEmpty())
         .as("a second pass over the result changes nothing")
         .isTrue();
-  }
-
-  private static Pod pod(String image, String policy) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName("p")
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("app")
-        .withImage(image)
-        .withImagePullPolicy(policy)
-        .endContainer()
-        .endSpec()
-        .build();
-  }
-
-  /** Applies the mutation's patch with a real JSON Patch implementation. */
-  private static Pod apply(Pod pod, Mutation mutation) {
-    var json = dev.pullsecret.webhook.testing.Reviews.JSON;
-    var patch =
-        json.readTree(dev.pullsecret.webhook.patch.JsonPatchWriter.toJson(mutation.operations()));
-    return json.treeToValue(
-        io.fabric8.zjsonpatch.JsonPatch.apply(patch, json.valueToTree(pod)), Pod.class);
   }
 }

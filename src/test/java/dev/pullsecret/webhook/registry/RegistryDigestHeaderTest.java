@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
@@ -11,17 +10,11 @@ import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,10 +41,7 @@ class RegistryDigestHeaderTest {
   void start(@TempDir Path dir) throws Exception {
     CertificateSet certificates = RegistryProcess.certificates(KeyAlgorithm.ECDSA_P256);
     PemFiles.write(certificates, dir, true);
-    server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setHttpsConfigurator(new HttpsConfigurator(serving(certificates)));
-    server.createContext("/v2/", this::manifest);
-    server.start();
+    server = StubHttpsServer.start(certificates, "/v2/", this::manifest);
     client =
         new RegistryClient(
             TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT))),
@@ -110,20 +100,5 @@ class RegistryDigestHeaderTest {
 
   private ImageReference image() {
     return ImageReference.parse("127.0.0.1:" + server.getAddress().getPort() + "/team/app:1");
-  }
-
-  private static SSLContext serving(CertificateSet certificates) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setKeyEntry(
-        "serving",
-        certificates.servingKey(),
-        new char[0],
-        new Certificate[] {certificates.servingCertificate()});
-    var keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    keys.init(store, new char[0]);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(keys.getKeyManagers(), null, null);
-    return context;
   }
 }

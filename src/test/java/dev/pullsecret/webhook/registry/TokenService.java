@@ -1,17 +1,12 @@
 package dev.pullsecret.webhook.registry;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.time.Instant;
@@ -21,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 
 /**
  * A token service as distribution's "Token Authentication Specification" describes it, small enough
@@ -44,14 +37,7 @@ final class TokenService implements AutoCloseable {
   TokenService(CertificateSet certificates, Credential user) {
     this.certificates = certificates;
     this.user = user;
-    try {
-      server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.setHttpsConfigurator(new HttpsConfigurator(tls(certificates)));
-      server.createContext("/token", this::token);
-      server.start();
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    server = StubHttpsServer.start(certificates, "/token", this::token);
   }
 
   String realm() {
@@ -147,25 +133,6 @@ final class TokenService implements AutoCloseable {
       }
     }
     return params;
-  }
-
-  private static SSLContext tls(CertificateSet certificates) throws GeneralSecurityException {
-    try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry(
-          "serving",
-          certificates.servingKey(),
-          new char[0],
-          new Certificate[] {certificates.servingCertificate()});
-      var keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(store, new char[0]);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys.getKeyManagers(), null, null);
-      return context;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override
