@@ -10,16 +10,13 @@ import dev.pullsecret.webhook.rules.RulesParser;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.CsvFileSource;
 
 /**
  * Expected rewrites of single images under a few rules: the image and pull policy the pod ends up
  * with, and that a second pass over that result changes nothing.
  */
 class ImageRewriteTest {
-
-  private static final String DIGEST =
-      "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 
   private static final Rules RULES =
       RulesParser.parse(
@@ -62,39 +59,7 @@ class ImageRewriteTest {
   private final PodMutator mutator = new PodMutator();
 
   @ParameterizedTest(name = "{0}: {1} ({2}) -> {3} ({4})")
-  @CsvSource({
-    // rule, image, policy before, image after, policy after
-    "pin, nginx, Always, docker.io/library/nginx:1.27.3, IfNotPresent",
-    "pin, nginx:latest, Always, docker.io/library/nginx:1.27.3, IfNotPresent",
-    "pin, docker.io/library/nginx, Always, docker.io/library/nginx:1.27.3, IfNotPresent",
-    "pin, nginx:latest, IfNotPresent, docker.io/library/nginx:1.27.3, IfNotPresent",
-    "pin, nginx:1.25, IfNotPresent, nginx:1.25, IfNotPresent",
-    "pin, nginx@" + DIGEST + ", IfNotPresent, nginx@" + DIGEST + ", IfNotPresent",
-    "pin, nginx:latest@" + DIGEST + ", Always, nginx:latest@" + DIGEST + ", Always",
-    "pin, redis, Always, redis, Always",
-    "pin, quay.io/acme/app, Always, quay.io/acme/app:2.1, IfNotPresent",
-    "pin-default, redis, Always, docker.io/library/redis:stable, IfNotPresent",
-    "pin-default, ghcr.io/acme/tool:latest, Never, ghcr.io/acme/tool:stable, Never",
-    "mirror, nginx:1.27, IfNotPresent, mirror.example.com/official/nginx:1.27, IfNotPresent",
-    "mirror, bitnami/redis:7, IfNotPresent, mirror.example.com/hub/bitnami/redis:7, IfNotPresent",
-    "mirror, nginx, Always, mirror.example.com/official/nginx, Always",
-    "mirror, nginx@"
-        + DIGEST
-        + ", IfNotPresent, mirror.example.com/official/nginx@"
-        + DIGEST
-        + ", IfNotPresent",
-    "mirror, eu.gcr.io/proj/app:1, IfNotPresent, registry.corp:5000/gcr/proj/app:1, IfNotPresent",
-    "mirror, a.b.gcr.io/proj/app:1, IfNotPresent, a.b.gcr.io/proj/app:1, IfNotPresent",
-    "mirror, localhost:5000/team/app:3, IfNotPresent, mirror.example.com/app:3, IfNotPresent",
-    "mirror, localhost:5000/teamfoo/app:3, IfNotPresent, localhost:5000/teamfoo/app:3, IfNotPresent",
-    "mirror, quay.io/acme/app:1, IfNotPresent, quay.io/acme/app:1, IfNotPresent",
-    "policy, nginx:1.27, Always, nginx:1.27, IfNotPresent",
-    "policy, nginx, Always, nginx, IfNotPresent",
-    "policy, nginx@" + DIGEST + ", Always, nginx@" + DIGEST + ", Always",
-    "policy-digests-too, nginx@" + DIGEST + ", Always, nginx@" + DIGEST + ", Never",
-    "everything, nginx, Always, mirror.example.com/hub/library/nginx:1.0, Always",
-    "everything, nginx:1.27, IfNotPresent, mirror.example.com/hub/library/nginx:1.27, Always",
-  })
+  @CsvFileSource(resources = "/mutation/rewrites.csv", numLinesToSkip = 1)
   void rewritesImageAndPolicyAsTheRuleSays(
       String rule, String image, String policy, String expectedImage, String expectedPolicy) {
     NamespaceRule namespaceRule = RULES.forNamespace(rule).orElseThrow();
