@@ -23,21 +23,12 @@ CE_MODULES=java.base,java.compiler,java.desktop,java.instrument,java.logging,jav
 CE_SERVICE_PID=""
 
 ce_log() { echo "[container-engine] $*"; }
+# shellcheck source=.ci/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 ce_install() {
-  if command -v podman >/dev/null && command -v runc >/dev/null && command -v debootstrap >/dev/null; then
-    ce_log "podman, runc, debootstrap: installed"
-    return 0
-  fi
-  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-    ce_log "podman is missing and cannot be installed here (needs root and apt-get)"
-    return 1
-  fi
-  ce_log "installing podman runc debootstrap with apt-get"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq podman runc debootstrap >/dev/null 2>&1 \
-    || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq podman runc debootstrap >/dev/null 2>&1; } \
-    || { ce_log "apt-get could not install podman"; return 1; }
+  apt_ensure --with-recommends container-engine \
+    "command -v podman && command -v runc && command -v debootstrap" podman runc debootstrap
 }
 
 # Without these, containers fail with "setrlimit ... Operation not permitted" and then "cgroups in
