@@ -124,13 +124,14 @@ public record AdmissionDecision(
   }
 
   /** This decision with more warnings (given without the prefix). */
-  AdmissionDecision withWarnings(List<String> more) {
-    if (more.isEmpty()) {
+  AdmissionDecision withWarnings(List<String> first) {
+    if (first.isEmpty()) {
       return this;
     }
-    List<String> all = new ArrayList<>();
+    // First: the API server keeps only 4 KiB of warnings, and these (a secret missing, so images
+    // pulled anonymously) matter more than the rewrites a large pod may fill that budget with.
+    List<String> all = new ArrayList<>(first);
     warnings.forEach(w -> all.add(w.substring(WARNING_PREFIX.length())));
-    all.addAll(more);
     return new AdmissionDecision(uid, reason, patch, all, auditAnnotations, rule, changes);
   }
 

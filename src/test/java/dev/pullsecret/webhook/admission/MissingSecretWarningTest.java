@@ -3,10 +3,12 @@ package dev.pullsecret.webhook.admission;
 import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +38,16 @@ class MissingSecretWarningTest {
                     .contains("images from docker.io will be pulled anonymously")
                     .contains("run the doctor command")
                     .hasSizeLessThan(256));
+  }
+
+  @Test
+  void missingSecretsComeBeforeEveryOtherWarning() {
+    AdmissionDecision decision =
+        AdmissionDecision.mutated("u", new Mutation("r", List.of(), List.of(), List.of("w")), "1/a")
+            .withWarnings(List.of("pull secret s is missing"));
+
+    assertThat(decision.warnings())
+        .containsExactly("pullsecret-webhook: pull secret s is missing", "pullsecret-webhook: w");
   }
 
   @Test
