@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
  * <ul>
  *   <li>In chunks, each reserved before it is allocated: a body takes heap as its bytes arrive, not
  *       as its Content-Length announces (a hundred clients announcing 4 MiB and sending a byte now
- *       and then hold a chunk each, not 400 MiB).
+ *       and then hold a chunk each, not 400 MiB). The first reservation also covers what the
+ *       request itself holds meanwhile ({@link InFlightBudget#REQUEST_OVERHEAD}).
  *   <li>Under one deadline for the whole body, however the bytes are paced; Tomcat's read timeout
  *       only bounds the wait for each next byte.
  *   <li>At most {@code limit + 1} bytes, so an over-long body is seen without being buffered.
@@ -56,10 +57,11 @@ class BodyReader {
     int size = 0;
     try {
       while (true) {
-        if (!budget.tryTake(CHUNK)) {
+        int take = reserved == 0 ? InFlightBudget.REQUEST_OVERHEAD + CHUNK : CHUNK;
+        if (!budget.tryTake(take)) {
           return new Outcome.Overloaded();
         }
-        reserved += CHUNK;
+        reserved += take;
         byte[] chunk = new byte[CHUNK];
         chunks.add(chunk);
         int filled = 0;

@@ -19,6 +19,8 @@ import org.springframework.stereotype.Component;
  *       a request's start (handshake, request line, headers) must arrive within {@code
  *       webhook.read-deadline} ({@link ConnectionSweep}), and idle connections are closed when
  *       slots run short.
+ *   <li>What is left of an answered request's body is read away only within the same deadline
+ *       ({@link UnreadBodyDeadline}).
  * </ul>
  *
  * <p>Only the admission server's factory is customized: the management server (health, metrics)
@@ -28,14 +30,17 @@ import org.springframework.stereotype.Component;
 class ConnectorSettings implements WebServerFactoryCustomizer<TomcatWebServerFactory> {
 
   private final Duration readDeadline;
+  private final InFlightBudget budget;
 
-  ConnectorSettings(WebhookProperties properties) {
+  ConnectorSettings(WebhookProperties properties, InFlightBudget budget) {
     this.readDeadline = properties.readDeadline();
+    this.budget = budget;
   }
 
   @Override
   public void customize(TomcatWebServerFactory factory) {
     factory.setProtocol(DrainingHttp11NioProtocol.class.getName());
+    factory.addEngineValves(new UnreadBodyDeadline(readDeadline, budget));
     factory.addConnectorCustomizers(
         connector -> {
           connector.setProperty("continueResponseTiming", "onRead");

@@ -24,6 +24,15 @@ class InFlightBudget {
    */
   static final long ANSWER_OVERHEAD = 2L * 1024 * 1024;
 
+  /**
+   * What a request holds beyond its body's bytes while the body is read: Tomcat's request and
+   * response with their buffers (the servlet's 8 KiB byte and 16 KiB char buffers each way) and the
+   * virtual thread parked in the read. Measured at about 90 KiB per client sending its body slowly,
+   * above one still sending its headers (docs/failure-semantics.md). Reserved with the first chunk,
+   * so the budget also bounds how many bodies are read at once, however slowly they come.
+   */
+  static final int REQUEST_OVERHEAD = 96 * 1024;
+
   /** The body's bytes, its decoded strings and their copies into the patch and the answer. */
   static final int ANSWER_BODY_FACTOR = 3;
 

@@ -180,7 +180,7 @@ class ContainerImageTest {
             env ->
                 assertThat(env)
                     .startsWith("JAVA_TOOL_OPTIONS=")
-                    .contains("-Xmx96m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"));
+                    .contains("-Xmx160m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"));
     assertThat(config.getHealthcheck()).isNull();
     assertThat(container.getLogs()).contains("Picked up JAVA_TOOL_OPTIONS");
   }

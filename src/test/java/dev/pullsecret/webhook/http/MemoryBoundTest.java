@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The heap holds the worst admissible reviews with every worker busy: the real process with the
- * image's JVM flags (a 96 MiB heap that ends the process on OutOfMemoryError, read from the
+ * image's JVM flags (a 160 MiB heap that ends the process on OutOfMemoryError, read from the
  * Dockerfile) is sent, from {@link #CLIENTS} connections at once, reviews with as many containers
  * as the webhook admits, in a namespace whose rule pins and mirrors, some with a body near the 4
  * MiB limit, and the reviews of issue 12 that were over it. Every answer must be a valid 200 or a

@@ -136,6 +136,64 @@ class RequestEdgeTest {
       }
     }
 
+    /**
+     * A refusal sent before the body is read (here 415): what is left of the body is not waited for
+     * past the read deadline, however it is paced. Tomcat alone would read it a byte a second for
+     * as long as the client went on, holding the request and its buffers.
+     */
+    @Test
+    void aRefusedBodySentAByteASecondIsNotWaitedForPastTheReadDeadline() throws Exception {
+      try (SSLSocket socket = tlsSocket()) {
+        OutputStream out =
+            sendHead(
+                socket,
+                "POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
+                    + "Content-Length: 1000\r\n\r\n");
+        long start = System.nanoTime();
+        socket.setSoTimeout(1000);
+        var answer = new StringBuilder();
+        boolean closed = false;
+        for (int i = 0; i < 12 && !closed; i++) { // bounded: 12 s at most
+          try {
+            int read = socket.getInputStream().read();
+            closed = read == -1;
+            if (!closed) {
+              answer.append((char) read).append(readAvailable(socket));
+            }
+          } catch (SocketTimeoutException e) {
+            out.write('a'); // one more byte of the body, a second after the last
+            out.flush();
+          } catch (SocketException e) {
+            closed = true;
+          }
+        }
+        Duration cutOff = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(answer.toString()).startsWith("HTTP/1.1 415");
+        assertThat(closed).isTrue();
+        assertThat(cutOff).isLessThan(READ_DEADLINE.plus(READ_TIMEOUT).plusSeconds(1));
+      }
+    }
+
+    /** The API server sends a body at once: refused unread, it is read away and the answer kept. */
+    @Test
+    void aRefusedBodySentAtOnceIsReadAwayAndTheConnectionServesTheNextReview() throws Exception {
+      byte[] review = resource(REVIEW);
+      try (var connection =
+          TlsHttpConnection.open(FILES.sslContext(), TestServerFiles.SERVICE_HOST, port)) {
+        connection.send(
+            ("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
+                    + "Content-Length: "
+                    + review.length
+                    + "\r\n\r\n")
+                .getBytes(US_ASCII));
+        connection.send(review);
+
+        assertThat(connection.readResponse().status()).isEqualTo(415);
+        assertThat(connection.post("/mutate", review).status()).isEqualTo(200);
+      }
+    }
+
     @Test
     void aConnectionThatNeverStartsTheHandshakeIsClosed() throws Exception {
       try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -300,7 +358,7 @@ class RequestEdgeTest {
 
       assertThat(connector.getProperty("connectionTimeout")).isEqualTo(3000);
       assertThat(connector.getProperty("keepAliveTimeout")).isEqualTo(120_000);
-      assertThat(connector.getProperty("maxConnections")).isEqualTo(1024);
+      assertThat(connector.getProperty("maxConnections")).isEqualTo(512);
       assertThat(connector.getProperty("maxSwallowSize")).isEqualTo(4 * 1024 * 1024);
       assertThat(connector.getProperty("acceptCount")).isEqualTo(64);
       assertThat(connector.getProperty("maxKeepAliveRequests")).isEqualTo(-1);
@@ -356,6 +414,11 @@ class RequestEdgeTest {
    * Everything the server sends until it closes the connection. A read that times out (the socket's
    * SO_TIMEOUT, longer than the bound) fails the test instead of hanging it.
    */
+  private static String readAvailable(Socket socket) throws IOException {
+    var in = socket.getInputStream();
+    return new String(in.readNBytes(in.available()), US_ASCII);
+  }
+
   private static String readUntilClosed(Socket socket) throws IOException {
     var received = new ByteArrayOutputStream();
     InputStream in = socket.getInputStream();

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
  * Slow clients cannot hold the workers: while {@link #SLOW_HEADERS} connections send their headers
  * and {@link #SLOW_BODIES} their bodies a byte a second (reconnecting when the read deadline closes
  * them, as an attacker would), valid reviews on new connections are answered as fast as without
- * them. The real process with the image's JVM flags, over TLS; the attack and the measurement are
- * bounded in count and time. The p99 printed is the figure in docs/failure-semantics.md.
+ * them; and clients sending bodies slowly on every connection slot leave the process alive. The
+ * real process with the image's JVM flags, over TLS; the attack and the measurement are bounded in
+ * count and time. The figures printed are those in docs/failure-semantics.md.
  */
 class SlowClientsTest {
 
@@ -39,6 +40,12 @@ class SlowClientsTest {
 
   /** Far below the API server's 5 s timeout: no review waits for a worker held by a slow client. */
   private static final Duration STARVED = Duration.ofSeconds(1);
+
+  /** {@code server.tomcat.max-connections} in application.properties. */
+  private static final int SLOTS = 512;
+
+  /** How long every slot is held by slow bodies: several read deadlines, reconnections included. */
+  private static final Duration SIEGE = Duration.ofSeconds(20);
 
   private final AtomicBoolean stop = new AtomicBoolean();
 
@@ -93,6 +100,49 @@ class SlowClientsTest {
       // machine not shared with other builds (docs/failure-semantics.md); the cut-off clients'
       // reconnections, each a TLS handshake, cost the rest here.
       assertThat(p99).isLessThan(STARVED);
+    }
+  }
+
+  /**
+   * More clients than connection slots, each announcing a review and sending it a byte a second:
+   * every slot holds a body being read (or refused and cut off at the deadline, then retaken). The
+   * heap holds them all by construction (docs/failure-semantics.md: the connections, and the bodies
+   * within the in-flight budget), so the process stays up, with the image's heap, and answers once
+   * the siege ends. Before, 400 such clients ended it with an OutOfMemoryError.
+   */
+  @Test
+  void slowBodiesOnEverySlotLeaveTheProcessAliveAndAnswering() throws Exception {
+    var files = TestServerFiles.create("pullsecret-siege");
+    byte[] review = resource(REVIEW);
+    int clients = SLOTS + SLOTS / 4;
+    try (var webhook =
+            WebhookProcess.startAsTheImage(files, Map.of()).awaitReady(Duration.ofSeconds(90));
+        ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
+      try {
+        for (int i = 0; i < clients; i++) {
+          Duration startAfter = STAGGER.multipliedBy(i).dividedBy(clients);
+          attackers.execute(
+              () -> sendSlowly(files, webhook.port(), true, review.length, startAfter));
+        }
+        await().during(SIEGE).atMost(SIEGE.plusSeconds(5)).until(() -> webhook.process().isAlive());
+      } finally {
+        stop.set(true);
+      }
+      System.out.printf(
+          "%d clients sending bodies slowly on %d slots for %d s: %d up, %d cut off and"
+              + " reconnected; process alive%n",
+          clients, SLOTS, SIEGE.toSeconds(), up.get(), cutOff.get());
+      assertThat(up.get()).as("clients that held a slot").isGreaterThanOrEqualTo(SLOTS / 2);
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                try (var connection = connect(files, webhook.port())) {
+                  assertThat(connection.post("/mutate", review).status()).isEqualTo(200);
+                }
+              });
+      assertThat(webhook.log()).doesNotContain("java.lang.OutOfMemoryError");
     }
   }
 

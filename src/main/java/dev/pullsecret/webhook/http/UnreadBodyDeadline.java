@@ -1,0 +1,74 @@
+package dev.pullsecret.webhook.http;
+
+import jakarta.servlet.ServletException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ValveBase;
+import org.apache.coyote.ActionCode;
+
+/**
+ * What is left of a body once its request is answered (a refusal sent before reading it: 408, 413,
+ * 415, 503) is read away only within the read deadline and only with room in the in-flight budget;
+ * otherwise the connection is closed after the answer.
+ *
+ * <p>Tomcat reads the rest of an unread body before the next request on the connection (up to
+ * {@code max-swallow-size}), so that a client still sending gets the answer rather than a reset.
+ * That read has no deadline of its own, only the per-read timeout (3 s), and runs on the request's
+ * thread with its request and buffers held: a client that sends its body a byte a second, refused
+ * for being slow or for lack of room, would keep all of it for as long as it liked. The API server
+ * sends a body at once, so what it sends is read away at once and it still gets the answer.
+ */
+final class UnreadBodyDeadline extends ValveBase {
+
+  private static final int DISCARD_BUFFER = 2048;
+
+  private final Duration deadline;
+  private final InFlightBudget budget;
+
+  UnreadBodyDeadline(Duration deadline, InFlightBudget budget) {
+    super(true);
+    this.deadline = deadline;
+    this.budget = budget;
+  }
+
+  @Override
+  public void invoke(Request request, Response response) throws IOException, ServletException {
+    getNext().invoke(request, response);
+    if (bodyFullyRead(request)) {
+      return;
+    }
+    long end = request.getCoyoteRequest().getStartTimeNanos() + deadline.toNanos();
+    if (!(budget.tryTake(InFlightBudget.REQUEST_OVERHEAD) && discardedBefore(request, end))) {
+      // Nothing more is read from this connection: closed once the answer is written.
+      request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+    }
+  }
+
+  private static boolean bodyFullyRead(Request request) {
+    var finished = new AtomicBoolean();
+    request.getCoyoteRequest().action(ActionCode.REQUEST_BODY_FULLY_READ, finished);
+    return finished.get();
+  }
+
+  /** Reads the body to its end unless {@code end} passes first; holds the reservation meanwhile. */
+  private boolean discardedBefore(Request request, long end) {
+    try {
+      InputStream in = request.getInputStream();
+      byte[] buffer = new byte[DISCARD_BUFFER];
+      while (System.nanoTime() - end < 0) {
+        if (in.read(buffer) < 0) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      return false; // the client went away or a read timed out: closing is all that is left
+    } finally {
+      budget.give(InFlightBudget.REQUEST_OVERHEAD);
+    }
+  }
+}
