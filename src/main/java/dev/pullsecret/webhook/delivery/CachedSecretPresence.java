@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.admission.SecretPresence;
-import dev.pullsecret.webhook.rules.RulesStore;
 
 /**
  * Answers admission from the copies cache: a delivered secret is missing when the cache has synced,
@@ -11,20 +10,14 @@ import dev.pullsecret.webhook.rules.RulesStore;
 final class CachedSecretPresence implements SecretPresence {
 
   private final SyncCaches caches;
-  private final RulesStore rules;
-  private final String ownNamespace;
+  private final DesiredCopies desired;
   private final CopyStates states;
   private final SyncMetrics metrics;
 
   CachedSecretPresence(
-      SyncCaches caches,
-      RulesStore rules,
-      String ownNamespace,
-      CopyStates states,
-      SyncMetrics metrics) {
+      SyncCaches caches, DesiredCopies desired, CopyStates states, SyncMetrics metrics) {
     this.caches = caches;
-    this.rules = rules;
-    this.ownNamespace = ownNamespace;
+    this.desired = desired;
     this.states = states;
     this.metrics = metrics;
   }
@@ -34,9 +27,7 @@ final class CachedSecretPresence implements SecretPresence {
     if (!caches.copiesSynced() || caches.hasCopy(namespace, secret)) {
       return false;
     }
-    boolean delivered =
-        DesiredCopies.of(rules.get().rules(), namespace, ownNamespace).stream()
-            .anyMatch(s -> s.name().equals(secret));
+    boolean delivered = desired.in(namespace).stream().anyMatch(s -> s.name().equals(secret));
     if (!delivered || states.get(namespace, secret).orElse(null) == CopyState.CONFLICT) {
       return false;
     }

@@ -3,13 +3,29 @@ package dev.pullsecret.webhook.delivery;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.Rules;
+import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.rules.SecretSource;
 import java.util.List;
 
-/** Which copies a namespace should have under the rules: the delivered secrets of its rule. */
+/**
+ * Which copies a namespace should have under the rules: the delivered secrets of its rule. The sync
+ * loop and admission ask an instance, bound to the current rules and the webhook's namespace; the
+ * doctor asks {@link #of} about rules it read itself.
+ */
 public final class DesiredCopies {
 
-  private DesiredCopies() {}
+  private final RulesStore rules;
+  private final String ownNamespace;
+
+  DesiredCopies(RulesStore rules, String ownNamespace) {
+    this.rules = rules;
+    this.ownNamespace = ownNamespace;
+  }
+
+  /** The copies {@code namespace} should have under the current rules (read once per call). */
+  List<PullSecret> in(String namespace) {
+    return of(rules.get().rules(), namespace, ownNamespace);
+  }
 
   /**
    * The delivered pull secrets of {@code namespace}'s rule, with sources resolved against the

@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.rules.PullSecret;
-import dev.pullsecret.webhook.rules.RulesStore;
 import io.fabric8.kubernetes.api.model.Namespace;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +20,7 @@ final class NamespaceReconciler {
   }
 
   private final SyncCaches caches;
-  private final RulesStore rules;
-  private final String ownNamespace;
+  private final DesiredCopies desired;
   private final CopyPlanner planner;
   private final CopyWriter writer;
   private final CopyStates states;
@@ -30,15 +28,13 @@ final class NamespaceReconciler {
 
   NamespaceReconciler(
       SyncCaches caches,
-      RulesStore rules,
-      String ownNamespace,
+      DesiredCopies desired,
       CopyPlanner planner,
       CopyWriter writer,
       CopyStates states,
       SyncMetrics metrics) {
     this.caches = caches;
-    this.rules = rules;
-    this.ownNamespace = ownNamespace;
+    this.desired = desired;
     this.planner = planner;
     this.writer = writer;
     this.states = states;
@@ -59,7 +55,7 @@ final class NamespaceReconciler {
       states.forget(namespace);
       return true;
     }
-    List<PullSecret> wanted = DesiredCopies.of(rules.get().rules(), namespace, ownNamespace);
+    List<PullSecret> wanted = desired.in(namespace);
     NamespacePlan plan = planner.plan(facts, wanted, caches::source, caches.ours(namespace));
     CopyWriter.Result result = writer.apply(plan);
     states.put(namespace, result.states());

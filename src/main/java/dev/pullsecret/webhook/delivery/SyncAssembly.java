@@ -29,6 +29,7 @@ record SyncAssembly(SecretSync sync, SecretPresence presence, CopyStates states)
     var leadership = new Leadership(client, settings, identity);
     var writer = new CopyWriter(writes, events, metrics);
     var planner = new CopyPlanner(check);
+    var desired = new DesiredCopies(rules, settings.namespace());
     var sync =
         new SecretSync(
             (namespaces, sources) ->
@@ -37,11 +38,8 @@ record SyncAssembly(SecretSync sync, SecretPresence presence, CopyStates states)
             settings,
             leadership,
             new SourceReporter(check, events, metrics),
-            caches ->
-                new NamespaceReconciler(
-                    caches, rules, settings.namespace(), planner, writer, states, metrics));
-    var presence =
-        new CachedSecretPresence(sync.caches(), rules, settings.namespace(), states, metrics);
+            caches -> new NamespaceReconciler(caches, desired, planner, writer, states, metrics));
+    var presence = new CachedSecretPresence(sync.caches(), desired, states, metrics);
     return new SyncAssembly(sync, presence, states);
   }
 }

@@ -87,15 +87,7 @@ class ChartTest {
                 "certManager",
                 "certificates.certManager.issuerRef",
                 Map.of("name", "corp-ca", "kind", "ClusterIssuer", "group", "cert-manager.io"))),
-        scenario(
-            "existing secret",
-            Values.of(
-                "certificates.mode",
-                "existingSecret",
-                "certificates.existingSecret",
-                "webhook-tls",
-                "certificates.caBundle",
-                caBundleOfCertsTool())),
+        scenario("existing secret", existingSecret(caBundleOfCertsTool())),
         scenario(
             "every option on",
             Values.of(
@@ -628,12 +620,7 @@ class ChartTest {
     @Test
     void caBundleIsTheValueGiven() {
       String caBundle = caBundleOfCertsTool();
-      Rendering r =
-          HelmChart.render(
-              Values.of(
-                  "certificates.mode", "existingSecret",
-                  "certificates.existingSecret", "webhook-tls",
-                  "certificates.caBundle", caBundle));
+      Rendering r = HelmChart.render(existingSecret(caBundle));
 
       assertThat(webhook(r).getClientConfig().getCaBundle()).isEqualTo(caBundle);
       assertThat(r.kinds()).doesNotContain("Secret", "Certificate", "Issuer");
@@ -829,16 +816,7 @@ class ChartTest {
     void takesTheCaFromTheCaBundleValueWithAnExistingSecret() {
       String caBundle = caBundleOfCertsTool();
       Pod pod =
-          HelmChart.renderWithTestHooks(
-                  Values.of(
-                      "tests.enabled",
-                      true,
-                      "certificates.mode",
-                      "existingSecret",
-                      "certificates.existingSecret",
-                      "webhook-tls",
-                      "certificates.caBundle",
-                      caBundle))
+          HelmChart.renderWithTestHooks(existingSecret(caBundle, "tests.enabled", true))
               .one(Pod.class);
 
       assertThat(env(pod.getSpec().getContainers().getFirst(), "CA_BUNDLE")).isEqualTo(caBundle);
@@ -1053,6 +1031,19 @@ class ChartTest {
         .filter(san -> (Integer) san.get(0) == 2)
         .map(san -> (String) san.get(1))
         .toList();
+  }
+
+  /**
+   * Values of an install on the Secret {@code webhook-tls} with {@code caBundle} as its CA, then
+   * {@code more} paths and values.
+   */
+  private static Map<String, Object> existingSecret(String caBundle, Object... more) {
+    Object[] existing = {
+      "certificates.mode", "existingSecret",
+      "certificates.existingSecret", "webhook-tls",
+      "certificates.caBundle", caBundle
+    };
+    return Values.of(Stream.concat(Stream.of(existing), Stream.of(more)).toArray());
   }
 
   /** A caBundle as the jar's certs command writes it (caBundle.b64). */

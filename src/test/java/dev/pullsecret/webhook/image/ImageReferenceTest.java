@@ -177,19 +177,6 @@ class ImageReferenceTest {
     assertThat(onHub).isEqualTo(ImageReference.parse("app:1"));
   }
 
-  @ParameterizedTest(name = "prefix [{0}]")
-  @CsvSource({
-    "/dockerhub,   has an empty component",
-    "dockerhub/,   has an empty component",
-    "DockerHub,    repository name must be lowercase",
-    "docker..hub,  invalid repository path component \"docker..hub\"",
-  })
-  void rebaseRejectsAnInvalidPrefix(String prefix, String error) {
-    ImageReference reference = ImageReference.parse("nginx:1");
-
-    assertInvalid(() -> reference.rebase("mirror.example.com", prefix)).hasMessageContaining(error);
-  }
-
   @Test
   void rebaseRejectsAPathThatBecomesTooLong() {
     ImageReference reference = ImageReference.parse("example.com/" + "a".repeat(250));
@@ -207,25 +194,35 @@ class ImageReferenceTest {
     assertThat(mirrored).isEqualTo(ImageReference.parse("[::1]:5000/p/app:1"));
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{0} [{1}]")
   @CsvSource({
-    "registry,         would be read as a Docker Hub namespace",
-    "mirror_1.corp,    invalid registry domain \"mirror_1.corp\"",
-    "mirror.corp:,     invalid port",
-    "https://mirror,   registry domain must not include a scheme",
+    "rebase prefix,  /dockerhub,      has an empty component",
+    "rebase prefix,  dockerhub/,      has an empty component",
+    "rebase prefix,  DockerHub,       repository name must be lowercase",
+    "rebase prefix,  docker..hub,     invalid repository path component \"docker..hub\"",
+    "domain,         registry,        would be read as a Docker Hub namespace",
+    "domain,         mirror_1.corp,   invalid registry domain \"mirror_1.corp\"",
+    "domain,         mirror.corp:,    invalid port",
+    "domain,         https://mirror,  registry domain must not include a scheme",
+    "tag,            -1,              invalid tag \"-1\"",
   })
-  void withDomainRejectsADomainThatWouldNotParseBack(String domain, String error) {
-    ImageReference reference = ImageReference.parse("nginx");
+  void derivedReferenceThatWouldNotParseBackIsRejected(String part, String value, String error) {
+    ImageReference reference = ImageReference.parse("nginx:1");
 
-    assertInvalid(() -> reference.withDomain(domain)).hasMessageContaining(error);
+    assertInvalid(() -> derive(reference, part, value)).hasMessageContaining(error);
   }
 
-  @Test
-  void withDomainQuotesTheReferenceItWouldHaveBuilt() {
+  @ParameterizedTest(name = "{0} [{1}]")
+  @CsvSource({
+    "domain,  registry,  registry/library/nginx",
+    "tag,     -1,        docker.io/library/nginx:-1",
+  })
+  void rejectedDerivationQuotesTheReferenceItWouldHaveBuilt(
+      String part, String value, String built) {
     ImageReference reference = ImageReference.parse("nginx");
 
-    assertThatThrownBy(() -> reference.withDomain("registry"))
-        .hasMessageStartingWith("invalid image reference \"registry/library/nginx\": ");
+    assertInvalid(() -> derive(reference, part, value))
+        .hasMessageStartingWith("invalid image reference \"" + built + "\": ");
   }
 
   @Test
@@ -242,14 +239,6 @@ class ImageReferenceTest {
     ImageReference reference = ImageReference.parse("nginx:1");
 
     assertThat(reference.withTag(null)).isEqualTo(ImageReference.parse("nginx"));
-  }
-
-  @Test
-  void withTagRejectsAnInvalidTag() {
-    ImageReference reference = ImageReference.parse("nginx");
-
-    assertInvalid(() -> reference.withTag("-1"))
-        .hasMessage("invalid image reference \"docker.io/library/nginx:-1\": invalid tag \"-1\"");
   }
 
   @Test
@@ -274,5 +263,15 @@ class ImageReferenceTest {
         .hasMessageContaining("...\" (10006 characters): ")
         .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(256))
         .satisfies(e -> assertThat(((InvalidImageSyntaxException) e).input()).isEqualTo(input));
+  }
+
+  /** {@code reference} with {@code value} as its new {@code part}: rebase prefix, domain or tag. */
+  private static ImageReference derive(ImageReference reference, String part, String value) {
+    return switch (part) {
+      case "rebase prefix" -> reference.rebase("mirror.example.com", value);
+      case "domain" -> reference.withDomain(value);
+      case "tag" -> reference.withTag(value);
+      default -> throw new IllegalArgumentException("unknown part " + part);
+    };
   }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Lookups against a real registry with TLS and htpasswd basic auth. */
@@ -83,27 +84,16 @@ class RegistryClientTest {
     assertThat(client.resolve(image("team/moving:stable"), Optional.of(USER))).isEqualTo(moved);
   }
 
-  @Test
-  void anonymousLookupOfAProtectedRegistryIsRefused() {
-    pusher.pushImage("team/private", "1", Format.OCI, "amd64");
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "anonymous lookup of a protected registry, team/private,        1,              anonymous",
+    "wrong password,                           team/wrong-password, 1,              wrong password",
+    "unknown tag,                              team/known,          does-not-exist, puller",
+  })
+  void lookupIsRefused(String what, String repository, String tag, String who) {
+    pusher.pushImage(repository, "1", Format.OCI, "amd64");
 
-    assertThat(failure(image("team/private:1"), Optional.empty())).isEqualTo(Failure.REFUSED);
-  }
-
-  @Test
-  void wrongPasswordIsRefused() {
-    pusher.pushImage("team/wrong-password", "1", Format.OCI, "amd64");
-
-    assertThat(failure(image("team/wrong-password:1"), Optional.of(new Credential("puller", "no"))))
-        .isEqualTo(Failure.REFUSED);
-  }
-
-  @Test
-  void unknownTagIsRefused() {
-    pusher.pushImage("team/known", "1", Format.OCI, "amd64");
-
-    assertThat(failure(image("team/known:does-not-exist"), Optional.of(USER)))
-        .isEqualTo(Failure.REFUSED);
+    assertThat(failure(image(repository + ":" + tag), credential(who))).isEqualTo(Failure.REFUSED);
   }
 
   @Test
@@ -160,6 +150,16 @@ class RegistryClientTest {
 
   private static ImageReference image(String repositoryAndTag) {
     return ImageReference.parse(registry.domain() + "/" + repositoryAndTag);
+  }
+
+  /** No credential, the puller's with a wrong password, or the puller's. */
+  private static Optional<Credential> credential(String who) {
+    return switch (who) {
+      case "anonymous" -> Optional.empty();
+      case "wrong password" -> Optional.of(new Credential(USER.username(), "no"));
+      case "puller" -> Optional.of(USER);
+      default -> throw new IllegalArgumentException("unknown credential " + who);
+    };
   }
 
   private static Failure failure(ImageReference image, Optional<Credential> credential) {

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CertificateMetricsTest {
@@ -42,10 +41,6 @@ class CertificateMetricsTest {
     CertificateSet set =
         CertificateGenerator.generate(
             CertificateSpec.of("pullsecret-webhook", "pullsecret-webhook"), Clock.systemUTC());
-    return new LoadedCertificates(
-        new ServingIdentity(List.of(set.servingCertificate()), set.servingKey()),
-        List.of(),
-        Path.of("/tls/tls.crt"),
-        Instant.now());
+    return TestCertificates.loaded(set, Instant.now());
   }
 }

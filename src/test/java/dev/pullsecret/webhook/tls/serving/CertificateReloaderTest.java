@@ -8,17 +8,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pullsecret.webhook.testing.ConfigMapVolume;
 import dev.pullsecret.webhook.testing.TestClock;
-import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
-import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
-import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +34,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 class CertificateReloaderTest {
 
   private static final Instant NOW = Instant.parse("2030-06-01T12:00:00Z");
-  private static final CertificateSpec SPEC =
-      TestCertificates.serviceSpec(Duration.ofDays(30), KeyAlgorithm.ECDSA_P256);
   private static final CertificateSet A = generate(NOW);
   private static final CertificateSet B = generate(NOW);
   private static final CertificateSet C = generate(NOW);
@@ -271,7 +264,7 @@ class CertificateReloaderTest {
   }
 
   private static CertificateSet generate(Instant at) {
-    return CertificateGenerator.generate(SPEC, Clock.fixed(at, ZoneOffset.UTC));
+    return TestCertificates.issuedAt(at, Duration.ofDays(30));
   }
 
   /** Records what the reloader reports, as the metrics do. */

@@ -3,16 +3,8 @@ package dev.pullsecret.webhook.tls.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.testing.TestClock;
-import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
-import dev.pullsecret.webhook.tls.issuing.CertificateSet;
-import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
-import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -22,8 +14,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 class ExpiryWarningsTest {
 
   private static final Instant ISSUED = Instant.parse("2030-06-01T12:00:00Z");
-  private static final CertificateSpec SPEC =
-      TestCertificates.serviceSpec(Duration.ofDays(90), KeyAlgorithm.ECDSA_P256);
   private static final LoadedCertificates CERT = loaded(ISSUED);
   private static final Instant NOT_AFTER = CERT.identity().notAfter();
 
@@ -84,12 +74,8 @@ class ExpiryWarningsTest {
     assertThat(output).contains("EXPIRED at " + NOT_AFTER).contains("readiness is DOWN");
   }
 
+  /** A 90-day certificate issued, and loaded, at {@code issued}. */
   private static LoadedCertificates loaded(Instant issued) {
-    CertificateSet set = CertificateGenerator.generate(SPEC, Clock.fixed(issued, ZoneOffset.UTC));
-    return new LoadedCertificates(
-        new ServingIdentity(List.of(set.servingCertificate()), set.servingKey()),
-        List.of(),
-        Path.of("/tls/tls.crt"),
-        issued);
+    return TestCertificates.loaded(TestCertificates.issuedAt(issued, Duration.ofDays(90)), issued);
   }
 }

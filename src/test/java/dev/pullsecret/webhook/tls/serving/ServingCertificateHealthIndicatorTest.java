@@ -6,7 +6,6 @@ import dev.pullsecret.webhook.testing.TestClock;
 import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +22,8 @@ class ServingCertificateHealthIndicatorTest {
       CertificateGenerator.generate(
           CertificateSpec.of("pullsecret-webhook", "pullsecret-webhook"),
           Clock.fixed(ISSUED, ZoneOffset.UTC));
-  private static final ServingIdentity IDENTITY =
-      new ServingIdentity(List.of(SET.servingCertificate()), SET.servingKey());
-  private static final LoadedCertificates LOADED =
-      new LoadedCertificates(IDENTITY, List.of(), Path.of("/tls/tls.crt"), ISSUED);
+  private static final LoadedCertificates LOADED = TestCertificates.loaded(SET, ISSUED);
+  private static final ServingIdentity IDENTITY = LOADED.identity();
 
   private final TestClock clock = new TestClock(ISSUED);
   private final ServingCertificateHealthIndicator indicator =

@@ -2,11 +2,13 @@ package dev.pullsecret.webhook.tls.serving;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
+import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -14,8 +16,10 @@ import java.security.PublicKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
@@ -49,6 +53,21 @@ final class TestCertificates {
   }
 
   private TestCertificates() {}
+
+  /** A set for {@link #serviceSpec} with an ECDSA P-256 key, issued at {@code issued}. */
+  static CertificateSet issuedAt(Instant issued, Duration validity) {
+    return CertificateGenerator.generate(
+        serviceSpec(validity, KeyAlgorithm.ECDSA_P256), Clock.fixed(issued, ZoneOffset.UTC));
+  }
+
+  /** {@code set} as loaded from {@code /tls/tls.crt} at {@code loadedAt}, with no client CAs. */
+  static LoadedCertificates loaded(CertificateSet set, Instant loadedAt) {
+    return new LoadedCertificates(
+        new ServingIdentity(List.of(set.servingCertificate()), set.servingKey()),
+        List.of(),
+        Path.of("/tls/tls.crt"),
+        loadedAt);
+  }
 
   /** {@code tls.crt} and {@code tls.key} of {@code set}, as in a kubernetes.io/tls Secret. */
   static Map<String, byte[]> pair(CertificateSet set) {
