@@ -1,0 +1,29 @@
+package dev.pullsecret.webhook.bench;
+
+/**
+ * {@link DecodeBenchmark} timed in the measuring thread's CPU time ({@link CpuTimeProbe}), for a
+ * busy machine where JMH's wall-clock figures move with the neighbours. simdjson-java is left out:
+ * it fails on JDK 25 (bench/README.md, Decoding).
+ *
+ * <p>{@code ./mvnw -q -B -Pjmh -DskipTests test-compile exec:exec
+ * -Djmh.main=dev.pullsecret.webhook.bench.DecodeCpuProbe -Djmh.args=2} (seconds per round).
+ */
+public final class DecodeCpuProbe {
+
+  private DecodeCpuProbe() {}
+
+  public static void main(String[] args) throws Exception {
+    CpuTimeProbe.forEachPod(
+        args,
+        2,
+        16,
+        (pod, probe) -> {
+          var b = new DecodeBenchmark();
+          b.pod = pod;
+          b.setUp();
+          probe.probe("jackson", b::jackson);
+          probe.probe("dslJson", b::dslJson);
+          probe.probe("jacksonTokenize", b::jacksonTokenize);
+        });
+  }
+}
