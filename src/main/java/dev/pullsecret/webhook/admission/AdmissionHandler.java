@@ -137,6 +137,11 @@ public final class AdmissionHandler {
         candidates.isEmpty() ? ResolvedDigests.NONE : lookup.resolve(candidates, rule.get());
     Mutation mutation = mutator.mutate(pod, rule.get(), scope, resolved);
     AdmissionDecision decision = answer(uid, rule.get(), mutation, resolved, loaded.version());
+    if (!decision.auditAnnotations().isEmpty()) {
+      // Where the change was made, beside which rule made it; never a metric label (issue 12). A
+      // rule matched, so the name is a DNS label (Rules refuses others): bounded, no quoting.
+      decision = decision.withAuditAnnotation("namespace", namespace);
+    }
     List<String> injected =
         mutation.changes().stream()
             .filter(SecretInjected.class::isInstance)

@@ -123,6 +123,8 @@ class WebhookServerTest {
                   + " mirror.example.com/dockerhub/library/nginx:1.27.3 (pinned untagged image to"
                   + " 1.27.3, mirror docker.io -> mirror.example.com/dockerhub)");
       assertThat(answer.at("/response/auditAnnotations/rule").asString()).isEqualTo("mirrored");
+      assertThat(answer.at("/response/auditAnnotations/namespace").asString())
+          .isEqualTo(json(review).at("/request/namespace").asString());
       assertThat(answer.at("/response/auditAnnotations/images").asString())
           .contains("containers[1] (c1): image bitnami/redis:latest");
       assertThat(answer.at("/response/auditAnnotations/pull-secrets").asString())
