@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -150,6 +152,58 @@ class SlowClientsTest {
                 }
               });
       assertThat(webhook.log()).doesNotContain("java.lang.OutOfMemoryError");
+    }
+  }
+
+  /**
+   * More clients than slots each send the largest pod the webhook admits (256 containers in each
+   * list, every image rewritten: a 137 KB answer) and never read the answer: the answers wait in
+   * the kernel's socket buffers or in a write that Tomcat's timeout ends, not in a growing heap.
+   */
+  @Test
+  void clientsThatNeverReadTheirAnswersLeaveTheProcessAliveAndAnswering() throws Exception {
+    var files = TestServerFiles.create("pullsecret-readers");
+    byte[] largest = MemoryBoundTest.pod("CREATE", null, 256, 256, 0, 0);
+    int clients = SLOTS + SLOTS / 4;
+    var held = new ConcurrentLinkedQueue<TlsHttpConnection>();
+    try (var webhook =
+            WebhookProcess.startAsTheImage(files, Map.of()).awaitReady(Duration.ofSeconds(90));
+        ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
+      try {
+        for (int i = 0; i < clients; i++) {
+          attackers.execute(() -> sendAndNeverRead(files, webhook.port(), largest, held));
+        }
+        await().during(SIEGE).atMost(SIEGE.plusSeconds(5)).until(() -> webhook.process().isAlive());
+      } finally {
+        stop.set(true);
+        for (var connection : held) {
+          connection.close();
+        }
+      }
+      System.out.printf(
+          "%d clients that never read a %d-byte review's answer: %d sent it; process alive%n",
+          clients, largest.length, up.get());
+      assertThat(up.get()).as("clients that sent their review").isGreaterThanOrEqualTo(SLOTS / 2);
+      try (var connection = connect(files, webhook.port())) {
+        assertThat(connection.post("/mutate", resource(REVIEW)).status()).isEqualTo(200);
+      }
+      assertThat(webhook.log()).doesNotContain("java.lang.OutOfMemoryError");
+    }
+  }
+
+  private void sendAndNeverRead(
+      TestServerFiles files, int port, byte[] review, Queue<TlsHttpConnection> held) {
+    while (!stop.get()) {
+      try {
+        var connection = connect(files, port);
+        held.add(connection);
+        connection.send(connection.postHead("/mutate", review.length));
+        connection.send(review);
+        up.incrementAndGet();
+        return;
+      } catch (IOException e) {
+        // no slot yet (the handshake timed out in the backlog): try again, as an attacker would
+      }
     }
   }
 
