@@ -3,10 +3,12 @@ package dev.pullsecret.webhook.bench;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.bench.decode.DslJsonReviewDecoder;
+import dev.pullsecret.webhook.bench.decode.ReviewDecoder;
 import dev.pullsecret.webhook.bench.decode.SimdJsonReviewDecoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,15 +21,15 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import tools.jackson.core.JsonParser;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Decoding alone, review bytes to {@link AdmissionRequest}, with the codec's Jackson path and with
  * the two candidates of issue 16 reading the same fields into the same objects: DSL-JSON 2.0.2
- * (skips what it does not read) and simdjson-java 0.3.0 (SIMD structural index, then look-ups).
- * {@code DecodeComparison} checks that they agree with Jackson; {@code jacksonTokenize} is the
- * floor of any Jackson decoder (every token read, nothing bound).
+ * (skips what it does not read) and simdjson-java 0.4.0 (SIMD structural index, then look-ups). One
+ * benchmark, {@code decode}, the decoder a parameter; {@code DecodeComparison} checks that they
+ * agree with Jackson; {@code jacksonTokenize} is the floor of any Jackson decoder (every token
+ * read, nothing bound).
  *
  * <p>{@code ./mvnw -q -B -Pjmh -DskipTests test-compile exec:exec -Djmh.args="DecodeBenchmark -prof
  * gc"}
@@ -44,56 +46,61 @@ public class DecodeBenchmark {
 
   private static final int MAX_BODY = 4 * 1024 * 1024;
 
+  static final String JACKSON = "jackson";
+  static final String DSL_JSON = "dsl-json";
+  static final String SIMDJSON = "simdjson";
+
+  /** The values of {@link #decoder}, in the order the CPU-time probe prints them. */
+  static final List<String> DECODERS = List.of(JACKSON, DSL_JSON, SIMDJSON);
+
   @Param({"typical", "large"})
   String pod;
 
+  @Param({JACKSON, DSL_JSON, SIMDJSON})
+  String decoder;
+
   private byte[] review;
-  private AdmissionReviewCodec jackson;
-  private DslJsonReviewDecoder dslJson;
-  private SimdJsonReviewDecoder simdJson;
+  private ReviewDecoder reviewDecoder;
   private JsonMapper plainMapper;
+
+  /** For {@code DecodeCpuProbe}: the benchmark for one pod and decoder, set up. */
+  static DecodeBenchmark setUp(String pod, String decoder) throws IOException {
+    var b = new DecodeBenchmark();
+    b.pod = pod;
+    b.decoder = decoder;
+    b.setUp();
+    return b;
+  }
 
   @Setup
   public void setUp() throws IOException {
     Path dir = Path.of(System.getProperty("bench.dir", "bench"));
     review = Files.readAllBytes(dir.resolve("reviews/" + pod + ".review.json"));
-    jackson = new AdmissionReviewCodec(MAX_BODY);
-    dslJson = new DslJsonReviewDecoder(MAX_BODY);
-    simdJson = new SimdJsonReviewDecoder(MAX_BODY);
+    var jackson = new AdmissionReviewCodec(MAX_BODY);
+    reviewDecoder =
+        switch (decoder) {
+          case JACKSON -> jackson::decode;
+          case DSL_JSON -> new DslJsonReviewDecoder(MAX_BODY);
+          case SIMDJSON -> new SimdJsonReviewDecoder(MAX_BODY);
+          default -> throw new IllegalArgumentException("no decoder " + decoder);
+        };
     plainMapper = JsonMapper.builder().build();
     // DecodeComparison compares every field; this only guards against measuring a broken run.
-    // simdjson is not checked here: on JDK 25 it fails in its own benchmark (see bench/README.md).
     String expected = jackson.decode(review).summary();
-    String candidate = dslJson().summary();
+    String candidate = decode().summary();
     if (!expected.equals(candidate)) {
       throw new IllegalStateException(pod + ": " + candidate + " is not " + expected);
     }
   }
 
   @Benchmark
-  public AdmissionRequest jackson() {
-    return jackson.decode(review);
-  }
-
-  @Benchmark
-  public AdmissionRequest dslJson() {
-    return dslJson.decode(review);
-  }
-
-  @Benchmark
-  public AdmissionRequest simdJson() {
-    return simdJson.decode(review);
+  public AdmissionRequest decode() {
+    return reviewDecoder.decode(review);
   }
 
   /** Reference: Jackson reads every token of the body and binds nothing. */
   @Benchmark
   public int jacksonTokenize() {
-    int tokens = 0;
-    try (JsonParser parser = plainMapper.createParser(review)) {
-      while (parser.nextToken() != null) {
-        tokens++;
-      }
-    }
-    return tokens;
+    return AdmissionBenchmark.tokenize(plainMapper, review);
   }
 }

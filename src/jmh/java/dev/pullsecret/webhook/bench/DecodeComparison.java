@@ -219,6 +219,16 @@ public final class DecodeComparison {
     return out.toByteArray();
   }
 
+  /** The base review with {@code raw} bytes inside the image, a string every decoder reads. */
+  private static byte[] rawInImage(byte... raw) {
+    return withBytes(review("\"u-1\"", "\"nginx:@@\"", "\"v\"", ""), "@@", raw);
+  }
+
+  /** The base review with {@code raw} bytes inside an env value, a string the decoders skip. */
+  private static byte[] rawInSkipped(byte... raw) {
+    return withBytes(review("\"u-1\"", "\"nginx:1\"", "\"@@\"", ""), "@@", raw);
+  }
+
   private static Map<String, byte[]> edgeCases() {
     var cases = new LinkedHashMap<String, byte[]>();
     byte[] plain = review("");
@@ -241,21 +251,12 @@ public final class DecodeComparison {
         new String(review(""))
             .replace("\"uid\"", "\"\\u0075id\"")
             .getBytes(StandardCharsets.UTF_8));
+    cases.put("invalid UTF-8 (0xFF) in a read field (image)", rawInImage((byte) 0xFF));
+    cases.put("invalid UTF-8 (0xFF) in a skipped field (env value)", rawInSkipped((byte) 0xFF));
     cases.put(
-        "invalid UTF-8 (0xFF) in a read field (image)",
-        withBytes(review("\"u-1\"", "\"nginx:@@\"", "\"v\"", ""), "@@", (byte) 0xFF));
-    cases.put(
-        "invalid UTF-8 (0xFF) in a skipped field (env value)",
-        withBytes(review("\"u-1\"", "\"nginx:1\"", "\"@@\"", ""), "@@", (byte) 0xFF));
-    cases.put(
-        "overlong UTF-8 (0xC0 0xAF) in a read field (image)",
-        withBytes(review("\"u-1\"", "\"nginx:@@\"", "\"v\"", ""), "@@", (byte) 0xC0, (byte) 0xAF));
-    cases.put(
-        "raw control character (0x01) in a skipped string",
-        withBytes(review("\"u-1\"", "\"nginx:1\"", "\"@@\"", ""), "@@", (byte) 0x01));
-    cases.put(
-        "raw control character (0x01) in a read string (image)",
-        withBytes(review("\"u-1\"", "\"nginx:@@\"", "\"v\"", ""), "@@", (byte) 0x01));
+        "overlong UTF-8 (0xC0 0xAF) in a read field (image)", rawInImage((byte) 0xC0, (byte) 0xAF));
+    cases.put("raw control character (0x01) in a skipped string", rawInSkipped((byte) 0x01));
+    cases.put("raw control character (0x01) in a read string (image)", rawInImage((byte) 0x01));
     cases.put(
         "lone surrogate escape \\ud800 in the image",
         review("\"u-1\"", "\"nginx\\ud800\"", "\"v\"", ""));

@@ -2,8 +2,8 @@ package dev.pullsecret.webhook.bench;
 
 /**
  * {@link DecodeBenchmark} timed in the measuring thread's CPU time ({@link CpuTimeProbe}), for a
- * busy machine where JMH's wall-clock figures move with the neighbours. simdjson-java is left out:
- * it fails on JDK 25 (bench/README.md, Decoding).
+ * busy machine where JMH's wall-clock figures move with the neighbours: each decoder, then the
+ * Jackson tokenising floor.
  *
  * <p>{@code ./mvnw -q -B -Pjmh -DskipTests test-compile exec:exec
  * -Djmh.main=dev.pullsecret.webhook.bench.DecodeCpuProbe -Djmh.args=2} (seconds per round).
@@ -18,12 +18,12 @@ public final class DecodeCpuProbe {
         2,
         16,
         (pod, probe) -> {
-          var b = new DecodeBenchmark();
-          b.pod = pod;
-          b.setUp();
-          probe.probe("jackson", b::jackson);
-          probe.probe("dslJson", b::dslJson);
-          probe.probe("jacksonTokenize", b::jacksonTokenize);
+          for (String decoder : DecodeBenchmark.DECODERS) {
+            probe.probe(decoder, DecodeBenchmark.setUp(pod, decoder)::decode);
+          }
+          probe.probe(
+              "jacksonTokenize",
+              DecodeBenchmark.setUp(pod, DecodeBenchmark.JACKSON)::jacksonTokenize);
         });
   }
 }

@@ -39,22 +39,48 @@ public final class DslJsonReviewDecoder implements ReviewDecoder {
             new DslJson.Settings<>().limitDigitsBuffer(100).limitStringBuffer(maxBodyBytes));
   }
 
-  /** A field handler: reads the value at the reader (its first byte is last()), returns next. */
+  /**
+   * A field handler: reads the value at the reader (its first byte is last()) and leaves the reader
+   * on the value's last byte.
+   */
   @FunctionalInterface
   private interface Fields {
-    byte read(JsonReader<?> r, int field) throws IOException;
+    void read(JsonReader<?> r, int field) throws IOException;
   }
 
-  private static byte[][] names(String... names) {
+  /** Reads one member of an object or element of an array (see {@link #each}), returns next. */
+  @FunctionalInterface
+  private interface Each {
+    byte read(JsonReader<?> r) throws IOException;
+  }
+
+  /** The names of an object's known fields, as text (for messages) and as UTF-8 (to match). */
+  private record Names(String[] texts, byte[][] utf8) {
+    String text(int field) {
+      return texts[field];
+    }
+
+    /** The known field the reader's last name is, or -1. */
+    int indexOfLastName(JsonReader<?> r) {
+      for (int i = 0; i < utf8.length; i++) {
+        if (r.wasLastName(utf8[i])) {
+          return i;
+        }
+      }
+      return -1;
+    }
+  }
+
+  private static Names names(String... names) {
     var bytes = new byte[names.length][];
     for (int i = 0; i < names.length; i++) {
       bytes[i] = names[i].getBytes(StandardCharsets.UTF_8);
     }
-    return bytes;
+    return new Names(names, bytes);
   }
 
-  private static final byte[][] ENVELOPE = names("apiVersion", "kind", "request");
-  private static final byte[][] REQUEST =
+  private static final Names ENVELOPE = names("apiVersion", "kind", "request");
+  private static final Names REQUEST =
       names(
           "uid",
           "kind",
@@ -66,14 +92,14 @@ public final class DslJsonReviewDecoder implements ReviewDecoder {
           "dryRun",
           "object",
           "oldObject");
-  private static final byte[][] GVK = names("group", "version", "kind");
-  private static final byte[][] GVR = names("group", "version", "resource");
-  private static final byte[][] POD = names("metadata", "spec");
-  private static final byte[][] META = names("name", "generateName", "namespace", "annotations");
-  private static final byte[][] SPEC =
+  private static final Names GVK = names("group", "version", "kind");
+  private static final Names GVR = names("group", "version", "resource");
+  private static final Names POD = names("metadata", "spec");
+  private static final Names META = names("name", "generateName", "namespace", "annotations");
+  private static final Names SPEC =
       names("initContainers", "containers", "ephemeralContainers", "imagePullSecrets");
-  private static final byte[][] CONTAINER = names("name", "image", "imagePullPolicy");
-  private static final byte[][] REFERENCE = names("name");
+  private static final Names CONTAINER = names("name", "image", "imagePullPolicy");
+  private static final Names REFERENCE = names("name");
 
   @Override
   public AdmissionRequest decode(byte[] body) {
@@ -93,15 +119,8 @@ public final class DslJsonReviewDecoder implements ReviewDecoder {
               switch (field) {
                 case 0 -> envelope[0] = string(reader, "", "apiVersion");
                 case 1 -> envelope[1] = string(reader, "", "kind");
-                default -> {
-                  if (reader.wasNull()) {
-                    request[0] = null;
-                  } else {
-                    request[0] = request(reader);
-                  }
-                }
+                default -> request[0] = nullOr(reader, DslJsonReviewDecoder::request);
               }
-              return reader.getNextToken();
             });
       }
       for (int i = r.getCurrentIndex(); i < body.length; i++) {
@@ -117,7 +136,7 @@ public final class DslJsonReviewDecoder implements ReviewDecoder {
     return ReviewDecoder.checked(isNull, envelope[0], envelope[1], request[0]);
   }
 
-  private AdmissionRequest request(JsonReader<?> r) throws IOException {
+  private static AdmissionRequest request(JsonReader<?> r) throws IOException {
     var v = new String[6];
     var dryRun = new Boolean[1];
     var kind = new GroupVersionKind[1];
@@ -130,59 +149,30 @@ public final class DslJsonReviewDecoder implements ReviewDecoder {
         (reader, field) -> {
           switch (field) {
             case 0 -> v[0] = string(reader, "request", "uid");
-            case 1 -> kind[0] = groupVersionKind(reader);
-            case 2 -> resource[0] = groupVersionResource(reader);
+            case 1 -> kind[0] = nullOr(reader, DslJsonReviewDecoder::groupVersionKind);
+            case 2 -> resource[0] = nullOr(reader, DslJsonReviewDecoder::groupVersionResource);
             case 3 -> v[1] = string(reader, "request", "subResource");
             case 4 -> v[2] = string(reader, "request", "name");
             case 5 -> v[3] = string(reader, "request", "namespace");
             case 6 -> v[4] = string(reader, "request", "operation");
             case 7 -> dryRun[0] = bool(reader, "request", "dryRun");
-            case 8 -> pods[0] = pod(reader, OBJECT);
-            default -> pods[1] = pod(reader, OLD_OBJECT);
+            case 8 -> pods[0] = nullOr(reader, rr -> pod(rr, OBJECT));
+            default -> pods[1] = nullOr(reader, rr -> pod(rr, OLD_OBJECT));
           }
-          return reader.getNextToken();
         });
     return new AdmissionRequest(
         v[0], kind[0], resource[0], v[1], v[2], v[3], v[4], dryRun[0], pods[0], pods[1]);
   }
 
   private static GroupVersionKind groupVersionKind(JsonReader<?> r) throws IOException {
-    if (r.wasNull()) {
-      return null;
-    }
     var gvk = new GroupVersionKind();
-    object(
-        r,
-        "request.kind",
-        GVK,
-        (reader, field) -> {
-          switch (field) {
-            case 0 -> gvk.setGroup(string(reader, "request.kind", "group"));
-            case 1 -> gvk.setVersion(string(reader, "request.kind", "version"));
-            default -> gvk.setKind(string(reader, "request.kind", "kind"));
-          }
-          return reader.getNextToken();
-        });
+    strings(r, "request.kind", GVK, gvk::setGroup, gvk::setVersion, gvk::setKind);
     return gvk;
   }
 
   private static GroupVersionResource groupVersionResource(JsonReader<?> r) throws IOException {
-    if (r.wasNull()) {
-      return null;
-    }
     var gvr = new GroupVersionResource();
-    object(
-        r,
-        "request.resource",
-        GVR,
-        (reader, field) -> {
-          switch (field) {
-            case 0 -> gvr.setGroup(string(reader, "request.resource", "group"));
-            case 1 -> gvr.setVersion(string(reader, "request.resource", "version"));
-            default -> gvr.setResource(string(reader, "request.resource", "resource"));
-          }
-          return reader.getNextToken();
-        });
+    strings(r, "request.resource", GVR, gvr::setGroup, gvr::setVersion, gvr::setResource);
     return gvr;
   }
 
@@ -213,9 +203,6 @@ public final class DslJsonReviewDecoder implements ReviewDecoder {
   private static final PodPaths OLD_OBJECT = PodPaths.of("request.oldObject");
 
   private static Pod pod(JsonReader<?> r, PodPaths path) throws IOException {
-    if (r.wasNull()) {
-      return null;
-    }
     var pod = new Pod();
     object(
         r,
@@ -223,19 +210,15 @@ public final class DslJsonReviewDecoder implements ReviewDecoder {
         POD,
         (reader, field) -> {
           if (field == 0) {
-            pod.setMetadata(metadata(reader, path));
+            pod.setMetadata(nullOr(reader, rr -> metadata(rr, path)));
           } else {
-            pod.setSpec(spec(reader, path));
+            pod.setSpec(nullOr(reader, rr -> spec(rr, path)));
           }
-          return reader.getNextToken();
         });
     return pod;
   }
 
   private static ObjectMeta metadata(JsonReader<?> r, PodPaths paths) throws IOException {
-    if (r.wasNull()) {
-      return null;
-    }
     var meta = new ObjectMeta();
     object(
         r,
@@ -248,7 +231,6 @@ public final class DslJsonReviewDecoder implements ReviewDecoder {
             case 2 -> meta.setNamespace(string(reader, paths.metadata(), "namespace"));
             default -> meta.setAnnotations(annotations(reader, paths.annotations()));
           }
-          return reader.getNextToken();
         });
     return meta;
   }
@@ -257,35 +239,23 @@ public final class DslJsonReviewDecoder implements ReviewDecoder {
     if (r.wasNull()) {
       return null;
     }
-    if (r.last() != '{') {
-      throw wrongType("an object", path);
-    }
     var kept = new LinkedHashMap<String, String>();
-    byte t = r.getNextToken();
-    if (t == '}') {
-      return kept;
-    }
-    while (true) {
-      String key = r.readKey();
-      String value = string(r, path, key);
-      if (kept.size() < MAX_ANNOTATIONS_KEPT || MIRROR_POD_ANNOTATION.equals(key)) {
-        kept.put(key, value);
-      }
-      t = r.getNextToken();
-      if (t == '}') {
-        return kept;
-      }
-      if (t != ',') {
-        throw r.newParseError("expecting ',' or '}'");
-      }
-      r.getNextToken();
-    }
+    each(
+        r,
+        OBJECT_OPEN,
+        path,
+        reader -> {
+          String key = reader.readKey();
+          String value = string(reader, path, key);
+          if (kept.size() < MAX_ANNOTATIONS_KEPT || MIRROR_POD_ANNOTATION.equals(key)) {
+            kept.put(key, value);
+          }
+          return reader.getNextToken();
+        });
+    return kept;
   }
 
   private static PodSpec spec(JsonReader<?> r, PodPaths paths) throws IOException {
-    if (r.wasNull()) {
-      return null;
-    }
     var spec = new PodSpec();
     object(
         r,
@@ -309,57 +279,50 @@ public final class DslJsonReviewDecoder implements ReviewDecoder {
                 spec.setImagePullSecrets(
                     list(reader, paths.imagePullSecrets(), DslJsonReviewDecoder::reference));
           }
-          return reader.getNextToken();
         });
     return spec;
   }
 
   private static Container container(JsonReader<?> r, Object path) throws IOException {
     var c = new Container();
-    object(
-        r,
-        path,
-        CONTAINER,
-        (reader, field) -> {
-          switch (field) {
-            case 0 -> c.setName(string(reader, path, "name"));
-            case 1 -> c.setImage(string(reader, path, "image"));
-            default -> c.setImagePullPolicy(string(reader, path, "imagePullPolicy"));
-          }
-          return reader.getNextToken();
-        });
+    strings(r, path, CONTAINER, c::setName, c::setImage, c::setImagePullPolicy);
     return c;
   }
 
   private static EphemeralContainer ephemeralContainer(JsonReader<?> r, Object path)
       throws IOException {
     var c = new EphemeralContainer();
-    object(
-        r,
-        path,
-        CONTAINER,
-        (reader, field) -> {
-          switch (field) {
-            case 0 -> c.setName(string(reader, path, "name"));
-            case 1 -> c.setImage(string(reader, path, "image"));
-            default -> c.setImagePullPolicy(string(reader, path, "imagePullPolicy"));
-          }
-          return reader.getNextToken();
-        });
+    strings(r, path, CONTAINER, c::setName, c::setImage, c::setImagePullPolicy);
     return c;
   }
 
   private static LocalObjectReference reference(JsonReader<?> r, Object path) throws IOException {
     var ref = new LocalObjectReference();
-    object(
-        r,
-        path,
-        REFERENCE,
-        (reader, field) -> {
-          ref.setName(string(reader, path, "name"));
-          return reader.getNextToken();
-        });
+    strings(r, path, REFERENCE, ref::setName);
     return ref;
+  }
+
+  /** A field read as a string into its object. */
+  @FunctionalInterface
+  private interface StringField {
+    void set(String value);
+  }
+
+  /** An object whose known fields are all strings, {@code set[i]} given the field {@code i}. */
+  private static void strings(JsonReader<?> r, Object path, Names known, StringField... set)
+      throws IOException {
+    object(
+        r, path, known, (reader, field) -> set[field].set(string(reader, path, known.text(field))));
+  }
+
+  /** null for a JSON null, else what {@code read} reads. */
+  private static <T> T nullOr(JsonReader<?> r, Value<T> read) throws IOException {
+    return r.wasNull() ? null : read.read(r);
+  }
+
+  @FunctionalInterface
+  private interface Value<T> {
+    T read(JsonReader<?> r) throws IOException;
   }
 
   @FunctionalInterface
@@ -386,64 +349,74 @@ public final class DslJsonReviewDecoder implements ReviewDecoder {
     if (r.wasNull()) {
       return null;
     }
-    if (r.last() != '[') {
-      throw wrongType("an array", path);
-    }
     var list = new ArrayList<T>();
-    byte t = r.getNextToken();
-    if (t == ']') {
-      return list;
-    }
-    while (true) {
-      if (list.size() == MAX_LIST_ELEMENTS) {
-        throw tooManyElements(path);
-      }
-      list.add(r.wasNull() ? null : element.read(r, new Indexed(path, list.size())));
-      t = r.getNextToken();
-      if (t == ']') {
-        return list;
-      }
-      if (t != ',') {
-        throw r.newParseError("expecting ',' or ']'");
-      }
-      r.getNextToken();
-    }
+    each(
+        r,
+        ARRAY_OPEN,
+        path,
+        reader -> {
+          if (list.size() == MAX_LIST_ELEMENTS) {
+            throw tooManyElements(path);
+          }
+          list.add(nullOr(reader, rr -> element.read(rr, new Indexed(path, list.size()))));
+          return reader.getNextToken();
+        });
+    return list;
   }
 
   /**
    * The object at the reader, its known fields given to {@code fields} and the others skipped; on
    * return the reader is at its closing brace.
    */
-  private static void object(JsonReader<?> r, Object path, byte[][] known, Fields fields)
+  private static void object(JsonReader<?> r, Object path, Names known, Fields fields)
       throws IOException {
-    if (r.last() != '{') {
-      throw wrongType("an object", path.toString().isEmpty() ? "(the review)" : path.toString());
+    each(
+        r,
+        OBJECT_OPEN,
+        path,
+        reader -> {
+          if (reader.last() != '"') {
+            throw reader.newParseError("expecting a property name");
+          }
+          reader.fillName();
+          reader.getNextToken();
+          int field = known.indexOfLastName(reader);
+          if (field < 0) {
+            return reader.skip();
+          }
+          fields.read(reader, field);
+          return reader.getNextToken();
+        });
+  }
+
+  private static final byte OBJECT_OPEN = '{';
+  private static final byte ARRAY_OPEN = '[';
+
+  /**
+   * The members of the object or the elements of the array at the reader ({@code open} says which),
+   * each read by {@code each}; on return the reader is at the closing bracket.
+   */
+  private static void each(JsonReader<?> r, byte open, Object path, Each each) throws IOException {
+    boolean isObject = open == OBJECT_OPEN;
+    if (r.last() != open) {
+      String where = path.toString();
+      throw wrongType(
+          isObject ? "an object" : "an array", where.isEmpty() ? "(the review)" : where);
     }
+    byte close = isObject ? (byte) '}' : (byte) ']';
     byte t = r.getNextToken();
-    if (t == '}') {
+    if (t == close) {
       return;
     }
     while (true) {
-      if (t != '"') {
-        throw r.newParseError("expecting a property name");
-      }
-      r.fillName();
-      r.getNextToken();
-      int field = -1;
-      for (int i = 0; i < known.length; i++) {
-        if (r.wasLastName(known[i])) {
-          field = i;
-          break;
-        }
-      }
-      t = field < 0 ? r.skip() : fields.read(r, field);
-      if (t == '}') {
+      t = each.read(r);
+      if (t == close) {
         return;
       }
       if (t != ',') {
-        throw r.newParseError("expecting ',' or '}'");
+        throw r.newParseError(isObject ? "expecting ',' or '}'" : "expecting ',' or ']'");
       }
-      t = r.getNextToken();
+      r.getNextToken();
     }
   }
 

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.simdjson.JsonParsingException;
 import org.simdjson.JsonValue;
 import org.simdjson.SimdJsonParser;
@@ -82,55 +83,33 @@ public final class SimdJsonReviewDecoder implements ReviewDecoder {
   }
 
   private static GroupVersionKind groupVersionKind(JsonValue v, Object path) {
-    var gvk = new GroupVersionKind();
-    if (v.get("group") != null) {
-      gvk.setGroup(string(v, path, "group"));
-    }
-    if (v.get("version") != null) {
-      gvk.setVersion(string(v, path, "version"));
-    }
-    if (v.get("kind") != null) {
-      gvk.setKind(string(v, path, "kind"));
-    }
-    return gvk;
+    // fabric8's constructor takes the fields in alphabetical order.
+    return new GroupVersionKind(
+        string(v, path, "group"), string(v, path, "kind"), string(v, path, "version"));
   }
 
   private static GroupVersionResource groupVersionResource(JsonValue v, Object path) {
-    var gvr = new GroupVersionResource();
-    if (v.get("group") != null) {
-      gvr.setGroup(string(v, path, "group"));
-    }
-    if (v.get("version") != null) {
-      gvr.setVersion(string(v, path, "version"));
-    }
-    if (v.get("resource") != null) {
-      gvr.setResource(string(v, path, "resource"));
-    }
-    return gvr;
+    return new GroupVersionResource(
+        string(v, path, "group"), string(v, path, "resource"), string(v, path, "version"));
   }
 
   private static Pod pod(JsonValue v, Object path) {
     var pod = new Pod();
-    if (v.get("metadata") != null) {
-      pod.setMetadata(optionalObject(v, path, "metadata", SimdJsonReviewDecoder::metadata));
-    }
-    if (v.get("spec") != null) {
-      pod.setSpec(optionalObject(v, path, "spec", SimdJsonReviewDecoder::spec));
-    }
+    pod.setMetadata(optionalObject(v, path, "metadata", SimdJsonReviewDecoder::metadata));
+    pod.setSpec(optionalObject(v, path, "spec", SimdJsonReviewDecoder::spec));
     return pod;
   }
 
+  /**
+   * String and object fields are set whether present or not (absent reads as null, fabric8's
+   * default); a map or list only where present, so that an absent one keeps the empty one fabric8
+   * starts with, as Jackson leaves a field it does not see.
+   */
   private static ObjectMeta metadata(JsonValue v, Object path) {
     var meta = new ObjectMeta();
-    if (v.get("name") != null) {
-      meta.setName(string(v, path, "name"));
-    }
-    if (v.get("generateName") != null) {
-      meta.setGenerateName(string(v, path, "generateName"));
-    }
-    if (v.get("namespace") != null) {
-      meta.setNamespace(string(v, path, "namespace"));
-    }
+    meta.setName(string(v, path, "name"));
+    meta.setGenerateName(string(v, path, "generateName"));
+    meta.setNamespace(string(v, path, "namespace"));
     if (v.get("annotations") != null) {
       meta.setAnnotations(
           optionalObject(v, path, "annotations", SimdJsonReviewDecoder::annotations));
@@ -172,37 +151,31 @@ public final class SimdJsonReviewDecoder implements ReviewDecoder {
 
   private static Container container(JsonValue v, Object path) {
     var c = new Container();
-    if (v.get("name") != null) {
-      c.setName(string(v, path, "name"));
-    }
-    if (v.get("image") != null) {
-      c.setImage(string(v, path, "image"));
-    }
-    if (v.get("imagePullPolicy") != null) {
-      c.setImagePullPolicy(string(v, path, "imagePullPolicy"));
-    }
+    containerFields(v, path, c::setName, c::setImage, c::setImagePullPolicy);
     return c;
   }
 
   private static EphemeralContainer ephemeralContainer(JsonValue v, Object path) {
     var c = new EphemeralContainer();
-    if (v.get("name") != null) {
-      c.setName(string(v, path, "name"));
-    }
-    if (v.get("image") != null) {
-      c.setImage(string(v, path, "image"));
-    }
-    if (v.get("imagePullPolicy") != null) {
-      c.setImagePullPolicy(string(v, path, "imagePullPolicy"));
-    }
+    containerFields(v, path, c::setName, c::setImage, c::setImagePullPolicy);
     return c;
+  }
+
+  /** The fields read of a container, ephemeral or not (the two types share no interface). */
+  private static void containerFields(
+      JsonValue v,
+      Object path,
+      Consumer<String> name,
+      Consumer<String> image,
+      Consumer<String> imagePullPolicy) {
+    name.accept(string(v, path, "name"));
+    image.accept(string(v, path, "image"));
+    imagePullPolicy.accept(string(v, path, "imagePullPolicy"));
   }
 
   private static LocalObjectReference reference(JsonValue v, Object path) {
     var ref = new LocalObjectReference();
-    if (v.get("name") != null) {
-      ref.setName(string(v, path, "name"));
-    }
+    ref.setName(string(v, path, "name"));
     return ref;
   }
 
