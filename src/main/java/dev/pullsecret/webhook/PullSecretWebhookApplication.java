@@ -2,15 +2,34 @@ package dev.pullsecret.webhook;
 
 import dev.pullsecret.webhook.cli.Cli;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationExcludeFilter;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
 
 /**
  * Entry point. Without a command it starts the webhook server; with one of the {@link Cli} commands
  * (for example {@code certs}) it runs that command and exits without starting Spring. The check
  * loads no command-line code, so the server's start-up pays nothing for it.
  */
-@SpringBootApplication
+@SpringBootConfiguration
+@EnableAutoConfiguration
+// @SpringBootApplication's scan, less the management server's configuration, which the actuator
+// imports into that server's own context (http/ManagementConnectorSettings).
+@ComponentScan(
+    excludeFilters = {
+      @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class),
+      @ComponentScan.Filter(
+          type = FilterType.CUSTOM,
+          classes = AutoConfigurationExcludeFilter.class),
+      @ComponentScan.Filter(
+          type = FilterType.ANNOTATION,
+          classes = ManagementContextConfiguration.class)
+    })
 @ConfigurationPropertiesScan
 public class PullSecretWebhookApplication {
 

@@ -1,8 +1,5 @@
 package dev.pullsecret.webhook.http;
 
-import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import org.apache.coyote.http11.Http11NioProtocol;
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.slf4j.Logger;
@@ -10,8 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tomcat's NIO HTTP/1.1 protocol that, on graceful shutdown, keeps answering reviews on the
- * connections already open, each with {@code Connection: close}, instead of refusing them; and that
- * closes connections which hold a slot without sending ({@link ConnectionSweep}).
+ * connections already open, each with {@code Connection: close}, instead of refusing them.
  *
  * <p>Spring Boot's graceful shutdown first calls {@link #pause()}, then closes the listening
  * socket. Tomcat's own pause makes every keep-alive connection drop the next request it carries
@@ -23,39 +19,14 @@ import org.slf4j.LoggerFactory;
  * answered with {@code Connection: close}, and the client closes it and reconnects to a replica
  * that is not stopping. No connection is closed under a client by the server; {@link
  * ConnectionDrain} waits for the clients to close them all (or for the shutdown phase to end)
- * before the connector stops.
+ * before the connector stops. Slow and idle connections are swept as on every port ({@link
+ * SweptHttp11NioProtocol}).
  */
-public class DrainingHttp11NioProtocol extends Http11NioProtocol {
+public class DrainingHttp11NioProtocol extends SweptHttp11NioProtocol {
 
   private static final Logger log = LoggerFactory.getLogger(DrainingHttp11NioProtocol.class);
 
   private volatile boolean draining;
-  private Duration readDeadline = Duration.ofSeconds(5);
-  private ScheduledFuture<?> sweep;
-
-  /**
-   * Set from {@code webhook.read-deadline} by {@link ConnectorSettings}; see {@link
-   * ConnectionSweep}.
-   */
-  public void setReadDeadlineMillis(long millis) {
-    this.readDeadline = Duration.ofMillis(millis);
-  }
-
-  @Override
-  public void start() throws Exception {
-    super.start();
-    sweep =
-        new ConnectionSweep(readDeadline)
-            .schedule(getUtilityExecutor(), getEndpoint()::getConnections, this::getMaxConnections);
-  }
-
-  @Override
-  public void stop() throws Exception {
-    if (sweep != null) {
-      sweep.cancel(false);
-    }
-    super.stop();
-  }
 
   /** Deliberately not Tomcat's pause: see the class comment. */
   @Override

@@ -9,6 +9,8 @@ import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
 import dev.pullsecret.webhook.testing.WebhookProcess;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -203,6 +205,81 @@ class SlowClientsTest {
         return;
       } catch (IOException e) {
         // no slot yet (the handshake timed out in the backlog): try again, as an attacker would
+      }
+    }
+  }
+
+  /**
+   * The management port (health, metrics) is as reachable as the admission port: more clients than
+   * its slots send headers a byte at a time, reconnecting when cut off. Its slow connections are
+   * swept too, so the kubelet's probes (the chart's: 2 s timeout, readiness failing after 2 in a
+   * row, liveness after 3) keep being answered. Before, every probe timed out: the pod would have
+   * left the Service and been restarted over and over.
+   */
+  @Test
+  void slowHeadersOnEveryManagementSlotLeaveTheProbesAnswered() throws Exception {
+    var files = TestServerFiles.create("pullsecret-probes");
+    int clients = SLOTS + SLOTS / 4;
+    try (var webhook =
+            WebhookProcess.startAsTheImage(files, Map.of()).awaitReady(Duration.ofSeconds(90));
+        ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
+      int answered = 0;
+      int failedInARow = 0;
+      int mostFailedInARow = 0;
+      try {
+        for (int i = 0; i < clients; i++) {
+          Duration startAfter = STAGGER.multipliedBy(i).dividedBy(clients);
+          attackers.execute(() -> holdManagementSlot(webhook.managementPort(), startAfter));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> up.get() == clients);
+        for (int probe = 0; probe < PROBES; probe++) {
+          boolean ok = webhook.readiness() == 200; // 2 s timeout, as the chart's probes
+          answered += ok ? 1 : 0;
+          failedInARow = ok ? 0 : failedInARow + 1;
+          mostFailedInARow = Math.max(mostFailedInARow, failedInARow);
+          Thread.sleep(PACE); // the kubelet's period, not a wait for a condition
+        }
+      } finally {
+        stop.set(true);
+      }
+      System.out.printf(
+          "%d clients sending headers slowly to the management port (%d slots): %d of %d probes"
+              + " answered, at most %d failed in a row; %d cut off and reconnected%n",
+          clients, SLOTS, answered, PROBES, mostFailedInARow, cutOff.get());
+      assertThat(mostFailedInARow).as("probes failed in a row").isLessThan(2);
+    }
+  }
+
+  /** Probes sent during the siege of the management port, one per {@link #PACE}. */
+  private static final int PROBES = 15;
+
+  /** A slow client of the management port (plain HTTP), as {@link #sendSlowly} is of admission. */
+  private void holdManagementSlot(int port, Duration startAfter) {
+    try {
+      Thread.sleep(startAfter);
+    } catch (InterruptedException e) {
+      return;
+    }
+    boolean isUp = false;
+    while (!stop.get()) {
+      try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        socket
+            .getOutputStream()
+            .write("GET /actuator/health HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(US_ASCII));
+        if (!isUp) {
+          isUp = true;
+          up.incrementAndGet();
+        }
+        while (!stop.get()) {
+          Thread.sleep(PACE);
+          socket.getOutputStream().write('a');
+        }
+      } catch (IOException e) {
+        if (!stop.get()) {
+          cutOff.incrementAndGet();
+        }
+      } catch (InterruptedException e) {
+        return;
       }
     }
   }

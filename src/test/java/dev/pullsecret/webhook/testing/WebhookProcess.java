@@ -172,6 +172,11 @@ public final class WebhookProcess implements AutoCloseable {
     return port;
   }
 
+  /** The management port (plain HTTP: health, metrics). */
+  public int managementPort() {
+    return managementPort;
+  }
+
   public Process process() {
     return process;
   }

@@ -1,0 +1,33 @@
+package dev.pullsecret.webhook.http;
+
+import dev.pullsecret.webhook.config.WebhookProperties;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.boot.tomcat.TomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The management server's connector (health, metrics: plain HTTP on its own port) sweeps slow and
+ * idle connections as the admission port does ({@link SweptHttp11NioProtocol}). Any pod can reach
+ * that port too, and one that held its slots with headers sent a byte at a time would starve the
+ * kubelet's probes: readiness failing takes the pod out of the Service, liveness failing restarts
+ * it, and either way reviews go unanswered.
+ *
+ * <p>Imported by the actuator into the management server's own context (listed in {@code
+ * META-INF/spring/...ManagementContextConfiguration.imports}), never scanned into the main one.
+ */
+@ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
+class ManagementConnectorSettings {
+
+  @Bean
+  WebServerFactoryCustomizer<TomcatWebServerFactory> sweptManagementConnector(
+      WebhookProperties properties) {
+    long deadline = properties.readDeadline().toMillis();
+    return factory -> {
+      factory.setProtocol(SweptHttp11NioProtocol.class.getName());
+      factory.addConnectorCustomizers(
+          connector -> connector.setProperty("readDeadlineMillis", Long.toString(deadline)));
+    };
+  }
+}
