@@ -9,6 +9,7 @@ import tools.jackson.core.Base64Variants;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,10 +41,17 @@ public final class AdmissionReviewCodec {
             .maxDocumentLength(maxBodyBytes)
             .maxNumberLength(100)
             .build();
+    // No property-name symbol table: Jackson keeps the names a parse met in a table shared by all
+    // later parses (up to 6,000 names, each up to 50,000 characters), so reviews carrying made-up
+    // long names would fill the heap across requests, out of reach of the in-flight budget.
+    // Without it each name is a String of its parse, garbage with the review.
+    var factory =
+        JsonFactory.builder()
+            .streamReadConstraints(constraints)
+            .disable(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES)
+            .build();
     this.mapper =
-        PodFields.bindOnlyReadFields(
-                JsonMapper.builder(
-                    JsonFactory.builder().streamReadConstraints(constraints).build()))
+        PodFields.bindOnlyReadFields(JsonMapper.builder(factory))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
   }

@@ -42,9 +42,24 @@ final class UnreadBodyDeadline extends ValveBase {
       return;
     }
     long end = request.getCoyoteRequest().getStartTimeNanos() + deadline.toNanos();
-    if (!(budget.tryTake(InFlightBudget.REQUEST_OVERHEAD) && discardedBefore(request, end))) {
+    if (!(room() && discardedBefore(request, end))) {
       // Nothing more is read from this connection: closed once the answer is written.
       request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+    }
+  }
+
+  /**
+   * Room for what the request holds while its body is read away, waiting a little as a review does
+   * ({@link InFlightBudget#take}): under a burst of honest reviews the budget frees within
+   * milliseconds and the client gets its refusal; held by slow clients, it does not, and closing is
+   * what is left.
+   */
+  private boolean room() {
+    try {
+      return budget.take(InFlightBudget.REQUEST_OVERHEAD);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

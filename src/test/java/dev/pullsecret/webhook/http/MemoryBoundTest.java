@@ -130,6 +130,36 @@ class MemoryBoundTest {
   }
 
   /**
+   * Property names are not kept from one review to the next: reviews full of made-up names, each
+   * 49,000 characters (75 to a 3.7 MB review, all different), one after another. Jackson's shared
+   * symbol table kept them, and the seventh such review ended the process with an OutOfMemoryError.
+   */
+  @Test
+  void madeUpPropertyNamesAreNotKeptFromOneReviewToTheNext() throws Exception {
+    try (var connection =
+        TlsHttpConnection.open(files.sslContext(), TestServerFiles.SERVICE_HOST, webhook.port())) {
+      for (int review = 0; review < 40; review++) {
+        var names = new StringBuilder();
+        for (int i = 0; i < 75; i++) {
+          names.append(i == 0 ? "" : ",").append("\"").append(review).append('-').append(i);
+          names.append("a".repeat(49_000)).append("\":1");
+        }
+        byte[] body =
+            ("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
+                    + "\"request\":{\"uid\":\"u\",\"made-up\":{"
+                    + names
+                    + "}}}")
+                .getBytes(UTF_8);
+
+        assertThat(connection.post("/mutate", body).status())
+            .as("review %d", review)
+            .isEqualTo(200);
+      }
+    }
+    assertThat(webhook.process().isAlive()).as(webhook.log()).isTrue();
+  }
+
+  /**
    * A review of a pod in {@code mirrored-x} (the test rules pin and mirror there) with untagged
    * images, and an annotation of {@code padding} characters.
    */
