@@ -4,6 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.pullsecret.webhook.patch.JsonPatchWriter;
 import dev.pullsecret.webhook.text.Text;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.TreeMap;
 import tools.jackson.core.Base64Variants;
 import tools.jackson.core.JacksonException;
@@ -42,9 +46,10 @@ public final class AdmissionReviewCodec {
             .maxNumberLength(100)
             .build();
     // No property-name symbol table: Jackson keeps the names a parse met in a table shared by all
-    // later parses (up to 6,000 names, each up to 50,000 characters), so reviews carrying made-up
-    // long names would fill the heap across requests, out of reach of the in-flight budget.
-    // Without it each name is a String of its parse, garbage with the review.
+    // later parses (up to 6,000 names, each up to 50,000 characters), and every parse that meets a
+    // new name copies it; reviews carrying made-up long names would fill the heap across requests,
+    // out of reach of the in-flight budget. Without it nothing outlives a review; Jackson then
+    // reads text, so the body is decoded first, strictly (see utf8).
     var factory =
         JsonFactory.builder()
             .streamReadConstraints(constraints)
@@ -91,11 +96,35 @@ public final class AdmissionReviewCodec {
 
   private Envelope read(byte[] body) {
     try {
-      return mapper.readValue(body, Envelope.class);
+      return mapper.readValue(utf8(body), Envelope.class);
     } catch (JacksonException e) {
       throw new MalformedReviewException(
           "body is not a JSON AdmissionReview: " + ParseErrorMessage.of(e), e);
     }
+  }
+
+  /**
+   * The body as text, refusing malformed UTF-8 (JSON's encoding, RFC 8259), which the JDK's
+   * decoding would replace with U+FFFD and go on. The strict decoder runs only when the text holds
+   * that character, as a body may also hold it in its own right.
+   */
+  private static String utf8(byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    if (text.indexOf('\uFFFD') >= 0) {
+      ByteBuffer bytes = ByteBuffer.wrap(body);
+      try {
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(bytes);
+      } catch (CharacterCodingException e) {
+        // The decoder stops at the malformed sequence.
+        throw new MalformedReviewException(
+            "body is not valid UTF-8 (at byte " + bytes.position() + ")", e);
+      }
+    }
+    return text;
   }
 
   /**

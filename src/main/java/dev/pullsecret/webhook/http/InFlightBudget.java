@@ -33,8 +33,12 @@ class InFlightBudget {
    */
   static final int REQUEST_OVERHEAD = 96 * 1024;
 
-  /** The body's bytes, its decoded strings and their copies into the patch and the answer. */
-  static final int ANSWER_BODY_FACTOR = 3;
+  /**
+   * The body's bytes, its text (up to two bytes a character, and Jackson's copy of it: the codec
+   * decodes the body before parsing), its decoded strings and their copies into the patch and the
+   * answer.
+   */
+  static final int ANSWER_BODY_FACTOR = 5;
 
   /** How long a review waits for room once its body is in: well within the API server's 5 s. */
   static final Duration WAIT = Duration.ofSeconds(1);

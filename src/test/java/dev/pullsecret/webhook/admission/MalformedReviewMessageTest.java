@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.admission;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -46,6 +47,28 @@ class MalformedReviewMessageTest {
         .startsWith("body is not a JSON AdmissionReview: ")
         .contains(expected)
         .doesNotContain(MARKER);
+  }
+
+  @Test
+  void malformedUtf8IsRefusedWithItsPlaceNotReplaced() {
+    byte[] body = (HEAD + "{\"containers\":[{\"image\":\"ab\"}]}}}}").getBytes(UTF_8);
+    int at = new String(body, UTF_8).indexOf("ab\"");
+    body[at] = (byte) 0xC3; // a two-byte lead followed by 'b', not a continuation byte
+
+    var error = catchThrowableOfType(MalformedReviewException.class, () -> codec.decode(body));
+
+    assertThat(error.getMessage()).isEqualTo("body is not valid UTF-8 (at byte " + at + ")");
+  }
+
+  @Test
+  void theReplacementCharacterWrittenInItsOwnRightIsText() {
+    byte[] body =
+        (HEAD + "{\"containers\":[{\"name\":\"a\",\"image\":\"nginx\uFFFD\"}]}}}}").getBytes(UTF_8);
+
+    AdmissionRequest request = codec.decode(body);
+
+    assertThat(request.object().getSpec().getContainers().getFirst().getImage())
+        .isEqualTo("nginx\uFFFD");
   }
 
   @Test
