@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
 import dev.pullsecret.webhook.testing.WebhookProcess;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,6 +158,41 @@ class MemoryBoundTest {
       }
     }
     assertThat(webhook.process().isAlive()).as(webhook.log()).isTrue();
+  }
+
+  /**
+   * A body the webhook has no use for is never buffered, whatever its method and type: a form body
+   * of 256 MB sent with PUT (Spring's form filter read such a body whole into a string, for PUT,
+   * PATCH and DELETE, and ended the process) is refused 405 and not kept; the server may close the
+   * connection under the client still sending it. The process stays up and answers.
+   */
+  @Test
+  void aHugeFormBodyIsNeitherParsedNorBuffered() throws Exception {
+    byte[] megabyte = "a=b&".repeat(256 * 1024).getBytes(UTF_8);
+    int megabytes = 256;
+    try (var connection =
+        TlsHttpConnection.open(files.sslContext(), TestServerFiles.SERVICE_HOST, webhook.port())) {
+      connection.send(
+          ("PUT /mutate HTTP/1.1\r\nHost: x\r\n"
+                  + "Content-Type: application/x-www-form-urlencoded\r\n"
+                  + "Content-Length: "
+                  + (long) megabyte.length * megabytes
+                  + "\r\n\r\n")
+              .getBytes(UTF_8));
+      for (int i = 0; i < megabytes; i++) {
+        connection.send(megabyte);
+      }
+      assertThat(connection.readResponse().status()).isEqualTo(405);
+    } catch (SocketException closedUnderTheClient) {
+      // refused and closed before the whole body was sent: as good, nothing was kept
+    }
+
+    assertThat(webhook.process().isAlive()).as(webhook.log()).isTrue();
+    try (var connection =
+        TlsHttpConnection.open(files.sslContext(), TestServerFiles.SERVICE_HOST, webhook.port())) {
+      assertThat(connection.post("/mutate", pod("CREATE", null, 0, 1, 0, 0)).status())
+          .isEqualTo(200);
+    }
   }
 
   /**
