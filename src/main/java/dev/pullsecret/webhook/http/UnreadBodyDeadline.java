@@ -49,18 +49,13 @@ final class UnreadBodyDeadline extends ValveBase {
   }
 
   /**
-   * Room for what the request holds while its body is read away, waiting a little as a review does
-   * ({@link InFlightBudget#take}): under a burst of honest reviews the budget frees within
-   * milliseconds and the client gets its refusal; held by slow clients, it does not, and closing is
-   * what is left.
+   * Room for what the request holds while its body is read away, if there is some now. Waiting for
+   * it would hold that very memory outside the budget: under attack every slot would hold a refused
+   * request waiting its turn. With none, the connection closes, and a client still sending may see
+   * the close rather than the refusal: the same failed call to the API server.
    */
   private boolean room() {
-    try {
-      return budget.take(InFlightBudget.REQUEST_OVERHEAD);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return budget.tryTake(InFlightBudget.REQUEST_OVERHEAD);
   }
 
   private static boolean bodyFullyRead(Request request) {

@@ -116,10 +116,12 @@ class SlowClientsTest {
 
   /**
    * More clients than connection slots, each announcing a review and sending it a byte a second:
-   * every slot holds a body being read (or refused and cut off at the deadline, then retaken). The
-   * heap holds them all by construction (docs/failure-semantics.md: the connections, and the bodies
-   * within the in-flight budget), so the process stays up, with the image's heap, and answers once
-   * the siege ends. Before, 400 such clients ended it with an OutOfMemoryError.
+   * every slot holds a body being read (or refused and cut off at the deadline, then retaken); at
+   * the same time every slot of the management port is held, and a few clients send the largest
+   * admissible review. The heap holds it all by construction (docs/failure-semantics.md: the
+   * connections of both ports, and the bodies and answers within the in-flight budget), so the
+   * process stays up, with the image's heap, and answers once the siege ends. Before, 400 slow
+   * bodies alone ended it with an OutOfMemoryError.
    */
   @Test
   void slowBodiesOnEverySlotLeaveTheProcessAliveAndAnswering() throws Exception {
@@ -129,20 +131,27 @@ class SlowClientsTest {
     try (var webhook =
             WebhookProcess.startAsTheImage(files, Map.of()).awaitReady(Duration.ofSeconds(90));
         ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
+      var largestAnswered = new AtomicInteger();
       try {
         for (int i = 0; i < clients; i++) {
           Duration startAfter = STAGGER.multipliedBy(i).dividedBy(clients);
           attackers.execute(
               () -> sendSlowly(files, webhook.port(), true, review.length, startAfter));
+          // and, at once, the management port's slots held as well (about 40 KiB of heap each)
+          attackers.execute(() -> holdManagementSlot(webhook.managementPort(), startAfter));
+        }
+        for (int i = 0; i < LARGEST_SENDERS; i++) {
+          attackers.execute(() -> sendTheLargest(files, webhook.port(), largestAnswered));
         }
         await().during(SIEGE).atMost(SIEGE.plusSeconds(5)).until(() -> webhook.process().isAlive());
       } finally {
         stop.set(true);
       }
       System.out.printf(
-          "%d clients sending bodies slowly on %d slots for %d s: %d up, %d cut off and"
-              + " reconnected; process alive%n",
-          clients, SLOTS, SIEGE.toSeconds(), up.get(), cutOff.get());
+          "%d clients sending bodies slowly on %d slots for %d s, as many on the management port,"
+              + " %d sending the largest reviews (%d answered 200): %d cut off and reconnected;"
+              + " process alive%n",
+          clients, SLOTS, SIEGE.toSeconds(), LARGEST_SENDERS, largestAnswered.get(), cutOff.get());
       assertThat(up.get()).as("clients that held a slot").isGreaterThanOrEqualTo(SLOTS / 2);
       await()
           .atMost(Duration.ofSeconds(15))
@@ -154,6 +163,25 @@ class SlowClientsTest {
                 }
               });
       assertThat(webhook.log()).doesNotContain("java.lang.OutOfMemoryError");
+    }
+  }
+
+  /** Clients sending the largest admissible review meanwhile, for the in-flight budget's part. */
+  private static final int LARGEST_SENDERS = 8;
+
+  /**
+   * Sends the largest admissible review (3.5 MB, every list full) again and again until stopped.
+   */
+  private void sendTheLargest(TestServerFiles files, int port, AtomicInteger answered) {
+    byte[] largest = MemoryBoundTest.pod("CREATE", null, 256, 256, 256, 3_500_000);
+    while (!stop.get()) {
+      try (var connection = connect(files, port)) {
+        if (connection.post("/mutate", largest).status() == 200) {
+          answered.incrementAndGet();
+        }
+      } catch (IOException e) {
+        // no slot, or cut off: the siege is the point here, not this review
+      }
     }
   }
 
