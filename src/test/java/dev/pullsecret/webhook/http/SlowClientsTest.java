@@ -11,6 +11,8 @@ import dev.pullsecret.webhook.testing.WebhookProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -132,6 +135,7 @@ class SlowClientsTest {
             WebhookProcess.startAsTheImage(files, Map.of()).awaitReady(Duration.ofSeconds(90));
         ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
       var largestAnswered = new AtomicInteger();
+      var largestRss = new AtomicLong();
       try {
         for (int i = 0; i < clients; i++) {
           Duration startAfter = STAGGER.multipliedBy(i).dividedBy(clients);
@@ -143,15 +147,31 @@ class SlowClientsTest {
         for (int i = 0; i < LARGEST_SENDERS; i++) {
           attackers.execute(() -> sendTheLargest(files, webhook.port(), largestAnswered));
         }
-        await().during(SIEGE).atMost(SIEGE.plusSeconds(5)).until(() -> webhook.process().isAlive());
+        await()
+            .during(SIEGE)
+            .atMost(SIEGE.plusSeconds(5))
+            .until(
+                () -> {
+                  largestRss.accumulateAndGet(residentMib(webhook.process().pid()), Math::max);
+                  return webhook.process().isAlive();
+                });
       } finally {
         stop.set(true);
       }
       System.out.printf(
           "%d clients sending bodies slowly on %d slots for %d s, as many on the management port,"
               + " %d sending the largest reviews (%d answered 200): %d cut off and reconnected;"
-              + " process alive%n",
-          clients, SLOTS, SIEGE.toSeconds(), LARGEST_SENDERS, largestAnswered.get(), cutOff.get());
+              + " process alive, RSS at most %d MiB%n",
+          clients,
+          SLOTS,
+          SIEGE.toSeconds(),
+          LARGEST_SENDERS,
+          largestAnswered.get(),
+          cutOff.get(),
+          largestRss.get());
+      assertThat(largestRss.get())
+          .as("RSS (MiB) within the chart's limit")
+          .isLessThan(CHART_LIMIT_MIB);
       assertThat(up.get()).as("clients that held a slot").isGreaterThanOrEqualTo(SLOTS / 2);
       await()
           .atMost(Duration.ofSeconds(15))
@@ -164,6 +184,23 @@ class SlowClientsTest {
               });
       assertThat(webhook.log()).doesNotContain("java.lang.OutOfMemoryError");
     }
+  }
+
+  /** The chart's memory limit (values.yaml; MemoryBudgetTest keeps it above the image's flags). */
+  private static final long CHART_LIMIT_MIB = 384;
+
+  /** The process's resident set now, from /proc (Linux, as in the image), in MiB; 0 if unknown. */
+  private static long residentMib(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // the process is gone or the line unreadable: nothing to record this time
+    }
+    return 0;
   }
 
   /** Clients sending the largest admissible review meanwhile, for the in-flight budget's part. */
