@@ -31,16 +31,18 @@ class ConnectorSettings implements WebServerFactoryCustomizer<TomcatWebServerFac
 
   private final Duration readDeadline;
   private final InFlightBudget budget;
+  private final int maxBodyBytes;
 
   ConnectorSettings(WebhookProperties properties, InFlightBudget budget) {
     this.readDeadline = properties.readDeadline();
     this.budget = budget;
+    this.maxBodyBytes = properties.maxRequestBytes();
   }
 
   @Override
   public void customize(TomcatWebServerFactory factory) {
     factory.setProtocol(DrainingHttp11NioProtocol.class.getName());
-    factory.addEngineValves(new UnreadBodyDeadline(readDeadline, budget));
+    factory.addEngineValves(new UnreadBodyDeadline(readDeadline, budget, maxBodyBytes));
     factory.addConnectorCustomizers(
         connector -> {
           connector.setProperty("continueResponseTiming", "onRead");

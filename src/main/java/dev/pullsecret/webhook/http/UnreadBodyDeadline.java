@@ -12,8 +12,8 @@ import org.apache.coyote.ActionCode;
 
 /**
  * What is left of a body once its request is answered (a refusal sent before reading it: 408, 413,
- * 415, 503) is read away only within the read deadline and only with room in the in-flight budget;
- * otherwise the connection is closed after the answer.
+ * 415, 503) is read away only within the read deadline, up to the largest review, and only with
+ * room in the in-flight budget; otherwise the connection is closed after the answer.
  *
  * <p>Tomcat reads the rest of an unread body before the next request on the connection (up to
  * {@code max-swallow-size}), so that a client still sending gets the answer rather than a reset.
@@ -29,10 +29,14 @@ final class UnreadBodyDeadline extends ValveBase {
   private final Duration deadline;
   private final InFlightBudget budget;
 
-  UnreadBodyDeadline(Duration deadline, InFlightBudget budget) {
+  /** The most read away: the largest review; a client sending more is not the API server. */
+  private final long atMost;
+
+  UnreadBodyDeadline(Duration deadline, InFlightBudget budget, long atMost) {
     super(true);
     this.deadline = deadline;
     this.budget = budget;
+    this.atMost = atMost;
   }
 
   @Override
@@ -42,7 +46,7 @@ final class UnreadBodyDeadline extends ValveBase {
       return;
     }
     long end = request.getCoyoteRequest().getStartTimeNanos() + deadline.toNanos();
-    if (!(room() && discardedBefore(request, end))) {
+    if (request.getContentLengthLong() > atMost || !(room() && discardedBefore(request, end))) {
       // Nothing more is read from this connection: closed once the answer is written.
       request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
     }
@@ -64,15 +68,21 @@ final class UnreadBodyDeadline extends ValveBase {
     return finished.get();
   }
 
-  /** Reads the body to its end unless {@code end} passes first; holds the reservation meanwhile. */
+  /**
+   * Reads the body to its end unless {@code end} passes or more than {@link #atMost} bytes come
+   * first (a chunked body announces no length); holds the reservation meanwhile.
+   */
   private boolean discardedBefore(Request request, long end) {
     try {
       InputStream in = request.getInputStream();
       byte[] buffer = new byte[DISCARD_BUFFER];
-      while (System.nanoTime() - end < 0) {
-        if (in.read(buffer) < 0) {
+      long read = 0;
+      while (System.nanoTime() - end < 0 && read <= atMost) {
+        int n = in.read(buffer);
+        if (n < 0) {
           return true;
         }
+        read += n;
       }
       return false;
     } catch (IOException e) {

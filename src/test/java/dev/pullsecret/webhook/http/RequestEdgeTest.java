@@ -175,6 +175,29 @@ class RequestEdgeTest {
       }
     }
 
+    /**
+     * A refused body announced longer than the largest review is not read away at all, however fast
+     * it comes: reading 100 MB to keep the connection would be work no review needs.
+     */
+    @Test
+    void aRefusedBodyLongerThanTheLargestReviewIsNotReadAway() throws Exception {
+      try (SSLSocket socket = tlsSocket()) {
+        OutputStream out =
+            sendHead(
+                socket,
+                "POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
+                    + "Content-Length: 100000000\r\n\r\n");
+        out.write(new byte[64 * 1024]);
+        out.flush();
+        long start = System.nanoTime();
+
+        String answer = readUntilClosed(socket);
+
+        assertThat(answer).startsWith("HTTP/1.1 415");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(READ_TIMEOUT);
+      }
+    }
+
     /** The API server sends a body at once: refused unread, it is read away and the answer kept. */
     @Test
     void aRefusedBodySentAtOnceIsReadAwayAndTheConnectionServesTheNextReview() throws Exception {
