@@ -19,12 +19,13 @@ import org.springframework.stereotype.Component;
  *       a request's start (handshake, request line, headers) must arrive within {@code
  *       webhook.read-deadline} ({@link ConnectionSweep}), and idle connections are closed when
  *       slots run short.
- *   <li>What is left of an answered request's body is read away only within the same deadline
- *       ({@link UnreadBodyDeadline}).
+ *   <li>What is left of an answered request's body is read away only within the same deadline, up
+ *       to the largest review, with room in the in-flight budget ({@link UnreadBodyDeadline}).
  * </ul>
  *
  * <p>Only the admission server's factory is customized: the management server (health, metrics)
- * lives in a child context that does not see this bean.
+ * lives in a child context that does not see this bean, and has its own sweep ({@link
+ * ManagementConnectorSettings}).
  */
 @Component
 class ConnectorSettings implements WebServerFactoryCustomizer<TomcatWebServerFactory> {
@@ -41,12 +42,9 @@ class ConnectorSettings implements WebServerFactoryCustomizer<TomcatWebServerFac
 
   @Override
   public void customize(TomcatWebServerFactory factory) {
-    factory.setProtocol(DrainingHttp11NioProtocol.class.getName());
+    SweptHttp11NioProtocol.install(factory, DrainingHttp11NioProtocol.class, readDeadline);
     factory.addEngineValves(new UnreadBodyDeadline(readDeadline, budget, maxBodyBytes));
     factory.addConnectorCustomizers(
-        connector -> {
-          connector.setProperty("continueResponseTiming", "onRead");
-          connector.setProperty("readDeadlineMillis", Long.toString(readDeadline.toMillis()));
-        });
+        connector -> connector.setProperty("continueResponseTiming", "onRead"));
   }
 }

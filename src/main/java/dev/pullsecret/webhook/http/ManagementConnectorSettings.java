@@ -31,11 +31,11 @@ class ManagementConnectorSettings {
   @Bean
   WebServerFactoryCustomizer<TomcatWebServerFactory> sweptManagementConnector(
       WebhookProperties properties) {
-    long deadline = Math.min(READ_DEADLINE.toMillis(), properties.readDeadline().toMillis());
-    return factory -> {
-      factory.setProtocol(SweptHttp11NioProtocol.class.getName());
-      factory.addConnectorCustomizers(
-          connector -> connector.setProperty("readDeadlineMillis", Long.toString(deadline)));
-    };
+    Duration deadline =
+        READ_DEADLINE.compareTo(properties.readDeadline()) < 0
+            ? READ_DEADLINE
+            : properties.readDeadline();
+    return factory ->
+        SweptHttp11NioProtocol.install(factory, SweptHttp11NioProtocol.class, deadline);
   }
 }

@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.http;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.coyote.http11.Http11NioProtocol;
+import org.springframework.boot.tomcat.TomcatWebServerFactory;
 
 /**
  * Tomcat's NIO HTTP/1.1 protocol with the connections that hold a slot without sending closed
@@ -15,10 +16,18 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
   private Duration readDeadline = Duration.ofSeconds(5);
   private ScheduledFuture<?> sweep;
 
-  /**
-   * Set from {@code webhook.read-deadline} by {@link ConnectorSettings}; see {@link
-   * ConnectionSweep}.
-   */
+  /** Runs {@code factory}'s connector on {@code protocol}, sweeping with {@code readDeadline}. */
+  static void install(
+      TomcatWebServerFactory factory,
+      Class<? extends SweptHttp11NioProtocol> protocol,
+      Duration readDeadline) {
+    factory.setProtocol(protocol.getName());
+    factory.addConnectorCustomizers(
+        connector ->
+            connector.setProperty("readDeadlineMillis", Long.toString(readDeadline.toMillis())));
+  }
+
+  /** Set by {@link #install}; see {@link ConnectionSweep}. */
   public void setReadDeadlineMillis(long millis) {
     this.readDeadline = Duration.ofMillis(millis);
   }
