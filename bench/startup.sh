@@ -7,10 +7,11 @@
 # RSS during 10 s of 1,000 typical reviews/s. The ways:
 #   cold jar       the fat jar, with the admission warm-up and eager DispatcherServlet turned off
 #                  (how the webhook started before they existed)
-#   jar            the fat jar (java -jar)
-#   extracted      the jar extracted by Spring Boot's tools (java -Djarmode=tools -jar ... extract)
-#   extracted+AOT  the extracted jar with a JDK 25 AOT cache (JEP 483/514/515), trained by starting
-#                  the webhook, answering 2,000 reviews and stopping it
+#   jar            the fat jar (java -jar), Spring's wiring by reflection
+#   extracted+SA   the jar extracted by Spring Boot's tools (java -Djarmode=tools -jar ... extract),
+#                  on the wiring Spring's AOT processing generated (-Dspring.aot.enabled=true)
+#   image          as extracted+SA, with a JDK 25 AOT cache (JEP 483/514/515), trained by starting
+#                  the webhook, answering 2,000 reviews and stopping it: how the image starts
 # Environment as for bench/run.sh (JAVA_HOME, BENCH_JVM_OPTS, BENCH_PORT, BENCH_MANAGEMENT_PORT).
 set -euo pipefail
 # shellcheck source=bench/lib.sh
@@ -47,7 +48,7 @@ echo "bench: training the AOT cache"
 AOT="$WORK/app.aot"
 rm -f "$AOT"
 # shellcheck disable=SC2086
-start_server "$WORK/aot-training.log" "$XJAR" $JVM_OPTS -XX:AOTCacheOutput="$AOT" --
+start_server "$WORK/aot-training.log" "$XJAR" $JVM_OPTS $SPRING_AOT -XX:AOTCacheOutput="$AOT" --
 wait_ready "$WORK/aot-training.log"
 loadgen --url "https://localhost:$PORT/mutate" --body "$REVIEW" --cacert "$CERTS/ca.crt" \
   --rate max --warmup 0 --duration 30 --requests 2000 --connections 4 >/dev/null
@@ -111,9 +112,9 @@ measure "cold jar" "$JAR" $JVM_OPTS -- --webhook.warm-up=false --spring.mvc.serv
 # shellcheck disable=SC2086
 measure "jar" "$JAR" $JVM_OPTS --
 # shellcheck disable=SC2086
-measure "extracted" "$XJAR" $JVM_OPTS --
+measure "extracted+SA" "$XJAR" $JVM_OPTS $SPRING_AOT --
 # shellcheck disable=SC2086
-measure "extracted+AOT" "$XJAR" $JVM_OPTS -XX:AOTCache="$AOT" --
+measure "image" "$XJAR" $JVM_OPTS $SPRING_AOT -XX:AOTCache="$AOT" --
 
 echo
 awk -F'\t' '

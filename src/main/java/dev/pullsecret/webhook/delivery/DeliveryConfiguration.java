@@ -11,83 +11,114 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.UUID;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.annotation.Bean;
+import org.springframework.beans.factory.BeanRegistrar;
+import org.springframework.beans.factory.BeanRegistry;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * Wires delivery when {@code webhook.sync.enabled=true}; otherwise none of these beans exists, no
  * Kubernetes client is created and admission answers {@link SecretPresence#UNKNOWN}. Nothing here
  * is on the readiness path: the webhook serves admission whether or not the API server answers.
+ *
+ * <p>The beans are registered by a {@link BeanRegistrar}, not by {@code @Conditional} bean methods:
+ * the image runs on the wiring Spring's AOT processing generated at build time, which fixes
+ * conditions with the build's properties, whereas a registrar runs at start-up and reads the
+ * switches from the environment the pod is given (DeliveryWiringTest, SpringAotIT).
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "webhook.sync.enabled", havingValue = "true")
+@Import(DeliveryConfiguration.Beans.class)
 class DeliveryConfiguration {
+
+  static final class Beans implements BeanRegistrar {
+
+    @Override
+    public void register(BeanRegistry registry, Environment environment) {
+      SyncProperties settings =
+          Binder.get(environment).bindOrCreate("webhook.sync", SyncProperties.class);
+      if (!settings.enabled()) {
+        return;
+      }
+      // Closed when the context closes: beans that are AutoCloseable need no destroy method.
+      registry.registerBean(
+          "kubernetesClient",
+          KubernetesClient.class,
+          spec -> spec.supplier(context -> kubernetesClient()));
+      registry.registerBean(
+          "syncAssembly",
+          SyncAssembly.class,
+          spec ->
+              spec.supplier(
+                  context ->
+                      SyncAssembly.build(
+                          context.bean(KubernetesClient.class),
+                          context.bean(RulesStore.class),
+                          context.bean(SyncProperties.class),
+                          identity(context.bean(SyncProperties.class)),
+                          SourceCheck.CREDENTIALS,
+                          SecretWrites.of(context.bean(KubernetesClient.class)),
+                          context.bean(MeterRegistry.class),
+                          context.bean(Clock.class))));
+      registry.registerBean(
+          "secretSync",
+          SecretSync.class,
+          spec -> spec.supplier(context -> started(context.bean(SyncAssembly.class).sync())));
+      registry.registerBean(
+          "secretPresence",
+          SecretPresence.class,
+          spec -> spec.supplier(context -> context.bean(SyncAssembly.class).presence()));
+      // Digest lookups (rules with resolveDigests) authenticate with the delivered pull secrets'
+      // content, read from the source watches (docs/digests.md).
+      registry.registerBean(
+          "registryCredentials",
+          RegistryCredentials.class,
+          spec ->
+              spec.supplier(
+                  context -> {
+                    RulesStore rules = context.bean(RulesStore.class);
+                    return new SourceCredentials(
+                            () -> rules.get().rules(),
+                            context.bean(SyncProperties.class).namespace(),
+                            context.bean(SyncAssembly.class).sync().caches()::source)
+                        .credentials();
+                  }));
+      if (!settings.rulesConfigMap().isBlank()) {
+        registry.registerBean(
+            "rulesConfigMapWatch",
+            RulesConfigMapWatch.class,
+            spec ->
+                spec.supplier(
+                    context -> {
+                      SyncProperties bound = context.bean(SyncProperties.class);
+                      return new RulesConfigMapWatch(
+                              context.bean(KubernetesClient.class),
+                              bound.namespace(),
+                              bound.rulesConfigMap(),
+                              bound.rulesConfigMapKey(),
+                              context.bean(RulesReloader.class))
+                          .start();
+                    }));
+      }
+    }
+
+    private static SecretSync started(SecretSync sync) {
+      sync.start();
+      return sync;
+    }
+  }
 
   /**
    * The usual resolution: the pod's service-account token in a cluster, else KUBECONFIG or
    * ~/.kube/config. The transport is the JDK's own HttpClient (see the pom).
    */
-  @Bean(destroyMethod = "close")
-  KubernetesClient kubernetesClient() {
+  static KubernetesClient kubernetesClient() {
     // No retries inside the client: the work queue retries with its own back-off, and a client
     // retrying for a minute against an unreachable API server would also hold up shutdown.
     Config config =
         new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(0).build();
     return new KubernetesClientBuilder().withConfig(config).build();
-  }
-
-  @Bean
-  SyncAssembly syncAssembly(
-      KubernetesClient client,
-      RulesStore rules,
-      SyncProperties settings,
-      MeterRegistry registry,
-      Clock clock) {
-    return SyncAssembly.build(
-        client,
-        rules,
-        settings,
-        identity(settings),
-        SourceCheck.CREDENTIALS,
-        SecretWrites.of(client),
-        registry,
-        clock);
-  }
-
-  @Bean(initMethod = "start", destroyMethod = "close")
-  SecretSync secretSync(SyncAssembly assembly) {
-    return assembly.sync();
-  }
-
-  @Bean
-  SecretPresence secretPresence(SyncAssembly assembly) {
-    return assembly.presence();
-  }
-
-  /**
-   * Digest lookups (rules with resolveDigests) authenticate with the delivered pull secrets'
-   * content, read from the source watches (docs/digests.md).
-   */
-  @Bean
-  RegistryCredentials registryCredentials(
-      SyncAssembly assembly, RulesStore rules, SyncProperties settings) {
-    return new SourceCredentials(
-            () -> rules.get().rules(), settings.namespace(), assembly.sync().caches()::source)
-        .credentials();
-  }
-
-  @Bean(initMethod = "start", destroyMethod = "close")
-  @ConditionalOnExpression("'${webhook.sync.rules-config-map:}' != ''")
-  RulesConfigMapWatch rulesConfigMapWatch(
-      KubernetesClient client, SyncProperties settings, RulesReloader reloader) {
-    return new RulesConfigMapWatch(
-        client,
-        settings.namespace(),
-        settings.rulesConfigMap(),
-        settings.rulesConfigMapKey(),
-        reloader);
   }
 
   private static String identity(SyncProperties settings) {

@@ -15,7 +15,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,9 +26,12 @@ import org.springframework.stereotype.Component;
  * out after a few seconds. Its own rules and handler are used, so the real rules, their namespace
  * cache and the metrics see nothing of it. It also runs in an AOT training run that stops at
  * refresh ({@code -Dspring.context.exit=onRefresh}), so the cache holds this path too.
+ *
+ * <p>{@code webhook.warm-up=false} turns both warm-ups off. It is read when they would run rather
+ * than as a condition on the beans: Spring's AOT processing fixes conditions at build time, and the
+ * switch must still work in the image.
  */
 @Component
-@ConditionalOnBooleanProperty(name = "webhook.warm-up", matchIfMissing = true)
 class AdmissionWarmUp implements SmartInitializingSingleton {
 
   private static final Logger log = LoggerFactory.getLogger(AdmissionWarmUp.class);
@@ -50,13 +53,23 @@ class AdmissionWarmUp implements SmartInitializingSingleton {
       """;
 
   private final AdmissionReviewCodec codec;
+  private final Environment environment;
 
-  AdmissionWarmUp(AdmissionReviewCodec codec) {
+  AdmissionWarmUp(AdmissionReviewCodec codec, Environment environment) {
     this.codec = codec;
+    this.environment = environment;
+  }
+
+  /** Whether the warm-ups run: {@code webhook.warm-up}, true unless set to false. */
+  static boolean enabled(Environment environment) {
+    return environment.getProperty("webhook.warm-up", Boolean.class, true);
   }
 
   @Override
   public void afterSingletonsInstantiated() {
+    if (!enabled(environment)) {
+      return;
+    }
     long start = System.nanoTime();
     byte[] review = sampleReview(null);
     var rules =

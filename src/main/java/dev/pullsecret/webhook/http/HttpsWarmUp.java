@@ -18,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
@@ -33,9 +32,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>The client trusts exactly the certificate the server serves, taken from the SSL bundle; it
  * talks only to the loopback address. A failure is logged and readiness is not held back by it.
+ * {@code webhook.warm-up=false} turns it off ({@link AdmissionWarmUp#enabled}).
  */
 @Component
-@ConditionalOnBooleanProperty(name = "webhook.warm-up", matchIfMissing = true)
 class HttpsWarmUp implements ApplicationRunner {
 
   private static final Logger log = LoggerFactory.getLogger(HttpsWarmUp.class);
@@ -54,7 +53,7 @@ class HttpsWarmUp implements ApplicationRunner {
   public void run(ApplicationArguments args) {
     String bundle = environment.getProperty("server.ssl.bundle");
     Integer port = environment.getProperty("local.server.port", Integer.class);
-    if (bundle == null || port == null) {
+    if (!AdmissionWarmUp.enabled(environment) || bundle == null || port == null) {
       return;
     }
     long start = System.nanoTime();

@@ -60,10 +60,43 @@ public final class WebhookProcess implements AutoCloseable {
    */
   public static WebhookProcess startAsTheImage(
       TestServerFiles files, Map<String, String> properties) {
+    return start(files, properties, imageEnvironment(), List.of());
+  }
+
+  /** The JVM flags and malloc setting the Dockerfile gives the process. */
+  private static Map<String, String> imageEnvironment() {
     var env = new LinkedHashMap<String, String>();
     env.put("JAVA_TOOL_OPTIONS", dockerfileEnv("JAVA_TOOL_OPTIONS"));
     env.put("MALLOC_ARENA_MAX", dockerfileEnv("MALLOC_ARENA_MAX"));
-    return start(files, properties, env, List.of());
+    return env;
+  }
+
+  /**
+   * Starts the packaged jar ({@code target/pullsecret-webhook-*.jar}: Failsafe tests only, they run
+   * after {@code package}) as the image starts it, on Spring's AOT-generated wiring ({@code
+   * -Dspring.aot.enabled=true}) and with the image's JVM flags; {@code properties} as for {@link
+   * #start(TestServerFiles, Map, Map)}, {@code jvmOptions} before the jar (system properties).
+   */
+  public static WebhookProcess startPackagedJar(
+      TestServerFiles files, Map<String, String> properties, List<String> jvmOptions) {
+    var jvm = new ArrayList<String>(jvmOptions);
+    jvm.add("-Dspring.aot.enabled=true");
+    jvm.addAll(List.of("-jar", packagedJar().toString()));
+    return launch(files, properties, imageEnvironment(), jvm);
+  }
+
+  private static Path packagedJar() {
+    try (var jars = Files.list(Path.of("target"))) {
+      return jars.filter(
+              jar ->
+                  jar.getFileName()
+                      .toString()
+                      .matches("pullsecret-webhook-[^-]+(-SNAPSHOT)?\\.jar"))
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("no packaged jar in target/: run package"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The value of {@code name} in the Dockerfile's ENV lines. */
@@ -86,6 +119,18 @@ public final class WebhookProcess implements AutoCloseable {
       Map<String, String> properties,
       Map<String, String> env,
       List<String> jvmOptions) {
+    var jvm = new ArrayList<String>(jvmOptions);
+    jvm.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    jvm.add(PullSecretWebhookApplication.class.getName());
+    return launch(files, properties, env, jvm);
+  }
+
+  /** {@code jvm}: the JVM's arguments up to and including what it runs (main class or jar). */
+  private static WebhookProcess launch(
+      TestServerFiles files,
+      Map<String, String> properties,
+      Map<String, String> env,
+      List<String> jvm) {
     var all = new LinkedHashMap<String, String>();
     files.properties(all::put);
     all.put("server.port", "0");
@@ -95,9 +140,7 @@ public final class WebhookProcess implements AutoCloseable {
 
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElseThrow());
-    command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
-    command.add(PullSecretWebhookApplication.class.getName());
+    command.addAll(jvm);
     all.forEach((name, value) -> command.add("--" + name + "=" + value));
 
     Path log = files.dir().resolve("webhook-" + System.nanoTime() + ".log");

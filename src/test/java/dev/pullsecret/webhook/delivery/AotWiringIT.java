@@ -1,0 +1,212 @@
+package dev.pullsecret.webhook.delivery;
+
+import static dev.pullsecret.webhook.testing.Reviews.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pullsecret.webhook.testing.Reviews;
+import dev.pullsecret.webhook.testing.TestServerFiles;
+import dev.pullsecret.webhook.testing.TlsHttpConnection;
+import dev.pullsecret.webhook.testing.WebhookProcess;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The packaged jar on the wiring Spring's AOT processing generated at build time, started as the
+ * image starts it ({@code -Dspring.aot.enabled=true}, the image's JVM flags). In that mode bean
+ * conditions were settled by the build's properties, so this checks that what a pod switches at run
+ * time is still switched: delivery and the rules ConfigMap watch (on in the chart, off in the
+ * build), the warm-ups, and the management port's connection sweep, which the management context
+ * imports on its own. A Failsafe test: it needs the jar that {@code package} builds.
+ */
+class AotWiringIT {
+
+  private static final String PLAIN = "admission/cases/recorded-01-create-plain-pod.review.json";
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class DeliveryOn {
+
+    final FaultyApiServer server = new FaultyApiServer();
+    final KubernetesClient admin = server.newClient();
+    final TestServerFiles files = TestServerFiles.create("pullsecret-aot-on");
+    WebhookProcess webhook;
+
+    @BeforeAll
+    void start() throws InterruptedException {
+      files.writeRules(resource("delivery/rules.yaml"));
+      admin
+          .secrets()
+          .inNamespace("pullsecret-webhook")
+          .resource(
+              SyncFixture.source(
+                  "pullsecret-webhook", "dockerhub-creds", "kubernetes.io/dockerconfigjson", "v1"))
+          .create();
+      webhook =
+          WebhookProcess.startPackagedJar(
+                  files,
+                  Map.of(
+                      "webhook.warm-up", "true",
+                      "webhook.sync.enabled", "true",
+                      "webhook.sync.namespace", "pullsecret-webhook",
+                      "webhook.sync.rules-config-map", "rules"),
+                  List.of(
+                      "-Dkubernetes.master=" + admin.getConfiguration().getMasterUrl(),
+                      "-Dkubernetes.auth.tryKubeConfig=false",
+                      "-Dkubernetes.auth.tryServiceAccount=false"))
+              .awaitReady(Duration.ofSeconds(90));
+    }
+
+    @AfterAll
+    void stop() {
+      if (webhook != null) {
+        webhook.close();
+      }
+      server.close();
+    }
+
+    @Test
+    void runsOnTheGeneratedWiringWithTheWarmUps() {
+      assertThat(webhook.log())
+          .contains("Starting AOT-processed PullSecretWebhookApplication")
+          .contains("Warmed up the admission path")
+          .contains("Warmed up HTTPS");
+    }
+
+    @Test
+    void deliversCopiesIntoNewNamespaces() {
+      admin
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName("team-a").endMetadata().build())
+          .create();
+
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  admin.secrets().inNamespace("team-a").withName("dockerhub-creds").get() != null);
+    }
+
+    @Test
+    void takesRulesFromTheConfigMap() {
+      String rules =
+          new String(resource("delivery/rules.yaml"), StandardCharsets.UTF_8)
+              .replace("name: teams", "name: teams-from-config-map");
+      admin
+          .configMaps()
+          .inNamespace("pullsecret-webhook")
+          .resource(
+              new ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName("rules")
+                  .endMetadata()
+                  .addToData("rules.yaml", rules)
+                  .build())
+          .create();
+
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> webhook.log().contains("in force from configmap pullsecret-webhook/rules"));
+    }
+
+    @Test
+    void cutsOffSlowClientsOfTheManagementPort() throws IOException {
+      assertThat(secondsHeldBySlowHeaders(webhook.managementPort(), Duration.ofSeconds(10)))
+          .as("seconds a client sending a header byte every 300 ms held the management port")
+          .isLessThan(6);
+    }
+  }
+
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class DeliveryOff {
+
+    final TestServerFiles files = TestServerFiles.create("pullsecret-aot-off");
+    WebhookProcess webhook;
+
+    @BeforeAll
+    void start() throws InterruptedException {
+      webhook =
+          WebhookProcess.startPackagedJar(files, Map.of("webhook.warm-up", "false"), List.of())
+              .awaitReady(Duration.ofSeconds(90));
+    }
+
+    @AfterAll
+    void stop() {
+      if (webhook != null) {
+        webhook.close();
+      }
+    }
+
+    @Test
+    void startsNeitherTheSyncLoopNorTheWarmUps() {
+      assertThat(webhook.log())
+          .contains("Starting AOT-processed PullSecretWebhookApplication")
+          .doesNotContain("Warmed up")
+          .doesNotContain("sync loop");
+    }
+
+    @Test
+    void answersReviewsWithAPatch() throws Exception {
+      try (var connection =
+          TlsHttpConnection.open(
+              files.sslContext(), TestServerFiles.SERVICE_HOST, webhook.port())) {
+        var answer = connection.post("/mutate", resource(PLAIN));
+        assertThat(answer.status()).isEqualTo(200);
+        var pod =
+            Reviews.pod(
+                Reviews.applyPatch(
+                    Reviews.json(resource(PLAIN)).at("/request/object"),
+                    Reviews.json(answer.body())));
+        assertThat(Reviews.pullSecretNames(pod)).isNotEmpty();
+      }
+    }
+  }
+
+  /**
+   * How long a client that sends a request head a byte every 300 ms keeps its connection, up to
+   * {@code limit}: the sweep cuts it off at its deadline, where Tomcat's own time-out, reset by
+   * every byte, never would.
+   */
+  private static long secondsHeldBySlowHeaders(int port, Duration limit) throws IOException {
+    byte[] head = "GET /actuator/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes();
+    long start = System.nanoTime();
+    try (var socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+      socket.setSoTimeout(300);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      for (int i = 0; System.nanoTime() - start < limit.toNanos(); i++) {
+        try {
+          out.write(head[Math.min(i, head.length - 1)]);
+          out.flush();
+          if (in.read() < 0) {
+            break; // closed by the server
+          }
+        } catch (SocketTimeoutException e) {
+          continue; // still open: nothing to read yet
+        } catch (IOException e) {
+          break; // reset by the server
+        }
+      }
+    }
+    return Duration.ofNanos(System.nanoTime() - start).toSeconds();
+  }
+}
