@@ -2,39 +2,56 @@ package dev.pullsecret.webhook.tls.serving;
 
 import dev.pullsecret.webhook.files.BoundedFiles;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.boot.ssl.pem.PemContent;
 
 /**
- * Reads certificates and keys from PEM files with BouncyCastle's PEMParser, which knows the formats
- * openssl, cert-manager and Helm write (PKCS#8, PKCS#1, SEC1, EC PARAMETERS blocks), and turns each
- * parsing failure into a message about the file.
+ * Reads certificates and keys from PEM files with Spring Boot's PEM parser ({@link PemContent}),
+ * which knows the formats openssl, cert-manager and Helm write (PKCS#8, PKCS#1 RSA, SEC1 EC), and
+ * turns each problem into a message about the file. Only the blocks' framing is looked at here
+ * ({@code -----BEGIN X-----} to {@code -----END X-----}), to say which block is wrong and what the
+ * file holds instead; each block's content is parsed by the library.
+ *
+ * <p>Not BouncyCastle, which the certificate generator uses: its jars are signed, and a signed jar
+ * the server loads a class from keeps its verification data (a manifest entry and a digest per
+ * class, some 5 MB of heap for BouncyCastle) for the life of the process. The server reads PEM on
+ * every start and rotation; it needs no BouncyCastle class at all (bench/README.md, Footprint).
  */
 final class PemFileReader {
 
-  /** How PEMParser reports a block type it has no parser for. */
-  private static final String UNKNOWN_TYPE = "unrecognised object: ";
+  private static final Pattern BEGIN = Pattern.compile("-----BEGIN ([^-\\r\\n]{1,64})-----");
+  private static final String CERTIFICATE = "CERTIFICATE";
+  private static final String ENCRYPTED_PKCS8 = "ENCRYPTED PRIVATE KEY";
+  private static final Set<String> KEYS =
+      Set.of("PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY");
+
+  /** Blocks a certificate or key file may hold beside what is asked for. */
+  private static final Set<String> KNOWN =
+      Set.of(
+          CERTIFICATE,
+          ENCRYPTED_PKCS8,
+          "PRIVATE KEY",
+          "RSA PRIVATE KEY",
+          "EC PRIVATE KEY",
+          "EC PARAMETERS");
 
   private PemFileReader() {}
+
+  /** One PEM block: its position in the file (1-based), label and whole text, BEGIN to END. */
+  private record Block(int number, String label, String text) {}
 
   /**
    * The certificates in {@code file}, in file order.
@@ -42,22 +59,19 @@ final class PemFileReader {
    * @throws InvalidCertificateException if the file holds no readable certificate
    */
   static List<X509Certificate> certificates(Path file) {
-    List<Object> objects = readPem(file, "CERTIFICATE");
+    List<Block> blocks = readPem(file, CERTIFICATE);
     var certificates = new ArrayList<X509Certificate>();
-    var converter = new JcaX509CertificateConverter();
-    for (Object object : objects) {
-      if (object instanceof X509CertificateHolder holder) {
+    for (Block block : blocks) {
+      if (block.label().equals(CERTIFICATE)) {
         try {
-          certificates.add(converter.getCertificate(holder));
-        } catch (GeneralSecurityException e) {
-          throw new InvalidCertificateException(
-              file, "certificate " + (certificates.size() + 1) + " is malformed: " + e, e);
+          certificates.addAll(PemContent.of(block.text()).getCertificates());
+        } catch (RuntimeException e) {
+          throw malformed(file, block, e);
         }
       }
     }
     if (certificates.isEmpty()) {
-      throw new InvalidCertificateException(
-          file, "contains no certificate (found " + describe(objects) + ")");
+      throw nothingExpected(file, blocks, CERTIFICATE, "certificate");
     }
     return certificates;
   }
@@ -68,39 +82,58 @@ final class PemFileReader {
    * @throws InvalidCertificateException if the file holds no key, several, or an encrypted one
    */
   static PrivateKey privateKey(Path file) {
-    List<Object> objects = readPem(file, "PRIVATE KEY");
-    var keys = new ArrayList<PrivateKey>();
-    for (Object object : objects) {
-      if (object instanceof PKCS8EncryptedPrivateKeyInfo || object instanceof PEMEncryptedKeyPair) {
+    List<Block> blocks = readPem(file, "PRIVATE KEY");
+    var keys = new ArrayList<Block>();
+    for (Block block : blocks) {
+      if (block.label().equals(ENCRYPTED_PKCS8)
+          || (KEYS.contains(block.label()) && block.text().contains("Proc-Type: 4,ENCRYPTED"))) {
         throw encrypted(file);
       }
-      PrivateKeyInfo info =
-          switch (object) {
-            case PrivateKeyInfo pkcs8 -> pkcs8;
-            case PEMKeyPair pkcs1OrSec1 -> pkcs1OrSec1.getPrivateKeyInfo();
-            default -> null; // certificates, EC PARAMETERS: not a key
-          };
-      if (info != null) {
-        keys.add(toPrivateKey(file, info));
+      if (KEYS.contains(block.label())) {
+        keys.add(block);
       }
     }
     if (keys.isEmpty()) {
-      throw new InvalidCertificateException(
-          file, "contains no private key (found " + describe(objects) + ")");
+      throw nothingExpected(file, blocks, "PRIVATE KEY", "private key");
     }
     if (keys.size() > 1) {
       throw new InvalidCertificateException(
           file, "contains " + keys.size() + " private keys; expected exactly one");
     }
-    return keys.getFirst();
+    Block key = keys.getFirst();
+    try {
+      return PemContent.of(key.text()).getPrivateKey();
+    } catch (RuntimeException e) {
+      throw malformed(file, key, e);
+    }
   }
 
-  private static PrivateKey toPrivateKey(Path file, PrivateKeyInfo info) {
-    try {
-      return new JcaPEMKeyConverter().getPrivateKey(info);
-    } catch (IOException | RuntimeException e) {
-      throw new InvalidCertificateException(file, "private key is malformed: " + e.getMessage(), e);
+  private static InvalidCertificateException malformed(Path file, Block block, Exception e) {
+    return new InvalidCertificateException(
+        file,
+        "malformed PEM in block "
+            + block.number()
+            + ", the file may be truncated or corrupted: "
+            + e.getMessage(),
+        e);
+  }
+
+  /** No block of the expected type: an unknown block is named, else what the file holds. */
+  private static InvalidCertificateException nothingExpected(
+      Path file, List<Block> blocks, String expectedType, String expected) {
+    for (Block block : blocks) {
+      if (!KNOWN.contains(block.label())) {
+        return new InvalidCertificateException(
+            file,
+            "unsupported PEM block -----BEGIN "
+                + block.label()
+                + "----- (expected "
+                + expectedType
+                + ")");
+      }
     }
+    return new InvalidCertificateException(
+        file, "contains no " + expected + " (found " + describe(blocks) + ")");
   }
 
   private static InvalidCertificateException encrypted(Path file) {
@@ -110,34 +143,34 @@ final class PemFileReader {
             + " (for example: openssl pkey -in encrypted.key -out tls.key)");
   }
 
-  /** All PEM objects in the file, parsed by BouncyCastle's PEMParser. */
-  private static List<Object> readPem(Path file, String expectedType) {
+  /** The PEM blocks in the file, each checked to end where it should. */
+  private static List<Block> readPem(Path file, String expectedType) {
     byte[] bytes = readBytes(file);
     String text = new String(bytes, StandardCharsets.ISO_8859_1);
     if (text.isBlank()) {
       throw new InvalidCertificateException(file, "file is empty");
     }
-    var objects = new ArrayList<Object>();
-    try (var parser = new PEMParser(new StringReader(text))) {
-      for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
-        objects.add(o);
+    var blocks = new ArrayList<Block>();
+    Matcher begin = BEGIN.matcher(text);
+    while (begin.find()) {
+      String label = begin.group(1);
+      String end = "-----END " + label + "-----";
+      int endAt = text.indexOf(end, begin.end());
+      int nextBegin = text.indexOf("-----BEGIN ", begin.end());
+      if (endAt < 0 || (nextBegin >= 0 && nextBegin < endAt)) {
+        throw new InvalidCertificateException(
+            file,
+            "malformed PEM in block "
+                + (blocks.size() + 1)
+                + ", the file may be truncated or corrupted: "
+                + end
+                + " not found");
       }
-    } catch (IOException | RuntimeException e) {
-      String detail = String.valueOf(e.getMessage());
-      String problem =
-          detail.startsWith(UNKNOWN_TYPE)
-              ? "unsupported PEM block -----BEGIN "
-                  + detail.substring(UNKNOWN_TYPE.length())
-                  + "----- (expected "
-                  + expectedType
-                  + ")"
-              : "malformed PEM in block "
-                  + (objects.size() + 1)
-                  + ", the file may be truncated or corrupted: "
-                  + detail;
-      throw new InvalidCertificateException(file, problem, e);
+      blocks.add(
+          new Block(blocks.size() + 1, label, text.substring(begin.start(), endAt + end.length())));
+      begin.region(endAt + end.length(), text.length());
     }
-    if (objects.isEmpty()) {
+    if (blocks.isEmpty()) {
       String hint =
           bytes[0] == 0x30
               ? "; the file looks like binary DER, convert it to PEM with openssl"
@@ -145,7 +178,7 @@ final class PemFileReader {
       throw new InvalidCertificateException(
           file, "no PEM block found (expected -----BEGIN " + expectedType + "-----)" + hint);
     }
-    return objects;
+    return blocks;
   }
 
   private static byte[] readBytes(Path file) {
@@ -168,17 +201,15 @@ final class PemFileReader {
   }
 
   /** What the file holds instead, e.g. "1 private key", to tell swapped files apart. */
-  private static String describe(List<Object> objects) {
+  private static String describe(List<Block> blocks) {
     Map<String, Integer> counts = new TreeMap<>();
-    for (Object object : objects) {
+    for (Block block : blocks) {
       String kind =
-          switch (object) {
-            case X509CertificateHolder ignored -> "certificate";
-            case PrivateKeyInfo ignored -> "private key";
-            case PEMKeyPair ignored -> "private key";
-            case PKCS8EncryptedPrivateKeyInfo ignored -> "encrypted private key";
-            case PEMEncryptedKeyPair ignored -> "encrypted private key";
-            default -> object.getClass().getSimpleName();
+          switch (block.label()) {
+            case CERTIFICATE -> "certificate";
+            case ENCRYPTED_PKCS8 -> "encrypted private key";
+            case String label when KEYS.contains(label) -> "private key";
+            case String label -> label + " block";
           };
       counts.merge(kind, 1, Integer::sum);
     }
