@@ -18,6 +18,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -139,12 +141,16 @@ class AotWiringIT {
   class DeliveryOff {
 
     final TestServerFiles files = TestServerFiles.create("pullsecret-aot-off");
+    final Path classesLoaded = files.dir().resolve("classes-loaded.log");
     WebhookProcess webhook;
 
     @BeforeAll
     void start() throws InterruptedException {
       webhook =
-          WebhookProcess.startPackagedJar(files, Map.of("webhook.warm-up", "false"), List.of())
+          WebhookProcess.startPackagedJar(
+                  files,
+                  Map.of("webhook.warm-up", "false"),
+                  List.of("-Xlog:class+load=info:file=" + classesLoaded))
               .awaitReady(Duration.ofSeconds(90));
     }
 
@@ -161,6 +167,19 @@ class AotWiringIT {
           .contains("Starting AOT-processed PullSecretWebhookApplication")
           .doesNotContain("Warmed up")
           .doesNotContain("sync loop");
+    }
+
+    /**
+     * BouncyCastle's jars are signed: one class loaded from them keeps a manifest entry and a
+     * digest per class on the heap for good (~5 MB). The server reads PEM with Spring Boot's
+     * parser; only the certs command and the local run's generated certificates use BouncyCastle.
+     */
+    @Test
+    void loadsNoBouncyCastleClass() throws Exception {
+      answersReviewsWithAPatch(); // and a review answered: nothing on that path either
+      assertThat(Files.readString(classesLoaded))
+          .contains("java.lang.Object")
+          .doesNotContain("org.bouncycastle");
     }
 
     @Test
