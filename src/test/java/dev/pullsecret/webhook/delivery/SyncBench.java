@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.delivery.SyncFixture.Replica;
 import dev.pullsecret.webhook.testing.Reviews;
+import dev.pullsecret.webhook.testing.TestServerFiles;
+import dev.pullsecret.webhook.testing.WebhookProcess;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -100,6 +102,131 @@ class SyncBench {
               + " own store of the 2,000 copies)",
           (after - baseline) / 1024.0 / 1024.0);
     }
+  }
+
+  /**
+   * What delivery costs in resident memory, as the image runs: the packaged jar on Spring's AOT
+   * wiring with the image's JVM flags, once with delivery off and once on with 2,000 namespaces
+   * synced, each measured after a full collection and the JVM's next native-heap trim. Needs {@code
+   * package} first (bench/sync.sh does it).
+   */
+  @Test
+  void residentMemoryOfThePackagedJarWithTwoThousandNamespaces() throws Exception {
+    try (var cluster = SyncFixture.withSource(dir)) {
+      for (int i = 0; i < 2_000; i++) {
+        cluster.createNamespace("team-" + i);
+      }
+      var off = TestServerFiles.create("pullsecret-bench-off");
+      var on = TestServerFiles.create("pullsecret-bench-on");
+      on.writeRules(Reviews.resource("delivery/rules.yaml"));
+      try (var withoutDelivery =
+              WebhookProcess.startPackagedJar(off, Map.of(), List.of(NMT))
+                  .awaitReady(Duration.ofSeconds(90));
+          var withDelivery =
+              WebhookProcess.startPackagedJar(
+                      on,
+                      Map.of(
+                          "webhook.sync.enabled", "true",
+                          "webhook.sync.namespace", OWN,
+                          "webhook.sync.lease-name", "bench"),
+                      List.of(
+                          NMT,
+                          "-Dkubernetes.master=" + cluster.admin.getConfiguration().getMasterUrl(),
+                          "-Dkubernetes.auth.tryKubeConfig=false",
+                          "-Dkubernetes.auth.tryServiceAccount=false"))
+                  .awaitReady(Duration.ofSeconds(90))) {
+        await()
+            .atMost(Duration.ofMinutes(5))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () ->
+                    cluster
+                            .admin
+                            .secrets()
+                            .inAnyNamespace()
+                            .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
+                            .list()
+                            .getItems()
+                            .size()
+                        == 2_000);
+        for (var webhook : List.of(withoutDelivery, withDelivery)) {
+          jcmd(webhook.process().pid(), "GC.run");
+        }
+        // The image's flags trim the native heap every 2 s.
+        await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+        long offRss = rssKib(withoutDelivery.process().pid());
+        long onRss = rssKib(withDelivery.process().pid());
+        print(
+            "RSS of the packaged jar (Spring AOT, image flags) after a full GC: delivery off %.0f MiB,"
+                + " delivery on with 2,000 namespaces synced %.0f MiB: +%.0f MiB",
+            offRss / 1024.0, onRss / 1024.0, (onRss - offRss) / 1024.0);
+        Map<String, Double> offAreas = nmtCommittedMib(withoutDelivery.process().pid());
+        Map<String, Double> onAreas = nmtCommittedMib(withDelivery.process().pid());
+        var growth = new StringBuilder();
+        onAreas.forEach(
+            (area, mib) -> {
+              double delta = mib - offAreas.getOrDefault(area, 0.0);
+              if (Math.abs(delta) >= 0.5) {
+                growth.append(String.format(" %s %+.1f;", area, delta));
+              }
+            });
+        print("where it goes (NMT committed MiB, on - off):%s", growth);
+        for (var webhook : List.of(withoutDelivery, withDelivery)) {
+          long pid = webhook.process().pid();
+          print(
+              "delivery %s: old generation after the full GC: %s; metaspace, class space: %s",
+              webhook == withDelivery ? "on" : "off",
+              find(jcmd(pid, "GC.heap_info"), "Tenured total \\d+K, used \\d+K"),
+              find(jcmd(pid, "VM.metaspace"), "Both: .*? used"));
+        }
+      }
+    }
+  }
+
+  private static final String NMT = "-XX:NativeMemoryTracking=summary";
+
+  /** NMT's committed memory per area, in MiB ("Java Heap", "Class", "Thread", ...). */
+  private static Map<String, Double> nmtCommittedMib(long pid)
+      throws IOException, InterruptedException {
+    var areas = new java.util.TreeMap<String, Double>();
+    var line =
+        java.util.regex.Pattern.compile(
+            "-\\s+([A-Za-z][A-Za-z ]*?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
+    var match = line.matcher(jcmdRaw(pid, "VM.native_memory", "summary", "scale=KB"));
+    while (match.find()) {
+      areas.put(match.group(1).trim(), Long.parseLong(match.group(2)) / 1024.0);
+    }
+    return areas;
+  }
+
+  private static String find(String text, String regex) {
+    var match = java.util.regex.Pattern.compile(regex).matcher(text);
+    return match.find() ? match.group() : "(not found: " + regex + ")";
+  }
+
+  private static long rssKib(long pid) throws IOException {
+    return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+        .filter(line -> line.startsWith("VmRSS:"))
+        .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Runs {@code jcmd PID command} with this JVM's JDK; returns what it printed, on one line. */
+  private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+    return jcmdRaw(pid, command).replaceAll("\\s+", " ").trim();
+  }
+
+  private static String jcmdRaw(long pid, String... command)
+      throws IOException, InterruptedException {
+    Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+    var arguments =
+        new ArrayList<String>(List.of(java.resolveSibling("jcmd").toString(), "" + pid));
+    arguments.addAll(List.of(command));
+    var process = new ProcessBuilder(arguments).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor();
+    return out;
   }
 
   /** Records when each namespace's copy first holds {@code version}. */
