@@ -198,6 +198,14 @@ class ContainerImageTest {
     assertThat(container.getLogs()).doesNotContain("][aot]");
   }
 
+  @Test
+  void runsOnTheBeanWiringGeneratedAtBuildTime() {
+    var config = container.getDockerClient().inspectImageCmd(IMAGE).exec().getConfig();
+
+    assertThat(config.getEntrypoint()).contains("-Dspring.aot.enabled=true");
+    assertThat(container.getLogs()).contains("Starting AOT-processed PullSecretWebhookApplication");
+  }
+
   private static HttpResponse<byte[]> admit(byte[] review) throws Exception {
     return client.send(
         HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/mutate?timeout=5s"))
