@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.springframework.boot.ssl.pem.PemContent;
 
 /**
@@ -40,13 +42,8 @@ final class PemFileReader {
 
   /** Blocks a certificate or key file may hold beside what is asked for. */
   private static final Set<String> KNOWN =
-      Set.of(
-          CERTIFICATE,
-          ENCRYPTED_PKCS8,
-          "PRIVATE KEY",
-          "RSA PRIVATE KEY",
-          "EC PRIVATE KEY",
-          "EC PARAMETERS");
+      Stream.concat(KEYS.stream(), Stream.of(CERTIFICATE, ENCRYPTED_PKCS8, "EC PARAMETERS"))
+          .collect(Collectors.toUnmodifiableSet());
 
   private PemFileReader() {}
 
