@@ -96,4 +96,14 @@ rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 compile_loadgen() { "$JAVA_HOME/bin/javac" -d "$WORK/loadgen" "$BENCH/LoadGen.java"; }
 
+# What startup.sh and nmt.sh do before they start the server: JDK, jar ($1 = 1 to build it first),
+# certificates, the load generator, and the server stopped whatever happens.
+prepare_bench() {
+  find_java
+  build_or_find_jar "$1"
+  make_certs
+  compile_loadgen
+  trap stop_server EXIT
+}
+
 loadgen() { "$JAVA" -XX:+UseSerialGC -cp "$WORK/loadgen" LoadGen "$@"; }

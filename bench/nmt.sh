@@ -29,11 +29,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-find_java
-build_or_find_jar "$build"
-make_certs
-compile_loadgen
-trap stop_server EXIT
+prepare_bench "$build"
 jar="$JAR" cache=()
 if [ "$aot" = 1 ]; then
   jar="$(ls "$WORK"/extracted/*.jar 2>/dev/null | head -1 || true)"

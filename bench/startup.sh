@@ -29,11 +29,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-find_java
-build_or_find_jar "$build"
-make_certs
-compile_loadgen
-trap stop_server EXIT
+prepare_bench "$build"
 REVIEW="$BENCH/reviews/typical.review.json"
 LOG="$WORK/startup-server.log"
 RESULTS="$WORK/startup.tsv"
