@@ -130,7 +130,7 @@ class AotWiringIT {
 
     @Test
     void cutsOffSlowClientsOfTheManagementPort() throws IOException {
-      assertThat(secondsHeldBySlowHeaders(webhook.managementPort(), Duration.ofSeconds(10)))
+      assertThat(secondsHeldByTrickle(webhook.managementPort(), SLOW_HEAD, Duration.ofSeconds(10)))
           .as("seconds a client sending a header byte every 300 ms held the management port")
           .isLessThan(6);
     }
@@ -149,7 +149,7 @@ class AotWiringIT {
       webhook =
           WebhookProcess.startPackagedJar(
                   files,
-                  Map.of("webhook.warm-up", "false"),
+                  Map.of("webhook.warm-up", "false", "webhook.read-deadline", "2s"),
                   List.of("-Xlog:class+load=info:file=" + classesLoaded))
               .awaitReady(Duration.ofSeconds(90));
     }
@@ -167,6 +167,21 @@ class AotWiringIT {
           .contains("Starting AOT-processed PullSecretWebhookApplication")
           .doesNotContain("Warmed up")
           .doesNotContain("sync loop");
+    }
+
+    /** The admission port's own bounds are wired too: the read deadline's sweep, the size limit. */
+    @Test
+    void cutsOffSlowHandshakesAndRefusesOversizedReviews() throws Exception {
+      assertThat(secondsHeldByTrickle(webhook.port(), SLOW_HANDSHAKE, Duration.ofSeconds(10)))
+          .as("seconds a TLS handshake sent a byte every 300 ms held the admission port")
+          .isLessThan(6);
+      try (var connection =
+          TlsHttpConnection.open(
+              files.sslContext(), TestServerFiles.SERVICE_HOST, webhook.port())) {
+        // The head alone, announcing 5 MiB: the 413 comes before any of the body is sent.
+        connection.send(connection.postHead("/mutate", 5 * 1024 * 1024));
+        assertThat(connection.readResponse().status()).isEqualTo(413);
+      }
     }
 
     /**
@@ -199,13 +214,24 @@ class AotWiringIT {
     }
   }
 
+  /** A request head for the management port, sent a byte at a time. */
+  private static final byte[] SLOW_HEAD =
+      "GET /actuator/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: "
+          .getBytes(StandardCharsets.US_ASCII);
+
   /**
-   * How long a client that sends a request head a byte every 300 ms keeps its connection, up to
-   * {@code limit}: the sweep cuts it off at its deadline, where Tomcat's own time-out, reset by
-   * every byte, never would.
+   * The header of a TLS handshake record announcing 16 KiB, for the admission port: the server
+   * waits for the rest of the record, which comes a byte at a time.
    */
-  private static long secondsHeldBySlowHeaders(int port, Duration limit) throws IOException {
-    byte[] head = "GET /actuator/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes();
+  private static final byte[] SLOW_HANDSHAKE = {0x16, 0x03, 0x01, 0x40, 0x00, 0x01};
+
+  /**
+   * How long a client that sends {@code prefix} a byte every 300 ms (then its last byte over and
+   * over) keeps its connection, up to {@code limit}: the sweep cuts it off at its deadline, where
+   * Tomcat's own time-out, reset by every byte, never would.
+   */
+  private static long secondsHeldByTrickle(int port, byte[] prefix, Duration limit)
+      throws IOException {
     long start = System.nanoTime();
     try (var socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
@@ -214,7 +240,7 @@ class AotWiringIT {
       InputStream in = socket.getInputStream();
       for (int i = 0; System.nanoTime() - start < limit.toNanos(); i++) {
         try {
-          out.write(head[Math.min(i, head.length - 1)]);
+          out.write(prefix[Math.min(i, prefix.length - 1)]);
           out.flush();
           if (in.read() < 0) {
             break; // closed by the server
