@@ -9,7 +9,6 @@ import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
 import dev.pullsecret.webhook.testing.WebhookProcess;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,17 +92,8 @@ class AotWiringIT {
 
     @Test
     void deliversCopiesIntoNewNamespaces() {
-      admin
-          .namespaces()
-          .resource(
-              new NamespaceBuilder().withNewMetadata().withName("team-a").endMetadata().build())
-          .create();
-
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .until(
-              () ->
-                  admin.secrets().inNamespace("team-a").withName("dockerhub-creds").get() != null);
+      SyncFixture.createNamespaceAndAwaitCopy(
+          admin, "team-a", "dockerhub-creds", Duration.ofSeconds(20));
     }
 
     @Test

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.testing.Management;
 import dev.pullsecret.webhook.testing.TestServerFiles;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -92,17 +91,8 @@ class DeliveryWiringTest {
 
     @Test
     void copiesIntoNewNamespacesAndExportsTheMetrics() throws Exception {
-      ADMIN
-          .namespaces()
-          .resource(
-              new NamespaceBuilder().withNewMetadata().withName("team-a").endMetadata().build())
-          .create();
-
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(
-              () ->
-                  ADMIN.secrets().inNamespace("team-a").withName("dockerhub-creds").get() != null);
+      SyncFixture.createNamespaceAndAwaitCopy(
+          ADMIN, "team-a", "dockerhub-creds", Duration.ofSeconds(10));
       await()
           .until(
               () ->

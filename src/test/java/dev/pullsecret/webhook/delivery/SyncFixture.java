@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.delivery;
 
 import static dev.pullsecret.webhook.testing.Reviews.resource;
+import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
@@ -125,6 +126,18 @@ final class SyncFixture implements AutoCloseable {
         Duration.ofMillis(1000),
         Duration.ofMillis(200),
         "");
+  }
+
+  /**
+   * Creates {@code namespace} through {@code admin} and waits up to {@code within} for the copy
+   * {@code copy} to arrive in it: delivery, seen from outside, by whatever webhook runs the loop.
+   */
+  static void createNamespaceAndAwaitCopy(
+      KubernetesClient admin, String namespace, String copy, Duration within) {
+    admin.namespaces().resource(namespace(namespace)).create();
+    await()
+        .atMost(within)
+        .until(() -> admin.secrets().inNamespace(namespace).withName(copy).get() != null);
   }
 
   void createNamespace(String name) {
