@@ -45,18 +45,27 @@ nmt() {
            /^Total: / { c=$0; sub(/.*committed=/, "", c); sub(/KB.*/, "", c); printf "Total\t%.1f\n", c / 1024 }'
 }
 
+# The heap's generations as "young/old" committed KB (Serial GC's GC.heap_info: DefNew, Tenured).
+generations() {
+  "$JAVA_HOME/bin/jcmd" "$PID" GC.heap_info \
+    | awk '/^ *DefNew/ { y=$3 } /^ *Tenured/ { o=$3 } END { gsub(/[^0-9]/, "", y); gsub(/[^0-9]/, "", o); print y "/" o }'
+}
+
 # shellcheck disable=SC2086
 start_server "$WORK/nmt-server.log" "$jar" $JVM_OPTS $SPRING_AOT -XX:NativeMemoryTracking=summary "${cache[@]}" "${extra[@]}" --
 wait_ready "$WORK/nmt-server.log"
 sleep 5
 nmt >"$WORK/nmt-idle.tsv"
 idle_rss=$(rss_mib "$PID")
+idle_heap=$(generations)
 loadgen --url "https://localhost:$PORT/mutate" --body "$BENCH/reviews/typical.review.json" \
   --cacert "$CERTS/ca.crt" --rate "$rate" --warmup "$warmup" --duration "$seconds" --connections 4 --pid "$PID" >"$WORK/nmt-load.txt"
 nmt >"$WORK/nmt-load.tsv"
 load_rss=$(rss_mib "$PID")
+load_heap=$(generations)
 printf '%-28s %8s %8s\n' "area (committed MB)" idle "${rate}/s"
 join -t $'\t' -a1 -e - -o 0,1.2,2.2 <(sort "$WORK/nmt-idle.tsv") <(sort "$WORK/nmt-load.tsv") \
   | sort -t $'\t' -k3 -g -r | awk -F'\t' '$2 >= 0.5 || $3 >= 0.5 { printf "%-28s %8s %8s\n", $1, $2, $3 }'
 printf '%-28s %8s %8s\n' "RSS (MiB)" "$idle_rss" "$load_rss"
+printf '%-28s %8s %8s\n' "heap young/old (KB)" "$idle_heap" "$load_heap"
 tail -1 "$WORK/nmt-load.txt"
