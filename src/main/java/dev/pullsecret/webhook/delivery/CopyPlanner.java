@@ -24,6 +24,12 @@ import java.util.function.Function;
  */
 final class CopyPlanner {
 
+  /**
+   * The fields of a copy the planning reads besides its name and resource version (its marks, type
+   * and content): all the cache of copies keeps.
+   */
+  static final String[] COPY_FIELDS = {"metadata.labels", "metadata.annotations", "type", "data"};
+
   private final SourceCheck check;
 
   CopyPlanner(SourceCheck check) {

@@ -1,11 +1,13 @@
 package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.rules.SecretSource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,12 @@ import java.util.function.Consumer;
  * What the sync loop knows of the cluster, kept by watches: namespaces, our copies (listed by our
  * label, so Helm releases and every other Secret stay out of memory) and the sources (each by its
  * one name). Memory grows with namespaces × delivered secrets, each a pull secret of a few KiB.
+ *
+ * <p>The namespace and copy caches keep only the fields the reconcile reads (fabric8's {@link
+ * ReducedStateItemStore}), not whole objects: a namespace in a cluster carries labels, kubectl's
+ * last-applied annotation and managed fields that are several times what the reconcile needs, and
+ * there is one per namespace of the cluster (bench/README.md, Secret delivery). A read from these
+ * caches returns a new object holding those fields only.
  */
 final class SyncCaches implements AutoCloseable {
 
@@ -26,8 +34,15 @@ final class SyncCaches implements AutoCloseable {
     SyncCaches create(Consumer<String> namespaceChanged, Consumer<SecretSource> sourceChanged);
   }
 
+  /**
+   * Objects per page of an informer's list (client-go's reflector pages by 500 too): the whole
+   * objects of one page are the peak the first list holds before the stores reduce them.
+   */
+  static final long LIST_PAGE = 500;
+
   private final SharedIndexInformer<Namespace> namespaces;
   private final SharedIndexInformer<Secret> copies;
+  private final ReducedStateItemStore<Secret> copyStore;
   private final SourceWatches sources;
 
   /**
@@ -39,7 +54,8 @@ final class SyncCaches implements AutoCloseable {
       long resyncMillis,
       Consumer<String> namespaceChanged,
       Consumer<SecretSource> sourceChanged) {
-    this.namespaces = client.namespaces().runnableInformer(resyncMillis);
+    this.namespaces = client.namespaces().withLimit(LIST_PAGE).runnableInformer(resyncMillis);
+    namespaces.itemStore(reduced(client, Namespace.class, NamespaceFacts.FIELDS));
     namespaces.addEventHandler(
         Informers.onAnyChange(ns -> namespaceChanged.accept(ns.getMetadata().getName())));
     this.copies =
@@ -47,10 +63,20 @@ final class SyncCaches implements AutoCloseable {
             .secrets()
             .inAnyNamespace()
             .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
+            .withLimit(LIST_PAGE)
             .runnableInformer(0);
+    this.copyStore = reduced(client, Secret.class, CopyPlanner.COPY_FIELDS);
+    copies.itemStore(copyStore);
     copies.addEventHandler(
         Informers.onAnyChange(s -> namespaceChanged.accept(s.getMetadata().getNamespace())));
     this.sources = new SourceWatches(client, sourceChanged);
+  }
+
+  /** A store of each object's key (namespace, name), resource version and {@code fields}. */
+  private static <T extends HasMetadata> ReducedStateItemStore<T> reduced(
+      KubernetesClient client, Class<T> type, String... fields) {
+    return new ReducedStateItemStore<>(
+        ReducedStateItemStore.NAME_KEY_STATE, type, client.getKubernetesSerialization(), fields);
   }
 
   void start(Set<SecretSource> watchedSources) {
@@ -92,8 +118,12 @@ final class SyncCaches implements AutoCloseable {
     return byName;
   }
 
+  /**
+   * Asked on the admission path, per review: looks the key up without rebuilding the copy, which a
+   * read of the reduced store does (every stored object has a resource version).
+   */
   boolean hasCopy(String namespace, String name) {
-    return copies.getStore().getByKey(namespace + "/" + name) != null;
+    return copyStore.getResourceVersion(namespace + "/" + name) != null;
   }
 
   @Override

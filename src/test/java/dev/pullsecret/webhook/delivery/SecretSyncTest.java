@@ -198,6 +198,39 @@ class SecretSyncTest {
   }
 
   @Test
+  void cachesKeepOnlyWhatTheReconcileReads() {
+    cluster.createNamespaceAsInACluster("team-a");
+    Replica replica = leader();
+    await().until(() -> cluster.secret("team-a", "dockerhub-creds") != null);
+    SyncCaches caches = replica.assembly().sync().caches();
+    await().until(() -> caches.ours("team-a").containsKey("dockerhub-creds"));
+
+    var namespace = caches.namespace("team-a").orElseThrow();
+    assertThat(namespace.getMetadata().getName()).isEqualTo("team-a");
+    assertThat(namespace.getStatus().getPhase()).isEqualTo("Active");
+    assertThat(namespace.getMetadata().getResourceVersion()).isNotBlank();
+    assertThat(namespace.getMetadata().getManagedFields()).as("managed fields").isEmpty();
+    assertThat(namespace.getMetadata().getAnnotations()).as("annotations").isEmpty();
+    assertThat(namespace.getMetadata().getLabels()).as("labels").isEmpty();
+    assertThat(namespace.getSpec()).as("spec").isNull();
+
+    var copy = caches.ours("team-a").get("dockerhub-creds");
+    var stored = cluster.secret("team-a", "dockerhub-creds");
+    assertThat(copy.getMetadata().getNamespace()).isEqualTo("team-a");
+    assertThat(copy.getMetadata().getResourceVersion())
+        .isEqualTo(stored.getMetadata().getResourceVersion());
+    assertThat(copy.getMetadata().getLabels()).isEqualTo(stored.getMetadata().getLabels());
+    assertThat(copy.getMetadata().getAnnotations())
+        .isEqualTo(stored.getMetadata().getAnnotations());
+    assertThat(copy.getType()).isEqualTo(stored.getType());
+    assertThat(copy.getData()).isEqualTo(stored.getData());
+    assertThat(stored.getMetadata().getCreationTimestamp()).isNotNull();
+    assertThat(copy.getMetadata().getCreationTimestamp()).as("not kept").isNull();
+    assertThat(caches.hasCopy("team-a", "dockerhub-creds")).isTrue();
+    assertThat(caches.hasCopy("team-a", "by-hand")).isFalse();
+  }
+
+  @Test
   void admissionLearnsFromTheCacheThatACopyIsMissing() {
     cluster.admin.secrets().inNamespace(OWN).withName("dockerhub-creds").delete();
     cluster.createNamespace("team-a");

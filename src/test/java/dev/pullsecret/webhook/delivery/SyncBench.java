@@ -63,7 +63,7 @@ class SyncBench {
   void fullSyncOfAThousandNamespaces() throws Exception {
     try (var cluster = SyncFixture.withSource(dir)) {
       for (int i = 0; i < 1_000; i++) {
-        cluster.createNamespace("team-" + i);
+        cluster.createNamespaceAsInACluster("team-" + i);
       }
       int before = cluster.server.calls();
       long started = System.nanoTime();
@@ -91,7 +91,7 @@ class SyncBench {
   void heapWithTwoThousandNamespaces() throws Exception {
     try (var cluster = SyncFixture.withSource(dir)) {
       for (int i = 0; i < 2_000; i++) {
-        cluster.createNamespace("team-" + i);
+        cluster.createNamespaceAsInACluster("team-" + i);
       }
       long baseline = usedHeapAfterGc();
       Replica replica = cluster.start("bench");
@@ -114,7 +114,7 @@ class SyncBench {
   void residentMemoryOfThePackagedJarWithTwoThousandNamespaces() throws Exception {
     try (var cluster = SyncFixture.withSource(dir)) {
       for (int i = 0; i < 2_000; i++) {
-        cluster.createNamespace("team-" + i);
+        cluster.createNamespaceAsInACluster("team-" + i);
       }
       var off = TestServerFiles.create("pullsecret-bench-off");
       var on = TestServerFiles.create("pullsecret-bench-on");

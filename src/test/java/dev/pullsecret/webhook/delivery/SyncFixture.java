@@ -7,6 +7,7 @@ import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesFile;
 import dev.pullsecret.webhook.rules.RulesReloader;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -144,6 +146,21 @@ final class SyncFixture implements AutoCloseable {
     admin.namespaces().resource(namespace(name)).create();
   }
 
+  /**
+   * A namespace as a cluster holds it (labels, kubectl's last-applied annotation, managed fields,
+   * finalizer, phase), from {@code delivery/namespace-in-a-cluster.json}: what a watch of
+   * namespaces really brings into memory, for the memory figures.
+   */
+  void createNamespaceAsInACluster(String name) {
+    String json =
+        new String(resource("delivery/namespace-in-a-cluster.json"), StandardCharsets.UTF_8)
+            .replace("NAME", name);
+    admin
+        .namespaces()
+        .resource(admin.getKubernetesSerialization().unmarshal(json, Namespace.class))
+        .create();
+  }
+
   void createSource(String namespace, String name, String type, String content) {
     admin
         .secrets()
@@ -204,7 +221,7 @@ final class SyncFixture implements AutoCloseable {
     return secret;
   }
 
-  private static io.fabric8.kubernetes.api.model.Namespace namespace(String name) {
+  private static Namespace namespace(String name) {
     return new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
   }
 
