@@ -47,6 +47,7 @@ class AotWiringIT {
     final FaultyApiServer server = new FaultyApiServer();
     final KubernetesClient admin = server.newClient();
     final TestServerFiles files = TestServerFiles.create("pullsecret-aot-on");
+    final Path classesLoaded = files.dir().resolve("classes-loaded.log");
     WebhookProcess webhook;
 
     @BeforeAll
@@ -68,6 +69,7 @@ class AotWiringIT {
                       "webhook.sync.namespace", "pullsecret-webhook",
                       "webhook.sync.rules-config-map", "rules"),
                   List.of(
+                      "-Xlog:class+load=info:file=" + classesLoaded,
                       "-Dkubernetes.master=" + admin.getConfiguration().getMasterUrl(),
                       "-Dkubernetes.auth.tryKubeConfig=false",
                       "-Dkubernetes.auth.tryServiceAccount=false"))
@@ -94,6 +96,22 @@ class AotWiringIT {
     void deliversCopiesIntoNewNamespaces() {
       SyncFixture.createNamespaceAndAwaitCopy(
           admin, "team-a", "dockerhub-creds", Duration.ofSeconds(20));
+    }
+
+    /**
+     * The client does not scan the class path for every Kubernetes type (~650 model classes of API
+     * groups the sync never reads); the typed operations and watches read their own types.
+     */
+    @Test
+    void loadsTheModelsOfTheTypesItReadsOnly() throws Exception {
+      SyncFixture.createNamespaceAndAwaitCopy(
+          admin, "team-models", "dockerhub-creds", Duration.ofSeconds(20));
+      assertThat(Files.readString(classesLoaded))
+          .contains("io.fabric8.kubernetes.api.model.Namespace ")
+          .contains("io.fabric8.kubernetes.api.model.coordination.v1.Lease ")
+          .doesNotContain("io.fabric8.kubernetes.api.model.gatewayapi")
+          .doesNotContain("io.fabric8.kubernetes.api.model.flowcontrol")
+          .doesNotContain("io.fabric8.kubernetes.api.model.storage.");
     }
 
     @Test
