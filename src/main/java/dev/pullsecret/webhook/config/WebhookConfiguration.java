@@ -15,9 +15,12 @@ import dev.pullsecret.webhook.rules.RulesMetrics;
 import dev.pullsecret.webhook.rules.RulesReloader;
 import dev.pullsecret.webhook.rules.RulesStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Optional;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -65,11 +68,13 @@ class WebhookConfiguration {
   @Bean(destroyMethod = "close")
   DigestResolver digestResolver(WebhookProperties properties, LookupObserver observer) {
     WebhookProperties.Digests digests = properties.digests();
-    var client =
-        new RegistryClient(
-            TrustBundle.sslContext(Optional.ofNullable(digests.caBundle())),
-            digests.connectTimeout(),
-            digests.requestTimeout());
+    Optional<Path> bundle = Optional.ofNullable(digests.caBundle());
+    // A configured bundle is read now, so that a bad one stops the start-up with its reason; the
+    // JDK's CAs alone wait for the first lookup, with the HTTP client.
+    SSLContext withBundle = bundle.map(path -> TrustBundle.sslContext(bundle)).orElse(null);
+    Supplier<SSLContext> tls =
+        withBundle != null ? () -> withBundle : () -> TrustBundle.sslContext(Optional.empty());
+    var client = new RegistryClient(tls, digests.connectTimeout(), digests.requestTimeout());
     return new DigestResolver(
         client,
         new DigestResolver.Settings(

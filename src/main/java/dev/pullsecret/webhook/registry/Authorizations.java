@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,12 +43,12 @@ final class Authorizations {
 
   private record Remembered(String header, long expiresAt) {}
 
-  private final HttpClient http;
+  private final Supplier<HttpClient> http;
   private final Duration requestTimeout;
   private final LongSupplier nanoTime;
   private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
 
-  Authorizations(HttpClient http, Duration requestTimeout, LongSupplier nanoTime) {
+  Authorizations(Supplier<HttpClient> http, Duration requestTimeout, LongSupplier nanoTime) {
     this.http = http;
     this.requestTimeout = requestTimeout;
     this.nanoTime = nanoTime;
@@ -156,7 +157,7 @@ final class Authorizations {
 
   private HttpResponse<InputStream> send(HttpRequest request) throws RegistryException {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      return http.get().send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
       throw new RegistryException(Failure.TIMEOUT, "token service did not answer in time", e);
     } catch (IOException e) {

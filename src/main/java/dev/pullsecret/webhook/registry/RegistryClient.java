@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -43,9 +44,11 @@ public final class RegistryClient {
   /** containerd's limit for a manifest it reads; nothing legitimate comes near it. */
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
-  private final HttpClient http;
+  private final Supplier<SSLContext> tls;
+  private final Duration connectTimeout;
   private final Duration requestTimeout;
   private final Authorizations authorizations;
+  private volatile HttpClient http;
 
   /**
    * @param tls trusts the system's CAs and, for private registries, a configured bundle
@@ -53,17 +56,43 @@ public final class RegistryClient {
    * @param requestTimeout for one request; a review waits at most its own budget in any case
    */
   public RegistryClient(SSLContext tls, Duration connectTimeout, Duration requestTimeout) {
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .sslContext(tls)
-            .connectTimeout(connectTimeout)
-            // Manifests and tokens are served where they are asked for (only blobs are redirected,
-            // to storage); following a redirect could carry a credential to another host.
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this(() -> tls, connectTimeout, requestTimeout);
+  }
+
+  /**
+   * As above, with the TLS context made on the first lookup, with the HTTP client: most
+   * installations pin no digest, and the JDK's CAs, its HTTP client (a selector thread, ~200
+   * classes) and their memory would otherwise be held from start-up for nothing.
+   */
+  public RegistryClient(
+      Supplier<SSLContext> tls, Duration connectTimeout, Duration requestTimeout) {
+    this.tls = tls;
+    this.connectTimeout = connectTimeout;
     this.requestTimeout = requestTimeout;
-    this.authorizations = new Authorizations(http, requestTimeout, System::nanoTime);
+    this.authorizations = new Authorizations(this::http, requestTimeout, System::nanoTime);
+  }
+
+  private HttpClient http() {
+    HttpClient client = http;
+    if (client == null) {
+      synchronized (this) {
+        client = http;
+        if (client == null) {
+          client =
+              HttpClient.newBuilder()
+                  .version(HttpClient.Version.HTTP_1_1)
+                  .sslContext(tls.get())
+                  .connectTimeout(connectTimeout)
+                  // Manifests and tokens are served where they are asked for (only blobs are
+                  // redirected, to storage); following a redirect could carry a credential to
+                  // another host.
+                  .followRedirects(HttpClient.Redirect.NEVER)
+                  .build();
+          http = client;
+        }
+      }
+    }
+    return client;
   }
 
   /** The digest the registry serves for the image's tag ({@code latest} when it has none). */
@@ -126,7 +155,7 @@ public final class RegistryClient {
             .method(method, HttpRequest.BodyPublishers.noBody());
     auth.ifPresent(value -> request.header("Authorization", value));
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      return http().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
       throw new RegistryException(Failure.TIMEOUT, "registry did not answer in time", e);
     } catch (IOException e) {

@@ -205,6 +205,18 @@ class AotWiringIT {
           .doesNotContain("org.bouncycastle");
     }
 
+    /**
+     * No digest is pinned here: the registry client's HTTP client (a selector thread, ~200 classes)
+     * and the JDK's CAs are made on the first lookup, not at start-up.
+     */
+    @Test
+    void makesNoHttpClientUntilADigestIsLookedUp() throws Exception {
+      answersReviewsWithAPatch();
+      assertThat(Files.readString(classesLoaded))
+          .contains("java.lang.Object")
+          .doesNotContain("jdk.internal.net.http.HttpClientImpl ");
+    }
+
     @Test
     void answersReviewsWithAPatch() throws Exception {
       try (var connection =
