@@ -206,6 +206,20 @@ class AotWiringIT {
     }
 
     /**
+     * Nothing binds the platform MBean server (Tomcat's session metrics did: JMX and JFR's classes
+     * at start-up), and commons-logging goes to SLF4J without probing the Log4j API.
+     */
+    @Test
+    void startsNeitherJmxNorTheLog4jApi() throws Exception {
+      answersReviewsWithAPatch();
+      assertThat(Files.readString(classesLoaded))
+          .contains("java.lang.Object")
+          .doesNotContain("com.sun.jmx.mbeanserver.JmxMBeanServer ")
+          .doesNotContain("jdk.jfr.FlightRecorder ")
+          .doesNotContain("org.apache.logging.log4j");
+    }
+
+    /**
      * No digest is pinned here: the registry client's HTTP client (a selector thread, ~200 classes)
      * and the JDK's CAs are made on the first lookup, not at start-up.
      */
