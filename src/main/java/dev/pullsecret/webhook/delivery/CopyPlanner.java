@@ -24,12 +24,6 @@ import java.util.function.Function;
  */
 final class CopyPlanner {
 
-  /**
-   * The fields of a copy the planning reads besides its name and resource version (its marks, type
-   * and content): all the cache of copies keeps.
-   */
-  static final String[] COPY_FIELDS = {"metadata.labels", "metadata.annotations", "type", "data"};
-
   private final SourceCheck check;
 
   CopyPlanner(SourceCheck check) {
@@ -45,7 +39,7 @@ final class CopyPlanner {
       NamespaceFacts namespace,
       List<PullSecret> wanted,
       Function<SecretSource, Optional<Secret>> sources,
-      Map<String, Secret> ours) {
+      Map<String, ObservedCopy> ours) {
     if (namespace.terminating()) {
       // Creating into a terminating namespace fails, and its copies go with it.
       return NamespacePlan.NOTHING;
@@ -53,7 +47,7 @@ final class CopyPlanner {
     List<CopyAction> actions = new ArrayList<>();
     Map<String, CopyState> states = new HashMap<>();
     for (PullSecret secret : wanted) {
-      Secret copy = ours.get(secret.name());
+      ObservedCopy copy = ours.get(secret.name());
       Optional<Secret> source = sources.apply(secret.source());
       CopyState state =
           source.isEmpty()
@@ -70,7 +64,11 @@ final class CopyPlanner {
   }
 
   private CopyState planCopy(
-      String namespace, PullSecret secret, Secret source, Secret copy, List<CopyAction> actions) {
+      String namespace,
+      PullSecret secret,
+      Secret source,
+      ObservedCopy copy,
+      List<CopyAction> actions) {
     boolean valid = check.check(source, secret).stream().noneMatch(SourceProblem::error);
     if (!SourceCheck.isPullSecretType(source)) {
       return CopyState.INVALID_SOURCE;
@@ -85,7 +83,7 @@ final class CopyPlanner {
     if (isCurrent(copy, hash, secret.source())) {
       return done;
     }
-    if (!Objects.equals(copy.getType(), source.getType())) {
+    if (!Objects.equals(copy.type(), source.getType())) {
       // A Secret's type is immutable: replace it.
       actions.add(new CopyAction.Delete(namespace, secret.name()));
       actions.add(
@@ -93,16 +91,16 @@ final class CopyPlanner {
       return CopyState.PENDING;
     }
     Secret update = copyOf(source, secret, namespace);
-    update.getMetadata().setResourceVersion(copy.getMetadata().getResourceVersion());
+    update.getMetadata().setResourceVersion(copy.resourceVersion());
     actions.add(new CopyAction.Update(namespace, secret.name(), update));
     return CopyState.PENDING;
   }
 
   /** Current when it was made from this source's content and nobody has edited it since. */
-  private static boolean isCurrent(Secret copy, String sourceHash, SecretSource source) {
-    return sourceHash.equals(CopyMarks.annotation(copy, CopyMarks.HASH_ANNOTATION))
-        && source.toString().equals(CopyMarks.annotation(copy, CopyMarks.SOURCE_ANNOTATION))
-        && sourceHash.equals(CopyMarks.contentHash(copy));
+  private static boolean isCurrent(ObservedCopy copy, String sourceHash, SecretSource source) {
+    return sourceHash.equals(copy.hashMark())
+        && source.toString().equals(copy.sourceMark())
+        && sourceHash.equals(copy.contentHash());
   }
 
   static Secret copyOf(Secret source, PullSecret secret, String namespace) {

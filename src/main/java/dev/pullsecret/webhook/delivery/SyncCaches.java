@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.rules.SecretSource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,13 +17,13 @@ import java.util.function.Consumer;
 /**
  * What the sync loop knows of the cluster, kept by watches: namespaces, our copies (listed by our
  * label, so Helm releases and every other Secret stay out of memory) and the sources (each by its
- * one name). Memory grows with namespaces × delivered secrets, each a pull secret of a few KiB.
+ * one name). Memory grows with namespaces × delivered secrets, a few hundred bytes each.
  *
- * <p>The namespace and copy caches keep only the fields the reconcile reads (fabric8's {@link
- * ReducedStateItemStore}), not whole objects: a namespace in a cluster carries labels, kubectl's
- * last-applied annotation and managed fields that are several times what the reconcile needs, and
- * there is one per namespace of the cluster (bench/README.md, Secret delivery). A read from these
- * caches returns a new object holding those fields only.
+ * <p>Neither the namespace cache nor that of the copies keeps whole objects. Of a namespace, only
+ * the fields the reconcile reads (fabric8's {@link ReducedStateItemStore}): one in a cluster
+ * carries labels, kubectl's last-applied annotation and managed fields several times that size, and
+ * there is one per namespace of the cluster (bench/README.md, Secret delivery). A read returns a
+ * new object holding those fields only. Of a copy, its {@link ObservedCopy} ({@link CopyStore}).
  */
 final class SyncCaches implements AutoCloseable {
 
@@ -42,7 +41,7 @@ final class SyncCaches implements AutoCloseable {
 
   private final SharedIndexInformer<Namespace> namespaces;
   private final SharedIndexInformer<Secret> copies;
-  private final ReducedStateItemStore<Secret> copyStore;
+  private final CopyStore copyStore = new CopyStore();
   private final SourceWatches sources;
 
   /**
@@ -55,7 +54,12 @@ final class SyncCaches implements AutoCloseable {
       Consumer<String> namespaceChanged,
       Consumer<SecretSource> sourceChanged) {
     this.namespaces = client.namespaces().withLimit(LIST_PAGE).runnableInformer(resyncMillis);
-    namespaces.itemStore(reduced(client, Namespace.class, NamespaceFacts.FIELDS));
+    namespaces.itemStore(
+        new ReducedStateItemStore<>(
+            ReducedStateItemStore.NAME_KEY_STATE,
+            Namespace.class,
+            client.getKubernetesSerialization(),
+            NamespaceFacts.FIELDS));
     namespaces.addEventHandler(
         Informers.onAnyChange(ns -> namespaceChanged.accept(ns.getMetadata().getName())));
     this.copies =
@@ -65,18 +69,10 @@ final class SyncCaches implements AutoCloseable {
             .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
             .withLimit(LIST_PAGE)
             .runnableInformer(0);
-    this.copyStore = reduced(client, Secret.class, CopyPlanner.COPY_FIELDS);
     copies.itemStore(copyStore);
     copies.addEventHandler(
         Informers.onAnyChange(s -> namespaceChanged.accept(s.getMetadata().getNamespace())));
     this.sources = new SourceWatches(client, sourceChanged);
-  }
-
-  /** A store of each object's key (namespace, name), resource version and {@code fields}. */
-  private static <T extends HasMetadata> ReducedStateItemStore<T> reduced(
-      KubernetesClient client, Class<T> type, String... fields) {
-    return new ReducedStateItemStore<>(
-        ReducedStateItemStore.NAME_KEY_STATE, type, client.getKubernetesSerialization(), fields);
   }
 
   void start(Set<SecretSource> watchedSources) {
@@ -109,21 +105,21 @@ final class SyncCaches implements AutoCloseable {
     return sources.get(source);
   }
 
-  /** Our copies in {@code namespace}, by name. */
-  Map<String, Secret> ours(String namespace) {
-    Map<String, Secret> byName = new HashMap<>();
+  /** What is known of our copies in {@code namespace}, by name. */
+  Map<String, ObservedCopy> ours(String namespace) {
+    Map<String, ObservedCopy> byName = new HashMap<>();
     for (Secret copy : copies.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
-      byName.put(copy.getMetadata().getName(), copy);
+      ObservedCopy observed = copyStore.observed(namespace, copy.getMetadata().getName());
+      if (observed != null) { // deleted in between
+        byName.put(observed.name(), observed);
+      }
     }
     return byName;
   }
 
-  /**
-   * Asked on the admission path, per review: looks the key up without rebuilding the copy, which a
-   * read of the reduced store does (every stored object has a resource version).
-   */
+  /** Asked on the admission path, per review. */
   boolean hasCopy(String namespace, String name) {
-    return copyStore.getResourceVersion(namespace + "/" + name) != null;
+    return copyStore.observed(namespace, name) != null;
   }
 
   @Override

@@ -62,10 +62,10 @@ class CopyPlannerTest {
   @MethodSource("cases")
   void plansTheWritesThatConverge(Case c) {
     Optional<Secret> source = Optional.ofNullable(source(c.source()));
-    Map<String, Secret> ours = new HashMap<>();
+    Map<String, ObservedCopy> ours = new HashMap<>();
     Secret copy = copy(c.copy());
     if (copy != null) {
-      ours.put(SECRET.name(), copy);
+      ours.put(SECRET.name(), ObservedCopy.of(copy));
     }
 
     NamespacePlan plan =
@@ -85,12 +85,12 @@ class CopyPlannerTest {
 
   /** Applying the plan and planning again plans nothing: reconciles are idempotent. */
   private static void assertConverges(
-      NamespacePlan plan, Optional<Secret> source, Map<String, Secret> ours, Case c) {
-    Map<String, Secret> after = new HashMap<>(ours);
+      NamespacePlan plan, Optional<Secret> source, Map<String, ObservedCopy> ours, Case c) {
+    Map<String, ObservedCopy> after = new HashMap<>(ours);
     for (CopyAction action : plan.actions()) {
       switch (action) {
-        case CopyAction.Create create -> after.put(create.name(), create.copy());
-        case CopyAction.Update update -> after.put(update.name(), update.copy());
+        case CopyAction.Create create -> after.put(create.name(), ObservedCopy.of(create.copy()));
+        case CopyAction.Update update -> after.put(update.name(), ObservedCopy.of(update.copy()));
         case CopyAction.Delete delete -> after.remove(delete.name());
       }
     }

@@ -1,0 +1,71 @@
+package dev.pullsecret.webhook.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CopyStoreTest {
+
+  final CopyStore store = new CopyStore();
+
+  /** However large a Secret under our label, the store holds its marks and a hash. */
+  @Test
+  void holdsWhatIsObservedOfACopyNotTheSecret() {
+    Secret large =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withNamespace("team-a")
+            .withName("dockerhub-creds")
+            .withResourceVersion("7")
+            .addToLabels(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
+            .addToLabels("tenant", "label")
+            .addToAnnotations(CopyMarks.SOURCE_ANNOTATION, "platform/dockerhub-creds")
+            .addToAnnotations(CopyMarks.HASH_ANNOTATION, "sha256:0123")
+            .addToAnnotations("big", "x".repeat(200_000))
+            .endMetadata()
+            .withType("kubernetes.io/dockerconfigjson")
+            .withData(Map.of(".dockerconfigjson", "eA==".repeat(250_000)))
+            .build();
+
+    store.put(store.getKey(large), large);
+
+    assertThat(store.getKey(large)).isEqualTo("team-a/dockerhub-creds");
+    assertThat(store.observed("team-a", "dockerhub-creds"))
+        .isEqualTo(
+            new ObservedCopy(
+                "dockerhub-creds",
+                "7",
+                "kubernetes.io/dockerconfigjson",
+                "platform/dockerhub-creds",
+                "sha256:0123",
+                CopyMarks.contentHash(large)));
+    Secret asTheInformerReadsIt = store.get("team-a/dockerhub-creds");
+    assertThat(asTheInformerReadsIt.getMetadata().getNamespace()).isEqualTo("team-a");
+    assertThat(asTheInformerReadsIt.getMetadata().getName()).isEqualTo("dockerhub-creds");
+    assertThat(asTheInformerReadsIt.getMetadata().getResourceVersion()).isEqualTo("7");
+    assertThat(asTheInformerReadsIt.getMetadata().getAnnotations()).isEmpty();
+    assertThat(asTheInformerReadsIt.getData()).isNullOrEmpty();
+    assertThat(store.size()).isOne();
+  }
+
+  @Test
+  void forgetsARemovedCopy() {
+    Secret copy =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withNamespace("team-a")
+            .withName("x")
+            .withResourceVersion("1")
+            .endMetadata()
+            .build();
+    store.put("team-a/x", copy);
+
+    assertThat(store.remove("team-a/x").getMetadata().getName()).isEqualTo("x");
+    assertThat(store.observed("team-a", "x")).isNull();
+    assertThat(store.get("team-a/x")).isNull();
+    assertThat(store.keySet()).isEmpty();
+  }
+}
