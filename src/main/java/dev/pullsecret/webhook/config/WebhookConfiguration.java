@@ -15,7 +15,6 @@ import dev.pullsecret.webhook.rules.RulesMetrics;
 import dev.pullsecret.webhook.rules.RulesReloader;
 import dev.pullsecret.webhook.rules.RulesStore;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Optional;
@@ -68,12 +67,13 @@ class WebhookConfiguration {
   @Bean(destroyMethod = "close")
   DigestResolver digestResolver(WebhookProperties properties, LookupObserver observer) {
     WebhookProperties.Digests digests = properties.digests();
-    Optional<Path> bundle = Optional.ofNullable(digests.caBundle());
     // A configured bundle is read now, so that a bad one stops the start-up with its reason; the
     // JDK's CAs alone wait for the first lookup, with the HTTP client.
-    SSLContext withBundle = bundle.map(path -> TrustBundle.sslContext(bundle)).orElse(null);
-    Supplier<SSLContext> tls =
-        withBundle != null ? () -> withBundle : () -> TrustBundle.sslContext(Optional.empty());
+    Supplier<SSLContext> tls = () -> TrustBundle.sslContext(Optional.empty());
+    if (digests.caBundle() != null) {
+      SSLContext withBundle = TrustBundle.sslContext(Optional.of(digests.caBundle()));
+      tls = () -> withBundle;
+    }
     var client = new RegistryClient(tls, digests.connectTimeout(), digests.requestTimeout());
     return new DigestResolver(
         client,

@@ -66,9 +66,9 @@ final class CopyStore implements ItemStore<Secret> {
     return false;
   }
 
-  /** What is known of the copy {@code namespace/name}, or null. */
-  ObservedCopy observed(String namespace, String name) {
-    Entry entry = entries.get(namespace + "/" + name);
+  /** What is known of the copy under {@code key} ({@code namespace/name}), or null. */
+  ObservedCopy observed(String key) {
+    Entry entry = entries.get(key);
     return entry == null ? null : entry.copy();
   }
 

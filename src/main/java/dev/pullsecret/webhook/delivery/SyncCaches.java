@@ -108,8 +108,8 @@ final class SyncCaches implements AutoCloseable {
   /** What is known of our copies in {@code namespace}, by name. */
   Map<String, ObservedCopy> ours(String namespace) {
     Map<String, ObservedCopy> byName = new HashMap<>();
-    for (Secret copy : copies.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
-      ObservedCopy observed = copyStore.observed(namespace, copy.getMetadata().getName());
+    for (String key : copies.getIndexer().indexKeys(Cache.NAMESPACE_INDEX, namespace)) {
+      ObservedCopy observed = copyStore.observed(key);
       if (observed != null) { // deleted in between
         byName.put(observed.name(), observed);
       }
@@ -119,7 +119,7 @@ final class SyncCaches implements AutoCloseable {
 
   /** Asked on the admission path, per review. */
   boolean hasCopy(String namespace, String name) {
-    return copyStore.observed(namespace, name) != null;
+    return copyStore.observed(namespace + "/" + name) != null;
   }
 
   @Override

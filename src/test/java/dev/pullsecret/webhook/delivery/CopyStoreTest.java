@@ -33,7 +33,7 @@ class CopyStoreTest {
     store.put(store.getKey(large), large);
 
     assertThat(store.getKey(large)).isEqualTo("team-a/dockerhub-creds");
-    assertThat(store.observed("team-a", "dockerhub-creds"))
+    assertThat(store.observed("team-a/dockerhub-creds"))
         .isEqualTo(
             new ObservedCopy(
                 "dockerhub-creds",
@@ -64,7 +64,7 @@ class CopyStoreTest {
     store.put("team-a/x", copy);
 
     assertThat(store.remove("team-a/x").getMetadata().getName()).isEqualTo("x");
-    assertThat(store.observed("team-a", "x")).isNull();
+    assertThat(store.observed("team-a/x")).isNull();
     assertThat(store.get("team-a/x")).isNull();
     assertThat(store.keySet()).isEmpty();
   }
