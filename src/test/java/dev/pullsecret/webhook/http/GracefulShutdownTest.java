@@ -144,7 +144,9 @@ class GracefulShutdownTest {
     assertThat(answer.status()).isEqualTo(200);
     assertThat(answer.headers()).containsEntry("Connection", "close");
     assertThat(observed.idleClosedAfterItsAnswer()).isTrue();
-    assertThat(observed.log()).contains("Draining 2 open connection(s)");
+    // The idle and in-flight connections; on a loaded machine also one of the test's probes of the
+    // listening socket, accepted just before it closed (the probe closes it at once).
+    assertThat(observed.log()).containsPattern("Draining [23] open connection\\(s\\)");
   }
 
   @Test
