@@ -92,6 +92,17 @@ wait_ready() { # $1 = log, for the error message
   echo "bench: server not ready after 30 s" >&2; tail -30 "$1" >&2; exit 1
 }
 
+# A JVM started with -XX:AOTCache whose cache does not match (another jar, a jar copied without its
+# time stamp, other flags) says so in its log and runs without the cache: stop rather than report
+# the figures of a launch that is not the image's. $1 = the server's log.
+require_aot_cache_mapped() {
+  if grep -qE '\[error *\]\[(aot|cds)\]' "$1"; then
+    echo "bench: the JVM could not use the AOT cache (retrain it: bench/startup.sh):" >&2
+    grep -E '\[(aot|cds)\]' "$1" | head -5 >&2
+    exit 1
+  fi
+}
+
 rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 compile_loadgen() { "$JAVA_HOME/bin/javac" -d "$WORK/loadgen" "$BENCH/LoadGen.java"; }

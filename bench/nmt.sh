@@ -54,6 +54,7 @@ generations() {
 # shellcheck disable=SC2086
 start_server "$WORK/nmt-server.log" "$jar" $JVM_OPTS $SPRING_AOT -XX:NativeMemoryTracking=summary "${cache[@]}" "${extra[@]}" --
 wait_ready "$WORK/nmt-server.log"
+[ ${#cache[@]} -eq 0 ] || require_aot_cache_mapped "$WORK/nmt-server.log"
 sleep 5
 nmt >"$WORK/nmt-idle.tsv"
 idle_rss=$(rss_mib "$PID")

@@ -91,6 +91,7 @@ measure() { # label jar [jvm flags...] -- [app args...]
     local first ready
     ready=$(ready_ms)
     [ -n "$ready" ] || { echo "bench: server died" >&2; tail -30 "$LOG" >&2; exit 1; }
+    if [[ " $* " == *" -XX:AOTCache="* ]]; then require_aot_cache_mapped "$LOG"; fi
     first=$(first_review)
     sleep 2
     local idle
