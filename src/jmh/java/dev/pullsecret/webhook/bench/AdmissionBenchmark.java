@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.bench;
 
+import dev.pullsecret.webhook.testing.TestContexts;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
@@ -70,7 +71,7 @@ public class AdmissionBenchmark {
     var loaded =
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "bench", Instant.EPOCH, "");
     codec = new AdmissionReviewCodec(4 * 1024 * 1024);
-    handler = new AdmissionHandler(() -> loaded, Set.of("kube-system"));
+    handler = new AdmissionHandler(() -> loaded, TestContexts.offline());
     request = codec.decode(review);
     decision = handler.decide(request);
     if (decision.reason() != Reason.PATCHED) {

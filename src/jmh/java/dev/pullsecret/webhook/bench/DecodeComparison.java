@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.bench;
 
+import dev.pullsecret.webhook.testing.TestContexts;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
@@ -55,7 +56,7 @@ public final class DecodeComparison {
             "comparison",
             Instant.EPOCH,
             "test-rules.yaml");
-    var handler = new AdmissionHandler(() -> rules, Set.of("kube-system"));
+    var handler = new AdmissionHandler(() -> rules, TestContexts.offline());
 
     List<Path> files = fixtureFiles();
     Map<String, Integer> differing = new LinkedHashMap<>();

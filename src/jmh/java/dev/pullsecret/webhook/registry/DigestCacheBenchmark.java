@@ -1,5 +1,7 @@
 package dev.pullsecret.webhook.registry;
 
+import dev.pullsecret.webhook.rules.NamespaceLabels;
+import dev.pullsecret.webhook.testing.TestContexts;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
@@ -10,7 +12,7 @@ import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.rules.LoadedRules;
-import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.RuleMatch;
 import dev.pullsecret.webhook.rules.RulesParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +69,7 @@ public class DigestCacheBenchmark {
   private DigestResolver resolver;
   private Map<ImageReference, Optional<Credential>> images;
   private final PodMutator mutator = new PodMutator();
-  private NamespaceRule rule;
+  private RuleMatch rule;
 
   @Setup
   public void setUp() throws IOException {
@@ -100,7 +102,7 @@ public class DigestCacheBenchmark {
             System::nanoTime);
     rule =
         RulesParser.parse(withDigests, "rules.yaml")
-            .forNamespace(request.podNamespace())
+            .forNamespace(request.podNamespace(), NamespaceLabels.NONE)
             .orElseThrow();
     plain = handler(rules, null);
     mirrored = handler(withMirrors, null);
@@ -121,12 +123,13 @@ public class DigestCacheBenchmark {
     var loaded =
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "bench", Instant.EPOCH, "");
     return resolver == null
-        ? new AdmissionHandler(() -> loaded, Set.of("kube-system"))
+        ? new AdmissionHandler(() -> loaded, TestContexts.offline())
         : new AdmissionHandler(
             () -> loaded,
-            Set.of("kube-system"),
-            new RegistryDigestLookup(
-                resolver, RegistryCredentials.ANONYMOUS, Duration.ofMillis(1500)));
+            TestContexts.offline()
+                .withDigests(
+                    new RegistryDigestLookup(
+                        resolver, RegistryCredentials.ANONYMOUS, Duration.ofMillis(1500))));
   }
 
   @TearDown
@@ -153,7 +156,7 @@ public class DigestCacheBenchmark {
   /** Finding the images to look up: the pin-and-mirror pass that runs before the lookups. */
   @Benchmark
   public Object candidates() {
-    return mutator.digestCandidates(request.object(), rule, MutationScope.forCreate());
+    return mutator.begin(request.object(), rule, MutationScope.forCreate()).digestCandidates();
   }
 
   @Benchmark

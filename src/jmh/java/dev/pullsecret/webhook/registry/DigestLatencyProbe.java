@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.registry;
 
+import dev.pullsecret.webhook.testing.TestContexts;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
@@ -150,8 +151,8 @@ public final class DigestLatencyProbe {
                 registry.domain(), digests ? "    images:\n      resolveDigests: {}\n" : "");
     var loaded = new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "bench", Instant.EPOCH, "");
     return lookup == null
-        ? new AdmissionHandler(() -> loaded, Set.of())
-        : new AdmissionHandler(() -> loaded, Set.of(), lookup);
+        ? new AdmissionHandler(() -> loaded, TestContexts.offline())
+        : new AdmissionHandler(() -> loaded, TestContexts.offline().withDigests(lookup));
   }
 
   private static AdmissionRequest create(List<Container> containers) {

@@ -7,7 +7,12 @@ import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.mutation.ResolvedDigests;
 import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.NamespaceLabels;
+import dev.pullsecret.webhook.rules.NamespacePattern;
 import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.NamespaceScope;
+import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
+import dev.pullsecret.webhook.rules.RuleMatch;
 import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
@@ -16,7 +21,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.function.Supplier;
@@ -35,9 +39,9 @@ public final class AdmissionHandler {
   private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
 
   /**
-   * The uid of the reviews the webhook sends itself while starting: answered like any other, but
-   * they never reach a registry (their images are samples, and start-up must not wait on the
-   * network).
+   * The uid of the reviews the webhook sends itself while starting: answered like any other by the
+   * {@link #offline()} handler, so they never reach a registry or the API server (their images and
+   * namespace are samples, and start-up must not wait on the network).
    */
   public static final String WARM_UP_UID = "pullsecret-webhook-warm-up";
 
@@ -45,38 +49,17 @@ public final class AdmissionHandler {
   static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
 
   private final Supplier<LoadedRules> rules;
-  private final Set<String> skippedNamespaces;
+  private final AdmissionContext context;
   private final PodMutator mutator = new PodMutator();
-  private final SecretPresence presence;
-  private final DigestLookup digests;
 
-  public AdmissionHandler(Supplier<LoadedRules> rules, Set<String> skippedNamespaces) {
-    this(rules, skippedNamespaces, SecretPresence.UNKNOWN, DigestLookup.OFF);
-  }
-
-  public AdmissionHandler(
-      Supplier<LoadedRules> rules, Set<String> skippedNamespaces, SecretPresence presence) {
-    this(rules, skippedNamespaces, presence, DigestLookup.OFF);
-  }
-
-  public AdmissionHandler(
-      Supplier<LoadedRules> rules, Set<String> skippedNamespaces, DigestLookup digests) {
-    this(rules, skippedNamespaces, SecretPresence.UNKNOWN, digests);
-  }
-
-  /**
-   * @param presence which delivered secrets exist in which namespaces (from the sync loop's cache)
-   * @param digests looks up the digests of rules that resolve tags, before the pure pass
-   */
-  public AdmissionHandler(
-      Supplier<LoadedRules> rules,
-      Set<String> skippedNamespaces,
-      SecretPresence presence,
-      DigestLookup digests) {
+  public AdmissionHandler(Supplier<LoadedRules> rules, AdmissionContext context) {
     this.rules = rules;
-    this.skippedNamespaces = Set.copyOf(skippedNamespaces);
-    this.presence = presence;
-    this.digests = digests;
+    this.context = context;
+  }
+
+  /** The same rules and scope without any I/O: for the warm-up reviews. */
+  public AdmissionHandler offline() {
+    return new AdmissionHandler(rules, context.offline());
   }
 
   public AdmissionDecision decide(AdmissionRequest request) {
@@ -106,12 +89,7 @@ public final class AdmissionHandler {
               + request.kindText()
               + " review: only v1 Pods are handled; check the registration");
     }
-    MutationScope scope;
-    if (request.isEphemeralContainersUpdate()) {
-      scope = MutationScope.forNewEphemeralContainers(ephemeralContainerNames(request.oldObject()));
-    } else if (request.isCreate()) {
-      scope = MutationScope.forCreate();
-    } else {
+    if (!request.isCreate() && !request.isEphemeralContainersUpdate()) {
       return AdmissionDecision.allowed(uid, Reason.OPERATION_IGNORED);
     }
     Pod pod = request.object();
@@ -119,28 +97,65 @@ public final class AdmissionHandler {
       return AdmissionDecision.allowed(uid, Reason.NO_OBJECT, "review without a pod; ignored");
     }
     String namespace = request.podNamespace();
-    if (namespace == null || skippedNamespaces.contains(namespace)) {
+    NamespaceScope scope = context.scope();
+    if (namespace == null || scope.skipped().contains(namespace)) {
       return AdmissionDecision.allowed(uid, Reason.NAMESPACE_SKIPPED);
     }
     if (isMirrorPod(pod)) {
       return AdmissionDecision.allowed(uid, Reason.MIRROR_POD);
     }
-    LoadedRules loaded = rules.get();
-    Optional<NamespaceRule> rule = loaded.rules().forNamespace(namespace);
-    if (rule.isEmpty()) {
-      return AdmissionDecision.allowed(uid, Reason.NO_RULE);
+    if (scope.optedOut(podLabels(pod, scope))) {
+      return AdmissionDecision.allowed(uid, Reason.OPTED_OUT);
     }
-    // The only I/O of a review, done before the pure pass and bounded by the lookup's budget.
-    Set<ImageReference> candidates = mutator.digestCandidates(pod, rule.get(), scope);
-    DigestLookup lookup = WARM_UP_UID.equals(uid) ? DigestLookup.OFF : digests;
+    LoadedRules loaded = rules.get();
+    NamespaceLabels labels = labels(namespace, scope.labelKeys(loaded.rules()));
+    List<String> unknown =
+        labels.known()
+            ? List.of()
+            : List.of(
+                "the labels of namespace "
+                    + namespace
+                    + " could not be read in time; its rule was chosen by name only (no"
+                    + " namespaceSelector, no opt-out label)");
+    return switch (scope.choose(loaded.rules(), namespace, labels)) {
+      case Choice.LeftOut out when out.reason() == NamespaceScope.Reason.OPTED_OUT ->
+          AdmissionDecision.allowed(uid, Reason.OPTED_OUT);
+      case Choice.LeftOut out -> AdmissionDecision.allowed(uid, Reason.NAMESPACE_SKIPPED);
+      case Choice.NoRule none ->
+          AdmissionDecision.allowed(uid, Reason.NO_RULE).withWarnings(unknown);
+      case Choice.Applies applies ->
+          mutate(request, pod, scope(request), applies.match(), loaded.version())
+              .withWarnings(unknown);
+    };
+  }
+
+  /** Labels only when some rule or the opt-out reads them, and only of a possible namespace. */
+  private NamespaceLabels labels(String namespace, Set<String> keys) {
+    if (keys.isEmpty() || !NamespacePattern.isName(namespace)) {
+      return NamespaceLabels.NONE;
+    }
+    return context.namespaceLabels().labels(namespace, keys);
+  }
+
+  private AdmissionDecision mutate(
+      AdmissionRequest request, Pod pod, MutationScope scope, RuleMatch match, String version) {
+    String uid = request.uid();
+    NamespaceRule rule = match.rule();
+    PodMutator.Pass pass = mutator.begin(pod, match, scope);
+    // The only I/O of a review, done before the rest of the pure pass and bounded by its budget.
+    Set<ImageReference> candidates = pass.digestCandidates();
     ResolvedDigests resolved =
-        candidates.isEmpty() ? ResolvedDigests.NONE : lookup.resolve(candidates, rule.get());
-    Mutation mutation = mutator.mutate(pod, rule.get(), scope, resolved);
-    AdmissionDecision decision = answer(uid, rule.get(), mutation, resolved, loaded.version());
+        candidates.isEmpty() ? ResolvedDigests.NONE : context.digests().resolve(candidates, rule);
+    Mutation mutation = pass.finish(resolved);
+    AdmissionDecision decision = answer(uid, rule, mutation, resolved, version);
     if (!decision.auditAnnotations().isEmpty()) {
-      // Where the change was made, beside which rule made it; never a metric label (issue 12). A
-      // rule matched, so the name is a DNS label (Rules refuses others): bounded, no quoting.
-      decision = decision.withAuditAnnotation("namespace", namespace);
+      // Where the change was made, beside which rule made it and why; never a metric label (issue
+      // 12). A rule matched, so the name is a DNS label (Rules refuses others): bounded, no
+      // quoting.
+      decision =
+          decision
+              .withAuditAnnotation("namespace", request.podNamespace())
+              .withAuditAnnotation("match", match.why());
     }
     List<String> injected =
         mutation.changes().stream()
@@ -148,7 +163,7 @@ public final class AdmissionHandler {
             .map(c -> ((SecretInjected) c).secret())
             .toList();
     return decision.withWarnings(
-        MissingSecretWarnings.of(presence, namespace, rule.get(), pod, injected));
+        MissingSecretWarnings.of(context.presence(), request.podNamespace(), rule, pod, injected));
   }
 
   /**
@@ -197,6 +212,21 @@ public final class AdmissionHandler {
   }
 
   private static final int MAX_UNRESOLVED_SHOWN = 5;
+
+  /** What the pass may change: the whole pod on CREATE, new debug containers on their update. */
+  private static MutationScope scope(AdmissionRequest request) {
+    return request.isEphemeralContainersUpdate()
+        ? MutationScope.forNewEphemeralContainers(ephemeralContainerNames(request.oldObject()))
+        : MutationScope.forCreate();
+  }
+
+  /** The pod's own opt-out label, if it carries it (the registration's objectSelector, again). */
+  private static NamespaceLabels podLabels(Pod pod, NamespaceScope scope) {
+    return scope.optOut().isEmpty() || pod.getMetadata() == null
+        ? NamespaceLabels.NONE
+        : NamespaceLabels.keeping(
+            pod.getMetadata().getLabels(), Set.of(scope.optOut().get().key()));
+  }
 
   private static Set<String> ephemeralContainerNames(Pod pod) {
     if (pod == null || pod.getSpec() == null || pod.getSpec().getEphemeralContainers() == null) {

@@ -41,7 +41,7 @@ final class MissingSecretWarnings {
     }
     List<String> warnings = new ArrayList<>();
     for (PullSecret secret : rule.pullSecrets()) {
-      if (referenced.contains(secret.name()) && presence.isMissing(namespace, secret.name())) {
+      if (referenced.contains(secret.name()) && presence.isMissing(namespace, secret)) {
         warnings.add(
             "pull secret "
                 + secret.name()

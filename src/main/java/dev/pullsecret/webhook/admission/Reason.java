@@ -16,8 +16,16 @@ public enum Reason {
    * A subresource such as {@code pods/status}, {@code pods/binding} or {@code pods/exec} (CONNECT).
    */
   SUBRESOURCE_IGNORED,
-  /** The namespace is in the webhook's own skip list (its own namespace, kube-system). */
+  /**
+   * The namespace is in the webhook's own skip list (its own namespace, kube-system, the chart's
+   * excludeNamespaces).
+   */
   NAMESPACE_SKIPPED,
+  /**
+   * The namespace (or the pod itself) carries the opt-out label ({@code webhook.opt-out-label}):
+   * the registration's selectors should not have sent it, and the webhook changes nothing anyway.
+   */
+  OPTED_OUT,
   /** A static pod's mirror: the kubelet owns it and rejects changes. */
   MIRROR_POD,
   /** No rule covers the namespace. */

@@ -1,5 +1,7 @@
 package dev.pullsecret.webhook.admission;
 
+import dev.pullsecret.webhook.rules.PullSecret;
+
 /**
  * Whether a pull secret given to a pod exists in its namespace, answered from memory (the sync
  * loop's caches): no call to the API server on the admission path.
@@ -11,8 +13,9 @@ public interface SecretPresence {
   SecretPresence UNKNOWN = (namespace, secret) -> false;
 
   /**
-   * True only when the webhook knows that {@code secret} should be in {@code namespace} (it
-   * delivers it) and it is not there; false when it is there or the webhook cannot tell.
+   * True only when the webhook knows that {@code secret}, which the namespace's rule gives, should
+   * be in {@code namespace} (it delivers it) and it is not there; false when it is there or the
+   * webhook cannot tell.
    */
-  boolean isMissing(String namespace, String secret);
+  boolean isMissing(String namespace, PullSecret secret);
 }

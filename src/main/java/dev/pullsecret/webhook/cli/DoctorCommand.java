@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.doctor.Doctor;
 import dev.pullsecret.webhook.doctor.DoctorReport;
 import dev.pullsecret.webhook.files.BoundedFiles;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
+import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesFile;
 import io.fabric8.kubernetes.client.Config;
@@ -59,6 +60,9 @@ public final class DoctorCommand extends CliCommand {
   @Option(names = "--skip-namespace", paramLabel = "NS")
   List<String> skipped = new ArrayList<>();
 
+  @Option(names = "--opt-out-label", paramLabel = "KEY=VALUE")
+  String optOutLabel = "pullsecret.dev/inject=disabled";
+
   @Override
   public Integer call() {
     PrintWriter out = out();
@@ -79,7 +83,7 @@ public final class DoctorCommand extends CliCommand {
               skipRegistration ? null : registration,
               certificate == null ? null : read(certificate),
               tlsSecret,
-              skip);
+              new NamespaceScope(skip, NamespaceScope.OptOutLabel.parse(optOutLabel)));
       DoctorReport report = doctor.examine(client, rules);
       report.print(out);
       out.flush();

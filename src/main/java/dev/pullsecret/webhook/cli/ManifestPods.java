@@ -2,7 +2,9 @@ package dev.pullsecret.webhook.cli;
 
 import java.io.Reader;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -13,7 +15,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The pods a set of manifests would create: a Pod as is, and the pod template of a Deployment,
  * StatefulSet, DaemonSet, ReplicaSet, Job or CronJob; {@code kind: List} (what {@code kubectl get
- * -o yaml} prints) is opened. Other kinds are reported as skipped.
+ * -o yaml} prints) is opened. A Namespace gives its labels (rules may choose namespaces by label).
+ * Other kinds are reported as skipped.
  */
 final class ManifestPods {
 
@@ -27,25 +30,29 @@ final class ManifestPods {
    */
   record Entry(String source, String namespace, ObjectNode pod, String skipped) {}
 
+  /** What manifests hold: the pods, and the labels of the Namespace objects among them. */
+  record Manifests(List<Entry> pods, Map<String, Map<String, String>> namespaceLabels) {}
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private ManifestPods() {}
 
-  static List<Entry> read(Reader manifests) {
+  static Manifests read(Reader manifests) {
     var options = new LoaderOptions();
     options.setMaxAliasesForCollections(50);
     options.setAllowDuplicateKeys(false);
     var yaml = new Yaml(new SafeConstructor(options));
-    List<Entry> entries = new ArrayList<>();
+    var read = new Manifests(new ArrayList<>(), new HashMap<>());
     for (Object document : yaml.loadAll(manifests)) {
       if (document != null) {
-        collect(JSON.valueToTree(document), entries);
+        collect(JSON.valueToTree(document), read);
       }
     }
-    return entries;
+    return read;
   }
 
-  private static void collect(JsonNode document, List<Entry> entries) {
+  private static void collect(JsonNode document, Manifests read) {
+    List<Entry> entries = read.pods();
     String kind = document.path("kind").asString("");
     String name = document.path("metadata").path("name").asString("");
     String namespace = document.path("metadata").path("namespace").asString(null);
@@ -53,7 +60,17 @@ final class ManifestPods {
     JsonNode template =
         switch (kind) {
           case "List" -> {
-            document.path("items").forEach(item -> collect(item, entries));
+            document.path("items").forEach(item -> collect(item, read));
+            yield null;
+          }
+          case "Namespace" -> {
+            Map<String, String> labels = new HashMap<>();
+            document
+                .path("metadata")
+                .path("labels")
+                .properties()
+                .forEach(label -> labels.put(label.getKey(), label.getValue().asString("")));
+            read.namespaceLabels().put(name, labels);
             yield null;
           }
           case "Pod" -> document;

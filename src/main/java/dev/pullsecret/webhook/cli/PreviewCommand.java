@@ -1,11 +1,15 @@
 package dev.pullsecret.webhook.cli;
 
+import dev.pullsecret.webhook.admission.AdmissionContext;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
+import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.patch.JsonPatchWriter;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.NamespaceLabels;
+import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.RulesFile;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
@@ -19,7 +23,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.error.YAMLException;
 import picocli.CommandLine.Command;
@@ -43,6 +52,12 @@ public final class PreviewCommand extends CliCommand {
     static final JsonMapper MAPPER = JsonMapper.builder().build();
   }
 
+  /** What the chart's webhook leaves out by default, whatever the rules say. */
+  private static final NamespaceScope SCOPE =
+      new NamespaceScope(
+          Set.of("kube-system"),
+          NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled"));
+
   private final InputStream stdin;
 
   public PreviewCommand() {
@@ -58,6 +73,9 @@ public final class PreviewCommand extends CliCommand {
 
   @Option(names = "--namespace", paramLabel = "NS")
   String namespace;
+
+  @Option(names = "--namespace-labels", paramLabel = "KEY=VALUE", split = ",")
+  Map<String, String> namespaceLabels = new LinkedHashMap<>();
 
   @Option(names = "--resolve")
   boolean resolve;
@@ -106,32 +124,37 @@ public final class PreviewCommand extends CliCommand {
             RulesFile.digest(content),
             Instant.now(),
             rulesFile.path().toString());
-    try (PreviewDigests digests = PreviewDigests.of(resolve, caBundle, dockerConfig)) {
-      var handler = new AdmissionHandler(() -> loaded, Set.of("kube-system"), digests.lookup());
-      return previewAll(handler, out, err);
-    }
-  }
-
-  private int previewAll(AdmissionHandler handler, PrintWriter out, PrintWriter err) {
     int status = 0;
-    int count = 0;
+    List<ManifestPods.Entry> pods = new ArrayList<>();
+    Map<String, Map<String, String>> labelsByNamespace = new HashMap<>();
     for (String manifest : manifests) {
-      List<ManifestPods.Entry> entries;
       try (Reader reader = open(manifest)) {
-        entries = ManifestPods.read(reader);
+        ManifestPods.Manifests read = ManifestPods.read(reader);
+        pods.addAll(read.pods());
+        labelsByNamespace.putAll(read.namespaceLabels());
       } catch (NoSuchFileException e) {
         err.println("preview: " + manifest + ": file not found");
         status = 1;
-        continue;
       } catch (IOException | YAMLException e) {
         err.println("preview: " + manifest + ": cannot be read as YAML: " + e.getMessage());
         status = 1;
-        continue;
       }
-      for (ManifestPods.Entry entry : entries) {
-        if (count++ > 0) {
+    }
+    // A Namespace among the manifests gives its labels; --namespace-labels gives the others'.
+    NamespaceLabelSource labels =
+        (name, keys) -> NamespaceLabels.of(labelsByNamespace.getOrDefault(name, namespaceLabels));
+    try (PreviewDigests digests = PreviewDigests.of(resolve, caBundle, dockerConfig)) {
+      var handler =
+          new AdmissionHandler(
+              () -> loaded,
+              AdmissionContext.offline(SCOPE)
+                  .withNamespaceLabels(labels)
+                  .withDigests(digests.lookup()));
+      for (int i = 0; i < pods.size(); i++) {
+        if (i > 0) {
           out.println();
         }
+        ManifestPods.Entry entry = pods.get(i);
         String target = namespace != null ? namespace : entry.namespace();
         if (!previewOne(entry, target, handler, out)) {
           status = 1;
@@ -161,7 +184,13 @@ public final class PreviewCommand extends CliCommand {
             + " in namespace "
             + namespace
             + ": "
-            + (decision.rule() == null ? "no rule applies" : "rule " + decision.rule())
+            + (decision.rule() == null
+                ? "no rule applies"
+                : "rule "
+                    + decision.rule()
+                    + Optional.ofNullable(decision.auditAnnotations().get("match"))
+                        .map(why -> " (" + why + ")")
+                        .orElse(""))
             + ", "
             + decision.reason());
     if (decision.isPatched()) {

@@ -1,15 +1,19 @@
 package dev.pullsecret.webhook.config;
 
+import dev.pullsecret.webhook.admission.AdmissionContext;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.admission.DigestLookup;
+import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.admission.SecretPresence;
+import dev.pullsecret.webhook.delivery.SyncProperties;
 import dev.pullsecret.webhook.registry.DigestResolver;
 import dev.pullsecret.webhook.registry.LookupObserver;
 import dev.pullsecret.webhook.registry.RegistryClient;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.registry.TrustBundle;
+import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.RulesFile;
 import dev.pullsecret.webhook.rules.RulesMetrics;
 import dev.pullsecret.webhook.rules.RulesReloader;
@@ -38,10 +42,15 @@ class WebhookConfiguration {
     return new RulesMetrics(registry);
   }
 
+  /**
+   * Rules that choose namespaces by label are refused without cluster access: nothing would tell
+   * the webhook the labels (RulesParser.NO_LABELS).
+   */
   @Bean(destroyMethod = "close")
-  RulesReloader rulesReloader(WebhookProperties properties, RulesMetrics metrics, Clock clock) {
+  RulesReloader rulesReloader(
+      WebhookProperties properties, SyncProperties sync, RulesMetrics metrics, Clock clock) {
     return RulesReloader.start(
-        new RulesFile(properties.rules().file()),
+        new RulesFile(properties.rules().file(), sync.enabled()),
         properties.rules().pollInterval(),
         metrics,
         clock);
@@ -52,16 +61,31 @@ class WebhookConfiguration {
     return reloader.store();
   }
 
+  /** Where the webhook never acts: admission and delivery both ask it (docs/rules.md). */
+  @Bean
+  NamespaceScope namespaceScope(WebhookProperties properties) {
+    return new NamespaceScope(
+        new HashSet<>(properties.skipNamespaces()),
+        NamespaceScope.OptOutLabel.parse(properties.optOutLabel()));
+  }
+
+  /**
+   * Namespace labels and the presence of delivered secrets come from the sync loop's watches when
+   * it runs (its beans); without them the webhook knows neither.
+   */
   @Bean
   AdmissionHandler admissionHandler(
       RulesStore rules,
-      WebhookProperties properties,
+      NamespaceScope scope,
+      ObjectProvider<NamespaceLabelSource> labels,
       ObjectProvider<SecretPresence> presence,
       DigestLookup digestLookup) {
-    var skipped = new HashSet<>(properties.skipNamespaces());
-    skipped.removeIf(String::isBlank);
     return new AdmissionHandler(
-        rules, skipped, presence.getIfAvailable(() -> SecretPresence.UNKNOWN), digestLookup);
+        rules,
+        AdmissionContext.offline(scope)
+            .withNamespaceLabels(labels.getIfAvailable(() -> NamespaceLabelSource.NONE))
+            .withPresence(presence.getIfAvailable(() -> SecretPresence.UNKNOWN))
+            .withDigests(digestLookup));
   }
 
   @Bean(destroyMethod = "close")

@@ -19,9 +19,11 @@ import org.springframework.util.unit.DataSize;
  * @param readDeadline the longest a client may take to send a whole request, headers and body,
  *     however it paces the bytes (a per-read timeout alone lets a byte every few seconds hold a
  *     connection for ever)
- * @param skipNamespaces namespaces never mutated whatever the rules say: the webhook's own (so it
- *     can always recover) and kube-system. The chart's namespaceSelector also excludes them; this
- *     is the second line.
+ * @param skipNamespaces namespaces never acted in whatever the rules say, neither mutated nor given
+ *     copies: the webhook's own (so it can always recover), kube-system, and the chart's
+ *     excludeNamespaces. The chart's namespaceSelector also keeps them from being sent.
+ * @param optOutLabel {@code key=value}: namespaces (and pods) carrying it are left alone, by
+ *     admission and by delivery alike; empty for none. The chart passes its optOutLabel.
  */
 @ConfigurationProperties("webhook")
 public record WebhookProperties(
@@ -30,6 +32,7 @@ public record WebhookProperties(
     DataSize inFlightBudget,
     Duration readDeadline,
     List<String> skipNamespaces,
+    String optOutLabel,
     Tls tls,
     Digests digests) {
 

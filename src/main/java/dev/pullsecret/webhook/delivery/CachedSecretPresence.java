@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.admission.SecretPresence;
+import dev.pullsecret.webhook.rules.PullSecret;
 
 /**
  * Answers admission from the copies cache: a delivered secret is missing when the cache has synced,
@@ -10,28 +11,28 @@ import dev.pullsecret.webhook.admission.SecretPresence;
 final class CachedSecretPresence implements SecretPresence {
 
   private final SyncCaches caches;
-  private final DesiredCopies desired;
+  private final String ownNamespace;
   private final CopyStates states;
   private final SyncMetrics metrics;
 
   CachedSecretPresence(
-      SyncCaches caches, DesiredCopies desired, CopyStates states, SyncMetrics metrics) {
+      SyncCaches caches, String ownNamespace, CopyStates states, SyncMetrics metrics) {
     this.caches = caches;
-    this.desired = desired;
+    this.ownNamespace = ownNamespace;
     this.states = states;
     this.metrics = metrics;
   }
 
   @Override
-  public boolean isMissing(String namespace, String secret) {
-    if (!caches.copiesSynced() || caches.hasCopy(namespace, secret)) {
+  public boolean isMissing(String namespace, PullSecret secret) {
+    if (!secret.isDelivered()
+        || DesiredCopies.isSource(secret.source().in(ownNamespace), namespace, secret.name())
+        || !caches.copiesSynced()
+        || caches.hasCopy(namespace, secret.name())
+        || states.get(namespace, secret.name()).orElse(null) == CopyState.CONFLICT) {
       return false;
     }
-    boolean delivered = desired.in(namespace).stream().anyMatch(s -> s.name().equals(secret));
-    if (!delivered || states.get(namespace, secret).orElse(null) == CopyState.CONFLICT) {
-      return false;
-    }
-    metrics.missingAtAdmission(secret);
+    metrics.missingAtAdmission(secret.name());
     return true;
   }
 }

@@ -1,7 +1,9 @@
 package dev.pullsecret.webhook.delivery;
 
+import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.admission.SecretPresence;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
+import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.RulesReloader;
 import dev.pullsecret.webhook.rules.RulesStore;
 import io.fabric8.kubernetes.client.Config;
@@ -58,6 +60,7 @@ class DeliveryConfiguration {
                       SyncAssembly.build(
                           context.bean(KubernetesClient.class),
                           context.bean(RulesStore.class),
+                          context.bean(NamespaceScope.class),
                           context.bean(SyncProperties.class),
                           identity(context.bean(SyncProperties.class)),
                           SourceCheck.CREDENTIALS,
@@ -72,6 +75,11 @@ class DeliveryConfiguration {
           "secretPresence",
           SecretPresence.class,
           spec -> spec.supplier(context -> context.bean(SyncAssembly.class).presence()));
+      // Closed with the context (AutoCloseable): its reads of namespaces on a miss.
+      registry.registerBean(
+          "namespaceLabelSource",
+          NamespaceLabelSource.class,
+          spec -> spec.supplier(context -> context.bean(SyncAssembly.class).namespaceLabels()));
       // Digest lookups (rules with resolveDigests) authenticate with the delivered pull secrets'
       // content, read from the source watches (docs/digests.md).
       registry.registerBean(

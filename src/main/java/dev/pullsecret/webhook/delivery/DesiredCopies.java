@@ -1,46 +1,73 @@
 package dev.pullsecret.webhook.delivery;
 
-import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.NamespaceLabels;
+import dev.pullsecret.webhook.rules.NamespaceScope;
+import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.rules.SecretSource;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Which copies a namespace should have under the rules: the delivered secrets of its rule. The sync
- * loop and admission ask an instance, bound to the current rules and the webhook's namespace; the
- * doctor asks {@link #of} about rules it read itself.
+ * Which copies a namespace should have: the delivered secrets of its rule, and none where the
+ * webhook never acts (skipped and opted-out namespaces: {@link NamespaceScope}), so credentials
+ * never reach a namespace that opted out or the control plane's. The sync loop asks an instance,
+ * bound to the current rules, the scope and the webhook's namespace; the doctor asks {@link #of}
+ * about rules it read itself.
  */
 public final class DesiredCopies {
 
   private final RulesStore rules;
+  private final NamespaceScope scope;
   private final String ownNamespace;
 
-  DesiredCopies(RulesStore rules, String ownNamespace) {
+  DesiredCopies(RulesStore rules, NamespaceScope scope, String ownNamespace) {
     this.rules = rules;
+    this.scope = scope;
     this.ownNamespace = ownNamespace;
   }
 
-  /** The copies {@code namespace} should have under the current rules (read once per call). */
-  List<PullSecret> in(String namespace) {
-    return of(rules.get().rules(), namespace, ownNamespace);
+  /** The rules in force, read once per reconcile so that a reload cannot mix old and new. */
+  Rules rules() {
+    return rules.get().rules();
+  }
+
+  /**
+   * The label keys a namespace's facts must keep for {@link #in} to be right under {@code rules}.
+   */
+  Set<String> labelKeys(Rules current) {
+    return scope.labelKeys(current);
+  }
+
+  /** The copies {@code namespace} should have under {@code current}. */
+  List<PullSecret> in(Rules current, NamespaceFacts namespace) {
+    return of(current, scope, namespace.name(), namespace.labels(), ownNamespace);
   }
 
   /**
    * The delivered pull secrets of {@code namespace}'s rule, with sources resolved against the
-   * webhook's namespace. A source is never its own copy: a rule covering the source's namespace
-   * with the source's name wants nothing there.
+   * webhook's namespace; none when the namespace is left out. A source is never its own copy: a
+   * rule covering the source's namespace with the source's name wants nothing there.
    */
-  public static List<PullSecret> of(Rules rules, String namespace, String ownNamespace) {
-    return rules.forNamespace(namespace).map(NamespaceRule::pullSecrets).orElse(List.of()).stream()
+  public static List<PullSecret> of(
+      Rules rules,
+      NamespaceScope scope,
+      String namespace,
+      NamespaceLabels labels,
+      String ownNamespace) {
+    if (!(scope.choose(rules, namespace, labels) instanceof Choice.Applies applies)) {
+      return List.of();
+    }
+    return applies.match().rule().pullSecrets().stream()
         .filter(PullSecret::isDelivered)
         .map(s -> new PullSecret(s.name(), s.registries(), s.source().in(ownNamespace)))
         .filter(s -> !isSource(s.source(), namespace, s.name()))
         .toList();
   }
 
-  private static boolean isSource(SecretSource source, String namespace, String name) {
+  static boolean isSource(SecretSource source, String namespace, String name) {
     return source.namespace().equals(namespace) && source.name().equals(name);
   }
 }

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.delivery;
 
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,17 +38,16 @@ final class Informers {
   }
 
   /**
-   * Starts without waiting for the first list, and keeps retrying whatever fails (API server
-   * unreachable at start-up or later, 410 Gone, 403): admission must not wait for the API server,
-   * and the caches catch up when it is back.
+   * Starts without waiting for the first list (the stage completes once it is in), and keeps
+   * retrying whatever fails (API server unreachable at start-up or later, 410 Gone, 403): admission
+   * must not wait for the API server, and the caches catch up when it is back.
    */
-  static <T> SharedIndexInformer<T> start(SharedIndexInformer<T> informer, String what) {
+  static <T> CompletionStage<Void> start(SharedIndexInformer<T> informer, String what) {
     informer.exceptionHandler(
         (started, error) -> {
           log.warn("Watch of {} failed ({}); retrying", what, error.toString());
           return true;
         });
-    informer.start();
-    return informer;
+    return informer.start();
   }
 }

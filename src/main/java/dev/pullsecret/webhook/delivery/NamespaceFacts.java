@@ -1,18 +1,25 @@
 package dev.pullsecret.webhook.delivery;
 
+import dev.pullsecret.webhook.rules.NamespaceLabels;
 import io.fabric8.kubernetes.api.model.Namespace;
+import java.util.Set;
 
-/** What reconciling needs to know of a namespace. */
-record NamespaceFacts(String name, boolean terminating) {
+/**
+ * What the webhook keeps of a namespace: whether it is being deleted, and the labels whose keys
+ * some rule or the opt-out reads (the others, however many or large, are never held).
+ */
+record NamespaceFacts(
+    String name, String resourceVersion, boolean terminating, NamespaceLabels labels) {
 
-  /** The fields {@link #of} reads besides the name: all the namespace cache keeps. */
-  static final String[] FIELDS = {"metadata.deletionTimestamp", "status.phase"};
-
-  static NamespaceFacts of(Namespace namespace) {
+  static NamespaceFacts of(Namespace namespace, Set<String> labelKeys) {
     boolean terminating =
         namespace.getMetadata().getDeletionTimestamp() != null
             || (namespace.getStatus() != null
                 && "Terminating".equals(namespace.getStatus().getPhase()));
-    return new NamespaceFacts(namespace.getMetadata().getName(), terminating);
+    return new NamespaceFacts(
+        namespace.getMetadata().getName(),
+        namespace.getMetadata().getResourceVersion(),
+        terminating,
+        NamespaceLabels.keeping(namespace.getMetadata().getLabels(), labelKeys));
   }
 }

@@ -1,7 +1,7 @@
 package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.rules.PullSecret;
-import io.fabric8.kubernetes.api.model.Namespace;
+import dev.pullsecret.webhook.rules.Rules;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -44,18 +44,25 @@ final class NamespaceReconciler {
   /** Returns true when the namespace converged, false to retry after a back-off. */
   boolean reconcile(String namespace) {
     long started = System.nanoTime();
-    Optional<Namespace> found = caches.namespace(namespace);
+    Optional<NamespaceFacts> found = caches.namespace(namespace);
     if (found.isEmpty()) {
       // Deleted: its copies went with it.
       states.forget(namespace);
       return true;
     }
-    NamespaceFacts facts = NamespaceFacts.of(found.get());
+    NamespaceFacts facts = found.get();
     if (facts.terminating()) {
       states.forget(namespace);
       return true;
     }
-    List<PullSecret> wanted = desired.in(namespace);
+    Rules rules = desired.rules();
+    if (!caches.labelsCover(desired.labelKeys(rules))) {
+      // New rules read labels the namespace watch does not keep yet: it is listing them again,
+      // and planning now could create copies where a label says no, or delete them where it says
+      // yes. Retried until the new watch has taken over.
+      return false;
+    }
+    List<PullSecret> wanted = desired.in(rules, facts);
     NamespacePlan plan = planner.plan(facts, wanted, caches::source, caches.ours(namespace));
     CopyWriter.Result result = writer.apply(plan);
     states.put(namespace, result.states());

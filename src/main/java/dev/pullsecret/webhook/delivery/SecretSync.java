@@ -24,6 +24,7 @@ final class SecretSync implements AutoCloseable {
 
   private final SyncCaches caches;
   private final RulesStore rules;
+  private final DesiredCopies desired;
   private final String ownNamespace;
   private final Leadership leadership;
   private final SourceReporter reporter;
@@ -33,15 +34,17 @@ final class SecretSync implements AutoCloseable {
   SecretSync(
       SyncCaches.Factory caches,
       RulesStore rules,
+      DesiredCopies desired,
       SyncProperties settings,
       Leadership leadership,
       SourceReporter reporter,
       NamespaceReconciler.Factory reconciler) {
     this.rules = rules;
+    this.desired = desired;
     this.ownNamespace = settings.namespace();
     this.leadership = leadership;
     this.reporter = reporter;
-    this.caches = caches.create(this::namespaceChanged, this::sourceChanged);
+    this.caches = caches.create(this::namespaceChanged, this::sourceChanged, this::enqueueAll);
     NamespaceReconciler namespaces = reconciler.create(this.caches);
     this.queue =
         new WorkQueue<>(
@@ -60,7 +63,7 @@ final class SecretSync implements AutoCloseable {
   }
 
   void start() {
-    caches.start(sources(rules.get()));
+    caches.start(sources(rules.get()), desired.labelKeys(rules.get().rules()));
     rules.subscribe(this::rulesChanged);
     leadership.start(this::enqueueAll);
     log.info(
@@ -84,23 +87,28 @@ final class SecretSync implements AutoCloseable {
   /** A source changed: every namespace that copies it, and a check of it. */
   private void sourceChanged(SecretSource source) {
     sourceQueue.add(source);
-    Rules current = rules.get().rules();
+    Rules current = desired.rules();
     for (String namespace : caches.namespaceNames()) {
-      if (DesiredCopies.of(current, namespace, ownNamespace).stream()
-          .anyMatch(s -> s.source().equals(source))) {
-        queue.add(namespace);
-      }
+      caches
+          .namespace(namespace)
+          .filter(
+              facts -> desired.in(current, facts).stream().anyMatch(s -> s.source().equals(source)))
+          .ifPresent(facts -> queue.add(namespace));
     }
   }
 
   private void rulesChanged(LoadedRules loaded) {
+    caches.keepLabels(desired.labelKeys(loaded.rules()));
     Set<SecretSource> sources = sources(loaded);
     caches.watchSources(sources);
     sources.forEach(sourceQueue::add);
     enqueueAll();
   }
 
-  /** On leading, on new rules, and (through the informers' resync) periodically. */
+  /**
+   * On leading, on new rules, when the namespace watch was replaced to keep other labels, and
+   * (through the informers' resync) periodically.
+   */
   private void enqueueAll() {
     caches.namespaceNames().forEach(queue::add);
     sources(rules.get()).forEach(sourceQueue::add);

@@ -50,7 +50,8 @@ final class SourceWatches implements AutoCloseable {
             .withName(source.name())
             .runnableInformer(0);
     informer.addEventHandler(Informers.onAnyChange(secret -> changed.accept(source)));
-    return Informers.start(informer, "source Secret " + source);
+    Informers.start(informer, "source Secret " + source);
+    return informer;
   }
 
   /** The source as last seen; empty when it does not exist (or is not watched). */

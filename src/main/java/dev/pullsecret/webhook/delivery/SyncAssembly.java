@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.admission.SecretPresence;
+import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.RulesStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,12 +12,18 @@ import java.time.Clock;
  *
  * @param sync the loop (start it, close it)
  * @param presence admission's view of the copies
+ * @param namespaceLabels admission's view of the namespaces' labels
  */
-record SyncAssembly(SecretSync sync, SecretPresence presence, CopyStates states) {
+record SyncAssembly(
+    SecretSync sync,
+    SecretPresence presence,
+    ClusterNamespaceLabels namespaceLabels,
+    CopyStates states) {
 
   static SyncAssembly build(
       KubernetesClient client,
       RulesStore rules,
+      NamespaceScope scope,
       SyncProperties settings,
       String identity,
       SourceCheck check,
@@ -29,17 +36,20 @@ record SyncAssembly(SecretSync sync, SecretPresence presence, CopyStates states)
     var leadership = new Leadership(client, settings, identity);
     var writer = new CopyWriter(writes, events, metrics);
     var planner = new CopyPlanner(check);
-    var desired = new DesiredCopies(rules, settings.namespace());
+    var desired = new DesiredCopies(rules, scope, settings.namespace());
     var sync =
         new SecretSync(
-            (namespaces, sources) ->
-                new SyncCaches(client, settings.resync().toMillis(), namespaces, sources),
+            (namespaces, sources, replaced) ->
+                new SyncCaches(client, settings.resync().toMillis(), namespaces, sources, replaced),
             rules,
+            desired,
             settings,
             leadership,
             new SourceReporter(check, events, metrics),
             caches -> new NamespaceReconciler(caches, desired, planner, writer, states, metrics));
-    var presence = new CachedSecretPresence(sync.caches(), desired, states, metrics);
-    return new SyncAssembly(sync, presence, states);
+    var presence = new CachedSecretPresence(sync.caches(), settings.namespace(), states, metrics);
+    var labels =
+        new ClusterNamespaceLabels(sync.caches(), client, settings.namespaceReadBudget(), registry);
+    return new SyncAssembly(sync, presence, labels, states);
   }
 }

@@ -1,12 +1,10 @@
 package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.rules.SecretSource;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
-import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,22 +13,26 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * What the sync loop knows of the cluster, kept by watches: namespaces, our copies (listed by our
- * label, so Helm releases and every other Secret stay out of memory) and the sources (each by its
- * one name). Memory grows with namespaces × delivered secrets, a few hundred bytes each.
+ * What the sync loop knows of the cluster, kept by watches: namespaces ({@link NamespaceWatch}),
+ * our copies (listed by our label, so Helm releases and every other Secret stay out of memory) and
+ * the sources (each by its one name). Memory grows with namespaces × delivered secrets, a few
+ * hundred bytes each.
  *
- * <p>Neither the namespace cache nor that of the copies keeps whole objects. Of a namespace, only
- * the fields the reconcile reads (fabric8's {@link ReducedStateItemStore}): one in a cluster
- * carries labels, kubectl's last-applied annotation and managed fields several times that size, and
- * there is one per namespace of the cluster (bench/README.md, Secret delivery). A read returns a
- * new object holding those fields only. Of a copy, its {@link ObservedCopy} ({@link CopyStore}).
+ * <p>Neither the namespace cache nor that of the copies keeps whole objects: of a namespace, its
+ * {@link NamespaceFacts} ({@link NamespaceStore}); of a copy, its {@link ObservedCopy} ({@link
+ * CopyStore}). A namespace in a cluster carries labels, kubectl's last-applied annotation and
+ * managed fields several times that size, and there is one per namespace of the cluster
+ * (bench/README.md, Secret delivery).
  */
 final class SyncCaches implements AutoCloseable {
 
   /** Builds the caches once the listeners of their changes exist. */
   @FunctionalInterface
   interface Factory {
-    SyncCaches create(Consumer<String> namespaceChanged, Consumer<SecretSource> sourceChanged);
+    SyncCaches create(
+        Consumer<String> namespaceChanged,
+        Consumer<SecretSource> sourceChanged,
+        Runnable namespacesReplaced);
   }
 
   /**
@@ -39,7 +41,7 @@ final class SyncCaches implements AutoCloseable {
    */
   static final long LIST_PAGE = 500;
 
-  private final SharedIndexInformer<Namespace> namespaces;
+  private final NamespaceWatch namespaces;
   private final SharedIndexInformer<Secret> copies;
   private final CopyStore copyStore = new CopyStore();
   private final SourceWatches sources;
@@ -47,21 +49,16 @@ final class SyncCaches implements AutoCloseable {
   /**
    * @param namespaceChanged told the name of a namespace whose facts or copies changed
    * @param sourceChanged told a source that was created, changed or deleted
+   * @param namespacesReplaced told when the namespace watch was replaced to keep other labels
    */
   SyncCaches(
       KubernetesClient client,
       long resyncMillis,
       Consumer<String> namespaceChanged,
-      Consumer<SecretSource> sourceChanged) {
-    this.namespaces = client.namespaces().withLimit(LIST_PAGE).runnableInformer(resyncMillis);
-    namespaces.itemStore(
-        new ReducedStateItemStore<>(
-            ReducedStateItemStore.NAME_KEY_STATE,
-            Namespace.class,
-            client.getKubernetesSerialization(),
-            NamespaceFacts.FIELDS));
-    namespaces.addEventHandler(
-        Informers.onAnyChange(ns -> namespaceChanged.accept(ns.getMetadata().getName())));
+      Consumer<SecretSource> sourceChanged,
+      Runnable namespacesReplaced) {
+    this.namespaces =
+        new NamespaceWatch(client, resyncMillis, namespaceChanged, namespacesReplaced);
     this.copies =
         client
             .secrets()
@@ -75,8 +72,8 @@ final class SyncCaches implements AutoCloseable {
     this.sources = new SourceWatches(client, sourceChanged);
   }
 
-  void start(Set<SecretSource> watchedSources) {
-    Informers.start(namespaces, "namespaces");
+  void start(Set<SecretSource> watchedSources, Set<String> labelKeys) {
+    namespaces.start(labelKeys);
     Informers.start(copies, "copies (Secrets labelled " + CopyMarks.MANAGED_BY_LABEL + ")");
     sources.watch(watchedSources);
   }
@@ -93,12 +90,24 @@ final class SyncCaches implements AutoCloseable {
     return copies.hasSynced();
   }
 
-  Optional<Namespace> namespace(String name) {
-    return Optional.ofNullable(namespaces.getStore().getByKey(name));
+  /** Keeps the labels of {@code labelKeys} from now on (new rules read other keys). */
+  void keepLabels(Set<String> labelKeys) {
+    namespaces.keep(labelKeys);
+  }
+
+  /**
+   * Whether the namespaces' labels of {@code labelKeys} are known (listed with those keys kept).
+   */
+  boolean labelsCover(Set<String> labelKeys) {
+    return namespaces.covers(labelKeys);
+  }
+
+  Optional<NamespaceFacts> namespace(String name) {
+    return namespaces.facts(name);
   }
 
   List<String> namespaceNames() {
-    return namespaces.getStore().listKeys();
+    return namespaces.names();
   }
 
   Optional<Secret> source(SecretSource source) {

@@ -25,6 +25,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param renewDeadline how long the leader keeps trying to renew before it stops writing
  * @param retryPeriod how often candidates try to acquire or renew
  * @param identity this replica's name in the Lease (the pod name in the chart)
+ * @param namespaceReadBudget the longest a review waits for its namespace's labels when the watch
+ *     does not have them yet (a namespace created a moment before its first pod): one read of the
+ *     namespace, well inside the registration's timeoutSeconds
  */
 @ConfigurationProperties("webhook.sync")
 public record SyncProperties(
@@ -40,4 +43,5 @@ public record SyncProperties(
     @DefaultValue("15s") Duration leaseDuration,
     @DefaultValue("10s") Duration renewDeadline,
     @DefaultValue("2s") Duration retryPeriod,
-    @DefaultValue("") String identity) {}
+    @DefaultValue("") String identity,
+    @DefaultValue("1s") Duration namespaceReadBudget) {}

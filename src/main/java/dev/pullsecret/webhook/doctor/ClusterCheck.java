@@ -3,7 +3,10 @@ package dev.pullsecret.webhook.doctor;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.delivery.CopyMarks;
 import dev.pullsecret.webhook.delivery.DesiredCopies;
+import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.NamespaceScope;
+import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.SecretSource;
@@ -16,22 +19,28 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Compares the cluster with the rules, per namespace: the secrets each should have and whether they
- * are present, missing, not ours or made from an invalid source. Reads only: one list of
- * namespaces, one list of our copies (by label), one GET per source and one GET per secret that is
- * not among our copies.
+ * are present, missing, not ours or made from an invalid source; and the namespaces left out
+ * (skipped or opted out), which must hold none of our copies. Reads only: one list of namespaces,
+ * one list of our copies (by label), one GET per source and one GET per secret that is not among
+ * our copies.
  */
 public final class ClusterCheck {
 
   /** One pull secret in one namespace. */
   public record SecretFinding(String secret, SecretStatus status, String detail) {}
 
-  /** One namespace that a rule covers. */
-  public record NamespaceFinding(String namespace, String rule, List<SecretFinding> secrets) {
+  /**
+   * One namespace that a rule covers, or that the webhook leaves out (then {@code rule} is null).
+   *
+   * @param why why the rule won ({@link dev.pullsecret.webhook.rules.RuleMatch#why()}), or why the
+   *     namespace is left out
+   */
+  public record NamespaceFinding(
+      String namespace, String rule, String why, List<SecretFinding> secrets) {
     public boolean isOk() {
       return secrets.stream().allMatch(s -> s.status().isOk());
     }
@@ -39,12 +48,12 @@ public final class ClusterCheck {
 
   private final KubernetesClient client;
   private final String ownNamespace;
-  private final Set<String> skipped;
+  private final NamespaceScope scope;
 
-  public ClusterCheck(KubernetesClient client, String ownNamespace, Set<String> skipped) {
+  public ClusterCheck(KubernetesClient client, String ownNamespace, NamespaceScope scope) {
     this.client = client;
     this.ownNamespace = ownNamespace;
-    this.skipped = Set.copyOf(skipped);
+    this.scope = scope;
   }
 
   public List<NamespaceFinding> check(Rules rules) {
@@ -64,29 +73,68 @@ public final class ClusterCheck {
     namespaces.sort(Comparator.comparing(n -> n.getMetadata().getName()));
     for (Namespace namespace : namespaces) {
       String name = namespace.getMetadata().getName();
-      Optional<NamespaceRule> rule = rules.forNamespace(name);
-      if (skipped.contains(name)
-          || namespace.getMetadata().getDeletionTimestamp() != null
-          || rule.isEmpty()
-          || rule.get().pullSecrets().isEmpty()) {
+      if (namespace.getMetadata().getDeletionTimestamp() != null) {
         continue;
       }
-      List<PullSecret> delivered = DesiredCopies.of(rules, name, ownNamespace);
-      List<SecretFinding> secrets = new ArrayList<>();
-      for (PullSecret secret : rule.get().pullSecrets()) {
-        Optional<PullSecret> copied =
-            delivered.stream().filter(d -> d.name().equals(secret.name())).findFirst();
-        if (secret.isDelivered() && copied.isEmpty()) {
-          continue; // the source itself
+      var labels =
+          NamespaceLabels.of(
+              Optional.ofNullable(namespace.getMetadata().getLabels()).orElse(Map.of()));
+      switch (scope.choose(rules, name, labels)) {
+        case Choice.LeftOut out -> findings.add(leftOut(name, out.why(), ours));
+        case Choice.NoRule none -> {}
+        case Choice.Applies applies -> {
+          NamespaceRule rule = applies.match().rule();
+          if (!rule.pullSecrets().isEmpty()) {
+            findings.add(
+                new NamespaceFinding(
+                    name,
+                    rule.name(),
+                    applies.match().why(),
+                    secrets(rules, name, labels, rule, ours, sources)));
+          }
         }
-        secrets.add(
-            copied.isPresent()
-                ? delivered(name, copied.get(), ours, sources)
-                : referenced(name, secret));
       }
-      findings.add(new NamespaceFinding(name, rule.get().name(), secrets));
     }
     return findings;
+  }
+
+  private List<SecretFinding> secrets(
+      Rules rules,
+      String name,
+      NamespaceLabels labels,
+      NamespaceRule rule,
+      Map<String, Secret> ours,
+      Map<SecretSource, Optional<Secret>> sources) {
+    List<PullSecret> delivered = DesiredCopies.of(rules, scope, name, labels, ownNamespace);
+    List<SecretFinding> secrets = new ArrayList<>();
+    for (PullSecret secret : rule.pullSecrets()) {
+      Optional<PullSecret> copied =
+          delivered.stream().filter(d -> d.name().equals(secret.name())).findFirst();
+      if (secret.isDelivered() && copied.isEmpty()) {
+        continue; // the source itself
+      }
+      secrets.add(
+          copied.isPresent()
+              ? delivered(name, copied.get(), ours, sources)
+              : referenced(name, secret));
+    }
+    return secrets;
+  }
+
+  /** A namespace left out holds none of our copies: each one found there is a finding. */
+  private static NamespaceFinding leftOut(String name, String why, Map<String, Secret> ours) {
+    List<SecretFinding> copies =
+        ours.values().stream()
+            .filter(copy -> name.equals(copy.getMetadata().getNamespace()))
+            .map(
+                copy ->
+                    new SecretFinding(
+                        copy.getMetadata().getName(),
+                        SecretStatus.LEFT_OUT,
+                        "our copy in a namespace left out; delivery removes it (is sync on?)"))
+            .sorted(Comparator.comparing(SecretFinding::secret))
+            .toList();
+    return new NamespaceFinding(name, null, why, copies);
   }
 
   private SecretFinding delivered(

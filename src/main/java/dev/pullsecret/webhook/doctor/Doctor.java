@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.doctor;
 
 import dev.pullsecret.webhook.rules.InvalidRulesException;
+import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesFile;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -12,7 +13,6 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The cluster check behind the {@code doctor} command, free of any command-line framework: reads
@@ -23,14 +23,14 @@ import java.util.Set;
  * @param registration the MutatingWebhookConfiguration's name; null to skip that check
  * @param certificatePem the serving certificate (PEM); null to read it from {@code tlsSecret}
  * @param tlsSecret the kubernetes.io/tls Secret in {@code namespace} to read tls.crt from
- * @param skipped namespaces the webhook never mutates
+ * @param scope where the webhook never acts (skipped names, the opt-out label)
  */
 public record Doctor(
     String namespace,
     String registration,
     byte[] certificatePem,
     String tlsSecret,
-    Set<String> skipped) {
+    NamespaceScope scope) {
 
   /** Rules from the ConfigMap that the webhook watches, validated as the webhook does. */
   public static Rules rulesFromConfigMap(
@@ -48,7 +48,7 @@ public record Doctor(
    * @throws IllegalStateException when the registration or the certificate cannot be read
    */
   public DoctorReport examine(KubernetesClient client, Rules rules) {
-    var namespaces = new ClusterCheck(client, namespace, skipped).check(rules);
+    var namespaces = new ClusterCheck(client, namespace, scope).check(rules);
     if (registration == null) {
       return new DoctorReport(namespaces, List.of());
     }

@@ -15,7 +15,11 @@ public record DoctorReport(List<NamespaceFinding> namespaces, List<CaBundleCheck
 
   public void print(PrintWriter out) {
     for (NamespaceFinding namespace : namespaces) {
-      out.printf("%s (rule %s)%n", namespace.namespace(), namespace.rule());
+      if (namespace.rule() == null) {
+        out.printf("%s left out: %s%n", namespace.namespace(), namespace.why());
+      } else {
+        out.printf("%s (rule %s: %s)%n", namespace.namespace(), namespace.rule(), namespace.why());
+      }
       for (SecretFinding secret : namespace.secrets()) {
         out.printf(
             "  %-4s %-20s %-14s %s%n",
@@ -31,9 +35,11 @@ public record DoctorReport(List<NamespaceFinding> namespaces, List<CaBundleCheck
           result.webhook(), result.ok() ? "ok" : "FAIL", result.detail());
     }
     long failing = namespaces.stream().filter(n -> !n.isOk()).count();
+    long leftOut = namespaces.stream().filter(n -> n.rule() == null).count();
     out.printf(
-        "%d namespace(s) checked, %d with problems; caBundle %s%n",
+        "%d namespace(s) checked (%d left out), %d with problems; caBundle %s%n",
         namespaces.size(),
+        leftOut,
         failing,
         caBundle.isEmpty()
             ? "not checked"

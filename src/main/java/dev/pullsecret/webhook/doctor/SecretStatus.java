@@ -17,7 +17,12 @@ public enum SecretStatus {
   /** Our copy holds other content than the source: the sync loop has not caught up (or is off). */
   STALE,
   /** Our copy is there but its source is gone. */
-  SOURCE_MISSING;
+  SOURCE_MISSING,
+  /**
+   * Our copy is in a namespace the webhook never acts in (skipped or opted out): the sync loop
+   * removes it; if it stays, delivery is not running.
+   */
+  LEFT_OUT;
 
   public boolean isOk() {
     return this == PRESENT;

@@ -32,12 +32,14 @@ class AdmissionEndpoint {
 
   /**
    * The uid of the reviews the webhook sends itself while starting ({@link HttpsWarmUp}); they are
-   * answered like any other but left out of the metrics. The API server's uids are UUIDs.
+   * answered by the same rules without any I/O (no registry, no API server: their namespace and
+   * images are samples) and left out of the metrics. The API server's uids are UUIDs.
    */
   static final String WARM_UP_UID = AdmissionHandler.WARM_UP_UID;
 
   private final AdmissionReviewCodec codec;
   private final AdmissionHandler handler;
+  private final AdmissionHandler warmUpHandler;
   private final AdmissionMetrics metrics;
   private final BodyReader bodyReader;
   private final InFlightBudget budget;
@@ -52,6 +54,7 @@ class AdmissionEndpoint {
       WebhookProperties properties) {
     this.codec = codec;
     this.handler = handler;
+    this.warmUpHandler = handler.offline();
     this.metrics = metrics;
     this.bodyReader = bodyReader;
     this.budget = budget;
@@ -99,10 +102,11 @@ class AdmissionEndpoint {
     } catch (MalformedReviewException e) {
       return refuse(HttpStatus.BAD_REQUEST, e.getMessage());
     }
-    AdmissionDecision decision = handler.decide(request);
+    boolean warmUp = WARM_UP_UID.equals(request.uid());
+    AdmissionDecision decision = (warmUp ? warmUpHandler : handler).decide(request);
     byte[] response = codec.encode(decision);
     long nanos = System.nanoTime() - start;
-    if (!WARM_UP_UID.equals(request.uid())) {
+    if (!warmUp) {
       metrics.reviewed(request, decision, nanos);
     }
     if (log.isDebugEnabled()) {

@@ -1,17 +1,18 @@
 package dev.pullsecret.webhook.http;
 
+import dev.pullsecret.webhook.admission.AdmissionContext;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.admission.Reason;
 import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.RulesParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -74,7 +75,8 @@ class AdmissionWarmUp implements SmartInitializingSingleton {
     byte[] review = sampleReview(null);
     var rules =
         new LoadedRules(RulesParser.parse(RULES, "warm-up"), 0, "warm-up", Instant.EPOCH, "");
-    var handler = new AdmissionHandler(() -> rules, Set.of());
+    var handler =
+        new AdmissionHandler(() -> rules, AdmissionContext.offline(NamespaceScope.EVERYWHERE));
     long first = 0;
     for (int i = 0; i < ROUNDS; i++) {
       AdmissionDecision decision = handler.decide(codec.decode(review));

@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
 import dev.pullsecret.webhook.mutation.Change.PullPolicySet;
 import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.patch.PatchOperation;
+import dev.pullsecret.webhook.rules.RuleMatch;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,9 @@ import java.util.StringJoiner;
 /**
  * The annotation a mutated pod carries, saying which rule did what, so that "why does my pod have
  * this secret / this image?" is answered by {@code kubectl get pod -o yaml}. Compact and stable:
- * {@code rule=team-a; pullSecrets=a,b; images=containers[0]; digests=containers[0];
- * pullPolicies=containers[0]}, with the parts in that order and only the parts that apply.
+ * {@code rule=team-a; match=glob team-a-*; pullSecrets=a,b; images=containers[0];
+ * digests=containers[0]; pullPolicies=containers[0]}, with the parts in that order and only the
+ * parts that apply ({@code match} says why the rule won: {@link RuleMatch#why()}).
  */
 public final class Explanation {
 
@@ -21,9 +23,10 @@ public final class Explanation {
 
   private Explanation() {}
 
-  public static String of(String rule, List<Change> changes) {
+  public static String of(RuleMatch match, List<Change> changes) {
     var text = new StringJoiner("; ");
-    text.add("rule=" + rule);
+    text.add("rule=" + match.rule().name());
+    text.add("match=" + match.why());
     part(text, "pullSecrets", changes, SecretInjected.class, SecretInjected::secret);
     part(text, "images", changes, ImageRewritten.class, c -> c.container().position());
     List<Change> digests = changes.stream().filter(Explanation::resolvedDigest).toList();

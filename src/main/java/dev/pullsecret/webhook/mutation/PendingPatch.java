@@ -30,7 +30,7 @@ final class PendingPatch implements PodView {
 
   private final List<LocalObjectReference> presentSecrets;
   private final boolean wholePod;
-  private final ResolvedDigests digests;
+  private ResolvedDigests digests = ResolvedDigests.NONE;
   private final ContainerImage[] containers;
   private final Map<PodContainer, Integer> positions;
   private final ImageRewritten[] rewrites;
@@ -42,14 +42,6 @@ final class PendingPatch implements PodView {
       List<ContainerImage> containers,
       List<LocalObjectReference> presentSecrets,
       boolean wholePod) {
-    this(containers, presentSecrets, wholePod, ResolvedDigests.NONE);
-  }
-
-  PendingPatch(
-      List<ContainerImage> containers,
-      List<LocalObjectReference> presentSecrets,
-      boolean wholePod,
-      ResolvedDigests digests) {
     this.containers = containers.toArray(ContainerImage[]::new);
     this.positions = HashMap.newHashMap(this.containers.length);
     for (int i = 0; i < this.containers.length; i++) {
@@ -59,7 +51,6 @@ final class PendingPatch implements PodView {
     this.policies = new PullPolicySet[this.containers.length];
     this.presentSecrets = presentSecrets;
     this.wholePod = wholePod;
-    this.digests = digests;
     if (presentSecrets != null) {
       // A null entry or one without a name (sent as {} or null) names no secret.
       presentSecrets.stream()
@@ -88,6 +79,11 @@ final class PendingPatch implements PodView {
   @Override
   public ResolvedDigests digests() {
     return digests;
+  }
+
+  /** The digests looked up between the steps before digest pinning and the rest. */
+  void useDigests(ResolvedDigests digests) {
+    this.digests = digests;
   }
 
   void record(List<Change> changes) {

@@ -1,7 +1,9 @@
 package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.rules.ImageOptions;
 import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.RuleMatch;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.ArrayList;
@@ -30,60 +32,87 @@ public final class PodMutator {
 
   private final ParsedImages parsedImages = new ParsedImages();
 
-  public Mutation mutate(Pod pod, NamespaceRule rule) {
-    return mutate(pod, rule, MutationScope.forCreate());
-  }
-
-  public Mutation mutate(Pod pod, NamespaceRule rule, MutationScope scope) {
-    return mutate(pod, rule, scope, ResolvedDigests.NONE);
-  }
-
   /**
-   * The images whose tags a pass under {@code rule} would resolve to digests: in scope, as pinned
-   * and mirrored, not pinned by digest already, on the rule's registries. The caller looks them up
-   * (I/O, within a time budget) and hands the result to {@link #mutate(Pod, NamespaceRule,
-   * MutationScope, ResolvedDigests)}, so the pass itself stays pure.
+   * Starts a pass of {@code match}'s rule over {@code pod}: runs the steps before digest pinning,
+   * so that {@link Pass#digestCandidates()} names the images as they will be pulled. The caller
+   * looks those up (I/O, within a time budget) and {@linkplain Pass#finish finishes} the pass with
+   * the result, so the pass itself stays pure.
    */
-  public Set<ImageReference> digestCandidates(Pod pod, NamespaceRule rule, MutationScope scope) {
-    if (rule.images().resolveDigests().isEmpty()) {
-      return Set.of();
-    }
-    PendingPatch pending = view(pod, scope, ResolvedDigests.NONE, new ArrayList<>());
-    for (MutationStep step : STEPS) {
-      if (step instanceof DigestPinner) {
-        break;
-      }
-      pending.record(step.apply(pending, rule).changes());
-    }
-    Set<ImageReference> images = new LinkedHashSet<>();
-    for (PodView.ContainerImage c : pending.rewritableContainers()) {
-      if (rule.images().resolvesDigestOf(c.image())) {
-        images.add(c.image());
-      }
-    }
-    return images;
-  }
-
-  public Mutation mutate(
-      Pod pod, NamespaceRule rule, MutationScope scope, ResolvedDigests digests) {
+  public Pass begin(Pod pod, RuleMatch match, MutationScope scope) {
     List<String> warnings = new ArrayList<>();
-    PendingPatch pending = view(pod, scope, digests, warnings);
-    for (MutationStep step : STEPS) {
-      StepResult result = step.apply(pending, rule);
-      pending.record(result.changes());
-      warnings.addAll(result.warnings());
+    PendingPatch pending = view(pod, scope, warnings);
+    int step = 0;
+    while (!(STEPS.get(step) instanceof DigestPinner)) {
+      warnings.addAll(apply(STEPS.get(step++), pending, match.rule()));
     }
-    List<Change> changes = pending.changes();
-    var operations = new ArrayList<>(pending.operations());
-    // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
-    if (!changes.isEmpty() && scope.wholePod()) {
-      operations.add(Explanation.annotate(pod.getMetadata(), Explanation.of(rule.name(), changes)));
-    }
-    return new Mutation(rule.name(), operations, changes, warnings);
+    return new Pass(pod, match, scope, pending, warnings, step);
   }
 
-  private PendingPatch view(
-      Pod pod, MutationScope scope, ResolvedDigests digests, List<String> warnings) {
+  /** One pass, between the steps before digest pinning and the rest. */
+  public static final class Pass {
+    private final Pod pod;
+    private final RuleMatch match;
+    private final MutationScope scope;
+    private final PendingPatch pending;
+    private final List<String> warnings;
+    private final int nextStep;
+
+    private Pass(
+        Pod pod,
+        RuleMatch match,
+        MutationScope scope,
+        PendingPatch pending,
+        List<String> warnings,
+        int nextStep) {
+      this.pod = pod;
+      this.match = match;
+      this.scope = scope;
+      this.pending = pending;
+      this.warnings = warnings;
+      this.nextStep = nextStep;
+    }
+
+    /**
+     * The images whose tags the rule resolves to digests: in scope, as pinned and mirrored, not
+     * pinned by digest already, on the rule's registries.
+     */
+    public Set<ImageReference> digestCandidates() {
+      ImageOptions images = match.rule().images();
+      if (images.resolveDigests().isEmpty()) {
+        return Set.of();
+      }
+      Set<ImageReference> candidates = new LinkedHashSet<>();
+      for (PodView.ContainerImage c : pending.rewritableContainers()) {
+        if (images.resolvesDigestOf(c.image())) {
+          candidates.add(c.image());
+        }
+      }
+      return candidates;
+    }
+
+    /** Runs the remaining steps with the digests looked up, and writes every change once. */
+    public Mutation finish(ResolvedDigests digests) {
+      pending.useDigests(digests);
+      for (MutationStep step : STEPS.subList(nextStep, STEPS.size())) {
+        warnings.addAll(apply(step, pending, match.rule()));
+      }
+      List<Change> changes = pending.changes();
+      var operations = new ArrayList<>(pending.operations());
+      // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
+      if (!changes.isEmpty() && scope.wholePod()) {
+        operations.add(Explanation.annotate(pod.getMetadata(), Explanation.of(match, changes)));
+      }
+      return new Mutation(match.rule().name(), operations, changes, warnings);
+    }
+  }
+
+  private static List<String> apply(MutationStep step, PendingPatch pending, NamespaceRule rule) {
+    StepResult result = step.apply(pending, rule);
+    pending.record(result.changes());
+    return result.warnings();
+  }
+
+  private PendingPatch view(Pod pod, MutationScope scope, List<String> warnings) {
     PodSpec spec = pod.getSpec();
     List<PodView.ContainerImage> containers = new ArrayList<>();
     for (PodContainer container : PodContainers.of(spec)) {
@@ -101,6 +130,6 @@ public final class PodMutator {
               container.imagePullPolicy(),
               scope.mayRewrite(container)));
     }
-    return new PendingPatch(containers, spec.getImagePullSecrets(), scope.wholePod(), digests);
+    return new PendingPatch(containers, spec.getImagePullSecrets(), scope.wholePod());
   }
 }

@@ -14,6 +14,9 @@ public final class NamespacePattern {
 
   private static final Pattern VALID = Pattern.compile("[a-z0-9*?-]{1," + MAX_LENGTH + "}");
 
+  /** What a rule without {@code namespaces} names: every namespace, like {@code *}. */
+  static final NamespacePattern ANY = parse("*");
+
   private final String text;
   private final Glob glob;
 
@@ -53,6 +56,23 @@ public final class NamespacePattern {
    */
   public int specificity() {
     return glob == null ? Integer.MAX_VALUE : glob.literals();
+  }
+
+  /**
+   * Whether {@code namespace} can be a namespace's name (a DNS-1123 label: 1 to 63 lower-case
+   * letters, digits and '-'): anything else was made up, and is neither matched nor looked up.
+   */
+  public static boolean isName(String namespace) {
+    if (namespace == null || namespace.isEmpty() || namespace.length() > MAX_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < namespace.length(); i++) {
+      char c = namespace.charAt(i);
+      if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-') {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

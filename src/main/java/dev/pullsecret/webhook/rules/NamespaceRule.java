@@ -1,14 +1,19 @@
 package dev.pullsecret.webhook.rules;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
- * One entry of {@code rules:}: the namespaces it covers (minus the excluded ones) and what it does
- * to their pods.
+ * One entry of {@code rules:}: the namespaces it covers, by name or glob, by label, or both (minus
+ * the excluded ones), and what it does to their pods.
+ *
+ * @param namespaces names and globs; empty when the rule chooses by {@code namespaceSelector} alone
+ * @param namespaceSelector labels a namespace must carry, if the rule asks any
  */
 public record NamespaceRule(
     String name,
     List<NamespacePattern> namespaces,
+    Optional<LabelSelector> namespaceSelector,
     List<NamespacePattern> excludedNamespaces,
     List<PullSecret> pullSecrets,
     ImageOptions images,
@@ -21,21 +26,32 @@ public record NamespaceRule(
   }
 
   /**
-   * The specificity of this rule's best pattern for {@code namespace}, or -1 when the rule does not
-   * apply to it (no pattern matches, or an exclusion does: exclusions win inside a rule).
+   * The pattern by which this rule names {@code namespace} (its most specific one), {@link
+   * NamespacePattern#ANY} when the rule names no namespace (a selector alone chooses), or null when
+   * the rule cannot apply to it by name (no pattern matches, or an exclusion does: exclusions win
+   * inside a rule). The selector is not looked at: labels are asked per review, names are cached.
    */
-  int specificityFor(String namespace) {
+  NamespacePattern patternFor(String namespace) {
     for (NamespacePattern excluded : excludedNamespaces) {
       if (excluded.matches(namespace)) {
-        return -1;
+        return null;
       }
     }
-    int best = -1;
+    if (namespaces.isEmpty()) {
+      return NamespacePattern.ANY;
+    }
+    NamespacePattern best = null;
     for (NamespacePattern pattern : namespaces) {
-      if (pattern.matches(namespace)) {
-        best = Math.max(best, pattern.specificity());
+      if (pattern.matches(namespace)
+          && (best == null || pattern.specificity() > best.specificity())) {
+        best = pattern;
       }
     }
     return best;
+  }
+
+  /** How many label requirements the rule sets: its weight after an exact name. */
+  int labelRequirements() {
+    return namespaceSelector.map(LabelSelector::size).orElse(0);
   }
 }

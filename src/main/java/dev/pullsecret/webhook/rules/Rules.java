@@ -1,34 +1,56 @@
 package dev.pullsecret.webhook.rules;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Validated, compiled rules: immutable, shared by all requests, replaced as a whole on reload.
  *
- * <p>Precedence: for a namespace, every rule whose patterns match it (and whose exclusions do not)
- * is a candidate; the most specific match wins: an exact name beats any glob, a glob with more
- * literal characters beats one with fewer, and on a tie the rule written first wins. Only the
- * winning rule applies; rules are not merged, so a team's rule says everything its namespaces get.
+ * <p>Precedence (docs/rules.md has the table): for a namespace, every rule that names it (by name
+ * or glob, or by naming none) without excluding it, and whose {@code namespaceSelector} its labels
+ * satisfy, is a candidate; the most specific wins: an exact name first, then more label
+ * requirements, then a glob with more literal characters ({@code *} and no {@code namespaces} have
+ * none), and on a tie the rule written first. Only the winning rule applies; rules are not merged,
+ * so a team's rule says everything its namespaces get.
  */
 public final class Rules {
 
   /**
    * Namespaces are few and long-lived; the bound only guards against a flood of made-up names (each
-   * at most 63 characters, so the cache holds at most about 2 MiB). Past it, misses are resolved
+   * at most 63 characters, so the cache holds at most a few MiB). Past it, misses are resolved
    * without being cached, at a cost bounded by {@link PatternLimits}.
    */
   private static final int MAX_CACHED_NAMESPACES = 10_000;
 
+  /**
+   * The order of candidates: most specific first; the sort is stable, so file order breaks ties.
+   */
+  private static final Comparator<RuleMatch> PRECEDENCE =
+      Comparator.<RuleMatch>comparingInt(m -> m.pattern().isExact() ? 0 : 1)
+          .thenComparingInt(m -> -m.rule().labelRequirements())
+          .thenComparingInt(m -> -m.pattern().specificity());
+
   private final List<PullSecret> pullSecrets;
   private final List<NamespaceRule> rules;
-  private final Map<String, Optional<NamespaceRule>> byNamespace = new ConcurrentHashMap<>();
+  private final Set<String> labelKeys;
+
+  /** Per namespace, the rules that name it, best first; labels then pick among them per review. */
+  private final Map<String, List<RuleMatch>> byNamespace = new ConcurrentHashMap<>();
 
   Rules(List<PullSecret> pullSecrets, List<NamespaceRule> rules) {
     this.pullSecrets = List.copyOf(pullSecrets);
     this.rules = List.copyOf(rules);
+    this.labelKeys =
+        rules.stream()
+            .flatMap(r -> r.namespaceSelector().stream())
+            .flatMap(s -> s.keys().stream())
+            .collect(Collectors.toUnmodifiableSet());
   }
 
   public List<PullSecret> pullSecrets() {
@@ -39,50 +61,67 @@ public final class Rules {
     return rules;
   }
 
-  /** The rule that applies to pods of {@code namespace}, if any. */
+  /** The label keys the rules' selectors read: all a namespace cache needs to keep for them. */
+  public Set<String> labelKeys() {
+    return labelKeys;
+  }
+
+  /**
+   * Whether any rule chooses namespaces by label (and so needs namespace labels from a cluster).
+   */
+  public boolean usesLabels() {
+    return rules.stream().anyMatch(r -> r.namespaceSelector().isPresent());
+  }
+
+  /**
+   * The rule for a namespace without labels that matter: for rules without selectors (tools,
+   * tests).
+   */
   public Optional<NamespaceRule> forNamespace(String namespace) {
-    if (!isNamespaceName(namespace)) {
+    return forNamespace(namespace, NamespaceLabels.NONE).map(RuleMatch::rule);
+  }
+
+  /**
+   * The rule that applies to pods of {@code namespace} with {@code labels}, and why. With unknown
+   * labels no rule with a selector applies. The opt-out and the skipped namespaces are not rules:
+   * {@link NamespaceScope} decides those first.
+   */
+  public Optional<RuleMatch> forNamespace(String namespace, NamespaceLabels labels) {
+    for (RuleMatch candidate : candidates(namespace)) {
+      Optional<LabelSelector> selector = candidate.rule().namespaceSelector();
+      if (selector.isEmpty() || selector.get().matches(labels)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private List<RuleMatch> candidates(String namespace) {
+    if (!NamespacePattern.isName(namespace)) {
       // No such namespace can exist (the API server sends DNS-1123 labels), so the review was not
       // sent by it: no rule, and neither matched nor cached, whatever its length.
-      return Optional.empty();
+      return List.of();
     }
-    Optional<NamespaceRule> cached = byNamespace.get(namespace);
+    List<RuleMatch> cached = byNamespace.get(namespace);
     if (cached != null) {
       return cached;
     }
-    Optional<NamespaceRule> resolved = resolve(namespace);
+    List<RuleMatch> resolved = resolve(namespace);
     if (byNamespace.size() < MAX_CACHED_NAMESPACES) {
       byNamespace.put(namespace, resolved);
     }
     return resolved;
   }
 
-  /** A DNS-1123 label: 1 to 63 lower-case letters, digits and '-'. */
-  private static boolean isNamespaceName(String namespace) {
-    if (namespace == null
-        || namespace.isEmpty()
-        || namespace.length() > NamespacePattern.MAX_LENGTH) {
-      return false;
-    }
-    for (int i = 0; i < namespace.length(); i++) {
-      char c = namespace.charAt(i);
-      if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private Optional<NamespaceRule> resolve(String namespace) {
-    NamespaceRule best = null;
-    int bestSpecificity = -1;
+  private List<RuleMatch> resolve(String namespace) {
+    List<RuleMatch> candidates = new ArrayList<>();
     for (NamespaceRule rule : rules) {
-      int specificity = rule.specificityFor(namespace);
-      if (specificity > bestSpecificity) {
-        best = rule;
-        bestSpecificity = specificity;
+      NamespacePattern pattern = rule.patternFor(namespace);
+      if (pattern != null) {
+        candidates.add(new RuleMatch(rule, pattern));
       }
     }
-    return Optional.ofNullable(best);
+    candidates.sort(PRECEDENCE);
+    return List.copyOf(candidates);
   }
 }

@@ -24,6 +24,11 @@ final class RulesErrors {
     return errors.isEmpty();
   }
 
+  /** How many so far: a reader compares before and after a part to know if the part was valid. */
+  int count() {
+    return errors.size();
+  }
+
   List<RulesError> sorted() {
     return errors.stream()
         .sorted(Comparator.comparingInt(RulesError::line).thenComparingInt(RulesError::column))

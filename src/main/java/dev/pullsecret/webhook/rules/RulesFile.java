@@ -17,9 +17,19 @@ import java.util.List;
 public final class RulesFile {
 
   private final Path path;
+  private final boolean labelsKnown;
 
   public RulesFile(Path path) {
+    this(path, true);
+  }
+
+  /**
+   * @param labelsKnown whether the webhook reading this file can know namespace labels (it has
+   *     cluster access); when not, rules that choose namespaces by label are refused
+   */
+  public RulesFile(Path path, boolean labelsKnown) {
     this.path = path;
+    this.labelsKnown = labelsKnown;
   }
 
   public Path path() {
@@ -41,11 +51,15 @@ public final class RulesFile {
 
   /** Parses content previously returned by {@link #read()}. */
   public Rules parse(byte[] content) {
-    return parse(content, path.toString());
+    return parse(content, path.toString(), labelsKnown);
   }
 
   /** Parses rules from elsewhere (the rules ConfigMap read through the API) the same way. */
   public static Rules parse(byte[] content, String source) {
+    return parse(content, source, true);
+  }
+
+  private static Rules parse(byte[] content, String source, boolean labelsKnown) {
     try {
       var text =
           StandardCharsets.UTF_8
@@ -53,7 +67,7 @@ public final class RulesFile {
               .onMalformedInput(CodingErrorAction.REPORT)
               .decode(ByteBuffer.wrap(content))
               .toString();
-      return RulesParser.parse(text, source);
+      return RulesParser.parse(text, source, labelsKnown);
     } catch (CharacterCodingException e) {
       throw new InvalidRulesException(source, List.of(new RulesError("", 0, 0, "not UTF-8 text")));
     }

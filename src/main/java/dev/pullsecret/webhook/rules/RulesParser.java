@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import java.io.StringReader;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,15 +34,21 @@ public final class RulesParser {
 
   private static final Set<String> TOP_LEVEL_KEYS = Set.of("pullSecrets", "rules");
   private static final Set<String> SECRET_KEYS = Set.of("name", "registries", "source");
-  private static final Set<String> RULE_KEYS =
-      Set.of("name", "namespaces", "excludeNamespaces", "pullSecrets", "images", "mode");
 
   private RulesParser() {}
 
   public static Rules parse(String text, String source) {
+    return parse(text, source, true);
+  }
+
+  /**
+   * @param labelsKnown whether namespace labels can be known where these rules apply; when not,
+   *     every {@code namespaceSelector} is an error
+   */
+  public static Rules parse(String text, String source, boolean labelsKnown) {
     var errors = new RulesErrors();
     Optional<Node> root = compose(text, errors);
-    Rules rules = root.flatMap(node -> new Reader(errors).read(node)).orElse(null);
+    Rules rules = root.flatMap(node -> new Reader(errors, labelsKnown).read(node)).orElse(null);
     if (!errors.isEmpty() || rules == null) {
       throw new InvalidRulesException(source, errors.sorted());
     }
@@ -90,12 +95,11 @@ public final class RulesParser {
   private static final class Reader {
     private final RulesErrors errors;
     private final Map<String, PullSecret> secretsByName = new LinkedHashMap<>();
-    private final Map<String, String> ruleNames = new HashMap<>();
-    private final Map<String, String> claimedPatterns = new HashMap<>();
-    private final PatternLimits limits = new PatternLimits();
+    private final boolean labelsKnown;
 
-    Reader(RulesErrors errors) {
+    Reader(RulesErrors errors, boolean labelsKnown) {
       this.errors = errors;
+      this.labelsKnown = labelsKnown;
     }
 
     Optional<Rules> read(Node root) {
@@ -108,10 +112,10 @@ public final class RulesParser {
       if (!top.has("rules")) {
         errors.add("", top.mark(), "missing required field 'rules'");
       }
-      List<YamlMapping> ruleNodes = top.mappingList("rules", RULE_KEYS);
+      var reader = new RuleReader(errors, secretsByName, labelsKnown);
       List<NamespaceRule> rules = new ArrayList<>();
-      for (YamlMapping rule : ruleNodes) {
-        rules.add(readRule(rule));
+      for (YamlMapping rule : top.mappingList("rules", RuleReader.KEYS)) {
+        rules.add(reader.read(rule));
       }
       return Optional.of(new Rules(List.copyOf(secretsByName.values()), rules));
     }
@@ -156,95 +160,6 @@ public final class RulesParser {
               + "' is not a valid Secret name (a DNS-1123 subdomain: lower-case"
               + " letters, digits, '-' and '.', at most 253 characters)");
       return false;
-    }
-
-    private NamespaceRule readRule(YamlMapping node) {
-      String name = node.string("name").map(this::ruleName).orElse(node.path());
-      if (!node.has("namespaces")) {
-        errors.add(node.path(), node.mark(), "missing required field 'namespaces'");
-      } else if (node.isEmptyList("namespaces")) {
-        errors.add(node.child("namespaces"), node.mark(), "must list at least one namespace");
-      }
-      List<NamespacePattern> namespaces = patterns(node.stringList("namespaces"), name);
-      List<NamespacePattern> excluded = patterns(node.stringList("excludeNamespaces"), null);
-      List<PullSecret> secrets = new ArrayList<>();
-      for (YamlValue secret : node.stringList("pullSecrets")) {
-        PullSecret declared = secretsByName.get(secret.text());
-        if (declared == null) {
-          errors.add(
-              secret,
-              "unknown pull secret '"
-                  + secret.text()
-                  + "' (declared under pullSecrets: "
-                  + (secretsByName.isEmpty() ? "none" : String.join(", ", secretsByName.keySet()))
-                  + ")"
-                  + Suggestions.hint(secret.text(), secretsByName.keySet()));
-        } else if (secrets.contains(declared)) {
-          errors.add(secret, "pull secret '" + secret.text() + "' is listed twice");
-        } else {
-          secrets.add(declared);
-        }
-      }
-      ImageOptions images =
-          node.mapping("images", ImageOptionsReader.KEYS)
-              .map(new ImageOptionsReader(errors)::read)
-              .orElse(ImageOptions.NONE);
-      RuleMode mode = node.string("mode").map(this::mode).orElse(RuleMode.ENFORCE);
-      return new NamespaceRule(name, namespaces, excluded, secrets, images, mode);
-    }
-
-    private RuleMode mode(YamlValue value) {
-      return switch (value.text()) {
-        case "enforce" -> RuleMode.ENFORCE;
-        case "audit" -> RuleMode.AUDIT;
-        default -> {
-          errors.add(value, "'" + value.text() + "' is not a mode: use enforce (default) or audit");
-          yield RuleMode.ENFORCE;
-        }
-      };
-    }
-
-    private String ruleName(YamlValue name) {
-      if (!DNS_LABEL.matcher(name.text()).matches() || name.text().length() > 63) {
-        errors.add(
-            name,
-            "'" + name.text() + "' is not a valid rule name (lower-case letters, digits and '-')");
-      } else if (ruleNames.putIfAbsent(name.text(), name.path()) != null) {
-        errors.add(name, "rule name '" + name.text() + "' is used twice");
-      }
-      return name.text();
-    }
-
-    /** Parses patterns; for inclusions ({@code rule != null}) also refuses ties between rules. */
-    private List<NamespacePattern> patterns(List<YamlValue> values, String rule) {
-      List<NamespacePattern> patterns = new ArrayList<>();
-      for (YamlValue value : values) {
-        NamespacePattern pattern;
-        try {
-          pattern = NamespacePattern.parse(value.text());
-        } catch (IllegalArgumentException e) {
-          errors.add(value, e.getMessage());
-          continue;
-        }
-        patterns.add(pattern);
-        String overLimit = limits.count(pattern);
-        if (overLimit != null) {
-          errors.add(value, overLimit);
-        }
-        if (rule != null) {
-          String owner = claimedPatterns.putIfAbsent(value.text(), rule);
-          if (owner != null) {
-            errors.add(
-                value,
-                "'"
-                    + value.text()
-                    + "' is already listed by rule '"
-                    + owner
-                    + "'; a namespace or glob may appear in one rule only");
-          }
-        }
-      }
-      return patterns;
     }
   }
 }

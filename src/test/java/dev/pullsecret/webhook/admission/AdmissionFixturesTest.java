@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.Reviews;
+import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -20,7 +21,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,7 +38,7 @@ class AdmissionFixturesTest {
 
   private final AdmissionReviewCodec codec = new AdmissionReviewCodec(4 * 1024 * 1024);
   private final AdmissionHandler handler =
-      new AdmissionHandler(AdmissionFixturesTest::testRules, Set.of("kube-system"));
+      new AdmissionHandler(AdmissionFixturesTest::testRules, TestContexts.offline());
 
   static Stream<String> cases() throws IOException, URISyntaxException {
     Path dir = Path.of(AdmissionFixturesTest.class.getResource("/" + CASES).toURI());

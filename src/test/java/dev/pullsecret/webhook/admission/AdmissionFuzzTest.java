@@ -8,6 +8,7 @@ import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.AdmissionInvariants;
 import dev.pullsecret.webhook.testing.Reviews;
+import dev.pullsecret.webhook.testing.TestContexts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -45,7 +45,7 @@ class AdmissionFuzzTest {
   private static final AdmissionInvariants INVARIANTS =
       new AdmissionInvariants(
           new AdmissionReviewCodec(MAX_BODY),
-          new AdmissionHandler(() -> RULES, Set.of("kube-system")));
+          new AdmissionHandler(() -> RULES, TestContexts.offline()));
   private static final List<JsonNode> FIXTURES = fixtures();
 
   /** Arbitrary bytes, seeded with every fixture review: refused as malformed, or answered. */

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.mutation.PodMutator;
-import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.NamespaceLabels;
+import dev.pullsecret.webhook.rules.RuleMatch;
 import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.testing.Passes;
 import dev.pullsecret.webhook.testing.Reviews;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -24,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  */
 class LargePodAnswerTest {
 
-  private static final NamespaceRule PIN_AND_MIRROR =
+  private static final RuleMatch PIN_AND_MIRROR =
       RulesParser.parse(
               """
               pullSecrets: [{name: hub, registries: [mirror.example.com]}]
@@ -37,10 +39,10 @@ class LargePodAnswerTest {
                     mirrors: [{from: docker.io, to: mirror.example.com/hub}]
               """,
               "large.yaml")
-          .forNamespace("big")
+          .forNamespace("big", NamespaceLabels.NONE)
           .orElseThrow();
 
-  private static final NamespaceRule AUDIT =
+  private static final RuleMatch AUDIT =
       RulesParser.parse(
               """
               rules:
@@ -51,7 +53,7 @@ class LargePodAnswerTest {
                     pinLatest: {defaultTag: "1.0"}
               """,
               "audit.yaml")
-          .forNamespace("big")
+          .forNamespace("big", NamespaceLabels.NONE)
           .orElseThrow();
 
   private final PodMutator mutator = new PodMutator();
@@ -62,7 +64,7 @@ class LargePodAnswerTest {
     Pod pod = pod(containers, "app");
 
     AdmissionDecision decision =
-        AdmissionDecision.mutated("u", mutator.mutate(pod, PIN_AND_MIRROR), "1/abc");
+        AdmissionDecision.mutated("u", Passes.create(mutator, pod, PIN_AND_MIRROR), "1/abc");
 
     assertBounded(decision);
     assertThat(decision.warnings())
@@ -82,7 +84,7 @@ class LargePodAnswerTest {
   @Test
   void auditModeWarningsAreBoundedToo() {
     AdmissionDecision decision =
-        AdmissionDecision.audited("u", mutator.mutate(pod(20_000, "app"), AUDIT), "1/abc");
+        AdmissionDecision.audited("u", Passes.create(mutator, pod(20_000, "app"), AUDIT), "1/abc");
 
     assertBounded(decision);
     assertThat(decision.patch()).isEmpty();
@@ -94,7 +96,7 @@ class LargePodAnswerTest {
     pod.getSpec().getContainers().forEach(c -> c.setImage("UPPER/CASE"));
 
     AdmissionDecision decision =
-        AdmissionDecision.mutated("u", mutator.mutate(pod, PIN_AND_MIRROR), "1/abc");
+        AdmissionDecision.mutated("u", Passes.create(mutator, pod, PIN_AND_MIRROR), "1/abc");
 
     assertBounded(decision);
     assertThat(decision.warnings()).last().asString().contains("4997 more warnings like these");
@@ -105,7 +107,7 @@ class LargePodAnswerTest {
     Pod pod = pod(1, "app\nWarning: forged\u001b[31m");
 
     AdmissionDecision decision =
-        AdmissionDecision.mutated("u", mutator.mutate(pod, PIN_AND_MIRROR), "1/abc");
+        AdmissionDecision.mutated("u", Passes.create(mutator, pod, PIN_AND_MIRROR), "1/abc");
 
     assertThat(decision.warnings())
         .isNotEmpty()

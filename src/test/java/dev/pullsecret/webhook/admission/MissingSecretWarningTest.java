@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.testing.TestContexts;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MissingSecretWarningTest {
@@ -21,13 +21,15 @@ class MissingSecretWarningTest {
 
   private AdmissionDecision decide(SecretPresence presence) {
     var handler =
-        new AdmissionHandler(MissingSecretWarningTest::rules, Set.of("kube-system"), presence);
+        new AdmissionHandler(
+            MissingSecretWarningTest::rules, TestContexts.offline().withPresence(presence));
     return handler.decide(codec.decode(resource(CASE + ".review.json")));
   }
 
   @Test
   void warnsWhichSecretIsMissingAndWhichRegistryIsPulledAnonymously() {
-    AdmissionDecision decision = decide((namespace, secret) -> secret.equals("dockerhub-creds"));
+    AdmissionDecision decision =
+        decide((namespace, secret) -> secret.name().equals("dockerhub-creds"));
 
     assertThat(decision.isPatched()).as("still injects the reference").isTrue();
     assertThat(decision.warnings())

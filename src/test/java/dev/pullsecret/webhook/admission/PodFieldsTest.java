@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,7 +47,7 @@ class PodFieldsTest {
   @MethodSource("reviews")
   void answersAsIfTheWholePodWereBound(Path review) throws IOException {
     byte[] body = Files.readAllBytes(review);
-    var handler = new AdmissionHandler(() -> rules(review), Set.of("kube-system"));
+    var handler = new AdmissionHandler(() -> rules(review), TestContexts.offline());
 
     AdmissionDecision partly = handler.decide(codec.decode(body));
     AdmissionDecision whole =

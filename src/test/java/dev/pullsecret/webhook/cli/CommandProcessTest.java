@@ -52,7 +52,7 @@ class CommandProcessTest {
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out())
-        .contains("# Deployment/web in namespace team-a-dev: rule team-a, PATCHED")
+        .contains("# Deployment/web in namespace team-a-dev: rule team-a (glob team-a-*), PATCHED")
         .contains(
             "spec.imagePullSecrets: (absent) ->"
                 + " [{\"name\":\"dockerhub-creds\"},{\"name\":\"corp-creds\"},{\"name\":\"gar-creds\"}]");

@@ -24,7 +24,7 @@ class PreviewCommandTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
-        .contains("# Deployment/web in namespace ci-main: rule ci, PATCHED\n")
+        .contains("# Deployment/web in namespace ci-main: rule ci (glob ci-*), PATCHED\n")
         .contains(
             "  spec.containers[0].image: nginx ->"
                 + " mirror.example.com/dockerhub/library/nginx:1.27.3\n")
@@ -32,7 +32,7 @@ class PreviewCommandTest {
         .contains("  spec.imagePullSecrets: (absent) -> [{\"name\":\"mirror-creds\"}]\n")
         .contains("\"op\":\"add\",\"path\":\"/spec/imagePullSecrets\"")
         .contains("  Warning: pullsecret-webhook: containers[0] (web): image nginx -> ")
-        .contains("# CronJob/nightly-report in namespace ci-main: rule ci, PATCHED\n")
+        .contains("# CronJob/nightly-report in namespace ci-main: rule ci (glob ci-*), PATCHED\n")
         .contains("busybox:latest -> mirror.example.com/dockerhub/library/busybox:1.36")
         .contains("# Service/web: skipped, not a Pod or a workload with a pod template");
   }
@@ -57,7 +57,7 @@ class PreviewCommandTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())
-        .contains("# StatefulSet/db in namespace team-a-prod: rule team-a, PATCHED")
+        .contains("# StatefulSet/db in namespace team-a-prod: rule team-a (glob team-a-*), PATCHED")
         .contains("spec.imagePullSecrets: (absent) -> [{\"name\":\"corp-creds\"}]");
   }
 
@@ -93,7 +93,7 @@ class PreviewCommandTest {
     CommandRun run = CommandRun.preview(pod, "--rules", rules.toString(), "--namespace", "x", "-");
 
     assertThat(run.out())
-        .contains("# Pod/p in namespace x: rule trial, AUDITED")
+        .contains("# Pod/p in namespace x: rule trial (glob *), AUDITED")
         .contains(
             "Warning: pullsecret-webhook: audit mode, rule trial would have: added imagePullSecret hub")
         .doesNotContain("patch:");

@@ -4,6 +4,7 @@ import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.image.RegistryPattern;
+import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -71,7 +72,7 @@ class CopyPlannerTest {
     NamespacePlan plan =
         new CopyPlanner(SourceCheck.CREDENTIALS)
             .plan(
-                new NamespaceFacts("team-a", c.terminating()),
+                new NamespaceFacts("team-a", "1", c.terminating(), NamespaceLabels.NONE),
                 c.wanted() ? List.of(SECRET) : List.of(),
                 ref -> ref.equals(SOURCE) ? source : Optional.empty(),
                 ours);
@@ -97,7 +98,7 @@ class CopyPlannerTest {
     NamespacePlan again =
         new CopyPlanner(SourceCheck.CREDENTIALS)
             .plan(
-                new NamespaceFacts("team-a", c.terminating()),
+                new NamespaceFacts("team-a", "1", c.terminating(), NamespaceLabels.NONE),
                 c.wanted() ? List.of(SECRET) : List.of(),
                 ref -> source,
                 after);

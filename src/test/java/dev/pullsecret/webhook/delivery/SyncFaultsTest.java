@@ -38,7 +38,11 @@ class SyncFaultsTest {
   void catchesUpWhenTheApiServerComesBackAfterFailingAtStartUp() {
     var down = cluster.server.inject(any(), 503, -1);
     Replica replica = cluster.start("replica-a");
-    assertThat(replica.assembly().presence().isMissing("team-a", "dockerhub-creds"))
+    assertThat(
+            replica
+                .assembly()
+                .presence()
+                .isMissing("team-a", replica.pullSecret("dockerhub-creds")))
         .as("cache not synced: admission says nothing")
         .isFalse();
 
@@ -55,7 +59,7 @@ class SyncFaultsTest {
     Replica replica = cluster.start("replica-a");
 
     long asked = System.nanoTime();
-    replica.assembly().presence().isMissing("team-a", "dockerhub-creds");
+    replica.assembly().presence().isMissing("team-a", replica.pullSecret("dockerhub-creds"));
     assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofMillis(100));
 
     await()

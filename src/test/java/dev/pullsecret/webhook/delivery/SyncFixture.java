@@ -5,8 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.RulesFile;
 import dev.pullsecret.webhook.rules.RulesReloader;
+import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -44,6 +46,14 @@ final class SyncFixture implements AutoCloseable {
   record Replica(SyncAssembly assembly, SimpleMeterRegistry registry, RulesReloader reloader) {
     boolean isLeader() {
       return assembly.sync().isLeader();
+    }
+
+    /** A pull secret of the rules in force, by name. */
+    PullSecret pullSecret(String name) {
+      return reloader.store().get().rules().pullSecrets().stream()
+          .filter(s -> s.name().equals(name))
+          .findFirst()
+          .orElseThrow();
     }
 
     double gauge(String state) {
@@ -85,6 +95,7 @@ final class SyncFixture implements AutoCloseable {
         SyncAssembly.build(
             client,
             reloader.store(),
+            TestContexts.SCOPE,
             settings(),
             identity,
             SourceCheck.CREDENTIALS,
@@ -127,7 +138,8 @@ final class SyncFixture implements AutoCloseable {
         Duration.ofMillis(1500),
         Duration.ofMillis(1000),
         Duration.ofMillis(200),
-        "");
+        "",
+        Duration.ofSeconds(1));
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.cli.Cli;
 import dev.pullsecret.webhook.delivery.CopyMarks;
+import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.CrudApiServers;
@@ -86,16 +87,44 @@ class DoctorTest {
     assertThat(status(report, "team-theirs", "dockerhub-creds")).isEqualTo(SecretStatus.NOT_OURS);
     assertThat(status(report, "corp-a", "corp-creds")).isEqualTo(SecretStatus.INVALID_SOURCE);
     assertThat(status(report, "corp-a", "by-hand")).isEqualTo(SecretStatus.PRESENT);
-    assertThat(report.namespaces()).extracting(n -> n.namespace()).doesNotContain("other", OWN);
+    assertThat(report.namespaces())
+        .filteredOn(n -> n.rule() != null)
+        .extracting(n -> n.namespace())
+        .doesNotContain("other", OWN);
     assertThat(report.caBundle()).allMatch(CaBundleCheck.Result::ok);
     assertThat(report.isOk()).isFalse();
     var text = new java.io.StringWriter();
     report.print(new java.io.PrintWriter(text, true));
     assertThat(text.toString())
-        .contains("team-theirs (rule teams)")
+        .contains("team-theirs (rule teams: glob team-*)")
         .containsPattern("FAIL dockerhub-creds +not ours")
         .contains("corp-source: WRONG_TYPE")
-        .contains("4 namespace(s) checked, 3 with problems; caBundle ok");
+        .contains("pullsecret-webhook left out: namespace pullsecret-webhook is never acted in")
+        .contains("5 namespace(s) checked (1 left out), 3 with problems; caBundle ok");
+  }
+
+  @Test
+  void aCopyInANamespaceThatOptedOutIsAProblem() {
+    client
+        .namespaces()
+        .withName("team-ok")
+        .edit(
+            n ->
+                new NamespaceBuilder(n)
+                    .editMetadata()
+                    .addToLabels("pullsecret.dev/inject", "disabled")
+                    .endMetadata()
+                    .build());
+
+    DoctorReport report = doctor().examine(client, rules);
+
+    assertThat(report.namespaces())
+        .filteredOn(n -> n.namespace().equals("team-ok"))
+        .singleElement()
+        .satisfies(
+            n ->
+                assertThat(n.why()).isEqualTo("namespace labelled pullsecret.dev/inject=disabled"));
+    assertThat(status(report, "team-ok", "dockerhub-creds")).isEqualTo(SecretStatus.LEFT_OUT);
   }
 
   @Test
@@ -148,7 +177,9 @@ class DoctorTest {
         "pullsecret-webhook",
         PemFiles.toPem(certificates.servingCertificate()).getBytes(StandardCharsets.US_ASCII),
         null,
-        Set.of("kube-system", OWN));
+        new NamespaceScope(
+            Set.of("kube-system", OWN),
+            NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled")));
   }
 
   private static SecretStatus status(DoctorReport report, String namespace, String secret) {

@@ -2,7 +2,7 @@ package dev.pullsecret.webhook.http;
 
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.rules.RulesStore;
-import java.util.Set;
+import dev.pullsecret.webhook.testing.TestContexts;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -28,6 +28,6 @@ class FailableRulesHandler {
           }
           return store.get();
         },
-        Set.of("kube-system"));
+        TestContexts.offline());
   }
 }

@@ -5,9 +5,10 @@ import static dev.pullsecret.webhook.mutation.OneContainerPods.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.image.ImageReference;
-import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.RuleMatch;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.testing.Passes;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.HashMap;
@@ -63,38 +64,29 @@ class DigestPinningTest {
   @CsvFileSource(resources = "/mutation/digest-pinning.csv")
   void tagIsPinnedToTheDigestTheRegistryServed(
       String name, String rule, String image, String policy, String after, String policyAfter) {
-    NamespaceRule namespaceRule = RULES.forNamespace(rule).orElseThrow();
+    RuleMatch match = Passes.match(RULES, rule);
     Pod pod = pod(image, policy);
 
-    Pod result =
-        apply(
-            pod,
-            mutator.mutate(
-                pod, namespaceRule, MutationScope.forCreate(), lookUp(pod, namespaceRule)));
+    Pod result = apply(pod, Passes.create(mutator, pod, match, this::lookUp));
 
     Container container = result.getSpec().getContainers().getFirst();
     assertThat(container.getImage()).isEqualTo(after);
     assertThat(container.getImagePullPolicy()).isEqualTo(policyAfter);
     if (after.contains("@")) {
-      assertThat(mutator.digestCandidates(result, namespaceRule, MutationScope.forCreate()))
+      assertThat(mutator.begin(result, match, MutationScope.forCreate()).digestCandidates())
           .as("nothing is looked up again on the result")
           .isEmpty();
     }
-    assertThat(
-            mutator
-                .mutate(
-                    result, namespaceRule, MutationScope.forCreate(), lookUp(result, namespaceRule))
-                .isEmpty())
+    assertThat(Passes.create(mutator, result, match, this::lookUp).isEmpty())
         .as("a second pass over the result changes nothing")
         .isTrue();
   }
 
   @Test
   void failedLookupIsAWarningNamingTheImageAndWhy() {
-    NamespaceRule rule = RULES.forNamespace("resolve").orElseThrow();
     Pod pod = pod(DOWN + "/app:1", "IfNotPresent");
 
-    Mutation mutation = mutator.mutate(pod, rule, MutationScope.forCreate(), lookUp(pod, rule));
+    Mutation mutation = Passes.create(mutator, pod, Passes.match(RULES, "resolve"), this::lookUp);
 
     assertThat(mutation.isEmpty()).isTrue();
     assertThat(mutation.warnings())
@@ -105,18 +97,18 @@ class DigestPinningTest {
 
   @Test
   void explanationNamesTheContainersPinnedByDigest() {
-    NamespaceRule rule = RULES.forNamespace("resolve").orElseThrow();
+    RuleMatch match = Passes.match(RULES, "resolve");
     Pod pod = pod("nginx:1.27", "IfNotPresent");
 
-    Mutation mutation = mutator.mutate(pod, rule, MutationScope.forCreate(), lookUp(pod, rule));
+    Mutation mutation = Passes.create(mutator, pod, match, this::lookUp);
 
-    assertThat(Explanation.of(rule.name(), mutation.changes()))
-        .isEqualTo("rule=resolve; images=containers[0]; digests=containers[0]");
+    assertThat(Explanation.of(match, mutation.changes()))
+        .isEqualTo(
+            "rule=resolve; match=namespace resolve; images=containers[0]; digests=containers[0]");
   }
 
   /** What the admission layer would hand the pass: a digest for each candidate, or a failure. */
-  private ResolvedDigests lookUp(Pod pod, NamespaceRule rule) {
-    Set<ImageReference> candidates = mutator.digestCandidates(pod, rule, MutationScope.forCreate());
+  private ResolvedDigests lookUp(Set<ImageReference> candidates) {
     Map<ImageReference, String> digests = new HashMap<>();
     Map<ImageReference, String> failures = new HashMap<>();
     for (ImageReference image : candidates) {

@@ -4,9 +4,10 @@ import static dev.pullsecret.webhook.mutation.OneContainerPods.apply;
 import static dev.pullsecret.webhook.mutation.OneContainerPods.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.RuleMatch;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.testing.Passes;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,16 +63,16 @@ class ImageRewriteTest {
   @CsvFileSource(resources = "/mutation/rewrites.csv", numLinesToSkip = 1)
   void rewritesImageAndPolicyAsTheRuleSays(
       String rule, String image, String policy, String expectedImage, String expectedPolicy) {
-    NamespaceRule namespaceRule = RULES.forNamespace(rule).orElseThrow();
+    RuleMatch match = Passes.match(RULES, rule);
     Pod pod = pod(image, policy);
 
-    Mutation mutation = mutator.mutate(pod, namespaceRule);
+    Mutation mutation = Passes.create(mutator, pod, match);
     Pod result = apply(pod, mutation);
 
     Container container = result.getSpec().getContainers().getFirst();
     assertThat(container.getImage()).isEqualTo(expectedImage);
     assertThat(container.getImagePullPolicy()).isEqualTo(expectedPolicy);
-    assertThat(mutator.mutate(result, namespaceRule).isEmpty())
+    assertThat(Passes.create(mutator, result, match).isEmpty())
         .as("a second pass over the result changes nothing")
         .isTrue();
   }

@@ -16,6 +16,7 @@ import dev.pullsecret.webhook.registry.ImagePusher.Format;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.Reviews;
+import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GroupVersionKindBuilder;
 import io.fabric8.kubernetes.api.model.GroupVersionResourceBuilder;
@@ -32,7 +33,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,7 +115,9 @@ class RegistryAdmissionTest {
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "test", Instant.EPOCH, "");
     handler =
         new AdmissionHandler(
-            () -> loaded, Set.of(), new RegistryDigestLookup(resolver, credentials, BUDGET));
+            () -> loaded,
+            TestContexts.offline()
+                .withDigests(new RegistryDigestLookup(resolver, credentials, BUDGET)));
   }
 
   @AfterAll

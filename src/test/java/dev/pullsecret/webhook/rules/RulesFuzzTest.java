@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.patch.JsonPatchWriter;
+import dev.pullsecret.webhook.testing.Passes;
 import dev.pullsecret.webhook.testing.Reviews;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.charset.StandardCharsets;
@@ -64,14 +65,14 @@ class RulesFuzzTest {
 
   private void assertConverges(NamespaceRule rule) {
     JsonNode pod = Reviews.json(POD);
-    Mutation first = mutator.mutate(Reviews.pod(pod), rule);
+    Mutation first = Passes.create(mutator, Reviews.pod(pod), Passes.match(rule));
     if (first.isEmpty()) {
       return;
     }
     JsonNode patched = apply(first, pod);
     Pod result = Reviews.pod(patched);
 
-    Mutation second = mutator.mutate(result, rule);
+    Mutation second = Passes.create(mutator, result, Passes.match(rule));
 
     assertThat(second.operations()).as("rule %s applied to its own output", rule.name()).isEmpty();
   }

@@ -1,0 +1,165 @@
+package dev.pullsecret.webhook.delivery;
+
+import dev.pullsecret.webhook.admission.NamespaceLabelSource;
+import dev.pullsecret.webhook.rules.NamespaceLabels;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Namespace labels for admission: from the namespace watch's cache, with no call to the API server;
+ * on a miss (a namespace created a moment before its first pod, or a watch still listing) the
+ * namespace is read once, within {@code budget}.
+ *
+ * <p>A review's namespace is whatever its sender wrote, so misses are bounded: reads of one name
+ * are shared by the reviews that wait on it, at most {@link #MAX_READS} run at once (a miss past
+ * that is answered unknown at once), and each answer, a namespace that does not exist included, is
+ * remembered for {@link #REMEMBERED} in a map of at most {@link #MAX_REMEMBERED} names. A flood of
+ * made-up namespaces costs the API server at most {@code MAX_READS} requests at a time.
+ */
+final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseable {
+
+  static final int MAX_READS = 4;
+  static final int MAX_REMEMBERED = 1_000;
+  static final Duration REMEMBERED = Duration.ofSeconds(5);
+
+  /**
+   * A read's answer: the namespace's labels of {@code keys} (only those are kept, whatever the
+   * namespace carries), or empty when it does not exist.
+   */
+  private record Answer(Set<String> keys, Optional<NamespaceLabels> labels, long expiresAt) {}
+
+  private final SyncCaches caches;
+  private final KubernetesClient client;
+  private final Duration budget;
+  private final Semaphore reads = new Semaphore(MAX_READS);
+  private final Map<String, CompletableFuture<Answer>> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, Answer> remembered = new LinkedHashMap<>(16, 0.75f, true);
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final Counter cached;
+  private final Counter read;
+  private final Counter unknown;
+
+  ClusterNamespaceLabels(
+      SyncCaches caches, KubernetesClient client, Duration budget, MeterRegistry registry) {
+    this.caches = caches;
+    this.client = client;
+    this.budget = budget;
+    this.cached = counter(registry, "cached");
+    this.read = counter(registry, "read");
+    this.unknown = counter(registry, "unknown");
+  }
+
+  private static Counter counter(MeterRegistry registry, String result) {
+    return Counter.builder("pullsecret.namespace.labels")
+        .description(
+            "Namespace labels asked at admission, by where they came from: cached (the watch),"
+                + " read (the API server, on a miss) or unknown (not known in time: the rule was"
+                + " chosen by name only)")
+        .tag("result", result)
+        .register(registry);
+  }
+
+  @Override
+  public NamespaceLabels labels(String namespace, Set<String> keys) {
+    if (caches.labelsCover(keys)) {
+      Optional<NamespaceFacts> facts = caches.namespace(namespace);
+      if (facts.isPresent()) {
+        cached.increment();
+        return facts.get().labels();
+      }
+    }
+    Optional<Answer> answer = read(namespace, keys);
+    if (answer.isEmpty()
+        || answer.get().labels().isEmpty()
+        || !answer.get().keys().containsAll(keys)) {
+      unknown.increment();
+      return NamespaceLabels.UNKNOWN;
+    }
+    read.increment();
+    return answer.get().labels().get();
+  }
+
+  private Optional<Answer> read(String namespace, Set<String> keys) {
+    Answer known = remembered(namespace);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    CompletableFuture<Answer> pending =
+        inFlight.computeIfAbsent(namespace, name -> startRead(name, keys));
+    if (pending == null) {
+      return Optional.empty(); // MAX_READS already running
+    }
+    try {
+      return Optional.of(pending.get(budget.toNanos(), TimeUnit.NANOSECONDS));
+    } catch (TimeoutException | ExecutionException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** A read of {@code namespace}, or null when {@link #MAX_READS} are running. */
+  private CompletableFuture<Answer> startRead(String namespace, Set<String> keys) {
+    if (!reads.tryAcquire()) {
+      return null;
+    }
+    // Completed on the executor, never inside computeIfAbsent, which may not update the map again.
+    return CompletableFuture.supplyAsync(() -> get(namespace, keys), executor)
+        .whenCompleteAsync(
+            (answer, error) -> {
+              reads.release();
+              if (answer != null) {
+                remember(namespace, answer);
+              }
+              inFlight.remove(namespace);
+            },
+            executor);
+  }
+
+  private Answer get(String namespace, Set<String> keys) {
+    Namespace found = client.namespaces().withName(namespace).get();
+    Optional<NamespaceLabels> labels =
+        Optional.ofNullable(found)
+            .map(n -> NamespaceLabels.keeping(n.getMetadata().getLabels(), keys));
+    return new Answer(Set.copyOf(keys), labels, System.nanoTime() + REMEMBERED.toNanos());
+  }
+
+  private synchronized Answer remembered(String namespace) {
+    Answer answer = remembered.get(namespace);
+    if (answer != null && answer.expiresAt() - System.nanoTime() < 0) {
+      remembered.remove(namespace);
+      return null;
+    }
+    return answer;
+  }
+
+  private synchronized void remember(String namespace, Answer answer) {
+    remembered.put(namespace, answer);
+    if (remembered.size() > MAX_REMEMBERED) {
+      var eldest = remembered.keySet().iterator();
+      eldest.next();
+      eldest.remove();
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

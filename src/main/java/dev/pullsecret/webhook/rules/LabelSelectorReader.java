@@ -1,0 +1,129 @@
+package dev.pullsecret.webhook.rules;
+
+import dev.pullsecret.webhook.rules.LabelSelector.Operator;
+import dev.pullsecret.webhook.rules.LabelSelector.Requirement;
+import dev.pullsecret.webhook.text.Text;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and validates a rule's {@code namespaceSelector:} as the API server validates a {@code
+ * LabelSelector}: keys and values by their syntax, {@code In}/{@code NotIn} with at least one
+ * value, {@code Exists}/{@code DoesNotExist} with none.
+ */
+final class LabelSelectorReader {
+
+  static final Set<String> KEYS = Set.of("matchLabels", "matchExpressions");
+  private static final Set<String> EXPRESSION_KEYS = Set.of("key", "operator", "values");
+
+  /**
+   * Far more than a real selector has; bounds what one namespace's match can cost, as {@link
+   * PatternLimits} bounds the names.
+   */
+  static final int MAX_REQUIREMENTS = 32;
+
+  static final int MAX_VALUES = 64;
+
+  private final RulesErrors errors;
+
+  LabelSelectorReader(RulesErrors errors) {
+    this.errors = errors;
+  }
+
+  /**
+   * The selector, or empty when it has errors (reported): a half-read selector matches too much.
+   */
+  Optional<LabelSelector> read(YamlMapping selector) {
+    int before = errors.count();
+    List<Requirement> requirements = new ArrayList<>();
+    for (YamlEntry label : selector.stringMap("matchLabels")) {
+      if (validKey(label.key()) && validValue(label.value())) {
+        requirements.add(
+            new Requirement(label.key().text(), Operator.IN, List.of(label.value().text())));
+      }
+    }
+    for (YamlMapping expression : selector.mappingList("matchExpressions", EXPRESSION_KEYS)) {
+      expression(expression).ifPresent(requirements::add);
+    }
+    if (requirements.size() > MAX_REQUIREMENTS) {
+      errors.add(
+          selector.path(),
+          selector.mark(),
+          "more than " + MAX_REQUIREMENTS + " requirements in one selector");
+    }
+    return errors.count() == before
+        ? Optional.of(new LabelSelector(requirements))
+        : Optional.empty();
+  }
+
+  private Optional<Requirement> expression(YamlMapping node) {
+    Optional<YamlValue> key = node.requiredString("key").filter(this::validKey);
+    Optional<Operator> operator = node.requiredString("operator").flatMap(this::operator);
+    List<YamlValue> values = node.stringList("values");
+    boolean valid = key.isPresent() && operator.isPresent();
+    if (operator.isPresent()) {
+      if (operator.get().takesValues() && values.isEmpty()) {
+        errors.add(
+            node.child("values"),
+            node.mark(),
+            operator.get().spelling + " needs at least one value");
+        valid = false;
+      } else if (!operator.get().takesValues() && node.has("values") && !values.isEmpty()) {
+        errors.add(
+            node.child("values"),
+            node.mark(),
+            operator.get().spelling + " takes no values (it tests whether the label exists)");
+        valid = false;
+      }
+    }
+    if (values.size() > MAX_VALUES) {
+      errors.add(node.child("values"), node.mark(), "more than " + MAX_VALUES + " values");
+      valid = false;
+    }
+    Set<String> distinct = new LinkedHashSet<>();
+    for (YamlValue value : values) {
+      valid &= validValue(value);
+      distinct.add(value.text());
+    }
+    return valid
+        ? Optional.of(new Requirement(key.get().text(), operator.get(), List.copyOf(distinct)))
+        : Optional.empty();
+  }
+
+  private Optional<Operator> operator(YamlValue value) {
+    for (Operator operator : Operator.values()) {
+      if (operator.spelling.equals(value.text())) {
+        return Optional.of(operator);
+      }
+    }
+    List<String> spellings = Arrays.stream(Operator.values()).map(o -> o.spelling).toList();
+    errors.add(
+        value,
+        Text.quote(value.text())
+            + " is not an operator: use "
+            + spellings.stream().collect(Collectors.joining(", "))
+            + Suggestions.hint(value.text(), spellings));
+    return Optional.empty();
+  }
+
+  private boolean validKey(YamlValue key) {
+    String problem = LabelSyntax.keyProblem(key.text());
+    if (problem != null) {
+      errors.add(key, problem);
+    }
+    return problem == null;
+  }
+
+  private boolean validValue(YamlValue value) {
+    String problem = LabelSyntax.valueProblem(value.text());
+    if (problem != null) {
+      errors.add(value, problem);
+    }
+    return problem == null;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.pullsecret.webhook.rules;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What is known of a namespace's labels when a rule is chosen for it: the labels (only the keys
+ * some rule or the opt-out reads need be there), or nothing at all when they could not be read, in
+ * which case no selector matches and the opt-out is not seen (docs/rules.md, "Namespace labels").
+ */
+public final class NamespaceLabels {
+
+  /** The labels could not be known (not in the cache and not read in time). */
+  public static final NamespaceLabels UNKNOWN = new NamespaceLabels(null);
+
+  /** Known to carry no label that matters: also what a local run without a cluster sees. */
+  public static final NamespaceLabels NONE = new NamespaceLabels(Map.of());
+
+  private final Map<String, String> labels;
+
+  private NamespaceLabels(Map<String, String> labels) {
+    this.labels = labels;
+  }
+
+  public static NamespaceLabels of(Map<String, String> labels) {
+    return labels.isEmpty() ? NONE : new NamespaceLabels(Map.copyOf(labels));
+  }
+
+  /**
+   * The labels of {@code all} whose keys are in {@code keys}: what a cache keeps of a namespace, so
+   * that labels no rule reads cost nothing however many or large a tenant makes them.
+   */
+  public static NamespaceLabels keeping(Map<String, String> all, Set<String> keys) {
+    if (all == null || all.isEmpty() || keys.isEmpty()) {
+      return NONE;
+    }
+    var kept = new java.util.HashMap<String, String>();
+    for (String key : keys) {
+      String value = all.get(key);
+      if (value != null) {
+        kept.put(key, value);
+      }
+    }
+    return of(kept);
+  }
+
+  public boolean known() {
+    return labels != null;
+  }
+
+  /** The value of {@code key}, or null when the namespace has no such label (or it is unknown). */
+  public String get(String key) {
+    return labels == null ? null : labels.get(key);
+  }
+
+  /** The labels kept, empty when unknown. */
+  public Map<String, String> asMap() {
+    return labels == null ? Map.of() : labels;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof NamespaceLabels that && java.util.Objects.equals(labels, that.labels);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hashCode(labels);
+  }
+
+  @Override
+  public String toString() {
+    return labels == null ? "unknown" : labels.toString();
+  }
+}

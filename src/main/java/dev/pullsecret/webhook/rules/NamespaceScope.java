@@ -1,0 +1,123 @@
+package dev.pullsecret.webhook.rules;
+
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where the webhook may act at all, whatever the rules say: never in the skipped namespaces
+ * (kube-system, its own, the chart's {@code excludeNamespaces}) nor in a namespace that carries the
+ * opt-out label. Admission and delivery both ask {@link #choose}, so a namespace left out gets
+ * neither changed pods nor copies of credentials (docs/secret-delivery.md, "Never reached").
+ *
+ * @param skipped namespace names never acted in
+ * @param optOut the label that opts a namespace out, if one is configured
+ */
+public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) {
+
+  /** Acts everywhere: for tools and tests that have no deployment around them. */
+  public static final NamespaceScope EVERYWHERE = new NamespaceScope(Set.of(), Optional.empty());
+
+  public NamespaceScope {
+    var names = new HashSet<>(skipped);
+    names.removeIf(String::isBlank);
+    skipped = Set.copyOf(names);
+  }
+
+  /** {@code key=value}: a namespace (or pod) labelled so is left alone. */
+  public record OptOutLabel(String key, String value) {
+
+    /**
+     * Reads {@code key=value}; an empty text means no opt-out label.
+     *
+     * @throws IllegalArgumentException saying what is wrong, for the start-up to refuse it
+     */
+    public static Optional<OptOutLabel> parse(String text) {
+      if (text == null || text.isBlank()) {
+        return Optional.empty();
+      }
+      int equals = text.indexOf('=');
+      if (equals < 0) {
+        throw new IllegalArgumentException(
+            "the opt-out label must be written key=value, e.g. pullsecret.dev/inject=disabled");
+      }
+      String key = text.substring(0, equals).strip();
+      String value = text.substring(equals + 1).strip();
+      String problem = LabelSyntax.keyProblem(key);
+      if (problem == null) {
+        problem = LabelSyntax.valueProblem(value);
+      }
+      if (problem != null) {
+        throw new IllegalArgumentException("the opt-out label: " + problem);
+      }
+      return Optional.of(new OptOutLabel(key, value));
+    }
+
+    @Override
+    public String toString() {
+      return key + "=" + value;
+    }
+  }
+
+  /** What applies to a namespace. */
+  public sealed interface Choice {
+
+    /** The rule that applies, and why it won. */
+    record Applies(RuleMatch match) implements Choice {}
+
+    /** No rule covers the namespace. */
+    record NoRule() implements Choice {}
+
+    /** A namespace the webhook never acts in, with the reason for messages. */
+    record LeftOut(Reason reason, String why) implements Choice {}
+  }
+
+  /** Why a namespace is left out. */
+  public enum Reason {
+    SKIPPED,
+    OPTED_OUT
+  }
+
+  /** The label keys a namespace cache must keep for the rules and the opt-out. */
+  public Set<String> labelKeys(Rules rules) {
+    if (optOut.isEmpty()) {
+      return rules.labelKeys();
+    }
+    var keys = new HashSet<>(rules.labelKeys());
+    keys.add(optOut.get().key());
+    return Set.copyOf(keys);
+  }
+
+  /**
+   * The one decision of what applies to {@code namespace}: left out (skipped, or labelled out when
+   * its labels are known), else the most specific rule for it, if any.
+   */
+  public Choice choose(Rules rules, String namespace, NamespaceLabels labels) {
+    Optional<Choice.LeftOut> leftOut = leftOut(namespace, labels);
+    if (leftOut.isPresent()) {
+      return leftOut.get();
+    }
+    return rules
+        .forNamespace(namespace, labels)
+        .<Choice>map(Choice.Applies::new)
+        .orElseGet(Choice.NoRule::new);
+  }
+
+  /** Whether, and why, {@code namespace} is left out whatever the rules say. */
+  public Optional<Choice.LeftOut> leftOut(String namespace, NamespaceLabels labels) {
+    if (skipped.contains(namespace)) {
+      return Optional.of(
+          new Choice.LeftOut(Reason.SKIPPED, "namespace " + namespace + " is never acted in"));
+    }
+    if (optOut.isPresent() && optedOut(labels)) {
+      return Optional.of(
+          new Choice.LeftOut(Reason.OPTED_OUT, "namespace labelled " + optOut.get()));
+    }
+    return Optional.empty();
+  }
+
+  /** Whether {@code labels} (of a namespace or a pod) carry the opt-out label. */
+  public boolean optedOut(NamespaceLabels labels) {
+    return optOut.isPresent() && optOut.get().value().equals(labels.get(optOut.get().key()));
+  }
+}

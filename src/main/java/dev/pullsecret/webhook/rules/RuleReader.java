@@ -1,0 +1,162 @@
+package dev.pullsecret.webhook.rules;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads and validates one entry of {@code rules:}, against the pull secrets declared before it and
+ * the rules read before it (names and namespace scopes must not repeat).
+ */
+final class RuleReader {
+
+  static final Set<String> KEYS =
+      Set.of(
+          "name",
+          "namespaces",
+          "namespaceSelector",
+          "excludeNamespaces",
+          "pullSecrets",
+          "images",
+          "mode");
+
+  /**
+   * Why a rule may not choose namespaces by label where the webhook runs without cluster access:
+   * nothing would tell it a namespace's labels, so such a rule could never apply.
+   */
+  static final String NO_LABELS =
+      "namespaceSelector needs the namespaces' labels, which the webhook reads from the API server"
+          + " only with cluster access (webhook.sync.enabled=true, the chart's default); without"
+          + " it, choose namespaces by name";
+
+  private final RulesErrors errors;
+  private final Map<String, PullSecret> secretsByName;
+  private final boolean labelsKnown;
+  private final Map<String, String> ruleNames = new HashMap<>();
+  private final Map<String, String> claimedPatterns = new HashMap<>();
+  private final PatternLimits limits = new PatternLimits();
+
+  RuleReader(RulesErrors errors, Map<String, PullSecret> secretsByName, boolean labelsKnown) {
+    this.errors = errors;
+    this.secretsByName = secretsByName;
+    this.labelsKnown = labelsKnown;
+  }
+
+  NamespaceRule read(YamlMapping node) {
+    String name = node.string("name").map(this::ruleName).orElse(node.path());
+    Optional<LabelSelector> selector =
+        node.mapping("namespaceSelector", LabelSelectorReader.KEYS)
+            .flatMap(new LabelSelectorReader(errors)::read);
+    if (node.has("namespaceSelector") && !labelsKnown) {
+      errors.add(node.child("namespaceSelector"), node.mark(), NO_LABELS);
+    }
+    if (!node.has("namespaces") && !node.has("namespaceSelector")) {
+      errors.add(
+          node.path(),
+          node.mark(),
+          "missing 'namespaces' or 'namespaceSelector': a rule must say which namespaces it"
+              + " covers");
+    } else if (node.isEmptyList("namespaces")) {
+      errors.add(node.child("namespaces"), node.mark(), "must list at least one namespace");
+    }
+    Optional<String> selectorText = selector.map(LabelSelector::toString);
+    List<NamespacePattern> namespaces = patterns(node.stringList("namespaces"), name, selectorText);
+    if (!node.has("namespaces") && selector.isPresent()) {
+      // No names is every name: it ties with "*" under the same selector.
+      claim(new YamlValue("*", node.child("namespaceSelector"), node.mark()), name, selectorText);
+    }
+    List<NamespacePattern> excluded =
+        patterns(node.stringList("excludeNamespaces"), null, Optional.empty());
+    List<PullSecret> secrets = new ArrayList<>();
+    for (YamlValue secret : node.stringList("pullSecrets")) {
+      PullSecret declared = secretsByName.get(secret.text());
+      if (declared == null) {
+        errors.add(
+            secret,
+            "unknown pull secret '"
+                + secret.text()
+                + "' (declared under pullSecrets: "
+                + (secretsByName.isEmpty() ? "none" : String.join(", ", secretsByName.keySet()))
+                + ")"
+                + Suggestions.hint(secret.text(), secretsByName.keySet()));
+      } else if (secrets.contains(declared)) {
+        errors.add(secret, "pull secret '" + secret.text() + "' is listed twice");
+      } else {
+        secrets.add(declared);
+      }
+    }
+    ImageOptions images =
+        node.mapping("images", ImageOptionsReader.KEYS)
+            .map(new ImageOptionsReader(errors)::read)
+            .orElse(ImageOptions.NONE);
+    RuleMode mode = node.string("mode").map(this::mode).orElse(RuleMode.ENFORCE);
+    return new NamespaceRule(name, namespaces, selector, excluded, secrets, images, mode);
+  }
+
+  private RuleMode mode(YamlValue value) {
+    return switch (value.text()) {
+      case "enforce" -> RuleMode.ENFORCE;
+      case "audit" -> RuleMode.AUDIT;
+      default -> {
+        errors.add(value, "'" + value.text() + "' is not a mode: use enforce (default) or audit");
+        yield RuleMode.ENFORCE;
+      }
+    };
+  }
+
+  private String ruleName(YamlValue name) {
+    if (!RulesParser.DNS_LABEL.matcher(name.text()).matches() || name.text().length() > 63) {
+      errors.add(
+          name,
+          "'" + name.text() + "' is not a valid rule name (lower-case letters, digits and '-')");
+    } else if (ruleNames.putIfAbsent(name.text(), name.path()) != null) {
+      errors.add(name, "rule name '" + name.text() + "' is used twice");
+    }
+    return name.text();
+  }
+
+  /**
+   * Parses patterns; for inclusions ({@code rule != null}) also refuses two rules that would tie on
+   * every namespace: the same name or glob with the same selector (or none).
+   */
+  private List<NamespacePattern> patterns(
+      List<YamlValue> values, String rule, Optional<String> selector) {
+    List<NamespacePattern> patterns = new ArrayList<>();
+    for (YamlValue value : values) {
+      NamespacePattern pattern;
+      try {
+        pattern = NamespacePattern.parse(value.text());
+      } catch (IllegalArgumentException e) {
+        errors.add(value, e.getMessage());
+        continue;
+      }
+      patterns.add(pattern);
+      String overLimit = limits.count(pattern);
+      if (overLimit != null) {
+        errors.add(value, overLimit);
+      }
+      if (rule != null) {
+        claim(value, rule, selector);
+      }
+    }
+    return patterns;
+  }
+
+  /** Refuses a second rule with the same name or glob and the same selector: they always tie. */
+  private void claim(YamlValue pattern, String rule, Optional<String> selector) {
+    String scope = pattern.text() + selector.map(text -> " with labels " + text).orElse("");
+    String owner = claimedPatterns.putIfAbsent(scope, rule);
+    if (owner != null) {
+      errors.add(
+          pattern,
+          "'"
+              + scope
+              + "' is already listed by rule '"
+              + owner
+              + "'; two rules with the same namespaces and selector would always tie");
+    }
+  }
+}

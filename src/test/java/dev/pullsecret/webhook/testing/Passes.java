@@ -1,0 +1,48 @@
+package dev.pullsecret.webhook.testing;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.mutation.Mutation;
+import dev.pullsecret.webhook.mutation.MutationScope;
+import dev.pullsecret.webhook.mutation.PodMutator;
+import dev.pullsecret.webhook.mutation.ResolvedDigests;
+import dev.pullsecret.webhook.rules.NamespaceLabels;
+import dev.pullsecret.webhook.rules.NamespacePattern;
+import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.RuleMatch;
+import dev.pullsecret.webhook.rules.Rules;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Whole passes of the mutation core over a pod being created, as admission runs them. */
+public final class Passes {
+
+  private Passes() {}
+
+  /** The rule {@code rules} give a namespace without labels. */
+  public static RuleMatch match(Rules rules, String namespace) {
+    return rules.forNamespace(namespace, NamespaceLabels.NONE).orElseThrow();
+  }
+
+  /** {@code rule} as chosen by its first namespace (or by its selector alone). */
+  public static RuleMatch match(NamespaceRule rule) {
+    return new RuleMatch(
+        rule,
+        rule.namespaces().isEmpty() ? NamespacePattern.parse("*") : rule.namespaces().getFirst());
+  }
+
+  /** A pass that resolves no digest. */
+  public static Mutation create(PodMutator mutator, Pod pod, RuleMatch match) {
+    return create(mutator, pod, match, candidates -> ResolvedDigests.NONE);
+  }
+
+  /** A pass whose digest candidates are answered by {@code lookup}. */
+  public static Mutation create(
+      PodMutator mutator,
+      Pod pod,
+      RuleMatch match,
+      Function<Set<ImageReference>, ResolvedDigests> lookup) {
+    PodMutator.Pass pass = mutator.begin(pod, match, MutationScope.forCreate());
+    return pass.finish(lookup.apply(pass.digestCandidates()));
+  }
+}
