@@ -121,3 +121,13 @@ from different files, and must get the same (randomly generated) certificates.
 {{- define "pullsecret-webhook.leaseName" -}}
 {{- printf "%s-sync" (include "pullsecret-webhook.fullname" .) }}
 {{- end }}
+
+{{/*
+The namespaces the webhook never acts in: kube-system and the release namespace, always (a webhook
+that intercepts its own pods or the control plane's can block its own recovery), and
+webhook.excludeNamespaces. One list for the registration's namespaceSelector, the webhook's own
+skip list (admission and delivery), the notes and the alerts.
+*/}}
+{{- define "pullsecret-webhook.skippedNamespaces" -}}
+{{- concat (list "kube-system" .Release.Namespace) .Values.webhook.excludeNamespaces | uniq | join "," -}}
+{{- end }}

@@ -53,7 +53,7 @@ public final class PreviewCommand extends CliCommand {
   }
 
   /** What the chart's webhook leaves out by default, whatever the rules say. */
-  private static final NamespaceScope SCOPE =
+  static final NamespaceScope SCOPE =
       new NamespaceScope(
           Set.of("kube-system"),
           NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled"));

@@ -16,6 +16,14 @@ final class RulesSummary {
 
   private RulesSummary() {}
 
+  /** What the webhook leaves out whatever the rules say, as the chart configures it. */
+  static final String LEFT_OUT =
+      """
+      left out whatever the rules say (the chart's defaults):
+        kube-system, the webhook's own namespace, webhook.excludeNamespaces
+        namespaces and pods labelled pullsecret.dev/inject=disabled (webhook.optOutLabel)
+      """;
+
   static String of(Rules rules) {
     var text = new StringBuilder();
     text.append("pull secrets (").append(rules.pullSecrets().size()).append("):\n");
@@ -30,9 +38,13 @@ final class RulesSummary {
     }
     text.append("rules (")
         .append(rules.rules().size())
-        .append("), the most specific namespace match wins:\n");
+        .append("), the most specific match wins (docs/rules.md):\n");
     for (NamespaceRule rule : rules.rules()) {
-      text.append(String.format("  %-20s namespaces %s", rule.name(), join(rule.namespaces())));
+      text.append(
+          String.format(
+              "  %-20s namespaces %s",
+              rule.name(), rule.namespaces().isEmpty() ? "any" : join(rule.namespaces())));
+      rule.namespaceSelector().ifPresent(selector -> text.append(" labelled ").append(selector));
       if (!rule.excludedNamespaces().isEmpty()) {
         text.append(" except ").append(join(rule.excludedNamespaces()));
       }
@@ -53,6 +65,7 @@ final class RulesSummary {
         text.append(indent()).append(option).append('\n');
       }
     }
+    text.append(LEFT_OUT);
     return text.toString();
   }
 

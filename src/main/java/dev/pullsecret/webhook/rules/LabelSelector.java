@@ -34,8 +34,9 @@ public final class LabelSelector {
   /** One requirement; {@code matchLabels: {k: v}} is {@code k In (v)}. */
   public record Requirement(String key, Operator operator, List<String> values) {
 
+    /** Values sorted and distinct, as the API server keeps them: equal sets print equally. */
     public Requirement {
-      values = List.copyOf(values);
+      values = values.stream().sorted().distinct().toList();
     }
 
     boolean matches(NamespaceLabels labels) {

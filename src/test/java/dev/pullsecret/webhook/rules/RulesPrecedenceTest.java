@@ -2,10 +2,17 @@ package dev.pullsecret.webhook.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Most specific match wins; exclusions remove a rule from the candidates; ties go to the first. */
+/**
+ * Most specific match wins: an exact name, then more label requirements, then more literal
+ * characters of a glob, then the rule written first; exclusions remove a rule from the candidates.
+ * The selector table is the one of docs/rules.md, "Which rule applies".
+ */
 class RulesPrecedenceTest {
 
   private static final Rules RULES =
@@ -52,5 +59,87 @@ class RulesPrecedenceTest {
     var rule = RULES.forNamespace(namespace);
 
     assertThat(rule.map(NamespaceRule::name).orElse(null)).isEqualTo(expectedRule);
+  }
+
+  private static final Rules WITH_SELECTORS =
+      RulesParser.parse(
+          """
+          rules:
+            - name: everyone
+              namespaces: ["*"]
+            - name: teams
+              namespaces: [team-*]
+            - name: payments
+              namespaceSelector: {matchLabels: {team: payments}}
+            - name: payments-prod
+              namespaceSelector:
+                matchLabels: {team: payments}
+                matchExpressions: [{key: env, operator: In, values: [prod, live]}]
+            - name: teams-prod
+              namespaces: [team-*]
+              namespaceSelector:
+                matchExpressions: [{key: env, operator: In, values: [prod]}]
+            - name: exact
+              namespaces: [team-exact]
+            - name: exact-labelled
+              namespaces: [team-exact]
+              namespaceSelector: {matchLabels: {tier: gold}}
+            - name: not-legacy
+              namespaces: [apps-*]
+              namespaceSelector:
+                matchExpressions: [{key: legacy, operator: DoesNotExist}]
+            - name: tie-first
+              namespaceSelector: {matchLabels: {a: "1"}}
+            - name: tie-second
+              namespaceSelector: {matchLabels: {b: "1"}}
+            - name: excluded-by-name
+              namespaceSelector: {matchLabels: {team: ops}}
+              excludeNamespaces: [ops-secret]
+          """,
+          "selectors.yaml");
+
+  /** {@code labels} is {@code k=v;k=v}, {@code -} for none, {@code ?} for unknown. */
+  @ParameterizedTest(name = "{0} [{1}] -> {2} ({3})")
+  @CsvSource(
+      nullValues = "none",
+      delimiter = '|',
+      value = {
+        "default     | -                       | everyone       | glob *",
+        "team-b      | -                       | teams          | glob team-*",
+        "shop        | team=payments           | payments       | labels team=payments",
+        "team-b      | team=payments           | payments       | labels team=payments",
+        "shop        | team=payments;env=live  | payments-prod  | labels env in (live,prod),team=payments",
+        "team-b      | team=payments;env=prod  | payments-prod  | labels env in (live,prod),team=payments",
+        "team-b      | env=prod                | teams-prod     | glob team-*, labels env=prod",
+        "team-exact  | team=payments;env=prod  | exact          | namespace team-exact",
+        "team-exact  | tier=gold               | exact-labelled | namespace team-exact, labels tier=gold",
+        "apps-1      | -                       | not-legacy     | glob apps-*, labels !legacy",
+        "apps-1      | legacy=true             | everyone       | glob *",
+        "x           | a=1;b=1                 | tie-first      | labels a=1",
+        "x           | b=1                     | tie-second     | labels b=1",
+        "ops-secret  | team=ops                | everyone       | glob *",
+        "ops-main    | team=ops                | excluded-by-name | labels team=ops",
+        "shop        | ?                       | everyone       | glob *",
+        "team-b      | ?                       | teams          | glob team-*",
+      })
+  void mostSpecificRuleWinsAmongNamesAndSelectors(
+      String namespace, String labels, String expectedRule, String why) {
+    var match = WITH_SELECTORS.forNamespace(namespace, labels(labels)).orElseThrow();
+
+    assertThat(match.rule().name()).isEqualTo(expectedRule);
+    assertThat(match.why()).isEqualTo(why);
+  }
+
+  private static NamespaceLabels labels(String text) {
+    if (text.equals("?")) {
+      return NamespaceLabels.UNKNOWN;
+    }
+    Map<String, String> labels = new HashMap<>();
+    if (!text.equals("-")) {
+      Arrays.stream(text.split(";"))
+          .map(pair -> pair.split("=", 2))
+          .forEach(pair -> labels.put(pair[0], pair[1]));
+    }
+    return NamespaceLabels.of(labels);
   }
 }
