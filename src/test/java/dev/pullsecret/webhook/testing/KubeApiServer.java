@@ -93,16 +93,30 @@ public final class KubeApiServer implements AutoCloseable {
   public static KubeApiServer start(Path assets) {
     try {
       Path dir = Files.createTempDirectory("kube-apiserver-");
+      Path logs = logDirectory();
       var pki = KubePki.write(dir.resolve("pki"), ADMIN, USERS);
       long begin = System.nanoTime();
-      var started = KubeProcesses.start(assets, dir, pki, READY_TIMEOUT);
+      var started = KubeProcesses.start(assets, dir, logs, pki, READY_TIMEOUT);
       System.out.printf(
-          "kube-apiserver ready at %s in %d ms (files in %s)%n",
-          started.url(), Duration.ofNanos(System.nanoTime() - begin).toMillis(), dir);
+          "kube-apiserver ready at %s in %d ms (logs in %s)%n",
+          started.url(), Duration.ofNanos(System.nanoTime() - begin).toMillis(), logs);
       return new KubeApiServer(dir, pki, started.etcd(), started.apiServer(), started.url());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A new folder for the logs, kept when the rest goes so that failure messages can point at them:
+   * under {@code target/kube-apiserver/} (gone with {@code mvn clean}), or in the temp folder.
+   */
+  private static Path logDirectory() throws IOException {
+    Path target = Path.of("target");
+    if (!Files.isDirectory(target)) {
+      return Files.createTempDirectory("kube-apiserver-logs-");
+    }
+    Path base = Files.createDirectories(target.resolve("kube-apiserver"));
+    return Files.createTempDirectory(base, "run-").toAbsolutePath();
   }
 
   /** {@code https://127.0.0.1:<port>}. */
@@ -125,9 +139,14 @@ public final class KubeApiServer implements AutoCloseable {
     return new KubernetesClientBuilder().withConfig(config(user)).build();
   }
 
-  /** The client configuration of {@code user}, read from nothing on this machine. */
+  /**
+   * The client configuration of {@code user}, read from nothing on this machine. Without the
+   * client's retries of 5xx answers (a webhook call that failed is one), which would slow a test's
+   * polling down to their back-off and hide the failure from it.
+   */
   public Config config(String user) {
     return new ConfigBuilder(Config.empty())
+        .withRequestRetryBackoffLimit(0)
         .withMasterUrl(url)
         .withCaCertData(base64(caPem()))
         .withOauthToken(token(user))
@@ -212,7 +231,7 @@ public final class KubeApiServer implements AutoCloseable {
     return prefix + names.incrementAndGet();
   }
 
-  /** The API server's log, for failure messages. */
+  /** The API server's log (kept after {@link #close()}), for failure messages. */
   public Path log() {
     return apiServer.log();
   }
@@ -229,7 +248,10 @@ public final class KubeApiServer implements AutoCloseable {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** Stops the API server, then etcd (each SIGTERM, then SIGKILL), and deletes their files. */
+  /**
+   * Stops the API server, then etcd (each SIGTERM, then SIGKILL), and deletes their data; the logs
+   * stay.
+   */
   @Override
   public synchronized void close() {
     if (closed) {

@@ -38,21 +38,24 @@ final class KubeProcesses {
   private KubeProcesses() {}
 
   /**
-   * Starts both with their files in {@code dir} and waits until {@code /readyz} answers and
-   * namespace {@code default} exists, within {@code timeout}; on failure stops what it started and
-   * keeps {@code dir} (the logs).
+   * Starts both with their data in {@code dir} and their logs in {@code logs}, and waits until
+   * {@code /readyz} answers and namespace {@code default} exists, within {@code timeout}; on
+   * failure stops what it started.
    */
-  static Started start(Path assets, Path dir, KubePki pki, Duration timeout) throws IOException {
+  static Started start(Path assets, Path dir, Path logs, KubePki pki, Duration timeout)
+      throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String token = pki.users().get(KubeApiServer.ADMIN);
     try (HttpClient http = TrustingClients.httpClientTrusting(pki.certificates().caCertificate())) {
       Running etcd =
           startUntilReady(
-              () -> etcd(assets, dir), url -> status(http, url + "/health", null) == 200, deadline);
+              () -> etcd(assets, dir, logs),
+              url -> status(http, url + "/health", null) == 200,
+              deadline);
       try {
         Running apiServer =
             startUntilReady(
-                () -> apiServer(assets, dir, pki, etcd.url()),
+                () -> apiServer(assets, dir, logs, pki, etcd.url()),
                 url -> status(http, url + "/readyz", token) == 200,
                 deadline);
         // The bootstrap controller creates namespace default just after /readyz turns ok.
@@ -68,7 +71,7 @@ final class KubeProcesses {
     }
   }
 
-  private static Running etcd(Path assets, Path dir) throws IOException {
+  private static Running etcd(Path assets, Path dir, Path logs) throws IOException {
     List<Integer> ports = freePorts(2);
     String client = "http://" + HOST + ":" + ports.get(0);
     String peer = "http://" + HOST + ":" + ports.get(1);
@@ -86,11 +89,11 @@ final class KubeProcesses {
             "--initial-cluster=test=" + peer,
             "--initial-cluster-state=new");
     // etcd reads ETCD_* variables as flags; none of the caller's may leak in.
-    var process = LoggedProcess.start("etcd", command, dir.resolve("etcd.log"), "ETCD_");
+    var process = LoggedProcess.start("etcd", command, logs.resolve("etcd.log"), "ETCD_");
     return new Running(process, client);
   }
 
-  private static Running apiServer(Path assets, Path dir, KubePki pki, String etcdUrl)
+  private static Running apiServer(Path assets, Path dir, Path logs, KubePki pki, String etcdUrl)
       throws IOException {
     int port = freePorts(1).getFirst();
     List<String> command =
@@ -118,7 +121,8 @@ final class KubeProcesses {
             "--disable-admission-plugins=ServiceAccount",
             "--allow-privileged=true",
             "--v=2");
-    var process = LoggedProcess.start("kube-apiserver", command, dir.resolve("kube-apiserver.log"));
+    var process =
+        LoggedProcess.start("kube-apiserver", command, logs.resolve("kube-apiserver.log"));
     return new Running(process, "https://" + HOST + ":" + port);
   }
 
