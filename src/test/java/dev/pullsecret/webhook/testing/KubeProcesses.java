@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.testing;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Starts etcd and kube-apiserver with the flags of {@code ../shared/kube/start.sh}, on free
@@ -59,10 +61,12 @@ final class KubeProcesses {
                 url -> status(http, url + "/readyz", token) == 200,
                 deadline);
         // The bootstrap controller creates namespace default just after /readyz turns ok.
-        awaitReady(
+        if (!awaitReady(
             apiServer.process(),
             () -> status(http, apiServer.url() + "/api/v1/namespaces/default", token) == 200,
-            deadline);
+            deadline)) {
+          throw new AssertionError(apiServer.process().failure("exited after it was ready"));
+        }
         return new Started(etcd.process(), apiServer.process(), apiServer.url());
       } catch (AssertionError | RuntimeException | IOException e) {
         etcd.process().stop(STOP_GRACE);
@@ -127,8 +131,7 @@ final class KubeProcesses {
   }
 
   /** Starts, waits for {@code ready(url)}; again on new ports if the ports were taken. */
-  private static Running startUntilReady(
-      Attempt attempt, java.util.function.Predicate<String> ready, long deadline)
+  private static Running startUntilReady(Attempt attempt, Predicate<String> ready, long deadline)
       throws IOException {
     for (int i = 1; ; i++) {
       Running running = attempt.start();
@@ -190,7 +193,7 @@ final class KubeProcesses {
     var sockets = new ArrayList<ServerSocket>();
     try {
       for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST)));
+        sockets.add(new ServerSocket(0, 1, InetAddress.getByName(HOST)));
       }
       return sockets.stream().map(ServerSocket::getLocalPort).toList();
     } finally {

@@ -25,9 +25,10 @@ final class LoggedProcess {
   }
 
   /**
-   * Starts {@code command} with stdin from /dev/null, its output appended to {@code log}, and no
-   * environment variable whose name starts with one of {@code dropEnvPrefixes} (etcd reads {@code
-   * ETCD_*} as flags).
+   * Starts {@code command} with stdin from /dev/null, its output in {@code log} (replacing what an
+   * earlier attempt wrote there, so that the log tells of this one only), and no environment
+   * variable whose name starts with one of {@code dropEnvPrefixes} (etcd reads {@code ETCD_*} as
+   * flags).
    */
   static LoggedProcess start(String name, List<String> command, Path log, String... dropEnvPrefixes)
       throws IOException {
@@ -35,7 +36,7 @@ final class LoggedProcess {
         new ProcessBuilder(command)
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            .redirectOutput(log.toFile());
     for (String prefix : dropEnvPrefixes) {
       builder.environment().keySet().removeIf(key -> key.startsWith(prefix));
     }
