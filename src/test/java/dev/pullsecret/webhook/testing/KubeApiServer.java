@@ -12,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * A real Kubernetes API server for tests, as controller-runtime's envtest runs one: Debian's etcd
@@ -93,7 +91,7 @@ public final class KubeApiServer implements AutoCloseable {
   public static KubeApiServer start(Path assets) {
     try {
       Path dir = Files.createTempDirectory("kube-apiserver-");
-      Path logs = logDirectory();
+      Path logs = KubeProcesses.logDirectory();
       var pki = KubePki.write(dir.resolve("pki"), ADMIN, USERS);
       long begin = System.nanoTime();
       var started = KubeProcesses.start(assets, dir, logs, pki, READY_TIMEOUT);
@@ -104,19 +102,6 @@ public final class KubeApiServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /**
-   * A new folder for the logs, kept when the rest goes so that failure messages can point at them:
-   * under {@code target/kube-apiserver/} (gone with {@code mvn clean}), or in the temp folder.
-   */
-  private static Path logDirectory() throws IOException {
-    Path target = Path.of("target");
-    if (!Files.isDirectory(target)) {
-      return Files.createTempDirectory("kube-apiserver-logs-");
-    }
-    Path base = Files.createDirectories(target.resolve("kube-apiserver"));
-    return Files.createTempDirectory(base, "run-").toAbsolutePath();
   }
 
   /** {@code https://127.0.0.1:<port>}. */
@@ -260,14 +245,6 @@ public final class KubeApiServer implements AutoCloseable {
     closed = true;
     apiServer.stop(STOP_GRACE);
     etcd.stop(STOP_GRACE);
-    deleteRecursively(dir);
-  }
-
-  static void deleteRecursively(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-    } catch (IOException e) {
-      // best effort: a temp dir left behind is no test failure
-    }
+    KubeProcesses.deleteRecursively(dir);
   }
 }

@@ -7,12 +7,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Starts etcd and kube-apiserver with the flags of {@code ../shared/kube/start.sh}, on free
@@ -80,7 +83,7 @@ final class KubeProcesses {
     String client = "http://" + HOST + ":" + ports.get(0);
     String peer = "http://" + HOST + ":" + ports.get(1);
     Path data = dir.resolve("etcd-data");
-    KubeApiServer.deleteRecursively(data); // an attempt that lost a port left its member here
+    deleteRecursively(data); // an attempt that lost a port left its member here
     List<String> command =
         List.of(
             assets.resolve("etcd").toString(),
@@ -200,6 +203,27 @@ final class KubeProcesses {
       for (ServerSocket socket : sockets) {
         socket.close();
       }
+    }
+  }
+
+  /**
+   * A new folder for the logs, kept when the rest goes so that failure messages can point at them:
+   * under {@code target/kube-apiserver/} (gone with {@code mvn clean}), or in the temp folder.
+   */
+  static Path logDirectory() throws IOException {
+    Path target = Path.of("target");
+    if (!Files.isDirectory(target)) {
+      return Files.createTempDirectory("kube-apiserver-logs-");
+    }
+    Path base = Files.createDirectories(target.resolve("kube-apiserver"));
+    return Files.createTempDirectory(base, "run-").toAbsolutePath();
+  }
+
+  static void deleteRecursively(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+    } catch (IOException e) {
+      // best effort: a temp dir left behind is no test failure
     }
   }
 }
