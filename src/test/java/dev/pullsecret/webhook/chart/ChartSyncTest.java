@@ -36,7 +36,7 @@ class ChartSyncTest {
     assertThat(rules(role.getRules()))
         .containsExactlyInAnyOrder(
             "/secrets: get,list,watch,create,update,patch,delete",
-            "/namespaces: list,watch",
+            "/namespaces: get,list,watch",
             "events.k8s.io/events: create");
     ClusterRoleBinding binding = on.one(ClusterRoleBinding.class);
     assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
