@@ -130,9 +130,23 @@ public record AdmissionDecision(
     }
     // First: the API server keeps only 4 KiB of warnings, and these (a secret missing, so images
     // pulled anonymously) matter more than the rewrites a large pod may fill that budget with.
-    List<String> all = new ArrayList<>(first);
-    warnings.forEach(w -> all.add(w.substring(WARNING_PREFIX.length())));
+    // After a refusal's message only, which must stay first (see refusal()).
+    List<String> all = new ArrayList<>();
+    List<String> unprefixed =
+        warnings.stream().map(w -> w.substring(WARNING_PREFIX.length())).toList();
+    int kept = reason.denies() ? 1 : 0;
+    all.addAll(unprefixed.subList(0, kept));
+    all.addAll(first);
+    all.addAll(unprefixed.subList(kept, unprefixed.size()));
     return new AdmissionDecision(uid, reason, patch, all, auditAnnotations, rule, changes);
+  }
+
+  /**
+   * Why the pod is refused, as the API server shows it (the status message of the answer): the
+   * first warning of a refusal. Null when the pod is admitted.
+   */
+  public String refusal() {
+    return reason.denies() ? warnings.getFirst() : null;
   }
 
   public boolean isPatched() {

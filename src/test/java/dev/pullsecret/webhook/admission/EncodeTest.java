@@ -10,9 +10,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.core.JsonPointer;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The codec writes the same AdmissionReview as fabric8's builders and serialiser would. */
@@ -48,6 +50,28 @@ class EncodeTest {
     byte[] ours = codec.encode(decision);
 
     assertThat(JSON.readTree(ours)).isEqualTo(JSON.readTree(fabric8(decision)));
+  }
+
+  /**
+   * The API server shows a refusal's status message as the reason: it stays the refusal's, even
+   * when warnings that go first (a pull secret missing) are added to the answer.
+   */
+  @Test
+  void refusalIsAnsweredWithItsOwnMessageWhateverWarningsAreAdded() {
+    AdmissionDecision refused =
+        AdmissionDecision.denied("u-5", "strict", "rule strict requires images pinned by digest")
+            .withWarnings(List.of("pull secret corp-creds is missing in namespace strict"));
+
+    JsonNode answer = JSON.readTree(codec.encode(refused)).path("response");
+
+    assertThat(answer.path("allowed").asBoolean()).isFalse();
+    assertThat(answer.at("/status/code").asInt()).isEqualTo(403);
+    assertThat(answer.at("/status/message").asString())
+        .isEqualTo("pullsecret-webhook: rule strict requires images pinned by digest");
+    assertThat(answer.path("warnings").valueStream().map(JsonNode::asString))
+        .containsExactly(
+            "pullsecret-webhook: rule strict requires images pinned by digest",
+            "pullsecret-webhook: pull secret corp-creds is missing in namespace strict");
   }
 
   private static byte[] fabric8(AdmissionDecision decision) {
