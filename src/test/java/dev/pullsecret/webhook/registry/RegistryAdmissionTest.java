@@ -183,9 +183,13 @@ class RegistryAdmissionTest {
     assertThat(decision.reason()).isIn(Reason.PATCHED, Reason.NOT_PATCHED);
     assertThat(decision.patch().stream().map(op -> op.path().toString()))
         .noneMatch(path -> path.endsWith("/image"));
+    String why =
+        "(timeout: no answer from registry \""
+            + stalledDomain()
+            + "\" within the review's time budget of 400 ms)";
     assertThat(decision.warnings())
-        .anySatisfy(w -> assertThat(w).contains("not resolved to a digest (timeout"));
-    assertThat(decision.auditAnnotations()).containsKey("digests-unresolved");
+        .anySatisfy(w -> assertThat(w).contains("not resolved to a digest " + why));
+    assertThat(decision.auditAnnotations().get("digests-unresolved")).contains(why);
   }
 
   @Test
@@ -201,6 +205,26 @@ class RegistryAdmissionTest {
     assertThat(decision.warnings().getFirst())
         .contains("rule strict requires images pinned by digest")
         .contains("team/absent:9");
+  }
+
+  @Test
+  void refusalForARegistryThatIsDownNamesItsHostAndPortAndTheCause() throws IOException {
+    String stopped;
+    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      stopped = "127.0.0.1:" + socket.getLocalPort();
+    }
+    Pod pod = pod("strict", container(stopped + "/team/app:1", "IfNotPresent"));
+
+    AdmissionDecision decision = handler.decide(create(pod));
+
+    assertThat(decision.reason()).isEqualTo(Reason.DIGEST_UNRESOLVED);
+    assertThat(decision.refusal())
+        .endsWith(
+            "\""
+                + stopped
+                + "/team/app:1\" (error: registry \""
+                + stopped
+                + "\" unreachable: connection refused)");
   }
 
   @Test
