@@ -36,6 +36,9 @@ class AdmissionEndpoint {
    */
   static final String WARM_UP_UID = AdmissionHandler.WARM_UP_UID;
 
+  /** A refusal's message is a warning, which the API server cuts at 256 characters. */
+  private static final int MAX_LOGGED_REFUSAL_CHARS = 512;
+
   private final AdmissionReviewCodec codec;
   private final AdmissionHandler handler;
   private final AdmissionMetrics metrics;
@@ -105,7 +108,17 @@ class AdmissionEndpoint {
     if (!WARM_UP_UID.equals(request.uid())) {
       metrics.reviewed(request, decision, nanos);
     }
-    if (log.isDebugEnabled()) {
+    if (decision.reason().denies()) {
+      // At every level, and once: a refused pod is what an operator looks for first. The message
+      // holds request text (quoted) and a registry's words; escaped again, so it stays one line.
+      log.warn(
+          "Refused {} dryRun={} reason={} rule={}: {}",
+          request.summary(),
+          request.isDryRun(),
+          decision.reason(),
+          decision.rule(),
+          Text.line(decision.refusal(), MAX_LOGGED_REFUSAL_CHARS));
+    } else if (log.isDebugEnabled()) {
       log.debug(
           "{} dryRun={} reason={} patched={} took={}us",
           request.summary(),
