@@ -103,6 +103,26 @@ class DigestPinningTest {
                 + " (timeout: no answer); left as it is");
   }
 
+  /** Preview without --resolve: nothing was asked, so nothing is said of what the webhook does. */
+  @Test
+  void imageNotLookedUpIsAWarningSayingSoNotThatItIsLeftAsItIs() {
+    NamespaceRule rule = RULES.forNamespace("resolve").orElseThrow();
+    Pod pod = pod(DOWN + "/app:1", "IfNotPresent");
+
+    Mutation mutation =
+        mutator.mutate(
+            pod,
+            rule,
+            MutationScope.forCreate(),
+            ResolvedDigests.notLookedUp("preview --resolve asks the registries"));
+
+    assertThat(mutation.isEmpty()).isTrue();
+    assertThat(mutation.warnings())
+        .containsExactly(
+            "containers[0] (app): digest of down.example.com/app:1 not looked up"
+                + " (preview --resolve asks the registries)");
+  }
+
   @Test
   void explanationNamesTheContainersPinnedByDigest() {
     NamespaceRule rule = RULES.forNamespace("resolve").orElseThrow();

@@ -254,7 +254,7 @@ class RegistryAdmissionTest {
     AdmissionDecision decision = handler.decide(create(pod, AdmissionHandler.WARM_UP_UID));
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(200));
-    assertThat(decision.warnings()).anySatisfy(w -> assertThat(w).contains("not resolved"));
+    assertThat(decision.warnings()).anySatisfy(w -> assertThat(w).contains("not looked up"));
     assertThat(accepted).hasSize(connections);
   }
 
