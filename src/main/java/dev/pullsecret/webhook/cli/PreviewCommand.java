@@ -180,11 +180,9 @@ public final class PreviewCommand extends CliCommand {
       out.println("patch:");
       out.println("  " + patch);
     }
-    List<String> warnings =
-        decision.warnings().stream().filter(w -> !w.equals(decision.refusal())).toList();
-    if (!warnings.isEmpty()) {
+    if (!decision.warnings().isEmpty()) {
       out.println("warnings:");
-      warnings.forEach(w -> out.println("  Warning: " + w));
+      decision.warnings().forEach(w -> out.println("  Warning: " + w));
     }
     return !refused;
   }

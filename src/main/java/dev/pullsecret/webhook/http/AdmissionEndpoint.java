@@ -36,9 +36,6 @@ class AdmissionEndpoint {
    */
   static final String WARM_UP_UID = AdmissionHandler.WARM_UP_UID;
 
-  /** A refusal's message is a warning, which the API server cuts at 256 characters. */
-  private static final int MAX_LOGGED_REFUSAL_CHARS = 512;
-
   private final AdmissionReviewCodec codec;
   private final AdmissionHandler handler;
   private final AdmissionMetrics metrics;
@@ -110,14 +107,14 @@ class AdmissionEndpoint {
     }
     if (decision.reason().denies()) {
       // At every level, and once: a refused pod is what an operator looks for first. The message
-      // holds request text (quoted) and a registry's words; escaped again, so it stays one line.
+      // is the one the API server shows: one line and bounded, like the summary.
       log.warn(
           "Refused {} dryRun={} reason={} rule={}: {}",
           request.summary(),
           request.isDryRun(),
           decision.reason(),
           decision.rule(),
-          Text.line(decision.refusal(), MAX_LOGGED_REFUSAL_CHARS));
+          decision.refusal());
     } else if (log.isDebugEnabled()) {
       log.debug(
           "{} dryRun={} reason={} patched={} took={}us",

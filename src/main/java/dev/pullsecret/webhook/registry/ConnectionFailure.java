@@ -54,7 +54,7 @@ final class ConnectionFailure {
   private static String cause(IOException e) {
     if (find(e, UnresolvedAddressException.class) != null
         || find(e, UnknownHostException.class) != null) {
-      return "unreachable: host unknown (its name does not resolve)";
+      return "unreachable: host unknown";
     }
     SSLException tls = find(e, SSLException.class);
     if (tls != null) {

@@ -53,24 +53,26 @@ class EncodeTest {
   }
 
   /**
-   * The API server shows a refusal's status message as the reason: it stays the refusal's, even
-   * when warnings that go first (a pull secret missing) are added to the answer.
+   * The API server shows a refusal's status message as the reason: it is the refusal's whole
+   * message, whatever warnings the answer has (a pull secret missing), and is not repeated, cut, as
+   * a warning.
    */
   @Test
-  void refusalIsAnsweredWithItsOwnMessageWhateverWarningsAreAdded() {
+  void refusalIsAnsweredWithItsWholeMessageWhateverWarningsAreAdded() {
+    String message =
+        "rule strict requires images pinned by digest and these tags could not be resolved: "
+            + "\"registry.corp:5000/team/app:1\" (error: ...)".repeat(8);
     AdmissionDecision refused =
-        AdmissionDecision.denied("u-5", "strict", "rule strict requires images pinned by digest")
+        AdmissionDecision.denied("u-5", "strict", message)
             .withWarnings(List.of("pull secret corp-creds is missing in namespace strict"));
 
     JsonNode answer = JSON.readTree(codec.encode(refused)).path("response");
 
     assertThat(answer.path("allowed").asBoolean()).isFalse();
     assertThat(answer.at("/status/code").asInt()).isEqualTo(403);
-    assertThat(answer.at("/status/message").asString())
-        .isEqualTo("pullsecret-webhook: rule strict requires images pinned by digest");
+    assertThat(answer.at("/status/message").asString()).isEqualTo("pullsecret-webhook: " + message);
     assertThat(answer.path("warnings").valueStream().map(JsonNode::asString))
         .containsExactly(
-            "pullsecret-webhook: rule strict requires images pinned by digest",
             "pullsecret-webhook: pull secret corp-creds is missing in namespace strict");
   }
 

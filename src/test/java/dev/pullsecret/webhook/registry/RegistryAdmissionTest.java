@@ -202,7 +202,7 @@ class RegistryAdmissionTest {
 
     assertThat(decision.reason()).isEqualTo(Reason.DIGEST_UNRESOLVED);
     assertThat(answer).contains("\"allowed\":false").contains("\"code\":403");
-    assertThat(decision.warnings().getFirst())
+    assertThat(decision.refusal())
         .contains("rule strict requires images pinned by digest")
         .contains("team/absent:9");
   }

@@ -100,8 +100,7 @@ class RegistryProtocolTest {
           arguments(
               "unknown host",
               chain(new ConnectException(), new UnresolvedAddressException()),
-              "error: registry \"registry.corp:443\" unreachable: host unknown (its name does not"
-                  + " resolve)"),
+              "error: registry \"registry.corp:443\" unreachable: host unknown"),
           arguments(
               "plain HTTP where TLS was expected",
               new SSLException("Unrecognized SSL message, plaintext connection?"),
