@@ -8,6 +8,7 @@ import dev.pullsecret.webhook.mutation.Changes;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.RuleMode;
+import dev.pullsecret.webhook.text.Text;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -100,19 +101,26 @@ public record AdmissionDecision(
   }
 
   /**
-   * The pod is refused because a tag could not be resolved and its rule says deny: the message is
-   * the first warning, which the API server shows as the reason of the refusal.
+   * The pod is refused because a tag could not be resolved and its rule says deny. The message is
+   * the refusal's status (see {@link #refusal}) and its audit annotation, not a warning: kubectl
+   * would print it twice, the second time cut at the 256 characters of a warning.
    */
   public static AdmissionDecision denied(String uid, String rule, String message) {
     return new AdmissionDecision(
         uid,
         Reason.DIGEST_UNRESOLVED,
         List.of(),
-        List.of(message),
-        Map.of("rule", rule, "denied", message),
+        List.of(),
+        Map.of("rule", rule, DENIED, message),
         rule,
         List.of());
   }
+
+  /** The audit annotation that holds a refusal's message. */
+  private static final String DENIED = "denied";
+
+  /** A refusal's message names at most a few images and why: as much as all warnings together. */
+  private static final int MAX_REFUSAL_CHARS = 4096;
 
   /** The same decision with one more audit annotation (e.g. the digests not resolved). */
   public AdmissionDecision withAuditAnnotation(String key, String value) {
@@ -133,6 +141,17 @@ public record AdmissionDecision(
     List<String> all = new ArrayList<>(first);
     warnings.forEach(w -> all.add(w.substring(WARNING_PREFIX.length())));
     return new AdmissionDecision(uid, reason, patch, all, auditAnnotations, rule, changes);
+  }
+
+  /**
+   * Why the pod is refused, as the API server shows it (the status message of the answer), with the
+   * prefix of warnings; one line, bounded, whatever request or registry text it quotes. Null when
+   * the pod is admitted.
+   */
+  public String refusal() {
+    return reason.denies()
+        ? Text.line(WARNING_PREFIX + auditAnnotations.get(DENIED), MAX_REFUSAL_CHARS)
+        : null;
   }
 
   public boolean isPatched() {

@@ -146,7 +146,7 @@ public final class AdmissionReviewCodec {
         json.writeStartObject();
         json.writeNumberProperty("code", 403);
         json.writeStringProperty("reason", "Forbidden");
-        json.writeStringProperty("message", decision.warnings().getFirst());
+        json.writeStringProperty("message", decision.refusal());
         json.writeEndObject();
       }
       if (!decision.auditAnnotations().isEmpty()) {

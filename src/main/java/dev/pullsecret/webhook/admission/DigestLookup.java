@@ -13,9 +13,8 @@ import java.util.Set;
 @FunctionalInterface
 public interface DigestLookup {
 
-  /** No lookups: every image is reported as not resolved. */
-  DigestLookup OFF =
-      (images, rule) -> ResolvedDigests.notLookedUp("digest lookups are not configured");
+  /** No lookups: every image is reported as not looked up. */
+  DigestLookup OFF = (images, rule) -> ResolvedDigests.notLookedUp("digest lookups are off");
 
   /**
    * @param images the images (as the pod will pull them) whose tags {@code rule} resolves

@@ -1,5 +1,9 @@
 package dev.pullsecret.webhook.admission;
 
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+
 /** Why an admission ended as it did; appears in the log line and the metrics of every review. */
 public enum Reason {
   /** The pod was changed. */
@@ -39,6 +43,13 @@ public enum Reason {
    * could not be resolved. The only decision that does not admit the pod.
    */
   DIGEST_UNRESOLVED;
+
+  /**
+   * The reasons of a decision that names the rule it applied: the {@code outcome} label of {@code
+   * pullsecret_rule_admissions_total}, whose description and documentation list them from here.
+   */
+  public static final Set<Reason> RULE_OUTCOMES =
+      Collections.unmodifiableSet(EnumSet.of(PATCHED, AUDITED, NOT_PATCHED, DIGEST_UNRESOLVED));
 
   /** Whether the answer refuses the pod ({@code allowed: false}). */
   public boolean denies() {

@@ -59,7 +59,7 @@ public final class RegistryDigestLookup implements DigestLookup {
                         failed.failure().name().toLowerCase(Locale.ROOT) + ": " + failed.detail());
               }
             });
-    return new ResolvedDigests(digests, failures, "not looked up");
+    return new ResolvedDigests(digests, failures, "the resolver gave no answer for it");
   }
 
   /** The rule's pull secrets that serve the image's registry, as the kubelet would try them. */

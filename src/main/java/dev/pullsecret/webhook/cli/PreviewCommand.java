@@ -164,6 +164,7 @@ public final class PreviewCommand extends CliCommand {
     return status;
   }
 
+  /** Prints what the webhook would do to one pod; false if it has no namespace or is refused. */
   private boolean previewOne(
       ManifestPods.Entry entry, String namespace, AdmissionHandler handler, PrintWriter out) {
     if (entry.skipped() != null) {
@@ -178,6 +179,7 @@ public final class PreviewCommand extends CliCommand {
     Pod pod = Json.MAPPER.treeToValue(entry.pod(), Pod.class);
     AdmissionDecision decision =
         handler.decide(AdmissionRequest.podCreate("preview", pod, namespace, true));
+    boolean refused = decision.reason().denies();
     out.println(
         "# "
             + entry.source()
@@ -192,7 +194,13 @@ public final class PreviewCommand extends CliCommand {
                         .map(why -> " (" + why + ")")
                         .orElse(""))
             + ", "
-            + decision.reason());
+            + decision.reason()
+            + (refused ? ", refused" : ""));
+    if (refused) {
+      // As the API server would refuse the CREATE: with this message, and a failed status for CI.
+      out.println("refused:");
+      out.println("  " + decision.refusal());
+    }
     if (decision.isPatched()) {
       JsonNode patch = Json.MAPPER.readTree(JsonPatchWriter.toJson(decision.patch()));
       JsonNode after = JsonPatch.apply(patch, entry.pod());
@@ -205,7 +213,7 @@ public final class PreviewCommand extends CliCommand {
       out.println("warnings:");
       decision.warnings().forEach(w -> out.println("  Warning: " + w));
     }
-    return true;
+    return !refused;
   }
 
   private Reader open(String manifest) throws IOException {

@@ -27,8 +27,7 @@ final class PreviewDigests implements AutoCloseable {
 
   private static final Duration BUDGET = Duration.ofSeconds(10);
   private static final DigestLookup NOT_ASKED =
-      (images, rule) ->
-          ResolvedDigests.notLookedUp("not looked up: preview --resolve asks the registries");
+      (images, rule) -> ResolvedDigests.notLookedUp("preview --resolve asks the registries");
 
   private final DigestLookup lookup;
   private final DigestResolver resolver;

@@ -109,7 +109,17 @@ class AdmissionEndpoint {
     if (!warmUp) {
       metrics.reviewed(request, decision, nanos);
     }
-    if (log.isDebugEnabled()) {
+    if (decision.reason().denies()) {
+      // At every level, and once: a refused pod is what an operator looks for first. The message
+      // is the one the API server shows: one line and bounded, like the summary.
+      log.warn(
+          "Refused {} dryRun={} reason={} rule={}: {}",
+          request.summary(),
+          request.isDryRun(),
+          decision.reason(),
+          decision.rule(),
+          decision.refusal());
+    } else if (log.isDebugEnabled()) {
       log.debug(
           "{} dryRun={} reason={} patched={} took={}us",
           request.summary(),

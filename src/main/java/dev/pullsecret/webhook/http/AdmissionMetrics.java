@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
 
@@ -36,6 +37,10 @@ class AdmissionMetrics {
   private record RuleKey(String rule, Reason outcome) {}
 
   private record ChangeKey(String rule, String change, boolean applied) {}
+
+  /** {@code (PATCHED, AUDITED, ...)}: made once, as the description of every rule's counter. */
+  private static final String RULE_OUTCOMES =
+      Reason.RULE_OUTCOMES.stream().map(Reason::name).collect(Collectors.joining(", ", "(", ")"));
 
   private final MeterRegistry registry;
   private final Timer latency;
@@ -90,7 +95,7 @@ class AdmissionMetrics {
 
   private Counter ruleCounter(RuleKey key) {
     return Counter.builder("pullsecret.rule.admissions")
-        .description("Admissions a rule applied to, by outcome (PATCHED, AUDITED, NOT_PATCHED)")
+        .description("Admissions a rule applied to, by outcome " + RULE_OUTCOMES)
         .tag("rule", key.rule())
         .tag("outcome", key.outcome().name())
         .register(registry);

@@ -15,8 +15,8 @@ import java.util.Optional;
  * before the pull policy is decided, which then treats the image as any digest-pinned one.
  *
  * <p>Pure: the digests were looked up before the pass ({@link ResolvedDigests}). An image without
- * one is left as it is, with a warning. Images already pinned by digest are never looked up, so a
- * second pass over the output changes nothing.
+ * one is left as it is, with a warning that says why (a failed lookup, or none made). Images
+ * already pinned by digest are never looked up, so a second pass over the output changes nothing.
  */
 final class DigestPinner implements MutationStep {
 
@@ -44,15 +44,20 @@ final class DigestPinner implements MutationStep {
                 pinned,
                 "resolved " + tag + " to its digest"));
       } else {
-        warnings.add(
-            c.container().describe()
-                + ": "
-                + image
-                + " not resolved to a digest ("
-                + pod.digests().failure(image)
-                + "); left as it is");
+        warnings.add(c.container().describe() + ": " + unpinned(image, pod.digests()));
       }
     }
     return new StepResult(changes, warnings);
+  }
+
+  /**
+   * Why an image keeps its tag: its lookup failed, and the webhook admits it as it is; or no lookup
+   * was made (preview without --resolve), which says nothing of what the webhook would do.
+   */
+  private static String unpinned(ImageReference image, ResolvedDigests digests) {
+    return digests
+        .failure(image)
+        .map(why -> image + " not resolved to a digest (" + why + "); left as it is")
+        .orElseGet(() -> "digest of " + image + " not looked up (" + digests.notLookedUp() + ")");
   }
 }

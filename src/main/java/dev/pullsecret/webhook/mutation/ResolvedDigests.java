@@ -15,8 +15,8 @@ import java.util.Optional;
 public record ResolvedDigests(
     Map<ImageReference, String> digests, Map<ImageReference, String> failures, String notLookedUp) {
 
-  /** Nothing was looked up: what the pure tests, and preview without --resolve, pass. */
-  public static final ResolvedDigests NONE = notLookedUp("digests were not looked up");
+  /** Nothing was looked up: what the pure tests pass. */
+  public static final ResolvedDigests NONE = notLookedUp("no lookups were made");
 
   public ResolvedDigests {
     digests = Map.copyOf(digests);
@@ -31,7 +31,8 @@ public record ResolvedDigests(
     return Optional.ofNullable(digests.get(image));
   }
 
-  public String failure(ImageReference image) {
-    return failures.getOrDefault(image, notLookedUp);
+  /** Why the lookup of {@code image} failed; empty when it was not looked up at all. */
+  public Optional<String> failure(ImageReference image) {
+    return Optional.ofNullable(failures.get(image));
   }
 }

@@ -8,7 +8,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -130,7 +129,8 @@ final class Authorizations {
       // Bounded: a token service is trusted with a token, not with our memory.
       return parseToken(body.readNBytes(MAX_TOKEN_RESPONSE_BYTES + 1), start);
     } catch (IOException e) {
-      throw new RegistryException(Failure.ERROR, "token response unreadable: " + e.getMessage(), e);
+      throw new RegistryException(
+          Failure.ERROR, "token response unreadable: " + ConnectionFailure.describe(e), e);
     }
   }
 
@@ -156,12 +156,11 @@ final class Authorizations {
   }
 
   private HttpResponse<InputStream> send(HttpRequest request) throws RegistryException {
+    HttpClient client = http.get();
     try {
-      return http.get().send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpTimeoutException e) {
-      throw new RegistryException(Failure.TIMEOUT, "token service did not answer in time", e);
+      return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
-      throw new RegistryException(Failure.ERROR, "token service unreachable: " + e, e);
+      throw ConnectionFailure.of("token service", client, request, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException(Failure.TIMEOUT, "interrupted", e);

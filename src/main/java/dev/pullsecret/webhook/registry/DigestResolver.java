@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.registry;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.Lookup.Failed;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
+import dev.pullsecret.webhook.text.Text;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -89,11 +90,14 @@ public final class DigestResolver implements AutoCloseable {
     long stalledBefore = now - budget.toNanos();
     served.forEach(
         (image, s) ->
-            results.put(image, await(s, s.startedAt() - stalledBefore <= 0 ? now : deadline)));
+            results.put(
+                image,
+                await(s, s.startedAt() - stalledBefore <= 0 ? now : deadline, image, budget)));
     return results;
   }
 
-  private Lookup await(DigestCache.Served served, long deadline) {
+  private Lookup await(
+      DigestCache.Served served, long deadline, ImageReference image, Duration budget) {
     Lookup result;
     try {
       result = served.lookup().getNow(null);
@@ -105,7 +109,13 @@ public final class DigestResolver implements AutoCloseable {
             served.lookup().get(Math.max(0, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
       }
     } catch (TimeoutException e) {
-      result = Lookup.failed(Failure.TIMEOUT, "no answer within the time budget of the review");
+      result =
+          Lookup.failed(
+              Failure.TIMEOUT,
+              "no answer from registry "
+                  + Text.quote(ConnectionFailure.hostAndPort(ManifestUrl.of(image).uri()))
+                  + " within the review's time budget of "
+                  + ConnectionFailure.time(budget));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       result = Lookup.failed(Failure.TIMEOUT, "interrupted");

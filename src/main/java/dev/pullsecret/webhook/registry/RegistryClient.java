@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -154,12 +153,12 @@ public final class RegistryClient {
             .header("Accept", ACCEPT)
             .method(method, HttpRequest.BodyPublishers.noBody());
     auth.ifPresent(value -> request.header("Authorization", value));
+    HttpClient client = http();
+    HttpRequest built = request.build();
     try {
-      return http().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpTimeoutException e) {
-      throw new RegistryException(Failure.TIMEOUT, "registry did not answer in time", e);
+      return client.send(built, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
-      throw new RegistryException(Failure.ERROR, "registry unreachable: " + e.getMessage(), e);
+      throw ConnectionFailure.of("registry", client, built, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException(Failure.TIMEOUT, "interrupted", e);
@@ -175,7 +174,8 @@ public final class RegistryClient {
     try (InputStream body = response.body()) {
       manifest = body.readNBytes(MAX_MANIFEST_BYTES + 1);
     } catch (IOException e) {
-      throw new RegistryException(Failure.ERROR, "manifest download failed: " + e.getMessage(), e);
+      throw new RegistryException(
+          Failure.ERROR, "manifest download failed: " + ConnectionFailure.describe(e), e);
     }
     if (manifest.length > MAX_MANIFEST_BYTES) {
       throw new RegistryException(Failure.ERROR, "manifest larger than 4 MiB");

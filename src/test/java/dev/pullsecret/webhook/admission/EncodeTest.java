@@ -10,9 +10,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.core.JsonPointer;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The codec writes the same AdmissionReview as fabric8's builders and serialiser would. */
@@ -48,6 +50,30 @@ class EncodeTest {
     byte[] ours = codec.encode(decision);
 
     assertThat(JSON.readTree(ours)).isEqualTo(JSON.readTree(fabric8(decision)));
+  }
+
+  /**
+   * The API server shows a refusal's status message as the reason: it is the refusal's whole
+   * message, whatever warnings the answer has (a pull secret missing), and is not repeated, cut, as
+   * a warning.
+   */
+  @Test
+  void refusalIsAnsweredWithItsWholeMessageWhateverWarningsAreAdded() {
+    String message =
+        "rule strict requires images pinned by digest and these tags could not be resolved: "
+            + "\"registry.corp:5000/team/app:1\" (error: ...)".repeat(8);
+    AdmissionDecision refused =
+        AdmissionDecision.denied("u-5", "strict", message)
+            .withWarnings(List.of("pull secret corp-creds is missing in namespace strict"));
+
+    JsonNode answer = JSON.readTree(codec.encode(refused)).path("response");
+
+    assertThat(answer.path("allowed").asBoolean()).isFalse();
+    assertThat(answer.at("/status/code").asInt()).isEqualTo(403);
+    assertThat(answer.at("/status/message").asString()).isEqualTo("pullsecret-webhook: " + message);
+    assertThat(answer.path("warnings").valueStream().map(JsonNode::asString))
+        .containsExactly(
+            "pullsecret-webhook: pull secret corp-creds is missing in namespace strict");
   }
 
   private static byte[] fabric8(AdmissionDecision decision) {

@@ -173,6 +173,32 @@ class MonitoringQueriesTest {
   }
 
   /**
+   * docs/digests.md recommends alerting on failed digest lookups: the chart ships that alert and
+   * dashboard panels on them, reading series the webhook exports (at 0 from its start, checked with
+   * every other query above).
+   */
+  @Test
+  void failedDigestLookupsHaveAnAlertAndPanels() {
+    var rules = Monitoring.rules(Monitoring.ruleSpec(Monitoring.rendering()));
+    List<String> panels = Monitoring.dashboardQueries(Monitoring.dashboard());
+
+    assertThat(rules)
+        .filteredOn(rule -> "PullSecretWebhookDigestLookupsFailing".equals(rule.get("alert")))
+        .singleElement()
+        .satisfies(
+            rule ->
+                assertThat((String) rule.get("expr"))
+                    .contains("pullsecret_digest_lookups_total{")
+                    .contains("result=~\"error|timeout\""));
+    assertThat(panels)
+        .anyMatch(query -> query.contains("pullsecret_digest_lookups_total{"))
+        .anyMatch(query -> query.contains("pullsecret_digest_lookup_seconds_bucket{"));
+    assertThat(
+            List.of("pullsecret_digest_lookups_total", "pullsecret_digest_lookup_seconds_bucket"))
+        .allMatch(scrape::exports, "exported");
+  }
+
+  /**
    * The table of docs/operations.md lists exactly the webhook's own families (pullsecret_*), each
    * with its type and labels as scraped.
    */

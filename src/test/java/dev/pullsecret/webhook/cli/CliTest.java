@@ -2,11 +2,19 @@ package dev.pullsecret.webhook.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /** The jar's command line as a whole: which arguments select it, help, completion, typos. */
@@ -19,6 +27,24 @@ class CliTest {
 
     assertThat(Cli.COMMANDS).isEqualTo(names);
   }
+
+  /** docs/cli.md's table of commands names each command once, help included. */
+  @Test
+  void theCommandTableOfTheDocsListsEveryCommand() throws IOException {
+    List<String> listed = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("docs", "cli.md"))) {
+      Matcher row = COMMAND_ROW.matcher(line);
+      if (row.find()) {
+        listed.add(row.group(1));
+      }
+    }
+
+    assertThat(listed)
+        .containsExactlyInAnyOrderElementsOf(
+            new CommandLine(new RootCommand()).getSubcommands().keySet());
+  }
+
+  private static final Pattern COMMAND_ROW = Pattern.compile("^\\| `([a-z]+)[ `]");
 
   @Test
   void withoutACommandOrWithSpringPropertiesTheServerStarts() {
@@ -36,8 +62,15 @@ class CliTest {
         .isEqualTo(CommandRun.jar("validate", "--help").out());
   }
 
+  static Set<String> commandsWithManPages() {
+    Set<String> commands =
+        new TreeSet<>(new CommandLine(new RootCommand()).getSubcommands().keySet());
+    commands.remove("help");
+    return commands;
+  }
+
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"validate", "preview", "certs", "completion"})
+  @MethodSource("commandsWithManPages")
   void everyManPageFitsAnEightyColumnTerminal(String command) {
     String page = CommandRun.jar(command, "--help").out();
 

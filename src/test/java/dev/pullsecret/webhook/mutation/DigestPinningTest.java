@@ -95,6 +95,25 @@ class DigestPinningTest {
                 + " (timeout: no answer); left as it is");
   }
 
+  /** Preview without --resolve: nothing was asked, so nothing is said of what the webhook does. */
+  @Test
+  void imageNotLookedUpIsAWarningSayingSoNotThatItIsLeftAsItIs() {
+    Pod pod = pod(DOWN + "/app:1", "IfNotPresent");
+
+    Mutation mutation =
+        Passes.create(
+            mutator,
+            pod,
+            Passes.match(RULES, "resolve"),
+            candidates -> ResolvedDigests.notLookedUp("preview --resolve asks the registries"));
+
+    assertThat(mutation.isEmpty()).isTrue();
+    assertThat(mutation.warnings())
+        .containsExactly(
+            "containers[0] (app): digest of down.example.com/app:1 not looked up"
+                + " (preview --resolve asks the registries)");
+  }
+
   @Test
   void explanationNamesTheContainersPinnedByDigest() {
     RuleMatch match = Passes.match(RULES, "resolve");

@@ -185,9 +185,13 @@ class RegistryAdmissionTest {
     assertThat(decision.reason()).isIn(Reason.PATCHED, Reason.NOT_PATCHED);
     assertThat(decision.patch().stream().map(op -> op.path().toString()))
         .noneMatch(path -> path.endsWith("/image"));
+    String why =
+        "(timeout: no answer from registry \""
+            + stalledDomain()
+            + "\" within the review's time budget of 400 ms)";
     assertThat(decision.warnings())
-        .anySatisfy(w -> assertThat(w).contains("not resolved to a digest (timeout"));
-    assertThat(decision.auditAnnotations()).containsKey("digests-unresolved");
+        .anySatisfy(w -> assertThat(w).contains("not resolved to a digest " + why));
+    assertThat(decision.auditAnnotations().get("digests-unresolved")).contains(why);
   }
 
   @Test
@@ -200,9 +204,29 @@ class RegistryAdmissionTest {
 
     assertThat(decision.reason()).isEqualTo(Reason.DIGEST_UNRESOLVED);
     assertThat(answer).contains("\"allowed\":false").contains("\"code\":403");
-    assertThat(decision.warnings().getFirst())
+    assertThat(decision.refusal())
         .contains("rule strict requires images pinned by digest")
         .contains("team/absent:9");
+  }
+
+  @Test
+  void refusalForARegistryThatIsDownNamesItsHostAndPortAndTheCause() throws IOException {
+    String stopped;
+    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      stopped = "127.0.0.1:" + socket.getLocalPort();
+    }
+    Pod pod = pod("strict", container(stopped + "/team/app:1", "IfNotPresent"));
+
+    AdmissionDecision decision = handler.decide(create(pod));
+
+    assertThat(decision.reason()).isEqualTo(Reason.DIGEST_UNRESOLVED);
+    assertThat(decision.refusal())
+        .endsWith(
+            "\""
+                + stopped
+                + "/team/app:1\" (error: registry \""
+                + stopped
+                + "\" unreachable: connection refused)");
   }
 
   @Test
@@ -232,7 +256,7 @@ class RegistryAdmissionTest {
     AdmissionDecision decision =
         handler.offline().decide(create(pod, AdmissionHandler.WARM_UP_UID));
 
-    assertThat(decision.warnings()).anySatisfy(w -> assertThat(w).contains("not resolved"));
+    assertThat(decision.warnings()).anySatisfy(w -> assertThat(w).contains("not looked up"));
     assertThat(accepted).hasSize(connections);
   }
 

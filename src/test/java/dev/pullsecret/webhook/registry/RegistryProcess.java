@@ -37,6 +37,7 @@ final class RegistryProcess implements AutoCloseable {
   private final Path dir;
   private final Path log;
   private final int port;
+  private volatile boolean frozen;
 
   private RegistryProcess(Process process, Path dir, Path log, int port) {
     this.process = process;
@@ -192,8 +193,44 @@ final class RegistryProcess implements AutoCloseable {
     return tail(log);
   }
 
+  /**
+   * Stops the process where it is (SIGSTOP), as a registry that hangs: the kernel still accepts its
+   * connections, and nothing answers them, not even the TLS handshake.
+   */
+  void freeze() {
+    signal("STOP");
+    frozen = true;
+  }
+
+  void thaw() {
+    signal("CONT");
+    frozen = false;
+  }
+
+  /** Signals this process only, by its id. */
+  private void signal(String name) {
+    try {
+      int status =
+          new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+              .inheritIO()
+              .start()
+              .waitFor();
+      if (status != 0) {
+        throw new IllegalStateException("kill -" + name + " exited " + status);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public void close() {
+    if (frozen) {
+      thaw(); // a stopped process keeps a SIGTERM pending until it runs again
+    }
     process.destroy();
     try {
       if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {

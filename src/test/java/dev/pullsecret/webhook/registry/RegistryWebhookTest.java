@@ -11,15 +11,21 @@ import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -29,9 +35,11 @@ import tools.jackson.databind.JsonNode;
 /**
  * The running webhook (Spring wiring, {@code webhook.digests.*}, HTTPS, metrics) resolving an image
  * pushed to a real registry with token auth: anonymous, as the application's default credentials
- * are, which the registry's token service allows for {@code public/} repositories.
+ * are, which the registry's token service allows for {@code public/} repositories; and refusing,
+ * with a logged reason, a pod whose rule says deny when its registry is down.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class RegistryWebhookTest {
 
   private static final TestServerFiles FILES = TestServerFiles.create("pullsecret-digests");
@@ -75,6 +83,10 @@ class RegistryWebhookTest {
             namespaces: [team]
             images:
               resolveDigests: {}
+          - name: strict
+            namespaces: [strict]
+            images:
+              resolveDigests: {onFailure: deny}
         """
             .getBytes(StandardCharsets.UTF_8));
     FILES.properties((name, value) -> registry.add(name, () -> value));
@@ -112,14 +124,57 @@ class RegistryWebhookTest {
         .contains("pullsecret_digest_lookup_seconds_bucket{result=\"found\"");
   }
 
+  /**
+   * At the default log level, a refused pod leaves one line, which names the review and says why:
+   * here a registry that is down, named with its host and port.
+   */
+  @Test
+  void refusedPodIsLoggedOnceWithTheReasonTheApiServerShows(CapturedOutput output)
+      throws Exception {
+    String stopped;
+    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      stopped = "127.0.0.1:" + socket.getLocalPort();
+    }
+    String uid = UUID.randomUUID().toString();
+
+    JsonNode answer = review(stopped + "/team/app:1", "strict", uid);
+
+    String message = answer.at("/response/status/message").asString();
+    assertThat(answer.at("/response/allowed").asBoolean()).isFalse();
+    assertThat(message)
+        .isEqualTo(
+            "pullsecret-webhook: rule strict requires images pinned by digest and these tags"
+                + " could not be resolved: \""
+                + stopped
+                + "/team/app:1\" (error: registry \""
+                + stopped
+                + "\" unreachable: connection refused)");
+    assertThat(output.getOut().lines().filter(line -> line.contains(uid)))
+        .singleElement()
+        .satisfies(
+            line ->
+                assertThat(line)
+                    .contains(" WARN ")
+                    .contains(
+                        "Refused uid=\""
+                            + uid
+                            + "\" ns=\"strict\" pod=\"web\" op=\"CREATE\" dryRun=false"
+                            + " reason=DIGEST_UNRESOLVED rule=strict: "
+                            + message));
+  }
+
   private JsonNode review(String image) throws Exception {
+    return review(image, "team", UUID.randomUUID().toString());
+  }
+
+  private JsonNode review(String image, String namespace, String uid) throws Exception {
     String review =
         """
         {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{
           "uid":"%s","kind":{"group":"","version":"v1","kind":"Pod"},
           "resource":{"group":"","version":"v1","resource":"pods"},
-          "namespace":"team","operation":"CREATE","dryRun":false,"object":%s}}"""
-            .formatted(java.util.UUID.randomUUID(), podJson(image));
+          "namespace":"%s","operation":"CREATE","dryRun":false,"object":%s}}"""
+            .formatted(uid, namespace, podJson(image, namespace));
     try (var connection =
         TlsHttpConnection.open(FILES.sslContext(), TestServerFiles.SERVICE_HOST, port)) {
       var response = connection.post("/mutate", review.getBytes(StandardCharsets.UTF_8));
@@ -129,11 +184,15 @@ class RegistryWebhookTest {
   }
 
   private static JsonNode podJson(String image) {
+    return podJson(image, "team");
+  }
+
+  private static JsonNode podJson(String image, String namespace) {
     return Reviews.json(
         """
-        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"team"},
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","namespace":"%s"},
          "spec":{"containers":[{"name":"web","image":"%s","imagePullPolicy":"IfNotPresent"}]}}"""
-            .formatted(image)
+            .formatted(namespace, image)
             .getBytes(StandardCharsets.UTF_8));
   }
 }

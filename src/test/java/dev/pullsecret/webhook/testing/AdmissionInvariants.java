@@ -20,8 +20,9 @@ import tools.jackson.databind.JsonNode;
  * response echoing the uid with {@code allowed: true}; no internal error occurs (the fail-open net
  * must catch nothing); a patch applies cleanly to the pod with a real JSON Patch implementation and
  * reads back as a Pod if the original did; and the webhook applied to its own output yields no
- * patch. Whatever the request holds, its log line and the answer's warnings are one line each, free
- * of control characters, and bounded ({@link Text}).
+ * patch. A decision that names its rule has one of the rule outcomes the metrics list. Whatever the
+ * request holds, its log line and the answer's warnings are one line each, free of control
+ * characters, and bounded ({@link Text}).
  */
 public final class AdmissionInvariants {
 
@@ -47,6 +48,11 @@ public final class AdmissionInvariants {
     assertThat(decision.reason())
         .as("no input may reach the fail-open net (it hides bugs)")
         .isNotEqualTo(Reason.ERROR_IGNORED);
+    if (decision.rule() != null) {
+      assertThat(decision.reason())
+          .as("the outcome of a rule, as pullsecret_rule_admissions_total lists them")
+          .isIn(Reason.RULE_OUTCOMES);
+    }
     JsonNode answer = json(codec.encode(decision));
     assertThat(answer.path("apiVersion").asString()).isEqualTo("admission.k8s.io/v1");
     assertThat(answer.path("kind").asString()).isEqualTo("AdmissionReview");

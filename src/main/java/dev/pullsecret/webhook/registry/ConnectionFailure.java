@@ -1,0 +1,132 @@
+package dev.pullsecret.webhook.registry;
+
+import dev.pullsecret.webhook.registry.Lookup.Failure;
+import dev.pullsecret.webhook.text.Text;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+
+/**
+ * Why a request to a registry or a token service got no answer, in words an operator can act on,
+ * naming the host and port it was sent to. The one place that reads the JDK's exceptions: its HTTP
+ * client reports a refused connection and an unknown host as a {@code ConnectException} without a
+ * message (the cause says which), and a TLS failure as a chain whose last message is the one that
+ * tells.
+ */
+final class ConnectionFailure {
+
+  /** JDK messages are short; a bound all the same, as they may quote what a server sent. */
+  private static final int MAX_DETAIL_CHARS = 160;
+
+  private ConnectionFailure() {}
+
+  /**
+   * @param who what was asked, e.g. {@code registry} or {@code token service}
+   */
+  static RegistryException of(String who, HttpClient client, HttpRequest request, IOException e) {
+    String where = who + " " + Text.quote(hostAndPort(request.uri()));
+    if (e instanceof HttpConnectTimeoutException) {
+      // Connecting includes the TLS handshake: a registry that accepts and never answers is here.
+      return new RegistryException(
+          Failure.TIMEOUT,
+          where + " unreachable: no connection within " + time(client.connectTimeout()),
+          e);
+    }
+    if (e instanceof HttpTimeoutException) {
+      return new RegistryException(
+          Failure.TIMEOUT, where + " did not answer within " + time(request.timeout()), e);
+    }
+    return new RegistryException(Failure.ERROR, where + " " + cause(e), e);
+  }
+
+  private static String cause(IOException e) {
+    if (find(e, UnresolvedAddressException.class) != null
+        || find(e, UnknownHostException.class) != null) {
+      return "unreachable: host unknown";
+    }
+    SSLException tls = find(e, SSLException.class);
+    if (tls != null) {
+      return "unreachable: TLS handshake failed: " + tlsCause(tls);
+    }
+    if (find(e, ConnectException.class) != null) {
+      // Refused: the client's ConnectException wraps a closed channel, with no message at all.
+      return "unreachable: " + message(e).orElse("connection refused");
+    }
+    return "request failed: " + describe(e);
+  }
+
+  private static String tlsCause(SSLException e) {
+    if (find(e, CertificateExpiredException.class) != null) {
+      return "certificate expired";
+    }
+    if (find(e, CertificateNotYetValidException.class) != null) {
+      return "certificate not yet valid";
+    }
+    if (find(e, CertPathBuilderException.class) != null) {
+      return "certificate not issued by a trusted CA";
+    }
+    return describe(e);
+  }
+
+  /** The deepest message of the chain (the JDK's outer ones repeat or wrap it), or the type. */
+  static String describe(Throwable e) {
+    return message(e).orElse(e.getClass().getSimpleName());
+  }
+
+  private static Optional<String> message(Throwable e) {
+    String message = null;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+    }
+    return Optional.ofNullable(message).map(m -> Text.line(m, MAX_DETAIL_CHARS));
+  }
+
+  private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+
+  /** {@code host:port} as connected to, with the scheme's port when the URI has none. */
+  static String hostAndPort(URI uri) {
+    if (uri.getHost() == null) {
+      return String.valueOf(uri.getRawAuthority());
+    }
+    int port = uri.getPort();
+    if (port < 0) {
+      port = "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
+    }
+    return uri.getHost() + ":" + port;
+  }
+
+  /** {@code 400 ms}, {@code 1 s}, {@code 1.5 s}. */
+  static String time(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis < 1000) {
+      return millis + " ms";
+    }
+    return (millis % 1000 == 0 ? String.valueOf(millis / 1000) : String.valueOf(millis / 1000.0))
+        + " s";
+  }
+
+  private static String time(Optional<Duration> duration) {
+    return duration.map(ConnectionFailure::time).orElse("its time-out");
+  }
+}
