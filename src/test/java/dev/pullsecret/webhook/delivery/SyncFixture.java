@@ -164,13 +164,17 @@ final class SyncFixture implements AutoCloseable {
    * namespaces really brings into memory, for the memory figures.
    */
   void createNamespaceAsInACluster(String name) {
+    createNamespaceAsInACluster(name, Map.of());
+  }
+
+  /** As {@link #createNamespaceAsInACluster(String)}, with {@code labels} added to its own. */
+  void createNamespaceAsInACluster(String name, Map<String, String> labels) {
     String json =
         new String(resource("delivery/namespace-in-a-cluster.json"), StandardCharsets.UTF_8)
             .replace("NAME", name);
-    admin
-        .namespaces()
-        .resource(admin.getKubernetesSerialization().unmarshal(json, Namespace.class))
-        .create();
+    Namespace namespace = admin.getKubernetesSerialization().unmarshal(json, Namespace.class);
+    namespace.getMetadata().getLabels().putAll(labels);
+    admin.namespaces().resource(namespace).create();
   }
 
   void createSource(String namespace, String name, String type, String content) {
