@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The pure part of a reconcile: from the copies a namespace should have, the sources, and our
@@ -34,12 +35,14 @@ final class CopyPlanner {
    * @param wanted the delivered pull secrets of the namespace's rule, sources resolved
    * @param sources a source Secret by its reference, empty when it does not exist
    * @param ours our copies in the namespace, by name
+   * @param forbidden what the webhook's RBAC keeps it from delivering: never made
    */
   NamespacePlan plan(
       NamespaceFacts namespace,
       List<PullSecret> wanted,
       Function<SecretSource, Optional<Secret>> sources,
-      Map<String, ObservedCopy> ours) {
+      Map<String, ObservedCopy> ours,
+      Predicate<PullSecret> forbidden) {
     if (namespace.terminating()) {
       // Creating into a terminating namespace fails, and its copies go with it.
       return NamespacePlan.NOTHING;
@@ -47,6 +50,10 @@ final class CopyPlanner {
     List<CopyAction> actions = new ArrayList<>();
     Map<String, CopyState> states = new HashMap<>();
     for (PullSecret secret : wanted) {
+      if (forbidden.test(secret)) {
+        states.put(secret.name(), CopyState.FORBIDDEN);
+        continue;
+      }
       ObservedCopy copy = ours.get(secret.name());
       Optional<Secret> source = sources.apply(secret.source());
       CopyState state =

@@ -15,7 +15,12 @@ enum CopyState {
   /** A Secret of that name exists and is not ours: left untouched. */
   CONFLICT,
   /** The source has problems: copied anyway if it is a pull-secret type, else not copied. */
-  INVALID_SOURCE;
+  INVALID_SOURCE,
+  /**
+   * The webhook may not watch or update Secrets of that name (its RBAC does not cover it): no copy
+   * is made, as none could be kept in sync.
+   */
+  FORBIDDEN;
 
   String label() {
     return name().toLowerCase(Locale.ROOT);

@@ -63,7 +63,8 @@ final class NamespaceReconciler {
       return false;
     }
     List<PullSecret> wanted = desired.in(rules, facts);
-    NamespacePlan plan = planner.plan(facts, wanted, caches::source, caches.ours(namespace));
+    NamespacePlan plan =
+        planner.plan(facts, wanted, caches::source, caches.ours(namespace), caches::forbidden);
     CopyWriter.Result result = writer.apply(plan);
     states.put(namespace, result.states());
     if (!plan.actions().isEmpty()) {

@@ -44,7 +44,13 @@ final class SecretSync implements AutoCloseable {
     this.ownNamespace = settings.namespace();
     this.leadership = leadership;
     this.reporter = reporter;
-    this.caches = caches.create(this::namespaceChanged, this::sourceChanged, this::enqueueAll);
+    this.caches =
+        caches.create(
+            new SyncCaches.Listeners(
+                this::namespaceChanged,
+                this::sourceChanged,
+                this::enqueueAll,
+                this::copyAccessChanged));
     NamespaceReconciler namespaces = reconciler.create(this.caches);
     this.queue =
         new WorkQueue<>(
@@ -63,7 +69,8 @@ final class SecretSync implements AutoCloseable {
   }
 
   void start() {
-    caches.start(sources(rules.get()), desired.labelKeys(rules.get().rules()));
+    caches.start(
+        sources(rules.get()), copyNames(rules.get()), desired.labelKeys(rules.get().rules()));
     rules.subscribe(this::rulesChanged);
     leadership.start(this::enqueueAll);
     log.info(
@@ -100,7 +107,7 @@ final class SecretSync implements AutoCloseable {
   private void rulesChanged(LoadedRules loaded) {
     caches.keepLabels(desired.labelKeys(loaded.rules()));
     Set<SecretSource> sources = sources(loaded);
-    caches.watchSources(sources);
+    caches.watch(sources, copyNames(loaded));
     sources.forEach(sourceQueue::add);
     enqueueAll();
   }
@@ -128,9 +135,28 @@ final class SecretSync implements AutoCloseable {
             .filter(s -> s.source().equals(source))
             .toList();
     if (!users.isEmpty()) {
-      reporter.report(source, caches.source(source), users);
+      reporter.report(source, caches.source(source), users, caches::forbidden);
     }
     return true;
+  }
+
+  /**
+   * The webhook became allowed or forbidden to watch copies of {@code name} (its RBAC): its sources
+   * are reported again (an Event says what to fix) and every namespace is planned again.
+   */
+  private void copyAccessChanged(String name) {
+    rules.get().rules().pullSecrets().stream()
+        .filter(s -> s.isDelivered() && s.name().equals(name))
+        .forEach(s -> sourceQueue.add(s.source().in(ownNamespace)));
+    enqueueAll();
+  }
+
+  /** The names of the copies the rules deliver: one watch each. */
+  private static Set<String> copyNames(LoadedRules loaded) {
+    return loaded.rules().pullSecrets().stream()
+        .filter(PullSecret::isDelivered)
+        .map(PullSecret::name)
+        .collect(Collectors.toSet());
   }
 
   private Set<SecretSource> sources(LoadedRules loaded) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +33,18 @@ final class SourceReporter {
 
   /**
    * @param users the pull secrets (sources resolved) that copy from {@code ref}
+   * @param forbidden what the webhook's RBAC keeps it from delivering
    */
-  void report(SecretSource ref, Optional<Secret> source, List<PullSecret> users) {
+  void report(
+      SecretSource ref,
+      Optional<Secret> source,
+      List<PullSecret> users,
+      Predicate<PullSecret> forbidden) {
     var regarding = new Regarding("Secret", ref.namespace(), ref.name());
     String names = users.stream().map(PullSecret::name).collect(Collectors.joining(", "));
+    if (reportForbidden(regarding, users, forbidden)) {
+      return; // not readable: whether it exists or is valid is not known
+    }
     if (source.isEmpty()) {
       metrics.sourceChecked(ref.toString(), 1);
       events.warning(
@@ -65,7 +74,34 @@ final class SourceReporter {
       return;
     }
     String list = problems.stream().map(SourceProblem::toString).collect(Collectors.joining("; "));
-    if (SourceCheck.isPullSecretType(source.get())) {
+    reportProblems(regarding, ref, names, source.get(), list);
+  }
+
+  /**
+   * Told once, on the source: the chart's RBAC names the copies and sources the webhook may touch.
+   * Returns whether anything was forbidden.
+   */
+  private boolean reportForbidden(
+      Regarding regarding, List<PullSecret> users, Predicate<PullSecret> forbidden) {
+    List<String> lacking = users.stream().filter(forbidden).map(PullSecret::name).sorted().toList();
+    if (lacking.isEmpty()) {
+      events.forget(regarding, Reason.CopyForbidden);
+      return false;
+    }
+    events.warning(
+        regarding,
+        Reason.CopyForbidden,
+        "the webhook's RBAC does not let it read this source or watch and update Secrets named "
+            + String.join(", ", lacking)
+            + ", so no copy is made: install the chart with these pull secrets in `rules` (its"
+            + " roles name the sources and copies), list them in sync.rbac.extraPullSecrets, or"
+            + " set sync.rbac.scope=cluster");
+    return true;
+  }
+
+  private void reportProblems(
+      Regarding regarding, SecretSource ref, String names, Secret source, String list) {
+    if (SourceCheck.isPullSecretType(source)) {
       events.warning(
           regarding, Reason.SourceInvalid, "copied anyway, but pods may pull anonymously: " + list);
       log.warn("Source {} of {} has problems (copied anyway): {}", ref, names, list);

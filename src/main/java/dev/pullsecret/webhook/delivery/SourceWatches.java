@@ -18,11 +18,17 @@ final class SourceWatches implements AutoCloseable {
 
   private final KubernetesClient client;
   private final Consumer<SecretSource> changed;
+  private final WatchAccess<SecretSource> access;
   private final Map<SecretSource, SharedIndexInformer<Secret>> informers = new HashMap<>();
 
+  /**
+   * @param changed told a source that was created, changed or deleted, or that the webhook became
+   *     allowed or forbidden to read
+   */
   SourceWatches(KubernetesClient client, Consumer<SecretSource> changed) {
     this.client = client;
     this.changed = changed;
+    this.access = new WatchAccess<>(changed);
   }
 
   /** Watches exactly {@code sources}. */
@@ -35,6 +41,7 @@ final class SourceWatches implements AutoCloseable {
                 return false;
               }
               e.getValue().close();
+              access.forget(e.getKey());
               return true;
             });
     for (SecretSource source : sources) {
@@ -49,8 +56,14 @@ final class SourceWatches implements AutoCloseable {
             .inNamespace(source.namespace())
             .withName(source.name())
             .runnableInformer(0);
-    informer.addEventHandler(Informers.onAnyChange(secret -> changed.accept(source)));
-    Informers.start(informer, "source Secret " + source);
+    informer.addEventHandler(
+        Informers.onAnyChange(
+            secret -> {
+              access.allowed(source);
+              changed.accept(source);
+            }));
+    informer.exceptionHandler(access.handler(source, "source Secret " + source));
+    informer.start().thenRun(() -> access.allowed(source));
     return informer;
   }
 
@@ -63,8 +76,15 @@ final class SourceWatches implements AutoCloseable {
     return informer.getStore().list().stream().findFirst();
   }
 
+  /** Whether the webhook may not read {@code source} (its RBAC does not cover it). */
+  boolean isForbidden(SecretSource source) {
+    return access.isForbidden(source);
+  }
+
+  /** Every source the webhook may read has been listed once. */
   synchronized boolean hasSynced() {
-    return informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
+    return informers.entrySet().stream()
+        .allMatch(e -> access.isForbidden(e.getKey()) || e.getValue().hasSynced());
   }
 
   @Override

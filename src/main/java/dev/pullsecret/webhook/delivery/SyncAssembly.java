@@ -39,8 +39,7 @@ record SyncAssembly(
     var desired = new DesiredCopies(rules, scope, settings.namespace());
     var sync =
         new SecretSync(
-            (namespaces, sources, replaced) ->
-                new SyncCaches(client, settings.resync().toMillis(), namespaces, sources, replaced),
+            listeners -> new SyncCaches(client, settings.resync().toMillis(), listeners),
             rules,
             desired,
             settings,

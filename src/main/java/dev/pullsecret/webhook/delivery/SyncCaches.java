@@ -1,11 +1,9 @@
 package dev.pullsecret.webhook.delivery;
 
+import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +12,9 @@ import java.util.function.Consumer;
 
 /**
  * What the sync loop knows of the cluster, kept by watches: namespaces ({@link NamespaceWatch}),
- * our copies (listed by our label, so Helm releases and every other Secret stay out of memory) and
- * the sources (each by its one name). Memory grows with namespaces × delivered secrets, a few
- * hundred bytes each.
+ * our copies (by name and our label: {@link CopyWatches}, so Helm releases and every other Secret
+ * stay out of memory, and out of the webhook's RBAC) and the sources (each by its one name). Memory
+ * grows with namespaces × delivered secrets, a few hundred bytes each.
  *
  * <p>Neither the namespace cache nor that of the copies keeps whole objects: of a namespace, its
  * {@link NamespaceFacts} ({@link NamespaceStore}); of a copy, its {@link ObservedCopy} ({@link
@@ -29,10 +27,26 @@ final class SyncCaches implements AutoCloseable {
   /** Builds the caches once the listeners of their changes exist. */
   @FunctionalInterface
   interface Factory {
-    SyncCaches create(
-        Consumer<String> namespaceChanged,
-        Consumer<SecretSource> sourceChanged,
-        Runnable namespacesReplaced);
+    SyncCaches create(Listeners listeners);
+  }
+
+  /**
+   * Who is told what changed.
+   *
+   * @param namespaceChanged the name of a namespace whose facts or copies changed
+   * @param sourceChanged a source that was created, changed or deleted
+   * @param namespacesReplaced the namespace watch was replaced to keep other labels
+   * @param copyAccessChanged the name of copies the webhook became allowed or forbidden to watch
+   */
+  record Listeners(
+      Consumer<String> namespaceChanged,
+      Consumer<SecretSource> sourceChanged,
+      Runnable namespacesReplaced,
+      Consumer<String> copyAccessChanged) {}
+
+  /** Nothing told: for tools and benchmarks that only read. */
+  static Listeners quiet() {
+    return new Listeners(namespace -> {}, source -> {}, () -> {}, name -> {});
   }
 
   /**
@@ -42,43 +56,26 @@ final class SyncCaches implements AutoCloseable {
   static final long LIST_PAGE = 500;
 
   private final NamespaceWatch namespaces;
-  private final SharedIndexInformer<Secret> copies;
-  private final CopyStore copyStore = new CopyStore();
+  private final CopyWatches copies;
   private final SourceWatches sources;
 
-  /**
-   * @param namespaceChanged told the name of a namespace whose facts or copies changed
-   * @param sourceChanged told a source that was created, changed or deleted
-   * @param namespacesReplaced told when the namespace watch was replaced to keep other labels
-   */
-  SyncCaches(
-      KubernetesClient client,
-      long resyncMillis,
-      Consumer<String> namespaceChanged,
-      Consumer<SecretSource> sourceChanged,
-      Runnable namespacesReplaced) {
+  SyncCaches(KubernetesClient client, long resyncMillis, Listeners listeners) {
     this.namespaces =
-        new NamespaceWatch(client, resyncMillis, namespaceChanged, namespacesReplaced);
+        new NamespaceWatch(
+            client, resyncMillis, listeners.namespaceChanged(), listeners.namespacesReplaced());
     this.copies =
-        client
-            .secrets()
-            .inAnyNamespace()
-            .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
-            .withLimit(LIST_PAGE)
-            .runnableInformer(0);
-    copies.itemStore(copyStore);
-    copies.addEventHandler(
-        Informers.onAnyChange(s -> namespaceChanged.accept(s.getMetadata().getNamespace())));
-    this.sources = new SourceWatches(client, sourceChanged);
+        new CopyWatches(client, listeners.namespaceChanged(), listeners.copyAccessChanged());
+    this.sources = new SourceWatches(client, listeners.sourceChanged());
   }
 
-  void start(Set<SecretSource> watchedSources, Set<String> labelKeys) {
+  void start(Set<SecretSource> watchedSources, Set<String> copyNames, Set<String> labelKeys) {
     namespaces.start(labelKeys);
-    Informers.start(copies, "copies (Secrets labelled " + CopyMarks.MANAGED_BY_LABEL + ")");
-    sources.watch(watchedSources);
+    watch(watchedSources, copyNames);
   }
 
-  void watchSources(Set<SecretSource> watchedSources) {
+  /** Watches exactly these sources, and our copies of exactly these names. */
+  void watch(Set<SecretSource> watchedSources, Set<String> copyNames) {
+    copies.watch(copyNames);
     sources.watch(watchedSources);
   }
 
@@ -88,6 +85,14 @@ final class SyncCaches implements AutoCloseable {
 
   boolean copiesSynced() {
     return copies.hasSynced();
+  }
+
+  /**
+   * Whether the webhook's RBAC keeps it from delivering {@code secret} (sources resolved): it may
+   * not watch its copies' name, or not read its source. No copy of it is made.
+   */
+  boolean forbidden(PullSecret secret) {
+    return copies.isForbidden(secret.name()) || sources.isForbidden(secret.source());
   }
 
   /** Keeps the labels of {@code labelKeys} from now on (new rules read other keys). */
@@ -116,19 +121,12 @@ final class SyncCaches implements AutoCloseable {
 
   /** What is known of our copies in {@code namespace}, by name. */
   Map<String, ObservedCopy> ours(String namespace) {
-    Map<String, ObservedCopy> byName = new HashMap<>();
-    for (String key : copies.getIndexer().indexKeys(Cache.NAMESPACE_INDEX, namespace)) {
-      ObservedCopy observed = copyStore.observed(key);
-      if (observed != null) { // deleted in between
-        byName.put(observed.name(), observed);
-      }
-    }
-    return byName;
+    return copies.in(namespace);
   }
 
   /** Asked on the admission path, per review. */
   boolean hasCopy(String namespace, String name) {
-    return copyStore.observed(namespace + "/" + name) != null;
+    return copies.observed(namespace, name) != null;
   }
 
   @Override

@@ -26,6 +26,7 @@ class SyncEvents {
     CopyUpdated,
     CopyDeleted,
     CopyConflict,
+    CopyForbidden,
     SourceInvalid,
     SourceNotCopied,
     SourceMissing

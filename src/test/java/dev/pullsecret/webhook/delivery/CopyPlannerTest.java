@@ -32,6 +32,7 @@ class CopyPlannerTest {
       String copy,
       boolean wanted,
       boolean terminating,
+      boolean forbidden,
       List<String> actions,
       String state) {
     @Override
@@ -54,6 +55,7 @@ class CopyPlannerTest {
                   (String) r.get("copy"),
                   (Boolean) r.getOrDefault("wanted", true),
                   (Boolean) r.getOrDefault("terminating", false),
+                  (Boolean) r.getOrDefault("forbidden", false),
                   (List<String>) expect.get("actions"),
                   (String) expect.get("state"));
             });
@@ -75,7 +77,8 @@ class CopyPlannerTest {
                 new NamespaceFacts("team-a", "1", c.terminating(), NamespaceLabels.NONE),
                 c.wanted() ? List.of(SECRET) : List.of(),
                 ref -> ref.equals(SOURCE) ? source : Optional.empty(),
-                ours);
+                ours,
+                secret -> c.forbidden());
 
     assertThat(plan.actions().stream().map(CopyPlannerTest::kind))
         .containsExactlyElementsOf(c.actions());
@@ -101,7 +104,8 @@ class CopyPlannerTest {
                 new NamespaceFacts("team-a", "1", c.terminating(), NamespaceLabels.NONE),
                 c.wanted() ? List.of(SECRET) : List.of(),
                 ref -> source,
-                after);
+                after,
+                secret -> c.forbidden());
     assertThat(again.actions()).as("second plan").isEmpty();
   }
 
