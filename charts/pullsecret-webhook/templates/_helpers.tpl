@@ -131,3 +131,25 @@ skip list (admission and delivery), the notes and the alerts.
 {{- define "pullsecret-webhook.skippedNamespaces" -}}
 {{- concat (list "kube-system" .Release.Namespace) .Values.webhook.excludeNamespaces | uniq | join "," -}}
 {{- end }}
+
+{{/*
+The pull secrets the webhook delivers, as the chart knows them: those of `rules` with a `source`
+(unless the rules come from an existing ConfigMap) and sync.rbac.extraPullSecrets. A YAML list of
+{name, sourceNamespace, sourceName}, for the RBAC that names exactly what delivery touches.
+*/}}
+{{- define "pullsecret-webhook.deliveredPullSecrets" -}}
+{{- $delivered := list }}
+{{- $declared := list }}
+{{- if not .Values.existingRulesConfigMap }}
+{{- $declared = concat $declared (.Values.rules.pullSecrets | default list) }}
+{{- end }}
+{{- $declared = concat $declared (.Values.sync.rbac.extraPullSecrets | default list) }}
+{{- range $declared }}
+{{- if .source }}
+{{- $parts := splitList "/" .source }}
+{{- $namespace := ternary (first $parts) $.Release.Namespace (eq (len $parts) 2) }}
+{{- $delivered = append $delivered (dict "name" .name "sourceNamespace" $namespace "sourceName" (last $parts)) }}
+{{- end }}
+{{- end }}
+{{- toYaml $delivered }}
+{{- end }}

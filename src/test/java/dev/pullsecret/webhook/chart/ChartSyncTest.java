@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.List;
@@ -19,56 +18,17 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/**
- * The chart's secret delivery: RBAC for exactly what is used, token, env, egress, and the off
- * switch.
- */
+/** The chart's secret delivery: token, env, egress, and the off switch (RBAC: ChartRbacTest). */
 class ChartSyncTest {
 
   private final Rendering on = HelmChart.render(Map.of());
   private final Rendering off = HelmChart.render(Values.of("sync.enabled", false));
 
   @Test
-  void grantsSecretsClusterWideNamespacesToWatchAndEventsToCreate() {
-    ClusterRole role = on.one(ClusterRole.class);
-
-    assertThat(role.getMetadata().getName()).isEqualTo("pullsecret-webhook-sync");
-    assertThat(rules(role.getRules()))
-        .containsExactlyInAnyOrder(
-            "/secrets: get,list,watch,create,update,patch,delete",
-            "/namespaces: get,list,watch",
-            "events.k8s.io/events: create");
-    ClusterRoleBinding binding = on.one(ClusterRoleBinding.class);
-    assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
-    assertThat(binding.getSubjects())
-        .singleElement()
-        .satisfies(
-            s -> {
-              assertThat(s.getName())
-                  .isEqualTo(on.one(ServiceAccount.class).getMetadata().getName());
-              assertThat(s.getNamespace()).isEqualTo(on.namespace());
-            });
-  }
-
-  @Test
-  void grantsTheLeaseAndOnlyTheRulesConfigMapInItsNamespace() {
-    Role role = on.one(Role.class);
-
-    assertThat(role.getMetadata().getNamespace()).isEqualTo(on.namespace());
-    assertThat(rules(role.getRules()))
-        .containsExactlyInAnyOrder(
-            "coordination.k8s.io/leases: create",
-            "coordination.k8s.io/leases[pullsecret-webhook-sync]: get,update",
-            "/configmaps[pullsecret-webhook-rules]: get,list,watch");
-    assertThat(on.one(RoleBinding.class).getRoleRef().getName())
-        .isEqualTo(role.getMetadata().getName());
-  }
-
-  @Test
   void theRulesConfigMapGrantFollowsAnExistingConfigMap() {
     Rendering existing = HelmChart.render(Values.of("existingRulesConfigMap", "team-rules"));
 
-    assertThat(rules(existing.one(Role.class).getRules()))
+    assertThat(ChartRbacTest.rules(existing.one(Role.class).getRules()))
         .contains("/configmaps[team-rules]: get,list,watch");
     assertThat(env(existing)).containsEntry("WEBHOOK_SYNC_RULES_CONFIG_MAP", "team-rules");
   }
@@ -136,25 +96,6 @@ class ChartSyncTest {
         .hasMessageContaining("workers");
     assertThatThrownBy(() -> HelmChart.render(Values.of("sync.resync", "ten minutes")))
         .hasMessageContaining("resync");
-  }
-
-  private static List<String> rules(List<PolicyRule> rules) {
-    return rules.stream()
-        .flatMap(
-            rule ->
-                rule.getResources().stream()
-                    .map(
-                        resource ->
-                            String.join(",", rule.getApiGroups())
-                                + "/"
-                                + resource
-                                + (rule.getResourceNames() == null
-                                        || rule.getResourceNames().isEmpty()
-                                    ? ""
-                                    : rule.getResourceNames().toString().replace(" ", ""))
-                                + ": "
-                                + String.join(",", rule.getVerbs())))
-        .toList();
   }
 
   private static Map<String, String> env(Rendering r) {
