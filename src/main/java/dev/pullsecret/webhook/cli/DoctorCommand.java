@@ -60,6 +60,12 @@ public final class DoctorCommand extends CliCommand {
   @Option(names = "--skip-namespace", paramLabel = "NS")
   List<String> skipped = new ArrayList<>();
 
+  @Option(names = "--service-account", paramLabel = "NAME")
+  String serviceAccount = "pullsecret-webhook";
+
+  @Option(names = "--skip-access")
+  boolean skipAccess;
+
   @Option(names = "--opt-out-label", paramLabel = "KEY=VALUE")
   String optOutLabel = "pullsecret.dev/inject=disabled";
 
@@ -83,7 +89,8 @@ public final class DoctorCommand extends CliCommand {
               skipRegistration ? null : registration,
               certificate == null ? null : read(certificate),
               tlsSecret,
-              new NamespaceScope(skip, NamespaceScope.OptOutLabel.parse(optOutLabel)));
+              new NamespaceScope(skip, NamespaceScope.OptOutLabel.parse(optOutLabel)),
+              skipAccess ? null : serviceAccount);
       DoctorReport report = doctor.examine(client, rules);
       report.print(out);
       out.flush();

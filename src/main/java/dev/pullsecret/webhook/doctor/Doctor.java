@@ -24,13 +24,16 @@ import java.util.List;
  * @param certificatePem the serving certificate (PEM); null to read it from {@code tlsSecret}
  * @param tlsSecret the kubernetes.io/tls Secret in {@code namespace} to read tls.crt from
  * @param scope where the webhook never acts (skipped names, the opt-out label)
+ * @param serviceAccount the webhook's ServiceAccount in {@code namespace}, whose RBAC is checked
+ *     against the delivered pull secrets; null to skip that check
  */
 public record Doctor(
     String namespace,
     String registration,
     byte[] certificatePem,
     String tlsSecret,
-    NamespaceScope scope) {
+    NamespaceScope scope,
+    String serviceAccount) {
 
   /** Rules from the ConfigMap that the webhook watches, validated as the webhook does. */
   public static Rules rulesFromConfigMap(
@@ -49,8 +52,12 @@ public record Doctor(
    */
   public DoctorReport examine(KubernetesClient client, Rules rules) {
     var namespaces = new ClusterCheck(client, namespace, scope).check(rules);
+    var access =
+        serviceAccount == null
+            ? new DoctorReport.Access(null, List.of())
+            : access(new AccessCheck(client, namespace, serviceAccount), rules);
     if (registration == null) {
-      return new DoctorReport(namespaces, List.of());
+      return new DoctorReport(namespaces, access, List.of());
     }
     var config =
         client
@@ -62,10 +69,15 @@ public record Doctor(
     if (config == null) {
       return new DoctorReport(
           namespaces,
+          access,
           List.of(new CaBundleCheck.Result(registration, false, "registration not found")));
     }
     return new DoctorReport(
-        namespaces, CaBundleCheck.check(config, servingChain(client), new Date()));
+        namespaces, access, CaBundleCheck.check(config, servingChain(client), new Date()));
+  }
+
+  private DoctorReport.Access access(AccessCheck check, Rules rules) {
+    return new DoctorReport.Access(check.user(), check.check(rules, namespace));
   }
 
   private List<X509Certificate> servingChain(KubernetesClient client) {

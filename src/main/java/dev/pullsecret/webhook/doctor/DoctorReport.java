@@ -5,11 +5,19 @@ import dev.pullsecret.webhook.doctor.ClusterCheck.SecretFinding;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** Prints what the doctor found, one line per namespace and secret, and a verdict. */
-public record DoctorReport(List<NamespaceFinding> namespaces, List<CaBundleCheck.Result> caBundle) {
+/**
+ * Prints what the doctor found, one line per namespace and secret, the webhook's access per
+ * delivered pull secret, and a verdict.
+ */
+public record DoctorReport(
+    List<NamespaceFinding> namespaces, Access access, List<CaBundleCheck.Result> caBundle) {
+
+  /** The RBAC of {@code user} (null when not checked) against each delivered pull secret. */
+  public record Access(String user, List<AccessCheck.Result> results) {}
 
   public boolean isOk() {
     return namespaces.stream().allMatch(NamespaceFinding::isOk)
+        && access.results().stream().allMatch(AccessCheck.Result::ok)
         && caBundle.stream().allMatch(CaBundleCheck.Result::ok);
   }
 
@@ -27,6 +35,19 @@ public record DoctorReport(List<NamespaceFinding> namespaces, List<CaBundleCheck
             secret.secret(),
             secret.status().label(),
             secret.detail());
+      }
+    }
+    for (AccessCheck.Result result : access.results()) {
+      if (result.ok()) {
+        out.printf("access of %s to %s: ok%n", access.user(), result.pullSecret());
+      } else if (result.detail() != null) {
+        out.printf("access of %s: not checked, %s%n", access.user(), result.detail());
+      } else {
+        out.printf(
+            "access of %s to %s: FAIL, lacks %s; no copy of it is made. Fix: install the chart"
+                + " with it in `rules`, list it in sync.rbac.extraPullSecrets, or set"
+                + " sync.rbac.scope=cluster%n",
+            access.user(), result.pullSecret(), String.join(", ", result.lacking()));
       }
     }
     for (CaBundleCheck.Result result : caBundle) {

@@ -145,7 +145,11 @@ class DoctorTest {
     System.setProperty("kubernetes.auth.tryServiceAccount", "false");
     try {
       String[] args = {
-        "doctor", "--skip-registration", "--rules", "src/test/resources/delivery/doctor-rules.yaml"
+        "doctor",
+        "--skip-registration",
+        "--skip-access",
+        "--rules",
+        "src/test/resources/delivery/doctor-rules.yaml"
       };
       assertThat(Cli.run(args)).isEqualTo(1);
 
@@ -179,7 +183,8 @@ class DoctorTest {
         null,
         new NamespaceScope(
             Set.of("kube-system", OWN),
-            NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled")));
+            NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled")),
+        null); // the mock API server has no authorizer: access is checked in ChartRbacIT
   }
 
   private static SecretStatus status(DoctorReport report, String namespace, String secret) {

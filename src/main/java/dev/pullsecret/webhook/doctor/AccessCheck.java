@@ -1,0 +1,108 @@
+package dev.pullsecret.webhook.doctor;
+
+import dev.pullsecret.webhook.rules.PullSecret;
+import dev.pullsecret.webhook.rules.Rules;
+import dev.pullsecret.webhook.rules.SecretSource;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Whether the webhook's ServiceAccount may do what delivery needs for each delivered pull secret:
+ * create, watch and update its copies (by name, in any namespace) and read its source. Asked of the
+ * API server's own authorizer, one SubjectAccessReview per verb, so it answers for RBAC as it is,
+ * whatever rendered it. Read-only.
+ */
+public final class AccessCheck {
+
+  /** One delivered pull secret, and what its RBAC lacks (empty when nothing). */
+  public record Result(String pullSecret, List<String> lacking, String detail) {
+    public boolean ok() {
+      return lacking.isEmpty() && detail == null;
+    }
+  }
+
+  static final List<String> COPY_VERBS = List.of("list", "watch", "get", "update", "delete");
+  static final List<String> SOURCE_VERBS = List.of("list", "watch", "get");
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String user;
+
+  /**
+   * @param serviceAccount the webhook's ServiceAccount in {@code namespace} (the chart's: the
+   *     release's full name)
+   */
+  public AccessCheck(KubernetesClient client, String namespace, String serviceAccount) {
+    this.client = client;
+    this.namespace = namespace;
+    this.user = "system:serviceaccount:" + namespace + ":" + serviceAccount;
+  }
+
+  /** The account checked, as RBAC names it. */
+  public String user() {
+    return user;
+  }
+
+  public List<Result> check(Rules rules, String ownNamespace) {
+    List<Result> results = new ArrayList<>();
+    for (PullSecret secret : rules.pullSecrets()) {
+      if (!secret.isDelivered()) {
+        continue;
+      }
+      SecretSource source = secret.source().in(ownNamespace);
+      try {
+        List<String> lacking = new ArrayList<>();
+        if (!allowed("create", "", null)) {
+          lacking.add("create secrets");
+        }
+        for (String verb : COPY_VERBS) {
+          if (!allowed(verb, "", secret.name())) {
+            lacking.add(verb + " secrets named " + secret.name());
+          }
+        }
+        for (String verb : SOURCE_VERBS) {
+          if (!allowed(verb, source.namespace(), source.name())) {
+            lacking.add(verb + " its source " + source);
+          }
+        }
+        results.add(new Result(secret.name(), lacking, null));
+      } catch (KubernetesClientException e) {
+        results.add(
+            new Result(
+                secret.name(),
+                List.of(),
+                "cannot ask the API server (HTTP "
+                    + e.getCode()
+                    + "): checking another account's access needs create on"
+                    + " subjectaccessreviews.authorization.k8s.io"));
+        break;
+      }
+    }
+    return results;
+  }
+
+  private boolean allowed(String verb, String namespace, String name) {
+    SubjectAccessReview review =
+        new SubjectAccessReviewBuilder()
+            .withNewSpec()
+            .withUser(user)
+            .addToGroups(
+                "system:serviceaccounts",
+                "system:serviceaccounts:" + this.namespace,
+                "system:authenticated")
+            .withNewResourceAttributes()
+            .withVerb(verb)
+            .withResource("secrets")
+            .withNamespace(namespace)
+            .withName(name)
+            .endResourceAttributes()
+            .endSpec()
+            .build();
+    SubjectAccessReview answer = client.resource(review).create();
+    return answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
+  }
+}
