@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.credentials;
 
+import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.text.Text;
 import java.io.ByteArrayOutputStream;
@@ -23,9 +24,6 @@ import java.nio.charset.StandardCharsets;
  * @param path the path prefix, {@code /team}; empty when the key has none
  */
 record RegistryKey(String written, String indexKey, HostPort hostPort, String path) {
-
-  /** The index key of Docker Hub's classic key, the kubelet's fallback for Docker Hub images. */
-  static final String DOCKER_HUB_FALLBACK = "index.docker.io";
 
   /**
    * @throws IllegalArgumentException with a reason fit for a problem message
@@ -80,7 +78,7 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
   }
 
   boolean isDockerHubFallback() {
-    return indexKey.equals(DOCKER_HUB_FALLBACK);
+    return indexKey.equals(DockerHub.INDEX);
   }
 
   /**
@@ -88,8 +86,8 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
    * quirk kept for fidelity) any single-label host without port, such as {@code localhost}.
    */
   static boolean isDefaultRegistryMatch(String domain) {
-    return domain.equals("docker.io")
-        || domain.equals(DOCKER_HUB_FALLBACK)
+    return domain.equals(DockerHub.DOMAIN)
+        || domain.equals(DockerHub.INDEX)
         || (domain.indexOf('.') < 0 && domain.indexOf(':') < 0);
   }
 
