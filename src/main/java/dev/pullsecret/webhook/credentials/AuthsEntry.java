@@ -67,7 +67,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     }
     JsonNode token = value.isNull() ? null : field(value, "identitytoken");
     checkCredentials(shown, username, password, token != null && !token.isNull(), problems);
-    return new AuthsEntry(RegistryCredential.of(key, username, password), parseKey(key, problems));
+    return new AuthsEntry(new RegistryCredential(key, username, password), parseKey(key, problems));
   }
 
   private static void checkCredentials(

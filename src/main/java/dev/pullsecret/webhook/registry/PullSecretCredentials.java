@@ -27,12 +27,12 @@ public final class PullSecretCredentials implements RegistryCredentials {
   }
 
   @Override
-  public Optional<Credential> forImage(ImageReference image, List<String> pullSecrets) {
+  public Optional<RegistryCredential> forImage(ImageReference image, List<String> pullSecrets) {
     for (String secret : pullSecrets) {
       Optional<RegistryCredential> found =
           contents.apply(secret).flatMap(config -> config.credentialFor(image));
       if (found.isPresent() && !found.get().isEmpty()) {
-        return Optional.of(new Credential(found.get().username(), found.get().password()));
+        return found;
       }
     }
     return Optional.empty();

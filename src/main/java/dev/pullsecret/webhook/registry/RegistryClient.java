@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.registry;
 
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
@@ -95,7 +96,8 @@ public final class RegistryClient {
   }
 
   /** The digest the registry serves for the image's tag ({@code latest} when it has none). */
-  String resolve(ImageReference image, Optional<Credential> credential) throws RegistryException {
+  String resolve(ImageReference image, Optional<RegistryCredential> credential)
+      throws RegistryException {
     ManifestUrl url = ManifestUrl.of(image);
     HttpResponse<InputStream> response = authorized(url, "HEAD", credential);
     close(response); // a HEAD has no body; closing hands the connection back for reuse
@@ -109,7 +111,8 @@ public final class RegistryClient {
 
   /** A request, answering a 401 challenge once; the status is checked here. */
   private HttpResponse<InputStream> authorized(
-      ManifestUrl url, String method, Optional<Credential> credential) throws RegistryException {
+      ManifestUrl url, String method, Optional<RegistryCredential> credential)
+      throws RegistryException {
     Optional<String> header = authorizations.remembered(url, credential);
     HttpResponse<InputStream> response = send(url, method, header);
     if (response.statusCode() == 401) {
@@ -166,7 +169,7 @@ public final class RegistryClient {
   }
 
   /** For registries that omit the header: the sha256 of the manifest bytes, as the spec defines. */
-  private String computed(ManifestUrl url, Optional<Credential> credential)
+  private String computed(ManifestUrl url, Optional<RegistryCredential> credential)
       throws RegistryException {
     HttpResponse<InputStream> response = authorized(url, "GET", credential);
     checkType(response, url);

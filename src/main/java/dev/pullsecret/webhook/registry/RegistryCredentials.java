@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.registry;
 
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import java.util.List;
 import java.util.Optional;
@@ -20,5 +21,5 @@ public interface RegistryCredentials {
    * The credential for pulling {@code image}, taken from the named pull secrets (those the rule
    * gives the pod, in order), or empty for an anonymous lookup.
    */
-  Optional<Credential> forImage(ImageReference image, List<String> pullSecrets);
+  Optional<RegistryCredential> forImage(ImageReference image, List<String> pullSecrets);
 }

@@ -10,6 +10,7 @@ import dev.pullsecret.webhook.admission.Reason;
 import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.patch.JsonPatchWriter;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
@@ -48,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RegistryAdmissionTest {
 
-  private static final Credential USER = new Credential("puller", "admission-pass");
+  private static final RegistryCredential USER =
+      new RegistryCredential("registry.test", "puller", "admission-pass");
   private static final Duration BUDGET = Duration.ofMillis(400);
 
   @TempDir static Path dir;
