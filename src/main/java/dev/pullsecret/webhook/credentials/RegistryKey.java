@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.credentials;
 
+import dev.pullsecret.webhook.glob.Glob;
 import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.text.Text;
@@ -15,8 +16,8 @@ import java.nio.charset.StandardCharsets;
  * https://ghcr.io/v2/} is {@code ghcr.io}, and {@code registry.corp:5000/team} keeps its path.
  *
  * <p>Keys that Go's URL parser refuses are ignored by the kubelet; keys that it accepts but that no
- * image can ever match (a host with characters no image domain has) are refused here too, so that
- * both are reported rather than silently useless.
+ * image can ever be pulled with (a host with characters no image domain has, or a label longer than
+ * DNS allows) are refused here too, so that both are reported rather than silently useless.
  *
  * @param written the key as written in the secret
  * @param indexKey the kubelet's index key, e.g. {@code index.docker.io}, {@code gcr.io/project}
@@ -159,6 +160,11 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
                 || c == '*';
         if (!valid) {
           return "has a character that no registry host has";
+        }
+      }
+      for (String label : hostPart.split("\\.")) {
+        if (label.length() > Glob.MAX_TOKENS) {
+          return "has a host label longer than " + Glob.MAX_TOKENS + " characters";
         }
       }
     }
