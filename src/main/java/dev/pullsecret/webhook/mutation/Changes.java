@@ -26,9 +26,4 @@ public final class Changes {
     List<T> ofType = changes.stream().filter(type::isInstance).map(type::cast).toList();
     return Text.joined(ofType, text, separator, maxItems);
   }
-
-  /** How many of {@code changes} are of {@code type}. */
-  public static long count(List<Change> changes, Class<? extends Change> type) {
-    return changes.stream().filter(type::isInstance).count();
-  }
 }

@@ -17,11 +17,6 @@ public record PatchOperation(String op, String path, Object value) {
     return new PatchOperation("add", path.toString(), value);
   }
 
-  /** {@code replace}: the member must exist, which is what we want when changing a known field. */
-  public static PatchOperation replace(JsonPointer path, Object value) {
-    return new PatchOperation("replace", path.toString(), value);
-  }
-
   /**
    * A pointer from unescaped segments; '/' and '~' in segments are escaped as RFC 6901 says. Built
    * as one string and parsed once: appending segment by segment copies the path each time, which a

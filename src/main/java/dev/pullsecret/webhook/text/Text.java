@@ -68,11 +68,6 @@ public final class Text {
     return joined.toString();
   }
 
-  /** Whether {@code s} holds a character that {@link #quote} and {@link #line} escape. */
-  public static boolean hasControlCharacter(String s) {
-    return s.chars().anyMatch(Text::isControl);
-  }
-
   private static void escape(char c, StringBuilder out) {
     switch (c) {
       case '\n' -> out.append("\\n");
