@@ -12,7 +12,7 @@ import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.mutation.Explanation;
-import dev.pullsecret.webhook.patch.JsonPatchWriter;
+import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
@@ -322,7 +322,7 @@ class RegistryAdmissionTest {
 
   private static Pod apply(Pod pod, AdmissionDecision decision) {
     var json = Reviews.JSON;
-    var patch = json.readTree(JsonPatchWriter.toJson(decision.patch()));
+    var patch = json.readTree(PatchOperation.toJson(decision.patch()));
     return json.treeToValue(
         io.fabric8.zjsonpatch.JsonPatch.apply(patch, json.valueToTree(pod)), Pod.class);
   }
