@@ -120,7 +120,8 @@ final class Authorizations {
     var request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
     credential.ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
     long start = nanoTime.getAsLong();
-    HttpResponse<InputStream> response = send(request.build());
+    HttpResponse<InputStream> response =
+        ConnectionFailure.send("token service", http.get(), request.build());
     try (InputStream body = response.body()) {
       if (response.statusCode() == 401 || response.statusCode() == 403) {
         throw new RegistryException(
@@ -156,18 +157,6 @@ final class Authorizations {
       return new Remembered("Bearer " + token, expiresAt);
     } catch (JacksonException e) {
       throw new RegistryException(Failure.ERROR, "token response is not JSON");
-    }
-  }
-
-  private HttpResponse<InputStream> send(HttpRequest request) throws RegistryException {
-    HttpClient client = http.get();
-    try {
-      return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw ConnectionFailure.of("token service", client, request, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryException(Failure.TIMEOUT, "interrupted", e);
     }
   }
 

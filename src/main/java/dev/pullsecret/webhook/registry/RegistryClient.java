@@ -156,16 +156,7 @@ public final class RegistryClient {
             .header("Accept", ACCEPT)
             .method(method, HttpRequest.BodyPublishers.noBody());
     auth.ifPresent(value -> request.header("Authorization", value));
-    HttpClient client = http();
-    HttpRequest built = request.build();
-    try {
-      return client.send(built, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw ConnectionFailure.of("registry", client, built, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryException(Failure.TIMEOUT, "interrupted", e);
-    }
+    return ConnectionFailure.send("registry", http(), request.build());
   }
 
   /** For registries that omit the header: the sha256 of the manifest bytes, as the spec defines. */
