@@ -87,7 +87,7 @@ class RegistryAdmissionTest {
                 List.of())
             .config();
     RegistryCredentials credentials =
-        new PullSecretCredentials(
+        RegistryCredentials.fromPullSecrets(
             name -> name.equals("corp-creds") ? Optional.of(corpCreds) : Optional.empty());
     String rules =
         """
