@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -199,16 +198,15 @@ public final class AdmissionHandler {
 
   /** A few images and why, for the audit log and a refusal: bounded like every annotation. */
   private static String unresolved(ResolvedDigests resolved) {
-    var text = new StringJoiner("; ");
-    resolved.failures().entrySet().stream()
-        .sorted(Map.Entry.comparingByKey(Comparator.comparing(ImageReference::toString)))
-        .limit(MAX_UNRESOLVED_SHOWN)
-        .forEach(e -> text.add(Text.quote(e.getKey().toString()) + " (" + e.getValue() + ")"));
-    int more = resolved.failures().size() - MAX_UNRESOLVED_SHOWN;
-    if (more > 0) {
-      text.add("…+" + more + " more");
-    }
-    return text.toString();
+    var failures =
+        resolved.failures().entrySet().stream()
+            .sorted(Map.Entry.comparingByKey(Comparator.comparing(ImageReference::toString)))
+            .toList();
+    return Text.joined(
+        failures,
+        e -> Text.quote(e.getKey().toString()) + " (" + e.getValue() + ")",
+        "; ",
+        MAX_UNRESOLVED_SHOWN);
   }
 
   private static final int MAX_UNRESOLVED_SHOWN = 5;

@@ -1,7 +1,7 @@
 package dev.pullsecret.webhook.admission;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import dev.pullsecret.webhook.patch.JsonPatchWriter;
+import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.text.Text;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -172,7 +172,7 @@ public final class AdmissionReviewCodec {
         json.writeStringProperty("patchType", "JSONPatch");
         json.writeName("patch");
         // Standard base64 with padding and no line breaks, as the API server decodes it.
-        byte[] patch = JsonPatchWriter.toJson(decision.patch());
+        byte[] patch = PatchOperation.toJson(decision.patch());
         json.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, patch, 0, patch.length);
       }
       json.writeEndObject();

@@ -1,8 +1,8 @@
 package dev.pullsecret.webhook.admission;
 
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.ResolvedDigests;
-import dev.pullsecret.webhook.registry.Credential;
 import dev.pullsecret.webhook.registry.DigestResolver;
 import dev.pullsecret.webhook.registry.Lookup;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
@@ -41,7 +41,7 @@ public final class RegistryDigestLookup implements DigestLookup {
 
   @Override
   public ResolvedDigests resolve(Set<ImageReference> images, NamespaceRule rule) {
-    Map<ImageReference, Optional<Credential>> requests = new LinkedHashMap<>();
+    Map<ImageReference, Optional<RegistryCredential>> requests = new LinkedHashMap<>();
     for (ImageReference image : images) {
       requests.put(image, credentials.forImage(image, secretsFor(image, rule)));
     }

@@ -5,7 +5,7 @@ import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
-import dev.pullsecret.webhook.patch.JsonPatchWriter;
+import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
@@ -202,7 +202,7 @@ public final class PreviewCommand extends CliCommand {
       out.println("  " + decision.refusal());
     }
     if (decision.isPatched()) {
-      JsonNode patch = Json.MAPPER.readTree(JsonPatchWriter.toJson(decision.patch()));
+      JsonNode patch = Json.MAPPER.readTree(PatchOperation.toJson(decision.patch()));
       JsonNode after = JsonPatch.apply(patch, entry.pod());
       out.println("changes:");
       PatchDiff.lines(decision.patch(), entry.pod(), after).forEach(out::println);

@@ -6,7 +6,6 @@ import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.files.BoundedFiles;
 import dev.pullsecret.webhook.mutation.ResolvedDigests;
-import dev.pullsecret.webhook.registry.Credential;
 import dev.pullsecret.webhook.registry.DigestResolver;
 import dev.pullsecret.webhook.registry.LookupObserver;
 import dev.pullsecret.webhook.registry.RegistryClient;
@@ -73,11 +72,7 @@ final class PreviewDigests implements AutoCloseable {
                 Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, content),
                 java.util.List.of())
             .config();
-    return (image, secrets) ->
-        config
-            .credentialFor(image)
-            .filter(c -> !c.isEmpty())
-            .map(c -> new Credential(c.username(), c.password()));
+    return (image, secrets) -> config.credentialFor(image).filter(c -> !c.isEmpty());
   }
 
   DigestLookup lookup() {

@@ -1,12 +1,12 @@
 package dev.pullsecret.webhook.credentials;
 
+import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.text.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,9 +18,6 @@ import tools.jackson.databind.JsonNode;
  * @param key the parsed key, or {@code null} when the kubelet ignores it
  */
 record AuthsEntry(RegistryCredential credential, RegistryKey key) {
-
-  private static final Set<String> DOCKER_HUB_ALIASES =
-      Set.of("index.docker.io", "registry-1.docker.io");
 
   /** Reads the entry; {@code null} when the kubelet would refuse the whole secret because of it. */
   static AuthsEntry read(String key, JsonNode value, List<Problem> problems) {
@@ -70,7 +67,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     }
     JsonNode token = value.isNull() ? null : field(value, "identitytoken");
     checkCredentials(shown, username, password, token != null && !token.isNull(), problems);
-    return new AuthsEntry(RegistryCredential.of(key, username, password), parseKey(key, problems));
+    return new AuthsEntry(new RegistryCredential(key, username, password), parseKey(key, problems));
   }
 
   private static void checkCredentials(
@@ -121,20 +118,19 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     // Docker Hub images are looked up as docker.io/<path> (exactly: Go compares case-sensitively),
     // then under index.docker.io; any other spelling of Docker Hub is dead weight
     String host = String.join(".", parsed.hostPort().labels());
-    String lowerHost = host.toLowerCase(Locale.ROOT);
-    boolean hubHost = lowerHost.equals("docker.io") || DOCKER_HUB_ALIASES.contains(lowerHost);
-    boolean used = parsed.isDockerHubFallback() || host.equals("docker.io");
-    if (hubHost && parsed.hostPort().port().isEmpty() && !used) {
+    boolean used = parsed.isDockerHubFallback() || host.equals(DockerHub.DOMAIN);
+    if (DockerHub.isHost(host) && parsed.hostPort().port().isEmpty() && !used) {
       problems.add(
           Problem.of(
               ProblemCode.DOCKER_HUB_KEY_NOT_USED,
               "auths key "
                   + parsed.display()
                   + " is never used for Docker Hub images: the"
-                  + " kubelet looks them up as docker.io/..., falling back only to"
-                  + " https://index.docker.io/v1/; write "
-                  + Text.quote("docker.io" + parsed.path())
-                  + (parsed.path().isEmpty() ? " or \"https://index.docker.io/v1/\"" : "")
+                  + " kubelet looks them up as docker.io/..., falling back only to "
+                  + DockerHub.CONFIG_KEY
+                  + "; write "
+                  + Text.quote(DockerHub.DOMAIN + parsed.path())
+                  + (parsed.path().isEmpty() ? " or " + Text.quote(DockerHub.CONFIG_KEY) : "")
                   + " instead"));
     }
     return parsed;

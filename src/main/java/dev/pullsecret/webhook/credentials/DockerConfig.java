@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.credentials;
 
+import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import java.util.ArrayList;
@@ -7,7 +8,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -33,9 +33,6 @@ public final class DockerConfig {
 
   /** A config without entries. */
   public static final DockerConfig EMPTY = new DockerConfig(List.of(), List.of());
-
-  private static final Set<String> DOCKER_HUB_HOSTS =
-      Set.of("docker.io", "index.docker.io", "registry-1.docker.io");
 
   private final List<RegistryCredential> credentials;
 
@@ -71,7 +68,7 @@ public final class DockerConfig {
     }
     if (found.isEmpty() && RegistryKey.isDefaultRegistryMatch(image.domain())) {
       index
-          .getOrDefault(RegistryKey.DOCKER_HUB_FALLBACK, List.of())
+          .getOrDefault(DockerHub.INDEX, List.of())
           .forEach(entry -> found.add(entry.credential()));
     }
     return found;
@@ -91,17 +88,16 @@ public final class DockerConfig {
    * <p>For a pattern with a glob host, a key must cover every host the glob matches: {@code
    * *.pkg.dev} is covered by {@code *.pkg.dev} or {@code *.*.dev}, not by {@code
    * europe-docker.pkg.dev}, because a pod on {@code us-docker.pkg.dev} would then pull without
-   * credentials. Docker Hub patterns ({@code docker.io}, {@code index.docker.io}, {@code
-   * registry-1.docker.io}) stand for images as normalised on {@code docker.io}; the rare image
-   * written with {@code registry-1.docker.io} is not considered. Pattern hosts are lower case, and
-   * so are taken to be the images' hosts.
+   * credentials. Docker Hub patterns (any of the {@link DockerHub} hosts) stand for images as
+   * normalised on {@code docker.io}; the rare image written with {@code registry-1.docker.io} is
+   * not considered. Pattern hosts are lower case, and so are taken to be the images' hosts.
    */
   public boolean covers(RegistryPattern pattern) {
     String text = pattern.toString();
     int slash = text.indexOf('/');
     String authority = (slash < 0 ? text : text.substring(0, slash)).toLowerCase(Locale.ROOT);
-    if (DOCKER_HUB_HOSTS.contains(authority)) {
-      authority = "docker.io";
+    if (DockerHub.isHost(authority)) {
+      authority = DockerHub.DOMAIN;
     }
     String path = slash < 0 ? "" : text.substring(slash);
     HostPort target = HostPort.split(authority);
@@ -110,8 +106,7 @@ public final class DockerConfig {
         return true;
       }
     }
-    return index.containsKey(RegistryKey.DOCKER_HUB_FALLBACK)
-        && RegistryKey.isDefaultRegistryMatch(authority);
+    return index.containsKey(DockerHub.INDEX) && RegistryKey.isDefaultRegistryMatch(authority);
   }
 
   /** Whether no entry has a key that the kubelet can use. */

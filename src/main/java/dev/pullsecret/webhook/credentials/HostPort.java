@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.credentials;
 
+import dev.pullsecret.webhook.glob.Glob;
 import java.util.List;
 
 /**
@@ -43,10 +44,22 @@ record HostPort(List<String> labels, String port) {
       return false;
     }
     for (int i = 0; i < labels.size(); i++) {
-      if (!LabelGlob.covers(labels.get(i), target.labels.get(i))) {
+      if (!labelCovers(labels.get(i), target.labels.get(i))) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Go's {@code filepath.Match} of one label, for the only wildcard that can reach a host in an
+   * auths key: {@code *}, any run of characters, case-sensitive like Go ({@code ?} starts a URL
+   * query and {@code \} is refused in a host). A {@code *} in the target, a registry pattern's, is
+   * taken by no literal of the glob, only by its {@code *}: {@code *} covers {@code *}, {@code eu*}
+   * does not. Compiled when needed, not kept: a secret may hold a thousand keys of many labels, and
+   * a compiled glob takes a kilobyte.
+   */
+  private static boolean labelCovers(String label, String target) {
+    return label.indexOf('*') < 0 ? label.equals(target) : Glob.compile(label).matches(target);
   }
 }

@@ -173,8 +173,7 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
   }
 
   private static Problem notCovered(RegistryPattern registry, DockerConfig config, String dataKey) {
-    List<String> keys =
-        config.credentials().stream().map(c -> RegistryKey.display(c.key())).limit(10).toList();
+    String keys = Text.joined(config.credentials(), c -> RegistryKey.display(c.key()), ", ", 10);
     return Problem.of(
         ProblemCode.REGISTRY_NOT_COVERED,
         "no auths key of "
@@ -182,15 +181,14 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
             + " covers registry "
             + Text.quote(registry.toString())
             + " that the pull secret is bound to (keys: "
-            + String.join(", ", keys)
-            + (config.credentials().size() > keys.size() ? ", ..." : "")
+            + keys
             + "); the kubelet would pull its images without credentials. Add an auths entry for"
             + " the registry: same host (a * matches one label), same port, a path that is a"
             + " prefix");
   }
 
   private static String keys(Map<String, ?> values) {
-    List<String> keys = new TreeSet<>(values.keySet()).stream().limit(10).map(Text::quote).toList();
-    return keys.isEmpty() ? "none" : String.join(", ", keys);
+    List<String> keys = List.copyOf(new TreeSet<>(values.keySet()));
+    return keys.isEmpty() ? "none" : Text.joined(keys, Text::quote, ", ", 10);
   }
 }

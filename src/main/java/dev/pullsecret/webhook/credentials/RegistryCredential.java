@@ -2,13 +2,15 @@ package dev.pullsecret.webhook.credentials;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Objects;
 
 /**
  * The credentials of one auths entry, as the kubelet hands them to the container runtime: the
  * username and password, taken from {@code auth} when it is present (as Docker and the kubelet do),
  * else from {@code username} and {@code password}. For GCR and Artifact Registry, the username
  * {@code _json_key} goes with a service-account key as password; registries accept that as basic
- * auth.
+ * auth. Digest lookups at registries authenticate with it too ({@code
+ * registry.RegistryCredentials}).
  *
  * <p>{@link #toString()} shows only the auths key: a credential must never reach a log.
  *
@@ -18,9 +20,10 @@ import java.util.Base64;
  */
 public record RegistryCredential(String key, String username, String password) {
 
-  static RegistryCredential of(String key, String username, String password) {
-    return new RegistryCredential(
-        key, username == null ? "" : username, password == null ? "" : password);
+  public RegistryCredential {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(username, "username");
+    Objects.requireNonNull(password, "password");
   }
 
   /** The value of an HTTP {@code Authorization} header: {@code Basic base64(username:password)}. */

@@ -1,5 +1,7 @@
 package dev.pullsecret.webhook.credentials;
 
+import dev.pullsecret.webhook.glob.Glob;
+import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.text.Text;
 import java.io.ByteArrayOutputStream;
@@ -14,8 +16,8 @@ import java.nio.charset.StandardCharsets;
  * https://ghcr.io/v2/} is {@code ghcr.io}, and {@code registry.corp:5000/team} keeps its path.
  *
  * <p>Keys that Go's URL parser refuses are ignored by the kubelet; keys that it accepts but that no
- * image can ever match (a host with characters no image domain has) are refused here too, so that
- * both are reported rather than silently useless.
+ * image can ever be pulled with (a host with characters no image domain has, or a label longer than
+ * DNS allows) are refused here too, so that both are reported rather than silently useless.
  *
  * @param written the key as written in the secret
  * @param indexKey the kubelet's index key, e.g. {@code index.docker.io}, {@code gcr.io/project}
@@ -23,9 +25,6 @@ import java.nio.charset.StandardCharsets;
  * @param path the path prefix, {@code /team}; empty when the key has none
  */
 record RegistryKey(String written, String indexKey, HostPort hostPort, String path) {
-
-  /** The index key of Docker Hub's classic key, the kubelet's fallback for Docker Hub images. */
-  static final String DOCKER_HUB_FALLBACK = "index.docker.io";
 
   /**
    * @throws IllegalArgumentException with a reason fit for a problem message
@@ -80,7 +79,7 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
   }
 
   boolean isDockerHubFallback() {
-    return indexKey.equals(DOCKER_HUB_FALLBACK);
+    return indexKey.equals(DockerHub.INDEX);
   }
 
   /**
@@ -88,8 +87,8 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
    * quirk kept for fidelity) any single-label host without port, such as {@code localhost}.
    */
   static boolean isDefaultRegistryMatch(String domain) {
-    return domain.equals("docker.io")
-        || domain.equals(DOCKER_HUB_FALLBACK)
+    return domain.equals(DockerHub.DOMAIN)
+        || domain.equals(DockerHub.INDEX)
         || (domain.indexOf('.') < 0 && domain.indexOf(':') < 0);
   }
 
@@ -161,6 +160,11 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
                 || c == '*';
         if (!valid) {
           return "has a character that no registry host has";
+        }
+      }
+      for (String label : hostPart.split("\\.")) {
+        if (label.length() > Glob.MAX_TOKENS) {
+          return "has a host label longer than " + Glob.MAX_TOKENS + " characters";
         }
       }
     }

@@ -2,7 +2,6 @@ package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
-import dev.pullsecret.webhook.registry.PullSecretCredentials;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.Rules;
@@ -44,7 +43,7 @@ final class SourceCredentials {
   }
 
   RegistryCredentials credentials() {
-    return new PullSecretCredentials(this::content);
+    return RegistryCredentials.fromPullSecrets(this::content);
   }
 
   Optional<DockerConfig> content(String name) {

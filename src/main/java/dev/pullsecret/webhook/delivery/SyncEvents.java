@@ -24,7 +24,6 @@ class SyncEvents {
   enum Reason {
     CopyCreated,
     CopyUpdated,
-    CopyDeleted,
     CopyConflict,
     CopyForbidden,
     SourceInvalid,

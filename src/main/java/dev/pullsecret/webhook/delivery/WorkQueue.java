@@ -76,10 +76,6 @@ final class WorkQueue<K> implements AutoCloseable {
     }
   }
 
-  synchronized int failures(K key) {
-    return failures.getOrDefault(key, 0);
-  }
-
   synchronized int size() {
     return waiting.size();
   }

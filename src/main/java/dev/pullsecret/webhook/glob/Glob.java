@@ -1,8 +1,9 @@
 package dev.pullsecret.webhook.glob;
 
 /**
- * The one glob matcher of the webhook, for namespace patterns and registry host labels: {@code *}
- * matches any run of characters (none included), {@code ?} exactly one, anything else itself.
+ * The one glob matcher of the webhook, for namespace patterns and the host labels of registry
+ * patterns and auths keys: {@code *} matches any run of characters (none included), {@code ?}
+ * exactly one, anything else itself.
  *
  * <p>Matched in linear time, without backtracking: the pattern is a small nondeterministic
  * automaton (state {@code i}: the first {@code i} tokens matched) whose set of live states fits in
@@ -11,7 +12,7 @@ package dev.pullsecret.webhook.glob;
  * characters, whatever the pattern ({@code *a*a*a*...*b} included), and allocates nothing. A
  * backtracking matcher (java.util.regex, or a loop that retries from the last star) costs up to
  * O(n·m) or, for regex, exponential time on such patterns. That is why the pattern is bounded at
- * {@link #MAX_TOKENS} tokens once runs of stars are merged: both callers accept 63 characters at
+ * {@link #MAX_TOKENS} tokens once runs of stars are merged: every caller accepts 63 characters at
  * most (a DNS label).
  */
 public final class Glob {

@@ -75,8 +75,4 @@ class InFlightBudget {
   long total() {
     return total;
   }
-
-  long free() {
-    return bytes.availablePermits();
-  }
 }

@@ -27,9 +27,6 @@ import java.util.OptionalInt;
  */
 public record ImageReference(String domain, String path, String tag, String digest) {
 
-  private static final String DOCKER_HUB = "docker.io";
-  private static final String LEGACY_DOCKER_HUB = "index.docker.io";
-  private static final String OFFICIAL_NAMESPACE = "library/";
   private static final String LATEST = "latest";
 
   /**
@@ -39,11 +36,14 @@ public record ImageReference(String domain, String path, String tag, String dige
    *     back as part of the path (e.g. {@code registry} without a dot or a port)
    */
   public ImageReference {
-    if (LEGACY_DOCKER_HUB.equals(domain)) {
-      domain = DOCKER_HUB;
+    if (DockerHub.INDEX.equals(domain)) {
+      domain = DockerHub.DOMAIN;
     }
-    if (DOCKER_HUB.equals(domain) && path != null && !path.isEmpty() && path.indexOf('/') < 0) {
-      path = OFFICIAL_NAMESPACE + path;
+    if (DockerHub.DOMAIN.equals(domain)
+        && path != null
+        && !path.isEmpty()
+        && path.indexOf('/') < 0) {
+      path = DockerHub.OFFICIAL_NAMESPACE + path;
     }
     String problem = ReferenceGrammar.domainProblem(domain);
     if (problem == null) {
@@ -94,7 +94,7 @@ public record ImageReference(String domain, String path, String tag, String dige
       tag = name.substring(colon + 1);
       name = name.substring(0, colon);
     }
-    String domain = DOCKER_HUB;
+    String domain = DockerHub.DOMAIN;
     int slash = name.indexOf('/');
     if (slash >= 0 && ReferenceGrammar.looksLikeDomain(name.substring(0, slash))) {
       domain = name.substring(0, slash);
@@ -127,7 +127,7 @@ public record ImageReference(String domain, String path, String tag, String dige
 
   /** Whether the image is on Docker Hub, i.e. the normalised domain is {@code docker.io}. */
   public boolean isDockerHub() {
-    return DOCKER_HUB.equals(domain);
+    return DockerHub.DOMAIN.equals(domain);
   }
 
   public boolean hasTag() {

@@ -16,21 +16,17 @@ import java.util.Locale;
  * must be the same: a pattern without a port matches only images without a port. A path is a prefix
  * on segment boundaries ({@code team} matches {@code team} and {@code team/app}, not {@code
  * teamfoo}) where the kubelet compares plain strings; it is not normalised, so {@code
- * docker.io/nginx} is the namespace {@code nginx}, not {@code library/nginx}. The Docker Hub hosts
- * {@code docker.io}, {@code index.docker.io} and {@code registry-1.docker.io} are one registry, in
- * patterns and in images. Globs in ports and paths are refused, as are patterns that could never
- * match an image: a single-label host without port or glob other than {@code localhost} is read by
- * image references as a Docker Hub namespace ({@code bitnami/redis}), so {@code bitnami} is
- * refused.
+ * docker.io/nginx} is the namespace {@code nginx}, not {@code library/nginx}. The {@link DockerHub}
+ * hosts are one registry, in patterns and in images. Globs in ports and paths are refused, as are
+ * patterns that could never match an image: a single-label host without port or glob other than
+ * {@code localhost} is read by image references as a Docker Hub namespace ({@code bitnami/redis}),
+ * so {@code bitnami} is refused.
  *
  * <p>Everything is checked and pre-split when parsing; {@link #matches} uses no regular expression
  * and allocates nothing, as it runs for every container of every Pod.
  */
 public final class RegistryPattern {
 
-  private static final String[] DOCKER_HUB_HOSTS = {
-    "docker.io", "index.docker.io", "registry-1.docker.io"
-  };
   private static final int NO_PORT = -1;
 
   private final String pattern;
@@ -50,7 +46,7 @@ public final class RegistryPattern {
 
   private RegistryPattern(String pattern, String host, int port, String path) {
     this.pattern = pattern;
-    this.dockerHub = port == NO_PORT && isDockerHubHost(host, host.length());
+    this.dockerHub = port == NO_PORT && DockerHub.isHost(host);
     this.ipv6 = host.startsWith("[");
     this.labels = ipv6 ? new String[] {host} : host.split("\\.");
     this.globs = new Glob[ipv6 ? 0 : labels.length];
@@ -104,7 +100,7 @@ public final class RegistryPattern {
 
   private boolean hostMatches(String domain, int hostEnd) {
     if (dockerHub) {
-      return isDockerHubHost(domain, hostEnd);
+      return DockerHub.isHost(domain, hostEnd);
     }
     if (ipv6 || domain.charAt(0) == '[') {
       return ipv6
@@ -127,22 +123,12 @@ public final class RegistryPattern {
     return true;
   }
 
-  private static boolean isDockerHubHost(String domain, int hostEnd) {
-    for (String alias : DOCKER_HUB_HOSTS) {
-      if (alias.length() == hostEnd && domain.regionMatches(true, 0, alias, 0, hostEnd)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private boolean pathMatches(String imagePath) {
     return path.isEmpty()
         || (imagePath.startsWith(path)
             && (imagePath.length() == path.length() || imagePath.charAt(path.length()) == '/'));
   }
 
-  /** The pattern as written. */
   /**
    * The path prefix of the pattern, empty when it has none; a mirror rewrite replaces the matched
    * registry and this prefix, and keeps the rest of the image path.
@@ -151,6 +137,7 @@ public final class RegistryPattern {
     return path;
   }
 
+  /** The pattern as written. */
   @Override
   public String toString() {
     return pattern;

@@ -1,7 +1,7 @@
 package dev.pullsecret.webhook.mutation;
 
+import dev.pullsecret.webhook.text.Text;
 import java.util.List;
-import java.util.StringJoiner;
 import java.util.function.Function;
 
 /**
@@ -23,21 +23,7 @@ public final class Changes {
       Function<T, String> text,
       String separator,
       int maxItems) {
-    var joined = new StringJoiner(separator);
-    int count = 0;
-    for (Change change : changes) {
-      if (type.isInstance(change) && count++ < maxItems) {
-        joined.add(text.apply(type.cast(change)));
-      }
-    }
-    if (count > maxItems) {
-      joined.add("…+" + (count - maxItems) + " more");
-    }
-    return joined.toString();
-  }
-
-  /** How many of {@code changes} are of {@code type}. */
-  public static long count(List<Change> changes, Class<? extends Change> type) {
-    return changes.stream().filter(type::isInstance).count();
+    List<T> ofType = changes.stream().filter(type::isInstance).map(type::cast).toList();
+    return Text.joined(ofType, text, separator, maxItems);
   }
 }

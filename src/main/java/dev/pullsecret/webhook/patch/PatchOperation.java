@@ -1,7 +1,9 @@
 package dev.pullsecret.webhook.patch;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 import tools.jackson.core.JsonPointer;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One RFC 6902 JSON Patch operation. Mutators build explicit operations rather than diffing whole
@@ -12,14 +14,19 @@ import tools.jackson.core.JsonPointer;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PatchOperation(String op, String path, Object value) {
 
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
   /** {@code add}: sets a member (replacing it if present) or inserts into an array ({@code /-}). */
   public static PatchOperation add(JsonPointer path, Object value) {
     return new PatchOperation("add", path.toString(), value);
   }
 
-  /** {@code replace}: the member must exist, which is what we want when changing a known field. */
-  public static PatchOperation replace(JsonPointer path, Object value) {
-    return new PatchOperation("replace", path.toString(), value);
+  /**
+   * The operations as the JSON Patch document the API server expects (before base64). Not to be
+   * confused with zjsonpatch's {@code JsonPatch}, which applies one (preview and the tests).
+   */
+  public static byte[] toJson(List<PatchOperation> operations) {
+    return MAPPER.writeValueAsBytes(operations);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.registry;
 
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,19 +55,20 @@ final class Authorizations {
   }
 
   /** The header that last worked for this repository and credential, while it is valid. */
-  Optional<String> remembered(ManifestUrl url, Optional<Credential> credential) {
+  Optional<String> remembered(ManifestUrl url, Optional<RegistryCredential> credential) {
     Remembered r = remembered.get(key(url, credential));
     return r != null && nanoTime.getAsLong() < r.expiresAt()
         ? Optional.of(r.header())
         : Optional.empty();
   }
 
-  void forget(ManifestUrl url, Optional<Credential> credential) {
+  void forget(ManifestUrl url, Optional<RegistryCredential> credential) {
     remembered.remove(key(url, credential));
   }
 
   /** The {@code Authorization} header that answers one of the challenges of a 401. */
-  String answer(List<Challenge> challenges, ManifestUrl url, Optional<Credential> credential)
+  String answer(
+      List<Challenge> challenges, ManifestUrl url, Optional<RegistryCredential> credential)
       throws RegistryException {
     for (Challenge challenge : challenges) {
       if (challenge.isBearer() && challenge.param("realm") != null) {
@@ -86,7 +88,8 @@ final class Authorizations {
     throw new RegistryException(Failure.ERROR, "401 without a Bearer or Basic challenge");
   }
 
-  private String remember(ManifestUrl url, Optional<Credential> credential, Remembered answer) {
+  private String remember(
+      ManifestUrl url, Optional<RegistryCredential> credential, Remembered answer) {
     if (remembered.size() >= MAX_REMEMBERED) {
       remembered.clear(); // a bound, not a policy: tokens are cheap to get again
     }
@@ -94,7 +97,8 @@ final class Authorizations {
     return answer.header();
   }
 
-  private Remembered token(Challenge challenge, ManifestUrl url, Optional<Credential> credential)
+  private Remembered token(
+      Challenge challenge, ManifestUrl url, Optional<RegistryCredential> credential)
       throws RegistryException {
     String scope = challenge.param("scope") != null ? challenge.param("scope") : url.pullScope();
     var query = new StringBuilder();
@@ -116,7 +120,8 @@ final class Authorizations {
     var request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
     credential.ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
     long start = nanoTime.getAsLong();
-    HttpResponse<InputStream> response = send(request.build());
+    HttpResponse<InputStream> response =
+        ConnectionFailure.send("token service", http.get(), request.build());
     try (InputStream body = response.body()) {
       if (response.statusCode() == 401 || response.statusCode() == 403) {
         throw new RegistryException(
@@ -155,20 +160,8 @@ final class Authorizations {
     }
   }
 
-  private HttpResponse<InputStream> send(HttpRequest request) throws RegistryException {
-    HttpClient client = http.get();
-    try {
-      return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw ConnectionFailure.of("token service", client, request, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryException(Failure.TIMEOUT, "interrupted", e);
-    }
-  }
-
   /** Per credential user: two pull secrets for one registry may see different repositories. */
-  private static String key(ManifestUrl url, Optional<Credential> credential) {
+  private static String key(ManifestUrl url, Optional<RegistryCredential> credential) {
     return url.registry()
         + "/"
         + url.repository()

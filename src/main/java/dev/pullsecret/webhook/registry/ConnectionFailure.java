@@ -3,12 +3,14 @@ package dev.pullsecret.webhook.registry;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
 import dev.pullsecret.webhook.text.Text;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.security.cert.CertPathBuilderException;
@@ -31,6 +33,24 @@ final class ConnectionFailure {
   private static final int MAX_DETAIL_CHARS = 160;
 
   private ConnectionFailure() {}
+
+  /**
+   * Sends the request, its body left to read; what the JDK's client throws becomes the failure that
+   * says why.
+   *
+   * @param who what is asked, e.g. {@code registry} or {@code token service}
+   */
+  static HttpResponse<InputStream> send(String who, HttpClient client, HttpRequest request)
+      throws RegistryException {
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw of(who, client, request, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException(Failure.TIMEOUT, "interrupted", e);
+    }
+  }
 
   /**
    * @param who what was asked, e.g. {@code registry} or {@code token service}

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.registry;
 
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.Lookup.Failed;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
@@ -35,7 +36,8 @@ public final class DigestResolver implements AutoCloseable {
   /** The registry request itself: {@link RegistryClient#resolve}, or a stand-in in benchmarks. */
   @FunctionalInterface
   interface TagLookup {
-    String resolve(ImageReference image, Optional<Credential> credential) throws RegistryException;
+    String resolve(ImageReference image, Optional<RegistryCredential> credential)
+        throws RegistryException;
   }
 
   /**
@@ -43,7 +45,7 @@ public final class DigestResolver implements AutoCloseable {
    * review that has a credential, nor a digest read with one namespace's credential a review
    * without one.
    */
-  private record Key(ImageReference image, Optional<Credential> credential) {}
+  private record Key(ImageReference image, Optional<RegistryCredential> credential) {}
 
   private final TagLookup client;
   private final DigestCache<Key> cache;
@@ -76,7 +78,7 @@ public final class DigestResolver implements AutoCloseable {
    * budget} are {@link Failure#TIMEOUT}.
    */
   public Map<ImageReference, Lookup> resolveAll(
-      Map<ImageReference, Optional<Credential>> images, Duration budget) {
+      Map<ImageReference, Optional<RegistryCredential>> images, Duration budget) {
     long now = nanoTime.getAsLong();
     long deadline = now + budget.toNanos();
     Map<ImageReference, DigestCache.Served> served = new LinkedHashMap<>();
@@ -137,7 +139,7 @@ public final class DigestResolver implements AutoCloseable {
     return CompletableFuture.supplyAsync(() -> lookUpNow(key.image(), key.credential()), executor);
   }
 
-  private Lookup lookUpNow(ImageReference image, Optional<Credential> credential) {
+  private Lookup lookUpNow(ImageReference image, Optional<RegistryCredential> credential) {
     long start = nanoTime.getAsLong();
     Lookup result;
     try {

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.registry;
 
+import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.image.ImageReference;
 import java.net.URI;
 
@@ -20,17 +21,16 @@ import java.net.URI;
  */
 record ManifestUrl(String registry, String repository, String reference) {
 
-  static final String DOCKER_HUB_API = "registry-1.docker.io";
   private static final String DEFAULT_TAG = "latest";
 
   static ManifestUrl of(ImageReference image) {
     String host = image.domain();
     String path = image.path();
     if (image.isDockerHub()) {
-      host = DOCKER_HUB_API;
+      host = DockerHub.API;
     }
-    if (host.equalsIgnoreCase(DOCKER_HUB_API) && path.indexOf('/') < 0) {
-      path = "library/" + path;
+    if (host.equalsIgnoreCase(DockerHub.API) && path.indexOf('/') < 0) {
+      path = DockerHub.OFFICIAL_NAMESPACE + path;
     }
     return new ManifestUrl("https://" + host, path, image.hasTag() ? image.tag() : DEFAULT_TAG);
   }

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.registry;
 
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
@@ -95,7 +96,8 @@ public final class RegistryClient {
   }
 
   /** The digest the registry serves for the image's tag ({@code latest} when it has none). */
-  String resolve(ImageReference image, Optional<Credential> credential) throws RegistryException {
+  String resolve(ImageReference image, Optional<RegistryCredential> credential)
+      throws RegistryException {
     ManifestUrl url = ManifestUrl.of(image);
     HttpResponse<InputStream> response = authorized(url, "HEAD", credential);
     close(response); // a HEAD has no body; closing hands the connection back for reuse
@@ -109,7 +111,8 @@ public final class RegistryClient {
 
   /** A request, answering a 401 challenge once; the status is checked here. */
   private HttpResponse<InputStream> authorized(
-      ManifestUrl url, String method, Optional<Credential> credential) throws RegistryException {
+      ManifestUrl url, String method, Optional<RegistryCredential> credential)
+      throws RegistryException {
     Optional<String> header = authorizations.remembered(url, credential);
     HttpResponse<InputStream> response = send(url, method, header);
     if (response.statusCode() == 401) {
@@ -153,20 +156,11 @@ public final class RegistryClient {
             .header("Accept", ACCEPT)
             .method(method, HttpRequest.BodyPublishers.noBody());
     auth.ifPresent(value -> request.header("Authorization", value));
-    HttpClient client = http();
-    HttpRequest built = request.build();
-    try {
-      return client.send(built, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw ConnectionFailure.of("registry", client, built, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryException(Failure.TIMEOUT, "interrupted", e);
-    }
+    return ConnectionFailure.send("registry", http(), request.build());
   }
 
   /** For registries that omit the header: the sha256 of the manifest bytes, as the spec defines. */
-  private String computed(ManifestUrl url, Optional<Credential> credential)
+  private String computed(ManifestUrl url, Optional<RegistryCredential> credential)
       throws RegistryException {
     HttpResponse<InputStream> response = authorized(url, "GET", credential);
     checkType(response, url);

@@ -1,5 +1,9 @@
 package dev.pullsecret.webhook.text;
 
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.function.Function;
+
 /**
  * The one quoting of text that comes from a request (uids, names, namespaces, kinds, operations,
  * content types, images) wherever it is printed: log lines, warnings, problem documents. Escaped,
@@ -49,9 +53,19 @@ public final class Text {
     return shown < s.length() ? line.append("...").toString() : line.toString();
   }
 
-  /** Whether {@code s} holds a character that {@link #quote} and {@link #line} escape. */
-  public static boolean hasControlCharacter(String s) {
-    return s.chars().anyMatch(Text::isControl);
+  /**
+   * The texts of the first {@code max} items joined by {@code separator}, then {@code …+N more} for
+   * the rest: a list that comes with a pod or a file never makes a message grow with it, and only
+   * the items shown are turned into text.
+   */
+  public static <T> String joined(
+      List<T> items, Function<? super T, String> text, String separator, int max) {
+    var joined = new StringJoiner(separator);
+    items.stream().limit(max).forEach(item -> joined.add(text.apply(item)));
+    if (items.size() > max) {
+      joined.add("…+" + (items.size() - max) + " more");
+    }
+    return joined.toString();
   }
 
   private static void escape(char c, StringBuilder out) {

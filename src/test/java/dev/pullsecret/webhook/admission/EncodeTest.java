@@ -2,7 +2,6 @@ package dev.pullsecret.webhook.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pullsecret.webhook.patch.JsonPatchWriter;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
@@ -87,7 +86,7 @@ class EncodeTest {
     if (decision.isPatched()) {
       response
           .withPatchType("JSONPatch")
-          .withPatch(Base64.getEncoder().encodeToString(JsonPatchWriter.toJson(decision.patch())));
+          .withPatch(Base64.getEncoder().encodeToString(PatchOperation.toJson(decision.patch())));
     }
     return JSON.writeValueAsBytes(
         new AdmissionReviewBuilder()

@@ -2,8 +2,8 @@ package dev.pullsecret.webhook.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
-import dev.pullsecret.webhook.registry.Credential;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesParser;
@@ -39,7 +39,7 @@ class SourceCredentialsTest {
     sources.put(new SecretSource("pullsecret-webhook", "dockerhub-creds"), source("v1", "1"));
 
     assertThat(credentials.forImage(NGINX, List.of("dockerhub-creds")))
-        .contains(new Credential("robot", "v1"));
+        .contains(new RegistryCredential("https://index.docker.io/v1/", "robot", "v1"));
   }
 
   @Test
@@ -56,7 +56,7 @@ class SourceCredentialsTest {
     sources.put(at, source("v2", "2"));
 
     assertThat(credentials.forImage(NGINX, List.of("dockerhub-creds")))
-        .contains(new Credential("robot", "v2"));
+        .contains(new RegistryCredential("https://index.docker.io/v1/", "robot", "v2"));
   }
 
   private static Secret source(String version, String resourceVersion) {

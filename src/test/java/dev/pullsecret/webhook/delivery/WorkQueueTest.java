@@ -83,7 +83,6 @@ class WorkQueueTest {
             })) {
       queue.add("ns");
       await().atMost(Duration.ofSeconds(5)).until(() -> times.size() == 6);
-      await().until(() -> queue.failures("ns") == 0);
     }
     long[] gaps = new long[5];
     for (int i = 0; i < 5; i++) {
@@ -94,6 +93,28 @@ class WorkQueueTest {
     assertThat(gaps[1]).isGreaterThanOrEqualTo(19);
     assertThat(gaps[2]).isGreaterThanOrEqualTo(39);
     assertThat(gaps[4]).isGreaterThanOrEqualTo(39).isLessThan(1_000);
+  }
+
+  @Test
+  void aSuccessForgetsTheFailuresBeforeIt() {
+    List<Long> times = new CopyOnWriteArrayList<>();
+    // runs 1-5 fail, 6 succeeds; added again, 7 fails and 8 succeeds
+    try (var queue =
+        queue(
+            1,
+            10,
+            60_000,
+            key -> {
+              times.add(System.nanoTime());
+              return times.size() == 6 || times.size() == 8;
+            })) {
+      queue.add("ns");
+      await().atMost(Duration.ofSeconds(5)).until(() -> times.size() == 6);
+      queue.add("ns");
+      await().atMost(Duration.ofSeconds(5)).until(() -> times.size() == 8);
+    }
+    // Six failures in a row would wait 10 ms << 5 = 320 ms; forgotten, one failure waits 10 ms.
+    assertThat(TimeUnit.NANOSECONDS.toMillis(times.get(7) - times.get(6))).isLessThan(160);
   }
 
   @Test

@@ -5,10 +5,10 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullsecret.webhook.testing.AdmissionInvariants;
 import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
-import dev.pullsecret.webhook.text.Text;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -286,7 +286,8 @@ class RequestEdgeTest {
       assertThat(problem.path("status").asInt()).isEqualTo(415);
       assertThat(problem.path("detail").asString())
           .startsWith("Content-Type must be application/json, got \"");
-      assertThat(Text.hasControlCharacter(problem.path("detail").asString())).isFalse();
+      assertThat(AdmissionInvariants.hasControlCharacter(problem.path("detail").asString()))
+          .isFalse();
       assertThat(output).doesNotContain("Exception").doesNotContain("at org.");
     }
 
@@ -305,7 +306,7 @@ class RequestEdgeTest {
       String warning = Reviews.json(response.body()).at("/response/warnings/0").asString();
       assertThat(warning).contains("\"v1 Service\\n\\u001b[31mred\"").doesNotContain("padding");
       assertThat(warning.length()).isLessThan(256);
-      assertThat(Text.hasControlCharacter(warning)).isFalse();
+      assertThat(AdmissionInvariants.hasControlCharacter(warning)).isFalse();
       assertThat(output).doesNotContain("forged line\u001b").doesNotContain("x".repeat(200));
     }
   }

@@ -1,6 +1,6 @@
 package dev.pullsecret.webhook.mutation;
 
-import dev.pullsecret.webhook.patch.JsonPatchWriter;
+import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.testing.Reviews;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -30,7 +30,7 @@ final class OneContainerPods {
   /** Applies the mutation's patch with a real JSON Patch implementation. */
   static Pod apply(Pod pod, Mutation mutation) {
     var json = Reviews.JSON;
-    var patch = json.readTree(JsonPatchWriter.toJson(mutation.operations()));
+    var patch = json.readTree(PatchOperation.toJson(mutation.operations()));
     return json.treeToValue(JsonPatch.apply(patch, json.valueToTree(pod)), Pod.class);
   }
 }

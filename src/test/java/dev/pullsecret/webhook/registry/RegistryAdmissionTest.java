@@ -10,8 +10,9 @@ import dev.pullsecret.webhook.admission.Reason;
 import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.mutation.Explanation;
-import dev.pullsecret.webhook.patch.JsonPatchWriter;
+import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
@@ -48,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RegistryAdmissionTest {
 
-  private static final Credential USER = new Credential("puller", "admission-pass");
+  private static final RegistryCredential USER =
+      new RegistryCredential("registry.test", "puller", "admission-pass");
   private static final Duration BUDGET = Duration.ofMillis(400);
 
   @TempDir static Path dir;
@@ -85,7 +87,7 @@ class RegistryAdmissionTest {
                 List.of())
             .config();
     RegistryCredentials credentials =
-        new PullSecretCredentials(
+        RegistryCredentials.fromPullSecrets(
             name -> name.equals("corp-creds") ? Optional.of(corpCreds) : Optional.empty());
     String rules =
         """
@@ -320,7 +322,7 @@ class RegistryAdmissionTest {
 
   private static Pod apply(Pod pod, AdmissionDecision decision) {
     var json = Reviews.JSON;
-    var patch = json.readTree(JsonPatchWriter.toJson(decision.patch()));
+    var patch = json.readTree(PatchOperation.toJson(decision.patch()));
     return json.treeToValue(
         io.fabric8.zjsonpatch.JsonPatch.apply(patch, json.valueToTree(pod)), Pod.class);
   }

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
 import java.io.IOException;
@@ -65,9 +66,9 @@ class RegistryBudgetTest {
   void stalledRegistryCostsAReviewNoMoreThanItsBudget() {
     var images =
         Map.of(
-            image("app-a:1"), Optional.<Credential>empty(),
-            image("app-b:1"), Optional.<Credential>empty(),
-            image("app-c:1"), Optional.<Credential>empty());
+            image("app-a:1"), Optional.<RegistryCredential>empty(),
+            image("app-b:1"), Optional.<RegistryCredential>empty(),
+            image("app-c:1"), Optional.<RegistryCredential>empty());
 
     long start = System.nanoTime();
     Map<ImageReference, Lookup> results = resolver.resolveAll(images, BUDGET);
@@ -86,7 +87,7 @@ class RegistryBudgetTest {
 
   @Test
   void nextReviewJoinsTheStalledLookupInsteadOfOpeningAnother() {
-    var images = Map.of(image("app-a:1"), Optional.<Credential>empty());
+    var images = Map.of(image("app-a:1"), Optional.<RegistryCredential>empty());
     resolver.resolveAll(images, BUDGET);
     int connections = accepted.size();
 
@@ -97,7 +98,7 @@ class RegistryBudgetTest {
 
   @Test
   void onceALookupHasStalledForAWholeBudgetLaterReviewsDoNotWaitForIt() {
-    var images = Map.of(image("app-a:1"), Optional.<Credential>empty());
+    var images = Map.of(image("app-a:1"), Optional.<RegistryCredential>empty());
     resolver.resolveAll(images, BUDGET);
 
     long start = System.nanoTime();

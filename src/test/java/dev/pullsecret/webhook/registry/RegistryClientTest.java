@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
@@ -22,7 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Lookups against a real registry with TLS and htpasswd basic auth. */
 class RegistryClientTest {
 
-  private static final Credential USER = new Credential("puller", "s3cret-pass");
+  private static final RegistryCredential USER =
+      new RegistryCredential("registry.test", "puller", "s3cret-pass");
 
   @TempDir static Path dir;
   private static RegistryProcess registry;
@@ -153,21 +155,22 @@ class RegistryClientTest {
   }
 
   /** No credential, the puller's with a wrong password, or the puller's. */
-  private static Optional<Credential> credential(String who) {
+  private static Optional<RegistryCredential> credential(String who) {
     return switch (who) {
       case "anonymous" -> Optional.empty();
-      case "wrong password" -> Optional.of(new Credential(USER.username(), "no"));
+      case "wrong password" ->
+          Optional.of(new RegistryCredential(USER.key(), USER.username(), "no"));
       case "puller" -> Optional.of(USER);
       default -> throw new IllegalArgumentException("unknown credential " + who);
     };
   }
 
-  private static Failure failure(ImageReference image, Optional<Credential> credential) {
+  private static Failure failure(ImageReference image, Optional<RegistryCredential> credential) {
     return failure(client, image, credential);
   }
 
   private static Failure failure(
-      RegistryClient with, ImageReference image, Optional<Credential> credential) {
+      RegistryClient with, ImageReference image, Optional<RegistryCredential> credential) {
     try {
       with.resolve(image, credential);
       throw new AssertionError("resolved " + image);

@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.cli.PreviewCommand;
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,7 +27,8 @@ import picocli.CommandLine;
  */
 class RegistryPreviewTest {
 
-  private static final Credential USER = new Credential("previewer", "preview-pass");
+  private static final RegistryCredential USER =
+      new RegistryCredential("registry.test", "previewer", "preview-pass");
 
   @TempDir static Path dir;
   private static RegistryProcess registry;

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RegistryTokenFlowTest {
 
-  private static final Credential USER = new Credential("ci-bot", "t0ken-pass");
+  private static final RegistryCredential USER =
+      new RegistryCredential("registry.test", "ci-bot", "t0ken-pass");
 
   @TempDir static Path dir;
   private static TokenService tokens;
@@ -79,7 +81,10 @@ class RegistryTokenFlowTest {
   void wrongCredentialIsRefusedByTheTokenService() {
     pusher.pushImage("private/other", "1.0", Format.OCI, "amd64");
 
-    assertThat(failure(image("private/other:1.0"), Optional.of(new Credential("ci-bot", "nope"))))
+    assertThat(
+            failure(
+                image("private/other:1.0"),
+                Optional.of(new RegistryCredential("registry.test", "ci-bot", "nope"))))
         .isEqualTo(Failure.REFUSED);
   }
 
@@ -99,7 +104,7 @@ class RegistryTokenFlowTest {
     return ImageReference.parse(registry.domain() + "/" + repositoryAndTag);
   }
 
-  private static Failure failure(ImageReference image, Optional<Credential> credential) {
+  private static Failure failure(ImageReference image, Optional<RegistryCredential> credential) {
     try {
       client.resolve(image, credential);
       throw new AssertionError("resolved " + image);

@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
 import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RegistryUnreachableTest {
 
-  private static final Credential USER = new Credential("puller", "unreachable-pass");
+  private static final RegistryCredential USER =
+      new RegistryCredential("registry.test", "puller", "unreachable-pass");
 
   @TempDir Path dir;
   private RegistryProcess registry;

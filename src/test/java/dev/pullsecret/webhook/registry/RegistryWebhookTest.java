@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
 import dev.pullsecret.webhook.testing.Management;
 import dev.pullsecret.webhook.testing.Reviews;
@@ -49,7 +50,8 @@ class RegistryWebhookTest {
     static final Path DIR = tempDir();
     static final CertificateSet CERTIFICATES = RegistryProcess.certificates(KeyAlgorithm.RSA_2048);
     static final TokenService TOKENS =
-        new TokenService(CERTIFICATES, new Credential("pusher", "push-pass"));
+        new TokenService(
+            CERTIFICATES, new RegistryCredential("registry.test", "pusher", "push-pass"));
     static final RegistryProcess PROCESS =
         RegistryProcess.withTokenAuth(DIR, CERTIFICATES, TOKENS.realm(), TokenService.SERVICE);
     static final String INDEX =

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsServer;
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -31,10 +32,10 @@ final class TokenService implements AutoCloseable {
 
   private final HttpsServer server;
   private final CertificateSet certificates;
-  private final Credential user;
+  private final RegistryCredential user;
   final AtomicInteger issued = new AtomicInteger();
 
-  TokenService(CertificateSet certificates, Credential user) {
+  TokenService(CertificateSet certificates, RegistryCredential user) {
     this.certificates = certificates;
     this.user = user;
     server = StubHttpsServer.start(certificates, "/token", this::token);

@@ -91,10 +91,24 @@ public final class AdmissionInvariants {
   private static final int MAX_WARNING = 256 + 3;
 
   private static void assertPrintable(String what, String text, int bound) {
-    assertThat(Text.hasControlCharacter(text))
-        .as(what + " with a control character: " + text)
-        .isFalse();
+    assertThat(hasControlCharacter(text)).as(what + " with a control character: " + text).isFalse();
     assertThat(text.length()).as(what + " length").isLessThanOrEqualTo(bound);
+  }
+
+  /**
+   * Whether {@code s} holds a character that must never reach a log line or a terminal: ISO
+   * controls, the Unicode line and paragraph separators, bidirectional controls (what Text
+   * escapes).
+   */
+  public static boolean hasControlCharacter(String s) {
+    return s.chars()
+        .anyMatch(
+            c ->
+                Character.isISOControl(c)
+                    || c == '\u2028'
+                    || c == '\u2029'
+                    || (c >= '\u202a' && c <= '\u202e')
+                    || (c >= '\u2066' && c <= '\u2069'));
   }
 
   private static boolean isPod(JsonNode object) {
