@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.registry;
 
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.testing.TestContexts;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
@@ -67,7 +68,7 @@ public class DigestCacheBenchmark {
   private AdmissionHandler cached;
   private AdmissionRequest request;
   private DigestResolver resolver;
-  private Map<ImageReference, Optional<Credential>> images;
+  private Map<ImageReference, Optional<RegistryCredential>> images;
   private final PodMutator mutator = new PodMutator();
   private RuleMatch rule;
 

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.registry;
 
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.testing.TestContexts;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
@@ -38,7 +39,8 @@ import javax.net.ssl.SSLContext;
  */
 public final class DigestLatencyProbe {
 
-  private static final Credential USER = new Credential("bench", "bench-pass");
+  private static final RegistryCredential USER =
+      new RegistryCredential("bench.example.com", "bench", "bench-pass");
   private static final int IMAGES = 10;
 
   private DigestLatencyProbe() {}
