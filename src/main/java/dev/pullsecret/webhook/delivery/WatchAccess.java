@@ -33,13 +33,12 @@ final class WatchAccess<K> {
   /** The exception handler of the watch of {@code key}: retry always, note a 403. */
   ExceptionHandler handler(K key, String what) {
     return (started, error) -> {
-      if (error instanceof KubernetesClientException e && e.getCode() == 403) {
+      if (forbidden(error)) {
         if (forbidden.add(key)) {
           log.warn(
               "Not allowed to watch {}: the webhook's RBAC does not cover it, so it is left out"
-                  + " (retrying; docs/secret-delivery.md, Access): {}",
-              what,
-              e.getMessage());
+                  + " (retrying; docs/secret-delivery.md, Access)",
+              what);
           changed.accept(key);
         }
       } else {
@@ -47,6 +46,16 @@ final class WatchAccess<K> {
       }
       return true;
     };
+  }
+
+  /** A 403 from the API server, as the informer reports it (wrapped in a CompletionException). */
+  private static boolean forbidden(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException e && e.getCode() == 403) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The watch of {@code key} listed or saw an event: it is allowed. */

@@ -36,7 +36,7 @@ class ChartRbacTest {
     assertThat(rules(on.one(Role.class).getRules()))
         .containsExactlyInAnyOrder(
             "coordination.k8s.io/leases: create",
-            "coordination.k8s.io/leases[pullsecret-webhook-sync]: get,update",
+            "coordination.k8s.io/leases[pullsecret-webhook-sync]: get,update,patch",
             "/configmaps[pullsecret-webhook-rules]: get,list,watch",
             "/secrets[regcred]: get,list,watch");
     ClusterRoleBinding binding = on.one(ClusterRoleBinding.class);

@@ -11,6 +11,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -49,8 +55,18 @@ public final class ClusterWebhook implements AutoCloseable {
    */
   public ClusterWebhook start(byte[] rules, Map<String, String> properties, String probe)
       throws InterruptedException {
+    return start(
+        rules,
+        properties,
+        probe,
+        kube.writeKubeconfig(KubeApiServer.ADMIN, files.dir().resolve("kubeconfig")));
+  }
+
+  /** As {@link #start(byte[], Map, String)}, calling the API server as {@code kubeconfig} says. */
+  public ClusterWebhook start(
+      byte[] rules, Map<String, String> properties, String probe, Path kubeconfig)
+      throws InterruptedException {
     files.writeRules(rules);
-    var kubeconfig = kube.writeKubeconfig(KubeApiServer.ADMIN, files.dir().resolve("kubeconfig"));
     var all = new HashMap<>(properties);
     all.put("webhook.sync.enabled", "true");
     all.put("webhook.sync.namespace", own);
@@ -90,6 +106,29 @@ public final class ClusterWebhook implements AutoCloseable {
 
   public WebhookProcess process() {
     return webhook;
+  }
+
+  /** The files the webhook reads: a new rules file is picked up within seconds. */
+  public TestServerFiles files() {
+    return files;
+  }
+
+  /** A file for this webhook's use (a kubeconfig, say). */
+  public Path file(String name) {
+    return files.dir().resolve(name);
+  }
+
+  /** What the webhook's management port serves at {@code /actuator/prometheus}. */
+  public String scrape() throws IOException, InterruptedException {
+    try (var http = HttpClient.newHttpClient()) {
+      return http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:" + webhook.managementPort() + "/actuator/prometheus"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    }
   }
 
   /**

@@ -141,6 +141,14 @@ public final class KubeApiServer implements AutoCloseable {
 
   /** Writes a kubeconfig of {@code user}, for a process given {@code KUBECONFIG=file}. */
   public Path writeKubeconfig(String user, Path file) {
+    return writeKubeconfig(user, token(user), file);
+  }
+
+  /**
+   * Writes a kubeconfig that authenticates with {@code token} (for instance a ServiceAccount's,
+   * from a TokenRequest), naming its user {@code user}.
+   */
+  public Path writeKubeconfig(String user, String token, Path file) {
     String kubeconfig =
         """
         apiVersion: v1
@@ -162,7 +170,7 @@ public final class KubeApiServer implements AutoCloseable {
             namespace: default
         current-context: test
         """
-            .formatted(url, base64(caPem()), user, token(user), user);
+            .formatted(url, base64(caPem()), user, token, user);
     try {
       Files.writeString(file, kubeconfig, StandardCharsets.UTF_8);
       return file;
