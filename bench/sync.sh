@@ -14,6 +14,6 @@ if [[ -z "${KUBEBUILDER_ASSETS:-}" && -x ../shared/kube/unpack.sh ]]; then
   KUBEBUILDER_ASSETS="$(bash ../shared/kube/unpack.sh)" && export KUBEBUILDER_ASSETS
 fi
 ./mvnw -q -B -ntp -DskipTests package # the RSS figure starts the packaged jar
-./mvnw -q -B -ntp test -Dtest="SyncBench,NamespaceLabelsBench" -Dbench.sync=true -Dsurefire.failIfNoSpecifiedTests=false \
+./mvnw -q -B -ntp test -Dtest="SyncBench,NamespaceLabelsBench,LabelledNamespacesBench" -Dbench.sync=true -Dsurefire.failIfNoSpecifiedTests=false \
   -Dsurefire.reportFormat=plain 2>&1 | grep '^BENCH ' || true
 grep -h '^BENCH ' target/surefire-reports/*SyncBench*-output.txt 2>/dev/null || true

@@ -183,80 +183,7 @@ class SyncBench {
     }
   }
 
-  /**
-   * What choosing namespaces by label costs in resident memory: two packaged jars with delivery on
-   * and 10,000 namespaces as a cluster holds them with 20 labels each, one whose rule names them by
-   * glob and one whose rule selects them by label. The second keeps one label per namespace (only
-   * the keys rules and the opt-out read); the other 19 cost nothing.
-   */
-  @Test
-  void residentMemoryWithTenThousandLabelledNamespaces() throws Exception {
-    try (var cluster = SyncFixture.withSource(dir)) {
-      Map<String, String> labels = new java.util.HashMap<>();
-      for (int l = 0; l < 15; l++) {
-        labels.put("example.com/label-" + l, "value-" + l + "-" + "x".repeat(40));
-      }
-      for (int i = 0; i < 10_000; i++) {
-        cluster.createNamespaceAsInACluster("team-" + i, labels);
-      }
-      var byName = TestServerFiles.create("pullsecret-bench-names");
-      byName.writeRules(Reviews.resource("delivery/rules.yaml"));
-      var byLabel = TestServerFiles.create("pullsecret-bench-labels");
-      byLabel.writeRules(
-          new String(Reviews.resource("delivery/rules.yaml"), StandardCharsets.UTF_8)
-              .replace(
-                  "    namespaces: [\"team-*\"]",
-                  "    namespaceSelector: {matchLabels: {team: payments}}")
-              .getBytes(StandardCharsets.UTF_8));
-      List<String> flags =
-          List.of(
-              NMT,
-              "-Dkubernetes.master=" + cluster.admin.getConfiguration().getMasterUrl(),
-              "-Dkubernetes.auth.tryKubeConfig=false",
-              "-Dkubernetes.auth.tryServiceAccount=false");
-      long[] rss = new long[2];
-      int run = 0;
-      for (var files : List.of(byName, byLabel)) {
-        try (var webhook =
-            WebhookProcess.startPackagedJar(
-                    files,
-                    Map.of(
-                        "webhook.sync.enabled",
-                        "true",
-                        "webhook.sync.namespace",
-                        OWN,
-                        "webhook.sync.lease-name",
-                        "bench-" + run),
-                    flags)
-                .awaitReady(Duration.ofSeconds(90))) {
-          await()
-              .atMost(Duration.ofMinutes(10))
-              .pollInterval(Duration.ofSeconds(2))
-              .until(() -> copies(cluster) == 10_000);
-          jcmd(webhook.process().pid(), "GC.run");
-          await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
-          rss[run++] = rssKib(webhook.process().pid());
-        }
-      }
-      print(
-          "RSS, delivery on, 10,000 namespaces with 20 labels each, after a full GC: rule by glob"
-              + " %.0f MiB, rule by label %.0f MiB: %+.1f MiB",
-          rss[0] / 1024.0, rss[1] / 1024.0, (rss[1] - rss[0]) / 1024.0);
-    }
-  }
-
-  private static int copies(SyncFixture cluster) {
-    return cluster
-        .admin
-        .secrets()
-        .inAnyNamespace()
-        .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
-        .list()
-        .getItems()
-        .size();
-  }
-
-  private static final String NMT = "-XX:NativeMemoryTracking=summary";
+  static final String NMT = "-XX:NativeMemoryTracking=summary";
 
   /** NMT's committed memory per area, in MiB ("Java Heap", "Class", "Thread", ...). */
   private static Map<String, Double> nmtCommittedMib(long pid)
@@ -277,7 +204,7 @@ class SyncBench {
     return match.find() ? match.group() : "(not found: " + regex + ")";
   }
 
-  private static long rssKib(long pid) throws IOException {
+  static long rssKib(long pid) throws IOException {
     return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
         .filter(line -> line.startsWith("VmRSS:"))
         .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")))
@@ -286,7 +213,7 @@ class SyncBench {
   }
 
   /** Runs {@code jcmd PID command} with this JVM's JDK; returns what it printed, on one line. */
-  private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+  static String jcmd(long pid, String command) throws IOException, InterruptedException {
     return jcmdRaw(pid, command).replaceAll("\\s+", " ").trim();
   }
 
