@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
 
 /**
@@ -18,9 +19,14 @@ import org.springframework.context.annotation.FilterType;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-// @SpringBootApplication's scan, less the management server's configuration, which the actuator
-// imports into that server's own context (http/ManagementConnectorSettings).
+// One way to wire (docs/development.md, "Where a new part goes"): the scan finds each feature's
+// configuration class, and only those; every bean is a @Bean method of one of them. The management
+// server's configuration is left out: the actuator imports it into that server's own context
+// (http/tomcat/ManagementConnectorSettings).
 @ComponentScan(
+    useDefaultFilters = false,
+    includeFilters =
+        @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = Configuration.class),
     excludeFilters = {
       @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class),
       @ComponentScan.Filter(

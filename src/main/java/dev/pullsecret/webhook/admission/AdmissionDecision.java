@@ -37,9 +37,12 @@ public record AdmissionDecision(
   /** Prefix of every warning, so users know which webhook speaks when kubectl shows it. */
   public static final String WARNING_PREFIX = "pullsecret-webhook: ";
 
+  /**
+   * @param warnings as made, without {@link #WARNING_PREFIX}: {@link #shownWarnings()} adds it
+   */
   public AdmissionDecision {
     patch = List.copyOf(patch);
-    warnings = warnings.stream().map(w -> Warnings.cut(WARNING_PREFIX + w)).toList();
+    warnings = List.copyOf(warnings);
     auditAnnotations = Collections.unmodifiableMap(new LinkedHashMap<>(auditAnnotations));
     changes = List.copyOf(changes);
   }
@@ -126,12 +129,10 @@ public record AdmissionDecision(
   public AdmissionDecision withAuditAnnotation(String key, String value) {
     var audit = new LinkedHashMap<>(auditAnnotations);
     audit.put(key, value);
-    List<String> unprefixed =
-        warnings.stream().map(w -> w.substring(WARNING_PREFIX.length())).toList();
-    return new AdmissionDecision(uid, reason, patch, unprefixed, audit, rule, changes);
+    return new AdmissionDecision(uid, reason, patch, warnings, audit, rule, changes);
   }
 
-  /** This decision with more warnings (given without the prefix). */
+  /** This decision with more warnings, first. */
   AdmissionDecision withWarnings(List<String> first) {
     if (first.isEmpty()) {
       return this;
@@ -139,7 +140,7 @@ public record AdmissionDecision(
     // First: the API server keeps only 4 KiB of warnings, and these (a secret missing, so images
     // pulled anonymously) matter more than the rewrites a large pod may fill that budget with.
     List<String> all = new ArrayList<>(first);
-    warnings.forEach(w -> all.add(w.substring(WARNING_PREFIX.length())));
+    all.addAll(warnings);
     return new AdmissionDecision(uid, reason, patch, all, auditAnnotations, rule, changes);
   }
 
@@ -152,6 +153,14 @@ public record AdmissionDecision(
     return reason.denies()
         ? Text.line(WARNING_PREFIX + auditAnnotations.get(DENIED), MAX_REFUSAL_CHARS)
         : null;
+  }
+
+  /**
+   * The warnings as {@code kubectl} shows them: each with {@link #WARNING_PREFIX}, cut at the API
+   * server's bound for one warning.
+   */
+  public List<String> shownWarnings() {
+    return warnings.stream().map(w -> Warnings.cut(WARNING_PREFIX + w)).toList();
   }
 
   public boolean isPatched() {

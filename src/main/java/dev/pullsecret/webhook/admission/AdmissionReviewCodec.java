@@ -160,7 +160,7 @@ public final class AdmissionReviewCodec {
       if (!decision.warnings().isEmpty()) {
         json.writeName("warnings");
         json.writeStartArray();
-        for (String warning : decision.warnings()) {
+        for (String warning : decision.shownWarnings()) {
           // Input in a warning is quoted where the warning is made; this is the net under it (no
           // control character, whatever a message forgot), as kubectl prints warnings to a
           // terminal.

@@ -211,7 +211,7 @@ public final class PreviewCommand extends CliCommand {
     }
     if (!decision.warnings().isEmpty()) {
       out.println("warnings:");
-      decision.warnings().forEach(w -> out.println("  Warning: " + w));
+      decision.shownWarnings().forEach(w -> out.println("  Warning: " + w));
     }
     return !refused;
   }

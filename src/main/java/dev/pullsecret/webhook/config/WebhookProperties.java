@@ -7,7 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The webhook's settings ({@code webhook.*}); defaults are in {@code application.properties}.
+ * The webhook's settings ({@code webhook.*}). Every default, this record's and {@link
+ * dev.pullsecret.webhook.delivery.SyncProperties}'s, is in {@code application.properties}: one
+ * place to read them all.
  *
  * @param maxRequestSize reviews above this are refused with 413 before parsing. The API server
  *     accepts objects up to 3 MiB and etcd stores at most 1.5 MiB per object; a review holds the
@@ -24,6 +26,8 @@ import org.springframework.util.unit.DataSize;
  *     excludeNamespaces. The chart's namespaceSelector also keeps them from being sent.
  * @param optOutLabel {@code key=value}: namespaces (and pods) carrying it are left alone, by
  *     admission and by delivery alike; empty for none. The chart passes its optOutLabel.
+ * @param warmUp whether the admission path and its HTTPS are warmed up before readiness (a few
+ *     hundred sample reviews, well under a second); off in tests that count what starts
  */
 @ConfigurationProperties("webhook")
 public record WebhookProperties(
@@ -33,6 +37,7 @@ public record WebhookProperties(
     Duration readDeadline,
     List<String> skipNamespaces,
     String optOutLabel,
+    boolean warmUp,
     Tls tls,
     Digests digests) {
 

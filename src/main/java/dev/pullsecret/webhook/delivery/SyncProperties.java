@@ -2,12 +2,12 @@ package dev.pullsecret.webhook.delivery;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Secret delivery settings ({@code webhook.sync.*}). Off by default so that a local run needs no
- * cluster; the chart turns it on. When off, no Kubernetes client is created at all and the webhook
- * only adds references, as before delivery existed.
+ * Secret delivery settings ({@code webhook.sync.*}), with their defaults in {@code
+ * application.properties}. Off by default so that a local run needs no cluster; the chart turns it
+ * on (both say why). When off, no Kubernetes client is created at all and the webhook only adds
+ * references, as before delivery existed.
  *
  * @param enabled copy source Secrets into the namespaces the rules cover, and watch the rules
  *     ConfigMap
@@ -31,17 +31,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("webhook.sync")
 public record SyncProperties(
-    @DefaultValue("false") boolean enabled,
-    @DefaultValue("default") String namespace,
-    @DefaultValue("") String rulesConfigMap,
-    @DefaultValue("rules.yaml") String rulesConfigMapKey,
-    @DefaultValue("4") int workers,
-    @DefaultValue("10m") Duration resync,
-    @DefaultValue("100ms") Duration retryBaseDelay,
-    @DefaultValue("60s") Duration retryMaxDelay,
-    @DefaultValue("pullsecret-webhook-sync") String leaseName,
-    @DefaultValue("15s") Duration leaseDuration,
-    @DefaultValue("10s") Duration renewDeadline,
-    @DefaultValue("2s") Duration retryPeriod,
-    @DefaultValue("") String identity,
-    @DefaultValue("1s") Duration namespaceReadBudget) {}
+    boolean enabled,
+    String namespace,
+    String rulesConfigMap,
+    String rulesConfigMapKey,
+    int workers,
+    Duration resync,
+    Duration retryBaseDelay,
+    Duration retryMaxDelay,
+    String leaseName,
+    Duration leaseDuration,
+    Duration renewDeadline,
+    Duration retryPeriod,
+    String identity,
+    Duration namespaceReadBudget) {}

@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.stereotype.Component;
 
 /**
  * Prometheus metrics of admissions and what each rule did (scraped from the management port); the
@@ -26,7 +25,6 @@ import org.springframework.stereotype.Component;
  * <p>Counters are looked up once per combination of tags and cached: building and registering a
  * meter per request costs a tag sort and the registry's filters every time.
  */
-@Component
 class AdmissionMetrics {
 
   private record AdmissionKey(Reason reason, String rule, boolean dryRun) {}

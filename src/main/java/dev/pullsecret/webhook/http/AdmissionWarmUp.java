@@ -16,8 +16,6 @@ import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.core.env.Environment;
-import org.springframework.stereotype.Component;
 
 /**
  * Answers an embedded sample review a number of times while the application starts, before the
@@ -32,7 +30,6 @@ import org.springframework.stereotype.Component;
  * than as a condition on the beans: Spring's AOT processing fixes conditions at build time, and the
  * switch must still work in the image.
  */
-@Component
 class AdmissionWarmUp implements SmartInitializingSingleton {
 
   private static final Logger log = LoggerFactory.getLogger(AdmissionWarmUp.class);
@@ -54,21 +51,19 @@ class AdmissionWarmUp implements SmartInitializingSingleton {
       """;
 
   private final AdmissionReviewCodec codec;
-  private final Environment environment;
+  private final boolean enabled;
 
-  AdmissionWarmUp(AdmissionReviewCodec codec, Environment environment) {
+  /**
+   * @param enabled {@code webhook.warm-up}
+   */
+  AdmissionWarmUp(AdmissionReviewCodec codec, boolean enabled) {
     this.codec = codec;
-    this.environment = environment;
-  }
-
-  /** Whether the warm-ups run: {@code webhook.warm-up}, true unless set to false. */
-  static boolean enabled(Environment environment) {
-    return environment.getProperty("webhook.warm-up", Boolean.class, true);
+    this.enabled = enabled;
   }
 
   @Override
   public void afterSingletonsInstantiated() {
-    if (!enabled(environment)) {
+    if (!enabled) {
       return;
     }
     long start = System.nanoTime();

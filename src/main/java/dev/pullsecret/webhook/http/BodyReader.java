@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.stereotype.Component;
 
 /**
  * Reads a review's body within the in-flight budget and the read deadline.
@@ -24,7 +23,6 @@ import org.springframework.stereotype.Component;
  * <p>Blocking reads park a virtual thread ({@code spring.threads.virtual.enabled}), so clients that
  * send slowly hold no platform thread.
  */
-@Component
 class BodyReader {
 
   static final int CHUNK = 16 * 1024;

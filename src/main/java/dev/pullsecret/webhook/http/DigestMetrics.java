@@ -8,14 +8,12 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.springframework.stereotype.Component;
 
 /**
  * Metrics of digest lookups: {@code pullsecret_digest_lookups_total{result}} per image of a review
  * (hit, miss, error, timeout: error and timeout are the images left as they were), and {@code
  * pullsecret_digest_lookup_seconds{result}}, a histogram of the requests made to registries.
  */
-@Component
 class DigestMetrics implements LookupObserver {
 
   private final MeterRegistry registry;

@@ -19,8 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ssl.SslBundles;
-import org.springframework.core.env.Environment;
-import org.springframework.stereotype.Component;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 /**
  * Sends the sample review to the webhook's own {@code /mutate} over TLS a few times once the port
@@ -32,30 +31,37 @@ import org.springframework.stereotype.Component;
  *
  * <p>The client trusts exactly the certificate the server serves, taken from the SSL bundle; it
  * talks only to the loopback address. A failure is logged and readiness is not held back by it.
- * {@code webhook.warm-up=false} turns it off ({@link AdmissionWarmUp#enabled}).
+ * {@code webhook.warm-up=false} turns it off.
  */
-@Component
 class HttpsWarmUp implements ApplicationRunner {
 
   private static final Logger log = LoggerFactory.getLogger(HttpsWarmUp.class);
 
   static final int REQUESTS = 20;
 
-  private final Environment environment;
+  private final WebServerApplicationContext context;
   private final SslBundles bundles;
+  private final String bundle;
+  private final boolean enabled;
 
-  HttpsWarmUp(Environment environment, SslBundles bundles) {
-    this.environment = environment;
+  /**
+   * @param bundle the admission server's SSL bundle ({@code server.ssl.bundle}), whose certificate
+   *     the warm-up's client trusts
+   */
+  HttpsWarmUp(
+      WebServerApplicationContext context, SslBundles bundles, String bundle, boolean enabled) {
+    this.context = context;
     this.bundles = bundles;
+    this.bundle = bundle;
+    this.enabled = enabled;
   }
 
   @Override
   public void run(ApplicationArguments args) {
-    String bundle = environment.getProperty("server.ssl.bundle");
-    Integer port = environment.getProperty("local.server.port", Integer.class);
-    if (!AdmissionWarmUp.enabled(environment) || bundle == null || port == null) {
+    if (!enabled || bundle == null || context.getWebServer() == null) {
       return;
     }
+    int port = context.getWebServer().getPort();
     long start = System.nanoTime();
     try {
       byte[] request = request(AdmissionWarmUp.sampleReview(AdmissionEndpoint.WARM_UP_UID));

@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.config.WebhookProperties;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.springframework.stereotype.Component;
 
 /**
  * The heap set aside for reviews in flight, in bytes: what a body takes while it is read, then what
@@ -14,8 +13,7 @@ import org.springframework.stereotype.Component;
  * overload is a clean refusal (the API server's failurePolicy applies to that one call) rather than
  * an OutOfMemoryError that drops every review in flight and restarts the pod.
  */
-@Component
-class InFlightBudget {
+public final class InFlightBudget {
 
   /**
    * Answering a review within the pod limits ({@code BoundedBinding}: at most 256 containers per
@@ -31,7 +29,7 @@ class InFlightBudget {
    * above one still sending its headers (docs/failure-semantics.md). Reserved with the first chunk,
    * so the budget also bounds how many bodies are read at once, however slowly they come.
    */
-  static final int REQUEST_OVERHEAD = 96 * 1024;
+  public static final int REQUEST_OVERHEAD = 96 * 1024;
 
   /**
    * The body's bytes, its text (up to two bytes a character, and Jackson's copy of it: the codec
@@ -46,7 +44,7 @@ class InFlightBudget {
   private final Semaphore bytes;
   private final long total;
 
-  InFlightBudget(WebhookProperties properties) {
+  public InFlightBudget(WebhookProperties properties) {
     this.total = properties.inFlightBudget().toBytes();
     this.bytes = new Semaphore(Math.toIntExact(total), true);
   }
@@ -57,7 +55,7 @@ class InFlightBudget {
   }
 
   /** Takes {@code n} bytes if they are free now. */
-  boolean tryTake(long n) {
+  public boolean tryTake(long n) {
     return n <= total && bytes.tryAcquire(Math.toIntExact(n));
   }
 
@@ -66,7 +64,7 @@ class InFlightBudget {
     return n <= total && bytes.tryAcquire(Math.toIntExact(n), WAIT.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  void give(long n) {
+  public void give(long n) {
     if (n > 0) {
       bytes.release(Math.toIntExact(n));
     }

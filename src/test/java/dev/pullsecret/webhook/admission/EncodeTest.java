@@ -80,7 +80,7 @@ class EncodeTest {
         new AdmissionResponseBuilder()
             .withUid(decision.uid())
             .withAllowed(true)
-            .withWarnings(decision.warnings().isEmpty() ? null : decision.warnings())
+            .withWarnings(decision.warnings().isEmpty() ? null : decision.shownWarnings())
             .withAuditAnnotations(
                 decision.auditAnnotations().isEmpty() ? null : decision.auditAnnotations());
     if (decision.isPatched()) {

@@ -32,7 +32,7 @@ class MissingSecretWarningTest {
         decide((namespace, secret) -> secret.name().equals("dockerhub-creds"));
 
     assertThat(decision.isPatched()).as("still injects the reference").isTrue();
-    assertThat(decision.warnings())
+    assertThat(decision.shownWarnings())
         .anySatisfy(
             w ->
                 assertThat(w)
@@ -48,7 +48,7 @@ class MissingSecretWarningTest {
         AdmissionDecision.mutated("u", new Mutation("r", List.of(), List.of(), List.of("w")), "1/a")
             .withWarnings(List.of("pull secret s is missing"));
 
-    assertThat(decision.warnings())
+    assertThat(decision.shownWarnings())
         .containsExactly("pullsecret-webhook: pull secret s is missing", "pullsecret-webhook: w");
   }
 

@@ -1,10 +1,10 @@
-package dev.pullsecret.webhook.http;
+package dev.pullsecret.webhook.http.tomcat;
 
 import dev.pullsecret.webhook.config.WebhookProperties;
+import dev.pullsecret.webhook.http.InFlightBudget;
 import java.time.Duration;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
-import org.springframework.stereotype.Component;
 
 /**
  * Tomcat connector settings Spring Boot has no property for.
@@ -27,7 +27,6 @@ import org.springframework.stereotype.Component;
  * lives in a child context that does not see this bean, and has its own sweep ({@link
  * ManagementConnectorSettings}).
  */
-@Component
 class ConnectorSettings implements WebServerFactoryCustomizer<TomcatWebServerFactory> {
 
   private final Duration readDeadline;

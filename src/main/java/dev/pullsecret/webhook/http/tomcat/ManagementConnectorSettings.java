@@ -1,4 +1,4 @@
-package dev.pullsecret.webhook.http;
+package dev.pullsecret.webhook.http.tomcat;
 
 import dev.pullsecret.webhook.config.WebhookProperties;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.pullsecret.webhook.http;
+package dev.pullsecret.webhook.http.tomcat;
 
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.SocketWrapperBase;

@@ -1,4 +1,4 @@
-package dev.pullsecret.webhook.http;
+package dev.pullsecret.webhook.http.tomcat;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;

@@ -1,5 +1,6 @@
-package dev.pullsecret.webhook.http;
+package dev.pullsecret.webhook.http.tomcat;
 
+import dev.pullsecret.webhook.http.InFlightBudget;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.io.InputStream;

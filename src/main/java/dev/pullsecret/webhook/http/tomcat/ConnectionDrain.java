@@ -1,15 +1,13 @@
-package dev.pullsecret.webhook.http;
+package dev.pullsecret.webhook.http.tomcat;
 
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.stereotype.Component;
 
 /**
  * The step of shutdown between Spring Boot's graceful shutdown (no new connections, requests in
@@ -20,7 +18,6 @@ import org.springframework.stereotype.Component;
  * <p>Only connections that carried no review for the whole phase are then closed by the server; the
  * pod's preStop sleep has by then taken it out of the Service's endpoints.
  */
-@Component
 class ConnectionDrain implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionDrain.class);
@@ -37,9 +34,7 @@ class ConnectionDrain implements SmartLifecycle {
   private final Duration phaseTimeout;
   private volatile boolean running;
 
-  ConnectionDrain(
-      WebServerApplicationContext context,
-      @Value("${spring.lifecycle.timeout-per-shutdown-phase:30s}") Duration phaseTimeout) {
+  ConnectionDrain(WebServerApplicationContext context, Duration phaseTimeout) {
     this.context = context;
     this.phaseTimeout = phaseTimeout;
   }

@@ -1,4 +1,4 @@
-package dev.pullsecret.webhook.http;
+package dev.pullsecret.webhook.http.tomcat;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
