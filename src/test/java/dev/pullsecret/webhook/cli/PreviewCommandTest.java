@@ -134,4 +134,53 @@ class PreviewCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--rules FILE is required");
   }
+
+  /**
+   * Rules may choose namespaces by label: preview takes them from Namespace objects or an option.
+   */
+  @Test
+  void takesNamespaceLabelsFromNamespaceObjectsAndTheOption(@TempDir Path dir) throws Exception {
+    Path rules = dir.resolve("rules.yaml");
+    Files.writeString(
+        rules,
+        """
+        pullSecrets: [{name: hub}, {name: pay}]
+        rules:
+          - {name: everyone, namespaces: ["*"], pullSecrets: [hub]}
+          - {name: payments, namespaceSelector: {matchLabels: {team: payments}}, pullSecrets: [pay]}
+        """);
+    String manifests =
+        """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: shop, labels: {team: payments}}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: in-shop, namespace: shop}
+        spec: {containers: [{name: a, image: nginx}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: elsewhere, namespace: other}
+        spec: {containers: [{name: a, image: nginx}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: quiet, namespace: quiet, labels: {pullsecret.dev/inject: disabled}}
+        spec: {containers: [{name: a, image: nginx}]}
+        """;
+
+    CommandRun byObject = CommandRun.preview(manifests, "--rules", rules.toString(), "-");
+    CommandRun byOption =
+        CommandRun.preview(
+            manifests, "--rules", rules.toString(), "--namespace-labels", "team=payments", "-");
+
+    assertThat(byObject.out())
+        .contains("# Pod/in-shop in namespace shop: rule payments (labels team=payments), PATCHED")
+        .contains("# Pod/elsewhere in namespace other: rule everyone (glob *), PATCHED")
+        .contains("# Pod/quiet in namespace quiet: no rule applies, OPTED_OUT");
+    assertThat(byOption.out())
+        .contains("# Pod/elsewhere in namespace other: rule payments (labels team=payments)");
+  }
 }

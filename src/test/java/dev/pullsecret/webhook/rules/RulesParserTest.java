@@ -142,4 +142,30 @@ class RulesParserTest {
     assertThat(everything.registries()).isEmpty();
     assertThat(everything.denyOnFailure()).isFalse();
   }
+
+  /** Without cluster access nothing can tell a namespace's labels: such rules are refused. */
+  @Test
+  void refusesSelectorsWhereNamespaceLabelsCannotBeKnown() {
+    String text =
+        """
+        rules:
+          - name: by-label
+            namespaceSelector: {matchLabels: {team: payments}}
+        """;
+
+    var refused =
+        catchThrowableOfType(
+            InvalidRulesException.class, () -> RulesParser.parse(text, "rules.yaml", false));
+
+    assertThat(refused.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.format("rules.yaml"))
+                  .startsWith(
+                      "rules.yaml:2:5: rules[0].namespaceSelector: namespaceSelector needs");
+              assertThat(e.message()).contains("webhook.sync.enabled=true");
+            });
+    assertThat(RulesParser.parse(text, "rules.yaml", true).usesLabels()).isTrue();
+  }
 }
