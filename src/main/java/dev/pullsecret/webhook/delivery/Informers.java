@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Small helpers shared by the informers of the sync loop. */
-final class Informers {
+public final class Informers {
 
   private static final Logger log = LoggerFactory.getLogger(Informers.class);
 
@@ -18,7 +18,7 @@ final class Informers {
    * One callback for adds, updates (resyncs included) and deletes: the sync loop is
    * level-triggered, so an event only says which key to look at again.
    */
-  static <T> ResourceEventHandler<T> onAnyChange(Consumer<T> changed) {
+  public static <T> ResourceEventHandler<T> onAnyChange(Consumer<T> changed) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T obj) {
@@ -42,7 +42,7 @@ final class Informers {
    * retrying whatever fails (API server unreachable at start-up or later, 410 Gone, 403): admission
    * must not wait for the API server, and the caches catch up when it is back.
    */
-  static <T> CompletionStage<Void> start(SharedIndexInformer<T> informer, String what) {
+  public static <T> CompletionStage<Void> start(SharedIndexInformer<T> informer, String what) {
     informer.exceptionHandler(
         (started, error) -> {
           log.warn("Watch of {} failed ({}); retrying", what, error.toString());

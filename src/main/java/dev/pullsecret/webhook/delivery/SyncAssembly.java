@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.delivery;
 
+import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.admission.SecretPresence;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.RulesStore;
@@ -8,17 +9,35 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 
 /**
- * The sync loop assembled from its parts, for the Spring wiring and the tests alike.
+ * The sync loop assembled from its parts, for the Spring wiring and the tests alike; what other
+ * features read of it (recovery) through its public methods.
  *
  * @param sync the loop (start it, close it)
  * @param presence admission's view of the copies
  * @param namespaceLabels admission's view of the namespaces' labels
+ * @param events the Events the loop records
  */
-record SyncAssembly(
+public record SyncAssembly(
     SecretSync sync,
     SecretPresence presence,
     ClusterNamespaceLabels namespaceLabels,
-    CopyStates states) {
+    CopyStates states,
+    SyncEvents events) {
+
+  /** Whether this replica leads the sync loop (only the leader writes). */
+  public boolean isLeader() {
+    return sync.isLeader();
+  }
+
+  /** Whether our copy {@code name} is in {@code namespace}, as the watches last saw. */
+  public boolean hasCopy(String namespace, String name) {
+    return sync.caches().hasCopy(namespace, name);
+  }
+
+  /** The namespaces' labels, from the namespace watch (read once on a miss). */
+  public NamespaceLabelSource labels() {
+    return namespaceLabels;
+  }
 
   static SyncAssembly build(
       KubernetesClient client,
@@ -49,6 +68,6 @@ record SyncAssembly(
     var presence = new CachedSecretPresence(sync.caches(), settings.namespace(), states, metrics);
     var labels =
         new ClusterNamespaceLabels(sync.caches(), client, settings.namespaceReadBudget(), registry);
-    return new SyncAssembly(sync, presence, labels, states);
+    return new SyncAssembly(sync, presence, labels, states, events);
   }
 }

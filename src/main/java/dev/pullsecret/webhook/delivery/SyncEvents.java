@@ -18,21 +18,25 @@ import org.slf4j.LoggerFactory;
  * a stable reason. The same note on the same object is told once, so a resync every few minutes
  * does not repeat a conflict forever. Failing to record an Event is logged, never thrown.
  */
-class SyncEvents {
+public class SyncEvents {
 
   /** Event reasons: stable, for alerts and {@code kubectl get events --field-selector reason=}. */
-  enum Reason {
+  public enum Reason {
     CopyCreated,
     CopyUpdated,
     CopyConflict,
     CopyForbidden,
     SourceInvalid,
     SourceNotCopied,
-    SourceMissing
+    SourceMissing,
+    /** A pending pod cannot pull for lack of a pull secret its rule gives (recovery). */
+    MissingPullSecret,
+    /** Such a pod was evicted so that its controller recreates it with its secrets. */
+    PodEvicted
   }
 
   /** Which object an Event is about. */
-  record Regarding(String kind, String namespace, String name) {}
+  public record Regarding(String kind, String namespace, String name) {}
 
   private static final Logger log = LoggerFactory.getLogger(SyncEvents.class);
   private static final int MAX_REMEMBERED = 10_000;
@@ -51,11 +55,11 @@ class SyncEvents {
     this.clock = clock;
   }
 
-  void normal(Regarding regarding, Reason reason, String note) {
+  public void normal(Regarding regarding, Reason reason, String note) {
     record(regarding, reason, "Normal", note);
   }
 
-  void warning(Regarding regarding, Reason reason, String note) {
+  public void warning(Regarding regarding, Reason reason, String note) {
     record(regarding, reason, "Warning", note);
   }
 
@@ -83,7 +87,7 @@ class SyncEvents {
             .withEventTime(new MicroTime(MICRO_TIME.format(clock.instant())))
             .withReportingController("pullsecret.dev/pullsecret-webhook")
             .withReportingInstance(instance)
-            .withAction(reason.name().startsWith("Copy") ? "Sync" : "Check")
+            .withAction(action(reason))
             .withReason(reason.name())
             .withType(type)
             .withNote(text)
@@ -100,6 +104,14 @@ class SyncEvents {
     } catch (RuntimeException e) {
       log.warn("Could not record Event {} on {}: {}", reason, regarding, e.toString());
     }
+  }
+
+  private static String action(Reason reason) {
+    return switch (reason) {
+      case CopyCreated, CopyUpdated, CopyConflict, CopyForbidden -> "Sync";
+      case MissingPullSecret, PodEvicted -> "Recover";
+      default -> "Check";
+    };
   }
 
   private static String key(Regarding regarding, Reason reason) {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The handler returns true when the key converged and false (or throws) to retry it later.
  */
-final class WorkQueue<K> implements AutoCloseable {
+public final class WorkQueue<K> implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WorkQueue.class);
 
@@ -37,7 +37,8 @@ final class WorkQueue<K> implements AutoCloseable {
   private final List<Thread> workers = new ArrayList<>();
   private boolean closed;
 
-  WorkQueue(String name, int workers, Duration baseDelay, Duration maxDelay, Predicate<K> handler) {
+  public WorkQueue(
+      String name, int workers, Duration baseDelay, Duration maxDelay, Predicate<K> handler) {
     this.baseDelay = baseDelay;
     this.maxDelay = maxDelay;
     this.delays =
@@ -49,7 +50,7 @@ final class WorkQueue<K> implements AutoCloseable {
     }
   }
 
-  synchronized void add(K key) {
+  public synchronized void add(K key) {
     if (closed || !dirty.add(key)) {
       return;
     }
@@ -70,7 +71,7 @@ final class WorkQueue<K> implements AutoCloseable {
     addAfter(key, Duration.ofMillis(delay));
   }
 
-  void addAfter(K key, Duration delay) {
+  public void addAfter(K key, Duration delay) {
     if (!delays.isShutdown()) {
       delays.schedule(() -> add(key), delay.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -1,0 +1,56 @@
+package dev.pullsecret.webhook.recovery;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * At most {@code perMinute} evictions a minute, spread evenly (a token every {@code 60 s /
+ * perMinute}, a burst of at most {@code perMinute}): thousands of pods failing at once after an
+ * outage are restarted at a pace the cluster's controllers and nodes can take.
+ */
+final class EvictionRate {
+
+  private final long interval;
+  private final long burst;
+  private final LongSupplier nanoTime;
+  private long available;
+  private long lastRefill;
+
+  EvictionRate(int perMinute, LongSupplier nanoTime) {
+    if (perMinute < 1) {
+      throw new IllegalArgumentException("evictions per minute must be at least 1");
+    }
+    this.interval = Duration.ofMinutes(1).toNanos() / perMinute;
+    this.burst = perMinute;
+    this.nanoTime = nanoTime;
+    this.available = perMinute;
+    this.lastRefill = nanoTime.getAsLong();
+  }
+
+  /** Takes one eviction if the rate allows it now. */
+  synchronized boolean tryAcquire() {
+    refill();
+    if (available == 0) {
+      return false;
+    }
+    available--;
+    return true;
+  }
+
+  /** How long until the next eviction is allowed (zero when one is). */
+  synchronized Duration untilNext() {
+    refill();
+    return available > 0
+        ? Duration.ZERO
+        : Duration.ofNanos(interval - (nanoTime.getAsLong() - lastRefill));
+  }
+
+  private void refill() {
+    long now = nanoTime.getAsLong();
+    long tokens = (now - lastRefill) / interval;
+    if (tokens > 0) {
+      available = Math.min(burst, available + tokens);
+      lastRefill += tokens * interval;
+    }
+  }
+}

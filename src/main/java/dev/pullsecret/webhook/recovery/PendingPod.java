@@ -1,0 +1,135 @@
+package dev.pullsecret.webhook.recovery;
+
+import dev.pullsecret.webhook.rules.NamespaceScope.OptOutLabel;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * What recovery keeps of a pending pod: enough to decide, never its spec. A pod's containers are
+ * whatever its author wrote, so only the images that fail to pull are kept, at most {@link
+ * #MAX_IMAGES} of at most {@link #MAX_IMAGE_CHARS} characters each: 10,000 pending pods cost a few
+ * MiB.
+ *
+ * @param controller the kind and name of the pod's controller ({@code ReplicaSet/web-5d9}), or null
+ *     for a bare pod
+ * @param optedOut the pod carries the opt-out label
+ * @param pullSecrets the names of the pod's {@code imagePullSecrets}
+ * @param failingImages the images of containers waiting in {@code ErrImagePull} or {@code
+ *     ImagePullBackOff}
+ * @param explained the pod carries the webhook's explanation annotation (its admission was seen)
+ */
+record PendingPod(
+    String namespace,
+    String name,
+    String uid,
+    String controller,
+    boolean optedOut,
+    Set<String> pullSecrets,
+    List<String> failingImages,
+    boolean explained) {
+
+  static final int MAX_IMAGES = 32;
+  static final int MAX_IMAGE_CHARS = 512;
+  static final int MAX_PULL_SECRETS = 64;
+
+  /** The waiting reasons of a container that cannot pull its image. */
+  static final Set<String> PULL_FAILURES = Set.of("ErrImagePull", "ImagePullBackOff");
+
+  PendingPod {
+    pullSecrets = Set.copyOf(pullSecrets);
+    failingImages = List.copyOf(failingImages);
+  }
+
+  static PendingPod of(Pod pod, Optional<OptOutLabel> optOut, String explanationAnnotation) {
+    var metadata = pod.getMetadata();
+    Map<String, String> labels = Objects.requireNonNullElse(metadata.getLabels(), Map.of());
+    Map<String, String> annotations =
+        Objects.requireNonNullElse(metadata.getAnnotations(), Map.of());
+    return new PendingPod(
+        metadata.getNamespace(),
+        metadata.getName(),
+        metadata.getUid(),
+        controller(pod),
+        optOut.map(label -> label.value().equals(labels.get(label.key()))).orElse(false),
+        pullSecrets(pod),
+        failingImages(pod),
+        annotations.containsKey(explanationAnnotation));
+  }
+
+  String key() {
+    return namespace + "/" + name;
+  }
+
+  private static String controller(Pod pod) {
+    List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
+    if (owners == null) {
+      return null;
+    }
+    return owners.stream()
+        .filter(o -> Boolean.TRUE.equals(o.getController()))
+        .map(o -> o.getKind() + "/" + o.getName())
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static Set<String> pullSecrets(Pod pod) {
+    if (pod.getSpec() == null || pod.getSpec().getImagePullSecrets() == null) {
+      return Set.of();
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (LocalObjectReference secret : pod.getSpec().getImagePullSecrets()) {
+      if (secret != null && secret.getName() != null && names.size() < MAX_PULL_SECRETS) {
+        names.add(secret.getName());
+      }
+    }
+    return names;
+  }
+
+  /** The spec's image of each container whose status waits for a pull that fails. */
+  private static List<String> failingImages(Pod pod) {
+    if (pod.getSpec() == null || pod.getStatus() == null) {
+      return List.of();
+    }
+    Map<String, String> imageByName = new HashMap<>();
+    Stream.concat(stream(pod.getSpec().getInitContainers()), stream(pod.getSpec().getContainers()))
+        .filter(c -> c != null && c.getName() != null && c.getImage() != null)
+        .forEach(c -> imageByName.putIfAbsent(c.getName(), c.getImage()));
+    List<String> images = new ArrayList<>();
+    for (ContainerStatus status :
+        Stream.concat(
+                stream(pod.getStatus().getInitContainerStatuses()),
+                stream(pod.getStatus().getContainerStatuses()))
+            .toList()) {
+      String image = status == null ? null : imageByName.get(status.getName());
+      if (image != null
+          && image.length() <= MAX_IMAGE_CHARS
+          && images.size() < MAX_IMAGES
+          && !images.contains(image)
+          && waitsForAFailingPull(status)) {
+        images.add(image);
+      }
+    }
+    return images;
+  }
+
+  private static boolean waitsForAFailingPull(ContainerStatus status) {
+    return status.getState() != null
+        && status.getState().getWaiting() != null
+        && PULL_FAILURES.contains(status.getState().getWaiting().getReason());
+  }
+
+  private static <T> Stream<T> stream(List<T> list) {
+    return list == null ? Stream.empty() : list.stream();
+  }
+}

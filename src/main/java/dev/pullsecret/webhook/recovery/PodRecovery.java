@@ -1,0 +1,241 @@
+package dev.pullsecret.webhook.recovery;
+
+import dev.pullsecret.webhook.admission.NamespaceLabelSource;
+import dev.pullsecret.webhook.delivery.Informers;
+import dev.pullsecret.webhook.delivery.SyncEvents;
+import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
+import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
+import dev.pullsecret.webhook.delivery.WorkQueue;
+import dev.pullsecret.webhook.recovery.RecoveryProperties.Mode;
+import dev.pullsecret.webhook.recovery.StuckPods.Diagnosis;
+import dev.pullsecret.webhook.rules.NamespaceScope;
+import dev.pullsecret.webhook.rules.Rules;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the pods admitted without a pull secret their rule gives (the webhook fails open, or the
+ * copy came later) and restarts them safely: a pod a controller owns is evicted through the
+ * Eviction API (PodDisruptionBudgets respected; a refusal is retried later) so that its controller
+ * recreates it and the webhook gives the new pod its secrets; a bare pod is never deleted, it gets
+ * an Event saying what to do. In report mode every such pod only gets the Event.
+ *
+ * <p>Run by the sync loop's leader only, on a watch of pending pods (a {@code status.phase=Pending}
+ * field selector) whose store keeps what the decision needs ({@link PendingPodStore}). Bounded: at
+ * most {@code evictionsPerMinute}, never the same pod twice, never where the webhook does not act.
+ */
+public final class PodRecovery implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(PodRecovery.class);
+
+  /** Pods acted on, by uid: never twice. A pod stuck that long is long gone from the cluster. */
+  static final int MAX_REMEMBERED = 10_000;
+
+  /** The pending pods are looked at again this often, whatever the watch said. */
+  static final Duration RESYNC = Duration.ofMinutes(1);
+
+  /** The collaborators recovery reads, all from the sync loop. */
+  public record Cluster(
+      KubernetesClient client,
+      Supplier<Rules> rules,
+      NamespaceScope scope,
+      NamespaceLabelSource namespaceLabels,
+      BiPredicate<String, String> copyPresent,
+      BooleanSupplier isLeader,
+      SyncEvents events) {}
+
+  private final Cluster cluster;
+  private final Mode mode;
+  private final EvictionRate rate;
+  private final PendingPodStore store;
+  private final SharedIndexInformer<Pod> pods;
+  private final WorkQueue<String> queue;
+  private final Set<String> handled =
+      Collections.newSetFromMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > MAX_REMEMBERED;
+            }
+          });
+  private final Map<String, Counter> counters;
+
+  public PodRecovery(
+      Cluster cluster,
+      RecoveryProperties settings,
+      Duration retryBaseDelay,
+      Duration retryMaxDelay,
+      MeterRegistry registry) {
+    this.cluster = cluster;
+    this.mode = settings.mode();
+    this.rate = new EvictionRate(settings.evictionsPerMinute(), System::nanoTime);
+    this.counters = counters(registry);
+    this.store = new PendingPodStore(cluster.scope().optOut());
+    this.pods =
+        cluster
+            .client()
+            .pods()
+            .inAnyNamespace()
+            .withField("status.phase", "Pending")
+            .withLimit(500L)
+            .runnableInformer(RESYNC.toMillis());
+    pods.itemStore(store);
+    this.queue = new WorkQueue<>("pod-recovery", 1, retryBaseDelay, retryMaxDelay, this::recover);
+    pods.addEventHandler(Informers.onAnyChange(pod -> queue.add(store.getKey(pod))));
+  }
+
+  public PodRecovery start() {
+    Informers.start(pods, "pending pods");
+    log.info("Pod recovery started in {} mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+    return this;
+  }
+
+  /** Returns false to retry after a back-off (an eviction a budget refused, an API error). */
+  private boolean recover(String key) {
+    if (!cluster.isLeader().getAsBoolean()) {
+      return true;
+    }
+    PendingPod pod = store.pending(key);
+    if (pod == null || isHandled(pod.uid())) {
+      return true;
+    }
+    Rules rules = cluster.rules().get();
+    var labels =
+        cluster.namespaceLabels().labels(pod.namespace(), cluster.scope().labelKeys(rules));
+    Optional<Diagnosis> stuck =
+        StuckPods.diagnose(pod, cluster.scope(), rules, labels, cluster.copyPresent());
+    if (stuck.isEmpty()) {
+      return true;
+    }
+    Diagnosis diagnosis = stuck.get();
+    if (mode == Mode.REPORT) {
+      tell(
+          diagnosis,
+          "recovery is in report mode: delete the pod (or restart its workload) to"
+              + " recreate it with its secrets",
+          "reported");
+      return true;
+    }
+    if (pod.controller() == null) {
+      tell(
+          diagnosis,
+          "it has no controller, so it is not evicted: delete it and create it again",
+          "told");
+      return true;
+    }
+    if (!rate.tryAcquire()) {
+      queue.addAfter(key, rate.untilNext());
+      return true;
+    }
+    return evict(diagnosis);
+  }
+
+  private boolean evict(Diagnosis diagnosis) {
+    PendingPod pod = diagnosis.pod();
+    try {
+      boolean evicted =
+          cluster.client().pods().inNamespace(pod.namespace()).withName(pod.name()).evict();
+      if (!evicted) {
+        // 429: a PodDisruptionBudget allows no disruption now. Tried again after a back-off.
+        count("refused");
+        return false;
+      }
+      remember(pod.uid());
+      count("evicted");
+      cluster
+          .events()
+          .normal(
+              regarding(pod),
+              Reason.PodEvicted,
+              "evicted so that "
+                  + pod.controller()
+                  + " recreates it with its pull secrets: the pod "
+                  + diagnosis.describe());
+      log.info("Evicted pod {} ({}): it {}", pod.key(), pod.controller(), diagnosis.describe());
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return true; // gone meanwhile
+      }
+      if (e.getCode() == 403) {
+        tell(
+            diagnosis,
+            "the webhook may not evict pods (its RBAC: recovery.mode=evict in the"
+                + " chart grants pods/eviction): delete the pod to recreate it",
+            "forbidden");
+        return true;
+      }
+      log.warn("Could not evict pod {} (HTTP {}): {}", pod.key(), e.getCode(), e.getMessage());
+      return false;
+    }
+  }
+
+  private void tell(Diagnosis diagnosis, String advice, String action) {
+    remember(diagnosis.pod().uid());
+    count(action);
+    cluster
+        .events()
+        .warning(
+            regarding(diagnosis.pod()),
+            Reason.MissingPullSecret,
+            "this pod " + diagnosis.describe() + "; " + advice);
+    log.warn("Pod {} cannot pull: it {}; {}", diagnosis.pod().key(), diagnosis.describe(), advice);
+  }
+
+  private static Regarding regarding(PendingPod pod) {
+    return new Regarding("Pod", pod.namespace(), pod.name());
+  }
+
+  private synchronized boolean isHandled(String uid) {
+    return handled.contains(uid);
+  }
+
+  private synchronized void remember(String uid) {
+    handled.add(uid);
+  }
+
+  /** What recovery did, a counter each: registered at once, so every one is exported from 0. */
+  static final java.util.List<String> ACTIONS =
+      java.util.List.of("reported", "evicted", "told", "refused", "forbidden");
+
+  private static Map<String, Counter> counters(MeterRegistry registry) {
+    Map<String, Counter> counters = new java.util.HashMap<>();
+    for (String action : ACTIONS) {
+      counters.put(
+          action,
+          Counter.builder("pullsecret.recovery.pods")
+              .description(
+                  "Pods that could not pull for lack of a pull secret their rule gives, by what"
+                      + " recovery did: reported, evicted, told (no controller), refused (a"
+                      + " disruption budget said no; retried), forbidden (RBAC)")
+              .tag("action", action)
+              .register(registry));
+    }
+    return Map.copyOf(counters);
+  }
+
+  private void count(String action) {
+    counters.get(action).increment();
+  }
+
+  @Override
+  public void close() {
+    queue.close();
+    pods.close();
+  }
+}

@@ -1,0 +1,96 @@
+package dev.pullsecret.webhook.recovery;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
+import dev.pullsecret.webhook.rules.NamespaceLabels;
+import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.NamespaceScope;
+import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
+import dev.pullsecret.webhook.rules.PullSecret;
+import dev.pullsecret.webhook.rules.Rules;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiPredicate;
+
+/**
+ * Which pending pods cannot pull for lack of a pull secret: the pure decision of recovery, for the
+ * controller and {@code doctor} alike. A pod is stuck when a container waits in {@code
+ * ErrImagePull} or {@code ImagePullBackOff} and its namespace's rule gives a delivered pull secret
+ * that serves the registry of one of those images, exists in the namespace now, and is not among
+ * the pod's secrets. A pod whose image is simply wrong (a typo, a tag that does not exist) has
+ * every secret its rule gives for that registry, or none serves it: it is never taken for stuck, so
+ * never evicted again and again. Namespaces and pods left out (skipped, opted out) never are
+ * either.
+ */
+final class StuckPods {
+
+  /** Why a pod is stuck: the secrets it lacks, and the images that need them. */
+  record Diagnosis(PendingPod pod, String rule, List<String> missing, List<String> images) {
+
+    /** One line for Events and {@code doctor}: what is missing and for what. */
+    String describe() {
+      return "lacks pull secret "
+          + String.join(", ", missing)
+          + " that rule "
+          + rule
+          + " gives for "
+          + String.join(", ", images)
+          + (pod.explained()
+              ? " (added to the rule, or delivered, after the pod was admitted)"
+              : " (admitted while the webhook did not answer, or before the secret existed)");
+    }
+  }
+
+  private StuckPods() {}
+
+  /**
+   * @param namespaceLabels the labels of the pod's namespace (for rules that choose by label)
+   * @param copyPresent whether a copy of the named delivered secret is in the namespace now
+   */
+  static Optional<Diagnosis> diagnose(
+      PendingPod pod,
+      NamespaceScope scope,
+      Rules rules,
+      NamespaceLabels namespaceLabels,
+      BiPredicate<String, String> copyPresent) {
+    if (pod.failingImages().isEmpty() || pod.optedOut()) {
+      return Optional.empty();
+    }
+    if (!(scope.choose(rules, pod.namespace(), namespaceLabels)
+        instanceof Choice.Applies applies)) {
+      return Optional.empty();
+    }
+    NamespaceRule rule = applies.match().rule();
+    List<ImageReference> failing = new ArrayList<>();
+    for (String image : pod.failingImages()) {
+      try {
+        failing.add(ImageReference.parse(image));
+      } catch (InvalidImageSyntaxException e) {
+        // A reference that does not parse cannot be pulled with any secret.
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    List<String> images = new ArrayList<>();
+    for (PullSecret secret : rule.pullSecrets()) {
+      if (!secret.isDelivered()
+          || pod.pullSecrets().contains(secret.name())
+          || !copyPresent.test(pod.namespace(), secret.name())) {
+        continue;
+      }
+      for (ImageReference image : failing) {
+        if (secret.servesAnyOf(List.of(image))) {
+          if (!missing.contains(secret.name())) {
+            missing.add(secret.name());
+          }
+          if (!images.contains(image.toString())) {
+            images.add(image.toString());
+          }
+        }
+      }
+    }
+    return missing.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new Diagnosis(pod, rule.name(), missing, images));
+  }
+}

@@ -1,0 +1,84 @@
+package dev.pullsecret.webhook.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullsecret.webhook.rules.NamespaceLabels;
+import dev.pullsecret.webhook.rules.Rules;
+import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.testing.TestContexts;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Which pending pods are stuck for lack of a pull secret, and which only look alike (a wrong image,
+ * a secret that does not exist yet, one the webhook does not deliver, a namespace or pod left out).
+ */
+class StuckPodsTest {
+
+  private static final Rules RULES =
+      RulesParser.parse(
+          """
+          pullSecrets:
+            - {name: hub, registries: [docker.io], source: hub}
+            - {name: corp, registries: ["registry.corp:5000"], source: corp}
+            - {name: by-hand, registries: [quay.io]}
+          rules:
+            - {name: everyone, namespaces: ["*"], pullSecrets: [hub, corp, by-hand]}
+          """,
+          "rules.yaml");
+
+  /** Copies present: hub and corp in {@code shop}, only corp in {@code fresh}. */
+  private static boolean copyPresent(String namespace, String secret) {
+    return namespace.equals("shop") || (namespace.equals("fresh") && secret.equals("corp"));
+  }
+
+  /** Images and secrets are {@code ;}-separated, {@code -} for none; {@code missing} likewise. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "lacks the hub copy there               | shop        | nginx:1.27               | -   | false | hub",
+        "lacks the corp copy there              | shop        | registry.corp:5000/app:1 | -   | false | corp",
+        "lacks only what serves its registries  | shop        | nginx;registry.corp:5000/app:1 | hub | false | corp",
+        "has its secret: a wrong image          | shop        | nginx:no-such-tag        | hub | false | -",
+        "no secret serves that registry         | shop        | ghcr.io/team/app:1       | -   | false | -",
+        "the secret is not delivered            | shop        | quay.io/team/app:1       | -   | false | -",
+        "the copy does not exist yet            | fresh       | nginx:1.27               | -   | false | -",
+        "the pod opted out                      | shop        | nginx:1.27               | -   | true  | -",
+        "the namespace is skipped               | kube-system | nginx:1.27               | -   | false | -",
+        "no container fails to pull             | shop        | -                        | -   | false | -",
+        "an image that does not parse           | shop        | UPPER/Case               | -   | false | -",
+      })
+  void tellsStuckPodsFromLookAlikes(
+      String name,
+      String namespace,
+      String failing,
+      String secrets,
+      boolean optedOut,
+      String missing) {
+    var pod =
+        new PendingPod(
+            namespace,
+            "web",
+            "uid",
+            "ReplicaSet/web-1",
+            optedOut,
+            Set.copyOf(list(secrets)),
+            list(failing),
+            false);
+
+    var diagnosis =
+        StuckPods.diagnose(
+            pod, TestContexts.SCOPE, RULES, NamespaceLabels.NONE, StuckPodsTest::copyPresent);
+
+    assertThat(diagnosis.map(StuckPods.Diagnosis::missing).orElse(List.of()))
+        .isEqualTo(list(missing));
+  }
+
+  private static List<String> list(String text) {
+    return text.equals("-") ? List.of() : Arrays.asList(text.split(";"));
+  }
+}
