@@ -56,7 +56,8 @@ public final class ClusterCheck {
     this.scope = scope;
   }
 
-  public List<NamespaceFinding> check(Rules rules) {
+  /** Our copies in the cluster, by {@code namespace/name}: one list, by our label. */
+  public Map<String, Secret> ours() {
     Map<String, Secret> ours = new HashMap<>();
     for (Secret copy :
         client
@@ -67,6 +68,13 @@ public final class ClusterCheck {
             .getItems()) {
       ours.put(copy.getMetadata().getNamespace() + "/" + copy.getMetadata().getName(), copy);
     }
+    return ours;
+  }
+
+  /**
+   * @param ours our copies, as {@link #ours()} lists them
+   */
+  public List<NamespaceFinding> check(Rules rules, Map<String, Secret> ours) {
     Map<SecretSource, Optional<Secret>> sources = new HashMap<>();
     List<NamespaceFinding> findings = new ArrayList<>();
     List<Namespace> namespaces = client.namespaces().list().getItems();

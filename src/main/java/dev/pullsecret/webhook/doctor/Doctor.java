@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.doctor;
 
+import dev.pullsecret.webhook.recovery.PendingPodsCheck;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
@@ -51,13 +52,18 @@ public record Doctor(
    * @throws IllegalStateException when the registration or the certificate cannot be read
    */
   public DoctorReport examine(KubernetesClient client, Rules rules) {
-    var namespaces = new ClusterCheck(client, namespace, scope).check(rules);
+    var check = new ClusterCheck(client, namespace, scope);
+    var ours = check.ours();
+    var namespaces = check.check(rules, ours);
+    var stuck =
+        PendingPodsCheck.check(
+            client, rules, scope, (ns, name) -> ours.containsKey(ns + "/" + name));
     var access =
         serviceAccount == null
             ? new DoctorReport.Access(null, List.of())
             : access(new AccessCheck(client, namespace, serviceAccount), rules);
     if (registration == null) {
-      return new DoctorReport(namespaces, access, List.of());
+      return new DoctorReport(namespaces, stuck, access, List.of());
     }
     var config =
         client
@@ -69,11 +75,12 @@ public record Doctor(
     if (config == null) {
       return new DoctorReport(
           namespaces,
+          stuck,
           access,
           List.of(new CaBundleCheck.Result(registration, false, "registration not found")));
     }
     return new DoctorReport(
-        namespaces, access, CaBundleCheck.check(config, servingChain(client), new Date()));
+        namespaces, stuck, access, CaBundleCheck.check(config, servingChain(client), new Date()));
   }
 
   private DoctorReport.Access access(AccessCheck check, Rules rules) {

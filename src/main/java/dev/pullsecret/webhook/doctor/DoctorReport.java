@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.doctor;
 
 import dev.pullsecret.webhook.doctor.ClusterCheck.NamespaceFinding;
 import dev.pullsecret.webhook.doctor.ClusterCheck.SecretFinding;
+import dev.pullsecret.webhook.recovery.PendingPodsCheck;
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -10,13 +11,17 @@ import java.util.List;
  * delivered pull secret, and a verdict.
  */
 public record DoctorReport(
-    List<NamespaceFinding> namespaces, Access access, List<CaBundleCheck.Result> caBundle) {
+    List<NamespaceFinding> namespaces,
+    List<PendingPodsCheck.Finding> stuckPods,
+    Access access,
+    List<CaBundleCheck.Result> caBundle) {
 
   /** The RBAC of {@code user} (null when not checked) against each delivered pull secret. */
   public record Access(String user, List<AccessCheck.Result> results) {}
 
   public boolean isOk() {
     return namespaces.stream().allMatch(NamespaceFinding::isOk)
+        && stuckPods.isEmpty()
         && access.results().stream().allMatch(AccessCheck.Result::ok)
         && caBundle.stream().allMatch(CaBundleCheck.Result::ok);
   }
@@ -36,6 +41,17 @@ public record DoctorReport(
             secret.status().label(),
             secret.detail());
       }
+    }
+    for (PendingPodsCheck.Finding pod : stuckPods) {
+      out.printf(
+          "pod %s/%s%s: FAIL, cannot pull: it %s; %s%n",
+          pod.namespace(),
+          pod.pod(),
+          pod.controller() == null ? "" : " (" + pod.controller() + ")",
+          pod.why(),
+          pod.controller() == null
+              ? "delete it and create it again"
+              : "evict it (or set recovery.mode=evict) for its controller to recreate it");
     }
     for (AccessCheck.Result result : access.results()) {
       if (result.ok()) {

@@ -23,6 +23,7 @@ class ChartRbacTest {
   private static final String NAMESPACES = "/namespaces: get,list,watch";
   private static final String EVENTS = "events.k8s.io/events: create";
   private static final String CREATE = "/secrets: create";
+  private static final String PODS = "/pods: list,watch";
 
   @Test
   void theDefaultGrantsTheCopiesOfItsOneRuleByNameAndCreate() {
@@ -32,7 +33,11 @@ class ChartRbacTest {
     assertThat(role.getMetadata().getName()).isEqualTo("pullsecret-webhook-sync");
     assertThat(rules(role.getRules()))
         .containsExactlyInAnyOrder(
-            CREATE, "/secrets[regcred]: get,list,watch,update,patch,delete", NAMESPACES, EVENTS);
+            CREATE,
+            "/secrets[regcred]: get,list,watch,update,patch,delete",
+            NAMESPACES,
+            EVENTS,
+            PODS);
     assertThat(rules(on.one(Role.class).getRules()))
         .containsExactlyInAnyOrder(
             "coordination.k8s.io/leases: create",
@@ -80,7 +85,8 @@ class ChartRbacTest {
             "/secrets[corp-creds,gar-creds,hub-creds]: get,list,watch,update,patch,delete",
             "/secrets[corp-source]: get,list,watch",
             NAMESPACES,
-            EVENTS);
+            EVENTS,
+            PODS);
     assertThat(rules(r.one(Role.class).getRules())).contains("/secrets[hub-creds]: get,list,watch");
   }
 
@@ -96,7 +102,11 @@ class ChartRbacTest {
 
     assertThat(rules(r.one(ClusterRole.class).getRules()))
         .containsExactlyInAnyOrder(
-            CREATE, "/secrets[team-creds]: get,list,watch,update,patch,delete", NAMESPACES, EVENTS)
+            CREATE,
+            "/secrets[team-creds]: get,list,watch,update,patch,delete",
+            NAMESPACES,
+            EVENTS,
+            PODS)
         .as("the chart's own rules are not rendered, so not named")
         .noneMatch(rule -> rule.contains("regcred"));
   }
@@ -113,7 +123,7 @@ class ChartRbacTest {
                     Map.of("name", "all", "namespaces", List.of("*"), "pullSecrets", List.of()))));
 
     assertThat(rules(r.one(ClusterRole.class).getRules()))
-        .containsExactlyInAnyOrder(NAMESPACES, EVENTS);
+        .containsExactlyInAnyOrder(NAMESPACES, EVENTS, PODS);
     assertThat(rules(r.one(Role.class).getRules())).noneMatch(rule -> rule.contains("secrets"));
   }
 
@@ -123,8 +133,23 @@ class ChartRbacTest {
 
     assertThat(rules(r.one(ClusterRole.class).getRules()))
         .containsExactlyInAnyOrder(
-            "/secrets: get,list,watch,create,update,patch,delete", NAMESPACES, EVENTS);
+            "/secrets: get,list,watch,create,update,patch,delete", NAMESPACES, EVENTS, PODS);
     assertThat(rules(r.one(Role.class).getRules())).noneMatch(rule -> rule.contains("secrets"));
+  }
+
+  @Test
+  void recoveryReadsPendingPodsAndEvictsOnlyWhenAskedTo() {
+    List<String> off = rules(clusterRole("off").getRules());
+    List<String> report = rules(clusterRole("report").getRules());
+    List<String> evict = rules(clusterRole("evict").getRules());
+
+    assertThat(off).doesNotContain(PODS).noneMatch(rule -> rule.contains("eviction"));
+    assertThat(report).contains(PODS).noneMatch(rule -> rule.contains("eviction"));
+    assertThat(evict).contains(PODS, "/pods/eviction: create");
+  }
+
+  private static ClusterRole clusterRole(String recovery) {
+    return HelmChart.render(Values.of("recovery.mode", recovery)).one(ClusterRole.class);
   }
 
   @Test

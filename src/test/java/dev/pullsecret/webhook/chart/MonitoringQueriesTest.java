@@ -51,6 +51,7 @@ import org.springframework.test.context.DynamicPropertySource;
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "webhook.sync.enabled=true",
+      "webhook.recovery.mode=report",
       "webhook.sync.namespace=" + MonitoringQueriesTest.OWN
     })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -2,8 +2,10 @@ package dev.pullsecret.webhook.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.ClusterWebhook;
 import dev.pullsecret.webhook.testing.RequiresKubeApiServer;
+import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -304,6 +306,20 @@ class PodRecoveryIT {
           .contains("report mode");
       assertThat(exists(namespace, "web")).isTrue();
       assertThat(events(namespace, "web", "PodEvicted")).isEmpty();
+      assertThat(
+              PendingPodsCheck.check(
+                  admin,
+                  RulesParser.parse(RULES, "rules.yaml"),
+                  TestContexts.SCOPE,
+                  (ns, secret) -> cluster.secret(ns, secret) != null))
+          .as("doctor lists it")
+          .anySatisfy(
+              finding -> {
+                assertThat(finding.namespace()).isEqualTo(namespace);
+                assertThat(finding.pod()).isEqualTo("web");
+                assertThat(finding.controller()).isEqualTo("ReplicaSet/web");
+                assertThat(finding.why()).contains("lacks pull secret hub-creds");
+              });
     }
   }
 }

@@ -1,0 +1,99 @@
+package dev.pullsecret.webhook.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullsecret.webhook.testing.TestContexts;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What recovery keeps of a pending pod is bounded, whatever the pod's author wrote. */
+class PendingPodTest {
+
+  @Test
+  void keepsAFewFailingImagesOfBoundedLengthOfAHostilePod() {
+    var containers = new ArrayList<io.fabric8.kubernetes.api.model.Container>();
+    var statuses = new ArrayList<io.fabric8.kubernetes.api.model.ContainerStatus>();
+    for (int i = 0; i < 5_000; i++) {
+      String image = i % 2 == 0 ? "registry.example.com/app-" + i + ":1" : "x".repeat(10_000) + i;
+      containers.add(new ContainerBuilder().withName("c" + i).withImage(image).build());
+      statuses.add(
+          new ContainerStatusBuilder()
+              .withName("c" + i)
+              .withNewState()
+              .withNewWaiting()
+              .withReason(i % 3 == 0 ? "ErrImagePull" : "ImagePullBackOff")
+              .endWaiting()
+              .endState()
+              .build());
+    }
+    var pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withNamespace("shop")
+            .withName("huge")
+            .withUid("u")
+            .addToLabels("pullsecret.dev/inject", "disabled")
+            .endMetadata()
+            .withNewSpec()
+            .withContainers(containers)
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Pending")
+            .withContainerStatuses(statuses)
+            .endStatus()
+            .build();
+
+    PendingPod kept = PendingPod.of(pod, TestContexts.SCOPE.optOut(), "pullsecret.dev/mutated");
+
+    assertThat(kept.failingImages())
+        .hasSize(PendingPod.MAX_IMAGES)
+        .allSatisfy(
+            image -> assertThat(image.length()).isLessThanOrEqualTo(PendingPod.MAX_IMAGE_CHARS));
+    assertThat(kept.optedOut()).isTrue();
+    assertThat(kept.controller()).isNull();
+    assertThat(kept.explained()).isFalse();
+  }
+
+  @Test
+  void keepsNothingOfContainersThatAreNotFailingToPull() {
+    var pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withNamespace("shop")
+            .withName("crashing")
+            .addNewOwnerReference()
+            .withKind("ReplicaSet")
+            .withName("web-1")
+            .withController(true)
+            .endOwnerReference()
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("web")
+            .withImage("nginx:1.27")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Pending")
+            .addNewContainerStatus()
+            .withName("web")
+            .withNewState()
+            .withNewWaiting()
+            .withReason("CrashLoopBackOff")
+            .endWaiting()
+            .endState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+
+    PendingPod kept = PendingPod.of(pod, TestContexts.SCOPE.optOut(), "pullsecret.dev/mutated");
+
+    assertThat(kept.failingImages()).isEmpty();
+    assertThat(kept.controller()).isEqualTo("ReplicaSet/web-1");
+    assertThat(List.of(kept.key())).containsExactly("shop/crashing");
+  }
+}
