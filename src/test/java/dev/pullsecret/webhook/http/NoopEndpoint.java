@@ -5,6 +5,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -19,11 +21,22 @@ import org.springframework.web.bind.annotation.RestController;
  * <p>Not in the production jar: the build packs this class alone into {@code
  * target/bench/pullsecret-webhook-*-bench.jar}, which {@code bench/run.sh} adds to the server's
  * class path (Spring Boot's {@code PropertiesLauncher}, {@code -Dloader.path}) along with {@code
- * webhook.bench.noop-endpoint=true}. In the tests it is on the class path but off by default.
+ * webhook.bench.noop-endpoint=true}. In the tests it is on the class path but off by default. Wired
+ * as every part is ({@link Wiring}: the scan finds configuration classes only).
  */
 @RestController
-@ConditionalOnBooleanProperty("webhook.bench.noop-endpoint")
 class NoopEndpoint {
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnBooleanProperty("webhook.bench.noop-endpoint")
+  static class Wiring {
+
+    @Bean
+    NoopEndpoint noopEndpoint(
+        BodyReader bodyReader, InFlightBudget budget, WebhookProperties properties) {
+      return new NoopEndpoint(bodyReader, budget, properties);
+    }
+  }
 
   /** About the size of a real answer with a three-secret patch. */
   private static final byte[] ANSWER =
