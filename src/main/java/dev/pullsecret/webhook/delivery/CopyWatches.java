@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  */
 final class CopyWatches implements AutoCloseable {
 
-  private record Watch(SharedIndexInformer<Secret> informer, CopyStore store) {}
+  private record Watch(
+      SharedIndexInformer<Secret> informer, ReducedStore<Secret, ObservedCopy> store) {}
 
   private final KubernetesClient client;
   private final Consumer<String> namespaceChanged;
@@ -59,7 +60,7 @@ final class CopyWatches implements AutoCloseable {
   }
 
   private Watch watch(String name) {
-    var store = new CopyStore();
+    var store = ObservedCopy.store();
     SharedIndexInformer<Secret> informer =
         client
             .secrets()
@@ -97,7 +98,7 @@ final class CopyWatches implements AutoCloseable {
     synchronized (this) {
       watch = watches.get(name);
     }
-    return watch == null ? null : watch.store().observed(namespace + "/" + name);
+    return watch == null ? null : watch.store().kept(namespace + "/" + name);
   }
 
   /** What is known of our copies in {@code namespace}, by name. */
@@ -109,7 +110,7 @@ final class CopyWatches implements AutoCloseable {
     }
     all.forEach(
         (name, watch) -> {
-          ObservedCopy copy = watch.store().observed(namespace + "/" + name);
+          ObservedCopy copy = watch.store().kept(namespace + "/" + name);
           if (copy != null) {
             byName.put(name, copy);
           }

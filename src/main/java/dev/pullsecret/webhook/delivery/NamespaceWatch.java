@@ -14,16 +14,20 @@ import org.slf4j.LoggerFactory;
  * The watch of every namespace: for delivery (which namespaces exist, which are being deleted) and
  * for admission (the labels rules and the opt-out read, which an AdmissionReview does not carry).
  *
- * <p>Its store keeps only the label keys in use ({@link NamespaceStore}). When new rules read a key
- * it does not keep, a second watch that keeps it lists every namespace and then replaces the first:
- * until then {@link #covers} is false for that key, so delivery waits and admission reads the
- * namespace itself, rather than either deciding on labels it does not have.
+ * <p>Its store keeps only the label keys in use ({@link NamespaceFacts#store}). When new rules read
+ * a key it does not keep, a second watch that keeps it lists every namespace and then replaces the
+ * first: until then {@link #covers} is false for that key, so delivery waits and admission reads
+ * the namespace itself, rather than either deciding on labels it does not have.
  */
 final class NamespaceWatch implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(NamespaceWatch.class);
 
-  private record Generation(SharedIndexInformer<Namespace> informer, NamespaceStore store) {}
+  /** A watch and its store, which keeps the labels of {@code labelKeys}. */
+  private record Generation(
+      SharedIndexInformer<Namespace> informer,
+      ReducedStore<Namespace, NamespaceFacts> store,
+      Set<String> labelKeys) {}
 
   private final KubernetesClient client;
   private final long resyncMillis;
@@ -49,7 +53,7 @@ final class NamespaceWatch implements AutoCloseable {
 
   /** Starts watching, keeping the labels of {@code labelKeys}. */
   synchronized void start(Set<String> labelKeys) {
-    if (!current.store().labelKeys().equals(labelKeys)) {
+    if (!current.labelKeys().equals(labelKeys)) {
       current = generation(labelKeys);
     }
     Informers.start(current.informer(), "namespaces");
@@ -57,11 +61,11 @@ final class NamespaceWatch implements AutoCloseable {
 
   /** Makes sure the labels of {@code labelKeys} are kept: a new watch if they are not. */
   synchronized void keep(Set<String> labelKeys) {
-    if (current.store().labelKeys().equals(labelKeys)) {
+    if (current.labelKeys().equals(labelKeys)) {
       closeNext();
       return;
     }
-    if (next != null && next.store().labelKeys().equals(labelKeys)) {
+    if (next != null && next.labelKeys().equals(labelKeys)) {
       return;
     }
     closeNext();
@@ -85,7 +89,7 @@ final class NamespaceWatch implements AutoCloseable {
 
   /** Whether the kept labels include every one of {@code labelKeys}, for the current list. */
   boolean covers(Set<String> labelKeys) {
-    return current.store().labelKeys().containsAll(labelKeys);
+    return current.labelKeys().containsAll(labelKeys);
   }
 
   boolean hasSynced() {
@@ -93,7 +97,7 @@ final class NamespaceWatch implements AutoCloseable {
   }
 
   Optional<NamespaceFacts> facts(String name) {
-    return Optional.ofNullable(current.store().facts(name));
+    return Optional.ofNullable(current.store().kept(name));
   }
 
   List<String> names() {
@@ -103,11 +107,11 @@ final class NamespaceWatch implements AutoCloseable {
   private Generation generation(Set<String> labelKeys) {
     SharedIndexInformer<Namespace> informer =
         client.namespaces().withLimit(SyncCaches.LIST_PAGE).runnableInformer(resyncMillis);
-    var store = new NamespaceStore(labelKeys);
+    var store = NamespaceFacts.store(labelKeys);
     informer.itemStore(store);
     informer.addEventHandler(
         Informers.onAnyChange(namespace -> changed.accept(namespace.getMetadata().getName())));
-    return new Generation(informer, store);
+    return new Generation(informer, store, Set.copyOf(labelKeys));
   }
 
   private void closeNext() {

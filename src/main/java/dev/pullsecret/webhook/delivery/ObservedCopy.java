@@ -1,6 +1,9 @@
 package dev.pullsecret.webhook.delivery;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 
 /**
  * What the sync loop knows of one of its copies: enough to tell whether it is current and to update
@@ -12,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Secret;
  * @param contentHash the hash of what the copy holds now (type and data)
  */
 record ObservedCopy(
+    String namespace,
     String name,
     String resourceVersion,
     String type,
@@ -22,11 +26,36 @@ record ObservedCopy(
   /** From a whole copy as the API server returns it. */
   static ObservedCopy of(Secret copy) {
     return new ObservedCopy(
+        copy.getMetadata().getNamespace(),
         copy.getMetadata().getName(),
         copy.getMetadata().getResourceVersion(),
         copy.getType(),
         CopyMarks.annotation(copy, CopyMarks.SOURCE_ANNOTATION),
         CopyMarks.annotation(copy, CopyMarks.HASH_ANNOTATION),
         CopyMarks.contentHash(copy));
+  }
+
+  /**
+   * The store of a watch of our copies, holding this per copy instead of the Secret. The copies are
+   * watched by our label, which anyone who can write a Secret can set, and a tenant can edit our
+   * copy in a namespace of theirs: with whole objects in the cache, Secrets of up to 1 MiB each, in
+   * any number, would all be held. Here each costs its key, a resource version, two short marks and
+   * a hash, whatever it holds.
+   */
+  static ReducedStore<Secret, ObservedCopy> store() {
+    return new ReducedStore<>(
+        Cache::metaNamespaceKeyFunc, ObservedCopy::of, ObservedCopy::asSecret);
+  }
+
+  private Secret asSecret() {
+    return new SecretBuilder()
+        .withMetadata(
+            new ObjectMetaBuilder()
+                .withNamespace(namespace)
+                .withName(name)
+                .withResourceVersion(resourceVersion)
+                .build())
+        .withType(type)
+        .build();
   }
 }

@@ -17,10 +17,10 @@ import java.util.function.Consumer;
  * grows with namespaces × delivered secrets, a few hundred bytes each.
  *
  * <p>Neither the namespace cache nor that of the copies keeps whole objects: of a namespace, its
- * {@link NamespaceFacts} ({@link NamespaceStore}); of a copy, its {@link ObservedCopy} ({@link
- * CopyStore}). A namespace in a cluster carries labels, kubectl's last-applied annotation and
- * managed fields several times that size, and there is one per namespace of the cluster
- * (bench/README.md, Secret delivery).
+ * {@link NamespaceFacts}; of a copy, its {@link ObservedCopy} (each with its {@link ReducedStore}).
+ * A namespace in a cluster carries labels, kubectl's last-applied annotation and managed fields
+ * several times that size, and there is one per namespace of the cluster (bench/README.md, Secret
+ * delivery).
  */
 final class SyncCaches implements AutoCloseable {
 

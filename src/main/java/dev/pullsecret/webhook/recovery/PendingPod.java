@@ -1,10 +1,13 @@
 package dev.pullsecret.webhook.recovery;
 
+import dev.pullsecret.webhook.delivery.ReducedStore;
 import dev.pullsecret.webhook.rules.NamespaceScope.OptOutLabel;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -131,5 +134,27 @@ record PendingPod(
 
   private static <T> Stream<T> stream(List<T> list) {
     return list == null ? Stream.empty() : list.stream();
+  }
+
+  /**
+   * The store of the pending-pod watch, holding this per pod instead of the pod: a pod's spec and
+   * status may be large and there may be thousands pending after an outage.
+   */
+  static ReducedStore<Pod, PendingPod> store(
+      Optional<OptOutLabel> optOut, String explanationAnnotation) {
+    return new ReducedStore<>(
+        Cache::metaNamespaceKeyFunc,
+        pod -> of(pod, optOut, explanationAnnotation),
+        PendingPod::asPod);
+  }
+
+  private Pod asPod() {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(name)
+        .withUid(uid)
+        .endMetadata()
+        .build();
   }
 }

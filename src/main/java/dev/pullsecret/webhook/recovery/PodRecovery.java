@@ -2,10 +2,12 @@ package dev.pullsecret.webhook.recovery;
 
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.delivery.Informers;
+import dev.pullsecret.webhook.delivery.ReducedStore;
 import dev.pullsecret.webhook.delivery.SyncEvents;
 import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
 import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.delivery.WorkQueue;
+import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.recovery.RecoveryProperties.Mode;
 import dev.pullsecret.webhook.recovery.StuckPods.Diagnosis;
 import dev.pullsecret.webhook.rules.NamespaceScope;
@@ -36,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * an Event saying what to do. In report mode every such pod only gets the Event.
  *
  * <p>Run by the sync loop's leader only, on a watch of pending pods (a {@code status.phase=Pending}
- * field selector) whose store keeps what the decision needs ({@link PendingPodStore}). Bounded: at
+ * field selector) whose store keeps what the decision needs ({@link PendingPod#store}). Bounded: at
  * most {@code evictionsPerMinute}, never the same pod twice, never where the webhook does not act.
  */
 public final class PodRecovery implements AutoCloseable {
@@ -62,7 +64,7 @@ public final class PodRecovery implements AutoCloseable {
   private final Cluster cluster;
   private final Mode mode;
   private final EvictionRate rate;
-  private final PendingPodStore store;
+  private final ReducedStore<Pod, PendingPod> store;
   private final SharedIndexInformer<Pod> pods;
   private final WorkQueue<String> queue;
   private final Set<String> handled =
@@ -85,7 +87,7 @@ public final class PodRecovery implements AutoCloseable {
     this.mode = settings.mode();
     this.rate = new EvictionRate(settings.evictionsPerMinute(), System::nanoTime);
     this.counters = counters(registry);
-    this.store = new PendingPodStore(cluster.scope().optOut());
+    this.store = PendingPod.store(cluster.scope().optOut(), Explanation.ANNOTATION);
     this.pods =
         cluster
             .client()
@@ -110,7 +112,7 @@ public final class PodRecovery implements AutoCloseable {
     if (!cluster.isLeader().getAsBoolean()) {
       return true;
     }
-    PendingPod pod = store.pending(key);
+    PendingPod pod = store.kept(key);
     if (pod == null || isHandled(pod.uid())) {
       return true;
     }

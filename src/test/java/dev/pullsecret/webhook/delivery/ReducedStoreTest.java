@@ -7,9 +7,10 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class CopyStoreTest {
+/** The reduced stores keep what is read, whatever the object holds: the copies' one here. */
+class ReducedStoreTest {
 
-  final CopyStore store = new CopyStore();
+  final ReducedStore<Secret, ObservedCopy> store = ObservedCopy.store();
 
   /** However large a Secret under our label, the store holds its marks and a hash. */
   @Test
@@ -33,9 +34,10 @@ class CopyStoreTest {
     store.put(store.getKey(large), large);
 
     assertThat(store.getKey(large)).isEqualTo("team-a/dockerhub-creds");
-    assertThat(store.observed("team-a/dockerhub-creds"))
+    assertThat(store.kept("team-a/dockerhub-creds"))
         .isEqualTo(
             new ObservedCopy(
+                "team-a",
                 "dockerhub-creds",
                 "7",
                 "kubernetes.io/dockerconfigjson",
@@ -64,7 +66,7 @@ class CopyStoreTest {
     store.put("team-a/x", copy);
 
     assertThat(store.remove("team-a/x").getMetadata().getName()).isEqualTo("x");
-    assertThat(store.observed("team-a/x")).isNull();
+    assertThat(store.kept("team-a/x")).isNull();
     assertThat(store.get("team-a/x")).isNull();
     assertThat(store.keySet()).isEmpty();
   }
