@@ -11,9 +11,13 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
 /**
- * Metrics of digest lookups: {@code pullsecret_digest_lookups_total{result}} per image of a review
- * (hit, miss, error, timeout: error and timeout are the images left as they were), and {@code
- * pullsecret_digest_lookup_seconds{result}}, a histogram of the requests made to registries.
+ * Metrics of registry lookups: {@code pullsecret_digest_lookups_total{result}} per image of a
+ * review whose tag is resolved (hit, miss, error, timeout: error and timeout are the images left as
+ * they were), {@code pullsecret_mirror_lookups_total{mirror,result}} per image asked of a {@code
+ * when: present} mirror (present, absent, error, timeout: all but present keep the image off that
+ * mirror; {@code mirror} is the target as the rules write it, so the series are bounded by the
+ * rules), and {@code pullsecret_digest_lookup_seconds{result}}, a histogram of the requests made to
+ * registries for either.
  */
 @Component
 class DigestMetrics implements LookupObserver {
@@ -21,6 +25,11 @@ class DigestMetrics implements LookupObserver {
   private final MeterRegistry registry;
   private final Map<String, Counter> lookups = new ConcurrentHashMap<>();
   private final Map<String, Timer> requests = new ConcurrentHashMap<>();
+  private final Map<MirrorKey, Counter> mirrorLookups = new ConcurrentHashMap<>();
+
+  private record MirrorKey(String mirror, String result) {}
+
+  private static final String[] MIRROR_RESULTS = {"present", "absent", "error", "timeout"};
 
   DigestMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -40,6 +49,19 @@ class DigestMetrics implements LookupObserver {
   }
 
   @Override
+  public void mirrorChecked(String mirror, String result) {
+    Counter counter = mirrorLookups.get(new MirrorKey(mirror, result));
+    if (counter == null) {
+      // A mirror's every result from its first lookup, at 0: an alert on error|timeout sees it.
+      for (String each : MIRROR_RESULTS) {
+        mirrorLookups.computeIfAbsent(new MirrorKey(mirror, each), this::mirrorCounter);
+      }
+      counter = mirrorLookups.computeIfAbsent(new MirrorKey(mirror, result), this::mirrorCounter);
+    }
+    counter.increment();
+  }
+
+  @Override
   public void requested(String result, long nanos) {
     requests.computeIfAbsent(result, this::requestTimer).record(nanos, TimeUnit.NANOSECONDS);
   }
@@ -48,6 +70,14 @@ class DigestMetrics implements LookupObserver {
     return Counter.builder("pullsecret.digest.lookups")
         .description("Images whose tag a review resolved to a digest, by result")
         .tag("result", result)
+        .register(registry);
+  }
+
+  private Counter mirrorCounter(MirrorKey key) {
+    return Counter.builder("pullsecret.mirror.lookups")
+        .description("Images a review asked a when: present mirror about, by mirror and result")
+        .tag("mirror", key.mirror())
+        .tag("result", key.result())
         .register(registry);
   }
 

@@ -103,6 +103,17 @@ public final class RegistryClient {
     close(response); // a HEAD has no body; closing hands the connection back for reuse
     String digest = response.headers().firstValue("Docker-Content-Digest").orElse(null);
     checkType(response, url);
+    if (digest == null && response.headers().firstValue("Content-Type").isEmpty()) {
+      // A registry names what it serves; a 200 that says neither what nor which (a web server or
+      // proxy that answers every path) is not taken for a manifest, let alone for its presence.
+      throw new RegistryException(
+          Failure.ERROR,
+          "answered 200 for "
+              + url.repository()
+              + ":"
+              + url.reference()
+              + " without a manifest media type or digest; not a registry");
+    }
     if (digest == null) {
       return computed(url, credential);
     }
@@ -135,8 +146,7 @@ public final class RegistryClient {
           status + " for " + url.repository() + (credential.isEmpty() ? " (anonymous)" : ""));
     }
     if (status == 404) {
-      throw new RegistryException(
-          Failure.REFUSED, "no manifest " + url.reference() + " in " + url.repository());
+      throw RegistryException.manifestUnknown(url);
     }
     if (status / 100 == 3) {
       throw new RegistryException(
