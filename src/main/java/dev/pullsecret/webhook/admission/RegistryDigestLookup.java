@@ -36,7 +36,7 @@ public final class RegistryDigestLookup implements DigestLookup {
    * a short chain of mirrors; a pod of hundreds of made-up images must not turn one review into
    * hundreds of requests. Those past it are kept off the mirrors, as not looked up.
    */
-  static final int MAX_MIRROR_LOOKUPS = 128;
+  public static final int MAX_MIRROR_LOOKUPS = 128;
 
   private final DigestResolver resolver;
   private final RegistryCredentials credentials;
