@@ -83,7 +83,7 @@ class DigestMetrics implements LookupObserver {
 
   private Timer requestTimer(String result) {
     return Timer.builder("pullsecret.digest.lookup")
-        .description("Digest lookups at registries (HEAD manifest, token included)")
+        .description("Lookups at registries, digests and mirrors (HEAD manifest, token included)")
         .tag("result", result)
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
