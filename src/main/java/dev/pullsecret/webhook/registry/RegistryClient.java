@@ -95,7 +95,10 @@ public final class RegistryClient {
     return client;
   }
 
-  /** The digest the registry serves for the image's tag ({@code latest} when it has none). */
+  /**
+   * The digest the registry serves for the image's tag ({@code latest} when it has none), or, for
+   * an image pinned by digest, that digest if the registry serves it.
+   */
   String resolve(ImageReference image, Optional<RegistryCredential> credential)
       throws RegistryException {
     ManifestUrl url = ManifestUrl.of(image);
@@ -109,15 +112,16 @@ public final class RegistryClient {
       throw new RegistryException(
           Failure.ERROR,
           "answered 200 for "
-              + url.repository()
-              + ":"
-              + url.reference()
+              + url.manifest()
               + " without a manifest media type or digest; not a registry");
     }
-    if (digest == null) {
-      return computed(url, credential);
+    String served = digest == null ? computed(url, credential) : checked(digest, image, url);
+    if (image.hasDigest() && !served.equals(image.digest())) {
+      // Asked by digest, a registry serves that content or nothing: anything else is not the image.
+      throw new RegistryException(
+          Failure.ERROR, "registry served " + served + " for " + url.manifest());
     }
-    return checked(digest, image, url);
+    return served;
   }
 
   /** A request, answering a 401 challenge once; the status is checked here. */
@@ -214,8 +218,7 @@ public final class RegistryClient {
     if (!ACCEPTED_TYPES.contains(mediaType)) {
       close(response);
       throw new RegistryException(
-          Failure.ERROR,
-          url.repository() + ":" + url.reference() + " is a " + mediaType + ", not an image");
+          Failure.ERROR, url.manifest() + " is a " + mediaType + ", not an image");
     }
   }
 

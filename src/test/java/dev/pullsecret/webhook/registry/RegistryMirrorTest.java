@@ -258,6 +258,21 @@ class RegistryMirrorTest {
     assertThat(handler.decide(create(result)).patch()).as("second review").isEmpty();
   }
 
+  /** An image pinned by digest is asked for by its digest: the content, whatever its tag. */
+  @Test
+  void imagePinnedByDigestGoesToTheMirrorOnlyIfItServesThatDigest() {
+    String other = "sha256:" + "0".repeat(64);
+    Pod pod = pod("one", UPSTREAM + "/team/app:1.0@" + appAtFirst, UPSTREAM + "/team/app@" + other);
+
+    Pod result = apply(pod, handler.decide(create(pod)));
+
+    assertThat(images(result))
+        .containsExactly(
+            first.domain() + "/hub/team/app:1.0@" + appAtFirst, UPSTREAM + "/team/app@" + other);
+    assertThat(observer.mirrors)
+        .containsExactly(first.domain() + "/hub present", first.domain() + "/hub absent");
+  }
+
   /** The digest of the mirrored image is the one its presence answer read: a cache hit. */
   @Test
   void digestOfTheMirroredImageIsPinnedFromThePresenceAnswer() {
