@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * What a rule does to the images of its pods, beyond pull secrets; everything is off unless the
  * rule says so. Applied in this order: pin untagged and {@code :latest} images, send them to a
- * mirror, resolve their tags to digests, decide the pull policy; then pull secrets are matched
- * against the rewritten images.
+ * mirror (for {@code when: present}, one that holds them), resolve their tags to digests, decide
+ * the pull policy; then pull secrets are matched against the rewritten images.
  */
 public record ImageOptions(
     Optional<LatestPinning> pinLatest,
