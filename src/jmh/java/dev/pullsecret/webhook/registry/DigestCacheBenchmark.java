@@ -39,13 +39,18 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What resolving digests adds to a review when every tag is in the cache: {@code decide} of the
+ * What resolving digests, and asking mirrors whether they hold an image, add to a review when every
+ * answer is in the cache: {@code decide} of the
  * benchmark's pods under the benchmark rules ({@code plain}) and under the same rules with {@code
  * resolveDigests: {}} on the pods' rule ({@code cached}, every lookup a hit). The difference is the
  * whole cost of the feature on a warm cache: finding the candidates (pin and mirror), the cache
  * reads, and writing the digests into the patch, warnings and annotations. {@code mirrored} (every
  * image sent to a mirror, no lookup) is the cost of rewriting every image by any option, for
- * comparison; {@code lookupOnly} is the cache reads alone.
+ * comparison; {@code lookupOnly} is the cache reads alone. {@code conditional} is {@code mirrored}
+ * with {@code when: present} on every mirror and every mirror holding every image (all hits): its
+ * difference with {@code mirrored} is the whole cost of the condition on a warm cache (candidates,
+ * cache reads, the answers handed to the pass); {@code conditionalAbsent} the same with every mirror
+ * lacking every image (warnings instead of rewrites).
  *
  * <p>{@code ./mvnw -q -B -Pjmh -DskipTests test-compile exec:exec -Djmh.args="DigestCacheBenchmark
  * -prof gc"}
@@ -66,6 +71,9 @@ public class DigestCacheBenchmark {
   private AdmissionHandler plain;
   private AdmissionHandler mirrored;
   private AdmissionHandler cached;
+  private AdmissionHandler conditional;
+  private AdmissionHandler conditionalAbsent;
+  private DigestResolver absentResolver;
   private AdmissionRequest request;
   private DigestResolver resolver;
   private Map<ImageReference, Optional<RegistryCredential>> images;
@@ -94,6 +102,14 @@ public class DigestCacheBenchmark {
                 + "        - {from: docker.io, to: mirror.example.com/hub}\n"
                 + "        - {from: \"*.pkg.dev\", to: mirror.example.com/gar}\n"
                 + "        - {from: quay.io, to: mirror.example.com/quay}\n");
+    String withConditionalMirrors =
+        withMirrors.replace("mirror.example.com/quay}", "mirror.example.com/quay, when: present}")
+            .replace("mirror.example.com/gar}", "mirror.example.com/gar, when: present}")
+            .replace("mirror.example.com/hub}", "mirror.example.com/hub, when: present}")
+            .replace("mirror.example.com/corp}", "mirror.example.com/corp, when: present}");
+    if (withConditionalMirrors.split("when: present", -1).length != 5) {
+      throw new IllegalStateException("expected four conditional mirrors");
+    }
     request = new AdmissionReviewCodec(4 * 1024 * 1024).decode(review);
     resolver =
         new DigestResolver(
@@ -108,6 +124,24 @@ public class DigestCacheBenchmark {
     plain = handler(rules, null);
     mirrored = handler(withMirrors, null);
     cached = handler(withDigests, resolver);
+    conditional = handler(withConditionalMirrors, resolver);
+    absentResolver =
+        new DigestResolver(
+            (image, credential) -> {
+              throw RegistryException.manifestUnknown(ManifestUrl.of(image));
+            },
+            new DigestResolver.Settings(Duration.ofHours(1), Duration.ofHours(1), 10_000, 16),
+            LookupObserver.NONE,
+            System::nanoTime);
+    conditionalAbsent = handler(withConditionalMirrors, absentResolver);
+    // Fill both caches, and check that the mirrors took (or kept off) every image.
+    AdmissionDecision taken = conditional.decide(request);
+    AdmissionDecision kept = conditionalAbsent.decide(request);
+    if (!taken.patch().stream().anyMatch(op -> String.valueOf(op.value()).contains("mirror."))
+        || taken.warnings().stream().anyMatch(w -> w.contains("not sent to mirror"))
+        || kept.warnings().stream().noneMatch(w -> w.contains("not sent to mirror"))) {
+      throw new IllegalStateException(pod + ": conditional mirrors did not act: " + taken);
+    }
     AdmissionDecision first = cached.decide(request); // fills the cache
     if (first.reason() != Reason.PATCHED
         || first.patch().stream().noneMatch(op -> String.valueOf(op.value()).contains(DIGEST))) {
@@ -117,7 +151,7 @@ public class DigestCacheBenchmark {
     for (var c : request.object().getSpec().getContainers()) {
       images.put(ImageReference.parse(c.getImage()), Optional.empty());
     }
-    resolver.resolveAll(images, Duration.ofSeconds(1));
+    resolver.resolveAll(images, resolver.budget(Duration.ofSeconds(1)));
   }
 
   private static AdmissionHandler handler(String rules, DigestResolver resolver) {
@@ -130,12 +164,16 @@ public class DigestCacheBenchmark {
             TestContexts.offline()
                 .withDigests(
                     new RegistryDigestLookup(
-                        resolver, RegistryCredentials.ANONYMOUS, Duration.ofMillis(1500))));
+                        resolver,
+                        RegistryCredentials.ANONYMOUS,
+                        Duration.ofMillis(1500),
+                        LookupObserver.NONE)));
   }
 
   @TearDown
   public void tearDown() {
     resolver.close();
+    absentResolver.close();
   }
 
   @Benchmark
@@ -154,6 +192,18 @@ public class DigestCacheBenchmark {
     return cached.decide(request);
   }
 
+  /** Every mirror {@code when: present}, and holding every image (cache hits). */
+  @Benchmark
+  public AdmissionDecision conditional() {
+    return conditional.decide(request);
+  }
+
+  /** Every mirror {@code when: present}, and lacking every image (cached 404s). */
+  @Benchmark
+  public AdmissionDecision conditionalAbsent() {
+    return conditionalAbsent.decide(request);
+  }
+
   /** Finding the images to look up: the pin-and-mirror pass that runs before the lookups. */
   @Benchmark
   public Object candidates() {
@@ -162,6 +212,6 @@ public class DigestCacheBenchmark {
 
   @Benchmark
   public Object lookupOnly() {
-    return resolver.resolveAll(images, Duration.ofMillis(1500));
+    return resolver.resolveAll(images, resolver.budget(Duration.ofMillis(1500)));
   }
 }

@@ -17,7 +17,7 @@ public final class DigestCpuProbe {
     CpuTimeProbe.forEachPod(
         args,
         2,
-        12,
+        18,
         (pod, probe) -> {
           var b = new DigestCacheBenchmark();
           b.pod = pod;
@@ -25,6 +25,8 @@ public final class DigestCpuProbe {
           probe.probe("plain", b::plain);
           probe.probe("mirrored", b::mirrored);
           probe.probe("cached", b::cached);
+          probe.probe("conditional", b::conditional);
+          probe.probe("conditionalAbsent", b::conditionalAbsent);
           probe.probe("candidates", b::candidates);
           probe.probe("lookupOnly", b::lookupOnly);
           b.tearDown();

@@ -69,7 +69,7 @@ public final class DigestLatencyProbe {
       AdmissionHandler plain = handler(registry, false, null);
       RegistryClient keptAlive = newClient.get();
       DigestResolver warm = new DigestResolver(keptAlive, settings, LookupObserver.NONE);
-      AdmissionHandler warmHandler = handler(registry, true, new RegistryDigestLookup(warm, credentials, Duration.ofMillis(1500)));
+      AdmissionHandler warmHandler = handler(registry, true, new RegistryDigestLookup(warm, credentials, Duration.ofMillis(1500), LookupObserver.NONE));
 
       System.out.printf(
           "%-44s %8s %8s %8s %8s %8s%n", "case (10 images, " + reviews + " reviews)", "p50 ms", "p90 ms", "p99 ms", "max ms", "mean ms");
@@ -86,7 +86,8 @@ public final class DigestLatencyProbe {
                   new RegistryDigestLookup(
                       new DigestResolver(keptAlive, settings, LookupObserver.NONE),
                       credentials,
-                      Duration.ofMillis(1500))),
+                      Duration.ofMillis(1500),
+                      LookupObserver.NONE)),
           request);
       run(
           "digests, cold cache, new connections (TLS)",
@@ -98,7 +99,8 @@ public final class DigestLatencyProbe {
                   new RegistryDigestLookup(
                       new DigestResolver(newClient.get(), settings, LookupObserver.NONE),
                       credentials,
-                      Duration.ofMillis(1500))),
+                      Duration.ofMillis(1500),
+                      LookupObserver.NONE)),
           request);
       warm.close();
     }

@@ -6,6 +6,7 @@ import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.mutation.ResolvedDigests;
+import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespacePattern;
@@ -141,12 +142,21 @@ public final class AdmissionHandler {
     String uid = request.uid();
     NamespaceRule rule = match.rule();
     PodMutator.Pass pass = mutator.begin(pod, match, scope);
-    // The only I/O of a review, done before the rest of the pure pass and bounded by its budget.
-    Set<ImageReference> candidates = pass.digestCandidates();
+    // The only I/O of a review, between the pure steps, all of it within the review's one budget:
+    // whether the conditional mirrors hold the images, then the digests of the images as mirrored.
+    DigestLookup.Review lookups = context.digests().forReview(rule);
+    Map<ImageReference, RegistryMirror> atMirrors = pass.mirrorCandidates();
+    ResolvedDigests presence =
+        atMirrors.isEmpty() ? ResolvedDigests.NONE : lookups.mirrors(atMirrors);
+    Set<ImageReference> candidates = pass.mirror(presence).digestCandidates();
     ResolvedDigests resolved =
-        candidates.isEmpty() ? ResolvedDigests.NONE : context.digests().resolve(candidates, rule);
+        candidates.isEmpty() ? ResolvedDigests.NONE : lookups.digests(candidates);
     Mutation mutation = pass.finish(resolved);
     AdmissionDecision decision = answer(uid, rule, mutation, resolved, version);
+    if (!presence.failures().isEmpty()) {
+      // Never a refusal: an image a mirror lacks (or that did not answer) is kept as it is.
+      decision = decision.withAuditAnnotation("mirrors-absent", unresolved(presence));
+    }
     if (!decision.auditAnnotations().isEmpty()) {
       // Where the change was made, beside which rule made it and why; never a metric label (issue
       // 12). A rule matched, so the name is a DNS label (Rules refuses others): bounded, no
@@ -196,7 +206,10 @@ public final class AdmissionHandler {
     return decision.withAuditAnnotation("digests-unresolved", unresolved);
   }
 
-  /** A few images and why, for the audit log and a refusal: bounded like every annotation. */
+  /**
+   * A few images and why they have no answer, for the audit log and a refusal: bounded like every
+   * annotation.
+   */
   private static String unresolved(ResolvedDigests resolved) {
     var failures =
         resolved.failures().entrySet().stream()

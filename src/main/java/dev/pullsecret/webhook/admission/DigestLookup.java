@@ -2,23 +2,64 @@ package dev.pullsecret.webhook.admission;
 
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.ResolvedDigests;
+import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
 import dev.pullsecret.webhook.rules.NamespaceRule;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Resolves the tags of one review's images to digests, before the pure mutation pass. An
- * implementation must answer within its time budget whatever the registries do, and never throw: an
- * image it cannot resolve is a failure in the result, with the reason.
+ * Asks registries about one review's images before the pure mutation pass: whether the {@code when:
+ * present} mirrors hold the images they may take, then the digests of the images as they will be
+ * pulled. Both are one request per image (a manifest {@code HEAD}) and share the cache, the bound
+ * on lookups in flight and the review's one time budget. An implementation must answer within that
+ * budget whatever the registries do, and never throw: an image it cannot answer for is a failure in
+ * the result, with the reason.
  */
 @FunctionalInterface
 public interface DigestLookup {
 
   /** No lookups: every image is reported as not looked up. */
-  DigestLookup OFF = (images, rule) -> ResolvedDigests.notLookedUp("digest lookups are off");
+  DigestLookup OFF = notLookedUp("registry lookups are off");
 
   /**
-   * @param images the images (as the pod will pull them) whose tags {@code rule} resolves
-   * @param rule its pull secrets say which credentials a lookup may use
+   * The lookups of one review under {@code rule}, whose pull secrets say which credentials they may
+   * use. Its rounds share one time budget, which starts with the first of them.
    */
-  ResolvedDigests resolve(Set<ImageReference> images, NamespaceRule rule);
+  Review forReview(NamespaceRule rule);
+
+  /** Lookups that ask nothing, and say why. */
+  static DigestLookup notLookedUp(String why) {
+    ResolvedDigests none = ResolvedDigests.notLookedUp(why);
+    Review review =
+        new Review() {
+          @Override
+          public ResolvedDigests mirrors(Map<ImageReference, RegistryMirror> images) {
+            return none;
+          }
+
+          @Override
+          public ResolvedDigests digests(Set<ImageReference> images) {
+            return none;
+          }
+        };
+    return rule -> review;
+  }
+
+  /** The lookups of one review, in the order the pass needs them. */
+  interface Review {
+
+    /**
+     * Whether each mirror holds the image: a digest in the answer means it does (its manifest
+     * answered 200); a failure says why not ({@code absent: ...}, {@code error: ...}, {@code
+     * timeout: ...}).
+     *
+     * @param images each image at a conditional mirror, with that mirror (for metrics)
+     */
+    ResolvedDigests mirrors(Map<ImageReference, RegistryMirror> images);
+
+    /**
+     * @param images the images (as the pod will pull them) whose tags the rule resolves
+     */
+    ResolvedDigests digests(Set<ImageReference> images);
+  }
 }

@@ -10,6 +10,7 @@ import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespaceScope;
+import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesFile;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
@@ -117,13 +118,11 @@ public final class PreviewCommand extends CliCommand {
   private int preview(PrintWriter out, PrintWriter err) {
     var rulesFile = new RulesFile(rules);
     byte[] content = rulesFile.read();
+    Rules parsed = rulesFile.parse(content);
+    RulesFiles.warn(parsed, rulesFile.path().toString(), err);
     var loaded =
         new LoadedRules(
-            rulesFile.parse(content),
-            1,
-            RulesFile.digest(content),
-            Instant.now(),
-            rulesFile.path().toString());
+            parsed, 1, RulesFile.digest(content), Instant.now(), rulesFile.path().toString());
     int status = 0;
     List<ManifestPods.Entry> pods = new ArrayList<>();
     Map<String, Map<String, String>> labelsByNamespace = new HashMap<>();

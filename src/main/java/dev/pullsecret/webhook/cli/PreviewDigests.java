@@ -5,7 +5,6 @@ import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.files.BoundedFiles;
-import dev.pullsecret.webhook.mutation.ResolvedDigests;
 import dev.pullsecret.webhook.registry.DigestResolver;
 import dev.pullsecret.webhook.registry.LookupObserver;
 import dev.pullsecret.webhook.registry.RegistryClient;
@@ -26,7 +25,7 @@ final class PreviewDigests implements AutoCloseable {
 
   private static final Duration BUDGET = Duration.ofSeconds(10);
   private static final DigestLookup NOT_ASKED =
-      (images, rule) -> ResolvedDigests.notLookedUp("preview --resolve asks the registries");
+      DigestLookup.notLookedUp("preview --resolve asks the registries");
 
   private final DigestLookup lookup;
   private final DigestResolver resolver;
@@ -54,7 +53,8 @@ final class PreviewDigests implements AutoCloseable {
             LookupObserver.NONE);
     RegistryCredentials credentials =
         dockerConfig == null ? RegistryCredentials.ANONYMOUS : credentials(dockerConfig);
-    return new PreviewDigests(new RegistryDigestLookup(resolver, credentials, BUDGET), resolver);
+    return new PreviewDigests(
+        new RegistryDigestLookup(resolver, credentials, BUDGET, LookupObserver.NONE), resolver);
   }
 
   /** Every lookup uses the file's credential for the image, as a kubelet with it would. */

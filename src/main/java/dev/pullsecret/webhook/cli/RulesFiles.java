@@ -1,10 +1,14 @@
 package dev.pullsecret.webhook.cli;
 
 import dev.pullsecret.webhook.rules.InvalidRulesException;
+import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesError;
 import java.io.PrintWriter;
 
-/** How commands report refused rules: every error located, then one hint, on standard error. */
+/**
+ * How commands report refused rules (every error located, then one hint) and the warnings of valid
+ * ones, on standard error.
+ */
 final class RulesFiles {
 
   private RulesFiles() {}
@@ -18,5 +22,12 @@ final class RulesFiles {
     err.println(
         "hint: the webhook keeps serving its last good rules until this file is fixed;"
             + " see examples/rules.yaml for a commented example.");
+  }
+
+  /** {@code FILE:LINE:COLUMN: FIELD: warning: MESSAGE}, as compilers write warnings. */
+  static void warn(Rules rules, String source, PrintWriter err) {
+    for (RulesError warning : rules.warnings()) {
+      err.println(warning.format(source, "warning: "));
+    }
   }
 }

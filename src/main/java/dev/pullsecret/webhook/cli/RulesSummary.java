@@ -92,7 +92,18 @@ final class RulesSummary {
               lines.add("pin untagged/latest images: " + String.join(", ", pins));
             });
     for (ImageOptions.RegistryMirror mirror : images.mirrors()) {
-      lines.add("mirror " + mirror.from() + " -> " + mirror.target());
+      lines.add(
+          "mirror "
+              + mirror.from()
+              + " -> "
+              + mirror.target()
+              + (mirror.whenPresent() ? " when it holds the image, else the next or none" : "")
+              + (mirror.exclude().isEmpty()
+                  ? ""
+                  : ", except "
+                      + mirror.exclude().stream()
+                          .map(Object::toString)
+                          .collect(Collectors.joining(", "))));
     }
     images
         .imagePullPolicy()

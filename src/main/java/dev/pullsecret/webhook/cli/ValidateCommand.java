@@ -51,6 +51,7 @@ public final class ValidateCommand extends CliCommand {
       try {
         Rules rules = rulesFile.parse(rulesFile.read());
         out.println(file + ": valid");
+        RulesFiles.warn(rules, file.toString(), err);
         out.print(RulesSummary.of(rules));
         if (namespace != null) {
           out.println(which(rules));

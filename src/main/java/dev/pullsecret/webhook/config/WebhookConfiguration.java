@@ -114,11 +114,13 @@ class WebhookConfiguration {
   DigestLookup digestLookup(
       DigestResolver resolver,
       ObjectProvider<RegistryCredentials> credentials,
-      WebhookProperties properties) {
+      WebhookProperties properties,
+      LookupObserver observer) {
     return new RegistryDigestLookup(
         resolver,
         credentials.getIfAvailable(() -> RegistryCredentials.ANONYMOUS),
-        properties.digests().budget());
+        properties.digests().budget(),
+        observer);
   }
 
   @Bean

@@ -10,15 +10,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Metrics of digest lookups: {@code pullsecret_digest_lookups_total{result}} per image of a review
- * (hit, miss, error, timeout: error and timeout are the images left as they were), and {@code
- * pullsecret_digest_lookup_seconds{result}}, a histogram of the requests made to registries.
+ * Metrics of registry lookups: {@code pullsecret_digest_lookups_total{result}} per image of a
+ * review whose tag is resolved (hit, miss, error, timeout: error and timeout are the images left as
+ * they were), {@code pullsecret_mirror_lookups_total{mirror,result}} per image asked of a {@code
+ * when: present} mirror (present, absent, error, timeout: all but present keep the image off that
+ * mirror; {@code mirror} is the target as the rules write it, so the series are bounded by the
+ * rules), and {@code pullsecret_digest_lookup_seconds{result}}, a histogram of the requests made to
+ * registries for either.
  */
 class DigestMetrics implements LookupObserver {
 
   private final MeterRegistry registry;
   private final Map<String, Counter> lookups = new ConcurrentHashMap<>();
   private final Map<String, Timer> requests = new ConcurrentHashMap<>();
+  private final Map<MirrorKey, Counter> mirrorLookups = new ConcurrentHashMap<>();
+
+  private record MirrorKey(String mirror, String result) {}
+
+  private static final String[] MIRROR_RESULTS = {"present", "absent", "error", "timeout"};
 
   DigestMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -38,6 +47,19 @@ class DigestMetrics implements LookupObserver {
   }
 
   @Override
+  public void mirrorChecked(String mirror, String result) {
+    Counter counter = mirrorLookups.get(new MirrorKey(mirror, result));
+    if (counter == null) {
+      // A mirror's every result from its first lookup, at 0: an alert on error|timeout sees it.
+      for (String each : MIRROR_RESULTS) {
+        mirrorLookups.computeIfAbsent(new MirrorKey(mirror, each), this::mirrorCounter);
+      }
+      counter = mirrorLookups.computeIfAbsent(new MirrorKey(mirror, result), this::mirrorCounter);
+    }
+    counter.increment();
+  }
+
+  @Override
   public void requested(String result, long nanos) {
     requests.computeIfAbsent(result, this::requestTimer).record(nanos, TimeUnit.NANOSECONDS);
   }
@@ -49,9 +71,17 @@ class DigestMetrics implements LookupObserver {
         .register(registry);
   }
 
+  private Counter mirrorCounter(MirrorKey key) {
+    return Counter.builder("pullsecret.mirror.lookups")
+        .description("Images a review asked a when: present mirror about, by mirror and result")
+        .tag("mirror", key.mirror())
+        .tag("result", key.result())
+        .register(registry);
+  }
+
   private Timer requestTimer(String result) {
     return Timer.builder("pullsecret.digest.lookup")
-        .description("Digest lookups at registries (HEAD manifest, token included)")
+        .description("Lookups at registries, digests and mirrors (HEAD manifest, token included)")
         .tag("result", result)
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))

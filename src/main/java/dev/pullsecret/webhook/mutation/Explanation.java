@@ -5,6 +5,7 @@ import dev.pullsecret.webhook.mutation.Change.PullPolicySet;
 import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.RuleMatch;
+import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,9 @@ import java.util.StringJoiner;
 /**
  * The annotation a mutated pod carries, saying which rule did what, so that "why does my pod have
  * this secret / this image?" is answered by {@code kubectl get pod -o yaml}. Compact and stable:
- * {@code rule=team-a; match=glob team-a-*; pullSecrets=a,b; images=containers[0];
- * digests=containers[0]; pullPolicies=containers[0]}, with the parts in that order and only the
- * parts that apply ({@code match} says why the rule won: {@link RuleMatch#why()}).
+ * {@code rule=team-a; match=glob team-a-*; pullSecrets=a,b; images=containers[0]; mirror=absent
+ * containers[1]; digests=containers[0]; pullPolicies=containers[0]}, with the parts in that order
+ * and only the parts that apply ({@code match} says why the rule won: {@link RuleMatch#why()}).
  */
 public final class Explanation {
 
@@ -24,11 +25,24 @@ public final class Explanation {
   private Explanation() {}
 
   public static String of(RuleMatch match, List<Change> changes) {
+    return of(match, changes, List.of());
+  }
+
+  /**
+   * @param mirrorsSkipped containers whose image a {@code when: present} mirror did not take
+   *     (lacked, or did not answer in time): {@code mirror=absent containers[1]}
+   */
+  public static String of(
+      RuleMatch match, List<Change> changes, List<PodContainer> mirrorsSkipped) {
     var text = new StringJoiner("; ");
     text.add("rule=" + match.rule().name());
     text.add("match=" + match.why());
     part(text, "pullSecrets", changes, SecretInjected.class, SecretInjected::secret);
     part(text, "images", changes, ImageRewritten.class, c -> c.container().position());
+    String skipped = Text.joined(mirrorsSkipped, PodContainer::position, ",", MAX_ITEMS);
+    if (!skipped.isEmpty()) {
+      text.add("mirror=absent " + skipped);
+    }
     List<Change> digests = changes.stream().filter(Explanation::resolvedDigest).toList();
     part(text, "digests", digests, ImageRewritten.class, c -> c.container().position());
     part(text, "pullPolicies", changes, PullPolicySet.class, c -> c.container().position());

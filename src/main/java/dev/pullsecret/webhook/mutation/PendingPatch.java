@@ -31,12 +31,14 @@ final class PendingPatch implements PodView {
   private final List<LocalObjectReference> presentSecrets;
   private final boolean wholePod;
   private ResolvedDigests digests = ResolvedDigests.NONE;
+  private ResolvedDigests mirrorPresence = ResolvedDigests.NONE;
   private final ContainerImage[] containers;
   private final Map<PodContainer, Integer> positions;
   private final ImageRewritten[] rewrites;
   private final PullPolicySet[] policies;
   private final Set<String> secretNames = new HashSet<>();
   private final List<SecretInjected> secretsAdded = new ArrayList<>();
+  private final List<PodContainer> mirrorsSkipped = new ArrayList<>();
 
   PendingPatch(
       List<ContainerImage> containers,
@@ -81,9 +83,24 @@ final class PendingPatch implements PodView {
     return digests;
   }
 
+  @Override
+  public ResolvedDigests mirrorPresence() {
+    return mirrorPresence;
+  }
+
   /** The digests looked up between the steps before digest pinning and the rest. */
   void useDigests(ResolvedDigests digests) {
     this.digests = digests;
+  }
+
+  /** What the conditional mirrors answered, looked up before the mirror step. */
+  void useMirrorPresence(ResolvedDigests presence) {
+    this.mirrorPresence = presence;
+  }
+
+  void record(StepResult result) {
+    mirrorsSkipped.addAll(result.mirrorsSkipped());
+    record(result.changes());
   }
 
   void record(List<Change> changes) {
@@ -135,6 +152,11 @@ final class PendingPatch implements PodView {
       throw new IllegalArgumentException("a step changed a container the pass does not know");
     }
     return i;
+  }
+
+  /** The containers whose image a conditional mirror did not take, in container order. */
+  List<PodContainer> mirrorsSkipped() {
+    return List.copyOf(mirrorsSkipped);
   }
 
   /** Every change of the pass, in the order of {@link #operations()}. */

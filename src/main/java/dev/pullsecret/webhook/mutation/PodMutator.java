@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.rules.ImageOptions;
+import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.RuleMatch;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -25,51 +27,85 @@ public final class PodMutator {
   /** The steps of a pass, in order. A new step is one class and one line here. */
   private static final List<MutationStep> STEPS =
       List.of(
-          new ImageRewriter(),
+          new LatestPinner(),
+          new MirrorRewriter(),
           new DigestPinner(),
           new PullPolicyDecider(),
           new PullSecretInjector());
 
+  /** Where a pass stops for answers from registries: before these steps. */
+  private static final int MIRROR_STEP = stepOf(MirrorRewriter.class);
+
+  private static final int DIGEST_STEP = stepOf(DigestPinner.class);
+
   private final ParsedImages parsedImages = new ParsedImages();
 
   /**
-   * Starts a pass of {@code match}'s rule over {@code pod}: runs the steps before digest pinning,
-   * so that {@link Pass#digestCandidates()} names the images as they will be pulled. The caller
-   * looks those up (I/O, within a time budget) and {@linkplain Pass#finish finishes} the pass with
-   * the result, so the pass itself stays pure.
+   * Starts a pass of {@code match}'s rule over {@code pod}: runs the steps before the mirror step,
+   * so that {@link Pass#mirrorCandidates()} names the images as the mirrors would get them. A pass
+   * needs two answers from registries, each looked up by the caller (I/O, within one time budget
+   * for both) and handed back, so the pass itself stays pure:
+   *
+   * <ol>
+   *   <li>{@link Pass#mirrorCandidates()}, looked up and given to {@link Pass#mirror}: whether the
+   *       {@code when: present} mirrors hold the images they may take;
+   *   <li>{@link Pass#digestCandidates()} (the images as they will be pulled, after the mirror),
+   *       looked up and given to {@link Pass#finish}.
+   * </ol>
    */
   public Pass begin(Pod pod, RuleMatch match, MutationScope scope) {
     List<String> warnings = new ArrayList<>();
     PendingPatch pending = view(pod, scope, warnings);
-    int step = 0;
-    while (!(STEPS.get(step) instanceof DigestPinner)) {
-      warnings.addAll(apply(STEPS.get(step++), pending, match.rule()));
-    }
-    return new Pass(pod, match, scope, pending, warnings, step);
+    Pass pass = new Pass(pod, match, scope, pending, warnings);
+    pass.runUntil(MIRROR_STEP);
+    return pass;
   }
 
-  /** One pass, between the steps before digest pinning and the rest. */
+  /** One pass, stopped before each step that needs answers from registries. */
   public static final class Pass {
     private final Pod pod;
     private final RuleMatch match;
     private final MutationScope scope;
     private final PendingPatch pending;
     private final List<String> warnings;
-    private final int nextStep;
+    private int nextStep;
 
     private Pass(
         Pod pod,
         RuleMatch match,
         MutationScope scope,
         PendingPatch pending,
-        List<String> warnings,
-        int nextStep) {
+        List<String> warnings) {
       this.pod = pod;
       this.match = match;
       this.scope = scope;
       this.pending = pending;
       this.warnings = warnings;
-      this.nextStep = nextStep;
+    }
+
+    /**
+     * The images to ask the rule's {@code when: present} mirrors about: for each image in scope (as
+     * pinned), the image at each conditional mirror it may go to, with that mirror. Empty when the
+     * rule has no conditional mirror.
+     */
+    public Map<ImageReference, RegistryMirror> mirrorCandidates() {
+      return nextStep > MIRROR_STEP
+          ? Map.of()
+          : MirrorRewriter.candidates(pending, match.rule().images());
+    }
+
+    /**
+     * Runs the mirror step with what the mirrors answered for {@link #mirrorCandidates()} (a
+     * digest: the mirror holds the image), and the steps up to digest pinning. A pass that is not
+     * given them sends no image to a conditional mirror, and says so.
+     */
+    public Pass mirror(ResolvedDigests presence) {
+      if (nextStep > MIRROR_STEP) {
+        throw new IllegalStateException("the mirror step has run already");
+      }
+      pending.useMirrorPresence(presence);
+      runUntil(DIGEST_STEP);
+      return this;
     }
 
     /**
@@ -81,6 +117,7 @@ public final class PodMutator {
       if (images.resolveDigests().isEmpty()) {
         return Set.of();
       }
+      mirrorIfNotYet();
       Set<ImageReference> candidates = new LinkedHashSet<>();
       for (PodView.ContainerImage c : pending.rewritableContainers()) {
         if (images.resolvesDigestOf(c.image())) {
@@ -92,23 +129,47 @@ public final class PodMutator {
 
     /** Runs the remaining steps with the digests looked up, and writes every change once. */
     public Mutation finish(ResolvedDigests digests) {
+      mirrorIfNotYet();
       pending.useDigests(digests);
-      for (MutationStep step : STEPS.subList(nextStep, STEPS.size())) {
-        warnings.addAll(apply(step, pending, match.rule()));
-      }
+      runUntil(STEPS.size());
       List<Change> changes = pending.changes();
       var operations = new ArrayList<>(pending.operations());
       // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
+      // A pass that only skipped mirrors changed nothing, and writes nothing: no patch of its own.
       if (!changes.isEmpty() && scope.wholePod()) {
-        operations.add(Explanation.annotate(pod.getMetadata(), Explanation.of(match, changes)));
+        operations.add(
+            Explanation.annotate(
+                pod.getMetadata(), Explanation.of(match, changes, pending.mirrorsSkipped())));
       }
       return new Mutation(match.rule().name(), operations, changes, warnings);
     }
+
+    private void mirrorIfNotYet() {
+      if (nextStep <= MIRROR_STEP) {
+        mirror(ResolvedDigests.NONE);
+      }
+    }
+
+    /** Runs the steps from the next one up to, not including, step {@code end}. */
+    private void runUntil(int end) {
+      for (; nextStep < end; nextStep++) {
+        warnings.addAll(apply(STEPS.get(nextStep), pending, match.rule()));
+      }
+    }
+  }
+
+  private static int stepOf(Class<? extends MutationStep> type) {
+    for (int i = 0; i < STEPS.size(); i++) {
+      if (type.isInstance(STEPS.get(i))) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no step " + type.getSimpleName());
   }
 
   private static List<String> apply(MutationStep step, PendingPatch pending, NamespaceRule rule) {
     StepResult result = step.apply(pending, rule);
-    pending.record(result.changes());
+    pending.record(result);
     return result.warnings();
   }
 

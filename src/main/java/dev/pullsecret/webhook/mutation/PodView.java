@@ -42,6 +42,12 @@ interface PodView {
   ResolvedDigests digests();
 
   /**
+   * What the {@code when: present} mirrors answered for the images they may take, looked up before
+   * the mirror step: a digest means the mirror holds the image.
+   */
+  ResolvedDigests mirrorPresence();
+
+  /**
    * One container as the pass sees it.
    *
    * @param original the image as the pod was sent

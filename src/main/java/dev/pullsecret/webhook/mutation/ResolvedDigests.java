@@ -5,10 +5,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The digests the registries served for a pod's tags, looked up before the pass: the mutation core
- * stays pure, and a pass reads this immutable snapshot. Images not in it were not resolved.
+ * The digests the registries served for a pod's images, looked up before the pass: the mutation
+ * core stays pure, and a pass reads this immutable snapshot. Images not in it were not resolved.
+ * The same answer says whether a {@code when: present} mirror holds an image: a digest for the
+ * image at the mirror means it does (its manifest answered), a failure why not.
  *
- * @param digests {@code algorithm:hex} per image (as pinned and mirrored, without digest)
+ * @param digests {@code algorithm:hex} per image (as pinned and mirrored, without digest; at a
+ *     mirror, as asked)
  * @param failures why an image has no digest, e.g. {@code timeout: no answer within 1.5s}
  * @param notLookedUp why images in neither map have none (e.g. lookups are off)
  */

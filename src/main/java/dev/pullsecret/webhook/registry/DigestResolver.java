@@ -74,35 +74,86 @@ public final class DigestResolver implements AutoCloseable {
   }
 
   /**
-   * The lookup of every image, each with the credential to use; images not answered within {@code
-   * budget} are {@link Failure#TIMEOUT}.
+   * One review's time for its lookups: every round of them (the mirrors' presence, then digests)
+   * ends by the same deadline, so a review waits one budget in all, whatever the registries do.
+   *
+   * @param length the whole budget, for messages and to tell a stalled lookup
+   * @param startedAt when the review's first lookup started ({@code nanoTime})
    */
-  public Map<ImageReference, Lookup> resolveAll(
-      Map<ImageReference, Optional<RegistryCredential>> images, Duration budget) {
+  public record Budget(Duration length, long startedAt) {
+    long deadline() {
+      return startedAt + length.toNanos();
+    }
+  }
+
+  /** A budget of {@code length} from now, for one review's lookups. */
+  public Budget budget(Duration length) {
+    return new Budget(length, nanoTime.getAsLong());
+  }
+
+  /**
+   * What one review got for one image: the lookup, and whether it was served by a finished entry of
+   * the cache (a hit) rather than by a registry request, this review's or one it joined.
+   */
+  public record Answer(Lookup lookup, boolean cached) {
+
+    /**
+     * As a digest lookup of a review counts: {@code hit}, {@code miss}, {@code error}, {@code
+     * timeout}.
+     */
+    public String digestResult() {
+      return switch (lookup) {
+        case Lookup.Found f -> cached ? "hit" : "miss";
+        case Failed f -> f.failure() == Failure.TIMEOUT ? "timeout" : "error";
+      };
+    }
+
+    /**
+     * As a mirror's answer counts: {@code present}, {@code absent} (it has no such manifest), or
+     * {@code error} and {@code timeout}, which say nothing of what it holds; only {@code present}
+     * sends an image to the mirror.
+     */
+    public String mirrorResult() {
+      return switch (lookup) {
+        case Lookup.Found f -> "present";
+        case Failed f when f.manifestUnknown() -> "absent";
+        case Failed f -> f.failure() == Failure.TIMEOUT ? "timeout" : "error";
+      };
+    }
+  }
+
+  /**
+   * The lookup of every image, each with the credential to use; images not answered by the budget's
+   * deadline are {@link Failure#TIMEOUT}.
+   */
+  public Map<ImageReference, Answer> resolveAll(
+      Map<ImageReference, Optional<RegistryCredential>> images, Budget budget) {
     long now = nanoTime.getAsLong();
-    long deadline = now + budget.toNanos();
     Map<ImageReference, DigestCache.Served> served = new LinkedHashMap<>();
     images.forEach(
         (image, credential) ->
             served.put(image, cache.get(new Key(image, credential), now, this::lookUp)));
-    Map<ImageReference, Lookup> results = new LinkedHashMap<>();
+    Map<ImageReference, Answer> results = new LinkedHashMap<>();
     // A lookup in flight for a whole budget already is stalled: the reviews that joined it have
     // waited their budget; later ones do not wait again until it ends (and its failure is cached),
     // so a registry that stalls costs only the first reviews of an image their budget.
-    long stalledBefore = now - budget.toNanos();
+    long stalledBefore = now - budget.length().toNanos();
     served.forEach(
-        (image, s) ->
-            results.put(
-                image,
-                await(s, s.startedAt() - stalledBefore <= 0 ? now : deadline, image, budget)));
+        (image, s) -> {
+          long deadline = s.startedAt() - stalledBefore <= 0 ? now : budget.deadline();
+          results.put(
+              image,
+              new Answer(
+                  await(s, deadline, image, budget.length()),
+                  s.source() == DigestCache.Source.HIT));
+        });
     return results;
   }
 
   private Lookup await(
       DigestCache.Served served, long deadline, ImageReference image, Duration budget) {
-    Lookup result;
     try {
-      result = served.lookup().getNow(null);
+      Lookup result = served.lookup().getNow(null);
       if (result == null && deadline - nanoTime.getAsLong() <= 0) {
         throw new TimeoutException();
       }
@@ -110,29 +161,20 @@ public final class DigestResolver implements AutoCloseable {
         result =
             served.lookup().get(Math.max(0, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
       }
+      return result;
     } catch (TimeoutException e) {
-      result =
-          Lookup.failed(
-              Failure.TIMEOUT,
-              "no answer from registry "
-                  + Text.quote(ConnectionFailure.hostAndPort(ManifestUrl.of(image).uri()))
-                  + " within the review's time budget of "
-                  + ConnectionFailure.time(budget));
+      return Lookup.failed(
+          Failure.TIMEOUT,
+          "no answer from registry "
+              + Text.quote(ConnectionFailure.hostAndPort(ManifestUrl.of(image).uri()))
+              + " within the review's time budget of "
+              + ConnectionFailure.time(budget));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      result = Lookup.failed(Failure.TIMEOUT, "interrupted");
+      return Lookup.failed(Failure.TIMEOUT, "interrupted");
     } catch (ExecutionException e) {
-      result = Lookup.failed(Failure.ERROR, "lookup failed: " + e.getCause());
+      return Lookup.failed(Failure.ERROR, "lookup failed: " + e.getCause());
     }
-    observer.resolved(resultOf(result, served.source()));
-    return result;
-  }
-
-  private static String resultOf(Lookup result, DigestCache.Source source) {
-    return switch (result) {
-      case Lookup.Found f -> source == DigestCache.Source.HIT ? "hit" : "miss";
-      case Failed f -> f.failure() == Failure.TIMEOUT ? "timeout" : "error";
-    };
   }
 
   private CompletableFuture<Lookup> lookUp(Key key) {
@@ -150,7 +192,7 @@ public final class DigestResolver implements AutoCloseable {
         concurrency.release();
       }
     } catch (RegistryException e) {
-      result = Lookup.failed(e.failure(), e.getMessage());
+      result = e.lookup();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       result = Lookup.failed(Failure.TIMEOUT, "interrupted");

@@ -13,8 +13,11 @@ public sealed interface Lookup {
   /**
    * @param failure what kind of failure, for metrics and the rule's choice to deny
    * @param detail what happened, in words for a kubectl warning (no credentials, bounded)
+   * @param manifestUnknown the registry answered {@code 404}: it has no such manifest (a {@link
+   *     Failure#REFUSED}); a mirror that answers so lacks the image, where a refusal of access, an
+   *     error or a time-out says nothing of what it holds
    */
-  record Failed(Failure failure, String detail) implements Lookup {}
+  record Failed(Failure failure, String detail, boolean manifestUnknown) implements Lookup {}
 
   enum Failure {
     /** The time budget of the review ran out, or the registry did not answer in time. */
@@ -26,6 +29,6 @@ public sealed interface Lookup {
   }
 
   static Lookup failed(Failure failure, String detail) {
-    return new Failed(failure, detail);
+    return new Failed(failure, detail, false);
   }
 }

@@ -1,6 +1,9 @@
 package dev.pullsecret.webhook.registry;
 
-/** Told about every image resolved in a review, and every request made to a registry. */
+/**
+ * Told about every image a review looked up (its digest, or whether a mirror holds it), and every
+ * request made to a registry.
+ */
 public interface LookupObserver {
 
   LookupObserver NONE =
@@ -9,14 +12,26 @@ public interface LookupObserver {
         public void resolved(String result) {}
 
         @Override
+        public void mirrorChecked(String mirror, String result) {}
+
+        @Override
         public void requested(String result, long nanos) {}
       };
 
   /**
-   * One image of a review: {@code hit} (a cached digest), {@code miss} (a digest the registry was
-   * asked for, by this review or one in flight), {@code error} or {@code timeout}.
+   * One image of a review whose tag was resolved: {@code hit} (a cached digest), {@code miss} (a
+   * digest the registry was asked for, by this review or one in flight), {@code error} or {@code
+   * timeout}.
    */
   void resolved(String result);
+
+  /**
+   * One image of a review asked of a {@code when: present} mirror: {@code present}, {@code absent}
+   * (404), {@code error} (any other answer, refusals included) or {@code timeout}.
+   *
+   * @param mirror the mirror's target as the rules write it, never the image
+   */
+  void mirrorChecked(String mirror, String result);
 
   /** One lookup at a registry, with its outcome ({@code found}, {@code refused}, ...). */
   void requested(String result, long nanos);

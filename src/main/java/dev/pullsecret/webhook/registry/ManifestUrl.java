@@ -13,11 +13,12 @@ import java.net.URI;
  * library/} ({@code nginx} is {@code library/nginx}; {@link ImageReference} has already added it
  * for {@code docker.io} and {@code index.docker.io}, and it is added here for an image written
  * {@code registry-1.docker.io/nginx}, which is the same registry). An untagged image is looked up
- * as {@code latest}, as the runtime would pull it.
+ * as {@code latest}, as the runtime would pull it; an image pinned by digest is asked for by its
+ * digest (as a mirror is asked whether it holds it), which the runtime pulls whatever the tag.
  *
  * @param registry scheme, host and port, e.g. {@code https://registry-1.docker.io}
  * @param repository the repository name on that registry, e.g. {@code library/nginx}
- * @param reference the tag looked up
+ * @param reference the tag looked up, or the digest
  */
 record ManifestUrl(String registry, String repository, String reference) {
 
@@ -32,11 +33,19 @@ record ManifestUrl(String registry, String repository, String reference) {
     if (host.equalsIgnoreCase(DockerHub.API) && path.indexOf('/') < 0) {
       path = DockerHub.OFFICIAL_NAMESPACE + path;
     }
-    return new ManifestUrl("https://" + host, path, image.hasTag() ? image.tag() : DEFAULT_TAG);
+    String reference =
+        image.hasDigest() ? image.digest() : image.hasTag() ? image.tag() : DEFAULT_TAG;
+    return new ManifestUrl("https://" + host, path, reference);
   }
 
   URI uri() {
     return URI.create(registry + "/v2/" + repository + "/manifests/" + reference);
+  }
+
+  /** The manifest as people write it: {@code team/web:2.1}, or {@code team/web@sha256:...}. */
+  String manifest() {
+    // A tag has no ':', a digest always does (algorithm:hex).
+    return repository + (reference.indexOf(':') < 0 ? ":" : "@") + reference;
   }
 
   /** The token scope for pulling this repository (distribution's "Token Scope Documentation"). */

@@ -95,7 +95,10 @@ public final class RegistryClient {
     return client;
   }
 
-  /** The digest the registry serves for the image's tag ({@code latest} when it has none). */
+  /**
+   * The digest the registry serves for the image's tag ({@code latest} when it has none), or, for
+   * an image pinned by digest, that digest if the registry serves it.
+   */
   String resolve(ImageReference image, Optional<RegistryCredential> credential)
       throws RegistryException {
     ManifestUrl url = ManifestUrl.of(image);
@@ -103,10 +106,22 @@ public final class RegistryClient {
     close(response); // a HEAD has no body; closing hands the connection back for reuse
     String digest = response.headers().firstValue("Docker-Content-Digest").orElse(null);
     checkType(response, url);
-    if (digest == null) {
-      return computed(url, credential);
+    if (digest == null && response.headers().firstValue("Content-Type").isEmpty()) {
+      // A registry names what it serves; a 200 that says neither what nor which (a web server or
+      // proxy that answers every path) is not taken for a manifest, let alone for its presence.
+      throw new RegistryException(
+          Failure.ERROR,
+          "answered 200 for "
+              + url.manifest()
+              + " without a manifest media type or digest; not a registry");
     }
-    return checked(digest, image, url);
+    String served = digest == null ? computed(url, credential) : checked(digest, image, url);
+    if (image.hasDigest() && !served.equals(image.digest())) {
+      // Asked by digest, a registry serves that content or nothing: anything else is not the image.
+      throw new RegistryException(
+          Failure.ERROR, "registry served " + served + " for " + url.manifest());
+    }
+    return served;
   }
 
   /** A request, answering a 401 challenge once; the status is checked here. */
@@ -135,8 +150,7 @@ public final class RegistryClient {
           status + " for " + url.repository() + (credential.isEmpty() ? " (anonymous)" : ""));
     }
     if (status == 404) {
-      throw new RegistryException(
-          Failure.REFUSED, "no manifest " + url.reference() + " in " + url.repository());
+      throw RegistryException.manifestUnknown(url);
     }
     if (status / 100 == 3) {
       throw new RegistryException(
@@ -204,8 +218,7 @@ public final class RegistryClient {
     if (!ACCEPTED_TYPES.contains(mediaType)) {
       close(response);
       throw new RegistryException(
-          Failure.ERROR,
-          url.repository() + ":" + url.reference() + " is a " + mediaType + ", not an image");
+          Failure.ERROR, url.manifest() + " is a " + mediaType + ", not an image");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,8 +10,8 @@ import java.util.Optional;
 /**
  * What a rule does to the images of its pods, beyond pull secrets; everything is off unless the
  * rule says so. Applied in this order: pin untagged and {@code :latest} images, send them to a
- * mirror, resolve their tags to digests, decide the pull policy; then pull secrets are matched
- * against the rewritten images.
+ * mirror (for {@code when: present}, one that holds them), resolve their tags to digests, decide
+ * the pull policy; then pull secrets are matched against the rewritten images.
  */
 public record ImageOptions(
     Optional<LatestPinning> pinLatest,
@@ -38,6 +39,45 @@ public record ImageOptions(
         && mirrors.isEmpty()
         && imagePullPolicy.isEmpty()
         && resolveDigests.isEmpty();
+  }
+
+  /** Whether some mirror sends images only where it holds them ({@code when: present}). */
+  public boolean hasConditionalMirrors() {
+    for (RegistryMirror mirror : mirrors) {
+      if (mirror.whenPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The mirrors that may take {@code image}, in the order they are tried: those whose {@code from}
+   * matches it, up to the first that sends it unconditionally. An exclusion ends the list where it
+   * is met: the image is not sent to that mirror nor to any after it. Empty when no mirror takes
+   * the image; the image is kept when none of the conditional ones holds it.
+   */
+  public List<RegistryMirror> mirrorsFor(ImageReference image) {
+    List<RegistryMirror> chain = List.of();
+    for (RegistryMirror mirror : mirrors) {
+      if (!mirror.from().matches(image)) {
+        continue;
+      }
+      if (mirror.excludes(image)) {
+        break;
+      }
+      if (chain.isEmpty() && !mirror.whenPresent()) {
+        return List.of(mirror); // today's unconditional mirror: the first match wins
+      }
+      if (chain.isEmpty()) {
+        chain = new ArrayList<>(2);
+      }
+      chain.add(mirror);
+      if (!mirror.whenPresent()) {
+        break;
+      }
+    }
+    return chain;
   }
 
   /** Whether the tag of {@code image} (as the pod will pull it) is to be resolved to a digest. */
@@ -68,9 +108,37 @@ public record ImageOptions(
    * Sends images of a registry (and path prefix) to a mirror: {@code docker.io} to {@code
    * mirror.example.com/dockerhub} turns {@code nginx:1.27} into {@code
    * mirror.example.com/dockerhub/library/nginx:1.27}; tag and digest are kept.
+   *
+   * @param whenPresent send an image only if the mirror answers its manifest ({@code when:
+   *     present}); otherwise always ({@code when: always}, the default)
+   * @param exclude images of {@code from} never sent to this mirror (nor to a later one)
    */
-  public record RegistryMirror(RegistryPattern from, String toDomain, String toPath) {
+  public record RegistryMirror(
+      RegistryPattern from,
+      String toDomain,
+      String toPath,
+      boolean whenPresent,
+      List<RegistryPattern> exclude) {
 
+    public RegistryMirror {
+      exclude = List.copyOf(exclude);
+    }
+
+    /** A mirror that takes every image of {@code from}. */
+    public RegistryMirror(RegistryPattern from, String toDomain, String toPath) {
+      this(from, toDomain, toPath, false, List.of());
+    }
+
+    public boolean excludes(ImageReference image) {
+      for (RegistryPattern pattern : exclude) {
+        if (pattern.matches(image)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The image at the mirror; empty when {@code from} does not match it (exclusions aside). */
     public Optional<ImageReference> rewrite(ImageReference image) {
       if (!from.matches(image)) {
         return Optional.empty();

@@ -39,18 +39,37 @@ public final class Rules {
   private final List<PullSecret> pullSecrets;
   private final List<NamespaceRule> rules;
   private final Set<String> labelKeys;
+  private final List<RulesError> warnings;
 
   /** Per namespace, the rules that name it, best first; labels then pick among them per review. */
   private final Map<String, List<RuleMatch>> byNamespace = new ConcurrentHashMap<>();
 
   Rules(List<PullSecret> pullSecrets, List<NamespaceRule> rules) {
+    this(pullSecrets, rules, List.of());
+  }
+
+  private Rules(
+      List<PullSecret> pullSecrets, List<NamespaceRule> rules, List<RulesError> warnings) {
     this.pullSecrets = List.copyOf(pullSecrets);
     this.rules = List.copyOf(rules);
+    this.warnings = List.copyOf(warnings);
     this.labelKeys =
         rules.stream()
             .flatMap(r -> r.namespaceSelector().stream())
             .flatMap(s -> s.keys().stream())
             .collect(Collectors.toUnmodifiableSet());
+  }
+
+  Rules withWarnings(List<RulesError> found) {
+    return found.isEmpty() ? this : new Rules(pullSecrets, rules, found);
+  }
+
+  /**
+   * What is valid but cannot be what was meant (an exclusion that excludes nothing), located like
+   * errors: the rules apply anyway; {@code validate} and the reload log say so.
+   */
+  public List<RulesError> warnings() {
+    return warnings;
   }
 
   public List<PullSecret> pullSecrets() {

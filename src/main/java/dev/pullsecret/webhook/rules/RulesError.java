@@ -8,7 +8,13 @@ public record RulesError(String path, int line, int column, String message) {
 
   /** Formats the error as compilers do: {@code rules.yaml:12:7: rules[2].pullSecrets[0]: ...}. */
   public String format(String source) {
+    return format(source, "");
+  }
+
+  /** As {@link #format(String)}, with {@code kind} before the message, e.g. {@code warning: }. */
+  public String format(String source, String kind) {
     var location = line > 0 ? source + ":" + line + ":" + column : source;
-    return path.isEmpty() ? location + ": " + message : location + ": " + path + ": " + message;
+    String text = kind + message;
+    return path.isEmpty() ? location + ": " + text : location + ": " + path + ": " + text;
   }
 }

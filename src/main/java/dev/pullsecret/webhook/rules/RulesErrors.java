@@ -5,19 +5,29 @@ import java.util.Comparator;
 import java.util.List;
 import org.yaml.snakeyaml.error.Mark;
 
-/** Collects errors while a rules file is read, so that all of them are reported at once. */
+/**
+ * Collects errors while a rules file is read, so that all of them are reported at once, and
+ * warnings: what is valid but cannot be what was meant.
+ */
 final class RulesErrors {
 
   private final List<RulesError> errors = new ArrayList<>();
+  private final List<RulesError> warnings = new ArrayList<>();
 
   void add(String path, Mark mark, String message) {
-    int line = mark == null ? 0 : mark.getLine() + 1;
-    int column = mark == null ? 0 : mark.getColumn() + 1;
-    errors.add(new RulesError(path, line, column, message));
+    errors.add(located(path, mark, message));
   }
 
   void add(YamlValue value, String message) {
     add(value.path(), value.mark(), message);
+  }
+
+  /**
+   * Something that loads but cannot do what it says (an exclusion that excludes nothing): the rules
+   * are applied, and {@code validate} and the reload log show it.
+   */
+  void warn(YamlValue value, String message) {
+    warnings.add(located(value.path(), value.mark(), message));
   }
 
   boolean isEmpty() {
@@ -30,7 +40,21 @@ final class RulesErrors {
   }
 
   List<RulesError> sorted() {
-    return errors.stream()
+    return sorted(errors);
+  }
+
+  List<RulesError> warnings() {
+    return sorted(warnings);
+  }
+
+  private static RulesError located(String path, Mark mark, String message) {
+    int line = mark == null ? 0 : mark.getLine() + 1;
+    int column = mark == null ? 0 : mark.getColumn() + 1;
+    return new RulesError(path, line, column, message);
+  }
+
+  private static List<RulesError> sorted(List<RulesError> list) {
+    return list.stream()
         .sorted(Comparator.comparingInt(RulesError::line).thenComparingInt(RulesError::column))
         .toList();
   }

@@ -52,7 +52,7 @@ public final class RulesParser {
     if (!errors.isEmpty() || rules == null) {
       throw new InvalidRulesException(source, errors.sorted());
     }
-    return rules;
+    return rules.withWarnings(errors.warnings());
   }
 
   private static Optional<Node> compose(String text, RulesErrors errors) {

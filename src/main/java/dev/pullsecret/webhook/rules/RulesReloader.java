@@ -158,6 +158,9 @@ public final class RulesReloader implements AutoCloseable {
           loaded.source(),
           loaded.rules().pullSecrets().size(),
           loaded.rules().rules().size());
+      for (RulesError warning : loaded.rules().warnings()) {
+        log.warn("Rules {}: {}", loaded.version(), warning.format(loaded.source(), "warning: "));
+      }
     }
 
     @Override

@@ -44,8 +44,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * running webhook really exports, with labels it really sets: the real server, with secret delivery
  * on against fabric8's mock API server (CRUD mode), leads the sync loop, copies a pull secret into
  * a namespace, finds another's source missing and answers a few reviews (patched, not covered by a
- * rule, refused, a pod whose delivered secret is missing); then its /actuator/prometheus is scraped
- * and every query of the rendered PrometheusRule and of the dashboard is checked against it.
+ * rule, refused, a pod whose delivered secret is missing, an image asked of a mirror); then its
+ * /actuator/prometheus is scraped and every query of the rendered PrometheusRule and of the
+ * dashboard is checked against it.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -138,6 +139,7 @@ class MonitoringQueriesTest {
     post(resource(CASES + "recorded-01-create-plain-pod.review.json"));
     post(resource(CASES + "mirrored-namespace-pins-mirrors-and-redecides-pull-policy.review.json"));
     post(resource(CASES + "namespace-without-rule-is-left-alone.review.json"));
+    post(resource("monitoring/mirror-checked.review.json"));
     assertThat(post("{}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(400);
     scrape = Scrape.read(Management.scrape(managementPort));
   }

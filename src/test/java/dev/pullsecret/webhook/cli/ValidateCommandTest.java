@@ -2,7 +2,11 @@ package dev.pullsecret.webhook.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ValidateCommandTest {
 
@@ -20,6 +24,36 @@ class ValidateCommandTest {
         .contains("copied from (webhook namespace)/dockerhub-creds by the sync loop\n")
         .contains("  team-a               namespaces team-a, team-a-* except team-a-sandbox\n")
         .contains("mirror docker.io -> mirror.example.com/dockerhub");
+  }
+
+  /** Valid rules with an exclusion outside its mirror: loaded, with a located warning. */
+  @Test
+  void warnsOfAnExclusionThatExcludesNothingAndExitsZero(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("rules.yaml");
+    Files.writeString(
+        file,
+        """
+        rules:
+          - namespaces: [ci-*]
+            images:
+              mirrors:
+                - {from: docker.io, to: cache.example.com/hub, when: present, exclude: [quay.io/acme]}
+        """);
+
+    CommandRun run = CommandRun.of(validate, file.toString());
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains(": valid\n")
+        .contains(
+            "mirror docker.io -> cache.example.com/hub when it holds the image, else the next or"
+                + " none, except quay.io/acme");
+    assertThat(run.err())
+        .isEqualTo(
+            file
+                + ":5:81: rules[0].images.mirrors[0].exclude[0]: warning: excludes nothing: no"
+                + " image matched by 'from' (docker.io) is matched by quay.io/acme (an exclusion"
+                + " names images of 'from', e.g. docker.io/team/app)\n");
   }
 
   @Test

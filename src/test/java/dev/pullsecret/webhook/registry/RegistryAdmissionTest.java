@@ -119,7 +119,8 @@ class RegistryAdmissionTest {
         new AdmissionHandler(
             () -> loaded,
             TestContexts.offline()
-                .withDigests(new RegistryDigestLookup(resolver, credentials, BUDGET)));
+                .withDigests(
+                    new RegistryDigestLookup(resolver, credentials, BUDGET, LookupObserver.NONE)));
   }
 
   @AfterAll

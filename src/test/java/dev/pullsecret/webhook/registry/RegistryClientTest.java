@@ -115,20 +115,26 @@ class RegistryClientTest {
     var settings =
         new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofSeconds(5), 100, 4);
     try (var resolver = new DigestResolver(client, settings, LookupObserver.NONE)) {
-      Map<ImageReference, Lookup> found =
-          resolver.resolveAll(
+      Map<ImageReference, Lookup> found = new java.util.HashMap<>();
+      resolver
+          .resolveAll(
               Map.of(
                   image("team/pod-a:1"), Optional.of(USER),
                   image("team/pod-b:1"), Optional.of(USER),
                   image("team/pod-c:missing"), Optional.of(USER)),
-              Duration.ofSeconds(5));
+              resolver.budget(Duration.ofSeconds(5)))
+          .forEach((image, answer) -> found.put(image, answer.lookup()));
 
       assertThat(found)
           .containsEntry(image("team/pod-a:1"), new Lookup.Found(a))
           .containsEntry(image("team/pod-b:1"), new Lookup.Found(b));
       assertThat(found.get(image("team/pod-c:missing")))
           .isInstanceOfSatisfying(
-              Lookup.Failed.class, f -> assertThat(f.failure()).isEqualTo(Failure.REFUSED));
+              Lookup.Failed.class,
+              f -> {
+                assertThat(f.failure()).isEqualTo(Failure.REFUSED);
+                assertThat(f.manifestUnknown()).as("a 404: the registry lacks it").isTrue();
+              });
     }
   }
 
@@ -140,10 +146,16 @@ class RegistryClientTest {
     try (var resolver = new DigestResolver(client, settings, LookupObserver.NONE)) {
       ImageReference shared = image("team/shared:1");
       Lookup anonymous =
-          resolver.resolveAll(Map.of(shared, Optional.empty()), Duration.ofSeconds(5)).get(shared);
+          resolver
+              .resolveAll(Map.of(shared, Optional.empty()), resolver.budget(Duration.ofSeconds(5)))
+              .get(shared)
+              .lookup();
 
       Lookup withCredential =
-          resolver.resolveAll(Map.of(shared, Optional.of(USER)), Duration.ofSeconds(5)).get(shared);
+          resolver
+              .resolveAll(Map.of(shared, Optional.of(USER)), resolver.budget(Duration.ofSeconds(5)))
+              .get(shared)
+              .lookup();
 
       assertThat(anonymous).isInstanceOf(Lookup.Failed.class);
       assertThat(withCredential).isEqualTo(new Lookup.Found(pushed));

@@ -38,7 +38,7 @@ final class StubHttpsServer {
     }
   }
 
-  private static SSLContext serving(CertificateSet certificates)
+  static SSLContext serving(CertificateSet certificates)
       throws GeneralSecurityException, IOException {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);

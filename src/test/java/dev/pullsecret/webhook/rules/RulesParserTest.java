@@ -168,4 +168,57 @@ class RulesParserTest {
             });
     assertThat(RulesParser.parse(text, "rules.yaml", true).usesLabels()).isTrue();
   }
+
+  @Test
+  void readsMirrorConditionsAndExclusions() {
+    Rules rules =
+        RulesParser.parse(
+            """
+            rules:
+              - namespaces: [x]
+                images:
+                  mirrors:
+                    - from: docker.io
+                      to: cache.example.com/hub
+                      when: present
+                      exclude: [docker.io/library/vault, "docker.io/acme"]
+                    - {from: docker.io, to: mirror.example.com/hub, when: always}
+            """,
+            "rules.yaml");
+
+    var mirrors = rules.forNamespace("x").orElseThrow().images().mirrors();
+    assertThat(mirrors.get(0).whenPresent()).isTrue();
+    assertThat(mirrors.get(0).exclude()).hasToString("[docker.io/library/vault, docker.io/acme]");
+    assertThat(mirrors.get(1).whenPresent()).isFalse();
+    assertThat(mirrors.get(1).exclude()).isEmpty();
+    assertThat(rules.warnings()).isEmpty();
+  }
+
+  /** Valid, so the rules load; but an exclusion outside its mirror's 'from' excludes nothing. */
+  @Test
+  void warnsOfAnExclusionThatNoImageOfTheMirrorCanMatch() {
+    Rules rules =
+        RulesParser.parse(
+            """
+            rules:
+              - namespaces: [x]
+                images:
+                  mirrors:
+                    - from: docker.io/library
+                      to: mirror.example.com/official
+                      exclude: [quay.io/acme, docker.io/vault, docker.io/library/vault, docker.io]
+                    - {from: "*.gcr.io", to: mirror.example.com/gcr, exclude: ["eu.gcr.io/p"]}
+            """,
+            "rules.yaml");
+
+    assertThat(rules.warnings())
+        .extracting(w -> w.format("rules.yaml"))
+        .containsExactly(
+            "rules.yaml:7:21: rules[0].images.mirrors[0].exclude[0]: excludes nothing: no image"
+                + " matched by 'from' (docker.io/library) is matched by quay.io/acme (an exclusion"
+                + " names images of 'from', e.g. docker.io/library/app)",
+            "rules.yaml:7:35: rules[0].images.mirrors[0].exclude[1]: excludes nothing: no image"
+                + " matched by 'from' (docker.io/library) is matched by docker.io/vault (an"
+                + " exclusion names images of 'from', e.g. docker.io/library/app)");
+  }
 }

@@ -36,13 +36,27 @@ public final class Passes {
     return create(mutator, pod, match, candidates -> ResolvedDigests.NONE);
   }
 
-  /** A pass whose digest candidates are answered by {@code lookup}. */
+  /** A pass whose digest candidates are answered by {@code lookup}, and no mirror's presence. */
   public static Mutation create(
       PodMutator mutator,
       Pod pod,
       RuleMatch match,
       Function<Set<ImageReference>, ResolvedDigests> lookup) {
+    return create(mutator, pod, match, lookup, lookup);
+  }
+
+  /**
+   * A pass whose mirror candidates are answered by {@code mirrors} (a digest: the mirror holds the
+   * image) and then its digest candidates by {@code digests}, as admission runs it.
+   */
+  public static Mutation create(
+      PodMutator mutator,
+      Pod pod,
+      RuleMatch match,
+      Function<Set<ImageReference>, ResolvedDigests> mirrors,
+      Function<Set<ImageReference>, ResolvedDigests> digests) {
     PodMutator.Pass pass = mutator.begin(pod, match, MutationScope.forCreate());
-    return pass.finish(lookup.apply(pass.digestCandidates()));
+    pass.mirror(mirrors.apply(pass.mirrorCandidates().keySet()));
+    return pass.finish(digests.apply(pass.digestCandidates()));
   }
 }

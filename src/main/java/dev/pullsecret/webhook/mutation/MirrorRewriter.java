@@ -1,0 +1,120 @@
+package dev.pullsecret.webhook.mutation;
+
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
+import dev.pullsecret.webhook.rules.ImageOptions;
+import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
+import dev.pullsecret.webhook.rules.NamespaceRule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sends each image to the first mirror of its chain ({@link ImageOptions#mirrorsFor}) that takes
+ * it: an unconditional mirror always does; a {@code when: present} mirror only if it answered the
+ * image's manifest, which was looked up before the pass ({@link PodView#mirrorPresence()}). An
+ * image no mirror takes is kept as it is, with a warning per mirror skipped and why: a mirror that
+ * lacks an image, refuses, fails or does not answer in time never breaks a pod.
+ *
+ * <p>The output is a fixed point: mirrored images carry a registry that no mirror source matches
+ * (rules with such loops are refused), and a kept image is asked about again on the next pass,
+ * whose answer the cache keeps for the re-invocation that follows.
+ */
+final class MirrorRewriter implements MutationStep {
+
+  @Override
+  public StepResult apply(PodView pod, NamespaceRule rule) {
+    ImageOptions options = rule.images();
+    if (options.mirrors().isEmpty()) {
+      return StepResult.NONE;
+    }
+    // Replicas and sidecars repeat images: decide each distinct image once per pass.
+    Map<ImageReference, Decision> decisions = new HashMap<>();
+    List<Change> changes = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    List<PodContainer> skipped = new ArrayList<>();
+    for (PodView.ContainerImage c : pod.rewritableContainers()) {
+      Decision decision =
+          decisions.computeIfAbsent(
+              c.image(), image -> decide(image, options, pod.mirrorPresence()));
+      if (decision.to() != null) {
+        changes.add(
+            new ImageRewritten(
+                c.container(), c.container().image(), decision.to(), decision.why()));
+      }
+      if (!decision.skips().isEmpty()) {
+        skipped.add(c.container());
+        decision.skips().forEach(skip -> warnings.add(c.container().describe() + ": " + skip));
+      }
+    }
+    return new StepResult(changes, warnings, skipped);
+  }
+
+  /**
+   * What the chain makes of one image: the image at the mirror that took it ({@code to} null when
+   * none did), why, and the mirrors skipped before it, each with why.
+   */
+  private record Decision(ImageReference to, String why, List<String> skips) {}
+
+  private static final Decision KEPT = new Decision(null, "", List.of());
+
+  private static Decision decide(
+      ImageReference image, ImageOptions options, ResolvedDigests presence) {
+    List<RegistryMirror> chain = options.mirrorsFor(image);
+    List<String> skips = List.of();
+    for (RegistryMirror mirror : chain) {
+      ImageReference target = mirror.rewrite(image).orElseThrow();
+      String rewrite = "mirror " + mirror.from() + " -> " + mirror.target();
+      if (!mirror.whenPresent()) {
+        return new Decision(target, rewrite, skips);
+      }
+      if (presence.digest(target).isPresent()) {
+        return new Decision(target, rewrite + ", which has it", skips);
+      }
+      if (skips.isEmpty()) {
+        skips = new ArrayList<>(chain.size());
+      }
+      skips.add(
+          image + " not sent to mirror " + mirror.target() + " (" + why(target, presence) + ")");
+    }
+    if (skips.isEmpty()) {
+      return KEPT;
+    }
+    int last = skips.size() - 1;
+    skips.set(last, skips.get(last) + "; left as it is");
+    return new Decision(null, "", skips);
+  }
+
+  /** Why a mirror did not take an image: what it answered, or that it was not asked. */
+  private static String why(ImageReference target, ResolvedDigests presence) {
+    return presence.failure(target).orElseGet(() -> "not looked up: " + presence.notLookedUp());
+  }
+
+  /**
+   * The images to ask the {@code when: present} mirrors about, before the pass: for each image in
+   * scope, the image at each conditional mirror of its chain, in container and chain order, with
+   * the mirror (whose target names it in metrics).
+   */
+  static Map<ImageReference, RegistryMirror> candidates(PodView pod, ImageOptions options) {
+    if (!options.hasConditionalMirrors()) {
+      return Map.of();
+    }
+    Map<ImageReference, RegistryMirror> candidates = new LinkedHashMap<>();
+    Set<ImageReference> seen = new HashSet<>();
+    for (PodView.ContainerImage c : pod.rewritableContainers()) {
+      if (!seen.add(c.image())) {
+        continue;
+      }
+      for (RegistryMirror mirror : options.mirrorsFor(c.image())) {
+        if (mirror.whenPresent()) {
+          candidates.putIfAbsent(mirror.rewrite(c.image()).orElseThrow(), mirror);
+        }
+      }
+    }
+    return candidates;
+  }
+}
