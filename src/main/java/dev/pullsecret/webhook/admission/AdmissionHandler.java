@@ -16,15 +16,12 @@ import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
 import dev.pullsecret.webhook.rules.RuleMatch;
 import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.text.Text;
-import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +121,7 @@ public final class AdmissionHandler {
       case Choice.NoRule none ->
           AdmissionDecision.allowed(uid, Reason.NO_RULE).withWarnings(unknown);
       case Choice.Applies applies ->
-          mutate(request, pod, scope(request), applies.match(), loaded.version())
+          mutate(request, pod, request.mutationScope(), applies.match(), loaded.version())
               .withWarnings(unknown);
     };
   }
@@ -224,30 +221,12 @@ public final class AdmissionHandler {
 
   private static final int MAX_UNRESOLVED_SHOWN = 5;
 
-  /** What the pass may change: the whole pod on CREATE, new debug containers on their update. */
-  private static MutationScope scope(AdmissionRequest request) {
-    return request.isEphemeralContainersUpdate()
-        ? MutationScope.forNewEphemeralContainers(ephemeralContainerNames(request.oldObject()))
-        : MutationScope.forCreate();
-  }
-
   /** The pod's own opt-out label, if it carries it (the registration's objectSelector, again). */
   private static NamespaceLabels podLabels(Pod pod, NamespaceScope scope) {
     return scope.optOut().isEmpty() || pod.getMetadata() == null
         ? NamespaceLabels.NONE
         : NamespaceLabels.keeping(
             pod.getMetadata().getLabels(), Set.of(scope.optOut().get().key()));
-  }
-
-  private static Set<String> ephemeralContainerNames(Pod pod) {
-    if (pod == null || pod.getSpec() == null || pod.getSpec().getEphemeralContainers() == null) {
-      return Set.of();
-    }
-    return pod.getSpec().getEphemeralContainers().stream()
-        .filter(Objects::nonNull)
-        .map(EphemeralContainer::getName)
-        .filter(Objects::nonNull)
-        .collect(Collectors.toSet());
   }
 
   private static boolean isMirrorPod(Pod pod) {

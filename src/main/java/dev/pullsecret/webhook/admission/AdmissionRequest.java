@@ -1,10 +1,15 @@
 package dev.pullsecret.webhook.admission;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.text.Text;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.GroupVersionResource;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The parts of an admission.k8s.io/v1 request the webhook uses. {@code object} is decoded directly
@@ -63,6 +68,26 @@ public record AdmissionRequest(
   /** {@code kubectl debug}: an UPDATE of {@code pods/ephemeralcontainers} adding a container. */
   public boolean isEphemeralContainersUpdate() {
     return "ephemeralcontainers".equals(subResource) && "UPDATE".equals(operation);
+  }
+
+  /**
+   * What a pass may change: the whole pod on CREATE, only the ephemeral containers that are new on
+   * their update (the old object's are kept as they are).
+   */
+  public MutationScope mutationScope() {
+    if (!isEphemeralContainersUpdate()) {
+      return MutationScope.forCreate();
+    }
+    Pod old = oldObject();
+    if (old == null || old.getSpec() == null || old.getSpec().getEphemeralContainers() == null) {
+      return MutationScope.forNewEphemeralContainers(Set.of());
+    }
+    return MutationScope.forNewEphemeralContainers(
+        old.getSpec().getEphemeralContainers().stream()
+            .filter(Objects::nonNull)
+            .map(EphemeralContainer::getName)
+            .filter(Objects::nonNull)
+            .collect(Collectors.toSet()));
   }
 
   /**
