@@ -47,7 +47,7 @@ public final class RulesParser {
    */
   public static Rules parse(String text, String source, boolean labelsKnown) {
     var errors = new RulesErrors();
-    Optional<Node> root = compose(text, errors);
+    Optional<Node> root = compose(text, "rules file", errors);
     Rules rules = root.flatMap(node -> new Reader(errors, labelsKnown).read(node)).orElse(null);
     if (!errors.isEmpty() || rules == null) {
       throw new InvalidRulesException(source, errors.sorted());
@@ -55,7 +55,8 @@ public final class RulesParser {
     return rules;
   }
 
-  private static Optional<Node> compose(String text, RulesErrors errors) {
+  /** The one YAML document of {@code text}, or empty with the errors recorded. */
+  static Optional<Node> compose(String text, String what, RulesErrors errors) {
     if (text.length() > MAX_CHARACTERS) {
       errors.add("", null, "file too large: over " + MAX_CHARACTERS + " characters");
       return Optional.empty();
@@ -63,7 +64,7 @@ public final class RulesParser {
     try {
       Iterator<Node> documents = yaml().composeAll(new StringReader(text)).iterator();
       if (!documents.hasNext()) {
-        errors.add("", null, "the rules file is empty");
+        errors.add("", null, "the " + what + " is empty");
         return Optional.empty();
       }
       Node root = documents.next();
