@@ -131,7 +131,7 @@ final class SecretSync implements AutoCloseable {
     List<PullSecret> users =
         rules.get().rules().pullSecrets().stream()
             .filter(PullSecret::isDelivered)
-            .map(s -> new PullSecret(s.name(), s.registries(), s.source().in(ownNamespace)))
+            .map(s -> s.inNamespace(ownNamespace))
             .filter(s -> s.source().equals(source))
             .toList();
     if (!users.isEmpty()) {

@@ -33,7 +33,7 @@ public final class RulesParser {
   static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   private static final Set<String> TOP_LEVEL_KEYS = Set.of("pullSecrets", "rules");
-  private static final Set<String> SECRET_KEYS = Set.of("name", "registries", "source");
+  private static final Set<String> SECRET_KEYS = Set.of("name", "registries", "source", "provider");
 
   private RulesParser() {}
 
@@ -139,15 +139,74 @@ public final class RulesParser {
       }
       SecretSource source =
           node.string("source").map(v -> SecretSource.read(v, errors)).orElse(null);
+      String provider = node.string("provider").map(v -> provider(node, v)).orElse(null);
+      if (provider != null) {
+        name.ifPresent(value -> source(value, errors));
+      }
       name.filter(this::validSecretName)
           .ifPresent(
               value -> {
                 if (secretsByName.containsKey(value.text())) {
                   errors.add(value, "pull secret '" + value.text() + "' is declared twice");
                 } else {
-                  secretsByName.put(value.text(), new PullSecret(value.text(), registries, source));
+                  SecretSource from =
+                      provider == null
+                          ? source
+                          : new SecretSource(null, PullSecret.generatedSourceName(value.text()));
+                  secretsByName.put(
+                      value.text(), new PullSecret(value.text(), registries, from, provider));
                 }
               });
+    }
+
+    /**
+     * A pull secret whose content a credential provider gives: asked about each of its registries,
+     * so they must be there and be hosts, not globs; and not a source as well.
+     */
+    private String provider(YamlMapping node, YamlValue provider) {
+      String problem = ProviderName.problem(provider.text());
+      if (problem != null) {
+        errors.add(provider, problem);
+      }
+      if (node.has("source")) {
+        errors.add(
+            provider,
+            "a pull secret's content comes from a source Secret or from a credential provider,"
+                + " not both: drop 'source' (the webhook generates the source of this one)");
+      }
+      if (!node.has("registries")) {
+        errors.add(
+            provider,
+            "a credential provider is asked about each registry of the pull secret: list them in"
+                + " 'registries'");
+      }
+      for (YamlValue registry : node.stringList("registries")) {
+        String host = registry.text().split("/", 2)[0];
+        if (host.contains("*")) {
+          errors.add(
+              registry,
+              "'"
+                  + registry.text()
+                  + "' has a wildcard, and a credential provider is asked about one registry at"
+                  + " a time, as the kubelet asks it about one image: it cannot be asked about"
+                  + " every host a glob matches. List the hosts the pods pull from (e.g."
+                  + " europe-docker.pkg.dev, 123456789012.dkr.ecr.eu-west-1.amazonaws.com)");
+        }
+      }
+      return provider.text();
+    }
+
+    /** The generated source's name must be a Secret name too. */
+    private static void source(YamlValue name, RulesErrors errors) {
+      String generated = PullSecret.generatedSourceName(name.text());
+      if (generated.length() > 253) {
+        errors.add(
+            name,
+            "too long for a pull secret with a provider: the Secret the webhook generates for it, "
+                + "NAME"
+                + PullSecret.GENERATED_SUFFIX
+                + ", must fit in 253 characters");
+      }
     }
 
     private boolean validSecretName(YamlValue name) {
