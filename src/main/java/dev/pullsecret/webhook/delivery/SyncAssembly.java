@@ -13,12 +13,16 @@ import java.time.Clock;
  * @param sync the loop (start it, close it)
  * @param presence admission's view of the copies
  * @param namespaceLabels admission's view of the namespaces' labels
+ * @param events the loop's Events, for the parts that plug into it (credential providers)
+ * @param metrics the loop's metrics, likewise
  */
 record SyncAssembly(
     SecretSync sync,
     SecretPresence presence,
     ClusterNamespaceLabels namespaceLabels,
-    CopyStates states) {
+    CopyStates states,
+    SyncEvents events,
+    SyncMetrics metrics) {
 
   static SyncAssembly build(
       KubernetesClient client,
@@ -49,6 +53,6 @@ record SyncAssembly(
     var presence = new CachedSecretPresence(sync.caches(), settings.namespace(), states, metrics);
     var labels =
         new ClusterNamespaceLabels(sync.caches(), client, settings.namespaceReadBudget(), registry);
-    return new SyncAssembly(sync, presence, labels, states);
+    return new SyncAssembly(sync, presence, labels, states, events, metrics);
   }
 }

@@ -28,7 +28,17 @@ class SyncEvents {
     CopyForbidden,
     SourceInvalid,
     SourceNotCopied,
-    SourceMissing
+    SourceMissing,
+    CredentialsRenewed,
+    CredentialsRenewalFailed;
+
+    /** What the webhook was doing: copying, checking a source, renewing credentials. */
+    String action() {
+      if (name().startsWith("Copy")) {
+        return "Sync";
+      }
+      return name().startsWith("Credentials") ? "Renew" : "Check";
+    }
   }
 
   /** Which object an Event is about. */
@@ -83,7 +93,7 @@ class SyncEvents {
             .withEventTime(new MicroTime(MICRO_TIME.format(clock.instant())))
             .withReportingController("pullsecret.dev/pullsecret-webhook")
             .withReportingInstance(instance)
-            .withAction(reason.name().startsWith("Copy") ? "Sync" : "Check")
+            .withAction(reason.action())
             .withReason(reason.name())
             .withType(type)
             .withNote(text)

@@ -109,7 +109,9 @@ public final class RulesParser {
         return Optional.empty();
       }
       YamlMapping top = document.get();
-      top.mappingList("pullSecrets", SECRET_KEYS).forEach(this::readSecret);
+      List<YamlMapping> secrets = top.mappingList("pullSecrets", SECRET_KEYS);
+      secrets.forEach(this::readSecret);
+      secrets.forEach(this::checkGeneratedNames);
       if (!top.has("rules")) {
         errors.add("", top.mark(), "missing required field 'rules'");
       }
@@ -194,6 +196,33 @@ public final class RulesParser {
         }
       }
       return provider.text();
+    }
+
+    /**
+     * A pull secret named as the Secret generated for another would be copied from, and watched as,
+     * that Secret.
+     */
+    private void checkGeneratedNames(YamlMapping node) {
+      node.string("name")
+          .ifPresent(
+              name ->
+                  secretsByName.values().stream()
+                      .filter(
+                          other ->
+                              other.hasProvider()
+                                  && PullSecret.generatedSourceName(other.name())
+                                      .equals(name.text()))
+                      .findFirst()
+                      .ifPresent(
+                          other ->
+                              errors.add(
+                                  name,
+                                  "'"
+                                      + name.text()
+                                      + "' is the name of the Secret the webhook generates for"
+                                      + " pull secret '"
+                                      + other.name()
+                                      + "' (its provider's credentials): name this one otherwise")));
     }
 
     /** The generated source's name must be a Secret name too. */

@@ -43,7 +43,11 @@ final class SyncFixture implements AutoCloseable {
   private final List<AutoCloseable> closing = new ArrayList<>();
 
   /** A running replica. */
-  record Replica(SyncAssembly assembly, SimpleMeterRegistry registry, RulesReloader reloader) {
+  record Replica(
+      SyncAssembly assembly,
+      SimpleMeterRegistry registry,
+      RulesReloader reloader,
+      KubernetesClient client) {
     boolean isLeader() {
       return assembly.sync().isLeader();
     }
@@ -106,7 +110,35 @@ final class SyncFixture implements AutoCloseable {
     closing.add(client);
     closing.add(reloader);
     closing.add(assembly.sync());
-    return new Replica(assembly, registry, reloader);
+    return new Replica(assembly, registry, reloader, client);
+  }
+
+  /**
+   * Starts the credential providers' renewals on {@code replica}, with {@code providers} (whose
+   * runs are counted in the replica's registry), renewing at half the lifetime plus up to a tenth
+   * and retrying from 50 ms to 500 ms.
+   */
+  ProviderRenewals renewals(
+      Replica replica,
+      java.util.function.Function<
+              io.micrometer.core.instrument.MeterRegistry,
+              dev.pullsecret.webhook.providers.CredentialProviders>
+          providers) {
+    var renewals =
+        new ProviderRenewals(
+                replica.assembly(),
+                replica.reloader().store(),
+                OWN,
+                providers.apply(replica.registry()),
+                new dev.pullsecret.webhook.providers.RenewalPolicy(0.5, 0.1, Duration.ofSeconds(2)),
+                Duration.ofMillis(50),
+                Duration.ofMillis(500),
+                SecretWrites.of(replica.client()),
+                replica.registry(),
+                Clock.systemUTC())
+            .start(replica.assembly().sync());
+    closing.add(renewals);
+    return renewals;
   }
 
   /** A reloader of {@code file} that polls every {@code poll} and listens to nothing. */
