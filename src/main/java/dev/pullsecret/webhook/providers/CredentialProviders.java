@@ -19,9 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The configured providers, each with its one {@link ProviderPlugin} (so each runs at most once at
  * a time), and what a pull secret gets from one: its plugin asked about every registry of the pull
- * secret in turn, the answers merged. Counts every run in {@code
- * pullsecret_provider_runs_total{provider, result}} ({@code success} or the failure's kind), every
- * series there from the start.
+ * secret in turn, the answers merged (entries without credentials left out). Counts every run in
+ * {@code pullsecret_provider_runs_total{provider, result}} ({@code success} or the failure's kind),
+ * every series there from the start.
  */
 public final class CredentialProviders {
 
@@ -87,7 +87,10 @@ public final class CredentialProviders {
       }
       counter(provider, "success").increment();
       for (RegistryCredential credential : answer.auth()) {
-        if (auth.stream().noneMatch(known -> known.key().equals(credential.key()))) {
+        // An entry without credentials means "anonymous" (Azure's plugin adds *.azurecr.* so):
+        // what a pull without a secret does anyway, and an error in a pull secret's checks.
+        if (!credential.isEmpty()
+            && auth.stream().noneMatch(known -> known.key().equals(credential.key()))) {
           auth.add(credential);
         }
       }

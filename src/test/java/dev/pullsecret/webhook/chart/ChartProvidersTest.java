@@ -35,8 +35,7 @@ class ChartProvidersTest {
           "name", "ecr-credential-provider",
           "matchImages", List.of("*.dkr.ecr.*.amazonaws.com", "*.dkr.ecr.*.amazonaws.com.cn"),
           "defaultCacheDuration", "12h",
-          "apiVersion", "credentialprovider.kubelet.k8s.io/v1",
-          "args", List.of("get-credentials"));
+          "apiVersion", "credentialprovider.kubelet.k8s.io/v1");
 
   static final List<Map<String, Object>> RULES_PULL_SECRETS =
       List.of(

@@ -38,7 +38,7 @@ class CredentialProviderConfigParserTest {
     CredentialProvider ecr = config.provider("ecr-credential-provider").orElseThrow();
     assertThat(ecr.defaultCacheDuration()).isEqualTo(Duration.ofHours(12));
     assertThat(ecr.apiVersion()).isEqualTo("credentialprovider.kubelet.k8s.io/v1");
-    assertThat(ecr.args()).containsExactly("get-credentials");
+    assertThat(ecr.args()).isEmpty();
     assertThat(ecr.env()).containsExactly(Map.entry("AWS_PROFILE", "ecr-pull"));
     assertThat(ecr.matches(RegistryPattern.parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com")))
         .isTrue();
