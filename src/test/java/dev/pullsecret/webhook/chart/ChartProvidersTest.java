@@ -149,6 +149,24 @@ class ChartProvidersTest {
   }
 
   @Test
+  void aSecretOfFilesForThePluginsIsMountedBesideThem() {
+    Rendering r = HelmChart.render(withImage("credentialProviders.filesSecret", "azure-config"));
+
+    assertThat(volume(r, "credential-provider-files").getSecret().getSecretName())
+        .isEqualTo("azure-config");
+    assertThat(volume(r, "credential-provider-files").getSecret().getDefaultMode()).isEqualTo(0440);
+    assertThat(mount(r, "credential-provider-files").getMountPath()).isEqualTo(DIR + "/files");
+    assertThat(
+            HelmChart.render(withImage())
+                .one(Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getVolumes())
+        .noneMatch(v -> v.getName().equals("credential-provider-files"));
+  }
+
+  @Test
   void theServiceAccountCarriesTheWorkloadIdentityOfItsCloud() {
     Rendering r =
         HelmChart.render(
