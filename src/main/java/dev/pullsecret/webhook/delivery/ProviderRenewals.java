@@ -56,8 +56,12 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ProviderRenewals.class);
 
-  /** Credentials for a pull secret, and the Secret that holds them, as last written or obtained. */
-  private record Held(Secret secret, GeneratedSecret.State state) {}
+  /**
+   * Credentials for a pull secret, and the Secret that holds them, as last written or obtained.
+   *
+   * @param told whether their renewal has been told (an Event, a log line): once written
+   */
+  private record Held(Secret secret, GeneratedSecret.State state, boolean told) {}
 
   private final SyncCaches caches;
   private final RulesStore rules;
@@ -167,7 +171,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
     Instant now = clock.instant();
     Optional<GeneratedSecret.State> state = current.flatMap(GeneratedSecret::state);
     if (state.isPresent() && state.get().asks(secret) && now.isBefore(state.get().renewAt())) {
-      held.put(name, new Held(GeneratedSecret.content(current.get()), state.get()));
+      held.put(name, new Held(GeneratedSecret.content(current.get()), state.get(), true));
       schedule(name, state.get().renewAt());
       return true;
     }
@@ -184,10 +188,11 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
       held.put(name, kept);
     }
     if (!write(kept.secret(), current)) {
-      return false;
+      return false; // what was obtained is held: the retry writes it without running the plugin
     }
-    if (renewing) {
+    if (!kept.told()) {
       renewed(secret, regarding, kept.state());
+      held.put(name, new Held(kept.secret(), kept.state(), true));
     } else {
       log.info("Restored {}/{} from the credentials held", ownNamespace, secret.source().name());
     }
@@ -199,7 +204,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
     ProviderCredentials credentials = providers.obtain(secret.provider(), secret.registries());
     Instant renewAt = policy.renewAt(credentials, ThreadLocalRandom.current());
     Secret generated = GeneratedSecret.of(secret, credentials, renewAt);
-    return new Held(generated, GeneratedSecret.state(generated).orElseThrow());
+    return new Held(generated, GeneratedSecret.state(generated).orElseThrow(), false);
   }
 
   /** Creates the Secret, or updates it from the version read; false to retry. */

@@ -13,12 +13,15 @@ import dev.pullsecret.webhook.providers.CredentialProviders;
 import dev.pullsecret.webhook.testing.StubCredentialProvider;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,6 +167,47 @@ class ProviderRenewalsTest {
 
     assertThat(password(cluster.secret(OWN, GENERATED))).isEqualTo("token-1");
     assertThat(stub.runs()).isEqualTo(1);
+  }
+
+  @Test
+  void aWriteTheApiServerRefusesIsRetriedWithTheCredentialsObtainedNotANewRun() {
+    Replica replica = cluster.start("replica-a");
+    var refusals = new AtomicInteger(2);
+    SecretWrites real = SecretWrites.of(replica.client());
+    SecretWrites failingTwice =
+        new SecretWrites() {
+          @Override
+          public void create(Secret secret) {
+            if (refusals.getAndDecrement() > 0) {
+              throw new KubernetesClientException("etcdserver: request timed out", 500, null);
+            }
+            real.create(secret);
+          }
+
+          @Override
+          public void update(Secret secret) {
+            real.update(secret);
+          }
+
+          @Override
+          public void delete(String namespace, String name) {
+            real.delete(namespace, name);
+          }
+
+          @Override
+          public Optional<Secret> get(String namespace, String name) {
+            return real.get(namespace, name);
+          }
+        };
+    cluster.renewals(replica, registry -> providers("1h", registry), failingTwice);
+
+    await().until(() -> cluster.secret(OWN, GENERATED) != null);
+
+    assertThat(stub.runs()).isEqualTo(1);
+    assertThat(password(cluster.secret(OWN, GENERATED))).isEqualTo("token-1");
+    await().until(() -> events("CredentialsRenewed", GENERATED).size() == 1);
+    assertThat(replica.registry().get("pullsecret.secret.sync.errors").counter().count())
+        .isEqualTo(2);
   }
 
   @Test

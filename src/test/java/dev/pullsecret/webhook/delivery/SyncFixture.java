@@ -3,6 +3,8 @@ package dev.pullsecret.webhook.delivery;
 import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.awaitility.Awaitility.await;
 
+import dev.pullsecret.webhook.providers.CredentialProviders;
+import dev.pullsecret.webhook.providers.RenewalPolicy;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.PullSecret;
@@ -15,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -90,8 +94,7 @@ final class SyncFixture implements AutoCloseable {
     return start(identity, SecretWrites::of);
   }
 
-  Replica start(
-      String identity, java.util.function.Function<KubernetesClient, SecretWrites> writes) {
+  Replica start(String identity, Function<KubernetesClient, SecretWrites> writes) {
     KubernetesClient client = server.newClient();
     var reloader = reloader(rulesFile, Duration.ofHours(1));
     var registry = new SimpleMeterRegistry();
@@ -119,21 +122,25 @@ final class SyncFixture implements AutoCloseable {
    * and retrying from 50 ms to 500 ms.
    */
   ProviderRenewals renewals(
+      Replica replica, Function<MeterRegistry, CredentialProviders> providers) {
+    return renewals(replica, providers, SecretWrites.of(replica.client()));
+  }
+
+  /** As {@link #renewals(Replica, Function)}, writing through {@code writes}. */
+  ProviderRenewals renewals(
       Replica replica,
-      java.util.function.Function<
-              io.micrometer.core.instrument.MeterRegistry,
-              dev.pullsecret.webhook.providers.CredentialProviders>
-          providers) {
+      Function<MeterRegistry, CredentialProviders> providers,
+      SecretWrites writes) {
     var renewals =
         new ProviderRenewals(
                 replica.assembly(),
                 replica.reloader().store(),
                 OWN,
                 providers.apply(replica.registry()),
-                new dev.pullsecret.webhook.providers.RenewalPolicy(0.5, 0.1, Duration.ofSeconds(2)),
+                new RenewalPolicy(0.5, 0.1, Duration.ofSeconds(2)),
                 Duration.ofMillis(50),
                 Duration.ofMillis(500),
-                SecretWrites.of(replica.client()),
+                writes,
                 replica.registry(),
                 Clock.systemUTC())
             .start(replica.assembly().sync());
