@@ -133,9 +133,11 @@ skip list (admission and delivery), the notes and the alerts.
 {{- end }}
 
 {{/*
-The pull secrets the webhook delivers, as the chart knows them: those of `rules` with a `source`
-(unless the rules come from an existing ConfigMap) and sync.rbac.extraPullSecrets. A YAML list of
-{name, sourceNamespace, sourceName}, for the RBAC that names exactly what delivery touches.
+The pull secrets the webhook delivers, as the chart knows them: those of `rules` with a `source` or
+a `provider` (unless the rules come from an existing ConfigMap) and sync.rbac.extraPullSecrets. A
+YAML list of {name, sourceNamespace, sourceName, generated}, for the RBAC that names exactly what
+delivery touches; `generated`: the source is the Secret the webhook writes for a provider's
+credentials, `<name>-provider` in the release namespace.
 */}}
 {{- define "pullsecret-webhook.deliveredPullSecrets" -}}
 {{- $delivered := list }}
@@ -145,11 +147,43 @@ The pull secrets the webhook delivers, as the chart knows them: those of `rules`
 {{- end }}
 {{- $declared = concat $declared (.Values.sync.rbac.extraPullSecrets | default list) }}
 {{- range $declared }}
-{{- if .source }}
+{{- if .provider }}
+{{- $delivered = append $delivered (dict "name" .name "sourceNamespace" $.Release.Namespace "sourceName" (printf "%s-provider" .name) "generated" true) }}
+{{- else if .source }}
 {{- $parts := splitList "/" .source }}
 {{- $namespace := ternary (first $parts) $.Release.Namespace (eq (len $parts) 2) }}
-{{- $delivered = append $delivered (dict "name" .name "sourceNamespace" $namespace "sourceName" (last $parts)) }}
+{{- $delivered = append $delivered (dict "name" .name "sourceNamespace" $namespace "sourceName" (last $parts) "generated" false) }}
 {{- end }}
 {{- end }}
 {{- toYaml $delivered }}
+{{- end }}
+
+{{/* The ConfigMap of the CredentialProviderConfig (credentialProviders.config). */}}
+{{- define "pullsecret-webhook.credentialProvidersName" -}}
+{{- printf "%s-credential-providers" (include "pullsecret-webhook.fullname" .) }}
+{{- end }}
+
+{{/* Where the webhook reads the CredentialProviderConfig and the plugin binaries. */}}
+{{- define "pullsecret-webhook.credentialProvidersDir" -}}
+/etc/pullsecret-webhook/credential-providers
+{{- end }}
+
+{{/*
+Credential providers need secret delivery (the credentials are kept in a Secret the sync loop
+copies) and exactly one source of plugin binaries.
+*/}}
+{{- define "pullsecret-webhook.checkCredentialProviders" -}}
+{{- $plugins := .Values.credentialProviders.plugins }}
+{{- if not .Values.sync.enabled }}
+{{- fail "credentialProviders.enabled needs sync.enabled: the credentials a provider gives are kept in a Secret that secret delivery copies" }}
+{{- end }}
+{{- if and $plugins.image.repository $plugins.volume }}
+{{- fail "credentialProviders.plugins: give either image or volume, not both" }}
+{{- end }}
+{{- if not (or $plugins.image.repository $plugins.volume) }}
+{{- fail "credentialProviders.plugins: give the plugin binaries, as an image (plugins.image.repository) or a volume (plugins.volume)" }}
+{{- end }}
+{{- if and $plugins.image.repository (not (or $plugins.image.tag $plugins.image.digest)) }}
+{{- fail "credentialProviders.plugins.image: give a tag or a digest" }}
+{{- end }}
 {{- end }}

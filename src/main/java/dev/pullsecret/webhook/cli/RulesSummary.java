@@ -29,7 +29,14 @@ final class RulesSummary {
     text.append("pull secrets (").append(rules.pullSecrets().size()).append("):\n");
     for (PullSecret secret : rules.pullSecrets()) {
       text.append(String.format("  %-20s %s%n", secret.name(), registries(secret)));
-      if (secret.isDelivered()) {
+      if (secret.hasProvider()) {
+        text.append(indent())
+            .append("credentials from provider ")
+            .append(secret.provider())
+            .append(", renewed into ")
+            .append(secret.source().in("(webhook namespace)"))
+            .append(" and copied by the sync loop\n");
+      } else if (secret.isDelivered()) {
         text.append(indent())
             .append("copied from ")
             .append(secret.source().in("(webhook namespace)"))

@@ -66,11 +66,18 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
       password = pair.substring(colon + 1);
     }
     JsonNode token = value.isNull() ? null : field(value, "identitytoken");
-    checkCredentials(shown, username, password, token != null && !token.isNull(), problems);
-    return new AuthsEntry(new RegistryCredential(key, username, password), parseKey(key, problems));
+    boolean usable =
+        checkCredentials(shown, username, password, token != null && !token.isNull(), problems);
+    RegistryKey parsed = parseKey(key, problems);
+    Problem expiring = usable ? ShortLivedTokens.check(shown, parsed, username) : null;
+    if (expiring != null) {
+      problems.add(expiring);
+    }
+    return new AuthsEntry(new RegistryCredential(key, username, password), parsed);
   }
 
-  private static void checkCredentials(
+  /** Returns whether the entry has a username and a password. */
+  private static boolean checkCredentials(
       String shown, String username, String password, boolean hasToken, List<Problem> problems) {
     String missing = null;
     if (username.isEmpty() && password.isEmpty()) {
@@ -96,6 +103,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     if (problem != null) {
       problems.add(problem);
     }
+    return missing == null;
   }
 
   private static RegistryKey parseKey(String key, List<Problem> problems) {

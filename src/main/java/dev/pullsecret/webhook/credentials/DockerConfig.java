@@ -3,13 +3,17 @@ package dev.pullsecret.webhook.credentials;
 import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The auths entries of a pull secret, looked up as the kubelet looks them up
@@ -30,6 +34,8 @@ import java.util.TreeMap;
  * credentials are, as empty credentials, since the kubelet uses them too.
  */
 public final class DockerConfig {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** A config without entries. */
   public static final DockerConfig EMPTY = new DockerConfig(List.of(), List.of());
@@ -107,6 +113,34 @@ public final class DockerConfig {
       }
     }
     return index.containsKey(DockerHub.INDEX) && RegistryKey.isDefaultRegistryMatch(authority);
+  }
+
+  /**
+   * The content of a {@code .dockerconfigjson} holding {@code credentials}: {@code {"auths": {key:
+   * {"username", "password", "auth"}}}}, keys in sorted order (the same credentials always give the
+   * same bytes, so a copy's content hash only changes with them), {@code auth} being base64 of
+   * {@code username:password} as {@code docker login} writes it. A key given twice keeps the first
+   * credential. {@link PullSecretCheck#ofDecoded} reads it back.
+   */
+  public static byte[] json(List<RegistryCredential> credentials) {
+    ObjectNode auths = JSON.createObjectNode();
+    credentials.stream()
+        .sorted(java.util.Comparator.comparing(RegistryCredential::key))
+        .filter(c -> !auths.has(c.key()))
+        .forEach(
+            c -> {
+              ObjectNode entry = auths.putObject(c.key());
+              entry.put("username", c.username());
+              entry.put("password", c.password());
+              entry.put(
+                  "auth",
+                  Base64.getEncoder()
+                      .encodeToString(
+                          (c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8)));
+            });
+    ObjectNode root = JSON.createObjectNode();
+    root.set("auths", auths);
+    return JSON.writeValueAsBytes(root);
   }
 
   /** Whether no entry has a key that the kubelet can use. */

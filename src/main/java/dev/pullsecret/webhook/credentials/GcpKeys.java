@@ -9,14 +9,14 @@ import tools.jackson.databind.JsonNode;
 /**
  * Checks of the special usernames of Google Container Registry and Artifact Registry: {@code
  * _json_key} takes a service-account key (the JSON file) as password, {@code _json_key_base64} the
- * same file in base64, and {@code oauth2accesstoken} an access token. The registry answers a
- * malformed key with a plain 401, so the checks say which part is wrong, without quoting any of it.
+ * same file in base64. The registry answers a malformed key with a plain 401, so the checks say
+ * which part is wrong, without quoting any of it. The third special username, {@code
+ * oauth2accesstoken}, is a token that expires: {@link ShortLivedTokens}.
  */
 final class GcpKeys {
 
   static final String JSON_KEY = "_json_key";
   static final String JSON_KEY_BASE64 = "_json_key_base64";
-  static final String ACCESS_TOKEN = "oauth2accesstoken";
 
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
@@ -41,18 +41,6 @@ final class GcpKeys {
                     + " with the file as it is")
             : keyProblem(where + " (username " + JSON_KEY_BASE64 + ")", decoded);
       }
-      case ACCESS_TOKEN ->
-          Problem.of(
-              ProblemCode.SHORT_LIVED_TOKEN,
-              "auths entry "
-                  + entryKey
-                  + " has username "
-                  + ACCESS_TOKEN
-                  + ": an access token that expires within an hour, so copies of it stop working;"
-                  + " use a service-account key (username "
-                  + JSON_KEY
-                  + ") or a credential"
-                  + " helper on the nodes");
       default -> null;
     };
   }

@@ -42,7 +42,10 @@ public enum ProblemCode {
   DOCKER_HUB_KEY_NOT_USED(Severity.WARNING),
   /** Several keys for one registry: the kubelet tries them in an unpredictable order. */
   DUPLICATE_REGISTRY(Severity.WARNING),
-  /** An {@code oauth2accesstoken} username: a token that expires within an hour. */
+  /**
+   * A token that expires within hours: Google's {@code oauth2accesstoken}, an Amazon ECR
+   * authorization token, an Azure Container Registry access token.
+   */
   SHORT_LIVED_TOKEN(Severity.WARNING);
 
   /** How bad a problem is. */

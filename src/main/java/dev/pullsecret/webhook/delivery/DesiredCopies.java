@@ -62,7 +62,7 @@ public final class DesiredCopies {
     }
     return applies.match().rule().pullSecrets().stream()
         .filter(PullSecret::isDelivered)
-        .map(s -> new PullSecret(s.name(), s.registries(), s.source().in(ownNamespace)))
+        .map(s -> s.inNamespace(ownNamespace))
         .filter(s -> !isSource(s.source(), namespace, s.name()))
         .toList();
   }

@@ -8,6 +8,7 @@ import dev.pullsecret.webhook.rules.SecretSource;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,19 @@ final class SecretSync implements AutoCloseable {
   private final SourceReporter reporter;
   private final WorkQueue<String> queue;
   private final WorkQueue<SecretSource> sourceQueue;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * A part that plugs into the loop (credential providers' renewals): told what the loop's own
+   * queues are told, from the informers' and the leadership's threads, so it must only enqueue.
+   */
+  interface Listener {
+    /** Look at everything again: on leading, on new rules, on the informers' resync. */
+    void everything();
+
+    /** A watched source was created, changed or deleted. */
+    void sourceChanged(SecretSource source);
+  }
 
   SecretSync(
       SyncCaches.Factory caches,
@@ -83,6 +97,11 @@ final class SecretSync implements AutoCloseable {
     return caches;
   }
 
+  /** Tells {@code listener} from now on what the loop is told. */
+  void listen(Listener listener) {
+    listeners.add(listener);
+  }
+
   boolean isLeader() {
     return leadership.isLeader();
   }
@@ -94,6 +113,7 @@ final class SecretSync implements AutoCloseable {
   /** A source changed: every namespace that copies it, and a check of it. */
   private void sourceChanged(SecretSource source) {
     sourceQueue.add(source);
+    listeners.forEach(listener -> listener.sourceChanged(source));
     Rules current = desired.rules();
     for (String namespace : caches.namespaceNames()) {
       caches
@@ -119,6 +139,7 @@ final class SecretSync implements AutoCloseable {
   private void enqueueAll() {
     caches.namespaceNames().forEach(queue::add);
     sources(rules.get()).forEach(sourceQueue::add);
+    listeners.forEach(Listener::everything);
   }
 
   private boolean reportSource(SecretSource source) {
@@ -131,7 +152,7 @@ final class SecretSync implements AutoCloseable {
     List<PullSecret> users =
         rules.get().rules().pullSecrets().stream()
             .filter(PullSecret::isDelivered)
-            .map(s -> new PullSecret(s.name(), s.registries(), s.source().in(ownNamespace)))
+            .map(s -> s.inNamespace(ownNamespace))
             .filter(s -> s.source().equals(source))
             .toList();
     if (!users.isEmpty()) {

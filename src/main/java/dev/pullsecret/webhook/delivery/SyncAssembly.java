@@ -15,14 +15,17 @@ import java.time.Clock;
  * @param sync the loop (start it, close it)
  * @param presence admission's view of the copies
  * @param namespaceLabels admission's view of the namespaces' labels
- * @param events the Events the loop records
+ * @param events the loop's Events, for the parts that plug into it (credential providers,
+ *     recovery)
+ * @param metrics the loop's metrics, likewise
  */
 public record SyncAssembly(
     SecretSync sync,
     SecretPresence presence,
     ClusterNamespaceLabels namespaceLabels,
     CopyStates states,
-    SyncEvents events) {
+    SyncEvents events,
+    SyncMetrics metrics) {
 
   /** Whether this replica leads the sync loop (only the leader writes). */
   public boolean isLeader() {
@@ -68,6 +71,6 @@ public record SyncAssembly(
     var presence = new CachedSecretPresence(sync.caches(), settings.namespace(), states, metrics);
     var labels =
         new ClusterNamespaceLabels(sync.caches(), client, settings.namespaceReadBudget(), registry);
-    return new SyncAssembly(sync, presence, labels, states, events);
+    return new SyncAssembly(sync, presence, labels, states, events, metrics);
   }
 }

@@ -32,7 +32,20 @@ public class SyncEvents {
     /** A pending pod cannot pull for lack of a pull secret its rule gives (recovery). */
     MissingPullSecret,
     /** Such a pod was evicted so that its controller recreates it with its secrets. */
-    PodEvicted
+    PodEvicted,
+    CredentialsRenewed,
+    CredentialsRenewalFailed;
+
+    /** What the webhook was doing: copying, checking a source, renewing, recovering pods. */
+    String action() {
+      if (name().startsWith("Copy")) {
+        return "Sync";
+      }
+      if (this == MissingPullSecret || this == PodEvicted) {
+        return "Recover";
+      }
+      return name().startsWith("Credentials") ? "Renew" : "Check";
+    }
   }
 
   /** Which object an Event is about. */
@@ -87,7 +100,7 @@ public class SyncEvents {
             .withEventTime(new MicroTime(MICRO_TIME.format(clock.instant())))
             .withReportingController("pullsecret.dev/pullsecret-webhook")
             .withReportingInstance(instance)
-            .withAction(action(reason))
+            .withAction(reason.action())
             .withReason(reason.name())
             .withType(type)
             .withNote(text)
@@ -104,14 +117,6 @@ public class SyncEvents {
     } catch (RuntimeException e) {
       log.warn("Could not record Event {} on {}: {}", reason, regarding, e.toString());
     }
-  }
-
-  private static String action(Reason reason) {
-    return switch (reason) {
-      case CopyCreated, CopyUpdated, CopyConflict, CopyForbidden -> "Sync";
-      case MissingPullSecret, PodEvicted -> "Recover";
-      default -> "Check";
-    };
   }
 
   private static String key(Regarding regarding, Reason reason) {

@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Whether the webhook's ServiceAccount may do what delivery needs for each delivered pull secret:
- * create, watch and update its copies (by name, in any namespace) and read its source. Asked of the
- * API server's own authorizer, one SubjectAccessReview per verb, so it answers for RBAC as it is,
+ * create, watch and update its copies (by name, in any namespace) and read its source (and, for a
+ * pull secret with a provider, update the Secret it generates as that source). Asked of the API
+ * server's own authorizer, one SubjectAccessReview per verb, so it answers for RBAC as it is,
  * whatever rendered it. Read-only.
  */
 public final class AccessCheck {
@@ -27,6 +28,9 @@ public final class AccessCheck {
 
   static final List<String> COPY_VERBS = List.of("list", "watch", "get", "update", "delete");
   static final List<String> SOURCE_VERBS = List.of("list", "watch", "get");
+
+  /** The source of a pull secret with a provider is written too: the Secret the webhook makes. */
+  static final List<String> GENERATED_VERBS = List.of("list", "watch", "get", "update");
 
   private final KubernetesClient client;
   private final String namespace;
@@ -64,7 +68,7 @@ public final class AccessCheck {
             lacking.add(verb + " secrets named " + secret.name());
           }
         }
-        for (String verb : SOURCE_VERBS) {
+        for (String verb : secret.hasProvider() ? GENERATED_VERBS : SOURCE_VERBS) {
           if (!allowed(verb, source.namespace(), source.name())) {
             lacking.add(verb + " its source " + source);
           }

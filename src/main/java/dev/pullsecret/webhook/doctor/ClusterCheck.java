@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.doctor;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.delivery.CopyMarks;
 import dev.pullsecret.webhook.delivery.DesiredCopies;
+import dev.pullsecret.webhook.delivery.GeneratedSecret;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.NamespaceScope;
@@ -13,6 +14,8 @@ import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,10 +26,10 @@ import java.util.stream.Collectors;
 
 /**
  * Compares the cluster with the rules, per namespace: the secrets each should have and whether they
- * are present, missing, not ours or made from an invalid source; and the namespaces left out
- * (skipped or opted out), which must hold none of our copies. Reads only: one list of namespaces,
- * one list of our copies (by label), one GET per source and one GET per secret that is not among
- * our copies.
+ * are present, missing, not ours or made from an invalid source (for a pull secret with a provider,
+ * when its credentials expire, and whether they have); and the namespaces left out (skipped or
+ * opted out), which must hold none of our copies. Reads only: one list of namespaces, one list of
+ * our copies (by label), one GET per source and one GET per secret that is not among our copies.
  */
 public final class ClusterCheck {
 
@@ -49,11 +52,19 @@ public final class ClusterCheck {
   private final KubernetesClient client;
   private final String ownNamespace;
   private final NamespaceScope scope;
+  private final Clock clock;
 
   public ClusterCheck(KubernetesClient client, String ownNamespace, NamespaceScope scope) {
+    this(client, ownNamespace, scope, Clock.systemUTC());
+  }
+
+  /** With {@code clock} telling the time that credentials from providers expire against. */
+  public ClusterCheck(
+      KubernetesClient client, String ownNamespace, NamespaceScope scope, Clock clock) {
     this.client = client;
     this.ownNamespace = ownNamespace;
     this.scope = scope;
+    this.clock = clock;
   }
 
   /** Our copies in the cluster, by {@code namespace/name}: one list, by our label. */
@@ -66,7 +77,9 @@ public final class ClusterCheck {
             .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
             .list()
             .getItems()) {
-      ours.put(copy.getMetadata().getNamespace() + "/" + copy.getMetadata().getName(), copy);
+      if (!GeneratedSecret.isGenerated(copy)) { // a provider's credentials: a source, not a copy
+        ours.put(copy.getMetadata().getNamespace() + "/" + copy.getMetadata().getName(), copy);
+      }
     }
     return ours;
   }
@@ -158,17 +171,28 @@ public final class ClusterCheck {
                 Optional.ofNullable(
                     client.secrets().inNamespace(r.namespace()).withName(r.name()).get()));
     Secret copy = ours.get(namespace + "/" + secret.name());
-    String from = "from " + ref;
+    String from = "from " + ref + (secret.hasProvider() ? provided(source) : "");
     if (copy == null) {
       Secret other = client.secrets().inNamespace(namespace).withName(secret.name()).get();
       if (other != null) {
         return finding(secret, SecretStatus.NOT_OURS, "exists without our label; left untouched");
       }
       if (source.isEmpty()) {
-        return finding(secret, SecretStatus.MISSING, "its source " + ref + " does not exist");
+        return finding(
+            secret,
+            SecretStatus.MISSING,
+            secret.hasProvider()
+                ? "provider " + secret.provider() + " has not given credentials yet (" + ref + ")"
+                : "its source " + ref + " does not exist");
       }
     } else if (source.isEmpty()) {
       return finding(secret, SecretStatus.SOURCE_MISSING, "copy kept; " + ref + " is gone");
+    }
+    if (secret.hasProvider() && expired(source.get())) {
+      return finding(
+          secret,
+          SecretStatus.EXPIRED,
+          from + ": not renewed in time (CredentialsRenewalFailed Events on " + ref + " say why)");
     }
     String problems = errors(source.get(), secret);
     if (!problems.isEmpty()) {
@@ -181,6 +205,39 @@ public final class ClusterCheck {
       return finding(secret, SecretStatus.STALE, from + ": content differs from the source");
     }
     return finding(secret, SecretStatus.PRESENT, from);
+  }
+
+  /** What a generated source says of its provider's credentials: when they expire. */
+  private String provided(Optional<Secret> source) {
+    Optional<GeneratedSecret.State> state = source.flatMap(GeneratedSecret::state);
+    if (state.isEmpty()) {
+      return "";
+    }
+    GeneratedSecret.State s = state.get();
+    if (s.expiresAt() == null) {
+      return " (provider " + s.provider() + "; expiry not known, renewed at " + s.renewAt() + ")";
+    }
+    Duration left = Duration.between(clock.instant(), s.expiresAt());
+    return " (provider "
+        + s.provider()
+        + (left.isNegative() ? "; expired at " : "; expires at ")
+        + s.expiresAt()
+        + (left.isNegative() ? "" : ", in " + human(left))
+        + ")";
+  }
+
+  private boolean expired(Secret source) {
+    return GeneratedSecret.state(source)
+        .map(s -> s.expiresAt() != null && !s.expiresAt().isAfter(clock.instant()))
+        .orElse(false);
+  }
+
+  /** {@code 5h59m}, {@code 12m}, {@code 40s}. */
+  private static String human(Duration left) {
+    if (left.toHours() > 0) {
+      return left.toHours() + "h" + left.toMinutesPart() + "m";
+    }
+    return left.toMinutes() > 0 ? left.toMinutes() + "m" : left.toSeconds() + "s";
   }
 
   private SecretFinding referenced(String namespace, PullSecret secret) {

@@ -18,6 +18,8 @@ public enum SecretStatus {
   STALE,
   /** Our copy is there but its source is gone. */
   SOURCE_MISSING,
+  /** The credentials a provider gave have expired: the webhook has not renewed them. */
+  EXPIRED,
   /**
    * Our copy is in a namespace the webhook never acts in (skipped or opted out): the sync loop
    * removes it; if it stays, delivery is not running.

@@ -11,21 +11,53 @@ import java.util.List;
  * them, so a pod never carries credentials it has no use for.
  *
  * @param source where the webhook copies the secret's content from, or null when it only adds the
- *     reference and the Secret is managed by other means
+ *     reference and the Secret is managed by other means; for a secret with a {@code provider}, the
+ *     Secret the webhook generates in its own namespace ({@link #generatedSourceName})
+ * @param provider the credential provider (its name in the CredentialProviderConfig) whose plugin
+ *     the webhook runs for each registry to make the content, renewed before it expires; null for a
+ *     secret whose content comes from a source Secret, or from nowhere
  */
-public record PullSecret(String name, List<RegistryPattern> registries, SecretSource source) {
+public record PullSecret(
+    String name, List<RegistryPattern> registries, SecretSource source, String provider) {
+
+  /** What the name of the Secret generated for a pull secret with a provider ends with. */
+  public static final String GENERATED_SUFFIX = "-provider";
 
   public PullSecret {
     registries = List.copyOf(registries);
   }
 
+  public PullSecret(String name, List<RegistryPattern> registries, SecretSource source) {
+    this(name, registries, source, null);
+  }
+
   public PullSecret(String name, List<RegistryPattern> registries) {
-    this(name, registries, null);
+    this(name, registries, null, null);
+  }
+
+  /**
+   * The Secret in the webhook's namespace that holds the credentials a provider gave for the pull
+   * secret {@code name}: the source its copies are made from.
+   */
+  public static String generatedSourceName(String name) {
+    return name + GENERATED_SUFFIX;
   }
 
   /** Whether the webhook copies this secret into the namespaces its rules cover. */
   public boolean isDelivered() {
     return source != null;
+  }
+
+  /** Whether its content comes from a credential provider, renewed by the webhook. */
+  public boolean hasProvider() {
+    return provider != null;
+  }
+
+  /** This pull secret with its source resolved against the webhook's namespace. */
+  public PullSecret inNamespace(String ownNamespace) {
+    return source == null
+        ? this
+        : new PullSecret(name, registries, source.in(ownNamespace), provider);
   }
 
   public boolean servesAnyOf(Collection<ImageReference> images) {

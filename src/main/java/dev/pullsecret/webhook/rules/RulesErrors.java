@@ -6,19 +6,20 @@ import java.util.List;
 import org.yaml.snakeyaml.error.Mark;
 
 /**
- * Collects errors while a rules file is read, so that all of them are reported at once, and
- * warnings: what is valid but cannot be what was meant.
+ * Collects errors while a rules file (or another configuration file read with {@link YamlMapping})
+ * is read, so that all of them are reported at once, and warnings: what is valid but cannot be what
+ * was meant.
  */
-final class RulesErrors {
+public final class RulesErrors {
 
   private final List<RulesError> errors = new ArrayList<>();
   private final List<RulesError> warnings = new ArrayList<>();
 
-  void add(String path, Mark mark, String message) {
+  public void add(String path, Mark mark, String message) {
     errors.add(located(path, mark, message));
   }
 
-  void add(YamlValue value, String message) {
+  public void add(YamlValue value, String message) {
     add(value.path(), value.mark(), message);
   }
 
@@ -30,16 +31,16 @@ final class RulesErrors {
     warnings.add(located(value.path(), value.mark(), message));
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return errors.isEmpty();
   }
 
   /** How many so far: a reader compares before and after a part to know if the part was valid. */
-  int count() {
+  public int count() {
     return errors.size();
   }
 
-  List<RulesError> sorted() {
+  public List<RulesError> sorted() {
     return sorted(errors);
   }
 

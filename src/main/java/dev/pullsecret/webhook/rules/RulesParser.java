@@ -33,7 +33,7 @@ public final class RulesParser {
   static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   private static final Set<String> TOP_LEVEL_KEYS = Set.of("pullSecrets", "rules");
-  private static final Set<String> SECRET_KEYS = Set.of("name", "registries", "source");
+  private static final Set<String> SECRET_KEYS = Set.of("name", "registries", "source", "provider");
 
   private RulesParser() {}
 
@@ -47,7 +47,7 @@ public final class RulesParser {
    */
   public static Rules parse(String text, String source, boolean labelsKnown) {
     var errors = new RulesErrors();
-    Optional<Node> root = compose(text, errors);
+    Optional<Node> root = compose(text, "rules file", errors);
     Rules rules = root.flatMap(node -> new Reader(errors, labelsKnown).read(node)).orElse(null);
     if (!errors.isEmpty() || rules == null) {
       throw new InvalidRulesException(source, errors.sorted());
@@ -55,7 +55,8 @@ public final class RulesParser {
     return rules.withWarnings(errors.warnings());
   }
 
-  private static Optional<Node> compose(String text, RulesErrors errors) {
+  /** The one YAML document of {@code text}, or empty with the errors recorded. */
+  static Optional<Node> compose(String text, String what, RulesErrors errors) {
     if (text.length() > MAX_CHARACTERS) {
       errors.add("", null, "file too large: over " + MAX_CHARACTERS + " characters");
       return Optional.empty();
@@ -63,7 +64,7 @@ public final class RulesParser {
     try {
       Iterator<Node> documents = yaml().composeAll(new StringReader(text)).iterator();
       if (!documents.hasNext()) {
-        errors.add("", null, "the rules file is empty");
+        errors.add("", null, "the " + what + " is empty");
         return Optional.empty();
       }
       Node root = documents.next();
@@ -108,7 +109,9 @@ public final class RulesParser {
         return Optional.empty();
       }
       YamlMapping top = document.get();
-      top.mappingList("pullSecrets", SECRET_KEYS).forEach(this::readSecret);
+      List<YamlMapping> secrets = top.mappingList("pullSecrets", SECRET_KEYS);
+      secrets.forEach(this::readSecret);
+      secrets.forEach(this::checkGeneratedNames);
       if (!top.has("rules")) {
         errors.add("", top.mark(), "missing required field 'rules'");
       }
@@ -138,15 +141,101 @@ public final class RulesParser {
       }
       SecretSource source =
           node.string("source").map(v -> SecretSource.read(v, errors)).orElse(null);
+      String provider = node.string("provider").map(v -> provider(node, v)).orElse(null);
+      if (provider != null) {
+        name.ifPresent(value -> source(value, errors));
+      }
       name.filter(this::validSecretName)
           .ifPresent(
               value -> {
                 if (secretsByName.containsKey(value.text())) {
                   errors.add(value, "pull secret '" + value.text() + "' is declared twice");
                 } else {
-                  secretsByName.put(value.text(), new PullSecret(value.text(), registries, source));
+                  SecretSource from =
+                      provider == null
+                          ? source
+                          : new SecretSource(null, PullSecret.generatedSourceName(value.text()));
+                  secretsByName.put(
+                      value.text(), new PullSecret(value.text(), registries, from, provider));
                 }
               });
+    }
+
+    /**
+     * A pull secret whose content a credential provider gives: asked about each of its registries,
+     * so they must be there and be hosts, not globs; and not a source as well.
+     */
+    private String provider(YamlMapping node, YamlValue provider) {
+      String problem = ProviderName.problem(provider.text());
+      if (problem != null) {
+        errors.add(provider, problem);
+      }
+      if (node.has("source")) {
+        errors.add(
+            provider,
+            "a pull secret's content comes from a source Secret or from a credential provider,"
+                + " not both: drop 'source' (the webhook generates the source of this one)");
+      }
+      if (!node.has("registries")) {
+        errors.add(
+            provider,
+            "a credential provider is asked about each registry of the pull secret: list them in"
+                + " 'registries'");
+      }
+      for (YamlValue registry : node.stringList("registries")) {
+        String host = registry.text().split("/", 2)[0];
+        if (host.contains("*")) {
+          errors.add(
+              registry,
+              "'"
+                  + registry.text()
+                  + "' has a wildcard, and a credential provider is asked about one registry at"
+                  + " a time, as the kubelet asks it about one image: it cannot be asked about"
+                  + " every host a glob matches. List the hosts the pods pull from (e.g."
+                  + " europe-docker.pkg.dev, 123456789012.dkr.ecr.eu-west-1.amazonaws.com)");
+        }
+      }
+      return provider.text();
+    }
+
+    /**
+     * A pull secret named as the Secret generated for another would be copied from, and watched as,
+     * that Secret.
+     */
+    private void checkGeneratedNames(YamlMapping node) {
+      node.string("name")
+          .ifPresent(
+              name ->
+                  secretsByName.values().stream()
+                      .filter(
+                          other ->
+                              other.hasProvider()
+                                  && PullSecret.generatedSourceName(other.name())
+                                      .equals(name.text()))
+                      .findFirst()
+                      .ifPresent(
+                          other ->
+                              errors.add(
+                                  name,
+                                  "'"
+                                      + name.text()
+                                      + "' is the name of the Secret the webhook generates for"
+                                      + " pull secret '"
+                                      + other.name()
+                                      + "' (its provider's credentials): name this one otherwise")));
+    }
+
+    /** The generated source's name must be a Secret name too. */
+    private static void source(YamlValue name, RulesErrors errors) {
+      String generated = PullSecret.generatedSourceName(name.text());
+      if (generated.length() > 253) {
+        errors.add(
+            name,
+            "too long for a pull secret with a provider: the Secret the webhook generates for it, "
+                + "NAME"
+                + PullSecret.GENERATED_SUFFIX
+                + ", must fit in 253 characters");
+      }
     }
 
     private boolean validSecretName(YamlValue name) {

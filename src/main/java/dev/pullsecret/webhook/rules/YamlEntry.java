@@ -1,4 +1,4 @@
 package dev.pullsecret.webhook.rules;
 
 /** One {@code key: value} pair of a free-form string mapping in the rules file. */
-record YamlEntry(YamlValue key, YamlValue value) {}
+public record YamlEntry(YamlValue key, YamlValue value) {}

@@ -15,11 +15,12 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * A YAML mapping of the rules file, read field by field. Every type mismatch, unknown or duplicate
- * key and anchor is recorded in {@link RulesErrors} with its path and position, and the read goes
- * on, so one pass reports every problem.
+ * A YAML mapping of the rules file (or of another configuration file read the same way, such as the
+ * credential providers' config), read field by field. Every type mismatch, unknown or duplicate key
+ * and anchor is recorded in {@link RulesErrors} with its path and position, and the read goes on,
+ * so one pass reports every problem.
  */
-final class YamlMapping {
+public final class YamlMapping {
 
   private final String path;
   private final Mark mark;
@@ -35,8 +36,21 @@ final class YamlMapping {
     }
   }
 
+  /**
+   * Reads a whole document, with the loader limits of the rules file (no anchors, duplicate keys,
+   * deep nesting or huge text), as a mapping of {@code allowedKeys}; empty, with the errors
+   * recorded, when it is not one.
+   *
+   * @param what names the file in messages, e.g. {@code "credential provider config"}
+   */
+  public static Optional<YamlMapping> document(
+      String text, String what, Set<String> allowedKeys, RulesErrors errors) {
+    return RulesParser.compose(text, what, errors)
+        .flatMap(root -> of(root, "", allowedKeys, errors));
+  }
+
   /** Reads {@code node} as a mapping, or records an error and returns empty. */
-  static Optional<YamlMapping> of(
+  public static Optional<YamlMapping> of(
       Node node, String path, Set<String> allowedKeys, RulesErrors errors) {
     if (rejectAnchor(node, path, errors)) {
       return Optional.empty();
@@ -48,31 +62,31 @@ final class YamlMapping {
     return Optional.empty();
   }
 
-  String path() {
+  public String path() {
     return path;
   }
 
-  Mark mark() {
+  public Mark mark() {
     return mark;
   }
 
-  boolean has(String key) {
+  public boolean has(String key) {
     return fields.containsKey(key);
   }
 
   /** True when {@code key} is present as an empty list or as nothing ({@code key:}). */
-  boolean isEmptyList(String key) {
+  public boolean isEmptyList(String key) {
     Node node = fields.get(key);
     return node != null
         && (isNull(node) || node instanceof SequenceNode sequence && sequence.getValue().isEmpty());
   }
 
-  Optional<YamlValue> string(String key) {
+  public Optional<YamlValue> string(String key) {
     Node node = fields.get(key);
     return node == null ? Optional.empty() : scalar(node, child(key));
   }
 
-  Optional<YamlValue> requiredString(String key) {
+  public Optional<YamlValue> requiredString(String key) {
     if (!fields.containsKey(key)) {
       errors.add(path, mark, "missing required field '" + key + "'");
       return Optional.empty();
@@ -81,7 +95,7 @@ final class YamlMapping {
   }
 
   /** A boolean written as {@code true} or {@code false}; absent gives {@code defaultValue}. */
-  boolean bool(String key, boolean defaultValue) {
+  public boolean bool(String key, boolean defaultValue) {
     Node node = fields.get(key);
     if (node == null) {
       return defaultValue;
@@ -96,7 +110,7 @@ final class YamlMapping {
   /**
    * A mapping of strings to strings (e.g. repository to tag), in file order; absent means empty.
    */
-  List<YamlEntry> stringMap(String key) {
+  public List<YamlEntry> stringMap(String key) {
     List<YamlEntry> entries = new ArrayList<>();
     Node node = fields.get(key);
     if (node == null || rejectAnchor(node, child(key), errors) || isNull(node)) {
@@ -127,7 +141,7 @@ final class YamlMapping {
   }
 
   /** A list of strings; absent means empty. */
-  List<YamlValue> stringList(String key) {
+  public List<YamlValue> stringList(String key) {
     List<YamlValue> values = new ArrayList<>();
     sequence(key)
         .ifPresent(
@@ -140,7 +154,7 @@ final class YamlMapping {
   }
 
   /** A list of mappings; absent means empty. */
-  List<YamlMapping> mappingList(String key, Set<String> allowedKeys) {
+  public List<YamlMapping> mappingList(String key, Set<String> allowedKeys) {
     List<YamlMapping> values = new ArrayList<>();
     sequence(key)
         .ifPresent(
@@ -153,12 +167,12 @@ final class YamlMapping {
     return values;
   }
 
-  Optional<YamlMapping> mapping(String key, Set<String> allowedKeys) {
+  public Optional<YamlMapping> mapping(String key, Set<String> allowedKeys) {
     Node node = fields.get(key);
     return node == null ? Optional.empty() : of(node, child(key), allowedKeys, errors);
   }
 
-  String child(String key) {
+  public String child(String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 

@@ -127,6 +127,49 @@ class ChartRbacTest {
     assertThat(rules(r.one(Role.class).getRules())).noneMatch(rule -> rule.contains("secrets"));
   }
 
+  /**
+   * A pull secret with a credential provider: its copies by name, and the Secret the webhook
+   * generates for it (NAME-provider, in the release namespace) read and updated by name.
+   */
+  @Test
+  void namesTheSecretGeneratedForAPullSecretWithAProvider() {
+    Rendering r =
+        HelmChart.render(
+            Values.of(
+                "rules.pullSecrets",
+                List.of(
+                    Map.of(
+                        "name",
+                        "ecr-creds",
+                        "provider",
+                        "ecr-credential-provider",
+                        "registries",
+                        List.of("123456789012.dkr.ecr.eu-west-1.amazonaws.com"))),
+                "rules.rules",
+                List.of(
+                    Map.of(
+                        "name",
+                        "all",
+                        "namespaces",
+                        List.of("*"),
+                        "pullSecrets",
+                        List.of("ecr-creds")))));
+
+    assertThat(rules(r.one(ClusterRole.class).getRules()))
+        .containsExactlyInAnyOrder(
+            CREATE, "/secrets[ecr-creds]: get,list,watch,update,patch,delete", NAMESPACES, EVENTS);
+    assertThat(rules(r.one(Role.class).getRules()))
+        .contains("/secrets[ecr-creds-provider]: get,list,watch,update,patch")
+        .noneMatch(rule -> rule.startsWith("/secrets[ecr-creds]"));
+    assertThat(
+            rules(
+                HelmChart.render(Values.of("sync.rbac.scope", "cluster"))
+                    .one(Role.class)
+                    .getRules()))
+        .as("the cluster scope's ClusterRole covers it already")
+        .noneMatch(rule -> rule.contains("secrets"));
+  }
+
   @Test
   void theClusterScopeIsTheBroadRuleOfOld() {
     Rendering r = HelmChart.render(Values.of("sync.rbac.scope", "cluster"));

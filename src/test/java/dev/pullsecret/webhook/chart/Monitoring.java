@@ -29,8 +29,9 @@ final class Monitoring {
   private Monitoring() {}
 
   /**
-   * Every alert on (those of secret delivery by default, as sync is on), with the namespaces left
-   * out of PullSecretWebhookNotCalled that the promtool tests in src/test/resources/alerts/ expect.
+   * Every alert on (those of secret delivery by default, as sync is on, and of credential
+   * providers), with the namespaces left out of PullSecretWebhookNotCalled that the promtool tests
+   * in src/test/resources/alerts/ expect.
    */
   static Map<String, Object> allAlerts() {
     return Values.of(
@@ -43,7 +44,13 @@ final class Monitoring {
         "webhook.excludeNamespaces",
         List.of("legacy"),
         "grafanaDashboard.enabled",
-        true);
+        true,
+        "credentialProviders.enabled",
+        true,
+        "credentialProviders.config.providers",
+        List.of(ChartProvidersTest.ECR),
+        "credentialProviders.plugins.volume",
+        Map.of("hostPath", Map.of("path", "/etc/eks/image-credential-provider")));
   }
 
   static HelmChart.Rendering rendering() {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.testing.CrudApiServers;
 import dev.pullsecret.webhook.testing.Management;
+import dev.pullsecret.webhook.testing.StubCredentialProvider;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -84,6 +86,16 @@ class MonitoringQueriesTest {
           "pullsecret_secret_missing_at_admission_total",
           "pullsecret_secret_source_problems");
 
+  /**
+   * The families of credential providers: exported once a provider is configured and a pull secret
+   * names it (the stub plugin here).
+   */
+  static final Set<String> PROVIDERS =
+      Set.of(
+          "pullsecret_provider_runs_total",
+          "pullsecret_provider_credentials_remaining_seconds",
+          "pullsecret_provider_credentials_lifetime_seconds");
+
   private static final TestServerFiles FILES = TestServerFiles.create("pullsecret-monitoring");
   private static final String CASES = "admission/cases/";
 
@@ -94,6 +106,15 @@ class MonitoringQueriesTest {
   static void properties(DynamicPropertyRegistry registry) {
     FILES.properties((name, value) -> registry.add(name, () -> value));
     FILES.writeRules(resource("monitoring/rules.yaml"));
+    var stub = StubCredentialProvider.install(FILES.dir().resolve("bin"), "stub-provider");
+    Path config = FILES.dir().resolve("credential-providers.yaml");
+    try {
+      Files.writeString(config, stub.config("registry.test:5000", "1h", Map.of()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    registry.add("webhook.credential-providers.config", config::toString);
+    registry.add("webhook.credential-providers.bin-dir", () -> stub.binDir().toString());
     API.init();
     try (KubernetesClient admin = API.createClient()) {
       for (String namespace : List.of(OWN, "team-a")) {
@@ -134,7 +155,10 @@ class MonitoringQueriesTest {
                 Management.scrape(managementPort)
                         .contains("pullsecret_secret_copies{state=\"synced\"} 1.0")
                     && Management.scrape(managementPort)
-                        .contains("pullsecret_secret_copies{state=\"missing\"} 1.0"));
+                        .contains("pullsecret_secret_copies{state=\"missing\"} 1.0")
+                    && Management.scrape(managementPort)
+                        .contains(
+                            "pullsecret_provider_credentials_lifetime_seconds{pull_secret=\"provided-creds\"} 3600.0"));
     post(resource(CASES + "team-pod-gets-secrets-of-every-registry-it-uses.review.json"));
     post(resource(CASES + "recorded-01-create-plain-pod.review.json"));
     post(resource(CASES + "mirrored-namespace-pins-mirrors-and-redecides-pull-policy.review.json"));
@@ -173,6 +197,11 @@ class MonitoringQueriesTest {
   @Test
   void theScrapedWebhookDeliversSecrets() {
     assertThat(DELIVERY).allMatch(scrape::exports, "exported");
+  }
+
+  @Test
+  void theScrapedWebhookRenewsCredentialsFromAProvider() {
+    assertThat(PROVIDERS).allMatch(scrape::exports, "exported");
   }
 
   /**

@@ -57,6 +57,28 @@ class ValidateCommandTest {
   }
 
   @Test
+  void saysWhereTheCredentialsOfAPullSecretWithAProviderComeFrom() throws Exception {
+    var file = java.nio.file.Files.createTempFile("provider-rules", ".yaml");
+    java.nio.file.Files.writeString(
+        file,
+        """
+        pullSecrets:
+          - {name: ecr-creds, provider: ecr-credential-provider, registries: [1.dkr.ecr.eu-west-1.amazonaws.com]}
+        rules:
+          - {name: all, namespaces: ["*"], pullSecrets: [ecr-creds]}
+        """);
+
+    CommandRun run = CommandRun.of(validate, file.toString());
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains(
+            "credentials from provider ecr-credential-provider, renewed into (webhook"
+                + " namespace)/ecr-creds-provider and copied by the sync loop\n");
+    java.nio.file.Files.delete(file);
+  }
+
+  @Test
   void listsEveryErrorLocatedWithHintsAndExitsOne() {
     CommandRun run = CommandRun.of(validate, "examples/rules-with-mistakes.yaml");
 

@@ -144,6 +144,64 @@ class AotWiringIT {
     }
   }
 
+  /**
+   * Credential providers are switched by {@code webhook.credential-providers.config}, which the
+   * build never sets: their registrar must still run at start-up on the generated wiring.
+   */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class ProvidersOn {
+
+    final FaultyApiServer server = new FaultyApiServer();
+    final KubernetesClient admin = server.newClient();
+    final TestServerFiles files = TestServerFiles.create("pullsecret-aot-providers");
+    WebhookProcess webhook;
+
+    @BeforeAll
+    void start() throws Exception {
+      files.writeRules(resource("delivery/provider-rules.yaml"));
+      var stub =
+          dev.pullsecret.webhook.testing.StubCredentialProvider.install(
+              files.dir().resolve("bin"), "stub-provider");
+      Path config = files.dir().resolve("credential-providers.yaml");
+      Files.writeString(config, stub.config("registry.test:5000", "1h", Map.of()));
+      webhook =
+          WebhookProcess.startPackagedJar(
+                  files,
+                  Map.of(
+                      "webhook.sync.enabled",
+                      "true",
+                      "webhook.sync.namespace",
+                      SyncFixture.OWN,
+                      "webhook.credential-providers.config",
+                      config.toString(),
+                      "webhook.credential-providers.bin-dir",
+                      stub.binDir().toString()),
+                  List.of(
+                      "-Dkubernetes.master=" + admin.getConfiguration().getMasterUrl(),
+                      "-Dkubernetes.auth.tryKubeConfig=false",
+                      "-Dkubernetes.auth.tryServiceAccount=false"))
+              .awaitReady(Duration.ofSeconds(90));
+    }
+
+    @AfterAll
+    void stop() {
+      if (webhook != null) {
+        webhook.close();
+      }
+      server.close();
+    }
+
+    @Test
+    void runsThePluginAndDeliversWhatItGave() {
+      SyncFixture.createNamespaceAndAwaitCopy(
+          admin, "team-a", "stub-creds", Duration.ofSeconds(30));
+      assertThat(webhook.log()).contains("Starting AOT-processed PullSecretWebhookApplication");
+      assertThat(admin.secrets().inNamespace(SyncFixture.OWN).withName("stub-creds-provider").get())
+          .isNotNull();
+    }
+  }
+
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   class DeliveryOff {

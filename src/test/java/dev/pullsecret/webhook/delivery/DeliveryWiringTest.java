@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.admission.AdmissionHandler;
+import dev.pullsecret.webhook.providers.CredentialProviders;
 import dev.pullsecret.webhook.testing.Management;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,6 +45,7 @@ class DeliveryWiringTest {
     void createsNoKubernetesClientAndServesAdmission() {
       assertThat(context.getBeanNamesForType(KubernetesClient.class)).isEmpty();
       assertThat(context.getBeanNamesForType(SecretSync.class)).isEmpty();
+      assertThat(context.getBeanNamesForType(CredentialProviders.class)).isEmpty();
       assertThat(context.getBean(AdmissionHandler.class)).isNotNull();
     }
   }

@@ -3,6 +3,8 @@ package dev.pullsecret.webhook.delivery;
 import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.awaitility.Awaitility.await;
 
+import dev.pullsecret.webhook.providers.CredentialProviders;
+import dev.pullsecret.webhook.providers.RenewalPolicy;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.PullSecret;
@@ -15,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -43,7 +47,11 @@ final class SyncFixture implements AutoCloseable {
   private final List<AutoCloseable> closing = new ArrayList<>();
 
   /** A running replica. */
-  record Replica(SyncAssembly assembly, SimpleMeterRegistry registry, RulesReloader reloader) {
+  record Replica(
+      SyncAssembly assembly,
+      SimpleMeterRegistry registry,
+      RulesReloader reloader,
+      KubernetesClient client) {
     boolean isLeader() {
       return assembly.sync().isLeader();
     }
@@ -86,8 +94,7 @@ final class SyncFixture implements AutoCloseable {
     return start(identity, SecretWrites::of);
   }
 
-  Replica start(
-      String identity, java.util.function.Function<KubernetesClient, SecretWrites> writes) {
+  Replica start(String identity, Function<KubernetesClient, SecretWrites> writes) {
     KubernetesClient client = server.newClient();
     var reloader = reloader(rulesFile, Duration.ofHours(1));
     var registry = new SimpleMeterRegistry();
@@ -106,7 +113,39 @@ final class SyncFixture implements AutoCloseable {
     closing.add(client);
     closing.add(reloader);
     closing.add(assembly.sync());
-    return new Replica(assembly, registry, reloader);
+    return new Replica(assembly, registry, reloader, client);
+  }
+
+  /**
+   * Starts the credential providers' renewals on {@code replica}, with {@code providers} (whose
+   * runs are counted in the replica's registry), renewing at half the lifetime plus up to a tenth
+   * and retrying from 50 ms to 500 ms.
+   */
+  ProviderRenewals renewals(
+      Replica replica, Function<MeterRegistry, CredentialProviders> providers) {
+    return renewals(replica, providers, SecretWrites.of(replica.client()));
+  }
+
+  /** As {@link #renewals(Replica, Function)}, writing through {@code writes}. */
+  ProviderRenewals renewals(
+      Replica replica,
+      Function<MeterRegistry, CredentialProviders> providers,
+      SecretWrites writes) {
+    var renewals =
+        new ProviderRenewals(
+                replica.assembly(),
+                replica.reloader().store(),
+                OWN,
+                providers.apply(replica.registry()),
+                new RenewalPolicy(0.5, 0.1, Duration.ofSeconds(2)),
+                Duration.ofMillis(50),
+                Duration.ofMillis(500),
+                writes,
+                replica.registry(),
+                Clock.systemUTC())
+            .start(replica.assembly().sync());
+    closing.add(renewals);
+    return renewals;
   }
 
   /** A reloader of {@code file} that polls every {@code poll} and listens to nothing. */

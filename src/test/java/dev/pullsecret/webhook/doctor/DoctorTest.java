@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.cli.Cli;
 import dev.pullsecret.webhook.delivery.CopyMarks;
+import dev.pullsecret.webhook.delivery.GeneratedSecret;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesParser;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -138,6 +140,84 @@ class DoctorTest {
         .satisfies(r -> assertThat(r.detail()).contains("does not match"));
   }
 
+  /**
+   * A pull secret with a provider: its generated source in the webhook's namespace is a source, not
+   * a copy left out there; the line says when its credentials expire, and fails once they have.
+   */
+  @Test
+  void saysWhenCredentialsFromAProviderExpireAndFailsOnceTheyHave() {
+    Rules withProvider =
+        RulesParser.parse(
+            """
+            pullSecrets:
+              - name: ecr-creds
+                provider: ecr-credential-provider
+                registries: [123456789012.dkr.ecr.eu-west-1.amazonaws.com]
+            rules:
+              - name: teams
+                namespaces: ["team-*"]
+                pullSecrets: [ecr-creds]
+            """,
+            "rules");
+    String ecr =
+        "{\"auths\":{\"123456789012.dkr.ecr.eu-west-1.amazonaws.com\":"
+            + "{\"auth\":\"QVdTOnRva2Vu\"}}}";
+    Instant now = Instant.now();
+    create(generated("ecr-creds-provider", ecr, now.minusSeconds(60), now.plusSeconds(3 * 3600)));
+    Secret copy = pullSecret("team-ok", "ecr-creds", ecr);
+    copy.getMetadata().setLabels(Map.of(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY));
+    create(copy);
+
+    DoctorReport fresh = doctor().examine(client, withProvider);
+
+    assertThat(status(fresh, "team-ok", "ecr-creds")).isEqualTo(SecretStatus.PRESENT);
+    assertThat(detail(fresh, "team-ok", "ecr-creds"))
+        .startsWith("from pullsecret-webhook/ecr-creds-provider (provider ecr-credential-provider;")
+        .contains("expires at")
+        .containsPattern(", in (2h59m|3h0m)\\)");
+    assertThat(status(fresh, "team-missing", "ecr-creds")).isEqualTo(SecretStatus.MISSING);
+    assertThat(fresh.namespaces())
+        .filteredOn(n -> n.namespace().equals(OWN))
+        .singleElement()
+        .satisfies(n -> assertThat(n.secrets()).as("a source, not a copy left out").isEmpty());
+
+    client.secrets().inNamespace(OWN).withName("ecr-creds-provider").delete();
+    create(generated("ecr-creds-provider", ecr, now.minusSeconds(7200), now.minusSeconds(60)));
+
+    DoctorReport expired = doctor().examine(client, withProvider);
+
+    assertThat(status(expired, "team-ok", "ecr-creds")).isEqualTo(SecretStatus.EXPIRED);
+    assertThat(detail(expired, "team-ok", "ecr-creds"))
+        .contains("expired at")
+        .contains("not renewed in time (CredentialsRenewalFailed Events on");
+  }
+
+  /** A Secret as the webhook generates it for a provider's credentials. */
+  private static Secret generated(String name, String config, Instant obtained, Instant expires) {
+    Secret secret = pullSecret(OWN, name, config);
+    secret
+        .getMetadata()
+        .setLabels(
+            Map.of(
+                CopyMarks.MANAGED_BY_LABEL,
+                CopyMarks.MANAGED_BY,
+                GeneratedSecret.GENERATED_LABEL,
+                GeneratedSecret.GENERATED_BY));
+    secret
+        .getMetadata()
+        .setAnnotations(
+            new HashMap<>(
+                Map.of(
+                    GeneratedSecret.PROVIDER_ANNOTATION, "ecr-credential-provider",
+                    GeneratedSecret.REGISTRIES_ANNOTATION,
+                        "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+                    GeneratedSecret.OBTAINED_ANNOTATION, obtained.toString(),
+                    GeneratedSecret.EXPIRES_ANNOTATION, expires.toString(),
+                    GeneratedSecret.RENEW_ANNOTATION, obtained.plusSeconds(1800).toString(),
+                    CopyMarks.HASH_ANNOTATION, CopyMarks.contentHash(secret))));
+    return secret;
+  }
+
   @Test
   void theCommandExitsNonZeroUntilAllIsWell() {
     System.setProperty("kubernetes.master", client.getConfiguration().getMasterUrl());
@@ -188,13 +268,21 @@ class DoctorTest {
   }
 
   private static SecretStatus status(DoctorReport report, String namespace, String secret) {
+    return finding(report, namespace, secret).status();
+  }
+
+  private static String detail(DoctorReport report, String namespace, String secret) {
+    return finding(report, namespace, secret).detail();
+  }
+
+  private static ClusterCheck.SecretFinding finding(
+      DoctorReport report, String namespace, String secret) {
     return report.namespaces().stream()
         .filter(n -> n.namespace().equals(namespace))
         .flatMap(n -> n.secrets().stream())
         .filter(s -> s.secret().equals(secret))
         .findFirst()
-        .orElseThrow()
-        .status();
+        .orElseThrow();
   }
 
   private void registration(java.security.cert.X509Certificate ca) {

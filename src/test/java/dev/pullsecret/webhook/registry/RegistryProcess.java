@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
@@ -65,12 +66,14 @@ final class RegistryProcess implements AutoCloseable {
 
   static RegistryProcess withHtpasswd(
       Path dir, CertificateSet certificates, String user, String password) {
+    return withUsers(dir, certificates, Map.of(user, password));
+  }
+
+  /** A registry whose pulls and pushes need the basic credential of one of {@code users}. */
+  static RegistryProcess withUsers(
+      Path dir, CertificateSet certificates, Map<String, String> users) {
     createDirectories(dir);
-    byte[] salt = new byte[16];
-    new SecureRandom().nextBytes(salt);
-    // Cost 4, the lowest bcrypt allows: the tests authenticate often and prove nothing by waiting.
-    String hash = OpenBSDBCrypt.generate("2a", password.toCharArray(), salt, 4);
-    write(dir.resolve("htpasswd"), user + ":" + hash + "\n");
+    writeHtpasswd(dir, users);
     return start(
         dir,
         certificates,
@@ -81,6 +84,43 @@ final class RegistryProcess implements AutoCloseable {
             path: %s
         """
             .formatted(dir.resolve("htpasswd")));
+  }
+
+  /**
+   * Replaces the registry's users: it reads its htpasswd file again when the file changes (as
+   * Distribution 2.8 does), so a user left out is refused from the next request on, as a registry
+   * refuses a token that expired.
+   */
+  void users(Map<String, String> users) {
+    writeHtpasswd(dir, users);
+  }
+
+  private static void writeHtpasswd(Path dir, Map<String, String> users) {
+    StringBuilder lines = new StringBuilder();
+    users.forEach(
+        (user, password) -> {
+          byte[] salt = new byte[16];
+          new SecureRandom().nextBytes(salt);
+          // Cost 4, the lowest bcrypt allows: the tests authenticate often and prove nothing by
+          // waiting.
+          lines
+              .append(user)
+              .append(':')
+              .append(OpenBSDBCrypt.generate("2a", password.toCharArray(), salt, 4))
+              .append('\n');
+        });
+    Path file = dir.resolve("htpasswd");
+    Path next = dir.resolve("htpasswd.next");
+    write(next, lines.toString());
+    try {
+      Files.move(
+          next,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**

@@ -61,6 +61,30 @@ class RulesParserTest {
     assertThat(rules.pullSecrets().get(2).isDelivered()).isFalse();
   }
 
+  @Test
+  void aPullSecretWithAProviderIsDeliveredFromTheSecretTheWebhookGenerates() {
+    String text =
+        """
+        pullSecrets:
+          - name: ecr-creds
+            provider: ecr-credential-provider
+            registries: [123456789012.dkr.ecr.eu-west-1.amazonaws.com, "registry.corp:5000/team"]
+        rules:
+          - name: all
+            namespaces: ["*"]
+            pullSecrets: [ecr-creds]
+        """;
+
+    PullSecret ecr = RulesParser.parse(text, "rules.yaml").pullSecrets().getFirst();
+
+    assertThat(ecr.provider()).isEqualTo("ecr-credential-provider");
+    assertThat(ecr.hasProvider()).isTrue();
+    assertThat(ecr.isDelivered()).isTrue();
+    assertThat(ecr.inNamespace("webhook").source())
+        .isEqualTo(new SecretSource("webhook", "ecr-creds-provider"));
+    assertThat(ecr.inNamespace("webhook").provider()).isEqualTo("ecr-credential-provider");
+  }
+
   static Stream<String> invalidFiles() throws IOException, URISyntaxException {
     Path dir = Path.of(RulesParserTest.class.getResource("/" + INVALID).toURI());
     try (Stream<Path> files = Files.list(dir)) {

@@ -1,0 +1,160 @@
+package dev.pullsecret.webhook.delivery;
+
+import dev.pullsecret.webhook.credentials.DockerConfig;
+import dev.pullsecret.webhook.credentials.PullSecretCheck;
+import dev.pullsecret.webhook.image.RegistryPattern;
+import dev.pullsecret.webhook.providers.ProviderCredentials;
+import dev.pullsecret.webhook.rules.PullSecret;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The Secret the webhook generates in its own namespace for a pull secret with a provider ({@code
+ * NAME-provider}): the provider's credentials as a {@code kubernetes.io/dockerconfigjson}, the
+ * source its copies are made from. Visible and auditable: ours by the usual label, told apart from
+ * copies by a second one, and annotated with the provider, the registries it was asked about, when
+ * the credentials were obtained, when they expire and when they are due for renewal (which a new
+ * leader reads, so a fail-over runs no plugin before it is due), and the hash of the content (so an
+ * edit by hand is noticed and undone).
+ */
+public final class GeneratedSecret {
+
+  /** Tells a generated source from a copy: both carry our managed-by label. */
+  public static final String GENERATED_LABEL = "pullsecret.dev/generated-by";
+
+  public static final String GENERATED_BY = "credential-provider";
+  public static final String PROVIDER_ANNOTATION = "pullsecret.dev/provider";
+  public static final String PULL_SECRET_ANNOTATION = "pullsecret.dev/pull-secret";
+  public static final String REGISTRIES_ANNOTATION = "pullsecret.dev/registries";
+  public static final String OBTAINED_ANNOTATION = "pullsecret.dev/renewed-at";
+  public static final String EXPIRES_ANNOTATION = "pullsecret.dev/expires-at";
+  public static final String RENEW_ANNOTATION = "pullsecret.dev/renew-at";
+
+  /**
+   * What a generated Secret says of its credentials.
+   *
+   * @param expiresAt null when the plugin did not say how long they last
+   */
+  public record State(
+      String provider, String registries, Instant obtainedAt, Instant expiresAt, Instant renewAt) {
+
+    /** Whether it was made by {@code secret}'s provider for exactly its registries. */
+    boolean asks(PullSecret secret) {
+      return provider.equals(secret.provider())
+          && registries.equals(GeneratedSecret.registries(secret));
+    }
+  }
+
+  private GeneratedSecret() {}
+
+  /** Whether {@code secret} is a generated source (and so never a copy). */
+  public static boolean isGenerated(Secret secret) {
+    var labels = secret.getMetadata().getLabels();
+    return labels != null && GENERATED_BY.equals(labels.get(GENERATED_LABEL));
+  }
+
+  /** The Secret holding {@code credentials} for {@code secret} (its source resolved). */
+  static Secret of(PullSecret secret, ProviderCredentials credentials, Instant renewAt) {
+    String content = Base64.getEncoder().encodeToString(DockerConfig.json(credentials.auth()));
+    Secret generated =
+        new SecretBuilder()
+            .withMetadata(
+                new ObjectMetaBuilder()
+                    .withName(secret.source().name())
+                    .withNamespace(secret.source().namespace())
+                    .addToLabels(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
+                    .addToLabels(GENERATED_LABEL, GENERATED_BY)
+                    .addToAnnotations(PROVIDER_ANNOTATION, secret.provider())
+                    .addToAnnotations(PULL_SECRET_ANNOTATION, secret.name())
+                    .addToAnnotations(REGISTRIES_ANNOTATION, registries(secret))
+                    .addToAnnotations(OBTAINED_ANNOTATION, credentials.obtainedAt().toString())
+                    .addToAnnotations(RENEW_ANNOTATION, renewAt.toString())
+                    .build())
+            .withType(PullSecretCheck.DOCKER_CONFIG_JSON)
+            .withData(Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, content))
+            .build();
+    credentials
+        .expiresAt()
+        .ifPresent(
+            at -> generated.getMetadata().getAnnotations().put(EXPIRES_ANNOTATION, at.toString()));
+    generated
+        .getMetadata()
+        .getAnnotations()
+        .put(CopyMarks.HASH_ANNOTATION, CopyMarks.contentHash(generated));
+    return generated;
+  }
+
+  /**
+   * A new Secret with what {@code secret} holds and says (name, namespace, labels, annotations,
+   * type, data), not the API server's fields (resourceVersion, uid...): what is written.
+   */
+  static Secret content(Secret secret) {
+    return new SecretBuilder()
+        .withMetadata(
+            new ObjectMetaBuilder()
+                .withName(secret.getMetadata().getName())
+                .withNamespace(secret.getMetadata().getNamespace())
+                .withLabels(new HashMap<>(secret.getMetadata().getLabels()))
+                .withAnnotations(new HashMap<>(secret.getMetadata().getAnnotations()))
+                .build())
+        .withType(secret.getType())
+        .withData(new HashMap<>(secret.getData()))
+        .build();
+  }
+
+  /**
+   * What {@code secret} says of its credentials, when it is a generated Secret of ours, readable
+   * and intact (its content still hashes to its mark); empty otherwise: renew.
+   */
+  public static Optional<State> state(Secret secret) {
+    if (!CopyMarks.isOurs(secret) || !isGenerated(secret)) {
+      return Optional.empty();
+    }
+    String hash = CopyMarks.annotation(secret, CopyMarks.HASH_ANNOTATION);
+    if (hash == null || !hash.equals(CopyMarks.contentHash(secret))) {
+      return Optional.empty();
+    }
+    String provider = CopyMarks.annotation(secret, PROVIDER_ANNOTATION);
+    String registries = CopyMarks.annotation(secret, REGISTRIES_ANNOTATION);
+    Instant obtained = instant(secret, OBTAINED_ANNOTATION);
+    Instant renew = instant(secret, RENEW_ANNOTATION);
+    Instant expires = instant(secret, EXPIRES_ANNOTATION);
+    boolean expiresUnreadable =
+        expires == null && CopyMarks.annotation(secret, EXPIRES_ANNOTATION) != null;
+    if (provider == null
+        || registries == null
+        || obtained == null
+        || renew == null
+        || expiresUnreadable) {
+      return Optional.empty();
+    }
+    return Optional.of(new State(provider, registries, obtained, expires, renew));
+  }
+
+  private static Instant instant(Secret secret, String annotation) {
+    String value = CopyMarks.annotation(secret, annotation);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The registries as the annotation lists them: as written in the rules, in order. */
+  static String registries(PullSecret secret) {
+    return secret.registries().stream()
+        .map(RegistryPattern::toString)
+        .collect(Collectors.joining(","));
+  }
+}

@@ -1,0 +1,248 @@
+package dev.pullsecret.webhook.providers;
+
+import dev.pullsecret.webhook.files.BoundedFiles;
+import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
+import dev.pullsecret.webhook.image.RegistryPattern;
+import dev.pullsecret.webhook.rules.ProviderName;
+import dev.pullsecret.webhook.rules.RulesError;
+import dev.pullsecret.webhook.rules.RulesErrors;
+import dev.pullsecret.webhook.rules.YamlMapping;
+import dev.pullsecret.webhook.rules.YamlValue;
+import dev.pullsecret.webhook.text.Text;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads a CredentialProviderConfig, the file a platform team gives its kubelets ({@code
+ * --image-credential-provider-config}), in YAML or JSON, and applies the kubelet's checks to it
+ * ({@code validateCredentialProviderConfig} in pkg/credentialprovider/plugin/config.go): the
+ * config's {@code apiVersion} and {@code kind}; at least one provider; for each, a name that is a
+ * file name and not used twice, a supported {@code apiVersion}, at least one {@code matchImages}
+ * pattern and each a valid one, and a {@code defaultCacheDuration} that is given and not negative.
+ * Every error is reported at once with its line, column and path, as for the rules; unknown fields
+ * are refused (the kubelet decodes strictly too).
+ *
+ * <p>Two things the kubelet accepts are refused here, saying why: {@code tokenAttributes} (the
+ * plugin would be given a pod's service-account token; the webhook renews credentials for no pod),
+ * and {@code matchImages} patterns the rules' registry patterns refuse (a scheme, a glob in a port
+ * or path: see {@link RegistryPattern}).
+ */
+public final class CredentialProviderConfigParser {
+
+  /** The group versions of the config file the kubelet reads. */
+  static final List<String> CONFIG_API_VERSIONS =
+      List.of(
+          "kubelet.config.k8s.io/v1",
+          "kubelet.config.k8s.io/v1beta1",
+          "kubelet.config.k8s.io/v1alpha1");
+
+  /** The exec protocol's versions, as the kubelet lists them. */
+  public static final List<String> PLUGIN_API_VERSIONS =
+      List.of(
+          "credentialprovider.kubelet.k8s.io/v1",
+          "credentialprovider.kubelet.k8s.io/v1beta1",
+          "credentialprovider.kubelet.k8s.io/v1alpha1");
+
+  static final String KIND = "CredentialProviderConfig";
+
+  /** A config names a provider per cloud; a file of several MiB is not one. */
+  static final int MAX_CHARACTERS = 256 * 1024;
+
+  private static final Set<String> TOP_LEVEL_KEYS = Set.of("apiVersion", "kind", "providers");
+  private static final Set<String> PROVIDER_KEYS =
+      Set.of(
+          "name",
+          "matchImages",
+          "defaultCacheDuration",
+          "apiVersion",
+          "args",
+          "env",
+          "tokenAttributes");
+  private static final Set<String> ENV_KEYS = Set.of("name", "value");
+
+  /**
+   * Why tokenAttributes cannot work here: the kubelet passes the token of the pod being pulled for;
+   * the webhook renews credentials ahead of any pod.
+   */
+  static final String NO_TOKEN_ATTRIBUTES =
+      "tokenAttributes makes the kubelet pass the plugin a token of the pulling pod's"
+          + " ServiceAccount; the webhook renews credentials ahead of any pod, so it has none to"
+          + " pass. Give the plugin an identity of its own (the webhook's ServiceAccount through"
+          + " workload identity, docs/short-lived-credentials.md) and drop tokenAttributes";
+
+  private CredentialProviderConfigParser() {}
+
+  /**
+   * Reads and parses the config file (following symbolic links: a mounted ConfigMap).
+   *
+   * @throws InvalidProviderConfigException when it cannot be read or is invalid
+   */
+  public static CredentialProviderConfig read(Path file) {
+    byte[] content;
+    try {
+      content = BoundedFiles.read(file, MAX_CHARACTERS * 4);
+    } catch (BoundedFiles.TooLargeException e) {
+      throw refused(file, e.getMessage());
+    } catch (NoSuchFileException e) {
+      throw refused(file, "file not found");
+    } catch (IOException e) {
+      throw refused(file, "cannot read the file: " + e.getMessage());
+    }
+    try {
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(content))
+              .toString();
+      return parse(text, file.toString());
+    } catch (CharacterCodingException e) {
+      throw refused(file, "not UTF-8 text");
+    }
+  }
+
+  private static InvalidProviderConfigException refused(Path file, String message) {
+    return new InvalidProviderConfigException(
+        file.toString(), List.of(new RulesError("", 0, 0, message)));
+  }
+
+  /**
+   * @param source names the file in error locations
+   * @throws InvalidProviderConfigException with every error found
+   */
+  public static CredentialProviderConfig parse(String text, String source) {
+    var errors = new RulesErrors();
+    CredentialProviderConfig config = null;
+    if (text.length() > MAX_CHARACTERS) {
+      errors.add("", null, "file too large: over " + MAX_CHARACTERS + " characters");
+    } else {
+      config =
+          YamlMapping.document(text, "credential provider config", TOP_LEVEL_KEYS, errors)
+              .map(top -> read(top, errors))
+              .orElse(null);
+    }
+    if (!errors.isEmpty() || config == null) {
+      throw new InvalidProviderConfigException(source, errors.sorted());
+    }
+    return config;
+  }
+
+  private static CredentialProviderConfig read(YamlMapping top, RulesErrors errors) {
+    top.requiredString("apiVersion")
+        .filter(v -> !CONFIG_API_VERSIONS.contains(v.text()))
+        .ifPresent(
+            v ->
+                errors.add(
+                    v,
+                    Text.quote(v.text())
+                        + " is not a CredentialProviderConfig version the kubelet reads: use "
+                        + String.join(", ", CONFIG_API_VERSIONS)));
+    top.requiredString("kind")
+        .filter(v -> !v.text().equals(KIND))
+        .ifPresent(v -> errors.add(v, "must be " + KIND + ", not " + Text.quote(v.text())));
+    if (!top.has("providers") || top.isEmptyList("providers")) {
+      errors.add(
+          top.child("providers"),
+          top.mark(),
+          "at least one provider is required (providers: [...])");
+    }
+    List<CredentialProvider> providers = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (YamlMapping node : top.mappingList("providers", PROVIDER_KEYS)) {
+      readProvider(node, names, errors).ifPresent(providers::add);
+    }
+    return new CredentialProviderConfig(providers);
+  }
+
+  private static Optional<CredentialProvider> readProvider(
+      YamlMapping node, Set<String> names, RulesErrors errors) {
+    int before = errors.count();
+    String name = node.requiredString("name").map(v -> name(v, names, errors)).orElse(null);
+    String apiVersion =
+        node.requiredString("apiVersion")
+            .map(
+                v -> {
+                  if (!PLUGIN_API_VERSIONS.contains(v.text())) {
+                    errors.add(
+                        v,
+                        Text.quote(v.text())
+                            + " is not a version of the exec protocol: use "
+                            + String.join(", ", PLUGIN_API_VERSIONS));
+                  }
+                  return v.text();
+                })
+            .orElse(null);
+    if (!node.has("matchImages") || node.isEmptyList("matchImages")) {
+      errors.add(
+          node.child("matchImages"),
+          node.mark(),
+          "at least one pattern is required: the images the plugin is asked about");
+    }
+    List<RegistryPattern> matchImages = new ArrayList<>();
+    for (YamlValue pattern : node.stringList("matchImages")) {
+      try {
+        matchImages.add(RegistryPattern.parse(pattern.text()));
+      } catch (InvalidImageSyntaxException e) {
+        errors.add(pattern, e.getMessage());
+      }
+    }
+    Duration cacheDuration =
+        node.requiredString("defaultCacheDuration").map(v -> duration(v, errors)).orElse(null);
+    List<String> args = node.stringList("args").stream().map(YamlValue::text).toList();
+    List<Map.Entry<String, String>> env = new ArrayList<>();
+    for (YamlMapping variable : node.mappingList("env", ENV_KEYS)) {
+      Optional<YamlValue> key = variable.requiredString("name");
+      Optional<YamlValue> value = variable.requiredString("value");
+      key.filter(k -> k.text().isEmpty() || k.text().contains("="))
+          .ifPresent(
+              k -> errors.add(k, "an environment variable name is not empty and has no '='"));
+      if (key.isPresent() && value.isPresent()) {
+        env.add(new AbstractMap.SimpleImmutableEntry<>(key.get().text(), value.get().text()));
+      }
+    }
+    if (node.has("tokenAttributes")) {
+      errors.add(node.child("tokenAttributes"), node.mark(), NO_TOKEN_ATTRIBUTES);
+    }
+    if (errors.count() > before) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new CredentialProvider(name, matchImages, cacheDuration, apiVersion, args, env));
+  }
+
+  private static String name(YamlValue value, Set<String> names, RulesErrors errors) {
+    String problem = ProviderName.problem(value.text());
+    if (problem != null) {
+      errors.add(value, problem);
+    } else if (!names.add(value.text())) {
+      errors.add(value, "provider " + Text.quote(value.text()) + " is configured twice");
+    }
+    return value.text();
+  }
+
+  private static Duration duration(YamlValue value, RulesErrors errors) {
+    try {
+      Duration duration = GoDuration.parse(value.text());
+      if (duration.isNegative()) {
+        errors.add(value, "must be greater than or equal to 0");
+      }
+      return duration;
+    } catch (IllegalArgumentException e) {
+      errors.add(value, e.getMessage());
+      return null;
+    }
+  }
+}

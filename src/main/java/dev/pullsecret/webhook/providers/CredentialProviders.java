@@ -1,0 +1,113 @@
+package dev.pullsecret.webhook.providers;
+
+import dev.pullsecret.webhook.credentials.RegistryCredential;
+import dev.pullsecret.webhook.image.RegistryPattern;
+import dev.pullsecret.webhook.providers.PluginFailure.Kind;
+import dev.pullsecret.webhook.text.Text;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The configured providers, each with its one {@link ProviderPlugin} (so each runs at most once at
+ * a time), and what a pull secret gets from one: its plugin asked about every registry of the pull
+ * secret in turn, the answers merged (entries without credentials left out). Counts every run in
+ * {@code pullsecret_provider_runs_total{provider, result}} ({@code success} or the failure's kind),
+ * every series there from the start.
+ */
+public final class CredentialProviders {
+
+  private final CredentialProviderConfig config;
+  private final Map<String, ProviderPlugin> plugins = new LinkedHashMap<>();
+  private final Clock clock;
+  private final MeterRegistry registry;
+  private final Map<String, Counter> runs = new ConcurrentHashMap<>();
+
+  public CredentialProviders(
+      CredentialProviderConfig config,
+      Path binDir,
+      Duration timeout,
+      Clock clock,
+      MeterRegistry registry) {
+    this.config = config;
+    this.clock = clock;
+    this.registry = registry;
+    for (CredentialProvider provider : config.providers()) {
+      plugins.put(provider.name(), new ProviderPlugin(provider, binDir, timeout));
+      counter(provider.name(), "success");
+      for (Kind kind : Kind.values()) {
+        counter(provider.name(), kind.label());
+      }
+    }
+  }
+
+  public CredentialProviderConfig config() {
+    return config;
+  }
+
+  /**
+   * Asks {@code provider}'s plugin about each of {@code registries}, in order; every one must be
+   * answered.
+   *
+   * @throws PluginFailure the first failure, its message naming the provider and the registry
+   */
+  public ProviderCredentials obtain(String provider, List<RegistryPattern> registries)
+      throws PluginFailure {
+    ProviderPlugin plugin = plugins.get(provider);
+    if (plugin == null) {
+      counter(provider, Kind.NOT_CONFIGURED.label()).increment();
+      throw new PluginFailure(
+          Kind.NOT_CONFIGURED,
+          "no provider "
+              + Text.quote(provider)
+              + " in the credential provider config (it has "
+              + (config.names().isEmpty() ? "none" : String.join(", ", config.names()))
+              + ")");
+    }
+    Instant obtainedAt = clock.instant();
+    List<RegistryCredential> auth = new ArrayList<>();
+    Duration lifetime = null;
+    for (RegistryPattern registry : registries) {
+      PluginAnswer answer;
+      try {
+        answer = plugin.ask(registry);
+      } catch (PluginFailure failure) {
+        counter(provider, failure.kind().label()).increment();
+        throw new PluginFailure(
+            failure.kind(),
+            "provider " + provider + ", asked about " + registry + ": " + failure.getMessage());
+      }
+      counter(provider, "success").increment();
+      for (RegistryCredential credential : answer.auth()) {
+        // An entry without credentials means "anonymous" (Azure's plugin adds *.azurecr.* so):
+        // what a pull without a secret does anyway, and an error in a pull secret's checks.
+        if (!credential.isEmpty()
+            && auth.stream().noneMatch(known -> known.key().equals(credential.key()))) {
+          auth.add(credential);
+        }
+      }
+      Duration lasts = answer.cacheDuration().orElse(plugin.provider().defaultCacheDuration());
+      lifetime = lifetime == null || lasts.compareTo(lifetime) < 0 ? lasts : lifetime;
+    }
+    return new ProviderCredentials(auth, obtainedAt, lifetime == null ? Duration.ZERO : lifetime);
+  }
+
+  private Counter counter(String provider, String result) {
+    return runs.computeIfAbsent(
+        provider + "\0" + result,
+        key ->
+            Counter.builder("pullsecret.provider.runs")
+                .description("Runs of credential provider plugins, by provider and result")
+                .tag("provider", provider)
+                .tag("result", result)
+                .register(registry));
+  }
+}

@@ -1,0 +1,107 @@
+package dev.pullsecret.webhook.providers;
+
+import dev.pullsecret.webhook.text.Text;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Durations as Kubernetes writes them ({@code metav1.Duration}: Go's {@code time.ParseDuration}),
+ * the syntax of a CredentialProviderConfig's {@code defaultCacheDuration} and of a plugin's {@code
+ * cacheDuration}: {@code 12h}, {@code 1h30m}, {@code 0.5h}, {@code 300ms}, {@code 0}. A sign is
+ * allowed (a negative duration parses, and is refused by whoever needs it positive); every number
+ * needs a unit but a lone {@code 0}. Go's limit holds: at most about 292 years.
+ */
+final class GoDuration {
+
+  private static final Map<String, Long> NANOS_PER_UNIT =
+      Map.of(
+          "ns", 1L,
+          "us", 1_000L,
+          "\u00b5s", 1_000L,
+          "\u03bcs", 1_000L,
+          "ms", 1_000_000L,
+          "s", 1_000_000_000L,
+          "m", 60_000_000_000L,
+          "h", 3_600_000_000_000L);
+
+  private static final BigInteger MAX_NANOS = BigInteger.valueOf(Long.MAX_VALUE);
+
+  private GoDuration() {}
+
+  /**
+   * @throws IllegalArgumentException with a message fit to follow the value's location
+   */
+  static Duration parse(String text) {
+    String s = text;
+    boolean negative = false;
+    if (!s.isEmpty() && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
+      negative = s.charAt(0) == '-';
+      s = s.substring(1);
+    }
+    if (s.equals("0")) {
+      return Duration.ZERO;
+    }
+    if (s.isEmpty()) {
+      throw invalid(text);
+    }
+    BigDecimal total = BigDecimal.ZERO;
+    int i = 0;
+    while (i < s.length()) {
+      int start = i;
+      while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+        i++;
+      }
+      String number = s.substring(start, i);
+      if (number.isEmpty()
+          || number.equals(".")
+          || number.indexOf('.') != number.lastIndexOf('.')
+          || !number.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+        throw invalid(text);
+      }
+      int unitStart = i;
+      while (i < s.length() && !Character.isDigit(s.charAt(i)) && s.charAt(i) != '.') {
+        i++;
+      }
+      Long nanos = NANOS_PER_UNIT.get(s.substring(unitStart, i));
+      if (nanos == null) {
+        throw invalid(text);
+      }
+      total = total.add(new BigDecimal(number).multiply(BigDecimal.valueOf(nanos)));
+      if (total.toBigInteger().compareTo(MAX_NANOS) > 0) {
+        throw new IllegalArgumentException(
+            Text.quote(text) + " is too long a duration (Go's limit is about 292 years)");
+      }
+    }
+    long whole = total.toBigInteger().longValueExact();
+    return Duration.ofNanos(negative ? -whole : whole);
+  }
+
+  /** A duration as Go prints it, in the largest units that keep it exact: {@code 12h0m0s}. */
+  static String format(Duration duration) {
+    if (duration.isZero()) {
+      return "0s";
+    }
+    StringBuilder text = new StringBuilder(duration.isNegative() ? "-" : "");
+    Duration d = duration.abs();
+    if (d.toHours() > 0) {
+      text.append(d.toHours()).append('h');
+    }
+    if (d.toHours() > 0 || d.toMinutesPart() > 0) {
+      text.append(d.toMinutesPart()).append('m');
+    }
+    text.append(d.toSecondsPart());
+    if (d.toNanosPart() > 0) {
+      text.append('.').append(String.format("%09d", d.toNanosPart()).replaceAll("0+$", ""));
+    }
+    return text.append('s').toString();
+  }
+
+  private static IllegalArgumentException invalid(String text) {
+    return new IllegalArgumentException(
+        Text.quote(text)
+            + " is not a duration: write a number and a unit, as Kubernetes does (12h, 30m,"
+            + " 1h30m, 90s)");
+  }
+}

@@ -1,0 +1,181 @@
+package dev.pullsecret.webhook.providers;
+
+import dev.pullsecret.webhook.credentials.RegistryCredential;
+import dev.pullsecret.webhook.providers.PluginFailure.Kind;
+import dev.pullsecret.webhook.text.Text;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads a plugin's standard output as the kubelet does (pkg/credentialprovider/plugin/plugin.go): a
+ * {@code CredentialProviderResponse} of the apiVersion the provider is configured with, decoded
+ * strictly (an unknown field is an error), with a {@code cacheKeyType} of {@code Image}, {@code
+ * Registry} or {@code Global} (the kubelet drops any other answer), an optional {@code
+ * cacheDuration} and {@code auth}: registry to {@code {username, password}}. Nothing of the output
+ * is ever quoted in a failure (it holds credentials); only field names and the types found.
+ */
+final class PluginResponse {
+
+  static final String KIND = "CredentialProviderResponse";
+  static final String REQUEST_KIND = "CredentialProviderRequest";
+
+  private static final Set<String> FIELDS =
+      Set.of("apiVersion", "kind", "cacheKeyType", "cacheDuration", "auth");
+  private static final Set<String> AUTH_FIELDS = Set.of("username", "password");
+  private static final Set<String> CACHE_KEY_TYPES = Set.of("Image", "Registry", "Global");
+
+  /** More registries than any plugin answers; bounds the work done on an answer. */
+  static final int MAX_AUTH_ENTRIES = 1000;
+
+  private static final JsonMapper JSON =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(16)
+                          .maxNumberLength(100)
+                          .build())
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  private PluginResponse() {}
+
+  /** The request the kubelet writes to a plugin's standard input, for {@code image}. */
+  static byte[] request(String apiVersion, String image) {
+    var request = JSON.createObjectNode();
+    request.put("kind", REQUEST_KIND);
+    request.put("apiVersion", apiVersion);
+    request.put("image", image);
+    return (JSON.writeValueAsString(request) + "\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * @throws PluginFailure of kind {@link Kind#INVALID_RESPONSE}, saying what is wrong
+   */
+  static PluginAnswer parse(byte[] stdout, String apiVersion) throws PluginFailure {
+    JsonNode root;
+    try {
+      root = JSON.readTree(stdout);
+    } catch (JacksonException e) {
+      TokenStreamLocation at = e.getLocation();
+      throw invalid(
+          "its output is not JSON"
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+    }
+    if (root == null || root.isMissingNode()) {
+      throw invalid("it wrote nothing to its standard output");
+    }
+    if (!root.isObject()) {
+      throw invalid("its output is a JSON " + type(root) + ", not an object");
+    }
+    String answeredVersion = string(root, "apiVersion");
+    if (!apiVersion.equals(answeredVersion)) {
+      throw invalid(
+          "it answered apiVersion "
+              + Text.quote(answeredVersion)
+              + " where the config says "
+              + apiVersion
+              + " (the kubelet refuses that too)");
+    }
+    String kind = string(root, "kind");
+    if (!KIND.equals(kind)) {
+      throw invalid("it answered kind " + Text.quote(kind) + ", not " + KIND);
+    }
+    for (Map.Entry<String, JsonNode> field : root.properties()) {
+      if (!FIELDS.contains(field.getKey())) {
+        throw invalid("unknown field " + Text.quote(field.getKey()) + " in its answer");
+      }
+    }
+    String cacheKeyType = string(root, "cacheKeyType");
+    if (cacheKeyType == null || !CACHE_KEY_TYPES.contains(cacheKeyType)) {
+      throw invalid(
+          "cacheKeyType "
+              + Text.quote(cacheKeyType)
+              + " is none of Image, Registry, Global (the kubelet drops such an answer)");
+    }
+    Optional<Duration> cacheDuration = Optional.empty();
+    if (root.hasNonNull("cacheDuration")) {
+      String text = string(root, "cacheDuration");
+      try {
+        cacheDuration = Optional.of(GoDuration.parse(text == null ? "" : text));
+      } catch (IllegalArgumentException e) {
+        throw invalid("cacheDuration " + e.getMessage());
+      }
+      if (cacheDuration.get().isNegative()) {
+        throw invalid("cacheDuration is negative");
+      }
+    }
+    return new PluginAnswer(auth(root.get("auth")), cacheDuration);
+  }
+
+  private static List<RegistryCredential> auth(JsonNode auth) throws PluginFailure {
+    List<RegistryCredential> credentials = new ArrayList<>();
+    if (auth == null || auth.isNull()) {
+      return credentials;
+    }
+    if (!auth.isObject()) {
+      throw invalid("auth is a JSON " + type(auth) + ", not an object");
+    }
+    if (auth.size() > MAX_AUTH_ENTRIES) {
+      throw invalid("auth has " + auth.size() + " entries; at most " + MAX_AUTH_ENTRIES);
+    }
+    for (Map.Entry<String, JsonNode> entry : auth.properties()) {
+      JsonNode value = entry.getValue();
+      String where = "auth entry " + Text.quote(entry.getKey());
+      if (!value.isObject()) {
+        throw invalid(where + " is a JSON " + type(value) + ", not an object");
+      }
+      for (Map.Entry<String, JsonNode> field : value.properties()) {
+        if (!AUTH_FIELDS.contains(field.getKey())) {
+          throw invalid("unknown field " + Text.quote(field.getKey()) + " in " + where);
+        }
+        if (!field.getValue().isNull() && !field.getValue().isString()) {
+          throw invalid(
+              "field "
+                  + field.getKey()
+                  + " of "
+                  + where
+                  + " is a JSON "
+                  + type(field.getValue())
+                  + ", not a string");
+        }
+      }
+      credentials.add(
+          new RegistryCredential(
+              entry.getKey(), orEmpty(value.get("username")), orEmpty(value.get("password"))));
+    }
+    return credentials;
+  }
+
+  private static String string(JsonNode root, String field) {
+    JsonNode value = root.get(field);
+    return value != null && value.isString() ? value.asString() : null;
+  }
+
+  private static String orEmpty(JsonNode value) {
+    return value == null || value.isNull() ? "" : value.asString();
+  }
+
+  private static String type(JsonNode node) {
+    return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static PluginFailure invalid(String message) {
+    return new PluginFailure(Kind.INVALID_RESPONSE, message);
+  }
+}

@@ -1,0 +1,274 @@
+package dev.pullsecret.webhook.providers;
+
+import dev.pullsecret.webhook.credentials.DockerConfig;
+import dev.pullsecret.webhook.credentials.PullSecretCheck;
+import dev.pullsecret.webhook.credentials.RegistryCredential;
+import dev.pullsecret.webhook.image.RegistryPattern;
+import dev.pullsecret.webhook.providers.PluginFailure.Kind;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Runs one provider's plugin as the kubelet does ({@code execPlugin} in
+ * pkg/credentialprovider/plugin/plugin.go): the binary named as the provider in the plugin
+ * directory, with the configured {@code args}, the webhook's own environment plus the configured
+ * {@code env} (so IRSA, GKE and Azure workload identity reach it from the webhook's
+ * ServiceAccount), a {@code CredentialProviderRequest} on standard input, the answer read from
+ * standard output.
+ *
+ * <p>Made safe where the kubelet trusts its plugins: at most one run at a time (a second caller
+ * waits); a time-out ({@code webhook.credential-providers.timeout}, the kubelet's one minute by
+ * default) after which the plugin and every process it started are killed; standard output read up
+ * to {@link #MAX_STDOUT} and standard error up to {@link #MAX_STDERR}, beyond which the plugin is
+ * killed (an endless stream costs a bounded buffer and the time it took); every outcome a {@link
+ * PluginFailure} with a stable {@link Kind}, never an exception of another type, never a credential
+ * in a message.
+ */
+public final class ProviderPlugin {
+
+  /** An answer is a few KiB (Google's names every registry host); a MiB is not an answer. */
+  static final int MAX_STDOUT = 1024 * 1024;
+
+  /** Diagnostics: only the first lines are shown anyway. */
+  static final int MAX_STDERR = 64 * 1024;
+
+  /**
+   * How long the output may stay open after the plugin exited (a child it left running holds it),
+   * before the run is given up.
+   */
+  private static final Duration OUTPUT_GRACE = Duration.ofSeconds(2);
+
+  private final CredentialProvider provider;
+  private final Path binary;
+  private final Duration timeout;
+  private final ReentrantLock running = new ReentrantLock();
+
+  /** The passwords of its last answers, never to be shown in its diagnostics. */
+  private final Deque<String> given = new ConcurrentLinkedDeque<>();
+
+  private static final int REMEMBERED = 16;
+
+  public ProviderPlugin(CredentialProvider provider, Path binDir, Duration timeout) {
+    this.provider = provider;
+    this.binary = binDir.resolve(provider.name());
+    this.timeout = timeout;
+  }
+
+  public CredentialProvider provider() {
+    return provider;
+  }
+
+  /**
+   * Asks for credentials of {@code registry}; the answer must cover it (an entry the kubelet would
+   * use for every image of it).
+   *
+   * @throws PluginFailure whatever went wrong; the process is gone when it is thrown
+   */
+  public PluginAnswer ask(RegistryPattern registry) throws PluginFailure {
+    if (!provider.matches(registry)) {
+      throw new PluginFailure(
+          Kind.NOT_CONFIGURED,
+          "provider "
+              + provider.name()
+              + " is not made for registry "
+              + registry
+              + ": none of its matchImages ("
+              + String.join(", ", provider.matchImages().stream().map(Object::toString).toList())
+              + ") matches it, so the kubelet would not ask it either");
+    }
+    running.lock();
+    try {
+      PluginAnswer answer = run(registry.toString());
+      for (RegistryCredential credential : answer.auth()) {
+        given.addFirst(credential.password());
+        while (given.size() > REMEMBERED) {
+          given.removeLast();
+        }
+      }
+      if (!covers(answer, registry)) {
+        throw new PluginFailure(
+            Kind.NOT_COVERED,
+            "its answer has no credentials for registry "
+                + registry
+                + " (keys: "
+                + String.join(", ", answer.auth().stream().map(RegistryCredential::key).toList())
+                + ")");
+      }
+      return answer;
+    } finally {
+      running.unlock();
+    }
+  }
+
+  private static boolean covers(PluginAnswer answer, RegistryPattern registry) {
+    DockerConfig config =
+        PullSecretCheck.ofDecoded(
+                PullSecretCheck.DOCKER_CONFIG_JSON,
+                Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, DockerConfig.json(answer.auth())),
+                List.of())
+            .config();
+    return config.covers(registry);
+  }
+
+  private PluginAnswer run(String image) throws PluginFailure {
+    if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
+      throw new PluginFailure(
+          Kind.MISSING_BINARY,
+          "plugin binary "
+              + binary
+              + (Files.exists(binary) ? " is not an executable file" : " does not exist")
+              + " (webhook.credential-providers.bin-dir)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.addAll(provider.args());
+    var builder = new ProcessBuilder(command);
+    // The webhook's environment, then the configured variables, a later one winning: the kubelet's
+    // mergeEnvVars.
+    provider
+        .env()
+        .forEach(variable -> builder.environment().put(variable.getKey(), variable.getValue()));
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new PluginFailure(
+          Kind.MISSING_BINARY, "plugin binary " + binary + " cannot be run: " + e.getMessage());
+    }
+    var stdout = new Drain(process, process.getInputStream(), MAX_STDOUT, "stdout");
+    var stderr = new Drain(process, process.getErrorStream(), MAX_STDERR, "stderr");
+    try (OutputStream stdin = process.getOutputStream()) {
+      stdin.write(PluginResponse.request(provider.apiVersion(), image));
+    } catch (IOException e) {
+      // It exited, or closed its input without reading it: its status and output say more.
+    }
+    boolean exited;
+    try {
+      exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill(process);
+      throw new PluginFailure(Kind.TIMEOUT, "interrupted (the webhook is stopping): killed");
+    }
+    if (!exited) {
+      kill(process);
+      stdout.await(OUTPUT_GRACE);
+      stderr.await(OUTPUT_GRACE);
+      throw new PluginFailure(
+          Kind.TIMEOUT,
+          "no answer within "
+              + GoDuration.format(timeout)
+              + " (webhook.credential-providers.timeout): killed"
+              + diagnostics(stderr));
+    }
+    boolean closed = stdout.await(OUTPUT_GRACE) & stderr.await(OUTPUT_GRACE);
+    Drain overflowing = stdout.overflowed() ? stdout : stderr.overflowed() ? stderr : null;
+    if (overflowing != null) {
+      throw new PluginFailure(
+          Kind.OUTPUT_TOO_LARGE,
+          "it wrote more than "
+              + overflowing.limit
+              + " bytes to its "
+              + overflowing.name
+              + ": killed, its output not read");
+    }
+    if (!closed) {
+      throw new PluginFailure(
+          Kind.TIMEOUT,
+          "it exited, but a process it started kept its output open; not read"
+              + diagnostics(stderr));
+    }
+    if (process.exitValue() != 0) {
+      throw new PluginFailure(
+          Kind.EXIT_STATUS, "it exited with status " + process.exitValue() + diagnostics(stderr));
+    }
+    return PluginResponse.parse(stdout.bytes(), provider.apiVersion());
+  }
+
+  private String diagnostics(Drain stderr) {
+    String text = new String(stderr.bytes(), StandardCharsets.UTF_8);
+    return text.isBlank() ? "" : "; its standard error: " + Redaction.excerpt(text, given);
+  }
+
+  /** The plugin and what it started (a shell's children hold its output open). */
+  static void kill(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+
+  /**
+   * Reads one output of the plugin on a thread of its own, keeping at most {@code limit} bytes;
+   * past it, kills the plugin (an endless stream is not an answer) and reads on only to let it die.
+   */
+  private static final class Drain {
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private final int limit;
+    private final String name;
+    private final Thread thread;
+    private volatile boolean overflowed;
+
+    Drain(Process process, InputStream in, int limit, String name) {
+      this.limit = limit;
+      this.name = name;
+      this.thread =
+          Thread.ofPlatform()
+              .daemon()
+              .name("credential-provider-" + name)
+              .start(() -> read(process, in));
+    }
+
+    private void read(Process process, InputStream in) {
+      byte[] buffer = new byte[8192];
+      try (in) {
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+          if (overflowed) {
+            continue;
+          }
+          synchronized (kept) {
+            kept.write(buffer, 0, Math.min(n, limit + 1 - kept.size()));
+            if (kept.size() > limit) {
+              overflowed = true;
+              kill(process);
+            }
+          }
+        }
+      } catch (IOException e) {
+        // closed under it: whatever was read is kept
+      }
+    }
+
+    /** Waits until the stream is closed; false if it is still open after {@code grace}. */
+    boolean await(Duration grace) {
+      try {
+        return thread.join(grace);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+
+    boolean overflowed() {
+      return overflowed;
+    }
+
+    byte[] bytes() {
+      synchronized (kept) {
+        return kept.toByteArray();
+      }
+    }
+  }
+}

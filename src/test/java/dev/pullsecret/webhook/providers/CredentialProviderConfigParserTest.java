@@ -1,0 +1,121 @@
+package dev.pullsecret.webhook.providers;
+
+import static dev.pullsecret.webhook.testing.Reviews.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.pullsecret.webhook.image.RegistryPattern;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The CredentialProviderConfig as the kubelet reads it: the clouds' own configs are taken as they
+ * are; the kubelet's checks, and this webhook's two refusals, are reported with their locations.
+ */
+class CredentialProviderConfigParserTest {
+
+  private static final String INVALID = "providers/invalid/";
+
+  @Test
+  void readsTheConfigsOfTheThreeCloudsAsTheirKubeletsAreGivenThem() {
+    CredentialProviderConfig config =
+        CredentialProviderConfigParser.parse(
+            new String(resource("providers/clouds.yaml"), StandardCharsets.UTF_8), "clouds.yaml");
+
+    assertThat(config.names())
+        .containsExactly("ecr-credential-provider", "auth-provider-gcp", "acr-credential-provider");
+    CredentialProvider ecr = config.provider("ecr-credential-provider").orElseThrow();
+    assertThat(ecr.defaultCacheDuration()).isEqualTo(Duration.ofHours(12));
+    assertThat(ecr.apiVersion()).isEqualTo("credentialprovider.kubelet.k8s.io/v1");
+    assertThat(ecr.args()).isEmpty();
+    assertThat(ecr.env()).containsExactly(Map.entry("AWS_PROFILE", "ecr-pull"));
+    assertThat(ecr.matches(RegistryPattern.parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com")))
+        .isTrue();
+    assertThat(
+            ecr.matches(RegistryPattern.parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team")))
+        .isTrue();
+    assertThat(ecr.matches(RegistryPattern.parse("europe-docker.pkg.dev"))).isFalse();
+    CredentialProvider gcp = config.provider("auth-provider-gcp").orElseThrow();
+    assertThat(gcp.defaultCacheDuration()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(gcp.matches(RegistryPattern.parse("europe-docker.pkg.dev"))).isTrue();
+    assertThat(gcp.matches(RegistryPattern.parse("gcr.io"))).isTrue();
+    assertThat(config.provider("acr-credential-provider").orElseThrow().args())
+        .containsExactly("/etc/kubernetes/azure.json");
+  }
+
+  @Test
+  void readsJsonToo() {
+    CredentialProviderConfig config =
+        CredentialProviderConfigParser.parse(
+            """
+            {"apiVersion": "kubelet.config.k8s.io/v1alpha1", "kind": "CredentialProviderConfig",
+             "providers": [{"name": "ecr-credential-provider",
+               "matchImages": ["*.dkr.ecr.*.amazonaws.com"], "defaultCacheDuration": "0",
+               "apiVersion": "credentialprovider.kubelet.k8s.io/v1alpha1",
+               "env": [{"name": "AWS_CONFIG_FILE", "value": "/.aws/config"}]}]}
+            """,
+            "config.json");
+
+    assertThat(config.provider("ecr-credential-provider").orElseThrow().defaultCacheDuration())
+        .isZero();
+  }
+
+  static Stream<String> invalidFiles() throws IOException, URISyntaxException {
+    Path dir = Path.of(CredentialProviderConfigParserTest.class.getResource("/" + INVALID).toURI());
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList().stream();
+    }
+  }
+
+  /**
+   * Each file says what must be reported in {@code # expect: LINE:COLUMN: PATH: MESSAGE} lines;
+   * every expected error must be reported, and nothing else.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidFiles")
+  void refusesInvalidFileWithEveryErrorLocated(String file) {
+    String text = new String(resource(INVALID + file), StandardCharsets.UTF_8);
+    List<String> expected =
+        text.lines()
+            .filter(l -> l.startsWith("# expect: "))
+            .map(l -> l.substring("# expect: ".length()))
+            .toList();
+
+    var error =
+        catchThrowableOfType(
+            InvalidProviderConfigException.class,
+            () -> CredentialProviderConfigParser.parse(text, "config.yaml"));
+
+    assertThat(error).as("refused").isNotNull();
+    List<String> reported = error.errors().stream().map(e -> e.format("config.yaml")).toList();
+    assertThat(reported).as(String.join("\n", reported)).hasSameSizeAs(expected);
+    for (String want : expected) {
+      String prefix = Character.isDigit(want.charAt(0)) ? "config.yaml:" : "";
+      assertThat(reported).anySatisfy(r -> assertThat(r).contains(prefix + want));
+    }
+    assertThat(error.getMessage()).startsWith("credential provider config refused (");
+  }
+
+  @Test
+  void aMissingFileIsRefusedWithItsPath(@TempDir Path dir) {
+    Path missing = dir.resolve("config.yaml");
+
+    var error =
+        catchThrowableOfType(
+            InvalidProviderConfigException.class,
+            () -> CredentialProviderConfigParser.read(missing));
+
+    assertThat(error.getMessage()).contains(missing + ": file not found");
+  }
+}

@@ -1,0 +1,49 @@
+package dev.pullsecret.webhook.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Durations as Go's time.ParseDuration reads them (metav1.Duration in Kubernetes files). */
+class GoDurationTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "12h, PT12H",
+    "1h30m, PT1H30M",
+    "0.5h, PT30M",
+    "90s, PT1M30S",
+    "300ms, PT0.3S",
+    "1.5s, PT1.5S",
+    "2us, PT0.000002S",
+    "7ns, PT0.000000007S",
+    "0, PT0S",
+    "0s, PT0S",
+    "+5m, PT5M",
+    "-1h, PT-1H",
+    "1h1m1s1ms, PT1H1M1.001S",
+    ".5s, PT0.5S",
+    "1.s, PT1S",
+  })
+  void readsWhatGoReads(String text, Duration expected) {
+    assertThat(GoDuration.parse(text)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"", "12", "h", "1d", "1 h", "1h 30m", ".h", "1..5s", "-", "twelve"})
+  void refusesWhatGoRefuses(String text) {
+    assertThatThrownBy(() -> GoDuration.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not a duration");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"PT12H, 12h0m0s", "PT1M30S, 1m30s", "PT5S, 5s", "PT0.25S, 0.25s", "PT0S, 0s"})
+  void printsAsGoPrints(Duration duration, String expected) {
+    assertThat(GoDuration.format(duration)).isEqualTo(expected);
+  }
+}

@@ -1,0 +1,65 @@
+package dev.pullsecret.webhook.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** When credentials are renewed: a share of their lifetime, jittered, never in a loop. */
+class RenewalPolicyTest {
+
+  private static final Instant OBTAINED = Instant.parse("2026-01-01T00:00:00Z");
+  private static final RenewalPolicy POLICY = new RenewalPolicy(0.5, 0.1, Duration.ofMinutes(5));
+
+  @Test
+  void renewsBetweenHalfAndSixTenthsOfTheLifetime() {
+    var random = new Random(42);
+    for (int i = 0; i < 1000; i++) {
+      Instant at = POLICY.renewAt(lasting(Duration.ofHours(12)), random);
+
+      assertThat(at)
+          .isBetween(OBTAINED.plus(Duration.ofHours(6)), OBTAINED.plus(Duration.ofMinutes(432)));
+    }
+  }
+
+  @Test
+  void spreadsRenewalsOfCredentialsObtainedAtOnce() {
+    var random = new Random(7);
+
+    long distinct =
+        java.util.stream.IntStream.range(0, 20)
+            .mapToObj(i -> POLICY.renewAt(lasting(Duration.ofHours(1)), random))
+            .distinct()
+            .count();
+
+    assertThat(distinct).isEqualTo(20);
+  }
+
+  @Test
+  void withoutALifetimeRenewsOnItsOwnPeriod() {
+    assertThat(POLICY.renewAt(lasting(Duration.ZERO), new Random()))
+        .isEqualTo(OBTAINED.plus(Duration.ofMinutes(5)));
+  }
+
+  @Test
+  void aTinyLifetimeCannotMakeARenewalLoop() {
+    assertThat(POLICY.renewAt(lasting(Duration.ofMillis(10)), new Random()))
+        .isEqualTo(OBTAINED.plusSeconds(1));
+  }
+
+  @Test
+  void refusesARenewalThatWouldComeAfterTheExpiry() {
+    assertThatThrownBy(() -> new RenewalPolicy(0.95, 0.1, Duration.ofMinutes(5)))
+        .hasMessageContaining("add up to less than 1");
+    assertThatThrownBy(() -> new RenewalPolicy(0, 0.1, Duration.ofMinutes(5)))
+        .hasMessageContaining("must be positive");
+  }
+
+  private static ProviderCredentials lasting(Duration lifetime) {
+    return new ProviderCredentials(List.of(), OBTAINED, lifetime);
+  }
+}
