@@ -15,8 +15,7 @@ import java.time.Clock;
  * @param sync the loop (start it, close it)
  * @param presence admission's view of the copies
  * @param namespaceLabels admission's view of the namespaces' labels
- * @param events the loop's Events, for the parts that plug into it (credential providers,
- *     recovery)
+ * @param events the loop's Events, for the parts that plug into it (credential providers, recovery)
  * @param metrics the loop's metrics, likewise
  */
 public record SyncAssembly(

@@ -6,8 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Credential providers ({@code webhook.credential-providers.*}, docs/short-lived-credentials.md),
  * with their defaults in {@code application.properties}: off unless {@code config} names a
- * CredentialProviderConfig. They need secret delivery ({@code
- * webhook.sync.enabled}): the credentials are kept in a Secret that the sync loop delivers.
+ * CredentialProviderConfig. They need secret delivery ({@code webhook.sync.enabled}): the
+ * credentials are kept in a Secret that the sync loop delivers.
  *
  * @param config the CredentialProviderConfig file, as the kubelet's {@code
  *     --image-credential-provider-config}; empty: no providers

@@ -157,7 +157,11 @@ class ChartRbacTest {
 
     assertThat(rules(r.one(ClusterRole.class).getRules()))
         .containsExactlyInAnyOrder(
-            CREATE, "/secrets[ecr-creds]: get,list,watch,update,patch,delete", NAMESPACES, EVENTS);
+            CREATE,
+            "/secrets[ecr-creds]: get,list,watch,update,patch,delete",
+            NAMESPACES,
+            EVENTS,
+            PODS);
     assertThat(rules(r.one(Role.class).getRules()))
         .contains("/secrets[ecr-creds-provider]: get,list,watch,update,patch")
         .noneMatch(rule -> rule.startsWith("/secrets[ecr-creds]"));
