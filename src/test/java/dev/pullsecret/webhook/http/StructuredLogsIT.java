@@ -21,7 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
  * structured logging in the Elastic Common Schema, one JSON object per line, and at DEBUG still no
  * pod spec content in any of them.
  */
-class StructuredLogsTest {
+class StructuredLogsIT {
 
   private static final String PLAIN = "admission/cases/recorded-01-create-plain-pod.review.json";
   private static final String UID = "250cb760-f3ec-4b35-bbb3-7c72e66cc42e";

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * real process with the image's JVM flags, over TLS; the attack and the measurement are bounded in
  * count and time. The figures printed are those in docs/failure-semantics.md.
  */
-class SlowClientsTest {
+class SlowClientsIT {
 
   private static final String REVIEW = "admission/cases/recorded-01-create-plain-pod.review.json";
   private static final int SLOW_HEADERS = 300;
@@ -186,7 +186,7 @@ class SlowClientsTest {
     }
   }
 
-  /** The chart's memory limit (values.yaml; MemoryBudgetTest keeps it above the image's flags). */
+  /** The chart's memory limit (values.yaml; MemoryBudgetIT keeps it above the image's flags). */
   private static final long CHART_LIMIT_MIB = 384;
 
   /** The process's resident set now, from /proc (Linux, as in the image), in MiB; 0 if unknown. */
@@ -210,7 +210,7 @@ class SlowClientsTest {
    * Sends the largest admissible review (3.5 MB, every list full) again and again until stopped.
    */
   private void sendTheLargest(TestServerFiles files, int port, AtomicInteger answered) {
-    byte[] largest = MemoryBoundTest.pod("CREATE", null, 256, 256, 256, 3_500_000);
+    byte[] largest = MemoryBoundIT.pod("CREATE", null, 256, 256, 256, 3_500_000);
     while (!stop.get()) {
       try (var connection = connect(files, port)) {
         if (connection.post("/mutate", largest).status() == 200) {
@@ -230,7 +230,7 @@ class SlowClientsTest {
   @Test
   void clientsThatNeverReadTheirAnswersLeaveTheProcessAliveAndAnswering() throws Exception {
     var files = TestServerFiles.create("pullsecret-readers");
-    byte[] largest = MemoryBoundTest.pod("CREATE", null, 256, 256, 0, 0);
+    byte[] largest = MemoryBoundIT.pod("CREATE", null, 256, 256, 0, 0);
     int clients = SLOTS + SLOTS / 4;
     var held = new ConcurrentLinkedQueue<TlsHttpConnection>();
     try (var webhook =

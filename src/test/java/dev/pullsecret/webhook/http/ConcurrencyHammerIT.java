@@ -44,7 +44,7 @@ import tools.jackson.databind.node.ObjectNode;
  * computed; and no request may fail.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ConcurrencyHammerTest {
+class ConcurrencyHammerIT {
 
   private static final TestServerFiles FILES = TestServerFiles.create("pullsecret-hammer");
   private static final byte[] REVIEW =

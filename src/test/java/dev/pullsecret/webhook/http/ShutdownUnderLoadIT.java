@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
  * socket is closed) ends the client: the API server would call another replica, nothing was sent.
  *
  * <p>CI runs {@value #DEFAULT_ROUNDS} shutdowns; the figure in docs/failure-semantics.md is of 20:
- * {@code ./mvnw -B -ntp -q test -Dtest=ShutdownUnderLoadTest -Dshutdown.rounds=20}.
+ * {@code ./mvnw -B -ntp -q verify -Dit.test=ShutdownUnderLoadIT -Dtest=NONE
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dshutdown.rounds=20}.
  */
-class ShutdownUnderLoadTest {
+class ShutdownUnderLoadIT {
 
   private static final String REVIEW = "admission/cases/recorded-01-create-plain-pod.review.json";
   private static final int CLIENTS = 8;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The commands run as a real process, through the application's main class, as users run them. */
-class CommandProcessTest {
+class CommandProcessIT {
 
   record Result(int exitCode, String out, String err) {}
 

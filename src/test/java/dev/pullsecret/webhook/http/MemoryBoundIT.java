@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * clean refusal (400 over the pod limits, 503 with Retry-After past the in-flight budget), and the
  * process must still be alive.
  */
-class MemoryBoundTest {
+class MemoryBoundIT {
 
   /** As many as the 32 platform workers there were before virtual threads. */
   private static final int CLIENTS = 32;

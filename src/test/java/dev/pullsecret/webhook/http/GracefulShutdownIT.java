@@ -25,12 +25,12 @@ import org.junit.jupiter.api.Test;
  * SIGTERM to the webhook running as a real process, as the kubelet stops a pod, in the middle of
  * traffic: one keep-alive connection idle after a review, and one review in flight with half of its
  * body sent. The scenario runs once; each test states one thing that must hold of it. {@link
- * ShutdownUnderLoadTest} repeats shutdowns under continuous keep-alive load.
+ * ShutdownUnderLoadIT} repeats shutdowns under continuous keep-alive load.
  *
  * <p>The process exits with 143 (128 + SIGTERM), as any JVM ended by that signal once its shutdown
  * hooks have run; Spring Boot does not turn it into 0, and the kubelet does not need it to.
  */
-class GracefulShutdownTest {
+class GracefulShutdownIT {
 
   private static final String REVIEW = "admission/cases/recorded-01-create-plain-pod.review.json";
   private static final String UID = "250cb760-f3ec-4b35-bbb3-7c72e66cc42e";
