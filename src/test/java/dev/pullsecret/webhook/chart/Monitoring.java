@@ -52,7 +52,7 @@ final class Monitoring {
 
   /** The PrometheusRule's {@code spec}: the content of a Prometheus rules file. */
   static Map<String, Object> ruleSpec(HelmChart.Rendering r) {
-    GenericKubernetesResource rule = ChartTest.custom(r, "PrometheusRule", HelmChart.RELEASE);
+    GenericKubernetesResource rule = Renderings.custom(r, "PrometheusRule", HelmChart.RELEASE);
     @SuppressWarnings("unchecked")
     var spec = (Map<String, Object>) rule.getAdditionalProperties().get("spec");
     return spec;

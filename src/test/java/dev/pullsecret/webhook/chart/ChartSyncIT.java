@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * The chart's secret delivery: RBAC for exactly what is used, token, env, egress, and the off
  * switch.
  */
-class ChartSyncTest {
+class ChartSyncIT {
 
   private final Rendering on = HelmChart.render(Map.of());
   private final Rendering off = HelmChart.render(Values.of("sync.enabled", false));

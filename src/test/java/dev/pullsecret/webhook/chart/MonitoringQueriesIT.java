@@ -49,13 +49,10 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "webhook.sync.enabled=true",
-      "webhook.sync.namespace=" + MonitoringQueriesTest.OWN
-    })
+    properties = {"webhook.sync.enabled=true", "webhook.sync.namespace=" + MonitoringQueriesIT.OWN})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DirtiesContext
-class MonitoringQueriesTest {
+class MonitoringQueriesIT {
 
   static final String OWN = TestServerFiles.NAMESPACE;
 

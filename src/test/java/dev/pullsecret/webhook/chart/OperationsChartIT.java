@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * HorizontalPodAutoscaler, each off by default, rendered by the real Helm engine; and the checks
  * that keep replicas, autoscaling and the PodDisruptionBudget consistent.
  */
-class OperationsChartTest {
+class OperationsChartIT {
 
   private static final Rendering ALL = Monitoring.rendering();
 
@@ -189,7 +189,7 @@ class OperationsChartTest {
                   "prometheusRule.notCalled.enabled",
                   false));
       GenericKubernetesResource rule =
-          ChartTest.custom(rendering, "PrometheusRule", HelmChart.RELEASE);
+          Renderings.custom(rendering, "PrometheusRule", HelmChart.RELEASE);
       var custom = Monitoring.rules(Monitoring.ruleSpec(rendering));
 
       assertThat(rule.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");

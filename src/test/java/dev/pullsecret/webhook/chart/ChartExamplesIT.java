@@ -16,14 +16,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The rendered manifests under {@code charts/pullsecret-webhook/examples/}, one per certificate
  * mode, are what the chart renders now. To refresh them after a chart change:
  *
- * <pre>./mvnw test -Dtest=ChartExamplesTest -Dchart.examples.write=true</pre>
+ * <pre>
+ * ./mvnw verify -Dit.test=ChartExamplesIT -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dchart.examples.write=true
+ * </pre>
  */
-class ChartExamplesTest {
+class ChartExamplesIT {
 
   static final Path EXAMPLES = HelmChart.DIR.resolve("examples");
   static final String WRITE_PROPERTY = "chart.examples.write";
   static final String REFRESH =
-      "./mvnw test -Dtest=ChartExamplesTest -D" + WRITE_PROPERTY + "=true";
+      "./mvnw verify -Dit.test=ChartExamplesIT -Dtest=NONE"
+          + " -Dsurefire.failIfNoSpecifiedTests=false -D"
+          + WRITE_PROPERTY
+          + "=true";
 
   /** Base64 of "CABUNDLE-FROM-THE-CERTS-COMMAND": a stand-in for caBundle.b64. */
   static final String SAMPLE_CA_BUNDLE = "Q0FCVU5ETEUtRlJPTS1USEUtQ0VSVFMtQ09NTUFORA==";
@@ -74,7 +80,8 @@ class ChartExamplesTest {
     return """
         # helm template pullsecret-webhook charts/pullsecret-webhook -n pullsecret-webhook%s
         # Generated certificate material is shown as GENERATED-AT-INSTALL. Kept in sync with the
-        # chart by ChartExamplesTest; refresh with: %s
+        # chart by ChartExamplesIT; refresh with:
+        # %s
         """
         .formatted(flags.isEmpty() ? "" : " \\\n#   " + flags, REFRESH);
   }

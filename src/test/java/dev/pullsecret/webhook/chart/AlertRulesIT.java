@@ -35,7 +35,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * <p>promtool comes with Debian's {@code prometheus} package, which .ci/run installs. Without it
  * the tests fail when {@code CI=true} and are skipped, saying so, elsewhere.
  */
-class AlertRulesTest {
+class AlertRulesIT {
 
   static final Path TESTS = Path.of("src", "test", "resources", "alerts");
   static final Path WORK = Path.of("target", "promtool");

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * a fixed allowance for the rest (thread stacks, the class-data archive, JIT arenas, TLS buffers,
  * malloc): a heap that may grow to its maximum can never be killed by the kubelet first.
  */
-class MemoryBudgetTest {
+class MemoryBudgetIT {
 
   /** Thread stacks, CDS/AOT archive, symbols, compiler arenas, NIO buffers: measured ~55 MiB. */
   private static final long REST_MIB = 64;
