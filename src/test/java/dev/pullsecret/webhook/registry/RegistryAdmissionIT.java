@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * review of the pinned pod changes nothing; a registry that stalls costs a review its budget and no
  * more, leaving the image as it is (or refusing the pod, where the rule says deny).
  */
-class RegistryAdmissionTest {
+class RegistryAdmissionIT {
 
   private static final Credential USER = new Credential("puller", "admission-pass");
   private static final Duration BUDGET = Duration.ofMillis(400);
@@ -65,7 +65,7 @@ class RegistryAdmissionTest {
     var tls = TrustBundle.sslContext(Optional.of(registry.caBundle()));
     pusher = new ImagePusher(tls, registry.domain(), repository -> USER.basicAuthorization());
     stalled = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread.ofVirtual().start(RegistryAdmissionTest::acceptForever);
+    Thread.ofVirtual().start(RegistryAdmissionIT::acceptForever);
     resolver =
         new DigestResolver(
             new RegistryClient(tls, Duration.ofSeconds(1), Duration.ofSeconds(30)),

@@ -40,7 +40,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
-class RegistryWebhookTest {
+class RegistryWebhookIT {
 
   private static final TestServerFiles FILES = TestServerFiles.create("pullsecret-digests");
 

@@ -24,7 +24,7 @@ import picocli.CommandLine;
  * {@code preview --resolve} asks a real registry and shows the images pinned by digest, or the pod
  * refused where a rule says deny; without it, that nothing was asked.
  */
-class RegistryPreviewTest {
+class RegistryPreviewIT {
 
   private static final Credential USER = new Credential("previewer", "preview-pass");
 

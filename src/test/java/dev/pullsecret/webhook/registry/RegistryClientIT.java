@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Lookups against a real registry with TLS and htpasswd basic auth. */
-class RegistryClientTest {
+class RegistryClientIT {
 
   private static final Credential USER = new Credential("puller", "s3cret-pass");
 

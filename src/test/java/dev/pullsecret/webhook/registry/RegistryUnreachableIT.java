@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * unknown or untrusted, and one whose token service is down: the kind of failure and a message
  * naming the host and port and the cause, where the JDK's own exception says {@code null}.
  */
-class RegistryUnreachableTest {
+class RegistryUnreachableIT {
 
   private static final Credential USER = new Credential("puller", "unreachable-pass");
 

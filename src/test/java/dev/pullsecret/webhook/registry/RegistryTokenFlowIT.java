@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * WWW-Authenticate: Bearer realm=...,service=...,scope=...}, a token from the realm (anonymous or
  * with the pull secret's credential), the lookup again with the token.
  */
-class RegistryTokenFlowTest {
+class RegistryTokenFlowIT {
 
   private static final Credential USER = new Credential("ci-bot", "t0ken-pass");
 
