@@ -51,7 +51,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Needs a container engine and the image {@value #IMAGE}: {@code .ci/run} prepares both through
  * {@code .ci/container-engine.sh}. Without them the test is skipped and says why.
  */
-class ContainerImageTest {
+class ContainerImageIT {
 
   static final String IMAGE = "localhost/pullsecret-webhook:ci";
   static final String OWN_NAMESPACE = "team-webhook";
@@ -256,7 +256,7 @@ class ContainerImageTest {
 
   private static void skipUnless(boolean condition, String reason) {
     if (!condition) {
-      System.out.println("ContainerImageTest skipped: " + reason);
+      System.out.println("ContainerImageIT skipped: " + reason);
     }
     Assumptions.assumeTrue(condition, reason);
   }
