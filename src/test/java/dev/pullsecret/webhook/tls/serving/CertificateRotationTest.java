@@ -16,7 +16,6 @@ import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,11 +29,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -55,7 +52,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The whole webhook on real TLS, its certificate in a directory laid out like a mounted Secret.
  * Every test starts from a fresh pair of its own CA, rotated in while the server runs; clients
- * connect to 127.0.0.1 but ask for and verify the Service name, as the API server does.
+ * connect to 127.0.0.1 but ask for and verify the Service name, as the API server does. What
+ * OpenSSL sees of the TLS policy is {@link OpenSslProtocolsIT}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
@@ -227,35 +225,6 @@ class CertificateRotationTest {
     }
   }
 
-  @Nested
-  class Protocols {
-
-    @Test
-    void openSslSeesOnlyTls12And13WithAeadSuites() throws Exception {
-      Assumptions.assumeTrue(onPath("openssl"), () -> skip("openssl is not on the PATH"));
-      Path ca = DIR.resolve("ca.crt");
-      Files.writeString(ca, PemFiles.toPem(serving.caCertificate()));
-
-      var process =
-          new ProcessBuilder(
-                  "bash", "certs/check-tls.sh", "127.0.0.1:" + port, ca.toString(), SERVICE_HOST)
-              .redirectErrorStream(true)
-              .start();
-      boolean finished = process.waitFor(90, TimeUnit.SECONDS);
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      System.out.println(output);
-
-      assertThat(finished).as("check-tls.sh finished").isTrue();
-      assertThat(process.exitValue()).as(output).isZero();
-      assertThat(output)
-          .contains("TLSv1.0 refused by the server")
-          .contains("TLSv1.1 refused by the server")
-          .contains("TLSv1.2 accepted (ECDHE-")
-          .contains("TLSv1.3 accepted (TLS_")
-          .contains("CBC suites only refused");
-    }
-  }
-
   static Stream<Arguments> badPairs() throws Exception {
     CertificateSet b = generate(SERVICE, NAMESPACE);
     CertificateSet c = generate(SERVICE, NAMESPACE);
@@ -335,16 +304,6 @@ class CertificateRotationTest {
 
   static CertificateSet generate(String service, String namespace) {
     return CertificateGenerator.generate(CertificateSpec.of(service, namespace), Clock.systemUTC());
-  }
-
-  static boolean onPath(String command) {
-    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
-  }
-
-  static String skip(String reason) {
-    System.out.println("Skipping the openssl check: " + reason);
-    return reason;
   }
 
   private static Path tempDir() {
