@@ -31,7 +31,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
  * must still be running afterwards.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class RulesReloadStormTest {
+class RulesReloadStormIT {
 
   private static final int WRITES = 1_000;
   private static final Duration POLL = Duration.ofMillis(1);
