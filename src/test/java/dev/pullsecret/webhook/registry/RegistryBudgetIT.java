@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A registry that accepts connections and never answers cannot hold a review past its budget. */
-class RegistryBudgetTest {
+class RegistryBudgetIT {
 
   private static final Duration BUDGET = Duration.ofMillis(300);
 
