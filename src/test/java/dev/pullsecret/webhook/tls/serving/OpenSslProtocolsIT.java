@@ -21,7 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The admission port as an auditor sees it with OpenSSL ({@code certs/check-tls.sh}, which runs
  * {@code openssl s_client}): TLS 1.0 and 1.1 refused, 1.2 and 1.3 accepted, CBC suites refused.
  * Skipped, saying so, when openssl is not on the PATH. The same policy seen by the JDK's client,
- * and kept across a rotation, is in {@link CertificateRotationTest}.
+ * and kept across a rotation, is in {@link CertificateRotationIT}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class OpenSslProtocolsIT {

@@ -57,7 +57,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
-class CertificateRotationTest {
+class CertificateRotationIT {
 
   static final String SERVICE = "pullsecret-webhook";
   static final String NAMESPACE = "pullsecret-webhook";
@@ -141,7 +141,7 @@ class CertificateRotationTest {
   class BadFiles {
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.pullsecret.webhook.tls.serving.CertificateRotationTest#badPairs")
+    @MethodSource("dev.pullsecret.webhook.tls.serving.CertificateRotationIT#badPairs")
     void keepServingTheOldPairAreCountedAndLoggedThenAGoodPairIsTaken(
         String name, Map<String, byte[]> files, String reason, CapturedOutput output)
         throws Exception {

@@ -25,7 +25,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The Spring wiring of delivery: nothing of it when off; the whole loop when on. */
-class DeliveryWiringTest {
+class DeliveryWiringIT {
 
   private static final TestServerFiles FILES = TestServerFiles.create("pullsecret-delivery");
 
