@@ -16,6 +16,8 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -27,7 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * connection, a connection that never starts its handshake. Each is answered or cut off within a
  * bound of the read timeout (3 s) or the read deadline (5 s): these tests wait for those timeouts
  * and measure when they fire, so they are in the integration tier. The rest of the request edge is
- * {@link RequestEdgeTest}.
+ * {@link RequestEdgeTest}. The tests run at once, each a client of its own: they mostly wait (the
+ * class, as every other, runs alone).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class StalledClientsIT {
@@ -52,6 +55,7 @@ class StalledClientsIT {
   @LocalServerPort int port;
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aBodyThatStopsHalfwayIsAnswered408AfterTheReadTimeoutAndClosed() throws Exception {
     byte[] review = resource(REVIEW);
     try (SSLSocket socket = tlsSocket()) {
@@ -74,6 +78,7 @@ class StalledClientsIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void headersThatNeverEndAreCutOffAfterTheReadTimeout() throws Exception {
     try (SSLSocket socket = tlsSocket()) {
       OutputStream out = sendHead(socket, "POST /mutate HTTP/1.1\r\nHost: localhost\r\n");
@@ -91,6 +96,7 @@ class StalledClientsIT {
    * request line and headers) cuts the connection off all the same.
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void headersSentAByteASecondAreCutOffAtTheReadDeadline() throws Exception {
     try (SSLSocket socket = tlsSocket()) {
       OutputStream out = sendHead(socket, "POST /mutate HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
@@ -109,6 +115,7 @@ class StalledClientsIT {
    * long as the client went on, holding the request and its buffers.
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aRefusedBodySentAByteASecondIsNotWaitedForPastTheReadDeadline() throws Exception {
     try (SSLSocket socket = tlsSocket()) {
       OutputStream out =
@@ -130,6 +137,7 @@ class StalledClientsIT {
    * it comes: reading 100 MB to keep the connection would be work no review needs.
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aRefusedBodyLongerThanTheLargestReviewIsNotReadAway() throws Exception {
     try (SSLSocket socket = tlsSocket()) {
       OutputStream out =
@@ -153,6 +161,7 @@ class StalledClientsIT {
 
   /** The API server sends a body at once: refused unread, it is read away and the answer kept. */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aRefusedBodySentAtOnceIsReadAwayAndTheConnectionServesTheNextReview() throws Exception {
     byte[] review = resource(REVIEW);
     try (var connection =
@@ -171,6 +180,7 @@ class StalledClientsIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void aConnectionThatNeverStartsTheHandshakeIsClosed() throws Exception {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout((int) BOUND.plusSeconds(5).toMillis());
