@@ -40,12 +40,12 @@ LABEL org.opencontainers.image.title="pullsecret-webhook" \
 WORKDIR /app
 # Sized from measurements (bench/README.md, Footprint): the webhook's live heap is ~25-30 MiB; the
 # heap's maximum (160 MiB) is what the worst input needs, every connection slot held by a client
-# sending slowly plus the in-flight budget (docs/failure-semantics.md, SlowClientsTest); the serial
+# sending slowly plus the in-flight budget (docs/failure-semantics.md, SlowClientsIT); the serial
 # collector (best for one or two CPUs and small heaps),
 # compact object headers (JEP 519), bounded metaspace and code cache, smaller thread stacks,
 # native-heap trimming and two malloc arenas. (Heap free ratios that give memory back were tried:
 # the frequent collections they cause took p99 at 1,000 reviews/s from 2 to 50-380 ms.) Every area the JVM can bound is bounded, so the chart's memory limit is a sum, not a
-# guess: heap + metaspace + code cache + 64 MiB of the rest (MemoryBudgetTest keeps them in step).
+# guess: heap + metaspace + code cache + 64 MiB of the rest (MemoryBudgetIT keeps them in step).
 # An OutOfMemoryError ends the process so the kubelet restarts it rather than leaving a
 # half-working webhook. The chart's `jvmOptions` replaces this variable.
 ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xms16m -Xmx160m -XX:+UseCompactObjectHeaders -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:TrimNativeHeapInterval=2000 -XX:+ExitOnOutOfMemoryError" \

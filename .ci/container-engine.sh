@@ -1,10 +1,10 @@
 # shellcheck shell=bash
-# Podman for the container image test (ContainerImageTest), and the image built from the
+# Podman for the container image test (ContainerImageIT), and the image built from the
 # repository's Dockerfile. Sourced by .ci/run after `./mvnw package`; by hand:
 #
 #   ./mvnw -DskipTests package
 #   source .ci/container-engine.sh && container_engine_up    # exports DOCKER_HOST and friends
-#   ./mvnw verify -Dtest=ContainerImageTest
+#   ./mvnw verify -Dit.test=ContainerImageIT -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
 #   container_engine_down                                     # stops the podman service it started
 #
 # Idempotent: installs, configures and builds only what is missing, and says what it does. It never
@@ -144,7 +144,7 @@ ce_start_service() {
 container_engine_up() {
   local started=$SECONDS
   if ! { ce_install && ce_configure && ce_base_image && ce_build_image && ce_start_service; }; then
-    ce_log "container engine unavailable: ContainerImageTest will be skipped"
+    ce_log "container engine unavailable: ContainerImageIT will be skipped"
     return 0
   fi
   export DOCKER_HOST="unix://$CE_SOCKET"

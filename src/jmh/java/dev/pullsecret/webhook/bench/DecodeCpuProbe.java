@@ -2,8 +2,8 @@ package dev.pullsecret.webhook.bench;
 
 /**
  * {@link DecodeBenchmark} timed in the measuring thread's CPU time ({@link CpuTimeProbe}), for a
- * busy machine where JMH's wall-clock figures move with the neighbours: each decoder, then the
- * Jackson tokenising floor.
+ * busy machine where JMH's wall-clock figures move with the neighbours: the codec's decoding, then
+ * the Jackson tokenising floor.
  *
  * <p>{@code ./mvnw -q -B -Pjmh -DskipTests test-compile exec:exec
  * -Djmh.main=dev.pullsecret.webhook.bench.DecodeCpuProbe -Djmh.args=2} (seconds per round).
@@ -18,12 +18,9 @@ public final class DecodeCpuProbe {
         2,
         16,
         (pod, probe) -> {
-          for (String decoder : DecodeBenchmark.DECODERS) {
-            probe.probe(decoder, DecodeBenchmark.setUp(pod, decoder)::decode);
-          }
-          probe.probe(
-              "jacksonTokenize",
-              DecodeBenchmark.setUp(pod, DecodeBenchmark.JACKSON)::jacksonTokenize);
+          var benchmark = DecodeBenchmark.setUp(pod);
+          probe.probe("jackson", benchmark::decode);
+          probe.probe("jacksonTokenize", benchmark::jacksonTokenize);
         });
   }
 }

@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>The beans are registered by a {@link BeanRegistrar}, not by {@code @Conditional} bean methods:
  * the image runs on the wiring Spring's AOT processing generated at build time, which fixes
  * conditions with the build's properties, whereas a registrar runs at start-up and reads the
- * switches from the environment the pod is given (DeliveryWiringTest, SpringAotIT).
+ * switches from the environment the pod is given (DeliveryWiringIT, AotWiringIT).
  */
 @Configuration(proxyBeanMethods = false)
 @Import(DeliveryConfiguration.Beans.class)

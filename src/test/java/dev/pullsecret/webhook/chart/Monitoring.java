@@ -48,7 +48,7 @@ final class Monitoring {
         "credentialProviders.enabled",
         true,
         "credentialProviders.config.providers",
-        List.of(ChartProvidersTest.ECR),
+        List.of(ChartProvidersIT.ECR),
         "credentialProviders.plugins.volume",
         Map.of("hostPath", Map.of("path", "/etc/eks/image-credential-provider")));
   }
@@ -59,7 +59,7 @@ final class Monitoring {
 
   /** The PrometheusRule's {@code spec}: the content of a Prometheus rules file. */
   static Map<String, Object> ruleSpec(HelmChart.Rendering r) {
-    GenericKubernetesResource rule = ChartTest.custom(r, "PrometheusRule", HelmChart.RELEASE);
+    GenericKubernetesResource rule = Renderings.custom(r, "PrometheusRule", HelmChart.RELEASE);
     @SuppressWarnings("unchecked")
     var spec = (Map<String, Object>) rule.getAdditionalProperties().get("spec");
     return spec;

@@ -72,22 +72,19 @@ class RulesConfigMapWatchTest {
     return watch;
   }
 
+  /** How soon: "rules ConfigMap edit → rules in force through the API" of SyncBench. */
   @Test
-  void appliesAnEditOfTheConfigMapWithinASecond() {
+  void appliesAnEditOfTheConfigMap() {
     try (var ignored = watch()) {
       long generation = reloader.store().get().generation();
 
-      long edited = System.nanoTime();
       client.configMaps().inNamespace(NS).resource(configMap(NEW_RULES)).update();
 
-      await()
-          .atMost(Duration.ofSeconds(1))
-          .pollInterval(Duration.ofMillis(5))
-          .until(() -> reloader.store().get().generation() > generation);
-      Duration took = Duration.ofNanos(System.nanoTime() - edited);
+      await().until(() -> reloader.store().get().generation() > generation);
       assertThat(reloader.store().get().source())
           .isEqualTo("configmap " + NS + "/rules key rules.yaml");
-      System.out.printf("rules ConfigMap edit to rules in force: %d ms%n", took.toMillis());
+      assertThat(reloader.store().get().digest())
+          .isEqualTo(RulesFile.digest(NEW_RULES.getBytes(StandardCharsets.UTF_8)));
     }
   }
 

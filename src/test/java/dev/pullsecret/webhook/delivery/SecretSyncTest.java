@@ -32,18 +32,14 @@ class SecretSyncTest {
     return replica;
   }
 
+  /** How soon: "namespace created → copy present" of SyncBench, in bench/README.md. */
   @Test
-  void copiesTheSourceIntoANewNamespaceWithinASecond() {
+  void copiesTheSourceIntoANewNamespace() {
     leader();
 
-    long created = System.nanoTime();
     cluster.createNamespace("team-a");
 
-    await()
-        .atMost(Duration.ofSeconds(1))
-        .pollInterval(Duration.ofMillis(10))
-        .until(() -> cluster.secret("team-a", "dockerhub-creds") != null);
-    assertThat(Duration.ofNanos(System.nanoTime() - created)).isLessThan(Duration.ofSeconds(1));
+    await().until(() -> cluster.secret("team-a", "dockerhub-creds") != null);
     var copy = cluster.secret("team-a", "dockerhub-creds");
     assertThat(content(copy)).isEqualTo("v1");
     assertThat(copy.getType()).isEqualTo(PULL);

@@ -74,7 +74,7 @@ class RegistryProtocolTest {
   }
 
   /**
-   * The JDK's exceptions, as its HTTP client throws them (RegistryUnreachableTest meets the common
+   * The JDK's exceptions, as its HTTP client throws them (RegistryUnreachableIT meets the common
    * ones against a real registry), read into a kind of failure and words naming host and cause.
    */
   @Nested

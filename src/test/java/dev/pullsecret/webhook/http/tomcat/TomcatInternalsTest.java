@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
  * The hardening of this package reaches into Tomcat's internals, which carry no compatibility
  * promise: what it relies on is listed here, checked to exist, and pinned to the Tomcat version it
  * was verified against. A Tomcat upgrade fails this test by name, so that each behaviour below is
- * checked again (SlowClientsTest, GracefulShutdownTest, RequestEdgeTest, MemoryBoundTest show it
- * end to end) before the version here is moved.
+ * checked again (SlowClientsIT, GracefulShutdownIT, RequestEdgeTest, MemoryBoundIT show it end to
+ * end) before the version here is moved.
  */
 class TomcatInternalsTest {
 
@@ -94,8 +94,8 @@ class TomcatInternalsTest {
     assertThat(running)
         .as(
             "Tomcat is now %s, the hardening of http/tomcat was verified with %s: check each"
-                + " internal of TomcatInternalsTest.USED again (%s), run SlowClientsTest,"
-                + " GracefulShutdownTest, RequestEdgeTest and MemoryBoundTest, then move VERIFIED",
+                + " internal of TomcatInternalsTest.USED again (%s), run SlowClientsIT,"
+                + " GracefulShutdownIT, RequestEdgeTest and MemoryBoundIT, then move VERIFIED",
             running, VERIFIED, USED.stream().map(i -> i.type() + "#" + i.method()).toList())
         .isEqualTo(VERIFIED);
   }

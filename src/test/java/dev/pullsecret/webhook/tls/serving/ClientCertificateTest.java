@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pullsecret.webhook.testing.Reviews;
+import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
 import dev.pullsecret.webhook.testing.TrustingClients;
+import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
+import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import java.io.IOException;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -35,12 +39,11 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ClientCertificateTest {
 
-  private static final String SERVICE_HOST = CertificateRotationTest.SERVICE_HOST;
+  private static final String SERVICE_HOST = TestServerFiles.SERVICE_HOST;
   private static final CertificateSet SERVING =
-      CertificateRotationTest.generate(
-          CertificateRotationTest.SERVICE, CertificateRotationTest.NAMESPACE);
-  private static final CertificateSet CLIENT_CA = CertificateRotationTest.generate("client", "ca");
-  private static final CertificateSet OTHER_CA = CertificateRotationTest.generate("other", "ca");
+      generate(TestServerFiles.SERVICE, TestServerFiles.NAMESPACE);
+  private static final CertificateSet CLIENT_CA = generate("client", "ca");
+  private static final CertificateSet OTHER_CA = generate("other", "ca");
   private static final byte[] REVIEW =
       Reviews.resource("admission/cases/recorded-01-create-plain-pod.review.json");
 
@@ -117,5 +120,9 @@ class ClientCertificateTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static CertificateSet generate(String service, String namespace) {
+    return CertificateGenerator.generate(CertificateSpec.of(service, namespace), Clock.systemUTC());
   }
 }
