@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a pull secret gets from its provider: one run per registry, the answers merged. */
-class CredentialProvidersTest {
+class CredentialProvidersIT {
 
   @TempDir Path dir;
   private StubCredentialProvider stub;

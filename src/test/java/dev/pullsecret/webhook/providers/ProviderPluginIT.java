@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * hanging, flooding and talking nonsense: every case is a {@link PluginFailure} of its kind, the
  * process is gone afterwards, and no message holds a credential.
  */
-class ProviderPluginTest {
+class ProviderPluginIT {
 
   private static final RegistryPattern REGISTRY = RegistryPattern.parse("registry.test:5000/team");
   private static final String SECRET = "s3cr3T-Pa55word-0123456789-XYZabc";

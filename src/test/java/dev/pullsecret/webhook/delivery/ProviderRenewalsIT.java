@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Secret the webhook generates, delivered by the sync loop, renewed before they expire, kept when
  * the plugin fails; against fabric8's mock API server.
  */
-class ProviderRenewalsTest {
+class ProviderRenewalsIT {
 
   private static final String GENERATED = "stub-creds-provider";
 

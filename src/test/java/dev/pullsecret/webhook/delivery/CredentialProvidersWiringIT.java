@@ -34,7 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The Spring wiring of credential providers: off without a config; on, the leader runs the stub
  * plugin and the sync loop delivers what it gave; a config that cannot work stops the start-up.
  */
-class CredentialProvidersWiringTest {
+class CredentialProvidersWiringIT {
 
   private static final TestServerFiles FILES = TestServerFiles.create("pullsecret-providers");
 
