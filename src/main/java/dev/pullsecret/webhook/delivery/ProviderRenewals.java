@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.delivery;
 
-import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
 import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.providers.CredentialProviders;
 import dev.pullsecret.webhook.providers.PluginFailure;
@@ -11,16 +10,13 @@ import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,7 +24,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +43,7 @@ import org.slf4j.LoggerFactory;
  * and written on the retry, without running the plugin again; so are the last ones written, to
  * restore a Secret deleted or edited before its renewal is due.
  *
- * <p>Every replica exports, from the watched Secret, the seconds its credentials have left and
- * their lifetime ({@code pullsecret_provider_credentials_remaining_seconds} and {@code
- * _lifetime_seconds}, by pull secret): what pods get, whoever leads.
+ * <p>Every replica exports how long the credentials last ({@link ProviderGauges}).
  */
 final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
 
@@ -69,16 +62,15 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   private final CredentialProviders providers;
   private final RenewalPolicy policy;
   private final SecretWrites writes;
-  private final SyncEvents events;
   private final SyncMetrics syncMetrics;
-  private final MeterRegistry registry;
   private final BooleanSupplier leader;
   private final Clock clock;
   private final WorkQueue<String> queue;
   private final ScheduledExecutorService timers;
   private final Map<String, ScheduledFuture<?>> due = new ConcurrentHashMap<>();
   private final Map<String, Held> held = new ConcurrentHashMap<>();
-  private final Map<String, List<Gauge>> gauges = new HashMap<>();
+  private final ProviderGauges gauges;
+  private final RenewalReports reports;
 
   ProviderRenewals(
       SyncAssembly sync,
@@ -97,9 +89,9 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
     this.providers = providers;
     this.policy = policy;
     this.writes = writes;
-    this.events = sync.events();
     this.syncMetrics = sync.metrics();
-    this.registry = registry;
+    this.gauges = new ProviderGauges(registry, caches::source, clock);
+    this.reports = new RenewalReports(sync.events(), ownNamespace, clock);
     this.leader = sync.sync()::isLeader;
     this.clock = clock;
     // Two workers: a plugin that hangs until its time-out holds up one, not the others' renewals.
@@ -120,7 +112,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   @Override
   public void everything() {
     List<PullSecret> current = withProvider();
-    updateGauges(current);
+    gauges.follow(current);
     current.forEach(secret -> queue.add(secret.name()));
   }
 
@@ -157,15 +149,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
     Regarding regarding = regarding(secret);
     Optional<Secret> current = caches.source(secret.source());
     if (current.isPresent() && !CopyMarks.isOurs(current.get())) {
-      events.warning(
-          regarding,
-          Reason.CredentialsRenewalFailed,
-          "a Secret named "
-              + secret.source().name()
-              + " exists and was not made by pullsecret-webhook, so the credentials of pull"
-              + " secret "
-              + name
-              + " are not written there; delete it or rename the pull secret");
+      reports.notOurs(secret, regarding);
       return true; // told; its change enqueues it again
     }
     Instant now = clock.instant();
@@ -182,7 +166,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
       try {
         kept = obtain(secret);
       } catch (PluginFailure failure) {
-        failed(secret, regarding, state, failure);
+        reports.failed(secret, regarding, state, failure);
         return false;
       }
       held.put(name, kept);
@@ -191,7 +175,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
       return false; // what was obtained is held: the retry writes it without running the plugin
     }
     if (!kept.told()) {
-      renewed(secret, regarding, kept.state());
+      reports.renewed(secret, regarding, kept.state());
       held.put(name, new Held(kept.secret(), kept.state(), true));
     } else {
       log.info("Restored {}/{} from the credentials held", ownNamespace, secret.source().name());
@@ -232,65 +216,6 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
     }
   }
 
-  private void renewed(PullSecret secret, Regarding regarding, GeneratedSecret.State state) {
-    events.forget(regarding, Reason.CredentialsRenewalFailed);
-    String note =
-        "credentials of pull secret "
-            + secret.name()
-            + " from provider "
-            + secret.provider()
-            + " for "
-            + String.join(", ", secret.registries().stream().map(Object::toString).toList())
-            + ": "
-            + expiry(state)
-            + "; next renewal at "
-            + state.renewAt();
-    events.normal(regarding, Reason.CredentialsRenewed, note);
-    log.info("Renewed {}/{}: {}", ownNamespace, secret.source().name(), note);
-  }
-
-  private void failed(
-      PullSecret secret,
-      Regarding regarding,
-      Optional<GeneratedSecret.State> state,
-      PluginFailure failure) {
-    String kept =
-        state
-            .map(
-                s ->
-                    s.expiresAt() == null
-                        ? "the credentials in this Secret, of unknown lifetime, are kept"
-                        : s.expiresAt().isAfter(clock.instant())
-                            ? "the credentials in this Secret are kept until they expire at "
-                                + s.expiresAt()
-                            : "the credentials in this Secret expired at "
-                                + s.expiresAt()
-                                + " and are kept, for want of better")
-            .orElse("there are no credentials yet, so no copy of pull secret " + secret.name());
-    String note =
-        "renewing pull secret "
-            + secret.name()
-            + " failed ("
-            + failure.kind().label()
-            + "): "
-            + failure.getMessage()
-            + "; "
-            + kept
-            + "; retrying with back-off";
-    events.warning(regarding, Reason.CredentialsRenewalFailed, note);
-    log.warn("Credentials of {} not renewed: {}", secret.name(), note);
-  }
-
-  private static String expiry(GeneratedSecret.State state) {
-    return state.expiresAt() == null
-        ? "the plugin said they are not to be kept, so their expiry is unknown"
-        : "they expire at "
-            + state.expiresAt()
-            + " (after "
-            + Duration.between(state.obtainedAt(), state.expiresAt())
-            + ")";
-  }
-
   private Regarding regarding(PullSecret secret) {
     return new Regarding("Secret", secret.source().namespace(), secret.source().name());
   }
@@ -314,66 +239,6 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
     if (timer != null) {
       timer.cancel(false);
     }
-  }
-
-  /**
-   * One gauge of each kind per pull secret with a provider, read from the watched Secret at each
-   * scrape; pull secrets gone from the rules take theirs with them.
-   */
-  private synchronized void updateGauges(List<PullSecret> current) {
-    Set<String> names = current.stream().map(PullSecret::name).collect(Collectors.toSet());
-    gauges
-        .entrySet()
-        .removeIf(
-            entry -> {
-              if (names.contains(entry.getKey())) {
-                return false;
-              }
-              entry.getValue().forEach(registry::remove);
-              return true;
-            });
-    for (PullSecret secret : current) {
-      gauges.computeIfAbsent(
-          secret.name(),
-          name ->
-              List.of(
-                  Gauge.builder(
-                          "pullsecret.provider.credentials.remaining",
-                          this,
-                          renewals -> renewals.remaining(secret.source()))
-                      .description(
-                          "Seconds until the credentials from a provider expire (negative once"
-                              + " expired; NaN when not known)")
-                      .baseUnit("seconds")
-                      .tag("pull_secret", name)
-                      .register(registry),
-                  Gauge.builder(
-                          "pullsecret.provider.credentials.lifetime",
-                          this,
-                          renewals -> renewals.lifetime(secret.source()))
-                      .description("How long the credentials from a provider last, all in all")
-                      .baseUnit("seconds")
-                      .tag("pull_secret", name)
-                      .register(registry)));
-    }
-  }
-
-  private double remaining(SecretSource source) {
-    return caches
-        .source(source)
-        .flatMap(GeneratedSecret::state)
-        .filter(state -> state.expiresAt() != null)
-        .map(state -> Duration.between(clock.instant(), state.expiresAt()).toMillis() / 1000.0)
-        .orElse(Double.NaN);
-  }
-
-  private double lifetime(SecretSource source) {
-    return caches
-        .source(source)
-        .flatMap(GeneratedSecret::state)
-        .filter(state -> state.expiresAt() != null)
-        .map(state -> Duration.between(state.obtainedAt(), state.expiresAt()).toMillis() / 1000.0)
-        .orElse(Double.NaN);
   }
 
   @Override

@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -52,7 +51,7 @@ public final class ClusterCheck {
   private final KubernetesClient client;
   private final String ownNamespace;
   private final NamespaceScope scope;
-  private final Clock clock;
+  private final CredentialsExpiry expiry;
 
   public ClusterCheck(KubernetesClient client, String ownNamespace, NamespaceScope scope) {
     this(client, ownNamespace, scope, Clock.systemUTC());
@@ -64,7 +63,7 @@ public final class ClusterCheck {
     this.client = client;
     this.ownNamespace = ownNamespace;
     this.scope = scope;
-    this.clock = clock;
+    this.expiry = new CredentialsExpiry(clock);
   }
 
   /** Our copies in the cluster, by {@code namespace/name}: one list, by our label. */
@@ -171,7 +170,7 @@ public final class ClusterCheck {
                 Optional.ofNullable(
                     client.secrets().inNamespace(r.namespace()).withName(r.name()).get()));
     Secret copy = ours.get(namespace + "/" + secret.name());
-    String from = "from " + ref + (secret.hasProvider() ? provided(source) : "");
+    String from = "from " + ref + (secret.hasProvider() ? expiry.describe(source) : "");
     if (copy == null) {
       Secret other = client.secrets().inNamespace(namespace).withName(secret.name()).get();
       if (other != null) {
@@ -188,7 +187,7 @@ public final class ClusterCheck {
     } else if (source.isEmpty()) {
       return finding(secret, SecretStatus.SOURCE_MISSING, "copy kept; " + ref + " is gone");
     }
-    if (secret.hasProvider() && expired(source.get())) {
+    if (secret.hasProvider() && expiry.expired(source.get())) {
       return finding(
           secret,
           SecretStatus.EXPIRED,
@@ -205,39 +204,6 @@ public final class ClusterCheck {
       return finding(secret, SecretStatus.STALE, from + ": content differs from the source");
     }
     return finding(secret, SecretStatus.PRESENT, from);
-  }
-
-  /** What a generated source says of its provider's credentials: when they expire. */
-  private String provided(Optional<Secret> source) {
-    Optional<GeneratedSecret.State> state = source.flatMap(GeneratedSecret::state);
-    if (state.isEmpty()) {
-      return "";
-    }
-    GeneratedSecret.State s = state.get();
-    if (s.expiresAt() == null) {
-      return " (provider " + s.provider() + "; expiry not known, renewed at " + s.renewAt() + ")";
-    }
-    Duration left = Duration.between(clock.instant(), s.expiresAt());
-    return " (provider "
-        + s.provider()
-        + (left.isNegative() ? "; expired at " : "; expires at ")
-        + s.expiresAt()
-        + (left.isNegative() ? "" : ", in " + human(left))
-        + ")";
-  }
-
-  private boolean expired(Secret source) {
-    return GeneratedSecret.state(source)
-        .map(s -> s.expiresAt() != null && !s.expiresAt().isAfter(clock.instant()))
-        .orElse(false);
-  }
-
-  /** {@code 5h59m}, {@code 12m}, {@code 40s}. */
-  private static String human(Duration left) {
-    if (left.toHours() > 0) {
-      return left.toHours() + "h" + left.toMinutesPart() + "m";
-    }
-    return left.toMinutes() > 0 ? left.toMinutes() + "m" : left.toSeconds() + "s";
   }
 
   private SecretFinding referenced(String namespace, PullSecret secret) {

@@ -5,9 +5,7 @@ import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.providers.PluginFailure.Kind;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -148,8 +146,8 @@ public final class ProviderPlugin {
       throw new PluginFailure(
           Kind.MISSING_BINARY, "plugin binary " + binary + " cannot be run: " + e.getMessage());
     }
-    var stdout = new Drain(process, process.getInputStream(), MAX_STDOUT, "stdout");
-    var stderr = new Drain(process, process.getErrorStream(), MAX_STDERR, "stderr");
+    var stdout = new OutputDrain(process, process.getInputStream(), MAX_STDOUT, "stdout");
+    var stderr = new OutputDrain(process, process.getErrorStream(), MAX_STDERR, "stderr");
     try (OutputStream stdin = process.getOutputStream()) {
       stdin.write(PluginResponse.request(provider.apiVersion(), image));
     } catch (IOException e) {
@@ -175,7 +173,7 @@ public final class ProviderPlugin {
               + diagnostics(stderr));
     }
     boolean closed = stdout.await(OUTPUT_GRACE) & stderr.await(OUTPUT_GRACE);
-    Drain overflowing = stdout.overflowed() ? stdout : stderr.overflowed() ? stderr : null;
+    OutputDrain overflowing = stdout.overflowed() ? stdout : stderr.overflowed() ? stderr : null;
     if (overflowing != null) {
       throw new PluginFailure(
           Kind.OUTPUT_TOO_LARGE,
@@ -198,7 +196,7 @@ public final class ProviderPlugin {
     return PluginResponse.parse(stdout.bytes(), provider.apiVersion());
   }
 
-  private String diagnostics(Drain stderr) {
+  private String diagnostics(OutputDrain stderr) {
     String text = new String(stderr.bytes(), StandardCharsets.UTF_8);
     return text.isBlank() ? "" : "; its standard error: " + Redaction.excerpt(text, given);
   }
@@ -207,68 +205,5 @@ public final class ProviderPlugin {
   static void kill(Process process) {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
-  }
-
-  /**
-   * Reads one output of the plugin on a thread of its own, keeping at most {@code limit} bytes;
-   * past it, kills the plugin (an endless stream is not an answer) and reads on only to let it die.
-   */
-  private static final class Drain {
-    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    private final int limit;
-    private final String name;
-    private final Thread thread;
-    private volatile boolean overflowed;
-
-    Drain(Process process, InputStream in, int limit, String name) {
-      this.limit = limit;
-      this.name = name;
-      this.thread =
-          Thread.ofPlatform()
-              .daemon()
-              .name("credential-provider-" + name)
-              .start(() -> read(process, in));
-    }
-
-    private void read(Process process, InputStream in) {
-      byte[] buffer = new byte[8192];
-      try (in) {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          if (overflowed) {
-            continue;
-          }
-          synchronized (kept) {
-            kept.write(buffer, 0, Math.min(n, limit + 1 - kept.size()));
-            if (kept.size() > limit) {
-              overflowed = true;
-              kill(process);
-            }
-          }
-        }
-      } catch (IOException e) {
-        // closed under it: whatever was read is kept
-      }
-    }
-
-    /** Waits until the stream is closed; false if it is still open after {@code grace}. */
-    boolean await(Duration grace) {
-      try {
-        return thread.join(grace);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-
-    boolean overflowed() {
-      return overflowed;
-    }
-
-    byte[] bytes() {
-      synchronized (kept) {
-        return kept.toByteArray();
-      }
-    }
   }
 }

@@ -2,10 +2,14 @@ package dev.pullsecret.webhook.rules;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -101,7 +105,7 @@ public final class YamlMapping {
       return defaultValue;
     }
     if (node instanceof ScalarNode scalar && node.getTag().equals(Tag.BOOL)) {
-      return Boolean.parseBoolean(scalar.getValue().toLowerCase(java.util.Locale.ROOT));
+      return Boolean.parseBoolean(scalar.getValue().toLowerCase(Locale.ROOT));
     }
     errors.add(child(key), node.getStartMark(), "expected true or false, found " + kind(node));
     return defaultValue;
@@ -121,7 +125,7 @@ public final class YamlMapping {
           child(key), node.getStartMark(), "expected a mapping (key: value), found " + kind(node));
       return entries;
     }
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (NodeTuple tuple : mapping.getValue()) {
       Optional<YamlValue> entryKey = scalar(tuple.getKeyNode(), child(key));
       if (entryKey.isEmpty()) {
@@ -142,28 +146,21 @@ public final class YamlMapping {
 
   /** A list of strings; absent means empty. */
   public List<YamlValue> stringList(String key) {
-    List<YamlValue> values = new ArrayList<>();
-    sequence(key)
-        .ifPresent(
-            items -> {
-              for (int i = 0; i < items.size(); i++) {
-                scalar(items.get(i), child(key) + "[" + i + "]").ifPresent(values::add);
-              }
-            });
-    return values;
+    return items(key, this::scalar);
   }
 
   /** A list of mappings; absent means empty. */
   public List<YamlMapping> mappingList(String key, Set<String> allowedKeys) {
-    List<YamlMapping> values = new ArrayList<>();
-    sequence(key)
-        .ifPresent(
-            items -> {
-              for (int i = 0; i < items.size(); i++) {
-                of(items.get(i), child(key) + "[" + i + "]", allowedKeys, errors)
-                    .ifPresent(values::add);
-              }
-            });
+    return items(key, (node, at) -> of(node, at, allowedKeys, errors));
+  }
+
+  /** Each item of the list {@code key} read by {@code read}; those it refuses are left out. */
+  private <T> List<T> items(String key, BiFunction<Node, String, Optional<T>> read) {
+    List<T> values = new ArrayList<>();
+    List<Node> items = sequence(key).orElse(List.of());
+    for (int i = 0; i < items.size(); i++) {
+      read.apply(items.get(i), child(key) + "[" + i + "]").ifPresent(values::add);
+    }
     return values;
   }
 
@@ -190,7 +187,7 @@ public final class YamlMapping {
           "unknown field '"
               + key
               + "' (allowed: "
-              + String.join(", ", sorted(allowedKeys))
+              + String.join(", ", new TreeSet<>(allowedKeys))
               + ")"
               + Suggestions.hint(key, allowedKeys));
     } else if (fields.putIfAbsent(key, tuple.getValueNode()) != null) {
@@ -241,17 +238,11 @@ public final class YamlMapping {
   }
 
   private static String kind(Node node) {
-    if (isNull(node)) {
-      return "nothing (null)";
-    }
     return switch (node) {
+      case Node n when isNull(n) -> "nothing (null)";
       case MappingNode m -> "a mapping";
       case SequenceNode s -> "a list";
       default -> "a scalar";
     };
-  }
-
-  private static List<String> sorted(Set<String> keys) {
-    return keys.stream().sorted().toList();
   }
 }
