@@ -1,8 +1,14 @@
 package dev.pullsecret.webhook.files;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The one way the webhook reads a file: at most a known number of bytes, so a file that grew by
@@ -41,6 +47,29 @@ public final class BoundedFiles {
         throw new TooLargeException(limit);
       }
       return content;
+    }
+  }
+
+  /** Why a file could not be {@link #read}, in words fit for a located error. */
+  public static String why(IOException e) {
+    return switch (e) {
+      case TooLargeException tooLarge -> tooLarge.getMessage();
+      case NoSuchFileException missing -> "file not found";
+      default -> "cannot read the file: " + e.getMessage();
+    };
+  }
+
+  /** {@code content} as text, if it is strict UTF-8 (no malformed byte replaced). */
+  public static Optional<String> utf8(byte[] content) {
+    try {
+      return Optional.of(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(content))
+              .toString());
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
     }
   }
 }

@@ -10,11 +10,6 @@ import dev.pullsecret.webhook.rules.YamlMapping;
 import dev.pullsecret.webhook.rules.YamlValue;
 import dev.pullsecret.webhook.text.Text;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap;
@@ -94,24 +89,11 @@ public final class CredentialProviderConfigParser {
     byte[] content;
     try {
       content = BoundedFiles.read(file, MAX_CHARACTERS * 4);
-    } catch (BoundedFiles.TooLargeException e) {
-      throw refused(file, e.getMessage());
-    } catch (NoSuchFileException e) {
-      throw refused(file, "file not found");
     } catch (IOException e) {
-      throw refused(file, "cannot read the file: " + e.getMessage());
+      throw refused(file, BoundedFiles.why(e));
     }
-    try {
-      String text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(content))
-              .toString();
-      return parse(text, file.toString());
-    } catch (CharacterCodingException e) {
-      throw refused(file, "not UTF-8 text");
-    }
+    String text = BoundedFiles.utf8(content).orElseThrow(() -> refused(file, "not UTF-8 text"));
+    return parse(text, file.toString());
   }
 
   private static InvalidProviderConfigException refused(Path file, String message) {

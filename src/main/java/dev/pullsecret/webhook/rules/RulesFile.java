@@ -2,11 +2,6 @@ package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.files.BoundedFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,12 +35,8 @@ public final class RulesFile {
   public byte[] read() {
     try {
       return BoundedFiles.read(path, RulesParser.MAX_CHARACTERS * 4);
-    } catch (BoundedFiles.TooLargeException e) {
-      throw refused(e.getMessage());
-    } catch (NoSuchFileException e) {
-      throw refused("file not found");
     } catch (IOException e) {
-      throw refused("cannot read the file: " + e.getMessage());
+      throw refused(BoundedFiles.why(e));
     }
   }
 
@@ -60,17 +51,13 @@ public final class RulesFile {
   }
 
   private static Rules parse(byte[] content, String source, boolean labelsKnown) {
-    try {
-      var text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(content))
-              .toString();
-      return RulesParser.parse(text, source, labelsKnown);
-    } catch (CharacterCodingException e) {
-      throw new InvalidRulesException(source, List.of(new RulesError("", 0, 0, "not UTF-8 text")));
-    }
+    String text =
+        BoundedFiles.utf8(content)
+            .orElseThrow(
+                () ->
+                    new InvalidRulesException(
+                        source, List.of(new RulesError("", 0, 0, "not UTF-8 text"))));
+    return RulesParser.parse(text, source, labelsKnown);
   }
 
   /** Short digest of content, for versions: the first 12 hex digits of its SHA-256. */
