@@ -59,7 +59,7 @@ import picocli.CommandLine;
  * budget and keeps the image, an excluded repository is never asked about; and the webhook applied
  * to its own output changes nothing.
  */
-class RegistryMirrorTest {
+class RegistryMirrorIT {
 
   private static final RegistryCredential FIRST_USER =
       new RegistryCredential("first", "first-puller", "first-pass");
@@ -97,7 +97,7 @@ class RegistryMirrorTest {
     toSecond.pushImage("hub/team/app", "1.0", Format.OCI, "amd64");
     toolAtSecond = toSecond.pushIndex("hub/team/tool", "2.0", Format.DOCKER, List.of("amd64"));
     stalled = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread.ofVirtual().start(RegistryMirrorTest::acceptForever);
+    Thread.ofVirtual().start(RegistryMirrorIT::acceptForever);
     resolver =
         new DigestResolver(
             new RegistryClient(tls, Duration.ofSeconds(1), Duration.ofSeconds(30)),

@@ -1,9 +1,9 @@
 package dev.pullsecret.webhook.registry;
 
-import static dev.pullsecret.webhook.registry.RegistryMirrorTest.apply;
-import static dev.pullsecret.webhook.registry.RegistryMirrorTest.create;
-import static dev.pullsecret.webhook.registry.RegistryMirrorTest.images;
-import static dev.pullsecret.webhook.registry.RegistryMirrorTest.pod;
+import static dev.pullsecret.webhook.registry.RegistryMirrorIT.apply;
+import static dev.pullsecret.webhook.registry.RegistryMirrorIT.create;
+import static dev.pullsecret.webhook.registry.RegistryMirrorIT.images;
+import static dev.pullsecret.webhook.registry.RegistryMirrorIT.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.admission.AdmissionDecision;
@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * stalls; each keeps the image as it is, with the reason in the warning and its outcome counted.
  * And a pod of hundreds of distinct images asks a mirror about a bounded number of them.
  */
-class MirrorFaultsTest {
+class MirrorFaultsIT {
 
   private static final Duration BUDGET = Duration.ofMillis(500);
   private static final String UPSTREAM = "upstream.example.com";
@@ -60,8 +60,8 @@ class MirrorFaultsTest {
   private static final AtomicInteger requests = new AtomicInteger();
   private static DigestResolver resolver;
   private static AdmissionHandler handler;
-  private static final RegistryMirrorTest.RecordingObserver observer =
-      new RegistryMirrorTest.RecordingObserver();
+  private static final RegistryMirrorIT.RecordingObserver observer =
+      new RegistryMirrorIT.RecordingObserver();
 
   @BeforeAll
   static void start() throws Exception {
@@ -72,7 +72,7 @@ class MirrorFaultsTest {
             StubHttpsServer.serving(certificates)
                 .getServerSocketFactory()
                 .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread.ofVirtual().start(MirrorFaultsTest::acceptForever);
+    Thread.ofVirtual().start(MirrorFaultsIT::acceptForever);
     resolver = resolver();
     handler = handler(resolver);
     // The first lookup loads the JDK's TLS and HTTP classes (hundreds of ms on a busy machine):
