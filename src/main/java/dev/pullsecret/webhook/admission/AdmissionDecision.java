@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.mutation.Change;
 import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
 import dev.pullsecret.webhook.mutation.Change.PullPolicySet;
 import dev.pullsecret.webhook.mutation.Change.SecretInjected;
-import dev.pullsecret.webhook.mutation.Changes;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.RuleMode;
@@ -195,7 +194,7 @@ public record AdmissionDecision(
       Class<T> type,
       Function<T, String> text,
       String separator) {
-    String joined = Changes.joined(mutation.changes(), type, text, separator, MAX_AUDIT_ITEMS);
+    String joined = Change.joined(mutation.changes(), type, text, separator, MAX_AUDIT_ITEMS);
     if (!joined.isEmpty()) {
       audit.put(key, joined);
     }

@@ -4,8 +4,6 @@ import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
 import dev.pullsecret.webhook.rules.ImageOptions;
 import dev.pullsecret.webhook.rules.NamespaceRule;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,14 +19,12 @@ import java.util.Optional;
 final class DigestPinner implements MutationStep {
 
   @Override
-  public StepResult apply(PodView pod, NamespaceRule rule) {
+  public void apply(PendingPatch pod, NamespaceRule rule) {
     ImageOptions options = rule.images();
     if (options.resolveDigests().isEmpty()) {
-      return StepResult.NONE;
+      return;
     }
-    List<Change> changes = new ArrayList<>();
-    List<String> warnings = new ArrayList<>();
-    for (PodView.ContainerImage c : pod.rewritableContainers()) {
+    for (PendingPatch.ContainerImage c : pod.rewritableContainers()) {
       if (!options.resolvesDigestOf(c.image())) {
         continue;
       }
@@ -37,17 +33,16 @@ final class DigestPinner implements MutationStep {
       if (digest.isPresent()) {
         var pinned = new ImageReference(image.domain(), image.path(), image.tag(), digest.get());
         String tag = image.hasTag() ? image.tag() : "latest";
-        changes.add(
+        pod.record(
             new ImageRewritten(
                 c.container(),
                 c.container().image(),
                 pinned,
                 "resolved " + tag + " to its digest"));
       } else {
-        warnings.add(c.container().describe() + ": " + unpinned(image, pod.digests()));
+        pod.warn(c.container(), unpinned(image, pod.digests()));
       }
     }
-    return new StepResult(changes, warnings);
   }
 
   /**

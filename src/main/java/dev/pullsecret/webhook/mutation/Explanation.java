@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.Function;
 
 /**
  * The annotation a mutated pod carries, saying which rule did what, so that "why does my pod have
@@ -23,10 +24,6 @@ public final class Explanation {
   public static final String ANNOTATION = "pullsecret.dev/mutated";
 
   private Explanation() {}
-
-  public static String of(RuleMatch match, List<Change> changes) {
-    return of(match, changes, List.of());
-  }
 
   /**
    * @param mirrorsSkipped containers whose image a {@code when: present} mirror did not take
@@ -75,8 +72,8 @@ public final class Explanation {
       String name,
       List<Change> changes,
       Class<T> type,
-      java.util.function.Function<T, String> item) {
-    String items = Changes.joined(changes, type, item, ",", MAX_ITEMS);
+      Function<T, String> item) {
+    String items = Change.joined(changes, type, item, ",", MAX_ITEMS);
     if (!items.isEmpty()) {
       text.add(name + "=" + items);
     }

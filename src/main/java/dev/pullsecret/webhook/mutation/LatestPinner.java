@@ -14,12 +14,12 @@ import java.util.Optional;
 final class LatestPinner implements MutationStep {
 
   @Override
-  public StepResult apply(PodView pod, NamespaceRule rule) {
+  public void apply(PendingPatch pod, NamespaceRule rule) {
     Optional<LatestPinning> pinning = rule.images().pinLatest();
     if (pinning.isEmpty()) {
-      return StepResult.NONE;
+      return;
     }
-    return pod.changeEachRewritable(
+    pod.changeEachRewritable(
         c -> {
           ImageReference image = c.image();
           if (!image.isUntaggedOrLatest()) {

@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * Sends each image to the first mirror of its chain ({@link ImageOptions#mirrorsFor}) that takes
  * it: an unconditional mirror always does; a {@code when: present} mirror only if it answered the
- * image's manifest, which was looked up before the pass ({@link PodView#mirrorPresence()}). An
+ * image's manifest, which was looked up before the pass ({@link PendingPatch#mirrorPresence()}). An
  * image no mirror takes is kept as it is, with a warning per mirror skipped and why: a mirror that
  * lacks an image, refuses, fails or does not answer in time never breaks a pod.
  *
@@ -27,31 +27,27 @@ import java.util.Set;
 final class MirrorRewriter implements MutationStep {
 
   @Override
-  public StepResult apply(PodView pod, NamespaceRule rule) {
+  public void apply(PendingPatch pod, NamespaceRule rule) {
     ImageOptions options = rule.images();
     if (options.mirrors().isEmpty()) {
-      return StepResult.NONE;
+      return;
     }
     // Replicas and sidecars repeat images: decide each distinct image once per pass.
     Map<ImageReference, Decision> decisions = new HashMap<>();
-    List<Change> changes = new ArrayList<>();
-    List<String> warnings = new ArrayList<>();
-    List<PodContainer> skipped = new ArrayList<>();
-    for (PodView.ContainerImage c : pod.rewritableContainers()) {
+    for (PendingPatch.ContainerImage c : pod.rewritableContainers()) {
       Decision decision =
           decisions.computeIfAbsent(
               c.image(), image -> decide(image, options, pod.mirrorPresence()));
       if (decision.to() != null) {
-        changes.add(
+        pod.record(
             new ImageRewritten(
                 c.container(), c.container().image(), decision.to(), decision.why()));
       }
       if (!decision.skips().isEmpty()) {
-        skipped.add(c.container());
-        decision.skips().forEach(skip -> warnings.add(c.container().describe() + ": " + skip));
+        pod.mirrorSkipped(c.container());
+        decision.skips().forEach(skip -> pod.warn(c.container(), skip));
       }
     }
-    return new StepResult(changes, warnings, skipped);
   }
 
   /**
@@ -99,13 +95,13 @@ final class MirrorRewriter implements MutationStep {
    * scope, the image at each conditional mirror of its chain, in container and chain order, with
    * the mirror (whose target names it in metrics).
    */
-  static Map<ImageReference, RegistryMirror> candidates(PodView pod, ImageOptions options) {
+  static Map<ImageReference, RegistryMirror> candidates(PendingPatch pod, ImageOptions options) {
     if (!options.hasConditionalMirrors()) {
       return Map.of();
     }
     Map<ImageReference, RegistryMirror> candidates = new LinkedHashMap<>();
     Set<ImageReference> seen = new HashSet<>();
-    for (PodView.ContainerImage c : pod.rewritableContainers()) {
+    for (PendingPatch.ContainerImage c : pod.rewritableContainers()) {
       if (!seen.add(c.image())) {
         continue;
       }

@@ -30,7 +30,7 @@ public record MutationScope(boolean wholePod, Set<String> existingEphemeral) {
 
   boolean mayRewrite(PodContainer container) {
     return wholePod
-        || container.kind() == ContainerKind.EPHEMERAL
+        || container.kind() == PodContainer.Kind.EPHEMERAL
             && (container.name() == null || !existingEphemeral.contains(container.name()));
   }
 }

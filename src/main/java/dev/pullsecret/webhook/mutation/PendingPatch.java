@@ -1,10 +1,12 @@
 package dev.pullsecret.webhook.mutation;
 
+import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
 import dev.pullsecret.webhook.mutation.Change.PullPolicySet;
 import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -13,16 +15,34 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import tools.jackson.core.JsonPointer;
 
 /**
- * The changes of one pass so far, merged per field, and the pod they imply (the {@link PodView} the
- * next step reads). Merging is what keeps steps independent: when two steps rewrite one container's
- * image (a pin, then a digest), the patch still sets that image once, from the image as sent to the
- * last step's result, with both reasons. Lives for one pass on one thread.
+ * The pod as the earlier steps of a pass left it (what a {@link MutationStep} reads), and the
+ * changes of the pass so far, merged per field (what a step records). Merging is what keeps steps
+ * independent: when two steps rewrite one container's image (a pin, then a digest), the patch still
+ * sets that image once, from the image as sent to the last step's result, with both reasons. Lives
+ * for one pass on one thread.
  */
-final class PendingPatch implements PodView {
+final class PendingPatch {
+
+  /**
+   * One container as the pass sees it.
+   *
+   * @param original the image as the pod was sent
+   * @param image the image after the earlier steps
+   * @param pullPolicy the pull policy after the earlier steps (null when unset)
+   * @param rewritable whether the scope allows changing this container (see {@link MutationScope})
+   */
+  record ContainerImage(
+      PodContainer container,
+      ImageReference original,
+      ImageReference image,
+      String pullPolicy,
+      boolean rewritable) {}
 
   private static final JsonPointer PULL_SECRETS =
       PatchOperation.pointer("spec", "imagePullSecrets");
@@ -39,20 +59,35 @@ final class PendingPatch implements PodView {
   private final Set<String> secretNames = new HashSet<>();
   private final List<SecretInjected> secretsAdded = new ArrayList<>();
   private final List<PodContainer> mirrorsSkipped = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
 
-  PendingPatch(
-      List<ContainerImage> containers,
-      List<LocalObjectReference> presentSecrets,
-      boolean wholePod) {
-    this.containers = containers.toArray(ContainerImage[]::new);
-    this.positions = HashMap.newHashMap(this.containers.length);
-    for (int i = 0; i < this.containers.length; i++) {
-      positions.put(this.containers[i].container(), i);
+  /** The containers of {@code spec} whose image {@code images} can parse, and its pull secrets. */
+  PendingPatch(PodSpec spec, MutationScope scope, ParsedImages images) {
+    List<ContainerImage> parsed = new ArrayList<>();
+    for (PodContainer container : PodContainer.all(spec)) {
+      ParsedImages.Parsed image = images.parse(container.image());
+      if (image.reference() == null) {
+        // Images that cannot be parsed are left alone and reported, never guessed at.
+        warn(container, image.problem() + "; left unchanged");
+        continue;
+      }
+      parsed.add(
+          new ContainerImage(
+              container,
+              image.reference(),
+              image.reference(),
+              container.imagePullPolicy(),
+              scope.mayRewrite(container)));
     }
-    this.rewrites = new ImageRewritten[this.containers.length];
-    this.policies = new PullPolicySet[this.containers.length];
-    this.presentSecrets = presentSecrets;
-    this.wholePod = wholePod;
+    this.containers = parsed.toArray(ContainerImage[]::new);
+    this.positions = HashMap.newHashMap(containers.length);
+    for (int i = 0; i < containers.length; i++) {
+      positions.put(containers[i].container(), i);
+    }
+    this.rewrites = new ImageRewritten[containers.length];
+    this.policies = new PullPolicySet[containers.length];
+    this.presentSecrets = spec.getImagePullSecrets();
+    this.wholePod = scope.wholePod();
     if (presentSecrets != null) {
       // A null entry or one without a name (sent as {} or null) names no secret.
       presentSecrets.stream()
@@ -63,28 +98,48 @@ final class PendingPatch implements PodView {
     }
   }
 
-  @Override
-  public List<ContainerImage> containers() {
+  /**
+   * Containers whose image could be parsed, in pull order, with what earlier steps made of them.
+   */
+  List<ContainerImage> containers() {
     return Collections.unmodifiableList(Arrays.asList(containers));
   }
 
-  @Override
-  public Set<String> pullSecretNames() {
+  /** The containers the scope allows a step to change (see {@link MutationScope}). */
+  List<ContainerImage> rewritableContainers() {
+    return Arrays.stream(containers).filter(ContainerImage::rewritable).toList();
+  }
+
+  /**
+   * For a step that makes at most one change to each {@link #rewritableContainers() rewritable
+   * container}: records what {@code change} makes of each, in container order.
+   */
+  void changeEachRewritable(Function<ContainerImage, Optional<Change>> change) {
+    for (ContainerImage c : rewritableContainers()) {
+      change.apply(c).ifPresent(this::record);
+    }
+  }
+
+  /** Names of the pull secrets the pod has, those added by earlier steps included. */
+  Set<String> pullSecretNames() {
     return Collections.unmodifiableSet(secretNames);
   }
 
-  @Override
-  public boolean wholePod() {
+  /** Whether the pass may change the whole pod (secrets, metadata), not just new containers. */
+  boolean wholePod() {
     return wholePod;
   }
 
-  @Override
-  public ResolvedDigests digests() {
+  /** The digests looked up for this pass, before it (the pass itself does no I/O). */
+  ResolvedDigests digests() {
     return digests;
   }
 
-  @Override
-  public ResolvedDigests mirrorPresence() {
+  /**
+   * What the {@code when: present} mirrors answered for the images they may take, looked up before
+   * the mirror step: a digest means the mirror holds the image.
+   */
+  ResolvedDigests mirrorPresence() {
     return mirrorPresence;
   }
 
@@ -98,23 +153,34 @@ final class PendingPatch implements PodView {
     this.mirrorPresence = presence;
   }
 
-  void record(StepResult result) {
-    mirrorsSkipped.addAll(result.mirrorsSkipped());
-    record(result.changes());
-  }
-
-  void record(List<Change> changes) {
-    for (Change change : changes) {
-      switch (change) {
-        case ImageRewritten rewrite -> rewrite(rewrite);
-        case PullPolicySet policy -> setPolicy(policy);
-        case SecretInjected secret -> {
-          if (secretNames.add(secret.secret())) {
-            secretsAdded.add(secret);
-          }
+  /** A change a step makes, in the order its operation should appear in the patch. */
+  void record(Change change) {
+    switch (change) {
+      case ImageRewritten rewrite -> rewrite(rewrite);
+      case PullPolicySet policy -> setPolicy(policy);
+      case SecretInjected secret -> {
+        if (secretNames.add(secret.secret())) {
+          secretsAdded.add(secret);
         }
       }
     }
+  }
+
+  /** A warning for the user about {@code container}. */
+  void warn(PodContainer container, String warning) {
+    warnings.add(container.describe() + ": " + warning);
+  }
+
+  /**
+   * A {@code when: present} mirror did not take the container's image (see {@link Explanation}).
+   */
+  void mirrorSkipped(PodContainer container) {
+    mirrorsSkipped.add(container);
+  }
+
+  /** The warnings of the pass, in the order they were found. */
+  List<String> warnings() {
+    return List.copyOf(warnings);
   }
 
   private void rewrite(ImageRewritten rewrite) {

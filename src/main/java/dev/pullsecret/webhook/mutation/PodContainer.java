@@ -2,16 +2,60 @@ package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.text.Text;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import tools.jackson.core.JsonPointer;
 
 /** A container of any kind with its position in the pod spec, so patches can address it. */
 public record PodContainer(
-    ContainerKind kind, int index, String name, String image, String imagePullPolicy) {
+    Kind kind, int index, String name, String image, String imagePullPolicy) {
+
+  /** The three lists of a pod spec that hold containers, each with its own pull of images. */
+  public enum Kind {
+    INIT("initContainers"),
+    CONTAINER("containers"),
+    EPHEMERAL("ephemeralContainers");
+
+    private final String field;
+
+    Kind(String field) {
+      this.field = field;
+    }
+  }
+
+  /**
+   * Every container of a pod spec, in the order the kubelet pulls them. A {@code null} entry (a
+   * client may send one; the API server never does) is skipped but keeps its index, so patch paths
+   * still point at the right element.
+   */
+  static List<PodContainer> all(PodSpec spec) {
+    List<PodContainer> all = new ArrayList<>();
+    addAll(all, Kind.INIT, spec.getInitContainers());
+    addAll(all, Kind.CONTAINER, spec.getContainers());
+    addAll(all, Kind.EPHEMERAL, spec.getEphemeralContainers());
+    return all;
+  }
+
+  /** fabric8's two container types share no interface: the three fields are read from either. */
+  private static void addAll(List<PodContainer> all, Kind kind, List<?> list) {
+    for (int i = 0; list != null && i < list.size(); i++) {
+      switch (list.get(i)) {
+        case Container c ->
+            all.add(new PodContainer(kind, i, c.getName(), c.getImage(), c.getImagePullPolicy()));
+        case EphemeralContainer c ->
+            all.add(new PodContainer(kind, i, c.getName(), c.getImage(), c.getImagePullPolicy()));
+        case null, default -> {}
+      }
+    }
+  }
 
   /** Pointer to a field of this container, e.g. {@code /spec/initContainers/0/image}. */
   public JsonPointer pointer(String field) {
-    return PatchOperation.pointer("spec", kind.field(), Integer.toString(index), field);
+    return PatchOperation.pointer("spec", kind.field, Integer.toString(index), field);
   }
 
   /** A name as the API server accepts it, shown as is; anything else comes quoted. */
@@ -29,6 +73,6 @@ public record PodContainer(
 
   /** Where the container is in the spec: {@code initContainers[0]}. */
   public String position() {
-    return kind.field() + "[" + index + "]";
+    return kind.field + "[" + index + "]";
   }
 }

@@ -20,12 +20,12 @@ final class PullPolicyDecider implements MutationStep {
   private static final String IF_NOT_PRESENT = "IfNotPresent";
 
   @Override
-  public StepResult apply(PodView pod, NamespaceRule rule) {
+  public void apply(PendingPatch pod, NamespaceRule rule) {
     ImageOptions options = rule.images();
     if (options.isNone()) {
-      return StepResult.NONE;
+      return;
     }
-    return pod.changeEachRewritable(
+    pod.changeEachRewritable(
         c -> {
           String current = c.pullPolicy();
           String wanted = wanted(c, options);
@@ -35,7 +35,7 @@ final class PullPolicyDecider implements MutationStep {
         });
   }
 
-  private static String wanted(PodView.ContainerImage c, ImageOptions options) {
+  private static String wanted(PendingPatch.ContainerImage c, ImageOptions options) {
     String current = c.pullPolicy();
     if (options.imagePullPolicy().isPresent()) {
       PullPolicyOverride override = options.imagePullPolicy().get();

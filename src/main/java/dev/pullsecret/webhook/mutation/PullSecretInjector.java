@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.PullSecret;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,18 +14,17 @@ import java.util.List;
 final class PullSecretInjector implements MutationStep {
 
   @Override
-  public StepResult apply(PodView pod, NamespaceRule rule) {
+  public void apply(PendingPatch pod, NamespaceRule rule) {
     // imagePullSecrets is immutable on the ephemeralcontainers subresource.
     if (!pod.wholePod() || rule.pullSecrets().isEmpty()) {
-      return StepResult.NONE;
+      return;
     }
-    List<ImageReference> images = pod.containers().stream().map(c -> c.image()).toList();
-    List<Change> added = new ArrayList<>();
+    List<ImageReference> images =
+        pod.containers().stream().map(PendingPatch.ContainerImage::image).toList();
     for (PullSecret secret : rule.pullSecrets()) {
       if (!pod.pullSecretNames().contains(secret.name()) && secret.servesAnyOf(images)) {
-        added.add(new SecretInjected(secret.name()));
+        pod.record(new SecretInjected(secret.name()));
       }
     }
-    return StepResult.of(added);
   }
 }

@@ -121,7 +121,7 @@ class DigestPinningTest {
 
     Mutation mutation = Passes.create(mutator, pod, match, this::lookUp);
 
-    assertThat(Explanation.of(match, mutation.changes()))
+    assertThat(apply(pod, mutation).getMetadata().getAnnotations().get(Explanation.ANNOTATION))
         .isEqualTo(
             "rule=resolve; match=namespace resolve; images=containers[0]; digests=containers[0]");
   }

@@ -7,19 +7,19 @@ import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
 import dev.pullsecret.webhook.mutation.Change.PullPolicySet;
 import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.patch.PatchOperation;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Steps stay independent: what several steps change in one field becomes one operation. */
 class PendingPatchTest {
 
   private static final PodContainer APP =
-      new PodContainer(ContainerKind.CONTAINER, 0, "app", "nginx", "Always");
+      new PodContainer(PodContainer.Kind.CONTAINER, 0, "app", "nginx", "Always");
 
   private static PendingPatch pending() {
-    ImageReference nginx = ImageReference.parse("nginx");
     return new PendingPatch(
-        List.of(new PodView.ContainerImage(APP, nginx, nginx, "Always", true)), null, true);
+        OneContainerPods.pod("nginx", "Always").getSpec(),
+        MutationScope.forCreate(),
+        new ParsedImages());
   }
 
   @Test
@@ -28,8 +28,8 @@ class PendingPatchTest {
     ImageReference pinned = ImageReference.parse("nginx:1.27");
     ImageReference digest = ImageReference.parse("nginx:1.27@sha256:" + "a".repeat(64));
 
-    pending.record(List.of(new ImageRewritten(APP, "nginx", pinned, "pinned")));
-    pending.record(List.of(new ImageRewritten(APP, "nginx:1.27", digest, "resolved")));
+    pending.record(new ImageRewritten(APP, "nginx", pinned, "pinned"));
+    pending.record(new ImageRewritten(APP, "nginx:1.27", digest, "resolved"));
 
     assertThat(pending.containers().getFirst().image()).isEqualTo(digest);
     assertThat(pending.changes())
@@ -42,8 +42,8 @@ class PendingPatchTest {
   void aPolicySetBackToWhatItWasIsNoChange() {
     PendingPatch pending = pending();
 
-    pending.record(List.of(new PullPolicySet(APP, "Always", "IfNotPresent")));
-    pending.record(List.of(new PullPolicySet(APP, "IfNotPresent", "Always")));
+    pending.record(new PullPolicySet(APP, "Always", "IfNotPresent"));
+    pending.record(new PullPolicySet(APP, "IfNotPresent", "Always"));
 
     assertThat(pending.changes()).isEmpty();
     assertThat(pending.operations()).isEmpty();
@@ -53,7 +53,8 @@ class PendingPatchTest {
   void aSecretAddedTwiceIsAddedOnce() {
     PendingPatch pending = pending();
 
-    pending.record(List.of(new SecretInjected("hub"), new SecretInjected("hub")));
+    pending.record(new SecretInjected("hub"));
+    pending.record(new SecretInjected("hub"));
 
     assertThat(pending.pullSecretNames()).containsExactly("hub");
     assertThat(pending.operations()).hasSize(1);
