@@ -12,11 +12,11 @@ import java.util.Optional;
  * when both are present). Runs after pin and mirror, so it pins the image the pod will pull, and
  * before the pull policy is decided, which then treats the image as any digest-pinned one.
  *
- * <p>Pure: the digests were looked up before the pass ({@link ResolvedDigests}). An image without
- * one is left as it is, with a warning that says why (a failed lookup, or none made). Images
- * already pinned by digest are never looked up, so a second pass over the output changes nothing.
+ * <p>Pure: the {@code digests} were looked up before the step. An image without one is left as it
+ * is, with a warning that says why (a failed lookup, or none made). Images already pinned by digest
+ * are never looked up, so a second pass over the output changes nothing.
  */
-final class DigestPinner implements MutationStep {
+record DigestPinner(ResolvedDigests digests) implements MutationStep {
 
   @Override
   public void apply(PendingPatch pod, NamespaceRule rule) {
@@ -29,7 +29,7 @@ final class DigestPinner implements MutationStep {
         continue;
       }
       ImageReference image = c.image();
-      Optional<String> digest = pod.digests().digest(image);
+      Optional<String> digest = digests.digest(image);
       if (digest.isPresent()) {
         var pinned = new ImageReference(image.domain(), image.path(), image.tag(), digest.get());
         String tag = image.hasTag() ? image.tag() : "latest";
@@ -40,7 +40,7 @@ final class DigestPinner implements MutationStep {
                 pinned,
                 "resolved " + tag + " to its digest"));
       } else {
-        pod.warn(c.container(), unpinned(image, pod.digests()));
+        pod.warn(c.container(), unpinned(image));
       }
     }
   }
@@ -49,7 +49,7 @@ final class DigestPinner implements MutationStep {
    * Why an image keeps its tag: its lookup failed, and the webhook admits it as it is; or no lookup
    * was made (preview without --resolve), which says nothing of what the webhook would do.
    */
-  private static String unpinned(ImageReference image, ResolvedDigests digests) {
+  private String unpinned(ImageReference image) {
     return digests
         .failure(image)
         .map(why -> image + " not resolved to a digest (" + why + "); left as it is")

@@ -16,15 +16,16 @@ import java.util.Set;
 /**
  * Sends each image to the first mirror of its chain ({@link ImageOptions#mirrorsFor}) that takes
  * it: an unconditional mirror always does; a {@code when: present} mirror only if it answered the
- * image's manifest, which was looked up before the pass ({@link PendingPatch#mirrorPresence()}). An
- * image no mirror takes is kept as it is, with a warning per mirror skipped and why: a mirror that
- * lacks an image, refuses, fails or does not answer in time never breaks a pod.
+ * image's manifest, which was looked up before the step ({@code presence}: a digest means the
+ * mirror holds the image). An image no mirror takes is kept as it is, with a warning per mirror
+ * skipped and why: a mirror that lacks an image, refuses, fails or does not answer in time never
+ * breaks a pod.
  *
  * <p>The output is a fixed point: mirrored images carry a registry that no mirror source matches
  * (rules with such loops are refused), and a kept image is asked about again on the next pass,
  * whose answer the cache keeps for the re-invocation that follows.
  */
-final class MirrorRewriter implements MutationStep {
+record MirrorRewriter(ResolvedDigests presence) implements MutationStep {
 
   @Override
   public void apply(PendingPatch pod, NamespaceRule rule) {
@@ -35,9 +36,7 @@ final class MirrorRewriter implements MutationStep {
     // Replicas and sidecars repeat images: decide each distinct image once per pass.
     Map<ImageReference, Decision> decisions = new HashMap<>();
     for (PendingPatch.ContainerImage c : pod.rewritableContainers()) {
-      Decision decision =
-          decisions.computeIfAbsent(
-              c.image(), image -> decide(image, options, pod.mirrorPresence()));
+      Decision decision = decisions.computeIfAbsent(c.image(), image -> decide(image, options));
       if (decision.to() != null) {
         pod.record(
             new ImageRewritten(
@@ -58,8 +57,7 @@ final class MirrorRewriter implements MutationStep {
 
   private static final Decision KEPT = new Decision(null, "", List.of());
 
-  private static Decision decide(
-      ImageReference image, ImageOptions options, ResolvedDigests presence) {
+  private Decision decide(ImageReference image, ImageOptions options) {
     List<RegistryMirror> chain = options.mirrorsFor(image);
     List<String> skips = List.of();
     for (RegistryMirror mirror : chain) {
@@ -74,8 +72,7 @@ final class MirrorRewriter implements MutationStep {
       if (skips.isEmpty()) {
         skips = new ArrayList<>(chain.size());
       }
-      skips.add(
-          image + " not sent to mirror " + mirror.target() + " (" + why(target, presence) + ")");
+      skips.add(image + " not sent to mirror " + mirror.target() + " (" + why(target) + ")");
     }
     if (skips.isEmpty()) {
       return KEPT;
@@ -86,7 +83,7 @@ final class MirrorRewriter implements MutationStep {
   }
 
   /** Why a mirror did not take an image: what it answered, or that it was not asked. */
-  private static String why(ImageReference target, ResolvedDigests presence) {
+  private String why(ImageReference target) {
     return presence.failure(target).orElseGet(() -> "not looked up: " + presence.notLookedUp());
   }
 

@@ -4,9 +4,9 @@ import dev.pullsecret.webhook.rules.NamespaceRule;
 
 /**
  * One step of a mutation pass (pin and mirror images, decide pull policies, add pull secrets…). A
- * step is pure: what it records depends only on the pod as the steps before it left it and on the
- * rule, never on I/O or on state of its own. {@link PodMutator} runs the steps in order and turns
- * what they changed into one patch; a new step is one class and one line there.
+ * step is pure: what it records depends only on the pod as the steps before it left it, on the rule
+ * and on the registries' answers it was given, never on I/O. {@link PodMutator.Pass} runs the steps
+ * in order and turns what they changed into one patch; a new step is one class and one line there.
  */
 interface MutationStep {
 

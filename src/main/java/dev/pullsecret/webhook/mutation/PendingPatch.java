@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import tools.jackson.core.JsonPointer;
 
 /**
@@ -33,16 +34,27 @@ final class PendingPatch {
    * One container as the pass sees it.
    *
    * @param original the image as the pod was sent
-   * @param image the image after the earlier steps
-   * @param pullPolicy the pull policy after the earlier steps (null when unset)
    * @param rewritable whether the scope allows changing this container (see {@link MutationScope})
+   * @param rewrite the rewrites of its image so far, merged into one; null when none
+   * @param policy the pull policy set so far; null when none, or when set back to what it was
    */
   record ContainerImage(
       PodContainer container,
       ImageReference original,
-      ImageReference image,
-      String pullPolicy,
-      boolean rewritable) {}
+      boolean rewritable,
+      ImageRewritten rewrite,
+      PullPolicySet policy) {
+
+    /** The image after the earlier steps. */
+    ImageReference image() {
+      return rewrite == null ? original : rewrite.to();
+    }
+
+    /** The pull policy after the earlier steps (null when unset). */
+    String pullPolicy() {
+      return policy == null ? container.imagePullPolicy() : policy.to();
+    }
+  }
 
   private static final JsonPointer PULL_SECRETS =
       PatchOperation.pointer("spec", "imagePullSecrets");
@@ -50,12 +62,8 @@ final class PendingPatch {
 
   private final List<LocalObjectReference> presentSecrets;
   private final boolean wholePod;
-  private ResolvedDigests digests = ResolvedDigests.NONE;
-  private ResolvedDigests mirrorPresence = ResolvedDigests.NONE;
   private final ContainerImage[] containers;
   private final Map<PodContainer, Integer> positions;
-  private final ImageRewritten[] rewrites;
-  private final PullPolicySet[] policies;
   private final Set<String> secretNames = new HashSet<>();
   private final List<SecretInjected> secretsAdded = new ArrayList<>();
   private final List<PodContainer> mirrorsSkipped = new ArrayList<>();
@@ -73,19 +81,13 @@ final class PendingPatch {
       }
       parsed.add(
           new ContainerImage(
-              container,
-              image.reference(),
-              image.reference(),
-              container.imagePullPolicy(),
-              scope.mayRewrite(container)));
+              container, image.reference(), scope.mayRewrite(container), null, null));
     }
     this.containers = parsed.toArray(ContainerImage[]::new);
     this.positions = HashMap.newHashMap(containers.length);
     for (int i = 0; i < containers.length; i++) {
       positions.put(containers[i].container(), i);
     }
-    this.rewrites = new ImageRewritten[containers.length];
-    this.policies = new PullPolicySet[containers.length];
     this.presentSecrets = spec.getImagePullSecrets();
     this.wholePod = scope.wholePod();
     if (presentSecrets != null) {
@@ -130,29 +132,6 @@ final class PendingPatch {
     return wholePod;
   }
 
-  /** The digests looked up for this pass, before it (the pass itself does no I/O). */
-  ResolvedDigests digests() {
-    return digests;
-  }
-
-  /**
-   * What the {@code when: present} mirrors answered for the images they may take, looked up before
-   * the mirror step: a digest means the mirror holds the image.
-   */
-  ResolvedDigests mirrorPresence() {
-    return mirrorPresence;
-  }
-
-  /** The digests looked up between the steps before digest pinning and the rest. */
-  void useDigests(ResolvedDigests digests) {
-    this.digests = digests;
-  }
-
-  /** What the conditional mirrors answered, looked up before the mirror step. */
-  void useMirrorPresence(ResolvedDigests presence) {
-    this.mirrorPresence = presence;
-  }
-
   /** A change a step makes, in the order its operation should appear in the patch. */
   void record(Change change) {
     switch (change) {
@@ -185,8 +164,9 @@ final class PendingPatch {
 
   private void rewrite(ImageRewritten rewrite) {
     int i = positionOf(rewrite.container());
-    ImageRewritten earlier = rewrites[i];
-    rewrites[i] =
+    ContainerImage c = containers[i];
+    ImageRewritten earlier = c.rewrite();
+    ImageRewritten merged =
         earlier == null
             ? rewrite
             : new ImageRewritten(
@@ -194,22 +174,20 @@ final class PendingPatch {
                 earlier.from(),
                 rewrite.to(),
                 earlier.why() + ", " + rewrite.why());
-    ContainerImage c = containers[i];
     containers[i] =
-        new ContainerImage(
-            c.container(), c.original(), rewrite.to(), c.pullPolicy(), c.rewritable());
+        new ContainerImage(c.container(), c.original(), c.rewritable(), merged, c.policy());
   }
 
   private void setPolicy(PullPolicySet policy) {
     int i = positionOf(policy.container());
-    String from = policies[i] == null ? policy.from() : policies[i].from();
-    policies[i] =
+    ContainerImage c = containers[i];
+    String from = c.policy() == null ? policy.from() : c.policy().from();
+    PullPolicySet merged =
         Objects.equals(from, policy.to())
             ? null
             : new PullPolicySet(policy.container(), from, policy.to());
-    ContainerImage c = containers[i];
     containers[i] =
-        new ContainerImage(c.container(), c.original(), c.image(), policy.to(), c.rewritable());
+        new ContainerImage(c.container(), c.original(), c.rewritable(), c.rewrite(), merged);
   }
 
   private int positionOf(PodContainer container) {
@@ -228,9 +206,8 @@ final class PendingPatch {
   /** Every change of the pass, in the order of {@link #operations()}. */
   List<Change> changes() {
     List<Change> all = new ArrayList<>();
-    for (int i = 0; i < containers.length; i++) {
-      addIfPresent(all, rewrites[i]);
-      addIfPresent(all, policies[i]);
+    for (ContainerImage c : containers) {
+      Stream.of(c.rewrite(), c.policy()).filter(Objects::nonNull).forEach(all::add);
     }
     all.addAll(secretsAdded);
     return all;
@@ -239,16 +216,12 @@ final class PendingPatch {
   /** One operation per changed field: containers in pull order (image, then policy), secrets. */
   List<PatchOperation> operations() {
     List<PatchOperation> ops = new ArrayList<>();
-    for (int i = 0; i < containers.length; i++) {
-      if (rewrites[i] != null) {
-        ops.add(
-            PatchOperation.add(
-                rewrites[i].container().pointer("image"), rewrites[i].to().toString()));
+    for (ContainerImage c : containers) {
+      if (c.rewrite() != null) {
+        ops.add(PatchOperation.add(c.container().pointer("image"), c.rewrite().to().toString()));
       }
-      if (policies[i] != null) {
-        ops.add(
-            PatchOperation.add(
-                policies[i].container().pointer("imagePullPolicy"), policies[i].to()));
+      if (c.policy() != null) {
+        ops.add(PatchOperation.add(c.container().pointer("imagePullPolicy"), c.policy().to()));
       }
     }
     if (secretsAdded.isEmpty()) {
@@ -266,11 +239,5 @@ final class PendingPatch {
 
   private Map<String, String> entry(SecretInjected secret) {
     return Map.of("name", secret.secret());
-  }
-
-  private static void addIfPresent(List<Change> all, Change change) {
-    if (change != null) {
-      all.add(change);
-    }
   }
 }

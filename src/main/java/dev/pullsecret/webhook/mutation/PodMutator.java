@@ -22,24 +22,17 @@ import java.util.Set;
  */
 public final class PodMutator {
 
-  /**
-   * The steps of a pass, in order: pinning before the mirrors are asked, the mirror step, then the
-   * rest once the digests are known. A new step is one class and one line here.
-   */
   private static final MutationStep PIN_LATEST = new LatestPinner();
-
-  private static final MutationStep MIRROR = new MirrorRewriter();
-
-  private static final List<MutationStep> AFTER_LOOKUPS =
-      List.of(new DigestPinner(), new PullPolicyDecider(), new PullSecretInjector());
+  private static final MutationStep DECIDE_PULL_POLICY = new PullPolicyDecider();
+  private static final MutationStep ADD_PULL_SECRETS = new PullSecretInjector();
 
   private final ParsedImages parsedImages = new ParsedImages();
 
   /**
-   * Starts a pass of {@code match}'s rule over {@code pod}: runs the steps before the mirror step,
-   * so that {@link Pass#mirrorCandidates()} names the images as the mirrors would get them. A pass
-   * needs two answers from registries, each looked up by the caller (I/O, within one time budget
-   * for both) and handed back, so the pass itself stays pure:
+   * Starts a pass of {@code match}'s rule over {@code pod}: runs the steps before the mirror step
+   * (pinning), so that {@link Pass#mirrorCandidates()} names the images as the mirrors would get
+   * them. A pass needs two answers from registries, each looked up by the caller (I/O, within one
+   * time budget for both) and handed back, so the pass itself stays pure:
    *
    * <ol>
    *   <li>{@link Pass#mirrorCandidates()}, looked up and given to {@link Pass#mirror}: whether the
@@ -85,8 +78,7 @@ public final class PodMutator {
       if (mirrored) {
         throw new IllegalStateException("the mirror step has run already");
       }
-      pending.useMirrorPresence(presence);
-      MIRROR.apply(pending, match.rule());
+      new MirrorRewriter(presence).apply(pending, match.rule());
       mirrored = true;
       return this;
     }
@@ -113,8 +105,9 @@ public final class PodMutator {
     /** Runs the remaining steps with the digests looked up, and writes every change once. */
     public Mutation finish(ResolvedDigests digests) {
       mirrorIfNotYet();
-      pending.useDigests(digests);
-      AFTER_LOOKUPS.forEach(step -> step.apply(pending, match.rule()));
+      new DigestPinner(digests).apply(pending, match.rule());
+      DECIDE_PULL_POLICY.apply(pending, match.rule());
+      ADD_PULL_SECRETS.apply(pending, match.rule());
       List<Change> changes = pending.changes();
       var operations = new ArrayList<>(pending.operations());
       // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
