@@ -56,11 +56,14 @@ public record AdmissionDecision(
   }
 
   /**
-   * A rule in enforce mode applied: patched if it changed anything. Image and pull-policy changes
-   * are told to the user as warnings (a pod that pulls another image than written deserves a word);
-   * injected secrets are not, as adding them is the webhook's ordinary job.
+   * A rule applied. In enforce mode the pod is patched if the rule changed anything; image and
+   * pull-policy changes are told to the user as warnings (a pod that pulls another image than
+   * written deserves a word), injected secrets are not, as adding them is the webhook's ordinary
+   * job. In audit mode nothing is changed, and every change the rule would have made is told to the
+   * user and the audit log, so a rule can be rolled out and watched before it acts.
    */
-  public static AdmissionDecision mutated(String uid, Mutation mutation, String rulesVersion) {
+  public static AdmissionDecision applied(
+      String uid, Mutation mutation, String rulesVersion, RuleMode mode) {
     if (mutation.isEmpty()) {
       return new AdmissionDecision(
           uid,
@@ -71,33 +74,18 @@ public record AdmissionDecision(
           mutation.rule(),
           List.of());
     }
-    // Injected secrets are the webhook's ordinary job; only rewrites deserve a word.
+    boolean audit = mode == RuleMode.AUDIT;
     List<Change> told =
-        mutation.changes().stream().filter(c -> !(c instanceof SecretInjected)).toList();
-    List<String> warnings = Warnings.of(mutation.warnings(), told, "");
+        audit
+            ? mutation.changes()
+            : mutation.changes().stream().filter(c -> !(c instanceof SecretInjected)).toList();
+    String prefix = audit ? "audit mode, rule " + mutation.rule() + " would have: " : "";
     return new AdmissionDecision(
         uid,
-        Reason.PATCHED,
-        mutation.operations(),
-        warnings,
-        auditAnnotations(mutation, rulesVersion, RuleMode.ENFORCE),
-        mutation.rule(),
-        mutation.changes());
-  }
-
-  /**
-   * A rule in audit mode applied: nothing is changed, and every change the rule would have made is
-   * told to the user and the audit log, so a rule can be rolled out and watched before it acts.
-   */
-  public static AdmissionDecision audited(String uid, Mutation mutation, String rulesVersion) {
-    String prefix = "audit mode, rule " + mutation.rule() + " would have: ";
-    List<String> warnings = Warnings.of(mutation.warnings(), mutation.changes(), prefix);
-    return new AdmissionDecision(
-        uid,
-        mutation.isEmpty() ? Reason.NOT_PATCHED : Reason.AUDITED,
-        List.of(),
-        warnings,
-        mutation.isEmpty() ? Map.of() : auditAnnotations(mutation, rulesVersion, RuleMode.AUDIT),
+        audit ? Reason.AUDITED : Reason.PATCHED,
+        audit ? List.of() : mutation.operations(),
+        Warnings.of(mutation.warnings(), told, prefix),
+        auditAnnotations(mutation, rulesVersion, mode),
         mutation.rule(),
         mutation.changes());
   }

@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.admission;
 
 import dev.pullsecret.webhook.image.ImageReference;
-import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.mutation.PodMutator;
@@ -163,13 +162,9 @@ public final class AdmissionHandler {
               .withAuditAnnotation("namespace", request.podNamespace())
               .withAuditAnnotation("match", match.why());
     }
-    List<String> injected =
-        mutation.changes().stream()
-            .filter(SecretInjected.class::isInstance)
-            .map(c -> ((SecretInjected) c).secret())
-            .toList();
     return decision.withWarnings(
-        MissingSecretWarnings.of(context.presence(), request.podNamespace(), rule, pod, injected));
+        Warnings.missingSecrets(
+            context.presence(), request.podNamespace(), rule, pod, mutation.changes()));
   }
 
   /**
@@ -182,16 +177,14 @@ public final class AdmissionHandler {
       Mutation mutation,
       ResolvedDigests resolved,
       String rulesVersion) {
-    boolean audit = rule.mode() == RuleMode.AUDIT;
     AdmissionDecision decision =
-        audit
-            ? AdmissionDecision.audited(uid, mutation, rulesVersion)
-            : AdmissionDecision.mutated(uid, mutation, rulesVersion);
+        AdmissionDecision.applied(uid, mutation, rulesVersion, rule.mode());
     if (resolved.failures().isEmpty()) {
       return decision;
     }
     String unresolved = unresolved(resolved);
-    if (!audit && rule.images().resolveDigests().orElseThrow().denyOnFailure()) {
+    if (rule.mode() != RuleMode.AUDIT
+        && rule.images().resolveDigests().orElseThrow().denyOnFailure()) {
       return AdmissionDecision.denied(
           uid,
           rule.name(),

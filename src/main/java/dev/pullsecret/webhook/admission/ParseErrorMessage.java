@@ -41,7 +41,7 @@ final class ParseErrorMessage {
 
   private static String typeName(Class<?> type) {
     if (Collection.class.isAssignableFrom(type)) {
-      return "an array"; // ArrayList, or the bounded lists of BoundedBinding
+      return "an array"; // ArrayList, or the bounded lists of PodFields
     }
     return switch (type.getSimpleName()) {
       case "Integer", "Long", "int", "long" -> "an integer";

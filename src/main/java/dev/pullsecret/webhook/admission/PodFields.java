@@ -9,8 +9,11 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,12 +24,84 @@ import tools.jackson.databind.json.JsonMapper;
  * explicit operations computed from these fields, never from a re-serialised pod, and the API
  * server applies it to the object it holds.
  *
+ * <p>The collections the pod is bound into are bounded by count, so the memory and the work of one
+ * review do not grow with whatever a client packs into 4 MiB: a list of 20,000 containers (each
+ * becomes objects, patch operations and warnings, about 3 KiB of heap) or of a million empty {@code
+ * {}} is refused while it is read, with a message, before it is built.
+ *
  * <p>A field the mutation core starts to read must be added here, or it will read as null. {@code
  * PodFieldsTest} checks that every fixture gets the same answer with and without these mix-ins.
  */
 final class PodFields {
 
   private PodFields() {}
+
+  /**
+   * Per list: containers, initContainers, ephemeralContainers, imagePullSecrets. Kubernetes sets no
+   * number, but a pod runs on one node; real pods have a handful, sidecars included.
+   */
+  static final int MAX_LIST_ELEMENTS = 256;
+
+  /**
+   * The annotations read are the mirror-pod marker and whether there are any (the patch adds to the
+   * map or creates it); beyond this many, the others are skipped rather than kept.
+   */
+  static final int MAX_ANNOTATIONS_KEPT = 16;
+
+  /**
+   * The pod's labels are read for the opt-out label only: at most this many valid ones are kept. A
+   * pod with more labels before its opt-out label is still left out by the registration's
+   * objectSelector, which the API server applies before calling the webhook.
+   */
+  static final int MAX_LABELS_KEPT = 64;
+
+  /** A label key (prefix of a DNS subdomain, 253, a slash, a name, 63) and value, at most. */
+  private static final int MAX_LABEL_KEY = 253 + 1 + 63;
+
+  private static final int MAX_LABEL_VALUE = 63;
+
+  /** A list that refuses its element past {@link #MAX_LIST_ELEMENTS}. */
+  static final class BoundedList<T> extends ArrayList<T> {
+
+    @Override
+    public boolean add(T element) {
+      if (size() == MAX_LIST_ELEMENTS) {
+        // A constraint error, so ParseErrorMessage shows this message (with the JSON path).
+        throw new StreamConstraintsException(
+            "more than " + MAX_LIST_ELEMENTS + " elements in a pod list (the webhook's limit)");
+      }
+      return super.add(element);
+    }
+  }
+
+  /** Annotations: the first few and the mirror-pod marker, wherever it is. */
+  static final class ReadAnnotations extends LinkedHashMap<String, String> {
+
+    @Override
+    public String put(String key, String value) {
+      if (size() < MAX_ANNOTATIONS_KEPT || AdmissionHandler.MIRROR_POD_ANNOTATION.equals(key)) {
+        return super.put(key, value);
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Labels as {@link ReadAnnotations} are annotations: the first {@link #MAX_LABELS_KEPT}, and only
+   * those a label can be (a longer key or value is not one, so cannot be the opt-out label).
+   */
+  static final class ReadLabels extends LinkedHashMap<String, String> {
+
+    @Override
+    public String put(String key, String value) {
+      if (size() < MAX_LABELS_KEPT
+          && key.length() <= MAX_LABEL_KEY
+          && (value == null || value.length() <= MAX_LABEL_VALUE)) {
+        return super.put(key, value);
+      }
+      return null;
+    }
+  }
 
   @JsonIncludeProperties({"metadata", "spec"})
   interface PodMixIn {}
@@ -37,14 +112,14 @@ final class PodFields {
    */
   @JsonIncludeProperties({"name", "generateName", "namespace", "annotations", "labels"})
   interface ObjectMetaMixIn {
-    @JsonDeserialize(as = BoundedBinding.ReadAnnotations.class)
+    @JsonDeserialize(as = ReadAnnotations.class)
     void setAnnotations(Map<String, String> annotations);
 
-    @JsonDeserialize(as = BoundedBinding.ReadLabels.class)
+    @JsonDeserialize(as = ReadLabels.class)
     void setLabels(Map<String, String> labels);
   }
 
-  /** Lists bounded by count ({@link BoundedBinding}): refused while read, before they are built. */
+  /** Lists bounded by count (these bounded lists): refused while read, before they are built. */
   @JsonIncludeProperties({
     "initContainers",
     "containers",
@@ -52,16 +127,16 @@ final class PodFields {
     "imagePullSecrets"
   })
   interface PodSpecMixIn {
-    @JsonDeserialize(as = BoundedBinding.BoundedList.class)
+    @JsonDeserialize(as = BoundedList.class)
     void setInitContainers(List<Container> containers);
 
-    @JsonDeserialize(as = BoundedBinding.BoundedList.class)
+    @JsonDeserialize(as = BoundedList.class)
     void setContainers(List<Container> containers);
 
-    @JsonDeserialize(as = BoundedBinding.BoundedList.class)
+    @JsonDeserialize(as = BoundedList.class)
     void setEphemeralContainers(List<EphemeralContainer> containers);
 
-    @JsonDeserialize(as = BoundedBinding.BoundedList.class)
+    @JsonDeserialize(as = BoundedList.class)
     void setImagePullSecrets(List<LocalObjectReference> secrets);
   }
 

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * Lookups at the registries, within one time budget per review: the images of one pod in parallel,
@@ -29,7 +30,12 @@ import java.util.Set;
  * <p>The budget must stay well inside the registration's {@code timeoutSeconds} (the chart: 5 s),
  * leaving the API server time for the rest of the call: 1.5 s by default.
  */
-public final class RegistryDigestLookup implements DigestLookup {
+public record RegistryDigestLookup(
+    DigestResolver resolver,
+    RegistryCredentials credentials,
+    Duration budget,
+    LookupObserver observer)
+    implements DigestLookup {
 
   /**
    * The most images one review asks mirrors about. Real pods have a few distinct images, each with
@@ -37,22 +43,6 @@ public final class RegistryDigestLookup implements DigestLookup {
    * hundreds of requests. Those past it are kept off the mirrors, as not looked up.
    */
   public static final int MAX_MIRROR_LOOKUPS = 128;
-
-  private final DigestResolver resolver;
-  private final RegistryCredentials credentials;
-  private final Duration budget;
-  private final LookupObserver observer;
-
-  public RegistryDigestLookup(
-      DigestResolver resolver,
-      RegistryCredentials credentials,
-      Duration budget,
-      LookupObserver observer) {
-    this.resolver = resolver;
-    this.credentials = credentials;
-    this.budget = budget;
-    this.observer = observer;
-  }
 
   @Override
   public Review forReview(NamespaceRule rule) {
@@ -71,7 +61,6 @@ public final class RegistryDigestLookup implements DigestLookup {
 
     @Override
     public ResolvedDigests mirrors(Map<ImageReference, RegistryMirror> images) {
-      Map<ImageReference, String> present = new HashMap<>();
       Map<ImageReference, String> failures = new HashMap<>();
       List<ImageReference> asked = new ArrayList<>(images.keySet());
       if (asked.size() > MAX_MIRROR_LOOKUPS) {
@@ -84,50 +73,56 @@ public final class RegistryDigestLookup implements DigestLookup {
         }
         asked = asked.subList(0, MAX_MIRROR_LOOKUPS);
       }
-      resolveAll(asked)
-          .forEach(
-              (image, answer) -> {
-                String result = answer.mirrorResult();
-                observer.mirrorChecked(images.get(image).target(), result);
-                switch (answer.lookup()) {
-                  case Lookup.Found found -> present.put(image, found.digest());
-                  case Lookup.Failed failed -> failures.put(image, result + ": " + failed.detail());
-                }
-              });
-      return new ResolvedDigests(present, failures, "the resolver gave no answer for it");
+      return resolveAll(
+          asked,
+          failures,
+          (image, answer) -> {
+            observer.mirrorChecked(images.get(image).target(), answer.mirrorResult());
+            return answer.mirrorResult();
+          });
     }
 
     @Override
     public ResolvedDigests digests(Set<ImageReference> images) {
-      Map<ImageReference, String> digests = new HashMap<>();
-      Map<ImageReference, String> failures = new HashMap<>();
-      resolveAll(images)
-          .forEach(
-              (image, answer) -> {
-                observer.resolved(answer.digestResult());
-                switch (answer.lookup()) {
-                  case Lookup.Found found -> digests.put(image, found.digest());
-                  case Lookup.Failed failed ->
-                      failures.put(
-                          image,
-                          failed.failure().name().toLowerCase(Locale.ROOT)
-                              + ": "
-                              + failed.detail());
-                }
-              });
-      return new ResolvedDigests(digests, failures, "the resolver gave no answer for it");
+      return resolveAll(
+          images,
+          new HashMap<>(),
+          (image, answer) -> {
+            observer.resolved(answer.digestResult());
+            return answer.lookup() instanceof Lookup.Failed failed
+                ? failed.failure().name().toLowerCase(Locale.ROOT)
+                : "";
+          });
     }
 
-    private Map<ImageReference, DigestResolver.Answer> resolveAll(
-        Collection<ImageReference> images) {
+    /**
+     * Looks up {@code images} within the review's one budget, which starts with its first lookup.
+     *
+     * @param observe counts an answer, and gives the word a failure's detail follows
+     */
+    private ResolvedDigests resolveAll(
+        Collection<ImageReference> images,
+        Map<ImageReference, String> failures,
+        BiFunction<ImageReference, DigestResolver.Answer, String> observe) {
       if (started == null) {
-        started = resolver.budget(budget); // the review's one budget, from its first lookup
+        started = resolver.budget(budget);
       }
       Map<ImageReference, Optional<RegistryCredential>> requests = new LinkedHashMap<>();
       for (ImageReference image : images) {
         requests.put(image, credentials.forImage(image, secretsFor(image, rule)));
       }
-      return resolver.resolveAll(requests, started);
+      Map<ImageReference, String> found = new HashMap<>();
+      resolver
+          .resolveAll(requests, started)
+          .forEach(
+              (image, answer) -> {
+                String result = observe.apply(image, answer);
+                switch (answer.lookup()) {
+                  case Lookup.Found f -> found.put(image, f.digest());
+                  case Lookup.Failed f -> failures.put(image, result + ": " + f.detail());
+                }
+              });
+      return new ResolvedDigests(found, failures, "the resolver gave no answer for it");
     }
   }
 

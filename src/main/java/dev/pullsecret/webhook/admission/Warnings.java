@@ -1,11 +1,21 @@
 package dev.pullsecret.webhook.admission;
 
+import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.mutation.Change;
+import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.mutation.Explanation;
+import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.PullSecret;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The warnings of one answer, as {@code kubectl} shows them: the API server truncates a warning
@@ -82,6 +92,58 @@ final class Warnings {
       end--; // never split a character in two
     }
     return text.substring(0, end) + "…";
+  }
+
+  /**
+   * That a pull secret the pod relies on is not in its namespace: the kubelet would then pull
+   * anonymously, which is the rate-limit failure this webhook exists to prevent. Asks {@link
+   * SecretPresence}, which answers from memory.
+   *
+   * @param pod the pod as written (its own references)
+   * @param changes what the webhook changes (or would, in audit mode): the secrets it adds count
+   */
+  static List<String> missingSecrets(
+      SecretPresence presence,
+      String namespace,
+      NamespaceRule rule,
+      Pod pod,
+      List<Change> changes) {
+    Set<String> referenced = new LinkedHashSet<>();
+    for (Change change : changes) {
+      if (change instanceof SecretInjected injected) {
+        referenced.add(injected.secret());
+      }
+    }
+    if (pod.getSpec().getImagePullSecrets() != null) {
+      pod.getSpec().getImagePullSecrets().stream()
+          .filter(Objects::nonNull)
+          .map(LocalObjectReference::getName)
+          .filter(Objects::nonNull)
+          .forEach(referenced::add);
+    }
+    List<String> warnings = new ArrayList<>();
+    for (PullSecret secret : rule.pullSecrets()) {
+      if (referenced.contains(secret.name()) && presence.isMissing(namespace, secret)) {
+        warnings.add(
+            "pull secret "
+                + secret.name()
+                + " is missing in namespace "
+                + namespace
+                + ", so images from "
+                + registries(secret)
+                + " will be pulled anonymously; check its source Secret and the webhook's"
+                + " Events, or run the doctor command");
+      }
+    }
+    return warnings;
+  }
+
+  private static String registries(PullSecret secret) {
+    return secret.registries().isEmpty()
+        ? "every registry"
+        : secret.registries().stream()
+            .map(RegistryPattern::toString)
+            .collect(Collectors.joining(", "));
   }
 
   private static String noun(Class<?> kind) {

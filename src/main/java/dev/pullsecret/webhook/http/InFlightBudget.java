@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 public final class InFlightBudget {
 
   /**
-   * Answering a review within the pod limits ({@code BoundedBinding}: at most 256 containers per
-   * list): the decoded pod, the mutation and the answer, measured at under 4 MiB allocated for the
-   * largest (docs/failure-semantics.md). Reserved on top of the body-proportional part.
+   * Answering a review within the pod limits ({@code PodFields}: at most 256 containers per list):
+   * the decoded pod, the mutation and the answer, measured at under 4 MiB allocated for the largest
+   * (docs/failure-semantics.md). Reserved on top of the body-proportional part.
    */
   static final long ANSWER_OVERHEAD = 2L * 1024 * 1024;
 

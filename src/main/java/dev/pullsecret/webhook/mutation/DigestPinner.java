@@ -2,7 +2,6 @@ package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
-import dev.pullsecret.webhook.rules.ImageOptions;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import java.util.Optional;
 
@@ -20,15 +19,11 @@ record DigestPinner(ResolvedDigests digests) implements MutationStep {
 
   @Override
   public void apply(PendingPatch pod, NamespaceRule rule) {
-    ImageOptions options = rule.images();
-    if (options.resolveDigests().isEmpty()) {
-      return;
-    }
     for (PendingPatch.ContainerImage c : pod.rewritableContainers()) {
-      if (!options.resolvesDigestOf(c.image())) {
+      ImageReference image = c.image();
+      if (!rule.images().resolvesDigestOf(image)) {
         continue;
       }
-      ImageReference image = c.image();
       Optional<String> digest = digests.digest(image);
       if (digest.isPresent()) {
         var pinned = new ImageReference(image.domain(), image.path(), image.tag(), digest.get());

@@ -6,6 +6,7 @@ import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.RuleMatch;
+import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.Passes;
 import dev.pullsecret.webhook.testing.Reviews;
@@ -64,7 +65,8 @@ class LargePodAnswerTest {
     Pod pod = pod(containers, "app");
 
     AdmissionDecision decision =
-        AdmissionDecision.mutated("u", Passes.create(mutator, pod, PIN_AND_MIRROR), "1/abc");
+        AdmissionDecision.applied(
+            "u", Passes.create(mutator, pod, PIN_AND_MIRROR), "1/abc", RuleMode.ENFORCE);
 
     assertBounded(decision);
     assertThat(decision.warnings())
@@ -84,7 +86,8 @@ class LargePodAnswerTest {
   @Test
   void auditModeWarningsAreBoundedToo() {
     AdmissionDecision decision =
-        AdmissionDecision.audited("u", Passes.create(mutator, pod(20_000, "app"), AUDIT), "1/abc");
+        AdmissionDecision.applied(
+            "u", Passes.create(mutator, pod(20_000, "app"), AUDIT), "1/abc", RuleMode.AUDIT);
 
     assertBounded(decision);
     assertThat(decision.patch()).isEmpty();
@@ -96,7 +99,8 @@ class LargePodAnswerTest {
     pod.getSpec().getContainers().forEach(c -> c.setImage("UPPER/CASE"));
 
     AdmissionDecision decision =
-        AdmissionDecision.mutated("u", Passes.create(mutator, pod, PIN_AND_MIRROR), "1/abc");
+        AdmissionDecision.applied(
+            "u", Passes.create(mutator, pod, PIN_AND_MIRROR), "1/abc", RuleMode.ENFORCE);
 
     assertBounded(decision);
     assertThat(decision.warnings()).last().asString().contains("4997 more warnings like these");
@@ -107,7 +111,8 @@ class LargePodAnswerTest {
     Pod pod = pod(1, "app\nWarning: forged\u001b[31m");
 
     AdmissionDecision decision =
-        AdmissionDecision.mutated("u", Passes.create(mutator, pod, PIN_AND_MIRROR), "1/abc");
+        AdmissionDecision.applied(
+            "u", Passes.create(mutator, pod, PIN_AND_MIRROR), "1/abc", RuleMode.ENFORCE);
 
     assertThat(decision.warnings())
         .isNotEmpty()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.TestContexts;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,8 @@ class MissingSecretWarningTest {
   @Test
   void missingSecretsComeBeforeEveryOtherWarning() {
     AdmissionDecision decision =
-        AdmissionDecision.mutated("u", new Mutation("r", List.of(), List.of(), List.of("w")), "1/a")
+        AdmissionDecision.applied(
+                "u", new Mutation("r", List.of(), List.of(), List.of("w")), "1/a", RuleMode.ENFORCE)
             .withWarnings(List.of("pull secret s is missing"));
 
     assertThat(decision.shownWarnings())

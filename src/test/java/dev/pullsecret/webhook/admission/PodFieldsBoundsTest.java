@@ -10,9 +10,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a review's pod is bound into grows with the number of things the webhook reads, never with
- * what a client packs around them (see {@link BoundedBinding} and {@link PodFields}).
+ * what a client packs around them (see {@link PodFields}).
  */
-class BoundedBindingTest {
+class PodFieldsBoundsTest {
 
   private final AdmissionReviewCodec codec = new AdmissionReviewCodec(4 * 1024 * 1024);
 
@@ -20,7 +20,7 @@ class BoundedBindingTest {
   @ValueSource(
       strings = {"containers", "initContainers", "ephemeralContainers", "imagePullSecrets"})
   void aPodListIsRefusedAtItsElementPastTheLimitWithThePath(String list) {
-    String over = elements(list, BoundedBinding.MAX_LIST_ELEMENTS + 1);
+    String over = elements(list, PodFields.MAX_LIST_ELEMENTS + 1);
 
     assertThatThrownBy(() -> codec.decode(review("\"spec\":{" + over + "}")))
         .isInstanceOf(MalformedReviewException.class)
@@ -32,7 +32,7 @@ class BoundedBindingTest {
   @ValueSource(
       strings = {"containers", "initContainers", "ephemeralContainers", "imagePullSecrets"})
   void aPodListAtTheLimitIsRead(String list) {
-    String full = elements(list, BoundedBinding.MAX_LIST_ELEMENTS);
+    String full = elements(list, PodFields.MAX_LIST_ELEMENTS);
 
     var pod = codec.decode(review("\"spec\":{" + full + "}")).object();
 
@@ -54,7 +54,7 @@ class BoundedBindingTest {
             .getMetadata();
 
     assertThat(metadata.getAnnotations())
-        .hasSize(BoundedBinding.MAX_ANNOTATIONS_KEPT + 1)
+        .hasSize(PodFields.MAX_ANNOTATIONS_KEPT + 1)
         .containsKey(AdmissionHandler.MIRROR_POD_ANNOTATION);
   }
 
@@ -74,7 +74,7 @@ class BoundedBindingTest {
             .getMetadata();
 
     assertThat(metadata.getLabels())
-        .hasSize(BoundedBinding.MAX_LABELS_KEPT)
+        .hasSize(PodFields.MAX_LABELS_KEPT)
         .containsKey("l0")
         .doesNotContainKeys("long", "k".repeat(318), "last");
   }
