@@ -1,7 +1,5 @@
 package dev.pullsecret.webhook.image;
 
-import java.util.OptionalInt;
-
 /**
  * A container image reference, as the kubelet and container runtimes read a Pod's {@code image}.
  *
@@ -105,19 +103,6 @@ public record ImageReference(String domain, String path, String tag, String dige
     } catch (InvalidImageSyntaxException e) {
       throw InvalidImageSyntaxException.reference(reference, e.reason());
     }
-  }
-
-  /** The domain without its port, e.g. {@code localhost}, {@code [::1]} (IPv6 keeps brackets). */
-  public String host() {
-    return domain.substring(0, ReferenceGrammar.hostEnd(domain));
-  }
-
-  /** The port of the domain, if it has one. */
-  public OptionalInt port() {
-    int hostEnd = ReferenceGrammar.hostEnd(domain);
-    return hostEnd == domain.length()
-        ? OptionalInt.empty()
-        : OptionalInt.of(Integer.parseInt(domain, hostEnd + 1, domain.length(), 10));
   }
 
   /** The name without tag and digest: {@code domain/path}. */

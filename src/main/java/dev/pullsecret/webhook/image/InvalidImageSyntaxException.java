@@ -13,12 +13,10 @@ public final class InvalidImageSyntaxException extends IllegalArgumentException 
 
   @Serial private static final long serialVersionUID = 1L;
 
-  private final String input;
   private final String reason;
 
   private InvalidImageSyntaxException(String expected, String input, String reason) {
     super("invalid " + expected + " " + Text.quote(input) + ": " + reason);
-    this.input = input;
     this.reason = reason;
   }
 
@@ -28,11 +26,6 @@ public final class InvalidImageSyntaxException extends IllegalArgumentException 
 
   static InvalidImageSyntaxException registryPattern(String input, String reason) {
     return new InvalidImageSyntaxException("registry pattern", input, reason);
-  }
-
-  /** The rejected input; {@code null} when the input was {@code null}. */
-  public String input() {
-    return input;
   }
 
   /** What is wrong with the input, without the input itself. */

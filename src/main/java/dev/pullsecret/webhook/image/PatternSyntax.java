@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.image;
 
 import dev.pullsecret.webhook.glob.Glob;
 import dev.pullsecret.webhook.text.Text;
+import java.util.OptionalInt;
 
 /** The checks of {@link RegistryPattern#parse}, each returning why a pattern is invalid or null. */
 final class PatternSyntax {
@@ -71,20 +72,16 @@ final class PatternSyntax {
     if (label.isEmpty()) {
       return "host " + Text.quote(host) + " has an empty label";
     }
-    for (int i = 0; i < label.length(); i++) {
-      char c = label.charAt(i);
-      boolean valid =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '*';
-      if (!valid) {
-        return "invalid character "
-            + Text.quote(String.valueOf(c))
-            + " in host "
-            + Text.quote(host);
-      }
+    OptionalInt invalid =
+        label
+            .chars()
+            .filter(c -> c >= 128 || !Character.isLetterOrDigit(c) && c != '-' && c != '*')
+            .findFirst();
+    if (invalid.isPresent()) {
+      return "invalid character "
+          + Text.quote(Character.toString(invalid.getAsInt()))
+          + " in host "
+          + Text.quote(host);
     }
     if (label.length() > Glob.MAX_TOKENS) {
       return "host label " + Text.quote(label) + " is longer than 63 characters";

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.image;
 
 import dev.pullsecret.webhook.glob.Glob;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -32,13 +33,12 @@ public final class RegistryPattern {
   private final String pattern;
   private final boolean dockerHub;
 
-  /** Lower-case host labels, possibly with {@code *}; a single bracketed label for IPv6. */
-  private final String[] labels;
+  /** Lower-case, bracketed for IPv6. */
+  private final String host;
 
-  /** The labels compiled, matched ignoring case; unused for IPv6. */
-  private final Glob[] globs;
+  /** The host's labels compiled (possibly with {@code *}), matched ignoring case; none for IPv6. */
+  private final Glob[] labels;
 
-  private final boolean ipv6;
   private final int port;
 
   /** The path prefix, empty when the pattern has no path. */
@@ -47,12 +47,11 @@ public final class RegistryPattern {
   private RegistryPattern(String pattern, String host, int port, String path) {
     this.pattern = pattern;
     this.dockerHub = port == NO_PORT && DockerHub.isHost(host);
-    this.ipv6 = host.startsWith("[");
-    this.labels = ipv6 ? new String[] {host} : host.split("\\.");
-    this.globs = new Glob[ipv6 ? 0 : labels.length];
-    for (int i = 0; i < globs.length; i++) {
-      globs[i] = Glob.compileIgnoringCase(labels[i]);
-    }
+    this.host = host;
+    this.labels =
+        host.startsWith("[")
+            ? new Glob[0]
+            : Arrays.stream(host.split("\\.")).map(Glob::compileIgnoringCase).toArray(Glob[]::new);
     this.port = port;
     this.path = path;
   }
@@ -102,10 +101,9 @@ public final class RegistryPattern {
     if (dockerHub) {
       return DockerHub.isHost(domain, hostEnd);
     }
+    boolean ipv6 = labels.length == 0;
     if (ipv6 || domain.charAt(0) == '[') {
-      return ipv6
-          && hostEnd == labels[0].length()
-          && domain.regionMatches(true, 0, labels[0], 0, hostEnd);
+      return ipv6 && hostEnd == host.length() && domain.regionMatches(true, 0, host, 0, hostEnd);
     }
     int start = 0;
     for (int i = 0; i < labels.length; i++) {
@@ -115,7 +113,7 @@ public final class RegistryPattern {
         return false; // the image host has fewer or more labels
       }
       int end = last ? hostEnd : dot;
-      if (!globs[i].matches(domain, start, end)) {
+      if (!labels[i].matches(domain, start, end)) {
         return false;
       }
       start = end + 1;
