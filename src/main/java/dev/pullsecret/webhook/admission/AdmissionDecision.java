@@ -46,13 +46,9 @@ public record AdmissionDecision(
     changes = List.copyOf(changes);
   }
 
-  public static AdmissionDecision allowed(String uid, Reason reason) {
-    return new AdmissionDecision(uid, reason, List.of(), List.of(), Map.of(), null, List.of());
-  }
-
-  public static AdmissionDecision allowed(String uid, Reason reason, String warning) {
+  public static AdmissionDecision allowed(String uid, Reason reason, String... warnings) {
     return new AdmissionDecision(
-        uid, reason, List.of(), List.of(warning), Map.of(), null, List.of());
+        uid, reason, List.of(), List.of(warnings), Map.of(), null, List.of());
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.pullsecret.webhook.admission;
 
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.Mutation;
-import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.mutation.ResolvedDigests;
 import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
@@ -120,8 +119,7 @@ public final class AdmissionHandler {
       case Choice.NoRule none ->
           AdmissionDecision.allowed(uid, Reason.NO_RULE).withWarnings(unknown);
       case Choice.Applies applies ->
-          mutate(request, pod, request.mutationScope(), applies.match(), loaded.version())
-              .withWarnings(unknown);
+          mutate(request, applies.match(), loaded.version()).withWarnings(unknown);
     };
   }
 
@@ -133,11 +131,11 @@ public final class AdmissionHandler {
     return context.namespaceLabels().labels(namespace, keys);
   }
 
-  private AdmissionDecision mutate(
-      AdmissionRequest request, Pod pod, MutationScope scope, RuleMatch match, String version) {
+  private AdmissionDecision mutate(AdmissionRequest request, RuleMatch match, String version) {
     String uid = request.uid();
+    Pod pod = request.object();
     NamespaceRule rule = match.rule();
-    PodMutator.Pass pass = mutator.begin(pod, match, scope);
+    PodMutator.Pass pass = mutator.begin(pod, match, request.mutationScope());
     // The only I/O of a review, between the pure steps, all of it within the review's one budget:
     // whether the conditional mirrors hold the images, then the digests of the images as mirrored.
     DigestLookup.Review lookups = context.digests().forReview(rule);

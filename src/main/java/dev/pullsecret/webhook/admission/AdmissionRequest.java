@@ -48,7 +48,7 @@ public record AdmissionRequest(
 
   public boolean isPod() {
     return kind != null
-        && "".equals(nullToEmpty(kind.getGroup()))
+        && "".equals(Objects.toString(kind.getGroup(), ""))
         && "v1".equals(kind.getVersion())
         && "Pod".equals(kind.getKind());
   }
@@ -145,15 +145,11 @@ public record AdmissionRequest(
     if (kind == null) {
       return "null";
     }
-    String group = nullToEmpty(kind.getGroup());
+    String group = Objects.toString(kind.getGroup(), "");
     return Text.quote(
         (group.isEmpty() ? "" : group + "/")
-            + nullToEmpty(kind.getVersion())
+            + Objects.toString(kind.getVersion(), "")
             + " "
-            + nullToEmpty(kind.getKind()));
-  }
-
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
+            + Objects.toString(kind.getKind(), ""));
   }
 }
