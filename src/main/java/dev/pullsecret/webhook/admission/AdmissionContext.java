@@ -18,11 +18,6 @@ public record AdmissionContext(
         scope, NamespaceLabelSource.NONE, SecretPresence.UNKNOWN, DigestLookup.OFF);
   }
 
-  /** The same context with no I/O: what the webhook answers its own warm-up reviews with. */
-  public AdmissionContext offline() {
-    return offline(scope);
-  }
-
   public AdmissionContext withNamespaceLabels(NamespaceLabelSource labels) {
     return new AdmissionContext(scope, labels, presence, digests);
   }

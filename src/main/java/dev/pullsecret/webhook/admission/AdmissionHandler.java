@@ -54,7 +54,7 @@ public final class AdmissionHandler {
 
   /** The same rules and scope without any I/O: for the warm-up reviews. */
   public AdmissionHandler offline() {
-    return new AdmissionHandler(rules, context.offline());
+    return new AdmissionHandler(rules, AdmissionContext.offline(context.scope()));
   }
 
   public AdmissionDecision decide(AdmissionRequest request) {

@@ -109,7 +109,13 @@ public record RegistryDigestLookup(
       }
       Map<ImageReference, Optional<RegistryCredential>> requests = new LinkedHashMap<>();
       for (ImageReference image : images) {
-        requests.put(image, credentials.forImage(image, secretsFor(image, rule)));
+        // The rule's pull secrets that serve the image's registry, as the kubelet would try them.
+        List<String> secrets =
+            rule.pullSecrets().stream()
+                .filter(secret -> secret.servesAnyOf(List.of(image)))
+                .map(PullSecret::name)
+                .toList();
+        requests.put(image, credentials.forImage(image, secrets));
       }
       Map<ImageReference, String> found = new HashMap<>();
       resolver
@@ -124,16 +130,5 @@ public record RegistryDigestLookup(
               });
       return new ResolvedDigests(found, failures, "the resolver gave no answer for it");
     }
-  }
-
-  /** The rule's pull secrets that serve the image's registry, as the kubelet would try them. */
-  private static List<String> secretsFor(ImageReference image, NamespaceRule rule) {
-    List<String> names = new ArrayList<>();
-    for (PullSecret secret : rule.pullSecrets()) {
-      if (secret.servesAnyOf(List.of(image))) {
-        names.add(secret.name());
-      }
-    }
-    return names;
   }
 }
