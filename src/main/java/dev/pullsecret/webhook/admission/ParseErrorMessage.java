@@ -47,7 +47,6 @@ final class ParseErrorMessage {
       case "Integer", "Long", "int", "long" -> "an integer";
       case "Boolean", "boolean" -> "true or false";
       case "String" -> "a string";
-      case "ArrayList", "List" -> "an array";
       default -> "an object";
     };
   }
