@@ -3,13 +3,10 @@ package dev.pullsecret.webhook.admission;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.text.Text;
-import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.GroupVersionResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Objects;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The parts of an admission.k8s.io/v1 request the webhook uses. {@code object} is decoded directly
@@ -78,16 +75,7 @@ public record AdmissionRequest(
     if (!isEphemeralContainersUpdate()) {
       return MutationScope.forCreate();
     }
-    Pod old = oldObject();
-    if (old == null || old.getSpec() == null || old.getSpec().getEphemeralContainers() == null) {
-      return MutationScope.forNewEphemeralContainers(Set.of());
-    }
-    return MutationScope.forNewEphemeralContainers(
-        old.getSpec().getEphemeralContainers().stream()
-            .filter(Objects::nonNull)
-            .map(EphemeralContainer::getName)
-            .filter(Objects::nonNull)
-            .collect(Collectors.toSet()));
+    return MutationScope.forNewEphemeralContainers(oldObject == null ? null : oldObject.getSpec());
   }
 
   /**

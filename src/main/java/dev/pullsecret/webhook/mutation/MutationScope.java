@@ -1,6 +1,8 @@
 package dev.pullsecret.webhook.mutation;
 
+import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Which parts of a pod a pass may change. A new pod may be changed anywhere. On the {@code
@@ -21,11 +23,18 @@ public record MutationScope(boolean wholePod, Set<String> existingEphemeral) {
   }
 
   /**
-   * Only ephemeral containers whose names are not in {@code existing} (from the old object). A
-   * container without a name, which the API server never sends, counts as new.
+   * Only ephemeral containers whose names are not in {@code old}, the spec of the old object (null:
+   * there were none). A container without a name, which the API server never sends, counts as new.
    */
-  public static MutationScope forNewEphemeralContainers(Set<String> existing) {
-    return new MutationScope(false, Set.copyOf(existing));
+  public static MutationScope forNewEphemeralContainers(PodSpec old) {
+    Set<String> existing =
+        old == null
+            ? Set.of()
+            : PodContainer.all(old).stream()
+                .filter(c -> c.kind() == PodContainer.Kind.EPHEMERAL && c.name() != null)
+                .map(PodContainer::name)
+                .collect(Collectors.toUnmodifiableSet());
+    return new MutationScope(false, existing);
   }
 
   boolean mayRewrite(PodContainer container) {
