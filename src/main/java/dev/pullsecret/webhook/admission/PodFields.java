@@ -119,7 +119,7 @@ final class PodFields {
     void setLabels(Map<String, String> labels);
   }
 
-  /** Lists bounded by count (these bounded lists): refused while read, before they are built. */
+  /** Lists bounded by count ({@link BoundedList}): refused while read, before they are built. */
   @JsonIncludeProperties({
     "initContainers",
     "containers",
