@@ -19,24 +19,19 @@ final class LatestPinner implements MutationStep {
     if (pinning.isEmpty()) {
       return;
     }
-    pod.changeEachRewritable(
-        c -> {
-          ImageReference image = c.image();
-          if (!image.isUntaggedOrLatest()) {
-            return Optional.empty();
-          }
-          return pinning
-              .get()
-              .tagFor(image)
-              .map(
-                  tag ->
-                      new ImageRewritten(
-                          c.container(),
-                          c.container().image(),
-                          image.withTag(tag),
-                          (image.hasTag() ? "pinned latest" : "pinned untagged image")
-                              + " to "
-                              + tag));
-        });
+    for (PendingPatch.ContainerImage c : pod.rewritableContainers()) {
+      ImageReference image = c.image();
+      Optional<String> tag =
+          image.isUntaggedOrLatest() ? pinning.get().tagFor(image) : Optional.empty();
+      if (tag.isPresent()) {
+        String why = image.hasTag() ? "pinned latest" : "pinned untagged image";
+        pod.record(
+            new ImageRewritten(
+                c.container(),
+                c.container().image(),
+                image.withTag(tag.get()),
+                why + " to " + tag.get()));
+      }
+    }
   }
 }

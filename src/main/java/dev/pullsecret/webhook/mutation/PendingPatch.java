@@ -15,9 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import tools.jackson.core.JsonPointer;
 
@@ -110,16 +108,6 @@ final class PendingPatch {
   /** The containers the scope allows a step to change (see {@link MutationScope}). */
   List<ContainerImage> rewritableContainers() {
     return Arrays.stream(containers).filter(ContainerImage::rewritable).toList();
-  }
-
-  /**
-   * For a step that makes at most one change to each {@link #rewritableContainers() rewritable
-   * container}: records what {@code change} makes of each, in container order.
-   */
-  void changeEachRewritable(Function<ContainerImage, Optional<Change>> change) {
-    for (ContainerImage c : rewritableContainers()) {
-      change.apply(c).ifPresent(this::record);
-    }
   }
 
   /** Names of the pull secrets the pod has, those added by earlier steps included. */

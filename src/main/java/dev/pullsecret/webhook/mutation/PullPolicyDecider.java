@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.mutation.Change.PullPolicySet;
 import dev.pullsecret.webhook.rules.ImageOptions;
 import dev.pullsecret.webhook.rules.ImageOptions.PullPolicyOverride;
 import dev.pullsecret.webhook.rules.NamespaceRule;
-import java.util.Optional;
 
 /**
  * Decides each container's {@code imagePullPolicy} for the image the earlier steps left it with.
@@ -25,14 +24,12 @@ final class PullPolicyDecider implements MutationStep {
     if (options.isNone()) {
       return;
     }
-    pod.changeEachRewritable(
-        c -> {
-          String current = c.pullPolicy();
-          String wanted = wanted(c, options);
-          return wanted != null && !wanted.equals(current)
-              ? Optional.of(new PullPolicySet(c.container(), current, wanted))
-              : Optional.empty();
-        });
+    for (PendingPatch.ContainerImage c : pod.rewritableContainers()) {
+      String wanted = wanted(c, options);
+      if (wanted != null && !wanted.equals(c.pullPolicy())) {
+        pod.record(new PullPolicySet(c.container(), c.pullPolicy(), wanted));
+      }
+    }
   }
 
   private static String wanted(PendingPatch.ContainerImage c, ImageOptions options) {
