@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the admission port's certificate in step with its files, without a restart. Like the rules,
- * the files' content is compared every poll ({@link FilePoller} says why polling).
+ * the files' content is compared every poll ({@link FileReloader} says why polling).
  *
  * <p>Why not Spring Boot's own {@code reload-on-update} for PEM bundles? It only serves bundles
  * defined in {@code spring.ssl.bundle.*} properties, so our checks (key matches certificate, chain
