@@ -15,23 +15,21 @@ import java.util.stream.Collectors;
  * whose policies still require it.
  */
 public enum KeyAlgorithm {
-  ECDSA_P256("ecdsa-p256", "EC", 256, "SHA256withECDSA"),
-  RSA_2048("rsa-2048", "RSA", 2048, "SHA256withRSA"),
-  RSA_3072("rsa-3072", "RSA", 3072, "SHA256withRSA"),
-  RSA_4096("rsa-4096", "RSA", 4096, "SHA256withRSA");
+  ECDSA_P256("ecdsa-p256", "EC", 256),
+  RSA_2048("rsa-2048", "RSA", 2048),
+  RSA_3072("rsa-3072", "RSA", 3072),
+  RSA_4096("rsa-4096", "RSA", 4096);
 
   public static final KeyAlgorithm DEFAULT = ECDSA_P256;
 
   private final String cliName;
   private final String jcaName;
   private final int bits;
-  private final String signatureAlgorithm;
 
-  KeyAlgorithm(String cliName, String jcaName, int bits, String signatureAlgorithm) {
+  KeyAlgorithm(String cliName, String jcaName, int bits) {
     this.cliName = cliName;
     this.jcaName = jcaName;
     this.bits = bits;
-    this.signatureAlgorithm = signatureAlgorithm;
   }
 
   /** The spelling used on the command line, e.g. {@code ecdsa-p256}. */
@@ -41,7 +39,7 @@ public enum KeyAlgorithm {
 
   /** The JCA signature algorithm for certificates signed with a key of this type. */
   public String signatureAlgorithm() {
-    return signatureAlgorithm;
+    return isRsa() ? "SHA256withRSA" : "SHA256withECDSA";
   }
 
   /** RSA keys may also encipher (TLS 1.2 RSA key exchange); EC keys only sign. */
@@ -80,8 +78,8 @@ public enum KeyAlgorithm {
                     "unknown key algorithm '" + name + "' (expected one of: " + cliNames() + ")"));
   }
 
-  /** The accepted command-line spellings, comma separated, for help and error messages. */
-  public static String cliNames() {
+  /** The accepted command-line spellings, comma separated, for error messages. */
+  private static String cliNames() {
     return Arrays.stream(values()).map(KeyAlgorithm::cliName).collect(Collectors.joining(", "));
   }
 }

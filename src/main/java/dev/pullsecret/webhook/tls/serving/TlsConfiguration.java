@@ -1,13 +1,18 @@
 package dev.pullsecret.webhook.tls.serving;
 
 import dev.pullsecret.webhook.config.WebhookProperties;
-import dev.pullsecret.webhook.tls.issuing.LocalCertificates;
+import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
+import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
+import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
@@ -96,13 +101,38 @@ class TlsConfiguration {
     }
     // Local runs: the generated files are then served, and reloaded, like a mounted Secret.
     if (!reusable(local, clock)) {
-      LocalCertificates.generate(local, clock);
+      generateLocal(local, clock);
     }
     return new CertificateFiles(
         local.resolve(PemFiles.TLS_CRT),
         local.resolve(PemFiles.TLS_KEY),
         tls.clientCaFile(),
         clock);
+  }
+
+  /**
+   * A CA and a serving certificate for localhost, valid for 30 days, written into {@code dir}. They
+   * are reused while they load and have more than a day left, so {@code curl --cacert DIR/ca.crt}
+   * keeps working across restarts.
+   */
+  private static void generateLocal(Path dir, Clock clock) {
+    var spec =
+        new CertificateSpec(
+            "pullsecret-webhook",
+            "pullsecret-webhook",
+            List.of("localhost"),
+            List.of("127.0.0.1", "::1"),
+            Duration.ofDays(30),
+            KeyAlgorithm.ECDSA_P256);
+    try {
+      PemFiles.write(CertificateGenerator.generate(spec, clock), dir, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write local certificates to " + dir, e);
+    }
+    log.info(
+        "Generated a local CA and a certificate for localhost in {}; trust it with: curl --cacert {}",
+        dir,
+        dir.resolve(PemFiles.CA_CRT));
   }
 
   /** A local pair is reused while it loads and has more than a day left. */
