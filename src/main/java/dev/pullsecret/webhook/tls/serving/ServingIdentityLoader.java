@@ -162,13 +162,9 @@ public final class ServingIdentityLoader {
     for (int i = 0; i < chain.size(); i++) {
       X509Certificate certificate = chain.get(i);
       String which =
-          i == 0
-              ? "certificate (" + certificate.getSubjectX500Principal().getName() + ")"
-              : "certificate "
-                  + (i + 1)
-                  + " of the chain ("
-                  + certificate.getSubjectX500Principal().getName()
-                  + ")";
+          (i == 0 ? "certificate (" : "certificate " + (i + 1) + " of the chain (")
+              + certificate.getSubjectX500Principal().getName()
+              + ")";
       Instant notAfter = certificate.getNotAfter().toInstant();
       Instant notBefore = certificate.getNotBefore().toInstant();
       if (now.isAfter(notAfter)) {
