@@ -5,7 +5,6 @@ import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
-import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
@@ -37,7 +36,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code preview}: what the webhook would do to the pods of given manifests, computed by the same
@@ -47,11 +45,6 @@ import tools.jackson.databind.json.JsonMapper;
     name = "preview",
     header = "show the patch, changed fields and warnings the webhook would give manifests' pods")
 public final class PreviewCommand extends CliCommand {
-
-  /** Built on first use: building a mapper costs ~0.2 s, and help needs none. */
-  private static final class Json {
-    static final JsonMapper MAPPER = JsonMapper.builder().build();
-  }
 
   /** What the chart's webhook leaves out by default, whatever the rules say. */
   static final NamespaceScope SCOPE =
@@ -174,8 +167,7 @@ public final class PreviewCommand extends CliCommand {
       out.println("# " + entry.source() + ": no namespace; give --namespace");
       return false;
     }
-    ApiServerDefaults.apply(entry.pod());
-    Pod pod = Json.MAPPER.treeToValue(entry.pod(), Pod.class);
+    Pod pod = ManifestPods.JSON.treeToValue(entry.pod(), Pod.class);
     AdmissionDecision decision =
         handler.decide(AdmissionRequest.podCreate("preview", pod, namespace, true));
     boolean refused = decision.reason().denies();
@@ -201,7 +193,7 @@ public final class PreviewCommand extends CliCommand {
       out.println("  " + decision.refusal());
     }
     if (decision.isPatched()) {
-      JsonNode patch = Json.MAPPER.readTree(PatchOperation.toJson(decision.patch()));
+      JsonNode patch = ManifestPods.JSON.valueToTree(decision.patch());
       JsonNode after = JsonPatch.apply(patch, entry.pod());
       out.println("changes:");
       PatchDiff.lines(decision.patch(), entry.pod(), after).forEach(out::println);
