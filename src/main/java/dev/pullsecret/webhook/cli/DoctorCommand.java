@@ -96,7 +96,7 @@ public final class DoctorCommand extends CliCommand {
       out.flush();
       return report.isOk() ? 0 : 1;
     } catch (InvalidRulesException e) {
-      RulesFiles.report(e, err);
+      refused(e);
       return 2;
     } catch (RuntimeException e) {
       debug.failed(err, "doctor: cannot check the cluster: ", e);

@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.mutation.ContainerKind;
 import java.io.Reader;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,18 +43,17 @@ final class ManifestPods {
 
   private ManifestPods() {}
 
-  static Manifests read(Reader manifests) {
+  /** Adds the pods and Namespace labels of {@code manifests} to {@code read}. */
+  static void read(Reader manifests, Manifests read) {
     var options = new LoaderOptions();
     options.setMaxAliasesForCollections(50);
     options.setAllowDuplicateKeys(false);
     var yaml = new Yaml(new SafeConstructor(options));
-    var read = new Manifests(new ArrayList<>(), new HashMap<>());
     for (Object document : yaml.loadAll(manifests)) {
       if (document != null) {
         collect(JSON.valueToTree(document), read);
       }
     }
-    return read;
   }
 
   private static void collect(JsonNode document, Manifests read) {

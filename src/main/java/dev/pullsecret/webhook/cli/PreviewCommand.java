@@ -101,7 +101,7 @@ public final class PreviewCommand extends CliCommand {
     try {
       return preview(out, err);
     } catch (InvalidRulesException e) {
-      RulesFiles.report(e, err);
+      refused(e);
       return 1;
     } catch (RuntimeException e) {
       return debug.failed(err, "preview: failed: ", e);
@@ -112,18 +112,15 @@ public final class PreviewCommand extends CliCommand {
     var rulesFile = new RulesFile(rules);
     byte[] content = rulesFile.read();
     Rules parsed = rulesFile.parse(content);
-    RulesFiles.warn(parsed, rulesFile.path().toString(), err);
+    warn(parsed, rulesFile.path().toString());
     var loaded =
         new LoadedRules(
             parsed, 1, RulesFile.digest(content), Instant.now(), rulesFile.path().toString());
     int status = 0;
-    List<ManifestPods.Entry> pods = new ArrayList<>();
-    Map<String, Map<String, String>> labelsByNamespace = new HashMap<>();
+    var read = new ManifestPods.Manifests(new ArrayList<>(), new HashMap<>());
     for (String manifest : manifests) {
       try (Reader reader = open(manifest)) {
-        ManifestPods.Manifests read = ManifestPods.read(reader);
-        pods.addAll(read.pods());
-        labelsByNamespace.putAll(read.namespaceLabels());
+        ManifestPods.read(reader, read);
       } catch (NoSuchFileException e) {
         err.println("preview: " + manifest + ": file not found");
         status = 1;
@@ -134,7 +131,8 @@ public final class PreviewCommand extends CliCommand {
     }
     // A Namespace among the manifests gives its labels; --namespace-labels gives the others'.
     NamespaceLabelSource labels =
-        (name, keys) -> NamespaceLabels.of(labelsByNamespace.getOrDefault(name, namespaceLabels));
+        (name, keys) ->
+            NamespaceLabels.of(read.namespaceLabels().getOrDefault(name, namespaceLabels));
     try (PreviewDigests digests = PreviewDigests.of(resolve, caBundle, dockerConfig)) {
       var handler =
           new AdmissionHandler(
@@ -142,11 +140,10 @@ public final class PreviewCommand extends CliCommand {
               AdmissionContext.offline(SCOPE)
                   .withNamespaceLabels(labels)
                   .withDigests(digests.lookup()));
-      for (int i = 0; i < pods.size(); i++) {
-        if (i > 0) {
+      for (ManifestPods.Entry entry : read.pods()) {
+        if (entry != read.pods().getFirst()) {
           out.println();
         }
-        ManifestPods.Entry entry = pods.get(i);
         String target = namespace != null ? namespace : entry.namespace();
         if (!previewOne(entry, target, handler, out)) {
           status = 1;

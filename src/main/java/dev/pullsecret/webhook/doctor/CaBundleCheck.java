@@ -23,14 +23,12 @@ public final class CaBundleCheck {
 
   private CaBundleCheck() {}
 
-  public static List<Result> check(
-      MutatingWebhookConfiguration registration, List<X509Certificate> servingChain, Date now) {
-    List<Result> results = new ArrayList<>();
-    X509Certificate leaf = servingChain.getFirst();
-    for (MutatingWebhook webhook : registration.getWebhooks()) {
-      results.add(check(webhook, leaf, now));
-    }
-    return results;
+  /**
+   * @param leaf the serving certificate
+   */
+  static List<Result> check(
+      MutatingWebhookConfiguration registration, X509Certificate leaf, Date now) {
+    return registration.getWebhooks().stream().map(webhook -> check(webhook, leaf, now)).toList();
   }
 
   private static Result check(MutatingWebhook webhook, X509Certificate leaf, Date now) {
@@ -73,7 +71,7 @@ public final class CaBundleCheck {
   }
 
   /** Parses PEM (one or more certificates). */
-  public static List<X509Certificate> certificates(byte[] pem) throws GeneralSecurityException {
+  static List<X509Certificate> certificates(byte[] pem) throws GeneralSecurityException {
     var factory = CertificateFactory.getInstance("X.509");
     List<X509Certificate> certificates = new ArrayList<>();
     for (var certificate : factory.generateCertificates(new ByteArrayInputStream(pem))) {

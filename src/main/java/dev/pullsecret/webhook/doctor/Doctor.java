@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.doctor;
 
 import dev.pullsecret.webhook.recovery.PendingPodsCheck;
-import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesFile;
@@ -48,7 +47,6 @@ public record Doctor(
   }
 
   /**
-   * @throws InvalidRulesException never here: rules are parsed by the caller
    * @throws IllegalStateException when the registration or the certificate cannot be read
    */
   public DoctorReport examine(KubernetesClient client, Rules rules) {
@@ -58,12 +56,18 @@ public record Doctor(
     var stuck =
         PendingPodsCheck.check(
             client, rules, scope, (ns, name) -> ours.containsKey(ns + "/" + name));
-    var access =
-        serviceAccount == null
-            ? new DoctorReport.Access(null, List.of())
-            : access(new AccessCheck(client, namespace, serviceAccount), rules);
+    var access = serviceAccount == null ? null : new AccessCheck(client, namespace, serviceAccount);
+    return new DoctorReport(
+        namespaces,
+        stuck,
+        access == null ? null : access.user(),
+        access == null ? List.of() : access.check(rules, namespace),
+        caBundle(client));
+  }
+
+  private List<CaBundleCheck.Result> caBundle(KubernetesClient client) {
     if (registration == null) {
-      return new DoctorReport(namespaces, stuck, access, List.of());
+      return List.of();
     }
     var config =
         client
@@ -73,21 +77,13 @@ public record Doctor(
             .withName(registration)
             .get();
     if (config == null) {
-      return new DoctorReport(
-          namespaces,
-          stuck,
-          access,
-          List.of(new CaBundleCheck.Result(registration, false, "registration not found")));
+      return List.of(new CaBundleCheck.Result(registration, false, "registration not found"));
     }
-    return new DoctorReport(
-        namespaces, stuck, access, CaBundleCheck.check(config, servingChain(client), new Date()));
+    return CaBundleCheck.check(config, servingCertificate(client), new Date());
   }
 
-  private DoctorReport.Access access(AccessCheck check, Rules rules) {
-    return new DoctorReport.Access(check.user(), check.check(rules, namespace));
-  }
-
-  private List<X509Certificate> servingChain(KubernetesClient client) {
+  /** The leaf of the serving chain: the certificate the caBundle must have signed. */
+  private X509Certificate servingCertificate(KubernetesClient client) {
     byte[] pem = certificatePem;
     String from = "the certificate file";
     if (pem == null) {
@@ -99,7 +95,7 @@ public record Doctor(
       pem = Base64.getMimeDecoder().decode(secret.getData().get("tls.crt"));
     }
     try {
-      return CaBundleCheck.certificates(pem);
+      return CaBundleCheck.certificates(pem).getFirst();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(from + " holds no PEM certificate");
     }
