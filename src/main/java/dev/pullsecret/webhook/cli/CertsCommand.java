@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.cli;
 
 import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
-import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
@@ -62,7 +61,7 @@ public final class CertsCommand extends CliCommand {
   KeyAlgorithm keyAlgorithm = KeyAlgorithm.DEFAULT;
 
   @Option(names = "--out", paramLabel = "DIR")
-  Path out = Path.of("certs", "out");
+  Path dir = Path.of("certs", "out");
 
   @Option(names = "--force")
   boolean force;
@@ -79,36 +78,40 @@ public final class CertsCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    CertificateSpec certificate = certificateSpec();
-    PrintWriter err = err();
-    try {
-      CertificateSet set = CertificateGenerator.generate(certificate, clock);
-      List<Path> written = PemFiles.write(set, out, force);
-      // Read back through the loader: checks what was actually written, not what was meant.
-      ServingIdentity identity =
-          ServingIdentityLoader.load(
-              out.resolve(PemFiles.TLS_CRT), out.resolve(PemFiles.TLS_KEY), clock);
-      report(certificate, identity, written, out, out());
-      return 0;
-    } catch (FileAlreadyExistsException e) {
-      err.println(
-          "certs: " + e.getFile() + " already exists; pass --force to replace the files in " + out);
-    } catch (IOException e) {
-      err.println("certs: cannot write to " + out + ": " + describe(e));
-    } catch (RuntimeException e) {
-      err.println("certs: " + e.getMessage());
-    }
-    return 1;
-  }
-
-  /** Names and addresses are checked here: a bad one is a usage error, before anything is made. */
-  private CertificateSpec certificateSpec() {
-    try {
-      return new CertificateSpec(
-          service, namespace, dnsNames, ipAddresses, Duration.ofDays(validityDays), keyAlgorithm);
+    CertificateSpec spec;
+    try { // names and addresses: a bad one is a usage error, before anything is made
+      spec =
+          new CertificateSpec(
+              service,
+              namespace,
+              dnsNames,
+              ipAddresses,
+              Duration.ofDays(validityDays),
+              keyAlgorithm);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+    try {
+      List<Path> written = PemFiles.write(CertificateGenerator.generate(spec, clock), dir, force);
+      // Read back through the loader: checks what was actually written, not what was meant.
+      ServingIdentity identity =
+          ServingIdentityLoader.load(
+              dir.resolve(PemFiles.TLS_CRT), dir.resolve(PemFiles.TLS_KEY), clock);
+      report(spec, identity, written);
+      return 0;
+    } catch (FileAlreadyExistsException e) {
+      err()
+          .println(
+              "certs: "
+                  + e.getFile()
+                  + " already exists; pass --force to replace the files in "
+                  + dir);
+    } catch (IOException e) {
+      err().println("certs: cannot write to " + dir + ": " + describe(e));
+    } catch (RuntimeException e) {
+      err().println("certs: " + e.getMessage());
+    }
+    return 1;
   }
 
   /** {@code --validity-days}: a positive whole number. */
@@ -145,12 +148,8 @@ public final class CertsCommand extends CliCommand {
     }
   }
 
-  private static void report(
-      CertificateSpec spec,
-      ServingIdentity identity,
-      List<Path> written,
-      Path dir,
-      PrintWriter out) {
+  private void report(CertificateSpec spec, ServingIdentity identity, List<Path> written) {
+    PrintWriter out = out();
     out.println("Wrote a new CA and serving certificate to " + dir + ":");
     String[] what = {
       "serving certificate",

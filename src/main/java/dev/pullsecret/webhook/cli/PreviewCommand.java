@@ -28,7 +28,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.error.YAMLException;
 import picocli.CommandLine.Command;
@@ -96,19 +95,17 @@ public final class PreviewCommand extends CliCommand {
     if (!resolve && (caBundle != null || dockerConfig != null)) {
       throw usage("--ca-bundle and --docker-config go with --resolve");
     }
-    PrintWriter out = out();
-    PrintWriter err = err();
     try {
-      return preview(out, err);
+      return preview();
     } catch (InvalidRulesException e) {
       refused(e);
       return 1;
     } catch (RuntimeException e) {
-      return debug.failed(err, "preview: failed: ", e);
+      return debug.failed(err(), "preview: failed: ", e);
     }
   }
 
-  private int preview(PrintWriter out, PrintWriter err) {
+  private int preview() {
     var rulesFile = new RulesFile(rules);
     byte[] content = rulesFile.read();
     Rules parsed = rulesFile.parse(content);
@@ -122,10 +119,10 @@ public final class PreviewCommand extends CliCommand {
       try (Reader reader = open(manifest)) {
         ManifestPods.read(reader, read);
       } catch (NoSuchFileException e) {
-        err.println("preview: " + manifest + ": file not found");
+        err().println("preview: " + manifest + ": file not found");
         status = 1;
       } catch (IOException | YAMLException e) {
-        err.println("preview: " + manifest + ": cannot be read as YAML: " + e.getMessage());
+        err().println("preview: " + manifest + ": cannot be read as YAML: " + e.getMessage());
         status = 1;
       }
     }
@@ -142,10 +139,10 @@ public final class PreviewCommand extends CliCommand {
                   .withDigests(digests.lookup()));
       for (ManifestPods.Entry entry : read.pods()) {
         if (entry != read.pods().getFirst()) {
-          out.println();
+          out().println();
         }
         String target = namespace != null ? namespace : entry.namespace();
-        if (!previewOne(entry, target, handler, out)) {
+        if (!previewOne(entry, target, handler)) {
           status = 1;
         }
       }
@@ -154,8 +151,8 @@ public final class PreviewCommand extends CliCommand {
   }
 
   /** Prints what the webhook would do to one pod; false if it has no namespace or is refused. */
-  private boolean previewOne(
-      ManifestPods.Entry entry, String namespace, AdmissionHandler handler, PrintWriter out) {
+  private boolean previewOne(ManifestPods.Entry entry, String namespace, AdmissionHandler handler) {
+    PrintWriter out = out();
     if (entry.skipped() != null) {
       out.println("# " + entry.source() + ": skipped, " + entry.skipped());
       return true;
@@ -168,19 +165,18 @@ public final class PreviewCommand extends CliCommand {
     AdmissionDecision decision =
         handler.decide(AdmissionRequest.podCreate("preview", pod, namespace, true));
     boolean refused = decision.reason().denies();
+    String why = decision.auditAnnotations().get("match");
+    String rule =
+        decision.rule() == null
+            ? "no rule applies"
+            : "rule " + decision.rule() + (why == null ? "" : " (" + why + ")");
     out.println(
         "# "
             + entry.source()
             + " in namespace "
             + namespace
             + ": "
-            + (decision.rule() == null
-                ? "no rule applies"
-                : "rule "
-                    + decision.rule()
-                    + Optional.ofNullable(decision.auditAnnotations().get("match"))
-                        .map(why -> " (" + why + ")")
-                        .orElse(""))
+            + rule
             + ", "
             + decision.reason()
             + (refused ? ", refused" : ""));

@@ -18,13 +18,13 @@ public record DoctorReport(
     List<PendingPodsCheck.Finding> stuckPods,
     String accessUser,
     List<AccessCheck.Result> access,
-    List<CaBundleCheck.Result> caBundle) {
+    List<Doctor.CaBundleResult> caBundle) {
 
   public boolean isOk() {
     return namespaces.stream().allMatch(NamespaceFinding::isOk)
         && stuckPods.isEmpty()
         && access.stream().allMatch(AccessCheck.Result::ok)
-        && caBundle.stream().allMatch(CaBundleCheck.Result::ok);
+        && caBundle.stream().allMatch(Doctor.CaBundleResult::ok);
   }
 
   public void print(PrintWriter out) {
@@ -67,7 +67,7 @@ public record DoctorReport(
             accessUser, result.pullSecret(), String.join(", ", result.lacking()));
       }
     }
-    for (CaBundleCheck.Result result : caBundle) {
+    for (Doctor.CaBundleResult result : caBundle) {
       out.printf(
           "registration %s: %s %s%n",
           result.webhook(), result.ok() ? "ok" : "FAIL", result.detail());
@@ -81,6 +81,6 @@ public record DoctorReport(
         failing,
         caBundle.isEmpty()
             ? "not checked"
-            : caBundle.stream().allMatch(CaBundleCheck.Result::ok) ? "ok" : "WRONG");
+            : caBundle.stream().allMatch(Doctor.CaBundleResult::ok) ? "ok" : "WRONG");
   }
 }
