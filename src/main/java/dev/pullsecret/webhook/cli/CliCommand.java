@@ -31,6 +31,25 @@ abstract class CliCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   /**
+   * {@code --debug}, mixed into the commands that read user files: an unexpected failure is one
+   * line, and its stack trace only on request.
+   */
+  static final class DebugOption {
+
+    @Option(names = "--debug")
+    boolean debug;
+
+    /** Reports an unexpected failure; returns the exit status of a failed run, 1. */
+    int failed(PrintWriter err, String message, RuntimeException e) {
+      err.println(message + e);
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      return 1;
+    }
+  }
+
+  /**
    * The manual page: NAME, SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS, EXAMPLES, SEE ALSO, lines
    * under 80 columns, kept as text in {@code COMMAND.txt} beside this class.
    */

@@ -40,13 +40,13 @@ public record AccessCheck(KubernetesClient client, String namespace, String serv
     return "system:serviceaccount:" + namespace + ":" + serviceAccount;
   }
 
-  public List<Result> check(Rules rules, String ownNamespace) {
+  public List<Result> check(Rules rules) {
     List<Result> results = new ArrayList<>();
     for (PullSecret secret : rules.pullSecrets()) {
       if (!secret.isDelivered()) {
         continue;
       }
-      SecretSource source = secret.source().in(ownNamespace);
+      SecretSource source = secret.source().in(namespace);
       try {
         List<String> lacking = new ArrayList<>();
         if (!allowed("create", "", null)) {

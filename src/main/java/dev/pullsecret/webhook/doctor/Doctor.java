@@ -72,7 +72,7 @@ public record Doctor(
         namespaces,
         stuck,
         access == null ? null : access.user(),
-        access == null ? List.of() : access.check(rules, namespace),
+        access == null ? List.of() : access.check(rules),
         caBundle(client));
   }
 
