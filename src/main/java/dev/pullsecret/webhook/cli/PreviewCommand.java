@@ -170,16 +170,9 @@ public final class PreviewCommand extends CliCommand {
         decision.rule() == null
             ? "no rule applies"
             : "rule " + decision.rule() + (why == null ? "" : " (" + why + ")");
-    out.println(
-        "# "
-            + entry.source()
-            + " in namespace "
-            + namespace
-            + ": "
-            + rule
-            + ", "
-            + decision.reason()
-            + (refused ? ", refused" : ""));
+    out.printf(
+        "# %s in namespace %s: %s, %s%s%n",
+        entry.source(), namespace, rule, decision.reason(), refused ? ", refused" : "");
     if (refused) {
       // As the API server would refuse the CREATE: with this message, and a failed status for CI.
       out.println("refused:");
