@@ -101,11 +101,9 @@ public final class CertsCommand extends CliCommand {
       return 0;
     } catch (FileAlreadyExistsException e) {
       err()
-          .println(
-              "certs: "
-                  + e.getFile()
-                  + " already exists; pass --force to replace the files in "
-                  + dir);
+          .printf(
+              "certs: %s already exists; pass --force to replace the files in %s%n",
+              e.getFile(), dir);
     } catch (IOException e) {
       err().println("certs: cannot write to " + dir + ": " + describe(e));
     } catch (RuntimeException e) {
@@ -164,28 +162,27 @@ public final class CertsCommand extends CliCommand {
     out.println("Subject alternative names:");
     spec.dnsNames().forEach(name -> out.println("  DNS:" + name));
     spec.ipAddresses().forEach(ip -> out.println("  IP:" + ip.getHostAddress()));
-    out.println("Valid until: " + identity.notAfter() + " (" + spec.validity().toDays() + " days)");
-    out.println("SHA-256 fingerprint: " + identity.fingerprintSha256());
-    out.println();
-    String ns = spec.namespace();
-    out.println("Next steps (see certs/README.md):");
-    out.println(
-        "  kubectl -n "
-            + ns
-            + " create secret generic "
-            + spec.serviceName()
-            + "-tls --type=kubernetes.io/tls \\");
-    out.println(
-        "    --from-file="
-            + quote(dir.resolve(PemFiles.TLS_CRT))
-            + " --from-file="
-            + quote(dir.resolve(PemFiles.TLS_KEY))
-            + " --from-file="
-            + quote(dir.resolve(PemFiles.CA_CRT)));
-    out.println(
-        "  helm upgrade --install pullsecret-webhook charts/pullsecret-webhook -n " + ns + " \\");
-    out.println(
-        "    --set webhook.caBundle=\"$(cat " + quote(dir.resolve(PemFiles.CA_BUNDLE)) + ")\"");
+    out.printf(
+        """
+        Valid until: %s (%d days)
+        SHA-256 fingerprint: %s
+
+        Next steps (see certs/README.md):
+          kubectl -n %s create secret generic %s-tls --type=kubernetes.io/tls \\
+            --from-file=%s --from-file=%s --from-file=%s
+          helm upgrade --install pullsecret-webhook charts/pullsecret-webhook -n %s \\
+            --set webhook.caBundle="$(cat %s)"
+        """,
+        identity.notAfter(),
+        spec.validity().toDays(),
+        identity.fingerprintSha256(),
+        spec.namespace(),
+        spec.serviceName(),
+        quote(dir.resolve(PemFiles.TLS_CRT)),
+        quote(dir.resolve(PemFiles.TLS_KEY)),
+        quote(dir.resolve(PemFiles.CA_CRT)),
+        spec.namespace(),
+        quote(dir.resolve(PemFiles.CA_BUNDLE)));
   }
 
   private static String describe(IOException e) {
