@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.model.jackson.Jackson2JdkTypesModule;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.UUID;
 import org.springframework.beans.factory.BeanRegistrar;
 import org.springframework.beans.factory.BeanRegistry;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -62,8 +61,6 @@ class DeliveryConfiguration {
                           context.bean(RulesStore.class),
                           context.bean(NamespaceScope.class),
                           context.bean(SyncProperties.class),
-                          identity(context.bean(SyncProperties.class)),
-                          SourceCheck.CREDENTIALS,
                           SecretWrites.of(context.bean(KubernetesClient.class)),
                           context.bean(MeterRegistry.class),
                           context.bean(Clock.class))));
@@ -142,13 +139,5 @@ class DeliveryConfiguration {
         .withConfig(config)
         .withKubernetesSerialization(serialization)
         .build();
-  }
-
-  private static String identity(SyncProperties settings) {
-    if (!settings.identity().isBlank()) {
-      return settings.identity();
-    }
-    String host = System.getenv("HOSTNAME");
-    return host != null && !host.isBlank() ? host : "pullsecret-webhook-" + UUID.randomUUID();
   }
 }

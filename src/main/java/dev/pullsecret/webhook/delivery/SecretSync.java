@@ -5,6 +5,7 @@ import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.rules.SecretSource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -46,33 +47,33 @@ final class SecretSync implements AutoCloseable {
   }
 
   SecretSync(
-      SyncCaches.Factory caches,
-      RulesStore rules,
-      DesiredCopies desired,
+      KubernetesClient client,
       SyncProperties settings,
       Leadership leadership,
       SourceReporter reporter,
-      NamespaceReconciler.Factory reconciler) {
-    this.rules = rules;
-    this.desired = desired;
+      NamespaceReconciler reconciler) {
+    this.rules = reconciler.desired().store();
+    this.desired = reconciler.desired();
     this.ownNamespace = settings.namespace();
     this.leadership = leadership;
     this.reporter = reporter;
     this.caches =
-        caches.create(
+        new SyncCaches(
+            client,
+            settings.resync().toMillis(),
             new SyncCaches.Listeners(
                 this::namespaceChanged,
                 this::sourceChanged,
                 this::enqueueAll,
                 this::copyAccessChanged));
-    NamespaceReconciler namespaces = reconciler.create(this.caches);
     this.queue =
         new WorkQueue<>(
             "secret-sync",
             settings.workers(),
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
-            ns -> !leadership.isLeader() || (this.caches.hasSynced() && namespaces.reconcile(ns)));
+            ns ->
+                !leadership.isLeader() || (caches.hasSynced() && reconciler.reconcile(caches, ns)));
     this.sourceQueue =
         new WorkQueue<>(
             "source-check",

@@ -7,6 +7,7 @@ import dev.pullsecret.webhook.rules.RulesStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.UUID;
 
 /**
  * The sync loop assembled from its parts, for the Spring wiring and the tests alike; what other
@@ -46,30 +47,34 @@ public record SyncAssembly(
       RulesStore rules,
       NamespaceScope scope,
       SyncProperties settings,
-      String identity,
-      SourceCheck check,
       SecretWrites writes,
       MeterRegistry registry,
       Clock clock) {
+    String identity = identity(settings);
     var states = new CopyStates();
     var metrics = new SyncMetrics(registry, states);
     var events = new SyncEvents(client, identity, clock);
-    var leadership = new Leadership(client, settings, identity);
-    var writer = new CopyWriter(writes, events, metrics);
-    var planner = new CopyPlanner(check);
     var desired = new DesiredCopies(rules, scope, settings.namespace());
     var sync =
         new SecretSync(
-            listeners -> new SyncCaches(client, settings.resync().toMillis(), listeners),
-            rules,
-            desired,
+            client,
             settings,
-            leadership,
-            new SourceReporter(check, events, metrics),
-            caches -> new NamespaceReconciler(caches, desired, planner, writer, states, metrics));
+            new Leadership(client, settings, identity),
+            new SourceReporter(events, metrics),
+            new NamespaceReconciler(
+                desired, new CopyWriter(writes, events, metrics), states, metrics));
     var presence = new CachedSecretPresence(sync.caches(), settings.namespace(), states, metrics);
     var labels =
         new ClusterNamespaceLabels(sync.caches(), client, settings.namespaceReadBudget(), registry);
     return new SyncAssembly(sync, presence, labels, states, events, metrics);
+  }
+
+  /** This replica's name in the Lease and its Events: the setting, else the pod's name. */
+  private static String identity(SyncProperties settings) {
+    if (!settings.identity().isBlank()) {
+      return settings.identity();
+    }
+    String host = System.getenv("HOSTNAME");
+    return host != null && !host.isBlank() ? host : "pullsecret-webhook-" + UUID.randomUUID();
   }
 }

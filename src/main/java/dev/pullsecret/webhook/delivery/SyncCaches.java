@@ -24,12 +24,6 @@ import java.util.function.Consumer;
  */
 final class SyncCaches implements AutoCloseable {
 
-  /** Builds the caches once the listeners of their changes exist. */
-  @FunctionalInterface
-  interface Factory {
-    SyncCaches create(Listeners listeners);
-  }
-
   /**
    * Who is told what changed.
    *

@@ -103,9 +103,7 @@ final class SyncFixture implements AutoCloseable {
             client,
             reloader.store(),
             TestContexts.SCOPE,
-            settings(),
-            identity,
-            SourceCheck.CREDENTIALS,
+            settings(identity),
             writes.apply(client),
             registry,
             Clock.systemUTC());
@@ -163,7 +161,7 @@ final class SyncFixture implements AutoCloseable {
         Clock.systemUTC());
   }
 
-  static SyncProperties settings() {
+  static SyncProperties settings(String identity) {
     return new SyncProperties(
         true,
         OWN,
@@ -177,7 +175,7 @@ final class SyncFixture implements AutoCloseable {
         Duration.ofMillis(1500),
         Duration.ofMillis(1000),
         Duration.ofMillis(200),
-        "",
+        identity,
         Duration.ofSeconds(1));
   }
 
