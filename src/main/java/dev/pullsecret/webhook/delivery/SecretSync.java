@@ -98,6 +98,10 @@ final class SecretSync implements AutoCloseable {
     return caches;
   }
 
+  DesiredCopies desired() {
+    return desired;
+  }
+
   /** Tells {@code listener} from now on what the loop is told. */
   void listen(Listener listener) {
     listeners.add(listener);

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.admission.SecretPresence;
+import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.RulesStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,6 +17,7 @@ import java.util.UUID;
  * @param sync the loop (start it, close it)
  * @param presence admission's view of the copies
  * @param namespaceLabels admission's view of the namespaces' labels
+ * @param credentials digest lookups' view of the delivered pull secrets' content
  * @param events the loop's Events, for the parts that plug into it (credential providers, recovery)
  * @param metrics the loop's metrics, likewise
  */
@@ -23,6 +25,7 @@ public record SyncAssembly(
     SecretSync sync,
     SecretPresence presence,
     ClusterNamespaceLabels namespaceLabels,
+    RegistryCredentials credentials,
     CopyStates states,
     SyncEvents events,
     SyncMetrics metrics) {
@@ -66,7 +69,11 @@ public record SyncAssembly(
     var presence = new CachedSecretPresence(sync.caches(), settings.namespace(), states, metrics);
     var labels =
         new ClusterNamespaceLabels(sync.caches(), client, settings.namespaceReadBudget(), registry);
-    return new SyncAssembly(sync, presence, labels, states, events, metrics);
+    var credentials =
+        new SourceCredentials(
+                () -> rules.get().rules(), settings.namespace(), sync.caches()::source)
+            .credentials();
+    return new SyncAssembly(sync, presence, labels, credentials, states, events, metrics);
   }
 
   /** This replica's name in the Lease and its Events: the setting, else the pod's name. */

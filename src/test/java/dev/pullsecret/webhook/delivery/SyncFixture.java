@@ -3,8 +3,8 @@ package dev.pullsecret.webhook.delivery;
 import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.awaitility.Awaitility.await;
 
+import dev.pullsecret.webhook.providers.CredentialProviderProperties;
 import dev.pullsecret.webhook.providers.CredentialProviders;
-import dev.pullsecret.webhook.providers.RenewalPolicy;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.PullSecret;
@@ -132,12 +132,16 @@ final class SyncFixture implements AutoCloseable {
     var renewals =
         new ProviderRenewals(
                 replica.assembly(),
-                replica.reloader().store(),
-                OWN,
                 providers.apply(replica.registry()),
-                new RenewalPolicy(0.5, 0.1, Duration.ofSeconds(2)),
-                Duration.ofMillis(50),
-                Duration.ofMillis(500),
+                new CredentialProviderProperties(
+                    "",
+                    "",
+                    Duration.ofSeconds(10),
+                    0.5,
+                    0.1,
+                    Duration.ofSeconds(2),
+                    Duration.ofMillis(50),
+                    Duration.ofMillis(500)),
                 writes,
                 replica.registry(),
                 Clock.systemUTC())
