@@ -25,6 +25,16 @@ public record DesiredCopies(RulesStore store, NamespaceScope scope, String ownNa
   }
 
   /**
+   * The pull secrets {@code current} delivers, sources resolved against the webhook's namespace.
+   */
+  List<PullSecret> delivered(Rules current) {
+    return current.pullSecrets().stream()
+        .filter(PullSecret::isDelivered)
+        .map(s -> s.inNamespace(ownNamespace))
+        .toList();
+  }
+
+  /**
    * The label keys a namespace's facts must keep for {@link #in} to be right under {@code rules}.
    */
   Set<String> labelKeys(Rules current) {

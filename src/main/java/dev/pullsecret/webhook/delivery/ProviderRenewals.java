@@ -126,10 +126,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
 
   /** The pull secrets with a provider in the rules in force, sources resolved. */
   private List<PullSecret> withProvider() {
-    return desired.rules().pullSecrets().stream()
-        .filter(PullSecret::hasProvider)
-        .map(secret -> secret.inNamespace(ownNamespace))
-        .toList();
+    return desired.delivered(desired.rules()).stream().filter(PullSecret::hasProvider).toList();
   }
 
   /** One look at one pull secret: true when done (until its timer or a change), false to retry. */

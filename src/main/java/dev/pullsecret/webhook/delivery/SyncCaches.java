@@ -41,11 +41,6 @@ final class SyncCaches implements AutoCloseable {
       Runnable namespacesReplaced,
       Consumer<String> copyAccessChanged) {}
 
-  /** Nothing told: for tools and benchmarks that only read. */
-  static Listeners quiet() {
-    return new Listeners(namespace -> {}, source -> {}, () -> {}, name -> {});
-  }
-
   /**
    * Objects per page of an informer's list (client-go's reflector pages by 500 too): the whole
    * objects of one page are the peak the first list holds before the stores reduce them.
