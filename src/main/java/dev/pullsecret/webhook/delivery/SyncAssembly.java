@@ -16,7 +16,8 @@ import java.util.UUID;
  *
  * @param sync the loop (start it, close it)
  * @param presence admission's view of the copies
- * @param namespaceLabels admission's view of the namespaces' labels
+ * @param labels admission's (and recovery's) view of the namespaces' labels: from the namespace
+ *     watch, read once on a miss; closed with the context
  * @param credentials digest lookups' view of the delivered pull secrets' content
  * @param events the loop's Events, for the parts that plug into it (credential providers, recovery)
  * @param metrics the loop's metrics, likewise
@@ -24,7 +25,7 @@ import java.util.UUID;
 public record SyncAssembly(
     SecretSync sync,
     SecretPresence presence,
-    ClusterNamespaceLabels namespaceLabels,
+    NamespaceLabelSource labels,
     RegistryCredentials credentials,
     CopyStates states,
     SyncEvents events,
@@ -38,11 +39,6 @@ public record SyncAssembly(
   /** Whether our copy {@code name} is in {@code namespace}, as the watches last saw. */
   public boolean hasCopy(String namespace, String name) {
     return sync.caches().hasCopy(namespace, name);
-  }
-
-  /** The namespaces' labels, from the namespace watch (read once on a miss). */
-  public NamespaceLabelSource labels() {
-    return namespaceLabels;
   }
 
   static SyncAssembly build(
