@@ -21,16 +21,12 @@ record NamespaceReconciler(
   boolean reconcile(SyncCaches caches, String namespace) {
     long started = System.nanoTime();
     Optional<NamespaceFacts> found = caches.namespace(namespace);
-    if (found.isEmpty()) {
-      // Deleted: its copies went with it.
+    if (found.isEmpty() || found.get().terminating()) {
+      // Deleted or being deleted: its copies go with it.
       states.forget(namespace);
       return true;
     }
     NamespaceFacts facts = found.get();
-    if (facts.terminating()) {
-      states.forget(namespace);
-      return true;
-    }
     Rules rules = desired.rules();
     if (!caches.labelsCover(desired.labelKeys(rules))) {
       // New rules read labels the namespace watch does not keep yet: it is listing them again,
