@@ -72,13 +72,12 @@ class CopyPlannerTest {
     }
 
     NamespacePlan plan =
-        new CopyPlanner(SourceCheck.CREDENTIALS)
-            .plan(
-                new NamespaceFacts("team-a", "1", c.terminating(), NamespaceLabels.NONE),
-                c.wanted() ? List.of(SECRET) : List.of(),
-                ref -> ref.equals(SOURCE) ? source : Optional.empty(),
-                ours,
-                secret -> c.forbidden());
+        CopyPlanner.plan(
+            new NamespaceFacts("team-a", "1", c.terminating(), NamespaceLabels.NONE),
+            c.wanted() ? List.of(SECRET) : List.of(),
+            ref -> ref.equals(SOURCE) ? source : Optional.empty(),
+            ours,
+            secret -> c.forbidden());
 
     assertThat(plan.actions().stream().map(CopyPlannerTest::kind))
         .containsExactlyElementsOf(c.actions());
@@ -99,13 +98,12 @@ class CopyPlannerTest {
       }
     }
     NamespacePlan again =
-        new CopyPlanner(SourceCheck.CREDENTIALS)
-            .plan(
-                new NamespaceFacts("team-a", "1", c.terminating(), NamespaceLabels.NONE),
-                c.wanted() ? List.of(SECRET) : List.of(),
-                ref -> source,
-                after,
-                secret -> c.forbidden());
+        CopyPlanner.plan(
+            new NamespaceFacts("team-a", "1", c.terminating(), NamespaceLabels.NONE),
+            c.wanted() ? List.of(SECRET) : List.of(),
+            ref -> source,
+            after,
+            secret -> c.forbidden());
     assertThat(again.actions()).as("second plan").isEmpty();
   }
 
