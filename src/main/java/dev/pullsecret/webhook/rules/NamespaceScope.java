@@ -43,9 +43,9 @@ public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) 
       }
       String key = text.substring(0, equals).strip();
       String value = text.substring(equals + 1).strip();
-      String problem = LabelSyntax.keyProblem(key);
+      String problem = LabelSelector.keyProblem(key);
       if (problem == null) {
-        problem = LabelSyntax.valueProblem(value);
+        problem = LabelSelector.valueProblem(value);
       }
       if (problem != null) {
         throw new IllegalArgumentException("the opt-out label: " + problem);

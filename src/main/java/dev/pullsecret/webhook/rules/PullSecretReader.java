@@ -1,8 +1,6 @@
 package dev.pullsecret.webhook.rules;
 
-import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.image.RegistryPattern;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,39 +31,35 @@ final class PullSecretReader {
 
   private void read(YamlMapping node) {
     Optional<YamlValue> name = node.requiredString("name");
-    List<RegistryPattern> registries = new ArrayList<>();
-    if (node.isEmptyList("registries")) {
-      errors.add(
-          node.child("registries"),
-          node.mark(),
-          "an empty list would match no image; omit 'registries' to serve every registry");
-    }
-    for (YamlValue registry : node.stringList("registries")) {
-      try {
-        registries.add(RegistryPattern.parse(registry.text()));
-      } catch (InvalidImageSyntaxException e) {
-        errors.add(registry, e.getMessage());
-      }
-    }
+    node.refuseEmptyList(
+        "registries",
+        false,
+        "an empty list would match no image; omit 'registries' to serve every registry");
+    List<RegistryPattern> registries = node.parsedList("registries", RegistryPattern::parse);
     SecretSource source = node.string("source").map(v -> SecretSource.read(v, errors)).orElse(null);
     String provider = node.string("provider").map(v -> provider(node, v)).orElse(null);
-    if (provider != null) {
-      name.ifPresent(value -> source(value, errors));
+    if (provider != null
+        && name.isPresent()
+        && PullSecret.generatedSourceName(name.get().text()).length() > 253) {
+      // The generated source's name must be a Secret name too.
+      errors.add(
+          name.get(),
+          "too long for a pull secret with a provider: the Secret the webhook generates for it, "
+              + "NAME"
+              + PullSecret.GENERATED_SUFFIX
+              + ", must fit in 253 characters");
     }
-    name.filter(this::validSecretName)
-        .ifPresent(
-            value -> {
-              if (secretsByName.containsKey(value.text())) {
-                errors.add(value, "pull secret '" + value.text() + "' is declared twice");
-              } else {
-                SecretSource from =
-                    provider == null
-                        ? source
-                        : new SecretSource(null, PullSecret.generatedSourceName(value.text()));
-                secretsByName.put(
-                    value.text(), new PullSecret(value.text(), registries, from, provider));
-              }
-            });
+    if (name.isEmpty() || !validSecretName(name.get())) {
+      return;
+    }
+    String text = name.get().text();
+    if (secretsByName.containsKey(text)) {
+      errors.add(name.get(), "pull secret '" + text + "' is declared twice");
+      return;
+    }
+    SecretSource from =
+        provider == null ? source : new SecretSource(null, PullSecret.generatedSourceName(text));
+    secretsByName.put(text, new PullSecret(text, registries, from, provider));
   }
 
   /**
@@ -110,37 +104,20 @@ final class PullSecretReader {
    * that Secret.
    */
   private void checkGeneratedNames(YamlMapping node) {
-    node.string("name")
-        .ifPresent(
-            name ->
-                secretsByName.values().stream()
-                    .filter(
-                        other ->
-                            other.hasProvider()
-                                && PullSecret.generatedSourceName(other.name()).equals(name.text()))
-                    .findFirst()
-                    .ifPresent(
-                        other ->
-                            errors.add(
-                                name,
-                                "'"
-                                    + name.text()
-                                    + "' is the name of the Secret the webhook generates for"
-                                    + " pull secret '"
-                                    + other.name()
-                                    + "' (its provider's credentials): name this one otherwise")));
-  }
-
-  /** The generated source's name must be a Secret name too. */
-  private static void source(YamlValue name, RulesErrors errors) {
-    String generated = PullSecret.generatedSourceName(name.text());
-    if (generated.length() > 253) {
-      errors.add(
-          name,
-          "too long for a pull secret with a provider: the Secret the webhook generates for it, "
-              + "NAME"
-              + PullSecret.GENERATED_SUFFIX
-              + ", must fit in 253 characters");
+    Optional<YamlValue> name = node.string("name");
+    for (PullSecret other : secretsByName.values()) {
+      if (name.isPresent()
+          && other.hasProvider()
+          && PullSecret.generatedSourceName(other.name()).equals(name.get().text())) {
+        errors.add(
+            name.get(),
+            "'"
+                + name.get().text()
+                + "' is the name of the Secret the webhook generates for pull secret '"
+                + other.name()
+                + "' (its provider's credentials): name this one otherwise");
+        return;
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -78,11 +79,20 @@ public final class YamlMapping {
     return fields.containsKey(key);
   }
 
-  /** True when {@code key} is present as an empty list or as nothing ({@code key:}). */
-  public boolean isEmptyList(String key) {
+  /**
+   * Reports {@code message} at {@code key} when it is an empty list or nothing ({@code key:}), and
+   * also when it is absent if {@code required}.
+   */
+  public void refuseEmptyList(String key, boolean required, String message) {
     Node node = fields.get(key);
-    return node != null
-        && (isNull(node) || node instanceof SequenceNode sequence && sequence.getValue().isEmpty());
+    boolean empty =
+        node == null
+            ? required
+            : isNull(node)
+                || node instanceof SequenceNode sequence && sequence.getValue().isEmpty();
+    if (empty) {
+      errors.add(child(key), mark, message);
+    }
   }
 
   public Optional<YamlValue> string(String key) {
@@ -114,8 +124,8 @@ public final class YamlMapping {
   /**
    * A mapping of strings to strings (e.g. repository to tag), in file order; absent means empty.
    */
-  public List<YamlEntry> stringMap(String key) {
-    List<YamlEntry> entries = new ArrayList<>();
+  public List<Map.Entry<YamlValue, YamlValue>> stringMap(String key) {
+    List<Map.Entry<YamlValue, YamlValue>> entries = new ArrayList<>();
     Node node = fields.get(key);
     if (node == null || rejectAnchor(node, child(key), errors) || isNull(node)) {
       return entries;
@@ -138,8 +148,7 @@ public final class YamlMapping {
         continue;
       }
       var keyAtPath = new YamlValue(entryKey.get().text(), at, entryKey.get().mark());
-      scalar(tuple.getValueNode(), at)
-          .ifPresent(value -> entries.add(new YamlEntry(keyAtPath, value)));
+      scalar(tuple.getValueNode(), at).ifPresent(value -> entries.add(Map.entry(keyAtPath, value)));
     }
     return entries;
   }
@@ -147,6 +156,40 @@ public final class YamlMapping {
   /** A list of strings; absent means empty. */
   public List<YamlValue> stringList(String key) {
     return items(key, this::scalar);
+  }
+
+  /**
+   * A list of strings each read by {@code parse} (absent means empty); an item it refuses is left
+   * out, reported with the reason (see {@link #parse}).
+   */
+  public <T> List<T> parsedList(String key, Function<String, T> parse) {
+    return items(key, (node, at) -> scalar(node, at).flatMap(value -> parse(value, parse)));
+  }
+
+  /**
+   * {@code value} read by {@code parse}, or empty with the message of its {@link
+   * IllegalArgumentException} reported at {@code value}: the parsers of names and patterns say what
+   * is wrong in it.
+   */
+  public <T> Optional<T> parse(YamlValue value, Function<String, T> parse) {
+    try {
+      return Optional.of(parse.apply(value.text()));
+    } catch (IllegalArgumentException e) {
+      errors.add(value, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The text of {@code value} when it is one of {@code allowed}; otherwise empty, with {@code
+   * 'text' notAllowed} reported.
+   */
+  public Optional<String> oneOf(Optional<YamlValue> value, Set<String> allowed, String notAllowed) {
+    if (value.isPresent() && !allowed.contains(value.get().text())) {
+      errors.add(value.get(), "'" + value.get().text() + "' " + notAllowed);
+      return Optional.empty();
+    }
+    return value.map(YamlValue::text);
   }
 
   /** A list of mappings; absent means empty. */
