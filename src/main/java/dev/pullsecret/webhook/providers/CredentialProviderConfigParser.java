@@ -5,6 +5,7 @@ import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.rules.ProviderName;
 import dev.pullsecret.webhook.rules.RulesError;
 import dev.pullsecret.webhook.rules.RulesErrors;
+import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.rules.YamlMapping;
 import dev.pullsecret.webhook.rules.YamlValue;
 import dev.pullsecret.webhook.text.Text;
@@ -111,7 +112,7 @@ public final class CredentialProviderConfigParser {
       errors.add("", null, "file too large: over " + MAX_CHARACTERS + " characters");
     } else {
       config =
-          YamlMapping.document(text, "credential provider config", TOP_LEVEL_KEYS, errors)
+          RulesParser.document(text, "credential provider config", TOP_LEVEL_KEYS, errors)
               .map(top -> read(top, errors))
               .orElse(null);
     }
@@ -167,9 +168,7 @@ public final class CredentialProviderConfigParser {
         "at least one pattern is required: the images the plugin is asked about");
     List<RegistryPattern> matchImages = node.parsedList("matchImages", RegistryPattern::parse);
     Duration cacheDuration =
-        node.requiredString("defaultCacheDuration")
-            .flatMap(v -> duration(node, v, errors))
-            .orElse(null);
+        node.requiredString("defaultCacheDuration").flatMap(v -> duration(v, errors)).orElse(null);
     List<String> args = node.stringList("args").stream().map(YamlValue::text).toList();
     List<Map.Entry<String, String>> env = new ArrayList<>();
     for (YamlMapping variable : node.mappingList("env", ENV_KEYS)) {
@@ -202,9 +201,8 @@ public final class CredentialProviderConfigParser {
     return value.text();
   }
 
-  private static Optional<Duration> duration(
-      YamlMapping node, YamlValue value, RulesErrors errors) {
-    Optional<Duration> duration = node.parse(value, GoDuration::parse);
+  private static Optional<Duration> duration(YamlValue value, RulesErrors errors) {
+    Optional<Duration> duration = errors.parse(value, GoDuration::parse);
     if (duration.isPresent() && duration.get().isNegative()) {
       errors.add(value, "must be greater than or equal to 0");
     }

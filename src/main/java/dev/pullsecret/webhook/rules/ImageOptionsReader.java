@@ -61,7 +61,7 @@ final class ImageOptionsReader {
         "an empty list would resolve no image; omit 'registries' to resolve every registry");
     List<RegistryPattern> registries = digests.parsedList("registries", RegistryPattern::parse);
     boolean deny =
-        digests
+        errors
             .oneOf(digests.string("onFailure"), ON_FAILURE, "is not one of admit, deny")
             .filter("deny"::equals)
             .isPresent();
@@ -73,7 +73,7 @@ final class ImageOptionsReader {
         pin.string("defaultTag").filter(this::validTag).map(YamlValue::text).orElse(null);
     Map<String, String> repositories = new LinkedHashMap<>();
     for (Map.Entry<YamlValue, YamlValue> entry : pin.stringMap("repositories")) {
-      Optional<String> repository = repository(pin, entry.getKey());
+      Optional<String> repository = repository(entry.getKey());
       if (repository.isPresent()
           && validTag(entry.getValue())
           && repositories.putIfAbsent(repository.get(), entry.getValue().text()) != null) {
@@ -87,8 +87,8 @@ final class ImageOptionsReader {
     return Optional.of(new LatestPinning(defaultTag, repositories));
   }
 
-  private Optional<String> repository(YamlMapping pin, YamlValue value) {
-    Optional<ImageReference> image = pin.parse(value, ImageReference::parse);
+  private Optional<String> repository(YamlValue value) {
+    Optional<ImageReference> image = errors.parse(value, ImageReference::parse);
     if (image.isPresent() && (image.get().hasTag() || image.get().hasDigest())) {
       errors.add(value, "'" + value.text() + "' must name a repository, without tag or digest");
       return Optional.empty();
@@ -112,17 +112,17 @@ final class ImageOptionsReader {
 
   private Optional<PullPolicyOverride> pullPolicy(YamlMapping policy) {
     boolean digests = policy.bool("includeDigestPinned", false);
-    return policy
+    return errors
         .oneOf(policy.requiredString("set"), POLICIES, "is not one of Always, IfNotPresent, Never")
         .map(set -> new PullPolicyOverride(set, digests));
   }
 
   private Optional<RegistryMirror> mirror(YamlMapping mirror) {
     Optional<RegistryPattern> from =
-        mirror.requiredString("from").flatMap(v -> mirror.parse(v, RegistryPattern::parse));
+        mirror.requiredString("from").flatMap(v -> errors.parse(v, RegistryPattern::parse));
     Optional<String[]> to = mirror.requiredString("to").flatMap(this::target);
     boolean whenPresent =
-        mirror
+        errors
             .oneOf(
                 mirror.string("when"),
                 WHEN,
@@ -136,7 +136,7 @@ final class ImageOptionsReader {
         "an empty list excludes nothing; omit 'exclude' to mirror every image of 'from'");
     List<RegistryPattern> exclude = new ArrayList<>();
     for (YamlValue excluded : mirror.stringList("exclude")) {
-      Optional<RegistryPattern> pattern = mirror.parse(excluded, RegistryPattern::parse);
+      Optional<RegistryPattern> pattern = errors.parse(excluded, RegistryPattern::parse);
       pattern.ifPresent(exclude::add);
       if (pattern.isPresent() && from.isPresent() && !mayOverlap(from.get(), pattern.get())) {
         RegistryPattern f = from.get();

@@ -106,7 +106,8 @@ final class RuleReader {
             .map(new ImageOptionsReader(errors)::read)
             .orElse(ImageOptions.NONE);
     RuleMode mode =
-        node.oneOf(
+        errors
+            .oneOf(
                 node.string("mode"),
                 Set.of("enforce", "audit"),
                 "is not a mode: use enforce (default) or audit")
@@ -135,7 +136,7 @@ final class RuleReader {
       YamlMapping node, String key, String rule, Optional<String> selector) {
     List<NamespacePattern> patterns = new ArrayList<>();
     for (YamlValue value : node.stringList(key)) {
-      Optional<NamespacePattern> pattern = node.parse(value, NamespacePattern::parse);
+      Optional<NamespacePattern> pattern = errors.parse(value, NamespacePattern::parse);
       if (pattern.isEmpty()) {
         continue;
       }

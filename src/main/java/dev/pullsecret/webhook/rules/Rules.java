@@ -44,12 +44,7 @@ public final class Rules {
   /** Per namespace, the rules that name it, best first; labels then pick among them per review. */
   private final Map<String, List<RuleMatch>> byNamespace = new ConcurrentHashMap<>();
 
-  Rules(List<PullSecret> pullSecrets, List<NamespaceRule> rules) {
-    this(pullSecrets, rules, List.of());
-  }
-
-  private Rules(
-      List<PullSecret> pullSecrets, List<NamespaceRule> rules, List<RulesError> warnings) {
+  Rules(List<PullSecret> pullSecrets, List<NamespaceRule> rules, List<RulesError> warnings) {
     this.pullSecrets = List.copyOf(pullSecrets);
     this.rules = List.copyOf(rules);
     this.warnings = List.copyOf(warnings);
@@ -58,10 +53,6 @@ public final class Rules {
             .flatMap(r -> r.namespaceSelector().stream())
             .flatMap(s -> s.keys().stream())
             .collect(Collectors.toUnmodifiableSet());
-  }
-
-  Rules withWarnings(List<RulesError> found) {
-    return found.isEmpty() ? this : new Rules(pullSecrets, rules, found);
   }
 
   /**

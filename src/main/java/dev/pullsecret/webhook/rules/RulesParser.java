@@ -42,16 +42,30 @@ public final class RulesParser {
    */
   public static Rules parse(String text, String source, boolean labelsKnown) {
     var errors = new RulesErrors();
-    Optional<Node> root = compose(text, "rules file", errors);
-    Rules rules = root.flatMap(node -> read(node, errors, labelsKnown)).orElse(null);
-    if (!errors.isEmpty() || rules == null) {
+    Optional<Rules> rules =
+        document(text, "rules file", TOP_LEVEL_KEYS, errors)
+            .map(top -> read(top, errors, labelsKnown));
+    if (!errors.isEmpty() || rules.isEmpty()) {
       throw new InvalidRulesException(source, errors.sorted());
     }
-    return rules.withWarnings(errors.warnings());
+    return rules.get();
+  }
+
+  /**
+   * Reads a whole document, with the loader limits of the rules file (no anchors, duplicate keys,
+   * deep nesting or huge text), as a mapping of {@code allowedKeys}; empty, with the errors
+   * recorded, when it is not one.
+   *
+   * @param what names the file in messages, e.g. {@code "credential provider config"}
+   */
+  public static Optional<YamlMapping> document(
+      String text, String what, Set<String> allowedKeys, RulesErrors errors) {
+    return compose(text, what, errors)
+        .flatMap(root -> YamlMapping.of(root, "", allowedKeys, errors));
   }
 
   /** The one YAML document of {@code text}, or empty with the errors recorded. */
-  static Optional<Node> compose(String text, String what, RulesErrors errors) {
+  private static Optional<Node> compose(String text, String what, RulesErrors errors) {
     if (text.length() > MAX_CHARACTERS) {
       errors.add("", null, "file too large: over " + MAX_CHARACTERS + " characters");
       return Optional.empty();
@@ -88,12 +102,7 @@ public final class RulesParser {
   }
 
   /** Walks the document once, collecting every error. */
-  private static Optional<Rules> read(Node root, RulesErrors errors, boolean labelsKnown) {
-    Optional<YamlMapping> document = YamlMapping.of(root, "", TOP_LEVEL_KEYS, errors);
-    if (document.isEmpty()) {
-      return Optional.empty();
-    }
-    YamlMapping top = document.get();
+  private static Rules read(YamlMapping top, RulesErrors errors, boolean labelsKnown) {
     Map<String, PullSecret> secretsByName =
         new PullSecretReader(errors).read(top.mappingList("pullSecrets", PullSecretReader.KEYS));
     if (!top.has("rules")) {
@@ -102,6 +111,6 @@ public final class RulesParser {
     var reader = new RuleReader(errors, secretsByName, labelsKnown);
     List<NamespaceRule> rules =
         top.mappingList("rules", RuleReader.KEYS).stream().map(reader::read).toList();
-    return Optional.of(new Rules(List.copyOf(secretsByName.values()), rules));
+    return new Rules(List.copyOf(secretsByName.values()), rules, errors.warnings());
   }
 }

@@ -41,19 +41,6 @@ public final class YamlMapping {
     }
   }
 
-  /**
-   * Reads a whole document, with the loader limits of the rules file (no anchors, duplicate keys,
-   * deep nesting or huge text), as a mapping of {@code allowedKeys}; empty, with the errors
-   * recorded, when it is not one.
-   *
-   * @param what names the file in messages, e.g. {@code "credential provider config"}
-   */
-  public static Optional<YamlMapping> document(
-      String text, String what, Set<String> allowedKeys, RulesErrors errors) {
-    return RulesParser.compose(text, what, errors)
-        .flatMap(root -> of(root, "", allowedKeys, errors));
-  }
-
   /** Reads {@code node} as a mapping, or records an error and returns empty. */
   public static Optional<YamlMapping> of(
       Node node, String path, Set<String> allowedKeys, RulesErrors errors) {
@@ -160,36 +147,10 @@ public final class YamlMapping {
 
   /**
    * A list of strings each read by {@code parse} (absent means empty); an item it refuses is left
-   * out, reported with the reason (see {@link #parse}).
+   * out, reported with the reason (see {@link RulesErrors#parse}).
    */
   public <T> List<T> parsedList(String key, Function<String, T> parse) {
-    return items(key, (node, at) -> scalar(node, at).flatMap(value -> parse(value, parse)));
-  }
-
-  /**
-   * {@code value} read by {@code parse}, or empty with the message of its {@link
-   * IllegalArgumentException} reported at {@code value}: the parsers of names and patterns say what
-   * is wrong in it.
-   */
-  public <T> Optional<T> parse(YamlValue value, Function<String, T> parse) {
-    try {
-      return Optional.of(parse.apply(value.text()));
-    } catch (IllegalArgumentException e) {
-      errors.add(value, e.getMessage());
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * The text of {@code value} when it is one of {@code allowed}; otherwise empty, with {@code
-   * 'text' notAllowed} reported.
-   */
-  public Optional<String> oneOf(Optional<YamlValue> value, Set<String> allowed, String notAllowed) {
-    if (value.isPresent() && !allowed.contains(value.get().text())) {
-      errors.add(value.get(), "'" + value.get().text() + "' " + notAllowed);
-      return Optional.empty();
-    }
-    return value.map(YamlValue::text);
+    return items(key, (node, at) -> scalar(node, at).flatMap(value -> errors.parse(value, parse)));
   }
 
   /** A list of mappings; absent means empty. */
@@ -200,7 +161,7 @@ public final class YamlMapping {
   /** Each item of the list {@code key} read by {@code read}; those it refuses are left out. */
   private <T> List<T> items(String key, BiFunction<Node, String, Optional<T>> read) {
     List<T> values = new ArrayList<>();
-    List<Node> items = sequence(key).orElse(List.of());
+    List<Node> items = sequence(key);
     for (int i = 0; i < items.size(); i++) {
       read.apply(items.get(i), child(key) + "[" + i + "]").ifPresent(values::add);
     }
@@ -238,19 +199,17 @@ public final class YamlMapping {
     }
   }
 
-  private Optional<List<Node>> sequence(String key) {
+  /** The items of the list {@code key}; none when it is absent, nothing, or not a list. */
+  private List<Node> sequence(String key) {
     Node node = fields.get(key);
-    if (node == null || rejectAnchor(node, child(key), errors)) {
-      return Optional.empty();
+    if (node == null || rejectAnchor(node, child(key), errors) || isNull(node)) {
+      return List.of();
     }
     if (node instanceof SequenceNode sequence) {
-      return Optional.of(sequence.getValue());
-    }
-    if (isNull(node)) {
-      return Optional.of(List.of());
+      return sequence.getValue();
     }
     errors.add(child(key), node.getStartMark(), "expected a list, found " + kind(node));
-    return Optional.empty();
+    return List.of();
   }
 
   private Optional<YamlValue> scalar(Node node, String at) {
