@@ -162,11 +162,11 @@ public final class CredentialProviderConfigParser {
                   return v.text();
                 })
             .orElse(null);
-    node.refuseEmptyList(
-        "matchImages",
-        true,
-        "at least one pattern is required: the images the plugin is asked about");
-    List<RegistryPattern> matchImages = node.parsedList("matchImages", RegistryPattern::parse);
+    List<RegistryPattern> matchImages =
+        node.registryPatterns(
+            "matchImages",
+            true,
+            "at least one pattern is required: the images the plugin is asked about");
     Duration cacheDuration =
         node.requiredString("defaultCacheDuration").flatMap(v -> duration(v, errors)).orElse(null);
     List<String> args = node.stringList("args").stream().map(YamlValue::text).toList();

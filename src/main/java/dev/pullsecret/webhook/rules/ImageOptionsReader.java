@@ -55,11 +55,11 @@ final class ImageOptionsReader {
   }
 
   private DigestResolution digestResolution(YamlMapping digests) {
-    digests.refuseEmptyList(
-        "registries",
-        false,
-        "an empty list would resolve no image; omit 'registries' to resolve every registry");
-    List<RegistryPattern> registries = digests.parsedList("registries", RegistryPattern::parse);
+    List<RegistryPattern> registries =
+        digests.registryPatterns(
+            "registries",
+            false,
+            "an empty list would resolve no image; omit 'registries' to resolve every registry");
     boolean deny =
         errors
             .oneOf(digests.string("onFailure"), ON_FAILURE, "is not one of admit, deny")

@@ -44,7 +44,7 @@ public final class RulesReloader implements AutoCloseable {
     this.clock = clock;
     this.reloader =
         new FileReloader<>(
-            new Source(this, file, clock),
+            new Source(this, file),
             InvalidRulesException.class,
             FileReloader.Refusal.AT_ONCE,
             List.of(new Log(this), listener));
@@ -87,14 +87,7 @@ public final class RulesReloader implements AutoCloseable {
     synchronized (reloader) {
       handedOut = digest;
       return reloader.offer(
-          digest,
-          previous ->
-              new LoadedRules(
-                  RulesFile.parse(content, source),
-                  previous.generation() + 1,
-                  RulesFile.digest(content),
-                  clock.instant(),
-                  source));
+          digest, previous -> loaded(RulesFile.parse(content, source), content, previous, source));
     }
   }
 
@@ -121,8 +114,8 @@ public final class RulesReloader implements AutoCloseable {
     }
   }
 
-  /** The rules file, read and parsed; the generation counts the loads. */
-  private record Source(RulesReloader rules, RulesFile file, Clock clock)
+  /** The rules file, read and parsed. */
+  private record Source(RulesReloader rules, RulesFile file)
       implements FileReloader.Source<LoadedRules> {
 
     @Override
@@ -133,13 +126,18 @@ public final class RulesReloader implements AutoCloseable {
     @Override
     public LoadedRules load(LoadedRules previous) {
       byte[] content = file.read();
-      return new LoadedRules(
-          file.parse(content),
-          previous == null ? 1 : previous.generation() + 1,
-          RulesFile.digest(content),
-          clock.instant(),
-          file.path().toString());
+      return rules.loaded(file.parse(content), content, previous, file.path().toString());
     }
+  }
+
+  /** The next rules in force; the generation counts the loads. */
+  private LoadedRules loaded(Rules rules, byte[] content, LoadedRules previous, String source) {
+    return new LoadedRules(
+        rules,
+        previous == null ? 1 : previous.generation() + 1,
+        RulesFile.digest(content),
+        clock.instant(),
+        source);
   }
 
   @Override

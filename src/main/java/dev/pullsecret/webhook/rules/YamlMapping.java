@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.rules;
 
+import dev.pullsecret.webhook.image.RegistryPattern;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -108,9 +108,7 @@ public final class YamlMapping {
     return defaultValue;
   }
 
-  /**
-   * A mapping of strings to strings (e.g. repository to tag), in file order; absent means empty.
-   */
+  /** A mapping of strings to strings (repository to tag), in file order; absent means empty. */
   public List<Map.Entry<YamlValue, YamlValue>> stringMap(String key) {
     List<Map.Entry<YamlValue, YamlValue>> entries = new ArrayList<>();
     Node node = fields.get(key);
@@ -146,11 +144,13 @@ public final class YamlMapping {
   }
 
   /**
-   * A list of strings each read by {@code parse} (absent means empty); an item it refuses is left
-   * out, reported with the reason (see {@link RulesErrors#parse}).
+   * A list of registry patterns, the invalid ones reported and left out; an empty list (or nothing)
+   * is reported with {@code ifEmpty}, and so is an absent one if {@code required}.
    */
-  public <T> List<T> parsedList(String key, Function<String, T> parse) {
-    return items(key, (node, at) -> scalar(node, at).flatMap(value -> errors.parse(value, parse)));
+  public List<RegistryPattern> registryPatterns(String key, boolean required, String ifEmpty) {
+    refuseEmptyList(key, required, ifEmpty);
+    return items(
+        key, (node, at) -> scalar(node, at).flatMap(v -> errors.parse(v, RegistryPattern::parse)));
   }
 
   /** A list of mappings; absent means empty. */
@@ -158,10 +158,21 @@ public final class YamlMapping {
     return items(key, (node, at) -> of(node, at, allowedKeys, errors));
   }
 
-  /** Each item of the list {@code key} read by {@code read}; those it refuses are left out. */
+  /**
+   * Each item of the list {@code key} read by {@code read}, those it refuses left out; none when
+   * the list is absent, nothing, or not a list.
+   */
   private <T> List<T> items(String key, BiFunction<Node, String, Optional<T>> read) {
+    Node node = fields.get(key);
+    if (node == null || rejectAnchor(node, child(key), errors) || isNull(node)) {
+      return List.of();
+    }
+    if (!(node instanceof SequenceNode sequence)) {
+      errors.add(child(key), node.getStartMark(), "expected a list, found " + kind(node));
+      return List.of();
+    }
     List<T> values = new ArrayList<>();
-    List<Node> items = sequence(key);
+    List<Node> items = sequence.getValue();
     for (int i = 0; i < items.size(); i++) {
       read.apply(items.get(i), child(key) + "[" + i + "]").ifPresent(values::add);
     }
@@ -197,19 +208,6 @@ public final class YamlMapping {
     } else if (fields.putIfAbsent(key, tuple.getValueNode()) != null) {
       errors.add(child(key), keyNode.getStartMark(), "duplicate key '" + key + "'");
     }
-  }
-
-  /** The items of the list {@code key}; none when it is absent, nothing, or not a list. */
-  private List<Node> sequence(String key) {
-    Node node = fields.get(key);
-    if (node == null || rejectAnchor(node, child(key), errors) || isNull(node)) {
-      return List.of();
-    }
-    if (node instanceof SequenceNode sequence) {
-      return sequence.getValue();
-    }
-    errors.add(child(key), node.getStartMark(), "expected a list, found " + kind(node));
-    return List.of();
   }
 
   private Optional<YamlValue> scalar(Node node, String at) {
