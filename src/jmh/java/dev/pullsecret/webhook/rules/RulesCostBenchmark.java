@@ -40,6 +40,6 @@ public class RulesCostBenchmark {
 
   @Benchmark
   public boolean aMadeUpNamespace() {
-    return rules.forNamespace(RulesCostTest.madeUp(next++)).isEmpty();
+    return rules.forNamespace(RulesCostTest.madeUp(next++), NamespaceLabels.NONE).isEmpty();
   }
 }

@@ -77,14 +77,6 @@ public final class Rules {
   }
 
   /**
-   * The rule for a namespace without labels that matter: for rules without selectors (tools,
-   * tests).
-   */
-  public Optional<NamespaceRule> forNamespace(String namespace) {
-    return forNamespace(namespace, NamespaceLabels.NONE).map(RuleMatch::rule);
-  }
-
-  /**
    * The rule that applies to pods of {@code namespace} with {@code labels}, and why. With unknown
    * labels no rule with a selector applies. The opt-out and the skipped namespaces are not rules:
    * {@link NamespaceScope} decides those first.

@@ -116,7 +116,6 @@ public final class RulesReloader implements AutoCloseable {
     }
   }
 
-  /** The rules file, read and parsed. */
   private final class FileSource implements FileReloader.Source<LoadedRules> {
 
     @Override

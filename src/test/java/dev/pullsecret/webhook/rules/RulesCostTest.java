@@ -20,7 +20,7 @@ class RulesCostTest {
     Rules rules = RulesParser.parse(worstAcceptedRules(), "worst.yaml");
 
     for (int i = 0; i < 2_000; i++) {
-      assertThat(rules.forNamespace(madeUp(i))).isEmpty();
+      assertThat(rules.forNamespace(madeUp(i), NamespaceLabels.NONE)).isEmpty();
     }
   }
 
@@ -28,11 +28,11 @@ class RulesCostTest {
   void namesThatCannotBeNamespacesGetNoRuleWithoutBeingMatched() {
     Rules rules = RulesParser.parse("rules: [{name: all, namespaces: ['*']}]", "all.yaml");
 
-    assertThat(rules.forNamespace("team-a")).isPresent();
-    assertThat(rules.forNamespace("a".repeat(64))).isEmpty();
-    assertThat(rules.forNamespace("Team-A")).isEmpty();
-    assertThat(rules.forNamespace("team\na")).isEmpty();
-    assertThat(rules.forNamespace("")).isEmpty();
+    assertThat(rules.forNamespace("team-a", NamespaceLabels.NONE)).isPresent();
+    assertThat(rules.forNamespace("a".repeat(64), NamespaceLabels.NONE)).isEmpty();
+    assertThat(rules.forNamespace("Team-A", NamespaceLabels.NONE)).isEmpty();
+    assertThat(rules.forNamespace("team\na", NamespaceLabels.NONE)).isEmpty();
+    assertThat(rules.forNamespace("", NamespaceLabels.NONE)).isEmpty();
   }
 
   /**
