@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.rules;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +48,7 @@ final class RuleReader {
   private final RulesErrors errors;
   private final Map<String, PullSecret> secretsByName;
   private final boolean labelsKnown;
-  private final Map<String, String> ruleNames = new HashMap<>();
+  private final Set<String> ruleNames = new HashSet<>();
   private final Map<String, String> claimedPatterns = new HashMap<>();
 
   private int patternCount;
@@ -122,7 +123,7 @@ final class RuleReader {
       errors.add(
           name,
           "'" + name.text() + "' is not a valid rule name (lower-case letters, digits and '-')");
-    } else if (ruleNames.putIfAbsent(name.text(), name.path()) != null) {
+    } else if (!ruleNames.add(name.text())) {
       errors.add(name, "rule name '" + name.text() + "' is used twice");
     }
     return name.text();
