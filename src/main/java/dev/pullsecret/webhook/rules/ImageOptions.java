@@ -29,10 +29,7 @@ public record ImageOptions(
   }
 
   public boolean isNone() {
-    return pinLatest.isEmpty()
-        && mirrors.isEmpty()
-        && imagePullPolicy.isEmpty()
-        && resolveDigests.isEmpty();
+    return equals(NONE);
   }
 
   /** Whether some mirror sends images only where it holds them ({@code when: present}). */

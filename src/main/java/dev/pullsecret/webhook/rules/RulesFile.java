@@ -46,7 +46,7 @@ public record RulesFile(Path path, boolean labelsKnown) {
 
   /** Short digest of content, for versions: the first 12 hex digits of its SHA-256. */
   public static String digest(byte[] content) {
-    return HexFormat.of().formatHex(sha256(content), 0, 6);
+    return fingerprint(content).substring(0, 12);
   }
 
   /**
@@ -63,12 +63,8 @@ public record RulesFile(Path path, boolean labelsKnown) {
 
   /** Identifies content read elsewhere as {@link #fingerprint()} identifies the file's. */
   public static String fingerprint(byte[] content) {
-    return HexFormat.of().formatHex(sha256(content));
-  }
-
-  private static byte[] sha256(byte[] content) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(content);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
     }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -102,7 +101,7 @@ public final class YamlMapping {
       return defaultValue;
     }
     if (node instanceof ScalarNode scalar && node.getTag().equals(Tag.BOOL)) {
-      return Boolean.parseBoolean(scalar.getValue().toLowerCase(Locale.ROOT));
+      return Boolean.parseBoolean(scalar.getValue());
     }
     errors.add(child(key), node.getStartMark(), "expected true or false, found " + kind(node));
     return defaultValue;
