@@ -24,7 +24,7 @@ class CopyPlannerTest {
 
   static final SecretSource SOURCE = new SecretSource("platform", "dockerhub-creds");
   static final PullSecret SECRET =
-      new PullSecret("dockerhub-creds", List.of(RegistryPattern.parse("docker.io")), SOURCE);
+      new PullSecret("dockerhub-creds", List.of(RegistryPattern.parse("docker.io")), SOURCE, null);
 
   record Case(
       String name,
@@ -155,7 +155,8 @@ class CopyPlannerTest {
       case "other-source" ->
           made(
               source("valid"),
-              new PullSecret(SECRET.name(), SECRET.registries(), new SecretSource("old", "creds")));
+              new PullSecret(
+                  SECRET.name(), SECRET.registries(), new SecretSource("old", "creds"), null));
       default -> throw new IllegalArgumentException(kind);
     };
   }
