@@ -8,6 +8,14 @@ import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.MethodParameter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
  * The step of shutdown between Spring Boot's graceful shutdown (no new connections, requests in
@@ -17,8 +25,15 @@ import org.springframework.context.SmartLifecycle;
  *
  * <p>Only connections that carried no review for the whole phase are then closed by the server; the
  * pod's preStop sleep has by then taken it out of the Service's endpoints.
+ *
+ * <p>Once shutdown has begun, every answer says {@code Connection: close}, those of reviews already
+ * in flight at SIGTERM included (Tomcat decides keep-alive when a request starts, so it would keep
+ * their connections open). Set as the answer is written ({@link #beforeBodyWrite}), after the body
+ * was read, which is the part that can be long: the client then closes the connection after the
+ * answer, and the drain sees it go instead of waiting for the end of the phase.
  */
-class ConnectionDrain implements SmartLifecycle {
+@ControllerAdvice
+class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionDrain.class);
 
@@ -84,9 +99,24 @@ class ConnectionDrain implements SmartLifecycle {
     }
   }
 
-  /** Whether shutdown has begun: answers then say {@code Connection: close}. */
-  boolean isDraining() {
-    return protocol().map(DrainingHttp11NioProtocol::isDraining).orElse(false);
+  @Override
+  public boolean supports(
+      MethodParameter returnType, Class<? extends HttpMessageConverter<?>> converterType) {
+    return true;
+  }
+
+  @Override
+  public Object beforeBodyWrite(
+      Object body,
+      MethodParameter returnType,
+      MediaType contentType,
+      Class<? extends HttpMessageConverter<?>> converterType,
+      ServerHttpRequest request,
+      ServerHttpResponse response) {
+    if (protocol().map(DrainingHttp11NioProtocol::isDraining).orElse(false)) {
+      response.getHeaders().set(HttpHeaders.CONNECTION, "close");
+    }
+    return body;
   }
 
   private Optional<DrainingHttp11NioProtocol> protocol() {
