@@ -23,29 +23,20 @@ import org.springframework.web.bind.annotation.RestController;
  * answered with a 4xx problem that says what is wrong, then one call to the admission handler.
  * Anything that reaches the handler is answered 200 with {@code allowed: true}; the API server
  * treats any other status as a webhook failure and applies the registration's failurePolicy.
+ *
+ * @param warmUpHandler answers the reviews the webhook sends itself while starting ({@link
+ *     WarmUp}): the same rules without any I/O (no registry, no API server: their namespace and
+ *     images are samples); they are left out of the metrics
  */
 @RestController
-class AdmissionEndpoint {
+record AdmissionEndpoint(
+    AdmissionReviewCodec codec,
+    AdmissionHandler handler,
+    AdmissionHandler warmUpHandler,
+    AdmissionMetrics metrics,
+    BodyReader bodyReader) {
 
   private static final Logger log = LoggerFactory.getLogger(AdmissionEndpoint.class);
-
-  private final AdmissionReviewCodec codec;
-  private final AdmissionHandler handler;
-  private final AdmissionHandler warmUpHandler;
-  private final AdmissionMetrics metrics;
-  private final BodyReader bodyReader;
-
-  AdmissionEndpoint(
-      AdmissionReviewCodec codec,
-      AdmissionHandler handler,
-      AdmissionMetrics metrics,
-      BodyReader bodyReader) {
-    this.codec = codec;
-    this.handler = handler;
-    this.warmUpHandler = handler.offline();
-    this.metrics = metrics;
-    this.bodyReader = bodyReader;
-  }
 
   @PostMapping("/mutate")
   ResponseEntity<?> mutate(HttpServletRequest http) throws IOException {
@@ -84,9 +75,7 @@ class AdmissionEndpoint {
     } catch (MalformedReviewException e) {
       return refuse(HttpStatus.BAD_REQUEST, e.getMessage());
     }
-    // The reviews the webhook sends itself while starting (WarmUp) are answered by the same rules
-    // without any I/O (no registry, no API server: their namespace and images are samples) and
-    // left out of the metrics. The API server's uids are UUIDs.
+    // The API server's uids are UUIDs.
     boolean warmUp = AdmissionHandler.WARM_UP_UID.equals(request.uid());
     AdmissionDecision decision = (warmUp ? warmUpHandler : handler).decide(request);
     byte[] response = codec.encode(decision);

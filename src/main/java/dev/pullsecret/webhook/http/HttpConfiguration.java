@@ -39,7 +39,7 @@ class HttpConfiguration {
       AdmissionHandler handler,
       AdmissionMetrics metrics,
       BodyReader bodyReader) {
-    return new AdmissionEndpoint(codec, handler, metrics, bodyReader);
+    return new AdmissionEndpoint(codec, handler, handler.offline(), metrics, bodyReader);
   }
 
   @Bean
