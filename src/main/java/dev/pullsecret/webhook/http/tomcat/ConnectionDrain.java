@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.http.tomcat;
 
 import java.time.Duration;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.tomcat.TomcatWebServer;
@@ -67,15 +66,15 @@ class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
   @Override
   public void stop(Runnable callback) {
     running = false;
-    Optional<DrainingHttp11NioProtocol> protocol = protocol();
-    if (protocol.isEmpty() || !protocol.get().isDraining()) {
+    DrainingHttp11NioProtocol protocol = draining();
+    if (protocol == null) {
       callback.run();
       return;
     }
     Thread.ofPlatform()
         .name("connection-drain")
         .daemon()
-        .start(() -> awaitClosed(protocol.get(), callback));
+        .start(() -> awaitClosed(protocol, callback));
   }
 
   private void awaitClosed(DrainingHttp11NioProtocol protocol, Runnable callback) {
@@ -88,7 +87,7 @@ class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      int left = protocol.openConnections();
+      long left = protocol.openConnections();
       long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
       if (left == 0) {
         log.info("All connections closed by their clients after {} ms", millis);
@@ -113,19 +112,21 @@ class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
       Class<? extends HttpMessageConverter<?>> converterType,
       ServerHttpRequest request,
       ServerHttpResponse response) {
-    if (protocol().map(DrainingHttp11NioProtocol::isDraining).orElse(false)) {
+    if (draining() != null) {
       response.getHeaders().set(HttpHeaders.CONNECTION, "close");
     }
     return body;
   }
 
-  private Optional<DrainingHttp11NioProtocol> protocol() {
+  /** The admission port's protocol once shutdown has begun; null before. */
+  private DrainingHttp11NioProtocol draining() {
     if (context.getWebServer() instanceof TomcatWebServer tomcat
         && tomcat.getTomcat().getConnector().getProtocolHandler()
-            instanceof DrainingHttp11NioProtocol draining) {
-      return Optional.of(draining);
+            instanceof DrainingHttp11NioProtocol protocol
+        && protocol.isDraining()) {
+      return protocol;
     }
-    return Optional.empty();
+    return null;
   }
 
   @Override
