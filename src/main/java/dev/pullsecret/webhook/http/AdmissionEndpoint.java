@@ -75,7 +75,7 @@ record AdmissionEndpoint(
     } catch (MalformedReviewException e) {
       return refuse(HttpStatus.BAD_REQUEST, e.getMessage());
     }
-    // The API server's uids are UUIDs.
+    // The webhook's own warm-up review (the API server's uids are UUIDs).
     boolean warmUp = AdmissionHandler.WARM_UP_UID.equals(request.uid());
     AdmissionDecision decision = (warmUp ? warmUpHandler : handler).decide(request);
     byte[] response = codec.encode(decision);
