@@ -52,7 +52,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
       int colon = pair == null ? -1 : pair.indexOf(':');
       if (colon < 0) {
         problems.add(
-            Problem.of(
+            new Problem(
                 ProblemCode.AUTH_NOT_DECODABLE,
                 "field \"auth\" of auths entry "
                     + shown
@@ -92,7 +92,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     }
     Problem problem =
         missing != null
-            ? Problem.of(
+            ? new Problem(
                 ProblemCode.ENTRY_WITHOUT_CREDENTIALS,
                 "auths entry "
                     + shown
@@ -112,7 +112,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
       parsed = RegistryKey.parse(key);
     } catch (IllegalArgumentException e) {
       problems.add(
-          Problem.of(
+          new Problem(
               ProblemCode.INVALID_REGISTRY_KEY,
               "auths key "
                   + RegistryKey.display(key)
@@ -129,7 +129,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     boolean used = parsed.isDockerHubFallback() || host.equals(DockerHub.DOMAIN);
     if (DockerHub.isHost(host) && parsed.hostPort().port().isEmpty() && !used) {
       problems.add(
-          Problem.of(
+          new Problem(
               ProblemCode.DOCKER_HUB_KEY_NOT_USED,
               "auths key "
                   + parsed.display()
@@ -173,6 +173,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
   }
 
   private static Problem malformed(String what) {
-    return Problem.of(ProblemCode.MALFORMED_ENTRY, what + "; the kubelet refuses the whole secret");
+    return new Problem(
+        ProblemCode.MALFORMED_ENTRY, what + "; the kubelet refuses the whole secret");
   }
 }

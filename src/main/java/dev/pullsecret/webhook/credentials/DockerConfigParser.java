@@ -165,6 +165,6 @@ final class DockerConfigParser {
   }
 
   private void problem(ProblemCode code, String message) {
-    problems.add(Problem.of(code, message));
+    problems.add(new Problem(code, message));
   }
 }

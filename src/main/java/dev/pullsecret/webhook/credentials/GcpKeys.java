@@ -30,7 +30,7 @@ final class GcpKeys {
       case JSON_KEY_BASE64 -> {
         String decoded = decode(password);
         yield decoded == null
-            ? Problem.of(
+            ? new Problem(
                 ProblemCode.MALFORMED_GCP_KEY,
                 where
                     + " (username "
@@ -64,7 +64,7 @@ final class GcpKeys {
     } else {
       return null;
     }
-    return Problem.of(
+    return new Problem(
         ProblemCode.MALFORMED_GCP_KEY,
         where
             + " "
