@@ -24,6 +24,18 @@ final class BoundedBinding {
    */
   static final int MAX_ANNOTATIONS_KEPT = 16;
 
+  /**
+   * The pod's labels are read for the opt-out label only: at most this many valid ones are kept. A
+   * pod with more labels before its opt-out label is still left out by the registration's
+   * objectSelector, which the API server applies before calling the webhook.
+   */
+  static final int MAX_LABELS_KEPT = 64;
+
+  /** A label key (prefix of a DNS subdomain, 253, a slash, a name, 63) and value, at most. */
+  private static final int MAX_LABEL_KEY = 253 + 1 + 63;
+
+  private static final int MAX_LABEL_VALUE = 63;
+
   private BoundedBinding() {}
 
   /** A list that refuses its element past {@link #MAX_LIST_ELEMENTS}. */
@@ -46,6 +58,23 @@ final class BoundedBinding {
     @Override
     public String put(String key, String value) {
       if (size() < MAX_ANNOTATIONS_KEPT || AdmissionHandler.MIRROR_POD_ANNOTATION.equals(key)) {
+        return super.put(key, value);
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Labels as {@link ReadAnnotations} are annotations: the first {@link #MAX_LABELS_KEPT}, and only
+   * those a label can be (a longer key or value is not one, so cannot be the opt-out label).
+   */
+  static final class ReadLabels extends LinkedHashMap<String, String> {
+
+    @Override
+    public String put(String key, String value) {
+      if (size() < MAX_LABELS_KEPT
+          && key.length() <= MAX_LABEL_KEY
+          && (value == null || value.length() <= MAX_LABEL_VALUE)) {
         return super.put(key, value);
       }
       return null;

@@ -31,11 +31,17 @@ final class PodFields {
   @JsonIncludeProperties({"metadata", "spec"})
   interface PodMixIn {}
 
-  /** {@code annotations} for the mirror-pod check; names for the log line and the namespace. */
-  @JsonIncludeProperties({"name", "generateName", "namespace", "annotations"})
+  /**
+   * {@code annotations} for the mirror-pod check; {@code labels} for the opt-out label; names for
+   * the log line and the namespace.
+   */
+  @JsonIncludeProperties({"name", "generateName", "namespace", "annotations", "labels"})
   interface ObjectMetaMixIn {
     @JsonDeserialize(as = BoundedBinding.ReadAnnotations.class)
     void setAnnotations(Map<String, String> annotations);
+
+    @JsonDeserialize(as = BoundedBinding.ReadLabels.class)
+    void setLabels(Map<String, String> labels);
   }
 
   /** Lists bounded by count ({@link BoundedBinding}): refused while read, before they are built. */

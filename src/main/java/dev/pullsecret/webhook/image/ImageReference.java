@@ -147,30 +147,6 @@ public record ImageReference(String domain, String path, String tag, String dige
   }
 
   /**
-   * The same repository, tag and digest on another registry.
-   *
-   * @throws InvalidImageSyntaxException if the domain is invalid
-   */
-  public ImageReference withDomain(String newDomain) {
-    return new ImageReference(newDomain, path, tag, digest);
-  }
-
-  /**
-   * The same repository, tag and digest on another registry, under a path prefix: {@code
-   * docker.io/library/nginx:1} rebased to ({@code mirror.example.com}, {@code dockerhub}) is {@code
-   * mirror.example.com/dockerhub/library/nginx:1}.
-   *
-   * @param pathPrefix slash-separated path components without leading or trailing slash; {@code
-   *     null} or empty for none
-   * @throws InvalidImageSyntaxException if the domain or the prefix is invalid, or the new path is
-   *     too long
-   */
-  public ImageReference rebase(String newDomain, String pathPrefix) {
-    String newPath = pathPrefix == null || pathPrefix.isEmpty() ? path : pathPrefix + "/" + path;
-    return new ImageReference(newDomain, newPath, tag, digest);
-  }
-
-  /**
    * The same reference with another tag; the digest, if any, is kept.
    *
    * @param newTag the tag, or {@code null} to remove it

@@ -86,13 +86,6 @@ public final class Rules {
   }
 
   /**
-   * Whether any rule chooses namespaces by label (and so needs namespace labels from a cluster).
-   */
-  public boolean usesLabels() {
-    return rules.stream().anyMatch(r -> r.namespaceSelector().isPresent());
-  }
-
-  /**
    * The rule for a namespace without labels that matter: for rules without selectors (tools,
    * tests).
    */

@@ -59,6 +59,27 @@ class BoundedBindingTest {
   }
 
   @Test
+  void onlyTheFirstLabelsThatCanBeLabelsAreKept() {
+    var labels = new StringBuilder("\"long\":\"" + "v".repeat(64) + "\",");
+    labels.append("\"").append("k".repeat(318)).append("\":\"v\",");
+    for (int i = 0; i < 10_000; i++) {
+      labels.append("\"l").append(i).append("\":\"v\",");
+    }
+    labels.append("\"last\":\"v\"");
+
+    var metadata =
+        codec
+            .decode(review("\"metadata\":{\"labels\":{" + labels + "}},\"spec\":{}"))
+            .object()
+            .getMetadata();
+
+    assertThat(metadata.getLabels())
+        .hasSize(BoundedBinding.MAX_LABELS_KEPT)
+        .containsKey("l0")
+        .doesNotContainKeys("long", "k".repeat(318), "last");
+  }
+
+  @Test
   void propertiesTheWebhookDoesNotReadAreNotKeptAnywhere() {
     String extra = "\"x1\":{\"deep\":[1,2,3]},\"x2\":\"y\"";
     String body =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * How admission chooses a namespace's rule: by its labels (asked of the label source, only when
@@ -78,6 +80,36 @@ class NamespaceChoiceTest {
         decide(pod(Map.of("pullsecret.dev/inject", "disabled")), "shop", NamespaceLabels.NONE);
 
     assertThat(decision.reason()).isEqualTo(Reason.OPTED_OUT);
+    assertThat(asked).isEmpty();
+  }
+
+  /** The pod's labels come through the codec, which binds only what the webhook reads. */
+  @Test
+  void aPodLabelledOutInTheReviewItselfIsLeftAlone() {
+    ObjectNode review =
+        (ObjectNode)
+            Reviews.json(
+                Reviews.resource("admission/cases/recorded-01-create-plain-pod.review.json"));
+    ((ObjectNode) review.at("/request/object/metadata"))
+        .putObject("labels")
+        .put("app", "web")
+        .put("pullsecret.dev/inject", "disabled");
+    AdmissionRequest request =
+        new AdmissionReviewCodec(4 * 1024 * 1024).decode(Reviews.JSON.writeValueAsBytes(review));
+    var handler =
+        new AdmissionHandler(
+            () -> RULES,
+            TestContexts.offline()
+                .withNamespaceLabels(
+                    (name, keys) -> {
+                      asked.add(name);
+                      return NamespaceLabels.NONE;
+                    }));
+
+    AdmissionDecision decision = handler.decide(request);
+
+    assertThat(decision.reason()).isEqualTo(Reason.OPTED_OUT);
+    assertThat(decision.patch()).isEmpty();
     assertThat(asked).isEmpty();
   }
 

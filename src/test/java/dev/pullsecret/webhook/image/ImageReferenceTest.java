@@ -137,69 +137,36 @@ class ImageReferenceTest {
     assertThat(reference).hasToString("docker.io/library/nginx");
   }
 
+  /** A mirror's rewrite builds the reference from its parts: validated and normalised as parse. */
   @Test
-  void rebaseMovesTheRepositoryUnderAPrefixOnAMirror() {
-    ImageReference reference = ImageReference.parse("nginx:1");
-
-    ImageReference mirrored = reference.rebase("mirror.example.com", "dockerhub");
-
-    assertThat(mirrored).hasToString("mirror.example.com/dockerhub/library/nginx:1");
-  }
-
-  @Test
-  void rebaseKeepsTagAndDigest() {
-    ImageReference reference = ImageReference.parse("gcr.io/p/app:v1@" + DIGEST);
-
-    ImageReference mirrored = reference.rebase("mirror.local:5000", "cache/gcr");
+  void aReferenceBuiltFromPartsKeepsTagAndDigest() {
+    ImageReference mirrored =
+        new ImageReference("mirror.local:5000", "cache/gcr/p/app", "v1", DIGEST);
 
     assertThat(mirrored).hasToString("mirror.local:5000/cache/gcr/p/app:v1@" + DIGEST);
-  }
-
-  @ParameterizedTest(name = "prefix [{0}]")
-  @CsvSource(
-      value = {"NULL", "''"},
-      nullValues = "NULL")
-  void rebaseWithoutPrefixOnlyChangesTheDomain(String prefix) {
-    ImageReference reference = ImageReference.parse("quay.io/org/app:2");
-
-    ImageReference mirrored = reference.rebase("mirror.example.com", prefix);
-
-    assertThat(mirrored).isEqualTo(reference.withDomain("mirror.example.com"));
-    assertThat(mirrored).hasToString("mirror.example.com/org/app:2");
+    assertThat(new ImageReference("[::1]:5000", "p/app", "1", null))
+        .isEqualTo(ImageReference.parse("[::1]:5000/p/app:1"));
   }
 
   @Test
-  void rebaseOntoDockerHubNormalisesLikeParse() {
-    ImageReference reference = ImageReference.parse("quay.io/app:1");
-
-    ImageReference onHub = reference.rebase("index.docker.io", null);
-
-    assertThat(onHub).isEqualTo(ImageReference.parse("app:1"));
+  void aReferenceBuiltOnDockerHubNormalisesLikeParse() {
+    assertThat(new ImageReference("index.docker.io", "app", "1", null))
+        .isEqualTo(ImageReference.parse("app:1"));
   }
 
   @Test
-  void rebaseRejectsAPathThatBecomesTooLong() {
-    ImageReference reference = ImageReference.parse("example.com/" + "a".repeat(250));
-
-    assertInvalid(() -> reference.rebase("mirror.example.com", "mirror"))
+  void aReferenceBuiltWithATooLongPathIsRefused() {
+    assertInvalid(
+            () -> new ImageReference("mirror.example.com", "mirror/" + "a".repeat(250), "1", null))
         .hasMessageContaining("must not be more than 255 characters");
-  }
-
-  @Test
-  void withDomainRetargetsTheSameRepository() {
-    ImageReference reference = ImageReference.parse("gcr.io/p/app:1");
-
-    ImageReference mirrored = reference.withDomain("[::1]:5000");
-
-    assertThat(mirrored).isEqualTo(ImageReference.parse("[::1]:5000/p/app:1"));
   }
 
   @ParameterizedTest(name = "{0} [{1}]")
   @CsvSource({
-    "rebase prefix,  /dockerhub,      has an empty component",
-    "rebase prefix,  dockerhub/,      has an empty component",
-    "rebase prefix,  DockerHub,       repository name must be lowercase",
-    "rebase prefix,  docker..hub,     invalid repository path component \"docker..hub\"",
+    "path prefix,   /dockerhub,      has an empty component",
+    "path prefix,   dockerhub/,      has an empty component",
+    "path prefix,   DockerHub,       repository name must be lowercase",
+    "path prefix,   docker..hub,     invalid repository path component \"docker..hub\"",
     "domain,         registry,        would be read as a Docker Hub namespace",
     "domain,         mirror_1.corp,   invalid registry domain \"mirror_1.corp\"",
     "domain,         mirror.corp:,    invalid port",
@@ -265,11 +232,20 @@ class ImageReferenceTest {
         .satisfies(e -> assertThat(((InvalidImageSyntaxException) e).input()).isEqualTo(input));
   }
 
-  /** {@code reference} with {@code value} as its new {@code part}: rebase prefix, domain or tag. */
+  /**
+   * {@code reference} with {@code value} as its new {@code part}, as a mirror's rewrite (a path
+   * prefix on a mirror's domain, or another domain) or a pinned tag makes one.
+   */
   private static ImageReference derive(ImageReference reference, String part, String value) {
     return switch (part) {
-      case "rebase prefix" -> reference.rebase("mirror.example.com", value);
-      case "domain" -> reference.withDomain(value);
+      case "path prefix" ->
+          new ImageReference(
+              "mirror.example.com",
+              value + "/" + reference.path(),
+              reference.tag(),
+              reference.digest());
+      case "domain" ->
+          new ImageReference(value, reference.path(), reference.tag(), reference.digest());
       case "tag" -> reference.withTag(value);
       default -> throw new IllegalArgumentException("unknown part " + part);
     };

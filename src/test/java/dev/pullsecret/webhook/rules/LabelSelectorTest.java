@@ -79,7 +79,6 @@ class LabelSelectorTest {
             "keys.yaml");
 
     assertThat(rules.labelKeys()).containsExactlyInAnyOrder("team", "env");
-    assertThat(rules.usesLabels()).isTrue();
   }
 
   private static LabelSelector selector(String body) {

@@ -190,7 +190,7 @@ class RulesParserTest {
                       "rules.yaml:2:5: rules[0].namespaceSelector: namespaceSelector needs");
               assertThat(e.message()).contains("webhook.sync.enabled=true");
             });
-    assertThat(RulesParser.parse(text, "rules.yaml", true).usesLabels()).isTrue();
+    assertThat(RulesParser.parse(text, "rules.yaml", true).labelKeys()).isNotEmpty();
   }
 
   @Test
