@@ -165,12 +165,6 @@ class DockerConfigSourceTest {
     assertThat(check.problems()).extracting(Problem::code).contains(ProblemCode.SHORT_LIVED_TOKEN);
   }
 
-  @Test
-  void codesReadAsEventReasons() {
-    assertThat(ProblemCode.REGISTRY_NOT_COVERED.eventReason()).isEqualTo("RegistryNotCovered");
-    assertThat(ProblemCode.NOT_JSON.eventReason()).isEqualTo("NotJson");
-  }
-
   private static String dataValue(JsonNode value) {
     if (value.isString() && value.asString().startsWith("base64:")) {
       return value.asString().substring("base64:".length());
