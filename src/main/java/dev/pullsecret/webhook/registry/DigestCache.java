@@ -62,14 +62,10 @@ final class DigestCache<K> {
   }
 
   /**
-   * The lookup of {@code image}: cached, joined, or started with {@code load} (called at most once
-   * per miss, outside any lock; its future must always complete).
+   * The lookup of {@code image} at {@code now} (the caller's clock reading): cached, joined, or
+   * started with {@code load} (called at most once per miss, outside any lock; its future must
+   * always complete).
    */
-  Served get(K image, Function<K, CompletableFuture<Lookup>> load) {
-    return get(image, nanoTime.getAsLong(), load);
-  }
-
-  /** As {@link #get(Object, Function)}, at {@code now} (the caller's clock reading). */
   Served get(K image, long now, Function<K, CompletableFuture<Lookup>> load) {
     Entry entry = entries.get(image);
     if (entry != null && now - entry.expiresAt < 0) {
@@ -99,10 +95,6 @@ final class DigestCache<K> {
   private static Served served(Entry entry) {
     return new Served(
         entry.lookup, entry.lookup.isDone() ? Source.HIT : Source.JOINED, entry.createdAt);
-  }
-
-  int size() {
-    return entries.size();
   }
 
   private void evictIfFull() {

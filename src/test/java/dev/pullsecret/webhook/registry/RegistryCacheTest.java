@@ -73,6 +73,7 @@ class RegistryCacheTest {
                   start.await();
                   return cache.get(
                       NGINX,
+                      now.get(),
                       image -> {
                         loads.incrementAndGet();
                         return pending;
@@ -95,14 +96,19 @@ class RegistryCacheTest {
       get(ImageReference.parse("registry.corp/app-" + i + ":1"), FOUND);
     }
 
-    assertThat(cache.size()).isLessThanOrEqualTo(10);
-    assertThat(get(ImageReference.parse("registry.corp/app-24:1"), FOUND).source())
-        .isEqualTo(Source.HIT);
+    // newest first, so that no lookup here adds an entry before the bound is seen
+    for (int i = 24; i >= 15; i--) {
+      assertThat(get(ImageReference.parse("registry.corp/app-" + i + ":1"), FOUND).source())
+          .isEqualTo(Source.HIT);
+    }
+    assertThat(get(ImageReference.parse("registry.corp/app-14:1"), FOUND).source())
+        .isEqualTo(Source.LOADED);
   }
 
   private DigestCache.Served get(ImageReference image, Lookup result) {
     return cache.get(
         image,
+        now.get(),
         key -> {
           loads.incrementAndGet();
           return CompletableFuture.completedFuture(result);
