@@ -153,15 +153,10 @@ public final class DigestResolver implements AutoCloseable {
   private Lookup await(
       DigestCache.Served served, long deadline, ImageReference image, Duration budget) {
     try {
-      Lookup result = served.lookup().getNow(null);
-      if (result == null && deadline - nanoTime.getAsLong() <= 0) {
-        throw new TimeoutException();
-      }
-      if (result == null) {
-        result =
-            served.lookup().get(Math.max(0, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
-      }
-      return result;
+      // A finished lookup is returned at once, past the deadline too; an unfinished one times out.
+      return served
+          .lookup()
+          .get(Math.max(0, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       return Lookup.failed(
           Failure.TIMEOUT,
