@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.registry;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,18 +47,15 @@ final class DigestCache<K> {
   }
 
   private final Map<K, Entry> entries = new ConcurrentHashMap<>();
-  private final long ttlNanos;
-  private final long failureTtlNanos;
-  private final int maxEntries;
+  private final DigestResolver.Settings settings;
   private final LongSupplier nanoTime;
 
-  DigestCache(long ttlNanos, long failureTtlNanos, int maxEntries, LongSupplier nanoTime) {
-    if (maxEntries < 1) {
-      throw new IllegalArgumentException("maxEntries must be positive, got " + maxEntries);
+  DigestCache(DigestResolver.Settings settings, LongSupplier nanoTime) {
+    if (settings.maxEntries() < 1) {
+      throw new IllegalArgumentException(
+          "maxEntries must be positive, got " + settings.maxEntries());
     }
-    this.ttlNanos = ttlNanos;
-    this.failureTtlNanos = failureTtlNanos;
-    this.maxEntries = maxEntries;
+    this.settings = settings;
     this.nanoTime = nanoTime;
   }
 
@@ -85,8 +83,9 @@ final class DigestCache<K> {
                   error == null
                       ? result
                       : Lookup.failed(Lookup.Failure.ERROR, "lookup failed: " + error);
-              long ttl = outcome instanceof Lookup.Found ? ttlNanos : failureTtlNanos;
-              mine.expiresAt = nanoTime.getAsLong() + ttl;
+              Duration ttl =
+                  outcome instanceof Lookup.Found ? settings.ttl() : settings.failureTtl();
+              mine.expiresAt = nanoTime.getAsLong() + ttl.toNanos();
               mine.lookup.complete(outcome);
             });
     return new Served(mine.lookup, Source.LOADED, now);
@@ -98,6 +97,7 @@ final class DigestCache<K> {
   }
 
   private void evictIfFull() {
+    int maxEntries = settings.maxEntries();
     if (entries.size() <= maxEntries) {
       return;
     }

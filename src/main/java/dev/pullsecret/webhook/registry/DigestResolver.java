@@ -62,12 +62,7 @@ public final class DigestResolver implements AutoCloseable {
   DigestResolver(
       TagLookup client, Settings settings, LookupObserver observer, LongSupplier nanoTime) {
     this.client = client;
-    this.cache =
-        new DigestCache<>(
-            settings.ttl().toNanos(),
-            settings.failureTtl().toNanos(),
-            settings.maxEntries(),
-            nanoTime);
+    this.cache = new DigestCache<>(settings, nanoTime);
     this.concurrency = new Semaphore(settings.maxConcurrent());
     this.observer = observer;
     this.nanoTime = nanoTime;

@@ -27,7 +27,9 @@ class RegistryCacheTest {
   private final AtomicLong now = new AtomicLong(1_000);
   private final AtomicInteger loads = new AtomicInteger();
   private final DigestCache<ImageReference> cache =
-      new DigestCache<>(TTL, FAILURE_TTL, 10, now::get);
+      new DigestCache<>(
+          new DigestResolver.Settings(Duration.ofNanos(TTL), Duration.ofNanos(FAILURE_TTL), 10, 1),
+          now::get);
 
   @Test
   void secondRequestWithinTheTtlIsAHitWithoutALookup() {
