@@ -122,12 +122,9 @@ public record RegistryDigestLookup(
 
   /** The rule's pull secrets that serve the image's registry, as the kubelet would try them. */
   private static List<String> secretsFor(ImageReference image, NamespaceRule rule) {
-    List<String> names = new ArrayList<>();
-    for (PullSecret secret : rule.pullSecrets()) {
-      if (secret.servesAnyOf(List.of(image))) {
-        names.add(secret.name());
-      }
-    }
-    return names;
+    return rule.pullSecrets().stream()
+        .filter(secret -> secret.servesAnyOf(List.of(image)))
+        .map(PullSecret::name)
+        .toList();
   }
 }
