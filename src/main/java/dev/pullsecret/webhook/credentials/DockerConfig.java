@@ -36,7 +36,6 @@ public final class DockerConfig {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  /** A config without entries. */
   public static final DockerConfig EMPTY = new DockerConfig(List.of());
 
   private final List<RegistryCredential> credentials;
@@ -101,13 +100,11 @@ public final class DockerConfig {
    * not considered. Pattern hosts are lower case, and so are taken to be the images' hosts.
    */
   public boolean covers(RegistryPattern pattern) {
-    String text = pattern.toString();
-    int slash = text.indexOf('/');
-    String authority = (slash < 0 ? text : text.substring(0, slash)).toLowerCase(Locale.ROOT);
+    String authority = pattern.toString().split("/", 2)[0].toLowerCase(Locale.ROOT);
     if (DockerHub.isHost(authority)) {
       authority = DockerHub.DOMAIN;
     }
-    String path = slash < 0 ? "" : text.substring(slash);
+    String path = pattern.path().isEmpty() ? "" : "/" + pattern.path();
     HostPort target = HostPort.split(authority);
     for (List<AuthsEntry> entries : index.values()) {
       if (entries.getFirst().key().covers(target, path)) {

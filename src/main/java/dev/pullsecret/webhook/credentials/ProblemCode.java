@@ -46,7 +46,6 @@ public enum ProblemCode {
    */
   SHORT_LIVED_TOKEN(Severity.WARNING);
 
-  /** How bad a problem is. */
   public enum Severity {
     /** The kubelet refuses the secret, or pulls without the credentials meant for an image. */
     ERROR,

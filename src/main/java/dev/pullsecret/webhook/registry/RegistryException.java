@@ -24,7 +24,6 @@ final class RegistryException extends Exception {
     return new RegistryException(new Lookup.Failed(Lookup.Failure.REFUSED, detail, true), null);
   }
 
-  /** The failure as a lookup's outcome. */
   Lookup.Failed lookup() {
     return lookup;
   }
