@@ -1,11 +1,11 @@
 package dev.pullsecret.webhook.providers;
 
 import dev.pullsecret.webhook.files.BoundedFiles;
-import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.rules.ProviderName;
 import dev.pullsecret.webhook.rules.RulesError;
 import dev.pullsecret.webhook.rules.RulesErrors;
+import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.rules.YamlMapping;
 import dev.pullsecret.webhook.rules.YamlValue;
 import dev.pullsecret.webhook.text.Text;
@@ -112,7 +112,7 @@ public final class CredentialProviderConfigParser {
       errors.add("", null, "file too large: over " + MAX_CHARACTERS + " characters");
     } else {
       config =
-          YamlMapping.document(text, "credential provider config", TOP_LEVEL_KEYS, errors)
+          RulesParser.document(text, "credential provider config", TOP_LEVEL_KEYS, errors)
               .map(top -> read(top, errors))
               .orElse(null);
     }
@@ -135,12 +135,7 @@ public final class CredentialProviderConfigParser {
     top.requiredString("kind")
         .filter(v -> !v.text().equals(KIND))
         .ifPresent(v -> errors.add(v, "must be " + KIND + ", not " + Text.quote(v.text())));
-    if (!top.has("providers") || top.isEmptyList("providers")) {
-      errors.add(
-          top.child("providers"),
-          top.mark(),
-          "at least one provider is required (providers: [...])");
-    }
+    top.refuseEmptyList("providers", true, "at least one provider is required (providers: [...])");
     List<CredentialProvider> providers = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (YamlMapping node : top.mappingList("providers", PROVIDER_KEYS)) {
@@ -167,22 +162,13 @@ public final class CredentialProviderConfigParser {
                   return v.text();
                 })
             .orElse(null);
-    if (!node.has("matchImages") || node.isEmptyList("matchImages")) {
-      errors.add(
-          node.child("matchImages"),
-          node.mark(),
-          "at least one pattern is required: the images the plugin is asked about");
-    }
-    List<RegistryPattern> matchImages = new ArrayList<>();
-    for (YamlValue pattern : node.stringList("matchImages")) {
-      try {
-        matchImages.add(RegistryPattern.parse(pattern.text()));
-      } catch (InvalidImageSyntaxException e) {
-        errors.add(pattern, e.getMessage());
-      }
-    }
+    List<RegistryPattern> matchImages =
+        node.registryPatterns(
+            "matchImages",
+            true,
+            "at least one pattern is required: the images the plugin is asked about");
     Duration cacheDuration =
-        node.requiredString("defaultCacheDuration").map(v -> duration(v, errors)).orElse(null);
+        node.requiredString("defaultCacheDuration").flatMap(v -> duration(v, errors)).orElse(null);
     List<String> args = node.stringList("args").stream().map(YamlValue::text).toList();
     List<Map.Entry<String, String>> env = new ArrayList<>();
     for (YamlMapping variable : node.mappingList("env", ENV_KEYS)) {
@@ -215,16 +201,11 @@ public final class CredentialProviderConfigParser {
     return value.text();
   }
 
-  private static Duration duration(YamlValue value, RulesErrors errors) {
-    try {
-      Duration duration = GoDuration.parse(value.text());
-      if (duration.isNegative()) {
-        errors.add(value, "must be greater than or equal to 0");
-      }
-      return duration;
-    } catch (IllegalArgumentException e) {
-      errors.add(value, e.getMessage());
-      return null;
+  private static Optional<Duration> duration(YamlValue value, RulesErrors errors) {
+    Optional<Duration> duration = errors.parse(value, GoDuration::parse);
+    if (duration.isPresent() && duration.get().isNegative()) {
+      errors.add(value, "must be greater than or equal to 0");
     }
+    return duration;
   }
 }
