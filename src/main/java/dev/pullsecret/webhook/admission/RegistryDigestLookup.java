@@ -29,7 +29,12 @@ import java.util.Set;
  * <p>The budget must stay well inside the registration's {@code timeoutSeconds} (the chart: 5 s),
  * leaving the API server time for the rest of the call: 1.5 s by default.
  */
-public final class RegistryDigestLookup implements DigestLookup {
+public record RegistryDigestLookup(
+    DigestResolver resolver,
+    RegistryCredentials credentials,
+    Duration budget,
+    LookupObserver observer)
+    implements DigestLookup {
 
   /**
    * The most images one review asks mirrors about. Real pods have a few distinct images, each with
@@ -37,22 +42,6 @@ public final class RegistryDigestLookup implements DigestLookup {
    * hundreds of requests. Those past it are kept off the mirrors, as not looked up.
    */
   public static final int MAX_MIRROR_LOOKUPS = 128;
-
-  private final DigestResolver resolver;
-  private final RegistryCredentials credentials;
-  private final Duration budget;
-  private final LookupObserver observer;
-
-  public RegistryDigestLookup(
-      DigestResolver resolver,
-      RegistryCredentials credentials,
-      Duration budget,
-      LookupObserver observer) {
-    this.resolver = resolver;
-    this.credentials = credentials;
-    this.budget = budget;
-    this.observer = observer;
-  }
 
   @Override
   public Review forReview(NamespaceRule rule) {
@@ -133,12 +122,9 @@ public final class RegistryDigestLookup implements DigestLookup {
 
   /** The rule's pull secrets that serve the image's registry, as the kubelet would try them. */
   private static List<String> secretsFor(ImageReference image, NamespaceRule rule) {
-    List<String> names = new ArrayList<>();
-    for (PullSecret secret : rule.pullSecrets()) {
-      if (secret.servesAnyOf(List.of(image))) {
-        names.add(secret.name());
-      }
-    }
-    return names;
+    return rule.pullSecrets().stream()
+        .filter(secret -> secret.servesAnyOf(List.of(image)))
+        .map(PullSecret::name)
+        .toList();
   }
 }
