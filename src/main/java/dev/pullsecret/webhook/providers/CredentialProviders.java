@@ -25,32 +25,26 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CredentialProviders {
 
-  private final CredentialProviderConfig config;
   private final Map<String, ProviderPlugin> plugins = new LinkedHashMap<>();
   private final Clock clock;
   private final MeterRegistry registry;
   private final Map<String, Counter> runs = new ConcurrentHashMap<>();
 
   public CredentialProviders(
-      CredentialProviderConfig config,
+      List<CredentialProvider> providers,
       Path binDir,
       Duration timeout,
       Clock clock,
       MeterRegistry registry) {
-    this.config = config;
     this.clock = clock;
     this.registry = registry;
-    for (CredentialProvider provider : config.providers()) {
+    for (CredentialProvider provider : providers) {
       plugins.put(provider.name(), new ProviderPlugin(provider, binDir, timeout));
       counter(provider.name(), "success");
       for (Kind kind : Kind.values()) {
         counter(provider.name(), kind.label());
       }
     }
-  }
-
-  public CredentialProviderConfig config() {
-    return config;
   }
 
   /**
@@ -69,7 +63,7 @@ public final class CredentialProviders {
           "no provider "
               + Text.quote(provider)
               + " in the credential provider config (it has "
-              + (config.names().isEmpty() ? "none" : String.join(", ", config.names()))
+              + (plugins.isEmpty() ? "none" : String.join(", ", plugins.keySet()))
               + ")");
     }
     Instant obtainedAt = clock.instant();

@@ -8,20 +8,12 @@ import java.util.Optional;
 /**
  * What a plugin answered: its {@code auth} entries (key: a registry or a matchImages-like pattern)
  * and how long they last, when it says ({@code cacheDuration}; otherwise the provider's {@code
- * defaultCacheDuration} applies). {@link #toString()} shows no credential.
+ * defaultCacheDuration} applies). Its {@code toString()} shows no credential ({@link
+ * RegistryCredential#toString()}).
  */
 public record PluginAnswer(List<RegistryCredential> auth, Optional<Duration> cacheDuration) {
 
   public PluginAnswer {
     auth = List.copyOf(auth);
-  }
-
-  @Override
-  public String toString() {
-    return "PluginAnswer[keys="
-        + auth.stream().map(RegistryCredential::key).toList()
-        + ", cacheDuration="
-        + cacheDuration.map(GoDuration::format).orElse("none")
-        + "]";
   }
 }

@@ -7,7 +7,6 @@ import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.providers.PluginFailure.Kind;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -170,7 +169,7 @@ public final class ProviderPlugin {
           "no answer within "
               + GoDuration.format(timeout)
               + " (webhook.credential-providers.timeout): killed"
-              + diagnostics(stderr));
+              + stderr.diagnostics(given));
     }
     boolean closed = stdout.await(OUTPUT_GRACE) & stderr.await(OUTPUT_GRACE);
     OutputDrain overflowing = stdout.overflowed() ? stdout : stderr.overflowed() ? stderr : null;
@@ -187,18 +186,14 @@ public final class ProviderPlugin {
       throw new PluginFailure(
           Kind.TIMEOUT,
           "it exited, but a process it started kept its output open; not read"
-              + diagnostics(stderr));
+              + stderr.diagnostics(given));
     }
     if (process.exitValue() != 0) {
       throw new PluginFailure(
-          Kind.EXIT_STATUS, "it exited with status " + process.exitValue() + diagnostics(stderr));
+          Kind.EXIT_STATUS,
+          "it exited with status " + process.exitValue() + stderr.diagnostics(given));
     }
     return PluginResponse.parse(stdout.bytes(), provider.apiVersion());
-  }
-
-  private String diagnostics(OutputDrain stderr) {
-    String text = new String(stderr.bytes(), StandardCharsets.UTF_8);
-    return text.isBlank() ? "" : "; its standard error: " + Redaction.excerpt(text, given);
   }
 
   /** The plugin and what it started (a shell's children hold its output open). */

@@ -48,8 +48,7 @@ class ProviderPluginIT {
     CredentialProvider provider =
         CredentialProviderConfigParser.parse(
                 stub.config("registry.test:5000", "1h", env), "config.yaml")
-            .provider("stub-provider")
-            .orElseThrow();
+            .getFirst();
     return new ProviderPlugin(provider, stub.binDir(), TIMEOUT);
   }
 
