@@ -68,13 +68,14 @@ public final class PodRecovery implements AutoCloseable {
   private final SharedIndexInformer<Pod> pods;
   private final WorkQueue<String> queue;
   private final Set<String> handled =
-      Collections.newSetFromMap(
-          new LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-              return size() > MAX_REMEMBERED;
-            }
-          });
+      Collections.synchronizedSet(
+          Collections.newSetFromMap(
+              new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > MAX_REMEMBERED;
+                }
+              }));
   private final Map<String, Counter> counters;
 
   public PodRecovery(
@@ -113,7 +114,7 @@ public final class PodRecovery implements AutoCloseable {
       return true;
     }
     PendingPod pod = store.kept(key);
-    if (pod == null || isHandled(pod.uid())) {
+    if (pod == null || handled.contains(pod.uid())) {
       return true;
     }
     Rules rules = cluster.rules().get();
@@ -140,8 +141,9 @@ public final class PodRecovery implements AutoCloseable {
           "told");
       return true;
     }
-    if (!rate.tryAcquire()) {
-      queue.addAfter(key, rate.untilNext());
+    Duration wait = rate.take();
+    if (!wait.isZero()) {
+      queue.addAfter(key, wait);
       return true;
     }
     return evict(diagnosis);
@@ -157,7 +159,7 @@ public final class PodRecovery implements AutoCloseable {
         count("refused");
         return false;
       }
-      remember(pod.uid());
+      handled.add(pod.uid());
       count("evicted");
       cluster
           .events()
@@ -188,7 +190,7 @@ public final class PodRecovery implements AutoCloseable {
   }
 
   private void tell(Diagnosis diagnosis, String advice, String action) {
-    remember(diagnosis.pod().uid());
+    handled.add(diagnosis.pod().uid());
     count(action);
     cluster
         .events()
@@ -201,14 +203,6 @@ public final class PodRecovery implements AutoCloseable {
 
   private static Regarding regarding(PendingPod pod) {
     return new Regarding("Pod", pod.namespace(), pod.name());
-  }
-
-  private synchronized boolean isHandled(String uid) {
-    return handled.contains(uid);
-  }
-
-  private synchronized void remember(String uid) {
-    handled.add(uid);
   }
 
   /** What recovery did, a counter each: registered at once, so every one is exported from 0. */

@@ -307,7 +307,7 @@ class PodRecoveryIT {
       assertThat(exists(namespace, "web")).isTrue();
       assertThat(events(namespace, "web", "PodEvicted")).isEmpty();
       assertThat(
-              PendingPodsCheck.check(
+              StuckPods.check(
                   admin,
                   RulesParser.parse(RULES, "rules.yaml"),
                   TestContexts.SCOPE,
