@@ -68,10 +68,6 @@ public final class CredentialProviderConfigParser {
           "tokenAttributes");
   private static final Set<String> ENV_KEYS = Set.of("name", "value");
 
-  /**
-   * Why tokenAttributes cannot work here: the kubelet passes the token of the pod being pulled for;
-   * the webhook renews credentials ahead of any pod.
-   */
   static final String NO_TOKEN_ATTRIBUTES =
       "tokenAttributes makes the kubelet pass the plugin a token of the pulling pod's"
           + " ServiceAccount; the webhook renews credentials ahead of any pod, so it has none to"

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The configured providers, each with its one {@link ProviderPlugin} (so each runs at most once at
@@ -28,7 +27,6 @@ public final class CredentialProviders {
   private final Map<String, ProviderPlugin> plugins = new LinkedHashMap<>();
   private final Clock clock;
   private final MeterRegistry registry;
-  private final Map<String, Counter> runs = new ConcurrentHashMap<>();
 
   public CredentialProviders(
       List<CredentialProvider> providers,
@@ -94,14 +92,12 @@ public final class CredentialProviders {
     return new ProviderCredentials(auth, obtainedAt, lifetime == null ? Duration.ZERO : lifetime);
   }
 
+  /** Registers the counter the first time, finds it afterwards. */
   private Counter counter(String provider, String result) {
-    return runs.computeIfAbsent(
-        provider + "\0" + result,
-        key ->
-            Counter.builder("pullsecret.provider.runs")
-                .description("Runs of credential provider plugins, by provider and result")
-                .tag("provider", provider)
-                .tag("result", result)
-                .register(registry));
+    return Counter.builder("pullsecret.provider.runs")
+        .description("Runs of credential provider plugins, by provider and result")
+        .tag("provider", provider)
+        .tag("result", result)
+        .register(registry);
   }
 }

@@ -7,7 +7,6 @@ import dev.pullsecret.webhook.delivery.SyncEvents;
 import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
 import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.delivery.WorkQueue;
-import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.recovery.RecoveryProperties.Mode;
 import dev.pullsecret.webhook.recovery.StuckPods.Diagnosis;
 import dev.pullsecret.webhook.rules.NamespaceScope;
@@ -21,6 +20,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -76,7 +77,7 @@ public final class PodRecovery implements AutoCloseable {
                   return size() > MAX_REMEMBERED;
                 }
               }));
-  private final Map<String, Counter> counters;
+  private final MeterRegistry registry;
 
   public PodRecovery(
       Cluster cluster,
@@ -87,8 +88,9 @@ public final class PodRecovery implements AutoCloseable {
     this.cluster = cluster;
     this.mode = settings.mode();
     this.rate = new EvictionRate(settings.evictionsPerMinute(), System::nanoTime);
-    this.counters = counters(registry);
-    this.store = PendingPod.store(cluster.scope().optOut(), Explanation.ANNOTATION);
+    this.registry = registry;
+    ACTIONS.forEach(this::counter);
+    this.store = PendingPod.store(cluster.scope().optOut());
     this.pods =
         cluster
             .client()
@@ -104,7 +106,7 @@ public final class PodRecovery implements AutoCloseable {
 
   public PodRecovery start() {
     Informers.start(pods, "pending pods");
-    log.info("Pod recovery started in {} mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+    log.info("Pod recovery started in {} mode", mode.name().toLowerCase(Locale.ROOT));
     return this;
   }
 
@@ -156,11 +158,11 @@ public final class PodRecovery implements AutoCloseable {
           cluster.client().pods().inNamespace(pod.namespace()).withName(pod.name()).evict();
       if (!evicted) {
         // 429: a PodDisruptionBudget allows no disruption now. Tried again after a back-off.
-        count("refused");
+        counter("refused").increment();
         return false;
       }
       handled.add(pod.uid());
-      count("evicted");
+      counter("evicted").increment();
       cluster
           .events()
           .normal(
@@ -191,7 +193,7 @@ public final class PodRecovery implements AutoCloseable {
 
   private void tell(Diagnosis diagnosis, String advice, String action) {
     handled.add(diagnosis.pod().uid());
-    count(action);
+    counter(action).increment();
     cluster
         .events()
         .warning(
@@ -206,27 +208,18 @@ public final class PodRecovery implements AutoCloseable {
   }
 
   /** What recovery did, a counter each: registered at once, so every one is exported from 0. */
-  static final java.util.List<String> ACTIONS =
-      java.util.List.of("reported", "evicted", "told", "refused", "forbidden");
+  static final List<String> ACTIONS =
+      List.of("reported", "evicted", "told", "refused", "forbidden");
 
-  private static Map<String, Counter> counters(MeterRegistry registry) {
-    Map<String, Counter> counters = new java.util.HashMap<>();
-    for (String action : ACTIONS) {
-      counters.put(
-          action,
-          Counter.builder("pullsecret.recovery.pods")
-              .description(
-                  "Pods that could not pull for lack of a pull secret their rule gives, by what"
-                      + " recovery did: reported, evicted, told (no controller), refused (a"
-                      + " disruption budget said no; retried), forbidden (RBAC)")
-              .tag("action", action)
-              .register(registry));
-    }
-    return Map.copyOf(counters);
-  }
-
-  private void count(String action) {
-    counters.get(action).increment();
+  /** Registers the counter the first time, finds it afterwards. */
+  private Counter counter(String action) {
+    return Counter.builder("pullsecret.recovery.pods")
+        .description(
+            "Pods that could not pull for lack of a pull secret their rule gives, by what"
+                + " recovery did: reported, evicted, told (no controller), refused (a"
+                + " disruption budget said no; retried), forbidden (RBAC)")
+        .tag("action", action)
+        .register(registry);
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.pullsecret.webhook.recovery;
 
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
-import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.NamespaceScope;
@@ -120,7 +119,7 @@ public final class StuckPods {
     List<Finding> findings = new ArrayList<>();
     for (Pod pod :
         client.pods().inAnyNamespace().withField("status.phase", "Pending").list().getItems()) {
-      PendingPod pending = PendingPod.of(pod, scope.optOut(), Explanation.ANNOTATION);
+      PendingPod pending = PendingPod.of(pod, scope.optOut());
       if (pending.failingImages().isEmpty()) {
         continue;
       }
