@@ -68,7 +68,7 @@ public final class CredentialProviders {
     List<RegistryCredential> auth = new ArrayList<>();
     Duration lifetime = null;
     for (RegistryPattern registry : registries) {
-      PluginAnswer answer;
+      PluginResponse.Answer answer;
       try {
         answer = plugin.ask(registry);
       } catch (PluginFailure failure) {

@@ -29,6 +29,19 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class PluginResponse {
 
+  /**
+   * What a plugin answered: its {@code auth} entries (key: a registry or a matchImages-like
+   * pattern) and how long they last, when it says ({@code cacheDuration}; otherwise the provider's
+   * {@code defaultCacheDuration} applies). Its {@code toString()} shows no credential ({@link
+   * RegistryCredential#toString()}).
+   */
+  record Answer(List<RegistryCredential> auth, Optional<Duration> cacheDuration) {
+
+    Answer {
+      auth = List.copyOf(auth);
+    }
+  }
+
   static final String KIND = "CredentialProviderResponse";
   static final String REQUEST_KIND = "CredentialProviderRequest";
 
@@ -66,7 +79,7 @@ final class PluginResponse {
   /**
    * @throws PluginFailure of kind {@link Kind#INVALID_RESPONSE}, saying what is wrong
    */
-  static PluginAnswer parse(byte[] stdout, String apiVersion) throws PluginFailure {
+  static Answer parse(byte[] stdout, String apiVersion) throws PluginFailure {
     JsonNode root;
     try {
       root = JSON.readTree(stdout);
@@ -120,7 +133,7 @@ final class PluginResponse {
         throw invalid("cacheDuration is negative");
       }
     }
-    return new PluginAnswer(auth(root.get("auth")), cacheDuration);
+    return new Answer(auth(root.get("auth")), cacheDuration);
   }
 
   private static List<RegistryCredential> auth(JsonNode auth) throws PluginFailure {

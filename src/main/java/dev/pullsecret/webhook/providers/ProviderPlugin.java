@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs one provider's plugin as the kubelet does ({@code execPlugin} in
@@ -27,14 +26,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * standard output.
  *
  * <p>Made safe where the kubelet trusts its plugins: at most one run at a time (a second caller
- * waits); a time-out ({@code webhook.credential-providers.timeout}, the kubelet's one minute by
- * default) after which the plugin and every process it started are killed; standard output read up
- * to {@link #MAX_STDOUT} and standard error up to {@link #MAX_STDERR}, beyond which the plugin is
- * killed (an endless stream costs a bounded buffer and the time it took); every outcome a {@link
- * PluginFailure} with a stable {@link Kind}, never an exception of another type, never a credential
- * in a message.
+ * waits: {@link #ask} is synchronized); a time-out ({@code webhook.credential-providers.timeout},
+ * the kubelet's one minute by default) after which the plugin and every process it started are
+ * killed; standard output read up to {@link #MAX_STDOUT} and standard error up to {@link
+ * #MAX_STDERR}, beyond which the plugin is killed (an endless stream costs a bounded buffer and the
+ * time it took); every outcome a {@link PluginFailure} with a stable {@link Kind}, never an
+ * exception of another type, never a credential in a message.
  */
-public final class ProviderPlugin {
+final class ProviderPlugin {
 
   /** An answer is a few KiB (Google's names every registry host); a MiB is not an answer. */
   static final int MAX_STDOUT = 1024 * 1024;
@@ -51,20 +50,19 @@ public final class ProviderPlugin {
   private final CredentialProvider provider;
   private final Path binary;
   private final Duration timeout;
-  private final ReentrantLock running = new ReentrantLock();
 
   /** The passwords of its last answers, never to be shown in its diagnostics. */
   private final Deque<String> given = new ConcurrentLinkedDeque<>();
 
   private static final int REMEMBERED = 16;
 
-  public ProviderPlugin(CredentialProvider provider, Path binDir, Duration timeout) {
+  ProviderPlugin(CredentialProvider provider, Path binDir, Duration timeout) {
     this.provider = provider;
     this.binary = binDir.resolve(provider.name());
     this.timeout = timeout;
   }
 
-  public CredentialProvider provider() {
+  CredentialProvider provider() {
     return provider;
   }
 
@@ -74,7 +72,7 @@ public final class ProviderPlugin {
    *
    * @throws PluginFailure whatever went wrong; the process is gone when it is thrown
    */
-  public PluginAnswer ask(RegistryPattern registry) throws PluginFailure {
+  synchronized PluginResponse.Answer ask(RegistryPattern registry) throws PluginFailure {
     if (!provider.matches(registry)) {
       throw new PluginFailure(
           Kind.NOT_CONFIGURED,
@@ -86,41 +84,35 @@ public final class ProviderPlugin {
               + String.join(", ", provider.matchImages().stream().map(Object::toString).toList())
               + ") matches it, so the kubelet would not ask it either");
     }
-    running.lock();
-    try {
-      PluginAnswer answer = run(registry.toString());
-      for (RegistryCredential credential : answer.auth()) {
-        given.addFirst(credential.password());
-        while (given.size() > REMEMBERED) {
-          given.removeLast();
-        }
+    PluginResponse.Answer answer = run(registry.toString());
+    for (RegistryCredential credential : answer.auth()) {
+      given.addFirst(credential.password());
+      while (given.size() > REMEMBERED) {
+        given.removeLast();
       }
-      if (!covers(answer, registry)) {
-        throw new PluginFailure(
-            Kind.NOT_COVERED,
-            "its answer has no credentials for registry "
-                + registry
-                + " (keys: "
-                + String.join(", ", answer.auth().stream().map(RegistryCredential::key).toList())
-                + ")");
-      }
-      return answer;
-    } finally {
-      running.unlock();
     }
+    if (!covers(answer, registry)) {
+      throw new PluginFailure(
+          Kind.NOT_COVERED,
+          "its answer has no credentials for registry "
+              + registry
+              + " (keys: "
+              + String.join(", ", answer.auth().stream().map(RegistryCredential::key).toList())
+              + ")");
+    }
+    return answer;
   }
 
-  private static boolean covers(PluginAnswer answer, RegistryPattern registry) {
-    DockerConfig config =
-        PullSecretCheck.ofDecoded(
-                PullSecretCheck.DOCKER_CONFIG_JSON,
-                Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, DockerConfig.json(answer.auth())),
-                List.of())
-            .config();
-    return config.covers(registry);
+  private static boolean covers(PluginResponse.Answer answer, RegistryPattern registry) {
+    return PullSecretCheck.ofDecoded(
+            PullSecretCheck.DOCKER_CONFIG_JSON,
+            Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, DockerConfig.json(answer.auth())),
+            List.of())
+        .config()
+        .covers(registry);
   }
 
-  private PluginAnswer run(String image) throws PluginFailure {
+  private PluginResponse.Answer run(String image) throws PluginFailure {
     if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
       throw new PluginFailure(
           Kind.MISSING_BINARY,
