@@ -5,7 +5,6 @@ import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.rules.NamespaceScope.OptOutLabel;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -74,11 +73,7 @@ record PendingPod(
   }
 
   private static String controller(Pod pod) {
-    List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
-    if (owners == null) {
-      return null;
-    }
-    return owners.stream()
+    return stream(pod.getMetadata().getOwnerReferences())
         .filter(o -> Boolean.TRUE.equals(o.getController()))
         .map(o -> o.getKind() + "/" + o.getName())
         .findFirst()

@@ -14,9 +14,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiPredicate;
 
 /**
@@ -79,8 +81,8 @@ public final class StuckPods {
         // A reference that does not parse cannot be pulled with any secret.
       }
     }
-    List<String> missing = new ArrayList<>();
-    List<String> images = new ArrayList<>();
+    Set<String> missing = new LinkedHashSet<>();
+    Set<String> images = new LinkedHashSet<>();
     for (PullSecret secret : rule.pullSecrets()) {
       if (!secret.isDelivered()
           || pod.pullSecrets().contains(secret.name())
@@ -89,18 +91,14 @@ public final class StuckPods {
       }
       for (ImageReference image : failing) {
         if (secret.servesAnyOf(List.of(image))) {
-          if (!missing.contains(secret.name())) {
-            missing.add(secret.name());
-          }
-          if (!images.contains(image.toString())) {
-            images.add(image.toString());
-          }
+          missing.add(secret.name());
+          images.add(image.toString());
         }
       }
     }
     return missing.isEmpty()
         ? Optional.empty()
-        : Optional.of(new Diagnosis(pod, rule.name(), missing, images));
+        : Optional.of(new Diagnosis(pod, rule.name(), List.copyOf(missing), List.copyOf(images)));
   }
 
   /**
