@@ -28,9 +28,8 @@ final class GoDuration {
           "m", 60_000_000_000L,
           "h", 3_600_000_000_000L);
 
-  /** One number and its unit; a match starts where the last one ended. */
-  private static final Pattern TERM =
-      Pattern.compile("\\G(\\d+\\.?\\d*|\\.\\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)");
+  /** A number and what follows it up to the next one, as Go reads them; from the last match on. */
+  private static final Pattern TERM = Pattern.compile("\\G(\\d+\\.?\\d*|\\.\\d+)([^\\p{Nd}.]*)");
 
   private static final BigInteger MAX_NANOS = BigInteger.valueOf(Long.MAX_VALUE);
 
@@ -49,8 +48,11 @@ final class GoDuration {
     Matcher term = TERM.matcher(s);
     int end = 0;
     while (term.find()) {
-      BigDecimal nanos = BigDecimal.valueOf(NANOS_PER_UNIT.get(term.group(2)));
-      total = total.add(new BigDecimal(term.group(1)).multiply(nanos));
+      Long nanos = NANOS_PER_UNIT.get(term.group(2));
+      if (nanos == null) {
+        throw invalid(text);
+      }
+      total = total.add(new BigDecimal(term.group(1)).multiply(BigDecimal.valueOf(nanos)));
       if (total.toBigInteger().compareTo(MAX_NANOS) > 0) {
         throw new IllegalArgumentException(
             Text.quote(text) + " is too long a duration (Go's limit is about 292 years)");
