@@ -1,6 +1,6 @@
 package dev.pullsecret.webhook.doctor;
 
-import dev.pullsecret.webhook.recovery.PendingPodsCheck;
+import dev.pullsecret.webhook.recovery.StuckPods;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesFile;
@@ -65,8 +65,7 @@ public record Doctor(
     var ours = check.ours();
     var namespaces = check.check(rules, ours);
     var stuck =
-        PendingPodsCheck.check(
-            client, rules, scope, (ns, name) -> ours.containsKey(ns + "/" + name));
+        StuckPods.check(client, rules, scope, (ns, name) -> ours.containsKey(ns + "/" + name));
     var access = serviceAccount == null ? null : new AccessCheck(client, namespace, serviceAccount);
     return new DoctorReport(
         namespaces,

@@ -2,7 +2,7 @@ package dev.pullsecret.webhook.doctor;
 
 import dev.pullsecret.webhook.doctor.ClusterCheck.NamespaceFinding;
 import dev.pullsecret.webhook.doctor.ClusterCheck.SecretFinding;
-import dev.pullsecret.webhook.recovery.PendingPodsCheck;
+import dev.pullsecret.webhook.recovery.StuckPods;
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -15,7 +15,7 @@ import java.util.List;
  */
 public record DoctorReport(
     List<NamespaceFinding> namespaces,
-    List<PendingPodsCheck.Finding> stuckPods,
+    List<StuckPods.Finding> stuckPods,
     String accessUser,
     List<AccessCheck.Result> access,
     List<Doctor.CaBundleResult> caBundle) {
@@ -43,7 +43,7 @@ public record DoctorReport(
             secret.detail());
       }
     }
-    for (PendingPodsCheck.Finding pod : stuckPods) {
+    for (StuckPods.Finding pod : stuckPods) {
       out.printf(
           "pod %s/%s%s: FAIL, cannot pull: it %s; %s%n",
           pod.namespace(),

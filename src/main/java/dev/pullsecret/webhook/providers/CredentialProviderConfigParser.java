@@ -68,10 +68,6 @@ public final class CredentialProviderConfigParser {
           "tokenAttributes");
   private static final Set<String> ENV_KEYS = Set.of("name", "value");
 
-  /**
-   * Why tokenAttributes cannot work here: the kubelet passes the token of the pod being pulled for;
-   * the webhook renews credentials ahead of any pod.
-   */
   static final String NO_TOKEN_ATTRIBUTES =
       "tokenAttributes makes the kubelet pass the plugin a token of the pulling pod's"
           + " ServiceAccount; the webhook renews credentials ahead of any pod, so it has none to"
@@ -85,7 +81,7 @@ public final class CredentialProviderConfigParser {
    *
    * @throws InvalidProviderConfigException when it cannot be read or is invalid
    */
-  public static CredentialProviderConfig read(Path file) {
+  public static List<CredentialProvider> read(Path file) {
     byte[] content;
     try {
       content = BoundedFiles.read(file, MAX_CHARACTERS * 4);
@@ -103,11 +99,12 @@ public final class CredentialProviderConfigParser {
 
   /**
    * @param source names the file in error locations
+   * @return the providers, in file order
    * @throws InvalidProviderConfigException with every error found
    */
-  public static CredentialProviderConfig parse(String text, String source) {
+  public static List<CredentialProvider> parse(String text, String source) {
     var errors = new RulesErrors();
-    CredentialProviderConfig config = null;
+    List<CredentialProvider> config = null;
     if (text.length() > MAX_CHARACTERS) {
       errors.add("", null, "file too large: over " + MAX_CHARACTERS + " characters");
     } else {
@@ -122,7 +119,7 @@ public final class CredentialProviderConfigParser {
     return config;
   }
 
-  private static CredentialProviderConfig read(YamlMapping top, RulesErrors errors) {
+  private static List<CredentialProvider> read(YamlMapping top, RulesErrors errors) {
     top.requiredString("apiVersion")
         .filter(v -> !CONFIG_API_VERSIONS.contains(v.text()))
         .ifPresent(
@@ -141,7 +138,7 @@ public final class CredentialProviderConfigParser {
     for (YamlMapping node : top.mappingList("providers", PROVIDER_KEYS)) {
       readProvider(node, names, errors).ifPresent(providers::add);
     }
-    return new CredentialProviderConfig(providers);
+    return List.copyOf(providers);
   }
 
   private static Optional<CredentialProvider> readProvider(
