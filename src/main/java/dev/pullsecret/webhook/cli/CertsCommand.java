@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.cli;
 
 import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
-import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
@@ -62,7 +61,7 @@ public final class CertsCommand extends CliCommand {
   KeyAlgorithm keyAlgorithm = KeyAlgorithm.DEFAULT;
 
   @Option(names = "--out", paramLabel = "DIR")
-  Path out = Path.of("certs", "out");
+  Path dir = Path.of("certs", "out");
 
   @Option(names = "--force")
   boolean force;
@@ -79,36 +78,38 @@ public final class CertsCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    CertificateSpec certificate = certificateSpec();
-    PrintWriter err = err();
-    try {
-      CertificateSet set = CertificateGenerator.generate(certificate, clock);
-      List<Path> written = PemFiles.write(set, out, force);
-      // Read back through the loader: checks what was actually written, not what was meant.
-      ServingIdentity identity =
-          ServingIdentityLoader.load(
-              out.resolve(PemFiles.TLS_CRT), out.resolve(PemFiles.TLS_KEY), clock);
-      report(certificate, identity, written, out, out());
-      return 0;
-    } catch (FileAlreadyExistsException e) {
-      err.println(
-          "certs: " + e.getFile() + " already exists; pass --force to replace the files in " + out);
-    } catch (IOException e) {
-      err.println("certs: cannot write to " + out + ": " + describe(e));
-    } catch (RuntimeException e) {
-      err.println("certs: " + e.getMessage());
-    }
-    return 1;
-  }
-
-  /** Names and addresses are checked here: a bad one is a usage error, before anything is made. */
-  private CertificateSpec certificateSpec() {
-    try {
-      return new CertificateSpec(
-          service, namespace, dnsNames, ipAddresses, Duration.ofDays(validityDays), keyAlgorithm);
+    CertificateSpec spec;
+    try { // names and addresses: a bad one is a usage error, before anything is made
+      spec =
+          new CertificateSpec(
+              service,
+              namespace,
+              dnsNames,
+              ipAddresses,
+              Duration.ofDays(validityDays),
+              keyAlgorithm);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+    try {
+      List<Path> written = PemFiles.write(CertificateGenerator.generate(spec, clock), dir, force);
+      // Read back through the loader: checks what was actually written, not what was meant.
+      ServingIdentity identity =
+          ServingIdentityLoader.load(
+              dir.resolve(PemFiles.TLS_CRT), dir.resolve(PemFiles.TLS_KEY), clock);
+      report(spec, identity, written);
+      return 0;
+    } catch (FileAlreadyExistsException e) {
+      err()
+          .printf(
+              "certs: %s already exists; pass --force to replace the files in %s%n",
+              e.getFile(), dir);
+    } catch (IOException e) {
+      err().println("certs: cannot write to " + dir + ": " + describe(e));
+    } catch (RuntimeException e) {
+      err().println("certs: " + e.getMessage());
+    }
+    return 1;
   }
 
   /** {@code --validity-days}: a positive whole number. */
@@ -145,12 +146,8 @@ public final class CertsCommand extends CliCommand {
     }
   }
 
-  private static void report(
-      CertificateSpec spec,
-      ServingIdentity identity,
-      List<Path> written,
-      Path dir,
-      PrintWriter out) {
+  private void report(CertificateSpec spec, ServingIdentity identity, List<Path> written) {
+    PrintWriter out = out();
     out.println("Wrote a new CA and serving certificate to " + dir + ":");
     String[] what = {
       "serving certificate",
@@ -165,28 +162,27 @@ public final class CertsCommand extends CliCommand {
     out.println("Subject alternative names:");
     spec.dnsNames().forEach(name -> out.println("  DNS:" + name));
     spec.ipAddresses().forEach(ip -> out.println("  IP:" + ip.getHostAddress()));
-    out.println("Valid until: " + identity.notAfter() + " (" + spec.validity().toDays() + " days)");
-    out.println("SHA-256 fingerprint: " + identity.fingerprintSha256());
-    out.println();
-    String ns = spec.namespace();
-    out.println("Next steps (see certs/README.md):");
-    out.println(
-        "  kubectl -n "
-            + ns
-            + " create secret generic "
-            + spec.serviceName()
-            + "-tls --type=kubernetes.io/tls \\");
-    out.println(
-        "    --from-file="
-            + quote(dir.resolve(PemFiles.TLS_CRT))
-            + " --from-file="
-            + quote(dir.resolve(PemFiles.TLS_KEY))
-            + " --from-file="
-            + quote(dir.resolve(PemFiles.CA_CRT)));
-    out.println(
-        "  helm upgrade --install pullsecret-webhook charts/pullsecret-webhook -n " + ns + " \\");
-    out.println(
-        "    --set webhook.caBundle=\"$(cat " + quote(dir.resolve(PemFiles.CA_BUNDLE)) + ")\"");
+    out.printf(
+        """
+        Valid until: %s (%d days)
+        SHA-256 fingerprint: %s
+
+        Next steps (see certs/README.md):
+          kubectl -n %s create secret generic %s-tls --type=kubernetes.io/tls \\
+            --from-file=%s --from-file=%s --from-file=%s
+          helm upgrade --install pullsecret-webhook charts/pullsecret-webhook -n %s \\
+            --set webhook.caBundle="$(cat %s)"
+        """,
+        identity.notAfter(),
+        spec.validity().toDays(),
+        identity.fingerprintSha256(),
+        spec.namespace(),
+        spec.serviceName(),
+        quote(dir.resolve(PemFiles.TLS_CRT)),
+        quote(dir.resolve(PemFiles.TLS_KEY)),
+        quote(dir.resolve(PemFiles.CA_CRT)),
+        spec.namespace(),
+        quote(dir.resolve(PemFiles.CA_BUNDLE)));
   }
 
   private static String describe(IOException e) {

@@ -1,5 +1,8 @@
 package dev.pullsecret.webhook.cli;
 
+import dev.pullsecret.webhook.rules.InvalidRulesException;
+import dev.pullsecret.webhook.rules.Rules;
+import dev.pullsecret.webhook.rules.RulesError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -13,9 +16,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * What every command of the jar has: {@code -h/--help} printing its hand-written manual page, the
- * streams picocli was given, and usage errors in the one-line form of {@link UsageErrors}. A
- * command returns its exit status: 0 on success, 1 when the work failed, 2 (by a usage error) when
- * the command line is wrong.
+ * streams picocli was given, usage errors in the one-line form of {@link UsageErrors}, and the
+ * report of refused rules and of valid rules' warnings on standard error. A command returns its
+ * exit status: 0 on success, 1 when the work failed, 2 (by a usage error) when the command line is
+ * wrong.
  */
 abstract class CliCommand implements Callable<Integer> {
 
@@ -25,6 +29,25 @@ abstract class CliCommand implements Callable<Integer> {
   boolean help;
 
   @Spec CommandSpec spec;
+
+  /**
+   * {@code --debug}, mixed into the commands that read user files: an unexpected failure is one
+   * line, and its stack trace only on request.
+   */
+  static final class DebugOption {
+
+    @Option(names = "--debug")
+    boolean debug;
+
+    /** Reports an unexpected failure; returns the exit status of a failed run, 1. */
+    int failed(PrintWriter err, String message, RuntimeException e) {
+      err.println(message + e);
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      return 1;
+    }
+  }
 
   /**
    * The manual page: NAME, SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS, EXAMPLES, SEE ALSO, lines
@@ -52,6 +75,26 @@ abstract class CliCommand implements Callable<Integer> {
 
   /** A usage error found after parsing, to throw: exit status 2 and a pointer to the help. */
   ParameterException usage(String message) {
-    return UsageErrors.usage(spec.commandLine(), message);
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  /** Refused rules, on standard error: every error located, then one hint. */
+  void refused(InvalidRulesException e) {
+    int count = e.errors().size();
+    err().println(e.source() + ": invalid, " + count + (count == 1 ? " error:" : " errors:"));
+    for (RulesError error : e.errors()) {
+      err().println(error.format(e.source()));
+    }
+    err()
+        .println(
+            "hint: the webhook keeps serving its last good rules until this file is fixed;"
+                + " see examples/rules.yaml for a commented example.");
+  }
+
+  /** {@code FILE:LINE:COLUMN: FIELD: warning: MESSAGE}, as compilers write warnings. */
+  void warn(Rules rules, String source) {
+    for (RulesError warning : rules.warnings()) {
+      err().println(warning.format(source, "warning: "));
+    }
   }
 }

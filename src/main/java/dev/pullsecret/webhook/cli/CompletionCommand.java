@@ -16,7 +16,6 @@ public final class CompletionCommand extends CliCommand {
   public Integer call() {
     var root = spec.root().commandLine();
     out().print(AutoComplete.bash(root.getCommandName(), root));
-    out().flush();
     return 0;
   }
 }

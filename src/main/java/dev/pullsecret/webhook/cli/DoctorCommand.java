@@ -11,11 +11,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
@@ -71,18 +69,14 @@ public final class DoctorCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    PrintWriter out = out();
-    PrintWriter err = err();
     Config config = Config.autoConfigure(context);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       Rules rules =
           rulesFile != null
               ? new RulesFile(rulesFile).parse(new RulesFile(rulesFile).read())
               : Doctor.rulesFromConfigMap(client, namespace, rulesConfigMap, "rules.yaml");
-      Set<String> skip = new HashSet<>(skipped);
-      if (skip.isEmpty()) {
-        skip.addAll(Set.of("kube-system", namespace));
-      }
+      Set<String> skip =
+          Set.copyOf(skipped.isEmpty() ? List.of("kube-system", namespace) : skipped);
       var doctor =
           new Doctor(
               namespace,
@@ -92,14 +86,13 @@ public final class DoctorCommand extends CliCommand {
               new NamespaceScope(skip, NamespaceScope.OptOutLabel.parse(optOutLabel)),
               skipAccess ? null : serviceAccount);
       DoctorReport report = doctor.examine(client, rules);
-      report.print(out);
-      out.flush();
+      report.print(out());
       return report.isOk() ? 0 : 1;
     } catch (InvalidRulesException e) {
-      RulesFiles.report(e, err);
+      refused(e);
       return 2;
     } catch (RuntimeException e) {
-      debug.failed(err, "doctor: cannot check the cluster: ", e);
+      debug.failed(err(), "doctor: cannot check the cluster: ", e);
       return 2;
     }
   }

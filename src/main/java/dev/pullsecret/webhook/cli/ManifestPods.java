@@ -1,7 +1,9 @@
 package dev.pullsecret.webhook.cli;
 
+import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
+import dev.pullsecret.webhook.mutation.PodContainer;
 import java.io.Reader;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,10 @@ import tools.jackson.databind.node.ObjectNode;
  * The pods a set of manifests would create: a Pod as is, and the pod template of a Deployment,
  * StatefulSet, DaemonSet, ReplicaSet, Job or CronJob; {@code kind: List} (what {@code kubectl get
  * -o yaml} prints) is opened. A Namespace gives its labels (rules may choose namespaces by label).
- * Other kinds are reported as skipped.
+ * Other kinds are reported as skipped. Each pod is as the API server would send it to the webhook,
+ * after the defaulting that runs before mutating webhooks and that the webhook's decisions depend
+ * on: {@code imagePullPolicy} is {@code Always} for untagged and {@code :latest} images and {@code
+ * IfNotPresent} otherwise.
  */
 final class ManifestPods {
 
@@ -33,22 +38,22 @@ final class ManifestPods {
   /** What manifests hold: the pods, and the labels of the Namespace objects among them. */
   record Manifests(List<Entry> pods, Map<String, Map<String, String>> namespaceLabels) {}
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** Built on first use: building a mapper costs ~0.2 s, and help needs none. */
+  static final JsonMapper JSON = JsonMapper.builder().build();
 
   private ManifestPods() {}
 
-  static Manifests read(Reader manifests) {
+  /** Adds the pods and Namespace labels of {@code manifests} to {@code read}. */
+  static void read(Reader manifests, Manifests read) {
     var options = new LoaderOptions();
     options.setMaxAliasesForCollections(50);
     options.setAllowDuplicateKeys(false);
     var yaml = new Yaml(new SafeConstructor(options));
-    var read = new Manifests(new ArrayList<>(), new HashMap<>());
     for (Object document : yaml.loadAll(manifests)) {
       if (document != null) {
         collect(JSON.valueToTree(document), read);
       }
     }
-    return read;
   }
 
   private static void collect(JsonNode document, Manifests read) {
@@ -99,6 +104,22 @@ final class ManifestPods {
             ? template.get("metadata").deepCopy()
             : JSON.createObjectNode());
     pod.set("spec", template.get("spec").deepCopy());
+    defaultPullPolicies(pod);
     entries.add(new Entry(source, namespace, pod, null));
+  }
+
+  private static void defaultPullPolicies(ObjectNode pod) {
+    for (PodContainer.Kind kind : PodContainer.Kind.values()) {
+      for (JsonNode container : pod.path("spec").path(kind.field())) {
+        if (container instanceof ObjectNode object && !object.has("imagePullPolicy")) {
+          try {
+            ImageReference image = ImageReference.parse(object.path("image").asString(""));
+            object.put("imagePullPolicy", image.isUntaggedOrLatest() ? "Always" : "IfNotPresent");
+          } catch (InvalidImageSyntaxException e) {
+            // The API server would reject such a pod anyway; leave it for the webhook to report.
+          }
+        }
+      }
+    }
   }
 }

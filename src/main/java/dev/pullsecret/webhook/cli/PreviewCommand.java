@@ -5,7 +5,6 @@ import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
-import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
@@ -29,7 +28,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.error.YAMLException;
 import picocli.CommandLine.Command;
@@ -37,7 +35,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code preview}: what the webhook would do to the pods of given manifests, computed by the same
@@ -47,11 +44,6 @@ import tools.jackson.databind.json.JsonMapper;
     name = "preview",
     header = "show the patch, changed fields and warnings the webhook would give manifests' pods")
 public final class PreviewCommand extends CliCommand {
-
-  /** Built on first use: building a mapper costs ~0.2 s, and help needs none. */
-  private static final class Json {
-    static final JsonMapper MAPPER = JsonMapper.builder().build();
-  }
 
   /** What the chart's webhook leaves out by default, whatever the rules say. */
   static final NamespaceScope SCOPE =
@@ -103,45 +95,41 @@ public final class PreviewCommand extends CliCommand {
     if (!resolve && (caBundle != null || dockerConfig != null)) {
       throw usage("--ca-bundle and --docker-config go with --resolve");
     }
-    PrintWriter out = out();
-    PrintWriter err = err();
     try {
-      return preview(out, err);
+      return preview();
     } catch (InvalidRulesException e) {
-      RulesFiles.report(e, err);
+      refused(e);
       return 1;
     } catch (RuntimeException e) {
-      return debug.failed(err, "preview: failed: ", e);
+      return debug.failed(err(), "preview: failed: ", e);
     }
   }
 
-  private int preview(PrintWriter out, PrintWriter err) {
+  private int preview() {
     var rulesFile = new RulesFile(rules);
     byte[] content = rulesFile.read();
     Rules parsed = rulesFile.parse(content);
-    RulesFiles.warn(parsed, rulesFile.path().toString(), err);
+    warn(parsed, rulesFile.path().toString());
     var loaded =
         new LoadedRules(
             parsed, 1, RulesFile.digest(content), Instant.now(), rulesFile.path().toString());
     int status = 0;
-    List<ManifestPods.Entry> pods = new ArrayList<>();
-    Map<String, Map<String, String>> labelsByNamespace = new HashMap<>();
+    var read = new ManifestPods.Manifests(new ArrayList<>(), new HashMap<>());
     for (String manifest : manifests) {
       try (Reader reader = open(manifest)) {
-        ManifestPods.Manifests read = ManifestPods.read(reader);
-        pods.addAll(read.pods());
-        labelsByNamespace.putAll(read.namespaceLabels());
+        ManifestPods.read(reader, read);
       } catch (NoSuchFileException e) {
-        err.println("preview: " + manifest + ": file not found");
+        err().println("preview: " + manifest + ": file not found");
         status = 1;
       } catch (IOException | YAMLException e) {
-        err.println("preview: " + manifest + ": cannot be read as YAML: " + e.getMessage());
+        err().println("preview: " + manifest + ": cannot be read as YAML: " + e.getMessage());
         status = 1;
       }
     }
     // A Namespace among the manifests gives its labels; --namespace-labels gives the others'.
     NamespaceLabelSource labels =
-        (name, keys) -> NamespaceLabels.of(labelsByNamespace.getOrDefault(name, namespaceLabels));
+        (name, keys) ->
+            NamespaceLabels.of(read.namespaceLabels().getOrDefault(name, namespaceLabels));
     try (PreviewDigests digests = PreviewDigests.of(resolve, caBundle, dockerConfig)) {
       var handler =
           new AdmissionHandler(
@@ -149,13 +137,12 @@ public final class PreviewCommand extends CliCommand {
               AdmissionContext.offline(SCOPE)
                   .withNamespaceLabels(labels)
                   .withDigests(digests.lookup()));
-      for (int i = 0; i < pods.size(); i++) {
-        if (i > 0) {
-          out.println();
+      for (ManifestPods.Entry entry : read.pods()) {
+        if (entry != read.pods().getFirst()) {
+          out().println();
         }
-        ManifestPods.Entry entry = pods.get(i);
         String target = namespace != null ? namespace : entry.namespace();
-        if (!previewOne(entry, target, handler, out)) {
+        if (!previewOne(entry, target, handler)) {
           status = 1;
         }
       }
@@ -164,8 +151,8 @@ public final class PreviewCommand extends CliCommand {
   }
 
   /** Prints what the webhook would do to one pod; false if it has no namespace or is refused. */
-  private boolean previewOne(
-      ManifestPods.Entry entry, String namespace, AdmissionHandler handler, PrintWriter out) {
+  private boolean previewOne(ManifestPods.Entry entry, String namespace, AdmissionHandler handler) {
+    PrintWriter out = out();
     if (entry.skipped() != null) {
       out.println("# " + entry.source() + ": skipped, " + entry.skipped());
       return true;
@@ -174,34 +161,25 @@ public final class PreviewCommand extends CliCommand {
       out.println("# " + entry.source() + ": no namespace; give --namespace");
       return false;
     }
-    ApiServerDefaults.apply(entry.pod());
-    Pod pod = Json.MAPPER.treeToValue(entry.pod(), Pod.class);
+    Pod pod = ManifestPods.JSON.treeToValue(entry.pod(), Pod.class);
     AdmissionDecision decision =
         handler.decide(AdmissionRequest.podCreate("preview", pod, namespace, true));
     boolean refused = decision.reason().denies();
-    out.println(
-        "# "
-            + entry.source()
-            + " in namespace "
-            + namespace
-            + ": "
-            + (decision.rule() == null
-                ? "no rule applies"
-                : "rule "
-                    + decision.rule()
-                    + Optional.ofNullable(decision.auditAnnotations().get("match"))
-                        .map(why -> " (" + why + ")")
-                        .orElse(""))
-            + ", "
-            + decision.reason()
-            + (refused ? ", refused" : ""));
+    String why = decision.auditAnnotations().get("match");
+    String rule =
+        decision.rule() == null
+            ? "no rule applies"
+            : "rule " + decision.rule() + (why == null ? "" : " (" + why + ")");
+    out.printf(
+        "# %s in namespace %s: %s, %s%s%n",
+        entry.source(), namespace, rule, decision.reason(), refused ? ", refused" : "");
     if (refused) {
       // As the API server would refuse the CREATE: with this message, and a failed status for CI.
       out.println("refused:");
       out.println("  " + decision.refusal());
     }
     if (decision.isPatched()) {
-      JsonNode patch = Json.MAPPER.readTree(PatchOperation.toJson(decision.patch()));
+      JsonNode patch = ManifestPods.JSON.valueToTree(decision.patch());
       JsonNode after = JsonPatch.apply(patch, entry.pod());
       out.println("changes:");
       PatchDiff.lines(decision.patch(), entry.pod(), after).forEach(out::println);

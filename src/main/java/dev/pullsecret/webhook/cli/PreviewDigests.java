@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,19 +22,11 @@ import java.util.Optional;
  * The digest lookups of {@code preview}: none without {@code --resolve}; with it, the webhook's own
  * client and resolver, with a longer budget than admission's (a person waits, not the API server).
  */
-final class PreviewDigests implements AutoCloseable {
+record PreviewDigests(DigestLookup lookup, DigestResolver resolver) implements AutoCloseable {
 
   private static final Duration BUDGET = Duration.ofSeconds(10);
   private static final DigestLookup NOT_ASKED =
       DigestLookup.notLookedUp("preview --resolve asks the registries");
-
-  private final DigestLookup lookup;
-  private final DigestResolver resolver;
-
-  private PreviewDigests(DigestLookup lookup, DigestResolver resolver) {
-    this.lookup = lookup;
-    this.resolver = resolver;
-  }
 
   /**
    * @param caBundle PEM CAs besides the JDK's, or null
@@ -70,13 +63,9 @@ final class PreviewDigests implements AutoCloseable {
         PullSecretCheck.ofDecoded(
                 PullSecretCheck.DOCKER_CONFIG_JSON,
                 Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, content),
-                java.util.List.of())
+                List.of())
             .config();
     return (image, secrets) -> config.credentialFor(image).filter(c -> !c.isEmpty());
-  }
-
-  DigestLookup lookup() {
-    return lookup;
   }
 
   @Override

@@ -1,13 +1,12 @@
 package dev.pullsecret.webhook.cli;
 
-import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.rules.ImageOptions;
-import dev.pullsecret.webhook.rules.NamespacePattern;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.rules.Rules;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -24,65 +23,49 @@ final class RulesSummary {
         namespaces and pods labelled pullsecret.dev/inject=disabled (webhook.optOutLabel)
       """;
 
+  /** Lines under a pull secret or a rule start under the text after its name. */
+  private static final String INDENT = " ".repeat(23);
+
   static String of(Rules rules) {
     var text = new StringBuilder();
     text.append("pull secrets (").append(rules.pullSecrets().size()).append("):\n");
     for (PullSecret secret : rules.pullSecrets()) {
-      text.append(String.format("  %-20s %s%n", secret.name(), registries(secret)));
-      if (secret.hasProvider()) {
-        text.append(indent())
-            .append("credentials from provider ")
-            .append(secret.provider())
-            .append(", renewed into ")
-            .append(secret.source().in("(webhook namespace)"))
-            .append(" and copied by the sync loop\n");
-      } else if (secret.isDelivered()) {
-        text.append(indent())
-            .append("copied from ")
-            .append(secret.source().in("(webhook namespace)"))
-            .append(" by the sync loop\n");
+      String registries =
+          secret.registries().isEmpty() ? "every registry" : join(secret.registries());
+      text.append(String.format("  %-20s %s%n", secret.name(), registries));
+      if (secret.isDelivered()) { // with a provider, from the Secret the webhook renews
+        String source = secret.source().in("(webhook namespace)").toString();
+        String how =
+            secret.hasProvider()
+                ? "credentials from provider "
+                    + secret.provider()
+                    + ", renewed into "
+                    + source
+                    + " and copied"
+                : "copied from " + source;
+        text.append(INDENT).append(how).append(" by the sync loop\n");
       }
     }
-    text.append("rules (")
-        .append(rules.rules().size())
-        .append("), the most specific match wins (docs/rules.md):\n");
+    text.append("rules (" + rules.rules().size() + "), the most specific match wins")
+        .append(" (docs/rules.md):\n");
     for (NamespaceRule rule : rules.rules()) {
-      text.append(
-          String.format(
-              "  %-20s namespaces %s",
-              rule.name(), rule.namespaces().isEmpty() ? "any" : join(rule.namespaces())));
+      String namespaces = rule.namespaces().isEmpty() ? "any" : join(rule.namespaces());
+      text.append(String.format("  %-20s namespaces %s", rule.name(), namespaces));
       rule.namespaceSelector().ifPresent(selector -> text.append(" labelled ").append(selector));
       if (!rule.excludedNamespaces().isEmpty()) {
         text.append(" except ").append(join(rule.excludedNamespaces()));
       }
       text.append('\n');
+      List<String> lines = new ArrayList<>();
       if (rule.mode() == RuleMode.AUDIT) {
-        text.append(indent()).append("AUDIT MODE: changes nothing, reports what it would do\n");
+        lines.add("AUDIT MODE: changes nothing, reports what it would do");
       }
-      text.append(indent())
-          .append("pull secrets ")
-          .append(
-              rule.pullSecrets().isEmpty()
-                  ? "none"
-                  : rule.pullSecrets().stream()
-                      .map(PullSecret::name)
-                      .collect(Collectors.joining(", ")))
-          .append('\n');
-      for (String option : images(rule.images())) {
-        text.append(indent()).append(option).append('\n');
-      }
+      List<String> secrets = rule.pullSecrets().stream().map(PullSecret::name).toList();
+      lines.add("pull secrets " + (secrets.isEmpty() ? "none" : String.join(", ", secrets)));
+      lines.addAll(images(rule.images()));
+      lines.forEach(line -> text.append(INDENT).append(line).append('\n'));
     }
-    text.append(LEFT_OUT);
-    return text.toString();
-  }
-
-  private static String registries(PullSecret secret) {
-    if (secret.registries().isEmpty()) {
-      return "every registry";
-    }
-    return secret.registries().stream()
-        .map(RegistryPattern::toString)
-        .collect(Collectors.joining(", "));
+    return text.append(LEFT_OUT).toString();
   }
 
   private static List<String> images(ImageOptions images) {
@@ -105,12 +88,7 @@ final class RulesSummary {
               + " -> "
               + mirror.target()
               + (mirror.whenPresent() ? " when it holds the image, else the next or none" : "")
-              + (mirror.exclude().isEmpty()
-                  ? ""
-                  : ", except "
-                      + mirror.exclude().stream()
-                          .map(Object::toString)
-                          .collect(Collectors.joining(", "))));
+              + (mirror.exclude().isEmpty() ? "" : ", except " + join(mirror.exclude())));
     }
     images
         .imagePullPolicy()
@@ -128,19 +106,12 @@ final class RulesSummary {
                     "resolve tags to digests"
                         + (digests.registries().isEmpty()
                             ? ""
-                            : " on "
-                                + digests.registries().stream()
-                                    .map(Object::toString)
-                                    .collect(Collectors.joining(", ")))
+                            : " on " + join(digests.registries()))
                         + (digests.denyOnFailure() ? ", deny pods on failure" : "")));
     return lines;
   }
 
-  private static String join(List<NamespacePattern> patterns) {
-    return patterns.stream().map(NamespacePattern::toString).collect(Collectors.joining(", "));
-  }
-
-  private static String indent() {
-    return " ".repeat(23);
+  private static String join(Collection<?> items) {
+    return items.stream().map(Object::toString).collect(Collectors.joining(", "));
   }
 }

@@ -25,11 +25,6 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     return USAGE_ERROR;
   }
 
-  /** Usage errors found after parsing, in the command's own words. */
-  static ParameterException usage(CommandLine line, String message) {
-    return new ParameterException(line, message);
-  }
-
   /**
    * Runs the parsed command, after refusing options given an empty value ({@code --out=}): picocli
    * takes them as given, and an empty path or name is never what was meant.
@@ -38,7 +33,7 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     for (ParseResult result = parsed; result != null; result = result.subcommand()) {
       for (OptionSpec option : result.matchedOptions()) {
         if (option.stringValues().contains("")) {
-          throw usage(
+          throw new ParameterException(
               result.commandSpec().commandLine(),
               option.longestName() + " needs a non-empty value");
         }

@@ -51,13 +51,13 @@ public final class ValidateCommand extends CliCommand {
       try {
         Rules rules = rulesFile.parse(rulesFile.read());
         out.println(file + ": valid");
-        RulesFiles.warn(rules, file.toString(), err);
+        warn(rules, file.toString());
         out.print(RulesSummary.of(rules));
         if (namespace != null) {
           out.println(which(rules));
         }
       } catch (InvalidRulesException e) {
-        RulesFiles.report(e, err);
+        refused(e);
         status = 1;
       } catch (RuntimeException e) {
         status = debug.failed(err, file + ": cannot be checked: ", e);

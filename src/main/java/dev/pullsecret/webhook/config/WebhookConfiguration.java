@@ -37,22 +37,17 @@ class WebhookConfiguration {
     return Clock.systemUTC();
   }
 
-  @Bean
-  RulesMetrics rulesMetrics(MeterRegistry registry) {
-    return new RulesMetrics(registry);
-  }
-
   /**
    * Rules that choose namespaces by label are refused without cluster access: nothing would tell
-   * the webhook the labels (RulesParser.NO_LABELS).
+   * the webhook the labels (RuleReader.NO_LABELS).
    */
   @Bean(destroyMethod = "close")
   RulesReloader rulesReloader(
-      WebhookProperties properties, SyncProperties sync, RulesMetrics metrics, Clock clock) {
+      WebhookProperties properties, SyncProperties sync, MeterRegistry registry, Clock clock) {
     return RulesReloader.start(
         new RulesFile(properties.rules().file(), sync.enabled()),
         properties.rules().pollInterval(),
-        metrics,
+        new RulesMetrics(registry),
         clock);
   }
 

@@ -30,7 +30,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     String[] fields = new String[4]; // username, password, auth, email
     List<String> names = List.of("username", "password", "auth", "email");
     for (int i = 0; i < fields.length; i++) {
-      JsonNode field = value.isNull() ? null : field(value, names.get(i));
+      JsonNode field = field(value, names.get(i));
       if (field != null && !field.isNull() && !field.isString()) {
         problems.add(
             malformed(
@@ -48,11 +48,12 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     String username = fields[0];
     String password = fields[1];
     if (!fields[2].isEmpty()) {
-      String pair = decodeAuth(fields[2]);
+      // Go's encoding/json skips line breaks in base64
+      String pair = utf8(fields[2].replace("\r", "").replace("\n", ""));
       int colon = pair == null ? -1 : pair.indexOf(':');
       if (colon < 0) {
         problems.add(
-            Problem.of(
+            new Problem(
                 ProblemCode.AUTH_NOT_DECODABLE,
                 "field \"auth\" of auths entry "
                     + shown
@@ -65,7 +66,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
       username = pair.substring(0, colon);
       password = pair.substring(colon + 1);
     }
-    JsonNode token = value.isNull() ? null : field(value, "identitytoken");
+    JsonNode token = field(value, "identitytoken");
     boolean usable =
         checkCredentials(shown, username, password, token != null && !token.isNull(), problems);
     RegistryKey parsed = parseKey(key, problems);
@@ -92,7 +93,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     }
     Problem problem =
         missing != null
-            ? Problem.of(
+            ? new Problem(
                 ProblemCode.ENTRY_WITHOUT_CREDENTIALS,
                 "auths entry "
                     + shown
@@ -112,7 +113,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
       parsed = RegistryKey.parse(key);
     } catch (IllegalArgumentException e) {
       problems.add(
-          Problem.of(
+          new Problem(
               ProblemCode.INVALID_REGISTRY_KEY,
               "auths key "
                   + RegistryKey.display(key)
@@ -129,7 +130,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     boolean used = parsed.isDockerHubFallback() || host.equals(DockerHub.DOMAIN);
     if (DockerHub.isHost(host) && parsed.hostPort().port().isEmpty() && !used) {
       problems.add(
-          Problem.of(
+          new Problem(
               ProblemCode.DOCKER_HUB_KEY_NOT_USED,
               "auths key "
                   + parsed.display()
@@ -144,11 +145,10 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     return parsed;
   }
 
-  /** Go's encoding/json: base64 with or without padding; it skips line breaks. */
-  private static String decodeAuth(String auth) {
+  /** Base64, with or without padding as Go reads it, decoded to UTF-8; null if not base64. */
+  static String utf8(String base64) {
     try {
-      byte[] bytes = Base64.getDecoder().decode(auth.replace("\r", "").replace("\n", ""));
-      return new String(bytes, StandardCharsets.UTF_8);
+      return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -173,6 +173,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
   }
 
   private static Problem malformed(String what) {
-    return Problem.of(ProblemCode.MALFORMED_ENTRY, what + "; the kubelet refuses the whole secret");
+    return new Problem(
+        ProblemCode.MALFORMED_ENTRY, what + "; the kubelet refuses the whole secret");
   }
 }

@@ -3,10 +3,9 @@ package dev.pullsecret.webhook.credentials;
 import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -37,21 +36,23 @@ public final class DockerConfig {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  /** A config without entries. */
-  public static final DockerConfig EMPTY = new DockerConfig(List.of(), List.of());
+  public static final DockerConfig EMPTY = new DockerConfig(List.of());
 
   private final List<RegistryCredential> credentials;
 
-  /** Index key to entries, reverse-sorted as the kubelet sorts its index. */
-  private final SortedMap<String, List<Entry>> index = new TreeMap<>(Collections.reverseOrder());
+  /**
+   * Index key to the entries whose key the kubelet can use, reverse-sorted as the kubelet sorts its
+   * index.
+   */
+  private final SortedMap<String, List<AuthsEntry>> index =
+      new TreeMap<>(Collections.reverseOrder());
 
-  /** An auths entry whose key the kubelet can use. */
-  record Entry(RegistryKey key, RegistryCredential credential) {}
-
-  DockerConfig(List<RegistryCredential> credentials, List<Entry> entries) {
-    this.credentials = List.copyOf(credentials);
-    for (Entry entry : entries) {
-      index.computeIfAbsent(entry.key().indexKey(), k -> new ArrayList<>()).add(entry);
+  DockerConfig(List<AuthsEntry> entries) {
+    this.credentials = entries.stream().map(AuthsEntry::credential).toList();
+    for (AuthsEntry entry : entries) {
+      if (entry.key() != null) {
+        index.computeIfAbsent(entry.key().indexKey(), k -> new ArrayList<>()).add(entry);
+      }
     }
   }
 
@@ -67,7 +68,7 @@ public final class DockerConfig {
    */
   public List<RegistryCredential> credentialsFor(ImageReference image) {
     List<RegistryCredential> found = new ArrayList<>();
-    for (List<Entry> entries : index.values()) {
+    for (List<AuthsEntry> entries : index.values()) {
       if (entries.getFirst().key().matches(image)) {
         entries.forEach(entry -> found.add(entry.credential()));
       }
@@ -99,15 +100,13 @@ public final class DockerConfig {
    * not considered. Pattern hosts are lower case, and so are taken to be the images' hosts.
    */
   public boolean covers(RegistryPattern pattern) {
-    String text = pattern.toString();
-    int slash = text.indexOf('/');
-    String authority = (slash < 0 ? text : text.substring(0, slash)).toLowerCase(Locale.ROOT);
+    String authority = pattern.toString().split("/", 2)[0].toLowerCase(Locale.ROOT);
     if (DockerHub.isHost(authority)) {
       authority = DockerHub.DOMAIN;
     }
-    String path = slash < 0 ? "" : text.substring(slash);
+    String path = pattern.path().isEmpty() ? "" : "/" + pattern.path();
     HostPort target = HostPort.split(authority);
-    for (List<Entry> entries : index.values()) {
+    for (List<AuthsEntry> entries : index.values()) {
       if (entries.getFirst().key().covers(target, path)) {
         return true;
       }
@@ -125,18 +124,14 @@ public final class DockerConfig {
   public static byte[] json(List<RegistryCredential> credentials) {
     ObjectNode auths = JSON.createObjectNode();
     credentials.stream()
-        .sorted(java.util.Comparator.comparing(RegistryCredential::key))
+        .sorted(Comparator.comparing(RegistryCredential::key))
         .filter(c -> !auths.has(c.key()))
         .forEach(
             c -> {
               ObjectNode entry = auths.putObject(c.key());
               entry.put("username", c.username());
               entry.put("password", c.password());
-              entry.put(
-                  "auth",
-                  Base64.getEncoder()
-                      .encodeToString(
-                          (c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8)));
+              entry.put("auth", c.auth());
             });
     ObjectNode root = JSON.createObjectNode();
     root.set("auths", auths);

@@ -2,12 +2,16 @@ package dev.pullsecret.webhook.credentials;
 
 import static dev.pullsecret.webhook.credentials.AuthsEntry.field;
 import static dev.pullsecret.webhook.credentials.AuthsEntry.type;
+import static java.util.stream.Collectors.groupingBy;
+import static java.util.stream.Collectors.joining;
+import static java.util.stream.Collectors.toList;
 
 import dev.pullsecret.webhook.text.Text;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.TokenStreamLocation;
@@ -44,24 +48,21 @@ final class DockerConfigParser {
           .build();
 
   private final String dataKey;
-  private final List<Problem> problems = new ArrayList<>();
-  private final List<RegistryCredential> credentials = new ArrayList<>();
-  private final List<DockerConfig.Entry> entries = new ArrayList<>();
+  private final List<Problem> problems;
+  private final List<AuthsEntry> entries = new ArrayList<>();
 
-  private DockerConfigParser(String dataKey) {
+  private DockerConfigParser(String dataKey, List<Problem> problems) {
     this.dataKey = Text.quote(dataKey);
+    this.problems = problems;
   }
 
   /** Parses the content; the problems are appended to {@code problems}. */
   static DockerConfig parse(
       byte[] content, String dataKey, boolean legacy, List<Problem> problems) {
-    DockerConfigParser parser = new DockerConfigParser(dataKey);
+    DockerConfigParser parser = new DockerConfigParser(dataKey, problems);
     parser.read(content, legacy);
     parser.reportDuplicates();
-    problems.addAll(parser.problems);
-    return parser.credentials.isEmpty()
-        ? DockerConfig.EMPTY
-        : new DockerConfig(parser.credentials, parser.entries);
+    return new DockerConfig(parser.entries);
   }
 
   private void read(byte[] content, boolean legacy) {
@@ -115,10 +116,7 @@ final class DockerConfigParser {
     for (Map.Entry<String, JsonNode> property : auths.properties()) {
       AuthsEntry entry = AuthsEntry.read(property.getKey(), property.getValue(), problems);
       if (entry != null) {
-        credentials.add(entry.credential());
-        if (entry.key() != null) {
-          entries.add(new DockerConfig.Entry(entry.key(), entry.credential()));
-        }
+        entries.add(entry);
       }
     }
   }
@@ -143,28 +141,26 @@ final class DockerConfigParser {
   }
 
   private void reportDuplicates() {
-    Map<String, List<String>> byIndexKey = new LinkedHashMap<>();
-    for (DockerConfig.Entry entry : entries) {
-      byIndexKey
-          .computeIfAbsent(entry.key().indexKey(), k -> new ArrayList<>())
-          .add(entry.key().display());
-    }
-    byIndexKey.forEach(
-        (indexKey, keys) -> {
-          if (keys.size() > 1) {
-            problem(
-                ProblemCode.DUPLICATE_REGISTRY,
-                "auths keys "
-                    + String.join(", ", keys)
-                    + " are one registry for the kubelet ("
-                    + RegistryKey.display(indexKey)
-                    + "), which tries them in an unpredictable"
-                    + " order; keep one");
-          }
-        });
+    entries.stream()
+        .map(AuthsEntry::key)
+        .filter(Objects::nonNull)
+        .collect(groupingBy(RegistryKey::indexKey, LinkedHashMap::new, toList()))
+        .forEach(
+            (indexKey, keys) -> {
+              if (keys.size() > 1) {
+                problem(
+                    ProblemCode.DUPLICATE_REGISTRY,
+                    "auths keys "
+                        + keys.stream().map(RegistryKey::display).collect(joining(", "))
+                        + " are one registry for the kubelet ("
+                        + RegistryKey.display(indexKey)
+                        + "), which tries them in an unpredictable"
+                        + " order; keep one");
+              }
+            });
   }
 
   private void problem(ProblemCode code, String message) {
-    problems.add(Problem.of(code, message));
+    problems.add(new Problem(code, message));
   }
 }

@@ -1,7 +1,5 @@
 package dev.pullsecret.webhook.credentials;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -28,9 +26,10 @@ final class GcpKeys {
     return switch (username) {
       case JSON_KEY -> keyProblem(where + " (username " + JSON_KEY + ")", password);
       case JSON_KEY_BASE64 -> {
-        String decoded = decode(password);
+        // key files are often encoded with line breaks (base64 without -w0)
+        String decoded = AuthsEntry.utf8(WHITESPACE.matcher(password).replaceAll(""));
         yield decoded == null
-            ? Problem.of(
+            ? new Problem(
                 ProblemCode.MALFORMED_GCP_KEY,
                 where
                     + " (username "
@@ -64,7 +63,7 @@ final class GcpKeys {
     } else {
       return null;
     }
-    return Problem.of(
+    return new Problem(
         ProblemCode.MALFORMED_GCP_KEY,
         where
             + " "
@@ -76,15 +75,5 @@ final class GcpKeys {
   private static String text(JsonNode node, String field) {
     JsonNode value = node.get(field);
     return value != null && value.isString() ? value.asString() : "";
-  }
-
-  static String decode(String base64) {
-    try {
-      // key files are often encoded with line breaks (base64 without -w0)
-      byte[] bytes = Base64.getDecoder().decode(WHITESPACE.matcher(base64).replaceAll(""));
-      return new String(bytes, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 }

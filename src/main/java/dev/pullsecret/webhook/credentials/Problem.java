@@ -11,14 +11,6 @@ package dev.pullsecret.webhook.credentials;
  */
 public record Problem(ProblemCode code, String message) {
 
-  static Problem of(ProblemCode code, String message) {
-    return new Problem(code, message);
-  }
-
-  public ProblemCode.Severity severity() {
-    return code.severity();
-  }
-
   public boolean isError() {
     return code.severity() == ProblemCode.Severity.ERROR;
   }

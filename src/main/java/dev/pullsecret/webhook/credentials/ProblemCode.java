@@ -1,10 +1,8 @@
 package dev.pullsecret.webhook.credentials;
 
-import java.util.Locale;
-
 /**
- * What is wrong with a pull secret, as a stable code: a metric label and, through {@link
- * #eventReason()}, the reason of an Event on the source Secret. Constants are never renamed;
+ * What is wrong with a pull secret, as a stable code: it prefixes the problem in the Events on the
+ * source Secret and in {@code doctor}'s report. Constants are never renamed;
  * docs/pull-secret-checks.md explains each one and its fix.
  */
 public enum ProblemCode {
@@ -48,7 +46,6 @@ public enum ProblemCode {
    */
   SHORT_LIVED_TOKEN(Severity.WARNING);
 
-  /** How bad a problem is. */
   public enum Severity {
     /** The kubelet refuses the secret, or pulls without the credentials meant for an image. */
     ERROR,
@@ -64,17 +61,5 @@ public enum ProblemCode {
 
   public Severity severity() {
     return severity;
-  }
-
-  /**
-   * The code in the UpperCamelCase of Event reasons: {@code REGISTRY_NOT_COVERED} is {@code
-   * RegistryNotCovered}.
-   */
-  public String eventReason() {
-    StringBuilder reason = new StringBuilder();
-    for (String word : name().split("_")) {
-      reason.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
-    }
-    return reason.toString();
   }
 }

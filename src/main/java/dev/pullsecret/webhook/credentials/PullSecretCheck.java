@@ -59,16 +59,6 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     return check(type, data, registries, bytes -> bytes);
   }
 
-  /** Whether the kubelet can use the secret as intended: no problem of severity ERROR. */
-  public boolean isValid() {
-    return problems.stream().noneMatch(Problem::isError);
-  }
-
-  /** Whether a problem with this code was found. */
-  public boolean has(ProblemCode code) {
-    return problems.stream().anyMatch(p -> p.code() == code);
-  }
-
   private static <V> PullSecretCheck check(
       String type,
       Map<String, V> data,
@@ -83,7 +73,7 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
       dataKey = DOCKERCFG_KEY;
     } else {
       problems.add(
-          Problem.of(
+          new Problem(
               ProblemCode.WRONG_TYPE,
               "type "
                   + (type == null ? "Opaque (none given)" : Text.quote(type))
@@ -124,7 +114,7 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     V value = values.get(dataKey);
     if (value == null) {
       problems.add(
-          Problem.of(
+          new Problem(
               ProblemCode.MISSING_KEY,
               "no data key " + Text.quote(dataKey) + " (keys: " + keys(values) + ")"));
       return null;
@@ -133,20 +123,20 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     try {
       content = decode.apply(value);
     } catch (TooLargeException e) {
-      problems.add(Problem.of(ProblemCode.TOO_LARGE, tooLarge(dataKey)));
+      problems.add(new Problem(ProblemCode.TOO_LARGE, tooLarge(dataKey)));
       return null;
     } catch (IllegalArgumentException e) {
       problems.add(
-          Problem.of(ProblemCode.NOT_BASE64, "data " + Text.quote(dataKey) + " is not base64"));
+          new Problem(ProblemCode.NOT_BASE64, "data " + Text.quote(dataKey) + " is not base64"));
       return null;
     }
     if (content.length == 0) {
       problems.add(
-          Problem.of(ProblemCode.MISSING_KEY, "data " + Text.quote(dataKey) + " is empty"));
+          new Problem(ProblemCode.MISSING_KEY, "data " + Text.quote(dataKey) + " is empty"));
       return null;
     }
     if (content.length > MAX_CONTENT_BYTES) {
-      problems.add(Problem.of(ProblemCode.TOO_LARGE, tooLarge(dataKey)));
+      problems.add(new Problem(ProblemCode.TOO_LARGE, tooLarge(dataKey)));
       return null;
     }
     return content;
@@ -174,7 +164,7 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
 
   private static Problem notCovered(RegistryPattern registry, DockerConfig config, String dataKey) {
     String keys = Text.joined(config.credentials(), c -> RegistryKey.display(c.key()), ", ", 10);
-    return Problem.of(
+    return new Problem(
         ProblemCode.REGISTRY_NOT_COVERED,
         "no auths key of "
             + Text.quote(dataKey)

@@ -28,8 +28,13 @@ public record RegistryCredential(String key, String username, String password) {
 
   /** The value of an HTTP {@code Authorization} header: {@code Basic base64(username:password)}. */
   public String basicAuthorization() {
-    byte[] pair = (username + ":" + password).getBytes(StandardCharsets.UTF_8);
-    return "Basic " + Base64.getEncoder().encodeToString(pair);
+    return "Basic " + auth();
+  }
+
+  /** {@code base64(username:password)}, the {@code auth} of an auths entry. */
+  String auth() {
+    return Base64.getEncoder()
+        .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   /** Whether there is anything to authenticate with; an empty credential pulls anonymously. */

@@ -4,8 +4,10 @@ import dev.pullsecret.webhook.glob.Glob;
 import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.text.Text;
-import java.io.ByteArrayOutputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An auths key read as the kubelet reads it ({@code BasicDockerKeyring.Add} in
@@ -26,15 +28,18 @@ import java.nio.charset.StandardCharsets;
  */
 record RegistryKey(String written, String indexKey, HostPort hostPort, String path) {
 
+  /** After the scheme: the authority (user info included), then the path (query, fragment off). */
+  private static final Pattern AUTHORITY_AND_PATH = Pattern.compile("([^/?#]*)([^?#]*)");
+
+  /** What a host may hold: no image domain has other characters; {@code *} is a key's glob. */
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._*-]+");
+
   /**
    * @throws IllegalArgumentException with a reason fit for a problem message
    */
   static RegistryKey parse(String written) {
-    for (int i = 0; i < written.length(); i++) {
-      char c = written.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        throw new IllegalArgumentException("contains a control character");
-      }
+    if (written.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new IllegalArgumentException("contains a control character");
     }
     String value = written;
     if (!value.startsWith("https://") && !value.startsWith("http://")) {
@@ -43,12 +48,10 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
       }
       value = "https://" + value;
     }
-    String rest = value.substring(value.indexOf("://") + 3);
-    int authorityEnd = indexOfAny(rest, "/?#");
-    String authority = rest.substring(0, authorityEnd);
-    String tail = rest.substring(authorityEnd);
-    String path = decodePath(tail.substring(0, indexOfAny(tail, "?#")));
-    authority = authority.substring(authority.lastIndexOf('@') + 1); // Go drops user info
+    Matcher url = AUTHORITY_AND_PATH.matcher(value.substring(value.indexOf("://") + 3));
+    url.lookingAt();
+    String authority = url.group(1).substring(url.group(1).lastIndexOf('@') + 1); // Go drops it
+    String path = decodePath(url.group(2));
     String problem = authorityProblem(authority);
     if (problem != null) {
       throw new IllegalArgumentException(problem);
@@ -141,26 +144,15 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
         port = authority.substring(colon + 1);
       }
     }
-    if (port != null && !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (port != null && !port.matches("[0-9]*")) {
       return "has a port that is not a number";
     }
     if (hostPart != null) {
       if (hostPart.isEmpty()) {
         return "has no registry host";
       }
-      for (int i = 0; i < hostPart.length(); i++) {
-        char c = hostPart.charAt(i);
-        boolean valid =
-            (c >= 'a' && c <= 'z')
-                || (c >= 'A' && c <= 'Z')
-                || (c >= '0' && c <= '9')
-                || c == '-'
-                || c == '.'
-                || c == '_'
-                || c == '*';
-        if (!valid) {
-          return "has a character that no registry host has";
-        }
+      if (!HOST.matcher(hostPart).matches()) {
+        return "has a character that no registry host has";
       }
       for (String label : hostPart.split("\\.")) {
         if (label.length() > Glob.MAX_TOKENS) {
@@ -173,33 +165,11 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
 
   /** Go's {@code url.Parse} unescapes the path; a malformed escape makes it refuse the key. */
   private static String decodePath(String path) {
-    if (path.indexOf('%') < 0) {
-      return path;
+    try {
+      // URLDecoder is for forms, where '+' is a space; in a path it is itself.
+      return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("has an invalid %-escape in its path");
     }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    for (int i = 0; i < path.length(); i++) {
-      char c = path.charAt(i);
-      if (c != '%') {
-        bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-        continue;
-      }
-      int high = i + 2 < path.length() ? Character.digit(path.charAt(i + 1), 16) : -1;
-      int low = high >= 0 ? Character.digit(path.charAt(i + 2), 16) : -1;
-      if (low < 0) {
-        throw new IllegalArgumentException("has an invalid %-escape in its path");
-      }
-      bytes.write(high * 16 + low);
-      i += 2;
-    }
-    return bytes.toString(StandardCharsets.UTF_8);
-  }
-
-  private static int indexOfAny(String s, String chars) {
-    for (int i = 0; i < s.length(); i++) {
-      if (chars.indexOf(s.charAt(i)) >= 0) {
-        return i;
-      }
-    }
-    return s.length();
   }
 }

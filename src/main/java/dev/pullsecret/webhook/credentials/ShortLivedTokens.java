@@ -70,7 +70,7 @@ final class ShortLivedTokens {
     } else {
       return null;
     }
-    return Problem.of(
+    return new Problem(
         ProblemCode.SHORT_LIVED_TOKEN, "auths entry " + shown + " has " + what + ADVICE);
   }
 

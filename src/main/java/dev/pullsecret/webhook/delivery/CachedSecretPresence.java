@@ -8,20 +8,9 @@ import dev.pullsecret.webhook.rules.PullSecret;
  * holds no copy of it in the namespace, and the leader did not find a Secret of that name that is
  * not ours (a conflict: something is there, just not from us). Counts each missing answer.
  */
-final class CachedSecretPresence implements SecretPresence {
-
-  private final SyncCaches caches;
-  private final String ownNamespace;
-  private final CopyStates states;
-  private final SyncMetrics metrics;
-
-  CachedSecretPresence(
-      SyncCaches caches, String ownNamespace, CopyStates states, SyncMetrics metrics) {
-    this.caches = caches;
-    this.ownNamespace = ownNamespace;
-    this.states = states;
-    this.metrics = metrics;
-  }
+record CachedSecretPresence(
+    SyncCaches caches, String ownNamespace, CopyStates states, SyncMetrics metrics)
+    implements SecretPresence {
 
   @Override
   public boolean isMissing(String namespace, PullSecret secret) {

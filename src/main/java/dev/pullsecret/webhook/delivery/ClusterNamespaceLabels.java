@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,9 +45,11 @@ final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseabl
   private final SyncCaches caches;
   private final KubernetesClient client;
   private final Duration budget;
-  private final Semaphore reads = new Semaphore(MAX_READS);
-  private final Map<String, CompletableFuture<Answer>> inFlight = new ConcurrentHashMap<>();
-  private final Map<String, Answer> remembered = new LinkedHashMap<>(16, 0.75f, true);
+  private final Semaphore running = new Semaphore(MAX_READS);
+
+  /** Reads under way and answers remembered, by namespace, least recently asked first. */
+  private final Map<String, CompletableFuture<Answer>> reads = new LinkedHashMap<>(16, 0.75f, true);
+
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Counter cached;
   private final Counter read;
@@ -95,12 +96,7 @@ final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseabl
   }
 
   private Optional<Answer> read(String namespace, Set<String> keys) {
-    Answer known = remembered(namespace);
-    if (known != null) {
-      return Optional.of(known);
-    }
-    CompletableFuture<Answer> pending =
-        inFlight.computeIfAbsent(namespace, name -> startRead(name, keys));
+    CompletableFuture<Answer> pending = pending(namespace, keys);
     if (pending == null) {
       return Optional.empty(); // MAX_READS already running
     }
@@ -114,22 +110,31 @@ final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseabl
     }
   }
 
-  /** A read of {@code namespace}, or null when {@link #MAX_READS} are running. */
-  private CompletableFuture<Answer> startRead(String namespace, Set<String> keys) {
-    if (!reads.tryAcquire()) {
+  /**
+   * The read of {@code namespace} under way or remembered, else a new one; null when {@link
+   * #MAX_READS} are running. A read that failed is not remembered.
+   */
+  private synchronized CompletableFuture<Answer> pending(String namespace, Set<String> keys) {
+    CompletableFuture<Answer> known = reads.get(namespace);
+    if (known != null
+        && !(known.isCompletedExceptionally()
+            || (known.isDone() && known.join().expiresAt() - System.nanoTime() < 0))) {
+      return known;
+    }
+    reads.remove(namespace);
+    if (!running.tryAcquire()) {
       return null;
     }
-    // Completed on the executor, never inside computeIfAbsent, which may not update the map again.
-    return CompletableFuture.supplyAsync(() -> get(namespace, keys), executor)
-        .whenCompleteAsync(
-            (answer, error) -> {
-              reads.release();
-              if (answer != null) {
-                remember(namespace, answer);
-              }
-              inFlight.remove(namespace);
-            },
-            executor);
+    CompletableFuture<Answer> started =
+        CompletableFuture.supplyAsync(() -> get(namespace, keys), executor);
+    reads.put(namespace, started);
+    if (reads.size() > MAX_REMEMBERED) {
+      var eldest = reads.keySet().iterator();
+      eldest.next();
+      eldest.remove();
+    }
+    started.whenComplete((answer, error) -> running.release());
+    return started;
   }
 
   private Answer get(String namespace, Set<String> keys) {
@@ -138,24 +143,6 @@ final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseabl
         Optional.ofNullable(found)
             .map(n -> NamespaceLabels.keeping(n.getMetadata().getLabels(), keys));
     return new Answer(Set.copyOf(keys), labels, System.nanoTime() + REMEMBERED.toNanos());
-  }
-
-  private synchronized Answer remembered(String namespace) {
-    Answer answer = remembered.get(namespace);
-    if (answer != null && answer.expiresAt() - System.nanoTime() < 0) {
-      remembered.remove(namespace);
-      return null;
-    }
-    return answer;
-  }
-
-  private synchronized void remember(String namespace, Answer answer) {
-    remembered.put(namespace, answer);
-    if (remembered.size() > MAX_REMEMBERED) {
-      var eldest = remembered.keySet().iterator();
-      eldest.next();
-      eldest.remove();
-    }
   }
 
   @Override

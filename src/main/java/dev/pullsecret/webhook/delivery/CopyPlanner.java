@@ -1,5 +1,7 @@
 package dev.pullsecret.webhook.delivery;
 
+import dev.pullsecret.webhook.credentials.Problem;
+import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -25,11 +28,11 @@ import java.util.function.Predicate;
  */
 final class CopyPlanner {
 
-  private final SourceCheck check;
+  /** The only types the kubelet reads as pull secrets; anything else is never copied. */
+  private static final Set<String> PULL_SECRET_TYPES =
+      Set.of(PullSecretCheck.DOCKER_CONFIG_JSON, PullSecretCheck.DOCKERCFG);
 
-  CopyPlanner(SourceCheck check) {
-    this.check = check;
-  }
+  private CopyPlanner() {}
 
   /**
    * @param wanted the delivered pull secrets of the namespace's rule, sources resolved
@@ -37,7 +40,7 @@ final class CopyPlanner {
    * @param ours our copies in the namespace, by name
    * @param forbidden what the webhook's RBAC keeps it from delivering: never made
    */
-  NamespacePlan plan(
+  static NamespacePlan plan(
       NamespaceFacts namespace,
       List<PullSecret> wanted,
       Function<SecretSource, Optional<Secret>> sources,
@@ -70,14 +73,14 @@ final class CopyPlanner {
     return new NamespacePlan(actions, states);
   }
 
-  private CopyState planCopy(
+  private static CopyState planCopy(
       String namespace,
       PullSecret secret,
       Secret source,
       ObservedCopy copy,
       List<CopyAction> actions) {
-    boolean valid = check.check(source, secret).stream().noneMatch(SourceProblem::error);
-    if (!SourceCheck.isPullSecretType(source)) {
+    boolean valid = problems(source, secret).stream().noneMatch(Problem::isError);
+    if (!isPullSecretType(source)) {
       return CopyState.INVALID_SOURCE;
     }
     String hash = CopyMarks.contentHash(source);
@@ -101,6 +104,18 @@ final class CopyPlanner {
     update.getMetadata().setResourceVersion(copy.resourceVersion());
     actions.add(new CopyAction.Update(namespace, secret.name(), update));
     return CopyState.PENDING;
+  }
+
+  /**
+   * A source's problems for {@code secret}, as the kubelet will read it: type, data key, base64,
+   * JSON, each auths entry, and keys that cover every registry the pull secret is bound to.
+   */
+  static List<Problem> problems(Secret source, PullSecret secret) {
+    return PullSecretCheck.of(source.getType(), source.getData(), secret.registries()).problems();
+  }
+
+  static boolean isPullSecretType(Secret source) {
+    return PULL_SECRET_TYPES.contains(source.getType());
   }
 
   /** Current when it was made from this source's content and nobody has edited it since. */

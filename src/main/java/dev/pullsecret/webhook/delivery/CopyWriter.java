@@ -15,22 +15,12 @@ import org.slf4j.LoggerFactory;
  * again, never overwrite); 404 means the namespace or copy went away; a terminating namespace
  * refuses creates (skip, no loop). Anything else is counted and retried with back-off.
  */
-final class CopyWriter {
+record CopyWriter(SecretWrites writes, SyncEvents events, SyncMetrics metrics) {
 
   /** The states after the writes, and whether the namespace converged (else: retry later). */
   record Result(Map<String, CopyState> states, boolean converged) {}
 
   private static final Logger log = LoggerFactory.getLogger(CopyWriter.class);
-
-  private final SecretWrites writes;
-  private final SyncEvents events;
-  private final SyncMetrics metrics;
-
-  CopyWriter(SecretWrites writes, SyncEvents events, SyncMetrics metrics) {
-    this.writes = writes;
-    this.events = events;
-    this.metrics = metrics;
-  }
 
   Result apply(NamespacePlan plan) {
     Map<String, CopyState> states = new HashMap<>(plan.states());

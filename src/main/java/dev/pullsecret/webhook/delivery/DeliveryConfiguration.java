@@ -2,6 +2,9 @@ package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.admission.SecretPresence;
+import dev.pullsecret.webhook.providers.CredentialProviderConfigParser;
+import dev.pullsecret.webhook.providers.CredentialProviderProperties;
+import dev.pullsecret.webhook.providers.CredentialProviders;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.RulesReloader;
@@ -13,8 +16,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.model.jackson.Jackson2JdkTypesModule;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
-import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.beans.factory.BeanRegistrar;
 import org.springframework.beans.factory.BeanRegistry;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -27,6 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
  * Wires delivery when {@code webhook.sync.enabled=true}; otherwise none of these beans exists, no
  * Kubernetes client is created and admission answers {@link SecretPresence#UNKNOWN}. Nothing here
  * is on the readiness path: the webhook serves admission whether or not the API server answers.
+ *
+ * <p>Credential providers (docs/short-lived-credentials.md) plug into the sync loop when {@code
+ * webhook.credential-providers.config} names a CredentialProviderConfig: the config is read at
+ * start-up (an invalid one stops it, every error located), the loop's leader runs the plugins and
+ * its watches deliver what they give. Without the property no plugin ever runs.
  *
  * <p>The beans are registered by a {@link BeanRegistrar}, not by {@code @Conditional} bean methods:
  * the image runs on the wiring Spring's AOT processing generated at build time, which fixes
@@ -41,8 +50,13 @@ class DeliveryConfiguration {
 
     @Override
     public void register(BeanRegistry registry, Environment environment) {
-      SyncProperties settings =
-          Binder.get(environment).bindOrCreate("webhook.sync", SyncProperties.class);
+      Binder binder = Binder.get(environment);
+      SyncProperties settings = binder.bindOrCreate("webhook.sync", SyncProperties.class);
+      CredentialProviderProperties providers =
+          binder.bindOrCreate("webhook.credential-providers", CredentialProviderProperties.class);
+      if (providers.enabled()) {
+        check(settings, providers);
+      }
       if (!settings.enabled()) {
         return;
       }
@@ -62,56 +76,91 @@ class DeliveryConfiguration {
                           context.bean(RulesStore.class),
                           context.bean(NamespaceScope.class),
                           context.bean(SyncProperties.class),
-                          identity(context.bean(SyncProperties.class)),
-                          SourceCheck.CREDENTIALS,
                           SecretWrites.of(context.bean(KubernetesClient.class)),
                           context.bean(MeterRegistry.class),
                           context.bean(Clock.class))));
-      registry.registerBean(
-          "secretSync",
-          SecretSync.class,
-          spec -> spec.supplier(context -> started(context.bean(SyncAssembly.class).sync())));
-      registry.registerBean(
-          "secretPresence",
-          SecretPresence.class,
-          spec -> spec.supplier(context -> context.bean(SyncAssembly.class).presence()));
+      part(registry, "secretSync", SecretSync.class, assembly -> started(assembly.sync()));
+      part(registry, "secretPresence", SecretPresence.class, SyncAssembly::presence);
       // Closed with the context (AutoCloseable): its reads of namespaces on a miss.
-      registry.registerBean(
-          "namespaceLabelSource",
-          NamespaceLabelSource.class,
-          spec -> spec.supplier(context -> context.bean(SyncAssembly.class).namespaceLabels()));
+      part(registry, "namespaceLabelSource", NamespaceLabelSource.class, SyncAssembly::labels);
       // Digest lookups (rules with resolveDigests) authenticate with the delivered pull secrets'
       // content, read from the source watches (docs/digests.md).
-      registry.registerBean(
-          "registryCredentials",
-          RegistryCredentials.class,
-          spec ->
-              spec.supplier(
-                  context -> {
-                    RulesStore rules = context.bean(RulesStore.class);
-                    return new SourceCredentials(
-                            () -> rules.get().rules(),
-                            context.bean(SyncProperties.class).namespace(),
-                            context.bean(SyncAssembly.class).sync().caches()::source)
-                        .credentials();
-                  }));
+      part(registry, "registryCredentials", RegistryCredentials.class, SyncAssembly::credentials);
       if (!settings.rulesConfigMap().isBlank()) {
         registry.registerBean(
             "rulesConfigMapWatch",
             RulesConfigMapWatch.class,
             spec ->
                 spec.supplier(
-                    context -> {
-                      SyncProperties bound = context.bean(SyncProperties.class);
-                      return new RulesConfigMapWatch(
-                              context.bean(KubernetesClient.class),
-                              bound.namespace(),
-                              bound.rulesConfigMap(),
-                              bound.rulesConfigMapKey(),
-                              context.bean(RulesReloader.class))
-                          .start();
-                    }));
+                    context ->
+                        new RulesConfigMapWatch(
+                                context.bean(KubernetesClient.class),
+                                settings.namespace(),
+                                settings.rulesConfigMap(),
+                                settings.rulesConfigMapKey(),
+                                context.bean(RulesReloader.class))
+                            .start()));
       }
+      if (providers.enabled()) {
+        registerProviders(registry, providers);
+      }
+    }
+
+    /** Refuses, at start-up, a provider configuration that cannot work. */
+    private static void check(SyncProperties sync, CredentialProviderProperties providers) {
+      if (!sync.enabled()) {
+        throw new IllegalStateException(
+            "webhook.credential-providers.config needs webhook.sync.enabled=true: the credentials"
+                + " a provider gives are kept in a Secret that secret delivery copies");
+      }
+      if (providers.binDir().isBlank()) {
+        throw new IllegalStateException(
+            "webhook.credential-providers.bin-dir is required with"
+                + " webhook.credential-providers.config: the directory of the plugin binaries");
+      }
+      providers.renewal(); // refuses a renewal that would come after the expiry, now
+    }
+
+    private static void registerProviders(
+        BeanRegistry registry, CredentialProviderProperties settings) {
+      registry.registerBean(
+          "credentialProviders",
+          CredentialProviders.class,
+          spec ->
+              spec.supplier(
+                  context ->
+                      new CredentialProviders(
+                          CredentialProviderConfigParser.read(Path.of(settings.config())),
+                          Path.of(settings.binDir()),
+                          settings.timeout(),
+                          context.bean(Clock.class),
+                          context.bean(MeterRegistry.class))));
+      // Closed with the context (AutoCloseable): its timers and workers.
+      registry.registerBean(
+          "providerRenewals",
+          ProviderRenewals.class,
+          spec ->
+              spec.supplier(
+                  context -> {
+                    SecretSync sync = context.bean(SecretSync.class); // started first
+                    return new ProviderRenewals(
+                            context.bean(SyncAssembly.class),
+                            context.bean(CredentialProviders.class),
+                            settings,
+                            SecretWrites.of(context.bean(KubernetesClient.class)),
+                            context.bean(MeterRegistry.class),
+                            context.bean(Clock.class))
+                        .start(sync);
+                  }));
+    }
+
+    /** A bean that is a part of the sync loop's assembly. */
+    private static <T> void part(
+        BeanRegistry registry, String name, Class<T> type, Function<SyncAssembly, T> part) {
+      registry.registerBean(
+          name,
+          type,
+          spec -> spec.supplier(context -> part.apply(context.bean(SyncAssembly.class))));
     }
 
     private static SecretSync started(SecretSync sync) {
@@ -142,13 +191,5 @@ class DeliveryConfiguration {
         .withConfig(config)
         .withKubernetesSerialization(serialization)
         .build();
-  }
-
-  private static String identity(SyncProperties settings) {
-    if (!settings.identity().isBlank()) {
-      return settings.identity();
-    }
-    String host = System.getenv("HOSTNAME");
-    return host != null && !host.isBlank() ? host : "pullsecret-webhook-" + UUID.randomUUID();
   }
 }

@@ -17,21 +17,21 @@ import java.util.Set;
  * bound to the current rules, the scope and the webhook's namespace; the doctor asks {@link #of}
  * about rules it read itself.
  */
-public final class DesiredCopies {
-
-  private final RulesStore rules;
-  private final NamespaceScope scope;
-  private final String ownNamespace;
-
-  DesiredCopies(RulesStore rules, NamespaceScope scope, String ownNamespace) {
-    this.rules = rules;
-    this.scope = scope;
-    this.ownNamespace = ownNamespace;
-  }
+public record DesiredCopies(RulesStore store, NamespaceScope scope, String ownNamespace) {
 
   /** The rules in force, read once per reconcile so that a reload cannot mix old and new. */
   Rules rules() {
-    return rules.get().rules();
+    return store.get().rules();
+  }
+
+  /**
+   * The pull secrets {@code current} delivers, sources resolved against the webhook's namespace.
+   */
+  List<PullSecret> delivered(Rules current) {
+    return current.pullSecrets().stream()
+        .filter(PullSecret::isDelivered)
+        .map(s -> s.inNamespace(ownNamespace))
+        .toList();
   }
 
   /**

@@ -11,50 +11,22 @@ import java.util.Optional;
  * writes by {@link CopyWriter}. Reads the rules once, so a reload during a reconcile cannot mix old
  * and new rules; the reload enqueues every namespace again, which then converges.
  */
-final class NamespaceReconciler {
+record NamespaceReconciler(
+    DesiredCopies desired, CopyWriter writer, CopyStates states, SyncMetrics metrics) {
 
-  /** Builds the reconciler once the caches it reads exist. */
-  @FunctionalInterface
-  interface Factory {
-    NamespaceReconciler create(SyncCaches caches);
-  }
-
-  private final SyncCaches caches;
-  private final DesiredCopies desired;
-  private final CopyPlanner planner;
-  private final CopyWriter writer;
-  private final CopyStates states;
-  private final SyncMetrics metrics;
-
-  NamespaceReconciler(
-      SyncCaches caches,
-      DesiredCopies desired,
-      CopyPlanner planner,
-      CopyWriter writer,
-      CopyStates states,
-      SyncMetrics metrics) {
-    this.caches = caches;
-    this.desired = desired;
-    this.planner = planner;
-    this.writer = writer;
-    this.states = states;
-    this.metrics = metrics;
-  }
-
-  /** Returns true when the namespace converged, false to retry after a back-off. */
-  boolean reconcile(String namespace) {
+  /**
+   * Returns true when the namespace converged, false to retry after a back-off. Reads the
+   * namespace, the sources and our copies from {@code caches}.
+   */
+  boolean reconcile(SyncCaches caches, String namespace) {
     long started = System.nanoTime();
     Optional<NamespaceFacts> found = caches.namespace(namespace);
-    if (found.isEmpty()) {
-      // Deleted: its copies went with it.
+    if (found.isEmpty() || found.get().terminating()) {
+      // Deleted or being deleted: its copies go with it.
       states.forget(namespace);
       return true;
     }
     NamespaceFacts facts = found.get();
-    if (facts.terminating()) {
-      states.forget(namespace);
-      return true;
-    }
     Rules rules = desired.rules();
     if (!caches.labelsCover(desired.labelKeys(rules))) {
       // New rules read labels the namespace watch does not keep yet: it is listing them again,
@@ -64,7 +36,7 @@ final class NamespaceReconciler {
     }
     List<PullSecret> wanted = desired.in(rules, facts);
     NamespacePlan plan =
-        planner.plan(facts, wanted, caches::source, caches.ours(namespace), caches::forbidden);
+        CopyPlanner.plan(facts, wanted, caches::source, caches.ours(namespace), caches::forbidden);
     CopyWriter.Result result = writer.apply(plan);
     states.put(namespace, result.states());
     if (!plan.actions().isEmpty()) {

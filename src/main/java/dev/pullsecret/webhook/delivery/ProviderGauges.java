@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,57 +42,50 @@ final class ProviderGauges {
    */
   synchronized void follow(List<PullSecret> current) {
     Set<String> names = current.stream().map(PullSecret::name).collect(Collectors.toSet());
-    gauges
-        .entrySet()
-        .removeIf(
-            entry -> {
-              if (names.contains(entry.getKey())) {
-                return false;
-              }
-              entry.getValue().forEach(registry::remove);
-              return true;
-            });
+    for (String gone : gauges.keySet().stream().filter(n -> !names.contains(n)).toList()) {
+      gauges.remove(gone).forEach(registry::remove);
+    }
     for (PullSecret secret : current) {
       gauges.computeIfAbsent(
           secret.name(),
           name ->
               List.of(
-                  Gauge.builder(
-                          "pullsecret.provider.credentials.remaining",
-                          this,
-                          gauges -> gauges.remaining(secret.source()))
-                      .description(
-                          "Seconds until the credentials from a provider expire (negative once"
-                              + " expired; NaN when not known)")
-                      .baseUnit("seconds")
-                      .tag("pull_secret", name)
-                      .register(registry),
-                  Gauge.builder(
-                          "pullsecret.provider.credentials.lifetime",
-                          this,
-                          gauges -> gauges.lifetime(secret.source()))
-                      .description("How long the credentials from a provider last, all in all")
-                      .baseUnit("seconds")
-                      .tag("pull_secret", name)
-                      .register(registry)));
+                  gauge(
+                      "pullsecret.provider.credentials.remaining",
+                      "Seconds until the credentials from a provider expire (negative once"
+                          + " expired; NaN when not known)",
+                      secret,
+                      state -> clock.instant()),
+                  gauge(
+                      "pullsecret.provider.credentials.lifetime",
+                      "How long the credentials from a provider last, all in all",
+                      secret,
+                      GeneratedSecret.State::obtainedAt)));
     }
   }
 
-  private double remaining(SecretSource source) {
-    return sources
-        .apply(source)
-        .flatMap(GeneratedSecret::state)
-        .filter(state -> state.expiresAt() != null)
-        .map(state -> Duration.between(clock.instant(), state.expiresAt()).toMillis() / 1000.0)
-        .orElse(Double.NaN);
-  }
-
-  private double lifetime(SecretSource source) {
-    return sources
-        .apply(source)
-        .flatMap(GeneratedSecret::state)
-        .filter(state -> state.expiresAt() != null)
-        .map(state -> Duration.between(state.obtainedAt(), state.expiresAt()).toMillis() / 1000.0)
-        .orElse(Double.NaN);
+  /** Seconds from {@code from} to the expiry of {@code secret}'s credentials; NaN if not known. */
+  private Gauge gauge(
+      String name,
+      String description,
+      PullSecret secret,
+      Function<GeneratedSecret.State, Instant> from) {
+    return Gauge.builder(
+            name,
+            this,
+            gauges ->
+                sources
+                    .apply(secret.source())
+                    .flatMap(GeneratedSecret::state)
+                    .filter(state -> state.expiresAt() != null)
+                    .map(
+                        state ->
+                            Duration.between(from.apply(state), state.expiresAt()).toMillis()
+                                / 1000.0)
+                    .orElse(Double.NaN))
+        .description(description)
+        .baseUnit("seconds")
+        .tag("pull_secret", secret.name())
+        .register(registry);
   }
 }

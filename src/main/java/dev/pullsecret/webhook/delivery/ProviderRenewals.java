@@ -1,12 +1,12 @@
 package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
+import dev.pullsecret.webhook.providers.CredentialProviderProperties;
 import dev.pullsecret.webhook.providers.CredentialProviders;
 import dev.pullsecret.webhook.providers.PluginFailure;
 import dev.pullsecret.webhook.providers.ProviderCredentials;
 import dev.pullsecret.webhook.providers.RenewalPolicy;
 import dev.pullsecret.webhook.rules.PullSecret;
-import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -57,7 +57,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   private record Held(Secret secret, GeneratedSecret.State state, boolean told) {}
 
   private final SyncCaches caches;
-  private final RulesStore rules;
+  private final DesiredCopies desired;
   private final String ownNamespace;
   private final CredentialProviders providers;
   private final RenewalPolicy policy;
@@ -74,20 +74,16 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
 
   ProviderRenewals(
       SyncAssembly sync,
-      RulesStore rules,
-      String ownNamespace,
       CredentialProviders providers,
-      RenewalPolicy policy,
-      Duration retryBaseDelay,
-      Duration retryMaxDelay,
+      CredentialProviderProperties settings,
       SecretWrites writes,
       MeterRegistry registry,
       Clock clock) {
     this.caches = sync.sync().caches();
-    this.rules = rules;
-    this.ownNamespace = ownNamespace;
+    this.desired = sync.sync().desired();
+    this.ownNamespace = desired.ownNamespace();
     this.providers = providers;
-    this.policy = policy;
+    this.policy = settings.renewal();
     this.writes = writes;
     this.syncMetrics = sync.metrics();
     this.gauges = new ProviderGauges(registry, caches::source, clock);
@@ -96,7 +92,12 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
     this.clock = clock;
     // Two workers: a plugin that hangs until its time-out holds up one, not the others' renewals.
     this.queue =
-        new WorkQueue<>("credential-renewal", 2, retryBaseDelay, retryMaxDelay, this::renew);
+        new WorkQueue<>(
+            "credential-renewal",
+            2,
+            settings.retryBaseDelay(),
+            settings.retryMaxDelay(),
+            this::renew);
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("credential-renewal-timers").unstarted(r));
@@ -125,10 +126,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
 
   /** The pull secrets with a provider in the rules in force, sources resolved. */
   private List<PullSecret> withProvider() {
-    return rules.get().rules().pullSecrets().stream()
-        .filter(PullSecret::hasProvider)
-        .map(secret -> secret.inNamespace(ownNamespace))
-        .toList();
+    return desired.delivered(desired.rules()).stream().filter(PullSecret::hasProvider).toList();
   }
 
   /** One look at one pull secret: true when done (until its timer or a change), false to retry. */

@@ -14,20 +14,10 @@ import org.slf4j.LoggerFactory;
  * What people are told of a renewal, on the generated Secret and in the log: the credentials
  * renewed and until when, or why a renewal failed and what is kept meanwhile.
  */
-final class RenewalReports {
+record RenewalReports(SyncEvents events, String ownNamespace, Clock clock) {
 
   // Logged under the renewals' name, where people look for them.
   private static final Logger log = LoggerFactory.getLogger(ProviderRenewals.class);
-
-  private final SyncEvents events;
-  private final String ownNamespace;
-  private final Clock clock;
-
-  RenewalReports(SyncEvents events, String ownNamespace, Clock clock) {
-    this.events = events;
-    this.ownNamespace = ownNamespace;
-    this.clock = clock;
-  }
 
   void renewed(PullSecret secret, Regarding regarding, GeneratedSecret.State state) {
     events.forget(regarding, Reason.CredentialsRenewalFailed);

@@ -3,9 +3,8 @@ package dev.pullsecret.webhook.delivery;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.Rules;
-import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.rules.SecretSource;
-import java.util.HashSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,9 +23,7 @@ final class SecretSync implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SecretSync.class);
 
   private final SyncCaches caches;
-  private final RulesStore rules;
   private final DesiredCopies desired;
-  private final String ownNamespace;
   private final Leadership leadership;
   private final SourceReporter reporter;
   private final WorkQueue<String> queue;
@@ -46,33 +43,31 @@ final class SecretSync implements AutoCloseable {
   }
 
   SecretSync(
-      SyncCaches.Factory caches,
-      RulesStore rules,
-      DesiredCopies desired,
+      KubernetesClient client,
       SyncProperties settings,
       Leadership leadership,
       SourceReporter reporter,
-      NamespaceReconciler.Factory reconciler) {
-    this.rules = rules;
-    this.desired = desired;
-    this.ownNamespace = settings.namespace();
+      NamespaceReconciler reconciler) {
+    this.desired = reconciler.desired();
     this.leadership = leadership;
     this.reporter = reporter;
     this.caches =
-        caches.create(
+        new SyncCaches(
+            client,
+            settings.resync().toMillis(),
             new SyncCaches.Listeners(
                 this::namespaceChanged,
                 this::sourceChanged,
                 this::enqueueAll,
                 this::copyAccessChanged));
-    NamespaceReconciler namespaces = reconciler.create(this.caches);
     this.queue =
         new WorkQueue<>(
             "secret-sync",
             settings.workers(),
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
-            ns -> !leadership.isLeader() || (this.caches.hasSynced() && namespaces.reconcile(ns)));
+            ns ->
+                !leadership.isLeader() || (caches.hasSynced() && reconciler.reconcile(caches, ns)));
     this.sourceQueue =
         new WorkQueue<>(
             "source-check",
@@ -83,18 +78,22 @@ final class SecretSync implements AutoCloseable {
   }
 
   void start() {
-    caches.start(
-        sources(rules.get()), copyNames(rules.get()), desired.labelKeys(rules.get().rules()));
-    rules.subscribe(this::rulesChanged);
+    Rules current = desired.rules();
+    caches.start(sources(current), copyNames(current), desired.labelKeys(current));
+    desired.store().subscribe(this::rulesChanged);
     leadership.start(this::enqueueAll);
     log.info(
         "Secret sync started: watching namespaces, copies and {} source(s); Lease candidate {}",
-        sources(rules.get()).size(),
+        sources(current).size(),
         leadership.identity());
   }
 
   SyncCaches caches() {
     return caches;
+  }
+
+  DesiredCopies desired() {
+    return desired;
   }
 
   /** Tells {@code listener} from now on what the loop is told. */
@@ -126,8 +125,8 @@ final class SecretSync implements AutoCloseable {
 
   private void rulesChanged(LoadedRules loaded) {
     caches.keepLabels(desired.labelKeys(loaded.rules()));
-    Set<SecretSource> sources = sources(loaded);
-    caches.watch(sources, copyNames(loaded));
+    Set<SecretSource> sources = sources(loaded.rules());
+    caches.watch(sources, copyNames(loaded.rules()));
     sources.forEach(sourceQueue::add);
     enqueueAll();
   }
@@ -138,7 +137,7 @@ final class SecretSync implements AutoCloseable {
    */
   private void enqueueAll() {
     caches.namespaceNames().forEach(queue::add);
-    sources(rules.get()).forEach(sourceQueue::add);
+    sources(desired.rules()).forEach(sourceQueue::add);
     listeners.forEach(Listener::everything);
   }
 
@@ -150,11 +149,7 @@ final class SecretSync implements AutoCloseable {
       return false;
     }
     List<PullSecret> users =
-        rules.get().rules().pullSecrets().stream()
-            .filter(PullSecret::isDelivered)
-            .map(s -> s.inNamespace(ownNamespace))
-            .filter(s -> s.source().equals(source))
-            .toList();
+        desired.delivered(desired.rules()).stream().filter(s -> s.source().equals(source)).toList();
     if (!users.isEmpty()) {
       reporter.report(source, caches.source(source), users, caches::forbidden);
     }
@@ -166,25 +161,19 @@ final class SecretSync implements AutoCloseable {
    * are reported again (an Event says what to fix) and every namespace is planned again.
    */
   private void copyAccessChanged(String name) {
-    rules.get().rules().pullSecrets().stream()
-        .filter(s -> s.isDelivered() && s.name().equals(name))
-        .forEach(s -> sourceQueue.add(s.source().in(ownNamespace)));
+    desired.delivered(desired.rules()).stream()
+        .filter(s -> s.name().equals(name))
+        .forEach(s -> sourceQueue.add(s.source()));
     enqueueAll();
   }
 
-  /** The names of the copies the rules deliver: one watch each. */
-  private static Set<String> copyNames(LoadedRules loaded) {
-    return loaded.rules().pullSecrets().stream()
-        .filter(PullSecret::isDelivered)
-        .map(PullSecret::name)
-        .collect(Collectors.toSet());
+  /** The names of the copies {@code current} delivers: one watch each. */
+  private Set<String> copyNames(Rules current) {
+    return desired.delivered(current).stream().map(PullSecret::name).collect(Collectors.toSet());
   }
 
-  private Set<SecretSource> sources(LoadedRules loaded) {
-    return loaded.rules().pullSecrets().stream()
-        .filter(PullSecret::isDelivered)
-        .map(s -> s.source().in(ownNamespace))
-        .collect(Collectors.toCollection(HashSet::new));
+  private Set<SecretSource> sources(Rules current) {
+    return desired.delivered(current).stream().map(PullSecret::source).collect(Collectors.toSet());
   }
 
   @Override

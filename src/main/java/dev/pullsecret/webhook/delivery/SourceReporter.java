@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.delivery;
 
+import dev.pullsecret.webhook.credentials.Problem;
 import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
 import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.rules.PullSecret;
@@ -17,19 +18,9 @@ import org.slf4j.LoggerFactory;
  * Tells people about a source once per change, not once per namespace: an Event on the source, a
  * log line and a metric when it is invalid, not copyable or gone. Never throws on bad content.
  */
-final class SourceReporter {
+record SourceReporter(SyncEvents events, SyncMetrics metrics) {
 
   private static final Logger log = LoggerFactory.getLogger(SourceReporter.class);
-
-  private final SourceCheck check;
-  private final SyncEvents events;
-  private final SyncMetrics metrics;
-
-  SourceReporter(SourceCheck check, SyncEvents events, SyncMetrics metrics) {
-    this.check = check;
-    this.events = events;
-    this.metrics = metrics;
-  }
 
   /**
    * @param users the pull secrets (sources resolved) that copy from {@code ref}
@@ -64,22 +55,21 @@ final class SourceReporter {
       return;
     }
     events.forget(regarding, Reason.SourceMissing);
-    List<SourceProblem> problems = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
     for (PullSecret user : users) {
-      for (SourceProblem problem : check.check(source.get(), user)) {
+      for (Problem problem : CopyPlanner.problems(source.get(), user)) {
         if (!problems.contains(problem)) {
           problems.add(problem);
         }
       }
     }
-    metrics.sourceChecked(
-        ref.toString(), (int) problems.stream().filter(SourceProblem::error).count());
-    if (problems.stream().noneMatch(SourceProblem::error)) {
+    metrics.sourceChecked(ref.toString(), (int) problems.stream().filter(Problem::isError).count());
+    if (problems.stream().noneMatch(Problem::isError)) {
       events.forget(regarding, Reason.SourceInvalid);
       events.forget(regarding, Reason.SourceNotCopied);
       return;
     }
-    String list = problems.stream().map(SourceProblem::toString).collect(Collectors.joining("; "));
+    String list = problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
     reportProblems(regarding, ref, names, source.get(), list);
   }
 
@@ -107,7 +97,7 @@ final class SourceReporter {
 
   private void reportProblems(
       Regarding regarding, SecretSource ref, String names, Secret source, String list) {
-    if (SourceCheck.isPullSecretType(source)) {
+    if (CopyPlanner.isPullSecretType(source)) {
       events.warning(
           regarding, Reason.SourceInvalid, "copied anyway, but pods may pull anonymously: " + list);
       log.warn("Source {} of {} has problems (copied anyway): {}", ref, names, list);

@@ -2,11 +2,13 @@ package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.admission.SecretPresence;
+import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.RulesStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.UUID;
 
 /**
  * The sync loop assembled from its parts, for the Spring wiring and the tests alike; what other
@@ -14,14 +16,17 @@ import java.time.Clock;
  *
  * @param sync the loop (start it, close it)
  * @param presence admission's view of the copies
- * @param namespaceLabels admission's view of the namespaces' labels
+ * @param labels admission's (and recovery's) view of the namespaces' labels: from the namespace
+ *     watch, read once on a miss; closed with the context
+ * @param credentials digest lookups' view of the delivered pull secrets' content
  * @param events the loop's Events, for the parts that plug into it (credential providers, recovery)
  * @param metrics the loop's metrics, likewise
  */
 public record SyncAssembly(
     SecretSync sync,
     SecretPresence presence,
-    ClusterNamespaceLabels namespaceLabels,
+    NamespaceLabelSource labels,
+    RegistryCredentials credentials,
     CopyStates states,
     SyncEvents events,
     SyncMetrics metrics) {
@@ -36,40 +41,43 @@ public record SyncAssembly(
     return sync.caches().hasCopy(namespace, name);
   }
 
-  /** The namespaces' labels, from the namespace watch (read once on a miss). */
-  public NamespaceLabelSource labels() {
-    return namespaceLabels;
-  }
-
   static SyncAssembly build(
       KubernetesClient client,
       RulesStore rules,
       NamespaceScope scope,
       SyncProperties settings,
-      String identity,
-      SourceCheck check,
       SecretWrites writes,
       MeterRegistry registry,
       Clock clock) {
+    String identity = identity(settings);
     var states = new CopyStates();
     var metrics = new SyncMetrics(registry, states);
     var events = new SyncEvents(client, identity, clock);
-    var leadership = new Leadership(client, settings, identity);
-    var writer = new CopyWriter(writes, events, metrics);
-    var planner = new CopyPlanner(check);
     var desired = new DesiredCopies(rules, scope, settings.namespace());
     var sync =
         new SecretSync(
-            listeners -> new SyncCaches(client, settings.resync().toMillis(), listeners),
-            rules,
-            desired,
+            client,
             settings,
-            leadership,
-            new SourceReporter(check, events, metrics),
-            caches -> new NamespaceReconciler(caches, desired, planner, writer, states, metrics));
+            new Leadership(client, settings, identity),
+            new SourceReporter(events, metrics),
+            new NamespaceReconciler(
+                desired, new CopyWriter(writes, events, metrics), states, metrics));
     var presence = new CachedSecretPresence(sync.caches(), settings.namespace(), states, metrics);
     var labels =
         new ClusterNamespaceLabels(sync.caches(), client, settings.namespaceReadBudget(), registry);
-    return new SyncAssembly(sync, presence, labels, states, events, metrics);
+    var credentials =
+        new SourceCredentials(
+                () -> rules.get().rules(), settings.namespace(), sync.caches()::source)
+            .credentials();
+    return new SyncAssembly(sync, presence, labels, credentials, states, events, metrics);
+  }
+
+  /** This replica's name in the Lease and its Events: the setting, else the pod's name. */
+  private static String identity(SyncProperties settings) {
+    if (!settings.identity().isBlank()) {
+      return settings.identity();
+    }
+    String host = System.getenv("HOSTNAME");
+    return host != null && !host.isBlank() ? host : "pullsecret-webhook-" + UUID.randomUUID();
   }
 }

@@ -4,6 +4,9 @@ import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,9 +15,9 @@ import java.util.function.Consumer;
 
 /**
  * What the sync loop knows of the cluster, kept by watches: namespaces ({@link NamespaceWatch}),
- * our copies (by name and our label: {@link CopyWatches}, so Helm releases and every other Secret
- * stay out of memory, and out of the webhook's RBAC) and the sources (each by its one name). Memory
- * grows with namespaces × delivered secrets, a few hundred bytes each.
+ * our copies (by name and our label, so Helm releases and every other Secret stay out of memory,
+ * and out of the webhook's RBAC) and the sources (each by its one name): {@link NamedWatches}.
+ * Memory grows with namespaces × delivered secrets, a few hundred bytes each.
  *
  * <p>Neither the namespace cache nor that of the copies keeps whole objects: of a namespace, its
  * {@link NamespaceFacts}; of a copy, its {@link ObservedCopy} (each with its {@link ReducedStore}).
@@ -23,12 +26,6 @@ import java.util.function.Consumer;
  * delivery).
  */
 final class SyncCaches implements AutoCloseable {
-
-  /** Builds the caches once the listeners of their changes exist. */
-  @FunctionalInterface
-  interface Factory {
-    SyncCaches create(Listeners listeners);
-  }
 
   /**
    * Who is told what changed.
@@ -44,11 +41,6 @@ final class SyncCaches implements AutoCloseable {
       Runnable namespacesReplaced,
       Consumer<String> copyAccessChanged) {}
 
-  /** Nothing told: for tools and benchmarks that only read. */
-  static Listeners quiet() {
-    return new Listeners(namespace -> {}, source -> {}, () -> {}, name -> {});
-  }
-
   /**
    * Objects per page of an informer's list (client-go's reflector pages by 500 too): the whole
    * objects of one page are the peak the first list holds before the stores reduce them.
@@ -56,16 +48,39 @@ final class SyncCaches implements AutoCloseable {
   static final long LIST_PAGE = 500;
 
   private final NamespaceWatch namespaces;
-  private final CopyWatches copies;
-  private final SourceWatches sources;
+  private final NamedWatches<String, ReducedStore<Secret, ObservedCopy>> copies;
+  private final NamedWatches<SecretSource, BasicItemStore<Secret>> sources;
 
   SyncCaches(KubernetesClient client, long resyncMillis, Listeners listeners) {
     this.namespaces =
         new NamespaceWatch(
             client, resyncMillis, listeners.namespaceChanged(), listeners.namespacesReplaced());
     this.copies =
-        new CopyWatches(client, listeners.namespaceChanged(), listeners.copyAccessChanged());
-    this.sources = new SourceWatches(client, listeners.sourceChanged());
+        new NamedWatches<>(
+            "copies named ",
+            name ->
+                client
+                    .secrets()
+                    .inAnyNamespace()
+                    .withField("metadata.name", name)
+                    .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
+                    .withLimit(LIST_PAGE)
+                    .runnableInformer(0),
+            ObservedCopy::store,
+            (name, copy) -> listeners.namespaceChanged().accept(copy.getMetadata().getNamespace()),
+            listeners.copyAccessChanged());
+    this.sources =
+        new NamedWatches<>(
+            "source Secret ",
+            source ->
+                client
+                    .secrets()
+                    .inNamespace(source.namespace())
+                    .withName(source.name())
+                    .runnableInformer(0),
+            () -> new BasicItemStore<>(Cache::metaNamespaceKeyFunc),
+            (source, secret) -> listeners.sourceChanged().accept(source),
+            listeners.sourceChanged());
   }
 
   void start(Set<SecretSource> watchedSources, Set<String> copyNames, Set<String> labelKeys) {
@@ -115,18 +130,31 @@ final class SyncCaches implements AutoCloseable {
     return namespaces.names();
   }
 
+  /** The source as last seen; empty when it does not exist (or is not watched). */
   Optional<Secret> source(SecretSource source) {
-    return sources.get(source);
+    BasicItemStore<Secret> store = sources.store(source);
+    return store == null ? Optional.empty() : store.values().findFirst();
   }
 
   /** What is known of our copies in {@code namespace}, by name. */
   Map<String, ObservedCopy> ours(String namespace) {
-    return copies.in(namespace);
+    Map<String, ObservedCopy> byName = new HashMap<>();
+    copies
+        .stores()
+        .forEach(
+            (name, store) -> {
+              ObservedCopy copy = store.kept(namespace + "/" + name);
+              if (copy != null) {
+                byName.put(name, copy);
+              }
+            });
+    return byName;
   }
 
   /** Asked on the admission path, per review. */
   boolean hasCopy(String namespace, String name) {
-    return copies.observed(namespace, name) != null;
+    ReducedStore<Secret, ObservedCopy> store = copies.store(name);
+    return store != null && store.kept(namespace + "/" + name) != null;
   }
 
   @Override

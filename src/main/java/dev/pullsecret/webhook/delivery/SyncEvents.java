@@ -60,7 +60,10 @@ public class SyncEvents {
   private final KubernetesClient client;
   private final String instance;
   private final Clock clock;
-  private final Map<String, String> lastNotes = new ConcurrentHashMap<>();
+  private final Map<Told, String> lastNotes = new ConcurrentHashMap<>();
+
+  /** What a note was told about: the last note of each is remembered. */
+  private record Told(Regarding regarding, Reason reason) {}
 
   SyncEvents(KubernetesClient client, String instance, Clock clock) {
     this.client = client;
@@ -78,18 +81,19 @@ public class SyncEvents {
 
   /** Forgets what was told about an object, so that the next note is told even if the same. */
   void forget(Regarding regarding, Reason reason) {
-    lastNotes.remove(key(regarding, reason));
+    lastNotes.remove(new Told(regarding, reason));
   }
 
   private void record(Regarding regarding, Reason reason, String type, String note) {
     String text = note.length() > MAX_NOTE ? note.substring(0, MAX_NOTE - 3) + "..." : note;
-    if (text.equals(lastNotes.get(key(regarding, reason)))) {
+    var told = new Told(regarding, reason);
+    if (text.equals(lastNotes.get(told))) {
       return;
     }
     if (lastNotes.size() >= MAX_REMEMBERED) {
       lastNotes.clear();
     }
-    lastNotes.put(key(regarding, reason), text);
+    lastNotes.put(told, text);
     var event =
         new EventBuilder()
             .withNewMetadata()
@@ -117,9 +121,5 @@ public class SyncEvents {
     } catch (RuntimeException e) {
       log.warn("Could not record Event {} on {}: {}", reason, regarding, e.toString());
     }
-  }
-
-  private static String key(Regarding regarding, Reason reason) {
-    return regarding.kind() + "/" + regarding.namespace() + "/" + regarding.name() + "/" + reason;
   }
 }

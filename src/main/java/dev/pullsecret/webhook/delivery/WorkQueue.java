@@ -77,10 +77,6 @@ public final class WorkQueue<K> implements AutoCloseable {
     }
   }
 
-  synchronized int size() {
-    return waiting.size();
-  }
-
   private void work(Predicate<K> handler) {
     while (true) {
       K key;

@@ -16,8 +16,11 @@ import java.util.List;
  * pull secret with a provider, update the Secret it generates as that source). Asked of the API
  * server's own authorizer, one SubjectAccessReview per verb, so it answers for RBAC as it is,
  * whatever rendered it. Read-only.
+ *
+ * @param serviceAccount the webhook's ServiceAccount in {@code namespace} (the chart's: the
+ *     release's full name)
  */
-public final class AccessCheck {
+public record AccessCheck(KubernetesClient client, String namespace, String serviceAccount) {
 
   /** One delivered pull secret, and what its RBAC lacks (empty when nothing). */
   public record Result(String pullSecret, List<String> lacking, String detail) {
@@ -32,32 +35,18 @@ public final class AccessCheck {
   /** The source of a pull secret with a provider is written too: the Secret the webhook makes. */
   static final List<String> GENERATED_VERBS = List.of("list", "watch", "get", "update");
 
-  private final KubernetesClient client;
-  private final String namespace;
-  private final String user;
-
-  /**
-   * @param serviceAccount the webhook's ServiceAccount in {@code namespace} (the chart's: the
-   *     release's full name)
-   */
-  public AccessCheck(KubernetesClient client, String namespace, String serviceAccount) {
-    this.client = client;
-    this.namespace = namespace;
-    this.user = "system:serviceaccount:" + namespace + ":" + serviceAccount;
-  }
-
   /** The account checked, as RBAC names it. */
   public String user() {
-    return user;
+    return "system:serviceaccount:" + namespace + ":" + serviceAccount;
   }
 
-  public List<Result> check(Rules rules, String ownNamespace) {
+  public List<Result> check(Rules rules) {
     List<Result> results = new ArrayList<>();
     for (PullSecret secret : rules.pullSecrets()) {
       if (!secret.isDelivered()) {
         continue;
       }
-      SecretSource source = secret.source().in(ownNamespace);
+      SecretSource source = secret.source().in(namespace);
       try {
         List<String> lacking = new ArrayList<>();
         if (!allowed("create", "", null)) {
@@ -93,7 +82,7 @@ public final class AccessCheck {
     SubjectAccessReview review =
         new SubjectAccessReviewBuilder()
             .withNewSpec()
-            .withUser(user)
+            .withUser(user())
             .addToGroups(
                 "system:serviceaccounts",
                 "system:serviceaccounts:" + this.namespace,

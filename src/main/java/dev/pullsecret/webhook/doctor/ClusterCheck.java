@@ -14,7 +14,8 @@ import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -30,7 +31,7 @@ import java.util.stream.Collectors;
  * opted out), which must hold none of our copies. Reads only: one list of namespaces, one list of
  * our copies (by label), one GET per source and one GET per secret that is not among our copies.
  */
-public final class ClusterCheck {
+public record ClusterCheck(KubernetesClient client, String ownNamespace, NamespaceScope scope) {
 
   /** One pull secret in one namespace. */
   public record SecretFinding(String secret, SecretStatus status, String detail) {}
@@ -46,24 +47,6 @@ public final class ClusterCheck {
     public boolean isOk() {
       return secrets.stream().allMatch(s -> s.status().isOk());
     }
-  }
-
-  private final KubernetesClient client;
-  private final String ownNamespace;
-  private final NamespaceScope scope;
-  private final CredentialsExpiry expiry;
-
-  public ClusterCheck(KubernetesClient client, String ownNamespace, NamespaceScope scope) {
-    this(client, ownNamespace, scope, Clock.systemUTC());
-  }
-
-  /** With {@code clock} telling the time that credentials from providers expire against. */
-  public ClusterCheck(
-      KubernetesClient client, String ownNamespace, NamespaceScope scope, Clock clock) {
-    this.client = client;
-    this.ownNamespace = ownNamespace;
-    this.scope = scope;
-    this.expiry = new CredentialsExpiry(clock);
   }
 
   /** Our copies in the cluster, by {@code namespace/name}: one list, by our label. */
@@ -170,7 +153,10 @@ public final class ClusterCheck {
                 Optional.ofNullable(
                     client.secrets().inNamespace(r.namespace()).withName(r.name()).get()));
     Secret copy = ours.get(namespace + "/" + secret.name());
-    String from = "from " + ref + (secret.hasProvider() ? expiry.describe(source) : "");
+    Optional<GeneratedSecret.State> state =
+        secret.hasProvider() ? source.flatMap(GeneratedSecret::state) : Optional.empty();
+    Instant now = Instant.now();
+    String from = "from " + ref + state.map(s -> provided(s, now)).orElse("");
     if (copy == null) {
       Secret other = client.secrets().inNamespace(namespace).withName(secret.name()).get();
       if (other != null) {
@@ -187,7 +173,7 @@ public final class ClusterCheck {
     } else if (source.isEmpty()) {
       return finding(secret, SecretStatus.SOURCE_MISSING, "copy kept; " + ref + " is gone");
     }
-    if (secret.hasProvider() && expiry.expired(source.get())) {
+    if (state.map(s -> s.expiresAt() != null && !s.expiresAt().isAfter(now)).orElse(false)) {
       return finding(
           secret,
           SecretStatus.EXPIRED,
@@ -225,6 +211,32 @@ public final class ClusterCheck {
         .map(p -> p.code().name())
         .distinct()
         .collect(Collectors.joining(", "));
+  }
+
+  /** What a generated source says of its provider's credentials: when they expire. */
+  private static String provided(GeneratedSecret.State state, Instant now) {
+    if (state.expiresAt() == null) {
+      return " (provider "
+          + state.provider()
+          + "; expiry not known, renewed at "
+          + state.renewAt()
+          + ")";
+    }
+    Duration left = Duration.between(now, state.expiresAt());
+    return " (provider "
+        + state.provider()
+        + (left.isNegative() ? "; expired at " : "; expires at ")
+        + state.expiresAt()
+        + (left.isNegative() ? "" : ", in " + human(left))
+        + ")";
+  }
+
+  /** {@code 5h59m}, {@code 12m}, {@code 40s}. */
+  private static String human(Duration left) {
+    if (left.toHours() > 0) {
+      return left.toHours() + "h" + left.toMinutesPart() + "m";
+    }
+    return left.toMinutes() > 0 ? left.toMinutes() + "m" : left.toSeconds() + "s";
   }
 
   private static SecretFinding finding(PullSecret secret, SecretStatus status, String detail) {

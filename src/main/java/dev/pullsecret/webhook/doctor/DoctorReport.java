@@ -2,28 +2,29 @@ package dev.pullsecret.webhook.doctor;
 
 import dev.pullsecret.webhook.doctor.ClusterCheck.NamespaceFinding;
 import dev.pullsecret.webhook.doctor.ClusterCheck.SecretFinding;
-import dev.pullsecret.webhook.recovery.PendingPodsCheck;
+import dev.pullsecret.webhook.recovery.StuckPods;
 import java.io.PrintWriter;
 import java.util.List;
 
 /**
  * Prints what the doctor found, one line per namespace and secret, the webhook's access per
  * delivered pull secret, and a verdict.
+ *
+ * @param accessUser the account whose RBAC {@code access} checked against each delivered pull
+ *     secret, null when not checked
  */
 public record DoctorReport(
     List<NamespaceFinding> namespaces,
-    List<PendingPodsCheck.Finding> stuckPods,
-    Access access,
-    List<CaBundleCheck.Result> caBundle) {
-
-  /** The RBAC of {@code user} (null when not checked) against each delivered pull secret. */
-  public record Access(String user, List<AccessCheck.Result> results) {}
+    List<StuckPods.Finding> stuckPods,
+    String accessUser,
+    List<AccessCheck.Result> access,
+    List<Doctor.CaBundleResult> caBundle) {
 
   public boolean isOk() {
     return namespaces.stream().allMatch(NamespaceFinding::isOk)
         && stuckPods.isEmpty()
-        && access.results().stream().allMatch(AccessCheck.Result::ok)
-        && caBundle.stream().allMatch(CaBundleCheck.Result::ok);
+        && access.stream().allMatch(AccessCheck.Result::ok)
+        && caBundle.stream().allMatch(Doctor.CaBundleResult::ok);
   }
 
   public void print(PrintWriter out) {
@@ -42,7 +43,7 @@ public record DoctorReport(
             secret.detail());
       }
     }
-    for (PendingPodsCheck.Finding pod : stuckPods) {
+    for (StuckPods.Finding pod : stuckPods) {
       out.printf(
           "pod %s/%s%s: FAIL, cannot pull: it %s; %s%n",
           pod.namespace(),
@@ -53,20 +54,20 @@ public record DoctorReport(
               ? "delete it and create it again"
               : "evict it (or set recovery.mode=evict) for its controller to recreate it");
     }
-    for (AccessCheck.Result result : access.results()) {
+    for (AccessCheck.Result result : access) {
       if (result.ok()) {
-        out.printf("access of %s to %s: ok%n", access.user(), result.pullSecret());
+        out.printf("access of %s to %s: ok%n", accessUser, result.pullSecret());
       } else if (result.detail() != null) {
-        out.printf("access of %s: not checked, %s%n", access.user(), result.detail());
+        out.printf("access of %s: not checked, %s%n", accessUser, result.detail());
       } else {
         out.printf(
             "access of %s to %s: FAIL, lacks %s; no copy of it is made. Fix: install the chart"
                 + " with it in `rules`, list it in sync.rbac.extraPullSecrets, or set"
                 + " sync.rbac.scope=cluster%n",
-            access.user(), result.pullSecret(), String.join(", ", result.lacking()));
+            accessUser, result.pullSecret(), String.join(", ", result.lacking()));
       }
     }
-    for (CaBundleCheck.Result result : caBundle) {
+    for (Doctor.CaBundleResult result : caBundle) {
       out.printf(
           "registration %s: %s %s%n",
           result.webhook(), result.ok() ? "ok" : "FAIL", result.detail());
@@ -80,6 +81,6 @@ public record DoctorReport(
         failing,
         caBundle.isEmpty()
             ? "not checked"
-            : caBundle.stream().allMatch(CaBundleCheck.Result::ok) ? "ok" : "WRONG");
+            : caBundle.stream().allMatch(Doctor.CaBundleResult::ok) ? "ok" : "WRONG");
   }
 }

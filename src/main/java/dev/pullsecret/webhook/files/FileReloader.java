@@ -2,6 +2,9 @@ package dev.pullsecret.webhook.files;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -10,10 +13,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a value loaded from files (the rules, the serving certificates) in step with them, without
- * a restart. The files are identified by a digest every poll ({@link FilePoller} says why polling);
- * new content is loaded and checked completely, then applied (a store swapped, a TLS context
- * rebuilt), and only then is it in force. Content that is refused leaves the last good value in
- * force and is reported once per distinct content.
+ * a restart. The files are identified by a digest every poll; new content is loaded and checked
+ * completely, then applied (a store swapped, a TLS context rebuilt), and only then is it in force.
+ * Content that is refused leaves the last good value in force and is reported once per distinct
+ * content.
+ *
+ * <p>Polled rather than watched for file events: the kubelet updates a mounted ConfigMap or Secret
+ * by swapping a {@code ..data} symlink, other tools rewrite files in place, and some mounts emit no
+ * event at all; comparing content every couple of seconds covers every case at the cost of reading
+ * a few KiB. A poll that throws is logged and polling goes on: a poller that died would silently
+ * stop every later reload.
  *
  * @param <T> the value loaded, e.g. the rules with their version
  * @param <E> the exception that refuses content, e.g. invalid rules; other exceptions are bugs
@@ -66,7 +75,7 @@ public final class FileReloader<T, E extends RuntimeException>
   private final Refusal refusal;
   private final List<Listener<? super T, ? super E>> listeners;
   private volatile Consumer<T> apply = value -> {};
-  private volatile FilePoller poller;
+  private volatile ScheduledExecutorService poller;
   private volatile T current;
 
   /** Digest of the content in force, or of the refused content last reported. */
@@ -107,25 +116,33 @@ public final class FileReloader<T, E extends RuntimeException>
   }
 
   /**
-   * Checks the files every {@code interval} from now on, and hands each new valid value to {@code
-   * apply} before it is in force; a refusal {@code apply} throws refuses the content.
+   * Checks the files every {@code interval} from now on, on a daemon thread of its own, and hands
+   * each new valid value to {@code apply} before it is in force; a refusal {@code apply} throws
+   * refuses the content.
    *
    * @param setting the property that set the interval, named if it is not positive
-   * @param what what is checked, for the log line of an unexpected error
+   * @param what what is checked, for the log line of an unexpected error (e.g. "the rules file x")
    */
   public void watch(
       String threadName, String setting, Duration interval, String what, Consumer<T> apply) {
+    long millis = interval.toMillis();
+    if (millis < 1) {
+      throw new IllegalArgumentException(setting + " must be at least 1ms, got " + interval);
+    }
     this.apply = apply;
     this.poller =
-        FilePoller.start(
-            threadName,
-            setting,
-            interval,
-            () -> what,
-            () -> {
-              check();
-              listeners.forEach(listener -> listener.polled(current));
-            });
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name(threadName).daemon().factory());
+    poller.scheduleWithFixedDelay(() -> poll(what), millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void poll(String what) {
+    try {
+      check();
+      listeners.forEach(listener -> listener.polled(current));
+    } catch (RuntimeException e) {
+      log.error("Unexpected error while checking {}", what, e);
+    }
   }
 
   /** The value in force. */
@@ -136,7 +153,7 @@ public final class FileReloader<T, E extends RuntimeException>
 
   /** Checks the files now; returns true when a new value was put in force. */
   public synchronized boolean check() {
-    return check(source.digest(), source::load);
+    return offer(source.digest(), source::load);
   }
 
   /**
@@ -148,10 +165,6 @@ public final class FileReloader<T, E extends RuntimeException>
    * @param load reads and checks it, given the value in force
    */
   public synchronized boolean offer(String digest, UnaryOperator<T> load) {
-    return check(digest, load);
-  }
-
-  private boolean check(String digest, UnaryOperator<T> load) {
     if (digest.equals(lastSeen)) {
       return false;
     }
@@ -192,7 +205,7 @@ public final class FileReloader<T, E extends RuntimeException>
   @Override
   public void close() {
     if (poller != null) {
-      poller.close();
+      poller.shutdownNow();
     }
   }
 }

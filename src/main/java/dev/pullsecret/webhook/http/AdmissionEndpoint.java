@@ -5,7 +5,6 @@ import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.admission.MalformedReviewException;
-import dev.pullsecret.webhook.config.WebhookProperties;
 import dev.pullsecret.webhook.text.Text;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -24,42 +23,20 @@ import org.springframework.web.bind.annotation.RestController;
  * answered with a 4xx problem that says what is wrong, then one call to the admission handler.
  * Anything that reaches the handler is answered 200 with {@code allowed: true}; the API server
  * treats any other status as a webhook failure and applies the registration's failurePolicy.
+ *
+ * @param warmUpHandler answers the reviews the webhook sends itself while starting ({@link
+ *     WarmUp}): the same rules without any I/O (no registry, no API server: their namespace and
+ *     images are samples); they are left out of the metrics
  */
 @RestController
-class AdmissionEndpoint {
+record AdmissionEndpoint(
+    AdmissionReviewCodec codec,
+    AdmissionHandler handler,
+    AdmissionHandler warmUpHandler,
+    AdmissionMetrics metrics,
+    BodyReader bodyReader) {
 
   private static final Logger log = LoggerFactory.getLogger(AdmissionEndpoint.class);
-
-  /**
-   * The uid of the reviews the webhook sends itself while starting ({@link HttpsWarmUp}); they are
-   * answered by the same rules without any I/O (no registry, no API server: their namespace and
-   * images are samples) and left out of the metrics. The API server's uids are UUIDs.
-   */
-  static final String WARM_UP_UID = AdmissionHandler.WARM_UP_UID;
-
-  private final AdmissionReviewCodec codec;
-  private final AdmissionHandler handler;
-  private final AdmissionHandler warmUpHandler;
-  private final AdmissionMetrics metrics;
-  private final BodyReader bodyReader;
-  private final InFlightBudget budget;
-  private final int maxBodyBytes;
-
-  AdmissionEndpoint(
-      AdmissionReviewCodec codec,
-      AdmissionHandler handler,
-      AdmissionMetrics metrics,
-      BodyReader bodyReader,
-      InFlightBudget budget,
-      WebhookProperties properties) {
-    this.codec = codec;
-    this.handler = handler;
-    this.warmUpHandler = handler.offline();
-    this.metrics = metrics;
-    this.bodyReader = bodyReader;
-    this.budget = budget;
-    this.maxBodyBytes = properties.maxRequestBytes();
-  }
 
   @PostMapping("/mutate")
   ResponseEntity<?> mutate(HttpServletRequest http) throws IOException {
@@ -69,22 +46,18 @@ class AdmissionEndpoint {
           HttpStatus.UNSUPPORTED_MEDIA_TYPE,
           "Content-Type must be application/json, got " + Text.quote(http.getContentType()));
     }
-    // Checked before reading so an oversized body is never buffered; checked again while reading
-    // because Content-Length may be absent (chunked) or wrong.
-    if (http.getContentLengthLong() > maxBodyBytes) {
-      return tooLarge(http.getContentLengthLong());
-    }
-    BodyReader.Outcome read = bodyReader.read(http.getInputStream(), maxBodyBytes, start);
-    return switch (read) {
+    return switch (bodyReader.read(http, start)) {
       case BodyReader.Outcome.Body body -> {
-        try {
+        try (body) {
           yield answer(body.bytes(), start);
-        } finally {
-          budget.give(body.reserved());
         }
       }
-      case BodyReader.Outcome.TooLarge large -> tooLarge(large.atLeast());
-      case BodyReader.Outcome.Overloaded overloaded -> overloaded();
+      case BodyReader.Outcome.TooLarge large ->
+          refuse(
+              HttpStatus.CONTENT_TOO_LARGE,
+              "body of %d bytes exceeds the limit of %d bytes"
+                  .formatted(large.atLeast(), large.limit()));
+      case BodyReader.Outcome.Overloaded overloaded -> overloaded(overloaded.total());
       case BodyReader.Outcome.TooSlow slow ->
           refuse(
               HttpStatus.REQUEST_TIMEOUT,
@@ -102,7 +75,8 @@ class AdmissionEndpoint {
     } catch (MalformedReviewException e) {
       return refuse(HttpStatus.BAD_REQUEST, e.getMessage());
     }
-    boolean warmUp = WARM_UP_UID.equals(request.uid());
+    // The webhook's own warm-up review (the API server's uids are UUIDs).
+    boolean warmUp = AdmissionHandler.WARM_UP_UID.equals(request.uid());
     AdmissionDecision decision = (warmUp ? warmUpHandler : handler).decide(request);
     byte[] response = codec.encode(decision);
     long nanos = System.nanoTime() - start;
@@ -131,20 +105,13 @@ class AdmissionEndpoint {
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(response);
   }
 
-  private ResponseEntity<ProblemDetail> tooLarge(long bytes) {
-    return refuse(
-        HttpStatus.CONTENT_TOO_LARGE,
-        "body of " + bytes + " bytes exceeds the limit of " + maxBodyBytes + " bytes");
-  }
-
   /**
    * The in-flight budget is spent: refused before any work, with a hint to retry (the API server
    * does not, it applies the failurePolicy to this call; other clients may).
    */
-  private ResponseEntity<ProblemDetail> overloaded() {
+  private ResponseEntity<ProblemDetail> overloaded(long budget) {
     metrics.refused(HttpStatus.SERVICE_UNAVAILABLE);
-    log.warn(
-        "Refused a review with 503: the in-flight budget of {} bytes is spent", budget.total());
+    log.warn("Refused a review with 503: the in-flight budget of {} bytes is spent", budget);
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, "1")
         .body(

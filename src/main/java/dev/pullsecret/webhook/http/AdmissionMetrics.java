@@ -4,47 +4,51 @@ import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.Reason;
 import dev.pullsecret.webhook.mutation.Change;
+import dev.pullsecret.webhook.registry.LookupObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpStatusCode;
 
 /**
- * Prometheus metrics of admissions and what each rule did (scraped from the management port); the
- * rules' own metrics are {@code rules/RulesMetrics}.
+ * Prometheus metrics of admissions, of what each rule did and of the registry lookups reviews made
+ * (scraped from the management port); the rules' own metrics are {@code rules/RulesMetrics}.
  *
- * <p>Label values come only from the configuration and the code (rule names, reasons, change
- * kinds), never from the request: a label taken from the body (a namespace, say) lets any client
- * that can reach the Service create series without end until the heap is full. The namespace of a
- * review is in its log line instead. So the number of series is bounded by the rules in force.
+ * <p>Label values come only from the configuration and the code (rule names, reasons, change kinds,
+ * mirrors as the rules write them, results), never from the request: a label taken from the body (a
+ * namespace, say) lets any client that can reach the Service create series without end until the
+ * heap is full. The namespace of a review is in its log line instead. So the number of series is
+ * bounded by the rules in force.
  *
- * <p>Counters are looked up once per combination of tags and cached: building and registering a
- * meter per request costs a tag sort and the registry's filters every time.
+ * <p>Meters are looked up once per name and tags and cached: building and registering a meter per
+ * request costs a tag sort and the registry's filters every time.
  */
-class AdmissionMetrics {
-
-  private record AdmissionKey(Reason reason, String rule, boolean dryRun) {}
+class AdmissionMetrics implements LookupObserver {
 
   /** The rule label of a review no rule applied to. */
   static final String NO_RULE = "none";
-
-  private record RuleKey(String rule, Reason outcome) {}
-
-  private record ChangeKey(String rule, String change, boolean applied) {}
 
   /** {@code (PATCHED, AUDITED, ...)}: made once, as the description of every rule's counter. */
   private static final String RULE_OUTCOMES =
       Reason.RULE_OUTCOMES.stream().map(Reason::name).collect(Collectors.joining(", ", "(", ")"));
 
+  private static final List<String> MIRROR_RESULTS =
+      List.of("present", "absent", "error", "timeout");
+
   private final MeterRegistry registry;
   private final Timer latency;
-  private final Map<AdmissionKey, Counter> admissions = new ConcurrentHashMap<>();
-  private final Map<RuleKey, Counter> ruleAdmissions = new ConcurrentHashMap<>();
-  private final Map<ChangeKey, Counter> ruleChanges = new ConcurrentHashMap<>();
+  private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> requests = new ConcurrentHashMap<>();
+  private final Set<String> mirrors = ConcurrentHashMap.newKeySet();
+
+  private record CounterKey(String name, List<String> tags) {}
 
   AdmissionMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -53,13 +57,29 @@ class AdmissionMetrics {
             .description("Time to answer an admission review, from body read to response bytes")
             .publishPercentileHistogram()
             .register(registry);
+    // Every series of registry lookups exists from the start, at 0: rate() and alerts see a
+    // registry that has never failed rather than no data.
+    for (String result : List.of("hit", "miss", "error", "timeout")) {
+      digestLookups(result);
+    }
+    for (String result : List.of("found", "refused", "error", "timeout")) {
+      requests.computeIfAbsent(result, this::requestTimer);
+    }
   }
 
   void reviewed(AdmissionRequest request, AdmissionDecision decision, long nanos) {
     latency.record(nanos, TimeUnit.NANOSECONDS);
     String rule = decision.rule() == null ? NO_RULE : decision.rule();
-    var key = new AdmissionKey(decision.reason(), rule, request.isDryRun());
-    admissions.computeIfAbsent(key, this::admissionCounter).increment();
+    counter(
+            "pullsecret.admissions",
+            "Admission reviews answered, by reason and rule applied (none: no rule)",
+            "reason",
+            decision.reason().name(),
+            "rule",
+            rule,
+            "dry_run",
+            String.valueOf(request.isDryRun()))
+        .increment();
     if (decision.rule() != null) {
       countRule(decision, request.isDryRun());
     }
@@ -70,42 +90,29 @@ class AdmissionMetrics {
    * audit mode), so a platform team sees what each rule does before and after enforcing it.
    */
   private void countRule(AdmissionDecision decision, boolean dryRun) {
-    ruleAdmissions
-        .computeIfAbsent(new RuleKey(decision.rule(), decision.reason()), this::ruleCounter)
+    counter(
+            "pullsecret.rule.admissions",
+            "Admissions a rule applied to, by outcome " + RULE_OUTCOMES,
+            "rule",
+            decision.rule(),
+            "outcome",
+            decision.reason().name())
         .increment();
     if (dryRun) {
       return;
     }
     for (Change change : decision.changes()) {
-      var key = new ChangeKey(decision.rule(), kind(change), decision.isPatched());
-      ruleChanges.computeIfAbsent(key, this::changeCounter).increment();
+      counter(
+              "pullsecret.rule.changes",
+              "Changes made by a rule (applied=false: would make, in audit mode)",
+              "rule",
+              decision.rule(),
+              "change",
+              kind(change),
+              "applied",
+              String.valueOf(decision.isPatched()))
+          .increment();
     }
-  }
-
-  private Counter admissionCounter(AdmissionKey key) {
-    return Counter.builder("pullsecret.admissions")
-        .description("Admission reviews answered, by reason and rule applied (none: no rule)")
-        .tag("reason", key.reason().name())
-        .tag("rule", key.rule())
-        .tag("dry_run", String.valueOf(key.dryRun()))
-        .register(registry);
-  }
-
-  private Counter ruleCounter(RuleKey key) {
-    return Counter.builder("pullsecret.rule.admissions")
-        .description("Admissions a rule applied to, by outcome " + RULE_OUTCOMES)
-        .tag("rule", key.rule())
-        .tag("outcome", key.outcome().name())
-        .register(registry);
-  }
-
-  private Counter changeCounter(ChangeKey key) {
-    return Counter.builder("pullsecret.rule.changes")
-        .description("Changes made by a rule (applied=false: would make, in audit mode)")
-        .tag("rule", key.rule())
-        .tag("change", key.change())
-        .tag("applied", String.valueOf(key.applied()))
-        .register(registry);
   }
 
   private static String kind(Change change) {
@@ -117,10 +124,74 @@ class AdmissionMetrics {
   }
 
   void refused(HttpStatusCode status) {
-    Counter.builder("pullsecret.requests.refused")
-        .description("Requests refused before admission (malformed, too large, wrong type)")
-        .tag("status", String.valueOf(status.value()))
-        .register(registry)
+    counter(
+            "pullsecret.requests.refused",
+            "Requests refused before admission (malformed, too large, wrong type)",
+            "status",
+            String.valueOf(status.value()))
         .increment();
+  }
+
+  /**
+   * {@code pullsecret_digest_lookups_total{result}}: hit, miss, error, timeout (error and timeout
+   * are the images left as they were).
+   */
+  @Override
+  public void resolved(String result) {
+    digestLookups(result).increment();
+  }
+
+  private Counter digestLookups(String result) {
+    return counter(
+        "pullsecret.digest.lookups",
+        "Images whose tag a review resolved to a digest, by result",
+        "result",
+        result);
+  }
+
+  /**
+   * {@code pullsecret_mirror_lookups_total{mirror,result}}: present, absent, error, timeout (all
+   * but present keep the image off that mirror).
+   */
+  @Override
+  public void mirrorChecked(String mirror, String result) {
+    if (mirrors.add(mirror)) {
+      // A mirror's every result from its first lookup, at 0: an alert on error|timeout sees it.
+      MIRROR_RESULTS.forEach(each -> mirrorLookups(mirror, each));
+    }
+    mirrorLookups(mirror, result).increment();
+  }
+
+  private Counter mirrorLookups(String mirror, String result) {
+    return counter(
+        "pullsecret.mirror.lookups",
+        "Images a review asked a when: present mirror about, by mirror and result",
+        "mirror",
+        mirror,
+        "result",
+        result);
+  }
+
+  /** {@code pullsecret_digest_lookup_seconds{result}}: requests to registries, for either. */
+  @Override
+  public void requested(String result, long nanos) {
+    requests.computeIfAbsent(result, this::requestTimer).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Timer requestTimer(String result) {
+    return Timer.builder("pullsecret.digest.lookup")
+        .description("Lookups at registries, digests and mirrors (HEAD manifest, token included)")
+        .tag("result", result)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
+  }
+
+  /** The counter {@code name} with the {@code tags} (key, value, ...), registered once. */
+  private Counter counter(String name, String description, String... tags) {
+    return counters.computeIfAbsent(
+        new CounterKey(name, List.of(tags)),
+        k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 }

@@ -1,6 +1,6 @@
 package dev.pullsecret.webhook.http;
 
-import dev.pullsecret.webhook.config.WebhookProperties;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -17,38 +17,46 @@ import java.util.List;
  *       request itself holds meanwhile ({@link InFlightBudget#REQUEST_OVERHEAD}).
  *   <li>Under one deadline for the whole body, however the bytes are paced; Tomcat's read timeout
  *       only bounds the wait for each next byte.
- *   <li>At most {@code limit + 1} bytes, so an over-long body is seen without being buffered.
+ *   <li>At most {@code webhook.max-request-size}: a larger Content-Length is refused before any
+ *       byte is read; the count is checked again while reading, because Content-Length may be
+ *       absent (chunked) or wrong, so an over-long body is seen without being buffered.
  * </ul>
  *
  * <p>Blocking reads park a virtual thread ({@code spring.threads.virtual.enabled}), so clients that
  * send slowly hold no platform thread.
+ *
+ * @param deadline {@code webhook.read-deadline}
+ * @param limit {@code webhook.max-request-size}, in bytes
  */
-class BodyReader {
+record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
 
   static final int CHUNK = 16 * 1024;
 
   /** The outcome of a read: the body, or why there is none. */
   sealed interface Outcome {
-    /** The body, and the reservation for answering it, to give back once answered. */
-    record Body(byte[] bytes, long reserved) implements Outcome {}
+    /** The body, and the reservation for answering it, given back once answered (closed). */
+    record Body(byte[] bytes, long reserved, InFlightBudget budget)
+        implements Outcome, AutoCloseable {
+      @Override
+      public void close() {
+        budget.give(reserved);
+      }
+    }
 
-    record TooLarge(long atLeast) implements Outcome {}
+    record TooLarge(long atLeast, int limit) implements Outcome {}
 
-    /** The budget had no room for the next chunk, or for answering. */
-    record Overloaded() implements Outcome {}
+    /** The budget (of {@code total} bytes) had no room for the next chunk, or for answering. */
+    record Overloaded(long total) implements Outcome {}
 
     record TooSlow(Duration deadline) implements Outcome {}
   }
 
-  private final InFlightBudget budget;
-  private final Duration deadline;
-
-  BodyReader(InFlightBudget budget, WebhookProperties properties) {
-    this.budget = budget;
-    this.deadline = properties.readDeadline();
-  }
-
-  Outcome read(InputStream in, int limit, long startNanos) throws IOException {
+  /** Reads {@code http}'s body, under the deadline from {@code startNanos}. */
+  Outcome read(HttpServletRequest http, long startNanos) throws IOException {
+    if (http.getContentLengthLong() > limit) {
+      return new Outcome.TooLarge(http.getContentLengthLong(), limit);
+    }
+    InputStream in = http.getInputStream();
     long end = startNanos + deadline.toNanos();
     List<byte[]> chunks = new ArrayList<>();
     long reserved = 0;
@@ -57,7 +65,7 @@ class BodyReader {
       while (true) {
         int take = reserved == 0 ? InFlightBudget.REQUEST_OVERHEAD + CHUNK : CHUNK;
         if (!budget.tryTake(take)) {
-          return new Outcome.Overloaded();
+          return overloaded();
         }
         reserved += take;
         byte[] chunk = new byte[CHUNK];
@@ -73,7 +81,7 @@ class BodyReader {
           }
           filled += n;
           if (size + filled > limit) {
-            return new Outcome.TooLarge(size + filled);
+            return new Outcome.TooLarge(size + filled, limit);
           }
         }
         size += filled;
@@ -92,13 +100,17 @@ class BodyReader {
     long cost = InFlightBudget.answerCost(size);
     try {
       if (!budget.take(cost)) {
-        return new Outcome.Overloaded();
+        return overloaded();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Outcome.Overloaded();
+      return overloaded();
     }
-    return new Outcome.Body(join(chunks, size), cost);
+    return new Outcome.Body(join(chunks, size), cost, budget);
+  }
+
+  private Outcome overloaded() {
+    return new Outcome.Overloaded(budget.total());
   }
 
   private static byte[] join(List<byte[]> chunks, int size) {

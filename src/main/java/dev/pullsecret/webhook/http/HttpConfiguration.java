@@ -24,17 +24,13 @@ class HttpConfiguration {
 
   @Bean
   BodyReader bodyReader(InFlightBudget budget, WebhookProperties properties) {
-    return new BodyReader(budget, properties);
+    return new BodyReader(budget, properties.readDeadline(), properties.maxRequestBytes());
   }
 
+  /** Also the registry lookups' {@code LookupObserver}. */
   @Bean
   AdmissionMetrics admissionMetrics(MeterRegistry registry) {
     return new AdmissionMetrics(registry);
-  }
-
-  @Bean
-  DigestMetrics digestMetrics(MeterRegistry registry) {
-    return new DigestMetrics(registry);
   }
 
   @Bean
@@ -42,24 +38,18 @@ class HttpConfiguration {
       AdmissionReviewCodec codec,
       AdmissionHandler handler,
       AdmissionMetrics metrics,
-      BodyReader bodyReader,
-      InFlightBudget budget,
-      WebhookProperties properties) {
-    return new AdmissionEndpoint(codec, handler, metrics, bodyReader, budget, properties);
+      BodyReader bodyReader) {
+    return new AdmissionEndpoint(codec, handler, handler.offline(), metrics, bodyReader);
   }
 
   @Bean
-  AdmissionWarmUp admissionWarmUp(AdmissionReviewCodec codec, WebhookProperties properties) {
-    return new AdmissionWarmUp(codec, properties.warmUp());
-  }
-
-  @Bean
-  HttpsWarmUp httpsWarmUp(
+  WarmUp warmUp(
+      AdmissionReviewCodec codec,
       WebServerApplicationContext context,
       SslBundles bundles,
       ServerProperties server,
       WebhookProperties properties) {
     String bundle = server.getSsl() == null ? null : server.getSsl().getBundle();
-    return new HttpsWarmUp(context, bundles, bundle, properties.warmUp());
+    return new WarmUp(codec, context, bundles, bundle, properties.warmUp());
   }
 }

@@ -25,6 +25,11 @@ public record PodContainer(
     Kind(String field) {
       this.field = field;
     }
+
+    /** The pod spec field, e.g. {@code initContainers}. */
+    public String field() {
+      return field;
+    }
   }
 
   /**
@@ -55,7 +60,7 @@ public record PodContainer(
 
   /** Pointer to a field of this container, e.g. {@code /spec/initContainers/0/image}. */
   public JsonPointer pointer(String field) {
-    return PatchOperation.pointer("spec", kind.field, Integer.toString(index), field);
+    return PatchOperation.pointer("spec", kind.field(), Integer.toString(index), field);
   }
 
   /** A name as the API server accepts it, shown as is; anything else comes quoted. */
@@ -73,6 +78,6 @@ public record PodContainer(
 
   /** Where the container is in the spec: {@code initContainers[0]}. */
   public String position() {
-    return kind.field + "[" + index + "]";
+    return kind.field() + "[" + index + "]";
   }
 }

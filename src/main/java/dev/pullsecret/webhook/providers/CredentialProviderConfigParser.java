@@ -1,11 +1,11 @@
 package dev.pullsecret.webhook.providers;
 
 import dev.pullsecret.webhook.files.BoundedFiles;
-import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.rules.ProviderName;
 import dev.pullsecret.webhook.rules.RulesError;
 import dev.pullsecret.webhook.rules.RulesErrors;
+import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.rules.YamlMapping;
 import dev.pullsecret.webhook.rules.YamlValue;
 import dev.pullsecret.webhook.text.Text;
@@ -68,10 +68,6 @@ public final class CredentialProviderConfigParser {
           "tokenAttributes");
   private static final Set<String> ENV_KEYS = Set.of("name", "value");
 
-  /**
-   * Why tokenAttributes cannot work here: the kubelet passes the token of the pod being pulled for;
-   * the webhook renews credentials ahead of any pod.
-   */
   static final String NO_TOKEN_ATTRIBUTES =
       "tokenAttributes makes the kubelet pass the plugin a token of the pulling pod's"
           + " ServiceAccount; the webhook renews credentials ahead of any pod, so it has none to"
@@ -85,7 +81,7 @@ public final class CredentialProviderConfigParser {
    *
    * @throws InvalidProviderConfigException when it cannot be read or is invalid
    */
-  public static CredentialProviderConfig read(Path file) {
+  public static List<CredentialProvider> read(Path file) {
     byte[] content;
     try {
       content = BoundedFiles.read(file, MAX_CHARACTERS * 4);
@@ -103,16 +99,17 @@ public final class CredentialProviderConfigParser {
 
   /**
    * @param source names the file in error locations
+   * @return the providers, in file order
    * @throws InvalidProviderConfigException with every error found
    */
-  public static CredentialProviderConfig parse(String text, String source) {
+  public static List<CredentialProvider> parse(String text, String source) {
     var errors = new RulesErrors();
-    CredentialProviderConfig config = null;
+    List<CredentialProvider> config = null;
     if (text.length() > MAX_CHARACTERS) {
       errors.add("", null, "file too large: over " + MAX_CHARACTERS + " characters");
     } else {
       config =
-          YamlMapping.document(text, "credential provider config", TOP_LEVEL_KEYS, errors)
+          RulesParser.document(text, "credential provider config", TOP_LEVEL_KEYS, errors)
               .map(top -> read(top, errors))
               .orElse(null);
     }
@@ -122,7 +119,7 @@ public final class CredentialProviderConfigParser {
     return config;
   }
 
-  private static CredentialProviderConfig read(YamlMapping top, RulesErrors errors) {
+  private static List<CredentialProvider> read(YamlMapping top, RulesErrors errors) {
     top.requiredString("apiVersion")
         .filter(v -> !CONFIG_API_VERSIONS.contains(v.text()))
         .ifPresent(
@@ -135,18 +132,13 @@ public final class CredentialProviderConfigParser {
     top.requiredString("kind")
         .filter(v -> !v.text().equals(KIND))
         .ifPresent(v -> errors.add(v, "must be " + KIND + ", not " + Text.quote(v.text())));
-    if (!top.has("providers") || top.isEmptyList("providers")) {
-      errors.add(
-          top.child("providers"),
-          top.mark(),
-          "at least one provider is required (providers: [...])");
-    }
+    top.refuseEmptyList("providers", true, "at least one provider is required (providers: [...])");
     List<CredentialProvider> providers = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (YamlMapping node : top.mappingList("providers", PROVIDER_KEYS)) {
       readProvider(node, names, errors).ifPresent(providers::add);
     }
-    return new CredentialProviderConfig(providers);
+    return List.copyOf(providers);
   }
 
   private static Optional<CredentialProvider> readProvider(
@@ -167,22 +159,13 @@ public final class CredentialProviderConfigParser {
                   return v.text();
                 })
             .orElse(null);
-    if (!node.has("matchImages") || node.isEmptyList("matchImages")) {
-      errors.add(
-          node.child("matchImages"),
-          node.mark(),
-          "at least one pattern is required: the images the plugin is asked about");
-    }
-    List<RegistryPattern> matchImages = new ArrayList<>();
-    for (YamlValue pattern : node.stringList("matchImages")) {
-      try {
-        matchImages.add(RegistryPattern.parse(pattern.text()));
-      } catch (InvalidImageSyntaxException e) {
-        errors.add(pattern, e.getMessage());
-      }
-    }
+    List<RegistryPattern> matchImages =
+        node.registryPatterns(
+            "matchImages",
+            true,
+            "at least one pattern is required: the images the plugin is asked about");
     Duration cacheDuration =
-        node.requiredString("defaultCacheDuration").map(v -> duration(v, errors)).orElse(null);
+        node.requiredString("defaultCacheDuration").flatMap(v -> duration(v, errors)).orElse(null);
     List<String> args = node.stringList("args").stream().map(YamlValue::text).toList();
     List<Map.Entry<String, String>> env = new ArrayList<>();
     for (YamlMapping variable : node.mappingList("env", ENV_KEYS)) {
@@ -215,16 +198,11 @@ public final class CredentialProviderConfigParser {
     return value.text();
   }
 
-  private static Duration duration(YamlValue value, RulesErrors errors) {
-    try {
-      Duration duration = GoDuration.parse(value.text());
-      if (duration.isNegative()) {
-        errors.add(value, "must be greater than or equal to 0");
-      }
-      return duration;
-    } catch (IllegalArgumentException e) {
-      errors.add(value, e.getMessage());
-      return null;
+  private static Optional<Duration> duration(YamlValue value, RulesErrors errors) {
+    Optional<Duration> duration = errors.parse(value, GoDuration::parse);
+    if (duration.isPresent() && duration.get().isNegative()) {
+      errors.add(value, "must be greater than or equal to 0");
     }
+    return duration;
   }
 }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The configured providers, each with its one {@link ProviderPlugin} (so each runs at most once at
@@ -25,32 +24,25 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CredentialProviders {
 
-  private final CredentialProviderConfig config;
   private final Map<String, ProviderPlugin> plugins = new LinkedHashMap<>();
   private final Clock clock;
   private final MeterRegistry registry;
-  private final Map<String, Counter> runs = new ConcurrentHashMap<>();
 
   public CredentialProviders(
-      CredentialProviderConfig config,
+      List<CredentialProvider> providers,
       Path binDir,
       Duration timeout,
       Clock clock,
       MeterRegistry registry) {
-    this.config = config;
     this.clock = clock;
     this.registry = registry;
-    for (CredentialProvider provider : config.providers()) {
+    for (CredentialProvider provider : providers) {
       plugins.put(provider.name(), new ProviderPlugin(provider, binDir, timeout));
       counter(provider.name(), "success");
       for (Kind kind : Kind.values()) {
         counter(provider.name(), kind.label());
       }
     }
-  }
-
-  public CredentialProviderConfig config() {
-    return config;
   }
 
   /**
@@ -69,14 +61,14 @@ public final class CredentialProviders {
           "no provider "
               + Text.quote(provider)
               + " in the credential provider config (it has "
-              + (config.names().isEmpty() ? "none" : String.join(", ", config.names()))
+              + (plugins.isEmpty() ? "none" : String.join(", ", plugins.keySet()))
               + ")");
     }
     Instant obtainedAt = clock.instant();
     List<RegistryCredential> auth = new ArrayList<>();
     Duration lifetime = null;
     for (RegistryPattern registry : registries) {
-      PluginAnswer answer;
+      PluginResponse.Answer answer;
       try {
         answer = plugin.ask(registry);
       } catch (PluginFailure failure) {
@@ -100,14 +92,12 @@ public final class CredentialProviders {
     return new ProviderCredentials(auth, obtainedAt, lifetime == null ? Duration.ZERO : lifetime);
   }
 
+  /** Registers the counter the first time, finds it afterwards. */
   private Counter counter(String provider, String result) {
-    return runs.computeIfAbsent(
-        provider + "\0" + result,
-        key ->
-            Counter.builder("pullsecret.provider.runs")
-                .description("Runs of credential provider plugins, by provider and result")
-                .tag("provider", provider)
-                .tag("result", result)
-                .register(registry));
+    return Counter.builder("pullsecret.provider.runs")
+        .description("Runs of credential provider plugins, by provider and result")
+        .tag("provider", provider)
+        .tag("result", result)
+        .register(registry);
   }
 }

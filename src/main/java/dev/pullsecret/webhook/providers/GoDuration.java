@@ -5,6 +5,8 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Durations as Kubernetes writes them ({@code metav1.Duration}: Go's {@code time.ParseDuration}),
@@ -26,6 +28,9 @@ final class GoDuration {
           "m", 60_000_000_000L,
           "h", 3_600_000_000_000L);
 
+  /** A number and what follows it up to the next one, as Go reads them; from the last match on. */
+  private static final Pattern TERM = Pattern.compile("\\G(\\d+\\.?\\d*|\\.\\d+)([^\\p{Nd}.]*)");
+
   private static final BigInteger MAX_NANOS = BigInteger.valueOf(Long.MAX_VALUE);
 
   private GoDuration() {}
@@ -34,45 +39,28 @@ final class GoDuration {
    * @throws IllegalArgumentException with a message fit to follow the value's location
    */
   static Duration parse(String text) {
-    String s = text;
-    boolean negative = false;
-    if (!s.isEmpty() && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
-      negative = s.charAt(0) == '-';
-      s = s.substring(1);
-    }
+    boolean negative = text.startsWith("-");
+    String s = negative || text.startsWith("+") ? text.substring(1) : text;
     if (s.equals("0")) {
       return Duration.ZERO;
     }
-    if (s.isEmpty()) {
-      throw invalid(text);
-    }
     BigDecimal total = BigDecimal.ZERO;
-    int i = 0;
-    while (i < s.length()) {
-      int start = i;
-      while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
-        i++;
-      }
-      String number = s.substring(start, i);
-      if (number.isEmpty()
-          || number.equals(".")
-          || number.indexOf('.') != number.lastIndexOf('.')
-          || !number.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
-        throw invalid(text);
-      }
-      int unitStart = i;
-      while (i < s.length() && !Character.isDigit(s.charAt(i)) && s.charAt(i) != '.') {
-        i++;
-      }
-      Long nanos = NANOS_PER_UNIT.get(s.substring(unitStart, i));
+    Matcher term = TERM.matcher(s);
+    int end = 0;
+    while (term.find()) {
+      Long nanos = NANOS_PER_UNIT.get(term.group(2));
       if (nanos == null) {
         throw invalid(text);
       }
-      total = total.add(new BigDecimal(number).multiply(BigDecimal.valueOf(nanos)));
+      total = total.add(new BigDecimal(term.group(1)).multiply(BigDecimal.valueOf(nanos)));
       if (total.toBigInteger().compareTo(MAX_NANOS) > 0) {
         throw new IllegalArgumentException(
             Text.quote(text) + " is too long a duration (Go's limit is about 292 years)");
       }
+      end = term.end();
+    }
+    if (s.isEmpty() || end < s.length()) {
+      throw invalid(text);
     }
     long whole = total.toBigInteger().longValueExact();
     return Duration.ofNanos(negative ? -whole : whole);

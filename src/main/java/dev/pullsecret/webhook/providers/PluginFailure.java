@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * Why a plugin gave no credentials, in words fit for an Event, a log line and {@code kubectl}: the
  * message never holds a credential (the plugin's standard output is never quoted, its standard
- * error only redacted and bounded: {@link Redaction}).
+ * error only redacted and bounded: {@link OutputDrain#diagnostics}).
  */
 public final class PluginFailure extends Exception {
 

@@ -3,9 +3,11 @@ package dev.pullsecret.webhook.providers;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.providers.PluginFailure.Kind;
 import dev.pullsecret.webhook.text.Text;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +28,19 @@ import tools.jackson.databind.json.JsonMapper;
  * is ever quoted in a failure (it holds credentials); only field names and the types found.
  */
 final class PluginResponse {
+
+  /**
+   * What a plugin answered: its {@code auth} entries (key: a registry or a matchImages-like
+   * pattern) and how long they last, when it says ({@code cacheDuration}; otherwise the provider's
+   * {@code defaultCacheDuration} applies). Its {@code toString()} shows no credential ({@link
+   * RegistryCredential#toString()}).
+   */
+  record Answer(List<RegistryCredential> auth, Optional<Duration> cacheDuration) {
+
+    Answer {
+      auth = List.copyOf(auth);
+    }
+  }
 
   static final String KIND = "CredentialProviderResponse";
   static final String REQUEST_KIND = "CredentialProviderRequest";
@@ -58,14 +73,13 @@ final class PluginResponse {
     request.put("kind", REQUEST_KIND);
     request.put("apiVersion", apiVersion);
     request.put("image", image);
-    return (JSON.writeValueAsString(request) + "\n")
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return (JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
   /**
    * @throws PluginFailure of kind {@link Kind#INVALID_RESPONSE}, saying what is wrong
    */
-  static PluginAnswer parse(byte[] stdout, String apiVersion) throws PluginFailure {
+  static Answer parse(byte[] stdout, String apiVersion) throws PluginFailure {
     JsonNode root;
     try {
       root = JSON.readTree(stdout);
@@ -83,7 +97,7 @@ final class PluginResponse {
     if (!root.isObject()) {
       throw invalid("its output is a JSON " + type(root) + ", not an object");
     }
-    String answeredVersion = string(root, "apiVersion");
+    String answeredVersion = root.path("apiVersion").stringValue(null);
     if (!apiVersion.equals(answeredVersion)) {
       throw invalid(
           "it answered apiVersion "
@@ -92,7 +106,7 @@ final class PluginResponse {
               + apiVersion
               + " (the kubelet refuses that too)");
     }
-    String kind = string(root, "kind");
+    String kind = root.path("kind").stringValue(null);
     if (!KIND.equals(kind)) {
       throw invalid("it answered kind " + Text.quote(kind) + ", not " + KIND);
     }
@@ -101,7 +115,7 @@ final class PluginResponse {
         throw invalid("unknown field " + Text.quote(field.getKey()) + " in its answer");
       }
     }
-    String cacheKeyType = string(root, "cacheKeyType");
+    String cacheKeyType = root.path("cacheKeyType").stringValue(null);
     if (cacheKeyType == null || !CACHE_KEY_TYPES.contains(cacheKeyType)) {
       throw invalid(
           "cacheKeyType "
@@ -110,9 +124,8 @@ final class PluginResponse {
     }
     Optional<Duration> cacheDuration = Optional.empty();
     if (root.hasNonNull("cacheDuration")) {
-      String text = string(root, "cacheDuration");
       try {
-        cacheDuration = Optional.of(GoDuration.parse(text == null ? "" : text));
+        cacheDuration = Optional.of(GoDuration.parse(root.path("cacheDuration").stringValue("")));
       } catch (IllegalArgumentException e) {
         throw invalid("cacheDuration " + e.getMessage());
       }
@@ -120,7 +133,7 @@ final class PluginResponse {
         throw invalid("cacheDuration is negative");
       }
     }
-    return new PluginAnswer(auth(root.get("auth")), cacheDuration);
+    return new Answer(auth(root.get("auth")), cacheDuration);
   }
 
   private static List<RegistryCredential> auth(JsonNode auth) throws PluginFailure {
@@ -157,22 +170,15 @@ final class PluginResponse {
       }
       credentials.add(
           new RegistryCredential(
-              entry.getKey(), orEmpty(value.get("username")), orEmpty(value.get("password"))));
+              entry.getKey(),
+              value.path("username").stringValue(""),
+              value.path("password").stringValue("")));
     }
     return credentials;
   }
 
-  private static String string(JsonNode root, String field) {
-    JsonNode value = root.get(field);
-    return value != null && value.isString() ? value.asString() : null;
-  }
-
-  private static String orEmpty(JsonNode value) {
-    return value == null || value.isNull() ? "" : value.asString();
-  }
-
   private static String type(JsonNode node) {
-    return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    return node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
   private static PluginFailure invalid(String message) {

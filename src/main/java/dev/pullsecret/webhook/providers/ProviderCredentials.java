@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * What a provider gave for all the registries of a pull secret: the auths entries of its answers
  * (the first answer's entry wins a key given twice), when they were asked for, and how long the
- * shortest-lived of them lasts. {@link #toString()} shows no credential.
+ * shortest-lived of them lasts. Its {@code toString()} shows no credential ({@link
+ * RegistryCredential#toString()}).
  *
  * @param lifetime the answers' {@code cacheDuration}, or the provider's {@code
  *     defaultCacheDuration}; zero when the plugin says not to keep them (the kubelet would ask
@@ -25,16 +26,5 @@ public record ProviderCredentials(
   /** When they expire; empty when the plugin did not say how long they last. */
   public Optional<Instant> expiresAt() {
     return lifetime.isZero() ? Optional.empty() : Optional.of(obtainedAt.plus(lifetime));
-  }
-
-  @Override
-  public String toString() {
-    return "ProviderCredentials[keys="
-        + auth.stream().map(RegistryCredential::key).toList()
-        + ", obtainedAt="
-        + obtainedAt
-        + ", lifetime="
-        + GoDuration.format(lifetime)
-        + "]";
   }
 }

@@ -7,7 +7,6 @@ import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.providers.PluginFailure.Kind;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs one provider's plugin as the kubelet does ({@code execPlugin} in
@@ -28,14 +26,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * standard output.
  *
  * <p>Made safe where the kubelet trusts its plugins: at most one run at a time (a second caller
- * waits); a time-out ({@code webhook.credential-providers.timeout}, the kubelet's one minute by
- * default) after which the plugin and every process it started are killed; standard output read up
- * to {@link #MAX_STDOUT} and standard error up to {@link #MAX_STDERR}, beyond which the plugin is
- * killed (an endless stream costs a bounded buffer and the time it took); every outcome a {@link
- * PluginFailure} with a stable {@link Kind}, never an exception of another type, never a credential
- * in a message.
+ * waits: {@link #ask} is synchronized); a time-out ({@code webhook.credential-providers.timeout},
+ * the kubelet's one minute by default) after which the plugin and every process it started are
+ * killed; standard output read up to {@link #MAX_STDOUT} and standard error up to {@link
+ * #MAX_STDERR}, beyond which the plugin is killed (an endless stream costs a bounded buffer and the
+ * time it took); every outcome a {@link PluginFailure} with a stable {@link Kind}, never an
+ * exception of another type, never a credential in a message.
  */
-public final class ProviderPlugin {
+final class ProviderPlugin {
 
   /** An answer is a few KiB (Google's names every registry host); a MiB is not an answer. */
   static final int MAX_STDOUT = 1024 * 1024;
@@ -52,20 +50,19 @@ public final class ProviderPlugin {
   private final CredentialProvider provider;
   private final Path binary;
   private final Duration timeout;
-  private final ReentrantLock running = new ReentrantLock();
 
   /** The passwords of its last answers, never to be shown in its diagnostics. */
   private final Deque<String> given = new ConcurrentLinkedDeque<>();
 
   private static final int REMEMBERED = 16;
 
-  public ProviderPlugin(CredentialProvider provider, Path binDir, Duration timeout) {
+  ProviderPlugin(CredentialProvider provider, Path binDir, Duration timeout) {
     this.provider = provider;
     this.binary = binDir.resolve(provider.name());
     this.timeout = timeout;
   }
 
-  public CredentialProvider provider() {
+  CredentialProvider provider() {
     return provider;
   }
 
@@ -75,7 +72,7 @@ public final class ProviderPlugin {
    *
    * @throws PluginFailure whatever went wrong; the process is gone when it is thrown
    */
-  public PluginAnswer ask(RegistryPattern registry) throws PluginFailure {
+  synchronized PluginResponse.Answer ask(RegistryPattern registry) throws PluginFailure {
     if (!provider.matches(registry)) {
       throw new PluginFailure(
           Kind.NOT_CONFIGURED,
@@ -87,41 +84,35 @@ public final class ProviderPlugin {
               + String.join(", ", provider.matchImages().stream().map(Object::toString).toList())
               + ") matches it, so the kubelet would not ask it either");
     }
-    running.lock();
-    try {
-      PluginAnswer answer = run(registry.toString());
-      for (RegistryCredential credential : answer.auth()) {
-        given.addFirst(credential.password());
-        while (given.size() > REMEMBERED) {
-          given.removeLast();
-        }
+    PluginResponse.Answer answer = run(registry.toString());
+    for (RegistryCredential credential : answer.auth()) {
+      given.addFirst(credential.password());
+      while (given.size() > REMEMBERED) {
+        given.removeLast();
       }
-      if (!covers(answer, registry)) {
-        throw new PluginFailure(
-            Kind.NOT_COVERED,
-            "its answer has no credentials for registry "
-                + registry
-                + " (keys: "
-                + String.join(", ", answer.auth().stream().map(RegistryCredential::key).toList())
-                + ")");
-      }
-      return answer;
-    } finally {
-      running.unlock();
     }
+    if (!covers(answer, registry)) {
+      throw new PluginFailure(
+          Kind.NOT_COVERED,
+          "its answer has no credentials for registry "
+              + registry
+              + " (keys: "
+              + String.join(", ", answer.auth().stream().map(RegistryCredential::key).toList())
+              + ")");
+    }
+    return answer;
   }
 
-  private static boolean covers(PluginAnswer answer, RegistryPattern registry) {
-    DockerConfig config =
-        PullSecretCheck.ofDecoded(
-                PullSecretCheck.DOCKER_CONFIG_JSON,
-                Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, DockerConfig.json(answer.auth())),
-                List.of())
-            .config();
-    return config.covers(registry);
+  private static boolean covers(PluginResponse.Answer answer, RegistryPattern registry) {
+    return PullSecretCheck.ofDecoded(
+            PullSecretCheck.DOCKER_CONFIG_JSON,
+            Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, DockerConfig.json(answer.auth())),
+            List.of())
+        .config()
+        .covers(registry);
   }
 
-  private PluginAnswer run(String image) throws PluginFailure {
+  private PluginResponse.Answer run(String image) throws PluginFailure {
     if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
       throw new PluginFailure(
           Kind.MISSING_BINARY,
@@ -170,7 +161,7 @@ public final class ProviderPlugin {
           "no answer within "
               + GoDuration.format(timeout)
               + " (webhook.credential-providers.timeout): killed"
-              + diagnostics(stderr));
+              + stderr.diagnostics(given));
     }
     boolean closed = stdout.await(OUTPUT_GRACE) & stderr.await(OUTPUT_GRACE);
     OutputDrain overflowing = stdout.overflowed() ? stdout : stderr.overflowed() ? stderr : null;
@@ -187,18 +178,14 @@ public final class ProviderPlugin {
       throw new PluginFailure(
           Kind.TIMEOUT,
           "it exited, but a process it started kept its output open; not read"
-              + diagnostics(stderr));
+              + stderr.diagnostics(given));
     }
     if (process.exitValue() != 0) {
       throw new PluginFailure(
-          Kind.EXIT_STATUS, "it exited with status " + process.exitValue() + diagnostics(stderr));
+          Kind.EXIT_STATUS,
+          "it exited with status " + process.exitValue() + stderr.diagnostics(given));
     }
     return PluginResponse.parse(stdout.bytes(), provider.apiVersion());
-  }
-
-  private String diagnostics(OutputDrain stderr) {
-    String text = new String(stderr.bytes(), StandardCharsets.UTF_8);
-    return text.isBlank() ? "" : "; its standard error: " + Redaction.excerpt(text, given);
   }
 
   /** The plugin and what it started (a shell's children hold its output open). */

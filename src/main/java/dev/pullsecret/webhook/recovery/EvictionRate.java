@@ -27,30 +27,21 @@ final class EvictionRate {
     this.lastRefill = nanoTime.getAsLong();
   }
 
-  /** Takes one eviction if the rate allows it now. */
-  synchronized boolean tryAcquire() {
-    refill();
-    if (available == 0) {
-      return false;
-    }
-    available--;
-    return true;
-  }
-
-  /** How long until the next eviction is allowed (zero when one is). */
-  synchronized Duration untilNext() {
-    refill();
-    return available > 0
-        ? Duration.ZERO
-        : Duration.ofNanos(interval - (nanoTime.getAsLong() - lastRefill));
-  }
-
-  private void refill() {
+  /**
+   * Takes one eviction if the rate allows it now, and then returns zero; otherwise returns how long
+   * until it will.
+   */
+  synchronized Duration take() {
     long now = nanoTime.getAsLong();
     long tokens = (now - lastRefill) / interval;
     if (tokens > 0) {
       available = Math.min(burst, available + tokens);
       lastRefill += tokens * interval;
     }
+    if (available == 0) {
+      return Duration.ofNanos(interval - (now - lastRefill));
+    }
+    available--;
+    return Duration.ZERO;
   }
 }

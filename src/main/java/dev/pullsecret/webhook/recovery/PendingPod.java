@@ -1,21 +1,20 @@
 package dev.pullsecret.webhook.recovery;
 
 import dev.pullsecret.webhook.delivery.ReducedStore;
+import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.rules.NamespaceScope.OptOutLabel;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -54,11 +53,9 @@ record PendingPod(
     failingImages = List.copyOf(failingImages);
   }
 
-  static PendingPod of(Pod pod, Optional<OptOutLabel> optOut, String explanationAnnotation) {
+  static PendingPod of(Pod pod, Optional<OptOutLabel> optOut) {
     var metadata = pod.getMetadata();
     Map<String, String> labels = Objects.requireNonNullElse(metadata.getLabels(), Map.of());
-    Map<String, String> annotations =
-        Objects.requireNonNullElse(metadata.getAnnotations(), Map.of());
     return new PendingPod(
         metadata.getNamespace(),
         metadata.getName(),
@@ -67,7 +64,8 @@ record PendingPod(
         optOut.map(label -> label.value().equals(labels.get(label.key()))).orElse(false),
         pullSecrets(pod),
         failingImages(pod),
-        annotations.containsKey(explanationAnnotation));
+        Objects.requireNonNullElse(metadata.getAnnotations(), Map.of())
+            .containsKey(Explanation.ANNOTATION));
   }
 
   String key() {
@@ -75,11 +73,7 @@ record PendingPod(
   }
 
   private static String controller(Pod pod) {
-    List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
-    if (owners == null) {
-      return null;
-    }
-    return owners.stream()
+    return stream(pod.getMetadata().getOwnerReferences())
         .filter(o -> Boolean.TRUE.equals(o.getController()))
         .map(o -> o.getKind() + "/" + o.getName())
         .findFirst()
@@ -87,16 +81,15 @@ record PendingPod(
   }
 
   private static Set<String> pullSecrets(Pod pod) {
-    if (pod.getSpec() == null || pod.getSpec().getImagePullSecrets() == null) {
+    if (pod.getSpec() == null) {
       return Set.of();
     }
-    Set<String> names = new LinkedHashSet<>();
-    for (LocalObjectReference secret : pod.getSpec().getImagePullSecrets()) {
-      if (secret != null && secret.getName() != null && names.size() < MAX_PULL_SECRETS) {
-        names.add(secret.getName());
-      }
-    }
-    return names;
+    return stream(pod.getSpec().getImagePullSecrets())
+        .filter(secret -> secret != null && secret.getName() != null)
+        .map(LocalObjectReference::getName)
+        .distinct()
+        .limit(MAX_PULL_SECRETS)
+        .collect(Collectors.toSet());
   }
 
   /** The spec's image of each container whose status waits for a pull that fails. */
@@ -108,22 +101,15 @@ record PendingPod(
     Stream.concat(stream(pod.getSpec().getInitContainers()), stream(pod.getSpec().getContainers()))
         .filter(c -> c != null && c.getName() != null && c.getImage() != null)
         .forEach(c -> imageByName.putIfAbsent(c.getName(), c.getImage()));
-    List<String> images = new ArrayList<>();
-    for (ContainerStatus status :
-        Stream.concat(
-                stream(pod.getStatus().getInitContainerStatuses()),
-                stream(pod.getStatus().getContainerStatuses()))
-            .toList()) {
-      String image = status == null ? null : imageByName.get(status.getName());
-      if (image != null
-          && image.length() <= MAX_IMAGE_CHARS
-          && images.size() < MAX_IMAGES
-          && !images.contains(image)
-          && waitsForAFailingPull(status)) {
-        images.add(image);
-      }
-    }
-    return images;
+    return Stream.concat(
+            stream(pod.getStatus().getInitContainerStatuses()),
+            stream(pod.getStatus().getContainerStatuses()))
+        .filter(status -> status != null && waitsForAFailingPull(status))
+        .map(status -> imageByName.get(status.getName()))
+        .filter(image -> image != null && image.length() <= MAX_IMAGE_CHARS)
+        .distinct()
+        .limit(MAX_IMAGES)
+        .toList();
   }
 
   private static boolean waitsForAFailingPull(ContainerStatus status) {
@@ -140,12 +126,9 @@ record PendingPod(
    * The store of the pending-pod watch, holding this per pod instead of the pod: a pod's spec and
    * status may be large and there may be thousands pending after an outage.
    */
-  static ReducedStore<Pod, PendingPod> store(
-      Optional<OptOutLabel> optOut, String explanationAnnotation) {
+  static ReducedStore<Pod, PendingPod> store(Optional<OptOutLabel> optOut) {
     return new ReducedStore<>(
-        Cache::metaNamespaceKeyFunc,
-        pod -> of(pod, optOut, explanationAnnotation),
-        PendingPod::asPod);
+        Cache::metaNamespaceKeyFunc, pod -> of(pod, optOut), PendingPod::asPod);
   }
 
   private Pod asPod() {

@@ -7,7 +7,6 @@ import dev.pullsecret.webhook.delivery.SyncEvents;
 import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
 import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.delivery.WorkQueue;
-import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.recovery.RecoveryProperties.Mode;
 import dev.pullsecret.webhook.recovery.StuckPods.Diagnosis;
 import dev.pullsecret.webhook.rules.NamespaceScope;
@@ -21,6 +20,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,14 +69,15 @@ public final class PodRecovery implements AutoCloseable {
   private final SharedIndexInformer<Pod> pods;
   private final WorkQueue<String> queue;
   private final Set<String> handled =
-      Collections.newSetFromMap(
-          new LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-              return size() > MAX_REMEMBERED;
-            }
-          });
-  private final Map<String, Counter> counters;
+      Collections.synchronizedSet(
+          Collections.newSetFromMap(
+              new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > MAX_REMEMBERED;
+                }
+              }));
+  private final MeterRegistry registry;
 
   public PodRecovery(
       Cluster cluster,
@@ -86,8 +88,9 @@ public final class PodRecovery implements AutoCloseable {
     this.cluster = cluster;
     this.mode = settings.mode();
     this.rate = new EvictionRate(settings.evictionsPerMinute(), System::nanoTime);
-    this.counters = counters(registry);
-    this.store = PendingPod.store(cluster.scope().optOut(), Explanation.ANNOTATION);
+    this.registry = registry;
+    ACTIONS.forEach(this::counter);
+    this.store = PendingPod.store(cluster.scope().optOut());
     this.pods =
         cluster
             .client()
@@ -103,7 +106,7 @@ public final class PodRecovery implements AutoCloseable {
 
   public PodRecovery start() {
     Informers.start(pods, "pending pods");
-    log.info("Pod recovery started in {} mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+    log.info("Pod recovery started in {} mode", mode.name().toLowerCase(Locale.ROOT));
     return this;
   }
 
@@ -113,7 +116,7 @@ public final class PodRecovery implements AutoCloseable {
       return true;
     }
     PendingPod pod = store.kept(key);
-    if (pod == null || isHandled(pod.uid())) {
+    if (pod == null || handled.contains(pod.uid())) {
       return true;
     }
     Rules rules = cluster.rules().get();
@@ -140,8 +143,9 @@ public final class PodRecovery implements AutoCloseable {
           "told");
       return true;
     }
-    if (!rate.tryAcquire()) {
-      queue.addAfter(key, rate.untilNext());
+    Duration wait = rate.take();
+    if (!wait.isZero()) {
+      queue.addAfter(key, wait);
       return true;
     }
     return evict(diagnosis);
@@ -154,11 +158,11 @@ public final class PodRecovery implements AutoCloseable {
           cluster.client().pods().inNamespace(pod.namespace()).withName(pod.name()).evict();
       if (!evicted) {
         // 429: a PodDisruptionBudget allows no disruption now. Tried again after a back-off.
-        count("refused");
+        counter("refused").increment();
         return false;
       }
-      remember(pod.uid());
-      count("evicted");
+      handled.add(pod.uid());
+      counter("evicted").increment();
       cluster
           .events()
           .normal(
@@ -188,8 +192,8 @@ public final class PodRecovery implements AutoCloseable {
   }
 
   private void tell(Diagnosis diagnosis, String advice, String action) {
-    remember(diagnosis.pod().uid());
-    count(action);
+    handled.add(diagnosis.pod().uid());
+    counter(action).increment();
     cluster
         .events()
         .warning(
@@ -203,36 +207,19 @@ public final class PodRecovery implements AutoCloseable {
     return new Regarding("Pod", pod.namespace(), pod.name());
   }
 
-  private synchronized boolean isHandled(String uid) {
-    return handled.contains(uid);
-  }
-
-  private synchronized void remember(String uid) {
-    handled.add(uid);
-  }
-
   /** What recovery did, a counter each: registered at once, so every one is exported from 0. */
-  static final java.util.List<String> ACTIONS =
-      java.util.List.of("reported", "evicted", "told", "refused", "forbidden");
+  static final List<String> ACTIONS =
+      List.of("reported", "evicted", "told", "refused", "forbidden");
 
-  private static Map<String, Counter> counters(MeterRegistry registry) {
-    Map<String, Counter> counters = new java.util.HashMap<>();
-    for (String action : ACTIONS) {
-      counters.put(
-          action,
-          Counter.builder("pullsecret.recovery.pods")
-              .description(
-                  "Pods that could not pull for lack of a pull secret their rule gives, by what"
-                      + " recovery did: reported, evicted, told (no controller), refused (a"
-                      + " disruption budget said no; retried), forbidden (RBAC)")
-              .tag("action", action)
-              .register(registry));
-    }
-    return Map.copyOf(counters);
-  }
-
-  private void count(String action) {
-    counters.get(action).increment();
+  /** Registers the counter the first time, finds it afterwards. */
+  private Counter counter(String action) {
+    return Counter.builder("pullsecret.recovery.pods")
+        .description(
+            "Pods that could not pull for lack of a pull secret their rule gives, by what"
+                + " recovery did: reported, evicted, told (no controller), refused (a"
+                + " disruption budget said no; retried), forbidden (RBAC)")
+        .tag("action", action)
+        .register(registry);
   }
 
   @Override

@@ -8,9 +8,17 @@ import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.Rules;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiPredicate;
 
 /**
@@ -23,7 +31,10 @@ import java.util.function.BiPredicate;
  * never evicted again and again. Namespaces and pods left out (skipped, opted out) never are
  * either.
  */
-final class StuckPods {
+public final class StuckPods {
+
+  /** One stuck pod and why, as {@code doctor} lists it. */
+  public record Finding(String namespace, String pod, String controller, String why) {}
 
   /** Why a pod is stuck: the secrets it lacks, and the images that need them. */
   record Diagnosis(PendingPod pod, String rule, List<String> missing, List<String> images) {
@@ -70,8 +81,8 @@ final class StuckPods {
         // A reference that does not parse cannot be pulled with any secret.
       }
     }
-    List<String> missing = new ArrayList<>();
-    List<String> images = new ArrayList<>();
+    Set<String> missing = new LinkedHashSet<>();
+    Set<String> images = new LinkedHashSet<>();
     for (PullSecret secret : rule.pullSecrets()) {
       if (!secret.isDelivered()
           || pod.pullSecrets().contains(secret.name())
@@ -80,17 +91,58 @@ final class StuckPods {
       }
       for (ImageReference image : failing) {
         if (secret.servesAnyOf(List.of(image))) {
-          if (!missing.contains(secret.name())) {
-            missing.add(secret.name());
-          }
-          if (!images.contains(image.toString())) {
-            images.add(image.toString());
-          }
+          missing.add(secret.name());
+          images.add(image.toString());
         }
       }
     }
     return missing.isEmpty()
         ? Optional.empty()
-        : Optional.of(new Diagnosis(pod, rule.name(), missing, images));
+        : Optional.of(new Diagnosis(pod, rule.name(), List.copyOf(missing), List.copyOf(images)));
+  }
+
+  /**
+   * The stuck pods among the cluster's pending pods, as {@code doctor} lists them: the same
+   * decision as the controller's, on one list. Read-only.
+   *
+   * @param copyPresent whether our copy of a delivered secret ({@code namespace}, {@code name}) is
+   *     in the cluster
+   */
+  public static List<Finding> check(
+      KubernetesClient client,
+      Rules rules,
+      NamespaceScope scope,
+      BiPredicate<String, String> copyPresent) {
+    Map<String, NamespaceLabels> labels = new HashMap<>();
+    List<Finding> findings = new ArrayList<>();
+    for (Pod pod :
+        client.pods().inAnyNamespace().withField("status.phase", "Pending").list().getItems()) {
+      PendingPod pending = PendingPod.of(pod, scope.optOut());
+      if (pending.failingImages().isEmpty()) {
+        continue;
+      }
+      NamespaceLabels namespaceLabels =
+          labels.computeIfAbsent(pending.namespace(), name -> labels(client, name));
+      diagnose(pending, scope, rules, namespaceLabels, copyPresent)
+          .ifPresent(
+              d ->
+                  findings.add(
+                      new Finding(
+                          pending.namespace(),
+                          pending.name(),
+                          pending.controller(),
+                          d.describe())));
+    }
+    findings.sort(Comparator.comparing(Finding::namespace).thenComparing(Finding::pod));
+    return findings;
+  }
+
+  private static NamespaceLabels labels(KubernetesClient client, String name) {
+    return Optional.ofNullable(client.namespaces().withName(name).get())
+        .map(Namespace::getMetadata)
+        .map(
+            metadata ->
+                NamespaceLabels.of(Optional.ofNullable(metadata.getLabels()).orElse(Map.of())))
+        .orElse(NamespaceLabels.UNKNOWN);
   }
 }

@@ -71,12 +71,12 @@ final class Authorizations {
       List<Challenge> challenges, ManifestUrl url, Optional<RegistryCredential> credential)
       throws RegistryException {
     for (Challenge challenge : challenges) {
-      if (challenge.isBearer() && challenge.param("realm") != null) {
+      if (challenge.scheme().equals("bearer") && challenge.params().containsKey("realm")) {
         return remember(url, credential, token(challenge, url, credential));
       }
     }
     for (Challenge challenge : challenges) {
-      if (challenge.isBasic()) {
+      if (challenge.scheme().equals("basic")) {
         if (credential.isEmpty()) {
           throw new RegistryException(
               Failure.REFUSED, "registry asks for basic authentication and no credential is known");
@@ -100,13 +100,14 @@ final class Authorizations {
   private Remembered token(
       Challenge challenge, ManifestUrl url, Optional<RegistryCredential> credential)
       throws RegistryException {
-    String scope = challenge.param("scope") != null ? challenge.param("scope") : url.pullScope();
+    String scope = challenge.params().getOrDefault("scope", url.pullScope());
     var query = new StringBuilder();
-    if (challenge.param("service") != null) {
-      query.append("service=").append(encode(challenge.param("service"))).append('&');
+    String service = challenge.params().get("service");
+    if (service != null) {
+      query.append("service=").append(encode(service)).append('&');
     }
     query.append("scope=").append(encode(scope));
-    String realm = challenge.param("realm");
+    String realm = challenge.params().get("realm");
     URI uri;
     try {
       uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);

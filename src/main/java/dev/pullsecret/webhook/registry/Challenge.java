@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.registry;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,22 +15,6 @@ import java.util.Map;
  * @param params parameter names lower-cased, values unquoted and unescaped
  */
 record Challenge(String scheme, Map<String, String> params) {
-
-  Challenge {
-    params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
-  }
-
-  boolean isBearer() {
-    return scheme.equals("bearer");
-  }
-
-  boolean isBasic() {
-    return scheme.equals("basic");
-  }
-
-  String param(String name) {
-    return params.get(name);
-  }
 
   /**
    * Every challenge of a header value, in order; a header that cannot be read yields the challenges

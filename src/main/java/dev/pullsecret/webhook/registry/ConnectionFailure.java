@@ -17,7 +17,9 @@ import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 
 /**
@@ -106,22 +108,19 @@ final class ConnectionFailure {
   }
 
   private static Optional<String> message(Throwable e) {
-    String message = null;
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t.getMessage() != null && !t.getMessage().isBlank()) {
-        message = t.getMessage();
-      }
-    }
-    return Optional.ofNullable(message).map(m -> Text.line(m, MAX_DETAIL_CHARS));
+    return chain(e)
+        .map(Throwable::getMessage)
+        .filter(m -> m != null && !m.isBlank())
+        .reduce((outer, deeper) -> deeper)
+        .map(m -> Text.line(m, MAX_DETAIL_CHARS));
   }
 
   private static <T extends Throwable> T find(Throwable e, Class<T> type) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
+    return chain(e).filter(type::isInstance).map(type::cast).findFirst().orElse(null);
+  }
+
+  private static Stream<Throwable> chain(Throwable e) {
+    return Stream.iterate(e, Objects::nonNull, t -> t.getCause() == t ? null : t.getCause());
   }
 
   /** {@code host:port} as connected to, with the scheme's port when the URI has none. */

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.registry;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,30 +47,23 @@ final class DigestCache<K> {
   }
 
   private final Map<K, Entry> entries = new ConcurrentHashMap<>();
-  private final long ttlNanos;
-  private final long failureTtlNanos;
-  private final int maxEntries;
+  private final DigestResolver.Settings settings;
   private final LongSupplier nanoTime;
 
-  DigestCache(long ttlNanos, long failureTtlNanos, int maxEntries, LongSupplier nanoTime) {
-    if (maxEntries < 1) {
-      throw new IllegalArgumentException("maxEntries must be positive, got " + maxEntries);
+  DigestCache(DigestResolver.Settings settings, LongSupplier nanoTime) {
+    if (settings.maxEntries() < 1) {
+      throw new IllegalArgumentException(
+          "maxEntries must be positive, got " + settings.maxEntries());
     }
-    this.ttlNanos = ttlNanos;
-    this.failureTtlNanos = failureTtlNanos;
-    this.maxEntries = maxEntries;
+    this.settings = settings;
     this.nanoTime = nanoTime;
   }
 
   /**
-   * The lookup of {@code image}: cached, joined, or started with {@code load} (called at most once
-   * per miss, outside any lock; its future must always complete).
+   * The lookup of {@code image} at {@code now} (the caller's clock reading): cached, joined, or
+   * started with {@code load} (called at most once per miss, outside any lock; its future must
+   * always complete).
    */
-  Served get(K image, Function<K, CompletableFuture<Lookup>> load) {
-    return get(image, nanoTime.getAsLong(), load);
-  }
-
-  /** As {@link #get(Object, Function)}, at {@code now} (the caller's clock reading). */
   Served get(K image, long now, Function<K, CompletableFuture<Lookup>> load) {
     Entry entry = entries.get(image);
     if (entry != null && now - entry.expiresAt < 0) {
@@ -89,8 +83,9 @@ final class DigestCache<K> {
                   error == null
                       ? result
                       : Lookup.failed(Lookup.Failure.ERROR, "lookup failed: " + error);
-              long ttl = outcome instanceof Lookup.Found ? ttlNanos : failureTtlNanos;
-              mine.expiresAt = nanoTime.getAsLong() + ttl;
+              Duration ttl =
+                  outcome instanceof Lookup.Found ? settings.ttl() : settings.failureTtl();
+              mine.expiresAt = nanoTime.getAsLong() + ttl.toNanos();
               mine.lookup.complete(outcome);
             });
     return new Served(mine.lookup, Source.LOADED, now);
@@ -101,11 +96,8 @@ final class DigestCache<K> {
         entry.lookup, entry.lookup.isDone() ? Source.HIT : Source.JOINED, entry.createdAt);
   }
 
-  int size() {
-    return entries.size();
-  }
-
   private void evictIfFull() {
+    int maxEntries = settings.maxEntries();
     if (entries.size() <= maxEntries) {
       return;
     }

@@ -62,12 +62,7 @@ public final class DigestResolver implements AutoCloseable {
   DigestResolver(
       TagLookup client, Settings settings, LookupObserver observer, LongSupplier nanoTime) {
     this.client = client;
-    this.cache =
-        new DigestCache<>(
-            settings.ttl().toNanos(),
-            settings.failureTtl().toNanos(),
-            settings.maxEntries(),
-            nanoTime);
+    this.cache = new DigestCache<>(settings, nanoTime);
     this.concurrency = new Semaphore(settings.maxConcurrent());
     this.observer = observer;
     this.nanoTime = nanoTime;
@@ -153,15 +148,10 @@ public final class DigestResolver implements AutoCloseable {
   private Lookup await(
       DigestCache.Served served, long deadline, ImageReference image, Duration budget) {
     try {
-      Lookup result = served.lookup().getNow(null);
-      if (result == null && deadline - nanoTime.getAsLong() <= 0) {
-        throw new TimeoutException();
-      }
-      if (result == null) {
-        result =
-            served.lookup().get(Math.max(0, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
-      }
-      return result;
+      // A finished lookup is returned at once, past the deadline too; an unfinished one times out.
+      return served
+          .lookup()
+          .get(Math.max(0, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       return Lookup.failed(
           Failure.TIMEOUT,

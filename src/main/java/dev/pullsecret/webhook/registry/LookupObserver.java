@@ -2,28 +2,18 @@ package dev.pullsecret.webhook.registry;
 
 /**
  * Told about every image a review looked up (its digest, or whether a mirror holds it), and every
- * request made to a registry.
+ * request made to a registry. Each method does nothing unless overridden.
  */
 public interface LookupObserver {
 
-  LookupObserver NONE =
-      new LookupObserver() {
-        @Override
-        public void resolved(String result) {}
-
-        @Override
-        public void mirrorChecked(String mirror, String result) {}
-
-        @Override
-        public void requested(String result, long nanos) {}
-      };
+  LookupObserver NONE = new LookupObserver() {};
 
   /**
    * One image of a review whose tag was resolved: {@code hit} (a cached digest), {@code miss} (a
    * digest the registry was asked for, by this review or one in flight), {@code error} or {@code
    * timeout}.
    */
-  void resolved(String result);
+  default void resolved(String result) {}
 
   /**
    * One image of a review asked of a {@code when: present} mirror: {@code present}, {@code absent}
@@ -31,8 +21,8 @@ public interface LookupObserver {
    *
    * @param mirror the mirror's target as the rules write it, never the image
    */
-  void mirrorChecked(String mirror, String result);
+  default void mirrorChecked(String mirror, String result) {}
 
   /** One lookup at a registry, with its outcome ({@code found}, {@code refused}, ...). */
-  void requested(String result, long nanos);
+  default void requested(String result, long nanos) {}
 }

@@ -52,9 +52,4 @@ record ManifestUrl(String registry, String repository, String reference) {
   String pullScope() {
     return "repository:" + repository + ":pull";
   }
-
-  @Override
-  public String toString() {
-    return uri().toString();
-  }
 }

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Asks a registry which digest a tag names now, with one {@code HEAD /v2/<name>/manifests/<tag>}
@@ -44,11 +45,9 @@ public final class RegistryClient {
   /** containerd's limit for a manifest it reads; nothing legitimate comes near it. */
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
-  private final Supplier<SSLContext> tls;
-  private final Duration connectTimeout;
   private final Duration requestTimeout;
+  private final SingletonSupplier<HttpClient> http;
   private final Authorizations authorizations;
-  private volatile HttpClient http;
 
   /**
    * @param tls trusts the system's CAs and, for private registries, a configured bundle
@@ -66,33 +65,20 @@ public final class RegistryClient {
    */
   public RegistryClient(
       Supplier<SSLContext> tls, Duration connectTimeout, Duration requestTimeout) {
-    this.tls = tls;
-    this.connectTimeout = connectTimeout;
     this.requestTimeout = requestTimeout;
-    this.authorizations = new Authorizations(this::http, requestTimeout, System::nanoTime);
-  }
-
-  private HttpClient http() {
-    HttpClient client = http;
-    if (client == null) {
-      synchronized (this) {
-        client = http;
-        if (client == null) {
-          client =
-              HttpClient.newBuilder()
-                  .version(HttpClient.Version.HTTP_1_1)
-                  .sslContext(tls.get())
-                  .connectTimeout(connectTimeout)
-                  // Manifests and tokens are served where they are asked for (only blobs are
-                  // redirected, to storage); following a redirect could carry a credential to
-                  // another host.
-                  .followRedirects(HttpClient.Redirect.NEVER)
-                  .build();
-          http = client;
-        }
-      }
-    }
-    return client;
+    this.http =
+        SingletonSupplier.of(
+            () ->
+                HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(tls.get())
+                    .connectTimeout(connectTimeout)
+                    // Manifests and tokens are served where they are asked for (only blobs are
+                    // redirected, to storage); following a redirect could carry a credential to
+                    // another host.
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build());
+    this.authorizations = new Authorizations(http::obtain, requestTimeout, System::nanoTime);
   }
 
   /**
@@ -170,7 +156,7 @@ public final class RegistryClient {
             .header("Accept", ACCEPT)
             .method(method, HttpRequest.BodyPublishers.noBody());
     auth.ifPresent(value -> request.header("Authorization", value));
-    return ConnectionFailure.send("registry", http(), request.build());
+    return ConnectionFailure.send("registry", http.obtain(), request.build());
   }
 
   /** For registries that omit the header: the sha256 of the manifest bytes, as the spec defines. */

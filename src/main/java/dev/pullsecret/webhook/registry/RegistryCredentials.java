@@ -16,7 +16,6 @@ import java.util.function.Function;
 @FunctionalInterface
 public interface RegistryCredentials {
 
-  /** Anonymous lookups for every image. */
   RegistryCredentials ANONYMOUS = (image, pullSecrets) -> Optional.empty();
 
   /**

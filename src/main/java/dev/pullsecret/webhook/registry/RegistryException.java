@@ -3,39 +3,28 @@ package dev.pullsecret.webhook.registry;
 /** A lookup that failed, with the kind of failure decided where it is known. */
 final class RegistryException extends Exception {
 
-  private final Lookup.Failure failure;
-  private final boolean manifestUnknown;
+  private final Lookup.Failed lookup;
 
   RegistryException(Lookup.Failure failure, String message) {
-    this(failure, message, null, false);
+    this(failure, message, null);
   }
 
   RegistryException(Lookup.Failure failure, String message, Throwable cause) {
-    this(failure, message, cause, false);
+    this(new Lookup.Failed(failure, message, false), cause);
   }
 
-  private RegistryException(
-      Lookup.Failure failure, String message, Throwable cause, boolean manifestUnknown) {
-    super(message, cause);
-    this.failure = failure;
-    this.manifestUnknown = manifestUnknown;
+  private RegistryException(Lookup.Failed lookup, Throwable cause) {
+    super(lookup.detail(), cause);
+    this.lookup = lookup;
   }
 
   /** The registry answered {@code 404}: no such manifest (tag or repository unknown there). */
   static RegistryException manifestUnknown(ManifestUrl url) {
-    return new RegistryException(
-        Lookup.Failure.REFUSED,
-        "no manifest " + url.reference() + " in " + url.repository(),
-        null,
-        true);
+    String detail = "no manifest " + url.reference() + " in " + url.repository();
+    return new RegistryException(new Lookup.Failed(Lookup.Failure.REFUSED, detail, true), null);
   }
 
-  Lookup.Failure failure() {
-    return failure;
-  }
-
-  /** The failure as a lookup's outcome. */
-  Lookup lookup() {
-    return new Lookup.Failed(failure, getMessage(), manifestUnknown);
+  Lookup.Failed lookup() {
+    return lookup;
   }
 }

@@ -3,6 +3,8 @@ package dev.pullsecret.webhook.rules;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,19 +28,8 @@ public record ImageOptions(
     mirrors = List.copyOf(mirrors);
   }
 
-  /** Options without digest resolution. */
-  public ImageOptions(
-      Optional<LatestPinning> pinLatest,
-      List<RegistryMirror> mirrors,
-      Optional<PullPolicyOverride> imagePullPolicy) {
-    this(pinLatest, mirrors, imagePullPolicy, Optional.empty());
-  }
-
   public boolean isNone() {
-    return pinLatest.isEmpty()
-        && mirrors.isEmpty()
-        && imagePullPolicy.isEmpty()
-        && resolveDigests.isEmpty();
+    return equals(NONE);
   }
 
   /** Whether some mirror sends images only where it holds them ({@code when: present}). */
@@ -95,8 +86,7 @@ public record ImageOptions(
   public record LatestPinning(String defaultTag, Map<String, String> repositories) {
 
     public LatestPinning {
-      repositories =
-          java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(repositories));
+      repositories = Collections.unmodifiableMap(new LinkedHashMap<>(repositories));
     }
 
     public Optional<String> tagFor(ImageReference image) {
@@ -122,11 +112,6 @@ public record ImageOptions(
 
     public RegistryMirror {
       exclude = List.copyOf(exclude);
-    }
-
-    /** A mirror that takes every image of {@code from}. */
-    public RegistryMirror(RegistryPattern from, String toDomain, String toPath) {
-      this(from, toDomain, toPath, false, List.of());
     }
 
     public boolean excludes(ImageReference image) {

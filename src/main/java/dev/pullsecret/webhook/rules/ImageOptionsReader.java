@@ -14,7 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Reads and validates the {@code images:} block of a rule. */
+/**
+ * Reads and validates the {@code images:} block of a rule: pinning, the mirrors (each one's source
+ * pattern, target, condition and exclusions, and the mirrors that would rewrite their own output),
+ * the pull policy and digest resolution.
+ */
 final class ImageOptionsReader {
 
   static final Set<String> KEYS =
@@ -24,6 +28,8 @@ final class ImageOptionsReader {
   private static final Set<String> PIN_KEYS = Set.of("defaultTag", "repositories");
   private static final Set<String> POLICY_KEYS = Set.of("set", "includeDigestPinned");
   private static final Set<String> POLICIES = Set.of("Always", "IfNotPresent", "Never");
+  private static final Set<String> MIRROR_KEYS = Set.of("from", "to", "when", "exclude");
+  private static final Set<String> WHEN = Set.of("always", "present");
 
   /** Any valid repository: a tag is checked by grammar by appending it to this. */
   private static final String PROBE_REPOSITORY = "example.com/probe";
@@ -36,7 +42,11 @@ final class ImageOptionsReader {
 
   ImageOptions read(YamlMapping images) {
     Optional<LatestPinning> pin = images.mapping("pinLatest", PIN_KEYS).flatMap(this::pinning);
-    List<RegistryMirror> mirrors = new MirrorReader(errors).read(images);
+    List<RegistryMirror> mirrors =
+        images.mappingList("mirrors", MIRROR_KEYS).stream()
+            .flatMap(mirror -> mirror(mirror).stream())
+            .toList();
+    refuseLoops(images, mirrors);
     Optional<PullPolicyOverride> policy =
         images.mapping("imagePullPolicy", POLICY_KEYS).flatMap(this::pullPolicy);
     Optional<DigestResolution> digests =
@@ -45,25 +55,16 @@ final class ImageOptionsReader {
   }
 
   private DigestResolution digestResolution(YamlMapping digests) {
-    if (digests.isEmptyList("registries") && digests.has("registries")) {
-      errors.add(
-          digests.child("registries"),
-          digests.mark(),
-          "an empty list would resolve no image; omit 'registries' to resolve every registry");
-    }
-    List<RegistryPattern> registries = new ArrayList<>();
-    for (YamlValue registry : digests.stringList("registries")) {
-      pattern(registry).ifPresent(registries::add);
-    }
-    boolean deny = false;
-    Optional<YamlValue> onFailure = digests.string("onFailure");
-    if (onFailure.isPresent()) {
-      if (ON_FAILURE.contains(onFailure.get().text())) {
-        deny = onFailure.get().text().equals("deny");
-      } else {
-        errors.add(onFailure.get(), "'" + onFailure.get().text() + "' is not one of admit, deny");
-      }
-    }
+    List<RegistryPattern> registries =
+        digests.registryPatterns(
+            "registries",
+            false,
+            "an empty list would resolve no image; omit 'registries' to resolve every registry");
+    boolean deny =
+        errors
+            .oneOf(digests.string("onFailure"), ON_FAILURE, "is not one of admit, deny")
+            .filter("deny"::equals)
+            .isPresent();
     return new DigestResolution(registries, deny);
   }
 
@@ -71,12 +72,12 @@ final class ImageOptionsReader {
     String defaultTag =
         pin.string("defaultTag").filter(this::validTag).map(YamlValue::text).orElse(null);
     Map<String, String> repositories = new LinkedHashMap<>();
-    for (YamlEntry entry : pin.stringMap("repositories")) {
-      Optional<String> repository = repository(entry.key());
-      if (repository.isPresent() && validTag(entry.value())) {
-        if (repositories.putIfAbsent(repository.get(), entry.value().text()) != null) {
-          errors.add(entry.key(), "repository " + repository.get() + " is listed twice");
-        }
+    for (Map.Entry<YamlValue, YamlValue> entry : pin.stringMap("repositories")) {
+      Optional<String> repository = repository(entry.getKey());
+      if (repository.isPresent()
+          && validTag(entry.getValue())
+          && repositories.putIfAbsent(repository.get(), entry.getValue().text()) != null) {
+        errors.add(entry.getKey(), "repository " + repository.get() + " is listed twice");
       }
     }
     if (!pin.has("defaultTag") && !pin.has("repositories")) {
@@ -87,17 +88,12 @@ final class ImageOptionsReader {
   }
 
   private Optional<String> repository(YamlValue value) {
-    try {
-      ImageReference image = ImageReference.parse(value.text());
-      if (image.hasTag() || image.hasDigest()) {
-        errors.add(value, "'" + value.text() + "' must name a repository, without tag or digest");
-        return Optional.empty();
-      }
-      return Optional.of(image.repository());
-    } catch (InvalidImageSyntaxException e) {
-      errors.add(value, e.getMessage());
+    Optional<ImageReference> image = errors.parse(value, ImageReference::parse);
+    if (image.isPresent() && (image.get().hasTag() || image.get().hasDigest())) {
+      errors.add(value, "'" + value.text() + "' must name a repository, without tag or digest");
       return Optional.empty();
     }
+    return image.map(ImageReference::repository);
   }
 
   private boolean validTag(YamlValue tag) {
@@ -114,32 +110,114 @@ final class ImageOptionsReader {
     }
   }
 
-  private Optional<RegistryPattern> pattern(YamlValue value) {
-    return pattern(value, errors);
+  private Optional<PullPolicyOverride> pullPolicy(YamlMapping policy) {
+    boolean digests = policy.bool("includeDigestPinned", false);
+    return errors
+        .oneOf(policy.requiredString("set"), POLICIES, "is not one of Always, IfNotPresent, Never")
+        .map(set -> new PullPolicyOverride(set, digests));
   }
 
-  /** A registry pattern, or the error at {@code value}. */
-  static Optional<RegistryPattern> pattern(YamlValue value, RulesErrors errors) {
+  private Optional<RegistryMirror> mirror(YamlMapping mirror) {
+    Optional<RegistryPattern> from =
+        mirror.requiredString("from").flatMap(v -> errors.parse(v, RegistryPattern::parse));
+    Optional<String[]> to = mirror.requiredString("to").flatMap(this::target);
+    boolean whenPresent =
+        errors
+            .oneOf(
+                mirror.string("when"),
+                WHEN,
+                "is not one of always (the default: every matching image), present (only images"
+                    + " the mirror holds)")
+            .filter("present"::equals)
+            .isPresent();
+    mirror.refuseEmptyList(
+        "exclude",
+        false,
+        "an empty list excludes nothing; omit 'exclude' to mirror every image of 'from'");
+    List<RegistryPattern> exclude = new ArrayList<>();
+    for (YamlValue excluded : mirror.stringList("exclude")) {
+      Optional<RegistryPattern> pattern = errors.parse(excluded, RegistryPattern::parse);
+      pattern.ifPresent(exclude::add);
+      if (pattern.isPresent() && from.isPresent() && !mayOverlap(from.get(), pattern.get())) {
+        RegistryPattern f = from.get();
+        errors.warn(
+            excluded,
+            "excludes nothing: no image matched by 'from' ("
+                + f
+                + ") is matched by "
+                + pattern.get()
+                + " (an exclusion names images of 'from', e.g. "
+                + f
+                + (f.path().isEmpty() ? "/team/app" : "/app")
+                + ")");
+      }
+    }
+    if (from.isEmpty() || to.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new RegistryMirror(from.get(), to.get()[0], to.get()[1], whenPresent, exclude));
+  }
+
+  /**
+   * Whether some image may match both patterns: each is tried on the shortest image of the other
+   * (its host and path, and one more segment). Exact for patterns without globs; with a glob in a
+   * host, the patterns are taken to overlap, since this only decides a warning.
+   */
+  private static boolean mayOverlap(RegistryPattern a, RegistryPattern b) {
+    if (a.toString().indexOf('*') >= 0 || b.toString().indexOf('*') >= 0) {
+      return true;
+    }
+    return a.matches(probe(b.toString().split("/", 2)[0], b.path()))
+        || b.matches(probe(a.toString().split("/", 2)[0], a.path()));
+  }
+
+  /** The shortest image under {@code domain} and {@code path}: one more path segment. */
+  private static ImageReference probe(String domain, String path) {
+    return new ImageReference(domain, path.isEmpty() ? "probe" : path + "/probe", null, null);
+  }
+
+  /** A mirror target {@code host[:port][/path]}: the part that replaces the matched registry. */
+  private Optional<String[]> target(YamlValue value) {
+    String text = value.text();
+    String[] parts = text.split("/", 2);
     try {
-      return Optional.of(RegistryPattern.parse(value.text()));
+      ImageReference probe = ImageReference.parse(text + "/probe");
+      if (!probe.domain().equalsIgnoreCase(parts[0])) {
+        errors.add(
+            value,
+            "'"
+                + text
+                + "' does not start with a registry host (it needs a '.', a ':port' or"
+                + " to be localhost)");
+        return Optional.empty();
+      }
+      return Optional.of(new String[] {probe.domain(), parts.length < 2 ? "" : parts[1]});
     } catch (InvalidImageSyntaxException e) {
-      errors.add(value, e.getMessage());
+      errors.add(value, "'" + text + "' is not a registry host with an optional path");
       return Optional.empty();
     }
   }
 
-  private Optional<PullPolicyOverride> pullPolicy(YamlMapping policy) {
-    boolean digests = policy.bool("includeDigestPinned", false);
-    return policy
-        .requiredString("set")
-        .filter(
-            value -> {
-              if (POLICIES.contains(value.text())) {
-                return true;
-              }
-              errors.add(value, "'" + value.text() + "' is not one of Always, IfNotPresent, Never");
-              return false;
-            })
-        .map(value -> new PullPolicyOverride(value.text(), digests));
+  /**
+   * A mirror whose target matches a mirror's source would rewrite its own output again when the API
+   * server re-invokes the webhook; such rules are refused.
+   */
+  private void refuseLoops(YamlMapping images, List<RegistryMirror> mirrors) {
+    for (RegistryMirror mirror : mirrors) {
+      ImageReference rewritten = probe(mirror.toDomain(), mirror.toPath());
+      for (RegistryMirror other : mirrors) {
+        if (other.from().matches(rewritten)) {
+          errors.add(
+              images.child("mirrors"),
+              images.mark(),
+              "mirror target "
+                  + mirror.target()
+                  + " is itself matched by mirror source "
+                  + other.from()
+                  + ": images would be rewritten again on every re-invocation");
+        }
+      }
+    }
   }
 }

@@ -1,17 +1,27 @@
 package dev.pullsecret.webhook.rules;
 
+import dev.pullsecret.webhook.text.Text;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * A Kubernetes label selector over namespaces ({@code matchLabels} and {@code matchExpressions}),
  * compiled into requirements that must all hold. Empty, it matches every namespace, as the API
- * server's selectors do. Immutable; built by {@link LabelSelectorReader}.
+ * server's selectors do. Built by {@link LabelSelectorReader}.
+ *
+ * <p>Keys and values are checked by the API server's own rules (apimachinery's {@code
+ * IsQualifiedName}/{@code IsValidLabelValue}), so that a selector the webhook accepts is one the
+ * API server would accept, and no label value it compares can be longer than 63 characters.
  */
-public final class LabelSelector {
+public record LabelSelector(List<Requirement> requirements) {
+
+  private static final int MAX_NAME = 63;
+  private static final int MAX_PREFIX = 253;
+  private static final Pattern NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
 
   /** The four operators of a {@code LabelSelector} (metav1), as the API server spells them. */
   public enum Operator {
@@ -68,23 +78,12 @@ public final class LabelSelector {
     }
   }
 
-  private final List<Requirement> requirements;
-  private final Set<String> keys;
-
-  LabelSelector(List<Requirement> requirements) {
-    // Sorted as the API server sorts them, so that equal selectors print (and compare) equally.
-    this.requirements =
+  /** Sorted as the API server sorts them, so that equal selectors print (and compare) equally. */
+  public LabelSelector {
+    requirements =
         requirements.stream()
             .sorted(Comparator.comparing(Requirement::key).thenComparing(Requirement::operator))
             .toList();
-    this.keys =
-        this.requirements.stream()
-            .map(Requirement::key)
-            .collect(Collectors.toCollection(LinkedHashSet::new));
-  }
-
-  public List<Requirement> requirements() {
-    return requirements;
   }
 
   /** How many requirements: the selector's weight in "the most specific rule wins". */
@@ -94,7 +93,9 @@ public final class LabelSelector {
 
   /** The label keys this selector reads: the only ones a namespace cache needs to keep for it. */
   public Set<String> keys() {
-    return keys;
+    return requirements.stream()
+        .map(Requirement::key)
+        .collect(Collectors.toCollection(LinkedHashSet::new));
   }
 
   /** Whether {@code labels} satisfy every requirement; unknown labels satisfy none. */
@@ -110,14 +111,41 @@ public final class LabelSelector {
     return true;
   }
 
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof LabelSelector that && requirements.equals(that.requirements);
+  /** Why {@code key} is not a valid label key, or null when it is. */
+  public static String keyProblem(String key) {
+    int slash = key.indexOf('/');
+    String name = slash < 0 ? key : key.substring(slash + 1);
+    if (slash >= 0) {
+      String prefix = key.substring(0, slash);
+      if (prefix.isEmpty()
+          || prefix.length() > MAX_PREFIX
+          || !RulesParser.DNS_SUBDOMAIN.matcher(prefix).matches()) {
+        return Text.quote(key)
+            + " is not a valid label key: its prefix must be a DNS subdomain (lower-case letters,"
+            + " digits, '-' and '.', at most 253 characters)";
+      }
+    }
+    if (name.isEmpty() || name.length() > MAX_NAME || !NAME.matcher(name).matches()) {
+      return Text.quote(key)
+          + " is not a valid label key: the name"
+          + (slash >= 0 ? " after '/'" : "")
+          + " must be 1 to 63 letters, digits, '-', '_' or '.', beginning and ending with a letter"
+          + " or digit";
+    }
+    return null;
   }
 
-  @Override
-  public int hashCode() {
-    return requirements.hashCode();
+  /** Why {@code value} is not a valid label value, or null when it is (empty is valid). */
+  public static String valueProblem(String value) {
+    if (value.isEmpty()) {
+      return null;
+    }
+    if (value.length() > MAX_NAME || !NAME.matcher(value).matches()) {
+      return Text.quote(value)
+          + " is not a valid label value: at most 63 letters, digits, '-', '_' or '.', beginning"
+          + " and ending with a letter or digit";
+    }
+    return null;
   }
 
   /** The selector as {@code kubectl get -l} takes it; {@code {}} for the empty selector. */

@@ -5,11 +5,10 @@ import dev.pullsecret.webhook.rules.LabelSelector.Requirement;
 import dev.pullsecret.webhook.text.Text;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Reads and validates a rule's {@code namespaceSelector:} as the API server validates a {@code
@@ -23,7 +22,7 @@ final class LabelSelectorReader {
 
   /**
    * Far more than a real selector has; bounds what one namespace's match can cost, as {@link
-   * PatternLimits} bounds the names.
+   * RuleReader#MAX_PATTERNS} bounds the names.
    */
   static final int MAX_REQUIREMENTS = 32;
 
@@ -41,10 +40,10 @@ final class LabelSelectorReader {
   Optional<LabelSelector> read(YamlMapping selector) {
     int before = errors.count();
     List<Requirement> requirements = new ArrayList<>();
-    for (YamlEntry label : selector.stringMap("matchLabels")) {
-      if (validKey(label.key()) && validValue(label.value())) {
+    for (Map.Entry<YamlValue, YamlValue> label : selector.stringMap("matchLabels")) {
+      if (validKey(label.getKey()) && validValue(label.getValue())) {
         requirements.add(
-            new Requirement(label.key().text(), Operator.IN, List.of(label.value().text())));
+            new Requirement(label.getKey().text(), Operator.IN, List.of(label.getValue().text())));
       }
     }
     for (YamlMapping expression : selector.mappingList("matchExpressions", EXPRESSION_KEYS)) {
@@ -85,13 +84,13 @@ final class LabelSelectorReader {
       errors.add(node.child("values"), node.mark(), "more than " + MAX_VALUES + " values");
       valid = false;
     }
-    Set<String> distinct = new LinkedHashSet<>();
     for (YamlValue value : values) {
       valid &= validValue(value);
-      distinct.add(value.text());
     }
     return valid
-        ? Optional.of(new Requirement(key.get().text(), operator.get(), List.copyOf(distinct)))
+        ? Optional.of(
+            new Requirement(
+                key.get().text(), operator.get(), values.stream().map(YamlValue::text).toList()))
         : Optional.empty();
   }
 
@@ -106,13 +105,13 @@ final class LabelSelectorReader {
         value,
         Text.quote(value.text())
             + " is not an operator: use "
-            + spellings.stream().collect(Collectors.joining(", "))
+            + String.join(", ", spellings)
             + Suggestions.hint(value.text(), spellings));
     return Optional.empty();
   }
 
   private boolean validKey(YamlValue key) {
-    String problem = LabelSyntax.keyProblem(key.text());
+    String problem = LabelSelector.keyProblem(key.text());
     if (problem != null) {
       errors.add(key, problem);
     }
@@ -120,7 +119,7 @@ final class LabelSelectorReader {
   }
 
   private boolean validValue(YamlValue value) {
-    String problem = LabelSyntax.valueProblem(value.text());
+    String problem = LabelSelector.valueProblem(value.text());
     if (problem != null) {
       errors.add(value, problem);
     }

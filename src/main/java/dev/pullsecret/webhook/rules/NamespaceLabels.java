@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.rules;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -8,7 +9,7 @@ import java.util.Set;
  * some rule or the opt-out reads need be there), or nothing at all when they could not be read, in
  * which case no selector matches and the opt-out is not seen (docs/rules.md, "Namespace labels").
  */
-public final class NamespaceLabels {
+public record NamespaceLabels(Map<String, String> labels) {
 
   /** The labels could not be known (not in the cache and not read in time). */
   public static final NamespaceLabels UNKNOWN = new NamespaceLabels(null);
@@ -16,14 +17,13 @@ public final class NamespaceLabels {
   /** Known to carry no label that matters: also what a local run without a cluster sees. */
   public static final NamespaceLabels NONE = new NamespaceLabels(Map.of());
 
-  private final Map<String, String> labels;
-
-  private NamespaceLabels(Map<String, String> labels) {
-    this.labels = labels;
+  /** Copied; null for labels that could not be known. */
+  public NamespaceLabels {
+    labels = labels == null ? null : Map.copyOf(labels);
   }
 
   public static NamespaceLabels of(Map<String, String> labels) {
-    return labels.isEmpty() ? NONE : new NamespaceLabels(Map.copyOf(labels));
+    return labels.isEmpty() ? NONE : new NamespaceLabels(labels);
   }
 
   /**
@@ -34,7 +34,7 @@ public final class NamespaceLabels {
     if (all == null || all.isEmpty() || keys.isEmpty()) {
       return NONE;
     }
-    var kept = new java.util.HashMap<String, String>();
+    var kept = new HashMap<String, String>();
     for (String key : keys) {
       String value = all.get(key);
       if (value != null) {
@@ -56,16 +56,6 @@ public final class NamespaceLabels {
   /** The labels kept, empty when unknown. */
   public Map<String, String> asMap() {
     return labels == null ? Map.of() : labels;
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof NamespaceLabels that && java.util.Objects.equals(labels, that.labels);
-  }
-
-  @Override
-  public int hashCode() {
-    return java.util.Objects.hashCode(labels);
   }
 
   @Override

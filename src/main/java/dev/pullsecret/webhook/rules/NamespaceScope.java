@@ -43,9 +43,9 @@ public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) 
       }
       String key = text.substring(0, equals).strip();
       String value = text.substring(equals + 1).strip();
-      String problem = LabelSyntax.keyProblem(key);
+      String problem = LabelSelector.keyProblem(key);
       if (problem == null) {
-        problem = LabelSyntax.valueProblem(value);
+        problem = LabelSelector.valueProblem(value);
       }
       if (problem != null) {
         throw new IllegalArgumentException("the opt-out label: " + problem);
@@ -59,20 +59,17 @@ public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) 
     }
   }
 
-  /** What applies to a namespace. */
   public sealed interface Choice {
 
     /** The rule that applies, and why it won. */
     record Applies(RuleMatch match) implements Choice {}
 
-    /** No rule covers the namespace. */
     record NoRule() implements Choice {}
 
     /** A namespace the webhook never acts in, with the reason for messages. */
     record LeftOut(Reason reason, String why) implements Choice {}
   }
 
-  /** Why a namespace is left out. */
   public enum Reason {
     SKIPPED,
     OPTED_OUT

@@ -27,14 +27,6 @@ public record PullSecret(
     registries = List.copyOf(registries);
   }
 
-  public PullSecret(String name, List<RegistryPattern> registries, SecretSource source) {
-    this(name, registries, source, null);
-  }
-
-  public PullSecret(String name, List<RegistryPattern> registries) {
-    this(name, registries, null, null);
-  }
-
   /**
    * The Secret in the webhook's namespace that holds the credentials a provider gave for the pull
    * secret {@code name}: the source its copies are made from.

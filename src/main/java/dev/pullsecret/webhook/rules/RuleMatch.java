@@ -1,5 +1,8 @@
 package dev.pullsecret.webhook.rules;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The rule that applies to a namespace and why it won: how it names the namespace and the labels it
  * required, e.g. {@code namespace team-a-*, labels env=prod}. Shown in the pod's explanation, the
@@ -8,18 +11,11 @@ package dev.pullsecret.webhook.rules;
 public record RuleMatch(NamespaceRule rule, NamespacePattern pattern) {
 
   public String why() {
-    var why = new StringBuilder();
+    List<String> why = new ArrayList<>(2);
     if (pattern != NamespacePattern.ANY) {
-      why.append(pattern.isExact() ? "namespace " : "glob ").append(pattern);
+      why.add((pattern.isExact() ? "namespace " : "glob ") + pattern);
     }
-    rule.namespaceSelector()
-        .ifPresent(
-            selector -> {
-              if (!why.isEmpty()) {
-                why.append(", ");
-              }
-              why.append("labels ").append(selector);
-            });
-    return why.isEmpty() ? "glob *" : why.toString();
+    rule.namespaceSelector().ifPresent(selector -> why.add("labels " + selector));
+    return why.isEmpty() ? "glob *" : String.join(", ", why);
   }
 }

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.rules;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,12 +33,26 @@ final class RuleReader {
           + " only with cluster access (webhook.sync.enabled=true, the chart's default); without"
           + " it, choose namespaces by name";
 
+  /**
+   * The limits on the namespace patterns of one rules file, in {@code namespaces} and {@code
+   * excludeNamespaces} of all rules. A namespace no review has shown yet is matched against every
+   * pattern ({@link Rules#forNamespace}), so these bound what such a miss can cost, whoever sends
+   * the namespace: with the linear-time glob, the worst accepted file costs well under a
+   * millisecond per miss (docs/failure-semantics.md). Real rules list a few dozen.
+   */
+  static final int MAX_PATTERNS = 10_000;
+
+  /** Globs among them: an exact name costs one comparison, a glob a pass over the namespace. */
+  static final int MAX_GLOBS = 1_000;
+
   private final RulesErrors errors;
   private final Map<String, PullSecret> secretsByName;
   private final boolean labelsKnown;
-  private final Map<String, String> ruleNames = new HashMap<>();
+  private final Set<String> ruleNames = new HashSet<>();
   private final Map<String, String> claimedPatterns = new HashMap<>();
-  private final PatternLimits limits = new PatternLimits();
+
+  private int patternCount;
+  private int globCount;
 
   RuleReader(RulesErrors errors, Map<String, PullSecret> secretsByName, boolean labelsKnown) {
     this.errors = errors;
@@ -59,17 +74,16 @@ final class RuleReader {
           node.mark(),
           "missing 'namespaces' or 'namespaceSelector': a rule must say which namespaces it"
               + " covers");
-    } else if (node.isEmptyList("namespaces")) {
-      errors.add(node.child("namespaces"), node.mark(), "must list at least one namespace");
+    } else {
+      node.refuseEmptyList("namespaces", false, "must list at least one namespace");
     }
     Optional<String> selectorText = selector.map(LabelSelector::toString);
-    List<NamespacePattern> namespaces = patterns(node.stringList("namespaces"), name, selectorText);
+    List<NamespacePattern> namespaces = patterns(node, "namespaces", name, selectorText);
     if (!node.has("namespaces") && selector.isPresent()) {
       // No names is every name: it ties with "*" under the same selector.
       claim(new YamlValue("*", node.child("namespaceSelector"), node.mark()), name, selectorText);
     }
-    List<NamespacePattern> excluded =
-        patterns(node.stringList("excludeNamespaces"), null, Optional.empty());
+    List<NamespacePattern> excluded = patterns(node, "excludeNamespaces", null, Optional.empty());
     List<PullSecret> secrets = new ArrayList<>();
     for (YamlValue secret : node.stringList("pullSecrets")) {
       PullSecret declared = secretsByName.get(secret.text());
@@ -92,19 +106,16 @@ final class RuleReader {
         node.mapping("images", ImageOptionsReader.KEYS)
             .map(new ImageOptionsReader(errors)::read)
             .orElse(ImageOptions.NONE);
-    RuleMode mode = node.string("mode").map(this::mode).orElse(RuleMode.ENFORCE);
+    RuleMode mode =
+        errors
+            .oneOf(
+                node.string("mode"),
+                Set.of("enforce", "audit"),
+                "is not a mode: use enforce (default) or audit")
+            .filter("audit"::equals)
+            .map(audit -> RuleMode.AUDIT)
+            .orElse(RuleMode.ENFORCE);
     return new NamespaceRule(name, namespaces, selector, excluded, secrets, images, mode);
-  }
-
-  private RuleMode mode(YamlValue value) {
-    return switch (value.text()) {
-      case "enforce" -> RuleMode.ENFORCE;
-      case "audit" -> RuleMode.AUDIT;
-      default -> {
-        errors.add(value, "'" + value.text() + "' is not a mode: use enforce (default) or audit");
-        yield RuleMode.ENFORCE;
-      }
-    };
   }
 
   private String ruleName(YamlValue name) {
@@ -112,7 +123,7 @@ final class RuleReader {
       errors.add(
           name,
           "'" + name.text() + "' is not a valid rule name (lower-case letters, digits and '-')");
-    } else if (ruleNames.putIfAbsent(name.text(), name.path()) != null) {
+    } else if (!ruleNames.add(name.text())) {
       errors.add(name, "rule name '" + name.text() + "' is used twice");
     }
     return name.text();
@@ -123,20 +134,21 @@ final class RuleReader {
    * every namespace: the same name or glob with the same selector (or none).
    */
   private List<NamespacePattern> patterns(
-      List<YamlValue> values, String rule, Optional<String> selector) {
+      YamlMapping node, String key, String rule, Optional<String> selector) {
     List<NamespacePattern> patterns = new ArrayList<>();
-    for (YamlValue value : values) {
-      NamespacePattern pattern;
-      try {
-        pattern = NamespacePattern.parse(value.text());
-      } catch (IllegalArgumentException e) {
-        errors.add(value, e.getMessage());
+    for (YamlValue value : node.stringList(key)) {
+      Optional<NamespacePattern> pattern = errors.parse(value, NamespacePattern::parse);
+      if (pattern.isEmpty()) {
         continue;
       }
-      patterns.add(pattern);
-      String overLimit = limits.count(pattern);
-      if (overLimit != null) {
-        errors.add(value, overLimit);
+      patterns.add(pattern.get());
+      patternCount++;
+      if (!pattern.get().isExact() && ++globCount == MAX_GLOBS + 1) {
+        errors.add(
+            value,
+            "more than " + MAX_GLOBS + " namespace globs in the rules; list fewer, broader ones");
+      } else if (patternCount == MAX_PATTERNS + 1) {
+        errors.add(value, "more than " + MAX_PATTERNS + " namespaces and globs in the rules");
       }
       if (rule != null) {
         claim(value, rule, selector);

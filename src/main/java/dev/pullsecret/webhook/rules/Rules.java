@@ -24,7 +24,7 @@ public final class Rules {
   /**
    * Namespaces are few and long-lived; the bound only guards against a flood of made-up names (each
    * at most 63 characters, so the cache holds at most a few MiB). Past it, misses are resolved
-   * without being cached, at a cost bounded by {@link PatternLimits}.
+   * without being cached, at a cost bounded by {@link RuleReader#MAX_PATTERNS}.
    */
   private static final int MAX_CACHED_NAMESPACES = 10_000;
 
@@ -44,12 +44,7 @@ public final class Rules {
   /** Per namespace, the rules that name it, best first; labels then pick among them per review. */
   private final Map<String, List<RuleMatch>> byNamespace = new ConcurrentHashMap<>();
 
-  Rules(List<PullSecret> pullSecrets, List<NamespaceRule> rules) {
-    this(pullSecrets, rules, List.of());
-  }
-
-  private Rules(
-      List<PullSecret> pullSecrets, List<NamespaceRule> rules, List<RulesError> warnings) {
+  Rules(List<PullSecret> pullSecrets, List<NamespaceRule> rules, List<RulesError> warnings) {
     this.pullSecrets = List.copyOf(pullSecrets);
     this.rules = List.copyOf(rules);
     this.warnings = List.copyOf(warnings);
@@ -58,10 +53,6 @@ public final class Rules {
             .flatMap(r -> r.namespaceSelector().stream())
             .flatMap(s -> s.keys().stream())
             .collect(Collectors.toUnmodifiableSet());
-  }
-
-  Rules withWarnings(List<RulesError> found) {
-    return found.isEmpty() ? this : new Rules(pullSecrets, rules, found);
   }
 
   /**
@@ -83,14 +74,6 @@ public final class Rules {
   /** The label keys the rules' selectors read: all a namespace cache needs to keep for them. */
   public Set<String> labelKeys() {
     return labelKeys;
-  }
-
-  /**
-   * The rule for a namespace without labels that matter: for rules without selectors (tools,
-   * tests).
-   */
-  public Optional<NamespaceRule> forNamespace(String namespace) {
-    return forNamespace(namespace, NamespaceLabels.NONE).map(RuleMatch::rule);
   }
 
   /**

@@ -3,6 +3,9 @@ package dev.pullsecret.webhook.rules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import org.yaml.snakeyaml.error.Mark;
 
 /**
@@ -21,6 +24,32 @@ public final class RulesErrors {
 
   public void add(YamlValue value, String message) {
     add(value.path(), value.mark(), message);
+  }
+
+  /**
+   * {@code value} read by {@code parse}, or empty with the message of its {@link
+   * IllegalArgumentException} reported at {@code value}: the parsers of names and patterns say what
+   * is wrong in it.
+   */
+  public <T> Optional<T> parse(YamlValue value, Function<String, T> parse) {
+    try {
+      return Optional.of(parse.apply(value.text()));
+    } catch (IllegalArgumentException e) {
+      add(value, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The text of {@code value} when it is one of {@code allowed}; otherwise empty, with {@code
+   * 'text' notAllowed} reported.
+   */
+  public Optional<String> oneOf(Optional<YamlValue> value, Set<String> allowed, String notAllowed) {
+    if (value.isPresent() && !allowed.contains(value.get().text())) {
+      add(value.get(), "'" + value.get().text() + "' " + notAllowed);
+      return Optional.empty();
+    }
+    return value.map(YamlValue::text);
   }
 
   /**

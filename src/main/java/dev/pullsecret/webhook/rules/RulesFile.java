@@ -8,27 +8,16 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
-/** The rules file on disk: read with a size guard, identified by a digest of its bytes. */
-public final class RulesFile {
-
-  private final Path path;
-  private final boolean labelsKnown;
+/**
+ * The rules file on disk: read with a size guard, identified by a digest of its bytes.
+ *
+ * @param labelsKnown whether the webhook reading this file can know namespace labels (it has
+ *     cluster access); when not, rules that choose namespaces by label are refused
+ */
+public record RulesFile(Path path, boolean labelsKnown) {
 
   public RulesFile(Path path) {
     this(path, true);
-  }
-
-  /**
-   * @param labelsKnown whether the webhook reading this file can know namespace labels (it has
-   *     cluster access); when not, rules that choose namespaces by label are refused
-   */
-  public RulesFile(Path path, boolean labelsKnown) {
-    this.path = path;
-    this.labelsKnown = labelsKnown;
-  }
-
-  public Path path() {
-    return path;
   }
 
   /** The file content; follows symbolic links, as a mounted ConfigMap is a chain of them. */
@@ -36,7 +25,7 @@ public final class RulesFile {
     try {
       return BoundedFiles.read(path, RulesParser.MAX_CHARACTERS * 4);
     } catch (IOException e) {
-      throw refused(BoundedFiles.why(e));
+      throw refused(path.toString(), BoundedFiles.why(e));
     }
   }
 
@@ -51,18 +40,13 @@ public final class RulesFile {
   }
 
   private static Rules parse(byte[] content, String source, boolean labelsKnown) {
-    String text =
-        BoundedFiles.utf8(content)
-            .orElseThrow(
-                () ->
-                    new InvalidRulesException(
-                        source, List.of(new RulesError("", 0, 0, "not UTF-8 text"))));
+    String text = BoundedFiles.utf8(content).orElseThrow(() -> refused(source, "not UTF-8 text"));
     return RulesParser.parse(text, source, labelsKnown);
   }
 
   /** Short digest of content, for versions: the first 12 hex digits of its SHA-256. */
   public static String digest(byte[] content) {
-    return HexFormat.of().formatHex(sha256(content), 0, 6);
+    return fingerprint(content).substring(0, 12);
   }
 
   /**
@@ -79,18 +63,14 @@ public final class RulesFile {
 
   /** Identifies content read elsewhere as {@link #fingerprint()} identifies the file's. */
   public static String fingerprint(byte[] content) {
-    return HexFormat.of().formatHex(sha256(content));
-  }
-
-  private static byte[] sha256(byte[] content) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(content);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
     }
   }
 
-  private InvalidRulesException refused(String message) {
-    return new InvalidRulesException(path.toString(), List.of(new RulesError("", 0, 0, message)));
+  private static InvalidRulesException refused(String source, String message) {
+    return new InvalidRulesException(source, List.of(new RulesError("", 0, 0, message)));
   }
 }

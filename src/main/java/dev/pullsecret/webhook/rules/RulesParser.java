@@ -1,7 +1,9 @@
 package dev.pullsecret.webhook.rules;
 
+import dev.pullsecret.webhook.image.RegistryPattern;
 import java.io.StringReader;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,9 +17,10 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * Reads a rules document (see {@code examples/rules.yaml}), validates all of it, and compiles it
- * into {@link Rules}. Either every part is valid and compiled, or {@link InvalidRulesException}
- * lists every error with its line, column and field path: rules are never half-applied.
+ * Reads a rules document (see {@code examples/rules.yaml}), validates all of it (the pull secrets
+ * here, each rule with {@link RuleReader}), and compiles it into {@link Rules}. Either every part
+ * is valid and compiled, or {@link InvalidRulesException} lists every error with its line, column
+ * and field path: rules are never half-applied.
  */
 public final class RulesParser {
 
@@ -29,6 +32,12 @@ public final class RulesParser {
   static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   private static final Set<String> TOP_LEVEL_KEYS = Set.of("pullSecrets", "rules");
+  private static final Set<String> SECRET_KEYS = Set.of("name", "registries", "source", "provider");
+
+  private final RulesErrors errors = new RulesErrors();
+
+  /** The valid pull secrets, by name, in file order. */
+  private final Map<String, PullSecret> secretsByName = new LinkedHashMap<>();
 
   private RulesParser() {}
 
@@ -41,17 +50,32 @@ public final class RulesParser {
    *     every {@code namespaceSelector} is an error
    */
   public static Rules parse(String text, String source, boolean labelsKnown) {
-    var errors = new RulesErrors();
-    Optional<Node> root = compose(text, "rules file", errors);
-    Rules rules = root.flatMap(node -> read(node, errors, labelsKnown)).orElse(null);
-    if (!errors.isEmpty() || rules == null) {
+    var parser = new RulesParser();
+    RulesErrors errors = parser.errors;
+    Optional<Rules> rules =
+        document(text, "rules file", TOP_LEVEL_KEYS, errors)
+            .map(top -> parser.read(top, labelsKnown));
+    if (!errors.isEmpty() || rules.isEmpty()) {
       throw new InvalidRulesException(source, errors.sorted());
     }
-    return rules.withWarnings(errors.warnings());
+    return rules.get();
+  }
+
+  /**
+   * Reads a whole document, with the loader limits of the rules file (no anchors, duplicate keys,
+   * deep nesting or huge text), as a mapping of {@code allowedKeys}; empty, with the errors
+   * recorded, when it is not one.
+   *
+   * @param what names the file in messages, e.g. {@code "credential provider config"}
+   */
+  public static Optional<YamlMapping> document(
+      String text, String what, Set<String> allowedKeys, RulesErrors errors) {
+    return compose(text, what, errors)
+        .flatMap(root -> YamlMapping.of(root, "", allowedKeys, errors));
   }
 
   /** The one YAML document of {@code text}, or empty with the errors recorded. */
-  static Optional<Node> compose(String text, String what, RulesErrors errors) {
+  private static Optional<Node> compose(String text, String what, RulesErrors errors) {
     if (text.length() > MAX_CHARACTERS) {
       errors.add("", null, "file too large: over " + MAX_CHARACTERS + " characters");
       return Optional.empty();
@@ -88,20 +112,125 @@ public final class RulesParser {
   }
 
   /** Walks the document once, collecting every error. */
-  private static Optional<Rules> read(Node root, RulesErrors errors, boolean labelsKnown) {
-    Optional<YamlMapping> document = YamlMapping.of(root, "", TOP_LEVEL_KEYS, errors);
-    if (document.isEmpty()) {
-      return Optional.empty();
-    }
-    YamlMapping top = document.get();
-    Map<String, PullSecret> secretsByName =
-        new PullSecretReader(errors).read(top.mappingList("pullSecrets", PullSecretReader.KEYS));
+  private Rules read(YamlMapping top, boolean labelsKnown) {
+    List<YamlMapping> secrets = top.mappingList("pullSecrets", SECRET_KEYS);
+    secrets.forEach(this::pullSecret);
+    secrets.forEach(this::checkGeneratedNames);
     if (!top.has("rules")) {
       errors.add("", top.mark(), "missing required field 'rules'");
     }
     var reader = new RuleReader(errors, secretsByName, labelsKnown);
     List<NamespaceRule> rules =
         top.mappingList("rules", RuleReader.KEYS).stream().map(reader::read).toList();
-    return Optional.of(new Rules(List.copyOf(secretsByName.values()), rules));
+    return new Rules(List.copyOf(secretsByName.values()), rules, errors.warnings());
+  }
+
+  /**
+   * Reads one entry of {@code pullSecrets:}: its name, registries, and where the content comes from
+   * (a source Secret, or a credential provider and the Secret generated for it).
+   */
+  private void pullSecret(YamlMapping node) {
+    Optional<YamlValue> name = node.requiredString("name");
+    List<RegistryPattern> registries =
+        node.registryPatterns(
+            "registries",
+            false,
+            "an empty list would match no image; omit 'registries' to serve every registry");
+    SecretSource source = node.string("source").map(v -> SecretSource.read(v, errors)).orElse(null);
+    String provider = node.string("provider").map(v -> provider(node, v)).orElse(null);
+    if (provider != null
+        && name.isPresent()
+        && PullSecret.generatedSourceName(name.get().text()).length() > 253) {
+      // The generated source's name must be a Secret name too.
+      errors.add(
+          name.get(),
+          "too long for a pull secret with a provider: the Secret the webhook generates for it, "
+              + "NAME"
+              + PullSecret.GENERATED_SUFFIX
+              + ", must fit in 253 characters");
+    }
+    if (name.isEmpty() || !validSecretName(name.get())) {
+      return;
+    }
+    String text = name.get().text();
+    if (secretsByName.containsKey(text)) {
+      errors.add(name.get(), "pull secret '" + text + "' is declared twice");
+      return;
+    }
+    SecretSource from =
+        provider == null ? source : new SecretSource(null, PullSecret.generatedSourceName(text));
+    secretsByName.put(text, new PullSecret(text, registries, from, provider));
+  }
+
+  /**
+   * A pull secret whose content a credential provider gives: asked about each of its registries, so
+   * they must be there and be hosts, not globs; and not a source as well.
+   */
+  private String provider(YamlMapping node, YamlValue provider) {
+    String problem = ProviderName.problem(provider.text());
+    if (problem != null) {
+      errors.add(provider, problem);
+    }
+    if (node.has("source")) {
+      errors.add(
+          provider,
+          "a pull secret's content comes from a source Secret or from a credential provider,"
+              + " not both: drop 'source' (the webhook generates the source of this one)");
+    }
+    if (!node.has("registries")) {
+      errors.add(
+          provider,
+          "a credential provider is asked about each registry of the pull secret: list them in"
+              + " 'registries'");
+    }
+    for (YamlValue registry : node.stringList("registries")) {
+      String host = registry.text().split("/", 2)[0];
+      if (host.contains("*")) {
+        errors.add(
+            registry,
+            "'"
+                + registry.text()
+                + "' has a wildcard, and a credential provider is asked about one registry at"
+                + " a time, as the kubelet asks it about one image: it cannot be asked about"
+                + " every host a glob matches. List the hosts the pods pull from (e.g."
+                + " europe-docker.pkg.dev, 123456789012.dkr.ecr.eu-west-1.amazonaws.com)");
+      }
+    }
+    return provider.text();
+  }
+
+  /**
+   * A pull secret named as the Secret generated for another would be copied from, and watched as,
+   * that Secret.
+   */
+  private void checkGeneratedNames(YamlMapping node) {
+    Optional<YamlValue> name = node.string("name");
+    for (PullSecret other : secretsByName.values()) {
+      if (name.isPresent()
+          && other.hasProvider()
+          && PullSecret.generatedSourceName(other.name()).equals(name.get().text())) {
+        errors.add(
+            name.get(),
+            "'"
+                + name.get().text()
+                + "' is the name of the Secret the webhook generates for pull secret '"
+                + other.name()
+                + "' (its provider's credentials): name this one otherwise");
+        return;
+      }
+    }
+  }
+
+  private boolean validSecretName(YamlValue name) {
+    if (name.text().length() <= 253 && DNS_SUBDOMAIN.matcher(name.text()).matches()) {
+      return true;
+    }
+    errors.add(
+        name,
+        "'"
+            + name.text()
+            + "' is not a valid Secret name (a DNS-1123 subdomain: lower-case"
+            + " letters, digits, '-' and '.', at most 253 characters)");
+    return false;
   }
 }

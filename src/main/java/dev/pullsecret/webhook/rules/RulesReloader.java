@@ -29,6 +29,7 @@ public final class RulesReloader implements AutoCloseable {
 
   private final FileReloader<LoadedRules, InvalidRulesException> reloader;
   private final RulesStore store;
+  private final RulesFile file;
   private final Clock clock;
   private volatile BooleanSupplier apiSourceLive = () -> false;
 
@@ -41,10 +42,11 @@ public final class RulesReloader implements AutoCloseable {
   private String fileWhileLive;
 
   private RulesReloader(RulesFile file, Listener listener, Clock clock) {
+    this.file = file;
     this.clock = clock;
     this.reloader =
         new FileReloader<>(
-            new Source(this, file, clock),
+            new FileSource(),
             InvalidRulesException.class,
             FileReloader.Refusal.AT_ONCE,
             List.of(new Log(this), listener));
@@ -87,14 +89,7 @@ public final class RulesReloader implements AutoCloseable {
     synchronized (reloader) {
       handedOut = digest;
       return reloader.offer(
-          digest,
-          previous ->
-              new LoadedRules(
-                  RulesFile.parse(content, source),
-                  previous.generation() + 1,
-                  RulesFile.digest(content),
-                  clock.instant(),
-                  source));
+          digest, previous -> next(RulesFile.parse(content, source), content, previous, source));
     }
   }
 
@@ -121,25 +116,28 @@ public final class RulesReloader implements AutoCloseable {
     }
   }
 
-  /** The rules file, read and parsed; the generation counts the loads. */
-  private record Source(RulesReloader rules, RulesFile file, Clock clock)
-      implements FileReloader.Source<LoadedRules> {
+  private final class FileSource implements FileReloader.Source<LoadedRules> {
 
     @Override
     public String digest() {
-      return rules.fileDigest(file.fingerprint());
+      return fileDigest(file.fingerprint());
     }
 
     @Override
     public LoadedRules load(LoadedRules previous) {
       byte[] content = file.read();
-      return new LoadedRules(
-          file.parse(content),
-          previous == null ? 1 : previous.generation() + 1,
-          RulesFile.digest(content),
-          clock.instant(),
-          file.path().toString());
+      return next(file.parse(content), content, previous, file.path().toString());
     }
+  }
+
+  /** The next rules in force; the generation counts the loads. */
+  private LoadedRules next(Rules rules, byte[] content, LoadedRules previous, String source) {
+    return new LoadedRules(
+        rules,
+        previous == null ? 1 : previous.generation() + 1,
+        RulesFile.digest(content),
+        clock.instant(),
+        source);
   }
 
   @Override

@@ -1,10 +1,10 @@
 package dev.pullsecret.webhook.rules;
 
+import dev.pullsecret.webhook.image.RegistryPattern;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -40,19 +40,6 @@ public final class YamlMapping {
     }
   }
 
-  /**
-   * Reads a whole document, with the loader limits of the rules file (no anchors, duplicate keys,
-   * deep nesting or huge text), as a mapping of {@code allowedKeys}; empty, with the errors
-   * recorded, when it is not one.
-   *
-   * @param what names the file in messages, e.g. {@code "credential provider config"}
-   */
-  public static Optional<YamlMapping> document(
-      String text, String what, Set<String> allowedKeys, RulesErrors errors) {
-    return RulesParser.compose(text, what, errors)
-        .flatMap(root -> of(root, "", allowedKeys, errors));
-  }
-
   /** Reads {@code node} as a mapping, or records an error and returns empty. */
   public static Optional<YamlMapping> of(
       Node node, String path, Set<String> allowedKeys, RulesErrors errors) {
@@ -78,11 +65,20 @@ public final class YamlMapping {
     return fields.containsKey(key);
   }
 
-  /** True when {@code key} is present as an empty list or as nothing ({@code key:}). */
-  public boolean isEmptyList(String key) {
+  /**
+   * Reports {@code message} at {@code key} when it is an empty list or nothing ({@code key:}), and
+   * also when it is absent if {@code required}.
+   */
+  public void refuseEmptyList(String key, boolean required, String message) {
     Node node = fields.get(key);
-    return node != null
-        && (isNull(node) || node instanceof SequenceNode sequence && sequence.getValue().isEmpty());
+    boolean empty =
+        node == null
+            ? required
+            : isNull(node)
+                || node instanceof SequenceNode sequence && sequence.getValue().isEmpty();
+    if (empty) {
+      errors.add(child(key), mark, message);
+    }
   }
 
   public Optional<YamlValue> string(String key) {
@@ -105,17 +101,15 @@ public final class YamlMapping {
       return defaultValue;
     }
     if (node instanceof ScalarNode scalar && node.getTag().equals(Tag.BOOL)) {
-      return Boolean.parseBoolean(scalar.getValue().toLowerCase(Locale.ROOT));
+      return Boolean.parseBoolean(scalar.getValue());
     }
     errors.add(child(key), node.getStartMark(), "expected true or false, found " + kind(node));
     return defaultValue;
   }
 
-  /**
-   * A mapping of strings to strings (e.g. repository to tag), in file order; absent means empty.
-   */
-  public List<YamlEntry> stringMap(String key) {
-    List<YamlEntry> entries = new ArrayList<>();
+  /** A mapping of strings to strings (repository to tag), in file order; absent means empty. */
+  public List<Map.Entry<YamlValue, YamlValue>> stringMap(String key) {
+    List<Map.Entry<YamlValue, YamlValue>> entries = new ArrayList<>();
     Node node = fields.get(key);
     if (node == null || rejectAnchor(node, child(key), errors) || isNull(node)) {
       return entries;
@@ -138,8 +132,7 @@ public final class YamlMapping {
         continue;
       }
       var keyAtPath = new YamlValue(entryKey.get().text(), at, entryKey.get().mark());
-      scalar(tuple.getValueNode(), at)
-          .ifPresent(value -> entries.add(new YamlEntry(keyAtPath, value)));
+      scalar(tuple.getValueNode(), at).ifPresent(value -> entries.add(Map.entry(keyAtPath, value)));
     }
     return entries;
   }
@@ -149,15 +142,36 @@ public final class YamlMapping {
     return items(key, this::scalar);
   }
 
+  /**
+   * A list of registry patterns, the invalid ones reported and left out; an empty list (or nothing)
+   * is reported with {@code ifEmpty}, and so is an absent one if {@code required}.
+   */
+  public List<RegistryPattern> registryPatterns(String key, boolean required, String ifEmpty) {
+    refuseEmptyList(key, required, ifEmpty);
+    return items(
+        key, (node, at) -> scalar(node, at).flatMap(v -> errors.parse(v, RegistryPattern::parse)));
+  }
+
   /** A list of mappings; absent means empty. */
   public List<YamlMapping> mappingList(String key, Set<String> allowedKeys) {
     return items(key, (node, at) -> of(node, at, allowedKeys, errors));
   }
 
-  /** Each item of the list {@code key} read by {@code read}; those it refuses are left out. */
+  /**
+   * Each item of the list {@code key} read by {@code read}, those it refuses left out; none when
+   * the list is absent, nothing, or not a list.
+   */
   private <T> List<T> items(String key, BiFunction<Node, String, Optional<T>> read) {
+    Node node = fields.get(key);
+    if (node == null || rejectAnchor(node, child(key), errors) || isNull(node)) {
+      return List.of();
+    }
+    if (!(node instanceof SequenceNode sequence)) {
+      errors.add(child(key), node.getStartMark(), "expected a list, found " + kind(node));
+      return List.of();
+    }
     List<T> values = new ArrayList<>();
-    List<Node> items = sequence(key).orElse(List.of());
+    List<Node> items = sequence.getValue();
     for (int i = 0; i < items.size(); i++) {
       read.apply(items.get(i), child(key) + "[" + i + "]").ifPresent(values::add);
     }
@@ -193,21 +207,6 @@ public final class YamlMapping {
     } else if (fields.putIfAbsent(key, tuple.getValueNode()) != null) {
       errors.add(child(key), keyNode.getStartMark(), "duplicate key '" + key + "'");
     }
-  }
-
-  private Optional<List<Node>> sequence(String key) {
-    Node node = fields.get(key);
-    if (node == null || rejectAnchor(node, child(key), errors)) {
-      return Optional.empty();
-    }
-    if (node instanceof SequenceNode sequence) {
-      return Optional.of(sequence.getValue());
-    }
-    if (isNull(node)) {
-      return Optional.of(List.of());
-    }
-    errors.add(child(key), node.getStartMark(), "expected a list, found " + kind(node));
-    return Optional.empty();
   }
 
   private Optional<YamlValue> scalar(Node node, String at) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pullsecret.webhook.chart.HelmChart.Rendering;
-import dev.pullsecret.webhook.providers.CredentialProviderConfig;
+import dev.pullsecret.webhook.providers.CredentialProvider;
 import dev.pullsecret.webhook.providers.CredentialProviderConfigParser;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -91,10 +91,12 @@ class ChartProvidersIT {
     Rendering r = HelmChart.render(withImage());
 
     ConfigMap config = configMap(r);
-    CredentialProviderConfig parsed =
+    List<CredentialProvider> parsed =
         CredentialProviderConfigParser.parse(config.getData().get("config.yaml"), "rendered");
 
-    assertThat(parsed.names()).containsExactly("ecr-credential-provider");
+    assertThat(parsed)
+        .extracting(CredentialProvider::name)
+        .containsExactly("ecr-credential-provider");
     assertThat(env(r))
         .containsEntry("WEBHOOK_CREDENTIAL_PROVIDERS_CONFIG", DIR + "/config/config.yaml")
         .containsEntry("WEBHOOK_CREDENTIAL_PROVIDERS_BIN_DIR", DIR + "/bin")

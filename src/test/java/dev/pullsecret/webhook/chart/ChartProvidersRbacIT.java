@@ -143,7 +143,7 @@ class ChartProvidersRbacIT {
     assertThat(cluster.process().log()).doesNotContain("is forbidden");
     assertThat(
             new AccessCheck(cluster.admin(), own, serviceAccount)
-                .check(RulesParser.parse(RULES, "rules.yaml"), own))
+                .check(RulesParser.parse(RULES, "rules.yaml")))
         .singleElement()
         .satisfies(result -> assertThat(result.ok()).as(result.lacking().toString()).isTrue());
   }

@@ -209,7 +209,7 @@ class ChartRbacIT {
 
     var access =
         new AccessCheck(admin, own, serviceAccount)
-            .check(RulesParser.parse(RULES_WITH_AN_UNCOVERED_NAME, "rules.yaml"), own);
+            .check(RulesParser.parse(RULES_WITH_AN_UNCOVERED_NAME, "rules.yaml"));
     assertThat(access)
         .filteredOn(result -> result.pullSecret().equals("regcred"))
         .singleElement()

@@ -57,7 +57,6 @@ class DockerConfigFuzzTest {
 
     assertThat(check.problems())
         .allSatisfy(p -> assertThat(p.message()).isNotBlank().hasSizeLessThan(2000));
-    assertThat(check.isValid()).isEqualTo(check.problems().stream().noneMatch(Problem::isError));
     for (ImageReference image : IMAGES) {
       assertThat(check.config().credentialsFor(image)).isSubsetOf(check.config().credentials());
     }

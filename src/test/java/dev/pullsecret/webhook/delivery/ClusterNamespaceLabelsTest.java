@@ -29,7 +29,7 @@ class ClusterNamespaceLabelsTest {
   private final FaultyApiServer server = new FaultyApiServer();
   private final KubernetesClient client = server.newClient();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final SyncCaches caches = new SyncCaches(client, 0, SyncCaches.quiet());
+  private final SyncCaches caches = new SyncCaches(client, 0, SyncFixture.QUIET);
   private final ClusterNamespaceLabels labels =
       new ClusterNamespaceLabels(caches, client, Duration.ofMillis(300), registry);
 

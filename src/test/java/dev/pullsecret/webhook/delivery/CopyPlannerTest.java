@@ -24,7 +24,7 @@ class CopyPlannerTest {
 
   static final SecretSource SOURCE = new SecretSource("platform", "dockerhub-creds");
   static final PullSecret SECRET =
-      new PullSecret("dockerhub-creds", List.of(RegistryPattern.parse("docker.io")), SOURCE);
+      new PullSecret("dockerhub-creds", List.of(RegistryPattern.parse("docker.io")), SOURCE, null);
 
   record Case(
       String name,
@@ -72,13 +72,12 @@ class CopyPlannerTest {
     }
 
     NamespacePlan plan =
-        new CopyPlanner(SourceCheck.CREDENTIALS)
-            .plan(
-                new NamespaceFacts("team-a", "1", c.terminating(), NamespaceLabels.NONE),
-                c.wanted() ? List.of(SECRET) : List.of(),
-                ref -> ref.equals(SOURCE) ? source : Optional.empty(),
-                ours,
-                secret -> c.forbidden());
+        CopyPlanner.plan(
+            new NamespaceFacts("team-a", "1", c.terminating(), NamespaceLabels.NONE),
+            c.wanted() ? List.of(SECRET) : List.of(),
+            ref -> ref.equals(SOURCE) ? source : Optional.empty(),
+            ours,
+            secret -> c.forbidden());
 
     assertThat(plan.actions().stream().map(CopyPlannerTest::kind))
         .containsExactlyElementsOf(c.actions());
@@ -99,13 +98,12 @@ class CopyPlannerTest {
       }
     }
     NamespacePlan again =
-        new CopyPlanner(SourceCheck.CREDENTIALS)
-            .plan(
-                new NamespaceFacts("team-a", "1", c.terminating(), NamespaceLabels.NONE),
-                c.wanted() ? List.of(SECRET) : List.of(),
-                ref -> source,
-                after,
-                secret -> c.forbidden());
+        CopyPlanner.plan(
+            new NamespaceFacts("team-a", "1", c.terminating(), NamespaceLabels.NONE),
+            c.wanted() ? List.of(SECRET) : List.of(),
+            ref -> source,
+            after,
+            secret -> c.forbidden());
     assertThat(again.actions()).as("second plan").isEmpty();
   }
 
@@ -157,7 +155,8 @@ class CopyPlannerTest {
       case "other-source" ->
           made(
               source("valid"),
-              new PullSecret(SECRET.name(), SECRET.registries(), new SecretSource("old", "creds")));
+              new PullSecret(
+                  SECRET.name(), SECRET.registries(), new SecretSource("old", "creds"), null));
       default -> throw new IllegalArgumentException(kind);
     };
   }

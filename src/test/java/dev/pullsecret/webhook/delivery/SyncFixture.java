@@ -3,8 +3,8 @@ package dev.pullsecret.webhook.delivery;
 import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.awaitility.Awaitility.await;
 
+import dev.pullsecret.webhook.providers.CredentialProviderProperties;
 import dev.pullsecret.webhook.providers.CredentialProviders;
-import dev.pullsecret.webhook.providers.RenewalPolicy;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.PullSecret;
@@ -40,6 +40,10 @@ final class SyncFixture implements AutoCloseable {
 
   static final String OWN = "pullsecret-webhook";
   static final String PULL = "kubernetes.io/dockerconfigjson";
+
+  /** Nothing told: for caches that are only read. */
+  static final SyncCaches.Listeners QUIET =
+      new SyncCaches.Listeners(namespace -> {}, source -> {}, () -> {}, name -> {});
 
   final FaultyApiServer server = new FaultyApiServer();
   final KubernetesClient admin = server.newClient();
@@ -103,9 +107,7 @@ final class SyncFixture implements AutoCloseable {
             client,
             reloader.store(),
             TestContexts.SCOPE,
-            settings(),
-            identity,
-            SourceCheck.CREDENTIALS,
+            settings(identity),
             writes.apply(client),
             registry,
             Clock.systemUTC());
@@ -134,12 +136,16 @@ final class SyncFixture implements AutoCloseable {
     var renewals =
         new ProviderRenewals(
                 replica.assembly(),
-                replica.reloader().store(),
-                OWN,
                 providers.apply(replica.registry()),
-                new RenewalPolicy(0.5, 0.1, Duration.ofSeconds(2)),
-                Duration.ofMillis(50),
-                Duration.ofMillis(500),
+                new CredentialProviderProperties(
+                    "",
+                    "",
+                    Duration.ofSeconds(10),
+                    0.5,
+                    0.1,
+                    Duration.ofSeconds(2),
+                    Duration.ofMillis(50),
+                    Duration.ofMillis(500)),
                 writes,
                 replica.registry(),
                 Clock.systemUTC())
@@ -163,7 +169,7 @@ final class SyncFixture implements AutoCloseable {
         Clock.systemUTC());
   }
 
-  static SyncProperties settings() {
+  static SyncProperties settings(String identity) {
     return new SyncProperties(
         true,
         OWN,
@@ -177,7 +183,7 @@ final class SyncFixture implements AutoCloseable {
         Duration.ofMillis(1500),
         Duration.ofMillis(1000),
         Duration.ofMillis(200),
-        "",
+        identity,
         Duration.ofSeconds(1));
   }
 

@@ -93,7 +93,7 @@ class DoctorTest {
         .filteredOn(n -> n.rule() != null)
         .extracting(n -> n.namespace())
         .doesNotContain("other", OWN);
-    assertThat(report.caBundle()).allMatch(CaBundleCheck.Result::ok);
+    assertThat(report.caBundle()).allMatch(Doctor.CaBundleResult::ok);
     assertThat(report.isOk()).isFalse();
     var text = new java.io.StringWriter();
     report.print(new java.io.PrintWriter(text, true));

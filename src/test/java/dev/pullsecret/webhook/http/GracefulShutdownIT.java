@@ -88,7 +88,8 @@ class GracefulShutdownIT {
       byte[] firstHalf = Arrays.copyOf(review, review.length / 2);
       byte[] secondHalf = Arrays.copyOfRange(review, review.length / 2, review.length);
       // "Expect: 100-continue" is only answered once the endpoint reads the body (see
-      // ConnectorSettings): the 100 proves the review is inside the application, in flight.
+      // TomcatConfiguration.connectorSettings): the 100 proves the review is inside the
+      // application, in flight.
       inFlight.send(inFlight.postHead("/mutate", review.length, "Expect: 100-continue"));
       assertThat(inFlight.readResponse().status()).isEqualTo(100);
       inFlight.send(firstHalf);

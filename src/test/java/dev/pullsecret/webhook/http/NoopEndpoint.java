@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.http;
 
-import dev.pullsecret.webhook.config.WebhookProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +31,8 @@ class NoopEndpoint {
   static class Wiring {
 
     @Bean
-    NoopEndpoint noopEndpoint(
-        BodyReader bodyReader, InFlightBudget budget, WebhookProperties properties) {
-      return new NoopEndpoint(bodyReader, budget, properties);
+    NoopEndpoint noopEndpoint(BodyReader bodyReader) {
+      return new NoopEndpoint(bodyReader);
     }
   }
 
@@ -48,21 +46,16 @@ class NoopEndpoint {
           .getBytes(StandardCharsets.US_ASCII);
 
   private final BodyReader bodyReader;
-  private final InFlightBudget budget;
-  private final int maxBodyBytes;
 
-  NoopEndpoint(BodyReader bodyReader, InFlightBudget budget, WebhookProperties properties) {
+  NoopEndpoint(BodyReader bodyReader) {
     this.bodyReader = bodyReader;
-    this.budget = budget;
-    this.maxBodyBytes = properties.maxRequestBytes();
   }
 
   /** Reads the body exactly as {@code /mutate} does (budget, deadline), so the floor is fair. */
   @PostMapping("/noop")
   ResponseEntity<byte[]> noop(HttpServletRequest http) throws IOException {
-    var read = bodyReader.read(http.getInputStream(), maxBodyBytes, System.nanoTime());
-    if (read instanceof BodyReader.Outcome.Body body) {
-      budget.give(body.reserved());
+    if (bodyReader.read(http, System.nanoTime()) instanceof BodyReader.Outcome.Body body) {
+      body.close();
       return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(ANSWER);
     }
     return ResponseEntity.status(503).build();

@@ -65,8 +65,11 @@ class SlowClientsIT {
   /** {@code server.tomcat.max-connections} in application.properties. */
   private static final int SLOTS = 512;
 
-  /** How long every slot is held by slow bodies: several read deadlines, reconnections included. */
-  private static final Duration SIEGE = Duration.ofSeconds(20);
+  /**
+   * How long every slot is held by slow bodies: past two read deadlines (5 s), so every client is
+   * cut off and reconnects at least once while the slots are full.
+   */
+  private static final Duration SIEGE = Duration.ofSeconds(12);
 
   private final AtomicBoolean stop = new AtomicBoolean();
 
@@ -250,6 +253,9 @@ class SlowClientsIT {
         for (int i = 0; i < clients; i++) {
           attackers.execute(() -> sendAndNeverRead(files, webhook.port(), largest, held));
         }
+        // Under load the handshakes come slowly: the siege's time counts once half the slots hold
+        // an unread answer, not from the first connection.
+        await().atMost(Duration.ofSeconds(60)).until(() -> up.get() >= SLOTS / 2);
         await().during(SIEGE).atMost(SIEGE.plusSeconds(5)).until(() -> webhook.process().isAlive());
       } finally {
         stop.set(true);
@@ -325,8 +331,11 @@ class SlowClientsIT {
     }
   }
 
-  /** Probes sent during the siege of the management port, one per {@link #PACE}. */
-  private static final int PROBES = 15;
+  /**
+   * Probes sent during the siege of the management port, one per {@link #PACE}: they last past two
+   * read deadlines, so the probes are also answered while the cut-off clients reconnect.
+   */
+  private static final int PROBES = 12;
 
   /** A slow client of the management port (plain HTTP), as {@link #sendSlowly} is of admission. */
   private void holdManagementSlot(int port, Duration startAfter) {

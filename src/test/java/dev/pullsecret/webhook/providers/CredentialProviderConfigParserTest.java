@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.pullsecret.webhook.image.RegistryPattern;
+import dev.pullsecret.webhook.rules.RulesError;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +14,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 
 /**
  * The CredentialProviderConfig as the kubelet reads it: the clouds' own configs are taken as they
@@ -29,13 +34,14 @@ class CredentialProviderConfigParserTest {
 
   @Test
   void readsTheConfigsOfTheThreeCloudsAsTheirKubeletsAreGivenThem() {
-    CredentialProviderConfig config =
+    List<CredentialProvider> config =
         CredentialProviderConfigParser.parse(
             new String(resource("providers/clouds.yaml"), StandardCharsets.UTF_8), "clouds.yaml");
 
-    assertThat(config.names())
+    assertThat(config)
+        .extracting(CredentialProvider::name)
         .containsExactly("ecr-credential-provider", "auth-provider-gcp", "acr-credential-provider");
-    CredentialProvider ecr = config.provider("ecr-credential-provider").orElseThrow();
+    CredentialProvider ecr = config.get(0);
     assertThat(ecr.defaultCacheDuration()).isEqualTo(Duration.ofHours(12));
     assertThat(ecr.apiVersion()).isEqualTo("credentialprovider.kubelet.k8s.io/v1");
     assertThat(ecr.args()).isEmpty();
@@ -46,17 +52,16 @@ class CredentialProviderConfigParserTest {
             ecr.matches(RegistryPattern.parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team")))
         .isTrue();
     assertThat(ecr.matches(RegistryPattern.parse("europe-docker.pkg.dev"))).isFalse();
-    CredentialProvider gcp = config.provider("auth-provider-gcp").orElseThrow();
+    CredentialProvider gcp = config.get(1);
     assertThat(gcp.defaultCacheDuration()).isEqualTo(Duration.ofMinutes(1));
     assertThat(gcp.matches(RegistryPattern.parse("europe-docker.pkg.dev"))).isTrue();
     assertThat(gcp.matches(RegistryPattern.parse("gcr.io"))).isTrue();
-    assertThat(config.provider("acr-credential-provider").orElseThrow().args())
-        .containsExactly("/etc/kubernetes/azure.json");
+    assertThat(config.get(2).args()).containsExactly("/etc/kubernetes/azure.json");
   }
 
   @Test
   void readsJsonToo() {
-    CredentialProviderConfig config =
+    List<CredentialProvider> config =
         CredentialProviderConfigParser.parse(
             """
             {"apiVersion": "kubelet.config.k8s.io/v1alpha1", "kind": "CredentialProviderConfig",
@@ -67,8 +72,11 @@ class CredentialProviderConfigParserTest {
             """,
             "config.json");
 
-    assertThat(config.provider("ecr-credential-provider").orElseThrow().defaultCacheDuration())
-        .isZero();
+    assertThat(config)
+        .singleElement()
+        .extracting(CredentialProvider::name)
+        .isEqualTo("ecr-credential-provider");
+    assertThat(config.getFirst().defaultCacheDuration()).isZero();
   }
 
   static Stream<String> invalidFiles() throws IOException, URISyntaxException {
@@ -117,5 +125,30 @@ class CredentialProviderConfigParserTest {
             () -> CredentialProviderConfigParser.read(missing));
 
     assertThat(error.getMessage()).contains(missing + ": file not found");
+  }
+
+  @Test
+  void anInvalidConfigAtStartUpIsPrintedWithItsErrorsInsteadOfAStackTrace() {
+    var refused =
+        new InvalidProviderConfigException(
+            "config.yaml", List.of(new RulesError("providers", 3, 1, "required")));
+
+    List<FailureAnalysis> analyses =
+        SpringFactoriesLoader.forDefaultResourceLocation()
+            // the analyzers that need Spring's context to be made are left out
+            .load(FailureAnalyzer.class, (type, name, failure) -> {})
+            .stream()
+            .map(analyzer -> analyzer.analyze(refused))
+            .filter(Objects::nonNull)
+            .toList();
+
+    assertThat(analyses)
+        .singleElement()
+        .satisfies(
+            analysis -> {
+              assertThat(analysis.getDescription())
+                  .contains("config.yaml:3:1: providers: required");
+              assertThat(analysis.getAction()).contains("webhook.credential-providers.config");
+            });
   }
 }

@@ -27,7 +27,7 @@ class CredentialProvidersIT {
   @BeforeEach
   void install() {
     stub = StubCredentialProvider.install(dir.resolve("bin"), "stub-provider");
-    CredentialProviderConfig config =
+    List<CredentialProvider> config =
         CredentialProviderConfigParser.parse(
             """
             apiVersion: kubelet.config.k8s.io/v1

@@ -18,7 +18,7 @@ class PluginResponseTest {
 
   @Test
   void readsAuthAndCacheDuration() throws PluginFailure {
-    PluginAnswer answer =
+    PluginResponse.Answer answer =
         parse(
             """
             {"apiVersion": "credentialprovider.kubelet.k8s.io/v1",
@@ -81,7 +81,7 @@ class PluginResponseTest {
     assertThat(failure.getMessage()).contains(message).doesNotContain("HUNTER2");
   }
 
-  private static PluginAnswer parse(String output) throws PluginFailure {
+  private static PluginResponse.Answer parse(String output) throws PluginFailure {
     return PluginResponse.parse(output.getBytes(StandardCharsets.UTF_8), V1);
   }
 }

@@ -48,8 +48,7 @@ class ProviderPluginIT {
     CredentialProvider provider =
         CredentialProviderConfigParser.parse(
                 stub.config("registry.test:5000", "1h", env), "config.yaml")
-            .provider("stub-provider")
-            .orElseThrow();
+            .getFirst();
     return new ProviderPlugin(provider, stub.binDir(), TIMEOUT);
   }
 
@@ -57,7 +56,7 @@ class ProviderPluginIT {
   void answersWithTheCredentialsAndLifetimeThePluginGives() throws Exception {
     stub.set("CACHE_DURATION", "90s").set("USERNAMES", "puller").set("PASSWORD", SECRET);
 
-    PluginAnswer answer = plugin.ask(REGISTRY);
+    PluginResponse.Answer answer = plugin.ask(REGISTRY);
 
     assertThat(answer.auth())
         .containsExactly(new RegistryCredential("registry.test:5000/team", "puller", SECRET));
@@ -181,7 +180,7 @@ class ProviderPluginIT {
   @Test
   void neverRunsTwiceAtOnce() throws Exception {
     stub.set("DELAY", "1");
-    List<CompletableFuture<PluginAnswer>> asked = new ArrayList<>();
+    List<CompletableFuture<PluginResponse.Answer>> asked = new ArrayList<>();
     try (var threads = Executors.newFixedThreadPool(3)) {
       for (int i = 0; i < 3; i++) {
         asked.add(

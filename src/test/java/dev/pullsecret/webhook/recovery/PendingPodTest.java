@@ -47,7 +47,7 @@ class PendingPodTest {
             .endStatus()
             .build();
 
-    PendingPod kept = PendingPod.of(pod, TestContexts.SCOPE.optOut(), "pullsecret.dev/mutated");
+    PendingPod kept = PendingPod.of(pod, TestContexts.SCOPE.optOut());
 
     assertThat(kept.failingImages())
         .hasSize(PendingPod.MAX_IMAGES)
@@ -90,7 +90,7 @@ class PendingPodTest {
             .endStatus()
             .build();
 
-    PendingPod kept = PendingPod.of(pod, TestContexts.SCOPE.optOut(), "pullsecret.dev/mutated");
+    PendingPod kept = PendingPod.of(pod, TestContexts.SCOPE.optOut());
 
     assertThat(kept.failingImages()).isEmpty();
     assertThat(kept.controller()).isEqualTo("ReplicaSet/web-1");

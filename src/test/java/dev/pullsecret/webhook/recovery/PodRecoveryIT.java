@@ -210,13 +210,18 @@ class PodRecoveryIT {
           "the pod evicted",
           Duration.ofSeconds(15),
           () -> assertThat(exists(namespace, "web")).isFalse());
-      assertThat(events(namespace, "web", "PodEvicted"))
-          .singleElement()
-          .satisfies(
-              e ->
-                  assertThat(e.getNote())
-                      .contains("ReplicaSet/web recreates it")
-                      .contains("lacks pull secret hub-creds"));
+      // The Event is written once the API server has answered the eviction, so maybe after the
+      // pod is already gone.
+      cluster.eventually(
+          "the Event saying why",
+          () ->
+              assertThat(events(namespace, "web", "PodEvicted"))
+                  .singleElement()
+                  .satisfies(
+                      e ->
+                          assertThat(e.getNote())
+                              .contains("ReplicaSet/web recreates it")
+                              .contains("lacks pull secret hub-creds")));
     }
 
     @Test
@@ -307,7 +312,7 @@ class PodRecoveryIT {
       assertThat(exists(namespace, "web")).isTrue();
       assertThat(events(namespace, "web", "PodEvicted")).isEmpty();
       assertThat(
-              PendingPodsCheck.check(
+              StuckPods.check(
                   admin,
                   RulesParser.parse(RULES, "rules.yaml"),
                   TestContexts.SCOPE,

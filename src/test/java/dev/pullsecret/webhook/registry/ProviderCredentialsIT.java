@@ -295,7 +295,7 @@ class ProviderCredentialsIT {
           ImageReference.parse(registry.domain() + "/team/" + tag), Optional.of(credential));
       return null;
     } catch (RegistryException e) {
-      return e.failure();
+      return e.lookup().failure();
     }
   }
 

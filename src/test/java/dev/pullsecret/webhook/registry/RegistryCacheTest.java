@@ -27,7 +27,9 @@ class RegistryCacheTest {
   private final AtomicLong now = new AtomicLong(1_000);
   private final AtomicInteger loads = new AtomicInteger();
   private final DigestCache<ImageReference> cache =
-      new DigestCache<>(TTL, FAILURE_TTL, 10, now::get);
+      new DigestCache<>(
+          new DigestResolver.Settings(Duration.ofNanos(TTL), Duration.ofNanos(FAILURE_TTL), 10, 1),
+          now::get);
 
   @Test
   void secondRequestWithinTheTtlIsAHitWithoutALookup() {
@@ -73,6 +75,7 @@ class RegistryCacheTest {
                   start.await();
                   return cache.get(
                       NGINX,
+                      now.get(),
                       image -> {
                         loads.incrementAndGet();
                         return pending;
@@ -95,14 +98,19 @@ class RegistryCacheTest {
       get(ImageReference.parse("registry.corp/app-" + i + ":1"), FOUND);
     }
 
-    assertThat(cache.size()).isLessThanOrEqualTo(10);
-    assertThat(get(ImageReference.parse("registry.corp/app-24:1"), FOUND).source())
-        .isEqualTo(Source.HIT);
+    // newest first, so that no lookup here adds an entry before the bound is seen
+    for (int i = 24; i >= 15; i--) {
+      assertThat(get(ImageReference.parse("registry.corp/app-" + i + ":1"), FOUND).source())
+          .isEqualTo(Source.HIT);
+    }
+    assertThat(get(ImageReference.parse("registry.corp/app-14:1"), FOUND).source())
+        .isEqualTo(Source.LOADED);
   }
 
   private DigestCache.Served get(ImageReference image, Lookup result) {
     return cache.get(
         image,
+        now.get(),
         key -> {
           loads.incrementAndGet();
           return CompletableFuture.completedFuture(result);

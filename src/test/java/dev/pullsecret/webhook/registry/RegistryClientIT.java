@@ -187,7 +187,7 @@ class RegistryClientIT {
       with.resolve(image, credential);
       throw new AssertionError("resolved " + image);
     } catch (RegistryException e) {
-      return e.failure();
+      return e.lookup().failure();
     }
   }
 }

@@ -94,7 +94,7 @@ class RegistryDigestHeaderTest {
       client.resolve(image(), Optional.empty());
       throw new AssertionError("resolved");
     } catch (RegistryException e) {
-      return e.failure();
+      return e.lookup().failure();
     }
   }
 

@@ -136,7 +136,7 @@ class RegistryProtocolTest {
     void failureIsNamedWithItsHostAndCause(String what, IOException thrown, String expected) {
       RegistryException e = ConnectionFailure.of("registry", CLIENT, REQUEST, thrown);
 
-      assertThat(e.failure().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage())
+      assertThat(e.lookup().failure().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage())
           .isEqualTo(expected);
     }
 

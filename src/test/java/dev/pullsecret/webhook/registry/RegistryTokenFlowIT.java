@@ -109,7 +109,7 @@ class RegistryTokenFlowIT {
       client.resolve(image, credential);
       throw new AssertionError("resolved " + image);
     } catch (RegistryException e) {
-      return e.failure();
+      return e.lookup().failure();
     }
   }
 }

@@ -52,7 +52,7 @@ class RegistryUnreachableIT {
 
     RegistryException e = lookUp(trustingRegistry(Duration.ofSeconds(2)), domain);
 
-    assertThat(e.failure()).isEqualTo(Failure.ERROR);
+    assertThat(e.lookup().failure()).isEqualTo(Failure.ERROR);
     assertThat(e.getMessage())
         .isEqualTo("registry \"" + domain + "\" unreachable: connection refused");
   }
@@ -64,7 +64,7 @@ class RegistryUnreachableIT {
 
     RegistryException e = lookUp(trustingRegistry(Duration.ofMillis(300)), registry.domain());
 
-    assertThat(e.failure()).isEqualTo(Failure.TIMEOUT);
+    assertThat(e.lookup().failure()).isEqualTo(Failure.TIMEOUT);
     assertThat(e.getMessage())
         .isEqualTo(
             "registry \"" + registry.domain() + "\" unreachable: no connection within 300 ms");
@@ -81,7 +81,7 @@ class RegistryUnreachableIT {
                 Duration.ofSeconds(5)),
             "registry.pullsecret-test.invalid:5000");
 
-    assertThat(e.failure()).isEqualTo(Failure.ERROR);
+    assertThat(e.lookup().failure()).isEqualTo(Failure.ERROR);
     assertThat(e.getMessage())
         .isEqualTo("registry \"registry.pullsecret-test.invalid:5000\" unreachable: host unknown");
   }
@@ -95,7 +95,7 @@ class RegistryUnreachableIT {
 
     RegistryException e = lookUp(jdkCasOnly, registry.domain());
 
-    assertThat(e.failure()).isEqualTo(Failure.ERROR);
+    assertThat(e.lookup().failure()).isEqualTo(Failure.ERROR);
     assertThat(e.getMessage())
         .isEqualTo(
             "registry \""
@@ -140,7 +140,7 @@ class RegistryUnreachableIT {
 
     RegistryException e = lookUp(trustingRegistry(Duration.ofSeconds(2)), registry.domain());
 
-    assertThat(e.failure()).isEqualTo(Failure.ERROR);
+    assertThat(e.lookup().failure()).isEqualTo(Failure.ERROR);
     assertThat(e.getMessage())
         .isEqualTo(
             "token service \"127.0.0.1:" + closedPort + "\" unreachable: connection refused");

@@ -29,8 +29,9 @@ class MirrorChainTest {
                       - {from: quay.io, to: cache.example.com/quay, when: present}
               """,
               "rules.yaml")
-          .forNamespace("x")
+          .forNamespace("x", NamespaceLabels.NONE)
           .orElseThrow()
+          .rule()
           .images();
 
   @ParameterizedTest(name = "{0} -> {1}")

@@ -6,9 +6,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Namespaces no review has shown yet, against the worst rules file {@code validate} accepts: {@link
- * PatternLimits#MAX_GLOBS} globs of the shape that made the regex engine backtrack ({@code
- * *a*a...*a*xy}, 63 characters) and exact names up to {@link PatternLimits#MAX_PATTERNS}. What such
- * a namespace costs is measured by RulesCostBenchmark (src/jmh), the figure in
+ * RuleReader#MAX_GLOBS} globs of the shape that made the regex engine backtrack ({@code
+ * *a*a...*a*xy}, 63 characters) and exact names up to {@link RuleReader#MAX_PATTERNS}. What such a
+ * namespace costs is measured by RulesCostBenchmark (src/jmh), the figure in
  * docs/failure-semantics.md.
  */
 class RulesCostTest {
@@ -20,7 +20,7 @@ class RulesCostTest {
     Rules rules = RulesParser.parse(worstAcceptedRules(), "worst.yaml");
 
     for (int i = 0; i < 2_000; i++) {
-      assertThat(rules.forNamespace(madeUp(i))).isEmpty();
+      assertThat(rules.forNamespace(madeUp(i), NamespaceLabels.NONE)).isEmpty();
     }
   }
 
@@ -28,11 +28,11 @@ class RulesCostTest {
   void namesThatCannotBeNamespacesGetNoRuleWithoutBeingMatched() {
     Rules rules = RulesParser.parse("rules: [{name: all, namespaces: ['*']}]", "all.yaml");
 
-    assertThat(rules.forNamespace("team-a")).isPresent();
-    assertThat(rules.forNamespace("a".repeat(64))).isEmpty();
-    assertThat(rules.forNamespace("Team-A")).isEmpty();
-    assertThat(rules.forNamespace("team\na")).isEmpty();
-    assertThat(rules.forNamespace("")).isEmpty();
+    assertThat(rules.forNamespace("team-a", NamespaceLabels.NONE)).isPresent();
+    assertThat(rules.forNamespace("a".repeat(64), NamespaceLabels.NONE)).isEmpty();
+    assertThat(rules.forNamespace("Team-A", NamespaceLabels.NONE)).isEmpty();
+    assertThat(rules.forNamespace("team\na", NamespaceLabels.NONE)).isEmpty();
+    assertThat(rules.forNamespace("", NamespaceLabels.NONE)).isEmpty();
   }
 
   /**
@@ -49,14 +49,14 @@ class RulesCostTest {
     int globs = 0;
     for (char x : SUFFIXES.toCharArray()) {
       for (char y : SUFFIXES.toCharArray()) {
-        if (globs++ < PatternLimits.MAX_GLOBS) {
+        if (globs++ < RuleReader.MAX_GLOBS) {
           yaml.append("      - \"").append("*a".repeat(30)).append('*').append(x).append(y);
           yaml.append("\"\n");
         }
       }
     }
     yaml.append("  - name: names\n    namespaces:\n");
-    for (int i = 0; i < PatternLimits.MAX_PATTERNS - PatternLimits.MAX_GLOBS; i++) {
+    for (int i = 0; i < RuleReader.MAX_PATTERNS - RuleReader.MAX_GLOBS; i++) {
       yaml.append("      - name-").append(i).append('\n');
     }
     return yaml.toString();

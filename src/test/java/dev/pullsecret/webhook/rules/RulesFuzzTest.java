@@ -57,7 +57,7 @@ class RulesFuzzTest {
       assertThat(e.getMessage()).startsWith("rules refused (");
       return;
     }
-    assertThat(rules.forNamespace("default")).isNotNull();
+    assertThat(rules.forNamespace("default", NamespaceLabels.NONE)).isNotNull();
     for (NamespaceRule rule : rules.rules()) {
       assertConverges(rule);
     }

@@ -26,10 +26,20 @@ class RulesParserTest {
     Rules rules = RulesParser.parse(text, "examples/rules.yaml");
 
     assertThat(rules.pullSecrets()).extracting(PullSecret::name).contains("dockerhub-creds");
-    assertThat(rules.forNamespace("team-a-dev")).map(NamespaceRule::name).hasValue("team-a");
-    assertThat(rules.forNamespace("team-a-sandbox")).map(NamespaceRule::name).hasValue("everyone");
-    assertThat(rules.forNamespace("kube-system")).isEmpty();
-    assertThat(rules.forNamespace("airgapped").orElseThrow().pullSecrets()).isEmpty();
+    assertThat(rules.forNamespace("team-a-dev", NamespaceLabels.NONE))
+        .map(match -> match.rule().name())
+        .hasValue("team-a");
+    assertThat(rules.forNamespace("team-a-sandbox", NamespaceLabels.NONE))
+        .map(match -> match.rule().name())
+        .hasValue("everyone");
+    assertThat(rules.forNamespace("kube-system", NamespaceLabels.NONE)).isEmpty();
+    assertThat(
+            rules
+                .forNamespace("airgapped", NamespaceLabels.NONE)
+                .orElseThrow()
+                .rule()
+                .pullSecrets())
+        .isEmpty();
   }
 
   @Test
@@ -138,7 +148,9 @@ class RulesParserTest {
   void acceptsRuleWithoutSecretsAsAnOptOut() {
     Rules rules = RulesParser.parse("rules: [{namespaces: [quiet]}]", "rules.yaml");
 
-    assertThat(rules.forNamespace("quiet")).map(NamespaceRule::name).hasValue("rules[0]");
+    assertThat(rules.forNamespace("quiet", NamespaceLabels.NONE))
+        .map(match -> match.rule().name())
+        .hasValue("rules[0]");
   }
 
   @Test
@@ -158,11 +170,24 @@ class RulesParserTest {
             """,
             "rules.yaml");
 
-    var pinned = rules.forNamespace("pinned").orElseThrow().images().resolveDigests().orElseThrow();
+    var pinned =
+        rules
+            .forNamespace("pinned", NamespaceLabels.NONE)
+            .orElseThrow()
+            .rule()
+            .images()
+            .resolveDigests()
+            .orElseThrow();
     assertThat(pinned.registries()).hasToString("[registry.corp:5000, *.pkg.dev]");
     assertThat(pinned.denyOnFailure()).isTrue();
     var everything =
-        rules.forNamespace("everything").orElseThrow().images().resolveDigests().orElseThrow();
+        rules
+            .forNamespace("everything", NamespaceLabels.NONE)
+            .orElseThrow()
+            .rule()
+            .images()
+            .resolveDigests()
+            .orElseThrow();
     assertThat(everything.registries()).isEmpty();
     assertThat(everything.denyOnFailure()).isFalse();
   }
@@ -210,7 +235,8 @@ class RulesParserTest {
             """,
             "rules.yaml");
 
-    var mirrors = rules.forNamespace("x").orElseThrow().images().mirrors();
+    var mirrors =
+        rules.forNamespace("x", NamespaceLabels.NONE).orElseThrow().rule().images().mirrors();
     assertThat(mirrors.get(0).whenPresent()).isTrue();
     assertThat(mirrors.get(0).exclude()).hasToString("[docker.io/library/vault, docker.io/acme]");
     assertThat(mirrors.get(1).whenPresent()).isFalse();

@@ -56,9 +56,9 @@ class RulesPrecedenceTest {
         "ay, tie-second",
       })
   void mostSpecificRuleWins(String namespace, String expectedRule) {
-    var rule = RULES.forNamespace(namespace);
+    var rule = RULES.forNamespace(namespace, NamespaceLabels.NONE);
 
-    assertThat(rule.map(NamespaceRule::name).orElse(null)).isEqualTo(expectedRule);
+    assertThat(rule.map(match -> match.rule().name()).orElse(null)).isEqualTo(expectedRule);
   }
 
   private static final Rules WITH_SELECTORS =

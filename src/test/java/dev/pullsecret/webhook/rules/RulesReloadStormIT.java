@@ -209,7 +209,8 @@ class RulesReloadStormIT {
   private static String describe(Rules rules) {
     String rule =
         rules
-            .forNamespace("storm")
+            .forNamespace("storm", NamespaceLabels.NONE)
+            .map(RuleMatch::rule)
             .map(r -> "rule " + r.name() + " gives " + names(r.pullSecrets()))
             .orElse("no rule for storm");
     return "declares " + names(rules.pullSecrets()) + ", " + rule;

@@ -1,13 +1,20 @@
 package dev.pullsecret.webhook.http.tomcat;
 
 import java.time.Duration;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.MethodParameter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
  * The step of shutdown between Spring Boot's graceful shutdown (no new connections, requests in
@@ -17,8 +24,15 @@ import org.springframework.context.SmartLifecycle;
  *
  * <p>Only connections that carried no review for the whole phase are then closed by the server; the
  * pod's preStop sleep has by then taken it out of the Service's endpoints.
+ *
+ * <p>Once shutdown has begun, every answer says {@code Connection: close}, those of reviews already
+ * in flight at SIGTERM included (Tomcat decides keep-alive when a request starts, so it would keep
+ * their connections open). Set as the answer is written ({@link #beforeBodyWrite}), after the body
+ * was read, which is the part that can be long: the client then closes the connection after the
+ * answer, and the drain sees it go instead of waiting for the end of the phase.
  */
-class ConnectionDrain implements SmartLifecycle {
+@ControllerAdvice
+class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionDrain.class);
 
@@ -52,15 +66,15 @@ class ConnectionDrain implements SmartLifecycle {
   @Override
   public void stop(Runnable callback) {
     running = false;
-    Optional<DrainingHttp11NioProtocol> protocol = protocol();
-    if (protocol.isEmpty() || !protocol.get().isDraining()) {
+    DrainingHttp11NioProtocol protocol = draining();
+    if (protocol == null) {
       callback.run();
       return;
     }
     Thread.ofPlatform()
         .name("connection-drain")
         .daemon()
-        .start(() -> awaitClosed(protocol.get(), callback));
+        .start(() -> awaitClosed(protocol, callback));
   }
 
   private void awaitClosed(DrainingHttp11NioProtocol protocol, Runnable callback) {
@@ -73,7 +87,7 @@ class ConnectionDrain implements SmartLifecycle {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      int left = protocol.openConnections();
+      long left = protocol.openConnections();
       long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
       if (left == 0) {
         log.info("All connections closed by their clients after {} ms", millis);
@@ -84,18 +98,35 @@ class ConnectionDrain implements SmartLifecycle {
     }
   }
 
-  /** Whether shutdown has begun: answers then say {@code Connection: close}. */
-  boolean isDraining() {
-    return protocol().map(DrainingHttp11NioProtocol::isDraining).orElse(false);
+  @Override
+  public boolean supports(
+      MethodParameter returnType, Class<? extends HttpMessageConverter<?>> converterType) {
+    return true;
   }
 
-  private Optional<DrainingHttp11NioProtocol> protocol() {
+  @Override
+  public Object beforeBodyWrite(
+      Object body,
+      MethodParameter returnType,
+      MediaType contentType,
+      Class<? extends HttpMessageConverter<?>> converterType,
+      ServerHttpRequest request,
+      ServerHttpResponse response) {
+    if (draining() != null) {
+      response.getHeaders().set(HttpHeaders.CONNECTION, "close");
+    }
+    return body;
+  }
+
+  /** The admission port's protocol once shutdown has begun; null before. */
+  private DrainingHttp11NioProtocol draining() {
     if (context.getWebServer() instanceof TomcatWebServer tomcat
         && tomcat.getTomcat().getConnector().getProtocolHandler()
-            instanceof DrainingHttp11NioProtocol draining) {
-      return Optional.of(draining);
+            instanceof DrainingHttp11NioProtocol protocol
+        && protocol.isDraining()) {
+      return protocol;
     }
-    return Optional.empty();
+    return null;
   }
 
   @Override

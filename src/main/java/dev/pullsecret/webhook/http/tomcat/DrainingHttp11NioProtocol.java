@@ -1,7 +1,5 @@
 package dev.pullsecret.webhook.http.tomcat;
 
-import org.apache.tomcat.util.net.NioChannel;
-import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +40,7 @@ public class DrainingHttp11NioProtocol extends SweptHttp11NioProtocol {
   }
 
   /** Connections accepted and not yet closed: busy, idle between two reviews, or handshaking. */
-  int openConnections() {
-    int open = 0;
-    for (SocketWrapperBase<NioChannel> connection : getEndpoint().getConnections()) {
-      if (!connection.isClosed()) {
-        open++;
-      }
-    }
-    return open;
+  long openConnections() {
+    return getEndpoint().getConnections().stream().filter(c -> !c.isClosed()).count();
   }
 }

@@ -1,20 +1,54 @@
 package dev.pullsecret.webhook.http.tomcat;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.coyote.AbstractProcessor;
 import org.apache.coyote.http11.Http11NioProtocol;
+import org.apache.tomcat.util.net.NioChannel;
+import org.apache.tomcat.util.net.NioEndpoint;
+import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
 
 /**
- * Tomcat's NIO HTTP/1.1 protocol with the connections that hold a slot without sending closed
- * ({@link ConnectionSweep}: a deadline for a request's start, idle ones shed when slots run short).
- * Both ports run it: a client can hold the management port's slots as well as the admission port's,
- * and there it would starve the kubelet's probes (a liveness failure restarts the pod).
+ * Tomcat's NIO HTTP/1.1 protocol that closes connections that hold a slot without sending, so slots
+ * stay free for the API server. Both ports run it: a client can hold the management port's slots as
+ * well as the admission port's, and there it would starve the kubelet's probes (a liveness failure
+ * restarts the pod). Every {@link #PERIOD} the open connections are swept:
+ *
+ * <ul>
+ *   <li>One deadline for receiving a request's start: the TLS handshake, the request line and the
+ *       headers, however the client paces its bytes. Tomcat's connection timeout is per read, so a
+ *       client sending a byte every two seconds would hold its connection for ever; such
+ *       connections hold no thread (Tomcat reads headers without blocking) but a slot and buffers.
+ *       One still handshaking, or with part of a request and no worker on it, for longer than the
+ *       deadline is closed. A connection a worker holds is reading its body, which {@code
+ *       http/BodyReader} bounds by the same deadline.
+ *   <li>When more than three quarters of {@code max-connections} are open, idle keep-alive
+ *       connections (between two requests) that sent nothing for {@link #IDLE_UNDER_PRESSURE} are
+ *       closed; otherwise they are left to the keep-alive timeout (120 s), which the API server's
+ *       pool outlives. Clients that open connections and keep them idle cannot fill the slots.
+ * </ul>
  */
 public class SweptHttp11NioProtocol extends Http11NioProtocol {
 
+  /** Idle this long, a keep-alive connection is closed when slots run short. */
+  static final Duration IDLE_UNDER_PRESSURE = Duration.ofSeconds(1);
+
+  static final Duration PERIOD = Duration.ofMillis(250);
+
+  private static final long NOT_RECEIVING = Long.MIN_VALUE;
+
   private Duration readDeadline = Duration.ofSeconds(5);
   private ScheduledFuture<?> sweep;
+
+  /** When a handshaking connection was first seen: Tomcat keeps no time for that phase. */
+  private final Map<SocketWrapperBase<NioChannel>, Long> handshakingSince =
+      new ConcurrentHashMap<>();
 
   /** Runs {@code factory}'s connector on {@code protocol}, sweeping with {@code readDeadline}. */
   static void install(
@@ -27,7 +61,7 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
             connector.setProperty("readDeadlineMillis", Long.toString(readDeadline.toMillis())));
   }
 
-  /** Set by {@link #install}; see {@link ConnectionSweep}. */
+  /** Set by {@link #install}. */
   public void setReadDeadlineMillis(long millis) {
     this.readDeadline = Duration.ofMillis(millis);
   }
@@ -36,8 +70,9 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
   public void start() throws Exception {
     super.start();
     sweep =
-        new ConnectionSweep(readDeadline)
-            .schedule(getUtilityExecutor(), getEndpoint()::getConnections, this::getMaxConnections);
+        getUtilityExecutor()
+            .scheduleWithFixedDelay(
+                this::sweep, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -46,5 +81,72 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
       sweep.cancel(false);
     }
     super.stop();
+  }
+
+  /** One sweep, on a fresh snapshot of the open connections (Tomcat's getConnections copies). */
+  private void sweep() {
+    Set<SocketWrapperBase<NioChannel>> open = getEndpoint().getConnections();
+    closeOverdue(open);
+    if (open.size() > getMaxConnections() / 4 * 3) {
+      closeIdle(open);
+    }
+  }
+
+  /** Closes the connections past the deadline. */
+  private void closeOverdue(Set<SocketWrapperBase<NioChannel>> connections) {
+    long now = System.nanoTime();
+    handshakingSince.keySet().removeIf(c -> c.isClosed() || !connections.contains(c));
+    for (SocketWrapperBase<NioChannel> connection : connections) {
+      long since = receivingSince(connection, now);
+      if (since != NOT_RECEIVING && now - since > readDeadline.toNanos()) {
+        closeIfNoWorker(connection);
+      }
+    }
+  }
+
+  /** Closes the idle keep-alive connections quiet for {@link #IDLE_UNDER_PRESSURE}. */
+  private static void closeIdle(Set<SocketWrapperBase<NioChannel>> connections) {
+    long quietSince = System.currentTimeMillis() - IDLE_UNDER_PRESSURE.toMillis();
+    for (SocketWrapperBase<NioChannel> connection : connections) {
+      if (!connection.isClosed()
+          && connection.getSocket().isHandshakeComplete()
+          && connection.getCurrentProcessor() == null
+          && connection instanceof NioEndpoint.NioSocketWrapper nio
+          && nio.getLastRead() < quietSince) {
+        closeIfNoWorker(connection);
+      }
+    }
+  }
+
+  private long receivingSince(SocketWrapperBase<NioChannel> connection, long now) {
+    if (connection.isClosed()) {
+      return NOT_RECEIVING;
+    }
+    if (!connection.getSocket().isHandshakeComplete()) {
+      return handshakingSince.computeIfAbsent(connection, c -> now);
+    }
+    handshakingSince.remove(connection);
+    // Between two requests Tomcat releases the connection's processor; a request partly received
+    // keeps one, with the time its first byte arrived.
+    if (connection.getCurrentProcessor() instanceof AbstractProcessor processor) {
+      long started = processor.getRequest().getStartTimeNanos();
+      return started < 0 ? NOT_RECEIVING : started;
+    }
+    return NOT_RECEIVING;
+  }
+
+  /**
+   * A worker holds the connection's lock while it processes it (a handshake step, a request): then
+   * the connection is busy, and is left alone. Taken here, no worker can start on it until closed.
+   */
+  private static void closeIfNoWorker(SocketWrapperBase<NioChannel> connection) {
+    ReentrantLock lock = connection.getLock();
+    if (lock.tryLock()) {
+      try {
+        connection.close();
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 }

@@ -2,7 +2,7 @@ package dev.pullsecret.webhook.tls.issuing;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -43,10 +43,9 @@ public record CertificateSpec(
   public CertificateSpec {
     requireLabel("service name", serviceName, DNS_1035_LABEL, "DNS-1035 label", "a letter");
     requireLabel("namespace", namespace, DNS_1123_LABEL, "DNS-1123 label", "a letter or digit");
-    extraDnsNames = extraDnsNames == null ? List.of() : List.copyOf(nonNull(extraDnsNames, "DNS"));
+    extraDnsNames = nonBlank(extraDnsNames, "DNS");
     extraDnsNames.forEach(CertificateSpec::requireDnsName);
-    extraIpAddresses =
-        extraIpAddresses == null ? List.of() : List.copyOf(nonNull(extraIpAddresses, "IP"));
+    extraIpAddresses = nonBlank(extraIpAddresses, "IP");
     extraIpAddresses.forEach(CertificateSpec::parseIp);
     Objects.requireNonNull(validity, "validity must not be null");
     if (validity.isNegative() || validity.isZero()) {
@@ -115,12 +114,7 @@ public record CertificateSpec(
   }
 
   private static boolean tooLongLabel(String name) {
-    for (String label : name.split("\\.")) {
-      if (label.length() > 63) {
-        return true;
-      }
-    }
-    return false;
+    return Arrays.stream(name.split("\\.")).anyMatch(label -> label.length() > 63);
   }
 
   private static InetAddress parseIp(String ip) {
@@ -140,14 +134,14 @@ public record CertificateSpec(
             + " without brackets, zone or leading zeros");
   }
 
-  private static List<String> nonNull(List<String> values, String kind) {
-    var copy = new ArrayList<String>(values.size());
-    for (String value : values) {
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException("extra " + kind + " entries must not be empty");
-      }
-      copy.add(value);
+  /** A copy of {@code values}, none of them null or blank; empty for null. */
+  private static List<String> nonBlank(List<String> values, String kind) {
+    if (values == null) {
+      return List.of();
     }
-    return copy;
+    if (values.stream().anyMatch(value -> value == null || value.isBlank())) {
+      throw new IllegalArgumentException("extra " + kind + " entries must not be empty");
+    }
+    return List.copyOf(values);
   }
 }

@@ -4,7 +4,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.RSAKeyGenParameterSpec;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -15,23 +17,19 @@ import java.util.stream.Collectors;
  * whose policies still require it.
  */
 public enum KeyAlgorithm {
-  ECDSA_P256("ecdsa-p256", "EC", 256, "SHA256withECDSA"),
-  RSA_2048("rsa-2048", "RSA", 2048, "SHA256withRSA"),
-  RSA_3072("rsa-3072", "RSA", 3072, "SHA256withRSA"),
-  RSA_4096("rsa-4096", "RSA", 4096, "SHA256withRSA");
+  ECDSA_P256("ecdsa-p256", new ECGenParameterSpec("secp256r1")),
+  RSA_2048("rsa-2048", new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4)),
+  RSA_3072("rsa-3072", new RSAKeyGenParameterSpec(3072, RSAKeyGenParameterSpec.F4)),
+  RSA_4096("rsa-4096", new RSAKeyGenParameterSpec(4096, RSAKeyGenParameterSpec.F4));
 
   public static final KeyAlgorithm DEFAULT = ECDSA_P256;
 
   private final String cliName;
-  private final String jcaName;
-  private final int bits;
-  private final String signatureAlgorithm;
+  private final AlgorithmParameterSpec parameters;
 
-  KeyAlgorithm(String cliName, String jcaName, int bits, String signatureAlgorithm) {
+  KeyAlgorithm(String cliName, AlgorithmParameterSpec parameters) {
     this.cliName = cliName;
-    this.jcaName = jcaName;
-    this.bits = bits;
-    this.signatureAlgorithm = signatureAlgorithm;
+    this.parameters = parameters;
   }
 
   /** The spelling used on the command line, e.g. {@code ecdsa-p256}. */
@@ -41,22 +39,18 @@ public enum KeyAlgorithm {
 
   /** The JCA signature algorithm for certificates signed with a key of this type. */
   public String signatureAlgorithm() {
-    return signatureAlgorithm;
+    return isRsa() ? "SHA256withRSA" : "SHA256withECDSA";
   }
 
   /** RSA keys may also encipher (TLS 1.2 RSA key exchange); EC keys only sign. */
   public boolean isRsa() {
-    return jcaName.equals("RSA");
+    return parameters instanceof RSAKeyGenParameterSpec;
   }
 
   public KeyPair generateKeyPair(SecureRandom random) {
     try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance(jcaName);
-      if (isRsa()) {
-        generator.initialize(bits, random);
-      } else {
-        generator.initialize(new ECGenParameterSpec("secp256r1"), random);
-      }
+      KeyPairGenerator generator = KeyPairGenerator.getInstance(isRsa() ? "RSA" : "EC");
+      generator.initialize(parameters, random);
       return generator.generateKeyPair();
     } catch (GeneralSecurityException e) {
       // Every JDK ships RSA and P-256; reaching this means a broken runtime, not bad input.
@@ -80,8 +74,8 @@ public enum KeyAlgorithm {
                     "unknown key algorithm '" + name + "' (expected one of: " + cliNames() + ")"));
   }
 
-  /** The accepted command-line spellings, comma separated, for help and error messages. */
-  public static String cliNames() {
+  /** The accepted command-line spellings, comma separated, for error messages. */
+  private static String cliNames() {
     return Arrays.stream(values()).map(KeyAlgorithm::cliName).collect(Collectors.joining(", "));
   }
 }

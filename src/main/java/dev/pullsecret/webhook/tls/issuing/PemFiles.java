@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.tls.issuing;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -11,15 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.util.io.pem.PemGenerationException;
 
 /**
  * Writes a {@link CertificateSet} in the layout of a {@code kubernetes.io/tls} Secret, so the
@@ -83,7 +80,11 @@ public final class PemFiles {
 
   /** PEM {@code CERTIFICATE} block. */
   public static String toPem(X509Certificate certificate) {
-    return pem(certificate);
+    try {
+      return pem("CERTIFICATE", certificate.getEncoded());
+    } catch (CertificateEncodingException e) {
+      throw new IllegalArgumentException("cannot be encoded as PEM: " + e.getMessage(), e);
+    }
   }
 
   /** PKCS#8 {@code PRIVATE KEY} block, the format every TLS stack reads. */
@@ -92,12 +93,7 @@ public final class PemFiles {
       throw new IllegalArgumentException(
           "private key is not PKCS#8-encodable (format " + key.getFormat() + ")");
     }
-    try {
-      // Not the key itself: BouncyCastle would write RSA keys as PKCS#1 and EC keys as SEC 1.
-      return pem(new JcaPKCS8Generator(key, null));
-    } catch (PemGenerationException e) {
-      throw new IllegalArgumentException("private key cannot be encoded: " + e.getMessage(), e);
-    }
+    return pem("PRIVATE KEY", key.getEncoded());
   }
 
   /** Base64 of the CA PEM, as the webhook configuration's {@code caBundle} expects. */
@@ -105,16 +101,10 @@ public final class PemFiles {
     return Base64.getEncoder().encodeToString(bytes(toPem(ca)));
   }
 
-  /** One PEM block written by BouncyCastle, with "\n" line ends on every OS. */
-  private static String pem(Object object) {
-    var text = new StringWriter();
-    try (var writer = new JcaPEMWriter(text)) {
-      writer.writeObject(object);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot be encoded as PEM: " + e.getMessage(), e);
-    }
-    // BouncyCastle ends lines with the platform separator; files must be identical on every OS.
-    return text.toString().replace(System.lineSeparator(), "\n");
+  /** One PEM block as RFC 7468 and openssl write it: 64 columns, "\n" line ends on every OS. */
+  private static String pem(String label, byte[] der) {
+    String base64 = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+    return "-----BEGIN " + label + "-----\n" + base64 + "\n-----END " + label + "-----\n";
   }
 
   private static void writeFile(Path target, byte[] content, boolean secret, boolean overwrite)
@@ -124,7 +114,7 @@ public final class PemFiles {
     Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
     try {
       Files.write(temp, content);
-      if (supportsPosix(dir)) {
+      if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
         Files.setPosixFilePermissions(
             temp, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"));
       }
@@ -146,10 +136,6 @@ public final class PemFiles {
   private static FileAlreadyExistsException alreadyExists(Path target) {
     return new FileAlreadyExistsException(
         target.toString(), null, "already exists; not overwriting certificates or keys");
-  }
-
-  private static boolean supportsPosix(Path dir) {
-    return dir.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 
   private static byte[] bytes(String text) {

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.tls.serving;
 
 import dev.pullsecret.webhook.files.BoundedFiles;
+import dev.pullsecret.webhook.files.FileReloader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -9,9 +10,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * The files the admission port serves TLS from: certificate chain, key and, for mutual TLS, the CA
@@ -19,8 +21,10 @@ import java.util.List;
  * content from old without keeping key material around.
  *
  * @param clientCaFile null unless client certificates are required
+ * @param clock the time the certificates must be valid at when loaded
  */
-record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile) {
+record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile, Clock clock)
+    implements FileReloader.Source<LoadedCertificates> {
 
   /** Stands for a missing file in the digest, distinct from an empty one. */
   private static final long ABSENT = -1;
@@ -32,12 +36,14 @@ record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile) {
    * SHA-256 over every file's content (length-prefixed, so contents cannot run into each other).
    * Never fails: missing and unreadable files have their own markers, and the loader says why.
    */
-  String digest() {
+  @Override
+  public String digest() {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (Path file : paths()) {
+      for (Path file :
+          Stream.of(certFile, keyFile, clientCaFile).filter(Objects::nonNull).toList()) {
         byte[] content = read(file);
-        long length = content == null ? lengthMarker(file) : content.length;
+        long length = content != null ? content.length : Files.exists(file) ? UNREADABLE : ABSENT;
         sha.update(ByteBuffer.allocate(Long.BYTES).putLong(length).array());
         if (content != null) {
           sha.update(content);
@@ -54,24 +60,17 @@ record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile) {
    *
    * @throws InvalidCertificateException naming the file and what is wrong with it
    */
-  LoadedCertificates load(Clock clock) {
+  @Override
+  public LoadedCertificates load(LoadedCertificates previous) {
     ServingIdentity identity = ServingIdentityLoader.load(certFile, keyFile, clock);
     List<X509Certificate> clientCas =
-        clientCaFile == null ? List.of() : ServingIdentityLoader.loadCertificates(clientCaFile);
+        clientCaFile == null ? List.of() : PemFileReader.certificates(clientCaFile);
     return new LoadedCertificates(identity, clientCas, certFile, clock.instant());
   }
 
   /** The cert and key file, as shown in logs. */
   String describe() {
     return certFile.equals(keyFile) ? certFile.toString() : certFile + " and " + keyFile;
-  }
-
-  private List<Path> paths() {
-    var paths = new ArrayList<>(List.of(certFile, keyFile));
-    if (clientCaFile != null) {
-      paths.add(clientCaFile);
-    }
-    return paths;
   }
 
   /** The content, or null when the file cannot be read or is too large to be a PEM file. */
@@ -81,9 +80,5 @@ record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile) {
     } catch (IOException e) {
       return null;
     }
-  }
-
-  private static long lengthMarker(Path file) {
-    return Files.exists(file) ? UNREADABLE : ABSENT;
   }
 }

@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.tls.serving;
 
 import dev.pullsecret.webhook.files.FileReloader;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -11,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the admission port's certificate in step with its files, without a restart. Like the rules,
- * the files' content is compared every poll ({@link FilePoller} says why polling).
+ * the files' content is compared every poll ({@link FileReloader} says why polling).
  *
  * <p>Why not Spring Boot's own {@code reload-on-update} for PEM bundles? It only serves bundles
  * defined in {@code spring.ssl.bundle.*} properties, so our checks (key matches certificate, chain
@@ -39,12 +38,11 @@ final class CertificateReloader implements Supplier<LoadedCertificates>, AutoClo
   private final CertificateFiles files;
   private final FileReloader<LoadedCertificates, InvalidCertificateException> reloader;
 
-  private CertificateReloader(
-      CertificateFiles files, Listener listener, ExpiryWarnings warnings, Clock clock) {
+  private CertificateReloader(CertificateFiles files, Listener listener, ExpiryWarnings warnings) {
     this.files = files;
     this.reloader =
         new FileReloader<>(
-            new Source(files, clock),
+            files,
             InvalidCertificateException.class,
             FileReloader.Refusal.WHEN_SEEN_TWICE,
             List.of(new Log(this, warnings), listener));
@@ -55,8 +53,8 @@ final class CertificateReloader implements Supplier<LoadedCertificates>, AutoClo
    * server must not start without a usable certificate). Polling starts with {@link #watch}.
    */
   static CertificateReloader load(
-      CertificateFiles files, Listener listener, ExpiryWarnings warnings, Clock clock) {
-    var certificates = new CertificateReloader(files, listener, warnings, clock);
+      CertificateFiles files, Listener listener, ExpiryWarnings warnings) {
+    var certificates = new CertificateReloader(files, listener, warnings);
     certificates.reloader.start();
     return certificates;
   }
@@ -95,20 +93,6 @@ final class CertificateReloader implements Supplier<LoadedCertificates>, AutoClo
   @Override
   public void close() {
     reloader.close();
-  }
-
-  private record Source(CertificateFiles files, Clock clock)
-      implements FileReloader.Source<LoadedCertificates> {
-
-    @Override
-    public String digest() {
-      return files.digest();
-    }
-
-    @Override
-    public LoadedCertificates load(LoadedCertificates previous) {
-      return files.load(clock);
-    }
   }
 
   /** The log lines of loads and refusals, and the expiry warnings. */

@@ -9,19 +9,11 @@ import java.nio.file.Path;
  */
 public class InvalidCertificateException extends RuntimeException {
 
-  private final transient Path file;
-
   public InvalidCertificateException(Path file, String problem) {
     this(file, problem, null);
   }
 
   public InvalidCertificateException(Path file, String problem, Throwable cause) {
     super(file + ": " + problem, cause);
-    this.file = file;
-  }
-
-  /** The file the problem was found in. */
-  public Path file() {
-    return file;
   }
 }

@@ -106,13 +106,15 @@ final class PemFileReader {
   }
 
   private static InvalidCertificateException malformed(Path file, Block block, Exception e) {
+    return malformed(file, block.number(), e.getMessage(), e);
+  }
+
+  private static InvalidCertificateException malformed(
+      Path file, int block, String detail, Exception cause) {
     return new InvalidCertificateException(
         file,
-        "malformed PEM in block "
-            + block.number()
-            + ", the file may be truncated or corrupted: "
-            + e.getMessage(),
-        e);
+        "malformed PEM in block " + block + ", the file may be truncated or corrupted: " + detail,
+        cause);
   }
 
   /** No block of the expected type: an unknown block is named, else what the file holds. */
@@ -155,13 +157,7 @@ final class PemFileReader {
       int endAt = text.indexOf(end, begin.end());
       int nextBegin = text.indexOf("-----BEGIN ", begin.end());
       if (endAt < 0 || (nextBegin >= 0 && nextBegin < endAt)) {
-        throw new InvalidCertificateException(
-            file,
-            "malformed PEM in block "
-                + (blocks.size() + 1)
-                + ", the file may be truncated or corrupted: "
-                + end
-                + " not found");
+        throw malformed(file, blocks.size() + 1, end + " not found", null);
       }
       blocks.add(
           new Block(blocks.size() + 1, label, text.substring(begin.start(), endAt + end.length())));

@@ -12,15 +12,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * fails every TLS handshake, so the pod should leave the Service's endpoints. It is deliberately
  * not part of liveness: a restart reads the same Secret and cannot fix a certificate.
  */
-final class ServingCertificateHealthIndicator implements HealthIndicator {
-
-  private final Supplier<LoadedCertificates> certificates;
-  private final Clock clock;
-
-  ServingCertificateHealthIndicator(Supplier<LoadedCertificates> certificates, Clock clock) {
-    this.certificates = certificates;
-    this.clock = clock;
-  }
+record ServingCertificateHealthIndicator(Supplier<LoadedCertificates> certificates, Clock clock)
+    implements HealthIndicator {
 
   @Override
   public Health health() {

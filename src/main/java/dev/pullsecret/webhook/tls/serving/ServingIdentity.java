@@ -18,8 +18,10 @@ import java.util.Objects;
  */
 public record ServingIdentity(List<X509Certificate> chain, PrivateKey privateKey) {
 
-  private static final int SAN_DNS = 2;
-  private static final int SAN_IP = 7;
+  /** The GeneralName tags of subjectAltName entries (RFC 5280), as the JDK reports them. */
+  static final int SAN_DNS = 2;
+
+  static final int SAN_IP = 7;
 
   public ServingIdentity {
     chain = List.copyOf(chain);
@@ -40,12 +42,18 @@ public record ServingIdentity(List<X509Certificate> chain, PrivateKey privateKey
 
   /** DNS subjectAltNames of the serving certificate, the names clients verify. */
   public List<String> dnsNames() {
-    return subjectAltNames(certificate(), SAN_DNS);
-  }
-
-  /** IP subjectAltNames of the serving certificate, in the JDK's textual form. */
-  public List<String> ipAddresses() {
-    return subjectAltNames(certificate(), SAN_IP);
+    try {
+      Collection<List<?>> names = certificate().getSubjectAlternativeNames();
+      if (names == null) {
+        return List.of();
+      }
+      return names.stream()
+          .filter(name -> name.get(0) instanceof Integer t && t == SAN_DNS)
+          .map(name -> String.valueOf(name.get(1)))
+          .toList();
+    } catch (CertificateParsingException e) {
+      return List.of();
+    }
   }
 
   /**
@@ -74,20 +82,5 @@ public record ServingIdentity(List<X509Certificate> chain, PrivateKey privateKey
         + ", sha256="
         + fingerprintSha256()
         + "]";
-  }
-
-  static List<String> subjectAltNames(X509Certificate certificate, int type) {
-    try {
-      Collection<List<?>> names = certificate.getSubjectAlternativeNames();
-      if (names == null) {
-        return List.of();
-      }
-      return names.stream()
-          .filter(name -> name.get(0) instanceof Integer t && t == type)
-          .map(name -> String.valueOf(name.get(1)))
-          .toList();
-    } catch (CertificateParsingException e) {
-      return List.of();
-    }
   }
 }

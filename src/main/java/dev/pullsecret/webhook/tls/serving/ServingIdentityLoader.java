@@ -22,9 +22,6 @@ public final class ServingIdentityLoader {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private static final int SAN_DNS = 2;
-  private static final int SAN_IP = 7;
-
   private ServingIdentityLoader() {}
 
   /**
@@ -43,16 +40,6 @@ public final class ServingIdentityLoader {
     requireSubjectAltName(certFile, leaf);
     requireValidAt(certFile, chain, clock.instant());
     return new ServingIdentity(chain, key);
-  }
-
-  /**
-   * Loads the certificates of a PEM bundle, e.g. the CA file that client certificates must chain
-   * to, with the same checks and messages as the serving chain.
-   *
-   * @throws InvalidCertificateException if the file is unreadable, malformed or has no certificate
-   */
-  public static List<X509Certificate> loadCertificates(Path file) {
-    return List.copyOf(PemFileReader.certificates(file));
   }
 
   private static void requireMatchingKey(
@@ -153,7 +140,10 @@ public final class ServingIdentityLoader {
       var names = leaf.getSubjectAlternativeNames();
       if (names != null
           && names.stream()
-              .anyMatch(n -> n.get(0) instanceof Integer t && (t == SAN_DNS || t == SAN_IP))) {
+              .anyMatch(
+                  n ->
+                      n.get(0) instanceof Integer t
+                          && (t == ServingIdentity.SAN_DNS || t == ServingIdentity.SAN_IP))) {
         return;
       }
     } catch (CertificateParsingException e) {
@@ -172,13 +162,9 @@ public final class ServingIdentityLoader {
     for (int i = 0; i < chain.size(); i++) {
       X509Certificate certificate = chain.get(i);
       String which =
-          i == 0
-              ? "certificate (" + certificate.getSubjectX500Principal().getName() + ")"
-              : "certificate "
-                  + (i + 1)
-                  + " of the chain ("
-                  + certificate.getSubjectX500Principal().getName()
-                  + ")";
+          (i == 0 ? "certificate (" : "certificate " + (i + 1) + " of the chain (")
+              + certificate.getSubjectX500Principal().getName()
+              + ")";
       Instant notAfter = certificate.getNotAfter().toInstant();
       Instant notBefore = certificate.getNotBefore().toInstant();
       if (now.isAfter(notAfter)) {

@@ -1,13 +1,18 @@
 package dev.pullsecret.webhook.tls.serving;
 
 import dev.pullsecret.webhook.config.WebhookProperties;
-import dev.pullsecret.webhook.tls.issuing.LocalCertificates;
+import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
+import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
+import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
@@ -16,6 +21,9 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleKey;
 import org.springframework.boot.ssl.pem.PemSslStore;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
+import org.springframework.boot.web.server.Ssl;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -47,10 +55,7 @@ class TlsConfiguration {
       WebhookProperties properties, CertificateReloader.Listener listener, Clock clock) {
     WebhookProperties.Tls tls = properties.tls();
     return CertificateReloader.load(
-        files(tls, clock),
-        listener,
-        new ExpiryWarnings(tls.expiryWarningThreshold(), clock),
-        clock);
+        files(tls, clock), listener, new ExpiryWarnings(tls.expiryWarningThreshold(), clock));
   }
 
   @Bean
@@ -69,23 +74,65 @@ class TlsConfiguration {
     return new ServingCertificateHealthIndicator(reloader, clock);
   }
 
+  /**
+   * Mutual TLS: with {@code webhook.tls.client-ca-file} set, the admission port requires a client
+   * certificate, as {@code server.ssl.client-auth=need} would. Client auth is a property of the
+   * server's SSL settings, not of an SSL bundle (the bundle only carries the trust store, our
+   * client CA); setting it here lets one property switch mTLS on. Runs after Spring's own
+   * customizer has copied {@code server.ssl.*} (it has no order, so it comes last), and touches
+   * only the connector serving our bundle, not the plain HTTP management port.
+   */
   @Bean
-  RequireClientCertificate requireClientCertificate(WebhookProperties properties) {
-    return new RequireClientCertificate(properties.tls().clientCaFile() != null);
+  WebServerFactoryCustomizer<AbstractConfigurableWebServerFactory> requireClientCertificate(
+      WebhookProperties properties) {
+    boolean required = properties.tls().clientCaFile() != null;
+    return factory -> {
+      Ssl ssl = factory.getSsl();
+      if (required && Ssl.isEnabled(ssl) && BUNDLE.equals(ssl.getBundle())) {
+        ssl.setClientAuth(Ssl.ClientAuth.NEED);
+      }
+    };
   }
 
   private static CertificateFiles files(WebhookProperties.Tls tls, Clock clock) {
     Path local = tls.selfSignedDir();
-    if (local != null) {
-      // Local runs: the generated files are then served, and reloaded, like a mounted Secret.
-      Path cert = local.resolve(PemFiles.TLS_CRT);
-      Path key = local.resolve(PemFiles.TLS_KEY);
-      if (!reusable(local, clock)) {
-        LocalCertificates.generate(local, clock);
-      }
-      return new CertificateFiles(cert, key, tls.clientCaFile());
+    if (local == null) {
+      return new CertificateFiles(tls.certFile(), tls.keyFile(), tls.clientCaFile(), clock);
     }
-    return new CertificateFiles(tls.certFile(), tls.keyFile(), tls.clientCaFile());
+    // Local runs: the generated files are then served, and reloaded, like a mounted Secret.
+    if (!reusable(local, clock)) {
+      generateLocal(local, clock);
+    }
+    return new CertificateFiles(
+        local.resolve(PemFiles.TLS_CRT),
+        local.resolve(PemFiles.TLS_KEY),
+        tls.clientCaFile(),
+        clock);
+  }
+
+  /**
+   * A CA and a serving certificate for localhost, valid for 30 days, written into {@code dir}. They
+   * are reused while they load and have more than a day left, so {@code curl --cacert DIR/ca.crt}
+   * keeps working across restarts.
+   */
+  private static void generateLocal(Path dir, Clock clock) {
+    var spec =
+        new CertificateSpec(
+            "pullsecret-webhook",
+            "pullsecret-webhook",
+            List.of("localhost"),
+            List.of("127.0.0.1", "::1"),
+            Duration.ofDays(30),
+            KeyAlgorithm.ECDSA_P256);
+    try {
+      PemFiles.write(CertificateGenerator.generate(spec, clock), dir, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write local certificates to " + dir, e);
+    }
+    log.info(
+        "Generated a local CA and a certificate for localhost in {}; trust it with: curl --cacert {}",
+        dir,
+        dir.resolve(PemFiles.CA_CRT));
   }
 
   /** A local pair is reused while it loads and has more than a day left. */

@@ -29,31 +29,31 @@ class TomcatInternalsTest {
           new Internal(
               "org.apache.tomcat.util.net.AbstractEndpoint",
               "getConnections",
-              "ConnectionSweep, DrainingHttp11NioProtocol: a copy of the open connections"),
+              "SweptHttp11NioProtocol, DrainingHttp11NioProtocol: a copy of the open connections"),
           new Internal(
               "org.apache.tomcat.util.net.SocketWrapperBase",
               "getLock",
-              "ConnectionSweep: a worker holds the lock while it processes the connection"),
+              "SweptHttp11NioProtocol: a worker holds the lock while it processes the connection"),
           new Internal(
               "org.apache.tomcat.util.net.SocketWrapperBase",
               "getCurrentProcessor",
-              "ConnectionSweep: a processor is attached while a request is partly received"),
+              "SweptHttp11NioProtocol: a processor is attached while a request is partly received"),
           new Internal(
               "org.apache.tomcat.util.net.NioEndpoint$NioSocketWrapper",
               "getLastRead",
-              "ConnectionSweep: when an idle keep-alive connection last sent"),
+              "SweptHttp11NioProtocol: when an idle keep-alive connection last sent"),
           new Internal(
               "org.apache.tomcat.util.net.NioChannel",
               "isHandshakeComplete",
-              "ConnectionSweep: a TLS handshake still under way counts against the deadline"),
+              "SweptHttp11NioProtocol: a TLS handshake still under way counts against the deadline"),
           new Internal(
               "org.apache.coyote.AbstractProcessor",
               "getRequest",
-              "ConnectionSweep: the request of a connection being received"),
+              "SweptHttp11NioProtocol: the request of a connection being received"),
           new Internal(
               "org.apache.coyote.Request",
               "getStartTimeNanos",
-              "ConnectionSweep, UnreadBodyDeadline: set when a request's first byte arrives"),
+              "SweptHttp11NioProtocol, UnreadBodyDeadline: set when a request's first byte arrives"),
           new Internal(
               "org.apache.coyote.Request",
               "action",

@@ -72,7 +72,7 @@ class CertificateReloaderTest {
     @Test
     void failsNamingTheMissingFile() {
       Path missing = dir.resolve("absent/tls.crt");
-      var files = new CertificateFiles(missing, volume.path("tls.key"), null);
+      var files = new CertificateFiles(missing, volume.path("tls.key"), null, clock);
 
       assertThatThrownBy(() -> start(files))
           .isInstanceOf(InvalidCertificateException.class)
@@ -92,7 +92,7 @@ class CertificateReloaderTest {
     void readsTheClientCaWhenOneIsConfigured() throws Exception {
       Path ca = dir.resolve("client-ca.crt");
       Files.writeString(ca, PemFiles.toPem(C.caCertificate()));
-      var files = new CertificateFiles(volume.path("tls.crt"), volume.path("tls.key"), ca);
+      var files = new CertificateFiles(volume.path("tls.crt"), volume.path("tls.key"), ca, clock);
 
       try (var withCa = start(files)) {
         assertThat(withCa.get().clientCas()).containsExactly(C.caCertificate());
@@ -128,7 +128,8 @@ class CertificateReloaderTest {
       Path ca = dir.resolve("client-ca.crt");
       Files.writeString(ca, PemFiles.toPem(B.caCertificate()));
       reloader.close();
-      reloader = start(new CertificateFiles(volume.path("tls.crt"), volume.path("tls.key"), ca));
+      reloader =
+          start(new CertificateFiles(volume.path("tls.crt"), volume.path("tls.key"), ca, clock));
 
       Files.writeString(ca, PemFiles.toPem(C.caCertificate()));
       boolean changed = reloader.check();
@@ -144,7 +145,9 @@ class CertificateReloaderTest {
       Files.write(plain.resolve("tls.key"), keyPem(A));
       reloader.close();
       reloader =
-          start(new CertificateFiles(plain.resolve("tls.crt"), plain.resolve("tls.key"), null));
+          start(
+              new CertificateFiles(
+                  plain.resolve("tls.crt"), plain.resolve("tls.key"), null, clock));
 
       Files.write(plain.resolve("tls.crt"), pem(B));
       boolean betweenWrites = reloader.check();
@@ -237,7 +240,7 @@ class CertificateReloaderTest {
 
   private CertificateReloader start(CertificateFiles files) {
     var started =
-        CertificateReloader.load(files, listener, new ExpiryWarnings(Duration.ZERO, clock), clock);
+        CertificateReloader.load(files, listener, new ExpiryWarnings(Duration.ZERO, clock));
     // The background poll is a day away: each test checks when it wants to.
     started.watch(
         Duration.ofDays(1),
@@ -250,8 +253,8 @@ class CertificateReloaderTest {
     return started;
   }
 
-  private static CertificateFiles files(ConfigMapVolume volume) {
-    return new CertificateFiles(volume.path("tls.crt"), volume.path("tls.key"), null);
+  private CertificateFiles files(ConfigMapVolume volume) {
+    return new CertificateFiles(volume.path("tls.crt"), volume.path("tls.key"), null, clock);
   }
 
   private static String fingerprint(LoadedCertificates loaded) {

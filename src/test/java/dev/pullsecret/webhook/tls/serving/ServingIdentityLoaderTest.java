@@ -201,9 +201,7 @@ class ServingIdentityLoaderTest {
     Path key = write("tls.key", c.key());
 
     assertThatThrownBy(() -> ServingIdentityLoader.load(cert, key, CLOCK))
-        .isInstanceOfSatisfying(
-            InvalidCertificateException.class,
-            e -> assertThat(e.file()).isEqualTo(dir.resolve(c.badFile())))
+        .isInstanceOf(InvalidCertificateException.class)
         .hasMessageStartingWith(dir.resolve(c.badFile()) + ": ")
         .hasMessageContaining(c.message());
   }
@@ -242,7 +240,8 @@ class ServingIdentityLoaderTest {
     assertThat(identity.chain()).containsExactly(EC.servingCertificate());
     assertThat(identity.privateKey()).isEqualTo(EC.servingKey());
     assertThat(identity.dnsNames()).isEqualTo(EC_SPEC.dnsNames());
-    assertThat(identity.ipAddresses()).containsExactly("127.0.0.1");
+    assertThat(identity.certificate().getSubjectAlternativeNames())
+        .contains(List.of(ServingIdentity.SAN_IP, "127.0.0.1"));
     assertThat(identity.notAfter()).isEqualTo(NOW.plus(Duration.ofDays(30)));
     byte[] sha256 =
         MessageDigest.getInstance("SHA-256").digest(EC.servingCertificate().getEncoded());

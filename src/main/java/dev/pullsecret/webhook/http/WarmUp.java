@@ -1,0 +1,211 @@
+package dev.pullsecret.webhook.http;
+
+import dev.pullsecret.webhook.admission.AdmissionContext;
+import dev.pullsecret.webhook.admission.AdmissionDecision;
+import dev.pullsecret.webhook.admission.AdmissionHandler;
+import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
+import dev.pullsecret.webhook.admission.Reason;
+import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.NamespaceScope;
+import dev.pullsecret.webhook.rules.RulesParser;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.Arrays;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+
+/**
+ * Answers an embedded sample review while the application starts, before readiness can turn UP
+ * (Spring Boot reports readiness after the runners), in two steps. Without them the first real
+ * review pays close to a second, then another half, on a call the API server times out after a few
+ * seconds.
+ *
+ * <ol>
+ *   <li>{@link #afterSingletonsInstantiated}, before the admission port opens: the admission core,
+ *       {@link #ROUNDS} times, with its own rules and handler, so the real rules, their namespace
+ *       cache and the metrics see nothing of it. It pays for loading and linking the Jackson
+ *       deserialisers of the fabric8 model, the image grammar and the patch writer, and for running
+ *       them interpreted. It also runs in an AOT training run that stops at refresh ({@code
+ *       -Dspring.context.exit=onRefresh}), so the cache holds this path too.
+ *   <li>{@link #run}, once the port is open: the review is sent {@link #REQUESTS} times to the
+ *       webhook's own {@code /mutate} over TLS, which warms the server side of a TLS handshake,
+ *       Tomcat's request processing and Spring MVC's dispatch. The review carries {@link
+ *       AdmissionHandler#WARM_UP_UID}, which the endpoint answers without I/O and leaves out of the
+ *       metrics. The client trusts exactly the certificate the server serves, taken from the SSL
+ *       bundle; it talks only to the loopback address. A failure is logged and readiness is not
+ *       held back by it.
+ * </ol>
+ *
+ * <p>{@code webhook.warm-up=false} turns both off. It is read when they would run rather than as a
+ * condition on the bean: Spring's AOT processing fixes conditions at build time, and the switch
+ * must still work in the image.
+ *
+ * @param bundle the admission server's SSL bundle ({@code server.ssl.bundle}), whose certificate
+ *     the client trusts
+ * @param enabled {@code webhook.warm-up}
+ */
+record WarmUp(
+    AdmissionReviewCodec codec,
+    WebServerApplicationContext context,
+    SslBundles bundles,
+    String bundle,
+    boolean enabled)
+    implements SmartInitializingSingleton, ApplicationRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
+
+  /**
+   * Enough to load and link the whole path and give the JIT first profiles, in a few hundred ms.
+   */
+  static final int ROUNDS = 50;
+
+  static final int REQUESTS = 20;
+
+  private static final String RULES =
+      """
+      pullSecrets:
+        - {name: corp-creds, registries: ["registry.corp:5000/team"]}
+        - {name: hub-creds, registries: [docker.io]}
+        - {name: gar-creds, registries: ["*.pkg.dev"]}
+        - {name: all-creds}
+      rules:
+        - {name: warm-up, namespaces: ["team-*"], pullSecrets: [corp-creds, hub-creds, gar-creds, all-creds]}
+      """;
+
+  @Override
+  public void afterSingletonsInstantiated() {
+    if (!enabled) {
+      return;
+    }
+    long start = System.nanoTime();
+    byte[] review = sampleReview();
+    var rules =
+        new LoadedRules(RulesParser.parse(RULES, "warm-up"), 0, "warm-up", Instant.EPOCH, "");
+    var handler =
+        new AdmissionHandler(() -> rules, AdmissionContext.offline(NamespaceScope.EVERYWHERE));
+    long first = 0;
+    for (int i = 0; i < ROUNDS; i++) {
+      AdmissionDecision decision = handler.decide(codec.decode(review));
+      codec.encode(decision);
+      if (i == 0) {
+        first = System.nanoTime() - start;
+        if (decision.reason() != Reason.PATCHED) {
+          // Still harmless, but the mutation path was not warmed: say so rather than hide it.
+          log.warn("Warm-up review answered {}, not PATCHED", decision.reason());
+        }
+      }
+    }
+    log.info(
+        "Warmed up the admission path: first review {} ms, {} reviews in {} ms",
+        first / 1_000_000,
+        ROUNDS,
+        (System.nanoTime() - start) / 1_000_000);
+  }
+
+  @Override
+  public void run(ApplicationArguments args) {
+    if (!enabled || bundle == null || context.getWebServer() == null) {
+      return;
+    }
+    int port = context.getWebServer().getPort();
+    long start = System.nanoTime();
+    try {
+      byte[] request = request(sampleReview());
+      // A trust store of the server's own key store trusts the certificate of each key entry.
+      var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(bundles.getBundle(bundle).getStores().getKeyStore());
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(null, trust.getTrustManagers(), null);
+      try (var socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
+        socket.setSoTimeout(5_000);
+        OutputStream out = socket.getOutputStream();
+        InputStream in = new BufferedInputStream(socket.getInputStream());
+        for (int i = 0; i < REQUESTS; i++) {
+          out.write(request);
+          out.flush();
+          int status = readResponse(in);
+          if (status != 200) {
+            log.warn("Warm-up review over HTTPS answered {}; readiness goes on", status);
+            return;
+          }
+        }
+      }
+      log.info(
+          "Warmed up HTTPS: {} reviews on port {} in {} ms",
+          REQUESTS,
+          port,
+          (System.nanoTime() - start) / 1_000_000);
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      log.warn("Warm-up over HTTPS failed; the first reviews may be slow: {}", e.toString());
+    }
+  }
+
+  /** The sample review, with {@link AdmissionHandler#WARM_UP_UID} as its uid. */
+  private static byte[] sampleReview() {
+    try (InputStream in = WarmUp.class.getResourceAsStream("/warmup/review.json")) {
+      if (in == null) {
+        throw new IllegalStateException("warm-up review missing from the jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] request(byte[] body) {
+    byte[] head =
+        ("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: "
+                + body.length
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] request = Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, request, head.length, body.length);
+    return request;
+  }
+
+  private static final String CONTENT_LENGTH = "Content-Length:";
+
+  /** Reads one response with a Content-Length body (what the endpoint sends); its status. */
+  private static int readResponse(InputStream in) throws IOException {
+    String status = line(in);
+    long length = 0;
+    String header;
+    while (!(header = line(in)).isEmpty()) {
+      if (header.regionMatches(true, 0, CONTENT_LENGTH, 0, CONTENT_LENGTH.length())) {
+        length = Long.parseLong(header.substring(CONTENT_LENGTH.length()).trim());
+      }
+    }
+    in.skipNBytes(length);
+    String[] parts = status.split(" ", 3);
+    return parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+  }
+
+  private static String line(InputStream in) throws IOException {
+    var b = new StringBuilder();
+    int c;
+    while ((c = in.read()) != '\n') {
+      if (c < 0) {
+        throw new IOException("connection closed");
+      }
+      if (c != '\r') {
+        b.append((char) c);
+      }
+    }
+    return b.toString();
+  }
+}
