@@ -163,7 +163,8 @@ class SyncFaultsTest {
         .until(
             () ->
                 cluster.secret("team-a", "dockerhub-creds") == null
-                    && replica.assembly().states().get("team-a", "dockerhub-creds").isEmpty());
+                    && replica.gauge("pending") == 0
+                    && replica.gauge("synced") == 0);
   }
 
   private static void awaitLatch(CountDownLatch latch) {
