@@ -41,15 +41,11 @@ final class CopyPlanner {
    * @param forbidden what the webhook's RBAC keeps it from delivering: never made
    */
   static NamespacePlan plan(
-      NamespaceFacts namespace,
+      String namespace,
       List<PullSecret> wanted,
       Function<SecretSource, Optional<Secret>> sources,
       Map<String, ObservedCopy> ours,
       Predicate<PullSecret> forbidden) {
-    if (namespace.terminating()) {
-      // Creating into a terminating namespace fails, and its copies go with it.
-      return NamespacePlan.NOTHING;
-    }
     List<CopyAction> actions = new ArrayList<>();
     Map<String, CopyState> states = new HashMap<>();
     for (PullSecret secret : wanted) {
@@ -62,12 +58,12 @@ final class CopyPlanner {
       CopyState state =
           source.isEmpty()
               ? (copy == null ? CopyState.MISSING : CopyState.SOURCE_MISSING)
-              : planCopy(namespace.name(), secret, source.get(), copy, actions);
+              : planCopy(namespace, secret, source.get(), copy, actions);
       states.put(secret.name(), state);
     }
     for (String name : ours.keySet()) {
       if (wanted.stream().noneMatch(s -> s.name().equals(name))) {
-        actions.add(new CopyAction.Delete(namespace.name(), name));
+        actions.add(new CopyAction.Delete(namespace, name));
       }
     }
     return new NamespacePlan(actions, states);

@@ -4,8 +4,6 @@ import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
 import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,35 +15,28 @@ import org.slf4j.LoggerFactory;
  */
 record CopyWriter(SecretWrites writes, SyncEvents events, SyncMetrics metrics) {
 
-  /** The states after the writes, and whether the namespace converged (else: retry later). */
-  record Result(Map<String, CopyState> states, boolean converged) {}
-
   private static final Logger log = LoggerFactory.getLogger(CopyWriter.class);
 
-  Result apply(NamespacePlan plan) {
-    Map<String, CopyState> states = new HashMap<>(plan.states());
-    boolean converged = true;
-    for (CopyAction action : plan.actions()) {
-      try {
-        CopyState after = write(action);
-        if (after != null) {
-          states.put(action.name(), after);
-        }
-      } catch (KubernetesClientException e) {
-        Outcome outcome = failed(action, e);
-        if (outcome.state() != null) {
-          states.put(action.name(), outcome.state());
-        }
-        converged &= outcome.converged();
-        if (outcome.stop()) {
-          break;
-        }
-      }
+  /**
+   * What one write left: the copy's state (null: as planned), whether it converged (else: retry the
+   * namespace later), and whether the namespace's remaining writes wait for that retry.
+   */
+  record Outcome(CopyState state, boolean converged, boolean stop) {}
+
+  private static final Outcome SYNCED = new Outcome(CopyState.SYNCED, true, false);
+  private static final Outcome DONE = new Outcome(null, true, false);
+  private static final Outcome RETRY = new Outcome(CopyState.PENDING, false, true);
+
+  /** Makes one write of a plan, and says what it left, failures included. */
+  Outcome write(CopyAction action) {
+    try {
+      return writeOnce(action);
+    } catch (KubernetesClientException e) {
+      return failed(action, e);
     }
-    return new Result(states, converged);
   }
 
-  private CopyState write(CopyAction action) {
+  private Outcome writeOnce(CopyAction action) {
     var regarding = new Regarding("Secret", action.namespace(), action.name());
     switch (action) {
       case CopyAction.Create create -> {
@@ -54,25 +45,23 @@ record CopyWriter(SecretWrites writes, SyncEvents events, SyncMetrics metrics) {
         events.normal(regarding, Reason.CopyCreated, "copied " + describe(create.copy()));
         log.info(
             "Created copy {}/{} ({})", action.namespace(), action.name(), describe(create.copy()));
-        return CopyState.SYNCED;
+        return SYNCED;
       }
       case CopyAction.Update update -> {
         writes.update(update.copy());
         events.normal(regarding, Reason.CopyUpdated, "updated to " + describe(update.copy()));
         log.info(
             "Updated copy {}/{} ({})", action.namespace(), action.name(), describe(update.copy()));
-        return CopyState.SYNCED;
+        return SYNCED;
       }
       case CopyAction.Delete delete -> {
         writes.delete(delete.namespace(), delete.name());
         log.info(
             "Deleted copy {}/{}: no rule wants it there now", action.namespace(), action.name());
-        return null;
+        return DONE;
       }
     }
   }
-
-  private record Outcome(CopyState state, boolean converged, boolean stop) {}
 
   private Outcome failed(CopyAction action, KubernetesClientException e) {
     int code = e.getCode();
@@ -81,10 +70,10 @@ record CopyWriter(SecretWrites writes, SyncEvents events, SyncMetrics metrics) {
     }
     if (code == 409 || (code == 404 && action instanceof CopyAction.Update)) {
       // Changed or deleted since it was read: the informer will tell; reconcile again.
-      return new Outcome(CopyState.PENDING, false, true);
+      return RETRY;
     }
     if (code == 404) {
-      return new Outcome(null, true, false);
+      return DONE;
     }
     if (code == 403 && String.valueOf(e.getMessage()).contains("being terminated")) {
       return new Outcome(null, true, true);
@@ -96,7 +85,7 @@ record CopyWriter(SecretWrites writes, SyncEvents events, SyncMetrics metrics) {
         action.name(),
         code,
         e.getMessage());
-    return new Outcome(CopyState.PENDING, false, true);
+    return RETRY;
   }
 
   /** A create found the name taken: ours (the cache lags: retry) or someone else's (conflict). */
@@ -106,10 +95,10 @@ record CopyWriter(SecretWrites writes, SyncEvents events, SyncMetrics metrics) {
       existing = writes.get(action.namespace(), action.name()).orElse(null);
     } catch (KubernetesClientException e) {
       metrics.apiError();
-      return new Outcome(CopyState.PENDING, false, true);
+      return RETRY;
     }
     if (existing == null || CopyMarks.isOurs(existing)) {
-      return new Outcome(CopyState.PENDING, false, true);
+      return RETRY;
     }
     events.warning(
         new Regarding("Secret", action.namespace(), action.name()),

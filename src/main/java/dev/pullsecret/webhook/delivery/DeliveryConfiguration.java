@@ -79,7 +79,7 @@ class DeliveryConfiguration {
                           SecretWrites.of(context.bean(KubernetesClient.class)),
                           context.bean(MeterRegistry.class),
                           context.bean(Clock.class))));
-      part(registry, "secretSync", SecretSync.class, assembly -> started(assembly.sync()));
+      part(registry, "secretSync", SecretSync.class, assembly -> assembly.sync().start());
       part(registry, "secretPresence", SecretPresence.class, SyncAssembly::presence);
       // Closed with the context (AutoCloseable): its reads of namespaces on a miss.
       part(registry, "namespaceLabelSource", NamespaceLabelSource.class, SyncAssembly::labels);
@@ -161,11 +161,6 @@ class DeliveryConfiguration {
           name,
           type,
           spec -> spec.supplier(context -> part.apply(context.bean(SyncAssembly.class))));
-    }
-
-    private static SecretSync started(SecretSync sync) {
-      sync.start();
-      return sync;
     }
   }
 

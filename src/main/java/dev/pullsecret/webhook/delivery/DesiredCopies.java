@@ -9,6 +9,7 @@ import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.rules.SecretSource;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Which copies a namespace should have: the delivered secrets of its rule, and none where the
@@ -28,10 +29,7 @@ public record DesiredCopies(RulesStore store, NamespaceScope scope, String ownNa
    * The pull secrets {@code current} delivers, sources resolved against the webhook's namespace.
    */
   List<PullSecret> delivered(Rules current) {
-    return current.pullSecrets().stream()
-        .filter(PullSecret::isDelivered)
-        .map(s -> s.inNamespace(ownNamespace))
-        .toList();
+    return delivered(current.pullSecrets(), ownNamespace).toList();
   }
 
   /**
@@ -60,11 +58,13 @@ public record DesiredCopies(RulesStore store, NamespaceScope scope, String ownNa
     if (!(scope.choose(rules, namespace, labels) instanceof Choice.Applies applies)) {
       return List.of();
     }
-    return applies.match().rule().pullSecrets().stream()
-        .filter(PullSecret::isDelivered)
-        .map(s -> s.inNamespace(ownNamespace))
+    return delivered(applies.match().rule().pullSecrets(), ownNamespace)
         .filter(s -> !isSource(s.source(), namespace, s.name()))
         .toList();
+  }
+
+  private static Stream<PullSecret> delivered(List<PullSecret> secrets, String ownNamespace) {
+    return secrets.stream().filter(PullSecret::isDelivered).map(s -> s.inNamespace(ownNamespace));
   }
 
   static boolean isSource(SecretSource source, String namespace, String name) {

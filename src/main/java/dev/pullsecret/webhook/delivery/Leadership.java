@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,7 @@ final class Leadership implements AutoCloseable {
           if (!closed) {
             // Lost the Lease or failed: stand again after a pause, never in a tight loop.
             CompletableFuture.delayedExecutor(
-                    settings.retryPeriod().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    settings.retryPeriod().toMillis(), TimeUnit.MILLISECONDS)
                 .execute(() -> start(onStart));
           }
         });

@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +33,15 @@ final class NamedWatches<K, S extends ItemStore<Secret>> implements AutoCloseabl
 
   private static final Logger log = LoggerFactory.getLogger(NamedWatches.class);
 
-  private record Watch<S>(SharedIndexInformer<Secret> informer, S store) {}
+  /** The watch of one key: its informer, not started, which keeps its objects in {@code store}. */
+  record Watch<S extends ItemStore<Secret>>(SharedIndexInformer<Secret> informer, S store) {
+    Watch {
+      informer.itemStore(store);
+    }
+  }
 
   private final String what;
-  private final Function<K, SharedIndexInformer<Secret>> open;
-  private final Supplier<S> newStore;
+  private final Function<K, Watch<S>> open;
   private final BiConsumer<K, Secret> changed;
   private final Consumer<K> accessChanged;
   private final Set<K> forbidden = ConcurrentHashMap.newKeySet();
@@ -46,20 +49,17 @@ final class NamedWatches<K, S extends ItemStore<Secret>> implements AutoCloseabl
 
   /**
    * @param what how the log names a watch, before its key ("copies named ")
-   * @param open the informer of one key, not started
-   * @param newStore the store of a new watch
+   * @param open the watch of one key
    * @param changed told an object of a watch that was added, changed or deleted
    * @param accessChanged told a watch that became forbidden or allowed (from an informer's thread)
    */
   NamedWatches(
       String what,
-      Function<K, SharedIndexInformer<Secret>> open,
-      Supplier<S> newStore,
+      Function<K, Watch<S>> open,
       BiConsumer<K, Secret> changed,
       Consumer<K> accessChanged) {
     this.what = what;
     this.open = open;
-    this.newStore = newStore;
     this.changed = changed;
     this.accessChanged = accessChanged;
   }
@@ -76,9 +76,8 @@ final class NamedWatches<K, S extends ItemStore<Secret>> implements AutoCloseabl
   }
 
   private Watch<S> start(K key) {
-    S store = newStore.get();
-    SharedIndexInformer<Secret> informer = open.apply(key);
-    informer.itemStore(store);
+    Watch<S> watch = open.apply(key);
+    SharedIndexInformer<Secret> informer = watch.informer();
     informer.addEventHandler(
         Informers.onAnyChange(
             secret -> {
@@ -102,7 +101,7 @@ final class NamedWatches<K, S extends ItemStore<Secret>> implements AutoCloseabl
           return true;
         });
     informer.start().thenRun(() -> allowed(key));
-    return new Watch<>(informer, store);
+    return watch;
   }
 
   /** A 403 from the API server, as the informer reports it (wrapped in a CompletionException). */

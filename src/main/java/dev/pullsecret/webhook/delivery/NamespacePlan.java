@@ -9,8 +9,6 @@ import java.util.Map;
  */
 record NamespacePlan(List<CopyAction> actions, Map<String, CopyState> states) {
 
-  static final NamespacePlan NOTHING = new NamespacePlan(List.of(), Map.of());
-
   NamespacePlan {
     actions = List.copyOf(actions);
     states = Map.copyOf(states);

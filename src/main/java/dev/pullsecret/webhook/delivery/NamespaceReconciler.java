@@ -3,7 +3,9 @@ package dev.pullsecret.webhook.delivery;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.Rules;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,7 +24,7 @@ record NamespaceReconciler(
     long started = System.nanoTime();
     Optional<NamespaceFacts> found = caches.namespace(namespace);
     if (found.isEmpty() || found.get().terminating()) {
-      // Deleted or being deleted: its copies go with it.
+      // Deleted or being deleted: its copies go with it, and creating into it would fail.
       states.forget(namespace);
       return true;
     }
@@ -36,12 +38,24 @@ record NamespaceReconciler(
     }
     List<PullSecret> wanted = desired.in(rules, facts);
     NamespacePlan plan =
-        CopyPlanner.plan(facts, wanted, caches::source, caches.ours(namespace), caches::forbidden);
-    CopyWriter.Result result = writer.apply(plan);
-    states.put(namespace, result.states());
+        CopyPlanner.plan(
+            namespace, wanted, caches::source, caches.ours(namespace), caches::forbidden);
+    Map<String, CopyState> after = new HashMap<>(plan.states());
+    boolean converged = true;
+    for (CopyAction action : plan.actions()) {
+      CopyWriter.Outcome outcome = writer.write(action);
+      if (outcome.state() != null) {
+        after.put(action.name(), outcome.state());
+      }
+      converged &= outcome.converged();
+      if (outcome.stop()) {
+        break;
+      }
+    }
+    states.put(namespace, after);
     if (!plan.actions().isEmpty()) {
       metrics.reconciled(Duration.ofNanos(System.nanoTime() - started));
     }
-    return result.converged();
+    return converged;
   }
 }

@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.delivery;
 
-import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.providers.CredentialProviderProperties;
 import dev.pullsecret.webhook.providers.CredentialProviders;
 import dev.pullsecret.webhook.providers.PluginFailure;
@@ -58,7 +57,6 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
 
   private final SyncCaches caches;
   private final DesiredCopies desired;
-  private final String ownNamespace;
   private final CredentialProviders providers;
   private final RenewalPolicy policy;
   private final SecretWrites writes;
@@ -81,13 +79,12 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
       Clock clock) {
     this.caches = sync.sync().caches();
     this.desired = sync.sync().desired();
-    this.ownNamespace = desired.ownNamespace();
     this.providers = providers;
     this.policy = settings.renewal();
     this.writes = writes;
     this.syncMetrics = sync.metrics();
     this.gauges = new ProviderGauges(registry, caches::source, clock);
-    this.reports = new RenewalReports(sync.events(), ownNamespace, clock);
+    this.reports = new RenewalReports(sync.events(), clock);
     this.leader = sync.sync()::isLeader;
     this.clock = clock;
     // Two workers: a plugin that hangs until its time-out holds up one, not the others' renewals.
@@ -144,10 +141,9 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
       return true;
     }
     PullSecret secret = found.get();
-    Regarding regarding = regarding(secret);
     Optional<Secret> current = caches.source(secret.source());
     if (current.isPresent() && !CopyMarks.isOurs(current.get())) {
-      reports.notOurs(secret, regarding);
+      reports.notOurs(secret);
       return true; // told; its change enqueues it again
     }
     Instant now = clock.instant();
@@ -164,7 +160,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
       try {
         kept = obtain(secret);
       } catch (PluginFailure failure) {
-        reports.failed(secret, regarding, state, failure);
+        reports.failed(secret, state, failure);
         return false;
       }
       held.put(name, kept);
@@ -173,10 +169,10 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
       return false; // what was obtained is held: the retry writes it without running the plugin
     }
     if (!kept.told()) {
-      reports.renewed(secret, regarding, kept.state());
+      reports.renewed(secret, kept.state());
       held.put(name, new Held(kept.secret(), kept.state(), true));
     } else {
-      log.info("Restored {}/{} from the credentials held", ownNamespace, secret.source().name());
+      log.info("Restored {} from the credentials held", secret.source());
     }
     schedule(name, kept.state().renewAt());
     return true;
@@ -205,17 +201,13 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
         syncMetrics.apiError();
         log.warn(
             "Could not write {}/{} (HTTP {}): {}",
-            ownNamespace,
+            desired.getMetadata().getNamespace(),
             desired.getMetadata().getName(),
             e.getCode(),
             e.getMessage());
       }
       return false; // changed or gone since read: the watch catches up, and the retry writes
     }
-  }
-
-  private Regarding regarding(PullSecret secret) {
-    return new Regarding("Secret", secret.source().namespace(), secret.source().name());
   }
 
   /** Looks at {@code name} again at {@code at}, in place of any earlier timer of it. */

@@ -14,13 +14,13 @@ import org.slf4j.LoggerFactory;
  * What people are told of a renewal, on the generated Secret and in the log: the credentials
  * renewed and until when, or why a renewal failed and what is kept meanwhile.
  */
-record RenewalReports(SyncEvents events, String ownNamespace, Clock clock) {
+record RenewalReports(SyncEvents events, Clock clock) {
 
   // Logged under the renewals' name, where people look for them.
   private static final Logger log = LoggerFactory.getLogger(ProviderRenewals.class);
 
-  void renewed(PullSecret secret, Regarding regarding, GeneratedSecret.State state) {
-    events.forget(regarding, Reason.CredentialsRenewalFailed);
+  void renewed(PullSecret secret, GeneratedSecret.State state) {
+    events.forget(regarding(secret), Reason.CredentialsRenewalFailed);
     String note =
         "credentials of pull secret "
             + secret.name()
@@ -32,13 +32,13 @@ record RenewalReports(SyncEvents events, String ownNamespace, Clock clock) {
             + expiry(state)
             + "; next renewal at "
             + state.renewAt();
-    events.normal(regarding, Reason.CredentialsRenewed, note);
-    log.info("Renewed {}/{}: {}", ownNamespace, secret.source().name(), note);
+    events.normal(regarding(secret), Reason.CredentialsRenewed, note);
+    log.info("Renewed {}: {}", secret.source(), note);
   }
 
-  void notOurs(PullSecret secret, Regarding regarding) {
+  void notOurs(PullSecret secret) {
     events.warning(
-        regarding,
+        regarding(secret),
         Reason.CredentialsRenewalFailed,
         "a Secret named "
             + secret.source().name()
@@ -47,11 +47,7 @@ record RenewalReports(SyncEvents events, String ownNamespace, Clock clock) {
             + " are not written there; delete it or rename the pull secret");
   }
 
-  void failed(
-      PullSecret secret,
-      Regarding regarding,
-      Optional<GeneratedSecret.State> state,
-      PluginFailure failure) {
+  void failed(PullSecret secret, Optional<GeneratedSecret.State> state, PluginFailure failure) {
     String kept =
         state
             .map(
@@ -75,8 +71,13 @@ record RenewalReports(SyncEvents events, String ownNamespace, Clock clock) {
             + "; "
             + kept
             + "; retrying with back-off";
-    events.warning(regarding, Reason.CredentialsRenewalFailed, note);
+    events.warning(regarding(secret), Reason.CredentialsRenewalFailed, note);
     log.warn("Credentials of {} not renewed: {}", secret.name(), note);
+  }
+
+  /** The generated Secret, which the Events are on. */
+  private static Regarding regarding(PullSecret secret) {
+    return new Regarding("Secret", secret.source().namespace(), secret.source().name());
   }
 
   private static String expiry(GeneratedSecret.State state) {

@@ -77,7 +77,7 @@ final class SecretSync implements AutoCloseable {
             this::reportSource);
   }
 
-  void start() {
+  SecretSync start() {
     Rules current = desired.rules();
     caches.start(sources(current), copyNames(current), desired.labelKeys(current));
     desired.store().subscribe(this::rulesChanged);
@@ -86,6 +86,7 @@ final class SecretSync implements AutoCloseable {
         "Secret sync started: watching namespaces, copies and {} source(s); Lease candidate {}",
         sources(current).size(),
         leadership.identity());
+    return this;
   }
 
   SyncCaches caches() {

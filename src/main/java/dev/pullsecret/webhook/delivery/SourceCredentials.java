@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.rules.PullSecret;
-import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.List;
@@ -28,17 +27,17 @@ final class SourceCredentials {
 
   private static final int MAX_PARSED = 1024;
 
-  private final Supplier<Rules> rules;
-  private final String ownNamespace;
+  private final Supplier<List<PullSecret>> delivered;
   private final Function<SecretSource, Optional<Secret>> sources;
   private final Map<SecretSource, Parsed> parsed = new ConcurrentHashMap<>();
 
+  /**
+   * @param delivered the pull secrets the rules in force deliver, sources resolved
+   * @param sources a source Secret as the watches last saw it
+   */
   SourceCredentials(
-      Supplier<Rules> rules,
-      String ownNamespace,
-      Function<SecretSource, Optional<Secret>> sources) {
-    this.rules = rules;
-    this.ownNamespace = ownNamespace;
+      Supplier<List<PullSecret>> delivered, Function<SecretSource, Optional<Secret>> sources) {
+    this.delivered = delivered;
     this.sources = sources;
   }
 
@@ -46,14 +45,12 @@ final class SourceCredentials {
     return RegistryCredentials.fromPullSecrets(this::content);
   }
 
-  Optional<DockerConfig> content(String name) {
-    for (PullSecret secret : rules.get().pullSecrets()) {
-      if (secret.name().equals(name) && secret.isDelivered()) {
-        SecretSource source = secret.source().in(ownNamespace);
-        return sources.apply(source).map(found -> parse(source, found));
-      }
-    }
-    return Optional.empty();
+  private Optional<DockerConfig> content(String name) {
+    return delivered.get().stream()
+        .filter(secret -> secret.name().equals(name))
+        .findFirst()
+        .flatMap(
+            secret -> sources.apply(secret.source()).map(found -> parse(secret.source(), found)));
   }
 
   private DockerConfig parse(SecretSource source, Secret secret) {

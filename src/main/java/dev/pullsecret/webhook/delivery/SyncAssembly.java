@@ -27,7 +27,6 @@ public record SyncAssembly(
     SecretPresence presence,
     NamespaceLabelSource labels,
     RegistryCredentials credentials,
-    CopyStates states,
     SyncEvents events,
     SyncMetrics metrics) {
 
@@ -66,10 +65,9 @@ public record SyncAssembly(
     var labels =
         new ClusterNamespaceLabels(sync.caches(), client, settings.namespaceReadBudget(), registry);
     var credentials =
-        new SourceCredentials(
-                () -> rules.get().rules(), settings.namespace(), sync.caches()::source)
+        new SourceCredentials(() -> desired.delivered(desired.rules()), sync.caches()::source)
             .credentials();
-    return new SyncAssembly(sync, presence, labels, credentials, states, events, metrics);
+    return new SyncAssembly(sync, presence, labels, credentials, events, metrics);
   }
 
   /** This replica's name in the Lease and its Events: the setting, else the pod's name. */

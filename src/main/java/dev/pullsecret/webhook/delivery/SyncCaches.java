@@ -59,26 +59,28 @@ final class SyncCaches implements AutoCloseable {
         new NamedWatches<>(
             "copies named ",
             name ->
-                client
-                    .secrets()
-                    .inAnyNamespace()
-                    .withField("metadata.name", name)
-                    .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
-                    .withLimit(LIST_PAGE)
-                    .runnableInformer(0),
-            ObservedCopy::store,
+                new NamedWatches.Watch<>(
+                    client
+                        .secrets()
+                        .inAnyNamespace()
+                        .withField("metadata.name", name)
+                        .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
+                        .withLimit(LIST_PAGE)
+                        .runnableInformer(0),
+                    ObservedCopy.store()),
             (name, copy) -> listeners.namespaceChanged().accept(copy.getMetadata().getNamespace()),
             listeners.copyAccessChanged());
     this.sources =
         new NamedWatches<>(
             "source Secret ",
             source ->
-                client
-                    .secrets()
-                    .inNamespace(source.namespace())
-                    .withName(source.name())
-                    .runnableInformer(0),
-            () -> new BasicItemStore<>(Cache::metaNamespaceKeyFunc),
+                new NamedWatches.Watch<>(
+                    client
+                        .secrets()
+                        .inNamespace(source.namespace())
+                        .withName(source.name())
+                        .runnableInformer(0),
+                    new BasicItemStore<>(Cache::metaNamespaceKeyFunc)),
             (source, secret) -> listeners.sourceChanged().accept(source),
             listeners.sourceChanged());
   }

@@ -61,7 +61,7 @@ public final class WorkQueue<K> implements AutoCloseable {
   }
 
   /** Adds the key after its back-off: twice as long after each failure in a row, up to the cap. */
-  void retry(K key) {
+  private void retry(K key) {
     int failed;
     synchronized (this) {
       failed = failures.merge(key, 1, Integer::sum);

@@ -4,7 +4,6 @@ import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.image.RegistryPattern;
-import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -31,7 +30,6 @@ class CopyPlannerTest {
       String source,
       String copy,
       boolean wanted,
-      boolean terminating,
       boolean forbidden,
       List<String> actions,
       String state) {
@@ -54,7 +52,6 @@ class CopyPlannerTest {
                   (String) r.get("source"),
                   (String) r.get("copy"),
                   (Boolean) r.getOrDefault("wanted", true),
-                  (Boolean) r.getOrDefault("terminating", false),
                   (Boolean) r.getOrDefault("forbidden", false),
                   (List<String>) expect.get("actions"),
                   (String) expect.get("state"));
@@ -73,7 +70,7 @@ class CopyPlannerTest {
 
     NamespacePlan plan =
         CopyPlanner.plan(
-            new NamespaceFacts("team-a", "1", c.terminating(), NamespaceLabels.NONE),
+            "team-a",
             c.wanted() ? List.of(SECRET) : List.of(),
             ref -> ref.equals(SOURCE) ? source : Optional.empty(),
             ours,
@@ -99,7 +96,7 @@ class CopyPlannerTest {
     }
     NamespacePlan again =
         CopyPlanner.plan(
-            new NamespaceFacts("team-a", "1", c.terminating(), NamespaceLabels.NONE),
+            "team-a",
             c.wanted() ? List.of(SECRET) : List.of(),
             ref -> source,
             after,

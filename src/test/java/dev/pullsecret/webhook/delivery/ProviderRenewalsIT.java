@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
@@ -173,32 +172,14 @@ class ProviderRenewalsIT {
   void aWriteTheApiServerRefusesIsRetriedWithTheCredentialsObtainedNotANewRun() {
     Replica replica = cluster.start("replica-a");
     var refusals = new AtomicInteger(2);
-    SecretWrites real = SecretWrites.of(replica.client());
     SecretWrites failingTwice =
-        new SecretWrites() {
-          @Override
-          public void create(Secret secret) {
-            if (refusals.getAndDecrement() > 0) {
-              throw new KubernetesClientException("etcdserver: request timed out", 500, null);
-            }
-            real.create(secret);
-          }
-
-          @Override
-          public void update(Secret secret) {
-            real.update(secret);
-          }
-
-          @Override
-          public void delete(String namespace, String name) {
-            real.delete(namespace, name);
-          }
-
-          @Override
-          public Optional<Secret> get(String namespace, String name) {
-            return real.get(namespace, name);
-          }
-        };
+        SyncFixture.beforeCreate(
+            SecretWrites.of(replica.client()),
+            secret -> {
+              if (refusals.getAndDecrement() > 0) {
+                throw new KubernetesClientException("etcdserver: request timed out", 500, null);
+              }
+            });
     cluster.renewals(replica, registry -> providers("1h", registry), failingTwice);
 
     await().until(() -> cluster.secret(OWN, GENERATED) != null);

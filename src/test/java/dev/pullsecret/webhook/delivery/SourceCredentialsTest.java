@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
+import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.rules.SecretSource;
+import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +31,16 @@ class SourceCredentialsTest {
               dev.pullsecret.webhook.testing.Reviews.resource("delivery/rules.yaml"),
               StandardCharsets.UTF_8),
           "rules.yaml");
+  private static final DesiredCopies DESIRED =
+      new DesiredCopies(
+          new RulesStore(new LoadedRules(RULES, 1, "test", Instant.EPOCH, "")),
+          TestContexts.SCOPE,
+          "pullsecret-webhook");
 
   private final Map<SecretSource, Secret> sources = new HashMap<>();
   private final RegistryCredentials credentials =
       new SourceCredentials(
-              () -> RULES, "pullsecret-webhook", source -> Optional.ofNullable(sources.get(source)))
+              () -> DESIRED.delivered(RULES), source -> Optional.ofNullable(sources.get(source)))
           .credentials();
 
   @Test

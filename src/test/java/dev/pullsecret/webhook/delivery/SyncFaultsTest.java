@@ -8,10 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.delivery.SyncFixture.Replica;
-import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
@@ -38,11 +36,7 @@ class SyncFaultsTest {
   void catchesUpWhenTheApiServerComesBackAfterFailingAtStartUp() {
     var down = cluster.server.inject(any(), 503, -1);
     Replica replica = cluster.start("replica-a");
-    assertThat(
-            replica
-                .assembly()
-                .presence()
-                .isMissing("team-a", replica.pullSecret("dockerhub-creds")))
+    assertThat(replica.isMissing("team-a", "dockerhub-creds"))
         .as("cache not synced: admission says nothing")
         .isFalse();
 
@@ -63,11 +57,7 @@ class SyncFaultsTest {
     cluster.server.slow(Duration.ofMillis(100));
     Replica replica = cluster.start("replica-a");
 
-    assertThat(
-            replica
-                .assembly()
-                .presence()
-                .isMissing("team-a", replica.pullSecret("dockerhub-creds")))
+    assertThat(replica.isMissing("team-a", "dockerhub-creds"))
         .as("cache not synced: admission says nothing")
         .isFalse();
 
@@ -126,32 +116,13 @@ class SyncFaultsTest {
     Replica replica =
         cluster.start(
             "replica-a",
-            client -> {
-              SecretWrites real = SecretWrites.of(client);
-              return new SecretWrites() {
-                @Override
-                public void create(Secret secret) {
-                  creating.countDown();
-                  awaitLatch(release);
-                  real.create(secret);
-                }
-
-                @Override
-                public void update(Secret secret) {
-                  real.update(secret);
-                }
-
-                @Override
-                public void delete(String namespace, String name) {
-                  real.delete(namespace, name);
-                }
-
-                @Override
-                public Optional<Secret> get(String namespace, String name) {
-                  return real.get(namespace, name);
-                }
-              };
-            });
+            client ->
+                SyncFixture.beforeCreate(
+                    SecretWrites.of(client),
+                    secret -> {
+                      creating.countDown();
+                      awaitLatch(release);
+                    }));
     assertThat(creating.await(5, TimeUnit.SECONDS)).as("reconcile under way").isTrue();
 
     cluster.useRules("delivery/rules-without-dockerhub.yaml");
@@ -163,7 +134,8 @@ class SyncFaultsTest {
         .until(
             () ->
                 cluster.secret("team-a", "dockerhub-creds") == null
-                    && replica.assembly().states().get("team-a", "dockerhub-creds").isEmpty());
+                    && replica.gauge("pending") == 0
+                    && replica.gauge("synced") == 0);
   }
 
   private static void awaitLatch(CountDownLatch latch) {

@@ -29,6 +29,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -66,6 +68,11 @@ final class SyncFixture implements AutoCloseable {
           .filter(s -> s.name().equals(name))
           .findFirst()
           .orElseThrow();
+    }
+
+    /** What admission would be told of the pull secret {@code name} in {@code namespace}. */
+    boolean isMissing(String namespace, String name) {
+      return assembly.presence().isMissing(namespace, pullSecret(name));
     }
 
     double gauge(String state) {
@@ -152,6 +159,32 @@ final class SyncFixture implements AutoCloseable {
             .start(replica.assembly().sync());
     closing.add(renewals);
     return renewals;
+  }
+
+  /** {@code real}, running {@code beforeCreate} first on each create (a test's fault or pause). */
+  static SecretWrites beforeCreate(SecretWrites real, Consumer<Secret> beforeCreate) {
+    return new SecretWrites() {
+      @Override
+      public void create(Secret secret) {
+        beforeCreate.accept(secret);
+        real.create(secret);
+      }
+
+      @Override
+      public void update(Secret secret) {
+        real.update(secret);
+      }
+
+      @Override
+      public void delete(String namespace, String name) {
+        real.delete(namespace, name);
+      }
+
+      @Override
+      public Optional<Secret> get(String namespace, String name) {
+        return real.get(namespace, name);
+      }
+    };
   }
 
   /** A reloader of {@code file} that polls every {@code poll} and listens to nothing. */
