@@ -100,13 +100,12 @@ public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) 
         .orElseGet(Choice.NoRule::new);
   }
 
-  /** Whether, and why, {@code namespace} is left out whatever the rules say. */
-  public Optional<Choice.LeftOut> leftOut(String namespace, NamespaceLabels labels) {
+  private Optional<Choice.LeftOut> leftOut(String namespace, NamespaceLabels labels) {
     if (skipped.contains(namespace)) {
       return Optional.of(
           new Choice.LeftOut(Reason.SKIPPED, "namespace " + namespace + " is never acted in"));
     }
-    if (optOut.isPresent() && optedOut(labels)) {
+    if (optedOut(labels)) {
       return Optional.of(
           new Choice.LeftOut(Reason.OPTED_OUT, "namespace labelled " + optOut.get()));
     }
