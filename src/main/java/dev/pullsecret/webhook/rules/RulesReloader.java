@@ -145,7 +145,6 @@ public final class RulesReloader implements AutoCloseable {
     reloader.close();
   }
 
-  /** The log lines of loads and refusals. */
   private record Log(RulesReloader rules) implements Listener {
 
     @Override
