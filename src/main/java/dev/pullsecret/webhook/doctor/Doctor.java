@@ -3,13 +3,12 @@ package dev.pullsecret.webhook.doctor;
 import dev.pullsecret.webhook.recovery.StuckPods;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
-import dev.pullsecret.webhook.rules.RulesFile;
+import dev.pullsecret.webhook.rules.RulesParser;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -54,7 +53,7 @@ public record Doctor(
     if (configMap == null || configMap.getData() == null || !configMap.getData().containsKey(key)) {
       throw new IllegalStateException(source + " not found");
     }
-    return RulesFile.parse(configMap.getData().get(key).getBytes(StandardCharsets.UTF_8), source);
+    return RulesParser.parse(configMap.getData().get(key), source);
   }
 
   /**

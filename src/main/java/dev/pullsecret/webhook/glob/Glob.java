@@ -79,7 +79,6 @@ public final class Glob {
     this.initial = closure(1L, starBits);
   }
 
-  /** A case-sensitive glob. */
   public static Glob compile(String pattern) {
     return new Glob(pattern, false);
   }
@@ -105,7 +104,6 @@ public final class Glob {
     return (live & accepted) != 0;
   }
 
-  /** Whether the pattern has {@code *} or {@code ?}. */
   public boolean hasWildcard() {
     return stars != 0 || anyChar != 0;
   }

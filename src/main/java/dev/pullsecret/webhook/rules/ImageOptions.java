@@ -34,12 +34,7 @@ public record ImageOptions(
 
   /** Whether some mirror sends images only where it holds them ({@code when: present}). */
   public boolean hasConditionalMirrors() {
-    for (RegistryMirror mirror : mirrors) {
-      if (mirror.whenPresent()) {
-        return true;
-      }
-    }
-    return false;
+    return mirrors.stream().anyMatch(RegistryMirror::whenPresent);
   }
 
   /**
@@ -73,7 +68,7 @@ public record ImageOptions(
 
   /** Whether the tag of {@code image} (as the pod will pull it) is to be resolved to a digest. */
   public boolean resolvesDigestOf(ImageReference image) {
-    return resolveDigests.isPresent() && resolveDigests.get().appliesTo(image);
+    return resolveDigests.filter(resolution -> resolution.appliesTo(image)).isPresent();
   }
 
   /**
@@ -115,12 +110,7 @@ public record ImageOptions(
     }
 
     public boolean excludes(ImageReference image) {
-      for (RegistryPattern pattern : exclude) {
-        if (pattern.matches(image)) {
-          return true;
-        }
-      }
-      return false;
+      return exclude.stream().anyMatch(pattern -> pattern.matches(image));
     }
 
     /** The image at the mirror; empty when {@code from} does not match it (exclusions aside). */
@@ -164,18 +154,8 @@ public record ImageOptions(
 
     /** Images already pinned by digest are never looked up. */
     public boolean appliesTo(ImageReference image) {
-      if (image.hasDigest()) {
-        return false;
-      }
-      if (registries.isEmpty()) {
-        return true;
-      }
-      for (RegistryPattern registry : registries) {
-        if (registry.matches(image)) {
-          return true;
-        }
-      }
-      return false;
+      return !image.hasDigest()
+          && (registries.isEmpty() || registries.stream().anyMatch(r -> r.matches(image)));
     }
   }
 }

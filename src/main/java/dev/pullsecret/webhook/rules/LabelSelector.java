@@ -2,9 +2,7 @@ package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.text.Text;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -20,7 +18,6 @@ import java.util.stream.Collectors;
 public record LabelSelector(List<Requirement> requirements) {
 
   private static final int MAX_NAME = 63;
-  private static final int MAX_PREFIX = 253;
   private static final Pattern NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
 
   /** The four operators of a {@code LabelSelector} (metav1), as the API server spells them. */
@@ -86,18 +83,6 @@ public record LabelSelector(List<Requirement> requirements) {
             .toList();
   }
 
-  /** How many requirements: the selector's weight in "the most specific rule wins". */
-  public int size() {
-    return requirements.size();
-  }
-
-  /** The label keys this selector reads: the only ones a namespace cache needs to keep for it. */
-  public Set<String> keys() {
-    return requirements.stream()
-        .map(Requirement::key)
-        .collect(Collectors.toCollection(LinkedHashSet::new));
-  }
-
   /** Whether {@code labels} satisfy every requirement; unknown labels satisfy none. */
   public boolean matches(NamespaceLabels labels) {
     if (!labels.known()) {
@@ -117,9 +102,7 @@ public record LabelSelector(List<Requirement> requirements) {
     String name = slash < 0 ? key : key.substring(slash + 1);
     if (slash >= 0) {
       String prefix = key.substring(0, slash);
-      if (prefix.isEmpty()
-          || prefix.length() > MAX_PREFIX
-          || !RulesParser.DNS_SUBDOMAIN.matcher(prefix).matches()) {
+      if (!RulesParser.isDnsSubdomain(prefix)) {
         return Text.quote(key)
             + " is not a valid label key: its prefix must be a DNS subdomain (lower-case letters,"
             + " digits, '-' and '.', at most 253 characters)";

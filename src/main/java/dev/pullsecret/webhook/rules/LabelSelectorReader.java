@@ -111,15 +111,14 @@ final class LabelSelectorReader {
   }
 
   private boolean validKey(YamlValue key) {
-    String problem = LabelSelector.keyProblem(key.text());
-    if (problem != null) {
-      errors.add(key, problem);
-    }
-    return problem == null;
+    return valid(key, LabelSelector.keyProblem(key.text()));
   }
 
   private boolean validValue(YamlValue value) {
-    String problem = LabelSelector.valueProblem(value.text());
+    return valid(value, LabelSelector.valueProblem(value.text()));
+  }
+
+  private boolean valid(YamlValue value, String problem) {
     if (problem != null) {
       errors.add(value, problem);
     }

@@ -52,6 +52,6 @@ public record NamespaceRule(
 
   /** How many label requirements the rule sets: its weight after an exact name. */
   int labelRequirements() {
-    return namespaceSelector.map(LabelSelector::size).orElse(0);
+    return namespaceSelector.map(selector -> selector.requirements().size()).orElse(0);
   }
 }

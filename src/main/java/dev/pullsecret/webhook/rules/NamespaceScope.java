@@ -1,8 +1,9 @@
 package dev.pullsecret.webhook.rules;
 
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Where the webhook may act at all, whatever the rules say: never in the skipped namespaces
@@ -19,9 +20,8 @@ public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) 
   public static final NamespaceScope EVERYWHERE = new NamespaceScope(Set.of(), Optional.empty());
 
   public NamespaceScope {
-    var names = new HashSet<>(skipped);
-    names.removeIf(String::isBlank);
-    skipped = Set.copyOf(names);
+    skipped =
+        skipped.stream().filter(name -> !name.isBlank()).collect(Collectors.toUnmodifiableSet());
   }
 
   /** {@code key=value}: a namespace (or pod) labelled so is left alone. */
@@ -77,12 +77,8 @@ public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) 
 
   /** The label keys a namespace cache must keep for the rules and the opt-out. */
   public Set<String> labelKeys(Rules rules) {
-    if (optOut.isEmpty()) {
-      return rules.labelKeys();
-    }
-    var keys = new HashSet<>(rules.labelKeys());
-    keys.add(optOut.get().key());
-    return Set.copyOf(keys);
+    return Stream.concat(rules.labelKeys().stream(), optOut.stream().map(OptOutLabel::key))
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /**
@@ -100,13 +96,12 @@ public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) 
         .orElseGet(Choice.NoRule::new);
   }
 
-  /** Whether, and why, {@code namespace} is left out whatever the rules say. */
-  public Optional<Choice.LeftOut> leftOut(String namespace, NamespaceLabels labels) {
+  private Optional<Choice.LeftOut> leftOut(String namespace, NamespaceLabels labels) {
     if (skipped.contains(namespace)) {
       return Optional.of(
           new Choice.LeftOut(Reason.SKIPPED, "namespace " + namespace + " is never acted in"));
     }
-    if (optOut.isPresent() && optedOut(labels)) {
+    if (optedOut(labels)) {
       return Optional.of(
           new Choice.LeftOut(Reason.OPTED_OUT, "namespace labelled " + optOut.get()));
     }

@@ -20,7 +20,6 @@ import java.util.List;
 public record PullSecret(
     String name, List<RegistryPattern> registries, SecretSource source, String provider) {
 
-  /** What the name of the Secret generated for a pull secret with a provider ends with. */
   public static final String GENERATED_SUFFIX = "-provider";
 
   public PullSecret {
@@ -53,16 +52,7 @@ public record PullSecret(
   }
 
   public boolean servesAnyOf(Collection<ImageReference> images) {
-    if (registries.isEmpty()) {
-      return true;
-    }
-    for (ImageReference image : images) {
-      for (RegistryPattern registry : registries) {
-        if (registry.matches(image)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return registries.isEmpty()
+        || images.stream().anyMatch(image -> registries.stream().anyMatch(r -> r.matches(image)));
   }
 }

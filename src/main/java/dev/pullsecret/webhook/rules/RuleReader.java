@@ -119,7 +119,7 @@ final class RuleReader {
   }
 
   private String ruleName(YamlValue name) {
-    if (!RulesParser.DNS_LABEL.matcher(name.text()).matches() || name.text().length() > 63) {
+    if (!RulesParser.isDnsLabel(name.text())) {
       errors.add(
           name,
           "'" + name.text() + "' is not a valid rule name (lower-case letters, digits and '-')");

@@ -51,7 +51,8 @@ public final class Rules {
     this.labelKeys =
         rules.stream()
             .flatMap(r -> r.namespaceSelector().stream())
-            .flatMap(s -> s.keys().stream())
+            .flatMap(s -> s.requirements().stream())
+            .map(LabelSelector.Requirement::key)
             .collect(Collectors.toUnmodifiableSet());
   }
 

@@ -31,15 +31,11 @@ public record RulesFile(Path path, boolean labelsKnown) {
 
   /** Parses content previously returned by {@link #read()}. */
   public Rules parse(byte[] content) {
-    return parse(content, path.toString(), labelsKnown);
+    return parse(content, path.toString());
   }
 
   /** Parses rules from elsewhere (the rules ConfigMap read through the API) the same way. */
-  public static Rules parse(byte[] content, String source) {
-    return parse(content, source, true);
-  }
-
-  private static Rules parse(byte[] content, String source, boolean labelsKnown) {
+  public Rules parse(byte[] content, String source) {
     String text = BoundedFiles.utf8(content).orElseThrow(() -> refused(source, "not UTF-8 text"));
     return RulesParser.parse(text, source, labelsKnown);
   }

@@ -3,6 +3,9 @@ package dev.pullsecret.webhook.rules;
 import dev.pullsecret.webhook.files.ReloadMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,31 +16,26 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RulesMetrics implements RulesReloader.Listener {
 
-  private final MeterRegistry registry;
   private final ReloadMetrics<LoadedRules, InvalidRulesException> reloads;
   private final AtomicLong generation = new AtomicLong();
-  private Gauge info;
+  private final MultiGauge info;
 
   public RulesMetrics(MeterRegistry registry) {
-    this.registry = registry;
     this.reloads = new ReloadMetrics<>(registry, "pullsecret.rules", "new rules");
     Gauge.builder("pullsecret.rules.generation", generation, AtomicLong::get)
         .description("Loads of the rules since start, the first included")
         .register(registry);
+    this.info =
+        MultiGauge.builder("pullsecret.rules.info")
+            .description("The rules in force: 1, labelled with their version (generation/digest)")
+            .register(registry);
   }
 
   @Override
   public synchronized void loaded(LoadedRules rules) {
     // The version as a label, as in the audit annotation rules-version, so a dashboard can tell
-    // which rules answered; one series at a time, the previous one is removed.
-    if (info != null) {
-      registry.remove(info);
-    }
-    info =
-        Gauge.builder("pullsecret.rules.info", () -> 1)
-            .description("The rules in force: 1, labelled with their version (generation/digest)")
-            .tag("version", rules.version())
-            .register(registry);
+    // which rules answered; one series at a time, the previous one is removed (overwrite).
+    info.register(List.of(MultiGauge.Row.of(Tags.of("version", rules.version()), 1)), true);
     generation.set(rules.generation());
     reloads.loaded(rules);
   }

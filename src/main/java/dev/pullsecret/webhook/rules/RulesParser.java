@@ -27,9 +27,9 @@ public final class RulesParser {
   /** A rules file is a few KiB; a much larger one is a mistake, not a configuration. */
   public static final int MAX_CHARACTERS = 1024 * 1024;
 
-  static final Pattern DNS_SUBDOMAIN =
+  private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   private static final Set<String> TOP_LEVEL_KEYS = Set.of("pullSecrets", "rules");
   private static final Set<String> SECRET_KEYS = Set.of("name", "registries", "source", "provider");
@@ -40,6 +40,16 @@ public final class RulesParser {
   private final Map<String, PullSecret> secretsByName = new LinkedHashMap<>();
 
   private RulesParser() {}
+
+  /** A DNS-1123 subdomain (a Secret's name): at most 253 characters. */
+  static boolean isDnsSubdomain(String text) {
+    return text.length() <= 253 && DNS_SUBDOMAIN.matcher(text).matches();
+  }
+
+  /** A DNS-1123 label (a namespace's name): at most 63 characters. */
+  static boolean isDnsLabel(String text) {
+    return text.length() <= 63 && DNS_LABEL.matcher(text).matches();
+  }
 
   public static Rules parse(String text, String source) {
     return parse(text, source, true);
@@ -222,7 +232,7 @@ public final class RulesParser {
   }
 
   private boolean validSecretName(YamlValue name) {
-    if (name.text().length() <= 253 && DNS_SUBDOMAIN.matcher(name.text()).matches()) {
+    if (isDnsSubdomain(name.text())) {
       return true;
     }
     errors.add(

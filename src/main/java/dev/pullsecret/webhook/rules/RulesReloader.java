@@ -89,7 +89,7 @@ public final class RulesReloader implements AutoCloseable {
     synchronized (reloader) {
       handedOut = digest;
       return reloader.offer(
-          digest, previous -> next(RulesFile.parse(content, source), content, previous, source));
+          digest, previous -> next(file.parse(content, source), content, previous, source));
     }
   }
 
@@ -145,7 +145,6 @@ public final class RulesReloader implements AutoCloseable {
     reloader.close();
   }
 
-  /** The log lines of loads and refusals. */
   private record Log(RulesReloader rules) implements Listener {
 
     @Override

@@ -19,11 +19,8 @@ public record SecretSource(String namespace, String name) {
     int slash = text.indexOf('/');
     String namespace = slash < 0 ? null : text.substring(0, slash);
     String name = text.substring(slash + 1);
-    boolean validNamespace =
-        namespace == null
-            || (namespace.length() <= 63 && RulesParser.DNS_LABEL.matcher(namespace).matches());
-    boolean validName = name.length() <= 253 && RulesParser.DNS_SUBDOMAIN.matcher(name).matches();
-    if (!validNamespace || !validName) {
+    if ((namespace != null && !RulesParser.isDnsLabel(namespace))
+        || !RulesParser.isDnsSubdomain(name)) {
       errors.add(
           value,
           "'"

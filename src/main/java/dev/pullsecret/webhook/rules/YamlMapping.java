@@ -110,17 +110,9 @@ public final class YamlMapping {
   /** A mapping of strings to strings (repository to tag), in file order; absent means empty. */
   public List<Map.Entry<YamlValue, YamlValue>> stringMap(String key) {
     List<Map.Entry<YamlValue, YamlValue>> entries = new ArrayList<>();
-    Node node = fields.get(key);
-    if (node == null || rejectAnchor(node, child(key), errors) || isNull(node)) {
-      return entries;
-    }
-    if (!(node instanceof MappingNode mapping)) {
-      errors.add(
-          child(key), node.getStartMark(), "expected a mapping (key: value), found " + kind(node));
-      return entries;
-    }
+    Optional<MappingNode> mapping = field(key, MappingNode.class, "a mapping (key: value)");
     Set<String> seen = new HashSet<>();
-    for (NodeTuple tuple : mapping.getValue()) {
+    for (NodeTuple tuple : mapping.map(MappingNode::getValue).orElse(List.of())) {
       Optional<YamlValue> entryKey = scalar(tuple.getKeyNode(), child(key));
       if (entryKey.isEmpty()) {
         continue;
@@ -162,20 +154,26 @@ public final class YamlMapping {
    * the list is absent, nothing, or not a list.
    */
   private <T> List<T> items(String key, BiFunction<Node, String, Optional<T>> read) {
-    Node node = fields.get(key);
-    if (node == null || rejectAnchor(node, child(key), errors) || isNull(node)) {
-      return List.of();
-    }
-    if (!(node instanceof SequenceNode sequence)) {
-      errors.add(child(key), node.getStartMark(), "expected a list, found " + kind(node));
-      return List.of();
-    }
+    List<Node> items =
+        field(key, SequenceNode.class, "a list").map(SequenceNode::getValue).orElse(List.of());
     List<T> values = new ArrayList<>();
-    List<Node> items = sequence.getValue();
     for (int i = 0; i < items.size(); i++) {
       read.apply(items.get(i), child(key) + "[" + i + "]").ifPresent(values::add);
     }
     return values;
+  }
+
+  /** The node of {@code key} if a {@code type}; empty if absent, nothing, or (reported) not. */
+  private <N extends Node> Optional<N> field(String key, Class<N> type, String expected) {
+    Node node = fields.get(key);
+    if (node == null || rejectAnchor(node, child(key), errors) || isNull(node)) {
+      return Optional.empty();
+    }
+    if (!type.isInstance(node)) {
+      errors.add(child(key), node.getStartMark(), "expected " + expected + ", found " + kind(node));
+      return Optional.empty();
+    }
+    return Optional.of(type.cast(node));
   }
 
   public Optional<YamlMapping> mapping(String key, Set<String> allowedKeys) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,8 +86,8 @@ class NamespaceScopeTest {
 
   @Test
   void noScopeLeavesNothingOut() {
-    assertThat(NamespaceScope.EVERYWHERE.leftOut("kube-system", NamespaceLabels.NONE))
-        .isEqualTo(Optional.empty());
+    assertThat(NamespaceScope.EVERYWHERE.choose(EVERYWHERE, "kube-system", NamespaceLabels.NONE))
+        .isInstanceOf(Choice.Applies.class);
   }
 
   private static NamespaceLabels labels(String key, String value) {
