@@ -141,13 +141,15 @@ public final class RulesParser {
    */
   private void pullSecret(YamlMapping node) {
     Optional<YamlValue> name = node.requiredString("name");
+    Optional<YamlValue> providerValue = node.string("provider");
     List<RegistryPattern> registries =
         node.registryPatterns(
             "registries",
             false,
-            "an empty list would match no image; omit 'registries' to serve every registry");
+            "an empty list would match no image; omit 'registries' to serve every registry",
+            providerValue.isPresent() ? this::askableOfAProvider : registry -> {});
     SecretSource source = node.string("source").map(v -> SecretSource.read(v, errors)).orElse(null);
-    String provider = node.string("provider").map(v -> provider(node, v)).orElse(null);
+    String provider = providerValue.map(v -> provider(node, v)).orElse(null);
     if (provider != null
         && name.isPresent()
         && PullSecret.generatedSourceName(name.get().text()).length() > 253) {
@@ -174,7 +176,8 @@ public final class RulesParser {
 
   /**
    * A pull secret whose content a credential provider gives: asked about each of its registries, so
-   * they must be there and be hosts, not globs; and not a source as well.
+   * they must be there (each a host, not a glob: {@link #askableOfAProvider}); and not a source as
+   * well.
    */
   private String provider(YamlMapping node, YamlValue provider) {
     String problem = ProviderName.problem(provider.text());
@@ -193,20 +196,21 @@ public final class RulesParser {
           "a credential provider is asked about each registry of the pull secret: list them in"
               + " 'registries'");
     }
-    for (YamlValue registry : node.stringList("registries")) {
-      String host = registry.text().split("/", 2)[0];
-      if (host.contains("*")) {
-        errors.add(
-            registry,
-            "'"
-                + registry.text()
-                + "' has a wildcard, and a credential provider is asked about one registry at"
-                + " a time, as the kubelet asks it about one image: it cannot be asked about"
-                + " every host a glob matches. List the hosts the pods pull from (e.g."
-                + " europe-docker.pkg.dev, 123456789012.dkr.ecr.eu-west-1.amazonaws.com)");
-      }
-    }
     return provider.text();
+  }
+
+  /** A credential provider is asked about one registry at a time: a host, not a glob. */
+  private void askableOfAProvider(YamlValue registry) {
+    if (registry.text().split("/", 2)[0].contains("*")) {
+      errors.add(
+          registry,
+          "'"
+              + registry.text()
+              + "' has a wildcard, and a credential provider is asked about one registry at"
+              + " a time, as the kubelet asks it about one image: it cannot be asked about"
+              + " every host a glob matches. List the hosts the pods pull from (e.g."
+              + " europe-docker.pkg.dev, 123456789012.dkr.ecr.eu-west-1.amazonaws.com)");
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -134,14 +135,24 @@ public final class YamlMapping {
     return items(key, this::scalar);
   }
 
-  /**
-   * A list of registry patterns, the invalid ones reported and left out; an empty list (or nothing)
-   * is reported with {@code ifEmpty}, and so is an absent one if {@code required}.
-   */
   public List<RegistryPattern> registryPatterns(String key, boolean required, String ifEmpty) {
+    return registryPatterns(key, required, ifEmpty, value -> {});
+  }
+
+  /**
+   * Registry patterns, invalid ones reported and left out, each shown to {@code check} too; an
+   * empty list (or nothing) is reported with {@code ifEmpty}, an absent one if it is required.
+   */
+  public List<RegistryPattern> registryPatterns(
+      String key, boolean required, String ifEmpty, Consumer<YamlValue> check) {
     refuseEmptyList(key, required, ifEmpty);
-    return items(
-        key, (node, at) -> scalar(node, at).flatMap(v -> errors.parse(v, RegistryPattern::parse)));
+    return items(key, (node, at) -> scalar(node, at).flatMap(value -> pattern(value, check)));
+  }
+
+  private Optional<RegistryPattern> pattern(YamlValue value, Consumer<YamlValue> check) {
+    Optional<RegistryPattern> pattern = errors.parse(value, RegistryPattern::parse);
+    check.accept(value);
+    return pattern;
   }
 
   /** A list of mappings; absent means empty. */
@@ -193,15 +204,9 @@ public final class YamlMapping {
     }
     String key = scalarKey.getValue();
     if (!allowedKeys.contains(key)) {
-      errors.add(
-          child(key),
-          keyNode.getStartMark(),
-          "unknown field '"
-              + key
-              + "' (allowed: "
-              + String.join(", ", new TreeSet<>(allowedKeys))
-              + ")"
-              + Suggestions.hint(key, allowedKeys));
+      String allowed = String.join(", ", new TreeSet<>(allowedKeys));
+      String message = "unknown field '%s' (allowed: %s)".formatted(key, allowed);
+      errors.add(child(key), keyNode.getStartMark(), message + Suggestions.hint(key, allowedKeys));
     } else if (fields.putIfAbsent(key, tuple.getValueNode()) != null) {
       errors.add(child(key), keyNode.getStartMark(), "duplicate key '" + key + "'");
     }
