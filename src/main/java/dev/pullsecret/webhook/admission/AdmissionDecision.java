@@ -143,7 +143,9 @@ public record AdmissionDecision(
    * server's bound for one warning.
    */
   public List<String> shownWarnings() {
-    return warnings.stream().map(w -> Warnings.cut(WARNING_PREFIX + w)).toList();
+    return warnings.stream()
+        .map(w -> Warnings.cut(WARNING_PREFIX + w, Warnings.MAX_WARNING_CHARS))
+        .toList();
   }
 
   public boolean isPatched() {
@@ -178,9 +180,9 @@ public record AdmissionDecision(
       Class<T> type,
       Function<T, String> text,
       String separator) {
-    String joined = Change.joined(mutation.changes(), type, text, separator, MAX_AUDIT_ITEMS);
-    if (!joined.isEmpty()) {
-      audit.put(key, joined);
+    List<T> ofType = mutation.changes().stream().filter(type::isInstance).map(type::cast).toList();
+    if (!ofType.isEmpty()) {
+      audit.put(key, Text.joined(ofType, text, separator, MAX_AUDIT_ITEMS));
     }
   }
 }

@@ -162,7 +162,7 @@ public final class AdmissionHandler {
     }
     return decision.withWarnings(
         Warnings.missingSecrets(
-            context.presence(), request.podNamespace(), rule, pod, mutation.changes()));
+            context.presence(), request.podNamespace(), rule, mutation.pullSecrets()));
   }
 
   /**

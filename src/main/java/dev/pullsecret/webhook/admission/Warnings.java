@@ -2,18 +2,14 @@ package dev.pullsecret.webhook.admission;
 
 import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.mutation.Change;
-import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.mutation.Explanation;
+import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.PullSecret;
-import io.fabric8.kubernetes.api.model.LocalObjectReference;
-import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -78,12 +74,8 @@ final class Warnings {
     return warnings;
   }
 
-  /** {@code text} cut at the API server's bound for one warning. */
-  static String cut(String text) {
-    return cut(text, MAX_WARNING_CHARS);
-  }
-
-  private static String cut(String text, int max) {
+  /** {@code text} cut at {@code max} characters, with an ellipsis. */
+  static String cut(String text, int max) {
     if (text.length() <= max) {
       return text;
     }
@@ -99,28 +91,11 @@ final class Warnings {
    * anonymously, which is the rate-limit failure this webhook exists to prevent. Asks {@link
    * SecretPresence}, which answers from memory.
    *
-   * @param pod the pod as written (its own references)
-   * @param changes what the webhook changes (or would, in audit mode): the secrets it adds count
+   * @param referenced the pod's pull secrets once patched ({@link Mutation#pullSecrets()}): its own
+   *     and those the webhook adds (or would, in audit mode)
    */
   static List<String> missingSecrets(
-      SecretPresence presence,
-      String namespace,
-      NamespaceRule rule,
-      Pod pod,
-      List<Change> changes) {
-    Set<String> referenced = new LinkedHashSet<>();
-    for (Change change : changes) {
-      if (change instanceof SecretInjected injected) {
-        referenced.add(injected.secret());
-      }
-    }
-    if (pod.getSpec().getImagePullSecrets() != null) {
-      pod.getSpec().getImagePullSecrets().stream()
-          .filter(Objects::nonNull)
-          .map(LocalObjectReference::getName)
-          .filter(Objects::nonNull)
-          .forEach(referenced::add);
-    }
+      SecretPresence presence, String namespace, NamespaceRule rule, Set<String> referenced) {
     List<String> warnings = new ArrayList<>();
     for (PullSecret secret : rule.pullSecrets()) {
       if (referenced.contains(secret.name()) && presence.isMissing(namespace, secret)) {

@@ -75,7 +75,7 @@ public record ImageReference(String domain, String path, String tag, String dige
     if (reference.contains("://")) {
       throw InvalidImageSyntaxException.reference(reference, "must not include a scheme");
     }
-    if (reference.length() == 64 && reference.chars().allMatch(ImageReference::isLowerHex)) {
+    if (reference.length() == 64 && ReferenceGrammar.isLowerHex(reference)) {
       throw InvalidImageSyntaxException.reference(
           reference, "a 64-character hexadecimal string is an image ID, not a repository name");
     }
@@ -156,9 +156,5 @@ public record ImageReference(String domain, String path, String tag, String dige
       s.append('@').append(digest);
     }
     return s.toString();
-  }
-
-  private static boolean isLowerHex(int c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   }
 }

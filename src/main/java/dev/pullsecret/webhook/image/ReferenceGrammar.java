@@ -78,13 +78,11 @@ final class ReferenceGrammar {
   }
 
   static boolean hasUpperCase(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c >= 'A' && c <= 'Z') {
-        return true;
-      }
-    }
-    return false;
+    return s.chars().anyMatch(c -> c >= 'A' && c <= 'Z');
+  }
+
+  static boolean isLowerHex(String s) {
+    return LOWER_HEX.matcher(s).matches();
   }
 
   static boolean hasWhitespace(String s) {
@@ -164,7 +162,7 @@ final class ReferenceGrammar {
     }
     Integer length = KNOWN_DIGEST_LENGTHS.get(algorithm);
     if (length != null) {
-      return hex.length() == length && LOWER_HEX.matcher(hex).matches()
+      return hex.length() == length && isLowerHex(hex)
           ? null
           : "invalid " + algorithm + " digest: expected " + length + " lowercase hex characters";
     }

@@ -73,9 +73,9 @@ public final class Explanation {
       List<Change> changes,
       Class<T> type,
       Function<T, String> item) {
-    String items = Change.joined(changes, type, item, ",", MAX_ITEMS);
-    if (!items.isEmpty()) {
-      text.add(name + "=" + items);
+    List<T> ofType = changes.stream().filter(type::isInstance).map(type::cast).toList();
+    if (!ofType.isEmpty()) {
+      text.add(name + "=" + Text.joined(ofType, item, ",", MAX_ITEMS));
     }
   }
 }

@@ -2,18 +2,27 @@ package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.patch.PatchOperation;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The outcome of applying one rule to one pod: the patch, what it changes, and warnings for the
  * user (shown by {@code kubectl}).
+ *
+ * @param pullSecrets the names of the pull secrets the pod refers to once patched: its own and
+ *     those the pass adds (in audit mode, would add)
  */
 public record Mutation(
-    String rule, List<PatchOperation> operations, List<Change> changes, List<String> warnings) {
+    String rule,
+    List<PatchOperation> operations,
+    List<Change> changes,
+    List<String> warnings,
+    Set<String> pullSecrets) {
 
   public Mutation {
     operations = List.copyOf(operations);
     changes = List.copyOf(changes);
     warnings = List.copyOf(warnings);
+    pullSecrets = Set.copyOf(pullSecrets);
   }
 
   public boolean isEmpty() {

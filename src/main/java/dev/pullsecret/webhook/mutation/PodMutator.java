@@ -117,7 +117,8 @@ public final class PodMutator {
             Explanation.annotate(
                 pod.getMetadata(), Explanation.of(match, changes, pending.mirrorsSkipped())));
       }
-      return new Mutation(match.rule().name(), operations, changes, pending.warnings());
+      return new Mutation(
+          match.rule().name(), operations, changes, pending.warnings(), pending.pullSecretNames());
     }
 
     private void mirrorIfNotYet() {

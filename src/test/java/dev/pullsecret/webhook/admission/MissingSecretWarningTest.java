@@ -11,6 +11,7 @@ import dev.pullsecret.webhook.testing.TestContexts;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MissingSecretWarningTest {
@@ -47,7 +48,10 @@ class MissingSecretWarningTest {
   void missingSecretsComeBeforeEveryOtherWarning() {
     AdmissionDecision decision =
         AdmissionDecision.applied(
-                "u", new Mutation("r", List.of(), List.of(), List.of("w")), "1/a", RuleMode.ENFORCE)
+                "u",
+                new Mutation("r", List.of(), List.of(), List.of("w"), Set.of()),
+                "1/a",
+                RuleMode.ENFORCE)
             .withWarnings(List.of("pull secret s is missing"));
 
     assertThat(decision.shownWarnings())
