@@ -70,7 +70,6 @@ public final class PodRecovery implements AutoCloseable {
               }));
   private final MeterRegistry registry;
 
-  /** Reads the sync loop's caches, leadership and Events ({@code delivery}). */
   public PodRecovery(
       KubernetesClient client,
       RulesStore rules,
