@@ -86,7 +86,7 @@ public final class PodRecovery implements AutoCloseable {
     this.delivery = delivery;
     this.registry = registry;
     ACTIONS.forEach(this::counter);
-    this.store = PendingPod.store(scope.optOut());
+    this.store = PendingPod.store(scope);
     this.pods =
         client
             .pods()

@@ -118,7 +118,7 @@ public final class StuckPods {
     List<Finding> findings = new ArrayList<>();
     for (Pod pod :
         client.pods().inAnyNamespace().withField("status.phase", "Pending").list().getItems()) {
-      PendingPod pending = PendingPod.of(pod, scope.optOut());
+      PendingPod pending = PendingPod.of(pod, scope);
       if (pending.failingImages().isEmpty()) {
         continue;
       }
