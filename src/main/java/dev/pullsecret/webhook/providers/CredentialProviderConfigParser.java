@@ -12,7 +12,6 @@ import dev.pullsecret.webhook.text.Text;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -121,14 +120,13 @@ public final class CredentialProviderConfigParser {
 
   private static List<CredentialProvider> read(YamlMapping top, RulesErrors errors) {
     top.requiredString("apiVersion")
-        .filter(v -> !CONFIG_API_VERSIONS.contains(v.text()))
         .ifPresent(
             v ->
-                errors.add(
+                version(
                     v,
-                    Text.quote(v.text())
-                        + " is not a CredentialProviderConfig version the kubelet reads: use "
-                        + String.join(", ", CONFIG_API_VERSIONS)));
+                    CONFIG_API_VERSIONS,
+                    "a CredentialProviderConfig version the kubelet reads",
+                    errors));
     top.requiredString("kind")
         .filter(v -> !v.text().equals(KIND))
         .ifPresent(v -> errors.add(v, "must be " + KIND + ", not " + Text.quote(v.text())));
@@ -147,17 +145,7 @@ public final class CredentialProviderConfigParser {
     String name = node.requiredString("name").map(v -> name(v, names, errors)).orElse(null);
     String apiVersion =
         node.requiredString("apiVersion")
-            .map(
-                v -> {
-                  if (!PLUGIN_API_VERSIONS.contains(v.text())) {
-                    errors.add(
-                        v,
-                        Text.quote(v.text())
-                            + " is not a version of the exec protocol: use "
-                            + String.join(", ", PLUGIN_API_VERSIONS));
-                  }
-                  return v.text();
-                })
+            .map(v -> version(v, PLUGIN_API_VERSIONS, "a version of the exec protocol", errors))
             .orElse(null);
     List<RegistryPattern> matchImages =
         node.registryPatterns(
@@ -175,7 +163,7 @@ public final class CredentialProviderConfigParser {
           .ifPresent(
               k -> errors.add(k, "an environment variable name is not empty and has no '='"));
       if (key.isPresent() && value.isPresent()) {
-        env.add(new AbstractMap.SimpleImmutableEntry<>(key.get().text(), value.get().text()));
+        env.add(Map.entry(key.get().text(), value.get().text()));
       }
     }
     if (node.has("tokenAttributes")) {
@@ -194,6 +182,16 @@ public final class CredentialProviderConfigParser {
       errors.add(value, problem);
     } else if (!names.add(value.text())) {
       errors.add(value, "provider " + Text.quote(value.text()) + " is configured twice");
+    }
+    return value.text();
+  }
+
+  private static String version(
+      YamlValue value, List<String> versions, String what, RulesErrors errors) {
+    if (!versions.contains(value.text())) {
+      errors.add(
+          value,
+          Text.quote(value.text()) + " is not " + what + ": use " + String.join(", ", versions));
     }
     return value.text();
   }

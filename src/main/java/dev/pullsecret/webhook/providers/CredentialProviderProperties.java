@@ -32,7 +32,6 @@ public record CredentialProviderProperties(
     Duration retryBaseDelay,
     Duration retryMaxDelay) {
 
-  /** Whether providers are configured at all. */
   public boolean enabled() {
     return !config.isBlank();
   }

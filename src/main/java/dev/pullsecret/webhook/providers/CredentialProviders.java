@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +64,7 @@ public final class CredentialProviders {
               + ")");
     }
     Instant obtainedAt = clock.instant();
-    List<RegistryCredential> auth = new ArrayList<>();
+    Map<String, RegistryCredential> auth = new LinkedHashMap<>();
     Duration lifetime = null;
     for (RegistryPattern registry : registries) {
       PluginResponse.Answer answer;
@@ -81,15 +80,15 @@ public final class CredentialProviders {
       for (RegistryCredential credential : answer.auth()) {
         // An entry without credentials means "anonymous" (Azure's plugin adds *.azurecr.* so):
         // what a pull without a secret does anyway, and an error in a pull secret's checks.
-        if (!credential.isEmpty()
-            && auth.stream().noneMatch(known -> known.key().equals(credential.key()))) {
-          auth.add(credential);
+        if (!credential.isEmpty()) {
+          auth.putIfAbsent(credential.key(), credential);
         }
       }
       Duration lasts = answer.cacheDuration().orElse(plugin.provider().defaultCacheDuration());
       lifetime = lifetime == null || lasts.compareTo(lifetime) < 0 ? lasts : lifetime;
     }
-    return new ProviderCredentials(auth, obtainedAt, lifetime == null ? Duration.ZERO : lifetime);
+    return new ProviderCredentials(
+        List.copyOf(auth.values()), obtainedAt, lifetime == null ? Duration.ZERO : lifetime);
   }
 
   /** Registers the counter the first time, finds it afterwards. */

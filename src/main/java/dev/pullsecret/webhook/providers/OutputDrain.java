@@ -96,18 +96,17 @@ final class OutputDrain {
         redacted = redacted.replace(secret, REDACTED);
       }
     }
-    Matcher run = RUN.matcher(redacted);
-    StringBuilder out = new StringBuilder();
-    while (run.find()) {
-      String found = run.group();
-      boolean tokenLike =
-          HEX.matcher(found).find()
-              || (found.chars().anyMatch(Character::isDigit)
-                  && found.chars().anyMatch(Character::isLowerCase)
-                  && found.chars().anyMatch(Character::isUpperCase));
-      run.appendReplacement(out, Matcher.quoteReplacement(tokenLike ? REDACTED : found));
-    }
-    run.appendTail(out);
-    return "; its standard error: " + Text.quote(out.toString());
+    String out =
+        RUN.matcher(redacted)
+            .replaceAll(
+                run -> Matcher.quoteReplacement(tokenLike(run.group()) ? REDACTED : run.group()));
+    return "; its standard error: " + Text.quote(out);
+  }
+
+  private static boolean tokenLike(String run) {
+    return HEX.matcher(run).find()
+        || (run.chars().anyMatch(Character::isDigit)
+            && run.chars().anyMatch(Character::isLowerCase)
+            && run.chars().anyMatch(Character::isUpperCase));
   }
 }

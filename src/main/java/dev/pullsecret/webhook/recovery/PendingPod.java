@@ -2,7 +2,8 @@ package dev.pullsecret.webhook.recovery;
 
 import dev.pullsecret.webhook.delivery.ReducedStore;
 import dev.pullsecret.webhook.mutation.Explanation;
-import dev.pullsecret.webhook.rules.NamespaceScope.OptOutLabel;
+import dev.pullsecret.webhook.rules.NamespaceLabels;
+import dev.pullsecret.webhook.rules.NamespaceScope;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -12,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -53,15 +53,15 @@ record PendingPod(
     failingImages = List.copyOf(failingImages);
   }
 
-  static PendingPod of(Pod pod, Optional<OptOutLabel> optOut) {
+  static PendingPod of(Pod pod, NamespaceScope scope) {
     var metadata = pod.getMetadata();
-    Map<String, String> labels = Objects.requireNonNullElse(metadata.getLabels(), Map.of());
     return new PendingPod(
         metadata.getNamespace(),
         metadata.getName(),
         metadata.getUid(),
         controller(pod),
-        optOut.map(label -> label.value().equals(labels.get(label.key()))).orElse(false),
+        scope.optedOut(
+            NamespaceLabels.of(Objects.requireNonNullElse(metadata.getLabels(), Map.of()))),
         pullSecrets(pod),
         failingImages(pod),
         Objects.requireNonNullElse(metadata.getAnnotations(), Map.of())
@@ -126,9 +126,9 @@ record PendingPod(
    * The store of the pending-pod watch, holding this per pod instead of the pod: a pod's spec and
    * status may be large and there may be thousands pending after an outage.
    */
-  static ReducedStore<Pod, PendingPod> store(Optional<OptOutLabel> optOut) {
+  static ReducedStore<Pod, PendingPod> store(NamespaceScope scope) {
     return new ReducedStore<>(
-        Cache::metaNamespaceKeyFunc, pod -> of(pod, optOut), PendingPod::asPod);
+        Cache::metaNamespaceKeyFunc, pod -> of(pod, scope), PendingPod::asPod);
   }
 
   private Pod asPod() {

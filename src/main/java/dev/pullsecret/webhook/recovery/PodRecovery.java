@@ -1,16 +1,17 @@
 package dev.pullsecret.webhook.recovery;
 
-import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.delivery.Informers;
 import dev.pullsecret.webhook.delivery.ReducedStore;
-import dev.pullsecret.webhook.delivery.SyncEvents;
+import dev.pullsecret.webhook.delivery.SyncAssembly;
 import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
 import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
+import dev.pullsecret.webhook.delivery.SyncProperties;
 import dev.pullsecret.webhook.delivery.WorkQueue;
 import dev.pullsecret.webhook.recovery.RecoveryProperties.Mode;
 import dev.pullsecret.webhook.recovery.StuckPods.Diagnosis;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
+import dev.pullsecret.webhook.rules.RulesStore;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -25,9 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiPredicate;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,17 +50,10 @@ public final class PodRecovery implements AutoCloseable {
   /** The pending pods are looked at again this often, whatever the watch said. */
   static final Duration RESYNC = Duration.ofMinutes(1);
 
-  /** The collaborators recovery reads, all from the sync loop. */
-  public record Cluster(
-      KubernetesClient client,
-      Supplier<Rules> rules,
-      NamespaceScope scope,
-      NamespaceLabelSource namespaceLabels,
-      BiPredicate<String, String> copyPresent,
-      BooleanSupplier isLeader,
-      SyncEvents events) {}
-
-  private final Cluster cluster;
+  private final KubernetesClient client;
+  private final RulesStore rules;
+  private final NamespaceScope scope;
+  private final SyncAssembly delivery;
   private final Mode mode;
   private final EvictionRate rate;
   private final ReducedStore<Pod, PendingPod> store;
@@ -80,27 +71,33 @@ public final class PodRecovery implements AutoCloseable {
   private final MeterRegistry registry;
 
   public PodRecovery(
-      Cluster cluster,
+      KubernetesClient client,
+      RulesStore rules,
+      NamespaceScope scope,
+      SyncAssembly delivery,
       RecoveryProperties settings,
-      Duration retryBaseDelay,
-      Duration retryMaxDelay,
+      SyncProperties sync,
       MeterRegistry registry) {
-    this.cluster = cluster;
     this.mode = settings.mode();
     this.rate = new EvictionRate(settings.evictionsPerMinute(), System::nanoTime);
+    this.client = client;
+    this.rules = rules;
+    this.scope = scope;
+    this.delivery = delivery;
     this.registry = registry;
     ACTIONS.forEach(this::counter);
-    this.store = PendingPod.store(cluster.scope().optOut());
+    this.store = PendingPod.store(scope);
     this.pods =
-        cluster
-            .client()
+        client
             .pods()
             .inAnyNamespace()
             .withField("status.phase", "Pending")
             .withLimit(500L)
             .runnableInformer(RESYNC.toMillis());
     pods.itemStore(store);
-    this.queue = new WorkQueue<>("pod-recovery", 1, retryBaseDelay, retryMaxDelay, this::recover);
+    this.queue =
+        new WorkQueue<>(
+            "pod-recovery", 1, sync.retryBaseDelay(), sync.retryMaxDelay(), this::recover);
     pods.addEventHandler(Informers.onAnyChange(pod -> queue.add(store.getKey(pod))));
   }
 
@@ -112,18 +109,16 @@ public final class PodRecovery implements AutoCloseable {
 
   /** Returns false to retry after a back-off (an eviction a budget refused, an API error). */
   private boolean recover(String key) {
-    if (!cluster.isLeader().getAsBoolean()) {
+    if (!delivery.isLeader()) {
       return true;
     }
     PendingPod pod = store.kept(key);
     if (pod == null || handled.contains(pod.uid())) {
       return true;
     }
-    Rules rules = cluster.rules().get();
-    var labels =
-        cluster.namespaceLabels().labels(pod.namespace(), cluster.scope().labelKeys(rules));
-    Optional<Diagnosis> stuck =
-        StuckPods.diagnose(pod, cluster.scope(), rules, labels, cluster.copyPresent());
+    Rules rules = this.rules.get().rules();
+    var labels = delivery.labels().labels(pod.namespace(), scope.labelKeys(rules));
+    Optional<Diagnosis> stuck = StuckPods.diagnose(pod, scope, rules, labels, delivery::hasCopy);
     if (stuck.isEmpty()) {
       return true;
     }
@@ -154,8 +149,7 @@ public final class PodRecovery implements AutoCloseable {
   private boolean evict(Diagnosis diagnosis) {
     PendingPod pod = diagnosis.pod();
     try {
-      boolean evicted =
-          cluster.client().pods().inNamespace(pod.namespace()).withName(pod.name()).evict();
+      boolean evicted = client.pods().inNamespace(pod.namespace()).withName(pod.name()).evict();
       if (!evicted) {
         // 429: a PodDisruptionBudget allows no disruption now. Tried again after a back-off.
         counter("refused").increment();
@@ -163,7 +157,7 @@ public final class PodRecovery implements AutoCloseable {
       }
       handled.add(pod.uid());
       counter("evicted").increment();
-      cluster
+      delivery
           .events()
           .normal(
               regarding(pod),
@@ -194,7 +188,7 @@ public final class PodRecovery implements AutoCloseable {
   private void tell(Diagnosis diagnosis, String advice, String action) {
     handled.add(diagnosis.pod().uid());
     counter(action).increment();
-    cluster
+    delivery
         .events()
         .warning(
             regarding(diagnosis.pod()),

@@ -27,37 +27,25 @@ class RecoveryConfiguration {
     @Override
     public void register(BeanRegistry registry, Environment environment) {
       Binder binder = Binder.get(environment);
-      SyncProperties sync = binder.bindOrCreate("webhook.sync", SyncProperties.class);
-      RecoveryProperties recovery =
-          binder.bindOrCreate("webhook.recovery", RecoveryProperties.class);
-      if (!sync.enabled() || recovery.mode() == RecoveryProperties.Mode.OFF) {
-        return;
+      boolean delivers = binder.bindOrCreate("webhook.sync", SyncProperties.class).enabled();
+      var mode = binder.bindOrCreate("webhook.recovery", RecoveryProperties.class).mode();
+      if (delivers && mode != RecoveryProperties.Mode.OFF) {
+        // Closed with the context (AutoCloseable).
+        registry.registerBean(
+            "podRecovery", PodRecovery.class, spec -> spec.supplier(Beans::podRecovery));
       }
-      // Closed with the context (AutoCloseable).
-      registry.registerBean(
-          "podRecovery",
-          PodRecovery.class,
-          spec ->
-              spec.supplier(
-                  context -> {
-                    SyncAssembly delivery = context.bean(SyncAssembly.class);
-                    RulesStore rules = context.bean(RulesStore.class);
-                    SyncProperties settings = context.bean(SyncProperties.class);
-                    return new PodRecovery(
-                            new PodRecovery.Cluster(
-                                context.bean(KubernetesClient.class),
-                                () -> rules.get().rules(),
-                                context.bean(NamespaceScope.class),
-                                delivery.labels(),
-                                delivery::hasCopy,
-                                delivery::isLeader,
-                                delivery.events()),
-                            context.bean(RecoveryProperties.class),
-                            settings.retryBaseDelay(),
-                            settings.retryMaxDelay(),
-                            context.bean(MeterRegistry.class))
-                        .start();
-                  }));
+    }
+
+    private static PodRecovery podRecovery(BeanRegistry.SupplierContext context) {
+      return new PodRecovery(
+              context.bean(KubernetesClient.class),
+              context.bean(RulesStore.class),
+              context.bean(NamespaceScope.class),
+              context.bean(SyncAssembly.class),
+              context.bean(RecoveryProperties.class),
+              context.bean(SyncProperties.class),
+              context.bean(MeterRegistry.class))
+          .start();
     }
   }
 }

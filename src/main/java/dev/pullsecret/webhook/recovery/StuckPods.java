@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiPredicate;
@@ -117,7 +118,7 @@ public final class StuckPods {
     List<Finding> findings = new ArrayList<>();
     for (Pod pod :
         client.pods().inAnyNamespace().withField("status.phase", "Pending").list().getItems()) {
-      PendingPod pending = PendingPod.of(pod, scope.optOut());
+      PendingPod pending = PendingPod.of(pod, scope);
       if (pending.failingImages().isEmpty()) {
         continue;
       }
@@ -138,11 +139,10 @@ public final class StuckPods {
   }
 
   private static NamespaceLabels labels(KubernetesClient client, String name) {
-    return Optional.ofNullable(client.namespaces().withName(name).get())
-        .map(Namespace::getMetadata)
-        .map(
-            metadata ->
-                NamespaceLabels.of(Optional.ofNullable(metadata.getLabels()).orElse(Map.of())))
-        .orElse(NamespaceLabels.UNKNOWN);
+    Namespace namespace = client.namespaces().withName(name).get();
+    return namespace == null
+        ? NamespaceLabels.UNKNOWN
+        : NamespaceLabels.of(
+            Objects.requireNonNullElse(namespace.getMetadata().getLabels(), Map.of()));
   }
 }

@@ -47,7 +47,7 @@ class PendingPodTest {
             .endStatus()
             .build();
 
-    PendingPod kept = PendingPod.of(pod, TestContexts.SCOPE.optOut());
+    PendingPod kept = PendingPod.of(pod, TestContexts.SCOPE);
 
     assertThat(kept.failingImages())
         .hasSize(PendingPod.MAX_IMAGES)
@@ -90,7 +90,7 @@ class PendingPodTest {
             .endStatus()
             .build();
 
-    PendingPod kept = PendingPod.of(pod, TestContexts.SCOPE.optOut());
+    PendingPod kept = PendingPod.of(pod, TestContexts.SCOPE);
 
     assertThat(kept.failingImages()).isEmpty();
     assertThat(kept.controller()).isEqualTo("ReplicaSet/web-1");
