@@ -1,13 +1,16 @@
 package dev.pullsecret.webhook.cli;
 
+import dev.pullsecret.webhook.files.BoundedFiles;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesError;
+import dev.pullsecret.webhook.rules.RulesFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -76,6 +79,21 @@ abstract class CliCommand implements Callable<Integer> {
   /** A usage error found after parsing, to throw: exit status 2 and a pointer to the help. */
   ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
+  }
+
+  /** A rules file read and parsed as the server reads it. */
+  static Rules readRules(Path file) {
+    var rulesFile = new RulesFile(file);
+    return rulesFile.parse(rulesFile.read());
+  }
+
+  /** A file a Secret would hold (a certificate, a docker config): bounded as a Secret, 1 MiB. */
+  static byte[] readSecretFile(Path file, String named) {
+    try {
+      return BoundedFiles.read(file, BoundedFiles.PEM_LIMIT);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + named, e);
+    }
   }
 
   /** Refused rules, on standard error: every error located, then one hint. */

@@ -64,9 +64,8 @@ public final class ValidateCommand extends CliCommand {
     PrintWriter out = out();
     int status = 0;
     for (Path file : files) {
-      var rulesFile = new RulesFile(file);
       try {
-        Rules rules = rulesFile.parse(rulesFile.read());
+        Rules rules = readRules(file);
         out.println(file + ": valid");
         warn(rules, file.toString());
         out.print(summary(rules));
