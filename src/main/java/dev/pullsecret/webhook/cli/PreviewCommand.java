@@ -23,8 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,10 +112,10 @@ public final class PreviewCommand extends CliCommand {
         new LoadedRules(
             parsed, 1, RulesFile.digest(content), Instant.now(), rulesFile.path().toString());
     int status = 0;
-    var read = new ManifestPods.Manifests(new ArrayList<>(), new HashMap<>());
+    var found = new ManifestPods();
     for (String manifest : manifests) {
       try (Reader reader = open(manifest)) {
-        ManifestPods.read(reader, read);
+        found.read(reader);
       } catch (NoSuchFileException e) {
         err().println("preview: " + manifest + ": file not found");
         status = 1;
@@ -129,7 +127,7 @@ public final class PreviewCommand extends CliCommand {
     // A Namespace among the manifests gives its labels; --namespace-labels gives the others'.
     NamespaceLabelSource labels =
         (name, keys) ->
-            NamespaceLabels.of(read.namespaceLabels().getOrDefault(name, namespaceLabels));
+            NamespaceLabels.of(found.namespaceLabels.getOrDefault(name, namespaceLabels));
     try (PreviewDigests digests = PreviewDigests.of(resolve, caBundle, dockerConfig)) {
       var handler =
           new AdmissionHandler(
@@ -137,8 +135,8 @@ public final class PreviewCommand extends CliCommand {
               AdmissionContext.offline(SCOPE)
                   .withNamespaceLabels(labels)
                   .withDigests(digests.lookup()));
-      for (ManifestPods.Entry entry : read.pods()) {
-        if (entry != read.pods().getFirst()) {
+      for (ManifestPods.Entry entry : found.pods) {
+        if (entry != found.pods.getFirst()) {
           out().println();
         }
         String target = namespace != null ? namespace : entry.namespace();
