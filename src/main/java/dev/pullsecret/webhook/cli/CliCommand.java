@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.cli;
 
 import dev.pullsecret.webhook.files.BoundedFiles;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
+import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesError;
 import dev.pullsecret.webhook.rules.RulesFile;
@@ -11,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,6 +34,12 @@ abstract class CliCommand implements Callable<Integer> {
   boolean help;
 
   @Spec CommandSpec spec;
+
+  /** What the chart's webhook leaves out by default, whatever the rules say. */
+  static final NamespaceScope SCOPE =
+      new NamespaceScope(
+          Set.of("kube-system"),
+          NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled"));
 
   /**
    * {@code --debug}, mixed into the commands that read user files: an unexpected failure is one

@@ -8,7 +8,6 @@ import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
-import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesFile;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -26,7 +25,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.yaml.snakeyaml.error.YAMLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,12 +40,6 @@ import tools.jackson.databind.JsonNode;
     name = "preview",
     header = "show the patch, changed fields and warnings the webhook would give manifests' pods")
 public final class PreviewCommand extends CliCommand {
-
-  /** What the chart's webhook leaves out by default, whatever the rules say. */
-  static final NamespaceScope SCOPE =
-      new NamespaceScope(
-          Set.of("kube-system"),
-          NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled"));
 
   private final InputStream stdin;
 
@@ -107,10 +99,9 @@ public final class PreviewCommand extends CliCommand {
     var rulesFile = new RulesFile(rules);
     byte[] content = rulesFile.read();
     Rules parsed = rulesFile.parse(content);
-    warn(parsed, rulesFile.path().toString());
+    warn(parsed, rules.toString());
     var loaded =
-        new LoadedRules(
-            parsed, 1, RulesFile.digest(content), Instant.now(), rulesFile.path().toString());
+        new LoadedRules(parsed, 1, RulesFile.digest(content), Instant.now(), rules.toString());
     int status = 0;
     var found = new ManifestPods();
     for (String manifest : manifests) {

@@ -90,8 +90,7 @@ public final class ValidateCommand extends CliCommand {
             + (namespaceLabels.isEmpty() ? "" : " labelled " + namespaceLabels)
             + ": ";
     return subject
-        + switch (PreviewCommand.SCOPE.choose(
-            rules, namespace, NamespaceLabels.of(namespaceLabels))) {
+        + switch (SCOPE.choose(rules, namespace, NamespaceLabels.of(namespaceLabels))) {
           case Choice.Applies applies ->
               "rule " + applies.match().rule().name() + " (" + applies.match().why() + ")";
           case Choice.NoRule none -> "no rule applies";
