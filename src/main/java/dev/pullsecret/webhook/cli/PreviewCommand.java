@@ -5,6 +5,7 @@ import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
+import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
@@ -23,13 +24,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.error.YAMLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -171,7 +175,7 @@ public final class PreviewCommand extends CliCommand {
       JsonNode patch = ManifestPods.JSON.valueToTree(decision.patch());
       JsonNode after = JsonPatch.apply(patch, entry.pod());
       out.println("changes:");
-      PatchDiff.lines(decision.patch(), entry.pod(), after).forEach(out::println);
+      printChanges(out, decision.patch(), entry.pod(), after);
       out.println("patch:");
       out.println("  " + patch);
     }
@@ -180,6 +184,49 @@ public final class PreviewCommand extends CliCommand {
       decision.shownWarnings().forEach(w -> out.println("  Warning: " + w));
     }
     return !refused;
+  }
+
+  /**
+   * A readable before/after of the fields a patch changes, e.g. {@code spec.containers[0].image}.
+   */
+  private static void printChanges(
+      PrintWriter out, List<PatchOperation> patch, JsonNode before, JsonNode after) {
+    Set<String> fields = new LinkedHashSet<>();
+    for (PatchOperation operation : patch) {
+      String path = operation.path();
+      // "/-" appends to an array: show the array as a whole.
+      fields.add(path.endsWith("/-") ? path.substring(0, path.length() - 2) : path);
+    }
+    for (String field : fields) {
+      JsonPointer pointer = JsonPointer.compile(field);
+      out.println(
+          "  "
+              + readable(pointer)
+              + ": "
+              + value(before.at(pointer))
+              + " -> "
+              + value(after.at(pointer)));
+    }
+  }
+
+  private static String value(JsonNode node) {
+    if (node.isMissingNode()) {
+      return "(absent)";
+    }
+    return node.isString() ? node.asString() : node.toString();
+  }
+
+  /** {@code /spec/containers/0/image} as {@code spec.containers[0].image}. */
+  private static String readable(JsonPointer pointer) {
+    var text = new StringBuilder();
+    for (JsonPointer p = pointer; !p.matches(); p = p.tail()) {
+      if (p.mayMatchElement()) {
+        text.append('[').append(p.getMatchingIndex()).append(']');
+      } else {
+        text.append(text.isEmpty() ? "" : ".").append(p.getMatchingProperty());
+      }
+    }
+    return text.toString();
   }
 
   private Reader open(String manifest) throws IOException {
