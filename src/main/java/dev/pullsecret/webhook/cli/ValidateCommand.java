@@ -135,14 +135,14 @@ public final class ValidateCommand extends CliCommand {
       }
       List<String> secrets = rule.pullSecrets().stream().map(PullSecret::name).toList();
       lines.add("pull secrets " + (secrets.isEmpty() ? "none" : String.join(", ", secrets)));
-      lines.addAll(images(rule.images()));
+      images(rule.images(), lines);
       lines.forEach(line -> text.append(INDENT).append(line).append('\n'));
     }
     return text.append(LEFT_OUT).toString();
   }
 
-  private static List<String> images(ImageOptions images) {
-    List<String> lines = new ArrayList<>();
+  /** Adds what a rule does to images to {@code lines}. */
+  private static void images(ImageOptions images, List<String> lines) {
     images
         .pinLatest()
         .ifPresent(
@@ -181,7 +181,6 @@ public final class ValidateCommand extends CliCommand {
                             ? ""
                             : " on " + join(digests.registries()))
                         + (digests.denyOnFailure() ? ", deny pods on failure" : "")));
-    return lines;
   }
 
   private static String join(Collection<?> items) {
