@@ -1,13 +1,18 @@
 package dev.pullsecret.webhook.cli;
 
+import dev.pullsecret.webhook.files.BoundedFiles;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
+import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesError;
+import dev.pullsecret.webhook.rules.RulesFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * What every command of the jar has: {@code -h/--help} printing its hand-written manual page, the
- * streams picocli was given, usage errors in the one-line form of {@link UsageErrors}, and the
+ * streams picocli was given, usage errors in the one-line form of {@link RootCommand}, and the
  * report of refused rules and of valid rules' warnings on standard error. A command returns its
  * exit status: 0 on success, 1 when the work failed, 2 (by a usage error) when the command line is
  * wrong.
@@ -29,6 +34,12 @@ abstract class CliCommand implements Callable<Integer> {
   boolean help;
 
   @Spec CommandSpec spec;
+
+  /** What the chart's webhook leaves out by default, whatever the rules say. */
+  static final NamespaceScope SCOPE =
+      new NamespaceScope(
+          Set.of("kube-system"),
+          NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled"));
 
   /**
    * {@code --debug}, mixed into the commands that read user files: an unexpected failure is one
@@ -76,6 +87,21 @@ abstract class CliCommand implements Callable<Integer> {
   /** A usage error found after parsing, to throw: exit status 2 and a pointer to the help. */
   ParameterException usage(String message) {
     return new ParameterException(spec.commandLine(), message);
+  }
+
+  /** A rules file read and parsed as the server reads it. */
+  static Rules readRules(Path file) {
+    var rulesFile = new RulesFile(file);
+    return rulesFile.parse(rulesFile.read());
+  }
+
+  /** A file a Secret would hold (a certificate, a docker config): bounded as a Secret, 1 MiB. */
+  static byte[] readSecretFile(Path file, String named) {
+    try {
+      return BoundedFiles.read(file, BoundedFiles.PEM_LIMIT);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + named, e);
+    }
   }
 
   /** Refused rules, on standard error: every error located, then one hint. */

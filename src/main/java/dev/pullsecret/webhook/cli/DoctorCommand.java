@@ -2,16 +2,12 @@ package dev.pullsecret.webhook.cli;
 
 import dev.pullsecret.webhook.doctor.Doctor;
 import dev.pullsecret.webhook.doctor.DoctorReport;
-import dev.pullsecret.webhook.files.BoundedFiles;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
-import dev.pullsecret.webhook.rules.RulesFile;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,15 +69,15 @@ public final class DoctorCommand extends CliCommand {
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       Rules rules =
           rulesFile != null
-              ? new RulesFile(rulesFile).parse(new RulesFile(rulesFile).read())
-              : Doctor.rulesFromConfigMap(client, namespace, rulesConfigMap, "rules.yaml");
+              ? readRules(rulesFile)
+              : Doctor.rulesFromConfigMap(client, namespace, rulesConfigMap);
       Set<String> skip =
           Set.copyOf(skipped.isEmpty() ? List.of("kube-system", namespace) : skipped);
       var doctor =
           new Doctor(
               namespace,
               skipRegistration ? null : registration,
-              certificate == null ? null : read(certificate),
+              certificate == null ? null : readSecretFile(certificate, certificate.toString()),
               tlsSecret,
               new NamespaceScope(skip, NamespaceScope.OptOutLabel.parse(optOutLabel)),
               skipAccess ? null : serviceAccount);
@@ -94,14 +90,6 @@ public final class DoctorCommand extends CliCommand {
     } catch (RuntimeException e) {
       debug.failed(err(), "doctor: cannot check the cluster: ", e);
       return 2;
-    }
-  }
-
-  private static byte[] read(Path file) {
-    try {
-      return BoundedFiles.read(file, BoundedFiles.PEM_LIMIT);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 }

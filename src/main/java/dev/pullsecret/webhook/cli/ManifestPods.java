@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.mutation.PodContainer;
 import java.io.Reader;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,29 +36,28 @@ final class ManifestPods {
    */
   record Entry(String source, String namespace, ObjectNode pod, String skipped) {}
 
-  /** What manifests hold: the pods, and the labels of the Namespace objects among them. */
-  record Manifests(List<Entry> pods, Map<String, Map<String, String>> namespaceLabels) {}
-
   /** Built on first use: building a mapper costs ~0.2 s, and help needs none. */
   static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private ManifestPods() {}
+  final List<Entry> pods = new ArrayList<>();
 
-  /** Adds the pods and Namespace labels of {@code manifests} to {@code read}. */
-  static void read(Reader manifests, Manifests read) {
+  /** The labels of the Namespace objects among the manifests, by name. */
+  final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+
+  /** Adds the pods and Namespace labels of {@code manifests}. */
+  void read(Reader manifests) {
     var options = new LoaderOptions();
     options.setMaxAliasesForCollections(50);
     options.setAllowDuplicateKeys(false);
     var yaml = new Yaml(new SafeConstructor(options));
     for (Object document : yaml.loadAll(manifests)) {
       if (document != null) {
-        collect(JSON.valueToTree(document), read);
+        collect(JSON.valueToTree(document));
       }
     }
   }
 
-  private static void collect(JsonNode document, Manifests read) {
-    List<Entry> entries = read.pods();
+  private void collect(JsonNode document) {
     String kind = document.path("kind").asString("");
     String name = document.path("metadata").path("name").asString("");
     String namespace = document.path("metadata").path("namespace").asString(null);
@@ -65,7 +65,7 @@ final class ManifestPods {
     JsonNode template =
         switch (kind) {
           case "List" -> {
-            document.path("items").forEach(item -> collect(item, read));
+            document.path("items").forEach(this::collect);
             yield null;
           }
           case "Namespace" -> {
@@ -75,7 +75,7 @@ final class ManifestPods {
                 .path("labels")
                 .properties()
                 .forEach(label -> labels.put(label.getKey(), label.getValue().asString("")));
-            read.namespaceLabels().put(name, labels);
+            namespaceLabels.put(name, labels);
             yield null;
           }
           case "Pod" -> document;
@@ -83,7 +83,7 @@ final class ManifestPods {
               document.path("spec").path("template");
           case "CronJob" -> document.path("spec").path("jobTemplate").path("spec").path("template");
           default -> {
-            entries.add(
+            pods.add(
                 new Entry(source, namespace, null, "not a Pod or a workload with a pod template"));
             yield null;
           }
@@ -92,7 +92,7 @@ final class ManifestPods {
       return;
     }
     if (!template.path("spec").isObject()) {
-      entries.add(new Entry(source, namespace, null, "no pod spec found"));
+      pods.add(new Entry(source, namespace, null, "no pod spec found"));
       return;
     }
     ObjectNode pod = JSON.createObjectNode();
@@ -105,7 +105,7 @@ final class ManifestPods {
             : JSON.createObjectNode());
     pod.set("spec", template.get("spec").deepCopy());
     defaultPullPolicies(pod);
-    entries.add(new Entry(source, namespace, pod, null));
+    pods.add(new Entry(source, namespace, pod, null));
   }
 
   private static void defaultPullPolicies(ObjectNode pod) {

@@ -5,10 +5,10 @@ import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
+import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
-import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesFile;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -23,9 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +33,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,12 +44,6 @@ import tools.jackson.databind.JsonNode;
     name = "preview",
     header = "show the patch, changed fields and warnings the webhook would give manifests' pods")
 public final class PreviewCommand extends CliCommand {
-
-  /** What the chart's webhook leaves out by default, whatever the rules say. */
-  static final NamespaceScope SCOPE =
-      new NamespaceScope(
-          Set.of("kube-system"),
-          NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled"));
 
   private final InputStream stdin;
 
@@ -109,15 +103,14 @@ public final class PreviewCommand extends CliCommand {
     var rulesFile = new RulesFile(rules);
     byte[] content = rulesFile.read();
     Rules parsed = rulesFile.parse(content);
-    warn(parsed, rulesFile.path().toString());
+    warn(parsed, rules.toString());
     var loaded =
-        new LoadedRules(
-            parsed, 1, RulesFile.digest(content), Instant.now(), rulesFile.path().toString());
+        new LoadedRules(parsed, 1, RulesFile.digest(content), Instant.now(), rules.toString());
     int status = 0;
-    var read = new ManifestPods.Manifests(new ArrayList<>(), new HashMap<>());
+    var found = new ManifestPods();
     for (String manifest : manifests) {
       try (Reader reader = open(manifest)) {
-        ManifestPods.read(reader, read);
+        found.read(reader);
       } catch (NoSuchFileException e) {
         err().println("preview: " + manifest + ": file not found");
         status = 1;
@@ -129,7 +122,7 @@ public final class PreviewCommand extends CliCommand {
     // A Namespace among the manifests gives its labels; --namespace-labels gives the others'.
     NamespaceLabelSource labels =
         (name, keys) ->
-            NamespaceLabels.of(read.namespaceLabels().getOrDefault(name, namespaceLabels));
+            NamespaceLabels.of(found.namespaceLabels.getOrDefault(name, namespaceLabels));
     try (PreviewDigests digests = PreviewDigests.of(resolve, caBundle, dockerConfig)) {
       var handler =
           new AdmissionHandler(
@@ -137,8 +130,8 @@ public final class PreviewCommand extends CliCommand {
               AdmissionContext.offline(SCOPE)
                   .withNamespaceLabels(labels)
                   .withDigests(digests.lookup()));
-      for (ManifestPods.Entry entry : read.pods()) {
-        if (entry != read.pods().getFirst()) {
+      for (ManifestPods.Entry entry : found.pods) {
+        if (entry != found.pods.getFirst()) {
           out().println();
         }
         String target = namespace != null ? namespace : entry.namespace();
@@ -182,7 +175,7 @@ public final class PreviewCommand extends CliCommand {
       JsonNode patch = ManifestPods.JSON.valueToTree(decision.patch());
       JsonNode after = JsonPatch.apply(patch, entry.pod());
       out.println("changes:");
-      PatchDiff.lines(decision.patch(), entry.pod(), after).forEach(out::println);
+      printChanges(out, decision.patch(), entry.pod(), after);
       out.println("patch:");
       out.println("  " + patch);
     }
@@ -191,6 +184,49 @@ public final class PreviewCommand extends CliCommand {
       decision.shownWarnings().forEach(w -> out.println("  Warning: " + w));
     }
     return !refused;
+  }
+
+  /**
+   * A readable before/after of the fields a patch changes, e.g. {@code spec.containers[0].image}.
+   */
+  private static void printChanges(
+      PrintWriter out, List<PatchOperation> patch, JsonNode before, JsonNode after) {
+    Set<String> fields = new LinkedHashSet<>();
+    for (PatchOperation operation : patch) {
+      String path = operation.path();
+      // "/-" appends to an array: show the array as a whole.
+      fields.add(path.endsWith("/-") ? path.substring(0, path.length() - 2) : path);
+    }
+    for (String field : fields) {
+      JsonPointer pointer = JsonPointer.compile(field);
+      out.println(
+          "  "
+              + readable(pointer)
+              + ": "
+              + value(before.at(pointer))
+              + " -> "
+              + value(after.at(pointer)));
+    }
+  }
+
+  private static String value(JsonNode node) {
+    if (node.isMissingNode()) {
+      return "(absent)";
+    }
+    return node.isString() ? node.asString() : node.toString();
+  }
+
+  /** {@code /spec/containers/0/image} as {@code spec.containers[0].image}. */
+  private static String readable(JsonPointer pointer) {
+    var text = new StringBuilder();
+    for (JsonPointer p = pointer; !p.matches(); p = p.tail()) {
+      if (p.mayMatchElement()) {
+        text.append('[').append(p.getMatchingIndex()).append(']');
+      } else {
+        text.append(text.isEmpty() ? "" : ".").append(p.getMatchingProperty());
+      }
+    }
+    return text.toString();
   }
 
   private Reader open(String manifest) throws IOException {

@@ -4,14 +4,11 @@ import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
-import dev.pullsecret.webhook.files.BoundedFiles;
 import dev.pullsecret.webhook.registry.DigestResolver;
 import dev.pullsecret.webhook.registry.LookupObserver;
 import dev.pullsecret.webhook.registry.RegistryClient;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.registry.TrustBundle;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,13 +49,7 @@ record PreviewDigests(DigestLookup lookup, DigestResolver resolver) implements A
 
   /** Every lookup uses the file's credential for the image, as a kubelet with it would. */
   private static RegistryCredentials credentials(Path file) {
-    byte[] content;
-    try {
-      // A docker config is a pull secret's content, which a Secret bounds at 1 MiB.
-      content = BoundedFiles.read(file, BoundedFiles.PEM_LIMIT);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read --docker-config " + file, e);
-    }
+    byte[] content = CliCommand.readSecretFile(file, "--docker-config " + file);
     DockerConfig config =
         PullSecretCheck.ofDecoded(
                 PullSecretCheck.DOCKER_CONFIG_JSON,

@@ -1,14 +1,20 @@
 package dev.pullsecret.webhook.cli;
 
+import dev.pullsecret.webhook.rules.Suggestions;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The jar's command line: {@code java -jar pullsecret-webhook.jar COMMAND [OPTIONS]}. A new command
@@ -28,7 +34,7 @@ import picocli.CommandLine.Option;
     })
 final class RootCommand {
 
-  static final String USAGE = "usage";
+  private static final String USAGE = "usage";
 
   @Option(
       names = {"-h", "--help"},
@@ -47,8 +53,8 @@ final class RootCommand {
   static CommandLine configure(CommandLine line, PrintStream out, PrintStream err) {
     line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-    line.setParameterExceptionHandler(new UsageErrors());
-    line.setExecutionStrategy(UsageErrors::refuseEmptyValuesThenRun);
+    line.setParameterExceptionHandler(RootCommand::usageError);
+    line.setExecutionStrategy(RootCommand::refuseEmptyValuesThenRun);
     setPages(line);
     return line;
   }
@@ -83,5 +89,97 @@ final class RootCommand {
       }
     }
     return text.toString();
+  }
+
+  /**
+   * How a command line that cannot be run is reported: one line on standard error, {@code COMMAND:
+   * MESSAGE (see 'COMMAND --help')}, and exit status 2. picocli finds the error; this says it in
+   * the commands' words, with a did-you-mean hint for a misspelt option.
+   */
+  private static int usageError(ParameterException e, String[] args) {
+    CommandLine line = e.getCommandLine();
+    String name = line.getCommandName();
+    line.getErr().println(name + ": " + message(e, args) + " (see '" + name + " --help')");
+    return 2;
+  }
+
+  /**
+   * Runs the parsed command, after refusing options given an empty value ({@code --out=}): picocli
+   * takes them as given, and an empty path or name is never what was meant.
+   */
+  private static int refuseEmptyValuesThenRun(ParseResult parsed) {
+    for (ParseResult result = parsed; result != null; result = result.subcommand()) {
+      for (OptionSpec option : result.matchedOptions()) {
+        if (option.stringValues().contains("")) {
+          throw new ParameterException(
+              result.commandSpec().commandLine(),
+              option.longestName() + " needs a non-empty value");
+        }
+      }
+    }
+    try {
+      return new CommandLine.RunLast().execute(parsed);
+    } finally {
+      CommandLine line = parsed.commandSpec().commandLine();
+      line.getOut().flush();
+      line.getErr().flush();
+    }
+  }
+
+  private static String message(ParameterException e, String[] args) {
+    return switch (e) {
+      case CommandLine.UnmatchedArgumentException unmatched -> unmatched(unmatched);
+      case CommandLine.MissingParameterException missing
+          when missing.getMissing().size() == 1 && isOption(missing.getMissing().getFirst()) ->
+          name(missing.getMissing().getFirst()) + " needs a value";
+      case CommandLine.OverwrittenOptionException twice ->
+          name(twice.getOverwritten()) + " given more than once";
+      default -> ownMessage(e, args);
+    };
+  }
+
+  private static String unmatched(CommandLine.UnmatchedArgumentException e) {
+    String arg = e.getUnmatched().getFirst();
+    var commands = e.getCommandLine().getSubcommands().keySet();
+    if (!commands.isEmpty() && !arg.startsWith("-")) {
+      return unknownCommand(arg, commands);
+    }
+    if (!arg.startsWith("-") || arg.equals("-")) {
+      return "unexpected argument '" + arg + "'";
+    }
+    String option = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+    var options = e.getCommandLine().getCommandSpec().optionsMap().keySet();
+    return "unknown option '" + option + "'" + Suggestions.hint(option, options);
+  }
+
+  /**
+   * A value picocli could not convert: the converters' own messages name the option; a flag given a
+   * value ({@code --force=yes}) is said so.
+   */
+  private static String ownMessage(ParameterException e, String[] args) {
+    // picocli's help command reports a word it does not know in its own sentence.
+    if (e.getMessage().startsWith("Unknown subcommand '") && args.length > 0) {
+      return unknownCommand(args[args.length - 1], e.getCommandLine().getSubcommands().keySet());
+    }
+    ArgSpec arg = e.getArgSpec();
+    if (isOption(arg) && arg.typeInfo().isBoolean()) {
+      return name(arg) + " takes no value";
+    }
+    if (e.getCause() instanceof CommandLine.TypeConversionException conversion) {
+      return conversion.getMessage();
+    }
+    return e.getMessage();
+  }
+
+  private static String unknownCommand(String word, Collection<String> commands) {
+    return "unknown command '" + word + "'" + Suggestions.hint(word, commands);
+  }
+
+  private static boolean isOption(ArgSpec arg) {
+    return arg != null && arg.isOption();
+  }
+
+  private static String name(ArgSpec arg) {
+    return ((OptionSpec) arg).longestName();
   }
 }

@@ -1,15 +1,22 @@
 package dev.pullsecret.webhook.cli;
 
+import dev.pullsecret.webhook.rules.ImageOptions;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
+import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
+import dev.pullsecret.webhook.rules.PullSecret;
+import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,6 +30,17 @@ import picocli.CommandLine.Parameters;
     name = "validate",
     header = "check rules files as the server does, and summarise what they do")
 public final class ValidateCommand extends CliCommand {
+
+  /** What the webhook leaves out whatever the rules say, as the chart configures it. */
+  private static final String LEFT_OUT =
+      """
+      left out whatever the rules say (the chart's defaults):
+        kube-system, the webhook's own namespace, webhook.excludeNamespaces
+        namespaces and pods labelled pullsecret.dev/inject=disabled (webhook.optOutLabel)
+      """;
+
+  /** Lines under a pull secret or a rule start under the text after its name. */
+  private static final String INDENT = " ".repeat(23);
 
   @Mixin DebugOption debug;
 
@@ -44,15 +62,13 @@ public final class ValidateCommand extends CliCommand {
       throw usage("--namespace-labels goes with --namespace");
     }
     PrintWriter out = out();
-    PrintWriter err = err();
     int status = 0;
     for (Path file : files) {
-      var rulesFile = new RulesFile(file);
       try {
-        Rules rules = rulesFile.parse(rulesFile.read());
+        Rules rules = readRules(file);
         out.println(file + ": valid");
         warn(rules, file.toString());
-        out.print(RulesSummary.of(rules));
+        out.print(summary(rules));
         if (namespace != null) {
           out.println(which(rules));
         }
@@ -60,7 +76,7 @@ public final class ValidateCommand extends CliCommand {
         refused(e);
         status = 1;
       } catch (RuntimeException e) {
-        status = debug.failed(err, file + ": cannot be checked: ", e);
+        status = debug.failed(err(), file + ": cannot be checked: ", e);
       }
     }
     return status;
@@ -74,12 +90,100 @@ public final class ValidateCommand extends CliCommand {
             + (namespaceLabels.isEmpty() ? "" : " labelled " + namespaceLabels)
             + ": ";
     return subject
-        + switch (PreviewCommand.SCOPE.choose(
-            rules, namespace, NamespaceLabels.of(namespaceLabels))) {
+        + switch (SCOPE.choose(rules, namespace, NamespaceLabels.of(namespaceLabels))) {
           case Choice.Applies applies ->
               "rule " + applies.match().rule().name() + " (" + applies.match().why() + ")";
           case Choice.NoRule none -> "no rule applies";
           case Choice.LeftOut out -> "left out, " + out.why();
         };
+  }
+
+  /** What valid rules do, in a few lines a platform engineer can check against their intent. */
+  private static String summary(Rules rules) {
+    var text = new StringBuilder();
+    text.append("pull secrets (").append(rules.pullSecrets().size()).append("):\n");
+    for (PullSecret secret : rules.pullSecrets()) {
+      String registries =
+          secret.registries().isEmpty() ? "every registry" : join(secret.registries());
+      text.append(String.format("  %-20s %s%n", secret.name(), registries));
+      if (secret.isDelivered()) { // with a provider, from the Secret the webhook renews
+        String source = secret.source().in("(webhook namespace)").toString();
+        String how =
+            secret.hasProvider()
+                ? "credentials from provider "
+                    + secret.provider()
+                    + ", renewed into "
+                    + source
+                    + " and copied"
+                : "copied from " + source;
+        text.append(INDENT).append(how).append(" by the sync loop\n");
+      }
+    }
+    text.append("rules (" + rules.rules().size() + "), the most specific match wins")
+        .append(" (docs/rules.md):\n");
+    for (NamespaceRule rule : rules.rules()) {
+      String namespaces = rule.namespaces().isEmpty() ? "any" : join(rule.namespaces());
+      text.append(String.format("  %-20s namespaces %s", rule.name(), namespaces));
+      rule.namespaceSelector().ifPresent(selector -> text.append(" labelled ").append(selector));
+      if (!rule.excludedNamespaces().isEmpty()) {
+        text.append(" except ").append(join(rule.excludedNamespaces()));
+      }
+      text.append('\n');
+      List<String> lines = new ArrayList<>();
+      if (rule.mode() == RuleMode.AUDIT) {
+        lines.add("AUDIT MODE: changes nothing, reports what it would do");
+      }
+      List<String> secrets = rule.pullSecrets().stream().map(PullSecret::name).toList();
+      lines.add("pull secrets " + (secrets.isEmpty() ? "none" : String.join(", ", secrets)));
+      images(rule.images(), lines);
+      lines.forEach(line -> text.append(INDENT).append(line).append('\n'));
+    }
+    return text.append(LEFT_OUT).toString();
+  }
+
+  /** Adds what a rule does to images to {@code lines}. */
+  private static void images(ImageOptions images, List<String> lines) {
+    images
+        .pinLatest()
+        .ifPresent(
+            pin -> {
+              List<String> pins = new ArrayList<>();
+              pin.repositories().forEach((repository, tag) -> pins.add(repository + ":" + tag));
+              if (pin.defaultTag() != null) {
+                pins.add("others :" + pin.defaultTag());
+              }
+              lines.add("pin untagged/latest images: " + String.join(", ", pins));
+            });
+    for (ImageOptions.RegistryMirror mirror : images.mirrors()) {
+      lines.add(
+          "mirror "
+              + mirror.from()
+              + " -> "
+              + mirror.target()
+              + (mirror.whenPresent() ? " when it holds the image, else the next or none" : "")
+              + (mirror.exclude().isEmpty() ? "" : ", except " + join(mirror.exclude())));
+    }
+    images
+        .imagePullPolicy()
+        .ifPresent(
+            policy ->
+                lines.add(
+                    "imagePullPolicy "
+                        + policy.policy()
+                        + (policy.includeDigestPinned() ? " (digest-pinned images too)" : "")));
+    images
+        .resolveDigests()
+        .ifPresent(
+            digests ->
+                lines.add(
+                    "resolve tags to digests"
+                        + (digests.registries().isEmpty()
+                            ? ""
+                            : " on " + join(digests.registries()))
+                        + (digests.denyOnFailure() ? ", deny pods on failure" : "")));
+  }
+
+  private static String join(Collection<?> items) {
+    return items.stream().map(Object::toString).collect(Collectors.joining(", "));
   }
 }

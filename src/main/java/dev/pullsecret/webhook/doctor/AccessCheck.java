@@ -29,11 +29,12 @@ public record AccessCheck(KubernetesClient client, String namespace, String serv
     }
   }
 
-  static final List<String> COPY_VERBS = List.of("list", "watch", "get", "update", "delete");
-  static final List<String> SOURCE_VERBS = List.of("list", "watch", "get");
+  private static final List<String> COPY_VERBS =
+      List.of("list", "watch", "get", "update", "delete");
+  private static final List<String> SOURCE_VERBS = List.of("list", "watch", "get");
 
   /** The source of a pull secret with a provider is written too: the Secret the webhook makes. */
-  static final List<String> GENERATED_VERBS = List.of("list", "watch", "get", "update");
+  private static final List<String> GENERATED_VERBS = List.of("list", "watch", "get", "update");
 
   /** The account checked, as RBAC names it. */
   public String user() {

@@ -50,26 +50,22 @@ public record ClusterCheck(KubernetesClient client, String ownNamespace, Namespa
   }
 
   /** Our copies in the cluster, by {@code namespace/name}: one list, by our label. */
-  public Map<String, Secret> ours() {
-    Map<String, Secret> ours = new HashMap<>();
-    for (Secret copy :
-        client
-            .secrets()
-            .inAnyNamespace()
-            .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
-            .list()
-            .getItems()) {
-      if (!GeneratedSecret.isGenerated(copy)) { // a provider's credentials: a source, not a copy
-        ours.put(copy.getMetadata().getNamespace() + "/" + copy.getMetadata().getName(), copy);
-      }
-    }
-    return ours;
+  Map<String, Secret> ours() {
+    return client
+        .secrets()
+        .inAnyNamespace()
+        .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
+        .list()
+        .getItems()
+        .stream()
+        // a provider's generated credentials are a source, not a copy
+        .filter(s -> !GeneratedSecret.isGenerated(s))
+        .collect(
+            Collectors.toMap(
+                s -> s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s -> s));
   }
 
-  /**
-   * @param ours our copies, as {@link #ours()} lists them
-   */
-  public List<NamespaceFinding> check(Rules rules, Map<String, Secret> ours) {
+  List<NamespaceFinding> check(Rules rules, Map<String, Secret> ours) {
     Map<SecretSource, Optional<Secret>> sources = new HashMap<>();
     List<NamespaceFinding> findings = new ArrayList<>();
     List<Namespace> namespaces = client.namespaces().list().getItems();

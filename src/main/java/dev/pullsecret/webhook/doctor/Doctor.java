@@ -46,8 +46,8 @@ public record Doctor(
   public record CaBundleResult(String webhook, boolean ok, String detail) {}
 
   /** Rules from the ConfigMap that the webhook watches, validated as the webhook does. */
-  public static Rules rulesFromConfigMap(
-      KubernetesClient client, String namespace, String name, String key) {
+  public static Rules rulesFromConfigMap(KubernetesClient client, String namespace, String name) {
+    String key = "rules.yaml";
     String source = "configmap " + namespace + "/" + name + " key " + key;
     ConfigMap configMap = client.configMaps().inNamespace(namespace).withName(name).get();
     if (configMap == null || configMap.getData() == null || !configMap.getData().containsKey(key)) {
