@@ -62,7 +62,9 @@ public record ClusterCheck(KubernetesClient client, String ownNamespace, Namespa
         .filter(s -> !GeneratedSecret.isGenerated(s))
         .collect(
             Collectors.toMap(
-                s -> s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s -> s));
+                s -> s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(),
+                s -> s,
+                (first, again) -> first)); // a list never repeats a Secret; never fail if it does
   }
 
   List<NamespaceFinding> check(Rules rules, Map<String, Secret> ours) {
