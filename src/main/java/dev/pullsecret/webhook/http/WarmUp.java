@@ -27,6 +27,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.core.io.ClassPathResource;
 
 /**
  * Answers an embedded sample review while the application starts, before readiness can turn UP
@@ -156,11 +157,8 @@ record WarmUp(
 
   /** The sample review, with {@link AdmissionHandler#WARM_UP_UID} as its uid. */
   private static byte[] sampleReview() {
-    try (InputStream in = WarmUp.class.getResourceAsStream("/warmup/review.json")) {
-      if (in == null) {
-        throw new IllegalStateException("warm-up review missing from the jar");
-      }
-      return in.readAllBytes();
+    try {
+      return new ClassPathResource("warmup/review.json").getContentAsByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
