@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.cli.Cli;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurationExcludeFilter;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -29,9 +28,6 @@ import org.springframework.context.annotation.FilterType;
         @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = Configuration.class),
     excludeFilters = {
       @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class),
-      @ComponentScan.Filter(
-          type = FilterType.CUSTOM,
-          classes = AutoConfigurationExcludeFilter.class),
       @ComponentScan.Filter(
           type = FilterType.ANNOTATION,
           classes = ManagementContextConfiguration.class)

@@ -20,8 +20,8 @@ import dev.pullsecret.webhook.rules.RulesReloader;
 import dev.pullsecret.webhook.rules.RulesStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.springframework.beans.factory.ObjectProvider;
@@ -60,7 +60,7 @@ class WebhookConfiguration {
   @Bean
   NamespaceScope namespaceScope(WebhookProperties properties) {
     return new NamespaceScope(
-        new HashSet<>(properties.skipNamespaces()),
+        Set.copyOf(properties.skipNamespaces()),
         NamespaceScope.OptOutLabel.parse(properties.optOutLabel()));
   }
 

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +32,6 @@ import org.springframework.http.HttpStatusCode;
  * request costs a tag sort and the registry's filters every time.
  */
 class AdmissionMetrics implements LookupObserver {
-
-  /** The rule label of a review no rule applied to. */
-  static final String NO_RULE = "none";
 
   /** {@code (PATCHED, AUDITED, ...)}: made once, as the description of every rule's counter. */
   private static final String RULE_OUTCOMES =
@@ -69,14 +67,13 @@ class AdmissionMetrics implements LookupObserver {
 
   void reviewed(AdmissionRequest request, AdmissionDecision decision, long nanos) {
     latency.record(nanos, TimeUnit.NANOSECONDS);
-    String rule = decision.rule() == null ? NO_RULE : decision.rule();
     counter(
             "pullsecret.admissions",
             "Admission reviews answered, by reason and rule applied (none: no rule)",
             "reason",
             decision.reason().name(),
             "rule",
-            rule,
+            Objects.requireNonNullElse(decision.rule(), "none"),
             "dry_run",
             String.valueOf(request.isDryRun()))
         .increment();

@@ -65,9 +65,7 @@ public final class InFlightBudget {
   }
 
   public void give(long n) {
-    if (n > 0) {
-      bytes.release(Math.toIntExact(n));
-    }
+    bytes.release(Math.toIntExact(n));
   }
 
   long total() {

@@ -8,17 +8,19 @@ import dev.pullsecret.webhook.admission.Reason;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.RulesParser;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.net.Proxy;
+import java.net.URI;
+import java.net.URL;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
-import java.util.Arrays;
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.core.io.ClassPathResource;
 
 /**
  * Answers an embedded sample review while the application starts, before readiness can turn UP
@@ -45,9 +48,9 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
  *       webhook's own {@code /mutate} over TLS, which warms the server side of a TLS handshake,
  *       Tomcat's request processing and Spring MVC's dispatch. The review carries {@link
  *       AdmissionHandler#WARM_UP_UID}, which the endpoint answers without I/O and leaves out of the
- *       metrics. The client trusts exactly the certificate the server serves, taken from the SSL
- *       bundle; it talks only to the loopback address. A failure is logged and readiness is not
- *       held back by it.
+ *       metrics. The client (the JDK's, on one kept-alive connection) trusts exactly the
+ *       certificate the server serves, taken from the SSL bundle; it talks only to the loopback
+ *       address. A failure is logged and readiness is not held back by it.
  * </ol>
  *
  * <p>{@code webhook.warm-up=false} turns both off. It is read when they would run rather than as a
@@ -74,6 +77,12 @@ record WarmUp(
   static final int ROUNDS = 50;
 
   static final int REQUESTS = 20;
+
+  /**
+   * The client calls the loopback address, which no certificate names; what it trusts is the
+   * certificate the server serves, and only that.
+   */
+  private static final HostnameVerifier LOOPBACK = (host, session) -> true;
 
   private static final String RULES =
       """
@@ -124,24 +133,39 @@ record WarmUp(
     int port = context.getWebServer().getPort();
     long start = System.nanoTime();
     try {
-      byte[] request = request(sampleReview());
+      byte[] review = sampleReview();
       // A trust store of the server's own key store trusts the certificate of each key entry.
       var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(bundles.getBundle(bundle).getStores().getKeyStore());
       SSLContext tls = SSLContext.getInstance("TLS");
       tls.init(null, trust.getTrustManagers(), null);
-      try (var socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
-        socket.setSoTimeout(5_000);
-        OutputStream out = socket.getOutputStream();
-        InputStream in = new BufferedInputStream(socket.getInputStream());
-        for (int i = 0; i < REQUESTS; i++) {
-          out.write(request);
-          out.flush();
-          int status = readResponse(in);
-          if (status != 200) {
-            log.warn("Warm-up review over HTTPS answered {}; readiness goes on", status);
-            return;
-          }
+      SSLSocketFactory sockets = tls.getSocketFactory();
+      URL mutate = URI.create("https://127.0.0.1:" + port + "/mutate").toURL();
+      for (int i = 0; i < REQUESTS; i++) {
+        var http = (HttpsURLConnection) mutate.openConnection(Proxy.NO_PROXY);
+        // The same factory and verifier each time: the JDK keeps the one connection alive.
+        http.setSSLSocketFactory(sockets);
+        http.setHostnameVerifier(LOOPBACK);
+        http.setConnectTimeout(5_000);
+        http.setReadTimeout(5_000);
+        http.setRequestMethod("POST");
+        http.setRequestProperty("Content-Type", "application/json");
+        if (i == REQUESTS - 1) {
+          // The last answer closes it: no idle connection is left for the drain to wait on.
+          http.setRequestProperty("Connection", "close");
+        }
+        http.setDoOutput(true);
+        try (OutputStream out = http.getOutputStream()) {
+          out.write(review);
+        }
+        int status = http.getResponseCode();
+        if (status != 200) {
+          http.disconnect();
+          log.warn("Warm-up review over HTTPS answered {}; readiness goes on", status);
+          return;
+        }
+        try (InputStream in = http.getInputStream()) {
+          in.readAllBytes();
         }
       }
       log.info(
@@ -156,56 +180,10 @@ record WarmUp(
 
   /** The sample review, with {@link AdmissionHandler#WARM_UP_UID} as its uid. */
   private static byte[] sampleReview() {
-    try (InputStream in = WarmUp.class.getResourceAsStream("/warmup/review.json")) {
-      if (in == null) {
-        throw new IllegalStateException("warm-up review missing from the jar");
-      }
-      return in.readAllBytes();
+    try {
+      return new ClassPathResource("warmup/review.json").getContentAsByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static byte[] request(byte[] body) {
-    byte[] head =
-        ("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Content-Length: "
-                + body.length
-                + "\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII);
-    byte[] request = Arrays.copyOf(head, head.length + body.length);
-    System.arraycopy(body, 0, request, head.length, body.length);
-    return request;
-  }
-
-  private static final String CONTENT_LENGTH = "Content-Length:";
-
-  /** Reads one response with a Content-Length body (what the endpoint sends); its status. */
-  private static int readResponse(InputStream in) throws IOException {
-    String status = line(in);
-    long length = 0;
-    String header;
-    while (!(header = line(in)).isEmpty()) {
-      if (header.regionMatches(true, 0, CONTENT_LENGTH, 0, CONTENT_LENGTH.length())) {
-        length = Long.parseLong(header.substring(CONTENT_LENGTH.length()).trim());
-      }
-    }
-    in.skipNBytes(length);
-    String[] parts = status.split(" ", 3);
-    return parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
-  }
-
-  private static String line(InputStream in) throws IOException {
-    var b = new StringBuilder();
-    int c;
-    while ((c = in.read()) != '\n') {
-      if (c < 0) {
-        throw new IOException("connection closed");
-      }
-      if (c != '\r') {
-        b.append((char) c);
-      }
-    }
-    return b.toString();
   }
 }

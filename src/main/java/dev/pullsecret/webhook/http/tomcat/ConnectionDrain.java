@@ -41,7 +41,7 @@ class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
 
   private static final Duration POLL = Duration.ofMillis(10);
 
-  /** The lifecycle processor stops waiting at the phase timeout; this ends the wait just before. */
+  /** The wait ends this long before the phase timeout, which bounds each phase of shutdown. */
   private static final Duration MARGIN = Duration.ofMillis(250);
 
   private final WebServerApplicationContext context;
@@ -58,26 +58,17 @@ class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
     running = true;
   }
 
+  /**
+   * Waits on the shutdown's thread (Spring's {@code stop(callback)} calls this, then the callback):
+   * the wait ends before the phase timeout on its own.
+   */
   @Override
   public void stop() {
-    stop(() -> {});
-  }
-
-  @Override
-  public void stop(Runnable callback) {
     running = false;
     DrainingHttp11NioProtocol protocol = draining();
     if (protocol == null) {
-      callback.run();
       return;
     }
-    Thread.ofPlatform()
-        .name("connection-drain")
-        .daemon()
-        .start(() -> awaitClosed(protocol, callback));
-  }
-
-  private void awaitClosed(DrainingHttp11NioProtocol protocol, Runnable callback) {
     long start = System.nanoTime();
     long deadline = start + phaseTimeout.minus(MARGIN).toNanos();
     try {
@@ -86,15 +77,13 @@ class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } finally {
-      long left = protocol.openConnections();
-      long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-      if (left == 0) {
-        log.info("All connections closed by their clients after {} ms", millis);
-      } else {
-        log.info("{} connection(s) carried no review for {} ms; closing them", left, millis);
-      }
-      callback.run();
+    }
+    long left = protocol.openConnections();
+    long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+    if (left == 0) {
+      log.info("All connections closed by their clients after {} ms", millis);
+    } else {
+      log.info("{} connection(s) carried no review for {} ms; closing them", left, millis);
     }
   }
 

@@ -2,6 +2,8 @@ package dev.pullsecret.webhook.http.tomcat;
 
 import dev.pullsecret.webhook.config.WebhookProperties;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
@@ -31,10 +33,7 @@ class ManagementConnectorSettings {
   @Bean
   WebServerFactoryCustomizer<TomcatWebServerFactory> sweptManagementConnector(
       WebhookProperties properties) {
-    Duration deadline =
-        READ_DEADLINE.compareTo(properties.readDeadline()) < 0
-            ? READ_DEADLINE
-            : properties.readDeadline();
+    Duration deadline = Collections.min(List.of(READ_DEADLINE, properties.readDeadline()));
     return factory ->
         SweptHttp11NioProtocol.install(factory, SweptHttp11NioProtocol.class, deadline);
   }
