@@ -2,7 +2,6 @@ package dev.pullsecret.webhook.credentials;
 
 import dev.pullsecret.webhook.glob.Glob;
 import dev.pullsecret.webhook.image.DockerHub;
-import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.text.Text;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -67,22 +66,14 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
     return new RegistryKey(written, authority + path, HostPort.split(authority), path);
   }
 
-  /** Whether the kubelet would use this key for the image ({@code URLsMatch}). */
-  boolean matches(ImageReference image) {
-    return hostPort.covers(HostPort.split(image.domain())) && ("/" + image.path()).startsWith(path);
-  }
-
   /**
-   * Whether the kubelet would use this key for every image on {@code target} under {@code
-   * targetPath} (empty: any path; else a prefix on segment boundaries, {@code /team}).
+   * Whether the kubelet would use this key ({@code URLsMatch}) for every image on {@code target}
+   * under {@code targetPath}: an image's own host and path ({@code /team/app}), or a registry
+   * pattern's (empty: any path; else a prefix on segment boundaries, {@code /team}).
    */
   boolean covers(HostPort target, String targetPath) {
     return hostPort.covers(target)
         && (targetPath.isEmpty() ? path.isEmpty() : targetPath.startsWith(path));
-  }
-
-  boolean isDockerHubFallback() {
-    return indexKey.equals(DockerHub.INDEX);
   }
 
   /**
