@@ -100,7 +100,10 @@ final class Authorizations {
   private Remembered token(
       Challenge challenge, ManifestUrl url, Optional<RegistryCredential> credential)
       throws RegistryException {
-    String scope = challenge.params().getOrDefault("scope", url.pullScope());
+    // Pulling the repository, when the challenge names no scope (distribution's "Token Scope
+    // Documentation").
+    String scope =
+        challenge.params().getOrDefault("scope", "repository:" + url.repository() + ":pull");
     var query = new StringBuilder();
     String service = challenge.params().get("service");
     if (service != null) {
