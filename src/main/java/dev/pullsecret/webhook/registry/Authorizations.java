@@ -104,12 +104,9 @@ final class Authorizations {
     // Documentation").
     String scope =
         challenge.params().getOrDefault("scope", "repository:" + url.repository() + ":pull");
-    var query = new StringBuilder();
     String service = challenge.params().get("service");
-    if (service != null) {
-      query.append("service=").append(encode(service)).append('&');
-    }
-    query.append("scope=").append(encode(scope));
+    String query =
+        (service == null ? "" : "service=" + encode(service) + "&") + "scope=" + encode(scope);
     String realm = challenge.params().get("realm");
     URI uri;
     try {
