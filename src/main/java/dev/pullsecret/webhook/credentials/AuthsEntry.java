@@ -127,7 +127,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     // Docker Hub images are looked up as docker.io/<path> (exactly: Go compares case-sensitively),
     // then under index.docker.io; any other spelling of Docker Hub is dead weight
     String host = String.join(".", parsed.hostPort().labels());
-    boolean used = parsed.isDockerHubFallback() || host.equals(DockerHub.DOMAIN);
+    boolean used = parsed.indexKey().equals(DockerHub.INDEX) || host.equals(DockerHub.DOMAIN);
     if (DockerHub.isHost(host) && parsed.hostPort().port().isEmpty() && !used) {
       problems.add(
           new Problem(

@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.credentials;
 import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -41,17 +40,17 @@ public final class DockerConfig {
   private final List<RegistryCredential> credentials;
 
   /**
-   * Index key to the entries whose key the kubelet can use, reverse-sorted as the kubelet sorts its
-   * index.
+   * Index key to the first entry whose key the kubelet can use, reverse-sorted as the kubelet sorts
+   * its index. Of several entries for one index key the secret's first is kept, where the kubelet's
+   * choice is unpredictable ({@link ProblemCode#DUPLICATE_REGISTRY} warns of them).
    */
-  private final SortedMap<String, List<AuthsEntry>> index =
-      new TreeMap<>(Collections.reverseOrder());
+  private final SortedMap<String, AuthsEntry> index = new TreeMap<>(Collections.reverseOrder());
 
   DockerConfig(List<AuthsEntry> entries) {
     this.credentials = entries.stream().map(AuthsEntry::credential).toList();
     for (AuthsEntry entry : entries) {
       if (entry.key() != null) {
-        index.computeIfAbsent(entry.key().indexKey(), k -> new ArrayList<>()).add(entry);
+        index.putIfAbsent(entry.key().indexKey(), entry);
       }
     }
   }
@@ -62,28 +61,19 @@ public final class DockerConfig {
   }
 
   /**
-   * The credentials the kubelet would try for the image, in its order (the most specific key
-   * first); several entries for one index key keep the secret's order, where the kubelet's is
-   * unpredictable. Empty when no key applies: the kubelet would pull anonymously.
+   * The credential the kubelet would try first for the image (the most specific key's): the one a
+   * registry client needs. Empty when no key applies: the kubelet would pull anonymously.
    */
-  public List<RegistryCredential> credentialsFor(ImageReference image) {
-    List<RegistryCredential> found = new ArrayList<>();
-    for (List<AuthsEntry> entries : index.values()) {
-      if (entries.getFirst().key().matches(image)) {
-        entries.forEach(entry -> found.add(entry.credential()));
+  public Optional<RegistryCredential> credentialFor(ImageReference image) {
+    HostPort host = HostPort.split(image.domain());
+    for (AuthsEntry entry : index.values()) {
+      if (entry.key().covers(host, "/" + image.path())) {
+        return Optional.of(entry.credential());
       }
     }
-    if (found.isEmpty() && RegistryKey.isDefaultRegistryMatch(image.domain())) {
-      index
-          .getOrDefault(DockerHub.INDEX, List.of())
-          .forEach(entry -> found.add(entry.credential()));
-    }
-    return found;
-  }
-
-  /** The credential the kubelet would try first for the image: the one a registry client needs. */
-  public Optional<RegistryCredential> credentialFor(ImageReference image) {
-    return credentialsFor(image).stream().findFirst();
+    return RegistryKey.isDefaultRegistryMatch(image.domain())
+        ? Optional.ofNullable(index.get(DockerHub.INDEX)).map(AuthsEntry::credential)
+        : Optional.empty();
   }
 
   /**
@@ -106,10 +96,8 @@ public final class DockerConfig {
     }
     String path = pattern.path().isEmpty() ? "" : "/" + pattern.path();
     HostPort target = HostPort.split(authority);
-    for (List<AuthsEntry> entries : index.values()) {
-      if (entries.getFirst().key().covers(target, path)) {
-        return true;
-      }
+    if (index.values().stream().anyMatch(entry -> entry.key().covers(target, path))) {
+      return true;
     }
     return index.containsKey(DockerHub.INDEX) && RegistryKey.isDefaultRegistryMatch(authority);
   }

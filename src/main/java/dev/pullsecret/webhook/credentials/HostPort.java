@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.credentials;
 
 import dev.pullsecret.webhook.glob.Glob;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A registry host split as the kubelet splits it before matching ({@code splitURL} in
@@ -40,15 +41,10 @@ record HostPort(List<String> labels, String port) {
    * *}.
    */
   boolean covers(HostPort target) {
-    if (!port.equals(target.port) || labels.size() != target.labels.size()) {
-      return false;
-    }
-    for (int i = 0; i < labels.size(); i++) {
-      if (!labelCovers(labels.get(i), target.labels.get(i))) {
-        return false;
-      }
-    }
-    return true;
+    return port.equals(target.port)
+        && labels.size() == target.labels.size()
+        && IntStream.range(0, labels.size())
+            .allMatch(i -> labelCovers(labels.get(i), target.labels.get(i)));
   }
 
   /**

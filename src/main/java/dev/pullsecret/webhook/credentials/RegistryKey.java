@@ -2,7 +2,6 @@ package dev.pullsecret.webhook.credentials;
 
 import dev.pullsecret.webhook.glob.Glob;
 import dev.pullsecret.webhook.image.DockerHub;
-import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.text.Text;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +33,9 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
   /** What a host may hold: no image domain has other characters; {@code *} is a key's glob. */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._*-]+");
 
+  /** {@code [address]} or {@code [address]:port}. */
+  private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.]+](?::.*)?", Pattern.DOTALL);
+
   /**
    * @throws IllegalArgumentException with a reason fit for a problem message
    */
@@ -52,7 +54,8 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
     url.lookingAt();
     String authority = url.group(1).substring(url.group(1).lastIndexOf('@') + 1); // Go drops it
     String path = decodePath(url.group(2));
-    String problem = authorityProblem(authority);
+    HostPort hostPort = HostPort.split(authority);
+    String problem = authorityProblem(authority, hostPort);
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
@@ -64,25 +67,17 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
     if (path.equals("/")) {
       path = "";
     }
-    return new RegistryKey(written, authority + path, HostPort.split(authority), path);
-  }
-
-  /** Whether the kubelet would use this key for the image ({@code URLsMatch}). */
-  boolean matches(ImageReference image) {
-    return hostPort.covers(HostPort.split(image.domain())) && ("/" + image.path()).startsWith(path);
+    return new RegistryKey(written, authority + path, hostPort, path);
   }
 
   /**
-   * Whether the kubelet would use this key for every image on {@code target} under {@code
-   * targetPath} (empty: any path; else a prefix on segment boundaries, {@code /team}).
+   * Whether the kubelet would use this key ({@code URLsMatch}) for every image on {@code target}
+   * under {@code targetPath}: an image's own host and path ({@code /team/app}), or a registry
+   * pattern's (empty: any path; else a prefix on segment boundaries, {@code /team}).
    */
   boolean covers(HostPort target, String targetPath) {
     return hostPort.covers(target)
         && (targetPath.isEmpty() ? path.isEmpty() : targetPath.startsWith(path));
-  }
-
-  boolean isDockerHubFallback() {
-    return indexKey.equals(DockerHub.INDEX);
   }
 
   /**
@@ -116,49 +111,30 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
     return "RegistryKey[" + display() + "]";
   }
 
-  private static String authorityProblem(String authority) {
-    if (authority.isEmpty()) {
-      return "has no registry host";
+  /** The first reason why no image can be pulled from the authority, or null. */
+  private static String authorityProblem(String authority, HostPort split) {
+    boolean ipv6 = authority.startsWith("[");
+    if (ipv6 && !IPV6.matcher(authority).matches()) {
+      return "has an invalid IPv6 host";
     }
-    String hostPart = authority;
-    String port = null;
-    if (authority.startsWith("[")) {
-      int close = authority.indexOf(']');
-      if (close < 0 || !authority.substring(1, close).matches("[0-9A-Fa-f:.]+")) {
-        return "has an invalid IPv6 host";
-      }
-      if (close + 1 < authority.length()) {
-        if (authority.charAt(close + 1) != ':') {
-          return "has an invalid IPv6 host";
-        }
-        port = authority.substring(close + 2);
-      }
-      hostPart = null;
-    } else {
-      int colon = authority.indexOf(':');
-      if (colon >= 0) {
-        if (colon != authority.lastIndexOf(':')) {
-          return "has more than one ':' in its host";
-        }
-        hostPart = authority.substring(0, colon);
-        port = authority.substring(colon + 1);
-      }
+    if (!ipv6 && authority.indexOf(':') != authority.lastIndexOf(':')) {
+      return "has more than one ':' in its host";
     }
-    if (port != null && !port.matches("[0-9]*")) {
+    if (!split.port().matches("[0-9]*")) {
       return "has a port that is not a number";
     }
-    if (hostPart != null) {
-      if (hostPart.isEmpty()) {
-        return "has no registry host";
-      }
-      if (!HOST.matcher(hostPart).matches()) {
-        return "has a character that no registry host has";
-      }
-      for (String label : hostPart.split("\\.")) {
-        if (label.length() > Glob.MAX_TOKENS) {
-          return "has a host label longer than " + Glob.MAX_TOKENS + " characters";
-        }
-      }
+    if (ipv6) {
+      return null;
+    }
+    String host = String.join(".", split.labels());
+    if (host.isEmpty()) {
+      return "has no registry host";
+    }
+    if (!HOST.matcher(host).matches()) {
+      return "has a character that no registry host has";
+    }
+    if (split.labels().stream().anyMatch(label -> label.length() > Glob.MAX_TOKENS)) {
+      return "has a host label longer than " + Glob.MAX_TOKENS + " characters";
     }
     return null;
   }

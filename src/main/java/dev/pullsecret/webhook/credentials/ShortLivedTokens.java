@@ -1,7 +1,7 @@
 package dev.pullsecret.webhook.credentials;
 
-import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Credentials that a registry issues for hours, not for good: copied as they are, they work on the
@@ -30,6 +30,14 @@ final class ShortLivedTokens {
   static final String ECR_USER = "AWS";
   static final String ACR_TOKEN_USER = "00000000-0000-0000-0000-000000000000";
 
+  /** {@code <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]}, or ECR Public. */
+  private static final Pattern ECR =
+      Pattern.compile(
+          "[^.]*\\.dkr\\.ecr(-fips)?\\.[^.]*\\.amazonaws\\.com(\\.cn)?|public\\.ecr\\.aws");
+
+  /** {@code <registry>.azurecr.io}, {@code .azurecr.cn} or {@code .azurecr.us}. */
+  private static final Pattern ACR = Pattern.compile("[^.]*\\.azurecr\\.(io|cn|us)");
+
   private static final String ADVICE =
       "; renew it with a credential provider instead (a pull secret with `provider:`,"
           + " docs/short-lived-credentials.md)";
@@ -44,10 +52,8 @@ final class ShortLivedTokens {
    *     token is recognised)
    */
   static Problem check(String shown, RegistryKey key, String username) {
-    List<String> host =
-        key == null
-            ? List.of()
-            : key.hostPort().labels().stream().map(l -> l.toLowerCase(Locale.ROOT)).toList();
+    String host =
+        key == null ? "" : String.join(".", key.hostPort().labels()).toLowerCase(Locale.ROOT);
     String what;
     if (username.equals(GCP_ACCESS_TOKEN)) {
       what =
@@ -57,13 +63,13 @@ final class ShortLivedTokens {
               + " service-account key (username "
               + GcpKeys.JSON_KEY
               + ")";
-    } else if (username.equals(ECR_USER) && isEcr(host)) {
+    } else if (username.equals(ECR_USER) && ECR.matcher(host).matches()) {
       what =
           "username "
               + ECR_USER
               + " on an Amazon ECR registry: an authorization token (aws ecr get-login-password),"
               + " valid for 12 hours, so copies of it stop working";
-    } else if (username.equals(ACR_TOKEN_USER) && isAcr(host)) {
+    } else if (username.equals(ACR_TOKEN_USER) && ACR.matcher(host).matches()) {
       what =
           "the username of an Azure Container Registry access token (az acr login"
               + " --expose-token), valid for 3 hours, so copies of it stop working";
@@ -72,28 +78,5 @@ final class ShortLivedTokens {
     }
     return new Problem(
         ProblemCode.SHORT_LIVED_TOKEN, "auths entry " + shown + " has " + what + ADVICE);
-  }
-
-  /** {@code <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]}, or ECR Public. */
-  private static boolean isEcr(List<String> host) {
-    if (host.equals(List.of("public", "ecr", "aws"))) {
-      return true;
-    }
-    int size = host.size();
-    boolean china = size == 7 && host.get(6).equals("cn");
-    if (size != 6 && !china) {
-      return false;
-    }
-    return host.get(1).equals("dkr")
-        && (host.get(2).equals("ecr") || host.get(2).equals("ecr-fips"))
-        && host.get(4).equals("amazonaws")
-        && host.get(5).equals("com");
-  }
-
-  /** {@code <registry>.azurecr.io}, {@code .azurecr.cn} or {@code .azurecr.us}. */
-  private static boolean isAcr(List<String> host) {
-    return host.size() == 3
-        && host.get(1).equals("azurecr")
-        && List.of("io", "cn", "us").contains(host.get(2));
   }
 }

@@ -100,13 +100,13 @@ final class Authorizations {
   private Remembered token(
       Challenge challenge, ManifestUrl url, Optional<RegistryCredential> credential)
       throws RegistryException {
-    String scope = challenge.params().getOrDefault("scope", url.pullScope());
-    var query = new StringBuilder();
+    // Pulling the repository, when the challenge names no scope (distribution's "Token Scope
+    // Documentation").
+    String scope =
+        challenge.params().getOrDefault("scope", "repository:" + url.repository() + ":pull");
     String service = challenge.params().get("service");
-    if (service != null) {
-      query.append("service=").append(encode(service)).append('&');
-    }
-    query.append("scope=").append(encode(scope));
+    String query =
+        (service == null ? "" : "service=" + encode(service) + "&") + "scope=" + encode(scope);
     String realm = challenge.params().get("realm");
     URI uri;
     try {

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One challenge of a {@code WWW-Authenticate} header (RFC 9110 section 11.6.1): a scheme and its
@@ -16,123 +18,52 @@ import java.util.Map;
  */
 record Challenge(String scheme, Map<String, String> params) {
 
+  /** An RFC 9110 token. */
+  private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]++";
+
+  private static final Pattern SCHEME = Pattern.compile("[, \t]*+(" + TOKEN + ")");
+
+  /**
+   * {@code name=value}, the value a quoted string (group 2; group 3 is its closing quote, empty
+   * when there is none) or bare (group 4). RFC 9110 allows only a token bare, but a URL is not one
+   * and some servers send {@code realm=https://...} unquoted: a bare value runs up to the next
+   * comma or space instead.
+   */
+  private static final Pattern PARAM =
+      Pattern.compile(
+          "[, \t]*+(" + TOKEN + ")[ \t]*+=[ \t]*+(?:\"((?:[^\"\\\\]|\\\\.)*+)(\"?)|([^, \t]*+))",
+          Pattern.DOTALL);
+
+  private static final Pattern ESCAPED = Pattern.compile("\\\\(.)", Pattern.DOTALL);
+
   /**
    * Every challenge of a header value, in order; a header that cannot be read yields the challenges
    * read before the problem (registries write simple headers, and a lookup then fails with "no
-   * usable challenge" rather than guessing).
+   * usable challenge" rather than guessing). A name not followed by {@code =} is the next
+   * challenge's scheme.
    */
   static List<Challenge> parse(String header) {
     List<Challenge> challenges = new ArrayList<>();
-    if (header == null) {
-      return challenges;
-    }
-    var in = new Cursor(header);
-    while (true) {
-      in.skip(", \t");
-      String scheme = in.token();
-      if (scheme.isEmpty()) {
-        return challenges;
-      }
+    String text = header == null ? "" : header;
+    int at = 0;
+    for (Matcher scheme; (scheme = at(SCHEME, text, at)) != null; ) {
       Map<String, String> params = new LinkedHashMap<>();
-      while (true) {
-        int mark = in.position();
-        in.skip(", \t");
-        String name = in.token();
-        in.skip(" \t");
-        if (name.isEmpty() || !in.consume('=')) {
-          in.reset(mark); // the next challenge's scheme, a token68, or the end
-          break;
+      challenges.add(new Challenge(scheme.group(1).toLowerCase(Locale.ROOT), params));
+      at = scheme.end();
+      for (Matcher param; (param = at(PARAM, text, at)) != null; at = param.end()) {
+        String quoted = param.group(2);
+        if (quoted != null && param.group(3).isEmpty()) {
+          return challenges; // an unterminated quoted string: what follows cannot be read
         }
-        in.skip(" \t");
-        String value = in.peek() == '"' ? in.quoted() : in.bare();
-        if (value == null) {
-          challenges.add(new Challenge(scheme.toLowerCase(Locale.ROOT), params));
-          return challenges;
-        }
-        params.putIfAbsent(name.toLowerCase(Locale.ROOT), value);
+        String value = quoted == null ? param.group(4) : ESCAPED.matcher(quoted).replaceAll("$1");
+        params.putIfAbsent(param.group(1).toLowerCase(Locale.ROOT), value);
       }
-      challenges.add(new Challenge(scheme.toLowerCase(Locale.ROOT), params));
     }
+    return challenges;
   }
 
-  /** A position in a header value, reading RFC 9110 tokens and quoted strings. */
-  private static final class Cursor {
-    private static final String TCHAR_SYMBOLS = "!#$%&'*+-.^_`|~";
-    private final String text;
-    private int at;
-
-    Cursor(String text) {
-      this.text = text;
-    }
-
-    int position() {
-      return at;
-    }
-
-    void reset(int position) {
-      at = position;
-    }
-
-    char peek() {
-      return at < text.length() ? text.charAt(at) : 0;
-    }
-
-    boolean consume(char c) {
-      if (peek() == c) {
-        at++;
-        return true;
-      }
-      return false;
-    }
-
-    void skip(String chars) {
-      while (at < text.length() && chars.indexOf(text.charAt(at)) >= 0) {
-        at++;
-      }
-    }
-
-    String token() {
-      int start = at;
-      while (at < text.length() && isTchar(text.charAt(at))) {
-        at++;
-      }
-      return text.substring(start, at);
-    }
-
-    /**
-     * An unquoted value. RFC 9110 allows only a token, but a URL is not one and some servers send
-     * {@code realm=https://...} unquoted: read up to the next comma or space instead.
-     */
-    String bare() {
-      int start = at;
-      while (at < text.length() && ", \t".indexOf(text.charAt(at)) < 0) {
-        at++;
-      }
-      return text.substring(start, at);
-    }
-
-    /** A quoted string without its quotes and with {@code \x} unescaped; null if unterminated. */
-    String quoted() {
-      var value = new StringBuilder();
-      at++; // the opening quote
-      while (at < text.length()) {
-        char c = text.charAt(at++);
-        if (c == '"') {
-          return value.toString();
-        }
-        if (c == '\\' && at < text.length()) {
-          c = text.charAt(at++);
-        }
-        value.append(c);
-      }
-      return null;
-    }
-
-    private static boolean isTchar(char c) {
-      return (c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || TCHAR_SYMBOLS.indexOf(c) >= 0;
-    }
+  private static Matcher at(Pattern pattern, String text, int from) {
+    Matcher matcher = pattern.matcher(text).region(from, text.length());
+    return matcher.lookingAt() ? matcher : null;
   }
 }

@@ -1,9 +1,7 @@
 package dev.pullsecret.webhook.registry;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,11 +105,9 @@ final class DigestCache<K> {
     if (excess <= 0) {
       return;
     }
-    List<Map.Entry<K, Entry>> oldest = new ArrayList<>(entries.entrySet());
-    oldest.sort(Comparator.comparingLong(e -> e.getValue().createdAt));
-    int drop = Math.max(excess, maxEntries / 10);
-    for (int i = 0; i < drop && i < oldest.size(); i++) {
-      entries.remove(oldest.get(i).getKey(), oldest.get(i).getValue());
-    }
+    entries.entrySet().stream()
+        .sorted(Map.Entry.comparingByValue(Comparator.comparingLong(e -> e.createdAt)))
+        .limit(Math.max(excess, maxEntries / 10))
+        .forEach(e -> entries.remove(e.getKey(), e.getValue()));
   }
 }

@@ -47,9 +47,4 @@ record ManifestUrl(String registry, String repository, String reference) {
     // A tag has no ':', a digest always does (algorithm:hex).
     return repository + (reference.indexOf(':') < 0 ? ":" : "@") + reference;
   }
-
-  /** The token scope for pulling this repository (distribution's "Token Scope Documentation"). */
-  String pullScope() {
-    return "repository:" + repository + ":pull";
-  }
 }
