@@ -29,9 +29,6 @@ public record CertificateSpec(
     Duration validity,
     KeyAlgorithm keyAlgorithm) {
 
-  /** One year: long enough not to be a chore, short enough that rotation stays a known routine. */
-  public static final Duration DEFAULT_VALIDITY = Duration.ofDays(365);
-
   private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern DNS_1123_SUBDOMAIN =
@@ -52,12 +49,6 @@ public record CertificateSpec(
       throw new IllegalArgumentException("validity must be positive, got " + validity);
     }
     Objects.requireNonNull(keyAlgorithm, "keyAlgorithm must not be null");
-  }
-
-  /** A spec with no extra names, the default validity and the default key algorithm. */
-  public static CertificateSpec of(String serviceName, String namespace) {
-    return new CertificateSpec(
-        serviceName, namespace, List.of(), List.of(), DEFAULT_VALIDITY, KeyAlgorithm.DEFAULT);
   }
 
   /**
