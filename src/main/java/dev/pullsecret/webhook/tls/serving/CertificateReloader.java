@@ -94,7 +94,6 @@ final class CertificateReloader implements Supplier<LoadedCertificates>, AutoClo
         });
   }
 
-  /** The certificates in force. */
   @Override
   public LoadedCertificates get() {
     return reloader.get();

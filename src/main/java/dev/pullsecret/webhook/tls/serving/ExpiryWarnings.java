@@ -28,7 +28,6 @@ final class ExpiryWarnings {
     this.clock = clock;
   }
 
-  /** Logs a warning if due. */
   synchronized void check(LoadedCertificates certificates) {
     ServingIdentity identity = certificates.identity();
     Instant now = clock.instant();

@@ -144,7 +144,7 @@ class TlsConfiguration {
     return false;
   }
 
-  static SslBundle bundle(LoadedCertificates certificates, TlsPolicy policy) {
+  private static SslBundle bundle(LoadedCertificates certificates, TlsPolicy policy) {
     ServingIdentity identity = certificates.identity();
     var keyStore = PemSslStore.of(identity.chain(), identity.privateKey());
     var trustStore =
