@@ -38,7 +38,7 @@ class TlsConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(TlsConfiguration.class);
 
-  static final String BUNDLE = "webhook";
+  private static final String BUNDLE = "webhook";
 
   @Bean(destroyMethod = "close")
   CertificateReloader certificateReloader(
