@@ -50,6 +50,7 @@ public final class CertsCommand extends CliCommand {
   @Option(names = "--ip", paramLabel = "ADDR")
   List<String> ipAddresses = new ArrayList<>();
 
+  // One year: long enough not to be a chore, short enough that rotation stays a known routine.
   @Option(names = "--validity-days", paramLabel = "N", converter = ValidityDays.class)
   int validityDays = 365;
 

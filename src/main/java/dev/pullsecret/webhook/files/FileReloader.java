@@ -145,7 +145,6 @@ public final class FileReloader<T, E extends RuntimeException>
     }
   }
 
-  /** The value in force. */
   @Override
   public T get() {
     return current;

@@ -1,8 +1,7 @@
 package dev.pullsecret.webhook.chart;
 
 import dev.pullsecret.webhook.chart.HelmChart.Rendering;
-import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
-import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
+import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -261,9 +259,6 @@ final class Renderings {
 
   /** A caBundle as the jar's certs command writes it (caBundle.b64). */
   static String caBundleOfCertsTool() {
-    var set =
-        CertificateGenerator.generate(
-            CertificateSpec.of("pullsecret-webhook", "pullsecret-webhook"), Clock.systemUTC());
-    return PemFiles.caBundle(set.caCertificate());
+    return PemFiles.caBundle(TestServerFiles.generateCertificates().caCertificate());
   }
 }

@@ -53,6 +53,7 @@ class CertsCommandTest {
             "pullsecret-webhook.pullsecret-webhook.svc",
             "pullsecret-webhook.pullsecret-webhook.svc.cluster.local",
             "hook.example.com");
+    assertThat(identity.privateKey().getAlgorithm()).isEqualTo("EC");
     assertThat(result.out())
         .contains(dir.resolve("tls.crt").toString())
         .contains("DNS:pullsecret-webhook.pullsecret-webhook.svc\n")

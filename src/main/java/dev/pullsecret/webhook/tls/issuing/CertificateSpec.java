@@ -3,10 +3,10 @@ package dev.pullsecret.webhook.tls.issuing;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What a webhook serving certificate must cover. The API server calls a webhook Service at {@code
@@ -28,9 +28,6 @@ public record CertificateSpec(
     List<String> extraIpAddresses,
     Duration validity,
     KeyAlgorithm keyAlgorithm) {
-
-  /** One year: long enough not to be a chore, short enough that rotation stays a known routine. */
-  public static final Duration DEFAULT_VALIDITY = Duration.ofDays(365);
 
   private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -54,31 +51,22 @@ public record CertificateSpec(
     Objects.requireNonNull(keyAlgorithm, "keyAlgorithm must not be null");
   }
 
-  /** A spec with no extra names, the default validity and the default key algorithm. */
-  public static CertificateSpec of(String serviceName, String namespace) {
-    return new CertificateSpec(
-        serviceName, namespace, List.of(), List.of(), DEFAULT_VALIDITY, KeyAlgorithm.DEFAULT);
-  }
-
   /**
    * All DNS SANs: the four names the Service resolves as inside the cluster (short, namespaced,
    * {@code .svc}, fully qualified), then the extras; duplicates removed, order kept.
    */
   public List<String> dnsNames() {
-    var names = new LinkedHashSet<String>();
-    names.add(serviceName);
-    names.add(serviceName + "." + namespace);
-    names.add(serviceName + "." + namespace + ".svc");
-    names.add(serviceName + "." + namespace + ".svc.cluster.local");
-    names.addAll(extraDnsNames);
-    return List.copyOf(names);
+    String svc = serviceHostName();
+    return Stream.concat(
+            Stream.of(serviceName, serviceName + "." + namespace, svc, svc + ".cluster.local"),
+            extraDnsNames.stream())
+        .distinct()
+        .toList();
   }
 
   /** The IP SANs, parsed, duplicates (also differently spelled IPv6) removed, order kept. */
   public List<InetAddress> ipAddresses() {
-    var addresses = new LinkedHashSet<InetAddress>();
-    extraIpAddresses.forEach(ip -> addresses.add(parseIp(ip)));
-    return List.copyOf(addresses);
+    return extraIpAddresses.stream().map(CertificateSpec::parseIp).distinct().toList();
   }
 
   /** The name the API server uses for a Service reference; also the serving certificate's CN. */

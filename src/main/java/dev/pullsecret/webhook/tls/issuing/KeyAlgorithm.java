@@ -17,24 +17,22 @@ import java.util.stream.Collectors;
  * whose policies still require it.
  */
 public enum KeyAlgorithm {
-  ECDSA_P256("ecdsa-p256", new ECGenParameterSpec("secp256r1")),
-  RSA_2048("rsa-2048", new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4)),
-  RSA_3072("rsa-3072", new RSAKeyGenParameterSpec(3072, RSAKeyGenParameterSpec.F4)),
-  RSA_4096("rsa-4096", new RSAKeyGenParameterSpec(4096, RSAKeyGenParameterSpec.F4));
+  ECDSA_P256(new ECGenParameterSpec("secp256r1")),
+  RSA_2048(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4)),
+  RSA_3072(new RSAKeyGenParameterSpec(3072, RSAKeyGenParameterSpec.F4)),
+  RSA_4096(new RSAKeyGenParameterSpec(4096, RSAKeyGenParameterSpec.F4));
 
   public static final KeyAlgorithm DEFAULT = ECDSA_P256;
 
-  private final String cliName;
   private final AlgorithmParameterSpec parameters;
 
-  KeyAlgorithm(String cliName, AlgorithmParameterSpec parameters) {
-    this.cliName = cliName;
+  KeyAlgorithm(AlgorithmParameterSpec parameters) {
     this.parameters = parameters;
   }
 
-  /** The spelling used on the command line, e.g. {@code ecdsa-p256}. */
+  /** The spelling used on the command line: the name in lower case, e.g. {@code ecdsa-p256}. */
   public String cliName() {
-    return cliName;
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** The JCA signature algorithm for certificates signed with a key of this type. */
@@ -54,7 +52,7 @@ public enum KeyAlgorithm {
       return generator.generateKeyPair();
     } catch (GeneralSecurityException e) {
       // Every JDK ships RSA and P-256; reaching this means a broken runtime, not bad input.
-      throw new IllegalStateException("JDK cannot generate " + cliName + " keys", e);
+      throw new IllegalStateException("JDK cannot generate " + cliName() + " keys", e);
     }
   }
 
@@ -66,7 +64,7 @@ public enum KeyAlgorithm {
   public static KeyAlgorithm fromCliName(String name) {
     String wanted = name.toLowerCase(Locale.ROOT);
     return Arrays.stream(values())
-        .filter(a -> a.cliName.equals(wanted))
+        .filter(a -> a.cliName().equals(wanted))
         .findFirst()
         .orElseThrow(
             () ->

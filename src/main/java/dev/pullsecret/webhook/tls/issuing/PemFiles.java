@@ -24,7 +24,6 @@ import java.util.Map;
  */
 public final class PemFiles {
 
-  /** The serving certificate. */
   public static final String TLS_CRT = "tls.crt";
 
   /** The serving key, PKCS#8 PEM, readable by the owner only. */
@@ -78,7 +77,6 @@ public final class PemFiles {
     return List.copyOf(written);
   }
 
-  /** PEM {@code CERTIFICATE} block. */
   public static String toPem(X509Certificate certificate) {
     try {
       return pem("CERTIFICATE", certificate.getEncoded());

@@ -1,6 +1,9 @@
 package dev.pullsecret.webhook.tls.serving;
 
 import dev.pullsecret.webhook.files.FileReloader;
+import dev.pullsecret.webhook.files.ReloadMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -26,26 +29,31 @@ import org.slf4j.LoggerFactory;
  * reported once per distinct content, only after the same content failed on two polls in a row (an
  * updater that writes {@code tls.crt} and {@code tls.key} one after the other can be caught between
  * the two).
+ *
+ * <p>Its metrics are the reload metrics every reloaded file has ({@link ReloadMetrics}) and the
+ * expiry of the certificate in force. The expiry is a timestamp rather than "seconds left", so an
+ * alert reads {@code pullsecret_tls_certificate_expiry_seconds - time() < 14 * 86400} and the
+ * series does not change every scrape. It has no labels (no fingerprint): one series per pod
+ * whatever the rotations, and the fingerprint is in the logs and the health details.
  */
 final class CertificateReloader implements Supplier<LoadedCertificates>, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(CertificateReloader.class);
 
-  /** Told about every pair put in force and every pair refused, e.g. to count them in metrics. */
-  interface Listener
-      extends FileReloader.Listener<LoadedCertificates, InvalidCertificateException> {}
-
   private final CertificateFiles files;
   private final FileReloader<LoadedCertificates, InvalidCertificateException> reloader;
 
-  private CertificateReloader(CertificateFiles files, Listener listener, ExpiryWarnings warnings) {
+  private CertificateReloader(
+      CertificateFiles files, MeterRegistry registry, ExpiryWarnings warnings) {
     this.files = files;
     this.reloader =
         new FileReloader<>(
             files,
             InvalidCertificateException.class,
             FileReloader.Refusal.WHEN_SEEN_TWICE,
-            List.of(new Log(this, warnings), listener));
+            List.of(
+                new Log(this, warnings),
+                new ReloadMetrics<>(registry, "pullsecret.tls", "new certificate pair")));
   }
 
   /**
@@ -53,9 +61,16 @@ final class CertificateReloader implements Supplier<LoadedCertificates>, AutoClo
    * server must not start without a usable certificate). Polling starts with {@link #watch}.
    */
   static CertificateReloader load(
-      CertificateFiles files, Listener listener, ExpiryWarnings warnings) {
-    var certificates = new CertificateReloader(files, listener, warnings);
+      CertificateFiles files, MeterRegistry registry, ExpiryWarnings warnings) {
+    var certificates = new CertificateReloader(files, registry, warnings);
     certificates.reloader.start();
+    Gauge.builder(
+            "pullsecret.tls.certificate.expiry",
+            certificates,
+            in -> in.get().identity().notAfter().getEpochSecond())
+        .description("notAfter of the serving certificate in force, as Unix epoch seconds")
+        .baseUnit("seconds")
+        .register(registry);
     return certificates;
   }
 
@@ -79,7 +94,6 @@ final class CertificateReloader implements Supplier<LoadedCertificates>, AutoClo
         });
   }
 
-  /** The certificates in force. */
   @Override
   public LoadedCertificates get() {
     return reloader.get();
@@ -97,7 +111,7 @@ final class CertificateReloader implements Supplier<LoadedCertificates>, AutoClo
 
   /** The log lines of loads and refusals, and the expiry warnings. */
   private record Log(CertificateReloader certificates, ExpiryWarnings warnings)
-      implements Listener {
+      implements FileReloader.Listener<LoadedCertificates, InvalidCertificateException> {
 
     @Override
     public void loaded(LoadedCertificates next) {

@@ -28,17 +28,16 @@ final class ExpiryWarnings {
     this.clock = clock;
   }
 
-  /** Logs a warning if due; returns true when it did. */
-  synchronized boolean check(LoadedCertificates certificates) {
+  synchronized void check(LoadedCertificates certificates) {
     ServingIdentity identity = certificates.identity();
     Instant now = clock.instant();
     Duration left = Duration.between(now, identity.notAfter());
     if (left.compareTo(threshold) >= 0) {
-      return false;
+      return;
     }
     String fingerprint = identity.fingerprintSha256();
     if (fingerprint.equals(warnedFingerprint) && now.isBefore(warnedAt.plus(REPEAT))) {
-      return false;
+      return;
     }
     warnedFingerprint = fingerprint;
     warnedAt = now;
@@ -58,6 +57,5 @@ final class ExpiryWarnings {
           left.toDays(),
           identity.notAfter());
     }
-    return true;
   }
 }

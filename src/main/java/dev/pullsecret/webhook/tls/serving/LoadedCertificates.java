@@ -14,9 +14,4 @@ import java.util.List;
  * @param loadedAt when they were put in force
  */
 record LoadedCertificates(
-    ServingIdentity identity, List<X509Certificate> clientCas, Path source, Instant loadedAt) {
-
-  LoadedCertificates {
-    clientCas = List.copyOf(clientCas);
-  }
-}
+    ServingIdentity identity, List<X509Certificate> clientCas, Path source, Instant loadedAt) {}

@@ -70,7 +70,7 @@ final class PemFileReader {
     if (certificates.isEmpty()) {
       throw nothingExpected(file, blocks, CERTIFICATE, "certificate");
     }
-    return certificates;
+    return List.copyOf(certificates);
   }
 
   /**

@@ -38,34 +38,24 @@ class TlsConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(TlsConfiguration.class);
 
-  static final String BUNDLE = "webhook";
-
-  @Bean
-  TlsPolicy tlsPolicy(WebhookProperties properties) {
-    return TlsPolicy.of(properties.tls().minVersion(), properties.tls().cipherSuites());
-  }
-
-  @Bean
-  CertificateMetrics certificateMetrics(MeterRegistry registry) {
-    return new CertificateMetrics(registry);
-  }
+  private static final String BUNDLE = "webhook";
 
   @Bean(destroyMethod = "close")
   CertificateReloader certificateReloader(
-      WebhookProperties properties, CertificateReloader.Listener listener, Clock clock) {
+      WebhookProperties properties, MeterRegistry registry, Clock clock) {
     WebhookProperties.Tls tls = properties.tls();
     return CertificateReloader.load(
-        files(tls, clock), listener, new ExpiryWarnings(tls.expiryWarningThreshold(), clock));
+        files(tls, clock), registry, new ExpiryWarnings(tls.expiryWarningThreshold(), clock));
   }
 
   @Bean
-  SslBundleRegistrar webhookSslBundle(
-      CertificateReloader reloader, TlsPolicy policy, WebhookProperties properties) {
+  SslBundleRegistrar webhookSslBundle(CertificateReloader reloader, WebhookProperties properties) {
+    WebhookProperties.Tls tls = properties.tls();
+    TlsPolicy policy = TlsPolicy.of(tls.minVersion(), tls.cipherSuites());
     return registry -> {
       registry.registerBundle(BUNDLE, bundle(reloader.get(), policy));
       reloader.watch(
-          properties.tls().reloadInterval(),
-          next -> registry.updateBundle(BUNDLE, bundle(next, policy)));
+          tls.reloadInterval(), next -> registry.updateBundle(BUNDLE, bundle(next, policy)));
     };
   }
 
@@ -154,7 +144,7 @@ class TlsConfiguration {
     return false;
   }
 
-  static SslBundle bundle(LoadedCertificates certificates, TlsPolicy policy) {
+  private static SslBundle bundle(LoadedCertificates certificates, TlsPolicy policy) {
     ServingIdentity identity = certificates.identity();
     var keyStore = PemSslStore.of(identity.chain(), identity.privateKey());
     var trustStore =

@@ -40,11 +40,6 @@ record TlsPolicy(List<String> protocols, List<String> cipherSuites) {
       Pattern.compile(
           "TLS_ECDHE_(ECDSA|RSA)_WITH_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256)");
 
-  TlsPolicy {
-    protocols = List.copyOf(protocols);
-    cipherSuites = List.copyOf(cipherSuites);
-  }
-
   /**
    * The policy for {@code webhook.tls.min-version} and {@code webhook.tls.cipher-suites}.
    *

@@ -15,7 +15,9 @@ import java.security.KeyFactory;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +32,14 @@ class PemFilesTest {
   static void generate() {
     set =
         CertificateGenerator.generate(
-            CertificateSpec.of("pullsecret-webhook", "pullsecret-webhook"), Clock.systemUTC());
+            new CertificateSpec(
+                "pullsecret-webhook",
+                "pullsecret-webhook",
+                List.of(),
+                List.of(),
+                Duration.ofDays(365),
+                KeyAlgorithm.DEFAULT),
+            Clock.systemUTC());
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.pullsecret.webhook.testing.ConfigMapVolume;
 import dev.pullsecret.webhook.testing.TestClock;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,7 @@ class CertificateReloaderTest {
   @TempDir Path dir;
 
   private final TestClock clock = new TestClock(NOW);
-  private final Recorder listener = new Recorder();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<LoadedCertificates> served = new ArrayList<>();
   private boolean tlsServerRejects;
   private ConfigMapVolume volume;
@@ -66,7 +67,13 @@ class CertificateReloaderTest {
     @Test
     void putsThePairOfTheFilesInForce() {
       assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(A));
-      assertThat(listener.loaded).hasSize(1);
+      assertThat(reloads("loaded")).isEqualTo(1);
+    }
+
+    @Test
+    void theExpiryGaugeIsTheNotAfterOfThePairInForceInEpochSeconds() {
+      assertThat(registry.get("pullsecret.tls.certificate.expiry").gauge().value())
+          .isEqualTo(A.servingCertificate().getNotAfter().toInstant().getEpochSecond());
     }
 
     @Test
@@ -112,7 +119,9 @@ class CertificateReloaderTest {
       assertThat(changed).isTrue();
       assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(B));
       assertThat(served).extracting(loaded -> fingerprint(loaded)).containsExactly(fingerprint(B));
-      assertThat(listener.loaded).hasSize(2);
+      assertThat(reloads("loaded")).isEqualTo(2);
+      assertThat(registry.get("pullsecret.tls.certificate.expiry").gauge().value())
+          .isEqualTo(B.servingCertificate().getNotAfter().toInstant().getEpochSecond());
     }
 
     @Test
@@ -157,7 +166,7 @@ class CertificateReloaderTest {
       assertThat(betweenWrites).isFalse();
       assertThat(afterBoth).isTrue();
       assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(B));
-      assertThat(listener.refused).isEmpty();
+      assertThat(reloads("refused")).isZero();
     }
   }
 
@@ -176,8 +185,8 @@ class CertificateReloaderTest {
 
       assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(A));
       assertThat(served).isEmpty();
-      assertThat(listener.refused).hasSize(1);
-      assertThat(listener.refused.getFirst().getMessage()).contains(reason);
+      assertThat(reloads("refused")).isEqualTo(1);
+      assertThat(registry.get("pullsecret.tls.last.reload.success").gauge().value()).isZero();
       assertThat(output.getAll().split("Refused new certificate files", -1)).hasSize(2);
       assertThat(output)
           .contains("Refused new certificate files " + volume.path("tls.crt"))
@@ -191,7 +200,7 @@ class CertificateReloaderTest {
 
       reloader.check();
 
-      assertThat(listener.refused).isEmpty();
+      assertThat(reloads("refused")).isZero();
     }
 
     @Test
@@ -203,7 +212,7 @@ class CertificateReloaderTest {
       reloader.check();
       reloader.check();
 
-      assertThat(listener.refused).hasSize(2);
+      assertThat(reloads("refused")).isEqualTo(2);
     }
 
     @Test
@@ -220,7 +229,7 @@ class CertificateReloaderTest {
     }
 
     @Test
-    void keepsTheOldPairWhenTheTlsServerCannotUseTheNewOne() {
+    void keepsTheOldPairWhenTheTlsServerCannotUseTheNewOne(CapturedOutput output) {
       tlsServerRejects = true;
       volume.write(pair(B));
 
@@ -228,9 +237,10 @@ class CertificateReloaderTest {
       reloader.check();
 
       assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(A));
-      assertThat(listener.refused)
-          .singleElement()
-          .satisfies(e -> assertThat(e).hasMessageContaining("could not use the new pair"));
+      assertThat(reloads("refused")).isEqualTo(1);
+      assertThat(output)
+          .contains("Refused new certificate files")
+          .contains("the TLS server could not use the new pair: keystore rejected");
     }
   }
 
@@ -240,7 +250,7 @@ class CertificateReloaderTest {
 
   private CertificateReloader start(CertificateFiles files) {
     var started =
-        CertificateReloader.load(files, listener, new ExpiryWarnings(Duration.ZERO, clock));
+        CertificateReloader.load(files, registry, new ExpiryWarnings(Duration.ZERO, clock));
     // The background poll is a day away: each test checks when it wants to.
     started.watch(
         Duration.ofDays(1),
@@ -270,19 +280,7 @@ class CertificateReloaderTest {
     return TestCertificates.issuedAt(at, Duration.ofDays(30));
   }
 
-  /** Records what the reloader reports, as the metrics do. */
-  private static final class Recorder implements CertificateReloader.Listener {
-    final List<LoadedCertificates> loaded = new ArrayList<>();
-    final List<InvalidCertificateException> refused = new ArrayList<>();
-
-    @Override
-    public void loaded(LoadedCertificates certificates) {
-      loaded.add(certificates);
-    }
-
-    @Override
-    public void refused(InvalidCertificateException error) {
-      refused.add(error);
-    }
+  private double reloads(String result) {
+    return registry.get("pullsecret.tls.reloads").tag("result", result).counter().count();
   }
 }

@@ -303,7 +303,10 @@ class CertificateRotationIT {
   }
 
   static CertificateSet generate(String service, String namespace) {
-    return CertificateGenerator.generate(CertificateSpec.of(service, namespace), Clock.systemUTC());
+    return CertificateGenerator.generate(
+        new CertificateSpec(
+            service, namespace, List.of(), List.of(), Duration.ofDays(365), KeyAlgorithm.DEFAULT),
+        Clock.systemUTC());
   }
 
   private static Path tempDir() {

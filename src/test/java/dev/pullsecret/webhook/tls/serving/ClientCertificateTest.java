@@ -23,6 +23,8 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -123,6 +125,9 @@ class ClientCertificateTest {
   }
 
   private static CertificateSet generate(String service, String namespace) {
-    return CertificateGenerator.generate(CertificateSpec.of(service, namespace), Clock.systemUTC());
+    return CertificateGenerator.generate(
+        new CertificateSpec(
+            service, namespace, List.of(), List.of(), Duration.ofDays(365), KeyAlgorithm.DEFAULT),
+        Clock.systemUTC());
   }
 }

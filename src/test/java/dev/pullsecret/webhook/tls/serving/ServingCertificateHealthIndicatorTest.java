@@ -3,13 +3,9 @@ package dev.pullsecret.webhook.tls.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.testing.TestClock;
-import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
-import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
@@ -18,10 +14,7 @@ import org.springframework.boot.health.contributor.Status;
 class ServingCertificateHealthIndicatorTest {
 
   private static final Instant ISSUED = Instant.parse("2030-06-01T12:00:00Z");
-  private static final CertificateSet SET =
-      CertificateGenerator.generate(
-          CertificateSpec.of("pullsecret-webhook", "pullsecret-webhook"),
-          Clock.fixed(ISSUED, ZoneOffset.UTC));
+  private static final CertificateSet SET = TestCertificates.issuedAt(ISSUED, Duration.ofDays(365));
   private static final LoadedCertificates LOADED = TestCertificates.loaded(SET, ISSUED);
   private static final ServingIdentity IDENTITY = LOADED.identity();
 
