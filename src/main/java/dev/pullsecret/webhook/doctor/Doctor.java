@@ -152,7 +152,6 @@ public record Doctor(
     }
   }
 
-  /** Parses PEM (one or more certificates). */
   private static List<X509Certificate> certificates(byte[] pem) throws GeneralSecurityException {
     var certificates =
         CertificateFactory.getInstance("X.509")
