@@ -92,7 +92,6 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
     }
   }
 
-  /** Closes the connections past the deadline. */
   private void closeOverdue(Set<SocketWrapperBase<NioChannel>> connections) {
     long now = System.nanoTime();
     handshakingSince.keySet().removeIf(c -> c.isClosed() || !connections.contains(c));
