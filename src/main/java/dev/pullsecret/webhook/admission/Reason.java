@@ -6,7 +6,6 @@ import java.util.Set;
 
 /** Why an admission ended as it did; appears in the log line and the metrics of every review. */
 public enum Reason {
-  /** The pod was changed. */
   PATCHED,
   /** A rule in audit mode would have changed the pod; it was admitted unchanged, with warnings. */
   AUDITED,
@@ -32,9 +31,7 @@ public enum Reason {
   OPTED_OUT,
   /** A static pod's mirror: the kubelet owns it and rejects changes. */
   MIRROR_POD,
-  /** No rule covers the namespace. */
   NO_RULE,
-  /** The review carries no pod object. */
   NO_OBJECT,
   /** Something failed inside the webhook: the pod is admitted unchanged (fail open). */
   ERROR_IGNORED,

@@ -49,7 +49,6 @@ final class NamedWatches<K, S extends ItemStore<Secret>> implements AutoCloseabl
 
   /**
    * @param what how the log names a watch, before its key ("copies named ")
-   * @param open the watch of one key
    * @param changed told an object of a watch that was added, changed or deleted
    * @param accessChanged told a watch that became forbidden or allowed (from an informer's thread)
    */
@@ -139,7 +138,6 @@ final class NamedWatches<K, S extends ItemStore<Secret>> implements AutoCloseabl
     return watch == null ? null : watch.store();
   }
 
-  /** The store of every watch, by key. */
   synchronized Map<K, S> stores() {
     Map<K, S> stores = new HashMap<>();
     watches.forEach((key, watch) -> stores.put(key, watch.store()));

@@ -29,7 +29,6 @@ public sealed interface Change {
     }
   }
 
-  /** A container's {@code imagePullPolicy} was set. */
   record PullPolicySet(PodContainer container, String from, String to) implements Change {
     @Override
     public String describe() {

@@ -17,7 +17,6 @@ public record MutationScope(boolean wholePod, Set<String> existingEphemeral) {
 
   private static final MutationScope CREATE = new MutationScope(true, Set.of());
 
-  /** A pod being created. */
   public static MutationScope forCreate() {
     return CREATE;
   }

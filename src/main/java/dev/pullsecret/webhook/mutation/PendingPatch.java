@@ -133,7 +133,6 @@ final class PendingPatch {
     }
   }
 
-  /** A warning for the user about {@code container}. */
   void warn(PodContainer container, String warning) {
     warnings.add(container.describe() + ": " + warning);
   }

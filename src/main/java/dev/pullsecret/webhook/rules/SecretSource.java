@@ -6,7 +6,6 @@ package dev.pullsecret.webhook.rules;
  *
  * @param namespace the source's namespace, or null for the webhook's own namespace (the natural
  *     home of a secret the platform team manages once)
- * @param name the source Secret's name
  */
 public record SecretSource(String namespace, String name) {
 
