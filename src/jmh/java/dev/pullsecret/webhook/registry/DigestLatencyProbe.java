@@ -1,30 +1,19 @@
 package dev.pullsecret.webhook.registry;
 
 import dev.pullsecret.webhook.credentials.RegistryCredential;
-import dev.pullsecret.webhook.testing.TestContexts;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.Reason;
 import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
-import dev.pullsecret.webhook.rules.LoadedRules;
-import dev.pullsecret.webhook.rules.RulesParser;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.GroupVersionKindBuilder;
-import io.fabric8.kubernetes.api.model.GroupVersionResourceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
@@ -60,7 +49,7 @@ public final class DigestLatencyProbe {
         c.setImagePullPolicy("IfNotPresent");
         containers.add(c);
       }
-      AdmissionRequest request = create(containers);
+      AdmissionRequest request = LatencyTable.create(containers);
       var settings = new DigestResolver.Settings(Duration.ofHours(1), Duration.ofSeconds(10), 10_000, 16);
       RegistryCredentials credentials = (image, secrets) -> Optional.of(USER);
       Supplier<RegistryClient> newClient =
@@ -71,12 +60,11 @@ public final class DigestLatencyProbe {
       DigestResolver warm = new DigestResolver(keptAlive, settings, LookupObserver.NONE);
       AdmissionHandler warmHandler = handler(registry, true, new RegistryDigestLookup(warm, credentials, Duration.ofMillis(1500), LookupObserver.NONE));
 
-      System.out.printf(
-          "%-44s %8s %8s %8s %8s %8s%n", "case (10 images, " + reviews + " reviews)", "p50 ms", "p90 ms", "p99 ms", "max ms", "mean ms");
-      run("plain rule (no lookups)", reviews, () -> plain, request);
+      LatencyTable.header(reviews);
+      LatencyTable.run("plain rule (no lookups)", reviews, () -> plain, request, DigestLatencyProbe::check);
       check(warmHandler.decide(request));
-      run("digests, warm cache (all hits)", reviews, () -> warmHandler, request);
-      run(
+      LatencyTable.run("digests, warm cache (all hits)", reviews, () -> warmHandler, request, DigestLatencyProbe::check);
+      LatencyTable.run(
           "digests, cold cache, kept-alive connections",
           reviews,
           () ->
@@ -88,8 +76,8 @@ public final class DigestLatencyProbe {
                       credentials,
                       Duration.ofMillis(1500),
                       LookupObserver.NONE)),
-          request);
-      run(
+          request, DigestLatencyProbe::check);
+      LatencyTable.run(
           "digests, cold cache, new connections (TLS)",
           Math.min(reviews, 100),
           () ->
@@ -101,36 +89,9 @@ public final class DigestLatencyProbe {
                       credentials,
                       Duration.ofMillis(1500),
                       LookupObserver.NONE)),
-          request);
+          request, DigestLatencyProbe::check);
       warm.close();
     }
-  }
-
-  /** Times {@code decide} on a fresh handler from {@code handlers} each time (built untimed). */
-  private static void run(
-      String name, int reviews, Supplier<AdmissionHandler> handlers, AdmissionRequest request) {
-    // Warm-up: the JIT compiles the path, and the first TLS handshakes load their classes.
-    for (int i = 0; i < Math.max(20, reviews / 4); i++) {
-      check(handlers.get().decide(request));
-    }
-    double[] millis = new double[reviews];
-    for (int i = 0; i < reviews; i++) {
-      AdmissionHandler handler = handlers.get();
-      long start = System.nanoTime();
-      AdmissionDecision decision = handler.decide(request);
-      millis[i] = (System.nanoTime() - start) / 1e6;
-      check(decision);
-    }
-    Arrays.sort(millis);
-    System.out.printf(
-        Locale.ROOT,
-        "%-44s %8.3f %8.3f %8.3f %8.3f %8.3f%n",
-        name,
-        millis[reviews / 2],
-        millis[(int) (reviews * 0.9)],
-        millis[Math.min(reviews - 1, (int) (reviews * 0.99))],
-        millis[reviews - 1],
-        Arrays.stream(millis).average().orElse(0));
   }
 
   private static void check(AdmissionDecision decision) {
@@ -153,33 +114,6 @@ public final class DigestLatencyProbe {
         %s"""
             .formatted(
                 registry.domain(), digests ? "    images:\n      resolveDigests: {}\n" : "");
-    var loaded = new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "bench", Instant.EPOCH, "");
-    return lookup == null
-        ? new AdmissionHandler(() -> loaded, TestContexts.offline())
-        : new AdmissionHandler(() -> loaded, TestContexts.offline().withDigests(lookup));
-  }
-
-  private static AdmissionRequest create(List<Container> containers) {
-    Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName("bench")
-            .withNamespace("bench")
-            .endMetadata()
-            .withNewSpec()
-            .withContainers(containers)
-            .endSpec()
-            .build();
-    return new AdmissionRequest(
-        "bench",
-        new GroupVersionKindBuilder().withGroup("").withVersion("v1").withKind("Pod").build(),
-        new GroupVersionResourceBuilder().withGroup("").withVersion("v1").withResource("pods").build(),
-        null,
-        "bench",
-        "bench",
-        "CREATE",
-        false,
-        pod,
-        null);
+    return LatencyTable.handler(rules, lookup);
   }
 }

@@ -7,22 +7,12 @@ import dev.pullsecret.webhook.admission.Reason;
 import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
-import dev.pullsecret.webhook.rules.LoadedRules;
-import dev.pullsecret.webhook.rules.RulesParser;
-import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.GroupVersionKindBuilder;
-import io.fabric8.kubernetes.api.model.GroupVersionResourceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -63,7 +53,7 @@ public final class MirrorLatencyProbe {
         c.setImagePullPolicy("IfNotPresent");
         containers.add(c);
       }
-      AdmissionRequest request = create(containers);
+      AdmissionRequest request = LatencyTable.create(containers);
       var settings =
           new DigestResolver.Settings(Duration.ofHours(1), Duration.ofSeconds(10), 10_000, 16);
       RegistryCredentials credentials = (image, secrets) -> Optional.of(USER);
@@ -72,20 +62,13 @@ public final class MirrorLatencyProbe {
       RegistryClient keptAlive = newClient.get();
       DigestResolver warm = new DigestResolver(keptAlive, settings, LookupObserver.NONE);
 
-      System.out.printf(
-          "%-52s %8s %8s %8s %8s %8s%n",
-          "case (10 images, " + reviews + " reviews)",
-          "p50 ms",
-          "p90 ms",
-          "p99 ms",
-          "max ms",
-          "mean ms");
+      LatencyTable.header(reviews);
       AdmissionHandler always = handler(registry, "always", false, null, credentials);
-      run("unconditional mirror (no lookups)", reviews, () -> always, request);
+      LatencyTable.run("unconditional mirror (no lookups)", reviews, () -> always, request, MirrorLatencyProbe::check);
       AdmissionHandler warmHandler = handler(registry, "present", false, warm, credentials);
       check(warmHandler.decide(request));
-      run("when: present, warm cache (all hits)", reviews, () -> warmHandler, request);
-      run(
+      LatencyTable.run("when: present, warm cache (all hits)", reviews, () -> warmHandler, request, MirrorLatencyProbe::check);
+      LatencyTable.run(
           "when: present, cold cache, kept-alive connections",
           reviews,
           () ->
@@ -95,8 +78,9 @@ public final class MirrorLatencyProbe {
                   false,
                   new DigestResolver(keptAlive, settings, LookupObserver.NONE),
                   credentials),
-          request);
-      run(
+          request,
+          MirrorLatencyProbe::check);
+      LatencyTable.run(
           "when: present, cold cache, new connections (TLS)",
           Math.min(reviews, 100),
           () ->
@@ -106,8 +90,9 @@ public final class MirrorLatencyProbe {
                   false,
                   new DigestResolver(newClient.get(), settings, LookupObserver.NONE),
                   credentials),
-          request);
-      run(
+          request,
+          MirrorLatencyProbe::check);
+      LatencyTable.run(
           "when: present + digests, cold cache, kept-alive",
           reviews,
           () ->
@@ -117,36 +102,10 @@ public final class MirrorLatencyProbe {
                   true,
                   new DigestResolver(keptAlive, settings, LookupObserver.NONE),
                   credentials),
-          request);
+          request,
+          MirrorLatencyProbe::check);
       warm.close();
     }
-  }
-
-  /** Times {@code decide} on a fresh handler from {@code handlers} each time (built untimed). */
-  private static void run(
-      String name, int reviews, Supplier<AdmissionHandler> handlers, AdmissionRequest request) {
-    // Warm-up: the JIT compiles the path, and the first TLS handshakes load their classes.
-    for (int i = 0; i < Math.max(20, reviews / 4); i++) {
-      check(handlers.get().decide(request));
-    }
-    double[] millis = new double[reviews];
-    for (int i = 0; i < reviews; i++) {
-      AdmissionHandler handler = handlers.get();
-      long start = System.nanoTime();
-      AdmissionDecision decision = handler.decide(request);
-      millis[i] = (System.nanoTime() - start) / 1e6;
-      check(decision);
-    }
-    Arrays.sort(millis);
-    System.out.printf(
-        Locale.ROOT,
-        "%-52s %8.3f %8.3f %8.3f %8.3f %8.3f%n",
-        name,
-        millis[reviews / 2],
-        millis[(int) (reviews * 0.9)],
-        millis[Math.min(reviews - 1, (int) (reviews * 0.99))],
-        millis[reviews - 1],
-        Arrays.stream(millis).average().orElse(0));
   }
 
   /** Every image went to the mirror (and, with digests, was pinned). */
@@ -181,42 +140,10 @@ public final class MirrorLatencyProbe {
                 UPSTREAM,
                 when,
                 digests ? "      resolveDigests: {}\n" : "");
-    var loaded =
-        new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "bench", Instant.EPOCH, "");
-    return resolver == null
-        ? new AdmissionHandler(() -> loaded, TestContexts.offline())
-        : new AdmissionHandler(
-            () -> loaded,
-            TestContexts.offline()
-                .withDigests(
-                    new RegistryDigestLookup(resolver, credentials, BUDGET, LookupObserver.NONE)));
-  }
-
-  private static AdmissionRequest create(List<Container> containers) {
-    Pod pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName("bench")
-            .withNamespace("bench")
-            .endMetadata()
-            .withNewSpec()
-            .withContainers(containers)
-            .endSpec()
-            .build();
-    return new AdmissionRequest(
-        "bench",
-        new GroupVersionKindBuilder().withGroup("").withVersion("v1").withKind("Pod").build(),
-        new GroupVersionResourceBuilder()
-            .withGroup("")
-            .withVersion("v1")
-            .withResource("pods")
-            .build(),
-        null,
-        "bench",
-        "bench",
-        "CREATE",
-        false,
-        pod,
-        null);
+    return LatencyTable.handler(
+        rules,
+        resolver == null
+            ? null
+            : new RegistryDigestLookup(resolver, credentials, BUDGET, LookupObserver.NONE));
   }
 }
