@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.rules.RulesError;
-import java.io.IOException;
-import java.net.URISyntaxException;
+import dev.pullsecret.webhook.testing.RefusedFiles;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -79,11 +77,8 @@ class CredentialProviderConfigParserTest {
     assertThat(config.getFirst().defaultCacheDuration()).isZero();
   }
 
-  static Stream<String> invalidFiles() throws IOException, URISyntaxException {
-    Path dir = Path.of(CredentialProviderConfigParserTest.class.getResource("/" + INVALID).toURI());
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).sorted().toList().stream();
-    }
+  static Stream<String> invalidFiles() {
+    return RefusedFiles.in(INVALID);
   }
 
   /**
@@ -94,25 +89,14 @@ class CredentialProviderConfigParserTest {
   @MethodSource("invalidFiles")
   void refusesInvalidFileWithEveryErrorLocated(String file) {
     String text = new String(resource(INVALID + file), StandardCharsets.UTF_8);
-    List<String> expected =
-        text.lines()
-            .filter(l -> l.startsWith("# expect: "))
-            .map(l -> l.substring("# expect: ".length()))
-            .toList();
+    List<String> expected = RefusedFiles.expected(text);
 
     var error =
         catchThrowableOfType(
             InvalidProviderConfigException.class,
             () -> CredentialProviderConfigParser.parse(text, "config.yaml"));
 
-    assertThat(error).as("refused").isNotNull();
-    List<String> reported = error.errors().stream().map(e -> e.format("config.yaml")).toList();
-    assertThat(reported).as(String.join("\n", reported)).hasSameSizeAs(expected);
-    for (String want : expected) {
-      String prefix = Character.isDigit(want.charAt(0)) ? "config.yaml:" : "";
-      assertThat(reported).anySatisfy(r -> assertThat(r).contains(prefix + want));
-    }
-    assertThat(error.getMessage()).startsWith("credential provider config refused (");
+    RefusedFiles.assertReportedExactly(error, expected, "credential provider config");
   }
 
   @Test

@@ -4,8 +4,8 @@ import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.pullsecret.webhook.testing.RefusedFiles;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,11 +95,8 @@ class RulesParserTest {
     assertThat(ecr.inNamespace("webhook").provider()).isEqualTo("ecr-credential-provider");
   }
 
-  static Stream<String> invalidFiles() throws IOException, URISyntaxException {
-    Path dir = Path.of(RulesParserTest.class.getResource("/" + INVALID).toURI());
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).sorted().toList().stream();
-    }
+  static Stream<String> invalidFiles() {
+    return RefusedFiles.in(INVALID);
   }
 
   /**
@@ -111,26 +108,13 @@ class RulesParserTest {
   void refusesInvalidFileWithEveryErrorLocated(String file) {
     String text = new String(resource(INVALID + file), StandardCharsets.UTF_8);
     List<String> expected =
-        text.lines()
-            .filter(l -> l.startsWith("# expect: "))
-            .map(l -> l.substring("# expect: ".length()))
-            .toList();
-    if (text.isEmpty()) {
-      expected = List.of("the rules file is empty");
-    }
+        text.isEmpty() ? List.of("the rules file is empty") : RefusedFiles.expected(text);
 
     var error =
         catchThrowableOfType(
             InvalidRulesException.class, () -> RulesParser.parse(text, "rules.yaml"));
 
-    assertThat(error).as("refused").isNotNull();
-    List<String> reported = error.errors().stream().map(e -> e.format("rules.yaml")).toList();
-    assertThat(reported).hasSameSizeAs(expected);
-    for (String want : expected) {
-      String prefix = Character.isDigit(want.charAt(0)) ? "rules.yaml:" : "";
-      assertThat(reported).anySatisfy(r -> assertThat(r).contains(prefix + want));
-    }
-    assertThat(error.getMessage()).startsWith("rules refused (");
+    RefusedFiles.assertReportedExactly(error, expected, "rules");
   }
 
   @Test
