@@ -6,10 +6,9 @@ import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.GroupVersionKindBuilder;
-import io.fabric8.kubernetes.api.model.GroupVersionResourceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Instant;
 import java.util.Arrays;
@@ -95,20 +94,6 @@ final class LatencyTable {
             .withContainers(containers)
             .endSpec()
             .build();
-    return new AdmissionRequest(
-        "bench",
-        new GroupVersionKindBuilder().withGroup("").withVersion("v1").withKind("Pod").build(),
-        new GroupVersionResourceBuilder()
-            .withGroup("")
-            .withVersion("v1")
-            .withResource("pods")
-            .build(),
-        null,
-        "bench",
-        "bench",
-        "CREATE",
-        false,
-        pod,
-        null);
+    return Reviews.creation("bench", "bench", pod);
   }
 }

@@ -19,8 +19,6 @@ import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.GroupVersionKindBuilder;
-import io.fabric8.kubernetes.api.model.GroupVersionResourceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.io.IOException;
@@ -304,21 +302,7 @@ class RegistryAdmissionIT {
   }
 
   private static AdmissionRequest create(Pod pod, String uid) {
-    return new AdmissionRequest(
-        uid,
-        new GroupVersionKindBuilder().withGroup("").withVersion("v1").withKind("Pod").build(),
-        new GroupVersionResourceBuilder()
-            .withGroup("")
-            .withVersion("v1")
-            .withResource("pods")
-            .build(),
-        null,
-        "p",
-        pod.getMetadata().getNamespace(),
-        "CREATE",
-        false,
-        pod,
-        null);
+    return Reviews.creation(uid, "p", pod);
   }
 
   private static Pod apply(Pod pod, AdmissionDecision decision) {

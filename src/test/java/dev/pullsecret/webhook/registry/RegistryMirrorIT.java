@@ -22,8 +22,6 @@ import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.GroupVersionKindBuilder;
-import io.fabric8.kubernetes.api.model.GroupVersionResourceBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -498,21 +496,7 @@ class RegistryMirrorIT {
   }
 
   static AdmissionRequest create(Pod pod) {
-    return new AdmissionRequest(
-        "uid-" + System.nanoTime(),
-        new GroupVersionKindBuilder().withGroup("").withVersion("v1").withKind("Pod").build(),
-        new GroupVersionResourceBuilder()
-            .withGroup("")
-            .withVersion("v1")
-            .withResource("pods")
-            .build(),
-        null,
-        "p",
-        pod.getMetadata().getNamespace(),
-        "CREATE",
-        false,
-        pod,
-        null);
+    return Reviews.creation("uid-" + System.nanoTime(), "p", pod);
   }
 
   static Pod apply(Pod pod, AdmissionDecision decision) {

@@ -1,5 +1,8 @@
 package dev.pullsecret.webhook.testing;
 
+import dev.pullsecret.webhook.admission.AdmissionRequest;
+import io.fabric8.kubernetes.api.model.GroupVersionKindBuilder;
+import io.fabric8.kubernetes.api.model.GroupVersionResourceBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
@@ -72,5 +75,24 @@ public final class Reviews {
     container.putArray("env").addObject().put("name", "TOKEN").put("value", "env " + marker);
     container.putArray("args").add("--password=" + marker);
     return JSON.writeValueAsBytes(tree);
+  }
+
+  /** The request to create {@code pod} (named {@code name}) in its namespace, as decoded. */
+  public static AdmissionRequest creation(String uid, String name, Pod pod) {
+    return new AdmissionRequest(
+        uid,
+        new GroupVersionKindBuilder().withGroup("").withVersion("v1").withKind("Pod").build(),
+        new GroupVersionResourceBuilder()
+            .withGroup("")
+            .withVersion("v1")
+            .withResource("pods")
+            .build(),
+        null,
+        name,
+        pod.getMetadata().getNamespace(),
+        "CREATE",
+        false,
+        pod,
+        null);
   }
 }
