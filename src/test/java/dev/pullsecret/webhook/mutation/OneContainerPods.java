@@ -1,10 +1,8 @@
 package dev.pullsecret.webhook.mutation;
 
-import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.testing.Reviews;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.zjsonpatch.JsonPatch;
 
 /** The one-container pod the mutation tests feed the mutator, and the patch applied back to it. */
 final class OneContainerPods {
@@ -29,8 +27,6 @@ final class OneContainerPods {
 
   /** Applies the mutation's patch with a real JSON Patch implementation. */
   static Pod apply(Pod pod, Mutation mutation) {
-    var json = Reviews.JSON;
-    var patch = json.readTree(PatchOperation.toJson(mutation.operations()));
-    return json.treeToValue(JsonPatch.apply(patch, json.valueToTree(pod)), Pod.class);
+    return Reviews.patched(pod, mutation.operations());
   }
 }

@@ -12,7 +12,6 @@ import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.mutation.Explanation;
-import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
@@ -149,7 +148,7 @@ class RegistryAdmissionIT {
             container("nginx:1.27", "IfNotPresent"));
 
     AdmissionDecision first = handler.decide(create(pod));
-    Pod pinned = apply(pod, first);
+    Pod pinned = Reviews.patched(pod, first.patch());
 
     assertThat(first.reason()).isEqualTo(Reason.PATCHED);
     assertThat(pinned.getSpec().getContainers())
@@ -303,12 +302,5 @@ class RegistryAdmissionIT {
 
   private static AdmissionRequest create(Pod pod, String uid) {
     return Reviews.creation(uid, "p", pod);
-  }
-
-  private static Pod apply(Pod pod, AdmissionDecision decision) {
-    var json = Reviews.JSON;
-    var patch = json.readTree(PatchOperation.toJson(decision.patch()));
-    return json.treeToValue(
-        io.fabric8.zjsonpatch.JsonPatch.apply(patch, json.valueToTree(pod)), Pod.class);
   }
 }

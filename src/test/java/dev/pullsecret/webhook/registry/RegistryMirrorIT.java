@@ -12,7 +12,6 @@ import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.mutation.Explanation;
-import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
@@ -22,10 +21,8 @@ import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -195,7 +192,7 @@ class RegistryMirrorIT {
     Pod result = apply(pod, decision);
 
     assertThat(images(result)).containsExactly(first.domain() + "/hub/team/app:1.0");
-    assertThat(secrets(result)).containsExactly("first-creds");
+    assertThat(Reviews.pullSecretNames(result)).containsExactly("first-creds");
     assertThat(decision.warnings())
         .anySatisfy(
             w ->
@@ -214,7 +211,7 @@ class RegistryMirrorIT {
     Pod result = apply(pod, decision);
 
     assertThat(images(result)).containsExactly(UPSTREAM + "/team/tool:2.0");
-    assertThat(secrets(result)).containsExactly("upstream-creds");
+    assertThat(Reviews.pullSecretNames(result)).containsExactly("upstream-creds");
     assertThat(annotation(result)).endsWith("; mirror=absent containers[0]");
     assertThat(decision.warnings())
         .anySatisfy(
@@ -246,7 +243,7 @@ class RegistryMirrorIT {
             first.domain() + "/hub/team/app:1.0",
             second.domain() + "/hub/team/tool:2.0",
             "quay.io/x/y:1");
-    assertThat(secrets(result)).containsExactly("first-creds", "second-creds");
+    assertThat(Reviews.pullSecretNames(result)).containsExactly("first-creds", "second-creds");
     assertThat(observer.mirrors)
         .containsExactlyInAnyOrder(
             first.domain() + "/hub present",
@@ -500,17 +497,11 @@ class RegistryMirrorIT {
   }
 
   static Pod apply(Pod pod, AdmissionDecision decision) {
-    var json = Reviews.JSON;
-    var patch = json.readTree(PatchOperation.toJson(decision.patch()));
-    return json.treeToValue(JsonPatch.apply(patch, json.valueToTree(pod)), Pod.class);
+    return Reviews.patched(pod, decision.patch());
   }
 
   static List<String> images(Pod pod) {
     return pod.getSpec().getContainers().stream().map(Container::getImage).toList();
-  }
-
-  private static List<String> secrets(Pod pod) {
-    return pod.getSpec().getImagePullSecrets().stream().map(LocalObjectReference::getName).toList();
   }
 
   private static String annotation(Pod pod) {

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.testing;
 
 import dev.pullsecret.webhook.admission.AdmissionRequest;
+import dev.pullsecret.webhook.patch.PatchOperation;
 import io.fabric8.kubernetes.api.model.GroupVersionKindBuilder;
 import io.fabric8.kubernetes.api.model.GroupVersionResourceBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -45,6 +46,12 @@ public final class Reviews {
     String patch = response.path("response").path("patch").asString();
     byte[] decoded = Base64.getDecoder().decode(patch);
     return JsonPatch.apply(JSON.readTree(decoded), object);
+  }
+
+  /** {@code pod} with {@code operations} applied by a real JSON Patch implementation. */
+  public static Pod patched(Pod pod, List<PatchOperation> operations) {
+    JsonNode patch = JSON.readTree(PatchOperation.toJson(operations));
+    return pod(JsonPatch.apply(patch, JSON.valueToTree(pod)));
   }
 
   public static Pod pod(JsonNode object) {
