@@ -6,11 +6,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,6 +22,10 @@ import picocli.CommandLine.ParseResult;
  */
 @Command(
     name = "pullsecret-webhook",
+    synopsisHeading = "Usage: ",
+    customSynopsis = "java -jar pullsecret-webhook.jar [COMMAND [OPTIONS]]%n",
+    description = "Without a command, starts the webhook server (Spring Boot properties apply).",
+    commandListHeading = "Commands (COMMAND --help for details):%n",
     subcommands = {
       ValidateCommand.class,
       PreviewCommand.class,
@@ -39,7 +41,7 @@ final class RootCommand {
   @Option(
       names = {"-h", "--help"},
       usageHelp = true,
-      description = "Show the list of commands.")
+      hidden = true)
   boolean help;
 
   static int execute(String[] args, PrintStream out, PrintStream err) {
@@ -59,36 +61,16 @@ final class RootCommand {
     return line;
   }
 
-  /** {@code --help} and {@code help COMMAND} print a command's manual page as it is. */
+  /**
+   * {@code --help} and {@code help COMMAND} print a command's manual page as it is; the root's list
+   * of commands is picocli's own.
+   */
   private static void setPages(CommandLine line) {
-    switch (line.getCommand()) {
-      case RootCommand root -> setPage(line, RootCommand::commandList);
-      case CliCommand command -> setPage(line, help -> command.manPage());
-      default -> {}
+    if (line.getCommand() instanceof CliCommand command) {
+      line.setHelpSectionKeys(List.of(USAGE));
+      line.getHelpSectionMap().put(USAGE, help -> command.manPage());
     }
     line.getSubcommands().values().forEach(RootCommand::setPages);
-  }
-
-  private static void setPage(CommandLine line, CommandLine.IHelpSectionRenderer page) {
-    line.setHelpSectionKeys(List.of(USAGE));
-    line.getHelpSectionMap().put(USAGE, page);
-  }
-
-  private static String commandList(CommandLine.Help help) {
-    var text = new StringBuilder();
-    text.append("Usage: java -jar pullsecret-webhook.jar [COMMAND [OPTIONS]]\n\n");
-    text.append("Without a command, starts the webhook server (Spring Boot properties apply).\n");
-    text.append("Commands (COMMAND --help for details):\n");
-    for (Map.Entry<String, CommandLine.Help> command : help.subcommands().entrySet()) {
-      CommandSpec spec = command.getValue().commandSpec();
-      if (!spec.usageMessage().hidden()) {
-        String[] header = spec.usageMessage().header();
-        String summary =
-            String.join(" ", header.length > 0 ? header : spec.usageMessage().description());
-        text.append(String.format("  %-11s %s%n", command.getKey(), summary));
-      }
-    }
-    return text.toString();
   }
 
   /**
