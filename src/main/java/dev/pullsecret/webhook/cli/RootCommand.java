@@ -10,6 +10,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -40,8 +41,7 @@ final class RootCommand {
 
   @Option(
       names = {"-h", "--help"},
-      usageHelp = true,
-      hidden = true)
+      usageHelp = true)
   boolean help;
 
   static int execute(String[] args, PrintStream out, PrintStream err) {
@@ -69,6 +69,8 @@ final class RootCommand {
     if (line.getCommand() instanceof CliCommand command) {
       line.setHelpSectionKeys(List.of(USAGE));
       line.getHelpSectionMap().put(USAGE, help -> command.manPage());
+    } else { // the root's page lists the commands, not its own -h
+      line.getHelpSectionMap().remove(UsageMessageSpec.SECTION_KEY_OPTION_LIST);
     }
     line.getSubcommands().values().forEach(RootCommand::setPages);
   }
