@@ -69,7 +69,7 @@ final class RootCommand {
     if (line.getCommand() instanceof CliCommand command) {
       line.setHelpSectionKeys(List.of(USAGE));
       line.getHelpSectionMap().put(USAGE, help -> command.manPage());
-    } else { // the root's page lists the commands, not its own -h
+    } else if (line.getCommand() instanceof RootCommand) { // its page lists commands, not -h
       line.getHelpSectionMap().remove(UsageMessageSpec.SECTION_KEY_OPTION_LIST);
     }
     line.getSubcommands().values().forEach(RootCommand::setPages);
