@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.cli;
 
 import dev.pullsecret.webhook.files.BoundedFiles;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
+import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesError;
@@ -12,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,10 +91,15 @@ abstract class CliCommand implements Callable<Integer> {
     return new ParameterException(spec.commandLine(), message);
   }
 
-  /** A rules file read and parsed as the server reads it. */
-  static Rules readRules(Path file) {
+  /** A rules file read and parsed as the server reads it; its warnings go to standard error. */
+  LoadedRules readRules(Path file) {
     var rulesFile = new RulesFile(file);
-    return rulesFile.parse(rulesFile.read());
+    byte[] content = rulesFile.read();
+    Rules rules = rulesFile.parse(content);
+    for (RulesError warning : rules.warnings()) { // FILE:LINE:COLUMN: FIELD: warning: MESSAGE
+      err().println(warning.format(file.toString(), "warning: "));
+    }
+    return new LoadedRules(rules, 1, RulesFile.digest(content), Instant.now(), file.toString());
   }
 
   /** A file a Secret would hold (a certificate, a docker config): bounded as a Secret, 1 MiB. */
@@ -115,12 +122,5 @@ abstract class CliCommand implements Callable<Integer> {
         .println(
             "hint: the webhook keeps serving its last good rules until this file is fixed;"
                 + " see examples/rules.yaml for a commented example.");
-  }
-
-  /** {@code FILE:LINE:COLUMN: FIELD: warning: MESSAGE}, as compilers write warnings. */
-  void warn(Rules rules, String source) {
-    for (RulesError warning : rules.warnings()) {
-      err().println(warning.format(source, "warning: "));
-    }
   }
 }

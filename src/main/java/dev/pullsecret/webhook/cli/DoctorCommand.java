@@ -69,7 +69,7 @@ public final class DoctorCommand extends CliCommand {
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       Rules rules =
           rulesFile != null
-              ? readRules(rulesFile)
+              ? readRules(rulesFile).rules()
               : Doctor.rulesFromConfigMap(client, namespace, rulesConfigMap);
       Set<String> skip =
           Set.copyOf(skipped.isEmpty() ? List.of("kube-system", namespace) : skipped);

@@ -9,8 +9,6 @@ import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
-import dev.pullsecret.webhook.rules.Rules;
-import dev.pullsecret.webhook.rules.RulesFile;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
@@ -22,12 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.yaml.snakeyaml.error.YAMLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -100,12 +95,7 @@ public final class PreviewCommand extends CliCommand {
   }
 
   private int preview() {
-    var rulesFile = new RulesFile(rules);
-    byte[] content = rulesFile.read();
-    Rules parsed = rulesFile.parse(content);
-    warn(parsed, rules.toString());
-    var loaded =
-        new LoadedRules(parsed, 1, RulesFile.digest(content), Instant.now(), rules.toString());
+    LoadedRules loaded = readRules(rules);
     int status = 0;
     var found = new ManifestPods();
     for (String manifest : manifests) {
@@ -187,26 +177,19 @@ public final class PreviewCommand extends CliCommand {
   }
 
   /**
-   * A readable before/after of the fields a patch changes, e.g. {@code spec.containers[0].image}.
+   * A readable before/after of each field a patch changes, e.g. {@code spec.containers[0].image}.
    */
   private static void printChanges(
       PrintWriter out, List<PatchOperation> patch, JsonNode before, JsonNode after) {
-    Set<String> fields = new LinkedHashSet<>();
-    for (PatchOperation operation : patch) {
-      String path = operation.path();
-      // "/-" appends to an array: show the array as a whole.
-      fields.add(path.endsWith("/-") ? path.substring(0, path.length() - 2) : path);
-    }
-    for (String field : fields) {
-      JsonPointer pointer = JsonPointer.compile(field);
-      out.println(
-          "  "
-              + readable(pointer)
-              + ": "
-              + value(before.at(pointer))
-              + " -> "
-              + value(after.at(pointer)));
-    }
+    patch.stream()
+        .map(operation -> operation.path().replaceFirst("/-$", "")) // "/-" appends: whole array
+        .distinct()
+        .map(JsonPointer::compile)
+        .forEach(
+            field ->
+                out.printf(
+                    "  %s: %s -> %s%n",
+                    readable(field), value(before.at(field)), value(after.at(field))));
   }
 
   private static String value(JsonNode node) {

@@ -65,9 +65,8 @@ public final class ValidateCommand extends CliCommand {
     int status = 0;
     for (Path file : files) {
       try {
-        Rules rules = readRules(file);
+        Rules rules = readRules(file).rules();
         out.println(file + ": valid");
-        warn(rules, file.toString());
         out.print(summary(rules));
         if (namespace != null) {
           out.println(which(rules));
