@@ -3,7 +3,15 @@ package dev.pullsecret.webhook.cli;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.mutation.PodContainer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +19,7 @@ import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -44,8 +53,30 @@ final class ManifestPods {
   /** The labels of the Namespace objects among the manifests, by name. */
   final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
 
-  /** Adds the pods and Namespace labels of {@code manifests}. */
-  void read(Reader manifests) {
+  /**
+   * Adds the pods and Namespace labels of each manifest file ({@code -}: {@code stdin}); says on
+   * {@code err} which cannot be read. Returns false if one could not.
+   */
+  boolean read(List<String> manifests, InputStream stdin, PrintWriter err) {
+    boolean all = true;
+    for (String manifest : manifests) {
+      try (Reader reader =
+          new InputStreamReader(
+              manifest.equals("-") ? stdin : Files.newInputStream(Path.of(manifest)),
+              StandardCharsets.UTF_8)) {
+        read(reader);
+      } catch (NoSuchFileException e) {
+        err.println("preview: " + manifest + ": file not found");
+        all = false;
+      } catch (IOException | YAMLException e) {
+        err.println("preview: " + manifest + ": cannot be read as YAML: " + e.getMessage());
+        all = false;
+      }
+    }
+    return all;
+  }
+
+  private void read(Reader manifests) {
     var options = new LoaderOptions();
     options.setMaxAliasesForCollections(50);
     options.setAllowDuplicateKeys(false);

@@ -4,26 +4,30 @@ import dev.pullsecret.webhook.admission.AdmissionContext;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
+import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
+import dev.pullsecret.webhook.admission.RegistryDigestLookup;
+import dev.pullsecret.webhook.credentials.DockerConfig;
+import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.patch.PatchOperation;
+import dev.pullsecret.webhook.registry.DigestResolver;
+import dev.pullsecret.webhook.registry.LookupObserver;
+import dev.pullsecret.webhook.registry.RegistryClient;
+import dev.pullsecret.webhook.registry.RegistryCredentials;
+import dev.pullsecret.webhook.registry.TrustBundle;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.error.YAMLException;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,11 +38,18 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code preview}: what the webhook would do to the pods of given manifests, computed by the same
  * {@link AdmissionHandler} the server runs, fed the pod as the API server would send it on CREATE.
+ * Digests are looked up only with {@code --resolve}.
  */
 @Command(
     name = "preview",
     header = "show the patch, changed fields and warnings the webhook would give manifests' pods")
 public final class PreviewCommand extends CliCommand {
+
+  /** Longer than admission's: a person waits, not the API server. */
+  private static final Duration BUDGET = Duration.ofSeconds(10);
+
+  private static final DigestLookup NOT_ASKED =
+      DigestLookup.notLookedUp("preview --resolve asks the registries");
 
   private final InputStream stdin;
 
@@ -96,30 +107,21 @@ public final class PreviewCommand extends CliCommand {
 
   private int preview() {
     LoadedRules loaded = readRules(rules);
-    int status = 0;
     var found = new ManifestPods();
-    for (String manifest : manifests) {
-      try (Reader reader = open(manifest)) {
-        found.read(reader);
-      } catch (NoSuchFileException e) {
-        err().println("preview: " + manifest + ": file not found");
-        status = 1;
-      } catch (IOException | YAMLException e) {
-        err().println("preview: " + manifest + ": cannot be read as YAML: " + e.getMessage());
-        status = 1;
-      }
-    }
+    int status = found.read(manifests, stdin, err()) ? 0 : 1;
     // A Namespace among the manifests gives its labels; --namespace-labels gives the others'.
     NamespaceLabelSource labels =
         (name, keys) ->
             NamespaceLabels.of(found.namespaceLabels.getOrDefault(name, namespaceLabels));
-    try (PreviewDigests digests = PreviewDigests.of(resolve, caBundle, dockerConfig)) {
+    try (DigestResolver resolver = resolve ? resolver() : null) {
+      DigestLookup digests =
+          resolver == null
+              ? NOT_ASKED
+              : new RegistryDigestLookup(resolver, credentials(), BUDGET, LookupObserver.NONE);
       var handler =
           new AdmissionHandler(
               () -> loaded,
-              AdmissionContext.offline(SCOPE)
-                  .withNamespaceLabels(labels)
-                  .withDigests(digests.lookup()));
+              AdmissionContext.offline(SCOPE).withNamespaceLabels(labels).withDigests(digests));
       for (ManifestPods.Entry entry : found.pods) {
         if (entry != found.pods.getFirst()) {
           out().println();
@@ -131,6 +133,30 @@ public final class PreviewCommand extends CliCommand {
       }
     }
     return status;
+  }
+
+  /** With {@code --resolve}: the webhook's own client and resolver, with {@link #BUDGET}. */
+  private DigestResolver resolver() {
+    var client =
+        new RegistryClient(
+            TrustBundle.sslContext(Optional.ofNullable(caBundle)), Duration.ofSeconds(3), BUDGET);
+    return new DigestResolver(
+        client, new DigestResolver.Settings(BUDGET, Duration.ZERO, 10_000, 8), LookupObserver.NONE);
+  }
+
+  /** Every lookup uses the {@code --docker-config} credential for the image, as a kubelet would. */
+  private RegistryCredentials credentials() {
+    if (dockerConfig == null) {
+      return RegistryCredentials.ANONYMOUS;
+    }
+    byte[] content = readSecretFile(dockerConfig, "--docker-config " + dockerConfig);
+    DockerConfig config =
+        PullSecretCheck.ofDecoded(
+                PullSecretCheck.DOCKER_CONFIG_JSON,
+                Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, content),
+                List.of())
+            .config();
+    return (image, secrets) -> config.credentialFor(image).filter(c -> !c.isEmpty());
   }
 
   /** Prints what the webhook would do to one pod; false if it has no namespace or is refused. */
@@ -210,10 +236,5 @@ public final class PreviewCommand extends CliCommand {
       }
     }
     return text.toString();
-  }
-
-  private Reader open(String manifest) throws IOException {
-    InputStream in = manifest.equals("-") ? stdin : Files.newInputStream(Path.of(manifest));
-    return new InputStreamReader(in, StandardCharsets.UTF_8);
   }
 }
