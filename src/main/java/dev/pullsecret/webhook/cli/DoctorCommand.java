@@ -1,10 +1,13 @@
 package dev.pullsecret.webhook.cli;
 
-import dev.pullsecret.webhook.doctor.Doctor;
+import dev.pullsecret.webhook.doctor.AccessCheck;
+import dev.pullsecret.webhook.doctor.CaBundleCheck;
 import dev.pullsecret.webhook.doctor.DoctorReport;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
+import dev.pullsecret.webhook.rules.RulesParser;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -17,8 +20,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code doctor}: checks the cluster against the rules (the work is {@link Doctor}'s); exit status
- * 1 when something is wrong, so that it can run in CI.
+ * {@code doctor}: checks the cluster against the rules (the work is {@link DoctorReport}'s); exit
+ * status 1 when something is wrong, so that it can run in CI.
  */
 @Command(
     name = "doctor",
@@ -67,21 +70,26 @@ public final class DoctorCommand extends CliCommand {
   public Integer call() {
     Config config = Config.autoConfigure(context);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-      Rules rules =
-          rulesFile != null
-              ? readRules(rulesFile).rules()
-              : Doctor.rulesFromConfigMap(client, namespace, rulesConfigMap);
+      Rules rules = rulesFile != null ? readRules(rulesFile).rules() : rulesFromConfigMap(client);
       Set<String> skip =
           Set.copyOf(skipped.isEmpty() ? List.of("kube-system", namespace) : skipped);
-      var doctor =
-          new Doctor(
+      DoctorReport report =
+          DoctorReport.examine(
+              client,
+              rules,
               namespace,
-              skipRegistration ? null : registration,
-              certificate == null ? null : readSecretFile(certificate, certificate.toString()),
-              tlsSecret,
               new NamespaceScope(skip, NamespaceScope.OptOutLabel.parse(optOutLabel)),
-              skipAccess ? null : serviceAccount);
-      DoctorReport report = doctor.examine(client, rules);
+              skipAccess ? null : new AccessCheck(client, namespace, serviceAccount),
+              skipRegistration
+                  ? null
+                  : new CaBundleCheck(
+                      client,
+                      registration,
+                      certificate == null
+                          ? null
+                          : readSecretFile(certificate, certificate.toString()),
+                      namespace,
+                      tlsSecret));
       report.print(out());
       return report.isOk() ? 0 : 1;
     } catch (InvalidRulesException e) {
@@ -91,5 +99,16 @@ public final class DoctorCommand extends CliCommand {
       debug.failed(err(), "doctor: cannot check the cluster: ", e);
       return 2;
     }
+  }
+
+  /** Rules from the ConfigMap that the webhook watches, validated as the webhook does. */
+  private Rules rulesFromConfigMap(KubernetesClient client) {
+    String key = "rules.yaml";
+    String source = "configmap " + namespace + "/" + rulesConfigMap + " key " + key;
+    ConfigMap configMap = client.configMaps().inNamespace(namespace).withName(rulesConfigMap).get();
+    if (configMap == null || configMap.getData() == null || !configMap.getData().containsKey(key)) {
+      throw new IllegalStateException(source + " not found");
+    }
+    return RulesParser.parse(configMap.getData().get(key), source);
   }
 }

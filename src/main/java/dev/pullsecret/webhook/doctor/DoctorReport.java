@@ -3,12 +3,16 @@ package dev.pullsecret.webhook.doctor;
 import dev.pullsecret.webhook.doctor.ClusterCheck.NamespaceFinding;
 import dev.pullsecret.webhook.doctor.ClusterCheck.SecretFinding;
 import dev.pullsecret.webhook.recovery.StuckPods;
+import dev.pullsecret.webhook.rules.NamespaceScope;
+import dev.pullsecret.webhook.rules.Rules;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.util.List;
 
 /**
- * Prints what the doctor found, one line per namespace and secret, the webhook's access per
- * delivered pull secret, and a verdict.
+ * What the doctor found in a cluster against the rules (every covered namespace, stuck pods, the
+ * webhook's access per delivered pull secret, the registration's caBundle), printed one line per
+ * finding with a verdict. Reads only.
  *
  * @param accessUser the account whose RBAC {@code access} checked against each delivered pull
  *     secret, null when not checked
@@ -18,13 +22,37 @@ public record DoctorReport(
     List<StuckPods.Finding> stuckPods,
     String accessUser,
     List<AccessCheck.Result> access,
-    List<Doctor.CaBundleResult> caBundle) {
+    List<CaBundleCheck.Result> caBundle) {
+
+  /**
+   * @param namespace the webhook's namespace (sources' default)
+   * @param scope where the webhook never acts (skipped names, the opt-out label)
+   * @param access the webhook's RBAC check; null to skip it
+   * @param caBundle the registration's check; null to skip it
+   * @throws IllegalStateException when the registration or the certificate cannot be read
+   */
+  public static DoctorReport examine(
+      KubernetesClient client,
+      Rules rules,
+      String namespace,
+      NamespaceScope scope,
+      AccessCheck access,
+      CaBundleCheck caBundle) {
+    var check = new ClusterCheck(client, namespace, scope);
+    var ours = check.ours();
+    return new DoctorReport(
+        check.check(rules, ours),
+        StuckPods.check(client, rules, scope, (ns, name) -> ours.containsKey(ns + "/" + name)),
+        access == null ? null : access.user(),
+        access == null ? List.of() : access.check(rules),
+        caBundle == null ? List.of() : caBundle.check());
+  }
 
   public boolean isOk() {
     return namespaces.stream().allMatch(NamespaceFinding::isOk)
         && stuckPods.isEmpty()
         && access.stream().allMatch(AccessCheck.Result::ok)
-        && caBundle.stream().allMatch(Doctor.CaBundleResult::ok);
+        && caBundle.stream().allMatch(CaBundleCheck.Result::ok);
   }
 
   public void print(PrintWriter out) {
@@ -67,7 +95,7 @@ public record DoctorReport(
             accessUser, result.pullSecret(), String.join(", ", result.lacking()));
       }
     }
-    for (Doctor.CaBundleResult result : caBundle) {
+    for (CaBundleCheck.Result result : caBundle) {
       out.printf(
           "registration %s: %s %s%n",
           result.webhook(), result.ok() ? "ok" : "FAIL", result.detail());
@@ -81,6 +109,6 @@ public record DoctorReport(
         failing,
         caBundle.isEmpty()
             ? "not checked"
-            : caBundle.stream().allMatch(Doctor.CaBundleResult::ok) ? "ok" : "WRONG");
+            : caBundle.stream().allMatch(CaBundleCheck.Result::ok) ? "ok" : "WRONG");
   }
 }

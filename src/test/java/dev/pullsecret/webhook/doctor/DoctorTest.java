@@ -82,7 +82,7 @@ class DoctorTest {
 
   @Test
   void reportsEachSecretOfEachCoveredNamespace() {
-    DoctorReport report = doctor().examine(client, rules);
+    DoctorReport report = examine(rules);
 
     assertThat(status(report, "team-ok", "dockerhub-creds")).isEqualTo(SecretStatus.PRESENT);
     assertThat(status(report, "team-missing", "dockerhub-creds")).isEqualTo(SecretStatus.MISSING);
@@ -93,7 +93,7 @@ class DoctorTest {
         .filteredOn(n -> n.rule() != null)
         .extracting(n -> n.namespace())
         .doesNotContain("other", OWN);
-    assertThat(report.caBundle()).allMatch(Doctor.CaBundleResult::ok);
+    assertThat(report.caBundle()).allMatch(CaBundleCheck.Result::ok);
     assertThat(report.isOk()).isFalse();
     var text = new java.io.StringWriter();
     report.print(new java.io.PrintWriter(text, true));
@@ -118,7 +118,7 @@ class DoctorTest {
                     .endMetadata()
                     .build());
 
-    DoctorReport report = doctor().examine(client, rules);
+    DoctorReport report = examine(rules);
 
     assertThat(report.namespaces())
         .filteredOn(n -> n.namespace().equals("team-ok"))
@@ -133,7 +133,7 @@ class DoctorTest {
   void saysWhenTheCaBundleDoesNotMatchTheServingCertificate() {
     registration(TestServerFiles.generateCertificates().caCertificate());
 
-    DoctorReport report = doctor().examine(client, rules);
+    DoctorReport report = examine(rules);
 
     assertThat(report.caBundle())
         .singleElement()
@@ -168,7 +168,7 @@ class DoctorTest {
     copy.getMetadata().setLabels(Map.of(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY));
     create(copy);
 
-    DoctorReport fresh = doctor().examine(client, withProvider);
+    DoctorReport fresh = examine(withProvider);
 
     assertThat(status(fresh, "team-ok", "ecr-creds")).isEqualTo(SecretStatus.PRESENT);
     assertThat(detail(fresh, "team-ok", "ecr-creds"))
@@ -184,7 +184,7 @@ class DoctorTest {
     client.secrets().inNamespace(OWN).withName("ecr-creds-provider").delete();
     create(generated("ecr-creds-provider", ecr, now.minusSeconds(7200), now.minusSeconds(60)));
 
-    DoctorReport expired = doctor().examine(client, withProvider);
+    DoctorReport expired = examine(withProvider);
 
     assertThat(status(expired, "team-ok", "ecr-creds")).isEqualTo(SecretStatus.EXPIRED);
     assertThat(detail(expired, "team-ok", "ecr-creds"))
@@ -255,16 +255,21 @@ class DoctorTest {
     }
   }
 
-  private Doctor doctor() {
-    return new Doctor(
+  private DoctorReport examine(Rules rules) {
+    return DoctorReport.examine(
+        client,
+        rules,
         OWN,
-        "pullsecret-webhook",
-        PemFiles.toPem(certificates.servingCertificate()).getBytes(StandardCharsets.US_ASCII),
-        null,
         new NamespaceScope(
             Set.of("kube-system", OWN),
             NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled")),
-        null); // the mock API server has no authorizer: access is checked in ChartRbacIT
+        null, // the mock API server has no authorizer: access is checked in ChartRbacIT
+        new CaBundleCheck(
+            client,
+            "pullsecret-webhook",
+            PemFiles.toPem(certificates.servingCertificate()).getBytes(StandardCharsets.US_ASCII),
+            OWN,
+            null));
   }
 
   private static SecretStatus status(DoctorReport report, String namespace, String secret) {
