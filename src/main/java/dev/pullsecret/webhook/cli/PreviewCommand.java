@@ -182,40 +182,38 @@ public final class PreviewCommand extends CliCommand {
     out.printf(
         "# %s in namespace %s: %s, %s%s%n",
         entry.source(), namespace, rule, decision.reason(), refused ? ", refused" : "");
-    if (refused) {
-      // As the API server would refuse the CREATE: with this message, and a failed status for CI.
-      out.println("refused:");
-      out.println("  " + decision.refusal());
+    if (refused) { // as the API server would refuse the CREATE: this message, a failed status for
+      // CI
+      section(out, "refused", List.of(decision.refusal()));
     }
     if (decision.isPatched()) {
       JsonNode patch = ManifestPods.JSON.valueToTree(decision.patch());
       JsonNode after = JsonPatch.apply(patch, entry.pod());
-      out.println("changes:");
-      printChanges(out, decision.patch(), entry.pod(), after);
-      out.println("patch:");
-      out.println("  " + patch);
+      section(out, "changes", changes(decision.patch(), entry.pod(), after));
+      section(out, "patch", List.of(patch.toString()));
     }
-    if (!decision.warnings().isEmpty()) {
-      out.println("warnings:");
-      decision.shownWarnings().forEach(w -> out.println("  Warning: " + w));
-    }
+    section(out, "warnings", decision.shownWarnings().stream().map(w -> "Warning: " + w).toList());
     return !refused;
+  }
+
+  /** {@code TITLE:} and its lines indented under it; nothing when it has none. */
+  private static void section(PrintWriter out, String title, List<String> lines) {
+    if (!lines.isEmpty()) {
+      out.println(title + ":");
+      lines.forEach(line -> out.println("  " + line));
+    }
   }
 
   /**
    * A readable before/after of each field a patch changes, e.g. {@code spec.containers[0].image}.
    */
-  private static void printChanges(
-      PrintWriter out, List<PatchOperation> patch, JsonNode before, JsonNode after) {
-    patch.stream()
+  private static List<String> changes(List<PatchOperation> patch, JsonNode before, JsonNode after) {
+    return patch.stream()
         .map(operation -> operation.path().replaceFirst("/-$", "")) // "/-" appends: whole array
         .distinct()
         .map(JsonPointer::compile)
-        .forEach(
-            field ->
-                out.printf(
-                    "  %s: %s -> %s%n",
-                    readable(field), value(before.at(field)), value(after.at(field))));
+        .map(f -> readable(f) + ": " + value(before.at(f)) + " -> " + value(after.at(f)))
+        .toList();
   }
 
   private static String value(JsonNode node) {
