@@ -109,11 +109,8 @@ public final class ValidateCommand extends CliCommand {
         String source = secret.source().in("(webhook namespace)").toString();
         String how =
             secret.hasProvider()
-                ? "credentials from provider "
-                    + secret.provider()
-                    + ", renewed into "
-                    + source
-                    + " and copied"
+                ? "credentials from provider %s, renewed into %s and copied"
+                    .formatted(secret.provider(), source)
                 : "copied from " + source;
         text.append(INDENT).append(how).append(" by the sync loop\n");
       }

@@ -214,19 +214,14 @@ public record ClusterCheck(KubernetesClient client, String ownNamespace, Namespa
   /** What a generated source says of its provider's credentials: when they expire. */
   private static String provided(GeneratedSecret.State state, Instant now) {
     if (state.expiresAt() == null) {
-      return " (provider "
-          + state.provider()
-          + "; expiry not known, renewed at "
-          + state.renewAt()
-          + ")";
+      return " (provider %s; expiry not known, renewed at %s)"
+          .formatted(state.provider(), state.renewAt());
     }
     Duration left = Duration.between(now, state.expiresAt());
-    return " (provider "
-        + state.provider()
-        + (left.isNegative() ? "; expired at " : "; expires at ")
-        + state.expiresAt()
-        + (left.isNegative() ? "" : ", in " + human(left))
-        + ")";
+    return left.isNegative()
+        ? " (provider %s; expired at %s)".formatted(state.provider(), state.expiresAt())
+        : " (provider %s; expires at %s, in %s)"
+            .formatted(state.provider(), state.expiresAt(), human(left));
   }
 
   /** {@code 5h59m}, {@code 12m}, {@code 40s}. */
