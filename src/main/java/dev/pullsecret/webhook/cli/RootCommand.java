@@ -17,9 +17,7 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The jar's command line: {@code java -jar pullsecret-webhook.jar COMMAND [OPTIONS]}. A new command
- * is a picocli {@code @Command} class listed here (and its name in {@link Cli#COMMANDS}), with its
- * manual page in {@code src/main/resources/dev/pullsecret/webhook/cli/NAME.txt} (see {@link
- * CliCommand}).
+ * is listed here and in {@link Cli#COMMANDS}, as docs/cli.md ("Adding a command") says.
  */
 @Command(
     name = "pullsecret-webhook",

@@ -139,17 +139,7 @@ public final class ValidateCommand extends CliCommand {
 
   /** Adds what a rule does to images to {@code lines}. */
   private static void images(ImageOptions images, List<String> lines) {
-    images
-        .pinLatest()
-        .ifPresent(
-            pin -> {
-              List<String> pins = new ArrayList<>();
-              pin.repositories().forEach((repository, tag) -> pins.add(repository + ":" + tag));
-              if (pin.defaultTag() != null) {
-                pins.add("others :" + pin.defaultTag());
-              }
-              lines.add("pin untagged/latest images: " + String.join(", ", pins));
-            });
+    images.pinLatest().map(ValidateCommand::pins).ifPresent(lines::add);
     for (ImageOptions.RegistryMirror mirror : images.mirrors()) {
       lines.add(
           "mirror "
@@ -161,22 +151,25 @@ public final class ValidateCommand extends CliCommand {
     }
     images
         .imagePullPolicy()
-        .ifPresent(
-            policy ->
-                lines.add(
-                    "imagePullPolicy "
-                        + policy.policy()
-                        + (policy.includeDigestPinned() ? " (digest-pinned images too)" : "")));
+        .map(p -> p.policy() + (p.includeDigestPinned() ? " (digest-pinned images too)" : ""))
+        .ifPresent(policy -> lines.add("imagePullPolicy " + policy));
     images
         .resolveDigests()
         .ifPresent(
-            digests ->
+            d ->
                 lines.add(
                     "resolve tags to digests"
-                        + (digests.registries().isEmpty()
-                            ? ""
-                            : " on " + join(digests.registries()))
-                        + (digests.denyOnFailure() ? ", deny pods on failure" : "")));
+                        + (d.registries().isEmpty() ? "" : " on " + join(d.registries()))
+                        + (d.denyOnFailure() ? ", deny pods on failure" : "")));
+  }
+
+  private static String pins(ImageOptions.LatestPinning pin) {
+    List<String> pins = new ArrayList<>();
+    pin.repositories().forEach((repository, tag) -> pins.add(repository + ":" + tag));
+    if (pin.defaultTag() != null) {
+      pins.add("others :" + pin.defaultTag());
+    }
+    return "pin untagged/latest images: " + String.join(", ", pins);
   }
 
   private static String join(Collection<?> items) {
