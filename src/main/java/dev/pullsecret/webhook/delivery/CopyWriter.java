@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.delivery;
 import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
 import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * again, never overwrite); 404 means the namespace or copy went away; a terminating namespace
  * refuses creates (skip, no loop). Anything else is counted and retried with back-off.
  */
-record CopyWriter(SecretWrites writes, SyncEvents events, SyncMetrics metrics) {
+record CopyWriter(KubernetesClient client, SyncEvents events, SyncMetrics metrics) {
 
   private static final Logger log = LoggerFactory.getLogger(CopyWriter.class);
 
@@ -38,9 +39,10 @@ record CopyWriter(SecretWrites writes, SyncEvents events, SyncMetrics metrics) {
 
   private Outcome writeOnce(CopyAction action) {
     var regarding = new Regarding("Secret", action.namespace(), action.name());
+    var secrets = client.secrets().inNamespace(action.namespace());
     switch (action) {
       case CopyAction.Create create -> {
-        writes.create(create.copy());
+        secrets.resource(create.copy()).create();
         events.forget(regarding, Reason.CopyConflict);
         events.normal(regarding, Reason.CopyCreated, "copied " + describe(create.copy()));
         log.info(
@@ -48,14 +50,14 @@ record CopyWriter(SecretWrites writes, SyncEvents events, SyncMetrics metrics) {
         return SYNCED;
       }
       case CopyAction.Update update -> {
-        writes.update(update.copy());
+        secrets.resource(update.copy()).update();
         events.normal(regarding, Reason.CopyUpdated, "updated to " + describe(update.copy()));
         log.info(
             "Updated copy {}/{} ({})", action.namespace(), action.name(), describe(update.copy()));
         return SYNCED;
       }
       case CopyAction.Delete delete -> {
-        writes.delete(delete.namespace(), delete.name());
+        secrets.withName(delete.name()).delete();
         log.info(
             "Deleted copy {}/{}: no rule wants it there now", action.namespace(), action.name());
         return DONE;
@@ -92,7 +94,7 @@ record CopyWriter(SecretWrites writes, SyncEvents events, SyncMetrics metrics) {
   private Outcome taken(CopyAction action) {
     Secret existing;
     try {
-      existing = writes.get(action.namespace(), action.name()).orElse(null);
+      existing = client.secrets().inNamespace(action.namespace()).withName(action.name()).get();
     } catch (KubernetesClientException e) {
       metrics.apiError();
       return RETRY;

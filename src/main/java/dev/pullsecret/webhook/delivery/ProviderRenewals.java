@@ -8,6 +8,7 @@ import dev.pullsecret.webhook.providers.RenewalPolicy;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -59,7 +60,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   private final DesiredCopies desired;
   private final CredentialProviders providers;
   private final RenewalPolicy policy;
-  private final SecretWrites writes;
+  private final KubernetesClient client;
   private final SyncMetrics syncMetrics;
   private final BooleanSupplier leader;
   private final Clock clock;
@@ -74,14 +75,14 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
       SyncAssembly sync,
       CredentialProviders providers,
       CredentialProviderProperties settings,
-      SecretWrites writes,
+      KubernetesClient client,
       MeterRegistry registry,
       Clock clock) {
     this.caches = sync.sync().caches();
     this.desired = sync.sync().desired();
     this.providers = providers;
     this.policy = settings.renewal();
-    this.writes = writes;
+    this.client = client;
     this.syncMetrics = sync.metrics();
     this.gauges = new ProviderGauges(registry, caches::source, clock);
     this.reports = new RenewalReports(sync.events(), clock);
@@ -188,12 +189,13 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   /** Creates the Secret, or updates it from the version read; false to retry. */
   private boolean write(Secret desired, Optional<Secret> current) {
     Secret secret = GeneratedSecret.content(desired);
+    var secrets = client.secrets().inNamespace(secret.getMetadata().getNamespace());
     try {
       if (current.isEmpty()) {
-        writes.create(secret);
+        secrets.resource(secret).create();
       } else {
         secret.getMetadata().setResourceVersion(current.get().getMetadata().getResourceVersion());
-        writes.update(secret);
+        secrets.resource(secret).update();
       }
       return true;
     } catch (KubernetesClientException e) {
