@@ -6,7 +6,6 @@ import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -55,22 +54,27 @@ record SourceReporter(SyncEvents events, SyncMetrics metrics) {
       return;
     }
     events.forget(regarding, Reason.SourceMissing);
-    List<Problem> problems = new ArrayList<>();
-    for (PullSecret user : users) {
-      for (Problem problem : CopyPlanner.problems(source.get(), user)) {
-        if (!problems.contains(problem)) {
-          problems.add(problem);
-        }
-      }
-    }
-    metrics.sourceChecked(ref.toString(), (int) problems.stream().filter(Problem::isError).count());
-    if (problems.stream().noneMatch(Problem::isError)) {
+    List<Problem> problems =
+        users.stream()
+            .flatMap(user -> CopyPlanner.problems(source.get(), user).stream())
+            .distinct()
+            .toList();
+    int errors = (int) problems.stream().filter(Problem::isError).count();
+    metrics.sourceChecked(ref.toString(), errors);
+    if (errors == 0) {
       events.forget(regarding, Reason.SourceInvalid);
       events.forget(regarding, Reason.SourceNotCopied);
       return;
     }
     String list = problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
-    reportProblems(regarding, ref, names, source.get(), list);
+    if (CopyPlanner.isPullSecretType(source.get())) {
+      events.warning(
+          regarding, Reason.SourceInvalid, "copied anyway, but pods may pull anonymously: " + list);
+      log.warn("Source {} of {} has problems (copied anyway): {}", ref, names, list);
+    } else {
+      events.warning(regarding, Reason.SourceNotCopied, "not a pull secret, never copied: " + list);
+      log.warn("Source {} of {} is not a pull secret; not copied: {}", ref, names, list);
+    }
   }
 
   /**
@@ -93,17 +97,5 @@ record SourceReporter(SyncEvents events, SyncMetrics metrics) {
             + " roles name the sources and copies), list them in sync.rbac.extraPullSecrets, or"
             + " set sync.rbac.scope=cluster");
     return true;
-  }
-
-  private void reportProblems(
-      Regarding regarding, SecretSource ref, String names, Secret source, String list) {
-    if (CopyPlanner.isPullSecretType(source)) {
-      events.warning(
-          regarding, Reason.SourceInvalid, "copied anyway, but pods may pull anonymously: " + list);
-      log.warn("Source {} of {} has problems (copied anyway): {}", ref, names, list);
-    } else {
-      events.warning(regarding, Reason.SourceNotCopied, "not a pull secret, never copied: " + list);
-      log.warn("Source {} of {} is not a pull secret; not copied: {}", ref, names, list);
-    }
   }
 }
