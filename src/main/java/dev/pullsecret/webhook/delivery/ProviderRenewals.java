@@ -23,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * and written on the retry, without running the plugin again; so are the last ones written, to
  * restore a Secret deleted or edited before its renewal is due.
  *
- * <p>Every replica exports how long the credentials last ({@link ProviderGauges}).
+ * <p>Every replica exports how long the credentials last ({@link RenewalReports}).
  */
 final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
 
@@ -56,19 +55,17 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
    */
   private record Held(Secret secret, GeneratedSecret.State state, boolean told) {}
 
+  private final SyncAssembly sync;
   private final SyncCaches caches;
   private final DesiredCopies desired;
   private final CredentialProviders providers;
   private final RenewalPolicy policy;
   private final KubernetesClient client;
-  private final SyncMetrics syncMetrics;
-  private final BooleanSupplier leader;
   private final Clock clock;
   private final WorkQueue<String> queue;
   private final ScheduledExecutorService timers;
   private final Map<String, ScheduledFuture<?>> due = new ConcurrentHashMap<>();
   private final Map<String, Held> held = new ConcurrentHashMap<>();
-  private final ProviderGauges gauges;
   private final RenewalReports reports;
 
   ProviderRenewals(
@@ -78,15 +75,13 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
       KubernetesClient client,
       MeterRegistry registry,
       Clock clock) {
+    this.sync = sync;
     this.caches = sync.sync().caches();
     this.desired = sync.sync().desired();
     this.providers = providers;
     this.policy = settings.renewal();
     this.client = client;
-    this.syncMetrics = sync.metrics();
-    this.gauges = new ProviderGauges(registry, caches::source, clock);
-    this.reports = new RenewalReports(sync.events(), clock);
-    this.leader = sync.sync()::isLeader;
+    this.reports = new RenewalReports(sync.events(), registry, caches::source, clock);
     this.clock = clock;
     // Two workers: a plugin that hangs until its time-out holds up one, not the others' renewals.
     this.queue =
@@ -102,8 +97,8 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   }
 
   /** Starts listening to the sync loop, and looks at every pull secret with a provider. */
-  ProviderRenewals start(SecretSync sync) {
-    sync.listen(this);
+  ProviderRenewals start(SecretSync loop) {
+    loop.listen(this);
     everything();
     return this;
   }
@@ -111,7 +106,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   @Override
   public void everything() {
     List<PullSecret> current = withProvider();
-    gauges.follow(current);
+    reports.follow(current);
     current.forEach(secret -> queue.add(secret.name()));
   }
 
@@ -129,7 +124,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
 
   /** One look at one pull secret: true when done (until its timer or a change), false to retry. */
   private boolean renew(String name) {
-    if (!leader.getAsBoolean()) {
+    if (!sync.isLeader()) {
       return true; // whoever leads does it; on leading, everything is looked at again
     }
     if (!caches.hasSynced()) {
@@ -200,7 +195,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409 && e.getCode() != 404) {
-        syncMetrics.apiError();
+        sync.metrics().apiError();
         log.warn(
             "Could not write {}/{} (HTTP {}): {}",
             desired.getMetadata().getNamespace(),
