@@ -28,14 +28,11 @@ import java.util.function.Predicate;
  */
 final class CopyPlanner {
 
-  /** The only types the kubelet reads as pull secrets; anything else is never copied. */
+  /** The only types the kubelet reads as pull secrets. */
   private static final Set<String> PULL_SECRET_TYPES =
       Set.of(PullSecretCheck.DOCKER_CONFIG_JSON, PullSecretCheck.DOCKERCFG);
 
-  /**
-   * What one reconcile of a namespace does: writes to make, and the state of each wanted copy once
-   * they succeed (a write that fails changes its copy's state: {@link NamespaceReconciler}).
-   */
+  /** Writes to make, and each wanted copy's state once they succeed (a failed write changes it). */
   record Plan(List<CopyAction> actions, Map<String, CopyState> states) {}
 
   private CopyPlanner() {}

@@ -51,10 +51,14 @@ public final class GeneratedSecret {
   public record State(
       String provider, String registries, Instant obtainedAt, Instant expiresAt, Instant renewAt) {
 
-    /** Whether it was made by {@code secret}'s provider for exactly its registries. */
-    boolean asks(PullSecret secret) {
+    /**
+     * Whether it was made by {@code secret}'s provider for exactly its registries, and is not due
+     * for renewal at {@code now}.
+     */
+    boolean serves(PullSecret secret, Instant now) {
       return provider.equals(secret.provider())
-          && registries.equals(GeneratedSecret.registries(secret));
+          && registries.equals(GeneratedSecret.registries(secret))
+          && now.isBefore(renewAt);
     }
   }
 
@@ -86,14 +90,9 @@ public final class GeneratedSecret {
             .withType(PullSecretCheck.DOCKER_CONFIG_JSON)
             .withData(Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, content))
             .build();
-    credentials
-        .expiresAt()
-        .ifPresent(
-            at -> generated.getMetadata().getAnnotations().put(EXPIRES_ANNOTATION, at.toString()));
-    generated
-        .getMetadata()
-        .getAnnotations()
-        .put(CopyMarks.HASH_ANNOTATION, CopyMarks.contentHash(generated));
+    Map<String, String> marks = generated.getMetadata().getAnnotations();
+    credentials.expiresAt().ifPresent(at -> marks.put(EXPIRES_ANNOTATION, at.toString()));
+    marks.put(CopyMarks.HASH_ANNOTATION, CopyMarks.contentHash(generated));
     return generated;
   }
 

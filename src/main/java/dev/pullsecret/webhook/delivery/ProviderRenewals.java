@@ -144,15 +144,13 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
     }
     Instant now = clock.instant();
     Optional<GeneratedSecret.State> state = current.flatMap(GeneratedSecret::state);
-    if (state.isPresent() && state.get().asks(secret) && now.isBefore(state.get().renewAt())) {
+    if (state.isPresent() && state.get().serves(secret, now)) {
       held.put(name, new Held(GeneratedSecret.content(current.get()), state.get(), true));
       schedule(name, state.get().renewAt());
       return true;
     }
     Held kept = held.get(name);
-    boolean renewing =
-        kept == null || !kept.state().asks(secret) || !now.isBefore(kept.state().renewAt());
-    if (renewing) {
+    if (kept == null || !kept.state().serves(secret, now)) {
       try {
         kept = obtain(secret);
       } catch (PluginFailure failure) {
