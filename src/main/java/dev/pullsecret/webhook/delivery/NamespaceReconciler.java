@@ -95,23 +95,11 @@ record NamespaceReconciler(
         case CopyAction.Create create -> {
           secrets.resource(create.copy()).create();
           events.forget(regarding, Reason.CopyConflict);
-          events.normal(regarding, Reason.CopyCreated, "copied " + describe(create.copy()));
-          log.info(
-              "Created copy {}/{} ({})",
-              action.namespace(),
-              action.name(),
-              describe(create.copy()));
-          return SYNCED;
+          return written(regarding, Reason.CopyCreated, "copied ", "Created", create.copy());
         }
         case CopyAction.Update update -> {
           secrets.resource(update.copy()).update();
-          events.normal(regarding, Reason.CopyUpdated, "updated to " + describe(update.copy()));
-          log.info(
-              "Updated copy {}/{} ({})",
-              action.namespace(),
-              action.name(),
-              describe(update.copy()));
-          return SYNCED;
+          return written(regarding, Reason.CopyUpdated, "updated to ", "Updated", update.copy());
         }
         case CopyAction.Delete delete -> {
           secrets.withName(delete.name()).delete();
@@ -180,10 +168,16 @@ record NamespaceReconciler(
     return new Outcome(CopyState.CONFLICT, true, false);
   }
 
-  private static String describe(Secret copy) {
-    return "from "
-        + CopyMarks.annotation(copy, CopyMarks.SOURCE_ANNOTATION)
-        + ", content "
-        + CopyMarks.annotation(copy, CopyMarks.HASH_ANNOTATION);
+  /** Tells of a copy written: an Event on it and a log line, naming its source and content. */
+  private Outcome written(
+      Regarding regarding, Reason reason, String event, String verb, Secret copy) {
+    String from =
+        "from "
+            + CopyMarks.annotation(copy, CopyMarks.SOURCE_ANNOTATION)
+            + ", content "
+            + CopyMarks.annotation(copy, CopyMarks.HASH_ANNOTATION);
+    events.normal(regarding, reason, event + from);
+    log.info("{} copy {}/{} ({})", verb, regarding.namespace(), regarding.name(), from);
+    return SYNCED;
   }
 }

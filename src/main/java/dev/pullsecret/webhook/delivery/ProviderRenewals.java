@@ -41,8 +41,6 @@ import org.slf4j.LoggerFactory;
  * Credentials obtained but not yet written (the API server refused the write) are kept in memory
  * and written on the retry, without running the plugin again; so are the last ones written, to
  * restore a Secret deleted or edited before its renewal is due.
- *
- * <p>Every replica exports how long the credentials last ({@link RenewalReports}).
  */
 final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
 
