@@ -32,9 +32,21 @@ record SourceReporter(SyncEvents events, SyncMetrics metrics) {
       Predicate<PullSecret> forbidden) {
     var regarding = new Regarding("Secret", ref.namespace(), ref.name());
     String names = users.stream().map(PullSecret::name).collect(Collectors.joining(", "));
-    if (reportForbidden(regarding, users, forbidden)) {
-      return; // not readable: whether it exists or is valid is not known
+    List<String> lacking = users.stream().filter(forbidden).map(PullSecret::name).sorted().toList();
+    if (!lacking.isEmpty()) {
+      // Not readable: whether it exists or is valid is not known. Told on the source, as the
+      // chart's RBAC names the copies and sources the webhook may touch.
+      events.warning(
+          regarding,
+          Reason.CopyForbidden,
+          "the webhook's RBAC does not let it read this source or watch and update Secrets named "
+              + String.join(", ", lacking)
+              + ", so no copy is made: install the chart with these pull secrets in `rules` (its"
+              + " roles name the sources and copies), list them in sync.rbac.extraPullSecrets, or"
+              + " set sync.rbac.scope=cluster");
+      return;
     }
+    events.forget(regarding, Reason.CopyForbidden);
     if (source.isEmpty()) {
       metrics.sourceChecked(ref.toString(), 1);
       events.warning(
@@ -75,27 +87,5 @@ record SourceReporter(SyncEvents events, SyncMetrics metrics) {
       events.warning(regarding, Reason.SourceNotCopied, "not a pull secret, never copied: " + list);
       log.warn("Source {} of {} is not a pull secret; not copied: {}", ref, names, list);
     }
-  }
-
-  /**
-   * Told once, on the source: the chart's RBAC names the copies and sources the webhook may touch.
-   * Returns whether anything was forbidden.
-   */
-  private boolean reportForbidden(
-      Regarding regarding, List<PullSecret> users, Predicate<PullSecret> forbidden) {
-    List<String> lacking = users.stream().filter(forbidden).map(PullSecret::name).sorted().toList();
-    if (lacking.isEmpty()) {
-      events.forget(regarding, Reason.CopyForbidden);
-      return false;
-    }
-    events.warning(
-        regarding,
-        Reason.CopyForbidden,
-        "the webhook's RBAC does not let it read this source or watch and update Secrets named "
-            + String.join(", ", lacking)
-            + ", so no copy is made: install the chart with these pull secrets in `rules` (its"
-            + " roles name the sources and copies), list them in sync.rbac.extraPullSecrets, or"
-            + " set sync.rbac.scope=cluster");
-    return true;
   }
 }
