@@ -28,9 +28,12 @@ import java.util.function.Predicate;
  */
 final class CopyPlanner {
 
-  /** The only types the kubelet reads as pull secrets; anything else is never copied. */
+  /** The only types the kubelet reads as pull secrets. */
   private static final Set<String> PULL_SECRET_TYPES =
       Set.of(PullSecretCheck.DOCKER_CONFIG_JSON, PullSecretCheck.DOCKERCFG);
+
+  /** Writes to make, and each wanted copy's state once they succeed (a failed write changes it). */
+  record Plan(List<CopyAction> actions, Map<String, CopyState> states) {}
 
   private CopyPlanner() {}
 
@@ -40,7 +43,7 @@ final class CopyPlanner {
    * @param ours our copies in the namespace, by name
    * @param forbidden what the webhook's RBAC keeps it from delivering: never made
    */
-  static NamespacePlan plan(
+  static Plan plan(
       String namespace,
       List<PullSecret> wanted,
       Function<SecretSource, Optional<Secret>> sources,
@@ -66,7 +69,7 @@ final class CopyPlanner {
         actions.add(new CopyAction.Delete(namespace, name));
       }
     }
-    return new NamespacePlan(actions, states);
+    return new Plan(actions, states);
   }
 
   private static CopyState planCopy(
@@ -75,30 +78,25 @@ final class CopyPlanner {
       Secret source,
       ObservedCopy copy,
       List<CopyAction> actions) {
-    boolean valid = problems(source, secret).stream().noneMatch(Problem::isError);
     if (!isPullSecretType(source)) {
       return CopyState.INVALID_SOURCE;
     }
     String hash = CopyMarks.contentHash(source);
-    CopyState done = valid ? CopyState.SYNCED : CopyState.INVALID_SOURCE;
-    if (copy == null) {
-      actions.add(
-          new CopyAction.Create(namespace, secret.name(), copyOf(source, secret, namespace)));
+    if (copy != null && isCurrent(copy, hash, secret.source())) {
+      boolean valid = problems(source, secret).stream().noneMatch(Problem::isError);
+      return valid ? CopyState.SYNCED : CopyState.INVALID_SOURCE;
+    }
+    Secret made = copyOf(source, secret, namespace);
+    if (copy != null && Objects.equals(copy.type(), source.getType())) {
+      made.getMetadata().setResourceVersion(copy.resourceVersion());
+      actions.add(new CopyAction.Update(namespace, secret.name(), made));
       return CopyState.PENDING;
     }
-    if (isCurrent(copy, hash, secret.source())) {
-      return done;
-    }
-    if (!Objects.equals(copy.type(), source.getType())) {
+    if (copy != null) {
       // A Secret's type is immutable: replace it.
       actions.add(new CopyAction.Delete(namespace, secret.name()));
-      actions.add(
-          new CopyAction.Create(namespace, secret.name(), copyOf(source, secret, namespace)));
-      return CopyState.PENDING;
     }
-    Secret update = copyOf(source, secret, namespace);
-    update.getMetadata().setResourceVersion(copy.resourceVersion());
-    actions.add(new CopyAction.Update(namespace, secret.name(), update));
+    actions.add(new CopyAction.Create(namespace, secret.name(), made));
     return CopyState.PENDING;
   }
 

@@ -76,7 +76,6 @@ class DeliveryConfiguration {
                           context.bean(RulesStore.class),
                           context.bean(NamespaceScope.class),
                           context.bean(SyncProperties.class),
-                          SecretWrites.of(context.bean(KubernetesClient.class)),
                           context.bean(MeterRegistry.class),
                           context.bean(Clock.class))));
       part(registry, "secretSync", SecretSync.class, assembly -> assembly.sync().start());
@@ -147,7 +146,7 @@ class DeliveryConfiguration {
                             context.bean(SyncAssembly.class),
                             context.bean(CredentialProviders.class),
                             settings,
-                            SecretWrites.of(context.bean(KubernetesClient.class)),
+                            context.bean(KubernetesClient.class),
                             context.bean(MeterRegistry.class),
                             context.bean(Clock.class))
                         .start(sync);

@@ -20,21 +20,17 @@ import java.util.stream.Stream;
  */
 public record DesiredCopies(RulesStore store, NamespaceScope scope, String ownNamespace) {
 
-  /** The rules in force, read once per reconcile so that a reload cannot mix old and new. */
+  /** The rules in force: read once per reconcile ({@link NamespaceReconciler}). */
   Rules rules() {
     return store.get().rules();
   }
 
-  /**
-   * The pull secrets {@code current} delivers, sources resolved against the webhook's namespace.
-   */
+  /** The pull secrets {@code current} delivers, sources resolved. */
   List<PullSecret> delivered(Rules current) {
     return delivered(current.pullSecrets(), ownNamespace).toList();
   }
 
-  /**
-   * The label keys a namespace's facts must keep for {@link #in} to be right under {@code rules}.
-   */
+  /** The label keys a namespace's facts must keep for {@link #in} under {@code current}. */
   Set<String> labelKeys(Rules current) {
     return scope.labelKeys(current);
   }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -38,6 +39,10 @@ public final class GeneratedSecret {
   public static final String EXPIRES_ANNOTATION = "pullsecret.dev/expires-at";
   public static final String RENEW_ANNOTATION = "pullsecret.dev/renew-at";
 
+  /** The marks every generated Secret carries; the expiry only when the plugin gave one. */
+  private static final List<String> REQUIRED =
+      List.of(PROVIDER_ANNOTATION, REGISTRIES_ANNOTATION, OBTAINED_ANNOTATION, RENEW_ANNOTATION);
+
   /**
    * What a generated Secret says of its credentials.
    *
@@ -46,10 +51,14 @@ public final class GeneratedSecret {
   public record State(
       String provider, String registries, Instant obtainedAt, Instant expiresAt, Instant renewAt) {
 
-    /** Whether it was made by {@code secret}'s provider for exactly its registries. */
-    boolean asks(PullSecret secret) {
+    /**
+     * Whether it was made by {@code secret}'s provider for exactly its registries, and is not due
+     * for renewal at {@code now}.
+     */
+    boolean serves(PullSecret secret, Instant now) {
       return provider.equals(secret.provider())
-          && registries.equals(GeneratedSecret.registries(secret));
+          && registries.equals(GeneratedSecret.registries(secret))
+          && now.isBefore(renewAt);
     }
   }
 
@@ -81,14 +90,9 @@ public final class GeneratedSecret {
             .withType(PullSecretCheck.DOCKER_CONFIG_JSON)
             .withData(Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, content))
             .build();
-    credentials
-        .expiresAt()
-        .ifPresent(
-            at -> generated.getMetadata().getAnnotations().put(EXPIRES_ANNOTATION, at.toString()));
-    generated
-        .getMetadata()
-        .getAnnotations()
-        .put(CopyMarks.HASH_ANNOTATION, CopyMarks.contentHash(generated));
+    Map<String, String> marks = generated.getMetadata().getAnnotations();
+    credentials.expiresAt().ifPresent(at -> marks.put(EXPIRES_ANNOTATION, at.toString()));
+    marks.put(CopyMarks.HASH_ANNOTATION, CopyMarks.contentHash(generated));
     return generated;
   }
 
@@ -115,39 +119,27 @@ public final class GeneratedSecret {
    * and intact (its content still hashes to its mark); empty otherwise: renew.
    */
   public static Optional<State> state(Secret secret) {
-    if (!CopyMarks.isOurs(secret) || !isGenerated(secret)) {
-      return Optional.empty();
-    }
     String hash = CopyMarks.annotation(secret, CopyMarks.HASH_ANNOTATION);
-    if (hash == null || !hash.equals(CopyMarks.contentHash(secret))) {
+    if (!CopyMarks.isOurs(secret)
+        || !isGenerated(secret)
+        || !CopyMarks.contentHash(secret).equals(hash)) {
       return Optional.empty();
     }
-    String provider = CopyMarks.annotation(secret, PROVIDER_ANNOTATION);
-    String registries = CopyMarks.annotation(secret, REGISTRIES_ANNOTATION);
-    Instant obtained = instant(secret, OBTAINED_ANNOTATION);
-    Instant renew = instant(secret, RENEW_ANNOTATION);
-    Instant expires = instant(secret, EXPIRES_ANNOTATION);
-    boolean expiresUnreadable =
-        expires == null && CopyMarks.annotation(secret, EXPIRES_ANNOTATION) != null;
-    if (provider == null
-        || registries == null
-        || obtained == null
-        || renew == null
-        || expiresUnreadable) {
+    Map<String, String> marks = secret.getMetadata().getAnnotations();
+    if (REQUIRED.stream().anyMatch(key -> marks.get(key) == null)) {
       return Optional.empty();
     }
-    return Optional.of(new State(provider, registries, obtained, expires, renew));
-  }
-
-  private static Instant instant(Secret secret, String annotation) {
-    String value = CopyMarks.annotation(secret, annotation);
-    if (value == null) {
-      return null;
-    }
+    String expires = marks.get(EXPIRES_ANNOTATION);
     try {
-      return Instant.parse(value);
+      return Optional.of(
+          new State(
+              marks.get(PROVIDER_ANNOTATION),
+              marks.get(REGISTRIES_ANNOTATION),
+              Instant.parse(marks.get(OBTAINED_ANNOTATION)),
+              expires == null ? null : Instant.parse(expires),
+              Instant.parse(marks.get(RENEW_ANNOTATION))));
     } catch (DateTimeParseException e) {
-      return null;
+      return Optional.empty();
     }
   }
 

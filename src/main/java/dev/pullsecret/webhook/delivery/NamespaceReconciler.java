@@ -1,20 +1,48 @@
 package dev.pullsecret.webhook.delivery;
 
+import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
+import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.Rules;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One reconcile of one namespace: facts from the caches, the plan from {@link CopyPlanner}, the
- * writes by {@link CopyWriter}. Reads the rules once, so a reload during a reconcile cannot mix old
- * and new rules; the reload enqueues every namespace again, which then converges.
+ * One reconcile of one namespace: facts from the caches, the plan from {@link CopyPlanner}, then
+ * its writes. Reads the rules once, so a reload during a reconcile cannot mix old and new rules;
+ * the reload enqueues every namespace again, which then converges.
+ *
+ * <p>What an API error on a write means: 409 on create is a Secret of that name, a conflict if it
+ * is not ours; 409 on update means the copy changed since it was read (reconcile again, never
+ * overwrite); 404 means the namespace or copy went away; a terminating namespace refuses creates
+ * (skip, no loop). Anything else is counted and retried with back-off.
  */
 record NamespaceReconciler(
-    DesiredCopies desired, CopyWriter writer, CopyStates states, SyncMetrics metrics) {
+    DesiredCopies desired,
+    KubernetesClient client,
+    SyncEvents events,
+    CopyStates states,
+    SyncMetrics metrics) {
+
+  private static final Logger log = LoggerFactory.getLogger(NamespaceReconciler.class);
+
+  /**
+   * What one write left: the copy's state (null: as planned), whether it converged (else: retry the
+   * namespace later), and whether the namespace's remaining writes wait for that retry.
+   */
+  private record Outcome(CopyState state, boolean converged, boolean stop) {}
+
+  private static final Outcome SYNCED = new Outcome(CopyState.SYNCED, true, false);
+  private static final Outcome DONE = new Outcome(null, true, false);
+  private static final Outcome RETRY = new Outcome(CopyState.PENDING, false, true);
 
   /**
    * Returns true when the namespace converged, false to retry after a back-off. Reads the
@@ -28,7 +56,6 @@ record NamespaceReconciler(
       states.forget(namespace);
       return true;
     }
-    NamespaceFacts facts = found.get();
     Rules rules = desired.rules();
     if (!caches.labelsCover(desired.labelKeys(rules))) {
       // New rules read labels the namespace watch does not keep yet: it is listing them again,
@@ -36,14 +63,14 @@ record NamespaceReconciler(
       // yes. Retried until the new watch has taken over.
       return false;
     }
-    List<PullSecret> wanted = desired.in(rules, facts);
-    NamespacePlan plan =
+    List<PullSecret> wanted = desired.in(rules, found.get());
+    CopyPlanner.Plan plan =
         CopyPlanner.plan(
             namespace, wanted, caches::source, caches.ours(namespace), caches::forbidden);
     Map<String, CopyState> after = new HashMap<>(plan.states());
     boolean converged = true;
     for (CopyAction action : plan.actions()) {
-      CopyWriter.Outcome outcome = writer.write(action);
+      Outcome outcome = write(action);
       if (outcome.state() != null) {
         after.put(action.name(), outcome.state());
       }
@@ -57,5 +84,100 @@ record NamespaceReconciler(
       metrics.reconciled(Duration.ofNanos(System.nanoTime() - started));
     }
     return converged;
+  }
+
+  /** Makes one write of a plan, and says what it left, failures included. */
+  private Outcome write(CopyAction action) {
+    var regarding = new Regarding("Secret", action.namespace(), action.name());
+    var secrets = client.secrets().inNamespace(action.namespace());
+    try {
+      switch (action) {
+        case CopyAction.Create create -> {
+          secrets.resource(create.copy()).create();
+          events.forget(regarding, Reason.CopyConflict);
+          return written(regarding, Reason.CopyCreated, "copied ", "Created", create.copy());
+        }
+        case CopyAction.Update update -> {
+          secrets.resource(update.copy()).update();
+          return written(regarding, Reason.CopyUpdated, "updated to ", "Updated", update.copy());
+        }
+        case CopyAction.Delete delete -> {
+          secrets.withName(delete.name()).delete();
+          log.info(
+              "Deleted copy {}/{}: no rule wants it there now", action.namespace(), action.name());
+          return DONE;
+        }
+      }
+    } catch (KubernetesClientException e) {
+      return failed(action, e);
+    }
+  }
+
+  private Outcome failed(CopyAction action, KubernetesClientException e) {
+    int code = e.getCode();
+    if (action instanceof CopyAction.Create && code == 409) {
+      return taken(action);
+    }
+    if (code == 409 || (code == 404 && action instanceof CopyAction.Update)) {
+      // Changed or deleted since it was read: the informer will tell; reconcile again.
+      return RETRY;
+    }
+    if (code == 404) {
+      return DONE;
+    }
+    if (code == 403 && String.valueOf(e.getMessage()).contains("being terminated")) {
+      return new Outcome(null, true, true);
+    }
+    metrics.apiError();
+    log.warn(
+        "Could not write copy {}/{} (HTTP {}): {}",
+        action.namespace(),
+        action.name(),
+        code,
+        e.getMessage());
+    return RETRY;
+  }
+
+  /** A create found the name taken: ours (the cache lags: retry) or someone else's (conflict). */
+  private Outcome taken(CopyAction action) {
+    Secret existing;
+    try {
+      existing = client.secrets().inNamespace(action.namespace()).withName(action.name()).get();
+    } catch (KubernetesClientException e) {
+      metrics.apiError();
+      return RETRY;
+    }
+    if (existing == null || CopyMarks.isOurs(existing)) {
+      return RETRY;
+    }
+    events.warning(
+        new Regarding("Secret", action.namespace(), action.name()),
+        Reason.CopyConflict,
+        "a Secret named "
+            + action.name()
+            + " exists and was not made by pullsecret-webhook (no label "
+            + CopyMarks.MANAGED_BY_LABEL
+            + "="
+            + CopyMarks.MANAGED_BY
+            + "); it is left untouched. Delete it to let the webhook deliver the copy, or"
+            + " exclude this namespace from the rule.");
+    log.warn(
+        "Conflict: {}/{} exists and is not ours; left untouched",
+        action.namespace(),
+        action.name());
+    return new Outcome(CopyState.CONFLICT, true, false);
+  }
+
+  /** Tells of a copy written: an Event on it and a log line, naming its source and content. */
+  private Outcome written(
+      Regarding regarding, Reason reason, String event, String verb, Secret copy) {
+    String from =
+        "from "
+            + CopyMarks.annotation(copy, CopyMarks.SOURCE_ANNOTATION)
+            + ", content "
+            + CopyMarks.annotation(copy, CopyMarks.HASH_ANNOTATION);
+    events.normal(regarding, reason, event + from);
+    log.info("{} copy {}/{} ({})", verb, regarding.namespace(), regarding.name(), from);
+    return SYNCED;
   }
 }

@@ -8,6 +8,7 @@ import dev.pullsecret.webhook.providers.RenewalPolicy;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -22,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +41,6 @@ import org.slf4j.LoggerFactory;
  * Credentials obtained but not yet written (the API server refused the write) are kept in memory
  * and written on the retry, without running the plugin again; so are the last ones written, to
  * restore a Secret deleted or edited before its renewal is due.
- *
- * <p>Every replica exports how long the credentials last ({@link ProviderGauges}).
  */
 final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
 
@@ -55,37 +53,33 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
    */
   private record Held(Secret secret, GeneratedSecret.State state, boolean told) {}
 
+  private final SyncAssembly sync;
   private final SyncCaches caches;
   private final DesiredCopies desired;
   private final CredentialProviders providers;
   private final RenewalPolicy policy;
-  private final SecretWrites writes;
-  private final SyncMetrics syncMetrics;
-  private final BooleanSupplier leader;
+  private final KubernetesClient client;
   private final Clock clock;
   private final WorkQueue<String> queue;
   private final ScheduledExecutorService timers;
   private final Map<String, ScheduledFuture<?>> due = new ConcurrentHashMap<>();
   private final Map<String, Held> held = new ConcurrentHashMap<>();
-  private final ProviderGauges gauges;
   private final RenewalReports reports;
 
   ProviderRenewals(
       SyncAssembly sync,
       CredentialProviders providers,
       CredentialProviderProperties settings,
-      SecretWrites writes,
+      KubernetesClient client,
       MeterRegistry registry,
       Clock clock) {
+    this.sync = sync;
     this.caches = sync.sync().caches();
     this.desired = sync.sync().desired();
     this.providers = providers;
     this.policy = settings.renewal();
-    this.writes = writes;
-    this.syncMetrics = sync.metrics();
-    this.gauges = new ProviderGauges(registry, caches::source, clock);
-    this.reports = new RenewalReports(sync.events(), clock);
-    this.leader = sync.sync()::isLeader;
+    this.client = client;
+    this.reports = new RenewalReports(sync.events(), registry, caches::source, clock);
     this.clock = clock;
     // Two workers: a plugin that hangs until its time-out holds up one, not the others' renewals.
     this.queue =
@@ -101,8 +95,8 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   }
 
   /** Starts listening to the sync loop, and looks at every pull secret with a provider. */
-  ProviderRenewals start(SecretSync sync) {
-    sync.listen(this);
+  ProviderRenewals start(SecretSync loop) {
+    loop.listen(this);
     everything();
     return this;
   }
@@ -110,7 +104,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   @Override
   public void everything() {
     List<PullSecret> current = withProvider();
-    gauges.follow(current);
+    reports.follow(current);
     current.forEach(secret -> queue.add(secret.name()));
   }
 
@@ -128,7 +122,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
 
   /** One look at one pull secret: true when done (until its timer or a change), false to retry. */
   private boolean renew(String name) {
-    if (!leader.getAsBoolean()) {
+    if (!sync.isLeader()) {
       return true; // whoever leads does it; on leading, everything is looked at again
     }
     if (!caches.hasSynced()) {
@@ -148,15 +142,13 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
     }
     Instant now = clock.instant();
     Optional<GeneratedSecret.State> state = current.flatMap(GeneratedSecret::state);
-    if (state.isPresent() && state.get().asks(secret) && now.isBefore(state.get().renewAt())) {
+    if (state.isPresent() && state.get().serves(secret, now)) {
       held.put(name, new Held(GeneratedSecret.content(current.get()), state.get(), true));
       schedule(name, state.get().renewAt());
       return true;
     }
     Held kept = held.get(name);
-    boolean renewing =
-        kept == null || !kept.state().asks(secret) || !now.isBefore(kept.state().renewAt());
-    if (renewing) {
+    if (kept == null || !kept.state().serves(secret, now)) {
       try {
         kept = obtain(secret);
       } catch (PluginFailure failure) {
@@ -188,17 +180,18 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   /** Creates the Secret, or updates it from the version read; false to retry. */
   private boolean write(Secret desired, Optional<Secret> current) {
     Secret secret = GeneratedSecret.content(desired);
+    var secrets = client.secrets().inNamespace(secret.getMetadata().getNamespace());
     try {
       if (current.isEmpty()) {
-        writes.create(secret);
+        secrets.resource(secret).create();
       } else {
         secret.getMetadata().setResourceVersion(current.get().getMetadata().getResourceVersion());
-        writes.update(secret);
+        secrets.resource(secret).update();
       }
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409 && e.getCode() != 404) {
-        syncMetrics.apiError();
+        sync.metrics().apiError();
         log.warn(
             "Could not write {}/{} (HTTP {}): {}",
             desired.getMetadata().getNamespace(),

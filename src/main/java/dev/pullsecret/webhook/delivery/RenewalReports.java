@@ -4,20 +4,88 @@ import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
 import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.providers.PluginFailure;
 import dev.pullsecret.webhook.rules.PullSecret;
+import dev.pullsecret.webhook.rules.SecretSource;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What people are told of a renewal, on the generated Secret and in the log: the credentials
- * renewed and until when, or why a renewal failed and what is kept meanwhile.
+ * What people are told of the credentials from providers. Of a renewal, on the generated Secret and
+ * in the log: the credentials renewed and until when, or why a renewal failed and what is kept
+ * meanwhile. Per pull secret, seconds until they expire, and how long they last ({@code
+ * pullsecret_provider_credentials_remaining_seconds} and {@code _lifetime_seconds}), read from the
+ * watched generated Secret at each scrape: every replica exports what pods get, whoever leads.
  */
-record RenewalReports(SyncEvents events, Clock clock) {
+final class RenewalReports {
 
   // Logged under the renewals' name, where people look for them.
   private static final Logger log = LoggerFactory.getLogger(ProviderRenewals.class);
+
+  private final SyncEvents events;
+  private final Function<SecretSource, Optional<Secret>> sources;
+  private final Clock clock;
+  private final MultiGauge remaining;
+  private final MultiGauge lifetime;
+
+  RenewalReports(
+      SyncEvents events,
+      MeterRegistry registry,
+      Function<SecretSource, Optional<Secret>> sources,
+      Clock clock) {
+    this.events = events;
+    this.sources = sources;
+    this.clock = clock;
+    this.remaining =
+        MultiGauge.builder("pullsecret.provider.credentials.remaining")
+            .description(
+                "Seconds until the credentials from a provider expire (negative once expired; NaN"
+                    + " when not known)")
+            .baseUnit("seconds")
+            .register(registry);
+    this.lifetime =
+        MultiGauge.builder("pullsecret.provider.credentials.lifetime")
+            .description("How long the credentials from a provider last, all in all")
+            .baseUnit("seconds")
+            .register(registry);
+  }
+
+  /**
+   * One gauge of each kind per pull secret with a provider, read from the watched Secret at each
+   * scrape; pull secrets gone from the rules take theirs with them.
+   */
+  synchronized void follow(List<PullSecret> current) {
+    remaining.register(rows(current, state -> clock.instant()));
+    lifetime.register(rows(current, GeneratedSecret.State::obtainedAt));
+  }
+
+  private List<MultiGauge.Row<?>> rows(
+      List<PullSecret> current, Function<GeneratedSecret.State, Instant> from) {
+    return current.stream()
+        .<MultiGauge.Row<?>>map(
+            secret ->
+                MultiGauge.Row.of(
+                    Tags.of("pull_secret", secret.name()), () -> seconds(secret, from)))
+        .toList();
+  }
+
+  /** Seconds from {@code from} to the expiry of {@code secret}'s credentials; NaN if not known. */
+  private double seconds(PullSecret secret, Function<GeneratedSecret.State, Instant> from) {
+    return sources
+        .apply(secret.source())
+        .flatMap(GeneratedSecret::state)
+        .filter(state -> state.expiresAt() != null)
+        .map(state -> Duration.between(from.apply(state), state.expiresAt()).toMillis() / 1000.0)
+        .orElse(Double.NaN);
+  }
 
   void renewed(PullSecret secret, GeneratedSecret.State state) {
     events.forget(regarding(secret), Reason.CredentialsRenewalFailed);
@@ -29,7 +97,13 @@ record RenewalReports(SyncEvents events, Clock clock) {
             + " for "
             + String.join(", ", secret.registries().stream().map(Object::toString).toList())
             + ": "
-            + expiry(state)
+            + (state.expiresAt() == null
+                ? "the plugin said they are not to be kept, so their expiry is unknown"
+                : "they expire at "
+                    + state.expiresAt()
+                    + " (after "
+                    + Duration.between(state.obtainedAt(), state.expiresAt())
+                    + ")")
             + "; next renewal at "
             + state.renewAt();
     events.normal(regarding(secret), Reason.CredentialsRenewed, note);
@@ -78,15 +152,5 @@ record RenewalReports(SyncEvents events, Clock clock) {
   /** The generated Secret, which the Events are on. */
   private static Regarding regarding(PullSecret secret) {
     return new Regarding("Secret", secret.source().namespace(), secret.source().name());
-  }
-
-  private static String expiry(GeneratedSecret.State state) {
-    return state.expiresAt() == null
-        ? "the plugin said they are not to be kept, so their expiry is unknown"
-        : "they expire at "
-            + state.expiresAt()
-            + " (after "
-            + Duration.between(state.obtainedAt(), state.expiresAt())
-            + ")";
   }
 }

@@ -6,7 +6,6 @@ import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -33,9 +32,21 @@ record SourceReporter(SyncEvents events, SyncMetrics metrics) {
       Predicate<PullSecret> forbidden) {
     var regarding = new Regarding("Secret", ref.namespace(), ref.name());
     String names = users.stream().map(PullSecret::name).collect(Collectors.joining(", "));
-    if (reportForbidden(regarding, users, forbidden)) {
-      return; // not readable: whether it exists or is valid is not known
+    List<String> lacking = users.stream().filter(forbidden).map(PullSecret::name).sorted().toList();
+    if (!lacking.isEmpty()) {
+      // Not readable: whether it exists or is valid is not known. Told on the source, as the
+      // chart's RBAC names the copies and sources the webhook may touch.
+      events.warning(
+          regarding,
+          Reason.CopyForbidden,
+          "the webhook's RBAC does not let it read this source or watch and update Secrets named "
+              + String.join(", ", lacking)
+              + ", so no copy is made: install the chart with these pull secrets in `rules` (its"
+              + " roles name the sources and copies), list them in sync.rbac.extraPullSecrets, or"
+              + " set sync.rbac.scope=cluster");
+      return;
     }
+    events.forget(regarding, Reason.CopyForbidden);
     if (source.isEmpty()) {
       metrics.sourceChecked(ref.toString(), 1);
       events.warning(
@@ -55,49 +66,20 @@ record SourceReporter(SyncEvents events, SyncMetrics metrics) {
       return;
     }
     events.forget(regarding, Reason.SourceMissing);
-    List<Problem> problems = new ArrayList<>();
-    for (PullSecret user : users) {
-      for (Problem problem : CopyPlanner.problems(source.get(), user)) {
-        if (!problems.contains(problem)) {
-          problems.add(problem);
-        }
-      }
-    }
-    metrics.sourceChecked(ref.toString(), (int) problems.stream().filter(Problem::isError).count());
-    if (problems.stream().noneMatch(Problem::isError)) {
+    List<Problem> problems =
+        users.stream()
+            .flatMap(user -> CopyPlanner.problems(source.get(), user).stream())
+            .distinct()
+            .toList();
+    int errors = (int) problems.stream().filter(Problem::isError).count();
+    metrics.sourceChecked(ref.toString(), errors);
+    if (errors == 0) {
       events.forget(regarding, Reason.SourceInvalid);
       events.forget(regarding, Reason.SourceNotCopied);
       return;
     }
     String list = problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
-    reportProblems(regarding, ref, names, source.get(), list);
-  }
-
-  /**
-   * Told once, on the source: the chart's RBAC names the copies and sources the webhook may touch.
-   * Returns whether anything was forbidden.
-   */
-  private boolean reportForbidden(
-      Regarding regarding, List<PullSecret> users, Predicate<PullSecret> forbidden) {
-    List<String> lacking = users.stream().filter(forbidden).map(PullSecret::name).sorted().toList();
-    if (lacking.isEmpty()) {
-      events.forget(regarding, Reason.CopyForbidden);
-      return false;
-    }
-    events.warning(
-        regarding,
-        Reason.CopyForbidden,
-        "the webhook's RBAC does not let it read this source or watch and update Secrets named "
-            + String.join(", ", lacking)
-            + ", so no copy is made: install the chart with these pull secrets in `rules` (its"
-            + " roles name the sources and copies), list them in sync.rbac.extraPullSecrets, or"
-            + " set sync.rbac.scope=cluster");
-    return true;
-  }
-
-  private void reportProblems(
-      Regarding regarding, SecretSource ref, String names, Secret source, String list) {
-    if (CopyPlanner.isPullSecretType(source)) {
+    if (CopyPlanner.isPullSecretType(source.get())) {
       events.warning(
           regarding, Reason.SourceInvalid, "copied anyway, but pods may pull anonymously: " + list);
       log.warn("Source {} of {} has problems (copied anyway): {}", ref, names, list);

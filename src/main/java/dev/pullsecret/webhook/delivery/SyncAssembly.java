@@ -45,7 +45,6 @@ public record SyncAssembly(
       RulesStore rules,
       NamespaceScope scope,
       SyncProperties settings,
-      SecretWrites writes,
       MeterRegistry registry,
       Clock clock) {
     String identity = identity(settings);
@@ -59,8 +58,7 @@ public record SyncAssembly(
             settings,
             new Leadership(client, settings, identity),
             new SourceReporter(events, metrics),
-            new NamespaceReconciler(
-                desired, new CopyWriter(writes, events, metrics), states, metrics));
+            new NamespaceReconciler(desired, client, events, states, metrics));
     var presence = new CachedSecretPresence(sync.caches(), settings.namespace(), states, metrics);
     var labels =
         new ClusterNamespaceLabels(sync.caches(), client, settings.namespaceReadBudget(), registry);

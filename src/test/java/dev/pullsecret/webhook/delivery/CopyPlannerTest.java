@@ -68,7 +68,7 @@ class CopyPlannerTest {
       ours.put(SECRET.name(), ObservedCopy.of(copy));
     }
 
-    NamespacePlan plan =
+    CopyPlanner.Plan plan =
         CopyPlanner.plan(
             "team-a",
             c.wanted() ? List.of(SECRET) : List.of(),
@@ -85,7 +85,7 @@ class CopyPlannerTest {
 
   /** Applying the plan and planning again plans nothing: reconciles are idempotent. */
   private static void assertConverges(
-      NamespacePlan plan, Optional<Secret> source, Map<String, ObservedCopy> ours, Case c) {
+      CopyPlanner.Plan plan, Optional<Secret> source, Map<String, ObservedCopy> ours, Case c) {
     Map<String, ObservedCopy> after = new HashMap<>(ours);
     for (CopyAction action : plan.actions()) {
       switch (action) {
@@ -94,7 +94,7 @@ class CopyPlannerTest {
         case CopyAction.Delete delete -> after.remove(delete.name());
       }
     }
-    NamespacePlan again =
+    CopyPlanner.Plan again =
         CopyPlanner.plan(
             "team-a",
             c.wanted() ? List.of(SECRET) : List.of(),

@@ -8,6 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.delivery.SyncFixture.Replica;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -113,16 +117,25 @@ class SyncFaultsTest {
   void aRulesReloadThatRemovesASecretDuringAReconcileEndsWithoutTheCopy() throws Exception {
     var creating = new CountDownLatch(1);
     var release = new CountDownLatch(1);
+    // The create waits in the replica's client, as a slow write would.
+    Interceptor pause =
+        new Interceptor() {
+          @Override
+          public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+            if (request.method().equals("POST")
+                && request.uri().getPath().endsWith("/namespaces/team-a/secrets")) {
+              creating.countDown();
+              awaitLatch(release);
+            }
+          }
+        };
     Replica replica =
         cluster.start(
             "replica-a",
-            client ->
-                SyncFixture.beforeCreate(
-                    SecretWrites.of(client),
-                    secret -> {
-                      creating.countDown();
-                      awaitLatch(release);
-                    }));
+            new KubernetesClientBuilder()
+                .withConfig(cluster.admin.getConfiguration())
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("pause", pause))
+                .build());
     assertThat(creating.await(5, TimeUnit.SECONDS)).as("reconcile under way").isTrue();
 
     cluster.useRules("delivery/rules-without-dockerhub.yaml");

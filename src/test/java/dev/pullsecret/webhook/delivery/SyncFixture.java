@@ -29,8 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -102,11 +100,11 @@ final class SyncFixture implements AutoCloseable {
   }
 
   Replica start(String identity) {
-    return start(identity, SecretWrites::of);
+    return start(identity, server.newClient());
   }
 
-  Replica start(String identity, Function<KubernetesClient, SecretWrites> writes) {
-    KubernetesClient client = server.newClient();
+  /** A replica talking through {@code client} (a test's interceptor), which it closes. */
+  Replica start(String identity, KubernetesClient client) {
     var reloader = reloader(rulesFile, Duration.ofHours(1));
     var registry = new SimpleMeterRegistry();
     var assembly =
@@ -115,7 +113,6 @@ final class SyncFixture implements AutoCloseable {
             reloader.store(),
             TestContexts.SCOPE,
             settings(identity),
-            writes.apply(client),
             registry,
             Clock.systemUTC());
     assembly.sync().start();
@@ -132,14 +129,6 @@ final class SyncFixture implements AutoCloseable {
    */
   ProviderRenewals renewals(
       Replica replica, Function<MeterRegistry, CredentialProviders> providers) {
-    return renewals(replica, providers, SecretWrites.of(replica.client()));
-  }
-
-  /** As {@link #renewals(Replica, Function)}, writing through {@code writes}. */
-  ProviderRenewals renewals(
-      Replica replica,
-      Function<MeterRegistry, CredentialProviders> providers,
-      SecretWrites writes) {
     var renewals =
         new ProviderRenewals(
                 replica.assembly(),
@@ -153,38 +142,12 @@ final class SyncFixture implements AutoCloseable {
                     Duration.ofSeconds(2),
                     Duration.ofMillis(50),
                     Duration.ofMillis(500)),
-                writes,
+                replica.client(),
                 replica.registry(),
                 Clock.systemUTC())
             .start(replica.assembly().sync());
     closing.add(renewals);
     return renewals;
-  }
-
-  /** {@code real}, running {@code beforeCreate} first on each create (a test's fault or pause). */
-  static SecretWrites beforeCreate(SecretWrites real, Consumer<Secret> beforeCreate) {
-    return new SecretWrites() {
-      @Override
-      public void create(Secret secret) {
-        beforeCreate.accept(secret);
-        real.create(secret);
-      }
-
-      @Override
-      public void update(Secret secret) {
-        real.update(secret);
-      }
-
-      @Override
-      public void delete(String namespace, String name) {
-        real.delete(namespace, name);
-      }
-
-      @Override
-      public Optional<Secret> get(String namespace, String name) {
-        return real.get(namespace, name);
-      }
-    };
   }
 
   /** A reloader of {@code file} that polls every {@code poll} and listens to nothing. */
