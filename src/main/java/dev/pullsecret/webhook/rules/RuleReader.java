@@ -63,8 +63,8 @@ final class RuleReader {
   NamespaceRule read(YamlMapping node) {
     String name = node.string("name").map(this::ruleName).orElse(node.path());
     Optional<LabelSelector> selector =
-        node.mapping("namespaceSelector", LabelSelectorReader.KEYS)
-            .flatMap(new LabelSelectorReader(errors)::read);
+        node.mapping("namespaceSelector", LabelSelector.KEYS)
+            .flatMap(mapping -> LabelSelector.read(mapping, errors));
     if (node.has("namespaceSelector") && !labelsKnown) {
       errors.add(node.child("namespaceSelector"), node.mark(), NO_LABELS);
     }

@@ -26,6 +26,14 @@ public final class RulesErrors {
     add(value.path(), value.mark(), message);
   }
 
+  /** Whether {@code problem} is null; when not, it is reported at {@code value}. */
+  public boolean check(YamlValue value, String problem) {
+    if (problem != null) {
+      add(value, problem);
+    }
+    return problem == null;
+  }
+
   /**
    * {@code value} read by {@code parse}, or empty with the message of its {@link
    * IllegalArgumentException} reported at {@code value}: the parsers of names and patterns say what
