@@ -14,11 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/**
- * Reads and validates the {@code images:} block of a rule: pinning, the mirrors (each one's source
- * pattern, target, condition and exclusions, and the mirrors that would rewrite their own output),
- * the pull policy and digest resolution.
- */
+/** Reads and validates the {@code images:} block of a rule into {@link ImageOptions}. */
 final class ImageOptionsReader {
 
   static final Set<String> KEYS =

@@ -13,6 +13,7 @@ public final class NamespacePattern {
   static final int MAX_LENGTH = 63;
 
   private static final Pattern VALID = Pattern.compile("[a-z0-9*?-]{1," + MAX_LENGTH + "}");
+  private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1," + MAX_LENGTH + "}");
 
   /** What a rule without {@code namespaces} names: every namespace, like {@code *}. */
   static final NamespacePattern ANY = parse("*");
@@ -63,16 +64,7 @@ public final class NamespacePattern {
    * letters, digits and '-'): anything else was made up, and is neither matched nor looked up.
    */
   public static boolean isName(String namespace) {
-    if (namespace == null || namespace.isEmpty() || namespace.length() > MAX_LENGTH) {
-      return false;
-    }
-    for (int i = 0; i < namespace.length(); i++) {
-      char c = namespace.charAt(i);
-      if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-') {
-        return false;
-      }
-    }
-    return true;
+    return namespace != null && NAME.matcher(namespace).matches();
   }
 
   @Override

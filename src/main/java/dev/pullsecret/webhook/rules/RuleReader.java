@@ -164,11 +164,9 @@ final class RuleReader {
     if (owner != null) {
       errors.add(
           pattern,
-          "'"
-              + scope
-              + "' is already listed by rule '"
-              + owner
-              + "'; two rules with the same namespaces and selector would always tie");
+          ("'%s' is already listed by rule '%s'; two rules with the same namespaces and selector"
+                  + " would always tie")
+              .formatted(scope, owner));
     }
   }
 }

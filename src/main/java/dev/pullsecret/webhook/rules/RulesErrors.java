@@ -60,10 +60,7 @@ public final class RulesErrors {
     return value.map(YamlValue::text);
   }
 
-  /**
-   * Something that loads but cannot do what it says (an exclusion that excludes nothing): the rules
-   * are applied, and {@code validate} and the reload log show it.
-   */
+  /** Something that loads but cannot do what it says: see {@link Rules#warnings()}. */
   void warn(YamlValue value, String message) {
     warnings.add(located(value.path(), value.mark(), message));
   }
