@@ -10,8 +10,7 @@ import org.yaml.snakeyaml.error.Mark;
 
 /**
  * Collects errors while a rules file (or another configuration file read with {@link YamlMapping})
- * is read, so that all of them are reported at once, and warnings: what is valid but cannot be what
- * was meant.
+ * is read, so that all of them are reported at once; and {@linkplain Rules#warnings() warnings}.
  */
 public final class RulesErrors {
 
