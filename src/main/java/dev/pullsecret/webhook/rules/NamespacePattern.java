@@ -13,7 +13,6 @@ public final class NamespacePattern {
   static final int MAX_LENGTH = 63;
 
   private static final Pattern VALID = Pattern.compile("[a-z0-9*?-]{1," + MAX_LENGTH + "}");
-  private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1," + MAX_LENGTH + "}");
 
   /** What a rule without {@code namespaces} names: every namespace, like {@code *}. */
   static final NamespacePattern ANY = parse("*");
@@ -60,11 +59,11 @@ public final class NamespacePattern {
   }
 
   /**
-   * Whether {@code namespace} can be a namespace's name (a DNS-1123 label: 1 to 63 lower-case
-   * letters, digits and '-'): anything else was made up, and is neither matched nor looked up.
+   * Whether {@code namespace} can be a namespace's name (a DNS-1123 label): anything else was made
+   * up, and is neither matched nor looked up.
    */
   public static boolean isName(String namespace) {
-    return namespace != null && NAME.matcher(namespace).matches();
+    return namespace != null && RulesParser.isDnsLabel(namespace);
   }
 
   @Override
