@@ -44,7 +44,7 @@ public record ImageOptions(
    * the image; the image is kept when none of the conditional ones holds it.
    */
   public List<RegistryMirror> mirrorsFor(ImageReference image) {
-    List<RegistryMirror> chain = List.of();
+    List<RegistryMirror> chain = new ArrayList<>(0);
     for (RegistryMirror mirror : mirrors) {
       if (!mirror.from().matches(image)) {
         continue;
@@ -52,15 +52,9 @@ public record ImageOptions(
       if (mirror.excludes(image)) {
         break;
       }
-      if (chain.isEmpty() && !mirror.whenPresent()) {
-        return List.of(mirror); // today's unconditional mirror: the first match wins
-      }
-      if (chain.isEmpty()) {
-        chain = new ArrayList<>(2);
-      }
       chain.add(mirror);
       if (!mirror.whenPresent()) {
-        break;
+        break; // an unconditional mirror ends the chain: the first one matched alone wins
       }
     }
     return chain;
@@ -96,7 +90,7 @@ public record ImageOptions(
    *
    * @param whenPresent send an image only if the mirror answers its manifest ({@code when:
    *     present}); otherwise always ({@code when: always}, the default)
-   * @param exclude images of {@code from} never sent to this mirror (nor to a later one)
+   * @param exclude images of {@code from} never sent to this mirror ({@link #mirrorsFor})
    */
   public record RegistryMirror(
       RegistryPattern from,

@@ -14,11 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/**
- * Reads and validates the {@code images:} block of a rule: pinning, the mirrors (each one's source
- * pattern, target, condition and exclusions, and the mirrors that would rewrite their own output),
- * the pull policy and digest resolution.
- */
+/** Reads and validates the {@code images:} block of a rule into {@link ImageOptions}. */
 final class ImageOptionsReader {
 
   static final Set<String> KEYS =
@@ -142,14 +138,9 @@ final class ImageOptionsReader {
         RegistryPattern f = from.get();
         errors.warn(
             excluded,
-            "excludes nothing: no image matched by 'from' ("
-                + f
-                + ") is matched by "
-                + pattern.get()
-                + " (an exclusion names images of 'from', e.g. "
-                + f
-                + (f.path().isEmpty() ? "/team/app" : "/app")
-                + ")");
+            ("excludes nothing: no image matched by 'from' (%s) is matched by %s (an exclusion"
+                    + " names images of 'from', e.g. %s%s)")
+                .formatted(f, pattern.get(), f, f.path().isEmpty() ? "/team/app" : "/app"));
       }
     }
     if (from.isEmpty() || to.isEmpty()) {
@@ -211,11 +202,9 @@ final class ImageOptionsReader {
           errors.add(
               images.child("mirrors"),
               images.mark(),
-              "mirror target "
-                  + mirror.target()
-                  + " is itself matched by mirror source "
-                  + other.from()
-                  + ": images would be rewritten again on every re-invocation");
+              ("mirror target %s is itself matched by mirror source %s: images would be"
+                      + " rewritten again on every re-invocation")
+                  .formatted(mirror.target(), other.from()));
         }
       }
     }

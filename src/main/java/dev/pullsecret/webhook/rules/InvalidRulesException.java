@@ -2,7 +2,7 @@ package dev.pullsecret.webhook.rules;
 
 import java.util.List;
 
-/** Rules that were refused, with every error found (not only the first). */
+/** Rules that were refused. */
 public class InvalidRulesException extends LocatedErrorsException {
 
   public InvalidRulesException(String source, List<RulesError> errors) {

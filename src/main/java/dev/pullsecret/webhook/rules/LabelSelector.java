@@ -1,21 +1,39 @@
 package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.text.Text;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * A Kubernetes label selector over namespaces ({@code matchLabels} and {@code matchExpressions}),
  * compiled into requirements that must all hold. Empty, it matches every namespace, as the API
- * server's selectors do. Built by {@link LabelSelectorReader}.
+ * server's selectors do.
  *
- * <p>Keys and values are checked by the API server's own rules (apimachinery's {@code
+ * <p>A rule's {@code namespaceSelector:} is {@linkplain #read read} as the API server validates a
+ * {@code LabelSelector}: keys and values by its own rules (apimachinery's {@code
  * IsQualifiedName}/{@code IsValidLabelValue}), so that a selector the webhook accepts is one the
- * API server would accept, and no label value it compares can be longer than 63 characters.
+ * API server would accept, and no label value it compares can be longer than 63 characters; {@code
+ * In}/{@code NotIn} with at least one value, {@code Exists}/{@code DoesNotExist} with none.
  */
 public record LabelSelector(List<Requirement> requirements) {
+
+  static final Set<String> KEYS = Set.of("matchLabels", "matchExpressions");
+  private static final Set<String> EXPRESSION_KEYS = Set.of("key", "operator", "values");
+
+  /**
+   * Far more than a real selector has; bounds what one namespace's match can cost, as {@link
+   * RuleReader#MAX_PATTERNS} bounds the names.
+   */
+  static final int MAX_REQUIREMENTS = 32;
+
+  static final int MAX_VALUES = 64;
 
   private static final int MAX_NAME = 63;
   private static final Pattern NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
@@ -94,6 +112,76 @@ public record LabelSelector(List<Requirement> requirements) {
       }
     }
     return true;
+  }
+
+  /**
+   * The selector, or empty when it has errors (reported): a half-read selector matches too much.
+   */
+  static Optional<LabelSelector> read(YamlMapping selector, RulesErrors errors) {
+    int before = errors.count();
+    List<Requirement> requirements = new ArrayList<>();
+    for (Map.Entry<YamlValue, YamlValue> label : selector.stringMap("matchLabels")) {
+      if (errors.check(label.getKey(), keyProblem(label.getKey().text()))
+          && errors.check(label.getValue(), valueProblem(label.getValue().text()))) {
+        requirements.add(
+            new Requirement(label.getKey().text(), Operator.IN, List.of(label.getValue().text())));
+      }
+    }
+    for (YamlMapping expression : selector.mappingList("matchExpressions", EXPRESSION_KEYS)) {
+      expression(expression, errors).ifPresent(requirements::add);
+    }
+    if (requirements.size() > MAX_REQUIREMENTS) {
+      errors.add(
+          selector.path(),
+          selector.mark(),
+          "more than " + MAX_REQUIREMENTS + " requirements in one selector");
+    }
+    return errors.count() == before
+        ? Optional.of(new LabelSelector(requirements))
+        : Optional.empty();
+  }
+
+  private static Optional<Requirement> expression(YamlMapping node, RulesErrors errors) {
+    int before = errors.count();
+    Optional<YamlValue> key =
+        node.requiredString("key").filter(k -> errors.check(k, keyProblem(k.text())));
+    Optional<Operator> operator =
+        node.requiredString("operator").flatMap(value -> operator(value, errors));
+    List<YamlValue> values = node.stringList("values");
+    if (operator.isPresent() && operator.get().takesValues() == values.isEmpty()) {
+      errors.add(
+          node.child("values"),
+          node.mark(),
+          operator.get().spelling
+              + (values.isEmpty()
+                  ? " needs at least one value"
+                  : " takes no values (it tests whether the label exists)"));
+    }
+    if (values.size() > MAX_VALUES) {
+      errors.add(node.child("values"), node.mark(), "more than " + MAX_VALUES + " values");
+    }
+    values.forEach(value -> errors.check(value, valueProblem(value.text())));
+    return errors.count() == before && key.isPresent() && operator.isPresent()
+        ? Optional.of(
+            new Requirement(
+                key.get().text(), operator.get(), values.stream().map(YamlValue::text).toList()))
+        : Optional.empty();
+  }
+
+  private static Optional<Operator> operator(YamlValue value, RulesErrors errors) {
+    for (Operator operator : Operator.values()) {
+      if (operator.spelling.equals(value.text())) {
+        return Optional.of(operator);
+      }
+    }
+    List<String> spellings = Arrays.stream(Operator.values()).map(o -> o.spelling).toList();
+    errors.add(
+        value,
+        Text.quote(value.text())
+            + " is not an operator: use "
+            + String.join(", ", spellings)
+            + Suggestions.hint(value.text(), spellings));
+    return Optional.empty();
   }
 
   /** Why {@code key} is not a valid label key, or null when it is. */

@@ -1,8 +1,8 @@
 package dev.pullsecret.webhook.rules;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What is known of a namespace's labels when a rule is chosen for it: the labels (only the keys
@@ -34,14 +34,10 @@ public record NamespaceLabels(Map<String, String> labels) {
     if (all == null || all.isEmpty() || keys.isEmpty()) {
       return NONE;
     }
-    var kept = new HashMap<String, String>();
-    for (String key : keys) {
-      String value = all.get(key);
-      if (value != null) {
-        kept.put(key, value);
-      }
-    }
-    return of(kept);
+    return of(
+        keys.stream()
+            .filter(key -> all.get(key) != null)
+            .collect(Collectors.toMap(key -> key, all::get)));
   }
 
   public boolean known() {

@@ -59,20 +59,11 @@ public final class NamespacePattern {
   }
 
   /**
-   * Whether {@code namespace} can be a namespace's name (a DNS-1123 label: 1 to 63 lower-case
-   * letters, digits and '-'): anything else was made up, and is neither matched nor looked up.
+   * Whether {@code namespace} can be a namespace's name (a DNS-1123 label): anything else was made
+   * up, and is neither matched nor looked up.
    */
   public static boolean isName(String namespace) {
-    if (namespace == null || namespace.isEmpty() || namespace.length() > MAX_LENGTH) {
-      return false;
-    }
-    for (int i = 0; i < namespace.length(); i++) {
-      char c = namespace.charAt(i);
-      if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-') {
-        return false;
-      }
-    }
-    return true;
+    return namespace != null && RulesParser.isDnsLabel(namespace);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.rules;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,28 +27,22 @@ public record NamespaceRule(
   }
 
   /**
-   * The pattern by which this rule names {@code namespace} (its most specific one), {@link
-   * NamespacePattern#ANY} when the rule names no namespace (a selector alone chooses), or null when
-   * the rule cannot apply to it by name (no pattern matches, or an exclusion does: exclusions win
-   * inside a rule). The selector is not looked at: labels are asked per review, names are cached.
+   * The pattern by which this rule names {@code namespace} (its most specific one, {@link
+   * NamespacePattern#ANY} when it names none), or null when no pattern matches or an exclusion does
+   * (exclusions win inside a rule). The selector is not looked at: labels are asked per review,
+   * names are cached.
    */
   NamespacePattern patternFor(String namespace) {
-    for (NamespacePattern excluded : excludedNamespaces) {
-      if (excluded.matches(namespace)) {
-        return null;
-      }
+    if (excludedNamespaces.stream().anyMatch(excluded -> excluded.matches(namespace))) {
+      return null;
     }
     if (namespaces.isEmpty()) {
       return NamespacePattern.ANY;
     }
-    NamespacePattern best = null;
-    for (NamespacePattern pattern : namespaces) {
-      if (pattern.matches(namespace)
-          && (best == null || pattern.specificity() > best.specificity())) {
-        best = pattern;
-      }
-    }
-    return best;
+    return namespaces.stream()
+        .filter(pattern -> pattern.matches(namespace))
+        .max(Comparator.comparingInt(NamespacePattern::specificity))
+        .orElse(null);
   }
 
   /** How many label requirements the rule sets: its weight after an exact name. */

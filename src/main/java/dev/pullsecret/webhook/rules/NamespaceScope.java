@@ -86,26 +86,16 @@ public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) 
    * its labels are known), else the most specific rule for it, if any.
    */
   public Choice choose(Rules rules, String namespace, NamespaceLabels labels) {
-    Optional<Choice.LeftOut> leftOut = leftOut(namespace, labels);
-    if (leftOut.isPresent()) {
-      return leftOut.get();
+    if (skipped.contains(namespace)) {
+      return new Choice.LeftOut(Reason.SKIPPED, "namespace " + namespace + " is never acted in");
+    }
+    if (optedOut(labels)) {
+      return new Choice.LeftOut(Reason.OPTED_OUT, "namespace labelled " + optOut.get());
     }
     return rules
         .forNamespace(namespace, labels)
         .<Choice>map(Choice.Applies::new)
         .orElseGet(Choice.NoRule::new);
-  }
-
-  private Optional<Choice.LeftOut> leftOut(String namespace, NamespaceLabels labels) {
-    if (skipped.contains(namespace)) {
-      return Optional.of(
-          new Choice.LeftOut(Reason.SKIPPED, "namespace " + namespace + " is never acted in"));
-    }
-    if (optedOut(labels)) {
-      return Optional.of(
-          new Choice.LeftOut(Reason.OPTED_OUT, "namespace labelled " + optOut.get()));
-    }
-    return Optional.empty();
   }
 
   /** Whether {@code labels} (of a namespace or a pod) carry the opt-out label. */

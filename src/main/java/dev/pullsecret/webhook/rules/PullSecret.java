@@ -26,10 +26,7 @@ public record PullSecret(
     registries = List.copyOf(registries);
   }
 
-  /**
-   * The Secret in the webhook's namespace that holds the credentials a provider gave for the pull
-   * secret {@code name}: the source its copies are made from.
-   */
+  /** The name of the {@code source} generated for a pull secret with a {@code provider}. */
   public static String generatedSourceName(String name) {
     return name + GENERATED_SUFFIX;
   }

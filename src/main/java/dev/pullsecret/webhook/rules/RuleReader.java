@@ -63,8 +63,8 @@ final class RuleReader {
   NamespaceRule read(YamlMapping node) {
     String name = node.string("name").map(this::ruleName).orElse(node.path());
     Optional<LabelSelector> selector =
-        node.mapping("namespaceSelector", LabelSelectorReader.KEYS)
-            .flatMap(new LabelSelectorReader(errors)::read);
+        node.mapping("namespaceSelector", LabelSelector.KEYS)
+            .flatMap(mapping -> LabelSelector.read(mapping, errors));
     if (node.has("namespaceSelector") && !labelsKnown) {
       errors.add(node.child("namespaceSelector"), node.mark(), NO_LABELS);
     }
@@ -164,11 +164,9 @@ final class RuleReader {
     if (owner != null) {
       errors.add(
           pattern,
-          "'"
-              + scope
-              + "' is already listed by rule '"
-              + owner
-              + "'; two rules with the same namespaces and selector would always tie");
+          ("'%s' is already listed by rule '%s'; two rules with the same namespaces and selector"
+                  + " would always tie")
+              .formatted(scope, owner));
     }
   }
 }

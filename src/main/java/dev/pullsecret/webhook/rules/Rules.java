@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.rules;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Validated, compiled rules: immutable, shared by all requests, replaced as a whole on reload.
@@ -94,8 +94,7 @@ public final class Rules {
 
   private List<RuleMatch> candidates(String namespace) {
     if (!NamespacePattern.isName(namespace)) {
-      // No such namespace can exist (the API server sends DNS-1123 labels), so the review was not
-      // sent by it: no rule, and neither matched nor cached, whatever its length.
+      // Not a name the API server could send: no rule, neither matched nor cached.
       return List.of();
     }
     List<RuleMatch> cached = byNamespace.get(namespace);
@@ -110,14 +109,10 @@ public final class Rules {
   }
 
   private List<RuleMatch> resolve(String namespace) {
-    List<RuleMatch> candidates = new ArrayList<>();
-    for (NamespaceRule rule : rules) {
-      NamespacePattern pattern = rule.patternFor(namespace);
-      if (pattern != null) {
-        candidates.add(new RuleMatch(rule, pattern));
-      }
-    }
-    candidates.sort(PRECEDENCE);
-    return List.copyOf(candidates);
+    return rules.stream()
+        .flatMap(
+            rule -> Stream.ofNullable(rule.patternFor(namespace)).map(p -> new RuleMatch(rule, p)))
+        .sorted(PRECEDENCE)
+        .toList();
   }
 }

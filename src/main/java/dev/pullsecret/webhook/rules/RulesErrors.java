@@ -10,8 +10,7 @@ import org.yaml.snakeyaml.error.Mark;
 
 /**
  * Collects errors while a rules file (or another configuration file read with {@link YamlMapping})
- * is read, so that all of them are reported at once, and warnings: what is valid but cannot be what
- * was meant.
+ * is read, so that all of them are reported at once; and {@linkplain Rules#warnings() warnings}.
  */
 public final class RulesErrors {
 
@@ -24,6 +23,14 @@ public final class RulesErrors {
 
   public void add(YamlValue value, String message) {
     add(value.path(), value.mark(), message);
+  }
+
+  /** Whether {@code problem} is null; when not, it is reported at {@code value}. */
+  public boolean check(YamlValue value, String problem) {
+    if (problem != null) {
+      add(value, problem);
+    }
+    return problem == null;
   }
 
   /**
@@ -52,10 +59,7 @@ public final class RulesErrors {
     return value.map(YamlValue::text);
   }
 
-  /**
-   * Something that loads but cannot do what it says (an exclusion that excludes nothing): the rules
-   * are applied, and {@code validate} and the reload log show it.
-   */
+  /** Something that loads but cannot do what it says: see {@link Rules#warnings()}. */
   void warn(YamlValue value, String message) {
     warnings.add(located(value.path(), value.mark(), message));
   }

@@ -12,7 +12,8 @@ import java.util.List;
  * The rules file on disk: read with a size guard, identified by a digest of its bytes.
  *
  * @param labelsKnown whether the webhook reading this file can know namespace labels (it has
- *     cluster access); when not, rules that choose namespaces by label are refused
+ *     cluster access); when not, every {@code namespaceSelector} is refused ({@link
+ *     RuleReader#NO_LABELS} says why)
  */
 public record RulesFile(Path path, boolean labelsKnown) {
 

@@ -56,8 +56,7 @@ public final class RulesParser {
   }
 
   /**
-   * @param labelsKnown whether namespace labels can be known where these rules apply; when not,
-   *     every {@code namespaceSelector} is an error
+   * @param labelsKnown as {@link RulesFile#labelsKnown()}
    */
   public static Rules parse(String text, String source, boolean labelsKnown) {
     var parser = new RulesParser();
@@ -176,14 +175,10 @@ public final class RulesParser {
 
   /**
    * A pull secret whose content a credential provider gives: asked about each of its registries, so
-   * they must be there (each a host, not a glob: {@link #askableOfAProvider}); and not a source as
-   * well.
+   * they must be there; and not a source as well.
    */
   private String provider(YamlMapping node, YamlValue provider) {
-    String problem = ProviderName.problem(provider.text());
-    if (problem != null) {
-      errors.add(provider, problem);
-    }
+    errors.check(provider, ProviderName.problem(provider.text()));
     if (node.has("source")) {
       errors.add(
           provider,
@@ -225,11 +220,9 @@ public final class RulesParser {
           && PullSecret.generatedSourceName(other.name()).equals(name.get().text())) {
         errors.add(
             name.get(),
-            "'"
-                + name.get().text()
-                + "' is the name of the Secret the webhook generates for pull secret '"
-                + other.name()
-                + "' (its provider's credentials): name this one otherwise");
+            ("'%s' is the name of the Secret the webhook generates for pull secret '%s' (its"
+                    + " provider's credentials): name this one otherwise")
+                .formatted(name.get().text(), other.name()));
         return;
       }
     }

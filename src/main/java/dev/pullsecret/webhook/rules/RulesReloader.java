@@ -98,29 +98,26 @@ public final class RulesReloader implements AutoCloseable {
     this.apiSourceLive = live;
   }
 
-  /**
-   * The file's digest as the reloader should see it: unchanged while the API source is live, and
-   * afterwards until the file changes again.
-   */
-  private String fileDigest(String file) {
-    synchronized (reloader) {
-      if (apiSourceLive.getAsBoolean()) {
-        fileWhileLive = file;
-      }
-      if (handedOut != null && file.equals(fileWhileLive)) {
-        return handedOut;
-      }
-      fileWhileLive = null;
-      handedOut = file;
-      return file;
-    }
-  }
-
   private final class FileSource implements FileReloader.Source<LoadedRules> {
 
+    /**
+     * The file's digest as the reloader should see it: unchanged while the API source is live, and
+     * afterwards until the file changes again.
+     */
     @Override
     public String digest() {
-      return fileDigest(file.fingerprint());
+      String digest = file.fingerprint();
+      synchronized (reloader) {
+        if (apiSourceLive.getAsBoolean()) {
+          fileWhileLive = digest;
+        }
+        if (handedOut != null && digest.equals(fileWhileLive)) {
+          return handedOut;
+        }
+        fileWhileLive = null;
+        handedOut = digest;
+        return digest;
+      }
     }
 
     @Override
