@@ -55,13 +55,11 @@ public final class CredentialProviders {
     ProviderPlugin plugin = plugins.get(provider);
     if (plugin == null) {
       counter(provider, Kind.NOT_CONFIGURED.label()).increment();
+      String configured = plugins.isEmpty() ? "none" : String.join(", ", plugins.keySet());
       throw new PluginFailure(
           Kind.NOT_CONFIGURED,
-          "no provider "
-              + Text.quote(provider)
-              + " in the credential provider config (it has "
-              + (plugins.isEmpty() ? "none" : String.join(", ", plugins.keySet()))
-              + ")");
+          "no provider %s in the credential provider config (it has %s)"
+              .formatted(Text.quote(provider), configured));
     }
     Instant obtainedAt = clock.instant();
     Map<String, RegistryCredential> auth = new LinkedHashMap<>();

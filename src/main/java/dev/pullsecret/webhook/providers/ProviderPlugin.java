@@ -10,12 +10,13 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
+import org.springframework.format.annotation.DurationFormat;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
 
 /**
  * Runs one provider's plugin as the kubelet does ({@code execPlugin} in
@@ -74,15 +75,13 @@ final class ProviderPlugin {
    */
   synchronized PluginResponse.Answer ask(RegistryPattern registry) throws PluginFailure {
     if (!provider.matches(registry)) {
+      String patterns =
+          String.join(", ", provider.matchImages().stream().map(Object::toString).toList());
       throw new PluginFailure(
           Kind.NOT_CONFIGURED,
-          "provider "
-              + provider.name()
-              + " is not made for registry "
-              + registry
-              + ": none of its matchImages ("
-              + String.join(", ", provider.matchImages().stream().map(Object::toString).toList())
-              + ") matches it, so the kubelet would not ask it either");
+          ("provider %s is not made for registry %s: none of its matchImages (%s) matches it,"
+                  + " so the kubelet would not ask it either")
+              .formatted(provider.name(), registry, patterns));
     }
     PluginResponse.Answer answer = run(registry.toString());
     for (RegistryCredential credential : answer.auth()) {
@@ -92,13 +91,11 @@ final class ProviderPlugin {
       }
     }
     if (!covers(answer, registry)) {
+      List<String> keys = answer.auth().stream().map(RegistryCredential::key).toList();
       throw new PluginFailure(
           Kind.NOT_COVERED,
-          "its answer has no credentials for registry "
-              + registry
-              + " (keys: "
-              + String.join(", ", answer.auth().stream().map(RegistryCredential::key).toList())
-              + ")");
+          "its answer has no credentials for registry %s (keys: %s)"
+              .formatted(registry, String.join(", ", keys)));
     }
     return answer;
   }
@@ -114,17 +111,13 @@ final class ProviderPlugin {
 
   private PluginResponse.Answer run(String image) throws PluginFailure {
     if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
+      String why = Files.exists(binary) ? "is not an executable file" : "does not exist";
       throw new PluginFailure(
           Kind.MISSING_BINARY,
-          "plugin binary "
-              + binary
-              + (Files.exists(binary) ? " is not an executable file" : " does not exist")
-              + " (webhook.credential-providers.bin-dir)");
+          "plugin binary %s %s (webhook.credential-providers.bin-dir)".formatted(binary, why));
     }
-    List<String> command = new ArrayList<>();
-    command.add(binary.toString());
-    command.addAll(provider.args());
-    var builder = new ProcessBuilder(command);
+    var builder = new ProcessBuilder(binary.toString());
+    builder.command().addAll(provider.args());
     // The webhook's environment, then the configured variables, a later one winning: the kubelet's
     // mergeEnvVars.
     provider
@@ -158,21 +151,18 @@ final class ProviderPlugin {
       stderr.await(OUTPUT_GRACE);
       throw new PluginFailure(
           Kind.TIMEOUT,
-          "no answer within "
-              + GoDuration.format(timeout)
-              + " (webhook.credential-providers.timeout): killed"
-              + stderr.diagnostics(given));
+          "no answer within %s (webhook.credential-providers.timeout): killed%s"
+              .formatted(
+                  DurationFormatterUtils.print(timeout, DurationFormat.Style.COMPOSITE),
+                  stderr.diagnostics(given)));
     }
     boolean closed = stdout.await(OUTPUT_GRACE) & stderr.await(OUTPUT_GRACE);
     OutputDrain overflowing = stdout.overflowed() ? stdout : stderr.overflowed() ? stderr : null;
     if (overflowing != null) {
       throw new PluginFailure(
           Kind.OUTPUT_TOO_LARGE,
-          "it wrote more than "
-              + overflowing.limit
-              + " bytes to its "
-              + overflowing.name
-              + ": killed, its output not read");
+          "it wrote more than %d bytes to its %s: killed, its output not read"
+              .formatted(overflowing.limit, overflowing.name));
     }
     if (!closed) {
       throw new PluginFailure(

@@ -46,8 +46,7 @@ class ProviderPluginIT {
 
   private ProviderPlugin plugin(Map<String, String> env) {
     CredentialProvider provider =
-        CredentialProviderConfigParser.parse(
-                stub.config("registry.test:5000", "1h", env), "config.yaml")
+        CredentialProvider.parse(stub.config("registry.test:5000", "1h", env), "config.yaml")
             .getFirst();
     return new ProviderPlugin(provider, stub.binDir(), TIMEOUT);
   }
