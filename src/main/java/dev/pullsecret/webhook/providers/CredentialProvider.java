@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ import java.util.Set;
  *
  * @param defaultCacheDuration how long its credentials last when its answer gives no {@code
  *     cacheDuration}
- * @param env the configured variables, in file order (a later one wins, as in the kubelet)
+ * @param env the configured variables (of two with one name, the later wins, as in the kubelet)
  */
 public record CredentialProvider(
     String name,
@@ -49,7 +50,7 @@ public record CredentialProvider(
     Duration defaultCacheDuration,
     String apiVersion,
     List<String> args,
-    List<Map.Entry<String, String>> env) {
+    Map<String, String> env) {
 
   /** The group versions of the config file the kubelet reads. */
   static final List<String> CONFIG_API_VERSIONS =
@@ -94,7 +95,7 @@ public record CredentialProvider(
   public CredentialProvider {
     matchImages = List.copyOf(matchImages);
     args = List.copyOf(args);
-    env = List.copyOf(env);
+    env = Map.copyOf(env);
   }
 
   /**
@@ -191,7 +192,7 @@ public record CredentialProvider(
     Duration cacheDuration =
         node.requiredString("defaultCacheDuration").flatMap(v -> duration(v, errors)).orElse(null);
     List<String> args = node.stringList("args").stream().map(YamlValue::text).toList();
-    List<Map.Entry<String, String>> env = new ArrayList<>();
+    Map<String, String> env = new HashMap<>();
     for (YamlMapping variable : node.mappingList("env", ENV_KEYS)) {
       Optional<YamlValue> key = variable.requiredString("name");
       Optional<YamlValue> value = variable.requiredString("value");
@@ -199,7 +200,7 @@ public record CredentialProvider(
           .ifPresent(
               k -> errors.add(k, "an environment variable name is not empty and has no '='"));
       if (key.isPresent() && value.isPresent()) {
-        env.add(Map.entry(key.get().text(), value.get().text()));
+        env.put(key.get().text(), value.get().text());
       }
     }
     if (node.has("tokenAttributes")) {

@@ -118,11 +118,8 @@ final class ProviderPlugin {
     }
     var builder = new ProcessBuilder(binary.toString());
     builder.command().addAll(provider.args());
-    // The webhook's environment, then the configured variables, a later one winning: the kubelet's
-    // mergeEnvVars.
-    provider
-        .env()
-        .forEach(variable -> builder.environment().put(variable.getKey(), variable.getValue()));
+    // The webhook's environment, then the configured variables: the kubelet's mergeEnvVars.
+    builder.environment().putAll(provider.env());
     Process process;
     try {
       process = builder.start();
