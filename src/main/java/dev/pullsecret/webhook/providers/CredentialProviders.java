@@ -82,7 +82,7 @@ public final class CredentialProviders {
           auth.putIfAbsent(credential.key(), credential);
         }
       }
-      Duration lasts = answer.cacheDuration().orElse(plugin.provider().defaultCacheDuration());
+      Duration lasts = answer.lifetime();
       lifetime = lifetime == null || lasts.compareTo(lifetime) < 0 ? lasts : lifetime;
     }
     return new ProviderCredentials(

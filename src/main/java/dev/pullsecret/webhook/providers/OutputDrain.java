@@ -11,9 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads one output of a credential-provider plugin on a thread of its own, keeping at most {@code
- * limit} bytes; past it, kills the plugin (an endless stream is not an answer) and reads on only to
- * let it die.
+ * Reads one output of a plugin on a thread of its own, keeping at most {@code limit} bytes; past
+ * it, kills the plugin ({@link ProviderPlugin} says why) and reads on only to let it die.
  */
 final class OutputDrain {
   private static final String REDACTED = "<redacted>";

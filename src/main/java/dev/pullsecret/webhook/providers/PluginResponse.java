@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
@@ -31,11 +30,11 @@ final class PluginResponse {
 
   /**
    * What a plugin answered: its {@code auth} entries (key: a registry or a matchImages-like
-   * pattern) and how long they last, when it says ({@code cacheDuration}; otherwise the provider's
-   * {@code defaultCacheDuration} applies). Its {@code toString()} shows no credential ({@link
+   * pattern) and how long they last (its {@code cacheDuration}, else the provider's {@code
+   * defaultCacheDuration}). Its {@code toString()} shows no credential ({@link
    * RegistryCredential#toString()}).
    */
-  record Answer(List<RegistryCredential> auth, Optional<Duration> cacheDuration) {
+  record Answer(List<RegistryCredential> auth, Duration lifetime) {
 
     Answer {
       auth = List.copyOf(auth);
@@ -79,7 +78,7 @@ final class PluginResponse {
   /**
    * @throws PluginFailure of kind {@link Kind#INVALID_RESPONSE}, saying what is wrong
    */
-  static Answer parse(byte[] stdout, String apiVersion) throws PluginFailure {
+  static Answer parse(byte[] stdout, CredentialProvider provider) throws PluginFailure {
     JsonNode root;
     try {
       root = JSON.readTree(stdout);
@@ -96,10 +95,10 @@ final class PluginResponse {
     }
     require(root, root.isObject(), "its output", "an object");
     String answeredVersion = root.path("apiVersion").stringValue(null);
-    if (!apiVersion.equals(answeredVersion)) {
+    if (!provider.apiVersion().equals(answeredVersion)) {
       throw invalid(
           "it answered apiVersion %s where the config says %s (the kubelet refuses that too)"
-              .formatted(Text.quote(answeredVersion), apiVersion));
+              .formatted(Text.quote(answeredVersion), provider.apiVersion()));
     }
     String kind = root.path("kind").stringValue(null);
     if (!KIND.equals(kind)) {
@@ -112,18 +111,18 @@ final class PluginResponse {
           "cacheKeyType %s is none of Image, Registry, Global (the kubelet drops such an answer)"
               .formatted(Text.quote(cacheKeyType)));
     }
-    Optional<Duration> cacheDuration = Optional.empty();
+    Duration lifetime = provider.defaultCacheDuration();
     if (root.hasNonNull("cacheDuration")) {
       try {
-        cacheDuration = Optional.of(GoDuration.parse(root.path("cacheDuration").stringValue("")));
+        lifetime = GoDuration.parse(root.path("cacheDuration").stringValue(""));
       } catch (IllegalArgumentException e) {
         throw invalid("cacheDuration " + e.getMessage());
       }
-      if (cacheDuration.get().isNegative()) {
+      if (lifetime.isNegative()) {
         throw invalid("cacheDuration is negative");
       }
     }
-    return new Answer(auth(root.get("auth")), cacheDuration);
+    return new Answer(auth(root.get("auth")), lifetime);
   }
 
   private static List<RegistryCredential> auth(JsonNode auth) throws PluginFailure {

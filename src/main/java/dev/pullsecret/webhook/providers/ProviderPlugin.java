@@ -63,10 +63,6 @@ final class ProviderPlugin {
     this.timeout = timeout;
   }
 
-  CredentialProvider provider() {
-    return provider;
-  }
-
   /**
    * Asks for credentials of {@code registry}; the answer must cover it (an entry the kubelet would
    * use for every image of it).
@@ -172,7 +168,7 @@ final class ProviderPlugin {
           Kind.EXIT_STATUS,
           "it exited with status " + process.exitValue() + stderr.diagnostics(given));
     }
-    return PluginResponse.parse(stdout.bytes(), provider.apiVersion());
+    return PluginResponse.parse(stdout.bytes(), provider);
   }
 
   /** The plugin and what it started (a shell's children hold its output open). */

@@ -59,7 +59,7 @@ class ProviderPluginIT {
 
     assertThat(answer.auth())
         .containsExactly(new RegistryCredential("registry.test:5000/team", "puller", SECRET));
-    assertThat(answer.cacheDuration()).hasValue(Duration.ofSeconds(90));
+    assertThat(answer.lifetime()).isEqualTo(Duration.ofSeconds(90));
     assertThat(answer.toString()).doesNotContain(SECRET);
   }
 
@@ -78,7 +78,7 @@ class ProviderPluginIT {
 
   @Test
   void withoutCacheDurationTheAnswerLeavesTheLifetimeToTheConfig() throws Exception {
-    assertThat(plugin.ask(REGISTRY).cacheDuration()).isEmpty();
+    assertThat(plugin.ask(REGISTRY).lifetime()).isEqualTo(Duration.ofHours(1));
   }
 
   @ParameterizedTest(name = "{0}")
