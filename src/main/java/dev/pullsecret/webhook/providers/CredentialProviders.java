@@ -45,10 +45,8 @@ public final class CredentialProviders {
   }
 
   /**
-   * Asks {@code provider}'s plugin about each of {@code registries}, in order; every one must be
-   * answered.
-   *
-   * @throws PluginFailure the first failure, its message naming the provider and the registry
+   * @throws PluginFailure the first failure (every registry must be answered), its message naming
+   *     the provider and the registry
    */
   public ProviderCredentials obtain(String provider, List<RegistryPattern> registries)
       throws PluginFailure {

@@ -20,8 +20,8 @@ final class OutputDrain {
   private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{32,}");
 
   private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-  final int limit;
-  final String name;
+  private final int limit;
+  private final String name;
   private final Thread thread;
   private volatile boolean overflowed;
 
@@ -66,8 +66,13 @@ final class OutputDrain {
     }
   }
 
-  boolean overflowed() {
-    return overflowed;
+  void refuseOverflow() throws PluginFailure {
+    if (overflowed) {
+      throw new PluginFailure(
+          PluginFailure.Kind.OUTPUT_TOO_LARGE,
+          "it wrote more than %d bytes to its %s: killed, its output not read"
+              .formatted(limit, name));
+    }
   }
 
   byte[] bytes() {

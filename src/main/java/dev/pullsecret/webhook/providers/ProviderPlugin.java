@@ -150,13 +150,8 @@ final class ProviderPlugin {
                   stderr.diagnostics(given)));
     }
     boolean closed = stdout.await(OUTPUT_GRACE) & stderr.await(OUTPUT_GRACE);
-    OutputDrain overflowing = stdout.overflowed() ? stdout : stderr.overflowed() ? stderr : null;
-    if (overflowing != null) {
-      throw new PluginFailure(
-          Kind.OUTPUT_TOO_LARGE,
-          "it wrote more than %d bytes to its %s: killed, its output not read"
-              .formatted(overflowing.limit, overflowing.name));
-    }
+    stdout.refuseOverflow();
+    stderr.refuseOverflow();
     if (!closed) {
       throw new PluginFailure(
           Kind.TIMEOUT,

@@ -101,10 +101,7 @@ public final class StuckPods {
 
   /**
    * The stuck pods among the cluster's pending pods, as {@code doctor} lists them: the same
-   * decision as the controller's, on one list. Read-only.
-   *
-   * @param copyPresent whether our copy of a delivered secret ({@code namespace}, {@code name}) is
-   *     in the cluster
+   * decision ({@link #diagnose}) as the controller's, on one list. Read-only.
    */
   public static List<Finding> check(
       KubernetesClient client,
