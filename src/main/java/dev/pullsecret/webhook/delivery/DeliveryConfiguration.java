@@ -2,7 +2,7 @@ package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.admission.SecretPresence;
-import dev.pullsecret.webhook.providers.CredentialProviderConfigParser;
+import dev.pullsecret.webhook.providers.CredentialProvider;
 import dev.pullsecret.webhook.providers.CredentialProviderProperties;
 import dev.pullsecret.webhook.providers.CredentialProviders;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
@@ -129,7 +129,7 @@ class DeliveryConfiguration {
               spec.supplier(
                   context ->
                       new CredentialProviders(
-                          CredentialProviderConfigParser.read(Path.of(settings.config())),
+                          CredentialProvider.read(Path.of(settings.config())),
                           Path.of(settings.binDir()),
                           settings.timeout(),
                           context.bean(Clock.class),

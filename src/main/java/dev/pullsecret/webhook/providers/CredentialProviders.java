@@ -45,23 +45,19 @@ public final class CredentialProviders {
   }
 
   /**
-   * Asks {@code provider}'s plugin about each of {@code registries}, in order; every one must be
-   * answered.
-   *
-   * @throws PluginFailure the first failure, its message naming the provider and the registry
+   * @throws PluginFailure the first failure (every registry must be answered), its message naming
+   *     the provider and the registry
    */
   public ProviderCredentials obtain(String provider, List<RegistryPattern> registries)
       throws PluginFailure {
     ProviderPlugin plugin = plugins.get(provider);
     if (plugin == null) {
       counter(provider, Kind.NOT_CONFIGURED.label()).increment();
+      String configured = plugins.isEmpty() ? "none" : String.join(", ", plugins.keySet());
       throw new PluginFailure(
           Kind.NOT_CONFIGURED,
-          "no provider "
-              + Text.quote(provider)
-              + " in the credential provider config (it has "
-              + (plugins.isEmpty() ? "none" : String.join(", ", plugins.keySet()))
-              + ")");
+          "no provider %s in the credential provider config (it has %s)"
+              .formatted(Text.quote(provider), configured));
     }
     Instant obtainedAt = clock.instant();
     Map<String, RegistryCredential> auth = new LinkedHashMap<>();
@@ -84,7 +80,7 @@ public final class CredentialProviders {
           auth.putIfAbsent(credential.key(), credential);
         }
       }
-      Duration lasts = answer.cacheDuration().orElse(plugin.provider().defaultCacheDuration());
+      Duration lasts = answer.lifetime();
       lifetime = lifetime == null || lasts.compareTo(lifetime) < 0 ? lasts : lifetime;
     }
     return new ProviderCredentials(

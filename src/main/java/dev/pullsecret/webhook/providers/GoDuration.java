@@ -66,26 +66,6 @@ final class GoDuration {
     return Duration.ofNanos(negative ? -whole : whole);
   }
 
-  /** A duration as Go prints it, in the largest units that keep it exact: {@code 12h0m0s}. */
-  static String format(Duration duration) {
-    if (duration.isZero()) {
-      return "0s";
-    }
-    StringBuilder text = new StringBuilder(duration.isNegative() ? "-" : "");
-    Duration d = duration.abs();
-    if (d.toHours() > 0) {
-      text.append(d.toHours()).append('h');
-    }
-    if (d.toHours() > 0 || d.toMinutesPart() > 0) {
-      text.append(d.toMinutesPart()).append('m');
-    }
-    text.append(d.toSecondsPart());
-    if (d.toNanosPart() > 0) {
-      text.append('.').append(String.format("%09d", d.toNanosPart()).replaceAll("0+$", ""));
-    }
-    return text.append('s').toString();
-  }
-
   private static IllegalArgumentException invalid(String text) {
     return new IllegalArgumentException(
         Text.quote(text)

@@ -11,9 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads one output of a credential-provider plugin on a thread of its own, keeping at most {@code
- * limit} bytes; past it, kills the plugin (an endless stream is not an answer) and reads on only to
- * let it die.
+ * Reads one output of a plugin on a thread of its own, keeping at most {@code limit} bytes; past
+ * it, kills the plugin ({@link ProviderPlugin} says why) and reads on only to let it die.
  */
 final class OutputDrain {
   private static final String REDACTED = "<redacted>";
@@ -21,8 +20,8 @@ final class OutputDrain {
   private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{32,}");
 
   private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-  final int limit;
-  final String name;
+  private final int limit;
+  private final String name;
   private final Thread thread;
   private volatile boolean overflowed;
 
@@ -67,8 +66,13 @@ final class OutputDrain {
     }
   }
 
-  boolean overflowed() {
-    return overflowed;
+  void refuseOverflow() throws PluginFailure {
+    if (overflowed) {
+      throw new PluginFailure(
+          PluginFailure.Kind.OUTPUT_TOO_LARGE,
+          "it wrote more than %d bytes to its %s: killed, its output not read"
+              .formatted(limit, name));
+    }
   }
 
   byte[] bytes() {

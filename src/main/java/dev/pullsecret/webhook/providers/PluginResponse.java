@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
@@ -31,11 +30,11 @@ final class PluginResponse {
 
   /**
    * What a plugin answered: its {@code auth} entries (key: a registry or a matchImages-like
-   * pattern) and how long they last, when it says ({@code cacheDuration}; otherwise the provider's
-   * {@code defaultCacheDuration} applies). Its {@code toString()} shows no credential ({@link
+   * pattern) and how long they last (its {@code cacheDuration}, else the provider's {@code
+   * defaultCacheDuration}). Its {@code toString()} shows no credential ({@link
    * RegistryCredential#toString()}).
    */
-  record Answer(List<RegistryCredential> auth, Optional<Duration> cacheDuration) {
+  record Answer(List<RegistryCredential> auth, Duration lifetime) {
 
     Answer {
       auth = List.copyOf(auth);
@@ -79,7 +78,7 @@ final class PluginResponse {
   /**
    * @throws PluginFailure of kind {@link Kind#INVALID_RESPONSE}, saying what is wrong
    */
-  static Answer parse(byte[] stdout, String apiVersion) throws PluginFailure {
+  static Answer parse(byte[] stdout, CredentialProvider provider) throws PluginFailure {
     JsonNode root;
     try {
       root = JSON.readTree(stdout);
@@ -94,46 +93,36 @@ final class PluginResponse {
     if (root == null || root.isMissingNode()) {
       throw invalid("it wrote nothing to its standard output");
     }
-    if (!root.isObject()) {
-      throw invalid("its output is a JSON " + type(root) + ", not an object");
-    }
+    require(root, root.isObject(), "its output", "an object");
     String answeredVersion = root.path("apiVersion").stringValue(null);
-    if (!apiVersion.equals(answeredVersion)) {
+    if (!provider.apiVersion().equals(answeredVersion)) {
       throw invalid(
-          "it answered apiVersion "
-              + Text.quote(answeredVersion)
-              + " where the config says "
-              + apiVersion
-              + " (the kubelet refuses that too)");
+          "it answered apiVersion %s where the config says %s (the kubelet refuses that too)"
+              .formatted(Text.quote(answeredVersion), provider.apiVersion()));
     }
     String kind = root.path("kind").stringValue(null);
     if (!KIND.equals(kind)) {
       throw invalid("it answered kind " + Text.quote(kind) + ", not " + KIND);
     }
-    for (Map.Entry<String, JsonNode> field : root.properties()) {
-      if (!FIELDS.contains(field.getKey())) {
-        throw invalid("unknown field " + Text.quote(field.getKey()) + " in its answer");
-      }
-    }
+    known(root, FIELDS, "its answer");
     String cacheKeyType = root.path("cacheKeyType").stringValue(null);
     if (cacheKeyType == null || !CACHE_KEY_TYPES.contains(cacheKeyType)) {
       throw invalid(
-          "cacheKeyType "
-              + Text.quote(cacheKeyType)
-              + " is none of Image, Registry, Global (the kubelet drops such an answer)");
+          "cacheKeyType %s is none of Image, Registry, Global (the kubelet drops such an answer)"
+              .formatted(Text.quote(cacheKeyType)));
     }
-    Optional<Duration> cacheDuration = Optional.empty();
+    Duration lifetime = provider.defaultCacheDuration();
     if (root.hasNonNull("cacheDuration")) {
       try {
-        cacheDuration = Optional.of(GoDuration.parse(root.path("cacheDuration").stringValue("")));
+        lifetime = GoDuration.parse(root.path("cacheDuration").stringValue(""));
       } catch (IllegalArgumentException e) {
         throw invalid("cacheDuration " + e.getMessage());
       }
-      if (cacheDuration.get().isNegative()) {
+      if (lifetime.isNegative()) {
         throw invalid("cacheDuration is negative");
       }
     }
-    return new Answer(auth(root.get("auth")), cacheDuration);
+    return new Answer(auth(root.get("auth")), lifetime);
   }
 
   private static List<RegistryCredential> auth(JsonNode auth) throws PluginFailure {
@@ -141,32 +130,22 @@ final class PluginResponse {
     if (auth == null || auth.isNull()) {
       return credentials;
     }
-    if (!auth.isObject()) {
-      throw invalid("auth is a JSON " + type(auth) + ", not an object");
-    }
+    require(auth, auth.isObject(), "auth", "an object");
     if (auth.size() > MAX_AUTH_ENTRIES) {
       throw invalid("auth has " + auth.size() + " entries; at most " + MAX_AUTH_ENTRIES);
     }
     for (Map.Entry<String, JsonNode> entry : auth.properties()) {
       JsonNode value = entry.getValue();
       String where = "auth entry " + Text.quote(entry.getKey());
-      if (!value.isObject()) {
-        throw invalid(where + " is a JSON " + type(value) + ", not an object");
-      }
+      require(value, value.isObject(), where, "an object");
+      known(value, AUTH_FIELDS, where);
       for (Map.Entry<String, JsonNode> field : value.properties()) {
-        if (!AUTH_FIELDS.contains(field.getKey())) {
-          throw invalid("unknown field " + Text.quote(field.getKey()) + " in " + where);
-        }
-        if (!field.getValue().isNull() && !field.getValue().isString()) {
-          throw invalid(
-              "field "
-                  + field.getKey()
-                  + " of "
-                  + where
-                  + " is a JSON "
-                  + type(field.getValue())
-                  + ", not a string");
-        }
+        JsonNode text = field.getValue();
+        require(
+            text,
+            text.isNull() || text.isString(),
+            "field " + field.getKey() + " of " + where,
+            "a string");
       }
       credentials.add(
           new RegistryCredential(
@@ -177,8 +156,22 @@ final class PluginResponse {
     return credentials;
   }
 
-  private static String type(JsonNode node) {
-    return node.getNodeType().name().toLowerCase(Locale.ROOT);
+  /** Names the type found, never the value: {@code auth is a JSON string, not an object}. */
+  private static void require(JsonNode node, boolean valid, String what, String expected)
+      throws PluginFailure {
+    if (!valid) {
+      String type = node.getNodeType().name().toLowerCase(Locale.ROOT);
+      throw invalid("%s is a JSON %s, not %s".formatted(what, type, expected));
+    }
+  }
+
+  private static void known(JsonNode object, Set<String> fields, String where)
+      throws PluginFailure {
+    for (String field : object.propertyNames()) {
+      if (!fields.contains(field)) {
+        throw invalid("unknown field " + Text.quote(field) + " in " + where);
+      }
+    }
   }
 
   private static PluginFailure invalid(String message) {

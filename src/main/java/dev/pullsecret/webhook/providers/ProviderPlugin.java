@@ -10,12 +10,13 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
+import org.springframework.format.annotation.DurationFormat;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
 
 /**
  * Runs one provider's plugin as the kubelet does ({@code execPlugin} in
@@ -62,10 +63,6 @@ final class ProviderPlugin {
     this.timeout = timeout;
   }
 
-  CredentialProvider provider() {
-    return provider;
-  }
-
   /**
    * Asks for credentials of {@code registry}; the answer must cover it (an entry the kubelet would
    * use for every image of it).
@@ -74,15 +71,13 @@ final class ProviderPlugin {
    */
   synchronized PluginResponse.Answer ask(RegistryPattern registry) throws PluginFailure {
     if (!provider.matches(registry)) {
+      String patterns =
+          String.join(", ", provider.matchImages().stream().map(Object::toString).toList());
       throw new PluginFailure(
           Kind.NOT_CONFIGURED,
-          "provider "
-              + provider.name()
-              + " is not made for registry "
-              + registry
-              + ": none of its matchImages ("
-              + String.join(", ", provider.matchImages().stream().map(Object::toString).toList())
-              + ") matches it, so the kubelet would not ask it either");
+          ("provider %s is not made for registry %s: none of its matchImages (%s) matches it,"
+                  + " so the kubelet would not ask it either")
+              .formatted(provider.name(), registry, patterns));
     }
     PluginResponse.Answer answer = run(registry.toString());
     for (RegistryCredential credential : answer.auth()) {
@@ -92,13 +87,11 @@ final class ProviderPlugin {
       }
     }
     if (!covers(answer, registry)) {
+      List<String> keys = answer.auth().stream().map(RegistryCredential::key).toList();
       throw new PluginFailure(
           Kind.NOT_COVERED,
-          "its answer has no credentials for registry "
-              + registry
-              + " (keys: "
-              + String.join(", ", answer.auth().stream().map(RegistryCredential::key).toList())
-              + ")");
+          "its answer has no credentials for registry %s (keys: %s)"
+              .formatted(registry, String.join(", ", keys)));
     }
     return answer;
   }
@@ -114,22 +107,15 @@ final class ProviderPlugin {
 
   private PluginResponse.Answer run(String image) throws PluginFailure {
     if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
+      String why = Files.exists(binary) ? "is not an executable file" : "does not exist";
       throw new PluginFailure(
           Kind.MISSING_BINARY,
-          "plugin binary "
-              + binary
-              + (Files.exists(binary) ? " is not an executable file" : " does not exist")
-              + " (webhook.credential-providers.bin-dir)");
+          "plugin binary %s %s (webhook.credential-providers.bin-dir)".formatted(binary, why));
     }
-    List<String> command = new ArrayList<>();
-    command.add(binary.toString());
-    command.addAll(provider.args());
-    var builder = new ProcessBuilder(command);
-    // The webhook's environment, then the configured variables, a later one winning: the kubelet's
-    // mergeEnvVars.
-    provider
-        .env()
-        .forEach(variable -> builder.environment().put(variable.getKey(), variable.getValue()));
+    var builder = new ProcessBuilder(binary.toString());
+    builder.command().addAll(provider.args());
+    // The webhook's environment, then the configured variables: the kubelet's mergeEnvVars.
+    builder.environment().putAll(provider.env());
     Process process;
     try {
       process = builder.start();
@@ -158,22 +144,14 @@ final class ProviderPlugin {
       stderr.await(OUTPUT_GRACE);
       throw new PluginFailure(
           Kind.TIMEOUT,
-          "no answer within "
-              + GoDuration.format(timeout)
-              + " (webhook.credential-providers.timeout): killed"
-              + stderr.diagnostics(given));
+          "no answer within %s (webhook.credential-providers.timeout): killed%s"
+              .formatted(
+                  DurationFormatterUtils.print(timeout, DurationFormat.Style.COMPOSITE),
+                  stderr.diagnostics(given)));
     }
     boolean closed = stdout.await(OUTPUT_GRACE) & stderr.await(OUTPUT_GRACE);
-    OutputDrain overflowing = stdout.overflowed() ? stdout : stderr.overflowed() ? stderr : null;
-    if (overflowing != null) {
-      throw new PluginFailure(
-          Kind.OUTPUT_TOO_LARGE,
-          "it wrote more than "
-              + overflowing.limit
-              + " bytes to its "
-              + overflowing.name
-              + ": killed, its output not read");
-    }
+    stdout.refuseOverflow();
+    stderr.refuseOverflow();
     if (!closed) {
       throw new PluginFailure(
           Kind.TIMEOUT,
@@ -185,7 +163,7 @@ final class ProviderPlugin {
           Kind.EXIT_STATUS,
           "it exited with status " + process.exitValue() + stderr.diagnostics(given));
     }
-    return PluginResponse.parse(stdout.bytes(), provider.apiVersion());
+    return PluginResponse.parse(stdout.bytes(), provider);
   }
 
   /** The plugin and what it started (a shell's children hold its output open). */

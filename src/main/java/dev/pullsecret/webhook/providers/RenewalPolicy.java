@@ -19,12 +19,9 @@ public record RenewalPolicy(double fraction, double jitter, Duration withoutLife
   public RenewalPolicy {
     if (!(fraction > 0) || !(jitter >= 0) || fraction + jitter >= 1) {
       throw new IllegalArgumentException(
-          "renewal at "
-              + fraction
-              + " of the lifetime plus up to "
-              + jitter
-              + ": both must be positive and add up to less than 1, or credentials would expire"
-              + " before their renewal");
+          ("renewal at %s of the lifetime plus up to %s: both must be positive and add up to less"
+                  + " than 1, or credentials would expire before their renewal")
+              .formatted(fraction, jitter));
     }
     if (withoutLifetime.compareTo(MINIMUM) < 0) {
       throw new IllegalArgumentException("renewal without a lifetime must be at least 1s");

@@ -122,10 +122,7 @@ record PendingPod(
     return list == null ? Stream.empty() : list.stream();
   }
 
-  /**
-   * The store of the pending-pod watch, holding this per pod instead of the pod: a pod's spec and
-   * status may be large and there may be thousands pending after an outage.
-   */
+  /** The store of the pending-pod watch, holding this per pod instead of the pod. */
   static ReducedStore<Pod, PendingPod> store(NamespaceScope scope) {
     return new ReducedStore<>(
         Cache::metaNamespaceKeyFunc, pod -> of(pod, scope), PendingPod::asPod);

@@ -162,10 +162,8 @@ public final class PodRecovery implements AutoCloseable {
           .normal(
               regarding(pod),
               Reason.PodEvicted,
-              "evicted so that "
-                  + pod.controller()
-                  + " recreates it with its pull secrets: the pod "
-                  + diagnosis.describe());
+              "evicted so that %s recreates it with its pull secrets: the pod %s"
+                  .formatted(pod.controller(), diagnosis.describe()));
       log.info("Evicted pod {} ({}): it {}", pod.key(), pod.controller(), diagnosis.describe());
       return true;
     } catch (KubernetesClientException e) {

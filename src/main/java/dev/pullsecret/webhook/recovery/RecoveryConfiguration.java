@@ -14,9 +14,9 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
- * Wires recovery when {@code webhook.recovery.mode} is not {@code off} and delivery runs (recovery
- * is the sync loop leader's work and reads its caches). A runtime switch, so a {@link
- * BeanRegistrar} as for delivery (docs/development.md, "Where a new part goes").
+ * Wires recovery when {@code webhook.recovery.mode} is not {@code off} and delivery runs ({@link
+ * RecoveryProperties}): a runtime switch, so a {@link BeanRegistrar} as for delivery
+ * (docs/development.md, "Where a new part goes").
  */
 @Configuration(proxyBeanMethods = false)
 @Import(RecoveryConfiguration.Beans.class)

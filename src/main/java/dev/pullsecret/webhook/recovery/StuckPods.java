@@ -42,15 +42,12 @@ public final class StuckPods {
 
     /** One line for Events and {@code doctor}: what is missing and for what. */
     String describe() {
-      return "lacks pull secret "
-          + String.join(", ", missing)
-          + " that rule "
-          + rule
-          + " gives for "
-          + String.join(", ", images)
-          + (pod.explained()
-              ? " (added to the rule, or delivered, after the pod was admitted)"
-              : " (admitted while the webhook did not answer, or before the secret existed)");
+      String when =
+          pod.explained()
+              ? "added to the rule, or delivered, after the pod was admitted"
+              : "admitted while the webhook did not answer, or before the secret existed";
+      return "lacks pull secret %s that rule %s gives for %s (%s)"
+          .formatted(String.join(", ", missing), rule, String.join(", ", images), when);
     }
   }
 
@@ -104,10 +101,7 @@ public final class StuckPods {
 
   /**
    * The stuck pods among the cluster's pending pods, as {@code doctor} lists them: the same
-   * decision as the controller's, on one list. Read-only.
-   *
-   * @param copyPresent whether our copy of a delivered secret ({@code namespace}, {@code name}) is
-   *     in the cluster
+   * decision ({@link #diagnose}) as the controller's, on one list. Read-only.
    */
   public static List<Finding> check(
       KubernetesClient client,
@@ -125,14 +119,11 @@ public final class StuckPods {
       NamespaceLabels namespaceLabels =
           labels.computeIfAbsent(pending.namespace(), name -> labels(client, name));
       diagnose(pending, scope, rules, namespaceLabels, copyPresent)
-          .ifPresent(
+          .map(
               d ->
-                  findings.add(
-                      new Finding(
-                          pending.namespace(),
-                          pending.name(),
-                          pending.controller(),
-                          d.describe())));
+                  new Finding(
+                      pending.namespace(), pending.name(), pending.controller(), d.describe()))
+          .ifPresent(findings::add);
     }
     findings.sort(Comparator.comparing(Finding::namespace).thenComparing(Finding::pod));
     return findings;

@@ -22,21 +22,10 @@ public final class Text {
     if (s == null) {
       return "null";
     }
-    int shown = Math.min(s.length(), MAX_QUOTED_CHARS);
-    StringBuilder quoted = new StringBuilder(shown + 32).append('"');
-    for (int i = 0; i < shown; i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> quoted.append("\\\"");
-        case '\\' -> quoted.append("\\\\");
-        default -> escape(c, quoted);
-      }
-    }
-    if (shown < s.length()) {
-      quoted.append("...\" (").append(s.length()).append(" characters)");
-      return quoted.toString();
-    }
-    return quoted.append('"').toString();
+    StringBuilder quoted = escaped(s, MAX_QUOTED_CHARS, true, new StringBuilder("\""));
+    return s.length() > MAX_QUOTED_CHARS
+        ? quoted.append("...\" (").append(s.length()).append(" characters)").toString()
+        : quoted.append('"').toString();
   }
 
   /**
@@ -45,12 +34,8 @@ public final class Text {
    * characters. The net under {@link #quote}: a message that forgot to quote stays one line.
    */
   public static String line(String s, int max) {
-    int shown = Math.min(s.length(), max);
-    StringBuilder line = new StringBuilder(shown + 8);
-    for (int i = 0; i < shown; i++) {
-      escape(s.charAt(i), line);
-    }
-    return shown < s.length() ? line.append("...").toString() : line.toString();
+    StringBuilder line = escaped(s, max, false, new StringBuilder());
+    return s.length() > max ? line.append("...").toString() : line.toString();
   }
 
   /**
@@ -68,19 +53,25 @@ public final class Text {
     return joined.toString();
   }
 
-  private static void escape(char c, StringBuilder out) {
-    switch (c) {
-      case '\n' -> out.append("\\n");
-      case '\r' -> out.append("\\r");
-      case '\t' -> out.append("\\t");
-      default -> {
-        if (isControl(c)) {
-          out.append(String.format("\\u%04x", (int) c));
-        } else {
-          out.append(c);
+  /** The first {@code max} characters of {@code s}, escaped; with {@code quotes}, " and \ too. */
+  private static StringBuilder escaped(String s, int max, boolean quotes, StringBuilder out) {
+    for (int i = 0; i < Math.min(s.length(), max); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case '"', '\\' -> out.append(quotes ? "\\" : "").append(c);
+        default -> {
+          if (isControl(c)) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
         }
       }
     }
+    return out;
   }
 
   /**

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pullsecret.webhook.chart.HelmChart.Rendering;
 import dev.pullsecret.webhook.providers.CredentialProvider;
-import dev.pullsecret.webhook.providers.CredentialProviderConfigParser;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -92,7 +91,7 @@ class ChartProvidersIT {
 
     ConfigMap config = configMap(r);
     List<CredentialProvider> parsed =
-        CredentialProviderConfigParser.parse(config.getData().get("config.yaml"), "rendered");
+        CredentialProvider.parse(config.getData().get("config.yaml"), "rendered");
 
     assertThat(parsed)
         .extracting(CredentialProvider::name)

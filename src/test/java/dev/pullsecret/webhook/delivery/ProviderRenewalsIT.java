@@ -8,7 +8,7 @@ import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.delivery.SyncFixture.Replica;
 import dev.pullsecret.webhook.image.ImageReference;
-import dev.pullsecret.webhook.providers.CredentialProviderConfigParser;
+import dev.pullsecret.webhook.providers.CredentialProvider;
 import dev.pullsecret.webhook.providers.CredentialProviders;
 import dev.pullsecret.webhook.testing.StubCredentialProvider;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -55,7 +55,7 @@ class ProviderRenewalsIT {
   private CredentialProviders providers(
       String lifetime, io.micrometer.core.instrument.MeterRegistry registry) {
     return new CredentialProviders(
-        CredentialProviderConfigParser.parse(
+        CredentialProvider.parse(
             stub.config("registry.test:5000", lifetime, Map.of()), "config.yaml"),
         stub.binDir(),
         Duration.ofSeconds(3),

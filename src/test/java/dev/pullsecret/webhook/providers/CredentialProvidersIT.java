@@ -28,7 +28,7 @@ class CredentialProvidersIT {
   void install() {
     stub = StubCredentialProvider.install(dir.resolve("bin"), "stub-provider");
     List<CredentialProvider> config =
-        CredentialProviderConfigParser.parse(
+        CredentialProvider.parse(
             """
             apiVersion: kubelet.config.k8s.io/v1
             kind: CredentialProviderConfig

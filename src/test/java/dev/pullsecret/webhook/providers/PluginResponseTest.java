@@ -7,6 +7,8 @@ import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.providers.PluginFailure.Kind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,6 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PluginResponseTest {
 
   private static final String V1 = "credentialprovider.kubelet.k8s.io/v1";
+  private static final CredentialProvider PROVIDER =
+      new CredentialProvider("p", List.of(), Duration.ofHours(1), V1, List.of(), Map.of());
 
   @Test
   void readsAuthAndCacheDuration() throws PluginFailure {
@@ -32,7 +36,20 @@ class PluginResponseTest {
         .containsExactly(
             new RegistryCredential("*.dkr.ecr.*.amazonaws.com", "AWS", "HUNTER2"),
             new RegistryCredential("public.ecr.aws", "AWS", ""));
-    assertThat(answer.cacheDuration()).hasValue(Duration.ofHours(11).plusMinutes(55));
+    assertThat(answer.lifetime()).isEqualTo(Duration.ofHours(11).plusMinutes(55));
+  }
+
+  @Test
+  void withoutCacheDurationTheProvidersDefaultCacheDurationApplies() throws PluginFailure {
+    PluginResponse.Answer answer =
+        parse(
+            """
+            {"apiVersion": "credentialprovider.kubelet.k8s.io/v1",
+             "kind": "CredentialProviderResponse", "cacheKeyType": "Registry"}
+            """);
+
+    assertThat(answer.auth()).isEmpty();
+    assertThat(answer.lifetime()).isEqualTo(PROVIDER.defaultCacheDuration());
   }
 
   @ParameterizedTest(name = "{1}")
@@ -82,6 +99,6 @@ class PluginResponseTest {
   }
 
   private static PluginResponse.Answer parse(String output) throws PluginFailure {
-    return PluginResponse.parse(output.getBytes(StandardCharsets.UTF_8), V1);
+    return PluginResponse.parse(output.getBytes(StandardCharsets.UTF_8), PROVIDER);
   }
 }

@@ -46,8 +46,7 @@ class ProviderPluginIT {
 
   private ProviderPlugin plugin(Map<String, String> env) {
     CredentialProvider provider =
-        CredentialProviderConfigParser.parse(
-                stub.config("registry.test:5000", "1h", env), "config.yaml")
+        CredentialProvider.parse(stub.config("registry.test:5000", "1h", env), "config.yaml")
             .getFirst();
     return new ProviderPlugin(provider, stub.binDir(), TIMEOUT);
   }
@@ -60,7 +59,7 @@ class ProviderPluginIT {
 
     assertThat(answer.auth())
         .containsExactly(new RegistryCredential("registry.test:5000/team", "puller", SECRET));
-    assertThat(answer.cacheDuration()).hasValue(Duration.ofSeconds(90));
+    assertThat(answer.lifetime()).isEqualTo(Duration.ofSeconds(90));
     assertThat(answer.toString()).doesNotContain(SECRET);
   }
 
@@ -79,7 +78,7 @@ class ProviderPluginIT {
 
   @Test
   void withoutCacheDurationTheAnswerLeavesTheLifetimeToTheConfig() throws Exception {
-    assertThat(plugin.ask(REGISTRY).cacheDuration()).isEmpty();
+    assertThat(plugin.ask(REGISTRY).lifetime()).isEqualTo(Duration.ofHours(1));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -26,14 +26,14 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
  * The CredentialProviderConfig as the kubelet reads it: the clouds' own configs are taken as they
  * are; the kubelet's checks, and this webhook's two refusals, are reported with their locations.
  */
-class CredentialProviderConfigParserTest {
+class CredentialProviderTest {
 
   private static final String INVALID = "providers/invalid/";
 
   @Test
   void readsTheConfigsOfTheThreeCloudsAsTheirKubeletsAreGivenThem() {
     List<CredentialProvider> config =
-        CredentialProviderConfigParser.parse(
+        CredentialProvider.parse(
             new String(resource("providers/clouds.yaml"), StandardCharsets.UTF_8), "clouds.yaml");
 
     assertThat(config)
@@ -60,7 +60,7 @@ class CredentialProviderConfigParserTest {
   @Test
   void readsJsonToo() {
     List<CredentialProvider> config =
-        CredentialProviderConfigParser.parse(
+        CredentialProvider.parse(
             """
             {"apiVersion": "kubelet.config.k8s.io/v1alpha1", "kind": "CredentialProviderConfig",
              "providers": [{"name": "ecr-credential-provider",
@@ -94,7 +94,7 @@ class CredentialProviderConfigParserTest {
     var error =
         catchThrowableOfType(
             InvalidProviderConfigException.class,
-            () -> CredentialProviderConfigParser.parse(text, "config.yaml"));
+            () -> CredentialProvider.parse(text, "config.yaml"));
 
     RefusedFiles.assertReportedExactly(error, expected, "credential provider config");
   }
@@ -105,8 +105,7 @@ class CredentialProviderConfigParserTest {
 
     var error =
         catchThrowableOfType(
-            InvalidProviderConfigException.class,
-            () -> CredentialProviderConfigParser.read(missing));
+            InvalidProviderConfigException.class, () -> CredentialProvider.read(missing));
 
     assertThat(error.getMessage()).contains(missing + ": file not found");
   }
