@@ -66,26 +66,31 @@ class DeliveryConfiguration {
           KubernetesClient.class,
           spec -> spec.supplier(context -> kubernetesClient()));
       registry.registerBean(
-          "syncAssembly",
-          SyncAssembly.class,
+          "secretSync",
+          SecretSync.class,
           spec ->
               spec.supplier(
                   context ->
-                      SyncAssembly.build(
-                          context.bean(KubernetesClient.class),
-                          context.bean(RulesStore.class),
-                          context.bean(NamespaceScope.class),
-                          context.bean(SyncProperties.class),
-                          SecretWrites.of(context.bean(KubernetesClient.class)),
-                          context.bean(MeterRegistry.class),
-                          context.bean(Clock.class))));
-      part(registry, "secretSync", SecretSync.class, assembly -> assembly.sync().start());
-      part(registry, "secretPresence", SecretPresence.class, SyncAssembly::presence);
-      // Closed with the context (AutoCloseable): its reads of namespaces on a miss.
-      part(registry, "namespaceLabelSource", NamespaceLabelSource.class, SyncAssembly::labels);
+                      new SecretSync(
+                              context.bean(KubernetesClient.class),
+                              context.bean(RulesStore.class),
+                              context.bean(NamespaceScope.class),
+                              context.bean(SyncProperties.class),
+                              SecretWrites.of(context.bean(KubernetesClient.class)),
+                              context.bean(MeterRegistry.class),
+                              context.bean(Clock.class))
+                          .start()));
+      part(registry, "namespaceLabelSource", NamespaceLabelSource.class, SecretSync::labels);
       // Digest lookups (rules with resolveDigests) authenticate with the delivered pull secrets'
       // content, read from the source watches (docs/digests.md).
-      part(registry, "registryCredentials", RegistryCredentials.class, SyncAssembly::credentials);
+      part(
+          registry,
+          "registryCredentials",
+          RegistryCredentials.class,
+          sync ->
+              new SourceCredentials(
+                      () -> sync.desired().delivered(sync.desired().rules()), sync.caches()::source)
+                  .credentials());
       if (!settings.rulesConfigMap().isBlank()) {
         registry.registerBean(
             "rulesConfigMapWatch",
@@ -144,7 +149,7 @@ class DeliveryConfiguration {
                   context -> {
                     SecretSync sync = context.bean(SecretSync.class); // started first
                     return new ProviderRenewals(
-                            context.bean(SyncAssembly.class),
+                            sync,
                             context.bean(CredentialProviders.class),
                             settings,
                             SecretWrites.of(context.bean(KubernetesClient.class)),
@@ -154,13 +159,11 @@ class DeliveryConfiguration {
                   }));
     }
 
-    /** A bean that is a part of the sync loop's assembly. */
+    /** A bean that is a part of the sync loop. */
     private static <T> void part(
-        BeanRegistry registry, String name, Class<T> type, Function<SyncAssembly, T> part) {
+        BeanRegistry registry, String name, Class<T> type, Function<SecretSync, T> part) {
       registry.registerBean(
-          name,
-          type,
-          spec -> spec.supplier(context -> part.apply(context.bean(SyncAssembly.class))));
+          name, type, spec -> spec.supplier(context -> part.apply(context.bean(SecretSync.class))));
     }
   }
 

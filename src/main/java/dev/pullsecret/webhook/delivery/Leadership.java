@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,16 +27,21 @@ final class Leadership implements AutoCloseable {
   private volatile boolean closed;
   private volatile CompletableFuture<?> running;
 
-  Leadership(KubernetesClient client, SyncProperties settings, String identity) {
+  Leadership(KubernetesClient client, SyncProperties settings) {
     this.client = client;
     this.settings = settings;
-    this.identity = identity;
+    String host = System.getenv("HOSTNAME");
+    this.identity =
+        !settings.identity().isBlank()
+            ? settings.identity()
+            : host != null && !host.isBlank() ? host : "pullsecret-webhook-" + UUID.randomUUID();
   }
 
   boolean isLeader() {
     return leader.get();
   }
 
+  /** This replica's name in the Lease and its Events: the setting, else the pod's name. */
   String identity() {
     return identity;
   }

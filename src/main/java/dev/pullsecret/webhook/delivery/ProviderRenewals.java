@@ -71,21 +71,21 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   private final RenewalReports reports;
 
   ProviderRenewals(
-      SyncAssembly sync,
+      SecretSync sync,
       CredentialProviders providers,
       CredentialProviderProperties settings,
       SecretWrites writes,
       MeterRegistry registry,
       Clock clock) {
-    this.caches = sync.sync().caches();
-    this.desired = sync.sync().desired();
+    this.caches = sync.caches();
+    this.desired = sync.desired();
     this.providers = providers;
     this.policy = settings.renewal();
     this.writes = writes;
     this.syncMetrics = sync.metrics();
     this.gauges = new ProviderGauges(registry, caches::source, clock);
     this.reports = new RenewalReports(sync.events(), clock);
-    this.leader = sync.sync()::isLeader;
+    this.leader = sync::isLeader;
     this.clock = clock;
     // Two workers: a plugin that hangs until its time-out holds up one, not the others' renewals.
     this.queue =

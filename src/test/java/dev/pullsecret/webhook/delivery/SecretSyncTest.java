@@ -122,12 +122,7 @@ class SecretSyncTest {
     await().until(() -> replica.gauge("conflict") == 1);
     assertThat(content(cluster.secret("team-a", "dockerhub-creds"))).isEqualTo("theirs");
     await().until(() -> cluster.events("team-a", "CopyConflict").size() == 1);
-    assertThat(
-            replica
-                .assembly()
-                .presence()
-                .isMissing("team-a", replica.pullSecret("dockerhub-creds")))
-        .isFalse();
+    assertThat(replica.sync().isMissing("team-a", replica.pullSecret("dockerhub-creds"))).isFalse();
   }
 
   @Test
@@ -204,7 +199,7 @@ class SecretSyncTest {
     cluster.createNamespaceAsInACluster("team-a");
     Replica replica = leader();
     await().until(() -> cluster.secret("team-a", "dockerhub-creds") != null);
-    SyncCaches caches = replica.assembly().sync().caches();
+    SyncCaches caches = replica.sync().caches();
     await().until(() -> caches.ours("team-a").containsKey("dockerhub-creds"));
 
     String version =

@@ -54,12 +54,12 @@ final class SyncFixture implements AutoCloseable {
 
   /** A running replica. */
   record Replica(
-      SyncAssembly assembly,
+      SecretSync sync,
       SimpleMeterRegistry registry,
       RulesReloader reloader,
       KubernetesClient client) {
     boolean isLeader() {
-      return assembly.sync().isLeader();
+      return sync.isLeader();
     }
 
     /** A pull secret of the rules in force, by name. */
@@ -72,7 +72,7 @@ final class SyncFixture implements AutoCloseable {
 
     /** What admission would be told of the pull secret {@code name} in {@code namespace}. */
     boolean isMissing(String namespace, String name) {
-      return assembly.presence().isMissing(namespace, pullSecret(name));
+      return sync.isMissing(namespace, pullSecret(name));
     }
 
     double gauge(String state) {
@@ -109,20 +109,20 @@ final class SyncFixture implements AutoCloseable {
     KubernetesClient client = server.newClient();
     var reloader = reloader(rulesFile, Duration.ofHours(1));
     var registry = new SimpleMeterRegistry();
-    var assembly =
-        SyncAssembly.build(
-            client,
-            reloader.store(),
-            TestContexts.SCOPE,
-            settings(identity),
-            writes.apply(client),
-            registry,
-            Clock.systemUTC());
-    assembly.sync().start();
+    var sync =
+        new SecretSync(
+                client,
+                reloader.store(),
+                TestContexts.SCOPE,
+                settings(identity),
+                writes.apply(client),
+                registry,
+                Clock.systemUTC())
+            .start();
     closing.add(client);
     closing.add(reloader);
-    closing.add(assembly.sync());
-    return new Replica(assembly, registry, reloader, client);
+    closing.add(sync);
+    return new Replica(sync, registry, reloader, client);
   }
 
   /**
@@ -142,7 +142,7 @@ final class SyncFixture implements AutoCloseable {
       SecretWrites writes) {
     var renewals =
         new ProviderRenewals(
-                replica.assembly(),
+                replica.sync(),
                 providers.apply(replica.registry()),
                 new CredentialProviderProperties(
                     "",
@@ -156,7 +156,7 @@ final class SyncFixture implements AutoCloseable {
                 writes,
                 replica.registry(),
                 Clock.systemUTC())
-            .start(replica.assembly().sync());
+            .start(replica.sync());
     closing.add(renewals);
     return renewals;
   }
