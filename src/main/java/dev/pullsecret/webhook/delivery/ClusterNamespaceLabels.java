@@ -12,12 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Namespace labels for admission: from the namespace watch's cache, with no call to the API server;
@@ -84,30 +82,21 @@ final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseabl
         return facts.get().labels();
       }
     }
-    Optional<Answer> answer = read(namespace, keys);
-    if (answer.isEmpty()
-        || answer.get().labels().isEmpty()
-        || !answer.get().keys().containsAll(keys)) {
+    CompletableFuture<Answer> pending = pending(namespace, keys);
+    Answer answer =
+        pending == null // MAX_READS already running
+            ? null
+            : pending
+                .copy() // shared by the reviews that wait on it: each waits its own budget
+                .completeOnTimeout(null, budget.toNanos(), TimeUnit.NANOSECONDS)
+                .exceptionally(error -> null)
+                .join();
+    if (answer == null || answer.labels().isEmpty() || !answer.keys().containsAll(keys)) {
       unknown.increment();
       return NamespaceLabels.UNKNOWN;
     }
     read.increment();
-    return answer.get().labels().get();
-  }
-
-  private Optional<Answer> read(String namespace, Set<String> keys) {
-    CompletableFuture<Answer> pending = pending(namespace, keys);
-    if (pending == null) {
-      return Optional.empty(); // MAX_READS already running
-    }
-    try {
-      return Optional.of(pending.get(budget.toNanos(), TimeUnit.NANOSECONDS));
-    } catch (TimeoutException | ExecutionException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
+    return answer.labels().get();
   }
 
   /**

@@ -9,21 +9,18 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * What the sync loop knows of the cluster, kept by watches: namespaces ({@link NamespaceWatch}),
- * our copies (by name and our label, so Helm releases and every other Secret stay out of memory,
- * and out of the webhook's RBAC) and the sources (each by its one name): {@link NamedWatches}.
- * Memory grows with namespaces × delivered secrets, a few hundred bytes each.
- *
- * <p>Neither the namespace cache nor that of the copies keeps whole objects: of a namespace, its
- * {@link NamespaceFacts}; of a copy, its {@link ObservedCopy} (each with its {@link ReducedStore}).
- * A namespace in a cluster carries labels, kubectl's last-applied annotation and managed fields
- * several times that size, and there is one per namespace of the cluster (bench/README.md, Secret
- * delivery).
+ * our copies (by name and our label) and the sources (each by its one name): {@link NamedWatches}.
+ * Memory grows with namespaces × delivered secrets, a few hundred bytes each: the stores keep of a
+ * namespace its {@link NamespaceFacts}, of a copy its {@link ObservedCopy} ({@link ReducedStore}),
+ * where a namespace in a cluster carries labels, kubectl's last-applied annotation and managed
+ * fields several times that size (bench/README.md, Secret delivery).
  */
 final class SyncCaches implements AutoCloseable {
 
@@ -141,15 +138,8 @@ final class SyncCaches implements AutoCloseable {
   /** What is known of our copies in {@code namespace}, by name. */
   Map<String, ObservedCopy> ours(String namespace) {
     Map<String, ObservedCopy> byName = new HashMap<>();
-    copies
-        .stores()
-        .forEach(
-            (name, store) -> {
-              ObservedCopy copy = store.kept(namespace + "/" + name);
-              if (copy != null) {
-                byName.put(name, copy);
-              }
-            });
+    copies.stores().forEach((name, store) -> byName.put(name, store.kept(namespace + "/" + name)));
+    byName.values().removeIf(Objects::isNull);
     return byName;
   }
 
