@@ -40,7 +40,7 @@ final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseabl
    */
   private record Answer(Set<String> keys, Optional<NamespaceLabels> labels, long expiresAt) {}
 
-  private final SyncCaches caches;
+  private final NamespaceWatch namespaces;
   private final KubernetesClient client;
   private final Duration budget;
   private final Semaphore running = new Semaphore(MAX_READS);
@@ -54,8 +54,8 @@ final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseabl
   private final Counter unknown;
 
   ClusterNamespaceLabels(
-      SyncCaches caches, KubernetesClient client, Duration budget, MeterRegistry registry) {
-    this.caches = caches;
+      NamespaceWatch namespaces, KubernetesClient client, Duration budget, MeterRegistry registry) {
+    this.namespaces = namespaces;
     this.client = client;
     this.budget = budget;
     this.cached = counter(registry, "cached");
@@ -75,8 +75,8 @@ final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseabl
 
   @Override
   public NamespaceLabels labels(String namespace, Set<String> keys) {
-    if (caches.labelsCover(keys)) {
-      Optional<NamespaceFacts> facts = caches.namespace(namespace);
+    if (namespaces.covers(keys)) {
+      Optional<NamespaceFacts> facts = namespaces.facts(namespace);
       if (facts.isPresent()) {
         cached.increment();
         return facts.get().labels();

@@ -81,7 +81,8 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
                 this::enqueueAll,
                 this::copyAccessChanged));
     this.labels =
-        new ClusterNamespaceLabels(caches, client, settings.namespaceReadBudget(), registry);
+        new ClusterNamespaceLabels(
+            caches.namespaces(), client, settings.namespaceReadBudget(), registry);
     this.queue =
         new WorkQueue<>(
             "secret-sync",
@@ -181,9 +182,10 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     sourceQueue.add(source);
     listeners.forEach(listener -> listener.sourceChanged(source));
     Rules current = desired.rules();
-    for (String namespace : caches.namespaceNames()) {
+    for (String namespace : caches.namespaces().names()) {
       caches
-          .namespace(namespace)
+          .namespaces()
+          .facts(namespace)
           .filter(
               facts -> desired.in(current, facts).stream().anyMatch(s -> s.source().equals(source)))
           .ifPresent(facts -> queue.add(namespace));
@@ -191,7 +193,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   }
 
   private void rulesChanged(LoadedRules loaded) {
-    caches.keepLabels(desired.labelKeys(loaded.rules()));
+    caches.namespaces().keep(desired.labelKeys(loaded.rules()));
     Set<SecretSource> sources = delivered(loaded.rules(), PullSecret::source);
     caches.watch(sources, delivered(loaded.rules(), PullSecret::name));
     sources.forEach(sourceQueue::add);
@@ -203,7 +205,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
    * (through the informers' resync) periodically.
    */
   private void enqueueAll() {
-    caches.namespaceNames().forEach(queue::add);
+    caches.namespaces().names().forEach(queue::add);
     delivered(desired.rules(), PullSecret::source).forEach(sourceQueue::add);
     listeners.forEach(Listener::everything);
   }

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -109,24 +108,8 @@ final class SyncCaches implements AutoCloseable {
     return copies.isForbidden(secret.name()) || sources.isForbidden(secret.source());
   }
 
-  /** Keeps the labels of {@code labelKeys} from now on (new rules read other keys). */
-  void keepLabels(Set<String> labelKeys) {
-    namespaces.keep(labelKeys);
-  }
-
-  /**
-   * Whether the namespaces' labels of {@code labelKeys} are known (listed with those keys kept).
-   */
-  boolean labelsCover(Set<String> labelKeys) {
-    return namespaces.covers(labelKeys);
-  }
-
-  Optional<NamespaceFacts> namespace(String name) {
-    return namespaces.facts(name);
-  }
-
-  List<String> namespaceNames() {
-    return namespaces.names();
+  NamespaceWatch namespaces() {
+    return namespaces;
   }
 
   /** The source as last seen; empty when it does not exist (or is not watched). */

@@ -204,7 +204,7 @@ class SecretSyncTest {
 
     String version =
         cluster.admin.namespaces().withName("team-a").get().getMetadata().getResourceVersion();
-    assertThat(caches.namespace("team-a"))
+    assertThat(caches.namespaces().facts("team-a"))
         .as("no label, annotation or managed field that no rule reads")
         .hasValue(new NamespaceFacts("team-a", version, false, NamespaceLabels.NONE));
 

@@ -43,10 +43,6 @@ final class SyncFixture implements AutoCloseable {
   static final String OWN = "pullsecret-webhook";
   static final String PULL = "kubernetes.io/dockerconfigjson";
 
-  /** Nothing told: for caches that are only read. */
-  static final SyncCaches.Listeners QUIET =
-      new SyncCaches.Listeners(namespace -> {}, source -> {}, () -> {}, name -> {});
-
   final FaultyApiServer server = new FaultyApiServer();
   final KubernetesClient admin = server.newClient();
   private final Path rulesFile;
