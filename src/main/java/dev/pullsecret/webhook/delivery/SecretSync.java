@@ -75,11 +75,10 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
         new SyncCaches(
             client,
             settings.resync().toMillis(),
-            new SyncCaches.Listeners(
-                this::namespaceChanged,
-                this::sourceChanged,
-                this::enqueueAll,
-                this::copyAccessChanged));
+            this::namespaceChanged,
+            this::sourceChanged,
+            this::enqueueAll,
+            this::copyAccessChanged);
     this.labels =
         new ClusterNamespaceLabels(
             caches.namespaces(), client, settings.namespaceReadBudget(), registry);

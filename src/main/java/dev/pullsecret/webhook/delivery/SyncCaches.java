@@ -24,20 +24,6 @@ import java.util.function.Consumer;
 final class SyncCaches implements AutoCloseable {
 
   /**
-   * Who is told what changed.
-   *
-   * @param namespaceChanged the name of a namespace whose facts or copies changed
-   * @param sourceChanged a source that was created, changed or deleted
-   * @param namespacesReplaced the namespace watch was replaced to keep other labels
-   * @param copyAccessChanged the name of copies the webhook became allowed or forbidden to watch
-   */
-  record Listeners(
-      Consumer<String> namespaceChanged,
-      Consumer<SecretSource> sourceChanged,
-      Runnable namespacesReplaced,
-      Consumer<String> copyAccessChanged) {}
-
-  /**
    * Objects per page of an informer's list (client-go's reflector pages by 500 too): the whole
    * objects of one page are the peak the first list holds before the stores reduce them.
    */
@@ -47,10 +33,22 @@ final class SyncCaches implements AutoCloseable {
   private final NamedWatches<String, ReducedStore<Secret, ObservedCopy>> copies;
   private final NamedWatches<SecretSource, BasicItemStore<Secret>> sources;
 
-  SyncCaches(KubernetesClient client, long resyncMillis, Listeners listeners) {
+  /**
+   * @param namespaceChanged told the name of a namespace whose facts or copies changed
+   * @param sourceChanged told a source that was created, changed or deleted
+   * @param namespacesReplaced told that the namespace watch was replaced to keep other labels
+   * @param copyAccessChanged told the name of copies the webhook became allowed or forbidden to
+   *     watch
+   */
+  SyncCaches(
+      KubernetesClient client,
+      long resyncMillis,
+      Consumer<String> namespaceChanged,
+      Consumer<SecretSource> sourceChanged,
+      Runnable namespacesReplaced,
+      Consumer<String> copyAccessChanged) {
     this.namespaces =
-        new NamespaceWatch(
-            client, resyncMillis, listeners.namespaceChanged(), listeners.namespacesReplaced());
+        new NamespaceWatch(client, resyncMillis, namespaceChanged, namespacesReplaced);
     this.copies =
         new NamedWatches<>(
             "copies named ",
@@ -64,8 +62,8 @@ final class SyncCaches implements AutoCloseable {
                         .withLimit(LIST_PAGE)
                         .runnableInformer(0),
                     ObservedCopy.store()),
-            (name, copy) -> listeners.namespaceChanged().accept(copy.getMetadata().getNamespace()),
-            listeners.copyAccessChanged());
+            (name, copy) -> namespaceChanged.accept(copy.getMetadata().getNamespace()),
+            copyAccessChanged);
     this.sources =
         new NamedWatches<>(
             "source Secret ",
@@ -77,8 +75,8 @@ final class SyncCaches implements AutoCloseable {
                         .withName(source.name())
                         .runnableInformer(0),
                     new BasicItemStore<>(Cache::metaNamespaceKeyFunc)),
-            (source, secret) -> listeners.sourceChanged().accept(source),
-            listeners.sourceChanged());
+            (source, secret) -> sourceChanged.accept(source),
+            sourceChanged);
   }
 
   void start(Set<SecretSource> watchedSources, Set<String> copyNames, Set<String> labelKeys) {
