@@ -8,8 +8,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
+import java.util.SequencedMap;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -46,7 +46,8 @@ final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseabl
   private final Semaphore running = new Semaphore(MAX_READS);
 
   /** Reads under way and answers remembered, by namespace, least recently asked first. */
-  private final Map<String, CompletableFuture<Answer>> reads = new LinkedHashMap<>(16, 0.75f, true);
+  private final SequencedMap<String, CompletableFuture<Answer>> reads =
+      new LinkedHashMap<>(16, 0.75f, true);
 
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Counter cached;
@@ -118,9 +119,7 @@ final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseabl
         CompletableFuture.supplyAsync(() -> get(namespace, keys), executor);
     reads.put(namespace, started);
     if (reads.size() > MAX_REMEMBERED) {
-      var eldest = reads.keySet().iterator();
-      eldest.next();
-      eldest.remove();
+      reads.pollFirstEntry();
     }
     started.whenComplete((answer, error) -> running.release());
     return started;

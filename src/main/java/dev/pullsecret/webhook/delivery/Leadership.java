@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLo
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +22,7 @@ final class Leadership implements AutoCloseable {
   private final KubernetesClient client;
   private final SyncProperties settings;
   private final String identity;
-  private final AtomicBoolean leader = new AtomicBoolean();
+  private volatile boolean leader;
   private volatile boolean closed;
   private volatile CompletableFuture<?> running;
 
@@ -38,7 +37,7 @@ final class Leadership implements AutoCloseable {
   }
 
   boolean isLeader() {
-    return leader.get();
+    return leader;
   }
 
   /** This replica's name in the Lease and its Events: the setting, else the pod's name. */
@@ -63,11 +62,11 @@ final class Leadership implements AutoCloseable {
                 new LeaderCallbacks(
                     () -> {
                       log.info("{} leads the sync loop (Lease {})", identity, settings.leaseName());
-                      leader.set(true);
+                      leader = true;
                       onStart.run();
                     },
                     () -> {
-                      leader.set(false);
+                      leader = false;
                       log.info("{} stopped leading the sync loop", identity);
                     },
                     newLeader -> log.info("Sync loop leader: {}", newLeader)))
@@ -75,7 +74,7 @@ final class Leadership implements AutoCloseable {
     running = client.leaderElector().withConfig(config).build().start();
     running.whenComplete(
         (ignored, error) -> {
-          leader.set(false);
+          leader = false;
           if (!closed) {
             // Lost the Lease or failed: stand again after a pause, never in a tight loop.
             CompletableFuture.delayedExecutor(
@@ -88,7 +87,7 @@ final class Leadership implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    leader.set(false);
+    leader = false;
     if (running != null) {
       running.cancel(true);
     }

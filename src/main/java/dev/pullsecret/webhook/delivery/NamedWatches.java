@@ -6,11 +6,13 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,12 +107,8 @@ final class NamedWatches<K, S extends ItemStore<Secret>> implements AutoCloseabl
 
   /** A 403 from the API server, as the informer reports it (wrapped in a CompletionException). */
   private static boolean isForbidden(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof KubernetesClientException e && e.getCode() == 403) {
-        return true;
-      }
-    }
-    return false;
+    return Stream.iterate(error, Objects::nonNull, Throwable::getCause)
+        .anyMatch(t -> t instanceof KubernetesClientException e && e.getCode() == 403);
   }
 
   /** The watch of {@code key} listed or saw an event: it is allowed. */

@@ -30,13 +30,11 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SecretSync.class);
 
-  private final String ownNamespace;
   private final CopyStates states = new CopyStates();
   private final SyncMetrics metrics;
   private final SyncEvents events;
   private final Leadership leadership;
   private final DesiredCopies desired;
-  private final SourceReporter reporter;
   private final SyncCaches caches;
   private final ClusterNamespaceLabels labels;
   private final WorkQueue<String> queue;
@@ -63,12 +61,10 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
       SecretWrites writes,
       MeterRegistry registry,
       Clock clock) {
-    this.ownNamespace = settings.namespace();
     this.metrics = new SyncMetrics(registry, states);
     this.leadership = new Leadership(client, settings);
     this.events = new SyncEvents(client, leadership.identity(), clock);
-    this.desired = new DesiredCopies(rules, scope, ownNamespace);
-    this.reporter = new SourceReporter(events, metrics);
+    this.desired = new DesiredCopies(rules, scope, settings.namespace());
     var reconciler =
         new NamespaceReconciler(desired, new CopyWriter(writes, events, metrics), states, metrics);
     this.caches =
@@ -132,7 +128,8 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   @Override
   public boolean isMissing(String namespace, PullSecret secret) {
     if (!secret.isDelivered()
-        || DesiredCopies.isSource(secret.source().in(ownNamespace), namespace, secret.name())
+        || DesiredCopies.isSource(
+            secret.source().in(desired.ownNamespace()), namespace, secret.name())
         || !caches.copiesSynced()
         || caches.hasCopy(namespace, secret.name())
         || states.get(namespace, secret.name()).orElse(null) == CopyState.CONFLICT) {
@@ -219,7 +216,8 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     List<PullSecret> users =
         desired.delivered(desired.rules()).stream().filter(s -> s.source().equals(source)).toList();
     if (!users.isEmpty()) {
-      reporter.report(source, caches.source(source), users, caches::forbidden);
+      new SourceReporter(events, metrics)
+          .report(source, caches.source(source), users, caches::forbidden);
     }
     return true;
   }
