@@ -17,12 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches of Secrets opened one name at a time, started and stopped as the rules change: our copies
- * (for each delivered pull secret, one cluster-wide watch of the Secrets of that name carrying our
- * label) and the sources (each on its one name). Watching by name (a {@code metadata.name} field
- * selector) is what RBAC can grant by name ({@code resourceNames} allows list and watch only with
- * that field selector), so the webhook needs no right on any other Secret, and holds none in memory
- * (docs/secret-delivery.md, "Access").
+ * Watches of Secrets opened one name at a time ({@link SyncCaches}: our copies, cluster-wide, and
+ * the sources), started and stopped as the rules change. Watching by name (a {@code metadata.name}
+ * field selector) is what RBAC can grant by name ({@code resourceNames} allows list and watch only
+ * with that field selector), so the webhook needs no right on any other Secret, and holds none in
+ * memory (docs/secret-delivery.md, "Access").
  *
  * <p>A watch the RBAC refuses (403: the rules name a Secret the chart's RBAC does not cover) keeps
  * retrying, is told once when it becomes refused and once when it is allowed again, and is left out
