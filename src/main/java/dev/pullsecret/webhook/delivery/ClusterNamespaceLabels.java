@@ -8,16 +8,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
+import java.util.SequencedMap;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Namespace labels for admission: from the namespace watch's cache, with no call to the API server;
@@ -42,13 +40,14 @@ final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseabl
    */
   private record Answer(Set<String> keys, Optional<NamespaceLabels> labels, long expiresAt) {}
 
-  private final SyncCaches caches;
+  private final NamespaceWatch namespaces;
   private final KubernetesClient client;
   private final Duration budget;
   private final Semaphore running = new Semaphore(MAX_READS);
 
   /** Reads under way and answers remembered, by namespace, least recently asked first. */
-  private final Map<String, CompletableFuture<Answer>> reads = new LinkedHashMap<>(16, 0.75f, true);
+  private final SequencedMap<String, CompletableFuture<Answer>> reads =
+      new LinkedHashMap<>(16, 0.75f, true);
 
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Counter cached;
@@ -56,8 +55,8 @@ final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseabl
   private final Counter unknown;
 
   ClusterNamespaceLabels(
-      SyncCaches caches, KubernetesClient client, Duration budget, MeterRegistry registry) {
-    this.caches = caches;
+      NamespaceWatch namespaces, KubernetesClient client, Duration budget, MeterRegistry registry) {
+    this.namespaces = namespaces;
     this.client = client;
     this.budget = budget;
     this.cached = counter(registry, "cached");
@@ -77,37 +76,28 @@ final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseabl
 
   @Override
   public NamespaceLabels labels(String namespace, Set<String> keys) {
-    if (caches.labelsCover(keys)) {
-      Optional<NamespaceFacts> facts = caches.namespace(namespace);
+    if (namespaces.covers(keys)) {
+      Optional<NamespaceFacts> facts = namespaces.facts(namespace);
       if (facts.isPresent()) {
         cached.increment();
         return facts.get().labels();
       }
     }
-    Optional<Answer> answer = read(namespace, keys);
-    if (answer.isEmpty()
-        || answer.get().labels().isEmpty()
-        || !answer.get().keys().containsAll(keys)) {
+    CompletableFuture<Answer> pending = pending(namespace, keys);
+    Answer answer =
+        pending == null // MAX_READS already running
+            ? null
+            : pending
+                .copy() // shared by the reviews that wait on it: each waits its own budget
+                .completeOnTimeout(null, budget.toNanos(), TimeUnit.NANOSECONDS)
+                .exceptionally(error -> null)
+                .join();
+    if (answer == null || answer.labels().isEmpty() || !answer.keys().containsAll(keys)) {
       unknown.increment();
       return NamespaceLabels.UNKNOWN;
     }
     read.increment();
-    return answer.get().labels().get();
-  }
-
-  private Optional<Answer> read(String namespace, Set<String> keys) {
-    CompletableFuture<Answer> pending = pending(namespace, keys);
-    if (pending == null) {
-      return Optional.empty(); // MAX_READS already running
-    }
-    try {
-      return Optional.of(pending.get(budget.toNanos(), TimeUnit.NANOSECONDS));
-    } catch (TimeoutException | ExecutionException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
+    return answer.labels().get();
   }
 
   /**
@@ -129,9 +119,7 @@ final class ClusterNamespaceLabels implements NamespaceLabelSource, AutoCloseabl
         CompletableFuture.supplyAsync(() -> get(namespace, keys), executor);
     reads.put(namespace, started);
     if (reads.size() > MAX_REMEMBERED) {
-      var eldest = reads.keySet().iterator();
-      eldest.next();
-      eldest.remove();
+      reads.pollFirstEntry();
     }
     started.whenComplete((answer, error) -> running.release());
     return started;

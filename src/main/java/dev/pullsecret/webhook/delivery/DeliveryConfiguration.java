@@ -37,10 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
  * start-up (an invalid one stops it, every error located), the loop's leader runs the plugins and
  * its watches deliver what they give. Without the property no plugin ever runs.
  *
- * <p>The beans are registered by a {@link BeanRegistrar}, not by {@code @Conditional} bean methods:
- * the image runs on the wiring Spring's AOT processing generated at build time, which fixes
- * conditions with the build's properties, whereas a registrar runs at start-up and reads the
- * switches from the environment the pod is given (DeliveryWiringIT, AotWiringIT).
+ * <p>The beans are registered by a {@link BeanRegistrar}, which reads the switches at start-up
+ * rather than at the image's build (docs/development.md, "Where a new part goes"; DeliveryWiringIT,
+ * AotWiringIT).
  */
 @Configuration(proxyBeanMethods = false)
 @Import(DeliveryConfiguration.Beans.class)
@@ -55,7 +54,7 @@ class DeliveryConfiguration {
       CredentialProviderProperties providers =
           binder.bindOrCreate("webhook.credential-providers", CredentialProviderProperties.class);
       if (providers.enabled()) {
-        check(settings, providers);
+        registerProviders(registry, settings, providers);
       }
       if (!settings.enabled()) {
         return;
@@ -66,25 +65,30 @@ class DeliveryConfiguration {
           KubernetesClient.class,
           spec -> spec.supplier(context -> kubernetesClient()));
       registry.registerBean(
-          "syncAssembly",
-          SyncAssembly.class,
+          "secretSync",
+          SecretSync.class,
           spec ->
               spec.supplier(
                   context ->
-                      SyncAssembly.build(
-                          context.bean(KubernetesClient.class),
-                          context.bean(RulesStore.class),
-                          context.bean(NamespaceScope.class),
-                          context.bean(SyncProperties.class),
-                          context.bean(MeterRegistry.class),
-                          context.bean(Clock.class))));
-      part(registry, "secretSync", SecretSync.class, assembly -> assembly.sync().start());
-      part(registry, "secretPresence", SecretPresence.class, SyncAssembly::presence);
-      // Closed with the context (AutoCloseable): its reads of namespaces on a miss.
-      part(registry, "namespaceLabelSource", NamespaceLabelSource.class, SyncAssembly::labels);
+                      new SecretSync(
+                              context.bean(KubernetesClient.class),
+                              context.bean(RulesStore.class),
+                              context.bean(NamespaceScope.class),
+                              context.bean(SyncProperties.class),
+                              context.bean(MeterRegistry.class),
+                              context.bean(Clock.class))
+                          .start()));
+      part(registry, "namespaceLabelSource", NamespaceLabelSource.class, SecretSync::labels);
       // Digest lookups (rules with resolveDigests) authenticate with the delivered pull secrets'
       // content, read from the source watches (docs/digests.md).
-      part(registry, "registryCredentials", RegistryCredentials.class, SyncAssembly::credentials);
+      part(
+          registry,
+          "registryCredentials",
+          RegistryCredentials.class,
+          sync ->
+              new SourceCredentials(
+                      () -> sync.desired().delivered(sync.desired().rules()), sync.caches()::source)
+                  .credentials());
       if (!settings.rulesConfigMap().isBlank()) {
         registry.registerBean(
             "rulesConfigMapWatch",
@@ -100,28 +104,24 @@ class DeliveryConfiguration {
                                 context.bean(RulesReloader.class))
                             .start()));
       }
-      if (providers.enabled()) {
-        registerProviders(registry, providers);
-      }
     }
 
-    /** Refuses, at start-up, a provider configuration that cannot work. */
-    private static void check(SyncProperties sync, CredentialProviderProperties providers) {
-      if (!sync.enabled()) {
+    /**
+     * Refuses, at start-up, a provider configuration that cannot work; else wires the providers.
+     */
+    private static void registerProviders(
+        BeanRegistry registry, SyncProperties delivery, CredentialProviderProperties settings) {
+      if (!delivery.enabled()) {
         throw new IllegalStateException(
             "webhook.credential-providers.config needs webhook.sync.enabled=true: the credentials"
                 + " a provider gives are kept in a Secret that secret delivery copies");
       }
-      if (providers.binDir().isBlank()) {
+      if (settings.binDir().isBlank()) {
         throw new IllegalStateException(
             "webhook.credential-providers.bin-dir is required with"
                 + " webhook.credential-providers.config: the directory of the plugin binaries");
       }
-      providers.renewal(); // refuses a renewal that would come after the expiry, now
-    }
-
-    private static void registerProviders(
-        BeanRegistry registry, CredentialProviderProperties settings) {
+      settings.renewal(); // refuses a renewal that would come after the expiry, now
       registry.registerBean(
           "credentialProviders",
           CredentialProviders.class,
@@ -134,7 +134,6 @@ class DeliveryConfiguration {
                           settings.timeout(),
                           context.bean(Clock.class),
                           context.bean(MeterRegistry.class))));
-      // Closed with the context (AutoCloseable): its timers and workers.
       registry.registerBean(
           "providerRenewals",
           ProviderRenewals.class,
@@ -143,7 +142,7 @@ class DeliveryConfiguration {
                   context -> {
                     SecretSync sync = context.bean(SecretSync.class); // started first
                     return new ProviderRenewals(
-                            context.bean(SyncAssembly.class),
+                            sync,
                             context.bean(CredentialProviders.class),
                             settings,
                             context.bean(KubernetesClient.class),
@@ -153,13 +152,11 @@ class DeliveryConfiguration {
                   }));
     }
 
-    /** A bean that is a part of the sync loop's assembly. */
+    /** A bean that is a part of the sync loop. */
     private static <T> void part(
-        BeanRegistry registry, String name, Class<T> type, Function<SyncAssembly, T> part) {
+        BeanRegistry registry, String name, Class<T> type, Function<SecretSync, T> part) {
       registry.registerBean(
-          name,
-          type,
-          spec -> spec.supplier(context -> part.apply(context.bean(SyncAssembly.class))));
+          name, type, spec -> spec.supplier(context -> part.apply(context.bean(SecretSync.class))));
     }
   }
 

@@ -4,9 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,20 +22,25 @@ final class Leadership implements AutoCloseable {
   private final KubernetesClient client;
   private final SyncProperties settings;
   private final String identity;
-  private final AtomicBoolean leader = new AtomicBoolean();
+  private volatile boolean leader;
   private volatile boolean closed;
   private volatile CompletableFuture<?> running;
 
-  Leadership(KubernetesClient client, SyncProperties settings, String identity) {
+  Leadership(KubernetesClient client, SyncProperties settings) {
     this.client = client;
     this.settings = settings;
-    this.identity = identity;
+    String host = System.getenv("HOSTNAME");
+    this.identity =
+        !settings.identity().isBlank()
+            ? settings.identity()
+            : host != null && !host.isBlank() ? host : "pullsecret-webhook-" + UUID.randomUUID();
   }
 
   boolean isLeader() {
-    return leader.get();
+    return leader;
   }
 
+  /** This replica's name in the Lease and its Events: the setting, else the pod's name. */
   String identity() {
     return identity;
   }
@@ -57,11 +62,11 @@ final class Leadership implements AutoCloseable {
                 new LeaderCallbacks(
                     () -> {
                       log.info("{} leads the sync loop (Lease {})", identity, settings.leaseName());
-                      leader.set(true);
+                      leader = true;
                       onStart.run();
                     },
                     () -> {
-                      leader.set(false);
+                      leader = false;
                       log.info("{} stopped leading the sync loop", identity);
                     },
                     newLeader -> log.info("Sync loop leader: {}", newLeader)))
@@ -69,7 +74,7 @@ final class Leadership implements AutoCloseable {
     running = client.leaderElector().withConfig(config).build().start();
     running.whenComplete(
         (ignored, error) -> {
-          leader.set(false);
+          leader = false;
           if (!closed) {
             // Lost the Lease or failed: stand again after a pause, never in a tight loop.
             CompletableFuture.delayedExecutor(
@@ -82,7 +87,7 @@ final class Leadership implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    leader.set(false);
+    leader = false;
     if (running != null) {
       running.cancel(true);
     }

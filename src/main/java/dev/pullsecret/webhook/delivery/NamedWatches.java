@@ -6,21 +6,22 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches of Secrets opened one name at a time, started and stopped as the rules change: our copies
- * (for each delivered pull secret, one cluster-wide watch of the Secrets of that name carrying our
- * label) and the sources (each on its one name). Watching by name (a {@code metadata.name} field
- * selector) is what RBAC can grant by name ({@code resourceNames} allows list and watch only with
- * that field selector), so the webhook needs no right on any other Secret, and holds none in memory
- * (docs/secret-delivery.md, "Access").
+ * Watches of Secrets opened one name at a time ({@link SyncCaches}: our copies, cluster-wide, and
+ * the sources), started and stopped as the rules change. Watching by name (a {@code metadata.name}
+ * field selector) is what RBAC can grant by name ({@code resourceNames} allows list and watch only
+ * with that field selector), so the webhook needs no right on any other Secret, and holds none in
+ * memory (docs/secret-delivery.md, "Access").
  *
  * <p>A watch the RBAC refuses (403: the rules name a Secret the chart's RBAC does not cover) keeps
  * retrying, is told once when it becomes refused and once when it is allowed again, and is left out
@@ -105,12 +106,8 @@ final class NamedWatches<K, S extends ItemStore<Secret>> implements AutoCloseabl
 
   /** A 403 from the API server, as the informer reports it (wrapped in a CompletionException). */
   private static boolean isForbidden(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof KubernetesClientException e && e.getCode() == 403) {
-        return true;
-      }
-    }
-    return false;
+    return Stream.iterate(error, Objects::nonNull, Throwable::getCause)
+        .anyMatch(t -> t instanceof KubernetesClientException e && e.getCode() == 403);
   }
 
   /** The watch of {@code key} listed or saw an event: it is allowed. */

@@ -50,14 +50,14 @@ record NamespaceReconciler(
    */
   boolean reconcile(SyncCaches caches, String namespace) {
     long started = System.nanoTime();
-    Optional<NamespaceFacts> found = caches.namespace(namespace);
+    Optional<NamespaceFacts> found = caches.namespaces().facts(namespace);
     if (found.isEmpty() || found.get().terminating()) {
       // Deleted or being deleted: its copies go with it, and creating into it would fail.
       states.forget(namespace);
       return true;
     }
     Rules rules = desired.rules();
-    if (!caches.labelsCover(desired.labelKeys(rules))) {
+    if (!caches.namespaces().covers(desired.labelKeys(rules))) {
       // New rules read labels the namespace watch does not keep yet: it is listing them again,
       // and planning now could create copies where a label says no, or delete them where it says
       // yes. Retried until the new watch has taken over.

@@ -61,14 +61,13 @@ final class NamespaceWatch implements AutoCloseable {
 
   /** Makes sure the labels of {@code labelKeys} are kept: a new watch if they are not. */
   synchronized void keep(Set<String> labelKeys) {
-    if (current.labelKeys().equals(labelKeys)) {
-      closeNext();
-      return;
-    }
     if (next != null && next.labelKeys().equals(labelKeys)) {
       return;
     }
     closeNext();
+    if (current.labelKeys().equals(labelKeys)) {
+      return;
+    }
     Generation replacement = generation(labelKeys);
     next = replacement;
     log.info("Namespace labels now read: {}; listing namespaces again to keep them", labelKeys);

@@ -53,7 +53,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
    */
   private record Held(Secret secret, GeneratedSecret.State state, boolean told) {}
 
-  private final SyncAssembly sync;
+  private final SecretSync sync;
   private final SyncCaches caches;
   private final DesiredCopies desired;
   private final CredentialProviders providers;
@@ -67,15 +67,15 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   private final RenewalReports reports;
 
   ProviderRenewals(
-      SyncAssembly sync,
+      SecretSync sync,
       CredentialProviders providers,
       CredentialProviderProperties settings,
       KubernetesClient client,
       MeterRegistry registry,
       Clock clock) {
     this.sync = sync;
-    this.caches = sync.sync().caches();
-    this.desired = sync.sync().desired();
+    this.caches = sync.caches();
+    this.desired = sync.desired();
     this.providers = providers;
     this.policy = settings.renewal();
     this.client = client;

@@ -1,31 +1,42 @@
 package dev.pullsecret.webhook.delivery;
 
+import dev.pullsecret.webhook.admission.NamespaceLabelSource;
+import dev.pullsecret.webhook.admission.SecretPresence;
 import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.Rules;
+import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sync loop's plumbing: informers say which namespace to look at, a work queue hands it to a
- * worker, the leader reconciles it. Informer callbacks only enqueue keys; they never call the API
- * server. Every replica watches (so that admission can answer from the cache); only the leader
- * writes.
+ * The sync loop, assembled from its parts (for the Spring wiring and the tests alike): informers
+ * say which namespace to look at, a work queue hands it to a worker, the leader reconciles it.
+ * Informer callbacks only enqueue keys; they never call the API server. Every replica watches (so
+ * that admission can answer from the cache); only the leader writes. What other features read of it
+ * (admission, digest lookups, recovery, credential providers) is in its accessors.
  */
-final class SecretSync implements AutoCloseable {
+public final class SecretSync implements SecretPresence, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SecretSync.class);
 
-  private final SyncCaches caches;
-  private final DesiredCopies desired;
+  private final CopyStates states = new CopyStates();
+  private final SyncMetrics metrics;
+  private final SyncEvents events;
   private final Leadership leadership;
-  private final SourceReporter reporter;
+  private final DesiredCopies desired;
+  private final SyncCaches caches;
+  private final ClusterNamespaceLabels labels;
   private final WorkQueue<String> queue;
   private final WorkQueue<SecretSource> sourceQueue;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -44,22 +55,27 @@ final class SecretSync implements AutoCloseable {
 
   SecretSync(
       KubernetesClient client,
+      RulesStore rules,
+      NamespaceScope scope,
       SyncProperties settings,
-      Leadership leadership,
-      SourceReporter reporter,
-      NamespaceReconciler reconciler) {
-    this.desired = reconciler.desired();
-    this.leadership = leadership;
-    this.reporter = reporter;
+      MeterRegistry registry,
+      Clock clock) {
+    this.metrics = new SyncMetrics(registry, states);
+    this.leadership = new Leadership(client, settings);
+    this.events = new SyncEvents(client, leadership.identity(), clock);
+    this.desired = new DesiredCopies(rules, scope, settings.namespace());
+    var reconciler = new NamespaceReconciler(desired, client, events, states, metrics);
     this.caches =
         new SyncCaches(
             client,
             settings.resync().toMillis(),
-            new SyncCaches.Listeners(
-                this::namespaceChanged,
-                this::sourceChanged,
-                this::enqueueAll,
-                this::copyAccessChanged));
+            this::namespaceChanged,
+            this::sourceChanged,
+            this::enqueueAll,
+            this::copyAccessChanged);
+    this.labels =
+        new ClusterNamespaceLabels(
+            caches.namespaces(), client, settings.namespaceReadBudget(), registry);
     this.queue =
         new WorkQueue<>(
             "secret-sync",
@@ -79,14 +95,63 @@ final class SecretSync implements AutoCloseable {
 
   SecretSync start() {
     Rules current = desired.rules();
-    caches.start(sources(current), copyNames(current), desired.labelKeys(current));
+    caches.start(
+        delivered(current, PullSecret::source),
+        delivered(current, PullSecret::name),
+        desired.labelKeys(current));
     desired.store().subscribe(this::rulesChanged);
     leadership.start(this::enqueueAll);
     log.info(
         "Secret sync started: watching namespaces, copies and {} source(s); Lease candidate {}",
-        sources(current).size(),
+        delivered(current, PullSecret::source).size(),
         leadership.identity());
     return this;
+  }
+
+  /** Whether this replica leads the sync loop (only the leader writes). */
+  public boolean isLeader() {
+    return leadership.isLeader();
+  }
+
+  /** Whether our copy {@code name} is in {@code namespace}, as the watches last saw. */
+  public boolean hasCopy(String namespace, String name) {
+    return caches.hasCopy(namespace, name);
+  }
+
+  /**
+   * Admission's answer from the copies cache: a delivered secret is missing when the cache has
+   * synced, holds no copy of it in the namespace, and the leader did not find a Secret of that name
+   * that is not ours (a conflict: something is there, just not from us). Counts each missing one.
+   */
+  @Override
+  public boolean isMissing(String namespace, PullSecret secret) {
+    if (!secret.isDelivered()
+        || DesiredCopies.isSource(
+            secret.source().in(desired.ownNamespace()), namespace, secret.name())
+        || !caches.copiesSynced()
+        || caches.hasCopy(namespace, secret.name())
+        || states.get(namespace, secret.name()).orElse(null) == CopyState.CONFLICT) {
+      return false;
+    }
+    metrics.missingAtAdmission(secret.name());
+    return true;
+  }
+
+  /**
+   * Admission's (and recovery's) view of the namespaces' labels: from the namespace watch, read
+   * once on a miss.
+   */
+  public NamespaceLabelSource labels() {
+    return labels;
+  }
+
+  /** The loop's Events, for the parts that plug into it (credential providers, recovery). */
+  public SyncEvents events() {
+    return events;
+  }
+
+  SyncMetrics metrics() {
+    return metrics;
   }
 
   SyncCaches caches() {
@@ -102,10 +167,6 @@ final class SecretSync implements AutoCloseable {
     listeners.add(listener);
   }
 
-  boolean isLeader() {
-    return leadership.isLeader();
-  }
-
   private void namespaceChanged(String namespace) {
     queue.add(namespace);
   }
@@ -115,9 +176,10 @@ final class SecretSync implements AutoCloseable {
     sourceQueue.add(source);
     listeners.forEach(listener -> listener.sourceChanged(source));
     Rules current = desired.rules();
-    for (String namespace : caches.namespaceNames()) {
+    for (String namespace : caches.namespaces().names()) {
       caches
-          .namespace(namespace)
+          .namespaces()
+          .facts(namespace)
           .filter(
               facts -> desired.in(current, facts).stream().anyMatch(s -> s.source().equals(source)))
           .ifPresent(facts -> queue.add(namespace));
@@ -125,9 +187,9 @@ final class SecretSync implements AutoCloseable {
   }
 
   private void rulesChanged(LoadedRules loaded) {
-    caches.keepLabels(desired.labelKeys(loaded.rules()));
-    Set<SecretSource> sources = sources(loaded.rules());
-    caches.watch(sources, copyNames(loaded.rules()));
+    caches.namespaces().keep(desired.labelKeys(loaded.rules()));
+    Set<SecretSource> sources = delivered(loaded.rules(), PullSecret::source);
+    caches.watch(sources, delivered(loaded.rules(), PullSecret::name));
     sources.forEach(sourceQueue::add);
     enqueueAll();
   }
@@ -137,8 +199,8 @@ final class SecretSync implements AutoCloseable {
    * (through the informers' resync) periodically.
    */
   private void enqueueAll() {
-    caches.namespaceNames().forEach(queue::add);
-    sources(desired.rules()).forEach(sourceQueue::add);
+    caches.namespaces().names().forEach(queue::add);
+    delivered(desired.rules(), PullSecret::source).forEach(sourceQueue::add);
     listeners.forEach(Listener::everything);
   }
 
@@ -152,7 +214,8 @@ final class SecretSync implements AutoCloseable {
     List<PullSecret> users =
         desired.delivered(desired.rules()).stream().filter(s -> s.source().equals(source)).toList();
     if (!users.isEmpty()) {
-      reporter.report(source, caches.source(source), users, caches::forbidden);
+      new SourceReporter(events, metrics)
+          .report(source, caches.source(source), users, caches::forbidden);
     }
     return true;
   }
@@ -168,13 +231,9 @@ final class SecretSync implements AutoCloseable {
     enqueueAll();
   }
 
-  /** The names of the copies {@code current} delivers: one watch each. */
-  private Set<String> copyNames(Rules current) {
-    return desired.delivered(current).stream().map(PullSecret::name).collect(Collectors.toSet());
-  }
-
-  private Set<SecretSource> sources(Rules current) {
-    return desired.delivered(current).stream().map(PullSecret::source).collect(Collectors.toSet());
+  /** What the pull secrets {@code current} delivers have in {@code part}: one watch each. */
+  private <T> Set<T> delivered(Rules current, Function<PullSecret, T> part) {
+    return desired.delivered(current).stream().map(part).collect(Collectors.toSet());
   }
 
   @Override
@@ -183,5 +242,6 @@ final class SecretSync implements AutoCloseable {
     queue.close();
     sourceQueue.close();
     caches.close();
+    labels.close();
   }
 }

@@ -7,39 +7,21 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * What the sync loop knows of the cluster, kept by watches: namespaces ({@link NamespaceWatch}),
- * our copies (by name and our label, so Helm releases and every other Secret stay out of memory,
- * and out of the webhook's RBAC) and the sources (each by its one name): {@link NamedWatches}.
- * Memory grows with namespaces × delivered secrets, a few hundred bytes each.
- *
- * <p>Neither the namespace cache nor that of the copies keeps whole objects: of a namespace, its
- * {@link NamespaceFacts}; of a copy, its {@link ObservedCopy} (each with its {@link ReducedStore}).
- * A namespace in a cluster carries labels, kubectl's last-applied annotation and managed fields
- * several times that size, and there is one per namespace of the cluster (bench/README.md, Secret
- * delivery).
+ * our copies (by name and our label) and the sources (each by its one name): {@link NamedWatches}.
+ * Memory grows with namespaces × delivered secrets, a few hundred bytes each: the stores keep of a
+ * namespace its {@link NamespaceFacts}, of a copy its {@link ObservedCopy} ({@link ReducedStore}),
+ * where a namespace in a cluster carries labels, kubectl's last-applied annotation and managed
+ * fields several times that size (bench/README.md, Secret delivery).
  */
 final class SyncCaches implements AutoCloseable {
-
-  /**
-   * Who is told what changed.
-   *
-   * @param namespaceChanged the name of a namespace whose facts or copies changed
-   * @param sourceChanged a source that was created, changed or deleted
-   * @param namespacesReplaced the namespace watch was replaced to keep other labels
-   * @param copyAccessChanged the name of copies the webhook became allowed or forbidden to watch
-   */
-  record Listeners(
-      Consumer<String> namespaceChanged,
-      Consumer<SecretSource> sourceChanged,
-      Runnable namespacesReplaced,
-      Consumer<String> copyAccessChanged) {}
 
   /**
    * Objects per page of an informer's list (client-go's reflector pages by 500 too): the whole
@@ -51,10 +33,22 @@ final class SyncCaches implements AutoCloseable {
   private final NamedWatches<String, ReducedStore<Secret, ObservedCopy>> copies;
   private final NamedWatches<SecretSource, BasicItemStore<Secret>> sources;
 
-  SyncCaches(KubernetesClient client, long resyncMillis, Listeners listeners) {
+  /**
+   * @param namespaceChanged told the name of a namespace whose facts or copies changed
+   * @param sourceChanged told a source that was created, changed or deleted
+   * @param namespacesReplaced told that the namespace watch was replaced to keep other labels
+   * @param copyAccessChanged told the name of copies the webhook became allowed or forbidden to
+   *     watch
+   */
+  SyncCaches(
+      KubernetesClient client,
+      long resyncMillis,
+      Consumer<String> namespaceChanged,
+      Consumer<SecretSource> sourceChanged,
+      Runnable namespacesReplaced,
+      Consumer<String> copyAccessChanged) {
     this.namespaces =
-        new NamespaceWatch(
-            client, resyncMillis, listeners.namespaceChanged(), listeners.namespacesReplaced());
+        new NamespaceWatch(client, resyncMillis, namespaceChanged, namespacesReplaced);
     this.copies =
         new NamedWatches<>(
             "copies named ",
@@ -68,8 +62,8 @@ final class SyncCaches implements AutoCloseable {
                         .withLimit(LIST_PAGE)
                         .runnableInformer(0),
                     ObservedCopy.store()),
-            (name, copy) -> listeners.namespaceChanged().accept(copy.getMetadata().getNamespace()),
-            listeners.copyAccessChanged());
+            (name, copy) -> namespaceChanged.accept(copy.getMetadata().getNamespace()),
+            copyAccessChanged);
     this.sources =
         new NamedWatches<>(
             "source Secret ",
@@ -81,8 +75,8 @@ final class SyncCaches implements AutoCloseable {
                         .withName(source.name())
                         .runnableInformer(0),
                     new BasicItemStore<>(Cache::metaNamespaceKeyFunc)),
-            (source, secret) -> listeners.sourceChanged().accept(source),
-            listeners.sourceChanged());
+            (source, secret) -> sourceChanged.accept(source),
+            sourceChanged);
   }
 
   void start(Set<SecretSource> watchedSources, Set<String> copyNames, Set<String> labelKeys) {
@@ -112,24 +106,8 @@ final class SyncCaches implements AutoCloseable {
     return copies.isForbidden(secret.name()) || sources.isForbidden(secret.source());
   }
 
-  /** Keeps the labels of {@code labelKeys} from now on (new rules read other keys). */
-  void keepLabels(Set<String> labelKeys) {
-    namespaces.keep(labelKeys);
-  }
-
-  /**
-   * Whether the namespaces' labels of {@code labelKeys} are known (listed with those keys kept).
-   */
-  boolean labelsCover(Set<String> labelKeys) {
-    return namespaces.covers(labelKeys);
-  }
-
-  Optional<NamespaceFacts> namespace(String name) {
-    return namespaces.facts(name);
-  }
-
-  List<String> namespaceNames() {
-    return namespaces.names();
+  NamespaceWatch namespaces() {
+    return namespaces;
   }
 
   /** The source as last seen; empty when it does not exist (or is not watched). */
@@ -141,15 +119,8 @@ final class SyncCaches implements AutoCloseable {
   /** What is known of our copies in {@code namespace}, by name. */
   Map<String, ObservedCopy> ours(String namespace) {
     Map<String, ObservedCopy> byName = new HashMap<>();
-    copies
-        .stores()
-        .forEach(
-            (name, store) -> {
-              ObservedCopy copy = store.kept(namespace + "/" + name);
-              if (copy != null) {
-                byName.put(name, copy);
-              }
-            });
+    copies.stores().forEach((name, store) -> byName.put(name, store.kept(namespace + "/" + name)));
+    byName.values().removeIf(Objects::isNull);
     return byName;
   }
 

@@ -20,31 +20,29 @@ import org.slf4j.LoggerFactory;
  */
 public class SyncEvents {
 
-  /** Event reasons: stable, for alerts and {@code kubectl get events --field-selector reason=}. */
+  /**
+   * Event reasons: stable, for alerts and {@code kubectl get events --field-selector reason=}; each
+   * with what the webhook was doing (the Event's action).
+   */
   public enum Reason {
-    CopyCreated,
-    CopyUpdated,
-    CopyConflict,
-    CopyForbidden,
-    SourceInvalid,
-    SourceNotCopied,
-    SourceMissing,
+    CopyCreated("Sync"),
+    CopyUpdated("Sync"),
+    CopyConflict("Sync"),
+    CopyForbidden("Sync"),
+    SourceInvalid("Check"),
+    SourceNotCopied("Check"),
+    SourceMissing("Check"),
     /** A pending pod cannot pull for lack of a pull secret its rule gives (recovery). */
-    MissingPullSecret,
+    MissingPullSecret("Recover"),
     /** Such a pod was evicted so that its controller recreates it with its secrets. */
-    PodEvicted,
-    CredentialsRenewed,
-    CredentialsRenewalFailed;
+    PodEvicted("Recover"),
+    CredentialsRenewed("Renew"),
+    CredentialsRenewalFailed("Renew");
 
-    /** What the webhook was doing: copying, checking a source, renewing, recovering pods. */
-    String action() {
-      if (name().startsWith("Copy")) {
-        return "Sync";
-      }
-      if (this == MissingPullSecret || this == PodEvicted) {
-        return "Recover";
-      }
-      return name().startsWith("Credentials") ? "Renew" : "Check";
+    private final String action;
+
+    Reason(String action) {
+      this.action = action;
     }
   }
 
@@ -104,7 +102,7 @@ public class SyncEvents {
             .withEventTime(new MicroTime(MICRO_TIME.format(clock.instant())))
             .withReportingController("pullsecret.dev/pullsecret-webhook")
             .withReportingInstance(instance)
-            .withAction(reason.action())
+            .withAction(reason.action)
             .withReason(reason.name())
             .withType(type)
             .withNote(text)

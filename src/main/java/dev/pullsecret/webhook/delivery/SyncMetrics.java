@@ -19,7 +19,6 @@ class SyncMetrics {
   private final MeterRegistry registry;
   private final Counter errors;
   private final Timer reconcile;
-  private final Map<String, Counter> missing = new ConcurrentHashMap<>();
   private final Map<String, Long> sourceProblems = new ConcurrentHashMap<>();
 
   SyncMetrics(MeterRegistry registry, CopyStates states) {
@@ -55,15 +54,12 @@ class SyncMetrics {
     reconcile.record(took);
   }
 
+  /** Registered on first use, found again in the registry after (names from the rules). */
   void missingAtAdmission(String secret) {
-    missing
-        .computeIfAbsent(
-            secret,
-            s ->
-                Counter.builder("pullsecret.secret.missing.at.admission")
-                    .description("Pods admitted with a delivered secret missing in their namespace")
-                    .tag("secret", s)
-                    .register(registry))
+    Counter.builder("pullsecret.secret.missing.at.admission")
+        .description("Pods admitted with a delivered secret missing in their namespace")
+        .tag("secret", secret)
+        .register(registry)
         .increment();
   }
 

@@ -8,8 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -33,7 +32,6 @@ public final class WorkQueue<K> implements AutoCloseable {
   private final Map<K, Integer> failures = new HashMap<>();
   private final Duration baseDelay;
   private final Duration maxDelay;
-  private final ScheduledExecutorService delays;
   private final List<Thread> workers = new ArrayList<>();
   private boolean closed;
 
@@ -41,9 +39,6 @@ public final class WorkQueue<K> implements AutoCloseable {
       String name, int workers, Duration baseDelay, Duration maxDelay, Predicate<K> handler) {
     this.baseDelay = baseDelay;
     this.maxDelay = maxDelay;
-    this.delays =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().daemon().name(name + "-delays").unstarted(r));
     for (int i = 0; i < workers; i++) {
       this.workers.add(
           Thread.ofPlatform().daemon().name(name + "-" + i).start(() -> work(handler)));
@@ -60,34 +55,14 @@ public final class WorkQueue<K> implements AutoCloseable {
     }
   }
 
-  /** Adds the key after its back-off: twice as long after each failure in a row, up to the cap. */
-  private void retry(K key) {
-    int failed;
-    synchronized (this) {
-      failed = failures.merge(key, 1, Integer::sum);
-    }
-    long base = baseDelay.toMillis();
-    long delay = Math.min(maxDelay.toMillis(), base << Math.min(failed - 1, 30));
-    addAfter(key, Duration.ofMillis(delay));
-  }
-
+  /** Adds {@code key} once {@code delay} has passed (nothing once closed). */
   public void addAfter(K key, Duration delay) {
-    if (!delays.isShutdown()) {
-      delays.schedule(() -> add(key), delay.toMillis(), TimeUnit.MILLISECONDS);
-    }
+    CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS)
+        .execute(() -> add(key));
   }
 
   private void work(Predicate<K> handler) {
-    while (true) {
-      K key;
-      try {
-        key = take();
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (key == null) {
-        return;
-      }
+    for (K key = take(); key != null; key = take()) {
       boolean converged = false;
       try {
         converged = handler.test(key);
@@ -99,9 +74,14 @@ public final class WorkQueue<K> implements AutoCloseable {
     }
   }
 
-  private synchronized K take() throws InterruptedException {
-    while (waiting.isEmpty() && !closed) {
-      wait();
+  /** The next key, or null once closed (or interrupted by the close). */
+  private synchronized K take() {
+    try {
+      while (waiting.isEmpty() && !closed) {
+        wait();
+      }
+    } catch (InterruptedException e) {
+      return null;
     }
     if (closed) {
       return null;
@@ -112,19 +92,23 @@ public final class WorkQueue<K> implements AutoCloseable {
     return key;
   }
 
+  /**
+   * A key that failed comes back after its back-off: twice as long after each failure in a row, up
+   * to the cap.
+   */
   private void done(K key, boolean converged) {
+    Integer failed;
     synchronized (this) {
       processing.remove(key);
-      if (converged) {
-        failures.remove(key);
-      }
+      failed = failures.compute(key, (k, n) -> converged ? null : n == null ? 1 : n + 1);
       if (dirty.contains(key)) {
         waiting.add(key);
         notifyAll();
       }
     }
-    if (!converged) {
-      retry(key);
+    if (failed != null) {
+      long delay = baseDelay.toMillis() << Math.min(failed - 1, 30);
+      addAfter(key, Duration.ofMillis(Math.min(maxDelay.toMillis(), delay)));
     }
   }
 
@@ -134,7 +118,6 @@ public final class WorkQueue<K> implements AutoCloseable {
       closed = true;
       notifyAll();
     }
-    delays.shutdownNow();
     workers.forEach(Thread::interrupt);
   }
 }

@@ -2,7 +2,7 @@ package dev.pullsecret.webhook.recovery;
 
 import dev.pullsecret.webhook.delivery.Informers;
 import dev.pullsecret.webhook.delivery.ReducedStore;
-import dev.pullsecret.webhook.delivery.SyncAssembly;
+import dev.pullsecret.webhook.delivery.SecretSync;
 import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
 import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.delivery.SyncProperties;
@@ -53,7 +53,7 @@ public final class PodRecovery implements AutoCloseable {
   private final KubernetesClient client;
   private final RulesStore rules;
   private final NamespaceScope scope;
-  private final SyncAssembly delivery;
+  private final SecretSync delivery;
   private final Mode mode;
   private final EvictionRate rate;
   private final ReducedStore<Pod, PendingPod> store;
@@ -74,7 +74,7 @@ public final class PodRecovery implements AutoCloseable {
       KubernetesClient client,
       RulesStore rules,
       NamespaceScope scope,
-      SyncAssembly delivery,
+      SecretSync delivery,
       RecoveryProperties settings,
       SyncProperties sync,
       MeterRegistry registry) {

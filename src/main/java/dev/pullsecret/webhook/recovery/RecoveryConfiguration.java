@@ -1,6 +1,6 @@
 package dev.pullsecret.webhook.recovery;
 
-import dev.pullsecret.webhook.delivery.SyncAssembly;
+import dev.pullsecret.webhook.delivery.SecretSync;
 import dev.pullsecret.webhook.delivery.SyncProperties;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.RulesStore;
@@ -41,7 +41,7 @@ class RecoveryConfiguration {
               context.bean(KubernetesClient.class),
               context.bean(RulesStore.class),
               context.bean(NamespaceScope.class),
-              context.bean(SyncAssembly.class),
+              context.bean(SecretSync.class),
               context.bean(RecoveryProperties.class),
               context.bean(SyncProperties.class),
               context.bean(MeterRegistry.class))

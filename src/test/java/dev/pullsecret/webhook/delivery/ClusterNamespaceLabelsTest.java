@@ -29,14 +29,14 @@ class ClusterNamespaceLabelsTest {
   private final FaultyApiServer server = new FaultyApiServer();
   private final KubernetesClient client = server.newClient();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final SyncCaches caches = new SyncCaches(client, 0, SyncFixture.QUIET);
+  private final NamespaceWatch namespaces = new NamespaceWatch(client, 0, name -> {}, () -> {});
   private final ClusterNamespaceLabels labels =
-      new ClusterNamespaceLabels(caches, client, Duration.ofMillis(300), registry);
+      new ClusterNamespaceLabels(namespaces, client, Duration.ofMillis(300), registry);
 
   @AfterEach
   void close() {
     labels.close();
-    caches.close();
+    namespaces.close();
     client.close();
     server.close();
   }

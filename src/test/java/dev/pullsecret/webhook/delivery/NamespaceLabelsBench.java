@@ -18,8 +18,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The miss path of namespace labels at admission, on the real API server (loopback): a review whose
- * namespace the watch does not have reads it once. Here the watch never has it (its caches are not
- * started), so every lookup of a new namespace is a read. Run with {@code bench/sync.sh}.
+ * namespace the watch does not have reads it once. Here the watch never has it (it is not started),
+ * so every lookup of a new namespace is a read. Run with {@code bench/sync.sh}.
  */
 @RequiresKubeApiServer
 @EnabledIfSystemProperty(named = "bench.sync", matches = "true")
@@ -29,10 +29,10 @@ class NamespaceLabelsBench {
   void aMissReadsTheNamespaceOnce() {
     KubeApiServer kube = KubeApiServer.shared();
     try (KubernetesClient client = kube.adminClient();
-        var caches = new SyncCaches(client, 0, SyncFixture.QUIET);
+        var namespaces = new NamespaceWatch(client, 0, name -> {}, () -> {});
         var labels =
             new ClusterNamespaceLabels(
-                caches, client, Duration.ofSeconds(1), new SimpleMeterRegistry())) {
+                namespaces, client, Duration.ofSeconds(1), new SimpleMeterRegistry())) {
       List<String> names = new ArrayList<>();
       for (int i = 0; i < 1_000; i++) {
         String name = kube.uniqueName("miss-");

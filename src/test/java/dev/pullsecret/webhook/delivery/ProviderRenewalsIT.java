@@ -191,7 +191,7 @@ class ProviderRenewalsIT {
     Replica second = cluster.start("replica-b");
     cluster.renewals(second, registry -> providers("1h", registry));
 
-    first.assembly().sync().close();
+    first.sync().close();
     await().atMost(Duration.ofSeconds(10)).until(second::isLeader);
     cluster.createNamespace("team-b");
     await().until(() -> cluster.secret("team-b", "stub-creds") != null);

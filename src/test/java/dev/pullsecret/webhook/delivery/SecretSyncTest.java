@@ -122,12 +122,7 @@ class SecretSyncTest {
     await().until(() -> replica.gauge("conflict") == 1);
     assertThat(content(cluster.secret("team-a", "dockerhub-creds"))).isEqualTo("theirs");
     await().until(() -> cluster.events("team-a", "CopyConflict").size() == 1);
-    assertThat(
-            replica
-                .assembly()
-                .presence()
-                .isMissing("team-a", replica.pullSecret("dockerhub-creds")))
-        .isFalse();
+    assertThat(replica.sync().isMissing("team-a", replica.pullSecret("dockerhub-creds"))).isFalse();
   }
 
   @Test
@@ -204,12 +199,12 @@ class SecretSyncTest {
     cluster.createNamespaceAsInACluster("team-a");
     Replica replica = leader();
     await().until(() -> cluster.secret("team-a", "dockerhub-creds") != null);
-    SyncCaches caches = replica.assembly().sync().caches();
+    SyncCaches caches = replica.sync().caches();
     await().until(() -> caches.ours("team-a").containsKey("dockerhub-creds"));
 
     String version =
         cluster.admin.namespaces().withName("team-a").get().getMetadata().getResourceVersion();
-    assertThat(caches.namespace("team-a"))
+    assertThat(caches.namespaces().facts("team-a"))
         .as("no label, annotation or managed field that no rule reads")
         .hasValue(new NamespaceFacts("team-a", version, false, NamespaceLabels.NONE));
 

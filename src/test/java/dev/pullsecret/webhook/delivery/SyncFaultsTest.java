@@ -199,7 +199,7 @@ class SyncFaultsTest {
         .as("the follower wrote nothing")
         .isZero();
 
-    leader.assembly().sync().close();
+    leader.sync().close();
 
     await().atMost(Duration.ofSeconds(5)).until(follower::isLeader);
     cluster.createNamespace("team-b");

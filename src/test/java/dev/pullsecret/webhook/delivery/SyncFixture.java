@@ -41,10 +41,6 @@ final class SyncFixture implements AutoCloseable {
   static final String OWN = "pullsecret-webhook";
   static final String PULL = "kubernetes.io/dockerconfigjson";
 
-  /** Nothing told: for caches that are only read. */
-  static final SyncCaches.Listeners QUIET =
-      new SyncCaches.Listeners(namespace -> {}, source -> {}, () -> {}, name -> {});
-
   final FaultyApiServer server = new FaultyApiServer();
   final KubernetesClient admin = server.newClient();
   private final Path rulesFile;
@@ -52,12 +48,12 @@ final class SyncFixture implements AutoCloseable {
 
   /** A running replica. */
   record Replica(
-      SyncAssembly assembly,
+      SecretSync sync,
       SimpleMeterRegistry registry,
       RulesReloader reloader,
       KubernetesClient client) {
     boolean isLeader() {
-      return assembly.sync().isLeader();
+      return sync.isLeader();
     }
 
     /** A pull secret of the rules in force, by name. */
@@ -70,7 +66,7 @@ final class SyncFixture implements AutoCloseable {
 
     /** What admission would be told of the pull secret {@code name} in {@code namespace}. */
     boolean isMissing(String namespace, String name) {
-      return assembly.presence().isMissing(namespace, pullSecret(name));
+      return sync.isMissing(namespace, pullSecret(name));
     }
 
     double gauge(String state) {
@@ -107,19 +103,19 @@ final class SyncFixture implements AutoCloseable {
   Replica start(String identity, KubernetesClient client) {
     var reloader = reloader(rulesFile, Duration.ofHours(1));
     var registry = new SimpleMeterRegistry();
-    var assembly =
-        SyncAssembly.build(
-            client,
-            reloader.store(),
-            TestContexts.SCOPE,
-            settings(identity),
-            registry,
-            Clock.systemUTC());
-    assembly.sync().start();
+    var sync =
+        new SecretSync(
+                client,
+                reloader.store(),
+                TestContexts.SCOPE,
+                settings(identity),
+                registry,
+                Clock.systemUTC())
+            .start();
     closing.add(client);
     closing.add(reloader);
-    closing.add(assembly.sync());
-    return new Replica(assembly, registry, reloader, client);
+    closing.add(sync);
+    return new Replica(sync, registry, reloader, client);
   }
 
   /**
@@ -131,7 +127,7 @@ final class SyncFixture implements AutoCloseable {
       Replica replica, Function<MeterRegistry, CredentialProviders> providers) {
     var renewals =
         new ProviderRenewals(
-                replica.assembly(),
+                replica.sync(),
                 providers.apply(replica.registry()),
                 new CredentialProviderProperties(
                     "",
@@ -145,7 +141,7 @@ final class SyncFixture implements AutoCloseable {
                 replica.client(),
                 replica.registry(),
                 Clock.systemUTC())
-            .start(replica.assembly().sync());
+            .start(replica.sync());
     closing.add(renewals);
     return renewals;
   }
