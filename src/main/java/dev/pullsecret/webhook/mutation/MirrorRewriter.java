@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.image.ImageReference;
-import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
 import dev.pullsecret.webhook.rules.ImageOptions;
 import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
 import dev.pullsecret.webhook.rules.NamespaceRule;
@@ -25,10 +24,9 @@ import java.util.Set;
  * (rules with such loops are refused), and a kept image is asked about again on the next pass,
  * whose answer the cache keeps for the re-invocation that follows.
  */
-record MirrorRewriter(ResolvedDigests presence) implements MutationStep {
+record MirrorRewriter(ResolvedDigests presence) {
 
-  @Override
-  public void apply(PendingPatch pod, NamespaceRule rule) {
+  void apply(PendingPatch pod, NamespaceRule rule) {
     ImageOptions options = rule.images();
     if (options.mirrors().isEmpty()) {
       return;
@@ -38,13 +36,11 @@ record MirrorRewriter(ResolvedDigests presence) implements MutationStep {
     for (PendingPatch.ContainerImage c : pod.rewritableContainers()) {
       Decision decision = decisions.computeIfAbsent(c.image(), image -> decide(image, options));
       if (decision.to() != null) {
-        pod.record(
-            new ImageRewritten(
-                c.container(), c.container().image(), decision.to(), decision.why()));
+        c.rewrite(decision.to(), decision.why());
       }
       if (!decision.skips().isEmpty()) {
-        pod.mirrorSkipped(c.container());
-        decision.skips().forEach(skip -> pod.warn(c.container(), skip));
+        c.mirrorSkipped = true;
+        decision.skips().forEach(skip -> pod.warn(c.container, skip));
       }
     }
   }
