@@ -11,7 +11,6 @@ import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.PullSecret;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,6 +43,9 @@ public record RegistryDigestLookup(
    */
   public static final int MAX_MIRROR_LOOKUPS = 128;
 
+  private static final String OVER_MIRROR_LOOKUPS =
+      "not looked up: over " + MAX_MIRROR_LOOKUPS + " images to ask mirrors about in one review";
+
   @Override
   public Review forReview(NamespaceRule rule) {
     return new ReviewLookups(rule);
@@ -62,19 +64,11 @@ public record RegistryDigestLookup(
     @Override
     public ResolvedDigests mirrors(Map<ImageReference, RegistryMirror> images) {
       Map<ImageReference, String> failures = new HashMap<>();
-      List<ImageReference> asked = new ArrayList<>(images.keySet());
-      if (asked.size() > MAX_MIRROR_LOOKUPS) {
-        for (ImageReference image : asked.subList(MAX_MIRROR_LOOKUPS, asked.size())) {
-          failures.put(
-              image,
-              "not looked up: over "
-                  + MAX_MIRROR_LOOKUPS
-                  + " images to ask mirrors about in one review");
-        }
-        asked = asked.subList(0, MAX_MIRROR_LOOKUPS);
-      }
+      images.keySet().stream()
+          .skip(MAX_MIRROR_LOOKUPS)
+          .forEach(image -> failures.put(image, OVER_MIRROR_LOOKUPS));
       return resolveAll(
-          asked,
+          images.keySet().stream().limit(MAX_MIRROR_LOOKUPS).toList(),
           failures,
           (image, answer) -> {
             observer.mirrorChecked(images.get(image).target(), answer.mirrorResult());

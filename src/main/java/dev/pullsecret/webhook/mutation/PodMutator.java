@@ -123,8 +123,7 @@ public final class PodMutator {
       // A pass that only skipped mirrors changed nothing, and writes nothing: no patch of its own.
       if (!changes.isEmpty() && pending.wholePod()) {
         operations.add(
-            Explanation.annotate(
-                pod.getMetadata(), Explanation.of(match, changes, pending.mirrorsSkipped())));
+            Explanation.annotate(pod.getMetadata(), match, changes, pending.mirrorsSkipped()));
       }
       return new Mutation(
           rule.name(), operations, changes, pending.warnings(), pending.pullSecretNames());
