@@ -132,10 +132,8 @@ public final class AdmissionHandler {
   }
 
   private AdmissionDecision mutate(AdmissionRequest request, RuleMatch match, String version) {
-    String uid = request.uid();
-    Pod pod = request.object();
     NamespaceRule rule = match.rule();
-    PodMutator.Pass pass = mutator.begin(pod, match, request.mutationScope());
+    PodMutator.Pass pass = mutator.begin(request.object(), match, request.mutationScope());
     // The only I/O of a review, between the pure steps, all of it within the review's one budget:
     // whether the conditional mirrors hold the images, then the digests of the images as mirrored.
     DigestLookup.Review lookups = context.digests().forReview(rule);
@@ -146,7 +144,26 @@ public final class AdmissionHandler {
     ResolvedDigests resolved =
         candidates.isEmpty() ? ResolvedDigests.NONE : lookups.digests(candidates);
     Mutation mutation = pass.finish(resolved);
-    AdmissionDecision decision = answer(uid, rule, mutation, resolved, version);
+    AdmissionDecision decision =
+        AdmissionDecision.applied(request.uid(), mutation, version, rule.mode());
+    if (!resolved.failures().isEmpty()) {
+      // Tags not resolved leave their images as they are, or refuse the pod where the rule says so
+      // (never in audit mode).
+      String unresolved = unresolved(resolved);
+      if (rule.mode() != RuleMode.AUDIT
+          && rule.images().resolveDigests().orElseThrow().denyOnFailure()) {
+        decision =
+            AdmissionDecision.denied(
+                request.uid(),
+                rule.name(),
+                "rule "
+                    + rule.name()
+                    + " requires images pinned by digest and these tags could not be resolved: "
+                    + unresolved);
+      } else {
+        decision = decision.withAuditAnnotation("digests-unresolved", unresolved);
+      }
+    }
     if (!presence.failures().isEmpty()) {
       // Never a refusal: an image a mirror lacks (or that did not answer) is kept as it is.
       decision = decision.withAuditAnnotation("mirrors-absent", unresolved(presence));
@@ -163,35 +180,6 @@ public final class AdmissionHandler {
     return decision.withWarnings(
         Warnings.missingSecrets(
             context.presence(), request.podNamespace(), rule, mutation.pullSecrets()));
-  }
-
-  /**
-   * The decision for a pass: tags that could not be resolved leave their images as they are, with
-   * an audit annotation, or refuse the pod where the rule says so (never in audit mode).
-   */
-  private static AdmissionDecision answer(
-      String uid,
-      NamespaceRule rule,
-      Mutation mutation,
-      ResolvedDigests resolved,
-      String rulesVersion) {
-    AdmissionDecision decision =
-        AdmissionDecision.applied(uid, mutation, rulesVersion, rule.mode());
-    if (resolved.failures().isEmpty()) {
-      return decision;
-    }
-    String unresolved = unresolved(resolved);
-    if (rule.mode() != RuleMode.AUDIT
-        && rule.images().resolveDigests().orElseThrow().denyOnFailure()) {
-      return AdmissionDecision.denied(
-          uid,
-          rule.name(),
-          "rule "
-              + rule.name()
-              + " requires images pinned by digest and these tags could not be resolved: "
-              + unresolved);
-    }
-    return decision.withAuditAnnotation("digests-unresolved", unresolved);
   }
 
   /**

@@ -23,7 +23,7 @@ public interface DigestLookup {
 
   /**
    * The lookups of one review under {@code rule}, whose pull secrets say which credentials they may
-   * use. Its rounds share one time budget, which starts with the first of them.
+   * use. The review's time budget starts with its first round.
    */
   Review forReview(NamespaceRule rule);
 

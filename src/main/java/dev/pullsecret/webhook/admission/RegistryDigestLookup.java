@@ -22,9 +22,8 @@ import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
- * Lookups at the registries, within one time budget per review: the images of one pod in parallel,
- * each with the credential of the rule's pull secret for its registry (anonymous when the webhook
- * has none), the mirrors' presence first, then the digests, both rounds by the same deadline.
+ * The lookups at the registries: the images of one pod in parallel, each with the credential of the
+ * rule's pull secret for its registry (anonymous when the webhook has none).
  *
  * <p>The budget must stay well inside the registration's {@code timeoutSeconds} (the chart: 5 s),
  * leaving the API server time for the rest of the call: 1.5 s by default.
@@ -90,8 +89,6 @@ public record RegistryDigestLookup(
     }
 
     /**
-     * Looks up {@code images} within the review's one budget, which starts with its first lookup.
-     *
      * @param observe counts an answer, and gives the word a failure's detail follows
      */
     private ResolvedDigests resolveAll(

@@ -83,11 +83,7 @@ record MirrorRewriter(ResolvedDigests presence) {
     return presence.failure(target).orElseGet(() -> "not looked up: " + presence.notLookedUp());
   }
 
-  /**
-   * The images to ask the {@code when: present} mirrors about, before the pass: for each image in
-   * scope, the image at each conditional mirror of its chain, in container and chain order, with
-   * the mirror (whose target names it in metrics).
-   */
+  /** {@link PodMutator.Pass#mirrorCandidates()}, in container and chain order. */
   static Map<ImageReference, RegistryMirror> candidates(PendingPatch pod, ImageOptions options) {
     if (!options.hasConditionalMirrors()) {
       return Map.of();

@@ -37,17 +37,12 @@ public final class PodMutator {
   private final ParsedImages parsedImages = new ParsedImages();
 
   /**
-   * Starts a pass of {@code match}'s rule over {@code pod}: runs the steps before the mirror step
-   * (pinning), so that {@link Pass#mirrorCandidates()} names the images as the mirrors would get
-   * them. A pass needs two answers from registries, each looked up by the caller (I/O, within one
-   * time budget for both) and handed back, so the pass itself stays pure:
-   *
-   * <ol>
-   *   <li>{@link Pass#mirrorCandidates()}, looked up and given to {@link Pass#mirror}: whether the
-   *       {@code when: present} mirrors hold the images they may take;
-   *   <li>{@link Pass#digestCandidates()} (the images as they will be pulled, after the mirror),
-   *       looked up and given to {@link Pass#finish}.
-   * </ol>
+   * Starts a pass of {@code match}'s rule over {@code pod} and pins latest tags, so that the
+   * mirrors are asked about the images as they would get them. The pass needs two answers from
+   * registries, each looked up by the caller (I/O, within one time budget for both) and handed
+   * back, so the pass itself stays pure: {@link Pass#mirrorCandidates()} for {@link Pass#mirror},
+   * then {@link Pass#digestCandidates()} (the images as they will be pulled) for {@link
+   * Pass#finish}.
    */
   public Pass begin(Pod pod, RuleMatch match, MutationScope scope) {
     var pass = new Pass(pod, match, new PendingPatch(pod.getSpec(), scope, parsedImages));
@@ -159,12 +154,10 @@ public final class PodMutator {
     /**
      * Pins each image whose tag the rule resolves to the digest the registry served for it: {@code
      * repo:tag@sha256:...}, the tag kept for humans, the digest for the kubelet (which pulls by
-     * digest when both are present). Runs after pin and mirror, so it pins the image the pod will
-     * pull, and before the pull policy is decided, which then treats the image as any digest-pinned
-     * one. An image without a digest is left as it is, with a warning that says why: its lookup
-     * failed, and the webhook admits it as it is; or no lookup was made (preview without
-     * --resolve), which says nothing of what the webhook would do. Images already pinned by digest
-     * are never looked up, so a second pass over the output changes nothing.
+     * digest when both are present). An image without one is left as it is, with a warning: its
+     * lookup failed (the webhook admits it as it is), or none was made (preview without --resolve,
+     * which says nothing of what the webhook would do). Images pinned by digest are never looked
+     * up, so a second pass over the output changes nothing.
      */
     private void pinDigests(ResolvedDigests digests) {
       for (ContainerImage c : pending.rewritableContainers()) {
@@ -192,11 +185,10 @@ public final class PodMutator {
     }
 
     /**
-     * Decides each container's {@code imagePullPolicy} for the image the earlier steps left it
-     * with. The API server defaults the policy before mutating webhooks run: {@code Always} for
-     * untagged and {@code :latest} images, {@code IfNotPresent} otherwise. When a rewrite changes
-     * which case an image is in, that default is stale and is decided again for the new image,
-     * unless the rule sets the policy itself. Runs after every step that rewrites images.
+     * Decides each container's {@code imagePullPolicy} for its image as rewritten. The API server
+     * defaults the policy before mutating webhooks run: {@code Always} for untagged and {@code
+     * :latest} images, {@code IfNotPresent} otherwise. When a rewrite changes which case an image
+     * is in, that default is stale and is decided again, unless the rule sets the policy itself.
      */
     private void decidePullPolicies() {
       ImageOptions options = rule.images();
@@ -218,10 +210,8 @@ public final class PodMutator {
     }
 
     /**
-     * Adds the rule's pull secrets that the pod needs and does not have yet, matched against the
-     * images as the earlier steps left them (a secret bound to a mirror follows the images sent
-     * there). Never duplicates a secret, so a second pass over its own output adds nothing
-     * (re-invocation safe).
+     * Adds the rule's pull secrets that the pod's images as rewritten need and it does not have
+     * yet: never twice, so a second pass over its own output adds nothing (re-invocation safe).
      */
     private void addPullSecrets() {
       // imagePullSecrets is immutable on the ephemeralcontainers subresource.
