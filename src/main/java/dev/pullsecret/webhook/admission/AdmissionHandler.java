@@ -33,11 +33,7 @@ public final class AdmissionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
 
-  /**
-   * The uid of the reviews the webhook sends itself while starting: answered like any other by the
-   * {@link #offline()} handler, so they never reach a registry or the API server (their images and
-   * namespace are samples, and start-up must not wait on the network).
-   */
+  /** The uid of the reviews the webhook sends itself while starting, for {@link #offline()}. */
   public static final String WARM_UP_UID = "pullsecret-webhook-warm-up";
 
   /** Set by the kubelet on the API-server copy of a static pod; such pods cannot be changed. */
@@ -52,7 +48,10 @@ public final class AdmissionHandler {
     this.context = context;
   }
 
-  /** The same rules and scope without any I/O: for the warm-up reviews. */
+  /**
+   * The same rules and scope without any I/O, for the warm-up reviews: their images and namespace
+   * are samples, and start-up must not wait on the network.
+   */
   public AdmissionHandler offline() {
     return new AdmissionHandler(rules, AdmissionContext.offline(context.scope()));
   }
