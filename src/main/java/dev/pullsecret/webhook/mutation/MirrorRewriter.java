@@ -14,11 +14,10 @@ import java.util.Set;
 
 /**
  * Sends each image to the first mirror of its chain ({@link ImageOptions#mirrorsFor}) that takes
- * it: an unconditional mirror always does; a {@code when: present} mirror only if it answered the
- * image's manifest, which was looked up before the step ({@code presence}: a digest means the
- * mirror holds the image). An image no mirror takes is kept as it is, with a warning per mirror
- * skipped and why: a mirror that lacks an image, refuses, fails or does not answer in time never
- * breaks a pod.
+ * it: an unconditional mirror always does; a {@code when: present} mirror only if it holds the
+ * image ({@code presence}, looked up before the step). An image no mirror takes is kept as it is,
+ * with a warning per mirror skipped and why: a mirror that lacks an image, refuses, fails or does
+ * not answer in time never breaks a pod.
  *
  * <p>The output is a fixed point: mirrored images carry a registry that no mirror source matches
  * (rules with such loops are refused), and a kept image is asked about again on the next pass,

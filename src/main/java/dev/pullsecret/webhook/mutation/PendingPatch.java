@@ -176,7 +176,9 @@ final class PendingPatch {
     // An absent list and an empty one look alike once decoded; "add" of the whole member is right
     // for both (it creates the member or replaces []). "/-" appends only where entries exist.
     if (presentSecrets == null || presentSecrets.isEmpty()) {
-      ops.add(PatchOperation.add(PULL_SECRETS, secretsAdded.stream().map(this::entry).toList()));
+      ops.add(
+          PatchOperation.add(
+              PULL_SECRETS, secretsAdded.stream().map(PendingPatch::entry).toList()));
     } else {
       secretsAdded.forEach(s -> ops.add(PatchOperation.add(APPEND, entry(s))));
     }
@@ -187,7 +189,7 @@ final class PendingPatch {
     return !Objects.equals(c.pullPolicy, c.container.imagePullPolicy());
   }
 
-  private Map<String, String> entry(String secret) {
+  private static Map<String, String> entry(String secret) {
     return Map.of("name", secret);
   }
 }

@@ -31,9 +31,6 @@ import java.util.Set;
  */
 public final class PodMutator {
 
-  private static final String ALWAYS = "Always";
-  private static final String IF_NOT_PRESENT = "IfNotPresent";
-
   private final ParsedImages parsedImages = new ParsedImages();
 
   /**
@@ -75,9 +72,8 @@ public final class PodMutator {
     }
 
     /**
-     * Runs the mirror step with what the mirrors answered for {@link #mirrorCandidates()} (a
-     * digest: the mirror holds the image). A pass that is not given them sends no image to a
-     * conditional mirror, and says so.
+     * Runs the mirror step with what the mirrors answered for {@link #mirrorCandidates()}. A pass
+     * that is not given them sends no image to a conditional mirror, and says so.
      */
     public Pass mirror(ResolvedDigests presence) {
       if (mirrored) {
@@ -203,8 +199,8 @@ public final class PodMutator {
           }
         } else if (c.original.isUntaggedOrLatest()
             && !c.image().isUntaggedOrLatest()
-            && (c.pullPolicy == null || ALWAYS.equals(c.pullPolicy))) {
-          c.pullPolicy = IF_NOT_PRESENT;
+            && (c.pullPolicy == null || "Always".equals(c.pullPolicy))) {
+          c.pullPolicy = "IfNotPresent";
         }
       }
     }
