@@ -66,10 +66,9 @@ public record AdmissionRequest(
 
   /** What a pass may change: the whole pod on CREATE, the new ephemeral containers on update. */
   public MutationScope mutationScope() {
-    if (!isEphemeralContainersUpdate()) {
-      return MutationScope.forCreate();
-    }
-    return MutationScope.forNewEphemeralContainers(oldObject == null ? null : oldObject.getSpec());
+    return isEphemeralContainersUpdate()
+        ? MutationScope.forNewEphemeralContainers(oldObject == null ? null : oldObject.getSpec())
+        : MutationScope.forCreate();
   }
 
   /**
