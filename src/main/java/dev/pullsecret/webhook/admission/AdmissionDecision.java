@@ -60,28 +60,19 @@ public record AdmissionDecision(
    */
   public static AdmissionDecision applied(
       String uid, Mutation mutation, String rulesVersion, RuleMode mode) {
-    if (mutation.isEmpty()) {
-      return new AdmissionDecision(
-          uid,
-          Reason.NOT_PATCHED,
-          List.of(),
-          Warnings.of(mutation.warnings(), List.of(), ""),
-          Map.of(),
-          mutation.rule(),
-          List.of());
-    }
     boolean audit = mode == RuleMode.AUDIT;
     List<Change> told =
         audit
             ? mutation.changes()
             : mutation.changes().stream().filter(c -> !(c instanceof SecretInjected)).toList();
     String prefix = audit ? "audit mode, rule " + mutation.rule() + " would have: " : "";
+    // An empty mutation changes nothing (it has no operations, so no changes either).
     return new AdmissionDecision(
         uid,
-        audit ? Reason.AUDITED : Reason.PATCHED,
+        mutation.isEmpty() ? Reason.NOT_PATCHED : audit ? Reason.AUDITED : Reason.PATCHED,
         audit ? List.of() : mutation.operations(),
         Warnings.of(mutation.warnings(), told, prefix),
-        auditAnnotations(mutation, rulesVersion, mode),
+        mutation.isEmpty() ? Map.of() : auditAnnotations(mutation, rulesVersion, mode),
         mutation.rule(),
         mutation.changes());
   }

@@ -33,11 +33,7 @@ public final class AdmissionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
 
-  /**
-   * The uid of the reviews the webhook sends itself while starting: answered like any other by the
-   * {@link #offline()} handler, so they never reach a registry or the API server (their images and
-   * namespace are samples, and start-up must not wait on the network).
-   */
+  /** The uid of the reviews the webhook sends itself while starting, for {@link #offline()}. */
   public static final String WARM_UP_UID = "pullsecret-webhook-warm-up";
 
   /** Set by the kubelet on the API-server copy of a static pod; such pods cannot be changed. */
@@ -52,7 +48,10 @@ public final class AdmissionHandler {
     this.context = context;
   }
 
-  /** The same rules and scope without any I/O: for the warm-up reviews. */
+  /**
+   * The same rules and scope without any I/O, for the warm-up reviews: their images and namespace
+   * are samples, and start-up must not wait on the network.
+   */
   public AdmissionHandler offline() {
     return new AdmissionHandler(rules, AdmissionContext.offline(context.scope()));
   }
@@ -132,10 +131,8 @@ public final class AdmissionHandler {
   }
 
   private AdmissionDecision mutate(AdmissionRequest request, RuleMatch match, String version) {
-    String uid = request.uid();
-    Pod pod = request.object();
     NamespaceRule rule = match.rule();
-    PodMutator.Pass pass = mutator.begin(pod, match, request.mutationScope());
+    PodMutator.Pass pass = mutator.begin(request.object(), match, request.mutationScope());
     // The only I/O of a review, between the pure steps, all of it within the review's one budget:
     // whether the conditional mirrors hold the images, then the digests of the images as mirrored.
     DigestLookup.Review lookups = context.digests().forReview(rule);
@@ -146,7 +143,26 @@ public final class AdmissionHandler {
     ResolvedDigests resolved =
         candidates.isEmpty() ? ResolvedDigests.NONE : lookups.digests(candidates);
     Mutation mutation = pass.finish(resolved);
-    AdmissionDecision decision = answer(uid, rule, mutation, resolved, version);
+    AdmissionDecision decision =
+        AdmissionDecision.applied(request.uid(), mutation, version, rule.mode());
+    if (!resolved.failures().isEmpty()) {
+      // Tags not resolved leave their images as they are, or refuse the pod where the rule says so
+      // (never in audit mode).
+      String unresolved = unresolved(resolved);
+      if (rule.mode() != RuleMode.AUDIT
+          && rule.images().resolveDigests().orElseThrow().denyOnFailure()) {
+        decision =
+            AdmissionDecision.denied(
+                request.uid(),
+                rule.name(),
+                "rule "
+                    + rule.name()
+                    + " requires images pinned by digest and these tags could not be resolved: "
+                    + unresolved);
+      } else {
+        decision = decision.withAuditAnnotation("digests-unresolved", unresolved);
+      }
+    }
     if (!presence.failures().isEmpty()) {
       // Never a refusal: an image a mirror lacks (or that did not answer) is kept as it is.
       decision = decision.withAuditAnnotation("mirrors-absent", unresolved(presence));
@@ -163,35 +179,6 @@ public final class AdmissionHandler {
     return decision.withWarnings(
         Warnings.missingSecrets(
             context.presence(), request.podNamespace(), rule, mutation.pullSecrets()));
-  }
-
-  /**
-   * The decision for a pass: tags that could not be resolved leave their images as they are, with
-   * an audit annotation, or refuse the pod where the rule says so (never in audit mode).
-   */
-  private static AdmissionDecision answer(
-      String uid,
-      NamespaceRule rule,
-      Mutation mutation,
-      ResolvedDigests resolved,
-      String rulesVersion) {
-    AdmissionDecision decision =
-        AdmissionDecision.applied(uid, mutation, rulesVersion, rule.mode());
-    if (resolved.failures().isEmpty()) {
-      return decision;
-    }
-    String unresolved = unresolved(resolved);
-    if (rule.mode() != RuleMode.AUDIT
-        && rule.images().resolveDigests().orElseThrow().denyOnFailure()) {
-      return AdmissionDecision.denied(
-          uid,
-          rule.name(),
-          "rule "
-              + rule.name()
-              + " requires images pinned by digest and these tags could not be resolved: "
-              + unresolved);
-    }
-    return decision.withAuditAnnotation("digests-unresolved", unresolved);
   }
 
   /**

@@ -4,22 +4,20 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
-import io.fabric8.kubernetes.api.model.GroupVersionResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Objects;
 
 /**
  * The parts of an admission.k8s.io/v1 request the webhook uses. {@code object} is decoded directly
  * as a Pod (fabric8's polymorphic decoding buffers the object as a tree first), and fields the
- * webhook never reads, such as {@code userInfo} and {@code options}, are skipped unparsed. {@code
- * oldObject} is read (with the same pod fields only): on the ephemeralcontainers subresource it
- * tells which ephemeral containers already existed and so may not be changed.
+ * webhook never reads, such as {@code resource}, {@code userInfo} and {@code options}, are skipped
+ * unparsed. {@code oldObject} is read (with the same pod fields only): on the ephemeralcontainers
+ * subresource it tells which ephemeral containers already existed and so may not be changed.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record AdmissionRequest(
     String uid,
     GroupVersionKind kind,
-    GroupVersionResource resource,
     String subResource,
     String name,
     String namespace,
@@ -33,7 +31,6 @@ public record AdmissionRequest(
     return new AdmissionRequest(
         uid,
         new GroupVersionKind("", "Pod", "v1"),
-        new GroupVersionResource("", "pods", "v1"),
         null,
         pod.getMetadata() == null ? null : pod.getMetadata().getName(),
         namespace,
@@ -67,15 +64,11 @@ public record AdmissionRequest(
     return "ephemeralcontainers".equals(subResource) && "UPDATE".equals(operation);
   }
 
-  /**
-   * What a pass may change: the whole pod on CREATE, only the ephemeral containers that are new on
-   * their update (the old object's are kept as they are).
-   */
+  /** What a pass may change: the whole pod on CREATE, the new ephemeral containers on update. */
   public MutationScope mutationScope() {
-    if (!isEphemeralContainersUpdate()) {
-      return MutationScope.forCreate();
-    }
-    return MutationScope.forNewEphemeralContainers(oldObject == null ? null : oldObject.getSpec());
+    return isEphemeralContainersUpdate()
+        ? MutationScope.forNewEphemeralContainers(oldObject == null ? null : oldObject.getSpec())
+        : MutationScope.forCreate();
   }
 
   /**

@@ -23,7 +23,7 @@ public interface DigestLookup {
 
   /**
    * The lookups of one review under {@code rule}, whose pull secrets say which credentials they may
-   * use. Its rounds share one time budget, which starts with the first of them.
+   * use. The review's time budget starts with its first round.
    */
   Review forReview(NamespaceRule rule);
 
@@ -49,9 +49,8 @@ public interface DigestLookup {
   interface Review {
 
     /**
-     * Whether each mirror holds the image: a digest in the answer means it does (its manifest
-     * answered 200); a failure says why not ({@code absent: ...}, {@code error: ...}, {@code
-     * timeout: ...}).
+     * Whether each mirror holds the image ({@link ResolvedDigests}); a failure is {@code absent:
+     * ...}, {@code error: ...} or {@code timeout: ...}.
      *
      * @param images each image at a conditional mirror, with that mirror (for metrics)
      */

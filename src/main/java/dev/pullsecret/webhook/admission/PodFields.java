@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonIncludeProperties;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
-import io.fabric8.kubernetes.api.model.GroupVersionResource;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -154,14 +153,10 @@ final class PodFields {
   @JsonIncludeProperties({"group", "version", "kind"})
   interface GroupVersionKindMixIn {}
 
-  @JsonIncludeProperties({"group", "version", "resource"})
-  interface GroupVersionResourceMixIn {}
-
   static JsonMapper.Builder bindOnlyReadFields(JsonMapper.Builder builder) {
     return builder
         .addMixIn(LocalObjectReference.class, LocalObjectReferenceMixIn.class)
         .addMixIn(GroupVersionKind.class, GroupVersionKindMixIn.class)
-        .addMixIn(GroupVersionResource.class, GroupVersionResourceMixIn.class)
         .addMixIn(Pod.class, PodMixIn.class)
         .addMixIn(ObjectMeta.class, ObjectMetaMixIn.class)
         .addMixIn(PodSpec.class, PodSpecMixIn.class)

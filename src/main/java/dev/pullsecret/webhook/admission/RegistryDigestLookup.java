@@ -11,7 +11,6 @@ import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.PullSecret;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,9 +22,8 @@ import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
- * Lookups at the registries, within one time budget per review: the images of one pod in parallel,
- * each with the credential of the rule's pull secret for its registry (anonymous when the webhook
- * has none), the mirrors' presence first, then the digests, both rounds by the same deadline.
+ * The lookups at the registries: the images of one pod in parallel, each with the credential of the
+ * rule's pull secret for its registry (anonymous when the webhook has none).
  *
  * <p>The budget must stay well inside the registration's {@code timeoutSeconds} (the chart: 5 s),
  * leaving the API server time for the rest of the call: 1.5 s by default.
@@ -43,6 +41,9 @@ public record RegistryDigestLookup(
    * hundreds of requests. Those past it are kept off the mirrors, as not looked up.
    */
   public static final int MAX_MIRROR_LOOKUPS = 128;
+
+  private static final String OVER_MIRROR_LOOKUPS =
+      "not looked up: over " + MAX_MIRROR_LOOKUPS + " images to ask mirrors about in one review";
 
   @Override
   public Review forReview(NamespaceRule rule) {
@@ -62,19 +63,11 @@ public record RegistryDigestLookup(
     @Override
     public ResolvedDigests mirrors(Map<ImageReference, RegistryMirror> images) {
       Map<ImageReference, String> failures = new HashMap<>();
-      List<ImageReference> asked = new ArrayList<>(images.keySet());
-      if (asked.size() > MAX_MIRROR_LOOKUPS) {
-        for (ImageReference image : asked.subList(MAX_MIRROR_LOOKUPS, asked.size())) {
-          failures.put(
-              image,
-              "not looked up: over "
-                  + MAX_MIRROR_LOOKUPS
-                  + " images to ask mirrors about in one review");
-        }
-        asked = asked.subList(0, MAX_MIRROR_LOOKUPS);
-      }
+      images.keySet().stream()
+          .skip(MAX_MIRROR_LOOKUPS)
+          .forEach(image -> failures.put(image, OVER_MIRROR_LOOKUPS));
       return resolveAll(
-          asked,
+          images.keySet().stream().limit(MAX_MIRROR_LOOKUPS).toList(),
           failures,
           (image, answer) -> {
             observer.mirrorChecked(images.get(image).target(), answer.mirrorResult());
@@ -96,8 +89,6 @@ public record RegistryDigestLookup(
     }
 
     /**
-     * Looks up {@code images} within the review's one budget, which starts with its first lookup.
-     *
      * @param observe counts an answer, and gives the word a failure's detail follows
      */
     private ResolvedDigests resolveAll(

@@ -26,11 +26,16 @@ public final class Explanation {
   private Explanation() {}
 
   /**
+   * The operation that sets the annotation, creating the annotations map if the pod has none.
+   *
    * @param mirrorsSkipped containers whose image a {@code when: present} mirror did not take
    *     (lacked, or did not answer in time): {@code mirror=absent containers[1]}
    */
-  public static String of(
-      RuleMatch match, List<Change> changes, List<PodContainer> mirrorsSkipped) {
+  static PatchOperation annotate(
+      ObjectMeta metadata,
+      RuleMatch match,
+      List<Change> changes,
+      List<PodContainer> mirrorsSkipped) {
     var text = new StringJoiner("; ");
     text.add("rule=" + match.rule().name());
     text.add("match=" + match.why());
@@ -43,16 +48,7 @@ public final class Explanation {
     List<Change> digests = changes.stream().filter(Explanation::resolvedDigest).toList();
     part(text, "digests", digests, ImageRewritten.class, c -> c.container().position());
     part(text, "pullPolicies", changes, PullPolicySet.class, c -> c.container().position());
-    return text.toString();
-  }
-
-  /** A rewrite that added a digest the image did not have (a digest is the only '@' of one). */
-  private static boolean resolvedDigest(Change change) {
-    return change instanceof ImageRewritten r && r.to().hasDigest() && r.from().indexOf('@') < 0;
-  }
-
-  /** The operation that sets the annotation, creating the annotations map if the pod has none. */
-  static PatchOperation annotate(ObjectMeta metadata, String value) {
+    String value = text.toString();
     if (metadata == null) {
       return PatchOperation.add(
           PatchOperation.pointer("metadata"), Map.of("annotations", Map.of(ANNOTATION, value)));
@@ -62,6 +58,11 @@ public final class Explanation {
           PatchOperation.pointer("metadata", "annotations"), Map.of(ANNOTATION, value));
     }
     return PatchOperation.add(PatchOperation.pointer("metadata", "annotations", ANNOTATION), value);
+  }
+
+  /** A rewrite that added a digest the image did not have (a digest is the only '@' of one). */
+  private static boolean resolvedDigest(Change change) {
+    return change instanceof ImageRewritten r && r.to().hasDigest() && r.from().indexOf('@') < 0;
   }
 
   /** Enough to say what happened; a pod with more changed containers gets a count of the rest. */

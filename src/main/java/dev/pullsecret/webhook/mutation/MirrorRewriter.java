@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.image.ImageReference;
-import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
 import dev.pullsecret.webhook.rules.ImageOptions;
 import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
 import dev.pullsecret.webhook.rules.NamespaceRule;
@@ -15,20 +14,18 @@ import java.util.Set;
 
 /**
  * Sends each image to the first mirror of its chain ({@link ImageOptions#mirrorsFor}) that takes
- * it: an unconditional mirror always does; a {@code when: present} mirror only if it answered the
- * image's manifest, which was looked up before the step ({@code presence}: a digest means the
- * mirror holds the image). An image no mirror takes is kept as it is, with a warning per mirror
- * skipped and why: a mirror that lacks an image, refuses, fails or does not answer in time never
- * breaks a pod.
+ * it: an unconditional mirror always does; a {@code when: present} mirror only if it holds the
+ * image ({@code presence}, looked up before the step). An image no mirror takes is kept as it is,
+ * with a warning per mirror skipped and why: a mirror that lacks an image, refuses, fails or does
+ * not answer in time never breaks a pod.
  *
  * <p>The output is a fixed point: mirrored images carry a registry that no mirror source matches
  * (rules with such loops are refused), and a kept image is asked about again on the next pass,
  * whose answer the cache keeps for the re-invocation that follows.
  */
-record MirrorRewriter(ResolvedDigests presence) implements MutationStep {
+record MirrorRewriter(ResolvedDigests presence) {
 
-  @Override
-  public void apply(PendingPatch pod, NamespaceRule rule) {
+  void apply(PendingPatch pod, NamespaceRule rule) {
     ImageOptions options = rule.images();
     if (options.mirrors().isEmpty()) {
       return;
@@ -38,13 +35,11 @@ record MirrorRewriter(ResolvedDigests presence) implements MutationStep {
     for (PendingPatch.ContainerImage c : pod.rewritableContainers()) {
       Decision decision = decisions.computeIfAbsent(c.image(), image -> decide(image, options));
       if (decision.to() != null) {
-        pod.record(
-            new ImageRewritten(
-                c.container(), c.container().image(), decision.to(), decision.why()));
+        c.rewrite(decision.to(), decision.why());
       }
       if (!decision.skips().isEmpty()) {
-        pod.mirrorSkipped(c.container());
-        decision.skips().forEach(skip -> pod.warn(c.container(), skip));
+        c.mirrorSkipped = true;
+        decision.skips().forEach(skip -> pod.warn(c.container, skip));
       }
     }
   }
@@ -87,11 +82,7 @@ record MirrorRewriter(ResolvedDigests presence) implements MutationStep {
     return presence.failure(target).orElseGet(() -> "not looked up: " + presence.notLookedUp());
   }
 
-  /**
-   * The images to ask the {@code when: present} mirrors about, before the pass: for each image in
-   * scope, the image at each conditional mirror of its chain, in container and chain order, with
-   * the mirror (whose target names it in metrics).
-   */
+  /** {@link PodMutator.Pass#mirrorCandidates()}, in container and chain order. */
   static Map<ImageReference, RegistryMirror> candidates(PendingPatch pod, ImageOptions options) {
     if (!options.hasConditionalMirrors()) {
       return Map.of();

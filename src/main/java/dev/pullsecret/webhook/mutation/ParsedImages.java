@@ -20,13 +20,10 @@ final class ParsedImages {
   private final Map<String, Parsed> cache = new ConcurrentHashMap<>();
 
   Parsed parse(String image) {
-    if (image == null) {
-      return parseNow(null);
-    }
-    Parsed parsed = cache.get(image);
+    Parsed parsed = image == null ? null : cache.get(image);
     if (parsed == null) {
       parsed = parseNow(image);
-      if (cache.size() < MAX_ENTRIES) {
+      if (image != null && cache.size() < MAX_ENTRIES) {
         cache.put(image, parsed);
       }
     }

@@ -8,49 +8,61 @@ import dev.pullsecret.webhook.patch.PatchOperation;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
 import tools.jackson.core.JsonPointer;
 
 /**
- * The pod as the earlier steps of a pass left it (what a {@link MutationStep} reads), and the
- * changes of the pass so far, merged per field (what a step records). Merging is what keeps steps
- * independent: when two steps rewrite one container's image (a pin, then a digest), the patch still
- * sets that image once, from the image as sent to the last step's result, with both reasons. Lives
- * for one pass on one thread.
+ * The pod as the earlier steps of a pass left it (what a step reads and changes in place), turned
+ * into changes and operations once, at the end, one per field: when two steps rewrite one
+ * container's image (a pin, then a digest), the patch still sets that image once, from the image as
+ * sent to the last step's result, with both reasons. Lives for one pass on one thread.
  */
 final class PendingPatch {
 
-  /**
-   * One container as the pass sees it.
-   *
-   * @param original the image as the pod was sent
-   * @param rewritable whether the scope allows changing this container (see {@link MutationScope})
-   * @param rewrite the rewrites of its image so far, merged into one; null when none
-   * @param policy the pull policy set so far; null when none, or when set back to what it was
-   */
-  record ContainerImage(
-      PodContainer container,
-      ImageReference original,
-      boolean rewritable,
-      ImageRewritten rewrite,
-      PullPolicySet policy) {
+  /** One container as the pass sees it, changed in place by the steps. */
+  static final class ContainerImage {
+
+    final PodContainer container;
+
+    /** The image as the pod was sent. */
+    final ImageReference original;
+
+    /** Whether the scope allows changing this container (see {@link MutationScope}). */
+    final boolean rewritable;
+
+    /** The pull policy after the earlier steps (null when unset); set back, it is no change. */
+    String pullPolicy;
+
+    /** Whether a {@code when: present} mirror did not take the image (see {@link Explanation}). */
+    boolean mirrorSkipped;
+
+    private ImageReference image;
+
+    /** The reasons of the rewrites of the image so far, joined; null when none. */
+    private String why;
+
+    private ContainerImage(PodContainer container, ImageReference original, boolean rewritable) {
+      this.container = container;
+      this.original = original;
+      this.rewritable = rewritable;
+      this.image = original;
+      this.pullPolicy = container.imagePullPolicy();
+    }
 
     /** The image after the earlier steps. */
     ImageReference image() {
-      return rewrite == null ? original : rewrite.to();
+      return image;
     }
 
-    /** The pull policy after the earlier steps (null when unset). */
-    String pullPolicy() {
-      return policy == null ? container.imagePullPolicy() : policy.to();
+    /** Rewrites the image: the rewrites of one image are one change, with every step's reason. */
+    void rewrite(ImageReference to, String reason) {
+      image = to;
+      why = why == null ? reason : why + ", " + reason;
     }
   }
 
@@ -60,31 +72,22 @@ final class PendingPatch {
 
   private final List<LocalObjectReference> presentSecrets;
   private final boolean wholePod;
-  private final ContainerImage[] containers;
-  private final Map<PodContainer, Integer> positions;
+  private final List<ContainerImage> containers = new ArrayList<>();
   private final Set<String> secretNames = new HashSet<>();
-  private final List<SecretInjected> secretsAdded = new ArrayList<>();
-  private final List<PodContainer> mirrorsSkipped = new ArrayList<>();
+  private final List<String> secretsAdded = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
 
   /** The containers of {@code spec} whose image {@code images} can parse, and its pull secrets. */
   PendingPatch(PodSpec spec, MutationScope scope, ParsedImages images) {
-    List<ContainerImage> parsed = new ArrayList<>();
     for (PodContainer container : PodContainer.all(spec)) {
       ParsedImages.Parsed image = images.parse(container.image());
       if (image.reference() == null) {
         // Images that cannot be parsed are left alone and reported, never guessed at.
         warn(container, image.problem() + "; left unchanged");
-        continue;
+      } else {
+        containers.add(
+            new ContainerImage(container, image.reference(), scope.mayRewrite(container)));
       }
-      parsed.add(
-          new ContainerImage(
-              container, image.reference(), scope.mayRewrite(container), null, null));
-    }
-    this.containers = parsed.toArray(ContainerImage[]::new);
-    this.positions = HashMap.newHashMap(containers.length);
-    for (int i = 0; i < containers.length; i++) {
-      positions.put(containers[i].container(), i);
     }
     this.presentSecrets = spec.getImagePullSecrets();
     this.wholePod = scope.wholePod();
@@ -102,12 +105,12 @@ final class PendingPatch {
    * Containers whose image could be parsed, in pull order, with what earlier steps made of them.
    */
   List<ContainerImage> containers() {
-    return Collections.unmodifiableList(Arrays.asList(containers));
+    return Collections.unmodifiableList(containers);
   }
 
   /** The containers the scope allows a step to change (see {@link MutationScope}). */
   List<ContainerImage> rewritableContainers() {
-    return Arrays.stream(containers).filter(ContainerImage::rewritable).toList();
+    return containers.stream().filter(c -> c.rewritable).toList();
   }
 
   /** Names of the pull secrets the pod has, those added by earlier steps included. */
@@ -120,16 +123,10 @@ final class PendingPatch {
     return wholePod;
   }
 
-  /** A change a step makes, in the order its operation should appear in the patch. */
-  void record(Change change) {
-    switch (change) {
-      case ImageRewritten rewrite -> rewrite(rewrite);
-      case PullPolicySet policy -> setPolicy(policy);
-      case SecretInjected secret -> {
-        if (secretNames.add(secret.secret())) {
-          secretsAdded.add(secret);
-        }
-      }
+  /** Adds a pull secret the pod does not have yet; one it has is not added again. */
+  void addSecret(String name) {
+    if (secretNames.add(name)) {
+      secretsAdded.add(name);
     }
   }
 
@@ -137,66 +134,28 @@ final class PendingPatch {
     warnings.add(container.describe() + ": " + warning);
   }
 
-  /**
-   * A {@code when: present} mirror did not take the container's image (see {@link Explanation}).
-   */
-  void mirrorSkipped(PodContainer container) {
-    mirrorsSkipped.add(container);
-  }
-
   /** The warnings of the pass, in the order they were found. */
   List<String> warnings() {
     return List.copyOf(warnings);
   }
 
-  private void rewrite(ImageRewritten rewrite) {
-    int i = positionOf(rewrite.container());
-    ContainerImage c = containers[i];
-    ImageRewritten earlier = c.rewrite();
-    ImageRewritten merged =
-        earlier == null
-            ? rewrite
-            : new ImageRewritten(
-                rewrite.container(),
-                earlier.from(),
-                rewrite.to(),
-                earlier.why() + ", " + rewrite.why());
-    containers[i] =
-        new ContainerImage(c.container(), c.original(), c.rewritable(), merged, c.policy());
-  }
-
-  private void setPolicy(PullPolicySet policy) {
-    int i = positionOf(policy.container());
-    ContainerImage c = containers[i];
-    String from = c.policy() == null ? policy.from() : c.policy().from();
-    PullPolicySet merged =
-        Objects.equals(from, policy.to())
-            ? null
-            : new PullPolicySet(policy.container(), from, policy.to());
-    containers[i] =
-        new ContainerImage(c.container(), c.original(), c.rewritable(), c.rewrite(), merged);
-  }
-
-  private int positionOf(PodContainer container) {
-    Integer i = positions.get(container);
-    if (i == null) {
-      throw new IllegalArgumentException("a step changed a container the pass does not know");
-    }
-    return i;
-  }
-
   /** The containers whose image a conditional mirror did not take, in container order. */
   List<PodContainer> mirrorsSkipped() {
-    return List.copyOf(mirrorsSkipped);
+    return containers.stream().filter(c -> c.mirrorSkipped).map(c -> c.container).toList();
   }
 
   /** Every change of the pass, in the order of {@link #operations()}. */
   List<Change> changes() {
     List<Change> all = new ArrayList<>();
     for (ContainerImage c : containers) {
-      Stream.of(c.rewrite(), c.policy()).filter(Objects::nonNull).forEach(all::add);
+      if (c.why != null) {
+        all.add(new ImageRewritten(c.container, c.container.image(), c.image, c.why));
+      }
+      if (policyChanged(c)) {
+        all.add(new PullPolicySet(c.container, c.container.imagePullPolicy(), c.pullPolicy));
+      }
     }
-    all.addAll(secretsAdded);
+    secretsAdded.forEach(name -> all.add(new SecretInjected(name)));
     return all;
   }
 
@@ -204,11 +163,11 @@ final class PendingPatch {
   List<PatchOperation> operations() {
     List<PatchOperation> ops = new ArrayList<>();
     for (ContainerImage c : containers) {
-      if (c.rewrite() != null) {
-        ops.add(PatchOperation.add(c.container().pointer("image"), c.rewrite().to().toString()));
+      if (c.why != null) {
+        ops.add(PatchOperation.add(c.container.pointer("image"), c.image.toString()));
       }
-      if (c.policy() != null) {
-        ops.add(PatchOperation.add(c.container().pointer("imagePullPolicy"), c.policy().to()));
+      if (policyChanged(c)) {
+        ops.add(PatchOperation.add(c.container.pointer("imagePullPolicy"), c.pullPolicy));
       }
     }
     if (secretsAdded.isEmpty()) {
@@ -217,14 +176,20 @@ final class PendingPatch {
     // An absent list and an empty one look alike once decoded; "add" of the whole member is right
     // for both (it creates the member or replaces []). "/-" appends only where entries exist.
     if (presentSecrets == null || presentSecrets.isEmpty()) {
-      ops.add(PatchOperation.add(PULL_SECRETS, secretsAdded.stream().map(this::entry).toList()));
+      ops.add(
+          PatchOperation.add(
+              PULL_SECRETS, secretsAdded.stream().map(PendingPatch::entry).toList()));
     } else {
       secretsAdded.forEach(s -> ops.add(PatchOperation.add(APPEND, entry(s))));
     }
     return ops;
   }
 
-  private Map<String, String> entry(SecretInjected secret) {
-    return Map.of("name", secret.secret());
+  private static boolean policyChanged(ContainerImage c) {
+    return !Objects.equals(c.pullPolicy, c.container.imagePullPolicy());
+  }
+
+  private static Map<String, String> entry(String secret) {
+    return Map.of("name", secret);
   }
 }

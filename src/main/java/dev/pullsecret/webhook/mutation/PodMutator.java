@@ -1,14 +1,20 @@
 package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.mutation.PendingPatch.ContainerImage;
 import dev.pullsecret.webhook.rules.ImageOptions;
+import dev.pullsecret.webhook.rules.ImageOptions.LatestPinning;
+import dev.pullsecret.webhook.rules.ImageOptions.PullPolicyOverride;
 import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
+import dev.pullsecret.webhook.rules.NamespaceRule;
+import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.RuleMatch;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,47 +22,43 @@ import java.util.Set;
  * tested with plain tables and benchmarked in isolation. Its only state is a bounded memo of parsed
  * image references, which changes no answer.
  *
- * <p>One pass runs the steps in order over the pod as the earlier steps left it, then writes every
- * change once: each step sees rewritten images, so the pull policy is decided for the image the pod
- * will really pull and a secret bound to a mirror follows the images sent there.
+ * <p>One pass runs its steps in order over the pod as the earlier steps left it, then writes every
+ * change once: pin latest tags, send images to mirrors, pin digests, decide pull policies, add pull
+ * secrets. Each step sees rewritten images, so the pull policy is decided for the image the pod
+ * will really pull and a secret bound to a mirror follows the images sent there. A step is pure:
+ * what it changes depends only on the pod as the steps before it left it, on the rule and on the
+ * registries' answers it was given, never on I/O.
  */
 public final class PodMutator {
-
-  private static final MutationStep PIN_LATEST = new LatestPinner();
-  private static final MutationStep DECIDE_PULL_POLICY = new PullPolicyDecider();
-  private static final MutationStep ADD_PULL_SECRETS = new PullSecretInjector();
 
   private final ParsedImages parsedImages = new ParsedImages();
 
   /**
-   * Starts a pass of {@code match}'s rule over {@code pod}: runs the steps before the mirror step
-   * (pinning), so that {@link Pass#mirrorCandidates()} names the images as the mirrors would get
-   * them. A pass needs two answers from registries, each looked up by the caller (I/O, within one
-   * time budget for both) and handed back, so the pass itself stays pure:
-   *
-   * <ol>
-   *   <li>{@link Pass#mirrorCandidates()}, looked up and given to {@link Pass#mirror}: whether the
-   *       {@code when: present} mirrors hold the images they may take;
-   *   <li>{@link Pass#digestCandidates()} (the images as they will be pulled, after the mirror),
-   *       looked up and given to {@link Pass#finish}.
-   * </ol>
+   * Starts a pass of {@code match}'s rule over {@code pod} and pins latest tags, so that the
+   * mirrors are asked about the images as they would get them. The pass needs two answers from
+   * registries, each looked up by the caller (I/O, within one time budget for both) and handed
+   * back, so the pass itself stays pure: {@link Pass#mirrorCandidates()} for {@link Pass#mirror},
+   * then {@link Pass#digestCandidates()} (the images as they will be pulled) for {@link
+   * Pass#finish}.
    */
   public Pass begin(Pod pod, RuleMatch match, MutationScope scope) {
-    PendingPatch pending = new PendingPatch(pod.getSpec(), scope, parsedImages);
-    PIN_LATEST.apply(pending, match.rule());
-    return new Pass(pod, match, pending);
+    var pass = new Pass(pod, match, new PendingPatch(pod.getSpec(), scope, parsedImages));
+    pass.pinLatest();
+    return pass;
   }
 
   /** One pass, stopped before each step that needs answers from registries. */
   public static final class Pass {
     private final Pod pod;
     private final RuleMatch match;
+    private final NamespaceRule rule;
     private final PendingPatch pending;
     private boolean mirrored;
 
     private Pass(Pod pod, RuleMatch match, PendingPatch pending) {
       this.pod = pod;
       this.match = match;
+      this.rule = match.rule();
       this.pending = pending;
     }
 
@@ -66,19 +68,18 @@ public final class PodMutator {
      * rule has no conditional mirror.
      */
     public Map<ImageReference, RegistryMirror> mirrorCandidates() {
-      return mirrored ? Map.of() : MirrorRewriter.candidates(pending, match.rule().images());
+      return mirrored ? Map.of() : MirrorRewriter.candidates(pending, rule.images());
     }
 
     /**
-     * Runs the mirror step with what the mirrors answered for {@link #mirrorCandidates()} (a
-     * digest: the mirror holds the image). A pass that is not given them sends no image to a
-     * conditional mirror, and says so.
+     * Runs the mirror step with what the mirrors answered for {@link #mirrorCandidates()}. A pass
+     * that is not given them sends no image to a conditional mirror, and says so.
      */
     public Pass mirror(ResolvedDigests presence) {
       if (mirrored) {
         throw new IllegalStateException("the mirror step has run already");
       }
-      new MirrorRewriter(presence).apply(pending, match.rule());
+      new MirrorRewriter(presence).apply(pending, rule);
       mirrored = true;
       return this;
     }
@@ -88,14 +89,13 @@ public final class PodMutator {
      * pinned by digest already, on the rule's registries.
      */
     public Set<ImageReference> digestCandidates() {
-      ImageOptions images = match.rule().images();
-      if (images.resolveDigests().isEmpty()) {
+      if (rule.images().resolveDigests().isEmpty()) {
         return Set.of();
       }
       mirrorIfNotYet();
       Set<ImageReference> candidates = new LinkedHashSet<>();
-      for (PendingPatch.ContainerImage c : pending.rewritableContainers()) {
-        if (images.resolvesDigestOf(c.image())) {
+      for (ContainerImage c : pending.rewritableContainers()) {
+        if (rule.images().resolvesDigestOf(c.image())) {
           candidates.add(c.image());
         }
       }
@@ -105,25 +105,121 @@ public final class PodMutator {
     /** Runs the remaining steps with the digests looked up, and writes every change once. */
     public Mutation finish(ResolvedDigests digests) {
       mirrorIfNotYet();
-      new DigestPinner(digests).apply(pending, match.rule());
-      DECIDE_PULL_POLICY.apply(pending, match.rule());
-      ADD_PULL_SECRETS.apply(pending, match.rule());
+      pinDigests(digests);
+      decidePullPolicies();
+      addPullSecrets();
       List<Change> changes = pending.changes();
       var operations = new ArrayList<>(pending.operations());
       // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
       // A pass that only skipped mirrors changed nothing, and writes nothing: no patch of its own.
       if (!changes.isEmpty() && pending.wholePod()) {
         operations.add(
-            Explanation.annotate(
-                pod.getMetadata(), Explanation.of(match, changes, pending.mirrorsSkipped())));
+            Explanation.annotate(pod.getMetadata(), match, changes, pending.mirrorsSkipped()));
       }
       return new Mutation(
-          match.rule().name(), operations, changes, pending.warnings(), pending.pullSecretNames());
+          rule.name(), operations, changes, pending.warnings(), pending.pullSecretNames());
     }
 
     private void mirrorIfNotYet() {
       if (!mirrored) {
         mirror(ResolvedDigests.NONE);
+      }
+    }
+
+    /**
+     * Pins an untagged or {@code :latest} image to the tag the rule's {@code pinLatest} gives its
+     * repository. Digest-pinned images are never retagged, and a pinned image carries a tag, so a
+     * second pass changes nothing.
+     */
+    private void pinLatest() {
+      Optional<LatestPinning> pinning = rule.images().pinLatest();
+      if (pinning.isEmpty()) {
+        return;
+      }
+      for (ContainerImage c : pending.rewritableContainers()) {
+        ImageReference image = c.image();
+        Optional<String> tag =
+            image.isUntaggedOrLatest() ? pinning.get().tagFor(image) : Optional.empty();
+        if (tag.isPresent()) {
+          String why = image.hasTag() ? "pinned latest" : "pinned untagged image";
+          c.rewrite(image.withTag(tag.get()), why + " to " + tag.get());
+        }
+      }
+    }
+
+    /**
+     * Pins each image whose tag the rule resolves to the digest the registry served for it: {@code
+     * repo:tag@sha256:...}, the tag kept for humans, the digest for the kubelet (which pulls by
+     * digest when both are present). An image without one is left as it is, with a warning: its
+     * lookup failed (the webhook admits it as it is), or none was made (preview without --resolve,
+     * which says nothing of what the webhook would do). Images pinned by digest are never looked
+     * up, so a second pass over the output changes nothing.
+     */
+    private void pinDigests(ResolvedDigests digests) {
+      for (ContainerImage c : pending.rewritableContainers()) {
+        ImageReference image = c.image();
+        if (!rule.images().resolvesDigestOf(image)) {
+          continue;
+        }
+        Optional<String> digest = digests.digest(image);
+        if (digest.isPresent()) {
+          String tag = image.hasTag() ? image.tag() : "latest";
+          c.rewrite(
+              new ImageReference(image.domain(), image.path(), image.tag(), digest.get()),
+              "resolved " + tag + " to its digest");
+        } else {
+          pending.warn(c.container, unpinned(image, digests));
+        }
+      }
+    }
+
+    private static String unpinned(ImageReference image, ResolvedDigests digests) {
+      return digests
+          .failure(image)
+          .map(why -> image + " not resolved to a digest (" + why + "); left as it is")
+          .orElseGet(() -> "digest of " + image + " not looked up (" + digests.notLookedUp() + ")");
+    }
+
+    /**
+     * Decides each container's {@code imagePullPolicy} for its image as rewritten. The API server
+     * defaults the policy before mutating webhooks run: {@code Always} for untagged and {@code
+     * :latest} images, {@code IfNotPresent} otherwise. When a rewrite changes which case an image
+     * is in, that default is stale and is decided again, unless the rule sets the policy itself.
+     */
+    private void decidePullPolicies() {
+      ImageOptions options = rule.images();
+      if (options.isNone()) {
+        return;
+      }
+      for (ContainerImage c : pending.rewritableContainers()) {
+        if (options.imagePullPolicy().isPresent()) {
+          PullPolicyOverride override = options.imagePullPolicy().get();
+          if (!c.image().hasDigest() || override.includeDigestPinned()) {
+            c.pullPolicy = override.policy();
+          }
+        } else if (c.original.isUntaggedOrLatest()
+            && !c.image().isUntaggedOrLatest()
+            && (c.pullPolicy == null || "Always".equals(c.pullPolicy))) {
+          c.pullPolicy = "IfNotPresent";
+        }
+      }
+    }
+
+    /**
+     * Adds the rule's pull secrets that the pod's images as rewritten need and it does not have
+     * yet: never twice, so a second pass over its own output adds nothing (re-invocation safe).
+     */
+    private void addPullSecrets() {
+      // imagePullSecrets is immutable on the ephemeralcontainers subresource.
+      if (!pending.wholePod() || rule.pullSecrets().isEmpty()) {
+        return;
+      }
+      List<ImageReference> images =
+          pending.containers().stream().map(ContainerImage::image).toList();
+      for (PullSecret secret : rule.pullSecrets()) {
+        if (!pending.pullSecretNames().contains(secret.name()) && secret.servesAnyOf(images)) {
+          pending.addSecret(secret.name());
+        }
       }
     }
   }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
-import dev.pullsecret.webhook.mutation.Change.PullPolicySet;
-import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import org.junit.jupiter.api.Test;
 
@@ -15,23 +13,23 @@ class PendingPatchTest {
   private static final PodContainer APP =
       new PodContainer(PodContainer.Kind.CONTAINER, 0, "app", "nginx", "Always");
 
-  private static PendingPatch pending() {
-    return new PendingPatch(
-        OneContainerPods.pod("nginx", "Always").getSpec(),
-        MutationScope.forCreate(),
-        new ParsedImages());
-  }
+  private final PendingPatch pending =
+      new PendingPatch(
+          OneContainerPods.pod("nginx", "Always").getSpec(),
+          MutationScope.forCreate(),
+          new ParsedImages());
+
+  private final PendingPatch.ContainerImage app = pending.containers().getFirst();
 
   @Test
   void twoRewritesOfOneImageAreOneOperationWithBothReasons() {
-    PendingPatch pending = pending();
     ImageReference pinned = ImageReference.parse("nginx:1.27");
     ImageReference digest = ImageReference.parse("nginx:1.27@sha256:" + "a".repeat(64));
 
-    pending.record(new ImageRewritten(APP, "nginx", pinned, "pinned"));
-    pending.record(new ImageRewritten(APP, "nginx:1.27", digest, "resolved"));
+    app.rewrite(pinned, "pinned");
+    app.rewrite(digest, "resolved");
 
-    assertThat(pending.containers().getFirst().image()).isEqualTo(digest);
+    assertThat(app.image()).isEqualTo(digest);
     assertThat(pending.changes())
         .containsExactly(new ImageRewritten(APP, "nginx", digest, "pinned, resolved"));
     assertThat(pending.operations())
@@ -40,10 +38,8 @@ class PendingPatchTest {
 
   @Test
   void aPolicySetBackToWhatItWasIsNoChange() {
-    PendingPatch pending = pending();
-
-    pending.record(new PullPolicySet(APP, "Always", "IfNotPresent"));
-    pending.record(new PullPolicySet(APP, "IfNotPresent", "Always"));
+    app.pullPolicy = "IfNotPresent";
+    app.pullPolicy = "Always";
 
     assertThat(pending.changes()).isEmpty();
     assertThat(pending.operations()).isEmpty();
@@ -51,10 +47,8 @@ class PendingPatchTest {
 
   @Test
   void aSecretAddedTwiceIsAddedOnce() {
-    PendingPatch pending = pending();
-
-    pending.record(new SecretInjected("hub"));
-    pending.record(new SecretInjected("hub"));
+    pending.addSecret("hub");
+    pending.addSecret("hub");
 
     assertThat(pending.pullSecretNames()).containsExactly("hub");
     assertThat(pending.operations()).hasSize(1);

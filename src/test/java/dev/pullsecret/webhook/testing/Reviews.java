@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.testing;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import io.fabric8.kubernetes.api.model.GroupVersionKindBuilder;
-import io.fabric8.kubernetes.api.model.GroupVersionResourceBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
@@ -89,11 +88,6 @@ public final class Reviews {
     return new AdmissionRequest(
         uid,
         new GroupVersionKindBuilder().withGroup("").withVersion("v1").withKind("Pod").build(),
-        new GroupVersionResourceBuilder()
-            .withGroup("")
-            .withVersion("v1")
-            .withResource("pods")
-            .build(),
         null,
         name,
         pod.getMetadata().getNamespace(),
