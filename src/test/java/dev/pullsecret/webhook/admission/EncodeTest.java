@@ -40,7 +40,8 @@ class EncodeTest {
             "team-a",
             List.of()),
         new AdmissionDecision(
-            "u-4", Reason.NOT_PATCHED, List.of(), List.of("w"), Map.of(), "team-a", List.of()));
+            "u-4", Reason.NOT_PATCHED, List.of(), List.of("w"), Map.of(), "team-a", List.of()),
+        AdmissionDecision.denied("u-5", "strict", "tags could not be resolved"));
   }
 
   @ParameterizedTest
@@ -67,7 +68,8 @@ class EncodeTest {
 
     JsonNode answer = JSON.readTree(codec.encode(refused)).path("response");
 
-    assertThat(answer.path("allowed").asBoolean()).isFalse();
+    assertThat(answer.get("allowed").isBoolean()).isTrue();
+    assertThat(answer.get("allowed").asBoolean()).isFalse();
     assertThat(answer.at("/status/code").asInt()).isEqualTo(403);
     assertThat(answer.at("/status/message").asString()).isEqualTo("pullsecret-webhook: " + message);
     assertThat(answer.path("warnings").valueStream().map(JsonNode::asString))
@@ -79,10 +81,18 @@ class EncodeTest {
     var response =
         new AdmissionResponseBuilder()
             .withUid(decision.uid())
-            .withAllowed(true)
+            .withAllowed(!decision.reason().denies())
             .withWarnings(decision.warnings().isEmpty() ? null : decision.shownWarnings())
             .withAuditAnnotations(
                 decision.auditAnnotations().isEmpty() ? null : decision.auditAnnotations());
+    if (decision.reason().denies()) {
+      response
+          .withNewStatus()
+          .withCode(403)
+          .withReason("Forbidden")
+          .withMessage(decision.refusal())
+          .endStatus();
+    }
     if (decision.isPatched()) {
       response
           .withPatchType("JSONPatch")
