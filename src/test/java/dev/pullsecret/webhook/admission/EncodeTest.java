@@ -86,12 +86,14 @@ class EncodeTest {
             .withAuditAnnotations(
                 decision.auditAnnotations().isEmpty() ? null : decision.auditAnnotations());
     if (decision.reason().denies()) {
-      response
-          .withNewStatus()
-          .withCode(403)
-          .withReason("Forbidden")
-          .withMessage(decision.refusal())
-          .endStatus();
+      response.withStatus(
+          new io.fabric8.kubernetes.api.model.StatusBuilder()
+              .withApiVersion(null)
+              .withKind(null)
+              .withCode(403)
+              .withReason("Forbidden")
+              .withMessage(decision.refusal())
+              .build());
     }
     if (decision.isPatched()) {
       response
