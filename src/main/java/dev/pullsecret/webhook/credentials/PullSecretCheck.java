@@ -122,12 +122,20 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     byte[] content;
     try {
       content = decode.apply(value);
-    } catch (TooLargeException e) {
-      problems.add(new Problem(ProblemCode.TOO_LARGE, tooLarge(dataKey)));
-      return null;
     } catch (IllegalArgumentException e) {
       problems.add(
           new Problem(ProblemCode.NOT_BASE64, "data " + Text.quote(dataKey) + " is not base64"));
+      return null;
+    }
+    if (content == null || content.length > MAX_CONTENT_BYTES) {
+      problems.add(
+          new Problem(
+              ProblemCode.TOO_LARGE,
+              "data "
+                  + Text.quote(dataKey)
+                  + " is over "
+                  + MAX_CONTENT_BYTES
+                  + " bytes; a registry config is a few hundred bytes per registry"));
       return null;
     }
     if (content.length == 0) {
@@ -135,31 +143,15 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
           new Problem(ProblemCode.MISSING_KEY, "data " + Text.quote(dataKey) + " is empty"));
       return null;
     }
-    if (content.length > MAX_CONTENT_BYTES) {
-      problems.add(new Problem(ProblemCode.TOO_LARGE, tooLarge(dataKey)));
-      return null;
-    }
     return content;
   }
 
+  /** Null when the base64 is too long to be worth decoding. */
   private static byte[] decodeBase64(String value) {
     // refuse before decoding: 4 characters per 3 bytes, and some room for line breaks
-    if (value.length() > MAX_CONTENT_BYTES / 3 * 4 + 1024) {
-      throw new TooLargeException();
-    }
-    return Base64.getDecoder().decode(value);
-  }
-
-  /** Base64 too long to be worth decoding. */
-  private static final class TooLargeException extends IllegalArgumentException {}
-
-  private static String tooLarge(String dataKey) {
-    return "data "
-        + Text.quote(dataKey)
-        + " is over "
-        + MAX_CONTENT_BYTES
-        + " bytes; a"
-        + " registry config is a few hundred bytes per registry";
+    return value.length() > MAX_CONTENT_BYTES / 3 * 4 + 1024
+        ? null
+        : Base64.getDecoder().decode(value);
   }
 
   private static Problem notCovered(RegistryPattern registry, DockerConfig config, String dataKey) {
