@@ -2,10 +2,19 @@ package dev.pullsecret.webhook.credentials;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
- * Credentials that a registry issues for hours, not for good: copied as they are, they work on the
- * day they are made and fail silently once they expire. Recognised by the username each cloud's
+ * What the usernames that the clouds' tooling writes say of their passwords.
+ *
+ * <p>Google Container Registry and Artifact Registry: {@code _json_key} takes a service-account key
+ * (the JSON file) as password, {@code _json_key_base64} the same file in base64. The registry
+ * answers a malformed key with a plain 401, so {@link #malformedKey} says which part is wrong,
+ * without quoting any of it.
+ *
+ * <p>Credentials that a registry issues for hours, not for good: copied as they are, they work on
+ * the day they are made and fail silently once they expire. Recognised by the username each cloud's
  * tooling writes, and for Amazon and Azure by the registry host too (their usernames alone are not
  * conclusive):
  *
@@ -24,7 +33,10 @@ import java.util.regex.Pattern;
  * The advice is the same for all three: a credential provider renews them before they expire
  * (docs/short-lived-credentials.md).
  */
-final class ShortLivedTokens {
+final class CloudUsernames {
+
+  static final String JSON_KEY = "_json_key";
+  static final String JSON_KEY_BASE64 = "_json_key_base64";
 
   static final String GCP_ACCESS_TOKEN = "oauth2accesstoken";
   static final String ECR_USER = "AWS";
@@ -42,7 +54,9 @@ final class ShortLivedTokens {
       "; renew it with a credential provider instead (a pull secret with `provider:`,"
           + " docs/short-lived-credentials.md)";
 
-  private ShortLivedTokens() {}
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+  private CloudUsernames() {}
 
   /**
    * The warning for an entry whose credential expires within hours, or null.
@@ -51,7 +65,7 @@ final class ShortLivedTokens {
    * @param key the parsed key, null when the kubelet ignores it (then only the host-free Google
    *     token is recognised)
    */
-  static Problem check(String shown, RegistryKey key, String username) {
+  static Problem shortLived(String shown, RegistryKey key, String username) {
     String host =
         key == null ? "" : String.join(".", key.hostPort().labels()).toLowerCase(Locale.ROOT);
     String what;
@@ -61,7 +75,7 @@ final class ShortLivedTokens {
               + GCP_ACCESS_TOKEN
               + ": a Google access token, valid for an hour, so copies of it stop working; use a"
               + " service-account key (username "
-              + GcpKeys.JSON_KEY
+              + JSON_KEY
               + ")";
     } else if (username.equals(ECR_USER) && ECR.matcher(host).matches()) {
       what =
@@ -78,5 +92,62 @@ final class ShortLivedTokens {
     }
     return new Problem(
         ProblemCode.SHORT_LIVED_TOKEN, "auths entry " + shown + " has " + what + ADVICE);
+  }
+
+  /** The problem with a Google key given as password, or null. */
+  static Problem malformedKey(String entryKey, String username, String password) {
+    String where = "the password of auths entry " + entryKey;
+    return switch (username) {
+      case JSON_KEY -> keyProblem(where + " (username " + JSON_KEY + ")", password);
+      case JSON_KEY_BASE64 -> {
+        // key files are often encoded with line breaks (base64 without -w0)
+        String decoded = AuthsEntry.utf8(WHITESPACE.matcher(password).replaceAll(""));
+        yield decoded == null
+            ? new Problem(
+                ProblemCode.MALFORMED_GCP_KEY,
+                where
+                    + " (username "
+                    + JSON_KEY_BASE64
+                    + ") is not base64; encode the"
+                    + " service-account key file with base64 -w0, or use username "
+                    + JSON_KEY
+                    + " with the file as it is")
+            : keyProblem(where + " (username " + JSON_KEY_BASE64 + ")", decoded);
+      }
+      default -> null;
+    };
+  }
+
+  private static Problem keyProblem(String where, String keyJson) {
+    JsonNode key;
+    try {
+      key = DockerConfigParser.JSON.readTree(keyJson);
+    } catch (JacksonException e) {
+      key = null;
+    }
+    String missing;
+    if (key == null || !key.isObject()) {
+      missing = "is not a JSON service-account key";
+    } else if (!"service_account".equals(text(key, "type"))) {
+      missing = "is JSON, but its type is not \"service_account\"";
+    } else if (text(key, "client_email").isBlank()) {
+      missing = "is a service-account key without client_email";
+    } else if (text(key, "private_key").isBlank()) {
+      missing = "is a service-account key without private_key";
+    } else {
+      return null;
+    }
+    return new Problem(
+        ProblemCode.MALFORMED_GCP_KEY,
+        where
+            + " "
+            + missing
+            + "; paste the whole key file created with"
+            + " gcloud iam service-accounts keys create");
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value != null && value.isString() ? value.asString() : "";
   }
 }
