@@ -119,9 +119,8 @@ public final class RegistryClient {
     if (response.statusCode() == 401) {
       close(response);
       authorizations.forget(url, credential);
-      List<Challenge> challenges =
-          Challenge.parse(String.join(", ", response.headers().allValues("WWW-Authenticate")));
-      String answer = authorizations.answer(challenges, url, credential);
+      String answer =
+          authorizations.answer(response.headers().allValues("WWW-Authenticate"), url, credential);
       response = send(url, method, Optional.of(answer));
     }
     int status = response.statusCode();
