@@ -127,7 +127,12 @@ public final class DigestResolver implements AutoCloseable {
     Map<ImageReference, DigestCache.Served> served = new LinkedHashMap<>();
     images.forEach(
         (image, credential) ->
-            served.put(image, cache.get(new Key(image, credential), now, this::lookUp)));
+            served.put(
+                image,
+                cache.get(
+                    new Key(image, credential),
+                    now,
+                    key -> CompletableFuture.supplyAsync(() -> lookUp(key), executor))));
     Map<ImageReference, Answer> results = new LinkedHashMap<>();
     // A lookup in flight for a whole budget already is stalled: the reviews that joined it have
     // waited their budget; later ones do not wait again until it ends (and its failure is cached),
@@ -136,11 +141,7 @@ public final class DigestResolver implements AutoCloseable {
     served.forEach(
         (image, s) -> {
           long deadline = s.startedAt() - stalledBefore <= 0 ? now : budget.deadline();
-          results.put(
-              image,
-              new Answer(
-                  await(s, deadline, image, budget.length()),
-                  s.source() == DigestCache.Source.HIT));
+          results.put(image, new Answer(await(s, deadline, image, budget.length()), s.cached()));
         });
     return results;
   }
@@ -167,17 +168,13 @@ public final class DigestResolver implements AutoCloseable {
     }
   }
 
-  private CompletableFuture<Lookup> lookUp(Key key) {
-    return CompletableFuture.supplyAsync(() -> lookUpNow(key.image(), key.credential()), executor);
-  }
-
-  private Lookup lookUpNow(ImageReference image, Optional<RegistryCredential> credential) {
+  private Lookup lookUp(Key key) {
     long start = nanoTime.getAsLong();
     Lookup result;
     try {
       concurrency.acquire();
       try {
-        result = new Lookup.Found(client.resolve(image, credential));
+        result = new Lookup.Found(client.resolve(key.image(), key.credential()));
       } finally {
         concurrency.release();
       }
