@@ -148,14 +148,13 @@ final class DockerConfigParser {
         .forEach(
             (indexKey, keys) -> {
               if (keys.size() > 1) {
+                String written = keys.stream().map(RegistryKey::display).collect(joining(", "));
                 problem(
                     ProblemCode.DUPLICATE_REGISTRY,
-                    "auths keys "
-                        + keys.stream().map(RegistryKey::display).collect(joining(", "))
-                        + " are one registry for the kubelet ("
-                        + RegistryKey.display(indexKey)
-                        + "), which tries them in an unpredictable"
-                        + " order; keep one");
+                    """
+                    auths keys %s are one registry for the kubelet (%s), which tries them in an \
+                    unpredictable order; keep one"""
+                        .formatted(written, RegistryKey.display(indexKey)));
               }
             });
   }
