@@ -71,12 +71,10 @@ final class CloudUsernames {
     String what;
     if (username.equals(GCP_ACCESS_TOKEN)) {
       what =
-          "username "
-              + GCP_ACCESS_TOKEN
-              + ": a Google access token, valid for an hour, so copies of it stop working; use a"
-              + " service-account key (username "
-              + JSON_KEY
-              + ")";
+          """
+          username %s: a Google access token, valid for an hour, so copies of it stop working; \
+          use a service-account key (username %s)"""
+              .formatted(GCP_ACCESS_TOKEN, JSON_KEY);
     } else if (username.equals(ECR_USER) && ECR.matcher(host).matches()) {
       what =
           "username "
@@ -105,13 +103,10 @@ final class CloudUsernames {
         yield decoded == null
             ? new Problem(
                 ProblemCode.MALFORMED_GCP_KEY,
-                where
-                    + " (username "
-                    + JSON_KEY_BASE64
-                    + ") is not base64; encode the"
-                    + " service-account key file with base64 -w0, or use username "
-                    + JSON_KEY
-                    + " with the file as it is")
+                """
+                %s (username %s) is not base64; encode the service-account key file with \
+                base64 -w0, or use username %s with the file as it is"""
+                    .formatted(where, JSON_KEY_BASE64, JSON_KEY))
             : keyProblem(where + " (username " + JSON_KEY_BASE64 + ")", decoded);
       }
       default -> null;
@@ -139,11 +134,8 @@ final class CloudUsernames {
     }
     return new Problem(
         ProblemCode.MALFORMED_GCP_KEY,
-        where
-            + " "
-            + missing
-            + "; paste the whole key file created with"
-            + " gcloud iam service-accounts keys create");
+        "%s %s; paste the whole key file created with gcloud iam service-accounts keys create"
+            .formatted(where, missing));
   }
 
   private static String text(JsonNode node, String field) {

@@ -75,14 +75,13 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
       problems.add(
           new Problem(
               ProblemCode.WRONG_TYPE,
-              "type "
-                  + (type == null ? "Opaque (none given)" : Text.quote(type))
-                  + ": the kubelet reads only secrets of type "
-                  + DOCKER_CONFIG_JSON
-                  + " (or the legacy "
-                  + DOCKERCFG
-                  + "); recreate it with kubectl create secret"
-                  + " docker-registry, or with that type"));
+              """
+              type %s: the kubelet reads only secrets of type %s (or the legacy %s); recreate it \
+              with kubectl create secret docker-registry, or with that type"""
+                  .formatted(
+                      type == null ? "Opaque (none given)" : Text.quote(type),
+                      DOCKER_CONFIG_JSON,
+                      DOCKERCFG)));
       // go on with whichever content is there, to report all that is wrong at once
       dataKey =
           values.containsKey(DOCKERCFG_KEY) && !values.containsKey(DOCKER_CONFIG_JSON_KEY)
@@ -131,11 +130,8 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
       problems.add(
           new Problem(
               ProblemCode.TOO_LARGE,
-              "data "
-                  + Text.quote(dataKey)
-                  + " is over "
-                  + MAX_CONTENT_BYTES
-                  + " bytes; a registry config is a few hundred bytes per registry"));
+              "data %s is over %d bytes; a registry config is a few hundred bytes per registry"
+                  .formatted(Text.quote(dataKey), MAX_CONTENT_BYTES)));
       return null;
     }
     if (content.length == 0) {
@@ -158,15 +154,11 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     String keys = Text.joined(config.credentials(), c -> RegistryKey.display(c.key()), ", ", 10);
     return new Problem(
         ProblemCode.REGISTRY_NOT_COVERED,
-        "no auths key of "
-            + Text.quote(dataKey)
-            + " covers registry "
-            + Text.quote(registry.toString())
-            + " that the pull secret is bound to (keys: "
-            + keys
-            + "); the kubelet would pull its images without credentials. Add an auths entry for"
-            + " the registry: same host (a * matches one label), same port, a path that is a"
-            + " prefix");
+        """
+        no auths key of %s covers registry %s that the pull secret is bound to (keys: %s); the \
+        kubelet would pull its images without credentials. Add an auths entry for the registry: \
+        same host (a * matches one label), same port, a path that is a prefix"""
+            .formatted(Text.quote(dataKey), Text.quote(registry.toString()), keys));
   }
 
   private static String keys(Map<String, ?> values) {
