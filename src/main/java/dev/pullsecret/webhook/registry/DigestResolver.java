@@ -86,16 +86,10 @@ public final class DigestResolver implements AutoCloseable {
     return new Budget(length, nanoTime.getAsLong());
   }
 
-  /**
-   * What one review got for one image: the lookup, and whether it was served by a finished entry of
-   * the cache (a hit) rather than by a registry request, this review's or one it joined.
-   */
+  /** What one review got for one image: the lookup, and whether the cache had it (a hit). */
   public record Answer(Lookup lookup, boolean cached) {
 
-    /**
-     * As a digest lookup of a review counts: {@code hit}, {@code miss}, {@code error}, {@code
-     * timeout}.
-     */
+    /** As {@link LookupObserver#resolved} counts it. */
     public String digestResult() {
       return switch (lookup) {
         case Lookup.Found f -> cached ? "hit" : "miss";
@@ -104,9 +98,8 @@ public final class DigestResolver implements AutoCloseable {
     }
 
     /**
-     * As a mirror's answer counts: {@code present}, {@code absent} (it has no such manifest), or
-     * {@code error} and {@code timeout}, which say nothing of what it holds; only {@code present}
-     * sends an image to the mirror.
+     * As {@link LookupObserver#mirrorChecked} counts it: {@code error} and {@code timeout} say
+     * nothing of what the mirror holds; only {@code present} sends an image to it.
      */
     public String mirrorResult() {
       return switch (lookup) {
