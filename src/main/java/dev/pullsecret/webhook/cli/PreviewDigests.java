@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * The digest lookups of {@code preview}: none without {@code --resolve}; with it, the webhook's own
@@ -33,9 +34,8 @@ record PreviewDigests(DigestLookup lookup, DigestResolver resolver) implements A
     if (!resolve) {
       return new PreviewDigests(NOT_ASKED, null);
     }
-    var client =
-        new RegistryClient(
-            TrustBundle.sslContext(Optional.ofNullable(caBundle)), Duration.ofSeconds(3), BUDGET);
+    SSLContext tls = TrustBundle.sslContext(Optional.ofNullable(caBundle));
+    var client = new RegistryClient(() -> tls, Duration.ofSeconds(3), BUDGET);
     var resolver =
         new DigestResolver(
             client,
