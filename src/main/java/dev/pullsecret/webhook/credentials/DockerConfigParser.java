@@ -84,11 +84,9 @@ final class DockerConfigParser {
       problem(ProblemCode.NOT_JSON, dataKey + " is a JSON " + type(root) + ", not an object");
       return;
     }
-    JsonNode auths = legacy ? root : field(root, "auths");
-    if (legacy
-        && root.size() == 1
-        && field(root, "auths") != null
-        && field(root, "auths").isObject()) {
+    JsonNode wrapped = field(root, "auths");
+    JsonNode auths = legacy ? root : wrapped;
+    if (legacy && root.size() == 1 && wrapped != null && wrapped.isObject()) {
       problem(
           ProblemCode.NO_AUTHS,
           dataKey

@@ -97,13 +97,10 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     }
     boolean legacy = dataKey.equals(DOCKERCFG_KEY);
     DockerConfig config = DockerConfigParser.parse(content, dataKey, legacy, problems);
-    if (!config.isEmpty()) {
-      for (RegistryPattern registry :
-          registries == null ? List.<RegistryPattern>of() : registries) {
-        if (!config.covers(registry)) {
-          problems.add(notCovered(registry, config, dataKey));
-        }
-      }
+    if (!config.isEmpty() && registries != null) {
+      registries.stream()
+          .filter(registry -> !config.covers(registry))
+          .forEach(registry -> problems.add(notCovered(registry, config, dataKey)));
     }
     return new PullSecretCheck(config, problems);
   }
