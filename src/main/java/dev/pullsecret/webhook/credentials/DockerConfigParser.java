@@ -21,11 +21,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the auths entries of a decoded {@code .dockerconfigjson} ({@code {"auths": {key: entry}}})
- * or legacy {@code .dockercfg} ({@code {key: entry}}) the way the kubelet's Go code decodes them:
- * field names match case-insensitively, a field of the wrong JSON type makes the kubelet refuse the
- * whole secret, and {@code auth} ({@code base64(user:password)}) replaces username and password.
- * Every problem is collected; parser messages are never passed on, as they may quote the content.
+ * Reads the {@link AuthsEntry auths entries} of a decoded {@code .dockerconfigjson} ({@code
+ * {"auths": {key: entry}}}) or legacy {@code .dockercfg} ({@code {key: entry}}) the way the
+ * kubelet's Go code decodes them, field names matching case-insensitively. Every problem is
+ * collected; parser messages are never passed on, as they may quote the content.
  */
 final class DockerConfigParser {
 

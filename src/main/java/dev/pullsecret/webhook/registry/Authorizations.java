@@ -230,13 +230,9 @@ final class Authorizations {
 
   /** Per credential user: two pull secrets for one registry may see different repositories. */
   private static String key(ManifestUrl url, Optional<RegistryCredential> credential) {
-    return url.registry()
-        + "/"
-        + url.repository()
-        + "|"
-        + credential
-            .map(c -> c.username() + ":" + Integer.toHexString(c.password().hashCode()))
-            .orElse("");
+    Optional<String> user =
+        credential.map(c -> c.username() + ":" + Integer.toHexString(c.password().hashCode()));
+    return url.registry() + "/" + url.repository() + "|" + user.orElse("");
   }
 
   private static String encode(String value) {
