@@ -64,15 +64,7 @@ public final class DockerConfig {
    * registry client needs. Empty when no key applies: the kubelet would pull anonymously.
    */
   public Optional<RegistryCredential> credentialFor(ImageReference image) {
-    HostPort host = HostPort.split(image.domain());
-    for (AuthsEntry entry : index.values()) {
-      if (entry.key().covers(host, "/" + image.path())) {
-        return Optional.of(entry.credential());
-      }
-    }
-    return RegistryKey.isDefaultRegistryMatch(image.domain())
-        ? Optional.ofNullable(index.get(DockerHub.INDEX)).map(AuthsEntry::credential)
-        : Optional.empty();
+    return entryFor(image.domain(), "/" + image.path()).map(AuthsEntry::credential);
   }
 
   /**
@@ -93,12 +85,20 @@ public final class DockerConfig {
     if (DockerHub.isHost(authority)) {
       authority = DockerHub.DOMAIN;
     }
-    String path = pattern.path().isEmpty() ? "" : "/" + pattern.path();
-    HostPort target = HostPort.split(authority);
-    if (index.values().stream().anyMatch(entry -> entry.key().covers(target, path))) {
-      return true;
+    return entryFor(authority, pattern.path().isEmpty() ? "" : "/" + pattern.path()).isPresent();
+  }
+
+  /** The kubelet's choice: the first key covering domain and path, else the Docker Hub fallback. */
+  private Optional<AuthsEntry> entryFor(String domain, String path) {
+    HostPort target = HostPort.split(domain);
+    for (AuthsEntry entry : index.values()) {
+      if (entry.key().covers(target, path)) {
+        return Optional.of(entry);
+      }
     }
-    return index.containsKey(DockerHub.INDEX) && RegistryKey.isDefaultRegistryMatch(authority);
+    return RegistryKey.isDefaultRegistryMatch(domain)
+        ? Optional.ofNullable(index.get(DockerHub.INDEX))
+        : Optional.empty();
   }
 
   /**
