@@ -97,10 +97,7 @@ public final class DigestResolver implements AutoCloseable {
       };
     }
 
-    /**
-     * As {@link LookupObserver#mirrorChecked} counts it: {@code error} and {@code timeout} say
-     * nothing of what the mirror holds; only {@code present} sends an image to it.
-     */
+    /** As {@link LookupObserver#mirrorChecked} counts it; only {@code present} uses the mirror. */
     public String mirrorResult() {
       return switch (lookup) {
         case Lookup.Found f -> "present";
