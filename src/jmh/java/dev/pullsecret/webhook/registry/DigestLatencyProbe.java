@@ -53,7 +53,7 @@ public final class DigestLatencyProbe {
       var settings = new DigestResolver.Settings(Duration.ofHours(1), Duration.ofSeconds(10), 10_000, 16);
       RegistryCredentials credentials = (image, secrets) -> Optional.of(USER);
       Supplier<RegistryClient> newClient =
-          () -> new RegistryClient(tls, Duration.ofSeconds(1), Duration.ofSeconds(10));
+          () -> new RegistryClient(() -> tls, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
       AdmissionHandler plain = handler(registry, false, null);
       RegistryClient keptAlive = newClient.get();

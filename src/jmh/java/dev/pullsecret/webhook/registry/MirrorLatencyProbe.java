@@ -58,7 +58,7 @@ public final class MirrorLatencyProbe {
           new DigestResolver.Settings(Duration.ofHours(1), Duration.ofSeconds(10), 10_000, 16);
       RegistryCredentials credentials = (image, secrets) -> Optional.of(USER);
       Supplier<RegistryClient> newClient =
-          () -> new RegistryClient(tls, Duration.ofSeconds(1), Duration.ofSeconds(10));
+          () -> new RegistryClient(() -> tls, Duration.ofSeconds(1), Duration.ofSeconds(10));
       RegistryClient keptAlive = newClient.get();
       DigestResolver warm = new DigestResolver(keptAlive, settings, LookupObserver.NONE);
 

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -137,9 +138,9 @@ public final class PreviewCommand extends CliCommand {
 
   /** With {@code --resolve}: the webhook's own client and resolver, with {@link #BUDGET}. */
   private DigestResolver resolver() {
-    var client =
-        new RegistryClient(
-            TrustBundle.sslContext(Optional.ofNullable(caBundle)), Duration.ofSeconds(3), BUDGET);
+    // Made first, so that a bad CA bundle fails before any lookup.
+    SSLContext tls = TrustBundle.sslContext(Optional.ofNullable(caBundle));
+    var client = new RegistryClient(() -> tls, Duration.ofSeconds(3), BUDGET);
     return new DigestResolver(
         client, new DigestResolver.Settings(BUDGET, Duration.ZERO, 10_000, 8), LookupObserver.NONE);
   }

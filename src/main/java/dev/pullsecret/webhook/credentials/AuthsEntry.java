@@ -23,8 +23,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
   static AuthsEntry read(String key, JsonNode value, List<Problem> problems) {
     String shown = RegistryKey.display(key);
     if (!value.isNull() && !value.isObject()) {
-      problems.add(
-          malformed("auths entry " + shown + " is a JSON " + type(value) + ", not an object"));
+      problems.add(malformed("auths entry %s is a JSON %s, not an object", shown, type(value)));
       return null;
     }
     String[] fields = new String[4]; // username, password, auth, email
@@ -34,13 +33,8 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
       if (field != null && !field.isNull() && !field.isString()) {
         problems.add(
             malformed(
-                "field \""
-                    + names.get(i)
-                    + "\" of auths entry "
-                    + shown
-                    + " is a JSON "
-                    + type(field)
-                    + ", not a string"));
+                "field \"%s\" of auths entry %s is a JSON %s, not a string",
+                names.get(i), shown, type(field)));
         return null;
       }
       fields[i] = field == null || field.isNull() ? "" : field.asString();
@@ -52,15 +46,15 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
       String pair = utf8(fields[2].replace("\r", "").replace("\n", ""));
       int colon = pair == null ? -1 : pair.indexOf(':');
       if (colon < 0) {
+        String what = pair == null ? "is not base64" : "does not decode to username:password";
         problems.add(
             new Problem(
                 ProblemCode.AUTH_NOT_DECODABLE,
-                "field \"auth\" of auths entry "
-                    + shown
-                    + (pair == null ? " is not base64" : " does not decode to username:password")
-                    + "; the kubelet refuses the whole secret. Set it to base64 of"
-                    + " username:password (printf %s user:password | base64 -w0), or remove it"
-                    + " and keep username and password"));
+                """
+                field "auth" of auths entry %s %s; the kubelet refuses the whole secret. \
+                Set it to base64 of username:password (printf %%s user:password | base64 -w0), \
+                or remove it and keep username and password"""
+                    .formatted(shown, what)));
         return null;
       }
       username = pair.substring(0, colon);
@@ -70,7 +64,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     boolean usable =
         checkCredentials(shown, username, password, token != null && !token.isNull(), problems);
     RegistryKey parsed = parseKey(key, problems);
-    Problem expiring = usable ? ShortLivedTokens.check(shown, parsed, username) : null;
+    Problem expiring = usable ? CloudUsernames.shortLived(shown, parsed, username) : null;
     if (expiring != null) {
       problems.add(expiring);
     }
@@ -95,12 +89,11 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
         missing != null
             ? new Problem(
                 ProblemCode.ENTRY_WITHOUT_CREDENTIALS,
-                "auths entry "
-                    + shown
-                    + missing
-                    + "; the kubelet would pull without"
-                    + " credentials. Give username and password (or auth)")
-            : GcpKeys.check(shown, username, password);
+                """
+                auths entry %s%s; the kubelet would pull without credentials. Give username \
+                and password (or auth)"""
+                    .formatted(shown, missing))
+            : CloudUsernames.malformedKey(shown, username, password);
     if (problem != null) {
       problems.add(problem);
     }
@@ -115,13 +108,10 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
       problems.add(
           new Problem(
               ProblemCode.INVALID_REGISTRY_KEY,
-              "auths key "
-                  + RegistryKey.display(key)
-                  + " "
-                  + e.getMessage()
-                  + ", so the kubelet"
-                  + " never uses it; write the registry as in image names: host[:port][/path],"
-                  + " e.g. registry.example.com:5000"));
+              """
+              auths key %s %s, so the kubelet never uses it; write the registry as in image \
+              names: host[:port][/path], e.g. registry.example.com:5000"""
+                  .formatted(RegistryKey.display(key), e.getMessage())));
       return null;
     }
     // Docker Hub images are looked up as docker.io/<path> (exactly: Go compares case-sensitively),
@@ -129,18 +119,16 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     String host = String.join(".", parsed.hostPort().labels());
     boolean used = parsed.indexKey().equals(DockerHub.INDEX) || host.equals(DockerHub.DOMAIN);
     if (DockerHub.isHost(host) && parsed.hostPort().port().isEmpty() && !used) {
+      String write =
+          Text.quote(DockerHub.DOMAIN + parsed.path())
+              + (parsed.path().isEmpty() ? " or " + Text.quote(DockerHub.CONFIG_KEY) : "");
       problems.add(
           new Problem(
               ProblemCode.DOCKER_HUB_KEY_NOT_USED,
-              "auths key "
-                  + parsed.display()
-                  + " is never used for Docker Hub images: the"
-                  + " kubelet looks them up as docker.io/..., falling back only to "
-                  + DockerHub.CONFIG_KEY
-                  + "; write "
-                  + Text.quote(DockerHub.DOMAIN + parsed.path())
-                  + (parsed.path().isEmpty() ? " or " + Text.quote(DockerHub.CONFIG_KEY) : "")
-                  + " instead"));
+              """
+              auths key %s is never used for Docker Hub images: the kubelet looks them up as \
+              docker.io/..., falling back only to %s; write %s instead"""
+                  .formatted(parsed.display(), DockerHub.CONFIG_KEY, write)));
     }
     return parsed;
   }
@@ -172,8 +160,9 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     return node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
-  private static Problem malformed(String what) {
+  private static Problem malformed(String what, Object... args) {
     return new Problem(
-        ProblemCode.MALFORMED_ENTRY, what + "; the kubelet refuses the whole secret");
+        ProblemCode.MALFORMED_ENTRY,
+        what.formatted(args) + "; the kubelet refuses the whole secret");
   }
 }

@@ -4,14 +4,13 @@ import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The auths entries of a pull secret, looked up as the kubelet looks them up
@@ -65,15 +64,7 @@ public final class DockerConfig {
    * registry client needs. Empty when no key applies: the kubelet would pull anonymously.
    */
   public Optional<RegistryCredential> credentialFor(ImageReference image) {
-    HostPort host = HostPort.split(image.domain());
-    for (AuthsEntry entry : index.values()) {
-      if (entry.key().covers(host, "/" + image.path())) {
-        return Optional.of(entry.credential());
-      }
-    }
-    return RegistryKey.isDefaultRegistryMatch(image.domain())
-        ? Optional.ofNullable(index.get(DockerHub.INDEX)).map(AuthsEntry::credential)
-        : Optional.empty();
+    return entryFor(image.domain(), "/" + image.path()).map(AuthsEntry::credential);
   }
 
   /**
@@ -94,12 +85,20 @@ public final class DockerConfig {
     if (DockerHub.isHost(authority)) {
       authority = DockerHub.DOMAIN;
     }
-    String path = pattern.path().isEmpty() ? "" : "/" + pattern.path();
-    HostPort target = HostPort.split(authority);
-    if (index.values().stream().anyMatch(entry -> entry.key().covers(target, path))) {
-      return true;
+    return entryFor(authority, pattern.path().isEmpty() ? "" : "/" + pattern.path()).isPresent();
+  }
+
+  /** The kubelet's choice: the first key covering domain and path, else the Docker Hub fallback. */
+  private Optional<AuthsEntry> entryFor(String domain, String path) {
+    HostPort target = HostPort.split(domain);
+    for (AuthsEntry entry : index.values()) {
+      if (entry.key().covers(target, path)) {
+        return Optional.of(entry);
+      }
     }
-    return index.containsKey(DockerHub.INDEX) && RegistryKey.isDefaultRegistryMatch(authority);
+    return RegistryKey.isDefaultRegistryMatch(domain)
+        ? Optional.ofNullable(index.get(DockerHub.INDEX))
+        : Optional.empty();
   }
 
   /**
@@ -110,21 +109,15 @@ public final class DockerConfig {
    * credential. {@link PullSecretCheck#ofDecoded} reads it back.
    */
   public static byte[] json(List<RegistryCredential> credentials) {
-    ObjectNode auths = JSON.createObjectNode();
-    credentials.stream()
-        .sorted(Comparator.comparing(RegistryCredential::key))
-        .filter(c -> !auths.has(c.key()))
-        .forEach(
-            c -> {
-              ObjectNode entry = auths.putObject(c.key());
-              entry.put("username", c.username());
-              entry.put("password", c.password());
-              entry.put("auth", c.auth());
-            });
-    ObjectNode root = JSON.createObjectNode();
-    root.set("auths", auths);
-    return JSON.writeValueAsBytes(root);
+    Map<String, Written> auths = new TreeMap<>();
+    for (RegistryCredential c : credentials) {
+      auths.putIfAbsent(c.key(), new Written(c.username(), c.password(), c.auth()));
+    }
+    return JSON.writeValueAsBytes(Map.of("auths", auths));
   }
+
+  /** An auths entry as {@link #json} writes it, fields in this order. */
+  record Written(String username, String password, String auth) {}
 
   /** Whether no entry has a key that the kubelet can use. */
   public boolean isEmpty() {

@@ -21,11 +21,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the auths entries of a decoded {@code .dockerconfigjson} ({@code {"auths": {key: entry}}})
- * or legacy {@code .dockercfg} ({@code {key: entry}}) the way the kubelet's Go code decodes them:
- * field names match case-insensitively, a field of the wrong JSON type makes the kubelet refuse the
- * whole secret, and {@code auth} ({@code base64(user:password)}) replaces username and password.
- * Every problem is collected; parser messages are never passed on, as they may quote the content.
+ * Reads the {@link AuthsEntry auths entries} of a decoded {@code .dockerconfigjson} ({@code
+ * {"auths": {key: entry}}}) or legacy {@code .dockercfg} ({@code {key: entry}}) the way the
+ * kubelet's Go code decodes them, field names matching case-insensitively. Every problem is
+ * collected; parser messages are never passed on, as they may quote the content.
  */
 final class DockerConfigParser {
 
@@ -84,11 +83,9 @@ final class DockerConfigParser {
       problem(ProblemCode.NOT_JSON, dataKey + " is a JSON " + type(root) + ", not an object");
       return;
     }
-    JsonNode auths = legacy ? root : field(root, "auths");
-    if (legacy
-        && root.size() == 1
-        && field(root, "auths") != null
-        && field(root, "auths").isObject()) {
+    JsonNode wrapped = field(root, "auths");
+    JsonNode auths = legacy ? root : wrapped;
+    if (legacy && root.size() == 1 && wrapped != null && wrapped.isObject()) {
       problem(
           ProblemCode.NO_AUTHS,
           dataKey
@@ -148,14 +145,13 @@ final class DockerConfigParser {
         .forEach(
             (indexKey, keys) -> {
               if (keys.size() > 1) {
+                String written = keys.stream().map(RegistryKey::display).collect(joining(", "));
                 problem(
                     ProblemCode.DUPLICATE_REGISTRY,
-                    "auths keys "
-                        + keys.stream().map(RegistryKey::display).collect(joining(", "))
-                        + " are one registry for the kubelet ("
-                        + RegistryKey.display(indexKey)
-                        + "), which tries them in an unpredictable"
-                        + " order; keep one");
+                    """
+                    auths keys %s are one registry for the kubelet (%s), which tries them in an \
+                    unpredictable order; keep one"""
+                        .formatted(written, RegistryKey.display(indexKey)));
               }
             });
   }

@@ -12,7 +12,7 @@ package dev.pullsecret.webhook.credentials;
 public record Problem(ProblemCode code, String message) {
 
   public boolean isError() {
-    return code.severity() == ProblemCode.Severity.ERROR;
+    return !code.isWarning();
   }
 
   @Override

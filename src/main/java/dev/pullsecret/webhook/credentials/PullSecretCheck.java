@@ -75,14 +75,13 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
       problems.add(
           new Problem(
               ProblemCode.WRONG_TYPE,
-              "type "
-                  + (type == null ? "Opaque (none given)" : Text.quote(type))
-                  + ": the kubelet reads only secrets of type "
-                  + DOCKER_CONFIG_JSON
-                  + " (or the legacy "
-                  + DOCKERCFG
-                  + "); recreate it with kubectl create secret"
-                  + " docker-registry, or with that type"));
+              """
+              type %s: the kubelet reads only secrets of type %s (or the legacy %s); recreate it \
+              with kubectl create secret docker-registry, or with that type"""
+                  .formatted(
+                      type == null ? "Opaque (none given)" : Text.quote(type),
+                      DOCKER_CONFIG_JSON,
+                      DOCKERCFG)));
       // go on with whichever content is there, to report all that is wrong at once
       dataKey =
           values.containsKey(DOCKERCFG_KEY) && !values.containsKey(DOCKER_CONFIG_JSON_KEY)
@@ -98,13 +97,10 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     }
     boolean legacy = dataKey.equals(DOCKERCFG_KEY);
     DockerConfig config = DockerConfigParser.parse(content, dataKey, legacy, problems);
-    if (!config.isEmpty()) {
-      for (RegistryPattern registry :
-          registries == null ? List.<RegistryPattern>of() : registries) {
-        if (!config.covers(registry)) {
-          problems.add(notCovered(registry, config, dataKey));
-        }
-      }
+    if (!config.isEmpty() && registries != null) {
+      registries.stream()
+          .filter(registry -> !config.covers(registry))
+          .forEach(registry -> problems.add(notCovered(registry, config, dataKey)));
     }
     return new PullSecretCheck(config, problems);
   }
@@ -122,12 +118,17 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     byte[] content;
     try {
       content = decode.apply(value);
-    } catch (TooLargeException e) {
-      problems.add(new Problem(ProblemCode.TOO_LARGE, tooLarge(dataKey)));
-      return null;
     } catch (IllegalArgumentException e) {
       problems.add(
           new Problem(ProblemCode.NOT_BASE64, "data " + Text.quote(dataKey) + " is not base64"));
+      return null;
+    }
+    if (content == null || content.length > MAX_CONTENT_BYTES) {
+      problems.add(
+          new Problem(
+              ProblemCode.TOO_LARGE,
+              "data %s is over %d bytes; a registry config is a few hundred bytes per registry"
+                  .formatted(Text.quote(dataKey), MAX_CONTENT_BYTES)));
       return null;
     }
     if (content.length == 0) {
@@ -135,46 +136,26 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
           new Problem(ProblemCode.MISSING_KEY, "data " + Text.quote(dataKey) + " is empty"));
       return null;
     }
-    if (content.length > MAX_CONTENT_BYTES) {
-      problems.add(new Problem(ProblemCode.TOO_LARGE, tooLarge(dataKey)));
-      return null;
-    }
     return content;
   }
 
+  /** Null when the base64 is too long to be worth decoding. */
   private static byte[] decodeBase64(String value) {
     // refuse before decoding: 4 characters per 3 bytes, and some room for line breaks
-    if (value.length() > MAX_CONTENT_BYTES / 3 * 4 + 1024) {
-      throw new TooLargeException();
-    }
-    return Base64.getDecoder().decode(value);
-  }
-
-  /** Base64 too long to be worth decoding. */
-  private static final class TooLargeException extends IllegalArgumentException {}
-
-  private static String tooLarge(String dataKey) {
-    return "data "
-        + Text.quote(dataKey)
-        + " is over "
-        + MAX_CONTENT_BYTES
-        + " bytes; a"
-        + " registry config is a few hundred bytes per registry";
+    return value.length() > MAX_CONTENT_BYTES / 3 * 4 + 1024
+        ? null
+        : Base64.getDecoder().decode(value);
   }
 
   private static Problem notCovered(RegistryPattern registry, DockerConfig config, String dataKey) {
     String keys = Text.joined(config.credentials(), c -> RegistryKey.display(c.key()), ", ", 10);
     return new Problem(
         ProblemCode.REGISTRY_NOT_COVERED,
-        "no auths key of "
-            + Text.quote(dataKey)
-            + " covers registry "
-            + Text.quote(registry.toString())
-            + " that the pull secret is bound to (keys: "
-            + keys
-            + "); the kubelet would pull its images without credentials. Add an auths entry for"
-            + " the registry: same host (a * matches one label), same port, a path that is a"
-            + " prefix");
+        """
+        no auths key of %s covers registry %s that the pull secret is bound to (keys: %s); the \
+        kubelet would pull its images without credentials. Add an auths entry for the registry: \
+        same host (a * matches one label), same port, a path that is a prefix"""
+            .formatted(Text.quote(dataKey), Text.quote(registry.toString()), keys));
   }
 
   private static String keys(Map<String, ?> values) {

@@ -75,7 +75,7 @@ public record ImageReference(String domain, String path, String tag, String dige
     if (reference.contains("://")) {
       throw InvalidImageSyntaxException.reference(reference, "must not include a scheme");
     }
-    if (reference.length() == 64 && ReferenceGrammar.isLowerHex(reference)) {
+    if (reference.length() == 64 && ReferenceGrammar.LOWER_HEX.matcher(reference).matches()) {
       throw InvalidImageSyntaxException.reference(
           reference, "a 64-character hexadecimal string is an image ID, not a repository name");
     }

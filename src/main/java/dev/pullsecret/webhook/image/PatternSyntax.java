@@ -51,7 +51,9 @@ final class PatternSyntax {
       }
     }
     if (host.startsWith("[")) {
-      return ReferenceGrammar.isIpv6Literal(host) ? null : "invalid IPv6 host " + Text.quote(host);
+      return ReferenceGrammar.IPV6_LITERAL.matcher(host).matches()
+          ? null
+          : "invalid IPv6 host " + Text.quote(host);
     }
     for (String label : host.split("\\.", -1)) {
       String problem = labelProblem(host, label);
@@ -103,7 +105,7 @@ final class PatternSyntax {
       if (segment.indexOf(':') >= 0) {
         return "must not include a tag";
       }
-      if (!ReferenceGrammar.isPathComponent(segment)) {
+      if (!ReferenceGrammar.PATH_COMPONENT.matcher(segment).matches()) {
         return ReferenceGrammar.hasUpperCase(segment)
             ? "path must be lowercase"
             : "invalid path segment " + Text.quote(segment);

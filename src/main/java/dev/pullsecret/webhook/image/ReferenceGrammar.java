@@ -16,12 +16,11 @@ final class ReferenceGrammar {
 
   static final int MAX_PORT = 65535;
 
-  private static final Pattern PATH_COMPONENT =
-      Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+  static final Pattern PATH_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
   private static final Pattern DOMAIN_NAME =
       Pattern.compile(
           "[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*");
-  private static final Pattern IPV6_LITERAL = Pattern.compile("\\[[a-fA-F0-9:]+]");
+  static final Pattern IPV6_LITERAL = Pattern.compile("\\[[a-fA-F0-9:]+]");
   private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
   private static final Pattern TAG = Pattern.compile("\\w[\\w.-]{0,127}");
 
@@ -32,7 +31,7 @@ final class ReferenceGrammar {
       Pattern.compile("[a-z][a-z0-9]*(?:[-_+.][a-z][a-z0-9]*)*");
 
   private static final Pattern DIGEST_HEX = Pattern.compile("[0-9a-fA-F]{32,}");
-  private static final Pattern LOWER_HEX = Pattern.compile("[0-9a-f]+");
+  static final Pattern LOWER_HEX = Pattern.compile("[0-9a-f]+");
 
   /** Algorithms go-digest registers, with the exact length of their lower-case hex encoding. */
   private static final Map<String, Integer> KNOWN_DIGEST_LENGTHS =
@@ -60,14 +59,6 @@ final class ReferenceGrammar {
     return colon < 0 ? domain.length() : colon;
   }
 
-  static boolean isPathComponent(String component) {
-    return PATH_COMPONENT.matcher(component).matches();
-  }
-
-  static boolean isIpv6Literal(String host) {
-    return IPV6_LITERAL.matcher(host).matches();
-  }
-
   /** A port of one to five digits, from {@code min} to 65535. */
   static boolean isPort(String port, int min) {
     if (!PORT.matcher(port).matches()) {
@@ -79,10 +70,6 @@ final class ReferenceGrammar {
 
   static boolean hasUpperCase(String s) {
     return s.chars().anyMatch(c -> c >= 'A' && c <= 'Z');
-  }
-
-  static boolean isLowerHex(String s) {
-    return LOWER_HEX.matcher(s).matches();
   }
 
   static boolean hasWhitespace(String s) {
@@ -99,7 +86,9 @@ final class ReferenceGrammar {
     int hostEnd = hostEnd(domain);
     String host = domain.substring(0, hostEnd);
     boolean validHost =
-        host.startsWith("[") ? isIpv6Literal(host) : DOMAIN_NAME.matcher(host).matches();
+        host.startsWith("[")
+            ? IPV6_LITERAL.matcher(host).matches()
+            : DOMAIN_NAME.matcher(host).matches();
     if (!validHost) {
       return "invalid registry domain " + Text.quote(domain);
     }
@@ -125,7 +114,7 @@ final class ReferenceGrammar {
       if (component.isEmpty()) {
         return "repository path " + Text.quote(path) + " has an empty component";
       }
-      if (!isPathComponent(component)) {
+      if (!PATH_COMPONENT.matcher(component).matches()) {
         return hasUpperCase(component)
             ? "repository name must be lowercase"
             : "invalid repository path component " + Text.quote(component);
@@ -162,7 +151,7 @@ final class ReferenceGrammar {
     }
     Integer length = KNOWN_DIGEST_LENGTHS.get(algorithm);
     if (length != null) {
-      return hex.length() == length && isLowerHex(hex)
+      return hex.length() == length && LOWER_HEX.matcher(hex).matches()
           ? null
           : "invalid " + algorithm + " digest: expected " + length + " lowercase hex characters";
     }

@@ -54,9 +54,7 @@ final class ConnectionFailure {
     }
   }
 
-  /**
-   * @param who what was asked, e.g. {@code registry} or {@code token service}
-   */
+  /** The failure that says why, for {@link #send}. */
   static RegistryException of(String who, HttpClient client, HttpRequest request, IOException e) {
     String where = who + " " + Text.quote(hostAndPort(request.uri()));
     if (e instanceof HttpConnectTimeoutException) {

@@ -22,17 +22,11 @@ import java.util.function.LongSupplier;
  */
 final class DigestCache<K> {
 
-  /** How a request was served: from a finished entry, by joining one in flight, or by a lookup. */
-  enum Source {
-    HIT,
-    JOINED,
-    LOADED
-  }
-
   /**
+   * @param cached served by a finished entry, rather than by joining one in flight or by a lookup
    * @param startedAt when the lookup started ({@code nanoTime}), to tell a stalled one
    */
-  record Served(CompletableFuture<Lookup> lookup, Source source, long startedAt) {}
+  record Served(CompletableFuture<Lookup> lookup, boolean cached, long startedAt) {}
 
   private static final class Entry {
     final CompletableFuture<Lookup> lookup = new CompletableFuture<>();
@@ -86,12 +80,11 @@ final class DigestCache<K> {
               mine.expiresAt = nanoTime.getAsLong() + ttl.toNanos();
               mine.lookup.complete(outcome);
             });
-    return new Served(mine.lookup, Source.LOADED, now);
+    return new Served(mine.lookup, false, now);
   }
 
   private static Served served(Entry entry) {
-    return new Served(
-        entry.lookup, entry.lookup.isDone() ? Source.HIT : Source.JOINED, entry.createdAt);
+    return new Served(entry.lookup, entry.lookup.isDone(), entry.createdAt);
   }
 
   private void evictIfFull() {

@@ -86,16 +86,10 @@ public final class DigestResolver implements AutoCloseable {
     return new Budget(length, nanoTime.getAsLong());
   }
 
-  /**
-   * What one review got for one image: the lookup, and whether it was served by a finished entry of
-   * the cache (a hit) rather than by a registry request, this review's or one it joined.
-   */
+  /** What one review got for one image: the lookup, and whether the cache had it (a hit). */
   public record Answer(Lookup lookup, boolean cached) {
 
-    /**
-     * As a digest lookup of a review counts: {@code hit}, {@code miss}, {@code error}, {@code
-     * timeout}.
-     */
+    /** As {@link LookupObserver#resolved} counts it. */
     public String digestResult() {
       return switch (lookup) {
         case Lookup.Found f -> cached ? "hit" : "miss";
@@ -103,11 +97,7 @@ public final class DigestResolver implements AutoCloseable {
       };
     }
 
-    /**
-     * As a mirror's answer counts: {@code present}, {@code absent} (it has no such manifest), or
-     * {@code error} and {@code timeout}, which say nothing of what it holds; only {@code present}
-     * sends an image to the mirror.
-     */
+    /** As {@link LookupObserver#mirrorChecked} counts it; only {@code present} uses the mirror. */
     public String mirrorResult() {
       return switch (lookup) {
         case Lookup.Found f -> "present";
@@ -127,7 +117,12 @@ public final class DigestResolver implements AutoCloseable {
     Map<ImageReference, DigestCache.Served> served = new LinkedHashMap<>();
     images.forEach(
         (image, credential) ->
-            served.put(image, cache.get(new Key(image, credential), now, this::lookUp)));
+            served.put(
+                image,
+                cache.get(
+                    new Key(image, credential),
+                    now,
+                    key -> CompletableFuture.supplyAsync(() -> lookUp(key), executor))));
     Map<ImageReference, Answer> results = new LinkedHashMap<>();
     // A lookup in flight for a whole budget already is stalled: the reviews that joined it have
     // waited their budget; later ones do not wait again until it ends (and its failure is cached),
@@ -136,11 +131,7 @@ public final class DigestResolver implements AutoCloseable {
     served.forEach(
         (image, s) -> {
           long deadline = s.startedAt() - stalledBefore <= 0 ? now : budget.deadline();
-          results.put(
-              image,
-              new Answer(
-                  await(s, deadline, image, budget.length()),
-                  s.source() == DigestCache.Source.HIT));
+          results.put(image, new Answer(await(s, deadline, image, budget.length()), s.cached()));
         });
     return results;
   }
@@ -167,17 +158,13 @@ public final class DigestResolver implements AutoCloseable {
     }
   }
 
-  private CompletableFuture<Lookup> lookUp(Key key) {
-    return CompletableFuture.supplyAsync(() -> lookUpNow(key.image(), key.credential()), executor);
-  }
-
-  private Lookup lookUpNow(ImageReference image, Optional<RegistryCredential> credential) {
+  private Lookup lookUp(Key key) {
     long start = nanoTime.getAsLong();
     Lookup result;
     try {
       concurrency.acquire();
       try {
-        result = new Lookup.Found(client.resolve(image, credential));
+        result = new Lookup.Found(client.resolve(key.image(), key.credential()));
       } finally {
         concurrency.release();
       }

@@ -50,18 +50,12 @@ public final class RegistryClient {
   private final Authorizations authorizations;
 
   /**
-   * @param tls trusts the system's CAs and, for private registries, a configured bundle
+   * @param tls trusts the system's CAs and, for private registries, a configured bundle; made on
+   *     the first lookup, with the HTTP client: most installations pin no digest, and the JDK's
+   *     CAs, its HTTP client (a selector thread, ~200 classes) and their memory would otherwise be
+   *     held from start-up for nothing
    * @param connectTimeout for a new connection (loopback and in-cluster: milliseconds)
    * @param requestTimeout for one request; a review waits at most its own budget in any case
-   */
-  public RegistryClient(SSLContext tls, Duration connectTimeout, Duration requestTimeout) {
-    this(() -> tls, connectTimeout, requestTimeout);
-  }
-
-  /**
-   * As above, with the TLS context made on the first lookup, with the HTTP client: most
-   * installations pin no digest, and the JDK's CAs, its HTTP client (a selector thread, ~200
-   * classes) and their memory would otherwise be held from start-up for nothing.
    */
   public RegistryClient(
       Supplier<SSLContext> tls, Duration connectTimeout, Duration requestTimeout) {
@@ -119,9 +113,8 @@ public final class RegistryClient {
     if (response.statusCode() == 401) {
       close(response);
       authorizations.forget(url, credential);
-      List<Challenge> challenges =
-          Challenge.parse(String.join(", ", response.headers().allValues("WWW-Authenticate")));
-      String answer = authorizations.answer(challenges, url, credential);
+      String answer =
+          authorizations.answer(response.headers().allValues("WWW-Authenticate"), url, credential);
       response = send(url, method, Optional.of(answer));
     }
     int status = response.statusCode();

@@ -38,7 +38,12 @@ public final class TrustBundle {
       for (X509Certificate ca : systemCas()) {
         store.setCertificateEntry("system-" + n++, ca);
       }
-      Collection<? extends Certificate> extra = read(caBundle.get());
+      // Bounded like every PEM file the webhook reads (a CA bundle comes from a Secret or
+      // ConfigMap).
+      byte[] pem = BoundedFiles.read(caBundle.get(), BoundedFiles.PEM_LIMIT);
+      Collection<? extends Certificate> extra =
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(new ByteArrayInputStream(pem));
       if (extra.isEmpty()) {
         throw new IllegalArgumentException(caBundle.get() + " holds no PEM certificate");
       }
@@ -54,14 +59,6 @@ public final class TrustBundle {
       throw new IllegalArgumentException(
           "cannot use CA bundle " + caBundle.orElse(null) + ": " + e, e);
     }
-  }
-
-  private static Collection<? extends Certificate> read(Path bundle)
-      throws IOException, GeneralSecurityException {
-    // Bounded like every PEM file the webhook reads (a CA bundle comes from a Secret or ConfigMap).
-    byte[] pem = BoundedFiles.read(bundle, BoundedFiles.PEM_LIMIT);
-    return CertificateFactory.getInstance("X.509")
-        .generateCertificates(new ByteArrayInputStream(pem));
   }
 
   private static X509Certificate[] systemCas() throws GeneralSecurityException {

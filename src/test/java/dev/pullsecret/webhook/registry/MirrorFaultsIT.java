@@ -84,7 +84,7 @@ class MirrorFaultsIT {
   private static DigestResolver resolver() {
     var tls = TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT)));
     return new DigestResolver(
-        new RegistryClient(tls, Duration.ofSeconds(1), Duration.ofSeconds(30)),
+        new RegistryClient(() -> tls, Duration.ofSeconds(1), Duration.ofSeconds(30)),
         new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofSeconds(10), 1000, 8),
         LookupObserver.NONE);
   }

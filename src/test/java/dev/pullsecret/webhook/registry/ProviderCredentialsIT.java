@@ -68,7 +68,7 @@ class ProviderCredentialsIT {
     SSLContext tls = TrustBundle.sslContext(Optional.of(registry.caBundle()));
     var pushing = new RegistryCredential(registry.domain(), USERS.getLast(), PASSWORD);
     pusher = new ImagePusher(tls, registry.domain(), repository -> pushing.basicAuthorization());
-    client = new RegistryClient(tls, Duration.ofSeconds(2), Duration.ofSeconds(5));
+    client = new RegistryClient(() -> tls, Duration.ofSeconds(2), Duration.ofSeconds(5));
 
     Path bin = dir.resolve("bin");
     registryStub =

@@ -67,7 +67,7 @@ class RegistryAdmissionIT {
     Thread.ofVirtual().start(RegistryAdmissionIT::acceptForever);
     resolver =
         new DigestResolver(
-            new RegistryClient(tls, Duration.ofSeconds(1), Duration.ofSeconds(30)),
+            new RegistryClient(() -> tls, Duration.ofSeconds(1), Duration.ofSeconds(30)),
             new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofSeconds(10), 1000, 8),
             LookupObserver.NONE);
     // The credentials seam: the content of the pull secret, as secret delivery will provide it.

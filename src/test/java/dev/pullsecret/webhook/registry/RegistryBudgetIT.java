@@ -43,7 +43,7 @@ class RegistryBudgetIT {
             });
     var client =
         new RegistryClient(
-            TrustBundle.sslContext(Optional.empty()),
+            () -> TrustBundle.sslContext(Optional.empty()),
             Duration.ofSeconds(1),
             Duration.ofSeconds(30));
     resolver =

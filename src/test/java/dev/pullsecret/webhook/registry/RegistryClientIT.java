@@ -36,7 +36,7 @@ class RegistryClientIT {
     registry = RegistryProcess.withHtpasswd(dir, USER.username(), USER.password());
     SSLContext tls = TrustBundle.sslContext(Optional.of(registry.caBundle()));
     pusher = new ImagePusher(tls, registry.domain(), repository -> USER.basicAuthorization());
-    client = new RegistryClient(tls, Duration.ofSeconds(2), Duration.ofSeconds(5));
+    client = new RegistryClient(() -> tls, Duration.ofSeconds(2), Duration.ofSeconds(5));
   }
 
   @AfterAll
@@ -102,7 +102,9 @@ class RegistryClientIT {
   void registryWithAnUntrustedCertificateIsAnError() {
     var untrusting =
         new RegistryClient(
-            TrustBundle.sslContext(Optional.empty()), Duration.ofSeconds(2), Duration.ofSeconds(5));
+            () -> TrustBundle.sslContext(Optional.empty()),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5));
 
     assertThat(failure(untrusting, image("team/known:1"), Optional.of(USER)))
         .isEqualTo(Failure.ERROR);

@@ -44,7 +44,7 @@ class RegistryDigestHeaderTest {
     server = StubHttpsServer.start(certificates, "/v2/", this::manifest);
     client =
         new RegistryClient(
-            TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT))),
+            () -> TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT))),
             Duration.ofSeconds(2),
             Duration.ofSeconds(5));
   }

@@ -95,7 +95,7 @@ class RegistryMirrorIT {
     Thread.ofVirtual().start(RegistryMirrorIT::acceptForever);
     resolver =
         new DigestResolver(
-            new RegistryClient(tls, Duration.ofSeconds(1), Duration.ofSeconds(30)),
+            new RegistryClient(() -> tls, Duration.ofSeconds(1), Duration.ofSeconds(30)),
             new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofSeconds(10), 1000, 8),
             LookupObserver.NONE);
     Map<String, DockerConfig> secrets =

@@ -43,7 +43,7 @@ class RegistryTokenFlowIT {
         RegistryProcess.withTokenAuth(dir, certificates, tokens.realm(), TokenService.SERVICE);
     SSLContext tls = TrustBundle.sslContext(Optional.of(registry.caBundle()));
     pusher = new ImagePusher(tls, registry.domain(), tokens::pushAuthorization);
-    client = new RegistryClient(tls, Duration.ofSeconds(2), Duration.ofSeconds(5));
+    client = new RegistryClient(() -> tls, Duration.ofSeconds(2), Duration.ofSeconds(5));
   }
 
   @AfterAll

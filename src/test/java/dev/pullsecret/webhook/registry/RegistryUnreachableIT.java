@@ -76,7 +76,7 @@ class RegistryUnreachableIT {
     RegistryException e =
         lookUp(
             new RegistryClient(
-                TrustBundle.sslContext(Optional.empty()),
+                () -> TrustBundle.sslContext(Optional.empty()),
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(5)),
             "registry.pullsecret-test.invalid:5000");
@@ -91,7 +91,9 @@ class RegistryUnreachableIT {
     registry = RegistryProcess.withHtpasswd(dir, USER.username(), USER.password());
     var jdkCasOnly =
         new RegistryClient(
-            TrustBundle.sslContext(Optional.empty()), Duration.ofSeconds(2), Duration.ofSeconds(5));
+            () -> TrustBundle.sslContext(Optional.empty()),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(5));
 
     RegistryException e = lookUp(jdkCasOnly, registry.domain());
 
@@ -148,7 +150,7 @@ class RegistryUnreachableIT {
 
   private RegistryClient trustingRegistry(Duration connectTimeout) {
     return new RegistryClient(
-        TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT))),
+        () -> TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT))),
         connectTimeout,
         Duration.ofSeconds(5));
   }

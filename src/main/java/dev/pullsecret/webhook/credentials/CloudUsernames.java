@@ -1,0 +1,145 @@
+package dev.pullsecret.webhook.credentials;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the usernames that the clouds' tooling writes say of their passwords.
+ *
+ * <p>Google Container Registry and Artifact Registry: {@code _json_key} takes a service-account key
+ * (the JSON file) as password, {@code _json_key_base64} the same file in base64. The registry
+ * answers a malformed key with a plain 401, so {@link #malformedKey} says which part is wrong,
+ * without quoting any of it.
+ *
+ * <p>Credentials that a registry issues for hours, not for good: copied as they are, they work on
+ * the day they are made and fail silently once they expire. Recognised by the username each cloud's
+ * tooling writes, and for Amazon and Azure by the registry host too (their usernames alone are not
+ * conclusive):
+ *
+ * <ul>
+ *   <li>Google: {@code oauth2accesstoken}, an access token ({@code gcloud auth
+ *       print-access-token}), an hour, on any host (GCR, Artifact Registry, and mirrors of them);
+ *   <li>Amazon ECR: {@code AWS} on {@code <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]} or
+ *       {@code public.ecr.aws}, an authorization token ({@code aws ecr get-login-password}), 12
+ *       hours;
+ *   <li>Azure Container Registry: the all-zero GUID on {@code <name>.azurecr.io} (and the sovereign
+ *       clouds' {@code .azurecr.cn}, {@code .azurecr.us}), an access token ({@code az acr login
+ *       --expose-token}), 3 hours. Service principals and repository-scoped tokens, which have
+ *       other usernames, do not expire so soon and are not reported.
+ * </ul>
+ *
+ * The advice is the same for all three: a credential provider renews them before they expire
+ * (docs/short-lived-credentials.md).
+ */
+final class CloudUsernames {
+
+  static final String JSON_KEY = "_json_key";
+  static final String JSON_KEY_BASE64 = "_json_key_base64";
+
+  static final String GCP_ACCESS_TOKEN = "oauth2accesstoken";
+  static final String ECR_USER = "AWS";
+  static final String ACR_TOKEN_USER = "00000000-0000-0000-0000-000000000000";
+
+  /** {@code <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]}, or ECR Public. */
+  private static final Pattern ECR =
+      Pattern.compile(
+          "[^.]*\\.dkr\\.ecr(-fips)?\\.[^.]*\\.amazonaws\\.com(\\.cn)?|public\\.ecr\\.aws");
+
+  /** {@code <registry>.azurecr.io}, {@code .azurecr.cn} or {@code .azurecr.us}. */
+  private static final Pattern ACR = Pattern.compile("[^.]*\\.azurecr\\.(io|cn|us)");
+
+  private static final String ADVICE =
+      "; renew it with a credential provider instead (a pull secret with `provider:`,"
+          + " docs/short-lived-credentials.md)";
+
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+  private CloudUsernames() {}
+
+  /**
+   * The warning for an entry whose credential expires within hours, or null.
+   *
+   * @param shown the auths key as messages show it
+   * @param key the parsed key, null when the kubelet ignores it (then only the host-free Google
+   *     token is recognised)
+   */
+  static Problem shortLived(String shown, RegistryKey key, String username) {
+    String host =
+        key == null ? "" : String.join(".", key.hostPort().labels()).toLowerCase(Locale.ROOT);
+    String what;
+    if (username.equals(GCP_ACCESS_TOKEN)) {
+      what =
+          """
+          username %s: a Google access token, valid for an hour, so copies of it stop working; \
+          use a service-account key (username %s)"""
+              .formatted(GCP_ACCESS_TOKEN, JSON_KEY);
+    } else if (username.equals(ECR_USER) && ECR.matcher(host).matches()) {
+      what =
+          "username "
+              + ECR_USER
+              + " on an Amazon ECR registry: an authorization token (aws ecr get-login-password),"
+              + " valid for 12 hours, so copies of it stop working";
+    } else if (username.equals(ACR_TOKEN_USER) && ACR.matcher(host).matches()) {
+      what =
+          "the username of an Azure Container Registry access token (az acr login"
+              + " --expose-token), valid for 3 hours, so copies of it stop working";
+    } else {
+      return null;
+    }
+    return new Problem(
+        ProblemCode.SHORT_LIVED_TOKEN, "auths entry " + shown + " has " + what + ADVICE);
+  }
+
+  /** The problem with a Google key given as password, or null. */
+  static Problem malformedKey(String entryKey, String username, String password) {
+    String where = "the password of auths entry " + entryKey;
+    return switch (username) {
+      case JSON_KEY -> keyProblem(where + " (username " + JSON_KEY + ")", password);
+      case JSON_KEY_BASE64 -> {
+        // key files are often encoded with line breaks (base64 without -w0)
+        String decoded = AuthsEntry.utf8(WHITESPACE.matcher(password).replaceAll(""));
+        yield decoded == null
+            ? new Problem(
+                ProblemCode.MALFORMED_GCP_KEY,
+                """
+                %s (username %s) is not base64; encode the service-account key file with \
+                base64 -w0, or use username %s with the file as it is"""
+                    .formatted(where, JSON_KEY_BASE64, JSON_KEY))
+            : keyProblem(where + " (username " + JSON_KEY_BASE64 + ")", decoded);
+      }
+      default -> null;
+    };
+  }
+
+  private static Problem keyProblem(String where, String keyJson) {
+    JsonNode key;
+    try {
+      key = DockerConfigParser.JSON.readTree(keyJson);
+    } catch (JacksonException e) {
+      key = null;
+    }
+    String missing;
+    if (key == null || !key.isObject()) {
+      missing = "is not a JSON service-account key";
+    } else if (!"service_account".equals(text(key, "type"))) {
+      missing = "is JSON, but its type is not \"service_account\"";
+    } else if (text(key, "client_email").isBlank()) {
+      missing = "is a service-account key without client_email";
+    } else if (text(key, "private_key").isBlank()) {
+      missing = "is a service-account key without private_key";
+    } else {
+      return null;
+    }
+    return new Problem(
+        ProblemCode.MALFORMED_GCP_KEY,
+        "%s %s; paste the whole key file created with gcloud iam service-accounts keys create"
+            .formatted(where, missing));
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value != null && value.isString() ? value.asString() : "";
+  }
+}
