@@ -56,13 +56,13 @@ record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile, Clock cl
   }
 
   /**
-   * Reads and checks every file with {@link ServingIdentityLoader}.
+   * Reads and checks every file ({@link ServingIdentity#load}).
    *
    * @throws InvalidCertificateException naming the file and what is wrong with it
    */
   @Override
   public LoadedCertificates load(LoadedCertificates previous) {
-    ServingIdentity identity = ServingIdentityLoader.load(certFile, keyFile, clock);
+    ServingIdentity identity = ServingIdentity.load(certFile, keyFile, clock);
     List<X509Certificate> clientCas =
         clientCaFile == null ? List.of() : PemFileReader.certificates(clientCaFile);
     return new LoadedCertificates(identity, clientCas, certFile, clock.instant());

@@ -133,7 +133,7 @@ class TlsConfiguration {
       return false;
     }
     try {
-      ServingIdentity existing = ServingIdentityLoader.load(cert, key, clock);
+      ServingIdentity existing = ServingIdentity.load(cert, key, clock);
       if (existing.notAfter().isAfter(clock.instant().plus(Duration.ofDays(1)))) {
         log.info("Serving the local certificate in {} (CA: {})", dir, dir.resolve(PemFiles.CA_CRT));
         return true;
