@@ -57,29 +57,35 @@ class AdmissionMetrics implements LookupObserver {
             .publishPercentileHistogram()
             .register(registry);
     this.admissions =
-        Counter.builder("pullsecret.admissions")
-            .description("Admission reviews answered, by reason and rule applied (none: no rule)")
-            .withRegistry(registry);
+        counter(
+            registry,
+            "pullsecret.admissions",
+            "Admission reviews answered, by reason and rule applied (none: no rule)");
     this.ruleAdmissions =
-        Counter.builder("pullsecret.rule.admissions")
-            .description("Admissions a rule applied to, by outcome " + RULE_OUTCOMES)
-            .withRegistry(registry);
+        counter(
+            registry,
+            "pullsecret.rule.admissions",
+            "Admissions a rule applied to, by outcome " + RULE_OUTCOMES);
     this.ruleChanges =
-        Counter.builder("pullsecret.rule.changes")
-            .description("Changes made by a rule (applied=false: would make, in audit mode)")
-            .withRegistry(registry);
+        counter(
+            registry,
+            "pullsecret.rule.changes",
+            "Changes made by a rule (applied=false: would make, in audit mode)");
     this.refusedRequests =
-        Counter.builder("pullsecret.requests.refused")
-            .description("Requests refused before admission (malformed, too large, wrong type)")
-            .withRegistry(registry);
+        counter(
+            registry,
+            "pullsecret.requests.refused",
+            "Requests refused before admission (malformed, too large, wrong type)");
     this.digestLookups =
-        Counter.builder("pullsecret.digest.lookups")
-            .description("Images whose tag a review resolved to a digest, by result")
-            .withRegistry(registry);
+        counter(
+            registry,
+            "pullsecret.digest.lookups",
+            "Images whose tag a review resolved to a digest, by result");
     this.mirrorLookups =
-        Counter.builder("pullsecret.mirror.lookups")
-            .description("Images a review asked a when: present mirror about, by mirror and result")
-            .withRegistry(registry);
+        counter(
+            registry,
+            "pullsecret.mirror.lookups",
+            "Images a review asked a when: present mirror about, by mirror and result");
     this.requests =
         Timer.builder("pullsecret.digest.lookup")
             .description(
@@ -172,5 +178,10 @@ class AdmissionMetrics implements LookupObserver {
   @Override
   public void requested(String result, long nanos) {
     requests.withTag("result", result).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private static MeterProvider<Counter> counter(
+      MeterRegistry registry, String name, String description) {
+    return Counter.builder(name).description(description).withRegistry(registry);
   }
 }
