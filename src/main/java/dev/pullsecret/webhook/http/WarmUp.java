@@ -15,19 +15,18 @@ import java.io.UncheckedIOException;
 import java.net.Proxy;
 import java.net.URI;
 import java.net.URL;
-import java.security.GeneralSecurityException;
 import java.time.Instant;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.core.io.ClassPathResource;
 
@@ -127,11 +126,9 @@ record WarmUp(
     try {
       byte[] review = sampleReview();
       // A trust store of the server's own key store trusts the certificate of each key entry.
-      var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(bundles.getBundle(bundle).getStores().getKeyStore());
-      SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(null, trust.getTrustManagers(), null);
-      SSLSocketFactory sockets = tls.getSocketFactory();
+      var trust =
+          SslStoreBundle.of(null, null, bundles.getBundle(bundle).getStores().getKeyStore());
+      SSLSocketFactory sockets = SslBundle.of(trust).createSslContext().getSocketFactory();
       URL mutate = URI.create("https://127.0.0.1:" + port + "/mutate").toURL();
       for (int i = 0; i < REQUESTS; i++) {
         var http = (HttpsURLConnection) mutate.openConnection(Proxy.NO_PROXY);
@@ -165,7 +162,7 @@ record WarmUp(
           REQUESTS,
           port,
           (System.nanoTime() - start) / 1_000_000);
-    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       log.warn("Warm-up over HTTPS failed; the first reviews may be slow: {}", e.toString());
     }
   }
