@@ -5,7 +5,6 @@ import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import dev.pullsecret.webhook.tls.serving.ServingIdentity;
-import dev.pullsecret.webhook.tls.serving.ServingIdentityLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -96,8 +95,7 @@ public final class CertsCommand extends CliCommand {
       List<Path> written = PemFiles.write(CertificateGenerator.generate(spec, clock), dir, force);
       // Read back through the loader: checks what was actually written, not what was meant.
       ServingIdentity identity =
-          ServingIdentityLoader.load(
-              dir.resolve(PemFiles.TLS_CRT), dir.resolve(PemFiles.TLS_KEY), clock);
+          ServingIdentity.load(dir.resolve(PemFiles.TLS_CRT), dir.resolve(PemFiles.TLS_KEY), clock);
       report(spec, identity, written);
       return 0;
     } catch (FileAlreadyExistsException e) {

@@ -41,11 +41,7 @@ public final class FileReloader<T, E extends RuntimeException>
     /** Identifies the files' content; never fails (unreadable files get a marker of their own). */
     String digest();
 
-    /**
-     * Reads and checks the files.
-     *
-     * @param previous the value in force, null at start-up
-     */
+    /** Reads and checks the files, given the value in force ({@code previous}, null at start). */
     T load(T previous);
   }
 

@@ -24,9 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
  * Anything that reaches the handler is answered 200 with {@code allowed: true}; the API server
  * treats any other status as a webhook failure and applies the registration's failurePolicy.
  *
- * @param warmUpHandler answers the reviews the webhook sends itself while starting ({@link
- *     WarmUp}): the same rules without any I/O (no registry, no API server: their namespace and
- *     images are samples); they are left out of the metrics
+ * @param warmUpHandler answers the reviews the webhook sends itself while starting ({@link WarmUp},
+ *     without I/O: {@link AdmissionHandler#WARM_UP_UID}); they are left out of the metrics
  */
 @RestController
 record AdmissionEndpoint(

@@ -6,11 +6,11 @@ import dev.pullsecret.webhook.admission.Reason;
 import dev.pullsecret.webhook.mutation.Change;
 import dev.pullsecret.webhook.registry.LookupObserver;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +28,8 @@ import org.springframework.http.HttpStatusCode;
  * heap is full. The namespace of a review is in its log line instead. So the number of series is
  * bounded by the rules in force.
  *
- * <p>Meters are looked up once per name and tags and cached: building and registering a meter per
- * request costs a tag sort and the registry's filters every time.
+ * <p>Each meter's name, description and histogram are set once ({@link MeterProvider}); a review
+ * adds only its tags, and finding a meter that exists skips the registry's filters.
  */
 class AdmissionMetrics implements LookupObserver {
 
@@ -40,36 +40,70 @@ class AdmissionMetrics implements LookupObserver {
   private static final List<String> MIRROR_RESULTS =
       List.of("present", "absent", "error", "timeout");
 
-  private final MeterRegistry registry;
   private final Timer latency;
-  private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
-  private final Map<String, Timer> requests = new ConcurrentHashMap<>();
+  private final MeterProvider<Counter> admissions;
+  private final MeterProvider<Counter> ruleAdmissions;
+  private final MeterProvider<Counter> ruleChanges;
+  private final MeterProvider<Counter> refusedRequests;
+  private final MeterProvider<Counter> digestLookups;
+  private final MeterProvider<Counter> mirrorLookups;
+  private final MeterProvider<Timer> requests;
   private final Set<String> mirrors = ConcurrentHashMap.newKeySet();
 
-  private record CounterKey(String name, List<String> tags) {}
-
   AdmissionMetrics(MeterRegistry registry) {
-    this.registry = registry;
     this.latency =
         Timer.builder("pullsecret.admission.duration")
             .description("Time to answer an admission review, from body read to response bytes")
             .publishPercentileHistogram()
             .register(registry);
+    this.admissions =
+        counter(
+            registry,
+            "pullsecret.admissions",
+            "Admission reviews answered, by reason and rule applied (none: no rule)");
+    this.ruleAdmissions =
+        counter(
+            registry,
+            "pullsecret.rule.admissions",
+            "Admissions a rule applied to, by outcome " + RULE_OUTCOMES);
+    this.ruleChanges =
+        counter(
+            registry,
+            "pullsecret.rule.changes",
+            "Changes made by a rule (applied=false: would make, in audit mode)");
+    this.refusedRequests =
+        counter(
+            registry,
+            "pullsecret.requests.refused",
+            "Requests refused before admission (malformed, too large, wrong type)");
+    this.digestLookups =
+        counter(
+            registry,
+            "pullsecret.digest.lookups",
+            "Images whose tag a review resolved to a digest, by result");
+    this.mirrorLookups =
+        counter(
+            registry,
+            "pullsecret.mirror.lookups",
+            "Images a review asked a when: present mirror about, by mirror and result");
+    this.requests =
+        Timer.builder("pullsecret.digest.lookup")
+            .description(
+                "Lookups at registries, digests and mirrors (HEAD manifest, token included)")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .withRegistry(registry);
     // Every series of registry lookups exists from the start, at 0: rate() and alerts see a
     // registry that has never failed rather than no data.
-    for (String result : List.of("hit", "miss", "error", "timeout")) {
-      digestLookups(result);
-    }
-    for (String result : List.of("found", "refused", "error", "timeout")) {
-      requests.computeIfAbsent(result, this::requestTimer);
-    }
+    List.of("hit", "miss", "error", "timeout").forEach(r -> digestLookups.withTag("result", r));
+    List.of("found", "refused", "error", "timeout").forEach(r -> requests.withTag("result", r));
   }
 
   void reviewed(AdmissionRequest request, AdmissionDecision decision, long nanos) {
     latency.record(nanos, TimeUnit.NANOSECONDS);
-    counter(
-            "pullsecret.admissions",
-            "Admission reviews answered, by reason and rule applied (none: no rule)",
+    admissions
+        .withTags(
             "reason",
             decision.reason().name(),
             "rule",
@@ -87,21 +121,15 @@ class AdmissionMetrics implements LookupObserver {
    * audit mode), so a platform team sees what each rule does before and after enforcing it.
    */
   private void countRule(AdmissionDecision decision, boolean dryRun) {
-    counter(
-            "pullsecret.rule.admissions",
-            "Admissions a rule applied to, by outcome " + RULE_OUTCOMES,
-            "rule",
-            decision.rule(),
-            "outcome",
-            decision.reason().name())
+    ruleAdmissions
+        .withTags("rule", decision.rule(), "outcome", decision.reason().name())
         .increment();
     if (dryRun) {
       return;
     }
     for (Change change : decision.changes()) {
-      counter(
-              "pullsecret.rule.changes",
-              "Changes made by a rule (applied=false: would make, in audit mode)",
+      ruleChanges
+          .withTags(
               "rule",
               decision.rule(),
               "change",
@@ -121,12 +149,7 @@ class AdmissionMetrics implements LookupObserver {
   }
 
   void refused(HttpStatusCode status) {
-    counter(
-            "pullsecret.requests.refused",
-            "Requests refused before admission (malformed, too large, wrong type)",
-            "status",
-            String.valueOf(status.value()))
-        .increment();
+    refusedRequests.withTag("status", String.valueOf(status.value())).increment();
   }
 
   /**
@@ -135,15 +158,7 @@ class AdmissionMetrics implements LookupObserver {
    */
   @Override
   public void resolved(String result) {
-    digestLookups(result).increment();
-  }
-
-  private Counter digestLookups(String result) {
-    return counter(
-        "pullsecret.digest.lookups",
-        "Images whose tag a review resolved to a digest, by result",
-        "result",
-        result);
+    digestLookups.withTag("result", result).increment();
   }
 
   /**
@@ -154,41 +169,19 @@ class AdmissionMetrics implements LookupObserver {
   public void mirrorChecked(String mirror, String result) {
     if (mirrors.add(mirror)) {
       // A mirror's every result from its first lookup, at 0: an alert on error|timeout sees it.
-      MIRROR_RESULTS.forEach(each -> mirrorLookups(mirror, each));
+      MIRROR_RESULTS.forEach(each -> mirrorLookups.withTags("mirror", mirror, "result", each));
     }
-    mirrorLookups(mirror, result).increment();
-  }
-
-  private Counter mirrorLookups(String mirror, String result) {
-    return counter(
-        "pullsecret.mirror.lookups",
-        "Images a review asked a when: present mirror about, by mirror and result",
-        "mirror",
-        mirror,
-        "result",
-        result);
+    mirrorLookups.withTags("mirror", mirror, "result", result).increment();
   }
 
   /** {@code pullsecret_digest_lookup_seconds{result}}: requests to registries, for either. */
   @Override
   public void requested(String result, long nanos) {
-    requests.computeIfAbsent(result, this::requestTimer).record(nanos, TimeUnit.NANOSECONDS);
+    requests.withTag("result", result).record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  private Timer requestTimer(String result) {
-    return Timer.builder("pullsecret.digest.lookup")
-        .description("Lookups at registries, digests and mirrors (HEAD manifest, token included)")
-        .tag("result", result)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(30))
-        .register(registry);
-  }
-
-  /** The counter {@code name} with the {@code tags} (key, value, ...), registered once. */
-  private Counter counter(String name, String description, String... tags) {
-    return counters.computeIfAbsent(
-        new CounterKey(name, List.of(tags)),
-        k -> Counter.builder(name).description(description).tags(tags).register(registry));
+  private static MeterProvider<Counter> counter(
+      MeterRegistry registry, String name, String description) {
+    return Counter.builder(name).description(description).withRegistry(registry);
   }
 }

@@ -15,50 +15,46 @@ import java.io.UncheckedIOException;
 import java.net.Proxy;
 import java.net.URI;
 import java.net.URL;
-import java.security.GeneralSecurityException;
 import java.time.Instant;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.core.io.ClassPathResource;
 
 /**
  * Answers an embedded sample review while the application starts, before readiness can turn UP
- * (Spring Boot reports readiness after the runners), in two steps. Without them the first real
- * review pays close to a second, then another half, on a call the API server times out after a few
- * seconds.
+ * (Spring Boot reports readiness after the runners). Without it the first real review pays close to
+ * a second, then another half, on a call the API server times out after a few seconds.
  *
  * <ol>
  *   <li>{@link #afterSingletonsInstantiated}, before the admission port opens: the admission core,
- *       {@link #ROUNDS} times, with its own rules and handler, so the real rules, their namespace
- *       cache and the metrics see nothing of it. It pays for loading and linking the Jackson
- *       deserialisers of the fabric8 model, the image grammar and the patch writer, and for running
- *       them interpreted. It also runs in an AOT training run that stops at refresh ({@code
+ *       {@link #ROUNDS} times, with rules and a handler of its own (the real rules, their namespace
+ *       cache and the metrics see nothing of it). It loads and links the Jackson deserialisers of
+ *       the fabric8 model, the image grammar and the patch writer, and runs them interpreted. It
+ *       also runs in an AOT training run that stops at refresh ({@code
  *       -Dspring.context.exit=onRefresh}), so the cache holds this path too.
  *   <li>{@link #run}, once the port is open: the review is sent {@link #REQUESTS} times to the
- *       webhook's own {@code /mutate} over TLS, which warms the server side of a TLS handshake,
- *       Tomcat's request processing and Spring MVC's dispatch. The review carries {@link
- *       AdmissionHandler#WARM_UP_UID}, which the endpoint answers without I/O and leaves out of the
- *       metrics. The client (the JDK's, on one kept-alive connection) trusts exactly the
- *       certificate the server serves, taken from the SSL bundle; it talks only to the loopback
- *       address. A failure is logged and readiness is not held back by it.
+ *       webhook's own {@code /mutate} over TLS (the server's handshake, Tomcat, Spring MVC), with
+ *       the uid {@link AdmissionHandler#WARM_UP_UID} ({@link AdmissionEndpoint} says how it is
+ *       answered). The JDK's client, on one kept-alive connection to the loopback address, trusts
+ *       exactly the certificate of the server's SSL bundle. A failure is logged and does not hold
+ *       readiness back.
  * </ol>
  *
  * <p>{@code webhook.warm-up=false} turns both off. It is read when they would run rather than as a
  * condition on the bean: Spring's AOT processing fixes conditions at build time, and the switch
  * must still work in the image.
  *
- * @param bundle the admission server's SSL bundle ({@code server.ssl.bundle}), whose certificate
- *     the client trusts
+ * @param bundle the admission server's SSL bundle ({@code server.ssl.bundle})
  * @param enabled {@code webhook.warm-up}
  */
 record WarmUp(
@@ -71,17 +67,12 @@ record WarmUp(
 
   private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
 
-  /**
-   * Enough to load and link the whole path and give the JIT first profiles, in a few hundred ms.
-   */
+  /** Enough to load and link the whole path and give the JIT first profiles, in a few 100 ms. */
   static final int ROUNDS = 50;
 
   static final int REQUESTS = 20;
 
-  /**
-   * The client calls the loopback address, which no certificate names; what it trusts is the
-   * certificate the server serves, and only that.
-   */
+  /** The loopback address is in no certificate; what the client trusts is the served one only. */
   private static final HostnameVerifier LOOPBACK = (host, session) -> true;
 
   private static final String RULES =
@@ -135,11 +126,9 @@ record WarmUp(
     try {
       byte[] review = sampleReview();
       // A trust store of the server's own key store trusts the certificate of each key entry.
-      var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(bundles.getBundle(bundle).getStores().getKeyStore());
-      SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(null, trust.getTrustManagers(), null);
-      SSLSocketFactory sockets = tls.getSocketFactory();
+      var trust =
+          SslStoreBundle.of(null, null, bundles.getBundle(bundle).getStores().getKeyStore());
+      SSLSocketFactory sockets = SslBundle.of(trust).createSslContext().getSocketFactory();
       URL mutate = URI.create("https://127.0.0.1:" + port + "/mutate").toURL();
       for (int i = 0; i < REQUESTS; i++) {
         var http = (HttpsURLConnection) mutate.openConnection(Proxy.NO_PROXY);
@@ -173,7 +162,7 @@ record WarmUp(
           REQUESTS,
           port,
           (System.nanoTime() - start) / 1_000_000);
-    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       log.warn("Warm-up over HTTPS failed; the first reviews may be slow: {}", e.toString());
     }
   }

@@ -2,7 +2,7 @@ package dev.pullsecret.webhook.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pullsecret.webhook.tls.serving.ServingIdentityLoader;
+import dev.pullsecret.webhook.tls.serving.ServingIdentity;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,8 +44,7 @@ class CertsCommandTest {
     assertThat(dir.resolve("tls.key")).isRegularFile();
     assertThat(dir.resolve("ca.crt")).isRegularFile();
     assertThat(dir.resolve("caBundle.b64")).isRegularFile();
-    var identity =
-        ServingIdentityLoader.load(dir.resolve("tls.crt"), dir.resolve("tls.key"), CLOCK);
+    var identity = ServingIdentity.load(dir.resolve("tls.crt"), dir.resolve("tls.key"), CLOCK);
     assertThat(identity.dnsNames())
         .containsExactly(
             "pullsecret-webhook",

@@ -15,10 +15,8 @@ import org.slf4j.LoggerFactory;
  * without its pull secrets). So pausing is left out: once the listening socket is closed Tomcat
  * sets keep-alive to "this request only" on its own, so each connection carries one more review,
  * answered with {@code Connection: close}, and the client closes it and reconnects to a replica
- * that is not stopping. No connection is closed under a client by the server; {@link
- * ConnectionDrain} waits for the clients to close them all (or for the shutdown phase to end)
- * before the connector stops. Slow and idle connections are swept as on every port ({@link
- * SweptHttp11NioProtocol}).
+ * that is not stopping. No connection is closed under a client by the server ({@link
+ * ConnectionDrain} waits for the clients). Slow and idle connections are swept as on every port.
  */
 public class DrainingHttp11NioProtocol extends SweptHttp11NioProtocol {
 

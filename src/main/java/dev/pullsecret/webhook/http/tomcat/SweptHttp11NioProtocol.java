@@ -16,9 +16,8 @@ import org.springframework.boot.tomcat.TomcatWebServerFactory;
 
 /**
  * Tomcat's NIO HTTP/1.1 protocol that closes connections that hold a slot without sending, so slots
- * stay free for the API server. Both ports run it: a client can hold the management port's slots as
- * well as the admission port's, and there it would starve the kubelet's probes (a liveness failure
- * restarts the pod). Every {@link #PERIOD} the open connections are swept:
+ * stay free for the API server. Both ports run it ({@link ManagementConnectorSettings} says why the
+ * management port too). Every {@link #PERIOD} the open connections are swept:
  *
  * <ul>
  *   <li>One deadline for receiving a request's start: the TLS handshake, the request line and the

@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -56,69 +57,60 @@ public final class CertificateGenerator {
     // The CA expires with the serving certificate: both are replaced together on rotation.
     Date notAfter = Date.from(now.plus(spec.validity()));
     KeyAlgorithm algorithm = spec.keyAlgorithm();
+    X500Name caName = name(spec.serviceHostName() + " CA");
     try {
       KeyPair caKeys = algorithm.generateKeyPair(RANDOM);
-      X509Certificate ca = caCertificate(spec, caKeys, notBefore, notAfter);
+      int caUsage = KeyUsage.keyCertSign | KeyUsage.cRLSign;
+      X509Certificate ca =
+          sign(
+              builder(caName, caName, caKeys.getPublic(), notBefore, notAfter, caUsage),
+              caKeys.getPrivate(),
+              algorithm);
       KeyPair servingKeys = algorithm.generateKeyPair(RANDOM);
-      X509Certificate serving =
-          servingCertificate(spec, servingKeys, ca, caKeys.getPrivate(), notBefore, notAfter);
-      return new CertificateSet(ca, caKeys.getPrivate(), serving, servingKeys.getPrivate());
+      int usage = KeyUsage.digitalSignature | (algorithm.isRsa() ? KeyUsage.keyEncipherment : 0);
+      X509v3CertificateBuilder serving =
+          builder(
+                  caName,
+                  name(spec.serviceHostName()),
+                  servingKeys.getPublic(),
+                  notBefore,
+                  notAfter,
+                  usage)
+              .addExtension(
+                  Extension.extendedKeyUsage,
+                  false,
+                  new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+              .addExtension(Extension.subjectAlternativeName, false, subjectAltNames(spec))
+              .addExtension(
+                  Extension.authorityKeyIdentifier,
+                  false,
+                  // Key id only, as Go and cert-manager do: issuer name + serial would add nothing.
+                  new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.getPublicKey()));
+      return new CertificateSet(
+          ca,
+          caKeys.getPrivate(),
+          sign(serving, caKeys.getPrivate(), algorithm),
+          servingKeys.getPrivate());
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
       throw new IllegalStateException("could not create certificates: " + e.getMessage(), e);
     }
   }
 
-  private static X509Certificate caCertificate(
-      CertificateSpec spec, KeyPair keys, Date notBefore, Date notAfter)
-      throws GeneralSecurityException, IOException, OperatorCreationException {
-    X500Name subject = name(spec.serviceHostName() + " CA");
-    var ext = new JcaX509ExtensionUtils();
-    X509v3CertificateBuilder builder =
-        new JcaX509v3CertificateBuilder(
-                subject, serial(), notBefore, notAfter, subject, keys.getPublic())
-            .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-            .addExtension(
-                Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-            .addExtension(
-                Extension.subjectKeyIdentifier,
-                false,
-                ext.createSubjectKeyIdentifier(keys.getPublic()));
-    return sign(builder, keys.getPrivate(), spec.keyAlgorithm());
-  }
-
-  private static X509Certificate servingCertificate(
-      CertificateSpec spec,
-      KeyPair keys,
-      X509Certificate ca,
-      PrivateKey caKey,
-      Date notBefore,
-      Date notAfter)
-      throws GeneralSecurityException, IOException, OperatorCreationException {
-    var ext = new JcaX509ExtensionUtils();
-    int usage = KeyUsage.digitalSignature;
-    if (spec.keyAlgorithm().isRsa()) {
-      usage |= KeyUsage.keyEncipherment;
-    }
-    X509v3CertificateBuilder builder =
-        new JcaX509v3CertificateBuilder(
-                ca, serial(), notBefore, notAfter, name(spec.serviceHostName()), keys.getPublic())
-            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-            .addExtension(Extension.keyUsage, true, new KeyUsage(usage))
-            .addExtension(
-                Extension.extendedKeyUsage,
-                false,
-                new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-            .addExtension(Extension.subjectAlternativeName, false, subjectAltNames(spec))
-            .addExtension(
-                Extension.subjectKeyIdentifier,
-                false,
-                ext.createSubjectKeyIdentifier(keys.getPublic()))
-            .addExtension(
-                Extension.authorityKeyIdentifier,
-                false,
-                // Key id only, as Go and cert-manager do: issuer name + serial would add nothing.
-                ext.createAuthorityKeyIdentifier(ca.getPublicKey()));
-    return sign(builder, caKey, spec.keyAlgorithm());
+  /**
+   * A certificate of {@code subject}, a CA when it is its own issuer, with the extensions both
+   * kinds have.
+   */
+  private static X509v3CertificateBuilder builder(
+      X500Name issuer, X500Name subject, PublicKey key, Date notBefore, Date notAfter, int usage)
+      throws GeneralSecurityException, IOException {
+    return new JcaX509v3CertificateBuilder(issuer, serial(), notBefore, notAfter, subject, key)
+        .addExtension(
+            Extension.basicConstraints, true, new BasicConstraints(issuer.equals(subject)))
+        .addExtension(Extension.keyUsage, true, new KeyUsage(usage))
+        .addExtension(
+            Extension.subjectKeyIdentifier,
+            false,
+            new JcaX509ExtensionUtils().createSubjectKeyIdentifier(key));
   }
 
   private static GeneralNames subjectAltNames(CertificateSpec spec) {

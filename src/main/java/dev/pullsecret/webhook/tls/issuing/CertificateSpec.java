@@ -2,7 +2,6 @@ package dev.pullsecret.webhook.tls.issuing;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -29,10 +28,12 @@ public record CertificateSpec(
     Duration validity,
     KeyAlgorithm keyAlgorithm) {
 
-  private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  // Labels of at most 63 characters.
+  private static final String LABEL_TAIL = "([-a-z0-9]{0,61}[a-z0-9])?";
+  private static final Pattern DNS_1035_LABEL = Pattern.compile("[a-z]" + LABEL_TAIL);
+  private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]" + LABEL_TAIL);
   private static final Pattern DNS_1123_SUBDOMAIN =
-      Pattern.compile("(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+      Pattern.compile("(\\*\\.)?" + DNS_1123_LABEL + "(\\." + DNS_1123_LABEL + ")*");
   private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
   // Leading zeros and short forms ("10", "1.2.3") are rejected, as Go's net.ParseIP does.
   private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
@@ -77,21 +78,17 @@ public record CertificateSpec(
   private static void requireLabel(
       String what, String value, Pattern pattern, String kind, String start) {
     Objects.requireNonNull(value, what + " must not be null");
-    if (value.length() > 63 || !pattern.matcher(value).matches()) {
+    if (!pattern.matcher(value).matches()) {
       throw new IllegalArgumentException(
-          what
-              + " '"
-              + value
-              + "' is not a valid "
-              + kind
-              + ": use at most 63 lowercase letters, digits and '-', starting with "
-              + start
-              + " and ending with a letter or digit");
+          String.format(
+              "%s '%s' is not a valid %s: use at most 63 lowercase letters, digits and '-',"
+                  + " starting with %s and ending with a letter or digit",
+              what, value, kind, start));
     }
   }
 
   private static void requireDnsName(String name) {
-    if (name.length() > 253 || !DNS_1123_SUBDOMAIN.matcher(name).matches() || tooLongLabel(name)) {
+    if (name.length() > 253 || !DNS_1123_SUBDOMAIN.matcher(name).matches()) {
       throw new IllegalArgumentException(
           "DNS name '"
               + name
@@ -99,10 +96,6 @@ public record CertificateSpec(
               + " labels of at most 63 characters starting and ending with a letter or digit,"
               + " optionally a leading '*.'");
     }
-  }
-
-  private static boolean tooLongLabel(String name) {
-    return Arrays.stream(name.split("\\.")).anyMatch(label -> label.length() > 63);
   }
 
   private static InetAddress parseIp(String ip) {

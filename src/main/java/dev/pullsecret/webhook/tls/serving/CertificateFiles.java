@@ -33,8 +33,8 @@ record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile, Clock cl
   private static final long UNREADABLE = -2;
 
   /**
-   * SHA-256 over every file's content (length-prefixed, so contents cannot run into each other).
-   * Never fails: missing and unreadable files have their own markers, and the loader says why.
+   * SHA-256 over every file's content, length-prefixed so contents cannot run into each other; the
+   * loader says why a file is missing or unreadable.
    */
   @Override
   public String digest() {
@@ -55,14 +55,10 @@ record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile, Clock cl
     }
   }
 
-  /**
-   * Reads and checks every file with {@link ServingIdentityLoader}.
-   *
-   * @throws InvalidCertificateException naming the file and what is wrong with it
-   */
+  /** Reads and checks every file ({@link ServingIdentity#load}), or throws the refusal. */
   @Override
   public LoadedCertificates load(LoadedCertificates previous) {
-    ServingIdentity identity = ServingIdentityLoader.load(certFile, keyFile, clock);
+    ServingIdentity identity = ServingIdentity.load(certFile, keyFile, clock);
     List<X509Certificate> clientCas =
         clientCaFile == null ? List.of() : PemFileReader.certificates(clientCaFile);
     return new LoadedCertificates(identity, clientCas, certFile, clock.instant());

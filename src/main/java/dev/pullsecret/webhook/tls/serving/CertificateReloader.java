@@ -24,11 +24,10 @@ import org.slf4j.LoggerFactory;
  * chain: {@code SslBundleRegistry.updateBundle} makes Tomcat build a new SSL context for new
  * handshakes while connections already open keep theirs.
  *
- * <p>The polling, checking and refusing are {@link FileReloader}'s: new files are checked
- * completely before they are served; refused files leave the pair in force serving, and are
- * reported once per distinct content, only after the same content failed on two polls in a row (an
- * updater that writes {@code tls.crt} and {@code tls.key} one after the other can be caught between
- * the two).
+ * <p>New files are checked completely before they are served; refused files leave the pair in force
+ * serving, and are reported only when the same content failed twice in a row ({@link
+ * FileReloader.Refusal#WHEN_SEEN_TWICE}: {@code tls.crt} and {@code tls.key} are written one after
+ * the other).
  *
  * <p>Its metrics are the reload metrics every reloaded file has ({@link ReloadMetrics}) and the
  * expiry of the certificate in force. The expiry is a timestamp rather than "seconds left", so an
@@ -36,24 +35,27 @@ import org.slf4j.LoggerFactory;
  * series does not change every scrape. It has no labels (no fingerprint): one series per pod
  * whatever the rotations, and the fingerprint is in the logs and the health details.
  */
-final class CertificateReloader implements Supplier<LoadedCertificates>, AutoCloseable {
+final class CertificateReloader
+    implements Supplier<LoadedCertificates>,
+        AutoCloseable,
+        FileReloader.Listener<LoadedCertificates, InvalidCertificateException> {
 
   private static final Logger log = LoggerFactory.getLogger(CertificateReloader.class);
 
   private final CertificateFiles files;
+  private final ExpiryWarnings warnings;
   private final FileReloader<LoadedCertificates, InvalidCertificateException> reloader;
 
   private CertificateReloader(
       CertificateFiles files, MeterRegistry registry, ExpiryWarnings warnings) {
     this.files = files;
+    this.warnings = warnings;
     this.reloader =
         new FileReloader<>(
             files,
             InvalidCertificateException.class,
             FileReloader.Refusal.WHEN_SEEN_TWICE,
-            List.of(
-                new Log(this, warnings),
-                new ReloadMetrics<>(registry, "pullsecret.tls", "new certificate pair")));
+            List.of(this, new ReloadMetrics<>(registry, "pullsecret.tls", "new certificate pair")));
   }
 
   /**
@@ -109,42 +111,37 @@ final class CertificateReloader implements Supplier<LoadedCertificates>, AutoClo
     reloader.close();
   }
 
-  /** The log lines of loads and refusals, and the expiry warnings. */
-  private record Log(CertificateReloader certificates, ExpiryWarnings warnings)
-      implements FileReloader.Listener<LoadedCertificates, InvalidCertificateException> {
+  @Override
+  public void loaded(LoadedCertificates next) {
+    ServingIdentity identity = next.identity();
+    log.info(
+        "Serving certificate {} for {} (SHA-256 {}), valid until {}{}",
+        next.source(),
+        identity.dnsNames(),
+        identity.fingerprintSha256(),
+        identity.notAfter(),
+        next.clientCas().isEmpty()
+            ? ""
+            : "; client certificates required, signed by one of "
+                + next.clientCas().size()
+                + " CA(s) from "
+                + files.clientCaFile());
+    warnings.check(next);
+  }
 
-    @Override
-    public void loaded(LoadedCertificates next) {
-      ServingIdentity identity = next.identity();
-      log.info(
-          "Serving certificate {} for {} (SHA-256 {}), valid until {}{}",
-          next.source(),
-          identity.dnsNames(),
-          identity.fingerprintSha256(),
-          identity.notAfter(),
-          next.clientCas().isEmpty()
-              ? ""
-              : "; client certificates required, signed by one of "
-                  + next.clientCas().size()
-                  + " CA(s) from "
-                  + certificates.files.clientCaFile());
-      warnings.check(next);
-    }
+  @Override
+  public void refused(InvalidCertificateException error) {
+    ServingIdentity serving = get().identity();
+    log.error(
+        "Refused new certificate files {}; still serving SHA-256 {} (valid until {}). {}",
+        files.describe(),
+        serving.fingerprintSha256(),
+        serving.notAfter(),
+        error.getMessage());
+  }
 
-    @Override
-    public void refused(InvalidCertificateException error) {
-      ServingIdentity serving = certificates.get().identity();
-      log.error(
-          "Refused new certificate files {}; still serving SHA-256 {} (valid until {}). {}",
-          certificates.files.describe(),
-          serving.fingerprintSha256(),
-          serving.notAfter(),
-          error.getMessage());
-    }
-
-    @Override
-    public void polled(LoadedCertificates current) {
-      warnings.check(current);
-    }
+  @Override
+  public void polled(LoadedCertificates current) {
+    warnings.check(current);
   }
 }

@@ -11,6 +11,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -63,12 +64,12 @@ final class PemFileReader {
         try {
           certificates.addAll(PemContent.of(block.text()).getCertificates());
         } catch (RuntimeException e) {
-          throw malformed(file, block, e);
+          throw malformed(file, block.number(), e.getMessage(), e);
         }
       }
     }
     if (certificates.isEmpty()) {
-      throw nothingExpected(file, blocks, CERTIFICATE, "certificate");
+      throw nothingExpected(file, blocks, CERTIFICATE);
     }
     return List.copyOf(certificates);
   }
@@ -84,14 +85,17 @@ final class PemFileReader {
     for (Block block : blocks) {
       if (block.label().equals(ENCRYPTED_PKCS8)
           || (KEYS.contains(block.label()) && block.text().contains("Proc-Type: 4,ENCRYPTED"))) {
-        throw encrypted(file);
+        throw new InvalidCertificateException(
+            file,
+            "private key is encrypted, which is not supported; store it unencrypted in the Secret"
+                + " (for example: openssl pkey -in encrypted.key -out tls.key)");
       }
       if (KEYS.contains(block.label())) {
         keys.add(block);
       }
     }
     if (keys.isEmpty()) {
-      throw nothingExpected(file, blocks, "PRIVATE KEY", "private key");
+      throw nothingExpected(file, blocks, "PRIVATE KEY");
     }
     if (keys.size() > 1) {
       throw new InvalidCertificateException(
@@ -101,12 +105,8 @@ final class PemFileReader {
     try {
       return PemContent.of(key.text()).getPrivateKey();
     } catch (RuntimeException e) {
-      throw malformed(file, key, e);
+      throw malformed(file, key.number(), e.getMessage(), e);
     }
-  }
-
-  private static InvalidCertificateException malformed(Path file, Block block, Exception e) {
-    return malformed(file, block.number(), e.getMessage(), e);
   }
 
   private static InvalidCertificateException malformed(
@@ -119,27 +119,19 @@ final class PemFileReader {
 
   /** No block of the expected type: an unknown block is named, else what the file holds. */
   private static InvalidCertificateException nothingExpected(
-      Path file, List<Block> blocks, String expectedType, String expected) {
+      Path file, List<Block> blocks, String expectedType) {
     for (Block block : blocks) {
       if (!KNOWN.contains(block.label())) {
         return new InvalidCertificateException(
             file,
-            "unsupported PEM block -----BEGIN "
-                + block.label()
-                + "----- (expected "
-                + expectedType
-                + ")");
+            "unsupported PEM block -----BEGIN %s----- (expected %s)"
+                .formatted(block.label(), expectedType));
       }
     }
     return new InvalidCertificateException(
-        file, "contains no " + expected + " (found " + describe(blocks) + ")");
-  }
-
-  private static InvalidCertificateException encrypted(Path file) {
-    return new InvalidCertificateException(
         file,
-        "private key is encrypted, which is not supported; store it unencrypted in the Secret"
-            + " (for example: openssl pkey -in encrypted.key -out tls.key)");
+        "contains no %s (found %s)"
+            .formatted(expectedType.toLowerCase(Locale.ROOT), describe(blocks)));
   }
 
   /** The PEM blocks in the file, each checked to end where it should. */

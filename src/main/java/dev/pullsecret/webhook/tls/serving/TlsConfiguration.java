@@ -90,14 +90,12 @@ class TlsConfiguration {
       return new CertificateFiles(tls.certFile(), tls.keyFile(), tls.clientCaFile(), clock);
     }
     // Local runs: the generated files are then served, and reloaded, like a mounted Secret.
-    if (!reusable(local, clock)) {
+    Path cert = local.resolve(PemFiles.TLS_CRT);
+    Path key = local.resolve(PemFiles.TLS_KEY);
+    if (!reusable(local, cert, key, clock)) {
       generateLocal(local, clock);
     }
-    return new CertificateFiles(
-        local.resolve(PemFiles.TLS_CRT),
-        local.resolve(PemFiles.TLS_KEY),
-        tls.clientCaFile(),
-        clock);
+    return new CertificateFiles(cert, key, tls.clientCaFile(), clock);
   }
 
   /**
@@ -125,15 +123,12 @@ class TlsConfiguration {
         dir.resolve(PemFiles.CA_CRT));
   }
 
-  /** A local pair is reused while it loads and has more than a day left. */
-  private static boolean reusable(Path dir, Clock clock) {
-    Path cert = dir.resolve(PemFiles.TLS_CRT);
-    Path key = dir.resolve(PemFiles.TLS_KEY);
+  private static boolean reusable(Path dir, Path cert, Path key, Clock clock) {
     if (!Files.exists(cert) || !Files.exists(key)) {
       return false;
     }
     try {
-      ServingIdentity existing = ServingIdentityLoader.load(cert, key, clock);
+      ServingIdentity existing = ServingIdentity.load(cert, key, clock);
       if (existing.notAfter().isAfter(clock.instant().plus(Duration.ofDays(1)))) {
         log.info("Serving the local certificate in {} (CA: {})", dir, dir.resolve(PemFiles.CA_CRT));
         return true;

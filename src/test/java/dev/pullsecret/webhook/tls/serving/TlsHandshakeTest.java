@@ -116,7 +116,7 @@ class TlsHandshakeTest {
     }
     Path cert = Files.writeString(dir.resolve("cn-only.crt"), PemFiles.toPem(cnOnly));
     Path key = Files.writeString(dir.resolve("cn-only.key"), PemFiles.toPem(keys.getPrivate()));
-    assertThatThrownBy(() -> ServingIdentityLoader.load(cert, key, Clock.systemUTC()))
+    assertThatThrownBy(() -> ServingIdentity.load(cert, key, Clock.systemUTC()))
         .isInstanceOf(InvalidCertificateException.class)
         .hasMessageContaining("legacy Common Name");
   }
@@ -132,7 +132,7 @@ class TlsHandshakeTest {
   private ServingIdentity servedFromFiles(CertificateSet set) throws IOException {
     Path out = Files.createTempDirectory(dir, "certs");
     PemFiles.write(set, out, false);
-    return ServingIdentityLoader.load(
+    return ServingIdentity.load(
         out.resolve(PemFiles.TLS_CRT), out.resolve(PemFiles.TLS_KEY), Clock.systemUTC());
   }
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class ServingIdentityLoaderTest {
+class ServingIdentityTest {
 
   private static final Instant NOW = Instant.parse("2030-06-01T12:00:00Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -200,7 +200,7 @@ class ServingIdentityLoaderTest {
     Path cert = write("tls.crt", c.cert());
     Path key = write("tls.key", c.key());
 
-    assertThatThrownBy(() -> ServingIdentityLoader.load(cert, key, CLOCK))
+    assertThatThrownBy(() -> ServingIdentity.load(cert, key, CLOCK))
         .isInstanceOf(InvalidCertificateException.class)
         .hasMessageStartingWith(dir.resolve(c.badFile()) + ": ")
         .hasMessageContaining(c.message());
@@ -213,7 +213,7 @@ class ServingIdentityLoaderTest {
     Path cert = write("tls.crt", PemFiles.toPem(cnOnly));
     Path key = write("tls.key", PemFiles.toPem(keys.getPrivate()));
 
-    assertThatThrownBy(() -> ServingIdentityLoader.load(cert, key, Clock.systemUTC()))
+    assertThatThrownBy(() -> ServingIdentity.load(cert, key, Clock.systemUTC()))
         .isInstanceOf(InvalidCertificateException.class)
         .hasMessage(
             cert
@@ -226,7 +226,7 @@ class ServingIdentityLoaderTest {
   void directoryInsteadOfFileIsReported() throws Exception {
     Path key = write("tls.key", KEY);
 
-    assertThatThrownBy(() -> ServingIdentityLoader.load(dir, key, CLOCK))
+    assertThatThrownBy(() -> ServingIdentity.load(dir, key, CLOCK))
         .hasMessage(dir + ": is a directory, expected a PEM file");
   }
 
@@ -235,7 +235,7 @@ class ServingIdentityLoaderTest {
     PemFiles.write(EC, dir, false);
 
     ServingIdentity identity =
-        ServingIdentityLoader.load(dir.resolve("tls.crt"), dir.resolve("tls.key"), CLOCK);
+        ServingIdentity.load(dir.resolve("tls.crt"), dir.resolve("tls.key"), CLOCK);
 
     assertThat(identity.chain()).containsExactly(EC.servingCertificate());
     assertThat(identity.privateKey()).isEqualTo(EC.servingKey());
@@ -259,7 +259,7 @@ class ServingIdentityLoaderTest {
     Path key = write("tls.key", TestCertificates.pkcs1Pem(RSA.servingKey()));
     assertThat(Files.readString(key)).startsWith("-----BEGIN RSA PRIVATE KEY-----");
 
-    var identity = ServingIdentityLoader.load(cert, key, CLOCK);
+    var identity = ServingIdentity.load(cert, key, CLOCK);
 
     assertThat(identity.privateKey().getAlgorithm()).isEqualTo("RSA");
     assertThat(identity.privateKey().getEncoded()).isEqualTo(RSA.servingKey().getEncoded());
@@ -276,7 +276,7 @@ class ServingIdentityLoaderTest {
                 + TestCertificates.sec1Pem(
                     EC.servingKey(), EC.servingCertificate().getPublicKey()));
 
-    var identity = ServingIdentityLoader.load(cert, key, CLOCK);
+    var identity = ServingIdentity.load(cert, key, CLOCK);
 
     assertThat(identity.privateKey().getAlgorithm()).isIn("EC", "ECDSA");
   }
@@ -285,7 +285,7 @@ class ServingIdentityLoaderTest {
   void acceptsChainWithCaAndCombinedCertificateAndKeyFile() throws Exception {
     Path combined = write("combined.pem", "subject=... (openssl output)\n" + CERT + CA + KEY);
 
-    var identity = ServingIdentityLoader.load(combined, combined, CLOCK);
+    var identity = ServingIdentity.load(combined, combined, CLOCK);
 
     assertThat(identity.chain()).containsExactly(EC.servingCertificate(), EC.caCertificate());
   }
@@ -297,11 +297,11 @@ class ServingIdentityLoaderTest {
     Instant notAfter = EC.servingCertificate().getNotAfter().toInstant();
     Instant notBefore = EC.servingCertificate().getNotBefore().toInstant();
 
-    ServingIdentityLoader.load(cert, key, Clock.fixed(notAfter, ZoneOffset.UTC));
-    ServingIdentityLoader.load(cert, key, Clock.fixed(notBefore, ZoneOffset.UTC));
+    ServingIdentity.load(cert, key, Clock.fixed(notAfter, ZoneOffset.UTC));
+    ServingIdentity.load(cert, key, Clock.fixed(notBefore, ZoneOffset.UTC));
     assertThatThrownBy(
             () ->
-                ServingIdentityLoader.load(
+                ServingIdentity.load(
                     cert, key, Clock.fixed(notAfter.plusSeconds(1), ZoneOffset.UTC)))
         .hasMessageContaining("expired");
   }
