@@ -97,15 +97,17 @@ public final class CertificateGenerator {
   }
 
   /**
-   * A certificate of {@code subject}, a CA when it is its own issuer, with the extensions both
-   * kinds have.
+   * A certificate of {@code subject}, a CA when its {@code usage} is to sign certificates, with the
+   * extensions both kinds have.
    */
   private static X509v3CertificateBuilder builder(
       X500Name issuer, X500Name subject, PublicKey key, Date notBefore, Date notAfter, int usage)
       throws GeneralSecurityException, IOException {
     return new JcaX509v3CertificateBuilder(issuer, serial(), notBefore, notAfter, subject, key)
         .addExtension(
-            Extension.basicConstraints, true, new BasicConstraints(issuer.equals(subject)))
+            Extension.basicConstraints,
+            true,
+            new BasicConstraints((usage & KeyUsage.keyCertSign) != 0))
         .addExtension(Extension.keyUsage, true, new KeyUsage(usage))
         .addExtension(
             Extension.subjectKeyIdentifier,
