@@ -139,17 +139,15 @@ class DeliveryConfiguration {
           ProviderRenewals.class,
           spec ->
               spec.supplier(
-                  context -> {
-                    SecretSync sync = context.bean(SecretSync.class); // started first
-                    return new ProviderRenewals(
-                            sync,
-                            context.bean(CredentialProviders.class),
-                            settings,
-                            context.bean(KubernetesClient.class),
-                            context.bean(MeterRegistry.class),
-                            context.bean(Clock.class))
-                        .start(sync);
-                  }));
+                  context ->
+                      new ProviderRenewals(
+                              context.bean(SecretSync.class), // started first
+                              context.bean(CredentialProviders.class),
+                              settings,
+                              context.bean(KubernetesClient.class),
+                              context.bean(MeterRegistry.class),
+                              context.bean(Clock.class))
+                          .start()));
     }
 
     /** A bean that is a part of the sync loop. */
