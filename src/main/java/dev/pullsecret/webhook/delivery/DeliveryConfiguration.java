@@ -50,9 +50,10 @@ class DeliveryConfiguration {
     @Override
     public void register(BeanRegistry registry, Environment environment) {
       Binder binder = Binder.get(environment);
-      SyncProperties settings = binder.bindOrCreate("webhook.sync", SyncProperties.class);
+      SyncProperties settings = binder.bindOrCreate(SyncProperties.PREFIX, SyncProperties.class);
       CredentialProviderProperties providers =
-          binder.bindOrCreate("webhook.credential-providers", CredentialProviderProperties.class);
+          binder.bindOrCreate(
+              CredentialProviderProperties.PREFIX, CredentialProviderProperties.class);
       if (providers.enabled()) {
         registerProviders(registry, settings, providers);
       }
