@@ -59,11 +59,7 @@ public final class BoundedFiles {
     };
   }
 
-  /**
-   * {@code content} as text, if it is strict UTF-8 (no malformed byte replaced).
-   *
-   * @throws CharacterCodingException if it is not, which {@link #why} words too
-   */
+  /** {@code content} as strict UTF-8 text (no malformed byte replaced); refusal: {@link #why}. */
   public static String utf8(byte[] content) throws CharacterCodingException {
     return StandardCharsets.UTF_8
         .newDecoder()
