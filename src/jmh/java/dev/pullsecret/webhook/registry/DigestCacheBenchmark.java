@@ -114,7 +114,7 @@ public class DigestCacheBenchmark {
     resolver =
         new DigestResolver(
             (image, credential) -> DIGEST,
-            new DigestResolver.Settings(Duration.ofHours(1), Duration.ofSeconds(10), 10_000, 16),
+            new DigestResolver.Settings(null, Duration.ofHours(1), Duration.ofSeconds(10), 10_000, 16, null, null, null),
             LookupObserver.NONE,
             System::nanoTime);
     rule =
@@ -130,7 +130,7 @@ public class DigestCacheBenchmark {
             (image, credential) -> {
               throw RegistryException.manifestUnknown(ManifestUrl.of(image));
             },
-            new DigestResolver.Settings(Duration.ofHours(1), Duration.ofHours(1), 10_000, 16),
+            new DigestResolver.Settings(null, Duration.ofHours(1), Duration.ofHours(1), 10_000, 16, null, null, null),
             LookupObserver.NONE,
             System::nanoTime);
     conditionalAbsent = handler(withConditionalMirrors, absentResolver);

@@ -50,14 +50,14 @@ public final class DigestLatencyProbe {
         containers.add(c);
       }
       AdmissionRequest request = LatencyTable.create(containers);
-      var settings = new DigestResolver.Settings(Duration.ofHours(1), Duration.ofSeconds(10), 10_000, 16);
+      var settings = new DigestResolver.Settings(null, Duration.ofHours(1), Duration.ofSeconds(10), 10_000, 16, null, null, null);
       RegistryCredentials credentials = (image, secrets) -> Optional.of(USER);
       Supplier<RegistryClient> newClient =
           () -> new RegistryClient(() -> tls, Duration.ofSeconds(1), Duration.ofSeconds(10));
 
       AdmissionHandler plain = handler(registry, false, null);
       RegistryClient keptAlive = newClient.get();
-      DigestResolver warm = new DigestResolver(keptAlive, settings, LookupObserver.NONE);
+      DigestResolver warm = new DigestResolver(keptAlive::resolve, settings, LookupObserver.NONE, System::nanoTime);
       AdmissionHandler warmHandler = handler(registry, true, new RegistryDigestLookup(warm, credentials, Duration.ofMillis(1500), LookupObserver.NONE));
 
       LatencyTable.header(reviews);
@@ -72,7 +72,7 @@ public final class DigestLatencyProbe {
                   registry,
                   true,
                   new RegistryDigestLookup(
-                      new DigestResolver(keptAlive, settings, LookupObserver.NONE),
+                      new DigestResolver(keptAlive::resolve, settings, LookupObserver.NONE, System::nanoTime),
                       credentials,
                       Duration.ofMillis(1500),
                       LookupObserver.NONE)),
@@ -85,7 +85,7 @@ public final class DigestLatencyProbe {
                   registry,
                   true,
                   new RegistryDigestLookup(
-                      new DigestResolver(newClient.get(), settings, LookupObserver.NONE),
+                      new DigestResolver(newClient.get()::resolve, settings, LookupObserver.NONE, System::nanoTime),
                       credentials,
                       Duration.ofMillis(1500),
                       LookupObserver.NONE)),

@@ -55,12 +55,12 @@ public final class MirrorLatencyProbe {
       }
       AdmissionRequest request = LatencyTable.create(containers);
       var settings =
-          new DigestResolver.Settings(Duration.ofHours(1), Duration.ofSeconds(10), 10_000, 16);
+          new DigestResolver.Settings(null, Duration.ofHours(1), Duration.ofSeconds(10), 10_000, 16, null, null, null);
       RegistryCredentials credentials = (image, secrets) -> Optional.of(USER);
       Supplier<RegistryClient> newClient =
           () -> new RegistryClient(() -> tls, Duration.ofSeconds(1), Duration.ofSeconds(10));
       RegistryClient keptAlive = newClient.get();
-      DigestResolver warm = new DigestResolver(keptAlive, settings, LookupObserver.NONE);
+      DigestResolver warm = new DigestResolver(keptAlive::resolve, settings, LookupObserver.NONE, System::nanoTime);
 
       LatencyTable.header(reviews);
       AdmissionHandler always = handler(registry, "always", false, null, credentials);
@@ -76,7 +76,7 @@ public final class MirrorLatencyProbe {
                   registry,
                   "present",
                   false,
-                  new DigestResolver(keptAlive, settings, LookupObserver.NONE),
+                  new DigestResolver(keptAlive::resolve, settings, LookupObserver.NONE, System::nanoTime),
                   credentials),
           request,
           MirrorLatencyProbe::check);
@@ -88,7 +88,7 @@ public final class MirrorLatencyProbe {
                   registry,
                   "present",
                   false,
-                  new DigestResolver(newClient.get(), settings, LookupObserver.NONE),
+                  new DigestResolver(newClient.get()::resolve, settings, LookupObserver.NONE, System::nanoTime),
                   credentials),
           request,
           MirrorLatencyProbe::check);
@@ -100,7 +100,7 @@ public final class MirrorLatencyProbe {
                   registry,
                   "present",
                   true,
-                  new DigestResolver(keptAlive, settings, LookupObserver.NONE),
+                  new DigestResolver(keptAlive::resolve, settings, LookupObserver.NONE, System::nanoTime),
                   credentials),
           request,
           MirrorLatencyProbe::check);

@@ -1,10 +1,10 @@
 package dev.pullsecret.webhook.admission;
 
+import dev.pullsecret.webhook.text.StrictJson;
 import dev.pullsecret.webhook.text.Text;
 import java.util.Collection;
 import java.util.List;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -20,7 +20,7 @@ final class ParseErrorMessage {
   private ParseErrorMessage() {}
 
   static String of(JacksonException error) {
-    return problem(error) + at(error.getPath()) + where(error.getLocation());
+    return problem(error) + at(error.getPath()) + StrictJson.where(error.getLocation());
   }
 
   private static String problem(JacksonException error) {
@@ -65,11 +65,5 @@ final class ParseErrorMessage {
       }
     }
     return " at " + Text.quote(pointer.toString());
-  }
-
-  private static String where(TokenStreamLocation location) {
-    return location == null || location.getLineNr() < 0
-        ? ""
-        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
   }
 }

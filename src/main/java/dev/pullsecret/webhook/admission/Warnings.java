@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.admission;
 
-import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.mutation.Change;
 import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.mutation.Mutation;
@@ -11,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The warnings of one answer, as {@code kubectl} shows them: the API server truncates a warning
@@ -105,20 +103,12 @@ final class Warnings {
                 + " is missing in namespace "
                 + namespace
                 + ", so images from "
-                + registries(secret)
+                + secret.registriesText()
                 + " will be pulled anonymously; check its source Secret and the webhook's"
                 + " Events, or run the doctor command");
       }
     }
     return warnings;
-  }
-
-  private static String registries(PullSecret secret) {
-    return secret.registries().isEmpty()
-        ? "every registry"
-        : secret.registries().stream()
-            .map(RegistryPattern::toString)
-            .collect(Collectors.joining(", "));
   }
 
   private static String noun(Class<?> kind) {

@@ -12,9 +12,7 @@ import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.registry.DigestResolver;
 import dev.pullsecret.webhook.registry.LookupObserver;
-import dev.pullsecret.webhook.registry.RegistryClient;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
-import dev.pullsecret.webhook.registry.TrustBundle;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
@@ -27,8 +25,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -138,11 +134,11 @@ public final class PreviewCommand extends CliCommand {
 
   /** With {@code --resolve}: the webhook's own client and resolver, with {@link #BUDGET}. */
   private DigestResolver resolver() {
-    // Made first, so that a bad CA bundle fails before any lookup.
-    SSLContext tls = TrustBundle.sslContext(Optional.ofNullable(caBundle));
-    var client = new RegistryClient(() -> tls, Duration.ofSeconds(3), BUDGET);
-    return new DigestResolver(
-        client, new DigestResolver.Settings(BUDGET, Duration.ZERO, 10_000, 8), LookupObserver.NONE);
+    // A bad CA bundle fails here, before any lookup.
+    var settings =
+        new DigestResolver.Settings(
+            BUDGET, BUDGET, Duration.ZERO, 10_000, 8, Duration.ofSeconds(3), BUDGET, caBundle);
+    return new DigestResolver(settings, LookupObserver.NONE);
   }
 
   /** Every lookup uses the {@code --docker-config} credential for the image, as a kubelet would. */

@@ -102,9 +102,7 @@ public final class ValidateCommand extends CliCommand {
     var text = new StringBuilder();
     text.append("pull secrets (").append(rules.pullSecrets().size()).append("):\n");
     for (PullSecret secret : rules.pullSecrets()) {
-      String registries =
-          secret.registries().isEmpty() ? "every registry" : join(secret.registries());
-      text.append(String.format("  %-20s %s%n", secret.name(), registries));
+      text.append(String.format("  %-20s %s%n", secret.name(), secret.registriesText()));
       if (secret.isDelivered()) { // with a provider, from the Secret the webhook renews
         String source = secret.source().in("(webhook namespace)").toString();
         String how =

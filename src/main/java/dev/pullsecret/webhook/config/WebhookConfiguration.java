@@ -10,9 +10,7 @@ import dev.pullsecret.webhook.admission.SecretPresence;
 import dev.pullsecret.webhook.delivery.SyncProperties;
 import dev.pullsecret.webhook.registry.DigestResolver;
 import dev.pullsecret.webhook.registry.LookupObserver;
-import dev.pullsecret.webhook.registry.RegistryClient;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
-import dev.pullsecret.webhook.registry.TrustBundle;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.RulesFile;
 import dev.pullsecret.webhook.rules.RulesMetrics;
@@ -20,10 +18,7 @@ import dev.pullsecret.webhook.rules.RulesReloader;
 import dev.pullsecret.webhook.rules.RulesStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -85,20 +80,7 @@ class WebhookConfiguration {
 
   @Bean(destroyMethod = "close")
   DigestResolver digestResolver(WebhookProperties properties, LookupObserver observer) {
-    WebhookProperties.Digests digests = properties.digests();
-    // A configured bundle is read now, so that a bad one stops the start-up with its reason; the
-    // JDK's CAs alone wait for the first lookup, with the HTTP client.
-    Supplier<SSLContext> tls = () -> TrustBundle.sslContext(Optional.empty());
-    if (digests.caBundle() != null) {
-      SSLContext withBundle = TrustBundle.sslContext(Optional.of(digests.caBundle()));
-      tls = () -> withBundle;
-    }
-    var client = new RegistryClient(tls, digests.connectTimeout(), digests.requestTimeout());
-    return new DigestResolver(
-        client,
-        new DigestResolver.Settings(
-            digests.cacheTtl(), digests.failureTtl(), digests.cacheSize(), digests.maxConcurrent()),
-        observer);
+    return new DigestResolver(properties.digests(), observer);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.config;
 
+import dev.pullsecret.webhook.registry.DigestResolver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +29,7 @@ import org.springframework.util.unit.DataSize;
  *     admission and by delivery alike; empty for none. The chart passes its optOutLabel.
  * @param warmUp whether the admission path and its HTTPS are warmed up before readiness (a few
  *     hundred sample reviews, well under a second); off in tests that count what starts
+ * @param digests {@link DigestResolver.Settings}
  */
 @ConfigurationProperties("webhook")
 public record WebhookProperties(
@@ -39,33 +41,7 @@ public record WebhookProperties(
     String optOutLabel,
     boolean warmUp,
     Tls tls,
-    Digests digests) {
-
-  /**
-   * Digest lookups of rules with {@code images.resolveDigests} (docs/digests.md).
-   *
-   * @param budget the longest a review waits for its lookups, all images together; well inside the
-   *     registration's timeoutSeconds (the chart: 5s)
-   * @param cacheTtl how long a resolved digest is reused: a tag moved at the registry is seen after
-   *     at most this long
-   * @param failureTtl how long a failed lookup is remembered, so a registry that is down is not
-   *     waited for on every review
-   * @param cacheSize most tags kept
-   * @param maxConcurrent most lookups in flight at once, all reviews together
-   * @param connectTimeout for a new connection to a registry
-   * @param requestTimeout for one registry request; a lookup that outlives the budget still fills
-   *     the cache for the next review
-   * @param caBundle PEM file of extra CAs for private registries (the JDK's CAs are always trusted)
-   */
-  public record Digests(
-      Duration budget,
-      Duration cacheTtl,
-      Duration failureTtl,
-      int cacheSize,
-      int maxConcurrent,
-      Duration connectTimeout,
-      Duration requestTimeout,
-      Path caBundle) {}
+    DigestResolver.Settings digests) {
 
   /**
    * @param file the rules file, usually a ConfigMap key mounted as a volume

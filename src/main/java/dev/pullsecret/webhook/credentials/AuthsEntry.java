@@ -1,11 +1,12 @@
 package dev.pullsecret.webhook.credentials;
 
+import static dev.pullsecret.webhook.text.StrictJson.type;
+
 import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.text.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
@@ -154,10 +155,6 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
       }
     }
     return null;
-  }
-
-  static String type(JsonNode node) {
-    return node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
   private static Problem malformed(String what, Object... args) {

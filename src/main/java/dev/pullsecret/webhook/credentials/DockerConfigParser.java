@@ -1,11 +1,12 @@
 package dev.pullsecret.webhook.credentials;
 
 import static dev.pullsecret.webhook.credentials.AuthsEntry.field;
-import static dev.pullsecret.webhook.credentials.AuthsEntry.type;
+import static dev.pullsecret.webhook.text.StrictJson.type;
 import static java.util.stream.Collectors.groupingBy;
 import static java.util.stream.Collectors.joining;
 import static java.util.stream.Collectors.toList;
 
+import dev.pullsecret.webhook.text.StrictJson;
 import dev.pullsecret.webhook.text.Text;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,10 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.TokenStreamLocation;
-import tools.jackson.core.json.JsonFactory;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,17 +31,7 @@ final class DockerConfigParser {
   /** A config nests 3 levels deep; extra fields (HttpHeaders, credHelpers) add one or two. */
   private static final int MAX_NESTING_DEPTH = 32;
 
-  static final JsonMapper JSON =
-      JsonMapper.builder(
-              JsonFactory.builder()
-                  .streamReadConstraints(
-                      StreamReadConstraints.builder()
-                          .maxNestingDepth(MAX_NESTING_DEPTH)
-                          .maxNumberLength(100)
-                          .build())
-                  .build())
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
+  static final JsonMapper JSON = StrictJson.mapper(MAX_NESTING_DEPTH);
 
   private final String dataKey;
   private final List<Problem> problems;
@@ -69,10 +56,8 @@ final class DockerConfigParser {
     try {
       root = JSON.readTree(content);
     } catch (JacksonException e) {
-      TokenStreamLocation at = e.getLocation();
-      String where =
-          at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-      problem(ProblemCode.NOT_JSON, dataKey + " is not valid JSON" + where);
+      problem(
+          ProblemCode.NOT_JSON, dataKey + " is not valid JSON" + StrictJson.where(e.getLocation()));
       return;
     }
     if (root == null || root.isMissingNode() || root.isNull()) {

@@ -50,9 +50,10 @@ class DeliveryConfiguration {
     @Override
     public void register(BeanRegistry registry, Environment environment) {
       Binder binder = Binder.get(environment);
-      SyncProperties settings = binder.bindOrCreate("webhook.sync", SyncProperties.class);
+      SyncProperties settings = binder.bindOrCreate(SyncProperties.PREFIX, SyncProperties.class);
       CredentialProviderProperties providers =
-          binder.bindOrCreate("webhook.credential-providers", CredentialProviderProperties.class);
+          binder.bindOrCreate(
+              CredentialProviderProperties.PREFIX, CredentialProviderProperties.class);
       if (providers.enabled()) {
         registerProviders(registry, settings, providers);
       }
@@ -139,17 +140,15 @@ class DeliveryConfiguration {
           ProviderRenewals.class,
           spec ->
               spec.supplier(
-                  context -> {
-                    SecretSync sync = context.bean(SecretSync.class); // started first
-                    return new ProviderRenewals(
-                            sync,
-                            context.bean(CredentialProviders.class),
-                            settings,
-                            context.bean(KubernetesClient.class),
-                            context.bean(MeterRegistry.class),
-                            context.bean(Clock.class))
-                        .start(sync);
-                  }));
+                  context ->
+                      new ProviderRenewals(
+                              context.bean(SecretSync.class), // started first
+                              context.bean(CredentialProviders.class),
+                              settings,
+                              context.bean(KubernetesClient.class),
+                              context.bean(MeterRegistry.class),
+                              context.bean(Clock.class))
+                          .start()));
     }
 
     /** A bean that is a part of the sync loop. */

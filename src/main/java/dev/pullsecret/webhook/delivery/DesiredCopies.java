@@ -8,7 +8,6 @@ import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.rules.SecretSource;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -28,11 +27,6 @@ public record DesiredCopies(RulesStore store, NamespaceScope scope, String ownNa
   /** The pull secrets {@code current} delivers, sources resolved. */
   List<PullSecret> delivered(Rules current) {
     return delivered(current.pullSecrets(), ownNamespace).toList();
-  }
-
-  /** The label keys a namespace's facts must keep for {@link #in} under {@code current}. */
-  Set<String> labelKeys(Rules current) {
-    return scope.labelKeys(current);
   }
 
   /** The copies {@code namespace} should have under {@code current}. */

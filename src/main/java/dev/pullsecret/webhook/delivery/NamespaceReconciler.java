@@ -29,7 +29,7 @@ record NamespaceReconciler(
     DesiredCopies desired,
     KubernetesClient client,
     SyncEvents events,
-    CopyStates states,
+    CopyState.Table states,
     SyncMetrics metrics) {
 
   private static final Logger log = LoggerFactory.getLogger(NamespaceReconciler.class);
@@ -57,7 +57,7 @@ record NamespaceReconciler(
       return true;
     }
     Rules rules = desired.rules();
-    if (!caches.namespaces().covers(desired.labelKeys(rules))) {
+    if (!caches.namespaces().covers(desired.scope().labelKeys(rules))) {
       // New rules read labels the namespace watch does not keep yet: it is listing them again,
       // and planning now could create copies where a label says no, or delete them where it says
       // yes. Retried until the new watch has taken over.

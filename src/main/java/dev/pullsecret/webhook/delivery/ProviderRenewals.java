@@ -95,8 +95,8 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   }
 
   /** Starts listening to the sync loop, and looks at every pull secret with a provider. */
-  ProviderRenewals start(SecretSync loop) {
-    loop.listen(this);
+  ProviderRenewals start() {
+    sync.listen(this);
     everything();
     return this;
   }

@@ -30,7 +30,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SecretSync.class);
 
-  private final CopyStates states = new CopyStates();
+  private final CopyState.Table states = new CopyState.Table();
   private final SyncMetrics metrics;
   private final SyncEvents events;
   private final Leadership leadership;
@@ -98,7 +98,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     caches.start(
         delivered(current, PullSecret::source),
         delivered(current, PullSecret::name),
-        desired.labelKeys(current));
+        desired.scope().labelKeys(current));
     desired.store().subscribe(this::rulesChanged);
     leadership.start(this::enqueueAll);
     log.info(
@@ -187,7 +187,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   }
 
   private void rulesChanged(LoadedRules loaded) {
-    caches.namespaces().keep(desired.labelKeys(loaded.rules()));
+    caches.namespaces().keep(desired.scope().labelKeys(loaded.rules()));
     Set<SecretSource> sources = delivered(loaded.rules(), PullSecret::source);
     caches.watch(sources, delivered(loaded.rules(), PullSecret::name));
     sources.forEach(sourceQueue::add);

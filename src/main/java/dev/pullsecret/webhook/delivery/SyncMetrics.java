@@ -21,7 +21,7 @@ class SyncMetrics {
   private final Timer reconcile;
   private final Map<String, Long> sourceProblems = new ConcurrentHashMap<>();
 
-  SyncMetrics(MeterRegistry registry, CopyStates states) {
+  SyncMetrics(MeterRegistry registry, CopyState.Table states) {
     this.registry = registry;
     for (CopyState state : CopyState.values()) {
       Gauge.builder("pullsecret.secret.copies", states, s -> s.count(state))

@@ -29,7 +29,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     does not have them yet (a namespace created a moment before its first pod): one read of the
  *     namespace, well inside the registration's timeoutSeconds
  */
-@ConfigurationProperties("webhook.sync")
+@ConfigurationProperties(SyncProperties.PREFIX)
 public record SyncProperties(
     boolean enabled,
     String namespace,
@@ -44,4 +44,7 @@ public record SyncProperties(
     Duration renewDeadline,
     Duration retryPeriod,
     String identity,
-    Duration namespaceReadBudget) {}
+    Duration namespaceReadBudget) {
+
+  public static final String PREFIX = "webhook.sync";
+}

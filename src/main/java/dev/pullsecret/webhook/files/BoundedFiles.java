@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * The one way the webhook reads a file: at most a known number of bytes, so a file that grew by
@@ -50,26 +49,22 @@ public final class BoundedFiles {
     }
   }
 
-  /** Why a file could not be {@link #read}, in words fit for a located error. */
+  /** Why a file could not be {@link #read} or decoded, in words fit for a located error. */
   public static String why(IOException e) {
     return switch (e) {
       case TooLargeException tooLarge -> tooLarge.getMessage();
       case NoSuchFileException missing -> "file not found";
+      case CharacterCodingException notText -> "not UTF-8 text";
       default -> "cannot read the file: " + e.getMessage();
     };
   }
 
-  /** {@code content} as text, if it is strict UTF-8 (no malformed byte replaced). */
-  public static Optional<String> utf8(byte[] content) {
-    try {
-      return Optional.of(
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(content))
-              .toString());
-    } catch (CharacterCodingException e) {
-      return Optional.empty();
-    }
+  /** {@code content} as strict UTF-8 text (no malformed byte replaced); refusal: {@link #why}. */
+  public static String utf8(byte[] content) throws CharacterCodingException {
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(content))
+        .toString();
   }
 }

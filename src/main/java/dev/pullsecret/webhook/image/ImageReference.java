@@ -25,7 +25,8 @@ package dev.pullsecret.webhook.image;
  */
 public record ImageReference(String domain, String path, String tag, String digest) {
 
-  private static final String LATEST = "latest";
+  /** The tag the runtime pulls when an image names none. */
+  public static final String LATEST = "latest";
 
   /**
    * Checks and normalises the components.

@@ -163,7 +163,7 @@ public final class PodMutator {
         }
         Optional<String> digest = digests.digest(image);
         if (digest.isPresent()) {
-          String tag = image.hasTag() ? image.tag() : "latest";
+          String tag = image.hasTag() ? image.tag() : ImageReference.LATEST;
           c.rewrite(
               new ImageReference(image.domain(), image.path(), image.tag(), digest.get()),
               "resolved " + tag + " to its digest");

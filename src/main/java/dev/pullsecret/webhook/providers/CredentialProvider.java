@@ -118,13 +118,12 @@ public record CredentialProvider(
    * @throws InvalidProviderConfigException when it cannot be read or is invalid
    */
   public static List<CredentialProvider> read(Path file) {
-    byte[] content;
+    String text;
     try {
-      content = BoundedFiles.read(file, MAX_CHARACTERS * 4);
+      text = BoundedFiles.utf8(BoundedFiles.read(file, MAX_CHARACTERS * 4));
     } catch (IOException e) {
       throw refused(file, BoundedFiles.why(e));
     }
-    String text = BoundedFiles.utf8(content).orElseThrow(() -> refused(file, "not UTF-8 text"));
     return parse(text, file.toString());
   }
 
@@ -140,15 +139,11 @@ public record CredentialProvider(
    */
   public static List<CredentialProvider> parse(String text, String source) {
     var errors = new RulesErrors();
-    List<CredentialProvider> config = null;
-    if (text.length() > MAX_CHARACTERS) {
-      errors.add("", null, "file too large: over " + MAX_CHARACTERS + " characters");
-    } else {
-      config =
-          RulesParser.document(text, "credential provider config", TOP_LEVEL_KEYS, errors)
-              .map(top -> read(top, errors))
-              .orElse(null);
-    }
+    List<CredentialProvider> config =
+        RulesParser.document(
+                text, "credential provider config", MAX_CHARACTERS, TOP_LEVEL_KEYS, errors)
+            .map(top -> read(top, errors))
+            .orElse(null);
     if (!errors.isEmpty() || config == null) {
       throw new InvalidProviderConfigException(source, errors.sorted());
     }

@@ -21,7 +21,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param retryBaseDelay the first wait after a failed renewal; doubles on each failure...
  * @param retryMaxDelay ...up to this
  */
-@ConfigurationProperties("webhook.credential-providers")
+@ConfigurationProperties(CredentialProviderProperties.PREFIX)
 public record CredentialProviderProperties(
     String config,
     String binDir,
@@ -31,6 +31,8 @@ public record CredentialProviderProperties(
     Duration renewalWithoutLifetime,
     Duration retryBaseDelay,
     Duration retryMaxDelay) {
+
+  public static final String PREFIX = "webhook.credential-providers";
 
   public boolean enabled() {
     return !config.isBlank();

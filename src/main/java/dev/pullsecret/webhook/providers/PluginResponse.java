@@ -2,19 +2,15 @@ package dev.pullsecret.webhook.providers;
 
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.providers.PluginFailure.Kind;
+import dev.pullsecret.webhook.text.StrictJson;
 import dev.pullsecret.webhook.text.Text;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.TokenStreamLocation;
-import tools.jackson.core.json.JsonFactory;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,17 +48,7 @@ final class PluginResponse {
   /** More registries than any plugin answers; bounds the work done on an answer. */
   static final int MAX_AUTH_ENTRIES = 1000;
 
-  private static final JsonMapper JSON =
-      JsonMapper.builder(
-              JsonFactory.builder()
-                  .streamReadConstraints(
-                      StreamReadConstraints.builder()
-                          .maxNestingDepth(16)
-                          .maxNumberLength(100)
-                          .build())
-                  .build())
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
+  private static final JsonMapper JSON = StrictJson.mapper(16);
 
   private PluginResponse() {}
 
@@ -83,12 +69,7 @@ final class PluginResponse {
     try {
       root = JSON.readTree(stdout);
     } catch (JacksonException e) {
-      TokenStreamLocation at = e.getLocation();
-      throw invalid(
-          "its output is not JSON"
-              + (at == null
-                  ? ""
-                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+      throw invalid("its output is not JSON" + StrictJson.where(e.getLocation()));
     }
     if (root == null || root.isMissingNode()) {
       throw invalid("it wrote nothing to its standard output");
@@ -160,8 +141,7 @@ final class PluginResponse {
   private static void require(JsonNode node, boolean valid, String what, String expected)
       throws PluginFailure {
     if (!valid) {
-      String type = node.getNodeType().name().toLowerCase(Locale.ROOT);
-      throw invalid("%s is a JSON %s, not %s".formatted(what, type, expected));
+      throw invalid("%s is a JSON %s, not %s".formatted(what, StrictJson.type(node), expected));
     }
   }
 

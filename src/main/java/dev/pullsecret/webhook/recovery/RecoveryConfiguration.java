@@ -27,7 +27,7 @@ class RecoveryConfiguration {
     @Override
     public void register(BeanRegistry registry, Environment environment) {
       Binder binder = Binder.get(environment);
-      boolean delivers = binder.bindOrCreate("webhook.sync", SyncProperties.class).enabled();
+      boolean delivers = binder.bindOrCreate(SyncProperties.PREFIX, SyncProperties.class).enabled();
       var mode = binder.bindOrCreate("webhook.recovery", RecoveryProperties.class).mode();
       if (delivers && mode != RecoveryProperties.Mode.OFF) {
         // Closed with the context (AutoCloseable).

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * Tag to digest, for a while (keyed by {@code K}: the image, and who asks for it). An entry is in
  * flight from the first request for a reference until the registry answers; every request for it
  * meanwhile gets the same future, so concurrent reviews of one image make one registry request. A
- * digest is kept for {@code ttl} (how long a moved tag may still resolve to its old digest), a
+ * digest is kept for {@code cacheTtl} (how long a moved tag may still resolve to its old digest), a
  * failure for the shorter {@code failureTtl} (so a registry that is down is not asked, and waited
  * for, on every review).
  *
@@ -43,9 +43,8 @@ final class DigestCache<K> {
   private final LongSupplier nanoTime;
 
   DigestCache(DigestResolver.Settings settings, LongSupplier nanoTime) {
-    if (settings.maxEntries() < 1) {
-      throw new IllegalArgumentException(
-          "maxEntries must be positive, got " + settings.maxEntries());
+    if (settings.cacheSize() < 1) {
+      throw new IllegalArgumentException("cacheSize must be positive, got " + settings.cacheSize());
     }
     this.settings = settings;
     this.nanoTime = nanoTime;
@@ -76,7 +75,7 @@ final class DigestCache<K> {
                       ? result
                       : Lookup.failed(Lookup.Failure.ERROR, "lookup failed: " + error);
               Duration ttl =
-                  outcome instanceof Lookup.Found ? settings.ttl() : settings.failureTtl();
+                  outcome instanceof Lookup.Found ? settings.cacheTtl() : settings.failureTtl();
               mine.expiresAt = nanoTime.getAsLong() + ttl.toNanos();
               mine.lookup.complete(outcome);
             });
@@ -88,7 +87,7 @@ final class DigestCache<K> {
   }
 
   private void evictIfFull() {
-    int maxEntries = settings.maxEntries();
+    int maxEntries = settings.cacheSize();
     if (entries.size() <= maxEntries) {
       return;
     }

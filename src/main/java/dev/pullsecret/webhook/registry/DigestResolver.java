@@ -5,6 +5,7 @@ import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.Lookup.Failed;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
 import dev.pullsecret.webhook.text.Text;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -18,6 +19,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * Resolves the tags of one review's images to digests, in parallel and within a time budget: the
@@ -30,8 +33,32 @@ import java.util.function.LongSupplier;
  */
 public final class DigestResolver implements AutoCloseable {
 
-  /** How one resolution is tuned; see {@code webhook.digests.*}. */
-  public record Settings(Duration ttl, Duration failureTtl, int maxEntries, int maxConcurrent) {}
+  /**
+   * Digest lookups of rules with {@code images.resolveDigests} ({@code webhook.digests.*},
+   * docs/digests.md).
+   *
+   * @param budget the longest a review waits for its lookups, all images together; well inside the
+   *     registration's timeoutSeconds (the chart: 5s)
+   * @param cacheTtl how long a resolved digest is reused: a tag moved at the registry is seen after
+   *     at most this long
+   * @param failureTtl how long a failed lookup is remembered, so a registry that is down is not
+   *     waited for on every review
+   * @param cacheSize most tags kept
+   * @param maxConcurrent most lookups in flight at once, all reviews together
+   * @param connectTimeout for a new connection to a registry
+   * @param requestTimeout for one registry request; a lookup that outlives the budget still fills
+   *     the cache for the next review
+   * @param caBundle PEM file of extra CAs for private registries (the JDK's CAs are always trusted)
+   */
+  public record Settings(
+      Duration budget,
+      Duration cacheTtl,
+      Duration failureTtl,
+      int cacheSize,
+      int maxConcurrent,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      Path caBundle) {}
 
   /** The registry request itself: {@link RegistryClient#resolve}, or a stand-in in benchmarks. */
   @FunctionalInterface
@@ -55,8 +82,9 @@ public final class DigestResolver implements AutoCloseable {
   private final ExecutorService executor =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("digest-lookup-", 0).factory());
 
-  public DigestResolver(RegistryClient client, Settings settings, LookupObserver observer) {
-    this(client::resolve, settings, observer, System::nanoTime);
+  /** With the webhook's own {@link RegistryClient}, made from {@code settings}. */
+  public DigestResolver(Settings settings, LookupObserver observer) {
+    this(client(settings)::resolve, settings, observer, System::nanoTime);
   }
 
   DigestResolver(
@@ -66,6 +94,17 @@ public final class DigestResolver implements AutoCloseable {
     this.concurrency = new Semaphore(settings.maxConcurrent());
     this.observer = observer;
     this.nanoTime = nanoTime;
+  }
+
+  private static RegistryClient client(Settings settings) {
+    // A configured bundle is read now, so that a bad one stops the start-up with its reason; the
+    // JDK's CAs alone wait for the first lookup, with the HTTP client.
+    Supplier<SSLContext> tls = () -> TrustBundle.sslContext(Optional.empty());
+    if (settings.caBundle() != null) {
+      SSLContext withBundle = TrustBundle.sslContext(Optional.of(settings.caBundle()));
+      tls = () -> withBundle;
+    }
+    return new RegistryClient(tls, settings.connectTimeout(), settings.requestTimeout());
   }
 
   /**

@@ -22,8 +22,6 @@ import java.net.URI;
  */
 record ManifestUrl(String registry, String repository, String reference) {
 
-  private static final String DEFAULT_TAG = "latest";
-
   static ManifestUrl of(ImageReference image) {
     String host = image.domain();
     String path = image.path();
@@ -34,7 +32,7 @@ record ManifestUrl(String registry, String repository, String reference) {
       path = DockerHub.OFFICIAL_NAMESPACE + path;
     }
     String reference =
-        image.hasDigest() ? image.digest() : image.hasTag() ? image.tag() : DEFAULT_TAG;
+        image.hasDigest() ? image.digest() : image.hasTag() ? image.tag() : ImageReference.LATEST;
     return new ManifestUrl("https://" + host, path, reference);
   }
 

@@ -93,7 +93,7 @@ final class ImageOptionsReader {
   }
 
   private boolean validTag(YamlValue tag) {
-    if (tag.text().equals("latest")) {
+    if (tag.text().equals(ImageReference.LATEST)) {
       errors.add(tag, "pinning to 'latest' pins nothing; name a real tag");
       return false;
     }

@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import java.util.Collection;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * A pull secret that rules may inject, and the registries it serves. A secret with no registries
@@ -51,5 +52,12 @@ public record PullSecret(
   public boolean servesAnyOf(Collection<ImageReference> images) {
     return registries.isEmpty()
         || images.stream().anyMatch(image -> registries.stream().anyMatch(r -> r.matches(image)));
+  }
+
+  /** Its registries in messages: {@code a.io, b.io}, or {@code every registry}. */
+  public String registriesText() {
+    return registries.isEmpty()
+        ? "every registry"
+        : registries.stream().map(RegistryPattern::toString).collect(Collectors.joining(", "));
   }
 }

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.files.BoundedFiles;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,8 +38,11 @@ public record RulesFile(Path path, boolean labelsKnown) {
 
   /** Parses rules from elsewhere (the rules ConfigMap read through the API) the same way. */
   public Rules parse(byte[] content, String source) {
-    String text = BoundedFiles.utf8(content).orElseThrow(() -> refused(source, "not UTF-8 text"));
-    return RulesParser.parse(text, source, labelsKnown);
+    try {
+      return RulesParser.parse(BoundedFiles.utf8(content), source, labelsKnown);
+    } catch (CharacterCodingException e) {
+      throw refused(source, BoundedFiles.why(e));
+    }
   }
 
   /** Short digest of content, for versions: the first 12 hex digits of its SHA-256. */

@@ -62,7 +62,7 @@ public final class RulesParser {
     var parser = new RulesParser();
     RulesErrors errors = parser.errors;
     Optional<Rules> rules =
-        document(text, "rules file", TOP_LEVEL_KEYS, errors)
+        document(text, "rules file", MAX_CHARACTERS, TOP_LEVEL_KEYS, errors)
             .map(top -> parser.read(top, labelsKnown));
     if (!errors.isEmpty() || rules.isEmpty()) {
       throw new InvalidRulesException(source, errors.sorted());
@@ -72,21 +72,22 @@ public final class RulesParser {
 
   /**
    * Reads a whole document, with the loader limits of the rules file (no anchors, duplicate keys,
-   * deep nesting or huge text), as a mapping of {@code allowedKeys}; empty, with the errors
-   * recorded, when it is not one.
+   * deep nesting or more than {@code maxCharacters}), as a mapping of {@code allowedKeys}; empty,
+   * with the errors recorded, when it is not one.
    *
    * @param what names the file in messages, e.g. {@code "credential provider config"}
    */
   public static Optional<YamlMapping> document(
-      String text, String what, Set<String> allowedKeys, RulesErrors errors) {
-    return compose(text, what, errors)
+      String text, String what, int maxCharacters, Set<String> allowedKeys, RulesErrors errors) {
+    return compose(text, what, maxCharacters, errors)
         .flatMap(root -> YamlMapping.of(root, "", allowedKeys, errors));
   }
 
   /** The one YAML document of {@code text}, or empty with the errors recorded. */
-  private static Optional<Node> compose(String text, String what, RulesErrors errors) {
-    if (text.length() > MAX_CHARACTERS) {
-      errors.add("", null, "file too large: over " + MAX_CHARACTERS + " characters");
+  private static Optional<Node> compose(
+      String text, String what, int maxCharacters, RulesErrors errors) {
+    if (text.length() > maxCharacters) {
+      errors.add("", null, "file too large: over " + maxCharacters + " characters");
       return Optional.empty();
     }
     try {

@@ -141,7 +141,7 @@ final class SyncFixture implements AutoCloseable {
                 replica.client(),
                 replica.registry(),
                 Clock.systemUTC())
-            .start(replica.sync());
+            .start();
     closing.add(renewals);
     return renewals;
   }

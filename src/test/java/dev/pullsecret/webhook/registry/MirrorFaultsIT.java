@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLServerSocket;
@@ -82,11 +81,17 @@ class MirrorFaultsIT {
 
   /** A resolver of its own for a test that fills every slot with stalled lookups. */
   private static DigestResolver resolver() {
-    var tls = TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT)));
-    return new DigestResolver(
-        new RegistryClient(() -> tls, Duration.ofSeconds(1), Duration.ofSeconds(30)),
-        new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofSeconds(10), 1000, 8),
-        LookupObserver.NONE);
+    var settings =
+        new DigestResolver.Settings(
+            null,
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(10),
+            1000,
+            8,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30),
+            dir.resolve(PemFiles.CA_CRT));
+    return new DigestResolver(settings, LookupObserver.NONE);
   }
 
   private static AdmissionHandler handler(DigestResolver resolver) {

@@ -67,8 +67,15 @@ class RegistryAdmissionIT {
     Thread.ofVirtual().start(RegistryAdmissionIT::acceptForever);
     resolver =
         new DigestResolver(
-            new RegistryClient(() -> tls, Duration.ofSeconds(1), Duration.ofSeconds(30)),
-            new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofSeconds(10), 1000, 8),
+            new DigestResolver.Settings(
+                null,
+                Duration.ofMinutes(1),
+                Duration.ofSeconds(10),
+                1000,
+                8,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30),
+                registry.caBundle()),
             LookupObserver.NONE);
     // The credentials seam: the content of the pull secret, as secret delivery will provide it.
     String dockerConfig =

@@ -41,16 +41,17 @@ class RegistryBudgetIT {
                 }
               }
             });
-    var client =
-        new RegistryClient(
-            () -> TrustBundle.sslContext(Optional.empty()),
+    var settings =
+        new DigestResolver.Settings(
+            null,
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(10),
+            100,
+            8,
             Duration.ofSeconds(1),
-            Duration.ofSeconds(30));
-    resolver =
-        new DigestResolver(
-            client,
-            new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofSeconds(10), 100, 8),
-            LookupObserver.NONE);
+            Duration.ofSeconds(30),
+            null);
+    resolver = new DigestResolver(settings, LookupObserver.NONE);
   }
 
   @AfterEach

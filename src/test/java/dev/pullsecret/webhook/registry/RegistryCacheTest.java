@@ -27,7 +27,8 @@ class RegistryCacheTest {
   private final AtomicInteger loads = new AtomicInteger();
   private final DigestCache<ImageReference> cache =
       new DigestCache<>(
-          new DigestResolver.Settings(Duration.ofNanos(TTL), Duration.ofNanos(FAILURE_TTL), 10, 1),
+          new DigestResolver.Settings(
+              null, Duration.ofNanos(TTL), Duration.ofNanos(FAILURE_TTL), 10, 1, null, null, null),
           now::get);
 
   @Test

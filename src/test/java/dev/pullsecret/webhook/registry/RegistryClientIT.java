@@ -115,8 +115,10 @@ class RegistryClientIT {
     String a = pusher.pushImage("team/pod-a", "1", Format.OCI, "amd64");
     String b = pusher.pushIndex("team/pod-b", "1", Format.DOCKER, List.of("amd64", "s390x"));
     var settings =
-        new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofSeconds(5), 100, 4);
-    try (var resolver = new DigestResolver(client, settings, LookupObserver.NONE)) {
+        new DigestResolver.Settings(
+            null, Duration.ofMinutes(1), Duration.ofSeconds(5), 100, 4, null, null, null);
+    try (var resolver =
+        new DigestResolver(client::resolve, settings, LookupObserver.NONE, System::nanoTime)) {
       Map<ImageReference, Lookup> found = new java.util.HashMap<>();
       resolver
           .resolveAll(
@@ -144,8 +146,10 @@ class RegistryClientIT {
   void anonymousRefusalIsNotTheAnswerForAReviewWithACredential() {
     String pushed = pusher.pushImage("team/shared", "1", Format.OCI, "amd64");
     var settings =
-        new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofMinutes(1), 100, 4);
-    try (var resolver = new DigestResolver(client, settings, LookupObserver.NONE)) {
+        new DigestResolver.Settings(
+            null, Duration.ofMinutes(1), Duration.ofMinutes(1), 100, 4, null, null, null);
+    try (var resolver =
+        new DigestResolver(client::resolve, settings, LookupObserver.NONE, System::nanoTime)) {
       ImageReference shared = image("team/shared:1");
       Lookup anonymous =
           resolver

@@ -95,8 +95,15 @@ class RegistryMirrorIT {
     Thread.ofVirtual().start(RegistryMirrorIT::acceptForever);
     resolver =
         new DigestResolver(
-            new RegistryClient(() -> tls, Duration.ofSeconds(1), Duration.ofSeconds(30)),
-            new DigestResolver.Settings(Duration.ofMinutes(1), Duration.ofSeconds(10), 1000, 8),
+            new DigestResolver.Settings(
+                null,
+                Duration.ofMinutes(1),
+                Duration.ofSeconds(10),
+                1000,
+                8,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30),
+                dir.resolve("first").resolve(PemFiles.CA_CRT)),
             LookupObserver.NONE);
     Map<String, DockerConfig> secrets =
         Map.of(
