@@ -188,6 +188,34 @@ class RequestEdgeTest {
       }
     }
 
+    /**
+     * {@code /error} is Spring's error page, rendered for the server's own 4xx answers; asked for
+     * directly it has no status to render and answered 500.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "POST"})
+    void theErrorPageAskedForDirectlyIsNotFoundNotAServerError(String method) throws Exception {
+      var response =
+          send(method + " /error HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n");
+
+      assertThat(response.status()).isEqualTo(404);
+    }
+
+    /**
+     * Spring logged every request with another method at WARN with the method as sent, the one line
+     * a client wrote into the log unquoted and as long as Tomcat's 8 KB header limit.
+     */
+    @Test
+    void anotherMethodIsAnswered405WithoutWritingItIntoTheLog(CapturedOutput output)
+        throws Exception {
+      String method = "A".repeat(4_000);
+
+      var response = send(method + " /mutate HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+      assertThat(response.status()).isEqualTo(405);
+      assertThat(output).doesNotContain("A".repeat(200));
+    }
+
     @Test
     void theManagementPortIsPlainHttpOnItsOwnConfiguredPort() throws Exception {
       assertThat(managementPort).isNotEqualTo(port);
@@ -225,6 +253,14 @@ class RequestEdgeTest {
     try (var connection =
         TlsHttpConnection.open(FILES.sslContext(), TestServerFiles.SERVICE_HOST, port)) {
       return connection.post("/mutate", body);
+    }
+  }
+
+  private TlsHttpConnection.Response send(String head) throws IOException {
+    try (var connection =
+        TlsHttpConnection.open(FILES.sslContext(), TestServerFiles.SERVICE_HOST, port)) {
+      connection.send(head.getBytes(US_ASCII));
+      return connection.readResponse();
     }
   }
 
