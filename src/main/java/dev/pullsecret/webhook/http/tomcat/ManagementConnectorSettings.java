@@ -1,13 +1,19 @@
 package dev.pullsecret.webhook.http.tomcat;
 
 import dev.pullsecret.webhook.config.WebhookProperties;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -29,6 +35,48 @@ class ManagementConnectorSettings {
    * probe waiting behind them in the backlog is answered well within its timeout (the chart: 2 s).
    */
   static final Duration READ_DEADLINE = Duration.ofSeconds(2);
+
+  /**
+   * How long a scrape waits for the one before it; Prometheus scrapes every 30 s and times out
+   * after 10 s (the chart's ServiceMonitor).
+   */
+  static final Duration SCRAPE_WAIT = Duration.ofSeconds(2);
+
+  /**
+   * One scrape of the metrics at a time. A scrape is milliseconds of CPU on a virtual thread, and
+   * virtual threads are not time-sliced: a client asking for the metrics from 8 connections at once
+   * kept both carriers, which the admission port runs on too, busy, and admission's TLS handshakes
+   * and reviews waited past the 5 s read deadline and were cut off. One at a time leaves a carrier
+   * to admission; a scrape that finds no turn within {@link #SCRAPE_WAIT} is answered 503.
+   */
+  @Bean
+  FilterRegistrationBean<Filter> oneScrapeAtATime() {
+    Semaphore turn = new Semaphore(1);
+    var registration =
+        new FilterRegistrationBean<Filter>(
+            (request, response, chain) -> {
+              boolean mine;
+              try {
+                mine = turn.tryAcquire(SCRAPE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                mine = false;
+              }
+              if (!mine) {
+                ((HttpServletResponse) response)
+                    .sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+                return;
+              }
+              try {
+                chain.doFilter(request, response);
+              } finally {
+                turn.release();
+              }
+            });
+    registration.addUrlPatterns("/actuator/prometheus", "/actuator/prometheus/*");
+    registration.setDispatcherTypes(DispatcherType.REQUEST);
+    return registration;
+  }
 
   @Bean
   WebServerFactoryCustomizer<TomcatWebServerFactory> sweptManagementConnector(
