@@ -218,6 +218,35 @@ class RequestEdgeTest {
           .noneMatch(line -> line.contains("A".repeat(200)));
     }
 
+    /**
+     * Spring MVC matches the request URI as sent, dot segments included, so {@code
+     * /actuator/health/../prometheus} reached the health endpoint with a component named {@code
+     * ..}: a 500 and a logged stack trace for every such request, from any pod. Such URIs are
+     * refused.
+     */
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "/actuator/health/../prometheus",
+          "/actuator/health/../health",
+          "/actuator/health/%2e%2e/prometheus",
+          "/actuator/health/..;x/prometheus"
+        })
+    void aPathWithDotSegmentsIsRefused400OnTheManagementPort(String path, CapturedOutput output)
+        throws Exception {
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), managementPort)) {
+        socket.setSoTimeout((int) BOUND.toMillis());
+        socket
+            .getOutputStream()
+            .write(
+                ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(US_ASCII));
+
+        assertThat(RawHttp.readUntilClosed(socket)).startsWith("HTTP/1.1 400");
+      }
+      assertThat(output).doesNotContain("Exception");
+    }
+
     @Test
     void theManagementPortIsPlainHttpOnItsOwnConfiguredPort() throws Exception {
       assertThat(managementPort).isNotEqualTo(port);
