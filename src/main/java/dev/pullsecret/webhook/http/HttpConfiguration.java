@@ -4,9 +4,13 @@ import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.config.WebhookProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -40,6 +44,21 @@ class HttpConfiguration {
       AdmissionMetrics metrics,
       BodyReader bodyReader) {
     return new AdmissionEndpoint(codec, handler, handler.offline(), metrics, bodyReader);
+  }
+
+  /**
+   * {@code /error} renders the server's own refusals (an error dispatch); a client asking for it
+   * directly found no status to render and was answered 500. It is not a page: 404.
+   */
+  @Bean
+  FilterRegistrationBean<Filter> errorPageNotServed() {
+    var registration =
+        new FilterRegistrationBean<Filter>(
+            (request, response, chain) ->
+                ((HttpServletResponse) response).sendError(HttpServletResponse.SC_NOT_FOUND));
+    registration.addUrlPatterns("/error", "/error/*");
+    registration.setDispatcherTypes(DispatcherType.REQUEST);
+    return registration;
   }
 
   @Bean

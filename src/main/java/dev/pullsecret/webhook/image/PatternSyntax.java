@@ -95,6 +95,10 @@ final class PatternSyntax {
   }
 
   private static String pathProblem(String path) {
+    // Before the segments are matched: ReferenceGrammar.PATH_COMPONENT recurses per repetition.
+    if (path.length() > ReferenceGrammar.MAX_PATH_LENGTH) {
+      return "path must not be more than " + ReferenceGrammar.MAX_PATH_LENGTH + " characters";
+    }
     for (String segment : path.split("/", -1)) {
       if (segment.isEmpty()) {
         return "path " + Text.quote(path) + " has an empty segment";
@@ -110,9 +114,6 @@ final class PatternSyntax {
             ? "path must be lowercase"
             : "invalid path segment " + Text.quote(segment);
       }
-    }
-    if (path.length() > ReferenceGrammar.MAX_PATH_LENGTH) {
-      return "path must not be more than " + ReferenceGrammar.MAX_PATH_LENGTH + " characters";
     }
     return null;
   }

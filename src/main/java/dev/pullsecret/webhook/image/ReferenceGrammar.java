@@ -16,6 +16,16 @@ final class ReferenceGrammar {
 
   static final int MAX_PORT = 65535;
 
+  /**
+   * The longest registry host (a DNS name) and digest algorithm read. The grammar's repeated groups
+   * make java.util.regex recurse once per repetition, so a longer text (an image of 50,000
+   * characters in a review) ended the request in a StackOverflowError (a 500 and a thousand-line
+   * stack trace in the log); every component is checked for length before it is matched.
+   */
+  static final int MAX_HOST_LENGTH = 253;
+
+  static final int MAX_ALGORITHM_LENGTH = 255;
+
   static final Pattern PATH_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
   private static final Pattern DOMAIN_NAME =
       Pattern.compile(
@@ -85,6 +95,9 @@ final class ReferenceGrammar {
     }
     int hostEnd = hostEnd(domain);
     String host = domain.substring(0, hostEnd);
+    if (host.length() > MAX_HOST_LENGTH) {
+      return "registry host must not be more than " + MAX_HOST_LENGTH + " characters";
+    }
     boolean validHost =
         host.startsWith("[")
             ? IPV6_LITERAL.matcher(host).matches()
@@ -110,6 +123,9 @@ final class ReferenceGrammar {
     if (path == null || path.isEmpty()) {
       return "repository name is missing";
     }
+    if (path.length() > MAX_PATH_LENGTH) {
+      return "repository path must not be more than " + MAX_PATH_LENGTH + " characters";
+    }
     for (String component : path.split("/", -1)) {
       if (component.isEmpty()) {
         return "repository path " + Text.quote(path) + " has an empty component";
@@ -119,9 +135,6 @@ final class ReferenceGrammar {
             ? "repository name must be lowercase"
             : "invalid repository path component " + Text.quote(component);
       }
-    }
-    if (path.length() > MAX_PATH_LENGTH) {
-      return "repository path must not be more than " + MAX_PATH_LENGTH + " characters";
     }
     return null;
   }
@@ -146,6 +159,9 @@ final class ReferenceGrammar {
     }
     String algorithm = digest.substring(0, colon);
     String hex = digest.substring(colon + 1);
+    if (algorithm.length() > MAX_ALGORITHM_LENGTH) {
+      return "digest algorithm must not be more than " + MAX_ALGORITHM_LENGTH + " characters";
+    }
     if (!DIGEST_ALGORITHM.matcher(algorithm).matches()) {
       return "invalid digest algorithm " + Text.quote(algorithm);
     }

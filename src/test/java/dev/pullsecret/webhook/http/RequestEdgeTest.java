@@ -188,6 +188,67 @@ class RequestEdgeTest {
       }
     }
 
+    /**
+     * {@code /error} is Spring's error page, rendered for the server's own 4xx answers; asked for
+     * directly it has no status to render and answered 500.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"GET", "POST"})
+    void theErrorPageAskedForDirectlyIsNotFoundNotAServerError(String method) throws Exception {
+      var response =
+          send(method + " /error HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n");
+
+      assertThat(response.status()).isEqualTo(404);
+    }
+
+    /**
+     * Spring logged every request with another method at WARN with the method as sent, the one line
+     * a client wrote into the log unquoted and as long as Tomcat's 8 KB header limit.
+     */
+    @Test
+    void anotherMethodIsAnswered405WithoutWritingItIntoTheLog(CapturedOutput output)
+        throws Exception {
+      String method = "A".repeat(4_000);
+
+      var response = send(method + " /mutate HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+      assertThat(response.status()).isEqualTo(405);
+      // At the levels the webhook logs at (ObservabilityTest turns Spring's DEBUG on in this JVM).
+      assertThat(output.getAll().lines().filter(line -> !line.contains(" DEBUG ")))
+          .noneMatch(line -> line.contains("A".repeat(200)));
+    }
+
+    /**
+     * Spring MVC matches the request URI as sent, dot segments included, so {@code
+     * /actuator/health/../prometheus} reached the health endpoint with a component named {@code
+     * ..}: a 500 and a logged stack trace for every such request, from any pod. Such URIs are
+     * refused.
+     */
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "/actuator/health/../prometheus",
+          "/actuator/health/../health",
+          "/actuator/health/%2e%2e/prometheus",
+          "/actuator/health/..;x/prometheus"
+        })
+    void aPathWithDotSegmentsIsRefused400OnTheManagementPort(String path, CapturedOutput output)
+        throws Exception {
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), managementPort)) {
+        socket.setSoTimeout((int) BOUND.toMillis());
+        socket
+            .getOutputStream()
+            .write(
+                ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(US_ASCII));
+
+        assertThat(RawHttp.readUntilClosed(socket)).startsWith("HTTP/1.1 400");
+      }
+      // No error logged (ObservabilityTest turns Spring's DEBUG on in this JVM).
+      assertThat(output.getAll().lines().filter(line -> !line.contains(" DEBUG ")))
+          .noneMatch(line -> line.contains("Exception") || line.contains(" ERROR "));
+    }
+
     @Test
     void theManagementPortIsPlainHttpOnItsOwnConfiguredPort() throws Exception {
       assertThat(managementPort).isNotEqualTo(port);
@@ -225,6 +286,14 @@ class RequestEdgeTest {
     try (var connection =
         TlsHttpConnection.open(FILES.sslContext(), TestServerFiles.SERVICE_HOST, port)) {
       return connection.post("/mutate", body);
+    }
+  }
+
+  private TlsHttpConnection.Response send(String head) throws IOException {
+    try (var connection =
+        TlsHttpConnection.open(FILES.sslContext(), TestServerFiles.SERVICE_HOST, port)) {
+      connection.send(head.getBytes(US_ASCII));
+      return connection.readResponse();
     }
   }
 

@@ -227,6 +227,32 @@ class ImageReferenceTest {
   }
 
   /**
+   * A review may carry an image of megabytes: the grammar's repeated groups make java.util.regex
+   * recurse once per repetition, so matching one ended the request in a StackOverflowError (a 500
+   * and a thousand-line stack trace in the log) instead of refusing the image.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "domain,           registry host must not be more than 253 characters",
+    "path,             repository path must not be more than 255 characters",
+    "hub path,         repository path must not be more than 255 characters",
+    "digest algorithm, digest algorithm must not be more than 255 characters",
+  })
+  void aHugeComponentIsRefusedWithoutOverflowingTheStack(String part, String error) {
+    String dots = "a" + ".a".repeat(500_000);
+    String input =
+        switch (part) {
+          case "domain" -> dots + "/app";
+          case "path" -> "registry.corp/" + dots.replace('.', '_');
+          case "hub path" -> dots;
+          case "digest algorithm" -> "app@" + dots + ":" + "0".repeat(64);
+          default -> throw new IllegalArgumentException(part);
+        };
+
+    assertInvalid(() -> ImageReference.parse(input)).hasMessageContaining(error);
+  }
+
+  /**
    * {@code reference} with {@code value} as its new {@code part}, as a mirror's rewrite (a path
    * prefix on a mirror's domain, or another domain) or a pinned tag makes one.
    */

@@ -49,6 +49,15 @@ class RegistryPatternTest {
     assertThat(RegistryPattern.parse(pattern)).hasToString(pattern);
   }
 
+  /** As for image references: a long path is refused before its segments are matched. */
+  @Test
+  void aHugePathIsRefusedWithoutOverflowingTheStack() {
+    String pattern = "gcr.io/a" + ".a".repeat(500_000);
+
+    assertThatThrownBy(() -> RegistryPattern.parse(pattern))
+        .hasMessageContaining("path must not be more than 255 characters");
+  }
+
   @Test
   void patternsAreEqualWhenWrittenAlike() {
     assertThat(RegistryPattern.parse("gcr.io/project"))

@@ -1,13 +1,22 @@
 package dev.pullsecret.webhook.http.tomcat;
 
 import dev.pullsecret.webhook.config.WebhookProperties;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -29,6 +38,89 @@ class ManagementConnectorSettings {
    * probe waiting behind them in the backlog is answered well within its timeout (the chart: 2 s).
    */
   static final Duration READ_DEADLINE = Duration.ofSeconds(2);
+
+  /**
+   * How long a scrape waits for the one before it; Prometheus scrapes every 30 s and times out
+   * after 10 s (the chart's ServiceMonitor).
+   */
+  static final Duration SCRAPE_WAIT = Duration.ofSeconds(2);
+
+  /**
+   * One scrape of the metrics at a time. A scrape is milliseconds of CPU on a virtual thread, and
+   * virtual threads are not time-sliced: a client asking for the metrics from 8 connections at once
+   * kept both carriers, which the admission port runs on too, busy, and admission's TLS handshakes
+   * and reviews waited past the 5 s read deadline and were cut off. One at a time leaves a carrier
+   * to admission; a scrape that finds no turn within {@link #SCRAPE_WAIT} is answered 503.
+   */
+  @Bean
+  FilterRegistrationBean<Filter> oneScrapeAtATime() {
+    Semaphore turn = new Semaphore(1);
+    var registration =
+        new FilterRegistrationBean<Filter>(
+            (request, response, chain) -> {
+              boolean mine;
+              try {
+                mine = turn.tryAcquire(SCRAPE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                mine = false;
+              }
+              if (!mine) {
+                ((HttpServletResponse) response)
+                    .sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+                return;
+              }
+              try {
+                chain.doFilter(request, response);
+              } finally {
+                turn.release();
+              }
+            });
+    registration.addUrlPatterns("/actuator/prometheus", "/actuator/prometheus/*");
+    registration.setDispatcherTypes(DispatcherType.REQUEST);
+    return registration;
+  }
+
+  /**
+   * Spring MVC matches the request URI as sent, dot segments included (Tomcat normalises only the
+   * path it maps servlets by), so {@code /actuator/health/../prometheus} (or {@code %2e%2e}, {@code
+   * ..;x}) reached the health endpoint with a component named {@code ..}: a 500 and a stack trace
+   * in the log for every such request, from any pod. Such URIs are refused 400 before Spring.
+   */
+  @Bean
+  FilterRegistrationBean<Filter> noDotSegments() {
+    var registration =
+        new FilterRegistrationBean<Filter>(
+            (request, response, chain) -> {
+              if (hasDotSegment(((HttpServletRequest) request).getRequestURI())) {
+                ((HttpServletResponse) response).sendError(HttpServletResponse.SC_BAD_REQUEST);
+                return;
+              }
+              chain.doFilter(request, response);
+            });
+    registration.addUrlPatterns("/*");
+    registration.setDispatcherTypes(DispatcherType.REQUEST);
+    return registration;
+  }
+
+  /** Whether a segment of {@code uri}, path parameters left out and decoded, is . or .. */
+  static boolean hasDotSegment(String uri) {
+    for (String segment : uri.split("/", -1)) {
+      int parameters = segment.indexOf(';');
+      String name = parameters < 0 ? segment : segment.substring(0, parameters);
+      if (name.indexOf('%') >= 0) {
+        try {
+          name = URLDecoder.decode(name, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          return true;
+        }
+      }
+      if (name.equals(".") || name.equals("..")) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   @Bean
   WebServerFactoryCustomizer<TomcatWebServerFactory> sweptManagementConnector(
