@@ -61,11 +61,25 @@ public final class AdmissionHandler {
       return decideOrThrow(request);
     } catch (RuntimeException e) {
       log.error("Internal error on review {}; admitting it unchanged", request.summary(), e);
-      return AdmissionDecision.allowed(
-          request.uid(),
-          Reason.ERROR_IGNORED,
-          "internal error, pod admitted without changes (see the webhook's log)");
+      return internalError(request);
+    } catch (StackOverflowError e) {
+      // A value long enough to make a regular expression recurse past the stack, which a bound
+      // missed (a 50,000-character image did, before the grammar checked lengths): admitted like
+      // any internal error, and logged with its top frame, not a trace of a thousand.
+      StackTraceElement[] trace = e.getStackTrace();
+      log.error(
+          "Stack overflow on review {} at {}; admitting it unchanged",
+          request.summary(),
+          trace.length > 0 ? trace[0] : "an unknown frame");
+      return internalError(request);
     }
+  }
+
+  private static AdmissionDecision internalError(AdmissionRequest request) {
+    return AdmissionDecision.allowed(
+        request.uid(),
+        Reason.ERROR_IGNORED,
+        "internal error, pod admitted without changes (see the webhook's log)");
   }
 
   private AdmissionDecision decideOrThrow(AdmissionRequest request) {
