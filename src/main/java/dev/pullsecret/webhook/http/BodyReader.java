@@ -35,11 +35,11 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
   /** The outcome of a read: the body, or why there is none. */
   sealed interface Outcome {
     /** The body, and the reservation for answering it, given back once answered (closed). */
-    record Body(byte[] bytes, long reserved, InFlightBudget budget)
+    record Body(byte[] bytes, long reserved, boolean large, InFlightBudget budget)
         implements Outcome, AutoCloseable {
       @Override
       public void close() {
-        budget.give(reserved);
+        budget.give(reserved, large);
       }
     }
 
@@ -60,14 +60,24 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
     long end = startNanos + deadline.toNanos();
     List<byte[]> chunks = new ArrayList<>();
     long reserved = 0;
+    long reservedLarge = 0; // the chunks of a large body (InFlightBudget.SMALL_BODY)
     int size = 0;
     try {
       while (true) {
-        int take = reserved == 0 ? InFlightBudget.REQUEST_OVERHEAD + CHUNK : CHUNK;
-        if (!budget.tryTake(take)) {
+        int take = size == 0 ? InFlightBudget.REQUEST_OVERHEAD + CHUNK : CHUNK;
+        // Announced large, it is large from its first byte: its start does not eat the room kept
+        // for small reviews.
+        boolean large =
+            size >= InFlightBudget.SMALL_BODY
+                || http.getContentLengthLong() > InFlightBudget.SMALL_BODY;
+        if (!budget.tryTake(take, large)) {
           return overloaded();
         }
-        reserved += take;
+        if (large) {
+          reservedLarge += take;
+        } else {
+          reserved += take;
+        }
         byte[] chunk = new byte[CHUNK];
         chunks.add(chunk);
         int filled = 0;
@@ -88,7 +98,8 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
       }
     } finally {
       // The chunks are garbage once joined; the answer's own reservation covers the body.
-      budget.give(reserved);
+      budget.give(reserved, false);
+      budget.give(reservedLarge, true);
     }
   }
 
@@ -98,15 +109,16 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
    */
   private Outcome answerable(List<byte[]> chunks, int size) {
     long cost = InFlightBudget.answerCost(size);
+    boolean large = size > InFlightBudget.SMALL_BODY;
     try {
-      if (!budget.take(cost)) {
+      if (!budget.take(cost, large)) {
         return overloaded();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return overloaded();
     }
-    return new Outcome.Body(join(chunks, size), cost, budget);
+    return new Outcome.Body(join(chunks, size), cost, large, budget);
   }
 
   private Outcome overloaded() {

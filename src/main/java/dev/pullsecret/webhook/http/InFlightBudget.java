@@ -41,12 +41,32 @@ public final class InFlightBudget {
   /** How long a review waits for room once its body is in: well within the API server's 5 s. */
   static final Duration WAIT = Duration.ofSeconds(1);
 
+  /**
+   * A body's bytes past this make it large. What reading and answering large bodies takes is also
+   * counted against {@link #largeShare}: a client looping the largest admissible reviews held the
+   * whole budget, and the API server's ordinary reviews (a few KB) waited behind it and were
+   * refused 503, so with a fail-open policy their pods were admitted without their pull secrets.
+   * The budget now always keeps room to read and answer one small review at its largest ({@link
+   * #SMALL_REVIEW}), which takes a millisecond or two.
+   */
+  static final int SMALL_BODY = 256 * 1024;
+
+  static final long SMALL_REVIEW = REQUEST_OVERHEAD + SMALL_BODY + answerCost(SMALL_BODY);
+
   private final Semaphore bytes;
+  private final Semaphore large;
   private final long total;
+  private final long largeShare;
 
   public InFlightBudget(WebhookProperties properties) {
-    this.total = properties.inFlightBudget().toBytes();
+    this(properties.inFlightBudget().toBytes());
+  }
+
+  InFlightBudget(long total) {
+    this.total = total;
+    this.largeShare = Math.max(0, total - SMALL_REVIEW);
     this.bytes = new Semaphore(Math.toIntExact(total), true);
+    this.large = new Semaphore(Math.toIntExact(largeShare), true);
   }
 
   /** What answering a review with a body of {@code bodyBytes} may take at most. */
@@ -54,18 +74,57 @@ public final class InFlightBudget {
     return ANSWER_OVERHEAD + ANSWER_BODY_FACTOR * bodyBytes;
   }
 
-  /** Takes {@code n} bytes if they are free now. */
+  /** Takes {@code n} bytes for a small body or a request if they are free now. */
   public boolean tryTake(long n) {
-    return n <= total && bytes.tryAcquire(Math.toIntExact(n));
+    return tryTake(n, false);
   }
 
-  /** Takes {@code n} bytes, waiting up to {@link #WAIT} for them. */
-  boolean take(long n) throws InterruptedException {
-    return n <= total && bytes.tryAcquire(Math.toIntExact(n), WAIT.toNanos(), TimeUnit.NANOSECONDS);
+  /** Takes {@code n} bytes if they are free now, from the large share too if {@code large}. */
+  boolean tryTake(long n, boolean large) {
+    if (n > (large ? largeShare : total)) {
+      return false;
+    }
+    if (large && !this.large.tryAcquire(Math.toIntExact(n))) {
+      return false;
+    }
+    if (bytes.tryAcquire(Math.toIntExact(n))) {
+      return true;
+    }
+    if (large) {
+      this.large.release(Math.toIntExact(n));
+    }
+    return false;
   }
 
+  /** As {@link #tryTake(long, boolean)}, waiting up to {@link #WAIT} in all for the bytes. */
+  boolean take(long n, boolean large) throws InterruptedException {
+    if (n > (large ? largeShare : total)) {
+      return false;
+    }
+    long end = System.nanoTime() + WAIT.toNanos();
+    if (large && !this.large.tryAcquire(Math.toIntExact(n), WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    if (bytes.tryAcquire(Math.toIntExact(n), end - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+      return true;
+    }
+    if (large) {
+      this.large.release(Math.toIntExact(n));
+    }
+    return false;
+  }
+
+  /** Gives back {@code n} bytes taken by {@link #tryTake(long)}. */
   public void give(long n) {
+    give(n, false);
+  }
+
+  /** Gives back {@code n} bytes taken with {@code large} as given. */
+  void give(long n, boolean large) {
     bytes.release(Math.toIntExact(n));
+    if (large) {
+      this.large.release(Math.toIntExact(n));
+    }
   }
 
   long total() {

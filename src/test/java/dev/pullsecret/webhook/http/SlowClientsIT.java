@@ -351,45 +351,74 @@ class SlowClientsIT {
   @Test
   void metricsAskedForFromManyConnectionsLeaveReviewsAnswered() throws Exception {
     var files = TestServerFiles.create("pullsecret-scrapes");
-    byte[] review = resource(REVIEW);
     AtomicInteger scrapes = new AtomicInteger();
     try (var webhook =
             WebhookProcess.startAsTheImage(files, Map.of()).awaitReady(Duration.ofSeconds(90));
         ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
-      int answered = 0;
-      int failed = 0;
-      long slowest = 0;
-      try {
-        for (int i = 0; i < SCRAPERS; i++) {
-          attackers.execute(() -> scrape(webhook.managementPort(), scrapes));
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> scrapes.get() >= SCRAPERS);
-        long end = System.nanoTime() + SIEGE.toNanos();
-        while (System.nanoTime() - end < 0) {
-          long start = System.nanoTime();
-          try (var connection =
-              TlsHttpConnection.open(
-                  files.sslContext(), TestServerFiles.SERVICE_HOST, webhook.port())) {
-            connection.readTimeout(Duration.ofSeconds(10));
-            boolean ok = connection.post("/mutate", review).status() == 200;
-            answered += ok ? 1 : 0;
-            failed += ok ? 0 : 1;
-          } catch (IOException e) {
-            failed++;
-          }
-          slowest = Math.max(slowest, System.nanoTime() - start);
-        }
-      } finally {
-        stop.set(true);
+      for (int i = 0; i < SCRAPERS; i++) {
+        attackers.execute(() -> scrape(webhook.managementPort(), scrapes));
       }
-      System.out.printf(
-          "%d clients scraping the metrics (%d scrapes): %d reviews answered, %d failed, slowest"
-              + " %d ms%n",
-          SCRAPERS, scrapes.get(), answered, failed, Duration.ofNanos(slowest).toMillis());
-      assertThat(failed).as("reviews not answered 200").isZero();
-      // Within the API server's timeout (the chart: 5 s); 1.6-2.3 s on the shared 2-core machine.
-      assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofSeconds(4));
+      await().atMost(Duration.ofSeconds(30)).until(() -> scrapes.get() >= SCRAPERS);
+      assertReviewsAnsweredMeanwhile(
+          files, webhook, "%d clients scraping the metrics".formatted(SCRAPERS));
     }
+  }
+
+  /**
+   * Clients looping the largest admissible review (3.5 MB) held the whole in-flight budget, and
+   * ordinary reviews, a few KB, waited behind them and were refused 503 (18 % of them with 16 such
+   * clients): with a fail-open policy, pods admitted without their pull secrets. Large bodies now
+   * have a share of the budget that always leaves room for a small review.
+   */
+  @Test
+  void clientsLoopingTheLargestReviewsLeaveOrdinaryReviewsAnswered() throws Exception {
+    var files = TestServerFiles.create("pullsecret-largest");
+    var largestAnswered = new AtomicInteger();
+    try (var webhook =
+            WebhookProcess.startAsTheImage(files, Map.of()).awaitReady(Duration.ofSeconds(90));
+        ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 2 * LARGEST_SENDERS; i++) {
+        attackers.execute(() -> sendTheLargest(files, webhook.port(), largestAnswered));
+      }
+      // Whether theirs are answered is not the point: so many at once mostly are not.
+      assertReviewsAnsweredMeanwhile(
+          files, webhook, "%d clients looping the largest reviews".formatted(2 * LARGEST_SENDERS));
+      System.out.printf("largest reviews answered 200 meanwhile: %d%n", largestAnswered.get());
+    }
+  }
+
+  /** Reviews on new connections for {@link #SIEGE} are all answered 200, within 4 s each. */
+  private void assertReviewsAnsweredMeanwhile(
+      TestServerFiles files, WebhookProcess webhook, String attack) throws Exception {
+    byte[] review = resource(REVIEW);
+    int answered = 0;
+    int failed = 0;
+    long slowest = 0;
+    try {
+      long end = System.nanoTime() + SIEGE.toNanos();
+      while (System.nanoTime() - end < 0) {
+        long start = System.nanoTime();
+        try (var connection =
+            TlsHttpConnection.open(
+                files.sslContext(), TestServerFiles.SERVICE_HOST, webhook.port())) {
+          connection.readTimeout(Duration.ofSeconds(10));
+          boolean ok = connection.post("/mutate", review).status() == 200;
+          answered += ok ? 1 : 0;
+          failed += ok ? 0 : 1;
+        } catch (IOException e) {
+          failed++;
+        }
+        slowest = Math.max(slowest, System.nanoTime() - start);
+      }
+    } finally {
+      stop.set(true);
+    }
+    System.out.printf(
+        "%s: %d reviews answered, %d failed, slowest %d ms%n",
+        attack, answered, failed, Duration.ofNanos(slowest).toMillis());
+    assertThat(failed).as("reviews not answered 200").isZero();
+    // Within the API server's timeout (the chart: 5 s); 1.6-2.3 s on the shared 2-core machine.
+    assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofSeconds(4));
   }
 
   private static final int SCRAPERS = 16;

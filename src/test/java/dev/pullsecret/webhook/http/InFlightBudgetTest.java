@@ -1,0 +1,49 @@
+package dev.pullsecret.webhook.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The in-flight budget's share for large bodies, with the default budget (32 MB). */
+class InFlightBudgetTest {
+
+  private static final long MB = 1024 * 1024;
+  private static final int MAX_BODY = 4 * 1024 * 1024;
+
+  private final InFlightBudget budget = new InFlightBudget(32 * MB);
+
+  @Test
+  void largeBodiesNeverTakeTheRoomOfOneSmallReview() throws InterruptedException {
+    while (budget.tryTake(BodyReader.CHUNK, true)) {
+      // a client looping the largest reviews, as long as it gets room
+    }
+
+    assertThat(budget.take(InFlightBudget.answerCost(MAX_BODY), true)).isFalse();
+    assertThat(budget.tryTake(InFlightBudget.REQUEST_OVERHEAD + BodyReader.CHUNK)).isTrue();
+    assertThat(budget.take(InFlightBudget.answerCost(InFlightBudget.SMALL_BODY), false)).isTrue();
+  }
+
+  @Test
+  void theLargestAdmissibleReviewIsStillReadAndAnsweredAlone() throws InterruptedException {
+    long smallPart = InFlightBudget.REQUEST_OVERHEAD + InFlightBudget.SMALL_BODY;
+    long largePart = MAX_BODY - InFlightBudget.SMALL_BODY;
+
+    assertThat(budget.tryTake(smallPart)).isTrue();
+    assertThat(budget.tryTake(largePart, true)).isTrue();
+    // Joined while its chunks are still reserved (BodyReader.answerable).
+    assertThat(budget.take(InFlightBudget.answerCost(MAX_BODY), true)).isTrue();
+  }
+
+  @Test
+  void whatIsGivenBackIsTakenAgain() throws InterruptedException {
+    long share = 32 * MB - InFlightBudget.SMALL_REVIEW;
+    assertThat(budget.take(share, true)).isTrue();
+    assertThat(budget.tryTake(1, true)).isFalse();
+
+    budget.give(share, true);
+
+    assertThat(budget.tryTake(share, true)).isTrue();
+    assertThat(budget.tryTake(InFlightBudget.SMALL_REVIEW)).isTrue();
+    assertThat(budget.tryTake(1)).isFalse();
+  }
+}
