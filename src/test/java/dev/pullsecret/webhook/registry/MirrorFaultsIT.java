@@ -81,17 +81,7 @@ class MirrorFaultsIT {
 
   /** A resolver of its own for a test that fills every slot with stalled lookups. */
   private static DigestResolver resolver() {
-    var settings =
-        new DigestResolver.Settings(
-            null,
-            Duration.ofMinutes(1),
-            Duration.ofSeconds(10),
-            1000,
-            8,
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(30),
-            dir.resolve(PemFiles.CA_CRT));
-    return new DigestResolver(settings, LookupObserver.NONE);
+    return RegistryProcess.resolverTrusting(dir.resolve(PemFiles.CA_CRT));
   }
 
   private static AdmissionHandler handler(DigestResolver resolver) {

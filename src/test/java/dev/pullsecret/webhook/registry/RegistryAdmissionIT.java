@@ -65,18 +65,7 @@ class RegistryAdmissionIT {
     pusher = new ImagePusher(tls, registry.domain(), repository -> USER.basicAuthorization());
     stalled = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread.ofVirtual().start(RegistryAdmissionIT::acceptForever);
-    resolver =
-        new DigestResolver(
-            new DigestResolver.Settings(
-                null,
-                Duration.ofMinutes(1),
-                Duration.ofSeconds(10),
-                1000,
-                8,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(30),
-                registry.caBundle()),
-            LookupObserver.NONE);
+    resolver = RegistryProcess.resolverTrusting(registry.caBundle());
     // The credentials seam: the content of the pull secret, as secret delivery will provide it.
     String dockerConfig =
         """

@@ -93,18 +93,7 @@ class RegistryMirrorIT {
     toolAtSecond = toSecond.pushIndex("hub/team/tool", "2.0", Format.DOCKER, List.of("amd64"));
     stalled = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread.ofVirtual().start(RegistryMirrorIT::acceptForever);
-    resolver =
-        new DigestResolver(
-            new DigestResolver.Settings(
-                null,
-                Duration.ofMinutes(1),
-                Duration.ofSeconds(10),
-                1000,
-                8,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(30),
-                dir.resolve("first").resolve(PemFiles.CA_CRT)),
-            LookupObserver.NONE);
+    resolver = RegistryProcess.resolverTrusting(dir.resolve("first").resolve(PemFiles.CA_CRT));
     Map<String, DockerConfig> secrets =
         Map.of(
             "first-creds", dockerConfig(first.domain(), FIRST_USER),

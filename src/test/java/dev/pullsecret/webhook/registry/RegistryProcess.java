@@ -305,4 +305,22 @@ final class RegistryProcess implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * The webhook's resolver with its default cache and limits (application.properties), trusting
+   * {@code caBundle}; no budget of its own (the tests pass one per lookup).
+   */
+  static DigestResolver resolverTrusting(Path caBundle) {
+    return new DigestResolver(
+        new DigestResolver.Settings(
+            null,
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(10),
+            1000,
+            8,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30),
+            caBundle),
+        LookupObserver.NONE);
+  }
 }
