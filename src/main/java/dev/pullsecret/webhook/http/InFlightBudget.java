@@ -105,13 +105,15 @@ public final class InFlightBudget {
     if (large && !this.large.tryAcquire(Math.toIntExact(n), WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
       return false;
     }
-    if (bytes.tryAcquire(Math.toIntExact(n), end - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-      return true;
+    boolean taken = false;
+    try {
+      taken = bytes.tryAcquire(Math.toIntExact(n), end - System.nanoTime(), TimeUnit.NANOSECONDS);
+      return taken;
+    } finally {
+      if (large && !taken) {
+        this.large.release(Math.toIntExact(n)); // interrupted too: the share is not lost
+      }
     }
-    if (large) {
-      this.large.release(Math.toIntExact(n));
-    }
-    return false;
   }
 
   /** Gives back {@code n} bytes taken by {@link #tryTake(long)}. */

@@ -1,7 +1,10 @@
 package dev.pullsecret.webhook.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The in-flight budget's share for large bodies, with the default budget (32 MB). */
@@ -45,5 +48,34 @@ class InFlightBudgetTest {
     assertThat(budget.tryTake(share, true)).isTrue();
     assertThat(budget.tryTake(InFlightBudget.SMALL_REVIEW)).isTrue();
     assertThat(budget.tryTake(1)).isFalse();
+  }
+
+  @Test
+  void aLargeReviewInterruptedWhileWaitingGivesItsShareBack() throws InterruptedException {
+    long share = 32 * MB - InFlightBudget.SMALL_REVIEW;
+    long held = 32 * MB - share / 2;
+    assertThat(budget.tryTake(held)).isTrue(); // small reviews hold the bytes a large one needs
+    var interrupted = new AtomicBoolean();
+    Thread waiter =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    budget.take(share, true);
+                  } catch (InterruptedException e) {
+                    interrupted.set(true);
+                  }
+                });
+    // Parked only in the wait for the bytes, its share already taken.
+    await()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(1)) // its wait lasts InFlightBudget.WAIT (1 s) at most
+        .until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
+    waiter.interrupt();
+    waiter.join();
+
+    assertThat(interrupted).isTrue();
+    budget.give(held);
+    assertThat(budget.tryTake(share, true)).isTrue();
   }
 }
