@@ -179,8 +179,8 @@ public final class PreviewCommand extends CliCommand {
     out.printf(
         "# %s in namespace %s: %s, %s%s%n",
         entry.source(), namespace, rule, decision.reason(), refused ? ", refused" : "");
-    if (refused) { // as the API server would refuse the CREATE: this message, a failed status for
-      // CI
+    if (refused) {
+      // As the API server would refuse the CREATE: this message, and a failed status for CI.
       section(out, "refused", List.of(decision.refusal()));
     }
     if (decision.isPatched()) {
