@@ -47,6 +47,30 @@ class HttpConfiguration {
   }
 
   /**
+   * A review's reservation in the in-flight budget is given back once its answer is written, not
+   * when the endpoint returns it: Spring writes it afterwards, and a client that does not read
+   * holds the answer meanwhile ({@link BodyReader.Outcome.Body#keepForAnswer}).
+   */
+  @Bean
+  FilterRegistrationBean<Filter> answerWrittenBeforeBudgetGivenBack() {
+    var registration =
+        new FilterRegistrationBean<Filter>(
+            (request, response, chain) -> {
+              try {
+                chain.doFilter(request, response); // Spring's converter flushes what it writes
+              } finally {
+                if (request.getAttribute(BodyReader.Outcome.Body.ATTRIBUTE)
+                    instanceof BodyReader.Outcome.Body body) {
+                  body.close();
+                }
+              }
+            });
+    registration.addUrlPatterns("/mutate");
+    registration.setDispatcherTypes(DispatcherType.REQUEST);
+    return registration;
+  }
+
+  /**
    * {@code /error} renders the server's own refusals (an error dispatch); a client asking for it
    * directly found no status to render and was answered 500. It is not a page: 404.
    */
