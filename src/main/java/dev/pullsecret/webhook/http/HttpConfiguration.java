@@ -6,7 +6,6 @@ import dev.pullsecret.webhook.config.WebhookProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
-import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -70,19 +69,10 @@ class HttpConfiguration {
     return registration;
   }
 
-  /**
-   * {@code /error} renders the server's own refusals (an error dispatch); a client asking for it
-   * directly found no status to render and was answered 500. It is not a page: 404.
-   */
+  /** {@link ErrorPageNotServed}. */
   @Bean
   FilterRegistrationBean<Filter> errorPageNotServed() {
-    var registration =
-        new FilterRegistrationBean<Filter>(
-            (request, response, chain) ->
-                ((HttpServletResponse) response).sendError(HttpServletResponse.SC_NOT_FOUND));
-    registration.addUrlPatterns("/error", "/error/*");
-    registration.setDispatcherTypes(DispatcherType.REQUEST);
-    return registration;
+    return ErrorPageNotServed.registration();
   }
 
   @Bean
