@@ -34,12 +34,66 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
 
   /** The outcome of a read: the body, or why there is none. */
   sealed interface Outcome {
-    /** The body, and the reservation for answering it, given back once answered (closed). */
-    record Body(byte[] bytes, long reserved, boolean large, InFlightBudget budget)
-        implements Outcome, AutoCloseable {
+    /**
+     * The body, and the reservation for answering it, given back once the answer is written
+     * (closed).
+     */
+    final class Body implements Outcome, AutoCloseable {
+      /** The request attribute of the body being answered: {@link #givenBackOnceAnswered}. */
+      static final String ATTRIBUTE = Body.class.getName();
+
+      private final byte[] bytes;
+      private final InFlightBudget budget;
+      private long reserved;
+      private boolean large;
+
+      Body(byte[] bytes, long reserved, boolean large, InFlightBudget budget) {
+        this.bytes = bytes;
+        this.reserved = reserved;
+        this.large = large;
+        this.budget = budget;
+      }
+
+      byte[] bytes() {
+        return bytes;
+      }
+
+      /**
+       * Closed once {@code http} is answered and the answer written, whatever it is, by the filter
+       * around the endpoint ({@code HttpConfiguration#answerWrittenBeforeBudgetGivenBack}).
+       */
+      void givenBackOnceAnswered(HttpServletRequest http) {
+        http.setAttribute(ATTRIBUTE, this);
+      }
+
+      /**
+       * Keeps reserved, until closed, only what writing an answer of {@code answerBytes} holds (its
+       * bytes and the body's); the rest is given back now. A client that does not read its answers
+       * holds them while the writes wait (at most the read deadline past its request's start:
+       * {@code SweptHttp11NioProtocol}), so they are counted here rather than beside the budget; a
+       * large answer ({@link InFlightBudget#SMALL_ANSWER}) also in the large share.
+       *
+       * @return false if a large answer found no room in the large share (the review is refused)
+       */
+      boolean keepForAnswer(int answerBytes) throws InterruptedException {
+        long keep = Math.min((long) answerBytes + bytes.length, reserved);
+        if (!large && answerBytes > InFlightBudget.SMALL_ANSWER) {
+          if (!budget.shareLarge(keep)) {
+            return false;
+          }
+          budget.give(reserved - keep, false);
+          large = true;
+        } else {
+          budget.give(reserved - keep, large);
+        }
+        reserved = keep;
+        return true;
+      }
+
       @Override
       public void close() {
         budget.give(reserved, large);
+        reserved = 0;
       }
     }
 

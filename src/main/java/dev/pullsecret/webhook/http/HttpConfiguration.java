@@ -6,7 +6,6 @@ import dev.pullsecret.webhook.config.WebhookProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
-import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -47,18 +46,33 @@ class HttpConfiguration {
   }
 
   /**
-   * {@code /error} renders the server's own refusals (an error dispatch); a client asking for it
-   * directly found no status to render and was answered 500. It is not a page: 404.
+   * A review's reservation in the in-flight budget is given back once its answer is written, not
+   * when the endpoint returns it: Spring writes it afterwards, and a client that does not read
+   * holds the answer meanwhile ({@link BodyReader.Outcome.Body#keepForAnswer}).
    */
   @Bean
-  FilterRegistrationBean<Filter> errorPageNotServed() {
+  FilterRegistrationBean<Filter> answerWrittenBeforeBudgetGivenBack() {
     var registration =
         new FilterRegistrationBean<Filter>(
-            (request, response, chain) ->
-                ((HttpServletResponse) response).sendError(HttpServletResponse.SC_NOT_FOUND));
-    registration.addUrlPatterns("/error", "/error/*");
+            (request, response, chain) -> {
+              try {
+                chain.doFilter(request, response); // Spring's converter flushes what it writes
+              } finally {
+                if (request.getAttribute(BodyReader.Outcome.Body.ATTRIBUTE)
+                    instanceof BodyReader.Outcome.Body body) {
+                  body.close();
+                }
+              }
+            });
+    registration.addUrlPatterns("/mutate");
     registration.setDispatcherTypes(DispatcherType.REQUEST);
     return registration;
+  }
+
+  /** {@link ErrorPageNotServed}. */
+  @Bean
+  FilterRegistrationBean<Filter> errorPageNotServed() {
+    return ErrorPageNotServed.registration();
   }
 
   @Bean

@@ -53,6 +53,17 @@ public final class InFlightBudget {
 
   static final long SMALL_REVIEW = REQUEST_OVERHEAD + SMALL_BODY + answerCost(SMALL_BODY);
 
+  /**
+   * An answer's bytes past this make it large while it is written (its bytes stay reserved until
+   * then: {@code BodyReader.Outcome.Body#keepForAnswer}). A client that sends small reviews with
+   * large answers (hundreds of rewritten images) and reads them slowly holds each answer for as
+   * long as the write lasts; counted in the large share, such answers cannot take the room kept for
+   * small reviews. An ordinary pod's answer is a few KiB, and the kernel's socket buffers take an
+   * answer this size whole even from a client that reads nothing (at least 36 KiB on a 1,500-byte
+   * MTU), so a small answer is never held while written.
+   */
+  static final int SMALL_ANSWER = 16 * 1024;
+
   private final Semaphore bytes;
   private final Semaphore large;
   private final long total;
@@ -114,6 +125,15 @@ public final class InFlightBudget {
         this.large.release(Math.toIntExact(n)); // interrupted too: the share is not lost
       }
     }
+  }
+
+  /**
+   * Counts {@code n} bytes already taken as small against the large share too, waiting up to {@link
+   * #WAIT} for it; they are then given back with {@code large}.
+   */
+  boolean shareLarge(long n) throws InterruptedException {
+    return n <= largeShare
+        && large.tryAcquire(Math.toIntExact(n), WAIT.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Gives back {@code n} bytes taken by {@link #tryTake(long)}. */

@@ -56,7 +56,11 @@ record MirrorRewriter(ResolvedDigests presence) {
     List<RegistryMirror> chain = options.mirrorsFor(image);
     List<String> skips = List.of();
     for (RegistryMirror mirror : chain) {
-      ImageReference target = mirror.rewrite(image).orElseThrow();
+      ImageReference target = mirror.rewrite(image).orElse(null);
+      if (target == null) {
+        skips = skipped(skips, chain, image, mirror, "its name there would be too long");
+        continue;
+      }
       String rewrite = "mirror " + mirror.from() + " -> " + mirror.target();
       if (!mirror.whenPresent()) {
         return new Decision(target, rewrite, skips);
@@ -64,10 +68,7 @@ record MirrorRewriter(ResolvedDigests presence) {
       if (presence.digest(target).isPresent()) {
         return new Decision(target, rewrite + ", which has it", skips);
       }
-      if (skips.isEmpty()) {
-        skips = new ArrayList<>(chain.size());
-      }
-      skips.add(image + " not sent to mirror " + mirror.target() + " (" + why(target) + ")");
+      skips = skipped(skips, chain, image, mirror, why(target));
     }
     if (skips.isEmpty()) {
       return KEPT;
@@ -75,6 +76,17 @@ record MirrorRewriter(ResolvedDigests presence) {
     int last = skips.size() - 1;
     skips.set(last, skips.get(last) + "; left as it is");
     return new Decision(null, "", skips);
+  }
+
+  private static List<String> skipped(
+      List<String> skips,
+      List<RegistryMirror> chain,
+      ImageReference image,
+      RegistryMirror mirror,
+      String why) {
+    List<String> more = skips.isEmpty() ? new ArrayList<>(chain.size()) : skips;
+    more.add(image + " not sent to mirror " + mirror.target() + " (" + why + ")");
+    return more;
   }
 
   /** Why a mirror did not take an image: what it answered, or that it was not asked. */
@@ -95,7 +107,7 @@ record MirrorRewriter(ResolvedDigests presence) {
       }
       for (RegistryMirror mirror : options.mirrorsFor(c.image())) {
         if (mirror.whenPresent()) {
-          candidates.putIfAbsent(mirror.rewrite(c.image()).orElseThrow(), mirror);
+          mirror.rewrite(c.image()).ifPresent(target -> candidates.putIfAbsent(target, mirror));
         }
       }
     }

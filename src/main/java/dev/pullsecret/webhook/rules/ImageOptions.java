@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -107,7 +108,12 @@ public record ImageOptions(
       return exclude.stream().anyMatch(pattern -> pattern.matches(image));
     }
 
-    /** The image at the mirror; empty when {@code from} does not match it (exclusions aside). */
+    /**
+     * The image at the mirror; empty when {@code from} does not match it (exclusions aside), or
+     * when its name there would not be an image reference: a path near the limit of 255 characters
+     * that the mirror's own path makes longer. Any pod may carry such an image; it was an internal
+     * error, logged with its stack trace, on every review.
+     */
     public Optional<ImageReference> rewrite(ImageReference image) {
       if (!from.matches(image)) {
         return Optional.empty();
@@ -116,7 +122,11 @@ public record ImageOptions(
           from.path().isEmpty() ? image.path() : image.path().substring(from.path().length());
       rest = rest.startsWith("/") ? rest.substring(1) : rest;
       String path = toPath.isEmpty() ? rest : rest.isEmpty() ? toPath : toPath + "/" + rest;
-      return Optional.of(new ImageReference(toDomain, path, image.tag(), image.digest()));
+      try {
+        return Optional.of(new ImageReference(toDomain, path, image.tag(), image.digest()));
+      } catch (InvalidImageSyntaxException e) {
+        return Optional.empty();
+      }
     }
 
     public String target() {

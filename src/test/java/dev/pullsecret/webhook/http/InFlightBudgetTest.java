@@ -27,6 +27,35 @@ class InFlightBudgetTest {
   }
 
   @Test
+  void largeAnswersBeingWrittenNeverTakeTheRoomOfOneSmallReview() throws InterruptedException {
+    long reserved = InFlightBudget.answerCost(0);
+    while (budget.tryTake(reserved)) {
+      // small reviews with large answers, each read slowly by its client, as long as they get room
+      var body = new BodyReader.Outcome.Body(new byte[0], reserved, false, budget);
+      if (!body.keepForAnswer(InFlightBudget.SMALL_ANSWER + 1)) {
+        body.close();
+        break;
+      }
+    }
+
+    assertThat(budget.tryTake(InFlightBudget.SMALL_REVIEW)).isTrue();
+  }
+
+  @Test
+  void anAnswerBeingWrittenKeepsOnlyItsBytesAndTheBody() throws InterruptedException {
+    long reserved = InFlightBudget.answerCost(1000);
+    assertThat(budget.tryTake(reserved)).isTrue();
+    var body = new BodyReader.Outcome.Body(new byte[1000], reserved, false, budget);
+
+    assertThat(body.keepForAnswer(2000)).isTrue();
+
+    assertThat(budget.tryTake(32 * MB - 3000)).isTrue();
+    assertThat(budget.tryTake(1)).isFalse();
+    body.close();
+    assertThat(budget.tryTake(3000)).isTrue();
+  }
+
+  @Test
   void theLargestAdmissibleReviewIsStillReadAndAnsweredAlone() throws InterruptedException {
     long smallPart = InFlightBudget.REQUEST_OVERHEAD + InFlightBudget.SMALL_BODY;
     long largePart = MAX_BODY - InFlightBudget.SMALL_BODY;

@@ -249,6 +249,22 @@ class RequestEdgeTest {
           .noneMatch(line -> line.contains("Exception") || line.contains(" ERROR "));
     }
 
+    /** As on the admission port: before, the management port answered it 200 with status 999. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/error", "/error/x"})
+    void theErrorPageAskedForDirectlyIsNotFoundOnTheManagementPort(String path) throws Exception {
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), managementPort)) {
+        socket.setSoTimeout((int) BOUND.toMillis());
+        socket
+            .getOutputStream()
+            .write(
+                ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(US_ASCII));
+
+        assertThat(RawHttp.readUntilClosed(socket)).startsWith("HTTP/1.1 404");
+      }
+    }
+
     @Test
     void theManagementPortIsPlainHttpOnItsOwnConfiguredPort() throws Exception {
       assertThat(managementPort).isNotEqualTo(port);

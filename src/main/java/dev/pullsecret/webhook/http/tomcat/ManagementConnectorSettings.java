@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.http.tomcat;
 
 import dev.pullsecret.webhook.config.WebhookProperties;
+import dev.pullsecret.webhook.http.ErrorPageNotServed;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -120,6 +121,12 @@ class ManagementConnectorSettings {
       }
     }
     return false;
+  }
+
+  /** As on the admission port ({@link ErrorPageNotServed}): before, 200 with status 999. */
+  @Bean
+  FilterRegistrationBean<Filter> errorPageNotServed() {
+    return ErrorPageNotServed.registration();
   }
 
   @Bean

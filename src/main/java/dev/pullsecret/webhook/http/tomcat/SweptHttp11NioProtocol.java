@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.http.tomcat;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -8,7 +9,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.coyote.AbstractProcessor;
+import org.apache.coyote.Processor;
 import org.apache.coyote.http11.Http11NioProtocol;
+import org.apache.coyote.http11.Http11Processor;
+import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.NioEndpoint;
 import org.apache.tomcat.util.net.SocketWrapperBase;
@@ -25,8 +29,13 @@ import org.springframework.boot.tomcat.TomcatWebServerFactory;
  *       client sending a byte every two seconds would hold its connection for ever; such
  *       connections hold no thread (Tomcat reads headers without blocking) but a slot and buffers.
  *       One still handshaking, or with part of a request and no worker on it, for longer than the
- *       deadline is closed. A connection a worker holds is reading its body, which {@code
- *       http/BodyReader} bounds by the same deadline.
+ *       deadline is closed.
+ *   <li>One deadline for a worker's hold on a connection: reading a body ({@code http/BodyReader}
+ *       bounds it by the same deadline), answering, writing the answer. Past it, a write waiting
+ *       for the client waits {@link #WRITE_STALL_PAST_DEADLINE} at most, and the connection is
+ *       closed as soon as the worker lets go. Tomcat's write timeout (3 s) is per wait and starts
+ *       again whenever the client takes a byte, so 700 clients reading answers of 208 KB a few KB a
+ *       second held every slot for as long as they liked.
  *   <li>When more than three quarters of {@code max-connections} are open, idle keep-alive
  *       connections (between two requests) that sent nothing for {@link #IDLE_UNDER_PRESSURE} are
  *       closed; otherwise they are left to the keep-alive timeout (120 s), which the API server's
@@ -40,6 +49,9 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
 
   static final Duration PERIOD = Duration.ofMillis(250);
 
+  /** How long a write may wait for the client once the worker has held it past the deadline. */
+  static final Duration WRITE_STALL_PAST_DEADLINE = Duration.ofMillis(100);
+
   private static final long NOT_RECEIVING = Long.MIN_VALUE;
 
   private Duration readDeadline = Duration.ofSeconds(5);
@@ -48,6 +60,12 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
   /** When a handshaking connection was first seen: Tomcat keeps no time for that phase. */
   private final Map<SocketWrapperBase<NioChannel>, Long> handshakingSince =
       new ConcurrentHashMap<>();
+
+  /** Since when a worker holds each connection it is processing (Tomcat keeps no such time). */
+  private final Map<SocketWrapperBase<?>, Long> inService = new ConcurrentHashMap<>();
+
+  /** Connections a worker held past the deadline: closed once it lets go. */
+  private final Set<SocketWrapperBase<?>> overdueBusy = ConcurrentHashMap.newKeySet();
 
   /** Runs {@code factory}'s connector on {@code protocol}, sweeping with {@code readDeadline}. */
   static void install(
@@ -82,6 +100,22 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
     super.stop();
   }
 
+  /** Tomcat's processor, which says when a worker starts and ends processing a connection. */
+  @Override
+  protected Processor createProcessor() {
+    return new Http11Processor(this, getAdapter()) {
+      @Override
+      public SocketState service(SocketWrapperBase<?> connection) throws IOException {
+        inService.put(connection, System.nanoTime());
+        try {
+          return super.service(connection);
+        } finally {
+          inService.remove(connection);
+        }
+      }
+    };
+  }
+
   /** One sweep, on a fresh snapshot of the open connections (Tomcat's getConnections copies). */
   private void sweep() {
     Set<SocketWrapperBase<NioChannel>> open = getEndpoint().getConnections();
@@ -94,12 +128,20 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
   private void closeOverdue(Set<SocketWrapperBase<NioChannel>> connections) {
     long now = System.nanoTime();
     handshakingSince.keySet().removeIf(c -> c.isClosed() || !connections.contains(c));
+    overdueBusy.removeIf(c -> c.isClosed() || !connections.contains(c) || closeIfNoWorker(c));
     for (SocketWrapperBase<NioChannel> connection : connections) {
       long since = receivingSince(connection, now);
       if (since != NOT_RECEIVING && now - since > readDeadline.toNanos()) {
         closeIfNoWorker(connection);
       }
     }
+    inService.forEach(
+        (connection, since) -> {
+          if (now - since > readDeadline.toNanos() && overdueBusy.add(connection)) {
+            // Read by Tomcat's blocking write at its next wait, and again after each progress.
+            connection.setWriteTimeout(WRITE_STALL_PAST_DEADLINE.toMillis());
+          }
+        });
   }
 
   /** Closes the idle keep-alive connections quiet for {@link #IDLE_UNDER_PRESSURE}. */
@@ -136,15 +178,19 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
   /**
    * A worker holds the connection's lock while it processes it (a handshake step, a request): then
    * the connection is busy, and is left alone. Taken here, no worker can start on it until closed.
+   *
+   * @return whether it was closed
    */
-  private static void closeIfNoWorker(SocketWrapperBase<NioChannel> connection) {
+  private static boolean closeIfNoWorker(SocketWrapperBase<?> connection) {
     ReentrantLock lock = connection.getLock();
-    if (lock.tryLock()) {
-      try {
-        connection.close();
-      } finally {
-        lock.unlock();
-      }
+    if (!lock.tryLock()) {
+      return false;
+    }
+    try {
+      connection.close();
+      return true;
+    } finally {
+      lock.unlock();
     }
   }
 }

@@ -39,6 +39,20 @@ class TomcatInternalsTest {
               "getCurrentProcessor",
               "SweptHttp11NioProtocol: a processor is attached while a request is partly received"),
           new Internal(
+              "org.apache.coyote.http11.AbstractHttp11Protocol",
+              "createProcessor",
+              "SweptHttp11NioProtocol: its processors say when a worker holds a connection"),
+          new Internal(
+              "org.apache.coyote.http11.Http11Processor",
+              "service",
+              "SweptHttp11NioProtocol: a worker's whole hold on a connection, body read, answer"
+                  + " and its write included"),
+          new Internal(
+              "org.apache.tomcat.util.net.SocketWrapperBase",
+              "setWriteTimeout",
+              "SweptHttp11NioProtocol: a blocking write reads it at each wait and after each"
+                  + " progress, so lowering it ends an answer written to a client reading slowly"),
+          new Internal(
               "org.apache.tomcat.util.net.NioEndpoint$NioSocketWrapper",
               "getLastRead",
               "SweptHttp11NioProtocol: when an idle keep-alive connection last sent"),
