@@ -190,20 +190,28 @@ final class Authorizations {
     long start = nanoTime.getAsLong();
     HttpResponse<InputStream> response =
         ConnectionFailure.send("token service", http.get(), request.build());
-    try (InputStream body = response.body()) {
+    if (response.statusCode() != 200) {
+      close(response.body());
       if (response.statusCode() == 401 || response.statusCode() == 403) {
         throw new RegistryException(
             Failure.REFUSED, "token service refused " + scope + ": " + response.statusCode());
       }
-      if (response.statusCode() != 200) {
-        throw new RegistryException(
-            Failure.ERROR, "token service answered " + response.statusCode() + " for " + scope);
-      }
-      // Bounded: a token service is trusted with a token, not with our memory.
-      return parseToken(body.readNBytes(MAX_TOKEN_RESPONSE_BYTES + 1), start);
-    } catch (IOException e) {
       throw new RegistryException(
-          Failure.ERROR, "token response unreadable: " + ConnectionFailure.describe(e), e);
+          Failure.ERROR, "token service answered " + response.statusCode() + " for " + scope);
+    }
+    // Bounded in size and time: a token service is trusted with a token, not with our memory
+    // nor with a lookup slot.
+    return parseToken(
+        ConnectionFailure.readBody(
+            "token service", "token", response.request(), response, MAX_TOKEN_RESPONSE_BYTES),
+        start);
+  }
+
+  private static void close(InputStream body) {
+    try {
+      body.close();
+    } catch (IOException e) {
+      // the connection is dropped rather than reused
     }
   }
 

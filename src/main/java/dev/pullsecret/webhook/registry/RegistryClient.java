@@ -157,13 +157,9 @@ public final class RegistryClient {
       throws RegistryException {
     HttpResponse<InputStream> response = authorized(url, "GET", credential);
     checkType(response, url);
-    byte[] manifest;
-    try (InputStream body = response.body()) {
-      manifest = body.readNBytes(MAX_MANIFEST_BYTES + 1);
-    } catch (IOException e) {
-      throw new RegistryException(
-          Failure.ERROR, "manifest download failed: " + ConnectionFailure.describe(e), e);
-    }
+    byte[] manifest =
+        ConnectionFailure.readBody(
+            "registry", "manifest", response.request(), response, MAX_MANIFEST_BYTES);
     if (manifest.length > MAX_MANIFEST_BYTES) {
       throw new RegistryException(Failure.ERROR, "manifest larger than 4 MiB");
     }

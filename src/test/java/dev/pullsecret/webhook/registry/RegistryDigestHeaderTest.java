@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Registries that leave {@code Docker-Content-Digest} out, or send a wrong one, or serve something
@@ -31,14 +33,17 @@ class RegistryDigestHeaderTest {
       {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}"""
           .getBytes(StandardCharsets.UTF_8);
 
+  private final AtomicReference<String> behaviour = new AtomicReference<>("");
   private final AtomicReference<String> declaredDigest = new AtomicReference<>();
   private final AtomicReference<String> contentType =
       new AtomicReference<>(RegistryClient.OCI_MANIFEST);
   private HttpsServer server;
   private RegistryClient client;
 
+  @TempDir Path dir;
+
   @BeforeEach
-  void start(@TempDir Path dir) throws Exception {
+  void start() throws Exception {
     CertificateSet certificates = RegistryProcess.certificates(KeyAlgorithm.ECDSA_P256);
     PemFiles.write(certificates, dir, true);
     server = StubHttpsServer.start(certificates, "/v2/", this::manifest);
@@ -73,12 +78,50 @@ class RegistryDigestHeaderTest {
     assertThat(failure()).isEqualTo(Failure.ERROR);
   }
 
+  /**
+   * A registry that answers the GET's headers at once and then drips its manifest (or its token
+   * service its token), a byte every 50 ms: the request's time-out covers the headers only, so
+   * without a deadline of its own the read would hold the lookup (and one of the resolver's {@code
+   * max-concurrent} slots) for days.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"drip", "token-drip"})
+  void bodyThatDripsEndsWithTheRequestTimeout(String how) {
+    behaviour.set(how);
+    RegistryClient impatient =
+        new RegistryClient(
+            () -> TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT))),
+            Duration.ofSeconds(2),
+            Duration.ofMillis(500));
+
+    long start = System.nanoTime();
+    Failure failure = failure(impatient);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(failure).isEqualTo(Failure.TIMEOUT);
+    assertThat(took).isLessThan(Duration.ofMillis(2500));
+  }
+
   /** HEAD without the header; GET with the manifest, and the header only if one was set. */
   private void manifest(HttpExchange exchange) throws IOException {
     try (exchange) {
+      if (behaviour.get().equals("token-drip")) {
+        if (exchange.getRequestURI().getPath().startsWith("/v2/token")) {
+          drip(exchange);
+          return;
+        }
+        String realm = "https://127.0.0.1:" + server.getAddress().getPort() + "/v2/token";
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"" + realm + "\"");
+        exchange.sendResponseHeaders(401, -1);
+        return;
+      }
       exchange.getResponseHeaders().set("Content-Type", contentType.get());
       if (exchange.getRequestMethod().equals("HEAD")) {
         exchange.sendResponseHeaders(200, -1);
+        return;
+      }
+      if (behaviour.get().equals("drip")) {
+        drip(exchange);
         return;
       }
       if (declaredDigest.get() != null) {
@@ -89,7 +132,24 @@ class RegistryDigestHeaderTest {
     }
   }
 
+  private static void drip(HttpExchange exchange) throws IOException {
+    exchange.sendResponseHeaders(200, 1 << 20);
+    try {
+      for (int i = 0; i < 200; i++) {
+        exchange.getResponseBody().write(' ');
+        exchange.getResponseBody().flush();
+        Thread.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private Failure failure() {
+    return failure(client);
+  }
+
+  private Failure failure(RegistryClient client) {
     try {
       client.resolve(image(), Optional.empty());
       throw new AssertionError("resolved");
