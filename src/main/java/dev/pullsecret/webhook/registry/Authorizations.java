@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.registry;
 
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
+import dev.pullsecret.webhook.text.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -179,11 +180,13 @@ final class Authorizations {
     try {
       uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
     } catch (IllegalArgumentException e) {
-      throw new RegistryException(Failure.ERROR, "token realm is not a URL: " + realm);
+      throw new RegistryException(Failure.ERROR, "token realm is not a URL: " + Text.quote(realm));
     }
-    if (!"https".equalsIgnoreCase(uri.getScheme()) && credential.isPresent()) {
-      // Never send a password in clear text, whatever the registry says.
-      throw new RegistryException(Failure.ERROR, "token realm is not https: " + realm);
+    if (!"https".equalsIgnoreCase(uri.getScheme())) {
+      // Never send a password in clear text, whatever the registry says; nor, anonymously, turn a
+      // registry a pod names into a way to GET plain-HTTP services inside the cluster (a cloud's
+      // metadata endpoint) and hand their "token" back to it. Registries' token services are https.
+      throw new RegistryException(Failure.ERROR, "token realm is not https: " + Text.quote(realm));
     }
     var request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
     credential.ifPresent(c -> request.header("Authorization", c.basicAuthorization()));

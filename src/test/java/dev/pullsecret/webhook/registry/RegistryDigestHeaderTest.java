@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
@@ -10,10 +11,13 @@ import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +37,8 @@ class RegistryDigestHeaderTest {
       {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}"""
           .getBytes(StandardCharsets.UTF_8);
 
+  private final AtomicReference<String> realm = new AtomicReference<>();
+  private final AtomicReference<String> bearer = new AtomicReference<>();
   private final AtomicReference<String> behaviour = new AtomicReference<>("");
   private final AtomicReference<String> declaredDigest = new AtomicReference<>();
   private final AtomicReference<String> contentType =
@@ -102,9 +108,51 @@ class RegistryDigestHeaderTest {
     assertThat(took).isLessThan(Duration.ofMillis(2500));
   }
 
+  /**
+   * A registry's 401 names any realm it likes: a tenant's registry naming a plain-HTTP service
+   * inside the cluster (a cloud's metadata endpoint, an internal API) would have the webhook GET it
+   * and send the {@code token} of its answer back to that registry. Never asked, credential or not.
+   */
+  @Test
+  void plainHttpRealmIsNeverAsked() throws IOException {
+    AtomicInteger asked = new AtomicInteger();
+    HttpServer inside =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    inside.createContext(
+        "/",
+        exchange -> {
+          asked.incrementAndGet();
+          byte[] token = "{\"token\":\"from-inside\"}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, token.length);
+          exchange.getResponseBody().write(token);
+          exchange.close();
+        });
+    inside.start();
+    try {
+      realm.set("http://127.0.0.1:" + inside.getAddress().getPort() + "/latest/meta-data");
+
+      assertThat(failure()).isEqualTo(Failure.ERROR);
+      assertThat(asked).hasValue(0);
+      assertThat(bearer.get()).isNull();
+    } finally {
+      inside.stop(0);
+    }
+  }
+
   /** HEAD without the header; GET with the manifest, and the header only if one was set. */
   private void manifest(HttpExchange exchange) throws IOException {
     try (exchange) {
+      if (realm.get() != null) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization != null) {
+          bearer.set(authorization);
+        }
+        exchange
+            .getResponseHeaders()
+            .set("WWW-Authenticate", "Bearer realm=\"" + realm.get() + "\"");
+        exchange.sendResponseHeaders(401, -1);
+        return;
+      }
       if (behaviour.get().equals("token-drip")) {
         if (exchange.getRequestURI().getPath().startsWith("/v2/token")) {
           drip(exchange);
