@@ -43,11 +43,12 @@ final class Authorizations {
   private static final long MARGIN_NANOS = Duration.ofSeconds(5).toNanos();
 
   private static final long DEFAULT_TOKEN_SECONDS = 60;
+  private static final long MAX_TOKEN_SECONDS = Duration.ofDays(1).toSeconds();
   private static final int MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
   private static final int MAX_REMEMBERED = 4096;
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private record Remembered(String header, long expiresAt) {}
+  record Remembered(String header, long expiresAt) {}
 
   /**
    * One challenge of a {@code WWW-Authenticate} header (RFC 9110 section 11.6.1): a scheme and its
@@ -218,7 +219,7 @@ final class Authorizations {
     }
   }
 
-  private Remembered parseToken(byte[] body, long requestedAt) throws RegistryException {
+  Remembered parseToken(byte[] body, long requestedAt) throws RegistryException {
     if (body.length > MAX_TOKEN_RESPONSE_BYTES) {
       throw new RegistryException(Failure.ERROR, "token response too large");
     }
@@ -231,7 +232,10 @@ final class Authorizations {
       if (token.isEmpty()) {
         throw new RegistryException(Failure.ERROR, "token response without a token");
       }
-      long seconds = Math.max(json.path("expires_in").asLong(DEFAULT_TOKEN_SECONDS), 0);
+      // A token service may say any number: kept a day at most, which also keeps the sum below
+      // from overflowing (expires_in 2^63-1 failed every lookup of the registry).
+      long seconds =
+          Math.clamp(json.path("expires_in").asLong(DEFAULT_TOKEN_SECONDS), 0, MAX_TOKEN_SECONDS);
       long expiresAt = requestedAt + Duration.ofSeconds(seconds).toNanos() - MARGIN_NANOS;
       return new Remembered("Bearer " + token, expiresAt);
     } catch (JacksonException e) {
