@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
+import dev.pullsecret.webhook.text.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -158,7 +159,7 @@ public final class RegistryClient {
       throw new RegistryException(
           Failure.ERROR,
           "registry redirected to "
-              + response.headers().firstValue("Location").orElse("?")
+              + Text.quote(response.headers().firstValue("Location").orElse("?"))
               + "; redirects are not followed");
     }
     throw new RegistryException(Failure.ERROR, "registry answered " + status);
@@ -190,7 +191,8 @@ public final class RegistryClient {
     String declared = response.headers().firstValue("Docker-Content-Digest").orElse(computed);
     if (declared.startsWith("sha256:") && !declared.equals(computed)) {
       throw new RegistryException(
-          Failure.ERROR, "manifest digest " + computed + " differs from the declared " + declared);
+          Failure.ERROR,
+          "manifest digest " + computed + " differs from the declared " + Text.quote(declared));
     }
     return computed;
   }
@@ -216,7 +218,7 @@ public final class RegistryClient {
     if (!ACCEPTED_TYPES.contains(mediaType)) {
       close(response);
       throw new RegistryException(
-          Failure.ERROR, url.manifest() + " is a " + mediaType + ", not an image");
+          Failure.ERROR, url.manifest() + " is a " + Text.quote(mediaType) + ", not an image");
     }
   }
 

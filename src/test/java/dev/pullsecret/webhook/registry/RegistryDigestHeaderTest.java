@@ -77,6 +77,22 @@ class RegistryDigestHeaderTest {
     assertThat(failure()).isEqualTo(Failure.ERROR);
   }
 
+  /**
+   * What a registry sends goes into warnings, audit annotations, a refusal's message and its log
+   * line: quoted and bounded, however long, and whatever it holds.
+   */
+  @Test
+  void whatTheRegistrySentIsQuotedAndBoundedInTheReason() {
+    contentType.set("text/" + "x".repeat(100_000));
+
+    try {
+      client.resolve(image(), Optional.empty());
+      throw new AssertionError("resolved");
+    } catch (RegistryException e) {
+      assertThat(e.lookup().toString()).hasSizeLessThan(400).doesNotContain("\u001b");
+    }
+  }
+
   @Test
   void somethingOtherThanAnImageIsAnError() {
     contentType.set("application/vnd.docker.distribution.manifest.v1+prettyjws");
