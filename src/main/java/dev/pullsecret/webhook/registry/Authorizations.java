@@ -198,10 +198,12 @@ final class Authorizations {
       close(response.body());
       if (response.statusCode() == 401 || response.statusCode() == 403) {
         throw new RegistryException(
-            Failure.REFUSED, "token service refused " + scope + ": " + response.statusCode());
+            Failure.REFUSED,
+            "token service refused " + Text.quote(scope) + ": " + response.statusCode());
       }
       throw new RegistryException(
-          Failure.ERROR, "token service answered " + response.statusCode() + " for " + scope);
+          Failure.ERROR,
+          "token service answered " + response.statusCode() + " for " + Text.quote(scope));
     }
     // Bounded in size and time: a token service is trusted with a token, not with our memory
     // nor with a lookup slot.

@@ -39,6 +39,7 @@ class RegistryDigestHeaderTest {
 
   private final AtomicReference<String> realm = new AtomicReference<>();
   private final AtomicReference<String> bearer = new AtomicReference<>();
+  private final AtomicReference<String> scope = new AtomicReference<>();
   private final AtomicReference<String> behaviour = new AtomicReference<>("");
   private final AtomicReference<String> declaredDigest = new AtomicReference<>();
   private final AtomicReference<String> contentType =
@@ -84,12 +85,20 @@ class RegistryDigestHeaderTest {
   @Test
   void whatTheRegistrySentIsQuotedAndBoundedInTheReason() {
     contentType.set("text/" + "x".repeat(100_000));
+    assertThat(reason()).hasSizeLessThan(400);
 
+    contentType.set(RegistryClient.OCI_MANIFEST);
+    realm.set("https://127.0.0.1:" + server.getAddress().getPort() + "/v2/token");
+    scope.set("repository:" + "x".repeat(100_000) + ":pull");
+    assertThat(reason()).startsWith("token service refused \"repository:xxx").hasSizeLessThan(400);
+  }
+
+  private String reason() {
     try {
       client.resolve(image(), Optional.empty());
       throw new AssertionError("resolved");
     } catch (RegistryException e) {
-      assertThat(e.lookup().toString()).hasSizeLessThan(400).doesNotContain("\u001b");
+      return ((Lookup.Failed) e.lookup()).detail();
     }
   }
 
@@ -163,9 +172,11 @@ class RegistryDigestHeaderTest {
         if (authorization != null) {
           bearer.set(authorization);
         }
-        exchange
-            .getResponseHeaders()
-            .set("WWW-Authenticate", "Bearer realm=\"" + realm.get() + "\"");
+        String challenge = "Bearer realm=\"" + realm.get() + "\"";
+        if (scope.get() != null) {
+          challenge += ",scope=\"" + scope.get() + "\"";
+        }
+        exchange.getResponseHeaders().set("WWW-Authenticate", challenge);
         exchange.sendResponseHeaders(401, -1);
         return;
       }
