@@ -45,7 +45,15 @@ final class Authorizations {
   private static final long DEFAULT_TOKEN_SECONDS = 60;
   private static final long MAX_TOKEN_SECONDS = Duration.ofDays(1).toSeconds();
   private static final int MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
-  private static final int MAX_REMEMBERED = 4096;
+  static final int MAX_REMEMBERED = 4096;
+
+  /**
+   * The longest answer kept: registries' tokens are a few KiB at most (a JWT with its claims), and
+   * {@link #MAX_REMEMBERED} of the 64 KiB a token response may be would be 256 MiB, which a
+   * registry a pod names could fill repository by repository.
+   */
+  static final int MAX_REMEMBERED_TOKEN_CHARS = 8 * 1024;
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   record Remembered(String header, long expiresAt) {}
@@ -130,6 +138,11 @@ final class Authorizations {
         : Optional.empty();
   }
 
+  /** The characters of the answers kept, all together. */
+  long rememberedChars() {
+    return remembered.values().stream().mapToLong(r -> r.header().length()).sum();
+  }
+
   void forget(ManifestUrl url, Optional<RegistryCredential> credential) {
     remembered.remove(key(url, credential));
   }
@@ -159,6 +172,9 @@ final class Authorizations {
 
   private String remember(
       ManifestUrl url, Optional<RegistryCredential> credential, Remembered answer) {
+    if (answer.header().length() > MAX_REMEMBERED_TOKEN_CHARS) {
+      return answer.header(); // used for this lookup, not kept
+    }
     if (remembered.size() >= MAX_REMEMBERED) {
       remembered.clear(); // a bound, not a policy: tokens are cheap to get again
     }
