@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook;
 
 import dev.pullsecret.webhook.cli.Cli;
+import dev.pullsecret.webhook.registry.RegistryClient;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
@@ -36,6 +37,7 @@ import org.springframework.context.annotation.FilterType;
 public class PullSecretWebhookApplication {
 
   public static void main(String[] args) {
+    RegistryClient.boundConnectionPool();
     if (Cli.selectsCommand(args)) {
       System.exit(Cli.run(args));
     }

@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import org.springframework.format.annotation.DurationFormat;
@@ -47,6 +49,8 @@ final class ProviderPlugin {
    * before the run is given up.
    */
   private static final Duration OUTPUT_GRACE = Duration.ofSeconds(2);
+
+  private static final Duration POLL = Duration.ofMillis(20);
 
   private final CredentialProvider provider;
   private final Path binary;
@@ -131,8 +135,9 @@ final class ProviderPlugin {
       // It exited, or closed its input without reading it: its status and output say more.
     }
     boolean exited;
+    Set<ProcessHandle> started = new HashSet<>();
     try {
-      exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      exited = waitFor(process, started);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       kill(process);
@@ -153,6 +158,9 @@ final class ProviderPlugin {
     stdout.refuseOverflow();
     stderr.refuseOverflow();
     if (!closed) {
+      // Exited, its children now someone else's: those seen while it ran are killed, so they
+      // release the output (and the threads reading it) rather than live on, one per renewal.
+      started.forEach(ProcessHandle::destroyForcibly);
       throw new PluginFailure(
           Kind.TIMEOUT,
           "it exited, but a process it started kept its output open; not read"
@@ -164,6 +172,25 @@ final class ProviderPlugin {
           "it exited with status " + process.exitValue() + stderr.diagnostics(given));
     }
     return PluginResponse.parse(stdout.bytes(), provider);
+  }
+
+  /**
+   * Waits for the plugin until the time-out, noting every process it starts meanwhile (every {@link
+   * #POLL}): once it has exited, what it left running is no longer among its descendants. One
+   * started in its very last moments may be missed.
+   */
+  private boolean waitFor(Process process, Set<ProcessHandle> started) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (process.waitFor(Math.min(POLL.toNanos(), Math.max(left, 0)), TimeUnit.NANOSECONDS)) {
+        return true;
+      }
+      if (left <= 0) {
+        return false;
+      }
+      process.descendants().forEach(started::add);
+    }
   }
 
   /** The plugin and what it started (a shell's children hold its output open). */

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.registry;
 
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
+import dev.pullsecret.webhook.text.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -42,11 +43,20 @@ final class Authorizations {
   private static final long MARGIN_NANOS = Duration.ofSeconds(5).toNanos();
 
   private static final long DEFAULT_TOKEN_SECONDS = 60;
+  private static final long MAX_TOKEN_SECONDS = Duration.ofDays(1).toSeconds();
   private static final int MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
-  private static final int MAX_REMEMBERED = 4096;
+  static final int MAX_REMEMBERED = 4096;
+
+  /**
+   * The longest answer kept: registries' tokens are a few KiB at most (a JWT with its claims), and
+   * {@link #MAX_REMEMBERED} of the 64 KiB a token response may be would be 256 MiB, which a
+   * registry a pod names could fill repository by repository.
+   */
+  static final int MAX_REMEMBERED_TOKEN_CHARS = 8 * 1024;
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private record Remembered(String header, long expiresAt) {}
+  record Remembered(String header, long expiresAt) {}
 
   /**
    * One challenge of a {@code WWW-Authenticate} header (RFC 9110 section 11.6.1): a scheme and its
@@ -128,6 +138,11 @@ final class Authorizations {
         : Optional.empty();
   }
 
+  /** The characters of the answers kept, all together. */
+  long rememberedChars() {
+    return remembered.values().stream().mapToLong(r -> r.header().length()).sum();
+  }
+
   void forget(ManifestUrl url, Optional<RegistryCredential> credential) {
     remembered.remove(key(url, credential));
   }
@@ -157,6 +172,9 @@ final class Authorizations {
 
   private String remember(
       ManifestUrl url, Optional<RegistryCredential> credential, Remembered answer) {
+    if (answer.header().length() > MAX_REMEMBERED_TOKEN_CHARS) {
+      return answer.header(); // used for this lookup, not kept
+    }
     if (remembered.size() >= MAX_REMEMBERED) {
       remembered.clear(); // a bound, not a policy: tokens are cheap to get again
     }
@@ -179,35 +197,47 @@ final class Authorizations {
     try {
       uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
     } catch (IllegalArgumentException e) {
-      throw new RegistryException(Failure.ERROR, "token realm is not a URL: " + realm);
+      throw new RegistryException(Failure.ERROR, "token realm is not a URL: " + Text.quote(realm));
     }
-    if (!"https".equalsIgnoreCase(uri.getScheme()) && credential.isPresent()) {
-      // Never send a password in clear text, whatever the registry says.
-      throw new RegistryException(Failure.ERROR, "token realm is not https: " + realm);
+    if (!"https".equalsIgnoreCase(uri.getScheme())) {
+      // Never send a password in clear text, whatever the registry says; nor, anonymously, turn a
+      // registry a pod names into a way to GET plain-HTTP services inside the cluster (a cloud's
+      // metadata endpoint) and hand their "token" back to it. Registries' token services are https.
+      throw new RegistryException(Failure.ERROR, "token realm is not https: " + Text.quote(realm));
     }
     var request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
     credential.ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
     long start = nanoTime.getAsLong();
     HttpResponse<InputStream> response =
         ConnectionFailure.send("token service", http.get(), request.build());
-    try (InputStream body = response.body()) {
+    if (response.statusCode() != 200) {
+      close(response.body());
       if (response.statusCode() == 401 || response.statusCode() == 403) {
         throw new RegistryException(
-            Failure.REFUSED, "token service refused " + scope + ": " + response.statusCode());
+            Failure.REFUSED,
+            "token service refused " + Text.quote(scope) + ": " + response.statusCode());
       }
-      if (response.statusCode() != 200) {
-        throw new RegistryException(
-            Failure.ERROR, "token service answered " + response.statusCode() + " for " + scope);
-      }
-      // Bounded: a token service is trusted with a token, not with our memory.
-      return parseToken(body.readNBytes(MAX_TOKEN_RESPONSE_BYTES + 1), start);
-    } catch (IOException e) {
       throw new RegistryException(
-          Failure.ERROR, "token response unreadable: " + ConnectionFailure.describe(e), e);
+          Failure.ERROR,
+          "token service answered " + response.statusCode() + " for " + Text.quote(scope));
+    }
+    // Bounded in size and time: a token service is trusted with a token, not with our memory
+    // nor with a lookup slot.
+    return parseToken(
+        ConnectionFailure.readBody(
+            "token service", "token", response.request(), response, MAX_TOKEN_RESPONSE_BYTES),
+        start);
+  }
+
+  private static void close(InputStream body) {
+    try {
+      body.close();
+    } catch (IOException e) {
+      // the connection is dropped rather than reused
     }
   }
 
-  private Remembered parseToken(byte[] body, long requestedAt) throws RegistryException {
+  Remembered parseToken(byte[] body, long requestedAt) throws RegistryException {
     if (body.length > MAX_TOKEN_RESPONSE_BYTES) {
       throw new RegistryException(Failure.ERROR, "token response too large");
     }
@@ -220,7 +250,10 @@ final class Authorizations {
       if (token.isEmpty()) {
         throw new RegistryException(Failure.ERROR, "token response without a token");
       }
-      long seconds = Math.max(json.path("expires_in").asLong(DEFAULT_TOKEN_SECONDS), 0);
+      // A token service may say any number: kept a day at most, which also keeps the sum below
+      // from overflowing (expires_in 2^63-1 failed every lookup of the registry).
+      long seconds =
+          Math.clamp(json.path("expires_in").asLong(DEFAULT_TOKEN_SECONDS), 0, MAX_TOKEN_SECONDS);
       long expiresAt = requestedAt + Duration.ofSeconds(seconds).toNanos() - MARGIN_NANOS;
       return new Remembered("Bearer " + token, expiresAt);
     } catch (JacksonException e) {

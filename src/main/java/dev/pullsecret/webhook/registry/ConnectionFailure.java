@@ -19,6 +19,9 @@ import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 
@@ -51,6 +54,54 @@ final class ConnectionFailure {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException(Failure.TIMEOUT, "interrupted", e);
+    }
+  }
+
+  /**
+   * At most {@code maxBytes + 1} bytes of the body of {@code response}, read within the request's
+   * time-out once more: the JDK's time-out ends with the headers, and a server that drips its body
+   * a byte at a time would otherwise hold the reading thread (and a lookup slot) for as long as it
+   * likes. At the deadline the stream is closed, which wakes the blocked read.
+   *
+   * @param what what the body is, for the message, e.g. {@code manifest}
+   */
+  static byte[] readBody(
+      String who,
+      String what,
+      HttpRequest request,
+      HttpResponse<InputStream> response,
+      int maxBytes)
+      throws RegistryException {
+    Duration timeout = request.timeout().orElse(Duration.ofSeconds(10));
+    AtomicBoolean late = new AtomicBoolean();
+    InputStream body = response.body();
+    CompletableFuture<Void> deadline =
+        CompletableFuture.runAsync(
+            () -> {
+              late.set(true);
+              closeQuietly(body);
+            },
+            CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    try (body) {
+      return body.readNBytes(maxBytes + 1);
+    } catch (IOException e) {
+      String where = who + " " + Text.quote(hostAndPort(request.uri()));
+      if (late.get()) {
+        throw new RegistryException(
+            Failure.TIMEOUT, where + " did not send its " + what + " within " + time(timeout), e);
+      }
+      throw new RegistryException(
+          Failure.ERROR, where + " " + what + " unreadable: " + describe(e), e);
+    } finally {
+      deadline.cancel(false);
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // the reader sees the stream closed in any case
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -77,6 +78,8 @@ public final class DigestResolver implements AutoCloseable {
   private final TagLookup client;
   private final DigestCache<Key> cache;
   private final Semaphore concurrency;
+  private final int maxWaiting;
+  private final AtomicInteger waiting = new AtomicInteger();
   private final LookupObserver observer;
   private final LongSupplier nanoTime;
   private final ExecutorService executor =
@@ -92,6 +95,7 @@ public final class DigestResolver implements AutoCloseable {
     this.client = client;
     this.cache = new DigestCache<>(settings, nanoTime);
     this.concurrency = new Semaphore(settings.maxConcurrent());
+    this.maxWaiting = maxWaiting(settings.maxConcurrent());
     this.observer = observer;
     this.nanoTime = nanoTime;
   }
@@ -197,11 +201,33 @@ public final class DigestResolver implements AutoCloseable {
     }
   }
 
+  /**
+   * Most lookups waiting for a slot, beyond the {@code maxConcurrent} in flight: enough for bursts
+   * of real pods (a Deployment's images are one lookup each), and a bound on what pods of hundreds
+   * of made-up images on a registry that stalls can pile up (each waiting lookup is a virtual
+   * thread and a future, kept after the cache has dropped its entry).
+   */
+  static int maxWaiting(int maxConcurrent) {
+    return maxConcurrent * 16;
+  }
+
   private Lookup lookUp(Key key) {
     long start = nanoTime.getAsLong();
     Lookup result;
     try {
-      concurrency.acquire();
+      if (!concurrency.tryAcquire()) {
+        if (waiting.incrementAndGet() > maxWaiting) {
+          waiting.decrementAndGet();
+          return Lookup.failed(
+              Failure.TIMEOUT,
+              "not looked up: over " + maxWaiting + " lookups already wait for a free slot");
+        }
+        try {
+          concurrency.acquire();
+        } finally {
+          waiting.decrementAndGet();
+        }
+      }
       try {
         result = new Lookup.Found(client.resolve(key.image(), key.credential()));
       } finally {

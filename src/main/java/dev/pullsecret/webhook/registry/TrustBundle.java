@@ -21,6 +21,9 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class TrustBundle {
 
+  /** Most TLS sessions kept for resumption. */
+  static final int MAX_SESSIONS = 256;
+
   private TrustBundle() {}
 
   /**
@@ -30,7 +33,8 @@ public final class TrustBundle {
   public static SSLContext sslContext(Optional<Path> caBundle) {
     try {
       if (caBundle.isEmpty()) {
-        return SSLContext.getDefault();
+        // A context of its own (the JDK's CAs, as the default one), for its own session cache.
+        return boundedSessions(context(null));
       }
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
@@ -50,15 +54,31 @@ public final class TrustBundle {
       for (Certificate ca : extra) {
         store.setCertificateEntry("bundle-" + n++, ca);
       }
-      var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
-      return context;
+      return boundedSessions(context(store));
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException(
           "cannot use CA bundle " + caBundle.orElse(null) + ": " + e, e);
     }
+  }
+
+  /** Trusting {@code store}, or the JDK's CAs when null. */
+  private static SSLContext context(KeyStore store) throws GeneralSecurityException {
+    var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    return context;
+  }
+
+  /**
+   * The JDK keeps up to 20,480 client sessions (a day each) for resumption, per host and port; a
+   * pod names its registries, so pods naming thousands of them filled it (8,000 registries: the
+   * 20,480 sessions and ~21 MB of heap, the image's heap being 160 MB). Resuming pays off for the
+   * few registries a cluster uses, not beyond.
+   */
+  private static SSLContext boundedSessions(SSLContext context) {
+    context.getClientSessionContext().setSessionCacheSize(MAX_SESSIONS);
+    return context;
   }
 
   private static X509Certificate[] systemCas() throws GeneralSecurityException {

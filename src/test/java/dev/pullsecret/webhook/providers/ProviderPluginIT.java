@@ -134,6 +134,25 @@ class ProviderPluginIT {
         .until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
   }
 
+  /**
+   * A plugin that exits leaving a child with its output open (a cache daemon it started) is a
+   * failure, and the child does not outlive the run: it would hold the two threads reading the
+   * output, and itself, for as long as it likes, one more at every renewal.
+   */
+  @Test
+  void aChildLeftRunningWithTheOutputIsKilled() {
+    stub.behaviour("orphan");
+
+    PluginFailure failure = failure();
+
+    assertThat(failure.kind()).isEqualTo(Kind.TIMEOUT);
+    assertThat(failure.getMessage()).contains("kept its output open");
+    long child = stub.child().orElseThrow();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+  }
+
   @Test
   void anEndlessStreamIsCutLongBeforeTheTimeOut() {
     stub.behaviour("flood");

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
@@ -18,6 +19,20 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
  * rather than failing every lookup later.
  */
 class CaBundleAtStartTest {
+
+  /** A pod names its registries: thousands of them must not keep a TLS session each. */
+  @Test
+  void sessionsKeptForResumptionAreBounded() throws Exception {
+    var files = TestServerFiles.create("pullsecret-ca-bundle");
+
+    for (var context :
+        List.of(
+            TrustBundle.sslContext(Optional.empty()),
+            TrustBundle.sslContext(Optional.of(files.certFile())))) {
+      assertThat(context.getClientSessionContext().getSessionCacheSize())
+          .isEqualTo(TrustBundle.MAX_SESSIONS);
+    }
+  }
 
   @Test
   void aCaBundleWithoutACertificateStopsTheStartUp() throws Exception {

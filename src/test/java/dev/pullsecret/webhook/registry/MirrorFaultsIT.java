@@ -127,12 +127,12 @@ class MirrorFaultsIT {
       delimiter = '|',
       textBlock =
           """
-          redirect    | error   | error: registry redirected to https://elsewhere.example.com/v2/x; redirects are not followed
+          redirect    | error   | error: registry redirected to "https://elsewhere.example.com/v2/x"; redirects are not followed
           no-challenge| error   | error: 401 without a Bearer or Basic challenge
           rate-limited| error   | error: registry answered 429
           unavailable | error   | error: registry answered 503
           forbidden   | error   | error: 403 for hub/forbidden (anonymous)
-          page        | error   | error: hub/page:1 is a text/html, not an image
+          page        | error   | error: hub/page:1 is a "text/html", not an image
           untyped     | error   | error: answered 200 for hub/untyped:1 without a manifest media type or digest; not a registry
           stall       | timeout | timeout: no answer from registry
           """)

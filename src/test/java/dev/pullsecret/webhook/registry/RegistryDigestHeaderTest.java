@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
@@ -10,15 +11,20 @@ import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Registries that leave {@code Docker-Content-Digest} out, or send a wrong one, or serve something
@@ -31,14 +37,20 @@ class RegistryDigestHeaderTest {
       {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}"""
           .getBytes(StandardCharsets.UTF_8);
 
+  private final AtomicReference<String> realm = new AtomicReference<>();
+  private final AtomicReference<String> bearer = new AtomicReference<>();
+  private final AtomicReference<String> scope = new AtomicReference<>();
+  private final AtomicReference<String> behaviour = new AtomicReference<>("");
   private final AtomicReference<String> declaredDigest = new AtomicReference<>();
   private final AtomicReference<String> contentType =
       new AtomicReference<>(RegistryClient.OCI_MANIFEST);
   private HttpsServer server;
   private RegistryClient client;
 
+  @TempDir Path dir;
+
   @BeforeEach
-  void start(@TempDir Path dir) throws Exception {
+  void start() throws Exception {
     CertificateSet certificates = RegistryProcess.certificates(KeyAlgorithm.ECDSA_P256);
     PemFiles.write(certificates, dir, true);
     server = StubHttpsServer.start(certificates, "/v2/", this::manifest);
@@ -66,6 +78,30 @@ class RegistryDigestHeaderTest {
     assertThat(failure()).isEqualTo(Failure.ERROR);
   }
 
+  /**
+   * What a registry sends goes into warnings, audit annotations, a refusal's message and its log
+   * line: quoted and bounded, however long, and whatever it holds.
+   */
+  @Test
+  void whatTheRegistrySentIsQuotedAndBoundedInTheReason() {
+    contentType.set("text/" + "x".repeat(100_000));
+    assertThat(reason()).hasSizeLessThan(400);
+
+    contentType.set(RegistryClient.OCI_MANIFEST);
+    realm.set("https://127.0.0.1:" + server.getAddress().getPort() + "/v2/token");
+    scope.set("repository:" + "x".repeat(100_000) + ":pull");
+    assertThat(reason()).startsWith("token service refused \"repository:xxx").hasSizeLessThan(400);
+  }
+
+  private String reason() {
+    try {
+      client.resolve(image(), Optional.empty());
+      throw new AssertionError("resolved");
+    } catch (RegistryException e) {
+      return ((Lookup.Failed) e.lookup()).detail();
+    }
+  }
+
   @Test
   void somethingOtherThanAnImageIsAnError() {
     contentType.set("application/vnd.docker.distribution.manifest.v1+prettyjws");
@@ -73,12 +109,94 @@ class RegistryDigestHeaderTest {
     assertThat(failure()).isEqualTo(Failure.ERROR);
   }
 
+  /**
+   * A registry that answers the GET's headers at once and then drips its manifest (or its token
+   * service its token), a byte every 50 ms: the request's time-out covers the headers only, so
+   * without a deadline of its own the read would hold the lookup (and one of the resolver's {@code
+   * max-concurrent} slots) for days.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"drip", "token-drip"})
+  void bodyThatDripsEndsWithTheRequestTimeout(String how) {
+    behaviour.set(how);
+    RegistryClient impatient =
+        new RegistryClient(
+            () -> TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT))),
+            Duration.ofSeconds(2),
+            Duration.ofMillis(500));
+
+    long start = System.nanoTime();
+    Failure failure = failure(impatient);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(failure).isEqualTo(Failure.TIMEOUT);
+    assertThat(took).isLessThan(Duration.ofMillis(2500));
+  }
+
+  /**
+   * A registry's 401 names any realm it likes: a tenant's registry naming a plain-HTTP service
+   * inside the cluster (a cloud's metadata endpoint, an internal API) would have the webhook GET it
+   * and send the {@code token} of its answer back to that registry. Never asked, credential or not.
+   */
+  @Test
+  void plainHttpRealmIsNeverAsked() throws IOException {
+    AtomicInteger asked = new AtomicInteger();
+    HttpServer inside =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    inside.createContext(
+        "/",
+        exchange -> {
+          asked.incrementAndGet();
+          byte[] token = "{\"token\":\"from-inside\"}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, token.length);
+          exchange.getResponseBody().write(token);
+          exchange.close();
+        });
+    inside.start();
+    try {
+      realm.set("http://127.0.0.1:" + inside.getAddress().getPort() + "/latest/meta-data");
+
+      assertThat(failure()).isEqualTo(Failure.ERROR);
+      assertThat(asked).hasValue(0);
+      assertThat(bearer.get()).isNull();
+    } finally {
+      inside.stop(0);
+    }
+  }
+
   /** HEAD without the header; GET with the manifest, and the header only if one was set. */
   private void manifest(HttpExchange exchange) throws IOException {
     try (exchange) {
+      if (realm.get() != null) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization != null) {
+          bearer.set(authorization);
+        }
+        String challenge = "Bearer realm=\"" + realm.get() + "\"";
+        if (scope.get() != null) {
+          challenge += ",scope=\"" + scope.get() + "\"";
+        }
+        exchange.getResponseHeaders().set("WWW-Authenticate", challenge);
+        exchange.sendResponseHeaders(401, -1);
+        return;
+      }
+      if (behaviour.get().equals("token-drip")) {
+        if (exchange.getRequestURI().getPath().startsWith("/v2/token")) {
+          drip(exchange);
+          return;
+        }
+        String realm = "https://127.0.0.1:" + server.getAddress().getPort() + "/v2/token";
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"" + realm + "\"");
+        exchange.sendResponseHeaders(401, -1);
+        return;
+      }
       exchange.getResponseHeaders().set("Content-Type", contentType.get());
       if (exchange.getRequestMethod().equals("HEAD")) {
         exchange.sendResponseHeaders(200, -1);
+        return;
+      }
+      if (behaviour.get().equals("drip")) {
+        drip(exchange);
         return;
       }
       if (declaredDigest.get() != null) {
@@ -89,7 +207,24 @@ class RegistryDigestHeaderTest {
     }
   }
 
+  private static void drip(HttpExchange exchange) throws IOException {
+    exchange.sendResponseHeaders(200, 1 << 20);
+    try {
+      for (int i = 0; i < 200; i++) {
+        exchange.getResponseBody().write(' ');
+        exchange.getResponseBody().flush();
+        Thread.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private Failure failure() {
+    return failure(client);
+  }
+
+  private Failure failure(RegistryClient client) {
     try {
       client.resolve(image(), Optional.empty());
       throw new AssertionError("resolved");

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
@@ -61,6 +62,35 @@ class RegistryProtocolTest {
                               .map(e -> e.getKey() + "=" + e.getValue())
                               .collect(Collectors.joining(",", "{", "}")))
           .collect(Collectors.joining(" ; "));
+    }
+  }
+
+  /** A token service's {@code expires_in}, whatever it says, keeps its token a day at most. */
+  @Nested
+  class TokenLifetimes {
+
+    private final Authorizations authorizations =
+        new Authorizations(() -> null, Duration.ofSeconds(1), () -> 0L);
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+      "absent,     , 55",
+      "an hour,    3600, 3595",
+      "negative,   -5, -5",
+      "2^63-1,     9223372036854775807, 86395",
+      "too large,  99999999999999999999999, 55",
+    })
+    void tokenIsKeptAsLongAsItsServiceSaysUpToADay(String name, String expiresIn, long keptSeconds)
+        throws RegistryException {
+      String body =
+          expiresIn == null
+              ? "{\"token\":\"t\"}"
+              : "{\"token\":\"t\",\"expires_in\":" + expiresIn + "}";
+
+      var remembered = authorizations.parseToken(body.getBytes(StandardCharsets.UTF_8), 0);
+
+      assertThat(remembered.header()).isEqualTo("Bearer t");
+      assertThat(remembered.expiresAt()).isEqualTo(Duration.ofSeconds(keptSeconds).toNanos());
     }
   }
 

@@ -1,0 +1,63 @@
+package dev.pullsecret.webhook.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpsServer;
+import dev.pullsecret.webhook.tls.issuing.CertificateSet;
+import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
+import dev.pullsecret.webhook.tls.issuing.PemFiles;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A token service may answer 64 KiB; the tokens kept for the next lookups are bounded in number and
+ * each in size, so a registry a pod names cannot fill the heap repository by repository.
+ */
+class TokenMemoryTest {
+
+  private static final String LARGE_TOKEN = "t".repeat(60_000);
+
+  @Test
+  void largeTokensAreUsedButNotKept(@TempDir Path dir) throws Exception {
+    CertificateSet certificates = RegistryProcess.certificates(KeyAlgorithm.ECDSA_P256);
+    PemFiles.write(certificates, dir, true);
+    HttpsServer tokens =
+        StubHttpsServer.start(
+            certificates,
+            "/token",
+            exchange -> {
+              byte[] body =
+                  ("{\"token\":\"" + LARGE_TOKEN + "\"}").getBytes(StandardCharsets.UTF_8);
+              exchange.sendResponseHeaders(200, body.length);
+              exchange.getResponseBody().write(body);
+              exchange.close();
+            });
+    try (HttpClient http =
+        HttpClient.newBuilder()
+            .sslContext(TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT))))
+            .build()) {
+      var authorizations = new Authorizations(() -> http, Duration.ofSeconds(5), System::nanoTime);
+      String challenge =
+          "Bearer realm=\"https://127.0.0.1:" + tokens.getAddress().getPort() + "/token\"";
+
+      for (int i = 0; i < 40; i++) {
+        var url = new ManifestUrl("https://evil.example", "repo-" + i, "1");
+        String header = authorizations.answer(List.of(challenge), url, Optional.empty());
+        assertThat(header).isEqualTo("Bearer " + LARGE_TOKEN);
+      }
+
+      assertThat(authorizations.rememberedChars())
+          .isLessThanOrEqualTo(
+              (long) Authorizations.MAX_REMEMBERED * Authorizations.MAX_REMEMBERED_TOKEN_CHARS)
+          .isLessThan(1_000_000);
+    } finally {
+      tokens.stop(0);
+    }
+  }
+}
