@@ -40,7 +40,7 @@ final class Authorizations {
   private static final long DEFAULT_TOKEN_SECONDS = 60;
   private static final long MAX_TOKEN_SECONDS = Duration.ofDays(1).toSeconds();
   private static final int MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
-  static final int MAX_REMEMBERED = 4096;
+  static final int MAX_REMEMBERED = 1024;
 
   /**
    * The longest answer kept: registries' tokens are a few KiB at most (a JWT with its claims), and
