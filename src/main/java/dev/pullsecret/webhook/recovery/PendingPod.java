@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 /**
  * What recovery keeps of a pending pod: enough to decide, never its spec. A pod's containers are
  * whatever its author wrote, so only the images that fail to pull are kept, at most {@link
- * #MAX_IMAGES} of at most {@link #MAX_IMAGE_CHARS} characters each: 10,000 pending pods cost a few
- * MiB.
+ * #MAX_IMAGES} of at most {@link #MAX_IMAGE_CHARS} characters each, and the pull secrets' names
+ * that can name a Secret: 10,000 pending pods cost a few MiB.
  *
  * @param controller the kind and name of the pod's controller ({@code ReplicaSet/web-5d9}), or null
  *     for a bare pod
@@ -44,6 +44,9 @@ record PendingPod(
   static final int MAX_IMAGES = 32;
   static final int MAX_IMAGE_CHARS = 512;
   static final int MAX_PULL_SECRETS = 64;
+
+  /** A Secret's name is a DNS subdomain: 253 characters at most. */
+  static final int MAX_SECRET_NAME_CHARS = 253;
 
   /** The waiting reasons of a container that cannot pull its image. */
   static final Set<String> PULL_FAILURES = Set.of("ErrImagePull", "ImagePullBackOff");
@@ -87,6 +90,8 @@ record PendingPod(
     return stream(pod.getSpec().getImagePullSecrets())
         .filter(secret -> secret != null && secret.getName() != null)
         .map(LocalObjectReference::getName)
+        // The API server does not check these names; one longer than a Secret's names none.
+        .filter(name -> name.length() <= MAX_SECRET_NAME_CHARS)
         .distinct()
         .limit(MAX_PULL_SECRETS)
         .collect(Collectors.toSet());
