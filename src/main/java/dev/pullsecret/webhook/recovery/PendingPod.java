@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.delivery.ReducedStore;
 import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespaceScope;
+import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -45,6 +46,9 @@ record PendingPod(
   static final int MAX_IMAGE_CHARS = 512;
   static final int MAX_PULL_SECRETS = 64;
 
+  /** A kind (63) and a name (253) as the API server makes them, and the slash. */
+  static final int MAX_CONTROLLER_CHARS = 317;
+
   /** A Secret's name is a DNS subdomain: 253 characters at most. */
   static final int MAX_SECRET_NAME_CHARS = 253;
 
@@ -78,7 +82,9 @@ record PendingPod(
   private static String controller(Pod pod) {
     return stream(pod.getMetadata().getOwnerReferences())
         .filter(o -> Boolean.TRUE.equals(o.getController()))
-        .map(o -> o.getKind() + "/" + o.getName())
+        // Neither is checked by the API server (a 500,000-character name is stored): kept as one
+        // bounded line, as it is logged and shown.
+        .map(o -> Text.line(o.getKind() + "/" + o.getName(), MAX_CONTROLLER_CHARS))
         .findFirst()
         .orElse(null);
   }
