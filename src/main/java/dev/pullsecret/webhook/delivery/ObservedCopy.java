@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 
 /**
  * What the sync loop knows of one of its copies: enough to tell whether it is current and to update
- * it, and nothing a tenant who can edit Secrets in the namespace could make large. The content is
- * kept as its hash, not as data.
+ * it, and nothing a tenant who can edit Secrets in the namespace could make large (its type and
+ * marks are kept only when short enough to match). The content is kept as its hash, not as data.
  *
  * @param sourceMark the copy's source annotation, or null
  * @param hashMark the copy's content-hash annotation (what it was made from), or null
@@ -29,10 +29,21 @@ record ObservedCopy(
         copy.getMetadata().getNamespace(),
         copy.getMetadata().getName(),
         copy.getMetadata().getResourceVersion(),
-        copy.getType(),
-        CopyMarks.annotation(copy, CopyMarks.SOURCE_ANNOTATION),
-        CopyMarks.annotation(copy, CopyMarks.HASH_ANNOTATION),
+        bounded(copy.getType()),
+        bounded(CopyMarks.annotation(copy, CopyMarks.SOURCE_ANNOTATION)),
+        bounded(CopyMarks.annotation(copy, CopyMarks.HASH_ANNOTATION)),
         CopyMarks.contentHash(copy));
+  }
+
+  /**
+   * Longer than any type, source ({@code namespace/name}) or hash a copy of ours can carry; the API
+   * server bounds neither a Secret's type nor one annotation, only all of them (256 KiB).
+   */
+  static final int MAX_KEPT_CHARS = 512;
+
+  /** What can match a source; longer, a value that matches none (so the copy is rewritten). */
+  private static String bounded(String value) {
+    return value == null || value.length() <= MAX_KEPT_CHARS ? value : "(too long)";
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.delivery.ReducedStore;
 import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespaceScope;
+import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -20,8 +21,8 @@ import java.util.stream.Stream;
 /**
  * What recovery keeps of a pending pod: enough to decide, never its spec. A pod's containers are
  * whatever its author wrote, so only the images that fail to pull are kept, at most {@link
- * #MAX_IMAGES} of at most {@link #MAX_IMAGE_CHARS} characters each: 10,000 pending pods cost a few
- * MiB.
+ * #MAX_IMAGES} of at most {@link #MAX_IMAGE_CHARS} characters each, and the pull secrets' names
+ * that can name a Secret: 10,000 pending pods cost a few MiB.
  *
  * @param controller the kind and name of the pod's controller ({@code ReplicaSet/web-5d9}), or null
  *     for a bare pod
@@ -44,6 +45,12 @@ record PendingPod(
   static final int MAX_IMAGES = 32;
   static final int MAX_IMAGE_CHARS = 512;
   static final int MAX_PULL_SECRETS = 64;
+
+  /** A kind (63) and a name (253) as the API server makes them, and the slash. */
+  static final int MAX_CONTROLLER_CHARS = 317;
+
+  /** A Secret's name is a DNS subdomain: 253 characters at most. */
+  static final int MAX_SECRET_NAME_CHARS = 253;
 
   /** The waiting reasons of a container that cannot pull its image. */
   static final Set<String> PULL_FAILURES = Set.of("ErrImagePull", "ImagePullBackOff");
@@ -75,7 +82,9 @@ record PendingPod(
   private static String controller(Pod pod) {
     return stream(pod.getMetadata().getOwnerReferences())
         .filter(o -> Boolean.TRUE.equals(o.getController()))
-        .map(o -> o.getKind() + "/" + o.getName())
+        // Neither is checked by the API server (a 500,000-character name is stored): kept as one
+        // bounded line, as it is logged and shown.
+        .map(o -> Text.line(o.getKind() + "/" + o.getName(), MAX_CONTROLLER_CHARS))
         .findFirst()
         .orElse(null);
   }
@@ -87,6 +96,8 @@ record PendingPod(
     return stream(pod.getSpec().getImagePullSecrets())
         .filter(secret -> secret != null && secret.getName() != null)
         .map(LocalObjectReference::getName)
+        // The API server does not check these names; one longer than a Secret's names none.
+        .filter(name -> name.length() <= MAX_SECRET_NAME_CHARS)
         .distinct()
         .limit(MAX_PULL_SECRETS)
         .collect(Collectors.toSet());

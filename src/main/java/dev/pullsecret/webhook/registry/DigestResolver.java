@@ -30,7 +30,8 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Lookups run on virtual threads (a blocked registry call costs no platform thread), at most
  * {@code maxConcurrent} at a time across all reviews, so a burst of cold images cannot open an
- * unbounded number of connections.
+ * unbounded number of connections, and at most {@link #maxWaiting} waiting: pods of made-up images
+ * on a stalled registry cannot pile up lookups (a thread and a future each), past it a timeout.
  */
 public final class DigestResolver implements AutoCloseable {
 
@@ -201,12 +202,6 @@ public final class DigestResolver implements AutoCloseable {
     }
   }
 
-  /**
-   * Most lookups waiting for a slot, beyond the {@code maxConcurrent} in flight: enough for bursts
-   * of real pods (a Deployment's images are one lookup each), and a bound on what pods of hundreds
-   * of made-up images on a registry that stalls can pile up (each waiting lookup is a virtual
-   * thread and a future, kept after the cache has dropped its entry).
-   */
   static int maxWaiting(int maxConcurrent) {
     return maxConcurrent * 16;
   }

@@ -53,6 +53,34 @@ class ReducedStoreTest {
     assertThat(store.size()).isOne();
   }
 
+  /**
+   * The API server checks neither a Secret's type nor our annotations' length (a real one stored a
+   * 300,000-character type and a 200,000-character source annotation): a tenant's Secret under our
+   * label and name keeps of them only what can match a source, else a value that never does.
+   */
+  @Test
+  void keepsNoLongMarksNorType() {
+    Secret forged =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withNamespace("team-a")
+            .withName("dockerhub-creds")
+            .withResourceVersion("8")
+            .addToLabels(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
+            .addToAnnotations(CopyMarks.SOURCE_ANNOTATION, "s".repeat(200_000))
+            .addToAnnotations(CopyMarks.HASH_ANNOTATION, "h".repeat(50_000))
+            .endMetadata()
+            .withType("T".repeat(300_000))
+            .build();
+
+    ObservedCopy kept = ObservedCopy.of(forged);
+
+    assertThat(kept.type()).hasSizeLessThanOrEqualTo(ObservedCopy.MAX_KEPT_CHARS);
+    assertThat(kept.sourceMark()).hasSizeLessThanOrEqualTo(ObservedCopy.MAX_KEPT_CHARS);
+    assertThat(kept.hashMark()).hasSizeLessThanOrEqualTo(ObservedCopy.MAX_KEPT_CHARS);
+    assertThat(kept.type()).isNotEqualTo("kubernetes.io/dockerconfigjson");
+  }
+
   @Test
   void forgetsARemovedCopy() {
     Secret copy =

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +58,52 @@ class PendingPodTest {
     assertThat(kept.optedOut()).isTrue();
     assertThat(kept.controller()).isNull();
     assertThat(kept.explained()).isFalse();
+  }
+
+  /**
+   * The API server does not check the names of a pod's imagePullSecrets: a pod that is never
+   * scheduled (an impossible nodeSelector) may carry 64 names of 22,000 characters (1.4 MB, stored
+   * by a real API server), which recovery kept, pod after pod. A name longer than a Secret's can
+   * name none, so it is not kept: what recovery decides stays the same. Nor are an owner's kind and
+   * name checked (a 500,000-character name is stored): the controller is kept as one bounded line.
+   */
+  @Test
+  void keepsOnlyPullSecretNamesASecretCanHave() {
+    var pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withNamespace("shop")
+            .withName("names")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("c")
+            .withImage("nginx")
+            .endContainer()
+            .endSpec()
+            .build();
+    for (int i = 0; i < 64; i++) {
+      pod.getSpec()
+          .getImagePullSecrets()
+          .add(new LocalObjectReference("s" + "a".repeat(22_000) + i));
+    }
+    pod.getSpec().getImagePullSecrets().add(new LocalObjectReference("regcred"));
+    pod.getMetadata()
+        .getOwnerReferences()
+        .add(
+            new OwnerReferenceBuilder()
+                .withKind("Kind\nINFO forged")
+                .withName("n".repeat(500_000))
+                .withController(true)
+                .build());
+
+    PendingPod kept = PendingPod.of(pod, TestContexts.SCOPE);
+
+    assertThat(kept.pullSecrets()).containsExactly("regcred");
+    assertThat(kept.controller())
+        .startsWith("Kind\\nINFO forged/nnn")
+        .hasSizeLessThanOrEqualTo(PendingPod.MAX_CONTROLLER_CHARS + 16)
+        .doesNotContain("\n");
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.pullsecret.webhook.image.ImageReference;
-import dev.pullsecret.webhook.registry.Authorizations.Challenge;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
