@@ -83,6 +83,7 @@ class ChartProvidersIT {
         .noneMatch(c -> c.getMetadata().getName().endsWith("-credential-providers"));
     assertThat(env(defaults)).doesNotContainKey("WEBHOOK_CREDENTIAL_PROVIDERS_CONFIG");
     assertThat(podSpec(defaults).getInitContainers()).isNullOrEmpty();
+    assertThat(podSpec(defaults).getShareProcessNamespace()).isNull();
   }
 
   @Test
@@ -106,6 +107,9 @@ class ChartProvidersIT {
     assertThat(r.one(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations())
         .as("read at start-up: a change rolls the pods")
         .containsKey("checksum/credential-providers");
+    assertThat(podSpec(r).getShareProcessNamespace())
+        .as("the pause container, PID 1, reaps the plugins' orphaned children")
+        .isTrue();
   }
 
   @Test
