@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 /**
  * What recovery keeps of a pending pod: enough to decide, never its spec. A pod's containers are
  * whatever its author wrote, so only the images that fail to pull are kept, at most {@link
- * #MAX_IMAGES} of at most {@link #MAX_IMAGE_CHARS} characters each, and the pull secrets' names
- * that can name a Secret: 10,000 pending pods cost a few MiB.
+ * #MAX_IMAGES} of at most {@link #MAX_IMAGE_CHARS} characters each, and, for those, the pull
+ * secrets' names that can name a Secret: 10,000 pending pods cost a few MiB.
  *
  * @param controller the kind and name of the pod's controller ({@code ReplicaSet/web-5d9}), or null
  *     for a bare pod
@@ -62,6 +62,7 @@ record PendingPod(
 
   static PendingPod of(Pod pod, NamespaceScope scope) {
     var metadata = pod.getMetadata();
+    List<String> failing = failingImages(pod);
     return new PendingPod(
         metadata.getNamespace(),
         metadata.getName(),
@@ -69,8 +70,10 @@ record PendingPod(
         controller(pod),
         scope.optedOut(
             NamespaceLabels.of(Objects.requireNonNullElse(metadata.getLabels(), Map.of()))),
-        pullSecrets(pod),
-        failingImages(pod),
+        // Read only for a pod failing to pull: a tenant's thousands of pods that never get a node
+        // (an impossible nodeSelector) keep no names, 16 KB each at most otherwise.
+        failing.isEmpty() ? Set.of() : pullSecrets(pod),
+        failing,
         Objects.requireNonNullElse(metadata.getAnnotations(), Map.of())
             .containsKey(Explanation.ANNOTATION));
   }

@@ -81,6 +81,16 @@ class PendingPodTest {
             .withImage("nginx")
             .endContainer()
             .endSpec()
+            .withNewStatus()
+            .addNewContainerStatus()
+            .withName("c")
+            .withNewState()
+            .withNewWaiting()
+            .withReason("ImagePullBackOff")
+            .endWaiting()
+            .endState()
+            .endContainerStatus()
+            .endStatus()
             .build();
     for (int i = 0; i < 64; i++) {
       pod.getSpec()
@@ -104,6 +114,39 @@ class PendingPodTest {
         .startsWith("Kind\\nINFO forged/nnn")
         .hasSizeLessThanOrEqualTo(PendingPod.MAX_CONTROLLER_CHARS + 16)
         .doesNotContain("\n");
+  }
+
+  /**
+   * A pod that is not failing to pull cannot be stuck: its pull secrets' names are not kept. A
+   * tenant's pods that are never scheduled would otherwise keep 64 names of 253 characters each (16
+   * KB), pod after pod.
+   */
+  @Test
+  void keepsNoPullSecretNamesOfAPodThatIsNotFailingToPull() {
+    var pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withNamespace("shop")
+            .withName("unschedulable")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("c")
+            .withImage("nginx")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Pending")
+            .endStatus()
+            .build();
+    for (int i = 0; i < 64; i++) {
+      pod.getSpec().getImagePullSecrets().add(new LocalObjectReference("s".repeat(250) + i));
+    }
+
+    PendingPod kept = PendingPod.of(pod, TestContexts.SCOPE);
+
+    assertThat(kept.failingImages()).isEmpty();
+    assertThat(kept.pullSecrets()).isEmpty();
   }
 
   @Test
