@@ -33,7 +33,8 @@ record AdmissionEndpoint(
     AdmissionHandler handler,
     AdmissionHandler warmUpHandler,
     AdmissionMetrics metrics,
-    BodyReader bodyReader) {
+    BodyReader bodyReader,
+    RefusalLog refusals) {
 
   private static final Logger log = LoggerFactory.getLogger(AdmissionEndpoint.class);
 
@@ -131,7 +132,7 @@ record AdmissionEndpoint(
    */
   private ResponseEntity<ProblemDetail> overloaded(long budget) {
     metrics.refused(HttpStatus.SERVICE_UNAVAILABLE);
-    log.warn("Refused a review with 503: the in-flight budget of {} bytes is spent", budget);
+    refusals.refused(503, "the in-flight budget of " + budget + " bytes is spent");
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, "1")
         .body(
@@ -141,7 +142,7 @@ record AdmissionEndpoint(
   }
 
   private ResponseEntity<ProblemDetail> refuse(HttpStatus status, String detail) {
-    log.warn("Refused a review with {}: {}", status.value(), detail);
+    refusals.refused(status.value(), detail);
     metrics.refused(status);
     return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, detail));
   }

@@ -120,10 +120,11 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
       while (true) {
         int take = size == 0 ? InFlightBudget.REQUEST_OVERHEAD + CHUNK : CHUNK;
         // Announced large, it is large from its first byte: its start does not eat the room kept
-        // for small reviews.
+        // for small reviews; so is one still to come (InFlightBudget.BODY_ARRIVED).
         boolean large =
             size >= InFlightBudget.SMALL_BODY
-                || http.getContentLengthLong() > InFlightBudget.SMALL_BODY;
+                || http.getContentLengthLong() > InFlightBudget.SMALL_BODY
+                || !Boolean.TRUE.equals(http.getAttribute(InFlightBudget.BODY_ARRIVED));
         if (!budget.tryTake(take, large)) {
           return overloaded();
         }

@@ -42,7 +42,8 @@ class HttpConfiguration {
       AdmissionHandler handler,
       AdmissionMetrics metrics,
       BodyReader bodyReader) {
-    return new AdmissionEndpoint(codec, handler, handler.offline(), metrics, bodyReader);
+    return new AdmissionEndpoint(
+        codec, handler, handler.offline(), metrics, bodyReader, new RefusalLog());
   }
 
   /**

@@ -54,6 +54,15 @@ public final class InFlightBudget {
   static final long SMALL_REVIEW = REQUEST_OVERHEAD + SMALL_BODY + answerCost(SMALL_BODY);
 
   /**
+   * The request attribute ({@code Boolean}) saying that the whole body came with the request's
+   * head, set by the connector ({@code http/tomcat/UnreadBodyDeadline}). Only such a body may be
+   * read in the room kept for one small review: one still to come may come a byte a second, and 300
+   * clients sending theirs so held the whole budget while they waited, and half of the other
+   * reviews were refused 503. The API server sends a review at once.
+   */
+  public static final String BODY_ARRIVED = InFlightBudget.class.getName() + ".bodyArrived";
+
+  /**
    * An answer's bytes past this make it large while it is written (its bytes stay reserved until
    * then: {@code BodyReader.Outcome.Body#keepForAnswer}). A client that sends small reviews with
    * large answers (hundreds of rewritten images) and reads them slowly holds each answer for as
@@ -91,7 +100,7 @@ public final class InFlightBudget {
   }
 
   /** Takes {@code n} bytes if they are free now, from the large share too if {@code large}. */
-  boolean tryTake(long n, boolean large) {
+  public boolean tryTake(long n, boolean large) {
     if (n > (large ? largeShare : total)) {
       return false;
     }
@@ -142,7 +151,7 @@ public final class InFlightBudget {
   }
 
   /** Gives back {@code n} bytes taken with {@code large} as given. */
-  void give(long n, boolean large) {
+  public void give(long n, boolean large) {
     bytes.release(Math.toIntExact(n));
     if (large) {
       this.large.release(Math.toIntExact(n));

@@ -42,6 +42,7 @@ final class UnreadBodyDeadline extends ValveBase {
 
   @Override
   public void invoke(Request request, Response response) throws IOException, ServletException {
+    request.setAttribute(InFlightBudget.BODY_ARRIVED, bodyArrived(request));
     getNext().invoke(request, response);
     if (bodyFullyRead(request)) {
       return;
@@ -54,13 +55,27 @@ final class UnreadBodyDeadline extends ValveBase {
   }
 
   /**
+   * Whether the whole body came with the request's head: Tomcat's buffer already holds it (its
+   * count of bytes buffered, which the servlet API reduces to 0 or 1).
+   */
+  private static boolean bodyArrived(Request request) {
+    long length = request.getContentLengthLong();
+    if (length <= 0) {
+      return length == 0;
+    }
+    request.getCoyoteRequest().action(ActionCode.AVAILABLE, Boolean.FALSE);
+    return request.getCoyoteRequest().getAvailable() >= length;
+  }
+
+  /**
    * Room for what the request holds while its body is read away, if there is some now. Waiting for
    * it would hold that very memory outside the budget: under attack every slot would hold a refused
    * request waiting its turn. With none, the connection closes, and a client still sending may see
    * the close rather than the refusal: the same failed call to the API server.
    */
   private boolean room() {
-    return budget.tryTake(InFlightBudget.REQUEST_OVERHEAD);
+    // In the large share: a body left unread has not all arrived (InFlightBudget.BODY_ARRIVED).
+    return budget.tryTake(InFlightBudget.REQUEST_OVERHEAD, true);
   }
 
   private static boolean bodyFullyRead(Request request) {
@@ -89,7 +104,7 @@ final class UnreadBodyDeadline extends ValveBase {
     } catch (IOException e) {
       return false; // the client went away or a read timed out: closing is all that is left
     } finally {
-      budget.give(InFlightBudget.REQUEST_OVERHEAD);
+      budget.give(InFlightBudget.REQUEST_OVERHEAD, true);
     }
   }
 }

@@ -71,7 +71,12 @@ class TomcatInternalsTest {
           new Internal(
               "org.apache.coyote.Request",
               "action",
-              "UnreadBodyDeadline: DISABLE_SWALLOW_INPUT, REQUEST_BODY_FULLY_READ"),
+              "UnreadBodyDeadline: DISABLE_SWALLOW_INPUT, REQUEST_BODY_FULLY_READ, AVAILABLE"),
+          new Internal(
+              "org.apache.coyote.Request",
+              "getAvailable",
+              "UnreadBodyDeadline: the bytes of the body Tomcat holds already (the servlet API"
+                  + " reduces them to 0 or 1)"),
           new Internal(
               "org.apache.coyote.AbstractProtocol",
               "getUtilityExecutor",
