@@ -142,6 +142,48 @@ class ChartOptionsIT {
     }
 
     @Test
+    void networkPolicyOpensEachPortToTheSourcesNamedForIt() {
+      Rendering r =
+          HelmChart.render(
+              Values.of(
+                  "networkPolicy.enabled",
+                  true,
+                  "networkPolicy.admissionFrom",
+                  List.of(Map.of("ipBlock", Map.of("cidr", "10.0.0.0/28"))),
+                  "networkPolicy.managementFrom",
+                  List.of(
+                      Map.of(
+                          "namespaceSelector",
+                          Map.of(
+                              "matchLabels",
+                              Map.of("kubernetes.io/metadata.name", "monitoring"))))));
+
+      assertThat(r.one(NetworkPolicy.class).getSpec().getIngress())
+          .satisfiesExactly(
+              admission -> {
+                assertThat(admission.getPorts().getFirst().getPort().getStrVal())
+                    .isEqualTo("https");
+                assertThat(admission.getFrom())
+                    .singleElement()
+                    .satisfies(
+                        peer -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("10.0.0.0/28"));
+              },
+              management -> {
+                assertThat(management.getPorts().getFirst().getPort().getStrVal())
+                    .isEqualTo("management");
+                assertThat(management.getFrom())
+                    .singleElement()
+                    .satisfies(
+                        peer ->
+                            assertThat(peer.getNamespaceSelector().getMatchLabels())
+                                .containsEntry("kubernetes.io/metadata.name", "monitoring"));
+              });
+      assertThat(everything.one(NetworkPolicy.class).getSpec().getIngress())
+          .as("by default every source")
+          .allSatisfy(rule -> assertThat(rule.getFrom()).isNullOrEmpty());
+    }
+
+    @Test
     void serviceMonitorScrapesPrometheusOnTheManagementPort() {
       GenericKubernetesResource monitor =
           custom(everything, "ServiceMonitor", "pullsecret-webhook");
