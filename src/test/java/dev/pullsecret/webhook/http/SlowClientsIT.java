@@ -15,11 +15,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -392,7 +394,7 @@ class SlowClientsIT {
       TestServerFiles files, WebhookProcess webhook, String attack) throws Exception {
     byte[] review = resource(REVIEW);
     int answered = 0;
-    int failed = 0;
+    List<String> failed = new ArrayList<>();
     long slowest = 0;
     try {
       long end = System.nanoTime() + SIEGE.toNanos();
@@ -402,11 +404,15 @@ class SlowClientsIT {
             TlsHttpConnection.open(
                 files.sslContext(), TestServerFiles.SERVICE_HOST, webhook.port())) {
           connection.readTimeout(Duration.ofSeconds(10));
-          boolean ok = connection.post("/mutate", review).status() == 200;
-          answered += ok ? 1 : 0;
-          failed += ok ? 0 : 1;
+          var response = connection.post("/mutate", review);
+          if (response.status() == 200) {
+            answered++;
+          } else {
+            failed.add(
+                response.status() + " " + new String(response.body(), StandardCharsets.UTF_8));
+          }
         } catch (IOException e) {
-          failed++;
+          failed.add(e.toString());
         }
         slowest = Math.max(slowest, System.nanoTime() - start);
       }
@@ -414,9 +420,9 @@ class SlowClientsIT {
       stop.set(true);
     }
     System.out.printf(
-        "%s: %d reviews answered, %d failed, slowest %d ms%n",
-        attack, answered, failed, Duration.ofNanos(slowest).toMillis());
-    assertThat(failed).as("reviews not answered 200").isZero();
+        "%s: %d reviews answered, %d failed %s, slowest %d ms%n",
+        attack, answered, failed.size(), failed, Duration.ofNanos(slowest).toMillis());
+    assertThat(failed).as("reviews not answered 200").isEmpty();
     // Within the API server's timeout (the chart: 5 s); 1.6-2.3 s on the shared 2-core machine.
     assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofSeconds(4));
   }

@@ -12,6 +12,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,10 +98,15 @@ public final class TlsHttpConnection implements Closeable {
     return socket.getSession().getCipherSuite();
   }
 
-  /** Sends a POST with a JSON body on this connection and reads the whole response. */
+  /**
+   * Sends a POST with a JSON body on this connection and reads the whole response. The head and the
+   * body go in one write, as the API server's Go client sends a review (one buffered flush).
+   */
   public Response post(String path, byte[] json) throws IOException {
-    send(postHead(path, json.length));
-    send(json);
+    byte[] head = postHead(path, json.length);
+    byte[] request = Arrays.copyOf(head, head.length + json.length);
+    System.arraycopy(json, 0, request, head.length, json.length);
+    send(request);
     return readResponse();
   }
 

@@ -56,14 +56,16 @@ final class UnreadBodyDeadline extends ValveBase {
 
   /**
    * Whether the whole body came with the request's head: Tomcat's buffer already holds it (its
-   * count of bytes buffered, which the servlet API reduces to 0 or 1).
+   * count of bytes buffered, which the servlet API reduces to 0 or 1). With none of it buffered,
+   * Tomcat first reads without blocking what the socket already holds: a client that sends the body
+   * just after the head (two writes) is not taken for a slow one.
    */
   private static boolean bodyArrived(Request request) {
     long length = request.getContentLengthLong();
     if (length <= 0) {
       return length == 0;
     }
-    request.getCoyoteRequest().action(ActionCode.AVAILABLE, Boolean.FALSE);
+    request.getCoyoteRequest().action(ActionCode.AVAILABLE, Boolean.TRUE);
     return request.getCoyoteRequest().getAvailable() >= length;
   }
 
