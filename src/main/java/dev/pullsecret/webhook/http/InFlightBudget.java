@@ -145,6 +145,11 @@ public final class InFlightBudget {
         && large.tryAcquire(Math.toIntExact(n), WAIT.toNanos(), TimeUnit.NANOSECONDS);
   }
 
+  /** As {@link #shareLarge}, if the large share has room now: nothing waits. */
+  boolean tryShareLarge(long n) {
+    return n <= largeShare && large.tryAcquire(Math.toIntExact(n));
+  }
+
   /** Gives back {@code n} bytes taken by {@link #tryTake(long)}. */
   public void give(long n) {
     give(n, false);
