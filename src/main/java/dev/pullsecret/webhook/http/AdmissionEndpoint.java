@@ -120,12 +120,8 @@ record AdmissionEndpoint(
     if (!(answer.getBody() instanceof byte[] bytes)) {
       return answer;
     }
-    try {
-      if (body.keepForAnswer(bytes.length)) {
-        return answer;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (body.keepForAnswer(bytes.length)) {
+      return answer;
     }
     return overloaded(bodyReader.budget().total());
   }

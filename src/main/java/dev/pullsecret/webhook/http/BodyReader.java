@@ -74,12 +74,14 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
        * {@code SweptHttp11NioProtocol}), so they are counted here rather than beside the budget; a
        * large answer ({@link InFlightBudget#SMALL_ANSWER}) also in the large share.
        *
-       * @return false if a large answer found no room in the large share (the review is refused)
+       * @return false if a large answer found no room in the large share now (the review is
+       *     refused): waiting up to a second for it held the room kept for small reviews, and 150
+       *     clients reading such answers slowly, with the share full, had ordinary reviews refused
        */
-      boolean keepForAnswer(int answerBytes) throws InterruptedException {
+      boolean keepForAnswer(int answerBytes) {
         long keep = Math.min((long) answerBytes + bytes.length, reserved);
         if (!large && answerBytes > InFlightBudget.SMALL_ANSWER) {
-          if (!budget.shareLarge(keep)) {
+          if (!budget.tryShareLarge(keep)) {
             return false;
           }
           budget.give(reserved - keep, false);
