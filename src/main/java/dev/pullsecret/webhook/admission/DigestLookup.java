@@ -6,6 +6,7 @@ import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Asks registries about one review's images before the pure mutation pass: whether the {@code when:
@@ -17,6 +18,14 @@ import java.util.Set;
  */
 @FunctionalInterface
 public interface DigestLookup {
+
+  /**
+   * Bound around a review by the HTTP layer: asked once, before the review's first lookups, whether
+   * it may wait for registries (its room in the in-flight budget moved out of the part kept for
+   * small reviews). One that may not waits for nothing: cached answers only, the rest {@code
+   * timeout}, as with a budget of zero. Unbound: it may.
+   */
+  ScopedValue<BooleanSupplier> MAY_WAIT = ScopedValue.newInstance();
 
   /** No lookups: every image is reported as not looked up. */
   DigestLookup OFF = notLookedUp("registry lookups are off");

@@ -96,7 +96,8 @@ public record RegistryDigestLookup(
         Map<ImageReference, String> failures,
         BiFunction<ImageReference, DigestResolver.Answer, String> observe) {
       if (started == null) {
-        started = resolver.budget(budget);
+        boolean mayWait = !MAY_WAIT.isBound() || MAY_WAIT.get().getAsBoolean();
+        started = resolver.budget(mayWait ? budget : Duration.ZERO);
       }
       Map<ImageReference, Optional<RegistryCredential>> requests = new LinkedHashMap<>();
       for (ImageReference image : images) {

@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
+import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.admission.MalformedReviewException;
 import dev.pullsecret.webhook.text.Text;
 import jakarta.servlet.http.HttpServletRequest;
@@ -49,7 +50,10 @@ record AdmissionEndpoint(
     return switch (bodyReader.read(http, start)) {
       case BodyReader.Outcome.Body body -> {
         body.givenBackOnceAnswered(http);
-        yield keptWhileWritten(body, answer(body.bytes(), start));
+        yield keptWhileWritten(
+            body,
+            ScopedValue.where(DigestLookup.MAY_WAIT, body::mayWait)
+                .call(() -> answer(body.bytes(), start)));
       }
       case BodyReader.Outcome.TooLarge large ->
           refuse(
@@ -116,12 +120,8 @@ record AdmissionEndpoint(
     if (!(answer.getBody() instanceof byte[] bytes)) {
       return answer;
     }
-    try {
-      if (body.keepForAnswer(bytes.length)) {
-        return answer;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (body.keepForAnswer(bytes.length)) {
+      return answer;
     }
     return overloaded(bodyReader.budget().total());
   }

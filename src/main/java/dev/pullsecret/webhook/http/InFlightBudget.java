@@ -137,12 +137,12 @@ public final class InFlightBudget {
   }
 
   /**
-   * Counts {@code n} bytes already taken as small against the large share too, waiting up to {@link
-   * #WAIT} for it; they are then given back with {@code large}.
+   * Counts {@code n} bytes already taken as small against the large share too, if it has room now;
+   * they are then given back with {@code large}. Nothing waits for it: a review waiting for the
+   * large share would hold the room kept for small reviews meanwhile.
    */
-  boolean shareLarge(long n) throws InterruptedException {
-    return n <= largeShare
-        && large.tryAcquire(Math.toIntExact(n), WAIT.toNanos(), TimeUnit.NANOSECONDS);
+  boolean tryShareLarge(long n) {
+    return n <= largeShare && large.tryAcquire(Math.toIntExact(n));
   }
 
   /** Gives back {@code n} bytes taken by {@link #tryTake(long)}. */

@@ -42,6 +42,39 @@ class InFlightBudgetTest {
   }
 
   @Test
+  void reviewsWaitingForRegistriesNeverTakeTheRoomOfOneSmallReview() {
+    long reserved = InFlightBudget.answerCost(8 * 1024);
+    while (budget.tryTake(reserved)) {
+      // small pods naming a tenant's slow registries, each waiting its lookup budget (1.5 s)
+      var body = new BodyReader.Outcome.Body(new byte[0], reserved, false, budget);
+      if (!body.mayWait()) {
+        body.close(); // answered at once, its lookups not waited for
+        break;
+      }
+    }
+
+    assertThat(budget.tryTake(InFlightBudget.SMALL_REVIEW)).isTrue();
+  }
+
+  @Test
+  void aLargeAnswerFindingTheLargeShareFullIsRefusedAtOnce() {
+    while (budget.tryTake(BodyReader.CHUNK, true)) {
+      // slow bodies and slowly read answers, as long as they get room
+    }
+    long reserved = InFlightBudget.answerCost(50 * 1024);
+    assertThat(budget.tryTake(reserved)).isTrue(); // a small pod whose answer is large
+    var body = new BodyReader.Outcome.Body(new byte[50 * 1024], reserved, false, budget);
+    long start = System.nanoTime();
+
+    assertThat(body.keepForAnswer(InFlightBudget.SMALL_ANSWER + 1)).isFalse();
+
+    // It held the room kept for small reviews while it waited (up to 1 s) for the large share.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+    body.close();
+    assertThat(budget.tryTake(InFlightBudget.SMALL_REVIEW)).isTrue();
+  }
+
+  @Test
   void anAnswerBeingWrittenKeepsOnlyItsBytesAndTheBody() throws InterruptedException {
     long reserved = InFlightBudget.answerCost(1000);
     assertThat(budget.tryTake(reserved)).isTrue();
