@@ -73,8 +73,10 @@ class SlowReadersIT {
       Read read = readEveryQuarterSecond(socket, 2048, READ_DEADLINE.multipliedBy(4));
 
       assertThat(read.closed()).as("closed while the answer was still being read").isTrue();
+      // Past the deadline, the sweep's period and a write wait begun before it (3 s) on a loaded
+      // machine (11.1 s seen in CI); before, about 40 s.
       assertThat(Duration.ofNanos(System.nanoTime() - start))
-          .isLessThan(READ_DEADLINE.plus(WRITE_TIMEOUT).plusSeconds(3));
+          .isLessThan(READ_DEADLINE.plus(WRITE_TIMEOUT).plusSeconds(7));
     }
   }
 
