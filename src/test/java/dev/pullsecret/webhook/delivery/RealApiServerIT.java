@@ -7,9 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pullsecret.webhook.testing.ClusterWebhook;
 import dev.pullsecret.webhook.testing.KubeApiServer;
 import dev.pullsecret.webhook.testing.RequiresKubeApiServer;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +41,7 @@ class RealApiServerIT {
         .inNamespace(own)
         .resource(SyncFixture.source(own, "dockerhub-creds", SyncFixture.PULL, "v1"))
         .create();
-    cluster.start(resource("delivery/rules.yaml"), Map.of(), "team-probe-");
+    cluster.start(resource("delivery/real-api-rules.yaml"), Map.of(), "team-probe-");
   }
 
   @AfterAll
@@ -101,6 +105,49 @@ class RealApiServerIT {
     cluster.eventually(
         "dockerhub-creds copied into " + covered, () -> assertThat(copy(covered)).isNotNull());
     assertThat(copy(uncovered)).isNull();
+  }
+
+  /**
+   * One of the largest answers the webhook gives (a pod of as many containers and init containers
+   * as it takes, 256 each, all pinned, mirrored and set to IfNotPresent: a patch of about 400 KB,
+   * with bounded warnings and annotations) is taken by the API server, which applies it and stores
+   * the pod with every container rewritten.
+   */
+  @Test
+  void storesAPodOfManyContainersWithEveryImageRewritten() {
+    String namespace = cluster.namespace("big-", Map.of());
+    Pod pod = ClusterWebhook.pod("big");
+    pod.getSpec().setContainers(containers("c-"));
+    pod.getSpec().setInitContainers(containers("init-"));
+
+    Pod stored = cluster.admin().pods().inNamespace(namespace).resource(pod).create();
+
+    assertThat(pullSecretNames(stored)).containsExactly("mirror-creds");
+    for (var list :
+        List.of(stored.getSpec().getContainers(), stored.getSpec().getInitContainers())) {
+      assertThat(list)
+          .allSatisfy(c -> assertThat(c.getImagePullPolicy()).isEqualTo("IfNotPresent"))
+          .extracting(Container::getImage)
+          .containsExactlyElementsOf(
+              IntStream.range(0, MOST_CONTAINERS)
+                  .mapToObj(i -> "mirror.example.com/dockerhub/team/app-" + i + ":1.27")
+                  .toList());
+    }
+  }
+
+  /** The most containers of one kind the webhook reads in a pod (admission/PodFields). */
+  private static final int MOST_CONTAINERS = 256;
+
+  private static List<Container> containers(String prefix) {
+    return IntStream.range(0, MOST_CONTAINERS)
+        .mapToObj(
+            i ->
+                new ContainerBuilder()
+                    .withName(prefix + i)
+                    .withImage("team/app-" + i)
+                    .withImagePullPolicy("Always")
+                    .build())
+        .toList();
   }
 
   private Secret copy(String namespace) {
