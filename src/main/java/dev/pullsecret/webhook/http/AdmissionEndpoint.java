@@ -7,6 +7,8 @@ import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.admission.MalformedReviewException;
 import dev.pullsecret.webhook.text.Text;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -14,16 +16,15 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /mutate}: guard clauses on the raw request (type, size, emptiness, shape), each
- * answered with a 4xx problem that says what is wrong, then one call to the admission handler.
- * Anything that reaches the handler is answered 200 with {@code allowed: true}; the API server
- * treats any other status as a webhook failure and applies the registration's failurePolicy.
+ * answered with a 4xx Kubernetes Status that says what is wrong, then one call to the admission
+ * handler. Anything that reaches the handler is answered 200 with {@code allowed: true}; the API
+ * server treats any other status as a webhook failure and applies the registration's failurePolicy.
  *
  * @param warmUpHandler answers the reviews the webhook sends itself while starting ({@link WarmUp},
  *     without I/O: {@link AdmissionHandler#WARM_UP_UID}); they are left out of the metrics
@@ -130,21 +131,45 @@ record AdmissionEndpoint(
    * The in-flight budget is spent: refused before any work, with a hint to retry (the API server
    * does not, it applies the failurePolicy to this call; other clients may).
    */
-  private ResponseEntity<ProblemDetail> overloaded(long budget) {
+  private ResponseEntity<Status> overloaded(long budget) {
     metrics.refused(HttpStatus.SERVICE_UNAVAILABLE);
     refusals.refused(503, "the in-flight budget of " + budget + " bytes is spent");
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, "1")
+        .contentType(MediaType.APPLICATION_JSON)
         .body(
-            ProblemDetail.forStatusAndDetail(
+            status(
                 HttpStatus.SERVICE_UNAVAILABLE,
                 "overloaded: reviews in flight use the webhook's memory budget; retry"));
   }
 
-  private ResponseEntity<ProblemDetail> refuse(HttpStatus status, String detail) {
-    refusals.refused(status.value(), detail);
+  private ResponseEntity<Status> refuse(HttpStatus status, String message) {
+    refusals.refused(status.value(), message);
     metrics.refused(status);
-    return ResponseEntity.status(status).body(ProblemDetail.forStatusAndDetail(status, detail));
+    return ResponseEntity.status(status)
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(status(status, message));
+  }
+
+  /**
+   * A refusal as the API server reads one: it decodes a {@code Status} (kind, apiVersion v1,
+   * "Failure") from a webhook's non-200 answer and shows its message to the user (failurePolicy
+   * Fail) and in its log; anything else, such as a problem document, becomes "the server rejected
+   * our request for an unknown reason". The reason is Kubernetes' word for the code.
+   */
+  private static Status status(HttpStatus code, String message) {
+    String reason =
+        switch (code) {
+          case REQUEST_TIMEOUT -> "Timeout";
+          case CONTENT_TOO_LARGE -> "RequestEntityTooLarge";
+          default -> code.getReasonPhrase().replace(" ", "");
+        };
+    return new StatusBuilder()
+        .withStatus("Failure")
+        .withCode(code.value())
+        .withReason(reason)
+        .withMessage(message)
+        .build();
   }
 
   private static boolean isJson(String contentType) {

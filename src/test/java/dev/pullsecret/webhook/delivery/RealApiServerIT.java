@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.delivery;
 import static dev.pullsecret.webhook.testing.ClusterWebhook.pullSecretNames;
 import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pullsecret.webhook.testing.ClusterWebhook;
 import dev.pullsecret.webhook.testing.KubeApiServer;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -135,11 +137,36 @@ class RealApiServerIT {
     }
   }
 
+  /**
+   * A review the webhook refuses (here, one container over its limit) is answered with a Kubernetes
+   * Status, which the API server decodes: its message reaches the user (with failurePolicy Fail, as
+   * registered here) and the API server's log, where a problem document gave "the server rejected
+   * our request for an unknown reason".
+   */
+  @Test
+  void aRefusedReviewsReasonReachesTheUser() {
+    String namespace = cluster.namespace("big-", Map.of());
+    Pod pod = ClusterWebhook.pod("too-big");
+    pod.getSpec().setContainers(containers("c-", MOST_CONTAINERS + 1));
+
+    assertThatThrownBy(() -> cluster.admin().pods().inNamespace(namespace).resource(pod).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("failed calling webhook")
+        .hasMessageContaining(
+            "more than 256 elements in a pod list (the webhook's limit) at"
+                + " \"request.object.spec.containers[256]\"")
+        .hasMessageNotContaining("unknown reason");
+  }
+
   /** The most containers of one kind the webhook reads in a pod (admission/PodFields). */
   private static final int MOST_CONTAINERS = 256;
 
   private static List<Container> containers(String prefix) {
-    return IntStream.range(0, MOST_CONTAINERS)
+    return containers(prefix, MOST_CONTAINERS);
+  }
+
+  private static List<Container> containers(String prefix, int count) {
+    return IntStream.range(0, count)
         .mapToObj(
             i ->
                 new ContainerBuilder()

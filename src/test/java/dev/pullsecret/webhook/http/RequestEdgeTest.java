@@ -134,16 +134,20 @@ class RequestEdgeTest {
           "text/plain",
           ";"
         })
-    void anUnparsableOrWrongContentTypeIsAnswered415WithAProblemAndNoTrace(
+    void anUnparsableOrWrongContentTypeIsAnswered415WithAStatusAndNoTrace(
         String contentType, CapturedOutput output) throws Exception {
       var response = postAs(contentType, resource(REVIEW));
 
       assertThat(response.status()).isEqualTo(415);
-      JsonNode problem = Reviews.json(response.body());
-      assertThat(problem.path("status").asInt()).isEqualTo(415);
-      assertThat(problem.path("detail").asString())
+      JsonNode status = Reviews.json(response.body());
+      assertThat(status.path("kind").asString()).isEqualTo("Status");
+      assertThat(status.path("apiVersion").asString()).isEqualTo("v1");
+      assertThat(status.path("status").asString()).isEqualTo("Failure");
+      assertThat(status.path("code").asInt()).isEqualTo(415);
+      assertThat(status.path("reason").asString()).isEqualTo("UnsupportedMediaType");
+      assertThat(status.path("message").asString())
           .startsWith("Content-Type must be application/json, got \"");
-      assertThat(AdmissionInvariants.hasControlCharacter(problem.path("detail").asString()))
+      assertThat(AdmissionInvariants.hasControlCharacter(status.path("message").asString()))
           .isFalse();
       assertThat(output).doesNotContain("Exception").doesNotContain("at org.");
     }
