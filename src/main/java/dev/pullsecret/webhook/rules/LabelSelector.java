@@ -103,15 +103,7 @@ public record LabelSelector(List<Requirement> requirements) {
 
   /** Whether {@code labels} satisfy every requirement; unknown labels satisfy none. */
   public boolean matches(NamespaceLabels labels) {
-    if (!labels.known()) {
-      return false;
-    }
-    for (Requirement requirement : requirements) {
-      if (!requirement.matches(labels)) {
-        return false;
-      }
-    }
-    return true;
+    return labels.known() && requirements.stream().allMatch(r -> r.matches(labels));
   }
 
   /**
