@@ -156,18 +156,7 @@ public final class RulesParser {
             "an empty list would match no image; omit 'registries' to serve every registry",
             providerValue.isPresent() ? this::askableOfAProvider : registry -> {});
     SecretSource source = node.string("source").map(v -> SecretSource.read(v, errors)).orElse(null);
-    String provider = providerValue.map(v -> provider(node, v)).orElse(null);
-    if (provider != null
-        && name.isPresent()
-        && PullSecret.generatedSourceName(name.get().text()).length() > 253) {
-      // The generated source's name must be a Secret name too.
-      errors.add(
-          name.get(),
-          "too long for a pull secret with a provider: the Secret the webhook generates for it, "
-              + "NAME"
-              + PullSecret.GENERATED_SUFFIX
-              + ", must fit in 253 characters");
-    }
+    String provider = providerValue.map(v -> provider(node, v, name)).orElse(null);
     if (name.isEmpty() || !validSecretName(name.get())) {
       return name;
     }
@@ -187,10 +176,18 @@ public final class RulesParser {
 
   /**
    * A pull secret whose content a credential provider gives: asked about each of its registries, so
-   * they must be there; and not a source as well.
+   * they must be there; and not a source as well. The name of the Secret generated for it must be a
+   * Secret name too.
    */
-  private String provider(YamlMapping node, YamlValue provider) {
+  private String provider(YamlMapping node, YamlValue provider, Optional<YamlValue> name) {
     errors.check(provider, ProviderName.problem(provider.text()));
+    if (name.isPresent() && PullSecret.generatedSourceName(name.get().text()).length() > 253) {
+      errors.add(
+          name.get(),
+          "too long for a pull secret with a provider: the Secret the webhook generates for it, NAME"
+              + PullSecret.GENERATED_SUFFIX
+              + ", must fit in 253 characters");
+    }
     if (node.has("source")) {
       errors.add(
           provider,
