@@ -208,12 +208,11 @@ public final class RulesParser {
     if (registry.text().split("/", 2)[0].contains("*")) {
       errors.add(
           registry,
-          "'"
-              + registry.text()
-              + "' has a wildcard, and a credential provider is asked about one registry at"
-              + " a time, as the kubelet asks it about one image: it cannot be asked about"
-              + " every host a glob matches. List the hosts the pods pull from (e.g."
-              + " europe-docker.pkg.dev, 123456789012.dkr.ecr.eu-west-1.amazonaws.com)");
+          ("'%s' has a wildcard, and a credential provider is asked about one registry at a time,"
+                  + " as the kubelet asks it about one image: it cannot be asked about every host"
+                  + " a glob matches. List the hosts the pods pull from (e.g."
+                  + " europe-docker.pkg.dev, 123456789012.dkr.ecr.eu-west-1.amazonaws.com)")
+              .formatted(registry.text()));
     }
   }
 
@@ -238,10 +237,9 @@ public final class RulesParser {
     }
     errors.add(
         name,
-        "'"
-            + name.text()
-            + "' is not a valid Secret name (a DNS-1123 subdomain: lower-case"
-            + " letters, digits, '-' and '.', at most 253 characters)");
+        ("'%s' is not a valid Secret name (a DNS-1123 subdomain: lower-case letters, digits, '-'"
+                + " and '.', at most 253 characters)")
+            .formatted(name.text()));
     return false;
   }
 }
