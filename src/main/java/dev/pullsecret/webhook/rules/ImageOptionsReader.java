@@ -27,9 +27,6 @@ final class ImageOptionsReader {
   private static final Set<String> MIRROR_KEYS = Set.of("from", "to", "when", "exclude");
   private static final Set<String> WHEN = Set.of("always", "present");
 
-  /** Any valid repository: a tag is checked by grammar by appending it to this. */
-  private static final String PROBE_REPOSITORY = "example.com/probe";
-
   private final RulesErrors errors;
 
   ImageOptionsReader(RulesErrors errors) {
@@ -98,8 +95,8 @@ final class ImageOptionsReader {
       return false;
     }
     try {
-      ImageReference.parse(PROBE_REPOSITORY + ":" + tag.text());
-      return !tag.text().isEmpty();
+      probe("example.com", "").withTag(tag.text()); // the image grammar checks the tag
+      return true;
     } catch (InvalidImageSyntaxException e) {
       errors.add(tag, "'" + tag.text() + "' is not a valid image tag");
       return false;

@@ -38,21 +38,15 @@ public record LabelSelector(List<Requirement> requirements) {
   private static final int MAX_NAME = 63;
   private static final Pattern NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
 
-  /** The four operators of a {@code LabelSelector} (metav1), as the API server spells them. */
+  /** The four operators of a {@code LabelSelector} (metav1), named as the API spells them. */
   public enum Operator {
-    IN("In"),
-    NOT_IN("NotIn"),
-    EXISTS("Exists"),
-    DOES_NOT_EXIST("DoesNotExist");
-
-    final String spelling;
-
-    Operator(String spelling) {
-      this.spelling = spelling;
-    }
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist;
 
     boolean takesValues() {
-      return this == IN || this == NOT_IN;
+      return this == In || this == NotIn;
     }
   }
 
@@ -67,10 +61,10 @@ public record LabelSelector(List<Requirement> requirements) {
     boolean matches(NamespaceLabels labels) {
       String value = labels.get(key);
       return switch (operator) {
-        case IN -> value != null && values.contains(value);
-        case NOT_IN -> value == null || !values.contains(value);
-        case EXISTS -> value != null;
-        case DOES_NOT_EXIST -> value == null;
+        case In -> value != null && values.contains(value);
+        case NotIn -> value == null || !values.contains(value);
+        case Exists -> value != null;
+        case DoesNotExist -> value == null;
       };
     }
 
@@ -80,11 +74,10 @@ public record LabelSelector(List<Requirement> requirements) {
     @Override
     public String toString() {
       return switch (operator) {
-        case IN -> values.size() == 1 ? key + "=" + values.getFirst() : key + " in " + set();
-        case NOT_IN ->
-            values.size() == 1 ? key + "!=" + values.getFirst() : key + " notin " + set();
-        case EXISTS -> key;
-        case DOES_NOT_EXIST -> "!" + key;
+        case In -> values.size() == 1 ? key + "=" + values.getFirst() : key + " in " + set();
+        case NotIn -> values.size() == 1 ? key + "!=" + values.getFirst() : key + " notin " + set();
+        case Exists -> key;
+        case DoesNotExist -> "!" + key;
       };
     }
 
@@ -103,15 +96,7 @@ public record LabelSelector(List<Requirement> requirements) {
 
   /** Whether {@code labels} satisfy every requirement; unknown labels satisfy none. */
   public boolean matches(NamespaceLabels labels) {
-    if (!labels.known()) {
-      return false;
-    }
-    for (Requirement requirement : requirements) {
-      if (!requirement.matches(labels)) {
-        return false;
-      }
-    }
-    return true;
+    return labels.known() && requirements.stream().allMatch(r -> r.matches(labels));
   }
 
   /**
@@ -124,7 +109,7 @@ public record LabelSelector(List<Requirement> requirements) {
       if (errors.check(label.getKey(), keyProblem(label.getKey().text()))
           && errors.check(label.getValue(), valueProblem(label.getValue().text()))) {
         requirements.add(
-            new Requirement(label.getKey().text(), Operator.IN, List.of(label.getValue().text())));
+            new Requirement(label.getKey().text(), Operator.In, List.of(label.getValue().text())));
       }
     }
     for (YamlMapping expression : selector.mappingList("matchExpressions", EXPRESSION_KEYS)) {
@@ -152,7 +137,7 @@ public record LabelSelector(List<Requirement> requirements) {
       errors.add(
           node.child("values"),
           node.mark(),
-          operator.get().spelling
+          operator.get().name()
               + (values.isEmpty()
                   ? " needs at least one value"
                   : " takes no values (it tests whether the label exists)"));
@@ -169,12 +154,10 @@ public record LabelSelector(List<Requirement> requirements) {
   }
 
   private static Optional<Operator> operator(YamlValue value, RulesErrors errors) {
-    for (Operator operator : Operator.values()) {
-      if (operator.spelling.equals(value.text())) {
-        return Optional.of(operator);
-      }
+    List<String> spellings = Arrays.stream(Operator.values()).map(Operator::name).toList();
+    if (spellings.contains(value.text())) {
+      return Optional.of(Operator.valueOf(value.text()));
     }
-    List<String> spellings = Arrays.stream(Operator.values()).map(o -> o.spelling).toList();
     errors.add(
         value,
         Text.quote(value.text())

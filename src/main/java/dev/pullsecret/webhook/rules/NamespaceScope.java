@@ -44,9 +44,7 @@ public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) 
       String key = text.substring(0, equals).strip();
       String value = text.substring(equals + 1).strip();
       String problem = LabelSelector.keyProblem(key);
-      if (problem == null) {
-        problem = LabelSelector.valueProblem(value);
-      }
+      problem = problem != null ? problem : LabelSelector.valueProblem(value);
       if (problem != null) {
         throw new IllegalArgumentException("the opt-out label: " + problem);
       }

@@ -9,8 +9,8 @@ import java.util.function.Function;
 import org.yaml.snakeyaml.error.Mark;
 
 /**
- * Collects errors while a rules file (or another configuration file read with {@link YamlMapping})
- * is read, so that all of them are reported at once; and {@linkplain Rules#warnings() warnings}.
+ * The errors, and {@linkplain Rules#warnings() warnings}, found while a file is read with {@link
+ * YamlMapping}: all reported at once.
  */
 public final class RulesErrors {
 

@@ -2,6 +2,8 @@ package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.image.RegistryPattern;
 import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,9 @@ public final class RulesParser {
 
   /** The valid pull secrets, by name, in file order. */
   private final Map<String, PullSecret> secretsByName = new LinkedHashMap<>();
+
+  /** The names of the Secrets generated for pull secrets with a provider, to their pull secret. */
+  private final Map<String, String> generatedNames = new HashMap<>();
 
   private RulesParser() {}
 
@@ -123,9 +128,10 @@ public final class RulesParser {
 
   /** Walks the document once, collecting every error. */
   private Rules read(YamlMapping top, boolean labelsKnown) {
-    List<YamlMapping> secrets = top.mappingList("pullSecrets", SECRET_KEYS);
-    secrets.forEach(this::pullSecret);
-    secrets.forEach(this::checkGeneratedNames);
+    List<YamlValue> names = new ArrayList<>();
+    top.mappingList("pullSecrets", SECRET_KEYS)
+        .forEach(secret -> pullSecret(secret).ifPresent(names::add));
+    names.forEach(this::checkGeneratedName);
     if (!top.has("rules")) {
       errors.add("", top.mark(), "missing required field 'rules'");
     }
@@ -137,9 +143,10 @@ public final class RulesParser {
 
   /**
    * Reads one entry of {@code pullSecrets:}: its name, registries, and where the content comes from
-   * (a source Secret, or a credential provider and the Secret generated for it).
+   * (a source Secret, or a credential provider and the Secret generated for it). Returns its name
+   * as written, if it has one.
    */
-  private void pullSecret(YamlMapping node) {
+  private Optional<YamlValue> pullSecret(YamlMapping node) {
     Optional<YamlValue> name = node.requiredString("name");
     Optional<YamlValue> providerValue = node.string("provider");
     List<RegistryPattern> registries =
@@ -149,37 +156,38 @@ public final class RulesParser {
             "an empty list would match no image; omit 'registries' to serve every registry",
             providerValue.isPresent() ? this::askableOfAProvider : registry -> {});
     SecretSource source = node.string("source").map(v -> SecretSource.read(v, errors)).orElse(null);
-    String provider = providerValue.map(v -> provider(node, v)).orElse(null);
-    if (provider != null
-        && name.isPresent()
-        && PullSecret.generatedSourceName(name.get().text()).length() > 253) {
-      // The generated source's name must be a Secret name too.
-      errors.add(
-          name.get(),
-          "too long for a pull secret with a provider: the Secret the webhook generates for it, "
-              + "NAME"
-              + PullSecret.GENERATED_SUFFIX
-              + ", must fit in 253 characters");
-    }
+    String provider = providerValue.map(v -> provider(node, v, name)).orElse(null);
     if (name.isEmpty() || !validSecretName(name.get())) {
-      return;
+      return name;
     }
     String text = name.get().text();
     if (secretsByName.containsKey(text)) {
       errors.add(name.get(), "pull secret '" + text + "' is declared twice");
-      return;
+      return name;
     }
-    SecretSource from =
-        provider == null ? source : new SecretSource(null, PullSecret.generatedSourceName(text));
+    SecretSource from = source;
+    if (provider != null) {
+      from = new SecretSource(null, PullSecret.generatedSourceName(text));
+      generatedNames.put(from.name(), text);
+    }
     secretsByName.put(text, new PullSecret(text, registries, from, provider));
+    return name;
   }
 
   /**
    * A pull secret whose content a credential provider gives: asked about each of its registries, so
-   * they must be there; and not a source as well.
+   * they must be there; and not a source as well. The name of the Secret generated for it must be a
+   * Secret name too.
    */
-  private String provider(YamlMapping node, YamlValue provider) {
+  private String provider(YamlMapping node, YamlValue provider, Optional<YamlValue> name) {
     errors.check(provider, ProviderName.problem(provider.text()));
+    if (name.isPresent() && PullSecret.generatedSourceName(name.get().text()).length() > 253) {
+      errors.add(
+          name.get(),
+          "too long for a pull secret with a provider: the Secret the webhook generates for it, NAME"
+              + PullSecret.GENERATED_SUFFIX
+              + ", must fit in 253 characters");
+    }
     if (node.has("source")) {
       errors.add(
           provider,
@@ -200,12 +208,11 @@ public final class RulesParser {
     if (registry.text().split("/", 2)[0].contains("*")) {
       errors.add(
           registry,
-          "'"
-              + registry.text()
-              + "' has a wildcard, and a credential provider is asked about one registry at"
-              + " a time, as the kubelet asks it about one image: it cannot be asked about"
-              + " every host a glob matches. List the hosts the pods pull from (e.g."
-              + " europe-docker.pkg.dev, 123456789012.dkr.ecr.eu-west-1.amazonaws.com)");
+          ("'%s' has a wildcard, and a credential provider is asked about one registry at a time,"
+                  + " as the kubelet asks it about one image: it cannot be asked about every host"
+                  + " a glob matches. List the hosts the pods pull from (e.g."
+                  + " europe-docker.pkg.dev, 123456789012.dkr.ecr.eu-west-1.amazonaws.com)")
+              .formatted(registry.text()));
     }
   }
 
@@ -213,19 +220,14 @@ public final class RulesParser {
    * A pull secret named as the Secret generated for another would be copied from, and watched as,
    * that Secret.
    */
-  private void checkGeneratedNames(YamlMapping node) {
-    Optional<YamlValue> name = node.string("name");
-    for (PullSecret other : secretsByName.values()) {
-      if (name.isPresent()
-          && other.hasProvider()
-          && PullSecret.generatedSourceName(other.name()).equals(name.get().text())) {
-        errors.add(
-            name.get(),
-            ("'%s' is the name of the Secret the webhook generates for pull secret '%s' (its"
-                    + " provider's credentials): name this one otherwise")
-                .formatted(name.get().text(), other.name()));
-        return;
-      }
+  private void checkGeneratedName(YamlValue name) {
+    String owner = generatedNames.get(name.text());
+    if (owner != null) {
+      errors.add(
+          name,
+          ("'%s' is the name of the Secret the webhook generates for pull secret '%s' (its"
+                  + " provider's credentials): name this one otherwise")
+              .formatted(name.text(), owner));
     }
   }
 
@@ -235,10 +237,9 @@ public final class RulesParser {
     }
     errors.add(
         name,
-        "'"
-            + name.text()
-            + "' is not a valid Secret name (a DNS-1123 subdomain: lower-case"
-            + " letters, digits, '-' and '.', at most 253 characters)");
+        ("'%s' is not a valid Secret name (a DNS-1123 subdomain: lower-case letters, digits, '-'"
+                + " and '.', at most 253 characters)")
+            .formatted(name.text()));
     return false;
   }
 }

@@ -9,9 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@link RulesStore} in step with the rules file through a {@link FileReloader}: new content
- * is parsed and validated completely before the store is swapped; refused content leaves the last
- * good rules in force and is reported once per distinct content.
+ * Keeps {@link RulesStore} in step with the rules file through a {@link FileReloader}, which keeps
+ * the last good rules in force when new content is refused.
  *
  * <p>Content may also be {@linkplain #offer offered} from the rules ConfigMap read through the API
  * (about a second after an edit, instead of the kubelet's 60-90 s volume sync), and goes through
@@ -79,8 +78,7 @@ public final class RulesReloader implements AutoCloseable {
   }
 
   /**
-   * Offers rules read elsewhere (the rules ConfigMap through the API), validated and applied
-   * exactly as the file's; returns true when new rules were put in force.
+   * Offers rules read elsewhere (the rules ConfigMap); returns true when they were put in force.
    *
    * @param source names where the content comes from, in logs and error locations
    */

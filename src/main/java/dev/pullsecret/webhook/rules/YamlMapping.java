@@ -44,14 +44,8 @@ public final class YamlMapping {
   /** Reads {@code node} as a mapping, or records an error and returns empty. */
   public static Optional<YamlMapping> of(
       Node node, String path, Set<String> allowedKeys, RulesErrors errors) {
-    if (rejectAnchor(node, path, errors)) {
-      return Optional.empty();
-    }
-    if (node instanceof MappingNode mapping) {
-      return Optional.of(new YamlMapping(mapping, path, allowedKeys, errors));
-    }
-    errors.add(path, node.getStartMark(), "expected a mapping (key: value), found " + kind(node));
-    return Optional.empty();
+    return as(node, path, MappingNode.class, "a mapping (key: value)", errors)
+        .map(mapping -> new YamlMapping(mapping, path, allowedKeys, errors));
   }
 
   public String path() {
@@ -177,14 +171,8 @@ public final class YamlMapping {
   /** The node of {@code key} if a {@code type}; empty if absent, nothing, or (reported) not. */
   private <N extends Node> Optional<N> field(String key, Class<N> type, String expected) {
     Node node = fields.get(key);
-    if (node == null || rejectAnchor(node, child(key), errors) || isNull(node)) {
-      return Optional.empty();
-    }
-    if (!type.isInstance(node)) {
-      errors.add(child(key), node.getStartMark(), "expected " + expected + ", found " + kind(node));
-      return Optional.empty();
-    }
-    return Optional.of(type.cast(node));
+    boolean absent = node == null || isNull(node) && node.getAnchor() == null;
+    return absent ? Optional.empty() : as(node, child(key), type, expected, errors);
   }
 
   public Optional<YamlMapping> mapping(String key, Set<String> allowedKeys) {
@@ -213,26 +201,25 @@ public final class YamlMapping {
   }
 
   private Optional<YamlValue> scalar(Node node, String at) {
-    if (rejectAnchor(node, at, errors)) {
-      return Optional.empty();
-    }
-    if (node instanceof ScalarNode scalar && !isNull(node)) {
-      return Optional.of(new YamlValue(scalar.getValue(), at, node.getStartMark()));
-    }
-    errors.add(at, node.getStartMark(), "expected a string, found " + kind(node));
-    return Optional.empty();
+    return as(node, at, ScalarNode.class, "a string", errors)
+        .map(scalar -> new YamlValue(scalar.getValue(), at, scalar.getStartMark()));
   }
 
   /**
-   * Anchors and aliases have no use in a rules file and are how "billion laughs" documents blow up,
-   * so they are refused outright rather than expanded.
+   * {@code node} if a {@code type} and not nothing, else empty with the error reported. Anchors and
+   * aliases have no use in a rules file and are how "billion laughs" documents blow up, so they are
+   * refused outright rather than expanded.
    */
-  private static boolean rejectAnchor(Node node, String at, RulesErrors errors) {
-    if (node.getAnchor() == null) {
-      return false;
+  private static <N extends Node> Optional<N> as(
+      Node node, String at, Class<N> type, String expected, RulesErrors errors) {
+    if (node.getAnchor() != null) {
+      errors.add(at, node.getStartMark(), "anchors and aliases (&, *) are not supported in rules");
+    } else if (type.isInstance(node) && !isNull(node)) {
+      return Optional.of(type.cast(node));
+    } else {
+      errors.add(at, node.getStartMark(), "expected " + expected + ", found " + kind(node));
     }
-    errors.add(at, node.getStartMark(), "anchors and aliases (&, *) are not supported in rules");
-    return true;
+    return Optional.empty();
   }
 
   private static boolean isNull(Node node) {
