@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.cli;
 
 import dev.pullsecret.webhook.rules.ImageOptions;
-import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
@@ -9,7 +8,6 @@ import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesFile;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,7 +40,7 @@ public final class ValidateCommand extends CliCommand {
   /** Lines under a pull secret or a rule start under the text after its name. */
   private static final String INDENT = " ".repeat(23);
 
-  @Mixin DebugOption debug;
+  @Mixin Failures failures;
 
   @Parameters(paramLabel = "FILE")
   List<Path> files;
@@ -61,24 +59,21 @@ public final class ValidateCommand extends CliCommand {
     if (namespace == null && !namespaceLabels.isEmpty()) {
       throw usage("--namespace-labels goes with --namespace");
     }
-    PrintWriter out = out();
     int status = 0;
     for (Path file : files) {
-      try {
-        Rules rules = readRules(file).rules();
-        out.println(file + ": valid");
-        out.print(summary(rules));
-        if (namespace != null) {
-          out.println(which(rules));
-        }
-      } catch (InvalidRulesException e) {
-        refused(e);
-        status = 1;
-      } catch (RuntimeException e) {
-        status = debug.failed(err(), file + ": cannot be checked: ", e);
-      }
+      status |= failures.run(file + ": cannot be checked: ", 1, () -> validate(file));
     }
     return status;
+  }
+
+  private int validate(Path file) {
+    Rules rules = readRules(file).rules();
+    out().println(file + ": valid");
+    out().print(summary(rules));
+    if (namespace != null) {
+      out().println(which(rules));
+    }
+    return 0;
   }
 
   /** Which rule applies to {@code --namespace} with {@code --namespace-labels}, and why. */
