@@ -24,10 +24,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * What every command of the jar has: {@code -h/--help} printing its hand-written manual page, the
- * streams picocli was given, usage errors in the one-line form of {@link RootCommand}, and the
- * report of refused rules and of valid rules' warnings on standard error. A command returns its
- * exit status: 0 on success, 1 when the work failed, 2 (by a usage error) when the command line is
- * wrong.
+ * streams picocli was given, usage errors in the one-line form of {@link RootCommand}, and rules
+ * read as the server reads them. A command returns its exit status: 0 on success, 1 when the work
+ * failed, 2 (by a usage error) when the command line is wrong.
  */
 abstract class CliCommand implements Callable<Integer> {
 
