@@ -67,11 +67,11 @@ public final class DoctorCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    Config config = Config.autoConfigure(context);
-    return failures.run("doctor: cannot check the cluster: ", 2, () -> examine(config));
+    return failures.run("doctor: cannot check the cluster: ", 2, this::examine);
   }
 
-  private int examine(Config config) {
+  private int examine() {
+    Config config = Config.autoConfigure(context);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       Rules rules = rulesFile != null ? readRules(rulesFile).rules() : rulesFromConfigMap(client);
       Set<String> skip =
