@@ -66,15 +66,8 @@ public final class CertsCommand extends CliCommand {
   @Option(names = "--force")
   boolean force;
 
-  private final Clock clock;
-
-  public CertsCommand() {
-    this(Clock.systemUTC());
-  }
-
-  CertsCommand(Clock clock) {
-    this.clock = clock;
-  }
+  /** The certificates' start of validity; tests give their own. */
+  Clock clock = Clock.systemUTC();
 
   @Override
   public Integer call() {

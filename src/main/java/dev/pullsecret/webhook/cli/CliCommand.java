@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.IntSupplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -23,10 +24,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * What every command of the jar has: {@code -h/--help} printing its hand-written manual page, the
- * streams picocli was given, usage errors in the one-line form of {@link RootCommand}, and the
- * report of refused rules and of valid rules' warnings on standard error. A command returns its
- * exit status: 0 on success, 1 when the work failed, 2 (by a usage error) when the command line is
- * wrong.
+ * streams picocli was given, usage errors in the one-line form of {@link RootCommand}, and rules
+ * read as the server reads them. A command returns its exit status: 0 on success, 1 when the work
+ * failed, 2 (by a usage error) when the command line is wrong.
  */
 abstract class CliCommand implements Callable<Integer> {
 
@@ -44,21 +44,39 @@ abstract class CliCommand implements Callable<Integer> {
           NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled"));
 
   /**
-   * {@code --debug}, mixed into the commands that read user files: an unexpected failure is one
-   * line, and its stack trace only on request.
+   * {@code --debug}, mixed into the commands that read rules and user files, and how their work
+   * fails: refused rules get every error located, an unexpected failure is one line ({@code
+   * message} and the exception, its stack trace only on request); either exits with {@code
+   * failure}.
    */
-  static final class DebugOption {
+  static final class Failures {
 
     @Option(names = "--debug")
     boolean debug;
 
-    /** Reports an unexpected failure; returns the exit status of a failed run, 1. */
-    int failed(PrintWriter err, String message, RuntimeException e) {
-      err.println(message + e);
-      if (debug) {
-        e.printStackTrace(err);
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    int run(String message, int failure, IntSupplier work) {
+      PrintWriter err = command.commandLine().getErr();
+      try {
+        return work.getAsInt();
+      } catch (InvalidRulesException e) {
+        int count = e.errors().size();
+        err.println(e.source() + ": invalid, " + count + (count == 1 ? " error:" : " errors:"));
+        for (RulesError error : e.errors()) {
+          err.println(error.format(e.source()));
+        }
+        err.println(
+            "hint: the webhook keeps serving its last good rules until this file is fixed;"
+                + " see examples/rules.yaml for a commented example.");
+      } catch (RuntimeException e) {
+        err.println(message + e);
+        if (debug) {
+          e.printStackTrace(err);
+        }
       }
-      return 1;
+      return failure;
     }
   }
 
@@ -109,18 +127,5 @@ abstract class CliCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + named, e);
     }
-  }
-
-  /** Refused rules, on standard error: every error located, then one hint. */
-  void refused(InvalidRulesException e) {
-    int count = e.errors().size();
-    err().println(e.source() + ": invalid, " + count + (count == 1 ? " error:" : " errors:"));
-    for (RulesError error : e.errors()) {
-      err().println(error.format(e.source()));
-    }
-    err()
-        .println(
-            "hint: the webhook keeps serving its last good rules until this file is fixed;"
-                + " see examples/rules.yaml for a commented example.");
   }
 }

@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.cli;
 import dev.pullsecret.webhook.doctor.AccessCheck;
 import dev.pullsecret.webhook.doctor.CaBundleCheck;
 import dev.pullsecret.webhook.doctor.DoctorReport;
-import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesParser;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Option;
     header = "check the cluster: secrets per namespace, caBundle of the registration")
 public final class DoctorCommand extends CliCommand {
 
-  @Mixin DebugOption debug;
+  @Mixin Failures failures;
 
   @Option(names = "--context", paramLabel = "NAME")
   String context;
@@ -68,6 +67,10 @@ public final class DoctorCommand extends CliCommand {
 
   @Override
   public Integer call() {
+    return failures.run("doctor: cannot check the cluster: ", 2, this::examine);
+  }
+
+  private int examine() {
     Config config = Config.autoConfigure(context);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       Rules rules = rulesFile != null ? readRules(rulesFile).rules() : rulesFromConfigMap(client);
@@ -92,12 +95,6 @@ public final class DoctorCommand extends CliCommand {
                       tlsSecret));
       report.print(out());
       return report.isOk() ? 0 : 1;
-    } catch (InvalidRulesException e) {
-      refused(e);
-      return 2;
-    } catch (RuntimeException e) {
-      debug.failed(err(), "doctor: cannot check the cluster: ", e);
-      return 2;
     }
   }
 

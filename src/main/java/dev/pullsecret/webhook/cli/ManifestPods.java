@@ -58,13 +58,21 @@ final class ManifestPods {
    * {@code err} which cannot be read. Returns false if one could not.
    */
   boolean read(List<String> manifests, InputStream stdin, PrintWriter err) {
+    var options = new LoaderOptions();
+    options.setMaxAliasesForCollections(50);
+    options.setAllowDuplicateKeys(false);
+    var yaml = new Yaml(new SafeConstructor(options));
     boolean all = true;
     for (String manifest : manifests) {
       try (Reader reader =
           new InputStreamReader(
               manifest.equals("-") ? stdin : Files.newInputStream(Path.of(manifest)),
               StandardCharsets.UTF_8)) {
-        read(reader);
+        for (Object document : yaml.loadAll(reader)) {
+          if (document != null) {
+            collect(JSON.valueToTree(document));
+          }
+        }
       } catch (NoSuchFileException e) {
         err.println("preview: " + manifest + ": file not found");
         all = false;
@@ -74,18 +82,6 @@ final class ManifestPods {
       }
     }
     return all;
-  }
-
-  private void read(Reader manifests) {
-    var options = new LoaderOptions();
-    options.setMaxAliasesForCollections(50);
-    options.setAllowDuplicateKeys(false);
-    var yaml = new Yaml(new SafeConstructor(options));
-    for (Object document : yaml.loadAll(manifests)) {
-      if (document != null) {
-        collect(JSON.valueToTree(document));
-      }
-    }
   }
 
   private void collect(JsonNode document) {

@@ -13,7 +13,6 @@ import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.registry.DigestResolver;
 import dev.pullsecret.webhook.registry.LookupObserver;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
-import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -48,15 +47,8 @@ public final class PreviewCommand extends CliCommand {
   private static final DigestLookup NOT_ASKED =
       DigestLookup.notLookedUp("preview --resolve asks the registries");
 
-  private final InputStream stdin;
-
-  public PreviewCommand() {
-    this(System.in);
-  }
-
-  PreviewCommand(InputStream stdin) {
-    this.stdin = stdin;
-  }
+  /** What {@code -} reads; tests give their own. */
+  InputStream stdin = System.in;
 
   @Option(names = "--rules", paramLabel = "FILE")
   Path rules;
@@ -76,7 +68,7 @@ public final class PreviewCommand extends CliCommand {
   @Option(names = "--docker-config", paramLabel = "FILE")
   Path dockerConfig;
 
-  @Mixin DebugOption debug;
+  @Mixin Failures failures;
 
   @Parameters(paramLabel = "MANIFEST")
   List<String> manifests;
@@ -92,14 +84,7 @@ public final class PreviewCommand extends CliCommand {
     if (!resolve && (caBundle != null || dockerConfig != null)) {
       throw usage("--ca-bundle and --docker-config go with --resolve");
     }
-    try {
-      return preview();
-    } catch (InvalidRulesException e) {
-      refused(e);
-      return 1;
-    } catch (RuntimeException e) {
-      return debug.failed(err(), "preview: failed: ", e);
-    }
+    return failures.run("preview: failed: ", 1, this::preview);
   }
 
   private int preview() {

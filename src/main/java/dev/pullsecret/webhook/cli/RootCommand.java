@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.Option;
@@ -112,10 +111,12 @@ final class RootCommand {
     return switch (e) {
       case CommandLine.UnmatchedArgumentException unmatched -> unmatched(unmatched);
       case CommandLine.MissingParameterException missing
-          when missing.getMissing().size() == 1 && isOption(missing.getMissing().getFirst()) ->
-          name(missing.getMissing().getFirst()) + " needs a value";
-      case CommandLine.OverwrittenOptionException twice ->
-          name(twice.getOverwritten()) + " given more than once";
+          when missing.getMissing().size() == 1
+              && missing.getMissing().getFirst() instanceof OptionSpec option ->
+          option.longestName() + " needs a value";
+      case CommandLine.OverwrittenOptionException twice
+          when twice.getOverwritten() instanceof OptionSpec option ->
+          option.longestName() + " given more than once";
       default -> ownMessage(e, args);
     };
   }
@@ -143,9 +144,8 @@ final class RootCommand {
     if (e.getMessage().startsWith("Unknown subcommand '") && args.length > 0) {
       return unknownCommand(args[args.length - 1], e.getCommandLine().getSubcommands().keySet());
     }
-    ArgSpec arg = e.getArgSpec();
-    if (isOption(arg) && arg.typeInfo().isBoolean()) {
-      return name(arg) + " takes no value";
+    if (e.getArgSpec() instanceof OptionSpec option && option.typeInfo().isBoolean()) {
+      return option.longestName() + " takes no value";
     }
     if (e.getCause() instanceof CommandLine.TypeConversionException conversion) {
       return conversion.getMessage();
@@ -155,13 +155,5 @@ final class RootCommand {
 
   private static String unknownCommand(String word, Collection<String> commands) {
     return "unknown command '" + word + "'" + Suggestions.hint(word, commands);
-  }
-
-  private static boolean isOption(ArgSpec arg) {
-    return arg != null && arg.isOption();
-  }
-
-  private static String name(ArgSpec arg) {
-    return ((OptionSpec) arg).longestName();
   }
 }

@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.cli;
 
 import dev.pullsecret.webhook.rules.ImageOptions;
-import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
@@ -42,7 +41,7 @@ public final class ValidateCommand extends CliCommand {
   /** Lines under a pull secret or a rule start under the text after its name. */
   private static final String INDENT = " ".repeat(23);
 
-  @Mixin DebugOption debug;
+  @Mixin Failures failures;
 
   @Parameters(paramLabel = "FILE")
   List<Path> files;
@@ -61,24 +60,21 @@ public final class ValidateCommand extends CliCommand {
     if (namespace == null && !namespaceLabels.isEmpty()) {
       throw usage("--namespace-labels goes with --namespace");
     }
-    PrintWriter out = out();
     int status = 0;
     for (Path file : files) {
-      try {
-        Rules rules = readRules(file).rules();
-        out.println(file + ": valid");
-        out.print(summary(rules));
-        if (namespace != null) {
-          out.println(which(rules));
-        }
-      } catch (InvalidRulesException e) {
-        refused(e);
-        status = 1;
-      } catch (RuntimeException e) {
-        status = debug.failed(err(), file + ": cannot be checked: ", e);
-      }
+      status |= failures.run(file + ": cannot be checked: ", 1, () -> validate(file));
     }
     return status;
+  }
+
+  private int validate(Path file) {
+    Rules rules = readRules(file).rules();
+    out().println(file + ": valid");
+    summary(out(), rules);
+    if (namespace != null) {
+      out().println(which(rules));
+    }
+    return 0;
   }
 
   /** Which rule applies to {@code --namespace} with {@code --namespace-labels}, and why. */
@@ -98,11 +94,10 @@ public final class ValidateCommand extends CliCommand {
   }
 
   /** What valid rules do, in a few lines a platform engineer can check against their intent. */
-  private static String summary(Rules rules) {
-    var text = new StringBuilder();
-    text.append("pull secrets (").append(rules.pullSecrets().size()).append("):\n");
+  private static void summary(PrintWriter out, Rules rules) {
+    out.println("pull secrets (" + rules.pullSecrets().size() + "):");
     for (PullSecret secret : rules.pullSecrets()) {
-      text.append(String.format("  %-20s %s%n", secret.name(), secret.registriesText()));
+      out.printf("  %-20s %s%n", secret.name(), secret.registriesText());
       if (secret.isDelivered()) { // with a provider, from the Secret the webhook renews
         String source = secret.source().in("(webhook namespace)").toString();
         String how =
@@ -110,19 +105,18 @@ public final class ValidateCommand extends CliCommand {
                 ? "credentials from provider %s, renewed into %s and copied"
                     .formatted(secret.provider(), source)
                 : "copied from " + source;
-        text.append(INDENT).append(how).append(" by the sync loop\n");
+        out.println(INDENT + how + " by the sync loop");
       }
     }
-    text.append("rules (" + rules.rules().size() + "), the most specific match wins")
-        .append(" (docs/rules.md):\n");
+    out.println(
+        "rules (" + rules.rules().size() + "), the most specific match wins (docs/rules.md):");
     for (NamespaceRule rule : rules.rules()) {
-      String namespaces = rule.namespaces().isEmpty() ? "any" : join(rule.namespaces());
-      text.append(String.format("  %-20s namespaces %s", rule.name(), namespaces));
-      rule.namespaceSelector().ifPresent(selector -> text.append(" labelled ").append(selector));
-      if (!rule.excludedNamespaces().isEmpty()) {
-        text.append(" except ").append(join(rule.excludedNamespaces()));
-      }
-      text.append('\n');
+      out.printf(
+          "  %-20s namespaces %s%s%s%n",
+          rule.name(),
+          rule.namespaces().isEmpty() ? "any" : join(rule.namespaces()),
+          rule.namespaceSelector().map(selector -> " labelled " + selector).orElse(""),
+          rule.excludedNamespaces().isEmpty() ? "" : " except " + join(rule.excludedNamespaces()));
       List<String> lines = new ArrayList<>();
       if (rule.mode() == RuleMode.AUDIT) {
         lines.add("AUDIT MODE: changes nothing, reports what it would do");
@@ -130,9 +124,9 @@ public final class ValidateCommand extends CliCommand {
       List<String> secrets = rule.pullSecrets().stream().map(PullSecret::name).toList();
       lines.add("pull secrets " + (secrets.isEmpty() ? "none" : String.join(", ", secrets)));
       images(rule.images(), lines);
-      lines.forEach(line -> text.append(INDENT).append(line).append('\n'));
+      lines.forEach(line -> out.println(INDENT + line));
     }
-    return text.append(LEFT_OUT).toString();
+    out.print(LEFT_OUT);
   }
 
   /** Adds what a rule does to images to {@code lines}. */

@@ -106,20 +106,18 @@ public record ClusterCheck(KubernetesClient client, String ownNamespace, Namespa
       NamespaceRule rule,
       Map<String, Secret> ours,
       Map<SecretSource, Optional<Secret>> sources) {
-    List<PullSecret> delivered = DesiredCopies.of(rules, scope, name, labels, ownNamespace);
-    List<SecretFinding> secrets = new ArrayList<>();
-    for (PullSecret secret : rule.pullSecrets()) {
-      Optional<PullSecret> copied =
-          delivered.stream().filter(d -> d.name().equals(secret.name())).findFirst();
-      if (secret.isDelivered() && copied.isEmpty()) {
-        continue; // the source itself
-      }
-      secrets.add(
-          copied.isPresent()
-              ? delivered(name, copied.get(), ours, sources)
-              : referenced(name, secret));
-    }
-    return secrets;
+    Map<String, PullSecret> copies =
+        DesiredCopies.of(rules, scope, name, labels, ownNamespace).stream()
+            .collect(Collectors.toMap(PullSecret::name, copy -> copy));
+    return rule.pullSecrets().stream()
+        // a delivered secret with no copy here is in its source's namespace, as that source
+        .filter(secret -> !secret.isDelivered() || copies.containsKey(secret.name()))
+        .map(
+            secret ->
+                secret.isDelivered()
+                    ? delivered(name, copies.get(secret.name()), ours, sources)
+                    : referenced(name, secret))
+        .toList();
   }
 
   /** A namespace left out holds none of our copies: each one found there is a finding. */
@@ -145,19 +143,14 @@ public record ClusterCheck(KubernetesClient client, String ownNamespace, Namespa
       Map<SecretSource, Optional<Secret>> sources) {
     SecretSource ref = secret.source();
     Optional<Secret> source =
-        sources.computeIfAbsent(
-            ref,
-            r ->
-                Optional.ofNullable(
-                    client.secrets().inNamespace(r.namespace()).withName(r.name()).get()));
+        sources.computeIfAbsent(ref, r -> Optional.ofNullable(secret(r.namespace(), r.name())));
     Secret copy = ours.get(namespace + "/" + secret.name());
     Optional<GeneratedSecret.State> state =
         secret.hasProvider() ? source.flatMap(GeneratedSecret::state) : Optional.empty();
     Instant now = Instant.now();
     String from = "from " + ref + state.map(s -> provided(s, now)).orElse("");
     if (copy == null) {
-      Secret other = client.secrets().inNamespace(namespace).withName(secret.name()).get();
-      if (other != null) {
+      if (secret(namespace, secret.name()) != null) {
         return finding(secret, SecretStatus.NOT_OURS, "exists without our label; left untouched");
       }
       if (source.isEmpty()) {
@@ -191,7 +184,7 @@ public record ClusterCheck(KubernetesClient client, String ownNamespace, Namespa
   }
 
   private SecretFinding referenced(String namespace, PullSecret secret) {
-    Secret existing = client.secrets().inNamespace(namespace).withName(secret.name()).get();
+    Secret existing = secret(namespace, secret.name());
     if (existing == null) {
       return finding(secret, SecretStatus.MISSING, "not delivered by the webhook (no source)");
     }
@@ -199,6 +192,10 @@ public record ClusterCheck(KubernetesClient client, String ownNamespace, Namespa
     return problems.isEmpty()
         ? finding(secret, SecretStatus.PRESENT, "managed by other means")
         : finding(secret, SecretStatus.INVALID, problems);
+  }
+
+  private Secret secret(String namespace, String name) {
+    return client.secrets().inNamespace(namespace).withName(name).get();
   }
 
   private static String errors(Secret secret, PullSecret pullSecret) {

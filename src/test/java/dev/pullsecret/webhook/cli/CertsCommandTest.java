@@ -29,7 +29,9 @@ class CertsCommandTest {
 
   /** One in-process run: exit code and both streams. */
   private static CommandRun run(String... args) {
-    return CommandRun.of(new CertsCommand(CLOCK), args);
+    var certs = new CertsCommand();
+    certs.clock = CLOCK;
+    return CommandRun.of(certs, args);
   }
 
   @Test

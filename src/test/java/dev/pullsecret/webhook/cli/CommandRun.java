@@ -21,8 +21,9 @@ record CommandRun(int exitCode, String out, String err) {
   }
 
   static CommandRun preview(String stdin, String... args) {
-    var input = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
-    return of(new PreviewCommand(input), args);
+    var preview = new PreviewCommand();
+    preview.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+    return of(preview, args);
   }
 
   private interface Setup {

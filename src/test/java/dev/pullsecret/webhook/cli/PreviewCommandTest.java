@@ -128,6 +128,33 @@ class PreviewCommandTest {
   }
 
   @Test
+  void anUnexpectedFailureIsOneLineWithItsStackTraceOnlyUnderDebug() {
+    String config = "no/such/config.json";
+
+    CommandRun run =
+        CommandRun.preview(
+            "", "--rules", "examples/rules.yaml", "--resolve", "--docker-config", config, "-");
+    CommandRun debug =
+        CommandRun.preview(
+            "",
+            "--debug",
+            "--rules",
+            "examples/rules.yaml",
+            "--resolve",
+            "--docker-config",
+            config,
+            "-");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .isEqualTo(
+            "preview: failed: java.io.UncheckedIOException: cannot read --docker-config"
+                + " no/such/config.json\n");
+    assertThat(debug.exitCode()).isEqualTo(1);
+    assertThat(debug.err()).startsWith(run.err()).contains("\tat ");
+  }
+
+  @Test
   void needsRules() {
     CommandRun run = CommandRun.of(preview, "examples/deployment.yaml");
 
