@@ -44,8 +44,7 @@ class TlsConfiguration {
   CertificateReloader certificateReloader(
       WebhookProperties properties, MeterRegistry registry, Clock clock) {
     WebhookProperties.Tls tls = properties.tls();
-    return CertificateReloader.load(
-        files(tls, clock), registry, new ExpiryWarnings(tls.expiryWarningThreshold(), clock));
+    return CertificateReloader.load(files(tls, clock), registry, tls.expiryWarningThreshold());
   }
 
   @Bean
@@ -60,8 +59,8 @@ class TlsConfiguration {
   }
 
   @Bean
-  HealthIndicator servingCertificateHealthIndicator(CertificateReloader reloader, Clock clock) {
-    return new ServingCertificateHealthIndicator(reloader, clock);
+  HealthIndicator servingCertificateHealthIndicator(CertificateReloader reloader) {
+    return reloader::health;
   }
 
   /**
