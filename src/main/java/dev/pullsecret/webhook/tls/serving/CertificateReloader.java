@@ -135,7 +135,7 @@ final class CertificateReloader
                 ? Health.down().withDetail("reason", "not yet valid")
                 : Health.up();
     return health
-        .withDetail("file", loaded.source().toString())
+        .withDetail("file", files.certFile().toString())
         .withDetail("dnsNames", identity.dnsNames())
         .withDetail("sha256", identity.fingerprintSha256())
         .withDetail("notBefore", notBefore.toString())
@@ -149,7 +149,7 @@ final class CertificateReloader
     ServingIdentity identity = next.identity();
     log.info(
         "Serving certificate {} for {} (SHA-256 {}), valid until {}{}",
-        next.source(),
+        files.certFile(),
         identity.dnsNames(),
         identity.fingerprintSha256(),
         identity.notAfter(),
@@ -195,14 +195,14 @@ final class CertificateReloader
       log.warn(
           "Serving certificate {} (SHA-256 {}) EXPIRED at {}: the API server refuses every call;"
               + " replace the Secret now (readiness is DOWN until then)",
-          certificates.source(),
+          files.certFile(),
           fingerprint,
           identity.notAfter());
     } else {
       log.warn(
           "Serving certificate {} (SHA-256 {}) expires in {} day(s), at {}; renew the Secret and"
               + " the caBundle (the new pair is picked up without a restart)",
-          certificates.source(),
+          files.certFile(),
           fingerprint,
           left.toDays(),
           identity.notAfter());

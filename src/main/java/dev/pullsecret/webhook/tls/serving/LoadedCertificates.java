@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.tls.serving;
 
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
@@ -10,8 +9,7 @@ import java.util.List;
  *
  * @param identity the serving chain and key
  * @param clientCas CAs whose client certificates are accepted; empty when mTLS is off
- * @param source the certificate file, for logs and health details
  * @param loadedAt when they were put in force
  */
 record LoadedCertificates(
-    ServingIdentity identity, List<X509Certificate> clientCas, Path source, Instant loadedAt) {}
+    ServingIdentity identity, List<X509Certificate> clientCas, Instant loadedAt) {}

@@ -29,9 +29,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Registers the SSL bundle {@value #BUNDLE} that the admission port serves ({@code
- * server.ssl.bundle=webhook}) and keeps it up to date as the certificate files change. Certificates
- * are validated by our own loader before Spring sees them, so a broken or mismatched pair fails
- * with a message that names the file and the problem, at start-up and on rotation alike.
+ * server.ssl.bundle=webhook}) and keeps it up to date as the certificate files change ({@link
+ * CertificateReloader} checks them before Spring sees them).
  */
 @Configuration(proxyBeanMethods = false)
 class TlsConfiguration {
