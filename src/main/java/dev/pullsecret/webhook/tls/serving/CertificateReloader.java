@@ -51,8 +51,13 @@ final class CertificateReloader
   private String warnedFingerprint;
   private Instant warnedAt;
 
-  private CertificateReloader(
-      CertificateFiles files, MeterRegistry registry, Duration warningThreshold) {
+  /**
+   * Loads the files, failing with {@link InvalidCertificateException} if they cannot be served (the
+   * server must not start without a usable certificate). Polling starts with {@link #watch}.
+   *
+   * @param warningThreshold how long before its notAfter the certificate in force is warned of
+   */
+  CertificateReloader(CertificateFiles files, MeterRegistry registry, Duration warningThreshold) {
     this.files = files;
     this.warningThreshold = warningThreshold;
     this.reloader =
@@ -61,26 +66,14 @@ final class CertificateReloader
             InvalidCertificateException.class,
             FileReloader.Refusal.WHEN_SEEN_TWICE,
             List.of(this, new ReloadMetrics<>(registry, "pullsecret.tls", "new certificate pair")));
-  }
-
-  /**
-   * Loads the files, failing with {@link InvalidCertificateException} if they cannot be served (the
-   * server must not start without a usable certificate). Polling starts with {@link #watch}.
-   *
-   * @param warningThreshold how long before its notAfter the certificate in force is warned of
-   */
-  static CertificateReloader load(
-      CertificateFiles files, MeterRegistry registry, Duration warningThreshold) {
-    var certificates = new CertificateReloader(files, registry, warningThreshold);
-    certificates.reloader.start();
+    reloader.start();
     Gauge.builder(
             "pullsecret.tls.certificate.expiry",
-            certificates,
+            this,
             in -> in.get().identity().notAfter().getEpochSecond())
         .description("notAfter of the serving certificate in force, as Unix epoch seconds")
         .baseUnit("seconds")
         .register(registry);
-    return certificates;
   }
 
   /** Checks the files every {@code interval} and hands each new valid pair to {@code serve}. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.boot.ssl.pem.PemContent;
@@ -57,11 +58,7 @@ final class PemFileReader {
     var certificates = new ArrayList<X509Certificate>();
     for (Block block : blocks) {
       if (block.label().equals(CERTIFICATE)) {
-        try {
-          certificates.addAll(PemContent.of(block.text()).getCertificates());
-        } catch (RuntimeException e) {
-          throw malformed(file, block.number(), e.getMessage(), e);
-        }
+        certificates.addAll(parse(file, block, PemContent::getCertificates));
       }
     }
     if (certificates.isEmpty()) {
@@ -97,11 +94,15 @@ final class PemFileReader {
       throw new InvalidCertificateException(
           file, "contains " + keys.size() + " private keys; expected exactly one");
     }
-    Block key = keys.getFirst();
+    return parse(file, keys.getFirst(), PemContent::getPrivateKey);
+  }
+
+  /** One block's content, parsed by the library. */
+  private static <T> T parse(Path file, Block block, Function<PemContent, T> parser) {
     try {
-      return PemContent.of(key.text()).getPrivateKey();
+      return parser.apply(PemContent.of(block.text()));
     } catch (RuntimeException e) {
-      throw malformed(file, key.number(), e.getMessage(), e);
+      throw malformed(file, block.number(), e.getMessage(), e);
     }
   }
 

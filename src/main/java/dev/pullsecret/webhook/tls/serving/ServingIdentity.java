@@ -69,15 +69,8 @@ public record ServingIdentity(List<X509Certificate> chain, PrivateKey privateKey
   /** Keeps the private key out of logs. */
   @Override
   public String toString() {
-    return "ServingIdentity[subject="
-        + name(certificate())
-        + ", dnsNames="
-        + dnsNames()
-        + ", notAfter="
-        + notAfter()
-        + ", sha256="
-        + fingerprintSha256()
-        + "]";
+    return "ServingIdentity[subject=%s, dnsNames=%s, notAfter=%s, sha256=%s]"
+        .formatted(name(certificate()), dnsNames(), notAfter(), fingerprintSha256());
   }
 
   /**

@@ -43,7 +43,7 @@ class TlsConfiguration {
   CertificateReloader certificateReloader(
       WebhookProperties properties, MeterRegistry registry, Clock clock) {
     WebhookProperties.Tls tls = properties.tls();
-    return CertificateReloader.load(files(tls, clock), registry, tls.expiryWarningThreshold());
+    return new CertificateReloader(files(tls, clock), registry, tls.expiryWarningThreshold());
   }
 
   @Bean

@@ -379,7 +379,7 @@ class CertificateReloaderTest {
   }
 
   private CertificateReloader start(CertificateFiles files, Duration warningThreshold) {
-    var started = CertificateReloader.load(files, registry, warningThreshold);
+    var started = new CertificateReloader(files, registry, warningThreshold);
     // The background poll is a day away: each test checks when it wants to.
     started.watch(
         Duration.ofDays(1),
