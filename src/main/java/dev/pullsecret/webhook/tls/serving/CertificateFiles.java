@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -24,7 +25,16 @@ import java.util.stream.Stream;
  * @param clock the time the certificates must be valid at when loaded
  */
 record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile, Clock clock)
-    implements FileReloader.Source<LoadedCertificates> {
+    implements FileReloader.Source<CertificateFiles.Loaded> {
+
+  /**
+   * Certificates checked and put in force on the admission port.
+   *
+   * @param identity the serving chain and key
+   * @param clientCas CAs whose client certificates are accepted; empty when mTLS is off
+   * @param loadedAt when they were put in force
+   */
+  record Loaded(ServingIdentity identity, List<X509Certificate> clientCas, Instant loadedAt) {}
 
   /**
    * The SHA-256 of each file's content, or a marker for a file that is missing or cannot be read
@@ -40,11 +50,11 @@ record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile, Clock cl
 
   /** Reads and checks every file ({@link ServingIdentity#load}), or throws the refusal. */
   @Override
-  public LoadedCertificates load(LoadedCertificates previous) {
+  public Loaded load(Loaded previous) {
     ServingIdentity identity = ServingIdentity.load(certFile, keyFile, clock);
     List<X509Certificate> clientCas =
         clientCaFile == null ? List.of() : PemFileReader.certificates(clientCaFile);
-    return new LoadedCertificates(identity, clientCas, clock.instant());
+    return new Loaded(identity, clientCas, clock.instant());
   }
 
   /** The cert and key file, as shown in logs. */

@@ -39,7 +39,7 @@ import org.springframework.boot.health.contributor.Health;
  */
 final class CertificateReloader
     implements AutoCloseable,
-        FileReloader.Listener<LoadedCertificates, InvalidCertificateException> {
+        FileReloader.Listener<CertificateFiles.Loaded, InvalidCertificateException> {
 
   private static final Logger log = LoggerFactory.getLogger(CertificateReloader.class);
 
@@ -47,7 +47,7 @@ final class CertificateReloader
 
   private final CertificateFiles files;
   private final Duration warningThreshold;
-  private final FileReloader<LoadedCertificates, InvalidCertificateException> reloader;
+  private final FileReloader<CertificateFiles.Loaded, InvalidCertificateException> reloader;
   private String warnedFingerprint;
   private Instant warnedAt;
 
@@ -77,7 +77,7 @@ final class CertificateReloader
   }
 
   /** Checks the files every {@code interval} and hands each new valid pair to {@code serve}. */
-  void watch(Duration interval, Consumer<LoadedCertificates> serve) {
+  void watch(Duration interval, Consumer<CertificateFiles.Loaded> serve) {
     reloader.watch(
         "certificate-reloader",
         "webhook.tls.reload-interval",
@@ -96,7 +96,7 @@ final class CertificateReloader
         });
   }
 
-  LoadedCertificates get() {
+  CertificateFiles.Loaded get() {
     return reloader.get();
   }
 
@@ -117,7 +117,7 @@ final class CertificateReloader
    * not part of liveness: a restart reads the same Secret and cannot fix a certificate.
    */
   Health health() {
-    LoadedCertificates loaded = get();
+    CertificateFiles.Loaded loaded = get();
     ServingIdentity identity = loaded.identity();
     Instant now = files.clock().instant();
     Instant notBefore = identity.certificate().getNotBefore().toInstant();
@@ -138,7 +138,7 @@ final class CertificateReloader
   }
 
   @Override
-  public void loaded(LoadedCertificates next) {
+  public void loaded(CertificateFiles.Loaded next) {
     ServingIdentity identity = next.identity();
     log.info(
         "Serving certificate {} for {} (SHA-256 {}), valid until {}{}",
@@ -167,11 +167,11 @@ final class CertificateReloader
   }
 
   @Override
-  public void polled(LoadedCertificates current) {
+  public void polled(CertificateFiles.Loaded current) {
     warnIfExpiring(current);
   }
 
-  private synchronized void warnIfExpiring(LoadedCertificates certificates) {
+  private synchronized void warnIfExpiring(CertificateFiles.Loaded certificates) {
     ServingIdentity identity = certificates.identity();
     Instant now = files.clock().instant();
     Duration left = Duration.between(now, identity.notAfter());

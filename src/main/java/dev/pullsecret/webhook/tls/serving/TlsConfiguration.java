@@ -137,7 +137,7 @@ class TlsConfiguration {
     return false;
   }
 
-  private static SslBundle bundle(LoadedCertificates certificates, TlsPolicy policy) {
+  private static SslBundle bundle(CertificateFiles.Loaded certificates, TlsPolicy policy) {
     ServingIdentity identity = certificates.identity();
     var keyStore = PemSslStore.of(identity.chain(), identity.privateKey());
     var trustStore =

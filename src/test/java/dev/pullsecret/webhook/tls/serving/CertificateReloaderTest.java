@@ -46,7 +46,7 @@ class CertificateReloaderTest {
 
   private final TestClock clock = new TestClock(NOW);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final List<LoadedCertificates> served = new ArrayList<>();
+  private final List<CertificateFiles.Loaded> served = new ArrayList<>();
   private boolean tlsServerRejects;
   private ConfigMapVolume volume;
   private CertificateReloader reloader;
@@ -396,7 +396,7 @@ class CertificateReloaderTest {
     return new CertificateFiles(volume.path("tls.crt"), volume.path("tls.key"), null, clock);
   }
 
-  private static String fingerprint(LoadedCertificates loaded) {
+  private static String fingerprint(CertificateFiles.Loaded loaded) {
     return loaded.identity().fingerprintSha256();
   }
 
