@@ -13,11 +13,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Keeps the admission port's certificate in step with its files, without a restart, as {@link
- * FileReloader} keeps every reloaded file (polled, checked completely before it is served, the pair
- * in force kept on a refusal). A refusal is reported only when the same content failed twice in a
- * row ({@link FileReloader.Refusal#WHEN_SEEN_TWICE}): {@code tls.crt} and {@code tls.key} are
- * written one after the other.
+ * Keeps the admission port's certificate in step with its files through a {@link FileReloader}; a
+ * refusal is reported only when the same content failed twice in a row ({@link
+ * FileReloader.Refusal#WHEN_SEEN_TWICE}): {@code tls.crt} and {@code tls.key} are written one after
+ * the other.
  *
  * <p>Why not Spring Boot's own {@code reload-on-update} for PEM bundles? It only serves bundles
  * defined in {@code spring.ssl.bundle.*} properties, so our checks (key matches certificate, chain
@@ -100,7 +99,6 @@ final class CertificateReloader
     return reloader.get();
   }
 
-  /** Checks the files now; returns true when a new pair was put in force. */
   boolean check() {
     return reloader.check();
   }

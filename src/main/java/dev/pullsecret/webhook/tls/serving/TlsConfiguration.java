@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleKey;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.boot.ssl.pem.PemSslStore;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
@@ -49,7 +50,7 @@ class TlsConfiguration {
   @Bean
   SslBundleRegistrar webhookSslBundle(CertificateReloader reloader, WebhookProperties properties) {
     WebhookProperties.Tls tls = properties.tls();
-    TlsPolicy policy = TlsPolicy.of(tls.minVersion(), tls.cipherSuites());
+    SslOptions policy = TlsPolicy.of(tls.minVersion(), tls.cipherSuites());
     return registry -> {
       registry.registerBundle(BUNDLE, bundle(reloader.get(), policy));
       reloader.watch(
@@ -137,12 +138,11 @@ class TlsConfiguration {
     return false;
   }
 
-  private static SslBundle bundle(CertificateFiles.Loaded certificates, TlsPolicy policy) {
+  private static SslBundle bundle(CertificateFiles.Loaded certificates, SslOptions policy) {
     ServingIdentity identity = certificates.identity();
     var keyStore = PemSslStore.of(identity.chain(), identity.privateKey());
     var trustStore =
         certificates.clientCas().isEmpty() ? null : PemSslStore.of(certificates.clientCas(), null);
-    return SslBundle.of(
-        new PemSslStoreBundle(keyStore, trustStore), SslBundleKey.NONE, policy.options());
+    return SslBundle.of(new PemSslStoreBundle(keyStore, trustStore), SslBundleKey.NONE, policy);
   }
 }
