@@ -65,11 +65,10 @@ class TlsConfiguration {
 
   /**
    * Mutual TLS: with {@code webhook.tls.client-ca-file} set, the admission port requires a client
-   * certificate, as {@code server.ssl.client-auth=need} would. Client auth is a property of the
-   * server's SSL settings, not of an SSL bundle (the bundle only carries the trust store, our
-   * client CA); setting it here lets one property switch mTLS on. Runs after Spring's own
-   * customizer has copied {@code server.ssl.*} (it has no order, so it comes last), and touches
-   * only the connector serving our bundle, not the plain HTTP management port.
+   * certificate ({@code server.ssl.client-auth=need}), so one property switches mTLS on: client
+   * auth is a server SSL setting, not an SSL bundle's (the bundle only carries our client CA). Runs
+   * after Spring's own customizer has copied {@code server.ssl.*} (it has no order, so it comes
+   * last), and touches only the connector serving our bundle, not the plain HTTP management port.
    */
   @Bean
   WebServerFactoryCustomizer<AbstractConfigurableWebServerFactory> requireClientCertificate(
@@ -85,24 +84,33 @@ class TlsConfiguration {
 
   private static CertificateFiles files(WebhookProperties.Tls tls, Clock clock) {
     Path local = tls.selfSignedDir();
-    if (local == null) {
-      return new CertificateFiles(tls.certFile(), tls.keyFile(), tls.clientCaFile(), clock);
-    }
-    // Local runs: the generated files are then served, and reloaded, like a mounted Secret.
-    Path cert = local.resolve(PemFiles.TLS_CRT);
-    Path key = local.resolve(PemFiles.TLS_KEY);
-    if (!reusable(local, cert, key, clock)) {
-      generateLocal(local, clock);
-    }
-    return new CertificateFiles(cert, key, tls.clientCaFile(), clock);
+    return local == null
+        ? new CertificateFiles(tls.certFile(), tls.keyFile(), tls.clientCaFile(), clock)
+        : localFiles(local, tls.clientCaFile(), clock);
   }
 
   /**
-   * A CA and a serving certificate for localhost, valid for 30 days, written into {@code dir}. They
-   * are reused while they load and have more than a day left, so {@code curl --cacert DIR/ca.crt}
-   * keeps working across restarts.
+   * Local runs: a CA and a serving certificate for localhost, valid for 30 days, written into
+   * {@code dir} and then served, and reloaded, like a mounted Secret. They are reused while they
+   * load and have more than a day left, so {@code curl --cacert DIR/ca.crt} keeps working across
+   * restarts.
    */
-  private static void generateLocal(Path dir, Clock clock) {
+  static CertificateFiles localFiles(Path dir, Path clientCaFile, Clock clock) {
+    Path cert = dir.resolve(PemFiles.TLS_CRT);
+    Path key = dir.resolve(PemFiles.TLS_KEY);
+    var files = new CertificateFiles(cert, key, clientCaFile, clock);
+    if (Files.exists(cert) && Files.exists(key)) {
+      try {
+        ServingIdentity existing = ServingIdentity.load(cert, key, clock);
+        if (existing.notAfter().isAfter(clock.instant().plus(Duration.ofDays(1)))) {
+          log.info(
+              "Serving the local certificate in {} (CA: {})", dir, dir.resolve(PemFiles.CA_CRT));
+          return files;
+        }
+      } catch (InvalidCertificateException e) {
+        log.warn("Replacing the local certificate in {}: {}", dir, e.getMessage());
+      }
+    }
     var spec =
         new CertificateSpec(
             "pullsecret-webhook",
@@ -120,22 +128,7 @@ class TlsConfiguration {
         "Generated a local CA and a certificate for localhost in {}; trust it with: curl --cacert {}",
         dir,
         dir.resolve(PemFiles.CA_CRT));
-  }
-
-  private static boolean reusable(Path dir, Path cert, Path key, Clock clock) {
-    if (!Files.exists(cert) || !Files.exists(key)) {
-      return false;
-    }
-    try {
-      ServingIdentity existing = ServingIdentity.load(cert, key, clock);
-      if (existing.notAfter().isAfter(clock.instant().plus(Duration.ofDays(1)))) {
-        log.info("Serving the local certificate in {} (CA: {})", dir, dir.resolve(PemFiles.CA_CRT));
-        return true;
-      }
-    } catch (InvalidCertificateException e) {
-      log.warn("Replacing the local certificate in {}: {}", dir, e.getMessage());
-    }
-    return false;
+    return files;
   }
 
   private static SslBundle bundle(CertificateFiles.Loaded certificates, SslOptions policy) {
