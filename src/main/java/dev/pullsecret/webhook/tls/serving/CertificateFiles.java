@@ -30,7 +30,6 @@ record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile, Clock cl
   /**
    * Certificates checked and put in force on the admission port.
    *
-   * @param identity the serving chain and key
    * @param clientCas CAs whose client certificates are accepted; empty when mTLS is off
    * @param loadedAt when they were put in force
    */

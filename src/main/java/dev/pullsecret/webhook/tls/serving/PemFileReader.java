@@ -55,16 +55,15 @@ final class PemFileReader {
    */
   static List<X509Certificate> certificates(Path file) {
     List<Block> blocks = readPem(file, CERTIFICATE);
-    var certificates = new ArrayList<X509Certificate>();
-    for (Block block : blocks) {
-      if (block.label().equals(CERTIFICATE)) {
-        certificates.addAll(parse(file, block, PemContent::getCertificates));
-      }
-    }
+    List<X509Certificate> certificates =
+        blocks.stream()
+            .filter(block -> block.label().equals(CERTIFICATE))
+            .flatMap(block -> parse(file, block, PemContent::getCertificates).stream())
+            .toList();
     if (certificates.isEmpty()) {
       throw nothingExpected(file, blocks, CERTIFICATE);
     }
-    return List.copyOf(certificates);
+    return certificates;
   }
 
   /**
