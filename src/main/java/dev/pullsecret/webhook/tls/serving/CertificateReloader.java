@@ -42,8 +42,6 @@ final class CertificateReloader
 
   private static final Logger log = LoggerFactory.getLogger(CertificateReloader.class);
 
-  private static final Duration WARNING_REPEAT = Duration.ofDays(1);
-
   private final CertificateFiles files;
   private final Duration warningThreshold;
   private final FileReloader<CertificateFiles.Loaded, InvalidCertificateException> reloader;
@@ -177,7 +175,7 @@ final class CertificateReloader
       return;
     }
     String fingerprint = identity.fingerprintSha256();
-    if (fingerprint.equals(warnedFingerprint) && now.isBefore(warnedAt.plus(WARNING_REPEAT))) {
+    if (fingerprint.equals(warnedFingerprint) && now.isBefore(warnedAt.plus(Duration.ofDays(1)))) {
       return;
     }
     warnedFingerprint = fingerprint;
