@@ -135,13 +135,7 @@ public final class CertificateGenerator {
 
   /** Random, positive and non-zero, as RFC 5280 requires; 128 bits make collisions moot. */
   private static BigInteger serial() {
-    byte[] bytes = new byte[16];
-    BigInteger serial;
-    do {
-      RANDOM.nextBytes(bytes);
-      serial = new BigInteger(1, bytes);
-    } while (serial.signum() == 0);
-    return serial;
+    return new BigInteger(128, RANDOM).max(BigInteger.ONE);
   }
 
   private static X509Certificate sign(

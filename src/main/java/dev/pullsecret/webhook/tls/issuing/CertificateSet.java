@@ -17,12 +17,10 @@ public record CertificateSet(
   /** Keeps key material out of logs and assertion messages. */
   @Override
   public String toString() {
-    return "CertificateSet[ca="
-        + caCertificate.getSubjectX500Principal()
-        + ", serving="
-        + servingCertificate.getSubjectX500Principal()
-        + ", notAfter="
-        + servingCertificate.getNotAfter().toInstant()
-        + "]";
+    return "CertificateSet[ca=%s, serving=%s, notAfter=%s]"
+        .formatted(
+            caCertificate.getSubjectX500Principal(),
+            servingCertificate.getSubjectX500Principal(),
+            servingCertificate.getNotAfter().toInstant());
   }
 }

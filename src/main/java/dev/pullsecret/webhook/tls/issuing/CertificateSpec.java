@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -41,10 +42,8 @@ public record CertificateSpec(
   public CertificateSpec {
     requireLabel("service name", serviceName, DNS_1035_LABEL, "DNS-1035 label", "a letter");
     requireLabel("namespace", namespace, DNS_1123_LABEL, "DNS-1123 label", "a letter or digit");
-    extraDnsNames = nonBlank(extraDnsNames, "DNS");
-    extraDnsNames.forEach(CertificateSpec::requireDnsName);
-    extraIpAddresses = nonBlank(extraIpAddresses, "IP");
-    extraIpAddresses.forEach(CertificateSpec::parseIp);
+    extraDnsNames = extras(extraDnsNames, "DNS", CertificateSpec::requireDnsName);
+    extraIpAddresses = extras(extraIpAddresses, "IP", CertificateSpec::parseIp);
     Objects.requireNonNull(validity, "validity must not be null");
     if (validity.isNegative() || validity.isZero()) {
       throw new IllegalArgumentException("validity must be positive, got " + validity);
@@ -115,14 +114,15 @@ public record CertificateSpec(
             + " without brackets, zone or leading zeros");
   }
 
-  /** A copy of {@code values}, none of them null or blank; empty for null. */
-  private static List<String> nonBlank(List<String> values, String kind) {
+  /** A copy of {@code values}, none null or blank, each {@code valid}; empty for null. */
+  private static List<String> extras(List<String> values, String kind, Consumer<String> valid) {
     if (values == null) {
       return List.of();
     }
     if (values.stream().anyMatch(value -> value == null || value.isBlank())) {
       throw new IllegalArgumentException("extra " + kind + " entries must not be empty");
     }
+    values.forEach(valid);
     return List.copyOf(values);
   }
 }

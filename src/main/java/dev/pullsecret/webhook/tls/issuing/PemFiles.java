@@ -94,7 +94,7 @@ public final class PemFiles {
     return pem("PRIVATE KEY", key.getEncoded());
   }
 
-  /** Base64 of the CA PEM, as the webhook configuration's {@code caBundle} expects. */
+  /** The content of {@link #CA_BUNDLE}. */
   public static String caBundle(X509Certificate ca) {
     return Base64.getEncoder().encodeToString(bytes(toPem(ca)));
   }

@@ -3,16 +3,17 @@ package dev.pullsecret.webhook.tls.serving;
 import dev.pullsecret.webhook.files.BoundedFiles;
 import dev.pullsecret.webhook.files.FileReloader;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -24,44 +25,35 @@ import java.util.stream.Stream;
  * @param clock the time the certificates must be valid at when loaded
  */
 record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile, Clock clock)
-    implements FileReloader.Source<LoadedCertificates> {
-
-  /** Stands for a missing file in the digest, distinct from an empty one. */
-  private static final long ABSENT = -1;
-
-  /** Stands for a file that exists but cannot be read (permissions, a directory). */
-  private static final long UNREADABLE = -2;
+    implements FileReloader.Source<CertificateFiles.Loaded> {
 
   /**
-   * SHA-256 over every file's content, length-prefixed so contents cannot run into each other; the
-   * loader says why a file is missing or unreadable.
+   * Certificates checked and put in force on the admission port.
+   *
+   * @param clientCas CAs whose client certificates are accepted; empty when mTLS is off
+   * @param loadedAt when they were put in force
+   */
+  record Loaded(ServingIdentity identity, List<X509Certificate> clientCas, Instant loadedAt) {}
+
+  /**
+   * The SHA-256 of each file's content, or a marker for a file that is missing or cannot be read
+   * (permissions, a directory, too large): the loader says why.
    */
   @Override
   public String digest() {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (Path file :
-          Stream.of(certFile, keyFile, clientCaFile).filter(Objects::nonNull).toList()) {
-        byte[] content = read(file);
-        long length = content != null ? content.length : Files.exists(file) ? UNREADABLE : ABSENT;
-        sha.update(ByteBuffer.allocate(Long.BYTES).putLong(length).array());
-        if (content != null) {
-          sha.update(content);
-        }
-      }
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    return Stream.of(certFile, keyFile, clientCaFile)
+        .filter(Objects::nonNull)
+        .map(CertificateFiles::digest)
+        .collect(Collectors.joining(" "));
   }
 
   /** Reads and checks every file ({@link ServingIdentity#load}), or throws the refusal. */
   @Override
-  public LoadedCertificates load(LoadedCertificates previous) {
+  public Loaded load(Loaded previous) {
     ServingIdentity identity = ServingIdentity.load(certFile, keyFile, clock);
     List<X509Certificate> clientCas =
         clientCaFile == null ? List.of() : PemFileReader.certificates(clientCaFile);
-    return new LoadedCertificates(identity, clientCas, certFile, clock.instant());
+    return new Loaded(identity, clientCas, clock.instant());
   }
 
   /** The cert and key file, as shown in logs. */
@@ -69,12 +61,14 @@ record CertificateFiles(Path certFile, Path keyFile, Path clientCaFile, Clock cl
     return certFile.equals(keyFile) ? certFile.toString() : certFile + " and " + keyFile;
   }
 
-  /** The content, or null when the file cannot be read or is too large to be a PEM file. */
-  private static byte[] read(Path file) {
+  private static String digest(Path file) {
     try {
-      return BoundedFiles.read(file, BoundedFiles.PEM_LIMIT);
+      byte[] content = BoundedFiles.read(file, BoundedFiles.PEM_LIMIT);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     } catch (IOException e) {
-      return null;
+      return Files.exists(file) ? "unreadable" : "absent";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
     }
   }
 }

@@ -5,15 +5,18 @@ import dev.pullsecret.webhook.files.ReloadMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
 
 /**
- * Keeps the admission port's certificate in step with its files, without a restart. Like the rules,
- * the files' content is compared every poll ({@link FileReloader} says why polling).
+ * Keeps the admission port's certificate in step with its files through a {@link FileReloader}; a
+ * refusal is reported only when the same content failed twice in a row ({@link
+ * FileReloader.Refusal#WHEN_SEEN_TWICE}): {@code tls.crt} and {@code tls.key} are written one after
+ * the other.
  *
  * <p>Why not Spring Boot's own {@code reload-on-update} for PEM bundles? It only serves bundles
  * defined in {@code spring.ssl.bundle.*} properties, so our checks (key matches certificate, chain
@@ -24,60 +27,54 @@ import org.slf4j.LoggerFactory;
  * chain: {@code SslBundleRegistry.updateBundle} makes Tomcat build a new SSL context for new
  * handshakes while connections already open keep theirs.
  *
- * <p>New files are checked completely before they are served; refused files leave the pair in force
- * serving, and are reported only when the same content failed twice in a row ({@link
- * FileReloader.Refusal#WHEN_SEEN_TWICE}: {@code tls.crt} and {@code tls.key} are written one after
- * the other).
- *
- * <p>Its metrics are the reload metrics every reloaded file has ({@link ReloadMetrics}) and the
- * expiry of the certificate in force. The expiry is a timestamp rather than "seconds left", so an
- * alert reads {@code pullsecret_tls_certificate_expiry_seconds - time() < 14 * 86400} and the
- * series does not change every scrape. It has no labels (no fingerprint): one series per pod
- * whatever the rotations, and the fingerprint is in the logs and the health details.
+ * <p>The expiry of the certificate in force is told three ways. A gauge, the signal to alert on: a
+ * timestamp rather than "seconds left", so an alert reads {@code
+ * pullsecret_tls_certificate_expiry_seconds - time() < 14 * 86400} and the series does not change
+ * every scrape; no labels (no fingerprint): one series per pod whatever the rotations, and the
+ * fingerprint is in the logs and the health details. A log warning under the threshold, at once and
+ * then each day while the certificate stays in force: seen by whoever reads today's logs, without a
+ * flood. And readiness ({@link #health}). The other metrics are the reload metrics every reloaded
+ * file has ({@link ReloadMetrics}).
  */
 final class CertificateReloader
-    implements Supplier<LoadedCertificates>,
-        AutoCloseable,
-        FileReloader.Listener<LoadedCertificates, InvalidCertificateException> {
+    implements AutoCloseable,
+        FileReloader.Listener<CertificateFiles.Loaded, InvalidCertificateException> {
 
   private static final Logger log = LoggerFactory.getLogger(CertificateReloader.class);
 
   private final CertificateFiles files;
-  private final ExpiryWarnings warnings;
-  private final FileReloader<LoadedCertificates, InvalidCertificateException> reloader;
+  private final Duration warningThreshold;
+  private final FileReloader<CertificateFiles.Loaded, InvalidCertificateException> reloader;
+  private String warnedFingerprint;
+  private Instant warnedAt;
 
-  private CertificateReloader(
-      CertificateFiles files, MeterRegistry registry, ExpiryWarnings warnings) {
+  /**
+   * Loads the files, failing with {@link InvalidCertificateException} if they cannot be served (the
+   * server must not start without a usable certificate). Polling starts with {@link #watch}.
+   *
+   * @param warningThreshold how long before its notAfter the certificate in force is warned of
+   */
+  CertificateReloader(CertificateFiles files, MeterRegistry registry, Duration warningThreshold) {
     this.files = files;
-    this.warnings = warnings;
+    this.warningThreshold = warningThreshold;
     this.reloader =
         new FileReloader<>(
             files,
             InvalidCertificateException.class,
             FileReloader.Refusal.WHEN_SEEN_TWICE,
             List.of(this, new ReloadMetrics<>(registry, "pullsecret.tls", "new certificate pair")));
-  }
-
-  /**
-   * Loads the files, failing with {@link InvalidCertificateException} if they cannot be served (the
-   * server must not start without a usable certificate). Polling starts with {@link #watch}.
-   */
-  static CertificateReloader load(
-      CertificateFiles files, MeterRegistry registry, ExpiryWarnings warnings) {
-    var certificates = new CertificateReloader(files, registry, warnings);
-    certificates.reloader.start();
+    reloader.start();
     Gauge.builder(
             "pullsecret.tls.certificate.expiry",
-            certificates,
+            this,
             in -> in.get().identity().notAfter().getEpochSecond())
         .description("notAfter of the serving certificate in force, as Unix epoch seconds")
         .baseUnit("seconds")
         .register(registry);
-    return certificates;
   }
 
   /** Checks the files every {@code interval} and hands each new valid pair to {@code serve}. */
-  void watch(Duration interval, Consumer<LoadedCertificates> serve) {
+  void watch(Duration interval, Consumer<CertificateFiles.Loaded> serve) {
     reloader.watch(
         "certificate-reloader",
         "webhook.tls.reload-interval",
@@ -96,12 +93,10 @@ final class CertificateReloader
         });
   }
 
-  @Override
-  public LoadedCertificates get() {
+  CertificateFiles.Loaded get() {
     return reloader.get();
   }
 
-  /** Checks the files now; returns true when a new pair was put in force. */
   boolean check() {
     return reloader.check();
   }
@@ -111,12 +106,39 @@ final class CertificateReloader
     reloader.close();
   }
 
+  /**
+   * Readiness of the admission port's certificate ({@code servingCertificate} in the readiness
+   * group). DOWN once the certificate in force has expired or is not valid yet: the API server then
+   * fails every TLS handshake, so the pod should leave the Service's endpoints. It is deliberately
+   * not part of liveness: a restart reads the same Secret and cannot fix a certificate.
+   */
+  Health health() {
+    CertificateFiles.Loaded loaded = get();
+    ServingIdentity identity = loaded.identity();
+    Instant now = files.clock().instant();
+    Instant notBefore = identity.certificate().getNotBefore().toInstant();
+    Health.Builder health =
+        now.isAfter(identity.notAfter())
+            ? Health.down().withDetail("reason", "expired")
+            : now.isBefore(notBefore)
+                ? Health.down().withDetail("reason", "not yet valid")
+                : Health.up();
+    return health
+        .withDetail("file", files.certFile().toString())
+        .withDetail("dnsNames", identity.dnsNames())
+        .withDetail("sha256", identity.fingerprintSha256())
+        .withDetail("notBefore", notBefore.toString())
+        .withDetail("notAfter", identity.notAfter().toString())
+        .withDetail("loadedAt", loaded.loadedAt().toString())
+        .build();
+  }
+
   @Override
-  public void loaded(LoadedCertificates next) {
+  public void loaded(CertificateFiles.Loaded next) {
     ServingIdentity identity = next.identity();
     log.info(
         "Serving certificate {} for {} (SHA-256 {}), valid until {}{}",
-        next.source(),
+        files.certFile(),
         identity.dnsNames(),
         identity.fingerprintSha256(),
         identity.notAfter(),
@@ -126,7 +148,7 @@ final class CertificateReloader
                 + next.clientCas().size()
                 + " CA(s) from "
                 + files.clientCaFile());
-    warnings.check(next);
+    warnIfExpiring(next);
   }
 
   @Override
@@ -141,7 +163,38 @@ final class CertificateReloader
   }
 
   @Override
-  public void polled(LoadedCertificates current) {
-    warnings.check(current);
+  public void polled(CertificateFiles.Loaded current) {
+    warnIfExpiring(current);
+  }
+
+  private synchronized void warnIfExpiring(CertificateFiles.Loaded certificates) {
+    ServingIdentity identity = certificates.identity();
+    Instant now = files.clock().instant();
+    Duration left = Duration.between(now, identity.notAfter());
+    if (left.compareTo(warningThreshold) >= 0) {
+      return;
+    }
+    String fingerprint = identity.fingerprintSha256();
+    if (fingerprint.equals(warnedFingerprint) && now.isBefore(warnedAt.plus(Duration.ofDays(1)))) {
+      return;
+    }
+    warnedFingerprint = fingerprint;
+    warnedAt = now;
+    if (left.isNegative()) {
+      log.warn(
+          "Serving certificate {} (SHA-256 {}) EXPIRED at {}: the API server refuses every call;"
+              + " replace the Secret now (readiness is DOWN until then)",
+          files.certFile(),
+          fingerprint,
+          identity.notAfter());
+    } else {
+      log.warn(
+          "Serving certificate {} (SHA-256 {}) expires in {} day(s), at {}; renew the Secret and"
+              + " the caBundle (the new pair is picked up without a restart)",
+          files.certFile(),
+          fingerprint,
+          left.toDays(),
+          identity.notAfter());
+    }
   }
 }

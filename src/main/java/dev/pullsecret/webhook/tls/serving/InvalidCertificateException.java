@@ -4,8 +4,7 @@ import java.nio.file.Path;
 
 /**
  * A certificate or key file that cannot be served. Unchecked because callers cannot repair files at
- * run time; the message names the file and says what to fix, so it can be shown to an operator as
- * is.
+ * run time; the message names the file and what to fix, fit to show an operator as is.
  */
 public class InvalidCertificateException extends RuntimeException {
 

@@ -1,5 +1,9 @@
 package dev.pullsecret.webhook.tls.serving;
 
+import static java.util.stream.Collectors.counting;
+import static java.util.stream.Collectors.groupingBy;
+import static java.util.stream.Collectors.joining;
+
 import dev.pullsecret.webhook.files.BoundedFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,13 +16,11 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.springframework.boot.ssl.pem.PemContent;
 
 /**
@@ -41,11 +43,6 @@ final class PemFileReader {
   private static final Set<String> KEYS =
       Set.of("PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY");
 
-  /** Blocks a certificate or key file may hold beside what is asked for. */
-  private static final Set<String> KNOWN =
-      Stream.concat(KEYS.stream(), Stream.of(CERTIFICATE, ENCRYPTED_PKCS8, "EC PARAMETERS"))
-          .collect(Collectors.toUnmodifiableSet());
-
   private PemFileReader() {}
 
   /** One PEM block: its position in the file (1-based), label and whole text, BEGIN to END. */
@@ -58,24 +55,19 @@ final class PemFileReader {
    */
   static List<X509Certificate> certificates(Path file) {
     List<Block> blocks = readPem(file, CERTIFICATE);
-    var certificates = new ArrayList<X509Certificate>();
-    for (Block block : blocks) {
-      if (block.label().equals(CERTIFICATE)) {
-        try {
-          certificates.addAll(PemContent.of(block.text()).getCertificates());
-        } catch (RuntimeException e) {
-          throw malformed(file, block.number(), e.getMessage(), e);
-        }
-      }
-    }
+    List<X509Certificate> certificates =
+        blocks.stream()
+            .filter(block -> block.label().equals(CERTIFICATE))
+            .flatMap(block -> parse(file, block, PemContent::getCertificates).stream())
+            .toList();
     if (certificates.isEmpty()) {
       throw nothingExpected(file, blocks, CERTIFICATE);
     }
-    return List.copyOf(certificates);
+    return certificates;
   }
 
   /**
-   * The one unencrypted private key in {@code file}: PKCS#8, PKCS#1 RSA or SEC1 EC.
+   * The one unencrypted private key in {@code file}.
    *
    * @throws InvalidCertificateException if the file holds no key, several, or an encrypted one
    */
@@ -101,11 +93,15 @@ final class PemFileReader {
       throw new InvalidCertificateException(
           file, "contains " + keys.size() + " private keys; expected exactly one");
     }
-    Block key = keys.getFirst();
+    return parse(file, keys.getFirst(), PemContent::getPrivateKey);
+  }
+
+  /** One block's content, parsed by the library. */
+  private static <T> T parse(Path file, Block block, Function<PemContent, T> parser) {
     try {
-      return PemContent.of(key.text()).getPrivateKey();
+      return parser.apply(PemContent.of(block.text()));
     } catch (RuntimeException e) {
-      throw malformed(file, key.number(), e.getMessage(), e);
+      throw malformed(file, block.number(), e.getMessage(), e);
     }
   }
 
@@ -117,21 +113,40 @@ final class PemFileReader {
         cause);
   }
 
-  /** No block of the expected type: an unknown block is named, else what the file holds. */
+  /**
+   * No block of the expected type: an unknown block is named, else what the file holds instead,
+   * e.g. "1 private key", to tell swapped files apart.
+   */
   private static InvalidCertificateException nothingExpected(
       Path file, List<Block> blocks, String expectedType) {
     for (Block block : blocks) {
-      if (!KNOWN.contains(block.label())) {
+      if (kind(block.label()) == null) {
         return new InvalidCertificateException(
             file,
             "unsupported PEM block -----BEGIN %s----- (expected %s)"
                 .formatted(block.label(), expectedType));
       }
     }
+    String found =
+        blocks.stream()
+            .collect(groupingBy(block -> kind(block.label()), TreeMap::new, counting()))
+            .entrySet()
+            .stream()
+            .map(kind -> kind.getValue() + " " + kind.getKey() + (kind.getValue() > 1 ? "s" : ""))
+            .collect(joining(", "));
     return new InvalidCertificateException(
-        file,
-        "contains no %s (found %s)"
-            .formatted(expectedType.toLowerCase(Locale.ROOT), describe(blocks)));
+        file, "contains no %s (found %s)".formatted(expectedType.toLowerCase(Locale.ROOT), found));
+  }
+
+  /** What a block holds, in words; null for a block no certificate or key file holds. */
+  private static String kind(String label) {
+    return switch (label) {
+      case CERTIFICATE -> "certificate";
+      case ENCRYPTED_PKCS8 -> "encrypted private key";
+      case "EC PARAMETERS" -> "EC PARAMETERS block";
+      case String key when KEYS.contains(key) -> "private key";
+      default -> null;
+    };
   }
 
   /** The PEM blocks in the file, each checked to end where it should. */
@@ -183,23 +198,5 @@ final class PemFileReader {
     } catch (IOException e) {
       throw new InvalidCertificateException(file, "cannot be read: " + e, e);
     }
-  }
-
-  /** What the file holds instead, e.g. "1 private key", to tell swapped files apart. */
-  private static String describe(List<Block> blocks) {
-    Map<String, Integer> counts = new TreeMap<>();
-    for (Block block : blocks) {
-      String kind =
-          switch (block.label()) {
-            case CERTIFICATE -> "certificate";
-            case ENCRYPTED_PKCS8 -> "encrypted private key";
-            case String label when KEYS.contains(label) -> "private key";
-            case String label -> label + " block";
-          };
-      counts.merge(kind, 1, Integer::sum);
-    }
-    var parts = new ArrayList<String>();
-    counts.forEach((kind, n) -> parts.add(n + " " + kind + (n > 1 ? "s" : "")));
-    return String.join(", ", parts);
   }
 }

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -34,14 +33,6 @@ public record ServingIdentity(List<X509Certificate> chain, PrivateKey privateKey
   static final int SAN_IP = 7;
 
   private static final SecureRandom RANDOM = new SecureRandom();
-
-  public ServingIdentity {
-    chain = List.copyOf(chain);
-    if (chain.isEmpty()) {
-      throw new IllegalArgumentException("certificate chain must not be empty");
-    }
-    Objects.requireNonNull(privateKey, "privateKey must not be null");
-  }
 
   /** The serving (leaf) certificate. */
   public X509Certificate certificate() {
@@ -78,15 +69,8 @@ public record ServingIdentity(List<X509Certificate> chain, PrivateKey privateKey
   /** Keeps the private key out of logs. */
   @Override
   public String toString() {
-    return "ServingIdentity[subject="
-        + name(certificate())
-        + ", dnsNames="
-        + dnsNames()
-        + ", notAfter="
-        + notAfter()
-        + ", sha256="
-        + fingerprintSha256()
-        + "]";
+    return "ServingIdentity[subject=%s, dnsNames=%s, notAfter=%s, sha256=%s]"
+        .formatted(name(certificate()), dnsNames(), notAfter(), fingerprintSha256());
   }
 
   /**
@@ -111,7 +95,8 @@ public record ServingIdentity(List<X509Certificate> chain, PrivateKey privateKey
       Path certFile, Path keyFile, X509Certificate leaf, PrivateKey key) {
     PublicKey publicKey = leaf.getPublicKey();
     String subject = name(leaf);
-    if (!keyFamily(key.getAlgorithm()).equals(keyFamily(publicKey.getAlgorithm()))) {
+    String algorithm = signatureAlgorithm(key.getAlgorithm());
+    if (!algorithm.equals(signatureAlgorithm(publicKey.getAlgorithm()))) {
       throw new InvalidCertificateException(
           keyFile,
           String.format(
@@ -119,7 +104,7 @@ public record ServingIdentity(List<X509Certificate> chain, PrivateKey privateKey
                   + " the key does not match the certificate",
               key.getAlgorithm(), certFile, subject, publicKey.getAlgorithm()));
     }
-    if (!signsFor(key, publicKey)) {
+    if (!signsFor(algorithm, key, publicKey)) {
       throw new InvalidCertificateException(
           keyFile,
           String.format(
@@ -131,13 +116,7 @@ public record ServingIdentity(List<X509Certificate> chain, PrivateKey privateKey
   }
 
   /** Signs a random challenge and verifies it with the certificate: works for every key type. */
-  private static boolean signsFor(PrivateKey key, PublicKey publicKey) {
-    String algorithm =
-        switch (keyFamily(key.getAlgorithm())) {
-          case "RSA" -> "SHA256withRSA";
-          case "EC" -> "SHA256withECDSA";
-          default -> key.getAlgorithm(); // EdDSA: Ed25519, Ed448
-        };
+  private static boolean signsFor(String algorithm, PrivateKey key, PublicKey publicKey) {
     try {
       byte[] challenge = new byte[32];
       RANDOM.nextBytes(challenge);
@@ -154,11 +133,13 @@ public record ServingIdentity(List<X509Certificate> chain, PrivateKey privateKey
     }
   }
 
-  private static String keyFamily(String algorithm) {
-    return switch (algorithm) {
-      case "EC", "ECDSA" -> "EC";
+  /** The signature algorithm of a key type; keys that can match share one. */
+  private static String signatureAlgorithm(String keyAlgorithm) {
+    return switch (keyAlgorithm) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC", "ECDSA" -> "SHA256withECDSA";
       case "Ed25519", "Ed448", "EdDSA" -> "EdDSA";
-      default -> algorithm;
+      default -> keyAlgorithm;
     };
   }
 

@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleKey;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.boot.ssl.pem.PemSslStore;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
@@ -29,9 +30,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Registers the SSL bundle {@value #BUNDLE} that the admission port serves ({@code
- * server.ssl.bundle=webhook}) and keeps it up to date as the certificate files change. Certificates
- * are validated by our own loader before Spring sees them, so a broken or mismatched pair fails
- * with a message that names the file and the problem, at start-up and on rotation alike.
+ * server.ssl.bundle=webhook}) and keeps it up to date as the certificate files change ({@link
+ * CertificateReloader} checks them before Spring sees them).
  */
 @Configuration(proxyBeanMethods = false)
 class TlsConfiguration {
@@ -44,14 +44,13 @@ class TlsConfiguration {
   CertificateReloader certificateReloader(
       WebhookProperties properties, MeterRegistry registry, Clock clock) {
     WebhookProperties.Tls tls = properties.tls();
-    return CertificateReloader.load(
-        files(tls, clock), registry, new ExpiryWarnings(tls.expiryWarningThreshold(), clock));
+    return new CertificateReloader(files(tls, clock), registry, tls.expiryWarningThreshold());
   }
 
   @Bean
   SslBundleRegistrar webhookSslBundle(CertificateReloader reloader, WebhookProperties properties) {
     WebhookProperties.Tls tls = properties.tls();
-    TlsPolicy policy = TlsPolicy.of(tls.minVersion(), tls.cipherSuites());
+    SslOptions policy = TlsPolicy.of(tls.minVersion(), tls.cipherSuites());
     return registry -> {
       registry.registerBundle(BUNDLE, bundle(reloader.get(), policy));
       reloader.watch(
@@ -60,17 +59,16 @@ class TlsConfiguration {
   }
 
   @Bean
-  HealthIndicator servingCertificateHealthIndicator(CertificateReloader reloader, Clock clock) {
-    return new ServingCertificateHealthIndicator(reloader, clock);
+  HealthIndicator servingCertificateHealthIndicator(CertificateReloader reloader) {
+    return reloader::health;
   }
 
   /**
    * Mutual TLS: with {@code webhook.tls.client-ca-file} set, the admission port requires a client
-   * certificate, as {@code server.ssl.client-auth=need} would. Client auth is a property of the
-   * server's SSL settings, not of an SSL bundle (the bundle only carries the trust store, our
-   * client CA); setting it here lets one property switch mTLS on. Runs after Spring's own
-   * customizer has copied {@code server.ssl.*} (it has no order, so it comes last), and touches
-   * only the connector serving our bundle, not the plain HTTP management port.
+   * certificate ({@code server.ssl.client-auth=need}), so one property switches mTLS on: client
+   * auth is a server SSL setting, not an SSL bundle's (the bundle only carries our client CA). Runs
+   * after Spring's own customizer has copied {@code server.ssl.*} (it has no order, so it comes
+   * last), and touches only the connector serving our bundle, not the plain HTTP management port.
    */
   @Bean
   WebServerFactoryCustomizer<AbstractConfigurableWebServerFactory> requireClientCertificate(
@@ -86,24 +84,33 @@ class TlsConfiguration {
 
   private static CertificateFiles files(WebhookProperties.Tls tls, Clock clock) {
     Path local = tls.selfSignedDir();
-    if (local == null) {
-      return new CertificateFiles(tls.certFile(), tls.keyFile(), tls.clientCaFile(), clock);
-    }
-    // Local runs: the generated files are then served, and reloaded, like a mounted Secret.
-    Path cert = local.resolve(PemFiles.TLS_CRT);
-    Path key = local.resolve(PemFiles.TLS_KEY);
-    if (!reusable(local, cert, key, clock)) {
-      generateLocal(local, clock);
-    }
-    return new CertificateFiles(cert, key, tls.clientCaFile(), clock);
+    return local == null
+        ? new CertificateFiles(tls.certFile(), tls.keyFile(), tls.clientCaFile(), clock)
+        : localFiles(local, tls.clientCaFile(), clock);
   }
 
   /**
-   * A CA and a serving certificate for localhost, valid for 30 days, written into {@code dir}. They
-   * are reused while they load and have more than a day left, so {@code curl --cacert DIR/ca.crt}
-   * keeps working across restarts.
+   * Local runs: a CA and a serving certificate for localhost, valid for 30 days, written into
+   * {@code dir} and then served, and reloaded, like a mounted Secret. They are reused while they
+   * load and have more than a day left, so {@code curl --cacert DIR/ca.crt} keeps working across
+   * restarts.
    */
-  private static void generateLocal(Path dir, Clock clock) {
+  static CertificateFiles localFiles(Path dir, Path clientCaFile, Clock clock) {
+    Path cert = dir.resolve(PemFiles.TLS_CRT);
+    Path key = dir.resolve(PemFiles.TLS_KEY);
+    var files = new CertificateFiles(cert, key, clientCaFile, clock);
+    if (Files.exists(cert) && Files.exists(key)) {
+      try {
+        ServingIdentity existing = ServingIdentity.load(cert, key, clock);
+        if (existing.notAfter().isAfter(clock.instant().plus(Duration.ofDays(1)))) {
+          log.info(
+              "Serving the local certificate in {} (CA: {})", dir, dir.resolve(PemFiles.CA_CRT));
+          return files;
+        }
+      } catch (InvalidCertificateException e) {
+        log.warn("Replacing the local certificate in {}: {}", dir, e.getMessage());
+      }
+    }
     var spec =
         new CertificateSpec(
             "pullsecret-webhook",
@@ -121,30 +128,14 @@ class TlsConfiguration {
         "Generated a local CA and a certificate for localhost in {}; trust it with: curl --cacert {}",
         dir,
         dir.resolve(PemFiles.CA_CRT));
+    return files;
   }
 
-  private static boolean reusable(Path dir, Path cert, Path key, Clock clock) {
-    if (!Files.exists(cert) || !Files.exists(key)) {
-      return false;
-    }
-    try {
-      ServingIdentity existing = ServingIdentity.load(cert, key, clock);
-      if (existing.notAfter().isAfter(clock.instant().plus(Duration.ofDays(1)))) {
-        log.info("Serving the local certificate in {} (CA: {})", dir, dir.resolve(PemFiles.CA_CRT));
-        return true;
-      }
-    } catch (InvalidCertificateException e) {
-      log.warn("Replacing the local certificate in {}: {}", dir, e.getMessage());
-    }
-    return false;
-  }
-
-  private static SslBundle bundle(LoadedCertificates certificates, TlsPolicy policy) {
+  private static SslBundle bundle(CertificateFiles.Loaded certificates, SslOptions policy) {
     ServingIdentity identity = certificates.identity();
     var keyStore = PemSslStore.of(identity.chain(), identity.privateKey());
     var trustStore =
         certificates.clientCas().isEmpty() ? null : PemSslStore.of(certificates.clientCas(), null);
-    return SslBundle.of(
-        new PemSslStoreBundle(keyStore, trustStore), SslBundleKey.NONE, policy.options());
+    return SslBundle.of(new PemSslStoreBundle(keyStore, trustStore), SslBundleKey.NONE, policy);
   }
 }

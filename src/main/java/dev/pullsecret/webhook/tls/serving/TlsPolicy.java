@@ -17,7 +17,7 @@ import org.springframework.boot.ssl.SslOptions;
  * only, or fewer suites), never reopen CBC, RSA key exchange or TLS 1.1. Settings outside it are
  * refused at start-up, naming the property, rather than silently ignored by the TLS stack.
  */
-record TlsPolicy(List<String> protocols, List<String> cipherSuites) {
+final class TlsPolicy {
 
   static final String TLS_1_2 = "TLSv1.2";
   static final String TLS_1_3 = "TLSv1.3";
@@ -40,13 +40,16 @@ record TlsPolicy(List<String> protocols, List<String> cipherSuites) {
       Pattern.compile(
           "TLS_ECDHE_(ECDSA|RSA)_WITH_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256)");
 
+  private TlsPolicy() {}
+
   /**
-   * The policy for {@code webhook.tls.min-version} and {@code webhook.tls.cipher-suites}.
+   * The policy for {@code webhook.tls.min-version} and {@code webhook.tls.cipher-suites}, as the
+   * options of an SSL bundle.
    *
    * @param cipherSuites IANA names in order of preference; null or empty for the defaults
    * @throws IllegalArgumentException naming the property and every suite that is refused
    */
-  static TlsPolicy of(String minVersion, List<String> cipherSuites) {
+  static SslOptions of(String minVersion, List<String> cipherSuites) {
     List<String> protocols =
         switch (minVersion == null ? TLS_1_2 : minVersion.strip()) {
           case TLS_1_2 -> List.of(TLS_1_3, TLS_1_2);
@@ -68,11 +71,7 @@ record TlsPolicy(List<String> protocols, List<String> cipherSuites) {
           "webhook.tls.cipher-suites: no TLS 1.3 suite listed, so TLS 1.3 clients could not"
               + " connect; add TLS_AES_128_GCM_SHA256");
     }
-    return new TlsPolicy(protocols, suites);
-  }
-
-  SslOptions options() {
-    return SslOptions.of(cipherSuites.toArray(String[]::new), protocols.toArray(String[]::new));
+    return SslOptions.of(suites.toArray(String[]::new), protocols.toArray(String[]::new));
   }
 
   private static void requireAeadEcdhe(List<String> suites) {

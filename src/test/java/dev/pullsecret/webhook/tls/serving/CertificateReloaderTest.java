@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -44,7 +46,7 @@ class CertificateReloaderTest {
 
   private final TestClock clock = new TestClock(NOW);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final List<LoadedCertificates> served = new ArrayList<>();
+  private final List<CertificateFiles.Loaded> served = new ArrayList<>();
   private boolean tlsServerRejects;
   private ConfigMapVolume volume;
   private CertificateReloader reloader;
@@ -244,13 +246,140 @@ class CertificateReloaderTest {
     }
   }
 
+  @Nested
+  class ExpiryWarnings {
+
+    private final Instant notAfter = A.servingCertificate().getNotAfter().toInstant();
+
+    @BeforeEach
+    void warnUnderThirtyDaysLeft() {
+      reloader.close();
+      reloader = start(files(volume), Duration.ofDays(30));
+    }
+
+    @Test
+    void staysQuietWhileMoreThanTheThresholdIsLeft(CapturedOutput output) {
+      clock.set(notAfter.minus(Duration.ofDays(31)));
+
+      reloader.polled(reloader.get());
+
+      assertThat(warningsIn(output)).isZero();
+    }
+
+    @Test
+    void warnsWithTheFileFingerprintAndDaysLeftOnceUnderTheThreshold(CapturedOutput output) {
+      clock.set(notAfter.minus(Duration.ofDays(29)).minusSeconds(60));
+
+      reloader.polled(reloader.get());
+
+      assertThat(warningsIn(output)).isOne();
+      assertThat(output)
+          .contains("WARN")
+          .contains("Serving certificate " + volume.path("tls.crt") + " (SHA-256 " + fingerprint(A))
+          .contains("expires in 29 day(s), at " + notAfter);
+    }
+
+    @Test
+    void warnsAgainOnlyAfterADay(CapturedOutput output) {
+      clock.set(notAfter.minus(Duration.ofDays(10)));
+      reloader.polled(reloader.get());
+
+      clock.advance(Duration.ofHours(23));
+      reloader.polled(reloader.get());
+      int sameDay = warningsIn(output);
+      clock.advance(Duration.ofHours(1));
+      reloader.polled(reloader.get());
+
+      assertThat(sameDay).isOne();
+      assertThat(warningsIn(output)).isEqualTo(2);
+    }
+
+    @Test
+    void warnsAtOnceForANewCertificateThatIsAlsoShortLived(CapturedOutput output) {
+      clock.set(notAfter.minus(Duration.ofDays(10)));
+      reloader.polled(reloader.get());
+
+      volume.write(pair(B));
+      reloader.check();
+
+      assertThat(warningsIn(output)).isEqualTo(2);
+    }
+
+    @Test
+    void saysExpiredOnceTheCertificateHasExpired(CapturedOutput output) {
+      clock.set(notAfter.plusSeconds(1));
+
+      reloader.polled(reloader.get());
+
+      assertThat(output).contains("EXPIRED at " + notAfter).contains("readiness is DOWN");
+    }
+
+    private static int warningsIn(CapturedOutput output) {
+      return output.getAll().split("\\) expires in ", -1).length - 1;
+    }
+  }
+
+  @Nested
+  class Readiness {
+
+    private final Instant notAfter = A.servingCertificate().getNotAfter().toInstant();
+
+    @Test
+    void isUpWithTheCertificateDetailsWhileValid() {
+      Health health = reloader.health();
+
+      assertThat(health.getStatus()).isEqualTo(Status.UP);
+      assertThat(health.getDetails())
+          .containsEntry("file", volume.path("tls.crt").toString())
+          .containsEntry("sha256", fingerprint(A))
+          .containsEntry("notAfter", notAfter.toString())
+          .containsEntry(
+              "dnsNames",
+              List.of(
+                  "pullsecret-webhook",
+                  "pullsecret-webhook.pullsecret-webhook",
+                  "pullsecret-webhook.pullsecret-webhook.svc",
+                  "pullsecret-webhook.pullsecret-webhook.svc.cluster.local"));
+    }
+
+    @Test
+    void isStillUpAtTheLastSecondOfValidity() {
+      clock.set(notAfter);
+
+      assertThat(reloader.health().getStatus()).isEqualTo(Status.UP);
+    }
+
+    @Test
+    void isDownOnceTheCertificateHasExpired() {
+      clock.set(notAfter.plusSeconds(1));
+
+      Health health = reloader.health();
+
+      assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+      assertThat(health.getDetails()).containsEntry("reason", "expired");
+    }
+
+    @Test
+    void isDownBeforeTheCertificateIsValid() {
+      clock.set(NOW.minus(Duration.ofHours(1)));
+
+      Health health = reloader.health();
+
+      assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+      assertThat(health.getDetails()).containsEntry("reason", "not yet valid");
+    }
+  }
+
   static Stream<Arguments> badPairs() {
     return TestCertificates.badPairs(B, C, EXPIRED);
   }
 
   private CertificateReloader start(CertificateFiles files) {
-    var started =
-        CertificateReloader.load(files, registry, new ExpiryWarnings(Duration.ZERO, clock));
+    return start(files, Duration.ZERO);
+  }
+
+  private CertificateReloader start(CertificateFiles files, Duration warningThreshold) {
+    var started = new CertificateReloader(files, registry, warningThreshold);
     // The background poll is a day away: each test checks when it wants to.
     started.watch(
         Duration.ofDays(1),
@@ -267,7 +396,7 @@ class CertificateReloaderTest {
     return new CertificateFiles(volume.path("tls.crt"), volume.path("tls.key"), null, clock);
   }
 
-  private static String fingerprint(LoadedCertificates loaded) {
+  private static String fingerprint(CertificateFiles.Loaded loaded) {
     return loaded.identity().fingerprintSha256();
   }
 

@@ -8,7 +8,6 @@ import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -58,15 +57,6 @@ final class TestCertificates {
   static CertificateSet issuedAt(Instant issued, Duration validity) {
     return CertificateGenerator.generate(
         serviceSpec(validity, KeyAlgorithm.ECDSA_P256), Clock.fixed(issued, ZoneOffset.UTC));
-  }
-
-  /** {@code set} as loaded from {@code /tls/tls.crt} at {@code loadedAt}, with no client CAs. */
-  static LoadedCertificates loaded(CertificateSet set, Instant loadedAt) {
-    return new LoadedCertificates(
-        new ServingIdentity(List.of(set.servingCertificate()), set.servingKey()),
-        List.of(),
-        Path.of("/tls/tls.crt"),
-        loadedAt);
   }
 
   /** {@code tls.crt} and {@code tls.key} of {@code set}, as in a kubernetes.io/tls Secret. */
