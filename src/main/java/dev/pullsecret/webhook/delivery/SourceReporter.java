@@ -68,7 +68,7 @@ record SourceReporter(SyncEvents events, SyncMetrics metrics) {
     events.forget(regarding, Reason.SourceMissing);
     List<Problem> problems =
         users.stream()
-            .flatMap(user -> CopyPlanner.problems(source.get(), user).stream())
+            .flatMap(user -> CopyPlan.problems(source.get(), user).stream())
             .distinct()
             .toList();
     int errors = (int) problems.stream().filter(Problem::isError).count();
@@ -79,7 +79,7 @@ record SourceReporter(SyncEvents events, SyncMetrics metrics) {
       return;
     }
     String list = problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
-    if (CopyPlanner.isPullSecretType(source.get())) {
+    if (CopyPlan.isPullSecretType(source.get())) {
       events.warning(
           regarding, Reason.SourceInvalid, "copied anyway, but pods may pull anonymously: " + list);
       log.warn("Source {} of {} has problems (copied anyway): {}", ref, names, list);
