@@ -17,9 +17,8 @@ import java.util.function.Consumer;
  * What the sync loop knows of the cluster, kept by watches: namespaces ({@link NamespaceWatch}),
  * our copies (by name and our label) and the sources (each by its one name): {@link NamedWatches}.
  * Memory grows with namespaces × delivered secrets, a few hundred bytes each: the stores keep of a
- * namespace its {@link NamespaceFacts}, of a copy its {@link ObservedCopy} ({@link ReducedStore}),
- * where a namespace in a cluster carries labels, kubectl's last-applied annotation and managed
- * fields several times that size (bench/README.md, Secret delivery).
+ * namespace its {@link NamespaceFacts}, of a copy its {@link ObservedCopy} ({@link ReducedStore};
+ * bench/README.md, Secret delivery).
  */
 final class SyncCaches implements AutoCloseable {
 
