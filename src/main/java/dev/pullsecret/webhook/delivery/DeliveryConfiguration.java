@@ -80,16 +80,8 @@ class DeliveryConfiguration {
                               context.bean(Clock.class))
                           .start()));
       part(registry, "namespaceLabelSource", NamespaceLabelSource.class, SecretSync::labels);
-      // Digest lookups (rules with resolveDigests) authenticate with the delivered pull secrets'
-      // content, read from the source watches (docs/digests.md).
-      part(
-          registry,
-          "registryCredentials",
-          RegistryCredentials.class,
-          sync ->
-              new SourceCredentials(
-                      () -> sync.desired().delivered(sync.desired().rules()), sync.caches()::source)
-                  .credentials());
+      // Digest lookups (rules with resolveDigests) authenticate with the delivered pull secrets.
+      part(registry, "registryCredentials", RegistryCredentials.class, SecretSync::credentials);
       if (!settings.rulesConfigMap().isBlank()) {
         registry.registerBean(
             "rulesConfigMapWatch",

@@ -128,8 +128,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
     if (!caches.hasSynced()) {
       return false; // the watch of the generated Secret is not in yet
     }
-    Optional<PullSecret> found =
-        withProvider().stream().filter(secret -> secret.name().equals(name)).findFirst();
+    Optional<PullSecret> found = desired.delivered(name).filter(PullSecret::hasProvider);
     if (found.isEmpty()) {
       forget(name); // out of the rules: its Secret stays, as copies do
       return true;

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.admission.SecretPresence;
+import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.PullSecret;
@@ -95,15 +96,13 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
 
   SecretSync start() {
     Rules current = desired.rules();
-    caches.start(
-        delivered(current, PullSecret::source),
-        delivered(current, PullSecret::name),
-        desired.scope().labelKeys(current));
+    Set<SecretSource> sources = delivered(current, PullSecret::source);
+    caches.start(sources, delivered(current, PullSecret::name), desired.scope().labelKeys(current));
     desired.store().subscribe(this::rulesChanged);
     leadership.start(this::enqueueAll);
     log.info(
         "Secret sync started: watching namespaces, copies and {} source(s); Lease candidate {}",
-        delivered(current, PullSecret::source).size(),
+        sources.size(),
         leadership.identity());
     return this;
   }
@@ -137,12 +136,18 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     return true;
   }
 
-  /**
-   * Admission's (and recovery's) view of the namespaces' labels: from the namespace watch, read
-   * once on a miss.
-   */
+  /** Admission's and recovery's view of namespace labels: the watch's, read once on a miss. */
   public NamespaceLabelSource labels() {
     return labels;
+  }
+
+  /**
+   * Credentials for digest lookups (docs/digests.md): a delivered pull secret's content, as its
+   * source's watch last saw it (no API call on the admission path); others' lookups are anonymous.
+   */
+  public RegistryCredentials credentials() {
+    return RegistryCredentials.fromPullSecrets(
+        name -> desired.delivered(name).flatMap(secret -> caches.content(secret.source())));
   }
 
   /** The loop's Events, for the parts that plug into it (credential providers, recovery). */
@@ -225,9 +230,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
    * are reported again (an Event says what to fix) and every namespace is planned again.
    */
   private void copyAccessChanged(String name) {
-    desired.delivered(desired.rules()).stream()
-        .filter(s -> s.name().equals(name))
-        .forEach(s -> sourceQueue.add(s.source()));
+    desired.delivered(name).ifPresent(s -> sourceQueue.add(s.source()));
     enqueueAll();
   }
 

@@ -1,12 +1,14 @@
 package dev.pullsecret.webhook.delivery;
 
+import dev.pullsecret.webhook.credentials.DockerConfig;
+import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,9 +30,21 @@ final class SyncCaches implements AutoCloseable {
    */
   static final long LIST_PAGE = 500;
 
+  /**
+   * A source as last seen, and its content parsed as the kubelet reads it: once per change, as
+   * digest lookups ask on every review.
+   */
+  private record Source(Secret secret, DockerConfig content) {
+
+    static Source of(Secret secret) {
+      return new Source(
+          secret, PullSecretCheck.of(secret.getType(), secret.getData(), List.of()).config());
+    }
+  }
+
   private final NamespaceWatch namespaces;
   private final NamedWatches<String, ReducedStore<Secret, ObservedCopy>> copies;
-  private final NamedWatches<SecretSource, BasicItemStore<Secret>> sources;
+  private final NamedWatches<SecretSource, ReducedStore<Secret, Source>> sources;
 
   /**
    * @param namespaceChanged told the name of a namespace whose facts or copies changed
@@ -73,7 +87,10 @@ final class SyncCaches implements AutoCloseable {
                         .inNamespace(source.namespace())
                         .withName(source.name())
                         .runnableInformer(0),
-                    new BasicItemStore<>(Cache::metaNamespaceKeyFunc)),
+                    new ReducedStore<>(
+                        Secret::new,
+                        Source::of,
+                        s -> s.secret().getMetadata().getResourceVersion())),
             (source, secret) -> sourceChanged.accept(source),
             sourceChanged);
   }
@@ -111,8 +128,20 @@ final class SyncCaches implements AutoCloseable {
 
   /** The source as last seen; empty when it does not exist (or is not watched). */
   Optional<Secret> source(SecretSource source) {
-    BasicItemStore<Secret> store = sources.store(source);
-    return store == null ? Optional.empty() : store.values().findFirst();
+    return watched(source).map(Source::secret);
+  }
+
+  /** The content of the source as the kubelet reads it, for digest lookups. */
+  Optional<DockerConfig> content(SecretSource source) {
+    return watched(source).map(Source::content);
+  }
+
+  private Optional<Source> watched(SecretSource source) {
+    ReducedStore<Secret, Source> store = sources.store(source);
+    return Optional.ofNullable(
+        store == null
+            ? null
+            : store.kept(Cache.namespaceKeyFunc(source.namespace(), source.name())));
   }
 
   /** What is known of our copies in {@code namespace}, by name. */
