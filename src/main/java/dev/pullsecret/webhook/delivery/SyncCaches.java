@@ -6,7 +6,6 @@ import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,15 +35,20 @@ final class SyncCaches implements AutoCloseable {
    */
   private record Source(Secret secret, DockerConfig content) {
 
-    static Source of(Secret secret) {
-      return new Source(
-          secret, PullSecretCheck.of(secret.getType(), secret.getData(), List.of()).config());
+    static ReducedStore<Secret, Source> store() {
+      return new ReducedStore<>(
+          Secret::new,
+          secret ->
+              new Source(
+                  secret,
+                  PullSecretCheck.of(secret.getType(), secret.getData(), List.of()).config()),
+          source -> source.secret().getMetadata().getResourceVersion());
     }
   }
 
   private final NamespaceWatch namespaces;
-  private final NamedWatches<String, ReducedStore<Secret, ObservedCopy>> copies;
-  private final NamedWatches<SecretSource, ReducedStore<Secret, Source>> sources;
+  private final NamedWatches<String, ObservedCopy> copies;
+  private final NamedWatches<SecretSource, Source> sources;
 
   /**
    * @param namespaceChanged told the name of a namespace whose facts or copies changed
@@ -66,31 +70,26 @@ final class SyncCaches implements AutoCloseable {
         new NamedWatches<>(
             "copies named ",
             name ->
-                new NamedWatches.Watch<>(
-                    client
-                        .secrets()
-                        .inAnyNamespace()
-                        .withField("metadata.name", name)
-                        .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
-                        .withLimit(LIST_PAGE)
-                        .runnableInformer(0),
-                    ObservedCopy.store()),
+                client
+                    .secrets()
+                    .inAnyNamespace()
+                    .withField("metadata.name", name)
+                    .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
+                    .withLimit(LIST_PAGE)
+                    .runnableInformer(0),
+            ObservedCopy::store,
             (name, copy) -> namespaceChanged.accept(copy.getMetadata().getNamespace()),
             copyAccessChanged);
     this.sources =
         new NamedWatches<>(
             "source Secret ",
             source ->
-                new NamedWatches.Watch<>(
-                    client
-                        .secrets()
-                        .inNamespace(source.namespace())
-                        .withName(source.name())
-                        .runnableInformer(0),
-                    new ReducedStore<>(
-                        Secret::new,
-                        Source::of,
-                        s -> s.secret().getMetadata().getResourceVersion())),
+                client
+                    .secrets()
+                    .inNamespace(source.namespace())
+                    .withName(source.name())
+                    .runnableInformer(0),
+            Source::store,
             (source, secret) -> sourceChanged.accept(source),
             sourceChanged);
   }
@@ -137,25 +136,20 @@ final class SyncCaches implements AutoCloseable {
   }
 
   private Optional<Source> watched(SecretSource source) {
-    ReducedStore<Secret, Source> store = sources.store(source);
-    return Optional.ofNullable(
-        store == null
-            ? null
-            : store.kept(Cache.namespaceKeyFunc(source.namespace(), source.name())));
+    return Optional.ofNullable(sources.kept(source, source.namespace(), source.name()));
   }
 
   /** What is known of our copies in {@code namespace}, by name. */
   Map<String, ObservedCopy> ours(String namespace) {
     Map<String, ObservedCopy> byName = new HashMap<>();
-    copies.stores().forEach((name, store) -> byName.put(name, store.kept(namespace + "/" + name)));
+    copies.keys().forEach(name -> byName.put(name, copies.kept(name, namespace, name)));
     byName.values().removeIf(Objects::isNull);
     return byName;
   }
 
   /** Asked on the admission path, per review. */
   boolean hasCopy(String namespace, String name) {
-    ReducedStore<Secret, ObservedCopy> store = copies.store(name);
-    return store != null && store.kept(namespace + "/" + name) != null;
+    return copies.kept(name, namespace, name) != null;
   }
 
   @Override
