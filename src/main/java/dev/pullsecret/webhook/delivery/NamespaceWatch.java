@@ -99,8 +99,8 @@ final class NamespaceWatch implements AutoCloseable {
     return Optional.ofNullable(current.store().kept(name));
   }
 
-  List<String> names() {
-    return current.store().keySet().toList();
+  List<NamespaceFacts> all() {
+    return current.store().kept().toList();
   }
 
   private Generation generation(Set<String> labelKeys) {

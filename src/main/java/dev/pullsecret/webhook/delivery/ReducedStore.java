@@ -44,6 +44,11 @@ public final class ReducedStore<T extends HasMetadata, V> implements ItemStore<T
     return entries.get(key);
   }
 
+  /** What is kept of every object. */
+  public Stream<V> kept() {
+    return entries.values().stream();
+  }
+
   @Override
   public String getKey(T object) {
     return Cache.metaNamespaceKeyFunc(object);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,15 +84,14 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
             settings.workers(),
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
-            ns ->
-                !leadership.isLeader() || (caches.hasSynced() && reconciler.reconcile(caches, ns)));
+            leading(ns -> reconciler.reconcile(caches, ns)));
     this.sourceQueue =
         new WorkQueue<>(
             "source-check",
             1,
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
-            this::reportSource);
+            leading(this::reportSource));
   }
 
   SecretSync start() {
@@ -181,13 +181,10 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     sourceQueue.add(source);
     listeners.forEach(listener -> listener.sourceChanged(source));
     Rules current = desired.rules();
-    for (String namespace : caches.namespaces().names()) {
-      caches
-          .namespaces()
-          .facts(namespace)
-          .filter(
-              facts -> desired.in(current, facts).stream().anyMatch(s -> s.source().equals(source)))
-          .ifPresent(facts -> queue.add(namespace));
+    for (NamespaceFacts facts : caches.namespaces().all()) {
+      if (desired.in(current, facts).stream().anyMatch(s -> s.source().equals(source))) {
+        queue.add(facts.name());
+      }
     }
   }
 
@@ -204,18 +201,20 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
    * (through the informers' resync) periodically.
    */
   private void enqueueAll() {
-    caches.namespaces().names().forEach(queue::add);
+    caches.namespaces().all().forEach(facts -> queue.add(facts.name()));
     delivered(desired.rules(), PullSecret::source).forEach(sourceQueue::add);
     listeners.forEach(Listener::everything);
   }
 
+  /**
+   * A work queue's {@code handler} as only the leader runs it, once the caches have listed: a key
+   * is done on other replicas (on leading, everything is looked at again), and retried before.
+   */
+  <K> Predicate<K> leading(Predicate<K> handler) {
+    return key -> !leadership.isLeader() || (caches.hasSynced() && handler.test(key));
+  }
+
   private boolean reportSource(SecretSource source) {
-    if (!leadership.isLeader()) {
-      return true;
-    }
-    if (!caches.hasSynced()) {
-      return false;
-    }
     List<PullSecret> users =
         desired.delivered(desired.rules()).stream().filter(s -> s.source().equals(source)).toList();
     if (!users.isEmpty()) {
