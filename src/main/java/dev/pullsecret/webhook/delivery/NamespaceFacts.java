@@ -22,15 +22,4 @@ record NamespaceFacts(
         terminating,
         NamespaceLabels.keeping(namespace.getMetadata().getLabels(), labelKeys));
   }
-
-  /**
-   * The store of a namespace watch, holding this per namespace: the labels of {@code labelKeys}
-   * only, fixed for the store's life; rules that read other keys get a new watch ({@link
-   * NamespaceWatch}).
-   */
-  static ReducedStore<Namespace, NamespaceFacts> store(Set<String> labelKeys) {
-    Set<String> keys = Set.copyOf(labelKeys);
-    return new ReducedStore<>(
-        Namespace::new, namespace -> of(namespace, keys), NamespaceFacts::resourceVersion);
-  }
 }

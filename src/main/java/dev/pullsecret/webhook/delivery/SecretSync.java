@@ -94,15 +94,16 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
             leading(this::reportSource));
   }
 
+  /** Watches what the rules in force deliver, then stands for the Lease. */
   SecretSync start() {
-    Rules current = desired.rules();
-    Set<SecretSource> sources = delivered(current, PullSecret::source);
-    caches.start(sources, delivered(current, PullSecret::name), desired.scope().labelKeys(current));
+    LoadedRules current = desired.store().get();
+    caches.namespaces().start(desired.scope().labelKeys(current.rules()));
+    rulesChanged(current);
     desired.store().subscribe(this::rulesChanged);
     leadership.start(this::enqueueAll);
     log.info(
         "Secret sync started: watching namespaces, copies and {} source(s); Lease candidate {}",
-        sources.size(),
+        delivered(current.rules(), PullSecret::source).size(),
         leadership.identity());
     return this;
   }

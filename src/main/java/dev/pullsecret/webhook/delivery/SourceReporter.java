@@ -52,16 +52,13 @@ record SourceReporter(SyncEvents events, SyncMetrics metrics) {
       events.warning(
           regarding,
           Reason.SourceMissing,
-          users.stream().allMatch(PullSecret::hasProvider)
-              ? "credentials of pull secret(s) "
-                  + names
-                  + " not generated yet: their provider has not answered (its"
-                  + " CredentialsRenewalFailed Events say why); new namespaces get no copy until it"
-                  + " does"
-              : "source of pull secret(s) "
-                  + names
-                  + " does not exist: existing copies are kept with their last content, new"
-                  + " namespaces get none until it is created");
+          (users.stream().allMatch(PullSecret::hasProvider)
+                  ? "credentials of pull secret(s) %s not generated yet: their provider has not"
+                      + " answered (its CredentialsRenewalFailed Events say why); new namespaces"
+                      + " get no copy until it does"
+                  : "source of pull secret(s) %s does not exist: existing copies are kept with"
+                      + " their last content, new namespaces get none until it is created")
+              .formatted(names));
       log.warn("Source {} of {} does not exist; copies kept, none created", ref, names);
       return;
     }

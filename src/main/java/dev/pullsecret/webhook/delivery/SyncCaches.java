@@ -94,11 +94,6 @@ final class SyncCaches implements AutoCloseable {
             sourceChanged);
   }
 
-  void start(Set<SecretSource> watchedSources, Set<String> copyNames, Set<String> labelKeys) {
-    namespaces.start(labelKeys);
-    watch(watchedSources, copyNames);
-  }
-
   /** Watches exactly these sources, and our copies of exactly these names. */
   void watch(Set<SecretSource> watchedSources, Set<String> copyNames) {
     copies.watch(copyNames);

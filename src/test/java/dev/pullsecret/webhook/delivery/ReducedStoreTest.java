@@ -103,7 +103,9 @@ class ReducedStoreTest {
   /** A cluster-wide object's key is its name: it is read back with that name and no namespace. */
   @Test
   void readsBackAClusterWideObjectByItsName() {
-    ReducedStore<Namespace, NamespaceFacts> namespaces = NamespaceFacts.store(Set.of());
+    ReducedStore<Namespace, NamespaceFacts> namespaces =
+        new ReducedStore<>(
+            Namespace::new, n -> NamespaceFacts.of(n, Set.of()), NamespaceFacts::resourceVersion);
     Namespace team =
         new NamespaceBuilder()
             .withNewMetadata()
