@@ -91,7 +91,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
             1,
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
-            leading(this::reportSource));
+            leading(new SourceReporter(events, metrics, desired, caches)::report));
   }
 
   /** Watches what the rules in force deliver, then stands for the Lease. */
@@ -213,16 +213,6 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
    */
   <K> Predicate<K> leading(Predicate<K> handler) {
     return key -> !leadership.isLeader() || (caches.hasSynced() && handler.test(key));
-  }
-
-  private boolean reportSource(SecretSource source) {
-    List<PullSecret> users =
-        desired.delivered(desired.rules()).stream().filter(s -> s.source().equals(source)).toList();
-    if (!users.isEmpty()) {
-      new SourceReporter(events, metrics)
-          .report(source, caches.source(source), users, caches::forbidden);
-    }
-    return true;
   }
 
   /**
