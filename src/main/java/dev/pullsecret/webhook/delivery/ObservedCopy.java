@@ -37,9 +37,4 @@ record ObservedCopy(
   private static String bounded(String value) {
     return value == null || value.length() <= MAX_KEPT_CHARS ? value : "(too long)";
   }
-
-  /** The store of a watch of our copies, holding this per copy instead of the Secret. */
-  static ReducedStore<Secret, ObservedCopy> store() {
-    return new ReducedStore<>(Secret::new, ObservedCopy::of, ObservedCopy::resourceVersion);
-  }
 }

@@ -77,7 +77,7 @@ final class SyncCaches implements AutoCloseable {
                     .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
                     .withLimit(LIST_PAGE)
                     .runnableInformer(0),
-            ObservedCopy::store,
+            () -> new ReducedStore<>(Secret::new, ObservedCopy::of, ObservedCopy::resourceVersion),
             (name, copy) -> namespaceChanged.accept(copy.getMetadata().getNamespace()),
             copyAccessChanged);
     this.sources =

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /** The reduced stores keep what is read, whatever the object holds: the copies' one here. */
 class ReducedStoreTest {
 
-  final ReducedStore<Secret, ObservedCopy> store = ObservedCopy.store();
+  final ReducedStore<Secret, ObservedCopy> store =
+      new ReducedStore<>(Secret::new, ObservedCopy::of, ObservedCopy::resourceVersion);
 
   /** However large a Secret under our label, the store holds its marks and a hash. */
   @Test
