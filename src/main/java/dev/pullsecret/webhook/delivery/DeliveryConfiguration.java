@@ -32,10 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Kubernetes client is created and admission answers {@link SecretPresence#UNKNOWN}. Nothing here
  * is on the readiness path: the webhook serves admission whether or not the API server answers.
  *
- * <p>Credential providers (docs/short-lived-credentials.md) plug into the sync loop when {@code
- * webhook.credential-providers.config} names a CredentialProviderConfig: the config is read at
- * start-up (an invalid one stops it, every error located), the loop's leader runs the plugins and
- * its watches deliver what they give. Without the property no plugin ever runs.
+ * <p>Credential providers (docs/short-lived-credentials.md, {@link ProviderRenewals}) are wired
+ * when {@code webhook.credential-providers.config} is set: the config is read at start-up (an
+ * invalid one stops it, every error located). Without the property no plugin ever runs.
  *
  * <p>The beans are registered by a {@link BeanRegistrar}, which reads the switches at start-up
  * rather than at the image's build (docs/development.md, "Where a new part goes"; DeliveryWiringIT,
@@ -80,16 +79,8 @@ class DeliveryConfiguration {
                               context.bean(Clock.class))
                           .start()));
       part(registry, "namespaceLabelSource", NamespaceLabelSource.class, SecretSync::labels);
-      // Digest lookups (rules with resolveDigests) authenticate with the delivered pull secrets'
-      // content, read from the source watches (docs/digests.md).
-      part(
-          registry,
-          "registryCredentials",
-          RegistryCredentials.class,
-          sync ->
-              new SourceCredentials(
-                      () -> sync.desired().delivered(sync.desired().rules()), sync.caches()::source)
-                  .credentials());
+      // Digest lookups (rules with resolveDigests) authenticate with the delivered pull secrets.
+      part(registry, "registryCredentials", RegistryCredentials.class, SecretSync::credentials);
       if (!settings.rulesConfigMap().isBlank()) {
         registry.registerBean(
             "rulesConfigMapWatch",

@@ -8,6 +8,7 @@ import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.rules.SecretSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +28,11 @@ public record DesiredCopies(RulesStore store, NamespaceScope scope, String ownNa
   /** The pull secrets {@code current} delivers, sources resolved. */
   List<PullSecret> delivered(Rules current) {
     return delivered(current.pullSecrets(), ownNamespace).toList();
+  }
+
+  /** The pull secret {@code name} of the rules in force, if it is delivered (source resolved). */
+  Optional<PullSecret> delivered(String name) {
+    return delivered(rules()).stream().filter(s -> s.name().equals(name)).findFirst();
   }
 
   /** The copies {@code namespace} should have under {@code current}. */

@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.delivery;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,38 +28,38 @@ import org.slf4j.LoggerFactory;
  * of {@link #hasSynced}, so the others go on; it takes over once the RBAC allows it.
  *
  * @param <K> what a watch is of (a copy name, a source)
- * @param <S> the store each watch keeps
+ * @param <V> what its store keeps of each Secret
  */
-final class NamedWatches<K, S extends ItemStore<Secret>> implements AutoCloseable {
+final class NamedWatches<K, V> implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(NamedWatches.class);
 
-  /** The watch of one key: its informer, not started, which keeps its objects in {@code store}. */
-  record Watch<S extends ItemStore<Secret>>(SharedIndexInformer<Secret> informer, S store) {
-    Watch {
-      informer.itemStore(store);
-    }
-  }
+  private record Watch<V>(SharedIndexInformer<Secret> informer, ReducedStore<Secret, V> store) {}
 
   private final String what;
-  private final Function<K, Watch<S>> open;
+  private final Function<K, SharedIndexInformer<Secret>> open;
+  private final Supplier<ReducedStore<Secret, V>> store;
   private final BiConsumer<K, Secret> changed;
   private final Consumer<K> accessChanged;
   private final Set<K> forbidden = ConcurrentHashMap.newKeySet();
-  private final Map<K, Watch<S>> watches = new HashMap<>();
+  private final Map<K, Watch<V>> watches = new HashMap<>();
 
   /**
    * @param what how the log names a watch, before its key ("copies named ")
+   * @param open the informer of a key, not started
+   * @param store a new store, for each watch
    * @param changed told an object of a watch that was added, changed or deleted
    * @param accessChanged told a watch that became forbidden or allowed (from an informer's thread)
    */
   NamedWatches(
       String what,
-      Function<K, Watch<S>> open,
+      Function<K, SharedIndexInformer<Secret>> open,
+      Supplier<ReducedStore<Secret, V>> store,
       BiConsumer<K, Secret> changed,
       Consumer<K> accessChanged) {
     this.what = what;
     this.open = open;
+    this.store = store;
     this.changed = changed;
     this.accessChanged = accessChanged;
   }
@@ -75,9 +75,9 @@ final class NamedWatches<K, S extends ItemStore<Secret>> implements AutoCloseabl
     }
   }
 
-  private Watch<S> start(K key) {
-    Watch<S> watch = open.apply(key);
-    SharedIndexInformer<Secret> informer = watch.informer();
+  private Watch<V> start(K key) {
+    var watch = new Watch<>(open.apply(key), store.get());
+    SharedIndexInformer<Secret> informer = watch.informer().itemStore(watch.store());
     informer.addEventHandler(
         Informers.onAnyChange(
             secret -> {
@@ -129,16 +129,17 @@ final class NamedWatches<K, S extends ItemStore<Secret>> implements AutoCloseabl
         .allMatch(e -> isForbidden(e.getKey()) || e.getValue().informer().hasSynced());
   }
 
-  /** The store of the watch of {@code key}, or null when it is not watched. */
-  synchronized S store(K key) {
-    Watch<S> watch = watches.get(key);
-    return watch == null ? null : watch.store();
+  /**
+   * What the watch of {@code key} keeps of the Secret {@code namespace/name}; null when it does not
+   * exist or {@code key} is not watched.
+   */
+  synchronized V kept(K key, String namespace, String name) {
+    Watch<V> watch = watches.get(key);
+    return watch == null ? null : watch.store().kept(namespace + "/" + name);
   }
 
-  synchronized Map<K, S> stores() {
-    Map<K, S> stores = new HashMap<>();
-    watches.forEach((key, watch) -> stores.put(key, watch.store()));
-    return stores;
+  synchronized Set<K> keys() {
+    return Set.copyOf(watches.keySet());
   }
 
   @Override

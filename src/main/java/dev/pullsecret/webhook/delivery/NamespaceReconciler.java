@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One reconcile of one namespace: facts from the caches, the plan from {@link CopyPlanner}, then
- * its writes. Reads the rules once, so a reload during a reconcile cannot mix old and new rules;
- * the reload enqueues every namespace again, which then converges.
+ * One reconcile of one namespace: facts from the caches, the plan from {@link CopyPlan}, then its
+ * writes. Reads the rules once, so a reload during a reconcile cannot mix old and new rules; the
+ * reload enqueues every namespace again, which then converges.
  *
  * <p>What an API error on a write means: 409 on create is a Secret of that name, a conflict if it
  * is not ours; 409 on update means the copy changed since it was read (reconcile again, never
@@ -64,12 +64,11 @@ record NamespaceReconciler(
       return false;
     }
     List<PullSecret> wanted = desired.in(rules, found.get());
-    CopyPlanner.Plan plan =
-        CopyPlanner.plan(
-            namespace, wanted, caches::source, caches.ours(namespace), caches::forbidden);
+    CopyPlan plan =
+        CopyPlan.of(namespace, wanted, caches::source, caches.ours(namespace), caches::forbidden);
     Map<String, CopyState> after = new HashMap<>(plan.states());
     boolean converged = true;
-    for (CopyAction action : plan.actions()) {
+    for (CopyPlan.Action action : plan.actions()) {
       Outcome outcome = write(action);
       if (outcome.state() != null) {
         after.put(action.name(), outcome.state());
@@ -87,21 +86,21 @@ record NamespaceReconciler(
   }
 
   /** Makes one write of a plan, and says what it left, failures included. */
-  private Outcome write(CopyAction action) {
+  private Outcome write(CopyPlan.Action action) {
     var regarding = new Regarding("Secret", action.namespace(), action.name());
     var secrets = client.secrets().inNamespace(action.namespace());
     try {
       switch (action) {
-        case CopyAction.Create create -> {
+        case CopyPlan.Create create -> {
           secrets.resource(create.copy()).create();
           events.forget(regarding, Reason.CopyConflict);
           return written(regarding, Reason.CopyCreated, "copied ", "Created", create.copy());
         }
-        case CopyAction.Update update -> {
+        case CopyPlan.Update update -> {
           secrets.resource(update.copy()).update();
           return written(regarding, Reason.CopyUpdated, "updated to ", "Updated", update.copy());
         }
-        case CopyAction.Delete delete -> {
+        case CopyPlan.Delete delete -> {
           secrets.withName(delete.name()).delete();
           log.info(
               "Deleted copy {}/{}: no rule wants it there now", action.namespace(), action.name());
@@ -113,12 +112,12 @@ record NamespaceReconciler(
     }
   }
 
-  private Outcome failed(CopyAction action, KubernetesClientException e) {
+  private Outcome failed(CopyPlan.Action action, KubernetesClientException e) {
     int code = e.getCode();
-    if (action instanceof CopyAction.Create && code == 409) {
+    if (action instanceof CopyPlan.Create && code == 409) {
       return taken(action);
     }
-    if (code == 409 || (code == 404 && action instanceof CopyAction.Update)) {
+    if (code == 409 || (code == 404 && action instanceof CopyPlan.Update)) {
       // Changed or deleted since it was read: the informer will tell; reconcile again.
       return RETRY;
     }
@@ -139,7 +138,7 @@ record NamespaceReconciler(
   }
 
   /** A create found the name taken: ours (the cache lags: retry) or someone else's (conflict). */
-  private Outcome taken(CopyAction action) {
+  private Outcome taken(CopyPlan.Action action) {
     Secret existing;
     try {
       existing = client.secrets().inNamespace(action.namespace()).withName(action.name()).get();
@@ -153,14 +152,10 @@ record NamespaceReconciler(
     events.warning(
         new Regarding("Secret", action.namespace(), action.name()),
         Reason.CopyConflict,
-        "a Secret named "
-            + action.name()
-            + " exists and was not made by pullsecret-webhook (no label "
-            + CopyMarks.MANAGED_BY_LABEL
-            + "="
-            + CopyMarks.MANAGED_BY
-            + "); it is left untouched. Delete it to let the webhook deliver the copy, or"
-            + " exclude this namespace from the rule.");
+        ("a Secret named %s exists and was not made by pullsecret-webhook (no label %s=%s); it is"
+                + " left untouched. Delete it to let the webhook deliver the copy, or exclude this"
+                + " namespace from the rule.")
+            .formatted(action.name(), CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY));
     log.warn(
         "Conflict: {}/{} exists and is not ours; left untouched",
         action.namespace(),
@@ -172,10 +167,10 @@ record NamespaceReconciler(
   private Outcome written(
       Regarding regarding, Reason reason, String event, String verb, Secret copy) {
     String from =
-        "from "
-            + CopyMarks.annotation(copy, CopyMarks.SOURCE_ANNOTATION)
-            + ", content "
-            + CopyMarks.annotation(copy, CopyMarks.HASH_ANNOTATION);
+        "from %s, content %s"
+            .formatted(
+                CopyMarks.annotation(copy, CopyMarks.SOURCE_ANNOTATION),
+                CopyMarks.annotation(copy, CopyMarks.HASH_ANNOTATION));
     events.normal(regarding, reason, event + from);
     log.info("{} copy {}/{} ({})", verb, regarding.namespace(), regarding.name(), from);
     return SYNCED;

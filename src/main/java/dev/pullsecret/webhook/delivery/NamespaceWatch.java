@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
  * The watch of every namespace: for delivery (which namespaces exist, which are being deleted) and
  * for admission (the labels rules and the opt-out read, which an AdmissionReview does not carry).
  *
- * <p>Its store keeps only the label keys in use ({@link NamespaceFacts#store}). When new rules read
- * a key it does not keep, a second watch that keeps it lists every namespace and then replaces the
- * first: until then {@link #covers} is false for that key, so delivery waits and admission reads
- * the namespace itself, rather than either deciding on labels it does not have.
+ * <p>Its store keeps only the label keys in use ({@link NamespaceFacts}). When new rules read a key
+ * it does not keep, a second watch that keeps it lists every namespace and then replaces the first:
+ * until then {@link #covers} is false for that key, so delivery waits and admission reads the
+ * namespace itself, rather than either deciding on labels it does not have.
  */
 final class NamespaceWatch implements AutoCloseable {
 
@@ -99,18 +99,21 @@ final class NamespaceWatch implements AutoCloseable {
     return Optional.ofNullable(current.store().kept(name));
   }
 
-  List<String> names() {
-    return current.store().keySet().toList();
+  List<NamespaceFacts> all() {
+    return current.store().kept().toList();
   }
 
   private Generation generation(Set<String> labelKeys) {
     SharedIndexInformer<Namespace> informer =
         client.namespaces().withLimit(SyncCaches.LIST_PAGE).runnableInformer(resyncMillis);
-    var store = NamespaceFacts.store(labelKeys);
+    Set<String> keys = Set.copyOf(labelKeys);
+    var store =
+        new ReducedStore<>(
+            Namespace::new, n -> NamespaceFacts.of(n, keys), NamespaceFacts::resourceVersion);
     informer.itemStore(store);
     informer.addEventHandler(
         Informers.onAnyChange(namespace -> changed.accept(namespace.getMetadata().getName())));
-    return new Generation(informer, store, Set.copyOf(labelKeys));
+    return new Generation(informer, store, keys);
   }
 
   private void closeNext() {

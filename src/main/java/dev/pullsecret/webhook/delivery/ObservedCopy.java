@@ -1,33 +1,25 @@
 package dev.pullsecret.webhook.delivery;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 
 /**
  * What the sync loop knows of one of its copies: enough to tell whether it is current and to update
- * it, and nothing a tenant who can edit Secrets in the namespace could make large (its type and
- * marks are kept only when short enough to match). The content is kept as its hash, not as data.
+ * it, and nothing a tenant could make large. The copies are watched by our label, which anyone who
+ * can write a Secret can set, and a tenant can edit our copy in a namespace of theirs: with whole
+ * objects in the cache, Secrets of up to 1 MiB each, in any number, would all be held. Here each
+ * costs its key, a resource version, its type and marks (kept only when short enough to match) and
+ * a hash of its content, whatever it holds.
  *
  * @param sourceMark the copy's source annotation, or null
  * @param hashMark the copy's content-hash annotation (what it was made from), or null
  * @param contentHash the hash of what the copy holds now (type and data)
  */
 record ObservedCopy(
-    String namespace,
-    String name,
-    String resourceVersion,
-    String type,
-    String sourceMark,
-    String hashMark,
-    String contentHash) {
+    String resourceVersion, String type, String sourceMark, String hashMark, String contentHash) {
 
   /** From a whole copy as the API server returns it. */
   static ObservedCopy of(Secret copy) {
     return new ObservedCopy(
-        copy.getMetadata().getNamespace(),
-        copy.getMetadata().getName(),
         copy.getMetadata().getResourceVersion(),
         bounded(copy.getType()),
         bounded(CopyMarks.annotation(copy, CopyMarks.SOURCE_ANNOTATION)),
@@ -44,29 +36,5 @@ record ObservedCopy(
   /** What can match a source; longer, a value that matches none (so the copy is rewritten). */
   private static String bounded(String value) {
     return value == null || value.length() <= MAX_KEPT_CHARS ? value : "(too long)";
-  }
-
-  /**
-   * The store of a watch of our copies, holding this per copy instead of the Secret. The copies are
-   * watched by our label, which anyone who can write a Secret can set, and a tenant can edit our
-   * copy in a namespace of theirs: with whole objects in the cache, Secrets of up to 1 MiB each, in
-   * any number, would all be held. Here each costs its key, a resource version, two short marks and
-   * a hash, whatever it holds.
-   */
-  static ReducedStore<Secret, ObservedCopy> store() {
-    return new ReducedStore<>(
-        Cache::metaNamespaceKeyFunc, ObservedCopy::of, ObservedCopy::asSecret);
-  }
-
-  private Secret asSecret() {
-    return new SecretBuilder()
-        .withMetadata(
-            new ObjectMetaBuilder()
-                .withNamespace(namespace)
-                .withName(name)
-                .withResourceVersion(resourceVersion)
-                .build())
-        .withType(type)
-        .build();
   }
 }

@@ -88,7 +88,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
             2,
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
-            this::renew);
+            sync.leading(this::renew));
     this.timers =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("credential-renewal-timers").unstarted(r));
@@ -120,16 +120,12 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
     return desired.delivered(desired.rules()).stream().filter(PullSecret::hasProvider).toList();
   }
 
-  /** One look at one pull secret: true when done (until its timer or a change), false to retry. */
+  /**
+   * One look at one pull secret, by the leader once the watch of its generated Secret is in: true
+   * when done (until its timer or a change), false to retry.
+   */
   private boolean renew(String name) {
-    if (!sync.isLeader()) {
-      return true; // whoever leads does it; on leading, everything is looked at again
-    }
-    if (!caches.hasSynced()) {
-      return false; // the watch of the generated Secret is not in yet
-    }
-    Optional<PullSecret> found =
-        withProvider().stream().filter(secret -> secret.name().equals(name)).findFirst();
+    Optional<PullSecret> found = desired.delivered(name).filter(PullSecret::hasProvider);
     if (found.isEmpty()) {
       forget(name); // out of the rules: its Secret stays, as copies do
       return true;

@@ -1,58 +1,67 @@
 package dev.pullsecret.webhook.delivery;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
  * An informer's store that keeps, per object, only what the loop reads ({@code V}) instead of the
- * object: objects in a cluster carry managed fields, annotations and labels many times that size,
- * and some of them (our copies, pods) are written by tenants, who could make them large. The
- * informer reads back an object rebuilt from what was kept (its name, namespace, resource version:
- * all its index and notifications need).
+ * object: objects in a cluster carry managed fields, kubectl's last-applied annotation and labels
+ * many times that size, and some of them (our copies, pods) are written by tenants, who could make
+ * them large. The informer reads back an empty object with the name and namespace of its key and
+ * the resource version kept: all its index and notifications need.
  *
  * @param <T> the objects watched
  * @param <V> what is kept of each
  */
 public final class ReducedStore<T extends HasMetadata, V> implements ItemStore<T> {
 
-  private final Function<T, String> key;
+  private final Supplier<T> empty;
   private final Function<T, V> reduce;
-  private final Function<V, T> rebuild;
+  private final Function<V, String> resourceVersion;
   private final Map<String, V> entries = new ConcurrentHashMap<>();
 
   /**
-   * @param key the informer's key of an object ({@code Cache::metaNamespaceKeyFunc}, or its name)
+   * @param empty a new object with no metadata ({@code Secret::new})
    * @param reduce what is kept of an object
-   * @param rebuild the object the informer reads back
+   * @param resourceVersion the resource version kept, or null
    */
-  public ReducedStore(Function<T, String> key, Function<T, V> reduce, Function<V, T> rebuild) {
-    this.key = key;
+  public ReducedStore(
+      Supplier<T> empty, Function<T, V> reduce, Function<V, String> resourceVersion) {
+    this.empty = empty;
     this.reduce = reduce;
-    this.rebuild = rebuild;
+    this.resourceVersion = resourceVersion;
   }
 
-  /** What is kept of the object under {@code key}, or null. */
+  /** What is kept of the object under {@code key} ({@code namespace/name}, or a name), or null. */
   public V kept(String key) {
     return entries.get(key);
   }
 
+  /** What is kept of every object. */
+  public Stream<V> kept() {
+    return entries.values().stream();
+  }
+
   @Override
   public String getKey(T object) {
-    return key.apply(object);
+    return Cache.metaNamespaceKeyFunc(object);
   }
 
   @Override
   public T put(String key, T object) {
-    return rebuilt(entries.put(key, reduce.apply(object)));
+    return rebuilt(key, entries.put(key, reduce.apply(object)));
   }
 
   @Override
   public T remove(String key) {
-    return rebuilt(entries.remove(key));
+    return rebuilt(key, entries.remove(key));
   }
 
   @Override
@@ -62,7 +71,7 @@ public final class ReducedStore<T extends HasMetadata, V> implements ItemStore<T
 
   @Override
   public Stream<T> values() {
-    return entries.values().stream().map(this::rebuilt);
+    return entries.entrySet().stream().map(e -> rebuilt(e.getKey(), e.getValue()));
   }
 
   @Override
@@ -72,7 +81,7 @@ public final class ReducedStore<T extends HasMetadata, V> implements ItemStore<T
 
   @Override
   public T get(String key) {
-    return rebuilt(entries.get(key));
+    return rebuilt(key, entries.get(key));
   }
 
   @Override
@@ -80,7 +89,18 @@ public final class ReducedStore<T extends HasMetadata, V> implements ItemStore<T
     return false;
   }
 
-  private T rebuilt(V kept) {
-    return kept == null ? null : rebuild.apply(kept);
+  private T rebuilt(String key, V kept) {
+    if (kept == null) {
+      return null;
+    }
+    int slash = key.indexOf('/');
+    T object = empty.get();
+    object.setMetadata(
+        new ObjectMetaBuilder()
+            .withNamespace(slash < 0 ? null : key.substring(0, slash))
+            .withName(key.substring(slash + 1))
+            .withResourceVersion(resourceVersion.apply(kept))
+            .build());
+    return object;
   }
 }

@@ -89,23 +89,20 @@ final class RenewalReports {
 
   void renewed(PullSecret secret, GeneratedSecret.State state) {
     events.forget(regarding(secret), Reason.CredentialsRenewalFailed);
+    String expiry =
+        state.expiresAt() == null
+            ? "the plugin said they are not to be kept, so their expiry is unknown"
+            : "they expire at %s (after %s)"
+                .formatted(
+                    state.expiresAt(), Duration.between(state.obtainedAt(), state.expiresAt()));
     String note =
-        "credentials of pull secret "
-            + secret.name()
-            + " from provider "
-            + secret.provider()
-            + " for "
-            + String.join(", ", secret.registries().stream().map(Object::toString).toList())
-            + ": "
-            + (state.expiresAt() == null
-                ? "the plugin said they are not to be kept, so their expiry is unknown"
-                : "they expire at "
-                    + state.expiresAt()
-                    + " (after "
-                    + Duration.between(state.obtainedAt(), state.expiresAt())
-                    + ")")
-            + "; next renewal at "
-            + state.renewAt();
+        "credentials of pull secret %s from provider %s for %s: %s; next renewal at %s"
+            .formatted(
+                secret.name(),
+                secret.provider(),
+                String.join(", ", secret.registries().stream().map(Object::toString).toList()),
+                expiry,
+                state.renewAt());
     events.normal(regarding(secret), Reason.CredentialsRenewed, note);
     log.info("Renewed {}: {}", secret.source(), note);
   }
@@ -136,15 +133,8 @@ final class RenewalReports {
                                 + " and are kept, for want of better")
             .orElse("there are no credentials yet, so no copy of pull secret " + secret.name());
     String note =
-        "renewing pull secret "
-            + secret.name()
-            + " failed ("
-            + failure.kind().label()
-            + "): "
-            + failure.getMessage()
-            + "; "
-            + kept
-            + "; retrying with back-off";
+        "renewing pull secret %s failed (%s): %s; %s; retrying with back-off"
+            .formatted(secret.name(), failure.kind().label(), failure.getMessage(), kept);
     events.warning(regarding(secret), Reason.CredentialsRenewalFailed, note);
     log.warn("Credentials of {} not renewed: {}", secret.name(), note);
   }

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.admission.SecretPresence;
+import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.PullSecret;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,28 +84,26 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
             settings.workers(),
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
-            ns ->
-                !leadership.isLeader() || (caches.hasSynced() && reconciler.reconcile(caches, ns)));
+            leading(ns -> reconciler.reconcile(caches, ns)));
     this.sourceQueue =
         new WorkQueue<>(
             "source-check",
             1,
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
-            this::reportSource);
+            leading(new SourceReporter(events, metrics, desired, caches)::report));
   }
 
+  /** Watches what the rules in force deliver, then stands for the Lease. */
   SecretSync start() {
-    Rules current = desired.rules();
-    caches.start(
-        delivered(current, PullSecret::source),
-        delivered(current, PullSecret::name),
-        desired.scope().labelKeys(current));
+    LoadedRules current = desired.store().get();
+    caches.namespaces().start(desired.scope().labelKeys(current.rules()));
+    rulesChanged(current);
     desired.store().subscribe(this::rulesChanged);
     leadership.start(this::enqueueAll);
     log.info(
         "Secret sync started: watching namespaces, copies and {} source(s); Lease candidate {}",
-        delivered(current, PullSecret::source).size(),
+        delivered(current.rules(), PullSecret::source).size(),
         leadership.identity());
     return this;
   }
@@ -137,12 +137,18 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     return true;
   }
 
-  /**
-   * Admission's (and recovery's) view of the namespaces' labels: from the namespace watch, read
-   * once on a miss.
-   */
+  /** Admission's and recovery's view of namespace labels: the watch's, read once on a miss. */
   public NamespaceLabelSource labels() {
     return labels;
+  }
+
+  /**
+   * Credentials for digest lookups (docs/digests.md): a delivered pull secret's content, as its
+   * source's watch last saw it (no API call on the admission path); others' lookups are anonymous.
+   */
+  public RegistryCredentials credentials() {
+    return RegistryCredentials.fromPullSecrets(
+        name -> desired.delivered(name).flatMap(secret -> caches.content(secret.source())));
   }
 
   /** The loop's Events, for the parts that plug into it (credential providers, recovery). */
@@ -176,13 +182,10 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     sourceQueue.add(source);
     listeners.forEach(listener -> listener.sourceChanged(source));
     Rules current = desired.rules();
-    for (String namespace : caches.namespaces().names()) {
-      caches
-          .namespaces()
-          .facts(namespace)
-          .filter(
-              facts -> desired.in(current, facts).stream().anyMatch(s -> s.source().equals(source)))
-          .ifPresent(facts -> queue.add(namespace));
+    for (NamespaceFacts facts : caches.namespaces().all()) {
+      if (desired.in(current, facts).stream().anyMatch(s -> s.source().equals(source))) {
+        queue.add(facts.name());
+      }
     }
   }
 
@@ -199,25 +202,17 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
    * (through the informers' resync) periodically.
    */
   private void enqueueAll() {
-    caches.namespaces().names().forEach(queue::add);
+    caches.namespaces().all().forEach(facts -> queue.add(facts.name()));
     delivered(desired.rules(), PullSecret::source).forEach(sourceQueue::add);
     listeners.forEach(Listener::everything);
   }
 
-  private boolean reportSource(SecretSource source) {
-    if (!leadership.isLeader()) {
-      return true;
-    }
-    if (!caches.hasSynced()) {
-      return false;
-    }
-    List<PullSecret> users =
-        desired.delivered(desired.rules()).stream().filter(s -> s.source().equals(source)).toList();
-    if (!users.isEmpty()) {
-      new SourceReporter(events, metrics)
-          .report(source, caches.source(source), users, caches::forbidden);
-    }
-    return true;
+  /**
+   * A work queue's {@code handler} as only the leader runs it, once the caches have listed: a key
+   * is done on other replicas (on leading, everything is looked at again), and retried before.
+   */
+  <K> Predicate<K> leading(Predicate<K> handler) {
+    return key -> !leadership.isLeader() || (caches.hasSynced() && handler.test(key));
   }
 
   /**
@@ -225,9 +220,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
    * are reported again (an Event says what to fix) and every namespace is planned again.
    */
   private void copyAccessChanged(String name) {
-    desired.delivered(desired.rules()).stream()
-        .filter(s -> s.name().equals(name))
-        .forEach(s -> sourceQueue.add(s.source()));
+    desired.delivered(name).ifPresent(s -> sourceQueue.add(s.source()));
     enqueueAll();
   }
 

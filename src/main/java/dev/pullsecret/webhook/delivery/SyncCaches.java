@@ -1,12 +1,13 @@
 package dev.pullsecret.webhook.delivery;
 
+import dev.pullsecret.webhook.credentials.DockerConfig;
+import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,9 +18,8 @@ import java.util.function.Consumer;
  * What the sync loop knows of the cluster, kept by watches: namespaces ({@link NamespaceWatch}),
  * our copies (by name and our label) and the sources (each by its one name): {@link NamedWatches}.
  * Memory grows with namespaces × delivered secrets, a few hundred bytes each: the stores keep of a
- * namespace its {@link NamespaceFacts}, of a copy its {@link ObservedCopy} ({@link ReducedStore}),
- * where a namespace in a cluster carries labels, kubectl's last-applied annotation and managed
- * fields several times that size (bench/README.md, Secret delivery).
+ * namespace its {@link NamespaceFacts}, of a copy its {@link ObservedCopy} ({@link ReducedStore};
+ * bench/README.md, Secret delivery).
  */
 final class SyncCaches implements AutoCloseable {
 
@@ -29,9 +29,26 @@ final class SyncCaches implements AutoCloseable {
    */
   static final long LIST_PAGE = 500;
 
+  /**
+   * A source as last seen, and its content parsed as the kubelet reads it: once per change, as
+   * digest lookups ask on every review.
+   */
+  private record Source(Secret secret, DockerConfig content) {
+
+    static ReducedStore<Secret, Source> store() {
+      return new ReducedStore<>(
+          Secret::new,
+          secret ->
+              new Source(
+                  secret,
+                  PullSecretCheck.of(secret.getType(), secret.getData(), List.of()).config()),
+          source -> source.secret().getMetadata().getResourceVersion());
+    }
+  }
+
   private final NamespaceWatch namespaces;
-  private final NamedWatches<String, ReducedStore<Secret, ObservedCopy>> copies;
-  private final NamedWatches<SecretSource, BasicItemStore<Secret>> sources;
+  private final NamedWatches<String, ObservedCopy> copies;
+  private final NamedWatches<SecretSource, Source> sources;
 
   /**
    * @param namespaceChanged told the name of a namespace whose facts or copies changed
@@ -53,35 +70,28 @@ final class SyncCaches implements AutoCloseable {
         new NamedWatches<>(
             "copies named ",
             name ->
-                new NamedWatches.Watch<>(
-                    client
-                        .secrets()
-                        .inAnyNamespace()
-                        .withField("metadata.name", name)
-                        .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
-                        .withLimit(LIST_PAGE)
-                        .runnableInformer(0),
-                    ObservedCopy.store()),
+                client
+                    .secrets()
+                    .inAnyNamespace()
+                    .withField("metadata.name", name)
+                    .withLabel(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY)
+                    .withLimit(LIST_PAGE)
+                    .runnableInformer(0),
+            () -> new ReducedStore<>(Secret::new, ObservedCopy::of, ObservedCopy::resourceVersion),
             (name, copy) -> namespaceChanged.accept(copy.getMetadata().getNamespace()),
             copyAccessChanged);
     this.sources =
         new NamedWatches<>(
             "source Secret ",
             source ->
-                new NamedWatches.Watch<>(
-                    client
-                        .secrets()
-                        .inNamespace(source.namespace())
-                        .withName(source.name())
-                        .runnableInformer(0),
-                    new BasicItemStore<>(Cache::metaNamespaceKeyFunc)),
+                client
+                    .secrets()
+                    .inNamespace(source.namespace())
+                    .withName(source.name())
+                    .runnableInformer(0),
+            Source::store,
             (source, secret) -> sourceChanged.accept(source),
             sourceChanged);
-  }
-
-  void start(Set<SecretSource> watchedSources, Set<String> copyNames, Set<String> labelKeys) {
-    namespaces.start(labelKeys);
-    watch(watchedSources, copyNames);
   }
 
   /** Watches exactly these sources, and our copies of exactly these names. */
@@ -112,22 +122,29 @@ final class SyncCaches implements AutoCloseable {
 
   /** The source as last seen; empty when it does not exist (or is not watched). */
   Optional<Secret> source(SecretSource source) {
-    BasicItemStore<Secret> store = sources.store(source);
-    return store == null ? Optional.empty() : store.values().findFirst();
+    return watched(source).map(Source::secret);
+  }
+
+  /** The content of the source as the kubelet reads it, for digest lookups. */
+  Optional<DockerConfig> content(SecretSource source) {
+    return watched(source).map(Source::content);
+  }
+
+  private Optional<Source> watched(SecretSource source) {
+    return Optional.ofNullable(sources.kept(source, source.namespace(), source.name()));
   }
 
   /** What is known of our copies in {@code namespace}, by name. */
   Map<String, ObservedCopy> ours(String namespace) {
     Map<String, ObservedCopy> byName = new HashMap<>();
-    copies.stores().forEach((name, store) -> byName.put(name, store.kept(namespace + "/" + name)));
+    copies.keys().forEach(name -> byName.put(name, copies.kept(name, namespace, name)));
     byName.values().removeIf(Objects::isNull);
     return byName;
   }
 
   /** Asked on the admission path, per review. */
   boolean hasCopy(String namespace, String name) {
-    ReducedStore<Secret, ObservedCopy> store = copies.store(name);
-    return store != null && store.kept(namespace + "/" + name) != null;
+    return copies.kept(name, namespace, name) != null;
   }
 
   @Override

@@ -8,8 +8,6 @@ import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,17 +136,6 @@ record PendingPod(
 
   /** The store of the pending-pod watch, holding this per pod instead of the pod. */
   static ReducedStore<Pod, PendingPod> store(NamespaceScope scope) {
-    return new ReducedStore<>(
-        Cache::metaNamespaceKeyFunc, pod -> of(pod, scope), PendingPod::asPod);
-  }
-
-  private Pod asPod() {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withNamespace(namespace)
-        .withName(name)
-        .withUid(uid)
-        .endMetadata()
-        .build();
+    return new ReducedStore<>(Pod::new, pod -> of(pod, scope), pending -> null);
   }
 }

@@ -2,15 +2,19 @@ package dev.pullsecret.webhook.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The reduced stores keep what is read, whatever the object holds: the copies' one here. */
 class ReducedStoreTest {
 
-  final ReducedStore<Secret, ObservedCopy> store = ObservedCopy.store();
+  final ReducedStore<Secret, ObservedCopy> store =
+      new ReducedStore<>(Secret::new, ObservedCopy::of, ObservedCopy::resourceVersion);
 
   /** However large a Secret under our label, the store holds its marks and a hash. */
   @Test
@@ -37,8 +41,6 @@ class ReducedStoreTest {
     assertThat(store.kept("team-a/dockerhub-creds"))
         .isEqualTo(
             new ObservedCopy(
-                "team-a",
-                "dockerhub-creds",
                 "7",
                 "kubernetes.io/dockerconfigjson",
                 "platform/dockerhub-creds",
@@ -97,5 +99,29 @@ class ReducedStoreTest {
     assertThat(store.kept("team-a/x")).isNull();
     assertThat(store.get("team-a/x")).isNull();
     assertThat(store.keySet()).isEmpty();
+  }
+
+  /** A cluster-wide object's key is its name: it is read back with that name and no namespace. */
+  @Test
+  void readsBackAClusterWideObjectByItsName() {
+    ReducedStore<Namespace, NamespaceFacts> namespaces =
+        new ReducedStore<>(
+            Namespace::new, n -> NamespaceFacts.of(n, Set.of()), NamespaceFacts::resourceVersion);
+    Namespace team =
+        new NamespaceBuilder()
+            .withNewMetadata()
+            .withName("team-a")
+            .withResourceVersion("3")
+            .addToLabels("tenant", "a")
+            .endMetadata()
+            .build();
+
+    namespaces.put(namespaces.getKey(team), team);
+
+    Namespace asTheInformerReadsIt = namespaces.get("team-a");
+    assertThat(asTheInformerReadsIt.getMetadata().getName()).isEqualTo("team-a");
+    assertThat(asTheInformerReadsIt.getMetadata().getNamespace()).isNull();
+    assertThat(asTheInformerReadsIt.getMetadata().getResourceVersion()).isEqualTo("3");
+    assertThat(namespaces.values()).hasSize(1);
   }
 }

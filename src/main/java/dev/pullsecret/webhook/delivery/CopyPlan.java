@@ -18,24 +18,37 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The pure part of a reconcile: from the copies a namespace should have, the sources, and our
- * copies found there, computes the writes and the states. Running it on its own output plans
- * nothing, so a duplicated or replayed event is harmless.
+ * The pure part of a reconcile: the writes that bring a namespace's copies to what it should have,
+ * and each wanted copy's state once they succeed (a failed write changes it), computed from the
+ * copies it should have, the sources, and our copies found there. Running it on its own output
+ * plans nothing, so a duplicated or replayed event is harmless.
  *
  * <p>An invalid source of a pull-secret type is still copied (the kubelet may use part of it, and a
  * namespace without the Secret certainly pulls anonymously) and reported; a source of any other
  * type (Opaque, TLS...) is never copied, as it is certainly not what was meant.
  */
-final class CopyPlanner {
+record CopyPlan(List<Action> actions, Map<String, CopyState> states) {
 
   /** The only types the kubelet reads as pull secrets. */
   private static final Set<String> PULL_SECRET_TYPES =
       Set.of(PullSecretCheck.DOCKER_CONFIG_JSON, PullSecretCheck.DOCKERCFG);
 
-  /** Writes to make, and each wanted copy's state once they succeed (a failed write changes it). */
-  record Plan(List<CopyAction> actions, Map<String, CopyState> states) {}
+  /** One write of a plan. */
+  sealed interface Action {
 
-  private CopyPlanner() {}
+    String namespace();
+
+    String name();
+  }
+
+  /** Create a copy; if a Secret of that name exists, it is a conflict unless it is ours. */
+  record Create(String namespace, String name, Secret copy) implements Action {}
+
+  /** Replace our copy's content; {@code copy} carries the resourceVersion that was read. */
+  record Update(String namespace, String name, Secret copy) implements Action {}
+
+  /** Delete our copy: no rule wants it here any more, or its type must change. */
+  record Delete(String namespace, String name) implements Action {}
 
   /**
    * @param wanted the delivered pull secrets of the namespace's rule, sources resolved
@@ -43,13 +56,13 @@ final class CopyPlanner {
    * @param ours our copies in the namespace, by name
    * @param forbidden what the webhook's RBAC keeps it from delivering: never made
    */
-  static Plan plan(
+  static CopyPlan of(
       String namespace,
       List<PullSecret> wanted,
       Function<SecretSource, Optional<Secret>> sources,
       Map<String, ObservedCopy> ours,
       Predicate<PullSecret> forbidden) {
-    List<CopyAction> actions = new ArrayList<>();
+    List<Action> actions = new ArrayList<>();
     Map<String, CopyState> states = new HashMap<>();
     for (PullSecret secret : wanted) {
       if (forbidden.test(secret)) {
@@ -66,18 +79,14 @@ final class CopyPlanner {
     }
     for (String name : ours.keySet()) {
       if (wanted.stream().noneMatch(s -> s.name().equals(name))) {
-        actions.add(new CopyAction.Delete(namespace, name));
+        actions.add(new Delete(namespace, name));
       }
     }
-    return new Plan(actions, states);
+    return new CopyPlan(actions, states);
   }
 
   private static CopyState planCopy(
-      String namespace,
-      PullSecret secret,
-      Secret source,
-      ObservedCopy copy,
-      List<CopyAction> actions) {
+      String namespace, PullSecret secret, Secret source, ObservedCopy copy, List<Action> actions) {
     if (!isPullSecretType(source)) {
       return CopyState.INVALID_SOURCE;
     }
@@ -89,14 +98,14 @@ final class CopyPlanner {
     Secret made = copyOf(source, secret, namespace);
     if (copy != null && Objects.equals(copy.type(), source.getType())) {
       made.getMetadata().setResourceVersion(copy.resourceVersion());
-      actions.add(new CopyAction.Update(namespace, secret.name(), made));
+      actions.add(new Update(namespace, secret.name(), made));
       return CopyState.PENDING;
     }
     if (copy != null) {
       // A Secret's type is immutable: replace it.
-      actions.add(new CopyAction.Delete(namespace, secret.name()));
+      actions.add(new Delete(namespace, secret.name()));
     }
-    actions.add(new CopyAction.Create(namespace, secret.name(), made));
+    actions.add(new Create(namespace, secret.name(), made));
     return CopyState.PENDING;
   }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.yaml.snakeyaml.Yaml;
 
-class CopyPlannerTest {
+class CopyPlanTest {
 
   static final SecretSource SOURCE = new SecretSource("platform", "dockerhub-creds");
   static final PullSecret SECRET =
@@ -68,15 +68,15 @@ class CopyPlannerTest {
       ours.put(SECRET.name(), ObservedCopy.of(copy));
     }
 
-    CopyPlanner.Plan plan =
-        CopyPlanner.plan(
+    CopyPlan plan =
+        CopyPlan.of(
             "team-a",
             c.wanted() ? List.of(SECRET) : List.of(),
             ref -> ref.equals(SOURCE) ? source : Optional.empty(),
             ours,
             secret -> c.forbidden());
 
-    assertThat(plan.actions().stream().map(CopyPlannerTest::kind))
+    assertThat(plan.actions().stream().map(CopyPlanTest::kind))
         .containsExactlyElementsOf(c.actions());
     assertThat(Optional.ofNullable(plan.states().get(SECRET.name())).map(CopyState::label))
         .isEqualTo(c.state().equals("none") ? Optional.empty() : Optional.of(c.state()));
@@ -85,17 +85,17 @@ class CopyPlannerTest {
 
   /** Applying the plan and planning again plans nothing: reconciles are idempotent. */
   private static void assertConverges(
-      CopyPlanner.Plan plan, Optional<Secret> source, Map<String, ObservedCopy> ours, Case c) {
+      CopyPlan plan, Optional<Secret> source, Map<String, ObservedCopy> ours, Case c) {
     Map<String, ObservedCopy> after = new HashMap<>(ours);
-    for (CopyAction action : plan.actions()) {
+    for (CopyPlan.Action action : plan.actions()) {
       switch (action) {
-        case CopyAction.Create create -> after.put(create.name(), ObservedCopy.of(create.copy()));
-        case CopyAction.Update update -> after.put(update.name(), ObservedCopy.of(update.copy()));
-        case CopyAction.Delete delete -> after.remove(delete.name());
+        case CopyPlan.Create create -> after.put(create.name(), ObservedCopy.of(create.copy()));
+        case CopyPlan.Update update -> after.put(update.name(), ObservedCopy.of(update.copy()));
+        case CopyPlan.Delete delete -> after.remove(delete.name());
       }
     }
-    CopyPlanner.Plan again =
-        CopyPlanner.plan(
+    CopyPlan again =
+        CopyPlan.of(
             "team-a",
             c.wanted() ? List.of(SECRET) : List.of(),
             ref -> source,
@@ -104,11 +104,11 @@ class CopyPlannerTest {
     assertThat(again.actions()).as("second plan").isEmpty();
   }
 
-  private static String kind(CopyAction action) {
+  private static String kind(CopyPlan.Action action) {
     return switch (action) {
-      case CopyAction.Create ignored -> "create";
-      case CopyAction.Update ignored -> "update";
-      case CopyAction.Delete ignored -> "delete";
+      case CopyPlan.Create ignored -> "create";
+      case CopyPlan.Update ignored -> "update";
+      case CopyPlan.Delete ignored -> "delete";
     };
   }
 
@@ -159,7 +159,7 @@ class CopyPlannerTest {
   }
 
   private static Secret made(Secret source, PullSecret secret) {
-    Secret copy = CopyPlanner.copyOf(source, secret, "team-a");
+    Secret copy = CopyPlan.copyOf(source, secret, "team-a");
     copy.getMetadata().setResourceVersion("7");
     copy.setData(new HashMap<>(copy.getData()));
     return copy;
