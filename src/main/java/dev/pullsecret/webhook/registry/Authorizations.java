@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.registry;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
 import dev.pullsecret.webhook.text.Text;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -145,7 +144,7 @@ final class Authorizations {
     HttpResponse<InputStream> response =
         ConnectionFailure.send("token service", http.get(), request.build());
     if (response.statusCode() != 200) {
-      close(response.body());
+      ConnectionFailure.close(response);
       if (response.statusCode() == 401 || response.statusCode() == 403) {
         throw new RegistryException(
             Failure.REFUSED,
@@ -158,23 +157,11 @@ final class Authorizations {
     // Bounded in size and time: a token service is trusted with a token, not with our memory
     // nor with a lookup slot.
     return parseToken(
-        ConnectionFailure.readBody(
-            "token service", "token", response.request(), response, MAX_TOKEN_RESPONSE_BYTES),
+        ConnectionFailure.readBody("token service", "token", response, MAX_TOKEN_RESPONSE_BYTES),
         start);
   }
 
-  private static void close(InputStream body) {
-    try {
-      body.close();
-    } catch (IOException e) {
-      // the connection is dropped rather than reused
-    }
-  }
-
   Remembered parseToken(byte[] body, long requestedAt) throws RegistryException {
-    if (body.length > MAX_TOKEN_RESPONSE_BYTES) {
-      throw new RegistryException(Failure.ERROR, "token response too large");
-    }
     try {
       JsonNode json = JSON.readTree(body);
       String token = json.path("token").asString("");

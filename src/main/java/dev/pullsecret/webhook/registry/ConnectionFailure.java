@@ -26,11 +26,11 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 
 /**
- * Why a request to a registry or a token service got no answer, in words an operator can act on,
- * naming the host and port it was sent to. The one place that reads the JDK's exceptions: its HTTP
- * client reports a refused connection and an unknown host as a {@code ConnectException} without a
- * message (the cause says which), and a TLS failure as a chain whose last message is the one that
- * tells.
+ * Requests to a registry or a token service: sent, their bodies read within bounds, and why one got
+ * no answer, in words an operator can act on, naming the host and port it was sent to. The one
+ * place that reads the JDK's exceptions: its HTTP client reports a refused connection and an
+ * unknown host as a {@code ConnectException} without a message (the cause says which), and a TLS
+ * failure as a chain whose last message is the one that tells.
  */
 final class ConnectionFailure {
 
@@ -58,34 +58,30 @@ final class ConnectionFailure {
   }
 
   /**
-   * At most {@code maxBytes + 1} bytes of the body of {@code response}, read within the request's
-   * time-out once more: the JDK's time-out ends with the headers, and a server that drips its body
-   * a byte at a time would otherwise hold the reading thread (and a lookup slot) for as long as it
-   * likes. At the deadline the stream is closed, which wakes the blocked read.
+   * The body of {@code response}, at most {@code maxBytes}, read within the request's time-out once
+   * more: the JDK's time-out ends with the headers, and a server that drips its body a byte at a
+   * time would otherwise hold the reading thread (and a lookup slot) for as long as it likes. At
+   * the deadline the stream is closed, which wakes the blocked read.
    *
    * @param what what the body is, for the message, e.g. {@code manifest}
    */
-  static byte[] readBody(
-      String who,
-      String what,
-      HttpRequest request,
-      HttpResponse<InputStream> response,
-      int maxBytes)
+  static byte[] readBody(String who, String what, HttpResponse<InputStream> response, int maxBytes)
       throws RegistryException {
+    HttpRequest request = response.request();
+    String where = who + " " + Text.quote(hostAndPort(request.uri()));
     Duration timeout = request.timeout().orElse(Duration.ofSeconds(10));
     AtomicBoolean late = new AtomicBoolean();
-    InputStream body = response.body();
     CompletableFuture<Void> deadline =
         CompletableFuture.runAsync(
             () -> {
               late.set(true);
-              closeQuietly(body);
+              close(response);
             },
             CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS));
-    try (body) {
-      return body.readNBytes(maxBytes + 1);
+    byte[] body;
+    try (InputStream in = response.body()) {
+      body = in.readNBytes(maxBytes + 1);
     } catch (IOException e) {
-      String where = who + " " + Text.quote(hostAndPort(request.uri()));
       if (late.get()) {
         throw new RegistryException(
             Failure.TIMEOUT, where + " did not send its " + what + " within " + time(timeout), e);
@@ -95,13 +91,22 @@ final class ConnectionFailure {
     } finally {
       deadline.cancel(false);
     }
+    if (body.length > maxBytes) {
+      throw new RegistryException(
+          Failure.ERROR, where + " sent a " + what + " over " + maxBytes + " bytes");
+    }
+    return body;
   }
 
-  private static void closeQuietly(InputStream in) {
+  /**
+   * Closes a response's body: one read to its end (a HEAD's) hands the connection back for reuse,
+   * one left unread drops it.
+   */
+  static void close(HttpResponse<InputStream> response) {
     try {
-      in.close();
+      response.body().close();
     } catch (IOException e) {
-      // the reader sees the stream closed in any case
+      // nothing to do: the connection is dropped rather than reused
     }
   }
 

@@ -5,7 +5,6 @@ import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
 import dev.pullsecret.webhook.text.Text;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -107,7 +106,7 @@ public final class RegistryClient {
       throws RegistryException {
     ManifestUrl url = ManifestUrl.of(image);
     HttpResponse<InputStream> response = authorized(url, "HEAD", credential);
-    close(response); // a HEAD has no body; closing hands the connection back for reuse
+    ConnectionFailure.close(response);
     String digest = response.headers().firstValue("Docker-Content-Digest").orElse(null);
     checkType(response, url);
     if (digest == null && response.headers().firstValue("Content-Type").isEmpty()) {
@@ -135,7 +134,7 @@ public final class RegistryClient {
     Optional<String> header = authorizations.remembered(url, credential);
     HttpResponse<InputStream> response = send(url, method, header);
     if (response.statusCode() == 401) {
-      close(response);
+      ConnectionFailure.close(response);
       authorizations.forget(url, credential);
       String answer =
           authorizations.answer(response.headers().allValues("WWW-Authenticate"), url, credential);
@@ -145,7 +144,7 @@ public final class RegistryClient {
     if (status == 200) {
       return response;
     }
-    close(response);
+    ConnectionFailure.close(response);
     if (status == 401 || status == 403) {
       authorizations.forget(url, credential);
       throw new RegistryException(
@@ -182,11 +181,7 @@ public final class RegistryClient {
     HttpResponse<InputStream> response = authorized(url, "GET", credential);
     checkType(response, url);
     byte[] manifest =
-        ConnectionFailure.readBody(
-            "registry", "manifest", response.request(), response, MAX_MANIFEST_BYTES);
-    if (manifest.length > MAX_MANIFEST_BYTES) {
-      throw new RegistryException(Failure.ERROR, "manifest larger than 4 MiB");
-    }
+        ConnectionFailure.readBody("registry", "manifest", response, MAX_MANIFEST_BYTES);
     String computed = "sha256:" + HexFormat.of().formatHex(sha256(manifest));
     String declared = response.headers().firstValue("Docker-Content-Digest").orElse(computed);
     if (declared.startsWith("sha256:") && !declared.equals(computed)) {
@@ -208,7 +203,7 @@ public final class RegistryClient {
     }
   }
 
-  private static void checkType(HttpResponse<?> response, ManifestUrl url)
+  private static void checkType(HttpResponse<InputStream> response, ManifestUrl url)
       throws RegistryException {
     Optional<String> type = response.headers().firstValue("Content-Type");
     if (type.isEmpty()) {
@@ -216,19 +211,9 @@ public final class RegistryClient {
     }
     String mediaType = type.get().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!ACCEPTED_TYPES.contains(mediaType)) {
-      close(response);
+      ConnectionFailure.close(response);
       throw new RegistryException(
           Failure.ERROR, url.manifest() + " is a " + Text.quote(mediaType) + ", not an image");
-    }
-  }
-
-  private static void close(HttpResponse<?> response) {
-    if (response.body() instanceof InputStream in) {
-      try {
-        in.close();
-      } catch (IOException e) {
-        // nothing to do: the connection is dropped rather than reused
-      }
     }
   }
 
