@@ -94,27 +94,14 @@ final class PatternSyntax {
     return null;
   }
 
+  /** A repository path as image references have it (their messages), without globs or a tag. */
   private static String pathProblem(String path) {
-    // Before the segments are matched: ReferenceGrammar.PATH_COMPONENT recurses per repetition.
-    if (path.length() > ReferenceGrammar.MAX_PATH_LENGTH) {
-      return "path must not be more than " + ReferenceGrammar.MAX_PATH_LENGTH + " characters";
+    if (path.indexOf('*') >= 0) {
+      return "globs are not allowed in the path";
     }
-    for (String segment : path.split("/", -1)) {
-      if (segment.isEmpty()) {
-        return "path " + Text.quote(path) + " has an empty segment";
-      }
-      if (segment.indexOf('*') >= 0) {
-        return "globs are not allowed in the path";
-      }
-      if (segment.indexOf(':') >= 0) {
-        return "must not include a tag";
-      }
-      if (!ReferenceGrammar.PATH_COMPONENT.matcher(segment).matches()) {
-        return ReferenceGrammar.hasUpperCase(segment)
-            ? "path must be lowercase"
-            : "invalid path segment " + Text.quote(segment);
-      }
+    if (path.indexOf(':') >= 0) {
+      return "must not include a tag";
     }
-    return null;
+    return ReferenceGrammar.pathProblem(path);
   }
 }

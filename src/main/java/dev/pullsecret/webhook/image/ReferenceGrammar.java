@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 final class ReferenceGrammar {
 
   /** The longest repository path (the name without its domain), as distribution/reference v0.6. */
-  static final int MAX_PATH_LENGTH = 255;
+  private static final int MAX_PATH_LENGTH = 255;
 
   static final int MAX_PORT = 65535;
 
@@ -26,7 +26,8 @@ final class ReferenceGrammar {
 
   static final int MAX_ALGORITHM_LENGTH = 255;
 
-  static final Pattern PATH_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+  private static final Pattern PATH_COMPONENT =
+      Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
   private static final Pattern DOMAIN_NAME =
       Pattern.compile(
           "[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*");
@@ -78,7 +79,7 @@ final class ReferenceGrammar {
     return value >= min && value <= MAX_PORT;
   }
 
-  static boolean hasUpperCase(String s) {
+  private static boolean hasUpperCase(String s) {
     return s.chars().anyMatch(c -> c >= 'A' && c <= 'Z');
   }
 
