@@ -39,14 +39,14 @@ final class Authorizations {
   private static final long DEFAULT_TOKEN_SECONDS = 60;
   private static final long MAX_TOKEN_SECONDS = Duration.ofDays(1).toSeconds();
   private static final int MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
-  static final int MAX_REMEMBERED = 1024;
+  private static final int MAX_REMEMBERED = 1024;
 
   /**
    * The longest answer kept: registries' tokens are a few KiB at most (a JWT with its claims), and
    * {@link #MAX_REMEMBERED} of the 64 KiB a token response may be would be 256 MiB, which a
    * registry a pod names could fill repository by repository.
    */
-  static final int MAX_REMEMBERED_TOKEN_CHARS = 8 * 1024;
+  private static final int MAX_REMEMBERED_TOKEN_CHARS = 8 * 1024;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -71,11 +71,6 @@ final class Authorizations {
         : Optional.empty();
   }
 
-  /** The characters of the answers kept, all together. */
-  long rememberedChars() {
-    return remembered.values().stream().mapToLong(r -> r.header().length()).sum();
-  }
-
   void forget(ManifestUrl url, Optional<RegistryCredential> credential) {
     remembered.remove(key(url, credential));
   }
@@ -90,17 +85,15 @@ final class Authorizations {
         return remember(url, credential, token(challenge, url, credential));
       }
     }
-    for (Challenge challenge : challenges) {
-      if (challenge.scheme().equals("basic")) {
-        if (credential.isEmpty()) {
-          throw new RegistryException(
-              Failure.REFUSED, "registry asks for basic authentication and no credential is known");
-        }
-        return remember(
-            url, credential, new Remembered(credential.get().basicAuthorization(), Long.MAX_VALUE));
-      }
+    if (challenges.stream().noneMatch(challenge -> challenge.scheme().equals("basic"))) {
+      throw new RegistryException(Failure.ERROR, "401 without a Bearer or Basic challenge");
     }
-    throw new RegistryException(Failure.ERROR, "401 without a Bearer or Basic challenge");
+    if (credential.isEmpty()) {
+      throw new RegistryException(
+          Failure.REFUSED, "registry asks for basic authentication and no credential is known");
+    }
+    return remember(
+        url, credential, new Remembered(credential.get().basicAuthorization(), Long.MAX_VALUE));
   }
 
   private String remember(

@@ -16,7 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.springframework.util.function.SingletonSupplier;
@@ -37,10 +36,9 @@ public final class RegistryClient {
   static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
   static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-  static final List<String> ACCEPTED =
+  private static final List<String> ACCEPTED =
       List.of(OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST);
   private static final String ACCEPT = String.join(", ", ACCEPTED);
-  private static final Set<String> ACCEPTED_TYPES = Set.copyOf(ACCEPTED);
 
   /** containerd's limit for a manifest it reads; nothing legitimate comes near it. */
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -49,9 +47,7 @@ public final class RegistryClient {
    * The JDK's HTTP client keeps every idle HTTP/1.1 connection for 30 s, in a pool it does not
    * bound by default; a pod names its registries, so pods naming thousands of registries (a
    * wildcard DNS name and certificate) would keep thousands of TLS connections open, ~40 KiB of
-   * heap and a file descriptor each (2,000 registries in 8 s: 1,970 connections, 83 MB). The pool
-   * is one per JVM, sized by a system property its class reads once: set by {@link
-   * #boundConnectionPool} before any client is made.
+   * heap and a file descriptor each (2,000 registries in 8 s: 1,970 connections, 83 MB).
    */
   static final String POOL_SIZE_PROPERTY = "jdk.httpclient.connectionPoolSize";
 
@@ -89,13 +85,12 @@ public final class RegistryClient {
 
   /**
    * Bounds the idle connections kept by every JDK HTTP client of this JVM (the oldest is closed
-   * when a new one would exceed {@value #POOL_SIZE}), unless the property is set already; to be
-   * called first thing in {@code main}, before any client (Kubernetes' included) loads the pool.
+   * when a new one would exceed {@value #POOL_SIZE}), unless the property is set already. The pool
+   * is one per JVM and reads the property once: to be called first thing in {@code main}, before
+   * any client (Kubernetes' included) loads it.
    */
   public static void boundConnectionPool() {
-    if (System.getProperty(POOL_SIZE_PROPERTY) == null) {
-      System.setProperty(POOL_SIZE_PROPERTY, String.valueOf(POOL_SIZE));
-    }
+    System.getProperties().putIfAbsent(POOL_SIZE_PROPERTY, String.valueOf(POOL_SIZE));
   }
 
   /**
@@ -210,7 +205,7 @@ public final class RegistryClient {
       return;
     }
     String mediaType = type.get().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    if (!ACCEPTED_TYPES.contains(mediaType)) {
+    if (!ACCEPTED.contains(mediaType)) {
       ConnectionFailure.close(response);
       throw new RegistryException(
           Failure.ERROR, url.manifest() + " is a " + Text.quote(mediaType) + ", not an image");
