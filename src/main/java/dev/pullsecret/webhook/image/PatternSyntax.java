@@ -9,8 +9,8 @@ final class PatternSyntax {
 
   private PatternSyntax() {}
 
-  /** Why a non-blank pattern is invalid, or {@code null} when it is valid. */
-  static String problem(String pattern) {
+  /** Why a non-blank pattern, split at its first {@code /}, is invalid; {@code null} if valid. */
+  static String problem(String pattern, String hostAndPort, String path) {
     if (ReferenceGrammar.hasWhitespace(pattern)) {
       return "must not contain whitespace";
     }
@@ -23,12 +23,8 @@ final class PatternSyntax {
     if (pattern.endsWith("/")) {
       return "must not end with '/'";
     }
-    int slash = pattern.indexOf('/');
-    if (slash < 0) {
-      return hostAndPortProblem(pattern);
-    }
-    String problem = hostAndPortProblem(pattern.substring(0, slash));
-    return problem != null ? problem : pathProblem(pattern.substring(slash + 1));
+    String problem = hostAndPortProblem(hostAndPort);
+    return problem != null || path.isEmpty() ? problem : pathProblem(path);
   }
 
   private static String hostAndPortProblem(String hostAndPort) {

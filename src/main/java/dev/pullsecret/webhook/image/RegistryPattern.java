@@ -65,13 +65,13 @@ public final class RegistryPattern {
     if (pattern == null || pattern.isBlank()) {
       throw InvalidImageSyntaxException.registryPattern(pattern, "pattern is empty");
     }
-    String problem = PatternSyntax.problem(pattern);
-    if (problem != null) {
-      throw InvalidImageSyntaxException.registryPattern(pattern, problem);
-    }
     int slash = pattern.indexOf('/');
     String hostAndPort = slash < 0 ? pattern : pattern.substring(0, slash);
     String path = slash < 0 ? "" : pattern.substring(slash + 1);
+    String problem = PatternSyntax.problem(pattern, hostAndPort, path);
+    if (problem != null) {
+      throw InvalidImageSyntaxException.registryPattern(pattern, problem);
+    }
     int hostEnd = ReferenceGrammar.hostEnd(hostAndPort);
     String host = hostAndPort.substring(0, hostEnd).toLowerCase(Locale.ROOT);
     int port =

@@ -68,7 +68,7 @@ final class ConnectionFailure {
   static byte[] readBody(String who, String what, HttpResponse<InputStream> response, int maxBytes)
       throws RegistryException {
     HttpRequest request = response.request();
-    String where = who + " " + Text.quote(hostAndPort(request.uri()));
+    String where = where(who, request.uri());
     Duration timeout = request.timeout().orElse(Duration.ofSeconds(10));
     AtomicBoolean late = new AtomicBoolean();
     CompletableFuture<Void> deadline =
@@ -112,7 +112,7 @@ final class ConnectionFailure {
 
   /** The failure that says why, for {@link #send}. */
   static RegistryException of(String who, HttpClient client, HttpRequest request, IOException e) {
-    String where = who + " " + Text.quote(hostAndPort(request.uri()));
+    String where = where(who, request.uri());
     if (e instanceof HttpConnectTimeoutException) {
       // Connecting includes the TLS handshake: a registry that accepts and never answers is here.
       return new RegistryException(
@@ -177,16 +177,13 @@ final class ConnectionFailure {
     return Stream.iterate(e, Objects::nonNull, t -> t.getCause() == t ? null : t.getCause());
   }
 
-  /** {@code host:port} as connected to, with the scheme's port when the URI has none. */
-  static String hostAndPort(URI uri) {
-    if (uri.getHost() == null) {
-      return String.valueOf(uri.getRawAuthority());
-    }
-    int port = uri.getPort();
-    if (port < 0) {
-      port = "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
-    }
-    return uri.getHost() + ":" + port;
+  /** {@code who "host:port"}, as connected to: https's port when the URI has none. */
+  static String where(String who, URI uri) {
+    String hostAndPort =
+        uri.getHost() == null
+            ? String.valueOf(uri.getRawAuthority())
+            : uri.getHost() + ":" + (uri.getPort() < 0 ? 443 : uri.getPort());
+    return who + " " + Text.quote(hostAndPort);
   }
 
   /** {@code 400 ms}, {@code 1 s}, {@code 1.5 s}. */

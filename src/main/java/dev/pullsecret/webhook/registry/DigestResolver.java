@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.Lookup.Failed;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
-import dev.pullsecret.webhook.text.Text;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -48,8 +47,7 @@ public final class DigestResolver implements AutoCloseable {
    * @param cacheSize most tags kept
    * @param maxConcurrent most lookups in flight at once, all reviews together
    * @param connectTimeout for a new connection to a registry
-   * @param requestTimeout for one registry request; a lookup that outlives the budget still fills
-   *     the cache for the next review
+   * @param requestTimeout for one registry request
    * @param caBundle PEM file of extra CAs for private registries (the JDK's CAs are always trusted)
    */
   public record Settings(
@@ -190,8 +188,8 @@ public final class DigestResolver implements AutoCloseable {
     } catch (TimeoutException e) {
       return Lookup.failed(
           Failure.TIMEOUT,
-          "no answer from registry "
-              + Text.quote(ConnectionFailure.hostAndPort(ManifestUrl.of(image).uri()))
+          "no answer from "
+              + ConnectionFailure.where("registry", ManifestUrl.of(image).uri())
               + " within the review's time budget of "
               + ConnectionFailure.time(budget));
     } catch (InterruptedException e) {
