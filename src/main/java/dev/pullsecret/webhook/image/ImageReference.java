@@ -29,8 +29,6 @@ public record ImageReference(String domain, String path, String tag, String dige
   public static final String LATEST = "latest";
 
   /**
-   * Checks and normalises the components.
-   *
    * @throws InvalidImageSyntaxException if a component is invalid, or if the domain would be read
    *     back as part of the path (e.g. {@code registry} without a dot or a port)
    */

@@ -41,7 +41,6 @@ public final class RegistryPattern {
 
   private final int port;
 
-  /** The path prefix, empty when the pattern has no path. */
   private final String path;
 
   private RegistryPattern(String pattern, String host, int port, String path) {

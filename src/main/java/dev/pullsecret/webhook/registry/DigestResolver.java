@@ -100,8 +100,7 @@ public final class DigestResolver implements AutoCloseable {
   }
 
   private static RegistryClient client(Settings settings) {
-    // A configured bundle is read now, so that a bad one stops the start-up with its reason; the
-    // JDK's CAs alone wait for the first lookup, with the HTTP client.
+    // A configured bundle is read now, so that a bad one stops the start-up with its reason.
     Supplier<SSLContext> tls = () -> TrustBundle.sslContext(Optional.empty());
     if (settings.caBundle() != null) {
       SSLContext withBundle = TrustBundle.sslContext(Optional.of(settings.caBundle()));
