@@ -43,15 +43,9 @@ public record ImageReference(String domain, String path, String tag, String dige
       path = DockerHub.OFFICIAL_NAMESPACE + path;
     }
     String problem = ReferenceGrammar.domainProblem(domain);
-    if (problem == null) {
-      problem = ReferenceGrammar.pathProblem(path);
-    }
-    if (problem == null) {
-      problem = ReferenceGrammar.tagProblem(tag);
-    }
-    if (problem == null) {
-      problem = ReferenceGrammar.digestProblem(digest);
-    }
+    problem = problem != null ? problem : ReferenceGrammar.pathProblem(path);
+    problem = problem != null ? problem : ReferenceGrammar.tagProblem(tag);
+    problem = problem != null ? problem : ReferenceGrammar.digestProblem(digest);
     if (problem != null) {
       throw InvalidImageSyntaxException.reference(format(domain, path, tag, digest), problem);
     }
@@ -68,11 +62,9 @@ public record ImageReference(String domain, String path, String tag, String dige
     if (reference == null || reference.isBlank()) {
       throw InvalidImageSyntaxException.reference(reference, "reference is empty");
     }
-    if (ReferenceGrammar.hasWhitespace(reference)) {
-      throw InvalidImageSyntaxException.reference(reference, "must not contain whitespace");
-    }
-    if (reference.contains("://")) {
-      throw InvalidImageSyntaxException.reference(reference, "must not include a scheme");
+    String problem = ReferenceGrammar.writtenProblem(reference);
+    if (problem != null) {
+      throw InvalidImageSyntaxException.reference(reference, problem);
     }
     if (reference.length() == 64 && ReferenceGrammar.LOWER_HEX.matcher(reference).matches()) {
       throw InvalidImageSyntaxException.reference(

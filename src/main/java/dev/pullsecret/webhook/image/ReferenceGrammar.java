@@ -83,8 +83,12 @@ final class ReferenceGrammar {
     return s.chars().anyMatch(c -> c >= 'A' && c <= 'Z');
   }
 
-  static boolean hasWhitespace(String s) {
-    return s.chars().anyMatch(Character::isWhitespace);
+  /** Why a reference or a pattern as written is not one (whitespace, a URL), or {@code null}. */
+  static String writtenProblem(String s) {
+    if (s.chars().anyMatch(Character::isWhitespace)) {
+      return "must not contain whitespace";
+    }
+    return s.contains("://") ? "must not include a scheme" : null;
   }
 
   static String domainProblem(String domain) {

@@ -78,11 +78,9 @@ public final class RegistryPattern {
 
   /** Why a non-blank pattern, split at its first {@code /}, is invalid; {@code null} if valid. */
   private static String problem(String pattern, String hostAndPort, String path) {
-    if (ReferenceGrammar.hasWhitespace(pattern)) {
-      return "must not contain whitespace";
-    }
-    if (pattern.contains("://")) {
-      return "must not include a scheme";
+    String problem = ReferenceGrammar.writtenProblem(pattern);
+    if (problem != null) {
+      return problem;
     }
     if (pattern.indexOf('@') >= 0) {
       return "must not include a digest";
@@ -90,7 +88,7 @@ public final class RegistryPattern {
     if (pattern.endsWith("/")) {
       return "must not end with '/'";
     }
-    String problem = hostAndPortProblem(hostAndPort);
+    problem = hostAndPortProblem(hostAndPort);
     return problem != null || path.isEmpty() ? problem : pathProblem(path);
   }
 
