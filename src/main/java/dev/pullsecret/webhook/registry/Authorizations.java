@@ -77,8 +77,7 @@ final class Authorizations {
 
   /** The {@code Authorization} header that answers one of the challenges of a 401. */
   String answer(
-      List<String> wwwAuthenticate, ManifestUrl url, Optional<RegistryCredential> credential)
-      throws RegistryException {
+      List<String> wwwAuthenticate, ManifestUrl url, Optional<RegistryCredential> credential) {
     List<Challenge> challenges = Challenge.parse(String.join(", ", wwwAuthenticate));
     for (Challenge challenge : challenges) {
       if (challenge.scheme().equals("bearer") && challenge.params().containsKey("realm")) {
@@ -109,8 +108,7 @@ final class Authorizations {
   }
 
   private Remembered token(
-      Challenge challenge, ManifestUrl url, Optional<RegistryCredential> credential)
-      throws RegistryException {
+      Challenge challenge, ManifestUrl url, Optional<RegistryCredential> credential) {
     // Pulling the repository, when the challenge names no scope (distribution's "Token Scope
     // Documentation").
     String scope =
@@ -154,7 +152,7 @@ final class Authorizations {
         start);
   }
 
-  Remembered parseToken(byte[] body, long requestedAt) throws RegistryException {
+  Remembered parseToken(byte[] body, long requestedAt) {
     try {
       JsonNode json = JSON.readTree(body);
       String token = json.path("token").asString("");

@@ -45,8 +45,7 @@ final class ConnectionFailure {
    *
    * @param who what is asked, e.g. {@code registry} or {@code token service}
    */
-  static HttpResponse<InputStream> send(String who, HttpClient client, HttpRequest request)
-      throws RegistryException {
+  static HttpResponse<InputStream> send(String who, HttpClient client, HttpRequest request) {
     try {
       return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
@@ -65,8 +64,8 @@ final class ConnectionFailure {
    *
    * @param what what the body is, for the message, e.g. {@code manifest}
    */
-  static byte[] readBody(String who, String what, HttpResponse<InputStream> response, int maxBytes)
-      throws RegistryException {
+  static byte[] readBody(
+      String who, String what, HttpResponse<InputStream> response, int maxBytes) {
     HttpRequest request = response.request();
     String where = where(who, request.uri());
     Duration timeout = request.timeout().orElse(Duration.ofSeconds(10));

@@ -63,8 +63,7 @@ public final class DigestResolver implements AutoCloseable {
   /** The registry request itself: {@link RegistryClient#resolve}, or a stand-in in benchmarks. */
   @FunctionalInterface
   interface TagLookup {
-    String resolve(ImageReference image, Optional<RegistryCredential> credential)
-        throws RegistryException;
+    String resolve(ImageReference image, Optional<RegistryCredential> credential);
   }
 
   /**

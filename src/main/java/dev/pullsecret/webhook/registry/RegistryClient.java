@@ -97,8 +97,7 @@ public final class RegistryClient {
    * The digest the registry serves for the image's tag ({@code latest} when it has none), or, for
    * an image pinned by digest, that digest if the registry serves it.
    */
-  String resolve(ImageReference image, Optional<RegistryCredential> credential)
-      throws RegistryException {
+  String resolve(ImageReference image, Optional<RegistryCredential> credential) {
     ManifestUrl url = ManifestUrl.of(image);
     HttpResponse<InputStream> response = authorized(url, "HEAD", credential);
     ConnectionFailure.close(response);
@@ -124,8 +123,7 @@ public final class RegistryClient {
 
   /** A request, answering a 401 challenge once; the status is checked here. */
   private HttpResponse<InputStream> authorized(
-      ManifestUrl url, String method, Optional<RegistryCredential> credential)
-      throws RegistryException {
+      ManifestUrl url, String method, Optional<RegistryCredential> credential) {
     Optional<String> header = authorizations.remembered(url, credential);
     HttpResponse<InputStream> response = send(url, method, header);
     if (response.statusCode() == 401) {
@@ -159,8 +157,7 @@ public final class RegistryClient {
     throw new RegistryException(Failure.ERROR, "registry answered " + status);
   }
 
-  private HttpResponse<InputStream> send(ManifestUrl url, String method, Optional<String> auth)
-      throws RegistryException {
+  private HttpResponse<InputStream> send(ManifestUrl url, String method, Optional<String> auth) {
     var request =
         HttpRequest.newBuilder(url.uri())
             .timeout(requestTimeout)
@@ -171,8 +168,7 @@ public final class RegistryClient {
   }
 
   /** For registries that omit the header: the sha256 of the manifest bytes, as the spec defines. */
-  private String computed(ManifestUrl url, Optional<RegistryCredential> credential)
-      throws RegistryException {
+  private String computed(ManifestUrl url, Optional<RegistryCredential> credential) {
     HttpResponse<InputStream> response = authorized(url, "GET", credential);
     checkType(response, url);
     byte[] manifest =
@@ -188,8 +184,7 @@ public final class RegistryClient {
   }
 
   /** Only a well-formed digest may end up in a pod spec: checked with the image grammar. */
-  private static String checked(String digest, ImageReference image, ManifestUrl url)
-      throws RegistryException {
+  private static String checked(String digest, ImageReference image, ManifestUrl url) {
     try {
       return new ImageReference(image.domain(), image.path(), image.tag(), digest.trim()).digest();
     } catch (InvalidImageSyntaxException e) {
@@ -198,8 +193,7 @@ public final class RegistryClient {
     }
   }
 
-  private static void checkType(HttpResponse<InputStream> response, ManifestUrl url)
-      throws RegistryException {
+  private static void checkType(HttpResponse<InputStream> response, ManifestUrl url) {
     Optional<String> type = response.headers().firstValue("Content-Type");
     if (type.isEmpty()) {
       return;
