@@ -40,8 +40,7 @@ final class ConnectionFailure {
   private ConnectionFailure() {}
 
   /**
-   * Sends the request, its body left to read; what the JDK's client throws becomes the failure that
-   * says why.
+   * Sends the request, its body left to read.
    *
    * @param who what is asked, e.g. {@code registry} or {@code token service}
    */
