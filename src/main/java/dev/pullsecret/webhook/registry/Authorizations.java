@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -54,19 +53,17 @@ final class Authorizations {
 
   private final Supplier<HttpClient> http;
   private final Duration requestTimeout;
-  private final LongSupplier nanoTime;
   private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
 
-  Authorizations(Supplier<HttpClient> http, Duration requestTimeout, LongSupplier nanoTime) {
+  Authorizations(Supplier<HttpClient> http, Duration requestTimeout) {
     this.http = http;
     this.requestTimeout = requestTimeout;
-    this.nanoTime = nanoTime;
   }
 
   /** The header that last worked for this repository and credential, while it is valid. */
   Optional<String> remembered(ManifestUrl url, Optional<RegistryCredential> credential) {
     Remembered r = remembered.get(key(url, credential));
-    return r != null && nanoTime.getAsLong() < r.expiresAt()
+    return r != null && System.nanoTime() < r.expiresAt()
         ? Optional.of(r.header())
         : Optional.empty();
   }
@@ -131,7 +128,7 @@ final class Authorizations {
     }
     var request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
     credential.ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
-    long start = nanoTime.getAsLong();
+    long start = System.nanoTime();
     HttpResponse<InputStream> response =
         ConnectionFailure.send("token service", http.get(), request.build());
     if (response.statusCode() != 200) {

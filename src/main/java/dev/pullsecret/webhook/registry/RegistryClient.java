@@ -80,7 +80,7 @@ public final class RegistryClient {
                     // another host.
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .build());
-    this.authorizations = new Authorizations(http::obtain, requestTimeout, System::nanoTime);
+    this.authorizations = new Authorizations(http::obtain, requestTimeout);
   }
 
   /**

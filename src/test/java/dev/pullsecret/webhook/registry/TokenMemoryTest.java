@@ -42,7 +42,7 @@ class TokenMemoryTest {
         HttpClient.newBuilder()
             .sslContext(TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT))))
             .build()) {
-      var authorizations = new Authorizations(() -> http, Duration.ofSeconds(5), System::nanoTime);
+      var authorizations = new Authorizations(() -> http, Duration.ofSeconds(5));
       String challenge =
           "Bearer realm=\"https://127.0.0.1:" + tokens.getAddress().getPort() + "/token\"";
 
