@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  */
 final class ReferenceGrammar {
 
-  /** The longest repository path (the name without its domain), as distribution/reference v0.6. */
+  /** The longest repository path (not the whole name), as distribution/reference v0.6. */
   private static final int MAX_PATH_LENGTH = 255;
 
   static final int MAX_PORT = 65535;

@@ -176,10 +176,9 @@ public final class RegistryPattern {
   }
 
   private boolean portMatches(String domain, int hostEnd) {
-    if (hostEnd == domain.length()) {
-      return port == NO_PORT;
-    }
-    return port == Integer.parseInt(domain, hostEnd + 1, domain.length(), 10);
+    return hostEnd == domain.length()
+        ? port == NO_PORT
+        : port == Integer.parseInt(domain, hostEnd + 1, domain.length(), 10);
   }
 
   private boolean hostMatches(String domain, int hostEnd) {

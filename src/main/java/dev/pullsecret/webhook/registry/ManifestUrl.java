@@ -22,11 +22,8 @@ import java.net.URI;
 record ManifestUrl(String registry, String repository, String reference) {
 
   static ManifestUrl of(ImageReference image) {
-    String host = image.domain();
+    String host = image.isDockerHub() ? DockerHub.API : image.domain();
     String path = image.path();
-    if (image.isDockerHub()) {
-      host = DockerHub.API;
-    }
     if (host.equalsIgnoreCase(DockerHub.API) && path.indexOf('/') < 0) {
       path = DockerHub.OFFICIAL_NAMESPACE + path;
     }
