@@ -23,9 +23,8 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
- * Resolves the tags of one review's images to digests, in parallel and within a time budget: the
- * review never waits longer than the budget, whatever the registries do. A lookup still running
- * when the budget ends carries on and fills the cache, so the next review of the image is a hit.
+ * Resolves the tags of one review's images to digests, in parallel, within its {@link Budget}; a
+ * lookup still running at its end carries on and fills the cache, so the next review is a hit.
  *
  * <p>Lookups run on virtual threads (a blocked registry call costs no platform thread), at most
  * {@code maxConcurrent} at a time across all reviews, so a burst of cold images cannot open an
