@@ -35,9 +35,7 @@ final class ReferenceGrammar {
   private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
   private static final Pattern TAG = Pattern.compile("\\w[\\w.-]{0,127}");
 
-  /**
-   * The reference grammar allows upper case in algorithms, go-digest does not; both must accept.
-   */
+  /** Lower case: the reference grammar allows upper case, go-digest does not; both must accept. */
   private static final Pattern DIGEST_ALGORITHM =
       Pattern.compile("[a-z][a-z0-9]*(?:[-_+.][a-z][a-z0-9]*)*");
 
@@ -72,10 +70,7 @@ final class ReferenceGrammar {
 
   /** A port of one to five digits, from {@code min} to 65535. */
   static boolean isPort(String port, int min) {
-    if (!PORT.matcher(port).matches()) {
-      return false;
-    }
-    int value = Integer.parseInt(port);
+    int value = PORT.matcher(port).matches() ? Integer.parseInt(port) : -1;
     return value >= min && value <= MAX_PORT;
   }
 
