@@ -131,16 +131,15 @@ final class Authorizations {
     long start = System.nanoTime();
     HttpResponse<InputStream> response =
         ConnectionFailure.send("token service", http.get(), request.build());
-    if (response.statusCode() != 200) {
+    int status = response.statusCode();
+    if (status != 200) {
       ConnectionFailure.close(response);
-      if (response.statusCode() == 401 || response.statusCode() == 403) {
+      if (status == 401 || status == 403) {
         throw new RegistryException(
-            Failure.REFUSED,
-            "token service refused " + Text.quote(scope) + ": " + response.statusCode());
+            Failure.REFUSED, "token service refused " + Text.quote(scope) + ": " + status);
       }
       throw new RegistryException(
-          Failure.ERROR,
-          "token service answered " + response.statusCode() + " for " + Text.quote(scope));
+          Failure.ERROR, "token service answered " + status + " for " + Text.quote(scope));
     }
     // Bounded in size and time: a token service is trusted with a token, not with our memory
     // nor with a lookup slot.
