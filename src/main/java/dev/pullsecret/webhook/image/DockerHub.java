@@ -1,18 +1,15 @@
 package dev.pullsecret.webhook.image;
 
-/**
- * Docker Hub's names, spelled here once. One registry answers to three hosts: {@code docker.io},
- * which image references normalise to ({@code nginx} is {@code docker.io/library/nginx}); {@code
- * index.docker.io}, its legacy name, which references read as {@code docker.io} and which the
- * kubelet's fallback key {@code https://index.docker.io/v1/} names; and {@code
- * registry-1.docker.io}, the host that serves its registry API.
- */
+/** Docker Hub's names, spelled here once: one registry that answers to three hosts. */
 public final class DockerHub {
 
   /** The domain of every Docker Hub image once normalised. */
   public static final String DOMAIN = "docker.io";
 
-  /** The legacy host, and the index key of the kubelet's fallback for Docker Hub images. */
+  /**
+   * The legacy host, which references read as {@link #DOMAIN}, and the index key of the kubelet's
+   * fallback for Docker Hub images.
+   */
   public static final String INDEX = "index.docker.io";
 
   /** The host that serves Docker Hub's registry API. */

@@ -7,11 +7,10 @@ package dev.pullsecret.webhook.image;
  * library the kubelet uses: its grammar, and its Docker Hub normalisation ({@code nginx} is {@code
  * docker.io/library/nginx}, {@code index.docker.io} is {@code docker.io}). The first component of a
  * name is a registry domain only if it contains a {@code .} or a {@code :}, is {@code localhost},
- * or has an upper-case letter. As in v0.6, the 255-character limit applies to the path, not to the
- * whole name. Choices of our own, where the library is looser: a sha256, sha384 or sha512 digest is
- * checked as go-digest checks it (exact length, lower-case hex), other algorithms only by the
- * grammar; a port must be at most 65535; and a first component that contains a {@code .} but is not
- * a valid domain ({@code foo_bar.com/app}) is refused instead of yielding an empty domain.
+ * or has an upper-case letter. Choices of our own, where the library is looser: sha256, sha384 and
+ * sha512 digests are checked as go-digest does (exact length, lower-case hex), others by the
+ * grammar only; a port is at most 65535; a first component with a {@code .} that is not a valid
+ * domain ({@code foo_bar.com/app}) is refused, not taken for an empty domain.
  *
  * <p>Every instance is valid and canonical: the constructor checks and normalises its components,
  * so {@code parse(ref.toString())} equals {@code ref}. No {@code :latest} is ever invented: an
@@ -29,8 +28,6 @@ public record ImageReference(String domain, String path, String tag, String dige
   public static final String LATEST = "latest";
 
   /**
-   * Checks and normalises the components.
-   *
    * @throws InvalidImageSyntaxException if a component is invalid, or if the domain would be read
    *     back as part of the path (e.g. {@code registry} without a dot or a port)
    */
@@ -45,15 +42,9 @@ public record ImageReference(String domain, String path, String tag, String dige
       path = DockerHub.OFFICIAL_NAMESPACE + path;
     }
     String problem = ReferenceGrammar.domainProblem(domain);
-    if (problem == null) {
-      problem = ReferenceGrammar.pathProblem(path);
-    }
-    if (problem == null) {
-      problem = ReferenceGrammar.tagProblem(tag);
-    }
-    if (problem == null) {
-      problem = ReferenceGrammar.digestProblem(digest);
-    }
+    problem = problem != null ? problem : ReferenceGrammar.pathProblem(path);
+    problem = problem != null ? problem : ReferenceGrammar.tagProblem(tag);
+    problem = problem != null ? problem : ReferenceGrammar.digestProblem(digest);
     if (problem != null) {
       throw InvalidImageSyntaxException.reference(format(domain, path, tag, digest), problem);
     }
@@ -70,11 +61,9 @@ public record ImageReference(String domain, String path, String tag, String dige
     if (reference == null || reference.isBlank()) {
       throw InvalidImageSyntaxException.reference(reference, "reference is empty");
     }
-    if (ReferenceGrammar.hasWhitespace(reference)) {
-      throw InvalidImageSyntaxException.reference(reference, "must not contain whitespace");
-    }
-    if (reference.contains("://")) {
-      throw InvalidImageSyntaxException.reference(reference, "must not include a scheme");
+    String problem = ReferenceGrammar.writtenProblem(reference);
+    if (problem != null) {
+      throw InvalidImageSyntaxException.reference(reference, problem);
     }
     if (reference.length() == 64 && ReferenceGrammar.LOWER_HEX.matcher(reference).matches()) {
       throw InvalidImageSyntaxException.reference(

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  */
 final class ReferenceGrammar {
 
-  /** The longest repository path (the name without its domain), as distribution/reference v0.6. */
-  static final int MAX_PATH_LENGTH = 255;
+  /** The longest repository path (not the whole name), as distribution/reference v0.6. */
+  private static final int MAX_PATH_LENGTH = 255;
 
   static final int MAX_PORT = 65535;
 
@@ -26,7 +26,8 @@ final class ReferenceGrammar {
 
   static final int MAX_ALGORITHM_LENGTH = 255;
 
-  static final Pattern PATH_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+  private static final Pattern PATH_COMPONENT =
+      Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
   private static final Pattern DOMAIN_NAME =
       Pattern.compile(
           "[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*");
@@ -34,9 +35,7 @@ final class ReferenceGrammar {
   private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
   private static final Pattern TAG = Pattern.compile("\\w[\\w.-]{0,127}");
 
-  /**
-   * The reference grammar allows upper case in algorithms, go-digest does not; both must accept.
-   */
+  /** Lower case: the reference grammar allows upper case, go-digest does not; both must accept. */
   private static final Pattern DIGEST_ALGORITHM =
       Pattern.compile("[a-z][a-z0-9]*(?:[-_+.][a-z][a-z0-9]*)*");
 
@@ -71,19 +70,20 @@ final class ReferenceGrammar {
 
   /** A port of one to five digits, from {@code min} to 65535. */
   static boolean isPort(String port, int min) {
-    if (!PORT.matcher(port).matches()) {
-      return false;
-    }
-    int value = Integer.parseInt(port);
+    int value = PORT.matcher(port).matches() ? Integer.parseInt(port) : -1;
     return value >= min && value <= MAX_PORT;
   }
 
-  static boolean hasUpperCase(String s) {
+  private static boolean hasUpperCase(String s) {
     return s.chars().anyMatch(c -> c >= 'A' && c <= 'Z');
   }
 
-  static boolean hasWhitespace(String s) {
-    return s.chars().anyMatch(Character::isWhitespace);
+  /** Why a reference or a pattern as written is not one (whitespace, a URL), or {@code null}. */
+  static String writtenProblem(String s) {
+    if (s.chars().anyMatch(Character::isWhitespace)) {
+      return "must not contain whitespace";
+    }
+    return s.contains("://") ? "must not include a scheme" : null;
   }
 
   static String domainProblem(String domain) {

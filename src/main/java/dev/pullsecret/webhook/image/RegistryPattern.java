@@ -1,8 +1,10 @@
 package dev.pullsecret.webhook.image;
 
 import dev.pullsecret.webhook.glob.Glob;
+import dev.pullsecret.webhook.text.Text;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * Which images a pull secret serves: {@code host[:port][/path]}, e.g. {@code *.pkg.dev}, {@code
@@ -19,9 +21,7 @@ import java.util.Locale;
  * teamfoo}) where the kubelet compares plain strings; it is not normalised, so {@code
  * docker.io/nginx} is the namespace {@code nginx}, not {@code library/nginx}. The {@link DockerHub}
  * hosts are one registry, in patterns and in images. Globs in ports and paths are refused, as are
- * patterns that could never match an image: a single-label host without port or glob other than
- * {@code localhost} is read by image references as a Docker Hub namespace ({@code bitnami/redis}),
- * so {@code bitnami} is refused.
+ * patterns that could never match an image ({@code bitnami}: references read it as a namespace).
  *
  * <p>Everything is checked and pre-split when parsing; {@link #matches} uses no regular expression
  * and allocates nothing, as it runs for every container of every Pod.
@@ -41,7 +41,6 @@ public final class RegistryPattern {
 
   private final int port;
 
-  /** The path prefix, empty when the pattern has no path. */
   private final String path;
 
   private RegistryPattern(String pattern, String host, int port, String path) {
@@ -56,22 +55,18 @@ public final class RegistryPattern {
     this.path = path;
   }
 
-  /**
-   * Parses a pattern of the form {@code host[:port][/path]}.
-   *
-   * @throws InvalidImageSyntaxException with a message that quotes the input and says what is wrong
-   */
+  /** Reads a pattern; an invalid one throws {@link InvalidImageSyntaxException}, saying why. */
   public static RegistryPattern parse(String pattern) {
     if (pattern == null || pattern.isBlank()) {
       throw InvalidImageSyntaxException.registryPattern(pattern, "pattern is empty");
     }
-    String problem = PatternSyntax.problem(pattern);
-    if (problem != null) {
-      throw InvalidImageSyntaxException.registryPattern(pattern, problem);
-    }
     int slash = pattern.indexOf('/');
     String hostAndPort = slash < 0 ? pattern : pattern.substring(0, slash);
     String path = slash < 0 ? "" : pattern.substring(slash + 1);
+    String problem = problem(pattern, hostAndPort, path);
+    if (problem != null) {
+      throw InvalidImageSyntaxException.registryPattern(pattern, problem);
+    }
     int hostEnd = ReferenceGrammar.hostEnd(hostAndPort);
     String host = hostAndPort.substring(0, hostEnd).toLowerCase(Locale.ROOT);
     int port =
@@ -79,6 +74,96 @@ public final class RegistryPattern {
             ? NO_PORT
             : Integer.parseInt(hostAndPort.substring(hostEnd + 1));
     return new RegistryPattern(pattern, host, port, path);
+  }
+
+  /** Why a non-blank pattern, split at its first {@code /}, is invalid; {@code null} if valid. */
+  private static String problem(String pattern, String hostAndPort, String path) {
+    String problem = ReferenceGrammar.writtenProblem(pattern);
+    if (problem != null) {
+      return problem;
+    }
+    if (pattern.indexOf('@') >= 0) {
+      return "must not include a digest";
+    }
+    if (pattern.endsWith("/")) {
+      return "must not end with '/'";
+    }
+    problem = hostAndPortProblem(hostAndPort);
+    return problem != null || path.isEmpty() ? problem : pathProblem(path);
+  }
+
+  private static String hostAndPortProblem(String hostAndPort) {
+    int hostEnd = ReferenceGrammar.hostEnd(hostAndPort);
+    String host = hostAndPort.substring(0, hostEnd);
+    if (host.isEmpty()) {
+      return hostAndPort.startsWith("[") ? "invalid IPv6 host" : "registry host is missing";
+    }
+    boolean hasPort = hostEnd < hostAndPort.length();
+    if (hasPort) {
+      String port = hostAndPort.substring(hostEnd + 1);
+      if (hostAndPort.charAt(hostEnd) != ':') {
+        return "invalid host " + Text.quote(hostAndPort);
+      }
+      if (port.indexOf('*') >= 0) {
+        return "globs are not allowed in the port";
+      }
+      if (!ReferenceGrammar.isPort(port, 1)) {
+        return "port must be a number from 1 to " + ReferenceGrammar.MAX_PORT;
+      }
+    }
+    if (host.startsWith("[")) {
+      return ReferenceGrammar.IPV6_LITERAL.matcher(host).matches()
+          ? null
+          : "invalid IPv6 host " + Text.quote(host);
+    }
+    for (String label : host.split("\\.", -1)) {
+      String problem = labelProblem(host, label);
+      if (problem != null) {
+        return problem;
+      }
+    }
+    if (!hasPort && host.indexOf('*') < 0 && !ReferenceGrammar.looksLikeDomain(host)) {
+      return Text.quote(host)
+          + " is read as a Docker Hub namespace in image references, so it would never match;"
+          + " for Docker Hub write docker.io/"
+          + host;
+    }
+    return null;
+  }
+
+  private static String labelProblem(String host, String label) {
+    if (label.isEmpty()) {
+      return "host " + Text.quote(host) + " has an empty label";
+    }
+    OptionalInt invalid =
+        label
+            .chars()
+            .filter(c -> c >= 128 || !Character.isLetterOrDigit(c) && c != '-' && c != '*')
+            .findFirst();
+    if (invalid.isPresent()) {
+      return "invalid character "
+          + Text.quote(Character.toString(invalid.getAsInt()))
+          + " in host "
+          + Text.quote(host);
+    }
+    if (label.length() > Glob.MAX_TOKENS) {
+      return "host label " + Text.quote(label) + " is longer than 63 characters";
+    }
+    if (label.startsWith("-") || label.endsWith("-")) {
+      return "host label " + Text.quote(label) + " must not start or end with '-'";
+    }
+    return null;
+  }
+
+  /** A repository path as image references have it (their messages), without globs or a tag. */
+  private static String pathProblem(String path) {
+    if (path.indexOf('*') >= 0) {
+      return "globs are not allowed in the path";
+    }
+    if (path.indexOf(':') >= 0) {
+      return "must not include a tag";
+    }
+    return ReferenceGrammar.pathProblem(path);
   }
 
   /** Whether the image is on a registry, and under a path, that this pattern names. */
@@ -91,10 +176,9 @@ public final class RegistryPattern {
   }
 
   private boolean portMatches(String domain, int hostEnd) {
-    if (hostEnd == domain.length()) {
-      return port == NO_PORT;
-    }
-    return port == Integer.parseInt(domain, hostEnd + 1, domain.length(), 10);
+    return hostEnd == domain.length()
+        ? port == NO_PORT
+        : port == Integer.parseInt(domain, hostEnd + 1, domain.length(), 10);
   }
 
   private boolean hostMatches(String domain, int hostEnd) {

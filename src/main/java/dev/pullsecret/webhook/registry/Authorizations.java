@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.registry;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
 import dev.pullsecret.webhook.text.Text;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -40,14 +38,14 @@ final class Authorizations {
   private static final long DEFAULT_TOKEN_SECONDS = 60;
   private static final long MAX_TOKEN_SECONDS = Duration.ofDays(1).toSeconds();
   private static final int MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
-  static final int MAX_REMEMBERED = 1024;
+  private static final int MAX_REMEMBERED = 1024;
 
   /**
    * The longest answer kept: registries' tokens are a few KiB at most (a JWT with its claims), and
    * {@link #MAX_REMEMBERED} of the 64 KiB a token response may be would be 256 MiB, which a
    * registry a pod names could fill repository by repository.
    */
-  static final int MAX_REMEMBERED_TOKEN_CHARS = 8 * 1024;
+  private static final int MAX_REMEMBERED_TOKEN_CHARS = 8 * 1024;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -55,26 +53,19 @@ final class Authorizations {
 
   private final Supplier<HttpClient> http;
   private final Duration requestTimeout;
-  private final LongSupplier nanoTime;
   private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
 
-  Authorizations(Supplier<HttpClient> http, Duration requestTimeout, LongSupplier nanoTime) {
+  Authorizations(Supplier<HttpClient> http, Duration requestTimeout) {
     this.http = http;
     this.requestTimeout = requestTimeout;
-    this.nanoTime = nanoTime;
   }
 
   /** The header that last worked for this repository and credential, while it is valid. */
   Optional<String> remembered(ManifestUrl url, Optional<RegistryCredential> credential) {
     Remembered r = remembered.get(key(url, credential));
-    return r != null && nanoTime.getAsLong() < r.expiresAt()
+    return r != null && System.nanoTime() < r.expiresAt()
         ? Optional.of(r.header())
         : Optional.empty();
-  }
-
-  /** The characters of the answers kept, all together. */
-  long rememberedChars() {
-    return remembered.values().stream().mapToLong(r -> r.header().length()).sum();
   }
 
   void forget(ManifestUrl url, Optional<RegistryCredential> credential) {
@@ -83,25 +74,22 @@ final class Authorizations {
 
   /** The {@code Authorization} header that answers one of the challenges of a 401. */
   String answer(
-      List<String> wwwAuthenticate, ManifestUrl url, Optional<RegistryCredential> credential)
-      throws RegistryException {
+      List<String> wwwAuthenticate, ManifestUrl url, Optional<RegistryCredential> credential) {
     List<Challenge> challenges = Challenge.parse(String.join(", ", wwwAuthenticate));
     for (Challenge challenge : challenges) {
       if (challenge.scheme().equals("bearer") && challenge.params().containsKey("realm")) {
         return remember(url, credential, token(challenge, url, credential));
       }
     }
-    for (Challenge challenge : challenges) {
-      if (challenge.scheme().equals("basic")) {
-        if (credential.isEmpty()) {
-          throw new RegistryException(
-              Failure.REFUSED, "registry asks for basic authentication and no credential is known");
-        }
-        return remember(
-            url, credential, new Remembered(credential.get().basicAuthorization(), Long.MAX_VALUE));
-      }
+    if (challenges.stream().noneMatch(challenge -> challenge.scheme().equals("basic"))) {
+      throw new RegistryException(Failure.ERROR, "401 without a Bearer or Basic challenge");
     }
-    throw new RegistryException(Failure.ERROR, "401 without a Bearer or Basic challenge");
+    if (credential.isEmpty()) {
+      throw new RegistryException(
+          Failure.REFUSED, "registry asks for basic authentication and no credential is known");
+    }
+    return remember(
+        url, credential, new Remembered(credential.get().basicAuthorization(), Long.MAX_VALUE));
   }
 
   private String remember(
@@ -117,8 +105,7 @@ final class Authorizations {
   }
 
   private Remembered token(
-      Challenge challenge, ManifestUrl url, Optional<RegistryCredential> credential)
-      throws RegistryException {
+      Challenge challenge, ManifestUrl url, Optional<RegistryCredential> credential) {
     // Pulling the repository, when the challenge names no scope (distribution's "Token Scope
     // Documentation").
     String scope =
@@ -141,40 +128,27 @@ final class Authorizations {
     }
     var request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
     credential.ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
-    long start = nanoTime.getAsLong();
+    long start = System.nanoTime();
     HttpResponse<InputStream> response =
         ConnectionFailure.send("token service", http.get(), request.build());
-    if (response.statusCode() != 200) {
-      close(response.body());
-      if (response.statusCode() == 401 || response.statusCode() == 403) {
+    int status = response.statusCode();
+    if (status != 200) {
+      ConnectionFailure.close(response);
+      if (status == 401 || status == 403) {
         throw new RegistryException(
-            Failure.REFUSED,
-            "token service refused " + Text.quote(scope) + ": " + response.statusCode());
+            Failure.REFUSED, "token service refused " + Text.quote(scope) + ": " + status);
       }
       throw new RegistryException(
-          Failure.ERROR,
-          "token service answered " + response.statusCode() + " for " + Text.quote(scope));
+          Failure.ERROR, "token service answered " + status + " for " + Text.quote(scope));
     }
     // Bounded in size and time: a token service is trusted with a token, not with our memory
     // nor with a lookup slot.
     return parseToken(
-        ConnectionFailure.readBody(
-            "token service", "token", response.request(), response, MAX_TOKEN_RESPONSE_BYTES),
+        ConnectionFailure.readBody("token service", "token", response, MAX_TOKEN_RESPONSE_BYTES),
         start);
   }
 
-  private static void close(InputStream body) {
-    try {
-      body.close();
-    } catch (IOException e) {
-      // the connection is dropped rather than reused
-    }
-  }
-
-  Remembered parseToken(byte[] body, long requestedAt) throws RegistryException {
-    if (body.length > MAX_TOKEN_RESPONSE_BYTES) {
-      throw new RegistryException(Failure.ERROR, "token response too large");
-    }
+  Remembered parseToken(byte[] body, long requestedAt) {
     try {
       JsonNode json = JSON.readTree(body);
       String token = json.path("token").asString("");

@@ -38,13 +38,12 @@ record Challenge(String scheme, Map<String, String> params) {
 
   /**
    * Every challenge of a header value, in order; a header that cannot be read yields the challenges
-   * read before the problem (registries write simple headers, and a lookup then fails with "no
-   * usable challenge" rather than guessing). A name not followed by {@code =} is the next
-   * challenge's scheme.
+   * read before the problem (registries write simple headers, and a lookup then fails with "401
+   * without a Bearer or Basic challenge" rather than guessing). A name not followed by {@code =} is
+   * the next challenge's scheme.
    */
-  static List<Challenge> parse(String header) {
+  static List<Challenge> parse(String text) {
     List<Challenge> challenges = new ArrayList<>();
-    String text = header == null ? "" : header;
     int at = 0;
     for (Matcher scheme; (scheme = at(SCHEME, text, at)) != null; ) {
       Map<String, String> params = new LinkedHashMap<>();

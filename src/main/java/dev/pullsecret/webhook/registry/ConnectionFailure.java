@@ -26,11 +26,11 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 
 /**
- * Why a request to a registry or a token service got no answer, in words an operator can act on,
- * naming the host and port it was sent to. The one place that reads the JDK's exceptions: its HTTP
- * client reports a refused connection and an unknown host as a {@code ConnectException} without a
- * message (the cause says which), and a TLS failure as a chain whose last message is the one that
- * tells.
+ * Requests to a registry or a token service: sent, their bodies read within bounds, and why one got
+ * no answer, in words an operator can act on, naming the host and port it was sent to. The one
+ * place that reads the JDK's exceptions: its HTTP client reports a refused connection and an
+ * unknown host as a {@code ConnectException} without a message (the cause says which), and a TLS
+ * failure as a chain whose last message is the one that tells.
  */
 final class ConnectionFailure {
 
@@ -40,13 +40,11 @@ final class ConnectionFailure {
   private ConnectionFailure() {}
 
   /**
-   * Sends the request, its body left to read; what the JDK's client throws becomes the failure that
-   * says why.
+   * Sends the request, its body left to read.
    *
    * @param who what is asked, e.g. {@code registry} or {@code token service}
    */
-  static HttpResponse<InputStream> send(String who, HttpClient client, HttpRequest request)
-      throws RegistryException {
+  static HttpResponse<InputStream> send(String who, HttpClient client, HttpRequest request) {
     try {
       return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
@@ -58,34 +56,30 @@ final class ConnectionFailure {
   }
 
   /**
-   * At most {@code maxBytes + 1} bytes of the body of {@code response}, read within the request's
-   * time-out once more: the JDK's time-out ends with the headers, and a server that drips its body
-   * a byte at a time would otherwise hold the reading thread (and a lookup slot) for as long as it
-   * likes. At the deadline the stream is closed, which wakes the blocked read.
+   * The body of {@code response}, at most {@code maxBytes}, read within the request's time-out once
+   * more: the JDK's time-out ends with the headers, and a server that drips its body a byte at a
+   * time would otherwise hold the reading thread (and a lookup slot) for as long as it likes. At
+   * the deadline the stream is closed, which wakes the blocked read.
    *
    * @param what what the body is, for the message, e.g. {@code manifest}
    */
   static byte[] readBody(
-      String who,
-      String what,
-      HttpRequest request,
-      HttpResponse<InputStream> response,
-      int maxBytes)
-      throws RegistryException {
+      String who, String what, HttpResponse<InputStream> response, int maxBytes) {
+    HttpRequest request = response.request();
+    String where = where(who, request.uri());
     Duration timeout = request.timeout().orElse(Duration.ofSeconds(10));
     AtomicBoolean late = new AtomicBoolean();
-    InputStream body = response.body();
     CompletableFuture<Void> deadline =
         CompletableFuture.runAsync(
             () -> {
               late.set(true);
-              closeQuietly(body);
+              close(response);
             },
             CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS));
-    try (body) {
-      return body.readNBytes(maxBytes + 1);
+    byte[] body;
+    try (InputStream in = response.body()) {
+      body = in.readNBytes(maxBytes + 1);
     } catch (IOException e) {
-      String where = who + " " + Text.quote(hostAndPort(request.uri()));
       if (late.get()) {
         throw new RegistryException(
             Failure.TIMEOUT, where + " did not send its " + what + " within " + time(timeout), e);
@@ -95,19 +89,28 @@ final class ConnectionFailure {
     } finally {
       deadline.cancel(false);
     }
+    if (body.length > maxBytes) {
+      throw new RegistryException(
+          Failure.ERROR, where + " sent a " + what + " over " + maxBytes + " bytes");
+    }
+    return body;
   }
 
-  private static void closeQuietly(InputStream in) {
+  /**
+   * Closes a response's body: one read to its end (a HEAD's) hands the connection back for reuse,
+   * one left unread drops it.
+   */
+  static void close(HttpResponse<InputStream> response) {
     try {
-      in.close();
+      response.body().close();
     } catch (IOException e) {
-      // the reader sees the stream closed in any case
+      // nothing to do: the connection is dropped rather than reused
     }
   }
 
   /** The failure that says why, for {@link #send}. */
   static RegistryException of(String who, HttpClient client, HttpRequest request, IOException e) {
-    String where = who + " " + Text.quote(hostAndPort(request.uri()));
+    String where = where(who, request.uri());
     if (e instanceof HttpConnectTimeoutException) {
       // Connecting includes the TLS handshake: a registry that accepts and never answers is here.
       return new RegistryException(
@@ -172,16 +175,13 @@ final class ConnectionFailure {
     return Stream.iterate(e, Objects::nonNull, t -> t.getCause() == t ? null : t.getCause());
   }
 
-  /** {@code host:port} as connected to, with the scheme's port when the URI has none. */
-  static String hostAndPort(URI uri) {
-    if (uri.getHost() == null) {
-      return String.valueOf(uri.getRawAuthority());
-    }
-    int port = uri.getPort();
-    if (port < 0) {
-      port = "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
-    }
-    return uri.getHost() + ":" + port;
+  /** {@code who "host:port"}, as connected to: https's port when the URI has none. */
+  static String where(String who, URI uri) {
+    String hostAndPort =
+        uri.getHost() == null
+            ? String.valueOf(uri.getRawAuthority())
+            : uri.getHost() + ":" + (uri.getPort() < 0 ? 443 : uri.getPort());
+    return who + " " + Text.quote(hostAndPort);
   }
 
   /** {@code 400 ms}, {@code 1 s}, {@code 1.5 s}. */

@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.Lookup.Failed;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
-import dev.pullsecret.webhook.text.Text;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -24,9 +23,8 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
- * Resolves the tags of one review's images to digests, in parallel and within a time budget: the
- * review never waits longer than the budget, whatever the registries do. A lookup still running
- * when the budget ends carries on and fills the cache, so the next review of the image is a hit.
+ * Resolves the tags of one review's images to digests, in parallel, within its {@link Budget}; a
+ * lookup still running at its end carries on and fills the cache, so the next review is a hit.
  *
  * <p>Lookups run on virtual threads (a blocked registry call costs no platform thread), at most
  * {@code maxConcurrent} at a time across all reviews, so a burst of cold images cannot open an
@@ -48,8 +46,7 @@ public final class DigestResolver implements AutoCloseable {
    * @param cacheSize most tags kept
    * @param maxConcurrent most lookups in flight at once, all reviews together
    * @param connectTimeout for a new connection to a registry
-   * @param requestTimeout for one registry request; a lookup that outlives the budget still fills
-   *     the cache for the next review
+   * @param requestTimeout for one registry request
    * @param caBundle PEM file of extra CAs for private registries (the JDK's CAs are always trusted)
    */
   public record Settings(
@@ -65,8 +62,7 @@ public final class DigestResolver implements AutoCloseable {
   /** The registry request itself: {@link RegistryClient#resolve}, or a stand-in in benchmarks. */
   @FunctionalInterface
   interface TagLookup {
-    String resolve(ImageReference image, Optional<RegistryCredential> credential)
-        throws RegistryException;
+    String resolve(ImageReference image, Optional<RegistryCredential> credential);
   }
 
   /**
@@ -102,8 +98,7 @@ public final class DigestResolver implements AutoCloseable {
   }
 
   private static RegistryClient client(Settings settings) {
-    // A configured bundle is read now, so that a bad one stops the start-up with its reason; the
-    // JDK's CAs alone wait for the first lookup, with the HTTP client.
+    // A configured bundle is read now, so that a bad one stops the start-up with its reason.
     Supplier<SSLContext> tls = () -> TrustBundle.sslContext(Optional.empty());
     if (settings.caBundle() != null) {
       SSLContext withBundle = TrustBundle.sslContext(Optional.of(settings.caBundle()));
@@ -190,8 +185,8 @@ public final class DigestResolver implements AutoCloseable {
     } catch (TimeoutException e) {
       return Lookup.failed(
           Failure.TIMEOUT,
-          "no answer from registry "
-              + Text.quote(ConnectionFailure.hostAndPort(ManifestUrl.of(image).uri()))
+          "no answer from "
+              + ConnectionFailure.where("registry", ManifestUrl.of(image).uri())
               + " within the review's time budget of "
               + ConnectionFailure.time(budget));
     } catch (InterruptedException e) {

@@ -8,13 +8,12 @@ import java.net.URI;
  * Where the manifest of an image is asked for: {@code https://<registry>/v2/<name>/manifests/<tag>}
  * (OCI Distribution Spec, "Pulling manifests").
  *
- * <p>Docker Hub's conventions, as the container runtimes apply them: its API is served by {@code
- * registry-1.docker.io}, not by {@code docker.io}, and its official images live under {@code
- * library/} ({@code nginx} is {@code library/nginx}; {@link ImageReference} has already added it
- * for {@code docker.io} and {@code index.docker.io}, and it is added here for an image written
- * {@code registry-1.docker.io/nginx}, which is the same registry). An untagged image is looked up
- * as {@code latest}, as the runtime would pull it; an image pinned by digest is asked for by its
- * digest (as a mirror is asked whether it holds it), which the runtime pulls whatever the tag.
+ * <p>As the container runtimes do, Docker Hub's images are asked of {@link DockerHub#API}, its
+ * official ones under {@code library/}: {@link ImageReference} has added it for {@code docker.io}
+ * and {@code index.docker.io}, and it is added here for {@code registry-1.docker.io/nginx}, the
+ * same registry. An untagged image is looked up as {@code latest}, as the runtime would pull it; an
+ * image pinned by digest is asked for by its digest (as a mirror is asked whether it holds it),
+ * which the runtime pulls whatever the tag.
  *
  * @param registry scheme, host and port, e.g. {@code https://registry-1.docker.io}
  * @param repository the repository name on that registry, e.g. {@code library/nginx}
@@ -23,11 +22,8 @@ import java.net.URI;
 record ManifestUrl(String registry, String repository, String reference) {
 
   static ManifestUrl of(ImageReference image) {
-    String host = image.domain();
+    String host = image.isDockerHub() ? DockerHub.API : image.domain();
     String path = image.path();
-    if (image.isDockerHub()) {
-      host = DockerHub.API;
-    }
     if (host.equalsIgnoreCase(DockerHub.API) && path.indexOf('/') < 0) {
       path = DockerHub.OFFICIAL_NAMESPACE + path;
     }

@@ -5,7 +5,6 @@ import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
 import dev.pullsecret.webhook.text.Text;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.springframework.util.function.SingletonSupplier;
@@ -38,10 +36,9 @@ public final class RegistryClient {
   static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
   static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-  static final List<String> ACCEPTED =
+  private static final List<String> ACCEPTED =
       List.of(OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST);
   private static final String ACCEPT = String.join(", ", ACCEPTED);
-  private static final Set<String> ACCEPTED_TYPES = Set.copyOf(ACCEPTED);
 
   /** containerd's limit for a manifest it reads; nothing legitimate comes near it. */
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -50,9 +47,7 @@ public final class RegistryClient {
    * The JDK's HTTP client keeps every idle HTTP/1.1 connection for 30 s, in a pool it does not
    * bound by default; a pod names its registries, so pods naming thousands of registries (a
    * wildcard DNS name and certificate) would keep thousands of TLS connections open, ~40 KiB of
-   * heap and a file descriptor each (2,000 registries in 8 s: 1,970 connections, 83 MB). The pool
-   * is one per JVM, sized by a system property its class reads once: set by {@link
-   * #boundConnectionPool} before any client is made.
+   * heap and a file descriptor each (2,000 registries in 8 s: 1,970 connections, 83 MB).
    */
   static final String POOL_SIZE_PROPERTY = "jdk.httpclient.connectionPoolSize";
 
@@ -85,29 +80,27 @@ public final class RegistryClient {
                     // another host.
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .build());
-    this.authorizations = new Authorizations(http::obtain, requestTimeout, System::nanoTime);
+    this.authorizations = new Authorizations(http::obtain, requestTimeout);
   }
 
   /**
    * Bounds the idle connections kept by every JDK HTTP client of this JVM (the oldest is closed
-   * when a new one would exceed {@value #POOL_SIZE}), unless the property is set already; to be
-   * called first thing in {@code main}, before any client (Kubernetes' included) loads the pool.
+   * when a new one would exceed {@value #POOL_SIZE}), unless the property is set already. The pool
+   * is one per JVM and reads the property once: to be called first thing in {@code main}, before
+   * any client (Kubernetes' included) loads it.
    */
   public static void boundConnectionPool() {
-    if (System.getProperty(POOL_SIZE_PROPERTY) == null) {
-      System.setProperty(POOL_SIZE_PROPERTY, String.valueOf(POOL_SIZE));
-    }
+    System.getProperties().putIfAbsent(POOL_SIZE_PROPERTY, String.valueOf(POOL_SIZE));
   }
 
   /**
    * The digest the registry serves for the image's tag ({@code latest} when it has none), or, for
    * an image pinned by digest, that digest if the registry serves it.
    */
-  String resolve(ImageReference image, Optional<RegistryCredential> credential)
-      throws RegistryException {
+  String resolve(ImageReference image, Optional<RegistryCredential> credential) {
     ManifestUrl url = ManifestUrl.of(image);
     HttpResponse<InputStream> response = authorized(url, "HEAD", credential);
-    close(response); // a HEAD has no body; closing hands the connection back for reuse
+    ConnectionFailure.close(response);
     String digest = response.headers().firstValue("Docker-Content-Digest").orElse(null);
     checkType(response, url);
     if (digest == null && response.headers().firstValue("Content-Type").isEmpty()) {
@@ -130,12 +123,11 @@ public final class RegistryClient {
 
   /** A request, answering a 401 challenge once; the status is checked here. */
   private HttpResponse<InputStream> authorized(
-      ManifestUrl url, String method, Optional<RegistryCredential> credential)
-      throws RegistryException {
+      ManifestUrl url, String method, Optional<RegistryCredential> credential) {
     Optional<String> header = authorizations.remembered(url, credential);
     HttpResponse<InputStream> response = send(url, method, header);
     if (response.statusCode() == 401) {
-      close(response);
+      ConnectionFailure.close(response);
       authorizations.forget(url, credential);
       String answer =
           authorizations.answer(response.headers().allValues("WWW-Authenticate"), url, credential);
@@ -145,7 +137,7 @@ public final class RegistryClient {
     if (status == 200) {
       return response;
     }
-    close(response);
+    ConnectionFailure.close(response);
     if (status == 401 || status == 403) {
       authorizations.forget(url, credential);
       throw new RegistryException(
@@ -165,8 +157,7 @@ public final class RegistryClient {
     throw new RegistryException(Failure.ERROR, "registry answered " + status);
   }
 
-  private HttpResponse<InputStream> send(ManifestUrl url, String method, Optional<String> auth)
-      throws RegistryException {
+  private HttpResponse<InputStream> send(ManifestUrl url, String method, Optional<String> auth) {
     var request =
         HttpRequest.newBuilder(url.uri())
             .timeout(requestTimeout)
@@ -177,16 +168,11 @@ public final class RegistryClient {
   }
 
   /** For registries that omit the header: the sha256 of the manifest bytes, as the spec defines. */
-  private String computed(ManifestUrl url, Optional<RegistryCredential> credential)
-      throws RegistryException {
+  private String computed(ManifestUrl url, Optional<RegistryCredential> credential) {
     HttpResponse<InputStream> response = authorized(url, "GET", credential);
     checkType(response, url);
     byte[] manifest =
-        ConnectionFailure.readBody(
-            "registry", "manifest", response.request(), response, MAX_MANIFEST_BYTES);
-    if (manifest.length > MAX_MANIFEST_BYTES) {
-      throw new RegistryException(Failure.ERROR, "manifest larger than 4 MiB");
-    }
+        ConnectionFailure.readBody("registry", "manifest", response, MAX_MANIFEST_BYTES);
     String computed = "sha256:" + HexFormat.of().formatHex(sha256(manifest));
     String declared = response.headers().firstValue("Docker-Content-Digest").orElse(computed);
     if (declared.startsWith("sha256:") && !declared.equals(computed)) {
@@ -198,8 +184,7 @@ public final class RegistryClient {
   }
 
   /** Only a well-formed digest may end up in a pod spec: checked with the image grammar. */
-  private static String checked(String digest, ImageReference image, ManifestUrl url)
-      throws RegistryException {
+  private static String checked(String digest, ImageReference image, ManifestUrl url) {
     try {
       return new ImageReference(image.domain(), image.path(), image.tag(), digest.trim()).digest();
     } catch (InvalidImageSyntaxException e) {
@@ -208,27 +193,16 @@ public final class RegistryClient {
     }
   }
 
-  private static void checkType(HttpResponse<?> response, ManifestUrl url)
-      throws RegistryException {
+  private static void checkType(HttpResponse<InputStream> response, ManifestUrl url) {
     Optional<String> type = response.headers().firstValue("Content-Type");
     if (type.isEmpty()) {
       return;
     }
     String mediaType = type.get().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    if (!ACCEPTED_TYPES.contains(mediaType)) {
-      close(response);
+    if (!ACCEPTED.contains(mediaType)) {
+      ConnectionFailure.close(response);
       throw new RegistryException(
           Failure.ERROR, url.manifest() + " is a " + Text.quote(mediaType) + ", not an image");
-    }
-  }
-
-  private static void close(HttpResponse<?> response) {
-    if (response.body() instanceof InputStream in) {
-      try {
-        in.close();
-      } catch (IOException e) {
-        // nothing to do: the connection is dropped rather than reused
-      }
     }
   }
 

@@ -33,15 +33,10 @@ public interface RegistryCredentials {
    *     PullSecretCheck}), empty when it is not known
    */
   static RegistryCredentials fromPullSecrets(Function<String, Optional<DockerConfig>> contents) {
-    return (image, pullSecrets) -> {
-      for (String secret : pullSecrets) {
-        Optional<RegistryCredential> found =
-            contents.apply(secret).flatMap(config -> config.credentialFor(image));
-        if (found.isPresent() && !found.get().isEmpty()) {
-          return found;
-        }
-      }
-      return Optional.empty();
-    };
+    return (image, pullSecrets) ->
+        pullSecrets.stream()
+            .flatMap(secret -> contents.apply(secret).flatMap(c -> c.credentialFor(image)).stream())
+            .filter(credential -> !credential.isEmpty())
+            .findFirst();
   }
 }

@@ -1,7 +1,7 @@
 package dev.pullsecret.webhook.registry;
 
-/** A lookup that failed, with the kind of failure decided where it is known. */
-final class RegistryException extends Exception {
+/** A lookup that failed, the kind decided where it is known; caught by DigestResolver. */
+final class RegistryException extends RuntimeException {
 
   private final Lookup.Failed lookup;
 

@@ -21,64 +21,55 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class TrustBundle {
 
-  /** Most TLS sessions kept for resumption. */
+  /**
+   * Most TLS sessions kept for resumption. The JDK keeps up to 20,480 client sessions (a day each),
+   * per host and port; a pod names its registries, so pods naming thousands of them filled it
+   * (8,000 registries: the 20,480 sessions and ~21 MB of heap, the image's heap being 160 MB).
+   * Resuming pays off for the few registries a cluster uses, not beyond.
+   */
   static final int MAX_SESSIONS = 256;
 
   private TrustBundle() {}
 
   /**
+   * A context of its own, for its own session cache, even with the JDK's CAs only.
+   *
    * @param caBundle PEM file of extra CA certificates, or empty for the JDK's CAs only
    * @throws IllegalArgumentException if the bundle cannot be read or holds no certificate
    */
   public static SSLContext sslContext(Optional<Path> caBundle) {
     try {
-      if (caBundle.isEmpty()) {
-        // A context of its own (the JDK's CAs, as the default one), for its own session cache.
-        return boundedSessions(context(null));
+      KeyStore store = null; // the JDK's CAs
+      if (caBundle.isPresent()) {
+        store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        int n = 0;
+        for (X509Certificate ca : systemCas()) {
+          store.setCertificateEntry("system-" + n++, ca);
+        }
+        // Bounded like every PEM file the webhook reads (a CA bundle comes from a Secret or
+        // ConfigMap).
+        byte[] pem = BoundedFiles.read(caBundle.get(), BoundedFiles.PEM_LIMIT);
+        Collection<? extends Certificate> extra =
+            CertificateFactory.getInstance("X.509")
+                .generateCertificates(new ByteArrayInputStream(pem));
+        if (extra.isEmpty()) {
+          throw new IllegalArgumentException(caBundle.get() + " holds no PEM certificate");
+        }
+        for (Certificate ca : extra) {
+          store.setCertificateEntry("bundle-" + n++, ca);
+        }
       }
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      int n = 0;
-      for (X509Certificate ca : systemCas()) {
-        store.setCertificateEntry("system-" + n++, ca);
-      }
-      // Bounded like every PEM file the webhook reads (a CA bundle comes from a Secret or
-      // ConfigMap).
-      byte[] pem = BoundedFiles.read(caBundle.get(), BoundedFiles.PEM_LIMIT);
-      Collection<? extends Certificate> extra =
-          CertificateFactory.getInstance("X.509")
-              .generateCertificates(new ByteArrayInputStream(pem));
-      if (extra.isEmpty()) {
-        throw new IllegalArgumentException(caBundle.get() + " holds no PEM certificate");
-      }
-      for (Certificate ca : extra) {
-        store.setCertificateEntry("bundle-" + n++, ca);
-      }
-      return boundedSessions(context(store));
+      var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      context.getClientSessionContext().setSessionCacheSize(MAX_SESSIONS);
+      return context;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException(
           "cannot use CA bundle " + caBundle.orElse(null) + ": " + e, e);
     }
-  }
-
-  /** Trusting {@code store}, or the JDK's CAs when null. */
-  private static SSLContext context(KeyStore store) throws GeneralSecurityException {
-    var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(store);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, trust.getTrustManagers(), null);
-    return context;
-  }
-
-  /**
-   * The JDK keeps up to 20,480 client sessions (a day each) for resumption, per host and port; a
-   * pod names its registries, so pods naming thousands of them filled it (8,000 registries: the
-   * 20,480 sessions and ~21 MB of heap, the image's heap being 160 MB). Resuming pays off for the
-   * few registries a cluster uses, not beyond.
-   */
-  private static SSLContext boundedSessions(SSLContext context) {
-    context.getClientSessionContext().setSessionCacheSize(MAX_SESSIONS);
-    return context;
   }
 
   private static X509Certificate[] systemCas() throws GeneralSecurityException {

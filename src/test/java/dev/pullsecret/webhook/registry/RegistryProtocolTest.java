@@ -69,7 +69,7 @@ class RegistryProtocolTest {
   class TokenLifetimes {
 
     private final Authorizations authorizations =
-        new Authorizations(() -> null, Duration.ofSeconds(1), () -> 0L);
+        new Authorizations(() -> null, Duration.ofSeconds(1));
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
