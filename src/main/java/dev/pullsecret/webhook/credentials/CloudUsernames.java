@@ -116,7 +116,7 @@ final class CloudUsernames {
   private static Problem keyProblem(String where, String keyJson) {
     JsonNode key;
     try {
-      key = DockerConfigParser.JSON.readTree(keyJson);
+      key = PullSecretCheck.JSON.readTree(keyJson);
     } catch (JacksonException e) {
       key = null;
     }

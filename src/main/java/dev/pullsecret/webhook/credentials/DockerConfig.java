@@ -1,15 +1,23 @@
 package dev.pullsecret.webhook.credentials;
 
+import static java.util.stream.Collectors.groupingBy;
+import static java.util.stream.Collectors.joining;
+import static java.util.stream.Collectors.toList;
+
 import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -45,7 +53,36 @@ public final class DockerConfig {
    */
   private final SortedMap<String, AuthsEntry> index = new TreeMap<>(Collections.reverseOrder());
 
-  DockerConfig(List<AuthsEntry> entries) {
+  /** Reads an auths map ({@link AuthsEntry#read}), reporting keys that are one registry. */
+  static DockerConfig read(JsonNode auths, List<Problem> problems) {
+    List<AuthsEntry> entries = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> property : auths.properties()) {
+      AuthsEntry entry = AuthsEntry.read(property.getKey(), property.getValue(), problems);
+      if (entry != null) {
+        entries.add(entry);
+      }
+    }
+    entries.stream()
+        .map(AuthsEntry::key)
+        .filter(Objects::nonNull)
+        .collect(groupingBy(RegistryKey::indexKey, LinkedHashMap::new, toList()))
+        .forEach(
+            (indexKey, keys) -> {
+              if (keys.size() > 1) {
+                String written = keys.stream().map(RegistryKey::display).collect(joining(", "));
+                problems.add(
+                    new Problem(
+                        ProblemCode.DUPLICATE_REGISTRY,
+                        """
+                        auths keys %s are one registry for the kubelet (%s), which tries them in \
+                        an unpredictable order; keep one"""
+                            .formatted(written, RegistryKey.display(indexKey))));
+              }
+            });
+    return new DockerConfig(entries);
+  }
+
+  private DockerConfig(List<AuthsEntry> entries) {
     this.credentials = entries.stream().map(AuthsEntry::credential).toList();
     for (AuthsEntry entry : entries) {
       if (entry.key() != null) {
