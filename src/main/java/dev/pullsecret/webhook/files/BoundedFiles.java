@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.files;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -59,12 +58,11 @@ public final class BoundedFiles {
     };
   }
 
-  /** {@code content} as strict UTF-8 text (no malformed byte replaced); refusal: {@link #why}. */
+  /**
+   * {@code content} as strict UTF-8 text: a new decoder reports malformed bytes rather than replace
+   * them; refusal: {@link #why}.
+   */
   public static String utf8(byte[] content) throws CharacterCodingException {
-    return StandardCharsets.UTF_8
-        .newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(content))
-        .toString();
+    return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(content)).toString();
   }
 }
