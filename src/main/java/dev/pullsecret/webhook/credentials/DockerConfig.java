@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The auths entries of a pull secret, looked up as the kubelet looks them up
@@ -39,8 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
  * credentials are, as empty credentials, since the kubelet uses them too.
  */
 public final class DockerConfig {
-
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   public static final DockerConfig EMPTY = new DockerConfig(List.of());
 
@@ -150,7 +147,7 @@ public final class DockerConfig {
     for (RegistryCredential c : credentials) {
       auths.putIfAbsent(c.key(), new Written(c.username(), c.password(), c.auth()));
     }
-    return JSON.writeValueAsBytes(Map.of("auths", auths));
+    return PullSecretCheck.JSON.writeValueAsBytes(Map.of("auths", auths));
   }
 
   /** An auths entry as {@link #json} writes it, fields in this order. */
