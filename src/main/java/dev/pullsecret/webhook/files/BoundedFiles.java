@@ -24,7 +24,6 @@ public final class BoundedFiles {
 
   private BoundedFiles() {}
 
-  /** Thrown when the file holds more than the limit; the message says so, with the limit. */
   public static final class TooLargeException extends IOException {
 
     TooLargeException(int limit) {
@@ -32,12 +31,7 @@ public final class BoundedFiles {
     }
   }
 
-  /**
-   * The whole content of {@code file}, following symbolic links.
-   *
-   * @throws TooLargeException if it has more than {@code limit} bytes; nothing past the limit is
-   *     read
-   */
+  /** The content of {@code file}, symbolic links followed; {@link TooLargeException} past limit. */
   public static byte[] read(Path file, int limit) throws IOException {
     try (var in = Files.newInputStream(file)) {
       byte[] content = in.readNBytes(limit + 1);
