@@ -115,8 +115,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
                   .formatted(RegistryKey.display(key), e.getMessage())));
       return null;
     }
-    // Docker Hub images are looked up as docker.io/<path> (exactly: Go compares case-sensitively),
-    // then under index.docker.io; any other spelling of Docker Hub is dead weight
+    // a spelling of Docker Hub that the lookup of Docker Hub images never reaches (DockerConfig)
     String host = String.join(".", parsed.hostPort().labels());
     boolean used = parsed.indexKey().equals(DockerHub.INDEX) || host.equals(DockerHub.DOMAIN);
     if (DockerHub.isHost(host) && parsed.hostPort().port().isEmpty() && !used) {

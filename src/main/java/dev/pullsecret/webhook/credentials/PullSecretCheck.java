@@ -24,9 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * ProblemCode}, in {@link #problems()}, and the entries that could be read are in {@link
  * #config()}.
  *
- * <p>Plain Java, no API-server calls: give it a Secret's type and {@code data} (as the API returns
- * them, base64) and the bound registry patterns. The secret's values appear nowhere in the result
- * but in {@link RegistryCredential}'s accessors.
+ * <p>Plain Java, no API-server calls. The secret's values appear nowhere in the result but in
+ * {@link RegistryCredential}'s accessors.
  *
  * @param config the entries that could be read, for lookups ({@link DockerConfig#EMPTY} if none)
  * @param problems every problem found, in the order of the checks; empty when all is well
