@@ -65,9 +65,8 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     boolean usable =
         checkCredentials(shown, username, password, token != null && !token.isNull(), problems);
     RegistryKey parsed = parseKey(key, problems);
-    Problem expiring = usable ? CloudUsernames.shortLived(shown, parsed, username) : null;
-    if (expiring != null) {
-      problems.add(expiring);
+    if (usable) {
+      CloudUsernames.shortLived(shown, parsed, username).ifPresent(problems::add);
     }
     return new AuthsEntry(new RegistryCredential(key, username, password), parsed);
   }

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.credentials;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -63,13 +64,13 @@ final class CloudUsernames {
   private CloudUsernames() {}
 
   /**
-   * The warning for an entry whose credential expires within hours, or null.
+   * The warning for an entry whose credential expires within hours.
    *
    * @param shown the auths key as messages show it
    * @param key the parsed key, null when the kubelet ignores it (then only the host-free Google
    *     token is recognised)
    */
-  static Problem shortLived(String shown, RegistryKey key, String username) {
+  static Optional<Problem> shortLived(String shown, RegistryKey key, String username) {
     String host =
         key == null ? "" : String.join(".", key.hostPort().labels()).toLowerCase(Locale.ROOT);
     return SHORT_LIVED.stream()
@@ -79,8 +80,7 @@ final class CloudUsernames {
             token ->
                 new Problem(
                     ProblemCode.SHORT_LIVED_TOKEN,
-                    "auths entry " + shown + " has " + token.what + ADVICE))
-        .orElse(null);
+                    "auths entry " + shown + " has " + token.what + ADVICE));
   }
 
   /** The problem with a Google key given as password, or null. */
