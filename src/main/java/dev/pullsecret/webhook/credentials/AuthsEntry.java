@@ -65,9 +65,8 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     boolean usable =
         checkCredentials(shown, username, password, token != null && !token.isNull(), problems);
     RegistryKey parsed = parseKey(key, problems);
-    Problem expiring = usable ? CloudUsernames.shortLived(shown, parsed, username) : null;
-    if (expiring != null) {
-      problems.add(expiring);
+    if (usable) {
+      CloudUsernames.shortLived(shown, parsed, username).ifPresent(problems::add);
     }
     return new AuthsEntry(new RegistryCredential(key, username, password), parsed);
   }
@@ -115,8 +114,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
                   .formatted(RegistryKey.display(key), e.getMessage())));
       return null;
     }
-    // Docker Hub images are looked up as docker.io/<path> (exactly: Go compares case-sensitively),
-    // then under index.docker.io; any other spelling of Docker Hub is dead weight
+    // a spelling of Docker Hub that the lookup of Docker Hub images never reaches (DockerConfig)
     String host = String.join(".", parsed.hostPort().labels());
     boolean used = parsed.indexKey().equals(DockerHub.INDEX) || host.equals(DockerHub.DOMAIN);
     if (DockerHub.isHost(host) && parsed.hostPort().port().isEmpty() && !used) {

@@ -1,16 +1,23 @@
 package dev.pullsecret.webhook.credentials;
 
+import static java.util.stream.Collectors.groupingBy;
+import static java.util.stream.Collectors.joining;
+import static java.util.stream.Collectors.toList;
+
 import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The auths entries of a pull secret, looked up as the kubelet looks them up
@@ -32,8 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class DockerConfig {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-
   public static final DockerConfig EMPTY = new DockerConfig(List.of());
 
   private final List<RegistryCredential> credentials;
@@ -45,7 +50,36 @@ public final class DockerConfig {
    */
   private final SortedMap<String, AuthsEntry> index = new TreeMap<>(Collections.reverseOrder());
 
-  DockerConfig(List<AuthsEntry> entries) {
+  /** Reads an auths map ({@link AuthsEntry#read}), reporting keys that are one registry. */
+  static DockerConfig read(JsonNode auths, List<Problem> problems) {
+    List<AuthsEntry> entries = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> property : auths.properties()) {
+      AuthsEntry entry = AuthsEntry.read(property.getKey(), property.getValue(), problems);
+      if (entry != null) {
+        entries.add(entry);
+      }
+    }
+    entries.stream()
+        .map(AuthsEntry::key)
+        .filter(Objects::nonNull)
+        .collect(groupingBy(RegistryKey::indexKey, LinkedHashMap::new, toList()))
+        .forEach(
+            (indexKey, keys) -> {
+              if (keys.size() > 1) {
+                String written = keys.stream().map(RegistryKey::display).collect(joining(", "));
+                problems.add(
+                    new Problem(
+                        ProblemCode.DUPLICATE_REGISTRY,
+                        """
+                        auths keys %s are one registry for the kubelet (%s), which tries them in \
+                        an unpredictable order; keep one"""
+                            .formatted(written, RegistryKey.display(indexKey))));
+              }
+            });
+    return new DockerConfig(entries);
+  }
+
+  private DockerConfig(List<AuthsEntry> entries) {
     this.credentials = entries.stream().map(AuthsEntry::credential).toList();
     for (AuthsEntry entry : entries) {
       if (entry.key() != null) {
@@ -96,9 +130,19 @@ public final class DockerConfig {
         return Optional.of(entry);
       }
     }
-    return RegistryKey.isDefaultRegistryMatch(domain)
+    return isDefaultRegistryMatch(domain)
         ? Optional.ofNullable(index.get(DockerHub.INDEX))
         : Optional.empty();
+  }
+
+  /**
+   * The kubelet's {@code isDefaultRegistryMatch} for a normalised image domain: Docker Hub, and (a
+   * quirk kept for fidelity) any single-label host without port, such as {@code localhost}.
+   */
+  private static boolean isDefaultRegistryMatch(String domain) {
+    return domain.equals(DockerHub.DOMAIN)
+        || domain.equals(DockerHub.INDEX)
+        || (domain.indexOf('.') < 0 && domain.indexOf(':') < 0);
   }
 
   /**
@@ -113,7 +157,7 @@ public final class DockerConfig {
     for (RegistryCredential c : credentials) {
       auths.putIfAbsent(c.key(), new Written(c.username(), c.password(), c.auth()));
     }
-    return JSON.writeValueAsBytes(Map.of("auths", auths));
+    return PullSecretCheck.JSON.writeValueAsBytes(Map.of("auths", auths));
   }
 
   /** An auths entry as {@link #json} writes it, fields in this order. */

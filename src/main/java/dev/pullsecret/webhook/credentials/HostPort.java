@@ -35,10 +35,9 @@ record HostPort(List<String> labels, String port) {
   }
 
   /**
-   * Whether every host that {@code target} stands for is matched by this one as a glob, label by
-   * label ({@code URLsMatch}): same number of labels, same port. A target without {@code *} is one
-   * host; a target label with {@code *} (a registry pattern's) must be covered by a key's {@code
-   * *}.
+   * Whether every host that {@code target} (an image's host, or a registry pattern's with {@code
+   * *}) stands for is matched by this one as a glob, label by label ({@code URLsMatch}): same
+   * number of labels, same port.
    */
   boolean covers(HostPort target) {
     return port.equals(target.port)

@@ -1,6 +1,10 @@
 package dev.pullsecret.webhook.credentials;
 
+import static dev.pullsecret.webhook.credentials.AuthsEntry.field;
+import static dev.pullsecret.webhook.text.StrictJson.type;
+
 import dev.pullsecret.webhook.image.RegistryPattern;
+import dev.pullsecret.webhook.text.StrictJson;
 import dev.pullsecret.webhook.text.Text;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -9,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The content of a pull secret, read and checked as the kubelet will use it: the type, the data
@@ -17,9 +24,8 @@ import java.util.function.Function;
  * ProblemCode}, in {@link #problems()}, and the entries that could be read are in {@link
  * #config()}.
  *
- * <p>Plain Java, no API-server calls: give it a Secret's type and {@code data} (as the API returns
- * them, base64) and the bound registry patterns. The secret's values appear nowhere in the result
- * but in {@link RegistryCredential}'s accessors.
+ * <p>Plain Java, no API-server calls. The secret's values appear nowhere in the result but in
+ * {@link RegistryCredential}'s accessors.
  *
  * @param config the entries that could be read, for lookups ({@link DockerConfig#EMPTY} if none)
  * @param problems every problem found, in the order of the checks; empty when all is well
@@ -33,6 +39,12 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
 
   /** Kubernetes refuses Secrets over 1 MiB; content over that is not from a real Secret. */
   public static final int MAX_CONTENT_BYTES = 1 << 20;
+
+  /** Far more registries than any real secret names; bounds the work of every lookup. */
+  static final int MAX_ENTRIES = 1000;
+
+  /** A config nests 3 levels deep; extra fields (HttpHeaders, credHelpers) add one or two. */
+  static final JsonMapper JSON = StrictJson.mapper(32);
 
   public PullSecretCheck {
     problems = List.copyOf(problems);
@@ -91,12 +103,11 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
         return new PullSecretCheck(DockerConfig.EMPTY, problems);
       }
     }
-    byte[] content = content(values, dataKey, decode, problems);
-    if (content == null) {
+    JsonNode auths = auths(values, dataKey, decode, problems);
+    if (auths == null) {
       return new PullSecretCheck(DockerConfig.EMPTY, problems);
     }
-    boolean legacy = dataKey.equals(DOCKERCFG_KEY);
-    DockerConfig config = DockerConfigParser.parse(content, dataKey, legacy, problems);
+    DockerConfig config = DockerConfig.read(auths, problems);
     if (!config.isEmpty() && registries != null) {
       registries.stream()
           .filter(registry -> !config.covers(registry))
@@ -105,38 +116,108 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     return new PullSecretCheck(config, problems);
   }
 
-  private static <V> byte[] content(
+  /**
+   * The map of auths entries under {@code dataKey}: of a {@code .dockerconfigjson} ({@code
+   * {"auths": {key: entry}}}) or legacy {@code .dockercfg} ({@code {key: entry}}), field names
+   * matching case-insensitively as in the kubelet's Go code; null when there is none to read.
+   * Parser messages are never passed on, as they may quote the content.
+   */
+  private static <V> JsonNode auths(
       Map<String, V> values, String dataKey, Function<V, byte[]> decode, List<Problem> problems) {
+    String quoted = Text.quote(dataKey);
     V value = values.get(dataKey);
     if (value == null) {
-      problems.add(
-          new Problem(
-              ProblemCode.MISSING_KEY,
-              "no data key " + Text.quote(dataKey) + " (keys: " + keys(values) + ")"));
-      return null;
+      return refused(
+          problems,
+          ProblemCode.MISSING_KEY,
+          "no data key " + quoted + " (keys: " + keys(values) + ")");
     }
     byte[] content;
     try {
       content = decode.apply(value);
     } catch (IllegalArgumentException e) {
-      problems.add(
-          new Problem(ProblemCode.NOT_BASE64, "data " + Text.quote(dataKey) + " is not base64"));
-      return null;
+      return refused(problems, ProblemCode.NOT_BASE64, "data " + quoted + " is not base64");
     }
     if (content == null || content.length > MAX_CONTENT_BYTES) {
-      problems.add(
-          new Problem(
-              ProblemCode.TOO_LARGE,
-              "data %s is over %d bytes; a registry config is a few hundred bytes per registry"
-                  .formatted(Text.quote(dataKey), MAX_CONTENT_BYTES)));
-      return null;
+      return refused(
+          problems,
+          ProblemCode.TOO_LARGE,
+          "data %s is over %d bytes; a registry config is a few hundred bytes per registry"
+              .formatted(quoted, MAX_CONTENT_BYTES));
     }
     if (content.length == 0) {
-      problems.add(
-          new Problem(ProblemCode.MISSING_KEY, "data " + Text.quote(dataKey) + " is empty"));
-      return null;
+      return refused(problems, ProblemCode.MISSING_KEY, "data " + quoted + " is empty");
     }
-    return content;
+    JsonNode root;
+    try {
+      root = JSON.readTree(content);
+    } catch (JacksonException e) {
+      return refused(
+          problems,
+          ProblemCode.NOT_JSON,
+          quoted + " is not valid JSON" + StrictJson.where(e.getLocation()));
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return refused(
+          problems, ProblemCode.NO_AUTHS, quoted + " is JSON null: it has no registry credentials");
+    }
+    if (!root.isObject()) {
+      return refused(
+          problems, ProblemCode.NOT_JSON, quoted + " is a JSON " + type(root) + ", not an object");
+    }
+    JsonNode wrapped = field(root, "auths");
+    boolean legacy = dataKey.equals(DOCKERCFG_KEY);
+    JsonNode auths = legacy ? root : wrapped;
+    if (legacy && root.size() == 1 && wrapped != null && wrapped.isObject()) {
+      return refused(
+          problems,
+          ProblemCode.NO_AUTHS,
+          quoted
+              + " has the .dockerconfigjson format (an \"auths\" map), which the kubelet reads"
+              + " here as a registry named \"auths\"; use type kubernetes.io/dockerconfigjson with"
+              + " key .dockerconfigjson, or drop the \"auths\" wrapper");
+    }
+    if (auths == null || auths.isNull() || (auths.isObject() && auths.isEmpty())) {
+      return refused(problems, ProblemCode.NO_AUTHS, quoted + noAuthsReason(root, legacy));
+    }
+    if (!auths.isObject()) {
+      return refused(
+          problems,
+          ProblemCode.NO_AUTHS,
+          quoted + ": \"auths\" is a JSON " + type(auths) + ", not an object");
+    }
+    if (auths.size() > MAX_ENTRIES) {
+      return refused(
+          problems,
+          ProblemCode.TOO_MANY_ENTRIES,
+          quoted + " has " + auths.size() + " registries; at most " + MAX_ENTRIES + " are read");
+    }
+    return auths;
+  }
+
+  private static String noAuthsReason(JsonNode root, boolean legacy) {
+    if (legacy) {
+      return " has no registries";
+    }
+    if (field(root, "credHelpers") != null || field(root, "credsStore") != null) {
+      return " has no \"auths\" entries, only credHelpers or credsStore, which the kubelet does not"
+          + " run; log in with the credentials themselves (docker login writes them to auths when"
+          + " no credential store is configured)";
+    }
+    for (Map.Entry<String, JsonNode> entry : root.properties()) {
+      JsonNode value = entry.getValue();
+      if (value.isObject() && (field(value, "auth") != null || field(value, "username") != null)) {
+        return " has no \"auths\" map: its entries are at the top level, as in the legacy"
+            + " .dockercfg format; wrap them in {\"auths\": {...}}";
+      }
+    }
+    return " has no \"auths\" map of registries";
+  }
+
+  /** Adds the problem and returns null: the guard clauses of reading the content. */
+  private static <T> T refused(List<Problem> problems, ProblemCode code, String message) {
+    problems.add(new Problem(code, message));
+    return null;
   }
 
   /** Null when the base64 is too long to be worth decoding. */

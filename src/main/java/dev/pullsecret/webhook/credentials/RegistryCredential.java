@@ -5,12 +5,10 @@ import java.util.Base64;
 import java.util.Objects;
 
 /**
- * The credentials of one auths entry, as the kubelet hands them to the container runtime: the
- * username and password, taken from {@code auth} when it is present (as Docker and the kubelet do),
- * else from {@code username} and {@code password}. For GCR and Artifact Registry, the username
- * {@code _json_key} goes with a service-account key as password; registries accept that as basic
- * auth. Digest lookups at registries authenticate with it too ({@code
- * registry.RegistryCredentials}).
+ * The username and password of one auths entry (as {@code AuthsEntry} reads them), which the
+ * kubelet hands to the container runtime and digest lookups at registries authenticate with ({@code
+ * registry.RegistryCredentials}). For GCR and Artifact Registry, the username {@code _json_key}
+ * goes with a service-account key as password; registries accept that as basic auth.
  *
  * <p>{@link #toString()} shows only the auths key: a credential must never reach a log.
  *

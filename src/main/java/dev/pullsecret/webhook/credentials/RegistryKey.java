@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.credentials;
 
 import dev.pullsecret.webhook.glob.Glob;
-import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.text.Text;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -78,16 +77,6 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
   boolean covers(HostPort target, String targetPath) {
     return hostPort.covers(target)
         && (targetPath.isEmpty() ? path.isEmpty() : targetPath.startsWith(path));
-  }
-
-  /**
-   * The kubelet's {@code isDefaultRegistryMatch} for a normalised image domain: Docker Hub, and (a
-   * quirk kept for fidelity) any single-label host without port, such as {@code localhost}.
-   */
-  static boolean isDefaultRegistryMatch(String domain) {
-    return domain.equals(DockerHub.DOMAIN)
-        || domain.equals(DockerHub.INDEX)
-        || (domain.indexOf('.') < 0 && domain.indexOf(':') < 0);
   }
 
   /** The key quoted for a message, with any user info ({@code user:pass@}) hidden. */

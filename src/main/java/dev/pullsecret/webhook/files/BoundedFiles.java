@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.files;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,7 +24,6 @@ public final class BoundedFiles {
 
   private BoundedFiles() {}
 
-  /** Thrown when the file holds more than the limit; the message says so, with the limit. */
   public static final class TooLargeException extends IOException {
 
     TooLargeException(int limit) {
@@ -33,12 +31,7 @@ public final class BoundedFiles {
     }
   }
 
-  /**
-   * The whole content of {@code file}, following symbolic links.
-   *
-   * @throws TooLargeException if it has more than {@code limit} bytes; nothing past the limit is
-   *     read
-   */
+  /** The content of {@code file}, symbolic links followed; {@link TooLargeException} past limit. */
   public static byte[] read(Path file, int limit) throws IOException {
     try (var in = Files.newInputStream(file)) {
       byte[] content = in.readNBytes(limit + 1);
@@ -59,12 +52,11 @@ public final class BoundedFiles {
     };
   }
 
-  /** {@code content} as strict UTF-8 text (no malformed byte replaced); refusal: {@link #why}. */
+  /**
+   * {@code content} as strict UTF-8 text: a new decoder reports malformed bytes rather than replace
+   * them; refusal: {@link #why}.
+   */
   public static String utf8(byte[] content) throws CharacterCodingException {
-    return StandardCharsets.UTF_8
-        .newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .decode(ByteBuffer.wrap(content))
-        .toString();
+    return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(content)).toString();
   }
 }

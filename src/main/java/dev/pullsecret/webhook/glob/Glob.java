@@ -21,7 +21,6 @@ public final class Glob {
   public static final int MAX_TOKENS = 63;
 
   private final String pattern;
-  private final boolean ignoreCase;
 
   /** Bit i set: token i is {@code *}. */
   private final long stars;
@@ -29,7 +28,7 @@ public final class Glob {
   /** Bit i set: token i is {@code ?}. */
   private final long anyChar;
 
-  /** Per ASCII character c: bit i set when token i is c (or ?). */
+  /** Per ASCII character c: bit i set when token i is c (or ?, or c in the other case). */
   private final long[] accepts = new long[128];
 
   /** The bit of the state in which every token is matched. */
@@ -42,7 +41,6 @@ public final class Glob {
 
   private Glob(String pattern, boolean ignoreCase) {
     this.pattern = pattern;
-    this.ignoreCase = ignoreCase;
     long starBits = 0;
     long anyBits = 0;
     int tokens = 0;
@@ -64,7 +62,8 @@ public final class Glob {
           if (c >= 128) {
             throw new IllegalArgumentException("glob '" + pattern + "' is not ASCII");
           }
-          accepts[ignoreCase ? lower(c) : c] |= bit;
+          accepts[ignoreCase ? Character.toLowerCase(c) : c] |= bit;
+          accepts[ignoreCase ? Character.toUpperCase(c) : c] |= bit;
           literalCount++;
         }
       }
@@ -97,7 +96,7 @@ public final class Glob {
     long live = initial;
     for (int i = start; i < end && live != 0; i++) {
       char c = text.charAt(i);
-      long step = c < 128 ? accepts[ignoreCase ? lower(c) : c] : anyChar;
+      long step = c < 128 ? accepts[c] : anyChar;
       // Tokens that take c move on; stars also stay where they are, having taken it.
       live = closure(((live & step) << 1) | (live & stars), stars);
     }
@@ -121,9 +120,5 @@ public final class Glob {
   /** A live star may also match nothing: the state after it is live too (stars are merged). */
   private static long closure(long live, long stars) {
     return live | ((live & stars) << 1);
-  }
-
-  private static char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
   }
 }

@@ -135,7 +135,7 @@ class DockerConfigSourceTest {
   @Test
   void absurdNumberOfEntriesIsRefusedWithoutReadingThem() {
     StringBuilder json = new StringBuilder("{\"auths\": {");
-    for (int i = 0; i <= DockerConfigParser.MAX_ENTRIES; i++) {
+    for (int i = 0; i <= PullSecretCheck.MAX_ENTRIES; i++) {
       json.append(i == 0 ? "" : ",").append("\"r").append(i).append(".example.com\": {}");
     }
     PullSecretCheck check = Configs.decoded(json.append("}}").toString());
