@@ -133,7 +133,6 @@ class ManagementConnectorSettings {
   WebServerFactoryCustomizer<TomcatWebServerFactory> sweptManagementConnector(
       WebhookProperties properties) {
     Duration deadline = Collections.min(List.of(READ_DEADLINE, properties.readDeadline()));
-    return factory ->
-        SweptHttp11NioProtocol.install(factory, SweptHttp11NioProtocol.class, deadline);
+    return factory -> SweptHttp11NioProtocol.install(factory, deadline, null);
   }
 }

@@ -21,7 +21,8 @@ import org.springframework.boot.tomcat.TomcatWebServerFactory;
 /**
  * Tomcat's NIO HTTP/1.1 protocol that closes connections that hold a slot without sending, so slots
  * stay free for the API server. Both ports run it ({@link ManagementConnectorSettings} says why the
- * management port too). Every {@link #PERIOD} the open connections are swept:
+ * management port too); the admission port's also drains ({@link ConnectionDrain}). Every {@link
+ * #PERIOD} the open connections are swept:
  *
  * <ul>
  *   <li>One deadline for receiving a request's start: the TLS handshake, the request line and the
@@ -54,7 +55,11 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
 
   private static final long NOT_RECEIVING = Long.MIN_VALUE;
 
-  private Duration readDeadline = Duration.ofSeconds(5);
+  private Duration readDeadline;
+
+  /** The admission port's drain on graceful shutdown; null on the management port. */
+  private ConnectionDrain drain;
+
   private ScheduledFuture<?> sweep;
 
   /** When a handshaking connection was first seen: Tomcat keeps no time for that phase. */
@@ -67,20 +72,33 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
   /** Connections a worker held past the deadline: closed once it lets go. */
   private final Set<SocketWrapperBase<?>> overdueBusy = ConcurrentHashMap.newKeySet();
 
-  /** Runs {@code factory}'s connector on {@code protocol}, sweeping with {@code readDeadline}. */
+  /**
+   * Runs {@code factory}'s connector on this protocol, sweeping with {@code readDeadline}, and
+   * draining with {@code drain} on graceful shutdown unless it is null.
+   */
   static void install(
-      TomcatWebServerFactory factory,
-      Class<? extends SweptHttp11NioProtocol> protocol,
-      Duration readDeadline) {
-    factory.setProtocol(protocol.getName());
-    factory.addConnectorCustomizers(
-        connector ->
-            connector.setProperty("readDeadlineMillis", Long.toString(readDeadline.toMillis())));
+      TomcatWebServerFactory factory, Duration readDeadline, ConnectionDrain drain) {
+    factory.setProtocol(SweptHttp11NioProtocol.class.getName());
+    factory.addProtocolHandlerCustomizers(
+        (SweptHttp11NioProtocol protocol) -> {
+          protocol.readDeadline = readDeadline;
+          protocol.drain = drain;
+        });
   }
 
-  /** Set by {@link #install}. */
-  public void setReadDeadlineMillis(long millis) {
-    this.readDeadline = Duration.ofMillis(millis);
+  /** Deliberately not Tomcat's pause where the port drains: {@link ConnectionDrain} says why. */
+  @Override
+  public void pause() throws Exception {
+    if (drain == null) {
+      super.pause();
+    } else {
+      drain.begin(this);
+    }
+  }
+
+  /** Connections accepted and not yet closed: busy, idle between two reviews, or handshaking. */
+  long openConnections() {
+    return getEndpoint().getConnections().stream().filter(c -> !c.isClosed()).count();
   }
 
   @Override
