@@ -49,18 +49,19 @@ record AdmissionEndpoint(
     }
     return switch (bodyReader.read(http, start)) {
       case BodyReader.Outcome.Body body -> {
-        body.givenBackOnceAnswered(http);
-        yield keptWhileWritten(
-            body,
+        ResponseEntity<?> answer =
             ScopedValue.where(DigestLookup.MAY_WAIT, body::mayWait)
-                .call(() -> answer(body.bytes(), start)));
+                .call(() -> answer(body.bytes(), start));
+        yield answer.getBody() instanceof byte[] bytes && !body.keepForAnswer(bytes.length)
+            ? overloaded()
+            : answer;
       }
       case BodyReader.Outcome.TooLarge large ->
           refuse(
               HttpStatus.CONTENT_TOO_LARGE,
               "body of %d bytes exceeds the limit of %d bytes"
                   .formatted(large.atLeast(), large.limit()));
-      case BodyReader.Outcome.Overloaded overloaded -> overloaded(overloaded.total());
+      case BodyReader.Outcome.Overloaded _ -> overloaded();
       case BodyReader.Outcome.TooSlow slow ->
           refuse(
               HttpStatus.REQUEST_TIMEOUT,
@@ -109,30 +110,13 @@ record AdmissionEndpoint(
   }
 
   /**
-   * Keeps reserved, once the answer is encoded, only its bytes and the body's, until Spring has
-   * written it (the reservation is given back then: {@link HttpConfiguration}), so a client that
-   * does not read its answer holds them in the budget: 700 clients reading answers of 208 KB a few
-   * KB a second ended the process with an OutOfMemoryError when the reservation was given back
-   * before the write. Nothing else of the review is reachable once {@link #answer} has returned.
-   */
-  private ResponseEntity<?> keptWhileWritten(
-      BodyReader.Outcome.Body body, ResponseEntity<?> answer) {
-    if (!(answer.getBody() instanceof byte[] bytes)) {
-      return answer;
-    }
-    if (body.keepForAnswer(bytes.length)) {
-      return answer;
-    }
-    return overloaded(bodyReader.budget().total());
-  }
-
-  /**
    * The in-flight budget is spent: refused before any work, with a hint to retry (the API server
    * does not, it applies the failurePolicy to this call; other clients may).
    */
-  private ResponseEntity<ProblemDetail> overloaded(long budget) {
+  private ResponseEntity<ProblemDetail> overloaded() {
     metrics.refused(HttpStatus.SERVICE_UNAVAILABLE);
-    refusals.refused(503, "the in-flight budget of " + budget + " bytes is spent");
+    refusals.refused(
+        503, "the in-flight budget of " + bodyReader.budget().total() + " bytes is spent");
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, "1")
         .body(
