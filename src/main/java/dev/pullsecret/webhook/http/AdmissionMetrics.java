@@ -111,20 +111,15 @@ class AdmissionMetrics implements LookupObserver {
             "dry_run",
             String.valueOf(request.isDryRun()))
         .increment();
-    if (decision.rule() != null) {
-      countRule(decision, request.isDryRun());
+    if (decision.rule() == null) {
+      return;
     }
-  }
-
-  /**
-   * Per rule: how often it matched and with what outcome, and what it changed (or would have, in
-   * audit mode), so a platform team sees what each rule does before and after enforcing it.
-   */
-  private void countRule(AdmissionDecision decision, boolean dryRun) {
+    // Per rule: how often it matched and with what outcome, and what it changed (or would have, in
+    // audit mode), so a platform team sees what each rule does before and after enforcing it.
     ruleAdmissions
         .withTags("rule", decision.rule(), "outcome", decision.reason().name())
         .increment();
-    if (dryRun) {
+    if (request.isDryRun()) {
       return;
     }
     for (Change change : decision.changes()) {

@@ -15,32 +15,31 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
- * The admission port's graceful shutdown: the connections already open keep carrying reviews, each
- * answered with {@code Connection: close}, and the connector stops once their clients have closed
- * them.
+ * The admission port's graceful shutdown: every review sent on a connection already open is
+ * answered, with {@code Connection: close}, and the connector stops once the clients have closed
+ * those connections.
  *
- * <p>Spring Boot's graceful shutdown first pauses the protocol, then closes the listening socket.
- * Tomcat's own pause makes every keep-alive connection drop the next request it carries without an
+ * <p>Spring Boot's graceful shutdown pauses the protocol, then closes the listening socket.
+ * Tomcat's pause makes every keep-alive connection drop the next request it carries without an
  * answer (or answer it 503), and closing idle connections at once races with a review already on
  * its way over one: either way the API server, which does not retry a POST, sees a failed call and
  * applies the registration's failurePolicy (with {@code Ignore}: a pod admitted without its pull
- * secrets). So the admission port's protocol does not pause but calls {@link #begin}: once the
- * listening socket is closed Tomcat sets keep-alive to "this request only" on its own, so each
- * connection carries one more review, answered with {@code Connection: close}, and the client
- * closes it and reconnects to a replica that is not stopping. Slow and idle connections are swept
- * as on every port.
+ * secrets). So the port's protocol calls {@link #begin} instead of pausing: once the listening
+ * socket is closed Tomcat sets keep-alive to "this request only" on its own, so each connection
+ * carries one more review, and its client, told {@code Connection: close}, reconnects to a replica
+ * that is not stopping.
  *
- * <p>Once shutdown has begun, every answer says {@code Connection: close}, those of reviews already
- * in flight at SIGTERM included (Tomcat decides keep-alive when a request starts, so it would keep
- * their connections open). Set as the answer is written ({@link #beforeBodyWrite}), after the body
- * was read, which is the part that can be long: the client then closes the connection after the
- * answer, and the drain sees it go instead of waiting for the end of the phase.
+ * <p>From then on every answer says {@code Connection: close}, those of reviews already in flight
+ * at SIGTERM included (Tomcat decides keep-alive when a request starts, so it would keep their
+ * connections open). It is set as the answer is written ({@link #beforeBodyWrite}), after the body
+ * was read, which is the part that can be long: the client closes the connection after the answer,
+ * and the drain sees it go instead of waiting for the end of the phase.
  *
- * <p>{@link #stop} is the step between Spring Boot's graceful shutdown (no new connections,
- * requests in flight answered) and the stop of the connector (which closes every connection left):
- * it waits until the clients have closed all the port's connections, or until the shutdown phase
- * ends. Only connections that carried no review for the whole phase are then closed by the server;
- * the pod's preStop sleep has by then taken it out of the Service's endpoints.
+ * <p>{@link #stop}, between Spring Boot's graceful shutdown (no new connections, requests in flight
+ * answered) and the connector's stop (which closes every connection left), waits until the clients
+ * have closed all the port's connections or the shutdown phase ends. Only connections that carried
+ * no review for the whole phase are then closed by the server; the pod's preStop sleep has by then
+ * taken it out of the Service's endpoints.
  */
 @ControllerAdvice
 class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
