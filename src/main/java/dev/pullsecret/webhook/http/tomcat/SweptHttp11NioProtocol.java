@@ -70,10 +70,7 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
   /** Connections a worker held past the deadline: closed once it lets go. */
   private final Set<SocketWrapperBase<?>> overdueBusy = ConcurrentHashMap.newKeySet();
 
-  /**
-   * Runs {@code factory}'s connector on this protocol, sweeping with {@code readDeadline}, and
-   * draining with {@code drain} on graceful shutdown unless it is null.
-   */
+  /** Runs {@code factory}'s connector on this protocol, with these deadline and drain. */
   static void install(
       TomcatWebServerFactory factory, Duration readDeadline, ConnectionDrain drain) {
     factory.setProtocol(SweptHttp11NioProtocol.class.getName());
