@@ -15,19 +15,15 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
- * The admission port's graceful shutdown: every review sent on a connection already open is
- * answered, with {@code Connection: close}, and the connector stops once the clients have closed
- * those connections.
- *
- * <p>Spring Boot's graceful shutdown pauses the protocol, then closes the listening socket.
- * Tomcat's pause makes every keep-alive connection drop the next request it carries without an
- * answer (or answer it 503), and closing idle connections at once races with a review already on
- * its way over one: either way the API server, which does not retry a POST, sees a failed call and
- * applies the registration's failurePolicy (with {@code Ignore}: a pod admitted without its pull
- * secrets). So the port's protocol calls {@link #begin} instead of pausing: once the listening
- * socket is closed Tomcat sets keep-alive to "this request only" on its own, so each connection
- * carries one more review, and its client, told {@code Connection: close}, reconnects to a replica
- * that is not stopping.
+ * The admission port's graceful shutdown. Spring Boot's pauses the protocol, then closes the
+ * listening socket. Tomcat's pause makes every keep-alive connection drop the next request it
+ * carries without an answer (or answer it 503), and closing idle connections at once races with a
+ * review already on its way over one: either way the API server, which does not retry a POST, sees
+ * a failed call and applies the registration's failurePolicy (with {@code Ignore}: a pod admitted
+ * without its pull secrets). So the port's protocol calls {@link #begin} instead of pausing: once
+ * the listening socket is closed Tomcat sets keep-alive to "this request only" on its own, so each
+ * connection carries one more review, answered with {@code Connection: close}, and its client
+ * reconnects to a replica that is not stopping.
  *
  * <p>From then on every answer says {@code Connection: close}, those of reviews already in flight
  * at SIGTERM included (Tomcat decides keep-alive when a request starts, so it would keep their
