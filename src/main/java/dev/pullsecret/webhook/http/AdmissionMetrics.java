@@ -147,19 +147,13 @@ class AdmissionMetrics implements LookupObserver {
     refusedRequests.withTag("status", String.valueOf(status.value())).increment();
   }
 
-  /**
-   * {@code pullsecret_digest_lookups_total{result}}: hit, miss, error, timeout (error and timeout
-   * are the images left as they were).
-   */
+  /** {@code pullsecret_digest_lookups_total{result}}: error and timeout leave the image as is. */
   @Override
   public void resolved(String result) {
     digestLookups.withTag("result", result).increment();
   }
 
-  /**
-   * {@code pullsecret_mirror_lookups_total{mirror,result}}: present, absent, error, timeout (all
-   * but present keep the image off that mirror).
-   */
+  /** {@code pullsecret_mirror_lookups_total{mirror,result}}: only present moves the image there. */
   @Override
   public void mirrorChecked(String mirror, String result) {
     if (mirrors.add(mirror)) {
