@@ -44,7 +44,9 @@ final class UnreadBodyDeadline extends ValveBase {
   public void invoke(Request request, Response response) throws IOException, ServletException {
     request.setAttribute(InFlightBudget.BODY_ARRIVED, bodyArrived(request));
     getNext().invoke(request, response);
-    if (bodyFullyRead(request)) {
+    var fullyRead = new AtomicBoolean();
+    request.getCoyoteRequest().action(ActionCode.REQUEST_BODY_FULLY_READ, fullyRead);
+    if (fullyRead.get()) {
       return;
     }
     long end = request.getCoyoteRequest().getStartTimeNanos() + deadline.toNanos();
@@ -74,12 +76,6 @@ final class UnreadBodyDeadline extends ValveBase {
     }
     request.getCoyoteRequest().action(ActionCode.AVAILABLE, Boolean.TRUE);
     return request.getCoyoteRequest().getAvailable() >= length;
-  }
-
-  private static boolean bodyFullyRead(Request request) {
-    var finished = new AtomicBoolean();
-    request.getCoyoteRequest().action(ActionCode.REQUEST_BODY_FULLY_READ, finished);
-    return finished.get();
   }
 
   /**
