@@ -20,10 +20,11 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /mutate}: guard clauses on the raw request (type, size, emptiness, shape), each
- * answered with a 4xx problem that says what is wrong, then one call to the admission handler.
- * Anything that reaches the handler is answered 200 with {@code allowed: true}; the API server
- * treats any other status as a webhook failure and applies the registration's failurePolicy.
+ * {@code POST /mutate}: guard clauses on the raw request (type, size, emptiness, shape, room in the
+ * in-flight budget), each answered with a problem that says what is wrong, then one call to the
+ * admission handler, answered 200 ({@code allowed: false} only when a rule refuses the pod). The
+ * API server treats any other status as a webhook failure and applies the registration's
+ * failurePolicy.
  *
  * @param warmUpHandler answers the reviews the webhook sends itself while starting ({@link WarmUp},
  *     without I/O: {@link AdmissionHandler#WARM_UP_UID}); they are left out of the metrics
