@@ -21,10 +21,11 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /mutate}: guard clauses on the raw request (type, size, emptiness, shape), each
- * answered with a 4xx Kubernetes Status that says what is wrong, then one call to the admission
- * handler. Anything that reaches the handler is answered 200 with {@code allowed: true}; the API
- * server treats any other status as a webhook failure and applies the registration's failurePolicy.
+ * {@code POST /mutate}: guard clauses on the raw request (type, size, emptiness, shape, room in the
+ * in-flight budget), each answered with a Kubernetes Status that says what is wrong, then one call
+ * to the admission handler, answered 200 ({@code allowed: false} only when a rule refuses the pod).
+ * The API server treats any other status as a webhook failure and applies the registration's
+ * failurePolicy.
  *
  * @param warmUpHandler answers the reviews the webhook sends itself while starting ({@link WarmUp},
  *     without I/O: {@link AdmissionHandler#WARM_UP_UID}); they are left out of the metrics
@@ -50,18 +51,19 @@ record AdmissionEndpoint(
     }
     return switch (bodyReader.read(http, start)) {
       case BodyReader.Outcome.Body body -> {
-        body.givenBackOnceAnswered(http);
-        yield keptWhileWritten(
-            body,
+        ResponseEntity<?> answer =
             ScopedValue.where(DigestLookup.MAY_WAIT, body::mayWait)
-                .call(() -> answer(body.bytes(), start)));
+                .call(() -> answer(body.bytes(), start));
+        yield answer.getBody() instanceof byte[] bytes && !body.keepForAnswer(bytes.length)
+            ? overloaded()
+            : answer;
       }
       case BodyReader.Outcome.TooLarge large ->
           refuse(
               HttpStatus.CONTENT_TOO_LARGE,
               "body of %d bytes exceeds the limit of %d bytes"
                   .formatted(large.atLeast(), large.limit()));
-      case BodyReader.Outcome.Overloaded overloaded -> overloaded(overloaded.total());
+      case BodyReader.Outcome.Overloaded _ -> overloaded();
       case BodyReader.Outcome.TooSlow slow ->
           refuse(
               HttpStatus.REQUEST_TIMEOUT,
@@ -110,30 +112,13 @@ record AdmissionEndpoint(
   }
 
   /**
-   * Keeps reserved, once the answer is encoded, only its bytes and the body's, until Spring has
-   * written it (the reservation is given back then: {@link HttpConfiguration}), so a client that
-   * does not read its answer holds them in the budget: 700 clients reading answers of 208 KB a few
-   * KB a second ended the process with an OutOfMemoryError when the reservation was given back
-   * before the write. Nothing else of the review is reachable once {@link #answer} has returned.
-   */
-  private ResponseEntity<?> keptWhileWritten(
-      BodyReader.Outcome.Body body, ResponseEntity<?> answer) {
-    if (!(answer.getBody() instanceof byte[] bytes)) {
-      return answer;
-    }
-    if (body.keepForAnswer(bytes.length)) {
-      return answer;
-    }
-    return overloaded(bodyReader.budget().total());
-  }
-
-  /**
    * The in-flight budget is spent: refused before any work, with a hint to retry (the API server
    * does not, it applies the failurePolicy to this call; other clients may).
    */
-  private ResponseEntity<Status> overloaded(long budget) {
+  private ResponseEntity<Status> overloaded() {
     metrics.refused(HttpStatus.SERVICE_UNAVAILABLE);
-    refusals.refused(503, "the in-flight budget of " + budget + " bytes is spent");
+    refusals.refused(
+        503, "the in-flight budget of " + bodyReader.budget().total() + " bytes is spent");
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, "1")
         .contentType(MediaType.APPLICATION_JSON)
@@ -176,11 +161,8 @@ record AdmissionEndpoint(
     if (contentType == null) {
       return false;
     }
-    // What the API server sends, answered without parsing the media type on every review.
-    if (contentType.equalsIgnoreCase(MediaType.APPLICATION_JSON_VALUE)) {
-      return true;
-    }
     try {
+      // Parsed once per distinct type: Spring keeps the last 64 it parsed.
       return MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(contentType));
     } catch (IllegalArgumentException e) {
       // Unparsable ("a", "application/json, text/plain", an unknown charset): Spring throws

@@ -111,20 +111,15 @@ class AdmissionMetrics implements LookupObserver {
             "dry_run",
             String.valueOf(request.isDryRun()))
         .increment();
-    if (decision.rule() != null) {
-      countRule(decision, request.isDryRun());
+    if (decision.rule() == null) {
+      return;
     }
-  }
-
-  /**
-   * Per rule: how often it matched and with what outcome, and what it changed (or would have, in
-   * audit mode), so a platform team sees what each rule does before and after enforcing it.
-   */
-  private void countRule(AdmissionDecision decision, boolean dryRun) {
+    // Per rule: how often it matched and with what outcome, and what it changed (or would have, in
+    // audit mode), so a platform team sees what each rule does before and after enforcing it.
     ruleAdmissions
         .withTags("rule", decision.rule(), "outcome", decision.reason().name())
         .increment();
-    if (dryRun) {
+    if (request.isDryRun()) {
       return;
     }
     for (Change change : decision.changes()) {
@@ -152,19 +147,13 @@ class AdmissionMetrics implements LookupObserver {
     refusedRequests.withTag("status", String.valueOf(status.value())).increment();
   }
 
-  /**
-   * {@code pullsecret_digest_lookups_total{result}}: hit, miss, error, timeout (error and timeout
-   * are the images left as they were).
-   */
+  /** {@code pullsecret_digest_lookups_total{result}}: error and timeout leave the image as is. */
   @Override
   public void resolved(String result) {
     digestLookups.withTag("result", result).increment();
   }
 
-  /**
-   * {@code pullsecret_mirror_lookups_total{mirror,result}}: present, absent, error, timeout (all
-   * but present keep the image off that mirror).
-   */
+  /** {@code pullsecret_mirror_lookups_total{mirror,result}}: only present moves the image there. */
   @Override
   public void mirrorChecked(String mirror, String result) {
     if (mirrors.add(mirror)) {

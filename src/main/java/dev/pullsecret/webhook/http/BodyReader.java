@@ -36,11 +36,11 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
   /** The outcome of a read: the body, or why there is none. */
   sealed interface Outcome {
     /**
-     * The body, and the reservation for answering it, given back once the answer is written
-     * (closed).
+     * The body, and the reservation for answering it. {@link BodyReader#read} leaves it on the
+     * request ({@link #ATTRIBUTE}), where the filter around the endpoint closes it once the answer
+     * is written, whatever it is ({@code HttpConfiguration#answerWrittenBeforeBudgetGivenBack}).
      */
     final class Body implements Outcome, AutoCloseable {
-      /** The request attribute of the body being answered: {@link #givenBackOnceAnswered}. */
       static final String ATTRIBUTE = Body.class.getName();
 
       private final byte[] bytes;
@@ -60,19 +60,14 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
       }
 
       /**
-       * Closed once {@code http} is answered and the answer written, whatever it is, by the filter
-       * around the endpoint ({@code HttpConfiguration#answerWrittenBeforeBudgetGivenBack}).
-       */
-      void givenBackOnceAnswered(HttpServletRequest http) {
-        http.setAttribute(ATTRIBUTE, this);
-      }
-
-      /**
-       * Keeps reserved, until closed, only what writing an answer of {@code answerBytes} holds (its
-       * bytes and the body's); the rest is given back now. A client that does not read its answers
-       * holds them while the writes wait (at most the read deadline past its request's start:
-       * {@code SweptHttp11NioProtocol}), so they are counted here rather than beside the budget; a
-       * large answer ({@link InFlightBudget#SMALL_ANSWER}) also in the large share.
+       * Keeps reserved, until closed, only what writing an answer of {@code answerBytes} holds: its
+       * bytes and the body's, as nothing else of the review is reachable once the answer is
+       * encoded; the rest is given back now. Spring writes the answer after the endpoint returns
+       * it, and a client that does not read holds it meanwhile (at most the read deadline past its
+       * request's start: {@code SweptHttp11NioProtocol}): 700 clients reading answers of 208 KB a
+       * few KB a second ended the process with an OutOfMemoryError when the reservation was given
+       * back before the write. A large answer ({@link InFlightBudget#SMALL_ANSWER}) also counts in
+       * the large share.
        *
        * @return false if a large answer found no room in the large share now (the review is
        *     refused): waiting up to a second for it held the room kept for small reviews, and 150
@@ -80,15 +75,11 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
        */
       boolean keepForAnswer(int answerBytes) {
         long keep = Math.min((long) answerBytes + bytes.length, reserved);
-        if (!large && answerBytes > InFlightBudget.SMALL_ANSWER) {
-          if (!budget.tryShareLarge(keep)) {
-            return false;
-          }
-          budget.give(reserved - keep, false);
-          large = true;
-        } else {
-          budget.give(reserved - keep, large);
+        boolean wasLarge = large;
+        if (answerBytes > InFlightBudget.SMALL_ANSWER && !countsLarge(keep)) {
+          return false;
         }
+        budget.give(reserved - keep, wasLarge);
         reserved = keep;
         return true;
       }
@@ -104,11 +95,13 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
        * @return false if the large share has no room: the review then waits for no registry
        */
       boolean mayWait() {
-        if (!large && !budget.tryShareLarge(reserved)) {
-          return false;
-        }
-        large = true;
-        return true;
+        return countsLarge(reserved);
+      }
+
+      /** Whether this reservation counts in the large share, with {@code n} of it counted now. */
+      private boolean countsLarge(long n) {
+        large = large || budget.tryShareLarge(n);
+        return large;
       }
 
       @Override
@@ -120,8 +113,8 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
 
     record TooLarge(long atLeast, int limit) implements Outcome {}
 
-    /** The budget (of {@code total} bytes) had no room for the next chunk, or for answering. */
-    record Overloaded(long total) implements Outcome {}
+    /** The budget had no room for the next chunk, or for answering. */
+    record Overloaded() implements Outcome {}
 
     record TooSlow(Duration deadline) implements Outcome {}
   }
@@ -147,7 +140,7 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
                 || http.getContentLengthLong() > InFlightBudget.SMALL_BODY
                 || !Boolean.TRUE.equals(http.getAttribute(InFlightBudget.BODY_ARRIVED));
         if (!budget.tryTake(take, large)) {
-          return overloaded();
+          return new Outcome.Overloaded();
         }
         if (large) {
           reservedLarge += take;
@@ -163,7 +156,7 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
           }
           int n = in.read(chunk, filled, CHUNK - filled);
           if (n < 0) {
-            return answerable(chunks, size + filled);
+            return answerable(http, chunks, size + filled);
           }
           filled += n;
           if (size + filled > limit) {
@@ -183,22 +176,20 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
    * The whole body, once answering it is reserved (waiting a little for room), and joined while its
    * chunks are still reserved: no moment holds more than is reserved.
    */
-  private Outcome answerable(List<byte[]> chunks, int size) {
+  private Outcome answerable(HttpServletRequest http, List<byte[]> chunks, int size) {
     long cost = InFlightBudget.answerCost(size);
     boolean large = size > InFlightBudget.SMALL_BODY;
     try {
       if (!budget.take(cost, large)) {
-        return overloaded();
+        return new Outcome.Overloaded();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return overloaded();
+      return new Outcome.Overloaded();
     }
-    return new Outcome.Body(join(chunks, size), cost, large, budget);
-  }
-
-  private Outcome overloaded() {
-    return new Outcome.Overloaded(budget.total());
+    var body = new Outcome.Body(join(chunks, size), cost, large, budget);
+    http.setAttribute(Outcome.Body.ATTRIBUTE, body);
+    return body;
   }
 
   private static byte[] join(List<byte[]> chunks, int size) {

@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.config.WebhookProperties;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
@@ -22,7 +21,7 @@ class HttpConfiguration {
 
   @Bean
   InFlightBudget inFlightBudget(WebhookProperties properties) {
-    return new InFlightBudget(properties);
+    return new InFlightBudget(properties.inFlightBudget().toBytes());
   }
 
   @Bean
@@ -47,33 +46,29 @@ class HttpConfiguration {
   }
 
   /**
-   * A review's reservation in the in-flight budget is given back once its answer is written, not
-   * when the endpoint returns it: Spring writes it afterwards, and a client that does not read
-   * holds the answer meanwhile ({@link BodyReader.Outcome.Body#keepForAnswer}).
+   * A review's reservation is given back once its answer is written: {@link
+   * BodyReader.Outcome.Body}.
    */
   @Bean
   FilterRegistrationBean<Filter> answerWrittenBeforeBudgetGivenBack() {
-    var registration =
-        new FilterRegistrationBean<Filter>(
-            (request, response, chain) -> {
-              try {
-                chain.doFilter(request, response); // Spring's converter flushes what it writes
-              } finally {
-                if (request.getAttribute(BodyReader.Outcome.Body.ATTRIBUTE)
-                    instanceof BodyReader.Outcome.Body body) {
-                  body.close();
-                }
-              }
-            });
-    registration.addUrlPatterns("/mutate");
-    registration.setDispatcherTypes(DispatcherType.REQUEST);
-    return registration;
+    return RequestFilters.on(
+        (request, response, chain) -> {
+          try {
+            chain.doFilter(request, response); // Spring's converter flushes what it writes
+          } finally {
+            if (request.getAttribute(BodyReader.Outcome.Body.ATTRIBUTE)
+                instanceof BodyReader.Outcome.Body body) {
+              body.close();
+            }
+          }
+        },
+        "/mutate");
   }
 
-  /** {@link ErrorPageNotServed}. */
+  /** {@link RequestFilters#errorPageNotServed}. */
   @Bean
   FilterRegistrationBean<Filter> errorPageNotServed() {
-    return ErrorPageNotServed.registration();
+    return RequestFilters.errorPageNotServed();
   }
 
   @Bean

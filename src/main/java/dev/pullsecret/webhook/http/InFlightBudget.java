@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.http;
 
-import dev.pullsecret.webhook.config.WebhookProperties;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -78,10 +77,6 @@ public final class InFlightBudget {
   private final long total;
   private final long largeShare;
 
-  public InFlightBudget(WebhookProperties properties) {
-    this(properties.inFlightBudget().toBytes());
-  }
-
   InFlightBudget(long total) {
     this.total = total;
     this.largeShare = Math.max(0, total - SMALL_REVIEW);
@@ -92,11 +87,6 @@ public final class InFlightBudget {
   /** What answering a review with a body of {@code bodyBytes} may take at most. */
   static long answerCost(long bodyBytes) {
     return ANSWER_OVERHEAD + ANSWER_BODY_FACTOR * bodyBytes;
-  }
-
-  /** Takes {@code n} bytes for a small body or a request if they are free now. */
-  public boolean tryTake(long n) {
-    return tryTake(n, false);
   }
 
   /** Takes {@code n} bytes if they are free now, from the large share too if {@code large}. */
@@ -143,11 +133,6 @@ public final class InFlightBudget {
    */
   boolean tryShareLarge(long n) {
     return n <= largeShare && large.tryAcquire(Math.toIntExact(n));
-  }
-
-  /** Gives back {@code n} bytes taken by {@link #tryTake(long)}. */
-  public void give(long n) {
-    give(n, false);
   }
 
   /** Gives back {@code n} bytes taken with {@code large} as given. */

@@ -22,14 +22,14 @@ class InFlightBudgetTest {
     }
 
     assertThat(budget.take(InFlightBudget.answerCost(MAX_BODY), true)).isFalse();
-    assertThat(budget.tryTake(InFlightBudget.REQUEST_OVERHEAD + BodyReader.CHUNK)).isTrue();
+    assertThat(budget.tryTake(InFlightBudget.REQUEST_OVERHEAD + BodyReader.CHUNK, false)).isTrue();
     assertThat(budget.take(InFlightBudget.answerCost(InFlightBudget.SMALL_BODY), false)).isTrue();
   }
 
   @Test
   void largeAnswersBeingWrittenNeverTakeTheRoomOfOneSmallReview() throws InterruptedException {
     long reserved = InFlightBudget.answerCost(0);
-    while (budget.tryTake(reserved)) {
+    while (budget.tryTake(reserved, false)) {
       // small reviews with large answers, each read slowly by its client, as long as they get room
       var body = new BodyReader.Outcome.Body(new byte[0], reserved, false, budget);
       if (!body.keepForAnswer(InFlightBudget.SMALL_ANSWER + 1)) {
@@ -38,13 +38,13 @@ class InFlightBudgetTest {
       }
     }
 
-    assertThat(budget.tryTake(InFlightBudget.SMALL_REVIEW)).isTrue();
+    assertThat(budget.tryTake(InFlightBudget.SMALL_REVIEW, false)).isTrue();
   }
 
   @Test
   void reviewsWaitingForRegistriesNeverTakeTheRoomOfOneSmallReview() {
     long reserved = InFlightBudget.answerCost(8 * 1024);
-    while (budget.tryTake(reserved)) {
+    while (budget.tryTake(reserved, false)) {
       // small pods naming a tenant's slow registries, each waiting its lookup budget (1.5 s)
       var body = new BodyReader.Outcome.Body(new byte[0], reserved, false, budget);
       if (!body.mayWait()) {
@@ -53,7 +53,7 @@ class InFlightBudgetTest {
       }
     }
 
-    assertThat(budget.tryTake(InFlightBudget.SMALL_REVIEW)).isTrue();
+    assertThat(budget.tryTake(InFlightBudget.SMALL_REVIEW, false)).isTrue();
   }
 
   @Test
@@ -62,7 +62,7 @@ class InFlightBudgetTest {
       // slow bodies and slowly read answers, as long as they get room
     }
     long reserved = InFlightBudget.answerCost(50 * 1024);
-    assertThat(budget.tryTake(reserved)).isTrue(); // a small pod whose answer is large
+    assertThat(budget.tryTake(reserved, false)).isTrue(); // a small pod whose answer is large
     var body = new BodyReader.Outcome.Body(new byte[50 * 1024], reserved, false, budget);
     long start = System.nanoTime();
 
@@ -71,21 +71,21 @@ class InFlightBudgetTest {
     // It held the room kept for small reviews while it waited (up to 1 s) for the large share.
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
     body.close();
-    assertThat(budget.tryTake(InFlightBudget.SMALL_REVIEW)).isTrue();
+    assertThat(budget.tryTake(InFlightBudget.SMALL_REVIEW, false)).isTrue();
   }
 
   @Test
   void anAnswerBeingWrittenKeepsOnlyItsBytesAndTheBody() throws InterruptedException {
     long reserved = InFlightBudget.answerCost(1000);
-    assertThat(budget.tryTake(reserved)).isTrue();
+    assertThat(budget.tryTake(reserved, false)).isTrue();
     var body = new BodyReader.Outcome.Body(new byte[1000], reserved, false, budget);
 
     assertThat(body.keepForAnswer(2000)).isTrue();
 
-    assertThat(budget.tryTake(32 * MB - 3000)).isTrue();
-    assertThat(budget.tryTake(1)).isFalse();
+    assertThat(budget.tryTake(32 * MB - 3000, false)).isTrue();
+    assertThat(budget.tryTake(1, false)).isFalse();
     body.close();
-    assertThat(budget.tryTake(3000)).isTrue();
+    assertThat(budget.tryTake(3000, false)).isTrue();
   }
 
   @Test
@@ -93,7 +93,7 @@ class InFlightBudgetTest {
     long smallPart = InFlightBudget.REQUEST_OVERHEAD + InFlightBudget.SMALL_BODY;
     long largePart = MAX_BODY - InFlightBudget.SMALL_BODY;
 
-    assertThat(budget.tryTake(smallPart)).isTrue();
+    assertThat(budget.tryTake(smallPart, false)).isTrue();
     assertThat(budget.tryTake(largePart, true)).isTrue();
     // Joined while its chunks are still reserved (BodyReader.answerable).
     assertThat(budget.take(InFlightBudget.answerCost(MAX_BODY), true)).isTrue();
@@ -108,15 +108,16 @@ class InFlightBudgetTest {
     budget.give(share, true);
 
     assertThat(budget.tryTake(share, true)).isTrue();
-    assertThat(budget.tryTake(InFlightBudget.SMALL_REVIEW)).isTrue();
-    assertThat(budget.tryTake(1)).isFalse();
+    assertThat(budget.tryTake(InFlightBudget.SMALL_REVIEW, false)).isTrue();
+    assertThat(budget.tryTake(1, false)).isFalse();
   }
 
   @Test
   void aLargeReviewInterruptedWhileWaitingGivesItsShareBack() throws InterruptedException {
     long share = 32 * MB - InFlightBudget.SMALL_REVIEW;
     long held = 32 * MB - share / 2;
-    assertThat(budget.tryTake(held)).isTrue(); // small reviews hold the bytes a large one needs
+    assertThat(budget.tryTake(held, false))
+        .isTrue(); // small reviews hold the bytes a large one needs
     var interrupted = new AtomicBoolean();
     Thread waiter =
         Thread.ofPlatform()
@@ -137,7 +138,7 @@ class InFlightBudgetTest {
     waiter.join();
 
     assertThat(interrupted).isTrue();
-    budget.give(held);
+    budget.give(held, false);
     assertThat(budget.tryTake(share, true)).isTrue();
   }
 }

@@ -3,8 +3,6 @@ package dev.pullsecret.webhook.http.tomcat;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.tomcat.TomcatWebServer;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.MethodParameter;
@@ -17,19 +15,27 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
- * The step of shutdown between Spring Boot's graceful shutdown (no new connections, requests in
- * flight answered) and the stop of the connector (which closes every connection left): waits until
- * the clients have closed all the admission port's connections, each after the answer {@link
- * DrainingHttp11NioProtocol} sent with {@code Connection: close}, or until the shutdown phase ends.
+ * The admission port's graceful shutdown. Spring Boot's pauses the protocol, then closes the
+ * listening socket. Tomcat's pause makes every keep-alive connection drop the next request it
+ * carries without an answer (or answer it 503), and closing idle connections at once races with a
+ * review already on its way over one: either way the API server, which does not retry a POST, sees
+ * a failed call and applies the registration's failurePolicy (with {@code Ignore}: a pod admitted
+ * without its pull secrets). So the port's protocol calls {@link #begin} instead of pausing: once
+ * the listening socket is closed Tomcat sets keep-alive to "this request only" on its own, so each
+ * connection carries one more review, answered with {@code Connection: close}, and its client
+ * reconnects to a replica that is not stopping.
  *
- * <p>Only connections that carried no review for the whole phase are then closed by the server; the
- * pod's preStop sleep has by then taken it out of the Service's endpoints.
+ * <p>From then on every answer says {@code Connection: close}, those of reviews already in flight
+ * at SIGTERM included (Tomcat decides keep-alive when a request starts, so it would keep their
+ * connections open). It is set as the answer is written ({@link #beforeBodyWrite}), after the body
+ * was read, which is the part that can be long: the client closes the connection after the answer,
+ * and the drain sees it go instead of waiting for the end of the phase.
  *
- * <p>Once shutdown has begun, every answer says {@code Connection: close}, those of reviews already
- * in flight at SIGTERM included (Tomcat decides keep-alive when a request starts, so it would keep
- * their connections open). Set as the answer is written ({@link #beforeBodyWrite}), after the body
- * was read, which is the part that can be long: the client then closes the connection after the
- * answer, and the drain sees it go instead of waiting for the end of the phase.
+ * <p>{@link #stop}, between Spring Boot's graceful shutdown (no new connections, requests in flight
+ * answered) and the connector's stop (which closes every connection left), waits until the clients
+ * have closed all the port's connections or the shutdown phase ends. Only connections that carried
+ * no review for the whole phase are then closed by the server; the pod's preStop sleep has by then
+ * taken it out of the Service's endpoints.
  */
 @ControllerAdvice
 class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
@@ -44,13 +50,22 @@ class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
   /** The wait ends this long before the phase timeout, which bounds each phase of shutdown. */
   private static final Duration MARGIN = Duration.ofMillis(250);
 
-  private final WebServerApplicationContext context;
   private final Duration phaseTimeout;
   private volatile boolean running;
 
-  ConnectionDrain(WebServerApplicationContext context, Duration phaseTimeout) {
-    this.context = context;
+  /** The admission port's protocol once shutdown has begun; null before. */
+  private volatile SweptHttp11NioProtocol draining;
+
+  ConnectionDrain(Duration phaseTimeout) {
     this.phaseTimeout = phaseTimeout;
+  }
+
+  /** Instead of Tomcat's pause of {@code protocol}: see the class comment. */
+  void begin(SweptHttp11NioProtocol protocol) {
+    draining = protocol;
+    log.info(
+        "Draining {} open connection(s): each is answered once more, with Connection: close",
+        protocol.openConnections());
   }
 
   @Override
@@ -65,7 +80,7 @@ class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
   @Override
   public void stop() {
     running = false;
-    DrainingHttp11NioProtocol protocol = draining();
+    SweptHttp11NioProtocol protocol = draining;
     if (protocol == null) {
       return;
     }
@@ -101,21 +116,10 @@ class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
       Class<? extends HttpMessageConverter<?>> converterType,
       ServerHttpRequest request,
       ServerHttpResponse response) {
-    if (draining() != null) {
+    if (draining != null) {
       response.getHeaders().set(HttpHeaders.CONNECTION, "close");
     }
     return body;
-  }
-
-  /** The admission port's protocol once shutdown has begun; null before. */
-  private DrainingHttp11NioProtocol draining() {
-    if (context.getWebServer() instanceof TomcatWebServer tomcat
-        && tomcat.getTomcat().getConnector().getProtocolHandler()
-            instanceof DrainingHttp11NioProtocol protocol
-        && protocol.isDraining()) {
-      return protocol;
-    }
-    return null;
   }
 
   @Override

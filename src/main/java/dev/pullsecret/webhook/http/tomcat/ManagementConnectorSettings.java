@@ -1,8 +1,7 @@
 package dev.pullsecret.webhook.http.tomcat;
 
 import dev.pullsecret.webhook.config.WebhookProperties;
-import dev.pullsecret.webhook.http.ErrorPageNotServed;
-import jakarta.servlet.DispatcherType;
+import dev.pullsecret.webhook.http.RequestFilters;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -56,30 +55,27 @@ class ManagementConnectorSettings {
   @Bean
   FilterRegistrationBean<Filter> oneScrapeAtATime() {
     Semaphore turn = new Semaphore(1);
-    var registration =
-        new FilterRegistrationBean<Filter>(
-            (request, response, chain) -> {
-              boolean mine;
-              try {
-                mine = turn.tryAcquire(SCRAPE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                mine = false;
-              }
-              if (!mine) {
-                ((HttpServletResponse) response)
-                    .sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-                return;
-              }
-              try {
-                chain.doFilter(request, response);
-              } finally {
-                turn.release();
-              }
-            });
-    registration.addUrlPatterns("/actuator/prometheus", "/actuator/prometheus/*");
-    registration.setDispatcherTypes(DispatcherType.REQUEST);
-    return registration;
+    return RequestFilters.on(
+        (request, response, chain) -> {
+          boolean mine;
+          try {
+            mine = turn.tryAcquire(SCRAPE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            mine = false;
+          }
+          if (!mine) {
+            ((HttpServletResponse) response).sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            return;
+          }
+          try {
+            chain.doFilter(request, response);
+          } finally {
+            turn.release();
+          }
+        },
+        "/actuator/prometheus",
+        "/actuator/prometheus/*");
   }
 
   /**
@@ -90,18 +86,15 @@ class ManagementConnectorSettings {
    */
   @Bean
   FilterRegistrationBean<Filter> noDotSegments() {
-    var registration =
-        new FilterRegistrationBean<Filter>(
-            (request, response, chain) -> {
-              if (hasDotSegment(((HttpServletRequest) request).getRequestURI())) {
-                ((HttpServletResponse) response).sendError(HttpServletResponse.SC_BAD_REQUEST);
-                return;
-              }
-              chain.doFilter(request, response);
-            });
-    registration.addUrlPatterns("/*");
-    registration.setDispatcherTypes(DispatcherType.REQUEST);
-    return registration;
+    return RequestFilters.on(
+        (request, response, chain) -> {
+          if (hasDotSegment(((HttpServletRequest) request).getRequestURI())) {
+            ((HttpServletResponse) response).sendError(HttpServletResponse.SC_BAD_REQUEST);
+            return;
+          }
+          chain.doFilter(request, response);
+        },
+        "/*");
   }
 
   /** Whether a segment of {@code uri}, path parameters left out and decoded, is . or .. */
@@ -123,17 +116,16 @@ class ManagementConnectorSettings {
     return false;
   }
 
-  /** As on the admission port ({@link ErrorPageNotServed}): before, 200 with status 999. */
+  /** As on the admission port ({@link RequestFilters#errorPageNotServed}). */
   @Bean
   FilterRegistrationBean<Filter> errorPageNotServed() {
-    return ErrorPageNotServed.registration();
+    return RequestFilters.errorPageNotServed();
   }
 
   @Bean
   WebServerFactoryCustomizer<TomcatWebServerFactory> sweptManagementConnector(
       WebhookProperties properties) {
     Duration deadline = Collections.min(List.of(READ_DEADLINE, properties.readDeadline()));
-    return factory ->
-        SweptHttp11NioProtocol.install(factory, SweptHttp11NioProtocol.class, deadline);
+    return factory -> SweptHttp11NioProtocol.install(factory, deadline, null);
   }
 }

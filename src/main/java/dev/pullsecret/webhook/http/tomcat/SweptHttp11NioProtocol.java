@@ -21,7 +21,8 @@ import org.springframework.boot.tomcat.TomcatWebServerFactory;
 /**
  * Tomcat's NIO HTTP/1.1 protocol that closes connections that hold a slot without sending, so slots
  * stay free for the API server. Both ports run it ({@link ManagementConnectorSettings} says why the
- * management port too). Every {@link #PERIOD} the open connections are swept:
+ * management port too); the admission port's also drains ({@link ConnectionDrain}). Every {@link
+ * #PERIOD} the open connections are swept:
  *
  * <ul>
  *   <li>One deadline for receiving a request's start: the TLS handshake, the request line and the
@@ -52,9 +53,11 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
   /** How long a write may wait for the client once the worker has held it past the deadline. */
   static final Duration WRITE_STALL_PAST_DEADLINE = Duration.ofMillis(100);
 
-  private static final long NOT_RECEIVING = Long.MIN_VALUE;
+  private Duration readDeadline;
 
-  private Duration readDeadline = Duration.ofSeconds(5);
+  /** The admission port's drain on graceful shutdown; null on the management port. */
+  private ConnectionDrain drain;
+
   private ScheduledFuture<?> sweep;
 
   /** When a handshaking connection was first seen: Tomcat keeps no time for that phase. */
@@ -67,20 +70,30 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
   /** Connections a worker held past the deadline: closed once it lets go. */
   private final Set<SocketWrapperBase<?>> overdueBusy = ConcurrentHashMap.newKeySet();
 
-  /** Runs {@code factory}'s connector on {@code protocol}, sweeping with {@code readDeadline}. */
+  /** Runs {@code factory}'s connector on this protocol, with these deadline and drain. */
   static void install(
-      TomcatWebServerFactory factory,
-      Class<? extends SweptHttp11NioProtocol> protocol,
-      Duration readDeadline) {
-    factory.setProtocol(protocol.getName());
-    factory.addConnectorCustomizers(
-        connector ->
-            connector.setProperty("readDeadlineMillis", Long.toString(readDeadline.toMillis())));
+      TomcatWebServerFactory factory, Duration readDeadline, ConnectionDrain drain) {
+    factory.setProtocol(SweptHttp11NioProtocol.class.getName());
+    factory.addProtocolHandlerCustomizers(
+        (SweptHttp11NioProtocol protocol) -> {
+          protocol.readDeadline = readDeadline;
+          protocol.drain = drain;
+        });
   }
 
-  /** Set by {@link #install}. */
-  public void setReadDeadlineMillis(long millis) {
-    this.readDeadline = Duration.ofMillis(millis);
+  /** Deliberately not Tomcat's pause where the port drains: {@link ConnectionDrain} says why. */
+  @Override
+  public void pause() throws Exception {
+    if (drain == null) {
+      super.pause();
+    } else {
+      drain.begin(this);
+    }
+  }
+
+  /** Connections accepted and not yet closed: busy, idle between two reviews, or handshaking. */
+  long openConnections() {
+    return getEndpoint().getConnections().stream().filter(c -> !c.isClosed()).count();
   }
 
   @Override
@@ -116,63 +129,51 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
     };
   }
 
-  /** One sweep, on a fresh snapshot of the open connections (Tomcat's getConnections copies). */
+  /**
+   * One sweep, on a fresh snapshot of the open connections (Tomcat's getConnections copies): see
+   * the class comment.
+   */
   private void sweep() {
     Set<SocketWrapperBase<NioChannel>> open = getEndpoint().getConnections();
-    closeOverdue(open);
-    if (open.size() > getMaxConnections() / 4 * 3) {
-      closeIdle(open);
-    }
-  }
-
-  private void closeOverdue(Set<SocketWrapperBase<NioChannel>> connections) {
     long now = System.nanoTime();
-    handshakingSince.keySet().removeIf(c -> c.isClosed() || !connections.contains(c));
-    overdueBusy.removeIf(c -> c.isClosed() || !connections.contains(c) || closeIfNoWorker(c));
-    for (SocketWrapperBase<NioChannel> connection : connections) {
-      long since = receivingSince(connection, now);
-      if (since != NOT_RECEIVING && now - since > readDeadline.toNanos()) {
+    long deadline = readDeadline.toNanos();
+    boolean slotsShort = open.size() > getMaxConnections() / 4 * 3;
+    long quietSince = System.currentTimeMillis() - IDLE_UNDER_PRESSURE.toMillis();
+    handshakingSince.keySet().removeIf(c -> c.isClosed() || !open.contains(c));
+    overdueBusy.removeIf(c -> c.isClosed() || !open.contains(c) || closeIfNoWorker(c));
+    for (SocketWrapperBase<NioChannel> connection : open) {
+      if (connection.isClosed()) {
+        continue;
+      }
+      if (!connection.getSocket().isHandshakeComplete()) {
+        if (now - handshakingSince.computeIfAbsent(connection, c -> now) > deadline) {
+          closeIfNoWorker(connection);
+        }
+        continue;
+      }
+      handshakingSince.remove(connection);
+      // Between two requests Tomcat releases the connection's processor; a request partly received
+      // keeps one, with the time its first byte arrived.
+      Object processor = connection.getCurrentProcessor();
+      long started =
+          processor instanceof AbstractProcessor p ? p.getRequest().getStartTimeNanos() : -1;
+      boolean overdue = started >= 0 && now - started > deadline;
+      boolean idle =
+          processor == null
+              && slotsShort
+              && connection instanceof NioEndpoint.NioSocketWrapper nio
+              && nio.getLastRead() < quietSince;
+      if (overdue || idle) {
         closeIfNoWorker(connection);
       }
     }
     inService.forEach(
         (connection, since) -> {
-          if (now - since > readDeadline.toNanos() && overdueBusy.add(connection)) {
+          if (now - since > deadline && overdueBusy.add(connection)) {
             // Read by Tomcat's blocking write at its next wait, and again after each progress.
             connection.setWriteTimeout(WRITE_STALL_PAST_DEADLINE.toMillis());
           }
         });
-  }
-
-  /** Closes the idle keep-alive connections quiet for {@link #IDLE_UNDER_PRESSURE}. */
-  private static void closeIdle(Set<SocketWrapperBase<NioChannel>> connections) {
-    long quietSince = System.currentTimeMillis() - IDLE_UNDER_PRESSURE.toMillis();
-    for (SocketWrapperBase<NioChannel> connection : connections) {
-      if (!connection.isClosed()
-          && connection.getSocket().isHandshakeComplete()
-          && connection.getCurrentProcessor() == null
-          && connection instanceof NioEndpoint.NioSocketWrapper nio
-          && nio.getLastRead() < quietSince) {
-        closeIfNoWorker(connection);
-      }
-    }
-  }
-
-  private long receivingSince(SocketWrapperBase<NioChannel> connection, long now) {
-    if (connection.isClosed()) {
-      return NOT_RECEIVING;
-    }
-    if (!connection.getSocket().isHandshakeComplete()) {
-      return handshakingSince.computeIfAbsent(connection, c -> now);
-    }
-    handshakingSince.remove(connection);
-    // Between two requests Tomcat releases the connection's processor; a request partly received
-    // keeps one, with the time its first byte arrived.
-    if (connection.getCurrentProcessor() instanceof AbstractProcessor processor) {
-      long started = processor.getRequest().getStartTimeNanos();
-      return started < 0 ? NOT_RECEIVING : started;
-    }
-    return NOT_RECEIVING;
   }
 
   /**

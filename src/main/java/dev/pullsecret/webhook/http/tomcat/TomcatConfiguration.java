@@ -6,7 +6,6 @@ import java.time.Duration;
 import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -20,8 +19,8 @@ import org.springframework.context.annotation.Configuration;
 class TomcatConfiguration {
 
   /**
-   * The connector runs {@link DrainingHttp11NioProtocol} (a sweep under {@code
-   * webhook.read-deadline}, a drain on shutdown), reads unread bodies away only under {@link
+   * The connector runs {@link SweptHttp11NioProtocol} (a sweep under {@code webhook.read-deadline},
+   * a drain on shutdown: {@link ConnectionDrain}), reads unread bodies away only under {@link
    * UnreadBodyDeadline}, and has {@code continueResponseTiming=onRead}, which Spring Boot has no
    * property for: Tomcat answers {@code Expect: 100-continue} only when the endpoint starts reading
    * the body, so a client announcing an oversized review gets its 413 without uploading it
@@ -29,10 +28,10 @@ class TomcatConfiguration {
    */
   @Bean
   WebServerFactoryCustomizer<TomcatWebServerFactory> connectorSettings(
-      WebhookProperties properties, InFlightBudget budget) {
+      WebhookProperties properties, InFlightBudget budget, ConnectionDrain drain) {
     Duration deadline = properties.readDeadline();
     return factory -> {
-      SweptHttp11NioProtocol.install(factory, DrainingHttp11NioProtocol.class, deadline);
+      SweptHttp11NioProtocol.install(factory, deadline, drain);
       factory.addEngineValves(
           new UnreadBodyDeadline(deadline, budget, properties.maxRequestBytes()));
       factory.addConnectorCustomizers(
@@ -42,8 +41,7 @@ class TomcatConfiguration {
 
   /** Waits for the connections to close within Spring's shutdown phase timeout. */
   @Bean
-  ConnectionDrain connectionDrain(
-      WebServerApplicationContext context, LifecycleProperties lifecycle) {
-    return new ConnectionDrain(context, lifecycle.getTimeoutPerShutdownPhase());
+  ConnectionDrain connectionDrain(LifecycleProperties lifecycle) {
+    return new ConnectionDrain(lifecycle.getTimeoutPerShutdownPhase());
   }
 }

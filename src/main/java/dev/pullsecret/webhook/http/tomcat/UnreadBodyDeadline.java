@@ -44,11 +44,20 @@ final class UnreadBodyDeadline extends ValveBase {
   public void invoke(Request request, Response response) throws IOException, ServletException {
     request.setAttribute(InFlightBudget.BODY_ARRIVED, bodyArrived(request));
     getNext().invoke(request, response);
-    if (bodyFullyRead(request)) {
+    var fullyRead = new AtomicBoolean();
+    request.getCoyoteRequest().action(ActionCode.REQUEST_BODY_FULLY_READ, fullyRead);
+    if (fullyRead.get()) {
       return;
     }
     long end = request.getCoyoteRequest().getStartTimeNanos() + deadline.toNanos();
-    if (request.getContentLengthLong() > atMost || !(room() && discardedBefore(request, end))) {
+    // Room for what the request holds while its body is read away, if there is some now, in the
+    // large share (a body left unread has not all arrived: InFlightBudget.BODY_ARRIVED). Waiting
+    // for it would hold that very memory outside the budget: under attack every slot would hold a
+    // refused request waiting its turn. With none, the connection closes, and a client still
+    // sending may see the close rather than the refusal: the same failed call to the API server.
+    if (request.getContentLengthLong() > atMost
+        || !(budget.tryTake(InFlightBudget.REQUEST_OVERHEAD, true)
+            && discardedBefore(request, end))) {
       // Nothing more is read from this connection: closed once the answer is written.
       request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
     }
@@ -67,23 +76,6 @@ final class UnreadBodyDeadline extends ValveBase {
     }
     request.getCoyoteRequest().action(ActionCode.AVAILABLE, Boolean.TRUE);
     return request.getCoyoteRequest().getAvailable() >= length;
-  }
-
-  /**
-   * Room for what the request holds while its body is read away, if there is some now. Waiting for
-   * it would hold that very memory outside the budget: under attack every slot would hold a refused
-   * request waiting its turn. With none, the connection closes, and a client still sending may see
-   * the close rather than the refusal: the same failed call to the API server.
-   */
-  private boolean room() {
-    // In the large share: a body left unread has not all arrived (InFlightBudget.BODY_ARRIVED).
-    return budget.tryTake(InFlightBudget.REQUEST_OVERHEAD, true);
-  }
-
-  private static boolean bodyFullyRead(Request request) {
-    var finished = new AtomicBoolean();
-    request.getCoyoteRequest().action(ActionCode.REQUEST_BODY_FULLY_READ, finished);
-    return finished.get();
   }
 
   /**

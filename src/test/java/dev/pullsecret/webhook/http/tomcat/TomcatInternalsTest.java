@@ -29,7 +29,7 @@ class TomcatInternalsTest {
           new Internal(
               "org.apache.tomcat.util.net.AbstractEndpoint",
               "getConnections",
-              "SweptHttp11NioProtocol, DrainingHttp11NioProtocol: a copy of the open connections"),
+              "SweptHttp11NioProtocol, ConnectionDrain: a copy of the open connections"),
           new Internal(
               "org.apache.tomcat.util.net.SocketWrapperBase",
               "getLock",
@@ -84,7 +84,7 @@ class TomcatInternalsTest {
           new Internal(
               "org.apache.coyote.AbstractProtocol",
               "pause",
-              "DrainingHttp11NioProtocol: overridden so that open connections keep being"
+              "SweptHttp11NioProtocol, ConnectionDrain: overridden so that open connections keep being"
                   + " answered on graceful shutdown (Tomcat sets keep-alive to this request only"
                   + " once the listening socket is closed)"));
 
