@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.http.tomcat;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -98,6 +99,9 @@ public class SweptHttp11NioProtocol extends Http11NioProtocol {
 
   @Override
   public void start() throws Exception {
+    // Set by install's customizer: without it the sweep would throw on its first run and never
+    // run again, leaving slow clients uncut; refuse to start instead.
+    Objects.requireNonNull(readDeadline, "read deadline not set: SweptHttp11NioProtocol.install");
     super.start();
     sweep =
         getUtilityExecutor()
