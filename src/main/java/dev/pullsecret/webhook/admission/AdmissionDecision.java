@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * What the webhook answers to one review. Every decision admits the pod ({@code allowed: true}):
@@ -155,25 +154,20 @@ public record AdmissionDecision(
     if (mode == RuleMode.AUDIT) {
       audit.put("mode", "audit");
     }
-    putJoined(audit, "pull-secrets", mutation, SecretInjected.class, SecretInjected::secret, ",");
-    putJoined(audit, "images", mutation, ImageRewritten.class, Change::describe, "; ");
-    putJoined(audit, "pull-policies", mutation, PullPolicySet.class, Change::describe, "; ");
+    List<Change> changes = mutation.changes();
+    audit.put(
+        "pull-secrets",
+        Change.joined(changes, SecretInjected.class, SecretInjected::secret, ",", MAX_AUDIT_ITEMS));
+    audit.put(
+        "images",
+        Change.joined(changes, ImageRewritten.class, Change::describe, "; ", MAX_AUDIT_ITEMS));
+    audit.put(
+        "pull-policies",
+        Change.joined(changes, PullPolicySet.class, Change::describe, "; ", MAX_AUDIT_ITEMS));
+    audit.values().removeIf(String::isEmpty); // the kinds of change the mutation did not make
     return audit;
   }
 
   /** Audit annotations are stored with every audit event: a few items and a count suffice. */
   private static final int MAX_AUDIT_ITEMS = 10;
-
-  private static <T extends Change> void putJoined(
-      Map<String, String> audit,
-      String key,
-      Mutation mutation,
-      Class<T> type,
-      Function<T, String> text,
-      String separator) {
-    List<T> ofType = mutation.changes().stream().filter(type::isInstance).map(type::cast).toList();
-    if (!ofType.isEmpty()) {
-      audit.put(key, Text.joined(ofType, text, separator, MAX_AUDIT_ITEMS));
-    }
-  }
 }

@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.mutation.ResolvedDigests;
-import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespacePattern;
@@ -150,12 +149,8 @@ public final class AdmissionHandler {
     // The only I/O of a review, between the pure steps, all of it within the review's one budget:
     // whether the conditional mirrors hold the images, then the digests of the images as mirrored.
     DigestLookup.Review lookups = context.digests().forReview(rule);
-    Map<ImageReference, RegistryMirror> atMirrors = pass.mirrorCandidates();
-    ResolvedDigests presence =
-        atMirrors.isEmpty() ? ResolvedDigests.NONE : lookups.mirrors(atMirrors);
-    Set<ImageReference> candidates = pass.mirror(presence).digestCandidates();
-    ResolvedDigests resolved =
-        candidates.isEmpty() ? ResolvedDigests.NONE : lookups.digests(candidates);
+    ResolvedDigests presence = lookups.mirrors(pass.mirrorCandidates());
+    ResolvedDigests resolved = lookups.digests(pass.digestCandidates(presence));
     Mutation mutation = pass.finish(resolved);
     AdmissionDecision decision =
         AdmissionDecision.applied(request.uid(), mutation, version, rule.mode());

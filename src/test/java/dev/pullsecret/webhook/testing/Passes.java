@@ -56,7 +56,8 @@ public final class Passes {
       Function<Set<ImageReference>, ResolvedDigests> mirrors,
       Function<Set<ImageReference>, ResolvedDigests> digests) {
     PodMutator.Pass pass = mutator.begin(pod, match, MutationScope.forCreate());
-    pass.mirror(mirrors.apply(pass.mirrorCandidates().keySet()));
-    return pass.finish(digests.apply(pass.digestCandidates()));
+    Set<ImageReference> candidates =
+        pass.digestCandidates(mirrors.apply(pass.mirrorCandidates().keySet()));
+    return pass.finish(digests.apply(candidates));
   }
 }
