@@ -20,6 +20,7 @@ import java.util.Map;
  * exception is a rule that asks for it ({@code resolveDigests.onFailure: deny}, see {@link
  * #denied}).
  *
+ * @param warnings as made, without {@link #WARNING_PREFIX}: {@link #shownWarnings()} adds it
  * @param rule the rule that applied, or null when none did
  * @param changes what the patch changes (in audit mode: what it would have changed)
  */
@@ -35,9 +36,6 @@ public record AdmissionDecision(
   /** Prefix of every warning, so users know which webhook speaks when kubectl shows it. */
   public static final String WARNING_PREFIX = "pullsecret-webhook: ";
 
-  /**
-   * @param warnings as made, without {@link #WARNING_PREFIX}: {@link #shownWarnings()} adds it
-   */
   public AdmissionDecision {
     patch = List.copyOf(patch);
     warnings = List.copyOf(warnings);
@@ -130,11 +128,14 @@ public record AdmissionDecision(
 
   /**
    * The warnings as {@code kubectl} shows them: each with {@link #WARNING_PREFIX}, cut at the API
-   * server's bound for one warning.
+   * server's bound for one warning. Input in a warning is quoted where the warning is made; {@link
+   * Text#line} is the net under it (no control character, whatever a message forgot), as kubectl
+   * prints warnings to a terminal.
    */
   public List<String> shownWarnings() {
+    int max = Warnings.MAX_WARNING_CHARS;
     return warnings.stream()
-        .map(w -> Warnings.cut(WARNING_PREFIX + w, Warnings.MAX_WARNING_CHARS))
+        .map(w -> Text.line(Warnings.cut(WARNING_PREFIX + w, max), max))
         .toList();
   }
 

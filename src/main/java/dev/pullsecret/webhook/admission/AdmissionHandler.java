@@ -146,8 +146,7 @@ public final class AdmissionHandler {
   private AdmissionDecision mutate(AdmissionRequest request, RuleMatch match, String version) {
     NamespaceRule rule = match.rule();
     PodMutator.Pass pass = mutator.begin(request.object(), match, request.mutationScope());
-    // The only I/O of a review, between the pure steps, all of it within the review's one budget:
-    // whether the conditional mirrors hold the images, then the digests of the images as mirrored.
+    // The only I/O of a review, between the pure steps (see DigestLookup).
     DigestLookup.Review lookups = context.digests().forReview(rule);
     ResolvedDigests presence = lookups.mirrors(pass.mirrorCandidates());
     ResolvedDigests resolved = lookups.digests(pass.digestCandidates(presence));

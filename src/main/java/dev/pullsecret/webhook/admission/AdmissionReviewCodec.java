@@ -98,8 +98,7 @@ public final class AdmissionReviewCodec {
     try {
       return mapper.readValue(utf8(body), Envelope.class);
     } catch (JacksonException e) {
-      throw new MalformedReviewException(
-          "body is not a JSON AdmissionReview: " + ParseErrorMessage.of(e), e);
+      throw new MalformedReviewException(e);
     }
   }
 
@@ -127,9 +126,9 @@ public final class AdmissionReviewCodec {
     return text;
   }
 
-  /** The response AdmissionReview; a member without a value is left out. */
   private record Review(String apiVersion, String kind, Response response) {}
 
+  /** A member without a value is left out. */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   private record Response(
       String uid,
@@ -157,12 +156,7 @@ public final class AdmissionReviewCodec {
                 !denies,
                 denies ? new Status(403, "Forbidden", decision.refusal()) : null,
                 new TreeMap<>(decision.auditAnnotations()),
-                // Input in a warning is quoted where the warning is made; this is the net under it
-                // (no control character, whatever a message forgot), as kubectl prints warnings to
-                // a terminal.
-                decision.shownWarnings().stream()
-                    .map(warning -> Text.line(warning, Warnings.MAX_WARNING_CHARS))
-                    .toList(),
+                decision.shownWarnings(),
                 decision.isPatched() ? "JSONPatch" : null,
                 // Standard base64 with padding and no line breaks (Jackson's default), as the API
                 // server decodes it.

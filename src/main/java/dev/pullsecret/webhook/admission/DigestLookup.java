@@ -9,12 +9,12 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * Asks registries about one review's images before the pure mutation pass: whether the {@code when:
- * present} mirrors hold the images they may take, then the digests of the images as they will be
- * pulled. Both are one request per image (a manifest {@code HEAD}) and share the cache, the bound
- * on lookups in flight and the review's one time budget. An implementation must answer within that
- * budget whatever the registries do, and never throw: an image it cannot answer for is a failure in
- * the result, with the reason.
+ * Asks registries about one review's images between the steps of the pure mutation pass: whether
+ * the {@code when: present} mirrors hold the images they may take, then the digests of the images
+ * as they will be pulled. Both are one request per image (a manifest {@code HEAD}) and share the
+ * cache, the bound on lookups in flight and the review's one time budget. An implementation must
+ * answer within that budget whatever the registries do, and never throw: an image it cannot answer
+ * for is a failure in the result, with the reason.
  */
 @FunctionalInterface
 public interface DigestLookup {
@@ -32,7 +32,7 @@ public interface DigestLookup {
 
   /**
    * The lookups of one review under {@code rule}, whose pull secrets say which credentials they may
-   * use. The review's time budget starts with its first round.
+   * use. The review's time budget starts with its first round that names an image.
    */
   Review forReview(NamespaceRule rule);
 
@@ -54,7 +54,7 @@ public interface DigestLookup {
     return rule -> review;
   }
 
-  /** The lookups of one review, in the order the pass needs them. */
+  /** The lookups of one review, in the order the pass needs them; no image, no request. */
   interface Review {
 
     /**

@@ -66,7 +66,7 @@ final class PodFields {
     @Override
     public boolean add(T element) {
       if (size() == MAX_LIST_ELEMENTS) {
-        // A constraint error, so ParseErrorMessage shows this message (with the JSON path).
+        // A constraint error, so MalformedReviewException shows this message (with the JSON path).
         throw new StreamConstraintsException(
             "more than " + MAX_LIST_ELEMENTS + " elements in a pod list (the webhook's limit)");
       }
