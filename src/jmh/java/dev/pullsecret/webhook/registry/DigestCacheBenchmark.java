@@ -209,7 +209,7 @@ public class DigestCacheBenchmark {
   @Benchmark
   public Object candidates() {
     return mutator
-        .begin(request.object(), rule, MutationScope.forCreate())
+        .begin(request.object(), rule, MutationScope.CREATE)
         .digestCandidates(ResolvedDigests.NONE);
   }
 

@@ -116,9 +116,8 @@ public record AdmissionDecision(
   }
 
   /**
-   * Why the pod is refused, as the API server shows it (the status message of the answer), with the
-   * prefix of warnings; one line, bounded, whatever request or registry text it quotes. Null when
-   * the pod is admitted.
+   * Why the pod is refused, as the API server shows it (the answer's status message), with the
+   * prefix of warnings; one line, bounded, whatever it quotes. Null when the pod is admitted.
    */
   public String refusal() {
     return reason.denies()

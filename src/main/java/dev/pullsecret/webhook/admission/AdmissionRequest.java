@@ -68,7 +68,7 @@ public record AdmissionRequest(
   public MutationScope mutationScope() {
     return isEphemeralContainersUpdate()
         ? MutationScope.forNewEphemeralContainers(oldObject == null ? null : oldObject.getSpec())
-        : MutationScope.forCreate();
+        : MutationScope.CREATE;
   }
 
   /**
@@ -102,9 +102,8 @@ public record AdmissionRequest(
   }
 
   /**
-   * The request as a log line shows it: {@code uid="..." ns="..." pod="..." op="..."}, every value
-   * from the body quoted ({@link Text#quote}), so the line is one line and bounded whatever was
-   * sent.
+   * The request as a log line shows it, {@code uid="..." ns="..." pod="..." op="..."}, each value
+   * quoted ({@link Text#quote}): one line, bounded, whatever was sent.
    */
   public String summary() {
     return "uid="

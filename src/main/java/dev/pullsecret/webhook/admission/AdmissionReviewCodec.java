@@ -141,10 +141,7 @@ public final class AdmissionReviewCodec {
 
   private record Status(int code, String reason, String message) {}
 
-  /**
-   * The response AdmissionReview, from a few records: no intermediate fabric8 objects. {@code
-   * EncodeTest} checks it against fabric8's builders.
-   */
+  /** The response, from a few records, not fabric8's objects ({@code EncodeTest} compares). */
   public byte[] encode(AdmissionDecision decision) {
     boolean denies = decision.reason().denies();
     return mapper.writeValueAsBytes(

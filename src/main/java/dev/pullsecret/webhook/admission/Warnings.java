@@ -35,13 +35,11 @@ final class Warnings {
   static List<String> of(List<String> problems, List<Change> changes, String prefix) {
     var out = new Warnings();
     out.addGroup(problems, "warnings like these");
-    Map<Class<?>, List<String>> byKind = new LinkedHashMap<>();
+    Map<String, List<String>> byKind = new LinkedHashMap<>();
     for (Change change : changes) {
-      byKind
-          .computeIfAbsent(change.getClass(), k -> new ArrayList<>())
-          .add(prefix + change.describe());
+      byKind.computeIfAbsent(noun(change), k -> new ArrayList<>()).add(prefix + change.describe());
     }
-    byKind.forEach((kind, described) -> out.addGroup(described, noun(kind)));
+    byKind.forEach((noun, described) -> out.addGroup(described, noun));
     return out.build();
   }
 
@@ -111,13 +109,14 @@ final class Warnings {
     return warnings;
   }
 
-  private static String noun(Class<?> kind) {
-    if (kind == Change.ImageRewritten.class) {
-      return "image rewrites (see the pod's " + Explanation.ANNOTATION + " annotation)";
-    }
-    if (kind == Change.PullPolicySet.class) {
-      return "pull policy changes";
-    }
-    return "added pull secrets";
+  private static String noun(Change change) {
+    return switch (change) {
+      case Change.ImageRewritten r -> IMAGE_REWRITES;
+      case Change.PullPolicySet p -> "pull policy changes";
+      case Change.SecretInjected s -> "added pull secrets";
+    };
   }
+
+  private static final String IMAGE_REWRITES =
+      "image rewrites (see the pod's " + Explanation.ANNOTATION + " annotation)";
 }

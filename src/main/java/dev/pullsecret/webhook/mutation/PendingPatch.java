@@ -103,9 +103,7 @@ final class PendingPatch {
     }
   }
 
-  /**
-   * Containers whose image could be parsed, in pull order, with what earlier steps made of them.
-   */
+  /** Containers whose image could be parsed, in pull order, as the earlier steps left them. */
   List<ContainerImage> containers() {
     return Collections.unmodifiableList(containers);
   }

@@ -24,9 +24,7 @@ import java.util.Set;
  * <p>One pass runs its steps in order over the pod as the earlier steps left it, then writes every
  * change once: pin latest tags, send images to mirrors, pin digests, decide pull policies, add pull
  * secrets. Each step sees rewritten images, so the pull policy is decided for the image the pod
- * will really pull and a secret bound to a mirror follows the images sent there. A step is pure:
- * what it changes depends only on the pod as the steps before it left it, on the rule and on the
- * registries' answers it was given, never on I/O.
+ * will really pull and a secret bound to a mirror follows the images sent there.
  */
 public final class PodMutator {
 

@@ -75,7 +75,7 @@ class DigestPinningTest {
     if (after.contains("@")) {
       assertThat(
               mutator
-                  .begin(result, match, MutationScope.forCreate())
+                  .begin(result, match, MutationScope.CREATE)
                   .digestCandidates(ResolvedDigests.NONE))
           .as("nothing is looked up again on the result")
           .isEmpty();

@@ -22,7 +22,7 @@ class PendingPatchTest {
   private final PendingPatch pending =
       new PendingPatch(
           OneContainerPods.pod("nginx", "Always").getSpec(),
-          MutationScope.forCreate(),
+          MutationScope.CREATE,
           new ParsedImages());
 
   private final PendingPatch.ContainerImage app = pending.containers().getFirst();

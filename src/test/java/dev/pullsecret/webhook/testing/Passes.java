@@ -55,7 +55,7 @@ public final class Passes {
       RuleMatch match,
       Function<Set<ImageReference>, ResolvedDigests> mirrors,
       Function<Set<ImageReference>, ResolvedDigests> digests) {
-    PodMutator.Pass pass = mutator.begin(pod, match, MutationScope.forCreate());
+    PodMutator.Pass pass = mutator.begin(pod, match, MutationScope.CREATE);
     Set<ImageReference> candidates =
         pass.digestCandidates(mirrors.apply(pass.mirrorCandidates().keySet()));
     return pass.finish(digests.apply(candidates));
