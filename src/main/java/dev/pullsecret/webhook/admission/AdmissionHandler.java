@@ -115,7 +115,12 @@ public final class AdmissionHandler {
       return AdmissionDecision.allowed(uid, Reason.OPTED_OUT);
     }
     LoadedRules loaded = rules.get();
-    NamespaceLabels labels = labels(namespace, scope.labelKeys(loaded.rules()));
+    // Labels only when some rule or the opt-out reads them, and only of a possible namespace.
+    Set<String> keys = scope.labelKeys(loaded.rules());
+    NamespaceLabels labels =
+        keys.isEmpty() || !NamespacePattern.isName(namespace)
+            ? NamespaceLabels.NONE
+            : context.namespaceLabels().labels(namespace, keys);
     List<String> unknown =
         labels.known()
             ? List.of()
@@ -133,14 +138,6 @@ public final class AdmissionHandler {
       case Choice.Applies applies ->
           mutate(request, applies.match(), loaded.version()).withWarnings(unknown);
     };
-  }
-
-  /** Labels only when some rule or the opt-out reads them, and only of a possible namespace. */
-  private NamespaceLabels labels(String namespace, Set<String> keys) {
-    if (keys.isEmpty() || !NamespacePattern.isName(namespace)) {
-      return NamespaceLabels.NONE;
-    }
-    return context.namespaceLabels().labels(namespace, keys);
   }
 
   private AdmissionDecision mutate(AdmissionRequest request, RuleMatch match, String version) {

@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.admission;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
@@ -14,7 +13,6 @@ import java.util.Objects;
  * unparsed. {@code oldObject} is read (with the same pod fields only): on the ephemeralcontainers
  * subresource it tells which ephemeral containers already existed and so may not be changed.
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
 public record AdmissionRequest(
     String uid,
     GroupVersionKind kind,

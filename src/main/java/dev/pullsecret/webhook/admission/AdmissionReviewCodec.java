@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.admission;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.text.Text;
@@ -61,7 +60,6 @@ public final class AdmissionReviewCodec {
             .build();
   }
 
-  @JsonIgnoreProperties(ignoreUnknown = true)
   record Envelope(String apiVersion, String kind, AdmissionRequest request) {}
 
   /**
@@ -69,7 +67,12 @@ public final class AdmissionReviewCodec {
    *     AdmissionReview request with a uid
    */
   public AdmissionRequest decode(byte[] body) {
-    Envelope envelope = read(body);
+    Envelope envelope;
+    try {
+      envelope = mapper.readValue(utf8(body), Envelope.class);
+    } catch (JacksonException e) {
+      throw new MalformedReviewException(e);
+    }
     if (envelope == null) {
       throw new MalformedReviewException("body is empty (JSON null)");
     }
@@ -92,14 +95,6 @@ public final class AdmissionReviewCodec {
       throw new MalformedReviewException("request.uid is missing: the response could not echo it");
     }
     return request;
-  }
-
-  private Envelope read(byte[] body) {
-    try {
-      return mapper.readValue(utf8(body), Envelope.class);
-    } catch (JacksonException e) {
-      throw new MalformedReviewException(e);
-    }
   }
 
   /**
