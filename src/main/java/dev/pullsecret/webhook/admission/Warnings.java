@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.mutation.Change;
 import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.rules.NamespaceRule;
-import dev.pullsecret.webhook.rules.PullSecret;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,9 +43,7 @@ final class Warnings {
   }
 
   private void addGroup(List<String> items, String noun) {
-    for (int i = 0; i < Math.min(items.size(), SHOWN_PER_KIND); i++) {
-      add(items.get(i));
-    }
+    items.stream().limit(SHOWN_PER_KIND).forEach(this::add);
     if (items.size() > SHOWN_PER_KIND) {
       add("…and " + (items.size() - SHOWN_PER_KIND) + " more " + noun);
     }
@@ -92,21 +89,20 @@ final class Warnings {
    */
   static List<String> missingSecrets(
       SecretPresence presence, String namespace, NamespaceRule rule, Set<String> referenced) {
-    List<String> warnings = new ArrayList<>();
-    for (PullSecret secret : rule.pullSecrets()) {
-      if (referenced.contains(secret.name()) && presence.isMissing(namespace, secret)) {
-        warnings.add(
-            "pull secret "
-                + secret.name()
-                + " is missing in namespace "
-                + namespace
-                + ", so images from "
-                + secret.registriesText()
-                + " will be pulled anonymously; check its source Secret and the webhook's"
-                + " Events, or run the doctor command");
-      }
-    }
-    return warnings;
+    return rule.pullSecrets().stream()
+        .filter(secret -> referenced.contains(secret.name()))
+        .filter(secret -> presence.isMissing(namespace, secret))
+        .map(
+            secret ->
+                "pull secret "
+                    + secret.name()
+                    + " is missing in namespace "
+                    + namespace
+                    + ", so images from "
+                    + secret.registriesText()
+                    + " will be pulled anonymously; check its source Secret and the webhook's"
+                    + " Events, or run the doctor command")
+        .toList();
   }
 
   private static String noun(Change change) {

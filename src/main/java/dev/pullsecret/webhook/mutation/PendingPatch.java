@@ -80,9 +80,9 @@ final class PendingPatch {
   private final List<String> warnings = new ArrayList<>();
 
   /** The containers of {@code spec} whose image {@code images} can parse, and its pull secrets. */
-  PendingPatch(PodSpec spec, MutationScope scope, ParsedImages images) {
+  PendingPatch(PodSpec spec, MutationScope scope, PodMutator.ParsedImages images) {
     for (PodContainer container : PodContainer.all(spec)) {
-      ParsedImages.Parsed image = images.parse(container.image());
+      PodMutator.ParsedImages.Parsed image = images.parse(container.image());
       if (image.reference() == null) {
         // Images that cannot be parsed are left alone and reported, never guessed at.
         warn(container, image.problem() + "; left unchanged");

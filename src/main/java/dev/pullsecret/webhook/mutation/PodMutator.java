@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.mutation.PendingPatch.ContainerImage;
 import dev.pullsecret.webhook.rules.ImageOptions;
 import dev.pullsecret.webhook.rules.ImageOptions.LatestPinning;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The mutation core: (pod, rule, scope) in, patch operations out. No I/O and no framework, so it is
@@ -29,6 +31,39 @@ import java.util.Set;
 public final class PodMutator {
 
   private final ParsedImages parsedImages = new ParsedImages();
+
+  /**
+   * The memo: the replicas of a workload all carry the same images, so a cluster sees few distinct
+   * references and most reviews need no parsing. Past its bound, references are parsed each time.
+   */
+  static final class ParsedImages {
+
+    private static final int MAX_ENTRIES = 10_000;
+
+    /** An image as parsed: the reference, or why it is not one. */
+    record Parsed(ImageReference reference, String problem) {}
+
+    private final Map<String, Parsed> cache = new ConcurrentHashMap<>();
+
+    Parsed parse(String image) {
+      Parsed parsed = image == null ? null : cache.get(image);
+      if (parsed == null) {
+        parsed = parseNow(image);
+        if (image != null && cache.size() < MAX_ENTRIES) {
+          cache.put(image, parsed);
+        }
+      }
+      return parsed;
+    }
+
+    private static Parsed parseNow(String image) {
+      try {
+        return new Parsed(ImageReference.parse(image), null);
+      } catch (InvalidImageSyntaxException e) {
+        return new Parsed(null, e.getMessage());
+      }
+    }
+  }
 
   /**
    * Starts a pass of {@code match}'s rule over {@code pod} and pins latest tags, so that the

@@ -23,7 +23,7 @@ class PendingPatchTest {
       new PendingPatch(
           OneContainerPods.pod("nginx", "Always").getSpec(),
           MutationScope.CREATE,
-          new ParsedImages());
+          new PodMutator.ParsedImages());
 
   private final PendingPatch.ContainerImage app = pending.containers().getFirst();
 
