@@ -10,10 +10,7 @@ public sealed interface Change {
 
   String describe();
 
-  /**
-   * The first {@code max} of the changes of {@code type}, each as {@code text} ({@link
-   * Text#joined}).
-   */
+  /** The changes of {@code type}, each as {@code text}, joined by {@link Text#joined}. */
   static <T extends Change> String joined(
       List<Change> changes, Class<T> type, Function<T, String> text, String separator, int max) {
     return Text.joined(

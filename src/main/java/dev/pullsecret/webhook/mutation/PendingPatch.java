@@ -113,14 +113,13 @@ final class PendingPatch {
     return containers.stream().filter(c -> c.rewritable).toList();
   }
 
-  /** Whether the pass may change the whole pod (secrets, metadata), not just new containers. */
-  boolean wholePod() {
-    return wholePod;
-  }
-
-  /** Adds a pull secret the pod does not have yet; one it has is not added again. */
+  /**
+   * Adds a pull secret the pod does not have yet; one it has is not added again, and none where the
+   * pass may not change the whole pod (imagePullSecrets is immutable on the ephemeralcontainers
+   * subresource).
+   */
   void addSecret(String name) {
-    if (secretNames.add(name)) {
+    if (wholePod && secretNames.add(name)) {
       secretsAdded.add(name);
     }
   }

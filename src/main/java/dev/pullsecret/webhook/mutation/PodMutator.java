@@ -210,10 +210,6 @@ public final class PodMutator {
      * yet: never twice, so a second pass over its own output adds nothing (re-invocation safe).
      */
     private void addPullSecrets() {
-      // imagePullSecrets is immutable on the ephemeralcontainers subresource.
-      if (!pending.wholePod() || rule.pullSecrets().isEmpty()) {
-        return;
-      }
       List<ImageReference> images =
           pending.containers().stream().map(ContainerImage::image).toList();
       for (PullSecret secret : rule.pullSecrets()) {
