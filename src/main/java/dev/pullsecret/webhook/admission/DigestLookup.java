@@ -20,10 +20,9 @@ import java.util.function.BooleanSupplier;
 public interface DigestLookup {
 
   /**
-   * Bound around a review by the HTTP layer: asked once, before the review's first lookups, whether
-   * it may wait for registries (its room in the in-flight budget moved out of the part kept for
-   * small reviews). One that may not waits for nothing: cached answers only, the rest {@code
-   * timeout}, as with a budget of zero. Unbound: it may.
+   * Whether a review may wait for registries: bound by the HTTP layer ({@code BodyReader} says
+   * why), asked once, before the first lookup. One that may not gets cached answers only, the rest
+   * {@code timeout}, as with a budget of zero. Unbound: it may.
    */
   ScopedValue<BooleanSupplier> MAY_WAIT = ScopedValue.newInstance();
 
