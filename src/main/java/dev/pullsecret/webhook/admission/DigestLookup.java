@@ -38,31 +38,23 @@ public interface DigestLookup {
   /** Lookups that ask nothing, and say why. */
   static DigestLookup notLookedUp(String why) {
     ResolvedDigests none = ResolvedDigests.notLookedUp(why);
-    Review review =
-        new Review() {
-          @Override
-          public ResolvedDigests mirrors(Map<ImageReference, RegistryMirror> images) {
-            return none;
-          }
-
-          @Override
-          public ResolvedDigests digests(Set<ImageReference> images) {
-            return none;
-          }
-        };
-    return rule -> review;
+    return rule -> images -> none;
   }
 
   /** The lookups of one review, in the order the pass needs them; no image, no request. */
+  @FunctionalInterface
   interface Review {
 
     /**
      * Whether each mirror holds the image ({@link ResolvedDigests}); a failure is {@code absent:
-     * ...}, {@code error: ...} or {@code timeout: ...}.
+     * ...}, {@code error: ...} or {@code timeout: ...}. By default, the digests of the images
+     * there.
      *
      * @param images each image at a conditional mirror, with that mirror (for metrics)
      */
-    ResolvedDigests mirrors(Map<ImageReference, RegistryMirror> images);
+    default ResolvedDigests mirrors(Map<ImageReference, RegistryMirror> images) {
+      return digests(images.keySet());
+    }
 
     /**
      * @param images the images (as the pod will pull them) whose tags the rule resolves

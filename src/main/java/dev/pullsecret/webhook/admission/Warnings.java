@@ -39,7 +39,11 @@ final class Warnings {
       byKind.computeIfAbsent(noun(change), k -> new ArrayList<>()).add(prefix + change.describe());
     }
     byKind.forEach((noun, described) -> out.addGroup(described, noun));
-    return out.build();
+    if (out.dropped > 0) {
+      out.warnings.add(
+          out.dropped + " more warnings not shown (the API server keeps 4 KiB of them)");
+    }
+    return out.warnings;
   }
 
   private void addGroup(List<String> items, String noun) {
@@ -58,13 +62,6 @@ final class Warnings {
     }
     warnings.add(bounded);
     totalChars += bounded.length() + AdmissionDecision.WARNING_PREFIX.length();
-  }
-
-  private List<String> build() {
-    if (dropped > 0) {
-      warnings.add(dropped + " more warnings not shown (the API server keeps 4 KiB of them)");
-    }
-    return warnings;
   }
 
   /** {@code text} cut at {@code max} characters, with an ellipsis. */
