@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.admission;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.text.Text;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -152,7 +151,7 @@ public final class AdmissionReviewCodec {
                 decision.isPatched() ? "JSONPatch" : null,
                 // Standard base64 with padding and no line breaks (Jackson's default), as the API
                 // server decodes it.
-                decision.isPatched() ? PatchOperation.toJson(decision.patch()) : null)));
+                decision.isPatched() ? mapper.writeValueAsBytes(decision.patch()) : null)));
   }
 
   /** The value comes from the body and the refusal is logged: escaped and bounded. */
