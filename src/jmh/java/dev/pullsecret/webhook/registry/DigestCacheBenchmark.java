@@ -12,6 +12,7 @@ import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.mutation.PodMutator;
+import dev.pullsecret.webhook.mutation.ResolvedDigests;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RuleMatch;
 import dev.pullsecret.webhook.rules.RulesParser;
@@ -207,7 +208,9 @@ public class DigestCacheBenchmark {
   /** Finding the images to look up: the pin-and-mirror pass that runs before the lookups. */
   @Benchmark
   public Object candidates() {
-    return mutator.begin(request.object(), rule, MutationScope.forCreate()).digestCandidates();
+    return mutator
+        .begin(request.object(), rule, MutationScope.CREATE)
+        .digestCandidates(ResolvedDigests.NONE);
   }
 
   @Benchmark

@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * What the webhook answers to one review. Every decision admits the pod ({@code allowed: true}):
@@ -21,6 +20,7 @@ import java.util.function.Function;
  * exception is a rule that asks for it ({@code resolveDigests.onFailure: deny}, see {@link
  * #denied}).
  *
+ * @param warnings as made, without {@link #WARNING_PREFIX}: {@link #shownWarnings()} adds it
  * @param rule the rule that applied, or null when none did
  * @param changes what the patch changes (in audit mode: what it would have changed)
  */
@@ -36,9 +36,6 @@ public record AdmissionDecision(
   /** Prefix of every warning, so users know which webhook speaks when kubectl shows it. */
   public static final String WARNING_PREFIX = "pullsecret-webhook: ";
 
-  /**
-   * @param warnings as made, without {@link #WARNING_PREFIX}: {@link #shownWarnings()} adds it
-   */
   public AdmissionDecision {
     patch = List.copyOf(patch);
     warnings = List.copyOf(warnings);
@@ -119,9 +116,8 @@ public record AdmissionDecision(
   }
 
   /**
-   * Why the pod is refused, as the API server shows it (the status message of the answer), with the
-   * prefix of warnings; one line, bounded, whatever request or registry text it quotes. Null when
-   * the pod is admitted.
+   * Why the pod is refused, as the API server shows it (the answer's status message), with the
+   * prefix of warnings; one line, bounded, whatever it quotes. Null when the pod is admitted.
    */
   public String refusal() {
     return reason.denies()
@@ -131,11 +127,14 @@ public record AdmissionDecision(
 
   /**
    * The warnings as {@code kubectl} shows them: each with {@link #WARNING_PREFIX}, cut at the API
-   * server's bound for one warning.
+   * server's bound for one warning. Input in a warning is quoted where the warning is made; {@link
+   * Text#line} is the net under it (no control character, whatever a message forgot), as kubectl
+   * prints warnings to a terminal.
    */
   public List<String> shownWarnings() {
+    int max = Warnings.MAX_WARNING_CHARS;
     return warnings.stream()
-        .map(w -> Warnings.cut(WARNING_PREFIX + w, Warnings.MAX_WARNING_CHARS))
+        .map(w -> Text.line(Warnings.cut(WARNING_PREFIX + w, max), max))
         .toList();
   }
 
@@ -155,25 +154,20 @@ public record AdmissionDecision(
     if (mode == RuleMode.AUDIT) {
       audit.put("mode", "audit");
     }
-    putJoined(audit, "pull-secrets", mutation, SecretInjected.class, SecretInjected::secret, ",");
-    putJoined(audit, "images", mutation, ImageRewritten.class, Change::describe, "; ");
-    putJoined(audit, "pull-policies", mutation, PullPolicySet.class, Change::describe, "; ");
+    List<Change> changes = mutation.changes();
+    audit.put(
+        "pull-secrets",
+        Change.joined(changes, SecretInjected.class, SecretInjected::secret, ",", MAX_AUDIT_ITEMS));
+    audit.put(
+        "images",
+        Change.joined(changes, ImageRewritten.class, Change::describe, "; ", MAX_AUDIT_ITEMS));
+    audit.put(
+        "pull-policies",
+        Change.joined(changes, PullPolicySet.class, Change::describe, "; ", MAX_AUDIT_ITEMS));
+    audit.values().removeIf(String::isEmpty); // the kinds of change the mutation did not make
     return audit;
   }
 
   /** Audit annotations are stored with every audit event: a few items and a count suffice. */
   private static final int MAX_AUDIT_ITEMS = 10;
-
-  private static <T extends Change> void putJoined(
-      Map<String, String> audit,
-      String key,
-      Mutation mutation,
-      Class<T> type,
-      Function<T, String> text,
-      String separator) {
-    List<T> ofType = mutation.changes().stream().filter(type::isInstance).map(type::cast).toList();
-    if (!ofType.isEmpty()) {
-      audit.put(key, Text.joined(ofType, text, separator, MAX_AUDIT_ITEMS));
-    }
-  }
 }

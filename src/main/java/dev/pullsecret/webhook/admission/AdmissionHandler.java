@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.mutation.ResolvedDigests;
-import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespacePattern;
@@ -116,7 +115,12 @@ public final class AdmissionHandler {
       return AdmissionDecision.allowed(uid, Reason.OPTED_OUT);
     }
     LoadedRules loaded = rules.get();
-    NamespaceLabels labels = labels(namespace, scope.labelKeys(loaded.rules()));
+    // Labels only when some rule or the opt-out reads them, and only of a possible namespace.
+    Set<String> keys = scope.labelKeys(loaded.rules());
+    NamespaceLabels labels =
+        keys.isEmpty() || !NamespacePattern.isName(namespace)
+            ? NamespaceLabels.NONE
+            : context.namespaceLabels().labels(namespace, keys);
     List<String> unknown =
         labels.known()
             ? List.of()
@@ -136,26 +140,13 @@ public final class AdmissionHandler {
     };
   }
 
-  /** Labels only when some rule or the opt-out reads them, and only of a possible namespace. */
-  private NamespaceLabels labels(String namespace, Set<String> keys) {
-    if (keys.isEmpty() || !NamespacePattern.isName(namespace)) {
-      return NamespaceLabels.NONE;
-    }
-    return context.namespaceLabels().labels(namespace, keys);
-  }
-
   private AdmissionDecision mutate(AdmissionRequest request, RuleMatch match, String version) {
     NamespaceRule rule = match.rule();
     PodMutator.Pass pass = mutator.begin(request.object(), match, request.mutationScope());
-    // The only I/O of a review, between the pure steps, all of it within the review's one budget:
-    // whether the conditional mirrors hold the images, then the digests of the images as mirrored.
+    // The only I/O of a review, between the pure steps (see DigestLookup).
     DigestLookup.Review lookups = context.digests().forReview(rule);
-    Map<ImageReference, RegistryMirror> atMirrors = pass.mirrorCandidates();
-    ResolvedDigests presence =
-        atMirrors.isEmpty() ? ResolvedDigests.NONE : lookups.mirrors(atMirrors);
-    Set<ImageReference> candidates = pass.mirror(presence).digestCandidates();
-    ResolvedDigests resolved =
-        candidates.isEmpty() ? ResolvedDigests.NONE : lookups.digests(candidates);
+    ResolvedDigests presence = lookups.mirrors(pass.mirrorCandidates());
+    ResolvedDigests resolved = lookups.digests(pass.digestCandidates(presence));
     Mutation mutation = pass.finish(resolved);
     AdmissionDecision decision =
         AdmissionDecision.applied(request.uid(), mutation, version, rule.mode());

@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.admission;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
@@ -14,7 +13,6 @@ import java.util.Objects;
  * unparsed. {@code oldObject} is read (with the same pod fields only): on the ephemeralcontainers
  * subresource it tells which ephemeral containers already existed and so may not be changed.
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
 public record AdmissionRequest(
     String uid,
     GroupVersionKind kind,
@@ -68,7 +66,7 @@ public record AdmissionRequest(
   public MutationScope mutationScope() {
     return isEphemeralContainersUpdate()
         ? MutationScope.forNewEphemeralContainers(oldObject == null ? null : oldObject.getSpec())
-        : MutationScope.forCreate();
+        : MutationScope.CREATE;
   }
 
   /**
@@ -102,9 +100,8 @@ public record AdmissionRequest(
   }
 
   /**
-   * The request as a log line shows it: {@code uid="..." ns="..." pod="..." op="..."}, every value
-   * from the body quoted ({@link Text#quote}), so the line is one line and bounded whatever was
-   * sent.
+   * The request as a log line shows it, {@code uid="..." ns="..." pod="..." op="..."}, each value
+   * quoted ({@link Text#quote}): one line, bounded, whatever was sent.
    */
   public String summary() {
     return "uid="

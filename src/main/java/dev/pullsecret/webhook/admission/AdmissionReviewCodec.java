@@ -1,8 +1,6 @@
 package dev.pullsecret.webhook.admission;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.text.Text;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -61,7 +59,6 @@ public final class AdmissionReviewCodec {
             .build();
   }
 
-  @JsonIgnoreProperties(ignoreUnknown = true)
   record Envelope(String apiVersion, String kind, AdmissionRequest request) {}
 
   /**
@@ -69,7 +66,12 @@ public final class AdmissionReviewCodec {
    *     AdmissionReview request with a uid
    */
   public AdmissionRequest decode(byte[] body) {
-    Envelope envelope = read(body);
+    Envelope envelope;
+    try {
+      envelope = mapper.readValue(utf8(body), Envelope.class);
+    } catch (JacksonException e) {
+      throw new MalformedReviewException(e);
+    }
     if (envelope == null) {
       throw new MalformedReviewException("body is empty (JSON null)");
     }
@@ -92,15 +94,6 @@ public final class AdmissionReviewCodec {
       throw new MalformedReviewException("request.uid is missing: the response could not echo it");
     }
     return request;
-  }
-
-  private Envelope read(byte[] body) {
-    try {
-      return mapper.readValue(utf8(body), Envelope.class);
-    } catch (JacksonException e) {
-      throw new MalformedReviewException(
-          "body is not a JSON AdmissionReview: " + ParseErrorMessage.of(e), e);
-    }
   }
 
   /**
@@ -127,9 +120,9 @@ public final class AdmissionReviewCodec {
     return text;
   }
 
-  /** The response AdmissionReview; a member without a value is left out. */
   private record Review(String apiVersion, String kind, Response response) {}
 
+  /** A member without a value is left out. */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   private record Response(
       String uid,
@@ -142,10 +135,7 @@ public final class AdmissionReviewCodec {
 
   private record Status(int code, String reason, String message) {}
 
-  /**
-   * The response AdmissionReview, from a few records: no intermediate fabric8 objects. {@code
-   * EncodeTest} checks it against fabric8's builders.
-   */
+  /** The response, from a few records, not fabric8's objects ({@code EncodeTest} compares). */
   public byte[] encode(AdmissionDecision decision) {
     boolean denies = decision.reason().denies();
     return mapper.writeValueAsBytes(
@@ -157,16 +147,11 @@ public final class AdmissionReviewCodec {
                 !denies,
                 denies ? new Status(403, "Forbidden", decision.refusal()) : null,
                 new TreeMap<>(decision.auditAnnotations()),
-                // Input in a warning is quoted where the warning is made; this is the net under it
-                // (no control character, whatever a message forgot), as kubectl prints warnings to
-                // a terminal.
-                decision.shownWarnings().stream()
-                    .map(warning -> Text.line(warning, Warnings.MAX_WARNING_CHARS))
-                    .toList(),
+                decision.shownWarnings(),
                 decision.isPatched() ? "JSONPatch" : null,
                 // Standard base64 with padding and no line breaks (Jackson's default), as the API
                 // server decodes it.
-                decision.isPatched() ? PatchOperation.toJson(decision.patch()) : null)));
+                decision.isPatched() ? mapper.writeValueAsBytes(decision.patch()) : null)));
   }
 
   /** The value comes from the body and the refusal is logged: escaped and bounded. */

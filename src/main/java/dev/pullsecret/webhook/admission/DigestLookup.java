@@ -9,21 +9,20 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * Asks registries about one review's images before the pure mutation pass: whether the {@code when:
- * present} mirrors hold the images they may take, then the digests of the images as they will be
- * pulled. Both are one request per image (a manifest {@code HEAD}) and share the cache, the bound
- * on lookups in flight and the review's one time budget. An implementation must answer within that
- * budget whatever the registries do, and never throw: an image it cannot answer for is a failure in
- * the result, with the reason.
+ * Asks registries about one review's images between the steps of the pure mutation pass: whether
+ * the {@code when: present} mirrors hold the images they may take, then the digests of the images
+ * as they will be pulled. Both are one request per image (a manifest {@code HEAD}) and share the
+ * cache, the bound on lookups in flight and the review's one time budget. An implementation must
+ * answer within that budget whatever the registries do, and never throw: an image it cannot answer
+ * for is a failure in the result, with the reason.
  */
 @FunctionalInterface
 public interface DigestLookup {
 
   /**
-   * Bound around a review by the HTTP layer: asked once, before the review's first lookups, whether
-   * it may wait for registries (its room in the in-flight budget moved out of the part kept for
-   * small reviews). One that may not waits for nothing: cached answers only, the rest {@code
-   * timeout}, as with a budget of zero. Unbound: it may.
+   * Whether a review may wait for registries: bound by the HTTP layer ({@code BodyReader} says
+   * why), asked once, before the first lookup. One that may not gets cached answers only, the rest
+   * {@code timeout}, as with a budget of zero. Unbound: it may.
    */
   ScopedValue<BooleanSupplier> MAY_WAIT = ScopedValue.newInstance();
 
@@ -32,38 +31,30 @@ public interface DigestLookup {
 
   /**
    * The lookups of one review under {@code rule}, whose pull secrets say which credentials they may
-   * use. The review's time budget starts with its first round.
+   * use. The review's time budget starts with its first round that names an image.
    */
   Review forReview(NamespaceRule rule);
 
   /** Lookups that ask nothing, and say why. */
   static DigestLookup notLookedUp(String why) {
     ResolvedDigests none = ResolvedDigests.notLookedUp(why);
-    Review review =
-        new Review() {
-          @Override
-          public ResolvedDigests mirrors(Map<ImageReference, RegistryMirror> images) {
-            return none;
-          }
-
-          @Override
-          public ResolvedDigests digests(Set<ImageReference> images) {
-            return none;
-          }
-        };
-    return rule -> review;
+    return rule -> images -> none;
   }
 
-  /** The lookups of one review, in the order the pass needs them. */
+  /** The lookups of one review, in the order the pass needs them; no image, no request. */
+  @FunctionalInterface
   interface Review {
 
     /**
      * Whether each mirror holds the image ({@link ResolvedDigests}); a failure is {@code absent:
-     * ...}, {@code error: ...} or {@code timeout: ...}.
+     * ...}, {@code error: ...} or {@code timeout: ...}. By default, the digests of the images
+     * there.
      *
      * @param images each image at a conditional mirror, with that mirror (for metrics)
      */
-    ResolvedDigests mirrors(Map<ImageReference, RegistryMirror> images);
+    default ResolvedDigests mirrors(Map<ImageReference, RegistryMirror> images) {
+      return digests(images.keySet());
+    }
 
     /**
      * @param images the images (as the pod will pull them) whose tags the rule resolves

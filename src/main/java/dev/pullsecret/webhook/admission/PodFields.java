@@ -15,6 +15,7 @@ import java.util.Map;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 
 /**
  * The fields of a pod that the webhook reads; the codec's mapper binds only these and skips the
@@ -65,7 +66,7 @@ final class PodFields {
     @Override
     public boolean add(T element) {
       if (size() == MAX_LIST_ELEMENTS) {
-        // A constraint error, so ParseErrorMessage shows this message (with the JSON path).
+        // A constraint error, so MalformedReviewException shows this message (with the JSON path).
         throw new StreamConstraintsException(
             "more than " + MAX_LIST_ELEMENTS + " elements in a pod list (the webhook's limit)");
       }
@@ -118,26 +119,13 @@ final class PodFields {
     void setLabels(Map<String, String> labels);
   }
 
-  /** Lists bounded by count ({@link BoundedList}): refused while read, before they are built. */
   @JsonIncludeProperties({
     "initContainers",
     "containers",
     "ephemeralContainers",
     "imagePullSecrets"
   })
-  interface PodSpecMixIn {
-    @JsonDeserialize(as = BoundedList.class)
-    void setInitContainers(List<Container> containers);
-
-    @JsonDeserialize(as = BoundedList.class)
-    void setContainers(List<Container> containers);
-
-    @JsonDeserialize(as = BoundedList.class)
-    void setEphemeralContainers(List<EphemeralContainer> containers);
-
-    @JsonDeserialize(as = BoundedList.class)
-    void setImagePullSecrets(List<LocalObjectReference> secrets);
-  }
+  interface PodSpecMixIn {}
 
   @JsonIncludeProperties({"name", "image", "imagePullPolicy"})
   interface ContainerMixIn {}
@@ -153,8 +141,10 @@ final class PodFields {
   @JsonIncludeProperties({"group", "version", "kind"})
   interface GroupVersionKindMixIn {}
 
+  /** Every list is bound as a {@link BoundedList}: refused while read, before it is built. */
   static JsonMapper.Builder bindOnlyReadFields(JsonMapper.Builder builder) {
     return builder
+        .addModule(new SimpleModule().addAbstractTypeMapping(List.class, BoundedList.class))
         .addMixIn(LocalObjectReference.class, LocalObjectReferenceMixIn.class)
         .addMixIn(GroupVersionKind.class, GroupVersionKindMixIn.class)
         .addMixIn(Pod.class, PodMixIn.class)

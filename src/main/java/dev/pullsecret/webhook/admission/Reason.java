@@ -15,14 +15,9 @@ public enum Reason {
   OPERATION_IGNORED,
   /** Not a Pod: the webhook registration sends more than it should. */
   KIND_IGNORED,
-  /**
-   * A subresource such as {@code pods/status}, {@code pods/binding} or {@code pods/exec} (CONNECT).
-   */
+  /** A subresource, e.g. {@code pods/status}, {@code pods/binding}, {@code pods/exec} (CONNECT). */
   SUBRESOURCE_IGNORED,
-  /**
-   * The namespace is in the webhook's own skip list (its own namespace, kube-system, the chart's
-   * excludeNamespaces).
-   */
+  /** In the webhook's skip list: its own namespace, kube-system, the chart's excludeNamespaces. */
   NAMESPACE_SKIPPED,
   /**
    * The namespace (or the pod itself) carries the opt-out label ({@code webhook.opt-out-label}):

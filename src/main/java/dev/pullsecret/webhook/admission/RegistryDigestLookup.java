@@ -95,6 +95,9 @@ public record RegistryDigestLookup(
         Collection<ImageReference> images,
         Map<ImageReference, String> failures,
         BiFunction<ImageReference, DigestResolver.Answer, String> observe) {
+      if (images.isEmpty() && failures.isEmpty()) {
+        return ResolvedDigests.NONE;
+      }
       if (started == null) {
         boolean mayWait = !MAY_WAIT.isBound() || MAY_WAIT.get().getAsBoolean();
         started = resolver.budget(mayWait ? budget : Duration.ZERO);

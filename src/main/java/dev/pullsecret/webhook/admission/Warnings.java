@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.mutation.Change;
 import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.rules.NamespaceRule;
-import dev.pullsecret.webhook.rules.PullSecret;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,20 +34,20 @@ final class Warnings {
   static List<String> of(List<String> problems, List<Change> changes, String prefix) {
     var out = new Warnings();
     out.addGroup(problems, "warnings like these");
-    Map<Class<?>, List<String>> byKind = new LinkedHashMap<>();
+    Map<String, List<String>> byKind = new LinkedHashMap<>();
     for (Change change : changes) {
-      byKind
-          .computeIfAbsent(change.getClass(), k -> new ArrayList<>())
-          .add(prefix + change.describe());
+      byKind.computeIfAbsent(noun(change), k -> new ArrayList<>()).add(prefix + change.describe());
     }
-    byKind.forEach((kind, described) -> out.addGroup(described, noun(kind)));
-    return out.build();
+    byKind.forEach((noun, described) -> out.addGroup(described, noun));
+    if (out.dropped > 0) {
+      out.warnings.add(
+          out.dropped + " more warnings not shown (the API server keeps 4 KiB of them)");
+    }
+    return out.warnings;
   }
 
   private void addGroup(List<String> items, String noun) {
-    for (int i = 0; i < Math.min(items.size(), SHOWN_PER_KIND); i++) {
-      add(items.get(i));
-    }
+    items.stream().limit(SHOWN_PER_KIND).forEach(this::add);
     if (items.size() > SHOWN_PER_KIND) {
       add("…and " + (items.size() - SHOWN_PER_KIND) + " more " + noun);
     }
@@ -63,13 +62,6 @@ final class Warnings {
     }
     warnings.add(bounded);
     totalChars += bounded.length() + AdmissionDecision.WARNING_PREFIX.length();
-  }
-
-  private List<String> build() {
-    if (dropped > 0) {
-      warnings.add(dropped + " more warnings not shown (the API server keeps 4 KiB of them)");
-    }
-    return warnings;
   }
 
   /** {@code text} cut at {@code max} characters, with an ellipsis. */
@@ -94,30 +86,30 @@ final class Warnings {
    */
   static List<String> missingSecrets(
       SecretPresence presence, String namespace, NamespaceRule rule, Set<String> referenced) {
-    List<String> warnings = new ArrayList<>();
-    for (PullSecret secret : rule.pullSecrets()) {
-      if (referenced.contains(secret.name()) && presence.isMissing(namespace, secret)) {
-        warnings.add(
-            "pull secret "
-                + secret.name()
-                + " is missing in namespace "
-                + namespace
-                + ", so images from "
-                + secret.registriesText()
-                + " will be pulled anonymously; check its source Secret and the webhook's"
-                + " Events, or run the doctor command");
-      }
-    }
-    return warnings;
+    return rule.pullSecrets().stream()
+        .filter(secret -> referenced.contains(secret.name()))
+        .filter(secret -> presence.isMissing(namespace, secret))
+        .map(
+            secret ->
+                "pull secret "
+                    + secret.name()
+                    + " is missing in namespace "
+                    + namespace
+                    + ", so images from "
+                    + secret.registriesText()
+                    + " will be pulled anonymously; check its source Secret and the webhook's"
+                    + " Events, or run the doctor command")
+        .toList();
   }
 
-  private static String noun(Class<?> kind) {
-    if (kind == Change.ImageRewritten.class) {
-      return "image rewrites (see the pod's " + Explanation.ANNOTATION + " annotation)";
-    }
-    if (kind == Change.PullPolicySet.class) {
-      return "pull policy changes";
-    }
-    return "added pull secrets";
+  private static String noun(Change change) {
+    return switch (change) {
+      case Change.ImageRewritten r -> IMAGE_REWRITES;
+      case Change.PullPolicySet p -> "pull policy changes";
+      case Change.SecretInjected s -> "added pull secrets";
+    };
   }
+
+  private static final String IMAGE_REWRITES =
+      "image rewrites (see the pod's " + Explanation.ANNOTATION + " annotation)";
 }

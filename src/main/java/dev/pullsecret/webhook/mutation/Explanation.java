@@ -7,10 +7,11 @@ import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.RuleMatch;
 import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The annotation a mutated pod carries, saying which rule did what, so that "why does my pod have
@@ -36,19 +37,21 @@ public final class Explanation {
       RuleMatch match,
       List<Change> changes,
       List<PodContainer> mirrorsSkipped) {
-    var text = new StringJoiner("; ");
-    text.add("rule=" + match.rule().name());
-    text.add("match=" + match.why());
-    part(text, "pullSecrets", changes, SecretInjected.class, SecretInjected::secret);
-    part(text, "images", changes, ImageRewritten.class, c -> c.container().position());
+    var parts = new LinkedHashMap<String, String>();
+    parts.put("rule", match.rule().name());
+    parts.put("match", match.why());
+    parts.put("pullSecrets", items(changes, SecretInjected.class, SecretInjected::secret));
+    parts.put("images", items(changes, ImageRewritten.class, c -> c.container().position()));
     String skipped = Text.joined(mirrorsSkipped, PodContainer::position, ",", MAX_ITEMS);
-    if (!skipped.isEmpty()) {
-      text.add("mirror=absent " + skipped);
-    }
+    parts.put("mirror", skipped.isEmpty() ? "" : "absent " + skipped);
     List<Change> digests = changes.stream().filter(Explanation::resolvedDigest).toList();
-    part(text, "digests", digests, ImageRewritten.class, c -> c.container().position());
-    part(text, "pullPolicies", changes, PullPolicySet.class, c -> c.container().position());
-    String value = text.toString();
+    parts.put("digests", items(digests, ImageRewritten.class, c -> c.container().position()));
+    parts.put("pullPolicies", items(changes, PullPolicySet.class, c -> c.container().position()));
+    parts.values().removeIf(String::isEmpty);
+    String value =
+        parts.entrySet().stream()
+            .map(part -> part.getKey() + "=" + part.getValue())
+            .collect(Collectors.joining("; "));
     if (metadata == null) {
       return PatchOperation.add(
           PatchOperation.pointer("metadata"), Map.of("annotations", Map.of(ANNOTATION, value)));
@@ -68,15 +71,8 @@ public final class Explanation {
   /** Enough to say what happened; a pod with more changed containers gets a count of the rest. */
   private static final int MAX_ITEMS = 20;
 
-  private static <T extends Change> void part(
-      StringJoiner text,
-      String name,
-      List<Change> changes,
-      Class<T> type,
-      Function<T, String> item) {
-    List<T> ofType = changes.stream().filter(type::isInstance).map(type::cast).toList();
-    if (!ofType.isEmpty()) {
-      text.add(name + "=" + Text.joined(ofType, item, ",", MAX_ITEMS));
-    }
+  private static <T extends Change> String items(
+      List<Change> changes, Class<T> type, Function<T, String> item) {
+    return Change.joined(changes, type, item, ",", MAX_ITEMS);
   }
 }

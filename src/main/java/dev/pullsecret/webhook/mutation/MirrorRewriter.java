@@ -50,43 +50,24 @@ record MirrorRewriter(ResolvedDigests presence) {
    */
   private record Decision(ImageReference to, String why, List<String> skips) {}
 
-  private static final Decision KEPT = new Decision(null, "", List.of());
-
   private Decision decide(ImageReference image, ImageOptions options) {
-    List<RegistryMirror> chain = options.mirrorsFor(image);
-    List<String> skips = List.of();
-    for (RegistryMirror mirror : chain) {
+    List<String> skips = new ArrayList<>();
+    for (RegistryMirror mirror : options.mirrorsFor(image)) {
       ImageReference target = mirror.rewrite(image).orElse(null);
-      if (target == null) {
-        skips = skipped(skips, chain, image, mirror, "its name there would be too long");
-        continue;
-      }
       String rewrite = "mirror " + mirror.from() + " -> " + mirror.target();
-      if (!mirror.whenPresent()) {
+      if (target != null && !mirror.whenPresent()) {
         return new Decision(target, rewrite, skips);
       }
-      if (presence.digest(target).isPresent()) {
+      if (target != null && presence.digest(target).isPresent()) {
         return new Decision(target, rewrite + ", which has it", skips);
       }
-      skips = skipped(skips, chain, image, mirror, why(target));
+      String why = target == null ? "its name there would be too long" : why(target);
+      skips.add(image + " not sent to mirror " + mirror.target() + " (" + why + ")");
     }
-    if (skips.isEmpty()) {
-      return KEPT;
+    if (!skips.isEmpty()) {
+      skips.set(skips.size() - 1, skips.getLast() + "; left as it is");
     }
-    int last = skips.size() - 1;
-    skips.set(last, skips.get(last) + "; left as it is");
     return new Decision(null, "", skips);
-  }
-
-  private static List<String> skipped(
-      List<String> skips,
-      List<RegistryMirror> chain,
-      ImageReference image,
-      RegistryMirror mirror,
-      String why) {
-    List<String> more = skips.isEmpty() ? new ArrayList<>(chain.size()) : skips;
-    more.add(image + " not sent to mirror " + mirror.target() + " (" + why + ")");
-    return more;
   }
 
   /** Why a mirror did not take an image: what it answered, or that it was not asked. */

@@ -15,11 +15,7 @@ import java.util.stream.Collectors;
  */
 public record MutationScope(boolean wholePod, Set<String> existingEphemeral) {
 
-  private static final MutationScope CREATE = new MutationScope(true, Set.of());
-
-  public static MutationScope forCreate() {
-    return CREATE;
-  }
+  public static final MutationScope CREATE = new MutationScope(true, Set.of());
 
   /**
    * Only ephemeral containers whose names are not in {@code old}, the spec of the old object (null:

@@ -5,7 +5,9 @@ import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
 import dev.pullsecret.webhook.mutation.Change.PullPolicySet;
 import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.patch.PatchOperation;
+import dev.pullsecret.webhook.rules.RuleMatch;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -78,9 +80,9 @@ final class PendingPatch {
   private final List<String> warnings = new ArrayList<>();
 
   /** The containers of {@code spec} whose image {@code images} can parse, and its pull secrets. */
-  PendingPatch(PodSpec spec, MutationScope scope, ParsedImages images) {
+  PendingPatch(PodSpec spec, MutationScope scope, PodMutator.ParsedImages images) {
     for (PodContainer container : PodContainer.all(spec)) {
-      ParsedImages.Parsed image = images.parse(container.image());
+      PodMutator.ParsedImages.Parsed image = images.parse(container.image());
       if (image.reference() == null) {
         // Images that cannot be parsed are left alone and reported, never guessed at.
         warn(container, image.problem() + "; left unchanged");
@@ -101,9 +103,7 @@ final class PendingPatch {
     }
   }
 
-  /**
-   * Containers whose image could be parsed, in pull order, with what earlier steps made of them.
-   */
+  /** Containers whose image could be parsed, in pull order, as the earlier steps left them. */
   List<ContainerImage> containers() {
     return Collections.unmodifiableList(containers);
   }
@@ -113,19 +113,13 @@ final class PendingPatch {
     return containers.stream().filter(c -> c.rewritable).toList();
   }
 
-  /** Names of the pull secrets the pod has, those added by earlier steps included. */
-  Set<String> pullSecretNames() {
-    return Collections.unmodifiableSet(secretNames);
-  }
-
-  /** Whether the pass may change the whole pod (secrets, metadata), not just new containers. */
-  boolean wholePod() {
-    return wholePod;
-  }
-
-  /** Adds a pull secret the pod does not have yet; one it has is not added again. */
+  /**
+   * Adds a pull secret the pod does not have yet; one it has is not added again, and none where the
+   * pass may not change the whole pod (imagePullSecrets is immutable on the ephemeralcontainers
+   * subresource).
+   */
   void addSecret(String name) {
-    if (secretNames.add(name)) {
+    if (wholePod && secretNames.add(name)) {
       secretsAdded.add(name);
     }
   }
@@ -134,59 +128,41 @@ final class PendingPatch {
     warnings.add(container.describe() + ": " + warning);
   }
 
-  /** The warnings of the pass, in the order they were found. */
-  List<String> warnings() {
-    return List.copyOf(warnings);
-  }
-
-  /** The containers whose image a conditional mirror did not take, in container order. */
-  List<PodContainer> mirrorsSkipped() {
-    return containers.stream().filter(c -> c.mirrorSkipped).map(c -> c.container).toList();
-  }
-
-  /** Every change of the pass, in the order of {@link #operations()}. */
-  List<Change> changes() {
-    List<Change> all = new ArrayList<>();
-    for (ContainerImage c : containers) {
-      if (c.why != null) {
-        all.add(new ImageRewritten(c.container, c.container.image(), c.image, c.why));
-      }
-      if (policyChanged(c)) {
-        all.add(new PullPolicySet(c.container, c.container.imagePullPolicy(), c.pullPolicy));
-      }
-    }
-    secretsAdded.forEach(name -> all.add(new SecretInjected(name)));
-    return all;
-  }
-
-  /** One operation per changed field: containers in pull order (image, then policy), secrets. */
-  List<PatchOperation> operations() {
+  /**
+   * The pass's changes and one operation per changed field: containers in pull order (image, then
+   * policy), then secrets, then the {@link Explanation} of them all.
+   */
+  Mutation mutation(ObjectMeta metadata, RuleMatch match) {
+    List<Change> changes = new ArrayList<>();
     List<PatchOperation> ops = new ArrayList<>();
     for (ContainerImage c : containers) {
       if (c.why != null) {
+        changes.add(new ImageRewritten(c.container, c.container.image(), c.image, c.why));
         ops.add(PatchOperation.add(c.container.pointer("image"), c.image.toString()));
       }
-      if (policyChanged(c)) {
+      if (!Objects.equals(c.pullPolicy, c.container.imagePullPolicy())) {
+        changes.add(new PullPolicySet(c.container, c.container.imagePullPolicy(), c.pullPolicy));
         ops.add(PatchOperation.add(c.container.pointer("imagePullPolicy"), c.pullPolicy));
       }
     }
-    if (secretsAdded.isEmpty()) {
-      return ops;
-    }
+    secretsAdded.forEach(name -> changes.add(new SecretInjected(name)));
     // An absent list and an empty one look alike once decoded; "add" of the whole member is right
     // for both (it creates the member or replaces []). "/-" appends only where entries exist.
-    if (presentSecrets == null || presentSecrets.isEmpty()) {
+    if (!secretsAdded.isEmpty() && (presentSecrets == null || presentSecrets.isEmpty())) {
       ops.add(
           PatchOperation.add(
               PULL_SECRETS, secretsAdded.stream().map(PendingPatch::entry).toList()));
     } else {
       secretsAdded.forEach(s -> ops.add(PatchOperation.add(APPEND, entry(s))));
     }
-    return ops;
-  }
-
-  private static boolean policyChanged(ContainerImage c) {
-    return !Objects.equals(c.pullPolicy, c.container.imagePullPolicy());
+    // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
+    // A pass that only skipped mirrors changed nothing, and writes nothing: no patch of its own.
+    if (!changes.isEmpty() && wholePod) {
+      List<PodContainer> mirrorsSkipped =
+          containers.stream().filter(c -> c.mirrorSkipped).map(c -> c.container).toList();
+      ops.add(Explanation.annotate(metadata, match, changes, mirrorsSkipped));
+    }
+    return new Mutation(match.rule().name(), ops, changes, warnings, secretNames);
   }
 
   private static Map<String, String> entry(String secret) {

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.image.ImageReference;
+import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.mutation.PendingPatch.ContainerImage;
 import dev.pullsecret.webhook.rules.ImageOptions;
 import dev.pullsecret.webhook.rules.ImageOptions.LatestPinning;
@@ -10,12 +11,12 @@ import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.RuleMatch;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The mutation core: (pod, rule, scope) in, patch operations out. No I/O and no framework, so it is
@@ -25,21 +26,51 @@ import java.util.Set;
  * <p>One pass runs its steps in order over the pod as the earlier steps left it, then writes every
  * change once: pin latest tags, send images to mirrors, pin digests, decide pull policies, add pull
  * secrets. Each step sees rewritten images, so the pull policy is decided for the image the pod
- * will really pull and a secret bound to a mirror follows the images sent there. A step is pure:
- * what it changes depends only on the pod as the steps before it left it, on the rule and on the
- * registries' answers it was given, never on I/O.
+ * will really pull and a secret bound to a mirror follows the images sent there.
  */
 public final class PodMutator {
 
   private final ParsedImages parsedImages = new ParsedImages();
 
   /**
+   * The memo: the replicas of a workload all carry the same images, so a cluster sees few distinct
+   * references and most reviews need no parsing. Past its bound, references are parsed each time.
+   */
+  static final class ParsedImages {
+
+    private static final int MAX_ENTRIES = 10_000;
+
+    /** An image as parsed: the reference, or why it is not one. */
+    record Parsed(ImageReference reference, String problem) {}
+
+    private final Map<String, Parsed> cache = new ConcurrentHashMap<>();
+
+    Parsed parse(String image) {
+      Parsed parsed = image == null ? null : cache.get(image);
+      if (parsed == null) {
+        parsed = parseNow(image);
+        if (image != null && cache.size() < MAX_ENTRIES) {
+          cache.put(image, parsed);
+        }
+      }
+      return parsed;
+    }
+
+    private static Parsed parseNow(String image) {
+      try {
+        return new Parsed(ImageReference.parse(image), null);
+      } catch (InvalidImageSyntaxException e) {
+        return new Parsed(null, e.getMessage());
+      }
+    }
+  }
+
+  /**
    * Starts a pass of {@code match}'s rule over {@code pod} and pins latest tags, so that the
-   * mirrors are asked about the images as they would get them. The pass needs two answers from
-   * registries, each looked up by the caller (I/O, within one time budget for both) and handed
-   * back, so the pass itself stays pure: {@link Pass#mirrorCandidates()} for {@link Pass#mirror},
-   * then {@link Pass#digestCandidates()} (the images as they will be pulled) for {@link
-   * Pass#finish}.
+   * mirrors are asked about the images as they would get them. The pass then stops before each step
+   * that needs answers from registries, which the caller looks up (I/O, within one time budget for
+   * both) and hands back, so the pass itself stays pure: {@link Pass#mirrorCandidates()} for {@link
+   * Pass#digestCandidates}, whose images for {@link Pass#finish}.
    */
   public Pass begin(Pod pod, RuleMatch match, MutationScope scope) {
     var pass = new Pass(pod, match, new PendingPatch(pod.getSpec(), scope, parsedImages));
@@ -47,13 +78,12 @@ public final class PodMutator {
     return pass;
   }
 
-  /** One pass, stopped before each step that needs answers from registries. */
+  /** One pass, each of its methods called once, in order. */
   public static final class Pass {
     private final Pod pod;
     private final RuleMatch match;
     private final NamespaceRule rule;
     private final PendingPatch pending;
-    private boolean mirrored;
 
     private Pass(Pod pod, RuleMatch match, PendingPatch pending) {
       this.pod = pod;
@@ -68,31 +98,17 @@ public final class PodMutator {
      * rule has no conditional mirror.
      */
     public Map<ImageReference, RegistryMirror> mirrorCandidates() {
-      return mirrored ? Map.of() : MirrorRewriter.candidates(pending, rule.images());
+      return MirrorRewriter.candidates(pending, rule.images());
     }
 
     /**
-     * Runs the mirror step with what the mirrors answered for {@link #mirrorCandidates()}. A pass
-     * that is not given them sends no image to a conditional mirror, and says so.
+     * Runs the mirror step with what the mirrors answered for {@link #mirrorCandidates()} (given
+     * none, no image goes to a conditional mirror, and the pass says so), then gives the images
+     * whose tags the rule resolves to digests: in scope, as pinned and mirrored, not pinned by
+     * digest already, on the rule's registries.
      */
-    public Pass mirror(ResolvedDigests presence) {
-      if (mirrored) {
-        throw new IllegalStateException("the mirror step has run already");
-      }
+    public Set<ImageReference> digestCandidates(ResolvedDigests presence) {
       new MirrorRewriter(presence).apply(pending, rule);
-      mirrored = true;
-      return this;
-    }
-
-    /**
-     * The images whose tags the rule resolves to digests: in scope, as pinned and mirrored, not
-     * pinned by digest already, on the rule's registries.
-     */
-    public Set<ImageReference> digestCandidates() {
-      if (rule.images().resolveDigests().isEmpty()) {
-        return Set.of();
-      }
-      mirrorIfNotYet();
       Set<ImageReference> candidates = new LinkedHashSet<>();
       for (ContainerImage c : pending.rewritableContainers()) {
         if (rule.images().resolvesDigestOf(c.image())) {
@@ -104,26 +120,10 @@ public final class PodMutator {
 
     /** Runs the remaining steps with the digests looked up, and writes every change once. */
     public Mutation finish(ResolvedDigests digests) {
-      mirrorIfNotYet();
       pinDigests(digests);
       decidePullPolicies();
       addPullSecrets();
-      List<Change> changes = pending.changes();
-      var operations = new ArrayList<>(pending.operations());
-      // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
-      // A pass that only skipped mirrors changed nothing, and writes nothing: no patch of its own.
-      if (!changes.isEmpty() && pending.wholePod()) {
-        operations.add(
-            Explanation.annotate(pod.getMetadata(), match, changes, pending.mirrorsSkipped()));
-      }
-      return new Mutation(
-          rule.name(), operations, changes, pending.warnings(), pending.pullSecretNames());
-    }
-
-    private void mirrorIfNotYet() {
-      if (!mirrored) {
-        mirror(ResolvedDigests.NONE);
-      }
+      return pending.mutation(pod.getMetadata(), match);
     }
 
     /**
@@ -210,14 +210,10 @@ public final class PodMutator {
      * yet: never twice, so a second pass over its own output adds nothing (re-invocation safe).
      */
     private void addPullSecrets() {
-      // imagePullSecrets is immutable on the ephemeralcontainers subresource.
-      if (!pending.wholePod() || rule.pullSecrets().isEmpty()) {
-        return;
-      }
       List<ImageReference> images =
           pending.containers().stream().map(ContainerImage::image).toList();
       for (PullSecret secret : rule.pullSecrets()) {
-        if (!pending.pullSecretNames().contains(secret.name()) && secret.servesAnyOf(images)) {
+        if (secret.servesAnyOf(images)) {
           pending.addSecret(secret.name());
         }
       }

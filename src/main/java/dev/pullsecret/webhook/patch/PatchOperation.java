@@ -1,9 +1,7 @@
 package dev.pullsecret.webhook.patch;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.List;
 import tools.jackson.core.JsonPointer;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One RFC 6902 JSON Patch operation. Mutators build explicit operations rather than diffing whole
@@ -14,19 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PatchOperation(String op, String path, Object value) {
 
-  private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
   /** {@code add}: sets a member (replacing it if present) or inserts into an array ({@code /-}). */
   public static PatchOperation add(JsonPointer path, Object value) {
     return new PatchOperation("add", path.toString(), value);
-  }
-
-  /**
-   * The operations as the JSON Patch document the API server expects (before base64). Not to be
-   * confused with zjsonpatch's {@code JsonPatch}, which applies one (preview and the tests).
-   */
-  public static byte[] toJson(List<PatchOperation> operations) {
-    return MAPPER.writeValueAsBytes(operations);
   }
 
   /**

@@ -98,7 +98,7 @@ class EncodeTest {
     if (decision.isPatched()) {
       response
           .withPatchType("JSONPatch")
-          .withPatch(Base64.getEncoder().encodeToString(PatchOperation.toJson(decision.patch())));
+          .withPatch(Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(decision.patch())));
     }
     return JSON.writeValueAsBytes(
         new AdmissionReviewBuilder()

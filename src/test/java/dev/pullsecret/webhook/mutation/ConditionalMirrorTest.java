@@ -121,9 +121,7 @@ class ConditionalMirrorTest {
     Pod pod = pod("nginx", "Always");
 
     var candidates =
-        mutator
-            .begin(pod, Passes.match(RULES, "chain"), MutationScope.forCreate())
-            .mirrorCandidates();
+        mutator.begin(pod, Passes.match(RULES, "chain"), MutationScope.CREATE).mirrorCandidates();
 
     assertThat(candidates.keySet())
         .extracting(ImageReference::toString)
@@ -138,9 +136,8 @@ class ConditionalMirrorTest {
   void onlyConditionalMirrorsAreAskedAbout() {
     Pod pod = pod("nginx:1.27", "IfNotPresent");
 
-    var chain =
-        mutator.begin(pod, Passes.match(RULES, "chain-then-always"), MutationScope.forCreate());
-    var always = mutator.begin(pod, Passes.match(RULES, "always"), MutationScope.forCreate());
+    var chain = mutator.begin(pod, Passes.match(RULES, "chain-then-always"), MutationScope.CREATE);
+    var always = mutator.begin(pod, Passes.match(RULES, "always"), MutationScope.CREATE);
 
     assertThat(chain.mirrorCandidates())
         .containsOnlyKeys(ImageReference.parse("cache.example.com/hub/library/nginx:1.27"));

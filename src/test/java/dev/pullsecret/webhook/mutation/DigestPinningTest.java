@@ -73,7 +73,10 @@ class DigestPinningTest {
     assertThat(container.getImage()).isEqualTo(after);
     assertThat(container.getImagePullPolicy()).isEqualTo(policyAfter);
     if (after.contains("@")) {
-      assertThat(mutator.begin(result, match, MutationScope.forCreate()).digestCandidates())
+      assertThat(
+              mutator
+                  .begin(result, match, MutationScope.CREATE)
+                  .digestCandidates(ResolvedDigests.NONE))
           .as("nothing is looked up again on the result")
           .isEmpty();
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.mutation.PodMutator;
-import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.testing.Passes;
 import dev.pullsecret.webhook.testing.Reviews;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -78,7 +77,7 @@ class RulesFuzzTest {
   }
 
   private static JsonNode apply(Mutation mutation, JsonNode pod) {
-    JsonNode patch = Reviews.json(PatchOperation.toJson(mutation.operations()));
+    JsonNode patch = Reviews.JSON.valueToTree(mutation.operations());
     return io.fabric8.zjsonpatch.JsonPatch.apply(patch, pod);
   }
 }

@@ -55,8 +55,9 @@ public final class Passes {
       RuleMatch match,
       Function<Set<ImageReference>, ResolvedDigests> mirrors,
       Function<Set<ImageReference>, ResolvedDigests> digests) {
-    PodMutator.Pass pass = mutator.begin(pod, match, MutationScope.forCreate());
-    pass.mirror(mirrors.apply(pass.mirrorCandidates().keySet()));
-    return pass.finish(digests.apply(pass.digestCandidates()));
+    PodMutator.Pass pass = mutator.begin(pod, match, MutationScope.CREATE);
+    Set<ImageReference> candidates =
+        pass.digestCandidates(mirrors.apply(pass.mirrorCandidates().keySet()));
+    return pass.finish(digests.apply(candidates));
   }
 }

@@ -49,7 +49,7 @@ public final class Reviews {
 
   /** {@code pod} with {@code operations} applied by a real JSON Patch implementation. */
   public static Pod patched(Pod pod, List<PatchOperation> operations) {
-    JsonNode patch = JSON.readTree(PatchOperation.toJson(operations));
+    JsonNode patch = JSON.valueToTree(operations);
     return pod(JsonPatch.apply(patch, JSON.valueToTree(pod)));
   }
 
