@@ -16,7 +16,7 @@ sizes=small,typical,large rates=500,1000,2000,max duration=20 warmup=10 connecti
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick; sizes=typical; duration=10; warmup=5 ;;
-    --smoke) mode=smoke; build=0; sizes=typical; rates=200,max; duration=1; warmup=1; connections=4 ;;
+    --smoke) mode=smoke; build=0; sizes=typical; rates=200,max; duration=1; warmup=0; connections=4 ;;
     --no-build) build=0 ;;
     --sizes) sizes="$2"; shift ;;
     --rates) rates="$2"; shift ;;
