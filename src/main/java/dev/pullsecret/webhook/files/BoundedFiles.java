@@ -31,8 +31,22 @@ public final class BoundedFiles {
     }
   }
 
-  /** The content of {@code file}, symbolic links followed; {@link TooLargeException} past limit. */
+  /** The file is a FIFO, a device or a socket, none of which a Secret or ConfigMap mounts. */
+  public static final class NotRegularFileException extends IOException {
+
+    NotRegularFileException() {
+      super("not a regular file");
+    }
+  }
+
+  /**
+   * The content of {@code file}, symbolic links followed; {@link TooLargeException} past limit.
+   * Only a regular file is opened: opening a FIFO waits for a writer, which held a poller for good.
+   */
   public static byte[] read(Path file, int limit) throws IOException {
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      throw new NotRegularFileException();
+    }
     try (var in = Files.newInputStream(file)) {
       byte[] content = in.readNBytes(limit + 1);
       if (content.length > limit) {
@@ -46,6 +60,7 @@ public final class BoundedFiles {
   public static String why(IOException e) {
     return switch (e) {
       case TooLargeException tooLarge -> tooLarge.getMessage();
+      case NotRegularFileException notRegular -> notRegular.getMessage();
       case NoSuchFileException missing -> "file not found";
       case CharacterCodingException notText -> "not UTF-8 text";
       default -> "cannot read the file: " + e.getMessage();

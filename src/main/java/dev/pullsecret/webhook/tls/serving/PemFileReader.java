@@ -191,6 +191,8 @@ final class PemFileReader {
       throw new InvalidCertificateException(
           file,
           e.getMessage() + " (a Secret holds at most 1 MiB); the files in force keep serving");
+    } catch (BoundedFiles.NotRegularFileException e) {
+      throw new InvalidCertificateException(file, e.getMessage(), e);
     } catch (NoSuchFileException e) {
       throw new InvalidCertificateException(file, "file does not exist", e);
     } catch (AccessDeniedException e) {

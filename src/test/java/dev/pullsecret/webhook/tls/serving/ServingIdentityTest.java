@@ -25,6 +25,8 @@ import org.bouncycastle.openssl.PKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -228,6 +230,17 @@ class ServingIdentityTest {
 
     assertThatThrownBy(() -> ServingIdentity.load(dir, key, CLOCK))
         .hasMessage(dir + ": is a directory, expected a PEM file");
+  }
+
+  @Test
+  @EnabledOnOs(OS.LINUX)
+  void fifoInsteadOfFileIsReportedWithoutWaitingForAWriter() throws Exception {
+    Path key = write("tls.key", KEY);
+    Path fifo = dir.resolve("tls.crt");
+    new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+
+    assertThatThrownBy(() -> ServingIdentity.load(fifo, key, CLOCK))
+        .hasMessage(fifo + ": not a regular file");
   }
 
   @Test
