@@ -70,17 +70,7 @@ class PendingPodTest {
   @Test
   void keepsOnlyPullSecretNamesASecretCanHave() {
     var pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withNamespace("shop")
-            .withName("names")
-            .endMetadata()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("c")
-            .withImage("nginx")
-            .endContainer()
-            .endSpec()
+        nginxIn("names")
             .withNewStatus()
             .addNewContainerStatus()
             .withName("c")
@@ -123,22 +113,7 @@ class PendingPodTest {
    */
   @Test
   void keepsNoPullSecretNamesOfAPodThatIsNotFailingToPull() {
-    var pod =
-        new PodBuilder()
-            .withNewMetadata()
-            .withNamespace("shop")
-            .withName("unschedulable")
-            .endMetadata()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("c")
-            .withImage("nginx")
-            .endContainer()
-            .endSpec()
-            .withNewStatus()
-            .withPhase("Pending")
-            .endStatus()
-            .build();
+    var pod = nginxIn("unschedulable").withNewStatus().withPhase("Pending").endStatus().build();
     for (int i = 0; i < 64; i++) {
       pod.getSpec().getImagePullSecrets().add(new LocalObjectReference("s".repeat(250) + i));
     }
@@ -186,5 +161,20 @@ class PendingPodTest {
     assertThat(kept.failingImages()).isEmpty();
     assertThat(kept.controller()).isEqualTo("ReplicaSet/web-1");
     assertThat(List.of(kept.key())).containsExactly("shop/crashing");
+  }
+
+  /** Pod {@code name} in namespace shop, one container c of nginx, no status yet. */
+  private static PodBuilder nginxIn(String name) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withNamespace("shop")
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("c")
+        .withImage("nginx")
+        .endContainer()
+        .endSpec();
   }
 }
