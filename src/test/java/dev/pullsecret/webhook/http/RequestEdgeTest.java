@@ -265,16 +265,7 @@ class RequestEdgeTest {
         })
     void aPathWithDotSegmentsIsRefused400OnTheManagementPort(String path, CapturedOutput output)
         throws Exception {
-      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), managementPort)) {
-        socket.setSoTimeout((int) BOUND.toMillis());
-        socket
-            .getOutputStream()
-            .write(
-                ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                    .getBytes(US_ASCII));
-
-        assertThat(RawHttp.readUntilClosed(socket)).startsWith("HTTP/1.1 400");
-      }
+      assertThat(managementGet(path)).startsWith("HTTP/1.1 400");
       // No error logged (ObservabilityTest turns Spring's DEBUG on in this JVM).
       assertThat(output.getAll().lines().filter(line -> !line.contains(" DEBUG ")))
           .noneMatch(line -> line.contains("Exception") || line.contains(" ERROR "));
@@ -284,6 +275,19 @@ class RequestEdgeTest {
     @ParameterizedTest
     @ValueSource(strings = {"/error", "/error/x"})
     void theErrorPageAskedForDirectlyIsNotFoundOnTheManagementPort(String path) throws Exception {
+      assertThat(managementGet(path)).startsWith("HTTP/1.1 404");
+    }
+
+    @Test
+    void theManagementPortIsPlainHttpOnItsOwnConfiguredPort() throws Exception {
+      assertThat(managementPort).isNotEqualTo(port);
+      assertThat(managementGet("/actuator/health/readiness"))
+          .startsWith("HTTP/1.1 200")
+          .contains("\"UP\"");
+    }
+
+    /** The management port's whole answer to a plain {@code GET path}, over a raw socket. */
+    private String managementGet(String path) throws IOException {
       try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), managementPort)) {
         socket.setSoTimeout((int) BOUND.toMillis());
         socket
@@ -291,24 +295,7 @@ class RequestEdgeTest {
             .write(
                 ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
                     .getBytes(US_ASCII));
-
-        assertThat(RawHttp.readUntilClosed(socket)).startsWith("HTTP/1.1 404");
-      }
-    }
-
-    @Test
-    void theManagementPortIsPlainHttpOnItsOwnConfiguredPort() throws Exception {
-      assertThat(managementPort).isNotEqualTo(port);
-      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), managementPort)) {
-        socket.setSoTimeout((int) BOUND.toMillis());
-        socket
-            .getOutputStream()
-            .write(
-                ("GET /actuator/health/readiness HTTP/1.1\r\nHost: localhost\r\n"
-                        + "Connection: close\r\n\r\n")
-                    .getBytes(US_ASCII));
-
-        assertThat(RawHttp.readUntilClosed(socket)).startsWith("HTTP/1.1 200").contains("\"UP\"");
+        return RawHttp.readUntilClosed(socket);
       }
     }
   }
