@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -40,7 +39,7 @@ final class NamedWatches<K, V> implements AutoCloseable {
   private final Function<K, SharedIndexInformer<Secret>> open;
   private final Supplier<ReducedStore<Secret, V>> store;
   private final BiConsumer<K, Secret> changed;
-  private final Consumer<K> accessChanged;
+  private final Runnable accessChanged;
   private final Set<K> forbidden = ConcurrentHashMap.newKeySet();
   private final Map<K, Watch<V>> watches = new HashMap<>();
 
@@ -49,14 +48,14 @@ final class NamedWatches<K, V> implements AutoCloseable {
    * @param open the informer of a key, not started
    * @param store a new store, for each watch
    * @param changed told an object of a watch that was added, changed or deleted
-   * @param accessChanged told a watch that became forbidden or allowed (from an informer's thread)
+   * @param accessChanged told when a watch becomes forbidden or allowed (from an informer's thread)
    */
   NamedWatches(
       String what,
       Function<K, SharedIndexInformer<Secret>> open,
       Supplier<ReducedStore<Secret, V>> store,
       BiConsumer<K, Secret> changed,
-      Consumer<K> accessChanged) {
+      Runnable accessChanged) {
     this.what = what;
     this.open = open;
     this.store = store;
@@ -93,7 +92,7 @@ final class NamedWatches<K, V> implements AutoCloseable {
                       + " out (retrying; docs/secret-delivery.md, Access)",
                   what,
                   key);
-              accessChanged.accept(key);
+              accessChanged.run();
             }
           } else {
             log.warn("Watch of {}{} failed ({}); retrying", what, key, error.toString());
@@ -114,7 +113,7 @@ final class NamedWatches<K, V> implements AutoCloseable {
   private void allowed(K key) {
     if (forbidden.remove(key)) {
       log.info("Now allowed to watch {}{}", what, key);
-      accessChanged.accept(key);
+      accessChanged.run();
     }
   }
 

@@ -73,8 +73,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
             settings.resync().toMillis(),
             this::namespaceChanged,
             this::sourceChanged,
-            this::enqueueAll,
-            this::copyAccessChanged);
+            this::enqueueAll);
     this.labels =
         new ClusterNamespaceLabels(
             caches.namespaces(), client, settings.namespaceReadBudget(), registry);
@@ -198,8 +197,9 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   }
 
   /**
-   * On leading, on new rules, when the namespace watch was replaced to keep other labels, and
-   * (through the informers' resync) periodically.
+   * On leading, on new rules, when the namespace watch was replaced to keep other labels, when a
+   * watch became forbidden or allowed (its sources' Events say what to fix), and (through the
+   * informers' resync) periodically.
    */
   private void enqueueAll() {
     caches.namespaces().all().forEach(facts -> queue.add(facts.name()));
@@ -213,15 +213,6 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
    */
   <K> Predicate<K> leading(Predicate<K> handler) {
     return key -> !leadership.isLeader() || (caches.hasSynced() && handler.test(key));
-  }
-
-  /**
-   * The webhook became allowed or forbidden to watch copies of {@code name} (its RBAC): its sources
-   * are reported again (an Event says what to fix) and every namespace is planned again.
-   */
-  private void copyAccessChanged(String name) {
-    desired.delivered(name).ifPresent(s -> sourceQueue.add(s.source()));
-    enqueueAll();
   }
 
   /** What the pull secrets {@code current} delivers have in {@code part}: one watch each. */

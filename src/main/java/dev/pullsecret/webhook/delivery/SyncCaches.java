@@ -53,19 +53,16 @@ final class SyncCaches implements AutoCloseable {
   /**
    * @param namespaceChanged told the name of a namespace whose facts or copies changed
    * @param sourceChanged told a source that was created, changed or deleted
-   * @param namespacesReplaced told that the namespace watch was replaced to keep other labels
-   * @param copyAccessChanged told the name of copies the webhook became allowed or forbidden to
-   *     watch
+   * @param everything told to look at everything again: the namespace watch was replaced to keep
+   *     other labels, or a watch became forbidden or allowed (the webhook's RBAC)
    */
   SyncCaches(
       KubernetesClient client,
       long resyncMillis,
       Consumer<String> namespaceChanged,
       Consumer<SecretSource> sourceChanged,
-      Runnable namespacesReplaced,
-      Consumer<String> copyAccessChanged) {
-    this.namespaces =
-        new NamespaceWatch(client, resyncMillis, namespaceChanged, namespacesReplaced);
+      Runnable everything) {
+    this.namespaces = new NamespaceWatch(client, resyncMillis, namespaceChanged, everything);
     this.copies =
         new NamedWatches<>(
             "copies named ",
@@ -79,7 +76,7 @@ final class SyncCaches implements AutoCloseable {
                     .runnableInformer(0),
             () -> new ReducedStore<>(Secret::new, ObservedCopy::of, ObservedCopy::resourceVersion),
             (name, copy) -> namespaceChanged.accept(copy.getMetadata().getNamespace()),
-            copyAccessChanged);
+            everything);
     this.sources =
         new NamedWatches<>(
             "source Secret ",
@@ -91,7 +88,7 @@ final class SyncCaches implements AutoCloseable {
                     .runnableInformer(0),
             Source::store,
             (source, secret) -> sourceChanged.accept(source),
-            sourceChanged);
+            everything);
   }
 
   /** Watches exactly these sources, and our copies of exactly these names. */
