@@ -17,10 +17,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -61,8 +59,10 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   private final KubernetesClient client;
   private final Clock clock;
   private final WorkQueue<String> queue;
-  private final ScheduledExecutorService timers;
-  private final Map<String, ScheduledFuture<?>> due = new ConcurrentHashMap<>();
+
+  /** When each pull secret is next looked at: a timer finding another time here does nothing. */
+  private final Map<String, Instant> due = new ConcurrentHashMap<>();
+
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private final RenewalReports reports;
 
@@ -89,9 +89,6 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
             sync.leading(this::renew));
-    this.timers =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().daemon().name("credential-renewal-timers").unstarted(r));
   }
 
   /** Starts listening to the sync loop, and looks at every pull secret with a provider. */
@@ -201,28 +198,25 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
 
   /** Looks at {@code name} again at {@code at}, in place of any earlier timer of it. */
   private void schedule(String name, Instant at) {
-    if (timers.isShutdown()) {
-      return;
-    }
-    long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
-    ScheduledFuture<?> previous =
-        due.put(name, timers.schedule(() -> queue.add(name), delay, TimeUnit.MILLISECONDS));
-    if (previous != null) {
-      previous.cancel(false);
+    if (!at.equals(due.put(name, at))) {
+      long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+      CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
+          .execute(
+              () -> {
+                if (due.remove(name, at)) {
+                  queue.add(name); // nothing once closed
+                }
+              });
     }
   }
 
   private void forget(String name) {
     held.remove(name);
-    ScheduledFuture<?> timer = due.remove(name);
-    if (timer != null) {
-      timer.cancel(false);
-    }
+    due.remove(name);
   }
 
   @Override
   public void close() {
-    timers.shutdownNow();
     queue.close();
   }
 }
