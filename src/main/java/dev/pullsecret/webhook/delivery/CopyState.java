@@ -1,9 +1,6 @@
 package dev.pullsecret.webhook.delivery;
 
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** The state of one wanted copy (a pull secret in a namespace), as counted in metrics. */
 enum CopyState {
@@ -27,38 +24,5 @@ enum CopyState {
 
   String label() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  /**
-   * The state of every wanted copy after the last reconcile of its namespace: the source of the
-   * {@code pullsecret_secret_copies} gauge and of the conflicts that admission must not call
-   * missing.
-   */
-  static final class Table {
-
-    private final Map<String, Map<String, CopyState>> byNamespace = new ConcurrentHashMap<>();
-
-    void put(String namespace, Map<String, CopyState> states) {
-      if (states.isEmpty()) {
-        byNamespace.remove(namespace);
-      } else {
-        byNamespace.put(namespace, Map.copyOf(states));
-      }
-    }
-
-    void forget(String namespace) {
-      byNamespace.remove(namespace);
-    }
-
-    Optional<CopyState> get(String namespace, String name) {
-      return Optional.ofNullable(byNamespace.getOrDefault(namespace, Map.of()).get(name));
-    }
-
-    long count(CopyState state) {
-      return byNamespace.values().stream()
-          .flatMap(m -> m.values().stream())
-          .filter(state::equals)
-          .count();
-    }
   }
 }

@@ -26,11 +26,7 @@ import org.slf4j.LoggerFactory;
  * (skip, no loop). Anything else is counted and retried with back-off.
  */
 record NamespaceReconciler(
-    DesiredCopies desired,
-    KubernetesClient client,
-    SyncEvents events,
-    CopyState.Table states,
-    SyncMetrics metrics) {
+    DesiredCopies desired, KubernetesClient client, SyncEvents events, SyncMetrics metrics) {
 
   private static final Logger log = LoggerFactory.getLogger(NamespaceReconciler.class);
 
@@ -53,7 +49,7 @@ record NamespaceReconciler(
     Optional<NamespaceFacts> found = caches.namespaces().facts(namespace);
     if (found.isEmpty() || found.get().terminating()) {
       // Deleted or being deleted: its copies go with it, and creating into it would fail.
-      states.forget(namespace);
+      metrics.reconciled(namespace, Map.of());
       return true;
     }
     Rules rules = desired.rules();
@@ -78,7 +74,7 @@ record NamespaceReconciler(
         break;
       }
     }
-    states.put(namespace, after);
+    metrics.reconciled(namespace, after);
     if (!plan.actions().isEmpty()) {
       metrics.reconciled(Duration.ofNanos(System.nanoTime() - started));
     }

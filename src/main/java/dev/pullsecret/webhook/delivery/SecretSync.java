@@ -32,7 +32,6 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SecretSync.class);
 
-  private final CopyState.Table states = new CopyState.Table();
   private final SyncMetrics metrics;
   private final SyncEvents events;
   private final Leadership leadership;
@@ -62,11 +61,11 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
       SyncProperties settings,
       MeterRegistry registry,
       Clock clock) {
-    this.metrics = new SyncMetrics(registry, states);
+    this.metrics = new SyncMetrics(registry);
     this.leadership = new Leadership(client, settings);
     this.events = new SyncEvents(client, leadership.identity(), clock);
     this.desired = new DesiredCopies(rules, scope, settings.namespace());
-    var reconciler = new NamespaceReconciler(desired, client, events, states, metrics);
+    var reconciler = new NamespaceReconciler(desired, client, events, metrics);
     this.caches =
         new SyncCaches(
             client,
@@ -129,7 +128,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
             secret.source().in(desired.ownNamespace()), namespace, secret.name())
         || !caches.copiesSynced()
         || caches.hasCopy(namespace, secret.name())
-        || states.get(namespace, secret.name()).orElse(null) == CopyState.CONFLICT) {
+        || metrics.isConflict(namespace, secret.name())) {
       return false;
     }
     metrics.missingAtAdmission(secret.name());

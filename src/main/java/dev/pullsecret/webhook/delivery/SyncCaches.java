@@ -35,14 +35,8 @@ final class SyncCaches implements AutoCloseable {
    */
   private record Source(Secret secret, DockerConfig content) {
 
-    static ReducedStore<Secret, Source> store() {
-      return new ReducedStore<>(
-          Secret::new,
-          secret ->
-              new Source(
-                  secret,
-                  PullSecretCheck.of(secret.getType(), secret.getData(), List.of()).config()),
-          source -> source.secret().getMetadata().getResourceVersion());
+    Source(Secret secret) {
+      this(secret, PullSecretCheck.of(secret.getType(), secret.getData(), List.of()).config());
     }
   }
 
@@ -86,7 +80,9 @@ final class SyncCaches implements AutoCloseable {
                     .inNamespace(source.namespace())
                     .withName(source.name())
                     .runnableInformer(0),
-            Source::store,
+            () ->
+                new ReducedStore<>(
+                    Secret::new, Source::new, s -> s.secret().getMetadata().getResourceVersion()),
             (source, secret) -> sourceChanged.accept(source),
             everything);
   }

@@ -21,10 +21,23 @@ class SyncMetrics {
   private final Timer reconcile;
   private final Map<String, Long> sourceProblems = new ConcurrentHashMap<>();
 
-  SyncMetrics(MeterRegistry registry, CopyState.Table states) {
+  /**
+   * The state of every wanted copy after the last reconcile of its namespace, by namespace and
+   * name: what the copies gauge counts, and the conflicts that admission must not call missing.
+   */
+  private final Map<String, Map<String, CopyState>> copies = new ConcurrentHashMap<>();
+
+  SyncMetrics(MeterRegistry registry) {
     this.registry = registry;
     for (CopyState state : CopyState.values()) {
-      Gauge.builder("pullsecret.secret.copies", states, s -> s.count(state))
+      Gauge.builder(
+              "pullsecret.secret.copies",
+              copies,
+              m ->
+                  m.values().stream()
+                      .flatMap(c -> c.values().stream())
+                      .filter(state::equals)
+                      .count())
           .description("Wanted copies of pull secrets by state, after the last reconcile")
           .tag("state", state.label())
           .register(registry);
@@ -50,8 +63,21 @@ class SyncMetrics {
     errors.increment();
   }
 
+  /** The states of {@code namespace}'s wanted copies after a reconcile; none when it is gone. */
+  void reconciled(String namespace, Map<String, CopyState> states) {
+    if (states.isEmpty()) {
+      copies.remove(namespace);
+    } else {
+      copies.put(namespace, Map.copyOf(states));
+    }
+  }
+
   void reconciled(Duration took) {
     reconcile.record(took);
+  }
+
+  boolean isConflict(String namespace, String name) {
+    return copies.getOrDefault(namespace, Map.of()).get(name) == CopyState.CONFLICT;
   }
 
   /** Registered on first use, found again in the registry after (names from the rules). */
