@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.mutation;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.rules.ImageOptions;
 import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
-import dev.pullsecret.webhook.rules.NamespaceRule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,21 +24,20 @@ import java.util.Set;
  */
 record MirrorRewriter(ResolvedDigests presence) {
 
-  void apply(PendingPatch pod, NamespaceRule rule) {
-    ImageOptions options = rule.images();
+  void apply(Pass pass, ImageOptions options) {
     if (options.mirrors().isEmpty()) {
       return;
     }
     // Replicas and sidecars repeat images: decide each distinct image once per pass.
     Map<ImageReference, Decision> decisions = new HashMap<>();
-    for (PendingPatch.ContainerImage c : pod.rewritableContainers()) {
+    for (Pass.ContainerImage c : pass.rewritable) {
       Decision decision = decisions.computeIfAbsent(c.image(), image -> decide(image, options));
       if (decision.to() != null) {
         c.rewrite(decision.to(), decision.why());
       }
       if (!decision.skips().isEmpty()) {
         c.mirrorSkipped = true;
-        decision.skips().forEach(skip -> pod.warn(c.container, skip));
+        decision.skips().forEach(skip -> pass.warn(c.container, skip));
       }
     }
   }
@@ -75,14 +73,14 @@ record MirrorRewriter(ResolvedDigests presence) {
     return presence.failure(target).orElseGet(() -> "not looked up: " + presence.notLookedUp());
   }
 
-  /** {@link PodMutator.Pass#mirrorCandidates()}, in container and chain order. */
-  static Map<ImageReference, RegistryMirror> candidates(PendingPatch pod, ImageOptions options) {
+  /** {@link Pass#mirrorCandidates()}, in container and chain order. */
+  static Map<ImageReference, RegistryMirror> candidates(Pass pass, ImageOptions options) {
     if (!options.hasConditionalMirrors()) {
       return Map.of();
     }
     Map<ImageReference, RegistryMirror> candidates = new LinkedHashMap<>();
     Set<ImageReference> seen = new HashSet<>();
-    for (PendingPatch.ContainerImage c : pod.rewritableContainers()) {
+    for (Pass.ContainerImage c : pass.rewritable) {
       if (!seen.add(c.image())) {
         continue;
       }
