@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import tools.jackson.core.JsonPointer;
 
 /**
  * One pass of a rule over one pod ({@link PodMutator}), its public methods called once each, in
@@ -71,9 +70,8 @@ public final class Pass {
     }
   }
 
-  private static final JsonPointer PULL_SECRETS =
-      PatchOperation.pointer("spec", "imagePullSecrets");
-  private static final JsonPointer APPEND = PULL_SECRETS.appendProperty("-");
+  private static final String PULL_SECRETS = PatchOperation.pointer("spec", "imagePullSecrets");
+  private static final String APPEND = PatchOperation.pointer("spec", "imagePullSecrets", "-");
 
   private final ObjectMeta metadata;
   private final RuleMatch match;
@@ -267,11 +265,11 @@ public final class Pass {
     List<PatchOperation> ops = new ArrayList<>();
     for (ContainerImage c : containers) {
       if (c.why != null) {
-        changes.add(new ImageRewritten(c.container, c.container.image(), c.image, c.why));
+        changes.add(new ImageRewritten(c.container, c.image, c.why));
         ops.add(PatchOperation.add(c.container.pointer("image"), c.image.toString()));
       }
       if (!Objects.equals(c.pullPolicy, c.container.imagePullPolicy())) {
-        changes.add(new PullPolicySet(c.container, c.container.imagePullPolicy(), c.pullPolicy));
+        changes.add(new PullPolicySet(c.container, c.pullPolicy));
         ops.add(PatchOperation.add(c.container.pointer("imagePullPolicy"), c.pullPolicy));
       }
     }

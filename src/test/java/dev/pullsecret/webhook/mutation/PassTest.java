@@ -43,7 +43,7 @@ class PassTest {
     assertThat(app.image()).isEqualTo(digest);
     Mutation written = written();
     assertThat(written.changes())
-        .containsExactly(new ImageRewritten(APP, "nginx", digest, "pinned, resolved"));
+        .containsExactly(new ImageRewritten(APP, digest, "pinned, resolved"));
     assertThat(written.operations())
         .filteredOn(op -> op.path().startsWith("/spec/"))
         .containsExactly(PatchOperation.add(APP.pointer("image"), digest.toString()));
