@@ -30,7 +30,7 @@ record MirrorRewriter(ResolvedDigests presence) {
     }
     // Replicas and sidecars repeat images: decide each distinct image once per pass.
     Map<ImageReference, Decision> decisions = new HashMap<>();
-    for (Pass.ContainerImage c : pass.rewritable) {
+    for (ContainerImage c : pass.rewritable) {
       Decision decision = decisions.computeIfAbsent(c.image(), image -> decide(image, options));
       if (decision.to() != null) {
         c.rewrite(decision.to(), decision.why());
@@ -80,7 +80,7 @@ record MirrorRewriter(ResolvedDigests presence) {
     }
     Map<ImageReference, RegistryMirror> candidates = new LinkedHashMap<>();
     Set<ImageReference> seen = new HashSet<>();
-    for (Pass.ContainerImage c : pass.rewritable) {
+    for (ContainerImage c : pass.rewritable) {
       if (!seen.add(c.image())) {
         continue;
       }

@@ -32,44 +32,6 @@ import java.util.Set;
  */
 public final class Pass {
 
-  /** One container as the pass sees it, changed in place by the steps. */
-  static final class ContainerImage {
-
-    final PodContainer container;
-
-    /** The image as the pod was sent. */
-    final ImageReference original;
-
-    /** The pull policy after the earlier steps (null when unset); set back, it is no change. */
-    String pullPolicy;
-
-    /** Whether a {@code when: present} mirror did not take the image (see {@link Explanation}). */
-    boolean mirrorSkipped;
-
-    private ImageReference image;
-
-    /** The reasons of the rewrites of the image so far, joined; null when none. */
-    private String why;
-
-    private ContainerImage(PodContainer container, ImageReference original) {
-      this.container = container;
-      this.original = original;
-      this.image = original;
-      this.pullPolicy = container.imagePullPolicy();
-    }
-
-    /** The image after the earlier steps. */
-    ImageReference image() {
-      return image;
-    }
-
-    /** Rewrites the image: the rewrites of one image are one change, with every step's reason. */
-    void rewrite(ImageReference to, String reason) {
-      image = to;
-      why = why == null ? reason : why + ", " + reason;
-    }
-  }
-
   private static final String PULL_SECRETS = PatchOperation.pointer("spec", "imagePullSecrets");
   private static final String APPEND = PatchOperation.pointer("spec", "imagePullSecrets", "-");
 
@@ -231,24 +193,16 @@ public final class Pass {
 
   /**
    * Adds the rule's pull secrets that the pod's images as rewritten need and it does not have yet:
-   * never twice, so a second pass over its own output adds nothing (re-invocation safe).
+   * never twice, so a second pass over its own output adds nothing (re-invocation safe); none where
+   * the pass may not change the whole pod (imagePullSecrets is immutable on the ephemeralcontainers
+   * subresource).
    */
   private void addPullSecrets() {
     List<ImageReference> images = containers.stream().map(ContainerImage::image).toList();
     for (PullSecret secret : match.rule().pullSecrets()) {
-      if (secret.servesAnyOf(images)) {
-        addSecret(secret.name());
+      if (wholePod && secret.servesAnyOf(images) && secretNames.add(secret.name())) {
+        secretsAdded.add(secret.name());
       }
-    }
-  }
-
-  /**
-   * Adds a pull secret the pod does not have yet; none where the pass may not change the whole pod
-   * (imagePullSecrets is immutable on the ephemeralcontainers subresource).
-   */
-  void addSecret(String name) {
-    if (wholePod && secretNames.add(name)) {
-      secretsAdded.add(name);
     }
   }
 
@@ -265,8 +219,8 @@ public final class Pass {
     List<PatchOperation> ops = new ArrayList<>();
     for (ContainerImage c : containers) {
       if (c.why != null) {
-        changes.add(new ImageRewritten(c.container, c.image, c.why));
-        ops.add(PatchOperation.add(c.container.pointer("image"), c.image.toString()));
+        changes.add(new ImageRewritten(c.container, c.image(), c.why));
+        ops.add(PatchOperation.add(c.container.pointer("image"), c.image().toString()));
       }
       if (!Objects.equals(c.pullPolicy, c.container.imagePullPolicy())) {
         changes.add(new PullPolicySet(c.container, c.pullPolicy));
@@ -277,9 +231,11 @@ public final class Pass {
     // An absent list and an empty one look alike once decoded; "add" of the whole member is right
     // for both (it creates the member or replaces []). "/-" appends only where entries exist.
     if (!secretsAdded.isEmpty() && (presentSecrets == null || presentSecrets.isEmpty())) {
-      ops.add(PatchOperation.add(PULL_SECRETS, secretsAdded.stream().map(Pass::entry).toList()));
+      ops.add(
+          PatchOperation.add(
+              PULL_SECRETS, secretsAdded.stream().map(s -> Map.of("name", s)).toList()));
     } else {
-      secretsAdded.forEach(s -> ops.add(PatchOperation.add(APPEND, entry(s))));
+      secretsAdded.forEach(s -> ops.add(PatchOperation.add(APPEND, Map.of("name", s))));
     }
     // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
     // A pass that only skipped mirrors changed nothing, and writes nothing: no patch of its own.
@@ -289,9 +245,5 @@ public final class Pass {
       ops.add(Explanation.annotate(metadata, match, changes, mirrorsSkipped));
     }
     return new Mutation(match.rule().name(), ops, changes, warnings, secretNames);
-  }
-
-  private static Map<String, String> entry(String secret) {
-    return Map.of("name", secret);
   }
 }

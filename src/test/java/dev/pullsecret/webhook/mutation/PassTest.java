@@ -8,6 +8,9 @@ import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.Passes;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Steps stay independent: what several steps change in one field becomes one operation. */
@@ -25,7 +28,7 @@ class PassTest {
               Passes.match(RULES, "n"),
               MutationScope.CREATE);
 
-  private final Pass.ContainerImage app = pass.containers.getFirst();
+  private final ContainerImage app = pass.containers.getFirst();
 
   /** What the pass writes when it ends (the rule itself changes nothing). */
   private Mutation written() {
@@ -60,12 +63,17 @@ class PassTest {
   }
 
   @Test
-  void aSecretAddedTwiceIsAddedOnce() {
-    pass.addSecret("hub");
-    pass.addSecret("hub");
+  void aSecretThePodHasIsNotAddedAgain() {
+    Rules rules =
+        RulesParser.parse(
+            "{pullSecrets: [{name: hub}], rules: [{name: r, namespaces: [n], pullSecrets: [hub]}]}",
+            "r");
+    Pod pod = OneContainerPods.pod("nginx", "Always");
+    pod.getSpec().setImagePullSecrets(List.of(new LocalObjectReference("hub")));
 
-    Mutation written = written();
+    Mutation written = Passes.create(new PodMutator(), pod, Passes.match(rules, "n"));
+
     assertThat(written.pullSecrets()).containsExactly("hub");
-    assertThat(written.operations()).filteredOn(op -> op.path().startsWith("/spec/")).hasSize(1);
+    assertThat(written.operations()).isEmpty();
   }
 }
