@@ -42,10 +42,7 @@ record MirrorRewriter(ResolvedDigests presence) {
     }
   }
 
-  /**
-   * What the chain makes of one image: the image at the mirror that took it ({@code to} null when
-   * none did), why, and the mirrors skipped before it, each with why.
-   */
+  /** The image at the mirror that took it (null: none did), why, and each mirror skipped, why. */
   private record Decision(ImageReference to, String why, List<String> skips) {}
 
   private Decision decide(ImageReference image, ImageOptions options) {
