@@ -51,12 +51,12 @@ public final class Pass {
   private final List<String> secretsAdded = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
 
-  Pass(Pod pod, RuleMatch match, MutationScope scope, PodMutator.ParsedImages images) {
+  Pass(Pod pod, RuleMatch match, MutationScope scope, PodMutator mutator) {
     this.metadata = pod.getMetadata();
     this.match = match;
     this.options = match.rule().images();
     for (PodContainer container : PodContainer.all(pod.getSpec())) {
-      PodMutator.ParsedImages.Parsed image = images.parse(container.image());
+      PodMutator.Parsed image = mutator.parse(container.image());
       if (image.reference() == null) {
         // Images that cannot be parsed are left alone and reported, never guessed at.
         warn(container, image.problem() + "; left unchanged");

@@ -19,40 +19,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PodMutator {
 
-  private final ParsedImages parsedImages = new ParsedImages();
+  /** Past this many distinct images, references are parsed each time. */
+  private static final int MAX_PARSED = 10_000;
+
+  /** An image as parsed: the reference, or why it is not one. */
+  record Parsed(ImageReference reference, String problem) {}
 
   /**
    * The memo: the replicas of a workload all carry the same images, so a cluster sees few distinct
-   * references and most reviews need no parsing. Past its bound, references are parsed each time.
+   * references and most reviews need no parsing.
    */
-  static final class ParsedImages {
-
-    private static final int MAX_ENTRIES = 10_000;
-
-    /** An image as parsed: the reference, or why it is not one. */
-    record Parsed(ImageReference reference, String problem) {}
-
-    private final Map<String, Parsed> cache = new ConcurrentHashMap<>();
-
-    Parsed parse(String image) {
-      Parsed parsed = image == null ? null : cache.get(image);
-      if (parsed == null) {
-        parsed = parseNow(image);
-        if (image != null && cache.size() < MAX_ENTRIES) {
-          cache.put(image, parsed);
-        }
-      }
-      return parsed;
-    }
-
-    private static Parsed parseNow(String image) {
-      try {
-        return new Parsed(ImageReference.parse(image), null);
-      } catch (InvalidImageSyntaxException e) {
-        return new Parsed(null, e.getMessage());
-      }
-    }
-  }
+  private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
 
   /**
    * Starts a pass of {@code match}'s rule over {@code pod} and pins latest tags, so that the
@@ -62,8 +39,23 @@ public final class PodMutator {
    * Pass#digestCandidates}, whose images for {@link Pass#finish}.
    */
   public Pass begin(Pod pod, RuleMatch match, MutationScope scope) {
-    var pass = new Pass(pod, match, scope, parsedImages);
+    var pass = new Pass(pod, match, scope, this);
     pass.pinLatest();
     return pass;
+  }
+
+  Parsed parse(String image) {
+    if (image == null || parsed.size() >= MAX_PARSED && !parsed.containsKey(image)) {
+      return parseNow(image);
+    }
+    return parsed.computeIfAbsent(image, PodMutator::parseNow);
+  }
+
+  private static Parsed parseNow(String image) {
+    try {
+      return new Parsed(ImageReference.parse(image), null);
+    } catch (InvalidImageSyntaxException e) {
+      return new Parsed(null, e.getMessage());
+    }
   }
 }
