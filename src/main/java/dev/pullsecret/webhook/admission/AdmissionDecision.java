@@ -15,10 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the webhook answers to one review. Every decision admits the pod ({@code allowed: true}):
- * this webhook only ever adds what a pod lacks, and refusing pods is not its business; the one
- * exception is a rule that asks for it ({@code resolveDigests.onFailure: deny}, see {@link
- * #denied}).
+ * What the webhook answers to one review. It only ever adds what a pod lacks: refusing pods is not
+ * its business, except where a rule asks for it ({@link #denied}).
  *
  * @param warnings as made, without {@link #WARNING_PREFIX}: {@link #shownWarnings()} adds it
  * @param rule the rule that applied, or null when none did
@@ -75,9 +73,9 @@ public record AdmissionDecision(
   }
 
   /**
-   * The pod is refused because a tag could not be resolved and its rule says deny. The message is
-   * the refusal's status (see {@link #refusal}) and its audit annotation, not a warning: kubectl
-   * would print it twice, the second time cut at the 256 characters of a warning.
+   * A tag could not be resolved and the rule says {@code resolveDigests.onFailure: deny}. The
+   * message is the refusal's status and its audit annotation, not a warning: kubectl would print it
+   * twice, the second time cut at the 256 characters of a warning.
    */
   public static AdmissionDecision denied(String uid, String rule, String message) {
     return new AdmissionDecision(
@@ -116,8 +114,7 @@ public record AdmissionDecision(
   }
 
   /**
-   * Why the pod is refused, as the API server shows it (the answer's status message), with the
-   * prefix of warnings; one line, bounded, whatever it quotes. Null when the pod is admitted.
+   * The refusal's status message, prefixed as warnings are, one line, bounded; null if admitted.
    */
   public String refusal() {
     return reason.denies()
@@ -126,9 +123,8 @@ public record AdmissionDecision(
   }
 
   /**
-   * The warnings as {@code kubectl} shows them: each with {@link #WARNING_PREFIX}, cut at the API
-   * server's bound for one warning. Input in a warning is quoted where the warning is made; {@link
-   * Text#line} is the net under it (no control character, whatever a message forgot), as kubectl
+   * The warnings as {@code kubectl} shows them, prefixed and cut at the API server's bound for one.
+   * Input is quoted where a warning is made; {@link Text#line} is the net under it, as kubectl
    * prints warnings to a terminal.
    */
   public List<String> shownWarnings() {

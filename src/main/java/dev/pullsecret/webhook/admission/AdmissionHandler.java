@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.admission;
 
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.Mutation;
+import dev.pullsecret.webhook.mutation.Pass;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.mutation.ResolvedDigests;
 import dev.pullsecret.webhook.rules.LoadedRules;
@@ -142,7 +143,7 @@ public final class AdmissionHandler {
 
   private AdmissionDecision mutate(AdmissionRequest request, RuleMatch match, String version) {
     NamespaceRule rule = match.rule();
-    PodMutator.Pass pass = mutator.begin(request.object(), match, request.mutationScope());
+    Pass pass = mutator.begin(request.object(), match, request.mutationScope());
     // The only I/O of a review, between the pure steps (see DigestLookup).
     DigestLookup.Review lookups = context.digests().forReview(rule);
     ResolvedDigests presence = lookups.mirrors(pass.mirrorCandidates());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.pullsecret.webhook.text.Text;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -106,15 +105,11 @@ public final class AdmissionReviewCodec {
     if (text.indexOf('\uFFFD') >= 0) {
       ByteBuffer bytes = ByteBuffer.wrap(body);
       try {
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(bytes);
+        // A new decoder reports malformed input (its default), stopping at the malformed sequence.
+        StandardCharsets.UTF_8.newDecoder().decode(bytes);
       } catch (CharacterCodingException e) {
-        // The decoder stops at the malformed sequence.
         throw new MalformedReviewException(
-            "body is not valid UTF-8 (at byte " + bytes.position() + ")", e);
+            "body is not valid UTF-8 (at byte " + bytes.position() + ")");
       }
     }
     return text;

@@ -41,14 +41,13 @@ public interface DigestLookup {
     return rule -> images -> none;
   }
 
-  /** The lookups of one review, in the order the pass needs them; no image, no request. */
+  /** In the order the pass needs them; no image, no request. */
   @FunctionalInterface
   interface Review {
 
     /**
-     * Whether each mirror holds the image ({@link ResolvedDigests}); a failure is {@code absent:
-     * ...}, {@code error: ...} or {@code timeout: ...}. By default, the digests of the images
-     * there.
+     * Whether each mirror holds the image: by default, whether it has a digest there; a failure is
+     * {@code absent: ...}, {@code error: ...} or {@code timeout: ...}.
      *
      * @param images each image at a conditional mirror, with that mirror (for metrics)
      */

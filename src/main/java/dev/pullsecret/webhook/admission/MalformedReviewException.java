@@ -21,10 +21,6 @@ public class MalformedReviewException extends RuntimeException {
     super(message);
   }
 
-  public MalformedReviewException(String message, Throwable cause) {
-    super(message, cause);
-  }
-
   /** The body could not be read as JSON or bound to a review. */
   MalformedReviewException(JacksonException error) {
     super(

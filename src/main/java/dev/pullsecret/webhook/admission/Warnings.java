@@ -104,12 +104,10 @@ final class Warnings {
 
   private static String noun(Change change) {
     return switch (change) {
-      case Change.ImageRewritten r -> IMAGE_REWRITES;
+      case Change.ImageRewritten r ->
+          "image rewrites (see the pod's " + Explanation.ANNOTATION + " annotation)";
       case Change.PullPolicySet p -> "pull policy changes";
       case Change.SecretInjected s -> "added pull secrets";
     };
   }
-
-  private static final String IMAGE_REWRITES =
-      "image rewrites (see the pod's " + Explanation.ANNOTATION + " annotation)";
 }

@@ -26,22 +26,22 @@ public sealed interface Change {
   }
 
   /**
-   * A container's image was rewritten.
+   * A container's image was rewritten (from the image as the pod was sent, which {@code container}
+   * holds).
    *
-   * @param from the image as the pod was sent
    * @param why what the rule did, e.g. {@code pinned latest to 1.27.3, mirrored docker.io}
    */
-  record ImageRewritten(PodContainer container, String from, ImageReference to, String why)
-      implements Change {
+  record ImageRewritten(PodContainer container, ImageReference to, String why) implements Change {
     @Override
     public String describe() {
-      return container.describe() + ": image " + from + " -> " + to + " (" + why + ")";
+      return container.describe() + ": image " + container.image() + " -> " + to + " (" + why + ")";
     }
   }
 
-  record PullPolicySet(PodContainer container, String from, String to) implements Change {
+  record PullPolicySet(PodContainer container, String to) implements Change {
     @Override
     public String describe() {
+      String from = container.imagePullPolicy();
       return container.describe()
           + ": imagePullPolicy "
           + (from == null ? "unset" : from)

@@ -65,7 +65,9 @@ public final class Explanation {
 
   /** A rewrite that added a digest the image did not have (a digest is the only '@' of one). */
   private static boolean resolvedDigest(Change change) {
-    return change instanceof ImageRewritten r && r.to().hasDigest() && r.from().indexOf('@') < 0;
+    return change instanceof ImageRewritten r
+        && r.to().hasDigest()
+        && r.container().image().indexOf('@') < 0;
   }
 
   /** Enough to say what happened; a pod with more changed containers gets a count of the rest. */

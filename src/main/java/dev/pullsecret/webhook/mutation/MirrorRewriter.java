@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.mutation;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.rules.ImageOptions;
 import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
-import dev.pullsecret.webhook.rules.NamespaceRule;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,29 +24,25 @@ import java.util.Set;
  */
 record MirrorRewriter(ResolvedDigests presence) {
 
-  void apply(PendingPatch pod, NamespaceRule rule) {
-    ImageOptions options = rule.images();
+  void apply(Pass pass, ImageOptions options) {
     if (options.mirrors().isEmpty()) {
       return;
     }
     // Replicas and sidecars repeat images: decide each distinct image once per pass.
     Map<ImageReference, Decision> decisions = new HashMap<>();
-    for (PendingPatch.ContainerImage c : pod.rewritableContainers()) {
+    for (ContainerImage c : pass.rewritable) {
       Decision decision = decisions.computeIfAbsent(c.image(), image -> decide(image, options));
       if (decision.to() != null) {
         c.rewrite(decision.to(), decision.why());
       }
       if (!decision.skips().isEmpty()) {
         c.mirrorSkipped = true;
-        decision.skips().forEach(skip -> pod.warn(c.container, skip));
+        decision.skips().forEach(skip -> pass.warn(c.container, skip));
       }
     }
   }
 
-  /**
-   * What the chain makes of one image: the image at the mirror that took it ({@code to} null when
-   * none did), why, and the mirrors skipped before it, each with why.
-   */
+  /** The image at the mirror that took it (null: none did), why, and each mirror skipped, why. */
   private record Decision(ImageReference to, String why, List<String> skips) {}
 
   private Decision decide(ImageReference image, ImageOptions options) {
@@ -75,14 +70,14 @@ record MirrorRewriter(ResolvedDigests presence) {
     return presence.failure(target).orElseGet(() -> "not looked up: " + presence.notLookedUp());
   }
 
-  /** {@link PodMutator.Pass#mirrorCandidates()}, in container and chain order. */
-  static Map<ImageReference, RegistryMirror> candidates(PendingPatch pod, ImageOptions options) {
+  /** {@link Pass#mirrorCandidates()}, in container and chain order. */
+  static Map<ImageReference, RegistryMirror> candidates(Pass pass, ImageOptions options) {
     if (!options.hasConditionalMirrors()) {
       return Map.of();
     }
     Map<ImageReference, RegistryMirror> candidates = new LinkedHashMap<>();
     Set<ImageReference> seen = new HashSet<>();
-    for (PendingPatch.ContainerImage c : pod.rewritableContainers()) {
+    for (ContainerImage c : pass.rewritable) {
       if (!seen.add(c.image())) {
         continue;
       }

@@ -5,8 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The outcome of applying one rule to one pod: the patch, what it changes, and warnings for the
- * user (shown by {@code kubectl}).
+ * One rule applied to one pod: the patch, what it changes, and warnings for the user.
  *
  * @param pullSecrets the names of the pull secrets the pod refers to once patched: its own and
  *     those the pass adds (in audit mode, would add)

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import tools.jackson.core.JsonPointer;
 
 /** A container of any kind with its position in the pod spec, so patches can address it. */
 public record PodContainer(
@@ -59,7 +58,7 @@ public record PodContainer(
   }
 
   /** Pointer to a field of this container, e.g. {@code /spec/initContainers/0/image}. */
-  public JsonPointer pointer(String field) {
+  public String pointer(String field) {
     return PatchOperation.pointer("spec", kind.field(), Integer.toString(index), field);
   }
 

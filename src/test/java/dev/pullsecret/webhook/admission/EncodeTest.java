@@ -12,7 +12,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,8 +25,7 @@ class EncodeTest {
   static Stream<AdmissionDecision> decisions() {
     var add =
         PatchOperation.add(
-            JsonPointer.compile("/spec/imagePullSecrets"),
-            List.of(Map.of("name", "a"), Map.of("name", "b")));
+            "/spec/imagePullSecrets", List.of(Map.of("name", "a"), Map.of("name", "b")));
     return Stream.of(
         AdmissionDecision.allowed("u-1", Reason.OPERATION_IGNORED),
         AdmissionDecision.allowed("u-2", Reason.KIND_IGNORED, "ignored a \"Service\" review"),

@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.testing;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.mutation.MutationScope;
+import dev.pullsecret.webhook.mutation.Pass;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.mutation.ResolvedDigests;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
@@ -55,7 +56,7 @@ public final class Passes {
       RuleMatch match,
       Function<Set<ImageReference>, ResolvedDigests> mirrors,
       Function<Set<ImageReference>, ResolvedDigests> digests) {
-    PodMutator.Pass pass = mutator.begin(pod, match, MutationScope.CREATE);
+    Pass pass = mutator.begin(pod, match, MutationScope.CREATE);
     Set<ImageReference> candidates =
         pass.digestCandidates(mirrors.apply(pass.mirrorCandidates().keySet()));
     return pass.finish(digests.apply(candidates));

@@ -8,29 +8,31 @@ import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.Passes;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Steps stay independent: what several steps change in one field becomes one operation. */
-class PendingPatchTest {
+class PassTest {
 
   private static final Rules RULES = RulesParser.parse("rules: [{name: r, namespaces: [n]}]", "r");
 
   private static final PodContainer APP =
       new PodContainer(PodContainer.Kind.CONTAINER, 0, "app", "nginx", "Always");
 
-  private final PendingPatch pending =
-      new PendingPatch(
-          OneContainerPods.pod("nginx", "Always").getSpec(),
-          MutationScope.CREATE,
-          new PodMutator.ParsedImages());
+  private final Pass pass =
+      new PodMutator()
+          .begin(
+              OneContainerPods.pod("nginx", "Always"),
+              Passes.match(RULES, "n"),
+              MutationScope.CREATE);
 
-  private final PendingPatch.ContainerImage app = pending.containers().getFirst();
+  private final ContainerImage app = pass.containers.getFirst();
 
-  /** What the pending patch writes when the pass ends. */
+  /** What the pass writes when it ends (the rule itself changes nothing). */
   private Mutation written() {
-    Pod pod = OneContainerPods.pod("nginx", "Always");
-    return pending.mutation(pod.getMetadata(), Passes.match(RULES, "n"));
+    return pass.finish(ResolvedDigests.NONE);
   }
 
   @Test
@@ -42,9 +44,10 @@ class PendingPatchTest {
     app.rewrite(digest, "resolved");
 
     assertThat(app.image()).isEqualTo(digest);
-    assertThat(written().changes())
-        .containsExactly(new ImageRewritten(APP, "nginx", digest, "pinned, resolved"));
-    assertThat(written().operations())
+    Mutation written = written();
+    assertThat(written.changes())
+        .containsExactly(new ImageRewritten(APP, digest, "pinned, resolved"));
+    assertThat(written.operations())
         .filteredOn(op -> op.path().startsWith("/spec/"))
         .containsExactly(PatchOperation.add(APP.pointer("image"), digest.toString()));
   }
@@ -54,16 +57,23 @@ class PendingPatchTest {
     app.pullPolicy = "IfNotPresent";
     app.pullPolicy = "Always";
 
-    assertThat(written().changes()).isEmpty();
-    assertThat(written().operations()).isEmpty();
+    Mutation written = written();
+    assertThat(written.changes()).isEmpty();
+    assertThat(written.operations()).isEmpty();
   }
 
   @Test
-  void aSecretAddedTwiceIsAddedOnce() {
-    pending.addSecret("hub");
-    pending.addSecret("hub");
+  void aSecretThePodHasIsNotAddedAgain() {
+    Rules rules =
+        RulesParser.parse(
+            "{pullSecrets: [{name: hub}], rules: [{name: r, namespaces: [n], pullSecrets: [hub]}]}",
+            "r");
+    Pod pod = OneContainerPods.pod("nginx", "Always");
+    pod.getSpec().setImagePullSecrets(List.of(new LocalObjectReference("hub")));
 
-    assertThat(written().pullSecrets()).containsExactly("hub");
-    assertThat(written().operations()).filteredOn(op -> op.path().startsWith("/spec/")).hasSize(1);
+    Mutation written = Passes.create(new PodMutator(), pod, Passes.match(rules, "n"));
+
+    assertThat(written.pullSecrets()).containsExactly("hub");
+    assertThat(written.operations()).isEmpty();
   }
 }
