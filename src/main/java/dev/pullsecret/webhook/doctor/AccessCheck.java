@@ -22,8 +22,8 @@ import java.util.List;
  */
 public record AccessCheck(KubernetesClient client, String namespace, String serviceAccount) {
 
-  /** One delivered pull secret, and what its RBAC lacks (empty when nothing). */
-  public record Result(String pullSecret, List<String> lacking, String detail) {
+  /** One delivered pull secret, and what the RBAC of {@code user} lacks (empty when nothing). */
+  public record Result(String user, String pullSecret, List<String> lacking, String detail) {
     public boolean ok() {
       return lacking.isEmpty() && detail == null;
     }
@@ -37,7 +37,7 @@ public record AccessCheck(KubernetesClient client, String namespace, String serv
   private static final List<String> GENERATED_VERBS = List.of("list", "watch", "get", "update");
 
   /** The account checked, as RBAC names it. */
-  public String user() {
+  private String user() {
     return "system:serviceaccount:" + namespace + ":" + serviceAccount;
   }
 
@@ -63,10 +63,11 @@ public record AccessCheck(KubernetesClient client, String namespace, String serv
             lacking.add(verb + " its source " + source);
           }
         }
-        results.add(new Result(secret.name(), lacking, null));
+        results.add(new Result(user(), secret.name(), lacking, null));
       } catch (KubernetesClientException e) {
         results.add(
             new Result(
+                user(),
                 secret.name(),
                 List.of(),
                 "cannot ask the API server (HTTP "
