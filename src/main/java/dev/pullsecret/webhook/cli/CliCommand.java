@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.IntSupplier;
@@ -87,10 +88,9 @@ abstract class CliCommand implements Callable<Integer> {
   String manPage() {
     String file = spec.name() + ".txt";
     try (InputStream in = CliCommand.class.getResourceAsStream(file)) {
-      if (in == null) {
-        throw new IllegalStateException("no manual page " + file + " in the jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return new String(
+          Objects.requireNonNull(in, "no manual page " + file + " in the jar").readAllBytes(),
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
