@@ -30,7 +30,6 @@ import picocli.CommandLine.Parameters;
     header = "check rules files as the server does, and summarise what they do")
 public final class ValidateCommand extends CliCommand {
 
-  /** What the webhook leaves out whatever the rules say, as the chart configures it. */
   private static final String LEFT_OUT =
       """
       left out whatever the rules say (the chart's defaults):

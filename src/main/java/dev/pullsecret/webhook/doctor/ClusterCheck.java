@@ -25,11 +25,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Compares the cluster with the rules, per namespace: the secrets each should have and whether they
- * are present, missing, not ours or made from an invalid source (for a pull secret with a provider,
- * when its credentials expire, and whether they have); and the namespaces left out (skipped or
- * opted out), which must hold none of our copies. Reads only: one list of namespaces, one list of
- * our copies (by label), one GET per source and one GET per secret that is not among our copies.
+ * Compares the cluster with the rules, per namespace: the secrets each should have and their {@link
+ * SecretStatus}; and the namespaces left out (skipped or opted out), which must hold none of our
+ * copies. Reads only: one list of namespaces, one list of our copies (by label), one GET per source
+ * and one GET per secret that is not among our copies.
  */
 public record ClusterCheck(KubernetesClient client, String ownNamespace, NamespaceScope scope) {
 

@@ -9,11 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.util.List;
 
-/**
- * What the doctor found in a cluster against the rules (every covered namespace, stuck pods, the
- * webhook's access per delivered pull secret, the registration's caBundle), printed one line per
- * finding with a verdict. Reads only.
- */
+/** What the doctor found in the cluster against the rules: one line per finding, with a verdict. */
 public record DoctorReport(
     List<NamespaceFinding> namespaces,
     List<StuckPods.Finding> stuckPods,
