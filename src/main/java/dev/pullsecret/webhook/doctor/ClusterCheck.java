@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.delivery.CopyMarks;
 import dev.pullsecret.webhook.delivery.DesiredCopies;
 import dev.pullsecret.webhook.delivery.GeneratedSecret;
+import dev.pullsecret.webhook.recovery.StuckPods;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.NamespaceScope;
@@ -48,8 +49,22 @@ public record ClusterCheck(KubernetesClient client, String ownNamespace, Namespa
     }
   }
 
+  /**
+   * The report on every namespace and on the stuck pods, to which the access and caBundle checks'
+   * results are added (empty when not checked).
+   */
+  public DoctorReport report(
+      Rules rules, List<AccessCheck.Result> access, List<CaBundleCheck.Result> caBundle) {
+    var ours = ours();
+    return new DoctorReport(
+        check(rules, ours),
+        StuckPods.check(client, rules, scope, (ns, name) -> ours.containsKey(ns + "/" + name)),
+        access,
+        caBundle);
+  }
+
   /** Our copies in the cluster, by {@code namespace/name}: one list, by our label. */
-  Map<String, Secret> ours() {
+  private Map<String, Secret> ours() {
     return client
         .secrets()
         .inAnyNamespace()
@@ -66,7 +81,7 @@ public record ClusterCheck(KubernetesClient client, String ownNamespace, Namespa
                 (first, again) -> first)); // a list never repeats a Secret; never fail if it does
   }
 
-  List<NamespaceFinding> check(Rules rules, Map<String, Secret> ours) {
+  private List<NamespaceFinding> check(Rules rules, Map<String, Secret> ours) {
     Map<SecretSource, Optional<Secret>> sources = new HashMap<>();
     List<NamespaceFinding> findings = new ArrayList<>();
     List<Namespace> namespaces = client.namespaces().list().getItems();

@@ -3,9 +3,6 @@ package dev.pullsecret.webhook.doctor;
 import dev.pullsecret.webhook.doctor.ClusterCheck.NamespaceFinding;
 import dev.pullsecret.webhook.doctor.ClusterCheck.SecretFinding;
 import dev.pullsecret.webhook.recovery.StuckPods;
-import dev.pullsecret.webhook.rules.NamespaceScope;
-import dev.pullsecret.webhook.rules.Rules;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -15,29 +12,6 @@ public record DoctorReport(
     List<StuckPods.Finding> stuckPods,
     List<AccessCheck.Result> access,
     List<CaBundleCheck.Result> caBundle) {
-
-  /**
-   * @param namespace the webhook's namespace (sources' default)
-   * @param scope where the webhook never acts (skipped names, the opt-out label)
-   * @param access the webhook's RBAC check; null to skip it
-   * @param caBundle the registration's check; null to skip it
-   * @throws IllegalStateException when the certificate cannot be read
-   */
-  public static DoctorReport examine(
-      KubernetesClient client,
-      Rules rules,
-      String namespace,
-      NamespaceScope scope,
-      AccessCheck access,
-      CaBundleCheck caBundle) {
-    var check = new ClusterCheck(client, namespace, scope);
-    var ours = check.ours();
-    return new DoctorReport(
-        check.check(rules, ours),
-        StuckPods.check(client, rules, scope, (ns, name) -> ours.containsKey(ns + "/" + name)),
-        access == null ? List.of() : access.check(rules),
-        caBundle == null ? List.of() : caBundle.check());
-  }
 
   public boolean isOk() {
     return namespaces.stream().allMatch(NamespaceFinding::isOk)
