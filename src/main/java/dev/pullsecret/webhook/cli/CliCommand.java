@@ -45,10 +45,9 @@ abstract class CliCommand implements Callable<Integer> {
           NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled"));
 
   /**
-   * {@code --debug}, mixed into the commands that read rules and user files, and how their work
-   * fails: refused rules get every error located, an unexpected failure is one line ({@code
-   * message} and the exception, its stack trace only on request); either exits with {@code
-   * failure}.
+   * How the work of the commands that read rules and user files fails, exiting with {@code
+   * failure}: refused rules with every error located, anything else in one line (its stack trace
+   * with {@code --debug}).
    */
   static final class Failures {
 

@@ -183,9 +183,7 @@ public final class PreviewCommand extends CliCommand {
     }
   }
 
-  /**
-   * A readable before/after of each field a patch changes, e.g. {@code spec.containers[0].image}.
-   */
+  /** Each field a patch changes, e.g. {@code spec.containers[0].image}, before and after. */
   private static List<String> changes(List<PatchOperation> patch, JsonNode before, JsonNode after) {
     return patch.stream()
         .map(operation -> operation.path().replaceFirst("/-$", "")) // "/-" appends: whole array

@@ -67,9 +67,8 @@ final class RootCommand {
   }
 
   /**
-   * How a command line that cannot be run is reported: one line on standard error, {@code COMMAND:
-   * MESSAGE (see 'COMMAND --help')}, and exit status 2. picocli finds the error; this says it in
-   * the commands' words, with a did-you-mean hint for a misspelt option.
+   * A command line that cannot be run: picocli finds the error, this says it in the commands' words
+   * (with a did-you-mean hint for a misspelt option) in one line, and exit status 2.
    */
   private static int usageError(ParameterException e, String[] args) {
     CommandLine line = e.getCommandLine();

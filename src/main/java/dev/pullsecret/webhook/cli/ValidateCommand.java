@@ -97,7 +97,7 @@ public final class ValidateCommand extends CliCommand {
     out.println("pull secrets (" + rules.pullSecrets().size() + "):");
     for (PullSecret secret : rules.pullSecrets()) {
       out.printf("  %-20s %s%n", secret.name(), secret.registriesText());
-      if (secret.isDelivered()) { // with a provider, from the Secret the webhook renews
+      if (secret.isDelivered()) {
         String source = secret.source().in("(webhook namespace)").toString();
         String how =
             secret.hasProvider()

@@ -49,10 +49,7 @@ public record ClusterCheck(KubernetesClient client, String ownNamespace, Namespa
     }
   }
 
-  /**
-   * The report on every namespace and on the stuck pods, to which the access and caBundle checks'
-   * results are added (empty when not checked).
-   */
+  /** The report on every namespace, the stuck pods, and the checks' results (empty if not run). */
   public DoctorReport report(
       Rules rules, List<AccessCheck.Result> access, List<CaBundleCheck.Result> caBundle) {
     var ours = ours();
