@@ -12,9 +12,8 @@ import java.util.List;
 
 /**
  * Whether the webhook's ServiceAccount may do what delivery needs for each delivered pull secret:
- * create, watch and update its copies (by name, in any namespace) and read its source (and, for a
- * pull secret with a provider, update the Secret it generates as that source). Asked of the API
- * server's own authorizer, one SubjectAccessReview per verb, so it answers for RBAC as it is,
+ * create, watch and update its copies (by name, in any namespace) and read its source. Asked of the
+ * API server's own authorizer, one SubjectAccessReview per verb, so it answers for RBAC as it is,
  * whatever rendered it. Read-only.
  *
  * @param serviceAccount the webhook's ServiceAccount in {@code namespace} (the chart's: the
