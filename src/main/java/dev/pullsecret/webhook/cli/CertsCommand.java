@@ -24,10 +24,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/**
- * {@code certs}: creates the CA and serving certificate a cluster needs to call the webhook, for
- * installs without Helm-generated certificates or cert-manager.
- */
+/** {@code certs}: for installs without Helm-generated certificates or cert-manager. */
 @Command(
     name = "certs",
     header =
@@ -104,7 +101,6 @@ public final class CertsCommand extends CliCommand {
     return 1;
   }
 
-  /** {@code --validity-days}: a positive whole number. */
   static final class ValidityDays implements ITypeConverter<Integer> {
     @Override
     public Integer convert(String value) {

@@ -4,9 +4,8 @@ import dev.pullsecret.webhook.rules.Suggestions;
 import java.util.Set;
 
 /**
- * Decides whether the jar's arguments name a command, without loading picocli: the server's start
- * pays nothing for the command line. The commands themselves are picocli commands under {@link
- * RootCommand}.
+ * Decides whether the jar's arguments name a command of {@link RootCommand}, without loading
+ * picocli: the server's start pays nothing for the command line.
  */
 public final class Cli {
 

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.IntSupplier;
@@ -44,10 +45,9 @@ abstract class CliCommand implements Callable<Integer> {
           NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled"));
 
   /**
-   * {@code --debug}, mixed into the commands that read rules and user files, and how their work
-   * fails: refused rules get every error located, an unexpected failure is one line ({@code
-   * message} and the exception, its stack trace only on request); either exits with {@code
-   * failure}.
+   * How the work of the commands that read rules and user files fails, exiting with {@code
+   * failure}: refused rules with every error located, anything else in one line (its stack trace
+   * with {@code --debug}).
    */
   static final class Failures {
 
@@ -87,10 +87,9 @@ abstract class CliCommand implements Callable<Integer> {
   String manPage() {
     String file = spec.name() + ".txt";
     try (InputStream in = CliCommand.class.getResourceAsStream(file)) {
-      if (in == null) {
-        throw new IllegalStateException("no manual page " + file + " in the jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return new String(
+          Objects.requireNonNull(in, "no manual page " + file + " in the jar").readAllBytes(),
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.cli;
 
 import dev.pullsecret.webhook.doctor.AccessCheck;
 import dev.pullsecret.webhook.doctor.CaBundleCheck;
+import dev.pullsecret.webhook.doctor.ClusterCheck;
 import dev.pullsecret.webhook.doctor.DoctorReport;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
@@ -19,8 +20,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code doctor}: checks the cluster against the rules (the work is {@link DoctorReport}'s); exit
- * status 1 when something is wrong, so that it can run in CI.
+ * {@code doctor}: checks the cluster against the rules (the work is {@link ClusterCheck}'s, {@link
+ * AccessCheck}'s and {@link CaBundleCheck}'s); exit status 1 when something is wrong, so that it
+ * can run in CI.
  */
 @Command(
     name = "doctor",
@@ -76,23 +78,25 @@ public final class DoctorCommand extends CliCommand {
       Rules rules = rulesFile != null ? readRules(rulesFile).rules() : rulesFromConfigMap(client);
       Set<String> skip =
           Set.copyOf(skipped.isEmpty() ? List.of("kube-system", namespace) : skipped);
+      var scope = new NamespaceScope(skip, NamespaceScope.OptOutLabel.parse(optOutLabel));
       DoctorReport report =
-          DoctorReport.examine(
-              client,
-              rules,
-              namespace,
-              new NamespaceScope(skip, NamespaceScope.OptOutLabel.parse(optOutLabel)),
-              skipAccess ? null : new AccessCheck(client, namespace, serviceAccount),
-              skipRegistration
-                  ? null
-                  : new CaBundleCheck(
-                      client,
-                      registration,
-                      certificate == null
-                          ? null
-                          : readSecretFile(certificate, certificate.toString()),
-                      namespace,
-                      tlsSecret));
+          new ClusterCheck(client, namespace, scope)
+              .report(
+                  rules,
+                  skipAccess
+                      ? List.of()
+                      : new AccessCheck(client, namespace, serviceAccount).check(rules),
+                  skipRegistration
+                      ? List.of()
+                      : new CaBundleCheck(
+                              client,
+                              registration,
+                              certificate == null
+                                  ? null
+                                  : readSecretFile(certificate, certificate.toString()),
+                              namespace,
+                              tlsSecret)
+                          .check());
       report.print(out());
       return report.isOk() ? 0 : 1;
     }

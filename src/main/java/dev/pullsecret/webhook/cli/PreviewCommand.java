@@ -44,9 +44,6 @@ public final class PreviewCommand extends CliCommand {
   /** Longer than admission's: a person waits, not the API server. */
   private static final Duration BUDGET = Duration.ofSeconds(10);
 
-  private static final DigestLookup NOT_ASKED =
-      DigestLookup.notLookedUp("preview --resolve asks the registries");
-
   /** What {@code -} reads; tests give their own. */
   InputStream stdin = System.in;
 
@@ -98,7 +95,7 @@ public final class PreviewCommand extends CliCommand {
     try (DigestResolver resolver = resolve ? resolver() : null) {
       DigestLookup digests =
           resolver == null
-              ? NOT_ASKED
+              ? DigestLookup.notLookedUp("preview --resolve asks the registries")
               : new RegistryDigestLookup(resolver, credentials(), BUDGET, LookupObserver.NONE);
       var handler =
           new AdmissionHandler(
@@ -186,9 +183,7 @@ public final class PreviewCommand extends CliCommand {
     }
   }
 
-  /**
-   * A readable before/after of each field a patch changes, e.g. {@code spec.containers[0].image}.
-   */
+  /** Each field a patch changes, e.g. {@code spec.containers[0].image}, before and after. */
   private static List<String> changes(List<PatchOperation> patch, JsonNode before, JsonNode after) {
     return patch.stream()
         .map(operation -> operation.path().replaceFirst("/-$", "")) // "/-" appends: whole array

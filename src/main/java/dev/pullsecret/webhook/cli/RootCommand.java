@@ -14,10 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
-/**
- * The jar's command line: {@code java -jar pullsecret-webhook.jar COMMAND [OPTIONS]}. A new command
- * is listed here and in {@link Cli#COMMANDS}, as docs/cli.md ("Adding a command") says.
- */
+/** The jar's commands: a new one is listed here and in {@link Cli#COMMANDS} (docs/cli.md). */
 @Command(
     name = "pullsecret-webhook",
     synopsisHeading = "Usage: ",
@@ -45,10 +42,7 @@ final class RootCommand {
     return configure(new CommandLine(new RootCommand()), out, err).execute(args);
   }
 
-  /**
-   * Everything a command line needs besides its command objects: streams, the usage error format
-   * and the help pages. Applied to the root and, for tests, to a single command.
-   */
+  /** Streams, usage errors and help pages: for the root, or (in tests) for a single command. */
   static CommandLine configure(CommandLine line, PrintStream out, PrintStream err) {
     line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
@@ -73,9 +67,8 @@ final class RootCommand {
   }
 
   /**
-   * How a command line that cannot be run is reported: one line on standard error, {@code COMMAND:
-   * MESSAGE (see 'COMMAND --help')}, and exit status 2. picocli finds the error; this says it in
-   * the commands' words, with a did-you-mean hint for a misspelt option.
+   * A command line that cannot be run: picocli finds the error, this says it in the commands' words
+   * (with a did-you-mean hint for a misspelt option) in one line, and exit status 2.
    */
   private static int usageError(ParameterException e, String[] args) {
     CommandLine line = e.getCommandLine();

@@ -30,7 +30,6 @@ import picocli.CommandLine.Parameters;
     header = "check rules files as the server does, and summarise what they do")
 public final class ValidateCommand extends CliCommand {
 
-  /** What the webhook leaves out whatever the rules say, as the chart configures it. */
   private static final String LEFT_OUT =
       """
       left out whatever the rules say (the chart's defaults):
@@ -98,7 +97,7 @@ public final class ValidateCommand extends CliCommand {
     out.println("pull secrets (" + rules.pullSecrets().size() + "):");
     for (PullSecret secret : rules.pullSecrets()) {
       out.printf("  %-20s %s%n", secret.name(), secret.registriesText());
-      if (secret.isDelivered()) { // with a provider, from the Secret the webhook renews
+      if (secret.isDelivered()) {
         String source = secret.source().in("(webhook namespace)").toString();
         String how =
             secret.hasProvider()

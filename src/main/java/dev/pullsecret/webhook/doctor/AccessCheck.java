@@ -12,9 +12,8 @@ import java.util.List;
 
 /**
  * Whether the webhook's ServiceAccount may do what delivery needs for each delivered pull secret:
- * create, watch and update its copies (by name, in any namespace) and read its source (and, for a
- * pull secret with a provider, update the Secret it generates as that source). Asked of the API
- * server's own authorizer, one SubjectAccessReview per verb, so it answers for RBAC as it is,
+ * create, watch and update its copies (by name, in any namespace) and read its source. Asked of the
+ * API server's own authorizer, one SubjectAccessReview per verb, so it answers for RBAC as it is,
  * whatever rendered it. Read-only.
  *
  * @param serviceAccount the webhook's ServiceAccount in {@code namespace} (the chart's: the
@@ -22,8 +21,8 @@ import java.util.List;
  */
 public record AccessCheck(KubernetesClient client, String namespace, String serviceAccount) {
 
-  /** One delivered pull secret, and what its RBAC lacks (empty when nothing). */
-  public record Result(String pullSecret, List<String> lacking, String detail) {
+  /** One delivered pull secret, and what the RBAC of {@code user} lacks (empty when nothing). */
+  public record Result(String user, String pullSecret, List<String> lacking, String detail) {
     public boolean ok() {
       return lacking.isEmpty() && detail == null;
     }
@@ -37,7 +36,7 @@ public record AccessCheck(KubernetesClient client, String namespace, String serv
   private static final List<String> GENERATED_VERBS = List.of("list", "watch", "get", "update");
 
   /** The account checked, as RBAC names it. */
-  public String user() {
+  private String user() {
     return "system:serviceaccount:" + namespace + ":" + serviceAccount;
   }
 
@@ -63,10 +62,11 @@ public record AccessCheck(KubernetesClient client, String namespace, String serv
             lacking.add(verb + " its source " + source);
           }
         }
-        results.add(new Result(secret.name(), lacking, null));
+        results.add(new Result(user(), secret.name(), lacking, null));
       } catch (KubernetesClientException e) {
         results.add(
             new Result(
+                user(),
                 secret.name(),
                 List.of(),
                 "cannot ask the API server (HTTP "

@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.delivery.CopyMarks;
 import dev.pullsecret.webhook.delivery.DesiredCopies;
 import dev.pullsecret.webhook.delivery.GeneratedSecret;
+import dev.pullsecret.webhook.recovery.StuckPods;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.NamespaceScope;
@@ -25,11 +26,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Compares the cluster with the rules, per namespace: the secrets each should have and whether they
- * are present, missing, not ours or made from an invalid source (for a pull secret with a provider,
- * when its credentials expire, and whether they have); and the namespaces left out (skipped or
- * opted out), which must hold none of our copies. Reads only: one list of namespaces, one list of
- * our copies (by label), one GET per source and one GET per secret that is not among our copies.
+ * Compares the cluster with the rules, per namespace: the secrets each should have and their {@link
+ * SecretStatus}; and the namespaces left out (skipped or opted out), which must hold none of our
+ * copies. Reads only: one list of namespaces, one list of our copies (by label), one GET per source
+ * and one GET per secret that is not among our copies.
  */
 public record ClusterCheck(KubernetesClient client, String ownNamespace, NamespaceScope scope) {
 
@@ -49,8 +49,19 @@ public record ClusterCheck(KubernetesClient client, String ownNamespace, Namespa
     }
   }
 
+  /** The report on every namespace, the stuck pods, and the checks' results (empty if not run). */
+  public DoctorReport report(
+      Rules rules, List<AccessCheck.Result> access, List<CaBundleCheck.Result> caBundle) {
+    var ours = ours();
+    return new DoctorReport(
+        check(rules, ours),
+        StuckPods.check(client, rules, scope, (ns, name) -> ours.containsKey(ns + "/" + name)),
+        access,
+        caBundle);
+  }
+
   /** Our copies in the cluster, by {@code namespace/name}: one list, by our label. */
-  Map<String, Secret> ours() {
+  private Map<String, Secret> ours() {
     return client
         .secrets()
         .inAnyNamespace()
@@ -67,7 +78,7 @@ public record ClusterCheck(KubernetesClient client, String ownNamespace, Namespa
                 (first, again) -> first)); // a list never repeats a Secret; never fail if it does
   }
 
-  List<NamespaceFinding> check(Rules rules, Map<String, Secret> ours) {
+  private List<NamespaceFinding> check(Rules rules, Map<String, Secret> ours) {
     Map<SecretSource, Optional<Secret>> sources = new HashMap<>();
     List<NamespaceFinding> findings = new ArrayList<>();
     List<Namespace> namespaces = client.namespaces().list().getItems();

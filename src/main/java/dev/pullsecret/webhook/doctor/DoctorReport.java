@@ -3,50 +3,15 @@ package dev.pullsecret.webhook.doctor;
 import dev.pullsecret.webhook.doctor.ClusterCheck.NamespaceFinding;
 import dev.pullsecret.webhook.doctor.ClusterCheck.SecretFinding;
 import dev.pullsecret.webhook.recovery.StuckPods;
-import dev.pullsecret.webhook.rules.NamespaceScope;
-import dev.pullsecret.webhook.rules.Rules;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.util.List;
 
-/**
- * What the doctor found in a cluster against the rules (every covered namespace, stuck pods, the
- * webhook's access per delivered pull secret, the registration's caBundle), printed one line per
- * finding with a verdict. Reads only.
- *
- * @param accessUser the account whose RBAC {@code access} checked against each delivered pull
- *     secret, null when not checked
- */
+/** What the doctor found in the cluster against the rules: one line per finding, with a verdict. */
 public record DoctorReport(
     List<NamespaceFinding> namespaces,
     List<StuckPods.Finding> stuckPods,
-    String accessUser,
     List<AccessCheck.Result> access,
     List<CaBundleCheck.Result> caBundle) {
-
-  /**
-   * @param namespace the webhook's namespace (sources' default)
-   * @param scope where the webhook never acts (skipped names, the opt-out label)
-   * @param access the webhook's RBAC check; null to skip it
-   * @param caBundle the registration's check; null to skip it
-   * @throws IllegalStateException when the registration or the certificate cannot be read
-   */
-  public static DoctorReport examine(
-      KubernetesClient client,
-      Rules rules,
-      String namespace,
-      NamespaceScope scope,
-      AccessCheck access,
-      CaBundleCheck caBundle) {
-    var check = new ClusterCheck(client, namespace, scope);
-    var ours = check.ours();
-    return new DoctorReport(
-        check.check(rules, ours),
-        StuckPods.check(client, rules, scope, (ns, name) -> ours.containsKey(ns + "/" + name)),
-        access == null ? null : access.user(),
-        access == null ? List.of() : access.check(rules),
-        caBundle == null ? List.of() : caBundle.check());
-  }
 
   public boolean isOk() {
     return namespaces.stream().allMatch(NamespaceFinding::isOk)
@@ -84,15 +49,15 @@ public record DoctorReport(
     }
     for (AccessCheck.Result result : access) {
       if (result.ok()) {
-        out.printf("access of %s to %s: ok%n", accessUser, result.pullSecret());
+        out.printf("access of %s to %s: ok%n", result.user(), result.pullSecret());
       } else if (result.detail() != null) {
-        out.printf("access of %s: not checked, %s%n", accessUser, result.detail());
+        out.printf("access of %s: not checked, %s%n", result.user(), result.detail());
       } else {
         out.printf(
             "access of %s to %s: FAIL, lacks %s; no copy of it is made. Fix: install the chart"
                 + " with it in `rules`, list it in sync.rbac.extraPullSecrets, or set"
                 + " sync.rbac.scope=cluster%n",
-            accessUser, result.pullSecret(), String.join(", ", result.lacking()));
+            result.user(), result.pullSecret(), String.join(", ", result.lacking()));
       }
     }
     for (CaBundleCheck.Result result : caBundle) {

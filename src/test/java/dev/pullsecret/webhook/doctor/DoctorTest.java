@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -256,20 +257,22 @@ class DoctorTest {
   }
 
   private DoctorReport examine(Rules rules) {
-    return DoctorReport.examine(
-        client,
-        rules,
-        OWN,
+    var scope =
         new NamespaceScope(
             Set.of("kube-system", OWN),
-            NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled")),
-        null, // the mock API server has no authorizer: access is checked in ChartRbacIT
-        new CaBundleCheck(
-            client,
-            "pullsecret-webhook",
-            PemFiles.toPem(certificates.servingCertificate()).getBytes(StandardCharsets.US_ASCII),
-            OWN,
-            null));
+            NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled"));
+    return new ClusterCheck(client, OWN, scope)
+        .report(
+            rules,
+            List.of(), // the mock API server has no authorizer: access is checked in ChartRbacIT
+            new CaBundleCheck(
+                    client,
+                    "pullsecret-webhook",
+                    PemFiles.toPem(certificates.servingCertificate())
+                        .getBytes(StandardCharsets.US_ASCII),
+                    OWN,
+                    null)
+                .check());
   }
 
   private static SecretStatus status(DoctorReport report, String namespace, String secret) {
