@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.credentials;
 
+import dev.pullsecret.webhook.credentials.Problem.Code;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -79,7 +80,7 @@ final class CloudUsernames {
         .map(
             token ->
                 new Problem(
-                    ProblemCode.SHORT_LIVED_TOKEN,
+                    Code.SHORT_LIVED_TOKEN,
                     "auths entry " + shown + " has " + token.what + ADVICE));
   }
 
@@ -93,7 +94,7 @@ final class CloudUsernames {
         String decoded = AuthsEntry.utf8(WHITESPACE.matcher(password).replaceAll(""));
         yield decoded == null
             ? new Problem(
-                ProblemCode.MALFORMED_GCP_KEY,
+                Code.MALFORMED_GCP_KEY,
                 """
                 %s (username %s) is not base64; encode the service-account key file with \
                 base64 -w0, or use username %s with the file as it is"""
@@ -124,7 +125,7 @@ final class CloudUsernames {
       return null;
     }
     return new Problem(
-        ProblemCode.MALFORMED_GCP_KEY,
+        Code.MALFORMED_GCP_KEY,
         "%s %s; paste the whole key file created with gcloud iam service-accounts keys create"
             .formatted(where, missing));
   }

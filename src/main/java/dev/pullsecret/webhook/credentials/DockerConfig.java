@@ -4,9 +4,12 @@ import static java.util.stream.Collectors.groupingBy;
 import static java.util.stream.Collectors.joining;
 import static java.util.stream.Collectors.toList;
 
+import dev.pullsecret.webhook.credentials.Problem.Code;
+import dev.pullsecret.webhook.credentials.RegistryKey.HostPort;
 import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
+import dev.pullsecret.webhook.text.Text;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -46,7 +49,7 @@ public final class DockerConfig {
   /**
    * Index key to the first entry whose key the kubelet can use, reverse-sorted as the kubelet sorts
    * its index. Of several entries for one index key the secret's first is kept, where the kubelet's
-   * choice is unpredictable ({@link ProblemCode#DUPLICATE_REGISTRY} warns of them).
+   * choice is unpredictable ({@link Code#DUPLICATE_REGISTRY} warns of them).
    */
   private final SortedMap<String, AuthsEntry> index = new TreeMap<>(Collections.reverseOrder());
 
@@ -69,7 +72,7 @@ public final class DockerConfig {
                 String written = keys.stream().map(RegistryKey::display).collect(joining(", "));
                 problems.add(
                     new Problem(
-                        ProblemCode.DUPLICATE_REGISTRY,
+                        Code.DUPLICATE_REGISTRY,
                         """
                         auths keys %s are one registry for the kubelet (%s), which tries them in \
                         an unpredictable order; keep one"""
@@ -120,6 +123,20 @@ public final class DockerConfig {
       authority = DockerHub.DOMAIN;
     }
     return entryFor(authority, pattern.path().isEmpty() ? "" : "/" + pattern.path()).isPresent();
+  }
+
+  /**
+   * The error for a registry the pull secret is bound to that no key {@linkplain #covers covers}.
+   */
+  Problem notCovered(RegistryPattern registry, String dataKey) {
+    String keys = Text.joined(credentials, c -> RegistryKey.display(c.key()), ", ", 10);
+    return new Problem(
+        Code.REGISTRY_NOT_COVERED,
+        """
+        no auths key of %s covers registry %s that the pull secret is bound to (keys: %s); the \
+        kubelet would pull its images without credentials. Add an auths entry for the registry: \
+        same host (a * matches one label), same port, a path that is a prefix"""
+            .formatted(Text.quote(dataKey), Text.quote(registry.toString()), keys));
   }
 
   /** The kubelet's choice: the first key covering domain and path, else the Docker Hub fallback. */
