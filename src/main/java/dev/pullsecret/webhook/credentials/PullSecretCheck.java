@@ -104,10 +104,7 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
       }
     }
     JsonNode auths = auths(values, dataKey, decode, problems);
-    if (auths == null) {
-      return new PullSecretCheck(DockerConfig.EMPTY, problems);
-    }
-    DockerConfig config = DockerConfig.read(auths, problems);
+    DockerConfig config = auths == null ? DockerConfig.EMPTY : DockerConfig.read(auths, problems);
     if (!config.isEmpty() && registries != null) {
       registries.stream()
           .filter(registry -> !config.covers(registry))
