@@ -1,9 +1,5 @@
 package dev.pullsecret.webhook.credentials;
 
-import static java.util.stream.Collectors.groupingBy;
-import static java.util.stream.Collectors.joining;
-import static java.util.stream.Collectors.toList;
-
 import dev.pullsecret.webhook.credentials.Problem.Code;
 import dev.pullsecret.webhook.credentials.RegistryKey.HostPort;
 import dev.pullsecret.webhook.image.DockerHub;
@@ -16,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -56,29 +51,30 @@ public final class DockerConfig {
   /** Reads an auths map ({@link AuthsEntry#read}), reporting keys that are one registry. */
   static DockerConfig read(JsonNode auths, List<Problem> problems) {
     List<AuthsEntry> entries = new ArrayList<>();
+    Map<String, List<String>> spellings = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> property : auths.properties()) {
       AuthsEntry entry = AuthsEntry.read(property.getKey(), property.getValue(), problems);
+      if (entry != null && entry.key() != null) {
+        spellings
+            .computeIfAbsent(entry.key().indexKey(), k -> new ArrayList<>())
+            .add(entry.key().display());
+      }
       if (entry != null) {
         entries.add(entry);
       }
     }
-    entries.stream()
-        .map(AuthsEntry::key)
-        .filter(Objects::nonNull)
-        .collect(groupingBy(RegistryKey::indexKey, LinkedHashMap::new, toList()))
-        .forEach(
-            (indexKey, keys) -> {
-              if (keys.size() > 1) {
-                String written = keys.stream().map(RegistryKey::display).collect(joining(", "));
-                problems.add(
-                    new Problem(
-                        Code.DUPLICATE_REGISTRY,
-                        """
-                        auths keys %s are one registry for the kubelet (%s), which tries them in \
-                        an unpredictable order; keep one"""
-                            .formatted(written, RegistryKey.display(indexKey))));
-              }
-            });
+    spellings.forEach(
+        (indexKey, written) -> {
+          if (written.size() > 1) {
+            problems.add(
+                new Problem(
+                    Code.DUPLICATE_REGISTRY,
+                    """
+                    auths keys %s are one registry for the kubelet (%s), which tries them in \
+                    an unpredictable order; keep one"""
+                        .formatted(String.join(", ", written), RegistryKey.display(indexKey))));
+          }
+        });
     return new DockerConfig(entries);
   }
 
