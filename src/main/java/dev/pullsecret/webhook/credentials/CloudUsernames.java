@@ -19,8 +19,7 @@ import tools.jackson.databind.JsonNode;
  * <p>Credentials that a registry issues for hours, not for good: copied as they are, they work on
  * the day they are made and fail silently once they expire. Recognised by the username each cloud's
  * tooling writes, and for Amazon and Azure by the registry host too (their usernames alone are not
- * conclusive): {@link #SHORT_LIVED}. The advice is the same for all: a credential provider renews
- * them before they expire (docs/short-lived-credentials.md).
+ * conclusive): {@link #SHORT_LIVED}.
  */
 final class CloudUsernames {
 
