@@ -85,9 +85,9 @@ final class CloudUsernames {
 
   /** The problem with a Google key given as password, or null. */
   static Problem malformedKey(String entryKey, String username, String password) {
-    String where = "the password of auths entry " + entryKey;
+    String where = "the password of auths entry " + entryKey + " (username " + username + ")";
     return switch (username) {
-      case JSON_KEY -> keyProblem(where + " (username " + JSON_KEY + ")", password);
+      case JSON_KEY -> keyProblem(where, password);
       case JSON_KEY_BASE64 -> {
         // key files are often encoded with line breaks (base64 without -w0)
         String decoded = AuthsEntry.utf8(WHITESPACE.matcher(password).replaceAll(""));
@@ -95,10 +95,10 @@ final class CloudUsernames {
             ? new Problem(
                 Code.MALFORMED_GCP_KEY,
                 """
-                %s (username %s) is not base64; encode the service-account key file with \
-                base64 -w0, or use username %s with the file as it is"""
-                    .formatted(where, JSON_KEY_BASE64, JSON_KEY))
-            : keyProblem(where + " (username " + JSON_KEY_BASE64 + ")", decoded);
+                %s is not base64; encode the service-account key file with base64 -w0, or use \
+                username %s with the file as it is"""
+                    .formatted(where, JSON_KEY))
+            : keyProblem(where, decoded);
       }
       default -> null;
     };
