@@ -74,11 +74,28 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
   /**
    * Whether the kubelet would use this key ({@code URLsMatch}) for every image on {@code target}
    * under {@code targetPath}: an image's own host and path ({@code /team/app}), or a registry
-   * pattern's (empty: any path; else a prefix on segment boundaries, {@code /team}).
+   * pattern's (a host with {@code *}; a path empty for any, else a prefix on segment boundaries,
+   * {@code /team}). The host matches as a glob label by label, same number of labels, same port.
    */
   boolean covers(HostPort target, String targetPath) {
-    return hostPort.covers(target)
+    List<String> labels = hostPort.labels();
+    return hostPort.port().equals(target.port())
+        && labels.size() == target.labels().size()
+        && IntStream.range(0, labels.size())
+            .allMatch(i -> labelCovers(labels.get(i), target.labels().get(i)))
         && (targetPath.isEmpty() ? path.isEmpty() : targetPath.startsWith(path));
+  }
+
+  /**
+   * Go's {@code filepath.Match} of one label, for the only wildcard that can reach a host in an
+   * auths key: {@code *}, any run of characters, case-sensitive like Go ({@code ?} starts a URL
+   * query and {@code \} is refused in a host). A {@code *} in the target, a registry pattern's, is
+   * taken by no literal of the glob, only by its {@code *}: {@code *} covers {@code *}, {@code eu*}
+   * does not. Compiled when needed, not kept: a secret may hold a thousand keys of many labels, and
+   * a compiled glob takes a kilobyte.
+   */
+  private static boolean labelCovers(String label, String target) {
+    return label.indexOf('*') < 0 ? label.equals(target) : Glob.compile(label).matches(target);
   }
 
   /** The key quoted for a message, with any user info ({@code user:pass@}) hidden. */
@@ -168,30 +185,6 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
         }
       }
       return new HostPort(List.of(host.split("\\.", -1)), port);
-    }
-
-    /**
-     * Whether every host that {@code target} (an image's host, or a registry pattern's with {@code
-     * *}) stands for is matched by this one as a glob, label by label ({@code URLsMatch}): same
-     * number of labels, same port.
-     */
-    boolean covers(HostPort target) {
-      return port.equals(target.port)
-          && labels.size() == target.labels.size()
-          && IntStream.range(0, labels.size())
-              .allMatch(i -> labelCovers(labels.get(i), target.labels.get(i)));
-    }
-
-    /**
-     * Go's {@code filepath.Match} of one label, for the only wildcard that can reach a host in an
-     * auths key: {@code *}, any run of characters, case-sensitive like Go ({@code ?} starts a URL
-     * query and {@code \} is refused in a host). A {@code *} in the target, a registry pattern's,
-     * is taken by no literal of the glob, only by its {@code *}: {@code *} covers {@code *}, {@code
-     * eu*} does not. Compiled when needed, not kept: a secret may hold a thousand keys of many
-     * labels, and a compiled glob takes a kilobyte.
-     */
-    private static boolean labelCovers(String label, String target) {
-      return label.indexOf('*') < 0 ? label.equals(target) : Glob.compile(label).matches(target);
     }
   }
 }
