@@ -114,11 +114,11 @@ final class CloudUsernames {
     String missing;
     if (key == null || !key.isObject()) {
       missing = "is not a JSON service-account key";
-    } else if (!"service_account".equals(text(key, "type"))) {
+    } else if (!"service_account".equals(key.path("type").stringValue(""))) {
       missing = "is JSON, but its type is not \"service_account\"";
-    } else if (text(key, "client_email").isBlank()) {
+    } else if (key.path("client_email").stringValue("").isBlank()) {
       missing = "is a service-account key without client_email";
-    } else if (text(key, "private_key").isBlank()) {
+    } else if (key.path("private_key").stringValue("").isBlank()) {
       missing = "is a service-account key without private_key";
     } else {
       return null;
@@ -127,10 +127,5 @@ final class CloudUsernames {
         Code.MALFORMED_GCP_KEY,
         "%s %s; paste the whole key file created with gcloud iam service-accounts keys create"
             .formatted(where, missing));
-  }
-
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    return value != null && value.isString() ? value.asString() : "";
   }
 }
