@@ -75,7 +75,7 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
    * Whether the kubelet would use this key ({@code URLsMatch}) for every image on {@code target}
    * under {@code targetPath}: an image's own host and path ({@code /team/app}), or a registry
    * pattern's (a host with {@code *}; a path empty for any, else a prefix on segment boundaries,
-   * {@code /team}). The host matches as a glob label by label, same number of labels, same port.
+   * {@code /team}), matched as {@link DockerConfig} says.
    */
   boolean covers(HostPort target, String targetPath) {
     List<String> labels = hostPort.labels();
@@ -88,11 +88,11 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
 
   /**
    * Go's {@code filepath.Match} of one label, for the only wildcard that can reach a host in an
-   * auths key: {@code *}, any run of characters, case-sensitive like Go ({@code ?} starts a URL
-   * query and {@code \} is refused in a host). A {@code *} in the target, a registry pattern's, is
-   * taken by no literal of the glob, only by its {@code *}: {@code *} covers {@code *}, {@code eu*}
-   * does not. Compiled when needed, not kept: a secret may hold a thousand keys of many labels, and
-   * a compiled glob takes a kilobyte.
+   * auths key: {@code *}, any run of characters ({@code ?} starts a URL query and {@code \} is
+   * refused in a host). A {@code *} in the target, a registry pattern's, is taken by no literal of
+   * the glob, only by its {@code *}: {@code *} covers {@code *}, {@code eu*} does not. Compiled
+   * when needed, not kept: a secret may hold a thousand keys of many labels, and a compiled glob
+   * takes a kilobyte.
    */
   private static boolean labelCovers(String label, String target) {
     return label.indexOf('*') < 0 ? label.equals(target) : Glob.compile(label).matches(target);
