@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.credentials;
 
 import static dev.pullsecret.webhook.text.StrictJson.type;
 
+import dev.pullsecret.webhook.credentials.Problem.Code;
 import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.text.Text;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
         String what = pair == null ? "is not base64" : "does not decode to username:password";
         problems.add(
             new Problem(
-                ProblemCode.AUTH_NOT_DECODABLE,
+                Code.AUTH_NOT_DECODABLE,
                 """
                 field "auth" of auths entry %s %s; the kubelet refuses the whole secret. \
                 Set it to base64 of username:password (printf %%s user:password | base64 -w0), \
@@ -88,7 +89,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     Problem problem =
         missing != null
             ? new Problem(
-                ProblemCode.ENTRY_WITHOUT_CREDENTIALS,
+                Code.ENTRY_WITHOUT_CREDENTIALS,
                 """
                 auths entry %s%s; the kubelet would pull without credentials. Give username \
                 and password (or auth)"""
@@ -107,7 +108,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     } catch (IllegalArgumentException e) {
       problems.add(
           new Problem(
-              ProblemCode.INVALID_REGISTRY_KEY,
+              Code.INVALID_REGISTRY_KEY,
               """
               auths key %s %s, so the kubelet never uses it; write the registry as in image \
               names: host[:port][/path], e.g. registry.example.com:5000"""
@@ -123,7 +124,7 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
               + (parsed.path().isEmpty() ? " or " + Text.quote(DockerHub.CONFIG_KEY) : "");
       problems.add(
           new Problem(
-              ProblemCode.DOCKER_HUB_KEY_NOT_USED,
+              Code.DOCKER_HUB_KEY_NOT_USED,
               """
               auths key %s is never used for Docker Hub images: the kubelet looks them up as \
               docker.io/..., falling back only to %s; write %s instead"""
@@ -157,7 +158,6 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
 
   private static Problem malformed(String what, Object... args) {
     return new Problem(
-        ProblemCode.MALFORMED_ENTRY,
-        what.formatted(args) + "; the kubelet refuses the whole secret");
+        Code.MALFORMED_ENTRY, what.formatted(args) + "; the kubelet refuses the whole secret");
   }
 }

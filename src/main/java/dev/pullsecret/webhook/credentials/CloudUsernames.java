@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.credentials;
 
+import dev.pullsecret.webhook.credentials.Problem.Code;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,8 +19,7 @@ import tools.jackson.databind.JsonNode;
  * <p>Credentials that a registry issues for hours, not for good: copied as they are, they work on
  * the day they are made and fail silently once they expire. Recognised by the username each cloud's
  * tooling writes, and for Amazon and Azure by the registry host too (their usernames alone are not
- * conclusive): {@link #SHORT_LIVED}. The advice is the same for all: a credential provider renews
- * them before they expire (docs/short-lived-credentials.md).
+ * conclusive): {@link #SHORT_LIVED}.
  */
 final class CloudUsernames {
 
@@ -79,26 +79,26 @@ final class CloudUsernames {
         .map(
             token ->
                 new Problem(
-                    ProblemCode.SHORT_LIVED_TOKEN,
+                    Code.SHORT_LIVED_TOKEN,
                     "auths entry " + shown + " has " + token.what + ADVICE));
   }
 
   /** The problem with a Google key given as password, or null. */
   static Problem malformedKey(String entryKey, String username, String password) {
-    String where = "the password of auths entry " + entryKey;
+    String where = "the password of auths entry " + entryKey + " (username " + username + ")";
     return switch (username) {
-      case JSON_KEY -> keyProblem(where + " (username " + JSON_KEY + ")", password);
+      case JSON_KEY -> keyProblem(where, password);
       case JSON_KEY_BASE64 -> {
         // key files are often encoded with line breaks (base64 without -w0)
         String decoded = AuthsEntry.utf8(WHITESPACE.matcher(password).replaceAll(""));
         yield decoded == null
             ? new Problem(
-                ProblemCode.MALFORMED_GCP_KEY,
+                Code.MALFORMED_GCP_KEY,
                 """
-                %s (username %s) is not base64; encode the service-account key file with \
-                base64 -w0, or use username %s with the file as it is"""
-                    .formatted(where, JSON_KEY_BASE64, JSON_KEY))
-            : keyProblem(where + " (username " + JSON_KEY_BASE64 + ")", decoded);
+                %s is not base64; encode the service-account key file with base64 -w0, or use \
+                username %s with the file as it is"""
+                    .formatted(where, JSON_KEY))
+            : keyProblem(where, decoded);
       }
       default -> null;
     };
@@ -114,23 +114,18 @@ final class CloudUsernames {
     String missing;
     if (key == null || !key.isObject()) {
       missing = "is not a JSON service-account key";
-    } else if (!"service_account".equals(text(key, "type"))) {
+    } else if (!"service_account".equals(key.path("type").stringValue(""))) {
       missing = "is JSON, but its type is not \"service_account\"";
-    } else if (text(key, "client_email").isBlank()) {
+    } else if (key.path("client_email").stringValue("").isBlank()) {
       missing = "is a service-account key without client_email";
-    } else if (text(key, "private_key").isBlank()) {
+    } else if (key.path("private_key").stringValue("").isBlank()) {
       missing = "is a service-account key without private_key";
     } else {
       return null;
     }
     return new Problem(
-        ProblemCode.MALFORMED_GCP_KEY,
+        Code.MALFORMED_GCP_KEY,
         "%s %s; paste the whole key file created with gcloud iam service-accounts keys create"
             .formatted(where, missing));
-  }
-
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    return value != null && value.isString() ? value.asString() : "";
   }
 }

@@ -1,19 +1,17 @@
 package dev.pullsecret.webhook.credentials;
 
-import static java.util.stream.Collectors.groupingBy;
-import static java.util.stream.Collectors.joining;
-import static java.util.stream.Collectors.toList;
-
+import dev.pullsecret.webhook.credentials.Problem.Code;
+import dev.pullsecret.webhook.credentials.RegistryKey.HostPort;
 import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
+import dev.pullsecret.webhook.text.Text;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -46,36 +44,37 @@ public final class DockerConfig {
   /**
    * Index key to the first entry whose key the kubelet can use, reverse-sorted as the kubelet sorts
    * its index. Of several entries for one index key the secret's first is kept, where the kubelet's
-   * choice is unpredictable ({@link ProblemCode#DUPLICATE_REGISTRY} warns of them).
+   * choice is unpredictable ({@link Code#DUPLICATE_REGISTRY} warns of them).
    */
   private final SortedMap<String, AuthsEntry> index = new TreeMap<>(Collections.reverseOrder());
 
   /** Reads an auths map ({@link AuthsEntry#read}), reporting keys that are one registry. */
   static DockerConfig read(JsonNode auths, List<Problem> problems) {
     List<AuthsEntry> entries = new ArrayList<>();
+    Map<String, List<String>> spellings = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> property : auths.properties()) {
       AuthsEntry entry = AuthsEntry.read(property.getKey(), property.getValue(), problems);
+      if (entry != null && entry.key() != null) {
+        spellings
+            .computeIfAbsent(entry.key().indexKey(), k -> new ArrayList<>())
+            .add(entry.key().display());
+      }
       if (entry != null) {
         entries.add(entry);
       }
     }
-    entries.stream()
-        .map(AuthsEntry::key)
-        .filter(Objects::nonNull)
-        .collect(groupingBy(RegistryKey::indexKey, LinkedHashMap::new, toList()))
-        .forEach(
-            (indexKey, keys) -> {
-              if (keys.size() > 1) {
-                String written = keys.stream().map(RegistryKey::display).collect(joining(", "));
-                problems.add(
-                    new Problem(
-                        ProblemCode.DUPLICATE_REGISTRY,
-                        """
-                        auths keys %s are one registry for the kubelet (%s), which tries them in \
-                        an unpredictable order; keep one"""
-                            .formatted(written, RegistryKey.display(indexKey))));
-              }
-            });
+    spellings.forEach(
+        (indexKey, written) -> {
+          if (written.size() > 1) {
+            problems.add(
+                new Problem(
+                    Code.DUPLICATE_REGISTRY,
+                    """
+                    auths keys %s are one registry for the kubelet (%s), which tries them in \
+                    an unpredictable order; keep one"""
+                        .formatted(String.join(", ", written), RegistryKey.display(indexKey))));
+          }
+        });
     return new DockerConfig(entries);
   }
 
@@ -120,6 +119,20 @@ public final class DockerConfig {
       authority = DockerHub.DOMAIN;
     }
     return entryFor(authority, pattern.path().isEmpty() ? "" : "/" + pattern.path()).isPresent();
+  }
+
+  /**
+   * The error for a registry the pull secret is bound to that no key {@linkplain #covers covers}.
+   */
+  Problem notCovered(RegistryPattern registry, String dataKey) {
+    String keys = Text.joined(credentials, c -> RegistryKey.display(c.key()), ", ", 10);
+    return new Problem(
+        Code.REGISTRY_NOT_COVERED,
+        """
+        no auths key of %s covers registry %s that the pull secret is bound to (keys: %s); the \
+        kubelet would pull its images without credentials. Add an auths entry for the registry: \
+        same host (a * matches one label), same port, a path that is a prefix"""
+            .formatted(Text.quote(dataKey), Text.quote(registry.toString()), keys));
   }
 
   /** The kubelet's choice: the first key covering domain and path, else the Docker Hub fallback. */

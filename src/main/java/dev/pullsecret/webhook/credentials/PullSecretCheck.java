@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.credentials;
 import static dev.pullsecret.webhook.credentials.AuthsEntry.field;
 import static dev.pullsecret.webhook.text.StrictJson.type;
 
+import dev.pullsecret.webhook.credentials.Problem.Code;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.text.StrictJson;
 import dev.pullsecret.webhook.text.Text;
@@ -21,8 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The content of a pull secret, read and checked as the kubelet will use it: the type, the data
  * key, base64, JSON, every auths entry, and whether the registries the pull secret is bound to are
  * covered by its keys. Never throws on content: every problem is listed, with a stable {@link
- * ProblemCode}, in {@link #problems()}, and the entries that could be read are in {@link
- * #config()}.
+ * Problem.Code}.
  *
  * <p>Plain Java, no API-server calls. The secret's values appear nowhere in the result but in
  * {@link RegistryCredential}'s accessors.
@@ -86,7 +86,7 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     } else {
       problems.add(
           new Problem(
-              ProblemCode.WRONG_TYPE,
+              Code.WRONG_TYPE,
               """
               type %s: the kubelet reads only secrets of type %s (or the legacy %s); recreate it \
               with kubectl create secret docker-registry, or with that type"""
@@ -104,23 +104,19 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
       }
     }
     JsonNode auths = auths(values, dataKey, decode, problems);
-    if (auths == null) {
-      return new PullSecretCheck(DockerConfig.EMPTY, problems);
-    }
-    DockerConfig config = DockerConfig.read(auths, problems);
+    DockerConfig config = auths == null ? DockerConfig.EMPTY : DockerConfig.read(auths, problems);
     if (!config.isEmpty() && registries != null) {
       registries.stream()
           .filter(registry -> !config.covers(registry))
-          .forEach(registry -> problems.add(notCovered(registry, config, dataKey)));
+          .forEach(registry -> problems.add(config.notCovered(registry, dataKey)));
     }
     return new PullSecretCheck(config, problems);
   }
 
   /**
    * The map of auths entries under {@code dataKey}: of a {@code .dockerconfigjson} ({@code
-   * {"auths": {key: entry}}}) or legacy {@code .dockercfg} ({@code {key: entry}}), field names
-   * matching case-insensitively as in the kubelet's Go code; null when there is none to read.
-   * Parser messages are never passed on, as they may quote the content.
+   * {"auths": {key: entry}}}) or legacy {@code .dockercfg} ({@code {key: entry}}); null when there
+   * is none to read. Parser messages are never passed on, as they may quote the content.
    */
   private static <V> JsonNode auths(
       Map<String, V> values, String dataKey, Function<V, byte[]> decode, List<Problem> problems) {
@@ -128,25 +124,23 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     V value = values.get(dataKey);
     if (value == null) {
       return refused(
-          problems,
-          ProblemCode.MISSING_KEY,
-          "no data key " + quoted + " (keys: " + keys(values) + ")");
+          problems, Code.MISSING_KEY, "no data key " + quoted + " (keys: " + keys(values) + ")");
     }
     byte[] content;
     try {
       content = decode.apply(value);
     } catch (IllegalArgumentException e) {
-      return refused(problems, ProblemCode.NOT_BASE64, "data " + quoted + " is not base64");
+      return refused(problems, Code.NOT_BASE64, "data " + quoted + " is not base64");
     }
     if (content == null || content.length > MAX_CONTENT_BYTES) {
       return refused(
           problems,
-          ProblemCode.TOO_LARGE,
+          Code.TOO_LARGE,
           "data %s is over %d bytes; a registry config is a few hundred bytes per registry"
               .formatted(quoted, MAX_CONTENT_BYTES));
     }
     if (content.length == 0) {
-      return refused(problems, ProblemCode.MISSING_KEY, "data " + quoted + " is empty");
+      return refused(problems, Code.MISSING_KEY, "data " + quoted + " is empty");
     }
     JsonNode root;
     try {
@@ -154,48 +148,47 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     } catch (JacksonException e) {
       return refused(
           problems,
-          ProblemCode.NOT_JSON,
+          Code.NOT_JSON,
           quoted + " is not valid JSON" + StrictJson.where(e.getLocation()));
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       return refused(
-          problems, ProblemCode.NO_AUTHS, quoted + " is JSON null: it has no registry credentials");
+          problems, Code.NO_AUTHS, quoted + " is JSON null: it has no registry credentials");
     }
     if (!root.isObject()) {
       return refused(
-          problems, ProblemCode.NOT_JSON, quoted + " is a JSON " + type(root) + ", not an object");
+          problems, Code.NOT_JSON, quoted + " is a JSON " + type(root) + ", not an object");
     }
-    JsonNode wrapped = field(root, "auths");
     boolean legacy = dataKey.equals(DOCKERCFG_KEY);
-    JsonNode auths = legacy ? root : wrapped;
-    if (legacy && root.size() == 1 && wrapped != null && wrapped.isObject()) {
-      return refused(
-          problems,
-          ProblemCode.NO_AUTHS,
-          quoted
-              + " has the .dockerconfigjson format (an \"auths\" map), which the kubelet reads"
-              + " here as a registry named \"auths\"; use type kubernetes.io/dockerconfigjson with"
-              + " key .dockerconfigjson, or drop the \"auths\" wrapper");
-    }
-    if (auths == null || auths.isNull() || (auths.isObject() && auths.isEmpty())) {
-      return refused(problems, ProblemCode.NO_AUTHS, quoted + noAuthsReason(root, legacy));
-    }
-    if (!auths.isObject()) {
-      return refused(
-          problems,
-          ProblemCode.NO_AUTHS,
-          quoted + ": \"auths\" is a JSON " + type(auths) + ", not an object");
+    JsonNode auths = legacy ? root : field(root, "auths");
+    String none = noAuthsReason(root, auths, legacy);
+    if (none != null) {
+      return refused(problems, Code.NO_AUTHS, quoted + none);
     }
     if (auths.size() > MAX_ENTRIES) {
       return refused(
           problems,
-          ProblemCode.TOO_MANY_ENTRIES,
+          Code.TOO_MANY_ENTRIES,
           quoted + " has " + auths.size() + " registries; at most " + MAX_ENTRIES + " are read");
     }
     return auths;
   }
 
-  private static String noAuthsReason(JsonNode root, boolean legacy) {
+  /** Why {@code auths} (the root itself, in the legacy format) has no entries to read, or null. */
+  private static String noAuthsReason(JsonNode root, JsonNode auths, boolean legacy) {
+    JsonNode wrapped = field(root, "auths");
+    if (legacy && root.size() == 1 && wrapped != null && wrapped.isObject()) {
+      return " has the .dockerconfigjson format (an \"auths\" map), which the kubelet reads here"
+          + " as a registry named \"auths\"; use type kubernetes.io/dockerconfigjson with key"
+          + " .dockerconfigjson, or drop the \"auths\" wrapper";
+    }
+    boolean absent = auths == null || auths.isNull();
+    if (!absent && !auths.isObject()) {
+      return ": \"auths\" is a JSON " + type(auths) + ", not an object";
+    }
+    if (!absent && !auths.isEmpty()) {
+      return null;
+    }
     if (legacy) {
       return " has no registries";
     }
@@ -215,7 +208,7 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
   }
 
   /** Adds the problem and returns null: the guard clauses of reading the content. */
-  private static <T> T refused(List<Problem> problems, ProblemCode code, String message) {
+  private static <T> T refused(List<Problem> problems, Code code, String message) {
     problems.add(new Problem(code, message));
     return null;
   }
@@ -226,17 +219,6 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     return value.length() > MAX_CONTENT_BYTES / 3 * 4 + 1024
         ? null
         : Base64.getDecoder().decode(value);
-  }
-
-  private static Problem notCovered(RegistryPattern registry, DockerConfig config, String dataKey) {
-    String keys = Text.joined(config.credentials(), c -> RegistryKey.display(c.key()), ", ", 10);
-    return new Problem(
-        ProblemCode.REGISTRY_NOT_COVERED,
-        """
-        no auths key of %s covers registry %s that the pull secret is bound to (keys: %s); the \
-        kubelet would pull its images without credentials. Add an auths entry for the registry: \
-        same host (a * matches one label), same port, a path that is a prefix"""
-            .formatted(Text.quote(dataKey), Text.quote(registry.toString()), keys));
   }
 
   private static String keys(Map<String, ?> values) {

@@ -59,8 +59,7 @@ public final class BoundedFiles {
   /** Why a file could not be {@link #read} or decoded, in words fit for a located error. */
   public static String why(IOException e) {
     return switch (e) {
-      case TooLargeException tooLarge -> tooLarge.getMessage();
-      case NotRegularFileException notRegular -> notRegular.getMessage();
+      case TooLargeException _, NotRegularFileException _ -> e.getMessage();
       case NoSuchFileException missing -> "file not found";
       case CharacterCodingException notText -> "not UTF-8 text";
       default -> "cannot read the file: " + e.getMessage();

@@ -32,7 +32,6 @@ public final class FileReloader<T, E extends RuntimeException>
 
   private static final Logger log = LoggerFactory.getLogger(FileReloader.class);
 
-  /** At start-up, how often a load that raced with an update of the files is tried. */
   private static final int START_ATTEMPTS = 3;
 
   /** The files and how to load them. */

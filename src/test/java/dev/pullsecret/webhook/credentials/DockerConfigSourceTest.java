@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullsecret.webhook.credentials.Problem.Code;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import java.io.IOException;
@@ -128,8 +129,8 @@ class DockerConfigSourceTest {
             Map.of(".dockerconfigjson", Base64.getEncoder().encodeToString(big)),
             List.of());
 
-    assertThat(decoded.problems()).extracting(Problem::code).containsExactly(ProblemCode.TOO_LARGE);
-    assertThat(encoded.problems()).extracting(Problem::code).containsExactly(ProblemCode.TOO_LARGE);
+    assertThat(decoded.problems()).extracting(Problem::code).containsExactly(Code.TOO_LARGE);
+    assertThat(encoded.problems()).extracting(Problem::code).containsExactly(Code.TOO_LARGE);
   }
 
   @Test
@@ -140,9 +141,7 @@ class DockerConfigSourceTest {
     }
     PullSecretCheck check = Configs.decoded(json.append("}}").toString());
 
-    assertThat(check.problems())
-        .extracting(Problem::code)
-        .containsExactly(ProblemCode.TOO_MANY_ENTRIES);
+    assertThat(check.problems()).extracting(Problem::code).containsExactly(Code.TOO_MANY_ENTRIES);
     assertThat(check.config().isEmpty()).isTrue();
   }
 
@@ -152,7 +151,7 @@ class DockerConfigSourceTest {
 
     assertThat(Configs.decoded(json).problems())
         .extracting(Problem::code)
-        .containsExactly(ProblemCode.NOT_JSON);
+        .containsExactly(Code.NOT_JSON);
   }
 
   @Test
@@ -162,7 +161,7 @@ class DockerConfigSourceTest {
             "{\"auths\": {\"gcr.io\": {\"username\": \"oauth2accesstoken\", \"password\": \"t\"}}}");
 
     assertThat(check.problems()).noneMatch(Problem::isError);
-    assertThat(check.problems()).extracting(Problem::code).contains(ProblemCode.SHORT_LIVED_TOKEN);
+    assertThat(check.problems()).extracting(Problem::code).contains(Code.SHORT_LIVED_TOKEN);
   }
 
   private static String dataValue(JsonNode value) {
