@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.rules;
 
+import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -119,7 +120,7 @@ final class RuleReader {
   }
 
   private String ruleName(YamlValue name) {
-    if (!RulesParser.isDnsLabel(name.text())) {
+    if (!KubernetesResourceUtil.isValidName(name.text())) {
       errors.add(
           name,
           "'" + name.text() + "' is not a valid rule name (lower-case letters, digits and '-')");

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.image.RegistryPattern;
+import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -29,10 +29,6 @@ public final class RulesParser {
   /** A rules file is a few KiB; a much larger one is a mistake, not a configuration. */
   public static final int MAX_CHARACTERS = 1024 * 1024;
 
-  private static final Pattern DNS_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-
   private static final Set<String> TOP_LEVEL_KEYS = Set.of("pullSecrets", "rules");
   private static final Set<String> SECRET_KEYS = Set.of("name", "registries", "source", "provider");
 
@@ -45,16 +41,6 @@ public final class RulesParser {
   private final Map<String, String> generatedNames = new HashMap<>();
 
   private RulesParser() {}
-
-  /** A DNS-1123 subdomain (a Secret's name): at most 253 characters. */
-  static boolean isDnsSubdomain(String text) {
-    return text.length() <= 253 && DNS_SUBDOMAIN.matcher(text).matches();
-  }
-
-  /** A DNS-1123 label (a namespace's name): at most 63 characters. */
-  static boolean isDnsLabel(String text) {
-    return text.length() <= 63 && DNS_LABEL.matcher(text).matches();
-  }
 
   public static Rules parse(String text, String source) {
     return parse(text, source, true);
@@ -232,7 +218,7 @@ public final class RulesParser {
   }
 
   private boolean validSecretName(YamlValue name) {
-    if (isDnsSubdomain(name.text())) {
+    if (KubernetesResourceUtil.isValidSubdomainName(name.text())) {
       return true;
     }
     errors.add(
