@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
+import dev.pullsecret.webhook.text.Text;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -30,6 +31,33 @@ public record PullSecret(
   /** The name of the {@code source} generated for a pull secret with a {@code provider}. */
   public static String generatedSourceName(String name) {
     return name + GENERATED_SUFFIX;
+  }
+
+  /**
+   * Why {@code name} is not a credential provider's name, as a whole message; null when it is one.
+   * A provider's name is the file name of its plugin in the plugin directory, so the kubelet's
+   * rules for it (pkg/credentialprovider/plugin/config.go) apply wherever one is written: in a
+   * CredentialProviderConfig and in a pull secret's {@code provider}.
+   */
+  public static String providerProblem(String name) {
+    String why;
+    if (name.isEmpty()) {
+      why = "it is empty";
+    } else if (name.contains("/")) {
+      why = "it contains '/'";
+    } else if (name.contains(" ")) {
+      why = "it contains a space";
+    } else if (name.equals(".") || name.equals("..")) {
+      why = "it is '" + name + "'";
+    } else if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      why = "it contains a control character";
+    } else {
+      return null;
+    }
+    return Text.quote(name)
+        + " is not a provider name: "
+        + why
+        + ", and a provider's name is the file name of its plugin in the plugin directory";
   }
 
   /** Whether the webhook copies this secret into the namespaces its rules cover. */

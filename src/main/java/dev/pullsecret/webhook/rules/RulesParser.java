@@ -166,7 +166,7 @@ public final class RulesParser {
    * Secret name too.
    */
   private String provider(YamlMapping node, YamlValue provider, Optional<YamlValue> name) {
-    errors.check(provider, ProviderName.problem(provider.text()));
+    errors.check(provider, PullSecret.providerProblem(provider.text()));
     if (name.isPresent() && PullSecret.generatedSourceName(name.get().text()).length() > 253) {
       errors.add(
           name.get(),
