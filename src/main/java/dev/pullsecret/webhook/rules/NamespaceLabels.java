@@ -49,11 +49,6 @@ public record NamespaceLabels(Map<String, String> labels) {
     return labels == null ? null : labels.get(key);
   }
 
-  /** The labels kept, empty when unknown. */
-  public Map<String, String> asMap() {
-    return labels == null ? Map.of() : labels;
-  }
-
   @Override
   public String toString() {
     return labels == null ? "unknown" : labels.toString();
