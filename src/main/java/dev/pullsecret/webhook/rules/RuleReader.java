@@ -107,15 +107,9 @@ final class RuleReader {
         node.mapping("images", ImageOptionsReader.KEYS)
             .map(new ImageOptionsReader(errors)::read)
             .orElse(ImageOptions.NONE);
-    RuleMode mode =
-        errors
-            .oneOf(
-                node.string("mode"),
-                Set.of("enforce", "audit"),
-                "is not a mode: use enforce (default) or audit")
-            .filter("audit"::equals)
-            .map(audit -> RuleMode.AUDIT)
-            .orElse(RuleMode.ENFORCE);
+    boolean audit =
+        node.is("mode", "audit", "enforce", "is not a mode: use enforce (default) or audit");
+    RuleMode mode = audit ? RuleMode.AUDIT : RuleMode.ENFORCE;
     return new NamespaceRule(name, namespaces, selector, excluded, secrets, images, mode);
   }
 
