@@ -100,9 +100,7 @@ public record LabelSelector(List<Requirement> requirements) {
     return labels.known() && requirements.stream().allMatch(r -> r.matches(labels));
   }
 
-  /**
-   * The selector, or empty when it has errors (reported): a half-read selector matches too much.
-   */
+  /** The selector, or empty when it has errors (reported): a half-read one matches too much. */
   static Optional<LabelSelector> read(YamlMapping selector, RulesErrors errors) {
     int before = errors.count();
     List<Requirement> requirements = new ArrayList<>();

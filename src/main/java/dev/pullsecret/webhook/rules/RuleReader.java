@@ -25,10 +25,7 @@ final class RuleReader {
           "images",
           "mode");
 
-  /**
-   * Why a rule may not choose namespaces by label where the webhook runs without cluster access:
-   * nothing would tell it a namespace's labels, so such a rule could never apply.
-   */
+  /** Without cluster access no namespace's labels are known: a selector could never match. */
   static final String NO_LABELS =
       "namespaceSelector needs the namespaces' labels, which the webhook reads from the API server"
           + " only with cluster access (webhook.sync.enabled=true, the chart's default); without"

@@ -37,9 +37,7 @@ public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
   private volatile LoadedRules current;
   private volatile BooleanSupplier apiSourceLive = () -> false;
 
-  /**
-   * The digest last handed to the reloader, from the file or an offer; guarded by {@code reloader}.
-   */
+  /** The digest last handed to the reloader (file or offer); guarded by {@code reloader}. */
   private String handedOut;
 
   /** The file's digest while the API source was live; guarded by {@code reloader}. */
