@@ -14,7 +14,6 @@ import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.RulesFile;
 import dev.pullsecret.webhook.rules.RulesMetrics;
-import dev.pullsecret.webhook.rules.RulesReloader;
 import dev.pullsecret.webhook.rules.RulesStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -37,18 +36,13 @@ class WebhookConfiguration {
    * the webhook the labels (RuleReader.NO_LABELS).
    */
   @Bean(destroyMethod = "close")
-  RulesReloader rulesReloader(
+  RulesStore rulesStore(
       WebhookProperties properties, SyncProperties sync, MeterRegistry registry, Clock clock) {
-    return RulesReloader.start(
+    return RulesStore.start(
         new RulesFile(properties.rules().file(), sync.enabled()),
         properties.rules().pollInterval(),
         new RulesMetrics(registry),
         clock);
-  }
-
-  @Bean
-  RulesStore rulesStore(RulesReloader reloader) {
-    return reloader.store();
   }
 
   /** Where the webhook never acts: admission and delivery both ask it (docs/rules.md). */

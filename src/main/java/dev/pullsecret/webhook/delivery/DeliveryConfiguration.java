@@ -7,7 +7,6 @@ import dev.pullsecret.webhook.providers.CredentialProviderProperties;
 import dev.pullsecret.webhook.providers.CredentialProviders;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.rules.NamespaceScope;
-import dev.pullsecret.webhook.rules.RulesReloader;
 import dev.pullsecret.webhook.rules.RulesStore;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -93,7 +92,7 @@ class DeliveryConfiguration {
                                 settings.namespace(),
                                 settings.rulesConfigMap(),
                                 settings.rulesConfigMapKey(),
-                                context.bean(RulesReloader.class))
+                                context.bean(RulesStore.class))
                             .start()));
       }
     }

@@ -1,6 +1,6 @@
 package dev.pullsecret.webhook.delivery;
 
-import dev.pullsecret.webhook.rules.RulesReloader;
+import dev.pullsecret.webhook.rules.RulesStore;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches the one rules ConfigMap through the API (RBAC: that name only) and offers its content to
- * the {@link RulesReloader}, which validates it and keeps the last good rules exactly as for the
+ * the {@link RulesStore} bean, which validates it and keeps the last good rules exactly as for the
  * file. An edit applies in about a second; the mounted file, which the kubelet refreshes only every
  * 60–90 s, stays the fallback for when the API server cannot be reached.
  */
@@ -21,7 +21,7 @@ final class RulesConfigMapWatch implements AutoCloseable {
   private final SharedIndexInformer<ConfigMap> informer;
 
   RulesConfigMapWatch(
-      KubernetesClient client, String namespace, String name, String key, RulesReloader reloader) {
+      KubernetesClient client, String namespace, String name, String key, RulesStore reloader) {
     String source = "configmap " + namespace + "/" + name + " key " + key;
     this.informer = client.configMaps().inNamespace(namespace).withName(name).runnableInformer(0);
     informer.addEventHandler(

@@ -4,7 +4,7 @@ import dev.pullsecret.webhook.files.BoundedFiles;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.image.RegistryPattern;
-import dev.pullsecret.webhook.rules.ProviderName;
+import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.RulesError;
 import dev.pullsecret.webhook.rules.RulesErrors;
 import dev.pullsecret.webhook.rules.RulesParser;
@@ -209,7 +209,7 @@ public record CredentialProvider(
   }
 
   private static String name(YamlValue value, Set<String> names, RulesErrors errors) {
-    String problem = ProviderName.problem(value.text());
+    String problem = PullSecret.providerProblem(value.text());
     if (problem != null) {
       errors.add(value, problem);
     } else if (!names.add(value.text())) {

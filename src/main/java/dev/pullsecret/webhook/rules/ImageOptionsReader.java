@@ -20,12 +20,10 @@ final class ImageOptionsReader {
   static final Set<String> KEYS =
       Set.of("pinLatest", "mirrors", "imagePullPolicy", "resolveDigests");
   private static final Set<String> DIGEST_KEYS = Set.of("registries", "onFailure");
-  private static final Set<String> ON_FAILURE = Set.of("admit", "deny");
   private static final Set<String> PIN_KEYS = Set.of("defaultTag", "repositories");
   private static final Set<String> POLICY_KEYS = Set.of("set", "includeDigestPinned");
   private static final Set<String> POLICIES = Set.of("Always", "IfNotPresent", "Never");
   private static final Set<String> MIRROR_KEYS = Set.of("from", "to", "when", "exclude");
-  private static final Set<String> WHEN = Set.of("always", "present");
 
   private final RulesErrors errors;
 
@@ -53,11 +51,7 @@ final class ImageOptionsReader {
             "registries",
             false,
             "an empty list would resolve no image; omit 'registries' to resolve every registry");
-    boolean deny =
-        errors
-            .oneOf(digests.string("onFailure"), ON_FAILURE, "is not one of admit, deny")
-            .filter("deny"::equals)
-            .isPresent();
+    boolean deny = digests.is("onFailure", "deny", "admit", "is not one of admit, deny");
     return new DigestResolution(registries, deny);
   }
 
@@ -115,14 +109,12 @@ final class ImageOptionsReader {
         mirror.requiredString("from").flatMap(v -> errors.parse(v, RegistryPattern::parse));
     Optional<String[]> to = mirror.requiredString("to").flatMap(this::target);
     boolean whenPresent =
-        errors
-            .oneOf(
-                mirror.string("when"),
-                WHEN,
-                "is not one of always (the default: every matching image), present (only images"
-                    + " the mirror holds)")
-            .filter("present"::equals)
-            .isPresent();
+        mirror.is(
+            "when",
+            "present",
+            "always",
+            "is not one of always (the default: every matching image), present (only images the"
+                + " mirror holds)");
     mirror.refuseEmptyList(
         "exclude",
         false,

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.text.Text;
+import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -99,9 +100,7 @@ public record LabelSelector(List<Requirement> requirements) {
     return labels.known() && requirements.stream().allMatch(r -> r.matches(labels));
   }
 
-  /**
-   * The selector, or empty when it has errors (reported): a half-read selector matches too much.
-   */
+  /** The selector, or empty when it has errors (reported): a half-read one matches too much. */
   static Optional<LabelSelector> read(YamlMapping selector, RulesErrors errors) {
     int before = errors.count();
     List<Requirement> requirements = new ArrayList<>();
@@ -173,7 +172,7 @@ public record LabelSelector(List<Requirement> requirements) {
     String name = slash < 0 ? key : key.substring(slash + 1);
     if (slash >= 0) {
       String prefix = key.substring(0, slash);
-      if (!RulesParser.isDnsSubdomain(prefix)) {
+      if (!KubernetesResourceUtil.isValidSubdomainName(prefix)) {
         return Text.quote(key)
             + " is not a valid label key: its prefix must be a DNS subdomain (lower-case letters,"
             + " digits, '-' and '.', at most 253 characters)";

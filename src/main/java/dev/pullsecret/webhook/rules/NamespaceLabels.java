@@ -31,13 +31,12 @@ public record NamespaceLabels(Map<String, String> labels) {
    * that labels no rule reads cost nothing however many or large a tenant makes them.
    */
   public static NamespaceLabels keeping(Map<String, String> all, Set<String> keys) {
-    if (all == null || all.isEmpty() || keys.isEmpty()) {
-      return NONE;
-    }
-    return of(
-        keys.stream()
-            .filter(key -> all.get(key) != null)
-            .collect(Collectors.toMap(key -> key, all::get)));
+    return all == null
+        ? NONE
+        : of(
+            keys.stream()
+                .filter(key -> all.get(key) != null)
+                .collect(Collectors.toMap(key -> key, all::get)));
   }
 
   public boolean known() {
@@ -47,11 +46,6 @@ public record NamespaceLabels(Map<String, String> labels) {
   /** The value of {@code key}, or null when the namespace has no such label (or it is unknown). */
   public String get(String key) {
     return labels == null ? null : labels.get(key);
-  }
-
-  /** The labels kept, empty when unknown. */
-  public Map<String, String> asMap() {
-    return labels == null ? Map.of() : labels;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.glob.Glob;
+import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import java.util.regex.Pattern;
 
 /**
@@ -63,7 +64,7 @@ public final class NamespacePattern {
    * up, and is neither matched nor looked up.
    */
   public static boolean isName(String namespace) {
-    return namespace != null && RulesParser.isDnsLabel(namespace);
+    return KubernetesResourceUtil.isValidName(namespace);
   }
 
   @Override

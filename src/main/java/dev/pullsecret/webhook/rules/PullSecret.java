@@ -2,8 +2,16 @@ package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.RegistryPattern;
+import dev.pullsecret.webhook.text.Text;
+import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -23,6 +31,8 @@ public record PullSecret(
 
   public static final String GENERATED_SUFFIX = "-provider";
 
+  static final Set<String> KEYS = Set.of("name", "registries", "source", "provider");
+
   public PullSecret {
     registries = List.copyOf(registries);
   }
@@ -30,6 +40,136 @@ public record PullSecret(
   /** The name of the {@code source} generated for a pull secret with a {@code provider}. */
   public static String generatedSourceName(String name) {
     return name + GENERATED_SUFFIX;
+  }
+
+  /**
+   * Why {@code name} is not a credential provider's name, as a whole message; null when it is one.
+   * A provider's name is the file name of its plugin in the plugin directory, so the kubelet's
+   * rules for it (pkg/credentialprovider/plugin/config.go) apply wherever one is written: in a
+   * CredentialProviderConfig and in a pull secret's {@code provider}.
+   */
+  public static String providerProblem(String name) {
+    String why;
+    if (name.isEmpty()) {
+      why = "it is empty";
+    } else if (name.contains("/")) {
+      why = "it contains '/'";
+    } else if (name.contains(" ")) {
+      why = "it contains a space";
+    } else if (name.equals(".") || name.equals("..")) {
+      why = "it is '" + name + "'";
+    } else if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      why = "it contains a control character";
+    } else {
+      return null;
+    }
+    return Text.quote(name)
+        + " is not a provider name: "
+        + why
+        + ", and a provider's name is the file name of its plugin in the plugin directory";
+  }
+
+  /**
+   * Reads {@code pullSecrets:}: each one's name, registries, and where its content comes from (a
+   * source Secret, or a credential provider and the Secret generated for it). Returns the valid
+   * ones by name, in file order.
+   */
+  static Map<String, PullSecret> read(List<YamlMapping> nodes, RulesErrors errors) {
+    Map<String, PullSecret> byName = new LinkedHashMap<>();
+    Map<String, String> generatedFor = new HashMap<>();
+    List<YamlValue> names = new ArrayList<>();
+    for (YamlMapping node : nodes) {
+      Optional<YamlValue> name = node.requiredString("name");
+      Optional<YamlValue> provider = node.string("provider");
+      List<RegistryPattern> registries =
+          node.registryPatterns(
+              "registries",
+              false,
+              "an empty list would match no image; omit 'registries' to serve every registry",
+              provider.isPresent() ? registry -> askable(registry, errors) : registry -> {});
+      SecretSource source =
+          node.string("source").map(v -> SecretSource.read(v, errors)).orElse(null);
+      provider.ifPresent(value -> checkProvider(node, value, name, errors));
+      name.ifPresent(names::add);
+      if (name.isEmpty() || !validName(name.get(), errors)) {
+        continue;
+      }
+      String text = name.get().text();
+      if (byName.containsKey(text)) {
+        errors.add(name.get(), "pull secret '" + text + "' is declared twice");
+        continue;
+      }
+      if (provider.isPresent()) {
+        source = new SecretSource(null, generatedSourceName(text));
+        generatedFor.put(source.name(), text);
+      }
+      String providerName = provider.map(YamlValue::text).orElse(null);
+      byName.put(text, new PullSecret(text, registries, source, providerName));
+    }
+    // One named as the Secret generated for another would be copied from, and watched as, it.
+    for (YamlValue name : names) {
+      String owner = generatedFor.get(name.text());
+      if (owner != null) {
+        errors.add(
+            name,
+            ("'%s' is the name of the Secret the webhook generates for pull secret '%s' (its"
+                    + " provider's credentials): name this one otherwise")
+                .formatted(name.text(), owner));
+      }
+    }
+    return byName;
+  }
+
+  /**
+   * A pull secret whose content a credential provider gives: asked about each of its registries, so
+   * they must be there; and not a source as well. The name of the Secret generated for it must be a
+   * Secret name too.
+   */
+  private static void checkProvider(
+      YamlMapping node, YamlValue provider, Optional<YamlValue> name, RulesErrors errors) {
+    errors.check(provider, providerProblem(provider.text()));
+    if (name.isPresent() && generatedSourceName(name.get().text()).length() > 253) {
+      errors.add(
+          name.get(),
+          "too long for a pull secret with a provider: the Secret the webhook generates for it, NAME"
+              + GENERATED_SUFFIX
+              + ", must fit in 253 characters");
+    }
+    if (node.has("source")) {
+      errors.add(
+          provider,
+          "a pull secret's content comes from a source Secret or from a credential provider,"
+              + " not both: drop 'source' (the webhook generates the source of this one)");
+    }
+    if (!node.has("registries")) {
+      errors.add(
+          provider,
+          "a credential provider is asked about each registry of the pull secret: list them in"
+              + " 'registries'");
+    }
+  }
+
+  /** A credential provider is asked about one registry at a time: a host, not a glob. */
+  private static void askable(YamlValue registry, RulesErrors errors) {
+    if (registry.text().split("/", 2)[0].contains("*")) {
+      errors.add(
+          registry,
+          ("'%s' has a wildcard, and a credential provider is asked about one registry at a time,"
+                  + " as the kubelet asks it about one image: it cannot be asked about every host"
+                  + " a glob matches. List the hosts the pods pull from (e.g."
+                  + " europe-docker.pkg.dev, 123456789012.dkr.ecr.eu-west-1.amazonaws.com)")
+              .formatted(registry.text()));
+    }
+  }
+
+  private static boolean validName(YamlValue name, RulesErrors errors) {
+    return errors.check(
+        name,
+        KubernetesResourceUtil.isValidSubdomainName(name.text())
+            ? null
+            : ("'%s' is not a valid Secret name (a DNS-1123 subdomain: lower-case letters, digits,"
+                    + " '-' and '.', at most 253 characters)")
+                .formatted(name.text()));
   }
 
   /** Whether the webhook copies this secret into the namespaces its rules cover. */

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.rules;
 
+import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,10 +25,7 @@ final class RuleReader {
           "images",
           "mode");
 
-  /**
-   * Why a rule may not choose namespaces by label where the webhook runs without cluster access:
-   * nothing would tell it a namespace's labels, so such a rule could never apply.
-   */
+  /** Without cluster access no namespace's labels are known: a selector could never match. */
   static final String NO_LABELS =
       "namespaceSelector needs the namespaces' labels, which the webhook reads from the API server"
           + " only with cluster access (webhook.sync.enabled=true, the chart's default); without"
@@ -106,20 +104,14 @@ final class RuleReader {
         node.mapping("images", ImageOptionsReader.KEYS)
             .map(new ImageOptionsReader(errors)::read)
             .orElse(ImageOptions.NONE);
-    RuleMode mode =
-        errors
-            .oneOf(
-                node.string("mode"),
-                Set.of("enforce", "audit"),
-                "is not a mode: use enforce (default) or audit")
-            .filter("audit"::equals)
-            .map(audit -> RuleMode.AUDIT)
-            .orElse(RuleMode.ENFORCE);
+    boolean audit =
+        node.is("mode", "audit", "enforce", "is not a mode: use enforce (default) or audit");
+    RuleMode mode = audit ? RuleMode.AUDIT : RuleMode.ENFORCE;
     return new NamespaceRule(name, namespaces, selector, excluded, secrets, images, mode);
   }
 
   private String ruleName(YamlValue name) {
-    if (!RulesParser.isDnsLabel(name.text())) {
+    if (!KubernetesResourceUtil.isValidName(name.text())) {
       errors.add(
           name,
           "'" + name.text() + "' is not a valid rule name (lower-case letters, digits and '-')");

@@ -28,9 +28,7 @@ public final class Rules {
    */
   private static final int MAX_CACHED_NAMESPACES = 10_000;
 
-  /**
-   * The order of candidates: most specific first; the sort is stable, so file order breaks ties.
-   */
+  /** Most specific first; the sort is stable, so file order breaks ties. */
   private static final Comparator<RuleMatch> PRECEDENCE =
       Comparator.<RuleMatch>comparingInt(m -> m.pattern().isExact() ? 0 : 1)
           .thenComparingInt(m -> -m.rule().labelRequirements())

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * ReloadMetrics}: {@code pullsecret_rules_reloads_total}, {@code
  * pullsecret_rules_last_reload_success}).
  */
-public final class RulesMetrics implements RulesReloader.Listener {
+public final class RulesMetrics implements RulesStore.Listener {
 
   private final ReloadMetrics<LoadedRules, InvalidRulesException> reloads;
   private final AtomicLong generation = new AtomicLong();

@@ -1,27 +1,79 @@
 package dev.pullsecret.webhook.rules;
 
+import dev.pullsecret.webhook.files.FileReloader;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Holds the rules in force. A request reads it once and works on that snapshot, so a reload in the
- * middle of a request can never mix old and new rules.
+ * The rules in force, kept in step with the rules file through a {@link FileReloader}, which keeps
+ * the last good rules in force when new content is refused. A request reads them once and works on
+ * that snapshot, so a reload in the middle of a request can never mix old and new rules.
+ *
+ * <p>Content may also be {@linkplain #offer offered} from the rules ConfigMap read through the API
+ * (about a second after an edit, instead of the kubelet's 60-90 s volume sync), and goes through
+ * the same checks and last-good logic. While that watch is live the file is only the fallback: a
+ * file content first seen while the watch was live is never applied, so the file, which lags,
+ * cannot bring back older rules; a file change made while the API cannot be reached is applied as
+ * usual.
  */
-public final class RulesStore implements Supplier<LoadedRules> {
+public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
 
-  private final AtomicReference<LoadedRules> current;
+  private static final Logger log = LoggerFactory.getLogger(RulesStore.class);
+
+  /** Told about every attempt to load new content, e.g. to count reloads in metrics. */
+  public interface Listener extends FileReloader.Listener<LoadedRules, InvalidRulesException> {}
+
+  private final FileReloader<LoadedRules, InvalidRulesException> reloader;
+  private final RulesFile file;
+  private final Clock clock;
   private final List<Consumer<LoadedRules>> subscribers = new CopyOnWriteArrayList<>();
+  private volatile LoadedRules current;
+  private volatile BooleanSupplier apiSourceLive = () -> false;
 
-  public RulesStore(LoadedRules initial) {
-    this.current = new AtomicReference<>(initial);
+  /** The digest last handed to the reloader (file or offer); guarded by {@code reloader}. */
+  private String handedOut;
+
+  /** The file's digest while the API source was live; guarded by {@code reloader}. */
+  private String fileWhileLive;
+
+  private RulesStore(RulesFile file, Listener listener, Clock clock) {
+    this.file = file;
+    this.clock = clock;
+    this.reloader =
+        new FileReloader<>(
+            new FileSource(),
+            InvalidRulesException.class,
+            FileReloader.Refusal.AT_ONCE,
+            List.of(new Log(this), listener));
+    this.current = reloader.start();
+  }
+
+  /**
+   * Loads the rules file, failing with {@link InvalidRulesException} if it is invalid (the server
+   * must not start on rules it cannot apply), then polls it every {@code interval}.
+   */
+  public static RulesStore start(
+      RulesFile file, Duration interval, Listener listener, Clock clock) {
+    var rules = new RulesStore(file, listener, clock);
+    rules.reloader.watch(
+        "rules-reloader",
+        "webhook.rules.poll-interval",
+        interval,
+        "the rules file " + file.path(),
+        rules::replace);
+    return rules;
   }
 
   @Override
   public LoadedRules get() {
-    return current.get();
+    return current;
   }
 
   /** Told every new set of rules put in force (e.g. the sync loop, to reconcile everything). */
@@ -29,8 +81,103 @@ public final class RulesStore implements Supplier<LoadedRules> {
     subscribers.add(subscriber);
   }
 
-  void replace(LoadedRules next) {
-    current.set(next);
+  private void replace(LoadedRules next) {
+    current = next;
     subscribers.forEach(s -> s.accept(next));
+  }
+
+  /** Checks the file now; returns true when new rules were put in force. */
+  public boolean check() {
+    return reloader.check();
+  }
+
+  /**
+   * Offers rules read elsewhere (the rules ConfigMap); returns true when they were put in force.
+   *
+   * @param source names where the content comes from, in logs and error locations
+   */
+  public boolean offer(byte[] content, String source) {
+    String digest = RulesFile.fingerprint(content);
+    synchronized (reloader) {
+      handedOut = digest;
+      return reloader.offer(
+          digest, previous -> next(file.parse(content, source), content, previous, source));
+    }
+  }
+
+  /** Whether the API source is live; while it is, file changes are not applied. */
+  public void apiSourceLive(BooleanSupplier live) {
+    this.apiSourceLive = live;
+  }
+
+  private final class FileSource implements FileReloader.Source<LoadedRules> {
+
+    /**
+     * The file's digest as the reloader should see it: unchanged while the API source is live, and
+     * afterwards until the file changes again.
+     */
+    @Override
+    public String digest() {
+      String digest = file.fingerprint();
+      synchronized (reloader) {
+        if (apiSourceLive.getAsBoolean()) {
+          fileWhileLive = digest;
+        }
+        if (handedOut != null && digest.equals(fileWhileLive)) {
+          return handedOut;
+        }
+        fileWhileLive = null;
+        handedOut = digest;
+        return digest;
+      }
+    }
+
+    @Override
+    public LoadedRules load(LoadedRules previous) {
+      byte[] content = file.read();
+      return next(file.parse(content), content, previous, file.path().toString());
+    }
+  }
+
+  /** The next rules in force; the generation counts the loads. */
+  private LoadedRules next(Rules rules, byte[] content, LoadedRules previous, String source) {
+    return new LoadedRules(
+        rules,
+        previous == null ? 1 : previous.generation() + 1,
+        RulesFile.digest(content),
+        clock.instant(),
+        source);
+  }
+
+  @Override
+  public void close() {
+    reloader.close();
+  }
+
+  private record Log(RulesStore rules) implements Listener {
+
+    @Override
+    public void loaded(LoadedRules loaded) {
+      log.info(
+          "Rules {} in force from {}: {} pull secret(s), {} rule(s)",
+          loaded.version(),
+          loaded.source(),
+          loaded.rules().pullSecrets().size(),
+          loaded.rules().rules().size());
+      for (RulesError warning : loaded.rules().warnings()) {
+        log.warn("Rules {}: {}", loaded.version(), warning.format(loaded.source(), "warning: "));
+      }
+    }
+
+    @Override
+    public void refused(InvalidRulesException error) {
+      LoadedRules current = rules.get();
+      log.error(
+          "Refused new rules from {}; keeping rules {} loaded at {}. {}",
+          error.source(),
+          current.version(),
+          current.loadedAt(),
+          error.getMessage());
+    }
   }
 }

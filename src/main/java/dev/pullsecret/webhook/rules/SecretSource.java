@@ -1,5 +1,7 @@
 package dev.pullsecret.webhook.rules;
 
+import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
+
 /**
  * Where the content of a delivered pull secret comes from: a Secret the webhook copies into every
  * namespace whose rule names the pull secret.
@@ -18,8 +20,8 @@ public record SecretSource(String namespace, String name) {
     int slash = text.indexOf('/');
     String namespace = slash < 0 ? null : text.substring(0, slash);
     String name = text.substring(slash + 1);
-    if ((namespace != null && !RulesParser.isDnsLabel(namespace))
-        || !RulesParser.isDnsSubdomain(name)) {
+    if ((namespace != null && !KubernetesResourceUtil.isValidName(namespace))
+        || !KubernetesResourceUtil.isValidSubdomainName(name)) {
       errors.add(
           value,
           "'"

@@ -89,6 +89,14 @@ public final class YamlMapping {
     return string(key);
   }
 
+  /**
+   * Whether {@code key} says {@code yes}; absent or {@code no} is false, any other word is reported
+   * as {@code 'word' notAllowed}.
+   */
+  public boolean is(String key, String yes, String no, String notAllowed) {
+    return errors.oneOf(string(key), Set.of(no, yes), notAllowed).filter(yes::equals).isPresent();
+  }
+
   /** A boolean written as {@code true} or {@code false}; absent gives {@code defaultValue}. */
   public boolean bool(String key, boolean defaultValue) {
     Node node = fields.get(key);

@@ -58,7 +58,7 @@ class ClusterNamespaceLabelsTest {
     NamespaceLabels first = labels.labels("shop", KEYS);
     NamespaceLabels again = labels.labels("shop", KEYS);
 
-    assertThat(first.asMap()).isEqualTo(Map.of("team", "payments"));
+    assertThat(first.labels()).isEqualTo(Map.of("team", "payments"));
     assertThat(again).isEqualTo(first);
     assertThat(server.calls() - before).as("the second is remembered").isEqualTo(1);
     assertThat(count("read")).isEqualTo(2);

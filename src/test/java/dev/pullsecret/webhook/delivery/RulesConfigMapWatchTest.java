@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesFile;
-import dev.pullsecret.webhook.rules.RulesReloader;
+import dev.pullsecret.webhook.rules.RulesStore;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ class RulesConfigMapWatchTest {
   @TempDir Path dir;
   FaultyApiServer server;
   KubernetesClient client;
-  RulesReloader reloader;
+  RulesStore reloader;
   Path file;
   final List<InvalidRulesException> refused = new CopyOnWriteArrayList<>();
 
@@ -43,10 +43,10 @@ class RulesConfigMapWatchTest {
     file = dir.resolve("rules.yaml");
     Files.writeString(file, RULES);
     reloader =
-        RulesReloader.start(
+        RulesStore.start(
             new RulesFile(file),
             Duration.ofMillis(20),
-            new RulesReloader.Listener() {
+            new RulesStore.Listener() {
               @Override
               public void loaded(LoadedRules rules) {}
 
@@ -76,14 +76,13 @@ class RulesConfigMapWatchTest {
   @Test
   void appliesAnEditOfTheConfigMap() {
     try (var ignored = watch()) {
-      long generation = reloader.store().get().generation();
+      long generation = reloader.get().generation();
 
       client.configMaps().inNamespace(NS).resource(configMap(NEW_RULES)).update();
 
-      await().until(() -> reloader.store().get().generation() > generation);
-      assertThat(reloader.store().get().source())
-          .isEqualTo("configmap " + NS + "/rules key rules.yaml");
-      assertThat(reloader.store().get().digest())
+      await().until(() -> reloader.get().generation() > generation);
+      assertThat(reloader.get().source()).isEqualTo("configmap " + NS + "/rules key rules.yaml");
+      assertThat(reloader.get().digest())
           .isEqualTo(RulesFile.digest(NEW_RULES.getBytes(StandardCharsets.UTF_8)));
     }
   }
@@ -91,13 +90,13 @@ class RulesConfigMapWatchTest {
   @Test
   void keepsTheLastGoodRulesWhenTheConfigMapIsInvalid() {
     try (var ignored = watch()) {
-      String digest = reloader.store().get().digest();
+      String digest = reloader.get().digest();
 
       client.configMaps().inNamespace(NS).resource(configMap("rules: [oops")).update();
 
       await().until(() -> !refused.isEmpty());
       assertThat(refused.getFirst().getMessage()).contains("configmap " + NS + "/rules");
-      assertThat(reloader.store().get().digest()).isEqualTo(digest);
+      assertThat(reloader.get().digest()).isEqualTo(digest);
     }
   }
 
@@ -105,15 +104,13 @@ class RulesConfigMapWatchTest {
   void theLaggingFileNeverBringsBackOlderRulesWhileTheWatchIsLive() throws Exception {
     try (var ignored = watch()) {
       client.configMaps().inNamespace(NS).resource(configMap(NEW_RULES)).update();
-      await().until(() -> reloader.store().get().source().startsWith("configmap"));
-      String inForce = reloader.store().get().digest();
+      await().until(() -> reloader.get().source().startsWith("configmap"));
+      String inForce = reloader.get().digest();
 
       Files.writeString(file, RULES + "\n# the kubelet's older copy\n");
 
       // The file is polled every 20 ms: ten polls see it and none applies it.
-      await()
-          .during(Duration.ofMillis(200))
-          .until(() -> reloader.store().get().digest().equals(inForce));
+      await().during(Duration.ofMillis(200)).until(() -> reloader.get().digest().equals(inForce));
     }
   }
 
@@ -129,7 +126,6 @@ class RulesConfigMapWatchTest {
           .until(
               () ->
                   reloader
-                      .store()
                       .get()
                       .digest()
                       .equals(RulesFile.digest(NEW_RULES.getBytes(StandardCharsets.UTF_8))));

@@ -264,7 +264,7 @@ class SyncBench {
         await().until(watch::isLive);
         List<Long> latencies = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-          long generation = reloader.store().get().generation();
+          long generation = reloader.get().generation();
           long edited = System.nanoTime();
           client
               .configMaps()
@@ -273,7 +273,7 @@ class SyncBench {
               .update();
           await()
               .pollInterval(Duration.ofMillis(1))
-              .until(() -> reloader.store().get().generation() > generation);
+              .until(() -> reloader.get().generation() > generation);
           latencies.add(System.nanoTime() - edited);
         }
         printPercentiles(
@@ -290,13 +290,13 @@ class SyncBench {
     try (var reloader = SyncFixture.reloader(file, Duration.ofSeconds(2))) {
       List<Long> latencies = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
-        long generation = reloader.store().get().generation();
+        long generation = reloader.get().generation();
         long edited = System.nanoTime();
         Files.writeString(file, rules + "\n# edit " + i + "\n");
         await()
             .atMost(Duration.ofSeconds(5))
             .pollInterval(Duration.ofMillis(5))
-            .until(() -> reloader.store().get().generation() > generation);
+            .until(() -> reloader.get().generation() > generation);
         latencies.add(System.nanoTime() - edited);
         // Edits land at different points of the poll cycle.
         await().pollDelay(Duration.ofMillis(137 * (i + 1) % 2000)).until(() -> true);

@@ -9,7 +9,7 @@ import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.RulesFile;
-import dev.pullsecret.webhook.rules.RulesReloader;
+import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -48,17 +48,14 @@ final class SyncFixture implements AutoCloseable {
 
   /** A running replica. */
   record Replica(
-      SecretSync sync,
-      SimpleMeterRegistry registry,
-      RulesReloader reloader,
-      KubernetesClient client) {
+      SecretSync sync, SimpleMeterRegistry registry, RulesStore reloader, KubernetesClient client) {
     boolean isLeader() {
       return sync.isLeader();
     }
 
     /** A pull secret of the rules in force, by name. */
     PullSecret pullSecret(String name) {
-      return reloader.store().get().rules().pullSecrets().stream()
+      return reloader.get().rules().pullSecrets().stream()
           .filter(s -> s.name().equals(name))
           .findFirst()
           .orElseThrow();
@@ -106,7 +103,7 @@ final class SyncFixture implements AutoCloseable {
     var sync =
         new SecretSync(
                 client,
-                reloader.store(),
+                reloader,
                 TestContexts.SCOPE,
                 settings(identity),
                 registry,
@@ -147,11 +144,11 @@ final class SyncFixture implements AutoCloseable {
   }
 
   /** A reloader of {@code file} that polls every {@code poll} and listens to nothing. */
-  static RulesReloader reloader(Path file, Duration poll) {
-    return RulesReloader.start(
+  static RulesStore reloader(Path file, Duration poll) {
+    return RulesStore.start(
         new RulesFile(file),
         poll,
-        new RulesReloader.Listener() {
+        new RulesStore.Listener() {
           @Override
           public void loaded(LoadedRules rules) {}
 

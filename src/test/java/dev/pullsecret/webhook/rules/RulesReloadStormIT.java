@@ -53,7 +53,7 @@ class RulesReloadStormIT {
   /** Digest of every valid version written, to its number, filled in before the write. */
   private final Map<String, Integer> written = new ConcurrentHashMap<>();
 
-  private RulesReloader reloader;
+  private RulesStore reloader;
 
   @AfterEach
   void stopReloader() {
@@ -68,9 +68,9 @@ class RulesReloadStormIT {
     var volume = new ConfigMapVolume(dir);
     write(volume, 0);
     reloader =
-        RulesReloader.start(
+        RulesStore.start(
             new RulesFile(volume.path("rules.yaml")), POLL, listener, Clock.systemUTC());
-    var reader = new SnapshotReader(reloader.store());
+    var reader = new SnapshotReader(reloader);
     reader.start();
 
     int lastValid = storm(volume);
@@ -89,7 +89,7 @@ class RulesReloadStormIT {
             occurrences(output.toString(), "Refused new rules from " + volume.path("rules.yaml")))
         .as("one log line per refusal counted")
         .isEqualTo(listener.refused.get());
-    assertThat(reloader.store().get().generation())
+    assertThat(reloader.get().generation())
         .as("one generation per load, the initial one included")
         .isEqualTo(listener.loaded.get());
 
@@ -137,7 +137,7 @@ class RulesReloadStormIT {
   }
 
   private int versionInForce() {
-    return versionOf(reloader.store().get());
+    return versionOf(reloader.get());
   }
 
   private int lastLoaded() {
@@ -221,7 +221,7 @@ class RulesReloadStormIT {
   }
 
   /** Counts what the reloader reports, as the metrics do. */
-  private static final class Counting implements RulesReloader.Listener {
+  private static final class Counting implements RulesStore.Listener {
 
     final AtomicInteger loaded = new AtomicInteger();
     final AtomicInteger refused = new AtomicInteger();
