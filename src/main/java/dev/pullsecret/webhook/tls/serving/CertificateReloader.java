@@ -15,7 +15,8 @@ import org.springframework.boot.health.contributor.Health;
 /**
  * Keeps the admission port's certificate in step with its files through a {@link FileReloader},
  * reporting a refusal only when the same content failed twice in a row ({@link
- * FileReloader.Refusal#WHEN_SEEN_TWICE}: {@code tls.crt} and {@code tls.key} are written apart).
+ * FileReloader.Refusal#WHEN_SEEN_TWICE}: {@code tls.crt} and {@code tls.key} are written one after
+ * the other).
  *
  * <p>Not Spring Boot's {@code reload-on-update} for PEM bundles: it serves only bundles of {@code
  * spring.ssl.bundle.*} properties, so our checks (key matches certificate, chain order,
