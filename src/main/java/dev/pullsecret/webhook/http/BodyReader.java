@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.admission.DigestLookup;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -193,13 +194,8 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
   }
 
   private static byte[] join(List<byte[]> chunks, int size) {
-    byte[] body = new byte[size];
-    int at = 0;
-    for (byte[] chunk : chunks) {
-      int n = Math.min(chunk.length, size - at);
-      System.arraycopy(chunk, 0, body, at, n);
-      at += n;
-    }
-    return body;
+    ByteBuffer body = ByteBuffer.allocate(size);
+    chunks.forEach(chunk -> body.put(chunk, 0, Math.min(chunk.length, body.remaining())));
+    return body.array();
   }
 }

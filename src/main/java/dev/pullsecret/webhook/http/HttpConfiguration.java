@@ -46,8 +46,7 @@ class HttpConfiguration {
   }
 
   /**
-   * A review's reservation is given back once its answer is written: {@link
-   * BodyReader.Outcome.Body}.
+   * Gives a review's reservation back once its answer is written ({@link BodyReader.Outcome.Body}).
    */
   @Bean
   FilterRegistrationBean<Filter> answerWrittenBeforeBudgetGivenBack() {

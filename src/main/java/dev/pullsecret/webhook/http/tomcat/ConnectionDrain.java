@@ -16,7 +16,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
  * The admission port's graceful shutdown. Spring Boot's pauses the protocol, then closes the
- * listening socket. Tomcat's pause makes every keep-alive connection drop the next request it
+ * listening socket; Tomcat's pause makes every keep-alive connection drop the next request it
  * carries without an answer (or answer it 503), and closing idle connections at once races with a
  * review already on its way over one: either way the API server, which does not retry a POST, sees
  * a failed call and applies the registration's failurePolicy (with {@code Ignore}: a pod admitted
@@ -25,11 +25,10 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
  * connection carries one more review, answered with {@code Connection: close}, and its client
  * reconnects to a replica that is not stopping.
  *
- * <p>From then on every answer says {@code Connection: close}, those of reviews already in flight
- * at SIGTERM included (Tomcat decides keep-alive when a request starts, so it would keep their
- * connections open). It is set as the answer is written ({@link #beforeBodyWrite}), after the body
- * was read, which is the part that can be long: the client closes the connection after the answer,
- * and the drain sees it go instead of waiting for the end of the phase.
+ * <p>From then on every answer says {@code Connection: close}, those of reviews in flight at
+ * SIGTERM included (Tomcat decides keep-alive when a request starts). It is set as the answer is
+ * written ({@link #beforeBodyWrite}), after the body's read, the part that can be long: the client
+ * closes the connection after the answer, and the drain sees it go before the phase ends.
  *
  * <p>{@link #stop}, between Spring Boot's graceful shutdown (no new connections, requests in flight
  * answered) and the connector's stop (which closes every connection left), waits until the clients

@@ -12,9 +12,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Date;
-import java.util.List;
+import java.util.stream.Stream;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -116,14 +115,15 @@ public final class CertificateGenerator {
   }
 
   private static GeneralNames subjectAltNames(CertificateSpec spec) {
-    List<GeneralName> names = new ArrayList<>();
-    spec.dnsNames().forEach(dns -> names.add(new GeneralName(GeneralName.dNSName, dns)));
-    spec.ipAddresses()
-        .forEach(
-            ip ->
-                names.add(
-                    new GeneralName(GeneralName.iPAddress, new DEROctetString(ip.getAddress()))));
-    return new GeneralNames(names.toArray(GeneralName[]::new));
+    return new GeneralNames(
+        Stream.concat(
+                spec.dnsNames().stream().map(dns -> new GeneralName(GeneralName.dNSName, dns)),
+                spec.ipAddresses().stream()
+                    .map(
+                        ip ->
+                            new GeneralName(
+                                GeneralName.iPAddress, new DEROctetString(ip.getAddress()))))
+            .toArray(GeneralName[]::new));
   }
 
   private static X500Name name(String commonName) {

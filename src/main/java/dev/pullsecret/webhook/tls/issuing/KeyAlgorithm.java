@@ -69,11 +69,11 @@ public enum KeyAlgorithm {
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "unknown key algorithm '" + name + "' (expected one of: " + cliNames() + ")"));
-  }
-
-  /** The accepted command-line spellings, comma separated, for error messages. */
-  private static String cliNames() {
-    return Arrays.stream(values()).map(KeyAlgorithm::cliName).collect(Collectors.joining(", "));
+                    "unknown key algorithm '%s' (expected one of: %s)"
+                        .formatted(
+                            name,
+                            Arrays.stream(values())
+                                .map(KeyAlgorithm::cliName)
+                                .collect(Collectors.joining(", ")))));
   }
 }

@@ -13,28 +13,26 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Keeps the admission port's certificate in step with its files through a {@link FileReloader}; a
- * refusal is reported only when the same content failed twice in a row ({@link
- * FileReloader.Refusal#WHEN_SEEN_TWICE}): {@code tls.crt} and {@code tls.key} are written one after
- * the other.
+ * Keeps the admission port's certificate in step with its files through a {@link FileReloader},
+ * reporting a refusal only when the same content failed twice in a row ({@link
+ * FileReloader.Refusal#WHEN_SEEN_TWICE}: {@code tls.crt} and {@code tls.key} are written one after
+ * the other).
  *
- * <p>Why not Spring Boot's own {@code reload-on-update} for PEM bundles? It only serves bundles
- * defined in {@code spring.ssl.bundle.*} properties, so our checks (key matches certificate, chain
- * order, subjectAltName, validity, each reported with the file and what to fix) would not run
- * before a pair is served; it waits for a 10 s quiet period after the last file event; and a reload
- * that fails is logged as an "Unexpected SSL reload error" stack trace and never retried until the
- * next file event, with nothing a metric could count. Spring's part we do use is the end of the
- * chain: {@code SslBundleRegistry.updateBundle} makes Tomcat build a new SSL context for new
- * handshakes while connections already open keep theirs.
+ * <p>Not Spring Boot's {@code reload-on-update} for PEM bundles: it serves only bundles of {@code
+ * spring.ssl.bundle.*} properties, so our checks (key matches certificate, chain order,
+ * subjectAltName, validity, each reported with the file and what to fix) would not run before a
+ * pair is served; it waits for 10 s of quiet after the last file event; and a failed reload is an
+ * "Unexpected SSL reload error" stack trace, not retried until the next event, with nothing a
+ * metric could count. We use the end of its chain: {@code SslBundleRegistry.updateBundle} makes
+ * Tomcat build a new SSL context for new handshakes while open connections keep theirs.
  *
- * <p>The expiry of the certificate in force is told three ways. A gauge, the signal to alert on: a
- * timestamp rather than "seconds left", so an alert reads {@code
- * pullsecret_tls_certificate_expiry_seconds - time() < 14 * 86400} and the series does not change
- * every scrape; no labels (no fingerprint): one series per pod whatever the rotations, and the
- * fingerprint is in the logs and the health details. A log warning under the threshold, at once and
- * then each day while the certificate stays in force: seen by whoever reads today's logs, without a
- * flood. And readiness ({@link #health}). The other metrics are the reload metrics every reloaded
- * file has ({@link ReloadMetrics}).
+ * <p>The expiry of the certificate in force is told three ways. A gauge to alert on: a timestamp,
+ * not "seconds left", so an alert reads {@code pullsecret_tls_certificate_expiry_seconds - time() <
+ * 14 * 86400} and the series does not change every scrape; no labels (no fingerprint: it is in the
+ * logs and the health details), so one series per pod whatever the rotations. A log warning under
+ * the threshold, at once and then each day while the certificate stays in force: seen by whoever
+ * reads today's logs, without a flood. And readiness ({@link #health}). The reload metrics are
+ * those of every reloaded file ({@link ReloadMetrics}).
  */
 final class CertificateReloader
     implements AutoCloseable,

@@ -73,18 +73,13 @@ final class PemFileReader {
    */
   static PrivateKey privateKey(Path file) {
     List<Block> blocks = readPem(file, "PRIVATE KEY");
-    var keys = new ArrayList<Block>();
-    for (Block block : blocks) {
-      if (block.label().equals(ENCRYPTED_PKCS8)
-          || (KEYS.contains(block.label()) && block.text().contains("Proc-Type: 4,ENCRYPTED"))) {
-        throw new InvalidCertificateException(
-            file,
-            "private key is encrypted, which is not supported; store it unencrypted in the Secret"
-                + " (for example: openssl pkey -in encrypted.key -out tls.key)");
-      }
-      if (KEYS.contains(block.label())) {
-        keys.add(block);
-      }
+    List<Block> keys = blocks.stream().filter(block -> KEYS.contains(block.label())).toList();
+    if (blocks.stream().anyMatch(block -> block.label().equals(ENCRYPTED_PKCS8))
+        || keys.stream().anyMatch(key -> key.text().contains("Proc-Type: 4,ENCRYPTED"))) {
+      throw new InvalidCertificateException(
+          file,
+          "private key is encrypted, which is not supported; store it unencrypted in the Secret"
+              + " (for example: openssl pkey -in encrypted.key -out tls.key)");
     }
     if (keys.isEmpty()) {
       throw nothingExpected(file, blocks, "PRIVATE KEY");

@@ -44,7 +44,11 @@ class TlsConfiguration {
   CertificateReloader certificateReloader(
       WebhookProperties properties, MeterRegistry registry, Clock clock) {
     WebhookProperties.Tls tls = properties.tls();
-    return new CertificateReloader(files(tls, clock), registry, tls.expiryWarningThreshold());
+    var files =
+        tls.selfSignedDir() == null
+            ? new CertificateFiles(tls.certFile(), tls.keyFile(), tls.clientCaFile(), clock)
+            : localFiles(tls.selfSignedDir(), tls.clientCaFile(), clock);
+    return new CertificateReloader(files, registry, tls.expiryWarningThreshold());
   }
 
   @Bean
@@ -80,13 +84,6 @@ class TlsConfiguration {
         ssl.setClientAuth(Ssl.ClientAuth.NEED);
       }
     };
-  }
-
-  private static CertificateFiles files(WebhookProperties.Tls tls, Clock clock) {
-    Path local = tls.selfSignedDir();
-    return local == null
-        ? new CertificateFiles(tls.certFile(), tls.keyFile(), tls.clientCaFile(), clock)
-        : localFiles(local, tls.clientCaFile(), clock);
   }
 
   /**
