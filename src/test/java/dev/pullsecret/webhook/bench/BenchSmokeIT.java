@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pullsecret.webhook.testing.WallClock;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * the real server, the load generator and the report, and not one error. Skipped, with the reason
  * printed, where the script's tools are missing.
  */
+@WallClock
 class BenchSmokeIT {
 
   private static final Path SCRIPT = Path.of("bench/run.sh");

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
+import dev.pullsecret.webhook.testing.WallClock;
 import dev.pullsecret.webhook.testing.WebhookProcess;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.TestInstance;
  * build), the warm-ups, and the management port's connection sweep, which the management context
  * imports on its own. A Failsafe test: it needs the jar that {@code package} builds.
  */
+@WallClock
 class AotWiringIT {
 
   private static final String PLAIN = "admission/cases/recorded-01-create-plain-pod.review.json";

@@ -11,6 +11,7 @@ import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.providers.CredentialProvider;
 import dev.pullsecret.webhook.providers.CredentialProviders;
 import dev.pullsecret.webhook.testing.StubCredentialProvider;
+import dev.pullsecret.webhook.testing.WallClock;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Secret the webhook generates, delivered by the sync loop, renewed before they expire, kept when
  * the plugin fails; against fabric8's mock API server.
  */
+@WallClock
 class ProviderRenewalsIT {
 
   private static final String GENERATED = "stub-creds-provider";

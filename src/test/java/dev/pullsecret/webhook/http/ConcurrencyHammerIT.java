@@ -13,6 +13,7 @@ import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
 import dev.pullsecret.webhook.testing.TrustingClients;
+import dev.pullsecret.webhook.testing.WallClock;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
@@ -44,6 +45,7 @@ import tools.jackson.databind.node.ObjectNode;
  * computed; and no request may fail.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@WallClock
 class ConcurrencyHammerIT {
 
   private static final TestServerFiles FILES = TestServerFiles.create("pullsecret-hammer");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
 import dev.pullsecret.webhook.testing.TlsHttpConnection.Response;
+import dev.pullsecret.webhook.testing.WallClock;
 import dev.pullsecret.webhook.testing.WebhookProcess;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * <p>The process exits with 143 (128 + SIGTERM), as any JVM ended by that signal once its shutdown
  * hooks have run; Spring Boot does not turn it into 0, and the kubelet does not need it to.
  */
+@WallClock
 class GracefulShutdownIT {
 
   private static final String REVIEW = "admission/cases/recorded-01-create-plain-pod.review.json";

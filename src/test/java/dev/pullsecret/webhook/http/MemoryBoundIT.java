@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
+import dev.pullsecret.webhook.testing.WallClock;
 import dev.pullsecret.webhook.testing.WebhookProcess;
 import java.net.SocketException;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * clean refusal (400 over the pod limits, 503 with Retry-After past the in-flight budget), and the
  * process must still be alive.
  */
+@WallClock
 class MemoryBoundIT {
 
   /** As many as the 32 platform workers there were before virtual threads. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
+import dev.pullsecret.webhook.testing.WallClock;
 import dev.pullsecret.webhook.testing.WebhookProcess;
 import java.io.IOException;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * {@code ./mvnw -B -ntp -q verify -Dit.test=ShutdownUnderLoadIT -Dtest=NONE
  * -Dsurefire.failIfNoSpecifiedTests=false -Dshutdown.rounds=20}.
  */
+@WallClock
 class ShutdownUnderLoadIT {
 
   private static final String REVIEW = "admission/cases/recorded-01-create-plain-pod.review.json";

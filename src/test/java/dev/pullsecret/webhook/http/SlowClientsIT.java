@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
+import dev.pullsecret.webhook.testing.WallClock;
 import dev.pullsecret.webhook.testing.WebhookProcess;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -31,6 +32,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Slow clients cannot hold the workers: while {@link #SLOW_HEADERS} connections send their headers
@@ -40,6 +44,8 @@ import org.junit.jupiter.api.Test;
  * real process with the image's JVM flags, over TLS; the attack and the measurement are bounded in
  * count and time. The figures printed are those in docs/failure-semantics.md.
  */
+@Execution(ExecutionMode.CONCURRENT) // beside the other ITs: it mostly waits out read deadlines
+@ResourceLock(WallClock.QUIET) // and never beside one that measures time (or the bench)
 class SlowClientsIT {
 
   private static final String REVIEW = "admission/cases/recorded-01-create-plain-pod.review.json";

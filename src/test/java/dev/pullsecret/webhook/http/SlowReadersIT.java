@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.testing.TestServerFiles;
+import dev.pullsecret.webhook.testing.WallClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * for the read deadline, so they are in the integration tier.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@WallClock
 class SlowReadersIT {
 
   private static final TestServerFiles FILES = TestServerFiles.create("pullsecret-slow-readers");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
+import dev.pullsecret.webhook.testing.WallClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,6 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * class, as every other, runs alone).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@WallClock
 class StalledClientsIT {
 
   private static final TestServerFiles FILES = TestServerFiles.create("pullsecret-stalled");

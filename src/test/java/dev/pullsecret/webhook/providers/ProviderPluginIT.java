@@ -8,6 +8,7 @@ import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.providers.PluginFailure.Kind;
 import dev.pullsecret.webhook.testing.StubCredentialProvider;
+import dev.pullsecret.webhook.testing.WallClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * hanging, flooding and talking nonsense: every case is a {@link PluginFailure} of its kind, the
  * process is gone afterwards, and no message holds a credential.
  */
+@WallClock
 class ProviderPluginIT {
 
   private static final RegistryPattern REGISTRY = RegistryPattern.parse("registry.test:5000/team");

@@ -12,6 +12,7 @@ import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.TestContexts;
+import dev.pullsecret.webhook.testing.WallClock;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
@@ -47,6 +48,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * stalls; each keeps the image as it is, with the reason in the warning and its outcome counted.
  * And a pod of hundreds of distinct images asks a mirror about a bounded number of them.
  */
+@WallClock
 class MirrorFaultsIT {
 
   private static final Duration BUDGET = Duration.ofMillis(500);

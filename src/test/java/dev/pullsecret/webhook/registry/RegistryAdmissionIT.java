@@ -17,6 +17,7 @@ import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestContexts;
+import dev.pullsecret.webhook.testing.WallClock;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * review of the pinned pod changes nothing; a registry that stalls costs a review its budget and no
  * more, leaving the image as it is (or refusing the pod, where the rule says deny).
  */
+@WallClock
 class RegistryAdmissionIT {
 
   private static final RegistryCredential USER =

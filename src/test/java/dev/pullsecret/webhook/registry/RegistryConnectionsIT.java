@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
+import dev.pullsecret.webhook.testing.WallClock;
 import dev.pullsecret.webhook.testing.WebhookProcess;
 import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answering at once, must not leave the webhook a thousand idle TLS connections (the JDK's client
  * keeps each for 30 s, in a pool it does not bound by default: ~40 KiB of heap each).
  */
+@WallClock
 class RegistryConnectionsIT {
 
   private static final int ADDRESSES = 250;

@@ -17,6 +17,7 @@ import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestContexts;
+import dev.pullsecret.webhook.testing.WallClock;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
@@ -54,6 +55,7 @@ import picocli.CommandLine;
  * budget and keeps the image, an excluded repository is never asked about; and the webhook applied
  * to its own output changes nothing.
  */
+@WallClock
 class RegistryMirrorIT {
 
   private static final RegistryCredential FIRST_USER =

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
+import dev.pullsecret.webhook.testing.WallClock;
 import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
 import dev.pullsecret.webhook.tls.issuing.CertificateSpec;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * unknown or untrusted, and one whose token service is down: the kind of failure and a message
  * naming the host and port and the cause, where the JDK's own exception says {@code null}.
  */
+@WallClock
 class RegistryUnreachableIT {
 
   private static final RegistryCredential USER =
