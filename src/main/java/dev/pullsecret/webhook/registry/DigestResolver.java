@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -58,12 +59,6 @@ public final class DigestResolver implements AutoCloseable {
       Duration requestTimeout,
       Path caBundle) {}
 
-  /** The registry request itself: {@link RegistryClient#resolve}, or a stand-in in benchmarks. */
-  @FunctionalInterface
-  interface TagLookup {
-    String resolve(ImageReference image, Optional<RegistryCredential> credential);
-  }
-
   /**
    * Lookups are cached per image and credential: an anonymous lookup's failure must not answer a
    * review that has a credential, nor a digest read with one namespace's credential a review
@@ -71,7 +66,9 @@ public final class DigestResolver implements AutoCloseable {
    */
   private record Key(ImageReference image, Optional<RegistryCredential> credential) {}
 
-  private final TagLookup client;
+  /** The registry request itself: {@link RegistryClient#resolve}, or a stand-in in benchmarks. */
+  private final BiFunction<ImageReference, Optional<RegistryCredential>, String> client;
+
   private final DigestCache<Key> cache;
   private final Semaphore concurrency;
   private final int maxWaiting;
@@ -90,7 +87,10 @@ public final class DigestResolver implements AutoCloseable {
   }
 
   DigestResolver(
-      TagLookup client, Settings settings, LookupObserver observer, LongSupplier nanoTime) {
+      BiFunction<ImageReference, Optional<RegistryCredential>, String> client,
+      Settings settings,
+      LookupObserver observer,
+      LongSupplier nanoTime) {
     this.client = client;
     this.cache = new DigestCache<>(settings, nanoTime);
     this.concurrency = new Semaphore(settings.maxConcurrent());
@@ -212,7 +212,7 @@ public final class DigestResolver implements AutoCloseable {
     try {
       concurrency.acquire();
       try {
-        result = new Lookup.Found(client.resolve(key.image(), key.credential()));
+        result = new Lookup.Found(client.apply(key.image(), key.credential()));
       } finally {
         concurrency.release();
       }
