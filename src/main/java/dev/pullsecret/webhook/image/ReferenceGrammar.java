@@ -78,11 +78,7 @@ final class ReferenceGrammar {
     return s.chars().anyMatch(c -> c >= 'A' && c <= 'Z');
   }
 
-  /**
-   * Why a reference or a pattern as written is not one (empty, whitespace, a URL), or {@code null}.
-   *
-   * @param noun what is written, for the message: {@code reference} or {@code pattern}
-   */
+  /** Why a {@code noun} (reference, pattern) as written is not one, or {@code null}. */
   static String writtenProblem(String s, String noun) {
     if (s == null || s.isBlank()) {
       return noun + " is empty";
