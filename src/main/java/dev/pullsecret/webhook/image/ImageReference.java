@@ -58,16 +58,14 @@ public record ImageReference(String domain, String path, String tag, String dige
    *     wrong; also for {@code null}, empty or blank input, and input with whitespace anywhere
    */
   public static ImageReference parse(String reference) {
-    if (reference == null || reference.isBlank()) {
-      throw InvalidImageSyntaxException.reference(reference, "reference is empty");
+    String problem = ReferenceGrammar.writtenProblem(reference, "reference");
+    if (problem == null
+        && reference.length() == 64
+        && ReferenceGrammar.LOWER_HEX.matcher(reference).matches()) {
+      problem = "a 64-character hexadecimal string is an image ID, not a repository name";
     }
-    String problem = ReferenceGrammar.writtenProblem(reference);
     if (problem != null) {
       throw InvalidImageSyntaxException.reference(reference, problem);
-    }
-    if (reference.length() == 64 && ReferenceGrammar.LOWER_HEX.matcher(reference).matches()) {
-      throw InvalidImageSyntaxException.reference(
-          reference, "a 64-character hexadecimal string is an image ID, not a repository name");
     }
     String name = reference;
     String digest = null;

@@ -78,8 +78,11 @@ final class ReferenceGrammar {
     return s.chars().anyMatch(c -> c >= 'A' && c <= 'Z');
   }
 
-  /** Why a reference or a pattern as written is not one (whitespace, a URL), or {@code null}. */
-  static String writtenProblem(String s) {
+  /** Why a {@code noun} (reference, pattern) as written is not one, or {@code null}. */
+  static String writtenProblem(String s, String noun) {
+    if (s == null || s.isBlank()) {
+      return noun + " is empty";
+    }
     if (s.chars().anyMatch(Character::isWhitespace)) {
       return "must not contain whitespace";
     }

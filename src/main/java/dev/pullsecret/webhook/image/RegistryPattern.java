@@ -57,17 +57,18 @@ public final class RegistryPattern {
 
   /** Reads a pattern; an invalid one throws {@link InvalidImageSyntaxException}, saying why. */
   public static RegistryPattern parse(String pattern) {
-    if (pattern == null || pattern.isBlank()) {
-      throw InvalidImageSyntaxException.registryPattern(pattern, "pattern is empty");
+    String problem = ReferenceGrammar.writtenProblem(pattern, "pattern");
+    if (problem != null) {
+      throw InvalidImageSyntaxException.registryPattern(pattern, problem);
     }
     int slash = pattern.indexOf('/');
     String hostAndPort = slash < 0 ? pattern : pattern.substring(0, slash);
     String path = slash < 0 ? "" : pattern.substring(slash + 1);
-    String problem = problem(pattern, hostAndPort, path);
+    int hostEnd = ReferenceGrammar.hostEnd(hostAndPort);
+    problem = problem(pattern, hostAndPort, hostEnd, path);
     if (problem != null) {
       throw InvalidImageSyntaxException.registryPattern(pattern, problem);
     }
-    int hostEnd = ReferenceGrammar.hostEnd(hostAndPort);
     String host = hostAndPort.substring(0, hostEnd).toLowerCase(Locale.ROOT);
     int port =
         hostEnd == hostAndPort.length()
@@ -76,24 +77,19 @@ public final class RegistryPattern {
     return new RegistryPattern(pattern, host, port, path);
   }
 
-  /** Why a non-blank pattern, split at its first {@code /}, is invalid; {@code null} if valid. */
-  private static String problem(String pattern, String hostAndPort, String path) {
-    String problem = ReferenceGrammar.writtenProblem(pattern);
-    if (problem != null) {
-      return problem;
-    }
+  /** Why a pattern, split at its first {@code /}, is invalid; {@code null} if valid. */
+  private static String problem(String pattern, String hostAndPort, int hostEnd, String path) {
     if (pattern.indexOf('@') >= 0) {
       return "must not include a digest";
     }
     if (pattern.endsWith("/")) {
       return "must not end with '/'";
     }
-    problem = hostAndPortProblem(hostAndPort);
+    String problem = hostAndPortProblem(hostAndPort, hostEnd);
     return problem != null || path.isEmpty() ? problem : pathProblem(path);
   }
 
-  private static String hostAndPortProblem(String hostAndPort) {
-    int hostEnd = ReferenceGrammar.hostEnd(hostAndPort);
+  private static String hostAndPortProblem(String hostAndPort, int hostEnd) {
     String host = hostAndPort.substring(0, hostEnd);
     if (host.isEmpty()) {
       return hostAndPort.startsWith("[") ? "invalid IPv6 host" : "registry host is missing";

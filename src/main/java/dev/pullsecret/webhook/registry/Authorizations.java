@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.registry;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
 import dev.pullsecret.webhook.text.Text;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -129,11 +128,13 @@ final class Authorizations {
     var request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
     credential.ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
     long start = System.nanoTime();
-    HttpResponse<InputStream> response =
-        ConnectionFailure.send("token service", http.get(), request.build());
+    // Bounded in size and time: a token service is trusted with a token, not with our memory
+    // nor with a lookup slot.
+    HttpResponse<byte[]> response =
+        ConnectionFailure.send(
+            "token service", "token", http.get(), request.build(), MAX_TOKEN_RESPONSE_BYTES);
     int status = response.statusCode();
     if (status != 200) {
-      ConnectionFailure.close(response);
       if (status == 401 || status == 403) {
         throw new RegistryException(
             Failure.REFUSED, "token service refused " + Text.quote(scope) + ": " + status);
@@ -141,11 +142,7 @@ final class Authorizations {
       throw new RegistryException(
           Failure.ERROR, "token service answered " + status + " for " + Text.quote(scope));
     }
-    // Bounded in size and time: a token service is trusted with a token, not with our memory
-    // nor with a lookup slot.
-    return parseToken(
-        ConnectionFailure.readBody("token service", "token", response, MAX_TOKEN_RESPONSE_BYTES),
-        start);
+    return parseToken(response.body(), start);
   }
 
   Remembered parseToken(byte[] body, long requestedAt) {

@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -59,12 +59,6 @@ public final class DigestResolver implements AutoCloseable {
       Duration requestTimeout,
       Path caBundle) {}
 
-  /** The registry request itself: {@link RegistryClient#resolve}, or a stand-in in benchmarks. */
-  @FunctionalInterface
-  interface TagLookup {
-    String resolve(ImageReference image, Optional<RegistryCredential> credential);
-  }
-
   /**
    * Lookups are cached per image and credential: an anonymous lookup's failure must not answer a
    * review that has a credential, nor a digest read with one namespace's credential a review
@@ -72,11 +66,16 @@ public final class DigestResolver implements AutoCloseable {
    */
   private record Key(ImageReference image, Optional<RegistryCredential> credential) {}
 
-  private final TagLookup client;
+  /** The registry request itself: {@link RegistryClient#resolve}, or a stand-in in benchmarks. */
+  private final BiFunction<ImageReference, Optional<RegistryCredential>, String> client;
+
   private final DigestCache<Key> cache;
   private final Semaphore concurrency;
   private final int maxWaiting;
-  private final AtomicInteger waiting = new AtomicInteger();
+
+  /** Lookups running or waiting for {@link #concurrency}: {@link #maxWaiting} more than it. */
+  private final Semaphore admitted;
+
   private final LookupObserver observer;
   private final LongSupplier nanoTime;
   private final ExecutorService executor =
@@ -88,11 +87,15 @@ public final class DigestResolver implements AutoCloseable {
   }
 
   DigestResolver(
-      TagLookup client, Settings settings, LookupObserver observer, LongSupplier nanoTime) {
+      BiFunction<ImageReference, Optional<RegistryCredential>, String> client,
+      Settings settings,
+      LookupObserver observer,
+      LongSupplier nanoTime) {
     this.client = client;
     this.cache = new DigestCache<>(settings, nanoTime);
     this.concurrency = new Semaphore(settings.maxConcurrent());
     this.maxWaiting = maxWaiting(settings.maxConcurrent());
+    this.admitted = new Semaphore(settings.maxConcurrent() + maxWaiting);
     this.observer = observer;
     this.nanoTime = nanoTime;
   }
@@ -130,19 +133,16 @@ public final class DigestResolver implements AutoCloseable {
 
     /** As {@link LookupObserver#resolved} counts it. */
     public String digestResult() {
-      return switch (lookup) {
-        case Lookup.Found f -> cached ? "hit" : "miss";
-        case Failed f -> f.failure() == Failure.TIMEOUT ? "timeout" : "error";
-      };
+      return lookup instanceof Failed f ? failed(f) : cached ? "hit" : "miss";
     }
 
     /** As {@link LookupObserver#mirrorChecked} counts it; only {@code present} uses the mirror. */
     public String mirrorResult() {
-      return switch (lookup) {
-        case Lookup.Found f -> "present";
-        case Failed f when f.manifestUnknown() -> "absent";
-        case Failed f -> f.failure() == Failure.TIMEOUT ? "timeout" : "error";
-      };
+      return lookup instanceof Failed f ? (f.manifestUnknown() ? "absent" : failed(f)) : "present";
+    }
+
+    private static String failed(Failed f) {
+      return f.failure() == Failure.TIMEOUT ? "timeout" : "error";
     }
   }
 
@@ -204,22 +204,15 @@ public final class DigestResolver implements AutoCloseable {
   private Lookup lookUp(Key key) {
     long start = nanoTime.getAsLong();
     Lookup result;
+    if (!admitted.tryAcquire()) {
+      return Lookup.failed(
+          Failure.TIMEOUT,
+          "not looked up: over " + maxWaiting + " lookups already wait for a free slot");
+    }
     try {
-      if (!concurrency.tryAcquire()) {
-        if (waiting.incrementAndGet() > maxWaiting) {
-          waiting.decrementAndGet();
-          return Lookup.failed(
-              Failure.TIMEOUT,
-              "not looked up: over " + maxWaiting + " lookups already wait for a free slot");
-        }
-        try {
-          concurrency.acquire();
-        } finally {
-          waiting.decrementAndGet();
-        }
-      }
+      concurrency.acquire();
       try {
-        result = new Lookup.Found(client.resolve(key.image(), key.credential()));
+        result = new Lookup.Found(client.apply(key.image(), key.credential()));
       } finally {
         concurrency.release();
       }
@@ -230,6 +223,8 @@ public final class DigestResolver implements AutoCloseable {
       result = Lookup.failed(Failure.TIMEOUT, "interrupted");
     } catch (RuntimeException e) {
       result = Lookup.failed(Failure.ERROR, "lookup failed: " + e);
+    } finally {
+      admitted.release();
     }
     String outcome =
         result instanceof Failed f ? f.failure().name().toLowerCase(Locale.ROOT) : "found";

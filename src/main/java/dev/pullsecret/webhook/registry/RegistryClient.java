@@ -5,7 +5,6 @@ import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.image.InvalidImageSyntaxException;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
 import dev.pullsecret.webhook.text.Text;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -99,8 +98,7 @@ public final class RegistryClient {
    */
   String resolve(ImageReference image, Optional<RegistryCredential> credential) {
     ManifestUrl url = ManifestUrl.of(image);
-    HttpResponse<InputStream> response = authorized(url, "HEAD", credential);
-    ConnectionFailure.close(response);
+    HttpResponse<byte[]> response = authorized(url, "HEAD", credential);
     String digest = response.headers().firstValue("Docker-Content-Digest").orElse(null);
     checkType(response, url);
     if (digest == null && response.headers().firstValue("Content-Type").isEmpty()) {
@@ -122,12 +120,11 @@ public final class RegistryClient {
   }
 
   /** A request, answering a 401 challenge once; the status is checked here. */
-  private HttpResponse<InputStream> authorized(
+  private HttpResponse<byte[]> authorized(
       ManifestUrl url, String method, Optional<RegistryCredential> credential) {
     Optional<String> header = authorizations.remembered(url, credential);
-    HttpResponse<InputStream> response = send(url, method, header);
+    HttpResponse<byte[]> response = send(url, method, header);
     if (response.statusCode() == 401) {
-      ConnectionFailure.close(response);
       authorizations.forget(url, credential);
       String answer =
           authorizations.answer(response.headers().allValues("WWW-Authenticate"), url, credential);
@@ -137,7 +134,6 @@ public final class RegistryClient {
     if (status == 200) {
       return response;
     }
-    ConnectionFailure.close(response);
     if (status == 401 || status == 403) {
       authorizations.forget(url, credential);
       throw new RegistryException(
@@ -157,23 +153,22 @@ public final class RegistryClient {
     throw new RegistryException(Failure.ERROR, "registry answered " + status);
   }
 
-  private HttpResponse<InputStream> send(ManifestUrl url, String method, Optional<String> auth) {
+  private HttpResponse<byte[]> send(ManifestUrl url, String method, Optional<String> auth) {
     var request =
         HttpRequest.newBuilder(url.uri())
             .timeout(requestTimeout)
             .header("Accept", ACCEPT)
             .method(method, HttpRequest.BodyPublishers.noBody());
     auth.ifPresent(value -> request.header("Authorization", value));
-    return ConnectionFailure.send("registry", http.obtain(), request.build());
+    return ConnectionFailure.send(
+        "registry", "manifest", http.obtain(), request.build(), MAX_MANIFEST_BYTES);
   }
 
   /** For registries that omit the header: the sha256 of the manifest bytes, as the spec defines. */
   private String computed(ManifestUrl url, Optional<RegistryCredential> credential) {
-    HttpResponse<InputStream> response = authorized(url, "GET", credential);
+    HttpResponse<byte[]> response = authorized(url, "GET", credential);
     checkType(response, url);
-    byte[] manifest =
-        ConnectionFailure.readBody("registry", "manifest", response, MAX_MANIFEST_BYTES);
-    String computed = "sha256:" + HexFormat.of().formatHex(sha256(manifest));
+    String computed = "sha256:" + HexFormat.of().formatHex(sha256(response.body()));
     String declared = response.headers().firstValue("Docker-Content-Digest").orElse(computed);
     if (declared.startsWith("sha256:") && !declared.equals(computed)) {
       throw new RegistryException(
@@ -193,14 +188,13 @@ public final class RegistryClient {
     }
   }
 
-  private static void checkType(HttpResponse<InputStream> response, ManifestUrl url) {
+  private static void checkType(HttpResponse<byte[]> response, ManifestUrl url) {
     Optional<String> type = response.headers().firstValue("Content-Type");
     if (type.isEmpty()) {
       return;
     }
     String mediaType = type.get().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!ACCEPTED.contains(mediaType)) {
-      ConnectionFailure.close(response);
       throw new RegistryException(
           Failure.ERROR, url.manifest() + " is a " + Text.quote(mediaType) + ", not an image");
     }

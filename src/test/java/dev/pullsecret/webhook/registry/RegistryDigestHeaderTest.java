@@ -110,6 +110,17 @@ class RegistryDigestHeaderTest {
   }
 
   /**
+   * A manifest over containerd's 4 MiB is refused once the limit is read past, naming the limit
+   * (the JDK's {@code BodyHandlers.limiting} reports it in words ConnectionFailure recognises).
+   */
+  @Test
+  void manifestOverTheLimitIsAnError() {
+    behaviour.set("large");
+
+    assertThat(reason()).endsWith(" sent a manifest over 4194304 bytes");
+  }
+
+  /**
    * A registry that answers the GET's headers at once and then drips its manifest (or its token
    * service its token), a byte every 50 ms: the request's time-out covers the headers only, so
    * without a deadline of its own the read would hold the lookup (and one of the resolver's {@code
@@ -193,6 +204,11 @@ class RegistryDigestHeaderTest {
       exchange.getResponseHeaders().set("Content-Type", contentType.get());
       if (exchange.getRequestMethod().equals("HEAD")) {
         exchange.sendResponseHeaders(200, -1);
+        return;
+      }
+      if (behaviour.get().equals("large")) {
+        exchange.sendResponseHeaders(200, 0);
+        exchange.getResponseBody().write(new byte[4 * 1024 * 1024 + 1]);
         return;
       }
       if (behaviour.get().equals("drip")) {
