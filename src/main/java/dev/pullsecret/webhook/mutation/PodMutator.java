@@ -22,6 +22,13 @@ public final class PodMutator {
   /** Past this many distinct images, references are parsed each time. */
   private static final int MAX_PARSED = 10_000;
 
+  /**
+   * Longer images are parsed each time: real ones are under 200 characters, and a review may hold
+   * one of megabytes (a made-up digest algorithm's hex has no length limit), which kept as a key
+   * would make the memo's bound one of count only (40 reviews of a 3 MB image ended the process).
+   */
+  private static final int MAX_PARSED_CHARS = 512;
+
   /** An image as parsed: the reference, or why it is not one. */
   record Parsed(ImageReference reference, String problem) {}
 
@@ -45,7 +52,9 @@ public final class PodMutator {
   }
 
   Parsed parse(String image) {
-    if (image == null || parsed.size() >= MAX_PARSED && !parsed.containsKey(image)) {
+    if (image == null
+        || image.length() > MAX_PARSED_CHARS
+        || parsed.size() >= MAX_PARSED && !parsed.containsKey(image)) {
       return parseNow(image);
     }
     return parsed.computeIfAbsent(image, PodMutator::parseNow);
