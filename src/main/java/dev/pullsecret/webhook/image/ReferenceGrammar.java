@@ -26,6 +26,12 @@ final class ReferenceGrammar {
 
   static final int MAX_ALGORITHM_LENGTH = 255;
 
+  /**
+   * The longest digest hex read: twice sha512's. A made-up algorithm's had no limit, and what is
+   * kept per image (parsed, cached with its digest or a failure) then grew with the review.
+   */
+  static final int MAX_HEX_LENGTH = 256;
+
   private static final Pattern PATH_COMPONENT =
       Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
   private static final Pattern DOMAIN_NAME =
@@ -164,6 +170,9 @@ final class ReferenceGrammar {
     String hex = digest.substring(colon + 1);
     if (algorithm.length() > MAX_ALGORITHM_LENGTH) {
       return "digest algorithm must not be more than " + MAX_ALGORITHM_LENGTH + " characters";
+    }
+    if (hex.length() > MAX_HEX_LENGTH) {
+      return "digest must not be more than " + MAX_HEX_LENGTH + " hex characters";
     }
     if (!DIGEST_ALGORITHM.matcher(algorithm).matches()) {
       return "invalid digest algorithm " + Text.quote(algorithm);

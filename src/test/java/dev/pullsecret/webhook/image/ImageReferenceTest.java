@@ -253,6 +253,19 @@ class ImageReferenceTest {
   }
 
   /**
+   * A digest of a made-up algorithm had no length limit, so an image of megabytes was valid, and
+   * what is kept per image (the digests' cache, a failure cached for a mirror that refused it) grew
+   * with it: 17 reviews of such an image under a `when: present` mirror ended the process with an
+   * OutOfMemoryError (160 MiB heap).
+   */
+  @Test
+  void aDigestLongerThanAnyAlgorithmsIsRefused() {
+    assertThat(ImageReference.parse("app@x1:" + "0".repeat(256)).digest()).hasSize(259);
+    assertInvalid(() -> ImageReference.parse("app@x1:" + "0".repeat(3_000_000)))
+        .hasMessageContaining("digest must not be more than 256 hex characters");
+  }
+
+  /**
    * {@code reference} with {@code value} as its new {@code part}, as a mirror's rewrite (a path
    * prefix on a mirror's domain, or another domain) or a pinned tag makes one.
    */
