@@ -24,8 +24,8 @@ public final class PodMutator {
 
   /**
    * Longer images are parsed each time: real ones are under 200 characters, and a review may hold
-   * one of megabytes (a made-up digest algorithm's hex has no length limit), which kept as a key
-   * would make the memo's bound one of count only (40 reviews of a 3 MB image ended the process).
+   * one of megabytes (refused, but parsed first), which kept as a key would make the memo's bound
+   * one of count only (40 reviews of a 3 MB image ended the process).
    */
   private static final int MAX_PARSED_CHARS = 512;
 
