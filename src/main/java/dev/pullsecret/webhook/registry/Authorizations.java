@@ -8,6 +8,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -132,7 +133,12 @@ final class Authorizations {
     // nor with a lookup slot.
     HttpResponse<byte[]> response =
         ConnectionFailure.send(
-            "token service", "token", http.get(), request.build(), MAX_TOKEN_RESPONSE_BYTES);
+            "token service",
+            "token",
+            http.get(),
+            request.build(),
+            BodyHandlers.ofByteArray(),
+            MAX_TOKEN_RESPONSE_BYTES);
     int status = response.statusCode();
     if (status != 200) {
       if (status == 401 || status == 403) {

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
@@ -40,21 +41,26 @@ final class ConnectionFailure {
   private ConnectionFailure() {}
 
   /**
-   * Sends the request and reads its answer's body, at most {@code maxBytes} ({@code
-   * BodyHandlers.limiting}), within twice the request's time-out: the JDK's time-out ends with the
-   * headers, and a server that drips its body a byte at a time would otherwise hold the reading
-   * thread (and a lookup slot) for as long as it likes. At the deadline the exchange is cancelled,
-   * which closes its connection.
+   * Sends the request and reads its answer's body with {@code body}, at most {@code maxBytes}
+   * ({@code BodyHandlers.limiting}), within twice the request's time-out: the JDK's time-out ends
+   * with the headers, and a server that drips its body a byte at a time would otherwise hold the
+   * reading thread (and a lookup slot) for as long as it likes. At the deadline the exchange is
+   * cancelled, which closes its connection.
    *
    * @param who what is asked, e.g. {@code registry} or {@code token service}
    * @param what what the body is, for the message, e.g. {@code manifest}
    */
-  static HttpResponse<byte[]> send(
-      String who, String what, HttpClient client, HttpRequest request, int maxBytes) {
+  static <T> HttpResponse<T> send(
+      String who,
+      String what,
+      HttpClient client,
+      HttpRequest request,
+      BodyHandler<T> body,
+      int maxBytes) {
     String where = where(who, request.uri());
     Duration deadline = request.timeout().orElseThrow().multipliedBy(2);
-    CompletableFuture<HttpResponse<byte[]>> exchange =
-        client.sendAsync(request, BodyHandlers.limiting(BodyHandlers.ofByteArray(), maxBytes));
+    CompletableFuture<HttpResponse<T>> exchange =
+        client.sendAsync(request, BodyHandlers.limiting(body, maxBytes));
     try {
       return exchange.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
