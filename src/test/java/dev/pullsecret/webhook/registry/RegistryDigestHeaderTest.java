@@ -37,6 +37,15 @@ class RegistryDigestHeaderTest {
       {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}"""
           .getBytes(StandardCharsets.UTF_8);
 
+  /** 4 MiB of counting bytes: any chunk out of place changes the digest. */
+  private static final byte[] AT_LIMIT = new byte[4 * 1024 * 1024];
+
+  static {
+    for (int i = 0; i < AT_LIMIT.length; i++) {
+      AT_LIMIT[i] = (byte) (i % 251);
+    }
+  }
+
   private final AtomicReference<String> realm = new AtomicReference<>();
   private final AtomicReference<String> bearer = new AtomicReference<>();
   private final AtomicReference<String> scope = new AtomicReference<>();
@@ -113,6 +122,17 @@ class RegistryDigestHeaderTest {
    * A manifest over containerd's 4 MiB is refused once the limit is read past, naming the limit
    * (the JDK's {@code BodyHandlers.limiting} reports it in words ConnectionFailure recognises).
    */
+  /**
+   * A manifest of exactly the limit, hashed as it arrives (never held) over many chunks: its digest
+   * is that of all its bytes in order, so a chunk lost or reordered would show.
+   */
+  @Test
+  void manifestAtTheLimitIsHashedWhole() {
+    behaviour.set("at-limit");
+
+    assertThat(client.resolve(image(), Optional.empty())).isEqualTo(ImagePusher.digest(AT_LIMIT));
+  }
+
   @Test
   void manifestOverTheLimitIsAnError() {
     behaviour.set("large");
@@ -209,6 +229,11 @@ class RegistryDigestHeaderTest {
       if (behaviour.get().equals("large")) {
         exchange.sendResponseHeaders(200, 0);
         exchange.getResponseBody().write(new byte[4 * 1024 * 1024 + 1]);
+        return;
+      }
+      if (behaviour.get().equals("at-limit")) {
+        exchange.sendResponseHeaders(200, 0);
+        exchange.getResponseBody().write(AT_LIMIT);
         return;
       }
       if (behaviour.get().equals("drip")) {
