@@ -122,14 +122,10 @@ public record CredentialProvider(
     try {
       text = BoundedFiles.utf8(BoundedFiles.read(file, MAX_CHARACTERS * 4));
     } catch (IOException e) {
-      throw refused(file, BoundedFiles.why(e));
+      throw new InvalidProviderConfigException(
+          file.toString(), List.of(new RulesError("", 0, 0, BoundedFiles.why(e))));
     }
     return parse(text, file.toString());
-  }
-
-  private static InvalidProviderConfigException refused(Path file, String message) {
-    return new InvalidProviderConfigException(
-        file.toString(), List.of(new RulesError("", 0, 0, message)));
   }
 
   /**
@@ -185,7 +181,9 @@ public record CredentialProvider(
             true,
             "at least one pattern is required: the images the plugin is asked about");
     Duration cacheDuration =
-        node.requiredString("defaultCacheDuration").flatMap(v -> duration(v, errors)).orElse(null);
+        node.requiredString("defaultCacheDuration")
+            .flatMap(v -> errors.parse(v, GoDuration::parse))
+            .orElse(null);
     List<String> args = node.stringList("args").stream().map(YamlValue::text).toList();
     Map<String, String> env = new HashMap<>();
     for (YamlMapping variable : node.mappingList("env", ENV_KEYS)) {
@@ -226,13 +224,5 @@ public record CredentialProvider(
           Text.quote(value.text()) + " is not " + what + ": use " + String.join(", ", versions));
     }
     return value.text();
-  }
-
-  private static Optional<Duration> duration(YamlValue value, RulesErrors errors) {
-    Optional<Duration> duration = errors.parse(value, GoDuration::parse);
-    if (duration.isPresent() && duration.get().isNegative()) {
-      errors.add(value, "must be greater than or equal to 0");
-    }
-    return duration;
   }
 }

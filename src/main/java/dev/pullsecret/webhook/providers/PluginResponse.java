@@ -99,9 +99,6 @@ final class PluginResponse {
       } catch (IllegalArgumentException e) {
         throw invalid("cacheDuration " + e.getMessage());
       }
-      if (lifetime.isNegative()) {
-        throw invalid("cacheDuration is negative");
-      }
     }
     return new Answer(auth(root.get("auth")), lifetime);
   }
