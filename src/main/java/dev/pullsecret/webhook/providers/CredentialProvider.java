@@ -24,9 +24,8 @@ import java.util.Set;
 
 /**
  * One provider of a CredentialProviderConfig ({@code kubelet.config.k8s.io/v1}), as the kubelet
- * reads it: the plugin binary called {@code name} in the plugin directory, run with {@code args}
- * and the webhook's environment plus {@code env}, asked only about images that {@code matchImages}
- * match, speaking the exec protocol of {@code apiVersion}.
+ * reads it, asked only about images that {@code matchImages} match ({@link ProviderPlugin} runs
+ * it).
  *
  * <p>The config, the file a platform team gives its kubelets ({@code
  * --image-credential-provider-config}), is read in YAML or JSON with the kubelet's checks ({@code

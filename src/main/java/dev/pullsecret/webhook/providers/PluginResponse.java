@@ -26,9 +26,7 @@ final class PluginResponse {
 
   /**
    * What a plugin answered: its {@code auth} entries (key: a registry or a matchImages-like
-   * pattern) and how long they last (its {@code cacheDuration}, else the provider's {@code
-   * defaultCacheDuration}). Its {@code toString()} shows no credential ({@link
-   * RegistryCredential#toString()}).
+   * pattern) and how long they last, as {@link ProviderCredentials} has them for all its answers.
    */
   record Answer(List<RegistryCredential> auth, Duration lifetime) {
 
