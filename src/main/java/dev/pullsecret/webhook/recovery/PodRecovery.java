@@ -85,14 +85,6 @@ public final class PodRecovery implements AutoCloseable {
     this.rules = rules;
     this.scope = scope;
     this.delivery = delivery;
-    this.actions =
-        Counter.builder("pullsecret.recovery.pods")
-            .description(
-                "Pods that could not pull for lack of a pull secret their rule gives, by what"
-                    + " recovery did: reported, evicted, told (no controller), refused (a"
-                    + " disruption budget said no; retried), forbidden (RBAC)")
-            .withRegistry(registry);
-    ACTIONS.forEach(action -> actions.withTag("action", action));
     this.store = PendingPod.store(scope);
     this.pods =
         client
@@ -106,6 +98,14 @@ public final class PodRecovery implements AutoCloseable {
         new WorkQueue<>(
             "pod-recovery", 1, sync.retryBaseDelay(), sync.retryMaxDelay(), this::recover);
     pods.addEventHandler(Informers.onAnyChange(pod -> queue.add(store.getKey(pod))));
+    this.actions =
+        Counter.builder("pullsecret.recovery.pods")
+            .description(
+                "Pods that could not pull for lack of a pull secret their rule gives, by what"
+                    + " recovery did: reported, evicted, told (no controller), refused (a"
+                    + " disruption budget said no; retried), forbidden (RBAC)")
+            .withRegistry(registry);
+    ACTIONS.forEach(action -> actions.withTag("action", action));
   }
 
   public PodRecovery start() {
