@@ -24,20 +24,16 @@ import java.util.Set;
 
 /**
  * One provider of a CredentialProviderConfig ({@code kubelet.config.k8s.io/v1}), as the kubelet
- * reads it, asked only about images that {@code matchImages} match ({@link ProviderPlugin} runs
- * it).
+ * reads it: {@link ProviderPlugin} runs it for images that {@code matchImages} match.
  *
  * <p>The config, the file a platform team gives its kubelets ({@code
  * --image-credential-provider-config}), is read in YAML or JSON with the kubelet's checks ({@code
- * validateCredentialProviderConfig} in pkg/credentialprovider/plugin/config.go): the config's
- * {@code apiVersion} and {@code kind}; at least one provider; for each, a name that is a file name
- * and not used twice, a supported {@code apiVersion}, at least one {@code matchImages} pattern and
- * each a valid one, and a {@code defaultCacheDuration} that is given and not negative. Every error
- * is reported at once with its line, column and path, as for the rules; unknown fields are refused
- * (the kubelet decodes strictly too). Two things the kubelet accepts are refused here, saying why:
- * {@code tokenAttributes} ({@link #NO_TOKEN_ATTRIBUTES}), and {@code matchImages} patterns the
- * rules' registry patterns refuse (a scheme, a glob in a port or path: see {@link
- * RegistryPattern}).
+ * validateCredentialProviderConfig} in pkg/credentialprovider/plugin/config.go, listed in
+ * docs/short-lived-credentials.md), every error reported at once and located, as for the rules;
+ * unknown fields are refused (the kubelet decodes strictly too). Two things the kubelet accepts are
+ * refused here, saying why: {@code tokenAttributes} ({@link #NO_TOKEN_ATTRIBUTES}), and {@code
+ * matchImages} patterns the rules' registry patterns refuse (a scheme, a glob in a port or path:
+ * see {@link RegistryPattern}).
  *
  * @param defaultCacheDuration how long its credentials last when its answer gives no {@code
  *     cacheDuration}
