@@ -38,9 +38,8 @@ import org.slf4j.LoggerFactory;
  * an Event saying what to do. In report mode every such pod only gets the Event.
  *
  * <p>Run by the sync loop's leader only, on a watch of pending pods (a {@code status.phase=Pending}
- * field selector) whose store keeps what the decision needs ({@link PendingPod}), not the pod.
- * Bounded: at most {@code evictionsPerMinute}, never the same pod twice, never where the webhook
- * does not act.
+ * field selector) whose store keeps what the decision needs ({@link PendingPod}). Bounded: at most
+ * {@code evictionsPerMinute}, never the same pod twice, never where the webhook does not act.
  */
 public final class PodRecovery implements AutoCloseable {
 
