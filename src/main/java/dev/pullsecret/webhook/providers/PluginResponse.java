@@ -28,12 +28,7 @@ final class PluginResponse {
    * What a plugin answered: its {@code auth} entries (key: a registry or a matchImages-like
    * pattern) and how long they last, as {@link ProviderCredentials} has them for all its answers.
    */
-  record Answer(List<RegistryCredential> auth, Duration lifetime) {
-
-    Answer {
-      auth = List.copyOf(auth);
-    }
-  }
+  record Answer(List<RegistryCredential> auth, Duration lifetime) {}
 
   static final String KIND = "CredentialProviderResponse";
   static final String REQUEST_KIND = "CredentialProviderRequest";
@@ -102,14 +97,14 @@ final class PluginResponse {
   }
 
   private static List<RegistryCredential> auth(JsonNode auth) throws PluginFailure {
-    List<RegistryCredential> credentials = new ArrayList<>();
     if (auth == null || auth.isNull()) {
-      return credentials;
+      return List.of();
     }
     require(auth, auth.isObject(), "auth", "an object");
     if (auth.size() > MAX_AUTH_ENTRIES) {
       throw invalid("auth has " + auth.size() + " entries; at most " + MAX_AUTH_ENTRIES);
     }
+    List<RegistryCredential> credentials = new ArrayList<>();
     for (Map.Entry<String, JsonNode> entry : auth.properties()) {
       JsonNode value = entry.getValue();
       String where = "auth entry " + Text.quote(entry.getKey());
@@ -129,7 +124,7 @@ final class PluginResponse {
               value.path("username").stringValue(""),
               value.path("password").stringValue("")));
     }
-    return credentials;
+    return List.copyOf(credentials);
   }
 
   /** Names the type found, never the value: {@code auth is a JSON string, not an object}. */
