@@ -112,7 +112,7 @@ class DeliveryConfiguration {
             "webhook.credential-providers.bin-dir is required with"
                 + " webhook.credential-providers.config: the directory of the plugin binaries");
       }
-      settings.renewal(); // refuses a renewal that would come after the expiry, now
+      settings.checkRenewal();
       registry.registerBean(
           "credentialProviders",
           CredentialProviders.class,

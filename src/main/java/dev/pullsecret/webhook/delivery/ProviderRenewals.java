@@ -4,7 +4,6 @@ import dev.pullsecret.webhook.providers.CredentialProviderProperties;
 import dev.pullsecret.webhook.providers.CredentialProviders;
 import dev.pullsecret.webhook.providers.PluginFailure;
 import dev.pullsecret.webhook.providers.ProviderCredentials;
-import dev.pullsecret.webhook.providers.RenewalPolicy;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -55,7 +54,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
   private final SyncCaches caches;
   private final DesiredCopies desired;
   private final CredentialProviders providers;
-  private final RenewalPolicy policy;
+  private final CredentialProviderProperties settings;
   private final KubernetesClient client;
   private final Clock clock;
   private final WorkQueue<String> queue;
@@ -77,7 +76,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
     this.caches = sync.caches();
     this.desired = sync.desired();
     this.providers = providers;
-    this.policy = settings.renewal();
+    this.settings = settings;
     this.client = client;
     this.reports = new RenewalReports(sync.events(), registry, caches::source, clock);
     this.clock = clock;
@@ -165,7 +164,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
 
   private Held obtain(PullSecret secret) throws PluginFailure {
     ProviderCredentials credentials = providers.obtain(secret.provider(), secret.registries());
-    Instant renewAt = policy.renewAt(credentials, ThreadLocalRandom.current());
+    Instant renewAt = settings.renewAt(credentials, ThreadLocalRandom.current());
     Secret generated = GeneratedSecret.of(secret, credentials, renewAt);
     return new Held(generated, GeneratedSecret.state(generated).orElseThrow(), false);
   }

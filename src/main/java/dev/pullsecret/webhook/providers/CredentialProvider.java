@@ -24,21 +24,16 @@ import java.util.Set;
 
 /**
  * One provider of a CredentialProviderConfig ({@code kubelet.config.k8s.io/v1}), as the kubelet
- * reads it: the plugin binary called {@code name} in the plugin directory, run with {@code args}
- * and the webhook's environment plus {@code env}, asked only about images that {@code matchImages}
- * match, speaking the exec protocol of {@code apiVersion}.
+ * reads it: {@link ProviderPlugin} runs it for images that {@code matchImages} match.
  *
  * <p>The config, the file a platform team gives its kubelets ({@code
  * --image-credential-provider-config}), is read in YAML or JSON with the kubelet's checks ({@code
- * validateCredentialProviderConfig} in pkg/credentialprovider/plugin/config.go): the config's
- * {@code apiVersion} and {@code kind}; at least one provider; for each, a name that is a file name
- * and not used twice, a supported {@code apiVersion}, at least one {@code matchImages} pattern and
- * each a valid one, and a {@code defaultCacheDuration} that is given and not negative. Every error
- * is reported at once with its line, column and path, as for the rules; unknown fields are refused
- * (the kubelet decodes strictly too). Two things the kubelet accepts are refused here, saying why:
- * {@code tokenAttributes} ({@link #NO_TOKEN_ATTRIBUTES}), and {@code matchImages} patterns the
- * rules' registry patterns refuse (a scheme, a glob in a port or path: see {@link
- * RegistryPattern}).
+ * validateCredentialProviderConfig} in pkg/credentialprovider/plugin/config.go, listed in
+ * docs/short-lived-credentials.md), every error reported at once and located, as for the rules;
+ * unknown fields are refused (the kubelet decodes strictly too). Two things the kubelet accepts are
+ * refused here, saying why: {@code tokenAttributes} ({@link #NO_TOKEN_ATTRIBUTES}), and {@code
+ * matchImages} patterns the rules' registry patterns refuse (a scheme, a glob in a port or path:
+ * see {@link RegistryPattern}).
  *
  * @param defaultCacheDuration how long its credentials last when its answer gives no {@code
  *     cacheDuration}
@@ -122,14 +117,10 @@ public record CredentialProvider(
     try {
       text = BoundedFiles.utf8(BoundedFiles.read(file, MAX_CHARACTERS * 4));
     } catch (IOException e) {
-      throw refused(file, BoundedFiles.why(e));
+      throw new InvalidProviderConfigException(
+          file.toString(), List.of(new RulesError("", 0, 0, BoundedFiles.why(e))));
     }
     return parse(text, file.toString());
-  }
-
-  private static InvalidProviderConfigException refused(Path file, String message) {
-    return new InvalidProviderConfigException(
-        file.toString(), List.of(new RulesError("", 0, 0, message)));
   }
 
   /**
@@ -185,7 +176,9 @@ public record CredentialProvider(
             true,
             "at least one pattern is required: the images the plugin is asked about");
     Duration cacheDuration =
-        node.requiredString("defaultCacheDuration").flatMap(v -> duration(v, errors)).orElse(null);
+        node.requiredString("defaultCacheDuration")
+            .flatMap(v -> errors.parse(v, GoDuration::parse))
+            .orElse(null);
     List<String> args = node.stringList("args").stream().map(YamlValue::text).toList();
     Map<String, String> env = new HashMap<>();
     for (YamlMapping variable : node.mappingList("env", ENV_KEYS)) {
@@ -226,13 +219,5 @@ public record CredentialProvider(
           Text.quote(value.text()) + " is not " + what + ": use " + String.join(", ", versions));
     }
     return value.text();
-  }
-
-  private static Optional<Duration> duration(YamlValue value, RulesErrors errors) {
-    Optional<Duration> duration = errors.parse(value, GoDuration::parse);
-    if (duration.isPresent() && duration.get().isNegative()) {
-      errors.add(value, "must be greater than or equal to 0");
-    }
-    return duration;
   }
 }

@@ -1,6 +1,8 @@
 package dev.pullsecret.webhook.providers;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.random.RandomGenerator;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -15,7 +17,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     --image-credential-provider-bin-dir}; required with {@code config}
  * @param timeout the longest a plugin may run before it is killed (the kubelet's is one minute)
  * @param renewalFraction credentials are renewed at this share of their lifetime...
- * @param renewalJitter ...plus a random share of up to this much
+ * @param renewalJitter ...plus a random share of up to this much, so that pull secrets made at the
+ *     same moment do not all renew at the same moment, and a renewal that fails has the rest of the
+ *     lifetime for its retries
  * @param renewalWithoutLifetime how often credentials are renewed when the plugin says they are not
  *     to be kept ({@code cacheDuration: 0}), so that when they expire is not known
  * @param retryBaseDelay the first wait after a failed renewal; doubles on each failure...
@@ -34,11 +38,39 @@ public record CredentialProviderProperties(
 
   public static final String PREFIX = "webhook.credential-providers";
 
+  /**
+   * No renewal comes sooner than this after the credentials were obtained, so that a plugin
+   * answering tiny lifetimes cannot make the webhook run it in a loop.
+   */
+  static final Duration MINIMUM_RENEWAL = Duration.ofSeconds(1);
+
   public boolean enabled() {
     return !config.isBlank();
   }
 
-  public RenewalPolicy renewal() {
-    return new RenewalPolicy(renewalFraction, renewalJitter, renewalWithoutLifetime);
+  /** Refuses, with providers on, a renewal that would come after the expiry, or in a loop. */
+  public void checkRenewal() {
+    if (!(renewalFraction > 0) || !(renewalJitter >= 0) || renewalFraction + renewalJitter >= 1) {
+      throw new IllegalArgumentException(
+          ("renewal at %s of the lifetime plus up to %s: both must be positive and add up to less"
+                  + " than 1, or credentials would expire before their renewal")
+              .formatted(renewalFraction, renewalJitter));
+    }
+    if (renewalWithoutLifetime.compareTo(MINIMUM_RENEWAL) < 0) {
+      throw new IllegalArgumentException("renewal without a lifetime must be at least 1s");
+    }
+  }
+
+  public Instant renewAt(ProviderCredentials credentials, RandomGenerator random) {
+    Duration lifetime = credentials.lifetime();
+    Duration after =
+        lifetime.isZero()
+            ? renewalWithoutLifetime
+            : Duration.ofNanos(
+                (long)
+                    (lifetime.toNanos() * (renewalFraction + renewalJitter * random.nextDouble())));
+    return credentials
+        .obtainedAt()
+        .plus(after.compareTo(MINIMUM_RENEWAL) < 0 ? MINIMUM_RENEWAL : after);
   }
 }

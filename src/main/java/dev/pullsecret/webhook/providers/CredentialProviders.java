@@ -5,6 +5,7 @@ import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.providers.PluginFailure.Kind;
 import dev.pullsecret.webhook.text.Text;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,7 +26,7 @@ public final class CredentialProviders {
 
   private final Map<String, ProviderPlugin> plugins = new LinkedHashMap<>();
   private final Clock clock;
-  private final MeterRegistry registry;
+  private final MeterProvider<Counter> runs;
 
   public CredentialProviders(
       List<CredentialProvider> providers,
@@ -34,7 +35,10 @@ public final class CredentialProviders {
       Clock clock,
       MeterRegistry registry) {
     this.clock = clock;
-    this.registry = registry;
+    this.runs =
+        Counter.builder("pullsecret.provider.runs")
+            .description("Runs of credential provider plugins, by provider and result")
+            .withRegistry(registry);
     for (CredentialProvider provider : providers) {
       plugins.put(provider.name(), new ProviderPlugin(provider, binDir, timeout));
       counter(provider.name(), "success");
@@ -87,12 +91,7 @@ public final class CredentialProviders {
         List.copyOf(auth.values()), obtainedAt, lifetime == null ? Duration.ZERO : lifetime);
   }
 
-  /** Registers the counter the first time, finds it afterwards. */
   private Counter counter(String provider, String result) {
-    return Counter.builder("pullsecret.provider.runs")
-        .description("Runs of credential provider plugins, by provider and result")
-        .tag("provider", provider)
-        .tag("result", result)
-        .register(registry);
+    return runs.withTags("provider", provider, "result", result);
   }
 }

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * Durations as Kubernetes writes them ({@code metav1.Duration}: Go's {@code time.ParseDuration}),
  * the syntax of a CredentialProviderConfig's {@code defaultCacheDuration} and of a plugin's {@code
  * cacheDuration}: {@code 12h}, {@code 1h30m}, {@code 0.5h}, {@code 300ms}, {@code 0}. A sign is
- * allowed (a negative duration parses, and is refused by whoever needs it positive); every number
- * needs a unit but a lone {@code 0}. Go's limit holds: at most about 292 years.
+ * read, but a negative duration is refused (neither field may be one); every number needs a unit
+ * but a lone {@code 0}. Go's limit holds: at most about 292 years.
  */
 final class GoDuration {
 
@@ -62,8 +62,10 @@ final class GoDuration {
     if (s.isEmpty() || end < s.length()) {
       throw invalid(text);
     }
-    long whole = total.toBigInteger().longValueExact();
-    return Duration.ofNanos(negative ? -whole : whole);
+    if (negative && total.signum() > 0) {
+      throw new IllegalArgumentException("must be greater than or equal to 0");
+    }
+    return Duration.ofNanos(total.toBigInteger().longValueExact());
   }
 
   private static IllegalArgumentException invalid(String text) {

@@ -11,9 +11,7 @@ public final class PluginFailure extends Exception {
 
   /** What went wrong, as a stable metric label ({@link #label()}). */
   public enum Kind {
-    /**
-     * The pull secret names a provider that is not configured, or one not made for its registry.
-     */
+    /** The pull secret names a provider that is not configured, or not made for its registry. */
     NOT_CONFIGURED,
     /** The binary is not in the plugin directory, or cannot be run. */
     MISSING_BINARY,

@@ -26,16 +26,9 @@ final class PluginResponse {
 
   /**
    * What a plugin answered: its {@code auth} entries (key: a registry or a matchImages-like
-   * pattern) and how long they last (its {@code cacheDuration}, else the provider's {@code
-   * defaultCacheDuration}). Its {@code toString()} shows no credential ({@link
-   * RegistryCredential#toString()}).
+   * pattern) and how long they last, as {@link ProviderCredentials} has them for all its answers.
    */
-  record Answer(List<RegistryCredential> auth, Duration lifetime) {
-
-    Answer {
-      auth = List.copyOf(auth);
-    }
-  }
+  record Answer(List<RegistryCredential> auth, Duration lifetime) {}
 
   static final String KIND = "CredentialProviderResponse";
   static final String REQUEST_KIND = "CredentialProviderRequest";
@@ -99,22 +92,19 @@ final class PluginResponse {
       } catch (IllegalArgumentException e) {
         throw invalid("cacheDuration " + e.getMessage());
       }
-      if (lifetime.isNegative()) {
-        throw invalid("cacheDuration is negative");
-      }
     }
     return new Answer(auth(root.get("auth")), lifetime);
   }
 
   private static List<RegistryCredential> auth(JsonNode auth) throws PluginFailure {
-    List<RegistryCredential> credentials = new ArrayList<>();
     if (auth == null || auth.isNull()) {
-      return credentials;
+      return List.of();
     }
     require(auth, auth.isObject(), "auth", "an object");
     if (auth.size() > MAX_AUTH_ENTRIES) {
       throw invalid("auth has " + auth.size() + " entries; at most " + MAX_AUTH_ENTRIES);
     }
+    List<RegistryCredential> credentials = new ArrayList<>();
     for (Map.Entry<String, JsonNode> entry : auth.properties()) {
       JsonNode value = entry.getValue();
       String where = "auth entry " + Text.quote(entry.getKey());
@@ -134,7 +124,7 @@ final class PluginResponse {
               value.path("username").stringValue(""),
               value.path("password").stringValue("")));
     }
-    return credentials;
+    return List.copyOf(credentials);
   }
 
   /** Names the type found, never the value: {@code auth is a JSON string, not an object}. */

@@ -44,10 +44,7 @@ final class ProviderPlugin {
   /** Diagnostics: only the first lines are shown anyway. */
   static final int MAX_STDERR = 64 * 1024;
 
-  /**
-   * How long the output may stay open after the plugin exited (a child it left running holds it),
-   * before the run is given up.
-   */
+  /** The longest its output may stay open after it exited (a child left running holds it open). */
   private static final Duration OUTPUT_GRACE = Duration.ofSeconds(2);
 
   private static final Duration POLL = Duration.ofMillis(20);

@@ -4,27 +4,27 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * At most {@code perMinute} evictions a minute, spread evenly (a token every {@code 60 s /
- * perMinute}, a burst of at most {@code perMinute}): thousands of pods failing at once after an
- * outage are restarted at a pace the cluster's controllers and nodes can take.
+ * At most {@code perMinute} evictions a minute, spread evenly (one every {@code 60 s / perMinute},
+ * a burst of at most {@code perMinute}): thousands of pods failing at once after an outage are
+ * restarted at a pace the cluster's controllers and nodes can take.
  */
 final class EvictionRate {
 
   private final long interval;
   private final long burst;
   private final LongSupplier nanoTime;
-  private long available;
-  private long lastRefill;
+
+  /** When the next eviction would be due if evictions came one every {@link #interval}. */
+  private long due;
 
   EvictionRate(int perMinute, LongSupplier nanoTime) {
     if (perMinute < 1) {
       throw new IllegalArgumentException("evictions per minute must be at least 1");
     }
     this.interval = Duration.ofMinutes(1).toNanos() / perMinute;
-    this.burst = perMinute;
+    this.burst = (perMinute - 1) * interval;
     this.nanoTime = nanoTime;
-    this.available = perMinute;
-    this.lastRefill = nanoTime.getAsLong();
+    this.due = nanoTime.getAsLong();
   }
 
   /**
@@ -33,15 +33,11 @@ final class EvictionRate {
    */
   synchronized Duration take() {
     long now = nanoTime.getAsLong();
-    long tokens = (now - lastRefill) / interval;
-    if (tokens > 0) {
-      available = Math.min(burst, available + tokens);
-      lastRefill += tokens * interval;
+    due = Math.max(due, now);
+    if (due - now > burst) {
+      return Duration.ofNanos(due - now - burst);
     }
-    if (available == 0) {
-      return Duration.ofNanos(interval - (now - lastRefill));
-    }
-    available--;
+    due += interval;
     return Duration.ZERO;
   }
 }

@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.recovery;
 
-import dev.pullsecret.webhook.delivery.ReducedStore;
 import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespaceScope;
@@ -132,10 +131,5 @@ record PendingPod(
 
   private static <T> Stream<T> stream(List<T> list) {
     return list == null ? Stream.empty() : list.stream();
-  }
-
-  /** The store of the pending-pod watch, holding this per pod instead of the pod. */
-  static ReducedStore<Pod, PendingPod> store(NamespaceScope scope) {
-    return new ReducedStore<>(Pod::new, pod -> of(pod, scope), pending -> null);
   }
 }

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collections;
@@ -37,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * an Event saying what to do. In report mode every such pod only gets the Event.
  *
  * <p>Run by the sync loop's leader only, on a watch of pending pods (a {@code status.phase=Pending}
- * field selector) whose store keeps what the decision needs ({@link PendingPod#store}). Bounded: at
- * most {@code evictionsPerMinute}, never the same pod twice, never where the webhook does not act.
+ * field selector) whose store keeps what the decision needs ({@link PendingPod}). Bounded: at most
+ * {@code evictionsPerMinute}, never the same pod twice, never where the webhook does not act.
  */
 public final class PodRecovery implements AutoCloseable {
 
@@ -68,7 +69,7 @@ public final class PodRecovery implements AutoCloseable {
                   return size() > MAX_REMEMBERED;
                 }
               }));
-  private final MeterRegistry registry;
+  private final MeterProvider<Counter> actions;
 
   public PodRecovery(
       KubernetesClient client,
@@ -84,9 +85,7 @@ public final class PodRecovery implements AutoCloseable {
     this.rules = rules;
     this.scope = scope;
     this.delivery = delivery;
-    this.registry = registry;
-    ACTIONS.forEach(this::counter);
-    this.store = PendingPod.store(scope);
+    this.store = new ReducedStore<>(Pod::new, pod -> PendingPod.of(pod, scope), pending -> null);
     this.pods =
         client
             .pods()
@@ -99,6 +98,14 @@ public final class PodRecovery implements AutoCloseable {
         new WorkQueue<>(
             "pod-recovery", 1, sync.retryBaseDelay(), sync.retryMaxDelay(), this::recover);
     pods.addEventHandler(Informers.onAnyChange(pod -> queue.add(store.getKey(pod))));
+    this.actions =
+        Counter.builder("pullsecret.recovery.pods")
+            .description(
+                "Pods that could not pull for lack of a pull secret their rule gives, by what"
+                    + " recovery did: reported, evicted, told (no controller), refused (a"
+                    + " disruption budget said no; retried), forbidden (RBAC)")
+            .withRegistry(registry);
+    ACTIONS.forEach(action -> actions.withTag("action", action));
   }
 
   public PodRecovery start() {
@@ -152,11 +159,11 @@ public final class PodRecovery implements AutoCloseable {
       boolean evicted = client.pods().inNamespace(pod.namespace()).withName(pod.name()).evict();
       if (!evicted) {
         // 429: a PodDisruptionBudget allows no disruption now. Tried again after a back-off.
-        counter("refused").increment();
+        actions.withTag("action", "refused").increment();
         return false;
       }
       handled.add(pod.uid());
-      counter("evicted").increment();
+      actions.withTag("action", "evicted").increment();
       delivery
           .events()
           .normal(
@@ -185,7 +192,7 @@ public final class PodRecovery implements AutoCloseable {
 
   private void tell(Diagnosis diagnosis, String advice, String action) {
     handled.add(diagnosis.pod().uid());
-    counter(action).increment();
+    actions.withTag("action", action).increment();
     delivery
         .events()
         .warning(
@@ -202,17 +209,6 @@ public final class PodRecovery implements AutoCloseable {
   /** What recovery did, a counter each: registered at once, so every one is exported from 0. */
   static final List<String> ACTIONS =
       List.of("reported", "evicted", "told", "refused", "forbidden");
-
-  /** Registers the counter the first time, finds it afterwards. */
-  private Counter counter(String action) {
-    return Counter.builder("pullsecret.recovery.pods")
-        .description(
-            "Pods that could not pull for lack of a pull secret their rule gives, by what"
-                + " recovery did: reported, evicted, told (no controller), refused (a"
-                + " disruption budget said no; retried), forbidden (RBAC)")
-        .tag("action", action)
-        .register(registry);
-  }
 
   @Override
   public void close() {

@@ -32,20 +32,21 @@ class RecoveryConfiguration {
       if (delivers && mode != RecoveryProperties.Mode.OFF) {
         // Closed with the context (AutoCloseable).
         registry.registerBean(
-            "podRecovery", PodRecovery.class, spec -> spec.supplier(Beans::podRecovery));
+            "podRecovery",
+            PodRecovery.class,
+            spec ->
+                spec.supplier(
+                    context ->
+                        new PodRecovery(
+                                context.bean(KubernetesClient.class),
+                                context.bean(RulesStore.class),
+                                context.bean(NamespaceScope.class),
+                                context.bean(SecretSync.class),
+                                context.bean(RecoveryProperties.class),
+                                context.bean(SyncProperties.class),
+                                context.bean(MeterRegistry.class))
+                            .start()));
       }
-    }
-
-    private static PodRecovery podRecovery(BeanRegistry.SupplierContext context) {
-      return new PodRecovery(
-              context.bean(KubernetesClient.class),
-              context.bean(RulesStore.class),
-              context.bean(NamespaceScope.class),
-              context.bean(SecretSync.class),
-              context.bean(RecoveryProperties.class),
-              context.bean(SyncProperties.class),
-              context.bean(MeterRegistry.class))
-          .start();
     }
   }
 }

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiPredicate;
@@ -117,7 +116,8 @@ public final class StuckPods {
         continue;
       }
       NamespaceLabels namespaceLabels =
-          labels.computeIfAbsent(pending.namespace(), name -> labels(client, name));
+          labels.computeIfAbsent(
+              pending.namespace(), name -> labels(client, name, scope.labelKeys(rules)));
       diagnose(pending, scope, rules, namespaceLabels, copyPresent)
           .map(
               d ->
@@ -129,11 +129,10 @@ public final class StuckPods {
     return findings;
   }
 
-  private static NamespaceLabels labels(KubernetesClient client, String name) {
+  private static NamespaceLabels labels(KubernetesClient client, String name, Set<String> keys) {
     Namespace namespace = client.namespaces().withName(name).get();
     return namespace == null
         ? NamespaceLabels.UNKNOWN
-        : NamespaceLabels.of(
-            Objects.requireNonNullElse(namespace.getMetadata().getLabels(), Map.of()));
+        : NamespaceLabels.keeping(namespace.getMetadata().getLabels(), keys);
   }
 }

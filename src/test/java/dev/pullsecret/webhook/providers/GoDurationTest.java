@@ -24,7 +24,7 @@ class GoDurationTest {
     "0, PT0S",
     "0s, PT0S",
     "+5m, PT5M",
-    "-1h, PT-1H",
+    "-0s, PT0S",
     "1h1m1s1ms, PT1H1M1.001S",
     ".5s, PT0.5S",
     "1.s, PT1S",
@@ -39,5 +39,13 @@ class GoDurationTest {
     assertThatThrownBy(() -> GoDuration.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("is not a duration");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"-1h", "-1ns", "-0.5s"})
+  void refusesANegativeDuration(String text) {
+    assertThatThrownBy(() -> GoDuration.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("must be greater than or equal to 0");
   }
 }

@@ -70,7 +70,7 @@ class PluginResponseTest {
             + "\", \"kind\": \"CredentialProviderResponse\"} | cacheKeyType null is none of",
         "{\"apiVersion\": \""
             + V1
-            + "\", \"kind\": \"CredentialProviderResponse\", \"cacheKeyType\": \"Image\", \"cacheDuration\": \"-1h\"} | cacheDuration is negative",
+            + "\", \"kind\": \"CredentialProviderResponse\", \"cacheKeyType\": \"Image\", \"cacheDuration\": \"-1h\"} | cacheDuration must be greater than or equal to 0",
         "{\"apiVersion\": \""
             + V1
             + "\", \"kind\": \"CredentialProviderResponse\", \"cacheKeyType\": \"Image\", \"cacheDuration\": \"soon\"} | cacheDuration \"soon\" is not a duration",

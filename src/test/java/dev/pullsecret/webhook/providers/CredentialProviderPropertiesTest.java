@@ -10,10 +10,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** When credentials are renewed: a share of their lifetime, jittered, never in a loop. */
-class RenewalPolicyTest {
+class CredentialProviderPropertiesTest {
 
   private static final Instant OBTAINED = Instant.parse("2026-01-01T00:00:00Z");
-  private static final RenewalPolicy POLICY = new RenewalPolicy(0.5, 0.1, Duration.ofMinutes(5));
+  private static final CredentialProviderProperties POLICY = renewing(0.5, 0.1);
 
   @Test
   void renewsBetweenHalfAndSixTenthsOfTheLifetime() {
@@ -53,10 +53,22 @@ class RenewalPolicyTest {
 
   @Test
   void refusesARenewalThatWouldComeAfterTheExpiry() {
-    assertThatThrownBy(() -> new RenewalPolicy(0.95, 0.1, Duration.ofMinutes(5)))
+    assertThatThrownBy(() -> renewing(0.95, 0.1).checkRenewal())
         .hasMessageContaining("add up to less than 1");
-    assertThatThrownBy(() -> new RenewalPolicy(0, 0.1, Duration.ofMinutes(5)))
+    assertThatThrownBy(() -> renewing(0, 0.1).checkRenewal())
         .hasMessageContaining("must be positive");
+  }
+
+  private static CredentialProviderProperties renewing(double fraction, double jitter) {
+    return new CredentialProviderProperties(
+        "/etc/providers.yaml",
+        "/usr/libexec/providers",
+        Duration.ofMinutes(1),
+        fraction,
+        jitter,
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(1));
   }
 
   private static ProviderCredentials lasting(Duration lifetime) {
