@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -36,7 +37,14 @@ abstract class CliCommand implements Callable<Integer> {
       usageHelp = true)
   boolean help;
 
-  @Spec CommandSpec spec;
+  CommandSpec spec;
+
+  /** {@code --help} and {@code help COMMAND} print the {@link #manPage} as it is. */
+  @Spec
+  void spec(CommandSpec spec) {
+    this.spec = spec;
+    spec.usageMessage().sectionKeys(List.of("page")).sectionMap().put("page", help -> manPage());
+  }
 
   /** What the chart's webhook leaves out by default, whatever the rules say. */
   static final NamespaceScope SCOPE =

@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
@@ -31,8 +30,6 @@ import picocli.CommandLine.ParseResult;
     })
 final class RootCommand {
 
-  private static final String USAGE = "usage";
-
   @Option(
       names = {"-h", "--help"},
       usageHelp = true)
@@ -48,22 +45,9 @@ final class RootCommand {
     line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     line.setParameterExceptionHandler(RootCommand::usageError);
     line.setExecutionStrategy(RootCommand::refuseEmptyValuesThenRun);
-    setPages(line);
+    // The root's page lists commands, not -h; a command's page is its manual page (CliCommand).
+    line.getHelpSectionMap().remove(UsageMessageSpec.SECTION_KEY_OPTION_LIST);
     return line;
-  }
-
-  /**
-   * {@code --help} and {@code help COMMAND} print a command's manual page as it is; the root's list
-   * of commands is picocli's own.
-   */
-  private static void setPages(CommandLine line) {
-    if (line.getCommand() instanceof CliCommand command) {
-      line.setHelpSectionKeys(List.of(USAGE));
-      line.getHelpSectionMap().put(USAGE, help -> command.manPage());
-    } else if (line.getCommand() instanceof RootCommand) { // its page lists commands, not -h
-      line.getHelpSectionMap().remove(UsageMessageSpec.SECTION_KEY_OPTION_LIST);
-    }
-    line.getSubcommands().values().forEach(RootCommand::setPages);
   }
 
   /**
@@ -100,6 +84,10 @@ final class RootCommand {
     }
   }
 
+  /**
+   * The error in the commands' words: a value picocli could not convert is said in the converters'
+   * own messages, which name the option; a flag given a value ({@code --force=yes}) is said so.
+   */
   private static String message(ParameterException e, String[] args) {
     return switch (e) {
       case CommandLine.UnmatchedArgumentException unmatched -> unmatched(unmatched);
@@ -110,7 +98,17 @@ final class RootCommand {
       case CommandLine.OverwrittenOptionException twice
           when twice.getOverwritten() instanceof OptionSpec option ->
           option.longestName() + " given more than once";
-      default -> ownMessage(e, args);
+      // picocli's help command reports a word it does not know in its own sentence.
+      case ParameterException help
+          when help.getMessage().startsWith("Unknown subcommand '") && args.length > 0 ->
+          unknownCommand(args[args.length - 1], help.getCommandLine().getSubcommands().keySet());
+      case ParameterException flag
+          when flag.getArgSpec() instanceof OptionSpec option && option.typeInfo().isBoolean() ->
+          option.longestName() + " takes no value";
+      case ParameterException bad
+          when bad.getCause() instanceof CommandLine.TypeConversionException conversion ->
+          conversion.getMessage();
+      default -> e.getMessage();
     };
   }
 
@@ -126,24 +124,6 @@ final class RootCommand {
     String option = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
     var options = e.getCommandLine().getCommandSpec().optionsMap().keySet();
     return "unknown option '" + option + "'" + Suggestions.hint(option, options);
-  }
-
-  /**
-   * A value picocli could not convert: the converters' own messages name the option; a flag given a
-   * value ({@code --force=yes}) is said so.
-   */
-  private static String ownMessage(ParameterException e, String[] args) {
-    // picocli's help command reports a word it does not know in its own sentence.
-    if (e.getMessage().startsWith("Unknown subcommand '") && args.length > 0) {
-      return unknownCommand(args[args.length - 1], e.getCommandLine().getSubcommands().keySet());
-    }
-    if (e.getArgSpec() instanceof OptionSpec option && option.typeInfo().isBoolean()) {
-      return option.longestName() + " takes no value";
-    }
-    if (e.getCause() instanceof CommandLine.TypeConversionException conversion) {
-      return conversion.getMessage();
-    }
-    return e.getMessage();
   }
 
   private static String unknownCommand(String word, Collection<String> commands) {
