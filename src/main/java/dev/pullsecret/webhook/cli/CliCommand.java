@@ -39,7 +39,11 @@ abstract class CliCommand implements Callable<Integer> {
 
   CommandSpec spec;
 
-  /** {@code --help} and {@code help COMMAND} print the {@link #manPage} as it is. */
+  /**
+   * {@code --help} and {@code help COMMAND} print the manual page as it is: NAME, SYNOPSIS,
+   * DESCRIPTION, OPTIONS, EXIT STATUS, EXAMPLES, SEE ALSO, lines under 80 columns, kept as text in
+   * {@code COMMAND.txt} beside this class.
+   */
   @Spec
   void spec(CommandSpec spec) {
     this.spec = spec;
@@ -88,11 +92,7 @@ abstract class CliCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * The manual page: NAME, SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS, EXAMPLES, SEE ALSO, lines
-   * under 80 columns, kept as text in {@code COMMAND.txt} beside this class.
-   */
-  String manPage() {
+  private String manPage() {
     String file = spec.name() + ".txt";
     try (InputStream in = CliCommand.class.getResourceAsStream(file)) {
       return new String(
