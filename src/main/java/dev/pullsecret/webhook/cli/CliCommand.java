@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -36,7 +37,18 @@ abstract class CliCommand implements Callable<Integer> {
       usageHelp = true)
   boolean help;
 
-  @Spec CommandSpec spec;
+  CommandSpec spec;
+
+  /**
+   * {@code --help} and {@code help COMMAND} print the manual page as it is: NAME, SYNOPSIS,
+   * DESCRIPTION, OPTIONS, EXIT STATUS, EXAMPLES, SEE ALSO, lines under 80 columns, kept as text in
+   * {@code COMMAND.txt} beside this class.
+   */
+  @Spec
+  void spec(CommandSpec spec) {
+    this.spec = spec;
+    spec.usageMessage().sectionKeys(List.of("page")).sectionMap().put("page", help -> manPage());
+  }
 
   /** What the chart's webhook leaves out by default, whatever the rules say. */
   static final NamespaceScope SCOPE =
@@ -80,11 +92,7 @@ abstract class CliCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * The manual page: NAME, SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS, EXAMPLES, SEE ALSO, lines
-   * under 80 columns, kept as text in {@code COMMAND.txt} beside this class.
-   */
-  String manPage() {
+  private String manPage() {
     String file = spec.name() + ".txt";
     try (InputStream in = CliCommand.class.getResourceAsStream(file)) {
       return new String(

@@ -194,10 +194,7 @@ public final class PreviewCommand extends CliCommand {
   }
 
   private static String value(JsonNode node) {
-    if (node.isMissingNode()) {
-      return "(absent)";
-    }
-    return node.isString() ? node.asString() : node.toString();
+    return node.isMissingNode() ? "(absent)" : node.isString() ? node.asString() : node.toString();
   }
 
   /** {@code /spec/containers/0/image} as {@code spec.containers[0].image}. */

@@ -1,11 +1,16 @@
 package dev.pullsecret.webhook.files;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -52,6 +57,42 @@ public final class FileReloader<T, E extends RuntimeException>
 
     /** After every poll, with the value in force, e.g. to warn of a coming expiry. */
     default void polled(T current) {}
+  }
+
+  /**
+   * The metrics every reloaded file has: {@code PREFIX.reloads{result=loaded|refused}} and {@code
+   * PREFIX.last.reload.success} (1, or 0 while the last new content is refused), e.g. {@code
+   * pullsecret_rules_reloads_total} in Prometheus.
+   *
+   * @param what what is loaded, for the descriptions, e.g. "new rules"
+   */
+  public static Listener<Object, Object> metrics(
+      MeterRegistry registry, String prefix, String what) {
+    var lastReloadSucceeded = new AtomicLong(1);
+    Gauge.builder(prefix + ".last.reload.success", lastReloadSucceeded, AtomicLong::get)
+        .description("1 if the last " + what + " were put in force, 0 if they were refused")
+        .register(registry);
+    Function<String, Counter> reloads =
+        result ->
+            Counter.builder(prefix + ".reloads")
+                .description("Attempts to put " + what + " in force, by result")
+                .tag("result", result)
+                .register(registry);
+    Counter loaded = reloads.apply("loaded");
+    Counter refused = reloads.apply("refused");
+    return new Listener<>() {
+      @Override
+      public void loaded(Object value) {
+        lastReloadSucceeded.set(1);
+        loaded.increment();
+      }
+
+      @Override
+      public void refused(Object error) {
+        lastReloadSucceeded.set(0);
+        refused.increment();
+      }
+    };
   }
 
   /** When refused content is reported. */

@@ -1,6 +1,6 @@
 package dev.pullsecret.webhook.rules;
 
-import dev.pullsecret.webhook.files.ReloadMetrics;
+import dev.pullsecret.webhook.files.FileReloader;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -11,17 +11,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Prometheus metrics of the rules in force: {@code pullsecret_rules_generation}, {@code
  * pullsecret_rules_info{version}} and the reload metrics every reloaded file has ({@link
- * ReloadMetrics}: {@code pullsecret_rules_reloads_total}, {@code
+ * FileReloader#metrics}: {@code pullsecret_rules_reloads_total}, {@code
  * pullsecret_rules_last_reload_success}).
  */
 public final class RulesMetrics implements RulesStore.Listener {
 
-  private final ReloadMetrics<LoadedRules, InvalidRulesException> reloads;
+  private final FileReloader.Listener<Object, Object> reloads;
   private final AtomicLong generation = new AtomicLong();
   private final MultiGauge info;
 
   public RulesMetrics(MeterRegistry registry) {
-    this.reloads = new ReloadMetrics<>(registry, "pullsecret.rules", "new rules");
+    this.reloads = FileReloader.metrics(registry, "pullsecret.rules", "new rules");
     Gauge.builder("pullsecret.rules.generation", generation, AtomicLong::get)
         .description("Loads of the rules since start, the first included")
         .register(registry);

@@ -1,7 +1,6 @@
 package dev.pullsecret.webhook.tls.serving;
 
 import dev.pullsecret.webhook.files.FileReloader;
-import dev.pullsecret.webhook.files.ReloadMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -32,7 +31,7 @@ import org.springframework.boot.health.contributor.Health;
  * logs and the health details), so one series per pod whatever the rotations. A log warning under
  * the threshold, at once and then each day while the certificate stays in force: seen by whoever
  * reads today's logs, without a flood. And readiness ({@link #health}). The reload metrics are
- * those of every reloaded file ({@link ReloadMetrics}).
+ * those of every reloaded file ({@link FileReloader#metrics}).
  */
 final class CertificateReloader
     implements AutoCloseable,
@@ -60,7 +59,8 @@ final class CertificateReloader
             files,
             InvalidCertificateException.class,
             FileReloader.Refusal.WHEN_SEEN_TWICE,
-            List.of(this, new ReloadMetrics<>(registry, "pullsecret.tls", "new certificate pair")));
+            List.of(
+                this, FileReloader.metrics(registry, "pullsecret.tls", "new certificate pair")));
     reloader.start();
     Gauge.builder(
             "pullsecret.tls.certificate.expiry",
