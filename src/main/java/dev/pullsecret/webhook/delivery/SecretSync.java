@@ -37,7 +37,6 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   private final Leadership leadership;
   private final DesiredCopies desired;
   private final SyncCaches caches;
-  private final ClusterNamespaceLabels labels;
   private final WorkQueue<String> queue;
   private final WorkQueue<SecretSource> sourceQueue;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -69,13 +68,11 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     this.caches =
         new SyncCaches(
             client,
-            settings.resync().toMillis(),
+            settings,
+            registry,
             this::namespaceChanged,
             this::sourceChanged,
             this::enqueueAll);
-    this.labels =
-        new ClusterNamespaceLabels(
-            caches.namespaces(), client, settings.namespaceReadBudget(), registry);
     this.queue =
         new WorkQueue<>(
             "secret-sync",
@@ -137,7 +134,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
 
   /** Admission's and recovery's view of namespace labels: the watch's, read once on a miss. */
   public NamespaceLabelSource labels() {
-    return labels;
+    return caches.namespaces();
   }
 
   /**
@@ -225,6 +222,5 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     queue.close();
     sourceQueue.close();
     caches.close();
-    labels.close();
   }
 }
