@@ -64,7 +64,6 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     this.leadership = new Leadership(client, settings);
     this.events = new SyncEvents(client, leadership.identity(), clock);
     this.desired = new DesiredCopies(rules, scope, settings.namespace());
-    var reconciler = new NamespaceReconciler(desired, client, events, metrics);
     this.caches =
         new SyncCaches(
             client,
@@ -73,20 +72,21 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
             this::namespaceChanged,
             this::sourceChanged,
             this::enqueueAll);
+    var reconciler = new Reconciler(desired, caches, client, events, metrics);
     this.queue =
         new WorkQueue<>(
             "secret-sync",
             settings.workers(),
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
-            leading(ns -> reconciler.reconcile(caches, ns)));
+            leading(reconciler::reconcile));
     this.sourceQueue =
         new WorkQueue<>(
             "source-check",
             1,
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
-            leading(new SourceReporter(events, metrics, desired, caches)::report));
+            leading(reconciler::report));
   }
 
   /** Watches what the rules in force deliver, then stands for the Lease. */
