@@ -186,9 +186,8 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
 
   private void rulesChanged(LoadedRules loaded) {
     caches.namespaces().keep(desired.scope().labelKeys(loaded.rules()));
-    Set<SecretSource> sources = delivered(loaded.rules(), PullSecret::source);
-    caches.watch(sources, delivered(loaded.rules(), PullSecret::name));
-    sources.forEach(sourceQueue::add);
+    caches.watch(
+        delivered(loaded.rules(), PullSecret::source), delivered(loaded.rules(), PullSecret::name));
     enqueueAll();
   }
 
