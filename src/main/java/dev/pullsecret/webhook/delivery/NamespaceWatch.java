@@ -94,12 +94,12 @@ final class NamespaceWatch implements NamespaceLabelSource, AutoCloseable {
     this.client = client;
     this.resyncMillis = resyncMillis;
     this.readBudget = readBudget;
-    this.changed = changed;
-    this.replaced = replaced;
-    this.current = generation(Set.of());
     this.cached = counter(registry, "cached");
     this.read = counter(registry, "read");
     this.unknown = counter(registry, "unknown");
+    this.changed = changed;
+    this.replaced = replaced;
+    this.current = generation(Set.of());
   }
 
   private static Counter counter(MeterRegistry registry, String result) {
