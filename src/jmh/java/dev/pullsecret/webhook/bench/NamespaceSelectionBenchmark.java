@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * benchmark's rules (bench/rules.yaml) as they are, and with the rule of the reviews' namespace
  * choosing it by two label requirements instead. Both decide with the opt-out label configured, so
  * both ask for the namespace's labels; the labels come from a map, as from the namespace watch's
- * store on a cache hit (ClusterNamespaceLabels: one set check, one map read, one counter).
+ * store on a cache hit (NamespaceWatch.labels: one set check, one map read, one counter).
  *
  * <p>{@code ./mvnw -q -B -Pjmh -DskipTests test-compile exec:exec
  * -Djmh.args="NamespaceSelectionBenchmark"}

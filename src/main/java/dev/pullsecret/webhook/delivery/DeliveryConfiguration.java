@@ -8,16 +8,21 @@ import dev.pullsecret.webhook.providers.CredentialProviders;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.RulesStore;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.model.jackson.Jackson2JdkTypesModule;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanRegistrar;
 import org.springframework.beans.factory.BeanRegistry;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -42,6 +47,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 @Import(DeliveryConfiguration.Beans.class)
 class DeliveryConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(DeliveryConfiguration.class);
 
   static final class Beans implements BeanRegistrar {
 
@@ -83,17 +90,16 @@ class DeliveryConfiguration {
       if (!settings.rulesConfigMap().isBlank()) {
         registry.registerBean(
             "rulesConfigMapWatch",
-            RulesConfigMapWatch.class,
+            SharedIndexInformer.class,
             spec ->
                 spec.supplier(
                     context ->
-                        new RulesConfigMapWatch(
-                                context.bean(KubernetesClient.class),
-                                settings.namespace(),
-                                settings.rulesConfigMap(),
-                                settings.rulesConfigMapKey(),
-                                context.bean(RulesStore.class))
-                            .start()));
+                        watchRules(
+                            context.bean(KubernetesClient.class),
+                            settings.namespace(),
+                            settings.rulesConfigMap(),
+                            settings.rulesConfigMapKey(),
+                            context.bean(RulesStore.class))));
       }
     }
 
@@ -147,6 +153,31 @@ class DeliveryConfiguration {
       registry.registerBean(
           name, type, spec -> spec.supplier(context -> part.apply(context.bean(SecretSync.class))));
     }
+  }
+
+  /**
+   * Watches the one rules ConfigMap through the API (RBAC: that name only) and offers its content
+   * to the {@link RulesStore} bean, which validates it and keeps the last good rules exactly as for
+   * the file. An edit applies in about a second; the mounted file, which the kubelet refreshes only
+   * every 60–90 s, stays the fallback for when the API server cannot be reached.
+   */
+  static SharedIndexInformer<ConfigMap> watchRules(
+      KubernetesClient client, String namespace, String name, String key, RulesStore rules) {
+    String source = "configmap " + namespace + "/" + name + " key " + key;
+    var informer = client.configMaps().inNamespace(namespace).withName(name).runnableInformer(0);
+    informer.addEventHandler(
+        Informers.onAnyChange(
+            configMap -> {
+              String text = configMap.getData() == null ? null : configMap.getData().get(key);
+              if (text == null) {
+                log.warn("{} has no rules; keeping the rules in force", source);
+              } else {
+                rules.offer(text.getBytes(StandardCharsets.UTF_8), source);
+              }
+            }));
+    rules.apiSourceLive(() -> informer.isWatching() && informer.hasSynced());
+    Informers.start(informer, "the rules ConfigMap");
+    return informer;
   }
 
   /**

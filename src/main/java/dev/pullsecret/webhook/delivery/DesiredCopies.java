@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  */
 public record DesiredCopies(RulesStore store, NamespaceScope scope, String ownNamespace) {
 
-  /** The rules in force: read once per reconcile ({@link NamespaceReconciler}). */
+  /** The rules in force: read once per reconcile ({@link Reconciler}). */
   Rules rules() {
     return store.get().rules();
   }

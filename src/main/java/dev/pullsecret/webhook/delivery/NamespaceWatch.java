@@ -1,11 +1,23 @@
 package dev.pullsecret.webhook.delivery;
 
+import dev.pullsecret.webhook.admission.NamespaceLabelSource;
+import dev.pullsecret.webhook.rules.NamespaceLabels;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.SequencedMap;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +30,20 @@ import org.slf4j.LoggerFactory;
  * it does not keep, a second watch that keeps it lists every namespace and then replaces the first:
  * until then {@link #covers} is false for that key, so delivery waits and admission reads the
  * namespace itself, rather than either deciding on labels it does not have.
+ *
+ * <p>Admission reads a namespace the watch does not have (created a moment before its first pod, or
+ * a watch still listing) once, within {@code readBudget}. A review's namespace is whatever its
+ * sender wrote, so misses are bounded: reads of one name are shared by the reviews that wait on it,
+ * at most {@link #MAX_READS} run at once (a miss past that is answered unknown at once), and each
+ * answer, a namespace that does not exist included, is remembered for {@link #REMEMBERED} in a map
+ * of at most {@link #MAX_REMEMBERED} names. A flood of made-up namespaces costs the API server at
+ * most {@code MAX_READS} requests at a time.
  */
-final class NamespaceWatch implements AutoCloseable {
+final class NamespaceWatch implements NamespaceLabelSource, AutoCloseable {
+
+  static final int MAX_READS = 4;
+  static final int MAX_REMEMBERED = 1_000;
+  static final Duration REMEMBERED = Duration.ofSeconds(5);
 
   private static final Logger log = LoggerFactory.getLogger(NamespaceWatch.class);
 
@@ -29,8 +53,15 @@ final class NamespaceWatch implements AutoCloseable {
       ReducedStore<Namespace, NamespaceFacts> store,
       Set<String> labelKeys) {}
 
+  /**
+   * A read's answer: the namespace's labels of {@code keys} (only those are kept, whatever the
+   * namespace carries), or empty when it does not exist.
+   */
+  private record Answer(Set<String> keys, Optional<NamespaceLabels> labels, long expiresAt) {}
+
   private final KubernetesClient client;
   private final long resyncMillis;
+  private final Duration readBudget;
   private final Consumer<String> changed;
   private final Runnable replaced;
   private volatile Generation current;
@@ -38,17 +69,47 @@ final class NamespaceWatch implements AutoCloseable {
   /** The watch being listed to replace {@link #current}; guarded by this. */
   private Generation next;
 
+  private final Semaphore running = new Semaphore(MAX_READS);
+
+  /** Reads under way and answers remembered, by namespace, least recently asked first. */
+  private final SequencedMap<String, CompletableFuture<Answer>> reads =
+      new LinkedHashMap<>(16, 0.75f, true);
+
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final Counter cached;
+  private final Counter read;
+  private final Counter unknown;
+
   /**
    * @param changed told the name of a namespace that was added, changed or deleted
    * @param replaced told when a new watch took over, so every namespace is planned again
    */
   NamespaceWatch(
-      KubernetesClient client, long resyncMillis, Consumer<String> changed, Runnable replaced) {
+      KubernetesClient client,
+      long resyncMillis,
+      Duration readBudget,
+      MeterRegistry registry,
+      Consumer<String> changed,
+      Runnable replaced) {
     this.client = client;
     this.resyncMillis = resyncMillis;
+    this.readBudget = readBudget;
+    this.cached = counter(registry, "cached");
+    this.read = counter(registry, "read");
+    this.unknown = counter(registry, "unknown");
     this.changed = changed;
     this.replaced = replaced;
     this.current = generation(Set.of());
+  }
+
+  private static Counter counter(MeterRegistry registry, String result) {
+    return Counter.builder("pullsecret.namespace.labels")
+        .description(
+            "Namespace labels asked at admission, by where they came from: cached (the watch),"
+                + " read (the API server, on a miss) or unknown (not known in time: the rule was"
+                + " chosen by name only)")
+        .tag("result", result)
+        .register(registry);
   }
 
   /** Starts watching, keeping the labels of {@code labelKeys}. */
@@ -103,6 +164,63 @@ final class NamespaceWatch implements AutoCloseable {
     return current.store().kept().toList();
   }
 
+  @Override
+  public NamespaceLabels labels(String namespace, Set<String> keys) {
+    Optional<NamespaceFacts> facts = covers(keys) ? facts(namespace) : Optional.empty();
+    if (facts.isPresent()) {
+      cached.increment();
+      return facts.get().labels();
+    }
+    CompletableFuture<Answer> pending = pending(namespace, keys);
+    Answer answer =
+        pending == null // MAX_READS already running
+            ? null
+            : pending
+                .copy() // shared by the reviews that wait on it: each waits its own budget
+                .completeOnTimeout(null, readBudget.toNanos(), TimeUnit.NANOSECONDS)
+                .exceptionally(error -> null)
+                .join();
+    if (answer == null || answer.labels().isEmpty() || !answer.keys().containsAll(keys)) {
+      unknown.increment();
+      return NamespaceLabels.UNKNOWN;
+    }
+    read.increment();
+    return answer.labels().get();
+  }
+
+  /**
+   * The read of {@code namespace} under way or remembered, else a new one; null when {@link
+   * #MAX_READS} are running. A read that failed is not remembered.
+   */
+  private synchronized CompletableFuture<Answer> pending(String namespace, Set<String> keys) {
+    CompletableFuture<Answer> known = reads.get(namespace);
+    if (known != null
+        && !(known.isCompletedExceptionally()
+            || (known.isDone() && known.join().expiresAt() - System.nanoTime() < 0))) {
+      return known;
+    }
+    reads.remove(namespace);
+    if (!running.tryAcquire()) {
+      return null;
+    }
+    CompletableFuture<Answer> started =
+        CompletableFuture.supplyAsync(() -> get(namespace, keys), executor);
+    reads.put(namespace, started);
+    if (reads.size() > MAX_REMEMBERED) {
+      reads.pollFirstEntry();
+    }
+    started.whenComplete((answer, error) -> running.release());
+    return started;
+  }
+
+  private Answer get(String namespace, Set<String> keys) {
+    Namespace found = client.namespaces().withName(namespace).get();
+    Optional<NamespaceLabels> labels =
+        Optional.ofNullable(found)
+            .map(n -> NamespaceLabels.keeping(n.getMetadata().getLabels(), keys));
+    return new Answer(Set.copyOf(keys), labels, System.nanoTime() + REMEMBERED.toNanos());
+  }
+
   private Generation generation(Set<String> labelKeys) {
     SharedIndexInformer<Namespace> informer =
         client.namespaces().withLimit(SyncCaches.LIST_PAGE).runnableInformer(resyncMillis);
@@ -127,5 +245,6 @@ final class NamespaceWatch implements AutoCloseable {
   public synchronized void close() {
     closeNext();
     current.informer().close();
+    executor.shutdownNow();
   }
 }

@@ -58,10 +58,7 @@ final class RenewalReports {
             .register(registry);
   }
 
-  /**
-   * One gauge of each kind per pull secret with a provider, read from the watched Secret at each
-   * scrape; pull secrets gone from the rules take theirs with them.
-   */
+  /** One gauge of each kind per pull secret with a provider: those gone from the rules lose it. */
   synchronized void follow(List<PullSecret> current) {
     remaining.register(rows(current, state -> clock.instant()));
     lifetime.register(rows(current, GeneratedSecret.State::obtainedAt));

@@ -37,7 +37,6 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   private final Leadership leadership;
   private final DesiredCopies desired;
   private final SyncCaches caches;
-  private final ClusterNamespaceLabels labels;
   private final WorkQueue<String> queue;
   private final WorkQueue<SecretSource> sourceQueue;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -65,31 +64,29 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     this.leadership = new Leadership(client, settings);
     this.events = new SyncEvents(client, leadership.identity(), clock);
     this.desired = new DesiredCopies(rules, scope, settings.namespace());
-    var reconciler = new NamespaceReconciler(desired, client, events, metrics);
     this.caches =
         new SyncCaches(
             client,
-            settings.resync().toMillis(),
+            settings,
+            registry,
             this::namespaceChanged,
             this::sourceChanged,
             this::enqueueAll);
-    this.labels =
-        new ClusterNamespaceLabels(
-            caches.namespaces(), client, settings.namespaceReadBudget(), registry);
+    var reconciler = new Reconciler(desired, caches, client, events, metrics);
     this.queue =
         new WorkQueue<>(
             "secret-sync",
             settings.workers(),
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
-            leading(ns -> reconciler.reconcile(caches, ns)));
+            leading(reconciler::reconcile));
     this.sourceQueue =
         new WorkQueue<>(
             "source-check",
             1,
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
-            leading(new SourceReporter(events, metrics, desired, caches)::report));
+            leading(reconciler::report));
   }
 
   /** Watches what the rules in force deliver, then stands for the Lease. */
@@ -137,7 +134,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
 
   /** Admission's and recovery's view of namespace labels: the watch's, read once on a miss. */
   public NamespaceLabelSource labels() {
-    return labels;
+    return caches.namespaces();
   }
 
   /**
@@ -189,9 +186,8 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
 
   private void rulesChanged(LoadedRules loaded) {
     caches.namespaces().keep(desired.scope().labelKeys(loaded.rules()));
-    Set<SecretSource> sources = delivered(loaded.rules(), PullSecret::source);
-    caches.watch(sources, delivered(loaded.rules(), PullSecret::name));
-    sources.forEach(sourceQueue::add);
+    caches.watch(
+        delivered(loaded.rules(), PullSecret::source), delivered(loaded.rules(), PullSecret::name));
     enqueueAll();
   }
 
@@ -225,6 +221,5 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     queue.close();
     sourceQueue.close();
     caches.close();
-    labels.close();
   }
 }

@@ -6,6 +6,7 @@ import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +53,19 @@ final class SyncCaches implements AutoCloseable {
    */
   SyncCaches(
       KubernetesClient client,
-      long resyncMillis,
+      SyncProperties settings,
+      MeterRegistry registry,
       Consumer<String> namespaceChanged,
       Consumer<SecretSource> sourceChanged,
       Runnable everything) {
-    this.namespaces = new NamespaceWatch(client, resyncMillis, namespaceChanged, everything);
+    this.namespaces =
+        new NamespaceWatch(
+            client,
+            settings.resync().toMillis(),
+            settings.namespaceReadBudget(),
+            registry,
+            namespaceChanged,
+            everything);
     this.copies =
         new NamedWatches<>(
             "copies named ",

@@ -29,10 +29,14 @@ class NamespaceLabelsBench {
   void aMissReadsTheNamespaceOnce() {
     KubeApiServer kube = KubeApiServer.shared();
     try (KubernetesClient client = kube.adminClient();
-        var namespaces = new NamespaceWatch(client, 0, name -> {}, () -> {});
         var labels =
-            new ClusterNamespaceLabels(
-                namespaces, client, Duration.ofSeconds(1), new SimpleMeterRegistry())) {
+            new NamespaceWatch(
+                client,
+                0,
+                Duration.ofSeconds(1),
+                new SimpleMeterRegistry(),
+                name -> {},
+                () -> {})) {
       List<String> names = new ArrayList<>();
       for (int i = 0; i < 1_000; i++) {
         String name = kube.uniqueName("miss-");

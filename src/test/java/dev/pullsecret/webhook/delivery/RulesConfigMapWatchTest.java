@@ -8,8 +8,10 @@ import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesFile;
 import dev.pullsecret.webhook.rules.RulesStore;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,9 +68,9 @@ class RulesConfigMapWatchTest {
     server.close();
   }
 
-  private RulesConfigMapWatch watch() {
-    var watch = new RulesConfigMapWatch(client, NS, "rules", "rules.yaml", reloader).start();
-    await().until(watch::isLive);
+  private SharedIndexInformer<ConfigMap> watch() {
+    var watch = DeliveryConfiguration.watchRules(client, NS, "rules", "rules.yaml", reloader);
+    await().until(() -> watch.isWatching() && watch.hasSynced());
     return watch;
   }
 
@@ -118,7 +120,7 @@ class RulesConfigMapWatchTest {
   void fallsBackToTheFileWhenTheApiServerCannotBeReached() throws Exception {
     server.inject(FaultyApiServer.any(), 503, -1);
     try (var ignored =
-        new RulesConfigMapWatch(client, NS, "rules", "rules.yaml", reloader).start()) {
+        DeliveryConfiguration.watchRules(client, NS, "rules", "rules.yaml", reloader)) {
       Files.writeString(file, NEW_RULES);
 
       await()
@@ -132,7 +134,7 @@ class RulesConfigMapWatchTest {
     }
   }
 
-  private static io.fabric8.kubernetes.api.model.ConfigMap configMap(String rules) {
+  private static ConfigMap configMap(String rules) {
     return new ConfigMapBuilder()
         .withNewMetadata()
         .withNamespace(NS)

@@ -260,8 +260,8 @@ class SyncBench {
       client.configMaps().inNamespace(OWN).resource(configMap(rules)).create();
       try (reloader;
           var watch =
-              new RulesConfigMapWatch(client, OWN, "rules", "rules.yaml", reloader).start()) {
-        await().until(watch::isLive);
+              DeliveryConfiguration.watchRules(client, OWN, "rules", "rules.yaml", reloader)) {
+        await().until(() -> watch.isWatching() && watch.hasSynced());
         List<Long> latencies = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
           long generation = reloader.get().generation();

@@ -1,9 +1,11 @@
 package dev.pullsecret.webhook.delivery;
 
+import dev.pullsecret.webhook.credentials.Problem;
 import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
 import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.Rules;
+import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -12,23 +14,29 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One reconcile of one namespace: facts from the caches, the plan from {@link CopyPlan}, then its
- * writes. Reads the rules once, so a reload during a reconcile cannot mix old and new rules; the
- * reload enqueues every namespace again, which then converges.
+ * What the leader does with a key of the sync loop's queues, reading the cluster from {@code
+ * caches}: one reconcile of one namespace (facts, the plan from {@link CopyPlan}, then its writes),
+ * or one report on a source. A reconcile reads the rules once, so a reload during it cannot mix old
+ * and new rules; the reload enqueues every namespace again, which then converges.
  *
  * <p>What an API error on a write means: 409 on create is a Secret of that name, a conflict if it
  * is not ours; 409 on update means the copy changed since it was read (reconcile again, never
  * overwrite); 404 means the namespace or copy went away; a terminating namespace refuses creates
  * (skip, no loop). Anything else is counted and retried with back-off.
  */
-record NamespaceReconciler(
-    DesiredCopies desired, KubernetesClient client, SyncEvents events, SyncMetrics metrics) {
+record Reconciler(
+    DesiredCopies desired,
+    SyncCaches caches,
+    KubernetesClient client,
+    SyncEvents events,
+    SyncMetrics metrics) {
 
-  private static final Logger log = LoggerFactory.getLogger(NamespaceReconciler.class);
+  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
   /**
    * What one write left: the copy's state (null: as planned), whether it converged (else: retry the
@@ -40,11 +48,8 @@ record NamespaceReconciler(
   private static final Outcome DONE = new Outcome(null, true, false);
   private static final Outcome RETRY = new Outcome(CopyState.PENDING, false, true);
 
-  /**
-   * Returns true when the namespace converged, false to retry after a back-off. Reads the
-   * namespace, the sources and our copies from {@code caches}.
-   */
-  boolean reconcile(SyncCaches caches, String namespace) {
+  /** Returns true when the namespace converged, false to retry after a back-off. */
+  boolean reconcile(String namespace) {
     long started = System.nanoTime();
     Optional<NamespaceFacts> found = caches.namespaces().facts(namespace);
     if (found.isEmpty() || found.get().terminating()) {
@@ -170,5 +175,75 @@ record NamespaceReconciler(
     events.normal(regarding, reason, event + from);
     log.info("{} copy {}/{} ({})", verb, regarding.namespace(), regarding.name(), from);
     return SYNCED;
+  }
+
+  /**
+   * Tells people about a source the rules in force copy from, once per change, not once per
+   * namespace: an Event on it, a log line and a metric when it is invalid, not copyable or gone.
+   * Never throws on bad content.
+   */
+  boolean report(SecretSource ref) {
+    List<PullSecret> users =
+        desired.delivered(desired.rules()).stream().filter(s -> s.source().equals(ref)).toList();
+    if (users.isEmpty()) {
+      return true;
+    }
+    Optional<Secret> source = caches.source(ref);
+    var regarding = new Regarding("Secret", ref.namespace(), ref.name());
+    String names = users.stream().map(PullSecret::name).collect(Collectors.joining(", "));
+    List<String> lacking =
+        users.stream().filter(caches::forbidden).map(PullSecret::name).sorted().toList();
+    if (!lacking.isEmpty()) {
+      // Not readable: whether it exists or is valid is not known. Told on the source, as the
+      // chart's RBAC names the copies and sources the webhook may touch.
+      events.warning(
+          regarding,
+          Reason.CopyForbidden,
+          "the webhook's RBAC does not let it read this source or watch and update Secrets named "
+              + String.join(", ", lacking)
+              + ", so no copy is made: install the chart with these pull secrets in `rules` (its"
+              + " roles name the sources and copies), list them in sync.rbac.extraPullSecrets, or"
+              + " set sync.rbac.scope=cluster");
+      return true;
+    }
+    events.forget(regarding, Reason.CopyForbidden);
+    if (source.isEmpty()) {
+      metrics.sourceChecked(ref.toString(), 1);
+      events.warning(
+          regarding,
+          Reason.SourceMissing,
+          (users.stream().allMatch(PullSecret::hasProvider)
+                  ? "credentials of pull secret(s) %s not generated yet: their provider has not"
+                      + " answered (its CredentialsRenewalFailed Events say why); new namespaces"
+                      + " get no copy until it does"
+                  : "source of pull secret(s) %s does not exist: existing copies are kept with"
+                      + " their last content, new namespaces get none until it is created")
+              .formatted(names));
+      log.warn("Source {} of {} does not exist; copies kept, none created", ref, names);
+      return true;
+    }
+    events.forget(regarding, Reason.SourceMissing);
+    List<Problem> problems =
+        users.stream()
+            .flatMap(user -> CopyPlan.problems(source.get(), user).stream())
+            .distinct()
+            .toList();
+    int errors = (int) problems.stream().filter(Problem::isError).count();
+    metrics.sourceChecked(ref.toString(), errors);
+    if (errors == 0) {
+      events.forget(regarding, Reason.SourceInvalid);
+      events.forget(regarding, Reason.SourceNotCopied);
+      return true;
+    }
+    String list = problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
+    if (CopyPlan.isPullSecretType(source.get())) {
+      events.warning(
+          regarding, Reason.SourceInvalid, "copied anyway, but pods may pull anonymously: " + list);
+      log.warn("Source {} of {} has problems (copied anyway): {}", ref, names, list);
+    } else {
+      events.warning(regarding, Reason.SourceNotCopied, "not a pull secret, never copied: " + list);
+      log.warn("Source {} of {} is not a pull secret; not copied: {}", ref, names, list);
+    }
+    return true;
   }
 }

@@ -22,21 +22,19 @@ import org.junit.jupiter.api.Test;
  * its sender wrote, so reads are shared, bounded in number and remembered, and a slow API server
  * costs a review at most its budget. The caches are not started here, so every lookup is a miss.
  */
-class ClusterNamespaceLabelsTest {
+class NamespaceWatchTest {
 
   private static final Set<String> KEYS = Set.of("team", "pullsecret.dev/inject");
 
   private final FaultyApiServer server = new FaultyApiServer();
   private final KubernetesClient client = server.newClient();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final NamespaceWatch namespaces = new NamespaceWatch(client, 0, name -> {}, () -> {});
-  private final ClusterNamespaceLabels labels =
-      new ClusterNamespaceLabels(namespaces, client, Duration.ofMillis(300), registry);
+  private final NamespaceWatch labels =
+      new NamespaceWatch(client, 0, Duration.ofMillis(300), registry, name -> {}, () -> {});
 
   @AfterEach
   void close() {
     labels.close();
-    namespaces.close();
     client.close();
     server.close();
   }
@@ -96,7 +94,7 @@ class ClusterNamespaceLabelsTest {
     assertThat(answers).containsOnly(NamespaceLabels.UNKNOWN);
     assertThat(server.calls() - before)
         .as("reads started for 40 made-up namespaces")
-        .isLessThanOrEqualTo(ClusterNamespaceLabels.MAX_READS);
+        .isLessThanOrEqualTo(NamespaceWatch.MAX_READS);
   }
 
   private double count(String result) {
