@@ -115,10 +115,7 @@ public record LabelSelector(List<Requirement> requirements) {
       expression(expression, errors).ifPresent(requirements::add);
     }
     if (requirements.size() > MAX_REQUIREMENTS) {
-      errors.add(
-          selector.path(),
-          selector.mark(),
-          "more than " + MAX_REQUIREMENTS + " requirements in one selector");
+      selector.error("more than " + MAX_REQUIREMENTS + " requirements in one selector");
     }
     return errors.count() == before
         ? Optional.of(new LabelSelector(requirements))
@@ -133,16 +130,15 @@ public record LabelSelector(List<Requirement> requirements) {
         node.requiredString("operator").flatMap(value -> operator(value, errors));
     List<YamlValue> values = node.stringList("values");
     if (operator.isPresent() && operator.get().takesValues() == values.isEmpty()) {
-      errors.add(
-          node.child("values"),
-          node.mark(),
+      node.error(
+          "values",
           operator.get().name()
               + (values.isEmpty()
                   ? " needs at least one value"
                   : " takes no values (it tests whether the label exists)"));
     }
     if (values.size() > MAX_VALUES) {
-      errors.add(node.child("values"), node.mark(), "more than " + MAX_VALUES + " values");
+      node.error("values", "more than " + MAX_VALUES + " values");
     }
     values.forEach(value -> errors.check(value, valueProblem(value.text())));
     return errors.count() == before && key.isPresent() && operator.isPresent()

@@ -82,11 +82,11 @@ public record PullSecret(
       Optional<YamlValue> name = node.requiredString("name");
       Optional<YamlValue> provider = node.string("provider");
       List<RegistryPattern> registries =
-          node.registryPatterns(
+          node.list(
               "registries",
               false,
               "an empty list would match no image; omit 'registries' to serve every registry",
-              provider.isPresent() ? registry -> askable(registry, errors) : registry -> {});
+              registry -> registry(registry, provider.isPresent(), errors));
       SecretSource source =
           node.string("source").map(v -> SecretSource.read(v, errors)).orElse(null);
       provider.ifPresent(value -> checkProvider(node, value, name, errors));
@@ -149,9 +149,14 @@ public record PullSecret(
     }
   }
 
-  /** A credential provider is asked about one registry at a time: a host, not a glob. */
-  private static void askable(YamlValue registry, RulesErrors errors) {
-    if (registry.text().split("/", 2)[0].contains("*")) {
+  /**
+   * A registry pattern; for a pull secret with a provider, one it can be {@code asked} about: a
+   * provider is asked about one registry at a time, so a host, not a glob.
+   */
+  private static Optional<RegistryPattern> registry(
+      YamlValue registry, boolean asked, RulesErrors errors) {
+    Optional<RegistryPattern> pattern = errors.parse(registry, RegistryPattern::parse);
+    if (asked && registry.text().split("/", 2)[0].contains("*")) {
       errors.add(
           registry,
           ("'%s' has a wildcard, and a credential provider is asked about one registry at a time,"
@@ -160,6 +165,7 @@ public record PullSecret(
                   + " europe-docker.pkg.dev, 123456789012.dkr.ecr.eu-west-1.amazonaws.com)")
               .formatted(registry.text()));
     }
+    return pattern;
   }
 
   private static boolean validName(YamlValue name, RulesErrors errors) {

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.rules;
 
+import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,7 @@ public final class Rules {
   }
 
   private List<RuleMatch> candidates(String namespace) {
-    if (!NamespacePattern.isName(namespace)) {
+    if (!KubernetesResourceUtil.isValidName(namespace)) {
       // Not a name the API server could send: no rule, neither matched nor cached.
       return List.of();
     }

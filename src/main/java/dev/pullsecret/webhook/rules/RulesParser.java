@@ -102,7 +102,7 @@ public final class RulesParser {
     Map<String, PullSecret> secretsByName =
         PullSecret.read(top.mappingList("pullSecrets", PullSecret.KEYS), errors);
     if (!top.has("rules")) {
-      errors.add("", top.mark(), "missing required field 'rules'");
+      top.error("missing required field 'rules'");
     }
     var reader = new RuleReader(errors, secretsByName, labelsKnown);
     List<NamespaceRule> rules =
