@@ -112,7 +112,7 @@ abstract class CliCommand implements Callable<Integer> {
   LoadedRules readRules(Path file) {
     var rulesFile = new RulesFile(file);
     byte[] content = rulesFile.read();
-    Rules rules = rulesFile.parse(content);
+    Rules rules = rulesFile.parse(content, file.toString());
     for (RulesError warning : rules.warnings()) { // FILE:LINE:COLUMN: FIELD: warning: MESSAGE
       err().println(warning.format(file.toString(), "warning: "));
     }

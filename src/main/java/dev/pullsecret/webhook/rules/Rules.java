@@ -96,15 +96,14 @@ public final class Rules {
       // Not a name the API server could send: no rule, neither matched nor cached.
       return List.of();
     }
-    List<RuleMatch> cached = byNamespace.get(namespace);
-    if (cached != null) {
-      return cached;
+    List<RuleMatch> matches = byNamespace.get(namespace);
+    if (matches == null) {
+      matches = resolve(namespace);
+      if (byNamespace.size() < MAX_CACHED_NAMESPACES) {
+        byNamespace.put(namespace, matches);
+      }
     }
-    List<RuleMatch> resolved = resolve(namespace);
-    if (byNamespace.size() < MAX_CACHED_NAMESPACES) {
-      byNamespace.put(namespace, resolved);
-    }
-    return resolved;
+    return matches;
   }
 
   private List<RuleMatch> resolve(String namespace) {

@@ -31,12 +31,10 @@ public record RulesFile(Path path, boolean labelsKnown) {
     }
   }
 
-  /** Parses content previously returned by {@link #read()}. */
-  public Rules parse(byte[] content) {
-    return parse(content, path.toString());
-  }
-
-  /** Parses rules from elsewhere (the rules ConfigMap read through the API) the same way. */
+  /**
+   * Parses content returned by {@link #read()}, or read elsewhere (the rules ConfigMap read through
+   * the API) the same way.
+   */
   public Rules parse(byte[] content, String source) {
     try {
       return RulesParser.parse(BoundedFiles.utf8(content), source, labelsKnown);

@@ -100,8 +100,7 @@ public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
     String digest = RulesFile.fingerprint(content);
     synchronized (reloader) {
       handedOut = digest;
-      return reloader.offer(
-          digest, previous -> next(file.parse(content, source), content, previous, source));
+      return reloader.offer(digest, previous -> next(content, source, previous));
     }
   }
 
@@ -134,15 +133,14 @@ public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
 
     @Override
     public LoadedRules load(LoadedRules previous) {
-      byte[] content = file.read();
-      return next(file.parse(content), content, previous, file.path().toString());
+      return next(file.read(), file.path().toString(), previous);
     }
   }
 
-  /** The next rules in force; the generation counts the loads. */
-  private LoadedRules next(Rules rules, byte[] content, LoadedRules previous, String source) {
+  /** The next rules in force, parsed from {@code content}; the generation counts the loads. */
+  private LoadedRules next(byte[] content, String source, LoadedRules previous) {
     return new LoadedRules(
-        rules,
+        file.parse(content, source),
         previous == null ? 1 : previous.generation() + 1,
         RulesFile.digest(content),
         clock.instant(),
