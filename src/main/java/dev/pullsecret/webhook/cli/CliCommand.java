@@ -65,7 +65,7 @@ abstract class CliCommand implements Callable<Integer> {
         int count = e.errors().size();
         err.println(e.source() + ": invalid, " + count + (count == 1 ? " error:" : " errors:"));
         for (RulesError error : e.errors()) {
-          err.println(error.format(e.source()));
+          err.println(error.format(e.source(), ""));
         }
         err.println(
             "hint: the webhook keeps serving its last good rules until this file is fixed;"

@@ -40,7 +40,7 @@ public final class RulesParser {
     Optional<Rules> rules =
         document(text, "rules file", MAX_CHARACTERS, TOP_LEVEL_KEYS, errors)
             .map(top -> read(top, labelsKnown, errors));
-    if (!errors.isEmpty() || rules.isEmpty()) {
+    if (errors.count() > 0 || rules.isEmpty()) {
       throw new InvalidRulesException(source, errors.sorted());
     }
     return rules.get();

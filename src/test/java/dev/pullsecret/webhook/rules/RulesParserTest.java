@@ -194,7 +194,7 @@ class RulesParserTest {
         .singleElement()
         .satisfies(
             e -> {
-              assertThat(e.format("rules.yaml"))
+              assertThat(e.format("rules.yaml", ""))
                   .startsWith(
                       "rules.yaml:2:5: rules[0].namespaceSelector: namespaceSelector needs");
               assertThat(e.message()).contains("webhook.sync.enabled=true");
@@ -246,7 +246,7 @@ class RulesParserTest {
             "rules.yaml");
 
     assertThat(rules.warnings())
-        .extracting(w -> w.format("rules.yaml"))
+        .extracting(w -> w.format("rules.yaml", ""))
         .containsExactly(
             "rules.yaml:7:21: rules[0].images.mirrors[0].exclude[0]: excludes nothing: no image"
                 + " matched by 'from' (docker.io/library) is matched by quay.io/acme (an exclusion"
