@@ -6,7 +6,8 @@ import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesError;
-import dev.pullsecret.webhook.rules.RulesFile;
+import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.rules.RulesStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -110,13 +111,12 @@ abstract class CliCommand implements Callable<Integer> {
 
   /** A rules file read and parsed as the server reads it; its warnings go to standard error. */
   LoadedRules readRules(Path file) {
-    var rulesFile = new RulesFile(file);
-    byte[] content = rulesFile.read();
-    Rules rules = rulesFile.parse(content, file.toString());
+    byte[] content = RulesParser.read(file);
+    Rules rules = RulesParser.parse(content, file.toString(), true);
     for (RulesError warning : rules.warnings()) { // FILE:LINE:COLUMN: FIELD: warning: MESSAGE
       err().println(warning.format(file.toString(), "warning: "));
     }
-    return new LoadedRules(rules, 1, RulesFile.digest(content), Instant.now(), file.toString());
+    return new LoadedRules(rules, 1, RulesStore.digest(content), Instant.now(), file.toString());
   }
 
   /** A file a Secret would hold (a certificate, a docker config): bounded as a Secret, 1 MiB. */
