@@ -120,11 +120,7 @@ public record PullSecret(
     return byName;
   }
 
-  /**
-   * A pull secret whose content a credential provider gives: asked about each of its registries, so
-   * they must be there; and not a source as well. The name of the Secret generated for it must be a
-   * Secret name too.
-   */
+  /** What a pull secret whose content a credential provider gives needs (the messages say why). */
   private static void checkProvider(
       YamlMapping node, YamlValue provider, Optional<YamlValue> name, RulesErrors errors) {
     errors.check(provider, providerProblem(provider.text()));
