@@ -88,7 +88,7 @@ public record PullSecret(
               "an empty list would match no image; omit 'registries' to serve every registry",
               registry -> registry(registry, provider.isPresent(), errors));
       SecretSource source =
-          node.string("source").map(v -> SecretSource.read(v, errors)).orElse(null);
+          node.string("source").flatMap(v -> errors.parse(v, SecretSource::parse)).orElse(null);
       provider.ifPresent(value -> checkProvider(node, value, name, errors));
       name.ifPresent(names::add);
       if (name.isEmpty() || !validName(name.get(), errors)) {
