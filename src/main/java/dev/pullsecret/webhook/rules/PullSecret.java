@@ -69,11 +69,7 @@ public record PullSecret(
         + ", and a provider's name is the file name of its plugin in the plugin directory";
   }
 
-  /**
-   * Reads {@code pullSecrets:}: each one's name, registries, and where its content comes from (a
-   * source Secret, or a credential provider and the Secret generated for it). Returns the valid
-   * ones by name, in file order.
-   */
+  /** Reads {@code pullSecrets:}; returns the valid ones by name, in file order. */
   static Map<String, PullSecret> read(List<YamlMapping> nodes, RulesErrors errors) {
     Map<String, PullSecret> byName = new LinkedHashMap<>();
     Map<String, String> generatedFor = new HashMap<>();
