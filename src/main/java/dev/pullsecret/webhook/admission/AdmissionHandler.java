@@ -7,7 +7,6 @@ import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.mutation.ResolvedDigests;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
-import dev.pullsecret.webhook.rules.NamespacePattern;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
@@ -15,6 +14,7 @@ import dev.pullsecret.webhook.rules.RuleMatch;
 import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +119,7 @@ public final class AdmissionHandler {
     // Labels only when some rule or the opt-out reads them, and only of a possible namespace.
     Set<String> keys = scope.labelKeys(loaded.rules());
     NamespaceLabels labels =
-        keys.isEmpty() || !NamespacePattern.isName(namespace)
+        keys.isEmpty() || !KubernetesResourceUtil.isValidName(namespace)
             ? NamespaceLabels.NONE
             : context.namespaceLabels().labels(namespace, keys);
     List<String> unknown =

@@ -6,7 +6,8 @@ import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesError;
-import dev.pullsecret.webhook.rules.RulesFile;
+import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.rules.RulesStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -77,7 +78,7 @@ abstract class CliCommand implements Callable<Integer> {
         int count = e.errors().size();
         err.println(e.source() + ": invalid, " + count + (count == 1 ? " error:" : " errors:"));
         for (RulesError error : e.errors()) {
-          err.println(error.format(e.source()));
+          err.println(error.format(e.source(), ""));
         }
         err.println(
             "hint: the webhook keeps serving its last good rules until this file is fixed;"
@@ -118,13 +119,12 @@ abstract class CliCommand implements Callable<Integer> {
 
   /** A rules file read and parsed as the server reads it; its warnings go to standard error. */
   LoadedRules readRules(Path file) {
-    var rulesFile = new RulesFile(file);
-    byte[] content = rulesFile.read();
-    Rules rules = rulesFile.parse(content);
+    byte[] content = RulesParser.read(file);
+    Rules rules = RulesParser.parse(content, file.toString(), true);
     for (RulesError warning : rules.warnings()) { // FILE:LINE:COLUMN: FIELD: warning: MESSAGE
       err().println(warning.format(file.toString(), "warning: "));
     }
-    return new LoadedRules(rules, 1, RulesFile.digest(content), Instant.now(), file.toString());
+    return new LoadedRules(rules, 1, RulesStore.digest(content), Instant.now(), file.toString());
   }
 
   /** A file a Secret would hold (a certificate, a docker config): bounded as a Secret, 1 MiB. */

@@ -7,7 +7,7 @@ import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.rules.Rules;
-import dev.pullsecret.webhook.rules.RulesFile;
+import dev.pullsecret.webhook.rules.RulesParser;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code validate}: checks rules files exactly as the server does when it loads or reloads them
- * (the same {@link RulesFile} code path), and says what valid rules do.
+ * (the same {@link RulesParser} code path), and says what valid rules do.
  */
 @Command(
     name = "validate",

@@ -12,7 +12,6 @@ import dev.pullsecret.webhook.registry.DigestResolver;
 import dev.pullsecret.webhook.registry.LookupObserver;
 import dev.pullsecret.webhook.registry.RegistryCredentials;
 import dev.pullsecret.webhook.rules.NamespaceScope;
-import dev.pullsecret.webhook.rules.RulesFile;
 import dev.pullsecret.webhook.rules.RulesMetrics;
 import dev.pullsecret.webhook.rules.RulesStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +38,8 @@ class WebhookConfiguration {
   RulesStore rulesStore(
       WebhookProperties properties, SyncProperties sync, MeterRegistry registry, Clock clock) {
     return RulesStore.start(
-        new RulesFile(properties.rules().file(), sync.enabled()),
+        properties.rules().file(),
+        sync.enabled(),
         properties.rules().pollInterval(),
         new RulesMetrics(registry),
         clock);

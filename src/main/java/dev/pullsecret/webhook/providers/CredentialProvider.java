@@ -135,7 +135,7 @@ public record CredentialProvider(
                 text, "credential provider config", MAX_CHARACTERS, TOP_LEVEL_KEYS, errors)
             .map(top -> read(top, errors))
             .orElse(null);
-    if (!errors.isEmpty() || config == null) {
+    if (errors.count() > 0 || config == null) {
       throw new InvalidProviderConfigException(source, errors.sorted());
     }
     return config;

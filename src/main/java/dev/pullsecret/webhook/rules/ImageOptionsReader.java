@@ -7,7 +7,6 @@ import dev.pullsecret.webhook.rules.ImageOptions.DigestResolution;
 import dev.pullsecret.webhook.rules.ImageOptions.LatestPinning;
 import dev.pullsecret.webhook.rules.ImageOptions.PullPolicyOverride;
 import dev.pullsecret.webhook.rules.ImageOptions.RegistryMirror;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +67,7 @@ final class ImageOptionsReader {
       }
     }
     if (!pin.has("defaultTag") && !pin.has("repositories")) {
-      errors.add(pin.path(), pin.mark(), "give a defaultTag, repositories, or both");
+      pin.error("give a defaultTag, repositories, or both");
       return Optional.empty();
     }
     return Optional.of(new LatestPinning(defaultTag, repositories));
@@ -115,28 +114,30 @@ final class ImageOptionsReader {
             "always",
             "is not one of always (the default: every matching image), present (only images the"
                 + " mirror holds)");
-    mirror.refuseEmptyList(
-        "exclude",
-        false,
-        "an empty list excludes nothing; omit 'exclude' to mirror every image of 'from'");
-    List<RegistryPattern> exclude = new ArrayList<>();
-    for (YamlValue excluded : mirror.stringList("exclude")) {
-      Optional<RegistryPattern> pattern = errors.parse(excluded, RegistryPattern::parse);
-      pattern.ifPresent(exclude::add);
-      if (pattern.isPresent() && from.isPresent() && !mayOverlap(from.get(), pattern.get())) {
-        RegistryPattern f = from.get();
-        errors.warn(
-            excluded,
-            ("excludes nothing: no image matched by 'from' (%s) is matched by %s (an exclusion"
-                    + " names images of 'from', e.g. %s%s)")
-                .formatted(f, pattern.get(), f, f.path().isEmpty() ? "/team/app" : "/app"));
-      }
-    }
+    List<RegistryPattern> exclude =
+        mirror.list(
+            "exclude",
+            false,
+            "an empty list excludes nothing; omit 'exclude' to mirror every image of 'from'",
+            excluded -> exclusion(excluded, from));
     if (from.isEmpty() || to.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
         new RegistryMirror(from.get(), to.get()[0], to.get()[1], whenPresent, exclude));
+  }
+
+  private Optional<RegistryPattern> exclusion(YamlValue excluded, Optional<RegistryPattern> from) {
+    Optional<RegistryPattern> pattern = errors.parse(excluded, RegistryPattern::parse);
+    if (pattern.isPresent() && from.isPresent() && !mayOverlap(from.get(), pattern.get())) {
+      RegistryPattern f = from.get();
+      errors.warn(
+          excluded,
+          ("excludes nothing: no image matched by 'from' (%s) is matched by %s (an exclusion"
+                  + " names images of 'from', e.g. %s%s)")
+              .formatted(f, pattern.get(), f, f.path().isEmpty() ? "/team/app" : "/app"));
+    }
+    return pattern;
   }
 
   /**
@@ -188,9 +189,8 @@ final class ImageOptionsReader {
       ImageReference rewritten = probe(mirror.toDomain(), mirror.toPath());
       for (RegistryMirror other : mirrors) {
         if (other.from().matches(rewritten)) {
-          errors.add(
-              images.child("mirrors"),
-              images.mark(),
+          images.error(
+              "mirrors",
               ("mirror target %s is itself matched by mirror source %s: images would be"
                       + " rewritten again on every re-invocation")
                   .formatted(mirror.target(), other.from()));

@@ -36,8 +36,9 @@ public record LabelSelector(List<Requirement> requirements) {
 
   static final int MAX_VALUES = 64;
 
-  private static final int MAX_NAME = 63;
-  private static final Pattern NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+  /** A label value, or a label key's name: 1 to 63 characters. */
+  private static final Pattern NAME =
+      Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]");
 
   /** The four operators of a {@code LabelSelector} (metav1), named as the API spells them. */
   public enum Operator {
@@ -115,10 +116,7 @@ public record LabelSelector(List<Requirement> requirements) {
       expression(expression, errors).ifPresent(requirements::add);
     }
     if (requirements.size() > MAX_REQUIREMENTS) {
-      errors.add(
-          selector.path(),
-          selector.mark(),
-          "more than " + MAX_REQUIREMENTS + " requirements in one selector");
+      selector.error("more than " + MAX_REQUIREMENTS + " requirements in one selector");
     }
     return errors.count() == before
         ? Optional.of(new LabelSelector(requirements))
@@ -133,16 +131,15 @@ public record LabelSelector(List<Requirement> requirements) {
         node.requiredString("operator").flatMap(value -> operator(value, errors));
     List<YamlValue> values = node.stringList("values");
     if (operator.isPresent() && operator.get().takesValues() == values.isEmpty()) {
-      errors.add(
-          node.child("values"),
-          node.mark(),
+      node.error(
+          "values",
           operator.get().name()
               + (values.isEmpty()
                   ? " needs at least one value"
                   : " takes no values (it tests whether the label exists)"));
     }
     if (values.size() > MAX_VALUES) {
-      errors.add(node.child("values"), node.mark(), "more than " + MAX_VALUES + " values");
+      node.error("values", "more than " + MAX_VALUES + " values");
     }
     values.forEach(value -> errors.check(value, valueProblem(value.text())));
     return errors.count() == before && key.isPresent() && operator.isPresent()
@@ -169,16 +166,12 @@ public record LabelSelector(List<Requirement> requirements) {
   /** Why {@code key} is not a valid label key, or null when it is. */
   public static String keyProblem(String key) {
     int slash = key.indexOf('/');
-    String name = slash < 0 ? key : key.substring(slash + 1);
-    if (slash >= 0) {
-      String prefix = key.substring(0, slash);
-      if (!KubernetesResourceUtil.isValidSubdomainName(prefix)) {
-        return Text.quote(key)
-            + " is not a valid label key: its prefix must be a DNS subdomain (lower-case letters,"
-            + " digits, '-' and '.', at most 253 characters)";
-      }
+    if (slash >= 0 && !KubernetesResourceUtil.isValidSubdomainName(key.substring(0, slash))) {
+      return Text.quote(key)
+          + " is not a valid label key: its prefix must be a DNS subdomain (lower-case letters,"
+          + " digits, '-' and '.', at most 253 characters)";
     }
-    if (name.isEmpty() || name.length() > MAX_NAME || !NAME.matcher(name).matches()) {
+    if (!NAME.matcher(key.substring(slash + 1)).matches()) {
       return Text.quote(key)
           + " is not a valid label key: the name"
           + (slash >= 0 ? " after '/'" : "")
@@ -190,15 +183,11 @@ public record LabelSelector(List<Requirement> requirements) {
 
   /** Why {@code value} is not a valid label value, or null when it is (empty is valid). */
   public static String valueProblem(String value) {
-    if (value.isEmpty()) {
-      return null;
-    }
-    if (value.length() > MAX_NAME || !NAME.matcher(value).matches()) {
-      return Text.quote(value)
-          + " is not a valid label value: at most 63 letters, digits, '-', '_' or '.', beginning"
-          + " and ending with a letter or digit";
-    }
-    return null;
+    return value.isEmpty() || NAME.matcher(value).matches()
+        ? null
+        : Text.quote(value)
+            + " is not a valid label value: at most 63 letters, digits, '-', '_' or '.', beginning"
+            + " and ending with a letter or digit";
   }
 
   /** The selector as {@code kubectl get -l} takes it; {@code {}} for the empty selector. */

@@ -19,7 +19,9 @@ public abstract class LocatedErrorsException extends RuntimeException {
             + " refused ("
             + (errors.size() == 1 ? "1 error" : errors.size() + " errors")
             + "):\n"
-            + errors.stream().map(e -> "  " + e.format(source)).collect(Collectors.joining("\n")));
+            + errors.stream()
+                .map(e -> "  " + e.format(source, ""))
+                .collect(Collectors.joining("\n")));
     this.source = source;
     this.errors = List.copyOf(errors);
   }

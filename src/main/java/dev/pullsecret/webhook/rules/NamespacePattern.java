@@ -1,14 +1,15 @@
 package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.glob.Glob;
-import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import java.util.regex.Pattern;
 
 /**
  * A namespace name or a glob over namespace names ({@code *} any run of characters, {@code ?} one
  * character). Compiled once when the rules are loaded, into the linear-time {@link Glob}.
+ *
+ * @param glob null for an exact name
  */
-public final class NamespacePattern {
+public record NamespacePattern(String text, Glob glob) {
 
   /** A namespace is a DNS-1123 label: at most 63 characters, the most a {@link Glob} holds. */
   static final int MAX_LENGTH = 63;
@@ -17,14 +18,6 @@ public final class NamespacePattern {
 
   /** What a rule without {@code namespaces} names: every namespace, like {@code *}. */
   static final NamespacePattern ANY = parse("*");
-
-  private final String text;
-  private final Glob glob;
-
-  private NamespacePattern(String text, Glob glob) {
-    this.text = text;
-    this.glob = glob;
-  }
 
   /**
    * @throws IllegalArgumentException with a readable message if {@code text} is neither a namespace
@@ -57,14 +50,6 @@ public final class NamespacePattern {
    */
   public int specificity() {
     return glob == null ? Integer.MAX_VALUE : glob.literals();
-  }
-
-  /**
-   * Whether {@code namespace} can be a namespace's name (a DNS-1123 label): anything else was made
-   * up, and is neither matched nor looked up.
-   */
-  public static boolean isName(String namespace) {
-    return KubernetesResourceUtil.isValidName(namespace);
   }
 
   @Override

@@ -69,11 +69,7 @@ public record PullSecret(
         + ", and a provider's name is the file name of its plugin in the plugin directory";
   }
 
-  /**
-   * Reads {@code pullSecrets:}: each one's name, registries, and where its content comes from (a
-   * source Secret, or a credential provider and the Secret generated for it). Returns the valid
-   * ones by name, in file order.
-   */
+  /** Reads {@code pullSecrets:}; returns the valid ones by name, in file order. */
   static Map<String, PullSecret> read(List<YamlMapping> nodes, RulesErrors errors) {
     Map<String, PullSecret> byName = new LinkedHashMap<>();
     Map<String, String> generatedFor = new HashMap<>();
@@ -82,13 +78,13 @@ public record PullSecret(
       Optional<YamlValue> name = node.requiredString("name");
       Optional<YamlValue> provider = node.string("provider");
       List<RegistryPattern> registries =
-          node.registryPatterns(
+          node.list(
               "registries",
               false,
               "an empty list would match no image; omit 'registries' to serve every registry",
-              provider.isPresent() ? registry -> askable(registry, errors) : registry -> {});
+              registry -> registry(registry, provider.isPresent(), errors));
       SecretSource source =
-          node.string("source").map(v -> SecretSource.read(v, errors)).orElse(null);
+          node.string("source").flatMap(v -> errors.parse(v, SecretSource::parse)).orElse(null);
       provider.ifPresent(value -> checkProvider(node, value, name, errors));
       name.ifPresent(names::add);
       if (name.isEmpty() || !validName(name.get(), errors)) {
@@ -120,11 +116,7 @@ public record PullSecret(
     return byName;
   }
 
-  /**
-   * A pull secret whose content a credential provider gives: asked about each of its registries, so
-   * they must be there; and not a source as well. The name of the Secret generated for it must be a
-   * Secret name too.
-   */
+  /** What a pull secret whose content a credential provider gives needs (the messages say why). */
   private static void checkProvider(
       YamlMapping node, YamlValue provider, Optional<YamlValue> name, RulesErrors errors) {
     errors.check(provider, providerProblem(provider.text()));
@@ -149,9 +141,14 @@ public record PullSecret(
     }
   }
 
-  /** A credential provider is asked about one registry at a time: a host, not a glob. */
-  private static void askable(YamlValue registry, RulesErrors errors) {
-    if (registry.text().split("/", 2)[0].contains("*")) {
+  /**
+   * A registry pattern; for a pull secret with a provider, one it can be {@code asked} about: a
+   * provider is asked about one registry at a time, so a host, not a glob.
+   */
+  private static Optional<RegistryPattern> registry(
+      YamlValue registry, boolean asked, RulesErrors errors) {
+    Optional<RegistryPattern> pattern = errors.parse(registry, RegistryPattern::parse);
+    if (asked && registry.text().split("/", 2)[0].contains("*")) {
       errors.add(
           registry,
           ("'%s' has a wildcard, and a credential provider is asked about one registry at a time,"
@@ -160,6 +157,7 @@ public record PullSecret(
                   + " europe-docker.pkg.dev, 123456789012.dkr.ecr.eu-west-1.amazonaws.com)")
               .formatted(registry.text()));
     }
+    return pattern;
   }
 
   private static boolean validName(YamlValue name, RulesErrors errors) {

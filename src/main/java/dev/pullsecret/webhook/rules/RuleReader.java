@@ -64,17 +64,14 @@ final class RuleReader {
         node.mapping("namespaceSelector", LabelSelector.KEYS)
             .flatMap(mapping -> LabelSelector.read(mapping, errors));
     if (node.has("namespaceSelector") && !labelsKnown) {
-      errors.add(node.child("namespaceSelector"), node.mark(), NO_LABELS);
+      node.error("namespaceSelector", NO_LABELS);
     }
     if (!node.has("namespaces") && !node.has("namespaceSelector")) {
-      errors.add(
-          node.path(),
-          node.mark(),
+      node.error(
           "missing 'namespaces' or 'namespaceSelector': a rule must say which namespaces it"
               + " covers");
-    } else {
-      node.refuseEmptyList("namespaces", false, "must list at least one namespace");
     }
+    node.refuseEmptyList("namespaces", false, "must list at least one namespace");
     Optional<String> selectorText = selector.map(LabelSelector::toString);
     List<NamespacePattern> namespaces = patterns(node, "namespaces", name, selectorText);
     if (!node.has("namespaces") && selector.isPresent()) {

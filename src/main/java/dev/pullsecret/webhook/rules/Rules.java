@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.rules;
 
+import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -91,19 +92,18 @@ public final class Rules {
   }
 
   private List<RuleMatch> candidates(String namespace) {
-    if (!NamespacePattern.isName(namespace)) {
+    if (!KubernetesResourceUtil.isValidName(namespace)) {
       // Not a name the API server could send: no rule, neither matched nor cached.
       return List.of();
     }
-    List<RuleMatch> cached = byNamespace.get(namespace);
-    if (cached != null) {
-      return cached;
+    List<RuleMatch> matches = byNamespace.get(namespace);
+    if (matches == null) {
+      matches = resolve(namespace);
+      if (byNamespace.size() < MAX_CACHED_NAMESPACES) {
+        byNamespace.put(namespace, matches);
+      }
     }
-    List<RuleMatch> resolved = resolve(namespace);
-    if (byNamespace.size() < MAX_CACHED_NAMESPACES) {
-      byNamespace.put(namespace, resolved);
-    }
-    return resolved;
+    return matches;
   }
 
   private List<RuleMatch> resolve(String namespace) {

@@ -6,12 +6,10 @@ package dev.pullsecret.webhook.rules;
  */
 public record RulesError(String path, int line, int column, String message) {
 
-  /** Formats the error as compilers do: {@code rules.yaml:12:7: rules[2].pullSecrets[0]: ...}. */
-  public String format(String source) {
-    return format(source, "");
-  }
-
-  /** As {@link #format(String)}, with {@code kind} before the message, e.g. {@code warning: }. */
+  /**
+   * Formats the error as compilers do: {@code rules.yaml:12:7: rules[2].pullSecrets[0]: ...}, with
+   * {@code kind} before the message, e.g. {@code warning: } (or nothing).
+   */
   public String format(String source, String kind) {
     var location = line > 0 ? source + ":" + line + ":" + column : source;
     String text = kind + message;

@@ -64,10 +64,6 @@ public final class RulesErrors {
     warnings.add(located(value.path(), value.mark(), message));
   }
 
-  public boolean isEmpty() {
-    return errors.isEmpty();
-  }
-
   /** How many so far: a reader compares before and after a part to know if the part was valid. */
   public int count() {
     return errors.size();

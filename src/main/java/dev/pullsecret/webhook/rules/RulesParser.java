@@ -1,6 +1,10 @@
 package dev.pullsecret.webhook.rules;
 
+import dev.pullsecret.webhook.files.BoundedFiles;
+import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -33,17 +37,42 @@ public final class RulesParser {
   }
 
   /**
-   * @param labelsKnown as {@link RulesFile#labelsKnown()}
+   * @param labelsKnown whether the webhook can know namespace labels (it has cluster access); when
+   *     not, every {@code namespaceSelector} is refused ({@link RuleReader#NO_LABELS} says why)
    */
   public static Rules parse(String text, String source, boolean labelsKnown) {
     var errors = new RulesErrors();
     Optional<Rules> rules =
         document(text, "rules file", MAX_CHARACTERS, TOP_LEVEL_KEYS, errors)
             .map(top -> read(top, labelsKnown, errors));
-    if (!errors.isEmpty() || rules.isEmpty()) {
+    if (errors.count() > 0 || rules.isEmpty()) {
       throw new InvalidRulesException(source, errors.sorted());
     }
     return rules.get();
+  }
+
+  /** A rules file's content; follows symbolic links, as a mounted ConfigMap is a chain of them. */
+  public static byte[] read(Path file) {
+    try {
+      return BoundedFiles.read(file, MAX_CHARACTERS * 4);
+    } catch (IOException e) {
+      throw refused(file.toString(), BoundedFiles.why(e));
+    }
+  }
+
+  /**
+   * Parses the content of a rules file, or of the rules ConfigMap read through the API, as UTF-8.
+   */
+  public static Rules parse(byte[] content, String source, boolean labelsKnown) {
+    try {
+      return parse(BoundedFiles.utf8(content), source, labelsKnown);
+    } catch (CharacterCodingException e) {
+      throw refused(source, BoundedFiles.why(e));
+    }
+  }
+
+  private static InvalidRulesException refused(String source, String message) {
+    return new InvalidRulesException(source, List.of(new RulesError("", 0, 0, message)));
   }
 
   /**
@@ -102,7 +131,7 @@ public final class RulesParser {
     Map<String, PullSecret> secretsByName =
         PullSecret.read(top.mappingList("pullSecrets", PullSecret.KEYS), errors);
     if (!top.has("rules")) {
-      errors.add("", top.mark(), "missing required field 'rules'");
+      top.error("missing required field 'rules'");
     }
     var reader = new RuleReader(errors, secretsByName, labelsKnown);
     List<NamespaceRule> rules =

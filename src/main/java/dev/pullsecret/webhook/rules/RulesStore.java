@@ -1,8 +1,12 @@
 package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.files.FileReloader;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -31,7 +35,8 @@ public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
   public interface Listener extends FileReloader.Listener<LoadedRules, InvalidRulesException> {}
 
   private final FileReloader<LoadedRules, InvalidRulesException> reloader;
-  private final RulesFile file;
+  private final Path file;
+  private final boolean labelsKnown;
   private final Clock clock;
   private final List<Consumer<LoadedRules>> subscribers = new CopyOnWriteArrayList<>();
   private volatile LoadedRules current;
@@ -43,8 +48,9 @@ public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
   /** The file's digest while the API source was live; guarded by {@code reloader}. */
   private String fileWhileLive;
 
-  private RulesStore(RulesFile file, Listener listener, Clock clock) {
+  private RulesStore(Path file, boolean labelsKnown, Listener listener, Clock clock) {
     this.file = file;
+    this.labelsKnown = labelsKnown;
     this.clock = clock;
     this.reloader =
         new FileReloader<>(
@@ -58,15 +64,17 @@ public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
   /**
    * Loads the rules file, failing with {@link InvalidRulesException} if it is invalid (the server
    * must not start on rules it cannot apply), then polls it every {@code interval}.
+   *
+   * @param labelsKnown as {@link RulesParser#parse(String, String, boolean)} takes it
    */
   public static RulesStore start(
-      RulesFile file, Duration interval, Listener listener, Clock clock) {
-    var rules = new RulesStore(file, listener, clock);
+      Path file, boolean labelsKnown, Duration interval, Listener listener, Clock clock) {
+    var rules = new RulesStore(file, labelsKnown, listener, clock);
     rules.reloader.watch(
         "rules-reloader",
         "webhook.rules.poll-interval",
         interval,
-        "the rules file " + file.path(),
+        "the rules file " + file,
         rules::replace);
     return rules;
   }
@@ -97,11 +105,10 @@ public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
    * @param source names where the content comes from, in logs and error locations
    */
   public boolean offer(byte[] content, String source) {
-    String digest = RulesFile.fingerprint(content);
+    String digest = fingerprint(content);
     synchronized (reloader) {
       handedOut = digest;
-      return reloader.offer(
-          digest, previous -> next(file.parse(content, source), content, previous, source));
+      return reloader.offer(digest, previous -> next(content, source, previous));
     }
   }
 
@@ -114,11 +121,17 @@ public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
 
     /**
      * The file's digest as the reloader should see it: unchanged while the API source is live, and
-     * afterwards until the file changes again.
+     * afterwards until the file changes again. Never fails: a file that cannot be read is told by
+     * why (reported once until that changes).
      */
     @Override
     public String digest() {
-      String digest = file.fingerprint();
+      String digest;
+      try {
+        digest = fingerprint(RulesParser.read(file));
+      } catch (InvalidRulesException e) {
+        digest = "unreadable: " + e.getMessage();
+      }
       synchronized (reloader) {
         if (apiSourceLive.getAsBoolean()) {
           fileWhileLive = digest;
@@ -134,19 +147,33 @@ public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
 
     @Override
     public LoadedRules load(LoadedRules previous) {
-      byte[] content = file.read();
-      return next(file.parse(content), content, previous, file.path().toString());
+      return next(RulesParser.read(file), file.toString(), previous);
     }
   }
 
-  /** The next rules in force; the generation counts the loads. */
-  private LoadedRules next(Rules rules, byte[] content, LoadedRules previous, String source) {
+  /** The next rules in force, parsed from {@code content}; the generation counts the loads. */
+  private LoadedRules next(byte[] content, String source, LoadedRules previous) {
     return new LoadedRules(
-        rules,
+        RulesParser.parse(content, source, labelsKnown),
         previous == null ? 1 : previous.generation() + 1,
-        RulesFile.digest(content),
+        digest(content),
         clock.instant(),
         source);
+  }
+
+  /**
+   * The {@link LoadedRules#digest()} of {@code content}: the first 12 hex digits of its SHA-256.
+   */
+  public static String digest(byte[] content) {
+    return fingerprint(content).substring(0, 12);
+  }
+
+  private static String fingerprint(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
   }
 
   @Override

@@ -12,23 +12,21 @@ import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 public record SecretSource(String namespace, String name) {
 
   /**
-   * Reads {@code NAMESPACE/NAME}, or {@code NAME} for a Secret in the webhook's own namespace; null
-   * (with the error added) when it is neither.
+   * Reads {@code NAMESPACE/NAME}, or {@code NAME} for a Secret in the webhook's own namespace.
+   *
+   * @throws IllegalArgumentException saying so when it is neither
    */
-  static SecretSource read(YamlValue value, RulesErrors errors) {
-    String text = value.text();
+  static SecretSource parse(String text) {
     int slash = text.indexOf('/');
     String namespace = slash < 0 ? null : text.substring(0, slash);
     String name = text.substring(slash + 1);
     if ((namespace != null && !KubernetesResourceUtil.isValidName(namespace))
         || !KubernetesResourceUtil.isValidSubdomainName(name)) {
-      errors.add(
-          value,
+      throw new IllegalArgumentException(
           "'"
               + text
               + "' is not a source Secret: write NAMESPACE/NAME, or NAME for a Secret in the"
               + " webhook's own namespace");
-      return null;
     }
     return new SecretSource(namespace, name);
   }

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -56,6 +56,16 @@ public final class YamlMapping {
     return mark;
   }
 
+  /** Reports {@code message} at this mapping. */
+  public void error(String message) {
+    errors.add(path, mark, message);
+  }
+
+  /** Reports {@code message} at {@code key} of this mapping, present or not. */
+  public void error(String key, String message) {
+    errors.add(child(key), mark, message);
+  }
+
   public boolean has(String key) {
     return fields.containsKey(key);
   }
@@ -72,7 +82,7 @@ public final class YamlMapping {
             : isNull(node)
                 || node instanceof SequenceNode sequence && sequence.getValue().isEmpty();
     if (empty) {
-      errors.add(child(key), mark, message);
+      error(key, message);
     }
   }
 
@@ -83,7 +93,7 @@ public final class YamlMapping {
 
   public Optional<YamlValue> requiredString(String key) {
     if (!fields.containsKey(key)) {
-      errors.add(path, mark, "missing required field '" + key + "'");
+      error("missing required field '" + key + "'");
       return Optional.empty();
     }
     return string(key);
@@ -137,24 +147,19 @@ public final class YamlMapping {
     return items(key, this::scalar);
   }
 
+  /** Registry patterns, invalid ones reported and left out; read as {@link #list} reads. */
   public List<RegistryPattern> registryPatterns(String key, boolean required, String ifEmpty) {
-    return registryPatterns(key, required, ifEmpty, value -> {});
+    return list(key, required, ifEmpty, value -> errors.parse(value, RegistryPattern::parse));
   }
 
   /**
-   * Registry patterns, invalid ones reported and left out, each shown to {@code check} too; an
-   * empty list (or nothing) is reported with {@code ifEmpty}, an absent one if it is required.
+   * Each string of the list {@code key} that {@code read} accepts (it reports the others); an empty
+   * list (or nothing) is reported with {@code ifEmpty}, an absent one if it is {@code required}.
    */
-  public List<RegistryPattern> registryPatterns(
-      String key, boolean required, String ifEmpty, Consumer<YamlValue> check) {
+  public <T> List<T> list(
+      String key, boolean required, String ifEmpty, Function<YamlValue, Optional<T>> read) {
     refuseEmptyList(key, required, ifEmpty);
-    return items(key, (node, at) -> scalar(node, at).flatMap(value -> pattern(value, check)));
-  }
-
-  private Optional<RegistryPattern> pattern(YamlValue value, Consumer<YamlValue> check) {
-    Optional<RegistryPattern> pattern = errors.parse(value, RegistryPattern::parse);
-    check.accept(value);
-    return pattern;
+    return items(key, (node, at) -> scalar(node, at).flatMap(read));
   }
 
   /** A list of mappings; absent means empty. */

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
-import dev.pullsecret.webhook.rules.RulesFile;
 import dev.pullsecret.webhook.rules.RulesStore;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -46,7 +45,8 @@ class RulesConfigMapWatchTest {
     Files.writeString(file, RULES);
     reloader =
         RulesStore.start(
-            new RulesFile(file),
+            file,
+            true,
             Duration.ofMillis(20),
             new RulesStore.Listener() {
               @Override
@@ -85,7 +85,7 @@ class RulesConfigMapWatchTest {
       await().until(() -> reloader.get().generation() > generation);
       assertThat(reloader.get().source()).isEqualTo("configmap " + NS + "/rules key rules.yaml");
       assertThat(reloader.get().digest())
-          .isEqualTo(RulesFile.digest(NEW_RULES.getBytes(StandardCharsets.UTF_8)));
+          .isEqualTo(RulesStore.digest(NEW_RULES.getBytes(StandardCharsets.UTF_8)));
     }
   }
 
@@ -130,7 +130,7 @@ class RulesConfigMapWatchTest {
                   reloader
                       .get()
                       .digest()
-                      .equals(RulesFile.digest(NEW_RULES.getBytes(StandardCharsets.UTF_8))));
+                      .equals(RulesStore.digest(NEW_RULES.getBytes(StandardCharsets.UTF_8))));
     }
   }
 

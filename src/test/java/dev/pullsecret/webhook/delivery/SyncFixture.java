@@ -8,7 +8,6 @@ import dev.pullsecret.webhook.providers.CredentialProviders;
 import dev.pullsecret.webhook.rules.InvalidRulesException;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.PullSecret;
-import dev.pullsecret.webhook.rules.RulesFile;
 import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -146,7 +145,8 @@ final class SyncFixture implements AutoCloseable {
   /** A reloader of {@code file} that polls every {@code poll} and listens to nothing. */
   static RulesStore reloader(Path file, Duration poll) {
     return RulesStore.start(
-        new RulesFile(file),
+        file,
+        true,
         poll,
         new RulesStore.Listener() {
           @Override

@@ -8,7 +8,7 @@ import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pullsecret.webhook.rules.RulesFile;
+import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
@@ -91,7 +91,7 @@ class ConcurrencyHammerIT {
       throws Exception {
     // The rules in force at start-up (test-rules.yaml) give namespace default this secret.
     expected.put(
-        RulesFile.digest(resource("rules/test-rules.yaml")),
+        RulesStore.digest(resource("rules/test-rules.yaml")),
         new Expected("default-namespace", "injected-pull-secret"));
     SSLContext caBundle = TrustingClients.sslContextTrusting(everyCa());
     // One review first, alone: reading the first answer back as a Pod warms this JVM's JSON
@@ -183,7 +183,7 @@ class ConcurrencyHammerIT {
             .formatted(n, n, n)
             .getBytes(UTF_8);
     // Recorded before the write, so no answer can name a version the test does not know yet.
-    expected.put(RulesFile.digest(content), new Expected("version-" + n, "regcred-" + n));
+    expected.put(RulesStore.digest(content), new Expected("version-" + n, "regcred-" + n));
     FILES.writeRules(content);
   }
 

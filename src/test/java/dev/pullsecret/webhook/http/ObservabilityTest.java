@@ -4,7 +4,7 @@ import static dev.pullsecret.webhook.testing.Reviews.json;
 import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pullsecret.webhook.rules.RulesFile;
+import dev.pullsecret.webhook.rules.RulesStore;
 import dev.pullsecret.webhook.testing.Management;
 import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestServerFiles;
@@ -98,7 +98,7 @@ class ObservabilityTest {
       assertThat(Management.value(metrics, "pullsecret_admission_duration_seconds_count"))
           .isGreaterThan(2);
       // rules version and last reload result
-      String version = "1/" + RulesFile.digest(resource("rules/test-rules.yaml"));
+      String version = "1/" + RulesStore.digest(resource("rules/test-rules.yaml"));
       assertThat(Management.value(metrics, "pullsecret_rules_info{version=\"" + version + "\"}"))
           .isEqualTo(1);
       assertThat(Management.value(metrics, "pullsecret_rules_generation")).isEqualTo(1);

@@ -10,10 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 
 class RulesParserTest {
 
@@ -194,7 +198,7 @@ class RulesParserTest {
         .singleElement()
         .satisfies(
             e -> {
-              assertThat(e.format("rules.yaml"))
+              assertThat(e.format("rules.yaml", ""))
                   .startsWith(
                       "rules.yaml:2:5: rules[0].namespaceSelector: namespaceSelector needs");
               assertThat(e.message()).contains("webhook.sync.enabled=true");
@@ -246,7 +250,7 @@ class RulesParserTest {
             "rules.yaml");
 
     assertThat(rules.warnings())
-        .extracting(w -> w.format("rules.yaml"))
+        .extracting(w -> w.format("rules.yaml", ""))
         .containsExactly(
             "rules.yaml:7:21: rules[0].images.mirrors[0].exclude[0]: excludes nothing: no image"
                 + " matched by 'from' (docker.io/library) is matched by quay.io/acme (an exclusion"
@@ -254,5 +258,28 @@ class RulesParserTest {
             "rules.yaml:7:35: rules[0].images.mirrors[0].exclude[1]: excludes nothing: no image"
                 + " matched by 'from' (docker.io/library) is matched by docker.io/vault (an"
                 + " exclusion names images of 'from', e.g. docker.io/library/app)");
+  }
+
+  @Test
+  void invalidRulesAtStartUpArePrintedWithTheirErrorsInsteadOfAStackTrace() {
+    var refused =
+        new InvalidRulesException("rules.yaml", List.of(new RulesError("rules", 3, 1, "required")));
+
+    List<FailureAnalysis> analyses =
+        SpringFactoriesLoader.forDefaultResourceLocation()
+            // the analyzers that need Spring's context are left out; if this one were, none answers
+            .load(FailureAnalyzer.class, (type, name, failure) -> {})
+            .stream()
+            .map(analyzer -> analyzer.analyze(refused))
+            .filter(Objects::nonNull)
+            .toList();
+
+    assertThat(analyses)
+        .singleElement()
+        .satisfies(
+            analysis -> {
+              assertThat(analysis.getDescription()).contains("rules.yaml:3:1: rules: required");
+              assertThat(analysis.getAction()).contains("validate FILE");
+            });
   }
 }

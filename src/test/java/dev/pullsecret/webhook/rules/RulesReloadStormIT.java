@@ -67,9 +67,7 @@ class RulesReloadStormIT {
       throws Exception {
     var volume = new ConfigMapVolume(dir);
     write(volume, 0);
-    reloader =
-        RulesStore.start(
-            new RulesFile(volume.path("rules.yaml")), POLL, listener, Clock.systemUTC());
+    reloader = RulesStore.start(volume.path("rules.yaml"), true, POLL, listener, Clock.systemUTC());
     var reader = new SnapshotReader(reloader);
     reader.start();
 
@@ -114,7 +112,7 @@ class RulesReloadStormIT {
 
   private void write(ConfigMapVolume volume, int version) {
     byte[] content = validVersion(version);
-    written.put(RulesFile.digest(content), version);
+    written.put(RulesStore.digest(content), version);
     volume.write("rules.yaml", content);
   }
 

@@ -48,7 +48,7 @@ public final class RefusedFiles {
   public static void assertReportedExactly(
       LocatedErrorsException error, List<String> expected, String what) {
     assertThat(error).as("refused").isNotNull();
-    List<String> reported = error.errors().stream().map(e -> e.format(error.source())).toList();
+    List<String> reported = error.errors().stream().map(e -> e.format(error.source(), "")).toList();
     assertThat(reported).as(String.join("\n", reported)).hasSameSizeAs(expected);
     for (String want : expected) {
       String prefix = Character.isDigit(want.charAt(0)) ? error.source() + ":" : "";
