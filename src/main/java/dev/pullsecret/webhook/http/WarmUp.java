@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.http;
 
-import dev.pullsecret.webhook.admission.AdmissionContext;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
@@ -95,8 +94,7 @@ record WarmUp(
     byte[] review = sampleReview();
     var rules =
         new LoadedRules(RulesParser.parse(RULES, "warm-up"), 0, "warm-up", Instant.EPOCH, "");
-    var handler =
-        new AdmissionHandler(() -> rules, AdmissionContext.offline(NamespaceScope.EVERYWHERE));
+    var handler = AdmissionHandler.offline(() -> rules, NamespaceScope.EVERYWHERE);
     long first = 0;
     for (int i = 0; i < ROUNDS; i++) {
       AdmissionDecision decision = handler.decide(codec.decode(review));

@@ -111,11 +111,9 @@ class RegistryAdmissionIT {
     var loaded =
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "test", Instant.EPOCH, "");
     handler =
-        new AdmissionHandler(
+        TestContexts.withDigests(
             () -> loaded,
-            TestContexts.offline()
-                .withDigests(
-                    new RegistryDigestLookup(resolver, credentials, BUDGET, LookupObserver.NONE)));
+            new RegistryDigestLookup(resolver, credentials, BUDGET, LookupObserver.NONE));
   }
 
   @AfterAll
