@@ -2,7 +2,6 @@ package dev.pullsecret.webhook.admission;
 
 import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.text.Text;
-import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Objects;
 
@@ -15,7 +14,7 @@ import java.util.Objects;
  */
 public record AdmissionRequest(
     String uid,
-    GroupVersionKind kind,
+    Kind kind,
     String subResource,
     String name,
     String namespace,
@@ -28,7 +27,7 @@ public record AdmissionRequest(
   public static AdmissionRequest podCreate(String uid, Pod pod, String namespace, boolean dryRun) {
     return new AdmissionRequest(
         uid,
-        new GroupVersionKind("", "Pod", "v1"),
+        new Kind("", "v1", "Pod"),
         null,
         pod.getMetadata() == null ? null : pod.getMetadata().getName(),
         namespace,
@@ -38,11 +37,14 @@ public record AdmissionRequest(
         null);
   }
 
+  /** The kind of object reviewed; a record, so made-up properties in it are not kept. */
+  public record Kind(String group, String version, String kind) {}
+
   public boolean isPod() {
     return kind != null
-        && "".equals(Objects.toString(kind.getGroup(), ""))
-        && "v1".equals(kind.getVersion())
-        && "Pod".equals(kind.getKind());
+        && "".equals(Objects.toString(kind.group(), ""))
+        && "v1".equals(kind.version())
+        && "Pod".equals(kind.kind());
   }
 
   public boolean isDryRun() {
@@ -123,11 +125,11 @@ public record AdmissionRequest(
     if (kind == null) {
       return "null";
     }
-    String group = Objects.toString(kind.getGroup(), "");
+    String group = Objects.toString(kind.group(), "");
     return Text.quote(
         (group.isEmpty() ? "" : group + "/")
-            + Objects.toString(kind.getVersion(), "")
+            + Objects.toString(kind.version(), "")
             + " "
-            + Objects.toString(kind.getKind(), ""));
+            + Objects.toString(kind.kind(), ""));
   }
 }

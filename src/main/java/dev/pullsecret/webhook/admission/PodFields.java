@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.admission;
 import com.fasterxml.jackson.annotation.JsonIncludeProperties;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
-import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -132,21 +131,17 @@ final class PodFields {
 
   /**
    * fabric8's objects keep every property they do not know in a map ({@code @JsonAnySetter}): left
-   * open, a {@code kind} or a pull secret reference with a million made-up properties would fill
-   * the heap. So every object bound lists its properties.
+   * open, a pull secret reference with a million made-up properties would fill the heap. So every
+   * object bound lists its properties.
    */
   @JsonIncludeProperties({"name"})
   interface LocalObjectReferenceMixIn {}
-
-  @JsonIncludeProperties({"group", "version", "kind"})
-  interface GroupVersionKindMixIn {}
 
   /** Every list is bound as a {@link BoundedList}: refused while read, before it is built. */
   static JsonMapper.Builder bindOnlyReadFields(JsonMapper.Builder builder) {
     return builder
         .addModule(new SimpleModule().addAbstractTypeMapping(List.class, BoundedList.class))
         .addMixIn(LocalObjectReference.class, LocalObjectReferenceMixIn.class)
-        .addMixIn(GroupVersionKind.class, GroupVersionKindMixIn.class)
         .addMixIn(Pod.class, PodMixIn.class)
         .addMixIn(ObjectMeta.class, ObjectMetaMixIn.class)
         .addMixIn(PodSpec.class, PodSpecMixIn.class)
