@@ -6,11 +6,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Objects;
 
 /**
- * The parts of an admission.k8s.io/v1 request the webhook uses. {@code object} is decoded directly
- * as a Pod (fabric8's polymorphic decoding buffers the object as a tree first), and fields the
- * webhook never reads, such as {@code resource}, {@code userInfo} and {@code options}, are skipped
- * unparsed. {@code oldObject} is read (with the same pod fields only): on the ephemeralcontainers
- * subresource it tells which ephemeral containers already existed and so may not be changed.
+ * The parts of an admission.k8s.io/v1 request the webhook uses ({@code resource}, {@code userInfo},
+ * {@code options} are skipped unparsed). {@code object} is decoded directly as a Pod (fabric8's
+ * polymorphic decoding buffers the object as a tree first). {@code oldObject}, on the
+ * ephemeralcontainers subresource, tells which ephemeral containers existed and may not change.
  */
 public record AdmissionRequest(
     String uid,
