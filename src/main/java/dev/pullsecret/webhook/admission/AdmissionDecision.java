@@ -94,7 +94,7 @@ public record AdmissionDecision(
   /** A refusal's message names at most a few images and why: as much as all warnings together. */
   private static final int MAX_REFUSAL_CHARS = 4096;
 
-  /** The same decision with one more audit annotation (e.g. the digests not resolved). */
+  /** The same decision with one more audit annotation. */
   public AdmissionDecision withAuditAnnotation(String key, String value) {
     var audit = new LinkedHashMap<>(auditAnnotations);
     audit.put(key, value);
@@ -123,9 +123,9 @@ public record AdmissionDecision(
   }
 
   /**
-   * The warnings as {@code kubectl} shows them, prefixed and cut at the API server's bound for one.
-   * Input is quoted where a warning is made; {@link Text#line} is the net under it, as kubectl
-   * prints warnings to a terminal.
+   * The warnings as {@code kubectl} shows them, prefixed and cut ({@link Warnings}). Input is
+   * quoted where a warning is made; {@link Text#line} is the net under it, as kubectl prints to a
+   * terminal.
    */
   public List<String> shownWarnings() {
     int max = Warnings.MAX_WARNING_CHARS;
