@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Besides the review and the rules, a decision consults where the webhook may act ({@code
  * scope}), the namespaces' labels, which delivered secrets exist and the registries' digests.
- * {@link #offline} knows no label, no secret and no digest: what local runs, the warm-up and tools
- * decide with.
+ * {@link #offline} knows no label, no secret and no digest: what local runs, the warm-up (whose
+ * images and namespace are samples, and which must not wait on the network) and tools decide with.
  */
 public record AdmissionHandler(
     Supplier<LoadedRules> rules,
@@ -43,9 +43,6 @@ public record AdmissionHandler(
 
   private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
 
-  /** The uid of the reviews the webhook sends itself while starting, for {@link #offline()}. */
-  public static final String WARM_UP_UID = "pullsecret-webhook-warm-up";
-
   /** Set by the kubelet on the API-server copy of a static pod; such pods cannot be changed. */
   static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
 
@@ -54,14 +51,6 @@ public record AdmissionHandler(
   public static AdmissionHandler offline(Supplier<LoadedRules> rules, NamespaceScope scope) {
     return new AdmissionHandler(
         rules, scope, NamespaceLabelSource.NONE, SecretPresence.UNKNOWN, DigestLookup.OFF);
-  }
-
-  /**
-   * The same rules and scope without any I/O, for the warm-up reviews: their images and namespace
-   * are samples, and start-up must not wait on the network.
-   */
-  public AdmissionHandler offline() {
-    return offline(rules, scope);
   }
 
   public AdmissionDecision decide(AdmissionRequest request) {
