@@ -116,10 +116,7 @@ public record AdmissionRequest(
         + (hasSubResource() ? " subResource=" + Text.quote(subResource) : "");
   }
 
-  /**
-   * The kind as sent ({@code "apps/v1 Deployment"}), quoted: the object's own {@code toString}
-   * prints every field it was sent.
-   */
+  /** The kind as sent, quoted: {@code "apps/v1 Deployment"}. */
   public String kindText() {
     if (kind == null) {
       return "null";
