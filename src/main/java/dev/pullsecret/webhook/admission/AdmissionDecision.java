@@ -8,11 +8,11 @@ import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.text.Text;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What the webhook answers to one review. It only ever adds what a pod lacks: refusing pods is not
@@ -103,13 +103,9 @@ public record AdmissionDecision(
 
   /** This decision with more warnings, first. */
   AdmissionDecision withWarnings(List<String> first) {
-    if (first.isEmpty()) {
-      return this;
-    }
     // First: the API server keeps only 4 KiB of warnings, and these (a secret missing, so images
     // pulled anonymously) matter more than the rewrites a large pod may fill that budget with.
-    List<String> all = new ArrayList<>(first);
-    all.addAll(warnings);
+    List<String> all = Stream.concat(first.stream(), warnings.stream()).toList();
     return new AdmissionDecision(uid, reason, patch, all, auditAnnotations, rule, changes);
   }
 

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One pass of a rule over one pod ({@link PodMutator}), its public methods called once each, in
@@ -94,13 +95,10 @@ public final class Pass {
    */
   public Set<ImageReference> digestCandidates(ResolvedDigests presence) {
     new MirrorRewriter(presence).apply(this, options);
-    Set<ImageReference> candidates = new LinkedHashSet<>();
-    for (ContainerImage c : rewritable) {
-      if (options.resolvesDigestOf(c.image())) {
-        candidates.add(c.image());
-      }
-    }
-    return candidates;
+    return rewritable.stream()
+        .map(ContainerImage::image)
+        .filter(options::resolvesDigestOf)
+        .collect(Collectors.toCollection(LinkedHashSet::new));
   }
 
   /** Runs the remaining steps with the digests looked up, and writes every change once. */
