@@ -182,10 +182,7 @@ public record AdmissionHandler(
         Warnings.missingSecrets(presence, request.podNamespace(), rule, mutation.pullSecrets()));
   }
 
-  /**
-   * A few images and why they have no answer, for the audit log and a refusal: bounded like every
-   * annotation.
-   */
+  /** A few images and why they have no answer (audit log, refusal): bounded like annotations. */
   private static String unresolved(ResolvedDigests resolved) {
     var failures =
         resolved.failures().entrySet().stream()
