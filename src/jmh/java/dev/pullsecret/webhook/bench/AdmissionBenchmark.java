@@ -71,7 +71,7 @@ public class AdmissionBenchmark {
     var loaded =
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "bench", Instant.EPOCH, "");
     codec = new AdmissionReviewCodec(4 * 1024 * 1024);
-    handler = new AdmissionHandler(() -> loaded, TestContexts.offline());
+    handler = TestContexts.offline(() -> loaded);
     request = codec.decode(review);
     decision = handler.decide(request);
     if (decision.reason() != Reason.PATCHED) {

@@ -84,7 +84,7 @@ public class NamespaceSelectionBenchmark {
   private static AdmissionHandler handler(String rules, NamespaceLabelSource labels) {
     var loaded =
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "bench", Instant.EPOCH, "");
-    return new AdmissionHandler(() -> loaded, TestContexts.offline().withNamespaceLabels(labels));
+    return TestContexts.withLabels(() -> loaded, labels);
   }
 
   @Benchmark

@@ -159,16 +159,13 @@ public class DigestCacheBenchmark {
     var loaded =
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "bench", Instant.EPOCH, "");
     return resolver == null
-        ? new AdmissionHandler(() -> loaded, TestContexts.offline())
-        : new AdmissionHandler(
-            () -> loaded,
-            TestContexts.offline()
-                .withDigests(
+        ? TestContexts.offline(() -> loaded)
+        : TestContexts.withDigests(() -> loaded, 
                     new RegistryDigestLookup(
                         resolver,
                         RegistryCredentials.ANONYMOUS,
                         Duration.ofMillis(1500),
-                        LookupObserver.NONE)));
+                        LookupObserver.NONE));
   }
 
   @TearDown

@@ -78,8 +78,8 @@ final class LatencyTable {
     var loaded =
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "bench", Instant.EPOCH, "");
     return lookup == null
-        ? new AdmissionHandler(() -> loaded, TestContexts.offline())
-        : new AdmissionHandler(() -> loaded, TestContexts.offline().withDigests(lookup));
+        ? TestContexts.offline(() -> loaded)
+        : TestContexts.withDigests(() -> loaded, lookup);
   }
 
   /** The creation of pod {@code bench} in namespace {@code bench}. */

@@ -8,11 +8,11 @@ import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.text.Text;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What the webhook answers to one review. It only ever adds what a pod lacks: refusing pods is not
@@ -94,7 +94,7 @@ public record AdmissionDecision(
   /** A refusal's message names at most a few images and why: as much as all warnings together. */
   private static final int MAX_REFUSAL_CHARS = 4096;
 
-  /** The same decision with one more audit annotation (e.g. the digests not resolved). */
+  /** The same decision with one more audit annotation. */
   public AdmissionDecision withAuditAnnotation(String key, String value) {
     var audit = new LinkedHashMap<>(auditAnnotations);
     audit.put(key, value);
@@ -103,13 +103,9 @@ public record AdmissionDecision(
 
   /** This decision with more warnings, first. */
   AdmissionDecision withWarnings(List<String> first) {
-    if (first.isEmpty()) {
-      return this;
-    }
     // First: the API server keeps only 4 KiB of warnings, and these (a secret missing, so images
     // pulled anonymously) matter more than the rewrites a large pod may fill that budget with.
-    List<String> all = new ArrayList<>(first);
-    all.addAll(warnings);
+    List<String> all = Stream.concat(first.stream(), warnings.stream()).toList();
     return new AdmissionDecision(uid, reason, patch, all, auditAnnotations, rule, changes);
   }
 
@@ -123,9 +119,9 @@ public record AdmissionDecision(
   }
 
   /**
-   * The warnings as {@code kubectl} shows them, prefixed and cut at the API server's bound for one.
-   * Input is quoted where a warning is made; {@link Text#line} is the net under it, as kubectl
-   * prints warnings to a terminal.
+   * The warnings as {@code kubectl} shows them, prefixed and cut ({@link Warnings}). Input is
+   * quoted where a warning is made; {@link Text#line} is the net under it, as kubectl prints to a
+   * terminal.
    */
   public List<String> shownWarnings() {
     int max = Warnings.MAX_WARNING_CHARS;

@@ -28,32 +28,29 @@ import org.slf4j.LoggerFactory;
  * reason, then the mutation. This is the one place that decides what an internal error means for
  * the API server: the pod is admitted unchanged with a warning (fail open), so the chart's {@code
  * failurePolicy} stays the single switch for calls that fail outright.
+ *
+ * <p>Besides the review and the rules, a decision consults where the webhook may act ({@code
+ * scope}), the namespaces' labels, which delivered secrets exist and the registries' digests.
+ * {@link #offline} knows no label, no secret and no digest: what local runs, the warm-up (whose
+ * images and namespace are samples, and which must not wait on the network) and tools decide with.
  */
-public final class AdmissionHandler {
+public record AdmissionHandler(
+    Supplier<LoadedRules> rules,
+    NamespaceScope scope,
+    NamespaceLabelSource namespaceLabels,
+    SecretPresence presence,
+    DigestLookup digests) {
 
   private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
-
-  /** The uid of the reviews the webhook sends itself while starting, for {@link #offline()}. */
-  public static final String WARM_UP_UID = "pullsecret-webhook-warm-up";
 
   /** Set by the kubelet on the API-server copy of a static pod; such pods cannot be changed. */
   static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
 
-  private final Supplier<LoadedRules> rules;
-  private final AdmissionContext context;
-  private final PodMutator mutator = new PodMutator();
+  private static final PodMutator MUTATOR = new PodMutator();
 
-  public AdmissionHandler(Supplier<LoadedRules> rules, AdmissionContext context) {
-    this.rules = rules;
-    this.context = context;
-  }
-
-  /**
-   * The same rules and scope without any I/O, for the warm-up reviews: their images and namespace
-   * are samples, and start-up must not wait on the network.
-   */
-  public AdmissionHandler offline() {
-    return new AdmissionHandler(rules, AdmissionContext.offline(context.scope()));
+  public static AdmissionHandler offline(Supplier<LoadedRules> rules, NamespaceScope scope) {
+    return new AdmissionHandler(
+        rules, scope, NamespaceLabelSource.NONE, SecretPresence.UNKNOWN, DigestLookup.OFF);
   }
 
   public AdmissionDecision decide(AdmissionRequest request) {
@@ -105,7 +102,6 @@ public final class AdmissionHandler {
       return AdmissionDecision.allowed(uid, Reason.NO_OBJECT, "review without a pod; ignored");
     }
     String namespace = request.podNamespace();
-    NamespaceScope scope = context.scope();
     if (namespace == null || scope.skipped().contains(namespace)) {
       return AdmissionDecision.allowed(uid, Reason.NAMESPACE_SKIPPED);
     }
@@ -121,7 +117,7 @@ public final class AdmissionHandler {
     NamespaceLabels labels =
         keys.isEmpty() || !KubernetesResourceUtil.isValidName(namespace)
             ? NamespaceLabels.NONE
-            : context.namespaceLabels().labels(namespace, keys);
+            : namespaceLabels.labels(namespace, keys);
     List<String> unknown =
         labels.known()
             ? List.of()
@@ -143,11 +139,11 @@ public final class AdmissionHandler {
 
   private AdmissionDecision mutate(AdmissionRequest request, RuleMatch match, String version) {
     NamespaceRule rule = match.rule();
-    Pass pass = mutator.begin(request.object(), match, request.mutationScope());
+    Pass pass = MUTATOR.begin(request.object(), match, request.mutationScope());
     // The only I/O of a review, between the pure steps (see DigestLookup).
-    DigestLookup.Review lookups = context.digests().forReview(rule);
-    ResolvedDigests presence = lookups.mirrors(pass.mirrorCandidates());
-    ResolvedDigests resolved = lookups.digests(pass.digestCandidates(presence));
+    DigestLookup.Review lookups = digests.forReview(rule);
+    ResolvedDigests mirrored = lookups.mirrors(pass.mirrorCandidates());
+    ResolvedDigests resolved = lookups.digests(pass.digestCandidates(mirrored));
     Mutation mutation = pass.finish(resolved);
     AdmissionDecision decision =
         AdmissionDecision.applied(request.uid(), mutation, version, rule.mode());
@@ -169,9 +165,9 @@ public final class AdmissionHandler {
         decision = decision.withAuditAnnotation("digests-unresolved", unresolved);
       }
     }
-    if (!presence.failures().isEmpty()) {
+    if (!mirrored.failures().isEmpty()) {
       // Never a refusal: an image a mirror lacks (or that did not answer) is kept as it is.
-      decision = decision.withAuditAnnotation("mirrors-absent", unresolved(presence));
+      decision = decision.withAuditAnnotation("mirrors-absent", unresolved(mirrored));
     }
     if (!decision.auditAnnotations().isEmpty()) {
       // Where the change was made, beside which rule made it and why; never a metric label (issue
@@ -183,14 +179,10 @@ public final class AdmissionHandler {
               .withAuditAnnotation("match", match.why());
     }
     return decision.withWarnings(
-        Warnings.missingSecrets(
-            context.presence(), request.podNamespace(), rule, mutation.pullSecrets()));
+        Warnings.missingSecrets(presence, request.podNamespace(), rule, mutation.pullSecrets()));
   }
 
-  /**
-   * A few images and why they have no answer, for the audit log and a refusal: bounded like every
-   * annotation.
-   */
+  /** A few images and why they have no answer (audit log, refusal): bounded like annotations. */
   private static String unresolved(ResolvedDigests resolved) {
     var failures =
         resolved.failures().entrySet().stream()

@@ -2,20 +2,18 @@ package dev.pullsecret.webhook.admission;
 
 import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.text.Text;
-import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.Objects;
 
 /**
- * The parts of an admission.k8s.io/v1 request the webhook uses. {@code object} is decoded directly
- * as a Pod (fabric8's polymorphic decoding buffers the object as a tree first), and fields the
- * webhook never reads, such as {@code resource}, {@code userInfo} and {@code options}, are skipped
- * unparsed. {@code oldObject} is read (with the same pod fields only): on the ephemeralcontainers
- * subresource it tells which ephemeral containers already existed and so may not be changed.
+ * The parts of an admission.k8s.io/v1 request the webhook uses ({@code resource}, {@code userInfo},
+ * {@code options} are skipped unparsed). {@code object} is decoded directly as a Pod (fabric8's
+ * polymorphic decoding buffers the object as a tree first). {@code oldObject}, on the
+ * ephemeralcontainers subresource, tells which ephemeral containers existed and may not change.
  */
 public record AdmissionRequest(
     String uid,
-    GroupVersionKind kind,
+    Kind kind,
     String subResource,
     String name,
     String namespace,
@@ -28,7 +26,7 @@ public record AdmissionRequest(
   public static AdmissionRequest podCreate(String uid, Pod pod, String namespace, boolean dryRun) {
     return new AdmissionRequest(
         uid,
-        new GroupVersionKind("", "Pod", "v1"),
+        new Kind("", "v1", "Pod"),
         null,
         pod.getMetadata() == null ? null : pod.getMetadata().getName(),
         namespace,
@@ -38,11 +36,14 @@ public record AdmissionRequest(
         null);
   }
 
+  /** The kind of object reviewed; a record, so made-up properties in it are not kept. */
+  public record Kind(String group, String version, String kind) {}
+
   public boolean isPod() {
     return kind != null
-        && "".equals(Objects.toString(kind.getGroup(), ""))
-        && "v1".equals(kind.getVersion())
-        && "Pod".equals(kind.getKind());
+        && "".equals(Objects.toString(kind.group(), ""))
+        && "v1".equals(kind.version())
+        && "Pod".equals(kind.kind());
   }
 
   public boolean isDryRun() {
@@ -115,19 +116,16 @@ public record AdmissionRequest(
         + (hasSubResource() ? " subResource=" + Text.quote(subResource) : "");
   }
 
-  /**
-   * The kind as sent ({@code "apps/v1 Deployment"}), quoted: the object's own {@code toString}
-   * prints every field it was sent.
-   */
+  /** The kind as sent, quoted: {@code "apps/v1 Deployment"}. */
   public String kindText() {
     if (kind == null) {
       return "null";
     }
-    String group = Objects.toString(kind.getGroup(), "");
+    String group = Objects.toString(kind.group(), "");
     return Text.quote(
         (group.isEmpty() ? "" : group + "/")
-            + Objects.toString(kind.getVersion(), "")
+            + Objects.toString(kind.version(), "")
             + " "
-            + Objects.toString(kind.getKind(), ""));
+            + Objects.toString(kind.kind(), ""));
   }
 }

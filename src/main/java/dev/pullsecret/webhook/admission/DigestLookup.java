@@ -9,12 +9,11 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * Asks registries about one review's images between the steps of the pure mutation pass: whether
- * the {@code when: present} mirrors hold the images they may take, then the digests of the images
- * as they will be pulled. Both are one request per image (a manifest {@code HEAD}) and share the
- * cache, the bound on lookups in flight and the review's one time budget. An implementation must
- * answer within that budget whatever the registries do, and never throw: an image it cannot answer
- * for is a failure in the result, with the reason.
+ * Asks registries about one review's images between the steps of the pure mutation pass ({@link
+ * dev.pullsecret.webhook.mutation.PodMutator#begin}), one manifest {@code HEAD} per image, sharing
+ * the cache, the bound on lookups in flight and the review's one time budget. An implementation
+ * answers within that budget whatever the registries do, and never throws: an image it cannot
+ * answer for is a failure in the result, with the reason.
  */
 @FunctionalInterface
 public interface DigestLookup {
@@ -46,18 +45,15 @@ public interface DigestLookup {
   interface Review {
 
     /**
-     * Whether each mirror holds the image: by default, whether it has a digest there; a failure is
-     * {@code absent: ...}, {@code error: ...} or {@code timeout: ...}.
-     *
-     * @param images each image at a conditional mirror, with that mirror (for metrics)
+     * Whether each {@code when: present} mirror holds the image at it (given with that mirror, for
+     * metrics): by default, whether it has a digest there; a failure is {@code absent: ...}, {@code
+     * error: ...} or {@code timeout: ...}.
      */
     default ResolvedDigests mirrors(Map<ImageReference, RegistryMirror> images) {
       return digests(images.keySet());
     }
 
-    /**
-     * @param images the images (as the pod will pull them) whose tags the rule resolves
-     */
+    /** The digests of the images (as the pod will pull them) whose tags the rule resolves. */
     ResolvedDigests digests(Set<ImageReference> images);
   }
 }

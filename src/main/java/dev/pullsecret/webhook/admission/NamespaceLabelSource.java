@@ -4,9 +4,8 @@ import dev.pullsecret.webhook.rules.NamespaceLabels;
 import java.util.Set;
 
 /**
- * A namespace's labels for admission, which the AdmissionReview does not carry: from the namespace
- * watch's cache, or read once on a miss within a time budget (docs/rules.md, "Namespace labels").
- * Never waits longer than that budget.
+ * A namespace's labels, which the AdmissionReview does not carry: from the namespace watch's cache,
+ * or read once on a miss, never waiting past a time budget (docs/rules.md, "Namespace labels").
  */
 @FunctionalInterface
 public interface NamespaceLabelSource {

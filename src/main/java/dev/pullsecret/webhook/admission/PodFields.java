@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.admission;
 import com.fasterxml.jackson.annotation.JsonIncludeProperties;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
-import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -20,17 +19,15 @@ import tools.jackson.databind.module.SimpleModule;
 /**
  * The fields of a pod that the webhook reads; the codec's mapper binds only these and skips the
  * rest of the object unparsed (managedFields, env, probes, volumes, status, ...), which is most of
- * a real pod's bytes. This is safe because the webhook only reads the pod: the patch is made of
- * explicit operations computed from these fields, never from a re-serialised pod, and the API
- * server applies it to the object it holds.
+ * a real pod's bytes. Safe because the patch is made of explicit operations computed from these
+ * fields, never from a re-serialised pod. A field the mutation core starts to read must be added
+ * here, or it reads as null ({@code PodFieldsTest}: every fixture gets the same answer without
+ * these mix-ins).
  *
- * <p>The collections the pod is bound into are bounded by count, so the memory and the work of one
- * review do not grow with whatever a client packs into 4 MiB: a list of 20,000 containers (each
- * becomes objects, patch operations and warnings, about 3 KiB of heap) or of a million empty {@code
- * {}} is refused while it is read, with a message, before it is built.
- *
- * <p>A field the mutation core starts to read must be added here, or it will read as null. {@code
- * PodFieldsTest} checks that every fixture gets the same answer with and without these mix-ins.
+ * <p>The collections are bounded by count, so one review's memory and work do not grow with what a
+ * client packs into 4 MiB: a list of 20,000 containers (about 3 KiB of heap each, as objects, patch
+ * operations and warnings) or of a million {@code {}} is refused while it is read, before it is
+ * built.
  */
 final class PodFields {
 
@@ -43,15 +40,15 @@ final class PodFields {
   static final int MAX_LIST_ELEMENTS = 256;
 
   /**
-   * The annotations read are the mirror-pod marker and whether there are any (the patch adds to the
-   * map or creates it); beyond this many, the others are skipped rather than kept.
+   * Annotations are read for the mirror-pod marker and whether there are any (the patch adds to the
+   * map or creates it): the first few are kept, and the marker wherever it is.
    */
   static final int MAX_ANNOTATIONS_KEPT = 16;
 
   /**
-   * The pod's labels are read for the opt-out label only: at most this many valid ones are kept. A
-   * pod with more labels before its opt-out label is still left out by the registration's
-   * objectSelector, which the API server applies before calling the webhook.
+   * Labels are read for the opt-out label only: the first valid ones are kept. A pod with more
+   * before its opt-out label is still left out by the registration's objectSelector, which the API
+   * server applies before calling the webhook.
    */
   static final int MAX_LABELS_KEPT = 64;
 
@@ -74,7 +71,6 @@ final class PodFields {
     }
   }
 
-  /** Annotations: the first few and the mirror-pod marker, wherever it is. */
   static final class ReadAnnotations extends LinkedHashMap<String, String> {
 
     @Override
@@ -86,10 +82,7 @@ final class PodFields {
     }
   }
 
-  /**
-   * Labels as {@link ReadAnnotations} are annotations: the first {@link #MAX_LABELS_KEPT}, and only
-   * those a label can be (a longer key or value is not one, so cannot be the opt-out label).
-   */
+  /** A longer key or value is not a label, so cannot be the opt-out label. */
   static final class ReadLabels extends LinkedHashMap<String, String> {
 
     @Override
@@ -106,10 +99,7 @@ final class PodFields {
   @JsonIncludeProperties({"metadata", "spec"})
   interface PodMixIn {}
 
-  /**
-   * {@code annotations} for the mirror-pod check; {@code labels} for the opt-out label; names for
-   * the log line and the namespace.
-   */
+  /** Names for the log line and the namespace. */
   @JsonIncludeProperties({"name", "generateName", "namespace", "annotations", "labels"})
   interface ObjectMetaMixIn {
     @JsonDeserialize(as = ReadAnnotations.class)
@@ -132,21 +122,17 @@ final class PodFields {
 
   /**
    * fabric8's objects keep every property they do not know in a map ({@code @JsonAnySetter}): left
-   * open, a {@code kind} or a pull secret reference with a million made-up properties would fill
-   * the heap. So every object bound lists its properties.
+   * open, a pull secret reference with a million made-up properties would fill the heap. So every
+   * object bound lists its properties.
    */
   @JsonIncludeProperties({"name"})
   interface LocalObjectReferenceMixIn {}
 
-  @JsonIncludeProperties({"group", "version", "kind"})
-  interface GroupVersionKindMixIn {}
-
-  /** Every list is bound as a {@link BoundedList}: refused while read, before it is built. */
+  /** Every list is a {@link BoundedList}, one added to the mix-ins later too. */
   static JsonMapper.Builder bindOnlyReadFields(JsonMapper.Builder builder) {
     return builder
         .addModule(new SimpleModule().addAbstractTypeMapping(List.class, BoundedList.class))
         .addMixIn(LocalObjectReference.class, LocalObjectReferenceMixIn.class)
-        .addMixIn(GroupVersionKind.class, GroupVersionKindMixIn.class)
         .addMixIn(Pod.class, PodMixIn.class)
         .addMixIn(ObjectMeta.class, ObjectMetaMixIn.class)
         .addMixIn(PodSpec.class, PodSpecMixIn.class)

@@ -23,10 +23,9 @@ import java.util.function.BiFunction;
 
 /**
  * The lookups at the registries: the images of one pod in parallel, each with the credential of the
- * rule's pull secret for its registry (anonymous when the webhook has none).
- *
- * <p>The budget must stay well inside the registration's {@code timeoutSeconds} (the chart: 5 s),
- * leaving the API server time for the rest of the call: 1.5 s by default.
+ * rule's pull secret for its registry (anonymous when the webhook has none). The budget (1.5 s by
+ * default) stays well inside the registration's {@code timeoutSeconds} (the chart: 5 s), leaving
+ * the API server time for the rest of the call.
  */
 public record RegistryDigestLookup(
     DigestResolver resolver,

@@ -13,9 +13,8 @@ public interface SecretPresence {
   SecretPresence UNKNOWN = (namespace, secret) -> false;
 
   /**
-   * True only when the webhook knows that {@code secret}, which the namespace's rule gives, should
-   * be in {@code namespace} (it delivers it) and it is not there; false when it is there or the
-   * webhook cannot tell.
+   * True only when the webhook delivers {@code secret}, which the namespace's rule gives, and it is
+   * not in {@code namespace}; false when it is there or the webhook cannot tell.
    */
   boolean isMissing(String namespace, PullSecret secret);
 }

@@ -28,8 +28,8 @@ final class Warnings {
   private int dropped;
 
   /**
-   * Problems found in the pod (free text, e.g. images that cannot be parsed), then one group per
-   * kind of change, each change described with {@code prefix}.
+   * Problems found in the pod (e.g. images not parsed), then the changes, by kind, after {@code
+   * prefix}.
    */
   static List<String> of(List<String> problems, List<Change> changes, String prefix) {
     var out = new Warnings();
@@ -77,12 +77,9 @@ final class Warnings {
   }
 
   /**
-   * That a pull secret the pod relies on is not in its namespace: the kubelet would then pull
-   * anonymously, which is the rate-limit failure this webhook exists to prevent. Asks {@link
-   * SecretPresence}, which answers from memory.
-   *
-   * @param referenced the pod's pull secrets once patched ({@link Mutation#pullSecrets()}): its own
-   *     and those the webhook adds (or would, in audit mode)
+   * That a pull secret the pod relies on once patched ({@link Mutation#pullSecrets()}) is not in
+   * its namespace: the kubelet would then pull anonymously, which is the rate-limit failure this
+   * webhook exists to prevent.
    */
   static List<String> missingSecrets(
       SecretPresence presence, String namespace, NamespaceRule rule, Set<String> referenced) {

@@ -1,12 +1,12 @@
 package dev.pullsecret.webhook.cli;
 
-import dev.pullsecret.webhook.admission.AdmissionContext;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.admission.RegistryDigestLookup;
+import dev.pullsecret.webhook.admission.SecretPresence;
 import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.patch.PatchOperation;
@@ -98,9 +98,7 @@ public final class PreviewCommand extends CliCommand {
               ? DigestLookup.notLookedUp("preview --resolve asks the registries")
               : new RegistryDigestLookup(resolver, credentials(), BUDGET, LookupObserver.NONE);
       var handler =
-          new AdmissionHandler(
-              () -> loaded,
-              AdmissionContext.offline(SCOPE).withNamespaceLabels(labels).withDigests(digests));
+          new AdmissionHandler(() -> loaded, SCOPE, labels, SecretPresence.UNKNOWN, digests);
       for (ManifestPods.Entry entry : found.pods) {
         if (entry != found.pods.getFirst()) {
           out().println();

@@ -1,9 +1,7 @@
 package dev.pullsecret.webhook.config;
 
-import dev.pullsecret.webhook.admission.AdmissionContext;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
-import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
 import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.admission.SecretPresence;
@@ -55,7 +53,9 @@ class WebhookConfiguration {
 
   /**
    * Namespace labels and the presence of delivered secrets come from the sync loop's watches when
-   * it runs (its beans); without them the webhook knows neither.
+   * it runs (its beans); without them the webhook knows neither. Digest lookups use the delivered
+   * pull secrets' credentials when secret delivery runs (its bean), and are anonymous otherwise:
+   * the webhook reads no Secret on its own.
    */
   @Bean
   AdmissionHandler admissionHandler(
@@ -63,35 +63,25 @@ class WebhookConfiguration {
       NamespaceScope scope,
       ObjectProvider<NamespaceLabelSource> labels,
       ObjectProvider<SecretPresence> presence,
-      DigestLookup digestLookup) {
+      DigestResolver resolver,
+      ObjectProvider<RegistryCredentials> credentials,
+      WebhookProperties properties,
+      LookupObserver observer) {
     return new AdmissionHandler(
         rules,
-        AdmissionContext.offline(scope)
-            .withNamespaceLabels(labels.getIfAvailable(() -> NamespaceLabelSource.NONE))
-            .withPresence(presence.getIfAvailable(() -> SecretPresence.UNKNOWN))
-            .withDigests(digestLookup));
+        scope,
+        labels.getIfAvailable(() -> NamespaceLabelSource.NONE),
+        presence.getIfAvailable(() -> SecretPresence.UNKNOWN),
+        new RegistryDigestLookup(
+            resolver,
+            credentials.getIfAvailable(() -> RegistryCredentials.ANONYMOUS),
+            properties.digests().budget(),
+            observer));
   }
 
   @Bean(destroyMethod = "close")
   DigestResolver digestResolver(WebhookProperties properties, LookupObserver observer) {
     return new DigestResolver(properties.digests(), observer);
-  }
-
-  /**
-   * Lookups use the delivered pull secrets' credentials when secret delivery runs (its bean), and
-   * are anonymous otherwise: the webhook reads no Secret on its own.
-   */
-  @Bean
-  DigestLookup digestLookup(
-      DigestResolver resolver,
-      ObjectProvider<RegistryCredentials> credentials,
-      WebhookProperties properties,
-      LookupObserver observer) {
-    return new RegistryDigestLookup(
-        resolver,
-        credentials.getIfAvailable(() -> RegistryCredentials.ANONYMOUS),
-        properties.digests().budget(),
-        observer);
   }
 
   @Bean

@@ -28,7 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
  * failurePolicy.
  *
  * @param warmUpHandler answers the reviews the webhook sends itself while starting ({@link WarmUp},
- *     without I/O: {@link AdmissionHandler#WARM_UP_UID}); they are left out of the metrics
+ *     without I/O: {@link WarmUp#UID}); they are left out of the metrics
  */
 @RestController
 record AdmissionEndpoint(
@@ -81,8 +81,7 @@ record AdmissionEndpoint(
     } catch (MalformedReviewException e) {
       return refuse(HttpStatus.BAD_REQUEST, e.getMessage());
     }
-    // The webhook's own warm-up review (the API server's uids are UUIDs).
-    boolean warmUp = AdmissionHandler.WARM_UP_UID.equals(request.uid());
+    boolean warmUp = WarmUp.UID.equals(request.uid());
     AdmissionDecision decision = (warmUp ? warmUpHandler : handler).decide(request);
     byte[] response = codec.encode(decision);
     long nanos = System.nanoTime() - start;

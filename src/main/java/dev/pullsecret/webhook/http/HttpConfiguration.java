@@ -41,8 +41,8 @@ class HttpConfiguration {
       AdmissionHandler handler,
       AdmissionMetrics metrics,
       BodyReader bodyReader) {
-    return new AdmissionEndpoint(
-        codec, handler, handler.offline(), metrics, bodyReader, new RefusalLog());
+    var warmUps = AdmissionHandler.offline(handler.rules(), handler.scope());
+    return new AdmissionEndpoint(codec, handler, warmUps, metrics, bodyReader, new RefusalLog());
   }
 
   /**

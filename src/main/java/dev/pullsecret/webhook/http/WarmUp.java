@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.http;
 
-import dev.pullsecret.webhook.admission.AdmissionContext;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
@@ -44,10 +43,9 @@ import org.springframework.core.io.ClassPathResource;
  *       -Dspring.context.exit=onRefresh}), so the cache holds this path too.
  *   <li>{@link #run}, once the port is open: the review is sent {@link #REQUESTS} times to the
  *       webhook's own {@code /mutate} over TLS (the server's handshake, Tomcat, Spring MVC), with
- *       the uid {@link AdmissionHandler#WARM_UP_UID} ({@link AdmissionEndpoint} says how it is
- *       answered). The JDK's client, on one kept-alive connection to the loopback address, trusts
- *       exactly the certificate of the server's SSL bundle. A failure is logged and does not hold
- *       readiness back.
+ *       the uid {@link #UID} ({@link AdmissionEndpoint} says how it is answered). The JDK's client,
+ *       on one kept-alive connection to the loopback address, trusts exactly the certificate of the
+ *       server's SSL bundle. A failure is logged and does not hold readiness back.
  * </ol>
  *
  * <p>{@code webhook.warm-up=false} turns both off. It is read when they would run rather than as a
@@ -66,6 +64,9 @@ record WarmUp(
     implements SmartInitializingSingleton, ApplicationRunner {
 
   private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
+
+  /** The uid of the reviews the webhook sends itself (the API server's uids are UUIDs). */
+  static final String UID = "pullsecret-webhook-warm-up";
 
   /** Enough to load and link the whole path and give the JIT first profiles, in a few 100 ms. */
   static final int ROUNDS = 50;
@@ -95,8 +96,7 @@ record WarmUp(
     byte[] review = sampleReview();
     var rules =
         new LoadedRules(RulesParser.parse(RULES, "warm-up"), 0, "warm-up", Instant.EPOCH, "");
-    var handler =
-        new AdmissionHandler(() -> rules, AdmissionContext.offline(NamespaceScope.EVERYWHERE));
+    var handler = AdmissionHandler.offline(() -> rules, NamespaceScope.EVERYWHERE);
     long first = 0;
     for (int i = 0; i < ROUNDS; i++) {
       AdmissionDecision decision = handler.decide(codec.decode(review));
@@ -167,7 +167,7 @@ record WarmUp(
     }
   }
 
-  /** The sample review, with {@link AdmissionHandler#WARM_UP_UID} as its uid. */
+  /** The sample review, with {@link #UID} as its uid. */
   private static byte[] sampleReview() {
     try {
       return new ClassPathResource("warmup/review.json").getContentAsByteArray();

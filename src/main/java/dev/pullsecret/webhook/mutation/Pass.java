@@ -22,13 +22,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One pass of a rule over one pod ({@link PodMutator}), its public methods called once each, in
- * order, on one thread. The steps change the pod in place; the changes become operations once, at
- * the end, one per field: when two steps rewrite one container's image (a pin, then a digest), the
- * patch still sets that image once, from the image as sent to the last step's result, with both
- * reasons.
+ * order, on one thread. The steps change the pod in place, which becomes operations once, at the
+ * end, one per field: an image rewritten by two steps (a pin, then a digest) is set once, from the
+ * image as sent to the last step's result, with both reasons.
  */
 public final class Pass {
 
@@ -81,29 +81,24 @@ public final class Pass {
   }
 
   /**
-   * The images to ask the rule's {@code when: present} mirrors about: for each image in scope (as
-   * pinned), the image at each conditional mirror it may go to, with that mirror. Empty when the
-   * rule has no conditional mirror.
+   * The images to ask the rule's {@code when: present} mirrors about: each image in scope (as
+   * pinned) at each conditional mirror it may go to, with that mirror.
    */
   public Map<ImageReference, RegistryMirror> mirrorCandidates() {
     return MirrorRewriter.candidates(this, options);
   }
 
   /**
-   * Runs the mirror step with what the mirrors answered for {@link #mirrorCandidates()} (given
-   * none, no image goes to a conditional mirror, and the pass says so), then gives the images whose
-   * tags the rule resolves to digests: in scope, as pinned and mirrored, not pinned by digest
-   * already, on the rule's registries.
+   * Runs the mirror step with the answers for {@link #mirrorCandidates()} (given none, no image
+   * goes to a conditional mirror, and the pass says so), then gives the images whose tags the rule
+   * resolves: in scope, as pinned and mirrored, not pinned by digest, on the rule's registries.
    */
   public Set<ImageReference> digestCandidates(ResolvedDigests presence) {
     new MirrorRewriter(presence).apply(this, options);
-    Set<ImageReference> candidates = new LinkedHashSet<>();
-    for (ContainerImage c : rewritable) {
-      if (options.resolvesDigestOf(c.image())) {
-        candidates.add(c.image());
-      }
-    }
-    return candidates;
+    return rewritable.stream()
+        .map(ContainerImage::image)
+        .filter(options::resolvesDigestOf)
+        .collect(Collectors.toCollection(LinkedHashSet::new));
   }
 
   /** Runs the remaining steps with the digests looked up, and writes every change once. */
@@ -136,12 +131,11 @@ public final class Pass {
   }
 
   /**
-   * Pins each image whose tag the rule resolves to the digest the registry served for it: {@code
-   * repo:tag@sha256:...}, the tag kept for humans, the digest for the kubelet (which pulls by
-   * digest when both are present). An image without one is left as it is, with a warning: its
-   * lookup failed (the webhook admits it as it is), or none was made (preview without --resolve,
-   * which says nothing of what the webhook would do). Images pinned by digest are never looked up,
-   * so a second pass over the output changes nothing.
+   * Pins each image whose tag the rule resolves to the digest its registry served: {@code
+   * repo:tag@sha256:...}, the tag for humans, the digest for the kubelet (which pulls by digest
+   * when both are present). An image without one is left as it is, with a warning: its lookup
+   * failed, or none was made (preview without --resolve, which cannot tell what the webhook would
+   * do). Images pinned by digest are never looked up, so a second pass changes nothing.
    */
   private void pinDigests(ResolvedDigests digests) {
     for (ContainerImage c : rewritable) {
@@ -192,10 +186,9 @@ public final class Pass {
   }
 
   /**
-   * Adds the rule's pull secrets that the pod's images as rewritten need and it does not have yet:
-   * never twice, so a second pass over its own output adds nothing (re-invocation safe); none where
-   * the pass may not change the whole pod (imagePullSecrets is immutable on the ephemeralcontainers
-   * subresource).
+   * Adds the rule's pull secrets that the images as rewritten need and the pod lacks: never twice,
+   * so a second pass adds nothing (re-invocation safe); none where the pass may not change the
+   * whole pod (imagePullSecrets is immutable on the ephemeralcontainers subresource).
    */
   private void addPullSecrets() {
     List<ImageReference> images = containers.stream().map(ContainerImage::image).toList();
@@ -238,7 +231,7 @@ public final class Pass {
       secretsAdded.forEach(s -> ops.add(PatchOperation.add(APPEND, Map.of("name", s))));
     }
     // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
-    // A pass that only skipped mirrors changed nothing, and writes nothing: no patch of its own.
+    // A pass that only skipped mirrors changed nothing, and writes nothing.
     if (!changes.isEmpty() && wholePod) {
       List<PodContainer> mirrorsSkipped =
           containers.stream().filter(c -> c.mirrorSkipped).map(c -> c.container).toList();

@@ -12,10 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * tested with plain tables and benchmarked in isolation. Its only state is a bounded memo of parsed
  * image references, which changes no answer.
  *
- * <p>One pass runs its steps in order over the pod as the earlier steps left it, then writes every
- * change once: pin latest tags, send images to mirrors, pin digests, decide pull policies, add pull
- * secrets. Each step sees rewritten images, so the pull policy is decided for the image the pod
- * will really pull and a secret bound to a mirror follows the images sent there.
+ * <p>A pass runs its steps in order, each over the pod as the earlier ones left it: pin latest
+ * tags, send images to mirrors, pin digests, decide pull policies, add pull secrets. So the pull
+ * policy is decided for the image the pod will pull, and a secret bound to a mirror follows the
+ * images sent there.
  */
 public final class PodMutator {
 

@@ -5,9 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The digests the registries served for a pod's images, as the caller of a pass looked them up. The
- * same answer says whether a {@code when: present} mirror holds an image: a digest for the image at
- * the mirror means it does (its manifest answered), a failure why not.
+ * The digests the registries served for a pod's images, as the caller of a pass looked them up;
+ * also whether a {@code when: present} mirror holds an image (a digest there: it does).
  *
  * @param digests {@code algorithm:hex} per image (as pinned and mirrored, without digest; at a
  *     mirror, as asked)

@@ -37,8 +37,7 @@ class AdmissionFixturesTest {
   private static final String CASES = "admission/cases/";
 
   private final AdmissionReviewCodec codec = new AdmissionReviewCodec(4 * 1024 * 1024);
-  private final AdmissionHandler handler =
-      new AdmissionHandler(AdmissionFixturesTest::testRules, TestContexts.offline());
+  private final AdmissionHandler handler = TestContexts.offline(AdmissionFixturesTest::testRules);
 
   static Stream<String> cases() throws IOException, URISyntaxException {
     Path dir = Path.of(AdmissionFixturesTest.class.getResource("/" + CASES).toURI());

@@ -44,8 +44,7 @@ class AdmissionFuzzTest {
           "test-rules.yaml");
   private static final AdmissionInvariants INVARIANTS =
       new AdmissionInvariants(
-          new AdmissionReviewCodec(MAX_BODY),
-          new AdmissionHandler(() -> RULES, TestContexts.offline()));
+          new AdmissionReviewCodec(MAX_BODY), TestContexts.offline(() -> RULES));
   private static final List<JsonNode> FIXTURES = fixtures();
 
   /** Arbitrary bytes, seeded with every fixture review: refused as malformed, or answered. */

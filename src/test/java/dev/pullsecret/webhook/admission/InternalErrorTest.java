@@ -24,15 +24,14 @@ class InternalErrorTest {
   @MethodSource("faults")
   void aFaultBehindTheHandlerAdmitsThePodUnchanged(Supplier<Throwable> fault) {
     var handler =
-        new AdmissionHandler(
+        TestContexts.offline(
             () -> {
               switch (fault.get()) {
                 case RuntimeException e -> throw e;
                 case Error e -> throw e;
                 default -> throw new AssertionError();
               }
-            },
-            TestContexts.offline());
+            });
 
     AdmissionDecision decision =
         handler.decide(

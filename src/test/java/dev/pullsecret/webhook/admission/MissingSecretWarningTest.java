@@ -24,7 +24,11 @@ class MissingSecretWarningTest {
   private AdmissionDecision decide(SecretPresence presence) {
     var handler =
         new AdmissionHandler(
-            MissingSecretWarningTest::rules, TestContexts.offline().withPresence(presence));
+            MissingSecretWarningTest::rules,
+            TestContexts.SCOPE,
+            NamespaceLabelSource.NONE,
+            presence,
+            DigestLookup.OFF);
     return handler.decide(codec.decode(resource(CASE + ".review.json")));
   }
 

@@ -47,8 +47,7 @@ class NamespaceChoiceTest {
           asked.add(name + " " + keys.stream().sorted().toList());
           return labels;
         };
-    var handler =
-        new AdmissionHandler(() -> RULES, TestContexts.offline().withNamespaceLabels(source));
+    var handler = TestContexts.withLabels(() -> RULES, source);
     return handler.decide(AdmissionRequest.podCreate("u", pod, namespace, false));
   }
 
@@ -97,14 +96,12 @@ class NamespaceChoiceTest {
     AdmissionRequest request =
         new AdmissionReviewCodec(4 * 1024 * 1024).decode(Reviews.JSON.writeValueAsBytes(review));
     var handler =
-        new AdmissionHandler(
+        TestContexts.withLabels(
             () -> RULES,
-            TestContexts.offline()
-                .withNamespaceLabels(
-                    (name, keys) -> {
-                      asked.add(name);
-                      return NamespaceLabels.NONE;
-                    }));
+            (name, keys) -> {
+              asked.add(name);
+              return NamespaceLabels.NONE;
+            });
 
     AdmissionDecision decision = handler.decide(request);
 
@@ -154,14 +151,13 @@ class NamespaceChoiceTest {
     var handler =
         new AdmissionHandler(
             () -> byName,
-            AdmissionContext.offline(
-                    new dev.pullsecret.webhook.rules.NamespaceScope(
-                        Set.of(), java.util.Optional.empty()))
-                .withNamespaceLabels(
-                    (name, keys) -> {
-                      asked.add(name);
-                      return NamespaceLabels.UNKNOWN;
-                    }));
+            new dev.pullsecret.webhook.rules.NamespaceScope(Set.of(), java.util.Optional.empty()),
+            (name, keys) -> {
+              asked.add(name);
+              return NamespaceLabels.UNKNOWN;
+            },
+            SecretPresence.UNKNOWN,
+            DigestLookup.OFF);
 
     AdmissionDecision decision =
         handler.decide(AdmissionRequest.podCreate("u", pod(Map.of()), "shop", false));

@@ -47,7 +47,7 @@ class PodFieldsTest {
   @MethodSource("reviews")
   void answersAsIfTheWholePodWereBound(Path review) throws IOException {
     byte[] body = Files.readAllBytes(review);
-    var handler = new AdmissionHandler(() -> rules(review), TestContexts.offline());
+    var handler = TestContexts.offline(() -> rules(review));
 
     AdmissionDecision partly = handler.decide(codec.decode(body));
     AdmissionDecision whole =

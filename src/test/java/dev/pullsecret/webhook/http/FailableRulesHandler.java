@@ -21,13 +21,12 @@ class FailableRulesHandler {
   @Bean
   @Primary
   AdmissionHandler failableHandler(RulesStore store) {
-    return new AdmissionHandler(
+    return TestContexts.offline(
         () -> {
           if (RULES_FAIL.get()) {
             throw new IllegalStateException("rules unavailable (forced by the test)");
           }
           return store.get();
-        },
-        TestContexts.offline());
+        });
   }
 }

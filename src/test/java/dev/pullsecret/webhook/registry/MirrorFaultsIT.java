@@ -98,12 +98,9 @@ class MirrorFaultsIT {
             .formatted(UPSTREAM, server.getLocalPort());
     var loaded =
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "test", Instant.EPOCH, "");
-    return new AdmissionHandler(
+    return TestContexts.withDigests(
         () -> loaded,
-        TestContexts.offline()
-            .withDigests(
-                new RegistryDigestLookup(
-                    resolver, RegistryCredentials.ANONYMOUS, BUDGET, observer)));
+        new RegistryDigestLookup(resolver, RegistryCredentials.ANONYMOUS, BUDGET, observer));
   }
 
   @AfterAll

@@ -111,11 +111,9 @@ class RegistryAdmissionIT {
     var loaded =
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "test", Instant.EPOCH, "");
     handler =
-        new AdmissionHandler(
+        TestContexts.withDigests(
             () -> loaded,
-            TestContexts.offline()
-                .withDigests(
-                    new RegistryDigestLookup(resolver, credentials, BUDGET, LookupObserver.NONE)));
+            new RegistryDigestLookup(resolver, credentials, BUDGET, LookupObserver.NONE));
   }
 
   @AfterAll
@@ -245,14 +243,15 @@ class RegistryAdmissionIT {
     assertThat(decision.auditAnnotations().get("digests-unresolved")).contains("team/absent:1");
   }
 
-  /** The endpoint answers the webhook's own warm-up reviews with the offline handler. */
+  /** The endpoint answers the webhook's own warm-up reviews with the offline handler, this one. */
   @Test
   void theWebhooksOwnWarmUpReviewNeverReachesARegistry() {
     Pod pod = pod("team", container(stalledDomain() + "/team/warm:1", "IfNotPresent"));
     int connections = accepted.size();
 
     AdmissionDecision decision =
-        handler.offline().decide(create(pod, AdmissionHandler.WARM_UP_UID));
+        AdmissionHandler.offline(handler.rules(), handler.scope())
+            .decide(create(pod, "pullsecret-webhook-warm-up"));
 
     assertThat(decision.warnings()).anySatisfy(w -> assertThat(w).contains("not looked up"));
     assertThat(accepted).hasSize(connections);

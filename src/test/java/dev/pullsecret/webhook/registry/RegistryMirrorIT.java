@@ -152,10 +152,8 @@ class RegistryMirrorIT {
     var loaded =
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "test", Instant.EPOCH, "");
     handler =
-        new AdmissionHandler(
-            () -> loaded,
-            TestContexts.offline()
-                .withDigests(new RegistryDigestLookup(resolver, credentials, BUDGET, observer)));
+        TestContexts.withDigests(
+            () -> loaded, new RegistryDigestLookup(resolver, credentials, BUDGET, observer));
   }
 
   @AfterAll

@@ -2,7 +2,6 @@ package dev.pullsecret.webhook.testing;
 
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.patch.PatchOperation;
-import io.fabric8.kubernetes.api.model.GroupVersionKindBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.zjsonpatch.JsonPatch;
@@ -87,7 +86,7 @@ public final class Reviews {
   public static AdmissionRequest creation(String uid, String name, Pod pod) {
     return new AdmissionRequest(
         uid,
-        new GroupVersionKindBuilder().withGroup("").withVersion("v1").withKind("Pod").build(),
+        new AdmissionRequest.Kind("", "v1", "Pod"),
         null,
         name,
         pod.getMetadata().getNamespace(),
