@@ -175,7 +175,7 @@ public final class RegistryClient {
             .header("Accept", ACCEPT)
             .method(method, HttpRequest.BodyPublishers.noBody());
     auth.ifPresent(value -> request.header("Authorization", value));
-    return ConnectionFailure.send(
+    return RegistryException.send(
         "registry", "manifest", http.obtain(), request.build(), SHA256, MAX_MANIFEST_BYTES);
   }
 
