@@ -63,22 +63,10 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
       password = pair.substring(colon + 1);
     }
     JsonNode token = field(value, "identitytoken");
-    boolean usable =
-        checkCredentials(shown, username, password, token != null && !token.isNull(), problems);
-    RegistryKey parsed = parseKey(key, problems);
-    if (usable) {
-      CloudUsernames.shortLived(shown, parsed, username).ifPresent(problems::add);
-    }
-    return new AuthsEntry(new RegistryCredential(key, username, password), parsed);
-  }
-
-  /** Returns whether the entry has a username and a password. */
-  private static boolean checkCredentials(
-      String shown, String username, String password, boolean hasToken, List<Problem> problems) {
     String missing = null;
     if (username.isEmpty() && password.isEmpty()) {
       missing =
-          hasToken
+          token != null && !token.isNull()
               ? " has only an identitytoken, which the kubelet does not use"
               : " has no username, password or auth";
     } else if (password.isEmpty()) {
@@ -86,19 +74,22 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     } else if (username.isEmpty()) {
       missing = " has a password but no username";
     }
-    Problem problem =
-        missing != null
-            ? new Problem(
-                Code.ENTRY_WITHOUT_CREDENTIALS,
-                """
-                auths entry %s%s; the kubelet would pull without credentials. Give username \
-                and password (or auth)"""
-                    .formatted(shown, missing))
-            : CloudUsernames.malformedKey(shown, username, password);
-    if (problem != null) {
-      problems.add(problem);
+    if (missing != null) {
+      problems.add(
+          new Problem(
+              Code.ENTRY_WITHOUT_CREDENTIALS,
+              """
+              auths entry %s%s; the kubelet would pull without credentials. Give username and \
+              password (or auth)"""
+                  .formatted(shown, missing)));
+    } else {
+      CloudUsernames.malformedKey(shown, username, password).ifPresent(problems::add);
     }
-    return missing == null;
+    RegistryKey parsed = parseKey(key, problems);
+    if (missing == null) {
+      CloudUsernames.shortLived(shown, parsed, username).ifPresent(problems::add);
+    }
+    return new AuthsEntry(new RegistryCredential(key, username, password), parsed);
   }
 
   private static RegistryKey parseKey(String key, List<Problem> problems) {

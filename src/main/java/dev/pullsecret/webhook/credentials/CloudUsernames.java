@@ -83,25 +83,26 @@ final class CloudUsernames {
                     "auths entry " + shown + " has " + token.what + ADVICE));
   }
 
-  /** The problem with a Google key given as password, or null. */
-  static Problem malformedKey(String entryKey, String username, String password) {
+  /** The problem with a Google key given as password. */
+  static Optional<Problem> malformedKey(String entryKey, String username, String password) {
     String where = "the password of auths entry " + entryKey + " (username " + username + ")";
-    return switch (username) {
-      case JSON_KEY -> keyProblem(where, password);
-      case JSON_KEY_BASE64 -> {
-        // key files are often encoded with line breaks (base64 without -w0)
-        String decoded = AuthsEntry.utf8(WHITESPACE.matcher(password).replaceAll(""));
-        yield decoded == null
-            ? new Problem(
-                Code.MALFORMED_GCP_KEY,
-                """
+    return Optional.ofNullable(
+        switch (username) {
+          case JSON_KEY -> keyProblem(where, password);
+          case JSON_KEY_BASE64 -> {
+            // key files are often encoded with line breaks (base64 without -w0)
+            String decoded = AuthsEntry.utf8(WHITESPACE.matcher(password).replaceAll(""));
+            yield decoded == null
+                ? new Problem(
+                    Code.MALFORMED_GCP_KEY,
+                    """
                 %s is not base64; encode the service-account key file with base64 -w0, or use \
                 username %s with the file as it is"""
-                    .formatted(where, JSON_KEY))
-            : keyProblem(where, decoded);
-      }
-      default -> null;
-    };
+                        .formatted(where, JSON_KEY))
+                : keyProblem(where, decoded);
+          }
+          default -> null;
+        });
   }
 
   private static Problem keyProblem(String where, String keyJson) {

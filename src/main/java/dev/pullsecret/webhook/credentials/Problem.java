@@ -45,13 +45,9 @@ public record Problem(Code code, String message) {
     NO_AUTHS,
     /** More entries than anyone writes: refused without looking at them. */
     TOO_MANY_ENTRIES,
-    /**
-     * An entry or one of its fields has the wrong JSON type; the kubelet refuses the whole secret.
-     */
+    /** An entry or one of its fields has the wrong JSON type: the kubelet refuses the secret. */
     MALFORMED_ENTRY,
-    /**
-     * An {@code auth} field is not base64 of {@code user:password}; the kubelet refuses the secret.
-     */
+    /** An {@code auth} is not base64 of {@code user:password}: the kubelet refuses the secret. */
     AUTH_NOT_DECODABLE,
     /** An entry gives no username and password, so the kubelet pulls anonymously. */
     ENTRY_WITHOUT_CREDENTIALS,
@@ -59,9 +55,7 @@ public record Problem(Code code, String message) {
     INVALID_REGISTRY_KEY,
     /** A {@code _json_key} or {@code _json_key_base64} password is not a service-account key. */
     MALFORMED_GCP_KEY,
-    /**
-     * A registry the pull secret is bound to has no auths key that the kubelet would use for it.
-     */
+    /** A registry the pull secret is bound to has no auths key the kubelet would use for it. */
     REGISTRY_NOT_COVERED,
     /** A Docker Hub key that the kubelet never uses for Docker Hub images. */
     DOCKER_HUB_KEY_NOT_USED,

@@ -153,7 +153,7 @@ final class RegistryException extends RuntimeException {
   }
 
   /** The deepest message of the chain (the JDK's outer ones repeat or wrap it), or the type. */
-  static String describe(Throwable e) {
+  private static String describe(Throwable e) {
     return message(e).orElse(e.getClass().getSimpleName());
   }
 
