@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.registry;
 
 import dev.pullsecret.webhook.registry.Lookup.Failure;
 import dev.pullsecret.webhook.text.Text;
+import java.math.BigDecimal;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -185,11 +186,9 @@ final class RegistryException extends RuntimeException {
   /** {@code 400 ms}, {@code 1 s}, {@code 1.5 s}. */
   static String time(Duration duration) {
     long millis = duration.toMillis();
-    if (millis < 1000) {
-      return millis + " ms";
-    }
-    return (millis % 1000 == 0 ? String.valueOf(millis / 1000) : String.valueOf(millis / 1000.0))
-        + " s";
+    return millis < 1000
+        ? millis + " ms"
+        : BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString() + " s";
   }
 
   private static String time(Optional<Duration> duration) {
