@@ -3,23 +3,74 @@ package dev.pullsecret.webhook.credentials;
 import static dev.pullsecret.webhook.text.StrictJson.type;
 
 import dev.pullsecret.webhook.credentials.Problem.Code;
-import dev.pullsecret.webhook.image.DockerHub;
-import dev.pullsecret.webhook.text.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
  * One auths entry, {@code key: {username, password, auth, email, identitytoken}}, read as the
  * kubelet's {@code DockerConfigEntry.UnmarshalJSON} reads it: the four fields it knows must be
- * strings (or null), and a non-empty {@code auth} replaces username and password.
+ * strings (or null), and a non-empty {@code auth} replaces username and password; and what the
+ * usernames that the clouds' tooling writes say of their passwords.
+ *
+ * <p>Google Container Registry and Artifact Registry: {@code _json_key} takes a service-account key
+ * (the JSON file) as password, {@code _json_key_base64} the same file in base64. The registry
+ * answers a malformed key with a plain 401, so {@link #malformedKey} says which part is wrong,
+ * without quoting any of it.
+ *
+ * <p>Credentials that a registry issues for hours, not for good: copied as they are, they work on
+ * the day they are made and fail silently once they expire. Recognised by the username each cloud's
+ * tooling writes, and for Amazon and Azure by the registry host too (their usernames alone are not
+ * conclusive): {@link #SHORT_LIVED}.
  *
  * @param credential the username and password the kubelet would use
  * @param key the parsed key, or {@code null} when the kubelet ignores it
  */
 record AuthsEntry(RegistryCredential credential, RegistryKey key) {
+
+  private static final String JSON_KEY = "_json_key";
+  private static final String JSON_KEY_BASE64 = "_json_key_base64";
+
+  /**
+   * A username whose password is valid for hours, on hosts matching {@code host} (lower-cased), and
+   * what a warning says of it.
+   */
+  private record ShortLived(String username, Pattern host, String what) {}
+
+  private static final List<ShortLived> SHORT_LIVED =
+      List.of(
+          // gcloud auth print-access-token, on any host (GCR, Artifact Registry, mirrors of them)
+          new ShortLived(
+              "oauth2accesstoken",
+              Pattern.compile(".*"),
+              "username oauth2accesstoken: a Google access token, valid for an hour, so copies of"
+                  + " it stop working; use a service-account key (username _json_key)"),
+          // <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn], or ECR Public
+          new ShortLived(
+              "AWS",
+              Pattern.compile(
+                  "[^.]*\\.dkr\\.ecr(-fips)?\\.[^.]*\\.amazonaws\\.com(\\.cn)?|public\\.ecr\\.aws"),
+              "username AWS on an Amazon ECR registry: an authorization token (aws ecr"
+                  + " get-login-password), valid for 12 hours, so copies of it stop working"),
+          // the all-zero GUID on <name>.azurecr.io and the sovereign clouds' .azurecr.cn, .us;
+          // service principals and repository-scoped tokens have other usernames, and live longer
+          new ShortLived(
+              "00000000-0000-0000-0000-000000000000",
+              Pattern.compile("[^.]*\\.azurecr\\.(io|cn|us)"),
+              "the username of an Azure Container Registry access token (az acr login"
+                  + " --expose-token), valid for 3 hours, so copies of it stop working"));
+
+  private static final String ADVICE =
+      "; renew it with a credential provider instead (a pull secret with `provider:`,"
+          + " docs/short-lived-credentials.md)";
+
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   /** Reads the entry; {@code null} when the kubelet would refuse the whole secret because of it. */
   static AuthsEntry read(String key, JsonNode value, List<Problem> problems) {
@@ -63,22 +114,10 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
       password = pair.substring(colon + 1);
     }
     JsonNode token = field(value, "identitytoken");
-    boolean usable =
-        checkCredentials(shown, username, password, token != null && !token.isNull(), problems);
-    RegistryKey parsed = parseKey(key, problems);
-    if (usable) {
-      CloudUsernames.shortLived(shown, parsed, username).ifPresent(problems::add);
-    }
-    return new AuthsEntry(new RegistryCredential(key, username, password), parsed);
-  }
-
-  /** Returns whether the entry has a username and a password. */
-  private static boolean checkCredentials(
-      String shown, String username, String password, boolean hasToken, List<Problem> problems) {
     String missing = null;
     if (username.isEmpty() && password.isEmpty()) {
       missing =
-          hasToken
+          token != null && !token.isNull()
               ? " has only an identitytoken, which the kubelet does not use"
               : " has no username, password or auth";
     } else if (password.isEmpty()) {
@@ -86,51 +125,89 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
     } else if (username.isEmpty()) {
       missing = " has a password but no username";
     }
-    Problem problem =
-        missing != null
-            ? new Problem(
-                Code.ENTRY_WITHOUT_CREDENTIALS,
-                """
-                auths entry %s%s; the kubelet would pull without credentials. Give username \
-                and password (or auth)"""
-                    .formatted(shown, missing))
-            : CloudUsernames.malformedKey(shown, username, password);
-    if (problem != null) {
-      problems.add(problem);
+    if (missing != null) {
+      problems.add(
+          new Problem(
+              Code.ENTRY_WITHOUT_CREDENTIALS,
+              """
+              auths entry %s%s; the kubelet would pull without credentials. Give username and \
+              password (or auth)"""
+                  .formatted(shown, missing)));
+    } else {
+      malformedKey(shown, username, password).ifPresent(problems::add);
     }
-    return missing == null;
+    RegistryKey parsed = RegistryKey.read(key, problems);
+    if (missing == null) {
+      shortLived(shown, parsed, username).ifPresent(problems::add);
+    }
+    return new AuthsEntry(new RegistryCredential(key, username, password), parsed);
   }
 
-  private static RegistryKey parseKey(String key, List<Problem> problems) {
-    RegistryKey parsed;
+  /**
+   * The warning for an entry whose credential expires within hours.
+   *
+   * @param shown the auths key as messages show it
+   * @param key the parsed key, null when the kubelet ignores it (then only the host-free Google
+   *     token is recognised)
+   */
+  static Optional<Problem> shortLived(String shown, RegistryKey key, String username) {
+    String host =
+        key == null ? "" : String.join(".", key.hostPort().labels()).toLowerCase(Locale.ROOT);
+    return SHORT_LIVED.stream()
+        .filter(token -> token.username.equals(username) && token.host.matcher(host).matches())
+        .findFirst()
+        .map(
+            token ->
+                new Problem(
+                    Code.SHORT_LIVED_TOKEN,
+                    "auths entry " + shown + " has " + token.what + ADVICE));
+  }
+
+  /** The problem with a Google key given as password. */
+  static Optional<Problem> malformedKey(String entryKey, String username, String password) {
+    String where = "the password of auths entry " + entryKey + " (username " + username + ")";
+    return Optional.ofNullable(
+        switch (username) {
+          case JSON_KEY -> keyProblem(where, password);
+          case JSON_KEY_BASE64 -> {
+            // key files are often encoded with line breaks (base64 without -w0)
+            String decoded = utf8(WHITESPACE.matcher(password).replaceAll(""));
+            yield decoded == null
+                ? new Problem(
+                    Code.MALFORMED_GCP_KEY,
+                    """
+                %s is not base64; encode the service-account key file with base64 -w0, or use \
+                username %s with the file as it is"""
+                        .formatted(where, JSON_KEY))
+                : keyProblem(where, decoded);
+          }
+          default -> null;
+        });
+  }
+
+  private static Problem keyProblem(String where, String keyJson) {
+    JsonNode key;
     try {
-      parsed = RegistryKey.parse(key);
-    } catch (IllegalArgumentException e) {
-      problems.add(
-          new Problem(
-              Code.INVALID_REGISTRY_KEY,
-              """
-              auths key %s %s, so the kubelet never uses it; write the registry as in image \
-              names: host[:port][/path], e.g. registry.example.com:5000"""
-                  .formatted(RegistryKey.display(key), e.getMessage())));
+      key = PullSecretCheck.JSON.readTree(keyJson);
+    } catch (JacksonException e) {
+      key = null;
+    }
+    String missing;
+    if (key == null || !key.isObject()) {
+      missing = "is not a JSON service-account key";
+    } else if (!"service_account".equals(key.path("type").stringValue(""))) {
+      missing = "is JSON, but its type is not \"service_account\"";
+    } else if (key.path("client_email").stringValue("").isBlank()) {
+      missing = "is a service-account key without client_email";
+    } else if (key.path("private_key").stringValue("").isBlank()) {
+      missing = "is a service-account key without private_key";
+    } else {
       return null;
     }
-    // a spelling of Docker Hub that the lookup of Docker Hub images never reaches (DockerConfig)
-    String host = String.join(".", parsed.hostPort().labels());
-    boolean used = parsed.indexKey().equals(DockerHub.INDEX) || host.equals(DockerHub.DOMAIN);
-    if (DockerHub.isHost(host) && parsed.hostPort().port().isEmpty() && !used) {
-      String write =
-          Text.quote(DockerHub.DOMAIN + parsed.path())
-              + (parsed.path().isEmpty() ? " or " + Text.quote(DockerHub.CONFIG_KEY) : "");
-      problems.add(
-          new Problem(
-              Code.DOCKER_HUB_KEY_NOT_USED,
-              """
-              auths key %s is never used for Docker Hub images: the kubelet looks them up as \
-              docker.io/..., falling back only to %s; write %s instead"""
-                  .formatted(parsed.display(), DockerHub.CONFIG_KEY, write)));
-    }
-    return parsed;
+    return new Problem(
+        Code.MALFORMED_GCP_KEY,
+        "%s %s; paste the whole key file created with gcloud iam service-accounts keys create"
+            .formatted(where, missing));
   }
 
   /** Base64, with or without padding as Go reads it, decoded to UTF-8; null if not base64. */

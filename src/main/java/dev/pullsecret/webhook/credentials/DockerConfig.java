@@ -143,19 +143,13 @@ public final class DockerConfig {
         return Optional.of(entry);
       }
     }
-    return isDefaultRegistryMatch(domain)
-        ? Optional.ofNullable(index.get(DockerHub.INDEX))
-        : Optional.empty();
-  }
-
-  /**
-   * The kubelet's {@code isDefaultRegistryMatch} for a normalised image domain: Docker Hub, and (a
-   * quirk kept for fidelity) any single-label host without port, such as {@code localhost}.
-   */
-  private static boolean isDefaultRegistryMatch(String domain) {
-    return domain.equals(DockerHub.DOMAIN)
-        || domain.equals(DockerHub.INDEX)
-        || (domain.indexOf('.') < 0 && domain.indexOf(':') < 0);
+    // The kubelet's isDefaultRegistryMatch for a normalised image domain: Docker Hub, and (a quirk
+    // kept for fidelity) any single-label host without port, such as localhost.
+    boolean defaultRegistry =
+        domain.equals(DockerHub.DOMAIN)
+            || domain.equals(DockerHub.INDEX)
+            || (domain.indexOf('.') < 0 && domain.indexOf(':') < 0);
+    return defaultRegistry ? Optional.ofNullable(index.get(DockerHub.INDEX)) : Optional.empty();
   }
 
   /**

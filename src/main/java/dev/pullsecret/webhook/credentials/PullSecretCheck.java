@@ -12,7 +12,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.Function;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -123,8 +122,10 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     String quoted = Text.quote(dataKey);
     V value = values.get(dataKey);
     if (value == null) {
+      List<String> keys = values.keySet().stream().sorted().toList();
+      String shown = keys.isEmpty() ? "none" : Text.joined(keys, Text::quote, ", ", 10);
       return refused(
-          problems, Code.MISSING_KEY, "no data key " + quoted + " (keys: " + keys(values) + ")");
+          problems, Code.MISSING_KEY, "no data key " + quoted + " (keys: " + shown + ")");
     }
     byte[] content;
     try {
@@ -219,10 +220,5 @@ public record PullSecretCheck(DockerConfig config, List<Problem> problems) {
     return value.length() > MAX_CONTENT_BYTES / 3 * 4 + 1024
         ? null
         : Base64.getDecoder().decode(value);
-  }
-
-  private static String keys(Map<String, ?> values) {
-    List<String> keys = List.copyOf(new TreeSet<>(values.keySet()));
-    return keys.isEmpty() ? "none" : Text.joined(keys, Text::quote, ", ", 10);
   }
 }

@@ -1,6 +1,8 @@
 package dev.pullsecret.webhook.credentials;
 
+import dev.pullsecret.webhook.credentials.Problem.Code;
 import dev.pullsecret.webhook.glob.Glob;
+import dev.pullsecret.webhook.image.DockerHub;
 import dev.pullsecret.webhook.text.Text;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +42,7 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
   /**
    * @throws IllegalArgumentException with a reason fit for a problem message
    */
-  static RegistryKey parse(String written) {
+  private static RegistryKey parse(String written) {
     if (written.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw new IllegalArgumentException("contains a control character");
     }
@@ -69,6 +71,39 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
       path = "";
     }
     return new RegistryKey(written, authority + path, hostPort, path);
+  }
+
+  /** Parses the key; null, with the reason among the problems, when the kubelet ignores it. */
+  static RegistryKey read(String key, List<Problem> problems) {
+    RegistryKey parsed;
+    try {
+      parsed = parse(key);
+    } catch (IllegalArgumentException e) {
+      problems.add(
+          new Problem(
+              Code.INVALID_REGISTRY_KEY,
+              """
+              auths key %s %s, so the kubelet never uses it; write the registry as in image \
+              names: host[:port][/path], e.g. registry.example.com:5000"""
+                  .formatted(display(key), e.getMessage())));
+      return null;
+    }
+    // a spelling of Docker Hub that the lookup of Docker Hub images never reaches (DockerConfig)
+    String host = String.join(".", parsed.hostPort().labels());
+    boolean used = parsed.indexKey().equals(DockerHub.INDEX) || host.equals(DockerHub.DOMAIN);
+    if (DockerHub.isHost(host) && parsed.hostPort().port().isEmpty() && !used) {
+      String write =
+          Text.quote(DockerHub.DOMAIN + parsed.path())
+              + (parsed.path().isEmpty() ? " or " + Text.quote(DockerHub.CONFIG_KEY) : "");
+      problems.add(
+          new Problem(
+              Code.DOCKER_HUB_KEY_NOT_USED,
+              """
+              auths key %s is never used for Docker Hub images: the kubelet looks them up as \
+              docker.io/..., falling back only to %s; write %s instead"""
+                  .formatted(parsed.display(), DockerHub.CONFIG_KEY, write)));
+    }
+    return parsed;
   }
 
   /**

@@ -86,7 +86,14 @@ public final class RegistryPattern {
       return "must not end with '/'";
     }
     String problem = hostAndPortProblem(hostAndPort, hostEnd);
-    return problem != null || path.isEmpty() ? problem : pathProblem(path);
+    if (problem != null || path.isEmpty()) {
+      return problem;
+    }
+    // a repository path as image references have it (their messages), without globs or a tag
+    if (path.indexOf('*') >= 0) {
+      return "globs are not allowed in the path";
+    }
+    return path.indexOf(':') >= 0 ? "must not include a tag" : ReferenceGrammar.pathProblem(path);
   }
 
   private static String hostAndPortProblem(String hostAndPort, int hostEnd) {
@@ -149,17 +156,6 @@ public final class RegistryPattern {
       return "host label " + Text.quote(label) + " must not start or end with '-'";
     }
     return null;
-  }
-
-  /** A repository path as image references have it (their messages), without globs or a tag. */
-  private static String pathProblem(String path) {
-    if (path.indexOf('*') >= 0) {
-      return "globs are not allowed in the path";
-    }
-    if (path.indexOf(':') >= 0) {
-      return "must not include a tag";
-    }
-    return ReferenceGrammar.pathProblem(path);
   }
 
   /** Whether the image is on a registry, and under a path, that this pattern names. */

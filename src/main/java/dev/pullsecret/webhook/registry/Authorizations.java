@@ -132,7 +132,7 @@ final class Authorizations {
     // Bounded in size and time: a token service is trusted with a token, not with our memory
     // nor with a lookup slot.
     HttpResponse<byte[]> response =
-        ConnectionFailure.send(
+        RegistryException.send(
             "token service",
             "token",
             http.get(),

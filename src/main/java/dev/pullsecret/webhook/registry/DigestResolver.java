@@ -186,9 +186,9 @@ public final class DigestResolver implements AutoCloseable {
       return Lookup.failed(
           Failure.TIMEOUT,
           "no answer from "
-              + ConnectionFailure.where("registry", ManifestUrl.of(image).uri())
+              + RegistryException.where("registry", ManifestUrl.of(image).uri())
               + " within the review's time budget of "
-              + ConnectionFailure.time(budget));
+              + RegistryException.time(budget));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Lookup.failed(Failure.TIMEOUT, "interrupted");

@@ -115,7 +115,6 @@ public final class RegistryClient {
     ManifestUrl url = ManifestUrl.of(image);
     HttpResponse<String> response = authorized(url, "HEAD", credential);
     String digest = response.headers().firstValue("Docker-Content-Digest").orElse(null);
-    checkType(response, url);
     if (digest == null && response.headers().firstValue("Content-Type").isEmpty()) {
       // A registry names what it serves; a 200 that says neither what nor which (a web server or
       // proxy that answers every path) is not taken for a manifest, let alone for its presence.
@@ -134,7 +133,7 @@ public final class RegistryClient {
     return served;
   }
 
-  /** A request, answering a 401 challenge once; the status is checked here. */
+  /** A request, answering a 401 challenge once; the status and media type are checked here. */
   private HttpResponse<String> authorized(
       ManifestUrl url, String method, Optional<RegistryCredential> credential) {
     Optional<String> header = authorizations.remembered(url, credential);
@@ -147,6 +146,7 @@ public final class RegistryClient {
     }
     int status = response.statusCode();
     if (status == 200) {
+      checkType(response, url);
       return response;
     }
     if (status == 401 || status == 403) {
@@ -175,14 +175,13 @@ public final class RegistryClient {
             .header("Accept", ACCEPT)
             .method(method, HttpRequest.BodyPublishers.noBody());
     auth.ifPresent(value -> request.header("Authorization", value));
-    return ConnectionFailure.send(
+    return RegistryException.send(
         "registry", "manifest", http.obtain(), request.build(), SHA256, MAX_MANIFEST_BYTES);
   }
 
   /** For registries that omit the header: the sha256 of the manifest bytes, as the spec defines. */
   private String computed(ManifestUrl url, Optional<RegistryCredential> credential) {
     HttpResponse<String> response = authorized(url, "GET", credential);
-    checkType(response, url);
     String computed = response.body();
     String declared = response.headers().firstValue("Docker-Content-Digest").orElse(computed);
     if (declared.startsWith("sha256:") && !declared.equals(computed)) {

@@ -39,12 +39,14 @@ public final class TrustBundle {
    */
   public static SSLContext sslContext(Optional<Path> caBundle) {
     try {
-      KeyStore store = null; // the JDK's CAs
+      var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init((KeyStore) null); // the JDK's CAs
       if (caBundle.isPresent()) {
-        store = KeyStore.getInstance(KeyStore.getDefaultType());
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         int n = 0;
-        for (X509Certificate ca : systemCas()) {
+        for (X509Certificate ca :
+            ((X509TrustManager) trust.getTrustManagers()[0]).getAcceptedIssuers()) {
           store.setCertificateEntry("system-" + n++, ca);
         }
         // Bounded like every PEM file the webhook reads (a CA bundle comes from a Secret or
@@ -59,9 +61,8 @@ public final class TrustBundle {
         for (Certificate ca : extra) {
           store.setCertificateEntry("bundle-" + n++, ca);
         }
+        trust.init(store);
       }
-      var trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(store);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, trust.getTrustManagers(), null);
       context.getClientSessionContext().setSessionCacheSize(MAX_SESSIONS);
@@ -70,16 +71,5 @@ public final class TrustBundle {
       throw new IllegalArgumentException(
           "cannot use CA bundle " + caBundle.orElse(null) + ": " + e, e);
     }
-  }
-
-  private static X509Certificate[] systemCas() throws GeneralSecurityException {
-    var factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init((KeyStore) null);
-    for (var manager : factory.getTrustManagers()) {
-      if (manager instanceof X509TrustManager x509) {
-        return x509.getAcceptedIssuers();
-      }
-    }
-    return new X509Certificate[0];
   }
 }

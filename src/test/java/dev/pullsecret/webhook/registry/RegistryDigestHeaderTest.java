@@ -120,7 +120,7 @@ class RegistryDigestHeaderTest {
 
   /**
    * A manifest over containerd's 4 MiB is refused once the limit is read past, naming the limit
-   * (the JDK's {@code BodyHandlers.limiting} reports it in words ConnectionFailure recognises).
+   * (the JDK's {@code BodyHandlers.limiting} reports it in words RegistryException recognises).
    */
   /**
    * A manifest of exactly the limit, hashed as it arrives (never held) over many chunks: its digest

@@ -164,7 +164,7 @@ class RegistryProtocolTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("failures")
     void failureIsNamedWithItsHostAndCause(String what, IOException thrown, String expected) {
-      RegistryException e = ConnectionFailure.of("registry", CLIENT, REQUEST, thrown);
+      RegistryException e = RegistryException.of("registry", CLIENT, REQUEST, thrown);
 
       assertThat(e.lookup().failure().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage())
           .isEqualTo(expected);
@@ -173,7 +173,7 @@ class RegistryProtocolTest {
     @ParameterizedTest(name = "{0} ms")
     @CsvSource({"400, 400 ms", "1000, 1 s", "1500, 1.5 s", "10000, 10 s"})
     void timesAreWrittenForPeople(long millis, String written) {
-      assertThat(ConnectionFailure.time(Duration.ofMillis(millis))).isEqualTo(written);
+      assertThat(RegistryException.time(Duration.ofMillis(millis))).isEqualTo(written);
     }
 
     /** {@code exceptions[0]} caused by {@code exceptions[1]}, caused by... */
