@@ -45,25 +45,6 @@ class HttpConfiguration {
         codec, handler, handler.offline(), metrics, bodyReader, new RefusalLog());
   }
 
-  /**
-   * Gives a review's reservation back once its answer is written ({@link BodyReader.Outcome.Body}).
-   */
-  @Bean
-  FilterRegistrationBean<Filter> answerWrittenBeforeBudgetGivenBack() {
-    return RequestFilters.on(
-        (request, response, chain) -> {
-          try {
-            chain.doFilter(request, response); // Spring's converter flushes what it writes
-          } finally {
-            if (request.getAttribute(BodyReader.Outcome.Body.ATTRIBUTE)
-                instanceof BodyReader.Outcome.Body body) {
-              body.close();
-            }
-          }
-        },
-        "/mutate");
-  }
-
   /** {@link RequestFilters#errorPageNotServed}. */
   @Bean
   FilterRegistrationBean<Filter> errorPageNotServed() {
