@@ -4,11 +4,9 @@ import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.config.WebhookProperties;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.servlet.Filter;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -43,12 +41,6 @@ class HttpConfiguration {
       BodyReader bodyReader) {
     return new AdmissionEndpoint(
         codec, handler, handler.offline(), metrics, bodyReader, new RefusalLog());
-  }
-
-  /** {@link RequestFilters#errorPageNotServed}. */
-  @Bean
-  FilterRegistrationBean<Filter> errorPageNotServed() {
-    return RequestFilters.errorPageNotServed();
   }
 
   @Bean
