@@ -40,7 +40,7 @@ class HttpConfiguration {
       AdmissionMetrics metrics,
       BodyReader bodyReader) {
     return new AdmissionEndpoint(
-        codec, handler, handler.offline(), metrics, bodyReader, new RefusalLog());
+        codec, handler, handler.offline(), metrics, bodyReader, new AdmissionEndpoint.RefusalLog());
   }
 
   @Bean
