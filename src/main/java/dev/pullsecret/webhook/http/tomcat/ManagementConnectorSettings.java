@@ -116,18 +116,14 @@ class ManagementConnectorSettings {
     return false;
   }
 
-  @Bean
-  FilterRegistrationBean<Filter> errorPageNotServed() {
-    return errorPageNotFound();
-  }
-
   /**
    * {@code /error} renders the server's own refusals (an error dispatch); a client asking for it
    * directly found no status to render, and was answered 500 on the admission port and 200 with
    * {@code "status":999} on the management port. It is not a page: 404, on both ports (each server
    * has its own context, so each registers it: {@link TomcatConfiguration} too).
    */
-  static FilterRegistrationBean<Filter> errorPageNotFound() {
+  @Bean
+  static FilterRegistrationBean<Filter> errorPageNotServed() {
     return on(
         (request, response, chain) ->
             ((HttpServletResponse) response).sendError(HttpServletResponse.SC_NOT_FOUND),

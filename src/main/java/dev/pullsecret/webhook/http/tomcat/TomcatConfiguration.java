@@ -41,10 +41,10 @@ class TomcatConfiguration {
     };
   }
 
-  /** {@link ManagementConnectorSettings#errorPageNotFound}. */
+  /** {@link ManagementConnectorSettings#errorPageNotServed}. */
   @Bean
   FilterRegistrationBean<Filter> errorPageNotServed() {
-    return ManagementConnectorSettings.errorPageNotFound();
+    return ManagementConnectorSettings.errorPageNotServed();
   }
 
   /** Waits for the connections to close within Spring's shutdown phase timeout. */
