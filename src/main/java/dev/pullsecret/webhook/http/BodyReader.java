@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * Reads a review's body within the in-flight budget and the read deadline.
@@ -37,13 +39,11 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
   /** The outcome of a read: the body, or why there is none. */
   sealed interface Outcome {
     /**
-     * The body, and the reservation for answering it. {@link BodyReader#read} leaves it on the
-     * request ({@link #ATTRIBUTE}), where the filter around the endpoint closes it once the answer
-     * is written, whatever it is ({@code HttpConfiguration#answerWrittenBeforeBudgetGivenBack}).
+     * The body, and the reservation for answering it. {@link BodyReader#read} has it closed once
+     * the answer is written, whatever it is: Spring completes the request's attributes, running
+     * their destruction callbacks, after the answer's converter has written and flushed it.
      */
     final class Body implements Outcome, AutoCloseable {
-      static final String ATTRIBUTE = Body.class.getName();
-
       private final byte[] bytes;
       private final InFlightBudget budget;
       private long reserved;
@@ -189,7 +189,9 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
       return new Outcome.Overloaded();
     }
     var body = new Outcome.Body(join(chunks, size), cost, large, budget);
-    http.setAttribute(Outcome.Body.ATTRIBUTE, body);
+    RequestContextHolder.currentRequestAttributes()
+        .registerDestructionCallback(
+            Outcome.Body.class.getName(), body::close, RequestAttributes.SCOPE_REQUEST);
     return body;
   }
 

@@ -4,11 +4,9 @@ import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.config.WebhookProperties;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.servlet.Filter;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -42,32 +40,8 @@ class HttpConfiguration {
       AdmissionMetrics metrics,
       BodyReader bodyReader) {
     var warmUps = AdmissionHandler.offline(handler.rules(), handler.scope());
-    return new AdmissionEndpoint(codec, handler, warmUps, metrics, bodyReader, new RefusalLog());
-  }
-
-  /**
-   * Gives a review's reservation back once its answer is written ({@link BodyReader.Outcome.Body}).
-   */
-  @Bean
-  FilterRegistrationBean<Filter> answerWrittenBeforeBudgetGivenBack() {
-    return RequestFilters.on(
-        (request, response, chain) -> {
-          try {
-            chain.doFilter(request, response); // Spring's converter flushes what it writes
-          } finally {
-            if (request.getAttribute(BodyReader.Outcome.Body.ATTRIBUTE)
-                instanceof BodyReader.Outcome.Body body) {
-              body.close();
-            }
-          }
-        },
-        "/mutate");
-  }
-
-  /** {@link RequestFilters#errorPageNotServed}. */
-  @Bean
-  FilterRegistrationBean<Filter> errorPageNotServed() {
-    return RequestFilters.errorPageNotServed();
+    return new AdmissionEndpoint(
+        codec, handler, warmUps, metrics, bodyReader, new AdmissionEndpoint.RefusalLog());
   }
 
   @Bean

@@ -43,9 +43,8 @@ import org.springframework.core.io.ClassPathResource;
  *       -Dspring.context.exit=onRefresh}), so the cache holds this path too.
  *   <li>{@link #run}, once the port is open: the review is sent {@link #REQUESTS} times to the
  *       webhook's own {@code /mutate} over TLS (the server's handshake, Tomcat, Spring MVC), with
- *       the uid {@link #UID} ({@link AdmissionEndpoint} says how it is answered). The JDK's client,
- *       on one kept-alive connection to the loopback address, trusts exactly the certificate of the
- *       server's SSL bundle. A failure is logged and does not hold readiness back.
+ *       the uid {@link #UID} ({@link AdmissionEndpoint} says how it is answered). A failure is
+ *       logged and does not hold readiness back.
  * </ol>
  *
  * <p>{@code webhook.warm-up=false} turns both off. It is read when they would run rather than as a

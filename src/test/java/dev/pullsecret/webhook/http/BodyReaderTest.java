@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Which bodies may be read in the room the in-flight budget keeps for one small review: only those
@@ -45,11 +48,17 @@ class BodyReaderTest {
     ((BodyReader.Outcome.Body) outcome).close();
   }
 
+  @AfterEach
+  void requestCompleted() {
+    RequestContextHolder.resetRequestAttributes();
+  }
+
   private static MockHttpServletRequest request(boolean arrived) {
     var request = new MockHttpServletRequest("POST", "/mutate");
     request.setContentType("application/json");
     request.setContent(REVIEW);
     request.setAttribute(InFlightBudget.BODY_ARRIVED, arrived);
+    RequestContextHolder.setRequestAttributes(new ServletRequestAttributes(request));
     return request;
   }
 }

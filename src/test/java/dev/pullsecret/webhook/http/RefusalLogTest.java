@@ -15,7 +15,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 class RefusalLogTest {
 
   private final AtomicLong nanos = new AtomicLong();
-  private final RefusalLog log = new RefusalLog(nanos::get, new ConcurrentHashMap<>());
+  private final AdmissionEndpoint.RefusalLog log =
+      new AdmissionEndpoint.RefusalLog(nanos::get, new ConcurrentHashMap<>());
 
   @Test
   void aClientLoopingRefusalsWritesTenLinesASecond(CapturedOutput output) {
@@ -23,7 +24,8 @@ class RefusalLogTest {
       log.refused(415, "Content-Type must be application/json, got \"text/plain\"");
     }
 
-    assertThat(lines(output, "Refused a review with 415")).isEqualTo(RefusalLog.PER_SECOND);
+    assertThat(lines(output, "Refused a review with 415"))
+        .isEqualTo(AdmissionEndpoint.RefusalLog.PER_SECOND);
   }
 
   @Test

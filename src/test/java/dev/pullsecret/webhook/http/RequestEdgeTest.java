@@ -180,7 +180,8 @@ class RequestEdgeTest {
       long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds() + 1;
 
       assertThat(output.getAll().lines().filter(line -> line.contains("text/x-loop")))
-          .hasSizeLessThanOrEqualTo((int) Math.min(99, RefusalLog.PER_SECOND * seconds));
+          .hasSizeLessThanOrEqualTo(
+              (int) Math.min(99, AdmissionEndpoint.RefusalLog.PER_SECOND * seconds));
     }
 
     @Test

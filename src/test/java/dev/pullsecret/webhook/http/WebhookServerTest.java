@@ -80,6 +80,7 @@ class WebhookServerTest {
   @LocalServerPort int port;
   @LocalManagementPort int managementPort;
   @Autowired AdmissionMetrics metrics;
+  @Autowired InFlightBudget budget;
 
   private final HttpClient client = TrustingClients.httpClientTrusting(CERTS.caCertificate());
 
@@ -101,6 +102,15 @@ class WebhookServerTest {
       assertThat(answer.at("/response/patchType").asString()).isEqualTo("JSONPatch");
       JsonNode patched = applyPatch(json(review).at("/request/object"), answer);
       assertThat(pullSecretNames(pod(patched))).containsExactly("injected-pull-secret");
+    }
+
+    /** Each review's reservation in the in-flight budget is given back once it is answered. */
+    @Test
+    void aReviewGivesItsReservationBackOnceAnswered() throws Exception {
+      assertThat(post(resource(RECORDED), "application/json").statusCode()).isEqualTo(200);
+
+      await().until(() -> budget.tryTake(budget.total(), false));
+      budget.give(budget.total(), false);
     }
 
     @Test

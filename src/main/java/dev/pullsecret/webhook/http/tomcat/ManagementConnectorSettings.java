@@ -1,7 +1,7 @@
 package dev.pullsecret.webhook.http.tomcat;
 
 import dev.pullsecret.webhook.config.WebhookProperties;
-import dev.pullsecret.webhook.http.RequestFilters;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -55,7 +55,7 @@ class ManagementConnectorSettings {
   @Bean
   FilterRegistrationBean<Filter> oneScrapeAtATime() {
     Semaphore turn = new Semaphore(1);
-    return RequestFilters.on(
+    return on(
         (request, response, chain) -> {
           boolean mine;
           try {
@@ -86,7 +86,7 @@ class ManagementConnectorSettings {
    */
   @Bean
   FilterRegistrationBean<Filter> noDotSegments() {
-    return RequestFilters.on(
+    return on(
         (request, response, chain) -> {
           if (hasDotSegment(((HttpServletRequest) request).getRequestURI())) {
             ((HttpServletResponse) response).sendError(HttpServletResponse.SC_BAD_REQUEST);
@@ -116,10 +116,30 @@ class ManagementConnectorSettings {
     return false;
   }
 
-  /** As on the admission port ({@link RequestFilters#errorPageNotServed}). */
+  /**
+   * {@code /error} renders the server's own refusals (an error dispatch); a client asking for it
+   * directly found no status to render, and was answered 500 on the admission port and 200 with
+   * {@code "status":999} on the management port. It is not a page: 404, on both ports (each server
+   * has its own context, so each registers it: {@link TomcatConfiguration} too).
+   */
   @Bean
-  FilterRegistrationBean<Filter> errorPageNotServed() {
-    return RequestFilters.errorPageNotServed();
+  static FilterRegistrationBean<Filter> errorPageNotServed() {
+    return on(
+        (request, response, chain) ->
+            ((HttpServletResponse) response).sendError(HttpServletResponse.SC_NOT_FOUND),
+        "/error",
+        "/error/*");
+  }
+
+  /**
+   * A filter of the requests as clients send them, not of the error dispatch that renders the
+   * server's own refusals.
+   */
+  private static FilterRegistrationBean<Filter> on(Filter filter, String... urlPatterns) {
+    var registration = new FilterRegistrationBean<>(filter);
+    registration.addUrlPatterns(urlPatterns);
+    registration.setDispatcherTypes(DispatcherType.REQUEST);
+    return registration;
   }
 
   @Bean

@@ -2,10 +2,12 @@ package dev.pullsecret.webhook.http.tomcat;
 
 import dev.pullsecret.webhook.config.WebhookProperties;
 import dev.pullsecret.webhook.http.InFlightBudget;
+import jakarta.servlet.Filter;
 import java.time.Duration;
 import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -37,6 +39,12 @@ class TomcatConfiguration {
       factory.addConnectorCustomizers(
           connector -> connector.setProperty("continueResponseTiming", "onRead"));
     };
+  }
+
+  /** {@link ManagementConnectorSettings#errorPageNotServed}. */
+  @Bean
+  FilterRegistrationBean<Filter> errorPageNotServed() {
+    return ManagementConnectorSettings.errorPageNotServed();
   }
 
   /** Waits for the connections to close within Spring's shutdown phase timeout. */

@@ -1,5 +1,8 @@
 package dev.pullsecret.webhook.tls.issuing;
 
+import static org.bouncycastle.asn1.x509.GeneralName.dNSName;
+import static org.bouncycastle.asn1.x509.GeneralName.iPAddress;
+
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -14,10 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.stream.Stream;
-import org.bouncycastle.asn1.DEROctetString;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -56,7 +56,7 @@ public final class CertificateGenerator {
     // The CA expires with the serving certificate: both are replaced together on rotation.
     Date notAfter = Date.from(now.plus(spec.validity()));
     KeyAlgorithm algorithm = spec.keyAlgorithm();
-    X500Name caName = name(spec.serviceHostName() + " CA");
+    var caName = new X500Principal("CN=" + spec.serviceHostName() + " CA, O=pullsecret-webhook");
     try {
       KeyPair caKeys = algorithm.generateKeyPair(RANDOM);
       int caUsage = KeyUsage.keyCertSign | KeyUsage.cRLSign;
@@ -67,19 +67,23 @@ public final class CertificateGenerator {
               algorithm);
       KeyPair servingKeys = algorithm.generateKeyPair(RANDOM);
       int usage = KeyUsage.digitalSignature | (algorithm.isRsa() ? KeyUsage.keyEncipherment : 0);
+      var servingName =
+          new X500Principal("CN=" + spec.serviceHostName() + ", O=pullsecret-webhook");
       X509v3CertificateBuilder serving =
-          builder(
-                  caName,
-                  name(spec.serviceHostName()),
-                  servingKeys.getPublic(),
-                  notBefore,
-                  notAfter,
-                  usage)
+          builder(caName, servingName, servingKeys.getPublic(), notBefore, notAfter, usage)
               .addExtension(
                   Extension.extendedKeyUsage,
                   false,
                   new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-              .addExtension(Extension.subjectAlternativeName, false, subjectAltNames(spec))
+              .addExtension(
+                  Extension.subjectAlternativeName,
+                  false,
+                  new GeneralNames(
+                      Stream.concat(
+                              spec.dnsNames().stream().map(dns -> new GeneralName(dNSName, dns)),
+                              spec.ipAddresses().stream()
+                                  .map(ip -> new GeneralName(iPAddress, ip.getHostAddress())))
+                          .toArray(GeneralName[]::new)))
               .addExtension(
                   Extension.authorityKeyIdentifier,
                   false,
@@ -100,7 +104,12 @@ public final class CertificateGenerator {
    * extensions both kinds have.
    */
   private static X509v3CertificateBuilder builder(
-      X500Name issuer, X500Name subject, PublicKey key, Date notBefore, Date notAfter, int usage)
+      X500Principal issuer,
+      X500Principal subject,
+      PublicKey key,
+      Date notBefore,
+      Date notAfter,
+      int usage)
       throws GeneralSecurityException, IOException {
     return new JcaX509v3CertificateBuilder(issuer, serial(), notBefore, notAfter, subject, key)
         .addExtension(
@@ -112,25 +121,6 @@ public final class CertificateGenerator {
             Extension.subjectKeyIdentifier,
             false,
             new JcaX509ExtensionUtils().createSubjectKeyIdentifier(key));
-  }
-
-  private static GeneralNames subjectAltNames(CertificateSpec spec) {
-    return new GeneralNames(
-        Stream.concat(
-                spec.dnsNames().stream().map(dns -> new GeneralName(GeneralName.dNSName, dns)),
-                spec.ipAddresses().stream()
-                    .map(
-                        ip ->
-                            new GeneralName(
-                                GeneralName.iPAddress, new DEROctetString(ip.getAddress()))))
-            .toArray(GeneralName[]::new));
-  }
-
-  private static X500Name name(String commonName) {
-    return new X500NameBuilder(BCStyle.INSTANCE)
-        .addRDN(BCStyle.O, "pullsecret-webhook")
-        .addRDN(BCStyle.CN, commonName)
-        .build();
   }
 
   /** Random, positive and non-zero, as RFC 5280 requires; 128 bits make collisions moot. */
