@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.pullsecret.webhook.testing.ConfigMapVolume;
+import dev.pullsecret.webhook.testing.TlsHttpConnection;
 import dev.pullsecret.webhook.testing.TrustingClients;
 import dev.pullsecret.webhook.tls.issuing.CertificateGenerator;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
@@ -43,6 +44,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The whole webhook, started on random ports, spoken to over real TLS by a client that trusts only
@@ -111,6 +114,38 @@ class WebhookServerTest {
 
       await().until(() -> budget.tryTake(budget.total(), false));
       budget.give(budget.total(), false);
+    }
+
+    /**
+     * Also when the client is gone before its answer is read, and in the large share too, where a
+     * large answer counts while written ({@link InFlightBudget#SMALL_ANSWER}).
+     */
+    @Test
+    void aLargeAnswerLeftUnreadGivesItsReservationBackInBothShares() throws Exception {
+      var review = (ObjectNode) json(resource(RECORDED));
+      var request = (ObjectNode) review.get("request");
+      request.put("namespace", "mirrored-a");
+      ArrayNode containers = ((ObjectNode) request.at("/object/spec")).putArray("containers");
+      for (int i = 0; i < 250; i++) {
+        containers.addObject().put("name", "c" + i).put("image", "nginx:" + i);
+      }
+      byte[] body = review.toString().getBytes(StandardCharsets.UTF_8);
+      assertThat(post(body, "application/json").body())
+          .hasSizeGreaterThan(InFlightBudget.SMALL_ANSWER);
+
+      var tls = TrustingClients.sslContextTrusting(CERTS.caCertificate());
+      for (int i = 0; i < 5; i++) {
+        try (var connection = TlsHttpConnection.open(tls, "localhost", port)) {
+          connection.send(connection.postHead("/mutate", body.length));
+          connection.send(body);
+        } // closed before the answer is read
+      }
+
+      long largeShare = budget.total() - InFlightBudget.SMALL_REVIEW;
+      await().until(() -> budget.tryTake(budget.total(), false));
+      budget.give(budget.total(), false);
+      await().until(() -> budget.tryTake(largeShare, true));
+      budget.give(largeShare, true);
     }
 
     @Test
