@@ -19,8 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PodMutator {
 
-  /** Past this many distinct images, references are parsed each time. */
-  private static final int MAX_PARSED = 10_000;
+  /**
+   * Past this many distinct images the memo starts again: a bound, not a policy (parsing again
+   * costs microseconds), and a flood of made-up images cannot keep real ones out for good.
+   */
+  static final int MAX_PARSED = 10_000;
 
   /**
    * Longer images are parsed each time: real ones are under 200 characters, and a review may hold
@@ -52,10 +55,11 @@ public final class PodMutator {
   }
 
   Parsed parse(String image) {
-    if (image == null
-        || image.length() > MAX_PARSED_CHARS
-        || parsed.size() >= MAX_PARSED && !parsed.containsKey(image)) {
+    if (image == null || image.length() > MAX_PARSED_CHARS) {
       return parseNow(image);
+    }
+    if (parsed.size() >= MAX_PARSED && !parsed.containsKey(image)) {
+      parsed.clear();
     }
     return parsed.computeIfAbsent(image, PodMutator::parseNow);
   }

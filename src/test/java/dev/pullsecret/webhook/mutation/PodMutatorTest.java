@@ -30,4 +30,19 @@ class PodMutatorTest {
     assertThat(mutator.parse(valid)).isNotSameAs(mutator.parse(valid));
     assertThat(mutator.parse(valid).reference()).isNotNull();
   }
+
+  /**
+   * A tenant's pods may name thousands of made-up images. Once the memo is full it starts again, as
+   * the registry tokens do, so the images real pods name are kept again after such a flood: before,
+   * a full memo stayed full of the flood's images and every later image was parsed on every review.
+   */
+  @Test
+  void aMemoFullOfMadeUpImagesStartsAgainAndKeepsTheNextOnes() {
+    for (int i = 0; i <= PodMutator.MAX_PARSED; i++) {
+      mutator.parse("made-up/image-" + i);
+    }
+
+    assertThat(mutator.parse("registry.corp/team/web:1.0"))
+        .isSameAs(mutator.parse("registry.corp/team/web:1.0"));
+  }
 }
