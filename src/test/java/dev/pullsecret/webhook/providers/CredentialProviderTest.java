@@ -6,21 +6,19 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.rules.RulesError;
+import dev.pullsecret.webhook.testing.FailureAnalyses;
 import dev.pullsecret.webhook.testing.RefusedFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.diagnostics.FailureAnalyzer;
-import org.springframework.core.io.support.SpringFactoriesLoader;
 
 /**
  * The CredentialProviderConfig as the kubelet reads it: the clouds' own configs are taken as they
@@ -116,14 +114,7 @@ class CredentialProviderTest {
         new InvalidProviderConfigException(
             "config.yaml", List.of(new RulesError("providers", 3, 1, "required")));
 
-    List<FailureAnalysis> analyses =
-        SpringFactoriesLoader.forDefaultResourceLocation()
-            // the analyzers that need Spring's context to be made are left out
-            .load(FailureAnalyzer.class, (type, name, failure) -> {})
-            .stream()
-            .map(analyzer -> analyzer.analyze(refused))
-            .filter(Objects::nonNull)
-            .toList();
+    List<FailureAnalysis> analyses = FailureAnalyses.of(refused);
 
     assertThat(analyses)
         .singleElement()

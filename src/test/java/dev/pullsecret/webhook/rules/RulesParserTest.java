@@ -4,20 +4,18 @@ import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.pullsecret.webhook.testing.FailureAnalyses;
 import dev.pullsecret.webhook.testing.RefusedFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.diagnostics.FailureAnalyzer;
-import org.springframework.core.io.support.SpringFactoriesLoader;
 
 class RulesParserTest {
 
@@ -265,14 +263,7 @@ class RulesParserTest {
     var refused =
         new InvalidRulesException("rules.yaml", List.of(new RulesError("rules", 3, 1, "required")));
 
-    List<FailureAnalysis> analyses =
-        SpringFactoriesLoader.forDefaultResourceLocation()
-            // the analyzers that need Spring's context are left out; if this one were, none answers
-            .load(FailureAnalyzer.class, (type, name, failure) -> {})
-            .stream()
-            .map(analyzer -> analyzer.analyze(refused))
-            .filter(Objects::nonNull)
-            .toList();
+    List<FailureAnalysis> analyses = FailureAnalyses.of(refused);
 
     assertThat(analyses)
         .singleElement()
