@@ -47,8 +47,8 @@ WORKDIR /app
 # the frequent collections they cause took p99 at 1,000 reviews/s from 2 to 50-380 ms.) Every area the JVM can bound is bounded, so the chart's memory limit is a sum, not a
 # guess: heap + metaspace + code cache + 64 MiB of the rest (MemoryBudgetIT keeps them in step).
 # An OutOfMemoryError ends the process so the kubelet restarts it rather than leaving a
-# half-working webhook. The chart's `jvmOptions` replaces this variable.
-ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xms16m -Xmx160m -XX:+UseCompactObjectHeaders -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:TrimNativeHeapInterval=2000 -XX:+ExitOnOutOfMemoryError" \
+# half-working webhook. SweeperThreshold: bench/README.md. The chart's `jvmOptions` replaces this variable.
+ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xms16m -Xmx160m -XX:+UseCompactObjectHeaders -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -XX:SweeperThreshold=50 -Xss512k -XX:TrimNativeHeapInterval=2000 -XX:+ExitOnOutOfMemoryError" \
     MALLOC_ARENA_MAX=2
 # A numeric non-root user (the "nonroot" UID of distroless images), so Kubernetes can check
 # runAsNonRoot without reading /etc/passwd. The files below stay owned by root: read-only to it.

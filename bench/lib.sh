@@ -6,7 +6,7 @@ WORK="$BENCH/target"
 PORT="${BENCH_PORT:-28443}"
 MPORT="${BENCH_MANAGEMENT_PORT:-28080}"
 # The JVM flags recommended for production (bench/README.md), and glibc's arena limit beside them.
-RECOMMENDED_JVM_OPTS="-XX:+UseSerialGC -Xms16m -Xmx160m -XX:+UseCompactObjectHeaders -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:TrimNativeHeapInterval=2000"
+RECOMMENDED_JVM_OPTS="-XX:+UseSerialGC -Xms16m -Xmx160m -XX:+UseCompactObjectHeaders -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=64m -XX:SweeperThreshold=50 -Xss512k -XX:TrimNativeHeapInterval=2000"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 JVM_OPTS="${BENCH_JVM_OPTS:-$RECOMMENDED_JVM_OPTS}"
 # What the image adds: Spring's AOT-generated wiring (built into the jar by process-aot). Not for
