@@ -68,7 +68,7 @@ public final class DoctorCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    return failures.run("doctor: cannot check the cluster: ", 2, this::examine);
+    return failures.run(err(), "doctor: cannot check the cluster: ", 2, this::examine);
   }
 
   private int examine() {

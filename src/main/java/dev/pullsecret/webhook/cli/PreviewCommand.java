@@ -82,7 +82,7 @@ public final class PreviewCommand extends CliCommand {
     if (!resolve && (caBundle != null || dockerConfig != null)) {
       throw usage("--ca-bundle and --docker-config go with --resolve");
     }
-    return failures.run("preview: failed: ", 1, this::preview);
+    return failures.run(err(), "preview: failed: ", 1, this::preview);
   }
 
   private int preview() {
