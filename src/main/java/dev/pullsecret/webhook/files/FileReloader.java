@@ -188,12 +188,10 @@ public final class FileReloader<T, E extends RuntimeException> implements AutoCl
   }
 
   /**
-   * Checks content that came from elsewhere (the rules ConfigMap read through the API) exactly as
-   * new file content: same checks, same last-good value and reports; returns true when it was put
-   * in force.
-   *
-   * @param digest identifies the content, as {@link Source#digest()} identifies the files'
-   * @param load reads and checks it, given the value in force
+   * Checks content from elsewhere (the rules ConfigMap read through the API) exactly as new file
+   * content (same checks, last-good value and reports): {@code digest} identifies it as {@link
+   * Source#digest()} does the files, {@code load} reads and checks it given the value in force.
+   * Returns true when it was put in force.
    */
   public synchronized boolean offer(String digest, UnaryOperator<T> load) {
     if (digest.equals(lastSeen)) {
