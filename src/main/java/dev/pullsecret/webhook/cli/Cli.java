@@ -9,10 +9,7 @@ import java.util.Set;
  */
 public final class Cli {
 
-  /**
-   * First arguments that select the command line. Kept in step with {@link RootCommand}'s
-   * subcommands by {@code CliTest}.
-   */
+  /** First arguments that select the command line: {@link RootCommand}'s (CliTest checks). */
   static final Set<String> COMMANDS =
       Set.of("validate", "preview", "certs", "doctor", "completion", "help", "--help", "-h");
 
@@ -34,6 +31,6 @@ public final class Cli {
 
   /** Runs the command the arguments name on the process streams; returns the exit code. */
   public static int run(String[] args) {
-    return RootCommand.execute(args, System.out, System.err);
+    return RootCommand.configure(new RootCommand(), System.out, System.err).execute(args);
   }
 }

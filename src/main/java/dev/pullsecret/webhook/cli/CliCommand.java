@@ -67,11 +67,7 @@ abstract class CliCommand implements Callable<Integer> {
     @Option(names = "--debug")
     boolean debug;
 
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec command;
-
-    int run(String message, int failure, IntSupplier work) {
-      PrintWriter err = command.commandLine().getErr();
+    int run(PrintWriter err, String message, int failure, IntSupplier work) {
       try {
         return work.getAsInt();
       } catch (InvalidRulesException e) {

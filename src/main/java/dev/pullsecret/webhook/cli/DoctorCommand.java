@@ -20,9 +20,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code doctor}: checks the cluster against the rules (the work is {@link ClusterCheck}'s, {@link
- * AccessCheck}'s and {@link CaBundleCheck}'s); exit status 1 when something is wrong, so that it
- * can run in CI.
+ * {@code doctor}: checks the cluster against the rules ({@link ClusterCheck}, {@link AccessCheck},
+ * {@link CaBundleCheck}); exit status 1 when something is wrong, so that it can run in CI.
  */
 @Command(
     name = "doctor",
@@ -69,7 +68,7 @@ public final class DoctorCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    return failures.run("doctor: cannot check the cluster: ", 2, this::examine);
+    return failures.run(err(), "doctor: cannot check the cluster: ", 2, this::examine);
   }
 
   private int examine() {

@@ -45,9 +45,6 @@ final class ManifestPods {
    */
   record Entry(String source, String namespace, ObjectNode pod, String skipped) {}
 
-  /** Built on first use: building a mapper costs ~0.2 s, and help needs none. */
-  static final JsonMapper JSON = JsonMapper.builder().build();
-
   final List<Entry> pods = new ArrayList<>();
 
   /** The labels of the Namespace objects among the manifests, by name. */
@@ -70,7 +67,7 @@ final class ManifestPods {
               StandardCharsets.UTF_8)) {
         for (Object document : yaml.loadAll(reader)) {
           if (document != null) {
-            collect(JSON.valueToTree(document));
+            collect(JsonMapper.shared().valueToTree(document));
           }
         }
       } catch (NoSuchFileException e) {
@@ -122,14 +119,14 @@ final class ManifestPods {
       pods.add(new Entry(source, namespace, null, "no pod spec found"));
       return;
     }
-    ObjectNode pod = JSON.createObjectNode();
+    ObjectNode pod = JsonMapper.shared().createObjectNode();
     pod.put("apiVersion", "v1");
     pod.put("kind", "Pod");
     pod.set(
         "metadata",
         template.path("metadata").isObject()
             ? template.get("metadata").deepCopy()
-            : JSON.createObjectNode());
+            : pod.objectNode());
     pod.set("spec", template.get("spec").deepCopy());
     defaultPullPolicies(pod);
     pods.add(new Entry(source, namespace, pod, null));

@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code preview}: what the webhook would do to the pods of given manifests, computed by the same
@@ -81,7 +82,7 @@ public final class PreviewCommand extends CliCommand {
     if (!resolve && (caBundle != null || dockerConfig != null)) {
       throw usage("--ca-bundle and --docker-config go with --resolve");
     }
-    return failures.run("preview: failed: ", 1, this::preview);
+    return failures.run(err(), "preview: failed: ", 1, this::preview);
   }
 
   private int preview() {
@@ -147,7 +148,7 @@ public final class PreviewCommand extends CliCommand {
       out.println("# " + entry.source() + ": no namespace; give --namespace");
       return false;
     }
-    Pod pod = ManifestPods.JSON.treeToValue(entry.pod(), Pod.class);
+    Pod pod = JsonMapper.shared().treeToValue(entry.pod(), Pod.class);
     AdmissionDecision decision =
         handler.decide(AdmissionRequest.podCreate("preview", pod, namespace, true));
     boolean refused = decision.reason().denies();
@@ -164,7 +165,7 @@ public final class PreviewCommand extends CliCommand {
       section(out, "refused", List.of(decision.refusal()));
     }
     if (decision.isPatched()) {
-      JsonNode patch = ManifestPods.JSON.valueToTree(decision.patch());
+      JsonNode patch = JsonMapper.shared().valueToTree(decision.patch());
       JsonNode after = JsonPatch.apply(patch, entry.pod());
       section(out, "changes", changes(decision.patch(), entry.pod(), after));
       section(out, "patch", List.of(patch.toString()));

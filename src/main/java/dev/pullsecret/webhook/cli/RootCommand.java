@@ -50,12 +50,9 @@ final class RootCommand {
     }
   }
 
-  static int execute(String[] args, PrintStream out, PrintStream err) {
-    return configure(new CommandLine(new RootCommand()), out, err).execute(args);
-  }
-
   /** Streams, usage errors and help pages: for the root, or (in tests) for a single command. */
-  static CommandLine configure(CommandLine line, PrintStream out, PrintStream err) {
+  static CommandLine configure(Object command, PrintStream out, PrintStream err) {
+    var line = new CommandLine(command);
     line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     line.setParameterExceptionHandler(RootCommand::usageError);

@@ -61,7 +61,7 @@ public final class ValidateCommand extends CliCommand {
     }
     int status = 0;
     for (Path file : files) {
-      status |= failures.run(file + ": cannot be checked: ", 1, () -> validate(file));
+      status |= failures.run(err(), file + ": cannot be checked: ", 1, () -> validate(file));
     }
     return status;
   }

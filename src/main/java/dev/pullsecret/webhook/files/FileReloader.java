@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +31,7 @@ import org.slf4j.LoggerFactory;
  * @param <T> the value loaded, e.g. the rules with their version
  * @param <E> the exception that refuses content, e.g. invalid rules; other exceptions are bugs
  */
-public final class FileReloader<T, E extends RuntimeException>
-    implements Supplier<T>, AutoCloseable {
+public final class FileReloader<T, E extends RuntimeException> implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(FileReloader.class);
 
@@ -153,8 +151,7 @@ public final class FileReloader<T, E extends RuntimeException>
 
   /**
    * Checks the files every {@code interval} from now on, on a daemon thread of its own, and hands
-   * each new valid value to {@code apply} before it is in force; a refusal {@code apply} throws
-   * refuses the content.
+   * each new valid value to {@code apply}, whose refusal refuses the content.
    *
    * @param setting the property that set the interval, named if it is not positive
    * @param what what is checked, for the log line of an unexpected error (e.g. "the rules file x")
@@ -181,7 +178,6 @@ public final class FileReloader<T, E extends RuntimeException>
     }
   }
 
-  @Override
   public T get() {
     return current;
   }
@@ -192,12 +188,10 @@ public final class FileReloader<T, E extends RuntimeException>
   }
 
   /**
-   * Checks content that came from elsewhere (the rules ConfigMap read through the API) exactly as
-   * new file content: same checks, same last-good value and reports; returns true when it was put
-   * in force.
-   *
-   * @param digest identifies the content, as {@link Source#digest()} identifies the files'
-   * @param load reads and checks it, given the value in force
+   * Checks content from elsewhere (the rules ConfigMap read through the API) exactly as new file
+   * content (same checks, last-good value and reports): {@code digest} identifies it as {@link
+   * Source#digest()} does the files, {@code load} reads and checks it given the value in force.
+   * Returns true when it was put in force.
    */
   public synchronized boolean offer(String digest, UnaryOperator<T> load) {
     if (digest.equals(lastSeen)) {
