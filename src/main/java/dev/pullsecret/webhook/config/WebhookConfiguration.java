@@ -2,8 +2,8 @@ package dev.pullsecret.webhook.config;
 
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
+import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
-import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.admission.SecretPresence;
 import dev.pullsecret.webhook.delivery.SyncProperties;
 import dev.pullsecret.webhook.registry.DigestResolver;
@@ -72,7 +72,7 @@ class WebhookConfiguration {
         scope,
         labels.getIfAvailable(() -> NamespaceLabelSource.NONE),
         presence.getIfAvailable(() -> SecretPresence.UNKNOWN),
-        new RegistryDigestLookup(
+        new DigestLookup(
             resolver,
             credentials.getIfAvailable(() -> RegistryCredentials.ANONYMOUS),
             properties.digests().budget(),
