@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -99,51 +98,36 @@ public record DigestLookup(
      * or {@code timeout: ...}.
      */
     public ResolvedDigests mirrors(Map<ImageReference, RegistryMirror> images) {
-      Map<ImageReference, String> failures = new HashMap<>();
-      images.keySet().stream()
-          .skip(MAX_MIRROR_LOOKUPS)
-          .forEach(image -> failures.put(image, OVER_MIRROR_LOOKUPS));
-      return resolveAll(
-          images.keySet().stream().limit(MAX_MIRROR_LOOKUPS).toList(),
-          failures,
-          (image, answer) -> {
-            observer.mirrorChecked(images.get(image).target(), answer.mirrorResult());
-            return answer.mirrorResult();
-          });
+      return resolveAll(images.keySet(), images);
     }
 
     /** The digests of the images (as the pod will pull them) whose tags the rule resolves. */
     public ResolvedDigests digests(Set<ImageReference> images) {
-      return resolveAll(
-          images,
-          new HashMap<>(),
-          (image, answer) -> {
-            observer.resolved(answer.digestResult());
-            return answer.lookup() instanceof Lookup.Failed failed
-                ? failed.failure().name().toLowerCase(Locale.ROOT)
-                : "";
-          });
+      return resolveAll(images, null);
     }
 
     /**
-     * @param observe counts an answer, and gives the word a failure's detail follows
+     * @param mirrors the mirror each image is asked at; null: digests are asked for
      */
     private ResolvedDigests resolveAll(
-        Collection<ImageReference> images,
-        Map<ImageReference, String> failures,
-        BiFunction<ImageReference, DigestResolver.Answer, String> observe) {
+        Collection<ImageReference> images, Map<ImageReference, RegistryMirror> mirrors) {
       if (resolver == null) {
         return ResolvedDigests.notLookedUp(noAnswer);
       }
-      if (images.isEmpty() && failures.isEmpty()) {
+      if (images.isEmpty()) {
         return ResolvedDigests.NONE;
       }
       if (started == null) {
         boolean mayWait = !MAY_WAIT.isBound() || MAY_WAIT.get().getAsBoolean();
         started = resolver.budget(mayWait ? budget : Duration.ZERO);
       }
+      Map<ImageReference, String> failures = new HashMap<>();
       Map<ImageReference, Optional<RegistryCredential>> requests = new LinkedHashMap<>();
       for (ImageReference image : images) {
+        if (mirrors != null && requests.size() == MAX_MIRROR_LOOKUPS) {
+          failures.put(image, OVER_MIRROR_LOOKUPS);
+          continue;
+        }
         // The rule's pull secrets that serve the image's registry, as the kubelet would try them.
         List<String> secrets =
             rule.pullSecrets().stream()
@@ -157,10 +141,20 @@ public record DigestLookup(
           .resolveAll(requests, started)
           .forEach(
               (image, answer) -> {
-                String result = observe.apply(image, answer);
+                String result = mirrors == null ? answer.digestResult() : answer.mirrorResult();
+                if (mirrors == null) {
+                  observer.resolved(result);
+                } else {
+                  observer.mirrorChecked(mirrors.get(image).target(), result);
+                }
                 switch (answer.lookup()) {
                   case Lookup.Found f -> found.put(image, f.digest());
-                  case Lookup.Failed f -> failures.put(image, result + ": " + f.detail());
+                  case Lookup.Failed f ->
+                      failures.put(
+                          image,
+                          (mirrors == null ? f.failure().name().toLowerCase(Locale.ROOT) : result)
+                              + ": "
+                              + f.detail());
                 }
               });
       return new ResolvedDigests(found, failures, noAnswer);
