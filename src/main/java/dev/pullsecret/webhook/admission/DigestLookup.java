@@ -70,8 +70,7 @@ public record DigestLookup(
 
   /** Lookups that ask nothing, and say why. */
   public static DigestLookup notLookedUp(String why) {
-    return new DigestLookup(
-        null, RegistryCredentials.ANONYMOUS, Duration.ZERO, LookupObserver.NONE, why);
+    return new DigestLookup(null, null, null, null, why);
   }
 
   /**
