@@ -105,9 +105,7 @@ public record DigestLookup(
       return resolveAll(images, null);
     }
 
-    /**
-     * @param mirrors the mirror each image is asked at; null: digests are asked for
-     */
+    /** {@code mirrors}: the mirror each image is asked at; null: digests are asked for. */
     private ResolvedDigests resolveAll(
         Collection<ImageReference> images, Map<ImageReference, RegistryMirror> mirrors) {
       if (resolver == null) {
