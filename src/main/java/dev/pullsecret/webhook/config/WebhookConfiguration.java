@@ -28,10 +28,7 @@ class WebhookConfiguration {
     return Clock.systemUTC();
   }
 
-  /**
-   * Rules that choose namespaces by label are refused without cluster access: nothing would tell
-   * the webhook the labels (RuleReader.NO_LABELS).
-   */
+  /** Rules may select namespaces by label only where the sync loop watches namespaces. */
   @Bean(destroyMethod = "close")
   RulesStore rulesStore(
       WebhookProperties properties, SyncProperties sync, MeterRegistry registry, Clock clock) {
