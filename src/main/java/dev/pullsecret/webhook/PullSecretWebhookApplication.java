@@ -19,10 +19,8 @@ import org.springframework.context.annotation.FilterType;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-// One way to wire (docs/development.md, "Where a new part goes"): the scan finds each feature's
-// configuration class, and only those; every bean is a @Bean method of one of them. The management
-// server's configuration is left out: the actuator imports it into that server's own context
-// (http/tomcat/ManagementConnectorSettings).
+// One way to wire (docs/development.md, "Where a new part goes"): the features' configuration
+// classes only; the actuator imports the management server's into that server's own context.
 @ComponentScan(
     useDefaultFilters = false,
     includeFilters =

@@ -8,7 +8,7 @@ import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
 import dev.pullsecret.webhook.admission.Reason;
-import dev.pullsecret.webhook.admission.RegistryDigestLookup;
+import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.MutationScope;
 import dev.pullsecret.webhook.mutation.PodMutator;
@@ -161,7 +161,7 @@ public class DigestCacheBenchmark {
     return resolver == null
         ? TestContexts.offline(() -> loaded)
         : TestContexts.withDigests(() -> loaded, 
-                    new RegistryDigestLookup(
+                    new DigestLookup(
                         resolver,
                         RegistryCredentials.ANONYMOUS,
                         Duration.ofMillis(1500),

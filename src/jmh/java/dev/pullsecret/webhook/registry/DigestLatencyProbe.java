@@ -5,7 +5,7 @@ import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.Reason;
-import dev.pullsecret.webhook.admission.RegistryDigestLookup;
+import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
 import io.fabric8.kubernetes.api.model.Container;
 import java.nio.file.Files;
@@ -58,7 +58,7 @@ public final class DigestLatencyProbe {
       AdmissionHandler plain = handler(registry, false, null);
       RegistryClient keptAlive = newClient.get();
       DigestResolver warm = new DigestResolver(keptAlive::resolve, settings, LookupObserver.NONE, System::nanoTime);
-      AdmissionHandler warmHandler = handler(registry, true, new RegistryDigestLookup(warm, credentials, Duration.ofMillis(1500), LookupObserver.NONE));
+      AdmissionHandler warmHandler = handler(registry, true, new DigestLookup(warm, credentials, Duration.ofMillis(1500), LookupObserver.NONE));
 
       LatencyTable.header(reviews);
       LatencyTable.run("plain rule (no lookups)", reviews, () -> plain, request, DigestLatencyProbe::check);
@@ -71,7 +71,7 @@ public final class DigestLatencyProbe {
               handler(
                   registry,
                   true,
-                  new RegistryDigestLookup(
+                  new DigestLookup(
                       new DigestResolver(keptAlive::resolve, settings, LookupObserver.NONE, System::nanoTime),
                       credentials,
                       Duration.ofMillis(1500),
@@ -84,7 +84,7 @@ public final class DigestLatencyProbe {
               handler(
                   registry,
                   true,
-                  new RegistryDigestLookup(
+                  new DigestLookup(
                       new DigestResolver(newClient.get()::resolve, settings, LookupObserver.NONE, System::nanoTime),
                       credentials,
                       Duration.ofMillis(1500),
@@ -101,7 +101,7 @@ public final class DigestLatencyProbe {
   }
 
   private static AdmissionHandler handler(
-      RegistryProcess registry, boolean digests, RegistryDigestLookup lookup) {
+      RegistryProcess registry, boolean digests, DigestLookup lookup) {
     String rules =
         """
         pullSecrets:

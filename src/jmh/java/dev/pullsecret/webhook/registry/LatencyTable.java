@@ -3,7 +3,7 @@ package dev.pullsecret.webhook.registry;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
-import dev.pullsecret.webhook.admission.RegistryDigestLookup;
+import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.Reviews;
@@ -74,7 +74,7 @@ final class LatencyTable {
   }
 
   /** A handler on {@code rules}, looking digests up through {@code lookup} unless it is null. */
-  static AdmissionHandler handler(String rules, RegistryDigestLookup lookup) {
+  static AdmissionHandler handler(String rules, DigestLookup lookup) {
     var loaded =
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "bench", Instant.EPOCH, "");
     return lookup == null

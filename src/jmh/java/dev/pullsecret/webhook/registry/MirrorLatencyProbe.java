@@ -4,7 +4,7 @@ import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.Reason;
-import dev.pullsecret.webhook.admission.RegistryDigestLookup;
+import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.registry.ImagePusher.Format;
 import io.fabric8.kubernetes.api.model.Container;
@@ -144,6 +144,6 @@ public final class MirrorLatencyProbe {
         rules,
         resolver == null
             ? null
-            : new RegistryDigestLookup(resolver, credentials, BUDGET, LookupObserver.NONE));
+            : new DigestLookup(resolver, credentials, BUDGET, LookupObserver.NONE));
   }
 }

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -109,9 +110,7 @@ public record AdmissionDecision(
     return new AdmissionDecision(uid, reason, patch, all, auditAnnotations, rule, changes);
   }
 
-  /**
-   * The refusal's status message, prefixed as warnings are, one line, bounded; null if admitted.
-   */
+  /** The refusal's status message, prefixed as warnings are, on one bounded line; or null. */
   public String refusal() {
     return reason.denies()
         ? Text.line(WARNING_PREFIX + auditAnnotations.get(DENIED), MAX_REFUSAL_CHARS)
@@ -147,19 +146,19 @@ public record AdmissionDecision(
       audit.put("mode", "audit");
     }
     List<Change> changes = mutation.changes();
-    audit.put(
-        "pull-secrets",
-        Change.joined(changes, SecretInjected.class, SecretInjected::secret, ",", MAX_AUDIT_ITEMS));
-    audit.put(
-        "images",
-        Change.joined(changes, ImageRewritten.class, Change::describe, "; ", MAX_AUDIT_ITEMS));
-    audit.put(
-        "pull-policies",
-        Change.joined(changes, PullPolicySet.class, Change::describe, "; ", MAX_AUDIT_ITEMS));
+    audit.put("pull-secrets", joined(changes, SecretInjected.class, SecretInjected::secret, ","));
+    audit.put("images", joined(changes, ImageRewritten.class, Change::describe, "; "));
+    audit.put("pull-policies", joined(changes, PullPolicySet.class, Change::describe, "; "));
     audit.values().removeIf(String::isEmpty); // the kinds of change the mutation did not make
     return audit;
   }
 
   /** Audit annotations are stored with every audit event: a few items and a count suffice. */
   private static final int MAX_AUDIT_ITEMS = 10;
+
+  private static <T extends Change> String joined(
+      List<Change> changes, Class<T> type, Function<T, String> text, String separator) {
+    List<T> ofType = changes.stream().filter(type::isInstance).map(type::cast).toList();
+    return Text.joined(ofType, text, separator, MAX_AUDIT_ITEMS);
+  }
 }

@@ -28,11 +28,6 @@ import org.slf4j.LoggerFactory;
  * reason, then the mutation. This is the one place that decides what an internal error means for
  * the API server: the pod is admitted unchanged with a warning (fail open), so the chart's {@code
  * failurePolicy} stays the single switch for calls that fail outright.
- *
- * <p>Besides the review and the rules, a decision consults where the webhook may act ({@code
- * scope}), the namespaces' labels, which delivered secrets exist and the registries' digests.
- * {@link #offline} knows no label, no secret and no digest: what local runs, the warm-up (whose
- * images and namespace are samples, and which must not wait on the network) and tools decide with.
  */
 public record AdmissionHandler(
     Supplier<LoadedRules> rules,
@@ -48,6 +43,10 @@ public record AdmissionHandler(
 
   private static final PodMutator MUTATOR = new PodMutator();
 
+  /**
+   * Knows no label, no secret and no digest: what local runs, the warm-up (whose images and
+   * namespace are samples, and which must not wait on the network) and tools decide with.
+   */
   public static AdmissionHandler offline(Supplier<LoadedRules> rules, NamespaceScope scope) {
     return new AdmissionHandler(
         rules, scope, NamespaceLabelSource.NONE, SecretPresence.UNKNOWN, DigestLookup.OFF);

@@ -5,7 +5,6 @@ import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
-import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.admission.SecretPresence;
 import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
@@ -97,7 +96,7 @@ public final class PreviewCommand extends CliCommand {
       DigestLookup digests =
           resolver == null
               ? DigestLookup.notLookedUp("preview --resolve asks the registries")
-              : new RegistryDigestLookup(resolver, credentials(), BUDGET, LookupObserver.NONE);
+              : new DigestLookup(resolver, credentials(), BUDGET, LookupObserver.NONE);
       var handler =
           new AdmissionHandler(() -> loaded, SCOPE, labels, SecretPresence.UNKNOWN, digests);
       for (ManifestPods.Entry entry : found.pods) {

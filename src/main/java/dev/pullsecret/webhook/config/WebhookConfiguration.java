@@ -2,8 +2,8 @@ package dev.pullsecret.webhook.config;
 
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
+import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.admission.NamespaceLabelSource;
-import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.admission.SecretPresence;
 import dev.pullsecret.webhook.delivery.SyncProperties;
 import dev.pullsecret.webhook.registry.DigestResolver;
@@ -28,10 +28,7 @@ class WebhookConfiguration {
     return Clock.systemUTC();
   }
 
-  /**
-   * Rules that choose namespaces by label are refused without cluster access: nothing would tell
-   * the webhook the labels (RuleReader.NO_LABELS).
-   */
+  /** Rules may select namespaces by label only where the sync loop watches namespaces. */
   @Bean(destroyMethod = "close")
   RulesStore rulesStore(
       WebhookProperties properties, SyncProperties sync, MeterRegistry registry, Clock clock) {
@@ -72,7 +69,7 @@ class WebhookConfiguration {
         scope,
         labels.getIfAvailable(() -> NamespaceLabelSource.NONE),
         presence.getIfAvailable(() -> SecretPresence.UNKNOWN),
-        new RegistryDigestLookup(
+        new DigestLookup(
             resolver,
             credentials.getIfAvailable(() -> RegistryCredentials.ANONYMOUS),
             properties.digests().budget(),

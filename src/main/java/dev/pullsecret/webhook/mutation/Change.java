@@ -1,21 +1,11 @@
 package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.image.ImageReference;
-import dev.pullsecret.webhook.text.Text;
-import java.util.List;
-import java.util.function.Function;
 
 /** What a mutation did, in words a platform engineer reads in warnings, logs and annotations. */
 public sealed interface Change {
 
   String describe();
-
-  /** The changes of {@code type}, each as {@code text}, joined by {@link Text#joined}. */
-  static <T extends Change> String joined(
-      List<Change> changes, Class<T> type, Function<T, String> text, String separator, int max) {
-    return Text.joined(
-        changes.stream().filter(type::isInstance).map(type::cast).toList(), text, separator, max);
-  }
 
   /** A pull secret was added to {@code spec.imagePullSecrets}. */
   record SecretInjected(String secret) implements Change {

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.mutation;
 
 import dev.pullsecret.webhook.image.ImageReference;
+import java.util.Objects;
 
 /** One container as a {@link Pass} sees it, changed in place by the steps. */
 final class ContainerImage {
@@ -31,6 +32,10 @@ final class ContainerImage {
   /** The image after the earlier steps. */
   ImageReference image() {
     return image;
+  }
+
+  boolean pullPolicyChanged() {
+    return !Objects.equals(pullPolicy, container.imagePullPolicy());
   }
 
   /** Rewrites the image: the rewrites of one image are one change, with every step's reason. */

@@ -1,8 +1,5 @@
 package dev.pullsecret.webhook.mutation;
 
-import dev.pullsecret.webhook.mutation.Change.ImageRewritten;
-import dev.pullsecret.webhook.mutation.Change.PullPolicySet;
-import dev.pullsecret.webhook.mutation.Change.SecretInjected;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.RuleMatch;
 import dev.pullsecret.webhook.text.Text;
@@ -10,7 +7,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -26,27 +23,23 @@ public final class Explanation {
 
   private Explanation() {}
 
-  /**
-   * The operation that sets the annotation, creating the annotations map if the pod has none.
-   *
-   * @param mirrorsSkipped containers whose image a {@code when: present} mirror did not take
-   *     (lacked, or did not answer in time): {@code mirror=absent containers[1]}
-   */
+  /** The operation that sets the annotation, creating the annotations map if the pod has none. */
   static PatchOperation annotate(
       ObjectMeta metadata,
       RuleMatch match,
-      List<Change> changes,
-      List<PodContainer> mirrorsSkipped) {
+      List<ContainerImage> containers,
+      List<String> secretsAdded) {
     var parts = new LinkedHashMap<String, String>();
     parts.put("rule", match.rule().name());
     parts.put("match", match.why());
-    parts.put("pullSecrets", items(changes, SecretInjected.class, SecretInjected::secret));
-    parts.put("images", items(changes, ImageRewritten.class, c -> c.container().position()));
-    String skipped = Text.joined(mirrorsSkipped, PodContainer::position, ",", MAX_ITEMS);
+    parts.put("pullSecrets", Text.joined(secretsAdded, name -> name, ",", MAX_ITEMS));
+    parts.put("images", positions(containers, c -> c.why != null));
+    // A when: present mirror did not take the image (lacked, or did not answer in time).
+    String skipped = positions(containers, c -> c.mirrorSkipped);
     parts.put("mirror", skipped.isEmpty() ? "" : "absent " + skipped);
-    List<Change> digests = changes.stream().filter(Explanation::resolvedDigest).toList();
-    parts.put("digests", items(digests, ImageRewritten.class, c -> c.container().position()));
-    parts.put("pullPolicies", items(changes, PullPolicySet.class, c -> c.container().position()));
+    parts.put(
+        "digests", positions(containers, c -> c.image().hasDigest() && !c.original.hasDigest()));
+    parts.put("pullPolicies", positions(containers, ContainerImage::pullPolicyChanged));
     parts.values().removeIf(String::isEmpty);
     String value =
         parts.entrySet().stream()
@@ -63,18 +56,12 @@ public final class Explanation {
     return PatchOperation.add(PatchOperation.pointer("metadata", "annotations", ANNOTATION), value);
   }
 
-  /** A rewrite that added a digest the image did not have (a digest is the only '@' of one). */
-  private static boolean resolvedDigest(Change change) {
-    return change instanceof ImageRewritten r
-        && r.to().hasDigest()
-        && r.container().image().indexOf('@') < 0;
-  }
-
   /** Enough to say what happened; a pod with more changed containers gets a count of the rest. */
   private static final int MAX_ITEMS = 20;
 
-  private static <T extends Change> String items(
-      List<Change> changes, Class<T> type, Function<T, String> item) {
-    return Change.joined(changes, type, item, ",", MAX_ITEMS);
+  private static String positions(
+      List<ContainerImage> containers, Predicate<ContainerImage> which) {
+    List<ContainerImage> listed = containers.stream().filter(which).toList();
+    return Text.joined(listed, c -> c.container.position(), ",", MAX_ITEMS);
   }
 }

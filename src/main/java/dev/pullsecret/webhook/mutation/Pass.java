@@ -215,7 +215,7 @@ public final class Pass {
         changes.add(new ImageRewritten(c.container, c.image(), c.why));
         ops.add(PatchOperation.add(c.container.pointer("image"), c.image().toString()));
       }
-      if (!Objects.equals(c.pullPolicy, c.container.imagePullPolicy())) {
+      if (c.pullPolicyChanged()) {
         changes.add(new PullPolicySet(c.container, c.pullPolicy));
         ops.add(PatchOperation.add(c.container.pointer("imagePullPolicy"), c.pullPolicy));
       }
@@ -233,9 +233,7 @@ public final class Pass {
     // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
     // A pass that only skipped mirrors changed nothing, and writes nothing.
     if (!changes.isEmpty() && wholePod) {
-      List<PodContainer> mirrorsSkipped =
-          containers.stream().filter(c -> c.mirrorSkipped).map(c -> c.container).toList();
-      ops.add(Explanation.annotate(metadata, match, changes, mirrorsSkipped));
+      ops.add(Explanation.annotate(metadata, match, containers, secretsAdded));
     }
     return new Mutation(match.rule().name(), ops, changes, warnings, secretNames);
   }

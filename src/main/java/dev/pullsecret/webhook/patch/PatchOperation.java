@@ -24,15 +24,7 @@ public record PatchOperation(String op, String path, Object value) {
   public static String pointer(String... segments) {
     var path = new StringBuilder(64);
     for (String segment : segments) {
-      path.append('/');
-      for (int i = 0; i < segment.length(); i++) {
-        char c = segment.charAt(i);
-        switch (c) {
-          case '~' -> path.append("~0");
-          case '/' -> path.append("~1");
-          default -> path.append(c);
-        }
-      }
+      path.append('/').append(segment.replace("~", "~0").replace("/", "~1"));
     }
     return path.toString();
   }

@@ -44,8 +44,7 @@ class DigestWaitTest {
               null),
           LookupObserver.NONE);
   private final DigestLookup lookup =
-      new RegistryDigestLookup(
-          resolver, RegistryCredentials.ANONYMOUS, BUDGET, LookupObserver.NONE);
+      new DigestLookup(resolver, RegistryCredentials.ANONYMOUS, BUDGET, LookupObserver.NONE);
   private final NamespaceRule rule =
       new NamespaceRule(
           "r",

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
-import dev.pullsecret.webhook.admission.RegistryDigestLookup;
+import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.TestContexts;
@@ -99,8 +99,7 @@ class MirrorFaultsIT {
     var loaded =
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "test", Instant.EPOCH, "");
     return TestContexts.withDigests(
-        () -> loaded,
-        new RegistryDigestLookup(resolver, RegistryCredentials.ANONYMOUS, BUDGET, observer));
+        () -> loaded, new DigestLookup(resolver, RegistryCredentials.ANONYMOUS, BUDGET, observer));
   }
 
   @AfterAll
@@ -197,7 +196,7 @@ class MirrorFaultsIT {
 
     assertThat(took).isLessThan(BUDGET.plusMillis(500));
     assertThat(decision.patch()).isEmpty();
-    assertThat(observer.mirrors).hasSize(RegistryDigestLookup.MAX_MIRROR_LOOKUPS);
+    assertThat(observer.mirrors).hasSize(DigestLookup.MAX_MIRROR_LOOKUPS);
     assertThat(opened).isLessThanOrEqualTo(8);
     assertThat(String.join("", decision.warnings()).length()).isLessThan(4096);
     assertThat(decision.warnings())

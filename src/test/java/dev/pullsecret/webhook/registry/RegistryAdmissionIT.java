@@ -6,8 +6,8 @@ import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
 import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
+import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.admission.Reason;
-import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
@@ -112,8 +112,7 @@ class RegistryAdmissionIT {
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "test", Instant.EPOCH, "");
     handler =
         TestContexts.withDigests(
-            () -> loaded,
-            new RegistryDigestLookup(resolver, credentials, BUDGET, LookupObserver.NONE));
+            () -> loaded, new DigestLookup(resolver, credentials, BUDGET, LookupObserver.NONE));
   }
 
   @AfterAll

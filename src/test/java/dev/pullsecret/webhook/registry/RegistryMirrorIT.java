@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pullsecret.webhook.admission.AdmissionDecision;
 import dev.pullsecret.webhook.admission.AdmissionHandler;
 import dev.pullsecret.webhook.admission.AdmissionRequest;
+import dev.pullsecret.webhook.admission.DigestLookup;
 import dev.pullsecret.webhook.admission.Reason;
-import dev.pullsecret.webhook.admission.RegistryDigestLookup;
 import dev.pullsecret.webhook.cli.PreviewCommand;
 import dev.pullsecret.webhook.credentials.DockerConfig;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
@@ -153,7 +153,7 @@ class RegistryMirrorIT {
         new LoadedRules(RulesParser.parse(rules, "rules.yaml"), 1, "test", Instant.EPOCH, "");
     handler =
         TestContexts.withDigests(
-            () -> loaded, new RegistryDigestLookup(resolver, credentials, BUDGET, observer));
+            () -> loaded, new DigestLookup(resolver, credentials, BUDGET, observer));
   }
 
   @AfterAll
