@@ -33,12 +33,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Wires delivery when {@code webhook.sync.enabled=true}; otherwise none of these beans exists, no
- * Kubernetes client is created and admission answers {@link SecretPresence#UNKNOWN}. Nothing here
- * is on the readiness path: the webhook serves admission whether or not the API server answers.
+ * Kubernetes client is created, the webhook only adds references and admission answers {@link
+ * SecretPresence#UNKNOWN}. Nothing here is on the readiness path: the webhook serves admission
+ * whether or not the API server answers.
  *
  * <p>Credential providers (docs/short-lived-credentials.md, {@link ProviderRenewals}) are wired
- * when {@code webhook.credential-providers.config} is set: the config is read at start-up (an
- * invalid one stops it, every error located). Without the property no plugin ever runs.
+ * when {@code webhook.credential-providers.config} is set: a configuration that cannot work stops
+ * the start-up, every error located. Without the property no plugin ever runs.
  *
  * <p>The beans are registered by a {@link BeanRegistrar}, which reads the switches at start-up
  * rather than at the image's build (docs/development.md, "Where a new part goes"; DeliveryWiringIT,
@@ -103,9 +104,6 @@ class DeliveryConfiguration {
       }
     }
 
-    /**
-     * Refuses, at start-up, a provider configuration that cannot work; else wires the providers.
-     */
     private static void registerProviders(
         BeanRegistry registry, SyncProperties delivery, CredentialProviderProperties settings) {
       if (!delivery.enabled()) {

@@ -22,11 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sync loop, assembled from its parts (for the Spring wiring and the tests alike): informers
- * say which namespace to look at, a work queue hands it to a worker, the leader reconciles it.
- * Informer callbacks only enqueue keys; they never call the API server. Every replica watches (so
- * that admission can answer from the cache); only the leader writes. What other features read of it
- * (admission, digest lookups, recovery, credential providers) is in its accessors.
+ * The sync loop, assembled from its parts: informers say which namespace to look at, a work queue
+ * hands it to a worker, the leader reconciles it. Informer callbacks only enqueue keys; they never
+ * call the API server. Every replica watches (so that admission can answer from the cache); only
+ * the leader writes.
  */
 public final class SecretSync implements SecretPresence, AutoCloseable {
 
@@ -43,13 +42,12 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
 
   /**
    * A part that plugs into the loop (credential providers' renewals): told what the loop's own
-   * queues are told, from the informers' and the leadership's threads, so it must only enqueue.
+   * queues are told ({@link #enqueueAll}, {@link #sourceChanged}), from the informers' and the
+   * leadership's threads, so it must only enqueue.
    */
   interface Listener {
-    /** Look at everything again: on leading, on new rules, on the informers' resync. */
     void everything();
 
-    /** A watched source was created, changed or deleted. */
     void sourceChanged(SecretSource source);
   }
 
@@ -103,7 +101,6 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     return this;
   }
 
-  /** Whether this replica leads the sync loop (only the leader writes). */
   public boolean isLeader() {
     return leadership.isLeader();
   }
@@ -146,7 +143,6 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
         name -> desired.delivered(name).flatMap(secret -> caches.content(secret.source())));
   }
 
-  /** The loop's Events, for the parts that plug into it (credential providers, recovery). */
   public SyncEvents events() {
     return events;
   }
@@ -163,7 +159,6 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     return desired;
   }
 
-  /** Tells {@code listener} from now on what the loop is told. */
   void listen(Listener listener) {
     listeners.add(listener);
   }
@@ -192,9 +187,8 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   }
 
   /**
-   * On leading, on new rules, when the namespace watch was replaced to keep other labels, when a
-   * watch became forbidden or allowed (its sources' Events say what to fix), and (through the
-   * informers' resync) periodically.
+   * On leading, on new rules, when the caches ask ({@link SyncCaches}: their sources' Events say
+   * what to fix), and (through the informers' resync) periodically.
    */
   private void enqueueAll() {
     caches.namespaces().all().forEach(facts -> queue.add(facts.name()));
