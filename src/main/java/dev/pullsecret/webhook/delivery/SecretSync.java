@@ -111,9 +111,8 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   }
 
   /**
-   * Admission's answer from the copies cache: a delivered secret is missing when the cache has
-   * synced, holds no copy of it in the namespace, and the leader did not find a Secret of that name
-   * that is not ours (a conflict: something is there, just not from us). Counts each missing one.
+   * Admission's answer from the copies cache, which must have synced: no copy of ours, and no
+   * Secret of that name that is not ours (a conflict: something is there, just not from us).
    */
   @Override
   public boolean isMissing(String namespace, PullSecret secret) {
