@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * refused the write) are held and written on the retry, without running the plugin again; so are
  * the last ones written, to restore a Secret deleted or edited before its renewal is due.
  */
-final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
+final class ProviderRenewals implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ProviderRenewals.class);
 
@@ -94,15 +94,13 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
     return this;
   }
 
-  @Override
-  public void everything() {
+  void everything() {
     List<PullSecret> current = withProvider();
     reports.follow(current);
     current.forEach(secret -> queue.add(secret.name()));
   }
 
-  @Override
-  public void sourceChanged(SecretSource source) {
+  void sourceChanged(SecretSource source) {
     withProvider().stream()
         .filter(secret -> secret.source().equals(source))
         .forEach(secret -> queue.add(secret.name()));

@@ -12,9 +12,8 @@ import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -38,18 +37,13 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   private final SyncCaches caches;
   private final WorkQueue<String> queue;
   private final WorkQueue<SecretSource> sourceQueue;
-  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
   /**
-   * A part that plugs into the loop (credential providers' renewals): told what the loop's own
-   * queues are told ({@link #enqueueAll}, {@link #sourceChanged}), from the informers' and the
-   * leadership's threads, so it must only enqueue.
+   * The credential providers' renewals, once started: told what the loop's own queues are told
+   * ({@link #enqueueAll}, {@link #sourceChanged}), from the informers' and the leadership's
+   * threads, so they must only enqueue.
    */
-  interface Listener {
-    void everything();
-
-    void sourceChanged(SecretSource source);
-  }
+  private volatile ProviderRenewals renewals;
 
   SecretSync(
       KubernetesClient client,
@@ -158,8 +152,8 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     return desired;
   }
 
-  void listen(Listener listener) {
-    listeners.add(listener);
+  void listen(ProviderRenewals renewals) {
+    this.renewals = renewals;
   }
 
   private void namespaceChanged(String namespace) {
@@ -169,7 +163,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   /** A source changed: every namespace that copies it, and a check of it. */
   private void sourceChanged(SecretSource source) {
     sourceQueue.add(source);
-    listeners.forEach(listener -> listener.sourceChanged(source));
+    Optional.ofNullable(renewals).ifPresent(r -> r.sourceChanged(source));
     Rules current = desired.rules();
     for (NamespaceFacts facts : caches.namespaces().all()) {
       if (desired.in(current, facts).stream().anyMatch(s -> s.source().equals(source))) {
@@ -192,7 +186,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   private void enqueueAll() {
     caches.namespaces().all().forEach(facts -> queue.add(facts.name()));
     delivered(desired.rules(), PullSecret::source).forEach(sourceQueue::add);
-    listeners.forEach(Listener::everything);
+    Optional.ofNullable(renewals).ifPresent(ProviderRenewals::everything);
   }
 
   /**
