@@ -108,7 +108,6 @@ final class NamespaceWatch implements NamespaceLabelSource, AutoCloseable {
         .register(registry);
   }
 
-  /** Starts watching, keeping the labels of {@code labelKeys}. */
   synchronized void start(Set<String> labelKeys) {
     if (!current.labelKeys().equals(labelKeys)) {
       current = generation(labelKeys);
