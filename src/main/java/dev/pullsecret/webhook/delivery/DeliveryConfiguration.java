@@ -20,7 +20,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanRegistrar;
@@ -85,9 +84,15 @@ class DeliveryConfiguration {
                               context.bean(MeterRegistry.class),
                               context.bean(Clock.class))
                           .start()));
-      part(registry, "namespaceLabelSource", NamespaceLabelSource.class, SecretSync::labels);
+      registry.registerBean(
+          "namespaceLabelSource",
+          NamespaceLabelSource.class,
+          spec -> spec.supplier(context -> context.bean(SecretSync.class).labels()));
       // Digest lookups (rules with resolveDigests) authenticate with the delivered pull secrets.
-      part(registry, "registryCredentials", RegistryCredentials.class, SecretSync::credentials);
+      registry.registerBean(
+          "registryCredentials",
+          RegistryCredentials.class,
+          spec -> spec.supplier(context -> context.bean(SecretSync.class).credentials()));
       if (!settings.rulesConfigMap().isBlank()) {
         registry.registerBean(
             "rulesConfigMapWatch",
@@ -143,13 +148,6 @@ class DeliveryConfiguration {
                               context.bean(MeterRegistry.class),
                               context.bean(Clock.class))
                           .start()));
-    }
-
-    /** A bean that is a part of the sync loop. */
-    private static <T> void part(
-        BeanRegistry registry, String name, Class<T> type, Function<SecretSync, T> part) {
-      registry.registerBean(
-          name, type, spec -> spec.supplier(context -> part.apply(context.bean(SecretSync.class))));
     }
   }
 
