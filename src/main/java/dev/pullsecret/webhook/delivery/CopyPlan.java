@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.delivery;
 
 import dev.pullsecret.webhook.credentials.Problem;
 import dev.pullsecret.webhook.credentials.PullSecretCheck;
+import dev.pullsecret.webhook.delivery.SyncCaches.ObservedCopy;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

@@ -20,7 +20,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanRegistrar;
@@ -33,12 +32,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Wires delivery when {@code webhook.sync.enabled=true}; otherwise none of these beans exists, no
- * Kubernetes client is created and admission answers {@link SecretPresence#UNKNOWN}. Nothing here
- * is on the readiness path: the webhook serves admission whether or not the API server answers.
+ * Kubernetes client is created, the webhook only adds references and admission answers {@link
+ * SecretPresence#UNKNOWN}. Nothing here is on the readiness path: the webhook serves admission
+ * whether or not the API server answers.
  *
  * <p>Credential providers (docs/short-lived-credentials.md, {@link ProviderRenewals}) are wired
- * when {@code webhook.credential-providers.config} is set: the config is read at start-up (an
- * invalid one stops it, every error located). Without the property no plugin ever runs.
+ * when {@code webhook.credential-providers.config} is set: a configuration that cannot work stops
+ * the start-up, every error located. Without the property no plugin ever runs.
  *
  * <p>The beans are registered by a {@link BeanRegistrar}, which reads the switches at start-up
  * rather than at the image's build (docs/development.md, "Where a new part goes"; DeliveryWiringIT,
@@ -84,9 +84,15 @@ class DeliveryConfiguration {
                               context.bean(MeterRegistry.class),
                               context.bean(Clock.class))
                           .start()));
-      part(registry, "namespaceLabelSource", NamespaceLabelSource.class, SecretSync::labels);
+      registry.registerBean(
+          "namespaceLabelSource",
+          NamespaceLabelSource.class,
+          spec -> spec.supplier(context -> context.bean(SecretSync.class).labels()));
       // Digest lookups (rules with resolveDigests) authenticate with the delivered pull secrets.
-      part(registry, "registryCredentials", RegistryCredentials.class, SecretSync::credentials);
+      registry.registerBean(
+          "registryCredentials",
+          RegistryCredentials.class,
+          spec -> spec.supplier(context -> context.bean(SecretSync.class).credentials()));
       if (!settings.rulesConfigMap().isBlank()) {
         registry.registerBean(
             "rulesConfigMapWatch",
@@ -103,9 +109,6 @@ class DeliveryConfiguration {
       }
     }
 
-    /**
-     * Refuses, at start-up, a provider configuration that cannot work; else wires the providers.
-     */
     private static void registerProviders(
         BeanRegistry registry, SyncProperties delivery, CredentialProviderProperties settings) {
       if (!delivery.enabled()) {
@@ -145,13 +148,6 @@ class DeliveryConfiguration {
                               context.bean(MeterRegistry.class),
                               context.bean(Clock.class))
                           .start()));
-    }
-
-    /** A bean that is a part of the sync loop. */
-    private static <T> void part(
-        BeanRegistry registry, String name, Class<T> type, Function<SecretSync, T> part) {
-      registry.registerBean(
-          name, type, spec -> spec.supplier(context -> part.apply(context.bean(SecretSync.class))));
     }
   }
 

@@ -14,9 +14,8 @@ import java.util.stream.Stream;
 /**
  * Which copies a namespace should have: the delivered secrets of its rule, and none where the
  * webhook never acts (skipped and opted-out namespaces: {@link NamespaceScope}), so credentials
- * never reach a namespace that opted out or the control plane's. The sync loop asks an instance,
- * bound to the current rules, the scope and the webhook's namespace; the doctor asks {@link #of}
- * about rules it read itself.
+ * never reach a namespace that opted out or the control plane's. The doctor asks {@link #of} about
+ * rules it read itself.
  */
 public record DesiredCopies(RulesStore store, NamespaceScope scope, String ownNamespace) {
 

@@ -43,18 +43,11 @@ public final class GeneratedSecret {
   private static final List<String> REQUIRED =
       List.of(PROVIDER_ANNOTATION, REGISTRIES_ANNOTATION, OBTAINED_ANNOTATION, RENEW_ANNOTATION);
 
-  /**
-   * What a generated Secret says of its credentials.
-   *
-   * @param expiresAt null when the plugin did not say how long they last
-   */
+  /** What a generated Secret says of its credentials; {@code expiresAt} null when not known. */
   public record State(
       String provider, String registries, Instant obtainedAt, Instant expiresAt, Instant renewAt) {
 
-    /**
-     * Whether it was made by {@code secret}'s provider for exactly its registries, and is not due
-     * for renewal at {@code now}.
-     */
+    /** Whether it was made by {@code secret}'s provider for exactly its registries, not yet due. */
     boolean serves(PullSecret secret, Instant now) {
       return provider.equals(secret.provider())
           && registries.equals(GeneratedSecret.registries(secret))

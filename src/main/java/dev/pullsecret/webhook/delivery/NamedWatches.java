@@ -45,9 +45,6 @@ final class NamedWatches<K, V> implements AutoCloseable {
 
   /**
    * @param what how the log names a watch, before its key ("copies named ")
-   * @param open the informer of a key, not started
-   * @param store a new store, for each watch
-   * @param changed told an object of a watch that was added, changed or deleted
    * @param accessChanged told when a watch becomes forbidden or allowed (from an informer's thread)
    */
   NamedWatches(
@@ -117,7 +114,6 @@ final class NamedWatches<K, V> implements AutoCloseable {
     }
   }
 
-  /** Whether the webhook may not watch {@code key} (its RBAC does not cover it). */
   boolean isForbidden(K key) {
     return forbidden.contains(key);
   }

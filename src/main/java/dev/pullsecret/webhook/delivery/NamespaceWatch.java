@@ -80,10 +80,6 @@ final class NamespaceWatch implements NamespaceLabelSource, AutoCloseable {
   private final Counter read;
   private final Counter unknown;
 
-  /**
-   * @param changed told the name of a namespace that was added, changed or deleted
-   * @param replaced told when a new watch took over, so every namespace is planned again
-   */
   NamespaceWatch(
       KubernetesClient client,
       long resyncMillis,
@@ -112,7 +108,6 @@ final class NamespaceWatch implements NamespaceLabelSource, AutoCloseable {
         .register(registry);
   }
 
-  /** Starts watching, keeping the labels of {@code labelKeys}. */
   synchronized void start(Set<String> labelKeys) {
     if (!current.labelKeys().equals(labelKeys)) {
       current = generation(labelKeys);

@@ -31,22 +31,19 @@ import org.slf4j.LoggerFactory;
  * the pull secret, so it copies it into the namespaces like any other, and digest lookups read it
  * from that watch: no plugin ever runs on the admission path.
  *
- * <p>A failed renewal leaves the Secret as it is: its credentials are kept until they really expire
- * (and after, since nothing better is there), the failure is told (a {@code
- * CredentialsRenewalFailed} Event on the Secret, once per distinct failure; a log line; {@code
- * pullsecret_provider_runs_total}), and the renewal is retried with the work queue's back-off.
- * Credentials obtained but not yet written (the API server refused the write) are kept in memory
- * and written on the retry, without running the plugin again; so are the last ones written, to
- * restore a Secret deleted or edited before its renewal is due.
+ * <p>A failed renewal leaves the Secret as it is (its credentials are kept, expired or not, for
+ * want of better), is told ({@link RenewalReports}; {@code pullsecret_provider_runs_total}) and is
+ * retried with the work queue's back-off. Credentials obtained but not yet written (the API server
+ * refused the write) are held and written on the retry, without running the plugin again; so are
+ * the last ones written, to restore a Secret deleted or edited before its renewal is due.
  */
-final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
+final class ProviderRenewals implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ProviderRenewals.class);
 
   /**
-   * Credentials for a pull secret, and the Secret that holds them, as last written or obtained.
-   *
-   * @param told whether their renewal has been told (an Event, a log line): once written
+   * Credentials for a pull secret and the Secret that holds them, as last written or obtained;
+   * {@code told} once their renewal has been told (an Event, a log line), when written.
    */
   private record Held(Secret secret, GeneratedSecret.State state, boolean told) {}
 
@@ -97,15 +94,13 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
     return this;
   }
 
-  @Override
-  public void everything() {
+  void everything() {
     List<PullSecret> current = withProvider();
     reports.follow(current);
     current.forEach(secret -> queue.add(secret.name()));
   }
 
-  @Override
-  public void sourceChanged(SecretSource source) {
+  void sourceChanged(SecretSource source) {
     withProvider().stream()
         .filter(secret -> secret.source().equals(source))
         .forEach(secret -> queue.add(secret.name()));
@@ -122,8 +117,9 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
    */
   private boolean renew(String name) {
     Optional<PullSecret> found = desired.delivered(name).filter(PullSecret::hasProvider);
-    if (found.isEmpty()) {
-      forget(name); // out of the rules: its Secret stays, as copies do
+    if (found.isEmpty()) { // out of the rules: its Secret stays, as copies do
+      held.remove(name);
+      due.remove(name);
       return true;
     }
     PullSecret secret = found.get();
@@ -150,7 +146,7 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
       held.put(name, kept);
     }
     if (!write(kept.secret(), current)) {
-      return false; // what was obtained is held: the retry writes it without running the plugin
+      return false;
     }
     if (!kept.told()) {
       reports.renewed(secret, kept.state());
@@ -207,11 +203,6 @@ final class ProviderRenewals implements SecretSync.Listener, AutoCloseable {
                 }
               });
     }
-  }
-
-  private void forget(String name) {
-    held.remove(name);
-    due.remove(name);
   }
 
   @Override

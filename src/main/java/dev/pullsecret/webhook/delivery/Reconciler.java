@@ -59,9 +59,8 @@ record Reconciler(
     }
     Rules rules = desired.rules();
     if (!caches.namespaces().covers(desired.scope().labelKeys(rules))) {
-      // New rules read labels the namespace watch does not keep yet: it is listing them again,
-      // and planning now could create copies where a label says no, or delete them where it says
-      // yes. Retried until the new watch has taken over.
+      // The watch lists again to keep labels new rules read: planning now could create copies
+      // where a label says no, or delete them where it says yes. Retried until it has taken over.
       return false;
     }
     List<PullSecret> wanted = desired.in(rules, found.get());
@@ -119,8 +118,7 @@ record Reconciler(
       return taken(action);
     }
     if (code == 409 || (code == 404 && action instanceof CopyPlan.Update)) {
-      // Changed or deleted since it was read: the informer will tell; reconcile again.
-      return RETRY;
+      return RETRY; // changed or deleted since it was read: the informer will tell
     }
     if (code == 404) {
       return DONE;
@@ -179,8 +177,8 @@ record Reconciler(
 
   /**
    * Tells people about a source the rules in force copy from, once per change, not once per
-   * namespace: an Event on it, a log line and a metric when it is invalid, not copyable or gone.
-   * Never throws on bad content.
+   * namespace: an Event on it, a log line and a metric when it is invalid, not copyable or gone
+   * (bad content is told, never thrown).
    */
   boolean report(SecretSource ref) {
     List<PullSecret> users =

@@ -44,7 +44,6 @@ public final class ReducedStore<T extends HasMetadata, V> implements ItemStore<T
     return entries.get(key);
   }
 
-  /** What is kept of every object. */
   public Stream<V> kept() {
     return entries.values().stream();
   }

@@ -19,11 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What people are told of the credentials from providers. Of a renewal, on the generated Secret and
- * in the log: the credentials renewed and until when, or why a renewal failed and what is kept
- * meanwhile. Per pull secret, seconds until they expire, and how long they last ({@code
- * pullsecret_provider_credentials_remaining_seconds} and {@code _lifetime_seconds}), read from the
- * watched generated Secret at each scrape: every replica exports what pods get, whoever leads.
+ * What people are told of the credentials from providers: of each renewal, an Event on the
+ * generated Secret (a failure once per distinct note) and a log line; per pull secret, gauges read
+ * from the watched generated Secret at each scrape, so every replica exports what pods get.
  */
 final class RenewalReports {
 

@@ -12,9 +12,8 @@ import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -22,11 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sync loop, assembled from its parts (for the Spring wiring and the tests alike): informers
- * say which namespace to look at, a work queue hands it to a worker, the leader reconciles it.
- * Informer callbacks only enqueue keys; they never call the API server. Every replica watches (so
- * that admission can answer from the cache); only the leader writes. What other features read of it
- * (admission, digest lookups, recovery, credential providers) is in its accessors.
+ * The sync loop, assembled from its parts: informers say which namespace to look at, a work queue
+ * hands it to a worker, the leader reconciles it. Informer callbacks only enqueue keys; they never
+ * call the API server. Every replica watches (so that admission can answer from the cache); only
+ * the leader writes.
  */
 public final class SecretSync implements SecretPresence, AutoCloseable {
 
@@ -39,19 +37,13 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   private final SyncCaches caches;
   private final WorkQueue<String> queue;
   private final WorkQueue<SecretSource> sourceQueue;
-  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
   /**
-   * A part that plugs into the loop (credential providers' renewals): told what the loop's own
-   * queues are told, from the informers' and the leadership's threads, so it must only enqueue.
+   * The credential providers' renewals, once started: told what the loop's own queues are told
+   * ({@link #enqueueAll}, {@link #sourceChanged}), from the informers' and the leadership's
+   * threads, so they must only enqueue.
    */
-  interface Listener {
-    /** Look at everything again: on leading, on new rules, on the informers' resync. */
-    void everything();
-
-    /** A watched source was created, changed or deleted. */
-    void sourceChanged(SecretSource source);
-  }
+  private volatile ProviderRenewals renewals;
 
   SecretSync(
       KubernetesClient client,
@@ -103,7 +95,6 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     return this;
   }
 
-  /** Whether this replica leads the sync loop (only the leader writes). */
   public boolean isLeader() {
     return leadership.isLeader();
   }
@@ -114,9 +105,8 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   }
 
   /**
-   * Admission's answer from the copies cache: a delivered secret is missing when the cache has
-   * synced, holds no copy of it in the namespace, and the leader did not find a Secret of that name
-   * that is not ours (a conflict: something is there, just not from us). Counts each missing one.
+   * Admission's answer from the copies cache, which must have synced: no copy of ours, and no
+   * Secret of that name that is not ours (a conflict: something is there, just not from us).
    */
   @Override
   public boolean isMissing(String namespace, PullSecret secret) {
@@ -146,7 +136,6 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
         name -> desired.delivered(name).flatMap(secret -> caches.content(secret.source())));
   }
 
-  /** The loop's Events, for the parts that plug into it (credential providers, recovery). */
   public SyncEvents events() {
     return events;
   }
@@ -163,9 +152,8 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     return desired;
   }
 
-  /** Tells {@code listener} from now on what the loop is told. */
-  void listen(Listener listener) {
-    listeners.add(listener);
+  void listen(ProviderRenewals renewals) {
+    this.renewals = renewals;
   }
 
   private void namespaceChanged(String namespace) {
@@ -175,7 +163,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   /** A source changed: every namespace that copies it, and a check of it. */
   private void sourceChanged(SecretSource source) {
     sourceQueue.add(source);
-    listeners.forEach(listener -> listener.sourceChanged(source));
+    Optional.ofNullable(renewals).ifPresent(r -> r.sourceChanged(source));
     Rules current = desired.rules();
     for (NamespaceFacts facts : caches.namespaces().all()) {
       if (desired.in(current, facts).stream().anyMatch(s -> s.source().equals(source))) {
@@ -192,14 +180,13 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
   }
 
   /**
-   * On leading, on new rules, when the namespace watch was replaced to keep other labels, when a
-   * watch became forbidden or allowed (its sources' Events say what to fix), and (through the
-   * informers' resync) periodically.
+   * On leading, on new rules, when the caches ask ({@link SyncCaches}: their sources' Events say
+   * what to fix), and (through the informers' resync) periodically.
    */
   private void enqueueAll() {
     caches.namespaces().all().forEach(facts -> queue.add(facts.name()));
     delivered(desired.rules(), PullSecret::source).forEach(sourceQueue::add);
-    listeners.forEach(Listener::everything);
+    Optional.ofNullable(renewals).ifPresent(ProviderRenewals::everything);
   }
 
   /**

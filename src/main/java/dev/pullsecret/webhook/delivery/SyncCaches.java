@@ -18,9 +18,8 @@ import java.util.function.Consumer;
 /**
  * What the sync loop knows of the cluster, kept by watches: namespaces ({@link NamespaceWatch}),
  * our copies (by name and our label) and the sources (each by its one name): {@link NamedWatches}.
- * Memory grows with namespaces × delivered secrets, a few hundred bytes each: the stores keep of a
- * namespace its {@link NamespaceFacts}, of a copy its {@link ObservedCopy} ({@link ReducedStore};
- * bench/README.md, Secret delivery).
+ * Memory grows with namespaces × delivered secrets, a few hundred bytes each, whatever tenants
+ * write (docs/secret-delivery.md, Plumbing; bench/README.md, Secret delivery).
  */
 final class SyncCaches implements AutoCloseable {
 
@@ -38,6 +37,39 @@ final class SyncCaches implements AutoCloseable {
 
     Source(Secret secret) {
       this(secret, PullSecretCheck.of(secret.getType(), secret.getData(), List.of()).config());
+    }
+  }
+
+  /**
+   * What is known of one of our copies: enough to tell whether it is current and to update it, and
+   * nothing a tenant could make large. Anyone who can write a Secret can put our label on it, and a
+   * tenant can edit our copy: whole objects, up to 1 MiB each and in any number, would all be held.
+   *
+   * @param sourceMark the copy's source annotation, or null
+   * @param hashMark the copy's content-hash annotation (what it was made from), or null
+   * @param contentHash the hash of what the copy holds now (type and data)
+   */
+  record ObservedCopy(
+      String resourceVersion, String type, String sourceMark, String hashMark, String contentHash) {
+
+    /**
+     * Longer than any type, source ({@code namespace/name}) or hash a copy of ours can carry (the
+     * API server bounds neither a Secret's type nor one annotation, only all of them: 256 KiB); a
+     * longer value is kept as one that matches nothing, so the copy is rewritten.
+     */
+    static final int MAX_KEPT_CHARS = 512;
+
+    static ObservedCopy of(Secret copy) {
+      return new ObservedCopy(
+          copy.getMetadata().getResourceVersion(),
+          bounded(copy.getType()),
+          bounded(CopyMarks.annotation(copy, CopyMarks.SOURCE_ANNOTATION)),
+          bounded(CopyMarks.annotation(copy, CopyMarks.HASH_ANNOTATION)),
+          CopyMarks.contentHash(copy));
+    }
+
+    private static String bounded(String value) {
+      return value == null || value.length() <= MAX_KEPT_CHARS ? value : "(too long)";
     }
   }
 
@@ -110,10 +142,7 @@ final class SyncCaches implements AutoCloseable {
     return copies.hasSynced();
   }
 
-  /**
-   * Whether the webhook's RBAC keeps it from delivering {@code secret} (sources resolved): it may
-   * not watch its copies' name, or not read its source. No copy of it is made.
-   */
+  /** Whether the webhook's RBAC keeps it from watching {@code secret}'s copies or its source. */
   boolean forbidden(PullSecret secret) {
     return copies.isForbidden(secret.name()) || sources.isForbidden(secret.source());
   }

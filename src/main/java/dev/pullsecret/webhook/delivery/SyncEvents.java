@@ -46,7 +46,6 @@ public class SyncEvents {
     }
   }
 
-  /** Which object an Event is about. */
   public record Regarding(String kind, String namespace, String name) {}
 
   private static final Logger log = LoggerFactory.getLogger(SyncEvents.class);

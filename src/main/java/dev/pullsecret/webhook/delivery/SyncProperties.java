@@ -6,15 +6,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Secret delivery settings ({@code webhook.sync.*}), with their defaults in {@code
  * application.properties}. Off by default so that a local run needs no cluster; the chart turns it
- * on (both say why). When off, no Kubernetes client is created at all and the webhook only adds
- * references, as before delivery existed.
+ * on (both say why).
  *
  * @param enabled copy source Secrets into the namespaces the rules cover, and watch the rules
  *     ConfigMap
  * @param namespace the webhook's own namespace: default namespace of sources, home of the Lease and
  *     the rules ConfigMap
- * @param rulesConfigMap the ConfigMap holding the rules file, watched through the API so an edit
- *     applies in about a second (the mounted file stays the fallback); empty to only read the file
+ * @param rulesConfigMap the ConfigMap holding the rules file, watched through the API ({@link
+ *     DeliveryConfiguration#watchRules}); empty to only read the file
  * @param rulesConfigMapKey the key of the rules file in that ConfigMap
  * @param workers how many namespaces are reconciled at once (bounds the write load)
  * @param resync how often every namespace is reconciled again, whatever the events said
@@ -25,9 +24,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param renewDeadline how long the leader keeps trying to renew before it stops writing
  * @param retryPeriod how often candidates try to acquire or renew
  * @param identity this replica's name in the Lease (the pod name in the chart)
- * @param namespaceReadBudget the longest a review waits for its namespace's labels when the watch
- *     does not have them yet (a namespace created a moment before its first pod): one read of the
- *     namespace, well inside the registration's timeoutSeconds
+ * @param namespaceReadBudget the longest a review waits for one read of its namespace's labels when
+ *     the watch lacks them ({@link NamespaceWatch}), well inside the registration's timeoutSeconds
  */
 @ConfigurationProperties(SyncProperties.PREFIX)
 public record SyncProperties(

@@ -92,10 +92,6 @@ public final class WorkQueue<K> implements AutoCloseable {
     return key;
   }
 
-  /**
-   * A key that failed comes back after its back-off: twice as long after each failure in a row, up
-   * to the cap.
-   */
   private void done(K key, boolean converged) {
     Integer failed;
     synchronized (this) {

@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.delivery;
 import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullsecret.webhook.delivery.SyncCaches.ObservedCopy;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullsecret.webhook.delivery.SyncCaches.ObservedCopy;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;

@@ -6,6 +6,7 @@ import static dev.pullsecret.webhook.delivery.SyncFixture.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.pullsecret.webhook.delivery.SyncCaches.ObservedCopy;
 import dev.pullsecret.webhook.delivery.SyncFixture.Replica;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import java.nio.file.Path;
