@@ -25,7 +25,7 @@ public final class Rules {
   /**
    * Namespaces are few and long-lived; the bound only guards against a flood of made-up names (each
    * at most 63 characters, so the cache holds at most a few MiB). Past it, misses are resolved
-   * without being cached, at a cost bounded by {@link RuleReader#MAX_PATTERNS}.
+   * without being cached, at a cost bounded by {@link RulesParser#MAX_PATTERNS}.
    */
   private static final int MAX_CACHED_NAMESPACES = 10_000;
 
