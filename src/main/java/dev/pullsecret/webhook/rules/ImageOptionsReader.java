@@ -172,10 +172,8 @@ final class ImageOptionsReader {
       if (!probe.domain().equalsIgnoreCase(parts[0])) {
         errors.add(
             value,
-            "'"
-                + text
-                + "' does not start with a registry host (it needs a '.', a ':port' or"
-                + " to be localhost)");
+            "'%s' does not start with a registry host (it needs a '.', a ':port' or to be localhost)"
+                .formatted(text));
         return Optional.empty();
       }
       return Optional.of(new String[] {probe.domain(), parts.length < 2 ? "" : parts[1]});

@@ -73,9 +73,14 @@ public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) 
     OPTED_OUT
   }
 
-  /** The label keys a namespace cache must keep for the rules and the opt-out. */
+  /** The label keys the rules' selectors and the opt-out read: all a namespace cache must keep. */
   public Set<String> labelKeys(Rules rules) {
-    return Stream.concat(rules.labelKeys().stream(), optOut.stream().map(OptOutLabel::key))
+    return Stream.concat(
+            rules.rules().stream()
+                .flatMap(rule -> rule.namespaceSelector().stream())
+                .flatMap(selector -> selector.requirements().stream())
+                .map(LabelSelector.Requirement::key),
+            optOut.stream().map(OptOutLabel::key))
         .collect(Collectors.toUnmodifiableSet());
   }
 

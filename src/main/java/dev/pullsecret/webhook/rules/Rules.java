@@ -5,9 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -37,7 +35,6 @@ public final class Rules {
 
   private final List<PullSecret> pullSecrets;
   private final List<NamespaceRule> rules;
-  private final Set<String> labelKeys;
   private final List<RulesError> warnings;
 
   /** Per namespace, the rules that name it, best first; labels then pick among them per review. */
@@ -47,12 +44,6 @@ public final class Rules {
     this.pullSecrets = List.copyOf(pullSecrets);
     this.rules = List.copyOf(rules);
     this.warnings = List.copyOf(warnings);
-    this.labelKeys =
-        rules.stream()
-            .flatMap(r -> r.namespaceSelector().stream())
-            .flatMap(s -> s.requirements().stream())
-            .map(LabelSelector.Requirement::key)
-            .collect(Collectors.toUnmodifiableSet());
   }
 
   /**
@@ -69,11 +60,6 @@ public final class Rules {
 
   public List<NamespaceRule> rules() {
     return rules;
-  }
-
-  /** The label keys the rules' selectors read: all a namespace cache needs to keep for them. */
-  public Set<String> labelKeys() {
-    return labelKeys;
   }
 
   /**
