@@ -26,10 +26,9 @@ public record NamespacePattern(String text, Glob glob) {
   public static NamespacePattern parse(String text) {
     if (!VALID.matcher(text).matches()) {
       throw new IllegalArgumentException(
-          "'"
-              + text
-              + "' is not a namespace name or glob (lower-case letters, digits, '-', and the"
-              + " wildcards '*' and '?'; at most 63 characters)");
+          ("'%s' is not a namespace name or glob (lower-case letters, digits, '-', and the"
+                  + " wildcards '*' and '?'; at most 63 characters)")
+              .formatted(text));
     }
     Glob glob = Glob.compile(text);
     return new NamespacePattern(text, glob.hasWildcard() ? glob : null);

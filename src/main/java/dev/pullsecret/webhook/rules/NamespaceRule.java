@@ -44,9 +44,4 @@ public record NamespaceRule(
         .max(Comparator.comparingInt(NamespacePattern::specificity))
         .orElse(null);
   }
-
-  /** How many label requirements the rule sets: its weight after an exact name. */
-  int labelRequirements() {
-    return namespaceSelector.map(selector -> selector.requirements().size()).orElse(0);
-  }
 }

@@ -123,14 +123,11 @@ public record PullSecret(
     for (YamlValue name : names) {
       PullSecret secret = declared.get(name.text());
       if (secret == null) {
+        String known = declared.isEmpty() ? "none" : String.join(", ", declared.keySet());
         errors.add(
             name,
-            "unknown pull secret '"
-                + name.text()
-                + "' (declared under pullSecrets: "
-                + (declared.isEmpty() ? "none" : String.join(", ", declared.keySet()))
-                + ")"
-                + Suggestions.hint(name.text(), declared.keySet()));
+            "unknown pull secret '%s' (declared under pullSecrets: %s)%s"
+                .formatted(name.text(), known, Suggestions.hint(name.text(), declared.keySet())));
       } else if (secrets.contains(secret)) {
         errors.add(name, "pull secret '" + name.text() + "' is listed twice");
       } else {

@@ -30,7 +30,8 @@ public final class Rules {
   /** Most specific first; the sort is stable, so file order breaks ties. */
   private static final Comparator<RuleMatch> PRECEDENCE =
       Comparator.<RuleMatch>comparingInt(m -> m.pattern().isExact() ? 0 : 1)
-          .thenComparingInt(m -> -m.rule().labelRequirements())
+          .thenComparingInt(
+              m -> -m.rule().namespaceSelector().map(s -> s.requirements().size()).orElse(0))
           .thenComparingInt(m -> -m.pattern().specificity());
 
   private final List<PullSecret> pullSecrets;
