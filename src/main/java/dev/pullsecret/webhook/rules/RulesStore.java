@@ -159,9 +159,7 @@ public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
         source);
   }
 
-  /**
-   * The {@link LoadedRules#digest()} of {@code content}: the first 12 hex digits of its SHA-256.
-   */
+  /** The {@link LoadedRules#digest()} of {@code content}. */
   public static String digest(byte[] content) {
     return fingerprint(content).substring(0, 12);
   }
