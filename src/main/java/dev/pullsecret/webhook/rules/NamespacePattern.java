@@ -12,9 +12,7 @@ import java.util.regex.Pattern;
 public record NamespacePattern(String text, Glob glob) {
 
   /** A namespace is a DNS-1123 label: at most 63 characters, the most a {@link Glob} holds. */
-  static final int MAX_LENGTH = 63;
-
-  private static final Pattern VALID = Pattern.compile("[a-z0-9*?-]{1," + MAX_LENGTH + "}");
+  private static final Pattern VALID = Pattern.compile("[a-z0-9*?-]{1,63}");
 
   /** What a rule without {@code namespaces} names: every namespace, like {@code *}. */
   static final NamespacePattern ANY = parse("*");
