@@ -20,6 +20,9 @@ public final class Glob {
 
   private final String pattern;
 
+  /** No wildcard, and case kept: an exact name, matched with one comparison. */
+  private final boolean exact;
+
   /** Bit i set: token i is {@code *}. */
   private final long stars;
 
@@ -74,6 +77,7 @@ public final class Glob {
     this.accepted = 1L << tokens;
     this.literals = literalCount;
     this.initial = closure(1L, starBits);
+    this.exact = !ignoreCase && starBits == 0 && anyBits == 0;
   }
 
   public static Glob compile(String pattern) {
@@ -86,7 +90,7 @@ public final class Glob {
   }
 
   public boolean matches(CharSequence text) {
-    return matches(text, 0, text.length());
+    return exact ? pattern.contentEquals(text) : matches(text, 0, text.length());
   }
 
   /** Whether the pattern matches {@code text[start, end)}: O(end - start), no allocation. */

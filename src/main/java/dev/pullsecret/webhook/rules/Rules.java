@@ -29,10 +29,10 @@ public final class Rules {
 
   /** Most specific first; the sort is stable, so file order breaks ties. */
   private static final Comparator<RuleMatch> PRECEDENCE =
-      Comparator.<RuleMatch>comparingInt(m -> m.pattern().isExact() ? 0 : 1)
+      Comparator.<RuleMatch>comparingInt(m -> m.pattern().hasWildcard() ? 1 : 0)
           .thenComparingInt(
               m -> -m.rule().namespaceSelector().map(s -> s.requirements().size()).orElse(0))
-          .thenComparingInt(m -> -m.pattern().specificity());
+          .thenComparingInt(m -> -NamespaceRule.specificity(m.pattern()));
 
   private final List<PullSecret> pullSecrets;
   private final List<NamespaceRule> rules;

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.files.BoundedFiles;
+import dev.pullsecret.webhook.glob.Glob;
 import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import java.io.IOException;
 import java.io.StringReader;
@@ -176,12 +177,12 @@ public final class RulesParser {
     }
     node.refuseEmptyList("namespaces", false, "must list at least one namespace");
     Optional<String> selectorText = selector.map(LabelSelector::toString);
-    List<NamespacePattern> namespaces = patterns(node, "namespaces", name, selectorText);
+    List<Glob> namespaces = patterns(node, "namespaces", name, selectorText);
     if (!node.has("namespaces") && selector.isPresent()) {
       // No names is every name: it ties with "*" under the same selector.
       claim(new YamlValue("*", node.child("namespaceSelector"), node.mark()), name, selectorText);
     }
-    List<NamespacePattern> excluded = patterns(node, "excludeNamespaces", null, Optional.empty());
+    List<Glob> excluded = patterns(node, "excludeNamespaces", null, Optional.empty());
     List<PullSecret> secrets =
         PullSecret.named(node.stringList("pullSecrets"), secretsByName, errors);
     ImageOptions images = new ImageOptionsReader(errors).read(node);
@@ -206,17 +207,17 @@ public final class RulesParser {
    * Parses patterns; for inclusions ({@code rule != null}) also refuses two rules that would tie on
    * every namespace: the same name or glob with the same selector (or none).
    */
-  private List<NamespacePattern> patterns(
+  private List<Glob> patterns(
       YamlMapping node, String key, String rule, Optional<String> selector) {
-    List<NamespacePattern> patterns = new ArrayList<>();
+    List<Glob> patterns = new ArrayList<>();
     for (YamlValue value : node.stringList(key)) {
-      Optional<NamespacePattern> pattern = errors.parse(value, NamespacePattern::parse);
+      Optional<Glob> pattern = errors.parse(value, NamespaceRule::pattern);
       if (pattern.isEmpty()) {
         continue;
       }
       patterns.add(pattern.get());
       patternCount++;
-      if (!pattern.get().isExact() && ++globCount == MAX_GLOBS + 1) {
+      if (pattern.get().hasWildcard() && ++globCount == MAX_GLOBS + 1) {
         errors.add(
             value,
             "more than " + MAX_GLOBS + " namespace globs in the rules; list fewer, broader ones");
