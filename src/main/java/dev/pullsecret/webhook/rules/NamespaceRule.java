@@ -64,8 +64,7 @@ public record NamespaceRule(
   }
 
   /**
-   * @throws IllegalArgumentException with a readable message if {@code text} is neither a namespace
-   *     name nor a glob of one
+   * A name or glob of {@code namespaces}; throws {@link IllegalArgumentException} saying why not.
    */
   static Glob pattern(String text) {
     if (!VALID.matcher(text).matches()) {

@@ -156,7 +156,6 @@ public final class RulesParser {
     return new Yaml(new SafeConstructor(options));
   }
 
-  /** Walks the document once, collecting every error. */
   private Rules read(YamlMapping top) {
     secretsByName = PullSecret.read(top.mappingList("pullSecrets", PullSecret.KEYS), errors);
     if (!top.has("rules")) {
