@@ -30,7 +30,7 @@ class WebhookConfiguration {
 
   /**
    * Rules that choose namespaces by label are refused without cluster access: nothing would tell
-   * the webhook the labels (LabelSelector.NO_LABELS).
+   * the webhook the labels (RuleReader.NO_LABELS).
    */
   @Bean(destroyMethod = "close")
   RulesStore rulesStore(

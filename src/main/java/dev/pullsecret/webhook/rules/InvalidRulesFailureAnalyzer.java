@@ -1,0 +1,19 @@
+package dev.pullsecret.webhook.rules;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/** Invalid rules at start-up: print every located error instead of a stack trace, and stop. */
+class InvalidRulesFailureAnalyzer extends AbstractFailureAnalyzer<InvalidRulesException> {
+
+  @Override
+  protected FailureAnalysis analyze(Throwable root, InvalidRulesException cause) {
+    return new FailureAnalysis(
+        "The webhook refuses to start on rules it cannot apply. " + cause.getMessage(),
+        "Fix the rules file "
+            + cause.source()
+            + " (or set webhook.rules.file); check it with: java -jar pullsecret-webhook.jar"
+            + " validate FILE",
+        cause);
+  }
+}
