@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What a namespace no review has shown yet costs with the worst rules file {@code validate} accepts
- * ({@link RulesCostTest#worstAcceptedRules()}: {@link RuleReader#MAX_GLOBS} globs of the shape
- * that made the regex engine backtrack, exact names up to {@link RuleReader#MAX_PATTERNS}): each
+ * ({@link RulesCostTest#worstAcceptedRules()}: {@link RulesParser#MAX_GLOBS} globs of the shape
+ * that made the regex engine backtrack, exact names up to {@link RulesParser#MAX_PATTERNS}): each
  * invocation asks for a namespace never asked before, 63 characters that every glob runs over and
  * none matches. The figure in docs/failure-semantics.md; RulesCostTest checks that none matches.
  *

@@ -54,8 +54,7 @@ abstract class CliCommand implements Callable<Integer> {
   /** What the chart's webhook leaves out by default, whatever the rules say. */
   static final NamespaceScope SCOPE =
       new NamespaceScope(
-          Set.of("kube-system"),
-          NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled"));
+          Set.of("kube-system"), NamespaceScope.optOutLabel("pullsecret.dev/inject=disabled"));
 
   /**
    * How the work of the commands that read rules and user files fails, exiting with {@code

@@ -77,7 +77,7 @@ public final class DoctorCommand extends CliCommand {
       Rules rules = rulesFile != null ? readRules(rulesFile).rules() : rulesFromConfigMap(client);
       Set<String> skip =
           Set.copyOf(skipped.isEmpty() ? List.of("kube-system", namespace) : skipped);
-      var scope = new NamespaceScope(skip, NamespaceScope.OptOutLabel.parse(optOutLabel));
+      var scope = new NamespaceScope(skip, NamespaceScope.optOutLabel(optOutLabel));
       DoctorReport report =
           new ClusterCheck(client, namespace, scope)
               .report(

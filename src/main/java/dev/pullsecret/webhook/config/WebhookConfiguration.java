@@ -45,7 +45,7 @@ class WebhookConfiguration {
   NamespaceScope namespaceScope(WebhookProperties properties) {
     return new NamespaceScope(
         Set.copyOf(properties.skipNamespaces()),
-        NamespaceScope.OptOutLabel.parse(properties.optOutLabel()));
+        NamespaceScope.optOutLabel(properties.optOutLabel()));
   }
 
   /**

@@ -5,22 +5,23 @@ package dev.pullsecret.webhook.glob;
  * patterns and auths keys: {@code *} matches any run of characters (none included), {@code ?}
  * exactly one, anything else itself.
  *
- * <p>Matched in linear time, without backtracking: the pattern is a small nondeterministic
- * automaton (state {@code i}: the first {@code i} tokens matched) whose set of live states fits in
- * one {@code long}, and each character of the text advances every live state at once with a few
- * bitwise operations (the Shift-And method). So matching costs O(n) word operations for a text of n
- * characters, whatever the pattern ({@code *a*a*a*...*b} included), and allocates nothing. A
- * backtracking matcher (java.util.regex, or a loop that retries from the last star) costs up to
- * O(n·m) or, for regex, exponential time on such patterns. That is why the pattern is bounded at
- * {@link #MAX_TOKENS} tokens once runs of stars are merged: every caller accepts 63 characters at
- * most (a DNS label).
+ * <p>Matched in linear time without backtracking (the Shift-And method): state {@code i} means the
+ * first {@code i} tokens matched, the live states fit in one {@code long} (hence at most {@link
+ * #MAX_TOKENS} tokens once runs of stars are merged; every caller accepts 63 characters, a DNS
+ * label), and each character advances them all with a few bitwise operations. So a text of n
+ * characters costs O(n), whatever the pattern ({@code *a*a*a*...*b} included), and allocates
+ * nothing, where a backtracking matcher (java.util.regex, or a loop that retries from the last
+ * star) costs up to O(n·m) or, for regex, exponential time.
  */
 public final class Glob {
 
-  /** States 0..tokens must fit in the 64 bits of a long. */
+  /** States 0..tokens fit in the 64 bits of a long. */
   public static final int MAX_TOKENS = 63;
 
   private final String pattern;
+
+  /** No wildcard, and case kept: an exact name, matched with one comparison. */
+  private final boolean exact;
 
   /** Bit i set: token i is {@code *}. */
   private final long stars;
@@ -76,6 +77,7 @@ public final class Glob {
     this.accepted = 1L << tokens;
     this.literals = literalCount;
     this.initial = closure(1L, starBits);
+    this.exact = !ignoreCase && starBits == 0 && anyBits == 0;
   }
 
   public static Glob compile(String pattern) {
@@ -88,7 +90,7 @@ public final class Glob {
   }
 
   public boolean matches(CharSequence text) {
-    return matches(text, 0, text.length());
+    return exact ? pattern.contentEquals(text) : matches(text, 0, text.length());
   }
 
   /** Whether the pattern matches {@code text[start, end)}: O(end - start), no allocation. */

@@ -40,9 +40,9 @@ public record ImageOptions(
 
   /**
    * The mirrors that may take {@code image}, in the order they are tried: those whose {@code from}
-   * matches it, up to the first that sends it unconditionally. An exclusion ends the list where it
-   * is met: the image is not sent to that mirror nor to any after it. Empty when no mirror takes
-   * the image; the image is kept when none of the conditional ones holds it.
+   * matches it, up to the first that sends it unconditionally (it alone wins). An exclusion ends
+   * the list where it is met: the image is not sent to that mirror nor to any after it. Empty when
+   * no mirror takes the image; the image is kept when none of the conditional ones holds it.
    */
   public List<RegistryMirror> mirrorsFor(ImageReference image) {
     List<RegistryMirror> chain = new ArrayList<>(0);
@@ -55,7 +55,7 @@ public record ImageOptions(
       }
       chain.add(mirror);
       if (!mirror.whenPresent()) {
-        break; // an unconditional mirror ends the chain: the first one matched alone wins
+        break;
       }
     }
     return chain;
@@ -110,9 +110,8 @@ public record ImageOptions(
 
     /**
      * The image at the mirror; empty when {@code from} does not match it (exclusions aside), or
-     * when its name there would not be an image reference: a path near the limit of 255 characters
-     * that the mirror's own path makes longer. Any pod may carry such an image; it was an internal
-     * error, logged with its stack trace, on every review.
+     * when its name there would not be an image reference (a path near the limit of 255 characters
+     * that the mirror's own path makes longer: any pod may carry one, it is no internal error).
      */
     public Optional<ImageReference> rewrite(ImageReference image) {
       if (!from.matches(image)) {

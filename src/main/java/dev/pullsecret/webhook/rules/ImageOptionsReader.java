@@ -16,7 +16,7 @@ import java.util.Set;
 /** Reads and validates the {@code images:} block of a rule into {@link ImageOptions}. */
 final class ImageOptionsReader {
 
-  static final Set<String> KEYS =
+  private static final Set<String> KEYS =
       Set.of("pinLatest", "mirrors", "imagePullPolicy", "resolveDigests");
   private static final Set<String> DIGEST_KEYS = Set.of("registries", "onFailure");
   private static final Set<String> PIN_KEYS = Set.of("defaultTag", "repositories");
@@ -30,7 +30,12 @@ final class ImageOptionsReader {
     this.errors = errors;
   }
 
-  ImageOptions read(YamlMapping images) {
+  /** The {@code images} of {@code rule}; {@link ImageOptions#NONE} when it has none. */
+  ImageOptions read(YamlMapping rule) {
+    return rule.mapping("images", KEYS).map(this::options).orElse(ImageOptions.NONE);
+  }
+
+  private ImageOptions options(YamlMapping images) {
     Optional<LatestPinning> pin = images.mapping("pinLatest", PIN_KEYS).flatMap(this::pinning);
     List<RegistryMirror> mirrors =
         images.mappingList("mirrors", MIRROR_KEYS).stream()
@@ -167,10 +172,8 @@ final class ImageOptionsReader {
       if (!probe.domain().equalsIgnoreCase(parts[0])) {
         errors.add(
             value,
-            "'"
-                + text
-                + "' does not start with a registry host (it needs a '.', a ':port' or"
-                + " to be localhost)");
+            "'%s' does not start with a registry host (it needs a '.', a ':port' or to be localhost)"
+                .formatted(text));
         return Optional.empty();
       }
       return Optional.of(new String[] {probe.domain(), parts.length < 2 ? "" : parts[1]});

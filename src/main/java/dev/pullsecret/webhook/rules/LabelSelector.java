@@ -25,12 +25,18 @@ import java.util.stream.Collectors;
  */
 public record LabelSelector(List<Requirement> requirements) {
 
-  static final Set<String> KEYS = Set.of("matchLabels", "matchExpressions");
+  /** Without cluster access no namespace's labels are known: a selector could never match. */
+  static final String NO_LABELS =
+      "namespaceSelector needs the namespaces' labels, which the webhook reads from the API server"
+          + " only with cluster access (webhook.sync.enabled=true, the chart's default); without"
+          + " it, choose namespaces by name";
+
+  private static final Set<String> KEYS = Set.of("matchLabels", "matchExpressions");
   private static final Set<String> EXPRESSION_KEYS = Set.of("key", "operator", "values");
 
   /**
    * Far more than a real selector has; bounds what one namespace's match can cost, as {@link
-   * RuleReader#MAX_PATTERNS} bounds the names.
+   * RulesParser#MAX_PATTERNS} bounds the names.
    */
   static final int MAX_REQUIREMENTS = 32;
 
@@ -101,8 +107,20 @@ public record LabelSelector(List<Requirement> requirements) {
     return labels.known() && requirements.stream().allMatch(r -> r.matches(labels));
   }
 
-  /** The selector, or empty when it has errors (reported): a half-read one matches too much. */
-  static Optional<LabelSelector> read(YamlMapping selector, RulesErrors errors) {
+  /**
+   * The {@code namespaceSelector} of {@code rule}, or empty when it has none or it has errors
+   * (reported): a half-read one matches too much.
+   */
+  static Optional<LabelSelector> read(YamlMapping rule, boolean labelsKnown, RulesErrors errors) {
+    Optional<LabelSelector> selector =
+        rule.mapping("namespaceSelector", KEYS).flatMap(mapping -> read(mapping, errors));
+    if (rule.has("namespaceSelector") && !labelsKnown) {
+      rule.error("namespaceSelector", NO_LABELS);
+    }
+    return selector;
+  }
+
+  private static Optional<LabelSelector> read(YamlMapping selector, RulesErrors errors) {
     int before = errors.count();
     List<Requirement> requirements = new ArrayList<>();
     for (Map.Entry<YamlValue, YamlValue> label : selector.stringMap("matchLabels")) {

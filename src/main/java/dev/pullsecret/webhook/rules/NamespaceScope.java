@@ -1,5 +1,8 @@
 package dev.pullsecret.webhook.rules;
 
+import dev.pullsecret.webhook.rules.LabelSelector.Operator;
+import dev.pullsecret.webhook.rules.LabelSelector.Requirement;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -12,9 +15,9 @@ import java.util.stream.Stream;
  * neither changed pods nor copies of credentials (docs/secret-delivery.md, "Never reached").
  *
  * @param skipped namespace names never acted in
- * @param optOut the label that opts a namespace out, if one is configured
+ * @param optOut the label that opts a namespace out ({@code key=value}), if one is configured
  */
-public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) {
+public record NamespaceScope(Set<String> skipped, Optional<Requirement> optOut) {
 
   /** Acts everywhere: for tools and tests that have no deployment around them. */
   public static final NamespaceScope EVERYWHERE = new NamespaceScope(Set.of(), Optional.empty());
@@ -24,37 +27,29 @@ public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) 
         skipped.stream().filter(name -> !name.isBlank()).collect(Collectors.toUnmodifiableSet());
   }
 
-  /** {@code key=value}: a namespace (or pod) labelled so is left alone. */
-  public record OptOutLabel(String key, String value) {
-
-    /**
-     * Reads {@code key=value}; an empty text means no opt-out label.
-     *
-     * @throws IllegalArgumentException saying what is wrong, for the start-up to refuse it
-     */
-    public static Optional<OptOutLabel> parse(String text) {
-      if (text == null || text.isBlank()) {
-        return Optional.empty();
-      }
-      int equals = text.indexOf('=');
-      if (equals < 0) {
-        throw new IllegalArgumentException(
-            "the opt-out label must be written key=value, e.g. pullsecret.dev/inject=disabled");
-      }
-      String key = text.substring(0, equals).strip();
-      String value = text.substring(equals + 1).strip();
-      String problem = LabelSelector.keyProblem(key);
-      problem = problem != null ? problem : LabelSelector.valueProblem(value);
-      if (problem != null) {
-        throw new IllegalArgumentException("the opt-out label: " + problem);
-      }
-      return Optional.of(new OptOutLabel(key, value));
+  /**
+   * Reads the opt-out label, {@code key=value}: a namespace (or pod) labelled so is left alone; an
+   * empty text means none.
+   *
+   * @throws IllegalArgumentException saying what is wrong, for the start-up to refuse it
+   */
+  public static Optional<Requirement> optOutLabel(String text) {
+    if (text == null || text.isBlank()) {
+      return Optional.empty();
     }
-
-    @Override
-    public String toString() {
-      return key + "=" + value;
+    int equals = text.indexOf('=');
+    if (equals < 0) {
+      throw new IllegalArgumentException(
+          "the opt-out label must be written key=value, e.g. pullsecret.dev/inject=disabled");
     }
+    String key = text.substring(0, equals).strip();
+    String value = text.substring(equals + 1).strip();
+    String problem = LabelSelector.keyProblem(key);
+    problem = problem != null ? problem : LabelSelector.valueProblem(value);
+    if (problem != null) {
+      throw new IllegalArgumentException("the opt-out label: " + problem);
+    }
+    return Optional.of(new Requirement(key, Operator.In, List.of(value)));
   }
 
   public sealed interface Choice {
@@ -73,9 +68,14 @@ public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) 
     OPTED_OUT
   }
 
-  /** The label keys a namespace cache must keep for the rules and the opt-out. */
+  /** The label keys the rules' selectors and the opt-out read: all a namespace cache must keep. */
   public Set<String> labelKeys(Rules rules) {
-    return Stream.concat(rules.labelKeys().stream(), optOut.stream().map(OptOutLabel::key))
+    return Stream.concat(
+            rules.rules().stream()
+                .flatMap(rule -> rule.namespaceSelector().stream())
+                .flatMap(selector -> selector.requirements().stream())
+                .map(Requirement::key),
+            optOut.stream().map(Requirement::key))
         .collect(Collectors.toUnmodifiableSet());
   }
 
@@ -98,6 +98,6 @@ public record NamespaceScope(Set<String> skipped, Optional<OptOutLabel> optOut) 
 
   /** Whether {@code labels} (of a namespace or a pod) carry the opt-out label. */
   public boolean optedOut(NamespaceLabels labels) {
-    return optOut.isPresent() && optOut.get().value().equals(labels.get(optOut.get().key()));
+    return optOut.isPresent() && optOut.get().matches(labels);
   }
 }

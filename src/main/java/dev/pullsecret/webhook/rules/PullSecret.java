@@ -116,6 +116,27 @@ public record PullSecret(
     return byName;
   }
 
+  /** The pull secrets a rule lists, each one {@code declared} and listed once (else reported). */
+  static List<PullSecret> named(
+      List<YamlValue> names, Map<String, PullSecret> declared, RulesErrors errors) {
+    List<PullSecret> secrets = new ArrayList<>();
+    for (YamlValue name : names) {
+      PullSecret secret = declared.get(name.text());
+      if (secret == null) {
+        String known = declared.isEmpty() ? "none" : String.join(", ", declared.keySet());
+        errors.add(
+            name,
+            "unknown pull secret '%s' (declared under pullSecrets: %s)%s"
+                .formatted(name.text(), known, Suggestions.hint(name.text(), declared.keySet())));
+      } else if (secrets.contains(secret)) {
+        errors.add(name, "pull secret '" + name.text() + "' is listed twice");
+      } else {
+        secrets.add(secret);
+      }
+    }
+    return secrets;
+  }
+
   /** What a pull secret whose content a credential provider gives needs (the messages say why). */
   private static void checkProvider(
       YamlMapping node, YamlValue provider, Optional<YamlValue> name, RulesErrors errors) {

@@ -5,9 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -25,19 +23,19 @@ public final class Rules {
   /**
    * Namespaces are few and long-lived; the bound only guards against a flood of made-up names (each
    * at most 63 characters, so the cache holds at most a few MiB). Past it, misses are resolved
-   * without being cached, at a cost bounded by {@link RuleReader#MAX_PATTERNS}.
+   * without being cached, at a cost bounded by {@link RulesParser#MAX_PATTERNS}.
    */
   private static final int MAX_CACHED_NAMESPACES = 10_000;
 
   /** Most specific first; the sort is stable, so file order breaks ties. */
   private static final Comparator<RuleMatch> PRECEDENCE =
-      Comparator.<RuleMatch>comparingInt(m -> m.pattern().isExact() ? 0 : 1)
-          .thenComparingInt(m -> -m.rule().labelRequirements())
-          .thenComparingInt(m -> -m.pattern().specificity());
+      Comparator.<RuleMatch>comparingInt(m -> m.pattern().hasWildcard() ? 1 : 0)
+          .thenComparingInt(
+              m -> -m.rule().namespaceSelector().map(s -> s.requirements().size()).orElse(0))
+          .thenComparingInt(m -> -NamespaceRule.specificity(m.pattern()));
 
   private final List<PullSecret> pullSecrets;
   private final List<NamespaceRule> rules;
-  private final Set<String> labelKeys;
   private final List<RulesError> warnings;
 
   /** Per namespace, the rules that name it, best first; labels then pick among them per review. */
@@ -47,12 +45,6 @@ public final class Rules {
     this.pullSecrets = List.copyOf(pullSecrets);
     this.rules = List.copyOf(rules);
     this.warnings = List.copyOf(warnings);
-    this.labelKeys =
-        rules.stream()
-            .flatMap(r -> r.namespaceSelector().stream())
-            .flatMap(s -> s.requirements().stream())
-            .map(LabelSelector.Requirement::key)
-            .collect(Collectors.toUnmodifiableSet());
   }
 
   /**
@@ -69,11 +61,6 @@ public final class Rules {
 
   public List<NamespaceRule> rules() {
     return rules;
-  }
-
-  /** The label keys the rules' selectors read: all a namespace cache needs to keep for them. */
-  public Set<String> labelKeys() {
-    return labelKeys;
   }
 
   /**

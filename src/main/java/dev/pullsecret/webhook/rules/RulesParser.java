@@ -1,10 +1,15 @@
 package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.files.BoundedFiles;
+import dev.pullsecret.webhook.glob.Glob;
+import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -18,19 +23,51 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * Reads a rules document (see {@code examples/rules.yaml}), validates all of it (the pull secrets
- * with {@link PullSecret#read}, each rule with {@link RuleReader}), and compiles it into {@link
- * Rules}. Either every part is valid and compiled, or {@link InvalidRulesException} lists every
- * error with its line, column and field path: rules are never half-applied.
+ * Reads a rules document (see {@code examples/rules.yaml}), validates all of it (the pull secrets,
+ * then each rule against them and the rules before it: names and namespace scopes must not repeat)
+ * and compiles it into {@link Rules}. Either every part is valid and compiled, or {@link
+ * InvalidRulesException} lists every error with its line, column and field path: never
+ * half-applied.
  */
 public final class RulesParser {
 
   /** A rules file is a few KiB; a much larger one is a mistake, not a configuration. */
   public static final int MAX_CHARACTERS = 1024 * 1024;
 
-  private static final Set<String> TOP_LEVEL_KEYS = Set.of("pullSecrets", "rules");
+  /**
+   * The namespace patterns of one rules file ({@code namespaces} and {@code excludeNamespaces} of
+   * all rules): a namespace no review has shown yet is matched against every one ({@link
+   * Rules#forNamespace}), so they bound what such a miss costs, whoever sends the namespace: well
+   * under a millisecond for the worst accepted file (docs/failure-semantics.md). Real rules list a
+   * few dozen.
+   */
+  static final int MAX_PATTERNS = 10_000;
 
-  private RulesParser() {}
+  /** Globs among them: an exact name costs one comparison, a glob a pass over the namespace. */
+  static final int MAX_GLOBS = 1_000;
+
+  private static final Set<String> TOP_LEVEL_KEYS = Set.of("pullSecrets", "rules");
+  private static final Set<String> RULE_KEYS =
+      Set.of(
+          "name",
+          "namespaces",
+          "namespaceSelector",
+          "excludeNamespaces",
+          "pullSecrets",
+          "images",
+          "mode");
+
+  private final RulesErrors errors = new RulesErrors();
+  private final boolean labelsKnown;
+  private final Set<String> ruleNames = new HashSet<>();
+  private final Map<String, String> claimedPatterns = new HashMap<>();
+  private Map<String, PullSecret> secretsByName = Map.of();
+  private int patternCount;
+  private int globCount;
+
+  private RulesParser(boolean labelsKnown) {
+    this.labelsKnown = labelsKnown;
+  }
 
   public static Rules parse(String text, String source) {
     return parse(text, source, true);
@@ -38,15 +75,15 @@ public final class RulesParser {
 
   /**
    * @param labelsKnown whether the webhook can know namespace labels (it has cluster access); when
-   *     not, every {@code namespaceSelector} is refused ({@link RuleReader#NO_LABELS} says why)
+   *     not, every {@code namespaceSelector} is refused ({@link LabelSelector#NO_LABELS} says why)
    */
   public static Rules parse(String text, String source, boolean labelsKnown) {
-    var errors = new RulesErrors();
+    var parser = new RulesParser(labelsKnown);
     Optional<Rules> rules =
-        document(text, "rules file", MAX_CHARACTERS, TOP_LEVEL_KEYS, errors)
-            .map(top -> read(top, labelsKnown, errors));
-    if (errors.count() > 0 || rules.isEmpty()) {
-      throw new InvalidRulesException(source, errors.sorted());
+        document(text, "rules file", MAX_CHARACTERS, TOP_LEVEL_KEYS, parser.errors)
+            .map(parser::read);
+    if (parser.errors.count() > 0 || rules.isEmpty()) {
+      throw new InvalidRulesException(source, parser.errors.sorted());
     }
     return rules.get();
   }
@@ -76,21 +113,14 @@ public final class RulesParser {
   }
 
   /**
-   * Reads a whole document, with the loader limits of the rules file (no anchors, duplicate keys,
-   * deep nesting or more than {@code maxCharacters}), as a mapping of {@code allowedKeys}; empty,
-   * with the errors recorded, when it is not one.
+   * Reads the one YAML document of {@code text}, with the loader limits of the rules file (no
+   * anchors, duplicate keys, deep nesting or more than {@code maxCharacters}), as a mapping of
+   * {@code allowedKeys}; empty, with the errors recorded, when it is not one.
    *
    * @param what names the file in messages, e.g. {@code "credential provider config"}
    */
   public static Optional<YamlMapping> document(
       String text, String what, int maxCharacters, Set<String> allowedKeys, RulesErrors errors) {
-    return compose(text, what, maxCharacters, errors)
-        .flatMap(root -> YamlMapping.of(root, "", allowedKeys, errors));
-  }
-
-  /** The one YAML document of {@code text}, or empty with the errors recorded. */
-  private static Optional<Node> compose(
-      String text, String what, int maxCharacters, RulesErrors errors) {
     if (text.length() > maxCharacters) {
       errors.add("", null, "file too large: over " + maxCharacters + " characters");
       return Optional.empty();
@@ -106,7 +136,7 @@ public final class RulesParser {
         errors.add("", documents.next().getStartMark(), "expected one YAML document, found more");
         return Optional.empty();
       }
-      return Optional.of(root);
+      return YamlMapping.of(root, "", allowedKeys, errors);
     } catch (MarkedYAMLException e) {
       var mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       errors.add("", mark, "not valid YAML: " + e.getProblem());
@@ -126,16 +156,90 @@ public final class RulesParser {
     return new Yaml(new SafeConstructor(options));
   }
 
-  /** Walks the document once, collecting every error. */
-  private static Rules read(YamlMapping top, boolean labelsKnown, RulesErrors errors) {
-    Map<String, PullSecret> secretsByName =
-        PullSecret.read(top.mappingList("pullSecrets", PullSecret.KEYS), errors);
+  private Rules read(YamlMapping top) {
+    secretsByName = PullSecret.read(top.mappingList("pullSecrets", PullSecret.KEYS), errors);
     if (!top.has("rules")) {
       top.error("missing required field 'rules'");
     }
-    var reader = new RuleReader(errors, secretsByName, labelsKnown);
     List<NamespaceRule> rules =
-        top.mappingList("rules", RuleReader.KEYS).stream().map(reader::read).toList();
+        top.mappingList("rules", RULE_KEYS).stream().map(this::rule).toList();
     return new Rules(List.copyOf(secretsByName.values()), rules, errors.warnings());
+  }
+
+  private NamespaceRule rule(YamlMapping node) {
+    String name = node.string("name").map(this::ruleName).orElse(node.path());
+    Optional<LabelSelector> selector = LabelSelector.read(node, labelsKnown, errors);
+    if (!node.has("namespaces") && !node.has("namespaceSelector")) {
+      node.error(
+          "missing 'namespaces' or 'namespaceSelector': a rule must say which namespaces it"
+              + " covers");
+    }
+    node.refuseEmptyList("namespaces", false, "must list at least one namespace");
+    Optional<String> selectorText = selector.map(LabelSelector::toString);
+    List<Glob> namespaces = patterns(node, "namespaces", name, selectorText);
+    if (!node.has("namespaces") && selector.isPresent()) {
+      // No names is every name: it ties with "*" under the same selector.
+      claim(new YamlValue("*", node.child("namespaceSelector"), node.mark()), name, selectorText);
+    }
+    List<Glob> excluded = patterns(node, "excludeNamespaces", null, Optional.empty());
+    List<PullSecret> secrets =
+        PullSecret.named(node.stringList("pullSecrets"), secretsByName, errors);
+    ImageOptions images = new ImageOptionsReader(errors).read(node);
+    boolean audit =
+        node.is("mode", "audit", "enforce", "is not a mode: use enforce (default) or audit");
+    RuleMode mode = audit ? RuleMode.AUDIT : RuleMode.ENFORCE;
+    return new NamespaceRule(name, namespaces, selector, excluded, secrets, images, mode);
+  }
+
+  private String ruleName(YamlValue name) {
+    if (!KubernetesResourceUtil.isValidName(name.text())) {
+      errors.add(
+          name,
+          "'" + name.text() + "' is not a valid rule name (lower-case letters, digits and '-')");
+    } else if (!ruleNames.add(name.text())) {
+      errors.add(name, "rule name '" + name.text() + "' is used twice");
+    }
+    return name.text();
+  }
+
+  /**
+   * Parses patterns; for inclusions ({@code rule != null}) also refuses two rules that would tie on
+   * every namespace: the same name or glob with the same selector (or none).
+   */
+  private List<Glob> patterns(
+      YamlMapping node, String key, String rule, Optional<String> selector) {
+    List<Glob> patterns = new ArrayList<>();
+    for (YamlValue value : node.stringList(key)) {
+      Optional<Glob> pattern = errors.parse(value, NamespaceRule::pattern);
+      if (pattern.isEmpty()) {
+        continue;
+      }
+      patterns.add(pattern.get());
+      patternCount++;
+      if (pattern.get().hasWildcard() && ++globCount == MAX_GLOBS + 1) {
+        errors.add(
+            value,
+            "more than " + MAX_GLOBS + " namespace globs in the rules; list fewer, broader ones");
+      } else if (patternCount == MAX_PATTERNS + 1) {
+        errors.add(value, "more than " + MAX_PATTERNS + " namespaces and globs in the rules");
+      }
+      if (rule != null) {
+        claim(value, rule, selector);
+      }
+    }
+    return patterns;
+  }
+
+  /** Refuses a second rule with the same name or glob and the same selector: they always tie. */
+  private void claim(YamlValue pattern, String rule, Optional<String> selector) {
+    String scope = pattern.text() + selector.map(text -> " with labels " + text).orElse("");
+    String owner = claimedPatterns.putIfAbsent(scope, rule);
+    if (owner != null) {
+      errors.add(
+          pattern,
+          ("'%s' is already listed by rule '%s'; two rules with the same namespaces and selector"
+                  + " would always tie")
+              .formatted(scope, owner));
+    }
   }
 }

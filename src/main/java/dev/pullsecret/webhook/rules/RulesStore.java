@@ -16,16 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rules in force, kept in step with the rules file through a {@link FileReloader}, which keeps
- * the last good rules in force when new content is refused. A request reads them once and works on
+ * The rules in force, kept in step with the rules file through a {@link FileReloader} (the last
+ * good rules stay in force when new content is refused). A request reads them once and works on
  * that snapshot, so a reload in the middle of a request can never mix old and new rules.
  *
  * <p>Content may also be {@linkplain #offer offered} from the rules ConfigMap read through the API
- * (about a second after an edit, instead of the kubelet's 60-90 s volume sync), and goes through
- * the same checks and last-good logic. While that watch is live the file is only the fallback: a
- * file content first seen while the watch was live is never applied, so the file, which lags,
- * cannot bring back older rules; a file change made while the API cannot be reached is applied as
- * usual.
+ * (about a second after an edit, instead of the kubelet's 60-90 s volume sync), through the same
+ * checks. While that watch is live the file is only the fallback: a file content first seen while
+ * it was live is never applied, so the file, which lags, cannot bring back older rules.
  */
 public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
 
@@ -161,9 +159,7 @@ public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
         source);
   }
 
-  /**
-   * The {@link LoadedRules#digest()} of {@code content}: the first 12 hex digits of its SHA-256.
-   */
+  /** The {@link LoadedRules#digest()} of {@code content}. */
   public static String digest(byte[] content) {
     return fingerprint(content).substring(0, 12);
   }

@@ -23,10 +23,9 @@ public record SecretSource(String namespace, String name) {
     if ((namespace != null && !KubernetesResourceUtil.isValidName(namespace))
         || !KubernetesResourceUtil.isValidSubdomainName(name)) {
       throw new IllegalArgumentException(
-          "'"
-              + text
-              + "' is not a source Secret: write NAMESPACE/NAME, or NAME for a Secret in the"
-              + " webhook's own namespace");
+          ("'%s' is not a source Secret: write NAMESPACE/NAME, or NAME for a Secret in the"
+                  + " webhook's own namespace")
+              .formatted(text));
     }
     return new SecretSource(namespace, name);
   }

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.rules;
 
 import java.util.Collection;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /** "Did you mean" hints for misspelt field and secret names. */
 public final class Suggestions {
@@ -29,21 +30,16 @@ public final class Suggestions {
 
   /** Levenshtein distance; inputs are short names, so the quadratic table is fine. */
   private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
+    int[] row = IntStream.rangeClosed(0, b.length()).toArray(); // distances from a's prefix
     for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
+      int diagonal = row[0]; // the distance of the shorter prefixes of a and b
+      row[0] = i;
       for (int j = 1; j <= b.length(); j++) {
-        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+        int substitution = diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        diagonal = row[j];
+        row[j] = Math.min(substitution, Math.min(row[j], row[j - 1]) + 1);
       }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
     }
-    return previous[b.length()];
+    return row[b.length()];
   }
 }

@@ -260,7 +260,7 @@ class DoctorTest {
     var scope =
         new NamespaceScope(
             Set.of("kube-system", OWN),
-            NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled"));
+            NamespaceScope.optOutLabel("pullsecret.dev/inject=disabled"));
     return new ClusterCheck(client, OWN, scope)
         .report(
             rules,

@@ -90,6 +90,16 @@ class GlobTest {
     assertThat(Glob.compile("t?am").hasWildcard()).isTrue();
   }
 
+  @Test
+  void anExactNameMatchesOnlyItselfWholeOrInPart() {
+    assertThat(Glob.compile("team-a").matches("team-a")).isTrue();
+    assertThat(Glob.compile("team-a").matches("team-ab")).isFalse();
+    assertThat(Glob.compile("team-a").matches("Team-a")).isFalse();
+    assertThat(Glob.compile("team-a").matches("xteam-ay", 1, 7)).isTrue();
+    assertThat(Glob.compileIgnoringCase("team-a").matches("Team-A")).isTrue();
+    assertThat(Glob.compileIgnoringCase("k").matches("\u212a")).isFalse(); // the Kelvin sign
+  }
+
   private static Pattern regex(String glob) {
     var regex = new StringBuilder();
     for (char c : glob.toCharArray()) {

@@ -79,7 +79,7 @@ class LabelSelectorTest {
             """,
             "keys.yaml");
 
-    assertThat(rules.labelKeys()).containsExactlyInAnyOrder("team", "env");
+    assertThat(NamespaceScope.EVERYWHERE.labelKeys(rules)).containsExactlyInAnyOrder("team", "env");
   }
 
   private static LabelSelector selector(String body) {

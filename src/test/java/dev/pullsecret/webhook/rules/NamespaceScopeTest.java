@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class NamespaceScopeTest {
   private static final NamespaceScope SCOPE =
       new NamespaceScope(
           Set.of("kube-system", "pullsecret-webhook", ""),
-          NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled"));
+          NamespaceScope.optOutLabel("pullsecret.dev/inject=disabled"));
 
   @Test
   void skippedNamespacesAreLeftOutWhateverTheirLabels() {
@@ -70,16 +71,16 @@ class NamespaceScopeTest {
 
   @Test
   void noOptOutLabelWhenNoneIsConfigured() {
-    assertThat(NamespaceScope.OptOutLabel.parse("")).isEmpty();
-    assertThat(NamespaceScope.OptOutLabel.parse(" ")).isEmpty();
-    assertThat(NamespaceScope.OptOutLabel.parse("a/b="))
-        .hasValue(new NamespaceScope.OptOutLabel("a/b", ""));
+    assertThat(NamespaceScope.optOutLabel("")).isEmpty();
+    assertThat(NamespaceScope.optOutLabel(" ")).isEmpty();
+    assertThat(NamespaceScope.optOutLabel("a/b="))
+        .hasValue(new LabelSelector.Requirement("a/b", LabelSelector.Operator.In, List.of("")));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"no-equals", "Bad Key=x", "key=bad value", "=x", "a/=x"})
   void aBadOptOutLabelIsRefusedSayingWhy(String text) {
-    assertThatThrownBy(() -> NamespaceScope.OptOutLabel.parse(text))
+    assertThatThrownBy(() -> NamespaceScope.optOutLabel(text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("opt-out label");
   }

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Namespaces no review has shown yet, against the worst rules file {@code validate} accepts: {@link
- * RuleReader#MAX_GLOBS} globs of the shape that made the regex engine backtrack ({@code
- * *a*a...*a*xy}, 63 characters) and exact names up to {@link RuleReader#MAX_PATTERNS}. What such a
+ * RulesParser#MAX_GLOBS} globs of the shape that made the regex engine backtrack ({@code
+ * *a*a...*a*xy}, 63 characters) and exact names up to {@link RulesParser#MAX_PATTERNS}. What such a
  * namespace costs is measured by RulesCostBenchmark (src/jmh), the figure in
  * docs/failure-semantics.md.
  */
@@ -49,14 +49,14 @@ class RulesCostTest {
     int globs = 0;
     for (char x : SUFFIXES.toCharArray()) {
       for (char y : SUFFIXES.toCharArray()) {
-        if (globs++ < RuleReader.MAX_GLOBS) {
+        if (globs++ < RulesParser.MAX_GLOBS) {
           yaml.append("      - \"").append("*a".repeat(30)).append('*').append(x).append(y);
           yaml.append("\"\n");
         }
       }
     }
     yaml.append("  - name: names\n    namespaces:\n");
-    for (int i = 0; i < RuleReader.MAX_PATTERNS - RuleReader.MAX_GLOBS; i++) {
+    for (int i = 0; i < RulesParser.MAX_PATTERNS - RulesParser.MAX_GLOBS; i++) {
       yaml.append("      - name-").append(i).append('\n');
     }
     return yaml.toString();

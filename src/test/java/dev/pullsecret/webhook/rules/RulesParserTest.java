@@ -201,7 +201,8 @@ class RulesParserTest {
                       "rules.yaml:2:5: rules[0].namespaceSelector: namespaceSelector needs");
               assertThat(e.message()).contains("webhook.sync.enabled=true");
             });
-    assertThat(RulesParser.parse(text, "rules.yaml", true).labelKeys()).isNotEmpty();
+    assertThat(NamespaceScope.EVERYWHERE.labelKeys(RulesParser.parse(text, "rules.yaml", true)))
+        .isNotEmpty();
   }
 
   @Test

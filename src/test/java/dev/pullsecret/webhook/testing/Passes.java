@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.testing;
 
+import dev.pullsecret.webhook.glob.Glob;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.mutation.MutationScope;
@@ -7,7 +8,6 @@ import dev.pullsecret.webhook.mutation.Pass;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.mutation.ResolvedDigests;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
-import dev.pullsecret.webhook.rules.NamespacePattern;
 import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.RuleMatch;
 import dev.pullsecret.webhook.rules.Rules;
@@ -28,8 +28,7 @@ public final class Passes {
   /** {@code rule} as chosen by its first namespace (or by its selector alone). */
   public static RuleMatch match(NamespaceRule rule) {
     return new RuleMatch(
-        rule,
-        rule.namespaces().isEmpty() ? NamespacePattern.parse("*") : rule.namespaces().getFirst());
+        rule, rule.namespaces().isEmpty() ? Glob.compile("*") : rule.namespaces().getFirst());
   }
 
   /** A pass that resolves no digest. */

@@ -15,8 +15,7 @@ public final class TestContexts {
   /** kube-system skipped, and the default opt-out label {@code pullsecret.dev/inject=disabled}. */
   public static final NamespaceScope SCOPE =
       new NamespaceScope(
-          Set.of("kube-system"),
-          NamespaceScope.OptOutLabel.parse("pullsecret.dev/inject=disabled"));
+          Set.of("kube-system"), NamespaceScope.optOutLabel("pullsecret.dev/inject=disabled"));
 
   private TestContexts() {}
 
