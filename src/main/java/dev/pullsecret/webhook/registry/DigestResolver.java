@@ -102,11 +102,10 @@ public final class DigestResolver implements AutoCloseable {
 
   private static RegistryClient client(Settings settings) {
     // A configured bundle is read now, so that a bad one stops the start-up with its reason.
-    Supplier<SSLContext> tls = () -> TrustBundle.sslContext(Optional.empty());
-    if (settings.caBundle() != null) {
-      SSLContext withBundle = TrustBundle.sslContext(Optional.of(settings.caBundle()));
-      tls = () -> withBundle;
-    }
+    Optional<SSLContext> bundle =
+        Optional.ofNullable(settings.caBundle()).map(ca -> TrustBundle.sslContext(Optional.of(ca)));
+    Supplier<SSLContext> tls =
+        () -> bundle.orElseGet(() -> TrustBundle.sslContext(Optional.empty()));
     return new RegistryClient(tls, settings.connectTimeout(), settings.requestTimeout());
   }
 
@@ -123,7 +122,6 @@ public final class DigestResolver implements AutoCloseable {
     }
   }
 
-  /** A budget of {@code length} from now, for one review's lookups. */
   public Budget budget(Duration length) {
     return new Budget(length, nanoTime.getAsLong());
   }
