@@ -46,7 +46,8 @@ public record ImageReference(String domain, String path, String tag, String dige
     problem = problem != null ? problem : ReferenceGrammar.tagProblem(tag);
     problem = problem != null ? problem : ReferenceGrammar.digestProblem(digest);
     if (problem != null) {
-      throw InvalidImageSyntaxException.reference(format(domain, path, tag, digest), problem);
+      throw new InvalidImageSyntaxException(
+          "image reference", format(domain, path, tag, digest), problem);
     }
   }
 
@@ -65,7 +66,7 @@ public record ImageReference(String domain, String path, String tag, String dige
       problem = "a 64-character hexadecimal string is an image ID, not a repository name";
     }
     if (problem != null) {
-      throw InvalidImageSyntaxException.reference(reference, problem);
+      throw new InvalidImageSyntaxException("image reference", reference, problem);
     }
     String name = reference;
     String digest = null;
@@ -89,7 +90,7 @@ public record ImageReference(String domain, String path, String tag, String dige
     try {
       return new ImageReference(domain, name, tag, digest);
     } catch (InvalidImageSyntaxException e) {
-      throw InvalidImageSyntaxException.reference(reference, e.reason());
+      throw new InvalidImageSyntaxException("image reference", reference, e.reason());
     }
   }
 

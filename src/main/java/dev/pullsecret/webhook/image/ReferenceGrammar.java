@@ -17,19 +17,15 @@ final class ReferenceGrammar {
   static final int MAX_PORT = 65535;
 
   /**
-   * The longest registry host (a DNS name) and digest algorithm read. The grammar's repeated groups
-   * make java.util.regex recurse once per repetition, so a longer text (an image of 50,000
-   * characters in a review) ended the request in a StackOverflowError (a 500 and a thousand-line
-   * stack trace in the log); every component is checked for length before it is matched.
+   * The longest registry host (a DNS name) and digest algorithm read: java.util.regex recurses once
+   * per repetition of the grammar's groups (an image of 50,000 characters ended the request in a
+   * StackOverflowError), so every component is checked for length before it is matched.
    */
   static final int MAX_HOST_LENGTH = 253;
 
   static final int MAX_ALGORITHM_LENGTH = 255;
 
-  /**
-   * The longest digest hex read: twice sha512's. A made-up algorithm's had no limit, and what is
-   * kept per image (parsed, cached with its digest or a failure) then grew with the review.
-   */
+  /** The longest digest hex read, twice sha512's: what is kept per image grows with it. */
   static final int MAX_HEX_LENGTH = 256;
 
   private static final Pattern PATH_COMPONENT =

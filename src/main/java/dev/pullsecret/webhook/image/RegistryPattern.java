@@ -59,7 +59,7 @@ public final class RegistryPattern {
   public static RegistryPattern parse(String pattern) {
     String problem = ReferenceGrammar.writtenProblem(pattern, "pattern");
     if (problem != null) {
-      throw InvalidImageSyntaxException.registryPattern(pattern, problem);
+      throw new InvalidImageSyntaxException("registry pattern", pattern, problem);
     }
     int slash = pattern.indexOf('/');
     String hostAndPort = slash < 0 ? pattern : pattern.substring(0, slash);
@@ -67,7 +67,7 @@ public final class RegistryPattern {
     int hostEnd = ReferenceGrammar.hostEnd(hostAndPort);
     problem = problem(pattern, hostAndPort, hostEnd, path);
     if (problem != null) {
-      throw InvalidImageSyntaxException.registryPattern(pattern, problem);
+      throw new InvalidImageSyntaxException("registry pattern", pattern, problem);
     }
     String host = hostAndPort.substring(0, hostEnd).toLowerCase(Locale.ROOT);
     int port =
@@ -120,9 +120,22 @@ public final class RegistryPattern {
           : "invalid IPv6 host " + Text.quote(host);
     }
     for (String label : host.split("\\.", -1)) {
-      String problem = labelProblem(host, label);
-      if (problem != null) {
-        return problem;
+      OptionalInt invalid =
+          label
+              .chars()
+              .filter(c -> c >= 128 || !Character.isLetterOrDigit(c) && c != '-' && c != '*')
+              .findFirst();
+      if (label.isEmpty()) {
+        return "host " + Text.quote(host) + " has an empty label";
+      } else if (invalid.isPresent()) {
+        return "invalid character "
+            + Text.quote(Character.toString(invalid.getAsInt()))
+            + " in host "
+            + Text.quote(host);
+      } else if (label.length() > Glob.MAX_TOKENS) {
+        return "host label " + Text.quote(label) + " is longer than 63 characters";
+      } else if (label.startsWith("-") || label.endsWith("-")) {
+        return "host label " + Text.quote(label) + " must not start or end with '-'";
       }
     }
     if (!hasPort && host.indexOf('*') < 0 && !ReferenceGrammar.looksLikeDomain(host)) {
@@ -130,30 +143,6 @@ public final class RegistryPattern {
           + " is read as a Docker Hub namespace in image references, so it would never match;"
           + " for Docker Hub write docker.io/"
           + host;
-    }
-    return null;
-  }
-
-  private static String labelProblem(String host, String label) {
-    if (label.isEmpty()) {
-      return "host " + Text.quote(host) + " has an empty label";
-    }
-    OptionalInt invalid =
-        label
-            .chars()
-            .filter(c -> c >= 128 || !Character.isLetterOrDigit(c) && c != '-' && c != '*')
-            .findFirst();
-    if (invalid.isPresent()) {
-      return "invalid character "
-          + Text.quote(Character.toString(invalid.getAsInt()))
-          + " in host "
-          + Text.quote(host);
-    }
-    if (label.length() > Glob.MAX_TOKENS) {
-      return "host label " + Text.quote(label) + " is longer than 63 characters";
-    }
-    if (label.startsWith("-") || label.endsWith("-")) {
-      return "host label " + Text.quote(label) + " must not start or end with '-'";
     }
     return null;
   }
