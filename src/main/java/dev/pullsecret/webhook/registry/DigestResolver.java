@@ -37,8 +37,7 @@ public final class DigestResolver implements AutoCloseable {
    * Digest lookups of rules with {@code images.resolveDigests} ({@code webhook.digests.*},
    * docs/digests.md).
    *
-   * @param budget the longest a review waits for its lookups, all images together; well inside the
-   *     registration's timeoutSeconds (the chart: 5s)
+   * @param budget the longest a review waits for its lookups, all images together
    * @param cacheTtl how long a resolved digest is reused: a tag moved at the registry is seen after
    *     at most this long
    * @param failureTtl how long a failed lookup is remembered, so a registry that is down is not
