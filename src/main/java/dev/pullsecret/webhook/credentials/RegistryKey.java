@@ -122,14 +122,10 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
     return Text.quote(key.substring(0, start) + "***@" + key.substring(at + 1));
   }
 
-  String display() {
-    return display(written);
-  }
-
-  /** The key as {@link #display()} shows it: a key may carry user info, which is a credential. */
+  /** The key as {@link #display(String)} shows it: a key may carry user info, a credential. */
   @Override
   public String toString() {
-    return "RegistryKey[" + display() + "]";
+    return "RegistryKey[" + display(written) + "]";
   }
 
   /** The first reason why Go's URL parser refuses the key or no image can be pulled with it. */

@@ -103,11 +103,7 @@ final class ReferenceGrammar {
     if (host.length() > MAX_HOST_LENGTH) {
       return "registry host must not be more than " + MAX_HOST_LENGTH + " characters";
     }
-    boolean validHost =
-        host.startsWith("[")
-            ? IPV6_LITERAL.matcher(host).matches()
-            : DOMAIN_NAME.matcher(host).matches();
-    if (!validHost) {
+    if (!(host.startsWith("[") ? IPV6_LITERAL : DOMAIN_NAME).matcher(host).matches()) {
       return "invalid registry domain " + Text.quote(domain);
     }
     if (hostEnd < domain.length()) {

@@ -140,11 +140,11 @@ final class Authorizations {
             BodyHandlers.ofByteArray(),
             MAX_TOKEN_RESPONSE_BYTES);
     int status = response.statusCode();
+    if (status == 401 || status == 403) {
+      throw new RegistryException(
+          Failure.REFUSED, "token service refused " + Text.quote(scope) + ": " + status);
+    }
     if (status != 200) {
-      if (status == 401 || status == 403) {
-        throw new RegistryException(
-            Failure.REFUSED, "token service refused " + Text.quote(scope) + ": " + status);
-      }
       throw new RegistryException(
           Failure.ERROR, "token service answered " + status + " for " + Text.quote(scope));
     }

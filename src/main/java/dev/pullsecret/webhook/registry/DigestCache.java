@@ -9,11 +9,10 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Tag to digest, for a while (keyed by {@code K}: the image, and who asks for it). An entry is in
- * flight from the first request for a reference until the registry answers; every request for it
- * meanwhile gets the same future, so concurrent reviews of one image make one registry request. A
- * digest is kept for {@code cacheTtl}, a failure for {@code failureTtl} ({@link
- * DigestResolver.Settings}).
+ * Tag to digest, for {@link DigestResolver.Settings}' TTLs (keyed by {@code K}: the image, and who
+ * asks for it). An entry is in flight from the first request for a reference until the registry
+ * answers; every request for it meanwhile gets the same future, so concurrent reviews of one image
+ * make one registry request.
  *
  * <p>A hit is a map read, a clock read and a volatile read: no lock, no allocation. The bound is
  * enforced on insertion: expired entries go first, then the oldest tenth, so a full cache costs one

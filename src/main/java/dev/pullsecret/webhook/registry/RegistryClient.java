@@ -46,8 +46,7 @@ public final class RegistryClient {
 
   /**
    * An answer's body as the {@code sha256:} digest of its bytes, hashed as they arrive and never
-   * held (a flood of 4 MiB manifests held whole took the slowest ordinary review from 176 to 526
-   * ms).
+   * held (a flood of 4 MiB manifests held whole took the slowest other review from 176 to 526 ms).
    */
   private static final BodyHandler<String> SHA256 =
       info -> {
