@@ -39,21 +39,26 @@ final class DigestCache<K> {
   private final Map<K, Entry> entries = new ConcurrentHashMap<>();
   private final DigestResolver.Settings settings;
   private final LongSupplier nanoTime;
+  private final Function<K, CompletableFuture<Lookup>> load;
 
-  DigestCache(DigestResolver.Settings settings, LongSupplier nanoTime) {
+  /**
+   * @param load starts a lookup: called at most once per miss, outside any lock; its future must
+   *     always complete
+   */
+  DigestCache(
+      DigestResolver.Settings settings,
+      LongSupplier nanoTime,
+      Function<K, CompletableFuture<Lookup>> load) {
     if (settings.cacheSize() < 1) {
       throw new IllegalArgumentException("cacheSize must be positive, got " + settings.cacheSize());
     }
     this.settings = settings;
     this.nanoTime = nanoTime;
+    this.load = load;
   }
 
-  /**
-   * The lookup of {@code image} at {@code now} (the caller's clock reading): cached, joined, or
-   * started with {@code load} (called at most once per miss, outside any lock; its future must
-   * always complete).
-   */
-  Served get(K image, long now, Function<K, CompletableFuture<Lookup>> load) {
+  /** The lookup of {@code image} at {@code now} (the caller's clock): cached, joined or started. */
+  Served get(K image, long now) {
     Entry entry = entries.get(image);
     if (entry != null && now - entry.expiresAt < 0) {
       return served(entry);

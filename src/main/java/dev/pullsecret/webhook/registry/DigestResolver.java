@@ -91,7 +91,9 @@ public final class DigestResolver implements AutoCloseable {
       LookupObserver observer,
       LongSupplier nanoTime) {
     this.client = client;
-    this.cache = new DigestCache<>(settings, nanoTime);
+    this.cache =
+        new DigestCache<>(
+            settings, nanoTime, key -> CompletableFuture.supplyAsync(() -> lookUp(key), executor));
     this.concurrency = new Semaphore(settings.maxConcurrent());
     this.maxWaiting = maxWaiting(settings.maxConcurrent());
     this.admitted = new Semaphore(settings.maxConcurrent() + maxWaiting);
@@ -152,13 +154,7 @@ public final class DigestResolver implements AutoCloseable {
     long now = nanoTime.getAsLong();
     Map<ImageReference, DigestCache.Served> served = new LinkedHashMap<>();
     images.forEach(
-        (image, credential) ->
-            served.put(
-                image,
-                cache.get(
-                    new Key(image, credential),
-                    now,
-                    key -> CompletableFuture.supplyAsync(() -> lookUp(key), executor))));
+        (image, credential) -> served.put(image, cache.get(new Key(image, credential), now)));
     Map<ImageReference, Answer> results = new LinkedHashMap<>();
     // A lookup in flight for a whole budget already is stalled: the reviews that joined it have
     // waited their budget; later ones do not wait again until it ends (and its failure is cached),
