@@ -142,7 +142,15 @@ public final class RegistryClient {
     }
     int status = response.statusCode();
     if (status == 200) {
-      checkType(response, url);
+      Optional<String> type =
+          response
+              .headers()
+              .firstValue("Content-Type")
+              .map(value -> value.split(";", 2)[0].trim().toLowerCase(Locale.ROOT));
+      if (type.isPresent() && !ACCEPTED.contains(type.get())) {
+        throw new RegistryException(
+            Failure.ERROR, url.manifest() + " is a " + Text.quote(type.get()) + ", not an image");
+      }
       return response;
     }
     if (status == 401 || status == 403) {
@@ -195,18 +203,6 @@ public final class RegistryClient {
     } catch (InvalidImageSyntaxException e) {
       throw new RegistryException(
           Failure.ERROR, "registry sent a malformed digest for " + url.repository());
-    }
-  }
-
-  private static void checkType(HttpResponse<String> response, ManifestUrl url) {
-    Optional<String> type = response.headers().firstValue("Content-Type");
-    if (type.isEmpty()) {
-      return;
-    }
-    String mediaType = type.get().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    if (!ACCEPTED.contains(mediaType)) {
-      throw new RegistryException(
-          Failure.ERROR, url.manifest() + " is a " + Text.quote(mediaType) + ", not an image");
     }
   }
 
