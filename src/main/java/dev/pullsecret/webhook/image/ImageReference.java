@@ -53,10 +53,7 @@ public record ImageReference(String domain, String path, String tag, String dige
 
   /**
    * Parses a reference as written in a Pod spec, e.g. {@code nginx}, {@code
-   * registry.corp:5000/team/app:1.0@sha256:...}.
-   *
-   * @throws InvalidImageSyntaxException with a message that quotes the input and says what is
-   *     wrong; also for {@code null}, empty or blank input, and input with whitespace anywhere
+   * registry.corp:5000/team/app:1.0@sha256:...}; {@code null}, blank or with whitespace, it is not.
    */
   public static ImageReference parse(String reference) {
     String problem = ReferenceGrammar.writtenProblem(reference, "reference");
@@ -120,12 +117,7 @@ public record ImageReference(String domain, String path, String tag, String dige
     return digest == null && (tag == null || tag.equals(LATEST));
   }
 
-  /**
-   * The same reference with another tag; the digest, if any, is kept.
-   *
-   * @param newTag the tag, or {@code null} to remove it
-   * @throws InvalidImageSyntaxException if the tag is invalid
-   */
+  /** The same reference with another tag, or none for {@code null}; a digest is kept. */
   public ImageReference withTag(String newTag) {
     return new ImageReference(domain, path, newTag, digest);
   }

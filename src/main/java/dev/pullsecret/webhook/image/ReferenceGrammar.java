@@ -50,10 +50,7 @@ final class ReferenceGrammar {
 
   private ReferenceGrammar() {}
 
-  /**
-   * Whether the first component of a name is read as a registry domain rather than as the first
-   * component of a Docker Hub path ({@code splitDockerDomain} in normalize.go).
-   */
+  /** Whether a name's first component is its domain ({@code splitDockerDomain} of normalize.go). */
   static boolean looksLikeDomain(String component) {
     return component.equals("localhost")
         || component.indexOf('.') >= 0
