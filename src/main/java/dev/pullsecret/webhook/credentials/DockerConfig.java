@@ -121,9 +121,7 @@ public final class DockerConfig {
     return entryFor(authority, pattern.path().isEmpty() ? "" : "/" + pattern.path()).isPresent();
   }
 
-  /**
-   * The error for a registry the pull secret is bound to that no key {@linkplain #covers covers}.
-   */
+  /** The error for a registry the pull secret is bound to that no key {@link #covers}. */
   Problem notCovered(RegistryPattern registry, String dataKey) {
     String keys = Text.joined(credentials, c -> RegistryKey.display(c.key()), ", ", 10);
     return new Problem(
