@@ -33,6 +33,8 @@ import javax.net.ssl.SSLContext;
  */
 public final class DigestResolver implements AutoCloseable {
 
+  static final int WAITING_PER_SLOT = 16;
+
   /**
    * Digest lookups of rules with {@code images.resolveDigests} ({@code webhook.digests.*},
    * docs/digests.md).
@@ -95,7 +97,7 @@ public final class DigestResolver implements AutoCloseable {
         new DigestCache<>(
             settings, nanoTime, key -> CompletableFuture.supplyAsync(() -> lookUp(key), executor));
     this.concurrency = new Semaphore(settings.maxConcurrent());
-    this.maxWaiting = maxWaiting(settings.maxConcurrent());
+    this.maxWaiting = settings.maxConcurrent() * WAITING_PER_SLOT;
     this.admitted = new Semaphore(settings.maxConcurrent() + maxWaiting);
     this.observer = observer;
     this.nanoTime = nanoTime;
@@ -117,11 +119,7 @@ public final class DigestResolver implements AutoCloseable {
    * @param length the whole budget, for messages and to tell a stalled lookup
    * @param startedAt when the review's first lookup started ({@code nanoTime})
    */
-  public record Budget(Duration length, long startedAt) {
-    long deadline() {
-      return startedAt + length.toNanos();
-    }
-  }
+  public record Budget(Duration length, long startedAt) {}
 
   public Budget budget(Duration length) {
     return new Budget(length, nanoTime.getAsLong());
@@ -160,10 +158,11 @@ public final class DigestResolver implements AutoCloseable {
     // waited their budget; later ones do not wait again until it ends (and its failure is cached),
     // so a registry that stalls costs only the first reviews of an image their budget.
     long stalledBefore = now - budget.length().toNanos();
+    long deadline = budget.startedAt() + budget.length().toNanos();
     served.forEach(
         (image, s) -> {
-          long deadline = s.startedAt() - stalledBefore <= 0 ? now : budget.deadline();
-          results.put(image, new Answer(await(s, deadline, image, budget.length()), s.cached()));
+          long until = s.startedAt() - stalledBefore <= 0 ? now : deadline;
+          results.put(image, new Answer(await(s, until, image, budget.length()), s.cached()));
         });
     return results;
   }
@@ -188,10 +187,6 @@ public final class DigestResolver implements AutoCloseable {
     } catch (ExecutionException e) {
       return Lookup.failed(Failure.ERROR, "lookup failed: " + e.getCause());
     }
-  }
-
-  static int maxWaiting(int maxConcurrent) {
-    return maxConcurrent * 16;
   }
 
   private Lookup lookUp(Key key) {
