@@ -136,10 +136,8 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
   }
 
   /**
-   * The warning for an entry whose credential expires within hours ({@link ShortLived}).
-   *
-   * @param key the parsed key, null when the kubelet ignores it (then only the host-free Google
-   *     token is recognised)
+   * The {@link ShortLived} warning for the entry; without a key (the kubelet ignores it), only the
+   * host-free Google token is recognised.
    */
   static Optional<Problem> shortLived(String shown, RegistryKey key, String username) {
     String host =
