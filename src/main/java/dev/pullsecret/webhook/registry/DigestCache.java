@@ -39,12 +39,10 @@ final class DigestCache<K> {
   private final Map<K, Entry> entries = new ConcurrentHashMap<>();
   private final DigestResolver.Settings settings;
   private final LongSupplier nanoTime;
+
+  /** Starts a lookup, once per miss and outside any lock; its future must always complete. */
   private final Function<K, CompletableFuture<Lookup>> load;
 
-  /**
-   * @param load starts a lookup: called at most once per miss, outside any lock; its future must
-   *     always complete
-   */
   DigestCache(
       DigestResolver.Settings settings,
       LongSupplier nanoTime,

@@ -40,10 +40,8 @@ public final class DigestResolver implements AutoCloseable {
    * docs/digests.md).
    *
    * @param budget the longest a review waits for its lookups, all images together
-   * @param cacheTtl how long a resolved digest is reused: a tag moved at the registry is seen after
-   *     at most this long
-   * @param failureTtl how long a failed lookup is remembered, so a registry that is down is not
-   *     waited for on every review
+   * @param cacheTtl how long a digest is reused: a tag moved at the registry is seen after that
+   * @param failureTtl how long a failure is kept, so a registry that is down is not waited for
    * @param cacheSize most tags kept
    * @param maxConcurrent most lookups in flight at once, all reviews together
    * @param connectTimeout for a new connection to a registry

@@ -65,10 +65,9 @@ public final class RegistryClient {
   private final Authorizations authorizations;
 
   /**
-   * @param tls trusts the system's CAs and, for private registries, a configured bundle; made on
-   *     the first lookup, with the HTTP client: most installations pin no digest, and the JDK's
-   *     CAs, its HTTP client (a selector thread, ~200 classes) and their memory would otherwise be
-   *     held from start-up for nothing
+   * @param tls the JDK's CAs and any configured bundle; made on the first lookup, with the HTTP
+   *     client: most installations pin no digest, and the CAs, the client (a selector thread, ~200
+   *     classes) and their memory would otherwise be held from start-up for nothing
    * @param connectTimeout for a new connection (loopback and in-cluster: milliseconds)
    * @param requestTimeout for one request; a review waits at most its own budget in any case
    */
