@@ -27,10 +27,6 @@ public record ImageReference(String domain, String path, String tag, String dige
   /** The tag the runtime pulls when an image names none. */
   public static final String LATEST = "latest";
 
-  /**
-   * @throws InvalidImageSyntaxException if a component is invalid, or if the domain would be read
-   *     back as part of the path (e.g. {@code registry} without a dot or a port)
-   */
   public ImageReference {
     if (DockerHub.INDEX.equals(domain)) {
       domain = DockerHub.DOMAIN;

@@ -192,10 +192,7 @@ public final class RegistryPattern {
             && (imagePath.length() == path.length() || imagePath.charAt(path.length()) == '/'));
   }
 
-  /**
-   * The path prefix of the pattern, empty when it has none; a mirror rewrite replaces the matched
-   * registry and this prefix, and keeps the rest of the image path.
-   */
+  /** The path prefix, empty for none: a mirror rewrite replaces the registry and this prefix. */
   public String path() {
     return path;
   }

@@ -69,8 +69,7 @@ final class RegistryException extends RuntimeException {
    * Sends the request and reads its answer's body with {@code body}, at most {@code maxBytes}
    * ({@code BodyHandlers.limiting}), within twice the request's time-out: the JDK's time-out ends
    * with the headers, and a server that drips its body a byte at a time would otherwise hold the
-   * reading thread (and a lookup slot) for as long as it likes. At the deadline the exchange is
-   * cancelled, which closes its connection.
+   * reading thread (and a lookup slot) for as long as it likes.
    *
    * @param who what is asked, e.g. {@code registry} or {@code token service}
    * @param what what the body is, for the message, e.g. {@code manifest}
@@ -102,7 +101,7 @@ final class RegistryException extends RuntimeException {
       }
       throw of(who, client, request, e.getCause());
     } finally {
-      exchange.cancel(true); // ends the exchange at a time-out or an interrupt; else a no-op
+      exchange.cancel(true); // closes its connection at a time-out or an interrupt; else a no-op
     }
   }
 
