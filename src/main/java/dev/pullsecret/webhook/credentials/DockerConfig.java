@@ -152,10 +152,9 @@ public final class DockerConfig {
 
   /**
    * The content of a {@code .dockerconfigjson} holding {@code credentials}: {@code {"auths": {key:
-   * {"username", "password", "auth"}}}}, keys in sorted order (the same credentials always give the
-   * same bytes, so a copy's content hash only changes with them), {@code auth} being base64 of
-   * {@code username:password} as {@code docker login} writes it. A key given twice keeps the first
-   * credential. {@link PullSecretCheck#ofDecoded} reads it back.
+   * {"username", "password", "auth"}}}} as {@code docker login} writes it, keys sorted (the same
+   * credentials always give the same bytes, so a copy's content hash changes only with them). A key
+   * given twice keeps the first credential. {@link PullSecretCheck#ofDecoded} reads it back.
    */
   public static byte[] json(List<RegistryCredential> credentials) {
     Map<String, Written> auths = new TreeMap<>();

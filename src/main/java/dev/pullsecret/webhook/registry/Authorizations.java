@@ -62,10 +62,9 @@ final class Authorizations {
 
   /** The header that last worked for this repository and credential, while it is valid. */
   Optional<String> remembered(ManifestUrl url, Optional<RegistryCredential> credential) {
-    Remembered r = remembered.get(key(url, credential));
-    return r != null && System.nanoTime() < r.expiresAt()
-        ? Optional.of(r.header())
-        : Optional.empty();
+    return Optional.ofNullable(remembered.get(key(url, credential)))
+        .filter(r -> System.nanoTime() < r.expiresAt())
+        .map(Remembered::header);
   }
 
   void forget(ManifestUrl url, Optional<RegistryCredential> credential) {
