@@ -79,47 +79,32 @@ public final class RegistryPattern {
 
   /** Why a pattern, split at its first {@code /}, is invalid; {@code null} if valid. */
   private static String problem(String pattern, String hostAndPort, int hostEnd, String path) {
+    String host = hostAndPort.substring(0, hostEnd);
+    boolean hasPort = hostEnd < hostAndPort.length();
+    String port = hasPort ? hostAndPort.substring(hostEnd + 1) : "";
     if (pattern.indexOf('@') >= 0) {
       return "must not include a digest";
     }
     if (pattern.endsWith("/")) {
       return "must not end with '/'";
     }
-    String problem = hostAndPortProblem(hostAndPort, hostEnd);
-    if (problem != null || path.isEmpty()) {
-      return problem;
-    }
-    // a repository path as image references have it (their messages), without globs or a tag
-    if (path.indexOf('*') >= 0) {
-      return "globs are not allowed in the path";
-    }
-    return path.indexOf(':') >= 0 ? "must not include a tag" : ReferenceGrammar.pathProblem(path);
-  }
-
-  private static String hostAndPortProblem(String hostAndPort, int hostEnd) {
-    String host = hostAndPort.substring(0, hostEnd);
     if (host.isEmpty()) {
       return hostAndPort.startsWith("[") ? "invalid IPv6 host" : "registry host is missing";
     }
-    boolean hasPort = hostEnd < hostAndPort.length();
-    if (hasPort) {
-      String port = hostAndPort.substring(hostEnd + 1);
-      if (hostAndPort.charAt(hostEnd) != ':') {
-        return "invalid host " + Text.quote(hostAndPort);
-      }
-      if (port.indexOf('*') >= 0) {
-        return "globs are not allowed in the port";
-      }
-      if (!ReferenceGrammar.isPort(port, 1)) {
-        return "port must be a number from 1 to " + ReferenceGrammar.MAX_PORT;
-      }
+    if (hasPort && hostAndPort.charAt(hostEnd) != ':') {
+      return "invalid host " + Text.quote(hostAndPort);
     }
-    if (host.startsWith("[")) {
-      return ReferenceGrammar.IPV6_LITERAL.matcher(host).matches()
-          ? null
-          : "invalid IPv6 host " + Text.quote(host);
+    if (port.indexOf('*') >= 0) {
+      return "globs are not allowed in the port";
     }
-    for (String label : host.split("\\.", -1)) {
+    if (hasPort && !ReferenceGrammar.isPort(port, 1)) {
+      return "port must be a number from 1 to " + ReferenceGrammar.MAX_PORT;
+    }
+    boolean ipv6 = host.startsWith("[");
+    if (ipv6 && !ReferenceGrammar.IPV6_LITERAL.matcher(host).matches()) {
+      return "invalid IPv6 host " + Text.quote(host);
+    }
+    for (String label : ipv6 ? new String[0] : host.split("\\.", -1)) {
       OptionalInt invalid =
           label
               .chars()
@@ -138,13 +123,20 @@ public final class RegistryPattern {
         return "host label " + Text.quote(label) + " must not start or end with '-'";
       }
     }
-    if (!hasPort && host.indexOf('*') < 0 && !ReferenceGrammar.looksLikeDomain(host)) {
+    if (!ipv6 && !hasPort && host.indexOf('*') < 0 && !ReferenceGrammar.looksLikeDomain(host)) {
       return Text.quote(host)
           + " is read as a Docker Hub namespace in image references, so it would never match;"
           + " for Docker Hub write docker.io/"
           + host;
     }
-    return null;
+    if (path.isEmpty()) {
+      return null;
+    }
+    // a repository path as image references have it (their messages), without globs or a tag
+    if (path.indexOf('*') >= 0) {
+      return "globs are not allowed in the path";
+    }
+    return path.indexOf(':') >= 0 ? "must not include a tag" : ReferenceGrammar.pathProblem(path);
   }
 
   /** Whether the image is on a registry, and under a path, that this pattern names. */
