@@ -19,16 +19,6 @@ import tools.jackson.databind.JsonNode;
  * strings (or null), and a non-empty {@code auth} replaces username and password; and what the
  * usernames that the clouds' tooling writes say of their passwords.
  *
- * <p>Google Container Registry and Artifact Registry: {@code _json_key} takes a service-account key
- * (the JSON file) as password, {@code _json_key_base64} the same file in base64. The registry
- * answers a malformed key with a plain 401, so {@link #malformedKey} says which part is wrong,
- * without quoting any of it.
- *
- * <p>Credentials that a registry issues for hours, not for good: copied as they are, they work on
- * the day they are made and fail silently once they expire. Recognised by the username each cloud's
- * tooling writes, and for Amazon and Azure by the registry host too (their usernames alone are not
- * conclusive): {@link #SHORT_LIVED}.
- *
  * @param credential the username and password the kubelet would use
  * @param key the parsed key, or {@code null} when the kubelet ignores it
  */
@@ -38,8 +28,10 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
   private static final String JSON_KEY_BASE64 = "_json_key_base64";
 
   /**
-   * A username whose password is valid for hours, on hosts matching {@code host} (lower-cased), and
-   * what a warning says of it.
+   * A credential that a registry issues for hours, not for good: copied as it is, it works on the
+   * day it is made and fails silently once it expires. Recognised by the username each cloud's
+   * tooling writes, and for Amazon and Azure by the registry host too (their usernames alone are
+   * not conclusive), matched lower-cased; {@code what} is what the warning says of it.
    */
   private record ShortLived(String username, Pattern host, String what) {}
 
@@ -144,11 +136,8 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
   }
 
   /**
-   * The warning for an entry whose credential expires within hours.
-   *
-   * @param shown the auths key as messages show it
-   * @param key the parsed key, null when the kubelet ignores it (then only the host-free Google
-   *     token is recognised)
+   * The {@link ShortLived} warning for the entry; without a key (the kubelet ignores it), only the
+   * host-free Google token is recognised.
    */
   static Optional<Problem> shortLived(String shown, RegistryKey key, String username) {
     String host =
@@ -163,7 +152,11 @@ record AuthsEntry(RegistryCredential credential, RegistryKey key) {
                     "auths entry " + shown + " has " + token.what + ADVICE));
   }
 
-  /** The problem with a Google key given as password. */
+  /**
+   * Google Container Registry and Artifact Registry: {@code _json_key} takes a service-account key
+   * (the JSON file) as password, {@code _json_key_base64} the same file in base64. The registry
+   * answers a malformed key with a plain 401, so this says which part is wrong, quoting none of it.
+   */
   static Optional<Problem> malformedKey(String entryKey, String username, String password) {
     String where = "the password of auths entry " + entryKey + " (username " + username + ")";
     return Optional.ofNullable(

@@ -21,16 +21,16 @@ import tools.jackson.databind.JsonNode;
  * The auths entries of a pull secret, looked up as the kubelet looks them up
  * (pkg/credentialprovider/keyring.go). Obtain one from {@link PullSecretCheck#config()}.
  *
- * <p>Lookup, for the image normalised as the kubelet normalises it ({@code nginx} is {@code
- * docker.io/library/nginx}, as {@link ImageReference} reads it): every key whose host matches the
- * image's host label by label ({@code *} within one label, same number of labels), whose port is
- * the image's (no port matches no port), and whose path is a plain string prefix of the image's
- * path ({@code /team} matches {@code /teamfoo/app} too, as in the kubelet). The keys are tried in
- * reverse lexical order, so {@code quay.io/coreos} before {@code quay.io}. When no key matches a
- * Docker Hub image, the key {@code https://index.docker.io/v1/} (or any spelling whose index key is
- * {@code index.docker.io}) is used. Hence the Docker Hub spellings: {@code docker.io} and {@code
- * https://index.docker.io/v1/} work, {@code registry-1.docker.io} and {@code index.docker.io/team}
- * are never used for Docker Hub images. Host names compare case-sensitively, as in Go.
+ * <p>Lookup, for the image as the kubelet and {@link ImageReference} normalise it: every key whose
+ * host matches the image's host label by label ({@code *} within one label, same number of labels),
+ * whose port is the image's (no port matches no port), and whose path is a plain string prefix of
+ * the image's path ({@code /team} matches {@code /teamfoo/app} too, as in the kubelet). The keys
+ * are tried in reverse lexical order, so {@code quay.io/coreos} before {@code quay.io}. When no key
+ * matches a Docker Hub image, the key {@code https://index.docker.io/v1/} (or any spelling whose
+ * index key is {@code index.docker.io}) is used. Hence the Docker Hub spellings: {@code docker.io}
+ * and {@code https://index.docker.io/v1/} work, {@code registry-1.docker.io} and {@code
+ * index.docker.io/team} are never used for Docker Hub images. Host names compare case-sensitively,
+ * as in Go.
  *
  * <p>Entries whose key is invalid are not looked up (the kubelet ignores them); entries without
  * credentials are, as empty credentials, since the kubelet uses them too.
@@ -57,7 +57,7 @@ public final class DockerConfig {
       if (entry != null && entry.key() != null) {
         spellings
             .computeIfAbsent(entry.key().indexKey(), k -> new ArrayList<>())
-            .add(entry.key().display());
+            .add(RegistryKey.display(entry.key().written()));
       }
       if (entry != null) {
         entries.add(entry);
@@ -121,9 +121,7 @@ public final class DockerConfig {
     return entryFor(authority, pattern.path().isEmpty() ? "" : "/" + pattern.path()).isPresent();
   }
 
-  /**
-   * The error for a registry the pull secret is bound to that no key {@linkplain #covers covers}.
-   */
+  /** The error for a registry the pull secret is bound to that no key {@link #covers}. */
   Problem notCovered(RegistryPattern registry, String dataKey) {
     String keys = Text.joined(credentials, c -> RegistryKey.display(c.key()), ", ", 10);
     return new Problem(
@@ -154,10 +152,9 @@ public final class DockerConfig {
 
   /**
    * The content of a {@code .dockerconfigjson} holding {@code credentials}: {@code {"auths": {key:
-   * {"username", "password", "auth"}}}}, keys in sorted order (the same credentials always give the
-   * same bytes, so a copy's content hash only changes with them), {@code auth} being base64 of
-   * {@code username:password} as {@code docker login} writes it. A key given twice keeps the first
-   * credential. {@link PullSecretCheck#ofDecoded} reads it back.
+   * {"username", "password", "auth"}}}} as {@code docker login} writes it, keys sorted (the same
+   * credentials always give the same bytes, so a copy's content hash changes only with them). A key
+   * given twice keeps the first credential. {@link PullSecretCheck#ofDecoded} reads it back.
    */
   public static byte[] json(List<RegistryCredential> credentials) {
     Map<String, Written> auths = new TreeMap<>();

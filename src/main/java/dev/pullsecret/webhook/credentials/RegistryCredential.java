@@ -7,8 +7,7 @@ import java.util.Objects;
 /**
  * The username and password of one auths entry (as {@code AuthsEntry} reads them), which the
  * kubelet hands to the container runtime and digest lookups at registries authenticate with ({@code
- * registry.RegistryCredentials}). For GCR and Artifact Registry, the username {@code _json_key}
- * goes with a service-account key as password; registries accept that as basic auth.
+ * registry.RegistryCredentials}), as basic auth.
  *
  * <p>{@link #toString()} shows only the auths key: a credential must never reach a log.
  *

@@ -39,28 +39,24 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
   /** {@code [address]} or {@code [address]:port}. */
   private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.]+](?::.*)?", Pattern.DOTALL);
 
-  /**
-   * @throws IllegalArgumentException with a reason fit for a problem message
-   */
-  private static RegistryKey parse(String written) {
-    if (written.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      throw new IllegalArgumentException("contains a control character");
-    }
-    String value = written;
-    if (!value.startsWith("https://") && !value.startsWith("http://")) {
-      if (value.contains("://")) {
-        throw new IllegalArgumentException("has a scheme other than https:// or http://");
-      }
-      value = "https://" + value;
-    }
-    Matcher url = AUTHORITY_AND_PATH.matcher(value.substring(value.indexOf("://") + 3));
-    url.lookingAt();
-    String authority = url.group(1).substring(url.group(1).lastIndexOf('@') + 1); // Go drops it
-    String path = decodePath(url.group(2));
+  /** Parses the key; null, with the reason among the problems, when the kubelet ignores it. */
+  static RegistryKey read(String key, List<Problem> problems) {
+    String url = key.startsWith("https://") || key.startsWith("http://") ? key : "https://" + key;
+    Matcher parts = AUTHORITY_AND_PATH.matcher(url.substring(url.indexOf("://") + 3));
+    parts.lookingAt();
+    String authority = parts.group(1).substring(parts.group(1).lastIndexOf('@') + 1); // Go drops it
+    String path = decodePath(parts.group(2));
     HostPort hostPort = HostPort.split(authority);
-    String problem = authorityProblem(authority, hostPort);
+    String problem = problem(key, authority, hostPort, path);
     if (problem != null) {
-      throw new IllegalArgumentException(problem);
+      problems.add(
+          new Problem(
+              Code.INVALID_REGISTRY_KEY,
+              """
+              auths key %s %s, so the kubelet never uses it; write the registry as in image \
+              names: host[:port][/path], e.g. registry.example.com:5000"""
+                  .formatted(display(key), problem)));
+      return null;
     }
     // "The docker client allows exact matches [...] It also considers /v2/ and /v1/ equivalent to
     // the hostname" (keyring.go)
@@ -70,40 +66,22 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
     if (path.equals("/")) {
       path = "";
     }
-    return new RegistryKey(written, authority + path, hostPort, path);
-  }
-
-  /** Parses the key; null, with the reason among the problems, when the kubelet ignores it. */
-  static RegistryKey read(String key, List<Problem> problems) {
-    RegistryKey parsed;
-    try {
-      parsed = parse(key);
-    } catch (IllegalArgumentException e) {
-      problems.add(
-          new Problem(
-              Code.INVALID_REGISTRY_KEY,
-              """
-              auths key %s %s, so the kubelet never uses it; write the registry as in image \
-              names: host[:port][/path], e.g. registry.example.com:5000"""
-                  .formatted(display(key), e.getMessage())));
-      return null;
-    }
     // a spelling of Docker Hub that the lookup of Docker Hub images never reaches (DockerConfig)
-    String host = String.join(".", parsed.hostPort().labels());
-    boolean used = parsed.indexKey().equals(DockerHub.INDEX) || host.equals(DockerHub.DOMAIN);
-    if (DockerHub.isHost(host) && parsed.hostPort().port().isEmpty() && !used) {
+    String host = String.join(".", hostPort.labels());
+    boolean used = (authority + path).equals(DockerHub.INDEX) || host.equals(DockerHub.DOMAIN);
+    if (DockerHub.isHost(host) && hostPort.port().isEmpty() && !used) {
       String write =
-          Text.quote(DockerHub.DOMAIN + parsed.path())
-              + (parsed.path().isEmpty() ? " or " + Text.quote(DockerHub.CONFIG_KEY) : "");
+          Text.quote(DockerHub.DOMAIN + path)
+              + (path.isEmpty() ? " or " + Text.quote(DockerHub.CONFIG_KEY) : "");
       problems.add(
           new Problem(
               Code.DOCKER_HUB_KEY_NOT_USED,
               """
               auths key %s is never used for Docker Hub images: the kubelet looks them up as \
               docker.io/..., falling back only to %s; write %s instead"""
-                  .formatted(parsed.display(), DockerHub.CONFIG_KEY, write)));
+                  .formatted(display(key), DockerHub.CONFIG_KEY, write)));
     }
-    return parsed;
+    return new RegistryKey(key, authority + path, hostPort, path);
   }
 
   /**
@@ -144,18 +122,25 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
     return Text.quote(key.substring(0, start) + "***@" + key.substring(at + 1));
   }
 
-  String display() {
-    return display(written);
-  }
-
-  /** The key as {@link #display()} shows it: a key may carry user info, which is a credential. */
+  /** The key as {@link #display(String)} shows it: a key may carry user info, a credential. */
   @Override
   public String toString() {
-    return "RegistryKey[" + display() + "]";
+    return "RegistryKey[" + display(written) + "]";
   }
 
-  /** The first reason why no image can be pulled from the authority, or null. */
-  private static String authorityProblem(String authority, HostPort split) {
+  /** The first reason why Go's URL parser refuses the key or no image can be pulled with it. */
+  private static String problem(String written, String authority, HostPort split, String path) {
+    if (written.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      return "contains a control character";
+    }
+    if (!written.startsWith("https://")
+        && !written.startsWith("http://")
+        && written.contains("://")) {
+      return "has a scheme other than https:// or http://";
+    }
+    if (path == null) {
+      return "has an invalid %-escape in its path";
+    }
     boolean ipv6 = authority.startsWith("[");
     if (ipv6 && !IPV6.matcher(authority).matches()) {
       return "has an invalid IPv6 host";
@@ -182,13 +167,13 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
     return null;
   }
 
-  /** Go's {@code url.Parse} unescapes the path; a malformed escape makes it refuse the key. */
+  /** Go's {@code url.Parse} unescapes the path; null for a malformed escape, which it refuses. */
   private static String decodePath(String path) {
     try {
       // URLDecoder is for forms, where '+' is a space; in a path it is itself.
       return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("has an invalid %-escape in its path");
+      return null;
     }
   }
 

@@ -6,10 +6,7 @@ public final class DockerHub {
   /** The domain of every Docker Hub image once normalised. */
   public static final String DOMAIN = "docker.io";
 
-  /**
-   * The legacy host, which references read as {@link #DOMAIN}, and the index key of the kubelet's
-   * fallback for Docker Hub images.
-   */
+  /** The legacy host, read as {@link #DOMAIN}: the key of the kubelet's Docker Hub fallback. */
   public static final String INDEX = "index.docker.io";
 
   /** The host that serves Docker Hub's registry API. */

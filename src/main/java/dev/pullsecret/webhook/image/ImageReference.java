@@ -27,10 +27,6 @@ public record ImageReference(String domain, String path, String tag, String dige
   /** The tag the runtime pulls when an image names none. */
   public static final String LATEST = "latest";
 
-  /**
-   * @throws InvalidImageSyntaxException if a component is invalid, or if the domain would be read
-   *     back as part of the path (e.g. {@code registry} without a dot or a port)
-   */
   public ImageReference {
     if (DockerHub.INDEX.equals(domain)) {
       domain = DockerHub.DOMAIN;
@@ -46,16 +42,14 @@ public record ImageReference(String domain, String path, String tag, String dige
     problem = problem != null ? problem : ReferenceGrammar.tagProblem(tag);
     problem = problem != null ? problem : ReferenceGrammar.digestProblem(digest);
     if (problem != null) {
-      throw InvalidImageSyntaxException.reference(format(domain, path, tag, digest), problem);
+      throw new InvalidImageSyntaxException(
+          "image reference", format(domain, path, tag, digest), problem);
     }
   }
 
   /**
    * Parses a reference as written in a Pod spec, e.g. {@code nginx}, {@code
-   * registry.corp:5000/team/app:1.0@sha256:...}.
-   *
-   * @throws InvalidImageSyntaxException with a message that quotes the input and says what is
-   *     wrong; also for {@code null}, empty or blank input, and input with whitespace anywhere
+   * registry.corp:5000/team/app:1.0@sha256:...}; {@code null}, blank or with whitespace, it is not.
    */
   public static ImageReference parse(String reference) {
     String problem = ReferenceGrammar.writtenProblem(reference, "reference");
@@ -65,7 +59,7 @@ public record ImageReference(String domain, String path, String tag, String dige
       problem = "a 64-character hexadecimal string is an image ID, not a repository name";
     }
     if (problem != null) {
-      throw InvalidImageSyntaxException.reference(reference, problem);
+      throw new InvalidImageSyntaxException("image reference", reference, problem);
     }
     String name = reference;
     String digest = null;
@@ -89,7 +83,7 @@ public record ImageReference(String domain, String path, String tag, String dige
     try {
       return new ImageReference(domain, name, tag, digest);
     } catch (InvalidImageSyntaxException e) {
-      throw InvalidImageSyntaxException.reference(reference, e.reason());
+      throw new InvalidImageSyntaxException("image reference", reference, e.reason());
     }
   }
 
@@ -119,12 +113,7 @@ public record ImageReference(String domain, String path, String tag, String dige
     return digest == null && (tag == null || tag.equals(LATEST));
   }
 
-  /**
-   * The same reference with another tag; the digest, if any, is kept.
-   *
-   * @param newTag the tag, or {@code null} to remove it
-   * @throws InvalidImageSyntaxException if the tag is invalid
-   */
+  /** The same reference with another tag, or none for {@code null}; a digest is kept. */
   public ImageReference withTag(String newTag) {
     return new ImageReference(domain, path, newTag, digest);
   }

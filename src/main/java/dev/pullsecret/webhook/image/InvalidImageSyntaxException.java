@@ -15,17 +15,9 @@ public final class InvalidImageSyntaxException extends IllegalArgumentException 
 
   private final String reason;
 
-  private InvalidImageSyntaxException(String expected, String input, String reason) {
+  InvalidImageSyntaxException(String expected, String input, String reason) {
     super("invalid " + expected + " " + Text.quote(input) + ": " + reason);
     this.reason = reason;
-  }
-
-  static InvalidImageSyntaxException reference(String input, String reason) {
-    return new InvalidImageSyntaxException("image reference", input, reason);
-  }
-
-  static InvalidImageSyntaxException registryPattern(String input, String reason) {
-    return new InvalidImageSyntaxException("registry pattern", input, reason);
   }
 
   /** What is wrong with the input, without the input itself. */

@@ -17,19 +17,15 @@ final class ReferenceGrammar {
   static final int MAX_PORT = 65535;
 
   /**
-   * The longest registry host (a DNS name) and digest algorithm read. The grammar's repeated groups
-   * make java.util.regex recurse once per repetition, so a longer text (an image of 50,000
-   * characters in a review) ended the request in a StackOverflowError (a 500 and a thousand-line
-   * stack trace in the log); every component is checked for length before it is matched.
+   * The longest registry host (a DNS name) and digest algorithm read: java.util.regex recurses once
+   * per repetition of the grammar's groups (an image of 50,000 characters ended the request in a
+   * StackOverflowError), so every component is checked for length before it is matched.
    */
   static final int MAX_HOST_LENGTH = 253;
 
   static final int MAX_ALGORITHM_LENGTH = 255;
 
-  /**
-   * The longest digest hex read: twice sha512's. A made-up algorithm's had no limit, and what is
-   * kept per image (parsed, cached with its digest or a failure) then grew with the review.
-   */
+  /** The longest digest hex read, twice sha512's: what is kept per image grows with it. */
   static final int MAX_HEX_LENGTH = 256;
 
   private static final Pattern PATH_COMPONENT =
@@ -54,10 +50,7 @@ final class ReferenceGrammar {
 
   private ReferenceGrammar() {}
 
-  /**
-   * Whether the first component of a name is read as a registry domain rather than as the first
-   * component of a Docker Hub path ({@code splitDockerDomain} in normalize.go).
-   */
+  /** Whether a name's first component is its domain ({@code splitDockerDomain} of normalize.go). */
   static boolean looksLikeDomain(String component) {
     return component.equals("localhost")
         || component.indexOf('.') >= 0
@@ -107,11 +100,7 @@ final class ReferenceGrammar {
     if (host.length() > MAX_HOST_LENGTH) {
       return "registry host must not be more than " + MAX_HOST_LENGTH + " characters";
     }
-    boolean validHost =
-        host.startsWith("[")
-            ? IPV6_LITERAL.matcher(host).matches()
-            : DOMAIN_NAME.matcher(host).matches();
-    if (!validHost) {
+    if (!(host.startsWith("[") ? IPV6_LITERAL : DOMAIN_NAME).matcher(host).matches()) {
       return "invalid registry domain " + Text.quote(domain);
     }
     if (hostEnd < domain.length()) {

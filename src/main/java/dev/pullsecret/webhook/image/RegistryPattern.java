@@ -59,7 +59,7 @@ public final class RegistryPattern {
   public static RegistryPattern parse(String pattern) {
     String problem = ReferenceGrammar.writtenProblem(pattern, "pattern");
     if (problem != null) {
-      throw InvalidImageSyntaxException.registryPattern(pattern, problem);
+      throw new InvalidImageSyntaxException("registry pattern", pattern, problem);
     }
     int slash = pattern.indexOf('/');
     String hostAndPort = slash < 0 ? pattern : pattern.substring(0, slash);
@@ -67,7 +67,7 @@ public final class RegistryPattern {
     int hostEnd = ReferenceGrammar.hostEnd(hostAndPort);
     problem = problem(pattern, hostAndPort, hostEnd, path);
     if (problem != null) {
-      throw InvalidImageSyntaxException.registryPattern(pattern, problem);
+      throw new InvalidImageSyntaxException("registry pattern", pattern, problem);
     }
     String host = hostAndPort.substring(0, hostEnd).toLowerCase(Locale.ROOT);
     int port =
@@ -79,83 +79,64 @@ public final class RegistryPattern {
 
   /** Why a pattern, split at its first {@code /}, is invalid; {@code null} if valid. */
   private static String problem(String pattern, String hostAndPort, int hostEnd, String path) {
+    String host = hostAndPort.substring(0, hostEnd);
+    boolean hasPort = hostEnd < hostAndPort.length();
+    String port = hasPort ? hostAndPort.substring(hostEnd + 1) : "";
     if (pattern.indexOf('@') >= 0) {
       return "must not include a digest";
     }
     if (pattern.endsWith("/")) {
       return "must not end with '/'";
     }
-    String problem = hostAndPortProblem(hostAndPort, hostEnd);
-    if (problem != null || path.isEmpty()) {
-      return problem;
+    if (host.isEmpty()) {
+      return hostAndPort.startsWith("[") ? "invalid IPv6 host" : "registry host is missing";
+    }
+    if (hasPort && hostAndPort.charAt(hostEnd) != ':') {
+      return "invalid host " + Text.quote(hostAndPort);
+    }
+    if (port.indexOf('*') >= 0) {
+      return "globs are not allowed in the port";
+    }
+    if (hasPort && !ReferenceGrammar.isPort(port, 1)) {
+      return "port must be a number from 1 to " + ReferenceGrammar.MAX_PORT;
+    }
+    boolean ipv6 = host.startsWith("[");
+    if (ipv6 && !ReferenceGrammar.IPV6_LITERAL.matcher(host).matches()) {
+      return "invalid IPv6 host " + Text.quote(host);
+    }
+    for (String label : ipv6 ? new String[0] : host.split("\\.", -1)) {
+      OptionalInt invalid =
+          label
+              .chars()
+              .filter(c -> c >= 128 || !Character.isLetterOrDigit(c) && c != '-' && c != '*')
+              .findFirst();
+      if (label.isEmpty()) {
+        return "host " + Text.quote(host) + " has an empty label";
+      } else if (invalid.isPresent()) {
+        return "invalid character "
+            + Text.quote(Character.toString(invalid.getAsInt()))
+            + " in host "
+            + Text.quote(host);
+      } else if (label.length() > Glob.MAX_TOKENS) {
+        return "host label " + Text.quote(label) + " is longer than 63 characters";
+      } else if (label.startsWith("-") || label.endsWith("-")) {
+        return "host label " + Text.quote(label) + " must not start or end with '-'";
+      }
+    }
+    if (!ipv6 && !hasPort && host.indexOf('*') < 0 && !ReferenceGrammar.looksLikeDomain(host)) {
+      return Text.quote(host)
+          + " is read as a Docker Hub namespace in image references, so it would never match;"
+          + " for Docker Hub write docker.io/"
+          + host;
+    }
+    if (path.isEmpty()) {
+      return null;
     }
     // a repository path as image references have it (their messages), without globs or a tag
     if (path.indexOf('*') >= 0) {
       return "globs are not allowed in the path";
     }
     return path.indexOf(':') >= 0 ? "must not include a tag" : ReferenceGrammar.pathProblem(path);
-  }
-
-  private static String hostAndPortProblem(String hostAndPort, int hostEnd) {
-    String host = hostAndPort.substring(0, hostEnd);
-    if (host.isEmpty()) {
-      return hostAndPort.startsWith("[") ? "invalid IPv6 host" : "registry host is missing";
-    }
-    boolean hasPort = hostEnd < hostAndPort.length();
-    if (hasPort) {
-      String port = hostAndPort.substring(hostEnd + 1);
-      if (hostAndPort.charAt(hostEnd) != ':') {
-        return "invalid host " + Text.quote(hostAndPort);
-      }
-      if (port.indexOf('*') >= 0) {
-        return "globs are not allowed in the port";
-      }
-      if (!ReferenceGrammar.isPort(port, 1)) {
-        return "port must be a number from 1 to " + ReferenceGrammar.MAX_PORT;
-      }
-    }
-    if (host.startsWith("[")) {
-      return ReferenceGrammar.IPV6_LITERAL.matcher(host).matches()
-          ? null
-          : "invalid IPv6 host " + Text.quote(host);
-    }
-    for (String label : host.split("\\.", -1)) {
-      String problem = labelProblem(host, label);
-      if (problem != null) {
-        return problem;
-      }
-    }
-    if (!hasPort && host.indexOf('*') < 0 && !ReferenceGrammar.looksLikeDomain(host)) {
-      return Text.quote(host)
-          + " is read as a Docker Hub namespace in image references, so it would never match;"
-          + " for Docker Hub write docker.io/"
-          + host;
-    }
-    return null;
-  }
-
-  private static String labelProblem(String host, String label) {
-    if (label.isEmpty()) {
-      return "host " + Text.quote(host) + " has an empty label";
-    }
-    OptionalInt invalid =
-        label
-            .chars()
-            .filter(c -> c >= 128 || !Character.isLetterOrDigit(c) && c != '-' && c != '*')
-            .findFirst();
-    if (invalid.isPresent()) {
-      return "invalid character "
-          + Text.quote(Character.toString(invalid.getAsInt()))
-          + " in host "
-          + Text.quote(host);
-    }
-    if (label.length() > Glob.MAX_TOKENS) {
-      return "host label " + Text.quote(label) + " is longer than 63 characters";
-    }
-    if (label.startsWith("-") || label.endsWith("-")) {
-      return "host label " + Text.quote(label) + " must not start or end with '-'";
-    }
-    return null;
   }
 
   /** Whether the image is on a registry, and under a path, that this pattern names. */
@@ -203,10 +184,7 @@ public final class RegistryPattern {
             && (imagePath.length() == path.length() || imagePath.charAt(path.length()) == '/'));
   }
 
-  /**
-   * The path prefix of the pattern, empty when it has none; a mirror rewrite replaces the matched
-   * registry and this prefix, and keeps the rest of the image path.
-   */
+  /** The path prefix, empty for none: a mirror rewrite replaces the registry and this prefix. */
   public String path() {
     return path;
   }

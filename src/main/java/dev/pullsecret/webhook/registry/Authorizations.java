@@ -62,10 +62,9 @@ final class Authorizations {
 
   /** The header that last worked for this repository and credential, while it is valid. */
   Optional<String> remembered(ManifestUrl url, Optional<RegistryCredential> credential) {
-    Remembered r = remembered.get(key(url, credential));
-    return r != null && System.nanoTime() < r.expiresAt()
-        ? Optional.of(r.header())
-        : Optional.empty();
+    return Optional.ofNullable(remembered.get(key(url, credential)))
+        .filter(r -> System.nanoTime() < r.expiresAt())
+        .map(Remembered::header);
   }
 
   void forget(ManifestUrl url, Optional<RegistryCredential> credential) {
@@ -140,11 +139,11 @@ final class Authorizations {
             BodyHandlers.ofByteArray(),
             MAX_TOKEN_RESPONSE_BYTES);
     int status = response.statusCode();
+    if (status == 401 || status == 403) {
+      throw new RegistryException(
+          Failure.REFUSED, "token service refused " + Text.quote(scope) + ": " + status);
+    }
     if (status != 200) {
-      if (status == 401 || status == 403) {
-        throw new RegistryException(
-            Failure.REFUSED, "token service refused " + Text.quote(scope) + ": " + status);
-      }
       throw new RegistryException(
           Failure.ERROR, "token service answered " + status + " for " + Text.quote(scope));
     }

@@ -9,11 +9,10 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Tag to digest, for a while (keyed by {@code K}: the image, and who asks for it). An entry is in
- * flight from the first request for a reference until the registry answers; every request for it
- * meanwhile gets the same future, so concurrent reviews of one image make one registry request. A
- * digest is kept for {@code cacheTtl}, a failure for {@code failureTtl} ({@link
- * DigestResolver.Settings}).
+ * Tag to digest, for {@link DigestResolver.Settings}' TTLs (keyed by {@code K}: the image, and who
+ * asks for it). An entry is in flight from the first request for a reference until the registry
+ * answers; every request for it meanwhile gets the same future, so concurrent reviews of one image
+ * make one registry request.
  *
  * <p>A hit is a map read, a clock read and a volatile read: no lock, no allocation. The bound is
  * enforced on insertion: expired entries go first, then the oldest tenth, so a full cache costs one
@@ -41,20 +40,23 @@ final class DigestCache<K> {
   private final DigestResolver.Settings settings;
   private final LongSupplier nanoTime;
 
-  DigestCache(DigestResolver.Settings settings, LongSupplier nanoTime) {
+  /** Starts a lookup, once per miss and outside any lock; its future must always complete. */
+  private final Function<K, CompletableFuture<Lookup>> load;
+
+  DigestCache(
+      DigestResolver.Settings settings,
+      LongSupplier nanoTime,
+      Function<K, CompletableFuture<Lookup>> load) {
     if (settings.cacheSize() < 1) {
       throw new IllegalArgumentException("cacheSize must be positive, got " + settings.cacheSize());
     }
     this.settings = settings;
     this.nanoTime = nanoTime;
+    this.load = load;
   }
 
-  /**
-   * The lookup of {@code image} at {@code now} (the caller's clock reading): cached, joined, or
-   * started with {@code load} (called at most once per miss, outside any lock; its future must
-   * always complete).
-   */
-  Served get(K image, long now, Function<K, CompletableFuture<Lookup>> load) {
+  /** The lookup of {@code image} at {@code now} (the caller's clock): cached, joined or started. */
+  Served get(K image, long now) {
     Entry entry = entries.get(image);
     if (entry != null && now - entry.expiresAt < 0) {
       return served(entry);

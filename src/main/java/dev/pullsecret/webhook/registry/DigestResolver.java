@@ -33,16 +33,15 @@ import javax.net.ssl.SSLContext;
  */
 public final class DigestResolver implements AutoCloseable {
 
+  static final int WAITING_PER_SLOT = 16;
+
   /**
    * Digest lookups of rules with {@code images.resolveDigests} ({@code webhook.digests.*},
    * docs/digests.md).
    *
-   * @param budget the longest a review waits for its lookups, all images together; well inside the
-   *     registration's timeoutSeconds (the chart: 5s)
-   * @param cacheTtl how long a resolved digest is reused: a tag moved at the registry is seen after
-   *     at most this long
-   * @param failureTtl how long a failed lookup is remembered, so a registry that is down is not
-   *     waited for on every review
+   * @param budget the longest a review waits for its lookups, all images together
+   * @param cacheTtl how long a digest is reused: a tag moved at the registry is seen after that
+   * @param failureTtl how long a failure is kept, so a registry that is down is not waited for
    * @param cacheSize most tags kept
    * @param maxConcurrent most lookups in flight at once, all reviews together
    * @param connectTimeout for a new connection to a registry
@@ -92,9 +91,11 @@ public final class DigestResolver implements AutoCloseable {
       LookupObserver observer,
       LongSupplier nanoTime) {
     this.client = client;
-    this.cache = new DigestCache<>(settings, nanoTime);
+    this.cache =
+        new DigestCache<>(
+            settings, nanoTime, key -> CompletableFuture.supplyAsync(() -> lookUp(key), executor));
     this.concurrency = new Semaphore(settings.maxConcurrent());
-    this.maxWaiting = maxWaiting(settings.maxConcurrent());
+    this.maxWaiting = settings.maxConcurrent() * WAITING_PER_SLOT;
     this.admitted = new Semaphore(settings.maxConcurrent() + maxWaiting);
     this.observer = observer;
     this.nanoTime = nanoTime;
@@ -102,11 +103,10 @@ public final class DigestResolver implements AutoCloseable {
 
   private static RegistryClient client(Settings settings) {
     // A configured bundle is read now, so that a bad one stops the start-up with its reason.
-    Supplier<SSLContext> tls = () -> TrustBundle.sslContext(Optional.empty());
-    if (settings.caBundle() != null) {
-      SSLContext withBundle = TrustBundle.sslContext(Optional.of(settings.caBundle()));
-      tls = () -> withBundle;
-    }
+    Optional<SSLContext> bundle =
+        Optional.ofNullable(settings.caBundle()).map(ca -> TrustBundle.sslContext(Optional.of(ca)));
+    Supplier<SSLContext> tls =
+        () -> bundle.orElseGet(() -> TrustBundle.sslContext(Optional.empty()));
     return new RegistryClient(tls, settings.connectTimeout(), settings.requestTimeout());
   }
 
@@ -117,13 +117,8 @@ public final class DigestResolver implements AutoCloseable {
    * @param length the whole budget, for messages and to tell a stalled lookup
    * @param startedAt when the review's first lookup started ({@code nanoTime})
    */
-  public record Budget(Duration length, long startedAt) {
-    long deadline() {
-      return startedAt + length.toNanos();
-    }
-  }
+  public record Budget(Duration length, long startedAt) {}
 
-  /** A budget of {@code length} from now, for one review's lookups. */
   public Budget budget(Duration length) {
     return new Budget(length, nanoTime.getAsLong());
   }
@@ -155,22 +150,17 @@ public final class DigestResolver implements AutoCloseable {
     long now = nanoTime.getAsLong();
     Map<ImageReference, DigestCache.Served> served = new LinkedHashMap<>();
     images.forEach(
-        (image, credential) ->
-            served.put(
-                image,
-                cache.get(
-                    new Key(image, credential),
-                    now,
-                    key -> CompletableFuture.supplyAsync(() -> lookUp(key), executor))));
+        (image, credential) -> served.put(image, cache.get(new Key(image, credential), now)));
     Map<ImageReference, Answer> results = new LinkedHashMap<>();
     // A lookup in flight for a whole budget already is stalled: the reviews that joined it have
     // waited their budget; later ones do not wait again until it ends (and its failure is cached),
     // so a registry that stalls costs only the first reviews of an image their budget.
     long stalledBefore = now - budget.length().toNanos();
+    long deadline = budget.startedAt() + budget.length().toNanos();
     served.forEach(
         (image, s) -> {
-          long deadline = s.startedAt() - stalledBefore <= 0 ? now : budget.deadline();
-          results.put(image, new Answer(await(s, deadline, image, budget.length()), s.cached()));
+          long until = s.startedAt() - stalledBefore <= 0 ? now : deadline;
+          results.put(image, new Answer(await(s, until, image, budget.length()), s.cached()));
         });
     return results;
   }
@@ -195,10 +185,6 @@ public final class DigestResolver implements AutoCloseable {
     } catch (ExecutionException e) {
       return Lookup.failed(Failure.ERROR, "lookup failed: " + e.getCause());
     }
-  }
-
-  static int maxWaiting(int maxConcurrent) {
-    return maxConcurrent * 16;
   }
 
   private Lookup lookUp(Key key) {

@@ -8,12 +8,11 @@ import java.net.URI;
  * Where the manifest of an image is asked for: {@code https://<registry>/v2/<name>/manifests/<tag>}
  * (OCI Distribution Spec, "Pulling manifests").
  *
- * <p>As the container runtimes do, Docker Hub's images are asked of {@link DockerHub#API}, its
- * official ones under {@code library/}: {@link ImageReference} has added it for {@code docker.io}
- * and {@code index.docker.io}, and it is added here for {@code registry-1.docker.io/nginx}, the
- * same registry. An untagged image is looked up as {@code latest}, as the runtime would pull it; an
- * image pinned by digest is asked for by its digest (as a mirror is asked whether it holds it),
- * which the runtime pulls whatever the tag.
+ * <p>As the container runtimes do, Docker Hub's images are asked of {@link DockerHub#API}, official
+ * ones under {@code library/} (added by {@link ImageReference} on {@code docker.io}, and here for
+ * {@code registry-1.docker.io/nginx}). An untagged image is looked up as {@code latest}, as the
+ * runtime would pull it; an image pinned by digest is asked for by its digest (as a mirror is asked
+ * whether it holds it), which the runtime pulls whatever the tag.
  *
  * @param registry scheme, host and port, e.g. {@code https://registry-1.docker.io}
  * @param repository the repository name on that registry, e.g. {@code library/nginx}

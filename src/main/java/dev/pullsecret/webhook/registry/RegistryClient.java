@@ -46,8 +46,7 @@ public final class RegistryClient {
 
   /**
    * An answer's body as the {@code sha256:} digest of its bytes, hashed as they arrive and never
-   * held: a flood of 4 MiB manifests from registries that omit the digest header, held whole,
-   * doubled the collector's work and the slowest ordinary review's time (176 to 526 ms).
+   * held (a flood of 4 MiB manifests held whole took the slowest other review from 176 to 526 ms).
    */
   private static final BodyHandler<String> SHA256 =
       info -> {
@@ -57,12 +56,6 @@ public final class RegistryClient {
             end -> "sha256:" + HexFormat.of().formatHex(sha256.digest()));
       };
 
-  /**
-   * The JDK's HTTP client keeps every idle HTTP/1.1 connection for 30 s, in a pool it does not
-   * bound by default; a pod names its registries, so pods naming thousands of registries (a
-   * wildcard DNS name and certificate) would keep thousands of TLS connections open, ~40 KiB of
-   * heap and a file descriptor each (2,000 registries in 8 s: 1,970 connections, 83 MB).
-   */
   static final String POOL_SIZE_PROPERTY = "jdk.httpclient.connectionPoolSize";
 
   static final int POOL_SIZE = 64;
@@ -72,10 +65,9 @@ public final class RegistryClient {
   private final Authorizations authorizations;
 
   /**
-   * @param tls trusts the system's CAs and, for private registries, a configured bundle; made on
-   *     the first lookup, with the HTTP client: most installations pin no digest, and the JDK's
-   *     CAs, its HTTP client (a selector thread, ~200 classes) and their memory would otherwise be
-   *     held from start-up for nothing
+   * @param tls the JDK's CAs and any configured bundle; made on the first lookup, with the HTTP
+   *     client: most installations pin no digest, and the CAs, the client (a selector thread, ~200
+   *     classes) and their memory would otherwise be held from start-up for nothing
    * @param connectTimeout for a new connection (loopback and in-cluster: milliseconds)
    * @param requestTimeout for one request; a review waits at most its own budget in any case
    */
@@ -98,10 +90,13 @@ public final class RegistryClient {
   }
 
   /**
-   * Bounds the idle connections kept by every JDK HTTP client of this JVM (the oldest is closed
-   * when a new one would exceed {@value #POOL_SIZE}), unless the property is set already. The pool
-   * is one per JVM and reads the property once: to be called first thing in {@code main}, before
-   * any client (Kubernetes' included) loads it.
+   * Bounds the idle connections kept by every JDK HTTP client of this JVM to {@value #POOL_SIZE}
+   * (the oldest closed first), unless the property is set already. The JDK keeps each for 30 s, in
+   * a pool unbounded by default: pods naming thousands of registries (a wildcard DNS name and
+   * certificate) kept thousands of TLS connections, ~40 KiB of heap and a file descriptor each
+   * (2,000 registries in 8 s: 1,970 connections, 83 MB). The pool is one per JVM and reads the
+   * property once: to be called first thing in {@code main}, before any client (Kubernetes'
+   * included) loads it.
    */
   public static void boundConnectionPool() {
     System.getProperties().putIfAbsent(POOL_SIZE_PROPERTY, String.valueOf(POOL_SIZE));
@@ -146,7 +141,15 @@ public final class RegistryClient {
     }
     int status = response.statusCode();
     if (status == 200) {
-      checkType(response, url);
+      Optional<String> type =
+          response
+              .headers()
+              .firstValue("Content-Type")
+              .map(value -> value.split(";", 2)[0].trim().toLowerCase(Locale.ROOT));
+      if (type.isPresent() && !ACCEPTED.contains(type.get())) {
+        throw new RegistryException(
+            Failure.ERROR, url.manifest() + " is a " + Text.quote(type.get()) + ", not an image");
+      }
       return response;
     }
     if (status == 401 || status == 403) {
@@ -199,18 +202,6 @@ public final class RegistryClient {
     } catch (InvalidImageSyntaxException e) {
       throw new RegistryException(
           Failure.ERROR, "registry sent a malformed digest for " + url.repository());
-    }
-  }
-
-  private static void checkType(HttpResponse<String> response, ManifestUrl url) {
-    Optional<String> type = response.headers().firstValue("Content-Type");
-    if (type.isEmpty()) {
-      return;
-    }
-    String mediaType = type.get().split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    if (!ACCEPTED.contains(mediaType)) {
-      throw new RegistryException(
-          Failure.ERROR, url.manifest() + " is a " + Text.quote(mediaType) + ", not an image");
     }
   }
 

@@ -18,10 +18,7 @@ public interface RegistryCredentials {
 
   RegistryCredentials ANONYMOUS = (image, pullSecrets) -> Optional.empty();
 
-  /**
-   * The credential for pulling {@code image}, taken from the named pull secrets (those the rule
-   * gives the pod, in order), or empty for an anonymous lookup.
-   */
+  /** The credential for {@code image} from the pull secrets the rule gives; empty: anonymous. */
   Optional<RegistryCredential> forImage(ImageReference image, List<String> pullSecrets);
 
   /**

@@ -18,6 +18,7 @@ import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,11 +31,9 @@ import javax.net.ssl.SSLException;
 /**
  * A lookup that failed, the kind decided where it is known; caught by DigestResolver.
  *
- * <p>Also how requests to a registry or a token service are sent ({@link #send}), their bodies read
- * within bounds, and why one got no answer, in words an operator can act on, naming the host and
- * port it was sent to. The one place that reads the JDK's exceptions: its HTTP client reports a
- * refused connection and an unknown host as a {@code ConnectException} without a message (the cause
- * says which), and a TLS failure as a chain whose last message is the one that tells.
+ * <p>Also how requests to a registry or a token service are sent ({@link #send}), and why one got
+ * no answer, in words an operator can act on, naming the host and port it was sent to: the one
+ * place that reads the JDK's exceptions.
  */
 final class RegistryException extends RuntimeException {
 
@@ -70,8 +69,7 @@ final class RegistryException extends RuntimeException {
    * Sends the request and reads its answer's body with {@code body}, at most {@code maxBytes}
    * ({@code BodyHandlers.limiting}), within twice the request's time-out: the JDK's time-out ends
    * with the headers, and a server that drips its body a byte at a time would otherwise hold the
-   * reading thread (and a lookup slot) for as long as it likes. At the deadline the exchange is
-   * cancelled, which closes its connection.
+   * reading thread (and a lookup slot) for as long as it likes.
    *
    * @param who what is asked, e.g. {@code registry} or {@code token service}
    * @param what what the body is, for the message, e.g. {@code manifest}
@@ -103,7 +101,7 @@ final class RegistryException extends RuntimeException {
       }
       throw of(who, client, request, e.getCause());
     } finally {
-      exchange.cancel(true); // ends the exchange at a time-out or an interrupt; else a no-op
+      exchange.cancel(true); // closes its connection at a time-out or an interrupt; else a no-op
     }
   }
 
@@ -134,23 +132,21 @@ final class RegistryException extends RuntimeException {
       return "unreachable: TLS handshake failed: " + tlsCause(tls);
     }
     if (find(e, ConnectException.class) != null) {
-      // Refused: the client's ConnectException wraps a closed channel, with no message at all.
+      // The JDK's ConnectException for a refused connection wraps a closed channel, no message.
       return "unreachable: " + message(e).orElse("connection refused");
     }
     return "request failed: " + describe(e);
   }
 
   private static String tlsCause(SSLException e) {
-    if (find(e, CertificateExpiredException.class) != null) {
-      return "certificate expired";
-    }
-    if (find(e, CertificateNotYetValidException.class) != null) {
-      return "certificate not yet valid";
-    }
-    if (find(e, CertPathBuilderException.class) != null) {
-      return "certificate not issued by a trusted CA";
-    }
-    return describe(e);
+    return Stream.of(
+            Map.entry(CertificateExpiredException.class, "certificate expired"),
+            Map.entry(CertificateNotYetValidException.class, "certificate not yet valid"),
+            Map.entry(CertPathBuilderException.class, "certificate not issued by a trusted CA"))
+        .filter(known -> find(e, known.getKey()) != null)
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElseGet(() -> describe(e));
   }
 
   /** The deepest message of the chain (the JDK's outer ones repeat or wrap it), or the type. */

@@ -22,10 +22,9 @@ import javax.net.ssl.X509TrustManager;
 public final class TrustBundle {
 
   /**
-   * Most TLS sessions kept for resumption. The JDK keeps up to 20,480 client sessions (a day each),
-   * per host and port; a pod names its registries, so pods naming thousands of them filled it
-   * (8,000 registries: the 20,480 sessions and ~21 MB of heap, the image's heap being 160 MB).
-   * Resuming pays off for the few registries a cluster uses, not beyond.
+   * Most TLS sessions kept for resumption, which pays off for the few registries a cluster uses:
+   * the JDK keeps 20,480 (a day each, per host and port), which pods naming 8,000 registries filled
+   * (~21 MB of the image's 160 MB heap).
    */
   static final int MAX_SESSIONS = 256;
 

@@ -61,7 +61,7 @@ class LookupQueueTest {
     }
 
     // Asked again at once: a finished lookup (found or failed) is a hit, one in flight is not.
-    int bound = DigestResolver.maxWaiting(MAX_CONCURRENT) + MAX_CONCURRENT;
+    int bound = MAX_CONCURRENT * DigestResolver.WAITING_PER_SLOT + MAX_CONCURRENT;
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(inFlight(all)).isLessThanOrEqualTo(bound));

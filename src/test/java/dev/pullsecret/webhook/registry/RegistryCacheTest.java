@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class RegistryCacheTest {
@@ -25,11 +26,16 @@ class RegistryCacheTest {
 
   private final AtomicLong now = new AtomicLong(1_000);
   private final AtomicInteger loads = new AtomicInteger();
+  private final AtomicReference<CompletableFuture<Lookup>> next = new AtomicReference<>();
   private final DigestCache<ImageReference> cache =
       new DigestCache<>(
           new DigestResolver.Settings(
               null, Duration.ofNanos(TTL), Duration.ofNanos(FAILURE_TTL), 10, 1, null, null, null),
-          now::get);
+          now::get,
+          image -> {
+            loads.incrementAndGet();
+            return next.get();
+          });
 
   @Test
   void secondRequestWithinTheTtlIsAHitWithoutALookup() {
@@ -66,6 +72,7 @@ class RegistryCacheTest {
   @Test
   void concurrentRequestsForOneImageMakeOneLookup() throws Exception {
     var pending = new CompletableFuture<Lookup>();
+    next.set(pending);
     var start = new CountDownLatch(1);
     List<Future<DigestCache.Served>> served = new ArrayList<>();
     try (ExecutorService threads = Executors.newFixedThreadPool(16)) {
@@ -74,13 +81,7 @@ class RegistryCacheTest {
             threads.submit(
                 () -> {
                   start.await();
-                  return cache.get(
-                      NGINX,
-                      now.get(),
-                      image -> {
-                        loads.incrementAndGet();
-                        return pending;
-                      });
+                  return cache.get(NGINX, now.get());
                 }));
       }
       start.countDown();
@@ -108,12 +109,7 @@ class RegistryCacheTest {
   }
 
   private DigestCache.Served get(ImageReference image, Lookup result) {
-    return cache.get(
-        image,
-        now.get(),
-        key -> {
-          loads.incrementAndGet();
-          return CompletableFuture.completedFuture(result);
-        });
+    next.set(CompletableFuture.completedFuture(result));
+    return cache.get(image, now.get());
   }
 }
