@@ -178,10 +178,8 @@ record AdmissionEndpoint(
   /**
    * The log lines of refused requests, at most {@link #PER_SECOND} a second for each status; the
    * first line of the next second says how many were left out ({@code
-   * pullsecret_requests_refused_total} counts them all). A refusal does not always end the
-   * connection (a 415 keeps it open), so one client looping a wrong Content-Type on one connection
-   * wrote 2,500 lines (500 KB) a second: enough to rotate every earlier line out of the container's
-   * log within seconds, and to take CPU from admissions.
+   * pullsecret_requests_refused_total} counts them all). A 415 keeps the connection open, and one
+   * client looping it wrote 2,500 lines a second, rotating the container's log within seconds.
    *
    * @param nanos the clock, {@link System#nanoTime} but in tests
    */
