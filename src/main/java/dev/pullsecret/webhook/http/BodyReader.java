@@ -35,7 +35,6 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
 
   static final int CHUNK = 16 * 1024;
 
-  /** The outcome of a read: the body, or why there is none. */
   sealed interface Outcome {
     /**
      * The body, and the reservation for answering it. {@link BodyReader#read} has it closed once

@@ -56,7 +56,6 @@ class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
     this.phaseTimeout = phaseTimeout;
   }
 
-  /** Instead of Tomcat's pause of {@code protocol}: see the class comment. */
   void begin(SweptHttp11NioProtocol protocol) {
     draining = protocol;
     log.info(
@@ -70,8 +69,7 @@ class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
   }
 
   /**
-   * Waits on the shutdown's thread (Spring's {@code stop(callback)} calls this, then the callback):
-   * the wait ends before the phase timeout on its own.
+   * Waits on the shutdown's thread: Spring's {@code stop(callback)} calls this, then the callback.
    */
   @Override
   public void stop() {

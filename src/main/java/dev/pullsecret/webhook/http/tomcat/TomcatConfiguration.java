@@ -47,7 +47,6 @@ class TomcatConfiguration {
     return ManagementConnectorSettings.errorPageNotServed();
   }
 
-  /** Waits for the connections to close within Spring's shutdown phase timeout. */
   @Bean
   ConnectionDrain connectionDrain(LifecycleProperties lifecycle) {
     return new ConnectionDrain(lifecycle.getTimeoutPerShutdownPhase());
