@@ -101,12 +101,10 @@ class ManagementConnectorSettings {
     for (String segment : uri.split("/", -1)) {
       int parameters = segment.indexOf(';');
       String name = parameters < 0 ? segment : segment.substring(0, parameters);
-      if (name.indexOf('%') >= 0) {
-        try {
-          name = URLDecoder.decode(name, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-          return true;
-        }
+      try {
+        name = URLDecoder.decode(name, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return true;
       }
       if (name.equals(".") || name.equals("..")) {
         return true;
