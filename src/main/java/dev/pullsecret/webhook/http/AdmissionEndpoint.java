@@ -161,15 +161,12 @@ record AdmissionEndpoint(
   }
 
   private static boolean isJson(String contentType) {
-    if (contentType == null) {
-      return false;
-    }
     try {
       // Parsed once per distinct type: Spring keeps the last 64 it parsed.
       return MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(contentType));
     } catch (IllegalArgumentException e) {
-      // Unparsable ("a", "application/json, text/plain", an unknown charset): Spring throws
-      // InvalidMediaTypeException, which is an IllegalArgumentException, not an
+      // Absent or unparsable ("a", "application/json, text/plain", an unknown charset): Spring
+      // throws InvalidMediaTypeException, which is an IllegalArgumentException, not an
       // InvalidMimeTypeException. It is the client's mistake: a 415, not a 500 with a trace.
       return false;
     }
