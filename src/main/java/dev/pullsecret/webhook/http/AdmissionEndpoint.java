@@ -161,15 +161,12 @@ record AdmissionEndpoint(
   }
 
   private static boolean isJson(String contentType) {
-    if (contentType == null) {
-      return false;
-    }
     try {
       // Parsed once per distinct type: Spring keeps the last 64 it parsed.
       return MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(contentType));
     } catch (IllegalArgumentException e) {
-      // Unparsable ("a", "application/json, text/plain", an unknown charset): Spring throws
-      // InvalidMediaTypeException, which is an IllegalArgumentException, not an
+      // Absent or unparsable ("a", "application/json, text/plain", an unknown charset): Spring
+      // throws InvalidMediaTypeException, which is an IllegalArgumentException, not an
       // InvalidMimeTypeException. It is the client's mistake: a 415, not a 500 with a trace.
       return false;
     }
@@ -178,10 +175,8 @@ record AdmissionEndpoint(
   /**
    * The log lines of refused requests, at most {@link #PER_SECOND} a second for each status; the
    * first line of the next second says how many were left out ({@code
-   * pullsecret_requests_refused_total} counts them all). A refusal does not always end the
-   * connection (a 415 keeps it open), so one client looping a wrong Content-Type on one connection
-   * wrote 2,500 lines (500 KB) a second: enough to rotate every earlier line out of the container's
-   * log within seconds, and to take CPU from admissions.
+   * pullsecret_requests_refused_total} counts them all). A 415 keeps the connection open, and one
+   * client looping it wrote 2,500 lines a second, rotating the container's log within seconds.
    *
    * @param nanos the clock, {@link System#nanoTime} but in tests
    */

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpStatusCode;
 
@@ -51,39 +52,36 @@ class AdmissionMetrics implements LookupObserver {
   private final Set<String> mirrors = ConcurrentHashMap.newKeySet();
 
   AdmissionMetrics(MeterRegistry registry) {
+    BiFunction<String, String, MeterProvider<Counter>> counter =
+        (name, description) ->
+            Counter.builder(name).description(description).withRegistry(registry);
     this.latency =
         Timer.builder("pullsecret.admission.duration")
             .description("Time to answer an admission review, from body read to response bytes")
             .publishPercentileHistogram()
             .register(registry);
     this.admissions =
-        counter(
-            registry,
+        counter.apply(
             "pullsecret.admissions",
             "Admission reviews answered, by reason and rule applied (none: no rule)");
     this.ruleAdmissions =
-        counter(
-            registry,
+        counter.apply(
             "pullsecret.rule.admissions",
             "Admissions a rule applied to, by outcome " + RULE_OUTCOMES);
     this.ruleChanges =
-        counter(
-            registry,
+        counter.apply(
             "pullsecret.rule.changes",
             "Changes made by a rule (applied=false: would make, in audit mode)");
     this.refusedRequests =
-        counter(
-            registry,
+        counter.apply(
             "pullsecret.requests.refused",
             "Requests refused before admission (malformed, too large, wrong type)");
     this.digestLookups =
-        counter(
-            registry,
+        counter.apply(
             "pullsecret.digest.lookups",
             "Images whose tag a review resolved to a digest, by result");
     this.mirrorLookups =
-        counter(
-            registry,
+        counter.apply(
             "pullsecret.mirror.lookups",
             "Images a review asked a when: present mirror about, by mirror and result");
     this.requests =
@@ -167,10 +165,5 @@ class AdmissionMetrics implements LookupObserver {
   @Override
   public void requested(String result, long nanos) {
     requests.withTag("result", result).record(nanos, TimeUnit.NANOSECONDS);
-  }
-
-  private static MeterProvider<Counter> counter(
-      MeterRegistry registry, String name, String description) {
-    return Counter.builder(name).description(description).withRegistry(registry);
   }
 }

@@ -17,8 +17,7 @@ import org.springframework.web.context.request.RequestContextHolder;
  * <ul>
  *   <li>In chunks, each reserved before it is allocated: a body takes heap as its bytes arrive, not
  *       as its Content-Length announces (a hundred clients announcing 4 MiB and sending a byte now
- *       and then hold a chunk each, not 400 MiB). The first reservation also covers what the
- *       request itself holds meanwhile ({@link InFlightBudget#REQUEST_OVERHEAD}).
+ *       and then hold a chunk each, not 400 MiB).
  *   <li>Under one deadline for the whole body, however the bytes are paced; Tomcat's read timeout
  *       only bounds the wait for each next byte.
  *   <li>At most {@code webhook.max-request-size}: a larger Content-Length is refused before any
@@ -36,7 +35,6 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
 
   static final int CHUNK = 16 * 1024;
 
-  /** The outcome of a read: the body, or why there is none. */
   sealed interface Outcome {
     /**
      * The body, and the reservation for answering it. {@link BodyReader#read} has it closed once
@@ -62,17 +60,15 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
 
       /**
        * Keeps reserved, until closed, only what writing an answer of {@code answerBytes} holds: its
-       * bytes and the body's, as nothing else of the review is reachable once the answer is
-       * encoded; the rest is given back now. Spring writes the answer after the endpoint returns
-       * it, and a client that does not read holds it meanwhile (at most the read deadline past its
-       * request's start: {@code SweptHttp11NioProtocol}): 700 clients reading answers of 208 KB a
-       * few KB a second ended the process with an OutOfMemoryError when the reservation was given
-       * back before the write. A large answer ({@link InFlightBudget#SMALL_ANSWER}) also counts in
-       * the large share.
+       * bytes and the body's (nothing else of the review is reachable once it is encoded); the rest
+       * is given back now. Spring writes the answer after the endpoint returns it, and a client
+       * that does not read holds it meanwhile (at most the read deadline past its request's start:
+       * {@code SweptHttp11NioProtocol}); given back before the write, 700 slow readers of 208 KB
+       * answers ended the process with an OutOfMemoryError. A large answer ({@link
+       * InFlightBudget#SMALL_ANSWER}) also counts in the large share.
        *
        * @return false if a large answer found no room in the large share now (the review is
-       *     refused): waiting up to a second for it held the room kept for small reviews, and 150
-       *     clients reading such answers slowly, with the share full, had ordinary reviews refused
+       *     refused): waiting for it would hold the room kept for small reviews
        */
       boolean keepForAnswer(int answerBytes) {
         long keep = Math.min((long) answerBytes + bytes.length, reserved);
@@ -87,11 +83,9 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
 
       /**
        * Counts this reservation in the large share too, if it has room now, before the review waits
-       * for the registries its pod names ({@link DigestLookup#MAY_WAIT}): a tenant's registry that
-       * answers slowly holds each review for the whole lookup budget (1.5 s), longer than a small
-       * review waits for room (1 s), so pods naming such registries, sent while large bodies or
-       * slow clients held the large share, kept the room for small reviews and 40% of the other
-       * reviews were refused 503.
+       * for the registries its pod names ({@link DigestLookup#MAY_WAIT}): a slow registry holds a
+       * review for the whole lookup budget (1.5 s), longer than a small review waits for room (1
+       * s), and such reviews kept the room for small reviews (40% of the others refused 503).
        *
        * @return false if the large share has no room: the review then waits for no registry
        */

@@ -15,18 +15,15 @@ import java.util.concurrent.TimeUnit;
 public final class InFlightBudget {
 
   /**
-   * Answering a review within the pod limits ({@code PodFields}: at most 256 containers per list):
-   * the decoded pod, the mutation and the answer, measured at under 4 MiB allocated for the largest
-   * (docs/failure-semantics.md). Reserved on top of the body-proportional part.
+   * Answering a review within the pod limits ({@code PodFields}: at most 256 containers per list),
+   * on top of the body-proportional part: measured at under 4 MiB allocated for the largest.
    */
   static final long ANSWER_OVERHEAD = 2L * 1024 * 1024;
 
   /**
-   * What a request holds beyond its body's bytes while the body is read: Tomcat's request and
-   * response with their buffers (the servlet's 8 KiB byte and 16 KiB char buffers each way) and the
-   * virtual thread parked in the read. Measured at about 90 KiB per client sending its body slowly,
-   * above one still sending its headers (docs/failure-semantics.md). Reserved with the first chunk,
-   * so the budget also bounds how many bodies are read at once, however slowly they come.
+   * What a request holds beyond its body's bytes while the body is read (Tomcat's request and
+   * response buffers, the virtual thread parked in the read): measured at about 90 KiB. Reserved
+   * with the first chunk, so the budget also bounds how many bodies are read at once.
    */
   public static final int REQUEST_OVERHEAD = 96 * 1024;
 
@@ -42,11 +39,10 @@ public final class InFlightBudget {
 
   /**
    * A body's bytes past this make it large. What reading and answering large bodies takes is also
-   * counted against {@link #largeShare}: a client looping the largest admissible reviews held the
-   * whole budget, and the API server's ordinary reviews (a few KB) waited behind it and were
-   * refused 503, so with a fail-open policy their pods were admitted without their pull secrets.
-   * The budget now always keeps room to read and answer one small review at its largest ({@link
-   * #SMALL_REVIEW}), which takes a millisecond or two.
+   * counted against {@link #largeShare}, so the budget always keeps room to read and answer one
+   * small review at its largest ({@link #SMALL_REVIEW}): clients looping the largest reviews had
+   * the API server's ordinary ones refused 503 (with a fail-open policy: pods admitted without
+   * their pull secrets).
    */
   static final int SMALL_BODY = 256 * 1024;
 
@@ -55,20 +51,16 @@ public final class InFlightBudget {
   /**
    * The request attribute ({@code Boolean}) saying that the whole body came with the request's
    * head, set by the connector ({@code http/tomcat/UnreadBodyDeadline}). Only such a body may be
-   * read in the room kept for one small review: one still to come may come a byte a second, and 300
-   * clients sending theirs so held the whole budget while they waited, and half of the other
-   * reviews were refused 503. The API server sends a review at once.
+   * read in the room kept for one small review, as the API server sends a review at once: 300
+   * clients sending theirs a byte a second held the whole budget.
    */
   public static final String BODY_ARRIVED = InFlightBudget.class.getName() + ".bodyArrived";
 
   /**
-   * An answer's bytes past this make it large while it is written (its bytes stay reserved until
-   * then: {@code BodyReader.Outcome.Body#keepForAnswer}). A client that sends small reviews with
-   * large answers (hundreds of rewritten images) and reads them slowly holds each answer for as
-   * long as the write lasts; counted in the large share, such answers cannot take the room kept for
-   * small reviews. An ordinary pod's answer is a few KiB, and the kernel's socket buffers take an
-   * answer this size whole even from a client that reads nothing (at least 36 KiB on a 1,500-byte
-   * MTU), so a small answer is never held while written.
+   * An answer's bytes past this make it large while it is written ({@code
+   * BodyReader.Outcome.Body#keepForAnswer}), so slowly read large answers cannot take the room kept
+   * for small reviews. The kernel's socket buffers take an answer this size whole even from a
+   * client that reads nothing (at least 36 KiB on a 1,500-byte MTU): a small answer is never held.
    */
   static final int SMALL_ANSWER = 16 * 1024;
 

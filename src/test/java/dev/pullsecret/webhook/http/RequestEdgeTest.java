@@ -152,6 +152,15 @@ class RequestEdgeTest {
       assertThat(output).doesNotContain("Exception").doesNotContain("at org.");
     }
 
+    @Test
+    void anAbsentContentTypeIsAnswered415() throws Exception {
+      var response = postAs(null, resource(REVIEW));
+
+      assertThat(response.status()).isEqualTo(415);
+      assertThat(Reviews.json(response.body()).path("message").asString())
+          .isEqualTo("Content-Type must be application/json, got null");
+    }
+
     /**
      * A 415 leaves the connection open; before, each was a log line, and one client looping it on
      * one connection wrote 2,500 lines (500 KB) a second.
@@ -340,9 +349,9 @@ class RequestEdgeTest {
     try (var connection =
         TlsHttpConnection.open(FILES.sslContext(), TestServerFiles.SERVICE_HOST, port)) {
       connection.send(
-          ("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-                  + contentType
-                  + "\r\nContent-Length: "
+          ("POST /mutate HTTP/1.1\r\nHost: localhost\r\n"
+                  + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
+                  + "Content-Length: "
                   + body.length
                   + "\r\n\r\n")
               .getBytes(UTF_8));

@@ -22,19 +22,16 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
  * a failed call and applies the registration's failurePolicy (with {@code Ignore}: a pod admitted
  * without its pull secrets). So the port's protocol calls {@link #begin} instead of pausing: once
  * the listening socket is closed Tomcat sets keep-alive to "this request only" on its own, so each
- * connection carries one more review, answered with {@code Connection: close}, and its client
- * reconnects to a replica that is not stopping.
+ * connection carries one more review and its client reconnects to a replica that is not stopping.
  *
  * <p>From then on every answer says {@code Connection: close}, those of reviews in flight at
- * SIGTERM included (Tomcat decides keep-alive when a request starts). It is set as the answer is
- * written ({@link #beforeBodyWrite}), after the body's read, the part that can be long: the client
- * closes the connection after the answer, and the drain sees it go before the phase ends.
+ * SIGTERM included (Tomcat decides keep-alive when a request starts): it is set as the answer is
+ * written ({@link #beforeBodyWrite}), after the body's read, the part that can be long.
  *
- * <p>{@link #stop}, between Spring Boot's graceful shutdown (no new connections, requests in flight
- * answered) and the connector's stop (which closes every connection left), waits until the clients
- * have closed all the port's connections or the shutdown phase ends. Only connections that carried
- * no review for the whole phase are then closed by the server; the pod's preStop sleep has by then
- * taken it out of the Service's endpoints.
+ * <p>{@link #stop}, between Spring Boot's graceful shutdown and the connector's stop (which closes
+ * every connection left), waits until the clients have closed all the port's connections or the
+ * shutdown phase ends: only connections that carried no review for the whole phase are closed by
+ * the server, once the pod's preStop sleep has taken it out of the Service's endpoints.
  */
 @ControllerAdvice
 class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
@@ -59,7 +56,6 @@ class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
     this.phaseTimeout = phaseTimeout;
   }
 
-  /** Instead of Tomcat's pause of {@code protocol}: see the class comment. */
   void begin(SweptHttp11NioProtocol protocol) {
     draining = protocol;
     log.info(
@@ -73,8 +69,7 @@ class ConnectionDrain implements SmartLifecycle, ResponseBodyAdvice<Object> {
   }
 
   /**
-   * Waits on the shutdown's thread (Spring's {@code stop(callback)} calls this, then the callback):
-   * the wait ends before the phase timeout on its own.
+   * Waits on the shutdown's thread: Spring's {@code stop(callback)} calls this, then the callback.
    */
   @Override
   public void stop() {

@@ -46,11 +46,10 @@ class ManagementConnectorSettings {
   static final Duration SCRAPE_WAIT = Duration.ofSeconds(2);
 
   /**
-   * One scrape of the metrics at a time. A scrape is milliseconds of CPU on a virtual thread, and
-   * virtual threads are not time-sliced: a client asking for the metrics from 8 connections at once
-   * kept both carriers, which the admission port runs on too, busy, and admission's TLS handshakes
-   * and reviews waited past the 5 s read deadline and were cut off. One at a time leaves a carrier
-   * to admission; a scrape that finds no turn within {@link #SCRAPE_WAIT} is answered 503.
+   * One scrape of the metrics at a time, leaving a carrier to admission: a scrape is milliseconds
+   * of CPU on a virtual thread, not time-sliced, and 8 at once kept both carriers busy while
+   * admission's handshakes and reviews waited past the read deadline. A scrape that finds no turn
+   * within {@link #SCRAPE_WAIT} is answered 503.
    */
   @Bean
   FilterRegistrationBean<Filter> oneScrapeAtATime() {
@@ -102,12 +101,10 @@ class ManagementConnectorSettings {
     for (String segment : uri.split("/", -1)) {
       int parameters = segment.indexOf(';');
       String name = parameters < 0 ? segment : segment.substring(0, parameters);
-      if (name.indexOf('%') >= 0) {
-        try {
-          name = URLDecoder.decode(name, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-          return true;
-        }
+      try {
+        name = URLDecoder.decode(name, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return true;
       }
       if (name.equals(".") || name.equals("..")) {
         return true;

@@ -27,21 +27,18 @@ import org.springframework.boot.tomcat.TomcatWebServerFactory;
  *
  * <ul>
  *   <li>One deadline for receiving a request's start: the TLS handshake, the request line and the
- *       headers, however the client paces its bytes. Tomcat's connection timeout is per read, so a
- *       client sending a byte every two seconds would hold its connection for ever; such
- *       connections hold no thread (Tomcat reads headers without blocking) but a slot and buffers.
- *       One still handshaking, or with part of a request and no worker on it, for longer than the
- *       deadline is closed.
+ *       headers, however the client paces its bytes (Tomcat's connection timeout is per read: a
+ *       byte every two seconds held a slot and buffers for ever). A connection still handshaking,
+ *       or with part of a request and no worker on it, for longer than the deadline is closed.
  *   <li>One deadline for a worker's hold on a connection: reading a body ({@code http/BodyReader}
  *       bounds it by the same deadline), answering, writing the answer. Past it, a write waiting
  *       for the client waits {@link #WRITE_STALL_PAST_DEADLINE} at most, and the connection is
  *       closed as soon as the worker lets go. Tomcat's write timeout (3 s) is per wait and starts
- *       again whenever the client takes a byte, so 700 clients reading answers of 208 KB a few KB a
- *       second held every slot for as long as they liked.
+ *       again whenever the client takes a byte: 700 slow readers held every slot.
  *   <li>When more than three quarters of {@code max-connections} are open, idle keep-alive
  *       connections (between two requests) that sent nothing for {@link #IDLE_UNDER_PRESSURE} are
- *       closed; otherwise they are left to the keep-alive timeout (120 s), which the API server's
- *       pool outlives. Clients that open connections and keep them idle cannot fill the slots.
+ *       closed, so idle clients cannot fill the slots; otherwise they are left to the keep-alive
+ *       timeout (120 s), which the API server's pool outlives.
  * </ul>
  */
 public class SweptHttp11NioProtocol extends Http11NioProtocol {

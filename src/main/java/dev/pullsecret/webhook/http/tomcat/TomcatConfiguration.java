@@ -21,12 +21,11 @@ import org.springframework.context.annotation.Configuration;
 class TomcatConfiguration {
 
   /**
-   * The connector runs {@link SweptHttp11NioProtocol} (a sweep under {@code webhook.read-deadline},
-   * a drain on shutdown: {@link ConnectionDrain}), reads unread bodies away only under {@link
-   * UnreadBodyDeadline}, and has {@code continueResponseTiming=onRead}, which Spring Boot has no
-   * property for: Tomcat answers {@code Expect: 100-continue} only when the endpoint starts reading
-   * the body, so a client announcing an oversized review gets its 413 without uploading it
-   * (Tomcat's default is to say "continue" at once and then discard what was sent).
+   * The connector's sweep and drain, the deadline of unread bodies, and {@code
+   * continueResponseTiming=onRead}, which Spring Boot has no property for: Tomcat answers {@code
+   * Expect: 100-continue} only when the endpoint starts reading the body, so a client announcing an
+   * oversized review gets its 413 without uploading it (Tomcat's default is to say "continue" at
+   * once and then discard what was sent).
    */
   @Bean
   WebServerFactoryCustomizer<TomcatWebServerFactory> connectorSettings(
@@ -47,7 +46,6 @@ class TomcatConfiguration {
     return ManagementConnectorSettings.errorPageNotServed();
   }
 
-  /** Waits for the connections to close within Spring's shutdown phase timeout. */
   @Bean
   ConnectionDrain connectionDrain(LifecycleProperties lifecycle) {
     return new ConnectionDrain(lifecycle.getTimeoutPerShutdownPhase());

@@ -50,11 +50,9 @@ final class UnreadBodyDeadline extends ValveBase {
       return;
     }
     long end = request.getCoyoteRequest().getStartTimeNanos() + deadline.toNanos();
-    // Room for what the request holds while its body is read away, if there is some now, in the
-    // large share (a body left unread has not all arrived: InFlightBudget.BODY_ARRIVED). Waiting
-    // for it would hold that very memory outside the budget: under attack every slot would hold a
-    // refused request waiting its turn. With none, the connection closes, and a client still
-    // sending may see the close rather than the refusal: the same failed call to the API server.
+    // Room for what the request holds meanwhile, in the large share (a body left unread has not
+    // all arrived), only if free now: waiting would hold that very memory outside the budget, in
+    // every slot under attack. A client still sending may see the close rather than the refusal.
     if (request.getContentLengthLong() > atMost
         || !(budget.tryTake(InFlightBudget.REQUEST_OVERHEAD, true)
             && discardedBefore(request, end))) {

@@ -12,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,13 +67,11 @@ public final class PemFiles {
       }
     }
     Files.createDirectories(dir);
-    List<Path> written = new ArrayList<>();
     for (var file : files.entrySet()) {
-      Path target = dir.resolve(file.getKey());
-      writeFile(target, file.getValue(), file.getKey().equals(TLS_KEY), overwrite);
-      written.add(target);
+      writeFile(
+          dir.resolve(file.getKey()), file.getValue(), file.getKey().equals(TLS_KEY), overwrite);
     }
-    return List.copyOf(written);
+    return files.keySet().stream().map(dir::resolve).toList();
   }
 
   public static String toPem(X509Certificate certificate) {

@@ -14,16 +14,14 @@ import org.springframework.boot.health.contributor.Health;
 /**
  * Keeps the admission port's certificate in step with its files through a {@link FileReloader},
  * reporting a refusal only when the same content failed twice in a row ({@link
- * FileReloader.Refusal#WHEN_SEEN_TWICE}: {@code tls.crt} and {@code tls.key} are written one after
- * the other).
+ * FileReloader.Refusal#WHEN_SEEN_TWICE}: {@code tls.crt} and {@code tls.key} are two writes).
  *
  * <p>Not Spring Boot's {@code reload-on-update} for PEM bundles: it serves only bundles of {@code
- * spring.ssl.bundle.*} properties, so our checks (key matches certificate, chain order,
- * subjectAltName, validity, each reported with the file and what to fix) would not run before a
- * pair is served; it waits for 10 s of quiet after the last file event; and a failed reload is an
- * "Unexpected SSL reload error" stack trace, not retried until the next event, with nothing a
- * metric could count. We use the end of its chain: {@code SslBundleRegistry.updateBundle} makes
- * Tomcat build a new SSL context for new handshakes while open connections keep theirs.
+ * spring.ssl.bundle.*} properties, so our checks ({@link ServingIdentity#load}) would not run
+ * before a pair is served; it waits for 10 s of quiet after the last file event; and a failed
+ * reload is an "Unexpected SSL reload error" stack trace, not retried until the next event, that no
+ * metric counts. We use the end of its chain: {@code SslBundleRegistry.updateBundle} makes Tomcat
+ * build a new SSL context for new handshakes while open connections keep theirs.
  *
  * <p>The expiry of the certificate in force is told three ways. A gauge to alert on: a timestamp,
  * not "seconds left", so an alert reads {@code pullsecret_tls_certificate_expiry_seconds - time() <

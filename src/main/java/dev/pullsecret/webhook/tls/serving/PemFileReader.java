@@ -177,9 +177,6 @@ final class PemFileReader {
   }
 
   private static byte[] readBytes(Path file) {
-    if (Files.isDirectory(file)) {
-      throw new InvalidCertificateException(file, "is a directory, expected a PEM file");
-    }
     try {
       return BoundedFiles.read(file, BoundedFiles.PEM_LIMIT);
     } catch (BoundedFiles.TooLargeException e) {
@@ -187,7 +184,9 @@ final class PemFileReader {
           file,
           e.getMessage() + " (a Secret holds at most 1 MiB); the files in force keep serving");
     } catch (BoundedFiles.NotRegularFileException e) {
-      throw new InvalidCertificateException(file, e.getMessage(), e);
+      String what =
+          Files.isDirectory(file) ? "is a directory, expected a PEM file" : e.getMessage();
+      throw new InvalidCertificateException(file, what, e);
     } catch (NoSuchFileException e) {
       throw new InvalidCertificateException(file, "file does not exist", e);
     } catch (AccessDeniedException e) {

@@ -2,7 +2,6 @@ package dev.pullsecret.webhook.tls.serving;
 
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -64,7 +63,7 @@ final class TlsPolicy {
     List<String> suites =
         cipherSuites == null || cipherSuites.isEmpty()
             ? DEFAULT_CIPHER_SUITES
-            : List.copyOf(new LinkedHashSet<>(cipherSuites.stream().map(String::strip).toList()));
+            : cipherSuites.stream().map(String::strip).distinct().toList();
     requireAeadEcdhe(suites);
     if (suites.stream().noneMatch(s -> TLS_1_3_SUITE.matcher(s).matches())) {
       throw new IllegalArgumentException(
