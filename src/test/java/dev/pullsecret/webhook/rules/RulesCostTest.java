@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -45,6 +46,44 @@ class RulesCostTest {
 
     assertThat(versions).hasSize(4);
     assertThat(perVersion).as("bytes kept per rules version").isLessThan(4L << 20);
+  }
+
+  /**
+   * Each host label of a registry pattern is a {@link dev.pullsecret.webhook.glob.Glob} of a
+   * kilobyte: a rules file under the size limit listing 105,000 registries (210,000 labels) took
+   * ~230 MB to read, and a reload of it ended the webhook (160 MiB heap) with an OutOfMemoryError.
+   */
+  @Test
+  void registryPatternsPastTheirBoundAreRefusedNotHeld() {
+    var registries = new StringBuilder();
+    for (int i = 0; registries.length() < RulesParser.MAX_CHARACTERS - 200; i++) {
+      registries.append(i == 0 ? "" : ",").append('a').append(i).append(".io");
+    }
+    String text =
+        "pullSecrets: [{name: s, registries: [%s]}]\nrules: [{name: r, namespaces: [x]}]"
+            .formatted(registries);
+
+    var error =
+        catchThrowableOfType(InvalidRulesException.class, () -> RulesParser.parse(text, "big"));
+
+    assertThat(error).as("the file refused").isNotNull();
+    assertThat(error.errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("host labels in the registry patterns"));
+  }
+
+  @Test
+  void registryPatternsUpToTheirBoundAreRead() {
+    var registries = new StringBuilder();
+    for (int i = 0; i < RulesErrors.MAX_REGISTRY_LABELS / 2; i++) {
+      registries.append(i == 0 ? "" : ",").append('a').append(i).append(".io");
+    }
+    String text =
+        "pullSecrets: [{name: s, registries: [%s]}]\nrules: [{name: r, namespaces: [x]}]"
+            .formatted(registries);
+
+    assertThat(RulesParser.parse(text, "bound").pullSecrets().getFirst().registries())
+        .hasSize(RulesErrors.MAX_REGISTRY_LABELS / 2);
   }
 
   private static long heapAfterGc() {
