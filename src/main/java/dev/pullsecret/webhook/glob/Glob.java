@@ -29,8 +29,11 @@ public final class Glob {
   /** Bit i set: token i is {@code ?}. */
   private final long anyChar;
 
-  /** Per ASCII character c: bit i set when token i is c (or ?, or c in the other case). */
-  private final long[] accepts = new long[128];
+  /**
+   * Per ASCII character c: bit i set when token i is c (or ?, or c in the other case). A kilobyte:
+   * null for an exact name, which needs none (a rules file may list 9,000 of them).
+   */
+  private final long[] accepts;
 
   /** The bit of the state in which every token is matched. */
   private final long accepted;
@@ -46,6 +49,7 @@ public final class Glob {
     long anyBits = 0;
     int tokens = 0;
     int literalCount = 0;
+    long[] table = new long[128];
     for (int i = 0; i < pattern.length(); i++) {
       char c = pattern.charAt(i);
       if (c == '*' && tokens > 0 && (starBits & (1L << (tokens - 1))) != 0) {
@@ -63,14 +67,14 @@ public final class Glob {
           if (c >= 128) {
             throw new IllegalArgumentException("glob '" + pattern + "' is not ASCII");
           }
-          accepts[ignoreCase ? Character.toLowerCase(c) : c] |= bit;
-          accepts[ignoreCase ? Character.toUpperCase(c) : c] |= bit;
+          table[ignoreCase ? Character.toLowerCase(c) : c] |= bit;
+          table[ignoreCase ? Character.toUpperCase(c) : c] |= bit;
           literalCount++;
         }
       }
     }
-    for (int c = 0; c < accepts.length; c++) {
-      accepts[c] |= anyBits;
+    for (int c = 0; c < table.length; c++) {
+      table[c] |= anyBits;
     }
     this.stars = starBits;
     this.anyChar = anyBits;
@@ -78,6 +82,7 @@ public final class Glob {
     this.literals = literalCount;
     this.initial = closure(1L, starBits);
     this.exact = !ignoreCase && starBits == 0 && anyBits == 0;
+    this.accepts = exact ? null : table;
   }
 
   public static Glob compile(String pattern) {
@@ -93,8 +98,14 @@ public final class Glob {
     return exact ? pattern.contentEquals(text) : matches(text, 0, text.length());
   }
 
-  /** Whether the pattern matches {@code text[start, end)}: O(end - start), no allocation. */
+  /**
+   * Whether the pattern matches {@code text[start, end)}: O(end - start), no allocation (but an
+   * exact name's slice, which no caller asks).
+   */
   public boolean matches(CharSequence text, int start, int end) {
+    if (exact) {
+      return pattern.contentEquals(text.subSequence(start, end));
+    }
     long live = initial;
     for (int i = start; i < end && live != 0; i++) {
       char c = text.charAt(i);

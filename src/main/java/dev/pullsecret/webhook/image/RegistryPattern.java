@@ -184,6 +184,11 @@ public final class RegistryPattern {
             && (imagePath.length() == path.length() || imagePath.charAt(path.length()) == '/'));
   }
 
+  /** How many labels the host has (none for IPv6): each is matched by a {@link Glob}. */
+  public int hostLabels() {
+    return labels.length;
+  }
+
   /** The path prefix, empty for none: a mirror rewrite replaces the registry and this prefix. */
   public String path() {
     return path;

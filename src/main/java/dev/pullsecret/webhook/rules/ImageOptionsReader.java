@@ -109,8 +109,7 @@ final class ImageOptionsReader {
   }
 
   private Optional<RegistryMirror> mirror(YamlMapping mirror) {
-    Optional<RegistryPattern> from =
-        mirror.requiredString("from").flatMap(v -> errors.parse(v, RegistryPattern::parse));
+    Optional<RegistryPattern> from = mirror.requiredString("from").flatMap(errors::registryPattern);
     Optional<String[]> to = mirror.requiredString("to").flatMap(this::target);
     boolean whenPresent =
         mirror.is(
@@ -133,7 +132,7 @@ final class ImageOptionsReader {
   }
 
   private Optional<RegistryPattern> exclusion(YamlValue excluded, Optional<RegistryPattern> from) {
-    Optional<RegistryPattern> pattern = errors.parse(excluded, RegistryPattern::parse);
+    Optional<RegistryPattern> pattern = errors.registryPattern(excluded);
     if (pattern.isPresent() && from.isPresent() && !mayOverlap(from.get(), pattern.get())) {
       RegistryPattern f = from.get();
       errors.warn(

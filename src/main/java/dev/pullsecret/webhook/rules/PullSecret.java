@@ -168,7 +168,7 @@ public record PullSecret(
    */
   private static Optional<RegistryPattern> registry(
       YamlValue registry, boolean asked, RulesErrors errors) {
-    Optional<RegistryPattern> pattern = errors.parse(registry, RegistryPattern::parse);
+    Optional<RegistryPattern> pattern = errors.registryPattern(registry);
     if (asked && registry.text().split("/", 2)[0].contains("*")) {
       errors.add(
           registry,

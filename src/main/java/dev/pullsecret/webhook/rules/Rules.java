@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +28,13 @@ public final class Rules {
    */
   private static final int MAX_CACHED_NAMESPACES = 10_000;
 
+  /**
+   * The candidates cached in all (~20 bytes each): rules that all name every namespace ({@code *},
+   * or labels alone) give each namespace as many, and 10,000 made-up namespaces under 1,000 such
+   * rules (an accepted file) held 200 MB. Past it, as past {@link #MAX_CACHED_NAMESPACES}.
+   */
+  private static final int MAX_CACHED_MATCHES = 100_000;
+
   /** Most specific first; the sort is stable, so file order breaks ties. */
   private static final Comparator<RuleMatch> PRECEDENCE =
       Comparator.<RuleMatch>comparingInt(m -> m.pattern().hasWildcard() ? 1 : 0)
@@ -40,6 +48,8 @@ public final class Rules {
 
   /** Per namespace, the rules that name it, best first; labels then pick among them per review. */
   private final Map<String, List<RuleMatch>> byNamespace = new ConcurrentHashMap<>();
+
+  private final AtomicInteger cachedMatches = new AtomicInteger();
 
   Rules(List<PullSecret> pullSecrets, List<NamespaceRule> rules, List<RulesError> warnings) {
     this.pullSecrets = List.copyOf(pullSecrets);
@@ -86,7 +96,8 @@ public final class Rules {
     List<RuleMatch> matches = byNamespace.get(namespace);
     if (matches == null) {
       matches = resolve(namespace);
-      if (byNamespace.size() < MAX_CACHED_NAMESPACES) {
+      if (byNamespace.size() < MAX_CACHED_NAMESPACES
+          && cachedMatches.addAndGet(matches.size()) <= MAX_CACHED_MATCHES) {
         byNamespace.put(namespace, matches);
       }
     }

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.rules;
 
+import dev.pullsecret.webhook.image.RegistryPattern;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,8 +15,16 @@ import org.yaml.snakeyaml.error.Mark;
  */
 public final class RulesErrors {
 
+  /**
+   * The host labels of one file's registry patterns, in all: each is matched by a {@link
+   * dev.pullsecret.webhook.glob.Glob} of a kilobyte, so a file under the size limit could hold
+   * 200,000 (200 MiB, past the image's heap). Real rules list a few dozen patterns.
+   */
+  static final int MAX_REGISTRY_LABELS = 4_000;
+
   private final List<RulesError> errors = new ArrayList<>();
   private final List<RulesError> warnings = new ArrayList<>();
+  private int registryLabels;
 
   public void add(String path, Mark mark, String message) {
     errors.add(located(path, mark, message));
@@ -45,6 +54,23 @@ public final class RulesErrors {
       add(value, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** {@code value} read as a registry pattern; past {@link #MAX_REGISTRY_LABELS}, refused. */
+  public Optional<RegistryPattern> registryPattern(YamlValue value) {
+    Optional<RegistryPattern> pattern = parse(value, RegistryPattern::parse);
+    int before = registryLabels;
+    registryLabels += pattern.map(RegistryPattern::hostLabels).orElse(0);
+    if (registryLabels <= MAX_REGISTRY_LABELS) {
+      return pattern;
+    }
+    if (before <= MAX_REGISTRY_LABELS) {
+      add(
+          value,
+          "more than %d host labels in the registry patterns of the file; list fewer, broader ones"
+              .formatted(MAX_REGISTRY_LABELS));
+    }
+    return Optional.empty();
   }
 
   /**

@@ -43,7 +43,7 @@ public final class RulesParser {
    */
   static final int MAX_PATTERNS = 10_000;
 
-  /** Globs among them: an exact name costs one comparison, a glob a pass over the namespace. */
+  /** Globs among them, a rule of labels alone as one: a name costs a comparison, a glob a pass. */
   static final int MAX_GLOBS = 1_000;
 
   private static final Set<String> TOP_LEVEL_KEYS = Set.of("pullSecrets", "rules");
@@ -177,9 +177,10 @@ public final class RulesParser {
     node.refuseEmptyList("namespaces", false, "must list at least one namespace");
     Optional<String> selectorText = selector.map(LabelSelector::toString);
     List<Glob> namespaces = patterns(node, "namespaces", name, selectorText);
-    if (!node.has("namespaces") && selector.isPresent()) {
-      // No names is every name: it ties with "*" under the same selector.
-      claim(new YamlValue("*", node.child("namespaceSelector"), node.mark()), name, selectorText);
+    if (!node.has("namespaces") && selector.isPresent()) { // every name: ties and costs as "*"
+      var star = new YamlValue("*", node.child("namespaceSelector"), node.mark());
+      count(star, NamespaceRule.ANY);
+      claim(star, name, selectorText);
     }
     List<Glob> excluded = patterns(node, "excludeNamespaces", null, Optional.empty());
     List<PullSecret> secrets =
@@ -215,19 +216,23 @@ public final class RulesParser {
         continue;
       }
       patterns.add(pattern.get());
-      patternCount++;
-      if (pattern.get().hasWildcard() && ++globCount == MAX_GLOBS + 1) {
-        errors.add(
-            value,
-            "more than " + MAX_GLOBS + " namespace globs in the rules; list fewer, broader ones");
-      } else if (patternCount == MAX_PATTERNS + 1) {
-        errors.add(value, "more than " + MAX_PATTERNS + " namespaces and globs in the rules");
-      }
+      count(value, pattern.get());
       if (rule != null) {
         claim(value, rule, selector);
       }
     }
     return patterns;
+  }
+
+  private void count(YamlValue value, Glob pattern) {
+    patternCount++;
+    if (pattern.hasWildcard() && ++globCount == MAX_GLOBS + 1) {
+      errors.add(
+          value,
+          "more than " + MAX_GLOBS + " namespace globs in the rules; list fewer, broader ones");
+    } else if (patternCount == MAX_PATTERNS + 1) {
+      errors.add(value, "more than " + MAX_PATTERNS + " namespaces and globs in the rules");
+    }
   }
 
   /** Refuses a second rule with the same name or glob and the same selector: they always tie. */

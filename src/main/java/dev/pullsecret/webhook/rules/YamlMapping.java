@@ -149,7 +149,7 @@ public final class YamlMapping {
 
   /** Registry patterns, invalid ones reported and left out; read as {@link #list} reads. */
   public List<RegistryPattern> registryPatterns(String key, boolean required, String ifEmpty) {
-    return list(key, required, ifEmpty, value -> errors.parse(value, RegistryPattern::parse));
+    return list(key, required, ifEmpty, errors::registryPattern);
   }
 
   /**

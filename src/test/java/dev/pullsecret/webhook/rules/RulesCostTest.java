@@ -1,7 +1,11 @@
 package dev.pullsecret.webhook.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +26,116 @@ class RulesCostTest {
     for (int i = 0; i < 2_000; i++) {
       assertThat(rules.forNamespace(madeUp(i), NamespaceLabels.NONE)).isEmpty();
     }
+  }
+
+  /**
+   * Each rules version stays live while a review uses it (two across a reload). A glob's table
+   * takes a kilobyte (the 1,000 globs: ~1 MiB); an exact name is kept as its text. Before, every
+   * exact name was compiled into a table too: the 9,000 names cost ~10 MiB more per version, ~11
+   * MiB in all where ~2 MiB is expected (the image's heap is 160 MiB).
+   */
+  @Test
+  void theWorstAcceptedRulesKeepAFewMegabytes() {
+    String text = worstAcceptedRules();
+    long before = heapAfterGc();
+    List<Rules> versions = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      versions.add(RulesParser.parse(text, "worst.yaml"));
+    }
+    long perVersion = (heapAfterGc() - before) / versions.size();
+
+    assertThat(versions).hasSize(4);
+    assertThat(perVersion).as("bytes kept per rules version").isLessThan(4L << 20);
+  }
+
+  /**
+   * Each host label of a registry pattern is a {@link dev.pullsecret.webhook.glob.Glob} of a
+   * kilobyte: a rules file under the size limit listing 105,000 registries (210,000 labels) took
+   * ~230 MB to read, and a reload of it ended the webhook (160 MiB heap) with an OutOfMemoryError.
+   */
+  @Test
+  void registryPatternsPastTheirBoundAreRefusedNotHeld() {
+    var registries = new StringBuilder();
+    for (int i = 0; registries.length() < RulesParser.MAX_CHARACTERS - 200; i++) {
+      registries.append(i == 0 ? "" : ",").append('a').append(i).append(".io");
+    }
+    String text =
+        "pullSecrets: [{name: s, registries: [%s]}]\nrules: [{name: r, namespaces: [x]}]"
+            .formatted(registries);
+
+    var error =
+        catchThrowableOfType(InvalidRulesException.class, () -> RulesParser.parse(text, "big"));
+
+    assertThat(error).as("the file refused").isNotNull();
+    assertThat(error.errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("host labels in the registry patterns"));
+  }
+
+  @Test
+  void registryPatternsUpToTheirBoundAreRead() {
+    var registries = new StringBuilder();
+    for (int i = 0; i < RulesErrors.MAX_REGISTRY_LABELS / 2; i++) {
+      registries.append(i == 0 ? "" : ",").append('a').append(i).append(".io");
+    }
+    String text =
+        "pullSecrets: [{name: s, registries: [%s]}]\nrules: [{name: r, namespaces: [x]}]"
+            .formatted(registries);
+
+    assertThat(RulesParser.parse(text, "bound").pullSecrets().getFirst().registries())
+        .hasSize(RulesErrors.MAX_REGISTRY_LABELS / 2);
+  }
+
+  /**
+   * Rules that all name every namespace (a glob {@code *} with labels each) give every namespace a
+   * list of as many candidates, cached per namespace. Anyone who reaches the webhook can send
+   * reviews of made-up namespaces: with 1,000 such rules, 10,000 of them ended the webhook (160 MiB
+   * heap) with an OutOfMemoryError; here 500 rules and 3,000 namespaces kept ~30 MB.
+   */
+  @Test
+  void madeUpNamespacesCacheFewCandidatesWhateverTheRules() {
+    var yaml = new StringBuilder("rules:\n");
+    for (int i = 0; i < 500; i++) {
+      yaml.append(
+          "- {name: r%d, namespaces: ['*'], namespaceSelector: {matchLabels: {k: v%d}}}\n"
+              .formatted(i, i));
+    }
+    Rules rules = RulesParser.parse(yaml.toString(), "labelled.yaml");
+    long before = heapAfterGc();
+
+    for (int i = 0; i < 3_000; i++) {
+      assertThat(rules.forNamespace("made-up-" + i, NamespaceLabels.NONE)).isEmpty();
+    }
+
+    assertThat(heapAfterGc() - before).as("bytes the cache keeps").isLessThan(8L << 20);
+  }
+
+  /**
+   * A rule that chooses by labels alone names every namespace, as {@code *} does, and is counted as
+   * one of the {@link RulesParser#MAX_GLOBS}. Before, it was not counted: a file of 16,000 such
+   * rules was accepted, and each namespace not seen yet cost ~2 ms to match against them.
+   */
+  @Test
+  void rulesChoosingByLabelsAloneCountAsGlobs() {
+    var yaml = new StringBuilder("rules:\n");
+    for (int i = 0; i <= RulesParser.MAX_GLOBS; i++) {
+      yaml.append("- {name: r%d, namespaceSelector: {matchLabels: {k: v%d}}}\n".formatted(i, i));
+    }
+
+    var error =
+        catchThrowableOfType(
+            InvalidRulesException.class, () -> RulesParser.parse(yaml.toString(), "labels.yaml"));
+
+    assertThat(error).as("the file refused").isNotNull();
+    assertThat(error.errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("more than 1000 namespace globs"));
+  }
+
+  private static long heapAfterGc() {
+    System.gc();
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   @Test
