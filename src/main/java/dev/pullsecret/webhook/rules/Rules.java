@@ -96,8 +96,10 @@ public final class Rules {
     List<RuleMatch> matches = byNamespace.get(namespace);
     if (matches == null) {
       matches = resolve(namespace);
+      // Counted only when cached: a count of every miss would wrap past 2^31 under a flood.
       if (byNamespace.size() < MAX_CACHED_NAMESPACES
-          && cachedMatches.addAndGet(matches.size()) <= MAX_CACHED_MATCHES) {
+          && cachedMatches.get() + matches.size() <= MAX_CACHED_MATCHES) {
+        cachedMatches.addAndGet(matches.size());
         byNamespace.put(namespace, matches);
       }
     }
