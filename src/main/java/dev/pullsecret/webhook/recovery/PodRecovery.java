@@ -48,10 +48,18 @@ public final class PodRecovery implements AutoCloseable {
   /** Pods acted on, by uid: never twice. A pod stuck that long is long gone from the cluster. */
   static final int MAX_REMEMBERED = 10_000;
 
+  /**
+   * Pending pods per page of the watch's list. A page is held whole before the store reduces it,
+   * and each pod may be as large as the API server takes (1.5 MiB in etcd, a few MB of JSON), even
+   * with only {@link PendingPodFields} bound (a 1 MB image name): 10 keep a page to tens of MB.
+   */
+  static final long LIST_PAGE = 10;
+
   /** The pending pods are looked at again this often, whatever the watch said. */
   static final Duration RESYNC = Duration.ofMinutes(1);
 
   private final KubernetesClient client;
+  private final KubernetesClient podsClient;
   private final RulesStore rules;
   private final NamespaceScope scope;
   private final SecretSync delivery;
@@ -86,12 +94,15 @@ public final class PodRecovery implements AutoCloseable {
     this.scope = scope;
     this.delivery = delivery;
     this.store = new ReducedStore<>(Pod::new, pod -> PendingPod.of(pod, scope), pending -> null);
+    // A client of its own, whose pods bind only what the decision reads.
+    this.podsClient =
+        Informers.client(client.getConfiguration(), PendingPodFields::bindOnlyReadFields);
     this.pods =
-        client
+        podsClient
             .pods()
             .inAnyNamespace()
             .withField("status.phase", "Pending")
-            .withLimit(500L)
+            .withLimit(LIST_PAGE)
             .runnableInformer(RESYNC.toMillis());
     pods.itemStore(store);
     this.queue =
@@ -214,5 +225,6 @@ public final class PodRecovery implements AutoCloseable {
   public void close() {
     queue.close();
     pods.close();
+    podsClient.close();
   }
 }
