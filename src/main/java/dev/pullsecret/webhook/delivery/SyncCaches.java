@@ -73,6 +73,7 @@ final class SyncCaches implements AutoCloseable {
     }
   }
 
+  private final KubernetesClient copiesClient;
   private final NamespaceWatch namespaces;
   private final NamedWatches<String, ObservedCopy> copies;
   private final NamedWatches<SecretSource, Source> sources;
@@ -98,11 +99,13 @@ final class SyncCaches implements AutoCloseable {
             registry,
             namespaceChanged,
             everything);
+    // A client of its own, whose Secrets bind only what ObservedCopy reads.
+    this.copiesClient = Informers.client(client.getConfiguration(), CopyFields::bindOnlyReadFields);
     this.copies =
         new NamedWatches<>(
             "copies named ",
             name ->
-                client
+                copiesClient
                     .secrets()
                     .inAnyNamespace()
                     .withField("metadata.name", name)
@@ -182,6 +185,7 @@ final class SyncCaches implements AutoCloseable {
   public void close() {
     sources.close();
     copies.close();
+    copiesClient.close();
     namespaces.close();
   }
 }
