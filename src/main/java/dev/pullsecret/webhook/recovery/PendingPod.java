@@ -60,6 +60,15 @@ record PendingPod(
   static PendingPod of(Pod pod, NamespaceScope scope) {
     var metadata = pod.getMetadata();
     List<String> failing = failingImages(pod);
+    // Read only for a pod failing to pull: a tenant's thousands of pods that never get a node
+    // (an impossible nodeSelector) keep no names, 16 KB each at most otherwise.
+    Set<String> secrets = failing.isEmpty() ? Set.of() : pullSecrets(pod);
+    if (secrets == null) {
+      // More names than are kept: the one it lacks may be among the others, so it may lack none
+      // (a wrong image behind 64 made-up names would be evicted again and again).
+      failing = List.of();
+      secrets = Set.of();
+    }
     return new PendingPod(
         metadata.getNamespace(),
         metadata.getName(),
@@ -67,9 +76,7 @@ record PendingPod(
         controller(pod),
         scope.optedOut(
             NamespaceLabels.of(Objects.requireNonNullElse(metadata.getLabels(), Map.of()))),
-        // Read only for a pod failing to pull: a tenant's thousands of pods that never get a node
-        // (an impossible nodeSelector) keep no names, 16 KB each at most otherwise.
-        failing.isEmpty() ? Set.of() : pullSecrets(pod),
+        secrets,
         failing,
         Objects.requireNonNullElse(metadata.getAnnotations(), Map.of())
             .containsKey(Explanation.ANNOTATION));
@@ -89,18 +96,24 @@ record PendingPod(
         .orElse(null);
   }
 
+  /** The names, or null when the pod has more than are kept. */
   private static Set<String> pullSecrets(Pod pod) {
     if (pod.getSpec() == null) {
       return Set.of();
     }
-    return stream(pod.getSpec().getImagePullSecrets())
-        .filter(secret -> secret != null && secret.getName() != null)
-        .map(LocalObjectReference::getName)
-        // The API server does not check these names; one longer than a Secret's names none.
-        .filter(name -> name.length() <= MAX_SECRET_NAME_CHARS)
-        .distinct()
-        .limit(MAX_PULL_SECRETS)
-        .collect(Collectors.toSet());
+    if (!PendingPodFields.whole(pod.getSpec().getImagePullSecrets())) {
+      return null;
+    }
+    Set<String> names =
+        stream(pod.getSpec().getImagePullSecrets())
+            .filter(secret -> secret != null && secret.getName() != null)
+            .map(LocalObjectReference::getName)
+            // The API server does not check these names; one longer than a Secret's names none.
+            .filter(name -> name.length() <= MAX_SECRET_NAME_CHARS)
+            .distinct()
+            .limit(MAX_PULL_SECRETS + 1)
+            .collect(Collectors.toSet());
+    return names.size() > MAX_PULL_SECRETS ? null : names;
   }
 
   /** The spec's image of each container whose status waits for a pull that fails. */

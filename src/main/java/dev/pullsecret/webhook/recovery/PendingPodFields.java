@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  * MB of JSON) took about 20 MB of heap, and a tenant's 30 such pods, or 200 of 1 MB, ended the
  * process at start-up. Lists and maps are bounded by count too, as a pod may hold thousands of
  * small entries; what a longer list loses is taken as missing (a pod not recovered, never a pod
- * wrongly evicted: an owner past the first is not a controller).
+ * wrongly evicted: an owner past the first is not a controller), and a pod whose pull secrets were
+ * cut short is not judged ({@link #whole}).
  */
 final class PendingPodFields {
 
@@ -42,10 +43,21 @@ final class PendingPodFields {
   /** A list that keeps its first {@link #MAX_LIST_ELEMENTS} elements and drops the others. */
   static final class KeptFirst<T> extends ArrayList<T> {
 
+    private boolean dropped;
+
     @Override
     public boolean add(T element) {
-      return size() < MAX_LIST_ELEMENTS && super.add(element);
+      if (size() < MAX_LIST_ELEMENTS) {
+        return super.add(element);
+      }
+      dropped = true;
+      return false;
     }
+  }
+
+  /** Whether {@code list} holds every element the pod has (it was not cut short here). */
+  static boolean whole(List<?> list) {
+    return !(list instanceof KeptFirst<?> kept && kept.dropped);
   }
 
   static final class ReadLabels extends LinkedHashMap<String, String> {
