@@ -7,6 +7,8 @@ import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ import java.util.stream.Stream;
  * @param failingImages the images of containers waiting in {@code ErrImagePull} or {@code
  *     ImagePullBackOff}
  * @param explained the pod carries the webhook's explanation annotation (its admission was seen)
+ * @param created when the API server created it (to the second), or null
  */
 record PendingPod(
     String namespace,
@@ -37,7 +40,8 @@ record PendingPod(
     boolean optedOut,
     Set<String> pullSecrets,
     List<String> failingImages,
-    boolean explained) {
+    boolean explained,
+    Instant created) {
 
   static final int MAX_IMAGES = 32;
   static final int MAX_IMAGE_CHARS = 512;
@@ -79,7 +83,16 @@ record PendingPod(
         secrets,
         failing,
         Objects.requireNonNullElse(metadata.getAnnotations(), Map.of())
-            .containsKey(Explanation.ANNOTATION));
+            .containsKey(Explanation.ANNOTATION),
+        created(metadata.getCreationTimestamp()));
+  }
+
+  private static Instant created(String timestamp) {
+    try {
+      return timestamp == null ? null : Instant.parse(timestamp);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   String key() {

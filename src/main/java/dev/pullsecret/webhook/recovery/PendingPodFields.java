@@ -85,6 +85,7 @@ final class PendingPodFields {
     "name",
     "namespace",
     "uid",
+    "creationTimestamp",
     "resourceVersion",
     "labels",
     "annotations",

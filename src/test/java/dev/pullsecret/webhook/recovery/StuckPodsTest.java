@@ -72,7 +72,8 @@ class StuckPodsTest {
             optedOut,
             Set.copyOf(list(secrets)),
             list(failing),
-            false);
+            false,
+            null);
 
     var diagnosis =
         StuckPods.diagnose(
