@@ -32,7 +32,7 @@ final class CopyFields {
     }
   }
 
-  @JsonIncludeProperties({"metadata", "type", "data"})
+  @JsonIncludeProperties({"metadata", "type", "data", "immutable"})
   interface SecretMixIn {}
 
   /** The resource version is the watch's bookmark. */
