@@ -78,8 +78,9 @@ record PendingPod(
         metadata.getName(),
         metadata.getUid(),
         controller(pod),
-        scope.optedOut(
-            NamespaceLabels.of(Objects.requireNonNullElse(metadata.getLabels(), Map.of()))),
+        !PendingPodFields.whole(metadata.getLabels())
+            || scope.optedOut(
+                NamespaceLabels.of(Objects.requireNonNullElse(metadata.getLabels(), Map.of()))),
         secrets,
         failing,
         Objects.requireNonNullElse(metadata.getAnnotations(), Map.of())

@@ -37,7 +37,10 @@ final class PendingPodFields {
   /** Per list: containers, statuses, pull secrets, owners (real pods have a handful). */
   static final int MAX_LIST_ELEMENTS = 256;
 
-  /** Labels are read for the opt-out label only (as at admission, {@code PodFields}). */
+  /**
+   * Labels are read for the opt-out label only (as at admission, {@code PodFields}); a pod with
+   * more is taken as opted out, never judged.
+   */
   static final int MAX_LABELS_KEPT = 64;
 
   /** A list that keeps its first {@link #MAX_LIST_ELEMENTS} elements and drops the others. */
@@ -60,11 +63,23 @@ final class PendingPodFields {
     return !(list instanceof KeptFirst<?> kept && kept.dropped);
   }
 
+  /** Whether {@code labels} are all the pod's: the opt-out label may be among those left out. */
+  static boolean whole(Map<String, String> labels) {
+    return !(labels instanceof ReadLabels kept && kept.dropped);
+  }
+
+  /** The first {@link #MAX_LABELS_KEPT} labels (the API server writes them sorted by key). */
   static final class ReadLabels extends LinkedHashMap<String, String> {
+
+    private boolean dropped;
 
     @Override
     public String put(String key, String value) {
-      return size() < MAX_LABELS_KEPT ? super.put(key, value) : null;
+      if (size() < MAX_LABELS_KEPT) {
+        return super.put(key, value);
+      }
+      dropped = true;
+      return null;
     }
   }
 

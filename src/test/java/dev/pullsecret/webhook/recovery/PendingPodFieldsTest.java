@@ -72,6 +72,19 @@ class PendingPodFieldsTest {
     assertThat(bound.getMetadata().getLabels()).hasSize(PendingPodFields.MAX_LABELS_KEPT);
   }
 
+  /** The API server writes labels sorted by key: the opt-out label may come after the 64th. */
+  @Test
+  void takesAPodWithMoreLabelsThanKeptAsOptedOut() {
+    Pod pod = stuck().build();
+    pod.getMetadata().getLabels().clear();
+    IntStream.range(0, 100).forEach(i -> pod.getMetadata().getLabels().put("app-" + i, "v"));
+
+    Pod bound = BOUND.readValue(WHOLE.writeValueAsString(pod), Pod.class);
+
+    assertThat(PendingPod.of(pod, TestContexts.SCOPE).optedOut()).isFalse();
+    assertThat(PendingPod.of(bound, TestContexts.SCOPE).optedOut()).isTrue();
+  }
+
   /** A ReplicaSet's pod, opted out, seen at admission, failing to pull nginx without its secret. */
   private static PodBuilder stuck() {
     return new PodBuilder()
