@@ -97,13 +97,13 @@ record CopyPlan(List<Action> actions, Map<String, CopyState> states) {
       return valid ? CopyState.SYNCED : CopyState.INVALID_SOURCE;
     }
     Secret made = copyOf(source, secret, namespace);
-    if (copy != null && Objects.equals(copy.type(), source.getType())) {
+    if (copy != null && !copy.immutable() && Objects.equals(copy.type(), source.getType())) {
       made.getMetadata().setResourceVersion(copy.resourceVersion());
       actions.add(new Update(namespace, secret.name(), made));
       return CopyState.PENDING;
     }
     if (copy != null) {
-      // A Secret's type is immutable: replace it.
+      // A Secret's type is immutable, and so is all of an immutable Secret: replace it.
       actions.add(new Delete(namespace, secret.name()));
     }
     actions.add(new Create(namespace, secret.name(), made));

@@ -12,10 +12,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.fabric8.kubernetes.model.jackson.Jackson2JdkTypesModule;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,7 +25,6 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Wires delivery when {@code webhook.sync.enabled=true}; otherwise none of these beans exists, no
@@ -185,18 +181,6 @@ class DeliveryConfiguration {
     // retrying for a minute against an unreachable API server would also hold up shutdown.
     Config config =
         new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(0).build();
-    // Without scanning the class path for every KubernetesResource (searchClassloaders=false):
-    // the scan loads all the model classes of every API group on it, ~650, where the typed
-    // operations of the sync loop read their own types and watch events are converted to them.
-    var serialization =
-        new KubernetesSerialization(
-            JsonMapper.builderWithJackson2Defaults()
-                .addModule(new Jackson2JdkTypesModule())
-                .build(),
-            false);
-    return new KubernetesClientBuilder()
-        .withConfig(config)
-        .withKubernetesSerialization(serialization)
-        .build();
+    return Informers.client(config, mapper -> mapper);
   }
 }

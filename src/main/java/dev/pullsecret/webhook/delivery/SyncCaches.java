@@ -48,9 +48,15 @@ final class SyncCaches implements AutoCloseable {
    * @param sourceMark the copy's source annotation, or null
    * @param hashMark the copy's content-hash annotation (what it was made from), or null
    * @param contentHash the hash of what the copy holds now (type and data)
+   * @param immutable the copy was made immutable (a tenant can): its data cannot be updated
    */
   record ObservedCopy(
-      String resourceVersion, String type, String sourceMark, String hashMark, String contentHash) {
+      String resourceVersion,
+      String type,
+      String sourceMark,
+      String hashMark,
+      String contentHash,
+      boolean immutable) {
 
     /**
      * Longer than any type, source ({@code namespace/name}) or hash a copy of ours can carry (the
@@ -65,7 +71,8 @@ final class SyncCaches implements AutoCloseable {
           bounded(copy.getType()),
           bounded(CopyMarks.annotation(copy, CopyMarks.SOURCE_ANNOTATION)),
           bounded(CopyMarks.annotation(copy, CopyMarks.HASH_ANNOTATION)),
-          CopyMarks.contentHash(copy));
+          CopyMarks.contentHash(copy),
+          Boolean.TRUE.equals(copy.getImmutable()));
     }
 
     private static String bounded(String value) {
@@ -73,6 +80,7 @@ final class SyncCaches implements AutoCloseable {
     }
   }
 
+  private final KubernetesClient copiesClient;
   private final NamespaceWatch namespaces;
   private final NamedWatches<String, ObservedCopy> copies;
   private final NamedWatches<SecretSource, Source> sources;
@@ -98,11 +106,13 @@ final class SyncCaches implements AutoCloseable {
             registry,
             namespaceChanged,
             everything);
+    // A client of its own, whose Secrets bind only what ObservedCopy reads.
+    this.copiesClient = Informers.client(client.getConfiguration(), CopyFields::bindOnlyReadFields);
     this.copies =
         new NamedWatches<>(
             "copies named ",
             name ->
-                client
+                copiesClient
                     .secrets()
                     .inAnyNamespace()
                     .withField("metadata.name", name)
@@ -182,6 +192,7 @@ final class SyncCaches implements AutoCloseable {
   public void close() {
     sources.close();
     copies.close();
+    copiesClient.close();
     namespaces.close();
   }
 }

@@ -81,6 +81,17 @@ public class SyncEvents {
     lastNotes.remove(new Told(regarding, reason));
   }
 
+  /**
+   * The regarded object's name and a random suffix, as a name: at most 253 characters. A pod's name
+   * may have 253 already, and the API server refuses a longer Event, so its Event was never told.
+   */
+  static String name(String regarding) {
+    String suffix = "." + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    String prefix = regarding.substring(0, Math.min(regarding.length(), 253 - suffix.length()));
+    // A name cut short may end in '-' or '.', which may not come before the suffix's dot.
+    return prefix.replaceAll("[-.]+$", "") + suffix;
+  }
+
   private void record(Regarding regarding, Reason reason, String type, String note) {
     String text = note.length() > MAX_NOTE ? note.substring(0, MAX_NOTE - 3) + "..." : note;
     var told = new Told(regarding, reason);
@@ -95,8 +106,7 @@ public class SyncEvents {
         new EventBuilder()
             .withNewMetadata()
             .withNamespace(regarding.namespace())
-            .withName(
-                regarding.name() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()))
+            .withName(name(regarding.name()))
             .endMetadata()
             .withEventTime(new MicroTime(MICRO_TIME.format(clock.instant())))
             .withReportingController("pullsecret.dev/pullsecret-webhook")

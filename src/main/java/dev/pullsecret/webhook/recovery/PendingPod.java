@@ -7,6 +7,8 @@ import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ import java.util.stream.Stream;
  * @param failingImages the images of containers waiting in {@code ErrImagePull} or {@code
  *     ImagePullBackOff}
  * @param explained the pod carries the webhook's explanation annotation (its admission was seen)
+ * @param created when the API server created it (to the second), or null
  */
 record PendingPod(
     String namespace,
@@ -37,7 +40,8 @@ record PendingPod(
     boolean optedOut,
     Set<String> pullSecrets,
     List<String> failingImages,
-    boolean explained) {
+    boolean explained,
+    Instant created) {
 
   static final int MAX_IMAGES = 32;
   static final int MAX_IMAGE_CHARS = 512;
@@ -60,19 +64,36 @@ record PendingPod(
   static PendingPod of(Pod pod, NamespaceScope scope) {
     var metadata = pod.getMetadata();
     List<String> failing = failingImages(pod);
+    // Read only for a pod failing to pull: a tenant's thousands of pods that never get a node
+    // (an impossible nodeSelector) keep no names, 16 KB each at most otherwise.
+    Set<String> secrets = failing.isEmpty() ? Set.of() : pullSecrets(pod);
+    if (secrets == null) {
+      // More names than are kept: the one it lacks may be among the others, so it may lack none
+      // (a wrong image behind 64 made-up names would be evicted again and again).
+      failing = List.of();
+      secrets = Set.of();
+    }
     return new PendingPod(
         metadata.getNamespace(),
         metadata.getName(),
         metadata.getUid(),
         controller(pod),
-        scope.optedOut(
-            NamespaceLabels.of(Objects.requireNonNullElse(metadata.getLabels(), Map.of()))),
-        // Read only for a pod failing to pull: a tenant's thousands of pods that never get a node
-        // (an impossible nodeSelector) keep no names, 16 KB each at most otherwise.
-        failing.isEmpty() ? Set.of() : pullSecrets(pod),
+        !PendingPodFields.whole(metadata.getLabels())
+            || scope.optedOut(
+                NamespaceLabels.of(Objects.requireNonNullElse(metadata.getLabels(), Map.of()))),
+        secrets,
         failing,
         Objects.requireNonNullElse(metadata.getAnnotations(), Map.of())
-            .containsKey(Explanation.ANNOTATION));
+            .containsKey(Explanation.ANNOTATION),
+        created(metadata.getCreationTimestamp()));
+  }
+
+  private static Instant created(String timestamp) {
+    try {
+      return timestamp == null ? null : Instant.parse(timestamp);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   String key() {
@@ -89,18 +110,24 @@ record PendingPod(
         .orElse(null);
   }
 
+  /** The names, or null when the pod has more than are kept. */
   private static Set<String> pullSecrets(Pod pod) {
     if (pod.getSpec() == null) {
       return Set.of();
     }
-    return stream(pod.getSpec().getImagePullSecrets())
-        .filter(secret -> secret != null && secret.getName() != null)
-        .map(LocalObjectReference::getName)
-        // The API server does not check these names; one longer than a Secret's names none.
-        .filter(name -> name.length() <= MAX_SECRET_NAME_CHARS)
-        .distinct()
-        .limit(MAX_PULL_SECRETS)
-        .collect(Collectors.toSet());
+    if (!PendingPodFields.whole(pod.getSpec().getImagePullSecrets())) {
+      return null;
+    }
+    Set<String> names =
+        stream(pod.getSpec().getImagePullSecrets())
+            .filter(secret -> secret != null && secret.getName() != null)
+            .map(LocalObjectReference::getName)
+            // The API server does not check these names; one longer than a Secret's names none.
+            .filter(name -> name.length() <= MAX_SECRET_NAME_CHARS)
+            .distinct()
+            .limit(MAX_PULL_SECRETS + 1)
+            .collect(Collectors.toSet());
+    return names.size() > MAX_PULL_SECRETS ? null : names;
   }
 
   /** The spec's image of each container whose status waits for a pull that fails. */

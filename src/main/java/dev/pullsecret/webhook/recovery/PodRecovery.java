@@ -1,5 +1,7 @@
 package dev.pullsecret.webhook.recovery;
 
+import static java.time.temporal.ChronoUnit.SECONDS;
+
 import dev.pullsecret.webhook.delivery.Informers;
 import dev.pullsecret.webhook.delivery.ReducedStore;
 import dev.pullsecret.webhook.delivery.SecretSync;
@@ -20,6 +22,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,10 +51,17 @@ public final class PodRecovery implements AutoCloseable {
   /** Pods acted on, by uid: never twice. A pod stuck that long is long gone from the cluster. */
   static final int MAX_REMEMBERED = 10_000;
 
+  /**
+   * Pending pods per page of the watch's list, held whole: a pod may have a few MB of JSON even
+   * with only {@link PendingPodFields} bound (a 1 MB image name).
+   */
+  static final long LIST_PAGE = 10;
+
   /** The pending pods are looked at again this often, whatever the watch said. */
   static final Duration RESYNC = Duration.ofMinutes(1);
 
   private final KubernetesClient client;
+  private final KubernetesClient podsClient;
   private final RulesStore rules;
   private final NamespaceScope scope;
   private final SecretSync delivery;
@@ -60,15 +70,15 @@ public final class PodRecovery implements AutoCloseable {
   private final ReducedStore<Pod, PendingPod> store;
   private final SharedIndexInformer<Pod> pods;
   private final WorkQueue<String> queue;
-  private final Set<String> handled =
-      Collections.synchronizedSet(
-          Collections.newSetFromMap(
-              new LinkedHashMap<>() {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                  return size() > MAX_REMEMBERED;
-                }
-              }));
+  private final Set<String> handled = Collections.newSetFromMap(remembered());
+
+  /**
+   * When a pod of each controller ({@code namespace/Kind/name}) was last evicted, to the second: a
+   * pod it made since that lacks the secret too did not get it at admission either (a pod refused,
+   * over 256 containers, is admitted without it), so evicting it would loop forever.
+   */
+  private final Map<String, Instant> evictedFor = remembered();
+
   private final MeterProvider<Counter> actions;
 
   public PodRecovery(
@@ -86,12 +96,14 @@ public final class PodRecovery implements AutoCloseable {
     this.scope = scope;
     this.delivery = delivery;
     this.store = new ReducedStore<>(Pod::new, pod -> PendingPod.of(pod, scope), pending -> null);
+    this.podsClient = // its own, whose pods bind only what the decision reads
+        Informers.client(client.getConfiguration(), PendingPodFields::bindOnlyReadFields);
     this.pods =
-        client
+        podsClient
             .pods()
             .inAnyNamespace()
             .withField("status.phase", "Pending")
-            .withLimit(500L)
+            .withLimit(LIST_PAGE)
             .runnableInformer(RESYNC.toMillis());
     pods.itemStore(store);
     this.queue =
@@ -145,6 +157,12 @@ public final class PodRecovery implements AutoCloseable {
           "told");
       return true;
     }
+    Instant evicted = evictedFor.get(pod.namespace() + "/" + pod.controller());
+    if (evicted != null && pod.created() != null && !pod.created().isBefore(evicted)) {
+      String why = "its controller's pod lacked it too: not evicted again (why was it not given?)";
+      tell(diagnosis, why, "told");
+      return true;
+    }
     Duration wait = rate.take();
     if (!wait.isZero()) {
       queue.addAfter(key, wait);
@@ -163,6 +181,7 @@ public final class PodRecovery implements AutoCloseable {
         return false;
       }
       handled.add(pod.uid());
+      evictedFor.put(pod.namespace() + "/" + pod.controller(), Instant.now().truncatedTo(SECONDS));
       actions.withTag("action", "evicted").increment();
       delivery
           .events()
@@ -206,6 +225,17 @@ public final class PodRecovery implements AutoCloseable {
     return new Regarding("Pod", pod.namespace(), pod.name());
   }
 
+  /** A map that forgets its eldest entries past {@link #MAX_REMEMBERED}. */
+  private static <K, V> Map<K, V> remembered() {
+    return Collections.synchronizedMap(
+        new LinkedHashMap<>() {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+            return size() > MAX_REMEMBERED;
+          }
+        });
+  }
+
   /** What recovery did, a counter each: registered at once, so every one is exported from 0. */
   static final List<String> ACTIONS =
       List.of("reported", "evicted", "told", "refused", "forbidden");
@@ -214,5 +244,6 @@ public final class PodRecovery implements AutoCloseable {
   public void close() {
     queue.close();
     pods.close();
+    podsClient.close();
   }
 }

@@ -150,6 +150,11 @@ class CopyPlanTest {
         copy.getData().put(".dockerconfigjson", encode("by hand"));
         yield copy;
       }
+      case "immutable" -> {
+        Secret copy = made(source("valid"), SECRET);
+        copy.setImmutable(true);
+        yield copy;
+      }
       case "other-source" ->
           made(
               source("valid"),

@@ -46,7 +46,8 @@ class ReducedStoreTest {
                 "kubernetes.io/dockerconfigjson",
                 "platform/dockerhub-creds",
                 "sha256:0123",
-                CopyMarks.contentHash(large)));
+                CopyMarks.contentHash(large),
+                false));
     Secret asTheInformerReadsIt = store.get("team-a/dockerhub-creds");
     assertThat(asTheInformerReadsIt.getMetadata().getNamespace()).isEqualTo("team-a");
     assertThat(asTheInformerReadsIt.getMetadata().getName()).isEqualTo("dockerhub-creds");

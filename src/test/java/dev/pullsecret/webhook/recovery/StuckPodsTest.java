@@ -6,9 +6,13 @@ import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.Rules;
 import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.TestContexts;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -68,7 +72,8 @@ class StuckPodsTest {
             optedOut,
             Set.copyOf(list(secrets)),
             list(failing),
-            false);
+            false,
+            null);
 
     var diagnosis =
         StuckPods.diagnose(
@@ -76,6 +81,52 @@ class StuckPodsTest {
 
     assertThat(diagnosis.map(StuckPods.Diagnosis::missing).orElse(List.of()))
         .isEqualTo(list(missing));
+  }
+
+  /**
+   * A pod that has its secret, behind 64 made-up names, and an image that is simply wrong: before,
+   * only the first 64 names were kept, so it was taken for lacking hub and, owned by a controller,
+   * evicted, recreated alike and evicted again, at the rate every tenant's recovery shares.
+   */
+  @Test
+  void aPodWithMorePullSecretsThanKeptIsNeverTakenForStuck() {
+    var pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withNamespace("shop")
+            .withName("web")
+            .withUid("uid")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("web")
+            .withImage("nginx:no-such-tag")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .addNewContainerStatus()
+            .withName("web")
+            .withNewState()
+            .withNewWaiting()
+            .withReason("ImagePullBackOff")
+            .endWaiting()
+            .endState()
+            .endContainerStatus()
+            .endStatus()
+            .build();
+    IntStream.range(0, PendingPod.MAX_PULL_SECRETS)
+        .forEach(i -> pod.getSpec().getImagePullSecrets().add(new LocalObjectReference("x" + i)));
+    pod.getSpec().getImagePullSecrets().add(new LocalObjectReference("hub"));
+
+    var diagnosis =
+        StuckPods.diagnose(
+            PendingPod.of(pod, TestContexts.SCOPE),
+            TestContexts.SCOPE,
+            RULES,
+            NamespaceLabels.NONE,
+            StuckPodsTest::copyPresent);
+
+    assertThat(diagnosis).isEmpty();
   }
 
   private static List<String> list(String text) {

@@ -1,0 +1,102 @@
+package dev.pullsecret.webhook.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullsecret.webhook.testing.ClusterWebhook;
+import dev.pullsecret.webhook.testing.RequiresKubeApiServer;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Copies that tenants made large do not take delivery (nor the process) down. Anyone who can write
+ * a Secret can put our label on one named as a delivered pull secret, and a tenant can add labels
+ * to our copy in a namespace of theirs: the marks and the hash do not cover them, so the copy stays
+ * current and is never rewritten. Here 25 namespaces hold such a Secret with 30,000 labels (0.75 MB
+ * of JSON, twice that with the managedFields the API server adds); the watch's list held a page of
+ * them whole, filled the heap before the store could reduce them, and no namespace was synced.
+ */
+@RequiresKubeApiServer
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileCopiesIT {
+
+  private static final int NAMESPACES = 25;
+  private static final int LABELS = 30_000;
+  private static final String RULES =
+      """
+      pullSecrets:
+        - {name: hub-creds, source: hub-creds}
+      rules:
+        - {name: everyone, namespaces: ["*"], pullSecrets: [hub-creds]}
+      """;
+
+  ClusterWebhook cluster;
+
+  /** The tenants' Secrets are there before the webhook starts: its first list meets them all. */
+  @BeforeAll
+  void start() throws InterruptedException {
+    cluster = new ClusterWebhook();
+    var admin = cluster.admin();
+    String own = cluster.own();
+    admin
+        .secrets()
+        .inNamespace(own)
+        .resource(SyncFixture.source(own, "hub-creds", SyncFixture.PULL, "v1"))
+        .create();
+    Map<String, String> labels = new HashMap<>();
+    IntStream.range(0, LABELS).forEach(i -> labels.put("l" + i, ""));
+    labels.put(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY);
+    for (int i = 0; i < NAMESPACES; i++) {
+      String tenant = cluster.kube().uniqueName("bloated-");
+      admin
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(tenant).endMetadata().build())
+          .create();
+      admin
+          .secrets()
+          .inNamespace(tenant)
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("hub-creds")
+                  .withLabels(labels)
+                  .endMetadata()
+                  .withType("Opaque")
+                  .build())
+          .create();
+    }
+    cluster.start(RULES.getBytes(StandardCharsets.UTF_8), Map.of(), "probe-");
+  }
+
+  @AfterAll
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aNewNamespaceStillGetsItsCopyBesideTenantsHugeCopies() {
+    String name = cluster.kube().uniqueName("fresh-");
+
+    cluster
+        .admin()
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+
+    cluster.eventually(
+        "hub-creds copied into " + name,
+        Duration.ofSeconds(30),
+        () -> assertThat(cluster.secret(name, "hub-creds")).isNotNull());
+    assertThat(cluster.process().log()).doesNotContain("OutOfMemoryError");
+  }
+}

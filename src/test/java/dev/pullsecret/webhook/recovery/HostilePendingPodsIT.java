@@ -1,0 +1,95 @@
+package dev.pullsecret.webhook.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullsecret.webhook.testing.KubeApiServer;
+import dev.pullsecret.webhook.testing.RequiresKubeApiServer;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A tenant's pending pods, as large as the API server takes them, do not take recovery (nor the
+ * process) down. A tenant can create pods that never start (an impossible nodeSelector) with
+ * thousands of environment variables: 94 KB of JSON each here, about 1 MB each as fabric8's
+ * objects. The watch's list held a page of 500 whole: these 150 (14 MB of JSON) filled the heap
+ * before the store could reduce them, the list failed again and again, and no stuck pod of any
+ * tenant was found. With only the fields recovery reads bound, and pages of 10, they cost little.
+ */
+@RequiresKubeApiServer
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostilePendingPodsIT extends PodRecoveryIT.Cluster {
+
+  private static final int HOSTILE_PODS = 150;
+  private static final int ENV_PER_POD = 5_000;
+
+  private final KubeApiServer kube = KubeApiServer.shared();
+  private final String tenant = kube.uniqueName("hostile-");
+
+  @Override
+  String mode() {
+    return "report";
+  }
+
+  /** The tenant's pods are there before the webhook starts: its first list meets them all. */
+  @Override
+  @BeforeAll
+  void start() throws InterruptedException {
+    try (var tenantAdmin = kube.adminClient()) {
+      tenantAdmin
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(tenant).endMetadata().build())
+          .create();
+      List<EnvVar> env =
+          IntStream.range(0, ENV_PER_POD).mapToObj(i -> new EnvVar("e" + i, null, null)).toList();
+      for (int i = 0; i < HOSTILE_PODS; i++) {
+        tenantAdmin
+            .pods()
+            .inNamespace(tenant)
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName("never-" + i)
+                    .endMetadata()
+                    .withNewSpec()
+                    .addToNodeSelector("no-such-node", "true")
+                    .addNewContainer()
+                    .withName("app")
+                    .withImage("nginx:1.27")
+                    .withEnv(env)
+                    .endContainer()
+                    .endSpec()
+                    .build())
+            .create();
+      }
+    }
+    super.start();
+  }
+
+  @Override
+  @AfterAll
+  void stop() {
+    admin.pods().inNamespace(tenant).delete();
+    super.stop();
+  }
+
+  @Test
+  void aStuckPodIsStillFoundBesideATenantsHugePendingPods() {
+    String namespace = namespaceWithItsCopy();
+
+    failingPod(namespace, "web", "nginx:1.27", true);
+
+    cluster.eventually(
+        "an Event on the stuck pod",
+        Duration.ofSeconds(30),
+        () -> assertThat(events(namespace, "web", "MissingPullSecret")).isNotEmpty());
+    assertThat(cluster.process().log()).doesNotContain("OutOfMemoryError");
+  }
+}

@@ -1,0 +1,126 @@
+package dev.pullsecret.webhook.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pullsecret.webhook.mutation.Explanation;
+import dev.pullsecret.webhook.testing.TestContexts;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The pending pods' watch binds only what {@link PendingPod} reads: the same decision as from the
+ * whole pod, and none of the bulk a tenant can put in one (the pods themselves: {@code
+ * HostilePendingPodsIT}).
+ */
+class PendingPodFieldsTest {
+
+  private static final JsonMapper WHOLE = JsonMapper.builderWithJackson2Defaults().build();
+  private static final JsonMapper BOUND =
+      PendingPodFields.bindOnlyReadFields(JsonMapper.builderWithJackson2Defaults()).build();
+
+  @Test
+  void keepsWhatTheDecisionReadsAsTheWholePodGivesIt() {
+    Pod pod = stuck().build();
+
+    Pod bound = BOUND.readValue(WHOLE.writeValueAsString(pod), Pod.class);
+
+    assertThat(PendingPod.of(bound, TestContexts.SCOPE))
+        .isEqualTo(PendingPod.of(pod, TestContexts.SCOPE))
+        .satisfies(
+            kept -> {
+              assertThat(kept.controller()).isEqualTo("ReplicaSet/web-1");
+              assertThat(kept.pullSecrets()).containsExactly("other");
+              assertThat(kept.failingImages()).containsExactly("nginx:1.27");
+              assertThat(kept.optedOut()).isTrue();
+              assertThat(kept.explained()).isTrue();
+            });
+    assertThat(bound.getMetadata().getResourceVersion()).as("the watch's bookmark").isEqualTo("7");
+  }
+
+  @Test
+  void bindsNoneOfTheBulkOfAHostilePod() {
+    Pod pod =
+        stuck()
+            .editMetadata()
+            .addToManagedFields(new ManagedFieldsEntryBuilder().withManager("m").build())
+            .addToAnnotations("filler", "x".repeat(200_000))
+            .endMetadata()
+            .editSpec()
+            .editFirstContainer()
+            .withEnv(
+                IntStream.range(0, 10_000).mapToObj(i -> new EnvVar("e" + i, "v", null)).toList())
+            .endContainer()
+            .endSpec()
+            .build();
+    IntStream.range(0, 1_000).forEach(i -> pod.getMetadata().getLabels().put("l" + i, "v"));
+    IntStream.range(0, 1_000)
+        .forEach(i -> pod.getSpec().getContainers().add(pod.getSpec().getContainers().get(0)));
+
+    Pod bound = BOUND.readValue(WHOLE.writeValueAsString(pod), Pod.class);
+
+    assertThat(bound.getSpec().getContainers())
+        .hasSize(PendingPodFields.MAX_LIST_ELEMENTS)
+        .allSatisfy(c -> assertThat(c.getEnv()).isEmpty());
+    assertThat(bound.getMetadata().getManagedFields()).isEmpty();
+    assertThat(bound.getMetadata().getAnnotations()).containsOnlyKeys(Explanation.ANNOTATION);
+    assertThat(bound.getMetadata().getLabels()).hasSize(PendingPodFields.MAX_LABELS_KEPT);
+  }
+
+  /** The API server writes labels sorted by key: the opt-out label may come after the 64th. */
+  @Test
+  void takesAPodWithMoreLabelsThanKeptAsOptedOut() {
+    Pod pod = stuck().build();
+    pod.getMetadata().getLabels().clear();
+    IntStream.range(0, 100).forEach(i -> pod.getMetadata().getLabels().put("app-" + i, "v"));
+
+    Pod bound = BOUND.readValue(WHOLE.writeValueAsString(pod), Pod.class);
+
+    assertThat(PendingPod.of(pod, TestContexts.SCOPE).optedOut()).isFalse();
+    assertThat(PendingPod.of(bound, TestContexts.SCOPE).optedOut()).isTrue();
+  }
+
+  /** A ReplicaSet's pod, opted out, seen at admission, failing to pull nginx without its secret. */
+  private static PodBuilder stuck() {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withNamespace("shop")
+        .withName("web-1-x")
+        .withUid("u-1")
+        .withResourceVersion("7")
+        .addToLabels("pullsecret.dev/inject", "disabled")
+        .addToAnnotations(Explanation.ANNOTATION, "rule=everyone")
+        .addNewOwnerReference()
+        .withApiVersion("apps/v1")
+        .withKind("ReplicaSet")
+        .withName("web-1")
+        .withUid("rs")
+        .withController(true)
+        .endOwnerReference()
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("web")
+        .withImage("nginx:1.27")
+        .endContainer()
+        .addNewImagePullSecret("other")
+        .endSpec()
+        .withNewStatus()
+        .withPhase("Pending")
+        .addToContainerStatuses(
+            new ContainerStatusBuilder()
+                .withName("web")
+                .withNewState()
+                .withNewWaiting()
+                .withReason("ImagePullBackOff")
+                .endWaiting()
+                .endState()
+                .build())
+        .endStatus();
+  }
+}
