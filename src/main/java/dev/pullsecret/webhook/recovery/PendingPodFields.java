@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 
 /**
  * The fields of a pod that {@link PendingPod} reads, the only ones the pending pods' watch binds:
@@ -112,25 +113,13 @@ final class PendingPodFields {
 
     @JsonDeserialize(as = ReadAnnotations.class)
     void setAnnotations(Map<String, String> annotations);
-
-    @JsonDeserialize(as = KeptFirst.class)
-    void setOwnerReferences(List<OwnerReference> owners);
   }
 
   @JsonIncludeProperties({"kind", "name", "controller"})
   interface OwnerReferenceMixIn {}
 
   @JsonIncludeProperties({"initContainers", "containers", "imagePullSecrets"})
-  interface PodSpecMixIn {
-    @JsonDeserialize(as = KeptFirst.class)
-    void setInitContainers(List<Container> containers);
-
-    @JsonDeserialize(as = KeptFirst.class)
-    void setContainers(List<Container> containers);
-
-    @JsonDeserialize(as = KeptFirst.class)
-    void setImagePullSecrets(List<LocalObjectReference> secrets);
-  }
+  interface PodSpecMixIn {}
 
   @JsonIncludeProperties({"name", "image"})
   interface ContainerMixIn {}
@@ -139,13 +128,7 @@ final class PendingPodFields {
   interface LocalObjectReferenceMixIn {}
 
   @JsonIncludeProperties({"phase", "initContainerStatuses", "containerStatuses"})
-  interface PodStatusMixIn {
-    @JsonDeserialize(as = KeptFirst.class)
-    void setInitContainerStatuses(List<ContainerStatus> statuses);
-
-    @JsonDeserialize(as = KeptFirst.class)
-    void setContainerStatuses(List<ContainerStatus> statuses);
-  }
+  interface PodStatusMixIn {}
 
   @JsonIncludeProperties({"name", "state"})
   interface ContainerStatusMixIn {}
@@ -156,9 +139,13 @@ final class PendingPodFields {
   @JsonIncludeProperties({"reason"})
   interface ContainerStateWaitingMixIn {}
 
-  /** For a client that reads pods only: every other object's metadata would lose fields too. */
+  /**
+   * For a client that reads pods only: every other object's metadata would lose fields too. Every
+   * list is a {@link KeptFirst}.
+   */
   static JsonMapper.Builder bindOnlyReadFields(JsonMapper.Builder builder) {
     return builder
+        .addModule(new SimpleModule().addAbstractTypeMapping(List.class, KeptFirst.class))
         .addMixIn(Pod.class, PodMixIn.class)
         .addMixIn(ObjectMeta.class, ObjectMetaMixIn.class)
         .addMixIn(OwnerReference.class, OwnerReferenceMixIn.class)

@@ -6,6 +6,7 @@ import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -61,12 +62,17 @@ class PendingPodFieldsTest {
     IntStream.range(0, 1_000).forEach(i -> pod.getMetadata().getLabels().put("l" + i, "v"));
     IntStream.range(0, 1_000)
         .forEach(i -> pod.getSpec().getContainers().add(pod.getSpec().getContainers().get(0)));
+    IntStream.range(0, 1_000)
+        .forEach(i -> pod.getSpec().getImagePullSecrets().add(new LocalObjectReference("s" + i)));
 
     Pod bound = BOUND.readValue(WHOLE.writeValueAsString(pod), Pod.class);
 
     assertThat(bound.getSpec().getContainers())
         .hasSize(PendingPodFields.MAX_LIST_ELEMENTS)
         .allSatisfy(c -> assertThat(c.getEnv()).isEmpty());
+    assertThat(bound.getSpec().getImagePullSecrets()).hasSize(PendingPodFields.MAX_LIST_ELEMENTS);
+    assertThat(PendingPodFields.whole(bound.getSpec().getImagePullSecrets())).isFalse();
+    assertThat(PendingPodFields.whole(bound.getSpec().getInitContainers())).isTrue();
     assertThat(bound.getMetadata().getManagedFields()).isEmpty();
     assertThat(bound.getMetadata().getAnnotations()).containsOnlyKeys(Explanation.ANNOTATION);
     assertThat(bound.getMetadata().getLabels()).hasSize(PendingPodFields.MAX_LABELS_KEPT);
