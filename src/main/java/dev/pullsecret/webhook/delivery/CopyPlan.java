@@ -48,8 +48,12 @@ record CopyPlan(List<Action> actions, Map<String, CopyState> states) {
   /** Replace our copy's content; {@code copy} carries the resourceVersion that was read. */
   record Update(String namespace, String name, Secret copy) implements Action {}
 
-  /** Delete our copy: no rule wants it here any more, or its type must change. */
-  record Delete(String namespace, String name) implements Action {}
+  /**
+   * Delete our copy as it was read ({@code resourceVersion}, a precondition: a Secret made since in
+   * its place is not deleted from a stale plan); {@code why} says for the log.
+   */
+  record Delete(String namespace, String name, String resourceVersion, String why)
+      implements Action {}
 
   /**
    * @param wanted the delivered pull secrets of the namespace's rule, sources resolved
@@ -78,11 +82,13 @@ record CopyPlan(List<Action> actions, Map<String, CopyState> states) {
               : planCopy(namespace, secret, source.get(), copy, actions);
       states.put(secret.name(), state);
     }
-    for (String name : ours.keySet()) {
-      if (wanted.stream().noneMatch(s -> s.name().equals(name))) {
-        actions.add(new Delete(namespace, name));
-      }
-    }
+    ours.forEach(
+        (name, copy) -> {
+          if (wanted.stream().noneMatch(s -> s.name().equals(name))) {
+            String why = "no rule wants it there now";
+            actions.add(new Delete(namespace, name, copy.resourceVersion(), why));
+          }
+        });
     return new CopyPlan(actions, states);
   }
 
@@ -104,7 +110,8 @@ record CopyPlan(List<Action> actions, Map<String, CopyState> states) {
     }
     if (copy != null) {
       // A Secret's type is immutable, and so is all of an immutable Secret: replace it.
-      actions.add(new Delete(namespace, secret.name()));
+      String why = "replaced, as its type or an immutable Secret cannot change";
+      actions.add(new Delete(namespace, secret.name(), copy.resourceVersion(), why));
     }
     actions.add(new Create(namespace, secret.name(), made));
     return CopyState.PENDING;

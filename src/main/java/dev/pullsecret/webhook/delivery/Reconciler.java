@@ -101,9 +101,8 @@ record Reconciler(
           return written(regarding, Reason.CopyUpdated, "updated to ", "Updated", update.copy());
         }
         case CopyPlan.Delete delete -> {
-          secrets.withName(delete.name()).delete();
-          log.info(
-              "Deleted copy {}/{}: no rule wants it there now", action.namespace(), action.name());
+          secrets.withName(delete.name()).lockResourceVersion(delete.resourceVersion()).delete();
+          log.info("Deleted copy {}/{}: {}", action.namespace(), action.name(), delete.why());
           return DONE;
         }
       }

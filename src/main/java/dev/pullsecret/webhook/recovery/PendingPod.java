@@ -5,8 +5,11 @@ import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -94,6 +97,24 @@ record PendingPod(
     } catch (DateTimeParseException e) {
       return null;
     }
+  }
+
+  /**
+   * Its eviction, of this very pod only: not of one made since under its name (a StatefulSet's).
+   */
+  Eviction eviction() {
+    return new EvictionBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(name)
+        .endMetadata()
+        .withDeleteOptions(
+            new DeleteOptionsBuilder()
+                .withNewPreconditions()
+                .withUid(uid)
+                .endPreconditions()
+                .build())
+        .build();
   }
 
   String key() {

@@ -174,7 +174,8 @@ public final class PodRecovery implements AutoCloseable {
   private boolean evict(Diagnosis diagnosis) {
     PendingPod pod = diagnosis.pod();
     try {
-      boolean evicted = client.pods().inNamespace(pod.namespace()).withName(pod.name()).evict();
+      var named = client.pods().inNamespace(pod.namespace()).withName(pod.name());
+      boolean evicted = named.evict(pod.eviction());
       if (!evicted) {
         // 429: a PodDisruptionBudget allows no disruption now. Tried again after a back-off.
         actions.withTag("action", "refused").increment();
@@ -193,8 +194,8 @@ public final class PodRecovery implements AutoCloseable {
       log.info("Evicted pod {} ({}): it {}", pod.key(), pod.controller(), diagnosis.describe());
       return true;
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        return true; // gone meanwhile
+      if (e.getCode() == 404 || e.getCode() == 409) {
+        return true; // gone meanwhile (409: another pod has its name now)
       }
       if (e.getCode() == 403) {
         tell(

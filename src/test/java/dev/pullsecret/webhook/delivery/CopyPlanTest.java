@@ -79,6 +79,9 @@ class CopyPlanTest {
 
     assertThat(plan.actions().stream().map(CopyPlanTest::kind))
         .containsExactlyElementsOf(c.actions());
+    assertThat(plan.actions())
+        .filteredOn(CopyPlan.Delete.class::isInstance)
+        .allSatisfy(d -> assertThat(((CopyPlan.Delete) d).resourceVersion()).isEqualTo("7"));
     assertThat(Optional.ofNullable(plan.states().get(SECRET.name())).map(CopyState::label))
         .isEqualTo(c.state().equals("none") ? Optional.empty() : Optional.of(c.state()));
     assertConverges(plan, source, ours, c);

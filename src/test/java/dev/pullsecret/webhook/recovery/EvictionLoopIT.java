@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pullsecret.webhook.testing.RequiresKubeApiServer;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -8,6 +9,9 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -46,6 +50,50 @@ class EvictionLoopIT extends PodRecoveryIT.Cluster {
                 .satisfies(e -> assertThat(e.getNote()).contains("not evicted again")));
     assertThat(exists(namespace, "loop-2")).isTrue();
     assertThat(events(namespace, "loop-2", "PodEvicted")).isEmpty();
+  }
+
+  /**
+   * An eviction names its pod's uid: a pod made since under the same name (a StatefulSet's) is not
+   * evicted by a decision taken on the one before.
+   */
+  @Test
+  void anEvictionOfAPodGoneLeavesTheOneMadeSinceUnderItsName() {
+    String namespace = namespaceWithItsCopy();
+    Pod pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("same-name")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("app")
+            .withImage("nginx:1.27")
+            .endContainer()
+            .endSpec()
+            .build();
+    var named = admin.pods().inNamespace(namespace).withName("same-name");
+    Pod gone = admin.pods().inNamespace(namespace).resource(pod).create();
+    var stale =
+        new PendingPod(
+            namespace,
+            "same-name",
+            gone.getMetadata().getUid(),
+            null,
+            false,
+            Set.of(),
+            List.of(),
+            false,
+            null);
+    named.delete();
+    cluster.eventually(
+        "the pod deleted", () -> assertThat(exists(namespace, "same-name")).isFalse());
+    Pod made = admin.pods().inNamespace(namespace).resource(pod).create();
+
+    // 409, or no answer within the client's 10 s: the API server retries a conflicting eviction
+    // for about as long (20 times 0.5 s) before it answers.
+    assertThatThrownBy(() -> named.evict(stale.eviction()))
+        .isInstanceOf(KubernetesClientException.class);
+    assertThat(named.get().getMetadata().getUid()).isEqualTo(made.getMetadata().getUid());
   }
 
   /** Pod {@code name} of the same controller as {@code evicted}, failing to pull alike. */
