@@ -54,25 +54,34 @@ class HostileCopiesIT {
     Map<String, String> labels = new HashMap<>();
     IntStream.range(0, LABELS).forEach(i -> labels.put("l" + i, ""));
     labels.put(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY);
-    for (int i = 0; i < NAMESPACES; i++) {
-      String tenant = cluster.kube().uniqueName("bloated-");
-      admin
-          .namespaces()
-          .resource(new NamespaceBuilder().withNewMetadata().withName(tenant).endMetadata().build())
-          .create();
-      admin
-          .secrets()
-          .inNamespace(tenant)
-          .resource(
-              new SecretBuilder()
-                  .withNewMetadata()
-                  .withName("hub-creds")
-                  .withLabels(labels)
-                  .endMetadata()
-                  .withType("Opaque")
-                  .build())
-          .create();
-    }
+    // In parallel: each create of a large Secret waits mostly on the API server and etcd.
+    IntStream.range(0, NAMESPACES)
+        .parallel()
+        .forEach(
+            i -> {
+              String tenant = cluster.kube().uniqueName("bloated-");
+              admin
+                  .namespaces()
+                  .resource(
+                      new NamespaceBuilder()
+                          .withNewMetadata()
+                          .withName(tenant)
+                          .endMetadata()
+                          .build())
+                  .create();
+              admin
+                  .secrets()
+                  .inNamespace(tenant)
+                  .resource(
+                      new SecretBuilder()
+                          .withNewMetadata()
+                          .withName("hub-creds")
+                          .withLabels(labels)
+                          .endMetadata()
+                          .withType("Opaque")
+                          .build())
+                  .create();
+            });
     cluster.start(RULES.getBytes(StandardCharsets.UTF_8), Map.of(), "probe-");
   }
 

@@ -49,26 +49,30 @@ class HostilePendingPodsIT extends PodRecoveryIT.Cluster {
           .create();
       List<EnvVar> env =
           IntStream.range(0, ENV_PER_POD).mapToObj(i -> new EnvVar("e" + i, null, null)).toList();
-      for (int i = 0; i < HOSTILE_PODS; i++) {
-        tenantAdmin
-            .pods()
-            .inNamespace(tenant)
-            .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withName("never-" + i)
-                    .endMetadata()
-                    .withNewSpec()
-                    .addToNodeSelector("no-such-node", "true")
-                    .addNewContainer()
-                    .withName("app")
-                    .withImage("nginx:1.27")
-                    .withEnv(env)
-                    .endContainer()
-                    .endSpec()
-                    .build())
-            .create();
-      }
+      // In parallel: each create of a large pod waits mostly on the API server and etcd.
+      IntStream.range(0, HOSTILE_PODS)
+          .parallel()
+          .forEach(
+              i -> {
+                tenantAdmin
+                    .pods()
+                    .inNamespace(tenant)
+                    .resource(
+                        new PodBuilder()
+                            .withNewMetadata()
+                            .withName("never-" + i)
+                            .endMetadata()
+                            .withNewSpec()
+                            .addToNodeSelector("no-such-node", "true")
+                            .addNewContainer()
+                            .withName("app")
+                            .withImage("nginx:1.27")
+                            .withEnv(env)
+                            .endContainer()
+                            .endSpec()
+                            .build())
+                    .create();
+              });
     }
     super.start();
   }
