@@ -44,44 +44,46 @@ class HostileCopiesIT {
   @BeforeAll
   void start() throws InterruptedException {
     cluster = new ClusterWebhook();
-    var admin = cluster.admin();
-    String own = cluster.own();
-    admin
-        .secrets()
-        .inNamespace(own)
-        .resource(SyncFixture.source(own, "hub-creds", SyncFixture.PULL, "v1"))
-        .create();
-    Map<String, String> labels = new HashMap<>();
-    IntStream.range(0, LABELS).forEach(i -> labels.put("l" + i, ""));
-    labels.put(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY);
-    // In parallel: each create of a large Secret waits mostly on the API server and etcd.
-    IntStream.range(0, NAMESPACES)
-        .parallel()
-        .forEach(
-            i -> {
-              String tenant = cluster.kube().uniqueName("bloated-");
-              admin
-                  .namespaces()
-                  .resource(
-                      new NamespaceBuilder()
-                          .withNewMetadata()
-                          .withName(tenant)
-                          .endMetadata()
-                          .build())
-                  .create();
-              admin
-                  .secrets()
-                  .inNamespace(tenant)
-                  .resource(
-                      new SecretBuilder()
-                          .withNewMetadata()
-                          .withName("hub-creds")
-                          .withLabels(labels)
-                          .endMetadata()
-                          .withType("Opaque")
-                          .build())
-                  .create();
-            });
+    // Patient: the creates in parallel, beside other tests, may take longer than 10 s each.
+    try (var admin = cluster.kube().adminClient(Duration.ofMinutes(1))) {
+      String own = cluster.own();
+      admin
+          .secrets()
+          .inNamespace(own)
+          .resource(SyncFixture.source(own, "hub-creds", SyncFixture.PULL, "v1"))
+          .create();
+      Map<String, String> labels = new HashMap<>();
+      IntStream.range(0, LABELS).forEach(i -> labels.put("l" + i, ""));
+      labels.put(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY);
+      // In parallel: each create of a large Secret waits mostly on the API server and etcd.
+      IntStream.range(0, NAMESPACES)
+          .parallel()
+          .forEach(
+              i -> {
+                String tenant = cluster.kube().uniqueName("bloated-");
+                admin
+                    .namespaces()
+                    .resource(
+                        new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(tenant)
+                            .endMetadata()
+                            .build())
+                    .create();
+                admin
+                    .secrets()
+                    .inNamespace(tenant)
+                    .resource(
+                        new SecretBuilder()
+                            .withNewMetadata()
+                            .withName("hub-creds")
+                            .withLabels(labels)
+                            .endMetadata()
+                            .withType("Opaque")
+                            .build())
+                    .create();
+              });
+    }
     cluster.start(RULES.getBytes(StandardCharsets.UTF_8), Map.of(), "probe-");
   }
 

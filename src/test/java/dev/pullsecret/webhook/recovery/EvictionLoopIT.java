@@ -9,9 +9,8 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -93,12 +92,7 @@ class EvictionLoopIT extends PodRecoveryIT.Cluster {
 
     // The API server retries a conflicting eviction for ~10 s (20 times 0.5 s) before its 409: a
     // client that waits 2 s sees no answer, where an eviction of the pod by name succeeds at once.
-    var impatient =
-        new ConfigBuilder(admin.getConfiguration())
-            .withRequestTimeout(2_000)
-            .withRequestRetryBackoffLimit(0)
-            .build();
-    try (var client = new KubernetesClientBuilder().withConfig(impatient).build()) {
+    try (var client = cluster.kube().adminClient(Duration.ofSeconds(2))) {
       assertThatThrownBy(
               () ->
                   client

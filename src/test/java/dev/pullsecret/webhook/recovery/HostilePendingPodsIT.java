@@ -42,7 +42,7 @@ class HostilePendingPodsIT extends PodRecoveryIT.Cluster {
   @Override
   @BeforeAll
   void start() throws InterruptedException {
-    try (var tenantAdmin = kube.adminClient()) {
+    try (var tenantAdmin = kube.adminClient(Duration.ofMinutes(1))) {
       tenantAdmin
           .namespaces()
           .resource(new NamespaceBuilder().withNewMetadata().withName(tenant).endMetadata().build())

@@ -119,6 +119,16 @@ public final class KubeApiServer implements AutoCloseable {
     return client(ADMIN);
   }
 
+  /**
+   * A new client acting as {@link #ADMIN} that waits up to {@code timeout} for each answer (10 s
+   * otherwise): large objects written in bulk beside other tests, or a test of an answer that is
+   * slow to come. The caller closes it.
+   */
+  public KubernetesClient adminClient(Duration timeout) {
+    var config = new ConfigBuilder(config(ADMIN)).withRequestTimeout((int) timeout.toMillis());
+    return new KubernetesClientBuilder().withConfig(config.build()).build();
+  }
+
   /** A new client acting as {@code user} ({@link #ADMIN} or one of {@link #USERS}); close it. */
   public KubernetesClient client(String user) {
     return new KubernetesClientBuilder().withConfig(config(user)).build();
