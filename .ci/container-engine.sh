@@ -7,6 +7,10 @@
 #   ./mvnw verify -Dit.test=ContainerImageIT -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
 #   container_engine_down                                     # stops the podman service it started
 #
+# .ci/run calls container_engine_up_in_background instead: the same steps (about a minute on a fresh
+# machine, most of it debootstrap) run beside `./mvnw verify`, on a copy of the jar, and
+# ContainerImageIT waits for the file CONTAINER_ENGINE_STATUS names before it looks for the image.
+#
 # Idempotent: installs, configures and builds only what is missing, and says what it does. It never
 # fails its caller: when podman cannot be had it prints why and leaves DOCKER_HOST unset, and the
 # test skips with that reason. There is no container registry here, so the base image is made
@@ -21,6 +25,7 @@ CE_CONF=/etc/containers/containers.conf
 # java.management (used reflectively by Spring and Micrometer) and jdk.zipfs.
 CE_MODULES=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.prefs,java.scripting,java.security.jgss,java.sql,java.xml,jdk.jfr,jdk.management,jdk.unsupported,jdk.zipfs
 CE_SERVICE_PID=""
+CE_STATE=/tmp/pullsecret-container-engine
 
 ce_log() { echo "[container-engine] $*"; }
 # shellcheck source=.ci/apt.sh
@@ -99,18 +104,28 @@ ce_base_image() {
   ce_log "$CE_BASE_IMAGE made in $((SECONDS - started)) s"
 }
 
-# Always rebuilt (seconds): the image must hold the jar just built. No layer cache, and the image
-# it replaces is removed, so repeated runs do not pile up images.
-ce_build_image() {
+# The build context: the checkout, or a copy of what the image takes from it (the Dockerfile, the jar,
+# the example rules), so a build beside `./mvnw verify` never reads a jar being rewritten.
+ce_context() {
   if ! ls target/pullsecret-webhook-*.jar >/dev/null 2>&1; then
     ce_log "no target/pullsecret-webhook-*.jar: run ./mvnw -DskipTests package first"
     return 1
   fi
-  local previous
+  local context="$1"
+  [ "$context" = . ] && return 0
+  rm -rf "$context" && mkdir -p "$context/target" "$context/examples" \
+    && cp Dockerfile "$context/" && cp target/pullsecret-webhook-*.jar "$context/target/" \
+    && cp examples/rules.yaml "$context/examples/"
+}
+
+# Always rebuilt (seconds): the image must hold the jar just built. No layer cache, and the image
+# it replaces is removed, so repeated runs do not pile up images.
+ce_build_image() {
+  local context="${1:-.}" previous
   previous="$(podman image inspect --format '{{.Id}}' "$CE_IMAGE" 2>/dev/null || true)"
-  ce_log "podman build --target runtime-from-jar --build-arg BASE_IMAGE=$CE_BASE_IMAGE -t $CE_IMAGE ."
+  ce_log "podman build --target runtime-from-jar --build-arg BASE_IMAGE=$CE_BASE_IMAGE -t $CE_IMAGE $context"
   podman build --quiet --layers=false --pull=never --target runtime-from-jar \
-    --build-arg BASE_IMAGE="$CE_BASE_IMAGE" -t "$CE_IMAGE" . >/dev/null || return 1
+    --build-arg BASE_IMAGE="$CE_BASE_IMAGE" -t "$CE_IMAGE" "$context" >/dev/null || return 1
   if [ -n "$previous" ] && [ "$previous" != "$(podman image inspect --format '{{.Id}}' "$CE_IMAGE")" ]; then
     podman rmi "$previous" >/dev/null 2>&1 || true
   fi
@@ -128,6 +143,7 @@ ce_start_service() {
   mkdir -p "$(dirname "$CE_SOCKET")" || return 1
   podman system service --time=0 "unix://$CE_SOCKET" >/tmp/podman-service.log 2>&1 &
   CE_SERVICE_PID=$!
+  mkdir -p "$CE_STATE" && echo "$CE_SERVICE_PID" >"$CE_STATE/service.pid"
   local i
   for i in $(seq 1 50); do
     if ce_ping; then
@@ -141,23 +157,62 @@ ce_start_service() {
   return 1
 }
 
-container_engine_up() {
+# ce_up CONTEXT: every step; 0 when the service answers and the image is built.
+ce_up() {
   local started=$SECONDS
-  if ! { ce_install && ce_configure && ce_base_image && ce_build_image && ce_start_service; }; then
+  if ! { ce_install && ce_configure && ce_base_image && ce_build_image "$1" && ce_start_service; }; then
     ce_log "container engine unavailable: ContainerImageIT will be skipped"
-    return 0
+    return 1
   fi
+  ce_log "ready in $((SECONDS - started)) s: DOCKER_HOST=unix://$CE_SOCKET, image $CE_IMAGE"
+}
+
+ce_export() {
   export DOCKER_HOST="unix://$CE_SOCKET"
   export TESTCONTAINERS_RYUK_DISABLED=true
   export TESTCONTAINERS_HOST_OVERRIDE=localhost
-  ce_log "ready in $((SECONDS - started)) s: DOCKER_HOST=$DOCKER_HOST, image $CE_IMAGE"
+}
+
+container_engine_up() {
+  ce_context . && ce_up . && ce_export
+  return 0
+}
+
+# Exports DOCKER_HOST at once and makes everything in the background; CONTAINER_ENGINE_STATUS
+# names the file that says "ready", or why not, once it is done.
+container_engine_up_in_background() {
+  mkdir -p "$CE_STATE" && rm -f "$CE_STATE/status" "$CE_STATE/service.pid"
+  export CONTAINER_ENGINE_STATUS="$CE_STATE/status"
+  ce_export
+  if ! ce_context "$CE_STATE/context"; then
+    echo "no jar to build the image from" >"$CONTAINER_ENGINE_STATUS"
+    return 0
+  fi
+  (
+    if ce_up "$CE_STATE/context"; then
+      echo ready >"$CONTAINER_ENGINE_STATUS.part"
+    else
+      echo "container engine unavailable: see [container-engine] in the CI log" >"$CONTAINER_ENGINE_STATUS.part"
+    fi
+    mv "$CONTAINER_ENGINE_STATUS.part" "$CONTAINER_ENGINE_STATUS"
+  ) &
+  CE_BACKGROUND_PID=$!
 }
 
 container_engine_down() {
+  if [ -n "${CE_BACKGROUND_PID:-}" ]; then
+    wait "$CE_BACKGROUND_PID" 2>/dev/null || true
+    CE_BACKGROUND_PID=""
+  fi
+  if [ -z "$CE_SERVICE_PID" ] && [ -f "$CE_STATE/service.pid" ]; then
+    CE_SERVICE_PID="$(cat "$CE_STATE/service.pid")"
+    rm -f "$CE_STATE/service.pid"
+  fi
   if [ -n "$CE_SERVICE_PID" ]; then
     kill "$CE_SERVICE_PID" 2>/dev/null || true
     wait "$CE_SERVICE_PID" 2>/dev/null || true
     ce_log "podman service (pid $CE_SERVICE_PID) stopped"
     CE_SERVICE_PID=""
+CE_STATE=/tmp/pullsecret-container-engine
   fi
 }

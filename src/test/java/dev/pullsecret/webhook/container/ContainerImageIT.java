@@ -55,6 +55,10 @@ class ContainerImageIT {
 
   static final String IMAGE = "localhost/pullsecret-webhook:ci";
   static final String OWN_NAMESPACE = "team-webhook";
+
+  /** Installing podman and making the base image on a fresh machine, beside the tests. */
+  static final Duration ENGINE_AT_MOST = Duration.ofMinutes(10);
+
   static final String RECORDED = "admission/cases/recorded-01-create-plain-pod.review.json";
 
   @TempDir static Path dir;
@@ -238,8 +242,21 @@ class ContainerImageIT {
     }
   }
 
-  /** Skips (with the reason in the report and the log) when there is nothing to run the image. */
-  private static void assumeContainerEngineAndImage() {
+  /**
+   * Skips (with the reason in the report and the log) when there is nothing to run the image. When
+   * {@code .ci/run} makes the engine and the image in the background, waits for its status file.
+   */
+  private static void assumeContainerEngineAndImage() throws IOException {
+    String status = System.getenv("CONTAINER_ENGINE_STATUS");
+    if (status != null) {
+      Path file = Path.of(status);
+      await()
+          .atMost(ENGINE_AT_MOST)
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> Files.exists(file));
+      String said = Files.readString(file).strip();
+      skipUnless(said.equals("ready"), said);
+    }
     String dockerHost = System.getenv("DOCKER_HOST");
     skipUnless(
         dockerHost != null && !dockerHost.isBlank(),
