@@ -16,15 +16,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The webhook server as a real process: the application's main class on the test class path, in a
- * JVM of its own, configured by command-line properties and environment variables as the image and
- * the chart configure it. Stdout and stderr go to one log file. Both ports are random; they are
- * read from Tomcat's start-up lines ({@code Tomcat started on port 41234 (https)}).
+ * The webhook server as a real process: the packaged jar on an AOT cache ({@link AotLaunch}), or
+ * the application's main class on the test class path before {@code package}, in a JVM of its own,
+ * configured by command-line properties and environment variables as the image and the chart
+ * configure it. Stdout and stderr go to one log file. Both ports are random; they are read from
+ * Tomcat's start-up lines ({@code Tomcat started on port 41234 (https)}).
  */
 public final class WebhookProcess implements AutoCloseable {
 
@@ -86,14 +88,18 @@ public final class WebhookProcess implements AutoCloseable {
   }
 
   private static Path packagedJar() {
+    return packagedJarIfAny()
+        .orElseThrow(() -> new IllegalStateException("no packaged jar in target/: run package"));
+  }
+
+  static Optional<Path> packagedJarIfAny() {
     try (var jars = Files.list(Path.of("target"))) {
       return jars.filter(
               jar ->
                   jar.getFileName()
                       .toString()
                       .matches("pullsecret-webhook-[^-]+(-SNAPSHOT)?\\.jar"))
-          .findFirst()
-          .orElseThrow(() -> new IllegalStateException("no packaged jar in target/: run package"));
+          .findFirst();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -119,9 +125,15 @@ public final class WebhookProcess implements AutoCloseable {
       Map<String, String> properties,
       Map<String, String> env,
       List<String> jvmOptions) {
-    var jvm = new ArrayList<String>(jvmOptions);
-    jvm.addAll(List.of("-cp", System.getProperty("java.class.path")));
-    jvm.add(PullSecretWebhookApplication.class.getName());
+    List<String> jvm =
+        AotLaunch.jvm(jvmOptions, env.get("JAVA_TOOL_OPTIONS"))
+            .orElseGet(
+                () -> {
+                  var classPath = new ArrayList<String>(jvmOptions);
+                  classPath.addAll(List.of("-cp", System.getProperty("java.class.path")));
+                  classPath.add(PullSecretWebhookApplication.class.getName());
+                  return classPath;
+                });
     return launch(files, properties, env, jvm);
   }
 
