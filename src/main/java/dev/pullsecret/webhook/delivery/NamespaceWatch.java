@@ -166,15 +166,12 @@ final class NamespaceWatch implements NamespaceLabelSource, AutoCloseable {
       cached.increment();
       return facts.get().labels();
     }
-    CompletableFuture<Answer> pending = pending(namespace, keys);
     Answer answer =
-        pending == null // MAX_READS already running
-            ? null
-            : pending
-                .copy() // shared by the reviews that wait on it: each waits its own budget
-                .completeOnTimeout(null, readBudget.toNanos(), TimeUnit.NANOSECONDS)
-                .exceptionally(error -> null)
-                .join();
+        pending(namespace, keys)
+            .copy() // shared by the reviews that wait on it: each waits its own budget
+            .completeOnTimeout(null, readBudget.toNanos(), TimeUnit.NANOSECONDS)
+            .exceptionally(error -> null)
+            .join();
     if (answer == null || answer.labels().isEmpty() || !answer.keys().containsAll(keys)) {
       unknown.increment();
       return NamespaceLabels.UNKNOWN;
@@ -184,7 +181,7 @@ final class NamespaceWatch implements NamespaceLabelSource, AutoCloseable {
   }
 
   /**
-   * The read of {@code namespace} under way or remembered, else a new one; null when {@link
+   * The read of {@code namespace} under way or remembered, else a new one; no answer when {@link
    * #MAX_READS} are running. A read that failed is not remembered.
    */
   private synchronized CompletableFuture<Answer> pending(String namespace, Set<String> keys) {
@@ -196,7 +193,7 @@ final class NamespaceWatch implements NamespaceLabelSource, AutoCloseable {
     }
     reads.remove(namespace);
     if (!running.tryAcquire()) {
-      return null;
+      return CompletableFuture.completedFuture(null);
     }
     CompletableFuture<Answer> started =
         CompletableFuture.supplyAsync(() -> get(namespace, keys), executor);
