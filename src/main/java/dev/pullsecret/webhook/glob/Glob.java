@@ -20,9 +20,6 @@ public final class Glob {
 
   private final String pattern;
 
-  /** No wildcard, and case kept: an exact name, matched with one comparison. */
-  private final boolean exact;
-
   /** Bit i set: token i is {@code *}. */
   private final long stars;
 
@@ -31,7 +28,8 @@ public final class Glob {
 
   /**
    * Per ASCII character c: bit i set when token i is c (or ?, or c in the other case). A kilobyte:
-   * null for an exact name, which needs none (a rules file may list 9,000 of them).
+   * null for an exact name (no wildcard, and case kept), which needs none (a rules file may list
+   * 9,000 of them): it is matched with one comparison.
    */
   private final long[] accepts;
 
@@ -81,8 +79,7 @@ public final class Glob {
     this.accepted = 1L << tokens;
     this.literals = literalCount;
     this.initial = closure(1L, starBits);
-    this.exact = !ignoreCase && starBits == 0 && anyBits == 0;
-    this.accepts = exact ? null : table;
+    this.accepts = !ignoreCase && starBits == 0 && anyBits == 0 ? null : table;
   }
 
   public static Glob compile(String pattern) {
@@ -95,7 +92,7 @@ public final class Glob {
   }
 
   public boolean matches(CharSequence text) {
-    return exact ? pattern.contentEquals(text) : matches(text, 0, text.length());
+    return accepts == null ? pattern.contentEquals(text) : matches(text, 0, text.length());
   }
 
   /**
@@ -103,7 +100,7 @@ public final class Glob {
    * exact name's slice, which no caller asks).
    */
   public boolean matches(CharSequence text, int start, int end) {
-    if (exact) {
+    if (accepts == null) {
       return pattern.contentEquals(text.subSequence(start, end));
     }
     long live = initial;

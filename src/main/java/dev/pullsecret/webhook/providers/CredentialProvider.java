@@ -171,10 +171,11 @@ public record CredentialProvider(
             .map(v -> version(v, PLUGIN_API_VERSIONS, "a version of the exec protocol", errors))
             .orElse(null);
     List<RegistryPattern> matchImages =
-        node.registryPatterns(
+        node.list(
             "matchImages",
             true,
-            "at least one pattern is required: the images the plugin is asked about");
+            "at least one pattern is required: the images the plugin is asked about",
+            errors::registryPattern);
     Duration cacheDuration =
         node.requiredString("defaultCacheDuration")
             .flatMap(v -> errors.parse(v, GoDuration::parse))

@@ -50,7 +50,7 @@ public record ImageOptions(
       if (!mirror.from().matches(image)) {
         continue;
       }
-      if (mirror.excludes(image)) {
+      if (mirror.exclude().stream().anyMatch(pattern -> pattern.matches(image))) {
         break;
       }
       chain.add(mirror);
@@ -102,10 +102,6 @@ public record ImageOptions(
 
     public RegistryMirror {
       exclude = List.copyOf(exclude);
-    }
-
-    public boolean excludes(ImageReference image) {
-      return exclude.stream().anyMatch(pattern -> pattern.matches(image));
     }
 
     /**

@@ -51,10 +51,11 @@ final class ImageOptionsReader {
 
   private DigestResolution digestResolution(YamlMapping digests) {
     List<RegistryPattern> registries =
-        digests.registryPatterns(
+        digests.list(
             "registries",
             false,
-            "an empty list would resolve no image; omit 'registries' to resolve every registry");
+            "an empty list would resolve no image; omit 'registries' to resolve every registry",
+            errors::registryPattern);
     boolean deny = digests.is("onFailure", "deny", "admit", "is not one of admit, deny");
     return new DigestResolution(registries, deny);
   }

@@ -111,16 +111,11 @@ public record LabelSelector(List<Requirement> requirements) {
    * The {@code namespaceSelector} of {@code rule}, or empty when it has none or it has errors
    * (reported): a half-read one matches too much.
    */
-  static Optional<LabelSelector> read(YamlMapping rule, boolean labelsKnown, RulesErrors errors) {
-    Optional<LabelSelector> selector =
-        rule.mapping("namespaceSelector", KEYS).flatMap(mapping -> read(mapping, errors));
-    if (rule.has("namespaceSelector") && !labelsKnown) {
-      rule.error("namespaceSelector", NO_LABELS);
-    }
-    return selector;
+  static Optional<LabelSelector> read(YamlMapping rule, RulesErrors errors) {
+    return rule.mapping("namespaceSelector", KEYS).flatMap(mapping -> selector(mapping, errors));
   }
 
-  private static Optional<LabelSelector> read(YamlMapping selector, RulesErrors errors) {
+  private static Optional<LabelSelector> selector(YamlMapping selector, RulesErrors errors) {
     int before = errors.count();
     List<Requirement> requirements = new ArrayList<>();
     for (Map.Entry<YamlValue, YamlValue> label : selector.stringMap("matchLabels")) {

@@ -86,21 +86,27 @@ public record PullSecret(
       SecretSource source =
           node.string("source").flatMap(v -> errors.parse(v, SecretSource::parse)).orElse(null);
       provider.ifPresent(value -> checkProvider(node, value, name, errors));
-      name.ifPresent(names::add);
-      if (name.isEmpty() || !validName(name.get(), errors)) {
+      if (name.isEmpty()) {
         continue;
       }
+      names.add(name.get());
       String text = name.get().text();
-      if (byName.containsKey(text)) {
+      if (!KubernetesResourceUtil.isValidSubdomainName(text)) {
+        errors.add(
+            name.get(),
+            ("'%s' is not a valid Secret name (a DNS-1123 subdomain: lower-case letters, digits,"
+                    + " '-' and '.', at most 253 characters)")
+                .formatted(text));
+      } else if (byName.containsKey(text)) {
         errors.add(name.get(), "pull secret '" + text + "' is declared twice");
-        continue;
+      } else {
+        if (provider.isPresent()) {
+          source = new SecretSource(null, generatedSourceName(text));
+          generatedFor.put(source.name(), text);
+        }
+        String providerName = provider.map(YamlValue::text).orElse(null);
+        byName.put(text, new PullSecret(text, registries, source, providerName));
       }
-      if (provider.isPresent()) {
-        source = new SecretSource(null, generatedSourceName(text));
-        generatedFor.put(source.name(), text);
-      }
-      String providerName = provider.map(YamlValue::text).orElse(null);
-      byName.put(text, new PullSecret(text, registries, source, providerName));
     }
     // One named as the Secret generated for another would be copied from, and watched as, it.
     for (YamlValue name : names) {
@@ -179,16 +185,6 @@ public record PullSecret(
               .formatted(registry.text()));
     }
     return pattern;
-  }
-
-  private static boolean validName(YamlValue name, RulesErrors errors) {
-    return errors.check(
-        name,
-        KubernetesResourceUtil.isValidSubdomainName(name.text())
-            ? null
-            : ("'%s' is not a valid Secret name (a DNS-1123 subdomain: lower-case letters, digits,"
-                    + " '-' and '.', at most 253 characters)")
-                .formatted(name.text()));
   }
 
   /** Whether the webhook copies this secret into the namespaces its rules cover. */

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -168,21 +167,29 @@ public final class RulesParser {
 
   private NamespaceRule rule(YamlMapping node) {
     String name = node.string("name").map(this::ruleName).orElse(node.path());
-    Optional<LabelSelector> selector = LabelSelector.read(node, labelsKnown, errors);
+    Optional<LabelSelector> selector = LabelSelector.read(node, errors);
+    if (node.has("namespaceSelector") && !labelsKnown) {
+      node.error("namespaceSelector", LabelSelector.NO_LABELS);
+    }
     if (!node.has("namespaces") && !node.has("namespaceSelector")) {
       node.error(
           "missing 'namespaces' or 'namespaceSelector': a rule must say which namespaces it"
               + " covers");
     }
-    node.refuseEmptyList("namespaces", false, "must list at least one namespace");
-    Optional<String> selectorText = selector.map(LabelSelector::toString);
-    List<Glob> namespaces = patterns(node, "namespaces", name, selectorText);
+    String labels = selector.map(text -> " with labels " + text).orElse("");
+    List<Glob> namespaces =
+        node.list(
+            "namespaces",
+            false,
+            "must list at least one namespace",
+            value -> pattern(value, name, labels));
     if (!node.has("namespaces") && selector.isPresent()) { // every name: ties and costs as "*"
-      var star = new YamlValue("*", node.child("namespaceSelector"), node.mark());
-      count(star, NamespaceRule.ANY);
-      claim(star, name, selectorText);
+      pattern(new YamlValue("*", node.child("namespaceSelector"), node.mark()), name, labels);
     }
-    List<Glob> excluded = patterns(node, "excludeNamespaces", null, Optional.empty());
+    List<Glob> excluded =
+        node.stringList("excludeNamespaces").stream()
+            .flatMap(value -> pattern(value, null, "").stream())
+            .toList();
     List<PullSecret> secrets =
         PullSecret.named(node.stringList("pullSecrets"), secretsByName, errors);
     ImageOptions images = new ImageOptionsReader(errors).read(node);
@@ -204,47 +211,33 @@ public final class RulesParser {
   }
 
   /**
-   * Parses patterns; for inclusions ({@code rule != null}) also refuses two rules that would tie on
-   * every namespace: the same name or glob with the same selector (or none).
+   * A name or glob of {@code namespaces} (of {@code rule}, with its selector's {@code labels}) or,
+   * for a null {@code rule}, of {@code excludeNamespaces}, counted against the bounds. An inclusion
+   * is also claimed: a second rule with the same name or glob and the same selector (or none) is
+   * refused, as the two would always tie.
    */
-  private List<Glob> patterns(
-      YamlMapping node, String key, String rule, Optional<String> selector) {
-    List<Glob> patterns = new ArrayList<>();
-    for (YamlValue value : node.stringList(key)) {
-      Optional<Glob> pattern = errors.parse(value, NamespaceRule::pattern);
-      if (pattern.isEmpty()) {
-        continue;
-      }
-      patterns.add(pattern.get());
-      count(value, pattern.get());
-      if (rule != null) {
-        claim(value, rule, selector);
-      }
+  private Optional<Glob> pattern(YamlValue value, String rule, String labels) {
+    Optional<Glob> pattern = errors.parse(value, NamespaceRule::pattern);
+    if (pattern.isEmpty()) {
+      return pattern;
     }
-    return patterns;
-  }
-
-  private void count(YamlValue value, Glob pattern) {
     patternCount++;
-    if (pattern.hasWildcard() && ++globCount == MAX_GLOBS + 1) {
+    if (pattern.get().hasWildcard() && ++globCount == MAX_GLOBS + 1) {
       errors.add(
           value,
           "more than " + MAX_GLOBS + " namespace globs in the rules; list fewer, broader ones");
     } else if (patternCount == MAX_PATTERNS + 1) {
       errors.add(value, "more than " + MAX_PATTERNS + " namespaces and globs in the rules");
     }
-  }
-
-  /** Refuses a second rule with the same name or glob and the same selector: they always tie. */
-  private void claim(YamlValue pattern, String rule, Optional<String> selector) {
-    String scope = pattern.text() + selector.map(text -> " with labels " + text).orElse("");
-    String owner = claimedPatterns.putIfAbsent(scope, rule);
+    String scope = value.text() + labels;
+    String owner = rule == null ? null : claimedPatterns.putIfAbsent(scope, rule);
     if (owner != null) {
       errors.add(
-          pattern,
+          value,
           ("'%s' is already listed by rule '%s'; two rules with the same namespaces and selector"
                   + " would always tie")
               .formatted(scope, owner));
     }
+    return pattern;
   }
 }

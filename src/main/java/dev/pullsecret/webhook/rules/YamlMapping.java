@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.rules;
 
-import dev.pullsecret.webhook.image.RegistryPattern;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -145,11 +144,6 @@ public final class YamlMapping {
   /** A list of strings; absent means empty. */
   public List<YamlValue> stringList(String key) {
     return items(key, this::scalar);
-  }
-
-  /** Registry patterns, invalid ones reported and left out; read as {@link #list} reads. */
-  public List<RegistryPattern> registryPatterns(String key, boolean required, String ifEmpty) {
-    return list(key, required, ifEmpty, errors::registryPattern);
   }
 
   /**
