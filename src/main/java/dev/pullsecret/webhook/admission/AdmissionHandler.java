@@ -178,7 +178,30 @@ public record AdmissionHandler(
               .withAuditAnnotation("match", match.why());
     }
     return decision.withWarnings(
-        Warnings.missingSecrets(presence, request.podNamespace(), rule, mutation.pullSecrets()));
+        missingSecrets(request.podNamespace(), rule, mutation.pullSecrets()));
+  }
+
+  /**
+   * That a pull secret the pod relies on once patched ({@link Mutation#pullSecrets()}) is not in
+   * its namespace: the kubelet would then pull anonymously, which is the rate-limit failure this
+   * webhook exists to prevent.
+   */
+  private List<String> missingSecrets(
+      String namespace, NamespaceRule rule, Set<String> referenced) {
+    return rule.pullSecrets().stream()
+        .filter(secret -> referenced.contains(secret.name()))
+        .filter(secret -> presence.isMissing(namespace, secret))
+        .map(
+            secret ->
+                "pull secret "
+                    + secret.name()
+                    + " is missing in namespace "
+                    + namespace
+                    + ", so images from "
+                    + secret.registriesText()
+                    + " will be pulled anonymously; check its source Secret and the webhook's"
+                    + " Events, or run the doctor command")
+        .toList();
   }
 
   /** A few images and why they have no answer (audit log, refusal): bounded like annotations. */
