@@ -107,7 +107,7 @@ public record AdmissionHandler(
     if (isMirrorPod(pod)) {
       return AdmissionDecision.allowed(uid, Reason.MIRROR_POD);
     }
-    if (scope.optedOut(podLabels(pod, scope))) {
+    if (scope.optedOut(podLabels(pod))) {
       return AdmissionDecision.allowed(uid, Reason.OPTED_OUT);
     }
     LoadedRules loaded = rules.get();
@@ -220,7 +220,7 @@ public record AdmissionHandler(
   private static final int MAX_UNRESOLVED_SHOWN = 5;
 
   /** The pod's own opt-out label, if it carries it (the registration's objectSelector, again). */
-  private static NamespaceLabels podLabels(Pod pod, NamespaceScope scope) {
+  private NamespaceLabels podLabels(Pod pod) {
     return scope.optOut().isEmpty() || pod.getMetadata() == null
         ? NamespaceLabels.NONE
         : NamespaceLabels.keeping(
