@@ -107,7 +107,7 @@ public record AdmissionHandler(
     if (isMirrorPod(pod)) {
       return AdmissionDecision.allowed(uid, Reason.MIRROR_POD);
     }
-    if (scope.optedOut(podLabels(pod, scope))) {
+    if (scope.optedOut(podLabels(pod))) {
       return AdmissionDecision.allowed(uid, Reason.OPTED_OUT);
     }
     LoadedRules loaded = rules.get();
@@ -178,7 +178,30 @@ public record AdmissionHandler(
               .withAuditAnnotation("match", match.why());
     }
     return decision.withWarnings(
-        Warnings.missingSecrets(presence, request.podNamespace(), rule, mutation.pullSecrets()));
+        missingSecrets(request.podNamespace(), rule, mutation.pullSecrets()));
+  }
+
+  /**
+   * That a pull secret the pod relies on once patched ({@link Mutation#pullSecrets()}) is not in
+   * its namespace: the kubelet would then pull anonymously, which is the rate-limit failure this
+   * webhook exists to prevent.
+   */
+  private List<String> missingSecrets(
+      String namespace, NamespaceRule rule, Set<String> referenced) {
+    return rule.pullSecrets().stream()
+        .filter(secret -> referenced.contains(secret.name()))
+        .filter(secret -> presence.isMissing(namespace, secret))
+        .map(
+            secret ->
+                "pull secret "
+                    + secret.name()
+                    + " is missing in namespace "
+                    + namespace
+                    + ", so images from "
+                    + secret.registriesText()
+                    + " will be pulled anonymously; check its source Secret and the webhook's"
+                    + " Events, or run the doctor command")
+        .toList();
   }
 
   /** A few images and why they have no answer (audit log, refusal): bounded like annotations. */
@@ -197,7 +220,7 @@ public record AdmissionHandler(
   private static final int MAX_UNRESOLVED_SHOWN = 5;
 
   /** The pod's own opt-out label, if it carries it (the registration's objectSelector, again). */
-  private static NamespaceLabels podLabels(Pod pod, NamespaceScope scope) {
+  private NamespaceLabels podLabels(Pod pod) {
     return scope.optOut().isEmpty() || pod.getMetadata() == null
         ? NamespaceLabels.NONE
         : NamespaceLabels.keeping(

@@ -2,13 +2,10 @@ package dev.pullsecret.webhook.admission;
 
 import dev.pullsecret.webhook.mutation.Change;
 import dev.pullsecret.webhook.mutation.Explanation;
-import dev.pullsecret.webhook.mutation.Mutation;
-import dev.pullsecret.webhook.rules.NamespaceRule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The warnings of one answer, as {@code kubectl} shows them: the API server truncates a warning
@@ -74,29 +71,6 @@ final class Warnings {
       end--; // never split a character in two
     }
     return text.substring(0, end) + "…";
-  }
-
-  /**
-   * That a pull secret the pod relies on once patched ({@link Mutation#pullSecrets()}) is not in
-   * its namespace: the kubelet would then pull anonymously, which is the rate-limit failure this
-   * webhook exists to prevent.
-   */
-  static List<String> missingSecrets(
-      SecretPresence presence, String namespace, NamespaceRule rule, Set<String> referenced) {
-    return rule.pullSecrets().stream()
-        .filter(secret -> referenced.contains(secret.name()))
-        .filter(secret -> presence.isMissing(namespace, secret))
-        .map(
-            secret ->
-                "pull secret "
-                    + secret.name()
-                    + " is missing in namespace "
-                    + namespace
-                    + ", so images from "
-                    + secret.registriesText()
-                    + " will be pulled anonymously; check its source Secret and the webhook's"
-                    + " Events, or run the doctor command")
-        .toList();
   }
 
   private static String noun(Change change) {

@@ -78,6 +78,7 @@ public final class Pass {
           .filter(Objects::nonNull)
           .forEach(secretNames::add);
     }
+    pinLatest();
   }
 
   /**
@@ -114,7 +115,7 @@ public final class Pass {
    * repository. Digest-pinned images are never retagged, and a pinned image carries a tag, so a
    * second pass changes nothing.
    */
-  void pinLatest() {
+  private void pinLatest() {
     Optional<LatestPinning> pinning = options.pinLatest();
     if (pinning.isEmpty()) {
       return;

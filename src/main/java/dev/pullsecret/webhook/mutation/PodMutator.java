@@ -49,9 +49,7 @@ public final class PodMutator {
    * Pass#digestCandidates}, whose images for {@link Pass#finish}.
    */
   public Pass begin(Pod pod, RuleMatch match, MutationScope scope) {
-    var pass = new Pass(pod, match, scope, this);
-    pass.pinLatest();
-    return pass;
+    return new Pass(pod, match, scope, this);
   }
 
   Parsed parse(String image) {
