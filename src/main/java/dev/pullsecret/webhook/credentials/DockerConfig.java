@@ -54,13 +54,13 @@ public final class DockerConfig {
     Map<String, List<String>> spellings = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> property : auths.properties()) {
       AuthsEntry entry = AuthsEntry.read(property.getKey(), property.getValue(), problems);
+      if (entry != null) {
+        entries.add(entry);
+      }
       if (entry != null && entry.key() != null) {
         spellings
             .computeIfAbsent(entry.key().indexKey(), k -> new ArrayList<>())
-            .add(RegistryKey.display(entry.key().written()));
-      }
-      if (entry != null) {
-        entries.add(entry);
+            .add(RegistryKey.display(property.getKey()));
       }
     }
     spellings.forEach(
@@ -141,12 +141,11 @@ public final class DockerConfig {
         return Optional.of(entry);
       }
     }
-    // The kubelet's isDefaultRegistryMatch for a normalised image domain: Docker Hub, and (a quirk
-    // kept for fidelity) any single-label host without port, such as localhost.
+    // The kubelet's isDefaultRegistryMatch for a normalised image domain (never index.docker.io):
+    // Docker Hub, and (a quirk kept for fidelity) any single-label host without port, such as
+    // localhost.
     boolean defaultRegistry =
-        domain.equals(DockerHub.DOMAIN)
-            || domain.equals(DockerHub.INDEX)
-            || (domain.indexOf('.') < 0 && domain.indexOf(':') < 0);
+        domain.equals(DockerHub.DOMAIN) || (domain.indexOf('.') < 0 && domain.indexOf(':') < 0);
     return defaultRegistry ? Optional.ofNullable(index.get(DockerHub.INDEX)) : Optional.empty();
   }
 

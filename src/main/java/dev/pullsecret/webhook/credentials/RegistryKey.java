@@ -23,12 +23,11 @@ import java.util.stream.IntStream;
  * image can ever be pulled with (a host with characters no image domain has, or a label longer than
  * DNS allows) are refused here too, so that both are reported rather than silently useless.
  *
- * @param written the key as written in the secret
  * @param indexKey the kubelet's index key, e.g. {@code index.docker.io}, {@code gcr.io/project}
  * @param hostPort the host labels and port that globs are matched against
  * @param path the path prefix, {@code /team}; empty when the key has none
  */
-record RegistryKey(String written, String indexKey, HostPort hostPort, String path) {
+record RegistryKey(String indexKey, HostPort hostPort, String path) {
 
   /** After the scheme: the authority (user info included), then the path (query, fragment off). */
   private static final Pattern AUTHORITY_AND_PATH = Pattern.compile("([^/?#]*)([^?#]*)");
@@ -87,7 +86,7 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
               docker.io/..., falling back only to %s; write %s instead"""
                   .formatted(display(key), DockerHub.CONFIG_KEY, write)));
     }
-    return new RegistryKey(key, authority + path, hostPort, path);
+    return new RegistryKey(authority + path, hostPort, path);
   }
 
   /**
@@ -131,7 +130,7 @@ record RegistryKey(String written, String indexKey, HostPort hostPort, String pa
   /** The key as {@link #display(String)} shows it: a key may carry user info, a credential. */
   @Override
   public String toString() {
-    return "RegistryKey[" + display(written) + "]";
+    return "RegistryKey[" + display(indexKey) + "]";
   }
 
   /** The first reason why Go's URL parser refuses the key or no image can be pulled with it. */

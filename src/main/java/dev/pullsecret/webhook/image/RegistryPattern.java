@@ -43,38 +43,35 @@ public final class RegistryPattern {
 
   private final String path;
 
-  private RegistryPattern(String pattern, String host, int port, String path) {
-    this.pattern = pattern;
-    this.dockerHub = port == NO_PORT && DockerHub.isHost(host);
-    this.host = host;
-    this.labels =
-        host.startsWith("[")
-            ? new Glob[0]
-            : Arrays.stream(host.split("\\.")).map(Glob::compileIgnoringCase).toArray(Glob[]::new);
-    this.port = port;
-    this.path = path;
-  }
-
   /** Reads a pattern; an invalid one throws {@link InvalidImageSyntaxException}, saying why. */
   public static RegistryPattern parse(String pattern) {
     String problem = ReferenceGrammar.writtenProblem(pattern, "pattern");
     if (problem != null) {
       throw new InvalidImageSyntaxException("registry pattern", pattern, problem);
     }
+    return new RegistryPattern(pattern);
+  }
+
+  private RegistryPattern(String pattern) {
     int slash = pattern.indexOf('/');
     String hostAndPort = slash < 0 ? pattern : pattern.substring(0, slash);
-    String path = slash < 0 ? "" : pattern.substring(slash + 1);
+    this.path = slash < 0 ? "" : pattern.substring(slash + 1);
     int hostEnd = ReferenceGrammar.hostEnd(hostAndPort);
-    problem = problem(pattern, hostAndPort, hostEnd, path);
+    String problem = problem(pattern, hostAndPort, hostEnd, path);
     if (problem != null) {
       throw new InvalidImageSyntaxException("registry pattern", pattern, problem);
     }
-    String host = hostAndPort.substring(0, hostEnd).toLowerCase(Locale.ROOT);
-    int port =
+    this.pattern = pattern;
+    this.host = hostAndPort.substring(0, hostEnd).toLowerCase(Locale.ROOT);
+    this.port =
         hostEnd == hostAndPort.length()
             ? NO_PORT
             : Integer.parseInt(hostAndPort.substring(hostEnd + 1));
-    return new RegistryPattern(pattern, host, port, path);
+    this.dockerHub = port == NO_PORT && DockerHub.isHost(host);
+    this.labels =
+        host.startsWith("[")
+            ? new Glob[0]
+            : Arrays.stream(host.split("\\.")).map(Glob::compileIgnoringCase).toArray(Glob[]::new);
   }
 
   /** Why a pattern, split at its first {@code /}, is invalid; {@code null} if valid. */
