@@ -66,12 +66,12 @@ record AdmissionEndpoint(
           refuse(
               HttpStatus.CONTENT_TOO_LARGE,
               "body of %d bytes exceeds the limit of %d bytes"
-                  .formatted(large.atLeast(), large.limit()));
+                  .formatted(large.atLeast(), bodyReader.limit()));
       case BodyReader.Outcome.Overloaded _ -> overloaded();
-      case BodyReader.Outcome.TooSlow slow ->
+      case BodyReader.Outcome.TooSlow _ ->
           refuse(
               HttpStatus.REQUEST_TIMEOUT,
-              "the body was not received within " + slow.deadline().toSeconds() + " s");
+              "the body was not received within " + bodyReader.deadline().toSeconds() + " s");
     };
   }
 

@@ -106,18 +106,18 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
       }
     }
 
-    record TooLarge(long atLeast, int limit) implements Outcome {}
+    record TooLarge(long atLeast) implements Outcome {}
 
     /** The budget had no room for the next chunk, or for answering. */
     record Overloaded() implements Outcome {}
 
-    record TooSlow(Duration deadline) implements Outcome {}
+    record TooSlow() implements Outcome {}
   }
 
   /** Reads {@code http}'s body, under the deadline from {@code startNanos}. */
   Outcome read(HttpServletRequest http, long startNanos) throws IOException {
     if (http.getContentLengthLong() > limit) {
-      return new Outcome.TooLarge(http.getContentLengthLong(), limit);
+      return new Outcome.TooLarge(http.getContentLengthLong());
     }
     InputStream in = http.getInputStream();
     long end = startNanos + deadline.toNanos();
@@ -147,7 +147,7 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
         int filled = 0;
         while (filled < CHUNK) {
           if (System.nanoTime() - end > 0) {
-            return new Outcome.TooSlow(deadline);
+            return new Outcome.TooSlow();
           }
           int n = in.read(chunk, filled, CHUNK - filled);
           if (n < 0) {
@@ -155,7 +155,7 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
           }
           filled += n;
           if (size + filled > limit) {
-            return new Outcome.TooLarge(size + filled, limit);
+            return new Outcome.TooLarge(size + filled);
           }
         }
         size += filled;
