@@ -78,24 +78,16 @@ public final class DoctorCommand extends CliCommand {
       Set<String> skip =
           Set.copyOf(skipped.isEmpty() ? List.of("kube-system", namespace) : skipped);
       var scope = new NamespaceScope(skip, NamespaceScope.optOutLabel(optOutLabel));
+      List<AccessCheck.Result> access =
+          skipAccess ? List.of() : new AccessCheck(client, namespace, serviceAccount).check(rules);
+      List<CaBundleCheck.Result> caBundle = List.of();
+      if (!skipRegistration) {
+        byte[] pem =
+            certificate == null ? null : readSecretFile(certificate, certificate.toString());
+        caBundle = new CaBundleCheck(client, registration, pem, namespace, tlsSecret).check();
+      }
       DoctorReport report =
-          new ClusterCheck(client, namespace, scope)
-              .report(
-                  rules,
-                  skipAccess
-                      ? List.of()
-                      : new AccessCheck(client, namespace, serviceAccount).check(rules),
-                  skipRegistration
-                      ? List.of()
-                      : new CaBundleCheck(
-                              client,
-                              registration,
-                              certificate == null
-                                  ? null
-                                  : readSecretFile(certificate, certificate.toString()),
-                              namespace,
-                              tlsSecret)
-                          .check());
+          new ClusterCheck(client, namespace, scope).report(rules, access, caBundle);
       report.print(out());
       return report.isOk() ? 0 : 1;
     }

@@ -103,8 +103,7 @@ public final class PreviewCommand extends CliCommand {
         if (entry != found.pods.getFirst()) {
           out().println();
         }
-        String target = namespace != null ? namespace : entry.namespace();
-        if (!previewOne(entry, target, handler)) {
+        if (!previewOne(entry, handler)) {
           status = 1;
         }
       }
@@ -137,8 +136,9 @@ public final class PreviewCommand extends CliCommand {
   }
 
   /** Prints what the webhook would do to one pod; false if it has no namespace or is refused. */
-  private boolean previewOne(ManifestPods.Entry entry, String namespace, AdmissionHandler handler) {
+  private boolean previewOne(ManifestPods.Entry entry, AdmissionHandler handler) {
     PrintWriter out = out();
+    String namespace = this.namespace != null ? this.namespace : entry.namespace();
     if (entry.skipped() != null) {
       out.println("# " + entry.source() + ": skipped, " + entry.skipped());
       return true;

@@ -93,42 +93,27 @@ public record ClusterCheck(KubernetesClient client, String ownNamespace, Namespa
               Optional.ofNullable(namespace.getMetadata().getLabels()).orElse(Map.of()));
       switch (scope.choose(rules, name, labels)) {
         case Choice.LeftOut out -> findings.add(leftOut(name, out.why(), ours));
-        case Choice.NoRule none -> {}
-        case Choice.Applies applies -> {
+        case Choice.Applies applies when !applies.match().rule().pullSecrets().isEmpty() -> {
+          Map<String, PullSecret> copies =
+              DesiredCopies.of(rules, scope, name, labels, ownNamespace).stream()
+                  .collect(Collectors.toMap(PullSecret::name, copy -> copy));
           NamespaceRule rule = applies.match().rule();
-          if (!rule.pullSecrets().isEmpty()) {
-            findings.add(
-                new NamespaceFinding(
-                    name,
-                    rule.name(),
-                    applies.match().why(),
-                    secrets(rules, name, labels, rule, ours, sources)));
-          }
+          // a delivered secret with no copy here is in its source's namespace, as that source
+          List<SecretFinding> secrets =
+              rule.pullSecrets().stream()
+                  .filter(secret -> !secret.isDelivered() || copies.containsKey(secret.name()))
+                  .map(
+                      secret ->
+                          secret.isDelivered()
+                              ? delivered(name, copies.get(secret.name()), ours, sources)
+                              : referenced(name, secret))
+                  .toList();
+          findings.add(new NamespaceFinding(name, rule.name(), applies.match().why(), secrets));
         }
+        case Choice.Applies _, Choice.NoRule _ -> {}
       }
     }
     return findings;
-  }
-
-  private List<SecretFinding> secrets(
-      Rules rules,
-      String name,
-      NamespaceLabels labels,
-      NamespaceRule rule,
-      Map<String, Secret> ours,
-      Map<SecretSource, Optional<Secret>> sources) {
-    Map<String, PullSecret> copies =
-        DesiredCopies.of(rules, scope, name, labels, ownNamespace).stream()
-            .collect(Collectors.toMap(PullSecret::name, copy -> copy));
-    return rule.pullSecrets().stream()
-        // a delivered secret with no copy here is in its source's namespace, as that source
-        .filter(secret -> !secret.isDelivered() || copies.containsKey(secret.name()))
-        .map(
-            secret ->
-                secret.isDelivered()
-                    ? delivered(name, copies.get(secret.name()), ours, sources)
-                    : referenced(name, secret))
-        .toList();
   }
 
   /** A namespace left out holds none of our copies: each one found there is a finding. */
