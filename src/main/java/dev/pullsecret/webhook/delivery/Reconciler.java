@@ -70,7 +70,9 @@ record Reconciler(
     boolean converged = true;
     for (CopyPlan.Action action : plan.actions()) {
       Outcome outcome = write(action);
-      if (outcome.state() != null) {
+      // A delete leaves the plan's state: none for a copy no rule wants, pending for a replaced
+      // one.
+      if (outcome.state() != null && !(action instanceof CopyPlan.Delete)) {
         after.put(action.name(), outcome.state());
       }
       converged &= outcome.converged();
@@ -183,6 +185,7 @@ record Reconciler(
     List<PullSecret> users =
         desired.delivered(desired.rules()).stream().filter(s -> s.source().equals(ref)).toList();
     if (users.isEmpty()) {
+      metrics.sourceDropped(ref); // its problems are no longer anyone's
       return true;
     }
     Optional<Secret> source = caches.source(ref);
@@ -205,7 +208,7 @@ record Reconciler(
     }
     events.forget(regarding, Reason.CopyForbidden);
     if (source.isEmpty()) {
-      metrics.sourceChecked(ref.toString(), 1);
+      metrics.sourceChecked(ref, 1);
       events.warning(
           regarding,
           Reason.SourceMissing,
@@ -226,7 +229,7 @@ record Reconciler(
             .distinct()
             .toList();
     int errors = (int) problems.stream().filter(Problem::isError).count();
-    metrics.sourceChecked(ref.toString(), errors);
+    metrics.sourceChecked(ref, errors);
     if (errors == 0) {
       events.forget(regarding, Reason.SourceInvalid);
       events.forget(regarding, Reason.SourceNotCopied);

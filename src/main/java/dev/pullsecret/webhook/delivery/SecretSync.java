@@ -176,6 +176,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     caches.namespaces().keep(desired.scope().labelKeys(loaded.rules()));
     caches.watch(
         delivered(loaded.rules(), PullSecret::source), delivered(loaded.rules(), PullSecret::name));
+    metrics.checkedSources().forEach(sourceQueue::add); // those no rule copies from any more too
     enqueueAll();
   }
 

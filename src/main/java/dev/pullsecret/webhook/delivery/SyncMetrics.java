@@ -1,11 +1,13 @@
 package dev.pullsecret.webhook.delivery;
 
+import dev.pullsecret.webhook.rules.SecretSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,7 +21,7 @@ class SyncMetrics {
   private final MeterRegistry registry;
   private final Counter errors;
   private final Timer reconcile;
-  private final Map<String, Long> sourceProblems = new ConcurrentHashMap<>();
+  private final Map<SecretSource, Long> sourceProblems = new ConcurrentHashMap<>();
 
   /**
    * The state of every wanted copy after the last reconcile of its namespace, by namespace and
@@ -89,7 +91,16 @@ class SyncMetrics {
         .increment();
   }
 
-  void sourceChecked(String source, int problems) {
+  void sourceChecked(SecretSource source, int problems) {
     sourceProblems.put(source, (long) problems);
+  }
+
+  void sourceDropped(SecretSource source) {
+    sourceProblems.remove(source);
+  }
+
+  /** The sources checked so far: after new rules, each is checked again, or dropped. */
+  Set<SecretSource> checkedSources() {
+    return Set.copyOf(sourceProblems.keySet());
   }
 }

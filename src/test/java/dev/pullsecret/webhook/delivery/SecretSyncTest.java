@@ -114,6 +114,19 @@ class SecretSyncTest {
     assertThat(cluster.secret("corp-a", "dockerhub-creds")).as("still covered").isNotNull();
   }
 
+  /** A source no rule copies from any more leaves the problem count (and its alert) at once. */
+  @Test
+  void aSourceNoRuleUsesAnyMoreIsNoLongerCountedAmongTheProblems() {
+    cluster.createNamespace("corp-a");
+    Replica replica = leader();
+    await().until(() -> replica.sourceProblems() == 1); // corp-creds: its source does not exist
+
+    cluster.useRules("delivery/rules-delivering-nothing.yaml");
+    replica.reloader().check();
+
+    await().until(() -> replica.sourceProblems() == 0);
+  }
+
   @Test
   void leavesASecretThatIsNotOursUntouchedAndReportsAConflict() {
     cluster.createNamespace("team-a");

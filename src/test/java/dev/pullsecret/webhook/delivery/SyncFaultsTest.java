@@ -207,4 +207,26 @@ class SyncFaultsTest {
         .atMost(Duration.ofSeconds(2))
         .until(() -> cluster.secret("team-b", "dockerhub-creds") != null);
   }
+
+  /**
+   * A copy no rule wants whose delete fails (here 409: changed since it was read) is retried, and
+   * meanwhile counted in no state: the copies gauge counts wanted copies (it was counted pending,
+   * and alerted as stuck).
+   */
+  @Test
+  void aCopyNoRuleWantsWhoseDeleteFailsIsNotCountedPending() {
+    Replica replica = cluster.start("replica-a");
+    await().until(() -> replica.gauge("synced") == 1);
+    var failing =
+        cluster.server.inject(
+            method("DELETE", "/namespaces/team-a/secrets/dockerhub-creds"), 409, -1);
+
+    cluster.useRules("delivery/rules-without-dockerhub.yaml"); // corp-* only now
+    replica.reloader().check();
+
+    await().until(() -> replica.gauge("synced") == 0); // the failed delete's reconcile is counted
+    assertThat(replica.gauge("pending")).isZero();
+    assertThat(failing.remaining.get()).as("the delete failed").isLessThan(-1);
+    assertThat(cluster.secret("team-a", "dockerhub-creds")).as("still there").isNotNull();
+  }
 }

@@ -68,6 +68,10 @@ final class SyncFixture implements AutoCloseable {
     double gauge(String state) {
       return registry.get("pullsecret.secret.copies").tag("state", state).gauge().value();
     }
+
+    double sourceProblems() {
+      return registry.get("pullsecret.secret.source.problems").gauge().value();
+    }
   }
 
   SyncFixture(Path dir) {
