@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +26,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  * so one pass reports every problem.
  */
 public final class YamlMapping {
+
+  private static final Set<String> TRUE = Set.of("true", "yes", "on");
 
   private final String path;
   private final Mark mark;
@@ -113,7 +116,8 @@ public final class YamlMapping {
       return defaultValue;
     }
     if (node instanceof ScalarNode scalar && node.getTag().equals(Tag.BOOL)) {
-      return Boolean.parseBoolean(scalar.getValue());
+      // YAML 1.1, as kubectl reads it: yes and on are true too (parseBoolean("yes") is false).
+      return TRUE.contains(scalar.getValue().toLowerCase(Locale.ROOT));
     }
     errors.add(child(key), node.getStartMark(), "expected true or false, found " + kind(node));
     return defaultValue;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -128,6 +129,35 @@ class RulesParserTest {
             InvalidRulesException.class, () -> RulesParser.parse(huge, "rules.yaml"));
 
     assertThat(error.getMessage()).contains("file too large");
+  }
+
+  /** YAML 1.1 booleans, as kubectl and Helm read them: {@code yes} is not silently false. */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "true,true",
+    "True,true",
+    "yes,true",
+    "on,true",
+    "false,false",
+    "no,false",
+    "OFF,false"
+  })
+  void readsEveryYamlBooleanAsKubectlDoes(String written, boolean read) {
+    Rules rules =
+        RulesParser.parse(
+            """
+            rules:
+              - name: policy
+                namespaces: [policy]
+                images:
+                  imagePullPolicy: {set: Never, includeDigestPinned: %s}
+            """
+                .formatted(written),
+            "booleans.yaml");
+
+    assertThat(
+            rules.rules().getFirst().images().imagePullPolicy().orElseThrow().includeDigestPinned())
+        .isEqualTo(read);
   }
 
   @Test
