@@ -31,6 +31,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -83,6 +85,28 @@ class SlowClientsIT {
    */
   private static final Duration SIEGE = Duration.ofSeconds(12);
 
+  /**
+   * The sieges meet one process with the image's flags, one after another, as a running webhook
+   * would; each ends with its attackers gone and the process answering, which is the next one's
+   * start. A fresh process for each cost ~60 s of CPU in start-up and JIT beside the other ITs.
+   */
+  private static TestServerFiles files;
+
+  private static WebhookProcess webhook;
+
+  @BeforeAll
+  static void startWebhook() throws InterruptedException {
+    files = TestServerFiles.create("pullsecret-sieges");
+    webhook = WebhookProcess.startAsTheImage(files, Map.of()).awaitReady(Duration.ofSeconds(90));
+  }
+
+  @AfterAll
+  static void stopWebhook() {
+    if (webhook != null) {
+      webhook.close();
+    }
+  }
+
   private final AtomicBoolean stop = new AtomicBoolean();
 
   /** Attackers that have sent the start of a request at least once. */
@@ -92,14 +116,11 @@ class SlowClientsIT {
 
   @Test
   void validReviewsOnNewConnectionsStayFastUnderSlowHeaderAndSlowBodyClients() throws Exception {
-    var files = TestServerFiles.create("pullsecret-slow");
     byte[] review = resource(REVIEW);
     // The production read deadline (5 s): the measurement lasts longer, so slow clients are cut
     // off during it and reconnect, with a TLS handshake each, as an attacker would. A byte a second
     // never trips Tomcat's per-read timeout of 3 s, only the deadline.
-    try (var webhook =
-            WebhookProcess.startAsTheImage(files, Map.of()).awaitReady(Duration.ofSeconds(90));
-        ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
       measure(files, webhook.port(), review, REVIEWS); // warm-up: the JIT, as a running webhook is
       long[][] baseline = measure(files, webhook.port(), review, REVIEWS);
       for (int i = 0; i < SLOW_HEADERS + SLOW_BODIES; i++) {
@@ -153,12 +174,9 @@ class SlowClientsIT {
    */
   @Test
   void slowBodiesOnEverySlotLeaveTheProcessAliveAndAnswering() throws Exception {
-    var files = TestServerFiles.create("pullsecret-siege");
     byte[] review = resource(REVIEW);
     int clients = SLOTS + SLOTS / 4;
-    try (var webhook =
-            WebhookProcess.startAsTheImage(files, Map.of()).awaitReady(Duration.ofSeconds(90));
-        ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
       var largestAnswered = new AtomicInteger();
       var largestRss = new AtomicLong();
       try {
@@ -254,13 +272,10 @@ class SlowClientsIT {
    */
   @Test
   void clientsThatNeverReadTheirAnswersLeaveTheProcessAliveAndAnswering() throws Exception {
-    var files = TestServerFiles.create("pullsecret-readers");
     byte[] largest = MemoryBoundIT.pod("CREATE", null, 256, 256, 0, 0);
     int clients = SLOTS + SLOTS / 4;
     var held = new ConcurrentLinkedQueue<TlsHttpConnection>();
-    try (var webhook =
-            WebhookProcess.startAsTheImage(files, Map.of()).awaitReady(Duration.ofSeconds(90));
-        ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
       try {
         for (int i = 0; i < clients; i++) {
           attackers.execute(() -> sendAndNeverRead(files, webhook.port(), largest, held));
@@ -311,11 +326,8 @@ class SlowClientsIT {
    */
   @Test
   void slowHeadersOnEveryManagementSlotLeaveTheProbesAnswered() throws Exception {
-    var files = TestServerFiles.create("pullsecret-probes");
     int clients = SLOTS + SLOTS / 4;
-    try (var webhook =
-            WebhookProcess.startAsTheImage(files, Map.of()).awaitReady(Duration.ofSeconds(90));
-        ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
       int answered = 0;
       int failedInARow = 0;
       int mostFailedInARow = 0;
@@ -358,11 +370,8 @@ class SlowClientsIT {
    */
   @Test
   void metricsAskedForFromManyConnectionsLeaveReviewsAnswered() throws Exception {
-    var files = TestServerFiles.create("pullsecret-scrapes");
     AtomicInteger scrapes = new AtomicInteger();
-    try (var webhook =
-            WebhookProcess.startAsTheImage(files, Map.of()).awaitReady(Duration.ofSeconds(90));
-        ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < SCRAPERS; i++) {
         attackers.execute(() -> scrape(webhook.managementPort(), scrapes));
       }
@@ -380,11 +389,8 @@ class SlowClientsIT {
    */
   @Test
   void clientsLoopingTheLargestReviewsLeaveOrdinaryReviewsAnswered() throws Exception {
-    var files = TestServerFiles.create("pullsecret-largest");
     var largestAnswered = new AtomicInteger();
-    try (var webhook =
-            WebhookProcess.startAsTheImage(files, Map.of()).awaitReady(Duration.ofSeconds(90));
-        ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (ExecutorService attackers = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 2 * LARGEST_SENDERS; i++) {
         attackers.execute(() -> sendTheLargest(files, webhook.port(), largestAnswered));
       }
