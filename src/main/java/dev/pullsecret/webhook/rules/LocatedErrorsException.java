@@ -1,10 +1,11 @@
 package dev.pullsecret.webhook.rules;
 
+import dev.pullsecret.webhook.files.RefusedFileException;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** A configuration file that was refused, with every error found (not only the first), located. */
-public abstract class LocatedErrorsException extends RuntimeException {
+public abstract class LocatedErrorsException extends RefusedFileException {
 
   private final String source;
   private final List<RulesError> errors;
@@ -12,8 +13,10 @@ public abstract class LocatedErrorsException extends RuntimeException {
   /**
    * @param what the kind of file, which starts the message: {@code "rules"}
    * @param source names the file in the errors' locations
+   * @param refusal and {@code fix}: what it means at start-up ({@link RefusedFileException})
    */
-  protected LocatedErrorsException(String what, String source, List<RulesError> errors) {
+  protected LocatedErrorsException(
+      String what, String source, List<RulesError> errors, String refusal, String fix) {
     super(
         what
             + " refused ("
@@ -21,7 +24,10 @@ public abstract class LocatedErrorsException extends RuntimeException {
             + "):\n"
             + errors.stream()
                 .map(e -> "  " + e.format(source, ""))
-                .collect(Collectors.joining("\n")));
+                .collect(Collectors.joining("\n")),
+        null,
+        refusal,
+        fix);
     this.source = source;
     this.errors = List.copyOf(errors);
   }
