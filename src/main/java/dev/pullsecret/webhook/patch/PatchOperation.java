@@ -1,14 +1,11 @@
 package dev.pullsecret.webhook.patch;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-
 /**
  * One RFC 6902 JSON Patch operation. Mutators build explicit operations rather than diffing whole
  * objects, which would yield spurious operations for fields they never touched.
  *
- * @param value a JSON-serialisable value: a String, a Map, a List of those, or null for removals
+ * @param value a JSON-serialisable value: a String, a Map or a List of those
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record PatchOperation(String op, String path, Object value) {
 
   /** {@code add}: sets a member (replacing it if present) or inserts into an array ({@code /-}). */
