@@ -176,17 +176,19 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
     caches.namespaces().keep(desired.scope().labelKeys(loaded.rules()));
     caches.watch(
         delivered(loaded.rules(), PullSecret::source), delivered(loaded.rules(), PullSecret::name));
-    metrics.checkedSources().forEach(sourceQueue::add); // those no rule copies from any more too
     enqueueAll();
   }
 
   /**
    * On leading, on new rules, when the caches ask ({@link SyncCaches}: their sources' Events say
-   * what to fix), and (through the informers' resync) periodically.
+   * what to fix), and (through the informers' resync) periodically. The sources counted so far are
+   * checked again too: one no rule copies from any more leaves the count, even if the rules dropped
+   * it while another replica led (a follower checks nothing).
    */
   private void enqueueAll() {
     caches.namespaces().all().forEach(facts -> queue.add(facts.name()));
     delivered(desired.rules(), PullSecret::source).forEach(sourceQueue::add);
+    metrics.checkedSources().forEach(sourceQueue::add);
     Optional.ofNullable(renewals).ifPresent(ProviderRenewals::everything);
   }
 

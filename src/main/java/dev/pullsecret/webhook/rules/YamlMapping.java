@@ -28,6 +28,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class YamlMapping {
 
   private static final Set<String> TRUE = Set.of("true", "yes", "on");
+  private static final Set<String> FALSE = Set.of("false", "no", "off");
 
   private final String path;
   private final Mark mark;
@@ -115,9 +116,10 @@ public final class YamlMapping {
     if (node == null) {
       return defaultValue;
     }
-    if (node instanceof ScalarNode scalar && node.getTag().equals(Tag.BOOL)) {
-      // YAML 1.1, as kubectl reads it: yes and on are true too (parseBoolean("yes") is false).
-      return TRUE.contains(scalar.getValue().toLowerCase(Locale.ROOT));
+    // YAML 1.1 as kubectl reads it: yes, on are true (not false); !!bool maybe is refused too.
+    String word = node instanceof ScalarNode s ? s.getValue().toLowerCase(Locale.ROOT) : "";
+    if (node.getTag().equals(Tag.BOOL) && (TRUE.contains(word) || FALSE.contains(word))) {
+      return TRUE.contains(word);
     }
     errors.add(child(key), node.getStartMark(), "expected true or false, found " + kind(node));
     return defaultValue;
