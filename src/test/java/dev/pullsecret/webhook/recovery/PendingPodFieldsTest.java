@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.testing.TestContexts;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
@@ -118,15 +117,7 @@ class PendingPodFieldsTest {
         .endSpec()
         .withNewStatus()
         .withPhase("Pending")
-        .addToContainerStatuses(
-            new ContainerStatusBuilder()
-                .withName("web")
-                .withNewState()
-                .withNewWaiting()
-                .withReason("ImagePullBackOff")
-                .endWaiting()
-                .endState()
-                .build())
+        .addToContainerStatuses(Waiting.status("web", "ImagePullBackOff"))
         .endStatus();
   }
 }

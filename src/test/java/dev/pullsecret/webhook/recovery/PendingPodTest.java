@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.testing.TestContexts;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -22,15 +21,7 @@ class PendingPodTest {
     for (int i = 0; i < 5_000; i++) {
       String image = i % 2 == 0 ? "registry.example.com/app-" + i + ":1" : "x".repeat(10_000) + i;
       containers.add(new ContainerBuilder().withName("c" + i).withImage(image).build());
-      statuses.add(
-          new ContainerStatusBuilder()
-              .withName("c" + i)
-              .withNewState()
-              .withNewWaiting()
-              .withReason(i % 3 == 0 ? "ErrImagePull" : "ImagePullBackOff")
-              .endWaiting()
-              .endState()
-              .build());
+      statuses.add(Waiting.status("c" + i, i % 3 == 0 ? "ErrImagePull" : "ImagePullBackOff"));
     }
     var pod =
         new PodBuilder()
@@ -72,14 +63,7 @@ class PendingPodTest {
     var pod =
         nginxIn("names")
             .withNewStatus()
-            .addNewContainerStatus()
-            .withName("c")
-            .withNewState()
-            .withNewWaiting()
-            .withReason("ImagePullBackOff")
-            .endWaiting()
-            .endState()
-            .endContainerStatus()
+            .addToContainerStatuses(Waiting.status("c", "ImagePullBackOff"))
             .endStatus()
             .build();
     for (int i = 0; i < 64; i++) {
@@ -145,14 +129,7 @@ class PendingPodTest {
             .endSpec()
             .withNewStatus()
             .withPhase("Pending")
-            .addNewContainerStatus()
-            .withName("web")
-            .withNewState()
-            .withNewWaiting()
-            .withReason("CrashLoopBackOff")
-            .endWaiting()
-            .endState()
-            .endContainerStatus()
+            .addToContainerStatuses(Waiting.status("web", "CrashLoopBackOff"))
             .endStatus()
             .build();
 

@@ -6,7 +6,6 @@ import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.ClusterWebhook;
 import dev.pullsecret.webhook.testing.RequiresKubeApiServer;
 import dev.pullsecret.webhook.testing.TestContexts;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -162,18 +161,12 @@ class PodRecoveryIT {
           new io.fabric8.kubernetes.api.model.PodStatusBuilder()
               .withPhase("Pending")
               .withContainerStatuses(
-                  new ContainerStatusBuilder()
-                      .withName("web")
+                  Waiting.builder(
+                          "web", "ImagePullBackOff", "Back-off pulling image \"" + image + "\"")
                       .withImage(image)
                       .withImageID("")
                       .withReady(false)
                       .withRestartCount(0)
-                      .withNewState()
-                      .withNewWaiting()
-                      .withReason("ImagePullBackOff")
-                      .withMessage("Back-off pulling image \"" + image + "\"")
-                      .endWaiting()
-                      .endState()
                       .build())
               .build());
       return admin.pods().inNamespace(namespace).resource(created).updateStatus();
