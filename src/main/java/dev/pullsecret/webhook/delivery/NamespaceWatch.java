@@ -57,7 +57,13 @@ final class NamespaceWatch implements NamespaceLabelSource, AutoCloseable {
    * A read's answer: the namespace's labels of {@code keys} (only those are kept, whatever the
    * namespace carries), or empty when it does not exist.
    */
-  private record Answer(Set<String> keys, Optional<NamespaceLabels> labels, long expiresAt) {}
+  private record Answer(Set<String> keys, Optional<NamespaceLabels> labels, long expiresAt) {
+
+    /** Still fresh, and kept every label {@code asked}. */
+    boolean answers(Set<String> asked) {
+      return expiresAt - System.nanoTime() > 0 && keys.containsAll(asked);
+    }
+  }
 
   private final KubernetesClient client;
   private final long resyncMillis;
@@ -182,13 +188,13 @@ final class NamespaceWatch implements NamespaceLabelSource, AutoCloseable {
 
   /**
    * The read of {@code namespace} under way or remembered, else a new one; no answer when {@link
-   * #MAX_READS} are running. A read that failed is not remembered.
+   * #MAX_READS} are running. A read that failed is not remembered, nor one that kept fewer keys
+   * (new rules read another label).
    */
   private synchronized CompletableFuture<Answer> pending(String namespace, Set<String> keys) {
     CompletableFuture<Answer> known = reads.get(namespace);
     if (known != null
-        && !(known.isCompletedExceptionally()
-            || (known.isDone() && known.join().expiresAt() - System.nanoTime() < 0))) {
+        && !(known.isCompletedExceptionally() || (known.isDone() && !known.join().answers(keys)))) {
       return known;
     }
     reads.remove(namespace);

@@ -62,6 +62,26 @@ class NamespaceWatchTest {
     assertThat(count("read")).isEqualTo(2);
   }
 
+  /** New rules read another label: a read remembered with fewer keys is not the answer. */
+  @Test
+  void aReadRememberedForFewerKeysIsMadeAgainForMore() {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName("shop")
+                .withLabels(Map.of("team", "payments", "tier", "gold"))
+                .endMetadata()
+                .build())
+        .create();
+
+    labels.labels("shop", KEYS);
+    NamespaceLabels more = labels.labels("shop", Set.of("team", "tier"));
+
+    assertThat(more.labels()).isEqualTo(Map.of("team", "payments", "tier", "gold"));
+  }
+
   @Test
   void aNamespaceThatDoesNotExistIsUnknownAndRemembered() {
     int before = server.calls();
