@@ -53,9 +53,18 @@ public final class Text {
     return joined.toString();
   }
 
-  /** The first {@code max} characters of {@code s}, escaped; with {@code quotes}, " and \ too. */
+  /**
+   * The first {@code max} characters of {@code s}, escaped; with {@code quotes}, " and \ too. A cut
+   * never splits a surrogate pair (an emoji), which would print as a lone, malformed half.
+   */
   private static StringBuilder escaped(String s, int max, boolean quotes, StringBuilder out) {
-    for (int i = 0; i < Math.min(s.length(), max); i++) {
+    int end = Math.min(s.length(), max);
+    if (end < s.length()
+        && end > 0
+        && Character.isSurrogatePair(s.charAt(end - 1), s.charAt(end))) {
+      end--;
+    }
+    for (int i = 0; i < end; i++) {
       char c = s.charAt(i);
       switch (c) {
         case '\n' -> out.append("\\n");

@@ -24,4 +24,15 @@ class TextTest {
 
     assertThat(described).hasValue(3);
   }
+
+  @Test
+  void aCutNeverSplitsASurrogatePair() {
+    String emoji = "\uD83D\uDE00";
+    String name = "x".repeat(Text.MAX_QUOTED_CHARS - 1) + emoji;
+
+    assertThat(Text.quote(name))
+        .isEqualTo("\"" + "x".repeat(Text.MAX_QUOTED_CHARS - 1) + "...\" (129 characters)");
+    assertThat(Text.line("ab" + emoji, 3)).isEqualTo("ab...");
+    assertThat(Text.line("a" + emoji, 3)).isEqualTo("a" + emoji);
+  }
 }
