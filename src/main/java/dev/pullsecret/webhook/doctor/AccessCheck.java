@@ -8,7 +8,10 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuild
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Whether the webhook's ServiceAccount may do what delivery needs for each delivered pull secret:
@@ -42,6 +45,12 @@ public record AccessCheck(KubernetesClient client, String namespace, String serv
 
   public List<Result> check(Rules rules) {
     List<Result> results = new ArrayList<>();
+    // The same question (create secrets, a shared source) is asked of the API server once.
+    Map<List<String>, Boolean> answers = new HashMap<>();
+    Allowed allowed =
+        (verb, namespace, name) ->
+            answers.computeIfAbsent(
+                Arrays.asList(verb, namespace, name), asked -> allowed(verb, namespace, name));
     for (PullSecret secret : rules.pullSecrets()) {
       if (!secret.isDelivered()) {
         continue;
@@ -49,16 +58,16 @@ public record AccessCheck(KubernetesClient client, String namespace, String serv
       SecretSource source = secret.source().in(namespace);
       try {
         List<String> lacking = new ArrayList<>();
-        if (!allowed("create", "", null)) {
+        if (!allowed.test("create", "", null)) {
           lacking.add("create secrets");
         }
         for (String verb : COPY_VERBS) {
-          if (!allowed(verb, "", secret.name())) {
+          if (!allowed.test(verb, "", secret.name())) {
             lacking.add(verb + " secrets named " + secret.name());
           }
         }
         for (String verb : secret.hasProvider() ? GENERATED_VERBS : SOURCE_VERBS) {
-          if (!allowed(verb, source.namespace(), source.name())) {
+          if (!allowed.test(verb, source.namespace(), source.name())) {
             lacking.add(verb + " its source " + source);
           }
         }
@@ -77,6 +86,10 @@ public record AccessCheck(KubernetesClient client, String namespace, String serv
       }
     }
     return results;
+  }
+
+  private interface Allowed {
+    boolean test(String verb, String namespace, String name);
   }
 
   private boolean allowed(String verb, String namespace, String name) {

@@ -207,9 +207,13 @@ class ChartRbacIT {
         });
     assertThat(cluster.secret(namespace, "extra-creds")).isNull();
 
+    double askedBefore = accessReviewsAsked();
     var access =
         new AccessCheck(admin, own, serviceAccount)
             .check(RulesParser.parse(RULES_WITH_AN_UNCOVERED_NAME, "rules.yaml"));
+    assertThat(accessReviewsAsked() - askedBefore)
+        .as("create secrets asked once, then five verbs on each copy and three on each source")
+        .isEqualTo(1 + 2 * (5 + 3));
     assertThat(access)
         .filteredOn(result -> result.pullSecret().equals("regcred"))
         .singleElement()
@@ -224,6 +228,17 @@ class ChartRbacIT {
                         "watch secrets named extra-creds",
                         "update secrets named extra-creds",
                         "get its source " + own + "/extra-creds"));
+  }
+
+  /** The SubjectAccessReviews the API server has answered, from its own metrics. */
+  private double accessReviewsAsked() {
+    return admin
+        .raw("/metrics")
+        .lines()
+        .filter(line -> line.startsWith("apiserver_request_total{"))
+        .filter(line -> line.contains("resource=\"subjectaccessreviews\""))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** SelfSubjectAccessReview as the webhook: what {@code kubectl auth can-i} asks. */
