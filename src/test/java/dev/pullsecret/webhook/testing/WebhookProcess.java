@@ -89,16 +89,27 @@ public final class WebhookProcess implements AutoCloseable {
 
   private static Path packagedJar() {
     return packagedJarIfAny()
-        .orElseThrow(() -> new IllegalStateException("no packaged jar in target/: run package"));
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "no packaged jar in target/ as new as target/classes: run package"));
   }
 
+  /**
+   * The packaged jar, if it is as new as every compiled class: a jar older than the classes (the
+   * ITs run without {@code package}, as from an IDE) would test the code as it was.
+   */
   static Optional<Path> packagedJarIfAny() {
-    try (var jars = Files.list(Path.of("target"))) {
+    try (var jars = Files.list(Path.of("target"));
+        var classes = Files.walk(Path.of("target", "classes"))) {
+      long newestClass =
+          classes.mapToLong(path -> path.toFile().lastModified()).max().orElse(Long.MAX_VALUE);
       return jars.filter(
               jar ->
                   jar.getFileName()
                       .toString()
                       .matches("pullsecret-webhook-[^-]+(-SNAPSHOT)?\\.jar"))
+          .filter(jar -> jar.toFile().lastModified() >= newestClass)
           .findFirst();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
