@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -21,10 +22,30 @@ public final class Explanation {
 
   public static final String ANNOTATION = "pullsecret.dev/mutated";
 
+  /**
+   * The API server refuses a pod whose annotations, keys and values together, take more UTF-8 bytes
+   * than this.
+   */
+  public static final long MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
+  /**
+   * Annotations of which only some were kept (the codec keeps a few of a pod's), which counted the
+   * size of them all as they were read.
+   */
+  public interface Measured {
+
+    /** The UTF-8 bytes of every key and value read, but those of {@link #ANNOTATION}. */
+    long bytesBesidesExplanation();
+  }
+
   private Explanation() {}
 
-  /** The operation that sets the annotation, creating the annotations map if the pod has none. */
-  static PatchOperation annotate(
+  /**
+   * The operation that sets the annotation, creating the annotations map if the pod has none; none
+   * when the annotation would take the pod's annotations past {@link #MAX_ANNOTATIONS_BYTES}, which
+   * would make the API server refuse the pod.
+   */
+  static Optional<PatchOperation> annotate(
       ObjectMeta metadata,
       RuleMatch match,
       List<ContainerImage> containers,
@@ -46,14 +67,59 @@ public final class Explanation {
             .map(part -> part.getKey() + "=" + part.getValue())
             .collect(Collectors.joining("; "));
     if (metadata == null) {
-      return PatchOperation.add(
-          PatchOperation.pointer("metadata"), Map.of("annotations", Map.of(ANNOTATION, value)));
+      return Optional.of(
+          PatchOperation.add(
+              PatchOperation.pointer("metadata"),
+              Map.of("annotations", Map.of(ANNOTATION, value))));
     }
-    if (metadata.getAnnotations() == null || metadata.getAnnotations().isEmpty()) {
-      return PatchOperation.add(
-          PatchOperation.pointer("metadata", "annotations"), Map.of(ANNOTATION, value));
+    Map<String, String> present = metadata.getAnnotations();
+    if (present == null || present.isEmpty()) {
+      return Optional.of(
+          PatchOperation.add(
+              PatchOperation.pointer("metadata", "annotations"), Map.of(ANNOTATION, value)));
     }
-    return PatchOperation.add(PatchOperation.pointer("metadata", "annotations", ANNOTATION), value);
+    if (bytesBesides(present) + utf8Length(ANNOTATION) + utf8Length(value)
+        > MAX_ANNOTATIONS_BYTES) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        PatchOperation.add(PatchOperation.pointer("metadata", "annotations", ANNOTATION), value));
+  }
+
+  private static long bytesBesides(Map<String, String> annotations) {
+    if (annotations instanceof Measured measured) {
+      return measured.bytesBesidesExplanation();
+    }
+    return annotations.entrySet().stream()
+        .filter(e -> !ANNOTATION.equals(e.getKey()))
+        .mapToLong(e -> utf8Length(e.getKey()) + utf8Length(nonNull(e.getValue())))
+        .sum();
+  }
+
+  /**
+   * The length of {@code s} in UTF-8 bytes, as Go's {@code len} counts a string (the API server's
+   * size limits), without encoding it; a lone surrogate counts as the replacement character.
+   */
+  public static long utf8Length(String s) {
+    long bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (i + 1 < s.length() && Character.isSurrogatePair(c, s.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
+  private static String nonNull(String s) {
+    return s == null ? "" : s;
   }
 
   /** Enough to say what happened; a pod with more changed containers gets a count of the rest. */

@@ -5,6 +5,7 @@ import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.testing.ClusterWebhook;
 import dev.pullsecret.webhook.testing.KubeApiServer;
 import dev.pullsecret.webhook.testing.RequiresKubeApiServer;
@@ -107,6 +108,26 @@ class RealApiServerIT {
     cluster.eventually(
         "dockerhub-creds copied into " + covered, () -> assertThat(copy(covered)).isNotNull());
     assertThat(copy(uncovered)).isNull();
+  }
+
+  /**
+   * A pod whose annotations are just under the API server's bound (256 KiB of keys and values: a
+   * large last-applied-configuration, say) is valid as sent. The explanation annotation would take
+   * it over, and the API server refused the patched pod ("metadata.annotations: Too long"): the
+   * webhook blocked a valid pod. It is now stored with its pull secrets, without the annotation.
+   */
+  @Test
+  void storesAPodWhoseAnnotationsAreJustUnderTheApiServersBound() {
+    String namespace = cluster.namespace("team-", Map.of());
+    Pod pod = ClusterWebhook.pod("annotated");
+    pod.getMetadata().setAnnotations(Map.of("big", "x".repeat(262_144 - "big".length() - 20)));
+
+    Pod stored = cluster.admin().pods().inNamespace(namespace).resource(pod).create();
+
+    assertThat(pullSecretNames(stored)).containsExactly("dockerhub-creds", "by-hand");
+    assertThat(stored.getMetadata().getAnnotations())
+        .containsOnlyKeys("big")
+        .doesNotContainKey(Explanation.ANNOTATION);
   }
 
   /**
