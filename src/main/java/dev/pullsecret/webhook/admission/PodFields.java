@@ -42,7 +42,8 @@ final class PodFields {
 
   /**
    * Annotations are read for the mirror-pod marker and whether there are any (the patch adds to the
-   * map or creates it): the first few are kept, and the marker wherever it is.
+   * map or creates it): the first few are kept, and the marker and the webhook's own explanation
+   * (which a re-invocation extends) wherever they are.
    */
   static final int MAX_ANNOTATIONS_KEPT = 16;
 
@@ -91,7 +92,9 @@ final class PodFields {
       if (!Explanation.ANNOTATION.equals(key)) {
         bytes += Explanation.utf8Length(key) + (value == null ? 0 : Explanation.utf8Length(value));
       }
-      if (size() < MAX_ANNOTATIONS_KEPT || AdmissionHandler.MIRROR_POD_ANNOTATION.equals(key)) {
+      if (size() < MAX_ANNOTATIONS_KEPT
+          || AdmissionHandler.MIRROR_POD_ANNOTATION.equals(key)
+          || Explanation.ANNOTATION.equals(key)) {
         return super.put(key, value);
       }
       return null;
