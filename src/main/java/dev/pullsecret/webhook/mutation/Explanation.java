@@ -132,6 +132,9 @@ public final class Explanation {
 
   private static final String ABSENT = "absent ";
 
+  /** Longer than any explanation written: five lists of 20 items, a rule, a match. */
+  private static final int MAX_EARLIER_CHARS = 8192;
+
   /**
    * A re-invocation's pass (another webhook changed the pod after this one, and the API server
    * called this one again) explains its own changes: written alone over the explanation of the pass
@@ -140,7 +143,8 @@ public final class Explanation {
    * another rule's explanation, or text that is not one, is replaced.
    */
   private static void keepEarlier(Map<String, String> parts, String earlier) {
-    if (earlier == null) {
+    // Longer is not one this webhook wrote (its lists are bounded), and is not split into items.
+    if (earlier == null || earlier.length() > MAX_EARLIER_CHARS) {
       return;
     }
     var before = new LinkedHashMap<String, String>();

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Steps stay independent: what several steps change in one field becomes one operation. */
@@ -144,5 +145,28 @@ class PassTest {
     assertThat(second.getMetadata().getAnnotations().get(Explanation.ANNOTATION))
         .startsWith("rule=r; match=namespace n; images=containers[0],containers[1],")
         .contains(",containers[19],…+6 more; pullPolicies=");
+  }
+
+  /**
+   * The pod's own text under the annotation's name is merged only if it could be an explanation: a
+   * value of megabytes of items (a review sent to the port directly) is replaced, not split.
+   */
+  @Test
+  void aLongTextUnderTheAnnotationIsReplacedNotMerged() {
+    Rules rules =
+        RulesParser.parse(
+            "rules: [{name: r, namespaces: [n], images: {pinLatest: {defaultTag: '1.0'}}}]", "r");
+    Pod pod = OneContainerPods.pod("nginx", "Always");
+    var items = new StringBuilder("rule=r; images=");
+    for (int i = 0; i < 100_000; i++) {
+      items.append("i").append(i).append(',');
+    }
+    pod.getMetadata().setAnnotations(Map.of(Explanation.ANNOTATION, items.toString()));
+
+    Pod patched =
+        OneContainerPods.apply(pod, Passes.create(new PodMutator(), pod, Passes.match(rules, "n")));
+
+    assertThat(patched.getMetadata().getAnnotations().get(Explanation.ANNOTATION))
+        .isEqualTo("rule=r; match=namespace n; images=containers[0]; pullPolicies=containers[0]");
   }
 }
