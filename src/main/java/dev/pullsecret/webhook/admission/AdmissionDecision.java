@@ -56,6 +56,12 @@ public record AdmissionDecision(
    */
   public static AdmissionDecision applied(
       String uid, Mutation mutation, String rulesVersion, RuleMode mode) {
+    return applied(uid, mutation, rulesVersion, mode, List.of());
+  }
+
+  /** As {@link #applied(String, Mutation, String, RuleMode)}, with {@code first} warnings first. */
+  static AdmissionDecision applied(
+      String uid, Mutation mutation, String rulesVersion, RuleMode mode, List<String> first) {
     boolean audit = mode == RuleMode.AUDIT;
     List<Change> told =
         audit
@@ -67,7 +73,7 @@ public record AdmissionDecision(
         uid,
         mutation.isEmpty() ? Reason.NOT_PATCHED : audit ? Reason.AUDITED : Reason.PATCHED,
         audit ? List.of() : mutation.operations(),
-        Warnings.of(mutation.warnings(), told, prefix),
+        Warnings.of(first, mutation.warnings(), told, prefix),
         mutation.isEmpty() ? Map.of() : auditAnnotations(mutation, rulesVersion, mode),
         mutation.rule(),
         mutation.changes());
@@ -102,11 +108,17 @@ public record AdmissionDecision(
     return new AdmissionDecision(uid, reason, patch, warnings, audit, rule, changes);
   }
 
-  /** This decision with more warnings, first. */
+  /**
+   * This decision with more warnings, first, all within the budget of {@link Warnings}. For a
+   * decision without warnings of its own (a rule's are given to {@link #applied(String, Mutation,
+   * String, RuleMode, List)}, which keeps the count of those it leaves out right).
+   */
   AdmissionDecision withWarnings(List<String> first) {
     // First: the API server keeps only 4 KiB of warnings, and these (a secret missing, so images
     // pulled anonymously) matter more than the rewrites a large pod may fill that budget with.
-    List<String> all = Stream.concat(first.stream(), warnings.stream()).toList();
+    List<String> all =
+        Warnings.of(
+            Stream.concat(first.stream(), warnings.stream()).toList(), List.of(), List.of(), "");
     return new AdmissionDecision(uid, reason, patch, all, auditAnnotations, rule, changes);
   }
 

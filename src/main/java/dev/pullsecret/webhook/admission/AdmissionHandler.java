@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,12 +132,12 @@ public record AdmissionHandler(
       case Choice.LeftOut out -> AdmissionDecision.allowed(uid, Reason.NAMESPACE_SKIPPED);
       case Choice.NoRule none ->
           AdmissionDecision.allowed(uid, Reason.NO_RULE).withWarnings(unknown);
-      case Choice.Applies applies ->
-          mutate(request, applies.match(), loaded.version()).withWarnings(unknown);
+      case Choice.Applies applies -> mutate(request, applies.match(), loaded.version(), unknown);
     };
   }
 
-  private AdmissionDecision mutate(AdmissionRequest request, RuleMatch match, String version) {
+  private AdmissionDecision mutate(
+      AdmissionRequest request, RuleMatch match, String version, List<String> unknown) {
     NamespaceRule rule = match.rule();
     Pass pass = MUTATOR.begin(request.object(), match, request.mutationScope());
     // The only I/O of a review, between the pure steps (see DigestLookup).
@@ -144,8 +145,15 @@ public record AdmissionHandler(
     ResolvedDigests mirrored = lookups.mirrors(pass.mirrorCandidates());
     ResolvedDigests resolved = lookups.digests(pass.digestCandidates(mirrored));
     Mutation mutation = pass.finish(resolved);
+    // First, within the one budget of warnings (the API server keeps 4 KiB): a secret missing, so
+    // images pulled anonymously, matters more than the rewrites a large pod may fill it with.
+    List<String> first =
+        Stream.concat(
+                unknown.stream(),
+                missingSecrets(request.podNamespace(), rule, mutation.pullSecrets()).stream())
+            .toList();
     AdmissionDecision decision =
-        AdmissionDecision.applied(request.uid(), mutation, version, rule.mode());
+        AdmissionDecision.applied(request.uid(), mutation, version, rule.mode(), first);
     if (!resolved.failures().isEmpty()) {
       // Tags not resolved leave their images as they are, or refuse the pod where the rule says so
       // (never in audit mode).
@@ -154,12 +162,13 @@ public record AdmissionHandler(
           && rule.images().resolveDigests().orElseThrow().denyOnFailure()) {
         decision =
             AdmissionDecision.denied(
-                request.uid(),
-                rule.name(),
-                "rule "
-                    + rule.name()
-                    + " requires images pinned by digest and these tags could not be resolved: "
-                    + unresolved);
+                    request.uid(),
+                    rule.name(),
+                    "rule "
+                        + rule.name()
+                        + " requires images pinned by digest and these tags could not be resolved: "
+                        + unresolved)
+                .withWarnings(first);
       } else {
         decision = decision.withAuditAnnotation("digests-unresolved", unresolved);
       }
@@ -177,8 +186,7 @@ public record AdmissionHandler(
               .withAuditAnnotation("namespace", request.podNamespace())
               .withAuditAnnotation("match", match.why());
     }
-    return decision.withWarnings(
-        missingSecrets(request.podNamespace(), rule, mutation.pullSecrets()));
+    return decision;
   }
 
   /**

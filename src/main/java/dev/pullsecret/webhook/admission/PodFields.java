@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.admission;
 
 import com.fasterxml.jackson.annotation.JsonIncludeProperties;
+import dev.pullsecret.webhook.mutation.Explanation;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -41,7 +42,8 @@ final class PodFields {
 
   /**
    * Annotations are read for the mirror-pod marker and whether there are any (the patch adds to the
-   * map or creates it): the first few are kept, and the marker wherever it is.
+   * map or creates it): the first few are kept, and the marker and the webhook's own explanation
+   * (which a re-invocation extends) wherever they are.
    */
   static final int MAX_ANNOTATIONS_KEPT = 16;
 
@@ -71,11 +73,28 @@ final class PodFields {
     }
   }
 
-  static final class ReadAnnotations extends LinkedHashMap<String, String> {
+  /**
+   * Also counts the size of every annotation read, kept or not: the explanation the patch adds must
+   * not take the pod past the API server's bound ({@link Explanation#MAX_ANNOTATIONS_BYTES}).
+   */
+  static final class ReadAnnotations extends LinkedHashMap<String, String>
+      implements Explanation.Measured {
+
+    private long bytes;
+
+    @Override
+    public long bytesBesidesExplanation() {
+      return bytes;
+    }
 
     @Override
     public String put(String key, String value) {
-      if (size() < MAX_ANNOTATIONS_KEPT || AdmissionHandler.MIRROR_POD_ANNOTATION.equals(key)) {
+      if (!Explanation.ANNOTATION.equals(key)) {
+        bytes += Explanation.utf8Length(key) + (value == null ? 0 : Explanation.utf8Length(value));
+      }
+      if (size() < MAX_ANNOTATIONS_KEPT
+          || AdmissionHandler.MIRROR_POD_ANNOTATION.equals(key)
+          || Explanation.ANNOTATION.equals(key)) {
         return super.put(key, value);
       }
       return null;

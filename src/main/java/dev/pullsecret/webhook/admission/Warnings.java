@@ -29,7 +29,19 @@ final class Warnings {
    * prefix}.
    */
   static List<String> of(List<String> problems, List<Change> changes, String prefix) {
+    return of(List.of(), problems, changes, prefix);
+  }
+
+  /**
+   * {@code first} (each shown, not grouped: what matters most, such as pull secrets missing), then
+   * as {@link #of(List, List, String)}, all within the one budget: a warning put before the list
+   * outside it took the answer past what the API server keeps, which then dropped the rest, the
+   * closing count included.
+   */
+  static List<String> of(
+      List<String> first, List<String> problems, List<Change> changes, String prefix) {
     var out = new Warnings();
+    first.forEach(out::add);
     out.addGroup(problems, "warnings like these");
     Map<String, List<String>> byKind = new LinkedHashMap<>();
     for (Change change : changes) {
@@ -52,14 +64,18 @@ final class Warnings {
 
   private void add(String warning) {
     String bounded = cut(warning, MAX_WARNING_CHARS - AdmissionDecision.WARNING_PREFIX.length());
-    // Keep room for the closing count, so it is never the one dropped.
-    if (totalChars + bounded.length() > MAX_TOTAL_CHARS - 64) {
+    int shown = bounded.length() + AdmissionDecision.WARNING_PREFIX.length();
+    // Keep room for the closing count, prefixed as shown, so it is never the one dropped.
+    if (totalChars + shown > MAX_TOTAL_CHARS - ROOM_FOR_COUNT) {
       dropped++;
       return;
     }
     warnings.add(bounded);
-    totalChars += bounded.length() + AdmissionDecision.WARNING_PREFIX.length();
+    totalChars += shown;
   }
+
+  /** The closing count as shown: the prefix, then up to 90 characters. */
+  private static final int ROOM_FOR_COUNT = 110;
 
   /** {@code text} cut at {@code max} characters, with an ellipsis. */
   static String cut(String text, int max) {

@@ -234,7 +234,17 @@ public final class Pass {
     // Metadata is immutable on the ephemeralcontainers subresource; the audit log explains those.
     // A pass that only skipped mirrors changed nothing, and writes nothing.
     if (!changes.isEmpty() && wholePod) {
-      ops.add(Explanation.annotate(metadata, match, containers, secretsAdded));
+      Explanation.annotate(metadata, match, containers, secretsAdded)
+          .ifPresentOrElse(
+              ops::add,
+              () ->
+                  warnings.add(
+                      "the "
+                          + Explanation.ANNOTATION
+                          + " annotation was left out: with it the pod's annotations would pass"
+                          + " the API server's limit of "
+                          + Explanation.MAX_ANNOTATIONS_BYTES
+                          + " bytes"));
     }
     return new Mutation(match.rule().name(), ops, changes, warnings, secretNames);
   }

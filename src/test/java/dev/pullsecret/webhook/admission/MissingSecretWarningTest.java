@@ -7,7 +7,9 @@ import dev.pullsecret.webhook.mutation.Mutation;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.testing.Reviews;
 import dev.pullsecret.webhook.testing.TestContexts;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -60,6 +62,56 @@ class MissingSecretWarningTest {
 
     assertThat(decision.shownWarnings())
         .containsExactly("pullsecret-webhook: pull secret s is missing", "pullsecret-webhook: w");
+  }
+
+  /**
+   * A rule of many pull secrets, all missing in a namespace delivery has not reached yet, on a pod
+   * that pulls from their registries and has images rewritten and images not parsed: the warnings
+   * about missing secrets were put before the others outside their 4 KiB budget, so the answer
+   * carried 4.5 KiB of warnings. The API server then dropped the tail, seen on a real API server:
+   * the last missing secrets, every rewrite and the webhook's own count of warnings not shown, so
+   * the user was not told that images had been rewritten at all.
+   */
+  @Test
+  void missingSecretsShareTheWarningsBudgetAndTheCountOfTheRestIsShown() {
+    var secrets = new StringBuilder();
+    var names = new StringBuilder();
+    var pod = new PodBuilder().withNewMetadata().withNamespace("many").endMetadata().withNewSpec();
+    for (int i = 10; i < 30; i++) {
+      String registry = "a" + i + ".registry-with-a-long-name.example.com";
+      secrets.append(
+          String.format(
+              "  - {name: missing-secret-with-a-long-name-%d, source: s%d, registries: [%s,"
+                  + " b%d.registry-with-a-long-name.example.com]}%n",
+              i, i, registry, i));
+      names.append(i == 10 ? "" : ", ").append("missing-secret-with-a-long-name-").append(i);
+      pod.addNewContainer().withName("c" + i).withImage(registry + "/team/app").endContainer();
+    }
+    for (int i = 0; i < 4; i++) {
+      pod.addNewContainer().withName("bad" + i).withImage("UPPER/Case" + i).endContainer();
+    }
+    String text =
+        "pullSecrets:\n"
+            + secrets
+            + "rules:\n  - {name: many, namespaces: [many], pullSecrets: ["
+            + names
+            + "], images: {pinLatest: {defaultTag: '1.0'}}}\n";
+    var handler =
+        new AdmissionHandler(
+            () -> new LoadedRules(RulesParser.parse(text, "many.yaml"), 1, "t", Instant.EPOCH, ""),
+            TestContexts.SCOPE,
+            NamespaceLabelSource.NONE,
+            (namespace, secret) -> true,
+            DigestLookup.OFF);
+
+    AdmissionDecision decision = handler.decide(Reviews.creation("u", "p", pod.endSpec().build()));
+
+    List<String> shown = decision.shownWarnings();
+    assertThat(shown.stream().mapToInt(String::length).sum())
+        .as("the API server keeps 4,096 characters of warnings")
+        .isLessThanOrEqualTo(4096);
+    assertThat(shown.getFirst()).contains("pull secret missing-secret-with-a-long-name-10 is");
+    assertThat(shown.getLast()).matches("pullsecret-webhook: \\d+ more warnings not shown .*");
   }
 
   @Test

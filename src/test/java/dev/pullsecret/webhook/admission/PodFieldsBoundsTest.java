@@ -3,7 +3,14 @@ package dev.pullsecret.webhook.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pullsecret.webhook.mutation.Explanation;
+import dev.pullsecret.webhook.patch.PatchOperation;
+import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.testing.Reviews;
+import dev.pullsecret.webhook.testing.TestContexts;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,6 +63,71 @@ class PodFieldsBoundsTest {
     assertThat(metadata.getAnnotations())
         .hasSize(PodFields.MAX_ANNOTATIONS_KEPT + 1)
         .containsKey(AdmissionHandler.MIRROR_POD_ANNOTATION);
+  }
+
+  /**
+   * The API server refuses a pod whose annotations (keys and values, in UTF-8 bytes) pass 256 KiB.
+   * A pod just under that bound (a large kubectl.kubernetes.io/last-applied-configuration, say) is
+   * valid as sent: the explanation annotation must not push it over, which made the API server
+   * refuse the pod ("metadata.annotations: Too long: must have at most 262144 bytes", seen on a
+   * real API server). The other changes are still made, and the user is told why the annotation is
+   * missing. The annotations come after the first 16 the webhook keeps, and in multi-byte
+   * characters, so the size must be counted as read, in bytes.
+   */
+  @Test
+  void anExplanationThatWouldPassTheApiServersAnnotationBoundIsLeftOut() {
+    var annotations = new StringBuilder();
+    int bytes = 0;
+    for (int i = 0; i < 20; i++) {
+      annotations.append("\"a").append(i).append("\":\"v\",");
+      bytes += ("a" + i).length() + 1;
+    }
+    int room = 40; // less than the explanation takes, with its key
+    String big = "é".repeat((262_144 - bytes - room - 3) / 2); // two bytes each in UTF-8
+    annotations.append("\"big\":\"").append(big).append('"');
+    byte[] review =
+        review(
+            "\"metadata\":{\"name\":\"p\",\"annotations\":{"
+                + annotations
+                + "}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.27\"}]}");
+
+    AdmissionDecision decision =
+        TestContexts.offline(PodFieldsBoundsTest::rules).decide(codec.decode(review));
+
+    assertThat(decision.patch())
+        .extracting(PatchOperation::path)
+        .contains("/spec/imagePullSecrets")
+        .noneMatch(path -> path.startsWith("/metadata"));
+    assertThat(decision.shownWarnings())
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .contains(Explanation.ANNOTATION)
+                    .contains("left out")
+                    .contains("262144 bytes"));
+  }
+
+  @Test
+  void anExplanationThatFitsTheApiServersAnnotationBoundIsWritten() {
+    String big = "x".repeat(262_144 - 3 - 200);
+    byte[] review =
+        review(
+            "\"metadata\":{\"name\":\"p\",\"annotations\":{\"big\":\""
+                + big
+                + "\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.27\"}]}");
+
+    AdmissionDecision decision =
+        TestContexts.offline(PodFieldsBoundsTest::rules).decide(codec.decode(review));
+
+    assertThat(decision.patch())
+        .extracting(PatchOperation::path)
+        .contains("/metadata/annotations/pullsecret.dev~1mutated");
+  }
+
+  private static LoadedRules rules() {
+    String text = new String(Reviews.resource("rules/test-rules.yaml"), StandardCharsets.UTF_8);
+    return new LoadedRules(
+        RulesParser.parse(text, "test-rules.yaml"), 1, "test", Instant.EPOCH, "");
   }
 
   @Test

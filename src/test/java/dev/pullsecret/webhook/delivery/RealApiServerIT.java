@@ -4,15 +4,26 @@ import static dev.pullsecret.webhook.testing.ClusterWebhook.pullSecretNames;
 import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsServer;
+import dev.pullsecret.webhook.mutation.Explanation;
+import dev.pullsecret.webhook.registry.StubHttpsServer;
 import dev.pullsecret.webhook.testing.ClusterWebhook;
 import dev.pullsecret.webhook.testing.KubeApiServer;
 import dev.pullsecret.webhook.testing.RequiresKubeApiServer;
+import dev.pullsecret.webhook.testing.Reviews;
+import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -20,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The whole path as a cluster drives it: the webhook as a process of its own, registered by URL
@@ -107,6 +119,103 @@ class RealApiServerIT {
     cluster.eventually(
         "dockerhub-creds copied into " + covered, () -> assertThat(copy(covered)).isNotNull());
     assertThat(copy(uncovered)).isNull();
+  }
+
+  /**
+   * A pod whose annotations are just under the API server's bound (256 KiB of keys and values: a
+   * large last-applied-configuration, say) is valid as sent. The explanation annotation would take
+   * it over, and the API server refused the patched pod ("metadata.annotations: Too long"): the
+   * webhook blocked a valid pod. It is now stored with its pull secrets, without the annotation.
+   */
+  @Test
+  void storesAPodWhoseAnnotationsAreJustUnderTheApiServersBound() {
+    String namespace = cluster.namespace("team-", Map.of());
+    Pod pod = ClusterWebhook.pod("annotated");
+    pod.getMetadata().setAnnotations(Map.of("big", "x".repeat(262_144 - "big".length() - 20)));
+
+    Pod stored = cluster.admin().pods().inNamespace(namespace).resource(pod).create();
+
+    assertThat(pullSecretNames(stored)).containsExactly("dockerhub-creds", "by-hand");
+    assertThat(stored.getMetadata().getAnnotations())
+        .containsOnlyKeys("big")
+        .doesNotContainKey(Explanation.ANNOTATION);
+  }
+
+  /**
+   * Re-invocation on the real API server: another webhook, called after this one, adds a container
+   * with an untagged Docker Hub image; the API server calls this webhook again (IfNeeded), which
+   * pins and mirrors the new container too, and the explanation keeps what the first call did (the
+   * secret, the first container) beside it.
+   */
+  @Test
+  void aContainerAddedByALaterWebhookIsRewrittenOnReinvocationAndExplained() {
+    String namespace = cluster.namespace("big-", Map.of());
+    HttpsServer adder =
+        StubHttpsServer.start(
+            cluster.files().certificates(), "/add", RealApiServerIT::addLateContainer);
+    try (var later =
+        cluster
+            .kube()
+            .registerMutatingWebhook(
+                "zz-" + cluster.own(),
+                "https://127.0.0.1:" + adder.getAddress().getPort() + "/add",
+                PemFiles.toPem(cluster.files().certificates().caCertificate()),
+                new LabelSelectorBuilder()
+                    .addToMatchLabels("kubernetes.io/metadata.name", namespace)
+                    .build(),
+                "Fail")) {
+      cluster.eventually(
+          "the later webhook's container rewritten on re-invocation",
+          () -> {
+            Pod stored =
+                cluster
+                    .admin()
+                    .pods()
+                    .inNamespace(namespace)
+                    .resource(ClusterWebhook.pod(cluster.kube().uniqueName("p")))
+                    .create();
+            assertThat(stored.getSpec().getContainers())
+                .extracting(Container::getName, Container::getImage)
+                .containsExactly(
+                    tuple("web", "mirror.example.com/dockerhub/library/nginx:1.27"),
+                    tuple("late", "mirror.example.com/dockerhub/library/busybox:1.27"));
+            assertThat(stored.getMetadata().getAnnotations().get(Explanation.ANNOTATION))
+                .contains("pullSecrets=mirror-creds; images=containers[0],containers[1];");
+          });
+    } finally {
+      adder.stop(0);
+    }
+  }
+
+  /** A webhook that adds a container {@code late} running {@code busybox} to pods without one. */
+  private static void addLateContainer(HttpExchange exchange) throws IOException {
+    JsonNode request = Reviews.json(exchange.getRequestBody().readAllBytes()).path("request");
+    var response =
+        Reviews.JSON
+            .createObjectNode()
+            .put("uid", request.path("uid").asString())
+            .put("allowed", true);
+    boolean present = false;
+    for (JsonNode container : request.path("object").path("spec").path("containers")) {
+      present |= "late".equals(container.path("name").asString());
+    }
+    if (!present) {
+      String patch =
+          "[{\"op\":\"add\",\"path\":\"/spec/containers/-\",\"value\":{\"name\":\"late\","
+              + "\"image\":\"busybox\"}}]";
+      response
+          .put("patchType", "JSONPatch")
+          .put("patch", Base64.getEncoder().encodeToString(patch.getBytes(StandardCharsets.UTF_8)));
+    }
+    var review = Reviews.JSON.createObjectNode();
+    review.put("apiVersion", "admission.k8s.io/v1").put("kind", "AdmissionReview");
+    review.set("response", response);
+    byte[] body = Reviews.JSON.writeValueAsBytes(review);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, body.length);
+    try (var out = exchange.getResponseBody()) {
+      out.write(body);
+    }
   }
 
   /**

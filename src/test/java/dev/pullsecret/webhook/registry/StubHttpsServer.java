@@ -18,12 +18,12 @@ import javax.net.ssl.SSLContext;
  * A JDK HttpsServer on a free loopback port, serving {@code certificates}' serving pair, for the
  * stubs that stand in for a registry or its token service.
  */
-final class StubHttpsServer {
+public final class StubHttpsServer {
 
   private StubHttpsServer() {}
 
   /** Starts a server that answers {@code path} (and below) with {@code handler}. */
-  static HttpsServer start(CertificateSet certificates, String path, HttpHandler handler) {
+  public static HttpsServer start(CertificateSet certificates, String path, HttpHandler handler) {
     try {
       HttpsServer server =
           HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
