@@ -5,7 +5,6 @@ import dev.pullsecret.webhook.rules.RuleMatch;
 import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +27,14 @@ public final class Explanation {
    * than this.
    */
   public static final long MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
+  static final String LEFT_OUT =
+      "the "
+          + ANNOTATION
+          + " annotation was left out: with it the pod's annotations would pass the API server's"
+          + " limit of "
+          + MAX_ANNOTATIONS_BYTES
+          + " bytes";
 
   /**
    * Annotations of which only some were kept (the codec keeps a few of a pod's), which counted the
@@ -62,14 +69,14 @@ public final class Explanation {
     parts.put(
         "digests", positions(containers, c -> c.image().hasDigest() && !c.original.hasDigest()));
     parts.put("pullPolicies", positions(containers, ContainerImage::pullPolicyChanged));
-    if (metadata != null && metadata.getAnnotations() != null) {
-      keepEarlier(parts, metadata.getAnnotations().get(ANNOTATION));
-    }
     parts.values().removeIf(String::isEmpty);
     String value =
         parts.entrySet().stream()
             .map(part -> part.getKey() + "=" + part.getValue())
             .collect(Collectors.joining("; "));
+    if (metadata != null && metadata.getAnnotations() != null) {
+      value = afterEarlier(metadata.getAnnotations().get(ANNOTATION), value, match);
+    }
     if (metadata == null) {
       return Optional.of(
           PatchOperation.add(
@@ -126,80 +133,25 @@ public final class Explanation {
     return s == null ? "" : s;
   }
 
-  /** The parts that list items, merged on a re-invocation. */
-  private static final List<String> LISTS =
-      List.of("pullSecrets", "images", "mirror", "digests", "pullPolicies");
-
-  private static final String ABSENT = "absent ";
-
-  /** Longer than any explanation written: five lists of 20 items, a rule, a match. */
+  /** Longer than any explanation written: five lists of 20 items, a rule, a match, twice. */
   private static final int MAX_EARLIER_CHARS = 8192;
 
   /**
    * A re-invocation's pass (another webhook changed the pod after this one, and the API server
-   * called this one again) explains its own changes: written alone over the explanation of the pass
+   * called this one again) explains only its own changes: written over the explanation of the pass
    * before, which the pod carries, the annotation no longer said why the pod had its secrets and
-   * first images. So, by the same rule, each list is the union of both (counts of more added up);
-   * another rule's explanation, or text that is not one, is replaced.
+   * first images. So, by the same rule, what it changed follows the first's after {@code then};
+   * another rule's explanation, or text longer than any this webhook writes, is replaced.
    */
-  private static void keepEarlier(Map<String, String> parts, String earlier) {
-    // Longer is not one this webhook wrote (its lists are bounded), and is not split into items.
-    if (earlier == null || earlier.length() > MAX_EARLIER_CHARS) {
-      return;
+  private static String afterEarlier(String earlier, String value, RuleMatch match) {
+    String ours = "rule=" + match.rule().name() + "; match=" + match.why() + "; ";
+    if (earlier == null
+        || earlier.length() > MAX_EARLIER_CHARS
+        || !earlier.startsWith(ours)
+        || !value.startsWith(ours)) {
+      return value;
     }
-    var before = new LinkedHashMap<String, String>();
-    for (String part : earlier.split("; ", -1)) {
-      int eq = part.indexOf('=');
-      if (eq <= 0) {
-        return;
-      }
-      before.put(part.substring(0, eq), part.substring(eq + 1));
-    }
-    if (!parts.get("rule").equals(before.get("rule"))) {
-      return;
-    }
-    for (String key : LISTS) {
-      boolean mirror = key.equals("mirror");
-      String merged = union(strip(before.get(key), mirror), strip(parts.get(key), mirror));
-      parts.put(key, merged.isEmpty() || !mirror ? merged : ABSENT + merged);
-    }
-  }
-
-  private static String strip(String list, boolean mirror) {
-    if (list == null) {
-      return "";
-    }
-    return mirror && list.startsWith(ABSENT) ? list.substring(ABSENT.length()) : list;
-  }
-
-  /** The items of both lists once each, bounded as {@link Text#joined} bounds them. */
-  private static String union(String earlier, String now) {
-    var items = new LinkedHashSet<String>();
-    long more = 0;
-    for (String list : List.of(earlier, now)) {
-      for (String item : list.split(",")) {
-        if (item.startsWith("…+") && item.endsWith(" more")) {
-          more += countOf(item);
-        } else if (!item.isEmpty()) {
-          items.add(item);
-        }
-      }
-    }
-    String joined = Text.joined(List.copyOf(items), item -> item, ",", MAX_ITEMS);
-    if (more == 0) {
-      return joined;
-    }
-    long shownMore = Math.max(0, items.size() - MAX_ITEMS) + more;
-    String cut = items.size() > MAX_ITEMS ? joined.substring(0, joined.lastIndexOf(',')) : joined;
-    return (cut.isEmpty() ? "" : cut + ",") + "…+" + shownMore + " more";
-  }
-
-  private static long countOf(String more) {
-    try {
-      return Long.parseLong(more.substring(2, more.length() - " more".length()));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    return earlier + "; then " + value.substring(ours.length());
   }
 
   /** Enough to say what happened; a pod with more changed containers gets a count of the rest. */

@@ -235,16 +235,7 @@ public final class Pass {
     // A pass that only skipped mirrors changed nothing, and writes nothing.
     if (!changes.isEmpty() && wholePod) {
       Explanation.annotate(metadata, match, containers, secretsAdded)
-          .ifPresentOrElse(
-              ops::add,
-              () ->
-                  warnings.add(
-                      "the "
-                          + Explanation.ANNOTATION
-                          + " annotation was left out: with it the pod's annotations would pass"
-                          + " the API server's limit of "
-                          + Explanation.MAX_ANNOTATIONS_BYTES
-                          + " bytes"));
+          .ifPresentOrElse(ops::add, () -> warnings.add(Explanation.LEFT_OUT));
     }
     return new Mutation(match.rule().name(), ops, changes, warnings, secretNames);
   }

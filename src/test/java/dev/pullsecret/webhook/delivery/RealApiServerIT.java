@@ -180,7 +180,8 @@ class RealApiServerIT {
                     tuple("web", "mirror.example.com/dockerhub/library/nginx:1.27"),
                     tuple("late", "mirror.example.com/dockerhub/library/busybox:1.27"));
             assertThat(stored.getMetadata().getAnnotations().get(Explanation.ANNOTATION))
-                .contains("pullSecrets=mirror-creds; images=containers[0],containers[1];");
+                .contains("pullSecrets=mirror-creds; images=containers[0];")
+                .contains("; then images=containers[1];");
           });
     } finally {
       adder.stop(0);

@@ -116,12 +116,12 @@ class PassTest {
         .isEqualTo(
             "rule=r; match="
                 + match.why()
-                + "; pullSecrets=hub; images=containers[0],containers[1];"
-                + " pullPolicies=containers[0],containers[1]");
+                + "; pullSecrets=hub; images=containers[0]; pullPolicies=containers[0];"
+                + " then images=containers[1]; pullPolicies=containers[1]");
   }
 
   @Test
-  void aSecondPassAddsToTheCountsOfTheFirst() {
+  void aSecondPassKeepsTheCountsOfTheFirst() {
     Rules rules =
         RulesParser.parse(
             "rules: [{name: r, namespaces: [n], images: {pinLatest: {defaultTag: '1.0'}}}]", "r");
@@ -144,7 +144,8 @@ class PassTest {
 
     assertThat(second.getMetadata().getAnnotations().get(Explanation.ANNOTATION))
         .startsWith("rule=r; match=namespace n; images=containers[0],containers[1],")
-        .contains(",containers[19],…+6 more; pullPolicies=");
+        .contains(",containers[19],…+5 more; pullPolicies=")
+        .endsWith("; then images=containers[25]; pullPolicies=containers[25]");
   }
 
   /**
