@@ -114,7 +114,7 @@ public record AdmissionDecision(
    * String, RuleMode, List)}, which keeps the count of those it leaves out right).
    */
   AdmissionDecision withWarnings(List<String> first) {
-    // First: the API server keeps only 4 KiB of warnings, and these (a secret missing, so images
+    // First: the budget of warnings is 2 KiB (Warnings), and these (a secret missing, so images
     // pulled anonymously) matter more than the rewrites a large pod may fill that budget with.
     List<String> all =
         Warnings.of(

@@ -145,7 +145,7 @@ public record AdmissionHandler(
     ResolvedDigests mirrored = lookups.mirrors(pass.mirrorCandidates());
     ResolvedDigests resolved = lookups.digests(pass.digestCandidates(mirrored));
     Mutation mutation = pass.finish(resolved);
-    // First, within the one budget of warnings (the API server keeps 4 KiB): a secret missing, so
+    // First, within the one budget of warnings (Warnings: 2 KiB): a secret missing, so
     // images pulled anonymously, matters more than the rewrites a large pod may fill it with.
     List<String> first =
         Stream.concat(

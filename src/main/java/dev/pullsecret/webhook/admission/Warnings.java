@@ -12,13 +12,15 @@ import java.util.Map;
  * over 256 characters and drops warnings past 4,096 characters in all (Kubernetes' admission
  * webhook documentation), and a pod may have thousands of containers. So each kind of warning shows
  * its first few items and a count of the rest, each warning is cut at the API server's bound, and
- * the whole list stays within its budget: an answer never grows with a hostile pod.
+ * the whole list stays within its budget: an answer never grows with a hostile pod. The budget is
+ * half the API server's: its 4,096 are for the whole request, which other admission plugins share
+ * (PodSecurity's warnings come after this webhook's, and were cut to 256 characters or dropped).
  */
 final class Warnings {
 
   static final int SHOWN_PER_KIND = 3;
   static final int MAX_WARNING_CHARS = 256;
-  static final int MAX_TOTAL_CHARS = 4096;
+  static final int MAX_TOTAL_CHARS = 2048;
 
   private final List<String> warnings = new ArrayList<>();
   private int totalChars;
@@ -50,7 +52,7 @@ final class Warnings {
     byKind.forEach((noun, described) -> out.addGroup(described, noun));
     if (out.dropped > 0) {
       out.warnings.add(
-          out.dropped + " more warnings not shown (the API server keeps 4 KiB of them)");
+          out.dropped + " more warnings not shown (this webhook keeps its warnings within 2 KiB)");
     }
     return out.warnings;
   }

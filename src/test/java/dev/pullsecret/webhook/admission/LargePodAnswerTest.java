@@ -122,7 +122,7 @@ class LargePodAnswerTest {
   private static void assertBounded(AdmissionDecision decision) {
     assertThat(decision.warnings()).allSatisfy(w -> assertThat(w).hasSizeLessThanOrEqualTo(256));
     assertThat(decision.warnings().stream().mapToInt(String::length).sum())
-        .isLessThanOrEqualTo(4096);
+        .isLessThanOrEqualTo(Warnings.MAX_TOTAL_CHARS);
     assertThat(decision.auditAnnotations().values())
         .allSatisfy(v -> assertThat(v).hasSizeLessThan(2048));
   }

@@ -108,8 +108,8 @@ class MissingSecretWarningTest {
 
     List<String> shown = decision.shownWarnings();
     assertThat(shown.stream().mapToInt(String::length).sum())
-        .as("the API server keeps 4,096 characters of warnings")
-        .isLessThanOrEqualTo(4096);
+        .as("half the 4,096 characters of warnings the API server keeps for a request")
+        .isLessThanOrEqualTo(Warnings.MAX_TOTAL_CHARS);
     assertThat(shown.getFirst()).contains("pull secret missing-secret-with-a-long-name-10 is");
     assertThat(shown.getLast()).matches("pullsecret-webhook: \\d+ more warnings not shown .*");
   }
