@@ -19,13 +19,20 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,6 +146,55 @@ class DoctorTest {
     assertThat(report.caBundle())
         .singleElement()
         .satisfies(r -> assertThat(r.detail()).contains("does not match"));
+  }
+
+  /**
+   * The serving chain of tls.crt may hold intermediates (certs/README.md), and the caBundle the
+   * root that signed them: the API server verifies the leaf through the intermediates the webhook
+   * presents. Doctor compared the bundle with the leaf alone and said every call fails TLS
+   * verification.
+   */
+  @Test
+  void aCaBundleOfTheRootThatSignedTheServedIntermediateMatches() throws Exception {
+    CertificateSet root = TestServerFiles.generateCertificates();
+    X509Certificate intermediate = signedBy(root, certificates.caCertificate());
+    registration(root.caCertificate());
+    String chain = PemFiles.toPem(certificates.servingCertificate()) + PemFiles.toPem(intermediate);
+
+    var result =
+        new CaBundleCheck(
+                client, "pullsecret-webhook", chain.getBytes(StandardCharsets.US_ASCII), OWN, null)
+            .check();
+
+    assertThat(result).singleElement().satisfies(r -> assertThat(r.ok()).isTrue());
+    registration(TestServerFiles.generateCertificates().caCertificate());
+    assertThat(
+            new CaBundleCheck(
+                    client,
+                    "pullsecret-webhook",
+                    chain.getBytes(StandardCharsets.US_ASCII),
+                    OWN,
+                    null)
+                .check())
+        .singleElement()
+        .satisfies(r -> assertThat(r.detail()).contains("does not match"));
+  }
+
+  /** {@code ca} (its subject and key) as an intermediate CA that {@code root}'s CA signed. */
+  private static X509Certificate signedBy(CertificateSet root, X509Certificate ca)
+      throws Exception {
+    var builder =
+        new JcaX509v3CertificateBuilder(
+                root.caCertificate(),
+                BigInteger.TWO,
+                ca.getNotBefore(),
+                ca.getNotAfter(),
+                ca.getSubjectX500Principal(),
+                ca.getPublicKey())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+    var signer =
+        new JcaContentSignerBuilder(root.caCertificate().getSigAlgName()).build(root.caKey());
+    return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
   }
 
   /**
