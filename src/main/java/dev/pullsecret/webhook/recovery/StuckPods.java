@@ -7,6 +7,7 @@ import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
 import dev.pullsecret.webhook.rules.PullSecret;
+import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.rules.Rules;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -29,7 +30,7 @@ import java.util.function.BiPredicate;
  * the pod's secrets. A pod whose image is simply wrong (a typo, a tag that does not exist) has
  * every secret its rule gives for that registry, or none serves it: it is never taken for stuck, so
  * never evicted again and again. Namespaces and pods left out (skipped, opted out) never are
- * either.
+ * either, nor pods under a rule in audit mode, which adds no secret at admission.
  */
 public final class StuckPods {
 
@@ -70,6 +71,10 @@ public final class StuckPods {
       return Optional.empty();
     }
     NamespaceRule rule = applies.match().rule();
+    if (rule.mode() == RuleMode.AUDIT) {
+      // It changes nothing at admission: a pod made again would lack the secret just the same.
+      return Optional.empty();
+    }
     List<ImageReference> failing = new ArrayList<>();
     for (String image : pod.failingImages()) {
       try {

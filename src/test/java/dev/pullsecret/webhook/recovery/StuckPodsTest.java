@@ -31,12 +31,15 @@ class StuckPodsTest {
             - {name: by-hand, registries: [quay.io]}
           rules:
             - {name: everyone, namespaces: ["*"], pullSecrets: [hub, corp, by-hand]}
+            - {name: trial, namespaces: [trial], mode: audit, pullSecrets: [hub]}
           """,
           "rules.yaml");
 
-  /** Copies present: hub and corp in {@code shop}, only corp in {@code fresh}. */
+  /** Copies present: hub and corp in {@code shop} and {@code trial}, only corp in {@code fresh}. */
   private static boolean copyPresent(String namespace, String secret) {
-    return namespace.equals("shop") || (namespace.equals("fresh") && secret.equals("corp"));
+    return namespace.equals("shop")
+        || namespace.equals("trial")
+        || (namespace.equals("fresh") && secret.equals("corp"));
   }
 
   /** Images and secrets are {@code ;}-separated, {@code -} for none; {@code missing} likewise. */
@@ -53,6 +56,7 @@ class StuckPodsTest {
         "the copy does not exist yet            | fresh       | nginx:1.27               | -   | false | -",
         "the pod opted out                      | shop        | nginx:1.27               | -   | true  | -",
         "the namespace is skipped               | kube-system | nginx:1.27               | -   | false | -",
+        "its rule is in audit mode: adds none   | trial       | nginx:1.27               | -   | false | -",
         "no container fails to pull             | shop        | -                        | -   | false | -",
         "an image that does not parse           | shop        | UPPER/Case               | -   | false | -",
       })
