@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Kubernetes Events (events.k8s.io/v1) for what a person should know, on the object concerned, with
  * a stable reason. The same note on the same object is told once, so a resync every few minutes
- * does not repeat a conflict forever. Failing to record an Event is logged, never thrown.
+ * does not repeat a conflict forever. Failing to record an Event is logged, never thrown, and the
+ * note is told again at the next look.
  */
 public class SyncEvents {
 
@@ -151,6 +152,7 @@ public class SyncEvents {
     try {
       client.events().v1().events().inNamespace(regarding.namespace()).resource(event).create();
     } catch (RuntimeException e) {
+      lastNotes.remove(told, text); // not told: told again at the next look
       log.warn("Could not record Event {} on {}: {}", reason, regarding, e.toString());
     }
   }
