@@ -54,7 +54,8 @@ public final class StuckPods {
   private StuckPods() {}
 
   /**
-   * @param namespaceLabels the labels of the pod's namespace (for rules that choose by label)
+   * @param namespaceLabels the labels of the pod's namespace (for rules that choose by label, and
+   *     the opt-out); unknown, no pod there is judged
    * @param copyPresent whether a copy of the named delivered secret is in the namespace now
    */
   static Optional<Diagnosis> diagnose(
@@ -63,7 +64,8 @@ public final class StuckPods {
       Rules rules,
       NamespaceLabels namespaceLabels,
       BiPredicate<String, String> copyPresent) {
-    if (pod.failingImages().isEmpty() || pod.optedOut()) {
+    if (pod.failingImages().isEmpty() || pod.optedOut() || !namespaceLabels.known()) {
+      // Labels not known may hide the opt-out label: not judged now, looked at again later.
       return Optional.empty();
     }
     if (!(scope.choose(rules, pod.namespace(), namespaceLabels)
