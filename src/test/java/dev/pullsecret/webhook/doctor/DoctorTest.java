@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Base64;
@@ -36,6 +38,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The cluster check against fabric8's mock API server (CRUD mode). */
 class DoctorTest {
@@ -273,6 +276,53 @@ class DoctorTest {
                     GeneratedSecret.RENEW_ANNOTATION, obtained.plusSeconds(1800).toString(),
                     CopyMarks.HASH_ANNOTATION, CopyMarks.contentHash(secret))));
     return secret;
+  }
+
+  /**
+   * {@code --skip-namespace} names the chart's excludeNamespaces, left out besides kube-system and
+   * the webhook's own namespace, which the webhook always leaves out: it replaced those two, so
+   * doctor judged them covered by a rule for every namespace and failed on copies the webhook never
+   * makes there.
+   */
+  @Test
+  void namespacesSkippedOnTheCommandLineAddToThoseAlwaysLeftOut(@TempDir Path dir)
+      throws Exception {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName("kube-system").endMetadata().build())
+        .create();
+    Path everywhere = dir.resolve("rules.yaml");
+    Files.writeString(
+        everywhere,
+        """
+        pullSecrets:
+          - {name: hub, registries: [docker.io], source: dockerhub-creds}
+        rules:
+          - name: all
+            namespaces: ["*"]
+            excludeNamespaces: [team-*, corp-*]
+            pullSecrets: [hub]
+        """);
+    System.setProperty("kubernetes.master", client.getConfiguration().getMasterUrl());
+    System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+    System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+    try {
+      String[] args = {
+        "doctor",
+        "--skip-registration",
+        "--skip-access",
+        "--skip-namespace",
+        "other",
+        "--rules",
+        everywhere.toString()
+      };
+      assertThat(Cli.run(args)).isEqualTo(0);
+    } finally {
+      System.clearProperty("kubernetes.master");
+      System.clearProperty("kubernetes.auth.tryKubeConfig");
+      System.clearProperty("kubernetes.auth.tryServiceAccount");
+    }
   }
 
   @Test
