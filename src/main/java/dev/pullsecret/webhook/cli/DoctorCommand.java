@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
@@ -75,8 +76,9 @@ public final class DoctorCommand extends CliCommand {
     Config config = Config.autoConfigure(context);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       Rules rules = rulesFile != null ? readRules(rulesFile).rules() : rulesFromConfigMap(client);
-      Set<String> skip =
-          Set.copyOf(skipped.isEmpty() ? List.of("kube-system", namespace) : skipped);
+      // As the webhook: kube-system and its own namespace always, the chart's exclusions besides.
+      Set<String> skip = new HashSet<>(skipped);
+      skip.addAll(List.of("kube-system", namespace));
       var scope = new NamespaceScope(skip, NamespaceScope.optOutLabel(optOutLabel));
       List<AccessCheck.Result> access =
           skipAccess ? List.of() : new AccessCheck(client, namespace, serviceAccount).check(rules);

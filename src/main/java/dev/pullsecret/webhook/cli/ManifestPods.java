@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,18 @@ final class ManifestPods {
   final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
 
   /**
+   * Values (mappings, lists, scalars) read from all the manifests, aliases expanded: far more than
+   * any set of manifests holds. The loader counts each alias once, but each copies what it names
+   * into the tree: 24 pairs of aliases in a 1 KB manifest made 50 million values.
+   */
+  static final long MAX_VALUES = 1_000_000;
+
+  private long valuesLeft = MAX_VALUES;
+
+  /** Far deeper than a manifest nests; the loader refuses more than 50 levels without aliases. */
+  static final int MAX_DEPTH = 200;
+
+  /**
    * Adds the pods and Namespace labels of each manifest file ({@code -}: {@code stdin}); says on
    * {@code err} which cannot be read. Returns false if one could not.
    */
@@ -67,6 +80,7 @@ final class ManifestPods {
               StandardCharsets.UTF_8)) {
         for (Object document : yaml.loadAll(reader)) {
           if (document != null) {
+            count(document, 0);
             collect(JsonMapper.shared().valueToTree(document));
           }
         }
@@ -79,6 +93,33 @@ final class ManifestPods {
       }
     }
     return all;
+  }
+
+  /**
+   * Counts the values of {@code value} as a tree, aliases expanded, against what is left of {@link
+   * #MAX_VALUES}; refuses a tree past it, or nested deeper than {@link #MAX_DEPTH} (an alias inside
+   * what it names makes an endless one: {@code x: &a [*a]}).
+   *
+   * @throws YAMLException saying which
+   */
+  private void count(Object value, int depth) {
+    if (--valuesLeft < 0) {
+      throw new YAMLException("more than " + MAX_VALUES + " values once its aliases are expanded");
+    }
+    if (depth > MAX_DEPTH) {
+      throw new YAMLException(
+          "nested more than " + MAX_DEPTH + " deep once its aliases are expanded");
+    }
+    if (value instanceof Map<?, ?> map) {
+      for (var entry : map.entrySet()) {
+        count(entry.getKey(), depth + 1);
+        count(entry.getValue(), depth + 1);
+      }
+    } else if (value instanceof Collection<?> list) {
+      for (Object element : list) {
+        count(element, depth + 1);
+      }
+    }
   }
 
   private void collect(JsonNode document) {

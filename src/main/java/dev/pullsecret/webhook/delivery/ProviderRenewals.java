@@ -160,7 +160,7 @@ final class ProviderRenewals implements AutoCloseable {
 
   private Held obtain(PullSecret secret) throws PluginFailure {
     ProviderCredentials credentials = providers.obtain(secret.provider(), secret.registries());
-    Instant renewAt = settings.renewAt(credentials, ThreadLocalRandom.current());
+    Instant renewAt = settings.renewAt(credentials, clock.instant(), ThreadLocalRandom.current());
     Secret generated = GeneratedSecret.of(secret, credentials, renewAt);
     return new Held(generated, GeneratedSecret.state(generated).orElseThrow(), false);
   }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Kubernetes Events (events.k8s.io/v1) for what a person should know, on the object concerned, with
  * a stable reason. The same note on the same object is told once, so a resync every few minutes
- * does not repeat a conflict forever. Failing to record an Event is logged, never thrown.
+ * does not repeat a conflict forever. Failing to record an Event is logged, never thrown, and the
+ * note is told again at the next look.
  */
 public class SyncEvents {
 
@@ -92,8 +94,32 @@ public class SyncEvents {
     return prefix.replaceAll("[-.]+$", "") + suffix;
   }
 
+  /**
+   * {@code note} as an Event holds it: at most {@value #MAX_NOTE} bytes of UTF-8, as the API server
+   * counts them (a note of 600 characters of two bytes each was refused, and the Event lost), cut
+   * short between characters with "...".
+   */
+  static String note(String note) {
+    if (note.getBytes(StandardCharsets.UTF_8).length <= MAX_NOTE) {
+      return note;
+    }
+    var kept = new StringBuilder();
+    int bytes = 0;
+    for (int i = 0; i < note.length(); ) {
+      int c = note.codePointAt(i);
+      int size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+      if (bytes + size > MAX_NOTE - 3) {
+        break;
+      }
+      kept.appendCodePoint(c);
+      bytes += size;
+      i += Character.charCount(c);
+    }
+    return kept + "...";
+  }
+
   private void record(Regarding regarding, Reason reason, String type, String note) {
-    String text = note.length() > MAX_NOTE ? note.substring(0, MAX_NOTE - 3) + "..." : note;
+    String text = note(note);
     var told = new Told(regarding, reason);
     if (text.equals(lastNotes.get(told))) {
       return;
@@ -126,6 +152,7 @@ public class SyncEvents {
     try {
       client.events().v1().events().inNamespace(regarding.namespace()).resource(event).create();
     } catch (RuntimeException e) {
+      lastNotes.remove(told, text); // not told: told again at the next look
       log.warn("Could not record Event {} on {}: {}", reason, regarding, e.toString());
     }
   }

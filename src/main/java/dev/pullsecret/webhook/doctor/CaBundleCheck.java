@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * Whether the API server will trust the webhook: each webhook of the registration must carry a
- * caBundle that signed (or is) the serving certificate, and that certificate must be in its
- * validity period. A mismatch makes every call fail, and with failurePolicy Ignore, silently.
+ * caBundle that signed (or is) the serving certificate, directly or through the intermediates
+ * served with it (tls.crt), and that certificate must be in its validity period. A mismatch makes
+ * every call fail, and with failurePolicy Ignore, silently.
  *
  * @param registration the MutatingWebhookConfiguration's name
  * @param certificatePem the serving certificate (PEM); null to read it from {@code tlsSecret}
@@ -44,12 +45,13 @@ public record CaBundleCheck(
     if (config == null) {
       return List.of(new Result(registration, false, "registration not found"));
     }
-    X509Certificate leaf = servingCertificate();
+    List<X509Certificate> chain = servingChain();
     Date now = new Date();
-    return config.getWebhooks().stream().map(webhook -> check(webhook, leaf, now)).toList();
+    return config.getWebhooks().stream().map(webhook -> check(webhook, chain, now)).toList();
   }
 
-  private static Result check(MutatingWebhook webhook, X509Certificate leaf, Date now) {
+  private static Result check(MutatingWebhook webhook, List<X509Certificate> chain, Date now) {
+    X509Certificate leaf = chain.getFirst();
     String name = webhook.getName();
     String bundle =
         webhook.getClientConfig() == null ? null : webhook.getClientConfig().getCaBundle();
@@ -65,11 +67,22 @@ public record CaBundleCheck(
     if (now.after(leaf.getNotAfter()) || now.before(leaf.getNotBefore())) {
       return new Result(name, false, "serving certificate expired or not yet valid");
     }
-    for (X509Certificate ca : cas) {
-      if (ca.equals(leaf) || signedBy(leaf, ca)) {
-        return new Result(
-            name, true, "caBundle matches (" + ca.getSubjectX500Principal().getName() + ")");
+    // Up the served chain, from the leaf: each step to the certificate that signed the last.
+    X509Certificate current = leaf;
+    for (int step = 0; current != null && step < chain.size(); step++) {
+      for (X509Certificate ca : cas) {
+        if (ca.equals(current) || signedBy(current, ca)) {
+          return new Result(
+              name, true, "caBundle matches (" + ca.getSubjectX500Principal().getName() + ")");
+        }
       }
+      X509Certificate signed = current;
+      current =
+          chain.stream()
+              .skip(1)
+              .filter(c -> !c.equals(signed) && signedBy(signed, c))
+              .findFirst()
+              .orElse(null);
     }
     return new Result(
         name,
@@ -88,8 +101,8 @@ public record CaBundleCheck(
     }
   }
 
-  /** The leaf of the serving chain: the certificate the caBundle must have signed. */
-  private X509Certificate servingCertificate() {
+  /** The serving chain, leaf first: the certificates the caBundle must have signed one of. */
+  private List<X509Certificate> servingChain() {
     byte[] pem = certificatePem;
     String from = "the certificate file";
     if (pem == null) {
@@ -101,7 +114,7 @@ public record CaBundleCheck(
       pem = Base64.getMimeDecoder().decode(secret.getData().get("tls.crt"));
     }
     try {
-      return certificates(pem).getFirst();
+      return certificates(pem);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(from + " holds no PEM certificate");
     }

@@ -39,8 +39,9 @@ public record CredentialProviderProperties(
   public static final String PREFIX = "webhook.credential-providers";
 
   /**
-   * No renewal comes sooner than this after the credentials were obtained, so that a plugin
-   * answering tiny lifetimes cannot make the webhook run it in a loop.
+   * No renewal comes sooner than this after the credentials were obtained, nor after the plugin
+   * answered, so that a plugin answering tiny lifetimes, or slowly, cannot make the webhook run it
+   * in a loop.
    */
   static final Duration MINIMUM_RENEWAL = Duration.ofSeconds(1);
 
@@ -61,7 +62,13 @@ public record CredentialProviderProperties(
     }
   }
 
-  public Instant renewAt(ProviderCredentials credentials, RandomGenerator random) {
+  /**
+   * When credentials obtained (asked for) at {@code credentials.obtainedAt()} are renewed: a share
+   * of their lifetime after that, and never sooner than {@link #MINIMUM_RENEWAL} after {@code
+   * answered}, as a plugin may take up to its time-out to answer.
+   */
+  public Instant renewAt(
+      ProviderCredentials credentials, Instant answered, RandomGenerator random) {
     Duration lifetime = credentials.lifetime();
     Duration after =
         lifetime.isZero()
@@ -69,8 +76,11 @@ public record CredentialProviderProperties(
             : Duration.ofNanos(
                 (long)
                     (lifetime.toNanos() * (renewalFraction + renewalJitter * random.nextDouble())));
-    return credentials
-        .obtainedAt()
-        .plus(after.compareTo(MINIMUM_RENEWAL) < 0 ? MINIMUM_RENEWAL : after);
+    Instant at =
+        credentials
+            .obtainedAt()
+            .plus(after.compareTo(MINIMUM_RENEWAL) < 0 ? MINIMUM_RENEWAL : after);
+    Instant soonest = answered.plus(MINIMUM_RENEWAL);
+    return at.isBefore(soonest) ? soonest : at;
   }
 }

@@ -33,6 +33,9 @@ final class GoDuration {
 
   private static final BigInteger MAX_NANOS = BigInteger.valueOf(Long.MAX_VALUE);
 
+  /** The digits of {@code Long.MAX_VALUE}: a longer whole number of any unit is past the limit. */
+  private static final int MAX_WHOLE_DIGITS = 19;
+
   private GoDuration() {}
 
   /**
@@ -52,10 +55,13 @@ final class GoDuration {
       if (nanos == null) {
         throw invalid(text);
       }
-      total = total.add(new BigDecimal(term.group(1)).multiply(BigDecimal.valueOf(nanos)));
+      BigDecimal number = number(term.group(1));
+      if (number == null) {
+        throw tooLong(text);
+      }
+      total = total.add(number.multiply(BigDecimal.valueOf(nanos)));
       if (total.toBigInteger().compareTo(MAX_NANOS) > 0) {
-        throw new IllegalArgumentException(
-            Text.quote(text) + " is too long a duration (Go's limit is about 292 years)");
+        throw tooLong(text);
       }
       end = term.end();
     }
@@ -66,6 +72,28 @@ final class GoDuration {
       throw new IllegalArgumentException("must be greater than or equal to 0");
     }
     return Duration.ofNanos(total.toBigInteger().longValueExact());
+  }
+
+  /**
+   * The number of one term, read from at most as many digits as can count (the text is whoever
+   * wrote it: a plugin's answer of a million digits took 14 s to read whole); null when its whole
+   * part has more digits than any duration Go accepts.
+   */
+  private static BigDecimal number(String digits) {
+    int dot = digits.indexOf('.');
+    String whole = (dot < 0 ? digits : digits.substring(0, dot)).replaceFirst("^0+", "");
+    String fraction = dot < 0 ? "" : digits.substring(dot + 1);
+    if (whole.length() > MAX_WHOLE_DIGITS) {
+      return null;
+    }
+    // Past 18 decimals, a fraction of the longest unit (an hour) is less than a nanosecond.
+    fraction = fraction.substring(0, Math.min(fraction.length(), 18));
+    return new BigDecimal((whole.isEmpty() ? "0" : whole) + "." + fraction + "0");
+  }
+
+  private static IllegalArgumentException tooLong(String text) {
+    return new IllegalArgumentException(
+        Text.quote(text) + " is too long a duration (Go's limit is about 292 years)");
   }
 
   private static IllegalArgumentException invalid(String text) {

@@ -84,12 +84,14 @@ final class PendingPodFields {
     }
   }
 
-  /** Annotations are read for the explanation's only. */
+  /** Annotations are read for the explanation's and the mirror pod's marker only. */
   static final class ReadAnnotations extends LinkedHashMap<String, String> {
 
     @Override
     public String put(String key, String value) {
-      return Explanation.ANNOTATION.equals(key) ? super.put(key, value) : null;
+      return Explanation.ANNOTATION.equals(key) || PendingPod.MIRROR_POD_ANNOTATION.equals(key)
+          ? super.put(key, value)
+          : null;
     }
   }
 

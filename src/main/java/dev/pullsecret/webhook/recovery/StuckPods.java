@@ -7,6 +7,7 @@ import dev.pullsecret.webhook.rules.NamespaceRule;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
 import dev.pullsecret.webhook.rules.PullSecret;
+import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.rules.Rules;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -29,7 +30,7 @@ import java.util.function.BiPredicate;
  * the pod's secrets. A pod whose image is simply wrong (a typo, a tag that does not exist) has
  * every secret its rule gives for that registry, or none serves it: it is never taken for stuck, so
  * never evicted again and again. Namespaces and pods left out (skipped, opted out) never are
- * either.
+ * either, nor pods under a rule in audit mode, which adds no secret at admission.
  */
 public final class StuckPods {
 
@@ -53,7 +54,8 @@ public final class StuckPods {
   private StuckPods() {}
 
   /**
-   * @param namespaceLabels the labels of the pod's namespace (for rules that choose by label)
+   * @param namespaceLabels the labels of the pod's namespace (for rules that choose by label, and
+   *     the opt-out); unknown, no pod there is judged
    * @param copyPresent whether a copy of the named delivered secret is in the namespace now
    */
   static Optional<Diagnosis> diagnose(
@@ -62,7 +64,8 @@ public final class StuckPods {
       Rules rules,
       NamespaceLabels namespaceLabels,
       BiPredicate<String, String> copyPresent) {
-    if (pod.failingImages().isEmpty() || pod.optedOut()) {
+    if (pod.failingImages().isEmpty() || pod.optedOut() || !namespaceLabels.known()) {
+      // Labels not known may hide the opt-out label: not judged now, looked at again later.
       return Optional.empty();
     }
     if (!(scope.choose(rules, pod.namespace(), namespaceLabels)
@@ -70,6 +73,10 @@ public final class StuckPods {
       return Optional.empty();
     }
     NamespaceRule rule = applies.match().rule();
+    if (rule.mode() == RuleMode.AUDIT) {
+      // It changes nothing at admission: a pod made again would lack the secret just the same.
+      return Optional.empty();
+    }
     List<ImageReference> failing = new ArrayList<>();
     for (String image : pod.failingImages()) {
       try {

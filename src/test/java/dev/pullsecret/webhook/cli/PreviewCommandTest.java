@@ -127,6 +127,48 @@ class PreviewCommandTest {
     assertThat(run.err()).startsWith("preview: -: cannot be read as YAML").doesNotContain("\tat ");
   }
 
+  /**
+   * Aliases are counted once each by the YAML loader, but each one copies what it names when the
+   * document is read into a tree: 20 pairs of aliases in 22 lines made a tree of 2 million values
+   * (24 pairs, a 1 KB manifest, ended preview with an OutOfMemoryError and its stack trace at 256
+   * MB of heap). A manifest's expanded values are bounded, and one past the bound is refused.
+   */
+  @Test
+  void refusesAManifestWhoseAliasesExpandPastTheBound() {
+    var bomb = new StringBuilder("kind: Pod\nmetadata: {name: bomb}\nx0: &a0 [lol, lol]\n");
+    for (int i = 1; i <= 20; i++) {
+      bomb.append("x%d: &a%d [*a%d, *a%d]\n".formatted(i, i, i - 1, i - 1));
+    }
+    bomb.append("spec: {containers: [{name: c, image: nginx}]}\n");
+
+    CommandRun run =
+        CommandRun.preview(
+            bomb.toString(), "--rules", "examples/rules.yaml", "--namespace", "shop", "-");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .startsWith("preview: -: cannot be read as YAML: more than 1000000 values")
+        .doesNotContain("\tat ");
+  }
+
+  /** An alias inside what it names is an endless tree: it ended preview with StackOverflowError. */
+  @Test
+  void refusesAManifestWithAnAliasInsideWhatItNames() {
+    CommandRun run =
+        CommandRun.preview(
+            "kind: Pod\nmetadata: {name: loop}\nx: &a [*a]\n",
+            "--rules",
+            "examples/rules.yaml",
+            "--namespace",
+            "shop",
+            "-");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .startsWith("preview: -: cannot be read as YAML: nested more than 200 deep")
+        .doesNotContain("\tat ");
+  }
+
   @Test
   void anUnexpectedFailureIsOneLineWithItsStackTraceOnlyUnderDebug() {
     String config = "no/such/config.json";

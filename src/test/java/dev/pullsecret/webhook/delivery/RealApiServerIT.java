@@ -107,6 +107,27 @@ class RealApiServerIT {
         () -> assertThat(copy(namespace)).extracting(SyncFixture::content).isEqualTo("v2"));
   }
 
+  /**
+   * The API server counts an Event's note in bytes (at most 1024): a note of 600 two-byte
+   * characters (auths keys or a plugin's error in another script) was refused 422 and the Event
+   * lost. It is cut to what the API server takes, and stored.
+   */
+  @Test
+  void anEventWithANoteInAnotherScriptIsStored() {
+    String namespace = cluster.namespace("notes-", Map.of());
+    var events = new SyncEvents(cluster.admin(), "real-api-server-it", java.time.Clock.systemUTC());
+
+    events.warning(
+        new SyncEvents.Regarding("Secret", namespace, "creds"),
+        SyncEvents.Reason.SourceInvalid,
+        "auths key \"bücher.example\": " + "é".repeat(600));
+
+    var stored = cluster.admin().events().v1().events().inNamespace(namespace).list().getItems();
+    assertThat(stored)
+        .singleElement()
+        .satisfies(event -> assertThat(event.getNote()).startsWith("auths key").endsWith("..."));
+  }
+
   @Test
   void leavesNamespacesNoRuleCoversAlone() {
     String uncovered = cluster.namespace("other-", Map.of());

@@ -97,6 +97,29 @@ class SyncFaultsTest {
         .until(() -> content(cluster.secret("team-a", "dockerhub-creds")).equals("v2"));
   }
 
+  /**
+   * An Event the API server did not take is told again at the next look at its object: it was
+   * remembered as told whether or not it was recorded, so a conflict whose Event met a failing API
+   * server was never told (until its note changed or 10,000 others had been told).
+   */
+  @Test
+  void anEventTheApiServerDidNotTakeIsToldAgain() {
+    cluster.createSource("team-a", "dockerhub-creds", SyncFixture.PULL, "theirs");
+    var refused = cluster.server.inject(method("POST", "/namespaces/team-a/events"), 422, 1);
+    Replica replica = cluster.start("replica-a");
+    await().until(() -> replica.gauge("conflict") == 1 && refused.remaining.get() <= 0);
+
+    cluster.admin.namespaces().withName("team-a").edit(n -> labelled(n, "looked-at", "again"));
+
+    await().until(() -> cluster.events("team-a", "CopyConflict").size() == 1);
+  }
+
+  private static io.fabric8.kubernetes.api.model.Namespace labelled(
+      io.fabric8.kubernetes.api.model.Namespace namespace, String key, String value) {
+    namespace.getMetadata().setLabels(new java.util.HashMap<>(java.util.Map.of(key, value)));
+    return namespace;
+  }
+
   @Test
   void countsForbiddenWritesAndRetriesWithBackOff() {
     var forbidden = cluster.server.inject(method("POST", "/namespaces/team-a/secrets"), 403, -1);

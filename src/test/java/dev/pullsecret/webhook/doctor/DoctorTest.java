@@ -19,16 +19,26 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The cluster check against fabric8's mock API server (CRUD mode). */
 class DoctorTest {
@@ -142,6 +152,55 @@ class DoctorTest {
   }
 
   /**
+   * The serving chain of tls.crt may hold intermediates (certs/README.md), and the caBundle the
+   * root that signed them: the API server verifies the leaf through the intermediates the webhook
+   * presents. Doctor compared the bundle with the leaf alone and said every call fails TLS
+   * verification.
+   */
+  @Test
+  void aCaBundleOfTheRootThatSignedTheServedIntermediateMatches() throws Exception {
+    CertificateSet root = TestServerFiles.generateCertificates();
+    X509Certificate intermediate = signedBy(root, certificates.caCertificate());
+    registration(root.caCertificate());
+    String chain = PemFiles.toPem(certificates.servingCertificate()) + PemFiles.toPem(intermediate);
+
+    var result =
+        new CaBundleCheck(
+                client, "pullsecret-webhook", chain.getBytes(StandardCharsets.US_ASCII), OWN, null)
+            .check();
+
+    assertThat(result).singleElement().satisfies(r -> assertThat(r.ok()).isTrue());
+    registration(TestServerFiles.generateCertificates().caCertificate());
+    assertThat(
+            new CaBundleCheck(
+                    client,
+                    "pullsecret-webhook",
+                    chain.getBytes(StandardCharsets.US_ASCII),
+                    OWN,
+                    null)
+                .check())
+        .singleElement()
+        .satisfies(r -> assertThat(r.detail()).contains("does not match"));
+  }
+
+  /** {@code ca} (its subject and key) as an intermediate CA that {@code root}'s CA signed. */
+  private static X509Certificate signedBy(CertificateSet root, X509Certificate ca)
+      throws Exception {
+    var builder =
+        new JcaX509v3CertificateBuilder(
+                root.caCertificate(),
+                BigInteger.TWO,
+                ca.getNotBefore(),
+                ca.getNotAfter(),
+                ca.getSubjectX500Principal(),
+                ca.getPublicKey())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+    var signer =
+        new JcaContentSignerBuilder(root.caCertificate().getSigAlgName()).build(root.caKey());
+    return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+  }
+
+  /**
    * A pull secret with a provider: its generated source in the webhook's namespace is a source, not
    * a copy left out there; the line says when its credentials expire, and fails once they have.
    */
@@ -217,6 +276,53 @@ class DoctorTest {
                     GeneratedSecret.RENEW_ANNOTATION, obtained.plusSeconds(1800).toString(),
                     CopyMarks.HASH_ANNOTATION, CopyMarks.contentHash(secret))));
     return secret;
+  }
+
+  /**
+   * {@code --skip-namespace} names the chart's excludeNamespaces, left out besides kube-system and
+   * the webhook's own namespace, which the webhook always leaves out: it replaced those two, so
+   * doctor judged them covered by a rule for every namespace and failed on copies the webhook never
+   * makes there.
+   */
+  @Test
+  void namespacesSkippedOnTheCommandLineAddToThoseAlwaysLeftOut(@TempDir Path dir)
+      throws Exception {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName("kube-system").endMetadata().build())
+        .create();
+    Path everywhere = dir.resolve("rules.yaml");
+    Files.writeString(
+        everywhere,
+        """
+        pullSecrets:
+          - {name: hub, registries: [docker.io], source: dockerhub-creds}
+        rules:
+          - name: all
+            namespaces: ["*"]
+            excludeNamespaces: [team-*, corp-*]
+            pullSecrets: [hub]
+        """);
+    System.setProperty("kubernetes.master", client.getConfiguration().getMasterUrl());
+    System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+    System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+    try {
+      String[] args = {
+        "doctor",
+        "--skip-registration",
+        "--skip-access",
+        "--skip-namespace",
+        "other",
+        "--rules",
+        everywhere.toString()
+      };
+      assertThat(Cli.run(args)).isEqualTo(0);
+    } finally {
+      System.clearProperty("kubernetes.master");
+      System.clearProperty("kubernetes.auth.tryKubeConfig");
+      System.clearProperty("kubernetes.auth.tryServiceAccount");
+    }
   }
 
   @Test

@@ -19,7 +19,7 @@ class CredentialProviderPropertiesTest {
   void renewsBetweenHalfAndSixTenthsOfTheLifetime() {
     var random = new Random(42);
     for (int i = 0; i < 1000; i++) {
-      Instant at = POLICY.renewAt(lasting(Duration.ofHours(12)), random);
+      Instant at = POLICY.renewAt(lasting(Duration.ofHours(12)), OBTAINED, random);
 
       assertThat(at)
           .isBetween(OBTAINED.plus(Duration.ofHours(6)), OBTAINED.plus(Duration.ofMinutes(432)));
@@ -32,7 +32,7 @@ class CredentialProviderPropertiesTest {
 
     long distinct =
         java.util.stream.IntStream.range(0, 20)
-            .mapToObj(i -> POLICY.renewAt(lasting(Duration.ofHours(1)), random))
+            .mapToObj(i -> POLICY.renewAt(lasting(Duration.ofHours(1)), OBTAINED, random))
             .distinct()
             .count();
 
@@ -41,14 +41,32 @@ class CredentialProviderPropertiesTest {
 
   @Test
   void withoutALifetimeRenewsOnItsOwnPeriod() {
-    assertThat(POLICY.renewAt(lasting(Duration.ZERO), new Random()))
+    assertThat(POLICY.renewAt(lasting(Duration.ZERO), OBTAINED, new Random()))
         .isEqualTo(OBTAINED.plus(Duration.ofMinutes(5)));
   }
 
   @Test
   void aTinyLifetimeCannotMakeARenewalLoop() {
-    assertThat(POLICY.renewAt(lasting(Duration.ofMillis(10)), new Random()))
+    assertThat(POLICY.renewAt(lasting(Duration.ofMillis(10)), OBTAINED, new Random()))
         .isEqualTo(OBTAINED.plusSeconds(1));
+  }
+
+  /**
+   * The lifetime counts from when the plugin was asked, and a plugin may take up to its time-out to
+   * answer: one that answers after 50 s that its credentials last a minute (renewal due at 30-36 s)
+   * or a few milliseconds was run again at once, back to back for as long as it answers so. The
+   * next run comes no sooner than the minimum after the answer.
+   */
+  @Test
+  void aSlowAnswerCannotMakeARenewalLoop() {
+    Instant answered = OBTAINED.plusSeconds(50);
+
+    assertThat(POLICY.renewAt(lasting(Duration.ofMinutes(1)), answered, new Random()))
+        .isEqualTo(answered.plusSeconds(1));
+    assertThat(POLICY.renewAt(lasting(Duration.ofMillis(10)), answered, new Random()))
+        .isEqualTo(answered.plusSeconds(1));
+    assertThat(POLICY.renewAt(lasting(Duration.ofHours(12)), answered, new Random()))
+        .isAfter(OBTAINED.plus(Duration.ofHours(6)));
   }
 
   @Test

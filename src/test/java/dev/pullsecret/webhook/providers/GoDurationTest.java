@@ -28,6 +28,10 @@ class GoDurationTest {
     "1h1m1s1ms, PT1H1M1.001S",
     ".5s, PT0.5S",
     "1.s, PT1S",
+    "0000000000000000000000000000000001h, PT1H",
+    "1.0000000000000000000000000000000001h, PT1H",
+    "0.00000000000000000000000000000000001h, PT0S",
+    "9223372036ns, PT9.223372036S",
   })
   void readsWhatGoReads(String text, Duration expected) {
     assertThat(GoDuration.parse(text)).isEqualTo(expected);
@@ -47,5 +51,13 @@ class GoDurationTest {
     assertThatThrownBy(() -> GoDuration.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("must be greater than or equal to 0");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"9223372036854775808ns", "99999999999999999999ns", "2562048h"})
+  void refusesWhatIsPastGosLimit(String text) {
+    assertThatThrownBy(() -> GoDuration.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is too long a duration");
   }
 }

@@ -164,6 +164,23 @@ class ProviderPluginIT {
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT);
   }
 
+  /**
+   * A cacheDuration of a million digits (1 MB, within the output's bound) was read as one number
+   * before it was found too long: about 14 s of CPU on the 2-core machine, after the plugin had
+   * exited (so outside its time-out), and again at every retry of the renewal.
+   */
+  @Test
+  void aDurationOfAMillionDigitsIsRefusedAtOnce() {
+    stub.set("CACHE_DURATION", "9".repeat(1_000_000) + "h");
+    long started = System.nanoTime();
+
+    PluginFailure failure = failure();
+
+    assertThat(failure.kind()).isEqualTo(Kind.INVALID_RESPONSE);
+    assertThat(failure.getMessage()).contains("is too long a duration");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT);
+  }
+
   @Test
   void aMissingBinaryIsReportedWithItsPath() throws Exception {
     Files.delete(stub.binDir().resolve("stub-provider"));

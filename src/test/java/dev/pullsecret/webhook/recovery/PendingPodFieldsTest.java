@@ -90,6 +90,25 @@ class PendingPodFieldsTest {
     assertThat(PendingPod.of(bound, TestContexts.SCOPE).optedOut()).isTrue();
   }
 
+  /**
+   * A mirror pod (a static pod the kubelet reports, owned by its Node) is never sent to the webhook
+   * (the chart's matchCondition) nor changed by it, and no pull secret can be added to it: it is
+   * never judged stuck. Before, it was, so evict mode evicted it (deleting the mirror, which the
+   * kubelet makes again, as stuck as before) and report mode told to delete it to get its secrets.
+   */
+  @Test
+  void judgesNoMirrorPod() {
+    Pod pod = stuck().build();
+    pod.getMetadata().getLabels().clear();
+    pod.getMetadata().getAnnotations().put("kubernetes.io/config.mirror", "0123abcd");
+    pod.getMetadata().getOwnerReferences().getFirst().setKind("Node");
+
+    Pod bound = BOUND.readValue(WHOLE.writeValueAsString(pod), Pod.class);
+
+    assertThat(PendingPod.of(pod, TestContexts.SCOPE).failingImages()).isEmpty();
+    assertThat(PendingPod.of(bound, TestContexts.SCOPE).failingImages()).isEmpty();
+  }
+
   /** A ReplicaSet's pod, opted out, seen at admission, failing to pull nginx without its secret. */
   private static PodBuilder stuck() {
     return new PodBuilder()
