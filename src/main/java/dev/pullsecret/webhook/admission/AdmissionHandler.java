@@ -149,8 +149,7 @@ public record AdmissionHandler(
     // images pulled anonymously, matters more than the rewrites a large pod may fill it with.
     List<String> first =
         Stream.concat(
-                unknown.stream(),
-                missingSecrets(request.podNamespace(), rule, mutation.pullSecrets()).stream())
+                unknown.stream(), missingSecrets(request, rule, mutation.pullSecrets()).stream())
             .toList();
     AdmissionDecision decision =
         AdmissionDecision.applied(request.uid(), mutation, version, rule.mode(), first);
@@ -195,10 +194,11 @@ public record AdmissionHandler(
    * webhook exists to prevent.
    */
   private List<String> missingSecrets(
-      String namespace, NamespaceRule rule, Set<String> referenced) {
+      AdmissionRequest request, NamespaceRule rule, Set<String> referenced) {
+    String namespace = request.podNamespace();
     return rule.pullSecrets().stream()
         .filter(secret -> referenced.contains(secret.name()))
-        .filter(secret -> presence.isMissing(namespace, secret))
+        .filter(secret -> presence.isMissing(namespace, secret, request.isDryRun()))
         .map(
             secret ->
                 "pull secret "

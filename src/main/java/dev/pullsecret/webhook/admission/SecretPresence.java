@@ -10,11 +10,12 @@ import dev.pullsecret.webhook.rules.PullSecret;
 public interface SecretPresence {
 
   /** When delivery is off the webhook knows nothing of Secrets, and says nothing. */
-  SecretPresence UNKNOWN = (namespace, secret) -> false;
+  SecretPresence UNKNOWN = (namespace, secret, dryRun) -> false;
 
   /**
    * True only when the webhook delivers {@code secret}, which the namespace's rule gives, and it is
-   * not in {@code namespace}; false when it is there or the webhook cannot tell.
+   * not in {@code namespace}; false when it is there or the webhook cannot tell. A pod of a {@code
+   * dryRun} is not created, so it is not counted as admitted without the secret.
    */
-  boolean isMissing(String namespace, PullSecret secret);
+  boolean isMissing(String namespace, PullSecret secret, boolean dryRun);
 }

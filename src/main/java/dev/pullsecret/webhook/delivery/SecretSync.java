@@ -109,7 +109,7 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
    * Secret of that name that is not ours (a conflict: something is there, just not from us).
    */
   @Override
-  public boolean isMissing(String namespace, PullSecret secret) {
+  public boolean isMissing(String namespace, PullSecret secret, boolean dryRun) {
     if (!secret.isDelivered()
         || DesiredCopies.isSource(
             secret.source().in(desired.ownNamespace()), namespace, secret.name())
@@ -118,7 +118,9 @@ public final class SecretSync implements SecretPresence, AutoCloseable {
         || metrics.isConflict(namespace, secret.name())) {
       return false;
     }
-    metrics.missingAtAdmission(secret.name());
+    if (!dryRun) {
+      metrics.missingAtAdmission(secret.name());
+    }
     return true;
   }
 

@@ -37,7 +37,7 @@ class MissingSecretWarningTest {
   @Test
   void warnsWhichSecretIsMissingAndWhichRegistryIsPulledAnonymously() {
     AdmissionDecision decision =
-        decide((namespace, secret) -> secret.name().equals("dockerhub-creds"));
+        decide((namespace, secret, dryRun) -> secret.name().equals("dockerhub-creds"));
 
     assertThat(decision.isPatched()).as("still injects the reference").isTrue();
     assertThat(decision.shownWarnings())
@@ -101,7 +101,7 @@ class MissingSecretWarningTest {
             () -> new LoadedRules(RulesParser.parse(text, "many.yaml"), 1, "t", Instant.EPOCH, ""),
             TestContexts.SCOPE,
             NamespaceLabelSource.NONE,
-            (namespace, secret) -> true,
+            (namespace, secret, dryRun) -> true,
             DigestLookup.OFF);
 
     AdmissionDecision decision = handler.decide(Reviews.creation("u", "p", pod.endSpec().build()));
@@ -116,7 +116,7 @@ class MissingSecretWarningTest {
 
   @Test
   void saysNothingWhenEverySecretIsPresentOrUnknown() {
-    AdmissionDecision known = decide((namespace, secret) -> false);
+    AdmissionDecision known = decide((namespace, secret, dryRun) -> false);
     AdmissionDecision unknown = decide(SecretPresence.UNKNOWN);
 
     assertThat(known.warnings()).noneMatch(w -> w.contains("missing"));

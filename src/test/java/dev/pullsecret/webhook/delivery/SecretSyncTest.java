@@ -136,7 +136,8 @@ class SecretSyncTest {
     await().until(() -> replica.gauge("conflict") == 1);
     assertThat(content(cluster.secret("team-a", "dockerhub-creds"))).isEqualTo("theirs");
     await().until(() -> cluster.events("team-a", "CopyConflict").size() == 1);
-    assertThat(replica.sync().isMissing("team-a", replica.pullSecret("dockerhub-creds"))).isFalse();
+    assertThat(replica.sync().isMissing("team-a", replica.pullSecret("dockerhub-creds"), false))
+        .isFalse();
   }
 
   @Test
@@ -259,6 +260,9 @@ class SecretSyncTest {
     assertThat(replica.isMissing("team-a", "dockerhub-creds")).isTrue();
     assertThat(replica.isMissing("team-a", "by-hand")).as("not delivered: unknown").isFalse();
     assertThat(replica.isMissing(OWN, "dockerhub-creds")).as("the source itself").isFalse();
+    assertThat(replica.sync().isMissing("team-a", replica.pullSecret("dockerhub-creds"), true))
+        .as("a dry run: told, but its pod is not created, so not counted")
+        .isTrue();
     assertThat(replica.registry().get("pullsecret.secret.missing.at.admission").counter().count())
         .isEqualTo(1);
   }

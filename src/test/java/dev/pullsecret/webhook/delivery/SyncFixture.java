@@ -62,7 +62,7 @@ final class SyncFixture implements AutoCloseable {
 
     /** What admission would be told of the pull secret {@code name} in {@code namespace}. */
     boolean isMissing(String namespace, String name) {
-      return sync.isMissing(namespace, pullSecret(name));
+      return sync.isMissing(namespace, pullSecret(name), false);
     }
 
     double gauge(String state) {
