@@ -123,13 +123,14 @@ from different files, and must get the same (randomly generated) certificates.
 {{- end }}
 
 {{/*
-The namespaces the webhook never acts in: kube-system and the release namespace, always (a webhook
-that intercepts its own pods or the control plane's can block its own recovery), and
+The namespaces the webhook never acts in: the control plane's (kube-system, kube-public,
+kube-node-lease) and the release namespace, always (a webhook that intercepts its own pods or the
+control plane's can block its own recovery, and no credentials go there), and
 webhook.excludeNamespaces. One list for the registration's namespaceSelector, the webhook's own
 skip list (admission and delivery), the notes and the alerts.
 */}}
 {{- define "pullsecret-webhook.skippedNamespaces" -}}
-{{- concat (list "kube-system" .Release.Namespace) .Values.webhook.excludeNamespaces | uniq | join "," -}}
+{{- concat (list "kube-system" "kube-public" "kube-node-lease" .Release.Namespace) .Values.webhook.excludeNamespaces | uniq | join "," -}}
 {{- end }}
 
 {{/*

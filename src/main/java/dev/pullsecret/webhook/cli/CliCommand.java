@@ -53,8 +53,8 @@ abstract class CliCommand implements Callable<Integer> {
 
   /** What the chart's webhook leaves out by default, whatever the rules say. */
   static final NamespaceScope SCOPE =
-      new NamespaceScope(
-          Set.of("kube-system"), NamespaceScope.optOutLabel("pullsecret.dev/inject=disabled"));
+      NamespaceScope.deployed(
+          Set.of(), NamespaceScope.optOutLabel("pullsecret.dev/inject=disabled"));
 
   /**
    * How the work of the commands that read rules and user files fails, exiting with {@code

@@ -76,10 +76,11 @@ public final class DoctorCommand extends CliCommand {
     Config config = Config.autoConfigure(context);
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       Rules rules = rulesFile != null ? readRules(rulesFile).rules() : rulesFromConfigMap(client);
-      // As the webhook: kube-system and its own namespace always, the chart's exclusions besides.
+      // As the webhook: the control plane's and its own namespace always, the chart's exclusions
+      // besides.
       Set<String> skip = new HashSet<>(skipped);
-      skip.addAll(List.of("kube-system", namespace));
-      var scope = new NamespaceScope(skip, NamespaceScope.optOutLabel(optOutLabel));
+      skip.add(namespace);
+      var scope = NamespaceScope.deployed(skip, NamespaceScope.optOutLabel(optOutLabel));
       List<AccessCheck.Result> access =
           skipAccess ? List.of() : new AccessCheck(client, namespace, serviceAccount).check(rules);
       List<CaBundleCheck.Result> caBundle = List.of();

@@ -33,7 +33,8 @@ public final class ValidateCommand extends CliCommand {
   private static final String LEFT_OUT =
       """
       left out whatever the rules say (the chart's defaults):
-        kube-system, the webhook's own namespace, webhook.excludeNamespaces
+        kube-system, kube-public, kube-node-lease, the webhook's own namespace,
+        webhook.excludeNamespaces
         namespaces and pods labelled pullsecret.dev/inject=disabled (webhook.optOutLabel)
       """;
 

@@ -14,7 +14,6 @@ import dev.pullsecret.webhook.rules.RulesMetrics;
 import dev.pullsecret.webhook.rules.RulesStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,9 +42,8 @@ class WebhookConfiguration {
   /** Where the webhook never acts: admission and delivery both ask it (docs/rules.md). */
   @Bean
   NamespaceScope namespaceScope(WebhookProperties properties) {
-    return new NamespaceScope(
-        Set.copyOf(properties.skipNamespaces()),
-        NamespaceScope.optOutLabel(properties.optOutLabel()));
+    return NamespaceScope.deployed(
+        properties.skipNamespaces(), NamespaceScope.optOutLabel(properties.optOutLabel()));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.rules;
 
 import dev.pullsecret.webhook.rules.LabelSelector.Operator;
 import dev.pullsecret.webhook.rules.LabelSelector.Requirement;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -9,9 +10,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Where the webhook may act at all, whatever the rules say: never in the skipped namespaces
- * (kube-system, its own, the chart's {@code excludeNamespaces}) nor in a namespace that carries the
- * opt-out label. Admission and delivery both ask {@link #choose}, so a namespace left out gets
+ * Where the webhook may act at all, whatever the rules say: never in the skipped namespaces (the
+ * control plane's, its own, the chart's {@code excludeNamespaces}) nor in a namespace that carries
+ * the opt-out label. Admission and delivery both ask {@link #choose}, so a namespace left out gets
  * neither changed pods nor copies of credentials (docs/secret-delivery.md, "Never reached").
  *
  * @param skipped namespace names never acted in
@@ -19,12 +20,26 @@ import java.util.stream.Stream;
  */
 public record NamespaceScope(Set<String> skipped, Optional<Requirement> optOut) {
 
+  /**
+   * The namespaces the control plane makes: a deployed webhook never acts there, whatever it is
+   * told, so that it cannot block the control plane nor put credentials where it runs.
+   */
+  public static final List<String> CONTROL_PLANE =
+      List.of("kube-system", "kube-public", "kube-node-lease");
+
   /** Acts everywhere: for tools and tests that have no deployment around them. */
   public static final NamespaceScope EVERYWHERE = new NamespaceScope(Set.of(), Optional.empty());
 
   public NamespaceScope {
     skipped =
         skipped.stream().filter(name -> !name.isBlank()).collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** As a deployed webhook: never in {@link #CONTROL_PLANE}, nor in {@code skipped}. */
+  public static NamespaceScope deployed(Collection<String> skipped, Optional<Requirement> optOut) {
+    return new NamespaceScope(
+        Stream.concat(CONTROL_PLANE.stream(), skipped.stream()).collect(Collectors.toSet()),
+        optOut);
   }
 
   /**

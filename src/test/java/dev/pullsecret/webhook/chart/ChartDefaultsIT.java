@@ -127,7 +127,9 @@ class ChartDefaultsIT {
       assertThat(notes)
           .contains("kubectl -n pullsecret-webhook rollout status deployment/pullsecret-webhook")
           .contains("--dry-run=server -o jsonpath='{.spec.imagePullSecrets}'")
-          .contains("Never sent to the webhook: namespaces kube-system, pullsecret-webhook");
+          .contains(
+              "Never sent to the webhook: namespaces kube-system, kube-public, kube-node-lease,"
+                  + " pullsecret-webhook");
     }
 
     @Test

@@ -79,7 +79,9 @@ class ChartOptionsIT {
       var byName =
           requirement(webhook(everything).getNamespaceSelector().getMatchExpressions(), NAME_LABEL);
 
-      assertThat(byName.getValues()).containsExactly("kube-system", "pullsecret-webhook", "legacy");
+      assertThat(byName.getValues())
+          .containsExactly(
+              "kube-system", "kube-public", "kube-node-lease", "pullsecret-webhook", "legacy");
     }
 
     @Test

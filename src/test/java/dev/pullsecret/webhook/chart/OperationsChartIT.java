@@ -108,7 +108,8 @@ class OperationsChartIT {
     void notCalledLeavesOutEveryNamespaceTheWebhookNeverSees() {
       assertThat(expr(rules, "PullSecretWebhookNotCalled"))
           .contains(
-              "kube_pod_created{namespace!~\"kube-system|pullsecret-webhook|legacy|opted-out\"}")
+              "kube_pod_created{namespace!~\"kube-system|kube-public|kube-node-lease"
+                  + "|pullsecret-webhook|legacy|opted-out\"}")
           .contains("< 15 * 60");
     }
 

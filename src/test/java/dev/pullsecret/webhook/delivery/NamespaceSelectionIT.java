@@ -21,10 +21,10 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Namespaces chosen by label, and the one opt-out, on a real API server: a rule with a
  * namespaceSelector gives its secrets to pods and its copies to namespaces by their labels, a
- * relabel moves the copies, and the namespaces left out (skipped: kube-system, the webhook's own,
- * an excluded one; opted out by label) never receive a copy, even under {@code namespaces: ["*"]}.
- * The registration does not exclude opted-out namespaces here, so the webhook itself must leave
- * their pods alone.
+ * relabel moves the copies, and the namespaces left out (skipped: the control plane's, always, the
+ * webhook's own, an excluded one; opted out by label) never receive a copy, even under {@code
+ * namespaces: ["*"]}. The registration does not exclude opted-out namespaces here, so the webhook
+ * itself must leave their pods alone.
  */
 @RequiresKubeApiServer
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -65,7 +65,7 @@ class NamespaceSelectionIT {
     excluded = cluster.kube().uniqueName("excluded-");
     cluster.start(
         RULES.getBytes(StandardCharsets.UTF_8),
-        Map.of("webhook.skip-namespaces", "kube-system," + own + "," + excluded),
+        Map.of("webhook.skip-namespaces", own + "," + excluded),
         "probe-");
   }
 
@@ -178,7 +178,8 @@ class NamespaceSelectionIT {
 
     // The webhook's own namespace holds the sources themselves, and no copy: as a source is never
     // its own copy, that says nothing of the scope, and is checked elsewhere (SecretSyncTest).
-    for (String leftOut : List.of("kube-system", excluded, optedOut)) {
+    for (String leftOut :
+        List.of("kube-system", "kube-public", "kube-node-lease", excluded, optedOut)) {
       assertThat(copy(leftOut, "hub-creds")).as(leftOut).isNull();
       assertThat(copy(leftOut, "payments-creds")).as(leftOut).isNull();
     }

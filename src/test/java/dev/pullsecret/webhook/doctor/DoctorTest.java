@@ -364,9 +364,8 @@ class DoctorTest {
 
   private DoctorReport examine(Rules rules) {
     var scope =
-        new NamespaceScope(
-            Set.of("kube-system", OWN),
-            NamespaceScope.optOutLabel("pullsecret.dev/inject=disabled"));
+        NamespaceScope.deployed(
+            Set.of(OWN), NamespaceScope.optOutLabel("pullsecret.dev/inject=disabled"));
     return new ClusterCheck(client, OWN, scope)
         .report(
             rules,

@@ -36,6 +36,17 @@ class NamespaceScopeTest {
                 NamespaceScope.Reason.SKIPPED, "namespace kube-system is never acted in"));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"kube-system", "kube-public", "kube-node-lease", "own"})
+  void aDeployedScopeLeavesOutTheControlPlanesNamespacesWhateverItIsTold(String namespace) {
+    var deployed = NamespaceScope.deployed(List.of("own"), java.util.Optional.empty());
+
+    assertThat(deployed.choose(EVERYWHERE, namespace, NamespaceLabels.UNKNOWN))
+        .isInstanceOf(Choice.LeftOut.class);
+    assertThat(deployed.choose(EVERYWHERE, "kube-flannel", NamespaceLabels.UNKNOWN))
+        .isInstanceOf(Choice.Applies.class);
+  }
+
   @Test
   void theOptOutLabelBeatsEveryRule() {
     var labels = NamespaceLabels.of(Map.of("pullsecret.dev/inject", "disabled", "team", "x"));

@@ -12,10 +12,13 @@ import java.util.function.Supplier;
 /** The scope and admission handlers tests decide with, as the webhook's defaults set them. */
 public final class TestContexts {
 
-  /** kube-system skipped, and the default opt-out label {@code pullsecret.dev/inject=disabled}. */
+  /**
+   * The control plane's namespaces skipped, and the default opt-out label {@code
+   * pullsecret.dev/inject=disabled}.
+   */
   public static final NamespaceScope SCOPE =
-      new NamespaceScope(
-          Set.of("kube-system"), NamespaceScope.optOutLabel("pullsecret.dev/inject=disabled"));
+      NamespaceScope.deployed(
+          Set.of(), NamespaceScope.optOutLabel("pullsecret.dev/inject=disabled"));
 
   private TestContexts() {}
 
