@@ -180,6 +180,7 @@ class NamespaceSelectionIT {
     // its own copy, that says nothing of the scope, and is checked elsewhere (SecretSyncTest).
     for (String leftOut :
         List.of("kube-system", "kube-public", "kube-node-lease", excluded, optedOut)) {
+      assertThat(cluster.admin().namespaces().withName(leftOut).get()).as(leftOut).isNotNull();
       assertThat(copy(leftOut, "hub-creds")).as(leftOut).isNull();
       assertThat(copy(leftOut, "payments-creds")).as(leftOut).isNull();
     }
