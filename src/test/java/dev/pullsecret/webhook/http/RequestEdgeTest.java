@@ -287,6 +287,32 @@ class RequestEdgeTest {
           .noneMatch(line -> line.contains("Exception") || line.contains(" ERROR "));
     }
 
+    /**
+     * Tomcat refuses a Content-Length that is not one number with a 400 but still hands the request
+     * on, and reading that length then threw: before, a 500 and a stack trace in the log for each
+     * such request, from any pod that reaches the Service.
+     */
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "Content-Length: -5",
+          "Content-Length: 12x",
+          "Content-Length: 99999999999999999999999",
+          "Content-Length: 2\r\nContent-Length: 2"
+        })
+    void aContentLengthThatIsNotOneNumberIsRefused400WithoutATrace(
+        String contentLength, CapturedOutput output) throws Exception {
+      var response =
+          send(
+              "POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                  + contentLength
+                  + "\r\n\r\n{}");
+
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(output.getAll().lines().filter(line -> !line.contains(" DEBUG ")))
+          .noneMatch(line -> line.contains("Exception") || line.contains(" ERROR "));
+    }
+
     /** As on the admission port: before, the management port answered it 200 with status 999. */
     @ParameterizedTest
     @ValueSource(strings = {"/error", "/error/x"})

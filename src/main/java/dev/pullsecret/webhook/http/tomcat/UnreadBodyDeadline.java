@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.http.tomcat;
 
 import dev.pullsecret.webhook.http.InFlightBudget;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -42,6 +43,12 @@ final class UnreadBodyDeadline extends ValveBase {
 
   @Override
   public void invoke(Request request, Response response) throws IOException, ServletException {
+    if (response.getStatus() == HttpServletResponse.SC_BAD_REQUEST) {
+      // Tomcat refused the head already (a Content-Length that is not one number) and still hands
+      // the request on: reading that length would throw, a 500 and a stack trace in the log for
+      // each such request. Its 400 stands, and the connection is closed after it.
+      return;
+    }
     request.setAttribute(InFlightBudget.BODY_ARRIVED, bodyArrived(request));
     getNext().invoke(request, response);
     var fullyRead = new AtomicBoolean();
