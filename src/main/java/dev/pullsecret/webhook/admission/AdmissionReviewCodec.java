@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.admission;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.pullsecret.webhook.text.StrictJson;
 import dev.pullsecret.webhook.text.Text;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.core.json.JsonFactory;
@@ -55,6 +57,7 @@ public final class AdmissionReviewCodec {
     this.mapper =
         PodFields.bindOnlyReadFields(JsonMapper.builder(factory))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS) // decode checks, saying so
             .build();
   }
 
@@ -66,8 +69,14 @@ public final class AdmissionReviewCodec {
    */
   public AdmissionRequest decode(byte[] body) {
     Envelope envelope;
-    try {
-      envelope = mapper.readValue(utf8(body), Envelope.class);
+    try (JsonParser parser = mapper.createParser(utf8(body))) {
+      envelope = mapper.readValue(parser, Envelope.class);
+      // Told apart here: Jackson's own check calls it a value of the wrong type.
+      if (parser.nextToken() != null) {
+        throw new MalformedReviewException(
+            "body is not a JSON AdmissionReview: content after the review"
+                + StrictJson.where(parser.currentTokenLocation()));
+      }
     } catch (JacksonException e) {
       throw new MalformedReviewException(e);
     }

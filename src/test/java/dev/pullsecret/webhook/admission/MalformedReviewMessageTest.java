@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A refused body is described by where and what kind the problem is, never by its content: the
@@ -69,6 +70,22 @@ class MalformedReviewMessageTest {
 
     assertThat(request.object().getSpec().getContainers().getFirst().getImage())
         .isEqualTo("nginx\uFFFD");
+  }
+
+  /**
+   * Two reviews in one body (a client that pipelines into one request), or a review and more: the
+   * message said "a value of the wrong type (expected an object)", of a body made of objects.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {" {}", "{\"apiVersion\":\"admission.k8s.io/v1\"}", " 1", " []"})
+  void contentAfterTheReviewIsToldAsSuch(String after) {
+    byte[] body = (HEAD + "{\"containers\":[]}}}}" + after).getBytes(UTF_8);
+
+    var error = catchThrowableOfType(MalformedReviewException.class, () -> codec.decode(body));
+
+    assertThat(error.getMessage())
+        .startsWith("body is not a JSON AdmissionReview: content after the review (line 1, column ")
+        .doesNotContain("wrong type");
   }
 
   @Test
