@@ -93,6 +93,13 @@ public final class FileReloader<T, E extends RuntimeException> implements AutoCl
     };
   }
 
+  /**
+   * A refusal that the same content may pass later as time goes by (a certificate not valid yet):
+   * such content is loaded again at every poll until it passes or the files change, and reported
+   * once. Any other refused content is not read again until the files change.
+   */
+  public interface PassesLater {}
+
   /** When refused content is reported. */
   public enum Refusal {
     /** On the first poll that sees it. */
@@ -117,6 +124,9 @@ public final class FileReloader<T, E extends RuntimeException> implements AutoCl
 
   /** Digest of refused content seen once and not reported yet. */
   private String unsettled;
+
+  /** Digest of refused content that may pass later ({@link PassesLater}), reported already. */
+  private String reportedPassesLater;
 
   public FileReloader(
       Source<T> source,
@@ -216,17 +226,26 @@ public final class FileReloader<T, E extends RuntimeException> implements AutoCl
     current = next;
     lastSeen = digest;
     unsettled = null;
+    reportedPassesLater = null;
     listeners.forEach(listener -> listener.loaded(next));
   }
 
   private boolean refuse(String digest, E error) {
+    boolean passesLater = error instanceof PassesLater;
+    if (passesLater && digest.equals(reportedPassesLater)) {
+      return false; // reported; loaded again at the next poll
+    }
     if (refusal == Refusal.WHEN_SEEN_TWICE && !digest.equals(unsettled)) {
       unsettled = digest;
       log.debug("New content refused once, checking again: {}", error.getMessage());
       return false;
     }
     unsettled = null;
-    lastSeen = digest;
+    if (passesLater) {
+      reportedPassesLater = digest;
+    } else {
+      lastSeen = digest;
+    }
     listeners.forEach(listener -> listener.refused(error));
     return false;
   }

@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.tls.serving;
 
+import dev.pullsecret.webhook.files.FileReloader;
 import dev.pullsecret.webhook.files.RefusedFileException;
 import java.nio.file.Path;
 
@@ -21,5 +22,14 @@ public class InvalidCertificateException extends RefusedFileException {
         "Mount a kubernetes.io/tls Secret at the paths of webhook.tls.cert-file and"
             + " webhook.tls.key-file (see certs/README.md), or run locally with the 'local'"
             + " profile.");
+  }
+
+  /** A certificate not valid yet, which the same files may pass once it is. */
+  static final class NotYetValid extends InvalidCertificateException
+      implements FileReloader.PassesLater {
+
+    NotYetValid(Path file, String problem) {
+      super(file, problem);
+    }
   }
 }

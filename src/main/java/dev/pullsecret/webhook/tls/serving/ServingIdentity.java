@@ -201,7 +201,7 @@ public record ServingIdentity(List<X509Certificate> chain, PrivateKey privateKey
             certFile, which + " expired: notAfter " + notAfter + " is before now (" + now + ")");
       }
       if (now.isBefore(notBefore)) {
-        throw new InvalidCertificateException(
+        throw new InvalidCertificateException.NotYetValid(
             certFile,
             "%s is not yet valid: notBefore %s is after now (%s); check the clocks"
                 .formatted(which, notBefore, now));

@@ -42,6 +42,9 @@ class CertificateReloaderTest {
   private static final CertificateSet C = generate(NOW);
   private static final CertificateSet EXPIRED = generate(NOW.minus(Duration.ofDays(40)));
 
+  /** Issued by a clock an hour ahead: not valid yet at {@link #NOW}. */
+  private static final CertificateSet LATER = generate(NOW.plus(Duration.ofHours(1)));
+
   @TempDir Path dir;
 
   private final TestClock clock = new TestClock(NOW);
@@ -228,6 +231,30 @@ class CertificateReloaderTest {
 
       assertThat(changed).isTrue();
       assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(C));
+    }
+
+    /**
+     * A pair issued by a machine whose clock runs ahead is refused as not valid yet ("check the
+     * clocks"); once it is valid it must be put in force. Before, refused content was never read
+     * again while the files stayed the same: the old pair was served until it expired, with the new
+     * one on disk.
+     */
+    @Test
+    void putsAPairNotValidYetInForceOnceItIsValidReportingItOnce(CapturedOutput output) {
+      volume.write(pair(LATER));
+      reloader.check();
+      reloader.check();
+      reloader.check();
+      assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(A));
+
+      clock.set(LATER.servingCertificate().getNotBefore().toInstant());
+      boolean changed = reloader.check();
+
+      assertThat(changed).isTrue();
+      assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(LATER));
+      assertThat(reloads("refused")).isEqualTo(1);
+      assertThat(output.getAll().split("is not yet valid", -1)).hasSize(2);
+      assertThat(registry.get("pullsecret.tls.last.reload.success").gauge().value()).isOne();
     }
 
     @Test
