@@ -253,7 +253,7 @@ class CertificateReloaderTest {
       assertThat(changed).isTrue();
       assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(LATER));
       assertThat(reloads("refused")).isEqualTo(1);
-      assertThat(output.getAll().split("is not yet valid", -1)).hasSize(2);
+      assertThat(output.getAll().split("Refused new certificate files", -1)).hasSize(2);
       assertThat(registry.get("pullsecret.tls.last.reload.success").gauge().value()).isOne();
     }
 
