@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -94,14 +95,17 @@ record AdmissionEndpoint(
     }
     if (decision.reason().denies()) {
       // At every level, and once: a refused pod is what an operator looks for first. The message
-      // is the one the API server shows: one line and bounded, like the summary.
-      log.warn(
-          "Refused {} dryRun={} reason={} rule={}: {}",
-          request.summary(),
-          request.isDryRun(),
-          decision.reason(),
-          decision.rule(),
-          decision.refusal());
+      // is the one the API server shows: one line and bounded, like the summary. Within the
+      // refusal log's bound: the failure is cached, so a client can loop such a review.
+      refusals.denied(
+          () ->
+              "%s dryRun=%s reason=%s rule=%s: %s"
+                  .formatted(
+                      request.summary(),
+                      request.isDryRun(),
+                      decision.reason(),
+                      decision.rule(),
+                      decision.refusal()));
     } else if (log.isDebugEnabled()) {
       log.debug(
           "{} dryRun={} reason={} patched={} took={}us",
@@ -173,10 +177,11 @@ record AdmissionEndpoint(
   }
 
   /**
-   * The log lines of refused requests, at most {@link #PER_SECOND} a second for each status; the
-   * first line of the next second says how many were left out ({@code
-   * pullsecret_requests_refused_total} counts them all). A 415 keeps the connection open, and one
-   * client looping it wrote 2,500 lines a second, rotating the container's log within seconds.
+   * The log lines of refused requests and pods, at most {@link #PER_SECOND} a second for each
+   * status (a pod a rule refuses: 403); the first line of the next second says how many were left
+   * out ({@code pullsecret_requests_refused_total}, for pods {@code pullsecret_admissions_total},
+   * counts them all). A 415 keeps the connection open, and one client looping it wrote 2,500 lines
+   * a second, rotating the container's log within seconds.
    *
    * @param nanos the clock, {@link System#nanoTime} but in tests
    */
@@ -195,6 +200,35 @@ record AdmissionEndpoint(
 
     /** Logs that a request was refused with {@code status}, unless too many were this second. */
     void refused(int status, String detail) {
+      long leftOut = admit(status);
+      if (leftOut >= 0) {
+        log.warn("Refused a review with {}: {}{}", status, detail, leftOut(leftOut, status));
+      }
+    }
+
+    /** Logs a pod a rule refused ({@code Refused uid="..." ...}), as the 403 its answer holds. */
+    void denied(Supplier<String> line) {
+      long leftOut = admit(HttpStatus.FORBIDDEN.value());
+      if (leftOut >= 0) {
+        log.warn("Refused {}{}", line.get(), leftOut(leftOut, HttpStatus.FORBIDDEN.value()));
+      }
+    }
+
+    private static String leftOut(long count, int status) {
+      return count == 0
+          ? ""
+          : " ("
+              + count
+              + " more refused with "
+              + status
+              + " in the second before were not logged)";
+    }
+
+    /**
+     * Counts one more refusal with {@code status}: how many the second before left out when this
+     * one is logged (0 if none), or -1 when too many were logged this second.
+     */
+    private long admit(int status) {
       long now = nanos.getAsLong();
       Window window =
           windows.compute(
@@ -206,19 +240,9 @@ record AdmissionEndpoint(
                           ? new Window(now, 1, Math.max(0, w.count() - PER_SECOND))
                           : new Window(w.start(), w.count() + 1, w.leftOutBefore()));
       if (window.count() > PER_SECOND) {
-        return;
+        return -1;
       }
-      if (window.count() == 1 && window.leftOutBefore() > 0) {
-        log.warn(
-            "Refused a review with {}: {} ({} more refused with {} in the second before were not"
-                + " logged)",
-            status,
-            detail,
-            window.leftOutBefore(),
-            status);
-      } else {
-        log.warn("Refused a review with {}: {}", status, detail);
-      }
+      return window.count() == 1 ? window.leftOutBefore() : 0;
     }
   }
 }
