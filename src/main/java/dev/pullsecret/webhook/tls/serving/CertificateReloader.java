@@ -64,7 +64,9 @@ final class CertificateReloader
             "pullsecret.tls.certificate.expiry",
             this,
             in -> in.get().identity().notAfter().getEpochSecond())
-        .description("notAfter of the serving certificate in force, as Unix epoch seconds")
+        .description(
+            "Earliest notAfter of the certificate chain in force (the serving certificate and any"
+                + " CA in tls.crt), as Unix epoch seconds")
         .baseUnit("seconds")
         .register(registry);
   }

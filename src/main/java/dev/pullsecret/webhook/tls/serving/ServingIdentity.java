@@ -39,8 +39,15 @@ public record ServingIdentity(List<X509Certificate> chain, PrivateKey privateKey
     return chain.getFirst();
   }
 
+  /**
+   * When the pair stops being servable: the earliest notAfter of the chain, as clients refuse a
+   * chain with any certificate expired (a CA in {@code tls.crt} may expire before the serving one).
+   */
   public Instant notAfter() {
-    return certificate().getNotAfter().toInstant();
+    return chain.stream()
+        .map(c -> c.getNotAfter().toInstant())
+        .min(Instant::compareTo)
+        .orElseThrow();
   }
 
   /** DNS subjectAltNames of the serving certificate, the names clients verify. */

@@ -369,6 +369,27 @@ class CertificateReloaderTest {
                   "pullsecret-webhook.pullsecret-webhook.svc.cluster.local"));
     }
 
+    /**
+     * The API server refuses a chain one of whose certificates has expired: a serving certificate
+     * that outlives its CA (in {@code tls.crt}) stops working with the CA. Before, readiness, the
+     * expiry gauge and the expiry warnings all read the serving certificate's notAfter: the pair
+     * failed every handshake while the pod stayed ready and no alert fired.
+     */
+    @Test
+    void goesDownAndWarnsWhenTheCaInTheChainExpiresBeforeTheServingCertificate(
+        CapturedOutput output) throws Exception {
+      Instant caNotAfter = A.caCertificate().getNotAfter().toInstant();
+      volume.write(TestCertificates.chainUntil(A, caNotAfter.plus(Duration.ofDays(300))));
+      assertThat(reloader.check()).isTrue();
+
+      assertThat(registry.get("pullsecret.tls.certificate.expiry").gauge().value())
+          .isEqualTo(caNotAfter.getEpochSecond());
+      clock.set(caNotAfter.plusSeconds(1));
+      assertThat(reloader.health().getStatus()).isEqualTo(Status.DOWN);
+      reloader.polled(reloader.get());
+      assertThat(output).contains("EXPIRED at " + caNotAfter);
+    }
+
     @Test
     void isStillUpAtTheLastSecondOfValidity() {
       clock.set(notAfter);

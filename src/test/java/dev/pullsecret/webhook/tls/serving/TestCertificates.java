@@ -32,6 +32,8 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -119,6 +121,40 @@ final class TestCertificates {
   static X509Certificate client(CertificateSet issuer, String commonName, KeyPair keys)
       throws Exception {
     return endEntity(issuer, commonName, keys, KeyPurposeId.id_kp_clientAuth);
+  }
+
+  /**
+   * {@code tls.crt} (a serving certificate signed by {@code issuer}'s CA, valid until {@code
+   * notAfter}, then the CA) and {@code tls.key}: the serving certificate may outlive its CA.
+   */
+  static Map<String, byte[]> chainUntil(CertificateSet issuer, Instant notAfter) throws Exception {
+    KeyPair keys = KeyAlgorithm.ECDSA_P256.generateKeyPair(new java.security.SecureRandom());
+    var builder =
+        new JcaX509v3CertificateBuilder(
+                issuer.caCertificate(),
+                BigInteger.valueOf(notAfter.toEpochMilli()),
+                issuer.caCertificate().getNotBefore(),
+                Date.from(notAfter),
+                new X500Name("CN=pullsecret-webhook.pullsecret-webhook.svc"),
+                keys.getPublic())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+            .addExtension(
+                Extension.subjectAlternativeName,
+                false,
+                new GeneralNames(
+                    new GeneralName(
+                        GeneralName.dNSName, "pullsecret-webhook.pullsecret-webhook.svc")));
+    var signer =
+        new JcaContentSignerBuilder(KeyAlgorithm.ECDSA_P256.signatureAlgorithm())
+            .build(issuer.caKey());
+    X509Certificate serving =
+        new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+    String chain = PemFiles.toPem(serving) + PemFiles.toPem(issuer.caCertificate());
+    return Map.of(
+        "tls.crt",
+        chain.getBytes(US_ASCII),
+        "tls.key",
+        PemFiles.toPem(keys.getPrivate()).getBytes(US_ASCII));
   }
 
   /** Valid for a day, the name only in the CN, no subjectAltName, for the one {@code usage}. */
