@@ -93,13 +93,6 @@ public final class FileReloader<T, E extends RuntimeException> implements AutoCl
     };
   }
 
-  /**
-   * A refusal that the same content may pass later as time goes by (a certificate not valid yet):
-   * such content is loaded again at every poll until it passes or the files change, and reported
-   * once. Any other refused content is not read again until the files change.
-   */
-  public interface PassesLater {}
-
   /** When refused content is reported. */
   public enum Refusal {
     /** On the first poll that sees it. */
@@ -125,7 +118,7 @@ public final class FileReloader<T, E extends RuntimeException> implements AutoCl
   /** Digest of refused content seen once and not reported yet. */
   private String unsettled;
 
-  /** Digest of refused content that may pass later ({@link PassesLater}), reported already. */
+  /** Digest of refused content that may pass later, reported already (see {@link #refuse}). */
   private String reportedPassesLater;
 
   public FileReloader(
@@ -231,7 +224,7 @@ public final class FileReloader<T, E extends RuntimeException> implements AutoCl
   }
 
   private boolean refuse(String digest, E error) {
-    boolean passesLater = error instanceof PassesLater;
+    boolean passesLater = error instanceof RefusedFileException r && r.passesLater();
     if (passesLater && digest.equals(reportedPassesLater)) {
       return false; // reported; loaded again at the next poll
     }
@@ -241,11 +234,8 @@ public final class FileReloader<T, E extends RuntimeException> implements AutoCl
       return false;
     }
     unsettled = null;
-    if (passesLater) {
-      reportedPassesLater = digest;
-    } else {
-      lastSeen = digest;
-    }
+    reportedPassesLater = passesLater ? digest : null;
+    lastSeen = passesLater ? lastSeen : digest;
     listeners.forEach(listener -> listener.refused(error));
     return false;
   }

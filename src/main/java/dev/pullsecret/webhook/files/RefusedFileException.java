@@ -24,6 +24,15 @@ public abstract class RefusedFileException extends RuntimeException {
     this.fix = fix;
   }
 
+  /**
+   * Whether the same content may pass later as time goes by (a certificate not valid yet): it is
+   * then loaded again at every poll until it passes or the files change, and reported once. Any
+   * other refused content is not read again until the files change.
+   */
+  public boolean passesLater() {
+    return false;
+  }
+
   static final class Analyzer extends AbstractFailureAnalyzer<RefusedFileException> {
 
     @Override

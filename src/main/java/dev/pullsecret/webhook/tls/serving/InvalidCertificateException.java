@@ -1,6 +1,5 @@
 package dev.pullsecret.webhook.tls.serving;
 
-import dev.pullsecret.webhook.files.FileReloader;
 import dev.pullsecret.webhook.files.RefusedFileException;
 import java.nio.file.Path;
 
@@ -25,11 +24,15 @@ public class InvalidCertificateException extends RefusedFileException {
   }
 
   /** A certificate not valid yet, which the same files may pass once it is. */
-  static final class NotYetValid extends InvalidCertificateException
-      implements FileReloader.PassesLater {
+  static final class NotYetValid extends InvalidCertificateException {
 
     NotYetValid(Path file, String problem) {
       super(file, problem);
+    }
+
+    @Override
+    public boolean passesLater() {
+      return true;
     }
   }
 }
