@@ -39,9 +39,6 @@ public record AdmissionHandler(
 
   private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
 
-  /** Set by the kubelet on the API-server copy of a static pod; such pods cannot be changed. */
-  static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
-
   private static final PodMutator MUTATOR = new PodMutator();
 
   /**
@@ -239,6 +236,6 @@ public record AdmissionHandler(
     var metadata = pod.getMetadata();
     return metadata != null
         && metadata.getAnnotations() != null
-        && metadata.getAnnotations().containsKey(MIRROR_POD_ANNOTATION);
+        && metadata.getAnnotations().containsKey(PodMutator.MIRROR_POD_ANNOTATION);
   }
 }

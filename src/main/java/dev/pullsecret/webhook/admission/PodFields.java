@@ -2,6 +2,7 @@ package dev.pullsecret.webhook.admission;
 
 import com.fasterxml.jackson.annotation.JsonIncludeProperties;
 import dev.pullsecret.webhook.mutation.Explanation;
+import dev.pullsecret.webhook.mutation.PodMutator;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -93,7 +94,7 @@ final class PodFields {
         bytes += Explanation.utf8Length(key) + (value == null ? 0 : Explanation.utf8Length(value));
       }
       if (size() < MAX_ANNOTATIONS_KEPT
-          || AdmissionHandler.MIRROR_POD_ANNOTATION.equals(key)
+          || PodMutator.MIRROR_POD_ANNOTATION.equals(key)
           || Explanation.ANNOTATION.equals(key)) {
         return super.put(key, value);
       }

@@ -3,7 +3,6 @@ package dev.pullsecret.webhook.delivery;
 import com.fasterxml.jackson.annotation.JsonIncludeProperties;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,13 +21,9 @@ final class CopyFields {
   private CopyFields() {}
 
   /** Our two marks, the only annotations read. */
-  static final class ReadAnnotations extends LinkedHashMap<String, String> {
-
-    @Override
-    public String put(String key, String value) {
-      return CopyMarks.SOURCE_ANNOTATION.equals(key) || CopyMarks.HASH_ANNOTATION.equals(key)
-          ? super.put(key, value)
-          : null;
+  static final class ReadAnnotations extends NamedKeysOnly {
+    ReadAnnotations() {
+      super(CopyMarks.SOURCE_ANNOTATION, CopyMarks.HASH_ANNOTATION);
     }
   }
 

@@ -20,6 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PodMutator {
 
   /**
+   * Set by the kubelet on the API-server copy of a static pod (a mirror pod), which cannot be
+   * changed: never sent to the webhook nor changed by it, so it never gets a pull secret, and
+   * evicting it only deletes the mirror (recovery never judges it).
+   */
+  public static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
+
+  /**
    * Past this many distinct images the memo starts again: a bound, not a policy (parsing again
    * costs microseconds), and a flood of made-up images cannot keep real ones out for good.
    */

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.recovery;
 
 import dev.pullsecret.webhook.mutation.Explanation;
+import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
 import dev.pullsecret.webhook.rules.NamespaceScope;
 import dev.pullsecret.webhook.text.Text;
@@ -64,17 +65,11 @@ record PendingPod(
     failingImages = List.copyOf(failingImages);
   }
 
-  /**
-   * Marks a mirror pod (a static pod the kubelet reports): never sent to the webhook nor changed by
-   * it, so it never gets a pull secret, and evicting it only deletes the mirror. Never judged.
-   */
-  static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
-
   static PendingPod of(Pod pod, NamespaceScope scope) {
     var metadata = pod.getMetadata();
     var annotations = Objects.requireNonNullElse(metadata.getAnnotations(), Map.of());
     List<String> failing =
-        annotations.containsKey(MIRROR_POD_ANNOTATION) ? List.of() : failingImages(pod);
+        annotations.containsKey(PodMutator.MIRROR_POD_ANNOTATION) ? List.of() : failingImages(pod);
     // Read only for a pod failing to pull: a tenant's thousands of pods that never get a node
     // (an impossible nodeSelector) keep no names, 16 KB each at most otherwise.
     Set<String> secrets = failing.isEmpty() ? Set.of() : pullSecrets(pod);

@@ -1,7 +1,9 @@
 package dev.pullsecret.webhook.recovery;
 
 import com.fasterxml.jackson.annotation.JsonIncludeProperties;
+import dev.pullsecret.webhook.delivery.NamedKeysOnly;
 import dev.pullsecret.webhook.mutation.Explanation;
+import dev.pullsecret.webhook.mutation.PodMutator;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
@@ -85,13 +87,9 @@ final class PendingPodFields {
   }
 
   /** Annotations are read for the explanation's and the mirror pod's marker only. */
-  static final class ReadAnnotations extends LinkedHashMap<String, String> {
-
-    @Override
-    public String put(String key, String value) {
-      return Explanation.ANNOTATION.equals(key) || PendingPod.MIRROR_POD_ANNOTATION.equals(key)
-          ? super.put(key, value)
-          : null;
+  static final class ReadAnnotations extends NamedKeysOnly {
+    ReadAnnotations() {
+      super(Explanation.ANNOTATION, PodMutator.MIRROR_POD_ANNOTATION);
     }
   }
 

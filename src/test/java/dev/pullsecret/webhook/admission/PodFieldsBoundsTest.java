@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pullsecret.webhook.mutation.Explanation;
+import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.patch.PatchOperation;
 import dev.pullsecret.webhook.rules.LoadedRules;
 import dev.pullsecret.webhook.rules.RulesParser;
@@ -52,7 +53,7 @@ class PodFieldsBoundsTest {
     for (int i = 0; i < 10_000; i++) {
       annotations.append("\"a").append(i).append("\":\"v\",");
     }
-    annotations.append("\"").append(AdmissionHandler.MIRROR_POD_ANNOTATION).append("\":\"x\"");
+    annotations.append("\"").append(PodMutator.MIRROR_POD_ANNOTATION).append("\":\"x\"");
 
     var metadata =
         codec
@@ -62,7 +63,7 @@ class PodFieldsBoundsTest {
 
     assertThat(metadata.getAnnotations())
         .hasSize(PodFields.MAX_ANNOTATIONS_KEPT + 1)
-        .containsKey(AdmissionHandler.MIRROR_POD_ANNOTATION);
+        .containsKey(PodMutator.MIRROR_POD_ANNOTATION);
   }
 
   /**
