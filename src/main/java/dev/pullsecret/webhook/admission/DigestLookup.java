@@ -51,14 +51,12 @@ public record DigestLookup(
   public static final DigestLookup OFF = notLookedUp("registry lookups are off");
 
   /**
-   * The most images one review asks mirrors about. Real pods have a few distinct images, each with
-   * a short chain of mirrors; a pod of hundreds of made-up images must not turn one review into
-   * hundreds of requests. Those past it are kept off the mirrors, as not looked up.
+   * The most images one review asks mirrors about, and then the most whose digests it asks for.
+   * Real pods have a few distinct images; a pod of hundreds of made-up images must not turn one
+   * review into hundreds of requests, nor take every lookup slot of the process and push real
+   * images out of the cache. Those past it are not looked up: kept off the mirrors, not pinned.
    */
-  public static final int MAX_MIRROR_LOOKUPS = 128;
-
-  private static final String OVER_MIRROR_LOOKUPS =
-      "not looked up: over " + MAX_MIRROR_LOOKUPS + " images to ask mirrors about in one review";
+  public static final int MAX_LOOKUPS = 128;
 
   public DigestLookup(
       DigestResolver resolver,
@@ -121,8 +119,13 @@ public record DigestLookup(
       Map<ImageReference, String> failures = new HashMap<>();
       Map<ImageReference, Optional<RegistryCredential>> requests = new LinkedHashMap<>();
       for (ImageReference image : images) {
-        if (mirrors != null && requests.size() == MAX_MIRROR_LOOKUPS) {
-          failures.put(image, OVER_MIRROR_LOOKUPS);
+        if (requests.size() == MAX_LOOKUPS) {
+          failures.put(
+              image,
+              (mirrors == null ? "timeout: not looked up: over " : "not looked up: over ")
+                  + MAX_LOOKUPS
+                  + (mirrors == null ? " images to resolve" : " images to ask mirrors about")
+                  + " in one review");
           continue;
         }
         // The rule's pull secrets that serve the image's registry, as the kubelet would try them.

@@ -83,6 +83,27 @@ class DigestWaitTest {
     assertThat(asked).hasValue(1);
   }
 
+  /**
+   * A pod of hundreds of distinct images to pin would take every lookup slot of the process (and
+   * push real images out of the cache): one review asks for the digests of at most 128.
+   */
+  @Test
+  void aReviewAsksForTheDigestsOfABoundedNumberOfImages() {
+    Set<ImageReference> images = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < 200; i++) {
+      images.add(ImageReference.parse("127.0.0.1:" + silent.getLocalPort() + "/app-" + i + ":1"));
+    }
+
+    ResolvedDigests resolved =
+        ScopedValue.where(DigestLookup.MAY_WAIT, () -> false)
+            .call(() -> lookup.forReview(rule).digests(images));
+
+    assertThat(images)
+        .filteredOn(i -> resolved.failure(i).orElseThrow().contains("over 128 images to resolve"))
+        .hasSize(200 - DigestLookup.MAX_LOOKUPS);
+    assertThat(images).allSatisfy(i -> assertThat(resolved.failure(i)).isPresent());
+  }
+
   /** Accepts connections (its backlog holds them) and never answers, not even a TLS hello. */
   private static ServerSocket silentRegistry() {
     try {

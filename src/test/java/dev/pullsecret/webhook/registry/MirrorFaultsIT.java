@@ -196,7 +196,7 @@ class MirrorFaultsIT {
 
     assertThat(took).isLessThan(BUDGET.plusMillis(500));
     assertThat(decision.patch()).isEmpty();
-    assertThat(observer.mirrors).hasSize(DigestLookup.MAX_MIRROR_LOOKUPS);
+    assertThat(observer.mirrors).hasSize(DigestLookup.MAX_LOOKUPS);
     assertThat(opened).isLessThanOrEqualTo(8);
     assertThat(String.join("", decision.warnings()).length()).isLessThan(4096);
     assertThat(decision.warnings())
