@@ -45,6 +45,10 @@ public record CaBundleCheck(
     if (config == null) {
       return List.of(new Result(registration, false, "registration not found"));
     }
+    if (config.getWebhooks() == null || config.getWebhooks().isEmpty()) {
+      return List.of(
+          new Result(registration, false, "registration has no webhook: no pod is sent to one"));
+    }
     List<X509Certificate> chain = servingChain();
     Date now = new Date();
     return config.getWebhooks().stream().map(webhook -> check(webhook, chain, now)).toList();

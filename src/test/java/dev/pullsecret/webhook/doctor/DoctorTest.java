@@ -184,6 +184,37 @@ class DoctorTest {
   }
 
   /**
+   * A registration left without webhooks (edited out, or rendered from broken values) calls none:
+   * no pod is changed. Doctor checked the caBundle of none, printed "caBundle not checked" and
+   * exited 0.
+   */
+  @Test
+  void aRegistrationWithoutWebhooksIsAProblem() {
+    client
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .resource(
+            new MutatingWebhookConfigurationBuilder()
+                .withNewMetadata()
+                .withName("pullsecret-webhook")
+                .endMetadata()
+                .build())
+        .createOr(r -> r.update());
+
+    DoctorReport report = examine(rules);
+
+    assertThat(report.caBundle())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.ok()).isFalse();
+              assertThat(r.detail()).contains("no webhook");
+            });
+    assertThat(report.isOk()).isFalse();
+  }
+
+  /**
    * The CA was issued again with the same key and the registration kept the old one, expired: the
    * serving certificate's signature checks against it, but the API server refuses a chain with an
    * expired CA (Go checks the dates of every certificate of the chain). Doctor said the caBundle
