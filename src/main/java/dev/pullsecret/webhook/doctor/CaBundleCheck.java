@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * Whether the API server will trust the webhook: each webhook of the registration must carry a
  * caBundle that signed (or is) the serving certificate, directly or through the intermediates
- * served with it (tls.crt), and that certificate must be in its validity period. A mismatch makes
- * every call fail, and with failurePolicy Ignore, silently.
+ * served with it (tls.crt), and every certificate of that path must be in its validity period. A
+ * mismatch makes every call fail, and with failurePolicy Ignore, silently.
  *
  * @param registration the MutatingWebhookConfiguration's name
  * @param certificatePem the serving certificate (PEM); null to read it from {@code tlsSecret}
@@ -45,6 +45,10 @@ public record CaBundleCheck(
     if (config == null) {
       return List.of(new Result(registration, false, "registration not found"));
     }
+    if (config.getWebhooks() == null || config.getWebhooks().isEmpty()) {
+      return List.of(
+          new Result(registration, false, "registration has no webhook: no pod is sent to one"));
+    }
     List<X509Certificate> chain = servingChain();
     Date now = new Date();
     return config.getWebhooks().stream().map(webhook -> check(webhook, chain, now)).toList();
@@ -67,11 +71,17 @@ public record CaBundleCheck(
     if (now.after(leaf.getNotAfter()) || now.before(leaf.getNotBefore())) {
       return new Result(name, false, "serving certificate expired or not yet valid");
     }
-    // Up the served chain, from the leaf: each step to the certificate that signed the last.
+    // Up the served chain, from the leaf: each step to the certificate that signed the last. The
+    // API server checks the dates of every certificate of the chain: an expired CA matches nothing.
     X509Certificate current = leaf;
+    X509Certificate outdated = null;
     for (int step = 0; current != null && step < chain.size(); step++) {
       for (X509Certificate ca : cas) {
         if (ca.equals(current) || signedBy(current, ca)) {
+          if (!within(ca, now)) {
+            outdated = outdated == null ? ca : outdated;
+            continue;
+          }
           return new Result(
               name, true, "caBundle matches (" + ca.getSubjectX500Principal().getName() + ")");
         }
@@ -83,6 +93,20 @@ public record CaBundleCheck(
               .filter(c -> !c.equals(signed) && signedBy(signed, c))
               .findFirst()
               .orElse(null);
+      if (current != null && !within(current, now)) {
+        outdated = outdated == null ? current : outdated;
+        break;
+      }
+    }
+    if (outdated != null) {
+      return new Result(
+          name,
+          false,
+          "caBundle matches only through "
+              + outdated.getSubjectX500Principal().getName()
+              + ", expired or not yet valid (notAfter "
+              + outdated.getNotAfter().toInstant()
+              + "): every call fails TLS verification");
     }
     return new Result(
         name,
@@ -90,6 +114,10 @@ public record CaBundleCheck(
         "caBundle does not match the serving certificate (issuer "
             + leaf.getIssuerX500Principal().getName()
             + "): every call fails TLS verification");
+  }
+
+  private static boolean within(X509Certificate certificate, Date now) {
+    return !now.after(certificate.getNotAfter()) && !now.before(certificate.getNotBefore());
   }
 
   private static boolean signedBy(X509Certificate leaf, X509Certificate ca) {

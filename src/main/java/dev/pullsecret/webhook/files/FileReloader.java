@@ -197,7 +197,8 @@ public final class FileReloader<T, E extends RuntimeException> implements AutoCl
    * Returns true when it was put in force.
    */
   public synchronized boolean offer(String digest, UnaryOperator<T> load) {
-    if (digest.equals(lastSeen)) {
+    // The content in force back after refused content that passes later: read, ending the refusal.
+    if (digest.equals(lastSeen) && reportedPassesLater == null) {
       return false;
     }
     T next;

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -55,14 +56,9 @@ record AdmissionEndpoint(
           "Content-Type must be application/json, got " + Text.quote(http.getContentType()));
     }
     return switch (bodyReader.read(http, start)) {
-      case BodyReader.Outcome.Body body -> {
-        ResponseEntity<?> answer =
-            ScopedValue.where(DigestLookup.MAY_WAIT, body::mayWait)
-                .call(() -> answer(body.bytes(), start));
-        yield answer.getBody() instanceof byte[] bytes && !body.keepForAnswer(bytes.length)
-            ? overloaded()
-            : answer;
-      }
+      case BodyReader.Outcome.Body body ->
+          ScopedValue.where(DigestLookup.MAY_WAIT, body::mayWait)
+              .call(() -> answer(body.bytes(), start, body::keepForAnswer));
       case BodyReader.Outcome.TooLarge large ->
           refuse(
               HttpStatus.CONTENT_TOO_LARGE,
@@ -76,7 +72,10 @@ record AdmissionEndpoint(
     };
   }
 
-  private ResponseEntity<?> answer(byte[] body, long start) {
+  /**
+   * {@code keep}: whether the answer's bytes fit the budget; if not, a 503, not counted answered.
+   */
+  private ResponseEntity<?> answer(byte[] body, long start, IntPredicate keep) {
     if (body.length == 0) {
       return refuse(HttpStatus.BAD_REQUEST, "empty body: expected an AdmissionReview");
     }
@@ -89,6 +88,9 @@ record AdmissionEndpoint(
     boolean warmUp = WarmUp.UID.equals(request.uid());
     AdmissionDecision decision = (warmUp ? warmUpHandler : handler).decide(request);
     byte[] response = codec.encode(decision);
+    if (!keep.test(response.length)) {
+      return overloaded();
+    }
     long nanos = System.nanoTime() - start;
     if (!warmUp) {
       metrics.reviewed(request, decision, nanos);

@@ -75,7 +75,7 @@ class AdmissionMetrics implements LookupObserver {
     this.refusedRequests =
         counter.apply(
             "pullsecret.requests.refused",
-            "Requests refused before admission (malformed, too large, wrong type)");
+            "Requests refused before admission (malformed, too slow, too large, wrong type, overloaded)");
     this.digestLookups =
         counter.apply(
             "pullsecret.digest.lookups",

@@ -183,6 +183,72 @@ class DoctorTest {
         .satisfies(r -> assertThat(r.detail()).contains("does not match"));
   }
 
+  /**
+   * A registration left without webhooks (edited out, or rendered from broken values) calls none:
+   * no pod is changed. Doctor checked the caBundle of none, printed "caBundle not checked" and
+   * exited 0.
+   */
+  @Test
+  void aRegistrationWithoutWebhooksIsAProblem() {
+    client
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .resource(
+            new MutatingWebhookConfigurationBuilder()
+                .withNewMetadata()
+                .withName("pullsecret-webhook")
+                .endMetadata()
+                .build())
+        .createOr(r -> r.update());
+
+    DoctorReport report = examine(rules);
+
+    assertThat(report.caBundle())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.ok()).isFalse();
+              assertThat(r.detail()).contains("no webhook");
+            });
+    assertThat(report.isOk()).isFalse();
+  }
+
+  /**
+   * The CA was issued again with the same key and the registration kept the old one, expired: the
+   * serving certificate's signature checks against it, but the API server refuses a chain with an
+   * expired CA (Go checks the dates of every certificate of the chain). Doctor said the caBundle
+   * matches while every call failed.
+   */
+  @Test
+  void aCaBundleWhoseOnlyMatchingCaHasExpiredDoesNotMatch() throws Exception {
+    X509Certificate ca = certificates.caCertificate();
+    Instant now = Instant.now();
+    var builder =
+        new JcaX509v3CertificateBuilder(
+                ca.getSubjectX500Principal(),
+                BigInteger.TEN,
+                java.util.Date.from(now.minus(java.time.Duration.ofDays(400))),
+                java.util.Date.from(now.minus(java.time.Duration.ofDays(1))),
+                ca.getSubjectX500Principal(),
+                ca.getPublicKey())
+            .addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+    X509Certificate expired =
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                builder.build(
+                    new JcaContentSignerBuilder(ca.getSigAlgName()).build(certificates.caKey())));
+    registration(expired);
+
+    assertThat(examine(rules).caBundle())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.ok()).isFalse();
+              assertThat(r.detail()).contains("expired");
+            });
+  }
+
   /** {@code ca} (its subject and key) as an intermediate CA that {@code root}'s CA signed. */
   private static X509Certificate signedBy(CertificateSet root, X509Certificate ca)
       throws Exception {

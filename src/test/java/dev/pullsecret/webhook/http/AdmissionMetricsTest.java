@@ -3,7 +3,12 @@ package dev.pullsecret.webhook.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The registry lookups' series: there from the start (or a mirror's first lookup), at 0. */
 class AdmissionMetricsTest {
@@ -40,6 +45,23 @@ class AdmissionMetricsTest {
         .isEqualTo(1);
     assertThat(registry.get("pullsecret.digest.lookup").tag("result", "found").timer().count())
         .isEqualTo(1);
+  }
+
+  /**
+   * Every status {@link AdmissionEndpoint} refuses with, counted in {@code
+   * pullsecret_requests_refused_total{status}}, is explained in the runbook of the alert on it.
+   * Before, it named 400, 413 and 415 only, and said the API server never causes any: an operator
+   * paged for 503 (the in-flight budget spent, the API server's reviews refused) was told to look
+   * for another client.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {400, 408, 413, 415, 503})
+  void theRunbookOfRefusedRequestsExplainsEachStatus(int status) throws IOException {
+    String page = Files.readString(Path.of("docs/operations.md"));
+    int start = page.indexOf("### PullSecretWebhookRequestsRefused");
+    String runbook = page.substring(start, page.indexOf("\n### ", start + 1));
+
+    assertThat(runbook).contains(status + " (");
   }
 
   private double mirror(String result) {

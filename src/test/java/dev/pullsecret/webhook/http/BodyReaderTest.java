@@ -3,14 +3,26 @@ package dev.pullsecret.webhook.http;
 import static dev.pullsecret.webhook.testing.Reviews.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pullsecret.webhook.admission.AdmissionHandler;
+import dev.pullsecret.webhook.admission.AdmissionReviewCodec;
+import dev.pullsecret.webhook.rules.LoadedRules;
+import dev.pullsecret.webhook.rules.NamespaceScope;
+import dev.pullsecret.webhook.rules.RulesParser;
+import dev.pullsecret.webhook.testing.Reviews;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.ResponseEntity;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Which bodies may be read in the room the in-flight budget keeps for one small review: only those
@@ -46,6 +58,52 @@ class BodyReaderTest {
 
     assertThat(outcome).isInstanceOf(BodyReader.Outcome.Body.class);
     ((BodyReader.Outcome.Body) outcome).close();
+  }
+
+  /**
+   * A review whose answer is large, refused 503 because the large share is full: the API server
+   * applied the failurePolicy, nothing was patched. Before, it was counted first as answered
+   * ({@code pullsecret_admissions_total{reason="PATCHED"}}, its rule's changes as applied), and
+   * counted refused too.
+   */
+  @Test
+  void aReviewWhoseAnswerIsRefused503IsCountedRefusedOnly() throws IOException {
+    var registry = new SimpleMeterRegistry();
+    var rules =
+        RulesParser.parse(
+            new String(resource("rules/test-rules.yaml"), StandardCharsets.UTF_8), "rules");
+    var handler =
+        AdmissionHandler.offline(
+            () -> new LoadedRules(rules, 1, "0", Instant.EPOCH, "rules"),
+            NamespaceScope.EVERYWHERE);
+    var endpoint =
+        new AdmissionEndpoint(
+            new AdmissionReviewCodec((int) (4 * MB)),
+            handler,
+            handler,
+            new AdmissionMetrics(registry),
+            reader,
+            new AdmissionEndpoint.RefusalLog());
+    var review =
+        (ObjectNode)
+            Reviews.json(
+                resource(
+                    "admission/cases/mirrored-namespace-pins-mirrors-and-redecides-pull-policy"
+                        + ".review.json"));
+    var containers = (ArrayNode) review.at("/request/object/spec/containers");
+    for (int i = 0; i < 200; i++) {
+      containers.addObject().put("name", "c" + i).put("image", "nginx");
+    }
+    var request = request(true);
+    request.setContent(Reviews.JSON.writeValueAsBytes(review));
+
+    ResponseEntity<?> answer = endpoint.mutate(request);
+
+    assertThat(answer.getStatusCode().value()).isEqualTo(503);
+    assertThat(registry.find("pullsecret.admissions").counters()).isEmpty();
+    assertThat(registry.find("pullsecret.rule.changes").counters()).isEmpty();
+    assertThat(registry.get("pullsecret.requests.refused").tag("status", "503").counter().count())
+        .isEqualTo(1);
   }
 
   @AfterEach

@@ -257,6 +257,28 @@ class CertificateReloaderTest {
       assertThat(registry.get("pullsecret.tls.last.reload.success").gauge().value()).isOne();
     }
 
+    /**
+     * The pair not valid yet is taken out and the pair in force put back: nothing is refused any
+     * more. Before, the same content as in force was never read again, so the last reload stayed
+     * refused (0) and PullSecretWebhookCertificateReloadRefused fired until a restart.
+     */
+    @Test
+    void isNoLongerRefusedOnceThePairInForceIsPutBackInPlaceOfOneNotValidYet() {
+      volume.write(pair(LATER));
+      reloader.check();
+      reloader.check();
+      assertThat(registry.get("pullsecret.tls.last.reload.success").gauge().value()).isZero();
+
+      volume.write(pair(A));
+      reloader.check();
+
+      assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(A));
+      assertThat(registry.get("pullsecret.tls.last.reload.success").gauge().value()).isOne();
+      clock.set(LATER.servingCertificate().getNotBefore().toInstant());
+      reloader.check();
+      assertThat(fingerprint(reloader.get())).isEqualTo(fingerprint(A));
+    }
+
     @Test
     void keepsTheOldPairWhenTheTlsServerCannotUseTheNewOne(CapturedOutput output) {
       tlsServerRejects = true;
