@@ -107,7 +107,7 @@ public final class RulesParser {
     }
   }
 
-  private static InvalidRulesException refused(String source, String message) {
+  static InvalidRulesException refused(String source, String message) {
     return new InvalidRulesException(source, List.of(new RulesError("", 0, 0, message)));
   }
 
