@@ -17,6 +17,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanRegistrar;
 import org.springframework.beans.factory.BeanRegistry;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -41,6 +43,8 @@ import org.springframework.core.env.Environment;
 @Configuration(proxyBeanMethods = false)
 @Import(DeliveryConfiguration.Beans.class)
 class DeliveryConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(DeliveryConfiguration.class);
 
   static final class Beans implements BeanRegistrar {
 
@@ -158,7 +162,7 @@ class DeliveryConfiguration {
             configMap -> {
               String text = configMap.getData() == null ? null : configMap.getData().get(key);
               if (text == null) {
-                rules.refuse(source, "the ConfigMap has no key " + key);
+                log.warn("{} has no rules; keeping the rules in force", source);
               } else {
                 rules.offer(text.getBytes(StandardCharsets.UTF_8), source);
               }

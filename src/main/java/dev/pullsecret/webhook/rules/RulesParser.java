@@ -107,7 +107,7 @@ public final class RulesParser {
     }
   }
 
-  static InvalidRulesException refused(String source, String message) {
+  private static InvalidRulesException refused(String source, String message) {
     return new InvalidRulesException(source, List.of(new RulesError("", 0, 0, message)));
   }
 

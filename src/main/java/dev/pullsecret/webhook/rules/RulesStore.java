@@ -110,21 +110,6 @@ public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
     }
   }
 
-  /**
-   * Refuses the rules ConfigMap as it is now ({@code why}: it lost its key), as unreadable content
-   * is refused: the rules in force stay, and the refusal is reported (log, metric, alert) once.
-   */
-  public void refuse(String source, String why) {
-    synchronized (reloader) {
-      handedOut = "refused: " + source + ": " + why;
-      reloader.offer(
-          handedOut,
-          previous -> {
-            throw RulesParser.refused(source, why);
-          });
-    }
-  }
-
   /** Whether the API source is live; while it is, file changes are not applied. */
   public void apiSourceLive(BooleanSupplier live) {
     this.apiSourceLive = live;

@@ -102,24 +102,6 @@ class RulesConfigMapWatchTest {
     }
   }
 
-  /** Before, only a WARN line: no refusal metric, so no alert, as for a broken ConfigMap. */
-  @Test
-  void refusesAConfigMapThatLostItsKeyKeepingTheLastGoodRules() {
-    try (var ignored = watch()) {
-      String digest = reloader.get().digest();
-      ConfigMap renamed = configMap(RULES);
-      renamed.setData(java.util.Map.of("rules.yml", RULES));
-
-      client.configMaps().inNamespace(NS).resource(renamed).update();
-
-      await().until(() -> !refused.isEmpty());
-      assertThat(refused.getFirst().getMessage())
-          .contains("configmap " + NS + "/rules key rules.yaml")
-          .contains("the ConfigMap has no key rules.yaml");
-      assertThat(reloader.get().digest()).isEqualTo(digest);
-    }
-  }
-
   @Test
   void theLaggingFileNeverBringsBackOlderRulesWhileTheWatchIsLive() throws Exception {
     try (var ignored = watch()) {
