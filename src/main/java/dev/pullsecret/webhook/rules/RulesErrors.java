@@ -22,12 +22,18 @@ public final class RulesErrors {
    */
   static final int MAX_REGISTRY_LABELS = 4_000;
 
+  /** Errors listed at most; the others are counted (a file that has more is fixed bit by bit). */
+  static final int MAX_LISTED = 100;
+
   private final List<RulesError> errors = new ArrayList<>();
   private final List<RulesError> warnings = new ArrayList<>();
   private int registryLabels;
+  private int count;
 
   public void add(String path, Mark mark, String message) {
-    errors.add(located(path, mark, message));
+    if (count++ < MAX_LISTED) {
+      errors.add(located(path, mark, message));
+    }
   }
 
   public void add(YamlValue value, String message) {
@@ -92,11 +98,28 @@ public final class RulesErrors {
 
   /** How many so far: a reader compares before and after a part to know if the part was valid. */
   public int count() {
-    return errors.size();
+    return count;
   }
 
+  /** Whether an error added now would be listed (what it says is worth working out). */
+  public boolean listing() {
+    return count < MAX_LISTED;
+  }
+
+  /** The errors listed, by line, then how many more were found when there were. */
   public List<RulesError> sorted() {
-    return sorted(errors);
+    if (count <= MAX_LISTED) {
+      return sorted(errors);
+    }
+    var listed = new ArrayList<>(sorted(errors));
+    listed.add(
+        new RulesError(
+            "",
+            0,
+            0,
+            "%d more errors (the first %d found are listed)"
+                .formatted(count - MAX_LISTED, MAX_LISTED)));
+    return List.copyOf(listed);
   }
 
   List<RulesError> warnings() {
