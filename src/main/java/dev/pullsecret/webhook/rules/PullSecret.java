@@ -33,6 +33,13 @@ public record PullSecret(
 
   static final Set<String> KEYS = Set.of("name", "registries", "source", "provider");
 
+  /**
+   * Pull secrets one rule gives: each is added to every pod of the namespaces it covers (a pod list
+   * of more than 256 is refused when the webhook reads it again, and a pod with more than 64 is not
+   * recovered) and copied into each of them; real rules give a few.
+   */
+  static final int MAX_PER_RULE = 64;
+
   /** Declared names an unknown name's error lists: the first, not thousands in each error. */
   private static final int KNOWN_LISTED = 10;
 
@@ -129,6 +136,13 @@ public record PullSecret(
   static List<PullSecret> named(
       List<YamlValue> names, Map<String, PullSecret> declared, RulesErrors errors) {
     List<PullSecret> secrets = new ArrayList<>();
+    if (names.size() > MAX_PER_RULE) {
+      errors.add(
+          names.get(MAX_PER_RULE),
+          "more than %d pull secrets in one rule: each goes into every pod and namespace it covers"
+              .formatted(MAX_PER_RULE));
+      return secrets;
+    }
     for (YamlValue name : names) {
       PullSecret secret = declared.get(name.text());
       if (secret == null && errors.listing()) {
