@@ -45,12 +45,21 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: webhook
 {{- end }}
 
+{{/*
+The webhook's ServiceAccount. With delivery on, the roles are bound to it: never to the namespace's
+`default` one, which every pod there that names no ServiceAccount runs as.
+*/}}
 {{- define "pullsecret-webhook.serviceAccountName" -}}
+{{- $name := "" }}
 {{- if .Values.serviceAccount.create }}
-{{- default (include "pullsecret-webhook.fullname" .) .Values.serviceAccount.name }}
+{{- $name = default (include "pullsecret-webhook.fullname" .) .Values.serviceAccount.name }}
 {{- else }}
-{{- default "default" .Values.serviceAccount.name }}
+{{- $name = default "default" .Values.serviceAccount.name }}
 {{- end }}
+{{- if and .Values.sync.enabled (eq $name "default") }}
+{{- fail "serviceAccount: secret delivery (sync.enabled) binds its roles to the webhook's ServiceAccount, and this is the namespace's default ServiceAccount, which every pod there that names none runs as: set serviceAccount.name to a ServiceAccount of the webhook's own (or serviceAccount.create=true)" }}
+{{- end }}
+{{- $name }}
 {{- end }}
 
 {{- define "pullsecret-webhook.image" -}}
