@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -168,6 +169,31 @@ class ChartDefaultsIT {
           .hasMessageContaining("logFormat");
       assertThatThrownBy(() -> HelmChart.render(Values.of("preStopSleepSeconds", -1)))
           .hasMessageContaining("preStopSleepSeconds");
+    }
+
+    /**
+     * Label keys the API server refuses in the registration's selectors (a name over 63 characters,
+     * a prefix over 253), and a match condition named as the chart's own: before, each rendered,
+     * and the install failed later at the API server (or, for the key, the webhook refused to
+     * start).
+     */
+    @Test
+    void refusesWhatTheApiServerWouldRefuseInTheRegistration() {
+      for (String key :
+          List.of("a".repeat(64), "pullsecret.dev/" + "a".repeat(64), "p".repeat(254) + "/k")) {
+        assertThatThrownBy(() -> HelmChart.render(Values.of("webhook.optOutLabel.key", key)))
+            .as(key)
+            .hasMessageContaining("optOutLabel");
+      }
+      String longest = "p".repeat(63) + "." + "p".repeat(63) + "/" + "a".repeat(63);
+      assertThat(HelmChart.render(Values.of("webhook.optOutLabel.key", longest)).kinds())
+          .isNotEmpty();
+      var chartsOwn = List.of(Map.of("name", "not-a-mirror-pod", "expression", "true"));
+      assertThatThrownBy(() -> HelmChart.render(Values.of("webhook.matchConditions", chartsOwn)))
+          .hasMessageContaining("matchConditions");
+      var badName = List.of(Map.of("name", "Not A Name", "expression", "true"));
+      assertThatThrownBy(() -> HelmChart.render(Values.of("webhook.matchConditions", badName)))
+          .hasMessageContaining("matchConditions");
     }
   }
 }
