@@ -8,16 +8,21 @@ Full name of the release's objects. Also the Service name, so it must stay a DNS
 most 63 characters (the cert-manager Secret "-ca"/"-tls" suffixes fit, as Secret names may be 253).
 */}}
 {{- define "pullsecret-webhook.fullname" -}}
+{{- $full := "" }}
 {{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- $full = .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
 {{- else }}
 {{- $name := default .Chart.Name .Values.nameOverride }}
 {{- if contains $name .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- $full = .Release.Name | trunc 63 | trimSuffix "-" }}
 {{- else }}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- $full = printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
 {{- end }}
 {{- end }}
+{{- if not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" $full) }}
+{{- fail (printf "the full name %q cannot name the Service (a DNS-1035 label: lower-case letters, digits and '-', starting with a letter): Helm takes release names with dots or a leading digit; set fullnameOverride (or a lower-case nameOverride)" $full) }}
+{{- end }}
+{{- $full }}
 {{- end }}
 
 {{- define "pullsecret-webhook.chart" -}}

@@ -172,6 +172,25 @@ class ChartDefaultsIT {
     }
 
     /**
+     * The full name names the Service, so it must be a DNS-1035 label. Helm takes release names
+     * with dots or a leading digit, and nameOverride had no pattern: each rendered a Service (and
+     * certificate names) the API server refuses, once the install was under way.
+     */
+    @Test
+    void refusesAFullNameThatCannotNameTheService() {
+      for (String release : List.of("web.hooks", "2fast")) {
+        assertThatThrownBy(() -> HelmChart.render(release, "webhooks", Map.of()))
+            .as(release)
+            .hasMessageContaining("cannot name the Service");
+      }
+      assertThatThrownBy(() -> HelmChart.render(Values.of("nameOverride", "Hook")))
+          .hasMessageContaining("cannot name the Service");
+      assertThat(HelmChart.render("web-hooks", "webhooks", Map.of()).kinds()).contains("Service");
+      var fixed = Values.of("fullnameOverride", "pullsecret-webhook");
+      assertThat(HelmChart.render("2fast", "webhooks", fixed).kinds()).contains("Service");
+    }
+
+    /**
      * Label keys the API server refuses in the registration's selectors (a name over 63 characters,
      * a prefix over 253), and a match condition named as the chart's own: before, each rendered,
      * and the install failed later at the API server (or, for the key, the webhook refused to
