@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.BeanRegistrar;
 import org.springframework.beans.factory.BeanRegistry;
@@ -158,10 +159,14 @@ class DeliveryConfiguration {
     Consumer<ConfigMap> changed =
         configMap -> {
           String text = configMap.getData() == null ? null : configMap.getData().get(key);
-          if (text == null) { // refused and counted, not only logged: the file is masked meanwhile
-            rules.offerNone(source, "the ConfigMap has no key " + key);
-          } else {
+          String binary =
+              configMap.getBinaryData() == null ? null : configMap.getBinaryData().get(key);
+          if (text != null) {
             rules.offer(text.getBytes(StandardCharsets.UTF_8), source);
+          } else if (binary != null) { // the kubelet projects it as a file too
+            rules.offer(Base64.getDecoder().decode(binary), source);
+          } else { // refused and counted, not only logged: the file is masked meanwhile
+            rules.offerNone(source, "the ConfigMap has no key " + key);
           }
         };
     informer.addEventHandler(

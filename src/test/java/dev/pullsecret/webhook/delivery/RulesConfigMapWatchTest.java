@@ -126,6 +126,31 @@ class RulesConfigMapWatchTest {
     }
   }
 
+  /** Rules kept as binaryData (the kubelet projects those keys as files too) are applied. */
+  @Test
+  void appliesRulesKeptAsBinaryData() {
+    try (var ignored = watch()) {
+      var binary = configMap(RULES);
+      binary.setData(null);
+      binary.setBinaryData(
+          java.util.Map.of(
+              "rules.yaml",
+              java.util.Base64.getEncoder()
+                  .encodeToString(NEW_RULES.getBytes(StandardCharsets.UTF_8))));
+
+      client.configMaps().inNamespace(NS).resource(binary).update();
+
+      await()
+          .until(
+              () ->
+                  reloader
+                      .get()
+                      .digest()
+                      .equals(RulesStore.digest(NEW_RULES.getBytes(StandardCharsets.UTF_8))));
+      assertThat(refused).isEmpty();
+    }
+  }
+
   /** A deleted ConfigMap: the running webhook keeps its rules, but no new pod of it can start. */
   @Test
   void refusesADeletedConfigMapLoudly() {
