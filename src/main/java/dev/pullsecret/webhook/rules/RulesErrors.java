@@ -29,6 +29,7 @@ public final class RulesErrors {
   private final List<RulesError> warnings = new ArrayList<>();
   private int registryLabels;
   private int count;
+  private int warningCount;
 
   public void add(String path, Mark mark, String message) {
     if (count++ < MAX_LISTED) {
@@ -93,7 +94,9 @@ public final class RulesErrors {
 
   /** Something that loads but cannot do what it says: see {@link Rules#warnings()}. */
   void warn(YamlValue value, String message) {
-    warnings.add(located(value.path(), value.mark(), message));
+    if (warningCount++ < MAX_LISTED) {
+      warnings.add(located(value.path(), value.mark(), message));
+    }
   }
 
   /** How many so far: a reader compares before and after a part to know if the part was valid. */
@@ -108,22 +111,27 @@ public final class RulesErrors {
 
   /** The errors listed, by line, then how many more were found when there were. */
   public List<RulesError> sorted() {
-    if (count <= MAX_LISTED) {
-      return sorted(errors);
+    return listed(errors, count, "errors");
+  }
+
+  List<RulesError> warnings() {
+    return listed(warnings, warningCount, "warnings");
+  }
+
+  /** {@code list} by line, then how many more of {@code all} were found when there were. */
+  private static List<RulesError> listed(List<RulesError> list, int all, String what) {
+    if (all <= MAX_LISTED) {
+      return sorted(list);
     }
-    var listed = new ArrayList<>(sorted(errors));
+    var listed = new ArrayList<>(sorted(list));
     listed.add(
         new RulesError(
             "",
             0,
             0,
-            "%d more errors (the first %d found are listed)"
-                .formatted(count - MAX_LISTED, MAX_LISTED)));
+            "%d more %s (the first %d found are listed)"
+                .formatted(all - MAX_LISTED, what, MAX_LISTED)));
     return List.copyOf(listed);
-  }
-
-  List<RulesError> warnings() {
-    return sorted(warnings);
   }
 
   private static RulesError located(String path, Mark mark, String message) {

@@ -221,6 +221,27 @@ class RulesCostTest {
         .formatted(declared, given);
   }
 
+  /**
+   * Warnings are kept with the rules and logged, one line each, on every load. Before, a file of
+   * 1,900 exclusions that exclude nothing (under the bound of host labels) logged 1,900 lines at
+   * each load.
+   */
+  @Test
+  void warningsAreListedUpToTheBoundOfErrors() {
+    var exclusions = new StringBuilder();
+    for (int i = 0; i < 1_900; i++) {
+      exclusions.append(i == 0 ? "" : ",").append('x').append(i).append(".io");
+    }
+    String text =
+        "rules: [{name: r, namespaces: [x], images: {mirrors: [{from: a.io, to: m.io, exclude: [%s]}]}}]"
+            .formatted(exclusions);
+
+    List<RulesError> warnings = RulesParser.parse(text, "warned").warnings();
+
+    assertThat(warnings).hasSize(RulesErrors.MAX_LISTED + 1);
+    assertThat(warnings.getLast().message()).contains("1800 more warnings");
+  }
+
   private static long heapAfterGc() {
     System.gc();
     System.gc();
