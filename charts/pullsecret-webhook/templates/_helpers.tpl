@@ -8,16 +8,21 @@ Full name of the release's objects. Also the Service name, so it must stay a DNS
 most 63 characters (the cert-manager Secret "-ca"/"-tls" suffixes fit, as Secret names may be 253).
 */}}
 {{- define "pullsecret-webhook.fullname" -}}
+{{- $full := "" }}
 {{- if .Values.fullnameOverride }}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- $full = .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
 {{- else }}
 {{- $name := default .Chart.Name .Values.nameOverride }}
 {{- if contains $name .Release.Name }}
-{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- $full = .Release.Name | trunc 63 | trimSuffix "-" }}
 {{- else }}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- $full = printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
 {{- end }}
 {{- end }}
+{{- if not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" $full) }}
+{{- fail (printf "the full name %q cannot name the Service (a DNS-1035 label: lower-case letters, digits and '-', starting with a letter): Helm takes release names with dots or a leading digit; set fullnameOverride (or a lower-case nameOverride)" $full) }}
+{{- end }}
+{{- $full }}
 {{- end }}
 
 {{- define "pullsecret-webhook.chart" -}}
@@ -45,12 +50,21 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: webhook
 {{- end }}
 
+{{/*
+The webhook's ServiceAccount. With delivery on, the roles are bound to it: never to the namespace's
+`default` one, which every pod there that names no ServiceAccount runs as.
+*/}}
 {{- define "pullsecret-webhook.serviceAccountName" -}}
+{{- $name := "" }}
 {{- if .Values.serviceAccount.create }}
-{{- default (include "pullsecret-webhook.fullname" .) .Values.serviceAccount.name }}
+{{- $name = default (include "pullsecret-webhook.fullname" .) .Values.serviceAccount.name }}
 {{- else }}
-{{- default "default" .Values.serviceAccount.name }}
+{{- $name = default "default" .Values.serviceAccount.name }}
 {{- end }}
+{{- if and .Values.sync.enabled (eq $name "default") }}
+{{- fail "serviceAccount: secret delivery (sync.enabled) binds its roles to the webhook's ServiceAccount, and this is the namespace's default ServiceAccount, which every pod there that names none runs as: set serviceAccount.name to a ServiceAccount of the webhook's own (or serviceAccount.create=true)" }}
+{{- end }}
+{{- $name }}
 {{- end }}
 
 {{- define "pullsecret-webhook.image" -}}

@@ -12,13 +12,14 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Base64;
+import java.util.function.Consumer;
 import org.springframework.beans.factory.BeanRegistrar;
 import org.springframework.beans.factory.BeanRegistry;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -43,8 +44,6 @@ import org.springframework.core.env.Environment;
 @Configuration(proxyBeanMethods = false)
 @Import(DeliveryConfiguration.Beans.class)
 class DeliveryConfiguration {
-
-  private static final Logger log = LoggerFactory.getLogger(DeliveryConfiguration.class);
 
   static final class Beans implements BeanRegistrar {
 
@@ -157,16 +156,38 @@ class DeliveryConfiguration {
       KubernetesClient client, String namespace, String name, String key, RulesStore rules) {
     String source = "configmap " + namespace + "/" + name + " key " + key;
     var informer = client.configMaps().inNamespace(namespace).withName(name).runnableInformer(0);
+    Consumer<ConfigMap> changed =
+        configMap -> {
+          String text = configMap.getData() == null ? null : configMap.getData().get(key);
+          String binary =
+              configMap.getBinaryData() == null ? null : configMap.getBinaryData().get(key);
+          if (text != null) {
+            rules.offer(text.getBytes(StandardCharsets.UTF_8), source);
+          } else if (binary != null) { // the kubelet projects it as a file too
+            rules.offer(Base64.getDecoder().decode(binary), source);
+          } else { // refused and counted, not only logged: the file is masked meanwhile
+            rules.offerNone(source, "the ConfigMap has no key " + key);
+          }
+        };
     informer.addEventHandler(
-        Informers.onAnyChange(
-            configMap -> {
-              String text = configMap.getData() == null ? null : configMap.getData().get(key);
-              if (text == null) {
-                log.warn("{} has no rules; keeping the rules in force", source);
-              } else {
-                rules.offer(text.getBytes(StandardCharsets.UTF_8), source);
-              }
-            }));
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(ConfigMap configMap) {
+            changed.accept(configMap);
+          }
+
+          @Override
+          public void onUpdate(ConfigMap old, ConfigMap configMap) {
+            changed.accept(configMap);
+          }
+
+          @Override
+          public void onDelete(ConfigMap configMap, boolean finalStateUnknown) {
+            rules.offerNone(
+                source,
+                "the ConfigMap was deleted: the rules in force are kept, new pods cannot start");
+          }
+        });
     rules.apiSourceLive(() -> informer.isWatching() && informer.hasSynced());
     Informers.start(informer, "the rules ConfigMap");
     return informer;

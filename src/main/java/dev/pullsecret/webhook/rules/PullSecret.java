@@ -33,6 +33,16 @@ public record PullSecret(
 
   static final Set<String> KEYS = Set.of("name", "registries", "source", "provider");
 
+  /**
+   * Pull secrets one rule gives: each is added to every pod of the namespaces it covers (a pod list
+   * of more than 256 is refused when the webhook reads it again, and a pod with more than 64 is not
+   * recovered) and copied into each of them; real rules give a few.
+   */
+  static final int MAX_PER_RULE = 64;
+
+  /** Declared names an unknown name's error lists: the first, not thousands in each error. */
+  private static final int KNOWN_LISTED = 10;
+
   public PullSecret {
     registries = List.copyOf(registries);
   }
@@ -126,14 +136,25 @@ public record PullSecret(
   static List<PullSecret> named(
       List<YamlValue> names, Map<String, PullSecret> declared, RulesErrors errors) {
     List<PullSecret> secrets = new ArrayList<>();
+    if (names.size() > MAX_PER_RULE) {
+      errors.add(
+          names.get(MAX_PER_RULE),
+          "more than %d pull secrets in one rule: each goes into every pod and namespace it covers"
+              .formatted(MAX_PER_RULE));
+      return secrets;
+    }
     for (YamlValue name : names) {
       PullSecret secret = declared.get(name.text());
-      if (secret == null) {
-        String known = declared.isEmpty() ? "none" : String.join(", ", declared.keySet());
+      if (secret == null && errors.listing()) {
         errors.add(
             name,
             "unknown pull secret '%s' (declared under pullSecrets: %s)%s"
-                .formatted(name.text(), known, Suggestions.hint(name.text(), declared.keySet())));
+                .formatted(
+                    name.text(),
+                    known(declared.keySet()),
+                    Suggestions.hint(name.text(), declared.keySet())));
+      } else if (secret == null) {
+        errors.add(name, "unknown pull secret"); // counted, not listed
       } else if (secrets.contains(secret)) {
         errors.add(name, "pull secret '" + name.text() + "' is listed twice");
       } else {
@@ -141,6 +162,15 @@ public record PullSecret(
       }
     }
     return secrets;
+  }
+
+  /** The names declared, the first {@value #KNOWN_LISTED} of them when there are more. */
+  private static String known(Set<String> declared) {
+    if (declared.size() <= KNOWN_LISTED) {
+      return declared.isEmpty() ? "none" : String.join(", ", declared);
+    }
+    return String.join(", ", declared.stream().limit(KNOWN_LISTED).toList())
+        + ", ... (%d in all)".formatted(declared.size());
   }
 
   /** What a pull secret whose content a credential provider gives needs (the messages say why). */

@@ -22,12 +22,19 @@ public final class RulesErrors {
    */
   static final int MAX_REGISTRY_LABELS = 4_000;
 
+  /** Errors listed at most; the others are counted (a file that has more is fixed bit by bit). */
+  static final int MAX_LISTED = 100;
+
   private final List<RulesError> errors = new ArrayList<>();
   private final List<RulesError> warnings = new ArrayList<>();
   private int registryLabels;
+  private int count;
+  private int warningCount;
 
   public void add(String path, Mark mark, String message) {
-    errors.add(located(path, mark, message));
+    if (count++ < MAX_LISTED) {
+      errors.add(located(path, mark, message));
+    }
   }
 
   public void add(YamlValue value, String message) {
@@ -87,20 +94,44 @@ public final class RulesErrors {
 
   /** Something that loads but cannot do what it says: see {@link Rules#warnings()}. */
   void warn(YamlValue value, String message) {
-    warnings.add(located(value.path(), value.mark(), message));
+    if (warningCount++ < MAX_LISTED) {
+      warnings.add(located(value.path(), value.mark(), message));
+    }
   }
 
   /** How many so far: a reader compares before and after a part to know if the part was valid. */
   public int count() {
-    return errors.size();
+    return count;
   }
 
+  /** Whether an error added now would be listed (what it says is worth working out). */
+  public boolean listing() {
+    return count < MAX_LISTED;
+  }
+
+  /** The errors listed, by line, then how many more were found when there were. */
   public List<RulesError> sorted() {
-    return sorted(errors);
+    return listed(errors, count, "errors");
   }
 
   List<RulesError> warnings() {
-    return sorted(warnings);
+    return listed(warnings, warningCount, "warnings");
+  }
+
+  /** {@code list} by line, then how many more of {@code all} were found when there were. */
+  private static List<RulesError> listed(List<RulesError> list, int all, String what) {
+    if (all <= MAX_LISTED) {
+      return sorted(list);
+    }
+    var listed = new ArrayList<>(sorted(list));
+    listed.add(
+        new RulesError(
+            "",
+            0,
+            0,
+            "%d more %s (the first %d found are listed)"
+                .formatted(all - MAX_LISTED, what, MAX_LISTED)));
+    return List.copyOf(listed);
   }
 
   private static RulesError located(String path, Mark mark, String message) {

@@ -110,6 +110,22 @@ public final class RulesStore implements Supplier<LoadedRules>, AutoCloseable {
     }
   }
 
+  /**
+   * Tells that the rules ConfigMap read through the API holds no rules ({@code why}: its key is
+   * gone, or it was deleted): refused as invalid content is (reported once, counted, the last good
+   * rules kept), and, like an offer, it masks the mounted file while the watch is live.
+   */
+  public boolean offerNone(String source, String why) {
+    synchronized (reloader) {
+      handedOut = "none: " + why;
+      return reloader.offer(
+          handedOut,
+          previous -> {
+            throw new InvalidRulesException(source, List.of(new RulesError("", 0, 0, why)));
+          });
+    }
+  }
+
   /** Whether the API source is live; while it is, file changes are not applied. */
   public void apiSourceLive(BooleanSupplier live) {
     this.apiSourceLive = live;

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -168,6 +169,50 @@ class ChartDefaultsIT {
           .hasMessageContaining("logFormat");
       assertThatThrownBy(() -> HelmChart.render(Values.of("preStopSleepSeconds", -1)))
           .hasMessageContaining("preStopSleepSeconds");
+    }
+
+    /**
+     * The full name names the Service, so it must be a DNS-1035 label. Helm takes release names
+     * with dots or a leading digit, and nameOverride had no pattern: each rendered a Service (and
+     * certificate names) the API server refuses, once the install was under way.
+     */
+    @Test
+    void refusesAFullNameThatCannotNameTheService() {
+      for (String release : List.of("web.hooks", "2fast")) {
+        assertThatThrownBy(() -> HelmChart.render(release, "webhooks", Map.of()))
+            .as(release)
+            .hasMessageContaining("cannot name the Service");
+      }
+      assertThatThrownBy(() -> HelmChart.render(Values.of("nameOverride", "Hook")))
+          .hasMessageContaining("cannot name the Service");
+      assertThat(HelmChart.render("web-hooks", "webhooks", Map.of()).kinds()).contains("Service");
+      var fixed = Values.of("fullnameOverride", "pullsecret-webhook");
+      assertThat(HelmChart.render("2fast", "webhooks", fixed).kinds()).contains("Service");
+    }
+
+    /**
+     * Label keys the API server refuses in the registration's selectors (a name over 63 characters,
+     * a prefix over 253), and a match condition named as the chart's own: before, each rendered,
+     * and the install failed later at the API server (or, for the key, the webhook refused to
+     * start).
+     */
+    @Test
+    void refusesWhatTheApiServerWouldRefuseInTheRegistration() {
+      for (String key :
+          List.of("a".repeat(64), "pullsecret.dev/" + "a".repeat(64), "p".repeat(254) + "/k")) {
+        assertThatThrownBy(() -> HelmChart.render(Values.of("webhook.optOutLabel.key", key)))
+            .as(key)
+            .hasMessageContaining("optOutLabel");
+      }
+      String longest = "p".repeat(63) + "." + "p".repeat(63) + "/" + "a".repeat(63);
+      assertThat(HelmChart.render(Values.of("webhook.optOutLabel.key", longest)).kinds())
+          .isNotEmpty();
+      var chartsOwn = List.of(Map.of("name", "not-a-mirror-pod", "expression", "true"));
+      assertThatThrownBy(() -> HelmChart.render(Values.of("webhook.matchConditions", chartsOwn)))
+          .hasMessageContaining("matchConditions");
+      var badName = List.of(Map.of("name", "Not A Name", "expression", "true"));
+      assertThatThrownBy(() -> HelmChart.render(Values.of("webhook.matchConditions", badName)))
+          .hasMessageContaining("matchConditions");
     }
   }
 }

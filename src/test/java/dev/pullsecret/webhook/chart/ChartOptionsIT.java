@@ -105,6 +105,26 @@ class ChartOptionsIT {
           .contains(new EnvVar("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs", null));
     }
 
+    /**
+     * The webhook's own waits (the digest lookups of a review, 1.5 s, and reading a namespace not
+     * seen yet, 1 s) fit the chart's timeoutSeconds of 5; a lower one scales them down. Before,
+     * timeoutSeconds 1 or 2 (the values.yaml comment said the webhook answers in milliseconds) let
+     * the API server give up first: the whole mutation, pull secrets included, was lost (Ignore) or
+     * the pod refused (Fail) where only a digest should have been left out.
+     */
+    @Test
+    void aShortTimeoutScalesTheWebhooksOwnWaitsDown() {
+      var rendering = HelmChart.render(Values.of("webhook.timeoutSeconds", 2));
+
+      assertThat(webhookContainer(rendering).getEnv())
+          .contains(
+              new EnvVar("WEBHOOK_DIGESTS_BUDGET", "600ms", null),
+              new EnvVar("WEBHOOK_SYNC_NAMESPACE_READ_BUDGET", "400ms", null));
+      assertThat(webhookContainer(HelmChart.render(Map.of())).getEnv())
+          .extracting(EnvVar::getName)
+          .doesNotContain("WEBHOOK_DIGESTS_BUDGET", "WEBHOOK_SYNC_NAMESPACE_READ_BUDGET");
+    }
+
     @Test
     void thePreStopSleepCanBeLeftOut() {
       var rendering = HelmChart.render(Values.of("preStopSleepSeconds", 0));

@@ -198,12 +198,11 @@ class ChartProvidersIT {
     Rendering r = HelmChart.render(withImage());
 
     assertThat(ChartRolesIT.rules(r.one(ClusterRole.class).getRules()))
-        .contains(
-            "/secrets: create", "/secrets[ecr-creds,regcred]: get,list,watch,update,patch,delete");
+        .contains("/secrets: create", "/secrets[ecr-creds,regcred]: get,list,watch,update,delete");
     assertThat(ChartRolesIT.rules(r.one(Role.class).getRules()))
         .contains(
             "/secrets[regcred]: get,list,watch",
-            "/secrets[ecr-creds-provider]: get,list,watch,update,patch");
+            "/secrets[ecr-creds-provider]: get,list,watch,update");
   }
 
   @Test
@@ -217,9 +216,9 @@ class ChartProvidersIT {
                 List.of(Map.of("name", "gar-creds", "provider", "auth-provider-gcp"))));
 
     assertThat(ChartRolesIT.rules(r.one(ClusterRole.class).getRules()))
-        .contains("/secrets[gar-creds]: get,list,watch,update,patch,delete");
+        .contains("/secrets[gar-creds]: get,list,watch,update,delete");
     assertThat(ChartRolesIT.rules(r.one(Role.class).getRules()))
-        .contains("/secrets[gar-creds-provider]: get,list,watch,update,patch")
+        .contains("/secrets[gar-creds-provider]: get,list,watch,update")
         .noneMatch(rule -> rule.contains("ecr-creds"));
   }
 

@@ -33,11 +33,7 @@ class ChartRolesIT {
     assertThat(role.getMetadata().getName()).isEqualTo("pullsecret-webhook-sync");
     assertThat(rules(role.getRules()))
         .containsExactlyInAnyOrder(
-            CREATE,
-            "/secrets[regcred]: get,list,watch,update,patch,delete",
-            NAMESPACES,
-            EVENTS,
-            PODS);
+            CREATE, "/secrets[regcred]: get,list,watch,update,delete", NAMESPACES, EVENTS, PODS);
     assertThat(rules(on.one(Role.class).getRules()))
         .containsExactlyInAnyOrder(
             "coordination.k8s.io/leases: create",
@@ -82,7 +78,7 @@ class ChartRolesIT {
     assertThat(rules(r.one(ClusterRole.class).getRules()))
         .containsExactlyInAnyOrder(
             CREATE,
-            "/secrets[corp-creds,gar-creds,hub-creds]: get,list,watch,update,patch,delete",
+            "/secrets[corp-creds,gar-creds,hub-creds]: get,list,watch,update,delete",
             "/secrets[corp-source]: get,list,watch",
             NAMESPACES,
             EVENTS,
@@ -102,11 +98,7 @@ class ChartRolesIT {
 
     assertThat(rules(r.one(ClusterRole.class).getRules()))
         .containsExactlyInAnyOrder(
-            CREATE,
-            "/secrets[team-creds]: get,list,watch,update,patch,delete",
-            NAMESPACES,
-            EVENTS,
-            PODS)
+            CREATE, "/secrets[team-creds]: get,list,watch,update,delete", NAMESPACES, EVENTS, PODS)
         .as("the chart's own rules are not rendered, so not named")
         .noneMatch(rule -> rule.contains("regcred"));
   }
@@ -157,13 +149,9 @@ class ChartRolesIT {
 
     assertThat(rules(r.one(ClusterRole.class).getRules()))
         .containsExactlyInAnyOrder(
-            CREATE,
-            "/secrets[ecr-creds]: get,list,watch,update,patch,delete",
-            NAMESPACES,
-            EVENTS,
-            PODS);
+            CREATE, "/secrets[ecr-creds]: get,list,watch,update,delete", NAMESPACES, EVENTS, PODS);
     assertThat(rules(r.one(Role.class).getRules()))
-        .contains("/secrets[ecr-creds-provider]: get,list,watch,update,patch")
+        .contains("/secrets[ecr-creds-provider]: get,list,watch,update")
         .noneMatch(rule -> rule.startsWith("/secrets[ecr-creds]"));
     assertThat(
             rules(
@@ -180,7 +168,7 @@ class ChartRolesIT {
 
     assertThat(rules(r.one(ClusterRole.class).getRules()))
         .containsExactlyInAnyOrder(
-            "/secrets: get,list,watch,create,update,patch,delete", NAMESPACES, EVENTS, PODS);
+            "/secrets: get,list,watch,create,update,delete", NAMESPACES, EVENTS, PODS);
     assertThat(rules(r.one(Role.class).getRules())).noneMatch(rule -> rule.contains("secrets"));
   }
 

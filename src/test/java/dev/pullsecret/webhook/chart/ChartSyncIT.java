@@ -33,6 +33,32 @@ class ChartSyncIT {
     assertThat(env(existing)).containsEntry("WEBHOOK_SYNC_RULES_CONFIG_MAP", "team-rules");
   }
 
+  /**
+   * With {@code serviceAccount.create=false} and no name, the webhook ran as the release
+   * namespace's {@code default} ServiceAccount and the chart bound its roles (Secrets created
+   * anywhere, the copies read and replaced everywhere, pending pods listed and evicted
+   * cluster-wide) to it: to every pod of that namespace that names no ServiceAccount, token mounted
+   * by default. Refused when delivery binds roles; with delivery off nothing is bound, so it stays
+   * allowed.
+   */
+  @Test
+  void neverBindsItsRolesToTheNamespacesDefaultServiceAccount() {
+    for (String name : List.of("", "default")) {
+      var values = Values.of("serviceAccount.create", false, "serviceAccount.name", name);
+
+      assertThatThrownBy(() -> HelmChart.render(values))
+          .as("serviceAccount.name '%s'", name)
+          .hasMessageContaining("the namespace's default ServiceAccount");
+    }
+    var own = Values.of("serviceAccount.create", false, "serviceAccount.name", "webhook");
+    assertThat(HelmChart.render(own).one(ClusterRoleBinding.class).getSubjects())
+        .singleElement()
+        .satisfies(subject -> assertThat(subject.getName()).isEqualTo("webhook"));
+    var offValues =
+        Values.of("sync.enabled", false, "serviceAccount.create", false, "serviceAccount.name", "");
+    assertThat(HelmChart.render(offValues).all(ClusterRoleBinding.class)).isEmpty();
+  }
+
   @Test
   void mountsTheTokenAndConfiguresTheLoopWhenOn() {
     assertThat(on.one(ServiceAccount.class).getAutomountServiceAccountToken()).isTrue();

@@ -102,6 +102,69 @@ class RulesConfigMapWatchTest {
     }
   }
 
+  /**
+   * A ConfigMap whose rules key is gone (renamed, or all its data removed) holds no rules: refused
+   * as invalid rules are, counted and reported once, the last good rules kept. Before, it was only
+   * logged as a warning, and the file the kubelet then removes was masked by the live watch: no
+   * refusal, so the reload metric and its alert said all was well.
+   */
+  @Test
+  void refusesAConfigMapWithoutItsRulesKeyLoudlyOnce() throws Exception {
+    try (var ignored = watch()) {
+      String digest = reloader.get().digest();
+      var renamed = configMap(RULES);
+      renamed.setData(java.util.Map.of("rules.yml", RULES));
+
+      client.configMaps().inNamespace(NS).resource(renamed).update();
+      Files.delete(file);
+
+      await().until(() -> !refused.isEmpty());
+      assertThat(refused.getFirst().getMessage())
+          .contains("configmap " + NS + "/rules", "no key rules.yaml");
+      await().during(Duration.ofMillis(200)).until(() -> refused.size() == 1);
+      assertThat(reloader.get().digest()).isEqualTo(digest);
+    }
+  }
+
+  /** Rules kept as binaryData (the kubelet projects those keys as files too) are applied. */
+  @Test
+  void appliesRulesKeptAsBinaryData() {
+    try (var ignored = watch()) {
+      var binary = configMap(RULES);
+      binary.setData(null);
+      binary.setBinaryData(
+          java.util.Map.of(
+              "rules.yaml",
+              java.util.Base64.getEncoder()
+                  .encodeToString(NEW_RULES.getBytes(StandardCharsets.UTF_8))));
+
+      client.configMaps().inNamespace(NS).resource(binary).update();
+
+      await()
+          .until(
+              () ->
+                  reloader
+                      .get()
+                      .digest()
+                      .equals(RulesStore.digest(NEW_RULES.getBytes(StandardCharsets.UTF_8))));
+      assertThat(refused).isEmpty();
+    }
+  }
+
+  /** A deleted ConfigMap: the running webhook keeps its rules, but no new pod of it can start. */
+  @Test
+  void refusesADeletedConfigMapLoudly() {
+    try (var ignored = watch()) {
+      String digest = reloader.get().digest();
+
+      client.configMaps().inNamespace(NS).withName("rules").delete();
+
+      await().until(() -> !refused.isEmpty());
+      assertThat(refused.getFirst().getMessage()).contains("deleted");
+      assertThat(reloader.get().digest()).isEqualTo(digest);
+    }
+  }
+
   @Test
   void theLaggingFileNeverBringsBackOlderRulesWhileTheWatchIsLive() throws Exception {
     try (var ignored = watch()) {

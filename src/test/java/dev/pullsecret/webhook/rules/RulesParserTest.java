@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -303,5 +304,60 @@ class RulesParserTest {
               assertThat(analysis.getDescription()).contains("rules.yaml:3:1: rules: required");
               assertThat(analysis.getAction()).contains("validate FILE");
             });
+  }
+
+  /**
+   * The banded distance of the hints agrees with the whole table wherever it is within its limit.
+   */
+  @Test
+  void hintDistancesAgreeWithTheWholeTable() {
+    var random = new Random(7);
+    for (int n = 0; n < 20_000; n++) {
+      String a = randomWord(random);
+      String b = random.nextBoolean() ? randomWord(random) : typo(a, random);
+      int limit = 1 + random.nextInt(3);
+      int whole = levenshtein(a, b);
+
+      assertThat(Suggestions.distance(a, b, limit))
+          .as("%s vs %s within %d", a, b, limit)
+          .isEqualTo(Math.min(whole, limit + 1));
+    }
+  }
+
+  private static String randomWord(Random random) {
+    var word = new StringBuilder();
+    for (int i = random.nextInt(9); i > 0; i--) {
+      word.append((char) ('a' + random.nextInt(3)));
+    }
+    return word.toString();
+  }
+
+  private static String typo(String word, Random random) {
+    var typo = new StringBuilder(word);
+    for (int i = random.nextInt(4); i > 0; i--) {
+      int kind = typo.isEmpty() ? 0 : random.nextInt(3);
+      int at = random.nextInt(typo.length() + (kind == 0 ? 1 : 0));
+      switch (kind) {
+        case 0 -> typo.insert(at, (char) ('a' + random.nextInt(3)));
+        case 1 -> typo.deleteCharAt(at);
+        default -> typo.setCharAt(at, 'c');
+      }
+    }
+    return typo.toString();
+  }
+
+  private static int levenshtein(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      for (int j = 0; j <= b.length(); j++) {
+        d[i][j] =
+            i == 0 || j == 0
+                ? i + j
+                : Math.min(
+                    d[i - 1][j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1),
+                    Math.min(d[i - 1][j], d[i][j - 1]) + 1);
+      }
+    }
+    return d[a.length()][b.length()];
   }
 }
