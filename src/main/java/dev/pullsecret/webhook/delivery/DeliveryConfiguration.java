@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -170,24 +169,13 @@ class DeliveryConfiguration {
           }
         };
     informer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(ConfigMap configMap) {
-            changed.accept(configMap);
-          }
-
-          @Override
-          public void onUpdate(ConfigMap old, ConfigMap configMap) {
-            changed.accept(configMap);
-          }
-
-          @Override
-          public void onDelete(ConfigMap configMap, boolean finalStateUnknown) {
-            rules.offerNone(
-                source,
-                "the ConfigMap was deleted: the rules in force are kept, new pods cannot start");
-          }
-        });
+        Informers.onChange(
+            changed,
+            deleted ->
+                rules.offerNone(
+                    source,
+                    "the ConfigMap was deleted: the rules in force are kept, new pods cannot"
+                        + " start")));
     rules.apiSourceLive(() -> informer.isWatching() && informer.hasSynced());
     Informers.start(informer, "the rules ConfigMap");
     return informer;

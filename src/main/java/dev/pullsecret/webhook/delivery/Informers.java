@@ -48,6 +48,11 @@ public final class Informers {
    * level-triggered, so an event only says which key to look at again.
    */
   public static <T> ResourceEventHandler<T> onAnyChange(Consumer<T> changed) {
+    return onChange(changed, changed);
+  }
+
+  /** {@code changed} for adds and updates (resyncs included), {@code deleted} for deletes. */
+  static <T> ResourceEventHandler<T> onChange(Consumer<T> changed, Consumer<T> deleted) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T obj) {
@@ -61,7 +66,7 @@ public final class Informers {
 
       @Override
       public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-        changed.accept(obj);
+        deleted.accept(obj);
       }
     };
   }
