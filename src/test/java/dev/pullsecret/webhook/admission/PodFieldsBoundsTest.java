@@ -86,14 +86,7 @@ class PodFieldsBoundsTest {
     int room = 40; // less than the explanation takes, with its key
     String big = "é".repeat((262_144 - bytes - room - 3) / 2); // two bytes each in UTF-8
     annotations.append("\"big\":\"").append(big).append('"');
-    byte[] review =
-        review(
-            "\"metadata\":{\"name\":\"p\",\"annotations\":{"
-                + annotations
-                + "}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.27\"}]}");
-
-    AdmissionDecision decision =
-        TestContexts.offline(PodFieldsBoundsTest::rules).decide(codec.decode(review));
+    AdmissionDecision decision = decideWithAnnotations(annotations.toString());
 
     assertThat(decision.patch())
         .extracting(PatchOperation::path)
@@ -111,14 +104,7 @@ class PodFieldsBoundsTest {
   @Test
   void anExplanationThatFitsTheApiServersAnnotationBoundIsWritten() {
     String big = "x".repeat(262_144 - 3 - 200);
-    byte[] review =
-        review(
-            "\"metadata\":{\"name\":\"p\",\"annotations\":{\"big\":\""
-                + big
-                + "\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.27\"}]}");
-
-    AdmissionDecision decision =
-        TestContexts.offline(PodFieldsBoundsTest::rules).decide(codec.decode(review));
+    AdmissionDecision decision = decideWithAnnotations("\"big\":\"" + big + "\"");
 
     assertThat(decision.patch())
         .extracting(PatchOperation::path)
@@ -191,5 +177,17 @@ class PodFieldsBoundsTest {
             + pod
             + "}}}")
         .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The decision on a one-container pod whose annotations are {@code annotations} (JSON members).
+   */
+  private AdmissionDecision decideWithAnnotations(String annotations) {
+    byte[] review =
+        review(
+            "\"metadata\":{\"name\":\"p\",\"annotations\":{"
+                + annotations
+                + "}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx:1.27\"}]}");
+    return TestContexts.offline(PodFieldsBoundsTest::rules).decide(codec.decode(review));
   }
 }

@@ -140,13 +140,7 @@ class RulesConfigMapWatchTest {
 
       client.configMaps().inNamespace(NS).resource(binary).update();
 
-      await()
-          .until(
-              () ->
-                  reloader
-                      .get()
-                      .digest()
-                      .equals(RulesStore.digest(NEW_RULES.getBytes(StandardCharsets.UTF_8))));
+      await().until(this::newRulesInForce);
       assertThat(refused).isEmpty();
     }
   }
@@ -186,15 +180,15 @@ class RulesConfigMapWatchTest {
         DeliveryConfiguration.watchRules(client, NS, "rules", "rules.yaml", reloader)) {
       Files.writeString(file, NEW_RULES);
 
-      await()
-          .atMost(Duration.ofSeconds(2))
-          .until(
-              () ->
-                  reloader
-                      .get()
-                      .digest()
-                      .equals(RulesStore.digest(NEW_RULES.getBytes(StandardCharsets.UTF_8))));
+      await().atMost(Duration.ofSeconds(2)).until(this::newRulesInForce);
     }
+  }
+
+  private boolean newRulesInForce() {
+    return reloader
+        .get()
+        .digest()
+        .equals(RulesStore.digest(NEW_RULES.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static ConfigMap configMap(String rules) {

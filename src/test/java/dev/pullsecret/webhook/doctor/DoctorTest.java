@@ -16,6 +16,7 @@ import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -190,17 +191,12 @@ class DoctorTest {
    */
   @Test
   void aRegistrationWithoutWebhooksIsAProblem() {
-    client
-        .admissionRegistration()
-        .v1()
-        .mutatingWebhookConfigurations()
-        .resource(
-            new MutatingWebhookConfigurationBuilder()
-                .withNewMetadata()
-                .withName("pullsecret-webhook")
-                .endMetadata()
-                .build())
-        .createOr(r -> r.update());
+    register(
+        new MutatingWebhookConfigurationBuilder()
+            .withNewMetadata()
+            .withName("pullsecret-webhook")
+            .endMetadata()
+            .build());
 
     DoctorReport report = examine(rules);
 
@@ -467,22 +463,26 @@ class DoctorTest {
   private void registration(java.security.cert.X509Certificate ca) {
     String bundle =
         Base64.getEncoder().encodeToString(PemFiles.toPem(ca).getBytes(StandardCharsets.US_ASCII));
+    register(
+        new MutatingWebhookConfigurationBuilder()
+            .withNewMetadata()
+            .withName("pullsecret-webhook")
+            .endMetadata()
+            .addNewWebhook()
+            .withName("inject.pullsecret.dev")
+            .withNewClientConfig()
+            .withCaBundle(bundle)
+            .endClientConfig()
+            .endWebhook()
+            .build());
+  }
+
+  private void register(MutatingWebhookConfiguration registration) {
     client
         .admissionRegistration()
         .v1()
         .mutatingWebhookConfigurations()
-        .resource(
-            new MutatingWebhookConfigurationBuilder()
-                .withNewMetadata()
-                .withName("pullsecret-webhook")
-                .endMetadata()
-                .addNewWebhook()
-                .withName("inject.pullsecret.dev")
-                .withNewClientConfig()
-                .withCaBundle(bundle)
-                .endClientConfig()
-                .endWebhook()
-                .build())
+        .resource(registration)
         .createOr(r -> r.update());
   }
 
