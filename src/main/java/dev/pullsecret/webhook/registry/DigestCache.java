@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Tag to digest, for {@link DigestResolver.Settings}' TTLs (keyed by {@code K}: the image, and who
@@ -43,16 +44,21 @@ final class DigestCache<K> {
   /** Starts a lookup, once per miss and outside any lock; its future must always complete. */
   private final Function<K, CompletableFuture<Lookup>> load;
 
+  /** Outcomes not kept: they say nothing of the image (a lookup turned away for want of a slot). */
+  private final Predicate<Lookup> forgotten;
+
   DigestCache(
       DigestResolver.Settings settings,
       LongSupplier nanoTime,
-      Function<K, CompletableFuture<Lookup>> load) {
+      Function<K, CompletableFuture<Lookup>> load,
+      Predicate<Lookup> forgotten) {
     if (settings.cacheSize() < 1) {
       throw new IllegalArgumentException("cacheSize must be positive, got " + settings.cacheSize());
     }
     this.settings = settings;
     this.nanoTime = nanoTime;
     this.load = load;
+    this.forgotten = forgotten;
   }
 
   /** The lookup of {@code image} at {@code now} (the caller's clock): cached, joined or started. */
@@ -76,7 +82,11 @@ final class DigestCache<K> {
                       ? result
                       : Lookup.failed(Lookup.Failure.ERROR, "lookup failed: " + error);
               Duration ttl =
-                  outcome instanceof Lookup.Found ? settings.cacheTtl() : settings.failureTtl();
+                  forgotten.test(outcome)
+                      ? Duration.ZERO
+                      : outcome instanceof Lookup.Found
+                          ? settings.cacheTtl()
+                          : settings.failureTtl();
               mine.expiresAt = nanoTime.getAsLong() + ttl.toNanos();
               mine.lookup.complete(outcome);
             });

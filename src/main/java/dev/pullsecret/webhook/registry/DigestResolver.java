@@ -72,6 +72,9 @@ public final class DigestResolver implements AutoCloseable {
   private final Semaphore concurrency;
   private final int maxWaiting;
 
+  /** The answer of a lookup that found {@link #admitted} full. */
+  private final Lookup turnedAway;
+
   /** Lookups running or waiting for {@link #concurrency}: {@link #maxWaiting} more than it. */
   private final Semaphore admitted;
 
@@ -91,11 +94,20 @@ public final class DigestResolver implements AutoCloseable {
       LookupObserver observer,
       LongSupplier nanoTime) {
     this.client = client;
-    this.cache =
-        new DigestCache<>(
-            settings, nanoTime, key -> CompletableFuture.supplyAsync(() -> lookUp(key), executor));
     this.concurrency = new Semaphore(settings.maxConcurrent());
     this.maxWaiting = settings.maxConcurrent() * WAITING_PER_SLOT;
+    this.turnedAway =
+        Lookup.failed(
+            Failure.TIMEOUT,
+            "not looked up: over " + maxWaiting + " lookups already wait for a free slot");
+    // A lookup turned away is not cached: once the queue has room again (a burst of made-up images
+    // over), the next review of a real image looks it up rather than failing for failure-ttl.
+    this.cache =
+        new DigestCache<>(
+            settings,
+            nanoTime,
+            key -> CompletableFuture.supplyAsync(() -> lookUp(key), executor),
+            outcome -> outcome == turnedAway);
     this.admitted = new Semaphore(settings.maxConcurrent() + maxWaiting);
     this.observer = observer;
     this.nanoTime = nanoTime;
@@ -191,9 +203,7 @@ public final class DigestResolver implements AutoCloseable {
     long start = nanoTime.getAsLong();
     Lookup result;
     if (!admitted.tryAcquire()) {
-      return Lookup.failed(
-          Failure.TIMEOUT,
-          "not looked up: over " + maxWaiting + " lookups already wait for a free slot");
+      return turnedAway;
     }
     try {
       concurrency.acquire();

@@ -60,22 +60,68 @@ class LookupQueueTest {
       all.putAll(images);
     }
 
-    // Asked again at once: a finished lookup (found or failed) is a hit, one in flight is not.
+    // Asked again: those turned away are turned away again at once (not cached, as they say
+    // nothing of the image), and only the lookups admitted before are still waiting.
     int bound = MAX_CONCURRENT * DigestResolver.WAITING_PER_SLOT + MAX_CONCURRENT;
     await()
         .atMost(Duration.ofSeconds(5))
-        .untilAsserted(() -> assertThat(inFlight(all)).isLessThanOrEqualTo(bound));
+        .untilAsserted(() -> assertThat(waiting(all)).isLessThanOrEqualTo(bound));
     assertThat(entered).hasValue(MAX_CONCURRENT);
   }
 
-  private long inFlight(Map<ImageReference, Optional<RegistryCredential>> images) {
-    return resolver.resolveAll(images, resolver.budget(Duration.ZERO)).values().stream()
+  /**
+   * A burst that fills the queue is over: an image turned away during it is looked up by the next
+   * review, not answered from a cached failure for failure-ttl (10 s here).
+   */
+  @Test
+  void anImageTurnedAwayIsLookedUpOnceTheQueueHasRoom() {
+    Map<ImageReference, Optional<RegistryCredential>> burst = new LinkedHashMap<>();
+    for (int i = 0; i < MAX_CONCURRENT * (DigestResolver.WAITING_PER_SLOT + 1); i++) {
+      burst.put(ImageReference.parse("stall.example/i" + i + ":1"), Optional.empty());
+    }
+    resolver.resolveAll(burst, resolver.budget(Duration.ZERO));
+    var real =
+        Map.of(ImageReference.parse("real.example/app:1"), Optional.<RegistryCredential>empty());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                detail(resolver.resolveAll(real, resolver.budget(Duration.ofMillis(50))))
+                    .contains("already wait"));
+
+    stalled.countDown();
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                resolver.resolveAll(real, resolver.budget(Duration.ofMillis(50))).values().stream()
+                    .allMatch(answer -> answer.lookup() instanceof Lookup.Found));
+  }
+
+  private static String detail(Map<ImageReference, DigestResolver.Answer> answers) {
+    return answers.values().stream()
+        .map(answer -> answer.lookup() instanceof Lookup.Failed f ? f.detail() : "found")
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Lookups still waiting for their registry (not answered, nor turned away) within 200 ms. */
+  private long waiting(Map<ImageReference, Optional<RegistryCredential>> images) {
+    return resolver.resolveAll(images, resolver.budget(Duration.ofMillis(200))).values().stream()
         .filter(answer -> !answer.cached())
+        .filter(
+            answer ->
+                !(answer.lookup() instanceof Lookup.Failed f
+                    && f.detail().contains("already wait")))
         .count();
   }
 
   private String lookUp(ImageReference image, Optional<RegistryCredential> credential)
       throws RegistryException {
+    if (image.toString().startsWith("real.example") && stalled.getCount() == 0) {
+      return "sha256:" + "a".repeat(64);
+    }
     entered.incrementAndGet();
     try {
       stalled.await();

@@ -35,7 +35,8 @@ class RegistryCacheTest {
           image -> {
             loads.incrementAndGet();
             return next.get();
-          });
+          },
+          outcome -> false);
 
   @Test
   void secondRequestWithinTheTtlIsAHitWithoutALookup() {
