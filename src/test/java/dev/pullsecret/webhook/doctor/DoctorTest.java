@@ -366,57 +366,54 @@ class DoctorTest {
             excludeNamespaces: [team-*, corp-*]
             pullSecrets: [hub]
         """);
-    System.setProperty("kubernetes.master", client.getConfiguration().getMasterUrl());
-    System.setProperty("kubernetes.auth.tryKubeConfig", "false");
-    System.setProperty("kubernetes.auth.tryServiceAccount", "false");
-    try {
-      String[] args = {
-        "doctor",
-        "--skip-registration",
-        "--skip-access",
-        "--skip-namespace",
-        "other",
-        "--rules",
-        everywhere.toString()
-      };
-      assertThat(Cli.run(args)).isEqualTo(0);
-    } finally {
-      System.clearProperty("kubernetes.master");
-      System.clearProperty("kubernetes.auth.tryKubeConfig");
-      System.clearProperty("kubernetes.auth.tryServiceAccount");
-    }
+    assertThat(
+            doctor(
+                "--skip-registration",
+                "--skip-access",
+                "--skip-namespace",
+                "other",
+                "--rules",
+                everywhere.toString()))
+        .isEqualTo(0);
   }
 
   @Test
   void theCommandExitsNonZeroUntilAllIsWell() {
+    String[] args = {
+      "--skip-registration",
+      "--skip-access",
+      "--rules",
+      "src/test/resources/delivery/doctor-rules.yaml"
+    };
+    assertThat(doctor(args)).isEqualTo(1);
+
+    client.secrets().inNamespace("team-theirs").withName("dockerhub-creds").delete();
+    Secret copy = pullSecret("team-missing", "dockerhub-creds", HUB_CONFIG);
+    copy.getMetadata().setLabels(Map.of(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY));
+    create(copy);
+    copy.getMetadata().setNamespace("team-theirs");
+    copy.getMetadata().setResourceVersion(null);
+    create(copy);
+    create(pullSecret("platform", "corp-source-fixed", HUB_CONFIG));
+    client.secrets().inNamespace("platform").withName("corp-source").delete();
+    create(pullSecret("platform", "corp-source", HUB_CONFIG));
+    Secret corp = pullSecret("corp-a", "corp-creds", HUB_CONFIG);
+    corp.getMetadata().setLabels(Map.of(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY));
+    create(corp);
+
+    assertThat(doctor(args)).isEqualTo(0);
+  }
+
+  /** The doctor command as the jar runs it, against the test's API server only. */
+  private int doctor(String... args) {
     System.setProperty("kubernetes.master", client.getConfiguration().getMasterUrl());
     System.setProperty("kubernetes.auth.tryKubeConfig", "false");
     System.setProperty("kubernetes.auth.tryServiceAccount", "false");
     try {
-      String[] args = {
-        "doctor",
-        "--skip-registration",
-        "--skip-access",
-        "--rules",
-        "src/test/resources/delivery/doctor-rules.yaml"
-      };
-      assertThat(Cli.run(args)).isEqualTo(1);
-
-      client.secrets().inNamespace("team-theirs").withName("dockerhub-creds").delete();
-      Secret copy = pullSecret("team-missing", "dockerhub-creds", HUB_CONFIG);
-      copy.getMetadata().setLabels(Map.of(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY));
-      create(copy);
-      copy.getMetadata().setNamespace("team-theirs");
-      copy.getMetadata().setResourceVersion(null);
-      create(copy);
-      create(pullSecret("platform", "corp-source-fixed", HUB_CONFIG));
-      client.secrets().inNamespace("platform").withName("corp-source").delete();
-      create(pullSecret("platform", "corp-source", HUB_CONFIG));
-      Secret corp = pullSecret("corp-a", "corp-creds", HUB_CONFIG);
-      corp.getMetadata().setLabels(Map.of(CopyMarks.MANAGED_BY_LABEL, CopyMarks.MANAGED_BY));
-      create(corp);
-
-      assertThat(Cli.run(args)).isEqualTo(0);
+      String[] command = new String[args.length + 1];
+      command[0] = "doctor";
+      System.arraycopy(args, 0, command, 1, args.length);
+      return Cli.run(command);
     } finally {
       System.clearProperty("kubernetes.master");
       System.clearProperty("kubernetes.auth.tryKubeConfig");
