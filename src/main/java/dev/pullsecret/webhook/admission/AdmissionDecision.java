@@ -109,9 +109,9 @@ public record AdmissionDecision(
   }
 
   /**
-   * This decision with more warnings, first, all within the budget of {@link Warnings}. For a
-   * decision without warnings of its own (a rule's are given to {@link #applied(String, Mutation,
-   * String, RuleMode, List)}, which keeps the count of those it leaves out right).
+   * This decision with more warnings, first, all within the budget of {@link Warnings}. Meant for a
+   * decision without warnings of its own: an applied rule's go to {@link #applied(String, Mutation,
+   * String, RuleMode, List)}, which counts the ones it leaves out.
    */
   AdmissionDecision withWarnings(List<String> first) {
     // First: the budget of warnings is 2 KiB (Warnings), and these (a secret missing, so images
