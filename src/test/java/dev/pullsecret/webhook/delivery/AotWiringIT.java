@@ -33,9 +33,10 @@ import org.junit.jupiter.api.TestInstance;
  * The packaged jar on the wiring Spring's AOT processing generated at build time, started as the
  * image starts it ({@code -Dspring.aot.enabled=true}, the image's JVM flags). In that mode bean
  * conditions were settled by the build's properties, so this checks that what a pod switches at run
- * time is still switched: delivery and the rules ConfigMap watch (on in the chart, off in the
- * build), the warm-ups, and the management port's connection sweep, which the management context
- * imports on its own. A Failsafe test: it needs the jar that {@code package} builds.
+ * time is still switched: delivery, credential providers and the rules ConfigMap watch (on in the
+ * chart, off in the build), the warm-ups, and the management port's connection sweep, which the
+ * management context imports on its own. A Failsafe test: it needs the jar that {@code package}
+ * builds.
  */
 @WallClock
 class AotWiringIT {
@@ -46,6 +47,20 @@ class AotWiringIT {
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   class DeliveryOn {
 
+    /**
+     * Delivery of a Secret's copies, and of what a credential-provider plugin gave: providers are
+     * switched by {@code webhook.credential-providers.config}, which the build never sets, so their
+     * registrar must still run at start-up on the generated wiring.
+     */
+    static final String RULES =
+        """
+        pullSecrets:
+          - {name: dockerhub-creds, registries: [docker.io], source: dockerhub-creds}
+          - {name: stub-creds, provider: stub-provider, registries: ["registry.test:5000"]}
+        rules:
+          - {name: teams, namespaces: ["team-*"], pullSecrets: [dockerhub-creds, stub-creds]}
+        """;
+
     final FaultyApiServer server = new FaultyApiServer();
     final KubernetesClient admin = server.newClient();
     final TestServerFiles files = TestServerFiles.create("pullsecret-aot-on");
@@ -53,8 +68,13 @@ class AotWiringIT {
     WebhookProcess webhook;
 
     @BeforeAll
-    void start() throws InterruptedException {
-      files.writeRules(resource("delivery/rules.yaml"));
+    void start() throws Exception {
+      files.writeRules(RULES.getBytes(StandardCharsets.UTF_8));
+      var stub =
+          dev.pullsecret.webhook.testing.StubCredentialProvider.install(
+              files.dir().resolve("bin"), "stub-provider");
+      Path config = files.dir().resolve("credential-providers.yaml");
+      Files.writeString(config, stub.config("registry.test:5000", "1h", Map.of()));
       admin
           .secrets()
           .inNamespace("pullsecret-webhook")
@@ -69,7 +89,9 @@ class AotWiringIT {
                       "webhook.warm-up", "true",
                       "webhook.sync.enabled", "true",
                       "webhook.sync.namespace", "pullsecret-webhook",
-                      "webhook.sync.rules-config-map", "rules"),
+                      "webhook.sync.rules-config-map", "rules",
+                      "webhook.credential-providers.config", config.toString(),
+                      "webhook.credential-providers.bin-dir", stub.binDir().toString()),
                   List.of(
                       "-Xlog:class+load=info:file=" + classesLoaded,
                       "-Dkubernetes.master=" + admin.getConfiguration().getMasterUrl(),
@@ -118,9 +140,7 @@ class AotWiringIT {
 
     @Test
     void takesRulesFromTheConfigMap() {
-      String rules =
-          new String(resource("delivery/rules.yaml"), StandardCharsets.UTF_8)
-              .replace("name: teams", "name: teams-from-config-map");
+      String rules = RULES.replace("name: teams", "name: teams-from-config-map");
       admin
           .configMaps()
           .inNamespace("pullsecret-webhook")
@@ -144,60 +164,11 @@ class AotWiringIT {
           .as("seconds a client sending a header byte every 300 ms held the management port")
           .isLessThan(6);
     }
-  }
-
-  /**
-   * Credential providers are switched by {@code webhook.credential-providers.config}, which the
-   * build never sets: their registrar must still run at start-up on the generated wiring.
-   */
-  @Nested
-  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-  class ProvidersOn {
-
-    final FaultyApiServer server = new FaultyApiServer();
-    final KubernetesClient admin = server.newClient();
-    final TestServerFiles files = TestServerFiles.create("pullsecret-aot-providers");
-    WebhookProcess webhook;
-
-    @BeforeAll
-    void start() throws Exception {
-      files.writeRules(resource("delivery/provider-rules.yaml"));
-      var stub =
-          dev.pullsecret.webhook.testing.StubCredentialProvider.install(
-              files.dir().resolve("bin"), "stub-provider");
-      Path config = files.dir().resolve("credential-providers.yaml");
-      Files.writeString(config, stub.config("registry.test:5000", "1h", Map.of()));
-      webhook =
-          WebhookProcess.startPackagedJar(
-                  files,
-                  Map.of(
-                      "webhook.sync.enabled",
-                      "true",
-                      "webhook.sync.namespace",
-                      SyncFixture.OWN,
-                      "webhook.credential-providers.config",
-                      config.toString(),
-                      "webhook.credential-providers.bin-dir",
-                      stub.binDir().toString()),
-                  List.of(
-                      "-Dkubernetes.master=" + admin.getConfiguration().getMasterUrl(),
-                      "-Dkubernetes.auth.tryKubeConfig=false",
-                      "-Dkubernetes.auth.tryServiceAccount=false"))
-              .awaitReady(Duration.ofSeconds(90));
-    }
-
-    @AfterAll
-    void stop() {
-      if (webhook != null) {
-        webhook.close();
-      }
-      server.close();
-    }
 
     @Test
     void runsThePluginAndDeliversWhatItGave() {
       SyncFixture.createNamespaceAndAwaitCopy(
-          admin, "team-a", "stub-creds", Duration.ofSeconds(30));
+          admin, "team-plugin", "stub-creds", Duration.ofSeconds(30));
       assertThat(webhook.log()).contains("Starting AOT-processed PullSecretWebhookApplication");
       assertThat(admin.secrets().inNamespace(SyncFixture.OWN).withName("stub-creds-provider").get())
           .isNotNull();
