@@ -47,6 +47,13 @@ final class Authorizations {
    */
   private static final int MAX_REMEMBERED_TOKEN_CHARS = 8 * 1024;
 
+  /**
+   * The longest {@code WWW-Authenticate} read: registries' challenges are a few hundred characters,
+   * and the JDK takes 384 KiB of headers, which read as {@code a a a ...} made 190,000 challenges
+   * (~27 MB held, ~94 MB allocated) per lookup.
+   */
+  static final int MAX_CHALLENGE_CHARS = 16 * 1024;
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   record Remembered(String header, long expiresAt) {}
@@ -74,6 +81,11 @@ final class Authorizations {
   /** The {@code Authorization} header that answers one of the challenges of a 401. */
   String answer(
       List<String> wwwAuthenticate, ManifestUrl url, Optional<RegistryCredential> credential) {
+    if (wwwAuthenticate.stream().mapToLong(String::length).sum() > MAX_CHALLENGE_CHARS) {
+      throw new RegistryException(
+          Failure.ERROR,
+          "401 with a WWW-Authenticate challenge of over " + MAX_CHALLENGE_CHARS + " characters");
+    }
     List<Challenge> challenges = Challenge.parse(String.join(", ", wwwAuthenticate));
     for (Challenge challenge : challenges) {
       if (challenge.scheme().equals("bearer") && challenge.params().containsKey("realm")) {
