@@ -88,6 +88,39 @@ class RegistryDigestHeaderTest {
   }
 
   /**
+   * The grammar reads any algorithm with 32 hex characters or more, but the kubelet parses an image
+   * with go-digest, which knows sha256, sha384 and sha512 only: a pod pinned to {@code md5:...}
+   * never starts ({@code InvalidImageName}), where left as it was it would have run.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "md5:0123456789abcdef0123456789abcdef",
+        "sha1:0123456789abcdef0123456789abcdef01234567",
+        "blake3:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+      })
+  void digestOfAnAlgorithmTheKubeletCannotPullIsAnError(String digest) {
+    behaviour.set("head-digest");
+    declaredDigest.set(digest);
+
+    assertThat(reason())
+        .isEqualTo(
+            "registry sent a digest the kubelet cannot pull for team/app (sha256, sha384 and"
+                + " sha512 only): "
+                + digest.substring(0, digest.indexOf(':')));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {64, 96, 128})
+  void digestOfAnAlgorithmTheKubeletPullsIsTaken(int hex) {
+    String digest = "sha" + hex * 4 + ":" + "a".repeat(hex);
+    behaviour.set("head-digest");
+    declaredDigest.set(digest);
+
+    assertThat(client.resolve(image(), Optional.empty())).isEqualTo(digest);
+  }
+
+  /**
    * What a registry sends goes into warnings, audit annotations, a refusal's message and its log
    * line: quoted and bounded, however long, and whatever it holds.
    */
@@ -223,6 +256,9 @@ class RegistryDigestHeaderTest {
       }
       exchange.getResponseHeaders().set("Content-Type", contentType.get());
       if (exchange.getRequestMethod().equals("HEAD")) {
+        if (behaviour.get().equals("head-digest")) {
+          exchange.getResponseHeaders().set("Docker-Content-Digest", declaredDigest.get());
+        }
         exchange.sendResponseHeaders(200, -1);
         return;
       }
