@@ -172,6 +172,12 @@ final class Authorizations {
       if (token.isEmpty()) {
         throw new RegistryException(Failure.ERROR, "token response without a token");
       }
+      if (!token.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+        // Not quoted: it is a credential. The JDK's refusal of such a header quoted it, into the
+        // pod's warning, the audit annotation and a refusal's log line.
+        throw new RegistryException(
+            Failure.ERROR, "token response with a token that is not a header value");
+      }
       // A token service may say any number: kept a day at most, which also keeps the sum below
       // from overflowing (expires_in 2^63-1 failed every lookup of the registry).
       long seconds =

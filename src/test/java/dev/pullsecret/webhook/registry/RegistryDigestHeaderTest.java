@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -45,6 +46,8 @@ class RegistryDigestHeaderTest {
       AT_LIMIT[i] = (byte) (i % 251);
     }
   }
+
+  private static final String TOKEN_WITH_NEWLINE = "{\"token\":\"s3cr3t-t0ken\\r\\nX-A: b\"}";
 
   private final AtomicReference<String> realm = new AtomicReference<>();
   private final AtomicReference<String> bearer = new AtomicReference<>();
@@ -198,6 +201,23 @@ class RegistryDigestHeaderTest {
   }
 
   /**
+   * A token that cannot be a header value (a line break in it) failed the lookup with the JDK's
+   * {@code IllegalArgumentException}, whose message quotes the header: the token, a credential
+   * obtained with the rule's pull secret, went into the pod's warning, the audit annotation and a
+   * refusal's log line. A failure of its own, that does not quote it.
+   */
+  @Test
+  void tokenThatCannotBeAHeaderIsRefusedUnquoted() {
+    behaviour.set("token-newline");
+
+    assertThatCode(() -> client.resolve(image(), Optional.empty()))
+        .isInstanceOfSatisfying(
+            RegistryException.class, e -> assertThat(e.lookup().failure()).isEqualTo(Failure.ERROR))
+        .hasMessageNotContaining("s3cr3t")
+        .hasMessage("token response with a token that is not a header value");
+  }
+
+  /**
    * A registry's 401 names any realm it likes: a tenant's registry naming a plain-HTTP service
    * inside the cluster (a cloud's metadata endpoint, an internal API) would have the webhook GET it
    * and send the {@code token} of its answer back to that registry. Never asked, credential or not.
@@ -244,9 +264,15 @@ class RegistryDigestHeaderTest {
         exchange.sendResponseHeaders(401, -1);
         return;
       }
-      if (behaviour.get().equals("token-drip")) {
+      if (behaviour.get().startsWith("token-")) {
         if (exchange.getRequestURI().getPath().startsWith("/v2/token")) {
-          drip(exchange);
+          if (behaviour.get().equals("token-drip")) {
+            drip(exchange);
+            return;
+          }
+          byte[] body = TOKEN_WITH_NEWLINE.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
           return;
         }
         String realm = "https://127.0.0.1:" + server.getAddress().getPort() + "/v2/token";
