@@ -137,7 +137,13 @@ final class Authorizations {
       // metadata endpoint) and hand their "token" back to it. Registries' token services are https.
       throw new RegistryException(Failure.ERROR, "token realm is not https: " + Text.quote(realm));
     }
-    var request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
+    HttpRequest.Builder request;
+    try {
+      request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
+    } catch (IllegalArgumentException e) {
+      // An https URI the client cannot ask (no host: https:/...); the JDK's words quote it whole.
+      throw new RegistryException(Failure.ERROR, "token realm is not a URL: " + Text.quote(realm));
+    }
     credential.ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
     long start = System.nanoTime();
     // Bounded in size and time: a token service is trusted with a token, not with our memory

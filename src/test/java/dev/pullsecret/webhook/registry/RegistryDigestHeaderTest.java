@@ -138,6 +138,19 @@ class RegistryDigestHeaderTest {
     assertThat(reason()).startsWith("token service refused \"repository:xxx").hasSizeLessThan(400);
   }
 
+  /**
+   * A realm that is an https URI without a host ({@code https:/...}) passed the scheme check and
+   * was refused by the JDK's request builder, whose {@code IllegalArgumentException} quotes the
+   * whole URI: the lookup failed with a reason as long as the header (up to 384 KiB then, 16 KiB
+   * now), kept in the cache for failure-ttl, where each entry is reckoned at ~2 KiB.
+   */
+  @Test
+  void realmWithoutAHostIsQuotedAndBoundedInTheReason() {
+    realm.set("https:/" + "x".repeat(10_000));
+
+    assertThat(reason()).startsWith("token realm is not a URL: \"https:/xxx").hasSizeLessThan(400);
+  }
+
   private String reason() {
     try {
       client.resolve(image(), Optional.empty());
