@@ -220,7 +220,7 @@ public final class RegistryClient {
           "registry sent a digest the kubelet cannot pull for "
               + url.repository()
               + " (sha256, sha384 and sha512 only): "
-              + algorithm);
+              + Text.quote(algorithm));
     }
     return checked;
   }

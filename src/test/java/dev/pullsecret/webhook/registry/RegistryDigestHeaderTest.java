@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
+import dev.pullsecret.webhook.text.Text;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
@@ -110,7 +111,7 @@ class RegistryDigestHeaderTest {
         .isEqualTo(
             "registry sent a digest the kubelet cannot pull for team/app (sha256, sha384 and"
                 + " sha512 only): "
-                + digest.substring(0, digest.indexOf(':')));
+                + Text.quote(digest.substring(0, digest.indexOf(':'))));
   }
 
   @ParameterizedTest
