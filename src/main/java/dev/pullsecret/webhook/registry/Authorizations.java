@@ -47,6 +47,13 @@ final class Authorizations {
    */
   private static final int MAX_REMEMBERED_TOKEN_CHARS = 8 * 1024;
 
+  /**
+   * The longest {@code WWW-Authenticate} read: registries' challenges are a few hundred characters,
+   * and the JDK takes 384 KiB of headers, which read as {@code a a a ...} made 190,000 challenges
+   * (~27 MB held, ~94 MB allocated) per lookup.
+   */
+  static final int MAX_CHALLENGE_CHARS = 16 * 1024;
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   record Remembered(String header, long expiresAt) {}
@@ -74,6 +81,11 @@ final class Authorizations {
   /** The {@code Authorization} header that answers one of the challenges of a 401. */
   String answer(
       List<String> wwwAuthenticate, ManifestUrl url, Optional<RegistryCredential> credential) {
+    if (wwwAuthenticate.stream().mapToLong(String::length).sum() > MAX_CHALLENGE_CHARS) {
+      throw new RegistryException(
+          Failure.ERROR,
+          "401 with a WWW-Authenticate challenge of over " + MAX_CHALLENGE_CHARS + " characters");
+    }
     List<Challenge> challenges = Challenge.parse(String.join(", ", wwwAuthenticate));
     for (Challenge challenge : challenges) {
       if (challenge.scheme().equals("bearer") && challenge.params().containsKey("realm")) {
@@ -125,7 +137,13 @@ final class Authorizations {
       // metadata endpoint) and hand their "token" back to it. Registries' token services are https.
       throw new RegistryException(Failure.ERROR, "token realm is not https: " + Text.quote(realm));
     }
-    var request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
+    HttpRequest.Builder request;
+    try {
+      request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET();
+    } catch (IllegalArgumentException e) {
+      // An https URI the client cannot ask (no host: https:/...); the JDK's words quote it whole.
+      throw new RegistryException(Failure.ERROR, "token realm is not a URL: " + Text.quote(realm));
+    }
     credential.ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
     long start = System.nanoTime();
     // Bounded in size and time: a token service is trusted with a token, not with our memory
@@ -159,6 +177,12 @@ final class Authorizations {
       }
       if (token.isEmpty()) {
         throw new RegistryException(Failure.ERROR, "token response without a token");
+      }
+      if (!token.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+        // Not quoted: it is a credential. The JDK's refusal of such a header quoted it, into the
+        // pod's warning, the audit annotation and a refusal's log line.
+        throw new RegistryException(
+            Failure.ERROR, "token response with a token that is not a header value");
       }
       // A token service may say any number: kept a day at most, which also keeps the sum below
       // from overflowing (expires_in 2^63-1 failed every lookup of the registry).

@@ -4,6 +4,7 @@ import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.Lookup.Failed;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
+import dev.pullsecret.webhook.text.Text;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -218,7 +219,8 @@ public final class DigestResolver implements AutoCloseable {
       Thread.currentThread().interrupt();
       result = Lookup.failed(Failure.TIMEOUT, "interrupted");
     } catch (RuntimeException e) {
-      result = Lookup.failed(Failure.ERROR, "lookup failed: " + e);
+      // Bounded: a JDK message may quote what a registry sent, and the reason is cached.
+      result = Lookup.failed(Failure.ERROR, "lookup failed: " + Text.line(e.toString(), 200));
     } finally {
       admitted.release();
     }

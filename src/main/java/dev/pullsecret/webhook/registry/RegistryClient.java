@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.springframework.util.function.SingletonSupplier;
@@ -40,6 +41,8 @@ public final class RegistryClient {
   private static final List<String> ACCEPTED =
       List.of(OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST);
   private static final String ACCEPT = String.join(", ", ACCEPTED);
+
+  private static final Set<String> PULLABLE_ALGORITHMS = Set.of("sha256", "sha384", "sha512");
 
   /** containerd's limit for a manifest it reads; nothing legitimate comes near it. */
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -195,14 +198,31 @@ public final class RegistryClient {
     return computed;
   }
 
-  /** Only a well-formed digest may end up in a pod spec: checked with the image grammar. */
+  /**
+   * Only a well-formed digest may end up in a pod spec: checked with the image grammar, and of an
+   * algorithm the kubelet pulls by. The grammar reads any algorithm; the kubelet parses images with
+   * go-digest, which knows these three and refuses the rest ({@code InvalidImageName}): a pod
+   * pinned to {@code md5:...} never started, where left as it was it would have run.
+   */
   private static String checked(String digest, ImageReference image, ManifestUrl url) {
+    String checked;
     try {
-      return new ImageReference(image.domain(), image.path(), image.tag(), digest.trim()).digest();
+      checked =
+          new ImageReference(image.domain(), image.path(), image.tag(), digest.trim()).digest();
     } catch (InvalidImageSyntaxException e) {
       throw new RegistryException(
           Failure.ERROR, "registry sent a malformed digest for " + url.repository());
     }
+    String algorithm = checked.substring(0, checked.indexOf(':'));
+    if (!PULLABLE_ALGORITHMS.contains(algorithm)) {
+      throw new RegistryException(
+          Failure.ERROR,
+          "registry sent a digest the kubelet cannot pull for "
+              + url.repository()
+              + " (sha256, sha384 and sha512 only): "
+              + Text.quote(algorithm));
+    }
+    return checked;
   }
 
   private static MessageDigest sha256() {

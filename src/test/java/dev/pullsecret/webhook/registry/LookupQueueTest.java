@@ -99,6 +99,23 @@ class LookupQueueTest {
                     .allMatch(answer -> answer.lookup() instanceof Lookup.Found));
   }
 
+  /**
+   * A lookup that fails with an exception the client does not expect is answered with its words,
+   * bounded: a JDK message may quote what a registry sent (a URI of 16 KiB), and the reason is
+   * cached for failure-ttl, each entry reckoned at ~2 KiB.
+   */
+  @Test
+  void unexpectedFailureIsAnsweredWithABoundedReason() {
+    var image =
+        Map.of(ImageReference.parse("throws.example/app:1"), Optional.<RegistryCredential>empty());
+
+    String detail = detail(resolver.resolveAll(image, resolver.budget(Duration.ofSeconds(5))));
+
+    assertThat(detail)
+        .startsWith("lookup failed: java.lang.IllegalArgumentException: xxx")
+        .hasSizeLessThan(400);
+  }
+
   private static String detail(Map<ImageReference, DigestResolver.Answer> answers) {
     return answers.values().stream()
         .map(answer -> answer.lookup() instanceof Lookup.Failed f ? f.detail() : "found")
@@ -121,6 +138,9 @@ class LookupQueueTest {
       throws RegistryException {
     if (image.toString().startsWith("real.example") && stalled.getCount() == 0) {
       return "sha256:" + "a".repeat(64);
+    }
+    if (image.toString().startsWith("throws.example")) {
+      throw new IllegalArgumentException("x".repeat(100_000));
     }
     entered.incrementAndGet();
     try {

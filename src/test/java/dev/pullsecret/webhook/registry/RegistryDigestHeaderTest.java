@@ -1,12 +1,14 @@
 package dev.pullsecret.webhook.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsServer;
 import dev.pullsecret.webhook.image.ImageReference;
 import dev.pullsecret.webhook.registry.Lookup.Failure;
+import dev.pullsecret.webhook.text.Text;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
@@ -45,6 +47,8 @@ class RegistryDigestHeaderTest {
       AT_LIMIT[i] = (byte) (i % 251);
     }
   }
+
+  private static final String TOKEN_WITH_NEWLINE = "{\"token\":\"s3cr3t-t0ken\\r\\nX-A: b\"}";
 
   private final AtomicReference<String> realm = new AtomicReference<>();
   private final AtomicReference<String> bearer = new AtomicReference<>();
@@ -88,6 +92,39 @@ class RegistryDigestHeaderTest {
   }
 
   /**
+   * The grammar reads any algorithm with 32 hex characters or more, but the kubelet parses an image
+   * with go-digest, which knows sha256, sha384 and sha512 only: a pod pinned to {@code md5:...}
+   * never starts ({@code InvalidImageName}), where left as it was it would have run.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "md5:0123456789abcdef0123456789abcdef",
+        "sha1:0123456789abcdef0123456789abcdef01234567",
+        "blake3:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+      })
+  void digestOfAnAlgorithmTheKubeletCannotPullIsAnError(String digest) {
+    behaviour.set("head-digest");
+    declaredDigest.set(digest);
+
+    assertThat(reason())
+        .isEqualTo(
+            "registry sent a digest the kubelet cannot pull for team/app (sha256, sha384 and"
+                + " sha512 only): "
+                + Text.quote(digest.substring(0, digest.indexOf(':'))));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {64, 96, 128})
+  void digestOfAnAlgorithmTheKubeletPullsIsTaken(int hex) {
+    String digest = "sha" + hex * 4 + ":" + "a".repeat(hex);
+    behaviour.set("head-digest");
+    declaredDigest.set(digest);
+
+    assertThat(client.resolve(image(), Optional.empty())).isEqualTo(digest);
+  }
+
+  /**
    * What a registry sends goes into warnings, audit annotations, a refusal's message and its log
    * line: quoted and bounded, however long, and whatever it holds.
    */
@@ -98,8 +135,21 @@ class RegistryDigestHeaderTest {
 
     contentType.set(RegistryClient.OCI_MANIFEST);
     realm.set("https://127.0.0.1:" + server.getAddress().getPort() + "/v2/token");
-    scope.set("repository:" + "x".repeat(100_000) + ":pull");
+    scope.set("repository:" + "x".repeat(10_000) + ":pull"); // a 401 over 16 KiB is refused unread
     assertThat(reason()).startsWith("token service refused \"repository:xxx").hasSizeLessThan(400);
+  }
+
+  /**
+   * A realm that is an https URI without a host ({@code https:/...}) passed the scheme check and
+   * was refused by the JDK's request builder, whose {@code IllegalArgumentException} quotes the
+   * whole URI: the lookup failed with a reason as long as the header (up to 384 KiB then, 16 KiB
+   * now), kept in the cache for failure-ttl, where each entry is reckoned at ~2 KiB.
+   */
+  @Test
+  void realmWithoutAHostIsQuotedAndBoundedInTheReason() {
+    realm.set("https:/" + "x".repeat(10_000));
+
+    assertThat(reason()).startsWith("token realm is not a URL: \"https:/xxx").hasSizeLessThan(400);
   }
 
   private String reason() {
@@ -165,6 +215,23 @@ class RegistryDigestHeaderTest {
   }
 
   /**
+   * A token that cannot be a header value (a line break in it) failed the lookup with the JDK's
+   * {@code IllegalArgumentException}, whose message quotes the header: the token, a credential
+   * obtained with the rule's pull secret, went into the pod's warning, the audit annotation and a
+   * refusal's log line. A failure of its own, that does not quote it.
+   */
+  @Test
+  void tokenThatCannotBeAHeaderIsRefusedUnquoted() {
+    behaviour.set("token-newline");
+
+    assertThatCode(() -> client.resolve(image(), Optional.empty()))
+        .isInstanceOfSatisfying(
+            RegistryException.class, e -> assertThat(e.lookup().failure()).isEqualTo(Failure.ERROR))
+        .hasMessageNotContaining("s3cr3t")
+        .hasMessage("token response with a token that is not a header value");
+  }
+
+  /**
    * A registry's 401 names any realm it likes: a tenant's registry naming a plain-HTTP service
    * inside the cluster (a cloud's metadata endpoint, an internal API) would have the webhook GET it
    * and send the {@code token} of its answer back to that registry. Never asked, credential or not.
@@ -211,9 +278,15 @@ class RegistryDigestHeaderTest {
         exchange.sendResponseHeaders(401, -1);
         return;
       }
-      if (behaviour.get().equals("token-drip")) {
+      if (behaviour.get().startsWith("token-")) {
         if (exchange.getRequestURI().getPath().startsWith("/v2/token")) {
-          drip(exchange);
+          if (behaviour.get().equals("token-drip")) {
+            drip(exchange);
+            return;
+          }
+          byte[] body = TOKEN_WITH_NEWLINE.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
           return;
         }
         String realm = "https://127.0.0.1:" + server.getAddress().getPort() + "/v2/token";
@@ -223,6 +296,9 @@ class RegistryDigestHeaderTest {
       }
       exchange.getResponseHeaders().set("Content-Type", contentType.get());
       if (exchange.getRequestMethod().equals("HEAD")) {
+        if (behaviour.get().equals("head-digest")) {
+          exchange.getResponseHeaders().set("Docker-Content-Digest", declaredDigest.get());
+        }
         exchange.sendResponseHeaders(200, -1);
         return;
       }

@@ -1,11 +1,13 @@
 package dev.pullsecret.webhook.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.pullsecret.webhook.image.ImageReference;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,12 +21,14 @@ import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvFileSource;
@@ -49,6 +53,26 @@ class RegistryProtocolTest {
       String value = header.equals("\"\"") ? "" : header;
 
       assertThat(format(Challenge.parse(value))).isEqualTo(expected == null ? "" : expected);
+    }
+
+    /**
+     * The JDK's client takes response headers up to 384 KiB ({@code jdk.http.maxHeaderSize}): a
+     * registry a pod names answering 401 with that much of {@code a a a ...} was read into 190,000
+     * challenges, ~27 MB held and ~94 MB allocated per lookup, 16 lookups at a time in a 160 MB
+     * heap. A challenge is a few hundred characters; one over the bound is refused unread.
+     */
+    @Test
+    void headerOfHundredsOfKilobytesIsRefusedUnread() {
+      var authorizations = new Authorizations(() -> null, Duration.ofSeconds(1));
+      var url = new ManifestUrl("https://evil.example", "team/app", "1");
+      String header = "a ".repeat(190_000);
+      var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      long before = threads.getCurrentThreadAllocatedBytes();
+
+      assertThatThrownBy(() -> authorizations.answer(List.of(header), url, Optional.empty()))
+          .isInstanceOf(RegistryException.class)
+          .hasMessage("401 with a WWW-Authenticate challenge of over 16384 characters");
+      assertThat(threads.getCurrentThreadAllocatedBytes() - before).isLessThan(1 << 20);
     }
 
     private static String format(List<Challenge> challenges) {
