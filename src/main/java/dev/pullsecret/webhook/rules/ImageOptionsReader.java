@@ -184,17 +184,21 @@ final class ImageOptionsReader {
   }
 
   /**
-   * A mirror whose target matches a mirror's source would rewrite its own output again when the API
-   * server re-invokes the webhook; such rules are refused.
+   * A mirror whose target makes images that a mirror's source matches (the target lies under the
+   * source, or the source under the target: {@code registry.corp/a/b} to {@code registry.corp/a}
+   * turns {@code registry.corp/a/b/b/x} into {@code registry.corp/a/b/x}) would rewrite its own
+   * output again when the API server re-invokes the webhook; such rules are refused.
    */
   private void refuseLoops(YamlMapping images, List<RegistryMirror> mirrors) {
     for (RegistryMirror mirror : mirrors) {
-      ImageReference rewritten = probe(mirror.toDomain(), mirror.toPath());
       for (RegistryMirror other : mirrors) {
-        if (other.from().matches(rewritten)) {
+        String target = mirror.toPath();
+        String source = other.from().path();
+        boolean deeper = target.isEmpty() || source.startsWith(target + "/");
+        if (other.from().matches(probe(mirror.toDomain(), deeper ? source : target))) {
           images.error(
               "mirrors",
-              ("mirror target %s is itself matched by mirror source %s: images would be"
+              ("mirror target %s makes images that mirror source %s matches: they would be"
                       + " rewritten again on every re-invocation")
                   .formatted(mirror.target(), other.from()));
           break; // once per mirror: not once per pair (4,000 mirrors made 16,000,000 errors)
