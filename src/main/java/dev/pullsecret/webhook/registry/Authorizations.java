@@ -60,7 +60,7 @@ final class Authorizations {
 
   private final Supplier<HttpClient> http;
   private final Duration requestTimeout;
-  private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+  private final Map<Key, Remembered> remembered = new ConcurrentHashMap<>();
 
   Authorizations(Supplier<HttpClient> http, Duration requestTimeout) {
     this.http = http;
@@ -195,11 +195,15 @@ final class Authorizations {
     }
   }
 
-  /** Per credential user: two pull secrets for one registry may see different repositories. */
-  private static String key(ManifestUrl url, Optional<RegistryCredential> credential) {
-    Optional<String> user =
-        credential.map(c -> c.username() + ":" + Integer.toHexString(c.password().hashCode()));
-    return url.registry() + "/" + url.repository() + "|" + user.orElse("");
+  /**
+   * Per credential: two pull secrets for one registry may see different repositories. The whole
+   * credential, not a hash of it: a password whose hash collided with another's was given the
+   * other's token. (A credential's {@code toString} shows neither its username nor its password.)
+   */
+  private record Key(String registry, String repository, Optional<RegistryCredential> credential) {}
+
+  private static Key key(ManifestUrl url, Optional<RegistryCredential> credential) {
+    return new Key(url.registry(), url.repository(), credential);
   }
 
   private static String encode(String value) {

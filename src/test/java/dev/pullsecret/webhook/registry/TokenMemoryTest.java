@@ -3,6 +3,7 @@ package dev.pullsecret.webhook.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpsServer;
+import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.tls.issuing.CertificateSet;
 import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
@@ -25,19 +26,7 @@ class TokenMemoryTest {
 
   @Test
   void largeTokensAreUsedButNotKept(@TempDir Path dir) throws Exception {
-    CertificateSet certificates = RegistryProcess.certificates(KeyAlgorithm.ECDSA_P256);
-    PemFiles.write(certificates, dir, true);
-    HttpsServer tokens =
-        StubHttpsServer.start(
-            certificates,
-            "/token",
-            exchange -> {
-              byte[] body =
-                  ("{\"token\":\"" + LARGE_TOKEN + "\"}").getBytes(StandardCharsets.UTF_8);
-              exchange.sendResponseHeaders(200, body.length);
-              exchange.getResponseBody().write(body);
-              exchange.close();
-            });
+    HttpsServer tokens = tokenService(dir, LARGE_TOKEN);
     try (HttpClient http =
         HttpClient.newBuilder()
             .sslContext(TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT))))
@@ -55,5 +44,43 @@ class TokenMemoryTest {
     } finally {
       tokens.stop(0);
     }
+  }
+
+  /** "Aa" and "BB" have one String hash: a token is kept for the whole credential that got it. */
+  @Test
+  void aTokenIsKeptForTheCredentialThatGotItOnly(@TempDir Path dir) throws Exception {
+    HttpsServer tokens = tokenService(dir, "small");
+    try (HttpClient http =
+        HttpClient.newBuilder()
+            .sslContext(TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT))))
+            .build()) {
+      var authorizations = new Authorizations(() -> http, Duration.ofSeconds(5));
+      String challenge =
+          "Bearer realm=\"https://127.0.0.1:" + tokens.getAddress().getPort() + "/token\"";
+      var url = new ManifestUrl("https://registry.example", "private", "1");
+      var owner = Optional.of(new RegistryCredential("registry.example", "ci", "Aa"));
+      var other = Optional.of(new RegistryCredential("registry.example", "ci", "BB"));
+
+      authorizations.answer(List.of(challenge), url, owner);
+
+      assertThat(authorizations.remembered(url, owner)).contains("Bearer small");
+      assertThat(authorizations.remembered(url, other)).isEmpty();
+    } finally {
+      tokens.stop(0);
+    }
+  }
+
+  private static HttpsServer tokenService(Path dir, String token) throws Exception {
+    CertificateSet certificates = RegistryProcess.certificates(KeyAlgorithm.ECDSA_P256);
+    PemFiles.write(certificates, dir, true);
+    return StubHttpsServer.start(
+        certificates,
+        "/token",
+        exchange -> {
+          byte[] body = ("{\"token\":\"" + token + "\"}").getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
   }
 }
