@@ -57,7 +57,22 @@ public final class DigestResolver implements AutoCloseable {
       int maxConcurrent,
       Duration connectTimeout,
       Duration requestTimeout,
-      Path caBundle) {}
+      Path caBundle) {
+
+    /** A year; past ~292 years a duration has no count of nanoseconds, and no lookup ended. */
+    static final Duration MAX_TTL = Duration.ofDays(365);
+
+    public Settings {
+      if (isOver(cacheTtl, MAX_TTL) || isOver(failureTtl, MAX_TTL)) {
+        throw new IllegalArgumentException(
+            "webhook.digests.cache-ttl and failure-ttl are at most 365 days");
+      }
+    }
+
+    private static boolean isOver(Duration value, Duration max) {
+      return value != null && value.compareTo(max) > 0;
+    }
+  }
 
   /**
    * Lookups are cached per image and credential: an anonymous lookup's failure must not answer a

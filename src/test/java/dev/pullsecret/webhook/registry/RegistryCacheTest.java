@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import dev.pullsecret.webhook.image.ImageReference;
 import java.time.Duration;
@@ -37,6 +38,16 @@ class RegistryCacheTest {
             return next.get();
           },
           outcome -> false);
+
+  /** Past ~292 years the expiry overflowed in the lookup's completion, which never completed. */
+  @Test
+  void aTtlOfCenturiesIsRefusedAtStart() {
+    Duration centuries = Duration.ofDays(365L * 300);
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () -> new DigestResolver.Settings(null, centuries, null, 10, 1, null, null, null))
+        .withMessageContaining("at most 365 days");
+  }
 
   @Test
   void secondRequestWithinTheTtlIsAHitWithoutALookup() {
