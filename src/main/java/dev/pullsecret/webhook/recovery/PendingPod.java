@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * @param optedOut the pod carries the opt-out label
  * @param pullSecrets the names of the pod's {@code imagePullSecrets}
  * @param failingImages the images of containers waiting in {@code ErrImagePull} or {@code
- *     ImagePullBackOff}
+ *     ImagePullBackOff}; none for a mirror pod or a pod being deleted, which are never judged
  * @param explained the pod carries the webhook's explanation annotation (its admission was seen)
  * @param created when the API server created it (to the second), or null
  */
@@ -68,8 +68,12 @@ record PendingPod(
   static PendingPod of(Pod pod, NamespaceScope scope) {
     var metadata = pod.getMetadata();
     var annotations = Objects.requireNonNullElse(metadata.getAnnotations(), Map.of());
+    // A mirror pod is never changed by admission; a pod being deleted goes whatever is done.
     List<String> failing =
-        annotations.containsKey(PodMutator.MIRROR_POD_ANNOTATION) ? List.of() : failingImages(pod);
+        annotations.containsKey(PodMutator.MIRROR_POD_ANNOTATION)
+                || metadata.getDeletionTimestamp() != null
+            ? List.of()
+            : failingImages(pod);
     // Read only for a pod failing to pull: a tenant's thousands of pods that never get a node
     // (an impossible nodeSelector) keep no names, 16 KB each at most otherwise.
     Set<String> secrets = failing.isEmpty() ? Set.of() : pullSecrets(pod);
