@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -121,6 +122,18 @@ record PendingPod(
                 .endPreconditions()
                 .build())
         .build();
+  }
+
+  /**
+   * Whether a refusal of its eviction says that its namespace is being deleted (a 403 of the
+   * namespace's lifecycle, which refuses every create there): the pod goes with it, and the
+   * webhook's RBAC is not at fault.
+   */
+  static boolean goesWithItsNamespace(KubernetesClientException refusal) {
+    var status = refusal.getCode() == 403 ? refusal.getStatus() : null;
+    var details = status == null ? null : status.getDetails();
+    return details != null
+        && details.getCauses().stream().anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
   }
 
   String key() {

@@ -194,8 +194,8 @@ public final class PodRecovery implements AutoCloseable {
       log.info("Evicted pod {} ({}): it {}", pod.key(), pod.controller(), diagnosis.describe());
       return true;
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 404 || e.getCode() == 409) {
-        return true; // gone meanwhile (409: another pod has its name now)
+      if (e.getCode() == 404 || e.getCode() == 409 || PendingPod.goesWithItsNamespace(e)) {
+        return true; // gone meanwhile (409: another pod has its name now), or going
       }
       if (e.getCode() == 403) {
         tell(

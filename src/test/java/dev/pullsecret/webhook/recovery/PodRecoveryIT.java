@@ -106,6 +106,11 @@ class PodRecoveryIT {
 
     /** A pod of {@code image}, owned by a ReplicaSet when {@code owned}, failing to pull it. */
     Pod failingPod(String namespace, String name, String image, boolean owned) {
+      return failing(pod(namespace, name, image, owned));
+    }
+
+    /** A pod of {@code image}, owned by a ReplicaSet when {@code owned}, with no status yet. */
+    Pod pod(String namespace, String name, String image, boolean owned) {
       var pod =
           new PodBuilder()
               .withNewMetadata()
@@ -157,6 +162,12 @@ class PodRecoveryIT {
       }
       Pod created = admin.pods().inNamespace(namespace).resource(pod).create();
       assertThat(created.getSpec().getImagePullSecrets()).as("admitted without it").isEmpty();
+      return created;
+    }
+
+    /** {@code created} waiting in ImagePullBackOff, as a kubelet would write it. */
+    Pod failing(Pod created) {
+      String image = created.getSpec().getContainers().getFirst().getImage();
       created.setStatus(
           new io.fabric8.kubernetes.api.model.PodStatusBuilder()
               .withPhase("Pending")
@@ -169,7 +180,11 @@ class PodRecoveryIT {
                       .withRestartCount(0)
                       .build())
               .build());
-      return admin.pods().inNamespace(namespace).resource(created).updateStatus();
+      return admin
+          .pods()
+          .inNamespace(created.getMetadata().getNamespace())
+          .resource(created)
+          .updateStatus();
     }
 
     List<Event> events(String namespace, String pod, String reason) {
@@ -265,6 +280,28 @@ class PodRecoveryIT {
       cluster.eventually(
           "evicted though its budget allows no disruption",
           () -> assertThat(exists(namespace, "guarded")).isFalse());
+    }
+
+    /**
+     * A pod whose namespace is being deleted goes with it, and the API server refuses its eviction
+     * (403, NamespaceTerminating). Before, that 403 was taken for the webhook's RBAC: the log told
+     * to grant pods/eviction and the pod was counted as forbidden.
+     */
+    @Test
+    void aPodInANamespaceBeingDeletedIsNotTakenForALackOfRbac() throws Exception {
+      String namespace = namespaceWithItsCopy();
+      Pod pod = pod(namespace, "doomed", "nginx:1.27", true);
+      admin.namespaces().withName(namespace).delete();
+      failing(pod);
+      // Created after: once it is evicted, the doomed pod was seen.
+      String witnessed = namespaceWithItsCopy();
+      failingPod(witnessed, "witness", "nginx:1.27", true);
+
+      cluster.eventually(
+          "the witness evicted", () -> assertThat(exists(witnessed, "witness")).isFalse());
+      assertThat(cluster.process().log()).doesNotContain("may not evict pods");
+      assertThat(cluster.scrape())
+          .contains("pullsecret_recovery_pods_total{action=\"forbidden\"} 0.0");
     }
 
     @Test
