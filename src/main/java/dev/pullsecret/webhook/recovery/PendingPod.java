@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.recovery;
 
+import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
@@ -134,6 +135,11 @@ record PendingPod(
     var details = status == null ? null : status.getDetails();
     return details != null
         && details.getCauses().stream().anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
+  }
+
+  /** The pod, as its Events name it. */
+  Regarding regarding() {
+    return new Regarding("Pod", namespace, name);
   }
 
   String key() {

@@ -45,6 +45,9 @@ class PodRecoveryIT {
   /** A webhook with recovery in {@code mode}, its source, and namespaces it is not called for. */
   abstract static class Cluster {
 
+    /** The node test pods are bound to: a pod that cannot pull has one (its kubelet says so). */
+    static final String NODE = "node-1";
+
     ClusterWebhook cluster;
     KubernetesClient admin;
 
@@ -118,6 +121,7 @@ class PodRecoveryIT {
               .withLabels(Map.of("app", name))
               .endMetadata()
               .withNewSpec()
+              .withNodeName(NODE)
               .addNewContainer()
               .withName("web")
               .withImage(image)
@@ -194,8 +198,13 @@ class PodRecoveryIT {
           .toList();
     }
 
+    /**
+     * Whether the pod is there and not being deleted: an evicted pod bound to a node waits for its
+     * kubelet, which this API server does not have, to end it.
+     */
     boolean exists(String namespace, String pod) {
-      return admin.pods().inNamespace(namespace).withName(pod).get() != null;
+      Pod found = admin.pods().inNamespace(namespace).withName(pod).get();
+      return found != null && found.getMetadata().getDeletionTimestamp() == null;
     }
   }
 
