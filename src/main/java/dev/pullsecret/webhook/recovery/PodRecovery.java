@@ -197,7 +197,8 @@ public final class PodRecovery implements AutoCloseable {
       return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404 || e.getCode() == 409 || PendingPod.goesWithItsNamespace(e)) {
-        return true; // gone meanwhile (409: another pod has its name now), or going
+        handled.add(pod.uid()); // gone meanwhile (409: another pod has its name now), or going
+        return true;
       }
       if (e.getCode() == 403) {
         tell(
