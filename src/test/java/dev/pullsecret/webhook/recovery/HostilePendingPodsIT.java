@@ -121,6 +121,7 @@ class HostilePendingPodsIT extends PodRecoveryIT.Cluster {
             .start();
     String histogram = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     jcmd.waitFor();
+    assertThat(histogram).as("the histogram was taken").contains(PodRecovery.class.getName());
     return histogram
         .lines()
         .filter(line -> line.endsWith(" " + PendingPod.class.getName()))
