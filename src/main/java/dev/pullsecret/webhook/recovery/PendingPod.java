@@ -1,5 +1,6 @@
 package dev.pullsecret.webhook.recovery;
 
+import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.mutation.Explanation;
 import dev.pullsecret.webhook.mutation.PodMutator;
 import dev.pullsecret.webhook.rules.NamespaceLabels;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -32,7 +34,7 @@ import java.util.stream.Stream;
  * @param optedOut the pod carries the opt-out label
  * @param pullSecrets the names of the pod's {@code imagePullSecrets}
  * @param failingImages the images of containers waiting in {@code ErrImagePull} or {@code
- *     ImagePullBackOff}
+ *     ImagePullBackOff}; none for a mirror pod or a pod being deleted, which are never judged
  * @param explained the pod carries the webhook's explanation annotation (its admission was seen)
  * @param created when the API server created it (to the second), or null
  */
@@ -68,8 +70,12 @@ record PendingPod(
   static PendingPod of(Pod pod, NamespaceScope scope) {
     var metadata = pod.getMetadata();
     var annotations = Objects.requireNonNullElse(metadata.getAnnotations(), Map.of());
+    // A mirror pod is never changed by admission; a pod being deleted goes whatever is done.
     List<String> failing =
-        annotations.containsKey(PodMutator.MIRROR_POD_ANNOTATION) ? List.of() : failingImages(pod);
+        annotations.containsKey(PodMutator.MIRROR_POD_ANNOTATION)
+                || metadata.getDeletionTimestamp() != null
+            ? List.of()
+            : failingImages(pod);
     // Read only for a pod failing to pull: a tenant's thousands of pods that never get a node
     // (an impossible nodeSelector) keep no names, 16 KB each at most otherwise.
     Set<String> secrets = failing.isEmpty() ? Set.of() : pullSecrets(pod);
@@ -117,6 +123,23 @@ record PendingPod(
                 .endPreconditions()
                 .build())
         .build();
+  }
+
+  /**
+   * Whether a refusal of its eviction says that its namespace is being deleted (a 403 of the
+   * namespace's lifecycle, which refuses every create there): the pod goes with it, and the
+   * webhook's RBAC is not at fault.
+   */
+  static boolean goesWithItsNamespace(KubernetesClientException refusal) {
+    var status = refusal.getCode() == 403 ? refusal.getStatus() : null;
+    var details = status == null ? null : status.getDetails();
+    return details != null
+        && details.getCauses().stream().anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
+  }
+
+  /** The pod, as its Events name it. */
+  Regarding regarding() {
+    return new Regarding("Pod", namespace, name);
   }
 
   String key() {

@@ -96,12 +96,13 @@ final class PendingPodFields {
   @JsonIncludeProperties({"metadata", "spec", "status"})
   interface PodMixIn {}
 
-  /** The resource version is the watch's bookmark. */
+  /** The resource version is the watch's bookmark; a pod being deleted is never judged. */
   @JsonIncludeProperties({
     "name",
     "namespace",
     "uid",
     "creationTimestamp",
+    "deletionTimestamp",
     "resourceVersion",
     "labels",
     "annotations",

@@ -6,7 +6,6 @@ import dev.pullsecret.webhook.delivery.Informers;
 import dev.pullsecret.webhook.delivery.ReducedStore;
 import dev.pullsecret.webhook.delivery.SecretSync;
 import dev.pullsecret.webhook.delivery.SyncEvents.Reason;
-import dev.pullsecret.webhook.delivery.SyncEvents.Regarding;
 import dev.pullsecret.webhook.delivery.SyncProperties;
 import dev.pullsecret.webhook.delivery.WorkQueue;
 import dev.pullsecret.webhook.recovery.RecoveryProperties.Mode;
@@ -40,9 +39,11 @@ import org.slf4j.LoggerFactory;
  * recreates it and the webhook gives the new pod its secrets; a bare pod is never deleted, it gets
  * an Event saying what to do. In report mode every such pod only gets the Event.
  *
- * <p>Run by the sync loop's leader only, on a watch of pending pods (a {@code status.phase=Pending}
- * field selector) whose store keeps what the decision needs ({@link PendingPod}). Bounded: at most
- * {@code evictionsPerMinute}, never the same pod twice, never where the webhook does not act.
+ * <p>Run by the sync loop's leader only, on a watch of pending pods on a node (field selectors
+ * {@code status.phase=Pending,spec.nodeName!=}: a pod that never gets one never fails to pull, and
+ * a tenant may have as many as its quota allows) whose store keeps what the decision needs ({@link
+ * PendingPod}). Bounded: at most {@code evictionsPerMinute}, never the same pod twice, never where
+ * the webhook does not act.
  */
 public final class PodRecovery implements AutoCloseable {
 
@@ -103,6 +104,7 @@ public final class PodRecovery implements AutoCloseable {
             .pods()
             .inAnyNamespace()
             .withField("status.phase", "Pending")
+            .withoutField("spec.nodeName", "")
             .withLimit(LIST_PAGE)
             .runnableInformer(RESYNC.toMillis());
     pods.itemStore(store);
@@ -187,15 +189,16 @@ public final class PodRecovery implements AutoCloseable {
       delivery
           .events()
           .normal(
-              regarding(pod),
+              pod.regarding(),
               Reason.PodEvicted,
               "evicted so that %s recreates it with its pull secrets: the pod %s"
                   .formatted(pod.controller(), diagnosis.describe()));
       log.info("Evicted pod {} ({}): it {}", pod.key(), pod.controller(), diagnosis.describe());
       return true;
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 404 || e.getCode() == 409) {
-        return true; // gone meanwhile (409: another pod has its name now)
+      if (e.getCode() == 404 || e.getCode() == 409 || PendingPod.goesWithItsNamespace(e)) {
+        handled.add(pod.uid()); // gone meanwhile (409: another pod has its name now), or going
+        return true;
       }
       if (e.getCode() == 403) {
         tell(
@@ -216,14 +219,10 @@ public final class PodRecovery implements AutoCloseable {
     delivery
         .events()
         .warning(
-            regarding(diagnosis.pod()),
+            diagnosis.pod().regarding(),
             Reason.MissingPullSecret,
             "this pod " + diagnosis.describe() + "; " + advice);
     log.warn("Pod {} cannot pull: it {}; {}", diagnosis.pod().key(), diagnosis.describe(), advice);
-  }
-
-  private static Regarding regarding(PendingPod pod) {
-    return new Regarding("Pod", pod.namespace(), pod.name());
   }
 
   /** A map that forgets its eldest entries past {@link #MAX_REMEMBERED}. */

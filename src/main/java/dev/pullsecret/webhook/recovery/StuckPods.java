@@ -117,7 +117,13 @@ public final class StuckPods {
     Map<String, NamespaceLabels> labels = new HashMap<>();
     List<Finding> findings = new ArrayList<>();
     for (Pod pod :
-        client.pods().inAnyNamespace().withField("status.phase", "Pending").list().getItems()) {
+        client
+            .pods()
+            .inAnyNamespace()
+            .withField("status.phase", "Pending")
+            .withoutField("spec.nodeName", "")
+            .list()
+            .getItems()) {
       PendingPod pending = PendingPod.of(pod, scope);
       if (pending.failingImages().isEmpty()) {
         continue;

@@ -116,7 +116,6 @@ class EvictionLoopIT extends PodRecoveryIT.Cluster {
             .endMetadata()
             .withSpec(evicted.getSpec())
             .build();
-    pod.getSpec().setNodeName(null);
     Pod created = admin.pods().inNamespace(namespace).resource(pod).create();
     created.setStatus(
         new PodStatusBuilder()

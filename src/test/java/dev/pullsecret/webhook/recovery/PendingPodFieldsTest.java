@@ -109,6 +109,24 @@ class PendingPodFieldsTest {
     assertThat(PendingPod.of(bound, TestContexts.SCOPE).failingImages()).isEmpty();
   }
 
+  /**
+   * A pod being deleted (a deletion timestamp: its node is gone, or a finalizer holds it) is on its
+   * way out whatever recovery does. Before, evict mode evicted it (a no-op the API server answers
+   * with success), wrote "evicted so that its controller recreates it", counted it and took its
+   * controller's next pod for a loop; report mode and doctor told to delete it.
+   */
+  @Test
+  void judgesNoPodBeingDeleted() {
+    Pod pod = stuck().build();
+    pod.getMetadata().getLabels().clear();
+    pod.getMetadata().setDeletionTimestamp("2026-12-07T23:32:35Z");
+
+    Pod bound = BOUND.readValue(WHOLE.writeValueAsString(pod), Pod.class);
+
+    assertThat(PendingPod.of(pod, TestContexts.SCOPE).failingImages()).isEmpty();
+    assertThat(PendingPod.of(bound, TestContexts.SCOPE).failingImages()).isEmpty();
+  }
+
   /** A ReplicaSet's pod, opted out, seen at admission, failing to pull nginx without its secret. */
   private static PodBuilder stuck() {
     return new PodBuilder()

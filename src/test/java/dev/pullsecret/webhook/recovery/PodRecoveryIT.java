@@ -45,6 +45,9 @@ class PodRecoveryIT {
   /** A webhook with recovery in {@code mode}, its source, and namespaces it is not called for. */
   abstract static class Cluster {
 
+    /** The node test pods are bound to: a pod that cannot pull has one (its kubelet says so). */
+    static final String NODE = "node-1";
+
     ClusterWebhook cluster;
     KubernetesClient admin;
 
@@ -106,6 +109,11 @@ class PodRecoveryIT {
 
     /** A pod of {@code image}, owned by a ReplicaSet when {@code owned}, failing to pull it. */
     Pod failingPod(String namespace, String name, String image, boolean owned) {
+      return failing(pod(namespace, name, image, owned));
+    }
+
+    /** A pod of {@code image}, owned by a ReplicaSet when {@code owned}, with no status yet. */
+    Pod pod(String namespace, String name, String image, boolean owned) {
       var pod =
           new PodBuilder()
               .withNewMetadata()
@@ -113,6 +121,7 @@ class PodRecoveryIT {
               .withLabels(Map.of("app", name))
               .endMetadata()
               .withNewSpec()
+              .withNodeName(NODE)
               .addNewContainer()
               .withName("web")
               .withImage(image)
@@ -157,6 +166,12 @@ class PodRecoveryIT {
       }
       Pod created = admin.pods().inNamespace(namespace).resource(pod).create();
       assertThat(created.getSpec().getImagePullSecrets()).as("admitted without it").isEmpty();
+      return created;
+    }
+
+    /** {@code created} waiting in ImagePullBackOff, as a kubelet would write it. */
+    Pod failing(Pod created) {
+      String image = created.getSpec().getContainers().getFirst().getImage();
       created.setStatus(
           new io.fabric8.kubernetes.api.model.PodStatusBuilder()
               .withPhase("Pending")
@@ -169,7 +184,11 @@ class PodRecoveryIT {
                       .withRestartCount(0)
                       .build())
               .build());
-      return admin.pods().inNamespace(namespace).resource(created).updateStatus();
+      return admin
+          .pods()
+          .inNamespace(created.getMetadata().getNamespace())
+          .resource(created)
+          .updateStatus();
     }
 
     List<Event> events(String namespace, String pod, String reason) {
@@ -179,8 +198,13 @@ class PodRecoveryIT {
           .toList();
     }
 
+    /**
+     * Whether the pod is there and not being deleted: an evicted pod bound to a node waits for its
+     * kubelet, which this API server does not have, to end it.
+     */
     boolean exists(String namespace, String pod) {
-      return admin.pods().inNamespace(namespace).withName(pod).get() != null;
+      Pod found = admin.pods().inNamespace(namespace).withName(pod).get();
+      return found != null && found.getMetadata().getDeletionTimestamp() == null;
     }
   }
 
@@ -265,6 +289,28 @@ class PodRecoveryIT {
       cluster.eventually(
           "evicted though its budget allows no disruption",
           () -> assertThat(exists(namespace, "guarded")).isFalse());
+    }
+
+    /**
+     * A pod whose namespace is being deleted goes with it, and the API server refuses its eviction
+     * (403, NamespaceTerminating). Before, that 403 was taken for the webhook's RBAC: the log told
+     * to grant pods/eviction and the pod was counted as forbidden.
+     */
+    @Test
+    void aPodInANamespaceBeingDeletedIsNotTakenForALackOfRbac() throws Exception {
+      String namespace = namespaceWithItsCopy();
+      Pod pod = pod(namespace, "doomed", "nginx:1.27", true);
+      admin.namespaces().withName(namespace).delete();
+      failing(pod);
+      // Created after: once it is evicted, the doomed pod was seen.
+      String witnessed = namespaceWithItsCopy();
+      failingPod(witnessed, "witness", "nginx:1.27", true);
+
+      cluster.eventually(
+          "the witness evicted", () -> assertThat(exists(witnessed, "witness")).isFalse());
+      assertThat(cluster.process().log()).doesNotContain("may not evict pods");
+      assertThat(cluster.scrape())
+          .contains("pullsecret_recovery_pods_total{action=\"forbidden\"} 0.0");
     }
 
     @Test
