@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -59,18 +60,13 @@ public final class DigestResolver implements AutoCloseable {
       Duration requestTimeout,
       Path caBundle) {
 
-    /** A year; past ~292 years a duration has no count of nanoseconds, and no lookup ended. */
-    static final Duration MAX_TTL = Duration.ofDays(365);
-
+    /** At most a year: past ~292 years a duration has no count of nanoseconds, no lookup ended. */
     public Settings {
-      if (isOver(cacheTtl, MAX_TTL) || isOver(failureTtl, MAX_TTL)) {
+      if (Stream.of(cacheTtl, failureTtl)
+          .anyMatch(ttl -> ttl != null && ttl.compareTo(Duration.ofDays(365)) > 0)) {
         throw new IllegalArgumentException(
             "webhook.digests.cache-ttl and failure-ttl are at most 365 days");
       }
-    }
-
-    private static boolean isOver(Duration value, Duration max) {
-      return value != null && value.compareTo(max) > 0;
     }
   }
 
