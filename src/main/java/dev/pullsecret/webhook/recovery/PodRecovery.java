@@ -175,6 +175,7 @@ public final class PodRecovery implements AutoCloseable {
 
   private boolean evict(Diagnosis diagnosis) {
     PendingPod pod = diagnosis.pod();
+    Instant asked = Instant.now().truncatedTo(SECONDS); // a replacement comes after, not before
     try {
       var named = client.pods().inNamespace(pod.namespace()).withName(pod.name());
       boolean evicted = named.evict(pod.eviction());
@@ -184,7 +185,7 @@ public final class PodRecovery implements AutoCloseable {
         return false;
       }
       handled.add(pod.uid());
-      evictedFor.put(pod.namespace() + "/" + pod.controller(), Instant.now().truncatedTo(SECONDS));
+      evictedFor.put(pod.namespace() + "/" + pod.controller(), asked);
       actions.withTag("action", "evicted").increment();
       delivery
           .events()
