@@ -9,6 +9,7 @@ import dev.pullsecret.webhook.rules.NamespaceScope.Choice;
 import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.RuleMode;
 import dev.pullsecret.webhook.rules.Rules;
+import dev.pullsecret.webhook.text.Text;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,14 +41,21 @@ public final class StuckPods {
   /** Why a pod is stuck: the secrets it lacks, and the images that need them. */
   record Diagnosis(PendingPod pod, String rule, List<String> missing, List<String> images) {
 
-    /** One line for Events and {@code doctor}: what is missing and for what. */
+    /**
+     * One line for Events, the log and {@code doctor}: what is missing and for what, a few images
+     * named (a pod may fail 32 of a few hundred characters each), then a count.
+     */
     String describe() {
       String when =
           pod.explained()
               ? "added to the rule, or delivered, after the pod was admitted"
               : "admitted while the webhook did not answer, or before the secret existed";
       return "lacks pull secret %s that rule %s gives for %s (%s)"
-          .formatted(String.join(", ", missing), rule, String.join(", ", images), when);
+          .formatted(
+              String.join(", ", missing),
+              rule,
+              Text.joined(images, image -> Text.line(image, 128), ", ", 3),
+              when);
     }
   }
 

@@ -88,6 +88,32 @@ class StuckPodsTest {
   }
 
   /**
+   * The description goes into an Event and a log line per pod: a pod's 32 failing images of ~370
+   * characters each made a line of ~12 KB. A few images are named, then a count.
+   */
+  @Test
+  void aPodWithManyLongImagesIsDescribedInAFewHundredCharacters() {
+    List<String> images =
+        IntStream.range(0, 32)
+            .mapToObj(i -> "team/" + "a".repeat(240) + i + ":" + "t".repeat(120))
+            .toList();
+    var pod =
+        new PendingPod(
+            "shop", "web", "uid", "ReplicaSet/web-1", false, Set.of(), images, false, null);
+
+    String described =
+        StuckPods.diagnose(
+                pod, TestContexts.SCOPE, RULES, NamespaceLabels.NONE, StuckPodsTest::copyPresent)
+            .orElseThrow()
+            .describe();
+
+    assertThat(described)
+        .hasSizeLessThan(1_000)
+        .contains("…+29 more")
+        .contains("lacks pull secret hub");
+  }
+
+  /**
    * A pod that has its secret, behind 64 made-up names, and an image that is simply wrong: before,
    * only the first 64 names were kept, so it was taken for lacking hub and, owned by a controller,
    * evicted, recreated alike and evicted again, at the rate every tenant's recovery shares.
