@@ -13,9 +13,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,6 +63,13 @@ final class ProviderRenewals implements AutoCloseable {
   private final Map<String, Instant> due = new ConcurrentHashMap<>();
 
   private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+  /**
+   * The providers whose plugin a renewal is running, each with the pull secrets that found it busy
+   * (looked at again once it is done, rather than holding a worker while they wait).
+   */
+  private final Map<String, Set<String>> running = new HashMap<>();
+
   private final RenewalReports reports;
 
   ProviderRenewals(
@@ -77,7 +87,8 @@ final class ProviderRenewals implements AutoCloseable {
     this.client = client;
     this.reports = new RenewalReports(sync.events(), registry, caches::source, clock);
     this.clock = clock;
-    // Two workers: a plugin that hangs until its time-out holds up one, not the others' renewals.
+    // Two workers: a plugin that hangs until its time-out holds up one, not the others' renewals
+    // (a pull secret whose provider is busy does not wait for it: claim).
     this.queue =
         new WorkQueue<>(
             "credential-renewal",
@@ -137,11 +148,16 @@ final class ProviderRenewals implements AutoCloseable {
     }
     Held kept = held.get(name);
     if (kept == null || !kept.state().serves(secret, now)) {
+      if (!claim(secret.provider(), name)) {
+        return true; // looked at again once the provider's plugin is done
+      }
       try {
         kept = obtain(secret);
       } catch (PluginFailure failure) {
         reports.failed(secret, state, failure);
         return false;
+      } finally {
+        release(secret.provider());
       }
       held.put(name, kept);
     }
@@ -156,6 +172,27 @@ final class ProviderRenewals implements AutoCloseable {
     }
     schedule(name, kept.state().renewAt());
     return true;
+  }
+
+  /** Whether {@code provider}'s plugin is ours to run; if not, {@code name} waits for it. */
+  private boolean claim(String provider, String name) {
+    synchronized (running) {
+      Set<String> waiting = running.get(provider);
+      if (waiting != null) {
+        waiting.add(name);
+        return false;
+      }
+      running.put(provider, new LinkedHashSet<>());
+      return true;
+    }
+  }
+
+  private void release(String provider) {
+    Set<String> waiting;
+    synchronized (running) {
+      waiting = running.remove(provider);
+    }
+    waiting.forEach(queue::add);
   }
 
   private Held obtain(PullSecret secret) throws PluginFailure {

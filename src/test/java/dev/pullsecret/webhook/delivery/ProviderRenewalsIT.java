@@ -121,6 +121,38 @@ class ProviderRenewalsIT {
   }
 
   @Test
+  void twoPullSecretsOfAHangingPluginDoNotHoldUpAnotherProvidersRenewal() {
+    cluster.useRules("delivery/provider-rules-hanging.yaml");
+    StubCredentialProvider hanging =
+        StubCredentialProvider.install(dir.resolve("bin"), "hanging").behaviour("hang");
+    String config =
+        stub.config("registry.test:5000", "1h", Map.of())
+            + hanging
+                .config("registry.test:5000", "1h", Map.of())
+                .lines()
+                .dropWhile(line -> !line.startsWith("providers:"))
+                .skip(1)
+                .map(line -> line + "\n")
+                .collect(java.util.stream.Collectors.joining());
+    Replica replica = cluster.start("replica-a");
+    cluster.renewals(
+        replica,
+        registry ->
+            new CredentialProviders(
+                CredentialProvider.parse(config, "config.yaml"),
+                stub.binDir(),
+                Duration.ofSeconds(30),
+                Clock.systemUTC(),
+                registry));
+
+    // hung-a and hung-b come first, one per worker; stub-creds is not to wait for their plugin.
+    await().atMost(Duration.ofSeconds(8)).until(() -> cluster.secret(OWN, GENERATED) != null);
+
+    assertThat(hanging.runs()).isEqualTo(1);
+    assertThat(hanging.overlaps()).isZero();
+  }
+
+  @Test
   void whenThePluginFailsTheLastCredentialsStayAndTheFailureIsTold() {
     String token = "Tok3n-0123456789-abcdefXYZ";
     stub.set("CACHE_DURATION", "3s").set("PASSWORD", token);
