@@ -62,12 +62,12 @@ final class ProviderRenewals implements AutoCloseable {
   /** When each pull secret is next looked at: a timer finding another time here does nothing. */
   private final Map<String, Instant> due = new ConcurrentHashMap<>();
 
+  /** The most plugins run at once, each of its own provider (a config names one per cloud). */
+  static final int MAX_RUNNING = 16;
+
   private final Map<String, Held> held = new ConcurrentHashMap<>();
 
-  /**
-   * The providers whose plugin a renewal is running, each with the pull secrets that found it busy
-   * (looked at again once it is done, rather than holding a worker while they wait).
-   */
+  /** The providers whose plugin runs, each with the pull secrets to look at again once done. */
   private final Map<String, Set<String>> running = new HashMap<>();
 
   private final RenewalReports reports;
@@ -87,12 +87,12 @@ final class ProviderRenewals implements AutoCloseable {
     this.client = client;
     this.reports = new RenewalReports(sync.events(), registry, caches::source, clock);
     this.clock = clock;
-    // Two workers: a plugin that hangs until its time-out holds up one, not the others' renewals
-    // (a pull secret whose provider is busy does not wait for it: claim).
+    // A worker per provider and one more: a plugin that hangs until its time-out holds up one, not
+    // the other providers' renewals (a pull secret whose provider is busy does not wait: claim).
     this.queue =
         new WorkQueue<>(
             "credential-renewal",
-            2,
+            Math.min(providers.size(), MAX_RUNNING) + 1,
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
             sync.leading(this::renew));

@@ -48,6 +48,11 @@ public final class CredentialProviders {
     }
   }
 
+  /** How many providers are configured. */
+  public int size() {
+    return plugins.size();
+  }
+
   /**
    * @throws PluginFailure the first failure (every registry must be answered), its message naming
    *     the provider and the registry

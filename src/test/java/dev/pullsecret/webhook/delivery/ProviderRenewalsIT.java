@@ -122,34 +122,53 @@ class ProviderRenewalsIT {
 
   @Test
   void twoPullSecretsOfAHangingPluginDoNotHoldUpAnotherProvidersRenewal() {
+    List<StubCredentialProvider> hanging = leaderWithHanging("hanging");
+
+    // hung-a and hung-b come first, one per worker; stub-creds is not to wait for their plugin.
+    await().atMost(Duration.ofSeconds(8)).until(() -> cluster.secret(OWN, GENERATED) != null);
+
+    assertThat(hanging.getFirst().runs()).isEqualTo(1);
+    assertThat(hanging.getFirst().overlaps()).isZero();
+  }
+
+  @Test
+  void twoHangingProvidersDoNotHoldUpAThirdProvidersRenewal() {
+    leaderWithHanging("hanging", "hanging-2");
+
+    // hung-a (hanging) and hung-c (hanging-2) each hold a worker until the time-out.
+    await().atMost(Duration.ofSeconds(8)).until(() -> cluster.secret(OWN, GENERATED) != null);
+  }
+
+  /**
+   * A leader under provider-rules-hanging.yaml, with the stub and a provider per name of {@code
+   * hanging} whose plugin hangs (30 s time-out).
+   */
+  private List<StubCredentialProvider> leaderWithHanging(String... hanging) {
     cluster.useRules("delivery/provider-rules-hanging.yaml");
-    StubCredentialProvider hanging =
-        StubCredentialProvider.install(dir.resolve("bin"), "hanging").behaviour("hang");
-    String config =
-        stub.config("registry.test:5000", "1h", Map.of())
-            + hanging
-                .config("registry.test:5000", "1h", Map.of())
-                .lines()
-                .dropWhile(line -> !line.startsWith("providers:"))
-                .skip(1)
-                .map(line -> line + "\n")
-                .collect(java.util.stream.Collectors.joining());
+    var config = new StringBuilder(stub.config("registry.test:5000", "1h", Map.of()));
+    List<StubCredentialProvider> stubs = new java.util.ArrayList<>();
+    for (String name : hanging) {
+      StubCredentialProvider plugin =
+          StubCredentialProvider.install(dir.resolve("bin"), name).behaviour("hang");
+      stubs.add(plugin);
+      plugin
+          .config("registry.test:5000", "1h", Map.of())
+          .lines()
+          .dropWhile(line -> !line.startsWith("providers:"))
+          .skip(1)
+          .forEach(line -> config.append(line).append('\n'));
+    }
     Replica replica = cluster.start("replica-a");
     cluster.renewals(
         replica,
         registry ->
             new CredentialProviders(
-                CredentialProvider.parse(config, "config.yaml"),
+                CredentialProvider.parse(config.toString(), "config.yaml"),
                 stub.binDir(),
                 Duration.ofSeconds(30),
                 Clock.systemUTC(),
                 registry));
-
-    // hung-a and hung-b come first, one per worker; stub-creds is not to wait for their plugin.
-    await().atMost(Duration.ofSeconds(8)).until(() -> cluster.secret(OWN, GENERATED) != null);
-
-    assertThat(hanging.runs()).isEqualTo(1);
-    assertThat(hanging.overlaps()).isZero();
+    return stubs;
   }
 
   @Test
