@@ -149,7 +149,7 @@ final class ProviderRenewals implements AutoCloseable {
     Held kept = held.get(name);
     if (kept == null || !kept.state().serves(secret, now)) {
       if (!claim(secret.provider(), name)) {
-        return true; // looked at again once the provider's plugin is done
+        return false; // looked at once the plugin is done; its back-off is kept, not reset
       }
       try {
         kept = obtain(secret);
