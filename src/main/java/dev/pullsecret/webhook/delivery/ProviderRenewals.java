@@ -8,7 +8,6 @@ import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +60,9 @@ final class ProviderRenewals implements AutoCloseable {
 
   /** When each pull secret is next looked at: a timer finding another time here does nothing. */
   private final Map<String, Instant> due = new ConcurrentHashMap<>();
+
+  /** The renewal times whose timer went off: due, even if the clock was set back since. */
+  private final Map<String, Instant> wentOff = new ConcurrentHashMap<>();
 
   /** The most plugins run at once, each of its own provider (a config names one per cloud). */
   static final int MAX_RUNNING = 16;
@@ -131,6 +133,7 @@ final class ProviderRenewals implements AutoCloseable {
     if (found.isEmpty()) { // out of the rules: its Secret stays, as copies do
       held.remove(name);
       due.remove(name);
+      wentOff.remove(name);
       return true;
     }
     PullSecret secret = found.get();
@@ -141,13 +144,13 @@ final class ProviderRenewals implements AutoCloseable {
     }
     Instant now = clock.instant();
     Optional<GeneratedSecret.State> state = current.flatMap(GeneratedSecret::state);
-    if (state.isPresent() && state.get().serves(secret, now)) {
+    if (state.isPresent() && serves(state.get(), secret, now)) {
       held.put(name, new Held(GeneratedSecret.content(current.get()), state.get(), true));
       schedule(name, state.get().renewAt());
       return true;
     }
     Held kept = held.get(name);
-    if (kept == null || !kept.state().serves(secret, now)) {
+    if (kept == null || !serves(kept.state(), secret, now)) {
       if (!claim(secret.provider(), name)) {
         return false; // looked at once the plugin is done; its back-off is kept, not reset
       }
@@ -159,9 +162,10 @@ final class ProviderRenewals implements AutoCloseable {
       } finally {
         release(secret.provider());
       }
+      wentOff.remove(name);
       held.put(name, kept);
     }
-    if (!write(kept.secret(), current)) {
+    if (!GeneratedSecret.write(client, kept.secret(), current, sync.metrics()::apiError)) {
       return false;
     }
     if (!kept.told()) {
@@ -172,6 +176,11 @@ final class ProviderRenewals implements AutoCloseable {
     }
     schedule(name, kept.state().renewAt());
     return true;
+  }
+
+  private boolean serves(GeneratedSecret.State state, PullSecret secret, Instant now) {
+    Instant off = wentOff.get(secret.name());
+    return state.serves(secret, now) && (off == null || state.renewAt().isAfter(off));
   }
 
   /** Whether {@code provider}'s plugin is ours to run; if not, {@code name} waits for it. */
@@ -202,32 +211,6 @@ final class ProviderRenewals implements AutoCloseable {
     return new Held(generated, GeneratedSecret.state(generated).orElseThrow(), false);
   }
 
-  /** Creates the Secret, or updates it from the version read; false to retry. */
-  private boolean write(Secret desired, Optional<Secret> current) {
-    Secret secret = GeneratedSecret.content(desired);
-    var secrets = client.secrets().inNamespace(secret.getMetadata().getNamespace());
-    try {
-      if (current.isEmpty()) {
-        secrets.resource(secret).create();
-      } else {
-        secret.getMetadata().setResourceVersion(current.get().getMetadata().getResourceVersion());
-        secrets.resource(secret).update();
-      }
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409 && e.getCode() != 404) {
-        sync.metrics().apiError();
-        log.warn(
-            "Could not write {}/{} (HTTP {}): {}",
-            desired.getMetadata().getNamespace(),
-            desired.getMetadata().getName(),
-            e.getCode(),
-            e.getMessage());
-      }
-      return false; // changed or gone since read: the watch catches up, and the retry writes
-    }
-  }
-
   /** Looks at {@code name} again at {@code at}, in place of any earlier timer of it. */
   private void schedule(String name, Instant at) {
     if (!at.equals(due.put(name, at))) {
@@ -236,6 +219,7 @@ final class ProviderRenewals implements AutoCloseable {
           .execute(
               () -> {
                 if (due.remove(name, at)) {
+                  wentOff.put(name, at);
                   queue.add(name); // nothing once closed
                 }
               });

@@ -56,12 +56,17 @@ class ProviderRenewalsIT {
 
   private CredentialProviders providers(
       String lifetime, io.micrometer.core.instrument.MeterRegistry registry) {
+    return providers(lifetime, registry, Clock.systemUTC());
+  }
+
+  private CredentialProviders providers(
+      String lifetime, io.micrometer.core.instrument.MeterRegistry registry, Clock clock) {
     return new CredentialProviders(
         CredentialProvider.parse(
             stub.config("registry.test:5000", lifetime, Map.of()), "config.yaml"),
         stub.binDir(),
         Duration.ofSeconds(3),
-        Clock.systemUTC(),
+        clock,
         registry);
   }
 
@@ -169,6 +174,38 @@ class ProviderRenewalsIT {
                 Clock.systemUTC(),
                 registry));
     return stubs;
+  }
+
+  @Test
+  void aClockSetBackDoesNotPutOffTheRenewal() {
+    stub.set("CACHE_DURATION", "2s");
+    var offset = new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+    Clock clock =
+        new Clock() {
+          @Override
+          public Instant instant() {
+            return Instant.now().plus(offset.get());
+          }
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+        };
+    Replica replica = cluster.start("replica-a");
+    cluster.renewals(replica, registry -> providers("1h", registry, clock), clock);
+    await().until(() -> cluster.secret(OWN, GENERATED) != null);
+
+    offset.set(Duration.ofHours(-1)); // the renewal is due about 1.1 s after the answer
+
+    await()
+        .atMost(Duration.ofSeconds(6))
+        .until(() -> password(cluster.secret(OWN, GENERATED)).equals("token-2"));
   }
 
   @Test
