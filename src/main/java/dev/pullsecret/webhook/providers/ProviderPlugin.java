@@ -10,10 +10,12 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
@@ -87,20 +89,30 @@ final class ProviderPlugin {
         given.removeLast();
       }
     }
-    if (!covers(answer, registry)) {
+    Optional<RegistryCredential> covering =
+        answer.auth().stream()
+            .filter(credential -> covers(List.of(credential), registry))
+            .max(Comparator.comparing(RegistryCredential::key)); // the kubelet's index order
+    if (covering.isEmpty()) {
       List<String> keys = answer.auth().stream().map(RegistryCredential::key).toList();
       throw new PluginFailure(
           Kind.NOT_COVERED,
           "its answer has no credentials for registry %s (keys: %s)"
               .formatted(registry, String.join(", ", keys)));
     }
-    return answer;
+    // Only for the registry asked about, keyed by it: never for a host its matchImages leave out,
+    // and each registry with the credentials of its own answer, as the kubelet uses them.
+    RegistryCredential chosen = covering.get();
+    return new PluginResponse.Answer(
+        List.of(new RegistryCredential(registry.toString(), chosen.username(), chosen.password())),
+        answer.lifetime());
   }
 
-  private static boolean covers(PluginResponse.Answer answer, RegistryPattern registry) {
+  /** Whether one of {@code auth}'s keys covers {@code registry} on its own. */
+  private static boolean covers(List<RegistryCredential> auth, RegistryPattern registry) {
     return PullSecretCheck.ofDecoded(
             PullSecretCheck.DOCKER_CONFIG_JSON,
-            Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, DockerConfig.json(answer.auth())),
+            Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, DockerConfig.json(auth)),
             List.of())
         .config()
         .covers(registry);

@@ -75,6 +75,25 @@ class CredentialProvidersIT {
   }
 
   @Test
+  void leavesOutEntriesForRegistriesItWasNotAskedAbout() throws PluginFailure {
+    stub.behaviour("with-others");
+
+    assertThat(providers.obtain("stub-provider", registries("a.test:5000")).auth())
+        .containsExactly(new RegistryCredential("a.test:5000", "stub", "token-1"));
+  }
+
+  @Test
+  void eachRegistryGetsTheCredentialsOfItsOwnAnswer() throws PluginFailure {
+    stub.behaviour("wildcard");
+
+    // Both answers are keyed *.test:5000: the kubelet uses b's answer for b's images.
+    assertThat(providers.obtain("stub-provider", registries("a.test:5000", "b.test:5000")).auth())
+        .containsExactly(
+            new RegistryCredential("a.test:5000", "stub", "token-1"),
+            new RegistryCredential("b.test:5000", "stub", "token-2"));
+  }
+
+  @Test
   void oneRegistryFailingFailsThePullSecretNamingProviderAndRegistry() {
     stub.behaviour("uncovered");
 
