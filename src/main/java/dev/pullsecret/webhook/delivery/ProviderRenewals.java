@@ -45,9 +45,10 @@ final class ProviderRenewals implements AutoCloseable {
 
   /**
    * Credentials for a pull secret and the Secret that holds them, as last written or obtained;
-   * {@code told} once their renewal has been told (an Event, a log line), when written.
+   * {@code told} once their renewal has been told (an Event, a log line), when written; {@code
+   * nanos}: {@link System#nanoTime} when obtained here, null when read from the Secret.
    */
-  private record Held(Secret secret, GeneratedSecret.State state, boolean told) {}
+  private record Held(Secret secret, GeneratedSecret.State state, boolean told, Long nanos) {}
 
   private final SecretSync sync;
   private final SyncCaches caches;
@@ -145,8 +146,9 @@ final class ProviderRenewals implements AutoCloseable {
     Instant now = clock.instant();
     Optional<GeneratedSecret.State> state = current.flatMap(GeneratedSecret::state);
     if (state.isPresent() && serves(state.get(), secret, now)) {
-      held.put(name, new Held(GeneratedSecret.content(current.get()), state.get(), true));
-      schedule(name, state.get().renewAt());
+      Held read = new Held(GeneratedSecret.content(current.get()), state.get(), true, null);
+      held.put(name, read);
+      schedule(name, read);
       return true;
     }
     Held kept = held.get(name);
@@ -170,11 +172,11 @@ final class ProviderRenewals implements AutoCloseable {
     }
     if (!kept.told()) {
       reports.renewed(secret, kept.state());
-      held.put(name, new Held(kept.secret(), kept.state(), true));
+      held.put(name, new Held(kept.secret(), kept.state(), true, kept.nanos()));
     } else {
       log.info("Restored {} from the credentials held", secret.source());
     }
-    schedule(name, kept.state().renewAt());
+    schedule(name, kept);
     return true;
   }
 
@@ -205,16 +207,26 @@ final class ProviderRenewals implements AutoCloseable {
   }
 
   private Held obtain(PullSecret secret) throws PluginFailure {
+    long nanos = System.nanoTime();
     ProviderCredentials credentials = providers.obtain(secret.provider(), secret.registries());
     Instant renewAt = settings.renewAt(credentials, clock.instant(), ThreadLocalRandom.current());
     Secret generated = GeneratedSecret.of(secret, credentials, renewAt);
-    return new Held(generated, GeneratedSecret.state(generated).orElseThrow(), false);
+    return new Held(generated, GeneratedSecret.state(generated).orElseThrow(), false, nanos);
   }
 
-  /** Looks at {@code name} again at {@code at}, in place of any earlier timer of it. */
-  private void schedule(String name, Instant at) {
+  /**
+   * Looks at {@code name} again when {@code kept} is due, in place of any earlier timer of it: by
+   * the time elapsed since they were obtained, when they were here (the clock may be set back).
+   */
+  private void schedule(String name, Held kept) {
+    Instant at = kept.state().renewAt();
     if (!at.equals(due.put(name, at))) {
-      long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+      Duration left =
+          kept.nanos() == null
+              ? Duration.between(clock.instant(), at)
+              : Duration.between(kept.state().obtainedAt(), at)
+                  .minusNanos(System.nanoTime() - kept.nanos());
+      long delay = Math.max(0, left.toMillis());
       CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
           .execute(
               () -> {
