@@ -5,6 +5,7 @@ import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.providers.PluginFailure.Kind;
+import dev.pullsecret.webhook.text.Text;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -94,11 +95,16 @@ final class ProviderPlugin {
             .filter(credential -> covers(List.of(credential), registry))
             .max(Comparator.comparing(RegistryCredential::key)); // the kubelet's index order
     if (covering.isEmpty()) {
-      List<String> keys = answer.auth().stream().map(RegistryCredential::key).toList();
+      // Quoted, a few, without what may come before an @ (user:password@ is a credential).
+      String keys =
+          Text.joined(
+              answer.auth(),
+              c -> Text.quote(c.key().substring(c.key().lastIndexOf('@') + 1)),
+              ", ",
+              10);
       throw new PluginFailure(
           Kind.NOT_COVERED,
-          "its answer has no credentials for registry %s (keys: %s)"
-              .formatted(registry, String.join(", ", keys)));
+          "its answer has no credentials for registry %s (keys: %s)".formatted(registry, keys));
     }
     // Only for the registry asked about, keyed by it: never for a host its matchImages leave out,
     // and each registry with the credentials of its own answer, as the kubelet uses them.

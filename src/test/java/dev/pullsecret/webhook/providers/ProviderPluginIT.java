@@ -89,7 +89,8 @@ class ProviderPluginIT {
     "garbage,       INVALID_RESPONSE, its output is not JSON",
     "wrong-kind,    INVALID_RESPONSE, it answered kind \"CredentialProviderRequest\", not CredentialProviderResponse",
     "wrong-version, INVALID_RESPONSE, it answered apiVersion \"credentialprovider.kubelet.k8s.io/v1alpha1\" where the config says credentialprovider.kubelet.k8s.io/v1",
-    "uncovered,     NOT_COVERED,      its answer has no credentials for registry registry.test:5000/team (keys: other.example.com)",
+    "uncovered,     NOT_COVERED,      its answer has no credentials for registry registry.test:5000/team (keys: \"other.example.com\")",
+    "uncovered-userinfo, NOT_COVERED, 'its answer has no credentials for registry registry.test:5000/team (keys: \"other.example.com\", \"line\\nbreak.example.com\")'",
     "flood,         OUTPUT_TOO_LARGE, it wrote more than 1048576 bytes to its stdout: killed",
     "flood-stderr,  OUTPUT_TOO_LARGE, it wrote more than 65536 bytes to its stderr: killed",
   })
