@@ -107,7 +107,7 @@ final class PluginResponse {
     List<RegistryCredential> credentials = new ArrayList<>();
     for (Map.Entry<String, JsonNode> entry : auth.properties()) {
       JsonNode value = entry.getValue();
-      String where = "auth entry " + Text.quote(entry.getKey());
+      String where = "auth entry " + key(entry.getKey());
       require(value, value.isObject(), where, "an object");
       known(value, AUTH_FIELDS, where);
       for (Map.Entry<String, JsonNode> field : value.properties()) {
@@ -125,6 +125,11 @@ final class PluginResponse {
               value.path("password").stringValue("")));
     }
     return List.copyOf(credentials);
+  }
+
+  /** An auth key quoted for a message, without what may come before an @ (user:password@). */
+  static String key(String key) {
+    return Text.quote(key.substring(key.lastIndexOf('@') + 1));
   }
 
   /** Names the type found, never the value: {@code auth is a JSON string, not an object}. */

@@ -95,13 +95,7 @@ final class ProviderPlugin {
             .filter(credential -> covers(List.of(credential), registry))
             .max(Comparator.comparing(RegistryCredential::key)); // the kubelet's index order
     if (covering.isEmpty()) {
-      // Quoted, a few, without what may come before an @ (user:password@ is a credential).
-      String keys =
-          Text.joined(
-              answer.auth(),
-              c -> Text.quote(c.key().substring(c.key().lastIndexOf('@') + 1)),
-              ", ",
-              10);
+      String keys = Text.joined(answer.auth(), c -> PluginResponse.key(c.key()), ", ", 10);
       throw new PluginFailure(
           Kind.NOT_COVERED,
           "its answer has no credentials for registry %s (keys: %s)".formatted(registry, keys));

@@ -85,6 +85,9 @@ class PluginResponseTest {
             + "\", \"kind\": \"CredentialProviderResponse\", \"cacheKeyType\": \"Image\", \"auth\": {\"r.io\": {\"user\": \"HUNTER2\"}}} | unknown field \"user\" in auth entry \"r.io\"",
         "{\"apiVersion\": \""
             + V1
+            + "\", \"kind\": \"CredentialProviderResponse\", \"cacheKeyType\": \"Image\", \"auth\": {\"https://u:HUNTER2@r.io\": \"x\"}} | auth entry \"r.io\" is a JSON string, not an object",
+        "{\"apiVersion\": \""
+            + V1
             + "\", \"kind\": \"CredentialProviderResponse\", \"cacheKeyType\": \"Image\", \"auth\": \"HUNTER2\"} | auth is a JSON string, not an object",
         "{\"apiVersion\": \""
             + V1
