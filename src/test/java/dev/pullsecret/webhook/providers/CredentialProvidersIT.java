@@ -66,6 +66,26 @@ class CredentialProvidersIT {
   }
 
   @Test
+  void anAnswerNotToKeepThemDoesNotHideTheLifetimeOfAnother() throws PluginFailure {
+    var settings =
+        new CredentialProviderProperties(
+            "c", "b", Duration.ofMinutes(1), 0.5, 0.1, Duration.ofMinutes(5), null, null);
+    var random = new java.util.Random(1);
+
+    stub.set("CACHE_DURATIONS", "0 90s"); // a.test:5000 not to be kept, b.test:5000 for 90 s
+    ProviderCredentials credentials =
+        providers.obtain("stub-provider", registries("a.test:5000", "b.test:5000"));
+    assertThat(credentials.expiresAt()).hasValue(credentials.obtainedAt().plusSeconds(90));
+    assertThat(settings.renewAt(credentials, credentials.obtainedAt(), random))
+        .isBefore(credentials.obtainedAt().plusSeconds(90));
+
+    stub.set("CACHE_DURATIONS", "12h 0");
+    credentials = providers.obtain("stub-provider", registries("a.test:5000", "b.test:5000"));
+    assertThat(settings.renewAt(credentials, credentials.obtainedAt(), random))
+        .isEqualTo(credentials.obtainedAt().plus(Duration.ofMinutes(5)));
+  }
+
+  @Test
   void leavesOutEntriesWithoutCredentials() throws PluginFailure {
     stub.behaviour("with-anonymous");
 
