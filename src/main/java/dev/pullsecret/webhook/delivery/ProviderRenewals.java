@@ -43,10 +43,12 @@ final class ProviderRenewals implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ProviderRenewals.class);
 
+  /** The most plugins run at once, each of its own provider (a config names one per cloud). */
+  static final int MAX_RUNNING = 16;
+
   /**
-   * Credentials for a pull secret and the Secret that holds them, as last written or obtained;
-   * {@code told} once their renewal has been told (an Event, a log line), when written; {@code
-   * nanos}: {@link System#nanoTime} when obtained here, null when read from the Secret.
+   * Credentials for a pull secret and their Secret, as last written or obtained; {@code told} once
+   * their renewal is told (an Event, a log line); {@code nanos}: when obtained here, else null.
    */
   private record Held(Secret secret, GeneratedSecret.State state, boolean told, Long nanos) {}
 
@@ -64,9 +66,6 @@ final class ProviderRenewals implements AutoCloseable {
 
   /** The renewal times whose timer went off: due, even if the clock was set back since. */
   private final Map<String, Instant> wentOff = new ConcurrentHashMap<>();
-
-  /** The most plugins run at once, each of its own provider (a config names one per cloud). */
-  static final int MAX_RUNNING = 16;
 
   private final Map<String, Held> held = new ConcurrentHashMap<>();
 
@@ -145,7 +144,7 @@ final class ProviderRenewals implements AutoCloseable {
     }
     Instant now = clock.instant();
     Optional<GeneratedSecret.State> state = current.flatMap(GeneratedSecret::state);
-    if (state.isPresent() && serves(state.get(), secret, now)) {
+    if (state.isPresent() && serves(state.get(), secret, now) && !edited(name, current.get())) {
       Held read = new Held(GeneratedSecret.content(current.get()), state.get(), true, null);
       held.put(name, read);
       schedule(name, read);
@@ -180,6 +179,14 @@ final class ProviderRenewals implements AutoCloseable {
     return true;
   }
 
+  /** Whether {@code current} has the credentials held with other marks (its renew-at edited). */
+  private boolean edited(String name, Secret current) {
+    Held last = held.get(name);
+    return last != null
+        && !last.state().equals(GeneratedSecret.state(current).orElse(null))
+        && CopyMarks.contentHash(last.secret()).equals(CopyMarks.contentHash(current));
+  }
+
   private boolean serves(GeneratedSecret.State state, PullSecret secret, Instant now) {
     Instant off = wentOff.get(secret.name());
     return state.serves(secret, now) && (off == null || state.renewAt().isAfter(off));
@@ -199,11 +206,9 @@ final class ProviderRenewals implements AutoCloseable {
   }
 
   private void release(String provider) {
-    Set<String> waiting;
-    synchronized (running) {
-      waiting = running.remove(provider);
+    synchronized (running) { // the queue's lock is never held while taking this one
+      running.remove(provider).forEach(queue::add);
     }
-    waiting.forEach(queue::add);
   }
 
   private Held obtain(PullSecret secret) throws PluginFailure {

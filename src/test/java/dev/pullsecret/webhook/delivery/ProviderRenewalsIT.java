@@ -262,6 +262,31 @@ class ProviderRenewalsIT {
   }
 
   @Test
+  void itsRenewalTimeEditedByHandIsRestoredNotTrusted() {
+    leader("1h");
+    await().until(() -> cluster.secret(OWN, GENERATED) != null);
+    String renewAt = renewAt(cluster.secret(OWN, GENERATED));
+
+    cluster.editSecret(
+        OWN,
+        GENERATED,
+        s ->
+            new SecretBuilder(s)
+                .editMetadata()
+                .addToAnnotations(GeneratedSecret.RENEW_ANNOTATION, "2099-01-01T00:00:00Z")
+                .addToAnnotations(GeneratedSecret.EXPIRES_ANNOTATION, "2099-01-01T00:00:00Z")
+                .endMetadata()
+                .build());
+
+    await().until(() -> renewAt(cluster.secret(OWN, GENERATED)).equals(renewAt));
+    assertThat(stub.runs()).isEqualTo(1);
+  }
+
+  private static String renewAt(Secret secret) {
+    return secret.getMetadata().getAnnotations().get(GeneratedSecret.RENEW_ANNOTATION);
+  }
+
+  @Test
   void aWriteTheApiServerRefusesIsRetriedWithTheCredentialsObtainedNotANewRun() {
     Replica replica = cluster.start("replica-a");
     // Not a 5xx, which the test client would retry by itself; the copy (also created in OWN)
