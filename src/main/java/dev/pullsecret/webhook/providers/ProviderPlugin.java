@@ -154,6 +154,7 @@ final class ProviderPlugin {
     }
     if (!exited) {
       kill(process);
+      started.forEach(ProcessHandle::destroyForcibly); // a daemon is no longer its descendant
       stdout.await(OUTPUT_GRACE);
       stderr.await(OUTPUT_GRACE);
       throw new PluginFailure(

@@ -137,6 +137,18 @@ class ProviderPluginIT {
         .until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
   }
 
+  /** A daemon it started (no longer its descendant) would hold the output and live on. */
+  @Test
+  void aPluginThatHangsIsKilledWithTheDaemonItStarted() {
+    stub.behaviour("hang-daemon");
+
+    assertThat(failure().kind()).isEqualTo(Kind.TIMEOUT);
+    long child = stub.child().orElseThrow();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+  }
+
   /**
    * A plugin that exits leaving a child with its output open (a cache daemon it started) is a
    * failure, and the child does not outlive the run: it would hold the two threads reading the
