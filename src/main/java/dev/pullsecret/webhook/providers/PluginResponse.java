@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,7 +42,12 @@ final class PluginResponse {
   /** More registries than any plugin answers; bounds the work done on an answer. */
   static final int MAX_AUTH_ENTRIES = 1000;
 
-  private static final JsonMapper JSON = StrictJson.mapper(16);
+  /** Strict as the kubelet's decoding: a field given twice is refused (which would win?). */
+  private static final JsonMapper JSON =
+      StrictJson.mapper(16)
+          .rebuild()
+          .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+          .build();
 
   private PluginResponse() {}
 
@@ -62,7 +68,11 @@ final class PluginResponse {
     try {
       root = JSON.readTree(stdout);
     } catch (JacksonException e) {
-      throw invalid("its output is not JSON" + StrictJson.where(e.getLocation()));
+      String what =
+          String.valueOf(e.getOriginalMessage()).startsWith("Duplicate property")
+              ? "its output gives a field twice"
+              : "its output is not JSON";
+      throw invalid(what + StrictJson.where(e.getLocation()));
     }
     if (root == null || root.isMissingNode()) {
       throw invalid("it wrote nothing to its standard output");

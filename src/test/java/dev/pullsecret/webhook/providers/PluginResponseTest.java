@@ -93,6 +93,9 @@ class PluginResponseTest {
             + V1
             + "\", \"auth\": {\"r.io\": {\"password\": \"HUNTER2 | its output is not JSON (line 1, column",
         "{\"apiVersion\": \"" + V1 + "\"} {} | its output is not JSON",
+        "{\"apiVersion\": \""
+            + V1
+            + "\", \"kind\": \"CredentialProviderResponse\", \"cacheKeyType\": \"Image\", \"auth\": {\"r.io\": {\"password\": \"HUNTER1\"}, \"r.io\": {\"password\": \"HUNTER2\"}}} | its output gives a field twice (line 1, column",
       })
   void refusesWhatTheKubeletRefusesWithoutQuotingTheOutput(String output, String message) {
     PluginFailure failure = catchThrowableOfType(PluginFailure.class, () -> parse(output));
