@@ -128,11 +128,12 @@ final class PluginResponse {
             "field " + field.getKey() + " of " + where,
             "a string");
       }
+      String username = value.path("username").stringValue("");
+      if (username.indexOf(':') >= 0) { // user:password, as the kubelet splits it at the first ':'
+        throw invalid("the username of " + where + " has a ':', which basic auth cannot carry");
+      }
       credentials.add(
-          new RegistryCredential(
-              entry.getKey(),
-              value.path("username").stringValue(""),
-              value.path("password").stringValue("")));
+          new RegistryCredential(entry.getKey(), username, value.path("password").stringValue("")));
     }
     return List.copyOf(credentials);
   }

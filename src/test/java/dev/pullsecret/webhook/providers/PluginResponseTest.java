@@ -95,6 +95,9 @@ class PluginResponseTest {
         "{\"apiVersion\": \"" + V1 + "\"} {} | its output is not JSON",
         "{\"apiVersion\": \""
             + V1
+            + "\", \"kind\": \"CredentialProviderResponse\", \"cacheKeyType\": \"Image\", \"auth\": {\"r.io\": {\"username\": \"HUNTER2:x\", \"password\": \"y\"}}} | the username of auth entry \"r.io\" has a ':'",
+        "{\"apiVersion\": \""
+            + V1
             + "\", \"kind\": \"CredentialProviderResponse\", \"cacheKeyType\": \"Image\", \"auth\": {\"r.io\": {\"password\": \"HUNTER1\"}, \"r.io\": {\"password\": \"HUNTER2\"}}} | its output gives a field twice (line 1, column",
       })
   void refusesWhatTheKubeletRefusesWithoutQuotingTheOutput(String output, String message) {
