@@ -92,7 +92,7 @@ final class ProviderPlugin {
     }
     Optional<RegistryCredential> covering =
         answer.auth().stream()
-            .filter(credential -> covers(List.of(credential), registry))
+            .filter(c -> !c.isEmpty() && covers(List.of(c), registry)) // none: anonymous
             .max(Comparator.comparing(RegistryCredential::key)); // the kubelet's index order
     if (covering.isEmpty()) {
       String keys = Text.joined(answer.auth(), c -> PluginResponse.key(c.key()), ", ", 10);

@@ -114,6 +114,19 @@ class CredentialProvidersIT {
   }
 
   @Test
+  void anAnswerWithoutCredentialsForTheRegistryIsNotCoveredNotEmptyCredentials() {
+    stub.behaviour("anonymous");
+
+    PluginFailure failure =
+        catchThrowableOfType(
+            PluginFailure.class,
+            () -> providers.obtain("stub-provider", registries("a.test:5000")));
+
+    assertThat(failure).isNotNull();
+    assertThat(failure.kind()).isEqualTo(Kind.NOT_COVERED);
+  }
+
+  @Test
   void oneRegistryFailingFailsThePullSecretNamingProviderAndRegistry() {
     stub.behaviour("uncovered");
 
