@@ -165,12 +165,13 @@ final class ProviderPlugin {
                   stderr.diagnostics(given)));
     }
     boolean closed = stdout.await(OUTPUT_GRACE) & stderr.await(OUTPUT_GRACE);
+    // Exited, its children now someone else's: those seen while it ran are killed, so they release
+    // the output (and the threads reading it), or just themselves, rather than live on, one more
+    // per renewal (ProcessHandle checks the start time: a reused process id is not touched).
+    started.forEach(ProcessHandle::destroyForcibly);
     stdout.refuseOverflow();
     stderr.refuseOverflow();
     if (!closed) {
-      // Exited, its children now someone else's: those seen while it ran are killed, so they
-      // release the output (and the threads reading it) rather than live on, one per renewal.
-      started.forEach(ProcessHandle::destroyForcibly);
       throw new PluginFailure(
           Kind.TIMEOUT,
           "it exited, but a process it started kept its output open; not read"

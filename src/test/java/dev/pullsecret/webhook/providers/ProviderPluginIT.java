@@ -137,6 +137,18 @@ class ProviderPluginIT {
         .until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
   }
 
+  /** A daemon it started, its output closed, would live on: one more at every renewal. */
+  @Test
+  void aDaemonStartedByAPluginThatAnsweredDoesNotOutliveTheRun() throws Exception {
+    stub.behaviour("daemon");
+
+    assertThat(plugin.ask(REGISTRY).auth()).hasSize(1);
+    long child = stub.child().orElseThrow();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+  }
+
   /** A daemon it started (no longer its descendant) would hold the output and live on. */
   @Test
   void aPluginThatHangsIsKilledWithTheDaemonItStarted() {
