@@ -8,6 +8,8 @@ import dev.pullsecret.webhook.rules.PullSecret;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
@@ -16,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Secret the webhook generates in its own namespace for a pull secret with a provider ({@code
@@ -27,6 +31,9 @@ import java.util.stream.Collectors;
  * edit by hand is noticed and undone).
  */
 public final class GeneratedSecret {
+
+  // Logged under the renewals' name, where people look for them.
+  private static final Logger log = LoggerFactory.getLogger(ProviderRenewals.class);
 
   /** Tells a generated source from a copy: both carry our managed-by label. */
   public static final String GENERATED_LABEL = "pullsecret.dev/generated-by";
@@ -105,6 +112,33 @@ public final class GeneratedSecret {
         .withType(secret.getType())
         .withData(new HashMap<>(secret.getData()))
         .build();
+  }
+
+  /** Creates {@code desired}, or updates it from the version read; false to retry. */
+  static boolean write(
+      KubernetesClient client, Secret desired, Optional<Secret> current, Runnable apiError) {
+    Secret secret = GeneratedSecret.content(desired);
+    var secrets = client.secrets().inNamespace(secret.getMetadata().getNamespace());
+    try {
+      if (current.isEmpty()) {
+        secrets.resource(secret).create();
+      } else {
+        secret.getMetadata().setResourceVersion(current.get().getMetadata().getResourceVersion());
+        secrets.resource(secret).update();
+      }
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409 && e.getCode() != 404) {
+        apiError.run();
+        log.warn(
+            "Could not write {}/{} (HTTP {}): {}",
+            desired.getMetadata().getNamespace(),
+            desired.getMetadata().getName(),
+            e.getCode(),
+            e.getMessage());
+      }
+      return false; // changed or gone since read: the watch catches up, and the retry writes
+    }
   }
 
   /**

@@ -8,14 +8,16 @@ import dev.pullsecret.webhook.rules.PullSecret;
 import dev.pullsecret.webhook.rules.SecretSource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,11 +43,14 @@ final class ProviderRenewals implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ProviderRenewals.class);
 
+  /** The most plugins run at once, each of its own provider (a config names one per cloud). */
+  static final int MAX_RUNNING = 16;
+
   /**
-   * Credentials for a pull secret and the Secret that holds them, as last written or obtained;
-   * {@code told} once their renewal has been told (an Event, a log line), when written.
+   * Credentials for a pull secret and their Secret, as last written or obtained; {@code told} once
+   * their renewal is told (an Event, a log line); {@code nanos}: when obtained here, else null.
    */
-  private record Held(Secret secret, GeneratedSecret.State state, boolean told) {}
+  private record Held(Secret secret, GeneratedSecret.State state, boolean told, Long nanos) {}
 
   private final SecretSync sync;
   private final SyncCaches caches;
@@ -59,7 +64,14 @@ final class ProviderRenewals implements AutoCloseable {
   /** When each pull secret is next looked at: a timer finding another time here does nothing. */
   private final Map<String, Instant> due = new ConcurrentHashMap<>();
 
+  /** The renewal times whose timer went off: due, even if the clock was set back since. */
+  private final Map<String, Instant> wentOff = new ConcurrentHashMap<>();
+
   private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+  /** The providers whose plugin runs, each with the pull secrets to look at again once done. */
+  private final Map<String, Set<String>> running = new HashMap<>();
+
   private final RenewalReports reports;
 
   ProviderRenewals(
@@ -77,11 +89,12 @@ final class ProviderRenewals implements AutoCloseable {
     this.client = client;
     this.reports = new RenewalReports(sync.events(), registry, caches::source, clock);
     this.clock = clock;
-    // Two workers: a plugin that hangs until its time-out holds up one, not the others' renewals.
+    // A worker per provider and one more: a plugin that hangs until its time-out holds up one, not
+    // the other providers' renewals (a pull secret whose provider is busy does not wait: claim).
     this.queue =
         new WorkQueue<>(
             "credential-renewal",
-            2,
+            Math.min(providers.size(), MAX_RUNNING) + 1,
             settings.retryBaseDelay(),
             settings.retryMaxDelay(),
             sync.leading(this::renew));
@@ -120,6 +133,7 @@ final class ProviderRenewals implements AutoCloseable {
     if (found.isEmpty()) { // out of the rules: its Secret stays, as copies do
       held.remove(name);
       due.remove(name);
+      wentOff.remove(name);
       return true;
     }
     PullSecret secret = found.get();
@@ -130,75 +144,99 @@ final class ProviderRenewals implements AutoCloseable {
     }
     Instant now = clock.instant();
     Optional<GeneratedSecret.State> state = current.flatMap(GeneratedSecret::state);
-    if (state.isPresent() && state.get().serves(secret, now)) {
-      held.put(name, new Held(GeneratedSecret.content(current.get()), state.get(), true));
-      schedule(name, state.get().renewAt());
+    if (state.isPresent() && serves(state.get(), secret, now) && !edited(name, current.get())) {
+      Held read = new Held(GeneratedSecret.content(current.get()), state.get(), true, null);
+      held.put(name, read);
+      schedule(name, read);
       return true;
     }
     Held kept = held.get(name);
-    if (kept == null || !kept.state().serves(secret, now)) {
+    if (kept == null || !serves(kept.state(), secret, now)) {
+      if (!claim(secret.provider(), name)) {
+        return false; // looked at once the plugin is done; its back-off is kept, not reset
+      }
       try {
         kept = obtain(secret);
       } catch (PluginFailure failure) {
         reports.failed(secret, state, failure);
         return false;
+      } finally {
+        release(secret.provider());
       }
+      wentOff.remove(name);
       held.put(name, kept);
     }
-    if (!write(kept.secret(), current)) {
+    if (!GeneratedSecret.write(client, kept.secret(), current, sync.metrics()::apiError)) {
       return false;
     }
     if (!kept.told()) {
       reports.renewed(secret, kept.state());
-      held.put(name, new Held(kept.secret(), kept.state(), true));
+      held.put(name, new Held(kept.secret(), kept.state(), true, kept.nanos()));
     } else {
       log.info("Restored {} from the credentials held", secret.source());
     }
-    schedule(name, kept.state().renewAt());
+    schedule(name, kept);
     return true;
   }
 
-  private Held obtain(PullSecret secret) throws PluginFailure {
-    ProviderCredentials credentials = providers.obtain(secret.provider(), secret.registries());
-    Instant renewAt = settings.renewAt(credentials, clock.instant(), ThreadLocalRandom.current());
-    Secret generated = GeneratedSecret.of(secret, credentials, renewAt);
-    return new Held(generated, GeneratedSecret.state(generated).orElseThrow(), false);
+  /** Whether {@code current} has the credentials held with other marks (its renew-at edited). */
+  private boolean edited(String name, Secret current) {
+    Held last = held.get(name);
+    return last != null
+        && !last.state().equals(GeneratedSecret.state(current).orElse(null))
+        && CopyMarks.contentHash(last.secret()).equals(CopyMarks.contentHash(current));
   }
 
-  /** Creates the Secret, or updates it from the version read; false to retry. */
-  private boolean write(Secret desired, Optional<Secret> current) {
-    Secret secret = GeneratedSecret.content(desired);
-    var secrets = client.secrets().inNamespace(secret.getMetadata().getNamespace());
-    try {
-      if (current.isEmpty()) {
-        secrets.resource(secret).create();
-      } else {
-        secret.getMetadata().setResourceVersion(current.get().getMetadata().getResourceVersion());
-        secrets.resource(secret).update();
+  private boolean serves(GeneratedSecret.State state, PullSecret secret, Instant now) {
+    Instant off = wentOff.get(secret.name());
+    return state.serves(secret, now) && (off == null || state.renewAt().isAfter(off));
+  }
+
+  /** Whether {@code provider}'s plugin is ours to run; if not, {@code name} waits for it. */
+  private boolean claim(String provider, String name) {
+    synchronized (running) {
+      Set<String> waiting = running.get(provider);
+      if (waiting != null) {
+        waiting.add(name);
+        return false;
       }
+      running.put(provider, new LinkedHashSet<>());
       return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409 && e.getCode() != 404) {
-        sync.metrics().apiError();
-        log.warn(
-            "Could not write {}/{} (HTTP {}): {}",
-            desired.getMetadata().getNamespace(),
-            desired.getMetadata().getName(),
-            e.getCode(),
-            e.getMessage());
-      }
-      return false; // changed or gone since read: the watch catches up, and the retry writes
     }
   }
 
-  /** Looks at {@code name} again at {@code at}, in place of any earlier timer of it. */
-  private void schedule(String name, Instant at) {
+  private void release(String provider) {
+    synchronized (running) { // the queue's lock is never held while taking this one
+      running.remove(provider).forEach(queue::add);
+    }
+  }
+
+  private Held obtain(PullSecret secret) throws PluginFailure {
+    long nanos = System.nanoTime();
+    ProviderCredentials credentials = providers.obtain(secret.provider(), secret.registries());
+    Instant renewAt = settings.renewAt(credentials, clock.instant(), ThreadLocalRandom.current());
+    Secret generated = GeneratedSecret.of(secret, credentials, renewAt);
+    return new Held(generated, GeneratedSecret.state(generated).orElseThrow(), false, nanos);
+  }
+
+  /**
+   * Looks at {@code name} again when {@code kept} is due, in place of any earlier timer of it: by
+   * the time elapsed since they were obtained, when they were here (the clock may be set back).
+   */
+  private void schedule(String name, Held kept) {
+    Instant at = kept.state().renewAt();
     if (!at.equals(due.put(name, at))) {
-      long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+      Duration left =
+          kept.nanos() == null
+              ? Duration.between(clock.instant(), at)
+              : Duration.between(kept.state().obtainedAt(), at)
+                  .minusNanos(System.nanoTime() - kept.nanos());
+      long delay = Math.max(0, left.toMillis());
       CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
           .execute(
               () -> {
                 if (due.remove(name, at)) {
+                  wentOff.put(name, at);
                   queue.add(name); // nothing once closed
                 }
               });

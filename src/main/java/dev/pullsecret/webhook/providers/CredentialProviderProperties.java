@@ -76,6 +76,9 @@ public record CredentialProviderProperties(
             : Duration.ofNanos(
                 (long)
                     (lifetime.toNanos() * (renewalFraction + renewalJitter * random.nextDouble())));
+    if (credentials.notToKeep() && renewalWithoutLifetime.compareTo(after) < 0) {
+      after = renewalWithoutLifetime; // another answer's lifetime is known, this one's not
+    }
     Instant at =
         credentials
             .obtainedAt()

@@ -48,6 +48,11 @@ public final class CredentialProviders {
     }
   }
 
+  /** How many providers are configured. */
+  public int size() {
+    return plugins.size();
+  }
+
   /**
    * @throws PluginFailure the first failure (every registry must be answered), its message naming
    *     the provider and the registry
@@ -66,6 +71,7 @@ public final class CredentialProviders {
     Instant obtainedAt = clock.instant();
     Map<String, RegistryCredential> auth = new LinkedHashMap<>();
     Duration lifetime = null;
+    boolean notToKeep = false;
     for (RegistryPattern registry : registries) {
       PluginResponse.Answer answer;
       try {
@@ -85,10 +91,17 @@ public final class CredentialProviders {
         }
       }
       Duration lasts = answer.lifetime();
-      lifetime = lifetime == null || lasts.compareTo(lifetime) < 0 ? lasts : lifetime;
+      if (lasts.isZero()) { // not to be kept: no lifetime, and it must not hide another's
+        notToKeep = true;
+      } else if (lifetime == null || lasts.compareTo(lifetime) < 0) {
+        lifetime = lasts;
+      }
     }
     return new ProviderCredentials(
-        List.copyOf(auth.values()), obtainedAt, lifetime == null ? Duration.ZERO : lifetime);
+        List.copyOf(auth.values()),
+        obtainedAt,
+        lifetime == null ? Duration.ZERO : lifetime,
+        notToKeep);
   }
 
   private Counter counter(String provider, String result) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,7 +42,12 @@ final class PluginResponse {
   /** More registries than any plugin answers; bounds the work done on an answer. */
   static final int MAX_AUTH_ENTRIES = 1000;
 
-  private static final JsonMapper JSON = StrictJson.mapper(16);
+  /** Strict as the kubelet's decoding: a field given twice is refused (which would win?). */
+  private static final JsonMapper JSON =
+      StrictJson.mapper(16)
+          .rebuild()
+          .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+          .build();
 
   private PluginResponse() {}
 
@@ -62,7 +68,11 @@ final class PluginResponse {
     try {
       root = JSON.readTree(stdout);
     } catch (JacksonException e) {
-      throw invalid("its output is not JSON" + StrictJson.where(e.getLocation()));
+      String what =
+          String.valueOf(e.getOriginalMessage()).startsWith("Duplicate property")
+              ? "its output gives a field twice"
+              : "its output is not JSON";
+      throw invalid(what + StrictJson.where(e.getLocation()));
     }
     if (root == null || root.isMissingNode()) {
       throw invalid("it wrote nothing to its standard output");
@@ -107,7 +117,7 @@ final class PluginResponse {
     List<RegistryCredential> credentials = new ArrayList<>();
     for (Map.Entry<String, JsonNode> entry : auth.properties()) {
       JsonNode value = entry.getValue();
-      String where = "auth entry " + Text.quote(entry.getKey());
+      String where = "auth entry " + key(entry.getKey());
       require(value, value.isObject(), where, "an object");
       known(value, AUTH_FIELDS, where);
       for (Map.Entry<String, JsonNode> field : value.properties()) {
@@ -118,13 +128,19 @@ final class PluginResponse {
             "field " + field.getKey() + " of " + where,
             "a string");
       }
+      String username = value.path("username").stringValue("");
+      if (username.indexOf(':') >= 0) { // user:password, as the kubelet splits it at the first ':'
+        throw invalid("the username of " + where + " has a ':', which basic auth cannot carry");
+      }
       credentials.add(
-          new RegistryCredential(
-              entry.getKey(),
-              value.path("username").stringValue(""),
-              value.path("password").stringValue("")));
+          new RegistryCredential(entry.getKey(), username, value.path("password").stringValue("")));
     }
     return List.copyOf(credentials);
+  }
+
+  /** An auth key quoted for a message, without what may come before an @ (user:password@). */
+  static String key(String key) {
+    return Text.quote(key.substring(key.lastIndexOf('@') + 1));
   }
 
   /** Names the type found, never the value: {@code auth is a JSON string, not an object}. */

@@ -5,15 +5,18 @@ import dev.pullsecret.webhook.credentials.PullSecretCheck;
 import dev.pullsecret.webhook.credentials.RegistryCredential;
 import dev.pullsecret.webhook.image.RegistryPattern;
 import dev.pullsecret.webhook.providers.PluginFailure.Kind;
+import dev.pullsecret.webhook.text.Text;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
@@ -87,20 +90,29 @@ final class ProviderPlugin {
         given.removeLast();
       }
     }
-    if (!covers(answer, registry)) {
-      List<String> keys = answer.auth().stream().map(RegistryCredential::key).toList();
+    Optional<RegistryCredential> covering =
+        answer.auth().stream()
+            .filter(c -> !c.isEmpty() && covers(List.of(c), registry)) // none: anonymous
+            .max(Comparator.comparing(RegistryCredential::key)); // the kubelet's index order
+    if (covering.isEmpty()) {
+      String keys = Text.joined(answer.auth(), c -> PluginResponse.key(c.key()), ", ", 10);
       throw new PluginFailure(
           Kind.NOT_COVERED,
-          "its answer has no credentials for registry %s (keys: %s)"
-              .formatted(registry, String.join(", ", keys)));
+          "its answer has no credentials for registry %s (keys: %s)".formatted(registry, keys));
     }
-    return answer;
+    // Only for the registry asked about, keyed by it: never for a host its matchImages leave out,
+    // and each registry with the credentials of its own answer, as the kubelet uses them.
+    RegistryCredential chosen = covering.get();
+    return new PluginResponse.Answer(
+        List.of(new RegistryCredential(registry.toString(), chosen.username(), chosen.password())),
+        answer.lifetime());
   }
 
-  private static boolean covers(PluginResponse.Answer answer, RegistryPattern registry) {
+  /** Whether one of {@code auth}'s keys covers {@code registry} on its own. */
+  private static boolean covers(List<RegistryCredential> auth, RegistryPattern registry) {
     return PullSecretCheck.ofDecoded(
             PullSecretCheck.DOCKER_CONFIG_JSON,
-            Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, DockerConfig.json(answer.auth())),
+            Map.of(PullSecretCheck.DOCKER_CONFIG_JSON_KEY, DockerConfig.json(auth)),
             List.of())
         .config()
         .covers(registry);
@@ -142,6 +154,7 @@ final class ProviderPlugin {
     }
     if (!exited) {
       kill(process);
+      started.forEach(ProcessHandle::destroyForcibly); // a daemon is no longer its descendant
       stdout.await(OUTPUT_GRACE);
       stderr.await(OUTPUT_GRACE);
       throw new PluginFailure(
@@ -152,12 +165,13 @@ final class ProviderPlugin {
                   stderr.diagnostics(given)));
     }
     boolean closed = stdout.await(OUTPUT_GRACE) & stderr.await(OUTPUT_GRACE);
+    // Exited, its children now someone else's: those seen while it ran are killed, so they release
+    // the output (and the threads reading it), or just themselves, rather than live on, one more
+    // per renewal (ProcessHandle checks the start time: a reused process id is not touched).
+    started.forEach(ProcessHandle::destroyForcibly);
     stdout.refuseOverflow();
     stderr.refuseOverflow();
     if (!closed) {
-      // Exited, its children now someone else's: those seen while it ran are killed, so they
-      // release the output (and the threads reading it) rather than live on, one per renewal.
-      started.forEach(ProcessHandle::destroyForcibly);
       throw new PluginFailure(
           Kind.TIMEOUT,
           "it exited, but a process it started kept its output open; not read"

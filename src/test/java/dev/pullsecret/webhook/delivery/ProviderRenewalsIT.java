@@ -56,12 +56,17 @@ class ProviderRenewalsIT {
 
   private CredentialProviders providers(
       String lifetime, io.micrometer.core.instrument.MeterRegistry registry) {
+    return providers(lifetime, registry, Clock.systemUTC());
+  }
+
+  private CredentialProviders providers(
+      String lifetime, io.micrometer.core.instrument.MeterRegistry registry, Clock clock) {
     return new CredentialProviders(
         CredentialProvider.parse(
             stub.config("registry.test:5000", lifetime, Map.of()), "config.yaml"),
         stub.binDir(),
         Duration.ofSeconds(3),
-        Clock.systemUTC(),
+        clock,
         registry);
   }
 
@@ -121,6 +126,94 @@ class ProviderRenewalsIT {
   }
 
   @Test
+  void twoPullSecretsOfAHangingPluginDoNotHoldUpAnotherProvidersRenewal() {
+    List<StubCredentialProvider> hanging = leaderWithHanging("hanging");
+
+    // hung-a and hung-b come first, one per worker; stub-creds is not to wait for their plugin.
+    await().atMost(Duration.ofSeconds(8)).until(() -> cluster.secret(OWN, GENERATED) != null);
+
+    assertThat(hanging.getFirst().runs()).isEqualTo(1);
+    assertThat(hanging.getFirst().overlaps()).isZero();
+  }
+
+  @Test
+  void twoHangingProvidersDoNotHoldUpAThirdProvidersRenewal() {
+    leaderWithHanging("hanging", "hanging-2");
+
+    // hung-a (hanging) and hung-c (hanging-2) each hold a worker until the time-out.
+    await().atMost(Duration.ofSeconds(8)).until(() -> cluster.secret(OWN, GENERATED) != null);
+  }
+
+  /**
+   * A leader under provider-rules-hanging.yaml, with the stub and a provider per name of {@code
+   * hanging} whose plugin hangs (30 s time-out).
+   */
+  private List<StubCredentialProvider> leaderWithHanging(String... hanging) {
+    cluster.useRules("delivery/provider-rules-hanging.yaml");
+    var config = new StringBuilder(stub.config("registry.test:5000", "1h", Map.of()));
+    List<StubCredentialProvider> stubs = new java.util.ArrayList<>();
+    for (String name : hanging) {
+      StubCredentialProvider plugin =
+          StubCredentialProvider.install(dir.resolve("bin"), name).behaviour("hang");
+      stubs.add(plugin);
+      plugin
+          .config("registry.test:5000", "1h", Map.of())
+          .lines()
+          .dropWhile(line -> !line.startsWith("providers:"))
+          .skip(1)
+          .forEach(line -> config.append(line).append('\n'));
+    }
+    Replica replica = cluster.start("replica-a");
+    cluster.renewals(
+        replica,
+        registry ->
+            new CredentialProviders(
+                CredentialProvider.parse(config.toString(), "config.yaml"),
+                stub.binDir(),
+                Duration.ofSeconds(30),
+                Clock.systemUTC(),
+                registry));
+    return stubs;
+  }
+
+  @Test
+  void aClockSetBackDoesNotPutOffTheRenewal() {
+    stub.set("CACHE_DURATION", "2s");
+    var offset = new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+    Clock clock =
+        new Clock() {
+          @Override
+          public Instant instant() {
+            return Instant.now().plus(offset.get());
+          }
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+        };
+    stub.set("DELAY", "1");
+    Replica replica = cluster.start("replica-a");
+    cluster.renewals(replica, registry -> providers("1h", registry, clock), clock);
+
+    // Set back while the plugin runs: its credentials are due 1.1 s after they were asked for.
+    await().until(() -> stub.runs() == 1);
+    offset.set(Duration.ofHours(-1));
+
+    await()
+        .atMost(Duration.ofSeconds(8))
+        .until(
+            () ->
+                cluster.secret(OWN, GENERATED) != null
+                    && password(cluster.secret(OWN, GENERATED)).equals("token-2"));
+  }
+
+  @Test
   void whenThePluginFailsTheLastCredentialsStayAndTheFailureIsTold() {
     String token = "Tok3n-0123456789-abcdefXYZ";
     stub.set("CACHE_DURATION", "3s").set("PASSWORD", token);
@@ -166,6 +259,31 @@ class ProviderRenewalsIT {
 
     assertThat(password(cluster.secret(OWN, GENERATED))).isEqualTo("token-1");
     assertThat(stub.runs()).isEqualTo(1);
+  }
+
+  @Test
+  void itsRenewalTimeEditedByHandIsRestoredNotTrusted() {
+    leader("1h");
+    await().until(() -> cluster.secret(OWN, GENERATED) != null);
+    String renewAt = renewAt(cluster.secret(OWN, GENERATED));
+
+    cluster.editSecret(
+        OWN,
+        GENERATED,
+        s ->
+            new SecretBuilder(s)
+                .editMetadata()
+                .addToAnnotations(GeneratedSecret.RENEW_ANNOTATION, "2099-01-01T00:00:00Z")
+                .addToAnnotations(GeneratedSecret.EXPIRES_ANNOTATION, "2099-01-01T00:00:00Z")
+                .endMetadata()
+                .build());
+
+    await().until(() -> renewAt(cluster.secret(OWN, GENERATED)).equals(renewAt));
+    assertThat(stub.runs()).isEqualTo(1);
+  }
+
+  private static String renewAt(Secret secret) {
+    return secret.getMetadata().getAnnotations().get(GeneratedSecret.RENEW_ANNOTATION);
   }
 
   @Test

@@ -125,6 +125,12 @@ final class SyncFixture implements AutoCloseable {
    */
   ProviderRenewals renewals(
       Replica replica, Function<MeterRegistry, CredentialProviders> providers) {
+    return renewals(replica, providers, Clock.systemUTC());
+  }
+
+  /** {@link #renewals(Replica, Function)} on {@code clock}. */
+  ProviderRenewals renewals(
+      Replica replica, Function<MeterRegistry, CredentialProviders> providers, Clock clock) {
     var renewals =
         new ProviderRenewals(
                 replica.sync(),
@@ -140,7 +146,7 @@ final class SyncFixture implements AutoCloseable {
                     Duration.ofMillis(500)),
                 replica.client(),
                 replica.registry(),
-                Clock.systemUTC())
+                clock)
             .start();
     closing.add(renewals);
     return renewals;

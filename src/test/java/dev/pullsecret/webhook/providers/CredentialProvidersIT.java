@@ -66,12 +66,64 @@ class CredentialProvidersIT {
   }
 
   @Test
+  void anAnswerNotToKeepThemDoesNotHideTheLifetimeOfAnother() throws PluginFailure {
+    var settings =
+        new CredentialProviderProperties(
+            "c", "b", Duration.ofMinutes(1), 0.5, 0.1, Duration.ofMinutes(5), null, null);
+    var random = new java.util.Random(1);
+
+    stub.set("CACHE_DURATIONS", "0 90s"); // a.test:5000 not to be kept, b.test:5000 for 90 s
+    ProviderCredentials credentials =
+        providers.obtain("stub-provider", registries("a.test:5000", "b.test:5000"));
+    assertThat(credentials.expiresAt()).hasValue(credentials.obtainedAt().plusSeconds(90));
+    assertThat(settings.renewAt(credentials, credentials.obtainedAt(), random))
+        .isBefore(credentials.obtainedAt().plusSeconds(90));
+
+    stub.set("CACHE_DURATIONS", "12h 0");
+    credentials = providers.obtain("stub-provider", registries("a.test:5000", "b.test:5000"));
+    assertThat(settings.renewAt(credentials, credentials.obtainedAt(), random))
+        .isEqualTo(credentials.obtainedAt().plus(Duration.ofMinutes(5)));
+  }
+
+  @Test
   void leavesOutEntriesWithoutCredentials() throws PluginFailure {
     stub.behaviour("with-anonymous");
 
     assertThat(providers.obtain("stub-provider", registries("a.test:5000")).auth())
         .extracting(RegistryCredential::key)
         .containsExactly("a.test:5000");
+  }
+
+  @Test
+  void leavesOutEntriesForRegistriesItWasNotAskedAbout() throws PluginFailure {
+    stub.behaviour("with-others");
+
+    assertThat(providers.obtain("stub-provider", registries("a.test:5000")).auth())
+        .containsExactly(new RegistryCredential("a.test:5000", "stub", "token-1"));
+  }
+
+  @Test
+  void eachRegistryGetsTheCredentialsOfItsOwnAnswer() throws PluginFailure {
+    stub.behaviour("wildcard");
+
+    // Both answers are keyed *.test:5000: the kubelet uses b's answer for b's images.
+    assertThat(providers.obtain("stub-provider", registries("a.test:5000", "b.test:5000")).auth())
+        .containsExactly(
+            new RegistryCredential("a.test:5000", "stub", "token-1"),
+            new RegistryCredential("b.test:5000", "stub", "token-2"));
+  }
+
+  @Test
+  void anAnswerWithoutCredentialsForTheRegistryIsNotCoveredNotEmptyCredentials() {
+    stub.behaviour("anonymous");
+
+    PluginFailure failure =
+        catchThrowableOfType(
+            PluginFailure.class,
+            () -> providers.obtain("stub-provider", registries("a.test:5000")));
+
+    assertThat(failure).isNotNull();
+    assertThat(failure.kind()).isEqualTo(Kind.NOT_COVERED);
   }
 
   @Test

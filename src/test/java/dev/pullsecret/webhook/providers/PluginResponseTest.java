@@ -85,11 +85,20 @@ class PluginResponseTest {
             + "\", \"kind\": \"CredentialProviderResponse\", \"cacheKeyType\": \"Image\", \"auth\": {\"r.io\": {\"user\": \"HUNTER2\"}}} | unknown field \"user\" in auth entry \"r.io\"",
         "{\"apiVersion\": \""
             + V1
+            + "\", \"kind\": \"CredentialProviderResponse\", \"cacheKeyType\": \"Image\", \"auth\": {\"https://u:HUNTER2@r.io\": \"x\"}} | auth entry \"r.io\" is a JSON string, not an object",
+        "{\"apiVersion\": \""
+            + V1
             + "\", \"kind\": \"CredentialProviderResponse\", \"cacheKeyType\": \"Image\", \"auth\": \"HUNTER2\"} | auth is a JSON string, not an object",
         "{\"apiVersion\": \""
             + V1
             + "\", \"auth\": {\"r.io\": {\"password\": \"HUNTER2 | its output is not JSON (line 1, column",
         "{\"apiVersion\": \"" + V1 + "\"} {} | its output is not JSON",
+        "{\"apiVersion\": \""
+            + V1
+            + "\", \"kind\": \"CredentialProviderResponse\", \"cacheKeyType\": \"Image\", \"auth\": {\"r.io\": {\"username\": \"HUNTER2:x\", \"password\": \"y\"}}} | the username of auth entry \"r.io\" has a ':'",
+        "{\"apiVersion\": \""
+            + V1
+            + "\", \"kind\": \"CredentialProviderResponse\", \"cacheKeyType\": \"Image\", \"auth\": {\"r.io\": {\"password\": \"HUNTER1\"}, \"r.io\": {\"password\": \"HUNTER2\"}}} | its output gives a field twice (line 1, column",
       })
   void refusesWhatTheKubeletRefusesWithoutQuotingTheOutput(String output, String message) {
     PluginFailure failure = catchThrowableOfType(PluginFailure.class, () -> parse(output));

@@ -89,7 +89,8 @@ class ProviderPluginIT {
     "garbage,       INVALID_RESPONSE, its output is not JSON",
     "wrong-kind,    INVALID_RESPONSE, it answered kind \"CredentialProviderRequest\", not CredentialProviderResponse",
     "wrong-version, INVALID_RESPONSE, it answered apiVersion \"credentialprovider.kubelet.k8s.io/v1alpha1\" where the config says credentialprovider.kubelet.k8s.io/v1",
-    "uncovered,     NOT_COVERED,      its answer has no credentials for registry registry.test:5000/team (keys: other.example.com)",
+    "uncovered,     NOT_COVERED,      its answer has no credentials for registry registry.test:5000/team (keys: \"other.example.com\")",
+    "uncovered-userinfo, NOT_COVERED, 'its answer has no credentials for registry registry.test:5000/team (keys: \"other.example.com\", \"line\\nbreak.example.com\")'",
     "flood,         OUTPUT_TOO_LARGE, it wrote more than 1048576 bytes to its stdout: killed",
     "flood-stderr,  OUTPUT_TOO_LARGE, it wrote more than 65536 bytes to its stderr: killed",
   })
@@ -130,6 +131,30 @@ class ProviderPluginIT {
     assertThat(failure.kind()).isEqualTo(Kind.TIMEOUT);
     assertThat(failure.getMessage()).contains("no answer within 3s").contains("killed");
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(TIMEOUT.plusSeconds(5));
+    long child = stub.child().orElseThrow();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+  }
+
+  /** A daemon it started, its output closed, would live on: one more at every renewal. */
+  @Test
+  void aDaemonStartedByAPluginThatAnsweredDoesNotOutliveTheRun() throws Exception {
+    stub.behaviour("daemon");
+
+    assertThat(plugin.ask(REGISTRY).auth()).hasSize(1);
+    long child = stub.child().orElseThrow();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+  }
+
+  /** A daemon it started (no longer its descendant) would hold the output and live on. */
+  @Test
+  void aPluginThatHangsIsKilledWithTheDaemonItStarted() {
+    stub.behaviour("hang-daemon");
+
+    assertThat(failure().kind()).isEqualTo(Kind.TIMEOUT);
     long child = stub.child().orElseThrow();
     await()
         .atMost(Duration.ofSeconds(5))
