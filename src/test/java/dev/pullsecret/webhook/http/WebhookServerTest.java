@@ -20,6 +20,8 @@ import dev.pullsecret.webhook.tls.issuing.KeyAlgorithm;
 import dev.pullsecret.webhook.tls.issuing.PemFiles;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -375,6 +377,28 @@ class WebhookServerTest {
 
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body()).contains("\"UP\"");
+    }
+
+    /**
+     * No endpoint there takes a body, and the actuator read one, whatever the method, whole into a
+     * map (MemoryBoundIT: 64 MB ended the process): refused before any of it is read, however much
+     * is announced, and the connection closed.
+     */
+    @Test
+    void refusesABodyUnread() throws Exception {
+      try (var socket = new Socket(InetAddress.getLoopbackAddress(), managementPort)) {
+        socket.setSoTimeout(10_000);
+        socket
+            .getOutputStream()
+            .write(
+                ("GET /actuator/health HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 1000000000\r\n\r\n{")
+                    .getBytes(StandardCharsets.UTF_8));
+
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(answer).startsWith("HTTP/1.1 413 ").containsIgnoringCase("connection: close");
+      }
     }
 
     @Test
