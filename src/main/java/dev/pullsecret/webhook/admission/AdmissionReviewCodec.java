@@ -3,8 +3,13 @@ package dev.pullsecret.webhook.admission;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.pullsecret.webhook.text.StrictJson;
 import dev.pullsecret.webhook.text.Text;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +53,7 @@ public final class AdmissionReviewCodec {
     // later parses (up to 6,000 names, each up to 50,000 characters), and every parse that meets a
     // new name copies it; reviews carrying made-up long names would fill the heap across requests,
     // out of reach of the in-flight budget. Without it nothing outlives a review; Jackson then
-    // reads text, so the body is decoded first, strictly (see utf8).
+    // reads text, so the body is decoded as it is read, strictly (see utf8).
     var factory =
         JsonFactory.builder()
             .streamReadConstraints(constraints)
@@ -78,6 +83,10 @@ public final class AdmissionReviewCodec {
                 + StrictJson.where(parser.currentTokenLocation()));
       }
     } catch (JacksonException e) {
+      if (malformedUtf8(e)) {
+        throw new MalformedReviewException(
+            "body is not valid UTF-8 (at byte " + malformedAt(body) + ")");
+      }
       throw new MalformedReviewException(e);
     }
     if (envelope == null) {
@@ -105,23 +114,36 @@ public final class AdmissionReviewCodec {
   }
 
   /**
-   * The body as text, refusing malformed UTF-8 (JSON's encoding, RFC 8259), which the JDK's
-   * decoding would replace with U+FFFD and go on. The strict decoder runs only when the text holds
-   * that character, as a body may also hold it in its own right.
+   * The body as text, read as Jackson goes, refusing malformed UTF-8 (JSON's encoding, RFC 8259),
+   * which the JDK's decoding would replace with U+FFFD and go on: the decoder stops Jackson with a
+   * {@link CharacterCodingException}. Not decoded into a string first: that string is the body
+   * again, twice its size once one character is past U+00FF (and copied twice while made), heap the
+   * in-flight budget did not count (InFlightBudget.answerCost).
    */
-  private static String utf8(byte[] body) {
-    String text = new String(body, StandardCharsets.UTF_8);
-    if (text.indexOf('\uFFFD') >= 0) {
-      ByteBuffer bytes = ByteBuffer.wrap(body);
-      try {
-        // A new decoder reports malformed input (its default), stopping at the malformed sequence.
-        StandardCharsets.UTF_8.newDecoder().decode(bytes);
-      } catch (CharacterCodingException e) {
-        throw new MalformedReviewException(
-            "body is not valid UTF-8 (at byte " + bytes.position() + ")");
+  private static Reader utf8(byte[] body) {
+    return new InputStreamReader(
+        new ByteArrayInputStream(body), StandardCharsets.UTF_8.newDecoder());
+  }
+
+  /** Whether {@code error} is the decoder's (databind may wrap the parser's error in its own). */
+  private static boolean malformedUtf8(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof CharacterCodingException) {
+        return true;
       }
     }
-    return text;
+    return false;
+  }
+
+  /** Where the first malformed sequence of {@code body} starts (a refusal's message). */
+  private static int malformedAt(byte[] body) {
+    ByteBuffer in = ByteBuffer.wrap(body);
+    CharBuffer out = CharBuffer.allocate(8192);
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+    while (!decoder.decode(in, out, true).isError() && in.hasRemaining()) {
+      out.clear();
+    }
+    return in.position();
   }
 
   private record Review(String apiVersion, String kind, Response response) {}

@@ -172,7 +172,11 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
    * chunks are still reserved: no moment holds more than is reserved.
    */
   private Outcome answerable(HttpServletRequest http, List<byte[]> chunks, int size) {
-    long cost = InFlightBudget.answerCost(size);
+    boolean wide = false;
+    for (int i = 0; i < chunks.size() && !wide; i++) {
+      wide = InFlightBudget.widens(chunks.get(i), Math.min(CHUNK, size - i * CHUNK));
+    }
+    long cost = InFlightBudget.answerCost(size, wide);
     boolean large = size > InFlightBudget.SMALL_BODY;
     try {
       if (!budget.take(cost, large)) {

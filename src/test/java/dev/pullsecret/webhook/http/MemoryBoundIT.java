@@ -8,6 +8,9 @@ import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
 import dev.pullsecret.webhook.testing.WallClock;
 import dev.pullsecret.webhook.testing.WebhookProcess;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,6 +208,38 @@ class MemoryBoundIT {
       assertThat(connection.post("/mutate", pod("CREATE", null, 0, 1, 0, 0)).status())
           .isEqualTo(200);
     }
+  }
+
+  /**
+   * The management port takes no body either: the actuator read one for every endpoint, GET
+   * included, into a map of strings without bound, so one request to {@code /actuator/health} with
+   * a 64 MB JSON body (plain HTTP, from any pod that reaches the port) ended the process with an
+   * OutOfMemoryError. It is refused 413 unread, and the connection closed.
+   */
+  @Test
+  void aHugeBodyToTheManagementPortIsNotRead() throws Exception {
+    byte[] megabyte = "x".repeat(1024 * 1024).getBytes(UTF_8);
+    int megabytes = 64;
+    try (var socket = new Socket(InetAddress.getLoopbackAddress(), webhook.managementPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /actuator/health HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: "
+                  + ((long) megabyte.length * megabytes + 8)
+                  + "\r\n\r\n{\"a\":\"")
+              .getBytes(UTF_8));
+      for (int i = 0; i < megabytes; i++) {
+        out.write(megabyte);
+      }
+      out.write("\"}".getBytes(UTF_8));
+      assertThat(new String(socket.getInputStream().readNBytes(12), UTF_8))
+          .isEqualTo("HTTP/1.1 413");
+    } catch (SocketException closedUnderTheClient) {
+      // refused and closed before the whole body was sent: as good, nothing was kept
+    }
+
+    assertThat(webhook.process().isAlive()).as(webhook.log()).isTrue();
+    assertThat(webhook.readiness()).isEqualTo(200);
   }
 
   /**

@@ -3,8 +3,10 @@ package dev.pullsecret.webhook.http.tomcat;
 import dev.pullsecret.webhook.config.WebhookProperties;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,6 +14,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ValveBase;
+import org.apache.coyote.ActionCode;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
@@ -143,6 +149,34 @@ class ManagementConnectorSettings {
   WebServerFactoryCustomizer<TomcatWebServerFactory> sweptManagementConnector(
       WebhookProperties properties) {
     Duration deadline = Collections.min(List.of(READ_DEADLINE, properties.readDeadline()));
-    return factory -> SweptHttp11NioProtocol.install(factory, deadline, null);
+    return factory -> {
+      SweptHttp11NioProtocol.install(factory, deadline, null);
+      factory.addEngineValves(new BodiesRefused());
+    };
+  }
+
+  /**
+   * No endpoint of this port takes a body, but the actuator reads one for every operation, GET
+   * included, whole into a map, without bound: one request to {@code /actuator/health} with a 40 MB
+   * JSON body (plain HTTP, from any pod) ended the process with an OutOfMemoryError, and a body
+   * sent slowly held its slot past the sweep. A request announcing one (a length, or chunked) is
+   * refused 413 before any of it is read, and the connection closed after the answer.
+   */
+  static final class BodiesRefused extends ValveBase {
+
+    BodiesRefused() {
+      super(true);
+    }
+
+    @Override
+    public void invoke(Request request, Response response) throws IOException, ServletException {
+      if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+        request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+        response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+        response.setContentLength(0);
+        return;
+      }
+      getNext().invoke(request, response);
+    }
   }
 }

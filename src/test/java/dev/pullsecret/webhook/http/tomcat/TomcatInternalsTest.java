@@ -71,7 +71,13 @@ class TomcatInternalsTest {
           new Internal(
               "org.apache.coyote.Request",
               "action",
-              "UnreadBodyDeadline: DISABLE_SWALLOW_INPUT, REQUEST_BODY_FULLY_READ, AVAILABLE"),
+              "UnreadBodyDeadline: DISABLE_SWALLOW_INPUT, REQUEST_BODY_FULLY_READ, AVAILABLE;"
+                  + " ManagementConnectorSettings.BodiesRefused: DISABLE_SWALLOW_INPUT"),
+          new Internal(
+              "org.apache.coyote.http11.AbstractHttp11Protocol",
+              "addSslHostConfig",
+              "SweptHttp11NioProtocol: each TLS configuration (a certificate reload gives a new"
+                  + " one) gets its bound on kept TLS sessions"),
           new Internal(
               "org.apache.coyote.Request",
               "getAvailable",
