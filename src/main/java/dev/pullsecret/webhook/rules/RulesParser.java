@@ -4,19 +4,16 @@ import dev.pullsecret.webhook.files.BoundedFiles;
 import dev.pullsecret.webhook.glob.Glob;
 import io.fabric8.kubernetes.client.utils.KubernetesResourceUtil;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
@@ -125,17 +122,20 @@ public final class RulesParser {
       return Optional.empty();
     }
     try {
-      Iterator<Node> documents = yaml().composeAll(new StringReader(text)).iterator();
-      if (!documents.hasNext()) {
+      Composer documents = YamlNodes.composer(text, loaderOptions());
+      if (!documents.checkNode()) {
         errors.add("", null, "the " + what + " is empty");
         return Optional.empty();
       }
-      Node root = documents.next();
-      if (documents.hasNext()) {
-        errors.add("", documents.next().getStartMark(), "expected one YAML document, found more");
+      Node root = documents.getNode();
+      if (documents.checkNode()) {
+        errors.add(
+            "", documents.getNode().getStartMark(), "expected one YAML document, found more");
         return Optional.empty();
       }
       return YamlMapping.of(root, "", allowedKeys, errors);
+    } catch (YamlNodes.TooMany e) {
+      errors.add("", e.mark, "too large: " + e.getMessage());
     } catch (MarkedYAMLException e) {
       var mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       errors.add("", mark, "not valid YAML: " + e.getProblem());
@@ -145,14 +145,14 @@ public final class RulesParser {
     return Optional.empty();
   }
 
-  private static Yaml yaml() {
+  private static LoaderOptions loaderOptions() {
     var options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setAllowRecursiveKeys(false);
     options.setMaxAliasesForCollections(10);
     options.setNestingDepthLimit(20);
     options.setCodePointLimit(MAX_CHARACTERS);
-    return new Yaml(new SafeConstructor(options));
+    return options;
   }
 
   private Rules read(YamlMapping top) {

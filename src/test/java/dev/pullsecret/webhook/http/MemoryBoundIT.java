@@ -3,15 +3,19 @@ package dev.pullsecret.webhook.http;
 import static dev.pullsecret.webhook.testing.Reviews.json;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.pullsecret.webhook.rules.RulesParser;
 import dev.pullsecret.webhook.testing.TestServerFiles;
 import dev.pullsecret.webhook.testing.TlsHttpConnection;
 import dev.pullsecret.webhook.testing.WallClock;
 import dev.pullsecret.webhook.testing.WebhookProcess;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -236,6 +240,31 @@ class MemoryBoundIT {
           .isEqualTo("HTTP/1.1 413");
     } catch (SocketException closedUnderTheClient) {
       // refused and closed before the whole body was sent: as good, nothing was kept
+    }
+
+    assertThat(webhook.process().isAlive()).as(webhook.log()).isTrue();
+    assertThat(webhook.readiness()).isEqualTo(200);
+  }
+
+  /**
+   * The YAML library builds a rules file's whole tree before our bounds are read, ~200 bytes a
+   * node: a 1 MiB ConfigMap of one-character list items (524,000 nodes) filled the heap, and the
+   * process ended, at the reload and then at every restart. It is refused, the rules in force kept.
+   */
+  @Test
+  void aRulesFileOfHalfAMillionNodesIsRefusedAndTheProcessLives() throws IOException {
+    var items = new StringBuilder("rules: [{name: r, namespaces: [a");
+    while (items.length() < RulesParser.MAX_CHARACTERS - 10) {
+      items.append(",a");
+    }
+    byte[] rules = Files.readAllBytes(files.rulesFile());
+    try {
+      files.writeRules(items.append("]}]").toString().getBytes(UTF_8));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> webhook.log().contains("over 100000 YAML nodes"));
+    } finally {
+      files.writeRules(rules);
     }
 
     assertThat(webhook.process().isAlive()).as(webhook.log()).isTrue();

@@ -49,14 +49,43 @@ class RulesCostTest {
   }
 
   /**
+   * The YAML library builds the whole tree before any bound of ours is checked, ~200 bytes a node:
+   * 1 MiB of one-character list items (524,000 nodes) took ~110 MB, and the webhook (160 MiB heap)
+   * ended at start-up and at every restart on that ConfigMap. The file is refused at the node past
+   * the bound, where it is, before the tree is built.
+   */
+  @Test
+  void aFileOfMoreNodesThanAnyRulesNeedIsRefusedWhereItPassesTheBound() {
+    var items = new StringBuilder("rules: [{name: r, namespaces: [a");
+    while (items.length() < RulesParser.MAX_CHARACTERS - 10) {
+      items.append(",a");
+    }
+    String text = items.append("]}]").toString();
+
+    var error =
+        catchThrowableOfType(InvalidRulesException.class, () -> RulesParser.parse(text, "flat"));
+
+    assertThat(error).as("the file refused").isNotNull();
+    assertThat(error.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.message()).contains("over 100000 YAML nodes");
+              assertThat(e.line()).isEqualTo(1);
+              assertThat(e.column()).isGreaterThan(2 * (YamlNodes.MAX - 4));
+            });
+  }
+
+  /**
    * Each host label of a registry pattern is a {@link dev.pullsecret.webhook.glob.Glob} of a
    * kilobyte: a rules file under the size limit listing 105,000 registries (210,000 labels) took
    * ~230 MB to read, and a reload of it ended the webhook (160 MiB heap) with an OutOfMemoryError.
+   * (So many are now refused as too many YAML nodes; twice the labels allowed, as here, are read.)
    */
   @Test
   void registryPatternsPastTheirBoundAreRefusedNotHeld() {
     var registries = new StringBuilder();
-    for (int i = 0; registries.length() < RulesParser.MAX_CHARACTERS - 200; i++) {
+    for (int i = 0; i < RulesErrors.MAX_REGISTRY_LABELS; i++) {
       registries.append(i == 0 ? "" : ",").append('a').append(i).append(".io");
     }
     String text =
