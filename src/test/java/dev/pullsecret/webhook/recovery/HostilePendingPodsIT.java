@@ -22,17 +22,18 @@ import org.junit.jupiter.api.TestInstance;
  * A tenant's pending pods, as large as the API server takes them, do not take recovery (nor the
  * process) down. A tenant can create pods that never start with thousands of environment variables:
  * 94 KB of JSON each here, about 1 MB each as fabric8's objects. The watch's list held a page of
- * 500 whole: these 150 (14 MB of JSON) filled the heap before the store could reduce them, the list
- * failed again and again, and no stuck pod of any tenant was found. With only the fields recovery
- * reads bound, and pages of 10, they cost little. They are on a node (as a kubelet's pods are, not
- * started yet): a pod that never gets one never fails to pull, so it is not even listed; a tenant
- * may have as many as its quota allows (no node bounds them), and each was kept.
+ * 500 whole: these 75 (7 MB of JSON) filled the heap before the store could reduce them, the list
+ * failed again and again, and no stuck pod of any tenant was found (60 did too, in the test's 128m
+ * heap). With only the fields recovery reads bound, and pages of 10, they cost little. They are on
+ * a node (as a kubelet's pods are, not started yet): a pod that never gets one never fails to pull,
+ * so it is not even listed; a tenant may have as many as its quota allows (no node bounds them),
+ * and each was kept.
  */
 @RequiresKubeApiServer
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostilePendingPodsIT extends PodRecoveryIT.Cluster {
 
-  private static final int HOSTILE_PODS = 150;
+  private static final int HOSTILE_PODS = 75;
   private static final int ENV_PER_POD = 5_000;
   private static final int UNSCHEDULED_PODS = 50;
 
