@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,63 +26,67 @@ class TokenMemoryTest {
 
   private static final String LARGE_TOKEN = "t".repeat(60_000);
 
-  @Test
-  void largeTokensAreUsedButNotKept(@TempDir Path dir) throws Exception {
-    HttpsServer tokens = tokenService(dir, LARGE_TOKEN);
-    try (HttpClient http =
+  @TempDir Path dir;
+
+  /** What the token service answers. */
+  private volatile String token;
+
+  private HttpsServer tokens;
+  private HttpClient http;
+  private Authorizations authorizations;
+  private String challenge;
+
+  @BeforeEach
+  void startTokenService() throws Exception {
+    CertificateSet certificates = RegistryProcess.certificates(KeyAlgorithm.ECDSA_P256);
+    PemFiles.write(certificates, dir, true);
+    tokens =
+        StubHttpsServer.start(
+            certificates,
+            "/token",
+            exchange -> {
+              byte[] body = ("{\"token\":\"" + token + "\"}").getBytes(StandardCharsets.UTF_8);
+              exchange.sendResponseHeaders(200, body.length);
+              exchange.getResponseBody().write(body);
+              exchange.close();
+            });
+    http =
         HttpClient.newBuilder()
             .sslContext(TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT))))
-            .build()) {
-      var authorizations = new Authorizations(() -> http, Duration.ofSeconds(5));
-      String challenge =
-          "Bearer realm=\"https://127.0.0.1:" + tokens.getAddress().getPort() + "/token\"";
+            .build();
+    authorizations = new Authorizations(() -> http, Duration.ofSeconds(5));
+    challenge = "Bearer realm=\"https://127.0.0.1:" + tokens.getAddress().getPort() + "/token\"";
+  }
 
-      for (int i = 0; i < 40; i++) {
-        var url = new ManifestUrl("https://evil.example", "repo-" + i, "1");
-        String header = authorizations.answer(List.of(challenge), url, Optional.empty());
-        assertThat(header).isEqualTo("Bearer " + LARGE_TOKEN);
-        assertThat(authorizations.remembered(url, Optional.empty())).isEmpty();
-      }
-    } finally {
-      tokens.stop(0);
+  @AfterEach
+  void stopTokenService() {
+    http.close();
+    tokens.stop(0);
+  }
+
+  @Test
+  void largeTokensAreUsedButNotKept() {
+    token = LARGE_TOKEN;
+
+    for (int i = 0; i < 40; i++) {
+      var url = new ManifestUrl("https://evil.example", "repo-" + i, "1");
+      String header = authorizations.answer(List.of(challenge), url, Optional.empty());
+      assertThat(header).isEqualTo("Bearer " + LARGE_TOKEN);
+      assertThat(authorizations.remembered(url, Optional.empty())).isEmpty();
     }
   }
 
   /** "Aa" and "BB" have one String hash: a token is kept for the whole credential that got it. */
   @Test
-  void aTokenIsKeptForTheCredentialThatGotItOnly(@TempDir Path dir) throws Exception {
-    HttpsServer tokens = tokenService(dir, "small");
-    try (HttpClient http =
-        HttpClient.newBuilder()
-            .sslContext(TrustBundle.sslContext(Optional.of(dir.resolve(PemFiles.CA_CRT))))
-            .build()) {
-      var authorizations = new Authorizations(() -> http, Duration.ofSeconds(5));
-      String challenge =
-          "Bearer realm=\"https://127.0.0.1:" + tokens.getAddress().getPort() + "/token\"";
-      var url = new ManifestUrl("https://registry.example", "private", "1");
-      var owner = Optional.of(new RegistryCredential("registry.example", "ci", "Aa"));
-      var other = Optional.of(new RegistryCredential("registry.example", "ci", "BB"));
+  void aTokenIsKeptForTheCredentialThatGotItOnly() {
+    token = "small";
+    var url = new ManifestUrl("https://registry.example", "private", "1");
+    var owner = Optional.of(new RegistryCredential("registry.example", "ci", "Aa"));
+    var other = Optional.of(new RegistryCredential("registry.example", "ci", "BB"));
 
-      authorizations.answer(List.of(challenge), url, owner);
+    authorizations.answer(List.of(challenge), url, owner);
 
-      assertThat(authorizations.remembered(url, owner)).contains("Bearer small");
-      assertThat(authorizations.remembered(url, other)).isEmpty();
-    } finally {
-      tokens.stop(0);
-    }
-  }
-
-  private static HttpsServer tokenService(Path dir, String token) throws Exception {
-    CertificateSet certificates = RegistryProcess.certificates(KeyAlgorithm.ECDSA_P256);
-    PemFiles.write(certificates, dir, true);
-    return StubHttpsServer.start(
-        certificates,
-        "/token",
-        exchange -> {
-          byte[] body = ("{\"token\":\"" + token + "\"}").getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
+    assertThat(authorizations.remembered(url, owner)).contains("Bearer small");
+    assertThat(authorizations.remembered(url, other)).isEmpty();
   }
 }
