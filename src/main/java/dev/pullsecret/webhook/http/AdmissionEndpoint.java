@@ -60,10 +60,7 @@ record AdmissionEndpoint(
           ScopedValue.where(DigestLookup.MAY_WAIT, body::mayWait)
               .call(() -> answer(body.bytes(), start, body::keepForAnswer));
       case BodyReader.Outcome.TooLarge large ->
-          refuse(
-              HttpStatus.CONTENT_TOO_LARGE,
-              "body of %d bytes exceeds the limit of %d bytes"
-                  .formatted(large.atLeast(), bodyReader.limit()));
+          refuse(HttpStatus.CONTENT_TOO_LARGE, large.message());
       case BodyReader.Outcome.Overloaded _ -> overloaded();
       case BodyReader.Outcome.TooSlow _ ->
           refuse(

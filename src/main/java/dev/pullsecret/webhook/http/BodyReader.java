@@ -106,7 +106,8 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
       }
     }
 
-    record TooLarge(long atLeast) implements Outcome {}
+    /** Over the size limit, or too large to answer within the in-flight budget at all. */
+    record TooLarge(String message) implements Outcome {}
 
     /** The budget had no room for the next chunk, or for answering. */
     record Overloaded() implements Outcome {}
@@ -117,7 +118,7 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
   /** Reads {@code http}'s body, under the deadline from {@code startNanos}. */
   Outcome read(HttpServletRequest http, long startNanos) throws IOException {
     if (http.getContentLengthLong() > limit) {
-      return new Outcome.TooLarge(http.getContentLengthLong());
+      return tooLarge(http.getContentLengthLong());
     }
     InputStream in = http.getInputStream();
     long end = startNanos + deadline.toNanos();
@@ -155,7 +156,7 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
           }
           filled += n;
           if (size + filled > limit) {
-            return new Outcome.TooLarge(size + filled);
+            return tooLarge(size + filled);
           }
         }
         size += filled;
@@ -178,6 +179,11 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
     }
     long cost = InFlightBudget.answerCost(size, wide);
     boolean large = size > InFlightBudget.SMALL_BODY;
+    if (!budget.fits(cost, large)) { // it would never find room: "overloaded; retry" misleads
+      return new Outcome.TooLarge(
+          "answering a body of %d bytes with characters past U+00FF takes %d bytes, over the %d of the in-flight budget"
+              .formatted(size, cost, budget.total()));
+    }
     try {
       if (!budget.take(cost, large)) {
         return new Outcome.Overloaded();
@@ -191,6 +197,11 @@ record BodyReader(InFlightBudget budget, Duration deadline, int limit) {
         .registerDestructionCallback(
             Outcome.Body.class.getName(), body::close, RequestAttributes.SCOPE_REQUEST);
     return body;
+  }
+
+  private Outcome tooLarge(long atLeast) {
+    return new Outcome.TooLarge(
+        "body of %d bytes exceeds the limit of %d bytes".formatted(atLeast, limit));
   }
 
   private static byte[] join(List<byte[]> chunks, int size) {

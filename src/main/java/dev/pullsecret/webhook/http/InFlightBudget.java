@@ -105,9 +105,14 @@ public final class InFlightBudget {
     return false;
   }
 
+  /** Whether {@code n} bytes could ever be taken: not more than the budget, or its large share. */
+  boolean fits(long n, boolean large) {
+    return n <= (large ? largeShare : total);
+  }
+
   /** Takes {@code n} bytes if they are free now, from the large share too if {@code large}. */
   public boolean tryTake(long n, boolean large) {
-    if (n > (large ? largeShare : total)) {
+    if (!fits(n, large)) {
       return false;
     }
     if (large && !this.large.tryAcquire(Math.toIntExact(n))) {
@@ -124,7 +129,7 @@ public final class InFlightBudget {
 
   /** As {@link #tryTake(long, boolean)}, waiting up to {@link #WAIT} in all for the bytes. */
   boolean take(long n, boolean large) throws InterruptedException {
-    if (n > (large ? largeShare : total)) {
+    if (!fits(n, large)) {
       return false;
     }
     long end = System.nanoTime() + WAIT.toNanos();

@@ -1,6 +1,7 @@
 package dev.pullsecret.webhook.http;
 
 import static dev.pullsecret.webhook.testing.Reviews.resource;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pullsecret.webhook.admission.AdmissionHandler;
@@ -58,6 +59,25 @@ class BodyReaderTest {
 
     assertThat(outcome).isInstanceOf(BodyReader.Outcome.Body.class);
     ((BodyReader.Outcome.Body) outcome).close();
+  }
+
+  /**
+   * A body holding a character past U+00FF reserves 8 times its size, so one of nearly 4 MiB can
+   * never find room in a 32 MiB budget: it was answered 503 "overloaded; retry", which no retry
+   * could help. It is refused as too large, saying why.
+   */
+  @Test
+  void aBodyTooLargeToEverBeAnsweredIsRefusedAsTooLargeNotOverloaded() throws IOException {
+    var idle = new BodyReader(new InFlightBudget(32 * MB), Duration.ofSeconds(5), (int) (4 * MB));
+    var request = request(true);
+    request.setContent(("{\"a\":\"ā" + "x".repeat((int) (3.9 * MB)) + "\"}").getBytes(UTF_8));
+
+    var outcome = idle.read(request, System.nanoTime());
+
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            BodyReader.Outcome.TooLarge.class,
+            large -> assertThat(large.message()).contains("past U+00FF").contains("in-flight"));
   }
 
   /**
